@@ -1,0 +1,47 @@
+/* The command table: one row per subcommand, one app/cmd_<name>.c each.
+ * Help, usage and the command list in --help are generated from the rows. */
+#ifndef FC_APP_COMMANDS_H
+#define FC_APP_COMMANDS_H
+
+#include "core/base/error.h"
+
+#include <stdio.h>
+
+struct store;
+
+struct app {
+    const char *db_path; /* --db, FIELDCHECK_DB, or NULL for the default */
+    int json;            /* --json */
+    struct store *store; /* opened on first app_store() call */
+    struct fc_error err;
+};
+
+struct command {
+    const char *name;
+    const char *summary; /* one line, English; translated by gettext at print time */
+    const char *usage;   /* full usage text printed by --help */
+    int (*run)(struct app *app, int argc, char **argv);
+};
+
+/* The table, terminated by a row with name == NULL. */
+extern const struct command app_commands[];
+
+int app_main(int argc, char **argv);
+
+/* Opens (creating if needed) the device database; NULL after printing an error. */
+struct store *app_store(struct app *app);
+
+/* Prints "fieldcheck: <message>" for err to stderr (or a JSON error object on
+ * stdout with --json) and returns the exit code for it. */
+int app_fail(struct app *app, int code);
+
+/* Prints the usage of cmd to out. */
+void app_usage(const struct command *cmd, FILE *out);
+
+/* 1 if argv[1..] contains -h or --help (before a "--"). */
+int app_wants_help(int argc, char **argv);
+
+/* Command implementations (cmd_<name>.c). */
+int cmd_init(struct app *app, int argc, char **argv);
+
+#endif

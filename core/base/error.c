@@ -1,0 +1,111 @@
+/* The error table: one X-macro list gives names, messages and exit codes,
+ * so the CLI's exit codes and the messages cannot drift apart. */
+#include "core/base/error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct err_row {
+    int code;
+    int exitc;
+    const char *name;
+    const char *msg;
+};
+
+static const struct err_row err_table[] = {
+#define FC_ERR_ROW_(name, value, exitc, msg) {value, exitc, #name, msg},
+    FC_ERRORS(FC_ERR_ROW_)
+#undef FC_ERR_ROW_
+};
+
+static const struct err_row *err_find(int code)
+{
+    for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
+        if (err_table[i].code == code)
+            return &err_table[i];
+    return NULL;
+}
+
+void fc_error_clear(struct fc_error *e)
+{
+    if (!e)
+        return;
+    e->code = 0;
+    e->sys = 0;
+    e->msg[0] = '\0';
+}
+
+static int error_vset(struct fc_error *e, int code, int sys, const char *fmt, va_list ap)
+{
+    if (!e)
+        return code;
+    e->code = code;
+    e->sys = sys;
+    vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    return code;
+}
+
+int fc_error_set(struct fc_error *e, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_vset(e, code, 0, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int fc_error_setsys(struct fc_error *e, int code, int sys, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    error_vset(e, code, sys, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int fc_error_prefix(struct fc_error *e, const char *fmt, ...)
+{
+    char prefix[256];
+    char old[sizeof(e->msg)];
+    va_list ap;
+
+    if (!e)
+        return FC_EINTERNAL;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof(prefix), fmt, ap);
+    va_end(ap);
+    memcpy(old, e->msg, sizeof(old));
+    snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+    return e->code;
+}
+
+const char *fc_strerror(int code)
+{
+    const struct err_row *r;
+
+    if (code == FC_OK)
+        return "ok";
+    r = err_find(code);
+    return r ? r->msg : "unknown error";
+}
+
+const char *fc_errname(int code)
+{
+    const struct err_row *r;
+
+    if (code == FC_OK)
+        return "FC_OK";
+    r = err_find(code);
+    return r ? r->name : "FC_EUNKNOWN";
+}
+
+int fc_exit_code(int code)
+{
+    const struct err_row *r;
+
+    if (code == FC_OK)
+        return 0;
+    r = err_find(code);
+    return r ? r->exitc : 4;
+}

@@ -1,0 +1,67 @@
+/* Masking works on code points so a Chinese name never turns into broken
+ * UTF-8; bytes that are not valid UTF-8 are treated as one character each. */
+#include "core/base/mask.h"
+
+#include "core/base/utf8.h"
+
+#include <string.h>
+
+/* Appends s with characters [keep_head, n - keep_tail) replaced by '*'. */
+static void mask_chars(struct buf *out, const char *s, size_t keep_head, size_t keep_tail)
+{
+    size_t n = utf8_count(s), i = 0, idx = 0, len = strlen(s);
+    uint32_t cp;
+
+    if (keep_head + keep_tail > n) {
+        keep_head = n > 1 ? 1 : 0;
+        keep_tail = 0;
+    }
+    while (i < len) {
+        int k = utf8_decode(s + i, len - i, &cp);
+        size_t step = k < 0 ? 1 : (size_t)k;
+        if (idx < keep_head || idx >= n - keep_tail)
+            buf_add(out, s + i, step);
+        else
+            buf_addch(out, '*');
+        i += step;
+        idx++;
+    }
+}
+
+void mask_name(struct buf *out, const char *name)
+{
+    size_t n = utf8_count(name);
+
+    if (n == 0)
+        return;
+    if (n == 1)
+        buf_addch(out, '*');
+    else if (n == 2)
+        mask_chars(out, name, 1, 0);
+    else
+        mask_chars(out, name, 1, 1);
+}
+
+void mask_id(struct buf *out, const char *id)
+{
+    size_t n = utf8_count(id);
+
+    if (n <= 7) {
+        for (size_t i = 0; i < n; i++)
+            buf_addch(out, '*');
+        return;
+    }
+    mask_chars(out, id, 3, 4);
+}
+
+void mask_phone(struct buf *out, const char *phone)
+{
+    size_t n = utf8_count(phone);
+
+    if (n <= 7) {
+        for (size_t i = 0; i < n; i++)
+            buf_addch(out, '*');
+        return;
+    }
+    mask_chars(out, phone, 3, 4);
+}

@@ -1,0 +1,10 @@
+#!/bin/bash
+# Installs missing dependencies, builds, and opens fieldcheck on a generated
+# demo mission in a scratch data directory (nothing outside it is touched).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash packaging/install-deps.sh
+cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
+export FIELDCHECK_HOME=${FIELDCHECK_HOME:-$PWD/build/demo-home}
+exec ./build/release/fieldcheck demo "$@"

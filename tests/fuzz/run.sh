@@ -1,0 +1,32 @@
+#!/bin/bash
+# Builds every tests/fuzz/fuzz_*.c with clang's libFuzzer and runs each for a
+# few seconds from its seed corpus (tests/fuzz/corpus/<name>/). A crash fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-15}
+jobs=$(nproc 2>/dev/null || echo 2)
+shopt -s nullglob
+targets=(tests/fuzz/fuzz_*.c)
+if [ ${#targets[@]} -eq 0 ]; then
+    echo "no fuzz targets"
+    exit 0
+fi
+CC=clang cmake -S . -B build/fuzz -DFC_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+names=()
+for t in "${targets[@]}"; do names+=("$(basename "$t" .c)"); done
+cmake --build build/fuzz -j"$jobs" --target "${names[@]}"
+fail=0
+for n in "${names[@]}"; do
+    work=build/fuzz/corpus-$n
+    mkdir -p "$work"
+    seeds=tests/fuzz/corpus/$n
+    [ -d "$seeds" ] || seeds=""
+    echo "fuzzing $n for ${secs}s"
+    if ! (cd build/fuzz && ./"$n" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 \
+        "corpus-$n" ${seeds:+"../../$seeds"} >"fuzz-$n.log" 2>&1); then
+        echo "fuzz target $n failed:"; tail -40 "build/fuzz/fuzz-$n.log"; fail=1
+    else
+        echo "fuzz $n: $(grep -Eo 'Done [0-9]+ runs' "build/fuzz/fuzz-$n.log" | tail -1)"
+    fi
+done
+exit $fail

@@ -1,0 +1,35 @@
+#!/bin/bash
+# Fails when a file includes across a forbidden layer edge (DESIGN §3):
+# core/base <- core <- sync <- ui <- app; sqlite3.h only in core/store* and the
+# core modules that run SQL; curses only in ui/; sodium only in core and sync;
+# nothing includes app/.
+set -u
+top=${1:-.}
+cd "$top" || exit 2
+fail=0
+bad() { echo "layer violation: $1"; fail=1; }
+
+check() { # dir, forbidden-regex, why
+    local hits
+    hits=$(grep -rnE --include='*.c' --include='*.h' "$2" "$1" 2>/dev/null)
+    if [ -n "$hits" ]; then
+        while IFS= read -r h; do bad "$h ($3)"; done <<<"$hits"
+    fi
+}
+
+check core/base '#include *"(core/[a-z_]+\.h|sync/|ui/|app/)' 'core/base includes only core/base'
+check core/base '#include *<(sqlite3|sodium|ncursesw?/|curses|zstd|qrencode|jansson)' 'core/base uses libc only'
+check core '#include *"(sync/|ui/|app/)' 'core must not include sync, ui or app'
+check sync '#include *"(ui/|app/)' 'sync must not include ui or app'
+check ui '#include *"app/' 'ui must not include app'
+check core '#include *<(ncursesw?/|curses)' 'curses only in ui/'
+check sync '#include *<(ncursesw?/|curses)' 'curses only in ui/'
+check app '#include *<(ncursesw?/|curses)' 'curses only in ui/'
+check ui '#include *<sodium' 'libsodium only in core and sync'
+check app '#include *<sodium' 'libsodium only in core and sync'
+check ui '#include *<sqlite3' 'sqlite3 only in core'
+check app '#include *<sqlite3' 'sqlite3 only in core'
+check sync '#include *<sqlite3' 'sqlite3 only in core/store and SQL modules'
+
+[ $fail -eq 0 ] && echo "layers ok"
+exit $fail

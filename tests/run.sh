@@ -1,0 +1,32 @@
+#!/bin/bash
+# The full test suite, exactly what CI runs: install missing dependencies,
+# build with -Werror, run unit, CLI, e2e and lint tests; then the same tests in
+# an AddressSanitizer + UndefinedBehaviorSanitizer build; then each libFuzzer
+# target briefly. Usage: tests/run.sh [--quick]   (--quick: release build only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash packaging/install-deps.sh
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "release build (-Werror)"
+cmake -S . -B build/release -DFC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build/release -j"$jobs"
+step "release tests"
+ctest --test-dir build/release --output-on-failure -j"$jobs"
+
+if [ "${1:-}" = "--quick" ]; then
+    exit 0
+fi
+
+step "ASan+UBSan build (-Werror)"
+cmake -S . -B build/asan -DFC_WERROR=ON -DFC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build/asan -j"$jobs"
+step "ASan+UBSan tests"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+step "fuzz (short runs)"
+bash tests/fuzz/run.sh "${FUZZ_SECONDS:-15}"
