@@ -1,10 +1,24 @@
 /* fieldcheck init: creates the device database; running it again is a no-op. */
 #include "app/commands.h"
 
+#include "core/store.h"
+
+#include <stdio.h>
+
 int cmd_init(struct app *app, int argc, char **argv)
 {
-    (void)app;
+    struct store *s;
+
     (void)argc;
     (void)argv;
+    s = app_store(app);
+    if (!s)
+        return app_fail(app, app->err.code);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:s, s:i}", "ok", 1, "db", store_path(s), "device_id",
+                                 store_device_id(s), "schema", store_schema_version()));
+    else
+        printf("database ready: %s (device %s, schema %d)\n", store_path(s), store_device_id(s),
+               store_schema_version());
     return 0;
 }

@@ -4,12 +4,24 @@
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
+#include "core/store.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 const struct command app_commands[] = {
-    {"init", "create the device database (idempotent)", "fieldcheck init\n", cmd_init},
+    {"init", "create the device database (idempotent)",
+     "fieldcheck [--db PATH] [--json] init\n\n"
+     "Creates the device database (default $XDG_DATA_HOME/fieldcheck/fieldcheck.db,\n"
+     "or FIELDCHECK_DB / --db). Running it again changes nothing.\n",
+     cmd_init},
+    {"db", "integrity, chain verification, derived-state rebuild",
+     "fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
+     "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
+     "           (exit 3 on failure)\n"
+     "  rebuild  recreate every derived table from the events and report whether the\n"
+     "           result was identical to the stored state\n",
+     cmd_db},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -22,6 +34,15 @@ static void print_help(FILE *out)
           "Exit codes: 0 ok, 1 usage, 2 data/input error, 3 integrity/verification failure, "
           "4 I/O.\n",
           out);
+}
+
+void app_print_json(json_t *obj)
+{
+    if (!obj)
+        return;
+    json_dumpf(obj, stdout, JSON_COMPACT);
+    fputc('\n', stdout);
+    json_decref(obj);
 }
 
 void app_usage(const struct command *cmd, FILE *out)
@@ -45,17 +66,70 @@ int app_fail(struct app *app, int code)
     const char *msg = app->err.msg[0] ? app->err.msg : fc_strerror(code);
 
     if (app->json) {
-        struct buf b = BUF_INIT;
-        buf_adds(&b, "{\"error\":");
-        buf_add_json_str(&b, fc_errname(code));
-        buf_adds(&b, ",\"message\":");
-        buf_add_json_str(&b, msg);
-        buf_addf(&b, ",\"exit\":%d}\n", fc_exit_code(code));
-        fputs(b.ptr, stdout);
-        buf_release(&b);
+        app_print_json(json_pack("{s:b, s:s, s:s, s:i}", "ok", 0, "error", fc_errname(code),
+                                 "message", msg, "exit", fc_exit_code(code)));
     }
     fprintf(stderr, "fieldcheck: %s\n", msg);
     return fc_exit_code(code);
+}
+
+struct store *app_store(struct app *app)
+{
+    int rc;
+
+    if (app->store)
+        return app->store;
+    rc = store_open(&app->store, app->db_path, &app->err);
+    if (rc) {
+        app->store = NULL;
+        return NULL;
+    }
+    return app->store;
+}
+
+static int app_run(struct app *app, const struct command *c, int argc, char **argv)
+{
+    int rc;
+
+    if (app_wants_help(argc, argv)) {
+        app_usage(c, stdout);
+        return 0;
+    }
+    rc = c->run(app, argc, argv);
+    store_close(app->store);
+    app->store = NULL;
+    return rc;
+}
+
+/* Global options may stand before or after the command name (scripts write
+ * both); they are taken out of argv so commands never see them. */
+static int take_global_options(struct app *app, int *argc, char **argv)
+{
+    int out = 1;
+
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (!strcmp(argv[i], "--json")) {
+            app->json = 1;
+        } else if (!strcmp(argv[i], "--db")) {
+            if (i + 1 >= *argc) {
+                fprintf(stderr, "fieldcheck: --db needs a path\n");
+                return -1;
+            }
+            app->db_path = argv[++i];
+        } else if (!strncmp(argv[i], "--db=", 5)) {
+            app->db_path = argv[i] + 5;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
 }
 
 int app_main(int argc, char **argv)
@@ -65,37 +139,28 @@ int app_main(int argc, char **argv)
 
     memset(&app, 0, sizeof(app));
     app.db_path = getenv("FIELDCHECK_DB");
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--json")) {
-            app.json = 1;
-        } else if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-            app.db_path = argv[++i];
-        } else if (!strncmp(argv[i], "--db=", 5)) {
-            app.db_path = argv[i] + 5;
-        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            print_help(stdout);
-            return 0;
-        } else if (!strcmp(argv[i], "--version")) {
-            printf("fieldcheck %s\n", FC_VERSION);
-            return 0;
-        } else {
-            fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
-            print_help(stderr);
-            return 1;
-        }
+    if (take_global_options(&app, &argc, argv))
+        return 1;
+    if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
+        print_help(stdout);
+        return 0;
+    }
+    if (i < argc && !strcmp(argv[i], "--version")) {
+        printf("fieldcheck %s\n", FC_VERSION);
+        return 0;
+    }
+    if (i < argc && argv[i][0] == '-') {
+        fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
+        print_help(stderr);
+        return 1;
     }
     if (i >= argc) {
         print_help(stderr);
         return 1;
     }
     for (const struct command *c = app_commands; c->name; c++) {
-        if (!strcmp(c->name, argv[i])) {
-            if (app_wants_help(argc - i, argv + i)) {
-                app_usage(c, stdout);
-                return 0;
-            }
-            return c->run(&app, argc - i, argv + i);
-        }
+        if (!strcmp(c->name, argv[i]))
+            return app_run(&app, c, argc - i, argv + i);
     }
     fprintf(stderr, "fieldcheck: unknown command '%s'\n", argv[i]);
     print_help(stderr);

@@ -5,6 +5,7 @@
 
 #include "core/base/error.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 struct store;
@@ -35,6 +36,9 @@ struct store *app_store(struct app *app);
  * stdout with --json) and returns the exit code for it. */
 int app_fail(struct app *app, int code);
 
+/* Prints obj as one compact JSON line on stdout and releases it. */
+void app_print_json(json_t *obj);
+
 /* Prints the usage of cmd to out. */
 void app_usage(const struct command *cmd, FILE *out);
 
@@ -43,5 +47,6 @@ int app_wants_help(int argc, char **argv);
 
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
+int cmd_db(struct app *app, int argc, char **argv);
 
 #endif

@@ -1,0 +1,37 @@
+/* The reference database of one mission version (DESIGN §4): an immutable
+ * SQLite file missions/<mission_id>-v<version>.db built by the mission loader
+ * and ATTACHed read-only as schema "ref". Events refer to its rows by natural
+ * keys (site_code, admission_no, drug_code, ...), never by rowid.
+ *
+ * Conventions inside the file:
+ *  - text as UTF-8; identifiers normalised (resident IDs upper-case X and
+ *    ASCII digits, GTINs as GTIN-14, codes trimmed);
+ *  - times as ISO 8601 UTC with 'Z'; dates as YYYY-MM-DD;
+ *  - quantities in the row's unit and money in yuan, both REAL;
+ *  - `extra` holds unknown CSV columns as a JSON object {header: text};
+ *  - `line` is the CSV line the row came from, for evidence and messages.
+ *
+ * code_index maps every scannable code to what it is, so that a scan is one
+ * indexed lookup whatever the size of the pack:
+ *   kind 'id_number'   code = normalised resident ID,  ref = admission_no
+ *   kind 'admission'   code = admission_no,            ref = admission_no
+ *   kind 'wristband'   code = wristband_code,          ref = admission_no
+ *   kind 'bed_label'   code = default bed label,       ref = "ward_code:bed"
+ *   kind 'gtin'        code = GTIN-14,                 ref = drug_code
+ *   kind 'trace_code'  code = 20-digit settled code,   ref = settlement_id
+ * (site_code says where; one code may appear for several sites.)
+ * The default bed label (when a site has no bed_label scan pattern) is
+ * "<ward_code>-<bed>", e.g. "W03-12" or "W03-12+" for an extra bed. */
+#ifndef FC_CORE_REFDB_H
+#define FC_CORE_REFDB_H
+
+/* Schema of a reference database, applied to an empty file by the loader. */
+extern const char refdb_schema_sql[];
+
+/* Indexes, created after the bulk insert (faster than maintaining them). */
+extern const char refdb_index_sql[];
+
+/* Version of the layout above, stored in PRAGMA user_version of the file. */
+#define REFDB_SCHEMA_VERSION 1
+
+#endif

@@ -1,0 +1,408 @@
+/* Opening the device database and migrating it. One ordered list of
+ * migrations, each applied in its own transaction and recorded in
+ * PRAGMA user_version, so a database is always at a known schema. Events are
+ * append-only: triggers reject UPDATE and DELETE whatever code runs. */
+#include "core/store.h"
+
+#include "core/base/clock.h"
+#include "core/base/fs.h"
+#include "core/base/xalloc.h"
+#include "core/hash.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct store {
+    sqlite3 *db;
+    char *path;
+    char *dir;
+    char device_id[33];
+};
+
+/* The schema, oldest first. Never edit a released step: append a new one. */
+static const char *const migrations[] = {
+    /* 1: device identity, missions, the event log and visits */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE mission ("
+    "  mission_id TEXT NOT NULL, version INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  title TEXT NOT NULL, issued_at TEXT, expires_at TEXT,"
+    "  file TEXT NOT NULL, sha256 TEXT NOT NULL, loaded_at TEXT NOT NULL,"
+    "  counts TEXT NOT NULL DEFAULT '{}', source TEXT,"
+    "  PRIMARY KEY (mission_id, version)) STRICT;"
+    "CREATE TABLE event ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  device TEXT NOT NULL,"
+    "  visit TEXT,"
+    "  at TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  subject TEXT,"
+    "  payload TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL) STRICT;"
+    "CREATE INDEX event_visit ON event (visit, seq);"
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;"
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;"
+    /* derived: one row per visit, from visit_open / visit_close events */
+    "CREATE TABLE visit ("
+    "  id TEXT PRIMARY KEY, mission_id TEXT NOT NULL, mission_version INTEGER NOT NULL,"
+    "  site_code TEXT NOT NULL, kind TEXT NOT NULL, inspectors TEXT NOT NULL,"
+    "  credentials_shown INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL,"
+    "  closed_at TEXT, open_seq INTEGER NOT NULL, close_seq INTEGER,"
+    "  checkpoint TEXT) STRICT;",
+};
+
+int store_schema_version(void)
+{
+    return (int)(sizeof(migrations) / sizeof(migrations[0]));
+}
+
+void store_default_path(struct buf *out)
+{
+    const char *env = getenv("FIELDCHECK_DB");
+
+    if (env && *env) {
+        buf_adds(out, env);
+        return;
+    }
+    fs_data_dir(out);
+    buf_adds(out, "/fieldcheck.db");
+}
+
+int store_fail(struct store *s, struct fc_error *err, const char *what)
+{
+    int ext = s && s->db ? sqlite3_extended_errcode(s->db) : 0;
+    int prim = ext & 0xff;
+    int code = FC_EDB;
+
+    if (prim == SQLITE_CONSTRAINT)
+        code = FC_EINTEGRITY;
+    else if (prim == SQLITE_IOERR || prim == SQLITE_FULL || prim == SQLITE_CANTOPEN ||
+             prim == SQLITE_READONLY)
+        code = FC_EIO;
+    else if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
+        code = FC_EINTEGRITY;
+    return fc_error_setsys(err, code, ext, "%s: %s", what,
+                           s && s->db ? sqlite3_errmsg(s->db) : "no database");
+}
+
+int store_exec(struct store *s, const char *sql, struct fc_error *err)
+{
+    if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return store_fail(s, err, "database statement failed");
+    return FC_OK;
+}
+
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err)
+{
+    *stmt = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
+        return store_fail(s, err, "cannot prepare statement");
+    return FC_OK;
+}
+
+int store_bind_text(sqlite3_stmt *st, int idx, const char *v)
+{
+    if (!v)
+        return sqlite3_bind_null(st, idx);
+    return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+const char *store_col_text(sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    return t ? (const char *)t : "";
+}
+
+int store_begin(struct store *s, struct fc_error *err)
+{
+    return store_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int store_commit(struct store *s, struct fc_error *err)
+{
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = store_fail(s, err, "cannot commit");
+        store_rollback(s);
+        return rc;
+    }
+    return FC_OK;
+}
+
+void store_rollback(struct store *s)
+{
+    if (!sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int store_meta_get(struct store *s, const char *key, struct buf *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1", &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, key);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        buf_adds(out, store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no '%s' in the database", key);
+    } else {
+        rc = store_fail(s, err, "cannot read meta");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_meta_set(struct store *s, const char *key, const char *value, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = store_prepare(s, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, key);
+    store_bind_text(st, 2, value);
+    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot write meta");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int user_version(struct store *s, int *v, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "PRAGMA user_version", &st, err);
+
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *v = sqlite3_column_int(st, 0);
+        rc = FC_OK;
+    } else {
+        rc = store_fail(s, err, "cannot read schema version");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int migrate(struct store *s, struct fc_error *err)
+{
+    int v = 0, rc;
+
+    rc = user_version(s, &v, err);
+    if (rc)
+        return rc;
+    if (v > store_schema_version())
+        return fc_error_set(err, FC_ESTATE,
+                            "database '%s' has schema %d, newer than this program's %d: "
+                            "upgrade fieldcheck",
+                            s->path, v, store_schema_version());
+    for (; v < store_schema_version(); v++) {
+        char pragma[64];
+
+        rc = store_begin(s, err);
+        if (rc)
+            return rc;
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
+        rc = store_exec(s, migrations[v], err);
+        if (!rc)
+            rc = store_exec(s, pragma, err);
+        if (!rc)
+            rc = store_commit(s, err);
+        if (rc) {
+            store_rollback(s);
+            return fc_error_prefix(err, "cannot migrate '%s' to schema %d", s->path, v + 1);
+        }
+    }
+    return FC_OK;
+}
+
+static int ensure_device(struct store *s, struct fc_error *err)
+{
+    struct buf id = BUF_INIT;
+    int rc = store_meta_get(s, "device_id", &id, NULL);
+
+    if (rc == FC_ENOTFOUND) {
+        unsigned char raw[8];
+        char hex[17];
+        char at[CLOCK_ISO_MAX];
+
+        hash_random(raw, sizeof(raw));
+        hash_to_hex(hex, raw, sizeof(raw));
+        clock_format_utc(clock_now_ms(), at);
+        rc = store_begin(s, err);
+        if (!rc)
+            rc = store_meta_set(s, "device_id", hex, err);
+        if (!rc)
+            rc = store_meta_set(s, "created_at", at, err);
+        if (!rc)
+            rc = store_commit(s, err);
+        if (rc) {
+            store_rollback(s);
+            goto out;
+        }
+        buf_reset(&id);
+        buf_adds(&id, hex);
+    } else if (rc) {
+        rc = store_meta_get(s, "device_id", &id, err);
+        goto out;
+    }
+    snprintf(s->device_id, sizeof(s->device_id), "%s", id.ptr);
+out:
+    buf_release(&id);
+    return rc;
+}
+
+static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
+{
+    int rc;
+
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+    rc = store_exec(s, "PRAGMA foreign_keys = ON", err);
+    if (!rc && !readonly)
+        rc = store_exec(s, "PRAGMA journal_mode = WAL", err);
+    if (!rc)
+        rc = store_exec(s, "PRAGMA synchronous = FULL", err);
+    if (!rc)
+        rc = store_exec(s, "PRAGMA trusted_schema = OFF", err);
+    return rc;
+}
+
+static int store_open_flags(struct store **out, const char *path, int readonly,
+                            struct fc_error *err)
+{
+    struct store *s = NULL;
+    struct buf p = BUF_INIT, dir = BUF_INIT;
+    int rc = FC_OK, fd;
+
+    *out = NULL;
+    rc = hash_global_init();
+    if (rc) {
+        fc_error_set(err, rc, "cannot initialise libsodium");
+        goto out;
+    }
+    if (path)
+        buf_adds(&p, path);
+    else
+        store_default_path(&p);
+    fs_dirname(&dir, p.ptr);
+    if (!readonly) {
+        rc = fs_mkdir_p(dir.ptr, 0700, err);
+        if (rc)
+            goto out;
+        /* create the file ourselves so its mode is 0600 whatever the umask */
+        fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        if (fd < 0) {
+            rc = fc_error_setsys(err, FC_EIO, errno, "cannot open database '%s': %s", p.ptr,
+                                 strerror(errno));
+            goto out;
+        }
+        close(fd);
+    } else if (!fs_exists(p.ptr)) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no database at '%s' (run 'fieldcheck init')", p.ptr);
+        goto out;
+    }
+    s = xcalloc(1, sizeof(*s));
+    s->path = buf_detach(&p, NULL);
+    s->dir = buf_detach(&dir, NULL);
+    if (sqlite3_open_v2(s->path, &s->db,
+                        readonly ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK) {
+        rc = store_fail(s, err, "cannot open database");
+        goto out;
+    }
+    rc = apply_pragmas(s, readonly, err);
+    if (rc)
+        goto out;
+    if (!readonly) {
+        rc = migrate(s, err);
+        if (rc)
+            goto out;
+    }
+    rc = ensure_device(s, err);
+    if (rc) {
+        fc_error_prefix(err, "database '%s'", s->path);
+        goto out;
+    }
+    *out = s;
+    s = NULL;
+out:
+    store_close(s);
+    buf_release(&p);
+    buf_release(&dir);
+    return rc;
+}
+
+int store_open(struct store **out, const char *path, struct fc_error *err)
+{
+    return store_open_flags(out, path, 0, err);
+}
+
+int store_open_readonly(struct store **out, const char *path, struct fc_error *err)
+{
+    return store_open_flags(out, path, 1, err);
+}
+
+void store_close(struct store *s)
+{
+    if (!s)
+        return;
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    free(s->path);
+    free(s->dir);
+    free(s);
+}
+
+sqlite3 *store_db(struct store *s)
+{
+    return s->db;
+}
+
+const char *store_path(const struct store *s)
+{
+    return s->path;
+}
+
+const char *store_dir(const struct store *s)
+{
+    return s->dir;
+}
+
+const char *store_device_id(const struct store *s)
+{
+    return s->device_id;
+}
+
+int store_integrity_check(struct store *s, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "PRAGMA integrity_check", &st, err);
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const char *r = store_col_text(st, 0);
+        rc = strcmp(r, "ok") == 0
+                 ? FC_OK
+                 : fc_error_set(err, FC_EINTEGRITY, "database '%s' is damaged: %s", s->path, r);
+    } else {
+        rc = store_fail(s, err, "integrity check failed");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,70 @@
+/* The device database: the one place that opens SQLite, sets the pragmas and
+ * runs the ordered migrations (PRAGMA user_version). Other core modules get the
+ * sqlite3 handle through store_db() and run prepared statements only.
+ *
+ * Durability: WAL with synchronous=FULL, so a COMMIT that returned is on disk
+ * before the caller shows the result (DESIGN §2, principle 1). */
+#ifndef FC_CORE_STORE_H
+#define FC_CORE_STORE_H
+
+#include "core/base/buf.h"
+#include "core/base/error.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+struct store;
+
+/* The schema version this build writes (PRAGMA user_version after migrations). */
+int store_schema_version(void);
+
+/* Default database path: $FIELDCHECK_DB, else <data dir>/fieldcheck.db. Appended to out. */
+void store_default_path(struct buf *out);
+
+/* Opens or creates the database at path (NULL: the default path), creating its
+ * directory (0700) and the file (0600), applying pragmas and migrations, and
+ * creating the device identity on first use. *out is NULL on failure. */
+int store_open(struct store **out, const char *path, struct fc_error *err);
+
+/* Opens an existing database read-only (no migrations, no creation). */
+int store_open_readonly(struct store **out, const char *path, struct fc_error *err);
+
+/* Closes; NULL allowed. */
+void store_close(struct store *s);
+
+/* Borrowed handle for prepared statements in core modules. */
+sqlite3 *store_db(struct store *s);
+const char *store_path(const struct store *s);
+/* This device's id (16 lower-case hex characters), created with the database. */
+const char *store_device_id(const struct store *s);
+/* The directory holding the database (mission files live below it). */
+const char *store_dir(const struct store *s);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. store_rollback never fails loudly. */
+int store_begin(struct store *s, struct fc_error *err);
+int store_commit(struct store *s, struct fc_error *err);
+void store_rollback(struct store *s);
+
+/* Runs SQL without parameters (schema, pragmas); FC_EDB with SQLite's message. */
+int store_exec(struct store *s, const char *sql, struct fc_error *err);
+
+/* Prepares sql; FC_EDB on failure. The caller finalizes. */
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
+
+/* Fills err from the connection's last error: "what: sqlite message" and
+ * returns FC_EDB (FC_EINTEGRITY for SQLITE_CONSTRAINT, FC_EIO for I/O errors). */
+int store_fail(struct store *s, struct fc_error *err, const char *what);
+
+/* meta key/value: get into out (FC_ENOTFOUND if absent), set (insert or replace). */
+int store_meta_get(struct store *s, const char *key, struct buf *out, struct fc_error *err);
+int store_meta_set(struct store *s, const char *key, const char *value, struct fc_error *err);
+
+/* Binds a text parameter or NULL when v is NULL (SQLITE_TRANSIENT). */
+int store_bind_text(sqlite3_stmt *st, int idx, const char *v);
+/* Column text as "" when NULL. */
+const char *store_col_text(sqlite3_stmt *st, int col);
+
+/* PRAGMA integrity_check; FC_EINTEGRITY with the first problem in err. */
+int store_integrity_check(struct store *s, struct fc_error *err);
+
+#endif
