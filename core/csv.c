@@ -62,6 +62,7 @@ struct csv_reader {
     size_t rec_bytes;
     int drop;       /* stop storing: record too long or too many fields */
     int field_open; /* the last field in starts[] still takes bytes */
+    int field_full; /* ... but it reached max_field: keep no more of it */
 
     /* the record being assembled: fields back to back, each NUL-terminated */
     char *buf;
@@ -417,6 +418,7 @@ static void field_begin(struct csv_reader *r)
     }
     r->starts[r->nfields++] = r->buf_len;
     r->field_open = 1;
+    r->field_full = 0;
 }
 
 /* Appends n bytes of field content; rec_bytes must already count them. */
@@ -434,10 +436,18 @@ static void field_add(struct csv_reader *r, const unsigned char *s, size_t n)
         r->drop = 1;
         n = n > over ? n - over : 0;
     }
+    if (r->field_full)
+        return;
     cur = r->buf_len - r->starts[r->nfields - 1];
     if (cur + n > r->lim.max_field) {
         record_error(r, "field %zu is longer than %zu bytes", r->nfields, r->lim.max_field);
-        n = cur < r->lim.max_field ? r->lim.max_field - cur : 0;
+        r->field_full = 1;
+        n = r->lim.max_field - cur;
+    }
+    if (r->drop || r->field_full) {
+        /* cut at a character boundary so the diagnostic text stays UTF-8 */
+        while (n && (s[n] & 0xC0) == 0x80)
+            n--;
     }
     buf_need(r, n);
     memcpy(r->buf + r->buf_len, s, n);
