@@ -17,16 +17,16 @@ for t in "${targets[@]}"; do names+=("$(basename "$t" .c)"); done
 cmake --build build/fuzz -j"$jobs" --target "${names[@]}"
 fail=0
 for n in "${names[@]}"; do
-    work=build/fuzz/corpus-$n
+    work=build/fuzz/tests/corpus-$n
     mkdir -p "$work"
     seeds=tests/fuzz/corpus/$n
     [ -d "$seeds" ] || seeds=""
     echo "fuzzing $n for ${secs}s"
-    if ! (cd build/fuzz && ./"$n" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 \
-        "corpus-$n" ${seeds:+"../../$seeds"} >"fuzz-$n.log" 2>&1); then
-        echo "fuzz target $n failed:"; tail -40 "build/fuzz/fuzz-$n.log"; fail=1
+    if ! (cd build/fuzz/tests && ./"$n" -max_total_time="$secs" -max_len=65536 -print_final_stats=0 \
+        "corpus-$n" ${seeds:+"../../../$seeds"} >"fuzz-$n.log" 2>&1); then
+        echo "fuzz target $n failed:"; tail -40 "build/fuzz/tests/fuzz-$n.log"; fail=1
     else
-        echo "fuzz $n: $(grep -Eo 'Done [0-9]+ runs' "build/fuzz/fuzz-$n.log" | tail -1)"
+        echo "fuzz $n: $(grep -Eo 'Done [0-9]+ runs' "build/fuzz/tests/fuzz-$n.log" | tail -1)"
     fi
 done
 exit $fail
