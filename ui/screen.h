@@ -48,8 +48,8 @@ struct ui_screen;
 struct ui_view;
 
 struct ui_view_ops {
-    const char *name;                 /* stable id, for the log and tests */
-    const struct ui_action *actions;  /* the view's own actions (ids >= UI_ACT_VIEW_BASE) */
+    const char *name;                /* stable id, for the log and tests */
+    const struct ui_action *actions; /* the view's own actions (ids >= UI_ACT_VIEW_BASE) */
     size_t nactions;
     int overlay; /* 1: the view below is drawn first (dialogs) */
 

@@ -87,8 +87,8 @@ struct ui_app {
                 struct ui_verdict *out, struct fc_error *err);
     /* Fills *st for the status line; called at every redraw. May be NULL. */
     void (*status)(void *user, struct ui_status *st);
-    void *user;             /* passed to every callback, never touched */
-    enum ui_start start;    /* initial view */
+    void *user;              /* passed to every callback, never touched */
+    enum ui_start start;     /* initial view */
     const char *start_visit; /* visit id for UI_START_VISIT */
     const char *theme;       /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
 };

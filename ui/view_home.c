@@ -59,19 +59,6 @@ static const struct ui_table_col visit_cols[] = {
     {N_("Anomalies"), "异常", 9, UI_ALIGN_RIGHT},
 };
 
-static const char *kind_text(const char *kind)
-{
-    if (!strcmp(kind, "night"))
-        return ui_tr("night", "夜查");
-    if (!strcmp(kind, "pharmacy"))
-        return ui_tr("pharmacy", "药店");
-    if (!strcmp(kind, "flight"))
-        return ui_tr("flight", "飞检");
-    if (!strcmp(kind, "mixed"))
-        return ui_tr("mixed", "综合");
-    return kind;
-}
-
 static void mission_cell(void *ctx, size_t row, int col, struct buf *out)
 {
     const struct ui_mission_row *m = &((struct home *)ctx)->missions[row];
@@ -80,7 +67,7 @@ static void mission_cell(void *ctx, size_t row, int col, struct buf *out)
     case 0: buf_adds(out, m->id); break;
     case 1: buf_adds(out, m->title); break;
     case 2: buf_addf(out, "%d", m->version); break;
-    default: buf_adds(out, kind_text(m->kind)); break;
+    default: buf_adds(out, ui_kind_text(m->kind)); break;
     }
 }
 
@@ -92,7 +79,7 @@ static void visit_cell(void *ctx, size_t row, int col, struct buf *out)
     switch (col) {
     case 0: buf_adds(out, v->id); break;
     case 1: buf_adds(out, v->site); break;
-    case 2: buf_adds(out, kind_text(v->kind)); break;
+    case 2: buf_adds(out, ui_kind_text(v->kind)); break;
     case 3:
         if (v->opened_ms) {
             clock_format_short(v->opened_ms, when);

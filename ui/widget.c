@@ -307,7 +307,8 @@ void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity s
         return;
     for (int i = 0; i < h; i++)
         ui_fill(w, y + i, x, cols, role);
-    /* Letter-spaced text reads from across a ward; fall back when too wide. */
+    /* Letter-spaced Latin text reads from across a ward; CJK needs no spacing,
+     * and too wide a text is shown as it is. */
     big = big ? big : "";
     for (const char *p = big; *p;) {
         uint32_t cp;
@@ -318,7 +319,7 @@ void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity s
         buf_add(&spaced, p, (size_t)n);
         p += n;
     }
-    if (utf8_width(spaced.ptr) + 4 > (size_t)cols) {
+    if (utf8_width(big) != utf8_count(big) || utf8_width(spaced.ptr) + 4 > (size_t)cols) {
         buf_reset(&spaced);
         buf_adds(&spaced, big);
     }
@@ -327,6 +328,19 @@ void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity s
     if (sub && h > 1)
         ui_put(w, mid + 1, x, cols, sub, UI_ALIGN_CENTER, role);
     buf_release(&spaced);
+}
+
+const char *ui_kind_text(const char *kind)
+{
+    if (!strcmp(kind, "night"))
+        return ui_tr("night", "夜查");
+    if (!strcmp(kind, "pharmacy"))
+        return ui_tr("pharmacy", "药店");
+    if (!strcmp(kind, "flight"))
+        return ui_tr("flight", "飞检");
+    if (!strcmp(kind, "mixed"))
+        return ui_tr("mixed", "综合");
+    return kind;
 }
 
 /* --- input line -------------------------------------------------------- */

@@ -55,12 +55,12 @@ struct ui_table {
      * NULL: rows whose cells contain the text are shown. */
     int (*filter)(void *ctx, size_t row, const char *text);
     char filter_text[128];
-    size_t nrows;  /* source rows */
-    size_t *vis;   /* source row of each shown row */
+    size_t nrows; /* source rows */
+    size_t *vis;  /* source row of each shown row */
     size_t nvis;
-    size_t sel;    /* index into vis */
-    size_t top;    /* first shown index on screen */
-    size_t page;   /* rows on screen at the last draw (10 before any) */
+    size_t sel;  /* index into vis */
+    size_t top;  /* first shown index on screen */
+    size_t page; /* rows on screen at the last draw (10 before any) */
 };
 
 /* Initialises t with columns and the cell callback; no rows yet. */
@@ -85,12 +85,16 @@ void ui_table_draw(struct ui_table *t, WINDOW *w, int y, int x, int h, int cols,
 
 /* A large coloured box (h rows) with big centred over sub, in the banner role
  * of sev (NONE draws in the STATUS role). big and sub may be NULL. */
-void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity sev,
-                    const char *big, const char *sub);
+void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity sev, const char *big,
+                    const char *sub);
 
 /* Banner role and text role of a severity. */
 enum ui_role ui_severity_banner_role(enum ui_severity sev);
 enum ui_role ui_severity_role(enum ui_severity sev);
+
+/* The translated name of a mission or visit kind (night, pharmacy, flight,
+ * mixed); other values are returned unchanged. */
+const char *ui_kind_text(const char *kind);
 
 /* --- text input line ------------------------------------------------- */
 
