@@ -145,6 +145,7 @@ static void clamp_scroll(struct ui_table *t)
 static void table_refilter(struct ui_table *t)
 {
     size_t keep = ui_table_selected(t);
+    int placed = 0;
 
     free(t->vis);
     t->vis = xreallocarray(NULL, t->nrows ? t->nrows : 1, sizeof(*t->vis));
@@ -156,10 +157,15 @@ static void table_refilter(struct ui_table *t)
             if (!hit)
                 continue;
         }
-        if (r == keep)
+        /* stay on the selected row, or the first shown one after it */
+        if (keep != SIZE_MAX && !placed && r >= keep) {
             t->sel = t->nvis;
+            placed = 1;
+        }
         t->vis[t->nvis++] = r;
     }
+    if (keep != SIZE_MAX && !placed)
+        t->sel = t->nvis ? t->nvis - 1 : 0;
     clamp_scroll(t);
 }
 
