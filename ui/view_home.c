@@ -187,7 +187,8 @@ static void home_open_visit(struct ui_view *v)
     if (h->app->home && h->app->home->open_visit)
         rc = h->app->home->open_visit(h->app->user, row.id, &err);
     if (rc < 0) {
-        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_dialog_push(v->scr, ui_tr("Cannot open the visit", "无法打开检查"),
+                       err.msg[0] ? err.msg : fc_strerror(rc), 0, NULL, NULL);
         return;
     }
     ui_screen_push(v->scr, view_visit_new(&row));

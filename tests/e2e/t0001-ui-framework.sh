@@ -36,6 +36,16 @@ snapshot help
 send_key Escape
 wait_for "Missions"
 
+# a visit that cannot be opened: the error comes in a dialog over home
+send_key Down Down
+send_key Enter
+wait_for "Cannot open the visit"
+wait_for "cannot open visit 'V-0003': it is closed"
+send_key j   # a modal dialog swallows navigation
+send_key Enter
+wait_gone "Cannot open the visit"
+send_key g
+
 # open the open visit (focus starts on the visits table)
 send_key Enter
 wait_for "Code:"
