@@ -1,0 +1,126 @@
+#!/bin/bash
+# Shared helpers for the tmux end-to-end tests. Source it, then call
+# start_app CMD...; every tmux call goes to a private server (tmux -L fc-$$)
+# with a fixed window size, and the server and scratch files are removed on
+# exit. Synchronise with wait_for (polls capture-pane), never with bare sleeps;
+# the only sleeps here pace keystrokes (type_slow, send_scan_paced).
+set -u
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "skipped: tmux is not installed"
+    exit 77
+fi
+
+E2E_SOCK="fc-$$"
+E2E_W=${E2E_W:-100}
+E2E_H=${E2E_H:-30}
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fc-e2e.XXXXXX")
+E2E_SNAP_DIR=${E2E_SNAP_DIR:-$E2E_TMP/snapshots}
+E2E_FAILED=0
+
+tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
+
+e2e_cleanup() {
+    tm kill-server >/dev/null 2>&1 || true
+    if [ "$E2E_FAILED" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then
+        rm -rf "$E2E_TMP"
+    else
+        echo "e2e: scratch files kept in $E2E_TMP" >&2
+    fi
+}
+trap e2e_cleanup EXIT
+
+fail() {
+    E2E_FAILED=1
+    echo "FAIL: $*" >&2
+    echo "--- screen ---" >&2
+    tm capture-pane -p -t fc >&2 2>/dev/null || true
+    exit 1
+}
+
+# start_app CMD [ARGS...]: runs CMD in a fresh detached session "fc" of
+# E2E_W x E2E_H; its exit status goes to $E2E_TMP/exit.
+start_app() {
+    local cmd q=""
+    for a in "$@"; do q="$q $(printf '%q' "$a")"; done
+    cmd="$q; echo \$? > $(printf '%q' "$E2E_TMP/exit"); sleep 600"
+    rm -f "$E2E_TMP/exit"
+    tm new-session -d -s fc -x "$E2E_W" -y "$E2E_H" "$cmd" || fail "cannot start tmux"
+    tm set-option -t fc -g status off >/dev/null
+}
+
+screen_text() { tm capture-pane -p -t fc; }
+
+# wait_for TEXT [TIMEOUT_S]: waits until TEXT (fixed string) is on screen.
+wait_for() {
+    local text=$1 timeout=${2:-10} i=0
+    local tries=$((timeout * 20))
+    while [ $i -lt $tries ]; do
+        if screen_text | grep -qF -- "$text"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    fail "timed out after ${timeout}s waiting for '$text'"
+}
+
+# wait_gone TEXT [TIMEOUT_S]: waits until TEXT is no longer on screen.
+wait_gone() {
+    local text=$1 timeout=${2:-10} i=0
+    local tries=$((timeout * 20))
+    while [ $i -lt $tries ]; do
+        if ! screen_text | grep -qF -- "$text"; then
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    fail "timed out after ${timeout}s waiting for '$text' to go"
+}
+
+# wait_exit [TIMEOUT_S]: waits for the program to exit; prints its status.
+wait_exit() {
+    local timeout=${1:-10} i=0
+    local tries=$((timeout * 20))
+    while [ $i -lt $tries ]; do
+        if [ -s "$E2E_TMP/exit" ]; then
+            cat "$E2E_TMP/exit"
+            return 0
+        fi
+        sleep 0.05
+        i=$((i + 1))
+    done
+    fail "program did not exit within ${timeout}s"
+}
+
+# send_scan CODE: the code and Enter in one burst, as a scanner sends them.
+send_scan() {
+    tm send-keys -t fc -l -- "$1" \; send-keys -t fc Enter
+}
+
+# send_key KEY...: tmux key names (F1, Escape, Down, ...).
+send_key() {
+    tm send-keys -t fc "$@"
+}
+
+# type_slow TEXT [DELAY_S]: one character at a time, further apart than the
+# scan gap, as a person types.
+type_slow() {
+    local text=$1 delay=${2:-0.12} i
+    for ((i = 0; i < ${#text}; i++)); do
+        tm send-keys -t fc -l -- "${text:i:1}"
+        sleep "$delay"
+    done
+}
+
+# snapshot NAME: saves the screen to $E2E_SNAP_DIR/NAME.txt.
+snapshot() {
+    mkdir -p "$E2E_SNAP_DIR"
+    screen_text >"$E2E_SNAP_DIR/$1.txt"
+}
+
+# resize W H: resizes the window (the program gets SIGWINCH).
+resize() {
+    tm resize-window -t fc -x "$1" -y "$2"
+}

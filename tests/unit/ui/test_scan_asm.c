@@ -1,0 +1,415 @@
+/* Scan assembler tests: bursts become scans, slow keys stay typing, and the
+ * gap boundary, Enter alone, short and overlong bursts behave as documented. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "ui/scan_asm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Events flattened into a string: typed keys as themselves ("\n" for Enter,
+ * "<Sxx>" for special keys), scans as "[code]", rejects as "!len!". */
+static void drain(struct scan_asm *sa, char *out, size_t cap)
+{
+    struct scan_event ev;
+    size_t n = strlen(out);
+
+    while (scan_asm_next(sa, &ev)) {
+        if (ev.type == SCAN_EV_SCAN)
+            n += (size_t)snprintf(out + n, cap - n, "[%s]", ev.text);
+        else if (ev.type == SCAN_EV_REJECT)
+            n += (size_t)snprintf(out + n, cap - n, "!%zu!", ev.len);
+        else if (SCAN_KEY_IS_SPECIAL(ev.key))
+            n += (size_t)snprintf(out + n, cap - n, "<S%d>", SCAN_KEY_SPECIAL_CODE(ev.key));
+        else if (ev.key < 0x80)
+            n += (size_t)snprintf(out + n, cap - n, "%c", (char)ev.key);
+        else
+            n += (size_t)snprintf(out + n, cap - n, "<U%X>", (unsigned)ev.key);
+        assert_true(n < cap);
+        scan_event_release(&ev);
+    }
+}
+
+/* Feeds ASCII text one key every step_ms starting at t; returns the time of
+ * the last key. */
+static int64_t feed_str(struct scan_asm *sa, const char *s, int64_t t, int step_ms)
+{
+    for (size_t i = 0; s[i]; i++) {
+        if (i)
+            t += step_ms;
+        scan_asm_feed(sa, (unsigned char)s[i], t);
+    }
+    return t;
+}
+
+static void test_nothing_held(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    assert_int_equal(scan_asm_deadline(&sa, 0), -1);
+    scan_asm_tick(&sa, 1000);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    scan_asm_release(&sa);
+}
+
+static void test_enter_alone(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, '\r', 100);
+    scan_asm_feed(&sa, '\n', 101);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "\r\n");
+    assert_int_equal(scan_asm_deadline(&sa, 101), -1);
+    scan_asm_release(&sa);
+}
+
+static void test_burst_is_scan(void **state)
+{
+    struct scan_asm sa;
+    char out[128] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "H11010100001", 1000, 2);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, ""); /* held, nothing typed yet */
+    assert_int_equal(scan_asm_deadline(&sa, t), 30);
+    assert_int_equal(scan_asm_deadline(&sa, t + 10), 20);
+    scan_asm_feed(&sa, '\r', t + 2);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[H11010100001]");
+    assert_int_equal(scan_asm_deadline(&sa, t + 2), -1);
+    scan_asm_release(&sa);
+}
+
+static void test_slow_typing_stays_typing(void **state)
+{
+    struct scan_asm sa;
+    char out[128] = "";
+    int64_t t = 5000;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    for (const char *p = "jk12G"; *p; p++) {
+        scan_asm_feed(&sa, (unsigned char)*p, t);
+        t += 120;
+        /* the poll timeout fires between keys */
+        assert_int_equal(scan_asm_deadline(&sa, t), 0);
+        scan_asm_tick(&sa, t);
+    }
+    scan_asm_feed(&sa, '\r', t);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "jk12G\r");
+    scan_asm_release(&sa);
+}
+
+static void test_slow_typing_without_ticks(void **state)
+{
+    /* Even if the loop never timed out, a late key flushes the held one. */
+    struct scan_asm sa;
+    char out[128] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "abcde", 0, 31);
+    scan_asm_feed(&sa, '\r', t + 31);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "abcde\r");
+    scan_asm_release(&sa);
+}
+
+static void test_gap_boundary(void **state)
+{
+    struct scan_asm sa;
+    char out[128] = "";
+    (void)state;
+
+    /* 29 ms apart is a burst; exactly 30 ms is not. */
+    scan_asm_init(&sa, 30);
+    feed_str(&sa, "ABCD", 0, 29);
+    scan_asm_feed(&sa, '\r', 3 * 29 + 29);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[ABCD]");
+
+    out[0] = '\0';
+    feed_str(&sa, "ABCD", 1000, 30);
+    scan_asm_feed(&sa, '\r', 1000 + 3 * 30 + 30);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "ABCD\r");
+
+    /* the tick flushes at exactly the deadline, not a millisecond earlier */
+    out[0] = '\0';
+    scan_asm_feed(&sa, 'x', 5000);
+    scan_asm_tick(&sa, 5029);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    scan_asm_tick(&sa, 5030);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "x");
+    scan_asm_release(&sa);
+}
+
+static void test_gap_expires_before_enter(void **state)
+{
+    struct scan_asm sa;
+    char out[128] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "12345", 0, 1);
+    scan_asm_tick(&sa, t + 30);
+    scan_asm_feed(&sa, '\r', t + 40);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "12345\r");
+    scan_asm_release(&sa);
+}
+
+static void test_short_burst_replays(void **state)
+{
+    struct scan_asm sa;
+    char out[128] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "12", 0, 1);
+    scan_asm_feed(&sa, '\r', t + 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "12\r");
+    scan_asm_release(&sa);
+}
+
+static void test_twenty_scans_per_second(void **state)
+{
+    struct scan_asm sa;
+    char out[4096] = "";
+    char want[4096] = "";
+    int64_t t = 0;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    for (int i = 0; i < 40; i++) {
+        char code[32];
+        int64_t start = i * 50; /* 20 per second, back to back */
+        snprintf(code, sizeof(code), "%020d", 10000000 + i);
+        /* 20 characters in 40 ms, Enter, then only 8 ms to the next scan */
+        t = feed_str(&sa, code, start, 2);
+        scan_asm_feed(&sa, '\r', t + 2);
+        strcat(want, "[");
+        strcat(want, code);
+        strcat(want, "]");
+        if (i % 7 == 0)
+            scan_asm_tick(&sa, t + 3); /* a timeout between scans changes nothing */
+    }
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, want);
+    scan_asm_release(&sa);
+}
+
+static void test_mixed(void **state)
+{
+    struct scan_asm sa;
+    char out[256] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, 'j', 0);          /* typed hotkey */
+    t = feed_str(&sa, "jkGg99", 100, 3); /* a scan made of hotkey letters */
+    scan_asm_feed(&sa, '\n', t + 3);     /* LF also ends a scan */
+    scan_asm_feed(&sa, '1', 500);        /* typed bed number... */
+    scan_asm_feed(&sa, '2', 600);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0407), 700); /* ...backspace */
+    scan_asm_feed(&sa, '3', 800);
+    scan_asm_tick(&sa, 900);
+    t = feed_str(&sa, "EMPTY_BED", 1000, 1);
+    scan_asm_feed(&sa, '\r', t + 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "j[jkGg99]12<S263>3[EMPTY_BED]");
+    scan_asm_release(&sa);
+}
+
+static void test_special_key_interrupts_burst(void **state)
+{
+    struct scan_asm sa;
+    char out[256] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    feed_str(&sa, "abc", 0, 1);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0x109), 3); /* F1 */
+    scan_asm_feed(&sa, 0x1B, 4);                    /* Esc */
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "abc<S265>\x1b");
+    scan_asm_release(&sa);
+}
+
+static void test_gs_inside_burst(void **state)
+{
+    struct scan_asm sa;
+    char out[256] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "0106901234567892", 0, 1);
+    scan_asm_feed(&sa, 0x1D, t + 1);
+    t = feed_str(&sa, "10ABC", t + 2, 1);
+    scan_asm_feed(&sa, '\r', t + 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[0106901234567892\x1d"
+                             "10ABC]");
+    /* GS on its own is a control key */
+    out[0] = '\0';
+    scan_asm_feed(&sa, 0x1D, 1000);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "\x1d");
+    scan_asm_release(&sa);
+}
+
+static void test_utf8_scan(void **state)
+{
+    struct scan_asm sa;
+    struct scan_event ev;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, 0x75C5, 0); /* 病 */
+    scan_asm_feed(&sa, 0x533A, 1); /* 区 */
+    scan_asm_feed(&sa, 'A', 2);
+    scan_asm_feed(&sa, '1', 3);
+    scan_asm_feed(&sa, '\r', 4);
+    assert_true(scan_asm_next(&sa, &ev));
+    assert_int_equal(ev.type, SCAN_EV_SCAN);
+    assert_string_equal(ev.text, "\xe7\x97\x85\xe5\x8c\xba"
+                                 "A1");
+    assert_int_equal(ev.len, 8);
+    scan_event_release(&ev);
+    assert_false(scan_asm_next(&sa, &ev));
+    scan_asm_release(&sa);
+}
+
+static void test_overlong_burst(void **state)
+{
+    struct scan_asm sa;
+    char out[1024] = "";
+    int64_t t = 0;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    for (int i = 0; i < 600; i++)
+        scan_asm_feed(&sa, 'A' + i % 26, t++);
+    scan_asm_feed(&sa, '\r', t++);
+    /* the next scan right after it is intact */
+    t = feed_str(&sa, "H11010100001", t + 5, 1);
+    scan_asm_feed(&sa, '\r', t + 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "!600![H11010100001]");
+
+    /* exactly the cap is still a scan */
+    out[0] = '\0';
+    t = 10000;
+    for (int i = 0; i < SCAN_ASM_DEFAULT_MAX_BYTES; i++)
+        scan_asm_feed(&sa, '7', t++);
+    scan_asm_feed(&sa, '\r', t);
+    {
+        struct scan_event ev;
+        assert_true(scan_asm_next(&sa, &ev));
+        assert_int_equal(ev.type, SCAN_EV_SCAN);
+        assert_int_equal(ev.len, SCAN_ASM_DEFAULT_MAX_BYTES);
+        scan_event_release(&ev);
+    }
+
+    /* an overlong burst without Enter is reported when its gap expires */
+    t = 20000;
+    for (int i = 0; i < 520; i++)
+        scan_asm_feed(&sa, 'z', t++);
+    assert_int_equal(scan_asm_deadline(&sa, t), 29);
+    scan_asm_tick(&sa, t + 40);
+    scan_asm_feed(&sa, 'q', t + 100);
+    scan_asm_tick(&sa, t + 200);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "!520!q");
+    scan_asm_release(&sa);
+}
+
+static void test_gap_from_env(void **state)
+{
+    (void)state;
+    unsetenv("FIELDCHECK_SCAN_GAP_MS");
+    assert_int_equal(scan_asm_gap_from_env(), 30);
+    setenv("FIELDCHECK_SCAN_GAP_MS", "80", 1);
+    assert_int_equal(scan_asm_gap_from_env(), 80);
+    setenv("FIELDCHECK_SCAN_GAP_MS", "0", 1);
+    assert_int_equal(scan_asm_gap_from_env(), 30);
+    setenv("FIELDCHECK_SCAN_GAP_MS", "12ms", 1);
+    assert_int_equal(scan_asm_gap_from_env(), 30);
+    unsetenv("FIELDCHECK_SCAN_GAP_MS");
+}
+
+static void test_queue_grows_in_order(void **state)
+{
+    struct scan_asm sa;
+    struct scan_event ev;
+    (void)state;
+
+    /* pop some, then push many: the ring must keep FIFO order across growth */
+    scan_asm_init(&sa, 30);
+    for (int i = 0; i < 10; i++)
+        scan_asm_feed(&sa, 0x1B, i * 100);
+    for (int i = 0; i < 5; i++) {
+        assert_true(scan_asm_next(&sa, &ev));
+        scan_event_release(&ev);
+    }
+    for (uint32_t k = 0; k < 100; k++)
+        scan_asm_feed(&sa, SCAN_KEY_SPECIAL(k), 2000 + k * 100);
+    for (int i = 0; i < 5; i++) {
+        assert_true(scan_asm_next(&sa, &ev));
+        assert_int_equal(ev.key, 0x1B);
+    }
+    for (uint32_t k = 0; k < 100; k++) {
+        assert_true(scan_asm_next(&sa, &ev));
+        assert_int_equal(ev.key, SCAN_KEY_SPECIAL(k));
+    }
+    assert_false(scan_asm_next(&sa, &ev));
+    scan_asm_release(&sa);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nothing_held),
+        cmocka_unit_test(test_enter_alone),
+        cmocka_unit_test(test_burst_is_scan),
+        cmocka_unit_test(test_slow_typing_stays_typing),
+        cmocka_unit_test(test_slow_typing_without_ticks),
+        cmocka_unit_test(test_gap_boundary),
+        cmocka_unit_test(test_gap_expires_before_enter),
+        cmocka_unit_test(test_short_burst_replays),
+        cmocka_unit_test(test_twenty_scans_per_second),
+        cmocka_unit_test(test_mixed),
+        cmocka_unit_test(test_special_key_interrupts_burst),
+        cmocka_unit_test(test_gs_inside_burst),
+        cmocka_unit_test(test_utf8_scan),
+        cmocka_unit_test(test_overlong_burst),
+        cmocka_unit_test(test_gap_from_env),
+        cmocka_unit_test(test_queue_grows_in_order),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

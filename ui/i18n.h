@@ -1,0 +1,53 @@
+/* UI language and translations (docs/decisions.md, "TUI text and
+ * translations").
+ *
+ * Two languages: Chinese (zh_CN, the default on a Chinese locale) and English
+ * (otherwise). FIELDCHECK_LANG=zh|en overrides the locale. Source strings are
+ * English and are the gettext msgids of the "fieldcheck" text domain.
+ *
+ * UI chrome (actions, F-key labels, help, fixed screen texts) carries both
+ * languages in its own tables and is picked with ui_tr(), so the UI is fully
+ * Chinese even when no catalog is installed; an installed zh_CN catalog still
+ * wins, so translators can correct a string without a rebuild. Other strings
+ * use _() (plain gettext; English when no catalog is found).
+ */
+#ifndef FC_UI_I18N_H
+#define FC_UI_I18N_H
+
+#define UI_TEXTDOMAIN "fieldcheck"
+
+enum ui_lang {
+    UI_LANG_EN = 0,
+    UI_LANG_ZH = 1,
+};
+
+/* Marks a string for extraction without translating it (for tables). */
+#define N_(s) (s)
+/* Translates a message id through gettext in the current language. */
+#define _(s) ui_gettext(s)
+
+/* Sets the process locale from the environment (setlocale(LC_ALL, "")); if the
+ * resulting character set is not UTF-8, falls back to C.UTF-8 so curses can
+ * draw CJK text. Then picks the language and binds the text domain (catalogs
+ * in FIELDCHECK_LOCALEDIR if set, else the install prefix). Idempotent.
+ * Returns 1 when the final locale is UTF-8, else 0 (the UI still runs). */
+int ui_i18n_init(void);
+
+/* Picks the language from FIELDCHECK_LANG, then LC_ALL, LC_MESSAGES and LANG
+ * (first non-empty wins, as for setlocale): zh* or "chinese" gives Chinese.
+ * Any argument may be NULL. Pure, for tests. */
+enum ui_lang ui_lang_pick(const char *fc_lang, const char *lc_all, const char *lc_messages,
+                          const char *lang);
+
+enum ui_lang ui_lang_current(void);
+/* Switches the UI language at run time (the F-key bar and help follow). */
+void ui_lang_set(enum ui_lang lang);
+
+/* gettext in the current language: English returns msgid unchanged. */
+const char *ui_gettext(const char *msgid);
+
+/* Table text: en in English; in Chinese the catalog's translation of en if one
+ * is installed, else zh (or en when zh is NULL). Never NULL for non-NULL en. */
+const char *ui_tr(const char *en, const char *zh);
+
+#endif

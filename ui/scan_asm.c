@@ -1,0 +1,224 @@
+/* Scan assembler: splits keyboard input into scanner bursts and typed keys by
+ * inter-key timing, the way tmux's assume-paste-time tells a paste from
+ * typing. Held keys are code points; a finished scan is emitted as UTF-8.
+ * Everything is driven by caller-supplied timestamps, so the rules are tested
+ * without a terminal or a clock. */
+#include "ui/scan_asm.h"
+
+#include "core/base/utf8.h"
+#include "core/base/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define KEY_GS 0x1Du
+/* curses' KEY_ENTER (0527); the assembler stays curses-free, so the value is
+ * restated here and checked against curses in ui/screen.c. */
+#define SCAN_CURSES_KEY_ENTER 0527
+
+int scan_asm_gap_from_env(void)
+{
+    const char *s = getenv("FIELDCHECK_SCAN_GAP_MS");
+    char *end = NULL;
+    long v;
+
+    if (!s || !*s)
+        return SCAN_ASM_DEFAULT_GAP_MS;
+    v = strtol(s, &end, 10);
+    if (*end || v < 1 || v > 2000)
+        return SCAN_ASM_DEFAULT_GAP_MS;
+    return (int)v;
+}
+
+void scan_asm_init(struct scan_asm *sa, int gap_ms)
+{
+    memset(sa, 0, sizeof(*sa));
+    sa->gap_ms = gap_ms > 0 ? gap_ms : SCAN_ASM_DEFAULT_GAP_MS;
+    sa->min_len = SCAN_ASM_DEFAULT_MIN_LEN;
+    sa->max_bytes = SCAN_ASM_DEFAULT_MAX_BYTES;
+}
+
+void scan_event_release(struct scan_event *ev)
+{
+    if (!ev)
+        return;
+    free(ev->text);
+    memset(ev, 0, sizeof(*ev));
+}
+
+void scan_asm_release(struct scan_asm *sa)
+{
+    struct scan_event ev;
+
+    while (scan_asm_next(sa, &ev))
+        scan_event_release(&ev);
+    free(sa->q);
+    free(sa->held);
+    memset(sa, 0, sizeof(*sa));
+}
+
+int scan_key_is_printable(uint32_t key)
+{
+    if (SCAN_KEY_IS_SPECIAL(key) || key > 0x10FFFF)
+        return 0;
+    if (key < 0x20 || (key >= 0x7F && key < 0xA0))
+        return 0;
+    if (key >= 0xD800 && key <= 0xDFFF)
+        return 0;
+    return 1;
+}
+
+static int is_enter(uint32_t key)
+{
+    return key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(SCAN_CURSES_KEY_ENTER);
+}
+
+static void queue_push(struct scan_asm *sa, const struct scan_event *ev)
+{
+    if (sa->qlen == sa->qcap) {
+        size_t ncap = sa->qcap ? sa->qcap * 2 : 16;
+        struct scan_event *nq = xreallocarray(NULL, ncap, sizeof(*nq));
+        /* unroll the ring into the new array, oldest first */
+        for (size_t i = 0; i < sa->qlen; i++)
+            nq[i] = sa->q[(sa->qhead + i) % sa->qcap];
+        free(sa->q);
+        sa->q = nq;
+        sa->qcap = ncap;
+        sa->qhead = 0;
+    }
+    sa->q[(sa->qhead + sa->qlen) % sa->qcap] = *ev;
+    sa->qlen++;
+}
+
+static void emit_key(struct scan_asm *sa, uint32_t key)
+{
+    struct scan_event ev = {SCAN_EV_KEY, key, NULL, 0};
+    queue_push(sa, &ev);
+}
+
+static void replay_held(struct scan_asm *sa)
+{
+    for (size_t i = 0; i < sa->nheld; i++)
+        emit_key(sa, sa->held[i]);
+    sa->nheld = 0;
+    sa->held_bytes = 0;
+}
+
+static void emit_reject(struct scan_asm *sa)
+{
+    struct scan_event ev = {SCAN_EV_REJECT, 0, NULL, sa->discarded};
+    queue_push(sa, &ev);
+    sa->discarding = 0;
+    sa->discarded = 0;
+}
+
+static void emit_scan(struct scan_asm *sa)
+{
+    struct scan_event ev = {SCAN_EV_SCAN, 0, NULL, 0};
+    char *p = xmalloc(sa->held_bytes + 1);
+    size_t n = 0;
+
+    for (size_t i = 0; i < sa->nheld; i++)
+        n += (size_t)utf8_encode(sa->held[i], p + n);
+    p[n] = '\0';
+    ev.text = p;
+    ev.len = n;
+    queue_push(sa, &ev);
+    sa->nheld = 0;
+    sa->held_bytes = 0;
+}
+
+static size_t key_bytes(uint32_t key)
+{
+    char tmp[4];
+    int n = utf8_encode(key, tmp);
+    return n > 0 ? (size_t)n : 1;
+}
+
+static void hold(struct scan_asm *sa, uint32_t key, int64_t now_ms)
+{
+    size_t nb = key_bytes(key);
+
+    sa->last_ms = now_ms;
+    if (sa->discarding) {
+        sa->discarded += nb;
+        return;
+    }
+    if (sa->held_bytes + nb > sa->max_bytes) {
+        /* Too long for any code we accept: drop it all, up to its Enter. */
+        sa->discarding = 1;
+        sa->discarded = sa->held_bytes + nb;
+        sa->nheld = 0;
+        sa->held_bytes = 0;
+        return;
+    }
+    if (sa->nheld == sa->held_cap) {
+        sa->held_cap = sa->held_cap ? sa->held_cap * 2 : 64;
+        sa->held = xreallocarray(sa->held, sa->held_cap, sizeof(*sa->held));
+    }
+    sa->held[sa->nheld++] = key;
+    sa->held_bytes += nb;
+}
+
+static int burst_active(const struct scan_asm *sa)
+{
+    return sa->nheld > 0 || sa->discarding;
+}
+
+void scan_asm_tick(struct scan_asm *sa, int64_t now_ms)
+{
+    if (!burst_active(sa) || now_ms - sa->last_ms < sa->gap_ms)
+        return;
+    if (sa->discarding)
+        emit_reject(sa);
+    else
+        replay_held(sa);
+}
+
+int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms)
+{
+    int64_t left;
+
+    if (!burst_active(sa))
+        return -1;
+    left = sa->last_ms + sa->gap_ms - now_ms;
+    return left > 0 ? (int)left : 0;
+}
+
+void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms)
+{
+    /* A key after the gap means the held burst ended without Enter. */
+    scan_asm_tick(sa, now_ms);
+
+    if (scan_key_is_printable(key) || (key == KEY_GS && burst_active(sa))) {
+        hold(sa, key, now_ms);
+        return;
+    }
+    if (is_enter(key)) {
+        if (sa->discarding) {
+            emit_reject(sa);
+            return;
+        }
+        if (sa->nheld >= sa->min_len) {
+            emit_scan(sa);
+            return;
+        }
+        replay_held(sa);
+        emit_key(sa, key);
+        return;
+    }
+    if (sa->discarding)
+        emit_reject(sa);
+    replay_held(sa);
+    emit_key(sa, key);
+}
+
+int scan_asm_next(struct scan_asm *sa, struct scan_event *ev)
+{
+    if (!sa->qlen)
+        return 0;
+    *ev = sa->q[sa->qhead];
+    sa->qhead = (sa->qhead + 1) % sa->qcap;
+    sa->qlen--;
+    return 1;
+}

@@ -1,0 +1,105 @@
+/* Scan assembler: tells a USB barcode scanner (a very fast keyboard ending
+ * with Enter) from a person typing, from key timing alone. Curses-free so it
+ * can be tested with synthetic timestamps.
+ *
+ * Input is one key at a time with a monotonic timestamp in milliseconds.
+ * A key is a Unicode code point (the screen reads wide characters with
+ * get_wch(), so multi-byte UTF-8 never reaches the assembler as bytes) or a
+ * special key made with SCAN_KEY_SPECIAL(curses_key_code). Scanned text is
+ * kept as UTF-8.
+ *
+ * Rules:
+ *   - Printable keys are held back. Each next key arriving less than gap_ms
+ *     after the previous one extends the burst. A gap of exactly gap_ms or
+ *     more ends it: the held keys replay, in order, as SCAN_EV_KEY events.
+ *   - Enter (CR, LF or the special KEY_ENTER) within the gap ends the burst:
+ *     a burst of at least min_len characters becomes one SCAN_EV_SCAN event
+ *     (Enter is consumed); a shorter burst replays as keys followed by Enter.
+ *   - Any other non-printable key replays the held keys, then is itself
+ *     passed on as SCAN_EV_KEY. The one exception is GS (0x1D, the GS1 FNC1
+ *     separator scanners send inside element strings), which extends a burst
+ *     that has already started.
+ *   - A burst longer than max_bytes is discarded up to its Enter (or until
+ *     its gap expires) and reported once as SCAN_EV_REJECT, so the caller can
+ *     beep; keys after it start afresh.
+ * Scans never reach the keymap, so a scanned 'j' or 'G' is never a hotkey.
+ */
+#ifndef FC_UI_SCAN_ASM_H
+#define FC_UI_SCAN_ASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SCAN_ASM_DEFAULT_GAP_MS 30
+#define SCAN_ASM_DEFAULT_MIN_LEN 4
+#define SCAN_ASM_DEFAULT_MAX_BYTES 512
+
+/* Special (non-character) keys live above the Unicode range. */
+#define SCAN_KEY_SPECIAL_BASE 0x1000000u
+#define SCAN_KEY_SPECIAL(k) (SCAN_KEY_SPECIAL_BASE + (uint32_t)(k))
+#define SCAN_KEY_IS_SPECIAL(k) ((k) >= SCAN_KEY_SPECIAL_BASE)
+#define SCAN_KEY_SPECIAL_CODE(k) ((int)((k)-SCAN_KEY_SPECIAL_BASE))
+
+enum scan_ev_type {
+    SCAN_EV_KEY = 1, /* a typed key: key holds the code point or special key */
+    SCAN_EV_SCAN,    /* a scanner burst: text/len hold the code, Enter excluded */
+    SCAN_EV_REJECT,  /* an overlong burst was discarded: len is its size in bytes */
+};
+
+struct scan_event {
+    enum scan_ev_type type;
+    uint32_t key; /* SCAN_EV_KEY */
+    char *text;   /* SCAN_EV_SCAN: malloc'd, NUL-terminated; else NULL */
+    size_t len;   /* bytes of text (SCAN), or discarded bytes (REJECT) */
+};
+
+struct scan_asm {
+    int gap_ms;
+    size_t min_len;
+    size_t max_bytes;
+    /* burst being assembled */
+    uint32_t *held; /* held keys, in order */
+    size_t nheld, held_cap;
+    size_t held_bytes; /* UTF-8 size of the held keys */
+    int64_t last_ms;   /* time of the last key of the burst */
+    int discarding;    /* inside an overlong burst */
+    size_t discarded;  /* bytes dropped so far in it */
+    /* events ready for the caller, FIFO */
+    struct scan_event *q;
+    size_t qhead, qlen, qcap;
+};
+
+/* Reads FIELDCHECK_SCAN_GAP_MS (1..2000); returns the default (30) when unset
+ * or invalid. */
+int scan_asm_gap_from_env(void);
+
+/* Initialises sa with the given gap (<= 0 means the default) and the default
+ * minimum length and byte cap. */
+void scan_asm_init(struct scan_asm *sa, int gap_ms);
+/* Frees held keys and queued events (and their texts). */
+void scan_asm_release(struct scan_asm *sa);
+
+/* Feeds one key received at now_ms (monotonic, non-decreasing). Any events it
+ * completes are queued for scan_asm_next(). */
+void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms);
+
+/* Call when the poll timeout fires (or any time): if the held burst's gap has
+ * expired at now_ms, replays it as typed keys (or reports a discarded one). */
+void scan_asm_tick(struct scan_asm *sa, int64_t now_ms);
+
+/* Milliseconds the caller may wait for input before calling scan_asm_tick:
+ * -1 when nothing is held (wait forever), 0 when the gap already expired. */
+int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms);
+
+/* Pops the oldest queued event into *ev and returns 1, or returns 0 when none.
+ * The caller owns ev->text and frees it with scan_event_release(). */
+int scan_asm_next(struct scan_asm *sa, struct scan_event *ev);
+
+/* Frees ev->text (NULL allowed) and clears ev. */
+void scan_event_release(struct scan_event *ev);
+
+/* 1 for the keys a burst may contain: printable code points (not controls,
+ * not DEL, not special keys). */
+int scan_key_is_printable(uint32_t key);
+
+#endif

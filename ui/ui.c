@@ -1,0 +1,58 @@
+/* ui_run(): the one public entry of the TUI. It sets the locale and language,
+ * picks the theme, builds the initial view stack (home, plus the open visit's
+ * screen when asked) and hands over to the screen manager. */
+#include "ui/ui.h"
+
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/screen.h"
+#include "ui/theme.h"
+#include "ui/views.h"
+
+#include <string.h>
+
+struct find_visit {
+    const char *id;
+    struct ui_visit_row row;
+    int found;
+};
+
+static void find_visit_emit(void *ctx, const struct ui_visit_row *row)
+{
+    struct find_visit *f = ctx;
+
+    if (!f->found && !strcmp(row->id, f->id)) {
+        f->row = *row;
+        f->found = 1;
+    }
+}
+
+int ui_run(const struct ui_app *app, struct fc_error *err)
+{
+    struct ui_screen *s = NULL;
+    int t, rc = 0;
+
+    ui_i18n_init();
+    t = theme_by_name(app->theme);
+    theme_set(t >= 0 ? (enum ui_theme)t : theme_from_env(UI_THEME_DAY));
+    s = ui_screen_new(app);
+    ui_screen_push(s, view_home_new(app));
+    if (app->start == UI_START_VISIT && app->start_visit && app->home && app->home->list_visits) {
+        struct find_visit f;
+        memset(&f, 0, sizeof(f));
+        f.id = app->start_visit;
+        rc = app->home->list_visits(app->user, find_visit_emit, &f, err);
+        if (rc < 0)
+            goto out;
+        if (!f.found) {
+            rc = fc_error_set(err, FC_ENOTFOUND, "cannot open visit '%s': not found",
+                              app->start_visit);
+            goto out;
+        }
+        ui_screen_push(s, view_visit_new(&f.row));
+    }
+    rc = ui_screen_run(s, err);
+out:
+    ui_screen_free(s);
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* Help screen (F1), generated from the keymap: the current view's own actions
+ * first, then the global ones, each with its keys, label and help text in the
+ * UI language. Nothing here is written by hand per screen, so the help can
+ * never disagree with the bindings. */
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct help {
+    const struct ui_action **rows;
+    size_t nrows;
+    char under_name[64];
+    struct ui_table table;
+};
+
+static const struct ui_table_col help_cols[] = {
+    {N_("Keys"), "按键", 18, UI_ALIGN_LEFT},
+    {N_("Action"), "功能", 12, UI_ALIGN_LEFT},
+    {N_("Description"), "说明", 0, UI_ALIGN_LEFT},
+};
+
+static void help_cell(void *ctx, size_t row, int col, struct buf *out)
+{
+    struct help *h = ctx;
+    const struct ui_action *a = h->rows[row];
+    char keys[64];
+
+    switch (col) {
+    case 0:
+        keymap_keys_text(a, keys, sizeof(keys));
+        buf_adds(out, keys);
+        break;
+    case 1: buf_adds(out, keymap_label(a)); break;
+    default: buf_adds(out, keymap_help(a)); break;
+    }
+}
+
+static void help_draw(struct ui_view *v, WINDOW *w)
+{
+    struct help *h = v->data;
+
+    ui_put(w, 0, 1, v->cols - 2,
+           ui_tr("Keys of this screen, then keys that work everywhere. A scan works on every "
+                 "screen and never acts as a key.",
+                 "先列本屏按键，再列通用按键。任何屏幕都可扫码，扫码不会被当作按键。"),
+           UI_ALIGN_LEFT, UI_ROLE_DIM);
+    ui_table_draw(&h->table, w, 2, 1, v->rows - 2, v->cols - 2, 1);
+}
+
+static int help_action(struct ui_view *v, int id)
+{
+    struct help *h = v->data;
+
+    if (ui_table_action(&h->table, id))
+        return 1;
+    return id == UI_ACT_OPEN; /* nothing to open; swallow it */
+}
+
+static const char *help_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("Help", "帮助");
+}
+
+static void help_destroy(struct ui_view *v)
+{
+    struct help *h = v->data;
+
+    ui_table_release(&h->table);
+    free(h->rows);
+    free(h);
+}
+
+static const struct ui_view_ops help_ops = {
+    .name = "help",
+    .draw = help_draw,
+    .action = help_action,
+    .title = help_title,
+    .destroy = help_destroy,
+};
+
+struct ui_view *view_help_new(const struct ui_view *under)
+{
+    struct help *h = xcalloc(1, sizeof(*h));
+    size_t nglobal, nextra = under ? under->ops->nactions : 0;
+    const struct ui_action *global = keymap_global(&nglobal);
+
+    h->rows = xreallocarray(NULL, nglobal + nextra + 1, sizeof(*h->rows));
+    for (size_t i = 0; i < nextra; i++)
+        h->rows[h->nrows++] = &under->ops->actions[i];
+    for (size_t i = 0; i < nglobal; i++)
+        h->rows[h->nrows++] = &global[i];
+    snprintf(h->under_name, sizeof(h->under_name), "%s",
+             under && under->ops->name ? under->ops->name : "");
+    ui_table_init(&h->table, help_cols, 3, h, help_cell);
+    ui_table_set_rows(&h->table, h->nrows);
+    return ui_view_new(&help_ops, h);
+}

@@ -1,0 +1,253 @@
+/* Home screen: the missions loaded on this laptop and the visits made with
+ * them, both read through the app's ui_home_model callbacks each time the
+ * screen comes to the top (so counts are fresh after a visit screen closes).
+ * Opening a visit asks the app to make it current, then shows its screen. */
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { HOME_ACT_OPEN_VISIT = UI_ACT_VIEW_BASE, HOME_ACT_REFRESH };
+
+static const struct ui_action home_actions[] = {
+    {HOME_ACT_OPEN_VISIT,
+     "open-visit",
+     2,
+     {0},
+     N_("Open"),
+     "打开",
+     N_("Open the selected visit and continue it"),
+     "打开所选检查并继续"},
+    {HOME_ACT_REFRESH,
+     "refresh",
+     5,
+     {0},
+     N_("Refresh"),
+     "刷新",
+     N_("Reload missions and visits"),
+     "重新读取任务和检查"},
+};
+
+struct home {
+    const struct ui_app *app;
+    struct ui_mission_row *missions;
+    size_t nmissions, mcap;
+    struct ui_visit_row *visits;
+    size_t nvisits, vcap;
+    struct ui_table mtable, vtable;
+    int focus; /* 0 missions, 1 visits */
+    char error[256];
+};
+
+static const struct ui_table_col mission_cols[] = {
+    {N_("Mission"), "任务编号", 16, UI_ALIGN_LEFT},
+    {N_("Title"), "名称", 0, UI_ALIGN_LEFT},
+    {N_("Ver"), "版本", 4, UI_ALIGN_RIGHT},
+    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT},
+};
+
+static const struct ui_table_col visit_cols[] = {
+    {N_("Visit"), "检查编号", 14, UI_ALIGN_LEFT}, {N_("Site"), "机构", 0, UI_ALIGN_LEFT},
+    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT},       {N_("Opened"), "开始", 16, UI_ALIGN_LEFT},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT},      {N_("Scans"), "扫码", 6, UI_ALIGN_RIGHT},
+    {N_("Anomalies"), "异常", 9, UI_ALIGN_RIGHT},
+};
+
+static void mission_cell(void *ctx, size_t row, int col, struct buf *out)
+{
+    const struct ui_mission_row *m = &((struct home *)ctx)->missions[row];
+
+    switch (col) {
+    case 0: buf_adds(out, m->id); break;
+    case 1: buf_adds(out, m->title); break;
+    case 2: buf_addf(out, "%d", m->version); break;
+    default: buf_adds(out, ui_kind_text(m->kind)); break;
+    }
+}
+
+static void visit_cell(void *ctx, size_t row, int col, struct buf *out)
+{
+    const struct ui_visit_row *v = &((struct home *)ctx)->visits[row];
+    char when[CLOCK_ISO_MAX];
+
+    switch (col) {
+    case 0: buf_adds(out, v->id); break;
+    case 1: buf_adds(out, v->site); break;
+    case 2: buf_adds(out, ui_kind_text(v->kind)); break;
+    case 3:
+        if (v->opened_ms) {
+            clock_format_short(v->opened_ms, when);
+            buf_adds(out, when);
+        }
+        break;
+    case 4: buf_adds(out, v->is_open ? ui_tr("open", "进行中") : ui_tr("closed", "已结束")); break;
+    case 5: buf_addf(out, "%ld", v->scans); break;
+    default: buf_addf(out, "%ld", v->anomalies); break;
+    }
+}
+
+static enum ui_role visit_role(void *ctx, size_t row)
+{
+    const struct ui_visit_row *v = &((struct home *)ctx)->visits[row];
+
+    if (v->anomalies > 0)
+        return UI_ROLE_ANOMALY;
+    return v->is_open ? UI_ROLE_NORMAL : UI_ROLE_DIM;
+}
+
+static void emit_mission(void *ctx, const struct ui_mission_row *row)
+{
+    struct home *h = ctx;
+
+    if (h->nmissions == h->mcap) {
+        h->mcap = h->mcap ? h->mcap * 2 : 8;
+        h->missions = xreallocarray(h->missions, h->mcap, sizeof(*h->missions));
+    }
+    h->missions[h->nmissions++] = *row;
+}
+
+static void emit_visit(void *ctx, const struct ui_visit_row *row)
+{
+    struct home *h = ctx;
+
+    if (h->nvisits == h->vcap) {
+        h->vcap = h->vcap ? h->vcap * 2 : 8;
+        h->visits = xreallocarray(h->visits, h->vcap, sizeof(*h->visits));
+    }
+    h->visits[h->nvisits++] = *row;
+}
+
+static void home_load(struct home *h)
+{
+    const struct ui_home_model *m = h->app ? h->app->home : NULL;
+    struct fc_error err;
+    int rc = 0;
+
+    fc_error_clear(&err);
+    h->nmissions = h->nvisits = 0;
+    h->error[0] = '\0';
+    if (m && m->list_missions)
+        rc = m->list_missions(h->app->user, emit_mission, h, &err);
+    if (rc == 0 && m && m->list_visits)
+        rc = m->list_visits(h->app->user, emit_visit, h, &err);
+    if (rc < 0)
+        snprintf(h->error, sizeof(h->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+    ui_table_set_rows(&h->mtable, h->nmissions);
+    ui_table_set_rows(&h->vtable, h->nvisits);
+}
+
+static void home_enter(struct ui_view *v)
+{
+    struct home *h = v->data;
+
+    home_load(h);
+    /* visits are what an inspector opens; start there when there are any */
+    if (h->nvisits && h->focus == 0 && !h->mtable.sel)
+        h->focus = 1;
+}
+
+static void home_draw(struct ui_view *v, WINDOW *w)
+{
+    struct home *h = v->data;
+    int mh = (v->rows - 3) / 3, vy;
+
+    if (mh < 3)
+        mh = 3;
+    ui_put(w, 0, 1, v->cols - 2, ui_tr("Missions", "任务"), UI_ALIGN_LEFT,
+           h->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_table_draw(&h->mtable, w, 1, 1, mh, v->cols - 2, h->focus == 0);
+    vy = 1 + mh + 1;
+    ui_put(w, vy, 1, v->cols - 2, ui_tr("Visits", "检查"), UI_ALIGN_LEFT,
+           h->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_table_draw(&h->vtable, w, vy + 1, 1, v->rows - vy - 2, v->cols - 2, h->focus == 1);
+    if (h->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, h->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static void home_open_visit(struct ui_view *v)
+{
+    struct home *h = v->data;
+    size_t r = ui_table_selected(&h->vtable);
+    struct fc_error err;
+    struct ui_visit_row row;
+    int rc = 0;
+
+    if (r == SIZE_MAX) {
+        ui_screen_message(v->scr, UI_ROLE_WARN, "%s", ui_tr("no visit selected", "未选择检查"));
+        return;
+    }
+    row = h->visits[r];
+    fc_error_clear(&err);
+    if (h->app->home && h->app->home->open_visit)
+        rc = h->app->home->open_visit(h->app->user, row.id, &err);
+    if (rc < 0) {
+        ui_dialog_push(v->scr, ui_tr("Cannot open the visit", "无法打开检查"),
+                       err.msg[0] ? err.msg : fc_strerror(rc), 0, NULL, NULL);
+        return;
+    }
+    ui_screen_push(v->scr, view_visit_new(&row));
+}
+
+static int home_action(struct ui_view *v, int id)
+{
+    struct home *h = v->data;
+    struct ui_table *t = h->focus ? &h->vtable : &h->mtable;
+
+    switch (id) {
+    case UI_ACT_NEXT_PANE: h->focus = !h->focus; return 1;
+    case HOME_ACT_REFRESH: home_load(h); return 1;
+    case HOME_ACT_OPEN_VISIT: home_open_visit(v); return 1;
+    case UI_ACT_OPEN:
+        if (h->focus)
+            home_open_visit(v);
+        else
+            h->focus = 1; /* a mission opens onto its visits */
+        return 1;
+    default: return ui_table_action(t, id);
+    }
+}
+
+static const char *home_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("Home", "首页");
+}
+
+static void home_destroy(struct ui_view *v)
+{
+    struct home *h = v->data;
+
+    ui_table_release(&h->mtable);
+    ui_table_release(&h->vtable);
+    free(h->missions);
+    free(h->visits);
+    free(h);
+}
+
+static const struct ui_view_ops home_ops = {
+    .name = "home",
+    .actions = home_actions,
+    .nactions = sizeof(home_actions) / sizeof(home_actions[0]),
+    .enter = home_enter,
+    .draw = home_draw,
+    .action = home_action,
+    .title = home_title,
+    .destroy = home_destroy,
+};
+
+struct ui_view *view_home_new(const struct ui_app *app)
+{
+    struct home *h = xcalloc(1, sizeof(*h));
+
+    h->app = app;
+    ui_table_init(&h->mtable, mission_cols, 4, h, mission_cell);
+    ui_table_init(&h->vtable, visit_cols, 7, h, visit_cell);
+    h->vtable.row_role = visit_role;
+    return ui_view_new(&home_ops, h);
+}

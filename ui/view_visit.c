@@ -1,0 +1,186 @@
+/* Generic visit screen: every code (scanned, or typed and sent with Enter)
+ * goes to the app's scan callback with the visit id; the answer fills a large
+ * verdict banner, readable from across a ward, and a list of this session's
+ * scans, newest first. Kind-specific screens build on the same pieces. */
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/scan_asm.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VISIT_INPUT_MAX 128
+#define BANNER_ROWS 5
+
+struct visit_scan {
+    int64_t at_ms;
+    enum ui_scan_how how;
+    char *code;
+    struct ui_verdict v;
+};
+
+struct visit {
+    struct ui_visit_row row;
+    struct visit_scan *scans;
+    size_t nscans, cap;
+    long anomalies;
+    struct ui_input input;
+    struct ui_table table;
+    char title[96];
+};
+
+static const struct ui_table_col scan_cols[] = {
+    {N_("Time"), "时间", 8, UI_ALIGN_LEFT},    {N_("How"), "方式", 5, UI_ALIGN_LEFT},
+    {N_("Code"), "码", 0, UI_ALIGN_LEFT},      {N_("Verdict"), "结论", 18, UI_ALIGN_LEFT},
+    {N_("Message"), "说明", 0, UI_ALIGN_LEFT},
+};
+
+/* Row r of the table is the r-th newest scan. */
+static struct visit_scan *scan_at(struct visit *vs, size_t r)
+{
+    return &vs->scans[vs->nscans - 1 - r];
+}
+
+static void scan_cell(void *ctx, size_t row, int col, struct buf *out)
+{
+    struct visit_scan *sc = scan_at(ctx, row);
+    char when[CLOCK_ISO_MAX];
+
+    switch (col) {
+    case 0:
+        clock_format_short(sc->at_ms, when);
+        buf_adds(out, strlen(when) > 11 ? when + 11 : when); /* HH:MM */
+        break;
+    case 1:
+        buf_adds(out, sc->how == UI_SCAN_BURST ? ui_tr("scan", "扫码") : ui_tr("typed", "手输"));
+        break;
+    case 2: buf_adds(out, sc->code); break;
+    case 3: buf_adds(out, sc->v.verdict); break;
+    default: buf_adds(out, sc->v.message); break;
+    }
+}
+
+static enum ui_role scan_role(void *ctx, size_t row)
+{
+    return ui_severity_role(scan_at(ctx, row)->v.severity);
+}
+
+static void visit_submit(struct ui_view *v, const char *code, enum ui_scan_how how)
+{
+    struct visit *vs = v->data;
+    struct visit_scan *sc;
+
+    if (vs->nscans == vs->cap) {
+        vs->cap = vs->cap ? vs->cap * 2 : 32;
+        vs->scans = xreallocarray(vs->scans, vs->cap, sizeof(*vs->scans));
+    }
+    sc = &vs->scans[vs->nscans];
+    memset(sc, 0, sizeof(*sc));
+    sc->at_ms = clock_now_ms();
+    sc->how = how;
+    sc->code = xstrdup(code);
+    ui_screen_submit_scan(v->scr, vs->row.id, code, how, &sc->v);
+    if (sc->v.severity == UI_SEV_ANOMALY)
+        vs->anomalies++;
+    vs->nscans++;
+    ui_table_set_rows(&vs->table, vs->nscans);
+    ui_table_select(&vs->table, 0);
+}
+
+static void visit_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    visit_submit(v, code, UI_SCAN_BURST);
+}
+
+static int visit_text(struct ui_view *v, uint32_t key)
+{
+    struct visit *vs = v->data;
+
+    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
+        char *code = NULL;
+        if (!vs->input.text.len)
+            return 0;
+        code = xstrdup(vs->input.text.ptr);
+        ui_input_clear(&vs->input);
+        visit_submit(v, code, UI_SCAN_TYPED);
+        free(code);
+        return 1;
+    }
+    return ui_input_key(&vs->input, key);
+}
+
+static void visit_draw(struct ui_view *v, WINDOW *w)
+{
+    struct visit *vs = v->data;
+    struct visit_scan *last = vs->nscans ? &vs->scans[vs->nscans - 1] : NULL;
+    char head[256];
+    int y = 0;
+
+    snprintf(head, sizeof(head), "%s  %s  %s    %s %zu    %s %ld", vs->row.id, vs->row.site,
+             ui_kind_text(vs->row.kind), ui_tr("Scans", "扫码数"), vs->nscans,
+             ui_tr("Anomalies", "异常"), vs->anomalies);
+    ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    if (last)
+        ui_banner_draw(w, y, 1, BANNER_ROWS, v->cols - 2, last->v.severity, last->v.verdict,
+                       last->v.message);
+    else
+        ui_banner_draw(w, y, 1, BANNER_ROWS, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
+                       ui_tr("scan a label, a wristband or an ID card", "扫床头卡、腕带或身份证"));
+    y += BANNER_ROWS + 1;
+    ui_input_draw(&vs->input, w, y++, 1, v->cols - 2, ui_tr("Code:", "输入码："), 1);
+    y++;
+    ui_table_draw(&vs->table, w, y, 1, v->rows - y, v->cols - 2, 1);
+}
+
+static int visit_action(struct ui_view *v, int id)
+{
+    struct visit *vs = v->data;
+    return ui_table_action(&vs->table, id);
+}
+
+static const char *visit_title(struct ui_view *v)
+{
+    struct visit *vs = v->data;
+
+    snprintf(vs->title, sizeof(vs->title), "%s %s", ui_tr("Visit", "检查"), vs->row.id);
+    return vs->title;
+}
+
+static void visit_destroy(struct ui_view *v)
+{
+    struct visit *vs = v->data;
+
+    for (size_t i = 0; i < vs->nscans; i++)
+        free(vs->scans[i].code);
+    free(vs->scans);
+    ui_input_release(&vs->input);
+    ui_table_release(&vs->table);
+    free(vs);
+}
+
+static const struct ui_view_ops visit_ops = {
+    .name = "visit",
+    .draw = visit_draw,
+    .action = visit_action,
+    .text = visit_text,
+    .scan = visit_scan,
+    .title = visit_title,
+    .destroy = visit_destroy,
+};
+
+struct ui_view *view_visit_new(const struct ui_visit_row *row)
+{
+    struct visit *vs = xcalloc(1, sizeof(*vs));
+
+    vs->row = *row;
+    ui_input_init(&vs->input, VISIT_INPUT_MAX);
+    ui_table_init(&vs->table, scan_cols, 5, vs, scan_cell);
+    vs->table.row_role = scan_role;
+    return ui_view_new(&visit_ops, vs);
+}

@@ -1,0 +1,531 @@
+/* Widgets shared by every screen. Text is always fitted by display width
+ * (core/base/utf8.h) before it reaches curses, and each cell is drawn at an
+ * absolute column, so one odd character can shift at most its own cell. The
+ * table and the input line keep their state in plain structs so their logic
+ * is tested without a terminal. */
+#include "ui/widget.h"
+
+#include "core/base/utf8.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/scan_asm.h"
+#include "ui/screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+
+/* Copies s into out with control characters and invalid bytes as '?'. */
+static void sanitize(struct buf *out, const char *s)
+{
+    size_t len = strlen(s), i = 0;
+    uint32_t cp;
+
+    while (i < len) {
+        int n = utf8_decode(s + i, len - i, &cp);
+        if (n < 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+            buf_addch(out, '?');
+            i += n < 0 ? 1 : (size_t)n;
+            continue;
+        }
+        buf_add(out, s + i, (size_t)n);
+        i += (size_t)n;
+    }
+}
+
+static void add_spaces(struct buf *out, size_t n)
+{
+    while (n--)
+        buf_addch(out, ' ');
+}
+
+void ui_text_fit(struct buf *out, const char *s, size_t cols, enum ui_align align)
+{
+    struct buf clean = BUF_INIT;
+    size_t w, cut, cutw;
+
+    if (!cols)
+        return;
+    sanitize(&clean, s ? s : "");
+    w = utf8_width(clean.ptr);
+    if (w > cols) {
+        cut = utf8_prefix_cols(clean.ptr, cols - 1, &cutw);
+        buf_add(out, clean.ptr, cut);
+        add_spaces(out, cols - 1 - cutw);
+        buf_adds(out, ELLIPSIS);
+        goto out;
+    }
+    if (align == UI_ALIGN_RIGHT) {
+        add_spaces(out, cols - w);
+        buf_add(out, clean.ptr, clean.len);
+    } else if (align == UI_ALIGN_CENTER) {
+        add_spaces(out, (cols - w) / 2);
+        buf_add(out, clean.ptr, clean.len);
+        add_spaces(out, cols - w - (cols - w) / 2);
+    } else {
+        buf_add(out, clean.ptr, clean.len);
+        add_spaces(out, cols - w);
+    }
+out:
+    buf_release(&clean);
+}
+
+void ui_put(WINDOW *w, int y, int x, int cols, const char *s, enum ui_align align, enum ui_role r)
+{
+    struct buf b = BUF_INIT;
+
+    if (cols <= 0)
+        return;
+    ui_text_fit(&b, s, (size_t)cols, align);
+    wattrset(w, theme_attr(r));
+    mvwaddstr(w, y, x, b.ptr);
+    wattrset(w, theme_attr(UI_ROLE_NORMAL));
+    buf_release(&b);
+}
+
+void ui_fill(WINDOW *w, int y, int x, int cols, enum ui_role r)
+{
+    ui_put(w, y, x, cols, "", UI_ALIGN_LEFT, r);
+}
+
+/* --- table ------------------------------------------------------------- */
+
+void ui_table_init(struct ui_table *t, const struct ui_table_col *cols, int ncols, void *ctx,
+                   void (*cell)(void *ctx, size_t row, int col, struct buf *out))
+{
+    memset(t, 0, sizeof(*t));
+    t->cols = cols;
+    t->ncols = ncols;
+    t->ctx = ctx;
+    t->cell = cell;
+    t->page = 10;
+}
+
+void ui_table_release(struct ui_table *t)
+{
+    free(t->vis);
+    t->vis = NULL;
+    t->nvis = 0;
+}
+
+static int default_filter(struct ui_table *t, size_t row, const char *text)
+{
+    struct buf b = BUF_INIT;
+    int hit = 0;
+
+    for (int c = 0; c < t->ncols && !hit; c++) {
+        buf_reset(&b);
+        t->cell(t->ctx, row, c, &b);
+        hit = strstr(b.ptr, text) != NULL;
+    }
+    buf_release(&b);
+    return hit;
+}
+
+static void clamp_scroll(struct ui_table *t)
+{
+    size_t page = t->page ? t->page : 1;
+
+    if (!t->nvis) {
+        t->sel = t->top = 0;
+        return;
+    }
+    if (t->sel >= t->nvis)
+        t->sel = t->nvis - 1;
+    if (t->sel < t->top)
+        t->top = t->sel;
+    if (t->sel >= t->top + page)
+        t->top = t->sel - page + 1;
+    if (t->top + page > t->nvis)
+        t->top = t->nvis > page ? t->nvis - page : 0;
+}
+
+static void table_refilter(struct ui_table *t)
+{
+    size_t keep = ui_table_selected(t);
+    int placed = 0;
+
+    free(t->vis);
+    t->vis = xreallocarray(NULL, t->nrows ? t->nrows : 1, sizeof(*t->vis));
+    t->nvis = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (t->filter_text[0]) {
+            int hit = t->filter ? t->filter(t->ctx, r, t->filter_text)
+                                : default_filter(t, r, t->filter_text);
+            if (!hit)
+                continue;
+        }
+        /* stay on the selected row, or the first shown one after it */
+        if (keep != SIZE_MAX && !placed && r >= keep) {
+            t->sel = t->nvis;
+            placed = 1;
+        }
+        t->vis[t->nvis++] = r;
+    }
+    if (keep != SIZE_MAX && !placed)
+        t->sel = t->nvis ? t->nvis - 1 : 0;
+    clamp_scroll(t);
+}
+
+void ui_table_set_rows(struct ui_table *t, size_t nrows)
+{
+    t->nrows = nrows;
+    table_refilter(t);
+}
+
+void ui_table_set_filter(struct ui_table *t, const char *text)
+{
+    snprintf(t->filter_text, sizeof(t->filter_text), "%s", text ? text : "");
+    table_refilter(t);
+}
+
+size_t ui_table_selected(const struct ui_table *t)
+{
+    if (!t->vis || t->sel >= t->nvis)
+        return SIZE_MAX;
+    return t->vis[t->sel];
+}
+
+void ui_table_select(struct ui_table *t, size_t i)
+{
+    t->sel = i;
+    clamp_scroll(t);
+}
+
+int ui_table_action(struct ui_table *t, int action_id)
+{
+    size_t page = t->page ? t->page : 1;
+
+    switch (action_id) {
+    case UI_ACT_UP: t->sel = t->sel ? t->sel - 1 : 0; break;
+    case UI_ACT_DOWN: t->sel++; break;
+    case UI_ACT_PAGE_UP: t->sel = t->sel > page ? t->sel - page : 0; break;
+    case UI_ACT_PAGE_DOWN: t->sel += page; break;
+    case UI_ACT_TOP: t->sel = 0; break;
+    case UI_ACT_BOTTOM: t->sel = t->nvis ? t->nvis - 1 : 0; break;
+    default: return 0;
+    }
+    clamp_scroll(t);
+    return 1;
+}
+
+/* Widths of the columns in cols columns: fixed ones as given (shrunk from the
+ * right when they do not fit), flexible ones share the rest; one space
+ * separates columns. */
+static void table_widths(const struct ui_table *t, int cols, int *out)
+{
+    int fixed = 0, nflex = 0, left;
+
+    for (int c = 0; c < t->ncols; c++) {
+        fixed += t->cols[c].width + (c ? 1 : 0);
+        if (!t->cols[c].width)
+            nflex++;
+    }
+    left = cols - fixed;
+    for (int c = 0; c < t->ncols; c++) {
+        out[c] = t->cols[c].width;
+        if (!out[c])
+            out[c] = nflex && left > 0 ? left / nflex : 0;
+    }
+    if (nflex && left > 0)
+        for (int c = t->ncols - 1; c >= 0; c--)
+            if (!t->cols[c].width) {
+                out[c] += left % nflex;
+                break;
+            }
+    /* too narrow: take columns away from the right */
+    for (int c = t->ncols - 1, used = fixed + (left > 0 ? left : 0); c >= 0 && used > cols; c--) {
+        int give = used - cols < out[c] ? used - cols : out[c];
+        out[c] -= give;
+        used -= give;
+    }
+}
+
+void ui_table_draw(struct ui_table *t, WINDOW *w, int y, int x, int h, int cols, int focused)
+{
+    int widths[32];
+    struct buf b = BUF_INIT;
+    int ncols = t->ncols < 32 ? t->ncols : 32;
+
+    if (h < 1 || cols < 1)
+        return;
+    table_widths(t, cols, widths);
+    ui_fill(w, y, x, cols, UI_ROLE_HEADER);
+    for (int c = 0, cx = x; c < ncols; cx += widths[c] + 1, c++)
+        ui_put(w, y, cx, widths[c], ui_tr(t->cols[c].title_en, t->cols[c].title_zh),
+               t->cols[c].align, UI_ROLE_HEADER);
+    t->page = h > 1 ? (size_t)(h - 1) : 1;
+    clamp_scroll(t);
+    for (int i = 0; i < h - 1; i++) {
+        size_t vi = t->top + (size_t)i, row;
+        enum ui_role role;
+        if (vi >= t->nvis)
+            break;
+        row = t->vis[vi];
+        role = t->row_role ? t->row_role(t->ctx, row) : UI_ROLE_NORMAL;
+        if (vi == t->sel && focused)
+            role = UI_ROLE_SELECTED;
+        ui_fill(w, y + 1 + i, x, cols, role);
+        for (int c = 0, cx = x; c < ncols; cx += widths[c] + 1, c++) {
+            buf_reset(&b);
+            t->cell(t->ctx, row, c, &b);
+            ui_put(w, y + 1 + i, cx, widths[c], b.ptr, t->cols[c].align, role);
+        }
+    }
+    if (!t->nvis)
+        ui_put(w, y + 1, x, cols, ui_tr("(nothing to show)", "（无内容）"), UI_ALIGN_LEFT,
+               UI_ROLE_DIM);
+    buf_release(&b);
+}
+
+/* --- banner ------------------------------------------------------------- */
+
+enum ui_role ui_severity_banner_role(enum ui_severity sev)
+{
+    switch (sev) {
+    case UI_SEV_OK: return UI_ROLE_BANNER_OK;
+    case UI_SEV_WARN: return UI_ROLE_BANNER_WARN;
+    case UI_SEV_ANOMALY: return UI_ROLE_BANNER_ANOMALY;
+    default: return UI_ROLE_STATUS;
+    }
+}
+
+enum ui_role ui_severity_role(enum ui_severity sev)
+{
+    switch (sev) {
+    case UI_SEV_OK: return UI_ROLE_OK;
+    case UI_SEV_WARN: return UI_ROLE_WARN;
+    case UI_SEV_ANOMALY: return UI_ROLE_ANOMALY;
+    default: return UI_ROLE_NORMAL;
+    }
+}
+
+void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity sev, const char *big,
+                    const char *sub)
+{
+    enum ui_role role = ui_severity_banner_role(sev);
+    struct buf spaced = BUF_INIT;
+    int mid;
+
+    if (h < 1 || cols < 1)
+        return;
+    for (int i = 0; i < h; i++)
+        ui_fill(w, y + i, x, cols, role);
+    /* Letter-spaced Latin text reads from across a ward; CJK needs no spacing,
+     * and too wide a text is shown as it is. */
+    big = big ? big : "";
+    for (const char *p = big; *p;) {
+        uint32_t cp;
+        int n = utf8_decode(p, strlen(p), &cp);
+        n = n < 0 ? 1 : n;
+        if (spaced.len)
+            buf_addch(&spaced, ' ');
+        buf_add(&spaced, p, (size_t)n);
+        p += n;
+    }
+    if (utf8_width(big) != utf8_count(big) || utf8_width(spaced.ptr) + 4 > (size_t)cols) {
+        buf_reset(&spaced);
+        buf_adds(&spaced, big);
+    }
+    mid = y + (h - (sub && h > 1 ? 2 : 1)) / 2;
+    ui_put(w, mid, x, cols, spaced.ptr, UI_ALIGN_CENTER, role);
+    if (sub && h > 1)
+        ui_put(w, mid + 1, x, cols, sub, UI_ALIGN_CENTER, role);
+    buf_release(&spaced);
+}
+
+const char *ui_kind_text(const char *kind)
+{
+    if (!strcmp(kind, "night"))
+        return ui_tr("night", "夜查");
+    if (!strcmp(kind, "pharmacy"))
+        return ui_tr("pharmacy", "药店");
+    if (!strcmp(kind, "flight"))
+        return ui_tr("flight", "飞检");
+    if (!strcmp(kind, "mixed"))
+        return ui_tr("mixed", "综合");
+    return kind;
+}
+
+/* --- input line -------------------------------------------------------- */
+
+void ui_input_init(struct ui_input *in, size_t max_bytes)
+{
+    buf_init(&in->text);
+    in->max_bytes = max_bytes ? max_bytes : 256;
+}
+
+void ui_input_release(struct ui_input *in)
+{
+    buf_release(&in->text);
+}
+
+void ui_input_clear(struct ui_input *in)
+{
+    buf_reset(&in->text);
+}
+
+int ui_input_key(struct ui_input *in, uint32_t key)
+{
+    char enc[4];
+    int n;
+
+    if (key == 0x7F || key == 0x08 || key == SCAN_KEY_SPECIAL(KEY_BACKSPACE)) {
+        size_t len = in->text.len;
+        /* drop continuation bytes, then the lead byte */
+        while (len && ((unsigned char)in->text.ptr[len - 1] & 0xC0) == 0x80)
+            len--;
+        if (len)
+            len--;
+        buf_truncate(&in->text, len);
+        return 1;
+    }
+    if (key == 0x15) { /* ^U */
+        buf_reset(&in->text);
+        return 1;
+    }
+    if (!scan_key_is_printable(key))
+        return 0;
+    n = utf8_encode(key, enc);
+    if (n <= 0)
+        return 0;
+    if (in->text.len + (size_t)n <= in->max_bytes)
+        buf_add(&in->text, enc, (size_t)n);
+    return 1;
+}
+
+void ui_input_draw(const struct ui_input *in, WINDOW *w, int y, int x, int cols, const char *label,
+                   int focused)
+{
+    int lw = label ? (int)utf8_width(label) + 1 : 0;
+    int room = cols - lw;
+    const char *shown = in->text.ptr;
+    struct buf b = BUF_INIT;
+
+    if (cols <= 0)
+        return;
+    if (label)
+        ui_put(w, y, x, lw < cols ? lw : cols, label, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+    if (room <= 1)
+        goto out;
+    /* show the tail, leaving a column for the cursor mark */
+    while (*shown && utf8_width(shown) > (size_t)(room - 1)) {
+        uint32_t cp;
+        int n = utf8_decode(shown, strlen(shown), &cp);
+        shown += n < 0 ? 1 : n;
+    }
+    buf_adds(&b, shown);
+    if (focused)
+        buf_addch(&b, '_');
+    ui_put(w, y, x + lw, room, b.ptr, UI_ALIGN_LEFT, UI_ROLE_INPUT);
+out:
+    buf_release(&b);
+}
+
+/* --- dialogs ----------------------------------------------------------- */
+
+struct dialog {
+    char *title, *msg;
+    int confirm;
+    void (*done)(void *ctx, int yes);
+    void *ctx;
+    int answered;
+};
+
+enum { DLG_ACT_YES = UI_ACT_VIEW_BASE, DLG_ACT_NO };
+
+static const struct ui_action dialog_actions[] = {
+    {DLG_ACT_YES,
+     "yes",
+     0,
+     {'y', 'Y', '\r', '\n'},
+     N_("Yes"),
+     "是",
+     N_("Answer yes / close"),
+     "确认 / 关闭"},
+    {DLG_ACT_NO, "no", 0, {'n', 'N', 0x1B}, N_("No"), "否", N_("Answer no / close"), "否 / 关闭"},
+};
+
+static void dialog_answer(struct ui_view *v, int yes)
+{
+    struct dialog *d = v->data;
+
+    if (d->answered)
+        return;
+    d->answered = 1;
+    if (d->done)
+        d->done(d->ctx, d->confirm ? yes : 1);
+    ui_screen_pop(v->scr);
+}
+
+static int dialog_action(struct ui_view *v, int id)
+{
+    if (id == DLG_ACT_YES || id == UI_ACT_OPEN) {
+        dialog_answer(v, 1);
+        return 1;
+    }
+    if (id == DLG_ACT_NO || id == UI_ACT_BACK) {
+        dialog_answer(v, 0);
+        return 1;
+    }
+    /* a modal box swallows navigation meant for the view under it */
+    return id != UI_ACT_QUIT && id != UI_ACT_HELP;
+}
+
+static void dialog_draw(struct ui_view *v, WINDOW *w)
+{
+    struct dialog *d = v->data;
+    int bw = v->cols - 8 > 70 ? 70 : v->cols - 8;
+    int bh = 7, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
+    const char *hint = d->confirm
+                           ? ui_tr("y / Enter: yes    n / Esc: no", "y / 回车：是    n / Esc：否")
+                           : ui_tr("Enter: close", "回车：关闭");
+
+    if (bw < 10 || by < 0)
+        return;
+    for (int i = 0; i < bh; i++)
+        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
+    ui_put(w, by, bx, bw, d->title, UI_ALIGN_CENTER, UI_ROLE_TITLE);
+    ui_put(w, by + 2, bx + 2, bw - 4, d->msg, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+    ui_put(w, by + bh - 2, bx + 2, bw - 4, hint, UI_ALIGN_CENTER, UI_ROLE_DIALOG);
+}
+
+static const char *dialog_title(struct ui_view *v)
+{
+    return ((struct dialog *)v->data)->title;
+}
+
+static void dialog_destroy(struct ui_view *v)
+{
+    struct dialog *d = v->data;
+
+    free(d->title);
+    free(d->msg);
+    free(d);
+}
+
+static const struct ui_view_ops dialog_ops = {
+    .name = "dialog",
+    .actions = dialog_actions,
+    .nactions = sizeof(dialog_actions) / sizeof(dialog_actions[0]),
+    .overlay = 1,
+    .draw = dialog_draw,
+    .action = dialog_action,
+    .title = dialog_title,
+    .destroy = dialog_destroy,
+};
+
+void ui_dialog_push(struct ui_screen *s, const char *title, const char *msg, int confirm,
+                    void (*done)(void *ctx, int yes), void *ctx)
+{
+    struct dialog *d = xcalloc(1, sizeof(*d));
+
+    d->title = xstrdup(title ? title : "");
+    d->msg = xstrdup(msg ? msg : "");
+    d->confirm = confirm;
+    d->done = done;
+    d->ctx = ctx;
+    ui_screen_push(s, ui_view_new(&dialog_ops, d));
+}
