@@ -44,7 +44,8 @@ rss_of() { # command... ; prints "seconds peak_kb"
     local t0 t1 out
     if [ -x /usr/bin/time ]; then
         t0=$(now)
-        out=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$work/rss" -f '%M' "$@" >/dev/null 2>&1 || true
+        out=$(tail -1 "$work/rss")
         t1=$(now)
         echo "$(echo "$t1 - $t0" | bc) $out"
     else
