@@ -37,7 +37,8 @@ struct csv_reader; /* opaque */
  * 0, and is where the likelier of the two encodings broke). An empty file is
  * fine (0 records). lim NULL means the defaults; a zero member means its
  * default. On success *out is a new reader (csv_reader_free); on failure *out
- * is NULL and err says why (FC_EIO with errno for I/O). */
+ * is NULL and err says why (FC_EIO with errno for I/O). path must be a
+ * regular file, since it is read twice (a pipe fails with "cannot rewind"). */
 int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
                     struct fc_error *err);
 

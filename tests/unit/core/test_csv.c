@@ -591,6 +591,30 @@ static void test_file_changed(void **state)
     free(path);
 }
 
+/* A GBK file cut in the middle of a character after it was validated. */
+static void test_file_truncated_gb(void **state)
+{
+    struct buf gb = BUF_INIT;
+    struct csv_reader *r = NULL;
+    struct csv_record rec;
+    struct fc_error err;
+    char *path;
+    int rc;
+
+    (void)state;
+    to_gb(&gb, "姓名,床号\n张三,1\n", strlen("姓名,床号\n张三,1\n"));
+    path = write_tmp("cut.csv", gb.ptr, gb.len);
+    assert_int_equal(csv_reader_open(&r, path, NULL, &err), 0);
+    assert_int_equal(truncate(path, 13), 0); /* cuts "三" (bytes 12-13) in half */
+    while ((rc = csv_next(r, &rec, &err)) == 1)
+        ;
+    assert_int_equal(rc, FC_EIO);
+    assert_non_null(strstr(err.msg, "changed while being read"));
+    csv_reader_free(r);
+    free(path);
+    buf_release(&gb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -619,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_gbk_after_long_ascii),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_file_changed),
+        cmocka_unit_test(test_file_truncated_gb),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
 }
