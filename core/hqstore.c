@@ -36,8 +36,8 @@ static const char *const hq_migrations[] = {
     "  data BLOB NOT NULL) STRICT;",
 };
 
-static const struct store_schema hq_schema = {
-    hq_migrations, sizeof(hq_migrations) / sizeof(hq_migrations[0]), 0};
+static const struct store_schema hq_schema = {hq_migrations,
+                                              sizeof(hq_migrations) / sizeof(hq_migrations[0]), 0};
 
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -60,8 +60,7 @@ static void device_from_row(sqlite3_stmt *st, struct hq_device *d)
 
 #define DEVICE_COLS "id, sign_pk, box_pk, fingerprint, enrolled_at, revoked_at"
 
-int hqstore_device_get(struct store *s, const char *id, struct hq_device *out,
-                       struct fc_error *err)
+int hqstore_device_get(struct store *s, const char *id, struct hq_device *out, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, "SELECT " DEVICE_COLS " FROM device WHERE id = ?1", &st, err);
@@ -228,8 +227,8 @@ int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct 
                        " ?9, ?10)",
                        &ins, err);
     if (!rc)
-        rc = store_prepare(s, "SELECT count(*) FROM event WHERE device = ?1 AND seq = ?2", &eq,
-                           err);
+        rc =
+            store_prepare(s, "SELECT count(*) FROM event WHERE device = ?1 AND seq = ?2", &eq, err);
     if (rc)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -386,10 +385,10 @@ int hqstore_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error 
 
 /* The visit context of every event: mission, site and workflow come from the
  * visit_open event of its visit (smallest hash if that one is equivocated). */
-#define VISIT_CTX_CTE                                                                         \
-    "WITH ev AS (SELECT * FROM event e WHERE hash = (SELECT min(hash) FROM event x"         \
-    "   WHERE x.device = e.device AND x.seq = e.seq)),"                                     \
-    " vis AS (SELECT visit, json_extract(payload, '$.mission_id') AS mission,"             \
+#define VISIT_CTX_CTE                                                                        \
+    "WITH ev AS (SELECT * FROM event e WHERE hash = (SELECT min(hash) FROM event x"          \
+    "   WHERE x.device = e.device AND x.seq = e.seq)),"                                      \
+    " vis AS (SELECT visit, json_extract(payload, '$.mission_id') AS mission,"               \
     "   json_extract(payload, '$.site_code') AS site, json_extract(payload, '$.kind') AS wf" \
     "   FROM ev WHERE kind = 'visit_open' AND json_valid(payload) GROUP BY visit)"
 
@@ -438,9 +437,8 @@ static int row_conflict(sqlite3_stmt *st, void *ctx)
 static int row_summary(sqlite3_stmt *st, void *ctx)
 {
     const struct hqstore_report_cb *cb = ctx;
-    return cb->summary(cb->ctx, store_col_text(st, 0), store_col_text(st, 1),
-                       store_col_text(st, 2), store_col_text(st, 3), store_col_text(st, 4),
-                       sqlite3_column_int64(st, 5));
+    return cb->summary(cb->ctx, store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2),
+                       store_col_text(st, 3), store_col_text(st, 4), sqlite3_column_int64(st, 5));
 }
 
 static int row_quarantined(sqlite3_stmt *st, void *ctx)

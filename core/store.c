@@ -79,8 +79,8 @@ static const char *const migrations[] = {
     "  loaded_at TEXT NOT NULL, PRIMARY KEY (mission_id, version)) STRICT;",
 };
 
-static const struct store_schema device_schema = {
-    migrations, sizeof(migrations) / sizeof(migrations[0]), 1};
+static const struct store_schema device_schema = {migrations,
+                                                  sizeof(migrations) / sizeof(migrations[0]), 1};
 
 int store_schema_version(void)
 {

@@ -200,8 +200,8 @@ int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *ve
                             struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT coalesce(max(version), 0) FROM sync_pack WHERE mission_id = ?1",
-                           &st, err);
+    int rc = store_prepare(
+        s, "SELECT coalesce(max(version), 0) FROM sync_pack WHERE mission_id = ?1", &st, err);
 
     if (rc)
         return rc;
@@ -219,10 +219,11 @@ int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
 {
     sqlite3_stmt *st = NULL;
     char at[CLOCK_ISO_MAX];
-    int rc = store_prepare(s,
-                           "INSERT OR IGNORE INTO sync_pack (mission_id, version, sha256, loaded_at)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           &st, err);
+    int rc =
+        store_prepare(s,
+                      "INSERT OR IGNORE INTO sync_pack (mission_id, version, sha256, loaded_at)"
+                      " VALUES (?1, ?2, ?3, ?4)",
+                      &st, err);
 
     if (rc)
         return rc;

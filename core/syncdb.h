@@ -15,10 +15,10 @@ struct store;
 #define SYNCDB_PK_LEN 32
 
 struct syncdb_state {
-    int64_t bundle_seq;                  /* last bundle written, 0 before the first */
-    char last_bundle[HASH_HEX_LEN + 1];  /* SHA-256 of that bundle file, zeros before */
-    int64_t acked_seq;                   /* HQ holds events 1..acked_seq */
-    char acked_head[HASH_HEX_LEN + 1];   /* hash of event acked_seq, zeros for 0 */
+    int64_t bundle_seq;                 /* last bundle written, 0 before the first */
+    char last_bundle[HASH_HEX_LEN + 1]; /* SHA-256 of that bundle file, zeros before */
+    int64_t acked_seq;                  /* HQ holds events 1..acked_seq */
+    char acked_head[HASH_HEX_LEN + 1];  /* hash of event acked_seq, zeros for 0 */
 };
 
 /* HQ's public keys; FC_ENOTFOUND when `keys trust` was never run. */

@@ -142,8 +142,8 @@ int bundle_build(const struct bundle_build_args *a, const struct event *events, 
         goto out;
     comp_cap = ZSTD_compressBound(inner.len);
     comp = xmalloc(comp_cap);
-    comp_len = ZSTD_compress(comp, comp_cap, inner.ptr, inner.len,
-                             a->zstd_level ? a->zstd_level : 3);
+    comp_len =
+        ZSTD_compress(comp, comp_cap, inner.ptr, inner.len, a->zstd_level ? a->zstd_level : 3);
     if (ZSTD_isError(comp_len)) {
         rc = fc_error_set(err, FC_EINTERNAL, "cannot compress bundle: %s",
                           ZSTD_getErrorName(comp_len));
@@ -188,8 +188,7 @@ int bundle_build(const struct bundle_build_args *a, const struct event *events, 
         buf_add(out, cchunk, (size_t)clen);
         off += take;
     }
-    codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-v1", out->ptr + start,
-               out->len - start);
+    codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-v1", out->ptr + start, out->len - start);
     buf_add(out, sig, sizeof(sig));
 out:
     sodium_memzero(key, sizeof(key));
@@ -209,8 +208,9 @@ int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct 
 
     memset(out, 0, sizeof(*out));
     if (len < BUNDLE_HEADER_LEN + 64)
-        return fc_error_set(err, FC_EINPUT, "not a bundle: truncated at byte %zu (a bundle has "
-                                            "at least %d bytes)",
+        return fc_error_set(err, FC_EINPUT,
+                            "not a bundle: truncated at byte %zu (a bundle has "
+                            "at least %d bytes)",
                             len, BUNDLE_HEADER_LEN + 64);
     if (memcmp(p, outer_magic, 6) != 0)
         return fc_error_set(err, FC_EINPUT, "not a bundle: bad magic");
@@ -440,8 +440,7 @@ static int parse_event(struct bundle_contents *c, const char *line, size_t len, 
     }
     v = json_object_get(o, "subject");
     if (v && !json_is_null(v) && !json_is_string(v)) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad subject",
-                          (long long)expect);
+        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad subject", (long long)expect);
         goto out;
     }
     if (seq != expect) {
@@ -456,8 +455,7 @@ static int parse_event(struct bundle_contents *c, const char *line, size_t len, 
     }
     if (strcmp(prev_hash, prev) != 0) {
         rc = fc_error_set(err, FC_EINTEGRITY,
-                          "bundle event %lld does not chain to the previous event",
-                          (long long)seq);
+                          "bundle event %lld does not chain to the previous event", (long long)seq);
         goto out;
     }
     e->seq = seq;
@@ -554,8 +552,9 @@ static int parse_inner(const unsigned char *p, size_t len, const unsigned char d
     hash_sha256(digest, data, (size_t)size);
     hash_from_hex(want, HASH_LEN, jstr(ent, "sha256"));
     if (memcmp(digest, want, HASH_LEN) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle entry '" ENTRY_EVENTS "' does not match "
-                                              "its SHA-256");
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle entry '" ENTRY_EVENTS "' does not match "
+                          "its SHA-256");
         goto out;
     }
     c->first_seq = first;

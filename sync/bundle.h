@@ -19,12 +19,12 @@ struct store;
 
 #define BUNDLE_HEADER_LEN 176
 #define BUNDLE_CHUNK 65536
-#define BUNDLE_MAX_PLAIN ((uint64_t)1 << 30)    /* compressed plaintext P */
-#define BUNDLE_MAX_INNER ((uint64_t)1 << 30)    /* decompressed content C */
+#define BUNDLE_MAX_PLAIN ((uint64_t)1 << 30) /* compressed plaintext P */
+#define BUNDLE_MAX_INNER ((uint64_t)1 << 30) /* decompressed content C */
 #define BUNDLE_MAX_MANIFEST (1u << 20)
 #define BUNDLE_MAX_LINE (1u << 20)
 /* the largest file a reader accepts: header, every chunk, signature */
-#define BUNDLE_MAX_FILE                                                                            \
+#define BUNDLE_MAX_FILE \
     (BUNDLE_HEADER_LEN + (BUNDLE_MAX_PLAIN / BUNDLE_CHUNK + 1) * (4 + BUNDLE_CHUNK + 17) + 64)
 
 struct bundle_header {
@@ -59,7 +59,7 @@ struct bundle_build_args {
     int64_t first_seq;       /* seq of events[0], or last acknowledged + 1 when n is 0 */
     const char *prev_head;   /* hash of event first_seq - 1 */
     int64_t created_ms;
-    int zstd_level;          /* 0: the default (3) */
+    int zstd_level; /* 0: the default (3) */
 };
 
 /* Builds a complete bundle in out (appended). events must be contiguous

@@ -52,8 +52,8 @@ static int read_key_file(const char *path, size_t expect, struct buf *out, const
     if (rc)
         return rc;
     if (out->len != expect)
-        return fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: %zu bytes, expected %zu",
-                            what, path, out->len, expect);
+        return fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: %zu bytes, expected %zu", what,
+                            path, out->len, expect);
     return FC_OK;
 }
 
