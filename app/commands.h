@@ -48,5 +48,9 @@ int app_wants_help(int argc, char **argv);
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
+int cmd_keys(struct app *app, int argc, char **argv);
+int cmd_export(struct app *app, int argc, char **argv);
+int cmd_receipt(struct app *app, int argc, char **argv);
+int cmd_hq(struct app *app, int argc, char **argv);
 
 #endif
