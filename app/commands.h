@@ -52,5 +52,7 @@ int cmd_keys(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 int cmd_receipt(struct app *app, int argc, char **argv);
 int cmd_hq(struct app *app, int argc, char **argv);
+int cmd_mission(struct app *app, int argc, char **argv);
+int cmd_demo(struct app *app, int argc, char **argv);
 
 #endif

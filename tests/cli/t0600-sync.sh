@@ -38,7 +38,7 @@ mkdir -p "$work/m"
 cat >"$work/m/mission.json" <<'J'
 {"mission_id":"M2026-03","version":2,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
 J
-printf 'site_code,site_name\nH11010100001,Test\n' >"$work/m/sites.csv"
+printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$work/m/inpatients.csv"
 check "pack" 0 $hq pack "$work/m" -o "$work/m.fcpack" --to "$dev"
 check "pack for another device" 0 $hq pack "$work/m" -o "$work/other.fcpack" --to 0123456789abcdef
 if "$bin" mission --help >/dev/null 2>&1; then
@@ -55,7 +55,7 @@ fi
 
 # events: a visit when the visit command exists
 if "$bin" visit --help >/dev/null 2>&1; then
-    check "visit open" 0 "$bin" visit open --site H11010100001 --kind night --inspector A \
+    check "visit open" 0 "$bin" visit open --site H11010500001 --kind night --inspector A \
         --inspector B
     check "visit close" 0 "$bin" visit close
 fi
