@@ -5,6 +5,7 @@
 
 #include "core/base/buf.h"
 #include "core/mission.h"
+#include "sync/pack.h"
 #include "core/store.h"
 
 #include <stdio.h>
@@ -135,14 +136,6 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         exitc = 1;
         goto out;
     }
-    if (ends_with(path, ".fcpack")) {
-        fc_error_set(&app->err, FC_EINPUT,
-                     "cannot load '%s': signed .fcpack packs are not supported by this build "
-                     "(load the mission folder instead)",
-                     path);
-        exitc = app_fail(app, FC_EINPUT);
-        goto out;
-    }
     s = app_store(app);
     if (!s) {
         exitc = app_fail(app, app->err.code);
@@ -150,7 +143,12 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
     }
     r.progress = !app->json && isatty(2);
     memset(&info, 0, sizeof(info));
-    rc = mission_load(s, path, partial, &sink, &info, &st, &app->err);
+    /* a signed pack is verified (signature, target, expiry, version) before
+     * any CSV is parsed, then loaded from a private extraction */
+    if (ends_with(path, ".fcpack"))
+        rc = pack_load(s, path, partial, &sink, &info, &st, &app->err);
+    else
+        rc = mission_load(s, path, partial, &sink, &info, &st, &app->err);
     if (r.progress_drawn)
         fputs("\r\033[K", stderr);
     if (app->json) {

@@ -22,6 +22,34 @@ const struct command app_commands[] = {
      "  rebuild  recreate every derived table from the events and report whether the\n"
      "           result was identical to the stored state\n",
      cmd_db},
+    {"keys", "device keys; HQ's public keys; enrollment code",
+     "fieldcheck [--db PATH] [--json] keys init | keys show [--qr] | keys trust HQ_PUB_FILE\n\n"
+     "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
+     "         next to the database); prints the enrollment code\n"
+     "  show   the device id, key fingerprint and enrollment code for 'hq enroll'\n"
+     "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
+     "         bundles are encrypted to them\n",
+     cmd_keys},
+    {"export", "write a bundle of all events not yet acknowledged by HQ",
+     "fieldcheck [--db PATH] [--json] export -o DIR\n\n"
+     "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
+     "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n",
+     cmd_export},
+    {"receipt", "apply an HQ receipt",
+     "fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
+     "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
+     "and records which events HQ holds, so the next export starts after them.\n",
+     cmd_receipt},
+    {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
+     "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
+     "    pack DIR -o FILE [--to DEVICE...] | import FILE... | report | receipt DEVICE\n\n"
+     "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
+     "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
+     "           unknown or revoked devices are quarantined (exit 3)\n"
+     "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
+     "           conflicts between devices, quarantined bundles\n"
+     "  receipt  the signed receipt code for a device (printed last)\n",
+     cmd_hq},
     {"mission", "load, list and show missions",
      "fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
      "       mission show ID\n\n"

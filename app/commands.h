@@ -48,6 +48,10 @@ int app_wants_help(int argc, char **argv);
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
+int cmd_keys(struct app *app, int argc, char **argv);
+int cmd_export(struct app *app, int argc, char **argv);
+int cmd_receipt(struct app *app, int argc, char **argv);
+int cmd_hq(struct app *app, int argc, char **argv);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 

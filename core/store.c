@@ -22,6 +22,7 @@ struct store {
     char *path;
     char *dir;
     char device_id[33];
+    const struct store_schema *schema;
 };
 
 /* The schema, oldest first. Never edit a released step: append a new one. */
@@ -57,11 +58,33 @@ static const char *const migrations[] = {
     "  credentials_shown INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL,"
     "  closed_at TEXT, open_seq INTEGER NOT NULL, close_seq INTEGER,"
     "  checkpoint TEXT) STRICT;",
+    /* 2: sync bookkeeping (sync/): HQ's trusted public keys, bundle numbering,
+     * what HQ acknowledged, and the mission packs loaded (rollback guard) */
+    "CREATE TABLE sync_trust ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), sign_pk TEXT NOT NULL, box_pk TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL, trusted_at TEXT NOT NULL) STRICT;"
+    "CREATE TABLE sync_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1), bundle_seq INTEGER NOT NULL,"
+    "  last_bundle TEXT NOT NULL, acked_seq INTEGER NOT NULL, acked_head TEXT NOT NULL,"
+    "  acked_at TEXT) STRICT;"
+    "INSERT INTO sync_state VALUES (1, 0,"
+    "  '0000000000000000000000000000000000000000000000000000000000000000', 0,"
+    "  '0000000000000000000000000000000000000000000000000000000000000000', NULL);"
+    "CREATE TABLE sync_bundle ("
+    "  bundle_seq INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, file TEXT NOT NULL,"
+    "  first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, chain_head TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL) STRICT;"
+    "CREATE TABLE sync_pack ("
+    "  mission_id TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL,"
+    "  loaded_at TEXT NOT NULL, PRIMARY KEY (mission_id, version)) STRICT;",
 };
+
+static const struct store_schema device_schema = {migrations,
+                                                  sizeof(migrations) / sizeof(migrations[0]), 1};
 
 int store_schema_version(void)
 {
-    return (int)(sizeof(migrations) / sizeof(migrations[0]));
+    return device_schema.count;
 }
 
 void store_default_path(struct buf *out)
@@ -203,19 +226,19 @@ static int migrate(struct store *s, struct fc_error *err)
     rc = user_version(s, &v, err);
     if (rc)
         return rc;
-    if (v > store_schema_version())
+    if (v > s->schema->count)
         return fc_error_set(err, FC_ESTATE,
                             "database '%s' has schema %d, newer than this program's %d: "
                             "upgrade fieldcheck",
-                            s->path, v, store_schema_version());
-    for (; v < store_schema_version(); v++) {
+                            s->path, v, s->schema->count);
+    for (; v < s->schema->count; v++) {
         char pragma[64];
 
         rc = store_begin(s, err);
         if (rc)
             return rc;
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v + 1);
-        rc = store_exec(s, migrations[v], err);
+        rc = store_exec(s, s->schema->migrations[v], err);
         if (!rc)
             rc = store_exec(s, pragma, err);
         if (!rc)
@@ -281,7 +304,7 @@ static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
 }
 
 static int store_open_flags(struct store **out, const char *path, int readonly,
-                            struct fc_error *err)
+                            const struct store_schema *schema, struct fc_error *err)
 {
     struct store *s = NULL;
     struct buf p = BUF_INIT, dir = BUF_INIT;
@@ -317,6 +340,7 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
     s = xcalloc(1, sizeof(*s));
     s->path = buf_detach(&p, NULL);
     s->dir = buf_detach(&dir, NULL);
+    s->schema = schema;
     if (sqlite3_open_v2(
             s->path, &s->db,
             (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -334,7 +358,7 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
         if (rc)
             goto out;
     }
-    rc = ensure_device(s, err);
+    rc = schema->device_identity ? ensure_device(s, err) : FC_OK;
     if (rc) {
         fc_error_prefix(err, "database '%s'", s->path);
         goto out;
@@ -350,12 +374,20 @@ out:
 
 int store_open(struct store **out, const char *path, struct fc_error *err)
 {
-    return store_open_flags(out, path, 0, err);
+    return store_open_flags(out, path, 0, &device_schema, err);
 }
 
 int store_open_readonly(struct store **out, const char *path, struct fc_error *err)
 {
-    return store_open_flags(out, path, 1, err);
+    return store_open_flags(out, path, 1, &device_schema, err);
+}
+
+int store_open_schema(struct store **out, const char *path, const struct store_schema *schema,
+                      struct fc_error *err)
+{
+    if (!path)
+        BUG("store_open_schema needs a path");
+    return store_open_flags(out, path, 0, schema, err);
 }
 
 void store_close(struct store *s)

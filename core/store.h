@@ -29,6 +29,19 @@ int store_open(struct store **out, const char *path, struct fc_error *err);
 /* Opens an existing database read-only (no migrations, no creation). */
 int store_open_readonly(struct store **out, const char *path, struct fc_error *err);
 
+/* Another database with the same open/pragma/migration discipline (HQ's
+ * hq.db): its own ordered migration list. device_identity says whether a
+ * device id is created in meta on first open. */
+struct store_schema {
+    const char *const *migrations;
+    int count;
+    int device_identity;
+};
+
+/* Opens or creates path (must not be NULL) with the given schema. */
+int store_open_schema(struct store **out, const char *path, const struct store_schema *schema,
+                      struct fc_error *err);
+
 /* Closes; NULL allowed. */
 void store_close(struct store *s);
 

@@ -1,0 +1,46 @@
+/* fieldcheck export -o DIR: the next bundle of every event HQ has not
+ * acknowledged. Nothing is deleted locally. */
+#include "app/commands.h"
+
+#include "core/store.h"
+#include "sync/bundle.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_export(struct app *app, int argc, char **argv)
+{
+    struct bundle_export_result r;
+    const char *dir = NULL;
+    struct store *s;
+    int rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            dir = argv[++i];
+        } else {
+            fprintf(stderr, "fieldcheck: export: unexpected argument '%s'\n", argv[i]);
+            return 1;
+        }
+    }
+    if (!dir) {
+        fprintf(stderr, "fieldcheck: export: -o DIR is required\n");
+        return 1;
+    }
+    s = app_store(app);
+    if (!s)
+        return app_fail(app, app->err.code);
+    rc = bundle_export(s, dir, &r, &app->err);
+    if (rc)
+        return app_fail(app, rc);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:I, s:I, s:I, s:I, s:s}", "ok", 1, "file", r.path,
+                                 "bundle_seq", (json_int_t)r.bundle_seq, "first_seq",
+                                 (json_int_t)r.first_seq, "last_seq", (json_int_t)r.last_seq,
+                                 "size", (json_int_t)r.size, "sha256", r.sha256));
+    else
+        printf("wrote %s: bundle %llu, events %lld..%lld, %zu bytes, verified\n", r.path,
+               (unsigned long long)r.bundle_seq, (long long)r.first_seq, (long long)r.last_seq,
+               r.size);
+    return 0;
+}

@@ -1,0 +1,249 @@
+/* fieldcheck hq [--hq DIR] init | enroll CODE | revoke DEVICE |
+ * pack DIR -o FILE [--to DEVICE...] | import FILE... | report | receipt DEVICE.
+ * The HQ directory holds hq.db, hq.key and hq.pub. */
+#include "app/commands.h"
+
+#include "core/base/buf.h"
+#include "core/hqstore.h"
+#include "sync/hq.h"
+#include "sync/pack.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int hq_import_cmd(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    int worst = 0;
+
+    if (argc < 1) {
+        fprintf(stderr, "fieldcheck: hq import: expected FILE...\n");
+        return 1;
+    }
+    for (int i = 0; i < argc; i++) {
+        struct hq_import_result r;
+        int rc = hq_import_file(hq, argv[i], &r, &app->err);
+        static const char *const outcome[] = {"imported", "duplicate", "quarantined"};
+
+        if (rc) {
+            int ex = app_fail(app, rc);
+            worst = ex > worst ? ex : worst;
+            continue;
+        }
+        if (app->json)
+            app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", 1,
+                                     "file", argv[i], "outcome", outcome[r.outcome], "device",
+                                     r.device, "bundle_seq", (json_int_t)r.bundle_seq, "first_seq",
+                                     (json_int_t)r.first_seq, "last_seq", (json_int_t)r.last_seq,
+                                     "events_new", (json_int_t)r.stats.events_new, "events_known",
+                                     (json_int_t)r.stats.events_known, "equivocations",
+                                     (json_int_t)r.stats.equivocations));
+        else
+            printf("%s: %s, device %s bundle %llu, events %lld..%lld, %lld new%s\n", argv[i],
+                   outcome[r.outcome], r.device, (unsigned long long)r.bundle_seq,
+                   (long long)r.first_seq, (long long)r.last_seq, (long long)r.stats.events_new,
+                   r.stats.equivocations ? ", EQUIVOCATION: a seq has two different events" : "");
+        if (r.stats.equivocations)
+            worst = worst > 3 ? worst : 3;
+    }
+    return worst;
+}
+
+static int rep_gap(void *ctx, const char *device, int64_t from, int64_t to)
+{
+    struct app *app = ctx;
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "gap", "device", device, "from",
+                                 (json_int_t)from, "to", (json_int_t)to));
+    else
+        printf("gap          device %s: seq %lld..%lld missing\n", device, (long long)from,
+               (long long)to);
+    return 0;
+}
+
+static int rep_equiv(void *ctx, const char *device, int64_t seq, int64_t versions)
+{
+    struct app *app = ctx;
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "equivocation", "device", device,
+                                 "seq", (json_int_t)seq, "versions", (json_int_t)versions));
+    else
+        printf("EQUIVOCATION device %s: seq %lld has %lld different events\n", device,
+               (long long)seq, (long long)versions);
+    return 0;
+}
+
+static int rep_conflict(void *ctx, const char *site, const char *subject, const char *da,
+                        const char *va, const char *db, const char *vb)
+{
+    struct app *app = ctx;
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "conflict", "site",
+                                 site, "subject", subject, "device_a", da, "verdict_a", va,
+                                 "device_b", db, "verdict_b", vb));
+    else
+        printf("conflict     site %s subject %s: %s says %s, %s says %s\n", site, subject, da, va,
+               db, vb);
+    return 0;
+}
+
+static int rep_summary(void *ctx, const char *mission, const char *site, const char *wf,
+                       const char *kind, const char *verdict, int64_t count)
+{
+    struct app *app = ctx;
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "type", "summary",
+                                 "mission", mission, "site", site, "workflow", wf, "kind", kind,
+                                 "verdict", verdict, "count", (json_int_t)count));
+    else
+        printf("%-20s %-14s %-9s %-16s %-14s %6lld\n", mission[0] ? mission : "-",
+               site[0] ? site : "-", wf[0] ? wf : "-", kind, verdict[0] ? verdict : "-",
+               (long long)count);
+    return 0;
+}
+
+static int rep_quarantine(void *ctx, const char *sha, const char *device, const char *reason)
+{
+    struct app *app = ctx;
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s}", "type", "quarantine", "sha256", sha,
+                                 "device", device, "reason", reason));
+    else
+        printf("quarantined  %.16s device %s: %s\n", sha, device, reason);
+    return 0;
+}
+
+static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    const char *dir = NULL, *out = NULL;
+    const char **to = calloc((size_t)argc + 1, sizeof(*to));
+    size_t n_to = 0;
+    int rc;
+
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "--to") && i + 1 < argc)
+            to[n_to++] = argv[++i];
+        else if (!dir && argv[i][0] != '-')
+            dir = argv[i];
+        else {
+            fprintf(stderr, "fieldcheck: hq pack: unexpected argument '%s'\n", argv[i]);
+            free(to);
+            return 1;
+        }
+    }
+    if (!dir || !out) {
+        fprintf(stderr, "fieldcheck: hq pack: expected DIR -o FILE [--to DEVICE...]\n");
+        free(to);
+        return 1;
+    }
+    rc = pack_write(&hq->keys, dir, to, n_to, out, &app->err);
+    free(to);
+    if (rc)
+        return app_fail(app, rc);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s}", "ok", 1, "file", out));
+    else
+        printf("signed mission pack written to %s\n", out);
+    return 0;
+}
+
+int cmd_hq(struct app *app, int argc, char **argv)
+{
+    struct buf dir = BUF_INIT;
+    struct hq hq;
+    const char *sub;
+    int i = 1, rc, ex = 0;
+
+    memset(&hq, 0, sizeof(hq));
+    if (i + 1 < argc && !strcmp(argv[i], "--hq")) {
+        buf_adds(&dir, argv[i + 1]);
+        i += 2;
+    } else {
+        hq_default_dir(&dir);
+    }
+    if (i >= argc) {
+        fprintf(stderr, "fieldcheck: hq: missing subcommand\n");
+        buf_release(&dir);
+        return 1;
+    }
+    sub = argv[i++];
+    if (!strcmp(sub, "init")) {
+        char fp[20];
+        rc = hq_init(dir.ptr, fp, &app->err);
+        if (rc) {
+            ex = app_fail(app, rc);
+        } else if (app->json) {
+            app_print_json(
+                json_pack("{s:b, s:s, s:s}", "ok", 1, "dir", dir.ptr, "fingerprint", fp));
+        } else {
+            printf("HQ created in %s\nfingerprint %s\npublic keys for devices: %s/hq.pub\n",
+                   dir.ptr, fp, dir.ptr);
+        }
+        buf_release(&dir);
+        return ex;
+    }
+    rc = hq_open(&hq, dir.ptr, &app->err);
+    buf_release(&dir);
+    if (rc)
+        return app_fail(app, rc);
+    if (!strcmp(sub, "enroll") && i + 1 == argc) {
+        struct keys_enrollment e;
+        char fp[20];
+        int added = 0;
+
+        rc = hq_enroll(&hq, argv[i], &e, &added, &app->err);
+        if (rc) {
+            ex = app_fail(app, rc);
+        } else {
+            codec_fingerprint(fp, e.sign_pk, e.box_pk);
+            if (app->json)
+                app_print_json(json_pack("{s:b, s:s, s:s, s:b}", "ok", 1, "device_id", e.device_id,
+                                         "fingerprint", fp, "added", added));
+            else
+                printf("device %s %s (fingerprint %s: compare it with the device's screen)\n",
+                       e.device_id, added ? "enrolled" : "was already enrolled", fp);
+        }
+    } else if (!strcmp(sub, "revoke") && i + 1 == argc) {
+        rc = hqstore_device_revoke(hq.db, argv[i], &app->err);
+        if (rc)
+            ex = app_fail(app, rc);
+        else if (app->json)
+            app_print_json(json_pack("{s:b, s:s}", "ok", 1, "revoked", argv[i]));
+        else
+            printf("device %s revoked: its bundles will be quarantined\n", argv[i]);
+    } else if (!strcmp(sub, "pack")) {
+        ex = hq_pack_cmd(app, &hq, argc - i, argv + i);
+    } else if (!strcmp(sub, "import")) {
+        ex = hq_import_cmd(app, &hq, argc - i, argv + i);
+    } else if (!strcmp(sub, "report") && i == argc) {
+        struct hqstore_report_cb cb = {app,          rep_gap,     rep_equiv,
+                                       rep_conflict, rep_summary, rep_quarantine};
+        if (!app->json)
+            printf("%-20s %-14s %-9s %-16s %-14s %6s\n", "mission", "site", "workflow", "kind",
+                   "verdict", "events");
+        rc = hqstore_report(hq.db, &cb, &app->err);
+        if (rc)
+            ex = app_fail(app, rc);
+    } else if (!strcmp(sub, "receipt") && i + 1 == argc) {
+        struct buf code = BUF_INIT;
+        int64_t acked = 0;
+
+        rc = hq_receipt(&hq, argv[i], &code, &acked, &app->err);
+        if (rc)
+            ex = app_fail(app, rc);
+        else if (app->json)
+            app_print_json(json_pack("{s:b, s:s, s:I, s:s}", "ok", 1, "device_id", argv[i],
+                                     "acked_seq", (json_int_t)acked, "receipt", code.ptr));
+        else
+            printf("receipt for device %s: events 1..%lld\n%s\n", argv[i], (long long)acked,
+                   code.ptr);
+        buf_release(&code);
+    } else {
+        fprintf(stderr, "fieldcheck: hq: unknown subcommand or arguments for '%s'\n", sub);
+        ex = 1;
+    }
+    hq_close(&hq);
+    return ex;
+}

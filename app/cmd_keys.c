@@ -1,0 +1,83 @@
+/* fieldcheck keys init | show [--qr] | trust HQ_PUB_FILE: the device's keys,
+ * its enrollment code for HQ, and trusting HQ's public keys. */
+#include "app/commands.h"
+
+#include "core/store.h"
+#include "sync/keys.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int keys_show(struct app *app, struct store *s, int created)
+{
+    struct keys_device k;
+    struct buf code = BUF_INIT;
+    char fp[20];
+    int rc = keys_device_load(s, &k, &app->err);
+
+    if (rc)
+        return app_fail(app, rc);
+    keys_enrollment_code(&k, &code);
+    codec_fingerprint(fp, k.sign_pk, k.box_pk);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:b}", "ok", 1, "device_id", k.device_id,
+                                 "fingerprint", fp, "enrollment", code.ptr, "created", created));
+    else
+        printf("device %s\nfingerprint %s\nenrollment code (give it to HQ: fieldcheck hq enroll "
+               "CODE):\n%s\n",
+               k.device_id, fp, code.ptr);
+    buf_release(&code);
+    memset(&k, 0, sizeof(k));
+    return 0;
+}
+
+int cmd_keys(struct app *app, int argc, char **argv)
+{
+    struct store *s;
+    struct keys_device k;
+    int created = 0, rc;
+
+    if (argc < 2) {
+        fprintf(stderr, "fieldcheck: keys: missing subcommand (init, show or trust)\n");
+        return 1;
+    }
+    s = app_store(app);
+    if (!s)
+        return app_fail(app, app->err.code);
+    if (!strcmp(argv[1], "init")) {
+        rc = keys_device_init(s, &k, &created, &app->err);
+        memset(&k, 0, sizeof(k));
+        if (rc)
+            return app_fail(app, rc);
+        if (!app->json)
+            printf("%s\n", created ? "device keys created" : "device keys already exist");
+        return keys_show(app, s, created);
+    }
+    if (!strcmp(argv[1], "show")) {
+        if (argc > 2 && strcmp(argv[2], "--qr") != 0) {
+            fprintf(stderr, "fieldcheck: keys show: unknown option '%s'\n", argv[2]);
+            return 1;
+        }
+        return keys_show(app, s, 0);
+    }
+    if (!strcmp(argv[1], "trust")) {
+        char fp[20];
+        int replaced = 0;
+
+        if (argc != 3) {
+            fprintf(stderr, "fieldcheck: keys trust: expected HQ_PUB_FILE\n");
+            return 1;
+        }
+        rc = keys_trust_file(s, argv[2], fp, &replaced, &app->err);
+        if (rc)
+            return app_fail(app, rc);
+        if (app->json)
+            app_print_json(
+                json_pack("{s:b, s:s, s:b}", "ok", 1, "hq_fingerprint", fp, "replaced", replaced));
+        else
+            printf("trusting HQ %s%s\n", fp, replaced ? " (replacing the previous HQ keys)" : "");
+        return 0;
+    }
+    fprintf(stderr, "fieldcheck: keys: unknown subcommand '%s'\n", argv[1]);
+    return 1;
+}

@@ -1,0 +1,758 @@
+/* Bundle writer and reader (docs/bundle-format.md §6). The reader verifies
+ * the outer signature before touching the ciphertext, authenticates every
+ * chunk, decompresses streaming against the frame's declared size and a hard
+ * cap (a compression bomb stops at the cap, never allocates for a claim), and
+ * accepts only the fixed entry name "events.jsonl": nothing inside a bundle
+ * becomes a path. */
+#include "sync/bundle.h"
+
+#include "core/base/clock.h"
+#include "core/base/fs.h"
+#include "core/base/xalloc.h"
+#include "core/store.h"
+#include "core/syncdb.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zstd.h>
+
+static const char outer_magic[6] = {'F', 'C', 'B', 'N', 'D', 'L'};
+static const char inner_magic[4] = {'F', 'C', 'B', 'I'};
+static const char zero_hex[HASH_HEX_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+#define ENTRY_EVENTS "events.jsonl"
+#define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+
+static uint64_t inner_limit = BUNDLE_MAX_INNER;
+
+void bundle_set_inner_limit(uint64_t limit)
+{
+    inner_limit = limit ? limit : BUNDLE_MAX_INNER;
+}
+
+void bundle_contents_release(struct bundle_contents *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n_strings; i++)
+        free(c->strings[i]);
+    free(c->strings);
+    free(c->events);
+    memset(c, 0, sizeof(*c));
+}
+
+static void hq_key_id(unsigned char out[8], const unsigned char box_pk[32])
+{
+    unsigned char d[HASH_LEN];
+
+    hash_sha256(d, box_pk, 32);
+    memcpy(out, d, 8);
+}
+
+static int is_hex64(const char *s)
+{
+    unsigned char tmp[HASH_LEN];
+    return s && strlen(s) == HASH_HEX_LEN && hash_from_hex(tmp, HASH_LEN, s) == FC_OK;
+}
+
+/* ---- writing ---- */
+
+static void add_event_line(struct buf *b, const struct event *e)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s}", "seq",
+                          (json_int_t)e->seq, "id", e->id, "device", e->device, "visit", e->visit,
+                          "at", e->at, "kind", e->kind, "subject", e->subject, "payload",
+                          e->payload, "prev_hash", e->prev_hash, "hash", e->hash);
+    char *line;
+
+    if (!o)
+        BUG("event %lld cannot be encoded as JSON", (long long)e->seq);
+    line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+    buf_adds(b, line);
+    buf_addch(b, '\n');
+    free(line);
+    json_decref(o);
+}
+
+static int build_inner(const struct bundle_build_args *a, const struct event *ev, size_t n,
+                       struct buf *inner, struct fc_error *err)
+{
+    struct buf entries = BUF_INIT;
+    unsigned char digest[HASH_LEN], sig[CODEC_SIG_LEN];
+    char digest_hex[HASH_HEX_LEN + 1], at[CLOCK_ISO_MAX];
+    const char *head = n ? ev[n - 1].hash : a->prev_head;
+    json_t *m = NULL;
+    char *mtext = NULL;
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].seq != a->first_seq + (int64_t)i || strcmp(ev[i].device, a->device->device_id)) {
+            rc = fc_error_set(err, FC_EINTERNAL, "events given to the bundle are not contiguous");
+            goto out;
+        }
+        add_event_line(&entries, &ev[i]);
+    }
+    hash_sha256(digest, entries.ptr, entries.len);
+    hash_to_hex(digest_hex, digest, HASH_LEN);
+    clock_format_utc(a->created_ms, at);
+    m = json_pack("{s:s, s:i, s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:[{s:s, s:I, s:s}]}",
+                  "format", "fieldcheck-bundle", "version", 1, "device", a->device->device_id,
+                  "bundle_seq", (json_int_t)a->bundle_seq, "prev_bundle", a->prev_bundle,
+                  "first_seq", (json_int_t)a->first_seq, "last_seq",
+                  (json_int_t)(a->first_seq + (int64_t)n - 1), "prev_head", a->prev_head,
+                  "chain_head", head, "created_at", at, "entries", "name", ENTRY_EVENTS, "size",
+                  (json_int_t)entries.len, "sha256", digest_hex);
+    if (!m)
+        BUG("bundle manifest cannot be encoded");
+    mtext = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+    codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-manifest-v1", mtext, strlen(mtext));
+    buf_add(inner, inner_magic, 4);
+    codec_put_u16(inner, 1);
+    codec_put_u32(inner, (uint32_t)strlen(mtext));
+    buf_adds(inner, mtext);
+    buf_add(inner, sig, sizeof(sig));
+    buf_add(inner, entries.ptr, entries.len);
+    if (inner->len > inner_limit)
+        rc = fc_error_set(err, FC_ELIMIT, "bundle content of %zu bytes is above the limit",
+                          inner->len);
+out:
+    free(mtext);
+    json_decref(m);
+    buf_release(&entries);
+    return rc;
+}
+
+int bundle_build(const struct bundle_build_args *a, const struct event *events, size_t n,
+                 struct buf *out, struct fc_error *err)
+{
+    struct buf inner = BUF_INIT;
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    unsigned char sealed[32 + crypto_box_SEALBYTES], sig[CODEC_SIG_LEN];
+    unsigned char *comp = NULL, *cchunk = NULL;
+    crypto_secretstream_xchacha20poly1305_state st;
+    size_t comp_cap, comp_len, start = out->len, hdr_off;
+    unsigned char kid[8];
+    int rc;
+
+    rc = build_inner(a, events, n, &inner, err);
+    if (rc)
+        goto out;
+    comp_cap = ZSTD_compressBound(inner.len);
+    comp = xmalloc(comp_cap);
+    comp_len =
+        ZSTD_compress(comp, comp_cap, inner.ptr, inner.len, a->zstd_level ? a->zstd_level : 3);
+    if (ZSTD_isError(comp_len)) {
+        rc = fc_error_set(err, FC_EINTERNAL, "cannot compress bundle: %s",
+                          ZSTD_getErrorName(comp_len));
+        goto out;
+    }
+    if (comp_len > BUNDLE_MAX_PLAIN) {
+        rc = fc_error_set(err, FC_ELIMIT, "bundle of %zu compressed bytes is above the limit",
+                          comp_len);
+        goto out;
+    }
+    crypto_secretstream_xchacha20poly1305_keygen(key);
+    crypto_box_seal(sealed, key, sizeof(key), a->hq_box_pk);
+    hq_key_id(kid, a->hq_box_pk);
+    hdr_off = out->len;
+    buf_add(out, outer_magic, 6);
+    codec_put_u16(out, 1);
+    buf_add(out, a->device->id, 8);
+    buf_add(out, a->device->sign_pk, 32);
+    codec_put_u64(out, a->bundle_seq);
+    buf_add(out, kid, 8);
+    buf_add(out, sealed, sizeof(sealed));
+    buf_grow(out, crypto_secretstream_xchacha20poly1305_HEADERBYTES);
+    crypto_secretstream_xchacha20poly1305_init_push(&st, (unsigned char *)out->ptr + out->len, key);
+    out->len += crypto_secretstream_xchacha20poly1305_HEADERBYTES;
+    codec_put_u64(out, comp_len);
+    if (out->len - hdr_off != BUNDLE_HEADER_LEN)
+        BUG("bundle header is %zu bytes", out->len - hdr_off);
+    cchunk = xmalloc(BUNDLE_CHUNK + SS_ABYTES);
+    for (size_t off = 0; off < comp_len;) {
+        size_t take = comp_len - off < BUNDLE_CHUNK ? comp_len - off : BUNDLE_CHUNK;
+        unsigned long long clen = 0;
+        int last = off + take == comp_len;
+        /* the header is copied because out->ptr may move while growing */
+        unsigned char hdr[BUNDLE_HEADER_LEN];
+
+        memcpy(hdr, out->ptr + hdr_off, BUNDLE_HEADER_LEN);
+        crypto_secretstream_xchacha20poly1305_push(
+            &st, cchunk, &clen, comp + off, take, hdr, BUNDLE_HEADER_LEN,
+            last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+                 : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+        codec_put_u32(out, (uint32_t)clen);
+        buf_add(out, cchunk, (size_t)clen);
+        off += take;
+    }
+    codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-v1", out->ptr + start, out->len - start);
+    buf_add(out, sig, sizeof(sig));
+out:
+    sodium_memzero(key, sizeof(key));
+    free(comp);
+    free(cchunk);
+    buf_release(&inner);
+    if (rc)
+        buf_truncate(out, start);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct fc_error *err)
+{
+    const unsigned char *p = data;
+
+    memset(out, 0, sizeof(*out));
+    if (len < BUNDLE_HEADER_LEN + 64)
+        return fc_error_set(err, FC_EINPUT,
+                            "not a bundle: truncated at byte %zu (a bundle has "
+                            "at least %d bytes)",
+                            len, BUNDLE_HEADER_LEN + 64);
+    if (memcmp(p, outer_magic, 6) != 0)
+        return fc_error_set(err, FC_EINPUT, "not a bundle: bad magic");
+    if (codec_get_u16(p + 6) != 1)
+        return fc_error_set(err, FC_EINPUT, "bundle format version %u is not supported",
+                            codec_get_u16(p + 6));
+    if (len > BUNDLE_MAX_FILE)
+        return fc_error_set(err, FC_ELIMIT, "bundle of %zu bytes is above the limit", len);
+    hash_to_hex(out->device_id, p + 8, 8);
+    memcpy(out->sign_pk, p + 16, 32);
+    out->bundle_seq = codec_get_u64(p + 48);
+    memcpy(out->hq_key_id, p + 56, 8);
+    if (out->bundle_seq == 0)
+        return fc_error_set(err, FC_EINPUT, "bundle has sequence number 0");
+    return FC_OK;
+}
+
+/* Walks the chunk table: every length in range and matching the plaintext
+ * layout, and the file ending exactly after the signature. */
+static int check_layout(const unsigned char *p, size_t len, uint64_t *plain_len,
+                        struct fc_error *err)
+{
+    uint64_t P = codec_get_u64(p + 168), nchunks, off = BUNDLE_HEADER_LEN;
+
+    if (P == 0 || P > BUNDLE_MAX_PLAIN)
+        return fc_error_set(err, FC_ELIMIT, "bundle plaintext length %llu is out of range",
+                            (unsigned long long)P);
+    nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK;
+    for (uint64_t i = 0; i < nchunks; i++) {
+        uint64_t want = i + 1 < nchunks ? BUNDLE_CHUNK : P - (nchunks - 1) * BUNDLE_CHUNK;
+        uint32_t L;
+
+        if (len - 64 < off + 4)
+            return fc_error_set(err, FC_EINPUT, "bundle truncated at byte %zu (chunk %llu)", len,
+                                (unsigned long long)i + 1);
+        L = codec_get_u32(p + off);
+        if (L != want + SS_ABYTES)
+            return fc_error_set(err, FC_EINPUT, "bundle chunk %llu has length %u, expected %llu",
+                                (unsigned long long)i + 1, L,
+                                (unsigned long long)(want + SS_ABYTES));
+        off += 4;
+        if (len - 64 - off < L)
+            return fc_error_set(err, FC_EINPUT, "bundle truncated at byte %zu (chunk %llu)", len,
+                                (unsigned long long)i + 1);
+        off += L;
+    }
+    if (off + 64 != len)
+        return fc_error_set(err, FC_EINPUT, "bundle has %zu unexpected bytes after its last chunk",
+                            (size_t)(len - 64 - off));
+    *plain_len = P;
+    return FC_OK;
+}
+
+int bundle_verify_outer(const void *data, size_t len, struct fc_error *err)
+{
+    struct bundle_header h;
+    uint64_t P;
+    int rc = bundle_peek(data, len, &h, err);
+
+    if (!rc)
+        rc = check_layout(data, len, &P, err);
+    if (!rc && !codec_verify((const unsigned char *)data + len - 64, h.sign_pk,
+                             "fieldcheck-bundle-v1", data, len - 64))
+        rc = fc_error_set(err, FC_EVERIFY, "bundle signature does not verify");
+    return rc;
+}
+
+/* Decrypts every chunk and decompresses streaming into inner, never beyond
+ * the frame's declared content size nor the cap. */
+static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct keys_hq *hq,
+                              struct buf *inner, struct fc_error *err)
+{
+    unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
+    crypto_secretstream_xchacha20poly1305_state st;
+    unsigned char *plain = xmalloc(BUNDLE_CHUNK);
+    unsigned char *outbuf = xmalloc(ZSTD_DStreamOutSize());
+    ZSTD_DStream *z = ZSTD_createDStream();
+    uint64_t nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK, off = BUNDLE_HEADER_LEN;
+    unsigned long long content = 0;
+    size_t zret = 1;
+    int rc = FC_OK;
+
+    if (!z)
+        fc_die("out of memory (zstd)");
+    if (crypto_box_seal_open(key, p + 64, 32 + crypto_box_SEALBYTES, hq->box_pk, hq->box_sk)) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle file key does not open with this HQ's key");
+        goto out;
+    }
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, p + 144, key)) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle stream header is invalid");
+        goto out;
+    }
+    ZSTD_initDStream(z);
+    for (uint64_t i = 0; i < nchunks; i++) {
+        uint32_t L = codec_get_u32(p + off);
+        unsigned long long mlen = 0;
+        unsigned char tag = 0;
+        ZSTD_inBuffer in;
+
+        off += 4;
+        if (crypto_secretstream_xchacha20poly1305_pull(&st, plain, &mlen, &tag, p + off, L, p,
+                                                       BUNDLE_HEADER_LEN)) {
+            rc = fc_error_set(err, FC_EVERIFY, "bundle chunk %llu does not authenticate",
+                              (unsigned long long)i + 1);
+            goto out;
+        }
+        off += L;
+        if ((i + 1 == nchunks) != (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL)) {
+            rc = fc_error_set(err, FC_EVERIFY, "bundle chunk %llu has the wrong tag",
+                              (unsigned long long)i + 1);
+            goto out;
+        }
+        if (i == 0) {
+            content = ZSTD_getFrameContentSize(plain, (size_t)mlen);
+            if (content == ZSTD_CONTENTSIZE_UNKNOWN || content == ZSTD_CONTENTSIZE_ERROR) {
+                rc = fc_error_set(err, FC_EINPUT,
+                                  "bundle payload does not state its decompressed size");
+                goto out;
+            }
+            if (content > inner_limit || content < 10) {
+                rc = fc_error_set(err, FC_ELIMIT,
+                                  "bundle payload would decompress to %llu bytes, above the "
+                                  "limit of %llu",
+                                  content, (unsigned long long)inner_limit);
+                goto out;
+            }
+        }
+        in.src = plain;
+        in.size = (size_t)mlen;
+        in.pos = 0;
+        while (in.pos < in.size) {
+            ZSTD_outBuffer o = {outbuf, ZSTD_DStreamOutSize(), 0};
+
+            zret = ZSTD_decompressStream(z, &o, &in);
+            if (ZSTD_isError(zret)) {
+                rc = fc_error_set(err, FC_EINPUT, "bundle payload does not decompress: %s",
+                                  ZSTD_getErrorName(zret));
+                goto out;
+            }
+            if (inner->len + o.pos > content) {
+                rc = fc_error_set(err, FC_ELIMIT,
+                                  "bundle payload decompresses beyond its declared %llu bytes",
+                                  content);
+                goto out;
+            }
+            buf_add(inner, outbuf, o.pos);
+            if (zret == 0 && in.pos < in.size) {
+                rc = fc_error_set(err, FC_EINPUT, "bundle payload has data after its frame");
+                goto out;
+            }
+        }
+    }
+    if (zret != 0 || inner->len != content)
+        rc = fc_error_set(err, FC_EINPUT, "bundle payload is incomplete");
+out:
+    sodium_memzero(key, sizeof(key));
+    ZSTD_freeDStream(z);
+    free(plain);
+    free(outbuf);
+    return rc;
+}
+
+static char *keep(struct bundle_contents *c, const char *s)
+{
+    char *d;
+
+    if (!s)
+        return NULL;
+    d = xstrdup(s);
+    c->strings = xreallocarray(c->strings, c->n_strings + 1, sizeof(*c->strings));
+    c->strings[c->n_strings++] = d;
+    return d;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int jint(json_t *o, const char *key, int64_t *out)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v))
+        return -1;
+    *out = json_integer_value(v);
+    return 0;
+}
+
+/* One events.jsonl line into c->events[c->n_events], checked against the
+ * chain so far (prev holds the previous hash). */
+static int parse_event(struct bundle_contents *c, const char *line, size_t len, char *prev,
+                       struct fc_error *err)
+{
+    json_error_t jerr;
+    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), *v;
+    struct event *e = &c->events[c->n_events];
+    const char *id, *device, *at, *kind, *payload, *prev_hash, *hash;
+    int64_t seq = 0, expect = c->first_seq + (int64_t)c->n_events;
+    int rc = FC_OK;
+
+    memset(e, 0, sizeof(*e));
+    if (!o || !json_is_object(o)) {
+        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld is not a JSON object",
+                          (long long)expect);
+        goto out;
+    }
+    id = jstr(o, "id");
+    device = jstr(o, "device");
+    at = jstr(o, "at");
+    kind = jstr(o, "kind");
+    payload = jstr(o, "payload");
+    prev_hash = jstr(o, "prev_hash");
+    hash = jstr(o, "hash");
+    if (jint(o, "seq", &seq) || !id || strlen(id) >= sizeof(e->id) || !device || !at ||
+        strlen(at) >= sizeof(e->at) || !kind || !payload || !is_hex64(prev_hash) ||
+        !is_hex64(hash)) {
+        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld lacks a field or has a bad one",
+                          (long long)expect);
+        goto out;
+    }
+    v = json_object_get(o, "visit");
+    if (v && !json_is_null(v) && !json_is_string(v)) {
+        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad visit", (long long)expect);
+        goto out;
+    }
+    v = json_object_get(o, "subject");
+    if (v && !json_is_null(v) && !json_is_string(v)) {
+        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad subject", (long long)expect);
+        goto out;
+    }
+    if (seq != expect) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event has seq %lld where %lld was expected",
+                          (long long)seq, (long long)expect);
+        goto out;
+    }
+    if (strcmp(device, c->hdr.device_id) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event %lld belongs to device '%.16s'",
+                          (long long)seq, device);
+        goto out;
+    }
+    if (strcmp(prev_hash, prev) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle event %lld does not chain to the previous event", (long long)seq);
+        goto out;
+    }
+    e->seq = seq;
+    snprintf(e->id, sizeof(e->id), "%s", id);
+    snprintf(e->device, sizeof(e->device), "%s", device);
+    e->visit = keep(c, jstr(o, "visit"));
+    snprintf(e->at, sizeof(e->at), "%s", at);
+    e->kind = keep(c, kind);
+    e->subject = keep(c, jstr(o, "subject"));
+    e->payload = keep(c, payload);
+    snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", prev_hash);
+    event_compute_hash(e);
+    if (strcmp(e->hash, hash) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event %lld does not match its hash",
+                          (long long)seq);
+        goto out;
+    }
+    memcpy(prev, e->hash, HASH_HEX_LEN + 1);
+    c->n_events++;
+out:
+    json_decref(o);
+    return rc;
+}
+
+static int parse_inner(const unsigned char *p, size_t len, const unsigned char device_pk[32],
+                       struct bundle_contents *c, struct fc_error *err)
+{
+    struct codec_reader r;
+    const unsigned char *magic = NULL, *mtext = NULL, *sig = NULL, *data = NULL;
+    uint16_t ver = 0;
+    uint32_t mlen = 0;
+    json_error_t jerr;
+    json_t *m = NULL, *entries, *ent;
+    const char *s;
+    int64_t v, first, last, size;
+    unsigned char digest[HASH_LEN], want[HASH_LEN];
+    char prev[HASH_HEX_LEN + 1];
+    int rc;
+
+    codec_reader_init(&r, p, len);
+    rc = codec_take(&r, 4, &magic, "content magic", err);
+    if (!rc)
+        rc = codec_take_u16(&r, &ver, "content version", err);
+    if (!rc)
+        rc = codec_take_u32(&r, &mlen, "manifest length", err);
+    if (rc)
+        goto out;
+    if (memcmp(magic, inner_magic, 4) != 0 || ver != 1) {
+        rc = fc_error_set(err, FC_EINPUT, "bundle content has a bad magic or version");
+        goto out;
+    }
+    if (mlen < 2 || mlen > BUNDLE_MAX_MANIFEST) {
+        rc = fc_error_set(err, FC_ELIMIT, "bundle manifest length %u is out of range", mlen);
+        goto out;
+    }
+    rc = codec_take(&r, mlen, &mtext, "manifest", err);
+    if (!rc)
+        rc = codec_take(&r, 64, &sig, "manifest signature", err);
+    if (rc)
+        goto out;
+    if (!codec_verify(sig, device_pk, "fieldcheck-bundle-manifest-v1", mtext, mlen)) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle manifest signature does not verify");
+        goto out;
+    }
+    m = json_loadb((const char *)mtext, mlen, JSON_REJECT_DUPLICATES, &jerr);
+    entries = json_object_get(m, "entries");
+    if (!json_is_object(m) || !(s = jstr(m, "format")) || strcmp(s, "fieldcheck-bundle") ||
+        jint(m, "version", &v) || v != 1 || !(s = jstr(m, "device")) ||
+        strcmp(s, c->hdr.device_id) || jint(m, "bundle_seq", &v) ||
+        (uint64_t)v != c->hdr.bundle_seq || jint(m, "first_seq", &first) ||
+        jint(m, "last_seq", &last) || !is_hex64(jstr(m, "prev_bundle")) ||
+        !is_hex64(jstr(m, "prev_head")) || !is_hex64(jstr(m, "chain_head")) ||
+        !json_is_array(entries)) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle manifest is malformed or disagrees with the header");
+        goto out;
+    }
+    if (first < 1 || last < first - 1 || last - first >= (int64_t)(len / 64)) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event range %lld..%lld is invalid",
+                          (long long)first, (long long)last);
+        goto out;
+    }
+    if (json_array_size(entries) != 1 || !(ent = json_array_get(entries, 0)) ||
+        !(s = jstr(ent, "name")) || strcmp(s, ENTRY_EVENTS) || jint(ent, "size", &size) ||
+        size < 0 || (uint64_t)size != len - r.off || !is_hex64(jstr(ent, "sha256"))) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "bundle entries are not exactly one '" ENTRY_EVENTS "' of the "
+                          "stated size");
+        goto out;
+    }
+    rc = codec_take(&r, (size_t)size, &data, "events", err);
+    if (rc)
+        goto out;
+    hash_sha256(digest, data, (size_t)size);
+    hash_from_hex(want, HASH_LEN, jstr(ent, "sha256"));
+    if (memcmp(digest, want, HASH_LEN) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle entry '" ENTRY_EVENTS "' does not match "
+                          "its SHA-256");
+        goto out;
+    }
+    c->first_seq = first;
+    c->last_seq = last;
+    snprintf(c->prev_bundle, sizeof(c->prev_bundle), "%s", jstr(m, "prev_bundle"));
+    snprintf(c->prev_head, sizeof(c->prev_head), "%s", jstr(m, "prev_head"));
+    snprintf(c->chain_head, sizeof(c->chain_head), "%s", jstr(m, "chain_head"));
+    if (first == 1 && strcmp(c->prev_head, zero_hex) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle starts at seq 1 with a previous hash");
+        goto out;
+    }
+    c->events = xcalloc((size_t)(last - first + 1) + 1, sizeof(*c->events));
+    memcpy(prev, c->prev_head, sizeof(prev));
+    for (size_t off = 0; off < (size_t)size;) {
+        const unsigned char *nl = memchr(data + off, '\n', (size_t)size - off);
+        size_t ll = nl ? (size_t)(nl - (data + off)) : (size_t)size - off;
+
+        if (!nl || ll > BUNDLE_MAX_LINE) {
+            rc = fc_error_set(err, FC_EINPUT, "bundle event line %zu is unterminated or too long",
+                              c->n_events + 1);
+            goto out;
+        }
+        if (c->n_events == (size_t)(last - first + 1)) {
+            rc = fc_error_set(err, FC_EINTEGRITY, "bundle holds more events than its range");
+            goto out;
+        }
+        rc = parse_event(c, (const char *)data + off, ll, prev, err);
+        if (rc)
+            goto out;
+        off += ll + 1;
+    }
+    if (c->n_events != (size_t)(last - first + 1) || strcmp(prev, c->chain_head) != 0)
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle events do not cover %lld..%lld ending at the stated head",
+                          (long long)first, (long long)last);
+out:
+    json_decref(m);
+    return rc;
+}
+
+int bundle_open(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, struct bundle_contents *out, struct fc_error *err)
+{
+    const unsigned char *p = data;
+    struct buf inner = BUF_INIT;
+    unsigned char kid[8], digest[HASH_LEN];
+    uint64_t P = 0;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = bundle_peek(data, len, &out->hdr, err);
+    if (rc)
+        goto out;
+    if (memcmp(out->hdr.sign_pk, device_sign_pk, 32) != 0) {
+        rc = fc_error_set(err, FC_EVERIFY,
+                          "bundle of device '%s' is signed with a key that is not its enrolled "
+                          "key",
+                          out->hdr.device_id);
+        goto out;
+    }
+    rc = check_layout(p, len, &P, err);
+    if (rc)
+        goto out;
+    if (!codec_verify(p + len - 64, device_sign_pk, "fieldcheck-bundle-v1", p, len - 64)) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle signature does not verify");
+        goto out;
+    }
+    hq_key_id(kid, hq->box_pk);
+    if (memcmp(kid, out->hdr.hq_key_id, 8) != 0) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle is encrypted for another HQ key");
+        goto out;
+    }
+    rc = decrypt_decompress(p, P, hq, &inner, err);
+    if (rc)
+        goto out;
+    rc = parse_inner((const unsigned char *)inner.ptr, inner.len, device_sign_pk, out, err);
+    if (rc)
+        goto out;
+    hash_sha256(digest, data, len);
+    hash_to_hex(out->sha256, digest, HASH_LEN);
+out:
+    if (inner.len)
+        sodium_memzero(inner.ptr, inner.len);
+    buf_release(&inner);
+    if (rc)
+        bundle_contents_release(out);
+    return rc;
+}
+
+/* ---- export ---- */
+
+struct collect {
+    struct event *ev;
+    size_t n, cap;
+    char **strings;
+    size_t n_strings;
+};
+
+static char *collect_keep(struct collect *c, const char *s)
+{
+    if (!s)
+        return NULL;
+    c->strings = xreallocarray(c->strings, c->n_strings + 1, sizeof(*c->strings));
+    return c->strings[c->n_strings++] = xstrdup(s);
+}
+
+static int collect_one(const struct event *e, void *ctx)
+{
+    struct collect *c = ctx;
+    struct event *d;
+
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 256;
+        c->ev = xreallocarray(c->ev, c->cap, sizeof(*c->ev));
+    }
+    d = &c->ev[c->n++];
+    *d = *e;
+    d->visit = collect_keep(c, e->visit);
+    d->kind = collect_keep(c, e->kind);
+    d->subject = collect_keep(c, e->subject);
+    d->payload = collect_keep(c, e->payload);
+    return 0;
+}
+
+int bundle_export(struct store *s, const char *dir, struct bundle_export_result *res,
+                  struct fc_error *err)
+{
+    struct keys_device k;
+    struct syncdb_state state;
+    struct collect col;
+    struct bundle_build_args a;
+    struct buf data = BUF_INIT, back = BUF_INIT, path = BUF_INIT;
+    unsigned char hq_sign[32], hq_box[32], digest[HASH_LEN];
+    char prev_head[HASH_HEX_LEN + 1];
+    int rc;
+
+    memset(&col, 0, sizeof(col));
+    memset(res, 0, sizeof(*res));
+    rc = keys_device_load(s, &k, err);
+    if (!rc)
+        rc = syncdb_trust_get(s, hq_sign, hq_box, err);
+    if (!rc)
+        rc = syncdb_state_get(s, &state, err);
+    if (rc)
+        goto out;
+    memcpy(prev_head, state.acked_head, sizeof(prev_head));
+    rc = event_foreach(s, NULL, state.acked_seq, collect_one, &col, err);
+    if (rc)
+        goto out;
+    memset(&a, 0, sizeof(a));
+    a.device = &k;
+    a.hq_box_pk = hq_box;
+    a.bundle_seq = (uint64_t)state.bundle_seq + 1;
+    a.prev_bundle = state.last_bundle;
+    a.first_seq = state.acked_seq + 1;
+    a.prev_head = prev_head;
+    a.created_ms = clock_now_ms();
+    rc = bundle_build(&a, col.ev, col.n, &data, err);
+    if (rc)
+        goto out;
+    rc = fs_mkdir_p(dir, 0700, err);
+    if (rc)
+        goto out;
+    buf_addf(&path, "%s/%s-%06llu.fcb", dir, k.device_id, (unsigned long long)a.bundle_seq);
+    rc = fs_write_atomic(path.ptr, data.ptr, data.len, 0600, err);
+    if (rc)
+        goto out;
+    /* read back what is on the medium: a bad stick must fail here, not at HQ */
+    rc = fs_read_file(path.ptr, data.len + 1, &back, err);
+    if (rc)
+        goto out;
+    if (back.len != data.len || memcmp(back.ptr, data.ptr, data.len) != 0) {
+        rc = fc_error_set(err, FC_EIO, "bundle '%s' reads back differently from what was written",
+                          path.ptr);
+        goto out;
+    }
+    rc = bundle_verify_outer(back.ptr, back.len, err);
+    if (rc) {
+        fc_error_prefix(err, "bundle '%s' does not verify after writing", path.ptr);
+        goto out;
+    }
+    hash_sha256(digest, data.ptr, data.len);
+    hash_to_hex(res->sha256, digest, HASH_LEN);
+    res->bundle_seq = a.bundle_seq;
+    res->first_seq = a.first_seq;
+    res->last_seq = a.first_seq + (int64_t)col.n - 1;
+    res->size = data.len;
+    snprintf(res->path, sizeof(res->path), "%s", path.ptr);
+    rc = syncdb_bundle_record(s, (int64_t)a.bundle_seq, res->sha256, path.ptr, res->first_seq,
+                              res->last_seq, col.n ? col.ev[col.n - 1].hash : prev_head, err);
+out:
+    sodium_memzero(&k, sizeof(k));
+    for (size_t i = 0; i < col.n_strings; i++)
+        free(col.strings[i]);
+    free(col.strings);
+    free(col.ev);
+    buf_release(&data);
+    buf_release(&back);
+    buf_release(&path);
+    return rc;
+}

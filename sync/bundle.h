@@ -1,0 +1,103 @@
+/* Bundles (.fcb, docs/bundle-format.md §6): a device's events, zstd-compressed,
+ * encrypted with crypto_secretstream under a random file key sealed to HQ's
+ * X25519 key, with a device-signed inner manifest and an outer signature over
+ * the whole file. Readers check every length against its cap before
+ * allocating, and nothing inside a bundle ever becomes a file path. */
+#ifndef FC_SYNC_BUNDLE_H
+#define FC_SYNC_BUNDLE_H
+
+#include "core/base/buf.h"
+#include "core/base/error.h"
+#include "core/event.h"
+#include "core/hash.h"
+#include "sync/keys.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define BUNDLE_HEADER_LEN 176
+#define BUNDLE_CHUNK 65536
+#define BUNDLE_MAX_PLAIN ((uint64_t)1 << 30) /* compressed plaintext P */
+#define BUNDLE_MAX_INNER ((uint64_t)1 << 30) /* decompressed content C */
+#define BUNDLE_MAX_MANIFEST (1u << 20)
+#define BUNDLE_MAX_LINE (1u << 20)
+/* the largest file a reader accepts: header, every chunk, signature */
+#define BUNDLE_MAX_FILE \
+    (BUNDLE_HEADER_LEN + (BUNDLE_MAX_PLAIN / BUNDLE_CHUNK + 1) * (4 + BUNDLE_CHUNK + 17) + 64)
+
+struct bundle_header {
+    char device_id[17];
+    unsigned char sign_pk[CODEC_SIGN_PK_LEN];
+    uint64_t bundle_seq;
+    unsigned char hq_key_id[8];
+};
+
+/* A verified, decrypted bundle. Events and their strings are owned here. */
+struct bundle_contents {
+    struct bundle_header hdr;
+    char sha256[HASH_HEX_LEN + 1]; /* of the whole file */
+    char prev_bundle[HASH_HEX_LEN + 1];
+    char prev_head[HASH_HEX_LEN + 1];
+    char chain_head[HASH_HEX_LEN + 1];
+    int64_t first_seq, last_seq;
+    struct event *events;
+    size_t n_events;
+    char **strings; /* every string the events point at */
+    size_t n_strings;
+};
+
+void bundle_contents_release(struct bundle_contents *c);
+
+/* What bundle_build needs besides the events. */
+struct bundle_build_args {
+    const struct keys_device *device;
+    const unsigned char *hq_box_pk; /* 32 bytes */
+    uint64_t bundle_seq;
+    const char *prev_bundle; /* hex, 64 zeros for the first bundle */
+    int64_t first_seq;       /* seq of events[0], or last acknowledged + 1 when n is 0 */
+    const char *prev_head;   /* hash of event first_seq - 1 */
+    int64_t created_ms;
+    int zstd_level; /* 0: the default (3) */
+};
+
+/* Builds a complete bundle in out (appended). events must be contiguous
+ * events of this device starting at a->first_seq. */
+int bundle_build(const struct bundle_build_args *a, const struct event *events, size_t n,
+                 struct buf *out, struct fc_error *err);
+
+/* Reads the clear header: magic, version and length caps only, no crypto. */
+int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct fc_error *err);
+
+/* Checks the structure and the outer signature with the header's own key
+ * (what a device can check of its own bundle; HQ uses bundle_open). */
+int bundle_verify_outer(const void *data, size_t len, struct fc_error *err);
+
+/* Verifies everything (docs/bundle-format.md §6, HQ verification) with the
+ * enrolled device key and HQ's keys and fills out. On failure out is empty and
+ * err says what failed first (FC_EVERIFY for signatures and keys,
+ * FC_EINTEGRITY for content that contradicts itself, FC_EINPUT/FC_ELIMIT for
+ * malformed or oversized fields). */
+int bundle_open(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, struct bundle_contents *out, struct fc_error *err);
+
+struct bundle_export_result {
+    char path[4096];
+    uint64_t bundle_seq;
+    int64_t first_seq, last_seq;
+    char sha256[HASH_HEX_LEN + 1];
+    size_t size;
+};
+
+/* export -o DIR: writes every event after the acknowledged seq as the next
+ * bundle DIR/<device>-<bundle_seq>.fcb (temporary name, fsync, rename), reads
+ * it back and verifies it, then records it. Deletes nothing. */
+int bundle_export(struct store *s, const char *dir, struct bundle_export_result *res,
+                  struct fc_error *err);
+
+/* Tests only: lowers the decompressed-size cap (0 restores BUNDLE_MAX_INNER),
+ * so a compression bomb can be tested without gigabytes. */
+void bundle_set_inner_limit(uint64_t limit);
+
+#endif

@@ -1,0 +1,218 @@
+/* HQ operations over hq.db and the HQ keys. Import verifies a bundle
+ * completely before anything is written; bundles from unknown or revoked
+ * devices are quarantined (kept, never merged) so an analyst can decide. */
+#include "sync/hq.h"
+
+#include "core/base/clock.h"
+#include "core/base/fs.h"
+#include "core/base/xalloc.h"
+#include "core/store.h"
+#include "sync/bundle.h"
+#include "sync/receipt.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hq_default_dir(struct buf *out)
+{
+    fs_data_dir(out);
+    buf_adds(out, "/hq");
+}
+
+static void db_path(struct buf *out, const char *dir)
+{
+    buf_addf(out, "%s/hq.db", dir);
+}
+
+int hq_init(const char *dir, char fingerprint[20], struct fc_error *err)
+{
+    struct keys_hq k;
+    struct store *db = NULL;
+    struct buf path = BUF_INIT;
+    int rc = keys_hq_init(dir, &k, err);
+
+    if (rc)
+        goto out;
+    db_path(&path, dir);
+    rc = hqstore_open(&db, path.ptr, err);
+    if (rc)
+        goto out;
+    codec_fingerprint(fingerprint, k.sign_pk, k.box_pk);
+out:
+    sodium_memzero(&k, sizeof(k));
+    store_close(db);
+    buf_release(&path);
+    return rc;
+}
+
+int hq_open(struct hq *hq, const char *dir, struct fc_error *err)
+{
+    struct buf path = BUF_INIT;
+    int rc;
+
+    memset(hq, 0, sizeof(*hq));
+    rc = hash_global_init();
+    if (rc)
+        return fc_error_set(err, rc, "cannot initialise libsodium");
+    rc = keys_hq_load(dir, &hq->keys, err);
+    if (rc)
+        goto out;
+    db_path(&path, dir);
+    rc = hqstore_open(&hq->db, path.ptr, err);
+    if (rc)
+        goto out;
+    hq->dir = xstrdup(dir);
+out:
+    buf_release(&path);
+    if (rc)
+        hq_close(hq);
+    return rc;
+}
+
+void hq_close(struct hq *hq)
+{
+    if (!hq)
+        return;
+    store_close(hq->db);
+    free(hq->dir);
+    sodium_memzero(&hq->keys, sizeof(hq->keys));
+    memset(hq, 0, sizeof(*hq));
+}
+
+int hq_enroll(struct hq *hq, const char *code, struct keys_enrollment *out, int *added,
+              struct fc_error *err)
+{
+    struct hq_device d;
+    unsigned char cert[KEYS_CERT_LEN];
+    int rc = keys_enrollment_parse(code, out, err);
+
+    if (rc)
+        return rc;
+    memset(&d, 0, sizeof(d));
+    snprintf(d.id, sizeof(d.id), "%s", out->device_id);
+    memcpy(d.sign_pk, out->sign_pk, 32);
+    memcpy(d.box_pk, out->box_pk, 32);
+    codec_fingerprint(d.fingerprint, d.sign_pk, d.box_pk);
+    keys_cert_make(&hq->keys, out, clock_now_ms(), cert);
+    return hqstore_device_add(hq->db, &d, cert, sizeof(cert), added, err);
+}
+
+static int quarantine(struct hq *hq, const char *name, const struct bundle_header *h,
+                      const void *data, size_t len, const char *why, struct hq_import_result *res,
+                      struct fc_error *err)
+{
+    unsigned char digest[HASH_LEN];
+    char hex[HASH_HEX_LEN + 1];
+    int rc;
+
+    hash_sha256(digest, data, len);
+    hash_to_hex(hex, digest, HASH_LEN);
+    rc = hqstore_quarantine(hq->db, hex, h->device_id, why, data, len, err);
+    if (rc)
+        return rc;
+    res->outcome = HQ_QUARANTINED;
+    snprintf(res->reason, sizeof(res->reason), "%s", why);
+    return fc_error_set(err, FC_EVERIFY, "bundle '%s' quarantined: %s", name, why);
+}
+
+int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
+                   struct hq_import_result *res, struct fc_error *err)
+{
+    struct bundle_header h;
+    struct bundle_contents c;
+    struct hq_device d;
+    struct hq_bundle_row row;
+    char why[160];
+    int rc;
+
+    memset(res, 0, sizeof(*res));
+    memset(&c, 0, sizeof(c));
+    rc = bundle_peek(data, len, &h, err);
+    if (rc)
+        goto fail;
+    snprintf(res->device, sizeof(res->device), "%s", h.device_id);
+    res->bundle_seq = h.bundle_seq;
+    rc = hqstore_device_get(hq->db, h.device_id, &d, NULL);
+    if (rc == FC_ENOTFOUND || (rc == FC_OK && d.revoked_at[0])) {
+        /* only an intact bundle is worth keeping: damaged files are rejected */
+        int vrc = bundle_verify_outer(data, len, err);
+        if (vrc) {
+            rc = vrc;
+            goto fail;
+        }
+    }
+    if (rc == FC_ENOTFOUND) {
+        snprintf(why, sizeof(why), "device '%s' is not enrolled", h.device_id);
+        return quarantine(hq, name, &h, data, len, why, res, err);
+    }
+    if (rc)
+        return hqstore_device_get(hq->db, h.device_id, &d, err);
+    if (d.revoked_at[0]) {
+        snprintf(why, sizeof(why), "device '%s' was revoked at %s", h.device_id, d.revoked_at);
+        return quarantine(hq, name, &h, data, len, why, res, err);
+    }
+    rc = bundle_open(data, len, d.sign_pk, &hq->keys, &c, err);
+    if (rc)
+        goto fail;
+    memset(&row, 0, sizeof(row));
+    snprintf(row.sha256, sizeof(row.sha256), "%s", c.sha256);
+    snprintf(row.device, sizeof(row.device), "%s", c.hdr.device_id);
+    row.bundle_seq = (int64_t)c.hdr.bundle_seq;
+    row.first_seq = c.first_seq;
+    row.last_seq = c.last_seq;
+    snprintf(row.prev_bundle, sizeof(row.prev_bundle), "%s", c.prev_bundle);
+    snprintf(row.prev_head, sizeof(row.prev_head), "%s", c.prev_head);
+    snprintf(row.chain_head, sizeof(row.chain_head), "%s", c.chain_head);
+    rc = hqstore_import(hq->db, &row, c.events, c.n_events, &res->stats, err);
+    if (rc)
+        goto fail;
+    res->outcome = res->stats.duplicate ? HQ_DUPLICATE : HQ_IMPORTED;
+    res->first_seq = c.first_seq;
+    res->last_seq = c.last_seq;
+    bundle_contents_release(&c);
+    return FC_OK;
+fail:
+    bundle_contents_release(&c);
+    return fc_error_prefix(err, "cannot import '%s'", name);
+}
+
+int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res,
+                   struct fc_error *err)
+{
+    struct buf data = BUF_INIT;
+    int rc = fs_read_file(path, BUNDLE_MAX_FILE, &data, err);
+
+    if (rc) {
+        memset(res, 0, sizeof(*res));
+        buf_release(&data);
+        return rc;
+    }
+    rc = hq_import_data(hq, path, data.ptr, data.len, res, err);
+    buf_release(&data);
+    return rc;
+}
+
+int hq_receipt(struct hq *hq, const char *device, struct buf *code, int64_t *acked_seq,
+               struct fc_error *err)
+{
+    struct hq_device d;
+    struct receipt r;
+    int rc = hqstore_device_get(hq->db, device, &d, err);
+
+    if (rc)
+        return rc;
+    if (d.revoked_at[0])
+        return fc_error_set(err, FC_ESTATE, "device '%s' is revoked: no receipt", device);
+    memset(&r, 0, sizeof(r));
+    snprintf(r.device_id, sizeof(r.device_id), "%s", device);
+    rc = hqstore_acked(hq->db, device, &r.acked_seq, r.head, err);
+    if (rc)
+        return rc;
+    r.issued_ms = clock_now_ms();
+    receipt_make(&hq->keys, &r, code);
+    if (acked_seq)
+        *acked_seq = r.acked_seq;
+    return FC_OK;
+}

@@ -1,0 +1,64 @@
+/* Headquarters: the HQ directory (hq.db, hq.key, hq.pub), device enrollment
+ * and revocation, bundle import and merge, and signed receipts. */
+#ifndef FC_SYNC_HQ_H
+#define FC_SYNC_HQ_H
+
+#include "core/base/buf.h"
+#include "core/base/error.h"
+#include "core/hqstore.h"
+#include "sync/keys.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+struct hq {
+    char *dir;
+    struct store *db;
+    struct keys_hq keys;
+};
+
+/* The default HQ directory: <data dir>/hq (FIELDCHECK_HOME honoured). */
+void hq_default_dir(struct buf *out);
+
+/* Creates dir with keys and an empty hq.db; FC_EEXIST if keys exist. */
+int hq_init(const char *dir, char fingerprint[20], struct fc_error *err);
+
+/* Opens an initialised HQ directory; release with hq_close. */
+int hq_open(struct hq *hq, const char *dir, struct fc_error *err);
+void hq_close(struct hq *hq);
+
+/* Enrolls the device of an enrollment code (signs its certificate).
+ * *added = 0 when it was already enrolled with the same keys. */
+int hq_enroll(struct hq *hq, const char *code, struct keys_enrollment *out, int *added,
+              struct fc_error *err);
+
+enum hq_import_outcome {
+    HQ_IMPORTED,    /* verified and merged */
+    HQ_DUPLICATE,   /* the same file was imported before: nothing changed */
+    HQ_QUARANTINED, /* unknown or revoked device: kept aside, nothing merged */
+};
+
+struct hq_import_result {
+    enum hq_import_outcome outcome;
+    char device[17];
+    uint64_t bundle_seq;
+    int64_t first_seq, last_seq;
+    struct hqstore_import_stats stats;
+    char reason[256]; /* why it was quarantined */
+};
+
+/* Imports one bundle held in memory (name is used in messages). Any
+ * verification failure rejects it whole: nothing is stored. */
+int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
+                   struct hq_import_result *res, struct fc_error *err);
+/* Reads the file (capped at BUNDLE_MAX_FILE) and imports it. */
+int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res,
+                   struct fc_error *err);
+
+/* The receipt code ("FCR1...") for a device at the current merged state. */
+int hq_receipt(struct hq *hq, const char *device, struct buf *code, int64_t *acked_seq,
+               struct fc_error *err);
+
+#endif

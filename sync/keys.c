@@ -1,0 +1,328 @@
+/* Key generation, key files and the public codes built from them. Keys are
+ * files rather than database rows so that a copy of the database (backup,
+ * support dump) never carries a private key; the files are created 0600 with
+ * an atomic write and refused when their mode lets others read them. */
+#include "sync/keys.h"
+
+#include "core/base/fs.h"
+#include "core/base/xalloc.h"
+#include "core/hash.h"
+#include "core/store.h"
+#include "core/syncdb.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char device_magic[8] = {'F', 'C', 'D', 'K', 'E', 'Y', '0', '1'};
+static const char hq_magic[8] = {'F', 'C', 'H', 'K', 'E', 'Y', '0', '1'};
+
+int keys_device_id_parse(const char *hex, unsigned char out[8], struct fc_error *err)
+{
+    if (!hex || strlen(hex) != 16 || hash_from_hex(out, 8, hex) != FC_OK)
+        return fc_error_set(err, FC_EINPUT, "invalid device id '%s': expected 16 hex digits",
+                            hex ? hex : "");
+    return FC_OK;
+}
+
+void keys_device_path(struct store *s, struct buf *out)
+{
+    buf_addf(out, "%s/device.key", store_dir(s));
+}
+
+static int read_key_file(const char *path, size_t expect, struct buf *out, const char *what,
+                         struct fc_error *err)
+{
+    struct stat sb;
+    int rc;
+
+    if (stat(path, &sb) != 0) {
+        if (errno == ENOENT)
+            return fc_error_set(err, FC_ENOTFOUND, "no %s at '%s'", what, path);
+        return fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
+    }
+    if (sb.st_mode & 077)
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "%s '%s' is accessible by other users (mode %03o): refusing it; "
+                            "run 'chmod 600' on it",
+                            what, path, (unsigned)(sb.st_mode & 0777));
+    rc = fs_read_file(path, expect, out, err);
+    if (rc)
+        return rc;
+    if (out->len != expect)
+        return fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: %zu bytes, expected %zu", what,
+                            path, out->len, expect);
+    return FC_OK;
+}
+
+int keys_device_load(struct store *s, struct keys_device *out, struct fc_error *err)
+{
+    struct buf path = BUF_INIT, data = BUF_INIT;
+    const unsigned char *p;
+    unsigned char check_pk[CODEC_BOX_PK_LEN];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    keys_device_path(s, &path);
+    rc = read_key_file(path.ptr, KEYS_DEVICE_FILE_LEN, &data, "device key file", err);
+    if (rc == FC_ENOTFOUND)
+        fc_error_set(err, rc, "this device has no keys: run 'fieldcheck keys init'");
+    if (rc)
+        goto out;
+    p = (const unsigned char *)data.ptr;
+    if (memcmp(p, device_magic, 8) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "device key file '%s' is damaged: bad magic",
+                          path.ptr);
+        goto out;
+    }
+    memcpy(out->id, p + 8, 8);
+    memcpy(out->sign_sk, p + 16, 64);
+    memcpy(out->sign_pk, p + 48, 32);
+    memcpy(out->box_sk, p + 80, 32);
+    memcpy(out->box_pk, p + 112, 32);
+    hash_to_hex(out->device_id, out->id, 8);
+    crypto_scalarmult_base(check_pk, out->box_sk);
+    if (memcmp(check_pk, out->box_pk, 32) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "device key file '%s' is damaged: keys disagree",
+                          path.ptr);
+        goto out;
+    }
+    if (strcmp(out->device_id, store_device_id(s)) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "device key file '%s' belongs to device '%s', not to this database's "
+                          "'%s'",
+                          path.ptr, out->device_id, store_device_id(s));
+        goto out;
+    }
+out:
+    sodium_memzero(data.ptr, data.len);
+    buf_release(&data);
+    buf_release(&path);
+    if (rc)
+        sodium_memzero(out, sizeof(*out));
+    return rc;
+}
+
+int keys_device_init(struct store *s, struct keys_device *out, int *created, struct fc_error *err)
+{
+    struct buf path = BUF_INIT, data = BUF_INIT;
+    int rc;
+
+    if (created)
+        *created = 0;
+    keys_device_path(s, &path);
+    if (fs_exists(path.ptr)) {
+        rc = keys_device_load(s, out, err);
+        goto out;
+    }
+    memset(out, 0, sizeof(*out));
+    rc = keys_device_id_parse(store_device_id(s), out->id, err);
+    if (rc)
+        goto out;
+    snprintf(out->device_id, sizeof(out->device_id), "%s", store_device_id(s));
+    crypto_sign_keypair(out->sign_pk, out->sign_sk);
+    crypto_box_keypair(out->box_pk, out->box_sk);
+    buf_add(&data, device_magic, 8);
+    buf_add(&data, out->id, 8);
+    buf_add(&data, out->sign_sk, 64);
+    buf_add(&data, out->box_sk, 32);
+    buf_add(&data, out->box_pk, 32);
+    rc = fs_write_atomic(path.ptr, data.ptr, data.len, 0600, err);
+    if (!rc && created)
+        *created = 1;
+out:
+    sodium_memzero(data.ptr, data.len);
+    buf_release(&data);
+    buf_release(&path);
+    return rc;
+}
+
+void keys_enrollment_code(const struct keys_device *k, struct buf *out)
+{
+    unsigned char body[KEYS_ENROLL_LEN];
+
+    body[0] = 1;
+    memcpy(body + 1, k->id, 8);
+    memcpy(body + 9, k->sign_pk, 32);
+    memcpy(body + 41, k->box_pk, 32);
+    codec_check4(body + 73, body, 73);
+    codec_code_encode(out, "FCE1", body, sizeof(body));
+}
+
+int keys_enrollment_parse(const char *code, struct keys_enrollment *out, struct fc_error *err)
+{
+    struct buf body = BUF_INIT;
+    unsigned char check[4];
+    const unsigned char *p;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = codec_code_decode(code, "FCE1", &body, "enrollment code", err);
+    if (rc)
+        goto out;
+    p = (const unsigned char *)body.ptr;
+    if (body.len != KEYS_ENROLL_LEN) {
+        rc = fc_error_set(err, FC_EINPUT, "enrollment code has %zu bytes, expected %d", body.len,
+                          KEYS_ENROLL_LEN);
+        goto out;
+    }
+    if (p[0] != 1) {
+        rc = fc_error_set(err, FC_EINPUT, "enrollment code version %u is not supported", p[0]);
+        goto out;
+    }
+    codec_check4(check, p, 73);
+    if (memcmp(check, p + 73, 4) != 0) {
+        rc = fc_error_set(err, FC_EINPUT, "enrollment code is mistyped: check bytes differ");
+        goto out;
+    }
+    hash_to_hex(out->device_id, p + 1, 8);
+    memcpy(out->sign_pk, p + 9, 32);
+    memcpy(out->box_pk, p + 41, 32);
+out:
+    buf_release(&body);
+    return rc;
+}
+
+void keys_hq_pub_code(const unsigned char sign_pk[CODEC_SIGN_PK_LEN],
+                      const unsigned char box_pk[CODEC_BOX_PK_LEN], struct buf *out)
+{
+    unsigned char body[KEYS_HQPUB_LEN];
+
+    body[0] = 1;
+    memcpy(body + 1, sign_pk, 32);
+    memcpy(body + 33, box_pk, 32);
+    codec_check4(body + 65, body, 65);
+    codec_code_encode(out, "FCH1", body, sizeof(body));
+}
+
+int keys_hq_pub_parse(const char *code, unsigned char sign_pk[CODEC_SIGN_PK_LEN],
+                      unsigned char box_pk[CODEC_BOX_PK_LEN], struct fc_error *err)
+{
+    struct buf body = BUF_INIT;
+    unsigned char check[4];
+    const unsigned char *p;
+    int rc = codec_code_decode(code, "FCH1", &body, "HQ public key", err);
+
+    if (rc)
+        goto out;
+    p = (const unsigned char *)body.ptr;
+    if (body.len != KEYS_HQPUB_LEN || p[0] != 1) {
+        rc = fc_error_set(err, FC_EINPUT, "HQ public key has an unsupported length or version");
+        goto out;
+    }
+    codec_check4(check, p, 65);
+    if (memcmp(check, p + 65, 4) != 0) {
+        rc = fc_error_set(err, FC_EINPUT, "HQ public key is damaged: check bytes differ");
+        goto out;
+    }
+    memcpy(sign_pk, p + 1, 32);
+    memcpy(box_pk, p + 33, 32);
+out:
+    buf_release(&body);
+    return rc;
+}
+
+int keys_hq_init(const char *dir, struct keys_hq *out, struct fc_error *err)
+{
+    struct buf path = BUF_INIT, data = BUF_INIT, pub = BUF_INIT;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = fs_mkdir_p(dir, 0700, err);
+    if (rc)
+        goto out;
+    buf_addf(&path, "%s/hq.key", dir);
+    if (fs_exists(path.ptr)) {
+        rc = fc_error_set(err, FC_EEXIST, "HQ keys already exist in '%s'", dir);
+        goto out;
+    }
+    crypto_sign_keypair(out->sign_pk, out->sign_sk);
+    crypto_box_keypair(out->box_pk, out->box_sk);
+    buf_add(&data, hq_magic, 8);
+    buf_add(&data, out->sign_sk, 64);
+    buf_add(&data, out->box_sk, 32);
+    buf_add(&data, out->box_pk, 32);
+    rc = fs_write_atomic(path.ptr, data.ptr, data.len, 0600, err);
+    if (rc)
+        goto out;
+    keys_hq_pub_code(out->sign_pk, out->box_pk, &pub);
+    buf_addch(&pub, '\n');
+    buf_reset(&path);
+    buf_addf(&path, "%s/hq.pub", dir);
+    rc = fs_write_atomic(path.ptr, pub.ptr, pub.len, 0644, err);
+out:
+    sodium_memzero(data.ptr, data.len);
+    buf_release(&data);
+    buf_release(&path);
+    buf_release(&pub);
+    return rc;
+}
+
+int keys_hq_load(const char *dir, struct keys_hq *out, struct fc_error *err)
+{
+    struct buf path = BUF_INIT, data = BUF_INIT;
+    const unsigned char *p;
+    unsigned char check[32];
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    buf_addf(&path, "%s/hq.key", dir);
+    rc = read_key_file(path.ptr, KEYS_HQ_FILE_LEN, &data, "HQ key file", err);
+    if (rc == FC_ENOTFOUND)
+        fc_error_set(err, rc, "no HQ keys in '%s': run 'fieldcheck hq init'", dir);
+    if (rc)
+        goto out;
+    p = (const unsigned char *)data.ptr;
+    memcpy(out->sign_sk, p + 8, 64);
+    memcpy(out->sign_pk, p + 40, 32);
+    memcpy(out->box_sk, p + 72, 32);
+    memcpy(out->box_pk, p + 104, 32);
+    crypto_scalarmult_base(check, out->box_sk);
+    if (memcmp(p, hq_magic, 8) != 0 || memcmp(check, out->box_pk, 32) != 0)
+        rc = fc_error_set(err, FC_EINTEGRITY, "HQ key file '%s' is damaged", path.ptr);
+out:
+    sodium_memzero(data.ptr, data.len);
+    buf_release(&data);
+    buf_release(&path);
+    return rc;
+}
+
+int keys_trust_file(struct store *s, const char *path, char fingerprint[20], int *replaced,
+                    struct fc_error *err)
+{
+    struct buf text = BUF_INIT;
+    unsigned char sign_pk[32], box_pk[32];
+    int rc = fs_read_file(path, 4096, &text, err);
+
+    if (rc)
+        goto out;
+    rc = keys_hq_pub_parse(text.ptr, sign_pk, box_pk, err);
+    if (rc) {
+        fc_error_prefix(err, "cannot trust '%s'", path);
+        goto out;
+    }
+    codec_fingerprint(fingerprint, sign_pk, box_pk);
+    rc = syncdb_trust_set(s, sign_pk, box_pk, fingerprint, replaced, err);
+out:
+    buf_release(&text);
+    return rc;
+}
+
+void keys_cert_make(const struct keys_hq *hq, const struct keys_enrollment *e, int64_t at_ms,
+                    unsigned char out[KEYS_CERT_LEN])
+{
+    struct buf b = BUF_INIT;
+    unsigned char id[8];
+
+    hash_from_hex(id, 8, e->device_id);
+    buf_addch(&b, 1);
+    buf_add(&b, id, 8);
+    buf_add(&b, e->sign_pk, 32);
+    buf_add(&b, e->box_pk, 32);
+    codec_put_u64(&b, (uint64_t)at_ms);
+    memcpy(out, b.ptr, 81);
+    codec_sign(out + 81, hq->sign_sk, "fieldcheck-cert-v1", out, 81);
+    buf_release(&b);
+}
