@@ -1111,6 +1111,32 @@ out:
     return rc;
 }
 
+int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
+                  struct night_result *out, struct fc_error *err)
+{
+    struct scan_class *sc = xmalloc(sizeof(*sc));
+    json_t *payload = json_object();
+    struct facts f;
+    struct decision d;
+    struct event e;
+    int rc;
+
+    rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+    if (!rc)
+        rc = night_resolve(n, sc, at_ms, payload, err);
+    if (!rc) {
+        facts_from_json(payload, &f);
+        rc = night_decide(n->store, n->visit.id, at_ms, &f, &d, err);
+    }
+    if (!rc) {
+        memset(&e, 0, sizeof(e));
+        result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+    }
+    json_decref(payload);
+    free(sc);
+    return rc;
+}
+
 /* Finds the scan event a correction names: seq number, or id / prefix of 8+. */
 static int find_target(struct night *n, const char *target, int64_t *seq, json_t **payload,
                        struct fc_error *err)

@@ -71,6 +71,11 @@ const struct visit *night_visit(const struct night *n);
 int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
                struct night_result *out, struct fc_error *err);
 
+/* The verdict night_scan would give, without storing anything (seq 0,
+ * event_id ""): classification, reference lookups and the decision. */
+int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
+                  struct night_result *out, struct fc_error *err);
+
 /* Corrections. target is an event id (or a unique prefix of 8+ characters)
  * or a seq number of a scan of this visit. void needs a non-empty reason;
  * amend replaces the scan's code by code (judged at the original scan's

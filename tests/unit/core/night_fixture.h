@@ -139,6 +139,7 @@ static inline void fx_build_ref(const char *path)
     fx_patient(db, FX_OTHER_SITE, "X01", "7", "B1", "冯二", 20, NULL);
     fx_exec(db, "COMMIT");
     fx_exec(db, refdb_index_sql);
+    fx_exec(db, refdb_code_index_sql);
     sqlite3_close(db);
 }
 
