@@ -346,8 +346,10 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
 
     memset(out, 0, sizeof(*out));
     out->valid = 1;
-    if (!raw)
-        len = end = 0;
+    if (!raw || !len) {
+        out->source = SCAN_FROM_NONE;
+        return FC_OK;
+    }
     while (start < end && (raw[start] == ' ' || raw[start] == '\t'))
         start++;
     while (end > start && strchr(" \t\r\n", raw[end - 1]))
