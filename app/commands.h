@@ -50,5 +50,10 @@ int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_visit(struct app *app, int argc, char **argv);
+int cmd_scan(struct app *app, int argc, char **argv);
+int cmd_amend(struct app *app, int argc, char **argv);
+int cmd_void(struct app *app, int argc, char **argv);
+int cmd_report(struct app *app, int argc, char **argv);
 
 #endif
