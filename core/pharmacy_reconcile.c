@@ -441,6 +441,11 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
                          "the count of visit '%.8s' is blind: save it first (count --save)", v->id);
     if (rc)
         return rc;
+    /* The reference file is immutable and read through indexes in random
+     * order: map it instead of paging it through the small default cache. */
+    rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
+    if (rc)
+        return rc;
     /* One read snapshot for all the queries, inside a caller's transaction or not. */
     rc = store_exec(s, "SAVEPOINT reconcile", err);
     if (rc)
