@@ -3,6 +3,7 @@
  * every line a script saw is in the database even if the process dies. */
 #include "app/commands.h"
 #include "app/night_cli.h"
+#include "app/pharmacy_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -129,6 +130,9 @@ int cmd_scan(struct app *app, int argc, char **argv)
         fprintf(stderr, "fieldcheck: scan: no code given\n");
         return 1;
     }
+    if (pharmacy_cli_is_pharmacy(app, visit))
+        return pharmacy_cli_scan(app, visit, at, replay, typed, replay ? 0 : argc - first,
+                                 argv + first);
     rc = night_cli_open(app, visit, &n);
     if (!rc && replay) {
         rc = replay_file(app, n, replay);
@@ -192,6 +196,8 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
         fprintf(stderr, "fieldcheck: %s: missing EVENT_ID\n", argv[0]);
         return 1;
     }
+    if (is_void && pharmacy_cli_is_pharmacy(app, visit))
+        return pharmacy_cli_void(app, visit, target, reason, at);
     rc = night_cli_time(app, at, &ms);
     if (!rc)
         rc = night_cli_open(app, visit, &n);
@@ -311,6 +317,8 @@ int cmd_report(struct app *app, int argc, char **argv)
         fprintf(stderr, "fieldcheck: report: needs --format csv|md and -o PATH\n");
         return 1;
     }
+    if (pharmacy_cli_is_pharmacy(app, visit))
+        return pharmacy_cli_report(app, visit, format, path);
     md = !strcmp(format, "md");
     rc = night_cli_open(app, visit, &n);
     if (!rc)

@@ -3,6 +3,7 @@
  * results is masked (core/base/mask.h). */
 #include "app/commands.h"
 #include "app/night_cli.h"
+#include "app/pharmacy_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -330,6 +331,11 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
                                       (json_int_t)json_array_size(r.patients), "beds_by_finding",
                                       r.bed_counts, "patients_by_finding", r.patient_counts));
     }
+    if (!strcmp(v.kind, "pharmacy") && app->json) {
+        rc = pharmacy_cli_show(app, &v, o);
+        if (rc)
+            goto out;
+    }
     if (app->json) {
         app_print_json(o);
         o = NULL;
@@ -339,6 +345,8 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
 
         printf("visit %s  %s  %s  opened %s%s%s\n", v.id, v.kind, v.site_code, v.opened_at,
                v.closed_at[0] ? "  closed " : "  (open)", v.closed_at);
+        if (!strcmp(v.kind, "pharmacy"))
+            rc = pharmacy_cli_show(app, &v, o);
         if (r.beds) {
             print_counts("beds", r.bed_counts);
             print_counts("patients", r.patient_counts);

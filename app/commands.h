@@ -59,5 +59,7 @@ int cmd_scan(struct app *app, int argc, char **argv);
 int cmd_amend(struct app *app, int argc, char **argv);
 int cmd_void(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
+int cmd_count(struct app *app, int argc, char **argv);
+int cmd_reconcile(struct app *app, int argc, char **argv);
 
 #endif

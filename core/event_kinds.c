@@ -3,14 +3,22 @@
  * tables here; rebuild and the digest pick them up. */
 #include "core/event.h"
 #include "core/night.h"
+#include "core/pharmacy.h"
 #include "core/visit.h"
 
 #include <stddef.h>
 
 const struct event_kind event_kinds[] = {
-    {"visit_open", visit_apply_open}, {"visit_close", visit_apply_close},
-    {"scan", night_apply_scan},       {"void", night_apply_void},
-    {"amend", night_apply_amend},     {NULL, NULL},
+    {"visit_open", visit_apply_open},
+    {"visit_close", visit_apply_close},
+    {"scan", night_apply_scan},
+    {"void", night_apply_void},
+    {"amend", night_apply_amend},
+    {"scan", pharmacy_apply_scan},
+    {"void", pharmacy_apply_void},
+    {"pharmacy_round", pharmacy_apply_round},
+    {"pharmacy_blind", pharmacy_apply_blind},
+    {NULL, NULL},
 };
 
 const struct derived_table derived_tables[] = {
@@ -21,5 +29,12 @@ const struct derived_table derived_tables[] = {
     {"night_context", "DELETE FROM night_context", "SELECT * FROM night_context ORDER BY visit"},
     {"night_correction", "DELETE FROM night_correction",
      "SELECT * FROM night_correction ORDER BY seq"},
+    {"pharmacy_scan", "DELETE FROM pharmacy_scan", "SELECT * FROM pharmacy_scan ORDER BY seq"},
+    {"counted_code", "DELETE FROM counted_code",
+     "SELECT * FROM counted_code ORDER BY visit, box_key"},
+    {"stock_count", "DELETE FROM stock_count",
+     "SELECT * FROM stock_count ORDER BY visit, drug_code"},
+    {"pharmacy_state", "DELETE FROM pharmacy_state", "SELECT * FROM pharmacy_state ORDER BY visit"},
+    {"pharmacy_void", "DELETE FROM pharmacy_void", "SELECT * FROM pharmacy_void ORDER BY seq"},
     {NULL, NULL, NULL},
 };

@@ -206,9 +206,11 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
     /* One code may be several things at a site; the most specific wins. */
     rc = store_prepare(s,
                        "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2"
-                       " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number')"
+                       " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number',"
+                       " 'gtin', 'trace_code')"
                        " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
-                       " WHEN 'admission' THEN 2 ELSE 3 END LIMIT 1",
+                       " WHEN 'admission' THEN 2 WHEN 'id_number' THEN 3 WHEN 'gtin' THEN 4"
+                       " ELSE 5 END LIMIT 1",
                        &c->lookup, err);
     if (!rc)
         rc = load_patterns(c, err);
@@ -294,6 +296,9 @@ static int lookup_index(struct scan_classifier *c, struct scan_class *out, struc
             out->kind = SCAN_ID_NUMBER;
             snprintf(out->id_number, sizeof(out->id_number), "%s", out->code);
             snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
+        } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
+            out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
+            snprintf(out->ref, sizeof(out->ref), "%s", ref);
         } else {
             out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
             snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);

@@ -59,6 +59,9 @@ struct scan_class {
     char bed[SCAN_REF_MAX];
     char admission_no[SCAN_REF_MAX];
     char id_number[19];
+    /* From the index: GTIN -> drug_code, TRACE_CODE -> a settlement_id that
+     * settled this code (core/refdb.h); "" otherwise. */
+    char ref[SCAN_REF_MAX];
     int valid;       /* 0 for an ID that fails its check or date */
     const char *why; /* static reason when valid is 0 */
     int legacy_id;   /* the ID was a 15-digit legacy number */

@@ -97,6 +97,25 @@ static const char *const migrations[] = {
     "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL,"
     "  action TEXT NOT NULL, payload TEXT NOT NULL) STRICT;"
     "CREATE INDEX night_correction_target ON night_correction (target_seq);",
+    /* 3: pharmacy stock count derived state (core/pharmacy.c) */
+    "CREATE TABLE pharmacy_scan ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, event_id TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, drug_code TEXT,"
+    "  box_key TEXT, qty REAL NOT NULL, round INTEGER NOT NULL, verdict TEXT NOT NULL,"
+    "  detail TEXT NOT NULL, settled INTEGER NOT NULL, mismatch INTEGER NOT NULL,"
+    "  voided_by INTEGER) STRICT;"
+    "CREATE INDEX pharmacy_scan_code ON pharmacy_scan (visit, code, at_ms);"
+    "CREATE TABLE counted_code ("
+    "  visit TEXT NOT NULL, box_key TEXT NOT NULL, drug_code TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, PRIMARY KEY (visit, box_key)) STRICT;"
+    "CREATE TABLE stock_count ("
+    "  visit TEXT NOT NULL, drug_code TEXT NOT NULL, round INTEGER NOT NULL,"
+    "  counted REAL NOT NULL, boxes INTEGER NOT NULL, manual REAL NOT NULL,"
+    "  PRIMARY KEY (visit, drug_code)) STRICT;"
+    "CREATE TABLE pharmacy_state ("
+    "  visit TEXT PRIMARY KEY, blind INTEGER NOT NULL, changed_seq INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE pharmacy_void ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL) STRICT;",
 };
 
 static const struct store_schema device_schema = {migrations,
