@@ -97,7 +97,7 @@ static const char *const migrations[] = {
     "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL,"
     "  action TEXT NOT NULL, payload TEXT NOT NULL) STRICT;"
     "CREATE INDEX night_correction_target ON night_correction (target_seq);",
-    /* 3: pharmacy stock count derived state (core/pharmacy.c) */
+    /* 4: pharmacy stock count derived state (core/pharmacy.c) */
     "CREATE TABLE pharmacy_scan ("
     "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, event_id TEXT NOT NULL,"
     "  at_ms INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, drug_code TEXT,"
