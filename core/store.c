@@ -57,6 +57,26 @@ static const char *const migrations[] = {
     "  credentials_shown INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL,"
     "  closed_at TEXT, open_seq INTEGER NOT NULL, close_seq INTEGER,"
     "  checkpoint TEXT) STRICT;",
+    /* 2: night bed check derived state (core/night.c) */
+    "CREATE TABLE night_scan ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, event_id TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, action TEXT,"
+    "  verdict TEXT NOT NULL, detail TEXT NOT NULL, ward_code TEXT, bed TEXT,"
+    "  admission_no TEXT, voided_by INTEGER, amended INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX night_scan_code ON night_scan (visit, code, at_ms);"
+    "CREATE INDEX night_scan_adm ON night_scan (visit, admission_no);"
+    "CREATE TABLE night_bed ("
+    "  visit TEXT NOT NULL, ward_code TEXT NOT NULL, bed TEXT NOT NULL,"
+    "  listed TEXT NOT NULL, flags INTEGER NOT NULL, identified TEXT NOT NULL,"
+    "  finding TEXT NOT NULL, scans INTEGER NOT NULL, first_seq INTEGER NOT NULL,"
+    "  last_seq INTEGER NOT NULL, PRIMARY KEY (visit, ward_code, bed)) STRICT;"
+    "CREATE TABLE night_context ("
+    "  visit TEXT PRIMARY KEY, ward_code TEXT NOT NULL, bed TEXT NOT NULL,"
+    "  listed TEXT NOT NULL, claimed TEXT NOT NULL) STRICT;"
+    "CREATE TABLE night_correction ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL,"
+    "  action TEXT NOT NULL, payload TEXT NOT NULL) STRICT;"
+    "CREATE INDEX night_correction_target ON night_correction (target_seq);",
 };
 
 int store_schema_version(void)
@@ -318,8 +338,10 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
     s->path = buf_detach(&p, NULL);
     s->dir = buf_detach(&dir, NULL);
     if (sqlite3_open_v2(s->path, &s->db,
-                        readonly ? SQLITE_OPEN_READONLY
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        (readonly ? SQLITE_OPEN_READONLY
+                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                            /* mission_attach() opens reference files as URIs (mode=ro) */
+                            SQLITE_OPEN_URI,
                         NULL) != SQLITE_OK) {
         rc = store_fail(s, err, "cannot open database");
         goto out;
