@@ -48,5 +48,7 @@ int app_wants_help(int argc, char **argv);
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
+int cmd_mission(struct app *app, int argc, char **argv);
+int cmd_demo(struct app *app, int argc, char **argv);
 
 #endif
