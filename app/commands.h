@@ -48,6 +48,13 @@ int app_wants_help(int argc, char **argv);
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
+int cmd_tui(struct app *app, int argc, char **argv);
+
+/* Runs the terminal UI on the device database (app/cmd_tui.c): opens on the
+ * open visit's screen, else home. theme may be NULL. Returns an exit code. */
+int app_tui_run(struct app *app, const char *theme);
+/* 1 when stdin and stdout are terminals (the TUI can start). */
+int app_tui_possible(void);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 
