@@ -21,7 +21,7 @@ static const struct ui_action close_actions[] = {
      "close-visit",
      2,
      {0},
-     N_("Close visit"),
+     N_("Close"),
      "确认结束",
      N_("Close the visit now (asks first); no scan can be added afterwards"),
      "立即结束检查（先确认）；结束后不能再扫码"},
@@ -270,7 +270,7 @@ static const char *close_title(struct ui_view *v)
 {
     struct close_view *cv = v->data;
 
-    snprintf(cv->title, sizeof(cv->title), "%s %s", ui_tr("Close visit", "结束检查"), cv->row.id);
+    snprintf(cv->title, sizeof(cv->title), "%s %.8s", ui_tr("Close visit", "结束检查"), cv->row.id);
     return cv->title;
 }
 

@@ -68,7 +68,7 @@ static const struct ui_action night_actions[] = {
      "filter-anomalies",
      6,
      {0},
-     N_("Anomalies"),
+     N_("Filter"),
      "只看异常",
      N_("Show only anomalies, or everything again"),
      "只显示异常 / 显示全部"},
@@ -84,8 +84,8 @@ static const struct ui_action night_actions[] = {
      "correct",
      11,
      {0x04},
-     N_("Void/Amend"),
-     "作废/更正",
+     N_("Void"),
+     "作废更正",
      N_("Void or amend the selected scan (else the last one), with a reason"),
      "作废或更正所选扫码（未选则最后一条），须填原因"},
     {NIGHT_ACT_CLOSE,
@@ -858,7 +858,7 @@ static const char *night_title(struct ui_view *v)
 {
     struct night_view *nv = v->data;
 
-    snprintf(nv->title, sizeof(nv->title), "%s %s", ui_tr("Night check", "夜查"), nv->row.id);
+    snprintf(nv->title, sizeof(nv->title), "%s %.8s", ui_tr("Night check", "夜查"), nv->row.id);
     return nv->title;
 }
 
