@@ -42,6 +42,49 @@ const struct command app_commands[] = {
      "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
      "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
      cmd_demo},
+    {"visit", "open, close, list and show visits",
+     "fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
+     "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
+     "       fieldcheck visit close [--visit ID] [--at TIME]\n"
+     "       fieldcheck visit list | visit show [ID]\n\n"
+     "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
+     "  close  close the visit (default: the open one) and print the checkpoint short code\n"
+     "  list   every visit, newest first\n"
+     "  show   the visit; for a night check also beds[] and patients[] with their finding\n"
+     "         and summary counts (names masked)\n"
+     "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
+     "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n",
+     cmd_visit},
+    {"scan", "record scans and print one verdict per code",
+     "fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
+     "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
+     "Each code is classified (action word, reference index, site patterns, shape), judged\n"
+     "against the roster and committed before its verdict is printed. Action words:\n"
+     "EMPTY_BED NO_WRISTBAND NO_ID EXAM. An admission number of the site, typed as a code,\n"
+     "counts as the wristband. With --json, one object per code: code, kind, verdict,\n"
+     "detail, message, bed (ward_code:bed), admission_no, seq, event.\n"
+     "  --typed   the codes were typed by hand (recorded as such)\n"
+     "  --replay  feed recorded scans from a CSV (time,code; header optional); bad lines\n"
+     "            are reported with file:line and skipped, and the exit code is then 2\n"
+     "Verdicts: BED_LISTED BED_NOT_LISTED MATCH WRONG_BED NOT_ON_LIST IDENTITY_MISMATCH\n"
+     "INVALID_ID UNVERIFIED RECORDED DUPLICATE_SCAN NO_BED UNRECOGNIZED. Anomalies exit 0.\n",
+     cmd_scan},
+    {"amend", "correct a scan with a new event",
+     "fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
+     "                 [--visit ID] [--at TIME]\n\n"
+     "Replaces the scan's code (judged at the scan's original place in the walk) and/or\n"
+     "attaches a note. EVENT_ID is the event id (or 8+ character prefix) or its seq.\n"
+     "Prints the scan's verdict after the correction.\n",
+     cmd_amend},
+    {"void", "cancel a scan with a new event",
+     "fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
+     "The scan stays in the log; results are recomputed without it.\n",
+     cmd_void},
+    {"report", "write a visit report (csv or md)",
+     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md -o PATH\n\n"
+     "Night visit report: summary counts, then anomalies, then the other beds and\n"
+     "patients. Names are masked. The file is written atomically.\n",
+     cmd_report},
     {"tui", "the terminal UI (the default with no command on a terminal)",
      "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
      "Opens the terminal UI on the open visit's screen, else on home. Also what\n"

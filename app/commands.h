@@ -57,5 +57,10 @@ int app_tui_run(struct app *app, const char *theme);
 int app_tui_possible(void);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_visit(struct app *app, int argc, char **argv);
+int cmd_scan(struct app *app, int argc, char **argv);
+int cmd_amend(struct app *app, int argc, char **argv);
+int cmd_void(struct app *app, int argc, char **argv);
+int cmd_report(struct app *app, int argc, char **argv);
 
 #endif
