@@ -274,6 +274,8 @@ int ident_gs1_parse(const char *raw, size_t len, struct ident_gs1 *out, const ch
         goto out;
     }
     reason = s[0] == '(' ? gs1_parse_paren(out, s, n) : gs1_parse_raw(out, s, n);
+    if (!reason && out->n_elements == 0)
+        reason = "empty"; /* nothing but separators */
 out:
     if (reason) {
         memset(out, 0, sizeof(*out));

@@ -161,12 +161,15 @@ enum ident_kind {
 
 struct ident_scan {
     enum ident_kind kind;
-    int valid;       /* 0 only for an IDENT_RESIDENT_ID that fails its check or date */
-    const char *why; /* static reason when valid is 0, else NULL */
+    int valid; /* 0 only for an IDENT_RESIDENT_ID that fails its check or date */
+    /* Static reason when valid is 0; for an IDENT_UNKNOWN scan that carried a
+     * GS1 AIM identifier, why the GS1 parse failed; NULL otherwise. */
+    const char *why;
     /* Normalised code text: ID as parsed, GS1 as "(AI)data...", digits of a
      * trace code or GTIN (as scanned, not padded), upper-case action word or
-     * "CODE:QTY", the trimmed scan otherwise (may be invalid UTF-8 for
-     * IDENT_UNKNOWN; "" if the scan was too long or held a NUL byte). */
+     * "CODE:QTY", otherwise the trimmed scan without a non-GS1 AIM
+     * identifier (may be invalid UTF-8 for IDENT_UNKNOWN; "" if the scan
+     * was too long or held a NUL byte). */
     char code[IDENT_GS1_TEXT_MAX + 1];
     char aim[4];                    /* AIM symbology identifier that was stripped ("]d2"), or "" */
     struct ident_resident_id id;    /* IDENT_RESIDENT_ID */

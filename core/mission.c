@@ -1884,6 +1884,12 @@ int mission_load(struct store *s, const char *dir, int partial,
         goto out;
     }
     L.db = NULL;
+    /* personal data: owner only, whatever the umask */
+    if (chmod(tmp.ptr, 0600) != 0) {
+        rc = fc_error_setsys(err, FC_EIO, errno, "cannot protect '%s': %s", tmp.ptr,
+                             strerror(errno));
+        goto out;
+    }
     rc = fsync_path(tmp.ptr, err);
     if (!rc)
         rc = fs_rename_durable(tmp.ptr, final.ptr, err);

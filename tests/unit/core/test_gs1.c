@@ -57,6 +57,9 @@ static void test_degenerate(void **state)
     expect_fail("]d2", "empty");
     expect_fail("\x1d", "empty");
     expect_fail("]d2\x1d", "empty");
+    /* found by fuzzing: separators alone were accepted as a string of no elements */
+    expect_fail("\x1d\x1d", "empty");
+    expect_fail("]C1\x1d\x1d\x1d", "empty");
     expect_fail("]d1"
                 "01" GTIN,
                 "not a GS1 symbology");
