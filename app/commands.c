@@ -148,6 +148,13 @@ const struct command app_commands[] = {
      "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
      "counted, variance, flags) and one per finding. The file is written atomically.\n",
      cmd_report},
+    {"tui", "the terminal UI (the default with no command on a terminal)",
+     "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
+     "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
+     "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
+     "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
+     "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n",
+     cmd_tui},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -279,6 +286,11 @@ int app_main(int argc, char **argv)
         fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
         print_help(stderr);
         return 1;
+    }
+    if (i >= argc && app_tui_possible()) {
+        int rc = app_tui_run(&app, NULL);
+        store_close(app.store);
+        return rc;
     }
     if (i >= argc) {
         print_help(stderr);
