@@ -2,6 +2,8 @@
  * Adding a workflow means adding its kinds (with appliers) and its derived
  * tables here; rebuild and the digest pick them up. */
 #include "core/event.h"
+#include "core/evidence.h"
+#include "core/flight.h"
 #include "core/visit.h"
 
 #include <stddef.h>
@@ -9,10 +11,27 @@
 const struct event_kind event_kinds[] = {
     {"visit_open", visit_apply_open},
     {"visit_close", visit_apply_close},
+    {"susp_verify", flight_apply_verify},
+    {"susp_response", flight_apply_response},
+    {"susp_assign", flight_apply_assign},
+    {"finding_add", flight_apply_finding},
+    {"evidence_add", evidence_apply_add},
+    {"interview_add", flight_apply_interview},
+    /* generic correction: {"target": EVENT_ID, "reason": T}; any module's
+     * queries skip targets listed in the voided table */
+    {"void", flight_apply_void},
     {NULL, NULL},
 };
 
 const struct derived_table derived_tables[] = {
     {"visit", "DELETE FROM visit", "SELECT * FROM visit ORDER BY id"},
+    {"voided", "DELETE FROM voided", "SELECT * FROM voided ORDER BY target"},
+    {"susp_action", "DELETE FROM susp_action", "SELECT * FROM susp_action ORDER BY event_id"},
+    {"suspicion_state", "DELETE FROM suspicion_state",
+     "SELECT * FROM suspicion_state ORDER BY visit, susp_id"},
+    {"flight_finding", "DELETE FROM flight_finding",
+     "SELECT * FROM flight_finding ORDER BY event_id"},
+    {"evidence", "DELETE FROM evidence", "SELECT * FROM evidence ORDER BY event_id"},
+    {"interview", "DELETE FROM interview", "SELECT * FROM interview ORDER BY event_id"},
     {NULL, NULL, NULL},
 };
