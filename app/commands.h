@@ -48,5 +48,9 @@ int app_wants_help(int argc, char **argv);
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
+int cmd_susp(struct app *app, int argc, char **argv);
+int cmd_finding(struct app *app, int argc, char **argv);
+int cmd_evidence(struct app *app, int argc, char **argv);
+int cmd_interview(struct app *app, int argc, char **argv);
 
 #endif
