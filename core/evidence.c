@@ -96,6 +96,8 @@ int evidence_append(struct store *s, const char *visit_id, const char *path, con
 
     if (existed)
         *existed = 0;
+    if (out)
+        memset(out, 0, sizeof(*out)); /* so a failed call can be released */
     if (!path || !*path)
         return fc_error_set(err, FC_EUSAGE, "no evidence file named");
     if (!realpath(path, abs))

@@ -38,7 +38,7 @@ void evidence_release(struct evidence *e);
  * *existed is set to 1 and out describes the earlier registration.
  * note may be NULL; out and existed may be NULL. FC_ENOTFOUND for a missing
  * file, FC_EINPUT for something that is not a regular file, FC_EIO when it
- * cannot be read. */
+ * cannot be read. out is zeroed first, so it can be released after failure. */
 int evidence_append(struct store *s, const char *visit_id, const char *path, const char *note,
                     int64_t at_ms, struct evidence *out, int *existed, struct fc_error *err);
 
