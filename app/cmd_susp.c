@@ -142,9 +142,13 @@ out:
 static void print_kv(const char *label, json_t *o, const char *key)
 {
     const char *v = json_string_value(json_object_get(o, key));
+    struct buf b = BUF_INIT;
 
-    if (v && *v)
-        printf("%-14s %s\n", label, v);
+    if (v && *v) {
+        pad(&b, label, 10);
+        printf("%s%s\n", b.ptr, v);
+    }
+    buf_release(&b);
 }
 
 static int susp_show(struct app *app, int argc, char **argv)
