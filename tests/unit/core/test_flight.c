@@ -295,7 +295,6 @@ static void test_totals_and_void(void **state)
     struct flight_verdict vd, vd2;
     struct fc_error err;
     char fid[37], fid2[37];
-    char *payload;
 
     assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, &vd, &err), 0);
     assert_int_equal(verify(f, "S003", "PARTIAL", "60", "50", NULL, NULL, &err), 0);
@@ -329,7 +328,6 @@ static void test_totals_and_void(void **state)
     flight_totals_release(&t);
 
     assert_int_equal(store_begin(f->s, &err), 0);
-    payload = NULL;
     {
         struct buf b = BUF_INIT;
         buf_addf(&b, "{\"reason\":\"wrong line\",\"target\":\"%s\"}", vd2.event_id);
@@ -343,7 +341,6 @@ static void test_totals_and_void(void **state)
         buf_release(&b);
     }
     assert_int_equal(store_commit(f->s, &err), 0);
-    free(payload);
     assert_int_equal(flight_totals(f->s, f->visit, &t, &err), 0);
     assert_int_equal(t.by_state[FLIGHT_CONFIRMED].count, 1);
     assert_int_equal(t.by_state[FLIGHT_CONFIRMED].irregular_fen, 10000);
