@@ -74,6 +74,26 @@ const struct command app_commands[] = {
      "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
      " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n",
      cmd_interview},
+    {"mission", "load, list and show missions",
+     "fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
+     "       mission show ID\n\n"
+     "  load   read a mission folder (mission.json + CSV files, UTF-8 or GB18030,\n"
+     "         English or Chinese headers) into a new reference file; prints per-file\n"
+     "         counts, every rejected row as file:line: column: reason, and roster\n"
+     "         warnings. Any rejected row fails the load (exit 2, nothing changes)\n"
+     "         unless --partial, which skips rejected rows. The same version with the\n"
+     "         same content is a no-op; a newer version replaces; an older is refused.\n"
+     "  list   the current version of every loaded mission\n"
+     "  show   one mission: version, file, SHA-256 and per-file counts\n",
+     cmd_mission},
+    {"demo", "create a realistic demo mission and load it",
+     "fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
+     "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
+     "pharmacy with settlements, a suspicion list) to DIR (default <data dir>/demo-mission),\n"
+     "loads it and prints what to try, with scannable codes from the generated data.\n"
+     "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
+     "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
+     cmd_demo},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -52,5 +52,7 @@ int cmd_susp(struct app *app, int argc, char **argv);
 int cmd_finding(struct app *app, int argc, char **argv);
 int cmd_evidence(struct app *app, int argc, char **argv);
 int cmd_interview(struct app *app, int argc, char **argv);
+int cmd_mission(struct app *app, int argc, char **argv);
+int cmd_demo(struct app *app, int argc, char **argv);
 
 #endif

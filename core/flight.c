@@ -12,6 +12,7 @@
 #include "core/base/xalloc.h"
 #include "core/event.h"
 #include "core/evidence.h"
+#include "core/mission.h"
 #include "core/store.h"
 #include "core/taxonomy.h"
 #include "core/visit.h"
@@ -60,63 +61,9 @@ static enum flight_state state_from_text(const char *text)
     return st;
 }
 
-static int ref_is_attached(struct store *s, int *attached, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT 1 FROM pragma_database_list WHERE name = 'ref'", &st, err);
-
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    *attached = rc == SQLITE_ROW;
-    rc =
-        rc == SQLITE_ROW || rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot list databases");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int flight_attach_ref(struct store *s, const struct visit *v, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    char *file = NULL;
-    int attached = 0, rc;
-
-    rc = ref_is_attached(s, &attached, err);
-    if (rc || attached)
-        return rc;
-    rc = store_prepare(s, "SELECT file FROM mission WHERE mission_id = ?1 AND version = ?2", &st,
-                       err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->mission_id);
-    sqlite3_bind_int64(st, 2, v->mission_version);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        file = xstrdup(store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = fc_error_set(err, FC_ENOTFOUND, "mission '%s' version %lld is not loaded",
-                          v->mission_id, (long long)v->mission_version);
-    } else {
-        rc = store_fail(s, err, "cannot read missions");
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc)
-        goto out;
-    rc = store_prepare(s, "ATTACH DATABASE ?1 AS ref", &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, file);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot attach reference data");
-        fc_error_set(err, FC_EIO, "cannot open reference data '%s' of mission '%s'", file,
-                     v->mission_id);
-    }
-out:
-    sqlite3_finalize(st);
-    free(file);
-    return rc;
+    return mission_attach(s, v->mission_id, v->mission_version, err);
 }
 
 int flight_prepare(struct store *s, const struct visit *v, int need_open, struct fc_error *err)

@@ -37,10 +37,9 @@ const char *flight_state_zh(enum flight_state st);
 /* Accepts the English names (any case) and the Chinese ones; FC_EUSAGE otherwise. */
 int flight_state_parse(const char *text, enum flight_state *out);
 
-/* Makes sure schema "ref" is attached for the visit's mission: keeps an
- * existing attachment, else ATTACHes the file the device's mission table
- * records for (mission_id, mission_version). FC_ENOTFOUND when the mission
- * was never loaded, FC_EIO when its file cannot be opened. */
+/* Attaches the reference data of the visit's mission as schema "ref"
+ * (mission_attach, which replaces any earlier attachment). Must run outside a
+ * transaction. FC_ENOTFOUND when the mission was never loaded. */
 int flight_attach_ref(struct store *s, const struct visit *v, struct fc_error *err);
 
 /* Checks that v is a flight visit (FC_ESTATE otherwise), open when need_open

@@ -80,6 +80,12 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
  * roster); mission_verify() re-hashes the file against the recorded SHA-256. */
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err);
 
+/* Appends the JSON object recorded for a loaded version (version <= 0: the
+ * current one) to out: {"content_sha256": ..., "files": {"x.csv": {"encoding",
+ * "rows", "loaded", "rejected"}}}. FC_ENOTFOUND if not loaded. */
+int mission_counts(struct store *s, const char *mission_id, int64_t version, struct buf *out,
+                   struct fc_error *err);
+
 /* Re-hashes every loaded mission file; FC_EINTEGRITY naming the first one
  * whose SHA-256 no longer matches (used by `db check`). */
 int mission_verify(struct store *s, struct fc_error *err);

@@ -50,5 +50,6 @@ const char refdb_index_sql[] =
     "CREATE INDEX leave_adm ON leave (site_code, admission_no);"
     "CREATE INDEX settlement_drug ON settlement (site_code, drug_code);"
     "CREATE INDEX settlement_trace ON settlement (trace_code);"
-    "CREATE INDEX suspicion_site ON suspicion (site_code);"
-    "CREATE INDEX code_index_code ON code_index (code);";
+    "CREATE INDEX suspicion_site ON suspicion (site_code);";
+
+const char refdb_code_index_sql[] = "CREATE INDEX code_index_code ON code_index (code);";

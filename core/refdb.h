@@ -31,6 +31,10 @@ extern const char refdb_schema_sql[];
 /* Indexes, created after the bulk insert (faster than maintaining them). */
 extern const char refdb_index_sql[];
 
+/* The code_index index, created last, once code_index has been filled from
+ * the indexed tables (a builder runs both texts). */
+extern const char refdb_code_index_sql[];
+
 /* Version of the layout above, stored in PRAGMA user_version of the file. */
 #define REFDB_SCHEMA_VERSION 1
 

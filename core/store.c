@@ -356,10 +356,12 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
     s = xcalloc(1, sizeof(*s));
     s->path = buf_detach(&p, NULL);
     s->dir = buf_detach(&dir, NULL);
-    if (sqlite3_open_v2(s->path, &s->db,
-                        readonly ? SQLITE_OPEN_READONLY
-                                 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                        NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(
+            s->path, &s->db,
+            (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                /* mission_attach() opens reference files as URIs (mode=ro) */
+                SQLITE_OPEN_URI,
+            NULL) != SQLITE_OK) {
         rc = store_fail(s, err, "cannot open database");
         goto out;
     }

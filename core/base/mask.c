@@ -6,8 +6,10 @@
 
 #include <string.h>
 
-/* Appends s with characters [keep_head, n - keep_tail) replaced by '*'. */
-static void mask_chars(struct buf *out, const char *s, size_t keep_head, size_t keep_tail)
+/* Appends s with characters [keep_head, n - keep_tail) replaced by '*', one
+ * per character, or by exactly `stars` asterisks in all when stars is not 0. */
+static void mask_chars(struct buf *out, const char *s, size_t keep_head, size_t keep_tail,
+                       size_t stars)
 {
     size_t n = utf8_count(s), i = 0, idx = 0, len = strlen(s);
     uint32_t cp;
@@ -21,8 +23,11 @@ static void mask_chars(struct buf *out, const char *s, size_t keep_head, size_t 
         size_t step = k < 0 ? 1 : (size_t)k;
         if (idx < keep_head || idx >= n - keep_tail)
             buf_add(out, s + i, step);
-        else
+        else if (!stars)
             buf_addch(out, '*');
+        else if (idx == keep_head)
+            for (size_t j = 0; j < stars; j++)
+                buf_addch(out, '*');
         i += step;
         idx++;
     }
@@ -37,9 +42,11 @@ void mask_name(struct buf *out, const char *name)
     if (n == 1)
         buf_addch(out, '*');
     else if (n == 2)
-        mask_chars(out, name, 1, 0);
+        mask_chars(out, name, 1, 0, 0);
+    else if (n == 3)
+        mask_chars(out, name, 1, 1, 0);
     else
-        mask_chars(out, name, 1, 1);
+        mask_chars(out, name, 1, 1, 3); /* 4+: the mask hides how long the name is */
 }
 
 void mask_id(struct buf *out, const char *id)
@@ -51,7 +58,7 @@ void mask_id(struct buf *out, const char *id)
             buf_addch(out, '*');
         return;
     }
-    mask_chars(out, id, 3, 4);
+    mask_chars(out, id, 3, 4, 0);
 }
 
 void mask_phone(struct buf *out, const char *phone)
@@ -63,5 +70,5 @@ void mask_phone(struct buf *out, const char *phone)
             buf_addch(out, '*');
         return;
     }
-    mask_chars(out, phone, 3, 4);
+    mask_chars(out, phone, 3, 4, 0);
 }

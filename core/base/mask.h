@@ -5,7 +5,8 @@
 
 #include "core/base/buf.h"
 
-/* 张三 -> 张*, 张小三 -> 张*三, 欧阳小锋 -> 欧***锋 (first, and last for 3+). */
+/* 张三 -> 张*, 张小三 -> 张*三, 欧阳小锋 -> 欧***锋: the first character, the last
+ * for 3+, and for 4+ always three asterisks so the mask does not tell the length. */
 void mask_name(struct buf *out, const char *name);
 
 /* 110105199001011234 -> 110***********1234 (first 3, last 4; shorter kept as *). */

@@ -49,6 +49,7 @@ static void ref_build(const char *path)
     assert_int_equal(sqlite3_exec(db, refdb_schema_sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 }
 

@@ -1,0 +1,2196 @@
+/* Mission folder loader (DESIGN §4). mission.json and the CSV files are read
+ * row by row through tables of column definitions (one per file), validated,
+ * and inserted with prepared statements into a new reference database built
+ * with the journal off in one transaction; checks that need a whole file
+ * (duplicate admissions, roster warnings) run as indexed queries after the
+ * bulk insert, so memory stays flat whatever the roster size. The finished
+ * file is fsynced, renamed into place and recorded with its SHA-256. */
+#include "core/mission.h"
+
+#include "core/base/clock.h"
+#include "core/base/fs.h"
+#include "core/base/mask.h"
+#include "core/base/xalloc.h"
+#include "core/csv.h"
+#include "core/ident.h"
+#include "core/refdb.h"
+#include "core/store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- column and file definitions ----------------------------------------- */
+
+enum col_type {
+    CT_TEXT,      /* trimmed text */
+    CT_RAW,       /* text as written (regexes) */
+    CT_CODE,      /* trimmed identifier without control characters, <= 64 bytes */
+    CT_INT,       /* non-negative integer */
+    CT_NUM,       /* finite number (quantities, amounts) */
+    CT_PRICE,     /* number >= 0 */
+    CT_FACTOR,    /* number >= 1 */
+    CT_DATE,      /* date -> YYYY-MM-DD */
+    CT_TIME,      /* date and time -> UTC ISO 8601 with Z */
+    CT_ID,        /* resident ID, normalised (legacy 15 -> 18) */
+    CT_SITE,      /* H/P + 11 digits */
+    CT_SITE_KIND, /* hospital/pharmacy in English or Chinese */
+    CT_BED,       /* "12" or "12+" */
+    CT_SEX,       /* M/F from 男/女/M/F/male/female */
+    CT_GTIN,      /* valid check digit -> GTIN-14 */
+    CT_TRACE,     /* 20 digits */
+    CT_PREFIX,    /* 7 digits */
+    CT_DRUG,      /* drug or consumable code shape */
+    CT_PKIND,     /* bed_label | wristband */
+};
+
+#define REQ 1
+
+struct col_def {
+    const char *en; /* English header; '|' separates accepted alternatives */
+    const char *zh; /* Chinese header(s), '|' separated, or NULL */
+    enum col_type type;
+    int flags;
+    const char *dflt; /* bound when the value is empty (NOT NULL DEFAULT columns) */
+};
+
+enum file_id {
+    F_SITES,
+    F_WARDS,
+    F_INPATIENTS,
+    F_LEAVES,
+    F_DRUGS,
+    F_SETTLEMENTS,
+    F_SUSPICIONS,
+    F_PATTERNS,
+    F_COUNT
+};
+
+#define MAX_COLS 24
+
+struct file_def {
+    const char *file;
+    const char *insert_sql; /* ?1..?n the columns, then line, then extra */
+    const struct col_def *cols;
+    int ncols;
+    int has_extra;
+    int site_col;
+};
+
+static const struct col_def sites_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},    {"site_name", "机构名称", CT_TEXT, REQ, NULL},
+    {"site_kind", "机构类别", CT_SITE_KIND, 0, NULL}, {"level", "机构级别", CT_TEXT, 0, NULL},
+    {"region_code", "所在区划", CT_CODE, 0, NULL},    {"region_name", "区划名称", CT_TEXT, 0, NULL},
+    {"bed_count", "核定床位", CT_INT, 0, NULL},
+};
+
+static const struct col_def wards_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"ward_code", "病区编码", CT_CODE, REQ, NULL},
+    {"ward", "病区", CT_TEXT, REQ, NULL},
+    {"bed_count", "核定床位", CT_INT, 0, NULL},
+};
+
+enum { IP_SITE, IP_SITE_NAME, IP_WARD_CODE, IP_WARD, IP_BED, IP_ADM, IP_NAME, IP_ID, IP_SEX };
+static const struct col_def inpatients_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"site_name", "机构名称", CT_TEXT, 0, NULL},
+    {"ward_code", "病区编码", CT_CODE, REQ, NULL},
+    {"ward", "病区", CT_TEXT, 0, NULL},
+    {"bed", "床号", CT_BED, REQ, NULL},
+    {"admission_no", "住院号", CT_CODE, REQ, NULL},
+    {"name", "姓名", CT_TEXT, REQ, NULL},
+    {"id_number", "身份证号", CT_ID, REQ, NULL},
+    {"sex", "性别", CT_SEX, 0, NULL},
+    {"insurance_type", "险种", CT_TEXT, 0, NULL},
+    {"admitted_on", "入院日期", CT_DATE, 0, NULL},
+    {"wristband_code", "腕带码", CT_CODE, 0, NULL},
+};
+
+static const struct col_def leaves_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},  {"admission_no", "住院号", CT_CODE, REQ, NULL},
+    {"leave_from", "离院时间", CT_TIME, REQ, NULL}, {"leave_until", "返院时间", CT_TIME, REQ, NULL},
+    {"reason", "事由", CT_TEXT, 0, NULL},           {"approved_by", "准假医师", CT_TEXT, 0, NULL},
+};
+
+static const struct col_def drugs_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"site_name", "机构名称", CT_TEXT, 0, NULL},
+    {"drug_code", "国家医保药品编码", CT_DRUG, REQ, NULL},
+    {"name|drug_name", "药品名称", CT_TEXT, REQ, NULL},
+    {"spec", "规格", CT_TEXT, 0, NULL},
+    {"form", "剂型", CT_TEXT, 0, NULL},
+    {"package", "包装", CT_TEXT, 0, NULL},
+    {"manufacturer", "生产企业", CT_TEXT, 0, NULL},
+    {"gtin", "GTIN|药品本位码", CT_GTIN, 0, NULL},
+    {"trace_prefix", "追溯码产品标识", CT_PREFIX, 0, NULL},
+    {"unit", "单位", CT_TEXT, 0, NULL},
+    {"pack_factor", "每单位含最小包装数", CT_FACTOR, 0, "1"},
+    {"opening_qty", "期初库存", CT_NUM, 0, "0"},
+    {"purchased_qty", "购进数量", CT_NUM, 0, "0"},
+    {"sold_qty", "销售数量", CT_NUM, 0, "0"},
+    {"settled_qty", "医保结算数量", CT_NUM, 0, "0"},
+    {"book_qty", "账面结存", CT_NUM, 0, NULL},
+    {"unit_price", "零售单价", CT_PRICE, 0, NULL},
+    {"price_cap", "医保支付标准", CT_PRICE, 0, NULL},
+    {"purchase_return_qty", "购进退货数量", CT_NUM, 0, "0"},
+    {"sale_return_qty", "销售退货数量", CT_NUM, 0, "0"},
+    {"adjust_qty", "库存调整数量", CT_NUM, 0, "0"},
+    {"insured_sold_qty", "医保销售数量", CT_NUM, 0, NULL},
+};
+
+enum { ST_DRUG = 3 };
+static const struct col_def settlements_cols[] = {
+    {"settlement_id", "结算ID", CT_CODE, REQ, NULL},
+    {"settled_at", "结算时间", CT_TIME, 0, NULL},
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"drug_code", "国家医保药品编码", CT_DRUG, REQ, NULL},
+    {"drug_name", "药品名称", CT_TEXT, 0, NULL},
+    {"trace_code", "追溯码", CT_TRACE, 0, NULL},
+    {"qty", "数量", CT_NUM, REQ, NULL},
+    {"unit", "单位", CT_TEXT, 0, NULL},
+    {"unit_price", "单价", CT_PRICE, 0, NULL},
+    {"amount", "金额", CT_NUM, 0, NULL},
+    {"id_number", "参保人身份证号|身份证号", CT_ID, 0, NULL},
+    {"name", "参保人姓名|姓名", CT_TEXT, 0, NULL},
+};
+
+static const struct col_def suspicions_cols[] = {
+    {"susp_id", "疑点编号", CT_CODE, REQ, NULL},   {"rule_code", "规则编码", CT_CODE, 0, NULL},
+    {"rule_name", "规则名称", CT_TEXT, 0, NULL},   {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"site_name", "机构名称", CT_TEXT, 0, NULL},   {"setl_id", "结算ID", CT_CODE, 0, NULL},
+    {"admission_no", "住院号", CT_CODE, 0, NULL},  {"name", "姓名", CT_TEXT, 0, NULL},
+    {"id_number", "身份证号", CT_ID, 0, NULL},     {"item_code", "项目编码", CT_CODE, 0, NULL},
+    {"item_name", "项目名称", CT_TEXT, 0, NULL},   {"qty", "数量", CT_NUM, 0, NULL},
+    {"unit_price", "单价", CT_PRICE, 0, NULL},     {"amount", "金额", CT_NUM, 0, NULL},
+    {"susp_amount", "疑点金额", CT_NUM, 0, NULL},  {"settled_on", "结算日期", CT_DATE, 0, NULL},
+    {"description", "疑点描述", CT_TEXT, 0, NULL},
+};
+
+enum { SP_SITE, SP_KIND, SP_REGEX, SP_FIELDS };
+static const struct col_def patterns_cols[] = {
+    {"site_code", "机构编码", CT_SITE, REQ, NULL},
+    {"kind", NULL, CT_PKIND, REQ, NULL},
+    {"regex", NULL, CT_RAW, REQ, NULL},
+    {"fields", NULL, CT_TEXT, REQ, NULL},
+};
+
+#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const struct file_def files[F_COUNT] = {
+    [F_SITES] = {"sites.csv",
+                 "INSERT INTO site (site_code, site_name, site_kind, level, region_code,"
+                 " region_name, bed_count, line, extra) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+                 sites_cols, NCOLS(sites_cols), 1, 0},
+    [F_WARDS] = {"wards.csv",
+                 "INSERT INTO ward (site_code, ward_code, ward, bed_count, line, extra)"
+                 " VALUES (?1,?2,?3,?4,?5,?6)",
+                 wards_cols, NCOLS(wards_cols), 1, 0},
+    [F_INPATIENTS] = {"inpatients.csv",
+                      "INSERT INTO inpatient (site_code, site_name, ward_code, ward, bed,"
+                      " admission_no, name, id_number, sex, insurance_type, admitted_on,"
+                      " wristband_code, line, extra)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                      inpatients_cols, NCOLS(inpatients_cols), 1, 0},
+    [F_LEAVES] = {"leaves.csv",
+                  "INSERT INTO leave (site_code, admission_no, leave_from, leave_until, reason,"
+                  " approved_by, line, extra) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)",
+                  leaves_cols, NCOLS(leaves_cols), 1, 0},
+    [F_DRUGS] = {"drugs.csv",
+                 "INSERT INTO drug (site_code, site_name, drug_code, name, spec, form, package,"
+                 " manufacturer, gtin, trace_prefix, unit, pack_factor, opening_qty,"
+                 " purchased_qty, sold_qty, settled_qty, book_qty, unit_price, price_cap,"
+                 " purchase_return_qty, sale_return_qty, adjust_qty, insured_sold_qty, line,"
+                 " extra) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,"
+                 "?18,?19,?20,?21,?22,?23,?24,?25)",
+                 drugs_cols, NCOLS(drugs_cols), 1, 0},
+    [F_SETTLEMENTS] = {"settlements.csv",
+                       "INSERT INTO settlement (settlement_id, settled_at, site_code, drug_code,"
+                       " drug_name, trace_code, qty, unit, unit_price, amount, id_number, name,"
+                       " line, extra) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                       settlements_cols, NCOLS(settlements_cols), 1, 2},
+    [F_SUSPICIONS] = {"suspicions.csv",
+                      "INSERT INTO suspicion (susp_id, rule_code, rule_name, site_code,"
+                      " site_name, setl_id, admission_no, name, id_number, item_code, item_name,"
+                      " qty, unit_price, amount, susp_amount, settled_on, description, line,"
+                      " extra) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,"
+                      "?17,?18,?19)",
+                      suspicions_cols, NCOLS(suspicions_cols), 1, 3},
+    [F_PATTERNS] = {"scan_patterns.csv",
+                    "INSERT INTO scan_pattern (site_code, kind, regex, fields, line)"
+                    " VALUES (?1,?2,?3,?4,?5)",
+                    patterns_cols, NCOLS(patterns_cols), 0, 0},
+};
+
+/* ---- loader state -------------------------------------------------------- */
+
+struct file_stat {
+    int present;
+    const char *encoding;
+    uint64_t rows, loaded, rejected;
+};
+
+struct loader {
+    struct store *s;
+    sqlite3 *db;
+    const struct mission_load_sink *sink;
+    int partial;
+    int64_t now_ms;
+    const char *dir;
+    struct file_stat stat[F_COUNT];
+    uint64_t rejects; /* rows rejected in all files */
+
+    /* current file */
+    const struct file_def *def;
+    int map[MAX_COLS]; /* CSV field index of each defined column, or -1 */
+    char **hdr;        /* header texts as written */
+    size_t nhdr;
+    unsigned char *hdr_used; /* 1 for headers mapped to a column */
+    int row_bad;             /* problems found in the current row */
+
+    /* current row, reused for every row (no per-row allocation) */
+    struct buf val[MAX_COLS];
+    int null[MAX_COLS];
+    double num[MAX_COLS];
+    struct ident_resident_id id;
+    struct buf extra;
+    struct buf reason;
+
+    /* last site / ward looked up: rosters come grouped, so most rows hit */
+    char site_seen[16];
+    char ward_site[16];
+    struct buf ward_code, ward_name;
+    int ward_found;
+
+    sqlite3_stmt *ins, *q_site, *ins_site, *q_ward, *q_drug, *ins_warn;
+};
+
+static const char *col_header(const struct loader *L, int c)
+{
+    int f = L->map[c];
+    return f >= 0 ? L->hdr[f] : L->def->cols[c].en;
+}
+
+static void reject_at(struct loader *L, const char *file, uint64_t line, const char *column,
+                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void reject_at(struct loader *L, const char *file, uint64_t line, const char *column,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    char tmp[512];
+
+    /* format first: an argument may point into L->reason */
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof(tmp), fmt, ap);
+    va_end(ap);
+    buf_reset(&L->reason);
+    buf_adds(&L->reason, tmp);
+    if (L->sink && L->sink->reject)
+        L->sink->reject(L->sink->ctx, file, line, column ? column : "", L->reason.ptr);
+    L->row_bad++;
+}
+
+static int db_fail(struct loader *L, struct fc_error *err, const char *what)
+{
+    return fc_error_setsys(err, FC_EDB, sqlite3_extended_errcode(L->db), "%s: %s", what,
+                           sqlite3_errmsg(L->db));
+}
+
+static int warn(struct loader *L, const char *kind, const char *file, uint64_t line,
+                const char *site, const char *message, struct fc_error *err)
+{
+    sqlite3_stmt *st = L->ins_warn;
+
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)line);
+    store_bind_text(st, 4, site);
+    sqlite3_bind_text(st, 5, message, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        sqlite3_reset(st);
+        return db_fail(L, err, "cannot record a load warning");
+    }
+    sqlite3_reset(st);
+    if (L->sink && L->sink->warning)
+        L->sink->warning(L->sink->ctx, kind, file, line, message);
+    return FC_OK;
+}
+
+/* ---- value parsing -------------------------------------------------------- */
+
+static int is_space_at(const char *s, size_t n, size_t *w)
+{
+    if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) {
+        *w = 1;
+        return 1;
+    }
+    if (n >= 3 && (unsigned char)s[0] == 0xE3 && (unsigned char)s[1] == 0x80 &&
+        (unsigned char)s[2] == 0x80) { /* U+3000 ideographic space */
+        *w = 3;
+        return 1;
+    }
+    if (n >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) { /* NBSP */
+        *w = 2;
+        return 1;
+    }
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+        (unsigned char)s[2] == 0xBF) { /* a BOM that survived */
+        *w = 3;
+        return 1;
+    }
+    return 0;
+}
+
+/* Trims spaces (ASCII, U+3000, NBSP, BOM) from both ends of s[0..*n). */
+static const char *trim(const char *s, size_t *n)
+{
+    size_t w;
+
+    while (*n && is_space_at(s, *n, &w)) {
+        s += w;
+        *n -= w;
+    }
+    for (;;) {
+        size_t k, found = 0;
+        for (k = 1; k <= 3 && k <= *n; k++) {
+            if (is_space_at(s + *n - k, k, &w) && w == k) {
+                found = k;
+                break;
+            }
+        }
+        if (!found)
+            break;
+        *n -= found;
+    }
+    return s;
+}
+
+/* Parses a number as spreadsheets write it: optional ¥/￥, thousands commas. */
+static int parse_number(const char *s, double *out)
+{
+    char tmp[64];
+    size_t j = 0;
+    char *end = NULL;
+
+    if (!strncmp(s, "\xC2\xA5", 2))
+        s += 2;
+    else if (!strncmp(s, "\xEF\xBF\xA5", 3))
+        s += 3;
+    for (; *s; s++) {
+        if (*s == ',')
+            continue;
+        if (j + 1 >= sizeof(tmp))
+            return -1;
+        tmp[j++] = *s;
+    }
+    tmp[j] = 0;
+    if (!j)
+        return -1;
+    errno = 0;
+    *out = strtod(tmp, &end);
+    if (*end || errno || !isfinite(*out) || tmp[0] == ' ')
+        return -1;
+    /* strtod also takes "inf", "nan" and hex; spreadsheets never write them */
+    for (size_t i = 0; i < j; i++) {
+        char c = tmp[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E'))
+            return -1;
+    }
+    return 0;
+}
+
+static int read_digits(const char **p, int min, int max, int *out)
+{
+    int n = 0, v = 0;
+
+    while (**p >= '0' && **p <= '9' && n < max) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    if (n < min)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Dates as HQ systems and Excel write them: YYYY-MM-DD, YYYY/M/D, YYYY.MM.DD,
+ * optionally followed by a time H:MM[:SS] (after a space or T) and an offset.
+ * Writes "YYYY-MM-DD" into date and, when want_time, the UTC time
+ * "YYYY-MM-DDTHH:MM:SSZ" into utc (a date alone is local midnight). */
+static int parse_when(const char *s, int want_time, char *out, size_t outsz, const char **why)
+{
+    const char *p = s;
+    int y, mo, d, h = 0, mi = 0, sec = 0, has_time = 0;
+    char canon[80];
+    int64_t ms;
+
+    if (read_digits(&p, 4, 4, &y) || !(*p == '-' || *p == '/' || *p == '.'))
+        goto bad;
+    p++;
+    if (read_digits(&p, 1, 2, &mo) || !(*p == '-' || *p == '/' || *p == '.'))
+        goto bad;
+    p++;
+    if (read_digits(&p, 1, 2, &d))
+        goto bad;
+    if (!clock_is_valid_date(y, mo, d)) {
+        *why = "no such date";
+        return -1;
+    }
+    if (*p == ' ' || *p == 'T') {
+        while (*p == ' ')
+            p++;
+        if (*p == 'T')
+            p++;
+        if (read_digits(&p, 1, 2, &h) || *p != ':')
+            goto bad;
+        p++;
+        if (read_digits(&p, 2, 2, &mi))
+            goto bad;
+        if (*p == ':') {
+            p++;
+            if (read_digits(&p, 2, 2, &sec))
+                goto bad;
+            if (*p == '.') { /* fractions of a second are dropped */
+                p++;
+                while (*p >= '0' && *p <= '9')
+                    p++;
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 59) {
+            *why = "no such time";
+            return -1;
+        }
+        has_time = 1;
+    }
+    if (!want_time) {
+        if (*p && !has_time)
+            goto bad;
+        snprintf(out, outsz, "%04d-%02d-%02d", y, mo, d);
+        return 0;
+    }
+    snprintf(canon, sizeof(canon), "%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi, sec, p);
+    if (clock_parse(canon, &ms))
+        goto bad;
+    {
+        time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    return 0;
+bad:
+    *why = want_time ? "not a date and time (YYYY-MM-DD HH:MM[:SS])" : "not a date (YYYY-MM-DD)";
+    return -1;
+}
+
+static void upcase(struct buf *b)
+{
+    for (size_t i = 0; i < b->len; i++)
+        if (b->ptr[i] >= 'a' && b->ptr[i] <= 'z')
+            b->ptr[i] = (char)(b->ptr[i] - 'a' + 'A');
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n > 0;
+}
+
+/* Validates and normalises column c of the current row from s[0..n).
+ * Returns 0, or -1 with a static or L->reason-held reason in *why. */
+static int parse_value(struct loader *L, int c, const char *s, size_t n, const char **why)
+{
+    const struct col_def *cd = &L->def->cols[c];
+    struct buf *v = &L->val[c];
+
+    buf_reset(v);
+    L->null[c] = 0;
+    if (cd->type != CT_RAW)
+        s = trim(s, &n);
+    if (!n) {
+        L->null[c] = 1;
+        if (cd->flags & REQ) {
+            *why = "required value is empty";
+            return -1;
+        }
+        if (cd->dflt)
+            L->num[c] = strtod(cd->dflt, NULL);
+        return 0;
+    }
+    buf_add(v, s, n);
+    switch (cd->type) {
+    case CT_TEXT:
+    case CT_RAW: return 0;
+    case CT_CODE:
+        if (n > 64) {
+            *why = "longer than 64 bytes";
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
+                *why = "control character in a code";
+                return -1;
+            }
+        return 0;
+    case CT_INT:
+    case CT_NUM:
+    case CT_PRICE:
+    case CT_FACTOR:
+        if (parse_number(v->ptr, &L->num[c])) {
+            *why = "not a number";
+            return -1;
+        }
+        if (cd->type == CT_INT &&
+            (L->num[c] < 0 || L->num[c] != floor(L->num[c]) || L->num[c] > 1e9)) {
+            *why = "not a whole number >= 0";
+            return -1;
+        }
+        if (cd->type == CT_PRICE && L->num[c] < 0) {
+            *why = "negative price";
+            return -1;
+        }
+        if (cd->type == CT_FACTOR && L->num[c] < 1) {
+            *why = "pack factor below 1";
+            return -1;
+        }
+        return 0;
+    case CT_DATE:
+    case CT_TIME: {
+        char out[48];
+        if (parse_when(v->ptr, cd->type == CT_TIME, out, sizeof(out), why))
+            return -1;
+        buf_reset(v);
+        buf_adds(v, out);
+        return 0;
+    }
+    case CT_ID: {
+        const char *w = NULL;
+        if (ident_resident_id_parse(v->ptr, L->now_ms, &L->id, &w)) {
+            buf_reset(&L->reason);
+            buf_addf(&L->reason, "invalid resident ID: %s", w ? w : "bad format");
+            *why = L->reason.ptr;
+            return -1;
+        }
+        buf_reset(v);
+        if (L->id.legacy) {
+            char id18[19];
+            ident_resident_id_to18(&L->id, id18);
+            buf_adds(v, id18);
+        } else {
+            buf_adds(v, L->id.text);
+        }
+        return 0;
+    }
+    case CT_SITE:
+        upcase(v);
+        if (ident_site_code_kind(v->ptr) == IDENT_SITE_NONE) {
+            *why = "not a site code (H or P + 11 digits)";
+            return -1;
+        }
+        return 0;
+    case CT_SITE_KIND: {
+        static const char *const hosp[] = {"hospital", "定点医疗机构", "医疗机构", "医院"};
+        static const char *const phar[] = {"pharmacy", "定点零售药店", "零售药店", "药店"};
+        for (size_t i = 0; i < 4; i++) {
+            if (!strcasecmp(v->ptr, hosp[i]) || !strcasecmp(v->ptr, phar[i])) {
+                int h = !strcasecmp(v->ptr, hosp[i]);
+                buf_reset(v);
+                buf_adds(v, h ? "hospital" : "pharmacy");
+                return 0;
+            }
+        }
+        *why = "not a site kind (hospital, pharmacy, 定点医疗机构, 定点零售药店)";
+        return -1;
+    }
+    case CT_BED: {
+        size_t d = n;
+        if (n >= 3 && !strcmp(v->ptr + n - 3, "\xEF\xBC\x8B")) { /* full-width plus */
+            buf_truncate(v, n - 3);
+            buf_addch(v, '+');
+            n = v->len;
+        }
+        d = v->ptr[n - 1] == '+' ? n - 1 : n;
+        if (d > 4 || !all_digits(v->ptr, d)) {
+            *why = "not a bed number (\"12\" or \"12+\" for an extra bed)";
+            return -1;
+        }
+        return 0;
+    }
+    case CT_SEX:
+        if (!strcmp(v->ptr, "男") || !strcasecmp(v->ptr, "M") || !strcasecmp(v->ptr, "male")) {
+            buf_reset(v);
+            buf_addch(v, 'M');
+            return 0;
+        }
+        if (!strcmp(v->ptr, "女") || !strcasecmp(v->ptr, "F") || !strcasecmp(v->ptr, "female")) {
+            buf_reset(v);
+            buf_addch(v, 'F');
+            return 0;
+        }
+        *why = "not a sex (男, 女, M or F)";
+        return -1;
+    case CT_GTIN: {
+        char g[15];
+        if (!all_digits(v->ptr, n) || !(n == 8 || n == 12 || n == 13 || n == 14)) {
+            *why = "not a GTIN (8, 12, 13 or 14 digits)";
+            return -1;
+        }
+        if (ident_gtin_to14(v->ptr, g)) {
+            *why = "bad GTIN check digit";
+            return -1;
+        }
+        buf_reset(v);
+        buf_adds(v, g);
+        return 0;
+    }
+    case CT_TRACE:
+        if (!ident_is_trace_code(v->ptr, n)) {
+            *why = "not a traceability code (20 digits)";
+            return -1;
+        }
+        return 0;
+    case CT_PREFIX:
+        if (n != 7 || !all_digits(v->ptr, n)) {
+            *why = "not a traceability product prefix (7 digits)";
+            return -1;
+        }
+        return 0;
+    case CT_DRUG:
+        upcase(v);
+        if (ident_item_code_kind(v->ptr) == IDENT_ITEM_NONE ||
+            ident_item_code_kind(v->ptr) == IDENT_ITEM_SERVICE) {
+            *why = "not a drug code (X+22, Z+19, T+9 or C+19/27 letters and digits)";
+            return -1;
+        }
+        return 0;
+    case CT_PKIND:
+        if (strcmp(v->ptr, "bed_label") && strcmp(v->ptr, "wristband")) {
+            *why = "not a pattern kind (bed_label or wristband)";
+            return -1;
+        }
+        return 0;
+    }
+    BUG("column type %d", (int)cd->type);
+}
+
+/* ---- headers -------------------------------------------------------------- */
+
+/* 1 if header h (already trimmed) names one of the '|'-separated names. */
+static int name_matches(const char *names, const char *h, size_t hn)
+{
+    while (names && *names) {
+        const char *bar = strchr(names, '|');
+        size_t n = bar ? (size_t)(bar - names) : strlen(names);
+        if (n == hn && !strncasecmp(names, h, n))
+            return 1;
+        names = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Index of the column a header names, trying the header without a trailing
+ * unit in parentheses ("单价(元)", "数量（盒）") when the whole does not match. */
+static int header_column(const struct file_def *def, const char *h)
+{
+    size_t n = strlen(h);
+    const char *t = trim(h, &n);
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (int c = 0; c < def->ncols; c++)
+            if (name_matches(def->cols[c].en, t, n) || name_matches(def->cols[c].zh, t, n))
+                return c;
+        if (pass == 0) {
+            const char *open = NULL;
+            for (size_t i = 0; i < n; i++)
+                if (t[i] == '(' || !strncmp(t + i, "\xEF\xBC\x88", 3))
+                    open = t + i;
+            if (!open || !(t[n - 1] == ')' || (n >= 3 && !strncmp(t + n - 3, "\xEF\xBC\x89", 3))))
+                return -1;
+            n = (size_t)(open - t);
+            t = trim(t, &n);
+        }
+    }
+    return -1;
+}
+
+static void free_header(struct loader *L)
+{
+    for (size_t i = 0; i < L->nhdr; i++)
+        free(L->hdr[i]);
+    free(L->hdr);
+    free(L->hdr_used);
+    L->hdr = NULL;
+    L->hdr_used = NULL;
+    L->nhdr = 0;
+}
+
+static int read_header(struct loader *L, const struct csv_record *rec, struct fc_error *err)
+{
+    const struct file_def *def = L->def;
+
+    for (int c = 0; c < MAX_COLS; c++)
+        L->map[c] = -1;
+    L->nhdr = rec->nfields;
+    L->hdr = xcalloc(rec->nfields ? rec->nfields : 1, sizeof(char *));
+    L->hdr_used = xcalloc(rec->nfields ? rec->nfields : 1, 1);
+    for (size_t i = 0; i < rec->nfields; i++) {
+        size_t n = rec->lens[i];
+        const char *t = trim(rec->fields[i], &n);
+        int c;
+
+        L->hdr[i] = xstrndup(t, n);
+        c = header_column(def, L->hdr[i]);
+        if (c < 0)
+            continue;
+        if (L->map[c] >= 0)
+            return fc_error_set(err, FC_EINPUT,
+                                "'%s' line %llu: duplicate header '%s' (column %s already given "
+                                "as '%s')",
+                                def->file, (unsigned long long)rec->line, L->hdr[i],
+                                def->cols[c].en, L->hdr[L->map[c]]);
+        L->map[c] = (int)i;
+        L->hdr_used[i] = 1;
+    }
+    for (int c = 0; c < def->ncols; c++) {
+        if ((def->cols[c].flags & REQ) && L->map[c] < 0) {
+            const char *zh = def->cols[c].zh;
+            return fc_error_set(err, FC_EINPUT,
+                                "'%s' line %llu: missing required header '%s'%s%s%s", def->file,
+                                (unsigned long long)rec->line, def->cols[c].en, zh ? " (" : "",
+                                zh ? zh : "", zh ? ")" : "");
+        }
+    }
+    /* unknown headers must still be unique, as they become JSON keys */
+    for (size_t i = 0; i < rec->nfields; i++) {
+        if (L->hdr_used[i])
+            continue;
+        for (size_t j = i + 1; j < rec->nfields; j++)
+            if (!L->hdr_used[j] && !strcmp(L->hdr[i], L->hdr[j]) && L->hdr[i][0])
+                return fc_error_set(err, FC_EINPUT, "'%s' line %llu: duplicate header '%s'",
+                                    def->file, (unsigned long long)rec->line, L->hdr[i]);
+    }
+    return FC_OK;
+}
+
+/* ---- per-file row checks -------------------------------------------------- */
+
+static int site_known(struct loader *L, const char *code, const char *name, int *known,
+                      struct fc_error *err)
+{
+    int rc;
+
+    if (!strcmp(L->site_seen, code)) {
+        *known = 1;
+        return FC_OK;
+    }
+    sqlite3_bind_text(L->q_site, 1, code, -1, SQLITE_STATIC);
+    rc = sqlite3_step(L->q_site);
+    sqlite3_reset(L->q_site);
+    if (rc == SQLITE_ROW) {
+        *known = 1;
+    } else if (rc != SQLITE_DONE) {
+        return db_fail(L, err, "cannot look up a site");
+    } else if (L->stat[F_SITES].present) {
+        *known = 0;
+        return FC_OK;
+    } else {
+        /* no sites.csv: the site is inferred from the rows that name it */
+        enum ident_site_kind k = ident_site_code_kind(code);
+        sqlite3_bind_text(L->ins_site, 1, code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(L->ins_site, 2, name && *name ? name : code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(L->ins_site, 3, k == IDENT_SITE_PHARMACY ? "pharmacy" : "hospital", -1,
+                          SQLITE_STATIC);
+        rc = sqlite3_step(L->ins_site);
+        sqlite3_reset(L->ins_site);
+        if (rc != SQLITE_DONE)
+            return db_fail(L, err, "cannot record an inferred site");
+        *known = 1;
+    }
+    snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
+    return FC_OK;
+}
+
+static const char *site_name_of_row(struct loader *L)
+{
+    for (int c = 0; c < L->def->ncols; c++)
+        if (!strcmp(L->def->cols[c].en, "site_name") && !L->null[c])
+            return L->val[c].ptr;
+    return NULL;
+}
+
+static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
+{
+    const char *site = L->val[IP_SITE].ptr, *code = L->val[IP_WARD_CODE].ptr;
+    int rc;
+
+    if (strcmp(L->ward_site, site) || strcmp(L->ward_code.ptr, code)) {
+        snprintf(L->ward_site, sizeof(L->ward_site), "%s", site);
+        buf_reset(&L->ward_code);
+        buf_adds(&L->ward_code, code);
+        buf_reset(&L->ward_name);
+        sqlite3_bind_text(L->q_ward, 1, site, -1, SQLITE_STATIC);
+        sqlite3_bind_text(L->q_ward, 2, code, -1, SQLITE_STATIC);
+        rc = sqlite3_step(L->q_ward);
+        if (rc == SQLITE_ROW)
+            buf_adds(&L->ward_name, store_col_text(L->q_ward, 0));
+        sqlite3_reset(L->q_ward);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_fail(L, err, "cannot look up a ward");
+        L->ward_found = rc == SQLITE_ROW;
+    }
+    if (!L->ward_found) {
+        reject_at(L, L->def->file, line, col_header(L, IP_WARD_CODE),
+                  "ward '%s' of site '%s' is not in wards.csv", code, site);
+        return FC_OK;
+    }
+    if (L->null[IP_WARD]) {
+        buf_reset(&L->val[IP_WARD]);
+        buf_adds(&L->val[IP_WARD], L->ward_name.ptr);
+        L->null[IP_WARD] = 0;
+    }
+    return FC_OK;
+}
+
+/* Roster warnings that one row shows on its own: sex and age against the ward. */
+static int row_warnings(struct loader *L, uint64_t line, struct fc_error *err)
+{
+    const char *ward = L->null[IP_WARD] ? "" : L->val[IP_WARD].ptr;
+    const char *site = L->val[IP_SITE].ptr;
+    char sex = L->id.sex;
+    int age = ident_age_at(&L->id, L->now_ms);
+    struct buf msg = BUF_INIT, mid = BUF_INIT;
+    int rc = FC_OK;
+
+    mask_id(&mid, L->val[IP_ID].ptr);
+    if (!L->null[IP_SEX] && L->val[IP_SEX].ptr[0] != sex) {
+        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", L->val[IP_ADM].ptr,
+                 L->val[IP_SEX].ptr[0] == 'M' ? "male" : "female", mid.ptr,
+                 sex == 'M' ? "male" : "female");
+        rc = warn(L, "sex_id", L->def->file, line, site, msg.ptr, err);
+        buf_reset(&msg);
+    }
+    if (!rc && sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"))) {
+        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", L->val[IP_ADM].ptr, mid.ptr,
+                 ward);
+        rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
+        buf_reset(&msg);
+    }
+    if (!rc && sex == 'F' && strstr(ward, "男科")) {
+        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", L->val[IP_ADM].ptr,
+                 mid.ptr, ward);
+        rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
+        buf_reset(&msg);
+    }
+    if (!rc && age > 120) {
+        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", L->val[IP_ADM].ptr, age,
+                 mid.ptr);
+        rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
+    } else if (!rc && age > 18 && strstr(ward, "儿科")) {
+        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", L->val[IP_ADM].ptr,
+                 age, mid.ptr, ward);
+        rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
+    }
+    buf_release(&msg);
+    buf_release(&mid);
+    return rc;
+}
+
+static int check_pattern(struct loader *L, uint64_t line)
+{
+    regex_t re;
+    size_t nfields = 1;
+    const char *kind = L->val[SP_KIND].ptr;
+    const char *f = L->val[SP_FIELDS].ptr;
+    int rc;
+
+    for (const char *p = f; *p; p++)
+        nfields += *p == ',';
+    rc = regcomp(&re, L->val[SP_REGEX].ptr, REG_EXTENDED);
+    if (rc) {
+        char msg[160];
+        regerror(rc, &re, msg, sizeof(msg));
+        reject_at(L, L->def->file, line, col_header(L, SP_REGEX), "regex does not compile: %s",
+                  msg);
+        return 0;
+    }
+    if (re.re_nsub != nfields)
+        reject_at(L, L->def->file, line, col_header(L, SP_FIELDS),
+                  "regex has %zu capture groups but fields names %zu", re.re_nsub, nfields);
+    regfree(&re);
+    /* the names a matcher can use: what the kind needs, nothing else */
+    {
+        char *copy = xstrdup(f), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            size_t n = strlen(t);
+            const char *tt = trim(t, &n);
+            int ok = !strcmp(kind, "bed_label") ? (n == 9 && !strncmp(tt, "ward_code", 9)) ||
+                                                      (n == 3 && !strncmp(tt, "bed", 3))
+                                                : n == 12 && !strncmp(tt, "admission_no", 12);
+            if (!ok) {
+                reject_at(L, L->def->file, line, col_header(L, SP_FIELDS),
+                          "field '%.*s' is not one of %s", (int)n, tt,
+                          !strcmp(kind, "bed_label") ? "ward_code, bed" : "admission_no");
+                break;
+            }
+        }
+        free(copy);
+    }
+    return 0;
+}
+
+/* Checks that need other files or several columns; runs after the columns
+ * parsed. May add rejects; fails only on database errors. */
+static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
+{
+    const struct file_def *def = L->def;
+    int rc = FC_OK, known = 1;
+
+    if (!L->null[def->site_col]) {
+        const char *site = L->val[def->site_col].ptr;
+        if (L->stat[F_SITES].present || L->row_bad == 0) {
+            rc = site_known(L, site, f == F_SITES ? NULL : site_name_of_row(L), &known, err);
+            if (rc)
+                return rc;
+            if (!known && f != F_SITES)
+                reject_at(L, def->file, line, col_header(L, def->site_col),
+                          "site '%s' is not in sites.csv", site);
+        }
+    }
+    switch (f) {
+    case F_SITES:
+        if (L->null[2]) {
+            buf_reset(&L->val[2]);
+            buf_adds(&L->val[2], ident_site_code_kind(L->val[0].ptr) == IDENT_SITE_PHARMACY
+                                     ? "pharmacy"
+                                     : "hospital");
+            L->null[2] = 0;
+        }
+        break;
+    case F_INPATIENTS:
+        if (L->null[IP_ID] || L->null[IP_SITE] || L->null[IP_WARD_CODE])
+            break;
+        if (L->stat[F_WARDS].present && known) {
+            rc = check_ward(L, line, err);
+            if (rc)
+                return rc;
+        }
+        if (!L->row_bad)
+            rc = row_warnings(L, line, err);
+        if (L->null[IP_SEX] && !L->row_bad) {
+            buf_reset(&L->val[IP_SEX]);
+            buf_addch(&L->val[IP_SEX], L->id.sex);
+            L->null[IP_SEX] = 0;
+        }
+        break;
+    case F_LEAVES:
+        if (!L->null[2] && !L->null[3] && strcmp(L->val[3].ptr, L->val[2].ptr) < 0)
+            reject_at(L, def->file, line, col_header(L, 3), "leave ends before it starts (%s)",
+                      L->val[2].ptr);
+        break;
+    case F_SETTLEMENTS:
+        if (L->stat[F_DRUGS].present && !L->null[2] && !L->null[ST_DRUG] && known) {
+            sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
+            sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
+            rc = sqlite3_step(L->q_drug);
+            sqlite3_reset(L->q_drug);
+            if (rc == SQLITE_DONE)
+                reject_at(L, def->file, line, col_header(L, ST_DRUG),
+                          "drug '%s' of site '%s' is not in drugs.csv", L->val[ST_DRUG].ptr,
+                          L->val[2].ptr);
+            else if (rc != SQLITE_ROW)
+                return db_fail(L, err, "cannot look up a drug");
+            rc = FC_OK;
+        }
+        break;
+    case F_PATTERNS:
+        if (!L->row_bad)
+            check_pattern(L, line);
+        break;
+    default: break;
+    }
+    return rc;
+}
+
+static void build_extra(struct loader *L, const struct csv_record *rec)
+{
+    int any = 0;
+
+    buf_reset(&L->extra);
+    for (size_t i = 0; i < rec->nfields && i < L->nhdr; i++) {
+        if (L->hdr_used[i] || !rec->lens[i])
+            continue;
+        buf_addch(&L->extra, any ? ',' : '{');
+        buf_add_json_str(&L->extra, L->hdr[i][0] ? L->hdr[i] : "?");
+        buf_addch(&L->extra, ':');
+        buf_add_json_str(&L->extra, rec->fields[i]);
+        any = 1;
+    }
+    if (any)
+        buf_addch(&L->extra, '}');
+}
+
+static const char *duplicate_reason(enum file_id f)
+{
+    switch (f) {
+    case F_SITES: return "duplicate site_code";
+    case F_WARDS: return "duplicate ward_code for this site";
+    case F_DRUGS: return "duplicate drug_code for this site";
+    case F_SUSPICIONS: return "duplicate susp_id";
+    default: return "duplicate row";
+    }
+}
+
+static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
+{
+    const struct file_def *def = L->def;
+    sqlite3_stmt *st = L->ins;
+    int rc;
+
+    for (int c = 0; c < def->ncols; c++) {
+        enum col_type t = def->cols[c].type;
+        int num = t == CT_INT || t == CT_NUM || t == CT_PRICE || t == CT_FACTOR;
+
+        if (L->null[c] && !(num && def->cols[c].dflt))
+            sqlite3_bind_null(st, c + 1);
+        else if (t == CT_INT)
+            sqlite3_bind_int64(st, c + 1, (sqlite3_int64)L->num[c]);
+        else if (num)
+            sqlite3_bind_double(st, c + 1, L->num[c]);
+        else
+            sqlite3_bind_text(st, c + 1, L->val[c].ptr, (int)L->val[c].len, SQLITE_STATIC);
+    }
+    sqlite3_bind_int64(st, def->ncols + 1, (sqlite3_int64)line);
+    if (def->has_extra) {
+        if (L->extra.len)
+            sqlite3_bind_text(st, def->ncols + 2, L->extra.ptr, (int)L->extra.len, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, def->ncols + 2);
+    }
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return FC_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        reject_at(L, def->file, line,
+                  def->cols[f == F_WARDS   ? 1
+                            : f == F_DRUGS ? 2
+                                           : 0]
+                      .en,
+                  "%s", duplicate_reason(f));
+        return FC_OK;
+    }
+    return db_fail(L, err, "cannot insert a row");
+}
+
+static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
+{
+    struct csv_reader *r = NULL;
+    struct csv_record rec;
+    struct buf path = BUF_INIT;
+    struct file_stat *fs = &L->stat[f];
+    struct stat sb;
+    uint64_t total = 0;
+    int rc;
+
+    L->def = &files[f];
+    buf_addf(&path, "%s/%s", L->dir, L->def->file);
+    if (stat(path.ptr, &sb) == 0)
+        total = (uint64_t)sb.st_size;
+    rc = csv_reader_open(&r, path.ptr, NULL, err);
+    if (rc)
+        goto out;
+    fs->encoding = csv_reader_encoding(r);
+    rc = csv_next(r, &rec, err);
+    if (rc < 0)
+        goto out;
+    if (rc == 0) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' is empty: it needs a header line", L->def->file);
+        goto out;
+    }
+    if (rec.error) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: bad header line: %s", L->def->file,
+                          (unsigned long long)rec.line, rec.error);
+        goto out;
+    }
+    rc = read_header(L, &rec, err);
+    if (rc)
+        goto out;
+    if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK) {
+        rc = db_fail(L, err, "cannot prepare an insert");
+        goto out;
+    }
+    while ((rc = csv_next(r, &rec, err)) > 0) {
+        L->row_bad = 0;
+        fs->rows++;
+        if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
+            L->sink->progress(L->sink->ctx, L->def->file, csv_reader_offset(r), total);
+        if (rec.error) {
+            reject_at(L, L->def->file, rec.line, "", "%s", rec.error);
+        } else if (rec.nfields != L->nhdr) {
+            reject_at(L, L->def->file, rec.line, "", "row has %zu fields, the header has %zu",
+                      rec.nfields, L->nhdr);
+        } else {
+            for (int c = 0; c < L->def->ncols; c++) {
+                const char *why = NULL;
+                int i = L->map[c];
+                if (parse_value(L, c, i >= 0 ? rec.fields[i] : "", i >= 0 ? rec.lens[i] : 0, &why))
+                    reject_at(L, L->def->file, rec.line, col_header(L, c), "%s", why);
+            }
+            rc = row_checks(L, f, rec.line, err);
+            if (rc)
+                goto out;
+            if (!L->row_bad) {
+                if (L->def->has_extra)
+                    build_extra(L, &rec);
+                rc = insert_row(L, f, rec.line, err);
+                if (rc)
+                    goto out;
+            }
+        }
+        if (L->row_bad) {
+            fs->rejected++;
+            L->rejects++;
+        } else {
+            fs->loaded++;
+        }
+    }
+    if (rc < 0)
+        goto out;
+    if (L->sink && L->sink->progress)
+        L->sink->progress(L->sink->ctx, L->def->file, total, total);
+    rc = FC_OK;
+out:
+    if (rc)
+        fc_error_prefix(err, "mission folder '%s'", L->dir);
+    sqlite3_finalize(L->ins);
+    L->ins = NULL;
+    csv_reader_free(r);
+    free_header(L);
+    buf_release(&path);
+    return rc;
+}
+
+/* ---- whole-file checks after the bulk insert ------------------------------ */
+
+static int step_all(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Admission numbers must be unique per site: the first row wins, later ones
+ * are rejected (and dropped with --partial). */
+static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
+{
+    static const char q[] =
+        "SELECT i.rowid, i.line, i.site_code, i.admission_no, d.first FROM inpatient i JOIN"
+        " (SELECT site_code, admission_no, min(line) AS first FROM inpatient"
+        "  GROUP BY site_code, admission_no HAVING count(*) > 1) d"
+        " ON i.site_code = d.site_code AND i.admission_no = d.admission_no"
+        " WHERE i.line > d.first ORDER BY i.line";
+    sqlite3_stmt *st = NULL, *del = NULL;
+    int rc = FC_OK, s;
+
+    if (sqlite3_prepare_v2(L->db, q, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db, "DELETE FROM inpatient WHERE rowid = ?1", -1, &del, NULL) !=
+            SQLITE_OK) {
+        rc = db_fail(L, err, "cannot check admissions");
+        goto out;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        L->row_bad = 0;
+        reject_at(L, "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 1), "admission_no",
+                  "admission_no '%s' of site '%s' already on line %lld", store_col_text(st, 3),
+                  store_col_text(st, 2), (long long)sqlite3_column_int64(st, 4));
+        L->stat[F_INPATIENTS].loaded--;
+        L->stat[F_INPATIENTS].rejected++;
+        L->rejects++;
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(st, 0));
+        if (step_all(del)) {
+            rc = db_fail(L, err, "cannot drop a duplicate admission");
+            goto out;
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = db_fail(L, err, "cannot check admissions");
+out:
+    sqlite3_finalize(st);
+    sqlite3_finalize(del);
+    return rc;
+}
+
+static int check_leaves(struct loader *L, struct fc_error *err)
+{
+    static const char q[] = "SELECT rowid, line, site_code, admission_no FROM leave l"
+                            " WHERE NOT EXISTS (SELECT 1 FROM inpatient i WHERE"
+                            " i.site_code = l.site_code AND i.admission_no = l.admission_no)"
+                            " ORDER BY line";
+    sqlite3_stmt *st = NULL, *del = NULL;
+    int rc = FC_OK, s;
+
+    if (sqlite3_prepare_v2(L->db, q, -1, &st, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db, "DELETE FROM leave WHERE rowid = ?1", -1, &del, NULL) !=
+            SQLITE_OK) {
+        rc = db_fail(L, err, "cannot check leaves");
+        goto out;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        reject_at(L, "leaves.csv", (uint64_t)sqlite3_column_int64(st, 1), "admission_no",
+                  "admission_no '%s' of site '%s' is not in inpatients.csv", store_col_text(st, 3),
+                  store_col_text(st, 2));
+        L->stat[F_LEAVES].loaded--;
+        L->stat[F_LEAVES].rejected++;
+        L->rejects++;
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(st, 0));
+        if (step_all(del)) {
+            rc = db_fail(L, err, "cannot drop a leave");
+            goto out;
+        }
+    }
+    if (s != SQLITE_DONE)
+        rc = db_fail(L, err, "cannot check leaves");
+out:
+    sqlite3_finalize(st);
+    sqlite3_finalize(del);
+    return rc;
+}
+
+static int roster_warnings(struct loader *L, struct fc_error *err)
+{
+    static const char q_id[] =
+        "SELECT i.id_number, i.site_code, i.line, i.admission_no, d.first_site, d.first_line"
+        " FROM inpatient i JOIN (SELECT id_number, min(site_code) AS first_site,"
+        "  min(line) AS first_line FROM inpatient GROUP BY id_number"
+        "  HAVING count(DISTINCT site_code) > 1) d ON i.id_number = d.id_number"
+        " WHERE i.site_code <> d.first_site ORDER BY i.line";
+    static const char q_bed[] =
+        "SELECT i.site_code, i.ward_code, i.bed, i.line, i.admission_no, d.first FROM inpatient i"
+        " JOIN (SELECT site_code, ward_code, bed, min(line) AS first FROM inpatient"
+        "  GROUP BY site_code, ward_code, bed HAVING count(*) > 1) d"
+        " ON i.site_code = d.site_code AND i.ward_code = d.ward_code AND i.bed = d.bed"
+        " WHERE i.line > d.first ORDER BY i.line";
+    sqlite3_stmt *st = NULL;
+    struct buf msg = BUF_INIT, mid = BUF_INIT;
+    int rc = FC_OK, s;
+
+    if (sqlite3_prepare_v2(L->db, q_id, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_fail(L, err, "cannot check the roster");
+        goto out;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        buf_reset(&msg);
+        buf_reset(&mid);
+        mask_id(&mid, store_col_text(st, 0));
+        buf_addf(&msg, "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
+                 store_col_text(st, 1), store_col_text(st, 3), store_col_text(st, 4));
+        rc = warn(L, "id_two_sites", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 2),
+                  store_col_text(st, 1), msg.ptr, err);
+        if (rc)
+            goto out;
+    }
+    if (s != SQLITE_DONE) {
+        rc = db_fail(L, err, "cannot check the roster");
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (sqlite3_prepare_v2(L->db, q_bed, -1, &st, NULL) != SQLITE_OK) {
+        rc = db_fail(L, err, "cannot check the roster");
+        goto out;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        buf_reset(&msg);
+        buf_addf(&msg, "bed %s:%s of site %s lists admission %s and the patient on line %lld",
+                 store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 0),
+                 store_col_text(st, 4), (long long)sqlite3_column_int64(st, 5));
+        rc = warn(L, "bed_two_patients", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 3),
+                  store_col_text(st, 0), msg.ptr, err);
+        if (rc)
+            goto out;
+    }
+    if (s != SQLITE_DONE)
+        rc = db_fail(L, err, "cannot check the roster");
+out:
+    sqlite3_finalize(st);
+    buf_release(&msg);
+    buf_release(&mid);
+    return rc;
+}
+
+/* code_index as core/refdb.h defines it, filled from the indexed tables. */
+static const char code_index_fill_sql[] =
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " SELECT id_number, 'id_number', site_code, admission_no FROM inpatient;"
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " SELECT admission_no, 'admission', site_code, admission_no FROM inpatient;"
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " SELECT wristband_code, 'wristband', site_code, admission_no FROM inpatient"
+    " WHERE wristband_code IS NOT NULL;"
+    /* default bed labels: every bed 1..bed_count of a ward, plus the beds the
+     * roster names (extra beds "12+"), for sites without a bed_label pattern */
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+    "   WHERE i < (SELECT coalesce(max(bed_count), 0) FROM ward)),"
+    " beds(site_code, ward_code, bed) AS ("
+    "   SELECT w.site_code, w.ward_code, CAST(n.i AS TEXT) FROM ward w JOIN n"
+    "   ON n.i <= coalesce(w.bed_count, 0)"
+    "   UNION SELECT site_code, ward_code, bed FROM inpatient)"
+    " SELECT ward_code || '-' || bed, 'bed_label', site_code, ward_code || ':' || bed FROM beds"
+    " WHERE site_code NOT IN (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label');"
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " SELECT gtin, 'gtin', site_code, drug_code FROM drug WHERE gtin IS NOT NULL;"
+    "INSERT INTO code_index (code, kind, site_code, ref)"
+    " SELECT trace_code, 'trace_code', site_code, settlement_id FROM settlement"
+    " WHERE trace_code IS NOT NULL;";
+
+/* ---- mission.json --------------------------------------------------------- */
+
+struct manifest {
+    struct mission_info info;
+    char *extra; /* JSON text of unknown keys, or NULL */
+};
+
+static int valid_mission_id(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (!n || n > 64 || s[0] == '.' || s[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return 0;
+    }
+    return 1;
+}
+
+static int manifest_time(json_t *root, const char *key, char *out, size_t outsz, const char *path,
+                         struct fc_error *err)
+{
+    json_t *v = json_object_get(root, key);
+    int64_t ms;
+
+    out[0] = 0;
+    if (!v || json_is_null(v))
+        return FC_OK;
+    if (!json_is_string(v) || clock_parse(json_string_value(v), &ms))
+        return fc_error_set(err, FC_EINPUT, "'%s': %s is not an ISO 8601 time", path, key);
+    {
+        time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    }
+    return FC_OK;
+}
+
+static int read_manifest(const char *dir, struct manifest *m, struct fc_error *err)
+{
+    struct buf path = BUF_INIT;
+    json_t *root = NULL, *v, *extra = NULL;
+    json_error_t jerr;
+    const char *key;
+    int rc = FC_OK;
+
+    memset(m, 0, sizeof(*m));
+    buf_addf(&path, "%s/mission.json", dir);
+    if (!fs_exists(path.ptr)) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' is not a mission folder: no mission.json", dir);
+        goto out;
+    }
+    root = json_load_file(path.ptr, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %d: %s", path.ptr, jerr.line, jerr.text);
+        goto out;
+    }
+    if (!json_is_object(root)) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': not a JSON object", path.ptr);
+        goto out;
+    }
+    v = json_object_get(root, "mission_id");
+    if (!json_is_string(v) || !valid_mission_id(json_string_value(v))) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "'%s': mission_id must be 1-64 letters, digits, '-', '_' or '.'",
+                          path.ptr);
+        goto out;
+    }
+    snprintf(m->info.mission_id, sizeof(m->info.mission_id), "%s", json_string_value(v));
+    v = json_object_get(root, "version");
+    if (!json_is_integer(v) || json_integer_value(v) < 1 || json_integer_value(v) > 1000000000) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': version must be a whole number >= 1", path.ptr);
+        goto out;
+    }
+    m->info.version = (int64_t)json_integer_value(v);
+    v = json_object_get(root, "kind");
+    if (!json_is_string(v) ||
+        (strcmp(json_string_value(v), "night") && strcmp(json_string_value(v), "pharmacy") &&
+         strcmp(json_string_value(v), "flight") && strcmp(json_string_value(v), "mixed"))) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': kind must be night, pharmacy, flight or mixed",
+                          path.ptr);
+        goto out;
+    }
+    snprintf(m->info.kind, sizeof(m->info.kind), "%s", json_string_value(v));
+    v = json_object_get(root, "title");
+    if (!json_is_string(v) || !json_string_length(v) ||
+        json_string_length(v) >= sizeof(m->info.title)) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': title must be a non-empty string", path.ptr);
+        goto out;
+    }
+    snprintf(m->info.title, sizeof(m->info.title), "%s", json_string_value(v));
+    rc = manifest_time(root, "issued_at", m->info.issued_at, sizeof(m->info.issued_at), path.ptr,
+                       err);
+    if (!rc)
+        rc = manifest_time(root, "expires_at", m->info.expires_at, sizeof(m->info.expires_at),
+                           path.ptr, err);
+    if (rc)
+        goto out;
+    if (m->info.issued_at[0] && m->info.expires_at[0] &&
+        strcmp(m->info.expires_at, m->info.issued_at) <= 0) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': expires_at is not after issued_at", path.ptr);
+        goto out;
+    }
+    extra = json_object();
+    json_object_foreach(root, key, v)
+    {
+        if (strcmp(key, "mission_id") && strcmp(key, "version") && strcmp(key, "kind") &&
+            strcmp(key, "title") && strcmp(key, "issued_at") && strcmp(key, "expires_at"))
+            json_object_set(extra, key, v);
+    }
+    if (json_object_size(extra))
+        m->extra = json_dumps(extra, JSON_COMPACT | JSON_SORT_KEYS);
+out:
+    json_decref(root);
+    json_decref(extra);
+    buf_release(&path);
+    return rc;
+}
+
+/* Which CSV files a kind needs (at least one of the mask for "mixed"). */
+static int check_required_files(const char *dir, const struct manifest *m, struct fc_error *err)
+{
+    struct buf p = BUF_INIT;
+    int have[F_COUNT];
+    int rc = FC_OK;
+
+    for (int f = 0; f < F_COUNT; f++) {
+        buf_reset(&p);
+        buf_addf(&p, "%s/%s", dir, files[f].file);
+        have[f] = fs_exists(p.ptr);
+    }
+    buf_release(&p);
+    if (!strcmp(m->info.kind, "night") && !have[F_INPATIENTS])
+        rc = fc_error_set(err, FC_EINPUT,
+                          "mission folder '%s': a night mission needs inpatients.csv", dir);
+    else if (!strcmp(m->info.kind, "pharmacy") && !have[F_DRUGS])
+        rc = fc_error_set(err, FC_EINPUT, "mission folder '%s': a pharmacy mission needs drugs.csv",
+                          dir);
+    else if (!strcmp(m->info.kind, "flight") && !have[F_SUSPICIONS])
+        rc = fc_error_set(err, FC_EINPUT,
+                          "mission folder '%s': a flight mission needs suspicions.csv", dir);
+    else if (!strcmp(m->info.kind, "mixed") && !have[F_INPATIENTS] && !have[F_DRUGS] &&
+             !have[F_SUSPICIONS])
+        rc = fc_error_set(err, FC_EINPUT,
+                          "mission folder '%s': a mixed mission needs inpatients.csv, drugs.csv "
+                          "or suspicions.csv",
+                          dir);
+    return rc;
+}
+
+/* SHA-256 over the names and contents of mission.json and the known CSV files:
+ * what "the same folder content" means for a reload. */
+static int content_digest(const char *dir, char hex[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    struct hash_ctx ctx;
+    struct buf p = BUF_INIT;
+    unsigned char h[HASH_LEN];
+    int rc = FC_OK;
+
+    hash_init(&ctx);
+    for (int f = -1; f < F_COUNT; f++) {
+        const char *name = f < 0 ? "mission.json" : files[f].file;
+        buf_reset(&p);
+        buf_addf(&p, "%s/%s", dir, name);
+        if (!fs_exists(p.ptr))
+            continue;
+        rc = hash_file(p.ptr, h, NULL, err);
+        if (rc)
+            goto out;
+        hash_update(&ctx, name, strlen(name) + 1);
+        hash_update(&ctx, h, sizeof(h));
+    }
+    hash_final(&ctx, h);
+    hash_to_hex(hex, h, sizeof(h));
+out:
+    buf_release(&p);
+    return rc;
+}
+
+/* ---- device database records ---------------------------------------------- */
+
+static void info_from_row(sqlite3_stmt *st, struct mission_info *m)
+{
+    memset(m, 0, sizeof(*m));
+    snprintf(m->mission_id, sizeof(m->mission_id), "%s", store_col_text(st, 0));
+    m->version = sqlite3_column_int64(st, 1);
+    snprintf(m->kind, sizeof(m->kind), "%s", store_col_text(st, 2));
+    snprintf(m->title, sizeof(m->title), "%s", store_col_text(st, 3));
+    snprintf(m->issued_at, sizeof(m->issued_at), "%s", store_col_text(st, 4));
+    snprintf(m->expires_at, sizeof(m->expires_at), "%s", store_col_text(st, 5));
+    snprintf(m->file, sizeof(m->file), "%s", store_col_text(st, 6));
+    snprintf(m->sha256, sizeof(m->sha256), "%s", store_col_text(st, 7));
+    snprintf(m->loaded_at, sizeof(m->loaded_at), "%s", store_col_text(st, 8));
+}
+
+#define INFO_COLS "mission_id, version, kind, title, issued_at, expires_at, file, sha256, loaded_at"
+
+/* What the device database knows about a mission id before a load. */
+struct prior {
+    int64_t max_version;
+    int same_version;        /* a row with the version being loaded exists */
+    int same_content;        /* ... with the same content digest */
+    struct mission_info row; /* that row */
+};
+
+static int prior_state(struct store *s, const struct manifest *m, const char *digest,
+                       struct prior *p, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    memset(p, 0, sizeof(*p));
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS ", json_extract(counts, '$.content_sha256')"
+                       " FROM mission WHERE mission_id = ?1 ORDER BY version DESC",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, m->info.mission_id);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t v = sqlite3_column_int64(st, 1);
+        if (v > p->max_version)
+            p->max_version = v;
+        if (v == m->info.version) {
+            p->same_version = 1;
+            p->same_content = !strcmp(store_col_text(st, 9), digest);
+            info_from_row(st, &p->row);
+        }
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int record_mission(struct store *s, const struct manifest *m, const struct loader *L,
+                          const char *digest, const char *source, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *counts = json_object(), *fl = json_object();
+    char *counts_text = NULL;
+    int rc;
+
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!L->stat[f].present)
+            continue;
+        json_object_set_new(fl, files[f].file,
+                            json_pack("{s:s, s:I, s:I, s:I}", "encoding", L->stat[f].encoding,
+                                      "rows", (json_int_t)L->stat[f].rows, "loaded",
+                                      (json_int_t)L->stat[f].loaded, "rejected",
+                                      (json_int_t)L->stat[f].rejected));
+    }
+    json_object_set_new(counts, "content_sha256", json_string(digest));
+    json_object_set_new(counts, "files", fl);
+    counts_text = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+    rc = store_prepare(s,
+                       "INSERT OR REPLACE INTO mission (mission_id, version, kind, title,"
+                       " issued_at, expires_at, file, sha256, loaded_at, counts, source)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       &st, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, m->info.mission_id);
+    sqlite3_bind_int64(st, 2, m->info.version);
+    store_bind_text(st, 3, m->info.kind);
+    store_bind_text(st, 4, m->info.title);
+    store_bind_text(st, 5, m->info.issued_at[0] ? m->info.issued_at : NULL);
+    store_bind_text(st, 6, m->info.expires_at[0] ? m->info.expires_at : NULL);
+    store_bind_text(st, 7, m->info.file);
+    store_bind_text(st, 8, m->info.sha256);
+    store_bind_text(st, 9, m->info.loaded_at);
+    store_bind_text(st, 10, counts_text);
+    store_bind_text(st, 11, source);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot record the mission");
+out:
+    sqlite3_finalize(st);
+    free(counts_text);
+    json_decref(counts);
+    return rc;
+}
+
+/* ---- the load ------------------------------------------------------------- */
+
+static int exec_sql(struct loader *L, const char *sql, struct fc_error *err)
+{
+    if (sqlite3_exec(L->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(L, err, "cannot build the reference database");
+    return FC_OK;
+}
+
+static int prepare_lookups(struct loader *L, struct fc_error *err)
+{
+    if (sqlite3_prepare_v2(L->db, "SELECT 1 FROM site WHERE site_code = ?1", -1, &L->q_site,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db,
+                           "INSERT OR IGNORE INTO site (site_code, site_name, site_kind)"
+                           " VALUES (?1, ?2, ?3)",
+                           -1, &L->ins_site, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db, "SELECT ward FROM ward WHERE site_code = ?1 AND ward_code = ?2",
+                           -1, &L->q_ward, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db, "SELECT 1 FROM drug WHERE site_code = ?1 AND drug_code = ?2", -1,
+                           &L->q_drug, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db,
+                           "INSERT INTO load_warning (kind, file, line, site_code, message)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &L->ins_warn, NULL) != SQLITE_OK)
+        return db_fail(L, err, "cannot prepare the loader");
+    return FC_OK;
+}
+
+static int insert_manifest(struct loader *L, const struct manifest *m, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = FC_OK;
+
+    if (sqlite3_prepare_v2(L->db,
+                           "INSERT INTO mission (mission_id, version, kind, title, issued_at,"
+                           " expires_at, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(L, err, "cannot prepare the mission row");
+    store_bind_text(st, 1, m->info.mission_id);
+    sqlite3_bind_int64(st, 2, m->info.version);
+    store_bind_text(st, 3, m->info.kind);
+    store_bind_text(st, 4, m->info.title);
+    store_bind_text(st, 5, m->info.issued_at[0] ? m->info.issued_at : NULL);
+    store_bind_text(st, 6, m->info.expires_at[0] ? m->info.expires_at : NULL);
+    store_bind_text(st, 7, m->extra);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_fail(L, err, "cannot insert the mission row");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void loader_finalize(struct loader *L)
+{
+    sqlite3_finalize(L->q_site);
+    sqlite3_finalize(L->ins_site);
+    sqlite3_finalize(L->q_ward);
+    sqlite3_finalize(L->q_drug);
+    sqlite3_finalize(L->ins_warn);
+    L->q_site = L->ins_site = L->q_ward = L->q_drug = L->ins_warn = NULL;
+}
+
+static void loader_release(struct loader *L)
+{
+    loader_finalize(L);
+    for (int c = 0; c < MAX_COLS; c++)
+        buf_release(&L->val[c]);
+    buf_release(&L->extra);
+    buf_release(&L->reason);
+    buf_release(&L->ward_code);
+    buf_release(&L->ward_name);
+    if (L->db)
+        sqlite3_close(L->db);
+    L->db = NULL;
+}
+
+static int fsync_path(const char *path, struct fc_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot open '%s': %s", path, strerror(errno));
+    rc = fs_fsync_fd(fd, path, err);
+    close(fd);
+    return rc;
+}
+
+/* Builds the reference database into tmp. Returns FC_OK with rejects counted
+ * in L; the caller decides whether rejects fail the load. */
+static int build(struct loader *L, const struct manifest *m, const char *tmp, struct fc_error *err)
+{
+    int rc;
+
+    if (sqlite3_open_v2(tmp, &L->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+        return db_fail(L, err, "cannot create the reference database");
+    sqlite3_extended_result_codes(L->db, 1);
+    /* a half-built file is deleted, never used: no journal, no syncs until
+     * the explicit fsync before the rename */
+    rc = exec_sql(L,
+                  "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                  " PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384;"
+                  " PRAGMA trusted_schema = OFF",
+                  err);
+    if (!rc)
+        rc = exec_sql(L, refdb_schema_sql, err);
+    if (!rc)
+        rc = exec_sql(L, "BEGIN", err);
+    if (!rc)
+        rc = prepare_lookups(L, err);
+    if (!rc)
+        rc = insert_manifest(L, m, err);
+    for (int f = 0; !rc && f < F_COUNT; f++)
+        if (L->stat[f].present)
+            rc = load_file(L, (enum file_id)f, err);
+    if (!rc)
+        rc = exec_sql(L, refdb_index_sql, err);
+    if (!rc && L->stat[F_INPATIENTS].present)
+        rc = check_duplicate_admissions(L, err);
+    if (!rc && L->stat[F_LEAVES].present && L->stat[F_INPATIENTS].present)
+        rc = check_leaves(L, err);
+    if (!rc && L->stat[F_INPATIENTS].present)
+        rc = roster_warnings(L, err);
+    if (!rc && L->rejects && !L->partial)
+        return FC_OK; /* the caller fails the load; no point building the rest */
+    if (!rc)
+        rc = exec_sql(L, code_index_fill_sql, err);
+    if (!rc)
+        rc = exec_sql(L, refdb_code_index_sql, err);
+    if (!rc) {
+        char pragma[64];
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", REFDB_SCHEMA_VERSION);
+        rc = exec_sql(L, pragma, err);
+    }
+    if (!rc)
+        rc = exec_sql(L, "COMMIT", err);
+    return rc;
+}
+
+int mission_load(struct store *s, const char *dir, int partial,
+                 const struct mission_load_sink *sink, struct mission_info *info,
+                 enum mission_load_status *status, struct fc_error *err)
+{
+    struct loader L;
+    struct manifest m;
+    struct prior prior;
+    struct buf mdir = BUF_INIT, tmp = BUF_INIT, final = BUF_INIT;
+    char digest[HASH_HEX_LEN + 1], *source = NULL, *real_mdir = NULL;
+    unsigned char h[HASH_LEN];
+    int rc, tmp_made = 0;
+
+    memset(&L, 0, sizeof(L));
+    memset(&m, 0, sizeof(m));
+    for (int c = 0; c < MAX_COLS; c++)
+        buf_init(&L.val[c]);
+    buf_init(&L.extra);
+    buf_init(&L.reason);
+    buf_init(&L.ward_code);
+    buf_init(&L.ward_name);
+    if (status)
+        *status = MISSION_LOADED;
+    rc = read_manifest(dir, &m, err);
+    if (!rc)
+        rc = check_required_files(dir, &m, err);
+    if (!rc)
+        rc = content_digest(dir, digest, err);
+    if (!rc)
+        rc = prior_state(s, &m, digest, &prior, err);
+    if (rc)
+        goto out;
+    if (prior.same_version && !prior.same_content) {
+        rc = fc_error_set(err, FC_ESTATE,
+                          "mission '%s' version %lld already loaded with other content: bump "
+                          "the version",
+                          m.info.mission_id, (long long)m.info.version);
+        goto out;
+    }
+    if (prior.same_version && fs_exists(prior.row.file)) {
+        if (status)
+            *status = MISSION_UNCHANGED;
+        if (info)
+            *info = prior.row;
+        goto out;
+    }
+    if (prior.max_version > m.info.version) {
+        rc = fc_error_set(err, FC_ESTATE,
+                          "mission '%s' version %lld is older than the loaded version %lld: "
+                          "refused",
+                          m.info.mission_id, (long long)m.info.version,
+                          (long long)prior.max_version);
+        goto out;
+    }
+    if (status && prior.max_version && prior.max_version < m.info.version)
+        *status = MISSION_REPLACED;
+
+    buf_addf(&mdir, "%s/missions", store_dir(s));
+    rc = fs_mkdir_p(mdir.ptr, 0700, err);
+    if (rc)
+        goto out;
+    real_mdir = realpath(mdir.ptr, NULL);
+    buf_addf(&final, "%s/%s-v%lld.db", real_mdir ? real_mdir : mdir.ptr, m.info.mission_id,
+             (long long)m.info.version);
+    buf_addf(&tmp, "%s.tmp", final.ptr);
+    unlink(tmp.ptr); /* left over from a crash */
+    tmp_made = 1;
+
+    L.s = s;
+    L.sink = sink;
+    L.partial = partial;
+    L.now_ms = clock_now_ms();
+    L.dir = dir;
+    for (int f = 0; f < F_COUNT; f++) {
+        struct buf p = BUF_INIT;
+        buf_addf(&p, "%s/%s", dir, files[f].file);
+        L.stat[f].present = fs_exists(p.ptr);
+        buf_release(&p);
+    }
+    rc = build(&L, &m, tmp.ptr, err);
+    if (sink && sink->file_done)
+        for (int f = 0; f < F_COUNT; f++)
+            if (L.stat[f].present && L.stat[f].encoding)
+                sink->file_done(sink->ctx, files[f].file, L.stat[f].encoding, L.stat[f].rows,
+                                L.stat[f].loaded, L.stat[f].rejected);
+    if (!rc && L.rejects && !partial)
+        rc = fc_error_set(err, FC_EINPUT,
+                          "mission '%s' version %lld not loaded: %llu rejected row%s (nothing "
+                          "changed; --partial skips them)",
+                          m.info.mission_id, (long long)m.info.version,
+                          (unsigned long long)L.rejects, L.rejects == 1 ? "" : "s");
+    if (rc)
+        goto out;
+    loader_finalize(&L);
+    if (sqlite3_close(L.db) != SQLITE_OK) {
+        rc = db_fail(&L, err, "cannot close the reference database");
+        goto out;
+    }
+    L.db = NULL;
+    rc = fsync_path(tmp.ptr, err);
+    if (!rc)
+        rc = fs_rename_durable(tmp.ptr, final.ptr, err);
+    if (rc)
+        goto out;
+    tmp_made = 0;
+    rc = hash_file(final.ptr, h, NULL, err);
+    if (rc)
+        goto out;
+    snprintf(m.info.file, sizeof(m.info.file), "%s", final.ptr);
+    hash_to_hex(m.info.sha256, h, sizeof(h));
+    {
+        char at[CLOCK_ISO_MAX];
+        clock_format_utc(clock_now_ms(), at);
+        snprintf(m.info.loaded_at, sizeof(m.info.loaded_at), "%s", at);
+    }
+    source = realpath(dir, NULL);
+    rc = record_mission(s, &m, &L, digest, source ? source : dir, err);
+    if (!rc && info)
+        *info = m.info;
+out:
+    loader_release(&L);
+    if (tmp_made)
+        unlink(tmp.ptr);
+    free(m.extra);
+    free(source);
+    free(real_mdir);
+    buf_release(&mdir);
+    buf_release(&tmp);
+    buf_release(&final);
+    return rc;
+}
+
+/* ---- queries -------------------------------------------------------------- */
+
+int mission_foreach(struct store *s, int (*cb)(const struct mission_info *m, void *ctx), void *ctx,
+                    struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct mission_info m;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                       " ORDER BY loaded_at, mission_id",
+                       &st, err);
+    if (rc)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        info_from_row(st, &m);
+        rc = cb(&m, ctx);
+        if (rc)
+            goto out;
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot list missions");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int mission_get(struct store *s, const char *mission_id, struct mission_info *out,
+                struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1"
+                       " ORDER BY version DESC LIMIT 1",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        info_from_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' loaded", mission_id);
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int get_version(struct store *s, const char *mission_id, int64_t version,
+                       struct mission_info *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    if (version <= 0)
+        return mission_get(s, mission_id, out, err);
+    rc = store_prepare(
+        s, "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1 AND version = ?2", &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    sqlite3_bind_int64(st, 2, version);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        info_from_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' version %lld loaded", mission_id,
+                          (long long)version);
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int mission_counts(struct store *s, const char *mission_id, int64_t version, struct buf *out,
+                   struct fc_error *err)
+{
+    struct mission_info m;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = get_version(s, mission_id, version, &m, err);
+    if (rc)
+        return rc;
+    rc = store_prepare(s, "SELECT counts FROM mission WHERE mission_id = ?1 AND version = ?2", &st,
+                       err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, m.mission_id);
+    sqlite3_bind_int64(st, 2, m.version);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        buf_adds(out, store_col_text(st, 0));
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* "file:" URI of a path, read-only; SQLite wants %-escapes for ?, # and %. */
+static void ro_uri(struct buf *out, const char *path)
+{
+    buf_adds(out, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-_.~", *p))
+            buf_addch(out, (char)*p);
+        else
+            buf_addf(out, "%%%02X", *p);
+    }
+    buf_adds(out, "?mode=ro");
+}
+
+static int attach_as(struct store *s, const char *path, const char *schema, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct buf uri = BUF_INIT;
+    int rc;
+
+    ro_uri(&uri, path);
+    rc = store_prepare(
+        s, !strcmp(schema, "ref") ? "ATTACH DATABASE ?1 AS ref" : "ATTACH DATABASE ?1 AS fc_probe",
+        &st, err);
+    if (!rc) {
+        store_bind_text(st, 1, uri.ptr);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_fail(s, err, "cannot attach the mission file");
+    }
+    sqlite3_finalize(st);
+    buf_release(&uri);
+    return rc;
+}
+
+static int is_attached(struct store *s, const char *schema)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+
+    if (store_prepare(s, "SELECT 1 FROM pragma_database_list WHERE name = ?1", &st, NULL))
+        return 0;
+    store_bind_text(st, 1, schema);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+int mission_find_site(struct store *s, const char *site_code, struct mission_info *out,
+                      struct buf *site_name, struct buf *site_kind, struct fc_error *err)
+{
+    sqlite3_stmt *list = NULL, *q = NULL;
+    struct mission_info m;
+    int rc, r, found = 0;
+
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                       " ORDER BY loaded_at DESC, mission_id",
+                       &list, err);
+    if (rc)
+        return rc;
+    if (is_attached(s, "fc_probe"))
+        store_exec(s, "DETACH DATABASE fc_probe", NULL);
+    while (!found && (r = sqlite3_step(list)) == SQLITE_ROW) {
+        info_from_row(list, &m);
+        if (!fs_exists(m.file))
+            continue;
+        rc = attach_as(s, m.file, "fc_probe", err);
+        if (rc)
+            goto out;
+        rc = store_prepare(s, "SELECT site_name, site_kind FROM fc_probe.site WHERE site_code = ?1",
+                           &q, err);
+        if (!rc) {
+            store_bind_text(q, 1, site_code);
+            r = sqlite3_step(q);
+            if (r == SQLITE_ROW) {
+                found = 1;
+                if (out)
+                    *out = m;
+                if (site_name)
+                    buf_adds(site_name, store_col_text(q, 0));
+                if (site_kind)
+                    buf_adds(site_kind, store_col_text(q, 1));
+            } else if (r != SQLITE_DONE) {
+                rc = store_fail(s, err, "cannot read sites");
+            }
+        }
+        sqlite3_finalize(q);
+        q = NULL;
+        store_exec(s, "DETACH DATABASE fc_probe", NULL);
+        if (rc)
+            goto out;
+    }
+    if (!found)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no loaded mission lists site '%s'", site_code);
+out:
+    sqlite3_finalize(q);
+    sqlite3_finalize(list);
+    return rc;
+}
+
+int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
+{
+    struct mission_info m;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = get_version(s, mission_id, version, &m, err);
+    if (rc)
+        return rc;
+    if (!fs_exists(m.file))
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "mission file '%s' is missing (reload mission '%s')", m.file,
+                            mission_id);
+    if (is_attached(s, "ref")) {
+        rc = store_exec(s, "DETACH DATABASE ref", err);
+        if (rc)
+            return rc;
+    }
+    rc = attach_as(s, m.file, "ref", err);
+    if (rc)
+        return rc;
+    rc = store_prepare(s, "PRAGMA ref.user_version", &st, err);
+    if (!rc) {
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = store_fail(s, err, "cannot read the mission file");
+        else if (sqlite3_column_int(st, 0) != REFDB_SCHEMA_VERSION)
+            rc = fc_error_set(err, FC_ESTATE,
+                              "mission file '%s' has layout %d, this program reads %d: reload it",
+                              m.file, sqlite3_column_int(st, 0), REFDB_SCHEMA_VERSION);
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        store_exec(s, "DETACH DATABASE ref", NULL);
+    return rc;
+}
+
+int mission_verify(struct store *s, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT mission_id, version, file, sha256 FROM mission"
+                       " ORDER BY mission_id, version",
+                       &st, err);
+    if (rc)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        unsigned char h[HASH_LEN];
+        char hex[HASH_HEX_LEN + 1];
+        const char *file = store_col_text(st, 2);
+        struct fc_error e;
+
+        if (hash_file(file, h, NULL, &e)) {
+            rc = fc_error_set(err, FC_EINTEGRITY, "mission '%s' version %lld: %s",
+                              store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1), e.msg);
+            goto out;
+        }
+        hash_to_hex(hex, h, sizeof(h));
+        if (strcmp(hex, store_col_text(st, 3))) {
+            rc = fc_error_set(err, FC_EINTEGRITY,
+                              "mission file '%s' (mission '%s' version %lld) no longer matches "
+                              "its recorded SHA-256",
+                              file, store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+            goto out;
+        }
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

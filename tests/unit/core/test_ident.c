@@ -1,0 +1,646 @@
+/* Tests for identifiers and shape classification. Check digits in the vectors
+ * were computed by hand from the published algorithms (MOD 11-2, GS1 mod 10);
+ * "today" is fixed so the future-date rules do not depend on the wall clock. */
+#include "core/ident.h"
+
+#include "core/base/clock.h"
+#include "core/base/error.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+static int64_t today;
+
+static int64_t at(const char *iso)
+{
+    int64_t ms = 0;
+
+    assert_int_equal(clock_parse(iso, &ms), 0);
+    return ms;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    setenv("TZ", "Asia/Shanghai", 1);
+    tzset();
+    today = at("2026-05-22T12:00:00+08:00");
+    return 0;
+}
+
+/* ---- resident ID ----------------------------------------------------------- */
+
+static void id_ok(const char *raw, const char *want, struct ident_resident_id *id)
+{
+    const char *why = NULL;
+
+    if (ident_resident_id_parse(raw, today, id, &why))
+        fail_msg("'%s' rejected: %s", raw, why);
+    assert_string_equal(id->text, want);
+}
+
+static void id_bad(const char *raw, const char *reason, const char *text)
+{
+    struct ident_resident_id id;
+    const char *why = NULL;
+
+    assert_int_equal(ident_resident_id_parse(raw, today, &id, &why), FC_EINPUT);
+    assert_non_null(why);
+    assert_string_equal(why, reason);
+    assert_string_equal(id.text, text);
+}
+
+static void test_id_degenerate(void **state)
+{
+    struct ident_resident_id id;
+
+    (void)state;
+    assert_int_equal(ident_resident_id_parse(NULL, today, &id, NULL), FC_EINPUT);
+    id_bad("", "wrong length", "");
+    id_bad("   ", "wrong length", "");
+    id_bad("1234", "wrong length", "");
+    id_bad("11010519900101123", "wrong length", "");
+    id_bad("1101051990010112321", "wrong length", "");
+    id_bad("11010519900101123A", "not digits", "");
+    id_bad("1101051990010112X2", "not digits", "");
+    id_bad("11010590010112X", "not digits", "");
+    id_bad("11010519900101123\xff", "not digits", "");
+    id_bad("张三李四王五赵六孙七周八吴九郑十冯陈", "not digits", "");
+}
+
+static void test_id_valid(void **state)
+{
+    struct ident_resident_id id;
+
+    (void)state;
+    id_ok("53010219200508011X", "53010219200508011X", &id);
+    assert_int_equal(id.legacy, 0);
+    assert_int_equal(id.year, 1920);
+    assert_int_equal(id.month, 5);
+    assert_int_equal(id.day, 8);
+    assert_int_equal(id.sex, 'M');
+    assert_string_equal(id.region, "530102");
+    assert_int_equal(ident_resident_id_check_char("53010219200508011"), 'X');
+
+    id_ok("53010219200508011x", "53010219200508011X", &id);
+    id_ok("  110105199001011232\r\n", "110105199001011232", &id);
+    assert_int_equal(id.sex, 'M');
+    id_ok("\xe3\x80\x80"
+          "110105199001011232"
+          "\xe3\x80\x80",
+          "110105199001011232", &id);
+    id_ok("440304198512315672", "440304198512315672", &id);
+    assert_int_equal(id.year, 1985);
+    assert_int_equal(id.month, 12);
+    assert_int_equal(id.day, 31);
+    id_ok("110105200002290021", "110105200002290021", &id);
+    assert_int_equal(id.sex, 'F');
+}
+
+static void test_id_fullwidth(void **state)
+{
+    struct ident_resident_id id;
+
+    (void)state;
+    id_ok("１１０１０５１９９００１０１１２３２", "110105199001011232", &id);
+    id_ok("５３０１０２１９２００５０８０１１Ｘ", "53010219200508011X", &id);
+    id_ok("５３０１０２１９２００５０８０１１ｘ", "53010219200508011X", &id);
+    id_ok("530102１９２００５０８011X", "53010219200508011X", &id);
+    /* full-width but wrong: still reported by what is wrong with it */
+    id_bad("１１０１０５１９９００１０１１２３３", "bad check digit", "110105199001011233");
+}
+
+static void test_id_invalid(void **state)
+{
+    (void)state;
+    id_bad("110105199001011233", "bad check digit", "110105199001011233");
+    id_bad("530102192005080110", "bad check digit", "530102192005080110");
+    /* check digits below are right, so the date is what fails */
+    id_bad("110105200102290029", "no such date", "110105200102290029");
+    id_bad("11010520300101001X", "birth date in the future", "11010520300101001X");
+    id_bad("110105202605230019", "birth date in the future", "110105202605230019");
+    id_bad("110105180001011232", "birth date too early", "110105180001011232");
+    id_bad("110105199013011232", "no such date", "110105199013011232");
+    id_bad("110105199000011232", "no such date", "110105199000011232");
+}
+
+static void test_id_today_local(void **state)
+{
+    struct ident_resident_id id;
+    const char *why = NULL;
+
+    (void)state;
+    id_ok("110105202605220013", "110105202605220013", &id);
+    /* 00:30 in Beijing is still the previous day in UTC: the local day counts */
+    assert_int_equal(
+        ident_resident_id_parse("110105202605220013", at("2026-05-22T00:30:00+08:00"), &id, &why),
+        0);
+    assert_int_equal(
+        ident_resident_id_parse("110105202605220013", at("2026-05-21T23:59:00+08:00"), &id, &why),
+        FC_EINPUT);
+    assert_string_equal(why, "birth date in the future");
+}
+
+static void test_id_legacy(void **state)
+{
+    struct ident_resident_id id;
+    char full[19];
+
+    (void)state;
+    id_ok("110105900101123", "110105900101123", &id);
+    assert_int_equal(id.legacy, 1);
+    assert_int_equal(id.year, 1990);
+    assert_int_equal(id.sex, 'M');
+    ident_resident_id_to18(&id, full);
+    assert_string_equal(full, "110105199001011232");
+    id_ok("110105000228124", "110105000228124", &id);
+    assert_int_equal(id.year, 1900);
+    /* 1900 was not a leap year */
+    id_bad("110105000229124", "no such date", "110105000229124");
+    id_bad("110105000229124x", "wrong length", "");
+    id_bad("110105010229124", "no such date", "110105010229124");
+}
+
+static void test_id_legacy_leap(void **state)
+{
+    struct ident_resident_id id;
+
+    (void)state;
+    id_ok("110105960229124", "110105960229124", &id);
+    assert_int_equal(id.sex, 'F');
+    id_bad("110105970229124", "no such date", "110105970229124");
+}
+
+static void test_age(void **state)
+{
+    struct ident_resident_id id;
+    char full[19];
+
+    (void)state;
+    id_ok("110105199001011232", "110105199001011232", &id);
+    assert_int_equal(ident_age_at(&id, today), 36);
+    assert_int_equal(ident_age_at(&id, at("2025-12-31T23:00:00+08:00")), 35);
+    assert_int_equal(ident_age_at(&id, at("2026-01-01T00:00:00+08:00")), 36);
+    assert_int_equal(ident_age_at(&id, at("1990-01-01T08:00:00+08:00")), 0);
+    assert_int_equal(ident_age_at(&id, at("1989-12-31T08:00:00+08:00")), -1);
+    id_ok("110105200002290021", "110105200002290021", &id);
+    assert_int_equal(ident_age_at(&id, at("2026-02-28T12:00:00+08:00")), 25);
+    assert_int_equal(ident_age_at(&id, at("2026-03-01T12:00:00+08:00")), 26);
+    assert_int_equal(ident_age_at(&id, at("2024-02-29T12:00:00+08:00")), 24);
+    ident_resident_id_to18(&id, full);
+    assert_string_equal(full, "110105200002290021");
+}
+
+/* ---- GTIN, trace codes ------------------------------------------------------ */
+
+static void test_gtin(void **state)
+{
+    char g14[15];
+
+    (void)state;
+    assert_false(ident_gtin_valid(NULL));
+    assert_false(ident_gtin_valid(""));
+    assert_true(ident_gtin_valid("6901234567892"));
+    assert_false(ident_gtin_valid("6901234567893"));
+    assert_true(ident_gtin_valid("6920000001231"));
+    assert_true(ident_gtin_valid("4006381333931"));
+    assert_true(ident_gtin_valid("96385074"));
+    assert_false(ident_gtin_valid("96385075"));
+    assert_true(ident_gtin_valid("036000291452"));
+    assert_false(ident_gtin_valid("036000291453"));
+    assert_true(ident_gtin_valid("86901234567898"));
+    assert_true(ident_gtin_valid("86912345000013"));
+    assert_false(ident_gtin_valid("86912345000014"));
+    assert_true(ident_gtin_valid("06901234567892"));
+    assert_false(ident_gtin_valid("069012345678920"));
+    assert_false(ident_gtin_valid("690123456"));
+    assert_false(ident_gtin_valid("6901234a67892"));
+    assert_false(ident_gtin_valid(" 6901234567892"));
+
+    assert_int_equal(ident_gtin_to14("6901234567892", g14), 0);
+    assert_string_equal(g14, "06901234567892");
+    assert_int_equal(ident_gtin_to14("96385074", g14), 0);
+    assert_string_equal(g14, "00000096385074");
+    assert_int_equal(ident_gtin_to14("036000291452", g14), 0);
+    assert_string_equal(g14, "00036000291452");
+    assert_int_equal(ident_gtin_to14("86901234567898", g14), 0);
+    assert_string_equal(g14, "86901234567898");
+    assert_int_equal(ident_gtin_to14("6901234567893", g14), FC_EINPUT);
+    assert_string_equal(g14, "");
+
+    assert_true(ident_is_drug_standard_code("86901234567898"));
+    assert_false(ident_is_drug_standard_code("86901234567899"));
+    assert_false(ident_is_drug_standard_code("06901234567892"));
+    assert_false(ident_is_drug_standard_code("8690123456789"));
+    assert_false(ident_is_drug_standard_code(NULL));
+}
+
+static void test_trace(void **state)
+{
+    char p[8];
+
+    (void)state;
+    assert_false(ident_is_trace_code(NULL, 0));
+    assert_false(ident_is_trace_code("", 0));
+    assert_true(ident_is_trace_code("81234567890123456789", 20));
+    assert_false(ident_is_trace_code("8123456789012345678", 19));
+    assert_false(ident_is_trace_code("812345678901234567890", 21));
+    assert_false(ident_is_trace_code("8123456789012345678X", 20));
+    assert_int_equal(ident_trace_prefix("81234567890123456789", p), 0);
+    assert_string_equal(p, "8123456");
+    assert_int_equal(ident_trace_prefix("812345678901234567890", p), FC_EINPUT);
+    assert_string_equal(p, "");
+    assert_int_equal(ident_trace_prefix(NULL, p), FC_EINPUT);
+}
+
+/* ---- institution and item codes -------------------------------------------- */
+
+static void test_codes(void **state)
+{
+    (void)state;
+    assert_int_equal(ident_site_code_kind(NULL), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind(""), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind("H11010500001"), IDENT_SITE_HOSPITAL);
+    assert_int_equal(ident_site_code_kind("P37020304446"), IDENT_SITE_PHARMACY);
+    assert_int_equal(ident_site_code_kind("p37020304446"), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind("P3702030444"), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind("P370203044461"), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind("P3702030444A"), IDENT_SITE_NONE);
+    assert_int_equal(ident_site_code_kind("X37020304446"), IDENT_SITE_NONE);
+
+    assert_int_equal(ident_item_code_kind(NULL), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind(""), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("X"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("XR05CBA198A001010100863"), IDENT_ITEM_WESTERN);
+    assert_int_equal(ident_item_code_kind("XR05CBA198A00101010086"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("xR05CBA198A001010100863"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("XR05cBA198A001010100863"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("XR05-BA198A001010100863"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("ZA01AAA0001010100001"), IDENT_ITEM_PATENT);
+    assert_int_equal(ident_item_code_kind("T001700643"), IDENT_ITEM_HERBAL);
+    assert_int_equal(ident_item_code_kind("T00170064"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("C0304011060000010540"), IDENT_ITEM_CONSUMABLE);
+    assert_int_equal(ident_item_code_kind("C0304011060000010540ABCD1234"), IDENT_ITEM_CONSUMABLE);
+    assert_int_equal(ident_item_code_kind("C0304011060000010540ABC"), IDENT_ITEM_NONE);
+    assert_int_equal(ident_item_code_kind("110100001000000"), IDENT_ITEM_SERVICE);
+    assert_int_equal(ident_item_code_kind("11010000100000A"), IDENT_ITEM_NONE);
+
+    assert_true(ident_drug_code_valid("XR05CBA198A001010100863"));
+    assert_true(ident_drug_code_valid("ZA01AAA0001010100001"));
+    assert_true(ident_drug_code_valid("T001700643"));
+    assert_false(ident_drug_code_valid("C0304011060000010540"));
+    assert_false(ident_drug_code_valid("110100001000000"));
+    assert_false(ident_drug_code_valid(NULL));
+    assert_string_equal(ident_item_kind_name(IDENT_ITEM_WESTERN), "western");
+    assert_string_equal(ident_item_kind_name((enum ident_item_kind)99), "none");
+}
+
+static void test_token(void **state)
+{
+    char big[IDENT_TOKEN_MAX + 2];
+
+    (void)state;
+    assert_false(ident_is_insurance_token(NULL, 0));
+    assert_false(ident_is_insurance_token("", 0));
+    assert_true(ident_is_insurance_token("ABCDEF0123456789abcd", 20));
+    assert_false(ident_is_insurance_token("ABCDEF0123456789abc", 19));
+    assert_true(ident_is_insurance_token("eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*", 31));
+    assert_false(ident_is_insurance_token("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26));
+    assert_false(ident_is_insurance_token("12345678901234567890123", 23));
+    assert_false(ident_is_insurance_token("https://example.org/q?id=1", 26));
+    assert_false(ident_is_insurance_token("https://example.org/abc123x", 27));
+    assert_false(ident_is_insurance_token("ABCDEF0123456789 abcd", 21));
+    assert_false(ident_is_insurance_token("ABCDEF0123456789\xe4\xb8\xad"
+                                          "ab",
+                                          21));
+    assert_false(ident_is_insurance_token("ABCDEF0123456789\0abcd", 21));
+    memset(big, 'a', sizeof(big));
+    big[0] = '1';
+    assert_true(ident_is_insurance_token(big, IDENT_TOKEN_MAX));
+    assert_false(ident_is_insurance_token(big, IDENT_TOKEN_MAX + 1));
+}
+
+/* ---- actions -------------------------------------------------------------- */
+
+static enum ident_action act(const char *s, char *code, long *qty)
+{
+    return ident_action_parse(s, strlen(s), code, qty);
+}
+
+static void test_actions(void **state)
+{
+    char code[IDENT_ITEM_CODE_MAX + 1];
+    long qty = -1;
+
+    (void)state;
+    assert_int_equal(ident_action_parse(NULL, 0, code, &qty), IDENT_ACTION_NONE);
+    assert_string_equal(code, "");
+    assert_int_equal(qty, 0);
+    assert_int_equal(act("", NULL, NULL), IDENT_ACTION_NONE);
+    assert_int_equal(act("   ", NULL, NULL), IDENT_ACTION_NONE);
+    assert_int_equal(act("EMPTY_BED", NULL, NULL), IDENT_ACTION_EMPTY_BED);
+    assert_int_equal(act(" empty_bed \r\n", NULL, NULL), IDENT_ACTION_EMPTY_BED);
+    assert_int_equal(act("No_Wristband", NULL, NULL), IDENT_ACTION_NO_WRISTBAND);
+    assert_int_equal(act("NO_ID", NULL, NULL), IDENT_ACTION_NO_ID);
+    assert_int_equal(act("exam", NULL, NULL), IDENT_ACTION_EXAM);
+    assert_int_equal(act("EXAMS", NULL, NULL), IDENT_ACTION_NONE);
+    assert_int_equal(act("EMPTY BED", NULL, NULL), IDENT_ACTION_NONE);
+    assert_int_equal(act("EMPTY_BE", NULL, NULL), IDENT_ACTION_NONE);
+    assert_string_equal(ident_action_name(IDENT_ACTION_NO_ID), "NO_ID");
+    assert_string_equal(ident_action_name((enum ident_action)42), "NONE");
+}
+
+static void test_count(void **state)
+{
+    char code[IDENT_ITEM_CODE_MAX + 1];
+    long qty = 0;
+
+    (void)state;
+    assert_int_equal(act("XR05CBA198A001010100863:12", code, &qty), IDENT_ACTION_COUNT);
+    assert_string_equal(code, "XR05CBA198A001010100863");
+    assert_int_equal(qty, 12);
+    assert_int_equal(act(" xr05cba198a001010100863 : 3 \n", code, &qty), IDENT_ACTION_COUNT);
+    assert_string_equal(code, "XR05CBA198A001010100863");
+    assert_int_equal(qty, 3);
+    assert_int_equal(act("T001700643：5", code, &qty), IDENT_ACTION_COUNT);
+    assert_string_equal(code, "T001700643");
+    assert_int_equal(qty, 5);
+    assert_int_equal(act("C0304011060000010540:00012", code, &qty), IDENT_ACTION_COUNT);
+    assert_int_equal(qty, 12);
+    assert_int_equal(act("T001700643:999999", code, &qty), IDENT_ACTION_COUNT);
+    assert_int_equal(qty, IDENT_COUNT_QTY_MAX);
+
+    assert_int_equal(act("T001700643:1000000", code, &qty), IDENT_ACTION_NONE);
+    assert_string_equal(code, "");
+    assert_int_equal(qty, 0);
+    assert_int_equal(act("T001700643:99999999999999999999", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:0", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:-1", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:+5", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:5.5", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act(":5", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("X123:5", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("110100001000000:5", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("T001700643:5:6", code, &qty), IDENT_ACTION_NONE);
+    assert_int_equal(act("XR05CBA198A001010100863XR05CBA198A0010101:5", code, &qty),
+                     IDENT_ACTION_NONE);
+}
+
+/* ---- classification --------------------------------------------------------- */
+
+static struct ident_scan sc;
+
+static void classify(const char *s)
+{
+    ident_classify_shape(s, strlen(s), today, &sc);
+}
+
+static void test_classify_degenerate(void **state)
+{
+    char *big;
+
+    (void)state;
+    ident_classify_shape(NULL, 0, today, &sc);
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_int_equal(sc.valid, 1);
+    assert_string_equal(sc.code, "");
+    classify("");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify(" \t\r\n");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.code, "");
+    classify("hello");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.code, "hello");
+    classify("\xff\xfe\r\n");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.code, "\xff\xfe");
+    ident_classify_shape("EXAM\0X", 6, today, &sc);
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.code, "");
+
+    big = malloc(IDENT_SCAN_MAX + 1);
+    memset(big, 'A', IDENT_SCAN_MAX + 1);
+    memcpy(big, "EXAM", 4);
+    ident_classify_shape(big, IDENT_SCAN_MAX + 1, today, &sc);
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.code, "");
+    memset(big, ' ', IDENT_SCAN_MAX);
+    memcpy(big, "EXAM", 4);
+    ident_classify_shape(big, IDENT_SCAN_MAX, today, &sc);
+    assert_int_equal(sc.kind, IDENT_ACTION);
+    free(big);
+}
+
+static void test_classify_actions(void **state)
+{
+    (void)state;
+    classify("empty_bed\r\n");
+    assert_int_equal(sc.kind, IDENT_ACTION);
+    assert_int_equal(sc.action, IDENT_ACTION_EMPTY_BED);
+    assert_string_equal(sc.code, "EMPTY_BED");
+    classify("xr05cba198a001010100863:12");
+    assert_int_equal(sc.kind, IDENT_ACTION);
+    assert_int_equal(sc.action, IDENT_ACTION_COUNT);
+    assert_int_equal(sc.item_kind, IDENT_ITEM_WESTERN);
+    assert_string_equal(sc.item_code, "XR05CBA198A001010100863");
+    assert_int_equal(sc.qty, 12);
+    assert_string_equal(sc.code, "XR05CBA198A001010100863:12");
+}
+
+static void test_classify_ids(void **state)
+{
+    (void)state;
+    classify("110105199001011232\r\n");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_int_equal(sc.valid, 1);
+    assert_null(sc.why);
+    assert_string_equal(sc.code, "110105199001011232");
+    assert_int_equal(sc.id.year, 1990);
+
+    classify("53010219200508011x");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_string_equal(sc.code, "53010219200508011X");
+
+    classify("１１０１０５１９９００１０１１２３２");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_string_equal(sc.code, "110105199001011232");
+
+    /* 18 digits failing the check stay an ID so the caller can say INVALID_ID */
+    classify("110105199001011233");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_int_equal(sc.valid, 0);
+    assert_string_equal(sc.why, "bad check digit");
+    assert_string_equal(sc.code, "110105199001011233");
+    classify("999999999999999999");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_int_equal(sc.valid, 0);
+    assert_string_equal(sc.why, "no such date");
+    classify("11010520300101001X");
+    assert_int_equal(sc.valid, 0);
+    assert_string_equal(sc.why, "birth date in the future");
+
+    classify("110105900101123");
+    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    assert_int_equal(sc.valid, 1);
+    assert_int_equal(sc.id.legacy, 1);
+    /* 15 digits without a real date are not called an ID */
+    classify("110105900230123");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_int_equal(sc.valid, 1);
+    assert_string_equal(sc.id.text, "");
+}
+
+static void test_classify_gs1(void **state)
+{
+    (void)state;
+    classify("]d2"
+             "0106901234567892"
+             "17270131"
+             "10LOT123\x1d"
+             "21SN0001\r\n");
+    assert_int_equal(sc.kind, IDENT_GS1);
+    assert_string_equal(sc.aim, "]d2");
+    assert_string_equal(sc.code, "(01)06901234567892(17)270131(10)LOT123(21)SN0001");
+    assert_string_equal(sc.gtin14, "06901234567892");
+    assert_string_equal(sc.gs1.serial, "SN0001");
+
+    classify("\x1d"
+             "0106901234567892"
+             "10LOT123\x1d"
+             "21SN0001");
+    assert_int_equal(sc.kind, IDENT_GS1);
+    assert_string_equal(sc.aim, "");
+    classify("(01)06901234567892(21)SN0001");
+    assert_int_equal(sc.kind, IDENT_GS1);
+    assert_string_equal(sc.code, "(01)06901234567892(21)SN0001");
+    classify("0106901234567892");
+    assert_int_equal(sc.kind, IDENT_GS1);
+    classify("01069012345678921727013110A1");
+    assert_int_equal(sc.kind, IDENT_GS1);
+    assert_string_equal(sc.gs1.lot, "A1");
+
+    /* a GS1 symbology identifier promises GS1: anything else is unknown */
+    classify("]d2hello");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.aim, "]d2");
+    assert_non_null(sc.why);
+    assert_string_equal(sc.why, "not an AI");
+    classify("]Q3110105199001011232");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+
+    /* GS1 without any of 01/10/17/21 is not a box code */
+    classify("(99)ABC123");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_string_equal(sc.gs1.text, "");
+    /* (17) first, unmarked: a GTIN-8 shape, not GS1 */
+    classify("17250139");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+}
+
+static void test_classify_order(void **state)
+{
+    (void)state;
+    /* 20 digits that could read as (01)+(10) are a traceability code */
+    classify("01069012345678921012");
+    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    assert_string_equal(sc.trace_prefix, "0106901");
+    classify("81234567890123456789");
+    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    assert_string_equal(sc.trace_prefix, "8123456");
+    assert_string_equal(sc.code, "81234567890123456789");
+    /* a GTIN-14 starting 01 is too short for (01) and stays a GTIN */
+    classify("01234567890128");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    assert_string_equal(sc.gtin14, "01234567890128");
+
+    classify("6901234567892");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    assert_string_equal(sc.code, "6901234567892");
+    assert_string_equal(sc.gtin14, "06901234567892");
+    assert_int_equal(sc.drug_standard, 0);
+    classify("6901234567893");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify("86901234567898");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    assert_int_equal(sc.drug_standard, 1);
+    classify("96385074");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    assert_string_equal(sc.gtin14, "00000096385074");
+    classify("036000291452");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify("]E06901234567892");
+    assert_int_equal(sc.kind, IDENT_GTIN);
+    assert_string_equal(sc.aim, "]E0");
+    assert_string_equal(sc.code, "6901234567892");
+
+    classify("P37020304446");
+    assert_int_equal(sc.kind, IDENT_SITE_CODE);
+    assert_int_equal(sc.site_kind, IDENT_SITE_PHARMACY);
+    classify("XR05CBA198A001010100863");
+    assert_int_equal(sc.kind, IDENT_DRUG_CODE);
+    assert_int_equal(sc.item_kind, IDENT_ITEM_WESTERN);
+    assert_string_equal(sc.item_code, "XR05CBA198A001010100863");
+    classify("C0304011060000010540");
+    assert_int_equal(sc.kind, IDENT_DRUG_CODE);
+    assert_int_equal(sc.item_kind, IDENT_ITEM_CONSUMABLE);
+    classify("110100001000000");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    assert_int_equal(sc.item_kind, IDENT_ITEM_NONE);
+
+    classify("  ABCDEF0123456789abcdef\r\n");
+    assert_int_equal(sc.kind, IDENT_INSURANCE_TOKEN);
+    assert_string_equal(sc.code, "ABCDEF0123456789abcdef");
+    classify("https://example.org/abc123x");
+    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+}
+
+static void test_kind_names(void **state)
+{
+    (void)state;
+    assert_string_equal(ident_kind_name(IDENT_UNKNOWN), "unknown");
+    assert_string_equal(ident_kind_name(IDENT_ACTION), "action");
+    assert_string_equal(ident_kind_name(IDENT_RESIDENT_ID), "resident_id");
+    assert_string_equal(ident_kind_name(IDENT_GS1), "gs1");
+    assert_string_equal(ident_kind_name(IDENT_TRACE_CODE), "trace_code");
+    assert_string_equal(ident_kind_name(IDENT_GTIN), "gtin");
+    assert_string_equal(ident_kind_name(IDENT_SITE_CODE), "site_code");
+    assert_string_equal(ident_kind_name(IDENT_DRUG_CODE), "drug_code");
+    assert_string_equal(ident_kind_name(IDENT_INSURANCE_TOKEN), "insurance_token");
+    assert_string_equal(ident_kind_name((enum ident_kind)77), "unknown");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_id_degenerate),
+        cmocka_unit_test(test_id_valid),
+        cmocka_unit_test(test_id_fullwidth),
+        cmocka_unit_test(test_id_invalid),
+        cmocka_unit_test(test_id_today_local),
+        cmocka_unit_test(test_id_legacy),
+        cmocka_unit_test(test_id_legacy_leap),
+        cmocka_unit_test(test_age),
+        cmocka_unit_test(test_gtin),
+        cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_codes),
+        cmocka_unit_test(test_token),
+        cmocka_unit_test(test_actions),
+        cmocka_unit_test(test_count),
+        cmocka_unit_test(test_classify_degenerate),
+        cmocka_unit_test(test_classify_actions),
+        cmocka_unit_test(test_classify_ids),
+        cmocka_unit_test(test_classify_gs1),
+        cmocka_unit_test(test_classify_order),
+        cmocka_unit_test(test_kind_names),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
