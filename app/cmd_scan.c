@@ -2,6 +2,8 @@
  * printed only after its event is committed (night_scan commits first), so
  * every line a script saw is in the database even if the process dies. */
 #include "app/commands.h"
+#include "app/flight_args.h"
+#include "core/flight.h"
 #include "app/night_cli.h"
 #include "app/pharmacy_cli.h"
 
@@ -292,6 +294,21 @@ static void report_counts(struct buf *b, int md, const char *what, json_t *count
     }
 }
 
+static int is_flight_visit(struct app *app, const char *name)
+{
+    struct store *s = app_store(app);
+    struct visit v;
+    int yes = 0;
+
+    if (!s)
+        return 0;
+    memset(&v, 0, sizeof(v));
+    if (visit_resolve(s, name, &v, NULL) == FC_OK)
+        yes = !strcmp(v.kind, "flight");
+    visit_release(&v);
+    return yes;
+}
+
 int cmd_report(struct app *app, int argc, char **argv)
 {
     const char *visit = NULL, *format = NULL, *path = NULL;
@@ -319,6 +336,15 @@ int cmd_report(struct app *app, int argc, char **argv)
     }
     if (pharmacy_cli_is_pharmacy(app, visit))
         return pharmacy_cli_report(app, visit, format, path);
+    if (is_flight_visit(app, visit)) {
+        struct visit v;
+        memset(&v, 0, sizeof(v));
+        rc = flight_visit(app, visit, 0, &v);
+        if (!rc)
+            rc = app_write_report(app, path, format, v.id, flight_report);
+        visit_release(&v);
+        return rc;
+    }
     md = !strcmp(format, "md");
     rc = night_cli_open(app, visit, &n);
     if (!rc)

@@ -3,7 +3,9 @@
  * results is masked (core/base/mask.h). */
 #include "app/commands.h"
 #include "app/night_cli.h"
+#include "app/flight_args.h"
 #include "app/pharmacy_cli.h"
+#include "core/flight.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -298,6 +300,23 @@ static void print_counts(const char *title, json_t *counts)
     printf("\n");
 }
 
+/* The flight totals of `visit show` in text form: whatever keys the engine
+ * reports, one line each. */
+static void print_flight_totals(json_t *totals)
+{
+    const char *key;
+    json_t *val;
+
+    if (!totals)
+        return;
+    json_object_foreach(totals, key, val)
+    {
+        char *text = json_dumps(val, JSON_COMPACT | JSON_ENCODE_ANY);
+        printf("  %-12s %s\n", key, text ? text : "");
+        free(text);
+    }
+}
+
 static int visit_show_cmd(struct app *app, int argc, char **argv)
 {
     const char *name = argc > 2 ? argv[2] : NULL;
@@ -336,6 +355,23 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
         if (rc)
             goto out;
     }
+    if (!strcmp(v.kind, "flight")) {
+        json_t *f;
+        struct visit fv;
+
+        memset(&fv, 0, sizeof(fv));
+        rc = flight_visit(app, v.id, 0, &fv);
+        visit_release(&fv);
+        if (rc)
+            goto out_quiet;
+        f = flight_show_json(s, v.id, &app->err);
+        if (!f) {
+            rc = app->err.code ? app->err.code : FC_EDB;
+            goto out;
+        }
+        json_object_update(o, f);
+        json_decref(f);
+    }
     if (app->json) {
         app_print_json(o);
         o = NULL;
@@ -347,6 +383,8 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
                v.closed_at[0] ? "  closed " : "  (open)", v.closed_at);
         if (!strcmp(v.kind, "pharmacy"))
             rc = pharmacy_cli_show(app, &v, o);
+        if (!strcmp(v.kind, "flight"))
+            print_flight_totals(json_object_get(o, "totals"));
         if (r.beds) {
             print_counts("beds", r.bed_counts);
             print_counts("patients", r.patient_counts);
@@ -373,6 +411,10 @@ out:
     night_free(n);
     visit_release(&v);
     return rc ? app_fail(app, rc) : 0;
+out_quiet: /* flight_visit printed its error and returned the exit code */
+    json_decref(o);
+    visit_release(&v);
+    return rc;
 }
 
 int cmd_visit(struct app *app, int argc, char **argv)

@@ -3,9 +3,11 @@
 #include "app/commands.h"
 
 #include "core/base/buf.h"
+#include "core/base/fs.h"
 #include "core/base/xalloc.h"
 #include "core/store.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +52,58 @@ const struct command app_commands[] = {
      "           conflicts between devices, quarantined bundles\n"
      "  receipt  the signed receipt code for a device (printed last)\n",
      cmd_hq},
+    {"susp", "flight inspection: work through the suspicion lines (疑点)",
+     "fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
+     "  list [--rule R] [--state S] [--inspector NAME]\n"
+     "                          the lines of the visit's site with their state\n"
+     "  show SUSP_ID            one line: fields, verdict, response, history, findings\n"
+     "  verify SUSP_ID --verdict V [--amount X] [--fund-loss Y] [--note T]\n"
+     "         [--over-reason T] [--at TIME]\n"
+     "                          V: CONFIRMED|PARTIAL|REFUTED|PENDING or "
+     "属实|部分属实|不属实|待查.\n"
+     "                          X is the confirmed irregular amount (违规费用) in yuan, Y the\n"
+     "                          fund loss (基金损失). CONFIRMED without --amount takes the\n"
+     "                          line's suspect amount; PARTIAL needs --amount; REFUTED and\n"
+     "                          PENDING carry no amounts. An amount above the line amount\n"
+     "                          needs --over-reason; fund loss defaults to the irregular\n"
+     "                          amount and may not exceed it. A later verdict replaces an\n"
+     "                          earlier one.\n"
+     "  respond SUSP_ID --text T        the institution's response (申辩)\n"
+     "  assign SUSP_ID --inspector NAME assign the line to an inspector\n"
+     "  totals                  counts and amounts by state and by violation code\n\n"
+     "--visit defaults to the open visit (else the last one); changes need it open.\n"
+     "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
+     "line, 4 database error.\n",
+     cmd_susp},
+    {"finding", "flight inspection: record findings against the violation taxonomy",
+     "fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
+     "       fieldcheck [--json] finding list [--visit ID]\n\n"
+     "  --code CODE            V38-1..7, V39-1..7, V40-1..4 or V-JXC\n"
+     "  --amount X             irregular amount (违规费用) in yuan; defaults to qty x price\n"
+     "  --fund-loss Y          fund loss (基金损失); defaults to the irregular amount\n"
+     "  --qty N --unit-price P quantity and unit price (the amount may not exceed N x P)\n"
+     "  --lines ID,...         suspicion lines involved (must exist at the site)\n"
+     "  --patients ADM,...     admission numbers of the patients involved\n"
+     "  --evidence FILE        register FILE as evidence with the finding\n"
+     "  --visit ID, --at TIME\n",
+     cmd_finding},
+    {"evidence", "register evidence files and verify they are unchanged",
+     "fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
+     "       evidence verify   [--visit ID]\n\n"
+     "  add      record FILE's absolute path, SHA-256, size and modification time; the\n"
+     "           file is only read, never copied or changed\n"
+     "  list     the register of the visit\n"
+     "  verify   re-hash every registered file; exit 3 when any changed or is missing\n",
+     cmd_evidence},
+    {"interview", "record an interview (询问笔录)",
+     "fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
+     "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
+     "       [--note T] [--visit ID] [--at TIME]\n"
+     "       fieldcheck interview add --from FILE.json\n\n"
+     "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
+     "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
+     " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n",
+     cmd_interview},
     {"mission", "load, list and show missions",
      "fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
      "       mission show ID\n\n"
@@ -176,6 +230,35 @@ void app_print_json(json_t *obj)
     json_dumpf(obj, stdout, JSON_COMPACT);
     fputc('\n', stdout);
     json_decref(obj);
+}
+
+int app_write_report(struct app *app, const char *path, const char *format, const char *visit_id,
+                     int (*writer)(struct store *s, const char *visit_id, const char *format,
+                                   FILE *out, struct fc_error *err))
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    int rc;
+
+    if (!mem) {
+        rc = fc_error_setsys(&app->err, FC_EIO, errno, "cannot build the report: %s",
+                             strerror(errno));
+        goto out;
+    }
+    rc = writer(app->store, visit_id, format, mem, &app->err);
+    fclose(mem);
+    if (!rc)
+        rc = fs_write_atomic(path, text, len, 0600, &app->err);
+    if (!rc) {
+        if (app->json)
+            app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
+        else
+            printf("report written to %s\n", path);
+    }
+out:
+    free(text);
+    return rc ? app_fail(app, rc) : 0;
 }
 
 void app_usage(const struct command *cmd, FILE *out)

@@ -39,6 +39,13 @@ int app_fail(struct app *app, int code);
 /* Prints obj as one compact JSON line on stdout and releases it. */
 void app_print_json(json_t *obj);
 
+/* Runs writer(store, visit_id, format, FILE*) into memory and writes the
+ * result to path atomically (mode 0600: reports hold personal data); prints
+ * where it went. Returns 0 or the exit code after printing the error. */
+int app_write_report(struct app *app, const char *path, const char *format, const char *visit_id,
+                     int (*writer)(struct store *s, const char *visit_id, const char *format,
+                                   FILE *out, struct fc_error *err));
+
 /* Prints the usage of cmd to out. */
 void app_usage(const struct command *cmd, FILE *out);
 
@@ -59,6 +66,10 @@ int cmd_tui(struct app *app, int argc, char **argv);
 int app_tui_run(struct app *app, const char *theme);
 /* 1 when stdin and stdout are terminals (the TUI can start). */
 int app_tui_possible(void);
+int cmd_susp(struct app *app, int argc, char **argv);
+int cmd_finding(struct app *app, int argc, char **argv);
+int cmd_evidence(struct app *app, int argc, char **argv);
+int cmd_interview(struct app *app, int argc, char **argv);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
 int cmd_visit(struct app *app, int argc, char **argv);

@@ -167,33 +167,15 @@ int pharmacy_cli_void(struct app *app, const char *visit, const char *target, co
 int pharmacy_cli_report(struct app *app, const char *visit, const char *format, const char *path)
 {
     struct pharmacy *p = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = NULL;
     int rc = pharmacy_cli_open(app, visit, &p);
 
-    if (rc)
-        goto out;
-    mem = open_memstream(&text, &len);
-    if (!mem) {
-        rc = fc_error_setsys(&app->err, FC_EIO, errno, "cannot build the report: %s",
-                             strerror(errno));
-        goto out;
+    if (rc) {
+        pharmacy_free(p);
+        return app_fail(app, rc);
     }
-    rc = pharmacy_report(app->store, pharmacy_visit(p)->id, format, mem, &app->err);
-    fclose(mem);
-    if (!rc)
-        rc = fs_write_atomic(path, text, len, 0600, &app->err);
-    if (!rc) {
-        if (app->json)
-            app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
-        else
-            printf("report written to %s\n", path);
-    }
-out:
-    free(text);
+    rc = app_write_report(app, path, format, pharmacy_visit(p)->id, pharmacy_report);
     pharmacy_free(p);
-    return rc ? app_fail(app, rc) : 0;
+    return rc;
 }
 
 static const char *num_text(json_t *v, char out[32])

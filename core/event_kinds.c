@@ -4,6 +4,8 @@
 #include "core/event.h"
 #include "core/night.h"
 #include "core/pharmacy.h"
+#include "core/evidence.h"
+#include "core/flight.h"
 #include "core/visit.h"
 
 #include <stddef.h>
@@ -18,6 +20,15 @@ const struct event_kind event_kinds[] = {
     {"void", pharmacy_apply_void},
     {"pharmacy_round", pharmacy_apply_round},
     {"pharmacy_blind", pharmacy_apply_blind},
+    {"susp_verify", flight_apply_verify},
+    {"susp_response", flight_apply_response},
+    {"susp_assign", flight_apply_assign},
+    {"finding_add", flight_apply_finding},
+    {"evidence_add", evidence_apply_add},
+    {"interview_add", flight_apply_interview},
+    /* generic correction: {"target": EVENT_ID, "reason": T}; any module's
+     * queries skip targets listed in the voided table */
+    {"void", flight_apply_void},
     {NULL, NULL},
 };
 
@@ -36,5 +47,13 @@ const struct derived_table derived_tables[] = {
      "SELECT * FROM stock_count ORDER BY visit, drug_code"},
     {"pharmacy_state", "DELETE FROM pharmacy_state", "SELECT * FROM pharmacy_state ORDER BY visit"},
     {"pharmacy_void", "DELETE FROM pharmacy_void", "SELECT * FROM pharmacy_void ORDER BY seq"},
+    {"voided", "DELETE FROM voided", "SELECT * FROM voided ORDER BY target"},
+    {"susp_action", "DELETE FROM susp_action", "SELECT * FROM susp_action ORDER BY event_id"},
+    {"suspicion_state", "DELETE FROM suspicion_state",
+     "SELECT * FROM suspicion_state ORDER BY visit, susp_id"},
+    {"flight_finding", "DELETE FROM flight_finding",
+     "SELECT * FROM flight_finding ORDER BY event_id"},
+    {"evidence", "DELETE FROM evidence", "SELECT * FROM evidence ORDER BY event_id"},
+    {"interview", "DELETE FROM interview", "SELECT * FROM interview ORDER BY event_id"},
     {NULL, NULL, NULL},
 };

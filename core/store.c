@@ -116,6 +116,45 @@ static const char *const migrations[] = {
     "  visit TEXT PRIMARY KEY, blind INTEGER NOT NULL, changed_seq INTEGER NOT NULL) STRICT;"
     "CREATE TABLE pharmacy_void ("
     "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL) STRICT;",
+    /* 5: flight worksheets (core/flight.c, core/evidence.c). All derived.
+     * voided: targets of "void" events, so every query can skip them.
+     * susp_action: one row per susp_verify/susp_response/susp_assign event;
+     * suspicion_state: the latest non-voided action of each kind per line.
+     * Money in integer fen, quantities in thousandths. */
+    "CREATE TABLE voided (target TEXT PRIMARY KEY, seq INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL) STRICT;"
+    "CREATE TABLE susp_action ("
+    "  event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, visit TEXT NOT NULL,"
+    "  susp_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+    "  state TEXT, irregular_fen INTEGER, fund_loss_fen INTEGER, line_fen INTEGER,"
+    "  note TEXT, over_reason TEXT, text TEXT, inspector TEXT) STRICT;"
+    "CREATE INDEX susp_action_line ON susp_action (visit, susp_id, kind, seq);"
+    "CREATE TABLE suspicion_state ("
+    "  visit TEXT NOT NULL, susp_id TEXT NOT NULL,"
+    "  state TEXT NOT NULL, irregular_fen INTEGER NOT NULL, fund_loss_fen INTEGER NOT NULL,"
+    "  note TEXT, over_reason TEXT, verified_at TEXT, verify_event TEXT,"
+    "  response TEXT, responded_at TEXT, response_event TEXT,"
+    "  inspector TEXT, assigned_at TEXT, assign_event TEXT,"
+    "  PRIMARY KEY (visit, susp_id)) STRICT;"
+    "CREATE INDEX suspicion_state_state ON suspicion_state (visit, state);"
+    "CREATE INDEX suspicion_state_inspector ON suspicion_state (visit, inspector);"
+    "CREATE TABLE flight_finding ("
+    "  event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, visit TEXT NOT NULL, at TEXT NOT NULL,"
+    "  code TEXT NOT NULL, qty_milli INTEGER, unit_price_fen INTEGER,"
+    "  irregular_fen INTEGER NOT NULL, fund_loss_fen INTEGER NOT NULL,"
+    "  lines TEXT NOT NULL, patients TEXT NOT NULL, note TEXT NOT NULL,"
+    "  evidence TEXT NOT NULL) STRICT;"
+    "CREATE INDEX flight_finding_visit ON flight_finding (visit, seq);"
+    "CREATE TABLE evidence ("
+    "  event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, visit TEXT NOT NULL, at TEXT NOT NULL,"
+    "  path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, mtime TEXT NOT NULL,"
+    "  note TEXT NOT NULL) STRICT;"
+    "CREATE INDEX evidence_visit ON evidence (visit, seq);"
+    "CREATE TABLE interview ("
+    "  event_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, visit TEXT NOT NULL, at TEXT NOT NULL,"
+    "  held_at TEXT NOT NULL, place TEXT NOT NULL, people TEXT NOT NULL, items TEXT NOT NULL,"
+    "  signed INTEGER NOT NULL, refusal TEXT, note TEXT NOT NULL) STRICT;"
+    "CREATE INDEX interview_visit ON interview (visit, seq);",
 };
 
 static const struct store_schema device_schema = {migrations,

@@ -1,0 +1,405 @@
+/* fieldcheck susp list|show|verify|respond|assign|totals: the suspicion
+ * worksheet of a flight inspection. Every change is one committed event; the
+ * output masks names and ID numbers. */
+#include "app/commands.h"
+
+#include "app/flight_args.h"
+#include "core/base/buf.h"
+#include "core/base/mask.h"
+#include "core/base/money.h"
+#include "core/base/utf8.h"
+#include "core/base/xalloc.h"
+#include "core/flight.h"
+#include "core/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void yuan(struct buf *b, int64_t fen)
+{
+    money_format(b, fen);
+}
+
+/* Appends s padded with spaces to cols display columns (CJK counts 2). */
+static void pad(struct buf *b, const char *s, size_t cols)
+{
+    size_t w = 0, n = utf8_prefix_cols(s, cols, &w);
+
+    buf_add(b, s, n);
+    for (; w < cols; w++)
+        buf_addch(b, ' ');
+    buf_addch(b, ' ');
+}
+
+struct list_ctx {
+    struct app *app;
+    struct buf line;
+    long n;
+};
+
+static json_t *line_to_json(const struct flight_line *l)
+{
+    struct buf name = BUF_INIT, id = BUF_INIT, a = BUF_INIT, i = BUF_INIT, f = BUF_INIT;
+    json_t *o;
+
+    mask_name(&name, l->name);
+    mask_id(&id, l->id_number);
+    if (l->has_susp_amount || l->has_amount)
+        yuan(&a, l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
+    yuan(&i, l->irregular_fen);
+    yuan(&f, l->fund_loss_fen);
+    o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "susp_id",
+                  l->susp_id, "rule_code", l->rule_code, "rule_name", l->rule_name, "admission_no",
+                  l->admission_no, "name", name.ptr, "id_number", id.ptr, "item_code", l->item_code,
+                  "item_name", l->item_name, "susp_amount", a.ptr, "state",
+                  flight_state_name(l->state), "irregular", i.ptr, "fund_loss", f.ptr, "inspector",
+                  l->inspector);
+    buf_release(&name);
+    buf_release(&id);
+    buf_release(&a);
+    buf_release(&i);
+    buf_release(&f);
+    return o;
+}
+
+static int list_one(const struct flight_line *l, void *vctx)
+{
+    struct list_ctx *c = vctx;
+    struct buf *b = &c->line;
+    struct buf amt = BUF_INIT;
+
+    c->n++;
+    if (c->app->json) {
+        app_print_json(line_to_json(l));
+        return 0;
+    }
+    buf_reset(b);
+    pad(b, l->susp_id, 12);
+    pad(b, l->rule_code, 8);
+    pad(b, l->item_name[0] ? l->item_name : l->item_code, 20);
+    if (l->has_susp_amount || l->has_amount)
+        yuan(&amt, l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
+    buf_addf(b, "%12s ", amt.ptr);
+    pad(b, flight_state_zh(l->state), 8);
+    buf_reset(&amt);
+    yuan(&amt, l->irregular_fen);
+    buf_addf(b, "%12s ", amt.ptr);
+    buf_reset(&amt);
+    yuan(&amt, l->fund_loss_fen);
+    buf_addf(b, "%12s ", amt.ptr);
+    buf_adds(b, l->inspector);
+    while (b->len && b->ptr[b->len - 1] == ' ')
+        buf_truncate(b, b->len - 1);
+    puts(b->ptr);
+    buf_release(&amt);
+    return 0;
+}
+
+static int susp_list(struct app *app, int argc, char **argv)
+{
+    const char *visit_name = NULL;
+    struct flight_filter f = {NULL, NULL, NULL};
+    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
+                                         {"--rule", &f.rule, NULL},
+                                         {"--state", &f.state, NULL},
+                                         {"--inspector", &f.inspector, NULL},
+                                         {NULL, NULL, NULL}};
+    struct list_ctx c;
+    struct visit v;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    c.app = app;
+    buf_init(&c.line);
+    if (flight_parse("susp list", argc, argv, 2, opts, NULL, 0))
+        return 1;
+    rc = flight_visit(app, visit_name, 0, &v);
+    if (rc)
+        goto out;
+    if (!app->json) {
+        buf_reset(&c.line);
+        pad(&c.line, "疑点编号", 12);
+        pad(&c.line, "规则", 8);
+        pad(&c.line, "项目", 20);
+        buf_addf(&c.line, "%*s 结论     %*s %*s 核查人", 8, "疑点金额", 8, "违规费用", 8,
+                 "基金损失");
+        puts(c.line.ptr);
+    }
+    rc = flight_susp_foreach(app->store, v.id, &f, list_one, &c, &app->err);
+    if (rc) {
+        rc = app_fail(app, rc);
+        goto out;
+    }
+    if (!app->json)
+        printf("%ld lines\n", c.n);
+out:
+    buf_release(&c.line);
+    visit_release(&v);
+    return rc;
+}
+
+static void print_kv(const char *label, json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    struct buf b = BUF_INIT;
+
+    if (v && *v) {
+        pad(&b, label, 10);
+        printf("%s%s\n", b.ptr, v);
+    }
+    buf_release(&b);
+}
+
+static int susp_show(struct app *app, int argc, char **argv)
+{
+    const char *visit_name = NULL, *pos[1] = {NULL};
+    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    json_t *o = NULL, *x;
+    struct visit v;
+    size_t i;
+    int rc;
+
+    if (flight_parse("susp show", argc, argv, 2, opts, pos, 1))
+        return 1;
+    if (!pos[0]) {
+        fprintf(stderr, "fieldcheck: susp show: missing SUSP_ID\n");
+        return 1;
+    }
+    rc = flight_visit(app, visit_name, 0, &v);
+    if (rc)
+        goto out;
+    rc = flight_susp_show(app->store, v.id, pos[0], &o, &app->err);
+    if (rc) {
+        rc = app_fail(app, rc);
+        goto out;
+    }
+    if (app->json) {
+        app_print_json(o);
+        o = NULL;
+        goto out;
+    }
+    print_kv("疑点编号", o, "susp_id");
+    print_kv("规则", o, "rule_code");
+    print_kv("规则名称", o, "rule_name");
+    print_kv("结算ID", o, "setl_id");
+    print_kv("住院号", o, "admission_no");
+    print_kv("姓名", o, "name");
+    print_kv("身份证号", o, "id_number");
+    print_kv("项目编码", o, "item_code");
+    print_kv("项目名称", o, "item_name");
+    print_kv("数量", o, "qty");
+    print_kv("单价", o, "unit_price");
+    print_kv("金额", o, "amount");
+    print_kv("疑点金额", o, "susp_amount");
+    print_kv("结算日期", o, "settled_on");
+    print_kv("疑点描述", o, "description");
+    print_kv("结论", o, "state_zh");
+    print_kv("违规费用", o, "irregular");
+    print_kv("基金损失", o, "fund_loss");
+    print_kv("说明", o, "note");
+    print_kv("超额理由", o, "over_reason");
+    print_kv("机构申辩", o, "response");
+    print_kv("核查人", o, "inspector");
+    json_array_foreach(json_object_get(o, "actions"), i, x)
+    {
+        const char *kind = json_string_value(json_object_get(x, "kind"));
+        printf("  %s %-8s %.8s", json_string_value(json_object_get(x, "at")), kind,
+               json_string_value(json_object_get(x, "event_id")));
+        if (!strcmp(kind, "verify"))
+            printf(" %s %s/%s", json_string_value(json_object_get(x, "state")),
+                   json_string_value(json_object_get(x, "irregular")),
+                   json_string_value(json_object_get(x, "fund_loss")));
+        else if (json_string_value(json_object_get(x, "text")))
+            printf(" %s", json_string_value(json_object_get(x, "text")));
+        else if (json_string_value(json_object_get(x, "inspector")))
+            printf(" %s", json_string_value(json_object_get(x, "inspector")));
+        printf("%s\n", json_is_true(json_object_get(x, "voided")) ? " (voided)" : "");
+    }
+    json_array_foreach(json_object_get(o, "findings"), i, x)
+    {
+        printf("  finding %.8s %s\n", json_string_value(json_object_get(x, "event_id")),
+               json_string_value(json_object_get(x, "code")));
+    }
+out:
+    json_decref(o);
+    visit_release(&v);
+    return rc;
+}
+
+static int susp_verify(struct app *app, int argc, char **argv)
+{
+    struct flight_verify_args a;
+    struct flight_verdict vd;
+    const char *visit_name = NULL, *at = NULL, *pos[1] = {NULL};
+    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
+                                         {"--verdict", &a.verdict, NULL},
+                                         {"--amount", &a.amount, NULL},
+                                         {"--fund-loss", &a.fund_loss, NULL},
+                                         {"--note", &a.note, NULL},
+                                         {"--over-reason", &a.over_reason, NULL},
+                                         {"--at", &at, NULL},
+                                         {NULL, NULL, NULL}};
+    struct buf irr = BUF_INIT, loss = BUF_INIT;
+    struct visit v;
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    memset(&v, 0, sizeof(v));
+    if (flight_parse("susp verify", argc, argv, 2, opts, pos, 1))
+        return 1;
+    if (!pos[0] || !a.verdict) {
+        fprintf(stderr, "fieldcheck: susp verify: needs SUSP_ID and --verdict\n");
+        return 1;
+    }
+    a.susp_id = pos[0];
+    rc = flight_at(app, at, &a.at_ms);
+    if (!rc)
+        rc = flight_visit(app, visit_name, 1, &v);
+    if (rc)
+        goto out;
+    rc = flight_susp_verify(app->store, v.id, &a, &vd, &app->err);
+    if (rc) {
+        rc = app_fail(app, rc);
+        goto out;
+    }
+    yuan(&irr, vd.irregular_fen);
+    yuan(&loss, vd.fund_loss_fen);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:s, s:s}", "ok", 1, "event_id", vd.event_id,
+                                 "susp_id", a.susp_id, "state", flight_state_name(vd.state),
+                                 "irregular", irr.ptr, "fund_loss", loss.ptr));
+    else
+        printf("%s: %s (%s), irregular %s, fund loss %s\n", a.susp_id, flight_state_zh(vd.state),
+               flight_state_name(vd.state), irr.ptr, loss.ptr);
+out:
+    buf_release(&irr);
+    buf_release(&loss);
+    visit_release(&v);
+    return rc;
+}
+
+/* respond and assign: one text value on one line. */
+static int susp_note(struct app *app, int argc, char **argv, int assign)
+{
+    const char *visit_name = NULL, *at = NULL, *value = NULL, *pos[1] = {NULL};
+    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
+                                         {assign ? "--inspector" : "--text", &value, NULL},
+                                         {"--at", &at, NULL},
+                                         {NULL, NULL, NULL}};
+    const char *cmd = assign ? "susp assign" : "susp respond";
+    char event_id[37] = "";
+    struct visit v;
+    int64_t ms = 0;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    if (flight_parse(cmd, argc, argv, 2, opts, pos, 1))
+        return 1;
+    if (!pos[0] || !value) {
+        fprintf(stderr, "fieldcheck: %s: needs SUSP_ID and %s\n", cmd,
+                assign ? "--inspector NAME" : "--text T");
+        return 1;
+    }
+    rc = flight_at(app, at, &ms);
+    if (!rc)
+        rc = flight_visit(app, visit_name, 1, &v);
+    if (rc)
+        goto out;
+    rc = assign ? flight_susp_assign(app->store, v.id, pos[0], value, ms, event_id, &app->err)
+                : flight_susp_respond(app->store, v.id, pos[0], value, ms, event_id, &app->err);
+    if (rc) {
+        rc = app_fail(app, rc);
+        goto out;
+    }
+    if (app->json)
+        app_print_json(
+            json_pack("{s:b, s:s, s:s}", "ok", 1, "event_id", event_id, "susp_id", pos[0]));
+    else
+        printf(assign ? "%s: assigned to %s\n" : "%s: response recorded\n", pos[0], value);
+out:
+    visit_release(&v);
+    return rc;
+}
+
+static void print_total(const char *label, const struct flight_total *t)
+{
+    struct buf a = BUF_INIT, b = BUF_INIT;
+    struct buf line = BUF_INIT;
+
+    yuan(&a, t->irregular_fen);
+    yuan(&b, t->fund_loss_fen);
+    pad(&line, label, 24);
+    printf("%s%8lld %14s %14s\n", line.ptr, (long long)t->count, a.ptr, b.ptr);
+    buf_release(&a);
+    buf_release(&b);
+    buf_release(&line);
+}
+
+static int susp_totals(struct app *app, int argc, char **argv)
+{
+    const char *visit_name = NULL;
+    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    struct flight_totals t;
+    struct visit v;
+    json_t *o;
+    int rc;
+
+    if (flight_parse("susp totals", argc, argv, 2, opts, NULL, 0))
+        return 1;
+    rc = flight_visit(app, visit_name, 0, &v);
+    if (rc)
+        goto out;
+    if (app->json) {
+        o = flight_show_json(app->store, v.id, &app->err);
+        if (!o) {
+            rc = app_fail(app, app->err.code);
+            goto out;
+        }
+        app_print_json(json_incref(json_object_get(o, "totals")));
+        json_decref(o);
+        goto out;
+    }
+    rc = flight_totals(app->store, v.id, &t, &app->err);
+    if (rc) {
+        rc = app_fail(app, rc);
+        goto out;
+    }
+    printf("by state                    lines      irregular      fund loss\n");
+    for (int i = 0; i < FLIGHT_NSTATES; i++) {
+        char *label = xasprintf("%s %s", flight_state_name((enum flight_state)i),
+                                flight_state_zh((enum flight_state)i));
+        print_total(label, &t.by_state[i]);
+        free(label);
+    }
+    print_total("all", &t.lines);
+    printf("\nby violation code        findings      irregular      fund loss\n");
+    for (size_t i = 0; i < t.n_codes; i++)
+        print_total(t.by_code[i].key, &t.by_code[i]);
+    print_total("all", &t.findings);
+    flight_totals_release(&t);
+out:
+    visit_release(&v);
+    return rc;
+}
+
+int cmd_susp(struct app *app, int argc, char **argv)
+{
+    const char *sub = argc >= 2 ? argv[1] : "";
+
+    if (!strcmp(sub, "list"))
+        return susp_list(app, argc, argv);
+    if (!strcmp(sub, "show"))
+        return susp_show(app, argc, argv);
+    if (!strcmp(sub, "verify"))
+        return susp_verify(app, argc, argv);
+    if (!strcmp(sub, "respond"))
+        return susp_note(app, argc, argv, 0);
+    if (!strcmp(sub, "assign"))
+        return susp_note(app, argc, argv, 1);
+    if (!strcmp(sub, "totals"))
+        return susp_totals(app, argc, argv);
+    fprintf(stderr, "fieldcheck: susp: %s '%s' (list, show, verify, respond, assign, totals)\n",
+            *sub ? "unknown subcommand" : "missing subcommand", sub);
+    return 1;
+}

@@ -1,0 +1,155 @@
+/* Exact decimal parsing and formatting for fen and thousandths. Both parsers
+ * share one digit loop with a fixed scale; nothing goes through double except
+ * the explicit conversions from the reference database's REAL columns. */
+#include "core/base/money.h"
+
+#include "core/base/error.h"
+
+#include <string.h>
+
+/* Parses digits[.digits] with at most scale_digits decimals into an integer
+ * scaled by 10^scale_digits, refusing values above max. */
+static int decimal_parse(const char *s, int scale_digits, int64_t max, int64_t *out)
+{
+    int64_t v = 0;
+    int int_digits = 0, frac_digits = 0, seen_point = 0;
+
+    if (!s)
+        return FC_EINPUT;
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (seen_point)
+                return FC_EINPUT;
+            seen_point = 1;
+            continue;
+        }
+        if (*s < '0' || *s > '9')
+            return FC_EINPUT;
+        if (seen_point && ++frac_digits > scale_digits)
+            return FC_EINPUT;
+        if (!seen_point)
+            int_digits++;
+        if (v > (max - (*s - '0')) / 10)
+            return FC_EINPUT;
+        v = v * 10 + (*s - '0');
+    }
+    if (!int_digits && !frac_digits)
+        return FC_EINPUT;
+    if (seen_point && !frac_digits)
+        return FC_EINPUT;
+    for (; frac_digits < scale_digits; frac_digits++) {
+        if (v > max / 10)
+            return FC_EINPUT;
+        v *= 10;
+    }
+    if (v > max)
+        return FC_EINPUT;
+    *out = v;
+    return FC_OK;
+}
+
+int money_parse(const char *s, int64_t *fen)
+{
+    if (!s)
+        return FC_EINPUT;
+    if (!strncmp(s, "\xc2\xa5", 2)) /* ¥ */
+        s += 2;
+    else if (!strncmp(s, "\xef\xbf\xa5", 3)) /* ￥ */
+        s += 3;
+    return decimal_parse(s, 2, MONEY_MAX_FEN, fen);
+}
+
+void money_format(struct buf *out, int64_t fen)
+{
+    uint64_t mag;
+
+    if (fen < 0) {
+        buf_addch(out, '-');
+        mag = (uint64_t)(-(fen + 1)) + 1;
+    } else {
+        mag = (uint64_t)fen;
+    }
+    buf_addf(out, "%llu.%02llu", (unsigned long long)(mag / 100), (unsigned long long)(mag % 100));
+}
+
+/* Rounds half away from zero without libm (core/base links libc only). */
+static double round_half_away(double v)
+{
+    return v >= 0 ? (double)(int64_t)(v + 0.5) : -(double)(int64_t)(-v + 0.5);
+}
+
+int64_t money_from_yuan(double yuan)
+{
+    double f = yuan * 100.0;
+
+    if (f != f) /* NaN: the loader never stores one; treat as no amount */
+        return 0;
+    if (f < (double)MONEY_MAX_FEN && f > -(double)MONEY_MAX_FEN)
+        f = round_half_away(f);
+
+    if (!(f < (double)MONEY_MAX_FEN))
+        return MONEY_MAX_FEN;
+    if (!(f > -(double)MONEY_MAX_FEN))
+        return -MONEY_MAX_FEN;
+    return (int64_t)f;
+}
+
+int qty_parse(const char *s, int64_t *milli)
+{
+    return decimal_parse(s, 3, QTY_MAX_MILLI, milli);
+}
+
+void qty_format(struct buf *out, int64_t milli)
+{
+    int64_t frac;
+
+    if (milli < 0) {
+        buf_addch(out, '-');
+        milli = -milli;
+    }
+    buf_addf(out, "%lld", (long long)(milli / 1000));
+    frac = milli % 1000;
+    if (frac) {
+        char digits[8];
+        int n = 3;
+
+        digits[0] = (char)('0' + frac / 100);
+        digits[1] = (char)('0' + frac / 10 % 10);
+        digits[2] = (char)('0' + frac % 10);
+        while (n > 0 && digits[n - 1] == '0')
+            n--;
+        buf_addch(out, '.');
+        buf_add(out, digits, (size_t)n);
+    }
+}
+
+int64_t qty_from_real(double qty)
+{
+    double f = qty * 1000.0;
+
+    if (f != f)
+        return 0;
+    if (f < (double)QTY_MAX_MILLI && f > -(double)QTY_MAX_MILLI)
+        f = round_half_away(f);
+
+    if (!(f < (double)QTY_MAX_MILLI))
+        return QTY_MAX_MILLI;
+    if (!(f > -(double)QTY_MAX_MILLI))
+        return -QTY_MAX_MILLI;
+    return (int64_t)f;
+}
+
+int money_mul_qty(int64_t qty_milli, int64_t unit_fen, int64_t *fen)
+{
+    int64_t prod;
+
+    if (qty_milli < 0 || unit_fen < 0)
+        return FC_EINPUT;
+    if (__builtin_mul_overflow(qty_milli, unit_fen, &prod) || prod > INT64_MAX - 500)
+        return FC_ELIMIT;
+    prod = (prod + 500) / 1000;
+    if (prod > MONEY_MAX_FEN)
+        return FC_ELIMIT;
+    *fen = prod;
+    return FC_OK;
+}

@@ -1,0 +1,491 @@
+/* Flight worksheet engine: amount rules, validation errors, totals, void,
+ * rebuild equality and the report. The reference database is built here from
+ * refdb_schema_sql and registered in the mission table by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/event.h"
+#include "core/flight.h"
+#include "core/refdb.h"
+#include "core/store.h"
+#include "core/visit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fx {
+    char dir[64];
+    struct store *s;
+    char visit[37];
+};
+
+static void ref_build(const char *path)
+{
+    sqlite3 *db = NULL;
+    static const char rows[] =
+        "INSERT INTO site VALUES ('H11010500001', '第一医院', 'hospital', NULL, NULL, NULL, "
+        "NULL, 2, NULL);"
+        "INSERT INTO suspicion VALUES ('S001', 'R01', '串换药品', 'H11010500001', '第一医院', "
+        "'SET1', 'A100', '张小三', '110105199001011234', 'X001', '阿莫西林', 10, 12.5, 125.0, "
+        "100.0, '2026-01-02', 'desc', 2, NULL);"
+        "INSERT INTO suspicion VALUES ('S002', 'R01', '串换药品', 'H11010500001', '第一医院', "
+        "'SET2', 'A101', '李四', '110105199001015678', 'X002', '头孢', 2, 0.1, 0.2, NULL, "
+        "'2026-01-03', NULL, 3, NULL);"
+        "INSERT INTO suspicion VALUES ('S003', 'R02', '挂床', 'H11010500001', '第一医院', "
+        "'SET3', 'A102', '王五', NULL, 'B01', '床位费', 3, 40, 120, 120, NULL, NULL, 4, NULL);"
+        "INSERT INTO suspicion VALUES ('S004', 'R02', '挂床', 'H11010500001', '第一医院', "
+        "'SET4', 'A103', '赵六', NULL, 'B01', '床位费', NULL, NULL, NULL, NULL, NULL, NULL, 5, "
+        "NULL);"
+        "INSERT INTO suspicion VALUES ('S900', 'R01', 'x', 'H99999900001', '别的医院', "
+        "'SETX', 'A9', '某', NULL, 'X1', 'y', 1, 1, 1, 1, NULL, NULL, 6, NULL);";
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, refdb_schema_sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct visit_open_args a;
+    struct visit v;
+    struct buf p = BUF_INIT;
+    sqlite3_stmt *st = NULL;
+
+    setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
+    snprintf(f->dir, sizeof(f->dir), "/tmp/fc-flight-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    buf_addf(&p, "%s/ref.db", f->dir);
+    ref_build(p.ptr);
+    buf_reset(&p);
+    buf_addf(&p, "%s/fc.db", f->dir);
+    assert_int_equal(store_open(&f->s, p.ptr, NULL), 0);
+    buf_reset(&p);
+    buf_addf(&p, "%s/ref.db", f->dir);
+    assert_int_equal(store_prepare(f->s,
+                                   "INSERT INTO mission (mission_id, version, kind, title, file,"
+                                   " sha256, loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x',"
+                                   " '2026-03-01T00:00:00Z')",
+                                   &st, NULL),
+                     0);
+    store_bind_text(st, 1, p.ptr);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    buf_release(&p);
+
+    memset(&a, 0, sizeof(a));
+    a.mission_id = "M1";
+    a.mission_version = 1;
+    a.site_code = "H11010500001";
+    a.kind = "flight";
+    a.inspectors[0] = "刘检查";
+    a.inspectors[1] = "陈检查";
+    a.credentials_shown = 1;
+    a.at_ms = clock_now_ms();
+    assert_int_equal(visit_open(f->s, &a, &v, NULL), 0);
+    snprintf(f->visit, sizeof(f->visit), "%s", v.id);
+    visit_release(&v);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    char cmd[128];
+
+    store_close(f->s);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int verify(struct fx *f, const char *id, const char *verdict, const char *amount,
+                  const char *loss, const char *over, struct flight_verdict *vd,
+                  struct fc_error *err)
+{
+    struct flight_verify_args a;
+
+    memset(&a, 0, sizeof(a));
+    a.susp_id = id;
+    a.verdict = verdict;
+    a.amount = amount;
+    a.fund_loss = loss;
+    a.over_reason = over;
+    a.at_ms = clock_now_ms();
+    return flight_susp_verify(f->s, f->visit, &a, vd, err);
+}
+
+static void test_state_names(void **state)
+{
+    enum flight_state st;
+
+    (void)state;
+    assert_int_equal(flight_state_parse("部分属实", &st), 0);
+    assert_int_equal(st, FLIGHT_PARTIAL);
+    assert_int_equal(flight_state_parse("refuted", &st), 0);
+    assert_int_equal(st, FLIGHT_REFUTED);
+    assert_int_equal(flight_state_parse("", &st), FC_EUSAGE);
+    assert_int_equal(flight_state_parse(NULL, &st), FC_EUSAGE);
+    assert_string_equal(flight_state_zh(FLIGHT_PENDING), "待查");
+}
+
+static void test_amount_rules(void **state)
+{
+    struct fx *f = *state;
+    struct flight_verdict vd;
+    struct fc_error err;
+
+    /* degenerate input first */
+    assert_int_equal(verify(f, "S001", "MAYBE", NULL, NULL, NULL, &vd, &err), FC_EUSAGE);
+    assert_int_equal(verify(f, "S404", "CONFIRMED", NULL, NULL, NULL, &vd, &err), FC_ENOTFOUND);
+    /* a line of another site is not this visit's */
+    assert_int_equal(verify(f, "S900", "CONFIRMED", NULL, NULL, NULL, &vd, &err), FC_ENOTFOUND);
+    assert_int_equal(verify(f, "S001", "CONFIRMED", "12.345", NULL, NULL, &vd, &err), FC_EINPUT);
+    assert_int_equal(verify(f, "S001", "CONFIRMED", "-1", NULL, NULL, &vd, &err), FC_EINPUT);
+
+    /* CONFIRMED defaults to susp_amount, fund loss to the irregular amount */
+    assert_int_equal(verify(f, "S001", "属实", NULL, NULL, NULL, &vd, &err), 0);
+    assert_int_equal(vd.state, FLIGHT_CONFIRMED);
+    assert_int_equal(vd.irregular_fen, 10000);
+    assert_int_equal(vd.fund_loss_fen, 10000);
+    /* no susp_amount: the line amount */
+    assert_int_equal(verify(f, "S002", "CONFIRMED", NULL, "0.1", NULL, &vd, &err), 0);
+    assert_int_equal(vd.irregular_fen, 20);
+    assert_int_equal(vd.fund_loss_fen, 10);
+    /* no amounts at all on the line: must be given */
+    assert_int_equal(verify(f, "S004", "CONFIRMED", NULL, NULL, NULL, &vd, &err), FC_EINPUT);
+
+    /* PARTIAL needs an amount */
+    assert_int_equal(verify(f, "S003", "PARTIAL", NULL, NULL, NULL, &vd, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "--amount"));
+    /* above the line amount (120.00) only with a reason */
+    assert_int_equal(verify(f, "S003", "PARTIAL", "120.01", NULL, NULL, &vd, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "120.01"));
+    assert_int_equal(verify(f, "S003", "PARTIAL", "120.01", NULL, "extra days billed", &vd, &err),
+                     0);
+    assert_int_equal(vd.irregular_fen, 12001);
+    /* fund loss never above the irregular amount */
+    assert_int_equal(verify(f, "S003", "PARTIAL", "80", "80.01", NULL, &vd, &err), FC_EINPUT);
+    assert_int_equal(verify(f, "S003", "PARTIAL", "80", "30.5", NULL, &vd, &err), 0);
+    assert_int_equal(vd.irregular_fen, 8000);
+    assert_int_equal(vd.fund_loss_fen, 3050);
+
+    /* REFUTED carries no amounts */
+    assert_int_equal(verify(f, "S002", "REFUTED", "1", NULL, NULL, &vd, &err), FC_EINPUT);
+    assert_int_equal(verify(f, "S002", "不属实", "0", NULL, NULL, &vd, &err), 0);
+    assert_int_equal(vd.irregular_fen, 0);
+    assert_int_equal(vd.fund_loss_fen, 0);
+}
+
+struct count_ctx {
+    int n;
+    char last_state[16];
+    long irr;
+};
+
+static int count_line(const struct flight_line *l, void *ctx)
+{
+    struct count_ctx *c = ctx;
+
+    c->n++;
+    c->irr += (long)l->irregular_fen;
+    snprintf(c->last_state, sizeof(c->last_state), "%s", flight_state_name(l->state));
+    return 0;
+}
+
+static void test_filters_and_assign(void **state)
+{
+    struct fx *f = *state;
+    struct flight_filter flt = {NULL, NULL, NULL};
+    struct count_ctx c;
+    struct fc_error err;
+    char id[37];
+
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, NULL, count_line, &c, &err), 0);
+    assert_int_equal(c.n, 4); /* S900 is another site's */
+    assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(flight_susp_assign(f->s, f->visit, "S003", "陈检查", clock_now_ms(), id, &err),
+                     0);
+    assert_int_equal(flight_susp_assign(f->s, f->visit, "S003", "", clock_now_ms(), id, &err),
+                     FC_EUSAGE);
+    assert_int_equal(
+        flight_susp_respond(f->s, f->visit, "S001", "系医生笔误", clock_now_ms(), id, &err), 0);
+    flt.state = "CONFIRMED";
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_int_equal(c.irr, 10000);
+    flt.state = "待查";
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), 0);
+    assert_int_equal(c.n, 3); /* the assigned S003 has no verdict yet */
+    flt.state = NULL;
+    flt.inspector = "陈检查";
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), 0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.last_state, "PENDING");
+    flt.inspector = NULL;
+    flt.rule = "R02";
+    memset(&c, 0, sizeof(c));
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), 0);
+    assert_int_equal(c.n, 2);
+    flt.rule = NULL;
+    flt.state = "BOGUS";
+    assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), FC_EUSAGE);
+}
+
+static int add_finding(struct fx *f, const char *code, const char *amount, const char *loss,
+                       const char *qty, const char *price, const char *line, char id[37],
+                       struct fc_error *err)
+{
+    struct flight_finding_args a;
+    const char *lines[1] = {line};
+    const char *patients[1] = {"A100"};
+
+    memset(&a, 0, sizeof(a));
+    a.code = code;
+    a.amount = amount;
+    a.fund_loss = loss;
+    a.qty = qty;
+    a.unit_price = price;
+    a.lines = lines;
+    a.n_lines = line ? 1 : 0;
+    a.patients = patients;
+    a.n_patients = 1;
+    a.note = "串换为高价药";
+    a.at_ms = clock_now_ms();
+    return flight_finding_add(f->s, f->visit, &a, id, err);
+}
+
+static void test_finding_validation(void **state)
+{
+    struct fx *f = *state;
+    struct fc_error err;
+    char id[37];
+
+    assert_int_equal(add_finding(f, "V99-1", "1", NULL, NULL, NULL, NULL, id, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "V38-4"));
+    assert_int_equal(add_finding(f, "V38-4", NULL, NULL, NULL, NULL, NULL, id, &err), FC_EUSAGE);
+    assert_int_equal(add_finding(f, "V38-4", NULL, NULL, "3", NULL, NULL, id, &err), FC_EUSAGE);
+    assert_int_equal(add_finding(f, "V38-4", "100", NULL, "3", "33.33", NULL, id, &err),
+                     FC_EINPUT); /* 100.00 > 3 x 33.33 = 99.99 */
+    assert_int_equal(add_finding(f, "V38-4", "10", "10.01", NULL, NULL, NULL, id, &err), FC_EINPUT);
+    assert_int_equal(add_finding(f, "V38-4", "10", NULL, NULL, NULL, "S404", id, &err), FC_EINPUT);
+    assert_int_equal(add_finding(f, "V38-4", "10", NULL, NULL, NULL, "S900", id, &err), FC_EINPUT);
+    /* qty x price when no amount: 2.5 x 0.33 = 0.825 -> 0.83 (half up) */
+    assert_int_equal(add_finding(f, "v38-4", NULL, NULL, "2.5", "0.33", "S001", id, &err), 0);
+}
+
+static void test_totals_and_void(void **state)
+{
+    struct fx *f = *state;
+    struct flight_totals t;
+    struct flight_verdict vd, vd2;
+    struct fc_error err;
+    char fid[37], fid2[37];
+
+    assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, &vd, &err), 0);
+    assert_int_equal(verify(f, "S003", "PARTIAL", "60", "50", NULL, NULL, &err), 0);
+    assert_int_equal(verify(f, "S002", "REFUTED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(add_finding(f, "V38-4", "100", "90", NULL, NULL, "S001", fid, &err), 0);
+    assert_int_equal(add_finding(f, "V38-4", "0.5", NULL, NULL, NULL, NULL, fid2, &err), 0);
+    assert_int_equal(add_finding(f, "V38-1", "60", "50", NULL, NULL, "S003", fid2, &err), 0);
+
+    assert_int_equal(flight_totals(f->s, f->visit, &t, &err), 0);
+    assert_int_equal(t.lines.count, 4);
+    assert_int_equal(t.by_state[FLIGHT_CONFIRMED].count, 1);
+    assert_int_equal(t.by_state[FLIGHT_PARTIAL].irregular_fen, 6000);
+    assert_int_equal(t.by_state[FLIGHT_PARTIAL].fund_loss_fen, 5000);
+    assert_int_equal(t.by_state[FLIGHT_REFUTED].count, 1);
+    assert_int_equal(t.by_state[FLIGHT_PENDING].count, 1);
+    assert_int_equal(t.lines.irregular_fen, 16000);
+    assert_int_equal(t.n_codes, 2);
+    assert_string_equal(t.by_code[0].key, "V38-1"); /* taxonomy order */
+    assert_string_equal(t.by_code[1].key, "V38-4");
+    assert_int_equal(t.by_code[1].count, 2);
+    assert_int_equal(t.by_code[1].irregular_fen, 10050);
+    assert_int_equal(t.by_code[1].fund_loss_fen, 9050);
+    assert_int_equal(t.findings.irregular_fen, 16050);
+    flight_totals_release(&t);
+
+    /* a second verdict replaces the first; voiding it brings the first back */
+    assert_int_equal(verify(f, "S001", "PARTIAL", "50", NULL, NULL, &vd2, &err), 0);
+    assert_int_equal(flight_totals(f->s, f->visit, &t, &err), 0);
+    assert_int_equal(t.by_state[FLIGHT_CONFIRMED].count, 0);
+    assert_int_equal(t.by_state[FLIGHT_PARTIAL].count, 2);
+    flight_totals_release(&t);
+
+    assert_int_equal(store_begin(f->s, &err), 0);
+    {
+        struct buf b = BUF_INIT;
+        buf_addf(&b, "{\"reason\":\"wrong line\",\"target\":\"%s\"}", vd2.event_id);
+        assert_int_equal(
+            event_append(f->s, f->visit, clock_now_ms(), "void", vd2.event_id, b.ptr, NULL, &err),
+            0);
+        buf_reset(&b);
+        buf_addf(&b, "{\"reason\":\"duplicate\",\"target\":\"%s\"}", fid);
+        assert_int_equal(
+            event_append(f->s, f->visit, clock_now_ms(), "void", fid, b.ptr, NULL, &err), 0);
+        buf_release(&b);
+    }
+    assert_int_equal(store_commit(f->s, &err), 0);
+    assert_int_equal(flight_totals(f->s, f->visit, &t, &err), 0);
+    assert_int_equal(t.by_state[FLIGHT_CONFIRMED].count, 1);
+    assert_int_equal(t.by_state[FLIGHT_CONFIRMED].irregular_fen, 10000);
+    assert_int_equal(t.by_state[FLIGHT_PARTIAL].count, 1);
+    assert_int_equal(t.by_code[1].count, 1); /* the voided V38-4 finding is gone */
+    assert_int_equal(t.by_code[1].irregular_fen, 50);
+    flight_totals_release(&t);
+}
+
+static void test_rebuild_same_digest(void **state)
+{
+    struct fx *f = *state;
+    char before[HASH_HEX_LEN + 1], after[HASH_HEX_LEN + 1];
+    struct flight_verdict vd;
+    struct fc_error err;
+    json_t *rec;
+    char id[37];
+
+    assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, &vd, &err), 0);
+    assert_int_equal(verify(f, "S003", "PARTIAL", "60", "50", NULL, NULL, &err), 0);
+    assert_int_equal(
+        flight_susp_respond(f->s, f->visit, "S003", "已整改", clock_now_ms(), id, &err), 0);
+    assert_int_equal(add_finding(f, "V38-4", "100", "90", NULL, NULL, "S001", id, &err), 0);
+    rec = json_pack("{s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:b}", "place", "院长办公室", "people",
+                    "name", "王某", "role", "院长", "items", "q", "是否知情？", "a", "不知情",
+                    "signed", 1);
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, clock_now_ms(), id, &err), 0);
+    json_decref(rec);
+    {
+        struct buf b = BUF_INIT;
+        buf_addf(&b, "{\"reason\":\"r\",\"target\":\"%s\"}", vd.event_id);
+        assert_int_equal(store_begin(f->s, &err), 0);
+        assert_int_equal(
+            event_append(f->s, f->visit, clock_now_ms(), "void", vd.event_id, b.ptr, NULL, &err),
+            0);
+        assert_int_equal(store_commit(f->s, &err), 0);
+        buf_release(&b);
+    }
+    assert_int_equal(event_derived_digest(f->s, before, &err), 0);
+    assert_int_equal(event_rebuild(f->s, &err), 0);
+    assert_int_equal(event_derived_digest(f->s, after, &err), 0);
+    assert_string_equal(before, after);
+    /* and the digest does see flight state */
+    assert_int_equal(verify(f, "S002", "REFUTED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(event_derived_digest(f->s, after, &err), 0);
+    assert_string_not_equal(before, after);
+}
+
+static void test_interview_validation(void **state)
+{
+    struct fx *f = *state;
+    struct fc_error err;
+    json_t *rec;
+    char id[37];
+
+    assert_int_equal(flight_interview_add(f->s, f->visit, NULL, 0, id, &err), FC_EINPUT);
+    rec = json_pack("{s:s, s:[{s:s}], s:[{s:s, s:s}]}", "place", "会议室", "people", "name", "王某",
+                    "items", "q", "q1", "a", "a1");
+    /* neither signed nor refused */
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    json_object_set_new(rec, "signed", json_true());
+    json_object_set_new(rec, "refusal", json_string("不同意"));
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    json_object_set_new(rec, "signed", json_false());
+    json_object_set_new(rec, "sined", json_true());
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "sined"));
+    json_object_del(rec, "sined");
+    json_object_set_new(rec, "held_at", json_string("yesterday"));
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    json_object_set_new(rec, "held_at", json_string("2026-03-01T10:00"));
+    json_object_set_new(rec, "items", json_array());
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    json_object_set_new(rec, "items", json_pack("[{s:s}]", "q", "是否签字？"));
+    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), 0);
+    json_decref(rec);
+}
+
+static char *report_text(struct fx *f, const char *format, int expect)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    struct fc_error err;
+
+    assert_int_equal(flight_report(f->s, f->visit, format, out, &err), expect);
+    fclose(out);
+    return text;
+}
+
+static void test_report(void **state)
+{
+    struct fx *f = *state;
+    struct fc_error err;
+    struct visit v;
+    char id[37], code[VISIT_SHORT_CODE_LEN + 1];
+    char *md, *csv, *p;
+    int rows = 0;
+
+    free(report_text(f, "html", FC_EUSAGE));
+    assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(add_finding(f, "V38-4", "100", "90", NULL, NULL, "S001", id, &err), 0);
+    md = report_text(f, "md", 0);
+    assert_non_null(strstr(md, "现场检查笔录"));
+    assert_non_null(strstr(md, "第一医院（H11010500001）"));
+    assert_non_null(strstr(md, "刘检查、陈检查"));
+    assert_non_null(strstr(md, "已出示执法证件"));
+    assert_non_null(strstr(md, "《医疗保障基金使用监督管理条例》第三十八条第（四）项"));
+    assert_non_null(strstr(md, "| S001 |"));
+    assert_null(strstr(md, "张小三")); /* names are masked */
+    assert_non_null(strstr(md, "检查尚未结束"));
+    free(md);
+
+    csv = report_text(f, "csv", 0);
+    for (p = csv; *p; p++)
+        rows += *p == '\n';
+    assert_int_equal(rows, 1 + 4 + 1); /* header, 4 lines, 1 finding */
+    assert_non_null(strstr(csv, "suspicion,\"S001\",\"R01\""));
+    assert_non_null(strstr(csv, "CONFIRMED,属实,100.00,100.00,"));
+    assert_non_null(strstr(csv, "finding,"));
+    assert_non_null(strstr(csv, ",100.00,90.00,"));
+    free(csv);
+
+    /* once closed the short code is on the record, and nothing can be added */
+    assert_int_equal(visit_close(f->s, f->visit, clock_now_ms(), &v, &err), 0);
+    visit_short_code(v.checkpoint, code);
+    visit_release(&v);
+    md = report_text(f, "md", 0);
+    assert_non_null(strstr(md, code));
+    free(md);
+    assert_int_equal(verify(f, "S002", "REFUTED", NULL, NULL, NULL, NULL, &err), FC_ESTATE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_state_names),
+        cmocka_unit_test_setup_teardown(test_amount_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters_and_assign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_finding_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_and_void, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_same_digest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interview_validation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
