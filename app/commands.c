@@ -4,6 +4,7 @@
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
+#include "core/config.h"
 #include "core/store.h"
 
 #include <stdlib.h>
@@ -22,10 +23,21 @@ const struct command app_commands[] = {
      "  rebuild  recreate every derived table from the events and report whether the\n"
      "           result was identical to the stored state\n",
      cmd_db},
+    {"config", "show and change settings (theme, scanner, masking, language)",
+     "fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"
+     "  list  every setting with its value and where it comes from\n"
+     "  get   print one value\n"
+     "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
+     "Precedence: environment > user file > /etc/fieldcheck/config > default.\n",
+     cmd_config},
+    {"help", "show help for a command",
+     "fieldcheck help [COMMAND]\n\n"
+     "Prints the list of commands, or the usage of COMMAND.\n",
+     cmd_help},
     {NULL, NULL, NULL, NULL},
 };
 
-static void print_help(FILE *out)
+void app_print_help(FILE *out)
 {
     fputs("usage: fieldcheck [--db PATH] [--json] COMMAND [ARGS]\n\ncommands:\n", out);
     for (const struct command *c = app_commands; c->name; c++)
@@ -142,27 +154,28 @@ int app_main(int argc, char **argv)
     if (take_global_options(&app, &argc, argv))
         return 1;
     if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-        print_help(stdout);
+        app_print_help(stdout);
         return 0;
     }
-    if (i < argc && !strcmp(argv[i], "--version")) {
-        printf("fieldcheck %s\n", FC_VERSION);
-        return 0;
-    }
+    if (i < argc && !strcmp(argv[i], "--version"))
+        return app_print_version(&app);
     if (i < argc && argv[i][0] == '-') {
         fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
-        print_help(stderr);
+        app_print_help(stderr);
         return 1;
     }
     if (i >= argc) {
-        print_help(stderr);
+        app_print_help(stderr);
         return 1;
     }
     for (const struct command *c = app_commands; c->name; c++) {
-        if (!strcmp(c->name, argv[i]))
-            return app_run(&app, c, argc - i, argv + i);
+        if (strcmp(c->name, argv[i]))
+            continue;
+        if (strcmp(c->name, "help") && app_load_config(&app))
+            return app_fail(&app, app.err.code);
+        return app_run(&app, c, argc - i, argv + i);
     }
     fprintf(stderr, "fieldcheck: unknown command '%s'\n", argv[i]);
-    print_help(stderr);
+    app_print_help(stderr);
     return 1;
 }
