@@ -4,7 +4,6 @@
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
-#include "core/config.h"
 #include "core/store.h"
 
 #include <stdlib.h>
@@ -37,7 +36,7 @@ const struct command app_commands[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-void app_print_help(FILE *out)
+static void print_help(FILE *out)
 {
     fputs("usage: fieldcheck [--db PATH] [--json] COMMAND [ARGS]\n\ncommands:\n", out);
     for (const struct command *c = app_commands; c->name; c++)
@@ -46,6 +45,11 @@ void app_print_help(FILE *out)
           "Exit codes: 0 ok, 1 usage, 2 data/input error, 3 integrity/verification failure, "
           "4 I/O.\n",
           out);
+}
+
+void app_print_help(FILE *out)
+{
+    print_help(out);
 }
 
 void app_print_json(json_t *obj)
@@ -154,18 +158,18 @@ int app_main(int argc, char **argv)
     if (take_global_options(&app, &argc, argv))
         return 1;
     if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
-        app_print_help(stdout);
+        print_help(stdout);
         return 0;
     }
     if (i < argc && !strcmp(argv[i], "--version"))
         return app_print_version(&app);
     if (i < argc && argv[i][0] == '-') {
         fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
-        app_print_help(stderr);
+        print_help(stderr);
         return 1;
     }
     if (i >= argc) {
-        app_print_help(stderr);
+        print_help(stderr);
         return 1;
     }
     for (const struct command *c = app_commands; c->name; c++) {
@@ -176,6 +180,6 @@ int app_main(int argc, char **argv)
         return app_run(&app, c, argc - i, argv + i);
     }
     fprintf(stderr, "fieldcheck: unknown command '%s'\n", argv[i]);
-    app_print_help(stderr);
+    print_help(stderr);
     return 1;
 }
