@@ -555,12 +555,18 @@ int config_set_in_file(const char *path, const char *key, const char *value, str
             buf_addch(&out, '\r');
         buf_add(&out, rest, text.len - (size_t)(rest - text.ptr));
     } else if (ctx.section_end) {
+        /* After the section's last line, with that line's line ending. */
         size_t keep = (size_t)(ctx.section_end - text.ptr);
-        buf_add(&out, text.ptr, keep);
-        buf_addf(&out, "\n%s = %s", dot + 1, value);
-        buf_add(&out, ctx.section_end, text.len - keep);
-        if (keep == text.len)
-            buf_addch(&out, '\n');
+        const char *eol = keep && text.ptr[keep - 1] == '\r' ? "\r\n" : "\n";
+        if (keep < text.len) {
+            keep++;
+            buf_add(&out, text.ptr, keep);
+            buf_addf(&out, "%s = %s%s", dot + 1, value, eol);
+        } else {
+            buf_add(&out, text.ptr, keep);
+            buf_addf(&out, "%s%s = %s%s", eol, dot + 1, value, eol);
+        }
+        buf_add(&out, text.ptr + keep, text.len - keep);
     } else {
         buf_add(&out, text.ptr, text.len);
         if (text.len && text.ptr[text.len - 1] != '\n')
