@@ -59,17 +59,30 @@ static void list_json(void)
     }
 }
 
-/* Markdown reference for docs/packaging.md. */
+/* Markdown reference for docs/packaging.md; '|' would split a table cell. */
 static void list_doc(void)
 {
     puts("| key | default | allowed | environment | meaning |");
     puts("| --- | --- | --- | --- | --- |");
     for (int i = 0; i < CONFIG_COUNT; i++) {
         const struct config_setting *s = &config_settings[i];
-        const char *allowed = s->type == CONFIG_PATH ? "absolute path or ~/..." : s->allowed;
 
-        printf("| `%s` | `%s` | %s | %s%s%s | %s<br>%s |\n", s->key, s->def, allowed,
-               s->env ? "`" : "", s->env ? s->env : "-", s->env ? "`" : "", s->help_en, s->help_zh);
+        printf("| `%s` | %s%s%s | ", s->key, s->def[0] ? "`" : "", s->def[0] ? s->def : "(empty)",
+               s->def[0] ? "`" : "");
+        if (s->type == CONFIG_PATH)
+            fputs("absolute path or `~/...`", stdout);
+        for (const char *p = s->type == CONFIG_PATH ? "" : s->allowed; *p; p++) {
+            if (p == s->allowed)
+                putchar('`');
+            if (*p == '|')
+                fputs("`, `", stdout);
+            else
+                putchar(*p);
+            if (!p[1])
+                putchar('`');
+        }
+        printf(" | %s%s%s | %s<br>%s |\n", s->env ? "`" : "", s->env ? s->env : "-",
+               s->env ? "`" : "", s->help_en, s->help_zh);
     }
 }
 
@@ -106,7 +119,7 @@ static void list_sample(void)
             printf("# allowed: %s", s->allowed);
         if (s->env)
             printf("; environment override: %s", s->env);
-        printf("\n;%s = %s\n", dot + 1, s->def);
+        printf("\n;%s =%s%s\n", dot + 1, s->def[0] ? " " : "", s->def);
     }
 }
 

@@ -58,6 +58,12 @@ expect_exit 0 "$FC" help
 )
 expect_contains "$(cat "$TEST_TMP/init.out")" "$TEST_TMP/elsewhere/fieldcheck.db"
 
+# docs/packaging.md carries the generated settings table.
+doc=$(sed -n '/^<!-- settings table/,/^<!-- end of settings table/p' "$FC_SOURCE_DIR/docs/packaging.md" |
+    sed '1d;$d')
+[ "$doc" = "$("$FC" config list --doc)" ] && pass ||
+    fail "docs/packaging.md settings table differs from 'fieldcheck config list --doc'"
+
 # Generated man page: every command row, required sections, no warnings.
 expect_exit 0 "$FC" help --man
 man=$OUT
