@@ -15,10 +15,12 @@ deb=${1:?usage: chroot-install.sh PATH/TO/fieldcheck.deb}
 mirror=${FC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [ -f "$deb" ] || { echo "chroot-install: no such file '$deb'" >&2; exit 2; }
 [ "$(id -u)" -eq 0 ] || { echo "chroot-install: must run as root" >&2; exit 77; }
-command -v debootstrap >/dev/null || {
-    echo "chroot-install: debootstrap is not installed (apt-get install debootstrap)" >&2
-    exit 77
-}
+# debootstrap is needed by this script only, so it is installed here rather
+# than by packaging/install-deps.sh.
+if ! command -v debootstrap >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap \
+        >/dev/null || { echo "chroot-install: cannot install debootstrap" >&2; exit 77; }
+fi
 
 root=$(mktemp -d "${TMPDIR:-/tmp}/fc-chroot-XXXXXX")
 cleanup() {
@@ -41,12 +43,14 @@ cp "$deb" "$root/tmp/fieldcheck.deb"
 
 in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
     DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+# The root has no _apt user privileges over its caches inside this chroot.
+echo 'APT::Sandbox::User "root";' >"$root/etc/apt/apt.conf.d/99fieldcheck-test"
 
 in_root apt-get update -qq
 # dpkg leaves the package unconfigured when dependencies are missing;
 # apt-get -f install then fetches exactly what Depends names.
 in_root dpkg -i /tmp/fieldcheck.deb >/dev/null 2>&1 || true
-in_root apt-get -f install -y -qq --no-install-recommends >/dev/null
+in_root apt-get -f install -y -qq --no-install-recommends >/dev/null 2>&1
 in_root dpkg-query -W -f='${Status}\n' fieldcheck | grep -q "install ok installed"
 
 in_root fieldcheck --version
