@@ -209,6 +209,17 @@ const struct command app_commands[] = {
      "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
      "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n",
      cmd_tui},
+    {"config", "show and change settings (theme, scanner, masking, language)",
+     "fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"
+     "  list  every setting with its value and where it comes from\n"
+     "  get   print one value\n"
+     "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
+     "Precedence: environment > user file > /etc/fieldcheck/config > default.\n",
+     cmd_config},
+    {"help", "show help for a command",
+     "fieldcheck help [COMMAND]\n\n"
+     "Prints the list of commands, or the usage of COMMAND.\n",
+     cmd_help},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -221,6 +232,11 @@ static void print_help(FILE *out)
           "Exit codes: 0 ok, 1 usage, 2 data/input error, 3 integrity/verification failure, "
           "4 I/O.\n",
           out);
+}
+
+void app_print_help(FILE *out)
+{
+    print_help(out);
 }
 
 void app_print_json(json_t *obj)
@@ -361,10 +377,8 @@ int app_main(int argc, char **argv)
         print_help(stdout);
         return 0;
     }
-    if (i < argc && !strcmp(argv[i], "--version")) {
-        printf("fieldcheck %s\n", FC_VERSION);
-        return 0;
-    }
+    if (i < argc && !strcmp(argv[i], "--version"))
+        return app_print_version(&app);
     if (i < argc && argv[i][0] == '-') {
         fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
         print_help(stderr);
@@ -380,8 +394,11 @@ int app_main(int argc, char **argv)
         return 1;
     }
     for (const struct command *c = app_commands; c->name; c++) {
-        if (!strcmp(c->name, argv[i]))
-            return app_run(&app, c, argc - i, argv + i);
+        if (strcmp(c->name, argv[i]))
+            continue;
+        if (strcmp(c->name, "help") && app_load_config(&app))
+            return app_fail(&app, app.err.code);
+        return app_run(&app, c, argc - i, argv + i);
     }
     fprintf(stderr, "fieldcheck: unknown command '%s'\n", argv[i]);
     print_help(stderr);

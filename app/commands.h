@@ -52,6 +52,17 @@ void app_usage(const struct command *cmd, FILE *out);
 /* 1 if argv[1..] contains -h or --help (before a "--"). */
 int app_wants_help(int argc, char **argv);
 
+/* Prints the command list (fieldcheck --help) to out. */
+void app_print_help(FILE *out);
+
+/* Prints the program and format versions (fieldcheck --version); returns 0. */
+int app_print_version(struct app *app);
+
+/* Reads the configuration files (core/config.h), prints their warnings and
+ * exports the chosen values to the environment variables the UI and the data
+ * directory still read (config_export_env). Errors are left in app->err. */
+int app_load_config(struct app *app);
+
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);
@@ -79,5 +90,11 @@ int cmd_void(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
 int cmd_count(struct app *app, int argc, char **argv);
 int cmd_reconcile(struct app *app, int argc, char **argv);
+int cmd_config(struct app *app, int argc, char **argv);
+int cmd_help(struct app *app, int argc, char **argv);
+
+/* Generated documentation (app/gen_*.c) from app_commands[]. */
+void app_write_man(FILE *out);
+void app_write_bash_completion(FILE *out);
 
 #endif

@@ -6,7 +6,8 @@ set -eu
 
 PKGS="build-essential cmake pkg-config gettext
 libncurses-dev libsqlite3-dev sqlite3 libqrencode-dev libsodium-dev libzstd-dev zstd
-libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq"
+libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq
+groff-base man-db dpkg-dev fakeroot"
 
 missing=""
 for p in $PKGS; do

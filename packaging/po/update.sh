@@ -1,13 +1,19 @@
 #!/bin/sh
-# Re-extracts the UI strings into fieldcheck.pot and merges them into the
-# catalogs. Message ids are the English texts marked with _(), N_() and the
-# first argument of ui_tr(); Chinese for UI chrome also lives in the tables,
-# so zh_CN.po only needs updating when a translation should differ from it.
+# Re-extracts the translatable strings into fieldcheck.pot and merges them into
+# the catalogs. Message ids are the English texts marked with _(), N_() and the
+# first argument of ui_tr(), in ui/, app/ and core/; Chinese for UI chrome also
+# lives in the tables, so zh_CN.po only needs updating when a translation
+# should differ from it. tests/lint/check-translations.sh runs the same
+# extraction and fails when the .pot is stale or a catalog is incomplete.
 set -eu
 cd "$(dirname "$0")/../.."
+pot_sources() {
+    find ui app core -name '*.c' | LC_ALL=C sort
+}
+# shellcheck disable=SC2046
 xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 --sort-by-file \
     --package-name=fieldcheck --msgid-bugs-address=none \
-    -o packaging/po/fieldcheck.pot ui/*.c
+    -o packaging/po/fieldcheck.pot $(pot_sources)
 for po in packaging/po/zh_CN.po packaging/po/en.po; do
     msgmerge --quiet --update --backup=none "$po" packaging/po/fieldcheck.pot
 done

@@ -6,6 +6,8 @@ FC=${FIELDCHECK_BIN:?FIELDCHECK_BIN must point at the built binary}
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/fc-cli-XXXXXX")
 export FIELDCHECK_HOME=$TEST_TMP/home
 export FIELDCHECK_DB=$TEST_TMP/home/fieldcheck.db
+# Settings come only from this test's own file, never ~/.config or /etc.
+export FIELDCHECK_CONFIG=$TEST_TMP/config
 export TZ=${TZ:-Asia/Shanghai}
 unset FIELDCHECK_NOW
 trap 'rm -rf "$TEST_TMP"' EXIT

@@ -1,0 +1,25 @@
+/* fieldcheck --version: the program version and every on-disk format version,
+ * so a support call can tell at once whether two devices and HQ can exchange
+ * files. The numbers come from the modules that own the formats. */
+#include "app/commands.h"
+
+#include "core/formats.h"
+#include "core/refdb.h"
+#include "core/store.h"
+
+#include <stdio.h>
+
+int app_print_version(struct app *app)
+{
+    if (app->json) {
+        app_print_json(json_pack("{s:s, s:i, s:i, s:i}", "version", FC_VERSION, "db_schema",
+                                 store_schema_version(), "refdb_schema", REFDB_SCHEMA_VERSION,
+                                 "bundle_format", FC_BUNDLE_FORMAT_VERSION));
+        return 0;
+    }
+    printf("fieldcheck %s\n", FC_VERSION);
+    printf("database schema: %d\n", store_schema_version());
+    printf("reference database schema: %d\n", REFDB_SCHEMA_VERSION);
+    printf("bundle format: %d\n", FC_BUNDLE_FORMAT_VERSION);
+    return 0;
+}
