@@ -3,6 +3,7 @@
 #include "app/commands.h"
 
 #include "core/event.h"
+#include "core/mission.h"
 #include "core/store.h"
 
 #include <stdio.h>
@@ -23,6 +24,8 @@ static int db_check(struct app *app)
         rc = event_verify_chain(s, &bad, &count, &app->err);
     if (!rc)
         rc = event_head(s, &head_seq, head, &app->err);
+    if (!rc)
+        rc = mission_verify(s, &app->err);
     if (rc) {
         if (app->json && bad)
             app_print_json(json_pack("{s:b, s:I, s:s}", "ok", 0, "bad_seq", (json_int_t)bad,
@@ -34,7 +37,8 @@ static int db_check(struct app *app)
                                  "head_seq", (json_int_t)head_seq, "head", head, "device_id",
                                  store_device_id(s)));
     else
-        printf("database ok: %lld events, chain verified, head %.16s (seq %lld)\n",
+        printf("database ok: %lld events, chain verified, head %.16s (seq %lld), mission files "
+               "intact\n",
                (long long)count, head, (long long)head_seq);
     return 0;
 }

@@ -80,7 +80,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
     enum mission_load_status st;
     struct buf dir = BUF_INIT;
     unsigned long long seed = 1;
-    int gbk = 0, rc, exitc = 0;
+    int gbk = 0, no_tui = 0, rc, exitc = 0;
     struct store *s;
 
     for (int i = 1; i < argc; i++) {
@@ -96,7 +96,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
             buf_reset(&dir);
             buf_adds(&dir, argv[++i]);
         } else if (!strcmp(argv[i], "--no-tui")) {
-            /* the summary is printed either way until the TUI opens on the demo */
+            no_tui = 1;
         } else if (!strcmp(argv[i], "--gbk")) {
             gbk = 1;
         } else {
@@ -134,6 +134,9 @@ int cmd_demo(struct app *app, int argc, char **argv)
             "wrong_bed", d.wrong_bed, "trace_code", d.trace_code, "gtin", d.gtin));
     } else {
         print_try(&d, dir.ptr, counts.warnings);
+        /* the summary stays on the terminal's normal screen after the TUI quits */
+        if (!no_tui && app_tui_possible())
+            exitc = app_tui_run(app, NULL);
     }
 out:
     buf_release(&dir);

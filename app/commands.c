@@ -75,6 +75,91 @@ const struct command app_commands[] = {
      "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
      "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
      cmd_demo},
+    {"visit", "open, close, list and show visits",
+     "fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
+     "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
+     "       fieldcheck visit close [--visit ID] [--at TIME]\n"
+     "       fieldcheck visit list | visit show [ID]\n\n"
+     "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
+     "  close  close the visit (default: the open one) and print the checkpoint short code\n"
+     "  list   every visit, newest first\n"
+     "  show   the visit; for a night check also beds[] and patients[] with their finding,\n"
+     "         for a pharmacy count drugs[] (book, counted, variance, flags)\n"
+     "         and summary counts (names masked)\n"
+     "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
+     "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n",
+     cmd_visit},
+    {"scan", "record scans and print one verdict per code",
+     "fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
+     "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
+     "Each code is classified (action word, reference index, site patterns, shape), judged\n"
+     "against the roster and committed before its verdict is printed. Action words:\n"
+     "EMPTY_BED NO_WRISTBAND NO_ID EXAM. An admission number of the site, typed as a code,\n"
+     "counts as the wristband. With --json, one object per code: code, kind, verdict,\n"
+     "detail, message, bed (ward_code:bed), admission_no, seq, event.\n"
+     "  --typed   the codes were typed by hand (recorded as such)\n"
+     "  --replay  feed recorded scans from a CSV (time,code; header optional); bad lines\n"
+     "            are reported with file:line and skipped, and the exit code is then 2\n"
+     "Verdicts: BED_LISTED BED_NOT_LISTED MATCH WRONG_BED NOT_ON_LIST IDENTITY_MISMATCH\n"
+     "INVALID_ID UNVERIFIED RECORDED DUPLICATE_SCAN NO_BED UNRECOGNIZED. Anomalies exit 0.\n"
+     "Pharmacy visits: scan each box's 20-digit traceability code, GS1 DataMatrix or GTIN;\n"
+     "DRUG_CODE:QTY records a manual count. With --json also drug_code, qty, round.\n"
+     "Verdicts: COUNTED GTIN_COUNTED SOLD_CODE_ON_SHELF DUPLICATE_SCAN UNKNOWN_ITEM RECORDED.\n",
+     cmd_scan},
+    {"count", "pharmacy: manual count, recount, blind counting",
+     "fieldcheck [--db PATH] [--json] count DRUG_CODE --qty N [--visit ID] [--at TIME]\n"
+     "       fieldcheck count DRUG_CODE --recount [--visit ID] [--at TIME]\n"
+     "       fieldcheck count --blind | --save [--visit ID] [--at TIME]\n\n"
+     "  --qty N     add N units (the drug's unit, e.g. tablets of an opened split pack);\n"
+     "              verdict RECORDED, or UNKNOWN_ITEM for a drug the site does not list\n"
+     "  --recount   start a new round for the drug: its count restarts at zero, its boxes\n"
+     "              can be scanned again, only the latest round counts\n"
+     "  --blind     hide book figures (visit show, reconcile, report) while counting\n"
+     "  --save      save the count and show book figures (closing the visit does too)\n"
+     "A scanned box counts pack_factor units: 1 for whole-pack drugs, the pack size for\n"
+     "split-pack rows whose unit is the tablet.\n",
+     cmd_count},
+    {"reconcile", "pharmacy findings D01-D09",
+     "fieldcheck [--db PATH] [--json] reconcile [--visit ID]\n\n"
+     "Compares the count with the books and the insurance settlements, per drug, in the\n"
+     "drug's unit. book = opening + purchased - purchase returns - sold + sale returns\n"
+     "+ adjustments. Rules:\n"
+     "  D01_STOCK_SHORTAGE          counted < book\n"
+     "  D02_STOCK_OVERAGE           counted > book\n"
+     "  D03_SETTLED_GT_SOLD         settled > sold (insured sales when given)\n"
+     "  D04_NEGATIVE_BOOK           sold > opening + purchased\n"
+     "  D05_SETTLED_GT_AVAILABLE    settled > opening + purchased\n"
+     "  D06_PRICE_ABOVE_CAP         settled unit price > price cap (a, b are prices)\n"
+     "  D07_TRACE_DUPLICATE         a code settled for more than its pack\n"
+     "  D08_TRACE_PRODUCT_MISMATCH  a settled or counted code of another product prefix\n"
+     "  D09_SOLD_CODE_ON_SHELF      a counted box whose code insurance settled\n"
+     "With --json, one object per finding: drug_code, rule, a, b, diff, amount (yuan),\n"
+     "amount_fen, evidence (up to 10), evidence_total, note. Refused while counting blind.\n",
+     cmd_reconcile},
+    {"amend", "correct a scan with a new event",
+     "fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
+     "                 [--visit ID] [--at TIME]\n\n"
+     "Replaces the scan's code (judged at the scan's original place in the walk) and/or\n"
+     "attaches a note. EVENT_ID is the event id (or 8+ character prefix) or its seq.\n"
+     "Prints the scan's verdict after the correction.\n",
+     cmd_amend},
+    {"void", "cancel a scan with a new event",
+     "fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
+     "The scan stays in the log; results are recomputed without it.\n",
+     cmd_void},
+    {"report", "write a visit report (csv or md)",
+     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md -o PATH\n\n"
+     "Night visit report: summary counts, then anomalies, then the other beds and\n"
+     "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
+     "counted, variance, flags) and one per finding. The file is written atomically.\n",
+     cmd_report},
+    {"tui", "the terminal UI (the default with no command on a terminal)",
+     "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
+     "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
+     "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
+     "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
+     "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n",
+     cmd_tui},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -206,6 +291,11 @@ int app_main(int argc, char **argv)
         fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
         print_help(stderr);
         return 1;
+    }
+    if (i >= argc && app_tui_possible()) {
+        int rc = app_tui_run(&app, NULL);
+        store_close(app.store);
+        return rc;
     }
     if (i >= argc) {
         print_help(stderr);

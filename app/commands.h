@@ -75,7 +75,21 @@ int cmd_keys(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 int cmd_receipt(struct app *app, int argc, char **argv);
 int cmd_hq(struct app *app, int argc, char **argv);
+int cmd_tui(struct app *app, int argc, char **argv);
+
+/* Runs the terminal UI on the device database (app/cmd_tui.c): opens on the
+ * open visit's screen, else home. theme may be NULL. Returns an exit code. */
+int app_tui_run(struct app *app, const char *theme);
+/* 1 when stdin and stdout are terminals (the TUI can start). */
+int app_tui_possible(void);
 int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
+int cmd_visit(struct app *app, int argc, char **argv);
+int cmd_scan(struct app *app, int argc, char **argv);
+int cmd_amend(struct app *app, int argc, char **argv);
+int cmd_void(struct app *app, int argc, char **argv);
+int cmd_report(struct app *app, int argc, char **argv);
+int cmd_count(struct app *app, int argc, char **argv);
+int cmd_reconcile(struct app *app, int argc, char **argv);
 
 #endif

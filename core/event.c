@@ -79,13 +79,21 @@ static const struct event_kind *kind_find(const char *name)
     return NULL;
 }
 
+/* Runs every applier registered for the event's kind, in table order: a kind
+ * shared by workflows ("scan", "void") has one row per engine, and each engine
+ * ignores events of visits that are not its own. */
 static int event_apply(struct store *s, const struct event *e, struct fc_error *err)
 {
-    const struct event_kind *k = kind_find(e->kind);
+    for (const struct event_kind *k = kind_find(e->kind); k && k->name; k++) {
+        int rc;
 
-    if (!k || !k->apply)
-        return FC_OK;
-    return k->apply(s, e, err);
+        if (strcmp(k->name, e->kind) != 0 || !k->apply)
+            continue;
+        rc = k->apply(s, e, err);
+        if (rc)
+            return rc;
+    }
+    return FC_OK;
 }
 
 int event_append(struct store *s, const char *visit, int64_t at_ms, const char *kind,

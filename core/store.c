@@ -77,6 +77,45 @@ static const char *const migrations[] = {
     "CREATE TABLE sync_pack ("
     "  mission_id TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL,"
     "  loaded_at TEXT NOT NULL, PRIMARY KEY (mission_id, version)) STRICT;",
+    /* 3: night bed check derived state (core/night.c) */
+    "CREATE TABLE night_scan ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, event_id TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, action TEXT,"
+    "  verdict TEXT NOT NULL, detail TEXT NOT NULL, ward_code TEXT, bed TEXT,"
+    "  admission_no TEXT, voided_by INTEGER, amended INTEGER NOT NULL DEFAULT 0) STRICT;"
+    "CREATE INDEX night_scan_code ON night_scan (visit, code, at_ms);"
+    "CREATE INDEX night_scan_adm ON night_scan (visit, admission_no);"
+    "CREATE TABLE night_bed ("
+    "  visit TEXT NOT NULL, ward_code TEXT NOT NULL, bed TEXT NOT NULL,"
+    "  listed TEXT NOT NULL, flags INTEGER NOT NULL, identified TEXT NOT NULL,"
+    "  finding TEXT NOT NULL, scans INTEGER NOT NULL, first_seq INTEGER NOT NULL,"
+    "  last_seq INTEGER NOT NULL, PRIMARY KEY (visit, ward_code, bed)) STRICT;"
+    "CREATE TABLE night_context ("
+    "  visit TEXT PRIMARY KEY, ward_code TEXT NOT NULL, bed TEXT NOT NULL,"
+    "  listed TEXT NOT NULL, claimed TEXT NOT NULL) STRICT;"
+    "CREATE TABLE night_correction ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL,"
+    "  action TEXT NOT NULL, payload TEXT NOT NULL) STRICT;"
+    "CREATE INDEX night_correction_target ON night_correction (target_seq);",
+    /* 4: pharmacy stock count derived state (core/pharmacy.c) */
+    "CREATE TABLE pharmacy_scan ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, event_id TEXT NOT NULL,"
+    "  at_ms INTEGER NOT NULL, code TEXT NOT NULL, kind TEXT NOT NULL, drug_code TEXT,"
+    "  box_key TEXT, qty REAL NOT NULL, round INTEGER NOT NULL, verdict TEXT NOT NULL,"
+    "  detail TEXT NOT NULL, settled INTEGER NOT NULL, mismatch INTEGER NOT NULL,"
+    "  voided_by INTEGER) STRICT;"
+    "CREATE INDEX pharmacy_scan_code ON pharmacy_scan (visit, code, at_ms);"
+    "CREATE TABLE counted_code ("
+    "  visit TEXT NOT NULL, box_key TEXT NOT NULL, drug_code TEXT NOT NULL,"
+    "  seq INTEGER NOT NULL, PRIMARY KEY (visit, box_key)) STRICT;"
+    "CREATE TABLE stock_count ("
+    "  visit TEXT NOT NULL, drug_code TEXT NOT NULL, round INTEGER NOT NULL,"
+    "  counted REAL NOT NULL, boxes INTEGER NOT NULL, manual REAL NOT NULL,"
+    "  PRIMARY KEY (visit, drug_code)) STRICT;"
+    "CREATE TABLE pharmacy_state ("
+    "  visit TEXT PRIMARY KEY, blind INTEGER NOT NULL, changed_seq INTEGER NOT NULL) STRICT;"
+    "CREATE TABLE pharmacy_void ("
+    "  seq INTEGER PRIMARY KEY, visit TEXT NOT NULL, target_seq INTEGER NOT NULL) STRICT;",
 };
 
 static const struct store_schema device_schema = {migrations,

@@ -25,7 +25,7 @@ static const struct ui_action global_actions[] = {
      "lang",
      7,
      {0},
-     N_("Language"),
+     N_("Lang"),
      "语言",
      N_("Switch between Chinese and English"),
      "切换中文/英文"},

@@ -206,6 +206,10 @@ static struct ui_view *detach_top(struct ui_screen *s)
 
     if (s->running)
         view_leave(v);
+    /* an overlay may have cut wide characters of the view under it in two;
+     * repaint everything rather than trust the terminal's idea of those cells */
+    if (s->running && v->ops->overlay)
+        clearok(curscr, TRUE);
     if (s->ndead == s->deadcap) {
         s->deadcap = s->deadcap ? s->deadcap * 2 : 4;
         s->dead = xreallocarray(s->dead, s->deadcap, sizeof(*s->dead));

@@ -49,7 +49,7 @@ int ui_run(const struct ui_app *app, struct fc_error *err)
                               app->start_visit);
             goto out;
         }
-        ui_screen_push(s, view_visit_new(&f.row));
+        ui_screen_push(s, view_for_visit(app, &f.row));
     }
     rc = ui_screen_run(s, err);
 out:

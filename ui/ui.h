@@ -13,6 +13,7 @@
 
 #include "core/base/error.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* How bad a result is; picks the banner colour and the beep pattern
@@ -54,6 +55,22 @@ struct ui_visit_row {
     long anomalies;    /* anomalies found so far */
 };
 
+/* --- opening a visit (ui/view_newvisit.c) -------------------------------- */
+
+struct ui_site_row {
+    char code[32];
+    char name[160];
+    char kind[16];    /* hospital or pharmacy */
+    char mission[64]; /* mission id that lists the site */
+};
+
+struct ui_new_visit {
+    char site[32];
+    char kind[16]; /* night, pharmacy, flight */
+    char inspector1[64], inspector2[64];
+    int credentials_shown;
+};
+
 /* Rows of the home screen. Each list callback calls emit once per row, in
  * display order; the row is only borrowed for the duration of the call. */
 struct ui_home_model {
@@ -64,6 +81,13 @@ struct ui_home_model {
     /* The inspector chose a visit: make it the current one. On success the UI
      * opens the visit's screen. */
     int (*open_visit)(void *user, const char *visit_id, struct fc_error *err);
+    /* Sites of the loaded missions, for the new-visit form. May be NULL. */
+    int (*list_sites)(void *user, void (*emit)(void *ctx, const struct ui_site_row *row), void *ctx,
+                      struct fc_error *err);
+    /* Opens a new visit (one committed event); its id goes into visit_id
+     * (64 bytes). May be NULL: the form is then not offered. */
+    int (*new_visit)(void *user, const struct ui_new_visit *nv, char visit_id[64],
+                     struct fc_error *err);
 };
 
 /* Shown in the status line; fields left empty (or unsynced < 0) are hidden.
@@ -72,6 +96,107 @@ struct ui_status {
     char visit[80];
     char inspectors[120];
     long unsynced; /* events not yet acknowledged by HQ */
+};
+
+/* --- night bed check (ui/view_night.c) ------------------------------------
+ * Rows are filled by the app from the engine; personal data arrives already
+ * masked (the UI never sees a raw name or ID number). Text fields are
+ * truncated to fit. */
+
+struct ui_ward_row {
+    char code[32];
+    char name[96];
+    int beds;      /* beds of the ward: approved beds plus listed extra beds */
+    int visited;   /* beds scanned at least once */
+    int anomalies; /* visited beds whose finding is an anomaly */
+    int listed;    /* patients listed in the ward */
+};
+
+struct ui_bed_row {
+    char ward_code[32];
+    char bed[16];
+    char patient[64];    /* masked name(s) of the listed patient(s), "" if none */
+    char patient_id[32]; /* masked ID of the (first) listed patient */
+    char admission_no[48];
+    char identified[48]; /* admission no. identified at the bed, "" if none */
+    char finding[32];    /* per-bed finding, "" while not visited */
+    char marks[48];      /* action words recorded at the bed, e.g. "NO_ID EXAM" */
+    enum ui_severity severity;
+    long scans;
+};
+
+struct ui_patient_row {
+    char admission_no[48];
+    char name[64];      /* masked */
+    char id_number[32]; /* masked */
+    char ward_code[32];
+    char bed[16];
+    char finding[32];  /* PRESENT, NOT_FOUND, ... */
+    char found_at[48]; /* "ward:bed" where found elsewhere, or "" */
+    enum ui_severity severity;
+};
+
+struct ui_scan_row {
+    char event_id[40];
+    long long seq;
+    int64_t at_ms;
+    char code[96];
+    char verdict[32];
+    char bed[48]; /* "ward-bed" the scan counts for, or "" */
+    int voided, amended;
+    enum ui_severity severity;
+};
+
+struct ui_night_model {
+    /* Each list callback calls emit once per row, in display order; rows are
+     * borrowed for the call. Wards of the visit's site, by ward code. */
+    int (*list_wards)(void *user, const char *visit_id,
+                      void (*emit)(void *ctx, const struct ui_ward_row *row), void *ctx,
+                      struct fc_error *err);
+    /* Every bed of one ward (approved, listed and scanned), by bed number. */
+    int (*list_beds)(void *user, const char *visit_id, const char *ward_code,
+                     void (*emit)(void *ctx, const struct ui_bed_row *row), void *ctx,
+                     struct fc_error *err);
+    /* Every listed patient of the site with the per-patient finding. */
+    int (*list_patients)(void *user, const char *visit_id,
+                         void (*emit)(void *ctx, const struct ui_patient_row *row), void *ctx,
+                         struct fc_error *err);
+    /* The scans of the visit, oldest first (voided ones included). */
+    int (*list_scans)(void *user, const char *visit_id,
+                      void (*emit)(void *ctx, const struct ui_scan_row *row), void *ctx,
+                      struct fc_error *err);
+    /* The current bed (after the last counted scan): ward code and bed, both
+     * "" when no bed was scanned yet. */
+    int (*current_bed)(void *user, const char *visit_id, char ward_code[32], char bed[16],
+                       struct fc_error *err);
+    /* The code that selects a bed when typed: a bed label. */
+    void (*bed_code)(void *user, const char *ward_code, const char *bed, char *out, size_t cap);
+    /* Voids (new_code NULL or "") or amends the scan event_id with reason;
+     * the result of the correction fills *out. */
+    int (*correct)(void *user, const char *visit_id, const char *event_id, const char *reason,
+                   const char *new_code, struct ui_verdict *out, struct fc_error *err);
+};
+
+/* --- visit close (ui/view_close.c) --------------------------------------- */
+
+struct ui_count_row {
+    char name[48]; /* finding or result name */
+    long count;
+    enum ui_severity severity;
+};
+
+struct ui_close_model {
+    /* Summary counts before closing: group is "beds" or "patients"; rows in
+     * display order (the app puts anomalies first). */
+    int (*summary)(void *user, const char *visit_id, const char *group,
+                   void (*emit)(void *ctx, const struct ui_count_row *row), void *ctx,
+                   struct fc_error *err);
+    /* Closes the visit (one committed event) and writes the checkpoint short
+     * code ("XXXX-XXXX") into code. */
+    int (*close)(void *user, const char *visit_id, char code[16], struct fc_error *err);
+    /* Optional: draws nothing itself but gives the text rows of the
+     * checkpoint QR (one string per row, "" ends); NULL until sync adds it. */
+    const char *const *(*checkpoint_qr)(void *user, const char *visit_id);
 };
 
 enum ui_start {
@@ -87,10 +212,12 @@ struct ui_app {
                 struct ui_verdict *out, struct fc_error *err);
     /* Fills *st for the status line; called at every redraw. May be NULL. */
     void (*status)(void *user, struct ui_status *st);
-    void *user;              /* passed to every callback, never touched */
-    enum ui_start start;     /* initial view */
-    const char *start_visit; /* visit id for UI_START_VISIT */
-    const char *theme;       /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
+    const struct ui_night_model *night; /* may be NULL: night visits get the generic screen */
+    const struct ui_close_model *close; /* may be NULL: no close screen */
+    void *user;                         /* passed to every callback, never touched */
+    enum ui_start start;                /* initial view */
+    const char *start_visit;            /* visit id for UI_START_VISIT */
+    const char *theme; /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
 };
 
 /* Runs the terminal UI until the user quits (F10). Takes over the terminal

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HOME_ACT_OPEN_VISIT = UI_ACT_VIEW_BASE, HOME_ACT_REFRESH };
+enum { HOME_ACT_OPEN_VISIT = UI_ACT_VIEW_BASE, HOME_ACT_NEW_VISIT, HOME_ACT_REFRESH };
 
 static const struct ui_action home_actions[] = {
     {HOME_ACT_OPEN_VISIT,
@@ -24,6 +24,14 @@ static const struct ui_action home_actions[] = {
      "打开",
      N_("Open the selected visit and continue it"),
      "打开所选检查并继续"},
+    {HOME_ACT_NEW_VISIT,
+     "new-visit",
+     3,
+     {0},
+     N_("New visit"),
+     "新检查",
+     N_("Open a new visit: site, kind, inspectors"),
+     "开始新的检查：机构、类型、检查人员"},
     {HOME_ACT_REFRESH,
      "refresh",
      5,
@@ -191,7 +199,7 @@ static void home_open_visit(struct ui_view *v)
                        err.msg[0] ? err.msg : fc_strerror(rc), 0, NULL, NULL);
         return;
     }
-    ui_screen_push(v->scr, view_visit_new(&row));
+    ui_screen_push(v->scr, view_for_visit(h->app, &row));
 }
 
 static int home_action(struct ui_view *v, int id)
@@ -203,6 +211,13 @@ static int home_action(struct ui_view *v, int id)
     case UI_ACT_NEXT_PANE: h->focus = !h->focus; return 1;
     case HOME_ACT_REFRESH: home_load(h); return 1;
     case HOME_ACT_OPEN_VISIT: home_open_visit(v); return 1;
+    case HOME_ACT_NEW_VISIT:
+        if (h->app->home && h->app->home->new_visit)
+            ui_screen_push(v->scr, view_newvisit_new(h->app));
+        else
+            ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
+                              ui_tr("visits cannot be opened here", "此处不能开始检查"));
+        return 1;
     case UI_ACT_OPEN:
         if (h->focus)
             home_open_visit(v);

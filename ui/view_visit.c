@@ -148,7 +148,7 @@ static const char *visit_title(struct ui_view *v)
 {
     struct visit *vs = v->data;
 
-    snprintf(vs->title, sizeof(vs->title), "%s %s", ui_tr("Visit", "检查"), vs->row.id);
+    snprintf(vs->title, sizeof(vs->title), "%s %.8s", ui_tr("Visit", "检查"), vs->row.id);
     return vs->title;
 }
 

@@ -21,4 +21,24 @@ struct ui_view *view_home_new(const struct ui_app *app);
  * copied. */
 struct ui_view *view_visit_new(const struct ui_visit_row *row);
 
+/* The screen for a visit, by its kind, from the registry in ui/views.c:
+ * night visits get the night-check screen when app->night is set; kinds
+ * without their own screen yet (pharmacy, flight) get view_visit_new. */
+struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row);
+
+/* Night bed check on visit row (copied), backed by app->night (non-NULL). */
+struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row);
+
+/* Visit close: summary counts, confirmation, then the checkpoint short code
+ * (and its QR once app->close->checkpoint_qr exists). Backed by app->close
+ * (non-NULL). When pop_under is set, leaving after the visit was closed also
+ * pops the view under this one (the closed visit's screen). */
+struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_row *row,
+                               int pop_under);
+
+/* The new-visit form over home: site (from home->list_sites), kind, two
+ * inspectors, credentials shown. On success it replaces itself with the new
+ * visit's screen. Needs app->home->new_visit. */
+struct ui_view *view_newvisit_new(const struct ui_app *app);
+
 #endif

@@ -104,7 +104,8 @@ static void fake_status(void *user, struct ui_status *st)
 
 int main(int argc, char **argv)
 {
-    static const struct ui_home_model model = {list_missions, list_visits, open_visit};
+    static const struct ui_home_model model = {
+        .list_missions = list_missions, .list_visits = list_visits, .open_visit = open_visit};
     struct ui_app app;
     struct fake f;
     struct fc_error err;

@@ -1,0 +1,107 @@
+/* fieldcheck count: the pharmacy commands that are not scans. A manual count
+ * of opened (split) packs, a recount of one drug, and blind counting on/off.
+ * Each is one committed event before anything is printed. */
+#include "app/commands.h"
+#include "app/night_cli.h"
+#include "app/pharmacy_cli.h"
+
+#include "core/pharmacy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses a quantity of whole units (the drug's smallest unit). */
+static int parse_qty(const char *text, long *out)
+{
+    char *end = NULL;
+    long v;
+
+    if (!text || !*text || *text == '-' || *text == '+')
+        return -1;
+    v = strtol(text, &end, 10);
+    if (*end || v < 0 || v > IDENT_COUNT_QTY_MAX)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int cmd_count(struct app *app, int argc, char **argv)
+{
+    const char *visit = NULL, *at = NULL, *qty_text = NULL, *drug = NULL;
+    int recount = 0, blind = -1, rc;
+    struct pharmacy *p = NULL;
+    long qty = 0;
+    int64_t ms;
+
+    for (int i = 1; i < argc; i++) {
+        const char *o = argv[i];
+
+        if ((!strcmp(o, "--visit") || !strcmp(o, "--at") || !strcmp(o, "--qty")) && i + 1 >= argc) {
+            fprintf(stderr, "fieldcheck: count: '%s' needs a value\n", o);
+            return 1;
+        }
+        if (!strcmp(o, "--visit"))
+            visit = argv[++i];
+        else if (!strcmp(o, "--at"))
+            at = argv[++i];
+        else if (!strcmp(o, "--qty"))
+            qty_text = argv[++i];
+        else if (!strcmp(o, "--recount"))
+            recount = 1;
+        else if (!strcmp(o, "--blind"))
+            blind = 1;
+        else if (!strcmp(o, "--save"))
+            blind = 0;
+        else if (o[0] == '-' && o[1] == '-') {
+            fprintf(stderr, "fieldcheck: count: unknown option '%s'\n", o);
+            return 1;
+        } else if (!drug) {
+            drug = o;
+        } else {
+            fprintf(stderr, "fieldcheck: count: unexpected '%s'\n", o);
+            return 1;
+        }
+    }
+    if ((blind >= 0) + (recount != 0) + (qty_text != NULL) != 1 || (blind >= 0) == (drug != NULL)) {
+        fprintf(stderr, "fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
+                        "--blind or --save\n");
+        return 1;
+    }
+    if (qty_text && parse_qty(qty_text, &qty) != 0) {
+        fprintf(stderr, "fieldcheck: count: quantity '%s' is not a whole number 0..%d\n", qty_text,
+                IDENT_COUNT_QTY_MAX);
+        return 1;
+    }
+    rc = night_cli_time(app, at, &ms);
+    if (!rc)
+        rc = pharmacy_cli_open(app, visit, &p);
+    if (rc)
+        goto out;
+    if (qty_text) {
+        struct pharmacy_result r;
+
+        rc = pharmacy_count(p, drug, qty, ms, &r, &app->err);
+        if (!rc)
+            pharmacy_cli_print_result(app, &r);
+    } else if (recount) {
+        int64_t round = 0;
+
+        rc = pharmacy_recount(p, drug, ms, &round, &app->err);
+        if (!rc && app->json)
+            app_print_json(json_pack("{s:b, s:s, s:I}", "ok", 1, "drug_code", drug, "round",
+                                     (json_int_t)round));
+        else if (!rc)
+            printf("%s: round %lld started; scan its boxes again\n", drug, (long long)round);
+    } else {
+        rc = pharmacy_set_blind(p, blind, ms, &app->err);
+        if (!rc && app->json)
+            app_print_json(json_pack("{s:b, s:b}", "ok", 1, "blind", blind));
+        else if (!rc)
+            printf("%s\n", blind ? "blind counting: book figures hidden until 'count --save'"
+                                 : "count saved: book figures shown");
+    }
+out:
+    pharmacy_free(p);
+    return rc ? app_fail(app, rc) : 0;
+}

@@ -1,0 +1,193 @@
+/* A small night-check world for unit tests, built without the mission loader:
+ * a device database in a temporary directory and a reference database made
+ * from refdb_schema_sql with a handful of rows, ATTACHed as "ref".
+ *
+ * Site H11010500001 (the visit's site), wards W01 (10 beds), W02 (5 beds),
+ * W09 (3 beds, never visited). Site H11010500002 lists one more patient (B1),
+ * so that person's ID is LISTED_ELSEWHERE. Wristbands: "WB-A1" in the index
+ * for A1, and a pattern "^BAND\|([A-Z0-9]+)\|" for the rest. */
+#ifndef FC_TEST_NIGHT_FIXTURE_H
+#define FC_TEST_NIGHT_FIXTURE_H
+
+#include "core/base/clock.h"
+#include "core/ident.h"
+#include "core/refdb.h"
+#include "core/store.h"
+#include "core/visit.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FX_SITE "H11010500001"
+#define FX_OTHER_SITE "H11010500002"
+
+struct fixture {
+    char dir[64];
+    char db[128];
+    char ref[128];
+    struct store *s;
+    char visit[37];
+};
+
+/* A valid 18-character ID for sequence n (born 1980-01-01, Beijing). */
+static inline void fx_id(int n, char out[19])
+{
+    snprintf(out, 19, "11010519800101%03d", n);
+    out[17] = ident_resident_id_check_char(out);
+    out[18] = '\0';
+}
+
+static inline int64_t fx_at(const char *iso)
+{
+    int64_t ms = 0;
+    if (clock_parse(iso, &ms) != 0)
+        abort();
+    return ms;
+}
+
+static inline void fx_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        fprintf(stderr, "fixture sql failed: %s\n", msg);
+        abort();
+    }
+}
+
+static inline void fx_patient(sqlite3 *db, const char *site, const char *ward, const char *bed,
+                              const char *adm, const char *name, int idn, const char *band)
+{
+    char id[19], bedref[64];
+    sqlite3_stmt *st = NULL;
+
+    fx_id(idn, id);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO inpatient (site_code, ward_code, bed, admission_no, name,"
+                       " id_number, wristband_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, ward, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, bed, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, adm, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, band, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        abort();
+    sqlite3_finalize(st);
+    snprintf(bedref, sizeof(bedref), "%s:%s", ward, bed);
+    sqlite3_prepare_v2(db, "INSERT INTO code_index VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
+    for (int k = 0; k < 4; k++) {
+        char label[64];
+        const char *code = NULL, *kind = NULL, *ref = adm;
+        if (k == 0) {
+            code = id, kind = "id_number";
+        } else if (k == 1) {
+            code = adm, kind = "admission";
+        } else if (k == 2) {
+            if (!band)
+                continue;
+            code = band, kind = "wristband";
+        } else {
+            snprintf(label, sizeof(label), "%s-%s", ward, bed);
+            code = label, kind = "bed_label", ref = bedref;
+        }
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, site, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, ref, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            abort();
+    }
+    sqlite3_finalize(st);
+}
+
+static inline void fx_build_ref(const char *path)
+{
+    sqlite3 *db = NULL;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        abort();
+    fx_exec(db, refdb_schema_sql);
+    fx_exec(db, "BEGIN");
+    fx_exec(db, "INSERT INTO mission VALUES ('M1', 1, 'night', 'test', NULL, NULL, NULL);"
+                "INSERT INTO site (site_code, site_name, site_kind) VALUES"
+                " ('" FX_SITE "', 'First Hospital', 'hospital'),"
+                " ('" FX_OTHER_SITE "', 'Second Hospital', 'hospital');"
+                "INSERT INTO ward (site_code, ward_code, ward, bed_count) VALUES"
+                " ('" FX_SITE "', 'W01', 'Medicine', 10), ('" FX_SITE "', 'W02', 'Surgery', 5),"
+                " ('" FX_SITE "', 'W09', 'Paediatrics', 3),"
+                " ('" FX_OTHER_SITE "', 'X01', 'Medicine', 20);"
+                "INSERT INTO leave (site_code, admission_no, leave_from, leave_until) VALUES"
+                " ('" FX_SITE "', 'A3', '2026-11-22T10:00:00Z', '2026-11-23T02:00:00Z'),"
+                " ('" FX_SITE "', 'A5', '2026-11-20T10:00:00Z', '2026-11-21T02:00:00Z');"
+                "INSERT INTO scan_pattern VALUES ('" FX_SITE "', 'wristband',"
+                " '^BAND\\|([A-Z0-9]+)\\|', 'admission_no', 2);");
+    fx_patient(db, FX_SITE, "W01", "1", "A1", "张小三", 1, "WB-A1");
+    fx_patient(db, FX_SITE, "W01", "2", "A2", "李四", 2, NULL);
+    fx_patient(db, FX_SITE, "W01", "3", "A3", "王五", 3, NULL);
+    fx_patient(db, FX_SITE, "W01", "4", "A4", "赵六", 4, NULL);
+    fx_patient(db, FX_SITE, "W01", "5", "A5", "钱七", 5, NULL);
+    fx_patient(db, FX_SITE, "W01", "6", "A6", "孙八", 6, NULL);
+    fx_patient(db, FX_SITE, "W02", "1", "A7", "周九", 7, NULL);
+    fx_patient(db, FX_SITE, "W02", "2", "A9", "吴十", 9, NULL);
+    fx_patient(db, FX_SITE, "W09", "1", "A8", "郑一", 8, NULL);
+    fx_patient(db, FX_OTHER_SITE, "X01", "7", "B1", "冯二", 20, NULL);
+    fx_exec(db, "COMMIT");
+    fx_exec(db, refdb_index_sql);
+    fx_exec(db, refdb_code_index_sql);
+    sqlite3_close(db);
+}
+
+/* Creates the databases, attaches the reference file and opens a night visit
+ * at 2026-11-22 19:30 local time. */
+static inline void fx_setup(struct fixture *fx)
+{
+    struct visit_open_args a;
+    struct visit v;
+    sqlite3_stmt *st = NULL;
+
+    memset(fx, 0, sizeof(*fx));
+    setenv("TZ", "Asia/Shanghai", 1);
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/fc-night-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        abort();
+    snprintf(fx->db, sizeof(fx->db), "%s/fc.db", fx->dir);
+    snprintf(fx->ref, sizeof(fx->ref), "%s/ref.db", fx->dir);
+    fx_build_ref(fx->ref);
+    if (store_open(&fx->s, fx->db, NULL) != 0)
+        abort();
+    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        abort();
+    sqlite3_finalize(st);
+    memset(&a, 0, sizeof(a));
+    a.mission_id = "M1";
+    a.mission_version = 1;
+    a.site_code = FX_SITE;
+    a.kind = "night";
+    a.inspectors[0] = "Inspector One";
+    a.inspectors[1] = "Inspector Two";
+    a.at_ms = fx_at("2026-11-22T19:30:00+08:00");
+    if (visit_open(fx->s, &a, &v, NULL) != 0)
+        abort();
+    snprintf(fx->visit, sizeof(fx->visit), "%s", v.id);
+    visit_release(&v);
+}
+
+static inline void fx_teardown(struct fixture *fx)
+{
+    char cmd[160];
+
+    store_close(fx->s);
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    if (system(cmd) != 0)
+        abort();
+}
+
+#endif

@@ -1,0 +1,214 @@
+/* Tests for the scan classification pipeline: the order of the steps
+ * (action word, code_index, site patterns, shape, unrecognized), pattern
+ * capture groups and their validation, bed number normalisation. */
+#include "core/scan.h"
+
+#include "night_fixture.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+
+    fx_setup(fx);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_teardown(*state);
+    free(*state);
+    return 0;
+}
+
+static struct scan_class classify(struct scan_classifier *c, const char *code)
+{
+    struct scan_class out;
+
+    assert_int_equal(
+        scan_classify(c, code, strlen(code), fx_at("2026-11-22T20:00:00+08:00"), &out, NULL), 0);
+    return out;
+}
+
+static void add_row(struct fixture *fx, const char *sql)
+{
+    assert_int_equal(store_exec(fx->s, sql, NULL), 0);
+}
+
+static void test_bed_normalise(void **state)
+{
+    char out[SCAN_REF_MAX];
+
+    (void)state;
+    assert_int_equal(scan_bed_normalise(NULL, out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("+", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("0", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("1a", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("012", out), 0);
+    assert_string_equal(out, "12");
+    assert_int_equal(scan_bed_normalise("12+", out), 0);
+    assert_string_equal(out, "12+");
+}
+
+static void test_degenerate(void **state)
+{
+    struct fixture *fx = *state;
+    struct scan_classifier *c = NULL;
+    struct scan_class out;
+    char big[700];
+
+    assert_int_equal(scan_classifier_new(fx->s, FX_SITE, &c, NULL), 0);
+    assert_int_equal(scan_classify(c, NULL, 0, 0, &out, NULL), 0);
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    out = classify(c, "   \r\n");
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    memset(big, 'A', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    out = classify(c, big);
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    assert_int_equal(scan_classify(c, "A\0B", 3, 0, &out, NULL), 0);
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    scan_classifier_free(c);
+    scan_classifier_free(NULL);
+}
+
+static void test_order(void **state)
+{
+    struct fixture *fx = *state;
+    struct scan_classifier *c = NULL;
+    struct scan_class out;
+    char id[19];
+
+    /* codes that would be recognised by a later step too */
+    /* the test attaches the reference file read-write, so rows can be added */
+    add_row(fx, "INSERT INTO ref.code_index VALUES ('EXAM', 'admission', '" FX_SITE "', 'Z1'),"
+                " ('BAND|A1|', 'admission', '" FX_SITE "', 'A1'),"
+                " ('110105198001010019', 'wristband', '" FX_OTHER_SITE "', 'B9')");
+    assert_int_equal(scan_classifier_new(fx->s, FX_SITE, &c, NULL), 0);
+
+    out = classify(c, " exam \r\n"); /* action word beats the index */
+    assert_int_equal(out.kind, SCAN_ACTION);
+    assert_int_equal(out.source, SCAN_FROM_ACTION);
+    assert_int_equal(out.action, IDENT_ACTION_EXAM);
+
+    out = classify(c, "BAND|A1|"); /* index beats the pattern */
+    assert_int_equal(out.source, SCAN_FROM_INDEX);
+    assert_int_equal(out.kind, SCAN_ADMISSION);
+
+    out = classify(c, "BAND|A2|x"); /* pattern */
+    assert_int_equal(out.source, SCAN_FROM_PATTERN);
+    assert_int_equal(out.kind, SCAN_WRISTBAND);
+    assert_string_equal(out.admission_no, "A2");
+
+    out = classify(c, "W01-1"); /* index: a listed bed */
+    assert_int_equal(out.source, SCAN_FROM_INDEX);
+    assert_int_equal(out.kind, SCAN_BED_LABEL);
+    assert_string_equal(out.ward_code, "W01");
+    assert_string_equal(out.bed, "1");
+
+    out = classify(c, "W01-007+"); /* default bed label pattern */
+    assert_int_equal(out.source, SCAN_FROM_PATTERN);
+    assert_int_equal(out.kind, SCAN_BED_LABEL);
+    assert_string_equal(out.bed, "7+");
+
+    fx_id(1, id);
+    out = classify(c, id); /* the index (this site's ID) */
+    assert_int_equal(out.source, SCAN_FROM_INDEX);
+    assert_int_equal(out.kind, SCAN_ID_NUMBER);
+    assert_string_equal(out.admission_no, "A1");
+
+    out = classify(c, "110105198001010019"); /* another site's index row: shape */
+    assert_int_equal(out.source, SCAN_FROM_SHAPE);
+    assert_int_equal(out.kind, SCAN_ID_NUMBER);
+
+    out = classify(c, "110105800101001"); /* legacy 15 digits widened to 18 */
+    assert_int_equal(out.kind, SCAN_ID_NUMBER);
+    assert_int_equal(out.legacy_id, 1);
+    assert_int_equal(strlen(out.id_number), 18);
+
+    out = classify(c, "110105198001010010"); /* bad check digit */
+    assert_int_equal(out.kind, SCAN_ID_NUMBER);
+    assert_int_equal(out.valid, 0);
+    assert_non_null(out.why);
+
+    out = classify(c, "81234567890123456789");
+    assert_int_equal(out.kind, SCAN_TRACE_CODE);
+    out = classify(c, "6901234567892");
+    assert_int_equal(out.kind, SCAN_GTIN);
+    out = classify(c, "QR7Ab3xYz9KpLm2Nq4Rs6Tu8");
+    assert_int_equal(out.kind, SCAN_INSURANCE_TOKEN);
+    out = classify(c, "hello?");
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    assert_int_equal(out.source, SCAN_FROM_NONE);
+    assert_string_equal(scan_kind_name(out.kind), "unknown");
+    assert_string_equal(scan_source_name(SCAN_FROM_PATTERN), "pattern");
+    scan_classifier_free(c);
+}
+
+static void test_site_patterns(void **state)
+{
+    struct fixture *fx = *state;
+    struct scan_classifier *c = NULL;
+    struct scan_class out;
+    struct fc_error err = {0};
+
+    /* a site's own bed label pattern replaces the default one */
+    add_row(fx, "INSERT INTO ref.scan_pattern VALUES ('" FX_SITE "', 'bed_label',"
+                " '^BED:([A-Z0-9]+)/0*([0-9]+\\+?)$', 'ward_code,bed', 3),"
+                " ('" FX_SITE "', 'bed_label', '^X([0-9]+)(-([A-Z0-9]+))?$',"
+                " 'bed,rest,ward_code', 4)");
+    assert_int_equal(scan_classifier_new(fx->s, FX_SITE, &c, NULL), 0);
+    out = classify(c, "BED:W02/004");
+    assert_int_equal(out.kind, SCAN_BED_LABEL);
+    assert_string_equal(out.ward_code, "W02");
+    assert_string_equal(out.bed, "4");
+    out = classify(c, "W02-4"); /* not in the index, and no default pattern now */
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    /* a pattern whose group did not take part does not match */
+    out = classify(c, "X12");
+    assert_int_equal(out.kind, SCAN_UNKNOWN);
+    out = classify(c, "X12-W01");
+    assert_int_equal(out.kind, SCAN_BED_LABEL);
+    assert_string_equal(out.ward_code, "W01");
+    assert_string_equal(out.bed, "12");
+    scan_classifier_free(c);
+
+    /* a broken regex names its line */
+    add_row(fx, "INSERT INTO ref.scan_pattern VALUES ('" FX_SITE "', 'wristband', '([', "
+                "'admission_no', 9)");
+    assert_int_equal(scan_classifier_new(fx->s, FX_SITE, &c, &err), FC_EINPUT);
+    assert_null(c);
+    assert_non_null(strstr(err.msg, "line 9"));
+}
+
+static void test_pattern_fields_checked(void **state)
+{
+    struct fixture *fx = *state;
+    struct scan_classifier *c = NULL;
+    struct fc_error err = {0};
+
+    add_row(fx, "INSERT INTO ref.scan_pattern VALUES ('" FX_SITE "', 'bed_label', '^(A)$',"
+                " 'ward_code,bed', 5)");
+    assert_int_equal(scan_classifier_new(fx->s, FX_SITE, &c, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "line 5"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bed_normalise),
+        cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_site_patterns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pattern_fields_checked, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

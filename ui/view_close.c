@@ -1,0 +1,309 @@
+/* Visit close screen: what the visit found (beds by finding, patients by
+ * result, anomalies first), a confirmation, then the checkpoint short code in
+ * large block letters, to be copied onto the paper record the institution
+ * signs. The QR of the checkpoint is drawn from rows the app supplies
+ * (ui_close_model.checkpoint_qr), so the sync layer can add it without
+ * touching this screen's logic. */
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CLOSE_ACT_CLOSE = UI_ACT_VIEW_BASE };
+
+static const struct ui_action close_actions[] = {
+    {CLOSE_ACT_CLOSE,
+     "close-visit",
+     2,
+     {0},
+     N_("Close"),
+     "确认结束",
+     N_("Close the visit now (asks first); no scan can be added afterwards"),
+     "立即结束检查（先确认）；结束后不能再扫码"},
+};
+
+struct close_view {
+    const struct ui_app *app;
+    struct ui_visit_row row;
+    int pop_under;
+    struct ui_count_row *beds, *pats;
+    size_t nbeds, bcap, npats, pcap;
+    int closed;
+    char code[16];
+    char error[256];
+    char title[128];
+};
+
+static void emit_bed(void *ctx, const struct ui_count_row *r)
+{
+    struct close_view *cv = ctx;
+
+    if (cv->nbeds == cv->bcap) {
+        cv->bcap = cv->bcap ? cv->bcap * 2 : 16;
+        cv->beds = xreallocarray(cv->beds, cv->bcap, sizeof(*cv->beds));
+    }
+    cv->beds[cv->nbeds++] = *r;
+}
+
+static void emit_pat(void *ctx, const struct ui_count_row *r)
+{
+    struct close_view *cv = ctx;
+
+    if (cv->npats == cv->pcap) {
+        cv->pcap = cv->pcap ? cv->pcap * 2 : 16;
+        cv->pats = xreallocarray(cv->pats, cv->pcap, sizeof(*cv->pats));
+    }
+    cv->pats[cv->npats++] = *r;
+}
+
+static void close_load(struct close_view *cv)
+{
+    const struct ui_close_model *m = cv->app->close;
+    struct fc_error err;
+    int rc;
+
+    cv->nbeds = cv->npats = 0;
+    cv->error[0] = '\0';
+    if (!m->summary)
+        return;
+    fc_error_clear(&err);
+    rc = m->summary(cv->app->user, cv->row.id, "beds", emit_bed, cv, &err);
+    if (!rc)
+        rc = m->summary(cv->app->user, cv->row.id, "patients", emit_pat, cv, &err);
+    if (rc < 0)
+        snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+}
+
+/* --- block letters for the short code ---------------------------------- */
+
+struct glyph {
+    char ch;
+    const char *rows[5];
+};
+
+/* Crockford base32 (no I, L, O, U) and '-': 3x5 cells; '#' is ink. */
+static const struct glyph glyphs[] = {
+    {'0', {"###", "#.#", "#.#", "#.#", "###"}}, {'1', {".#.", "##.", ".#.", ".#.", "###"}},
+    {'2', {"###", "..#", "###", "#..", "###"}}, {'3', {"###", "..#", "###", "..#", "###"}},
+    {'4', {"#.#", "#.#", "###", "..#", "..#"}}, {'5', {"###", "#..", "###", "..#", "###"}},
+    {'6', {"###", "#..", "###", "#.#", "###"}}, {'7', {"###", "..#", "..#", "..#", "..#"}},
+    {'8', {"###", "#.#", "###", "#.#", "###"}}, {'9', {"###", "#.#", "###", "..#", "###"}},
+    {'A', {".#.", "#.#", "###", "#.#", "#.#"}}, {'B', {"##.", "#.#", "##.", "#.#", "##."}},
+    {'C', {"###", "#..", "#..", "#..", "###"}}, {'D', {"##.", "#.#", "#.#", "#.#", "##."}},
+    {'E', {"###", "#..", "##.", "#..", "###"}}, {'F', {"###", "#..", "##.", "#..", "#.."}},
+    {'G', {"###", "#..", "#.#", "#.#", "###"}}, {'H', {"#.#", "#.#", "###", "#.#", "#.#"}},
+    {'J', {"..#", "..#", "..#", "#.#", "###"}}, {'K', {"#.#", "#.#", "##.", "#.#", "#.#"}},
+    {'M', {"#.#", "###", "###", "#.#", "#.#"}}, {'N', {"##.", "#.#", "#.#", "#.#", "#.#"}},
+    {'P', {"###", "#.#", "###", "#..", "#.."}}, {'Q', {"###", "#.#", "#.#", "###", "..#"}},
+    {'R', {"##.", "#.#", "##.", "#.#", "#.#"}}, {'S', {".##", "#..", ".#.", "..#", "##."}},
+    {'T', {"###", ".#.", ".#.", ".#.", ".#."}}, {'V', {"#.#", "#.#", "#.#", "#.#", ".#."}},
+    {'W', {"#.#", "#.#", "###", "###", "#.#"}}, {'X', {"#.#", "#.#", ".#.", "#.#", "#.#"}},
+    {'Y', {"#.#", "#.#", ".#.", ".#.", ".#."}}, {'Z', {"###", "..#", ".#.", "#..", "###"}},
+    {'-', {"...", "...", "###", "...", "..."}},
+};
+
+static const struct glyph *glyph_for(char c)
+{
+    for (size_t i = 0; i < sizeof(glyphs) / sizeof(glyphs[0]); i++)
+        if (glyphs[i].ch == c)
+            return &glyphs[i];
+    return NULL;
+}
+
+/* Draws text in block letters (ink as reverse-video cells, each two columns
+ * wide so letters keep their shape); 0 if it does not fit in cols. Ink is
+ * drawn with spaces in a banner role, so the result never depends on how
+ * the terminal measures block characters. */
+static int draw_big(WINDOW *w, int y, int x, int cols, const char *text)
+{
+    int n = (int)strlen(text), cell = 2, need;
+
+    need = n * (3 * cell + cell) - cell;
+    if (need > cols) {
+        cell = 1;
+        need = n * 4 - 1;
+    }
+    if (need > cols)
+        return 0;
+    x += (cols - need) / 2;
+    for (int i = 0; i < n; i++) {
+        const struct glyph *g = glyph_for(text[i]);
+        for (int r = 0; g && r < 5; r++)
+            for (int c = 0; c < 3; c++)
+                if (g->rows[r][c] == '#')
+                    ui_fill(w, y + r, x + (i * 4 + c) * cell, cell, UI_ROLE_BANNER_OK);
+    }
+    return 1;
+}
+
+/* --- screen ------------------------------------------------------------ */
+
+static void close_done(void *ctx, int yes)
+{
+    struct ui_view *v = ctx;
+    struct close_view *cv = v->data;
+    struct fc_error err;
+    int rc;
+
+    if (!yes)
+        return;
+    fc_error_clear(&err);
+    rc = cv->app->close->close(cv->app->user, cv->row.id, cv->code, &err);
+    if (rc < 0) {
+        snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_alert(v->scr, UI_SEV_ANOMALY);
+        return;
+    }
+    cv->closed = 1;
+    cv->row.is_open = 0;
+    ui_screen_alert(v->scr, UI_SEV_OK);
+}
+
+static void draw_counts(WINDOW *w, int y, int x, int h, int cols, const char *title,
+                        const struct ui_count_row *rows, size_t n)
+{
+    char num[32];
+
+    ui_put(w, y, x, cols, title, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    for (size_t i = 0; i < n && (int)i < h - 1; i++) {
+        snprintf(num, sizeof(num), "%ld", rows[i].count);
+        ui_put(w, y + 1 + (int)i, x, cols - 8, rows[i].name, UI_ALIGN_LEFT,
+               ui_severity_role(rows[i].severity));
+        ui_put(w, y + 1 + (int)i, x + cols - 7, 7, num, UI_ALIGN_RIGHT,
+               ui_severity_role(rows[i].severity));
+    }
+    if (!n)
+        ui_put(w, y + 1, x, cols, ui_tr("(nothing yet)", "（暂无）"), UI_ALIGN_LEFT, UI_ROLE_DIM);
+}
+
+static void close_draw(struct ui_view *v, WINDOW *w)
+{
+    struct close_view *cv = v->data;
+    const char *const *qr = NULL;
+    char line[256];
+    int y = 0, half = (v->cols - 3) / 2, h;
+
+    snprintf(line, sizeof(line), "%s %s  %s  %s", ui_tr("Visit", "检查"), cv->row.id, cv->row.site,
+             ui_kind_text(cv->row.kind));
+    ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    y++;
+    if (cv->closed) {
+        ui_put(w, y++, 1, v->cols - 2,
+               ui_tr("Visit closed. Write this checkpoint code on the paper record:",
+                     "检查已结束。请将以下核验码抄写在纸质笔录上："),
+               UI_ALIGN_CENTER, UI_ROLE_OK);
+        y++;
+        if (draw_big(w, y, 1, v->cols - 2, cv->code))
+            y += 6;
+        snprintf(line, sizeof(line), "%s %s", ui_tr("Checkpoint code:", "核验码："), cv->code);
+        ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_CENTER, UI_ROLE_TITLE);
+        if (cv->app->close->checkpoint_qr)
+            qr = cv->app->close->checkpoint_qr(cv->app->user, cv->row.id);
+        for (int i = 0; qr && qr[i] && qr[i][0] && y < v->rows - 1; i++)
+            ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_NORMAL);
+        ui_put(w, v->rows - 1, 1, v->cols - 2,
+               ui_tr("Esc: back to the visits", "Esc：返回检查列表"), UI_ALIGN_CENTER, UI_ROLE_DIM);
+        return;
+    }
+    ui_put(w, y++, 1, v->cols - 2,
+           ui_tr("Summary before closing (anomalies first)", "结束前汇总（异常在前）"),
+           UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    h = v->rows - y - 3;
+    draw_counts(w, y, 1, h, half, ui_tr("Beds by finding", "床位结果"), cv->beds, cv->nbeds);
+    draw_counts(w, y, 2 + half, h, half, ui_tr("Patients by result", "在册患者结果"), cv->pats,
+                cv->npats);
+    if (cv->error[0])
+        ui_put(w, v->rows - 2, 1, v->cols - 2, cv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, v->rows - 1, 1, v->cols - 2,
+           ui_tr("F2: close the visit    Esc: go on checking", "F2：确认结束检查    Esc：继续检查"),
+           UI_ALIGN_CENTER, UI_ROLE_WARN);
+}
+
+static int close_action(struct ui_view *v, int id)
+{
+    struct close_view *cv = v->data;
+
+    switch (id) {
+    case CLOSE_ACT_CLOSE:
+        if (!cv->closed)
+            ui_dialog_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"),
+                           ui_tr("No scan can be added to the visit afterwards.",
+                                 "结束后不能再向本次检查添加扫码。"),
+                           1, close_done, v);
+        return 1;
+    case UI_ACT_BACK:
+        ui_screen_pop(v->scr);
+        if (cv->closed && cv->pop_under)
+            ui_screen_pop(v->scr);
+        return 1;
+    default: return 0;
+    }
+}
+
+static void close_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct close_view *cv = v->data;
+    struct ui_verdict out;
+
+    (void)len;
+    ui_screen_submit_scan(v->scr, cv->closed ? NULL : cv->row.id, code, UI_SCAN_BURST, &out);
+    ui_screen_message(v->scr, ui_severity_role(out.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"),
+                      code, out.verdict, out.message);
+    if (!cv->closed)
+        close_load(cv);
+}
+
+static void close_enter(struct ui_view *v)
+{
+    struct close_view *cv = v->data;
+
+    if (!cv->closed)
+        close_load(cv);
+}
+
+static const char *close_title(struct ui_view *v)
+{
+    struct close_view *cv = v->data;
+
+    snprintf(cv->title, sizeof(cv->title), "%s %.8s", ui_tr("Close visit", "结束检查"), cv->row.id);
+    return cv->title;
+}
+
+static void close_destroy(struct ui_view *v)
+{
+    struct close_view *cv = v->data;
+
+    free(cv->beds);
+    free(cv->pats);
+    free(cv);
+}
+
+static const struct ui_view_ops close_ops = {
+    .name = "close",
+    .actions = close_actions,
+    .nactions = sizeof(close_actions) / sizeof(close_actions[0]),
+    .enter = close_enter,
+    .draw = close_draw,
+    .action = close_action,
+    .scan = close_scan,
+    .title = close_title,
+    .destroy = close_destroy,
+};
+
+struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_row *row,
+                               int pop_under)
+{
+    struct close_view *cv = xcalloc(1, sizeof(*cv));
+
+    if (!app->close)
+        BUG("close screen without a close model");
+    cv->app = app;
+    cv->row = *row;
+    cv->pop_under = pop_under;
+    return ui_view_new(&close_ops, cv);
+}

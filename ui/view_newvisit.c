@@ -1,0 +1,307 @@
+/* New-visit form over home: the site (picked from the loaded missions' sites,
+ * narrowed by typing), the kind, two inspectors and whether credentials were
+ * shown (条例 art. 29). A small form rather than a wizard: an inspector at a
+ * hospital door wants it done in a few keys. */
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/scan_asm.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { NV_ACT_SAVE = UI_ACT_VIEW_BASE };
+
+static const struct ui_action nv_actions[] = {
+    {NV_ACT_SAVE,
+     "open-new-visit",
+     2,
+     {0},
+     N_("Start"),
+     "开始",
+     N_("Open the visit with these details"),
+     "按以上信息开始检查"},
+};
+
+enum nv_field { F_SITE = 0, F_KIND, F_INSP1, F_INSP2, F_CRED, F_COUNT };
+
+static const char *const kinds[] = {"night", "pharmacy", "flight"};
+
+struct newvisit {
+    const struct ui_app *app;
+    struct ui_site_row *sites;
+    size_t nsites, cap;
+    size_t *match; /* indexes of sites matching the filter */
+    size_t nmatch, pick;
+    struct ui_input filter, insp1, insp2;
+    int kind, cred, kind_set;
+    enum nv_field field;
+    char error[256];
+};
+
+static void emit_site(void *ctx, const struct ui_site_row *row)
+{
+    struct newvisit *f = ctx;
+
+    if (f->nsites == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 16;
+        f->sites = xreallocarray(f->sites, f->cap, sizeof(*f->sites));
+    }
+    f->sites[f->nsites++] = *row;
+}
+
+static const struct ui_site_row *picked(const struct newvisit *f)
+{
+    return f->nmatch ? &f->sites[f->match[f->pick]] : NULL;
+}
+
+/* Re-applies the site filter (code or name contains the text) and, unless
+ * the inspector chose a kind, proposes one from the site's kind. */
+static void refilter(struct newvisit *f)
+{
+    const struct ui_site_row *s;
+
+    free(f->match);
+    f->match = xreallocarray(NULL, f->nsites ? f->nsites : 1, sizeof(*f->match));
+    f->nmatch = 0;
+    for (size_t i = 0; i < f->nsites; i++)
+        if (!f->filter.text.len || strstr(f->sites[i].code, f->filter.text.ptr) ||
+            strstr(f->sites[i].name, f->filter.text.ptr))
+            f->match[f->nmatch++] = i;
+    if (f->pick >= f->nmatch)
+        f->pick = 0;
+    s = picked(f);
+    if (s && !f->kind_set)
+        f->kind = !strcmp(s->kind, "pharmacy") ? 1 : 0;
+}
+
+static struct ui_input *field_input(struct newvisit *f)
+{
+    switch (f->field) {
+    case F_SITE: return &f->filter;
+    case F_INSP1: return &f->insp1;
+    case F_INSP2: return &f->insp2;
+    default: return NULL;
+    }
+}
+
+static void cycle(struct newvisit *f, int dir)
+{
+    switch (f->field) {
+    case F_SITE:
+        if (f->nmatch)
+            f->pick = (f->pick + f->nmatch + (size_t)(dir > 0 ? 1 : f->nmatch - 1)) % f->nmatch;
+        break;
+    case F_KIND:
+        f->kind = (f->kind + 3 + dir) % 3;
+        f->kind_set = 1;
+        break;
+    case F_CRED: f->cred = !f->cred; break;
+    default: break;
+    }
+}
+
+static int nv_text(struct ui_view *v, uint32_t key)
+{
+    struct newvisit *f = v->data;
+    struct ui_input *in = field_input(f);
+
+    if (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN)) {
+        f->field = (enum nv_field)((f->field + 1) % F_COUNT);
+        return 1;
+    }
+    if (key == SCAN_KEY_SPECIAL(KEY_BTAB) || key == SCAN_KEY_SPECIAL(KEY_UP)) {
+        f->field = (enum nv_field)((f->field + F_COUNT - 1) % F_COUNT);
+        return 1;
+    }
+    if (key == SCAN_KEY_SPECIAL(KEY_LEFT) || key == SCAN_KEY_SPECIAL(KEY_RIGHT)) {
+        cycle(f, key == SCAN_KEY_SPECIAL(KEY_RIGHT) ? 1 : -1);
+        return 1;
+    }
+    if (f->field == F_CRED &&
+        (key == 'y' || key == 'Y' || key == 'n' || key == 'N' || key == ' ')) {
+        f->cred = key == ' ' ? !f->cred : (key == 'y' || key == 'Y');
+        return 1;
+    }
+    if (f->field == F_KIND && key == ' ') {
+        cycle(f, 1);
+        return 1;
+    }
+    if (in && ui_input_key(in, key)) {
+        if (in == &f->filter)
+            refilter(f);
+        return 1;
+    }
+    return 0;
+}
+
+struct find_row {
+    const char *id;
+    struct ui_visit_row row;
+    int found;
+};
+
+static void find_emit(void *ctx, const struct ui_visit_row *row)
+{
+    struct find_row *fr = ctx;
+
+    if (!fr->found && !strcmp(row->id, fr->id)) {
+        fr->row = *row;
+        fr->found = 1;
+    }
+}
+
+static void nv_save(struct ui_view *v)
+{
+    struct newvisit *f = v->data;
+    const struct ui_home_model *m = f->app->home;
+    const struct ui_site_row *s = picked(f);
+    struct ui_new_visit nv;
+    struct find_row fr;
+    struct fc_error err;
+    char id[64];
+    int rc;
+
+    if (!s) {
+        snprintf(f->error, sizeof(f->error), "%s", ui_tr("pick a site", "请选择机构"));
+        return;
+    }
+    if (!f->insp1.text.len || !f->insp2.text.len) {
+        snprintf(f->error, sizeof(f->error), "%s",
+                 ui_tr("two inspectors are required", "须有两名检查人员"));
+        return;
+    }
+    memset(&nv, 0, sizeof(nv));
+    snprintf(nv.site, sizeof(nv.site), "%s", s->code);
+    snprintf(nv.kind, sizeof(nv.kind), "%s", kinds[f->kind]);
+    snprintf(nv.inspector1, sizeof(nv.inspector1), "%s", f->insp1.text.ptr);
+    snprintf(nv.inspector2, sizeof(nv.inspector2), "%s", f->insp2.text.ptr);
+    nv.credentials_shown = f->cred;
+    fc_error_clear(&err);
+    rc = m->new_visit(f->app->user, &nv, id, &err);
+    if (rc < 0) {
+        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    memset(&fr, 0, sizeof(fr));
+    fr.id = id;
+    if (m->list_visits)
+        m->list_visits(f->app->user, find_emit, &fr, &err);
+    if (!fr.found) {
+        snprintf(fr.row.id, sizeof(fr.row.id), "%s", id);
+        snprintf(fr.row.site, sizeof(fr.row.site), "%s", s->name);
+        snprintf(fr.row.kind, sizeof(fr.row.kind), "%s", nv.kind);
+        fr.row.is_open = 1;
+    }
+    ui_screen_replace(v->scr, view_for_visit(f->app, &fr.row));
+}
+
+static int nv_action(struct ui_view *v, int id)
+{
+    struct newvisit *f = v->data;
+
+    switch (id) {
+    case NV_ACT_SAVE:
+    case UI_ACT_OPEN: nv_save(v); return 1;
+    case UI_ACT_NEXT_PANE: f->field = (enum nv_field)((f->field + 1) % F_COUNT); return 1;
+    default: return 0;
+    }
+}
+
+static void nv_draw(struct ui_view *v, WINDOW *w)
+{
+    struct newvisit *f = v->data;
+    const struct ui_site_row *s = picked(f);
+    char line[512];
+    int y = 0, cw = v->cols - 4;
+
+    ui_put(w, y++, 1, v->cols - 2, ui_tr("Open a new visit", "开始新的检查"), UI_ALIGN_LEFT,
+           UI_ROLE_TITLE);
+    y++;
+    ui_input_draw(&f->filter, w, y++, 2, cw,
+                  ui_tr("Site (type to search):", "机构（输入以查找）："), f->field == F_SITE);
+    if (s)
+        snprintf(line, sizeof(line), "  < %s  %s  (%zu/%zu) >", s->code, s->name, f->pick + 1,
+                 f->nmatch);
+    else
+        snprintf(line, sizeof(line), "  %s",
+                 f->nsites ? ui_tr("no site matches", "没有匹配的机构")
+                           : ui_tr("no mission loaded: load one with 'fieldcheck mission load'",
+                                   "未载入任务：请先用 fieldcheck mission load 载入"));
+    ui_put(w, y++, 2, cw, line, UI_ALIGN_LEFT,
+           f->field == F_SITE ? UI_ROLE_SELECTED : UI_ROLE_NORMAL);
+    y++;
+    snprintf(line, sizeof(line), "%s  < %s >", ui_tr("Kind:", "类型："),
+             ui_kind_text(kinds[f->kind]));
+    ui_put(w, y++, 2, cw, line, UI_ALIGN_LEFT,
+           f->field == F_KIND ? UI_ROLE_SELECTED : UI_ROLE_NORMAL);
+    y++;
+    ui_input_draw(&f->insp1, w, y++, 2, cw, ui_tr("Inspector 1:", "检查人员1："),
+                  f->field == F_INSP1);
+    ui_input_draw(&f->insp2, w, y++, 2, cw, ui_tr("Inspector 2:", "检查人员2："),
+                  f->field == F_INSP2);
+    y++;
+    snprintf(line, sizeof(line), "%s  %s",
+             ui_tr("Credentials shown (y/n):", "已出示执法证件（y/n）："),
+             f->cred ? ui_tr("yes", "是") : ui_tr("no", "否"));
+    ui_put(w, y++, 2, cw, line, UI_ALIGN_LEFT,
+           f->field == F_CRED ? UI_ROLE_SELECTED : UI_ROLE_NORMAL);
+    y++;
+    if (f->error[0])
+        ui_put(w, y++, 2, cw, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, v->rows - 1, 1, v->cols - 2,
+           ui_tr("Tab/Up/Down: field   Left/Right: choose   Enter/F2: start   Esc: cancel",
+                 "Tab/上下：切换栏目   左右：选择   回车/F2：开始   Esc：取消"),
+           UI_ALIGN_CENTER, UI_ROLE_DIM);
+}
+
+static const char *nv_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("New visit", "新检查");
+}
+
+static void nv_destroy(struct ui_view *v)
+{
+    struct newvisit *f = v->data;
+
+    ui_input_release(&f->filter);
+    ui_input_release(&f->insp1);
+    ui_input_release(&f->insp2);
+    free(f->sites);
+    free(f->match);
+    free(f);
+}
+
+static const struct ui_view_ops nv_ops = {
+    .name = "new-visit",
+    .actions = nv_actions,
+    .nactions = sizeof(nv_actions) / sizeof(nv_actions[0]),
+    .draw = nv_draw,
+    .action = nv_action,
+    .text = nv_text,
+    .title = nv_title,
+    .destroy = nv_destroy,
+};
+
+struct ui_view *view_newvisit_new(const struct ui_app *app)
+{
+    struct newvisit *f = xcalloc(1, sizeof(*f));
+    struct fc_error err;
+
+    f->app = app;
+    f->cred = 1;
+    ui_input_init(&f->filter, 64);
+    ui_input_init(&f->insp1, 60);
+    ui_input_init(&f->insp2, 60);
+    fc_error_clear(&err);
+    if (app->home && app->home->list_sites &&
+        app->home->list_sites(app->user, emit_site, f, &err) < 0)
+        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the sites");
+    refilter(f);
+    return ui_view_new(&nv_ops, f);
+}

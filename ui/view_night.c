@@ -1,0 +1,918 @@
+/* Night bed check screen (DESIGN §8): ward list with progress, the current
+ * ward's beds with their findings, the current bed with its masked roster
+ * patient, a large verdict banner and a code/bed-number input line. The
+ * common case needs only scans; keys cover the action words, bed jumps,
+ * the anomaly filter and corrections. Everything shown is re-read from the
+ * app's night model after each change, so the screen never keeps a second
+ * copy of the engine's state that could drift from the database. */
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/scan_asm.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NIGHT_INPUT_MAX 128
+#define BED_JUMP_MAX_DIGITS 4 /* typed 1-4 digits (and an optional '+') are a bed number */
+
+enum {
+    NIGHT_ACT_EMPTY_BED = UI_ACT_VIEW_BASE,
+    NIGHT_ACT_NO_WRISTBAND,
+    NIGHT_ACT_NO_ID,
+    NIGHT_ACT_EXAM,
+    NIGHT_ACT_FILTER,
+    NIGHT_ACT_PANE,
+    NIGHT_ACT_CORRECT,
+    NIGHT_ACT_CLOSE,
+};
+
+static const struct ui_action night_actions[] = {
+    {NIGHT_ACT_EMPTY_BED,
+     "empty-bed",
+     2,
+     {0},
+     N_("Empty"),
+     "空床",
+     N_("Record EMPTY_BED: nobody in the current bed"),
+     "记录 EMPTY_BED：当前床位无人"},
+    {NIGHT_ACT_NO_WRISTBAND,
+     "no-wristband",
+     3,
+     {0},
+     N_("NoBand"),
+     "无腕带",
+     N_("Record NO_WRISTBAND: the person wears no wristband"),
+     "记录 NO_WRISTBAND：患者未戴腕带"},
+    {NIGHT_ACT_NO_ID,
+     "no-id",
+     4,
+     {0},
+     N_("NoID"),
+     "无证件",
+     N_("Record NO_ID: no ID card can be shown"),
+     "记录 NO_ID：无法出示身份证件"},
+    {NIGHT_ACT_EXAM,
+     "exam",
+     5,
+     {0},
+     N_("Exam"),
+     "检查中",
+     N_("Record EXAM: the patient is away for an examination"),
+     "记录 EXAM：患者外出检查"},
+    {NIGHT_ACT_FILTER,
+     "filter-anomalies",
+     6,
+     {0},
+     N_("Filter"),
+     "只看异常",
+     N_("Show only anomalies, or everything again"),
+     "只显示异常 / 显示全部"},
+    {NIGHT_ACT_PANE,
+     "next-list",
+     0,
+     {0x10, SCAN_KEY_SPECIAL(KEY_BTAB)},
+     N_("Beds/Patients/Scans"),
+     "床位/患者/扫码",
+     N_("Switch the list: beds of the ward, patients of the site, scans"),
+     "切换列表：本病区床位、全院患者、扫码记录"},
+    {NIGHT_ACT_CORRECT,
+     "correct",
+     11,
+     {0x04},
+     N_("Void"),
+     "作废更正",
+     N_("Void or amend the selected scan (else the last one), with a reason"),
+     "作废或更正所选扫码（未选则最后一条），须填原因"},
+    {NIGHT_ACT_CLOSE,
+     "close-visit",
+     12,
+     {0},
+     N_("Close"),
+     "结束检查",
+     N_("Close the visit: summary and checkpoint code"),
+     "结束检查：汇总与核验码"},
+};
+
+enum night_pane { PANE_BEDS = 0, PANE_PATIENTS, PANE_SCANS, PANE_COUNT };
+
+struct night_view {
+    const struct ui_app *app;
+    struct ui_visit_row row;
+
+    struct ui_ward_row *wards;
+    size_t nwards, wcap;
+    struct ui_bed_row *beds;
+    size_t nbeds, bcap;
+    struct ui_patient_row *pats;
+    size_t npats, pcap;
+    struct ui_scan_row *scans;
+    size_t nscans, scap;
+    struct ui_table wtable, btable, ptable, stable;
+
+    char ward[32];                  /* ward shown in the bed table */
+    char cur_ward[32], cur_bed[16]; /* the current bed, from the engine */
+    int focus;                      /* 0 ward list, 1 the right-hand list */
+    enum night_pane pane;
+    int only_anomalies;
+    int stale;    /* reload before the next draw */
+    int follow;   /* after a scan: show the current bed's ward and row */
+    int scans_ok; /* scans[] is loaded */
+
+    struct ui_input input;
+    int have_last;
+    struct ui_verdict last;
+    char last_code[96];
+    char error[256];
+    char title[128];
+};
+
+/* --- columns and cells ------------------------------------------------- */
+
+static const struct ui_table_col ward_cols[] = {
+    {N_("Ward"), "病区", 5, UI_ALIGN_LEFT},
+    {N_("Name"), "名称", 0, UI_ALIGN_LEFT},
+    {N_("Done"), "已查", 7, UI_ALIGN_RIGHT},
+    {N_("!"), "异", 3, UI_ALIGN_RIGHT},
+};
+
+static const struct ui_table_col bed_cols[] = {
+    {N_("Bed"), "床号", 5, UI_ALIGN_LEFT},
+    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT},
+    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
+    {N_("Finding"), "结果", 0, UI_ALIGN_LEFT},
+    {N_("Marks"), "标记", 9, UI_ALIGN_LEFT},
+    {N_("Scans"), "扫码", 5, UI_ALIGN_RIGHT},
+};
+
+static const struct ui_table_col patient_cols[] = {
+    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},    {N_("Adm. no."), "住院号", 10, UI_ALIGN_LEFT},
+    {N_("Name"), "姓名", 8, UI_ALIGN_LEFT},   {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
+    {N_("Result"), "结果", 0, UI_ALIGN_LEFT}, {N_("Found at"), "发现于", 9, UI_ALIGN_LEFT},
+};
+
+static const struct ui_table_col scan_cols[] = {
+    {N_("Time"), "时间", 5, UI_ALIGN_LEFT},  {N_("Code"), "码", 0, UI_ALIGN_LEFT},
+    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},   {N_("Verdict"), "结论", 17, UI_ALIGN_LEFT},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT},
+};
+
+static void ward_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_ward_row *w = &((struct night_view *)ctx)->wards[r];
+
+    switch (col) {
+    case 0: buf_adds(out, w->code); break;
+    case 1: buf_adds(out, w->name); break;
+    case 2: buf_addf(out, "%d/%d", w->visited, w->beds); break;
+    default:
+        if (w->anomalies)
+            buf_addf(out, "%d", w->anomalies);
+        break;
+    }
+}
+
+static enum ui_role ward_role(void *ctx, size_t r)
+{
+    struct night_view *nv = ctx;
+    const struct ui_ward_row *w = &nv->wards[r];
+
+    if (w->anomalies)
+        return UI_ROLE_ANOMALY;
+    if (w->beds && w->visited >= w->beds)
+        return UI_ROLE_OK;
+    return strcmp(w->code, nv->ward) ? UI_ROLE_NORMAL : UI_ROLE_HEADER;
+}
+
+static void bed_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    struct night_view *nv = ctx;
+    const struct ui_bed_row *b = &nv->beds[r];
+
+    switch (col) {
+    case 0:
+        buf_adds(out, b->bed);
+        if (!strcmp(b->ward_code, nv->cur_ward) && !strcmp(b->bed, nv->cur_bed))
+            buf_adds(out, " <");
+        break;
+    case 1: buf_adds(out, b->patient); break;
+    case 2: buf_adds(out, b->patient_id); break;
+    case 3: buf_adds(out, b->finding[0] ? b->finding : ui_tr("-", "未查")); break;
+    case 4: buf_adds(out, b->marks); break;
+    default:
+        if (b->scans)
+            buf_addf(out, "%ld", b->scans);
+        break;
+    }
+}
+
+static enum ui_role bed_role(void *ctx, size_t r)
+{
+    const struct ui_bed_row *b = &((struct night_view *)ctx)->beds[r];
+
+    if (!b->finding[0])
+        return UI_ROLE_DIM;
+    return ui_severity_role(b->severity);
+}
+
+static int bed_filter(void *ctx, size_t r, const char *text)
+{
+    (void)text;
+    return ((struct night_view *)ctx)->beds[r].severity >= UI_SEV_WARN;
+}
+
+static void patient_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_patient_row *p = &((struct night_view *)ctx)->pats[r];
+
+    switch (col) {
+    case 0: buf_addf(out, "%s-%s", p->ward_code, p->bed); break;
+    case 1: buf_adds(out, p->admission_no); break;
+    case 2: buf_adds(out, p->name); break;
+    case 3: buf_adds(out, p->id_number); break;
+    case 4: buf_adds(out, p->finding); break;
+    default: buf_adds(out, p->found_at); break;
+    }
+}
+
+static enum ui_role patient_role(void *ctx, size_t r)
+{
+    return ui_severity_role(((struct night_view *)ctx)->pats[r].severity);
+}
+
+static int patient_filter(void *ctx, size_t r, const char *text)
+{
+    (void)text;
+    return ((struct night_view *)ctx)->pats[r].severity >= UI_SEV_WARN;
+}
+
+/* The scan list shows the newest first. */
+static struct ui_scan_row *scan_at(struct night_view *nv, size_t r)
+{
+    return &nv->scans[nv->nscans - 1 - r];
+}
+
+static void scan_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_scan_row *sc = scan_at(ctx, r);
+    char when[CLOCK_ISO_MAX];
+
+    switch (col) {
+    case 0:
+        clock_format_short(sc->at_ms, when);
+        buf_adds(out, strlen(when) > 11 ? when + 11 : when);
+        break;
+    case 1: buf_adds(out, sc->code); break;
+    case 2: buf_adds(out, sc->bed); break;
+    case 3: buf_adds(out, sc->verdict); break;
+    default:
+        if (sc->voided)
+            buf_adds(out, ui_tr("voided", "已作废"));
+        else if (sc->amended)
+            buf_adds(out, ui_tr("amended", "已更正"));
+        break;
+    }
+}
+
+static enum ui_role scan_role(void *ctx, size_t r)
+{
+    const struct ui_scan_row *sc = scan_at(ctx, r);
+    return sc->voided ? UI_ROLE_DIM : ui_severity_role(sc->severity);
+}
+
+static int scan_filter(void *ctx, size_t r, const char *text)
+{
+    (void)text;
+    return scan_at(ctx, r)->severity >= UI_SEV_WARN;
+}
+
+/* --- loading ----------------------------------------------------------- */
+
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap)*2 : 16;                        \
+            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
+        }                                                        \
+    } while (0)
+
+static void emit_ward(void *ctx, const struct ui_ward_row *row)
+{
+    struct night_view *nv = ctx;
+    GROW(nv->wards, nv->nwards, nv->wcap);
+    nv->wards[nv->nwards++] = *row;
+}
+
+static void emit_bed(void *ctx, const struct ui_bed_row *row)
+{
+    struct night_view *nv = ctx;
+    GROW(nv->beds, nv->nbeds, nv->bcap);
+    nv->beds[nv->nbeds++] = *row;
+}
+
+static void emit_patient(void *ctx, const struct ui_patient_row *row)
+{
+    struct night_view *nv = ctx;
+    GROW(nv->pats, nv->npats, nv->pcap);
+    nv->pats[nv->npats++] = *row;
+}
+
+static void emit_scan(void *ctx, const struct ui_scan_row *row)
+{
+    struct night_view *nv = ctx;
+    GROW(nv->scans, nv->nscans, nv->scap);
+    nv->scans[nv->nscans++] = *row;
+}
+
+static void set_error(struct night_view *nv, int rc, const struct fc_error *err)
+{
+    if (rc < 0 && !nv->error[0])
+        snprintf(nv->error, sizeof(nv->error), "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+}
+
+static size_t ward_index(const struct night_view *nv, const char *code)
+{
+    for (size_t i = 0; i < nv->nwards; i++)
+        if (!strcmp(nv->wards[i].code, code))
+            return i;
+    return SIZE_MAX;
+}
+
+/* Selects source row r of t (if it is shown). */
+static void table_select_source(struct ui_table *t, size_t r)
+{
+    for (size_t i = 0; i < t->nvis; i++) {
+        if (t->vis[i] == r) {
+            ui_table_select(t, i);
+            return;
+        }
+    }
+}
+
+static void load_scans(struct night_view *nv)
+{
+    const struct ui_night_model *m = nv->app->night;
+    struct fc_error err;
+
+    fc_error_clear(&err);
+    nv->nscans = 0;
+    set_error(nv, m->list_scans(nv->app->user, nv->row.id, emit_scan, nv, &err), &err);
+    ui_table_set_rows(&nv->stable, nv->nscans);
+    nv->scans_ok = 1;
+}
+
+static void night_reload(struct night_view *nv)
+{
+    const struct ui_night_model *m = nv->app->night;
+    const char *id = nv->row.id;
+    void *user = nv->app->user;
+    struct fc_error err;
+    size_t wi;
+
+    nv->error[0] = '\0';
+    fc_error_clear(&err);
+    set_error(nv, m->current_bed(user, id, nv->cur_ward, nv->cur_bed, &err), &err);
+    nv->nwards = 0;
+    fc_error_clear(&err);
+    set_error(nv, m->list_wards(user, id, emit_ward, nv, &err), &err);
+    ui_table_set_rows(&nv->wtable, nv->nwards);
+    if (nv->follow && nv->cur_ward[0])
+        snprintf(nv->ward, sizeof(nv->ward), "%s", nv->cur_ward);
+    if (!nv->ward[0] && nv->nwards)
+        snprintf(nv->ward, sizeof(nv->ward), "%s", nv->wards[0].code);
+    wi = ward_index(nv, nv->ward);
+    if (nv->follow && wi != SIZE_MAX)
+        table_select_source(&nv->wtable, wi);
+
+    nv->nbeds = 0;
+    if (nv->ward[0]) {
+        fc_error_clear(&err);
+        set_error(nv, m->list_beds(user, id, nv->ward, emit_bed, nv, &err), &err);
+    }
+    ui_table_set_rows(&nv->btable, nv->nbeds);
+    if (nv->follow) {
+        for (size_t i = 0; i < nv->nbeds; i++)
+            if (!strcmp(nv->beds[i].ward_code, nv->cur_ward) &&
+                !strcmp(nv->beds[i].bed, nv->cur_bed))
+                table_select_source(&nv->btable, i);
+    }
+    nv->scans_ok = 0;
+    if (nv->pane == PANE_PATIENTS) {
+        nv->npats = 0;
+        fc_error_clear(&err);
+        set_error(nv, m->list_patients(user, id, emit_patient, nv, &err), &err);
+        ui_table_set_rows(&nv->ptable, nv->npats);
+    } else if (nv->pane == PANE_SCANS) {
+        load_scans(nv);
+        if (nv->follow)
+            ui_table_select(&nv->stable, 0);
+    }
+    nv->stale = 0;
+    nv->follow = 0;
+}
+
+/* --- submitting codes ---------------------------------------------------- */
+
+static void night_submit(struct night_view *nv, struct ui_screen *scr, const char *code,
+                         enum ui_scan_how how)
+{
+    ui_screen_submit_scan(scr, nv->row.id, code, how, &nv->last);
+    nv->have_last = 1;
+    snprintf(nv->last_code, sizeof(nv->last_code), "%s", code);
+    nv->stale = 1;
+    nv->follow = 1;
+    ui_screen_dirty(scr);
+}
+
+static void night_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    night_submit(v->data, v->scr, code, UI_SCAN_BURST);
+}
+
+/* 1 when s is a bed number as typed: 1-4 digits, optionally followed by '+'
+ * (an extra bed). Longer digit strings are codes (admission numbers). */
+static int is_bed_number(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n] >= '0' && s[n] <= '9')
+        n++;
+    if (n == 0 || n > BED_JUMP_MAX_DIGITS)
+        return 0;
+    return !s[n] || (s[n] == '+' && !s[n + 1]);
+}
+
+/* Makes ward:bed the current bed by submitting its bed label as a typed
+ * code, so the choice is an event like any scan (docs/decisions.md). */
+static void night_jump(struct night_view *nv, struct ui_screen *scr, const char *ward,
+                       const char *bed)
+{
+    char label[160];
+
+    if (!ward[0]) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no ward selected", "未选择病区"));
+        return;
+    }
+    nv->app->night->bed_code(nv->app->user, ward, bed, label, sizeof(label));
+    night_submit(nv, scr, label, UI_SCAN_TYPED);
+}
+
+static int night_text(struct ui_view *v, uint32_t key)
+{
+    struct night_view *nv = v->data;
+
+    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
+        char *code = NULL;
+        if (!nv->input.text.len)
+            return 0; /* Enter on a list row */
+        code = xstrdup(nv->input.text.ptr);
+        ui_input_clear(&nv->input);
+        if (is_bed_number(code))
+            night_jump(nv, v->scr, nv->ward, code);
+        else
+            night_submit(nv, v->scr, code, UI_SCAN_TYPED);
+        free(code);
+        return 1;
+    }
+    return ui_input_key(&nv->input, key);
+}
+
+/* --- corrections (void / amend) ---------------------------------------- */
+
+struct correct_form {
+    struct ui_view *under; /* the night view, below this overlay */
+    struct ui_scan_row target;
+    struct ui_input reason, code;
+    int field; /* 0 reason, 1 new code */
+    char error[256];
+};
+
+enum { CORR_ACT_SUBMIT = UI_ACT_VIEW_BASE, CORR_ACT_CANCEL };
+
+static const struct ui_action correct_actions[] = {
+    {CORR_ACT_SUBMIT,
+     "submit",
+     2,
+     {'\r', '\n', SCAN_KEY_SPECIAL(KEY_ENTER)},
+     N_("Save"),
+     "保存",
+     N_("Save the correction (no new code: void the scan)"),
+     "保存更正（不填新码即作废该扫码）"},
+    {CORR_ACT_CANCEL,
+     "cancel",
+     0,
+     {0x1B},
+     N_("Cancel"),
+     "取消",
+     N_("Close without a correction"),
+     "不更正，关闭"},
+};
+
+static int correct_text(struct ui_view *v, uint32_t key)
+{
+    struct correct_form *f = v->data;
+
+    if (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN) || key == SCAN_KEY_SPECIAL(KEY_UP)) {
+        f->field = !f->field;
+        return 1;
+    }
+    return ui_input_key(f->field ? &f->code : &f->reason, key);
+}
+
+static void correct_submit(struct ui_view *v)
+{
+    struct correct_form *f = v->data;
+    struct night_view *nv = f->under->data;
+    struct fc_error err;
+    struct ui_verdict out;
+    int rc;
+
+    if (!f->reason.text.len) {
+        snprintf(f->error, sizeof(f->error), "%s", ui_tr("a reason is required", "必须填写原因"));
+        return;
+    }
+    fc_error_clear(&err);
+    memset(&out, 0, sizeof(out));
+    rc = nv->app->night->correct(nv->app->user, nv->row.id, f->target.event_id, f->reason.text.ptr,
+                                 f->code.text.len ? f->code.text.ptr : NULL, &out, &err);
+    if (rc < 0) {
+        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    nv->last = out;
+    nv->have_last = 1;
+    snprintf(nv->last_code, sizeof(nv->last_code), "%s", f->target.code);
+    nv->stale = 1;
+    ui_screen_message(v->scr, UI_ROLE_OK, "%s %s: %s",
+                      f->code.text.len ? ui_tr("amended", "已更正") : ui_tr("voided", "已作废"),
+                      f->target.code, out.message);
+    ui_screen_pop(v->scr);
+}
+
+static int correct_action(struct ui_view *v, int id)
+{
+    switch (id) {
+    case CORR_ACT_SUBMIT:
+    case UI_ACT_OPEN: correct_submit(v); return 1;
+    case CORR_ACT_CANCEL:
+    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
+    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
+    }
+}
+
+/* A scan while the form is open still goes to the engine, through the
+ * night screen under it, so no scan is lost to a dialog. */
+static void correct_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct correct_form *f = v->data;
+    (void)len;
+    night_submit(f->under->data, v->scr, code, UI_SCAN_BURST);
+}
+
+static void correct_draw(struct ui_view *v, WINDOW *w)
+{
+    struct correct_form *f = v->data;
+    int bw = v->cols - 6 > 76 ? 76 : v->cols - 6;
+    int bh = 10, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
+    char line[256];
+
+    if (bw < 20 || by < 0)
+        return;
+    for (int i = 0; i < bh; i++)
+        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
+    ui_put(w, by, bx, bw, ui_tr("Void or amend a scan", "作废或更正扫码"), UI_ALIGN_CENTER,
+           UI_ROLE_TITLE);
+    snprintf(line, sizeof(line), "%s #%lld  %s  %s  %s", ui_tr("Scan", "扫码"), f->target.seq,
+             f->target.code, f->target.bed, f->target.verdict);
+    ui_put(w, by + 2, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+    ui_input_draw(&f->reason, w, by + 4, bx + 2, bw - 4, ui_tr("Reason:", "原因："), f->field == 0);
+    ui_input_draw(&f->code, w, by + 5, bx + 2, bw - 4,
+                  ui_tr("New code (empty = void):", "新码（空则作废）："), f->field == 1);
+    if (f->error[0])
+        ui_put(w, by + 7, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, by + bh - 1, bx + 2, bw - 4,
+           ui_tr("Tab: next field   Enter/F2: save   Esc: cancel",
+                 "Tab：下一栏   回车/F2：保存   Esc：取消"),
+           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
+}
+
+static const char *correct_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("Void or amend", "作废/更正");
+}
+
+static void correct_destroy(struct ui_view *v)
+{
+    struct correct_form *f = v->data;
+
+    ui_input_release(&f->reason);
+    ui_input_release(&f->code);
+    free(f);
+}
+
+static const struct ui_view_ops correct_ops = {
+    .name = "correct",
+    .actions = correct_actions,
+    .nactions = sizeof(correct_actions) / sizeof(correct_actions[0]),
+    .overlay = 1,
+    .draw = correct_draw,
+    .action = correct_action,
+    .text = correct_text,
+    .scan = correct_scan,
+    .title = correct_title,
+    .destroy = correct_destroy,
+};
+
+static void night_correct(struct ui_view *v)
+{
+    struct night_view *nv = v->data;
+    struct correct_form *f;
+    const struct ui_scan_row *target = NULL;
+    size_t r;
+
+    if (!nv->app->night->correct)
+        return;
+    if (!nv->scans_ok)
+        load_scans(nv);
+    if (nv->pane == PANE_SCANS && nv->focus == 1 &&
+        (r = ui_table_selected(&nv->stable)) != SIZE_MAX) {
+        target = scan_at(nv, r);
+    } else {
+        for (size_t i = nv->nscans; i-- > 0 && !target;)
+            if (!nv->scans[i].voided)
+                target = &nv->scans[i];
+    }
+    if (!target) {
+        ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
+                          ui_tr("no scan to correct", "没有可更正的扫码"));
+        return;
+    }
+    if (target->voided) {
+        ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
+                          ui_tr("this scan is already voided", "该扫码已作废"));
+        return;
+    }
+    f = xcalloc(1, sizeof(*f));
+    f->under = v;
+    f->target = *target;
+    ui_input_init(&f->reason, 200);
+    ui_input_init(&f->code, NIGHT_INPUT_MAX);
+    ui_screen_push(v->scr, ui_view_new(&correct_ops, f));
+}
+
+/* --- actions ----------------------------------------------------------- */
+
+static void set_filter(struct night_view *nv)
+{
+    const char *f = nv->only_anomalies ? "!" : "";
+
+    ui_table_set_filter(&nv->btable, f);
+    ui_table_set_filter(&nv->ptable, f);
+    ui_table_set_filter(&nv->stable, f);
+}
+
+static struct ui_table *right_table(struct night_view *nv)
+{
+    switch (nv->pane) {
+    case PANE_PATIENTS: return &nv->ptable;
+    case PANE_SCANS: return &nv->stable;
+    default: return &nv->btable;
+    }
+}
+
+static void night_open_row(struct ui_view *v)
+{
+    struct night_view *nv = v->data;
+    size_t r;
+
+    if (nv->focus == 0) {
+        r = ui_table_selected(&nv->wtable);
+        if (r == SIZE_MAX)
+            return;
+        snprintf(nv->ward, sizeof(nv->ward), "%s", nv->wards[r].code);
+        nv->pane = PANE_BEDS;
+        nv->focus = 1;
+        nv->stale = 1;
+        return;
+    }
+    if (nv->pane == PANE_BEDS) {
+        r = ui_table_selected(&nv->btable);
+        if (r != SIZE_MAX)
+            night_jump(nv, v->scr, nv->beds[r].ward_code, nv->beds[r].bed);
+    } else if (nv->pane == PANE_SCANS) {
+        night_correct(v);
+    }
+}
+
+static int night_action(struct ui_view *v, int id)
+{
+    struct night_view *nv = v->data;
+
+    switch (id) {
+    case NIGHT_ACT_EMPTY_BED: night_submit(nv, v->scr, "EMPTY_BED", UI_SCAN_TYPED); return 1;
+    case NIGHT_ACT_NO_WRISTBAND: night_submit(nv, v->scr, "NO_WRISTBAND", UI_SCAN_TYPED); return 1;
+    case NIGHT_ACT_NO_ID: night_submit(nv, v->scr, "NO_ID", UI_SCAN_TYPED); return 1;
+    case NIGHT_ACT_EXAM: night_submit(nv, v->scr, "EXAM", UI_SCAN_TYPED); return 1;
+    case NIGHT_ACT_FILTER:
+        nv->only_anomalies = !nv->only_anomalies;
+        set_filter(nv);
+        return 1;
+    case NIGHT_ACT_PANE:
+        nv->pane = (enum night_pane)((nv->pane + 1) % PANE_COUNT);
+        nv->focus = 1;
+        nv->stale = 1;
+        return 1;
+    case NIGHT_ACT_CORRECT: night_correct(v); return 1;
+    case NIGHT_ACT_CLOSE:
+        if (nv->app->close)
+            ui_screen_push(v->scr, view_close_new(nv->app, &nv->row, 1));
+        return 1;
+    case UI_ACT_NEXT_PANE: nv->focus = !nv->focus; return 1;
+    case UI_ACT_OPEN: night_open_row(v); return 1;
+    default: break;
+    }
+    if (nv->focus == 0) {
+        size_t before = ui_table_selected(&nv->wtable), after;
+        int handled = ui_table_action(&nv->wtable, id);
+        after = ui_table_selected(&nv->wtable);
+        /* moving in the ward list shows that ward's beds */
+        if (handled && after != before && after != SIZE_MAX) {
+            snprintf(nv->ward, sizeof(nv->ward), "%s", nv->wards[after].code);
+            nv->stale = 1;
+        }
+        return handled;
+    }
+    return ui_table_action(right_table(nv), id);
+}
+
+/* --- drawing ----------------------------------------------------------- */
+
+static const struct ui_bed_row *current_bed_row(const struct night_view *nv)
+{
+    for (size_t i = 0; i < nv->nbeds; i++)
+        if (!strcmp(nv->beds[i].ward_code, nv->cur_ward) && !strcmp(nv->beds[i].bed, nv->cur_bed))
+            return &nv->beds[i];
+    return NULL;
+}
+
+static void draw_current(struct night_view *nv, WINDOW *w, int y, int cols)
+{
+    const struct ui_bed_row *b = current_bed_row(nv);
+    char line[512];
+
+    if (!nv->cur_ward[0]) {
+        ui_put(w, y, 1, cols,
+               ui_tr("Current bed: none yet - scan a bed label or type a bed number",
+                     "当前床位：无 —— 请扫床头卡或输入床号"),
+               UI_ALIGN_LEFT, UI_ROLE_DIM);
+        return;
+    }
+    if (b && b->patient[0])
+        snprintf(line, sizeof(line), "%s %s-%s   %s %s  %s  (%s)",
+                 ui_tr("Current bed:", "当前床位："), nv->cur_ward, nv->cur_bed,
+                 ui_tr("Listed:", "在册："), b->patient, b->patient_id, b->admission_no);
+    else
+        snprintf(line, sizeof(line), "%s %s-%s   %s", ui_tr("Current bed:", "当前床位："),
+                 nv->cur_ward, nv->cur_bed, ui_tr("nobody listed", "无在册患者"));
+    ui_put(w, y, 1, cols, line, UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    if (b)
+        snprintf(line, sizeof(line), "%s %s   %s %s   %s %s", ui_tr("Finding:", "结果："),
+                 b->finding[0] ? b->finding : "-", ui_tr("Identified:", "已识别："),
+                 b->identified[0] ? b->identified : "-", ui_tr("Marks:", "标记："),
+                 b->marks[0] ? b->marks : "-");
+    else
+        snprintf(line, sizeof(line), "%s -", ui_tr("Finding:", "结果："));
+    ui_put(w, y + 1, 1, cols, line, UI_ALIGN_LEFT,
+           b ? ui_severity_role(b->severity) : UI_ROLE_NORMAL);
+}
+
+static void night_draw(struct ui_view *v, WINDOW *w)
+{
+    struct night_view *nv = v->data;
+    size_t wi;
+    char head[512];
+    int y = 0, bh, lw, rh;
+    const char *pane_name;
+
+    if (nv->stale)
+        night_reload(nv);
+    wi = ward_index(nv, nv->ward);
+    if (wi != SIZE_MAX)
+        snprintf(head, sizeof(head), "%s  %s   %s %s %s: %d/%d %s, %d %s%s", nv->row.site,
+                 ui_kind_text(nv->row.kind), ui_tr("Ward", "病区"), nv->wards[wi].code,
+                 nv->wards[wi].name, nv->wards[wi].visited, nv->wards[wi].beds, ui_tr("beds", "床"),
+                 nv->wards[wi].anomalies, ui_tr("anomalies", "异常"),
+                 nv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "");
+    else
+        snprintf(head, sizeof(head), "%s  %s", nv->row.site, ui_kind_text(nv->row.kind));
+    ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+
+    bh = v->rows >= 24 ? 5 : 3;
+    if (nv->have_last)
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, nv->last.severity, nv->last.verdict,
+                       nv->last.message);
+    else
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
+                       ui_tr("scan a bed label, then the wristband and the ID card",
+                             "先扫床头卡，再扫腕带和身份证"));
+    y += bh;
+    draw_current(nv, w, y, v->cols - 2);
+    y += 2;
+    ui_input_draw(&nv->input, w, y++, 1, v->cols - 2, ui_tr("Code or bed no.:", "输入码或床号："),
+                  1);
+
+    rh = v->rows - y - (nv->error[0] ? 1 : 0);
+    lw = v->cols / 3 > 34 ? 34 : v->cols / 3;
+    ui_table_draw(&nv->wtable, w, y, 1, rh, lw, nv->focus == 0);
+    switch (nv->pane) {
+    case PANE_PATIENTS: pane_name = ui_tr("Patients of the site", "全院在册患者"); break;
+    case PANE_SCANS: pane_name = ui_tr("Scans, newest first", "扫码记录（最新在前）"); break;
+    default: pane_name = NULL; break;
+    }
+    if (pane_name) {
+        ui_put(w, y, lw + 2, v->cols - lw - 3, pane_name, UI_ALIGN_LEFT, UI_ROLE_TITLE);
+        ui_table_draw(right_table(nv), w, y + 1, lw + 2, rh - 1, v->cols - lw - 3, nv->focus == 1);
+    } else {
+        ui_table_draw(&nv->btable, w, y, lw + 2, rh, v->cols - lw - 3, nv->focus == 1);
+    }
+    if (nv->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, nv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static void night_enter(struct ui_view *v)
+{
+    struct night_view *nv = v->data;
+
+    /* the visit may have changed under a dialog (scans, corrections) */
+    nv->stale = 1;
+}
+
+static const char *night_title(struct ui_view *v)
+{
+    struct night_view *nv = v->data;
+
+    snprintf(nv->title, sizeof(nv->title), "%s %.8s", ui_tr("Night check", "夜查"), nv->row.id);
+    return nv->title;
+}
+
+static void night_destroy(struct ui_view *v)
+{
+    struct night_view *nv = v->data;
+
+    ui_table_release(&nv->wtable);
+    ui_table_release(&nv->btable);
+    ui_table_release(&nv->ptable);
+    ui_table_release(&nv->stable);
+    ui_input_release(&nv->input);
+    free(nv->wards);
+    free(nv->beds);
+    free(nv->pats);
+    free(nv->scans);
+    free(nv);
+}
+
+static const struct ui_view_ops night_ops = {
+    .name = "night",
+    .actions = night_actions,
+    .nactions = sizeof(night_actions) / sizeof(night_actions[0]),
+    .enter = night_enter,
+    .draw = night_draw,
+    .action = night_action,
+    .text = night_text,
+    .scan = night_scan,
+    .title = night_title,
+    .destroy = night_destroy,
+};
+
+struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    struct night_view *nv = xcalloc(1, sizeof(*nv));
+
+    if (!app->night)
+        BUG("night screen without a night model");
+    nv->app = app;
+    nv->row = *row;
+    nv->focus = 1;
+    nv->stale = 1;
+    nv->follow = 1;
+    ui_input_init(&nv->input, NIGHT_INPUT_MAX);
+    ui_table_init(&nv->wtable, ward_cols, 4, nv, ward_cell);
+    nv->wtable.row_role = ward_role;
+    ui_table_init(&nv->btable, bed_cols, 6, nv, bed_cell);
+    nv->btable.row_role = bed_role;
+    nv->btable.filter = bed_filter;
+    ui_table_init(&nv->ptable, patient_cols, 6, nv, patient_cell);
+    nv->ptable.row_role = patient_role;
+    nv->ptable.filter = patient_filter;
+    ui_table_init(&nv->stable, scan_cols, 5, nv, scan_cell);
+    nv->stable.row_role = scan_role;
+    nv->stable.filter = scan_filter;
+    return ui_view_new(&night_ops, nv);
+}
