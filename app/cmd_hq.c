@@ -1,5 +1,6 @@
 /* fieldcheck hq [--hq DIR] init | enroll CODE | revoke DEVICE |
- * pack DIR -o FILE [--to DEVICE...] | import FILE... | report | receipt DEVICE.
+ * pack DIR -o FILE [--to DEVICE...] | import FILE... | report |
+ * receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE].
  * The HQ directory holds hq.db, hq.key and hq.pub. */
 #include "app/commands.h"
 
@@ -226,19 +227,30 @@ int cmd_hq(struct app *app, int argc, char **argv)
         rc = hqstore_report(hq.db, &cb, &app->err);
         if (rc)
             ex = app_fail(app, rc);
-    } else if (!strcmp(sub, "receipt") && i + 1 == argc) {
+    } else if (!strcmp(sub, "receipt") && i < argc && argv[i][0] != '-') {
         struct buf code = BUF_INIT;
+        struct app_qr q = {0};
+        const char *device = argv[i];
         int64_t acked = 0;
 
-        rc = hq_receipt(&hq, argv[i], &code, &acked, &app->err);
+        for (i++; i < argc; i++) {
+            if (!app_qr_option(&q, argc, argv, &i)) {
+                fprintf(stderr, "fieldcheck: hq receipt: unknown option '%s'\n", argv[i]);
+                hq_close(&hq);
+                return 1;
+            }
+        }
+        rc = hq_receipt(&hq, device, &code, &acked, &app->err);
         if (rc)
             ex = app_fail(app, rc);
         else if (app->json)
-            app_print_json(json_pack("{s:b, s:s, s:I, s:s}", "ok", 1, "device_id", argv[i],
+            app_print_json(json_pack("{s:b, s:s, s:I, s:s}", "ok", 1, "device_id", device,
                                      "acked_seq", (json_int_t)acked, "receipt", code.ptr));
         else
-            printf("receipt for device %s: events 1..%lld\n%s\n", argv[i], (long long)acked,
+            printf("receipt for device %s: events 1..%lld\n%s\n", device, (long long)acked,
                    code.ptr);
+        if (!rc)
+            ex = app_qr_emit(app, &q, code.ptr, device);
         buf_release(&code);
     } else {
         fprintf(stderr, "fieldcheck: hq: unknown subcommand or arguments for '%s'\n", sub);

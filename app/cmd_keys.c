@@ -1,4 +1,4 @@
-/* fieldcheck keys init | show [--qr] | trust HQ_PUB_FILE: the device's keys,
+/* fieldcheck keys init | show [--qr] [--qr-png FILE] [--qr-svg FILE] | trust HQ_PUB_FILE: the device's keys,
  * its enrollment code for HQ, and trusting HQ's public keys. */
 #include "app/commands.h"
 
@@ -8,12 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
-static int keys_show(struct app *app, struct store *s, int created)
+static int keys_show(struct app *app, struct store *s, int created, const struct app_qr *q)
 {
     struct keys_device k;
     struct buf code = BUF_INIT;
     char fp[20];
-    int rc = keys_device_load(s, &k, &app->err);
+    int ex = 0, rc = keys_device_load(s, &k, &app->err);
 
     if (rc)
         return app_fail(app, rc);
@@ -26,9 +26,11 @@ static int keys_show(struct app *app, struct store *s, int created)
         printf("device %s\nfingerprint %s\nenrollment code (give it to HQ: fieldcheck hq enroll "
                "CODE):\n%s\n",
                k.device_id, fp, code.ptr);
+    if (q)
+        ex = app_qr_emit(app, q, code.ptr, k.device_id);
     buf_release(&code);
     memset(&k, 0, sizeof(k));
-    return 0;
+    return ex;
 }
 
 int cmd_keys(struct app *app, int argc, char **argv)
@@ -51,14 +53,18 @@ int cmd_keys(struct app *app, int argc, char **argv)
             return app_fail(app, rc);
         if (!app->json)
             printf("%s\n", created ? "device keys created" : "device keys already exist");
-        return keys_show(app, s, created);
+        return keys_show(app, s, created, NULL);
     }
     if (!strcmp(argv[1], "show")) {
-        if (argc > 2 && strcmp(argv[2], "--qr") != 0) {
-            fprintf(stderr, "fieldcheck: keys show: unknown option '%s'\n", argv[2]);
-            return 1;
+        struct app_qr q = {0};
+
+        for (int i = 2; i < argc; i++) {
+            if (!app_qr_option(&q, argc, argv, &i)) {
+                fprintf(stderr, "fieldcheck: keys show: unknown option '%s'\n", argv[i]);
+                return 1;
+            }
         }
-        return keys_show(app, s, 0);
+        return keys_show(app, s, 0, &q);
     }
     if (!strcmp(argv[1], "trust")) {
         char fp[20];

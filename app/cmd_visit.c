@@ -134,6 +134,7 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
 {
     const char *name = NULL, *at = NULL;
     struct visit v, closed;
+    struct app_qr q = {0};
     char code[VISIT_SHORT_CODE_LEN + 1];
     struct store *s;
     int64_t ms;
@@ -146,7 +147,7 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
             name = argv[++i];
         } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
             at = argv[++i];
-        } else {
+        } else if (!app_qr_option(&q, argc, argv, &i)) {
             fprintf(stderr, "fieldcheck: visit close: unexpected '%s'\n", argv[i]);
             return 1;
         }
@@ -172,6 +173,8 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
     } else {
         printf("visit %s closed at %s\ncheckpoint %s\n", closed.id, closed.closed_at, code);
     }
+    /* --qr: the signed checkpoint for the paper record (needs the device keys) */
+    rc = app_qr_checkpoint(app, s, &closed, &q);
 out:
     visit_release(&v);
     visit_release(&closed);

@@ -25,10 +25,13 @@ const struct command app_commands[] = {
      "           result was identical to the stored state\n",
      cmd_db},
     {"keys", "device keys; HQ's public keys; enrollment code",
-     "fieldcheck [--db PATH] [--json] keys init | keys show [--qr] | keys trust HQ_PUB_FILE\n\n"
+     "fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
+     "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
      "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
      "         next to the database); prints the enrollment code\n"
-     "  show   the device id, key fingerprint and enrollment code for 'hq enroll'\n"
+     "  show   the device id, key fingerprint and enrollment code for 'hq enroll';\n"
+     "         --qr draws it as a QR code (black on white, any terminal theme),\n"
+     "         --qr-png / --qr-svg write it as an image file\n"
      "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
      "         bundles are encrypted to them\n",
      cmd_keys},
@@ -44,13 +47,15 @@ const struct command app_commands[] = {
      cmd_receipt},
     {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
      "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
-     "    pack DIR -o FILE [--to DEVICE...] | import FILE... | report | receipt DEVICE\n\n"
+     "    pack DIR -o FILE [--to DEVICE...] | import FILE... | report |\n"
+     "    receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
      "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
      "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
      "           unknown or revoked devices are quarantined (exit 3)\n"
      "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
      "           conflicts between devices, quarantined bundles\n"
-     "  receipt  the signed receipt code for a device (printed last)\n",
+     "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
+     "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
      cmd_hq},
     {"susp", "flight inspection: work through the suspicion lines (疑点)",
      "fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
@@ -127,10 +132,12 @@ const struct command app_commands[] = {
     {"visit", "open, close, list and show visits",
      "fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
      "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
-     "       fieldcheck visit close [--visit ID] [--at TIME]\n"
+     "       fieldcheck visit close [--visit ID] [--at TIME] [--qr] [--qr-dir DIR]\n"
      "       fieldcheck visit list | visit show [ID]\n\n"
      "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
-     "  close  close the visit (default: the open one) and print the checkpoint short code\n"
+     "  close  close the visit (default: the open one) and print the checkpoint short code;\n"
+     "         --qr also draws the device-signed checkpoint code as a QR code, --qr-dir\n"
+     "         writes it to DIR/<visit id>-checkpoint.png and .svg (needs 'keys init')\n"
      "  list   every visit, newest first\n"
      "  show   the visit; for a night check also beds[] and patients[] with their finding,\n"
      "         for a pharmacy count drugs[] (book, counted, variance, flags)\n"

@@ -62,6 +62,28 @@ int app_print_version(struct app *app);
  * exports the chosen values to the environment variables the UI and the data
  * directory still read (config_export_env). Errors are left in app->err. */
 int app_load_config(struct app *app);
+/* --qr [--qr-png FILE] [--qr-svg FILE] [--qr-dir DIR] (app/qrshow.c). */
+struct app_qr {
+    int term;        /* --qr: draw the code in the terminal (not with --json) */
+    const char *png; /* --qr-png FILE */
+    const char *svg; /* --qr-svg FILE */
+    const char *dir; /* --qr-dir DIR: DIR/<stem>.png and DIR/<stem>.svg */
+};
+
+/* If argv[*i] is one of the options above, records it, advances *i past its
+ * argument and returns 1; otherwise returns 0 and changes nothing. */
+int app_qr_option(struct app_qr *q, int argc, char **argv, int *i);
+
+/* Draws code as q asks: on stdout, then the files (atomic writes). Returns 0,
+ * or the exit code after printing the error. stem names the files in q->dir. */
+int app_qr_emit(struct app *app, const struct app_qr *q, const char *code, const char *stem);
+
+struct visit;
+/* visit close --qr: signs the closed visit's checkpoint (checkpoint_make)
+ * and draws it with app_qr_emit as "<visit id>-checkpoint"; does nothing
+ * when q asks for nothing. Returns 0 or the exit code after the error. */
+int app_qr_checkpoint(struct app *app, struct store *s, const struct visit *closed,
+                      const struct app_qr *q);
 
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);

@@ -182,6 +182,41 @@ static int bundle_known(struct store *s, const char *sha, int *known, struct fc_
     return rc;
 }
 
+int hqstore_bundle_get(struct store *s, const char *sha256_hex, struct hq_bundle_row *out,
+                       struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT device, bundle_seq, first_seq, last_seq, prev_bundle,"
+                           " prev_head, chain_head FROM bundle WHERE sha256 = ?1",
+                           &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, sha256_hex);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (out) {
+            memset(out, 0, sizeof(*out));
+            snprintf(out->sha256, sizeof(out->sha256), "%s", sha256_hex);
+            snprintf(out->device, sizeof(out->device), "%s", store_col_text(st, 0));
+            out->bundle_seq = sqlite3_column_int64(st, 1);
+            out->first_seq = sqlite3_column_int64(st, 2);
+            out->last_seq = sqlite3_column_int64(st, 3);
+            snprintf(out->prev_bundle, sizeof(out->prev_bundle), "%s", store_col_text(st, 4));
+            snprintf(out->prev_head, sizeof(out->prev_head), "%s", store_col_text(st, 5));
+            snprintf(out->chain_head, sizeof(out->chain_head), "%s", store_col_text(st, 6));
+        }
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "bundle '%.16s' was not imported", sha256_hex);
+    } else {
+        rc = store_fail(s, err, "cannot read bundles");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err)
 {

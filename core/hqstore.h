@@ -69,6 +69,12 @@ int hqstore_device_foreach(struct store *s, int (*cb)(const struct hq_device *d,
 int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err);
 
+/* Looks up an imported bundle file by the SHA-256 (hex) of its bytes, so a
+ * re-import can stop before decrypting. FC_ENOTFOUND when it was never
+ * imported; out (may be NULL) receives its row otherwise. */
+int hqstore_bundle_get(struct store *s, const char *sha256_hex, struct hq_bundle_row *out,
+                       struct fc_error *err);
+
 /* Keeps a bundle HQ refused to import (unknown or revoked device) with the
  * reason; the same file again changes nothing. device may be "". Commits. */
 int hqstore_quarantine(struct store *s, const char *sha256_hex, const char *device,
