@@ -199,6 +199,139 @@ struct ui_close_model {
     const char *const *(*checkpoint_qr)(void *user, const char *visit_id);
 };
 
+/* --- flight inspection worksheet (ui/view_flight.c) ------------------------
+ * The suspicion list of a site may hold 100,000 lines, so the screen never
+ * asks for all of them: it counts, then reads pages by key (susp_id order)
+ * and keeps only a few pages around what is shown. Money is yuan text with
+ * two decimals ("" when not set); personal data arrives masked. */
+
+struct ui_susp_row {
+    char susp_id[48];
+    char rule[32];
+    char rule_name[96];
+    char setl_id[48];
+    char patient[64];    /* masked name */
+    char patient_id[32]; /* masked ID number */
+    char admission_no[48];
+    char item[128]; /* item code and name */
+    char amount[24], susp_amount[24];
+    char state[16]; /* PENDING, CONFIRMED, PARTIAL, REFUTED */
+    char irregular[24], fund_loss[24];
+    char inspector[64];
+};
+
+/* Filter of the list; "" does not filter. state is a state name. */
+struct ui_flight_query {
+    char rule[32];
+    char state[16];
+    char inspector[64];
+};
+
+enum ui_seek {
+    UI_SEEK_FROM = 0,  /* susp_id >= key, ascending; key NULL: from the first line */
+    UI_SEEK_AFTER = 1, /* susp_id > key, ascending; key NULL: from the first line */
+    UI_SEEK_BEFORE = 2 /* susp_id < key, descending; key NULL: from the last line */
+};
+
+struct ui_flight_verdict {
+    const char *susp_id;
+    const char *verdict;     /* CONFIRMED, PARTIAL, REFUTED, PENDING */
+    const char *amount;      /* irregular amount (yuan text), NULL: the engine's default */
+    const char *fund_loss;   /* NULL: the irregular amount */
+    const char *note;        /* may be NULL */
+    const char *over_reason; /* NULL unless the amount exceeds the line amount */
+};
+
+struct ui_flight_finding {
+    const char *code;       /* violation code, e.g. "V38-4" */
+    const char *amount;     /* NULL: qty x unit price */
+    const char *fund_loss;  /* NULL: the irregular amount */
+    const char *qty;        /* NULL or a quantity, given with unit_price */
+    const char *unit_price; /* NULL or yuan text */
+    const char *lines;      /* susp_ids separated by spaces or commas; may be NULL */
+    const char *patients;   /* admission numbers, likewise; may be NULL */
+    const char *note;       /* required */
+};
+
+struct ui_violation_row {
+    char code[16];
+    char group[64];     /* the article's heading, Chinese */
+    char category[160]; /* Chinese category name */
+};
+
+struct ui_finding_row {
+    char event_id[40];
+    char at[32];
+    char code[16];
+    char irregular[24], fund_loss[24];
+    char lines[128]; /* susp_ids, comma-separated */
+    char note[160];
+};
+
+struct ui_evidence_row {
+    char path[256];
+    long long size;
+    char sha_short[16]; /* first 12 hex digits of the SHA-256 */
+    char status[16];    /* "" until verified; then ok, changed, missing, unreadable */
+};
+
+struct ui_total_row {
+    char key[32]; /* state name or violation code; "" for the overall row */
+    long count;
+    char irregular[24], fund_loss[24];
+};
+
+struct ui_flight_model {
+    void *user; /* passed to every callback of this model (instead of app->user) */
+    /* Lines matching q into *n. */
+    int (*count)(void *user, const char *visit_id, const struct ui_flight_query *q, long *n,
+                 struct fc_error *err);
+    /* Up to limit lines matching q from key in the direction of seek; emit
+     * once per line, in that order (descending for UI_SEEK_BEFORE). */
+    int (*page)(void *user, const char *visit_id, const struct ui_flight_query *q, const char *key,
+                enum ui_seek seek, size_t limit,
+                void (*emit)(void *ctx, const struct ui_susp_row *row), void *ctx,
+                struct fc_error *err);
+    /* Lines matching q that sort before susp_id. */
+    int (*position)(void *user, const char *visit_id, const struct ui_flight_query *q,
+                    const char *susp_id, long *pos, struct fc_error *err);
+    /* A scanned or typed suspicion id or settlement id: the line's susp_id.
+     * FC_ENOTFOUND when no line of the site has it. */
+    int (*lookup)(void *user, const char *visit_id, const char *code, char susp_id[48],
+                  struct fc_error *err);
+    /* Distinct values to filter by: what is "rule" or "inspector". */
+    int (*distinct)(void *user, const char *visit_id, const char *what,
+                    void (*emit)(void *ctx, const char *value), void *ctx, struct fc_error *err);
+    /* Every field of one line, its verdict history, the institution's
+     * response and the findings naming it, as label/value pairs in display
+     * order (labels translated; a "" label continues the previous one). */
+    int (*detail)(void *user, const char *visit_id, const char *susp_id,
+                  void (*emit)(void *ctx, const char *label, const char *value), void *ctx,
+                  struct fc_error *err);
+    /* Records a verdict; message (256 bytes) receives a one-line summary. */
+    int (*verify)(void *user, const char *visit_id, const struct ui_flight_verdict *a,
+                  char message[256], struct fc_error *err);
+    /* The violation taxonomy, in table order. */
+    int (*violations)(void *user, void (*emit)(void *ctx, const struct ui_violation_row *row),
+                      void *ctx, struct fc_error *err);
+    int (*findings)(void *user, const char *visit_id,
+                    void (*emit)(void *ctx, const struct ui_finding_row *row), void *ctx,
+                    struct fc_error *err);
+    /* Records a finding; its event id goes into event_id (40 bytes). */
+    int (*add_finding)(void *user, const char *visit_id, const struct ui_flight_finding *a,
+                       char event_id[40], struct fc_error *err);
+    /* The evidence register; with verify set each file is re-hashed and the
+     * row's status filled (a changed file is not an error). */
+    int (*evidence)(void *user, const char *visit_id, int verify,
+                    void (*emit)(void *ctx, const struct ui_evidence_row *row), void *ctx,
+                    struct fc_error *err);
+    /* Totals: group "state" (one row per state, then the "" overall row) or
+     * "code" (one row per violation code with findings, then "" overall). */
+    int (*totals)(void *user, const char *visit_id, const char *group,
+                  void (*emit)(void *ctx, const struct ui_total_row *row), void *ctx,
+                  struct fc_error *err);
+};
+
 enum ui_start {
     UI_START_HOME = 0,  /* the home screen */
     UI_START_VISIT = 1, /* the screen of start_visit, over home */
@@ -212,11 +345,12 @@ struct ui_app {
                 struct ui_verdict *out, struct fc_error *err);
     /* Fills *st for the status line; called at every redraw. May be NULL. */
     void (*status)(void *user, struct ui_status *st);
-    const struct ui_night_model *night; /* may be NULL: night visits get the generic screen */
-    const struct ui_close_model *close; /* may be NULL: no close screen */
-    void *user;                         /* passed to every callback, never touched */
-    enum ui_start start;                /* initial view */
-    const char *start_visit;            /* visit id for UI_START_VISIT */
+    const struct ui_night_model *night;   /* may be NULL: night visits get the generic screen */
+    const struct ui_close_model *close;   /* may be NULL: no close screen */
+    const struct ui_flight_model *flight; /* may be NULL: flight visits get the generic screen */
+    void *user;                           /* passed to every callback, never touched */
+    enum ui_start start;                  /* initial view */
+    const char *start_visit;              /* visit id for UI_START_VISIT */
     const char *theme; /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
 };
 
