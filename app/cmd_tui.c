@@ -5,6 +5,7 @@
  * once per change and shared by every list the screen asks for, so one scan
  * costs one pass over the site, however many panes show it. */
 #include "app/commands.h"
+#include "app/tui_flight.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -981,6 +982,7 @@ int app_tui_run(struct app *app, const char *theme)
     struct tui t;
     struct ui_app ua;
     struct visit v;
+    struct tui_flight *tf = NULL;
     int rc;
 
     memset(&t, 0, sizeof(t));
@@ -994,6 +996,8 @@ int app_tui_run(struct app *app, const char *theme)
     ua.home = &home_model;
     ua.night = &night_model;
     ua.close = &close_model;
+    tf = tui_flight_new(t.s);
+    ua.flight = tui_flight_model(tf);
     ua.scan = tui_scan;
     ua.status = tui_status;
     ua.user = &t;
@@ -1004,6 +1008,7 @@ int app_tui_run(struct app *app, const char *theme)
         ua.start_visit = v.id;
     }
     rc = ui_run(&ua, &app->err);
+    tui_flight_free(tf);
     visit_release(&v);
     tui_close_engine(&t);
     snap_free(&t.snap);

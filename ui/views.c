@@ -17,10 +17,15 @@ static struct ui_view *make_night(const struct ui_app *app, const struct ui_visi
     return app->night ? view_night_new(app, row) : NULL;
 }
 
+static struct ui_view *make_flight(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    return app->flight ? view_flight_new(app, row) : NULL;
+}
+
 static const struct visit_screen visit_screens[] = {
     {"night", make_night},
     {"pharmacy", NULL},
-    {"flight", NULL},
+    {"flight", make_flight},
 };
 
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row)

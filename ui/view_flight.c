@@ -1,0 +1,1210 @@
+/* Flight inspection screens (DESIGN §5 "Flight"): the suspicion worksheet
+ * (a windowed table of the site's lines with rule/state/inspector filters),
+ * one line's detail, the verdict form, the findings list with its add form,
+ * the evidence register with a verify action, and the visit's totals. The
+ * worksheet keeps only a few pages of rows (ui/susp_window.h), so a key
+ * costs the same with 30 lines or 100,000. Everything is re-read from the
+ * app's flight model after a change; scans of a suspicion or settlement id
+ * select the line on every flight screen. */
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/scan_asm.h"
+#include "ui/susp_window.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SK(k) SCAN_KEY_SPECIAL(k)
+#define FORM_FIELDS 8
+#define FORM_INPUT_MAX 200
+#define FILTER_VALUES_MAX 64
+
+static const char *const state_names[] = {"PENDING", "CONFIRMED", "PARTIAL", "REFUTED"};
+static const char *const state_zh[] = {"待查", "属实", "部分属实", "不属实"};
+#define NSTATES 4
+
+/* The display name of a state name in the current language. */
+static const char *state_text(const char *name)
+{
+    for (int i = 0; i < NSTATES; i++)
+        if (!strcmp(name, state_names[i]))
+            return ui_lang_current() == UI_LANG_ZH ? state_zh[i] : name;
+    return name;
+}
+
+static enum ui_role state_role(const char *name)
+{
+    if (!strcmp(name, "CONFIRMED"))
+        return UI_ROLE_ANOMALY;
+    if (!strcmp(name, "PARTIAL"))
+        return UI_ROLE_WARN;
+    if (!strcmp(name, "REFUTED"))
+        return UI_ROLE_OK;
+    return UI_ROLE_NORMAL;
+}
+
+static int is_enter(uint32_t key)
+{
+    return key == '\r' || key == '\n' || key == SK(KEY_ENTER);
+}
+
+/* --- the worksheet ------------------------------------------------------ */
+
+enum {
+    FL_ACT_VERDICT = UI_ACT_VIEW_BASE,
+    FL_ACT_RULE,
+    FL_ACT_STATE,
+    FL_ACT_INSPECTOR,
+    FL_ACT_CLEAR,
+    FL_ACT_FINDINGS,
+    FL_ACT_EVIDENCE,
+    FL_ACT_TOTALS,
+};
+
+static const struct ui_action flight_actions[] = {
+    {FL_ACT_VERDICT,
+     "verdict",
+     2,
+     {'v'},
+     N_("Verdict"),
+     "核实",
+     N_("Record a verdict on the selected line"),
+     "对所选疑点录入核实结论"},
+    {FL_ACT_RULE,
+     "filter-rule",
+     3,
+     {'r'},
+     N_("Rule"),
+     "规则",
+     N_("Filter by the next rule code (then all rules again)"),
+     "按下一个规则筛选（循环至全部）"},
+    {FL_ACT_STATE,
+     "filter-state",
+     4,
+     {'s'},
+     N_("State"),
+     "状态",
+     N_("Filter by the next state (then all states again)"),
+     "按下一个核实状态筛选（循环至全部）"},
+    {FL_ACT_INSPECTOR,
+     "filter-inspector",
+     5,
+     {'i'},
+     N_("Inspector"),
+     "人员",
+     N_("Filter by the next assigned inspector (then all again)"),
+     "按下一位分派人员筛选（循环至全部）"},
+    {FL_ACT_CLEAR,
+     "filter-clear",
+     0,
+     {'x'},
+     N_("All"),
+     "全部",
+     N_("Clear every filter"),
+     "清除全部筛选"},
+    {FL_ACT_FINDINGS,
+     "findings",
+     6,
+     {'f'},
+     N_("Findings"),
+     "问题",
+     N_("Findings of the visit; add one"),
+     "本次检查认定的问题；新增问题"},
+    {FL_ACT_EVIDENCE,
+     "evidence",
+     11,
+     {'e'},
+     N_("Evidence"),
+     "证据",
+     N_("The evidence register, with a verify action"),
+     "证据登记表，可校验"},
+    {FL_ACT_TOTALS,
+     "totals",
+     12,
+     {'t'},
+     N_("Totals"),
+     "汇总",
+     N_("Totals by state and by violation code"),
+     "按状态和违规类别汇总"},
+};
+
+struct flight_view {
+    const struct ui_app *app;
+    const struct ui_flight_model *m;
+    struct ui_visit_row row;
+    struct susp_window win;
+    int loaded, stale;
+    char error[256];
+    char title[128];
+};
+
+static void fl_report(struct ui_view *v, int rc, const struct fc_error *err)
+{
+    if (rc)
+        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+}
+
+static void fl_load(struct ui_view *v)
+{
+    struct flight_view *fv = v->data;
+    struct fc_error err;
+    int rc;
+
+    fc_error_clear(&err);
+    if (!fv->loaded)
+        rc = susp_window_reset(&fv->win, &fv->win.q, &err);
+    else
+        rc = susp_window_refresh(&fv->win, &err);
+    fv->loaded = 1;
+    fv->stale = 0;
+    snprintf(fv->error, sizeof(fv->error), "%s",
+             rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+}
+
+/* Selects the line of a scanned or typed suspicion or settlement id; clears
+ * the filters when they hide it. Returns 0 when selected. */
+static int fl_goto(struct flight_view *fv, struct ui_screen *scr, const char *code)
+{
+    struct fc_error err;
+    char id[48];
+    int rc;
+
+    fc_error_clear(&err);
+    rc = fv->m->lookup(fv->m->user, fv->row.id, code, id, &err);
+    if (!rc) {
+        rc = susp_window_jump(&fv->win, id, &err);
+        if (rc == FC_ENOTFOUND) {
+            fc_error_clear(&err);
+            rc = susp_window_reset(&fv->win, NULL, &err);
+            if (!rc)
+                rc = susp_window_jump(&fv->win, id, &err);
+        }
+    }
+    if (rc) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_alert(scr, UI_SEV_WARN);
+        return rc;
+    }
+    ui_screen_message(scr, UI_ROLE_OK, "%s %s", ui_tr("Line", "疑点"), id);
+    ui_screen_alert(scr, UI_SEV_OK);
+    return 0;
+}
+
+struct values {
+    char v[FILTER_VALUES_MAX][64];
+    size_t n;
+};
+
+static void values_emit(void *ctx, const char *value)
+{
+    struct values *vs = ctx;
+
+    if (vs->n < FILTER_VALUES_MAX)
+        snprintf(vs->v[vs->n++], sizeof(vs->v[0]), "%s", value);
+}
+
+/* The value after cur in the distinct values of what; "" after the last. */
+static void next_value(struct flight_view *fv, const char *what, char *cur, size_t cap)
+{
+    struct values *vs = xcalloc(1, sizeof(*vs));
+    size_t i;
+
+    if (fv->m->distinct(fv->m->user, fv->row.id, what, values_emit, vs, NULL))
+        vs->n = 0;
+    for (i = 0; i < vs->n && strcmp(vs->v[i], cur); i++)
+        ;
+    if (!cur[0])
+        snprintf(cur, cap, "%s", vs->n ? vs->v[0] : "");
+    else
+        snprintf(cur, cap, "%s", i + 1 < vs->n ? vs->v[i + 1] : "");
+    free(vs);
+}
+
+static void fl_filter(struct ui_view *v, int id)
+{
+    struct flight_view *fv = v->data;
+    struct ui_flight_query q = fv->win.q;
+    struct fc_error err;
+    int rc;
+
+    if (id == FL_ACT_RULE) {
+        next_value(fv, "rule", q.rule, sizeof(q.rule));
+    } else if (id == FL_ACT_INSPECTOR) {
+        next_value(fv, "inspector", q.inspector, sizeof(q.inspector));
+    } else if (id == FL_ACT_STATE) {
+        int i;
+        for (i = 0; i < NSTATES && strcmp(q.state, state_names[i]); i++)
+            ;
+        snprintf(q.state, sizeof(q.state), "%s",
+                 !q.state[0]       ? state_names[0]
+                 : i + 1 < NSTATES ? state_names[i + 1]
+                                   : "");
+    } else {
+        memset(&q, 0, sizeof(q));
+    }
+    fc_error_clear(&err);
+    rc = susp_window_reset(&fv->win, &q, &err);
+    fl_report(v, rc, &err);
+}
+
+static struct ui_view *detail_new(struct flight_view *fv, const char *susp_id);
+static void verdict_form_push(struct ui_screen *scr, struct flight_view *fv,
+                              const struct ui_susp_row *r);
+static struct ui_view *findings_new(struct flight_view *fv);
+static struct ui_view *evidence_new(struct flight_view *fv);
+static struct ui_view *totals_new(struct flight_view *fv);
+
+static int fl_action(struct ui_view *v, int id)
+{
+    struct flight_view *fv = v->data;
+    const struct ui_susp_row *r = susp_window_selected(&fv->win);
+    struct fc_error err;
+    int rc = 0;
+
+    fc_error_clear(&err);
+    switch (id) {
+    case UI_ACT_UP: rc = susp_window_move(&fv->win, -1, &err); break;
+    case UI_ACT_DOWN: rc = susp_window_move(&fv->win, 1, &err); break;
+    case UI_ACT_PAGE_UP: rc = susp_window_page_step(&fv->win, -1, &err); break;
+    case UI_ACT_PAGE_DOWN: rc = susp_window_page_step(&fv->win, 1, &err); break;
+    case UI_ACT_TOP: rc = susp_window_edge(&fv->win, 0, &err); break;
+    case UI_ACT_BOTTOM: rc = susp_window_edge(&fv->win, 1, &err); break;
+    case UI_ACT_OPEN:
+        if (r)
+            ui_screen_push(v->scr, detail_new(fv, r->susp_id));
+        return 1;
+    case FL_ACT_VERDICT:
+        if (r)
+            verdict_form_push(v->scr, fv, r);
+        return 1;
+    case FL_ACT_RULE:
+    case FL_ACT_STATE:
+    case FL_ACT_INSPECTOR:
+    case FL_ACT_CLEAR: fl_filter(v, id); return 1;
+    case FL_ACT_FINDINGS: ui_screen_push(v->scr, findings_new(fv)); return 1;
+    case FL_ACT_EVIDENCE: ui_screen_push(v->scr, evidence_new(fv)); return 1;
+    case FL_ACT_TOTALS: ui_screen_push(v->scr, totals_new(fv)); return 1;
+    default: return 0;
+    }
+    fl_report(v, rc, &err);
+    return 1;
+}
+
+static void fl_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    fl_goto(v->data, v->scr, code);
+}
+
+static const struct ui_table_col susp_cols[] = {
+    {N_("Suspicion"), "疑点编号", 12, UI_ALIGN_LEFT},
+    {N_("Rule"), "规则", 10, UI_ALIGN_LEFT},
+    {N_("Item"), "项目", 0, UI_ALIGN_LEFT},
+    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT},
+    {N_("Amount"), "金额", 10, UI_ALIGN_RIGHT},
+    {N_("Suspect"), "疑点金额", 10, UI_ALIGN_RIGHT},
+    {N_("State"), "状态", 9, UI_ALIGN_LEFT},
+    {N_("Inspector"), "人员", 8, UI_ALIGN_LEFT},
+};
+#define NSUSP_COLS ((int)(sizeof(susp_cols) / sizeof(susp_cols[0])))
+
+static const char *susp_cell(const struct ui_susp_row *r, int col)
+{
+    switch (col) {
+    case 0: return r->susp_id;
+    case 1: return r->rule;
+    case 2: return r->item;
+    case 3: return r->patient;
+    case 4: return r->amount;
+    case 5: return r->susp_amount;
+    case 6: return state_text(r->state);
+    default: return r->inspector;
+    }
+}
+
+static void fl_resize(struct ui_view *v, int rows, int cols)
+{
+    struct flight_view *fv = v->data;
+    (void)cols;
+    if (fv->loaded)
+        susp_window_set_page(&fv->win, rows - 4 > 1 ? rows - 4 : 1, NULL);
+    else
+        fv->win.page = rows - 4 > 1 ? rows - 4 : 1;
+}
+
+static void fl_draw(struct ui_view *v, WINDOW *w)
+{
+    struct flight_view *fv = v->data;
+    const struct ui_flight_query *q = &fv->win.q;
+    const struct ui_susp_row *sel;
+    int width[NSUSP_COLS], fixed = 0, x, y;
+    char head[512];
+
+    if (!fv->loaded || fv->stale)
+        fl_load(v);
+    snprintf(head, sizeof(head), "%s  %s   %s %ld   %s %s  %s %s  %s %s", fv->row.site,
+             ui_kind_text(fv->row.kind), ui_tr("Lines:", "疑点数："), fv->win.total,
+             ui_tr("Rule:", "规则："), q->rule[0] ? q->rule : ui_tr("all", "全部"),
+             ui_tr("State:", "状态："), q->state[0] ? state_text(q->state) : ui_tr("all", "全部"),
+             ui_tr("Inspector:", "人员："), q->inspector[0] ? q->inspector : ui_tr("all", "全部"));
+    ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    for (int c = 0; c < NSUSP_COLS; c++)
+        fixed += susp_cols[c].width + 1;
+    for (int c = 0; c < NSUSP_COLS; c++) {
+        width[c] = susp_cols[c].width;
+        if (!width[c])
+            width[c] = v->cols - 2 - fixed > 6 ? v->cols - 2 - fixed : 6;
+    }
+    x = 1;
+    for (int c = 0; c < NSUSP_COLS; c++) {
+        ui_put(w, 1, x, width[c], ui_tr(susp_cols[c].title_en, susp_cols[c].title_zh),
+               susp_cols[c].align, UI_ROLE_HEADER);
+        x += width[c] + 1;
+    }
+    for (y = 0; y < fv->win.page && fv->win.top + y < fv->win.total; y++) {
+        long pos = fv->win.top + y;
+        const struct ui_susp_row *r = susp_window_row(&fv->win, pos);
+        int selected = pos == fv->win.sel;
+        if (!r)
+            break;
+        if (selected)
+            ui_fill(w, 2 + y, 0, v->cols, UI_ROLE_SELECTED);
+        x = 1;
+        for (int c = 0; c < NSUSP_COLS; c++) {
+            enum ui_role role = selected ? UI_ROLE_SELECTED
+                                : c == 6 ? state_role(r->state)
+                                         : UI_ROLE_NORMAL;
+            ui_put(w, 2 + y, x, width[c], susp_cell(r, c), susp_cols[c].align, role);
+            x += width[c] + 1;
+        }
+    }
+    if (!fv->win.total)
+        ui_put(w, 2, 1, v->cols - 2,
+               ui_tr("no suspicion lines match the filter", "没有符合筛选条件的疑点"),
+               UI_ALIGN_LEFT, UI_ROLE_DIM);
+    sel = susp_window_selected(&fv->win);
+    if (fv->error[0]) {
+        ui_put(w, v->rows - 1, 1, v->cols - 2, fv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    } else if (sel) {
+        snprintf(head, sizeof(head), "%ld/%ld  %s  %s %s %s  %s %s/%s", fv->win.sel + 1,
+                 fv->win.total, sel->susp_id, sel->rule_name, sel->patient, sel->patient_id,
+                 ui_tr("irregular/fund loss:", "违规/基金损失："),
+                 sel->irregular[0] ? sel->irregular : "-",
+                 sel->fund_loss[0] ? sel->fund_loss : "-");
+        ui_put(w, v->rows - 1, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_STATUS);
+    }
+}
+
+static void fl_enter(struct ui_view *v)
+{
+    struct flight_view *fv = v->data;
+
+    if (fv->loaded)
+        fv->stale = 1;
+}
+
+static const char *fl_title(struct ui_view *v)
+{
+    struct flight_view *fv = v->data;
+
+    snprintf(fv->title, sizeof(fv->title), "%s %.8s", ui_tr("Flight inspection", "飞行检查"),
+             fv->row.id);
+    return fv->title;
+}
+
+static void fl_destroy(struct ui_view *v)
+{
+    struct flight_view *fv = v->data;
+
+    susp_window_release(&fv->win);
+    free(fv);
+}
+
+static const struct ui_view_ops flight_ops = {
+    .name = "flight",
+    .actions = flight_actions,
+    .nactions = sizeof(flight_actions) / sizeof(flight_actions[0]),
+    .enter = fl_enter,
+    .resize = fl_resize,
+    .draw = fl_draw,
+    .action = fl_action,
+    .scan = fl_scan,
+    .title = fl_title,
+    .destroy = fl_destroy,
+};
+
+struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    struct flight_view *fv = xcalloc(1, sizeof(*fv));
+
+    fv->app = app;
+    fv->m = app->flight;
+    fv->row = *row;
+    susp_window_init(&fv->win, fv->m, row->id, 10);
+    return ui_view_new(&flight_ops, fv);
+}
+
+/* --- sub-screens: common parts ---------------------------------------------- */
+
+/* Scans on a sub-screen select the line on the worksheet and go back to it. */
+static void sub_scan(struct ui_view *v, struct flight_view *fv, const char *code)
+{
+    if (fl_goto(fv, v->scr, code))
+        return;
+    while (ui_screen_depth(v->scr) > 1 && ui_screen_top(v->scr)->data != fv)
+        ui_screen_pop(v->scr);
+}
+
+/* --- line detail -------------------------------------------------------- */
+
+struct detail_line {
+    char label[64];
+    char value[512];
+};
+
+struct detail_view {
+    struct flight_view *fv;
+    char susp_id[48];
+    struct detail_line *lines;
+    size_t n, cap, top;
+    int stale;
+    char error[256];
+};
+
+enum { DT_ACT_VERDICT = UI_ACT_VIEW_BASE };
+
+static const struct ui_action detail_actions[] = {
+    {DT_ACT_VERDICT,
+     "verdict",
+     2,
+     {'v'},
+     N_("Verdict"),
+     "核实",
+     N_("Record a verdict on this line"),
+     "对此疑点录入核实结论"},
+};
+
+static void detail_emit(void *ctx, const char *label, const char *value)
+{
+    struct detail_view *d = ctx;
+
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 32;
+        d->lines = xreallocarray(d->lines, d->cap, sizeof(*d->lines));
+    }
+    snprintf(d->lines[d->n].label, sizeof(d->lines[0].label), "%s", label);
+    snprintf(d->lines[d->n].value, sizeof(d->lines[0].value), "%s", value);
+    d->n++;
+}
+
+static void detail_load(struct detail_view *d)
+{
+    struct fc_error err;
+    int rc;
+
+    fc_error_clear(&err);
+    d->n = 0;
+    rc = d->fv->m->detail(d->fv->m->user, d->fv->row.id, d->susp_id, detail_emit, d, &err);
+    snprintf(d->error, sizeof(d->error), "%s", rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+    d->stale = 0;
+}
+
+static void detail_draw(struct ui_view *v, WINDOW *w)
+{
+    struct detail_view *d = v->data;
+    int lw = 18, y = 1;
+
+    if (d->stale)
+        detail_load(d);
+    ui_put(w, 0, 1, v->cols - 2, d->susp_id, UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    if (d->error[0])
+        ui_put(w, y++, 1, v->cols - 2, d->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    for (size_t i = d->top; i < d->n && y < v->rows; i++, y++) {
+        ui_put(w, y, 1, lw, d->lines[i].label, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+        ui_put(w, y, lw + 2, v->cols - lw - 3, d->lines[i].value, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+    }
+}
+
+static int detail_action(struct ui_view *v, int id)
+{
+    struct detail_view *d = v->data;
+    size_t page = v->rows > 2 ? (size_t)v->rows - 2 : 1;
+
+    switch (id) {
+    case UI_ACT_UP: d->top = d->top ? d->top - 1 : 0; return 1;
+    case UI_ACT_DOWN: d->top = d->top + 1 < d->n ? d->top + 1 : d->top; return 1;
+    case UI_ACT_PAGE_UP: d->top = d->top > page ? d->top - page : 0; return 1;
+    case UI_ACT_PAGE_DOWN: d->top = d->top + page < d->n ? d->top + page : d->top; return 1;
+    case UI_ACT_TOP: d->top = 0; return 1;
+    case DT_ACT_VERDICT:
+    case UI_ACT_OPEN: {
+        const struct ui_susp_row *r = susp_window_selected(&d->fv->win);
+        struct ui_susp_row one;
+        if (!r || strcmp(r->susp_id, d->susp_id)) {
+            memset(&one, 0, sizeof(one));
+            snprintf(one.susp_id, sizeof(one.susp_id), "%s", d->susp_id);
+            r = &one;
+        }
+        verdict_form_push(v->scr, d->fv, r);
+        return 1;
+    }
+    default: return 0;
+    }
+}
+
+static void detail_enter(struct ui_view *v)
+{
+    ((struct detail_view *)v->data)->stale = 1;
+}
+
+static void detail_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    sub_scan(v, ((struct detail_view *)v->data)->fv, code);
+}
+
+static const char *detail_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("Suspicion line", "疑点详情");
+}
+
+static void detail_destroy(struct ui_view *v)
+{
+    struct detail_view *d = v->data;
+
+    free(d->lines);
+    free(d);
+}
+
+static const struct ui_view_ops detail_ops = {
+    .name = "flight-detail",
+    .actions = detail_actions,
+    .nactions = sizeof(detail_actions) / sizeof(detail_actions[0]),
+    .enter = detail_enter,
+    .draw = detail_draw,
+    .action = detail_action,
+    .scan = detail_scan,
+    .title = detail_title,
+    .destroy = detail_destroy,
+};
+
+static struct ui_view *detail_new(struct flight_view *fv, const char *susp_id)
+{
+    struct detail_view *d = xcalloc(1, sizeof(*d));
+
+    d->fv = fv;
+    snprintf(d->susp_id, sizeof(d->susp_id), "%s", susp_id);
+    d->stale = 1;
+    return ui_view_new(&detail_ops, d);
+}
+
+/* --- forms: verdict and finding ------------------------------------------- */
+
+enum form_kind { FORM_VERDICT, FORM_FINDING };
+
+struct form {
+    enum form_kind kind;
+    struct flight_view *fv;
+    struct ui_susp_row line; /* the line a verdict is for; the finding's default line */
+    /* field 0 is a choice (verdict or violation code), the others text */
+    struct ui_input in[FORM_FIELDS];
+    const char *label_en[FORM_FIELDS], *label_zh[FORM_FIELDS];
+    int nfields, field;
+    int choice;
+    struct ui_violation_row *codes;
+    size_t ncodes, ccap;
+    char error[256];
+};
+
+enum { FORM_ACT_SUBMIT = UI_ACT_VIEW_BASE, FORM_ACT_CANCEL };
+
+static const struct ui_action form_actions[] = {
+    {FORM_ACT_SUBMIT,
+     "submit",
+     2,
+     {'\r', '\n', SK(KEY_ENTER)},
+     N_("Save"),
+     "保存",
+     N_("Save the form"),
+     "保存"},
+    {FORM_ACT_CANCEL,
+     "cancel",
+     0,
+     {0x1B},
+     N_("Cancel"),
+     "取消",
+     N_("Close without saving"),
+     "不保存，关闭"},
+};
+
+static int form_nchoices(const struct form *f)
+{
+    return f->kind == FORM_VERDICT ? NSTATES : (int)f->ncodes;
+}
+
+static int form_text(struct ui_view *v, uint32_t key)
+{
+    struct form *f = v->data;
+    int n = form_nchoices(f);
+
+    if (key == '\t' || key == SK(KEY_DOWN)) {
+        f->field = (f->field + 1) % f->nfields;
+        return 1;
+    }
+    if (key == SK(KEY_BTAB) || key == SK(KEY_UP)) {
+        f->field = (f->field + f->nfields - 1) % f->nfields;
+        return 1;
+    }
+    if (f->field == 0) {
+        if (n && (key == SK(KEY_RIGHT) || key == ' ' || key == '+')) {
+            f->choice = (f->choice + 1) % n;
+            return 1;
+        }
+        if (n && (key == SK(KEY_LEFT) || key == '-')) {
+            f->choice = (f->choice + n - 1) % n;
+            return 1;
+        }
+        /* digits pick a verdict directly: 1 属实 2 部分属实 3 不属实 4 待查 */
+        if (f->kind == FORM_VERDICT && key >= '1' && key <= '4') {
+            static const int pick[] = {1, 2, 3, 0};
+            f->choice = pick[key - '1'];
+            return 1;
+        }
+        return !is_enter(key) && key != 0x1B && key < 0x7f && key >= ' ';
+    }
+    return ui_input_key(&f->in[f->field], key);
+}
+
+static const char *field_or_null(const struct form *f, int i)
+{
+    return f->in[i].text.len ? f->in[i].text.ptr : NULL;
+}
+
+static void form_submit(struct ui_view *v)
+{
+    struct form *f = v->data;
+    const struct ui_flight_model *m = f->fv->m;
+    struct fc_error err;
+    char msg[256] = "", id[40] = "";
+    int rc;
+
+    fc_error_clear(&err);
+    if (f->kind == FORM_VERDICT) {
+        struct ui_flight_verdict a;
+        memset(&a, 0, sizeof(a));
+        a.susp_id = f->line.susp_id;
+        a.verdict = state_names[f->choice];
+        a.amount = field_or_null(f, 1);
+        a.fund_loss = field_or_null(f, 2);
+        a.note = field_or_null(f, 3);
+        a.over_reason = field_or_null(f, 4);
+        rc = m->verify(m->user, f->fv->row.id, &a, msg, &err);
+    } else {
+        struct ui_flight_finding a;
+        memset(&a, 0, sizeof(a));
+        a.code = f->ncodes ? f->codes[f->choice].code : "";
+        a.amount = field_or_null(f, 1);
+        a.fund_loss = field_or_null(f, 2);
+        a.qty = field_or_null(f, 3);
+        a.unit_price = field_or_null(f, 4);
+        a.lines = field_or_null(f, 5);
+        a.patients = field_or_null(f, 6);
+        a.note = field_or_null(f, 7) ? field_or_null(f, 7) : "";
+        rc = m->add_finding(m->user, f->fv->row.id, &a, id, &err);
+        snprintf(msg, sizeof(msg), "%s %s %.8s", ui_tr("finding recorded:", "已记录问题："), a.code,
+                 id);
+    }
+    if (rc) {
+        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    f->fv->stale = 1;
+    ui_screen_message(v->scr, UI_ROLE_OK, "%s", msg);
+    ui_screen_alert(v->scr, UI_SEV_OK);
+    ui_screen_pop(v->scr);
+}
+
+static int form_action(struct ui_view *v, int id)
+{
+    switch (id) {
+    case FORM_ACT_SUBMIT:
+    case UI_ACT_OPEN: form_submit(v); return 1;
+    case FORM_ACT_CANCEL:
+    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
+    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
+    }
+}
+
+static void form_draw(struct ui_view *v, WINDOW *w)
+{
+    struct form *f = v->data;
+    int bw = v->cols - 4 > 90 ? 90 : v->cols - 4;
+    int bh = f->nfields + 7, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
+    char line[512];
+
+    if (bw < 30 || by < 0)
+        return;
+    for (int i = 0; i < bh; i++)
+        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
+    if (f->kind == FORM_VERDICT) {
+        ui_put(w, by, bx, bw, ui_tr("Verdict", "核实结论"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
+        snprintf(line, sizeof(line), "%s  %s  %s %s  %s %s", f->line.susp_id, f->line.item,
+                 ui_tr("amount", "金额"), f->line.amount[0] ? f->line.amount : "-",
+                 ui_tr("suspect", "疑点金额"), f->line.susp_amount[0] ? f->line.susp_amount : "-");
+        ui_put(w, by + 1, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+        snprintf(line, sizeof(line), "%s < %s (%s) >", ui_tr("Verdict:", "结论："),
+                 state_text(state_names[f->choice]), state_names[f->choice]);
+    } else {
+        ui_put(w, by, bx, bw, ui_tr("Add a finding", "新增问题"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
+        if (f->ncodes) {
+            ui_put(w, by + 1, bx + 2, bw - 4, f->codes[f->choice].group, UI_ALIGN_LEFT,
+                   UI_ROLE_DIALOG);
+            snprintf(line, sizeof(line), "%s < %s %s >", ui_tr("Violation:", "违规类别："),
+                     f->codes[f->choice].code, f->codes[f->choice].category);
+        } else {
+            snprintf(line, sizeof(line), "%s -", ui_tr("Violation:", "违规类别："));
+        }
+    }
+    ui_put(w, by + 3, bx + 2, bw - 4, line, UI_ALIGN_LEFT,
+           f->field == 0 ? UI_ROLE_INPUT : UI_ROLE_DIALOG);
+    for (int i = 1; i < f->nfields; i++)
+        ui_input_draw(&f->in[i], w, by + 3 + i, bx + 2, bw - 4,
+                      ui_tr(f->label_en[i], f->label_zh[i]), f->field == i);
+    if (f->error[0])
+        ui_put(w, by + bh - 3, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, by + bh - 1, bx + 2, bw - 4,
+           ui_tr("Tab: next field   Left/Right: choose   Enter/F2: save   Esc: cancel",
+                 "Tab：下一栏   左/右：选择   回车/F2：保存   Esc：取消"),
+           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
+}
+
+static void form_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct form *f = v->data;
+
+    /* a scan fills the field being edited (an amount or an id), never lost */
+    (void)len;
+    if (f->field > 0) {
+        ui_input_clear(&f->in[f->field]);
+        for (const char *p = code; *p; p++)
+            ui_input_key(&f->in[f->field], (unsigned char)*p);
+    }
+}
+
+static const char *form_title(struct ui_view *v)
+{
+    struct form *f = v->data;
+    return f->kind == FORM_VERDICT ? ui_tr("Verdict", "核实结论")
+                                   : ui_tr("Add a finding", "新增问题");
+}
+
+static void form_destroy(struct ui_view *v)
+{
+    struct form *f = v->data;
+
+    for (int i = 0; i < FORM_FIELDS; i++)
+        ui_input_release(&f->in[i]);
+    free(f->codes);
+    free(f);
+}
+
+static const struct ui_view_ops form_ops = {
+    .name = "flight-form",
+    .actions = form_actions,
+    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
+    .overlay = 1,
+    .draw = form_draw,
+    .action = form_action,
+    .text = form_text,
+    .scan = form_scan,
+    .title = form_title,
+    .destroy = form_destroy,
+};
+
+static struct form *form_new(enum form_kind kind, struct flight_view *fv)
+{
+    struct form *f = xcalloc(1, sizeof(*f));
+
+    f->kind = kind;
+    f->fv = fv;
+    for (int i = 0; i < FORM_FIELDS; i++)
+        ui_input_init(&f->in[i], FORM_INPUT_MAX);
+    return f;
+}
+
+static void form_label(struct form *f, int i, const char *en, const char *zh)
+{
+    f->label_en[i] = en;
+    f->label_zh[i] = zh;
+}
+
+static void verdict_form_push(struct ui_screen *scr, struct flight_view *fv,
+                              const struct ui_susp_row *r)
+{
+    struct form *f = form_new(FORM_VERDICT, fv);
+
+    f->line = *r;
+    f->nfields = 5;
+    f->choice = 1; /* CONFIRMED: the common case */
+    for (int i = 0; i < NSTATES; i++)
+        if (!strcmp(r->state, state_names[i]) && i != 0)
+            f->choice = i;
+    form_label(f, 1, N_("Irregular amount (empty: default):"), "违规金额（空则默认）：");
+    form_label(f, 2, N_("Fund loss (empty: = irregular):"), "基金损失（空则同违规金额）：");
+    form_label(f, 3, N_("Note:"), "备注：");
+    form_label(f, 4, N_("Over-amount reason:"), "超额原因：");
+    ui_screen_push(scr, ui_view_new(&form_ops, f));
+}
+
+static void code_emit(void *ctx, const struct ui_violation_row *row)
+{
+    struct form *f = ctx;
+
+    if (f->ncodes == f->ccap) {
+        f->ccap = f->ccap ? f->ccap * 2 : 32;
+        f->codes = xreallocarray(f->codes, f->ccap, sizeof(*f->codes));
+    }
+    f->codes[f->ncodes++] = *row;
+}
+
+static void finding_form_push(struct ui_screen *scr, struct flight_view *fv)
+{
+    struct form *f = form_new(FORM_FINDING, fv);
+    const struct ui_susp_row *r = susp_window_selected(&fv->win);
+
+    f->nfields = 8;
+    if (fv->m->violations(fv->m->user, code_emit, f, NULL))
+        f->ncodes = 0;
+    form_label(f, 1, N_("Irregular amount (empty: qty x price):"), "违规金额（空则数量×单价）：");
+    form_label(f, 2, N_("Fund loss (empty: = irregular):"), "基金损失（空则同违规金额）：");
+    form_label(f, 3, N_("Quantity:"), "数量：");
+    form_label(f, 4, N_("Unit price:"), "单价：");
+    form_label(f, 5, N_("Suspicion lines:"), "涉及疑点：");
+    form_label(f, 6, N_("Patients (admission nos.):"), "涉及患者（住院号）：");
+    form_label(f, 7, N_("Note (required):"), "说明（必填）：");
+    if (r) {
+        f->line = *r;
+        buf_adds(&f->in[5].text, r->susp_id);
+    }
+    ui_screen_push(scr, ui_view_new(&form_ops, f));
+}
+
+/* --- findings, evidence and totals: read-only lists ----------------------- */
+
+enum list_kind { LIST_FINDINGS, LIST_EVIDENCE, LIST_TOTALS };
+
+struct list_view {
+    enum list_kind kind;
+    struct flight_view *fv;
+    struct ui_finding_row *finds;
+    struct ui_evidence_row *evs;
+    struct ui_total_row *tots; /* by state, then by code */
+    size_t n, cap, nstate;
+    struct ui_table table;
+    int stale, verify, verified;
+    char error[256];
+};
+
+enum { LIST_ACT_ADD = UI_ACT_VIEW_BASE, LIST_ACT_VERIFY };
+
+static const struct ui_action findings_actions[] = {
+    {LIST_ACT_ADD,
+     "add-finding",
+     2,
+     {'a'},
+     N_("Add"),
+     "新增",
+     N_("Add a finding (the selected worksheet line is filled in)"),
+     "新增问题（自动填入工作表所选疑点）"},
+};
+
+static const struct ui_action evidence_actions[] = {
+    {LIST_ACT_VERIFY,
+     "verify-evidence",
+     2,
+     {0},
+     N_("Verify"),
+     "校验",
+     N_("Re-hash every registered file and show its status"),
+     "重新计算每个证据文件的哈希并显示状态"},
+};
+
+static const struct ui_table_col finding_cols[] = {
+    {N_("Code"), "类别", 7, UI_ALIGN_LEFT},
+    {N_("Irregular"), "违规金额", 11, UI_ALIGN_RIGHT},
+    {N_("Fund loss"), "基金损失", 11, UI_ALIGN_RIGHT},
+    {N_("Lines"), "疑点", 20, UI_ALIGN_LEFT},
+    {N_("Note"), "说明", 0, UI_ALIGN_LEFT},
+    {N_("Event"), "事件", 9, UI_ALIGN_LEFT},
+};
+
+static const struct ui_table_col evidence_cols[] = {
+    {N_("Path"), "路径", 0, UI_ALIGN_LEFT},
+    {N_("Size"), "大小", 10, UI_ALIGN_RIGHT},
+    {N_("SHA-256"), "SHA-256", 13, UI_ALIGN_LEFT},
+    {N_("Status"), "状态", 10, UI_ALIGN_LEFT},
+};
+
+static const struct ui_table_col total_cols[] = {
+    {N_("Group"), "分组", 0, UI_ALIGN_LEFT},
+    {N_("Count"), "数量", 8, UI_ALIGN_RIGHT},
+    {N_("Irregular"), "违规金额", 14, UI_ALIGN_RIGHT},
+    {N_("Fund loss"), "基金损失", 14, UI_ALIGN_RIGHT},
+};
+
+static const char *evidence_status_text(const char *st)
+{
+    if (!st[0])
+        return ui_tr("not verified", "未校验");
+    if (!strcmp(st, "ok"))
+        return ui_tr("ok", "一致");
+    if (!strcmp(st, "changed"))
+        return ui_tr("changed", "已改变");
+    if (!strcmp(st, "missing"))
+        return ui_tr("missing", "缺失");
+    return ui_tr("unreadable", "不可读");
+}
+
+static void list_cell(void *ctx, size_t row, int col, struct buf *out)
+{
+    struct list_view *l = ctx;
+
+    if (l->kind == LIST_FINDINGS) {
+        const struct ui_finding_row *f = &l->finds[row];
+        const char *cells[] = {f->code, f->irregular, f->fund_loss, f->lines, f->note, f->event_id};
+        if (col == 5)
+            buf_addf(out, "%.8s", f->event_id);
+        else
+            buf_adds(out, cells[col]);
+    } else if (l->kind == LIST_EVIDENCE) {
+        const struct ui_evidence_row *e = &l->evs[row];
+        switch (col) {
+        case 0: buf_adds(out, e->path); break;
+        case 1: buf_addf(out, "%lld", e->size); break;
+        case 2: buf_adds(out, e->sha_short); break;
+        default: buf_adds(out, evidence_status_text(e->status)); break;
+        }
+    } else {
+        const struct ui_total_row *t = &l->tots[row];
+        switch (col) {
+        case 0:
+            if (!t->key[0])
+                buf_adds(out, row < l->nstate ? ui_tr("All lines", "全部疑点")
+                                              : ui_tr("All findings", "全部问题"));
+            else if (row < l->nstate)
+                buf_addf(out, "%s %s", ui_tr("State", "状态"), state_text(t->key));
+            else
+                buf_addf(out, "%s %s", ui_tr("Violation", "违规类别"), t->key);
+            break;
+        case 1: buf_addf(out, "%ld", t->count); break;
+        case 2: buf_adds(out, t->irregular); break;
+        default: buf_adds(out, t->fund_loss); break;
+        }
+    }
+}
+
+static enum ui_role list_role(void *ctx, size_t row)
+{
+    struct list_view *l = ctx;
+
+    if (l->kind == LIST_EVIDENCE && l->evs[row].status[0])
+        return strcmp(l->evs[row].status, "ok") ? UI_ROLE_ANOMALY : UI_ROLE_OK;
+    if (l->kind == LIST_TOTALS && !l->tots[row].key[0])
+        return UI_ROLE_HEADER;
+    return UI_ROLE_NORMAL;
+}
+
+static void grow(struct list_view *l, void **arr, size_t size)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        *arr = xreallocarray(*arr, l->cap, size);
+    }
+}
+
+static void finding_emit(void *ctx, const struct ui_finding_row *row)
+{
+    struct list_view *l = ctx;
+    void *a = l->finds;
+
+    grow(l, &a, sizeof(*row));
+    l->finds = a;
+    l->finds[l->n++] = *row;
+}
+
+static void evidence_emit(void *ctx, const struct ui_evidence_row *row)
+{
+    struct list_view *l = ctx;
+    void *a = l->evs;
+
+    grow(l, &a, sizeof(*row));
+    l->evs = a;
+    l->evs[l->n++] = *row;
+}
+
+static void total_emit(void *ctx, const struct ui_total_row *row)
+{
+    struct list_view *l = ctx;
+    void *a = l->tots;
+
+    grow(l, &a, sizeof(*row));
+    l->tots = a;
+    l->tots[l->n++] = *row;
+}
+
+static void list_load(struct list_view *l)
+{
+    const struct ui_flight_model *m = l->fv->m;
+    const char *id = l->fv->row.id;
+    struct fc_error err;
+    int rc;
+
+    fc_error_clear(&err);
+    l->n = 0;
+    if (l->kind == LIST_FINDINGS) {
+        rc = m->findings(m->user, id, finding_emit, l, &err);
+    } else if (l->kind == LIST_EVIDENCE) {
+        rc = m->evidence(m->user, id, l->verify, evidence_emit, l, &err);
+        l->verified = l->verify && !rc;
+        l->verify = 0;
+    } else {
+        rc = m->totals(m->user, id, "state", total_emit, l, &err);
+        l->nstate = l->n;
+        if (!rc)
+            rc = m->totals(m->user, id, "code", total_emit, l, &err);
+    }
+    snprintf(l->error, sizeof(l->error), "%s", rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+    ui_table_set_rows(&l->table, l->n);
+    l->stale = 0;
+}
+
+static void list_draw(struct ui_view *v, WINDOW *w)
+{
+    struct list_view *l = v->data;
+    char head[256];
+    int y = 1;
+
+    if (l->stale)
+        list_load(l);
+    if (l->kind == LIST_FINDINGS)
+        snprintf(head, sizeof(head), "%s: %zu", ui_tr("Findings", "问题认定"), l->n);
+    else if (l->kind == LIST_EVIDENCE)
+        snprintf(head, sizeof(head), "%s: %zu%s", ui_tr("Evidence", "证据"), l->n,
+                 l->verified ? ui_tr("   (verified just now)", "   （刚刚校验）") : "");
+    else
+        snprintf(head, sizeof(head), "%s", ui_tr("Totals", "汇总"));
+    ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    if (l->error[0])
+        ui_put(w, y++, 1, v->cols - 2, l->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_table_draw(&l->table, w, y, 1, v->rows - y, v->cols - 2, 1);
+}
+
+static int list_action(struct ui_view *v, int id)
+{
+    struct list_view *l = v->data;
+
+    if (id == LIST_ACT_ADD && l->kind == LIST_FINDINGS) {
+        finding_form_push(v->scr, l->fv);
+        return 1;
+    }
+    if (id == LIST_ACT_VERIFY && l->kind == LIST_EVIDENCE) {
+        l->verify = 1;
+        list_load(l);
+        return 1;
+    }
+    return ui_table_action(&l->table, id);
+}
+
+static void list_enter(struct ui_view *v)
+{
+    struct list_view *l = v->data;
+
+    if (!l->verified)
+        l->stale = 1;
+}
+
+static void list_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    sub_scan(v, ((struct list_view *)v->data)->fv, code);
+}
+
+static const char *list_title(struct ui_view *v)
+{
+    struct list_view *l = v->data;
+
+    return l->kind == LIST_FINDINGS   ? ui_tr("Findings", "问题认定")
+           : l->kind == LIST_EVIDENCE ? ui_tr("Evidence", "证据")
+                                      : ui_tr("Totals", "汇总");
+}
+
+static void list_destroy(struct ui_view *v)
+{
+    struct list_view *l = v->data;
+
+    ui_table_release(&l->table);
+    free(l->finds);
+    free(l->evs);
+    free(l->tots);
+    free(l);
+}
+
+#define LIST_OPS(var, nm, acts, nacts)      \
+    static const struct ui_view_ops var = { \
+        .name = nm,                         \
+        .actions = acts,                    \
+        .nactions = nacts,                  \
+        .enter = list_enter,                \
+        .draw = list_draw,                  \
+        .action = list_action,              \
+        .scan = list_scan,                  \
+        .title = list_title,                \
+        .destroy = list_destroy,            \
+    }
+
+LIST_OPS(findings_ops, "flight-findings", findings_actions,
+         sizeof(findings_actions) / sizeof(findings_actions[0]));
+LIST_OPS(evidence_ops, "flight-evidence", evidence_actions,
+         sizeof(evidence_actions) / sizeof(evidence_actions[0]));
+LIST_OPS(totals_ops, "flight-totals", NULL, 0);
+
+static struct ui_view *list_new(struct flight_view *fv, enum list_kind kind)
+{
+    struct list_view *l = xcalloc(1, sizeof(*l));
+
+    l->kind = kind;
+    l->fv = fv;
+    l->stale = 1;
+    if (kind == LIST_FINDINGS)
+        ui_table_init(&l->table, finding_cols, 6, l, list_cell);
+    else if (kind == LIST_EVIDENCE)
+        ui_table_init(&l->table, evidence_cols, 4, l, list_cell);
+    else
+        ui_table_init(&l->table, total_cols, 4, l, list_cell);
+    l->table.row_role = list_role;
+    return ui_view_new(kind == LIST_FINDINGS   ? &findings_ops
+                       : kind == LIST_EVIDENCE ? &evidence_ops
+                                               : &totals_ops,
+                       l);
+}
+
+static struct ui_view *findings_new(struct flight_view *fv)
+{
+    return list_new(fv, LIST_FINDINGS);
+}
+
+static struct ui_view *evidence_new(struct flight_view *fv)
+{
+    return list_new(fv, LIST_EVIDENCE);
+}
+
+static struct ui_view *totals_new(struct flight_view *fv)
+{
+    return list_new(fv, LIST_TOTALS);
+}
