@@ -1,0 +1,295 @@
+/* Worksheet navigation at scale: the flight screen's list model
+ * (ui/susp_window.c, curses-free) over the engine's keyset pager with N
+ * suspicion lines (default 100000) and a few thousand verdicts. Times the
+ * model work of each keystroke - Down, PgDn, PgUp, End, Home, filter
+ * changes, a scan jump - and prints p50/p99 per kind; docs/performance-flight.md
+ * records the figures. Bench targets link fc_sync (not fc_ui), so the
+ * window model's source is compiled in here. */
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/base/mask.h"
+#include "core/base/money.h"
+#include "core/flight.h"
+#include "core/flight_page.h"
+#include "core/refdb.h"
+#include "core/store.h"
+#include "core/visit.h"
+
+#include "../../ui/susp_window.c"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void die_if(int cond, const char *what, const struct fc_error *err)
+{
+    if (cond) {
+        fprintf(stderr, "bench_flight_nav: %s: %s\n", what, err ? err->msg : "");
+        exit(1);
+    }
+}
+
+static void build_ref(const char *path, long n)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char id[32], adm[32], name[32];
+
+    die_if(sqlite3_open(path, &db) != SQLITE_OK, "open ref", NULL);
+    sqlite3_exec(db, "PRAGMA journal_mode = OFF", NULL, NULL, NULL);
+    die_if(sqlite3_exec(db, refdb_schema_sql, NULL, NULL, NULL) != SQLITE_OK, "schema", NULL);
+    sqlite3_exec(db,
+                 "BEGIN; INSERT INTO site VALUES ('H11010500001', '第一医院', 'hospital', NULL,"
+                 " NULL, NULL, NULL, 2, NULL)",
+                 NULL, NULL, NULL);
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO suspicion VALUES (?1, ?2, '规则', 'H11010500001', '第一医院',"
+                       " ?1, ?3, ?4, '110105199001011234', 'X001', '阿莫西林胶囊', 10, 12.5,"
+                       " 125.0, 100.0, '2026-01-02', '疑点描述', ?5, NULL)",
+                       -1, &st, NULL);
+    for (long i = 0; i < n; i++) {
+        snprintf(id, sizeof(id), "S%07ld", i);
+        snprintf(adm, sizeof(adm), "A%06ld", i % 20000);
+        snprintf(name, sizeof(name), "张%ld", i % 1000);
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, i % 10 == 0 ? "R01" : "R02", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, adm, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, i + 2);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+    sqlite3_close(db);
+}
+
+/* --- a model over the pager, as app/tui_flight.c builds it ------------- */
+
+static struct flight_pager *pager;
+
+static void filter_of(const struct ui_flight_query *q, struct flight_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->rule = q->rule[0] ? q->rule : NULL;
+    f->state = q->state[0] ? q->state : NULL;
+    f->inspector = q->inspector[0] ? q->inspector : NULL;
+}
+
+static int m_count(void *user, const char *visit, const struct ui_flight_query *q, long *n,
+                   struct fc_error *err)
+{
+    struct flight_filter f;
+
+    (void)user, (void)visit;
+    filter_of(q, &f);
+    return flight_pager_count(pager, &f, n, err);
+}
+
+struct emit_ctx {
+    void (*emit)(void *ctx, const struct ui_susp_row *row);
+    void *ctx;
+};
+
+static int line_cb(const struct flight_line *l, void *vctx)
+{
+    struct emit_ctx *c = vctx;
+    struct ui_susp_row r;
+    struct buf m = BUF_INIT;
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.susp_id, sizeof(r.susp_id), "%s", l->susp_id);
+    snprintf(r.rule, sizeof(r.rule), "%s", l->rule_code);
+    mask_name(&m, l->name);
+    snprintf(r.patient, sizeof(r.patient), "%s", m.ptr);
+    buf_reset(&m);
+    money_format(&m, l->amount_fen);
+    snprintf(r.amount, sizeof(r.amount), "%s", m.ptr);
+    snprintf(r.state, sizeof(r.state), "%s", flight_state_name(l->state));
+    buf_release(&m);
+    c->emit(c->ctx, &r);
+    return 0;
+}
+
+static int m_page(void *user, const char *visit, const struct ui_flight_query *q, const char *key,
+                  enum ui_seek seek, size_t limit, void (*emit)(void *, const struct ui_susp_row *),
+                  void *ctx, struct fc_error *err)
+{
+    struct flight_filter f;
+    struct emit_ctx c = {emit, ctx};
+
+    (void)user, (void)visit;
+    filter_of(q, &f);
+    return flight_pager_page(pager, &f, key, (enum flight_seek)seek, limit, line_cb, &c, err);
+}
+
+static int m_position(void *user, const char *visit, const struct ui_flight_query *q,
+                      const char *susp_id, long *pos, struct fc_error *err)
+{
+    struct flight_filter f;
+
+    (void)user, (void)visit;
+    filter_of(q, &f);
+    return flight_pager_position(pager, &f, susp_id, pos, err);
+}
+
+static const struct ui_flight_model model = {
+    .count = m_count, .page = m_page, .position = m_position};
+
+/* --- timing --------------------------------------------------------------- */
+
+#define MAX_SAMPLES 4000
+
+struct samples {
+    double ms[MAX_SAMPLES];
+    int n;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void report(const char *what, struct samples *s)
+{
+    qsort(s->ms, (size_t)s->n, sizeof(double), cmp_double);
+    printf("%-34s %5d keys  p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms\n", what, s->n,
+           s->ms[s->n / 2], s->ms[(s->n * 99) / 100 < s->n ? (s->n * 99) / 100 : s->n - 1],
+           s->ms[s->n - 1]);
+}
+
+#define TIME_KEY(samples, call)                                       \
+    do {                                                              \
+        double t0_ = now_s();                                         \
+        die_if((call) != 0, #call, &err);                             \
+        if ((samples)->n < MAX_SAMPLES)                               \
+            (samples)->ms[(samples)->n++] = (now_s() - t0_) * 1000.0; \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    long n = argc > 1 ? atol(argv[1]) : 100000, verdicts = n / 20;
+    char dir[] = "/tmp/fc-bench-nav-XXXXXX";
+    struct buf p = BUF_INIT;
+    struct store *s = NULL;
+    struct visit_open_args a;
+    struct visit v;
+    struct fc_error err;
+    sqlite3_stmt *st = NULL;
+    double t0;
+    struct susp_window w;
+    static struct samples down, pgdn, pgup, edge, filt, jump;
+    static const char *const states[] = {"PENDING", "CONFIRMED", "PARTIAL", "REFUTED", ""};
+    struct ui_flight_query q;
+
+    setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
+    die_if(!mkdtemp(dir), "mkdtemp", NULL);
+    buf_addf(&p, "%s/ref.db", dir);
+    t0 = now_s();
+    build_ref(p.ptr, n);
+    printf("reference database, %ld lines: %.3f s\n", n, now_s() - t0);
+    buf_reset(&p);
+    buf_addf(&p, "%s/fc.db", dir);
+    die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
+    buf_reset(&p);
+    buf_addf(&p, "%s/ref.db", dir);
+    store_prepare(s,
+                  "INSERT INTO mission (mission_id, version, kind, title, file, sha256,"
+                  " loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x', 'x')",
+                  &st, NULL);
+    store_bind_text(st, 1, p.ptr);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    memset(&a, 0, sizeof(a));
+    a.mission_id = "M1";
+    a.mission_version = 1;
+    a.site_code = "H11010500001";
+    a.kind = "flight";
+    a.inspectors[0] = "刘";
+    a.inspectors[1] = "陈";
+    a.at_ms = clock_now_ms();
+    die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
+
+    t0 = now_s();
+    for (long i = 0; i < verdicts; i++) {
+        struct flight_verify_args va;
+        char id[32];
+
+        memset(&va, 0, sizeof(va));
+        snprintf(id, sizeof(id), "S%07ld", i * 20);
+        va.susp_id = id;
+        va.verdict = i % 3 == 0 ? "CONFIRMED" : i % 3 == 1 ? "PARTIAL" : "REFUTED";
+        va.amount = i % 3 == 1 ? "50.5" : NULL;
+        va.at_ms = a.at_ms;
+        die_if(flight_susp_verify(s, v.id, &va, NULL, &err) != 0, "verify", &err);
+        if (i % 2 == 0)
+            die_if(flight_susp_assign(s, v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign", &err);
+    }
+    printf("%ld verdicts + %ld assignments (one commit each): %.3f s (%.2f ms each)\n", verdicts,
+           (verdicts + 1) / 2, now_s() - t0,
+           (now_s() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
+
+    die_if(flight_pager_open(s, v.id, &pager, &err) != 0, "pager", &err);
+    susp_window_init(&w, &model, v.id, 25);
+    t0 = now_s();
+    die_if(susp_window_reset(&w, NULL, &err) != 0, "reset", &err);
+    printf("open the worksheet (count + first page): %.3f ms, %ld lines\n", (now_s() - t0) * 1000.0,
+           w.total);
+
+    for (int i = 0; i < 2000; i++)
+        TIME_KEY(&down, susp_window_move(&w, 1, &err));
+    for (int i = 0; i < 1000; i++)
+        TIME_KEY(&pgdn, susp_window_page_step(&w, 1, &err));
+    for (int i = 0; i < 1000; i++)
+        TIME_KEY(&pgup, susp_window_page_step(&w, -1, &err));
+    for (int i = 0; i < 200; i++)
+        TIME_KEY(&edge, susp_window_edge(&w, i % 2 == 0, &err));
+    for (int i = 0; i < 50; i++) {
+        memset(&q, 0, sizeof(q));
+        snprintf(q.state, sizeof(q.state), "%s", states[i % 5]);
+        if (i % 3 == 1)
+            snprintf(q.rule, sizeof(q.rule), "R01");
+        TIME_KEY(&filt, susp_window_reset(&w, &q, &err));
+        /* a PgDn under the filter: sparse states scan further per page */
+        TIME_KEY(&pgdn, susp_window_page_step(&w, 1, &err));
+    }
+    die_if(susp_window_reset(&w, NULL, &err) != 0, "reset", &err);
+    for (int i = 0; i < 200; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "S%07ld", (long)((i * 7919L) % n));
+        TIME_KEY(&jump, susp_window_jump(&w, id, &err));
+    }
+    report("Down", &down);
+    report("PgDn (all lines and filtered)", &pgdn);
+    report("PgUp", &pgup);
+    report("End / Home", &edge);
+    report("filter change (count + page)", &filt);
+    report("scan jump (position + page)", &jump);
+    printf("cached rows at the end: %zu (page %ld); model calls: %lu\n", w.n, w.page, w.queries);
+
+    susp_window_release(&w);
+    flight_pager_free(pager);
+    visit_release(&v);
+    store_close(s);
+    buf_release(&p);
+    {
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "bench_flight_nav: cannot remove %s\n", dir);
+    }
+    return 0;
+}
