@@ -185,6 +185,7 @@ static void test_hostile_fields(void **state)
     struct fc_error err;
     struct buf b = BUF_INIT;
     struct event got[1];
+    static const char pad[128];
 
     (void)state;
     for (int i = 0; i < 8; i++)
@@ -229,11 +230,11 @@ static void test_hostile_fields(void **state)
     assert_int_equal(read_all(b.ptr, b.len, DEV, got, 1, &err), FC_ELIMIT);
     buf_reset(&b);
     codec_put_u32(&b, EVREC_MIN - 1);
-    buf_add(&b, zero, EVREC_MIN - 1);
+    buf_add(&b, pad, EVREC_MIN - 1);
     assert_int_equal(read_all(b.ptr, b.len, DEV, got, 1, &err), FC_EINPUT);
     buf_reset(&b);
     codec_put_u32(&b, 4000);
-    buf_add(&b, zero, 100);
+    buf_add(&b, pad, 100);
     assert_int_equal(read_all(b.ptr, b.len, DEV, got, 1, &err), FC_EINPUT);
     /* a field length that runs past its record */
     buf_reset(&b);
