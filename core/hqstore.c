@@ -227,6 +227,10 @@ int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct 
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof(*stats));
+    for (size_t i = 1; i < n; i++)
+        if (events[i].seq != events[0].seq + (int64_t)i)
+            return fc_error_set(err, FC_EINTERNAL, "events of bundle '%.16s' are not consecutive",
+                                b->sha256);
     rc = store_begin(s, err);
     if (rc)
         return rc;
@@ -261,9 +265,6 @@ int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct 
                        " subject, payload, prev_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
                        " ?9, ?10)",
                        &ins, err);
-    if (!rc)
-        rc =
-            store_prepare(s, "SELECT count(*) FROM event WHERE device = ?1 AND seq = ?2", &eq, err);
     if (rc)
         goto out;
     for (size_t i = 0; i < n; i++) {
@@ -294,11 +295,24 @@ int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct 
             stats->events_new++;
         else
             stats->events_known++;
-        sqlite3_reset(eq);
-        sqlite3_bind_text(eq, 1, e->device, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(eq, 2, e->seq);
-        if (sqlite3_step(eq) == SQLITE_ROW && sqlite3_column_int64(eq, 0) > 1)
-            stats->equivocations++;
+    }
+    /* one range scan for the whole bundle instead of a lookup per event:
+     * the seqs of this bundle that now hold more than one hash */
+    if (n) {
+        rc = store_prepare(s,
+                           "SELECT count(*) FROM (SELECT seq FROM event WHERE device = ?1 AND"
+                           " seq BETWEEN ?2 AND ?3 GROUP BY seq HAVING count(*) > 1)",
+                           &eq, err);
+        if (rc)
+            goto out;
+        store_bind_text(eq, 1, b->device);
+        sqlite3_bind_int64(eq, 2, events[0].seq);
+        sqlite3_bind_int64(eq, 3, events[n - 1].seq);
+        if (sqlite3_step(eq) != SQLITE_ROW) {
+            rc = store_fail(s, err, "cannot count equivocations");
+            goto out;
+        }
+        stats->equivocations = sqlite3_column_int64(eq, 0);
     }
 out:
     sqlite3_finalize(st);

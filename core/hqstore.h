@@ -64,8 +64,9 @@ int hqstore_device_foreach(struct store *s, int (*cb)(const struct hq_device *d,
                            void *ctx, struct fc_error *err);
 
 /* Imports one verified bundle in one transaction: the bundle row and its
- * events (n of them, all of device b->device). A bundle whose sha256 is
- * already known changes nothing (stats->duplicate). stats may be NULL. */
+ * events (n of them, all of device b->device, consecutive seqs in order, as
+ * bundle_open returns them; FC_EINTERNAL otherwise). A bundle whose sha256
+ * is already known changes nothing (stats->duplicate). stats may be NULL. */
 int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err);
 

@@ -11,6 +11,7 @@
 #include "core/base/xalloc.h"
 #include "core/store.h"
 #include "core/syncdb.h"
+#include "sync/evrec.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -23,7 +24,7 @@ static const char outer_magic[6] = {'F', 'C', 'B', 'N', 'D', 'L'};
 static const char inner_magic[4] = {'F', 'C', 'B', 'I'};
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
-#define ENTRY_EVENTS "events.jsonl"
+#define ENTRY_EVENTS "events.bin"
 #define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
 
 static uint64_t inner_limit = BUNDLE_MAX_INNER;
@@ -37,9 +38,7 @@ void bundle_contents_release(struct bundle_contents *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n_strings; i++)
-        free(c->strings[i]);
-    free(c->strings);
+    free(c->arena);
     free(c->events);
     memset(c, 0, sizeof(*c));
 }
@@ -60,42 +59,18 @@ static int is_hex64(const char *s)
 
 /* ---- writing ---- */
 
-static void add_event_line(struct buf *b, const struct event *e)
+/* The inner content before the encoded records (n of them, the last with
+ * hash head): magic, version, the signed manifest. */
+static int build_inner(const struct bundle_build_args *a, const struct buf *entries, size_t n,
+                       const char *head, struct buf *inner, struct fc_error *err)
 {
-    json_t *o = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s, s:s}", "seq",
-                          (json_int_t)e->seq, "id", e->id, "device", e->device, "visit", e->visit,
-                          "at", e->at, "kind", e->kind, "subject", e->subject, "payload",
-                          e->payload, "prev_hash", e->prev_hash, "hash", e->hash);
-    char *line;
-
-    if (!o)
-        BUG("event %lld cannot be encoded as JSON", (long long)e->seq);
-    line = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    buf_adds(b, line);
-    buf_addch(b, '\n');
-    free(line);
-    json_decref(o);
-}
-
-static int build_inner(const struct bundle_build_args *a, const struct event *ev, size_t n,
-                       struct buf *inner, struct fc_error *err)
-{
-    struct buf entries = BUF_INIT;
     unsigned char digest[HASH_LEN], sig[CODEC_SIG_LEN];
     char digest_hex[HASH_HEX_LEN + 1], at[CLOCK_ISO_MAX];
-    const char *head = n ? ev[n - 1].hash : a->prev_head;
     json_t *m = NULL;
     char *mtext = NULL;
     int rc = FC_OK;
 
-    for (size_t i = 0; i < n; i++) {
-        if (ev[i].seq != a->first_seq + (int64_t)i || strcmp(ev[i].device, a->device->device_id)) {
-            rc = fc_error_set(err, FC_EINTERNAL, "events given to the bundle are not contiguous");
-            goto out;
-        }
-        add_event_line(&entries, &ev[i]);
-    }
-    hash_sha256(digest, entries.ptr, entries.len);
+    hash_sha256(digest, entries->ptr, entries->len);
     hash_to_hex(digest_hex, digest, HASH_LEN);
     clock_format_utc(a->created_ms, at);
     m = json_pack("{s:s, s:i, s:s, s:I, s:s, s:I, s:I, s:s, s:s, s:s, s:[{s:s, s:I, s:s}]}",
@@ -104,7 +79,7 @@ static int build_inner(const struct bundle_build_args *a, const struct event *ev
                   "first_seq", (json_int_t)a->first_seq, "last_seq",
                   (json_int_t)(a->first_seq + (int64_t)n - 1), "prev_head", a->prev_head,
                   "chain_head", head, "created_at", at, "entries", "name", ENTRY_EVENTS, "size",
-                  (json_int_t)entries.len, "sha256", digest_hex);
+                  (json_int_t)entries->len, "sha256", digest_hex);
     if (!m)
         BUG("bundle manifest cannot be encoded");
     mtext = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
@@ -114,49 +89,81 @@ static int build_inner(const struct bundle_build_args *a, const struct event *ev
     codec_put_u32(inner, (uint32_t)strlen(mtext));
     buf_adds(inner, mtext);
     buf_add(inner, sig, sizeof(sig));
-    buf_add(inner, entries.ptr, entries.len);
-    if (inner->len > inner_limit)
+    if (inner->len + entries->len > inner_limit)
         rc = fc_error_set(err, FC_ELIMIT, "bundle content of %zu bytes is above the limit",
-                          inner->len);
-out:
+                          inner->len + entries->len);
     free(mtext);
     json_decref(m);
-    buf_release(&entries);
     return rc;
 }
 
-int bundle_build(const struct bundle_build_args *a, const struct event *events, size_t n,
-                 struct buf *out, struct fc_error *err)
+/* One zstd frame of prefix || entries, with the content size in its header
+ * (readers check it before decompressing). The two parts are fed in turn so
+ * that the records are never copied behind the manifest. */
+static int compress_inner(const struct buf *prefix, const struct buf *entries, int level,
+                          struct buf *comp, struct fc_error *err)
 {
-    struct buf inner = BUF_INIT;
+    ZSTD_CCtx *z = ZSTD_createCCtx();
+    const struct buf *part[2] = {prefix, entries};
+    size_t total = prefix->len + entries->len, zr = 0;
+    int rc = FC_OK;
+
+    if (!z)
+        BUG("out of memory for the compressor");
+    buf_grow(comp, ZSTD_compressBound(total));
+    zr = ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, level);
+    if (!ZSTD_isError(zr))
+        zr = ZSTD_CCtx_setPledgedSrcSize(z, total);
+    for (int i = 0; i < 2 && !ZSTD_isError(zr); i++) {
+        ZSTD_inBuffer in = {part[i]->ptr, part[i]->len, 0};
+        ZSTD_EndDirective mode = i == 1 ? ZSTD_e_end : ZSTD_e_continue;
+
+        do {
+            ZSTD_outBuffer o = {comp->ptr + comp->len, comp->cap - comp->len - 1, 0};
+
+            zr = ZSTD_compressStream2(z, &o, &in, mode);
+            comp->len += o.pos;
+            if (!ZSTD_isError(zr) && zr != 0 && comp->cap - comp->len - 1 < ZSTD_CStreamOutSize())
+                buf_grow(comp, ZSTD_CStreamOutSize());
+        } while (!ZSTD_isError(zr) && (mode == ZSTD_e_end ? zr != 0 : in.pos < in.size));
+    }
+    if (ZSTD_isError(zr))
+        rc = fc_error_set(err, FC_EINTERNAL, "cannot compress bundle: %s", ZSTD_getErrorName(zr));
+    ZSTD_freeCCtx(z);
+    return rc;
+}
+
+/* Compresses, encrypts and signs around the encoded records (see
+ * bundle_build); n records, the last with hash head. */
+static int build_records(const struct bundle_build_args *a, const struct buf *entries, size_t n,
+                         const char *head, struct buf *out, struct fc_error *err)
+{
+    struct buf prefix = BUF_INIT, comp = BUF_INIT;
     unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
     unsigned char sealed[32 + crypto_box_SEALBYTES], sig[CODEC_SIG_LEN];
-    unsigned char *comp = NULL, *cchunk = NULL;
+    unsigned char hdr[BUNDLE_HEADER_LEN];
     crypto_secretstream_xchacha20poly1305_state st;
-    size_t comp_cap, comp_len, start = out->len, hdr_off;
+    size_t start = out->len, hdr_off;
     unsigned char kid[8];
     int rc;
 
-    rc = build_inner(a, events, n, &inner, err);
+    rc = build_inner(a, entries, n, head, &prefix, err);
+    if (!rc)
+        rc = compress_inner(&prefix, entries, a->zstd_level ? a->zstd_level : BUNDLE_ZSTD_LEVEL,
+                            &comp, err);
     if (rc)
         goto out;
-    comp_cap = ZSTD_compressBound(inner.len);
-    comp = xmalloc(comp_cap);
-    comp_len =
-        ZSTD_compress(comp, comp_cap, inner.ptr, inner.len, a->zstd_level ? a->zstd_level : 3);
-    if (ZSTD_isError(comp_len)) {
-        rc = fc_error_set(err, FC_EINTERNAL, "cannot compress bundle: %s",
-                          ZSTD_getErrorName(comp_len));
-        goto out;
-    }
-    if (comp_len > BUNDLE_MAX_PLAIN) {
+    if (comp.len > BUNDLE_MAX_PLAIN) {
         rc = fc_error_set(err, FC_ELIMIT, "bundle of %zu compressed bytes is above the limit",
-                          comp_len);
+                          comp.len);
         goto out;
     }
     crypto_secretstream_xchacha20poly1305_keygen(key);
     crypto_box_seal(sealed, key, sizeof(key), a->hq_box_pk);
     hq_key_id(kid, a->hq_box_pk);
+    /* everything the file needs, so that the chunks go straight into out */
+    buf_grow(out, BUNDLE_HEADER_LEN + comp.len + (comp.len / BUNDLE_CHUNK + 1) * (4 + SS_ABYTES) +
+                      CODEC_SIG_LEN);
     hdr_off = out->len;
     buf_add(out, outer_magic, 6);
     codec_put_u16(out, 1);
@@ -165,38 +172,57 @@ int bundle_build(const struct bundle_build_args *a, const struct event *events, 
     codec_put_u64(out, a->bundle_seq);
     buf_add(out, kid, 8);
     buf_add(out, sealed, sizeof(sealed));
-    buf_grow(out, crypto_secretstream_xchacha20poly1305_HEADERBYTES);
     crypto_secretstream_xchacha20poly1305_init_push(&st, (unsigned char *)out->ptr + out->len, key);
     out->len += crypto_secretstream_xchacha20poly1305_HEADERBYTES;
-    codec_put_u64(out, comp_len);
+    codec_put_u64(out, comp.len);
     if (out->len - hdr_off != BUNDLE_HEADER_LEN)
         BUG("bundle header is %zu bytes", out->len - hdr_off);
-    cchunk = xmalloc(BUNDLE_CHUNK + SS_ABYTES);
-    for (size_t off = 0; off < comp_len;) {
-        size_t take = comp_len - off < BUNDLE_CHUNK ? comp_len - off : BUNDLE_CHUNK;
+    memcpy(hdr, out->ptr + hdr_off, BUNDLE_HEADER_LEN);
+    for (size_t off = 0; off < comp.len;) {
+        size_t take = comp.len - off < BUNDLE_CHUNK ? comp.len - off : BUNDLE_CHUNK;
         unsigned long long clen = 0;
-        int last = off + take == comp_len;
-        /* the header is copied because out->ptr may move while growing */
-        unsigned char hdr[BUNDLE_HEADER_LEN];
+        int last = off + take == comp.len;
 
-        memcpy(hdr, out->ptr + hdr_off, BUNDLE_HEADER_LEN);
+        codec_put_u32(out, (uint32_t)(take + SS_ABYTES));
         crypto_secretstream_xchacha20poly1305_push(
-            &st, cchunk, &clen, comp + off, take, hdr, BUNDLE_HEADER_LEN,
+            &st, (unsigned char *)out->ptr + out->len, &clen, (unsigned char *)comp.ptr + off, take,
+            hdr, BUNDLE_HEADER_LEN,
             last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
-        codec_put_u32(out, (uint32_t)clen);
-        buf_add(out, cchunk, (size_t)clen);
+        if (clen != take + SS_ABYTES)
+            BUG("secretstream chunk of %llu bytes", clen);
+        out->len += (size_t)clen;
         off += take;
     }
     codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-v1", out->ptr + start, out->len - start);
     buf_add(out, sig, sizeof(sig));
 out:
     sodium_memzero(key, sizeof(key));
-    free(comp);
-    free(cchunk);
-    buf_release(&inner);
+    if (comp.cap)
+        sodium_memzero(comp.ptr, comp.cap);
+    buf_release(&comp);
+    buf_release(&prefix);
     if (rc)
         buf_truncate(out, start);
+    return rc;
+}
+
+int bundle_build(const struct bundle_build_args *a, const struct event *events, size_t n,
+                 struct buf *out, struct fc_error *err)
+{
+    struct buf entries = BUF_INIT;
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (events[i].seq != a->first_seq + (int64_t)i ||
+            strcmp(events[i].device, a->device->device_id))
+            rc = fc_error_set(err, FC_EINTERNAL, "events given to the bundle are not contiguous");
+        else
+            rc = evrec_put(&entries, &events[i], err);
+    }
+    if (!rc)
+        rc = build_records(a, &entries, n, n ? events[n - 1].hash : a->prev_head, out, err);
+    buf_release(&entries);
     return rc;
 }
 
@@ -373,18 +399,6 @@ out:
     return rc;
 }
 
-static char *keep(struct bundle_contents *c, const char *s)
-{
-    char *d;
-
-    if (!s)
-        return NULL;
-    d = xstrdup(s);
-    c->strings = xreallocarray(c->strings, c->n_strings + 1, sizeof(*c->strings));
-    c->strings[c->n_strings++] = d;
-    return d;
-}
-
 static const char *jstr(json_t *o, const char *key)
 {
     json_t *v = json_object_get(o, key);
@@ -401,85 +415,6 @@ static int jint(json_t *o, const char *key, int64_t *out)
     return 0;
 }
 
-/* One events.jsonl line into c->events[c->n_events], checked against the
- * chain so far (prev holds the previous hash). */
-static int parse_event(struct bundle_contents *c, const char *line, size_t len, char *prev,
-                       struct fc_error *err)
-{
-    json_error_t jerr;
-    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr), *v;
-    struct event *e = &c->events[c->n_events];
-    const char *id, *device, *at, *kind, *payload, *prev_hash, *hash;
-    int64_t seq = 0, expect = c->first_seq + (int64_t)c->n_events;
-    int rc = FC_OK;
-
-    memset(e, 0, sizeof(*e));
-    if (!o || !json_is_object(o)) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld is not a JSON object",
-                          (long long)expect);
-        goto out;
-    }
-    id = jstr(o, "id");
-    device = jstr(o, "device");
-    at = jstr(o, "at");
-    kind = jstr(o, "kind");
-    payload = jstr(o, "payload");
-    prev_hash = jstr(o, "prev_hash");
-    hash = jstr(o, "hash");
-    if (jint(o, "seq", &seq) || !id || strlen(id) >= sizeof(e->id) || !device || !at ||
-        strlen(at) >= sizeof(e->at) || !kind || !payload || !is_hex64(prev_hash) ||
-        !is_hex64(hash)) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld lacks a field or has a bad one",
-                          (long long)expect);
-        goto out;
-    }
-    v = json_object_get(o, "visit");
-    if (v && !json_is_null(v) && !json_is_string(v)) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad visit", (long long)expect);
-        goto out;
-    }
-    v = json_object_get(o, "subject");
-    if (v && !json_is_null(v) && !json_is_string(v)) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle event %lld has a bad subject", (long long)expect);
-        goto out;
-    }
-    if (seq != expect) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event has seq %lld where %lld was expected",
-                          (long long)seq, (long long)expect);
-        goto out;
-    }
-    if (strcmp(device, c->hdr.device_id) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event %lld belongs to device '%.16s'",
-                          (long long)seq, device);
-        goto out;
-    }
-    if (strcmp(prev_hash, prev) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY,
-                          "bundle event %lld does not chain to the previous event", (long long)seq);
-        goto out;
-    }
-    e->seq = seq;
-    snprintf(e->id, sizeof(e->id), "%s", id);
-    snprintf(e->device, sizeof(e->device), "%s", device);
-    e->visit = keep(c, jstr(o, "visit"));
-    snprintf(e->at, sizeof(e->at), "%s", at);
-    e->kind = keep(c, kind);
-    e->subject = keep(c, jstr(o, "subject"));
-    e->payload = keep(c, payload);
-    snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", prev_hash);
-    event_compute_hash(e);
-    if (strcmp(e->hash, hash) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event %lld does not match its hash",
-                          (long long)seq);
-        goto out;
-    }
-    memcpy(prev, e->hash, HASH_HEX_LEN + 1);
-    c->n_events++;
-out:
-    json_decref(o);
-    return rc;
-}
-
 static int parse_inner(const unsigned char *p, size_t len, const unsigned char device_pk[32],
                        struct bundle_contents *c, struct fc_error *err)
 {
@@ -491,8 +426,8 @@ static int parse_inner(const unsigned char *p, size_t len, const unsigned char d
     json_t *m = NULL, *entries, *ent;
     const char *s;
     int64_t v, first, last, size;
-    unsigned char digest[HASH_LEN], want[HASH_LEN];
-    char prev[HASH_HEX_LEN + 1];
+    unsigned char digest[HASH_LEN], want[HASH_LEN], prev[HASH_LEN];
+    struct evrec_reader er;
     int rc;
 
     codec_reader_init(&r, p, len);
@@ -566,27 +501,27 @@ static int parse_inner(const unsigned char *p, size_t len, const unsigned char d
         rc = fc_error_set(err, FC_EINTEGRITY, "bundle starts at seq 1 with a previous hash");
         goto out;
     }
+    if (hash_from_hex(prev, HASH_LEN, c->prev_head) != FC_OK)
+        BUG("prev_head was checked as hex");
     c->events = xcalloc((size_t)(last - first + 1) + 1, sizeof(*c->events));
-    memcpy(prev, c->prev_head, sizeof(prev));
-    for (size_t off = 0; off < (size_t)size;) {
-        const unsigned char *nl = memchr(data + off, '\n', (size_t)size - off);
-        size_t ll = nl ? (size_t)(nl - (data + off)) : (size_t)size - off;
+    c->arena = xmalloc((size_t)size + 1);
+    evrec_reader_init(&er, data, (size_t)size, c->hdr.device_id, first, prev, c->arena);
+    for (;;) {
+        struct event e;
 
-        if (!nl || ll > BUNDLE_MAX_LINE) {
-            rc = fc_error_set(err, FC_EINPUT, "bundle event line %zu is unterminated or too long",
-                              c->n_events + 1);
-            goto out;
-        }
+        rc = evrec_next(&er, &e, err);
+        if (rc <= 0)
+            break;
         if (c->n_events == (size_t)(last - first + 1)) {
             rc = fc_error_set(err, FC_EINTEGRITY, "bundle holds more events than its range");
             goto out;
         }
-        rc = parse_event(c, (const char *)data + off, ll, prev, err);
-        if (rc)
-            goto out;
-        off += ll + 1;
+        c->events[c->n_events++] = e;
     }
-    if (c->n_events != (size_t)(last - first + 1) || strcmp(prev, c->chain_head) != 0)
+    if (rc)
+        goto out;
+    if (c->n_events != (size_t)(last - first + 1) ||
+        strcmp(c->n_events ? c->events[c->n_events - 1].hash : c->prev_head, c->chain_head) != 0)
         rc = fc_error_set(err, FC_EINTEGRITY,
                           "bundle events do not cover %lld..%lld ending at the stated head",
                           (long long)first, (long long)last);
@@ -646,36 +581,32 @@ out:
 
 /* ---- export ---- */
 
+/* Encodes events straight from the database cursor into records: nothing is
+ * kept per event but the bytes that go into the bundle. */
 struct collect {
-    struct event *ev;
-    size_t n, cap;
-    char **strings;
-    size_t n_strings;
+    struct buf records;
+    const char *device;
+    int64_t next_seq;
+    size_t n;
+    char head[HASH_HEX_LEN + 1];
+    struct fc_error *err;
 };
-
-static char *collect_keep(struct collect *c, const char *s)
-{
-    if (!s)
-        return NULL;
-    c->strings = xreallocarray(c->strings, c->n_strings + 1, sizeof(*c->strings));
-    return c->strings[c->n_strings++] = xstrdup(s);
-}
 
 static int collect_one(const struct event *e, void *ctx)
 {
     struct collect *c = ctx;
-    struct event *d;
+    int rc;
 
-    if (c->n == c->cap) {
-        c->cap = c->cap ? 2 * c->cap : 256;
-        c->ev = xreallocarray(c->ev, c->cap, sizeof(*c->ev));
-    }
-    d = &c->ev[c->n++];
-    *d = *e;
-    d->visit = collect_keep(c, e->visit);
-    d->kind = collect_keep(c, e->kind);
-    d->subject = collect_keep(c, e->subject);
-    d->payload = collect_keep(c, e->payload);
+    if (e->seq != c->next_seq || strcmp(e->device, c->device) != 0)
+        return fc_error_set(c->err, FC_EINTEGRITY,
+                            "event %lld does not follow event %lld of this device",
+                            (long long)e->seq, (long long)c->next_seq - 1);
+    rc = evrec_put(&c->records, e, c->err);
+    if (rc)
+        return rc;
+    memcpy(c->head, e->hash, sizeof(c->head));
+    c->next_seq++;
+    c->n++;
     return 0;
 }
 
@@ -692,6 +623,7 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     int rc;
 
     memset(&col, 0, sizeof(col));
+    buf_init(&col.records);
     memset(res, 0, sizeof(*res));
     rc = keys_device_load(s, &k, err);
     if (!rc)
@@ -701,6 +633,10 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     if (rc)
         goto out;
     memcpy(prev_head, state.acked_head, sizeof(prev_head));
+    col.device = k.device_id;
+    col.next_seq = state.acked_seq + 1;
+    col.err = err;
+    memcpy(col.head, prev_head, sizeof(col.head));
     rc = event_foreach(s, NULL, state.acked_seq, collect_one, &col, err);
     if (rc)
         goto out;
@@ -712,7 +648,7 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     a.first_seq = state.acked_seq + 1;
     a.prev_head = prev_head;
     a.created_ms = clock_now_ms();
-    rc = bundle_build(&a, col.ev, col.n, &data, err);
+    rc = build_records(&a, &col.records, col.n, col.head, &data, err);
     if (rc)
         goto out;
     rc = fs_mkdir_p(dir, 0700, err);
@@ -744,13 +680,10 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     res->size = data.len;
     snprintf(res->path, sizeof(res->path), "%s", path.ptr);
     rc = syncdb_bundle_record(s, (int64_t)a.bundle_seq, res->sha256, path.ptr, res->first_seq,
-                              res->last_seq, col.n ? col.ev[col.n - 1].hash : prev_head, err);
+                              res->last_seq, col.head, err);
 out:
     sodium_memzero(&k, sizeof(k));
-    for (size_t i = 0; i < col.n_strings; i++)
-        free(col.strings[i]);
-    free(col.strings);
-    free(col.ev);
+    buf_release(&col.records);
     buf_release(&data);
     buf_release(&back);
     buf_release(&path);

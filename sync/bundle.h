@@ -22,7 +22,8 @@ struct store;
 #define BUNDLE_MAX_PLAIN ((uint64_t)1 << 30) /* compressed plaintext P */
 #define BUNDLE_MAX_INNER ((uint64_t)1 << 30) /* decompressed content C */
 #define BUNDLE_MAX_MANIFEST (1u << 20)
-#define BUNDLE_MAX_LINE (1u << 20)
+/* zstd level of exports: the ratio barely improves above it, the time does not */
+#define BUNDLE_ZSTD_LEVEL 3
 /* the largest file a reader accepts: header, every chunk, signature */
 #define BUNDLE_MAX_FILE \
     (BUNDLE_HEADER_LEN + (BUNDLE_MAX_PLAIN / BUNDLE_CHUNK + 1) * (4 + BUNDLE_CHUNK + 17) + 64)
@@ -44,8 +45,7 @@ struct bundle_contents {
     int64_t first_seq, last_seq;
     struct event *events;
     size_t n_events;
-    char **strings; /* every string the events point at */
-    size_t n_strings;
+    char *arena; /* every string the events point at */
 };
 
 void bundle_contents_release(struct bundle_contents *c);
@@ -59,7 +59,7 @@ struct bundle_build_args {
     int64_t first_seq;       /* seq of events[0], or last acknowledged + 1 when n is 0 */
     const char *prev_head;   /* hash of event first_seq - 1 */
     int64_t created_ms;
-    int zstd_level; /* 0: the default (3) */
+    int zstd_level; /* 0: BUNDLE_ZSTD_LEVEL */
 };
 
 /* Builds a complete bundle in out (appended). events must be contiguous
