@@ -204,10 +204,17 @@ const struct command app_commands[] = {
      "The scan stays in the log; results are recomputed without it.\n",
      cmd_void},
     {"report", "write a visit report (csv or md)",
-     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md -o PATH\n\n"
+     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
+     "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
      "Night visit report: summary counts, then anomalies, then the other beds and\n"
      "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
-     "counted, variance, flags) and one per finding. The file is written atomically.\n",
+     "counted, variance, flags) and one per finding. The file is written atomically.\n"
+     "--format html writes one self-contained page for A4 printing with the\n"
+     "checkpoint and its QR and a signature block on every page (Chinese; English\n"
+     "with FIELDCHECK_LANG=en). --doc writes a document instead of the report:\n"
+     "site-record (现场检查笔录), interview (询问笔录), evidence (证据先行登记保存清单),\n"
+     "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
+     "and records an 'unmask' event first. See docs/reports.md.\n",
      cmd_report},
     {"tui", "the terminal UI (the default with no command on a terminal)",
      "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
