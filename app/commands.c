@@ -47,13 +47,16 @@ const struct command app_commands[] = {
      cmd_receipt},
     {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
      "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
-     "    pack DIR -o FILE [--to DEVICE...] | import FILE... | report |\n"
-     "    receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
+     "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
+     "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
+     "FILE]\n\n"
      "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
      "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
      "           unknown or revoked devices are quarantined (exit 3)\n"
      "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
-     "           conflicts between devices, quarantined bundles\n"
+     "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
+     "           writes a printable page with charts (anomalies by type and site,\n"
+     "           amounts by violation code, events over time)\n"
      "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
      "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
      cmd_hq},

@@ -214,7 +214,9 @@ int html_begin(struct buf *out, const struct html_page *p, struct fc_error *err)
             buf_adds(out, " <span class=\"code\">");
             html_escape(out, p->short_code);
             buf_adds(out, "</span><br>");
-            html_escape(out, html_t(l, "未签名（本设备无密钥）", "UNSIGNED (no device keys)"));
+            html_escape(out, p->unsigned_note ? p->unsigned_note
+                                              : html_t(l, "未签名（本设备无密钥）",
+                                                       "UNSIGNED (no device keys)"));
         } else {
             html_escape(out, html_t(l, "检查尚未结束：未签名，无校验码",
                                     "VISIT STILL OPEN: unsigned, no checkpoint"));

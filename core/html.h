@@ -32,17 +32,18 @@ void html_elem(struct buf *out, const char *tag, const char *text);
 /* The frame of one document. Strings are borrowed; NULL prints as empty. */
 struct html_page {
     enum html_lang lang;
-    const char *title;       /* 现场检查笔录, ... */
-    const char *site;        /* "site name (site code)" */
-    const char *visit_id;    /* full id */
-    const char *kind;        /* night, pharmacy, flight */
-    const char *opened_at;   /* ISO */
-    const char *closed_at;   /* "" or NULL while the visit is open */
-    const char *short_code;  /* "ABCD-EFGH", "" while open */
-    const char *signed_code; /* "FCC1...", NULL when unsigned (no device keys) */
-    const char *inspectors;  /* names, comma-separated */
-    const char *generated;   /* when the document was made (ISO) */
-    int masked;              /* 0 when personal data is shown in full */
+    const char *title;         /* 现场检查笔录, ... */
+    const char *site;          /* "site name (site code)" */
+    const char *visit_id;      /* full id */
+    const char *kind;          /* night, pharmacy, flight */
+    const char *opened_at;     /* ISO */
+    const char *closed_at;     /* "" or NULL while the visit is open */
+    const char *short_code;    /* "ABCD-EFGH", "" while open */
+    const char *signed_code;   /* "FCC1...", NULL when unsigned (no device keys) */
+    const char *inspectors;    /* names, comma-separated */
+    const char *generated;     /* when the document was made (ISO) */
+    int masked;                /* 0 when personal data is shown in full */
+    const char *unsigned_note; /* shown instead of "unsigned (no device keys)"; may be NULL */
 };
 
 /* Appends the document head (styles) and the opening of the page frame:
