@@ -156,6 +156,18 @@ static const char *doc_title(const struct ctx *c)
     return T(c, "飞行检查报告", "Flight inspection report");
 }
 
+/* Stored times are UTC; a signed paper shows local time (TZ). Text that is
+ * not a time is copied as is. */
+static const char *local_time(const char *iso, char out[CLOCK_ISO_MAX])
+{
+    int64_t ms;
+
+    if (!iso || !iso[0] || clock_parse(iso, &ms) != 0)
+        return iso;
+    clock_format_local(ms, out);
+    return out;
+}
+
 static void yuan(int64_t fen, char out[32])
 {
     pharmacy_format_yuan(fen, out);
@@ -495,11 +507,11 @@ out:
 static int flight_finding_row(const struct flight_finding *f, void *ctx)
 {
     struct ctx *c = ctx;
-    char irr[32], loss[32];
+    char irr[32], loss[32], at[CLOCK_ISO_MAX];
 
     yuan(f->irregular_fen, irr);
     yuan(f->fund_loss_fen, loss);
-    const char *cells[] = {f->code, irr, loss, f->note, f->at};
+    const char *cells[] = {f->code, irr, loss, f->note, local_time(f->at, at)};
     html_table_row(c->out, "anomaly", cells, 5);
     return 0;
 }
@@ -619,6 +631,7 @@ static int flight_report_html(struct ctx *c)
 static int site_record(struct ctx *c, const char *site)
 {
     struct buf insp = BUF_INIT;
+    char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
     int rc = 0;
 
     inspectors_text(&c->v, &insp);
@@ -627,9 +640,9 @@ static int site_record(struct ctx *c, const char *site)
     kv(c, "被检查机构", "Institution", site);
     kv(c, "检查类别", "Inspection", kind_label(c));
     kv(c, "检查编号", "Visit", c->v.id);
-    kv(c, "检查时间", "From", c->v.opened_at);
+    kv(c, "检查时间", "From", local_time(c->v.opened_at, t1));
     kv(c, "结束时间", "Until",
-       c->v.closed_at[0] ? c->v.closed_at : T(c, "检查尚未结束", "still open"));
+       c->v.closed_at[0] ? local_time(c->v.closed_at, t2) : T(c, "检查尚未结束", "still open"));
     kv(c, "检查人员", "Officers", insp.ptr);
     kv(c, "出示证件", "Credentials shown",
        c->v.credentials_shown ? T(c, "检查人员已出示执法证件", "shown by the officers")
@@ -682,7 +695,7 @@ static int interview_one(const char *event_id, const json_t *rec, void *arg)
                           NULL};
     json_t *x;
     size_t i;
-    char title[64];
+    char title[64], held[CLOCK_ISO_MAX];
 
     (void)event_id;
     if (ic->n++)
@@ -690,7 +703,8 @@ static int interview_one(const char *event_id, const json_t *rec, void *arg)
     snprintf(title, sizeof(title), "%s %d", T(c, "询问笔录", "Interview"), ic->n);
     html_elem(c->out, "h2", title);
     buf_adds(c->out, "<dl class=\"kv\">");
-    kv(c, "询问时间", "Held at", json_string_value(json_object_get(rec, "held_at")));
+    kv(c, "询问时间", "Held at",
+       local_time(json_string_value(json_object_get(rec, "held_at")), held));
     kv(c, "询问地点", "Place", json_string_value(json_object_get(rec, "place")));
     buf_adds(c->out, "</dl>\n");
     html_elem(c->out, "h3", T(c, "被询问人", "People interviewed"));
@@ -756,11 +770,12 @@ static int evidence_row(const struct evidence *e, void *arg)
 {
     struct evidence_ctx *ec = arg;
     const char *base = strrchr(e->path, '/');
-    char no[16], size[32];
+    char no[16], size[32], mtime[CLOCK_ISO_MAX], at[CLOCK_ISO_MAX];
 
     snprintf(no, sizeof(no), "%d", ++ec->n);
     snprintf(size, sizeof(size), "%llu", (unsigned long long)e->size);
-    const char *cells[] = {no,     base ? base + 1 : e->path, e->sha256, size, e->mtime, e->at,
+    const char *cells[] = {no,     base ? base + 1 : e->path,   e->sha256,
+                           size,   local_time(e->mtime, mtime), local_time(e->at, at),
                            e->note};
     html_table_row(ec->c->out, NULL, cells, 7);
     return 0;
@@ -801,6 +816,7 @@ int report_html(struct store *s, const struct report_html_args *a, struct buf *o
     struct html_page p;
     struct buf site = BUF_INIT, insp = BUF_INIT;
     char short_code[VISIT_SHORT_CODE_LEN + 1] = "", now[CLOCK_ISO_MAX];
+    char opened[CLOCK_ISO_MAX], closed[CLOCK_ISO_MAX];
     int rc;
 
     memset(&c, 0, sizeof(c));
@@ -831,8 +847,8 @@ int report_html(struct store *s, const struct report_html_args *a, struct buf *o
     p.site = site.ptr;
     p.visit_id = c.v.id;
     p.kind = kind_label(&c);
-    p.opened_at = c.v.opened_at;
-    p.closed_at = c.v.closed_at;
+    p.opened_at = local_time(c.v.opened_at, opened);
+    p.closed_at = c.v.closed_at[0] ? local_time(c.v.closed_at, closed) : "";
     p.short_code = short_code;
     p.signed_code = c.v.closed_at[0] ? a->signed_code : NULL;
     p.inspectors = insp.ptr;
