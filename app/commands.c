@@ -206,7 +206,7 @@ const struct command app_commands[] = {
      "fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
      "The scan stays in the log; results are recomputed without it.\n",
      cmd_void},
-    {"report", "write a visit report (csv or md)",
+    {"report", "write a visit report or printable document (csv, md or html)",
      "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
      "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
      "Night visit report: summary counts, then anomalies, then the other beds and\n"
