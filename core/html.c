@@ -99,6 +99,7 @@ static const char styles[] =
     ".code{font:700 12pt monospace;letter-spacing:.08em;}\n"
     ".unsigned{border:2px dashed #b00;color:#b00;font-weight:700;padding:2mm;"
     "max-width:48mm;}\n"
+    ".digest{border:1px solid #1a3a6b;padding:2mm;max-width:48mm;}\n"
     ".masked{font-size:8.5pt;color:#555;}\n"
     ".unmasked{font-size:8.5pt;color:#b00;font-weight:700;}\n"
     "h2{font-size:12.5pt;color:#1a3a6b;border-left:4px solid #1a3a6b;padding-left:2mm;"
@@ -208,7 +209,9 @@ int html_begin(struct buf *out, const struct html_page *p, struct fc_error *err)
         html_escape(out, p->short_code);
         buf_adds(out, "</span></div>");
     } else {
-        buf_adds(out, "<div class=\"unsigned\">");
+        /* The red dashed box warns of a missing signature; a digest that
+         * stands in for one by design (HQ's report) gets a plain frame. */
+        buf_adds(out, p->unsigned_note ? "<div class=\"digest\">" : "<div class=\"unsigned\">");
         if (closed) {
             html_escape(out, html_t(l, "校验码", "Checkpoint"));
             buf_adds(out, " <span class=\"code\">");
