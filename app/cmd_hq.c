@@ -1,10 +1,12 @@
 /* fieldcheck hq [--hq DIR] init | enroll CODE | revoke DEVICE |
- * pack DIR -o FILE [--to DEVICE...] | import FILE... | report |
+ * pack DIR -o FILE [--to DEVICE...] | import FILE... | report [--format html -o PATH] |
  * receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE].
  * The HQ directory holds hq.db, hq.key and hq.pub. */
 #include "app/commands.h"
 
 #include "core/base/buf.h"
+#include "core/base/fs.h"
+#include "core/hq_html.h"
 #include "core/hqstore.h"
 #include "sync/hq.h"
 #include "sync/pack.h"
@@ -227,6 +229,20 @@ int cmd_hq(struct app *app, int argc, char **argv)
         rc = hqstore_report(hq.db, &cb, &app->err);
         if (rc)
             ex = app_fail(app, rc);
+    } else if (!strcmp(sub, "report") && i + 4 == argc && !strcmp(argv[i], "--format") &&
+               !strcmp(argv[i + 1], "html") && !strcmp(argv[i + 2], "-o")) {
+        struct buf html = BUF_INIT;
+        rc = hq_html_report(hq.db, html_lang_from_env(), &html, &app->err);
+        if (!rc)
+            rc = fs_write_atomic(argv[i + 3], html.ptr, html.len, 0600, &app->err);
+        if (rc)
+            ex = app_fail(app, rc);
+        else if (app->json)
+            app_print_json(
+                json_pack("{s:b, s:s, s:s}", "ok", 1, "path", argv[i + 3], "format", "html"));
+        else
+            printf("report written to %s\n", argv[i + 3]);
+        buf_release(&html);
     } else if (!strcmp(sub, "receipt") && i < argc && argv[i][0] != '-') {
         struct buf code = BUF_INIT;
         struct app_qr q = {0};

@@ -2,6 +2,7 @@
  * printed only after its event is committed (night_scan commits first), so
  * every line a script saw is in the database even if the process dies. */
 #include "app/commands.h"
+#include "app/report_cli.h"
 #include "app/flight_args.h"
 #include "core/flight.h"
 #include "app/night_cli.h"
@@ -312,6 +313,7 @@ static int is_flight_visit(struct app *app, const char *name)
 int cmd_report(struct app *app, int argc, char **argv)
 {
     const char *visit = NULL, *format = NULL, *path = NULL;
+    struct app_report_html h = {0};
     struct night_cli_results r;
     struct night *n = NULL;
     struct buf b = BUF_INIT;
@@ -325,14 +327,36 @@ int cmd_report(struct app *app, int argc, char **argv)
             format = argv[++i];
         else if (!strcmp(argv[i], "-o") && i + 1 < argc)
             path = argv[++i];
+        else if (!strcmp(argv[i], "--doc") && i + 1 < argc)
+            h.doc = argv[++i];
+        else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
+            h.reason = argv[++i];
+        else if (!strcmp(argv[i], "--unmask"))
+            h.unmask = 1;
         else {
             fprintf(stderr, "fieldcheck: report: unexpected '%s'\n", argv[i]);
             return 1;
         }
     }
-    if (!format || !path || (strcmp(format, "csv") && strcmp(format, "md"))) {
-        fprintf(stderr, "fieldcheck: report: needs --format csv|md and -o PATH\n");
+    if (h.doc && !format)
+        format = "html";
+    if (!format || !path ||
+        (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html"))) {
+        fprintf(stderr, "fieldcheck: report: needs --format csv|md|html and -o PATH\n");
         return 1;
+    }
+    if (strcmp(format, "html") != 0 && (h.doc || h.unmask)) {
+        fprintf(stderr, "fieldcheck: report: --doc and --unmask need --format html\n");
+        return 1;
+    }
+    if (h.unmask != (h.reason != NULL)) {
+        fprintf(stderr, "fieldcheck: report: --unmask needs --reason T (it is recorded)\n");
+        return 1;
+    }
+    if (!strcmp(format, "html")) {
+        h.visit = visit;
+        h.path = path;
+        return app_report_html(app, &h);
     }
     if (pharmacy_cli_is_pharmacy(app, visit))
         return pharmacy_cli_report(app, visit, format, path);

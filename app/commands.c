@@ -47,13 +47,16 @@ const struct command app_commands[] = {
      cmd_receipt},
     {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
      "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
-     "    pack DIR -o FILE [--to DEVICE...] | import FILE... | report |\n"
-     "    receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
+     "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
+     "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
+     "FILE]\n\n"
      "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
      "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
      "           unknown or revoked devices are quarantined (exit 3)\n"
      "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
-     "           conflicts between devices, quarantined bundles\n"
+     "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
+     "           writes a printable page with charts (anomalies by type and site,\n"
+     "           amounts by violation code, events over time)\n"
      "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
      "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
      cmd_hq},
@@ -203,11 +206,18 @@ const struct command app_commands[] = {
      "fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
      "The scan stays in the log; results are recomputed without it.\n",
      cmd_void},
-    {"report", "write a visit report (csv or md)",
-     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md -o PATH\n\n"
+    {"report", "write a visit report or printable document (csv, md or html)",
+     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
+     "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
      "Night visit report: summary counts, then anomalies, then the other beds and\n"
      "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
-     "counted, variance, flags) and one per finding. The file is written atomically.\n",
+     "counted, variance, flags) and one per finding. The file is written atomically.\n"
+     "--format html writes one self-contained page for A4 printing with the\n"
+     "checkpoint and its QR and a signature block on every page (Chinese; English\n"
+     "with FIELDCHECK_LANG=en). --doc writes a document instead of the report:\n"
+     "site-record (现场检查笔录), interview (询问笔录), evidence (证据先行登记保存清单),\n"
+     "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
+     "and records an 'unmask' event first. See docs/reports.md.\n",
      cmd_report},
     {"tui", "the terminal UI (the default with no command on a terminal)",
      "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs the Debian 12 packages fieldcheck needs to build, test and run.
 # Idempotent: packages already present are skipped, so a second run does nothing.
-# Runs as root, or through sudo when it is available.
+# Runs as root, or through sudo when it is available. chromium, poppler-utils
+# and a CJK font render the HTML reports in tests (they skip without them).
 set -eu
 
 PKGS="build-essential cmake pkg-config gettext
 libncurses-dev libsqlite3-dev sqlite3 libqrencode-dev libsodium-dev libzstd-dev zstd
 libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq zbar-tools
-groff-base man-db dpkg-dev fakeroot"
+groff-base man-db dpkg-dev fakeroot chromium poppler-utils fonts-wqy-microhei"
 
 missing=""
 for p in $PKGS; do
