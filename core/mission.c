@@ -2077,9 +2077,12 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
                       struct buf *site_name, struct buf *site_kind, struct fc_error *err)
 {
     sqlite3_stmt *list = NULL, *q = NULL;
-    struct mission_info m;
+    struct mission_info *ms = NULL;
+    size_t n = 0, cap = 0;
     int rc, r, found = 0;
 
+    /* Read the candidates first: DETACH fails while a statement is still
+     * stepping, so no cursor may stay open across the probes. */
     rc = store_prepare(s,
                        "SELECT " INFO_COLS " FROM mission m WHERE version ="
                        " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
@@ -2087,13 +2090,24 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
                        &list, err);
     if (rc)
         return rc;
+    while ((r = sqlite3_step(list)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            ms = xreallocarray(ms, cap, sizeof(*ms));
+        }
+        info_from_row(list, &ms[n++]);
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(list);
+    if (rc)
+        goto out;
     if (is_attached(s, "fc_probe"))
         store_exec(s, "DETACH DATABASE fc_probe", NULL);
-    while (!found && (r = sqlite3_step(list)) == SQLITE_ROW) {
-        info_from_row(list, &m);
-        if (!fs_exists(m.file))
+    for (size_t i = 0; i < n && !found; i++) {
+        if (!fs_exists(ms[i].file))
             continue;
-        rc = attach_as(s, m.file, "fc_probe", err);
+        rc = attach_as(s, ms[i].file, "fc_probe", err);
         if (rc)
             goto out;
         rc = store_prepare(s, "SELECT site_name, site_kind FROM fc_probe.site WHERE site_code = ?1",
@@ -2104,7 +2118,7 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
             if (r == SQLITE_ROW) {
                 found = 1;
                 if (out)
-                    *out = m;
+                    *out = ms[i];
                 if (site_name)
                     buf_adds(site_name, store_col_text(q, 0));
                 if (site_kind)
@@ -2115,7 +2129,8 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
         }
         sqlite3_finalize(q);
         q = NULL;
-        store_exec(s, "DETACH DATABASE fc_probe", NULL);
+        if (!rc && store_exec(s, "DETACH DATABASE fc_probe", err))
+            rc = fc_error_prefix(err, "cannot detach the mission file");
         if (rc)
             goto out;
     }
@@ -2123,7 +2138,7 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
         rc = fc_error_set(err, FC_ENOTFOUND, "no loaded mission lists site '%s'", site_code);
 out:
     sqlite3_finalize(q);
-    sqlite3_finalize(list);
+    free(ms);
     return rc;
 }
 
