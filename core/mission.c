@@ -2040,16 +2040,14 @@ static void ro_uri(struct buf *out, const char *path)
     buf_adds(out, "?mode=ro");
 }
 
-static int attach_as(struct store *s, const char *path, const char *schema, struct fc_error *err)
+static int attach_ref(struct store *s, const char *path, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     struct buf uri = BUF_INIT;
     int rc;
 
     ro_uri(&uri, path);
-    rc = store_prepare(
-        s, !strcmp(schema, "ref") ? "ATTACH DATABASE ?1 AS ref" : "ATTACH DATABASE ?1 AS fc_probe",
-        &st, err);
+    rc = store_prepare(s, "ATTACH DATABASE ?1 AS ref", &st, err);
     if (!rc) {
         store_bind_text(st, 1, uri.ptr);
         if (sqlite3_step(st) != SQLITE_DONE)
@@ -2102,35 +2100,40 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
     sqlite3_finalize(list);
     if (rc)
         goto out;
-    if (is_attached(s, "fc_probe"))
-        store_exec(s, "DETACH DATABASE fc_probe", NULL);
+    /* Each candidate file is probed through its own read-only connection:
+     * ATTACH/DETACH on the device connection fails while any of its
+     * statements is active (the TUI keeps some open). */
     for (size_t i = 0; i < n && !found; i++) {
+        sqlite3 *probe = NULL;
+
         if (!fs_exists(ms[i].file))
             continue;
-        rc = attach_as(s, ms[i].file, "fc_probe", err);
-        if (rc)
+        if (sqlite3_open_v2(ms[i].file, &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+                SQLITE_OK ||
+            sqlite3_prepare_v2(probe, "SELECT site_name, site_kind FROM site WHERE site_code = ?1",
+                               -1, &q, NULL) != SQLITE_OK) {
+            rc = fc_error_set(err, FC_EDB, "cannot read mission file '%s': %s", ms[i].file,
+                              probe ? sqlite3_errmsg(probe) : "out of memory");
+            sqlite3_close(probe);
             goto out;
-        rc = store_prepare(s, "SELECT site_name, site_kind FROM fc_probe.site WHERE site_code = ?1",
-                           &q, err);
-        if (!rc) {
-            store_bind_text(q, 1, site_code);
-            r = sqlite3_step(q);
-            if (r == SQLITE_ROW) {
-                found = 1;
-                if (out)
-                    *out = ms[i];
-                if (site_name)
-                    buf_adds(site_name, store_col_text(q, 0));
-                if (site_kind)
-                    buf_adds(site_kind, store_col_text(q, 1));
-            } else if (r != SQLITE_DONE) {
-                rc = store_fail(s, err, "cannot read sites");
-            }
+        }
+        store_bind_text(q, 1, site_code);
+        r = sqlite3_step(q);
+        if (r == SQLITE_ROW) {
+            found = 1;
+            if (out)
+                *out = ms[i];
+            if (site_name)
+                buf_adds(site_name, store_col_text(q, 0));
+            if (site_kind)
+                buf_adds(site_kind, store_col_text(q, 1));
+        } else if (r != SQLITE_DONE) {
+            rc = fc_error_set(err, FC_EDB, "cannot read sites of '%s': %s", ms[i].file,
+                              sqlite3_errmsg(probe));
         }
         sqlite3_finalize(q);
         q = NULL;
-        if (!rc && store_exec(s, "DETACH DATABASE fc_probe", err))
-            rc = fc_error_prefix(err, "cannot detach the mission file");
+        sqlite3_close(probe);
         if (rc)
             goto out;
     }
@@ -2160,7 +2163,7 @@ int mission_attach(struct store *s, const char *mission_id, int64_t version, str
         if (rc)
             return rc;
     }
-    rc = attach_as(s, m.file, "ref", err);
+    rc = attach_ref(s, m.file, err);
     if (rc)
         return rc;
     rc = store_prepare(s, "PRAGMA ref.user_version", &st, err);
