@@ -1334,31 +1334,20 @@ out:
     return rc;
 }
 
-/* code_index as core/refdb.h defines it, filled from the indexed tables. */
-static const char code_index_fill_sql[] =
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT id_number, 'id_number', site_code, admission_no FROM inpatient;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT admission_no, 'admission', site_code, admission_no FROM inpatient;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT wristband_code, 'wristband', site_code, admission_no FROM inpatient"
-    " WHERE wristband_code IS NOT NULL;"
-    /* default bed labels: every bed 1..bed_count of a ward, plus the beds the
-     * roster names (extra beds "12+"), for sites without a bed_label pattern */
-    "INSERT INTO code_index (code, kind, site_code, ref)"
+/* The part of code_index the tables cannot answer (core/refdb.h): default
+ * labels of the beds wards.csv counts (1..bed_count) that no patient lies in,
+ * for sites without a bed_label pattern. Occupied beds, extra beds ("12+")
+ * and every other kind come from the view's arms over the indexed tables. */
+static const char code_entry_fill_sql[] =
+    "INSERT INTO code_entry (code, kind, site_code, ref)"
     " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-    "   WHERE i < (SELECT coalesce(max(bed_count), 0) FROM ward)),"
-    " beds(site_code, ward_code, bed) AS ("
-    "   SELECT w.site_code, w.ward_code, CAST(n.i AS TEXT) FROM ward w JOIN n"
-    "   ON n.i <= coalesce(w.bed_count, 0)"
-    "   UNION SELECT site_code, ward_code, bed FROM inpatient)"
-    " SELECT ward_code || '-' || bed, 'bed_label', site_code, ward_code || ':' || bed FROM beds"
-    " WHERE site_code NOT IN (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label');"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT gtin, 'gtin', site_code, drug_code FROM drug WHERE gtin IS NOT NULL;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT trace_code, 'trace_code', site_code, settlement_id FROM settlement"
-    " WHERE trace_code IS NOT NULL;";
+    "   WHERE i < (SELECT coalesce(max(bed_count), 0) FROM ward))"
+    " SELECT w.ward_code || '-' || n.i, 'bed_label', w.site_code, w.ward_code || ':' || n.i"
+    " FROM ward w JOIN n ON n.i <= coalesce(w.bed_count, 0)"
+    " WHERE w.site_code NOT IN (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label')"
+    " AND NOT EXISTS (SELECT 1 FROM inpatient i WHERE i.site_code = w.site_code"
+    "   AND i.ward_code = w.ward_code AND i.bed = CAST(n.i AS TEXT))"
+    " ORDER BY 1;";
 
 /* ---- mission.json --------------------------------------------------------- */
 
@@ -1773,7 +1762,7 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
     if (!rc && L->rejects && !L->partial)
         return FC_OK; /* the caller fails the load; no point building the rest */
     if (!rc)
-        rc = exec_sql(L, code_index_fill_sql, err);
+        rc = exec_sql(L, code_entry_fill_sql, err);
     if (!rc)
         rc = exec_sql(L, refdb_code_index_sql, err);
     if (!rc) {
