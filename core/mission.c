@@ -247,6 +247,7 @@ struct loader {
     const struct mission_load_sink *sink;
     int partial;
     int64_t now_ms;
+    int today_y, today_m, today_d; /* local date of now_ms, for ages */
     const char *dir;
     struct file_stat stat[F_COUNT];
     uint64_t rejects; /* rows rejected in all files */
@@ -478,7 +479,13 @@ static int parse_when(const char *s, int want_time, char *out, size_t outsz, con
     if (!want_time) {
         if (*p && !has_time)
             goto bad;
-        snprintf(out, outsz, "%04d-%02d-%02d", y, mo, d);
+        if (outsz < 11)
+            BUG("date buffer too small");
+        /* by hand: this runs for every dated cell of a roster, and y is 4 digits */
+        out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+        out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10), out[4] = '-';
+        out[5] = (char)('0' + mo / 10), out[6] = (char)('0' + mo % 10), out[7] = '-';
+        out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10), out[10] = '\0';
         return 0;
     }
     snprintf(canon, sizeof(canon), "%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi, sec, p);
@@ -867,43 +874,64 @@ static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
     return FC_OK;
 }
 
-/* Roster warnings that one row shows on its own: sex and age against the ward. */
+/* Age in whole years on the loader's local date, as ident_age_at counts it
+ * (-1 when born after that date); computed here because ident_age_at converts
+ * the clock on every call, which showed in the per-row profile. */
+static int age_today(const struct loader *L, const struct ident_resident_id *id)
+{
+    int age;
+
+    if (L->today_y * 10000 + L->today_m * 100 + L->today_d <
+        id->year * 10000 + id->month * 100 + id->day)
+        return -1;
+    age = L->today_y - id->year;
+    if (L->today_m * 100 + L->today_d < id->month * 100 + id->day)
+        age--;
+    return age;
+}
+
+/* Roster warnings that one row shows on its own: sex and age against the ward.
+ * Messages (and the masked ID in them) are only built for a row that warns. */
 static int row_warnings(struct loader *L, uint64_t line, struct fc_error *err)
 {
     const char *ward = L->null[IP_WARD] ? "" : L->val[IP_WARD].ptr;
     const char *site = L->val[IP_SITE].ptr;
+    const char *adm = L->val[IP_ADM].ptr;
     char sex = L->id.sex;
-    int age = ident_age_at(&L->id, L->now_ms);
+    int age = age_today(L, &L->id);
+    int sex_col = !L->null[IP_SEX] && L->val[IP_SEX].ptr[0] != sex;
+    int male_ward = sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"));
+    int female_ward = sex == 'F' && strstr(ward, "男科");
+    int child_ward = age > 18 && age <= 120 && strstr(ward, "儿科");
     struct buf msg = BUF_INIT, mid = BUF_INIT;
     int rc = FC_OK;
 
+    if (!sex_col && !male_ward && !female_ward && age <= 120 && !child_ward)
+        return FC_OK; /* the common case: no message to build */
     mask_id(&mid, L->val[IP_ID].ptr);
-    if (!L->null[IP_SEX] && L->val[IP_SEX].ptr[0] != sex) {
-        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", L->val[IP_ADM].ptr,
+    if (sex_col) {
+        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", adm,
                  L->val[IP_SEX].ptr[0] == 'M' ? "male" : "female", mid.ptr,
                  sex == 'M' ? "male" : "female");
         rc = warn(L, "sex_id", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
-    if (!rc && sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"))) {
-        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", L->val[IP_ADM].ptr, mid.ptr,
-                 ward);
+    if (!rc && male_ward) {
+        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", adm, mid.ptr, ward);
         rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
-    if (!rc && sex == 'F' && strstr(ward, "男科")) {
-        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", L->val[IP_ADM].ptr,
-                 mid.ptr, ward);
+    if (!rc && female_ward) {
+        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", adm, mid.ptr, ward);
         rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
     if (!rc && age > 120) {
-        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", L->val[IP_ADM].ptr, age,
-                 mid.ptr);
+        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", adm, age, mid.ptr);
         rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
-    } else if (!rc && age > 18 && strstr(ward, "儿科")) {
-        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", L->val[IP_ADM].ptr,
-                 age, mid.ptr, ward);
+    } else if (!rc && child_ward) {
+        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", adm, age, mid.ptr,
+                 ward);
         rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
     }
     buf_release(&msg);
@@ -1199,12 +1227,15 @@ static int step_all(sqlite3_stmt *st)
  * are rejected (and dropped with --partial). */
 static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
 {
+    /* Rows go in in file order, so rowid order is line order; min(rowid) keeps
+     * the grouping inside the covering index (min(line) would read every row). */
     static const char q[] =
-        "SELECT i.rowid, i.line, i.site_code, i.admission_no, d.first FROM inpatient i JOIN"
-        " (SELECT site_code, admission_no, min(line) AS first FROM inpatient"
-        "  GROUP BY site_code, admission_no HAVING count(*) > 1) d"
-        " ON i.site_code = d.site_code AND i.admission_no = d.admission_no"
-        " WHERE i.line > d.first ORDER BY i.line";
+        "SELECT i.rowid, i.line, i.site_code, i.admission_no, f.line FROM"
+        " (SELECT admission_no, site_code, min(rowid) AS first FROM inpatient"
+        "  GROUP BY admission_no, site_code HAVING count(*) > 1) d"
+        " JOIN inpatient i ON i.admission_no = d.admission_no AND i.site_code = d.site_code"
+        "  AND i.rowid > d.first"
+        " JOIN inpatient f ON f.rowid = d.first ORDER BY i.line";
     sqlite3_stmt *st = NULL, *del = NULL;
     int rc = FC_OK, s;
 
@@ -1274,18 +1305,21 @@ out:
 
 static int roster_warnings(struct loader *L, struct fc_error *err)
 {
+    /* Both groupings read only their covering index (inpatient_id,
+     * inpatient_bed); rowid order is line order (see above). */
     static const char q_id[] =
-        "SELECT i.id_number, i.site_code, i.line, i.admission_no, d.first_site, d.first_line"
-        " FROM inpatient i JOIN (SELECT id_number, min(site_code) AS first_site,"
-        "  min(line) AS first_line FROM inpatient GROUP BY id_number"
-        "  HAVING count(DISTINCT site_code) > 1) d ON i.id_number = d.id_number"
-        " WHERE i.site_code <> d.first_site ORDER BY i.line";
+        "SELECT i.id_number, i.site_code, i.line, i.admission_no, d.first_site"
+        " FROM (SELECT id_number, min(site_code) AS first_site FROM inpatient"
+        "  GROUP BY id_number HAVING min(site_code) <> max(site_code)) d"
+        " JOIN inpatient i ON i.id_number = d.id_number AND i.site_code <> d.first_site"
+        " ORDER BY i.line";
     static const char q_bed[] =
-        "SELECT i.site_code, i.ward_code, i.bed, i.line, i.admission_no, d.first FROM inpatient i"
-        " JOIN (SELECT site_code, ward_code, bed, min(line) AS first FROM inpatient"
+        "SELECT i.site_code, i.ward_code, i.bed, i.line, i.admission_no, f.line FROM"
+        " (SELECT site_code, ward_code, bed, min(rowid) AS first FROM inpatient"
         "  GROUP BY site_code, ward_code, bed HAVING count(*) > 1) d"
-        " ON i.site_code = d.site_code AND i.ward_code = d.ward_code AND i.bed = d.bed"
-        " WHERE i.line > d.first ORDER BY i.line";
+        " JOIN inpatient i ON i.site_code = d.site_code AND i.ward_code = d.ward_code"
+        "  AND i.bed = d.bed AND i.rowid > d.first"
+        " JOIN inpatient f ON f.rowid = d.first ORDER BY i.line";
     sqlite3_stmt *st = NULL;
     struct buf msg = BUF_INIT, mid = BUF_INIT;
     int rc = FC_OK, s;
@@ -1730,7 +1764,9 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
 {
     int rc;
 
-    if (sqlite3_open_v2(tmp, &L->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(tmp, &L->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
         return db_fail(L, err, "cannot create the reference database");
     sqlite3_extended_result_codes(L->db, 1);
     /* a half-built file is deleted, never used: no journal, no syncs until
@@ -1846,6 +1882,13 @@ int mission_load(struct store *s, const char *dir, int partial,
     L.sink = sink;
     L.partial = partial;
     L.now_ms = clock_now_ms();
+    {
+        /* "YYYY-MM-DDTHH:MM:SS+hh:mm": the local date ident_age_at would use */
+        char local[CLOCK_ISO_MAX];
+        clock_format_local(L.now_ms, local);
+        if (sscanf(local, "%4d-%2d-%2d", &L.today_y, &L.today_m, &L.today_d) != 3)
+            BUG("clock_format_local gave '%s'", local);
+    }
     L.dir = dir;
     for (int f = 0; f < F_COUNT; f++) {
         struct buf p = BUF_INIT;
