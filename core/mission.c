@@ -265,6 +265,7 @@ struct loader {
     int null[MAX_COLS];
     double num[MAX_COLS];
     struct ident_resident_id id;
+    unsigned char file_digest[F_COUNT][HASH_LEN]; /* SHA-256 of each file as read */
     struct buf extra;
     struct buf reason;
 
@@ -1140,7 +1141,7 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     buf_addf(&path, "%s/%s", L->dir, L->def->file);
     if (stat(path.ptr, &sb) == 0)
         total = (uint64_t)sb.st_size;
-    rc = csv_reader_open(&r, path.ptr, NULL, err);
+    rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
     if (rc)
         goto out;
     fs->encoding = csv_reader_encoding(r);
@@ -1538,9 +1539,12 @@ static int check_required_files(const char *dir, const struct manifest *m, struc
     return rc;
 }
 
-/* SHA-256 over the names and contents of mission.json and the known CSV files:
- * what "the same folder content" means for a reload. */
-static int content_digest(const char *dir, char hex[HASH_HEX_LEN + 1], struct fc_error *err)
+/* SHA-256 over the names and SHA-256s of mission.json and the known CSV files
+ * present: what "the same folder content" means for a reload. With L, the CSV
+ * digests are those the loader's reads computed (csv_reader_open_digest), so
+ * a fresh load reads each file once; without, the files are read here. */
+static int content_digest(const char *dir, const struct loader *L, char hex[HASH_HEX_LEN + 1],
+                          struct fc_error *err)
 {
     struct hash_ctx ctx;
     struct buf p = BUF_INIT;
@@ -1550,13 +1554,19 @@ static int content_digest(const char *dir, char hex[HASH_HEX_LEN + 1], struct fc
     hash_init(&ctx);
     for (int f = -1; f < F_COUNT; f++) {
         const char *name = f < 0 ? "mission.json" : files[f].file;
-        buf_reset(&p);
-        buf_addf(&p, "%s/%s", dir, name);
-        if (!fs_exists(p.ptr))
-            continue;
-        rc = hash_file(p.ptr, h, NULL, err);
-        if (rc)
-            goto out;
+        if (L && f >= 0) {
+            if (!L->stat[f].present)
+                continue;
+            memcpy(h, L->file_digest[f], sizeof(h));
+        } else {
+            buf_reset(&p);
+            buf_addf(&p, "%s/%s", dir, name);
+            if (!fs_exists(p.ptr))
+                continue;
+            rc = hash_file(p.ptr, h, NULL, err);
+            if (rc)
+                goto out;
+        }
         hash_update(&ctx, name, strlen(name) + 1);
         hash_update(&ctx, h, sizeof(h));
     }
@@ -1588,13 +1598,13 @@ static void info_from_row(sqlite3_stmt *st, struct mission_info *m)
 /* What the device database knows about a mission id before a load. */
 struct prior {
     int64_t max_version;
-    int same_version;        /* a row with the version being loaded exists */
-    int same_content;        /* ... with the same content digest */
-    struct mission_info row; /* that row */
+    int same_version;               /* a row with the version being loaded exists */
+    char content[HASH_HEX_LEN + 1]; /* ... and the content digest it was loaded from */
+    struct mission_info row;        /* that row */
 };
 
-static int prior_state(struct store *s, const struct manifest *m, const char *digest,
-                       struct prior *p, struct fc_error *err)
+static int prior_state(struct store *s, const struct manifest *m, struct prior *p,
+                       struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc, r;
@@ -1613,7 +1623,7 @@ static int prior_state(struct store *s, const struct manifest *m, const char *di
             p->max_version = v;
         if (v == m->info.version) {
             p->same_version = 1;
-            p->same_content = !strcmp(store_col_text(st, 9), digest);
+            snprintf(p->content, sizeof(p->content), "%s", store_col_text(st, 9));
             info_from_row(st, &p->row);
         }
     }
@@ -1821,7 +1831,7 @@ int mission_load(struct store *s, const char *dir, int partial,
     struct buf mdir = BUF_INIT, tmp = BUF_INIT, final = BUF_INIT;
     char digest[HASH_HEX_LEN + 1], *source = NULL, *real_mdir = NULL;
     unsigned char h[HASH_LEN];
-    int rc, tmp_made = 0;
+    int rc, tmp_made = 0, have_digest = 0;
 
     memset(&L, 0, sizeof(L));
     memset(&m, 0, sizeof(m));
@@ -1837,24 +1847,31 @@ int mission_load(struct store *s, const char *dir, int partial,
     if (!rc)
         rc = check_required_files(dir, &m, err);
     if (!rc)
-        rc = content_digest(dir, digest, err);
-    if (!rc)
-        rc = prior_state(s, &m, digest, &prior, err);
+        rc = prior_state(s, &m, &prior, err);
     if (rc)
         goto out;
-    if (prior.same_version && !prior.same_content) {
-        rc = fc_error_set(err, FC_ESTATE,
-                          "mission '%s' version %lld already loaded with other content: bump "
-                          "the version",
-                          m.info.mission_id, (long long)m.info.version);
-        goto out;
-    }
-    if (prior.same_version && fs_exists(prior.row.file)) {
-        if (status)
-            *status = MISSION_UNCHANGED;
-        if (info)
-            *info = prior.row;
-        goto out;
+    if (prior.same_version) {
+        /* a reload: the folder must be read up front to tell "unchanged" from
+         * "changed without a version bump"; a fresh load (the common, large
+         * case) gets its digest from the reads that load it */
+        rc = content_digest(dir, NULL, digest, err);
+        if (rc)
+            goto out;
+        have_digest = 1;
+        if (strcmp(digest, prior.content)) {
+            rc = fc_error_set(err, FC_ESTATE,
+                              "mission '%s' version %lld already loaded with other content: "
+                              "bump the version",
+                              m.info.mission_id, (long long)m.info.version);
+            goto out;
+        }
+        if (fs_exists(prior.row.file)) {
+            if (status)
+                *status = MISSION_UNCHANGED;
+            if (info)
+                *info = prior.row;
+            goto out;
+        }
     }
     if (prior.max_version > m.info.version) {
         rc = fc_error_set(err, FC_ESTATE,
@@ -1908,6 +1925,8 @@ int mission_load(struct store *s, const char *dir, int partial,
                           "changed; --partial skips them)",
                           m.info.mission_id, (long long)m.info.version,
                           (unsigned long long)L.rejects, L.rejects == 1 ? "" : "s");
+    if (!rc && !have_digest)
+        rc = content_digest(dir, &L, digest, err);
     if (rc)
         goto out;
     loader_finalize(&L);
