@@ -6,7 +6,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config gettext
 libncurses-dev libsqlite3-dev sqlite3 libqrencode-dev libsodium-dev libzstd-dev zstd
-libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq"
+libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq time bc"
 
 missing=""
 for p in $PKGS; do
