@@ -17,9 +17,14 @@ static struct ui_view *make_night(const struct ui_app *app, const struct ui_visi
     return app->night ? view_night_new(app, row) : NULL;
 }
 
+static struct ui_view *make_pharmacy(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    return app->pharmacy ? view_pharmacy_new(app, row) : NULL;
+}
+
 static const struct visit_screen visit_screens[] = {
     {"night", make_night},
-    {"pharmacy", NULL},
+    {"pharmacy", make_pharmacy},
     {"flight", NULL},
 };
 

@@ -29,6 +29,11 @@ struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_r
 /* Night bed check on visit row (copied), backed by app->night (non-NULL). */
 struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row);
 
+/* Pharmacy stock count on visit row (copied), backed by app->pharmacy
+ * (non-NULL): drug table with live variance, verdict banner, boxes of a drug,
+ * manual count, recount, blind mode, void and the summary by rule. */
+struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row);
+
 /* Visit close: summary counts, confirmation, then the checkpoint short code
  * (and its QR once app->close->checkpoint_qr exists). Backed by app->close
  * (non-NULL). When pop_under is set, leaving after the visit was closed also
