@@ -921,6 +921,7 @@ static void open_summary(struct ph_view *pv, struct ui_screen *scr)
         return;
     }
     ui_table_init(&sv->table, rule_cols, 4, sv, rule_cell);
+    ui_table_set_rows(&sv->table, sv->n);
     ui_screen_push(scr, ui_view_new(&summary_ops, sv));
 }
 
