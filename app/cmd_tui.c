@@ -6,6 +6,7 @@
  * costs one pass over the site, however many panes show it. */
 #include "app/commands.h"
 #include "app/tui_flight.h"
+#include "app/tui_pharmacy.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -142,7 +143,8 @@ struct tui {
     struct store *s;
     struct night *night;
     char night_visit[40];
-    unsigned long gen; /* bumped by every change to the visit */
+    struct tui_pharmacy *ph; /* the pharmacy model (app/tui_pharmacy.c) */
+    unsigned long gen;       /* bumped by every change to the visit */
     struct snapshot snap;
     int have_snap;
     /* status line cache */
@@ -279,6 +281,11 @@ static void tui_changed(struct tui *t)
 {
     t->gen++;
     t->status_ok = 0;
+}
+
+static void tui_changed_cb(void *ctx)
+{
+    tui_changed(ctx);
 }
 
 static void tui_close_engine(struct tui *t)
@@ -582,6 +589,10 @@ static int tui_scan(void *user, const char *visit_id, const char *code, enum ui_
     }
     if (rc)
         goto out;
+    if (!strcmp(v.kind, "pharmacy")) {
+        rc = tui_pharmacy_scan(t->ph, v.id, code, how, out, err);
+        goto out;
+    }
     if (strcmp(v.kind, "night")) {
         out->severity = UI_SEV_WARN;
         snprintf(out->verdict, sizeof(out->verdict), "NOT_RECORDED");
@@ -998,6 +1009,8 @@ int app_tui_run(struct app *app, const char *theme)
     ua.close = &close_model;
     tf = tui_flight_new(t.s);
     ua.flight = tui_flight_model(tf);
+    t.ph = tui_pharmacy_new(t.s, tui_changed_cb, &t);
+    ua.pharmacy = tui_pharmacy_model(t.ph);
     ua.scan = tui_scan;
     ua.status = tui_status;
     ua.user = &t;
@@ -1011,6 +1024,7 @@ int app_tui_run(struct app *app, const char *theme)
     tui_flight_free(tf);
     visit_release(&v);
     tui_close_engine(&t);
+    tui_pharmacy_free(t.ph);
     snap_free(&t.snap);
     buf_release(&t.names);
     return rc ? app_fail(app, rc) : 0;

@@ -143,6 +143,26 @@ json_t *pharmacy_show_json(struct store *s, const struct visit *v, struct fc_err
 int pharmacy_report(struct store *s, const char *visit_id, const char *format, FILE *out,
                     struct fc_error *err);
 
+/* One stored scan of a pharmacy visit (derived state; strings borrowed for
+ * the callback). drug_code is "" when the code matched no drug. */
+struct pharmacy_scan_row {
+    int64_t seq;
+    const char *event_id;
+    int64_t at_ms;
+    const char *code, *kind, *drug_code, *verdict, *detail;
+    double qty; /* units it added to the count (0 if none, or voided) */
+    int64_t round;
+    int settled; /* insurance settled the code */
+    int voided;
+};
+
+/* Calls cb for each scan (boxes and manual counts) of visit_id, oldest first,
+ * voided ones included; drug_code non-NULL and non-empty keeps one drug's.
+ * cb returns non-zero to stop (returned). */
+int pharmacy_foreach_scan(struct store *s, const char *visit_id, const char *drug_code,
+                          int (*cb)(const struct pharmacy_scan_row *r, void *ctx), void *ctx,
+                          struct fc_error *err);
+
 /* Appliers for the event registry (core/event_kinds.c); each ignores events
  * of visits that are not pharmacy visits. */
 int pharmacy_apply_scan(struct store *s, const struct event *e, struct fc_error *err);

@@ -199,6 +199,78 @@ struct ui_close_model {
     const char *const *(*checkpoint_qr)(void *user, const char *visit_id);
 };
 
+/* --- pharmacy stock count (ui/view_pharmacy.c) ----------------------------
+ * Quantities are in the drug's unit. The model carries its own user pointer
+ * (the app may keep the pharmacy engine in a module of its own); callbacks
+ * get it, not ui_app.user. Codes and settlement ids are shown as they are;
+ * no personal data reaches this screen. */
+
+struct ui_drug_row {
+    char code[64];
+    char name[96];
+    char spec[48];
+    char unit[16];
+    int has_book; /* 0 while the count is blind: book and variance hidden */
+    double book, counted, variance;
+    long boxes;                /* boxes counted in the current round */
+    long round;                /* counting round (1, or more after recounts) */
+    long suspect;              /* counted boxes of the round flagged SOLD_CODE_ON_SHELF */
+    char flags[96];            /* reconciliation rules found, short names ("D01 D03"), or "" */
+    enum ui_severity severity; /* ANOMALY: flags or suspect boxes; WARN: variance */
+};
+
+struct ui_box_row {
+    char event_id[40];
+    long long seq;
+    int64_t at_ms;
+    char code[96];
+    char kind[24];
+    char verdict[32];
+    char detail[96];
+    double qty;
+    long round;
+    int voided;
+    enum ui_severity severity;
+};
+
+struct ui_rule_row {
+    char rule[48]; /* "D01_STOCK_SHORTAGE", ... */
+    long findings;
+    int64_t amount_fen; /* total suspect amount, fen */
+};
+
+struct ui_pharmacy_model {
+    void *user;
+    /* Drugs of the visit's site, by drug code; *blind receives 1 while book
+     * figures are hidden. */
+    int (*list_drugs)(void *user, const char *visit_id,
+                      void (*emit)(void *ctx, const struct ui_drug_row *row), void *ctx, int *blind,
+                      struct fc_error *err);
+    /* Scans of one drug (drug_code "" : every scan of the visit), oldest
+     * first, voided ones included. */
+    int (*list_boxes)(void *user, const char *visit_id, const char *drug_code,
+                      void (*emit)(void *ctx, const struct ui_box_row *row), void *ctx,
+                      struct fc_error *err);
+    /* Judges and durably records one code (a box, or DRUG_CODE:QTY). */
+    int (*scan)(void *user, const char *visit_id, const char *code, enum ui_scan_how how,
+                struct ui_verdict *out, struct fc_error *err);
+    /* A manual count of qty units of drug_code. */
+    int (*count)(void *user, const char *visit_id, const char *drug_code, long qty,
+                 struct ui_verdict *out, struct fc_error *err);
+    /* Starts a new counting round of drug_code. */
+    int (*recount)(void *user, const char *visit_id, const char *drug_code, struct ui_verdict *out,
+                   struct fc_error *err);
+    /* Blind counting on (1), or off: the count is saved and book figures shown. */
+    int (*set_blind)(void *user, const char *visit_id, int blind, struct fc_error *err);
+    /* Voids the scan event_id with a non-empty reason. */
+    int (*void_scan)(void *user, const char *visit_id, const char *event_id, const char *reason,
+                     struct ui_verdict *out, struct fc_error *err);
+    /* Findings totalled by rule, in rule order. FC_ESTATE while blind. */
+    int (*summary)(void *user, const char *visit_id,
+                   void (*emit)(void *ctx, const struct ui_rule_row *row), void *ctx,
+                   struct fc_error *err);
+};
+
 /* --- flight inspection worksheet (ui/view_flight.c) ------------------------
  * The suspicion list of a site may hold 100,000 lines, so the screen never
  * asks for all of them: it counts, then reads pages by key (susp_id order)
@@ -348,10 +420,12 @@ struct ui_app {
     const struct ui_night_model *night;   /* may be NULL: night visits get the generic screen */
     const struct ui_close_model *close;   /* may be NULL: no close screen */
     const struct ui_flight_model *flight; /* may be NULL: flight visits get the generic screen */
-    void *user;                           /* passed to every callback, never touched */
-    enum ui_start start;                  /* initial view */
-    const char *start_visit;              /* visit id for UI_START_VISIT */
-    const char *theme; /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
+    /* may be NULL: pharmacy visits get the generic screen */
+    const struct ui_pharmacy_model *pharmacy;
+    void *user;              /* passed to every callback, never touched */
+    enum ui_start start;     /* initial view */
+    const char *start_visit; /* visit id for UI_START_VISIT */
+    const char *theme;       /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
 };
 
 /* Runs the terminal UI until the user quits (F10). Takes over the terminal

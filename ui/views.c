@@ -22,9 +22,14 @@ static struct ui_view *make_flight(const struct ui_app *app, const struct ui_vis
     return app->flight ? view_flight_new(app, row) : NULL;
 }
 
+static struct ui_view *make_pharmacy(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    return app->pharmacy ? view_pharmacy_new(app, row) : NULL;
+}
+
 static const struct visit_screen visit_screens[] = {
     {"night", make_night},
-    {"pharmacy", NULL},
+    {"pharmacy", make_pharmacy},
     {"flight", make_flight},
 };
 

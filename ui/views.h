@@ -33,6 +33,10 @@ struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_r
  * (non-NULL): the suspicion list with filters, line detail, verdict form,
  * findings, evidence and totals (ui/view_flight.c). */
 struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row);
+/* Pharmacy stock count on visit row (copied), backed by app->pharmacy
+ * (non-NULL): drug table with live variance, verdict banner, boxes of a drug,
+ * manual count, recount, blind mode, void and the summary by rule. */
+struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row);
 
 /* Visit close: summary counts, confirmation, then the checkpoint short code
  * (and its QR once app->close->checkpoint_qr exists). Backed by app->close

@@ -1,0 +1,448 @@
+/* The pharmacy stock count behind the TUI: one pharmacy engine (reopened when
+ * the screen moves to another visit) and the mapping of engine results to
+ * banners. Every change goes through the engine, which commits before it
+ * returns; the screen re-reads its rows afterwards, so nothing here caches
+ * counts that could drift from the database. */
+#include "app/tui_pharmacy.h"
+
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "core/mission.h"
+#include "core/pharmacy.h"
+#include "core/store.h"
+#include "core/visit.h"
+#include "ui/i18n.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tui_pharmacy {
+    struct ui_pharmacy_model model;
+    struct store *s;
+    struct pharmacy *engine;
+    char visit[40];
+    void (*changed)(void *ctx);
+    void *changed_ctx;
+};
+
+/* --- verdicts ---------------------------------------------------------- */
+
+struct verdict_text {
+    const char *name;
+    enum ui_severity sev;
+    /* Chinese message: %1$s drug code, %2$s quantity, %3$s detail, %4$s code */
+    const char *zh;
+};
+
+/* ANOMALY for what points at 回流药 or a drug the site does not stock, WARN
+ * for a scan that was not counted. GTIN_COUNTED is counted, so OK. */
+static const struct verdict_text verdict_texts[] = {
+    {"COUNTED", UI_SEV_OK, "%1$s：已计数（+%2$s）"},
+    {"GTIN_COUNTED", UI_SEV_OK, "%1$s：仅凭商品条码计数（+%2$s，无法去重）"},
+    {"RECORDED", UI_SEV_OK, "%1$s：已记录 %2$s 个单位"},
+    {"SOLD_CODE_ON_SHELF", UI_SEV_ANOMALY, "%1$s：已计数（+%2$s），但此追溯码已被医保结算（%3$s）"},
+    {"DUPLICATE_SCAN", UI_SEV_WARN, "重复扫码 %4$s，未计数（%3$s）"},
+    {"UNKNOWN_ITEM", UI_SEV_ANOMALY, "本店无此码对应的药品：%4$s（%3$s）"},
+};
+
+static const struct verdict_text *verdict_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof(verdict_texts) / sizeof(verdict_texts[0]); i++)
+        if (!strcmp(verdict_texts[i].name, name))
+            return &verdict_texts[i];
+    return NULL;
+}
+
+static enum ui_severity verdict_severity(const char *name)
+{
+    const struct verdict_text *vt = verdict_find(name);
+    return vt ? vt->sev : UI_SEV_NONE;
+}
+
+static void verdict_fill(const struct pharmacy_result *r, struct ui_verdict *out)
+{
+    const struct verdict_text *vt = verdict_find(r->verdict);
+    char q[32];
+
+    memset(out, 0, sizeof(*out));
+    out->severity = vt ? vt->sev : UI_SEV_NONE;
+    snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
+    pharmacy_format_qty(r->qty, q);
+    if (ui_lang_current() == UI_LANG_ZH && vt)
+        snprintf(out->message, sizeof(out->message), vt->zh, r->drug_code, q, r->detail, r->code);
+    else
+        snprintf(out->message, sizeof(out->message), "%s", r->message);
+}
+
+static void notify(struct tui_pharmacy *tp)
+{
+    if (tp->changed)
+        tp->changed(tp->changed_ctx);
+}
+
+/* --- the engine -------------------------------------------------------- */
+
+/* Opens the engine on visit_id (attaching its mission) unless it is open on
+ * it already. */
+static int engine_for(struct tui_pharmacy *tp, const char *visit_id, struct fc_error *err)
+{
+    struct visit v;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    if (tp->engine && visit_id && !strcmp(tp->visit, visit_id))
+        return 0;
+    pharmacy_free(tp->engine);
+    tp->engine = NULL;
+    tp->visit[0] = '\0';
+    rc = visit_resolve(tp->s, visit_id, &v, err);
+    if (!rc)
+        rc = mission_attach(tp->s, v.mission_id, v.mission_version, err);
+    if (!rc)
+        rc = pharmacy_open(tp->s, v.id, &tp->engine, err);
+    if (!rc)
+        snprintf(tp->visit, sizeof(tp->visit), "%s", v.id);
+    visit_release(&v);
+    return rc;
+}
+
+/* --- drugs ------------------------------------------------------------- */
+
+struct suspect {
+    char drug[64];
+    int64_t round;
+};
+
+struct suspects {
+    struct suspect *v;
+    size_t n, cap;
+};
+
+static int suspect_cb(const struct pharmacy_scan_row *r, void *ctx)
+{
+    struct suspects *ss = ctx;
+
+    if (r->voided || strcmp(r->verdict, "SOLD_CODE_ON_SHELF"))
+        return 0;
+    if (ss->n == ss->cap) {
+        ss->cap = ss->cap ? ss->cap * 2 : 16;
+        ss->v = xreallocarray(ss->v, ss->cap, sizeof(*ss->v));
+    }
+    snprintf(ss->v[ss->n].drug, sizeof(ss->v[ss->n].drug), "%s", r->drug_code);
+    ss->v[ss->n].round = r->round;
+    ss->n++;
+    return 0;
+}
+
+static double num(json_t *o, const char *key)
+{
+    return json_number_value(json_object_get(o, key));
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    const char *s = json_string_value(json_object_get(o, key));
+    return s ? s : "";
+}
+
+static void drug_row_fill(json_t *d, const struct suspects *ss, struct ui_drug_row *r)
+{
+    json_t *flags = json_object_get(d, "flags"), *f;
+    size_t i, len = 0;
+
+    memset(r, 0, sizeof(*r));
+    snprintf(r->code, sizeof(r->code), "%s", str(d, "drug_code"));
+    snprintf(r->name, sizeof(r->name), "%s", str(d, "name"));
+    snprintf(r->spec, sizeof(r->spec), "%s", str(d, "spec"));
+    snprintf(r->unit, sizeof(r->unit), "%s", str(d, "unit"));
+    r->has_book = json_is_number(json_object_get(d, "book"));
+    r->book = num(d, "book");
+    r->counted = num(d, "counted");
+    r->variance = num(d, "variance");
+    r->boxes = (long)num(d, "boxes");
+    r->round = (long)num(d, "round");
+    for (size_t k = 0; k < ss->n; k++)
+        r->suspect += !strcmp(ss->v[k].drug, r->code) && ss->v[k].round == r->round;
+    /* "D01_STOCK_SHORTAGE" -> "D01": the legend is in the summary */
+    json_array_foreach(flags, i, f)
+    {
+        const char *name = json_string_value(f);
+        if (name && len + 5 < sizeof(r->flags))
+            len += (size_t)snprintf(r->flags + len, sizeof(r->flags) - len, "%s%.3s",
+                                    len ? " " : "", name);
+    }
+    if (r->flags[0] || r->suspect)
+        r->severity = UI_SEV_ANOMALY;
+    else if (r->has_book && r->variance != 0)
+        r->severity = UI_SEV_WARN;
+    else if (r->boxes || r->counted > 0)
+        r->severity = UI_SEV_OK;
+}
+
+static int list_drugs(void *user, const char *visit_id,
+                      void (*emit)(void *ctx, const struct ui_drug_row *row), void *ctx, int *blind,
+                      struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    struct suspects ss = {NULL, 0, 0};
+    json_t *show = NULL, *drugs, *d;
+    struct ui_drug_row r;
+    size_t i;
+    int rc = engine_for(tp, visit_id, err);
+
+    *blind = 0;
+    if (rc)
+        goto out;
+    rc = pharmacy_foreach_scan(tp->s, tp->visit, NULL, suspect_cb, &ss, err);
+    if (rc)
+        goto out;
+    show = pharmacy_show_json(tp->s, pharmacy_visit(tp->engine), err);
+    if (!show) {
+        rc = err && err->code ? err->code : FC_EDB;
+        goto out;
+    }
+    *blind = json_is_true(json_object_get(show, "blind"));
+    drugs = json_object_get(show, "drugs");
+    json_array_foreach(drugs, i, d)
+    {
+        drug_row_fill(d, &ss, &r);
+        emit(ctx, &r);
+    }
+out:
+    json_decref(show);
+    free(ss.v);
+    return rc;
+}
+
+/* --- boxes ------------------------------------------------------------- */
+
+struct box_ctx {
+    void (*emit)(void *ctx, const struct ui_box_row *row);
+    void *ctx;
+};
+
+static int box_cb(const struct pharmacy_scan_row *r, void *ctx)
+{
+    struct box_ctx *bc = ctx;
+    struct ui_box_row b;
+
+    memset(&b, 0, sizeof(b));
+    snprintf(b.event_id, sizeof(b.event_id), "%s", r->event_id);
+    b.seq = (long long)r->seq;
+    b.at_ms = r->at_ms;
+    snprintf(b.code, sizeof(b.code), "%s", r->code);
+    snprintf(b.kind, sizeof(b.kind), "%s", r->kind);
+    snprintf(b.verdict, sizeof(b.verdict), "%s", r->verdict);
+    snprintf(b.detail, sizeof(b.detail), "%s", r->detail);
+    b.qty = r->qty;
+    b.round = (long)r->round;
+    b.voided = r->voided;
+    b.severity = verdict_severity(r->verdict);
+    bc->emit(bc->ctx, &b);
+    return 0;
+}
+
+static int list_boxes(void *user, const char *visit_id, const char *drug_code,
+                      void (*emit)(void *ctx, const struct ui_box_row *row), void *ctx,
+                      struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    struct box_ctx bc = {emit, ctx};
+    int rc = engine_for(tp, visit_id, err);
+
+    if (rc)
+        return rc;
+    return pharmacy_foreach_scan(tp->s, tp->visit, drug_code, box_cb, &bc, err);
+}
+
+/* --- changes ----------------------------------------------------------- */
+
+int tui_pharmacy_scan(struct tui_pharmacy *tp, const char *visit_id, const char *code,
+                      enum ui_scan_how how, struct ui_verdict *out, struct fc_error *err)
+{
+    struct pharmacy_result r;
+    int rc = engine_for(tp, visit_id, err);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc)
+        rc = pharmacy_scan(tp->engine, code, strlen(code), how == UI_SCAN_BURST ? "burst" : "typed",
+                           clock_now_ms(), &r, err);
+    if (rc)
+        return rc;
+    notify(tp);
+    verdict_fill(&r, out);
+    return 0;
+}
+
+static int model_scan(void *user, const char *visit_id, const char *code, enum ui_scan_how how,
+                      struct ui_verdict *out, struct fc_error *err)
+{
+    return tui_pharmacy_scan(user, visit_id, code, how, out, err);
+}
+
+static int model_count(void *user, const char *visit_id, const char *drug_code, long qty,
+                       struct ui_verdict *out, struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    struct pharmacy_result r;
+    int rc = engine_for(tp, visit_id, err);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc)
+        rc = pharmacy_count(tp->engine, drug_code, qty, clock_now_ms(), &r, err);
+    if (rc)
+        return rc;
+    notify(tp);
+    verdict_fill(&r, out);
+    return 0;
+}
+
+static int model_recount(void *user, const char *visit_id, const char *drug_code,
+                         struct ui_verdict *out, struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    int64_t round = 0;
+    int rc = engine_for(tp, visit_id, err);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc)
+        rc = pharmacy_recount(tp->engine, drug_code, clock_now_ms(), &round, err);
+    if (rc)
+        return rc;
+    notify(tp);
+    out->severity = UI_SEV_OK;
+    snprintf(out->verdict, sizeof(out->verdict), "RECOUNT");
+    if (ui_lang_current() == UI_LANG_ZH)
+        snprintf(out->message, sizeof(out->message), "%s：第 %lld 轮重新盘点，计数从零开始",
+                 drug_code, (long long)round);
+    else
+        snprintf(out->message, sizeof(out->message), "%s: round %lld started, counted from zero",
+                 drug_code, (long long)round);
+    return 0;
+}
+
+static int model_set_blind(void *user, const char *visit_id, int blind, struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    int rc = engine_for(tp, visit_id, err);
+
+    if (!rc)
+        rc = pharmacy_set_blind(tp->engine, blind, clock_now_ms(), err);
+    if (!rc)
+        notify(tp);
+    return rc;
+}
+
+static int model_void(void *user, const char *visit_id, const char *event_id, const char *reason,
+                      struct ui_verdict *out, struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    struct pharmacy_result r;
+    int rc = engine_for(tp, visit_id, err);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc)
+        rc = pharmacy_void(tp->engine, event_id, reason, clock_now_ms(), &r, err);
+    if (rc)
+        return rc;
+    notify(tp);
+    out->severity = UI_SEV_OK;
+    snprintf(out->verdict, sizeof(out->verdict), "VOIDED");
+    if (ui_lang_current() == UI_LANG_ZH)
+        snprintf(out->message, sizeof(out->message), "扫码 %s（%s）已作废：%s", r.code, r.verdict,
+                 reason);
+    else
+        snprintf(out->message, sizeof(out->message), "scan %s (%s) voided: %s", r.code, r.verdict,
+                 reason);
+    return 0;
+}
+
+/* --- summary ----------------------------------------------------------- */
+
+struct rule_sum {
+    struct ui_rule_row *v;
+    size_t n, cap;
+};
+
+static int rule_cb(const struct pharmacy_finding *f, void *ctx)
+{
+    struct rule_sum *rs = ctx;
+    size_t i;
+
+    for (i = 0; i < rs->n; i++)
+        if (!strcmp(rs->v[i].rule, f->rule))
+            break;
+    if (i == rs->n) {
+        if (rs->n == rs->cap) {
+            rs->cap = rs->cap ? rs->cap * 2 : 16;
+            rs->v = xreallocarray(rs->v, rs->cap, sizeof(*rs->v));
+        }
+        memset(&rs->v[i], 0, sizeof(rs->v[i]));
+        snprintf(rs->v[i].rule, sizeof(rs->v[i].rule), "%s", f->rule);
+        rs->n++;
+    }
+    rs->v[i].findings++;
+    rs->v[i].amount_fen += f->amount_fen;
+    return 0;
+}
+
+static int rule_row_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct ui_rule_row *)a)->rule, ((const struct ui_rule_row *)b)->rule);
+}
+
+static int model_summary(void *user, const char *visit_id,
+                         void (*emit)(void *ctx, const struct ui_rule_row *row), void *ctx,
+                         struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    struct rule_sum rs = {NULL, 0, 0};
+    int rc = engine_for(tp, visit_id, err);
+
+    if (!rc)
+        rc = pharmacy_reconcile(tp->s, pharmacy_visit(tp->engine), rule_cb, &rs, err);
+    if (!rc) {
+        qsort(rs.v, rs.n, sizeof(*rs.v), rule_row_cmp);
+        for (size_t i = 0; i < rs.n; i++)
+            emit(ctx, &rs.v[i]);
+    }
+    free(rs.v);
+    return rc;
+}
+
+/* --- lifecycle --------------------------------------------------------- */
+
+struct tui_pharmacy *tui_pharmacy_new(struct store *s, void (*changed)(void *ctx), void *ctx)
+{
+    struct tui_pharmacy *tp = xcalloc(1, sizeof(*tp));
+
+    tp->s = s;
+    tp->changed = changed;
+    tp->changed_ctx = ctx;
+    tp->model.user = tp;
+    tp->model.list_drugs = list_drugs;
+    tp->model.list_boxes = list_boxes;
+    tp->model.scan = model_scan;
+    tp->model.count = model_count;
+    tp->model.recount = model_recount;
+    tp->model.set_blind = model_set_blind;
+    tp->model.void_scan = model_void;
+    tp->model.summary = model_summary;
+    return tp;
+}
+
+void tui_pharmacy_free(struct tui_pharmacy *tp)
+{
+    if (!tp)
+        return;
+    pharmacy_free(tp->engine);
+    free(tp);
+}
+
+const struct ui_pharmacy_model *tui_pharmacy_model(struct tui_pharmacy *tp)
+{
+    return &tp->model;
+}

@@ -1,0 +1,1179 @@
+/* Pharmacy stock count screen (DESIGN §8): the site's drug table with live
+ * counted and variance figures, a large verdict banner, a code input line
+ * (a box, or DRUG_CODE:QTY for opened packs), and views for the boxes of one
+ * drug and the summary by rule. Forms cover the manual count and voids; the
+ * blind switch and recounts are confirmed first, since each is an event. As on
+ * the night screen, rows are re-read from the model after every change. */
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/pharmacy_rows.h"
+#include "ui/scan_asm.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PH_INPUT_MAX 128
+#define PH_REASON_MAX 200
+
+enum {
+    PH_ACT_COUNT = UI_ACT_VIEW_BASE,
+    PH_ACT_RECOUNT,
+    PH_ACT_BLIND,
+    PH_ACT_SORT,
+    PH_ACT_FILTER,
+    PH_ACT_VOID,
+    PH_ACT_SUMMARY,
+};
+
+static const struct ui_action pharmacy_actions[] = {
+    {PH_ACT_COUNT,
+     "manual-count",
+     2,
+     {0},
+     N_("Count"),
+     "手工计数",
+     N_("Manual count of opened packs: drug code and quantity in its unit"),
+     "拆零手工计数：药品编码与数量（按最小单位）"},
+    {PH_ACT_RECOUNT,
+     "recount",
+     3,
+     {0},
+     N_("Recount"),
+     "重盘",
+     N_("Count the selected drug again from zero (a new round)"),
+     "所选药品重新盘点（新一轮，从零计数）"},
+    {PH_ACT_BLIND,
+     "blind",
+     4,
+     {0},
+     N_("Blind"),
+     "盲盘",
+     N_("Blind count on (hide book figures), or save the count and show them"),
+     "开启盲盘（隐藏账面数），或保存盘点结果并显示账面数"},
+    {PH_ACT_SORT,
+     "sort",
+     5,
+     {0},
+     N_("Sort"),
+     "排序",
+     N_("Sort drugs by variance, name or code"),
+     "按差异、名称或编码排序"},
+    {PH_ACT_FILTER,
+     "filter-anomalies",
+     6,
+     {0},
+     N_("Filter"),
+     "只看异常",
+     N_("Show only drugs with anomalies, or everything again"),
+     "只显示有异常的药品 / 显示全部"},
+    {PH_ACT_VOID,
+     "void",
+     11,
+     {0x04},
+     N_("Void"),
+     "作废",
+     N_("Void the selected scan (else the last one), with a reason"),
+     "作废所选扫码（未选则最后一条），须填原因"},
+    {PH_ACT_SUMMARY,
+     "summary",
+     12,
+     {0},
+     N_("Summary"),
+     "汇总",
+     N_("Findings and suspect amounts by rule"),
+     "按规则汇总疑点与可疑金额"},
+};
+
+struct ph_view {
+    const struct ui_app *app;
+    const struct ui_pharmacy_model *m;
+    struct ui_visit_row row;
+
+    struct ui_drug_row *drugs;
+    size_t ndrugs, dcap;
+    size_t *order; /* display order: indexes into drugs */
+    size_t norder;
+    struct ui_table table;
+
+    int blind;
+    enum pharmacy_sort sort;
+    int only_anomalies;
+    int stale;
+    char follow[64]; /* drug code to select after the next reload */
+
+    struct ui_input input;
+    int have_last;
+    struct ui_verdict last;
+    char error[256];
+    char title[128];
+};
+
+/* --- shared helpers ---------------------------------------------------- */
+
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap)*2 : 16;                        \
+            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
+        }                                                        \
+    } while (0)
+
+static void fmt_qty(double q, struct buf *out)
+{
+    if (q == (double)(long long)q)
+        buf_addf(out, "%lld", (long long)q);
+    else
+        buf_addf(out, "%.3g", q);
+}
+
+static void error_text(char *out, size_t cap, int rc, const struct fc_error *err)
+{
+    snprintf(out, cap, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+}
+
+static int is_enter(uint32_t key)
+{
+    return key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER);
+}
+
+/* --- the drug table ---------------------------------------------------- */
+
+static const struct ui_table_col drug_cols[] = {
+    {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT}, {N_("Name"), "名称", 0, UI_ALIGN_LEFT},
+    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT},          {N_("Unit"), "单位", 4, UI_ALIGN_LEFT},
+    {N_("Book"), "账面", 6, UI_ALIGN_RIGHT},          {N_("Counted"), "实盘", 7, UI_ALIGN_RIGHT},
+    {N_("Var."), "差异", 6, UI_ALIGN_RIGHT},          {N_("Flags"), "标记", 11, UI_ALIGN_LEFT},
+};
+
+static const struct ui_drug_row *drug_at(struct ph_view *pv, size_t r)
+{
+    return &pv->drugs[pv->order[r]];
+}
+
+static void drug_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_drug_row *d = drug_at(ctx, r);
+
+    switch (col) {
+    case 0: buf_adds(out, d->code); break;
+    case 1: buf_adds(out, d->name); break;
+    case 2: buf_adds(out, d->spec); break;
+    case 3: buf_adds(out, d->unit); break;
+    case 4:
+        if (d->has_book)
+            fmt_qty(d->book, out);
+        else
+            buf_adds(out, "--");
+        break;
+    case 5: fmt_qty(d->counted, out); break;
+    case 6:
+        if (!d->has_book)
+            buf_adds(out, "--");
+        else if (d->variance > 0)
+            buf_addch(out, '+'), fmt_qty(d->variance, out);
+        else
+            fmt_qty(d->variance, out);
+        break;
+    default:
+        if (d->suspect)
+            buf_addf(out, "!%ld ", d->suspect);
+        buf_adds(out, d->flags);
+        if (d->round > 1)
+            buf_addf(out, " R%ld", d->round);
+        break;
+    }
+}
+
+static enum ui_role drug_role(void *ctx, size_t r)
+{
+    const struct ui_drug_row *d = drug_at(ctx, r);
+
+    if (d->severity == UI_SEV_NONE)
+        return UI_ROLE_DIM;
+    return ui_severity_role(d->severity);
+}
+
+static void emit_drug(void *ctx, const struct ui_drug_row *row)
+{
+    struct ph_view *pv = ctx;
+
+    GROW(pv->drugs, pv->ndrugs, pv->dcap);
+    pv->drugs[pv->ndrugs++] = *row;
+}
+
+/* Re-orders the table, keeping the selected drug (or the followed one)
+ * selected. */
+static void ph_reorder(struct ph_view *pv)
+{
+    char keep[64] = "";
+    size_t sel = ui_table_selected(&pv->table);
+
+    if (pv->follow[0])
+        snprintf(keep, sizeof(keep), "%s", pv->follow);
+    else if (sel != SIZE_MAX && sel < pv->norder)
+        snprintf(keep, sizeof(keep), "%s", drug_at(pv, sel)->code);
+    pv->order = xreallocarray(pv->order, pv->ndrugs ? pv->ndrugs : 1, sizeof(*pv->order));
+    pv->norder =
+        pharmacy_rows_order(pv->drugs, pv->ndrugs, pv->sort, pv->only_anomalies, pv->order);
+    /* the row count stays but the rows move: set_rows alone keeps the index */
+    ui_table_set_rows(&pv->table, pv->norder);
+    for (size_t i = 0; keep[0] && i < pv->norder; i++) {
+        if (!strcmp(drug_at(pv, i)->code, keep)) {
+            ui_table_select(&pv->table, i);
+            break;
+        }
+    }
+    pv->follow[0] = '\0';
+}
+
+static void ph_reload(struct ph_view *pv)
+{
+    struct fc_error err;
+    int rc;
+
+    fc_error_clear(&err);
+    pv->error[0] = '\0';
+    pv->ndrugs = 0;
+    rc = pv->m->list_drugs(pv->m->user, pv->row.id, emit_drug, pv, &pv->blind, &err);
+    if (rc < 0)
+        error_text(pv->error, sizeof(pv->error), rc, &err);
+    ph_reorder(pv);
+    pv->stale = 0;
+}
+
+static const struct ui_drug_row *selected_drug(struct ph_view *pv)
+{
+    size_t r = ui_table_selected(&pv->table);
+    return r == SIZE_MAX || r >= pv->norder ? NULL : drug_at(pv, r);
+}
+
+/* --- submitting -------------------------------------------------------- */
+
+/* Shows a result: banner, beeps by severity, and the table follows the drug
+ * (the drug code is the first word of a counted scan's English message and
+ * of the code before ':' in DRUG:QTY; else the selection stays). */
+static void ph_show(struct ph_view *pv, struct ui_screen *scr, const struct ui_verdict *v,
+                    const char *drug)
+{
+    pv->last = *v;
+    pv->have_last = 1;
+    if (drug && drug[0])
+        snprintf(pv->follow, sizeof(pv->follow), "%s", drug);
+    pv->stale = 1;
+    ui_screen_alert(scr, v->severity);
+    ui_screen_dirty(scr);
+}
+
+/* The drug a result names, for the table to follow: the code before ':' of a
+ * DRUG_CODE:QTY entry, else the drug code that opens the message of a counted
+ * scan ("XJ01...: box counted"), else "" (the selection stays). */
+static void result_drug(const struct ui_verdict *v, const char *code, char out[64])
+{
+    const char *colon = strchr(code, ':');
+    size_t n = 0;
+
+    out[0] = '\0';
+    if (colon && (size_t)(colon - code) < 64) {
+        snprintf(out, 64, "%.*s", (int)(colon - code), code);
+        return;
+    }
+    while (n < 63 && ((v->message[n] >= 'A' && v->message[n] <= 'Z') ||
+                      (v->message[n] >= '0' && v->message[n] <= '9')))
+        n++;
+    if (n > 0 && (v->message[n] == ':' || !strncmp(v->message + n, "：", strlen("："))))
+        snprintf(out, 64, "%.*s", (int)n, v->message);
+}
+
+static void ph_submit(struct ph_view *pv, struct ui_screen *scr, const char *code,
+                      enum ui_scan_how how)
+{
+    struct ui_verdict v;
+    struct fc_error err;
+    char drug[64];
+    int rc;
+
+    fc_error_clear(&err);
+    memset(&v, 0, sizeof(v));
+    rc = pv->m->scan(pv->m->user, pv->row.id, code, how, &v, &err);
+    if (rc < 0) {
+        v.severity = UI_SEV_WARN;
+        snprintf(v.verdict, sizeof(v.verdict), "NOT_RECORDED");
+        error_text(v.message, sizeof(v.message), rc, &err);
+    }
+    result_drug(&v, code, drug);
+    ph_show(pv, scr, &v, rc < 0 ? NULL : drug);
+}
+
+static void ph_scan(struct ui_view *v, const char *code, size_t len)
+{
+    (void)len;
+    ph_submit(v->data, v->scr, code, UI_SCAN_BURST);
+}
+
+static int ph_text(struct ui_view *v, uint32_t key)
+{
+    struct ph_view *pv = v->data;
+
+    if (is_enter(key)) {
+        char *code = NULL;
+        if (!pv->input.text.len)
+            return 0; /* Enter on a drug: its boxes */
+        code = xstrdup(pv->input.text.ptr);
+        ui_input_clear(&pv->input);
+        ph_submit(pv, v->scr, code, UI_SCAN_TYPED);
+        free(code);
+        return 1;
+    }
+    return ui_input_key(&pv->input, key);
+}
+
+/* --- forms: manual count and void -------------------------------------- */
+
+enum form_kind { FORM_COUNT, FORM_VOID };
+
+struct form {
+    enum form_kind kind;
+    struct ph_view *pv;       /* the pharmacy view, below the form */
+    struct ui_box_row target; /* FORM_VOID */
+    struct ui_input a, b;     /* count: drug code, qty; void: reason */
+    int field;
+    char error[256];
+};
+
+enum { FORM_ACT_SUBMIT = UI_ACT_VIEW_BASE, FORM_ACT_CANCEL };
+
+static const struct ui_action form_actions[] = {
+    {FORM_ACT_SUBMIT,
+     "submit",
+     2,
+     {'\r', '\n', SCAN_KEY_SPECIAL(KEY_ENTER)},
+     N_("Save"),
+     "保存",
+     N_("Save: one committed event"),
+     "保存（立即写入记录）"},
+    {FORM_ACT_CANCEL,
+     "cancel",
+     0,
+     {0x1B},
+     N_("Cancel"),
+     "取消",
+     N_("Close without saving"),
+     "不保存，关闭"},
+};
+
+static int form_text(struct ui_view *v, uint32_t key)
+{
+    struct form *f = v->data;
+
+    if (f->kind == FORM_COUNT &&
+        (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN) || key == SCAN_KEY_SPECIAL(KEY_UP))) {
+        f->field = !f->field;
+        return 1;
+    }
+    if (f->kind == FORM_COUNT && f->field == 1 && key >= 0x20 && key < 0x7F &&
+        (key < '0' || key > '9'))
+        return 1; /* the quantity takes digits only */
+    return ui_input_key(f->field ? &f->b : &f->a, key);
+}
+
+static int parse_qty(const char *s, long *out)
+{
+    char *end = NULL;
+    long q;
+
+    if (!s[0])
+        return -1;
+    q = strtol(s, &end, 10);
+    if (*end || q < 0)
+        return -1;
+    *out = q;
+    return 0;
+}
+
+static void form_submit(struct ui_view *v)
+{
+    struct form *f = v->data;
+    struct ph_view *pv = f->pv;
+    struct ui_verdict out;
+    struct fc_error err;
+    char drug[64] = "";
+    long qty = 0;
+    int rc;
+
+    fc_error_clear(&err);
+    memset(&out, 0, sizeof(out));
+    if (f->kind == FORM_COUNT) {
+        if (!f->a.text.len) {
+            snprintf(f->error, sizeof(f->error), "%s",
+                     ui_tr("a drug code is required", "必须填写药品编码"));
+            return;
+        }
+        if (parse_qty(f->b.text.ptr ? f->b.text.ptr : "", &qty)) {
+            snprintf(f->error, sizeof(f->error), "%s",
+                     ui_tr("the quantity must be a whole number", "数量必须是整数"));
+            return;
+        }
+        snprintf(drug, sizeof(drug), "%s", f->a.text.ptr);
+        rc = pv->m->count(pv->m->user, pv->row.id, drug, qty, &out, &err);
+    } else {
+        if (!f->b.text.len) {
+            snprintf(f->error, sizeof(f->error), "%s",
+                     ui_tr("a reason is required", "必须填写原因"));
+            return;
+        }
+        rc = pv->m->void_scan(pv->m->user, pv->row.id, f->target.event_id, f->b.text.ptr, &out,
+                              &err);
+    }
+    if (rc < 0) {
+        error_text(f->error, sizeof(f->error), rc, &err);
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    ph_show(pv, v->scr, &out, drug);
+    ui_screen_message(v->scr, ui_severity_role(out.severity), "%s", out.message);
+    ui_screen_pop(v->scr);
+}
+
+static int form_action(struct ui_view *v, int id)
+{
+    switch (id) {
+    case FORM_ACT_SUBMIT:
+    case UI_ACT_OPEN: form_submit(v); return 1;
+    case FORM_ACT_CANCEL:
+    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
+    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
+    }
+}
+
+/* A scan while a form is open still reaches the engine, so none is lost. */
+static void form_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct form *f = v->data;
+    (void)len;
+    ph_submit(f->pv, v->scr, code, UI_SCAN_BURST);
+}
+
+static void form_draw(struct ui_view *v, WINDOW *w)
+{
+    struct form *f = v->data;
+    int bw = v->cols - 6 > 76 ? 76 : v->cols - 6;
+    int bh = 10, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
+    char line[256];
+
+    if (bw < 20 || by < 0)
+        return;
+    for (int i = 0; i < bh; i++)
+        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
+    if (f->kind == FORM_COUNT) {
+        ui_put(w, by, bx, bw, ui_tr("Manual count", "手工计数"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
+        ui_put(w, by + 2, bx + 2, bw - 4,
+               ui_tr("Opened packs: the quantity is in the drug's unit; counts add up.",
+                     "拆零药品：数量按最小单位，多次计数累加。"),
+               UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+        ui_input_draw(&f->a, w, by + 4, bx + 2, bw - 4, ui_tr("Drug code:", "药品编码："),
+                      f->field == 0);
+        ui_input_draw(&f->b, w, by + 5, bx + 2, bw - 4, ui_tr("Quantity:", "数量："),
+                      f->field == 1);
+    } else {
+        ui_put(w, by, bx, bw, ui_tr("Void a scan", "作废扫码"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
+        snprintf(line, sizeof(line), "%s #%lld  %s  %s", ui_tr("Scan", "扫码"), f->target.seq,
+                 f->target.code, f->target.verdict);
+        ui_put(w, by + 2, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+        ui_input_draw(&f->b, w, by + 4, bx + 2, bw - 4, ui_tr("Reason:", "原因："), 1);
+    }
+    if (f->error[0])
+        ui_put(w, by + 7, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, by + bh - 1, bx + 2, bw - 4,
+           ui_tr("Tab: next field   Enter/F2: save   Esc: cancel",
+                 "Tab：下一栏   回车/F2：保存   Esc：取消"),
+           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
+}
+
+static const char *form_title(struct ui_view *v)
+{
+    struct form *f = v->data;
+    return f->kind == FORM_COUNT ? ui_tr("Manual count", "手工计数")
+                                 : ui_tr("Void a scan", "作废扫码");
+}
+
+static void form_destroy(struct ui_view *v)
+{
+    struct form *f = v->data;
+
+    ui_input_release(&f->a);
+    ui_input_release(&f->b);
+    free(f);
+}
+
+static const struct ui_view_ops form_ops = {
+    .name = "pharmacy-form",
+    .actions = form_actions,
+    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
+    .overlay = 1,
+    .draw = form_draw,
+    .action = form_action,
+    .text = form_text,
+    .scan = form_scan,
+    .title = form_title,
+    .destroy = form_destroy,
+};
+
+static struct form *form_new(struct ph_view *pv, enum form_kind kind)
+{
+    struct form *f = xcalloc(1, sizeof(*f));
+
+    f->kind = kind;
+    f->pv = pv;
+    ui_input_init(&f->a, 64);
+    ui_input_init(&f->b, kind == FORM_COUNT ? 9 : PH_REASON_MAX);
+    f->field = kind == FORM_COUNT ? 0 : 1;
+    return f;
+}
+
+static void open_count_form(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct form *f = form_new(pv, FORM_COUNT);
+    const struct ui_drug_row *d = selected_drug(pv);
+
+    if (d) {
+        buf_adds(&f->a.text, d->code);
+        f->field = 1;
+    }
+    ui_screen_push(scr, ui_view_new(&form_ops, f));
+}
+
+static void open_void_form(struct ph_view *pv, struct ui_screen *scr,
+                           const struct ui_box_row *target)
+{
+    struct form *f;
+
+    if (!target) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no scan to void", "没有可作废的扫码"));
+        return;
+    }
+    if (target->voided) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s",
+                          ui_tr("this scan is already voided", "该扫码已作废"));
+        return;
+    }
+    f = form_new(pv, FORM_VOID);
+    f->target = *target;
+    ui_screen_push(scr, ui_view_new(&form_ops, f));
+}
+
+/* --- boxes of one drug (or every scan) ------------------------------- */
+
+struct boxes_view {
+    struct ph_view *pv;
+    char drug[64]; /* "" : every scan of the visit */
+    char name[96];
+    struct ui_box_row *rows;
+    size_t n, cap;
+    struct ui_table table;
+    int stale;
+    char error[256];
+    char title[128];
+};
+
+enum { BOX_ACT_VOID = UI_ACT_VIEW_BASE };
+
+static const struct ui_action box_actions[] = {
+    {BOX_ACT_VOID,
+     "void",
+     11,
+     {0x04},
+     N_("Void"),
+     "作废",
+     N_("Void the selected scan, with a reason"),
+     "作废所选扫码，须填原因"},
+};
+
+static const struct ui_table_col box_cols[] = {
+    {N_("Time"), "时间", 8, UI_ALIGN_LEFT},     {N_("Code"), "码", 0, UI_ALIGN_LEFT},
+    {N_("Verdict"), "结论", 18, UI_ALIGN_LEFT}, {N_("Detail"), "说明", 18, UI_ALIGN_LEFT},
+    {N_("Qty"), "数量", 5, UI_ALIGN_RIGHT},     {N_("Round"), "轮次", 5, UI_ALIGN_RIGHT},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT},
+};
+
+/* Newest first. */
+static const struct ui_box_row *box_at(struct boxes_view *bv, size_t r)
+{
+    return &bv->rows[bv->n - 1 - r];
+}
+
+static void box_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_box_row *b = box_at(ctx, r);
+    char when[CLOCK_ISO_MAX];
+
+    switch (col) {
+    case 0:
+        clock_format_short(b->at_ms, when);
+        buf_adds(out, strlen(when) > 11 ? when + 11 : when);
+        break;
+    case 1: buf_adds(out, b->code); break;
+    case 2: buf_adds(out, b->verdict); break;
+    case 3: buf_adds(out, b->detail); break;
+    case 4: fmt_qty(b->qty, out); break;
+    case 5: buf_addf(out, "%ld", b->round); break;
+    default:
+        if (b->voided)
+            buf_adds(out, ui_tr("voided", "已作废"));
+        break;
+    }
+}
+
+static enum ui_role box_role(void *ctx, size_t r)
+{
+    const struct ui_box_row *b = box_at(ctx, r);
+    return b->voided ? UI_ROLE_DIM : ui_severity_role(b->severity);
+}
+
+static void emit_box(void *ctx, const struct ui_box_row *row)
+{
+    struct boxes_view *bv = ctx;
+
+    GROW(bv->rows, bv->n, bv->cap);
+    bv->rows[bv->n++] = *row;
+}
+
+static void boxes_reload(struct boxes_view *bv)
+{
+    const struct ui_pharmacy_model *m = bv->pv->m;
+    struct fc_error err;
+    int rc;
+
+    fc_error_clear(&err);
+    bv->error[0] = '\0';
+    bv->n = 0;
+    rc = m->list_boxes(m->user, bv->pv->row.id, bv->drug, emit_box, bv, &err);
+    if (rc < 0)
+        error_text(bv->error, sizeof(bv->error), rc, &err);
+    ui_table_set_rows(&bv->table, bv->n);
+    bv->stale = 0;
+}
+
+static void boxes_draw(struct ui_view *v, WINDOW *w)
+{
+    struct boxes_view *bv = v->data;
+    struct ph_view *pv = bv->pv;
+    char head[256];
+    long live = 0;
+    int bh = 3, y = 0;
+
+    if (bv->stale)
+        boxes_reload(bv);
+    for (size_t i = 0; i < bv->n; i++)
+        live += !bv->rows[i].voided;
+    if (bv->drug[0])
+        snprintf(head, sizeof(head), "%s  %s   %s: %zu, %s %ld", bv->drug, bv->name,
+                 ui_tr("scans", "扫码"), bv->n, ui_tr("not voided", "有效"), live);
+    else
+        snprintf(head, sizeof(head), "%s   %s: %zu",
+                 ui_tr("Every scan of the visit", "本次全部扫码"), ui_tr("scans", "扫码"), bv->n);
+    ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    if (pv->have_last)
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, pv->last.severity, pv->last.verdict,
+                       pv->last.message);
+    else
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("BOXES", "盒码"), NULL);
+    y += bh;
+    ui_table_draw(&bv->table, w, y, 1, v->rows - y - (bv->error[0] ? 1 : 0), v->cols - 2, 1);
+    if (bv->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, bv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static int boxes_action(struct ui_view *v, int id)
+{
+    struct boxes_view *bv = v->data;
+    size_t r;
+
+    if (id == BOX_ACT_VOID) {
+        r = ui_table_selected(&bv->table);
+        open_void_form(bv->pv, v->scr, r == SIZE_MAX ? NULL : box_at(bv, r));
+        return 1;
+    }
+    return ui_table_action(&bv->table, id);
+}
+
+static void boxes_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct boxes_view *bv = v->data;
+    (void)len;
+    ph_submit(bv->pv, v->scr, code, UI_SCAN_BURST);
+    bv->stale = 1;
+}
+
+static void boxes_enter(struct ui_view *v)
+{
+    ((struct boxes_view *)v->data)->stale = 1;
+}
+
+static const char *boxes_title(struct ui_view *v)
+{
+    struct boxes_view *bv = v->data;
+
+    snprintf(bv->title, sizeof(bv->title), "%s %s", ui_tr("Boxes", "盒码"), bv->drug);
+    return bv->title;
+}
+
+static void boxes_destroy(struct ui_view *v)
+{
+    struct boxes_view *bv = v->data;
+
+    ui_table_release(&bv->table);
+    free(bv->rows);
+    free(bv);
+}
+
+static const struct ui_view_ops boxes_ops = {
+    .name = "pharmacy-boxes",
+    .actions = box_actions,
+    .nactions = sizeof(box_actions) / sizeof(box_actions[0]),
+    .enter = boxes_enter,
+    .draw = boxes_draw,
+    .action = boxes_action,
+    .scan = boxes_scan,
+    .title = boxes_title,
+    .destroy = boxes_destroy,
+};
+
+static void open_boxes(struct ph_view *pv, struct ui_screen *scr, const struct ui_drug_row *d)
+{
+    struct boxes_view *bv = xcalloc(1, sizeof(*bv));
+
+    bv->pv = pv;
+    if (d) {
+        snprintf(bv->drug, sizeof(bv->drug), "%s", d->code);
+        snprintf(bv->name, sizeof(bv->name), "%s", d->name);
+    }
+    bv->stale = 1;
+    ui_table_init(&bv->table, box_cols, 7, bv, box_cell);
+    bv->table.row_role = box_role;
+    ui_screen_push(scr, ui_view_new(&boxes_ops, bv));
+}
+
+/* --- summary by rule --------------------------------------------------- */
+
+struct rule_name {
+    const char *rule, *en, *zh;
+};
+
+static const struct rule_name rule_names[] = {
+    {"D01_STOCK_SHORTAGE", N_("stock short of book"), "实盘少于账面"},
+    {"D02_STOCK_OVERAGE", N_("stock above book"), "实盘多于账面"},
+    {"D03_SETTLED_GT_SOLD", N_("settled more than sold"), "医保结算量大于销售量"},
+    {"D04_NEGATIVE_BOOK", N_("sold more than stocked"), "销售量大于期初加购进"},
+    {"D05_SETTLED_GT_AVAILABLE", N_("settled more than stocked"), "结算量大于期初加购进"},
+    {"D06_PRICE_ABOVE_CAP", N_("price above the cap"), "结算单价超限价"},
+    {"D07_TRACE_DUPLICATE", N_("code settled repeatedly"), "追溯码重复结算"},
+    {"D08_TRACE_PRODUCT_MISMATCH", N_("code of another product"), "追溯码与药品不符（串换）"},
+    {"D09_SOLD_CODE_ON_SHELF", N_("settled box on the shelf"), "已结算药盒仍在货架（回流）"},
+};
+
+static const char *rule_text(const char *rule)
+{
+    for (size_t i = 0; i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
+        if (!strcmp(rule_names[i].rule, rule))
+            return ui_tr(rule_names[i].en, rule_names[i].zh);
+    return "";
+}
+
+struct summary_view {
+    struct ph_view *pv;
+    struct ui_rule_row *rows;
+    size_t n, cap;
+    struct ui_table table;
+    char error[256];
+};
+
+static const struct ui_table_col rule_cols[] = {
+    {N_("Rule"), "规则", 26, UI_ALIGN_LEFT},
+    {N_("Meaning"), "含义", 0, UI_ALIGN_LEFT},
+    {N_("Findings"), "疑点数", 8, UI_ALIGN_RIGHT},
+    {N_("Amount (yuan)"), "金额（元）", 14, UI_ALIGN_RIGHT},
+};
+
+static void yuan(int64_t fen, struct buf *out)
+{
+    int64_t a = fen < 0 ? -fen : fen;
+    buf_addf(out, "%s%lld.%02lld", fen < 0 ? "-" : "", (long long)(a / 100), (long long)(a % 100));
+}
+
+static void rule_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_rule_row *x = &((struct summary_view *)ctx)->rows[r];
+
+    switch (col) {
+    case 0: buf_adds(out, x->rule); break;
+    case 1: buf_adds(out, rule_text(x->rule)); break;
+    case 2: buf_addf(out, "%ld", x->findings); break;
+    default: yuan(x->amount_fen, out); break;
+    }
+}
+
+static void emit_rule(void *ctx, const struct ui_rule_row *row)
+{
+    struct summary_view *sv = ctx;
+
+    GROW(sv->rows, sv->n, sv->cap);
+    sv->rows[sv->n++] = *row;
+}
+
+static void summary_draw(struct ui_view *v, WINDOW *w)
+{
+    struct summary_view *sv = v->data;
+    struct buf line = BUF_INIT, amt = BUF_INIT;
+    int64_t total = 0;
+    long findings = 0;
+    int y = 0;
+
+    for (size_t i = 0; i < sv->n; i++) {
+        total += sv->rows[i].amount_fen;
+        findings += sv->rows[i].findings;
+    }
+    ui_put(w, y++, 1, v->cols - 2, ui_tr("Reconciliation findings by rule", "按规则汇总的核查疑点"),
+           UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    yuan(total, &amt);
+    buf_addf(&line, "%s %s   %s %ld", ui_tr("Total suspect amount (yuan):", "可疑金额合计（元）："),
+             amt.ptr, ui_tr("findings:", "疑点数："), findings);
+    ui_banner_draw(w, y, 1, 3, v->cols - 2, findings ? UI_SEV_ANOMALY : UI_SEV_OK, amt.ptr,
+                   line.ptr);
+    y += 3;
+    ui_table_draw(&sv->table, w, y, 1, v->rows - y - 1, v->cols - 2, 1);
+    if (sv->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, sv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    else
+        ui_put(w, v->rows - 1, 1, v->cols - 2,
+               ui_tr("Amounts are excess quantity times unit price; details: fieldcheck reconcile",
+                     "金额 = 超出数量 × 单价；明细见 fieldcheck reconcile"),
+               UI_ALIGN_LEFT, UI_ROLE_DIM);
+    buf_release(&line);
+    buf_release(&amt);
+}
+
+static int summary_action(struct ui_view *v, int id)
+{
+    return ui_table_action(&((struct summary_view *)v->data)->table, id);
+}
+
+static const char *summary_title(struct ui_view *v)
+{
+    (void)v;
+    return ui_tr("Summary by rule", "规则汇总");
+}
+
+static void summary_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct summary_view *sv = v->data;
+    (void)len;
+    /* the count changed: the figures shown here are out of date */
+    ph_submit(sv->pv, v->scr, code, UI_SCAN_BURST);
+    ui_screen_pop(v->scr);
+}
+
+static void summary_destroy(struct ui_view *v)
+{
+    struct summary_view *sv = v->data;
+
+    ui_table_release(&sv->table);
+    free(sv->rows);
+    free(sv);
+}
+
+static const struct ui_view_ops summary_ops = {
+    .name = "pharmacy-summary",
+    .draw = summary_draw,
+    .action = summary_action,
+    .scan = summary_scan,
+    .title = summary_title,
+    .destroy = summary_destroy,
+};
+
+static void open_summary(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct summary_view *sv = NULL;
+    struct fc_error err;
+    int rc;
+
+    if (pv->blind) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s",
+                          ui_tr("no summary during a blind count: save the count first (F4)",
+                                "盲盘期间不能查看汇总：请先保存盘点结果（F4）"));
+        ui_screen_alert(scr, UI_SEV_WARN);
+        return;
+    }
+    sv = xcalloc(1, sizeof(*sv));
+    sv->pv = pv;
+    fc_error_clear(&err);
+    rc = pv->m->summary(pv->m->user, pv->row.id, emit_rule, sv, &err);
+    if (rc < 0) {
+        char msg[256];
+        error_text(msg, sizeof(msg), rc, &err);
+        ui_screen_message(scr, UI_ROLE_WARN, "%s", msg);
+        free(sv->rows);
+        free(sv);
+        return;
+    }
+    ui_table_init(&sv->table, rule_cols, 4, sv, rule_cell);
+    ui_table_set_rows(&sv->table, sv->n);
+    ui_screen_push(scr, ui_view_new(&summary_ops, sv));
+}
+
+/* --- recount and blind ------------------------------------------------- */
+
+struct ph_confirm {
+    struct ph_view *pv;
+    struct ui_screen *scr;
+    char drug[64];
+    int blind; /* blind switch: the state asked for */
+};
+
+static void recount_done(void *ctx, int yes)
+{
+    struct ph_confirm *c = ctx;
+    struct ui_verdict out;
+    struct fc_error err;
+    int rc;
+
+    if (yes) {
+        fc_error_clear(&err);
+        memset(&out, 0, sizeof(out));
+        rc = c->pv->m->recount(c->pv->m->user, c->pv->row.id, c->drug, &out, &err);
+        if (rc < 0) {
+            out.severity = UI_SEV_WARN;
+            snprintf(out.verdict, sizeof(out.verdict), "NOT_RECORDED");
+            error_text(out.message, sizeof(out.message), rc, &err);
+        }
+        ph_show(c->pv, c->scr, &out, c->drug);
+    }
+    free(c);
+}
+
+static void ph_recount(struct ph_view *pv, struct ui_screen *scr)
+{
+    const struct ui_drug_row *d = selected_drug(pv);
+    struct ph_confirm *c;
+    char msg[256];
+
+    if (!d) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no drug selected", "未选择药品"));
+        return;
+    }
+    c = xcalloc(1, sizeof(*c));
+    c->pv = pv;
+    c->scr = scr;
+    snprintf(c->drug, sizeof(c->drug), "%s", d->code);
+    snprintf(msg, sizeof(msg), "%s %s %s", ui_tr("Count", "重新盘点"), d->code,
+             ui_tr("again from zero? Earlier boxes stay in the log.",
+                   "？计数从零开始，之前的记录保留。"));
+    ui_dialog_push(scr, ui_tr("Recount", "重盘"), msg, 1, recount_done, c);
+}
+
+static void blind_done(void *ctx, int yes)
+{
+    struct ph_confirm *c = ctx;
+    struct fc_error err;
+    int rc;
+
+    if (yes) {
+        fc_error_clear(&err);
+        rc = c->pv->m->set_blind(c->pv->m->user, c->pv->row.id, c->blind, &err);
+        if (rc < 0) {
+            char msg[256];
+            error_text(msg, sizeof(msg), rc, &err);
+            ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
+        } else {
+            ui_screen_message(
+                c->scr, UI_ROLE_OK, "%s",
+                c->blind ? ui_tr("blind count on: book figures hidden", "已开启盲盘：账面数已隐藏")
+                         : ui_tr("count saved: book figures shown", "盘点结果已保存：显示账面数"));
+        }
+        c->pv->stale = 1;
+    }
+    free(c);
+}
+
+static void ph_blind(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct ph_confirm *c = xcalloc(1, sizeof(*c));
+
+    c->pv = pv;
+    c->scr = scr;
+    c->blind = !pv->blind;
+    if (c->blind)
+        ui_dialog_push(scr, ui_tr("Blind count", "盲盘"),
+                       ui_tr("Hide book figures and variances until the count is saved?",
+                             "隐藏账面数与差异，直到保存盘点结果？"),
+                       1, blind_done, c);
+    else
+        ui_dialog_push(scr, ui_tr("Save the count", "保存盘点"),
+                       ui_tr("Save the blind count and show book figures? This cannot be undone.",
+                             "保存盲盘结果并显示账面数？此操作不可撤销。"),
+                       1, blind_done, c);
+}
+
+/* --- the main view ----------------------------------------------------- */
+
+struct last_scan {
+    struct ui_box_row row;
+    int found;
+};
+
+static void emit_last(void *ctx, const struct ui_box_row *row)
+{
+    struct last_scan *ls = ctx;
+
+    if (!row->voided) {
+        ls->row = *row;
+        ls->found = 1;
+    }
+}
+
+/* Void from the drug table: the last live scan of the selected drug's
+ * boxes view is chosen there; here it is the last live scan of the visit. */
+static void ph_void_last(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct last_scan ls;
+    struct fc_error err;
+    int rc;
+
+    memset(&ls, 0, sizeof(ls));
+    fc_error_clear(&err);
+    rc = pv->m->list_boxes(pv->m->user, pv->row.id, "", emit_last, &ls, &err);
+    if (rc < 0) {
+        char msg[256];
+        error_text(msg, sizeof(msg), rc, &err);
+        ui_screen_message(scr, UI_ROLE_ANOMALY, "%s", msg);
+        return;
+    }
+    open_void_form(pv, scr, ls.found ? &ls.row : NULL);
+}
+
+static int ph_action(struct ui_view *v, int id)
+{
+    struct ph_view *pv = v->data;
+
+    switch (id) {
+    case PH_ACT_COUNT: open_count_form(pv, v->scr); return 1;
+    case PH_ACT_RECOUNT: ph_recount(pv, v->scr); return 1;
+    case PH_ACT_BLIND: ph_blind(pv, v->scr); return 1;
+    case PH_ACT_SORT:
+        pv->sort = (enum pharmacy_sort)((pv->sort + 1) % PHARMACY_SORT_COUNT);
+        ph_reorder(pv);
+        return 1;
+    case PH_ACT_FILTER:
+        pv->only_anomalies = !pv->only_anomalies;
+        ph_reorder(pv);
+        return 1;
+    case PH_ACT_VOID: ph_void_last(pv, v->scr); return 1;
+    case PH_ACT_SUMMARY: open_summary(pv, v->scr); return 1;
+    case UI_ACT_OPEN: open_boxes(pv, v->scr, selected_drug(pv)); return 1;
+    case UI_ACT_NEXT_PANE: open_boxes(pv, v->scr, NULL); return 1;
+    default: return ui_table_action(&pv->table, id);
+    }
+}
+
+static const char *sort_text(enum pharmacy_sort s)
+{
+    switch (s) {
+    case PHARMACY_SORT_VARIANCE: return ui_tr("by variance", "按差异");
+    case PHARMACY_SORT_NAME: return ui_tr("by name", "按名称");
+    default: return ui_tr("by code", "按编码");
+    }
+}
+
+static void ph_draw(struct ui_view *v, WINDOW *w)
+{
+    struct ph_view *pv = v->data;
+    char head[512];
+    long counted = 0;
+    int y = 0, bh;
+
+    if (pv->stale)
+        ph_reload(pv);
+    for (size_t i = 0; i < pv->ndrugs; i++)
+        counted += pv->drugs[i].boxes > 0 || pv->drugs[i].counted > 0;
+    snprintf(head, sizeof(head), "%s  %s   %s %ld/%zu   %s%s%s", pv->row.site,
+             ui_kind_text(pv->row.kind), ui_tr("drugs counted", "已盘药品"), counted, pv->ndrugs,
+             sort_text(pv->sort),
+             pv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "",
+             pv->blind ? ui_tr("   [BLIND COUNT]", "   【盲盘】") : "");
+    ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, pv->blind ? UI_ROLE_WARN : UI_ROLE_HEADER);
+
+    bh = v->rows >= 24 ? 5 : 3;
+    if (pv->have_last)
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, pv->last.severity, pv->last.verdict,
+                       pv->last.message);
+    else
+        ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
+                       ui_tr("scan every box; opened packs: F2 or DRUG_CODE:QTY",
+                             "逐盒扫码；拆零药品：F2 或 药品编码:数量"));
+    y += bh;
+    ui_input_draw(&pv->input, w, y++, 1, v->cols - 2,
+                  ui_tr("Code or DRUG:QTY:", "输入码或 编码:数量："), 1);
+    ui_table_draw(&pv->table, w, y, 1, v->rows - y - (pv->error[0] ? 1 : 0), v->cols - 2, 1);
+    if (pv->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, pv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static void ph_enter(struct ui_view *v)
+{
+    /* the count may have changed under a form or another view */
+    ((struct ph_view *)v->data)->stale = 1;
+}
+
+static const char *ph_title(struct ui_view *v)
+{
+    struct ph_view *pv = v->data;
+
+    snprintf(pv->title, sizeof(pv->title), "%s %.8s", ui_tr("Stock count", "进销存盘点"),
+             pv->row.id);
+    return pv->title;
+}
+
+static void ph_destroy(struct ui_view *v)
+{
+    struct ph_view *pv = v->data;
+
+    ui_table_release(&pv->table);
+    ui_input_release(&pv->input);
+    free(pv->drugs);
+    free(pv->order);
+    free(pv);
+}
+
+static const struct ui_view_ops pharmacy_ops = {
+    .name = "pharmacy",
+    .actions = pharmacy_actions,
+    .nactions = sizeof(pharmacy_actions) / sizeof(pharmacy_actions[0]),
+    .enter = ph_enter,
+    .draw = ph_draw,
+    .action = ph_action,
+    .text = ph_text,
+    .scan = ph_scan,
+    .title = ph_title,
+    .destroy = ph_destroy,
+};
+
+struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    struct ph_view *pv = xcalloc(1, sizeof(*pv));
+
+    if (!app->pharmacy)
+        BUG("pharmacy screen without a pharmacy model");
+    pv->app = app;
+    pv->m = app->pharmacy;
+    pv->row = *row;
+    pv->stale = 1;
+    pv->sort = PHARMACY_SORT_CODE;
+    ui_input_init(&pv->input, PH_INPUT_MAX);
+    ui_table_init(&pv->table, drug_cols, 8, pv, drug_cell);
+    pv->table.row_role = drug_role;
+    return ui_view_new(&pharmacy_ops, pv);
+}
