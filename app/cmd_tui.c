@@ -7,6 +7,7 @@
 #include "app/commands.h"
 #include "app/tui_flight.h"
 #include "app/tui_pharmacy.h"
+#include "app/tui_summary.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -18,6 +19,7 @@
 #include "core/roster.h"
 #include "core/scan.h"
 #include "core/store.h"
+#include "core/syncdb.h"
 #include "core/visit.h"
 #include "ui/i18n.h"
 #include "ui/ui.h"
@@ -635,30 +637,27 @@ static void tui_status(void *user, struct ui_status *st)
     struct tui *t = user;
     struct visit v;
     struct buf insp = BUF_INIT;
-    int64_t seq = 0;
-    char head[HASH_HEX_LEN + 1];
+    int64_t unsynced = 0;
 
-    if (t->status_ok) {
-        *st = t->status;
-        return;
+    /* the visit part changes only with visits and is cached; the unsynced
+     * count changes with every event any screen records, so it is re-read at
+     * each redraw (one indexed range count) */
+    if (!t->status_ok) {
+        memset(&v, 0, sizeof(v));
+        memset(&t->status, 0, sizeof(t->status));
+        if (!visit_resolve(t->s, NULL, &v, NULL) && !v.closed_at[0]) {
+            char name[160];
+            copy_name(name, sizeof(name), site_name(t, v.site_code));
+            snprintf(t->status.visit, sizeof(t->status.visit), "%.8s %s", v.id, name);
+            inspectors_cb(&v, &insp);
+            snprintf(t->status.inspectors, sizeof(t->status.inspectors), "%s", insp.ptr);
+        }
+        t->status_ok = 1;
+        visit_release(&v);
+        buf_release(&insp);
     }
-    memset(&v, 0, sizeof(v));
-    memset(&t->status, 0, sizeof(t->status));
-    t->status.unsynced = -1;
-    if (!visit_resolve(t->s, NULL, &v, NULL) && !v.closed_at[0]) {
-        char name[160];
-        copy_name(name, sizeof(name), site_name(t, v.site_code));
-        snprintf(t->status.visit, sizeof(t->status.visit), "%.8s %s", v.id, name);
-        inspectors_cb(&v, &insp);
-        snprintf(t->status.inspectors, sizeof(t->status.inspectors), "%s", insp.ptr);
-    }
-    /* nothing is acknowledged by HQ until sync exists: every event counts */
-    if (!event_head(t->s, &seq, head, NULL))
-        t->status.unsynced = (long)seq;
-    t->status_ok = 1;
+    t->status.unsynced = syncdb_unsynced_count(t->s, &unsynced, NULL) ? -1 : (long)unsynced;
     *st = t->status;
-    visit_release(&v);
-    buf_release(&insp);
 }
 
 /* --- night model ------------------------------------------------------- */
@@ -925,8 +924,11 @@ static int summary(void *user, const char *visit_id, const char *group,
     struct tui *t = user;
     struct ui_count_row *rows = NULL;
     size_t n = 0, cap = 0;
-    int rc = tui_snapshot(t, visit_id, err);
+    int rc;
 
+    if (strcmp(group, "beds") && strcmp(group, "patients")) /* flight, pharmacy */
+        return tui_summary(t->s, visit_id, group, emit, ctx, err);
+    rc = tui_snapshot(t, visit_id, err);
     if (rc)
         return rc;
     if (!strcmp(group, "beds")) {

@@ -178,6 +178,44 @@ out:
     return rc;
 }
 
+int flight_susp_get(struct store *s, const char *visit_id, const char *susp_id,
+                    int (*cb)(const struct flight_line *l, void *ctx), void *ctx,
+                    struct fc_error *err)
+{
+    struct visit v;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    rc = load_visit(s, visit_id, 0, &v, err);
+    if (rc)
+        return rc;
+    /* a primary-key probe; the site test only rejects another site's line */
+    rc = store_prepare(
+        s, "SELECT " LINE_COLS LINE_FROM " WHERE s.susp_id = ?3 AND +s.site_code = ?2", &st, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, v.id);
+    store_bind_text(st, 2, v.site_code);
+    store_bind_text(st, 3, susp_id ? susp_id : "");
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct flight_line l;
+
+        line_from_row(st, &l);
+        rc = cb(&l, ctx);
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no suspicion line '%s' at site '%s'",
+                          susp_id ? susp_id : "", v.site_code);
+    } else {
+        rc = store_fail(s, err, "cannot read suspicion lines");
+    }
+out:
+    sqlite3_finalize(st);
+    visit_release(&v);
+    return rc;
+}
+
 /* Amounts of one line of the visit's site. */
 struct line_amounts {
     int has_amount, has_susp_amount;
@@ -786,12 +824,16 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
                  flight_state_name((enum flight_state)i));
     snprintf(out->lines.key, sizeof(out->lines.key), "ALL");
     snprintf(out->findings.key, sizeof(out->findings.key), "ALL");
-    rc = store_prepare(
-        s,
-        "SELECT COALESCE(st.state, 'PENDING'), count(*),"
-        " COALESCE(sum(st.irregular_fen), 0), COALESCE(sum(st.fund_loss_fen), 0)" LINE_FROM
-        " WHERE s.site_code = ?2 GROUP BY 1",
-        &st, err);
+    /* Lines with a worksheet row, by state (their number follows the
+     * verdicts, not the list); the rest of the site's lines are PENDING. The
+     * join keeps rows of lines the site does not have out, as a LEFT JOIN
+     * from the lines would. */
+    rc = store_prepare(s,
+                       "SELECT st.state, count(*), COALESCE(sum(st.irregular_fen), 0),"
+                       " COALESCE(sum(st.fund_loss_fen), 0) FROM suspicion_state st"
+                       " JOIN ref.suspicion s ON s.susp_id = st.susp_id AND s.site_code = ?2"
+                       " WHERE st.visit = ?1 GROUP BY st.state",
+                       &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, v.id);
@@ -801,7 +843,6 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
         t->count += sqlite3_column_int64(st, 1);
         t->irregular_fen += sqlite3_column_int64(st, 2);
         t->fund_loss_fen += sqlite3_column_int64(st, 3);
-        out->lines.count += sqlite3_column_int64(st, 1);
         out->lines.irregular_fen += sqlite3_column_int64(st, 2);
         out->lines.fund_loss_fen += sqlite3_column_int64(st, 3);
     }
@@ -809,6 +850,22 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
         rc = store_fail(s, err, "cannot total suspicion lines");
         goto out;
     }
+    sqlite3_finalize(st);
+    st = NULL;
+    /* the site index alone answers this one */
+    rc = store_prepare(s, "SELECT count(*) FROM ref.suspicion WHERE site_code = ?1", &st, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, v.site_code);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = store_fail(s, err, "cannot total suspicion lines");
+        goto out;
+    }
+    out->lines.count = sqlite3_column_int64(st, 0);
+    out->by_state[FLIGHT_PENDING].count = out->lines.count;
+    for (int i = 0; i < FLIGHT_NSTATES; i++)
+        if (i != FLIGHT_PENDING)
+            out->by_state[FLIGHT_PENDING].count -= out->by_state[i].count;
     sqlite3_finalize(st);
     st = NULL;
     for (const struct taxonomy_entry *t = taxonomy_table; t->code; t++)

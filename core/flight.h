@@ -73,6 +73,13 @@ int flight_susp_foreach(struct store *s, const char *visit_id, const struct flig
                         int (*cb)(const struct flight_line *l, void *ctx), void *ctx,
                         struct fc_error *err);
 
+/* Calls cb once with the line susp_id of the visit's site and its worksheet
+ * state: one primary-key lookup, whatever the size of the list. Returns what
+ * cb returns, or FC_ENOTFOUND when the site has no such line. */
+int flight_susp_get(struct store *s, const char *visit_id, const char *susp_id,
+                    int (*cb)(const struct flight_line *l, void *ctx), void *ctx,
+                    struct fc_error *err);
+
 /* The line, its state, every action on it (voided ones flagged) and the
  * findings naming it, as a new JSON object in *out (caller decrefs). Names and
  * ID numbers are masked. FC_ENOTFOUND when the line is not in the visit's site. */

@@ -2,7 +2,9 @@
  * window of a list that may hold 100,000 lines: keyset pages ordered by
  * susp_id, counts and positions under a filter, and the distinct rule codes
  * and inspectors to filter by. The visit is resolved and its reference data
- * attached once, at open, so a keystroke costs one small indexed query. */
+ * attached once, at open; the site's line ids and rule codes are indexed in
+ * memory on first use, so a keystroke costs a binary search and at most one
+ * small indexed query. */
 #ifndef FC_CORE_FLIGHT_PAGE_H
 #define FC_CORE_FLIGHT_PAGE_H
 
@@ -36,7 +38,8 @@ const char *flight_pager_visit(const struct flight_pager *p);
 const char *flight_pager_site(const struct flight_pager *p);
 
 /* Lines of the site matching filter (may be NULL; as for flight_susp_foreach)
- * into *n. FC_EUSAGE for an unknown state name. */
+ * into *n. FC_EUSAGE for an unknown state name. The first call (or the first
+ * position or rule list) reads the site's lines once into the pager. */
 int flight_pager_count(struct flight_pager *p, const struct flight_filter *filter, long *n,
                        struct fc_error *err);
 

@@ -92,7 +92,6 @@ static json_t *line_json(const struct flight_line *l)
 }
 
 struct show_ctx {
-    const char *want;
     json_t *line;
 };
 
@@ -100,10 +99,8 @@ static int show_pick(const struct flight_line *l, void *vctx)
 {
     struct show_ctx *c = vctx;
 
-    if (strcmp(l->susp_id, c->want) != 0)
-        return 0;
     c->line = line_json(l);
-    return 1;
+    return 0;
 }
 
 /* Every action on the line, oldest first, voided ones flagged. */
@@ -173,7 +170,7 @@ static int line_findings(struct store *s, const char *visit_id, const char *susp
 int flight_susp_show(struct store *s, const char *visit_id, const char *susp_id, json_t **out,
                      struct fc_error *err)
 {
-    struct show_ctx c = {susp_id, NULL};
+    struct show_ctx c = {NULL};
     struct visit v;
     json_t *actions = NULL, *findings = NULL;
     int rc;
@@ -183,16 +180,9 @@ int flight_susp_show(struct store *s, const char *visit_id, const char *susp_id,
     rc = visit_resolve(s, visit_id, &v, err);
     if (rc)
         return rc;
-    rc = flight_susp_foreach(s, v.id, NULL, show_pick, &c, err);
-    if (rc == 1)
-        rc = FC_OK;
+    rc = flight_susp_get(s, v.id, susp_id, show_pick, &c, err);
     if (rc)
         goto out;
-    if (!c.line) {
-        rc = fc_error_set(err, FC_ENOTFOUND, "no suspicion line '%s' at site '%s'", susp_id,
-                          v.site_code);
-        goto out;
-    }
     actions = json_array();
     findings = json_array();
     rc = line_actions(s, v.id, susp_id, actions, err);
@@ -335,7 +325,8 @@ out:
 struct report {
     struct store *s;
     FILE *out;
-    struct buf line; /* scratch for one output row */
+    struct buf line;       /* scratch for one output row */
+    struct buf name, item; /* per-line scratch, reused: no allocation per line */
     struct visit v;
     char *site_name;
 };
@@ -347,13 +338,17 @@ static void csv_field(struct buf *b, const char *v, int last)
     buf_addch(b, '"');
     if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
         buf_addch(b, '\'');
-    for (; v && *v; v++) {
-        if (*v == '"')
-            buf_addch(b, '"');
-        buf_addch(b, *v);
+    while (v && *v) {
+        size_t run = strcspn(v, "\""); /* copied in runs, quotes doubled */
+
+        buf_add(b, v, run);
+        v += run;
+        if (*v == '"') {
+            buf_add(b, "\"\"", 2);
+            v++;
+        }
     }
-    buf_addch(b, '"');
-    buf_addch(b, last ? '\n' : ',');
+    buf_add(b, last ? "\"\n" : "\",", 2);
 }
 
 static void csv_money(struct buf *b, int has, int64_t fen)
@@ -377,6 +372,16 @@ static const char *str_or(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
+/* "code name" of a line's item into b (reset first). */
+static void item_text(struct buf *b, const struct flight_line *l)
+{
+    buf_reset(b);
+    buf_adds(b, l->item_code);
+    if (*l->item_code && *l->item_name)
+        buf_addch(b, ' ');
+    buf_adds(b, l->item_name);
+}
+
 static const char csv_header[] =
     "record,id,code,title,admission_no,name,item,qty,unit_price,line_amount,susp_amount,"
     "state,state_zh,irregular,fund_loss,inspector,response,note\n";
@@ -385,20 +390,18 @@ static int csv_line(const struct flight_line *l, void *vctx)
 {
     struct report *r = vctx;
     struct buf *b = &r->line;
-    char *name = masked(mask_name, l->name);
-    struct buf item = BUF_INIT;
 
-    buf_adds(&item, l->item_code);
-    if (*l->item_code && *l->item_name)
-        buf_addch(&item, ' ');
-    buf_adds(&item, l->item_name);
+    buf_reset(&r->name);
+    if (*l->name)
+        mask_name(&r->name, l->name);
+    item_text(&r->item, l);
     buf_adds(b, "suspicion,");
     csv_field(b, l->susp_id, 0);
     csv_field(b, l->rule_code, 0);
     csv_field(b, l->rule_name, 0);
     csv_field(b, l->admission_no, 0);
-    csv_field(b, name, 0);
-    csv_field(b, item.ptr, 0);
+    csv_field(b, r->name.ptr, 0);
+    csv_field(b, r->item.ptr, 0);
     if (l->has_qty)
         qty_format(b, l->qty_milli);
     buf_addch(b, ',');
@@ -411,8 +414,6 @@ static int csv_line(const struct flight_line *l, void *vctx)
     csv_field(b, l->inspector, 0);
     csv_field(b, l->response, 0);
     csv_field(b, l->note, 1);
-    buf_release(&item);
-    free(name);
     if (b->len > 65536)
         flush_line(r);
     return 0;
@@ -480,16 +481,20 @@ static int report_csv(struct report *r, struct fc_error *err)
 /* Markdown table cell: pipes and newlines would break the table. */
 static void md_cell(struct buf *b, const char *v)
 {
-    buf_adds(b, " ");
-    for (; v && *v; v++) {
+    buf_addch(b, ' ');
+    while (v && *v) {
+        size_t run = strcspn(v, "|\n\r"); /* copied in runs */
+
+        buf_add(b, v, run);
+        v += run;
         if (*v == '|')
-            buf_adds(b, "\\|");
-        else if (*v == '\n' || *v == '\r')
+            buf_add(b, "\\|", 2);
+        else if (*v)
             buf_addch(b, ' ');
-        else
-            buf_addch(b, *v);
+        if (*v)
+            v++;
     }
-    buf_adds(b, " |");
+    buf_add(b, " |", 2);
 }
 
 static void md_money_cell(struct buf *b, int has, int64_t fen)
@@ -504,16 +509,12 @@ static int md_line(const struct flight_line *l, void *vctx)
 {
     struct report *r = vctx;
     struct buf *b = &r->line;
-    struct buf item = BUF_INIT;
 
-    buf_adds(&item, l->item_code);
-    if (*l->item_code && *l->item_name)
-        buf_addch(&item, ' ');
-    buf_adds(&item, l->item_name);
+    item_text(&r->item, l);
     buf_adds(b, "|");
     md_cell(b, l->susp_id);
     md_cell(b, l->rule_name[0] ? l->rule_name : l->rule_code);
-    md_cell(b, item.ptr);
+    md_cell(b, r->item.ptr);
     md_money_cell(b, l->has_susp_amount || l->has_amount,
                   l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
     md_cell(b, flight_state_zh(l->state));
@@ -523,7 +524,6 @@ static int md_line(const struct flight_line *l, void *vctx)
     md_cell(b, l->response);
     md_cell(b, l->note);
     buf_addch(b, '\n');
-    buf_release(&item);
     if (b->len > 65536)
         flush_line(r);
     return 0;
@@ -780,6 +780,8 @@ int flight_report(struct store *s, const char *visit_id, const char *format, FIL
 
     memset(&r, 0, sizeof(r));
     buf_init(&r.line);
+    buf_init(&r.name);
+    buf_init(&r.item);
     r.s = s;
     r.out = out;
     if (!format || (strcmp(format, "csv") && strcmp(format, "md")))
@@ -797,6 +799,8 @@ int flight_report(struct store *s, const char *visit_id, const char *format, FIL
         rc = fc_error_set(err, FC_EIO, "cannot write the report");
 out:
     buf_release(&r.line);
+    buf_release(&r.name);
+    buf_release(&r.item);
     visit_release(&r.v);
     free(r.site_name);
     return rc;

@@ -174,6 +174,25 @@ int syncdb_ack(struct store *s, int64_t acked_seq, const char *head_hex, int *ra
     return rc;
 }
 
+int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT count(*) FROM event WHERE seq >"
+                           " COALESCE((SELECT acked_seq FROM sync_state WHERE id = 1), 0)",
+                           &st, err);
+
+    *n = 0;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = store_fail(s, err, "cannot count unsynced events");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
                       struct fc_error *err)
 {

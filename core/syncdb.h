@@ -44,6 +44,11 @@ int syncdb_bundle_record(struct store *s, int64_t bundle_seq, const char *sha256
 int syncdb_ack(struct store *s, int64_t acked_seq, const char *head_hex, int *raised,
                struct fc_error *err);
 
+/* The number of events HQ has not acknowledged (seq above acked_seq) into
+ * *n: a range count on the event table's integer key, cheap enough to run
+ * at every redraw of a screen. */
+int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err);
+
 /* Hash (hex) of this device's event seq; FC_ENOTFOUND if there is none. */
 int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
                       struct fc_error *err);

@@ -180,14 +180,17 @@ struct ui_night_model {
 /* --- visit close (ui/view_close.c) --------------------------------------- */
 
 struct ui_count_row {
-    char name[48]; /* finding or result name */
+    char name[48]; /* finding, result, state, code or rule name */
     long count;
     enum ui_severity severity;
+    char amount[48]; /* money text shown with the count; "" for none */
 };
 
 struct ui_close_model {
-    /* Summary counts before closing: group is "beds" or "patients"; rows in
-     * display order (the app puts anomalies first). */
+    /* Summary counts before closing. The close screen asks for two groups
+     * chosen by the visit's kind: night "beds" and "patients", flight
+     * "states" and "codes", pharmacy "drugs" and "rules"; rows in display
+     * order (the app puts anomalies first). */
     int (*summary)(void *user, const char *visit_id, const char *group,
                    void (*emit)(void *ctx, const struct ui_count_row *row), void *ctx,
                    struct fc_error *err);

@@ -1,5 +1,7 @@
-/* Visit close screen: what the visit found (beds by finding, patients by
- * result, anomalies first), a confirmation, then the checkpoint short code in
+/* Visit close screen: what the visit found in two summary sections chosen by
+ * the visit's kind (night: beds by finding, patients by result; flight: lines
+ * by state, findings by violation code; pharmacy: drugs by variance,
+ * findings by rule; anomalies first), a confirmation, then the checkpoint short code in
  * large block letters, to be copied onto the paper record the institution
  * signs. The QR of the checkpoint is drawn from rows the app supplies
  * (ui_close_model.checkpoint_qr), so the sync layer can add it without
@@ -27,11 +29,39 @@ static const struct ui_action close_actions[] = {
      "立即结束检查（先确认）；结束后不能再扫码"},
 };
 
+/* The summary's two sections per visit kind: the group the model is asked
+ * for and its title. Unknown kinds get the night layout. */
+static const struct close_layout {
+    const char *kind;
+    struct {
+        const char *group, *en, *zh;
+    } sec[2];
+} close_layouts[] = {
+    {"night",
+     {{"beds", N_("Beds by finding"), "床位结果"},
+      {"patients", N_("Patients by result"), "在册患者结果"}}},
+    {"flight",
+     {{"states", N_("Lines by state (irregular / fund loss)"), "疑点核实（违规/基金损失）"},
+      {"codes", N_("Findings by violation code"), "问题认定（按违规类别）"}}},
+    {"pharmacy",
+     {{"drugs", N_("Drugs by variance"), "药品账实"},
+      {"rules", N_("Findings by rule (suspect amount)"), "问题（按规则，疑点金额）"}}},
+};
+
+static const struct close_layout *layout_for(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(close_layouts) / sizeof(close_layouts[0]); i++)
+        if (!strcmp(close_layouts[i].kind, kind))
+            return &close_layouts[i];
+    return &close_layouts[0];
+}
+
 struct close_view {
     const struct ui_app *app;
     struct ui_visit_row row;
     int pop_under;
-    struct ui_count_row *beds, *pats;
+    const struct close_layout *layout;
+    struct ui_count_row *beds, *pats; /* the first and the second section */
     size_t nbeds, bcap, npats, pcap;
     int closed;
     char code[16];
@@ -72,9 +102,9 @@ static void close_load(struct close_view *cv)
     if (!m->summary)
         return;
     fc_error_clear(&err);
-    rc = m->summary(cv->app->user, cv->row.id, "beds", emit_bed, cv, &err);
+    rc = m->summary(cv->app->user, cv->row.id, cv->layout->sec[0].group, emit_bed, cv, &err);
     if (!rc)
-        rc = m->summary(cv->app->user, cv->row.id, "patients", emit_pat, cv, &err);
+        rc = m->summary(cv->app->user, cv->row.id, cv->layout->sec[1].group, emit_pat, cv, &err);
     if (rc < 0)
         snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
 }
@@ -168,14 +198,21 @@ static void draw_counts(WINDOW *w, int y, int x, int h, int cols, const char *ti
                         const struct ui_count_row *rows, size_t n)
 {
     char num[32];
+    int money = 0;
 
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].amount[0])
+            money = cols >= 40 ? 24 : 0; /* an amount column when there is room */
     ui_put(w, y, x, cols, title, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     for (size_t i = 0; i < n && (int)i < h - 1; i++) {
+        enum ui_role role = ui_severity_role(rows[i].severity);
+
         snprintf(num, sizeof(num), "%ld", rows[i].count);
-        ui_put(w, y + 1 + (int)i, x, cols - 8, rows[i].name, UI_ALIGN_LEFT,
-               ui_severity_role(rows[i].severity));
-        ui_put(w, y + 1 + (int)i, x + cols - 7, 7, num, UI_ALIGN_RIGHT,
-               ui_severity_role(rows[i].severity));
+        ui_put(w, y + 1 + (int)i, x, cols - 8 - money, rows[i].name, UI_ALIGN_LEFT, role);
+        ui_put(w, y + 1 + (int)i, x + cols - 7 - money, 7, num, UI_ALIGN_RIGHT, role);
+        if (money)
+            ui_put(w, y + 1 + (int)i, x + cols - money, money, rows[i].amount, UI_ALIGN_RIGHT,
+                   role);
     }
     if (!n)
         ui_put(w, y + 1, x, cols, ui_tr("(nothing yet)", "（暂无）"), UI_ALIGN_LEFT, UI_ROLE_DIM);
@@ -214,9 +251,10 @@ static void close_draw(struct ui_view *v, WINDOW *w)
            ui_tr("Summary before closing (anomalies first)", "结束前汇总（异常在前）"),
            UI_ALIGN_LEFT, UI_ROLE_TITLE);
     h = v->rows - y - 3;
-    draw_counts(w, y, 1, h, half, ui_tr("Beds by finding", "床位结果"), cv->beds, cv->nbeds);
-    draw_counts(w, y, 2 + half, h, half, ui_tr("Patients by result", "在册患者结果"), cv->pats,
-                cv->npats);
+    draw_counts(w, y, 1, h, half, ui_tr(cv->layout->sec[0].en, cv->layout->sec[0].zh), cv->beds,
+                cv->nbeds);
+    draw_counts(w, y, 2 + half, h, half, ui_tr(cv->layout->sec[1].en, cv->layout->sec[1].zh),
+                cv->pats, cv->npats);
     if (cv->error[0])
         ui_put(w, v->rows - 2, 1, v->cols - 2, cv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
     ui_put(w, v->rows - 1, 1, v->cols - 2,
@@ -305,5 +343,6 @@ struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_r
     cv->app = app;
     cv->row = *row;
     cv->pop_under = pop_under;
+    cv->layout = layout_for(row->kind);
     return ui_view_new(&close_ops, cv);
 }

@@ -63,6 +63,7 @@ enum {
     FL_ACT_FINDINGS,
     FL_ACT_EVIDENCE,
     FL_ACT_TOTALS,
+    FL_ACT_CLOSE,
 };
 
 static const struct ui_action flight_actions[] = {
@@ -130,6 +131,14 @@ static const struct ui_action flight_actions[] = {
      "汇总",
      N_("Totals by state and by violation code"),
      "按状态和违规类别汇总"},
+    {FL_ACT_CLOSE,
+     "close-visit",
+     0,
+     {'C'},
+     N_("Close"),
+     "结束检查",
+     N_("Close the visit: summary and checkpoint code"),
+     "结束检查：汇总与核验码"},
 };
 
 struct flight_view {
@@ -288,6 +297,10 @@ static int fl_action(struct ui_view *v, int id)
     case FL_ACT_FINDINGS: ui_screen_push(v->scr, findings_new(fv)); return 1;
     case FL_ACT_EVIDENCE: ui_screen_push(v->scr, evidence_new(fv)); return 1;
     case FL_ACT_TOTALS: ui_screen_push(v->scr, totals_new(fv)); return 1;
+    case FL_ACT_CLOSE:
+        if (fv->app->close && fv->row.is_open)
+            ui_screen_push(v->scr, view_close_new(fv->app, &fv->row, 1));
+        return 1;
     default: return 0;
     }
     fl_report(v, rc, &err);

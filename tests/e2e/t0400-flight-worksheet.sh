@@ -125,4 +125,27 @@ $want"
 "$fc_bin" --json visit show >"$E2E_TMP/show.json" || fail "visit show --json"
 grep -q '"code":"V38-1"' "$E2E_TMP/show.json" || fail "finding V38-1 not in visit show"
 [ "$(grep -o '"event_id"' "$E2E_TMP/show.json" | wc -l)" -ge 1 ] || fail "no finding events"
+# close from the worksheet: flight summary (states, violation codes with
+# amounts), confirm, checkpoint code
+tm kill-session -t fc 2>/dev/null || true
+start_app "$fc_bin" tui
+wait_for "Lines: 30"
+send_key C
+wait_for "Summary before closing"
+wait_for "Lines by state"
+screen_text | grep -A1 "Lines by state" | tail -1 | grep -qE "CONFIRMED +2 " ||
+    fail "close summary: the first state row is not 2 CONFIRMED"
+screen_text | grep -qE "V38-1 +1 +[0-9]+\.[0-9]{2} / [0-9]+\.[0-9]{2}" ||
+    fail "close summary: no V38-1 row with amounts"
+snapshot flight-close
+send_key F2
+wait_for "Close the visit?"
+send_key y
+wait_for "Checkpoint code:"
+code=$(screen_text | sed -n 's/.*Checkpoint code: \([0-9A-Z]\{4\}-[0-9A-Z]\{4\}\).*/\1/p' | head -1)
+[ -n "$code" ] || fail "no checkpoint code on screen"
+send_key Escape
+wait_for "Missions"
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "fieldcheck tui did not exit with 0 after closing"
 echo "ok"

@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "core/event.h"
 #include "core/flight.h"
+#include "core/flight_page.h"
 #include "core/refdb.h"
 #include "core/store.h"
 #include "core/visit.h"
@@ -247,6 +248,102 @@ static void test_filters_and_assign(void **state)
     assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err), FC_EUSAGE);
 }
 
+struct below_ctx {
+    const char *limit;
+    long n;
+};
+
+static int count_below(const struct flight_line *l, void *vctx)
+{
+    struct below_ctx *c = vctx;
+
+    if (strcmp(l->susp_id, c->limit) < 0)
+        c->n++;
+    return 0;
+}
+
+static int collect_value(const char *value, void *ctx)
+{
+    struct buf *b = ctx;
+
+    buf_addf(b, "%s;", value);
+    return 0;
+}
+
+/* The pager's indexed counts and positions agree with the plain list for
+ * every filter combination, including rules and inspectors nobody has. */
+static void test_pager_counts_match_list(void **state)
+{
+    static const char *const rules[] = {NULL, "R01", "R02", "R99"};
+    static const char *const states[] = {NULL, "PENDING", "CONFIRMED", "PARTIAL", "REFUTED"};
+    static const char *const insps[] = {NULL, "陈检查", "无人"};
+    static const char *const keys[] = {"", "S001", "S0015", "S003", "S004", "S005", "S9"};
+    struct fx *f = *state;
+    struct flight_pager *p = NULL;
+    struct fc_error err;
+    struct buf vals = BUF_INIT;
+    char id[37];
+
+    assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(verify(f, "S003", "REFUTED", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(verify(f, "S004", "PENDING", NULL, NULL, NULL, NULL, &err), 0);
+    assert_int_equal(flight_susp_assign(f->s, f->visit, "S003", "陈检查", clock_now_ms(), id, &err),
+                     0);
+    assert_int_equal(flight_susp_assign(f->s, f->visit, "S002", "陈检查", clock_now_ms(), id, &err),
+                     0);
+    assert_int_equal(flight_pager_open(f->s, f->visit, &p, &err), 0);
+    for (size_t r = 0; r < 4; r++)
+        for (size_t s = 0; s < 5; s++)
+            for (size_t i = 0; i < 3; i++) {
+                struct flight_filter flt = {rules[r], states[s], insps[i]};
+                struct count_ctx c;
+                long n = -1;
+
+                memset(&c, 0, sizeof(c));
+                assert_int_equal(flight_susp_foreach(f->s, f->visit, &flt, count_line, &c, &err),
+                                 0);
+                assert_int_equal(flight_pager_count(p, &flt, &n, &err), 0);
+                assert_int_equal(n, c.n);
+                for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+                    struct below_ctx b = {keys[k], 0};
+                    long pos = -1;
+
+                    assert_int_equal(
+                        flight_susp_foreach(f->s, f->visit, &flt, count_below, &b, &err), 0);
+                    assert_int_equal(flight_pager_position(p, &flt, keys[k], &pos, &err), 0);
+                    assert_int_equal(pos, b.n);
+                }
+            }
+    assert_int_equal(flight_pager_distinct(p, "rule", collect_value, &vals, &err), 0);
+    assert_string_equal(vals.ptr, "R01;R02;");
+    buf_reset(&vals);
+    assert_int_equal(flight_pager_distinct(p, "inspector", collect_value, &vals, &err), 0);
+    assert_string_equal(vals.ptr, "陈检查;");
+    /* a later assignment shows in the cached inspector list */
+    assert_int_equal(flight_susp_assign(f->s, f->visit, "S004", "刘检查", clock_now_ms(), id, &err),
+                     0);
+    buf_reset(&vals);
+    assert_int_equal(flight_pager_distinct(p, "inspector", collect_value, &vals, &err), 0);
+    assert_string_equal(vals.ptr, "刘检查;陈检查;");
+    buf_release(&vals);
+    flight_pager_free(p);
+}
+
+/* Line detail is a direct lookup: another site's line is not found. */
+static void test_show_one_line(void **state)
+{
+    struct fx *f = *state;
+    struct fc_error err;
+    json_t *o = NULL;
+
+    assert_int_equal(flight_susp_show(f->s, f->visit, "S900", &o, &err), FC_ENOTFOUND);
+    assert_null(o);
+    assert_int_equal(flight_susp_show(f->s, f->visit, "S002", &o, &err), 0);
+    assert_string_equal(json_string_value(json_object_get(o, "susp_id")), "S002");
+    assert_string_equal(json_string_value(json_object_get(o, "state")), "PENDING");
+    json_decref(o);
+}
+
 static int add_finding(struct fx *f, const char *code, const char *amount, const char *loss,
                        const char *qty, const char *price, const char *line, char id[37],
                        struct fc_error *err)
@@ -481,6 +578,8 @@ int main(void)
         cmocka_unit_test(test_state_names),
         cmocka_unit_test_setup_teardown(test_amount_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters_and_assign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pager_counts_match_list, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_show_one_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_finding_validation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_and_void, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rebuild_same_digest, setup, teardown),
