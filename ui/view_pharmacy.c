@@ -28,6 +28,7 @@ enum {
     PH_ACT_FILTER,
     PH_ACT_VOID,
     PH_ACT_SUMMARY,
+    PH_ACT_CLOSE,
 };
 
 static const struct ui_action pharmacy_actions[] = {
@@ -87,6 +88,15 @@ static const struct ui_action pharmacy_actions[] = {
      "汇总",
      N_("Findings and suspect amounts by rule"),
      "按规则汇总疑点与可疑金额"},
+    /* Ctrl-E ("end"): letters belong to typed codes on this screen */
+    {PH_ACT_CLOSE,
+     "close-visit",
+     0,
+     {0x05},
+     N_("Close"),
+     "结束检查",
+     N_("Close the visit: summary and checkpoint code"),
+     "结束检查：汇总与核验码"},
 };
 
 struct ph_view {
@@ -1073,6 +1083,10 @@ static int ph_action(struct ui_view *v, int id)
         return 1;
     case PH_ACT_VOID: ph_void_last(pv, v->scr); return 1;
     case PH_ACT_SUMMARY: open_summary(pv, v->scr); return 1;
+    case PH_ACT_CLOSE:
+        if (pv->app->close && pv->row.is_open)
+            ui_screen_push(v->scr, view_close_new(pv->app, &pv->row, 1));
+        return 1;
     case UI_ACT_OPEN: open_boxes(pv, v->scr, selected_drug(pv)); return 1;
     case UI_ACT_NEXT_PANE: open_boxes(pv, v->scr, NULL); return 1;
     default: return ui_table_action(&pv->table, id);
