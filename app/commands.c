@@ -17,101 +17,14 @@ const struct command app_commands[] = {
      "Creates the device database (default $XDG_DATA_HOME/fieldcheck/fieldcheck.db,\n"
      "or FIELDCHECK_DB / --db). Running it again changes nothing.\n",
      cmd_init},
-    {"db", "integrity, chain verification, derived-state rebuild",
-     "fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
-     "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
-     "           (exit 3 on failure)\n"
-     "  rebuild  recreate every derived table from the events and report whether the\n"
-     "           result was identical to the stored state\n",
-     cmd_db},
-    {"keys", "device keys; HQ's public keys; enrollment code",
-     "fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
-     "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
-     "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
-     "         next to the database); prints the enrollment code\n"
-     "  show   the device id, key fingerprint and enrollment code for 'hq enroll';\n"
-     "         --qr draws it as a QR code (black on white, any terminal theme),\n"
-     "         --qr-png / --qr-svg write it as an image file\n"
-     "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
-     "         bundles are encrypted to them\n",
-     cmd_keys},
-    {"export", "write a bundle of all events not yet acknowledged by HQ",
-     "fieldcheck [--db PATH] [--json] export -o DIR\n\n"
-     "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
-     "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n",
-     cmd_export},
-    {"receipt", "apply an HQ receipt",
-     "fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
-     "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
-     "and records which events HQ holds, so the next export starts after them.\n",
-     cmd_receipt},
-    {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
-     "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
-     "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
-     "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
-     "FILE]\n\n"
-     "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
-     "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
-     "           unknown or revoked devices are quarantined (exit 3)\n"
-     "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
-     "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
-     "           writes a printable page with charts (anomalies by type and site,\n"
-     "           amounts by violation code, events over time)\n"
-     "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
-     "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
-     cmd_hq},
-    {"susp", "flight inspection: work through the suspicion lines (疑点)",
-     "fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
-     "  list [--rule R] [--state S] [--inspector NAME]\n"
-     "                          the lines of the visit's site with their state\n"
-     "  show SUSP_ID            one line: fields, verdict, response, history, findings\n"
-     "  verify SUSP_ID --verdict V [--amount X] [--fund-loss Y] [--note T]\n"
-     "         [--over-reason T] [--at TIME]\n"
-     "                          V: CONFIRMED|PARTIAL|REFUTED|PENDING or "
-     "属实|部分属实|不属实|待查.\n"
-     "                          X is the confirmed irregular amount (违规费用) in yuan, Y the\n"
-     "                          fund loss (基金损失). CONFIRMED without --amount takes the\n"
-     "                          line's suspect amount; PARTIAL needs --amount; REFUTED and\n"
-     "                          PENDING carry no amounts. An amount above the line amount\n"
-     "                          needs --over-reason; fund loss defaults to the irregular\n"
-     "                          amount and may not exceed it. A later verdict replaces an\n"
-     "                          earlier one.\n"
-     "  respond SUSP_ID --text T        the institution's response (申辩)\n"
-     "  assign SUSP_ID --inspector NAME assign the line to an inspector\n"
-     "  totals                  counts and amounts by state and by violation code\n\n"
-     "--visit defaults to the open visit (else the last one); changes need it open.\n"
-     "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
-     "line, 4 database error.\n",
-     cmd_susp},
-    {"finding", "flight inspection: record findings against the violation taxonomy",
-     "fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
-     "       fieldcheck [--json] finding list [--visit ID]\n\n"
-     "  --code CODE            V38-1..7, V39-1..7, V40-1..4 or V-JXC\n"
-     "  --amount X             irregular amount (违规费用) in yuan; defaults to qty x price\n"
-     "  --fund-loss Y          fund loss (基金损失); defaults to the irregular amount\n"
-     "  --qty N --unit-price P quantity and unit price (the amount may not exceed N x P)\n"
-     "  --lines ID,...         suspicion lines involved (must exist at the site)\n"
-     "  --patients ADM,...     admission numbers of the patients involved\n"
-     "  --evidence FILE        register FILE as evidence with the finding\n"
-     "  --visit ID, --at TIME\n",
-     cmd_finding},
-    {"evidence", "register evidence files and verify they are unchanged",
-     "fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
-     "       evidence verify   [--visit ID]\n\n"
-     "  add      record FILE's absolute path, SHA-256, size and modification time; the\n"
-     "           file is only read, never copied or changed\n"
-     "  list     the register of the visit\n"
-     "  verify   re-hash every registered file; exit 3 when any changed or is missing\n",
-     cmd_evidence},
-    {"interview", "record an interview (询问笔录)",
-     "fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
-     "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
-     "       [--note T] [--visit ID] [--at TIME]\n"
-     "       fieldcheck interview add --from FILE.json\n\n"
-     "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
-     "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
-     " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n",
-     cmd_interview},
+    {"demo", "create a realistic demo mission and load it",
+     "fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
+     "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
+     "pharmacy with settlements, a suspicion list) to DIR (default <data dir>/demo-mission),\n"
+     "loads it and prints what to try, with scannable codes from the generated data.\n"
+     "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
+     "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
+     cmd_demo},
     {"mission", "load, list and show missions",
      "fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
      "       mission show ID\n\n"
@@ -124,14 +37,6 @@ const struct command app_commands[] = {
      "  list   the current version of every loaded mission\n"
      "  show   one mission: version, file, SHA-256 and per-file counts\n",
      cmd_mission},
-    {"demo", "create a realistic demo mission and load it",
-     "fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
-     "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
-     "pharmacy with settlements, a suspicion list) to DIR (default <data dir>/demo-mission),\n"
-     "loads it and prints what to try, with scannable codes from the generated data.\n"
-     "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
-     "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
-     cmd_demo},
     {"visit", "open, close, list and show visits",
      "fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
      "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
@@ -195,6 +100,58 @@ const struct command app_commands[] = {
      "With --json, one object per finding: drug_code, rule, a, b, diff, amount (yuan),\n"
      "amount_fen, evidence (up to 10), evidence_total, note. Refused while counting blind.\n",
      cmd_reconcile},
+    {"susp", "flight inspection: work through the suspicion lines (疑点)",
+     "fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
+     "  list [--rule R] [--state S] [--inspector NAME]\n"
+     "                          the lines of the visit's site with their state\n"
+     "  show SUSP_ID            one line: fields, verdict, response, history, findings\n"
+     "  verify SUSP_ID --verdict V [--amount X] [--fund-loss Y] [--note T]\n"
+     "         [--over-reason T] [--at TIME]\n"
+     "                          V: CONFIRMED|PARTIAL|REFUTED|PENDING or "
+     "属实|部分属实|不属实|待查.\n"
+     "                          X is the confirmed irregular amount (违规费用) in yuan, Y the\n"
+     "                          fund loss (基金损失). CONFIRMED without --amount takes the\n"
+     "                          line's suspect amount; PARTIAL needs --amount; REFUTED and\n"
+     "                          PENDING carry no amounts. An amount above the line amount\n"
+     "                          needs --over-reason; fund loss defaults to the irregular\n"
+     "                          amount and may not exceed it. A later verdict replaces an\n"
+     "                          earlier one.\n"
+     "  respond SUSP_ID --text T        the institution's response (申辩)\n"
+     "  assign SUSP_ID --inspector NAME assign the line to an inspector\n"
+     "  totals                  counts and amounts by state and by violation code\n\n"
+     "--visit defaults to the open visit (else the last one); changes need it open.\n"
+     "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
+     "line, 4 database error.\n",
+     cmd_susp},
+    {"finding", "flight inspection: record findings against the violation taxonomy",
+     "fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
+     "       fieldcheck [--json] finding list [--visit ID]\n\n"
+     "  --code CODE            V38-1..7, V39-1..7, V40-1..4 or V-JXC\n"
+     "  --amount X             irregular amount (违规费用) in yuan; defaults to qty x price\n"
+     "  --fund-loss Y          fund loss (基金损失); defaults to the irregular amount\n"
+     "  --qty N --unit-price P quantity and unit price (the amount may not exceed N x P)\n"
+     "  --lines ID,...         suspicion lines involved (must exist at the site)\n"
+     "  --patients ADM,...     admission numbers of the patients involved\n"
+     "  --evidence FILE        register FILE as evidence with the finding\n"
+     "  --visit ID, --at TIME\n",
+     cmd_finding},
+    {"evidence", "register evidence files and verify they are unchanged",
+     "fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
+     "       evidence verify   [--visit ID]\n\n"
+     "  add      record FILE's absolute path, SHA-256, size and modification time; the\n"
+     "           file is only read, never copied or changed\n"
+     "  list     the register of the visit\n"
+     "  verify   re-hash every registered file; exit 3 when any changed or is missing\n",
+     cmd_evidence},
+    {"interview", "record an interview (询问笔录)",
+     "fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
+     "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
+     "       [--note T] [--visit ID] [--at TIME]\n"
+     "       fieldcheck interview add --from FILE.json\n\n"
+     "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
+     "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
+     " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n",
+     cmd_interview},
     {"amend", "correct a scan with a new event",
      "fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
      "                 [--visit ID] [--at TIME]\n\n"
@@ -219,6 +176,49 @@ const struct command app_commands[] = {
      "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
      "and records an 'unmask' event first. See docs/reports.md.\n",
      cmd_report},
+    {"export", "write a bundle of all events not yet acknowledged by HQ",
+     "fieldcheck [--db PATH] [--json] export -o DIR\n\n"
+     "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
+     "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n",
+     cmd_export},
+    {"receipt", "apply an HQ receipt",
+     "fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
+     "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
+     "and records which events HQ holds, so the next export starts after them.\n",
+     cmd_receipt},
+    {"keys", "device keys; HQ's public keys; enrollment code",
+     "fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
+     "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
+     "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
+     "         next to the database); prints the enrollment code\n"
+     "  show   the device id, key fingerprint and enrollment code for 'hq enroll';\n"
+     "         --qr draws it as a QR code (black on white, any terminal theme),\n"
+     "         --qr-png / --qr-svg write it as an image file\n"
+     "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
+     "         bundles are encrypted to them\n",
+     cmd_keys},
+    {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
+     "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
+     "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
+     "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
+     "FILE]\n\n"
+     "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
+     "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
+     "           unknown or revoked devices are quarantined (exit 3)\n"
+     "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
+     "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
+     "           writes a printable page with charts (anomalies by type and site,\n"
+     "           amounts by violation code, events over time)\n"
+     "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
+     "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
+     cmd_hq},
+    {"db", "integrity, chain verification, derived-state rebuild",
+     "fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
+     "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
+     "           (exit 3 on failure)\n"
+     "  rebuild  recreate every derived table from the events and report whether the\n"
+     "           result was identical to the stored state\n",
+     cmd_db},
     {"tui", "the terminal UI (the default with no command on a terminal)",
      "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
      "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
