@@ -11,6 +11,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
+#include "core/event.h"
 #include "core/night.h"
 #include "core/store.h"
 
@@ -156,6 +157,20 @@ int cmd_scan(struct app *app, int argc, char **argv)
     return rc ? app_fail(app, rc) : 0;
 }
 
+/* 1 when target is a worksheet record or evidence (voided generically by
+ * flight_void) rather than a scan. */
+static int is_record_event(struct app *app, const char *target)
+{
+    struct store *s = app_store(app);
+    struct buf kind = BUF_INIT;
+    int yes = 0;
+
+    if (s && event_kind_of(s, target, &kind, NULL) == FC_OK)
+        yes = flight_is_voidable_kind(kind.ptr);
+    buf_release(&kind);
+    return yes;
+}
+
 static int correction(struct app *app, int argc, char **argv, int is_void)
 {
     const char *visit = NULL, *at = NULL, *reason = NULL, *code = NULL, *note = NULL;
@@ -198,6 +213,19 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
     if (!target) {
         fprintf(stderr, "fieldcheck: %s: missing EVENT_ID\n", argv[0]);
         return 1;
+    }
+    if (is_void && is_record_event(app, target)) {
+        char id[37];
+        rc = night_cli_time(app, at, &ms);
+        if (!rc)
+            rc = flight_void(app->store, visit, target, reason, ms, id, &app->err);
+        if (rc)
+            return app_fail(app, rc);
+        if (app->json)
+            app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "event_id", id, "voided", target));
+        else
+            printf("voided %s (void event %s)\n", target, id);
+        return 0;
     }
     if (is_void && pharmacy_cli_is_pharmacy(app, visit))
         return pharmacy_cli_void(app, visit, target, reason, at);

@@ -310,3 +310,24 @@ int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_
     hash_to_hex(out, bin, HASH_LEN);
     return FC_OK;
 }
+
+int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT kind FROM event WHERE id = ?1", &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        buf_adds(kind, store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", id);
+    } else {
+        rc = store_fail(s, err, "cannot read event");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

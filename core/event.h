@@ -12,6 +12,7 @@
 #ifndef FC_CORE_EVENT_H
 #define FC_CORE_EVENT_H
 
+#include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/hash.h"
@@ -68,6 +69,10 @@ int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_
  * (NULL = all visits). cb returns 0 to continue, non-zero to stop (returned). */
 int event_foreach(struct store *s, const char *visit, int64_t after_seq,
                   int (*cb)(const struct event *e, void *ctx), void *ctx, struct fc_error *err);
+
+/* The kind of the event with this id, appended to kind; FC_ENOTFOUND if
+ * there is none. */
+int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err);
 
 /* The registry of event kinds: the applier updates derived tables for one
  * event (inside the caller's transaction). Kinds without an applier only log. */

@@ -1183,3 +1183,88 @@ out:
     json_decref(p);
     return rc;
 }
+
+/* Kinds a generic void may cancel: the worksheet's records and evidence.
+ * Scans are voided by their own engines (night_void, pharmacy_void), which
+ * also recompute the counts that depend on them. */
+static const char *const voidable_kinds[] = {
+    "susp_verify", "susp_response", "susp_assign", "finding_add", "evidence_add", "interview_add",
+};
+
+int flight_is_voidable_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof(voidable_kinds) / sizeof(voidable_kinds[0]); i++)
+        if (kind && !strcmp(kind, voidable_kinds[i]))
+            return 1;
+    return 0;
+}
+
+int flight_void(struct store *s, const char *visit_id, const char *target, const char *reason,
+                int64_t at_ms, char event_id[37], struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *p = NULL;
+    char *payload = NULL;
+    struct visit v;
+    struct event e;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    if (!reason || !*reason)
+        return fc_error_set(err, FC_EUSAGE, "a void needs --reason");
+    rc = store_begin(s, err);
+    if (rc)
+        return rc;
+    rc = visit_resolve(s, visit_id, &v, err);
+    if (rc)
+        goto rollback;
+    if (v.closed_at[0]) {
+        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed: nothing can be voided", v.id);
+        goto rollback;
+    }
+    rc = store_prepare(s,
+                       "SELECT kind, visit, (SELECT count(*) FROM voided WHERE target = ?1)"
+                       " FROM event WHERE id = ?1",
+                       &st, err);
+    if (rc)
+        goto rollback;
+    store_bind_text(st, 1, target);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
+    } else if (rc != SQLITE_ROW) {
+        rc = store_fail(s, err, "cannot read the event to void");
+    } else if (strcmp(store_col_text(st, 1), v.id)) {
+        rc = fc_error_set(err, FC_EINPUT, "event '%s' belongs to another visit", target);
+    } else if (!flight_is_voidable_kind(store_col_text(st, 0))) {
+        rc = fc_error_set(err, FC_EINPUT, "event '%s' is a '%s': it cannot be voided this way",
+                          target, store_col_text(st, 0));
+    } else if (sqlite3_column_int(st, 2)) {
+        rc = fc_error_set(err, FC_ESTATE, "event '%s' is already voided", target);
+    } else {
+        rc = FC_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        goto rollback;
+    p = json_pack("{s:s, s:s}", "target", target, "reason", reason);
+    if (!p) {
+        rc = fc_error_set(err, FC_EINPUT, "reason is not valid UTF-8");
+        goto rollback;
+    }
+    payload = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+    rc = event_append(s, v.id, at_ms, "void", target, payload, &e, err);
+    if (rc)
+        goto rollback;
+    rc = store_commit(s, err);
+    if (!rc && event_id)
+        memcpy(event_id, e.id, 37);
+    goto out;
+rollback:
+    store_rollback(s);
+out:
+    free(payload);
+    json_decref(p);
+    visit_release(&v);
+    return rc;
+}

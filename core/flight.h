@@ -205,6 +205,19 @@ json_t *flight_show_json(struct store *s, const char *visit_id, struct fc_error 
 int flight_report(struct store *s, const char *visit_id, const char *format, FILE *out,
                   struct fc_error *err);
 
+/* 1 for the event kinds flight_void may cancel (worksheet records and
+ * evidence); scans are voided by their engines. */
+int flight_is_voidable_kind(const char *kind);
+
+/* Appends a "void" event cancelling target (an event of the open visit
+ * visit_id — NULL: the open one — whose kind flight_is_voidable_kind
+ * accepts), with a non-empty reason; committed before returning. event_id
+ * (may be NULL) receives the void's id. FC_EUSAGE without a reason,
+ * FC_ENOTFOUND for an unknown event, FC_EINPUT for another visit's or a
+ * scan, FC_ESTATE when closed or already voided. */
+int flight_void(struct store *s, const char *visit_id, const char *target, const char *reason,
+                int64_t at_ms, char event_id[37], struct fc_error *err);
+
 /* Appliers (core/event_kinds.c). flight_apply_void records the target of a
  * "void" event in the voided table and refreshes what depends on it;
  * flight_on_voided does only the refresh, for a void applier defined

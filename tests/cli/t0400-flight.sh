@@ -74,6 +74,16 @@ check "finding" 0 "$bin" finding add --code V38-4 --amount 100 --fund-loss 90 --
     --patients A100 --note "串换为高价药" --evidence "$tmp/photo.jpg"
 check "finding list" 0 "$bin" finding list
 has "finding list" "$tmp/out" "V38-4"
+# a mistaken finding is voided with a reason: it leaves the list, stays in the log
+check "second finding" 0 "$bin" --json finding add --code V38-3 --amount 5 --note "录错"
+wrong=$(jq -r '.event_id // .id // empty' <"$tmp/out")
+[ -n "$wrong" ] || { echo "FAIL: finding add --json gave no event id"; cat "$tmp/out"; fail=1; }
+check "void without reason" 1 "$bin" void "$wrong"
+check "void finding" 0 "$bin" void "$wrong" --reason "录入错误"
+check "void twice" 2 "$bin" void "$wrong" --reason "again"
+check "finding list after void" 0 "$bin" finding list
+if grep -qF "V38-3" "$tmp/out"; then echo "FAIL: voided finding still listed"; fail=1; fi
+has "finding list after void" "$tmp/out" "V38-4"
 check "evidence verify" 0 "$bin" evidence verify
 echo "edited" >"$tmp/photo.jpg"
 check "evidence changed" 3 "$bin" evidence verify
