@@ -8,8 +8,11 @@
 #
 #   tests/e2e/screenshots.sh [zh|en]...      (default: zh en)
 #
+# Afterwards each "<!-- screenshot LANG-NN-name -->" line of
+# docs/user-guide-LANG.md gets the fresh capture in the ```text block below it.
 # Environment: FIELDCHECK_BIN (default build/fieldcheck), FC_SHOTS_DIR
-# (default docs/screenshots), E2E_KEEP=1 keeps the scratch directory.
+# (another output directory; the guides are then left alone), E2E_KEEP=1
+# keeps the scratch directory.
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
@@ -177,3 +180,31 @@ for l in "${langs[@]}"; do
     esac
 done
 echo "screenshots written to $out"
+
+# embed GUIDE: refreshes the ```text block after each "<!-- screenshot NAME -->"
+# line of GUIDE with $out/NAME.txt (inserted when the block is missing).
+embed() {
+    local guide=$1
+    [ -f "$guide" ] || return 0
+    awk -v dir="$out" '
+        skip && /^```$/ { skip = 0; next }
+        skip { next }
+        pending && /^```text$/ { skip = 1; pending = 0; next }
+        { pending = 0 }
+        /^<!-- screenshot [A-Za-z0-9._-]+ -->$/ {
+            print
+            f = dir "/" $3 ".txt"
+            print "```text"
+            while ((getline line < f) > 0) print line
+            close(f)
+            print "```"
+            pending = 1
+            next
+        }
+        { print }
+    ' "$guide" >"$guide.tmp" && mv "$guide.tmp" "$guide" || fail "cannot update '$guide'"
+    echo "screenshots embedded in $guide"
+}
+if [ -z "${FC_SHOTS_DIR:-}" ]; then
+    for l in "${langs[@]}"; do embed "$root/docs/user-guide-$l.md"; done
+fi
