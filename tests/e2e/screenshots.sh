@@ -16,6 +16,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
+# shellcheck disable=SC2034 # read by tm() in lib.sh
 E2E_SOCK="fc-shots-$$"
 
 fc_bin=${FIELDCHECK_BIN:-$root/build/fieldcheck}
@@ -41,7 +42,7 @@ shoot() {
     local dir=$E2E_TMP/$lang
     mkdir -p "$dir" || fail "cannot create '$dir'"
     : >"$dir/config"
-    export LANG=C.UTF-8 LC_ALL= TERM=screen TZ=Asia/Shanghai
+    export LANG=C.UTF-8 LC_ALL='' TERM=screen TZ=Asia/Shanghai
     export FIELDCHECK_LANG=$lang FIELDCHECK_BELL=off FIELDCHECK_THEME=day FIELDCHECK_SCAN_GAP_MS=30
     export FIELDCHECK_HOME=$dir/home FIELDCHECK_CONFIG=$dir/config FIELDCHECK_LOG=$dir/ui.log
     export FIELDCHECK_NOW=2026-11-22T20:30:00+08:00
@@ -202,7 +203,8 @@ embed() {
             next
         }
         { print }
-    ' "$guide" >"$guide.tmp" && mv "$guide.tmp" "$guide" || fail "cannot update '$guide'"
+    ' "$guide" >"$guide.tmp" || fail "cannot write '$guide.tmp'"
+    mv "$guide.tmp" "$guide" || fail "cannot update '$guide'"
     echo "screenshots embedded in $guide"
 }
 if [ -z "${FC_SHOTS_DIR:-}" ]; then
