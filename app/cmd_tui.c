@@ -16,11 +16,13 @@
 #include "core/event.h"
 #include "core/mission.h"
 #include "core/night.h"
+#include "core/qr.h"
 #include "core/roster.h"
 #include "core/scan.h"
 #include "core/store.h"
 #include "core/syncdb.h"
 #include "core/visit.h"
+#include "sync/receipt.h"
 #include "ui/i18n.h"
 #include "ui/ui.h"
 
@@ -154,6 +156,9 @@ struct tui {
     struct ui_status status;
     /* site names by code, for the visit list */
     struct buf names; /* "code\tname\n" lines */
+    /* the checkpoint QR of the close screen: rows point into qr_text */
+    struct buf qr_text;
+    char **qr_rows;
 };
 
 static void snap_clear(struct snapshot *sn)
@@ -984,10 +989,50 @@ static const struct ui_night_model night_model = {
     .correct = correct,
 };
 
+/* The signed checkpoint of a closed visit as QR text rows for the close
+ * screen; NULL when the device has no keys (the short code still shows). */
+static const char *const *checkpoint_qr(void *user, const char *visit_id)
+{
+    struct tui *t = user;
+    struct buf code = BUF_INIT;
+    struct qr_matrix m;
+    struct visit v;
+    size_t n = 0;
+    char *p;
+
+    free(t->qr_rows);
+    t->qr_rows = NULL;
+    buf_reset(&t->qr_text);
+    memset(&v, 0, sizeof(v));
+    memset(&m, 0, sizeof(m));
+    if (visit_resolve(t->s, visit_id, &v, NULL) == FC_OK &&
+        checkpoint_make(t->s, &v, &code, NULL) == FC_OK && qr_encode(code.ptr, &m, NULL) == FC_OK)
+        qr_render_text(&m, QR_QUIET, QR_TEXT_PLAIN, &t->qr_text);
+    qr_matrix_release(&m);
+    visit_release(&v);
+    buf_release(&code);
+    if (!t->qr_text.len)
+        return NULL;
+    for (p = t->qr_text.ptr; *p; p++)
+        n += *p == '\n';
+    t->qr_rows = xcalloc(n + 2, sizeof(*t->qr_rows));
+    n = 0;
+    for (p = t->qr_text.ptr; *p;) {
+        char *nl = strchr(p, '\n');
+        t->qr_rows[n++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    t->qr_rows[n] = "";
+    return (const char *const *)t->qr_rows;
+}
+
 static const struct ui_close_model close_model = {
     .summary = summary,
     .close = close_visit,
-    .checkpoint_qr = NULL,
+    .checkpoint_qr = checkpoint_qr,
 };
 
 int app_tui_run(struct app *app, const char *theme)
@@ -1002,6 +1047,7 @@ int app_tui_run(struct app *app, const char *theme)
     memset(&ua, 0, sizeof(ua));
     memset(&v, 0, sizeof(v));
     buf_init(&t.names);
+    buf_init(&t.qr_text);
     t.app = app;
     t.s = app_store(app);
     if (!t.s)
@@ -1029,6 +1075,8 @@ int app_tui_run(struct app *app, const char *theme)
     tui_pharmacy_free(t.ph);
     snap_free(&t.snap);
     buf_release(&t.names);
+    buf_release(&t.qr_text);
+    free(t.qr_rows);
     return rc ? app_fail(app, rc) : 0;
 }
 

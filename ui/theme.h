@@ -33,7 +33,9 @@
     X(BANNER_WARN, COLOR_BLACK, COLOR_YELLOW, A_BOLD, COLOR_YELLOW, COLOR_BLACK,                 \
       A_REVERSE | A_DIM, A_REVERSE | A_BOLD)                                                     \
     X(BANNER_ANOMALY, COLOR_WHITE, COLOR_RED, A_BOLD, COLOR_RED, COLOR_BLACK, A_REVERSE,         \
-      A_REVERSE | A_BOLD | A_UNDERLINE)
+      A_REVERSE | A_BOLD | A_UNDERLINE)                                                          \
+    /* QR codes: dark ink on a light ground in every theme, as cameras expect */                 \
+    X(QR, COLOR_BLACK, COLOR_WHITE, A_NORMAL, COLOR_BLACK, COLOR_WHITE, A_NORMAL, A_REVERSE)
 
 enum ui_role {
 #define UI_ROLE_ENUM_(r, dfg, dbg, da, nfg, nbg, na, ma) UI_ROLE_##r,

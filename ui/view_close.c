@@ -7,6 +7,7 @@
  * (ui_close_model.checkpoint_qr), so the sync layer can add it without
  * touching this screen's logic. */
 #include "core/base/xalloc.h"
+#include "core/base/utf8.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -241,8 +242,27 @@ static void close_draw(struct ui_view *v, WINDOW *w)
         ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_CENTER, UI_ROLE_TITLE);
         if (cv->app->close->checkpoint_qr)
             qr = cv->app->close->checkpoint_qr(cv->app->user, cv->row.id);
-        for (int i = 0; qr && qr[i] && qr[i][0] && y < v->rows - 1; i++)
-            ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_NORMAL);
+        if (qr) {
+            int n = 0;
+            size_t width = 0;
+            while (qr[n] && qr[n][0]) {
+                if (utf8_width(qr[n]) > width)
+                    width = utf8_width(qr[n]);
+                n++;
+            }
+            /* a cut QR cannot be read: draw it whole or say how to get it */
+            if (n && y + n < v->rows - 1 && (int)width <= v->cols - 2) {
+                for (int i = 0; i < n; i++)
+                    ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_QR);
+            } else if (n) {
+                ui_put(w, y++, 1, v->cols - 2,
+                       ui_tr("Enlarge the terminal to show the checkpoint QR, or print it with "
+                             "'fieldcheck report --format html'",
+                             "放大终端窗口可显示核验二维码，或用 'fieldcheck report --format html' "
+                             "打印"),
+                       UI_ALIGN_CENTER, UI_ROLE_DIM);
+            }
+        }
         ui_put(w, v->rows - 1, 1, v->cols - 2,
                ui_tr("Esc: back to the visits", "Esc：返回检查列表"), UI_ALIGN_CENTER, UI_ROLE_DIM);
         return;

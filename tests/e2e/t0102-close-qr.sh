@@ -1,0 +1,34 @@
+#!/bin/bash
+# Closing a visit in the TUI on a device with keys shows the signed
+# checkpoint as a QR code (half blocks with its finder patterns); a terminal
+# too small for the whole code gets a hint instead of a cut, unreadable one.
+here=$(cd "$(dirname "$0")" && pwd)
+E2E_H=60
+E2E_W=110
+. "$here/lib.sh"
+. "$here/night_lib.sh"
+
+demo_load
+"$fc_bin" keys init >/dev/null || fail "keys init failed"
+open_visit
+start_app "$fc_bin" tui
+wait_for "R E A D Y"
+send_scan "W01-1"
+wait_for "Current bed: W01-1"
+send_key F12
+wait_for "F2: close the visit"
+send_key F2
+wait_for "Close the visit?"
+send_key Enter
+wait_for "Checkpoint code:"
+snapshot close-qr
+screen_text >"$E2E_TMP/qr.txt"
+# the top finder pattern row of a QR drawn in half blocks, twice on one line
+grep -qE '█▀▀▀▀▀█.*█▀▀▀▀▀█' "$E2E_TMP/qr.txt" || fail "no QR finder patterns on the close screen"
+rows=$(grep -cE '[█▀▄]{4}' "$E2E_TMP/qr.txt")
+[ "$rows" -ge 12 ] || fail "QR drawing too short ($rows rows)"
+resize 110 30
+wait_for "Enlarge the terminal"
+send_key F10
+[ "$(wait_exit 10)" = 0 ] || fail "tui did not exit with 0"
+echo "ok"
