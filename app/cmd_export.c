@@ -33,6 +33,15 @@ int cmd_export(struct app *app, int argc, char **argv)
     rc = bundle_export(s, dir, &r, &app->err);
     if (rc)
         return app_fail(app, rc);
+    if (!r.path[0]) {
+        if (app->json)
+            app_print_json(
+                json_pack("{s:b, s:n, s:I}", "ok", 1, "file", "acked_seq", (json_int_t)r.last_seq));
+        else
+            printf("nothing to export: HQ has acknowledged every event (up to seq %lld)\n",
+                   (long long)r.last_seq);
+        return 0;
+    }
     if (app->json)
         app_print_json(json_pack("{s:b, s:s, s:I, s:I, s:I, s:I, s:s}", "ok", 1, "file", r.path,
                                  "bundle_seq", (json_int_t)r.bundle_seq, "first_seq",

@@ -640,6 +640,12 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     rc = event_foreach(s, NULL, state.acked_seq, collect_one, &col, err);
     if (rc)
         goto out;
+    if (col.n == 0) {
+        /* HQ holds everything: an empty bundle would only add noise */
+        res->first_seq = state.acked_seq + 1;
+        res->last_seq = state.acked_seq;
+        goto out;
+    }
     memset(&a, 0, sizeof(a));
     a.device = &k;
     a.hq_box_pk = hq_box;

@@ -92,7 +92,9 @@ struct bundle_export_result {
 
 /* export -o DIR: writes every event after the acknowledged seq as the next
  * bundle DIR/<device>-<bundle_seq>.fcb (temporary name, fsync, rename), reads
- * it back and verifies it, then records it. Deletes nothing. */
+ * it back and verifies it, then records it. Deletes nothing. When HQ has
+ * acknowledged every event nothing is written: res->path is "" and
+ * res->last_seq < res->first_seq. */
 int bundle_export(struct store *s, const char *dir, struct bundle_export_result *res,
                   struct fc_error *err);
 

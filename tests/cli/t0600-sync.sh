@@ -16,7 +16,7 @@ check() { # description, expected exit, command...
         echo "FAIL: $what: exit $got, expected $want"; cat "$work/out" "$work/err"; fail=1
     fi
 }
-jq_get() { python3 -c "import json,sys; print(json.loads(sys.stdin.readlines()[-1])['$1'])"; }
+jq_get() { tail -n 1 | jq -r ".$1"; }
 
 hq="$bin hq --hq $work/hq"
 check "hq init" 0 $hq init
@@ -81,7 +81,14 @@ check "receipt apply" 0 "$bin" --json receipt apply "$receipt"
 echo "$receipt" >"$work/receipt.txt"
 check "receipt apply from a file" 0 "$bin" receipt apply "$work/receipt.txt"
 
+# everything acknowledged: nothing is written
+check "nothing to export" 0 "$bin" --json export -o "$work/out2"
+[ "$(jq_get file <"$work/out")" = null ] || { echo "FAIL: empty export wrote a bundle"; fail=1; }
+[ -z "$(ls -A "$work/out2" 2>/dev/null)" ] || { echo "FAIL: files in out2"; fail=1; }
 # after the receipt the next export starts after the acknowledged events
+check "visit open again" 0 "$bin" visit open --site H11010500001 --kind night --inspector A \
+    --inspector B
+check "visit close again" 0 "$bin" visit close
 check "second export" 0 "$bin" --json export -o "$work/out2"
 [ "$(jq_get first_seq <"$work/out")" = $((head_seq + 1)) ] || { echo "FAIL: 2nd range"; fail=1; }
 b2=$(jq_get file <"$work/out")
@@ -91,6 +98,9 @@ check "import second" 0 $hq import "$b2"
 export FIELDCHECK_DB=$work/dev2/fieldcheck.db
 check "keys init 2" 0 "$bin" keys init
 check "trust 2" 0 "$bin" keys trust "$work/hq/hq.pub"
+check "mission load 2" 0 "$bin" mission load "$work/m"
+check "visit open 2" 0 "$bin" visit open --site H11010500001 --kind night --inspector A \
+    --inspector B
 check "export 2" 0 "$bin" --json export -o "$work/out3"
 b3=$(jq_get file <"$work/out")
 check "unknown device quarantined" 3 $hq import "$b3"
