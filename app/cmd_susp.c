@@ -32,6 +32,17 @@ static void pad(struct buf *b, const char *s, size_t cols)
     buf_addch(b, ' ');
 }
 
+/* Like pad, but never cuts: identifiers must be readable whole. */
+static void pad_whole(struct buf *b, const char *s, size_t cols)
+{
+    size_t w = utf8_width(s);
+
+    buf_adds(b, s);
+    for (; w < cols; w++)
+        buf_addch(b, ' ');
+    buf_addch(b, ' ');
+}
+
 struct list_ctx {
     struct app *app;
     struct buf line;
@@ -75,8 +86,8 @@ static int list_one(const struct flight_line *l, void *vctx)
         return 0;
     }
     buf_reset(b);
-    pad(b, l->susp_id, 12);
-    pad(b, l->rule_code, 8);
+    pad_whole(b, l->susp_id, 12);
+    pad_whole(b, l->rule_code, 10);
     pad(b, l->item_name[0] ? l->item_name : l->item_code, 20);
     if (l->has_susp_amount || l->has_amount)
         yuan(&amt, l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
@@ -120,7 +131,7 @@ static int susp_list(struct app *app, int argc, char **argv)
     if (!app->json) {
         buf_reset(&c.line);
         pad(&c.line, "疑点编号", 12);
-        pad(&c.line, "规则", 8);
+        pad(&c.line, "规则", 10);
         pad(&c.line, "项目", 20);
         buf_addf(&c.line, "%*s 结论     %*s %*s 核查人", 8, "疑点金额", 8, "违规费用", 8,
                  "基金损失");

@@ -56,7 +56,7 @@ struct home {
 static const struct ui_table_col mission_cols[] = {
     {N_("Mission"), "任务编号", 16, UI_ALIGN_LEFT},
     {N_("Title"), "名称", 0, UI_ALIGN_LEFT},
-    {N_("Ver"), "版本", 4, UI_ALIGN_RIGHT},
+    {N_("Ver"), "版本", 10, UI_ALIGN_RIGHT}, /* date versions: 20261122 */
     {N_("Kind"), "类型", 8, UI_ALIGN_LEFT},
 };
 
