@@ -7,6 +7,7 @@
 #include "core/csv.h"
 
 #include "core/base/xalloc.h"
+#include "core/hash.h"
 #include "core/textenc.h"
 
 #include <errno.h>
@@ -150,11 +151,14 @@ static ssize_t read_full(int fd, void *p, size_t n)
     return got;
 }
 
-int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
-                    struct fc_error *err)
+/* The encoding pass reads every byte once already; a caller that needs the
+ * file's SHA-256 gets it from that pass instead of reading the file again. */
+static int reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
+                       unsigned char *digest, struct fc_error *err)
 {
     struct csv_reader *r = NULL;
     struct textenc_detect d;
+    struct hash_ctx ctx;
     ssize_t got;
     int rc = 0;
 
@@ -176,10 +180,14 @@ int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_
      * well below the cost of parsing, and deciding before the first record
      * means a GBK file whose first megabytes are ASCII is still read as GBK. */
     textenc_detect_init(&d);
+    if (digest)
+        hash_init(&ctx);
     while ((got = read_full(r->fd, r->raw, RAW_CHUNK)) > 0) {
+        if (digest)
+            hash_update(&ctx, r->raw, (size_t)got);
         textenc_detect_feed(&d, r->raw, (size_t)got);
         if (textenc_detect_is_hopeless(&d))
-            break;
+            break; /* the open fails below, so a partial digest is never seen */
     }
     if (got < 0) {
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
@@ -192,11 +200,25 @@ int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot rewind '%s': %s", path, strerror(errno));
         goto out;
     }
+    if (digest)
+        hash_final(&ctx, digest);
     *out = r;
     r = NULL;
 out:
     csv_reader_free(r);
     return rc;
+}
+
+int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
+                    struct fc_error *err)
+{
+    return reader_open(out, path, lim, NULL, err);
+}
+
+int csv_reader_open_digest(struct csv_reader **out, const char *path, const struct csv_limits *lim,
+                           unsigned char digest[HASH_LEN], struct fc_error *err)
+{
+    return reader_open(out, path, lim, digest, err);
 }
 
 int csv_reader_open_mem(struct csv_reader **out, const char *name, const void *data, size_t len,

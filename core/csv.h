@@ -11,6 +11,7 @@
 #define FC_CORE_CSV_H
 
 #include "core/base/error.h"
+#include "core/hash.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,14 @@ struct csv_reader; /* opaque */
  * regular file, since it is read twice (a pipe fails with "cannot rewind"). */
 int csv_reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
                     struct fc_error *err);
+
+/* Same as csv_reader_open, and writes into digest the SHA-256 of the file's
+ * bytes as the encoding pass read them, so a caller that records what it
+ * loaded need not read the file again. The records that follow are those
+ * bytes: a file that changes after the open fails csv_next with "changed
+ * while being read". digest is untouched when the open fails. */
+int csv_reader_open_digest(struct csv_reader **out, const char *path, const struct csv_limits *lim,
+                           unsigned char digest[HASH_LEN], struct fc_error *err);
 
 /* Same over data[0..len), which is BORROWED: it must stay unchanged until
  * csv_reader_free (no copy, so large buffers cost no extra memory). name is

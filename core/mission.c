@@ -247,6 +247,7 @@ struct loader {
     const struct mission_load_sink *sink;
     int partial;
     int64_t now_ms;
+    int today_y, today_m, today_d; /* local date of now_ms, for ages */
     const char *dir;
     struct file_stat stat[F_COUNT];
     uint64_t rejects; /* rows rejected in all files */
@@ -264,6 +265,7 @@ struct loader {
     int null[MAX_COLS];
     double num[MAX_COLS];
     struct ident_resident_id id;
+    unsigned char file_digest[F_COUNT][HASH_LEN]; /* SHA-256 of each file as read */
     struct buf extra;
     struct buf reason;
 
@@ -478,7 +480,13 @@ static int parse_when(const char *s, int want_time, char *out, size_t outsz, con
     if (!want_time) {
         if (*p && !has_time)
             goto bad;
-        snprintf(out, outsz, "%04d-%02d-%02d", y, mo, d);
+        if (outsz < 11)
+            BUG("date buffer too small");
+        /* by hand: this runs for every dated cell of a roster, and y is 4 digits */
+        out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+        out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10), out[4] = '-';
+        out[5] = (char)('0' + mo / 10), out[6] = (char)('0' + mo % 10), out[7] = '-';
+        out[8] = (char)('0' + d / 10), out[9] = (char)('0' + d % 10), out[10] = '\0';
         return 0;
     }
     snprintf(canon, sizeof(canon), "%04d-%02d-%02dT%02d:%02d:%02d%s", y, mo, d, h, mi, sec, p);
@@ -867,43 +875,64 @@ static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
     return FC_OK;
 }
 
-/* Roster warnings that one row shows on its own: sex and age against the ward. */
+/* Age in whole years on the loader's local date, as ident_age_at counts it
+ * (-1 when born after that date); computed here because ident_age_at converts
+ * the clock on every call, which showed in the per-row profile. */
+static int age_today(const struct loader *L, const struct ident_resident_id *id)
+{
+    int age;
+
+    if (L->today_y * 10000 + L->today_m * 100 + L->today_d <
+        id->year * 10000 + id->month * 100 + id->day)
+        return -1;
+    age = L->today_y - id->year;
+    if (L->today_m * 100 + L->today_d < id->month * 100 + id->day)
+        age--;
+    return age;
+}
+
+/* Roster warnings that one row shows on its own: sex and age against the ward.
+ * Messages (and the masked ID in them) are only built for a row that warns. */
 static int row_warnings(struct loader *L, uint64_t line, struct fc_error *err)
 {
     const char *ward = L->null[IP_WARD] ? "" : L->val[IP_WARD].ptr;
     const char *site = L->val[IP_SITE].ptr;
+    const char *adm = L->val[IP_ADM].ptr;
     char sex = L->id.sex;
-    int age = ident_age_at(&L->id, L->now_ms);
+    int age = age_today(L, &L->id);
+    int sex_col = !L->null[IP_SEX] && L->val[IP_SEX].ptr[0] != sex;
+    int male_ward = sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"));
+    int female_ward = sex == 'F' && strstr(ward, "男科");
+    int child_ward = age > 18 && age <= 120 && strstr(ward, "儿科");
     struct buf msg = BUF_INIT, mid = BUF_INIT;
     int rc = FC_OK;
 
+    if (!sex_col && !male_ward && !female_ward && age <= 120 && !child_ward)
+        return FC_OK; /* the common case: no message to build */
     mask_id(&mid, L->val[IP_ID].ptr);
-    if (!L->null[IP_SEX] && L->val[IP_SEX].ptr[0] != sex) {
-        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", L->val[IP_ADM].ptr,
+    if (sex_col) {
+        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", adm,
                  L->val[IP_SEX].ptr[0] == 'M' ? "male" : "female", mid.ptr,
                  sex == 'M' ? "male" : "female");
         rc = warn(L, "sex_id", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
-    if (!rc && sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"))) {
-        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", L->val[IP_ADM].ptr, mid.ptr,
-                 ward);
+    if (!rc && male_ward) {
+        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", adm, mid.ptr, ward);
         rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
-    if (!rc && sex == 'F' && strstr(ward, "男科")) {
-        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", L->val[IP_ADM].ptr,
-                 mid.ptr, ward);
+    if (!rc && female_ward) {
+        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", adm, mid.ptr, ward);
         rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
         buf_reset(&msg);
     }
     if (!rc && age > 120) {
-        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", L->val[IP_ADM].ptr, age,
-                 mid.ptr);
+        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", adm, age, mid.ptr);
         rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
-    } else if (!rc && age > 18 && strstr(ward, "儿科")) {
-        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", L->val[IP_ADM].ptr,
-                 age, mid.ptr, ward);
+    } else if (!rc && child_ward) {
+        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", adm, age, mid.ptr,
+                 ward);
         rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
     }
     buf_release(&msg);
@@ -1112,7 +1141,7 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     buf_addf(&path, "%s/%s", L->dir, L->def->file);
     if (stat(path.ptr, &sb) == 0)
         total = (uint64_t)sb.st_size;
-    rc = csv_reader_open(&r, path.ptr, NULL, err);
+    rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
     if (rc)
         goto out;
     fs->encoding = csv_reader_encoding(r);
@@ -1199,12 +1228,15 @@ static int step_all(sqlite3_stmt *st)
  * are rejected (and dropped with --partial). */
 static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
 {
+    /* Rows go in in file order, so rowid order is line order; min(rowid) keeps
+     * the grouping inside the covering index (min(line) would read every row). */
     static const char q[] =
-        "SELECT i.rowid, i.line, i.site_code, i.admission_no, d.first FROM inpatient i JOIN"
-        " (SELECT site_code, admission_no, min(line) AS first FROM inpatient"
-        "  GROUP BY site_code, admission_no HAVING count(*) > 1) d"
-        " ON i.site_code = d.site_code AND i.admission_no = d.admission_no"
-        " WHERE i.line > d.first ORDER BY i.line";
+        "SELECT i.rowid, i.line, i.site_code, i.admission_no, f.line FROM"
+        " (SELECT admission_no, site_code, min(rowid) AS first FROM inpatient"
+        "  GROUP BY admission_no, site_code HAVING count(*) > 1) d"
+        " JOIN inpatient i ON i.admission_no = d.admission_no AND i.site_code = d.site_code"
+        "  AND i.rowid > d.first"
+        " JOIN inpatient f ON f.rowid = d.first ORDER BY i.line";
     sqlite3_stmt *st = NULL, *del = NULL;
     int rc = FC_OK, s;
 
@@ -1274,18 +1306,21 @@ out:
 
 static int roster_warnings(struct loader *L, struct fc_error *err)
 {
+    /* Both groupings read only their covering index (inpatient_id,
+     * inpatient_bed); rowid order is line order (see above). */
     static const char q_id[] =
-        "SELECT i.id_number, i.site_code, i.line, i.admission_no, d.first_site, d.first_line"
-        " FROM inpatient i JOIN (SELECT id_number, min(site_code) AS first_site,"
-        "  min(line) AS first_line FROM inpatient GROUP BY id_number"
-        "  HAVING count(DISTINCT site_code) > 1) d ON i.id_number = d.id_number"
-        " WHERE i.site_code <> d.first_site ORDER BY i.line";
+        "SELECT i.id_number, i.site_code, i.line, i.admission_no, d.first_site"
+        " FROM (SELECT id_number, min(site_code) AS first_site FROM inpatient"
+        "  GROUP BY id_number HAVING min(site_code) <> max(site_code)) d"
+        " JOIN inpatient i ON i.id_number = d.id_number AND i.site_code <> d.first_site"
+        " ORDER BY i.line";
     static const char q_bed[] =
-        "SELECT i.site_code, i.ward_code, i.bed, i.line, i.admission_no, d.first FROM inpatient i"
-        " JOIN (SELECT site_code, ward_code, bed, min(line) AS first FROM inpatient"
+        "SELECT i.site_code, i.ward_code, i.bed, i.line, i.admission_no, f.line FROM"
+        " (SELECT site_code, ward_code, bed, min(rowid) AS first FROM inpatient"
         "  GROUP BY site_code, ward_code, bed HAVING count(*) > 1) d"
-        " ON i.site_code = d.site_code AND i.ward_code = d.ward_code AND i.bed = d.bed"
-        " WHERE i.line > d.first ORDER BY i.line";
+        " JOIN inpatient i ON i.site_code = d.site_code AND i.ward_code = d.ward_code"
+        "  AND i.bed = d.bed AND i.rowid > d.first"
+        " JOIN inpatient f ON f.rowid = d.first ORDER BY i.line";
     sqlite3_stmt *st = NULL;
     struct buf msg = BUF_INIT, mid = BUF_INIT;
     int rc = FC_OK, s;
@@ -1334,31 +1369,20 @@ out:
     return rc;
 }
 
-/* code_index as core/refdb.h defines it, filled from the indexed tables. */
-static const char code_index_fill_sql[] =
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT id_number, 'id_number', site_code, admission_no FROM inpatient;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT admission_no, 'admission', site_code, admission_no FROM inpatient;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT wristband_code, 'wristband', site_code, admission_no FROM inpatient"
-    " WHERE wristband_code IS NOT NULL;"
-    /* default bed labels: every bed 1..bed_count of a ward, plus the beds the
-     * roster names (extra beds "12+"), for sites without a bed_label pattern */
-    "INSERT INTO code_index (code, kind, site_code, ref)"
+/* The part of code_index the tables cannot answer (core/refdb.h): default
+ * labels of the beds wards.csv counts (1..bed_count) that no patient lies in,
+ * for sites without a bed_label pattern. Occupied beds, extra beds ("12+")
+ * and every other kind come from the view's arms over the indexed tables. */
+static const char code_entry_fill_sql[] =
+    "INSERT INTO code_entry (code, kind, site_code, ref)"
     " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
-    "   WHERE i < (SELECT coalesce(max(bed_count), 0) FROM ward)),"
-    " beds(site_code, ward_code, bed) AS ("
-    "   SELECT w.site_code, w.ward_code, CAST(n.i AS TEXT) FROM ward w JOIN n"
-    "   ON n.i <= coalesce(w.bed_count, 0)"
-    "   UNION SELECT site_code, ward_code, bed FROM inpatient)"
-    " SELECT ward_code || '-' || bed, 'bed_label', site_code, ward_code || ':' || bed FROM beds"
-    " WHERE site_code NOT IN (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label');"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT gtin, 'gtin', site_code, drug_code FROM drug WHERE gtin IS NOT NULL;"
-    "INSERT INTO code_index (code, kind, site_code, ref)"
-    " SELECT trace_code, 'trace_code', site_code, settlement_id FROM settlement"
-    " WHERE trace_code IS NOT NULL;";
+    "   WHERE i < (SELECT coalesce(max(bed_count), 0) FROM ward))"
+    " SELECT w.ward_code || '-' || n.i, 'bed_label', w.site_code, w.ward_code || ':' || n.i"
+    " FROM ward w JOIN n ON n.i <= coalesce(w.bed_count, 0)"
+    " WHERE w.site_code NOT IN (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label')"
+    " AND NOT EXISTS (SELECT 1 FROM inpatient i WHERE i.site_code = w.site_code"
+    "   AND i.ward_code = w.ward_code AND i.bed = CAST(n.i AS TEXT))"
+    " ORDER BY 1;";
 
 /* ---- mission.json --------------------------------------------------------- */
 
@@ -1515,9 +1539,12 @@ static int check_required_files(const char *dir, const struct manifest *m, struc
     return rc;
 }
 
-/* SHA-256 over the names and contents of mission.json and the known CSV files:
- * what "the same folder content" means for a reload. */
-static int content_digest(const char *dir, char hex[HASH_HEX_LEN + 1], struct fc_error *err)
+/* SHA-256 over the names and SHA-256s of mission.json and the known CSV files
+ * present: what "the same folder content" means for a reload. With L, the CSV
+ * digests are those the loader's reads computed (csv_reader_open_digest), so
+ * a fresh load reads each file once; without, the files are read here. */
+static int content_digest(const char *dir, const struct loader *L, char hex[HASH_HEX_LEN + 1],
+                          struct fc_error *err)
 {
     struct hash_ctx ctx;
     struct buf p = BUF_INIT;
@@ -1527,13 +1554,19 @@ static int content_digest(const char *dir, char hex[HASH_HEX_LEN + 1], struct fc
     hash_init(&ctx);
     for (int f = -1; f < F_COUNT; f++) {
         const char *name = f < 0 ? "mission.json" : files[f].file;
-        buf_reset(&p);
-        buf_addf(&p, "%s/%s", dir, name);
-        if (!fs_exists(p.ptr))
-            continue;
-        rc = hash_file(p.ptr, h, NULL, err);
-        if (rc)
-            goto out;
+        if (L && f >= 0) {
+            if (!L->stat[f].present)
+                continue;
+            memcpy(h, L->file_digest[f], sizeof(h));
+        } else {
+            buf_reset(&p);
+            buf_addf(&p, "%s/%s", dir, name);
+            if (!fs_exists(p.ptr))
+                continue;
+            rc = hash_file(p.ptr, h, NULL, err);
+            if (rc)
+                goto out;
+        }
         hash_update(&ctx, name, strlen(name) + 1);
         hash_update(&ctx, h, sizeof(h));
     }
@@ -1565,13 +1598,13 @@ static void info_from_row(sqlite3_stmt *st, struct mission_info *m)
 /* What the device database knows about a mission id before a load. */
 struct prior {
     int64_t max_version;
-    int same_version;        /* a row with the version being loaded exists */
-    int same_content;        /* ... with the same content digest */
-    struct mission_info row; /* that row */
+    int same_version;               /* a row with the version being loaded exists */
+    char content[HASH_HEX_LEN + 1]; /* ... and the content digest it was loaded from */
+    struct mission_info row;        /* that row */
 };
 
-static int prior_state(struct store *s, const struct manifest *m, const char *digest,
-                       struct prior *p, struct fc_error *err)
+static int prior_state(struct store *s, const struct manifest *m, struct prior *p,
+                       struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc, r;
@@ -1590,7 +1623,7 @@ static int prior_state(struct store *s, const struct manifest *m, const char *di
             p->max_version = v;
         if (v == m->info.version) {
             p->same_version = 1;
-            p->same_content = !strcmp(store_col_text(st, 9), digest);
+            snprintf(p->content, sizeof(p->content), "%s", store_col_text(st, 9));
             info_from_row(st, &p->row);
         }
     }
@@ -1741,7 +1774,9 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
 {
     int rc;
 
-    if (sqlite3_open_v2(tmp, &L->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(tmp, &L->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK)
         return db_fail(L, err, "cannot create the reference database");
     sqlite3_extended_result_codes(L->db, 1);
     /* a half-built file is deleted, never used: no journal, no syncs until
@@ -1773,7 +1808,7 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
     if (!rc && L->rejects && !L->partial)
         return FC_OK; /* the caller fails the load; no point building the rest */
     if (!rc)
-        rc = exec_sql(L, code_index_fill_sql, err);
+        rc = exec_sql(L, code_entry_fill_sql, err);
     if (!rc)
         rc = exec_sql(L, refdb_code_index_sql, err);
     if (!rc) {
@@ -1796,7 +1831,7 @@ int mission_load(struct store *s, const char *dir, int partial,
     struct buf mdir = BUF_INIT, tmp = BUF_INIT, final = BUF_INIT;
     char digest[HASH_HEX_LEN + 1], *source = NULL, *real_mdir = NULL;
     unsigned char h[HASH_LEN];
-    int rc, tmp_made = 0;
+    int rc, tmp_made = 0, have_digest = 0;
 
     memset(&L, 0, sizeof(L));
     memset(&m, 0, sizeof(m));
@@ -1812,24 +1847,31 @@ int mission_load(struct store *s, const char *dir, int partial,
     if (!rc)
         rc = check_required_files(dir, &m, err);
     if (!rc)
-        rc = content_digest(dir, digest, err);
-    if (!rc)
-        rc = prior_state(s, &m, digest, &prior, err);
+        rc = prior_state(s, &m, &prior, err);
     if (rc)
         goto out;
-    if (prior.same_version && !prior.same_content) {
-        rc = fc_error_set(err, FC_ESTATE,
-                          "mission '%s' version %lld already loaded with other content: bump "
-                          "the version",
-                          m.info.mission_id, (long long)m.info.version);
-        goto out;
-    }
-    if (prior.same_version && fs_exists(prior.row.file)) {
-        if (status)
-            *status = MISSION_UNCHANGED;
-        if (info)
-            *info = prior.row;
-        goto out;
+    if (prior.same_version) {
+        /* a reload: the folder must be read up front to tell "unchanged" from
+         * "changed without a version bump"; a fresh load (the common, large
+         * case) gets its digest from the reads that load it */
+        rc = content_digest(dir, NULL, digest, err);
+        if (rc)
+            goto out;
+        have_digest = 1;
+        if (strcmp(digest, prior.content)) {
+            rc = fc_error_set(err, FC_ESTATE,
+                              "mission '%s' version %lld already loaded with other content: "
+                              "bump the version",
+                              m.info.mission_id, (long long)m.info.version);
+            goto out;
+        }
+        if (fs_exists(prior.row.file)) {
+            if (status)
+                *status = MISSION_UNCHANGED;
+            if (info)
+                *info = prior.row;
+            goto out;
+        }
     }
     if (prior.max_version > m.info.version) {
         rc = fc_error_set(err, FC_ESTATE,
@@ -1857,6 +1899,13 @@ int mission_load(struct store *s, const char *dir, int partial,
     L.sink = sink;
     L.partial = partial;
     L.now_ms = clock_now_ms();
+    {
+        /* "YYYY-MM-DDTHH:MM:SS+hh:mm": the local date ident_age_at would use */
+        char local[CLOCK_ISO_MAX];
+        clock_format_local(L.now_ms, local);
+        if (sscanf(local, "%4d-%2d-%2d", &L.today_y, &L.today_m, &L.today_d) != 3)
+            BUG("clock_format_local gave '%s'", local);
+    }
     L.dir = dir;
     for (int f = 0; f < F_COUNT; f++) {
         struct buf p = BUF_INIT;
@@ -1876,6 +1925,8 @@ int mission_load(struct store *s, const char *dir, int partial,
                           "changed; --partial skips them)",
                           m.info.mission_id, (long long)m.info.version,
                           (unsigned long long)L.rejects, L.rejects == 1 ? "" : "s");
+    if (!rc && !have_digest)
+        rc = content_digest(dir, &L, digest, err);
     if (rc)
         goto out;
     loader_finalize(&L);

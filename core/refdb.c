@@ -1,5 +1,7 @@
 /* Schema of the per-mission reference database. Kept as one text so the
- * loader, the engines and the HQ pack builder agree on it. */
+ * loader, the engines and the HQ pack builder agree on it. code_index is a
+ * view over the tables' own indexes rather than a copy of their codes: the
+ * copy cost the loader three to four B-tree rows per patient. */
 #include "core/refdb.h"
 
 const char refdb_schema_sql[] =
@@ -38,18 +40,43 @@ const char refdb_schema_sql[] =
     "  susp_amount REAL, settled_on TEXT, description TEXT, line INTEGER, extra TEXT) STRICT;"
     "CREATE TABLE scan_pattern (site_code TEXT NOT NULL, kind TEXT NOT NULL, regex TEXT NOT NULL,"
     "  fields TEXT NOT NULL, line INTEGER) STRICT;"
-    "CREATE TABLE code_index (code TEXT NOT NULL, kind TEXT NOT NULL, site_code TEXT NOT NULL,"
+    /* codes no inpatient index serves; see code_index below */
+    "CREATE TABLE code_entry (code TEXT NOT NULL, kind TEXT NOT NULL, site_code TEXT NOT NULL,"
     "  ref TEXT NOT NULL) STRICT;"
+    /* Each arm's code expression has an index of its own (refdb_index_sql),
+     * and SQLite pushes `code = ?` (and `site_code = ?`) into every arm, so a
+     * lookup stays a handful of index probes. Two patients listed on one bed
+     * give one bed_label row, as a table of beds would. */
+    "CREATE VIEW code_index (code, kind, site_code, ref) AS"
+    "  SELECT id_number, 'id_number', site_code, admission_no FROM inpatient"
+    "  UNION ALL SELECT admission_no, 'admission', site_code, admission_no FROM inpatient"
+    "  UNION ALL SELECT wristband_code, 'wristband', site_code, admission_no FROM inpatient"
+    "   WHERE wristband_code IS NOT NULL"
+    "  UNION ALL SELECT DISTINCT ward_code || '-' || bed, 'bed_label', site_code,"
+    "   ward_code || ':' || bed FROM inpatient WHERE site_code NOT IN"
+    "   (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label')"
+    "  UNION ALL SELECT gtin, 'gtin', site_code, drug_code FROM drug WHERE gtin IS NOT NULL"
+    "  UNION ALL SELECT trace_code, 'trace_code', site_code, settlement_id FROM settlement"
+    "   WHERE trace_code IS NOT NULL"
+    "  UNION ALL SELECT code, kind, site_code, ref FROM code_entry;"
+    /* rows written to the view (tools, test fixtures) land in code_entry */
+    "CREATE TRIGGER code_index_insert INSTEAD OF INSERT ON code_index BEGIN"
+    "  INSERT INTO code_entry (code, kind, site_code, ref)"
+    "  VALUES (NEW.code, NEW.kind, NEW.site_code, NEW.ref); END;"
     "CREATE TABLE load_warning (kind TEXT NOT NULL, file TEXT, line INTEGER,"
     "  site_code TEXT, message TEXT NOT NULL) STRICT;";
 
 const char refdb_index_sql[] =
     "CREATE INDEX inpatient_bed ON inpatient (site_code, ward_code, bed);"
-    "CREATE INDEX inpatient_adm ON inpatient (site_code, admission_no);"
-    "CREATE INDEX inpatient_id ON inpatient (id_number);"
+    "CREATE INDEX inpatient_adm ON inpatient (admission_no, site_code);"
+    "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);"
+    "CREATE INDEX inpatient_band ON inpatient (wristband_code, site_code)"
+    "  WHERE wristband_code IS NOT NULL;"
+    "CREATE INDEX inpatient_label ON inpatient (ward_code || '-' || bed, site_code);"
     "CREATE INDEX leave_adm ON leave (site_code, admission_no);"
     "CREATE INDEX settlement_drug ON settlement (site_code, drug_code);"
-    "CREATE INDEX settlement_trace ON settlement (trace_code);"
+    "CREATE INDEX drug_gtin ON drug (gtin, site_code) WHERE gtin IS NOT NULL;"
+    "CREATE INDEX settlement_trace ON settlement (trace_code, site_code);"
     "CREATE INDEX suspicion_site ON suspicion (site_code);";
 
-const char refdb_code_index_sql[] = "CREATE INDEX code_index_code ON code_index (code);";
+const char refdb_code_index_sql[] = "CREATE INDEX code_entry_code ON code_entry (code, site_code);";

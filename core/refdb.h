@@ -21,7 +21,16 @@
  *   kind 'trace_code'  code = 20-digit settled code,   ref = settlement_id
  * (site_code says where; one code may appear for several sites.)
  * The default bed label (when a site has no bed_label scan pattern) is
- * "<ward_code>-<bed>", e.g. "W03-12" or "W03-12+" for an extra bed. */
+ * "<ward_code>-<bed>", e.g. "W03-12" or "W03-12+" for an extra bed.
+ *
+ * code_index is a VIEW with those columns: one UNION ALL arm per kind reads
+ * inpatient, drug or settlement through an index on the arm's code
+ * expression, and a last arm reads the table code_entry, which holds the
+ * labels of beds nobody lies in (wards.csv bed_count) and any row INSERTed
+ * into the view (an INSTEAD OF trigger puts it there). A query with
+ * `code = ?` (and `site_code = ?`) is pushed into every arm, so a lookup is
+ * one index probe per arm. Rows come back in no particular order, and a
+ * code may repeat across kinds: callers that want one row order by kind. */
 #ifndef FC_CORE_REFDB_H
 #define FC_CORE_REFDB_H
 
@@ -31,8 +40,8 @@ extern const char refdb_schema_sql[];
 /* Indexes, created after the bulk insert (faster than maintaining them). */
 extern const char refdb_index_sql[];
 
-/* The code_index index, created last, once code_index has been filled from
- * the indexed tables (a builder runs both texts). */
+/* The index of code_entry, created last, once the builder has filled
+ * code_entry (a builder runs both texts). */
 extern const char refdb_code_index_sql[];
 
 /* Version of the layout above, stored in PRAGMA user_version of the file. */

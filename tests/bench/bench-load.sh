@@ -2,7 +2,9 @@
 # Mission load benchmark: a 1,000,000-row inpatients.csv (UTF-8, and a
 # GB18030 copy), loaded by `fieldcheck mission load` and, side by side, by the
 # sqlite3 shell's .import plus CREATE INDEX on id_number and (ward_code, bed).
-# Prints wall times and our peak RSS. Usage: bench-load.sh [FIELDCHECK_BIN] [ROWS]
+# Prints wall, user and system times and peak RSS of each (/usr/bin/time), then
+# scan lookup latency on the loaded roster when bench_lookup is built.
+# Usage: bench-load.sh [FIELDCHECK_BIN] [ROWS]
 set -eu
 FC=${1:-${FIELDCHECK_BIN:-build/fieldcheck}}
 ROWS=${2:-1000000}
@@ -39,25 +41,15 @@ printf '{"mission_id":"benchgbk","version":1,"kind":"night","title":"bench"}' >"
 "$FC" init >/dev/null
 size=$(stat -c %s "$work/utf8/inpatients.csv")
 
-now() { date +%s.%N; }
-rss_of() { # command... ; prints "seconds peak_kb"
-    local t0 t1 out
-    if [ -x /usr/bin/time ]; then
-        t0=$(now)
-        /usr/bin/time -o "$work/rss" -f '%M' "$@" >/dev/null 2>&1 || true
-        out=$(tail -1 "$work/rss")
-        t1=$(now)
-        echo "$(echo "$t1 - $t0" | bc) $out"
-    else
-        t0=$(now)
-        "$@" >/dev/null 2>&1
-        t1=$(now)
-        echo "$(echo "$t1 - $t0" | bc) n/a"
-    fi
+# command... -> "wall user sys peak_kb" from /usr/bin/time (packaging/install-deps.sh)
+measure() {
+    /usr/bin/time -o "$work/time" -f '%e %U %S %M' "$@" >/dev/null 2>"$work/stderr" ||
+        { cat "$work/stderr" >&2; echo "benchmark command failed: $*" >&2; exit 1; }
+    tail -1 "$work/time"
 }
 
-read -r t_fc rss_fc < <(rss_of "$FC" mission load "$work/utf8")
-read -r t_gbk rss_gbk < <(rss_of "$FC" mission load "$work/gbk")
+read -r w_fc u_fc s_fc rss_fc < <(measure "$FC" mission load "$work/utf8")
+read -r w_gbk u_gbk s_gbk rss_gbk < <(measure "$FC" mission load "$work/gbk")
 cat >"$work/import.sql" <<SQL
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -66,9 +58,19 @@ PRAGMA synchronous = OFF;
 CREATE INDEX i_id ON inpatient (id_number);
 CREATE INDEX i_bed ON inpatient (ward_code, bed);
 SQL
-read -r t_sq rss_sq < <(rss_of sh -c "sqlite3 '$work/shell.db' <'$work/import.sql'")
+read -r w_sq u_sq s_sq rss_sq < <(measure sh -c "sqlite3 '$work/shell.db' <'$work/import.sql'")
 
 printf 'rows %s, file %.1f MB\n' "$ROWS" "$(echo "$size / 1048576" | bc -l)"
-printf '%-40s %8.2f s  peak RSS %s kB\n' "fieldcheck mission load (UTF-8)" "$t_fc" "$rss_fc"
-printf '%-40s %8.2f s  peak RSS %s kB\n' "fieldcheck mission load (GB18030)" "$t_gbk" "$rss_gbk"
-printf '%-40s %8.2f s  peak RSS %s kB\n' "sqlite3 .import + 2 indexes" "$t_sq" "$rss_sq"
+printf '%-36s %8s %8s %8s %10s\n' "" "wall s" "user s" "sys s" "peak kB"
+row() { printf '%-36s %8.2f %8.2f %8.2f %10s\n' "$@"; }
+row "fieldcheck mission load (UTF-8)" "$w_fc" "$u_fc" "$s_fc" "$rss_fc"
+row "fieldcheck mission load (GB18030)" "$w_gbk" "$u_gbk" "$s_gbk" "$rss_gbk"
+row "sqlite3 .import + 2 indexes" "$w_sq" "$u_sq" "$s_sq" "$rss_sq"
+printf 'CPU (user+sys) ours/shell: %.2f\n' "$(echo "($u_fc + $s_fc) / ($u_sq + $s_sq)" | bc -l)"
+
+# scan lookups against the loaded roster, when the lookup benchmark is built
+lookup=$(dirname "$FC")/tests/bench_lookup
+[ -x "$lookup" ] || lookup=$(dirname "$FC")/bench_lookup
+if [ -x "$lookup" ]; then
+    "$lookup" "$work"/home/missions/bench-v1.db
+fi

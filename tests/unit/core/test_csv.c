@@ -5,6 +5,7 @@
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
+#include "core/hash.h"
 
 #include <iconv.h>
 #include <stdarg.h>
@@ -314,6 +315,43 @@ static void test_gbk_fixture(void **state)
     assert_string_equal(enc, "GB18030");
     assert_string_equal(got, gbk_expected);
     free(got);
+}
+
+/* The digest comes from the encoding pass and is that of the raw bytes (not
+ * the UTF-8 the records are converted to), the same as hashing the file. */
+static void test_open_digest(void **state)
+{
+    static const char utf8[] = "\xEF\xBB\xBF姓名,床号\r\n张伟,12\r\n李娜,\"3,4\"\r\n";
+    char *paths[2] = {NULL, NULL};
+    unsigned char want[HASH_LEN], got[HASH_LEN];
+    struct csv_reader *r = NULL;
+    struct csv_record rec;
+    struct fc_error err;
+    int n = 0, rc;
+
+    (void)state;
+    paths[0] = xstrdup(FC_TEST_DATA "/csv/gbk_crlf.csv");
+    paths[1] = write_tmp("digest.csv", utf8, sizeof(utf8) - 1);
+    for (size_t i = 0; i < 2; i++) {
+        memset(got, 0, sizeof(got));
+        assert_int_equal(hash_file(paths[i], want, NULL, &err), 0);
+        assert_int_equal(csv_reader_open_digest(&r, paths[i], NULL, got, &err), 0);
+        assert_memory_equal(got, want, HASH_LEN);
+        while ((rc = csv_next(r, &rec, &err)) > 0)
+            n++;
+        assert_int_equal(rc, 0);
+        csv_reader_free(r);
+        r = NULL;
+    }
+    assert_true(n > 2);
+    memset(got, 0xab, sizeof(got));
+    assert_int_equal(csv_reader_open_digest(&r, FC_TEST_DATA "/csv/no-such.csv", NULL, got, &err),
+                     FC_EIO);
+    assert_null(r);
+    assert_int_equal(got[0], 0xab);
+    unlink(paths[1]);
+    free(paths[0]);
+    free(paths[1]);
 }
 
 static void test_gb18030_four_byte(void **state)
@@ -632,6 +670,7 @@ int main(void)
         cmocka_unit_test(test_bom),
         cmocka_unit_test(test_gbk_mem),
         cmocka_unit_test(test_gbk_fixture),
+        cmocka_unit_test(test_open_digest),
         cmocka_unit_test(test_gb18030_four_byte),
         cmocka_unit_test(test_invalid_encoding),
         cmocka_unit_test(test_nul_byte),

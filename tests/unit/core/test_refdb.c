@@ -1,0 +1,183 @@
+/* Tests of the reference database layout (core/refdb.h): the code_index view
+ * answers every kind from the tables' own indexes, gives one row per bed,
+ * leaves out default bed labels where a site has its own pattern, takes rows
+ * INSERTed into it, and every arm of a lookup is an index search. */
+#include "core/refdb.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#define SITE "H11010500001"
+#define PATTERNED "H11010500002"
+#define PHARMACY "P11010500003"
+
+static void exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg ? msg : "?");
+}
+
+static int setup(void **state)
+{
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    exec(db, refdb_schema_sql);
+    exec(db, "INSERT INTO inpatient (site_code, ward_code, bed, admission_no, name, id_number,"
+             " wristband_code, line) VALUES"
+             " ('" SITE "', 'W01', '3', 'ZY1', 'a', '110105198001010019', 'BAND1', 2),"
+             " ('" SITE "', 'W01', '3', 'ZY2', 'b', '11010519800101002X', NULL, 3),"
+             " ('" SITE "', 'W02', '7+', 'ZY3', 'c', '110105198001010035', NULL, 4),"
+             " ('" PATTERNED "', 'W01', '3', 'ZY1', 'd', '110105198001010043', NULL, 2);"
+             "INSERT INTO scan_pattern VALUES ('" PATTERNED "', 'bed_label', '^B(.*)-(.*)$',"
+             " 'ward_code,bed', 2);"
+             "INSERT INTO drug (site_code, drug_code, name, gtin, line) VALUES"
+             " ('" PHARMACY "', 'XA01', 'drug', '06901234567892', 2),"
+             " ('" PHARMACY "', 'XA02', 'drug', NULL, 3);"
+             "INSERT INTO settlement (settlement_id, site_code, drug_code, trace_code, qty, line)"
+             " VALUES ('S1', '" PHARMACY "', 'XA01', '81000010000000000001', 1, 2),"
+             " ('S2', '" PHARMACY "', 'XA01', NULL, 1, 3);"
+             "INSERT INTO code_entry VALUES ('W01-1', 'bed_label', '" SITE "', 'W01:1');");
+    exec(db, refdb_index_sql);
+    exec(db, refdb_code_index_sql);
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sqlite3_close(*state);
+    return 0;
+}
+
+/* "kind ref|kind ref|..." for a code at a site, in kind order */
+static void lookup(sqlite3 *db, const char *code, const char *site, char *out, size_t outsz)
+{
+    sqlite3_stmt *st = NULL;
+    size_t n = 0;
+
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT kind, ref FROM code_index WHERE code = ?1"
+                                        " AND site_code = ?2 ORDER BY kind, ref",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, site, -1, SQLITE_STATIC);
+    out[0] = '\0';
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n += (size_t)snprintf(out + n, outsz - n, "%s%s %s", n ? "|" : "",
+                              (const char *)sqlite3_column_text(st, 0),
+                              (const char *)sqlite3_column_text(st, 1));
+    sqlite3_finalize(st);
+}
+
+static void expect(sqlite3 *db, const char *code, const char *site, const char *want)
+{
+    char got[256];
+
+    lookup(db, code, site, got, sizeof(got));
+    assert_string_equal(got, want);
+}
+
+static void test_every_kind(void **state)
+{
+    sqlite3 *db = *state;
+
+    expect(db, "110105198001010019", SITE, "id_number ZY1");
+    expect(db, "ZY1", SITE, "admission ZY1");
+    expect(db, "BAND1", SITE, "wristband ZY1");
+    expect(db, "W02-7+", SITE, "bed_label W02:7+");
+    expect(db, "06901234567892", PHARMACY, "gtin XA01");
+    expect(db, "81000010000000000001", PHARMACY, "trace_code S1");
+    /* an empty bed wards.csv counts, from code_entry */
+    expect(db, "W01-1", SITE, "bed_label W01:1");
+    /* site_code says where */
+    expect(db, "ZY1", PATTERNED, "admission ZY1");
+    expect(db, "BAND1", PATTERNED, "");
+    expect(db, "nothing", SITE, "");
+}
+
+static void test_one_row_per_bed(void **state)
+{
+    sqlite3 *db = *state;
+
+    /* two patients listed on W01-3: one label, as a table of beds has */
+    expect(db, "W01-3", SITE, "bed_label W01:3");
+}
+
+static void test_pattern_site_has_no_default_labels(void **state)
+{
+    expect(*state, "W01-3", PATTERNED, "");
+}
+
+static void test_insert_into_view(void **state)
+{
+    sqlite3 *db = *state;
+
+    exec(db, "INSERT INTO code_index VALUES ('EXAM', 'admission', '" SITE "', 'ZY2')");
+    expect(db, "EXAM", SITE, "admission ZY2");
+    exec(db, "DELETE FROM code_entry WHERE code = 'EXAM'");
+    expect(db, "EXAM", SITE, "");
+}
+
+/* Every arm must search an index: a SCAN of a table there would make a scan's
+ * lookup grow with the roster. */
+static void check_plan(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    int searches = 0;
+    char *full = NULL;
+
+    full = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(db, full, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 3);
+        if (!strncmp(d, "SEARCH ", 7)) {
+            searches++;
+            if (!strstr(d, " INDEX ") && !strstr(d, "PRIMARY KEY"))
+                fail_msg("%s: %s", sql, d);
+        }
+        if (!strncmp(d, "SCAN ", 5) && strcmp(d, "SCAN code_index") &&
+            strcmp(d, "SCAN scan_pattern"))
+            fail_msg("%s: %s", sql, d);
+    }
+    sqlite3_finalize(st);
+    sqlite3_free(full);
+    /* id_number, admission, wristband, bed_label, gtin, trace_code, code_entry */
+    assert_int_equal(searches, 7);
+}
+
+static void test_lookups_use_indexes(void **state)
+{
+    sqlite3 *db = *state;
+
+    check_plan(db, "SELECT kind, ref FROM code_index WHERE code = ?1");
+    check_plan(db, "SELECT kind, ref FROM code_index WHERE code = ?1 AND site_code = ?2");
+    /* the scan classifier's query (core/scan.c) */
+    check_plan(db, "SELECT kind, ref FROM code_index WHERE code = ?1 AND site_code = ?2"
+                   " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number')"
+                   " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
+                   " WHEN 'admission' THEN 2 ELSE 3 END LIMIT 1");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_row_per_bed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pattern_site_has_no_default_labels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_insert_into_view, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_use_indexes, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
