@@ -29,8 +29,9 @@
  * labels of beds nobody lies in (wards.csv bed_count) and any row INSERTed
  * into the view (an INSTEAD OF trigger puts it there). A query with
  * `code = ?` (and `site_code = ?`) is pushed into every arm, so a lookup is
- * one index probe per arm. Rows come back in no particular order, and a
- * code may repeat across kinds: callers that want one row order by kind. */
+ * one index probe per arm. Rows come back in no particular order, a code may
+ * repeat across kinds, and a bed two patients are listed on gives its label
+ * twice: callers that want one row order by kind and take the first. */
 #ifndef FC_CORE_REFDB_H
 #define FC_CORE_REFDB_H
 
