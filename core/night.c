@@ -165,7 +165,7 @@ static void first_of_list(const char *list, char out[REF_LEN])
 static int ctx_load(struct store *s, const char *visit, struct night_ctx *c, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
+    int rc = store_stmt(
         s, "SELECT ward_code, bed, listed, claimed FROM night_context WHERE visit = ?1", &st, err);
 
     memset(c, 0, sizeof(*c));
@@ -183,7 +183,7 @@ static int ctx_load(struct store *s, const char *visit, struct night_ctx *c, str
     } else {
         rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the night context");
     }
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -193,10 +193,10 @@ static int is_double_read(struct store *s, const char *visit, const char *code, 
                           struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT max(at_ms) FROM night_scan WHERE visit = ?1 AND code = ?2"
-                           " AND voided_by IS NULL AND at_ms <= ?3",
-                           &st, err);
+    int rc = store_stmt(s,
+                        "SELECT max(at_ms) FROM night_scan WHERE visit = ?1 AND code = ?2"
+                        " AND voided_by IS NULL AND at_ms <= ?3",
+                        &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
@@ -208,7 +208,7 @@ static int is_double_read(struct store *s, const char *visit, const char *code, 
              at_ms - sqlite3_column_int64(st, 0) < NIGHT_DOUBLE_READ_MS;
     else
         rc = store_fail(s, err, "cannot read earlier scans");
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -384,7 +384,7 @@ static const char *bed_finding(int flags, const char *listed)
 static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
 {
     int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -393,12 +393,12 @@ static int write_scan_row(struct store *s, const char *visit, int64_t seq, const
                           int64_t voided_by, int amended, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "INSERT INTO night_scan (seq, visit, event_id, at_ms, code, kind,"
-                           " action, verdict, detail, ward_code, bed, admission_no, voided_by,"
-                           " amended) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-                           " ?12, ?13, ?14)",
-                           &st, err);
+    int rc = store_stmt(s,
+                        "INSERT INTO night_scan (seq, visit, event_id, at_ms, code, kind,"
+                        " action, verdict, detail, ward_code, bed, admission_no, voided_by,"
+                        " amended) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                        " ?12, ?13, ?14)",
+                        &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
@@ -431,11 +431,11 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
     if (rc || d->dup)
         return rc;
     if (d->set_bed) {
-        rc = store_prepare(s,
-                           "INSERT INTO night_context (visit, ward_code, bed, listed, claimed)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (visit) DO UPDATE SET"
-                           " ward_code = ?2, bed = ?3, listed = ?4, claimed = ?5",
-                           &st, err);
+        rc = store_stmt(s,
+                        "INSERT INTO night_context (visit, ward_code, bed, listed, claimed)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (visit) DO UPDATE SET"
+                        " ward_code = ?2, bed = ?3, listed = ?4, claimed = ?5",
+                        &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -446,12 +446,12 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         rc = step_done(s, st, "cannot record the current bed", err);
         if (rc)
             return rc;
-        rc = store_prepare(s,
-                           "INSERT INTO night_bed (visit, ward_code, bed, listed, flags,"
-                           " identified, finding, scans, first_seq, last_seq)"
-                           " VALUES (?1, ?2, ?3, ?4, 0, '', ?5, 0, ?6, ?6)"
-                           " ON CONFLICT (visit, ward_code, bed) DO NOTHING",
-                           &st, err);
+        rc = store_stmt(s,
+                        "INSERT INTO night_bed (visit, ward_code, bed, listed, flags,"
+                        " identified, finding, scans, first_seq, last_seq)"
+                        " VALUES (?1, ?2, ?3, ?4, 0, '', ?5, 0, ?6, ?6)"
+                        " ON CONFLICT (visit, ward_code, bed) DO NOTHING",
+                        &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -464,7 +464,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         if (rc)
             return rc;
     } else if (d->set_claimed) {
-        rc = store_prepare(s, "UPDATE night_context SET claimed = ?2 WHERE visit = ?1", &st, err);
+        rc = store_stmt(s, "UPDATE night_context SET claimed = ?2 WHERE visit = ?1", &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -481,10 +481,10 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         int flags = 0, step;
         char listed[1024] = "";
 
-        rc = store_prepare(s,
-                           "SELECT flags, listed FROM night_bed WHERE visit = ?1 AND ward_code = ?2"
-                           " AND bed = ?3",
-                           &st, err);
+        rc = store_stmt(s,
+                        "SELECT flags, listed FROM night_bed WHERE visit = ?1 AND ward_code = ?2"
+                        " AND bed = ?3",
+                        &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -495,15 +495,15 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
             flags = sqlite3_column_int(st, 0);
             snprintf(listed, sizeof(listed), "%s", store_col_text(st, 1));
         }
-        sqlite3_finalize(st);
+        store_stmt_release(st);
         if (step != SQLITE_ROW)
             return step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the bed");
         flags |= d->flags;
-        rc = store_prepare(s,
-                           "UPDATE night_bed SET flags = ?4, finding = ?5, scans = scans + 1,"
-                           " last_seq = ?6, identified = coalesce(nullif(?7, ''), identified)"
-                           " WHERE visit = ?1 AND ward_code = ?2 AND bed = ?3",
-                           &st, err);
+        rc = store_stmt(s,
+                        "UPDATE night_bed SET flags = ?4, finding = ?5, scans = scans + 1,"
+                        " last_seq = ?6, identified = coalesce(nullif(?7, ''), identified)"
+                        " WHERE visit = ?1 AND ward_code = ?2 AND bed = ?3",
+                        &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -520,7 +520,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
 static int is_night_visit(struct store *s, const char *visit, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT kind = 'night' FROM visit WHERE id = ?1", &st, err);
+    int rc = store_stmt(s, "SELECT kind = 'night' FROM visit WHERE id = ?1", &st, err);
 
     if (rc)
         return rc;
@@ -528,7 +528,7 @@ static int is_night_visit(struct store *s, const char *visit, struct fc_error *e
     rc = sqlite3_step(st);
     rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
                           : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -579,7 +579,7 @@ static int night_recompute(struct store *s, const char *visit, int64_t upto, str
     int rc = FC_OK, step;
 
     for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
-        rc = store_prepare(s, clear[i], &st, err);
+        rc = store_stmt(s, clear[i], &st, err);
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
@@ -672,10 +672,10 @@ static int apply_correction(struct store *s, const struct event *e, const char *
                           action);
         goto out;
     }
-    rc = store_prepare(s,
-                       "INSERT INTO night_correction (seq, visit, target_seq, action, payload)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5)",
-                       &st, err);
+    rc = store_stmt(s,
+                    "INSERT INTO night_correction (seq, visit, target_seq, action, payload)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+                    &st, err);
     if (rc)
         goto out;
     sqlite3_bind_int64(st, 1, e->seq);
@@ -741,34 +741,36 @@ int night_open(struct store *s, const char *visit, struct night **out, struct fc
     }
     rc = scan_classifier_new(s, n->visit.site_code, &n->cls, err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT admission_no FROM ref.inpatient WHERE site_code = ?1"
-                           " AND ward_code = ?2 AND bed = ?3 ORDER BY admission_no",
-                           &n->q_bed_listed, err);
+        rc = store_prepare_kept(s,
+                                "SELECT admission_no FROM ref.inpatient WHERE site_code = ?1"
+                                " AND ward_code = ?2 AND bed = ?3 ORDER BY admission_no",
+                                &n->q_bed_listed, err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT bed_count FROM ref.ward WHERE site_code = ?1 AND ward_code = ?2",
-                           &n->q_ward, err);
+        rc = store_prepare_kept(
+            s, "SELECT bed_count FROM ref.ward WHERE site_code = ?1 AND ward_code = ?2", &n->q_ward,
+            err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT 1 FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
-                           " AND bed = ?3 LIMIT 1",
-                           &n->q_bed_roster, err);
+        rc =
+            store_prepare_kept(s,
+                               "SELECT 1 FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
+                               " AND bed = ?3 LIMIT 1",
+                               &n->q_bed_roster, err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT ward_code, bed FROM ref.inpatient WHERE site_code = ?1"
-                           " AND admission_no = ?2 LIMIT 1",
-                           &n->q_adm, err);
+        rc = store_prepare_kept(s,
+                                "SELECT ward_code, bed FROM ref.inpatient WHERE site_code = ?1"
+                                " AND admission_no = ?2 LIMIT 1",
+                                &n->q_adm, err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
-                           " WHERE id_number IN (?1, ?2) ORDER BY site_code = ?3 DESC, site_code",
-                           &n->q_id, err);
+        rc = store_prepare_kept(
+            s,
+            "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+            " WHERE id_number IN (?1, ?2) ORDER BY site_code = ?3 DESC, site_code",
+            &n->q_id, err);
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
-                           " AND admission_no = ?2",
-                           &n->q_leave, err);
+        rc = store_prepare_kept(s,
+                                "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
+                                " AND admission_no = ?2",
+                                &n->q_leave, err);
     if (rc)
         goto fail;
     *out = n;
@@ -785,18 +787,18 @@ static int bed_exists(struct night *n, const char *ward, const char *bed, struct
     sqlite3_stmt *st = n->q_bed_roster;
     int step, ok = 0;
 
-    sqlite3_reset(st);
+    store_stmt_release(st);
     store_bind_text(st, 1, n->visit.site_code);
     store_bind_text(st, 2, ward);
     store_bind_text(st, 3, bed);
     step = sqlite3_step(st);
-    sqlite3_reset(st);
+    store_stmt_release(st);
     if (step == SQLITE_ROW)
         return 1;
     if (step != SQLITE_DONE)
         return store_fail(n->store, err, "cannot look the bed up");
     st = n->q_ward;
-    sqlite3_reset(st);
+    store_stmt_release(st);
     store_bind_text(st, 1, n->visit.site_code);
     store_bind_text(st, 2, ward);
     step = sqlite3_step(st);
@@ -810,7 +812,7 @@ static int bed_exists(struct night *n, const char *ward, const char *bed, struct
     } else if (step != SQLITE_DONE) {
         ok = store_fail(n->store, err, "cannot look the ward up");
     }
-    sqlite3_reset(st);
+    store_stmt_release(st);
     return ok;
 }
 
@@ -820,7 +822,7 @@ static int listed_at(struct night *n, const char *ward, const char *bed, struct 
     sqlite3_stmt *st = n->q_bed_listed;
     int step;
 
-    sqlite3_reset(st);
+    store_stmt_release(st);
     store_bind_text(st, 1, n->visit.site_code);
     store_bind_text(st, 2, ward);
     store_bind_text(st, 3, bed);
@@ -829,7 +831,7 @@ static int listed_at(struct night *n, const char *ward, const char *bed, struct 
             buf_addch(out, ',');
         buf_adds(out, store_col_text(st, 0));
     }
-    sqlite3_reset(st);
+    store_stmt_release(st);
     return step == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read the roster");
 }
 
@@ -838,13 +840,13 @@ static int listed_bed_of(struct night *n, const char *adm, struct buf *out, stru
     sqlite3_stmt *st = n->q_adm;
     int step;
 
-    sqlite3_reset(st);
+    store_stmt_release(st);
     store_bind_text(st, 1, n->visit.site_code);
     store_bind_text(st, 2, adm);
     step = sqlite3_step(st);
     if (step == SQLITE_ROW)
         buf_addf(out, "%s:%s", store_col_text(st, 0), store_col_text(st, 1));
-    sqlite3_reset(st);
+    store_stmt_release(st);
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? FC_OK
                : store_fail(n->store, err, "cannot read the roster");
@@ -855,7 +857,7 @@ static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct 
     sqlite3_stmt *st = n->q_leave;
     int step, covered = 0;
 
-    sqlite3_reset(st);
+    store_stmt_release(st);
     store_bind_text(st, 1, n->visit.site_code);
     store_bind_text(st, 2, adm);
     while (!covered && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -866,7 +868,7 @@ static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct 
     }
     if (!covered && step != SQLITE_DONE)
         covered = store_fail(n->store, err, "cannot read leave records");
-    sqlite3_reset(st);
+    store_stmt_release(st);
     return covered;
 }
 
@@ -930,7 +932,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
             json_object_set_new(payload, "why", json_string(sc->why ? sc->why : "invalid"));
             break;
         }
-        sqlite3_reset(st);
+        store_stmt_release(st);
         store_bind_text(st, 1, sc->id_number);
         store_bind_text(st, 2, sc->code);
         store_bind_text(st, 3, n->visit.site_code);
@@ -949,7 +951,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
         }
         if (step != SQLITE_DONE)
             rc = store_fail(n->store, err, "cannot look the ID up");
-        sqlite3_reset(st);
+        store_stmt_release(st);
         break;
     }
     case SCAN_ACTION:
@@ -1058,7 +1060,8 @@ static int ensure_open(struct night *n, struct fc_error *err)
 int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
                struct night_result *out, struct fc_error *err)
 {
-    struct scan_class *sc = xmalloc(sizeof(*sc));
+    struct scan_class cls;
+    struct scan_class *sc = &cls;
     json_t *payload = json_object();
     char *text = NULL;
     struct facts f;
@@ -1107,14 +1110,14 @@ rollback:
 out:
     free(text);
     json_decref(payload);
-    free(sc);
     return rc;
 }
 
 int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
                   struct night_result *out, struct fc_error *err)
 {
-    struct scan_class *sc = xmalloc(sizeof(*sc));
+    struct scan_class cls;
+    struct scan_class *sc = &cls;
     json_t *payload = json_object();
     struct facts f;
     struct decision d;
@@ -1133,7 +1136,6 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
         result_fill(out, &e, &f, &d, scan_source_name(sc->source));
     }
     json_decref(payload);
-    free(sc);
     return rc;
 }
 

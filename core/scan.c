@@ -204,14 +204,15 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
     c->store = s;
     c->site_code = xstrdup(site_code);
     /* One code may be several things at a site; the most specific wins. */
-    rc = store_prepare(s,
-                       "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2"
-                       " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number',"
-                       " 'gtin', 'trace_code')"
-                       " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
-                       " WHEN 'admission' THEN 2 WHEN 'id_number' THEN 3 WHEN 'gtin' THEN 4"
-                       " ELSE 5 END LIMIT 1",
-                       &c->lookup, err);
+    rc =
+        store_prepare_kept(s,
+                           "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2"
+                           " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number',"
+                           " 'gtin', 'trace_code')"
+                           " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
+                           " WHEN 'admission' THEN 2 WHEN 'id_number' THEN 3 WHEN 'gtin' THEN 4"
+                           " ELSE 5 END LIMIT 1",
+                           &c->lookup, err);
     if (!rc)
         rc = load_patterns(c, err);
     if (rc) {
@@ -279,7 +280,7 @@ static int lookup_index(struct scan_classifier *c, struct scan_class *out, struc
 {
     int step, found = 0;
 
-    sqlite3_reset(c->lookup);
+    store_stmt_release(c->lookup);
     store_bind_text(c->lookup, 1, out->code);
     store_bind_text(c->lookup, 2, c->site_code);
     step = sqlite3_step(c->lookup);
@@ -306,13 +307,14 @@ static int lookup_index(struct scan_classifier *c, struct scan_class *out, struc
     } else if (step != SQLITE_DONE) {
         found = store_fail(c->store, err, "cannot look the code up");
     }
-    sqlite3_reset(c->lookup);
+    store_stmt_release(c->lookup);
     return found;
 }
 
 static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct scan_class *out)
 {
-    struct ident_scan *sh = xmalloc(sizeof(*sh));
+    struct ident_scan shape;
+    struct ident_scan *sh = &shape;
 
     ident_classify_shape(raw, len, today_ms, sh);
     out->source = SCAN_FROM_SHAPE;
@@ -339,7 +341,6 @@ static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct
         out->source = SCAN_FROM_NONE;
         break;
     }
-    free(sh);
 }
 
 int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,

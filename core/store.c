@@ -17,12 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* One statement kept prepared for the connection's lifetime (store_stmt). */
+struct kept_stmt {
+    const char *sql; /* the caller's string: the key */
+    sqlite3_stmt *st;
+};
+
 struct store {
     sqlite3 *db;
     char *path;
     char *dir;
     char device_id[33];
     const struct store_schema *schema;
+    struct kept_stmt *kept;
+    size_t nkept;
 };
 
 /* The schema, oldest first. Never edit a released step: append a new one. */
@@ -207,6 +215,56 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct 
     if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK)
         return store_fail(s, err, "cannot prepare statement");
     return FC_OK;
+}
+
+int store_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err)
+{
+    *stmt = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return store_fail(s, err, "cannot prepare statement");
+    return FC_OK;
+}
+
+/* The cache is a short array (a few dozen hot statements): the key is the
+ * caller's SQL pointer, with the text compared only before preparing, so a
+ * hit costs a handful of pointer comparisons. A statement still being
+ * stepped (a caller's loop running a nested applier with the same SQL) is
+ * not handed out twice: another copy is prepared. */
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err)
+{
+    struct kept_stmt *k;
+    int rc;
+
+    *stmt = NULL;
+    for (size_t i = 0; i < s->nkept; i++) {
+        if (s->kept[i].sql == sql && !sqlite3_stmt_busy(s->kept[i].st)) {
+            *stmt = s->kept[i].st;
+            return FC_OK;
+        }
+    }
+    for (size_t i = 0; i < s->nkept; i++) {
+        if (!strcmp(s->kept[i].sql, sql) && !sqlite3_stmt_busy(s->kept[i].st)) {
+            *stmt = s->kept[i].st;
+            return FC_OK;
+        }
+    }
+    s->kept = xreallocarray(s->kept, s->nkept + 1, sizeof(*s->kept));
+    k = &s->kept[s->nkept];
+    rc = store_prepare_kept(s, sql, &k->st, err);
+    if (rc)
+        return rc;
+    k->sql = sql;
+    s->nkept++;
+    *stmt = k->st;
+    return FC_OK;
+}
+
+void store_stmt_release(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 int store_bind_text(sqlite3_stmt *st, int idx, const char *v)
@@ -472,6 +530,9 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nkept; i++)
+        sqlite3_finalize(s->kept[i].st);
+    free(s->kept);
     if (s->db)
         sqlite3_close_v2(s->db);
     free(s->path);
