@@ -761,11 +761,15 @@ int night_open(struct store *s, const char *visit, struct night **out, struct fc
                                 " AND admission_no = ?2 LIMIT 1",
                                 &n->q_adm, err);
     if (!rc)
-        rc = store_prepare_kept(
-            s,
-            "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
-            " WHERE id_number IN (?1, ?2) ORDER BY site_code = ?3 DESC, site_code",
-            &n->q_id, err);
+        rc = store_prepare_kept(s,
+                                /* two equality probes and no ORDER BY: an IN list or a sort
+             * would build a temporary table on every scan; night_resolve
+             * picks the rows it wants */
+                                "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+                                " WHERE id_number = ?1 UNION ALL"
+                                " SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+                                " WHERE id_number = ?2 AND ?2 <> ?1",
+                                &n->q_id, err);
     if (!rc)
         rc = store_prepare_kept(s,
                                 "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
@@ -935,7 +939,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
         store_stmt_release(st);
         store_bind_text(st, 1, sc->id_number);
         store_bind_text(st, 2, sc->code);
-        store_bind_text(st, 3, n->visit.site_code);
+        /* the first listing at this site wins, else the lowest other site */
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             const char *site = store_col_text(st, 0);
             if (!strcmp(site, n->visit.site_code)) {
@@ -945,7 +949,8 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
                                         json_string(store_col_text(st, 1)));
                     json_object_set_new(payload, "listed_bed", json_string(b.ptr));
                 }
-            } else if (!json_object_get(payload, "elsewhere")) {
+            } else if (!json_object_get(payload, "elsewhere") ||
+                       strcmp(site, jstr(payload, "elsewhere")) < 0) {
                 json_object_set_new(payload, "elsewhere", json_string(site));
             }
         }
@@ -1122,9 +1127,14 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
     struct facts f;
     struct decision d;
     struct event e;
-    int rc;
+    int rc, own_txn;
 
-    rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+    /* One read snapshot for the whole preview: each lookup would otherwise
+     * take and release the locks of both databases. */
+    own_txn = sqlite3_get_autocommit(store_db(n->store));
+    rc = own_txn ? store_begin_read(n->store, err) : FC_OK;
+    if (!rc)
+        rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
     if (!rc)
         rc = night_resolve(n, sc, at_ms, payload, err);
     if (!rc) {
@@ -1135,6 +1145,8 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
         memset(&e, 0, sizeof(e));
         result_fill(out, &e, &f, &d, scan_source_name(sc->source));
     }
+    if (own_txn)
+        store_rollback(n->store);
     json_decref(payload);
     return rc;
 }

@@ -276,39 +276,60 @@ static void ref_split_bed(const char *ref, struct scan_class *out)
         snprintf(out->bed, sizeof(out->bed), "%s", bed);
 }
 
+/* Rank of a code_index kind: one code may be several things at a site and
+ * the most specific wins; -1 for kinds of other workflows. */
+static int kind_rank(const char *kind)
+{
+    static const char *const order[] = {"bed_label", "wristband", "admission",
+                                        "id_number", "gtin",      "trace_code"};
+
+    for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+        if (!strcmp(kind, order[i]))
+            return i;
+    return -1;
+}
+
+/* The lookup reads every row for the code (a handful at most) and ranks them
+ * here: an ORDER BY over the code_index view would make SQLite build a
+ * temporary B-tree on every scan, which cost more than the lookup itself. */
 static int lookup_index(struct scan_classifier *c, struct scan_class *out, struct fc_error *err)
 {
-    int step, found = 0;
+    char kind[16] = "", ref[SCAN_REF_MAX] = "";
+    int step, best = -1;
 
-    store_stmt_release(c->lookup);
     store_bind_text(c->lookup, 1, out->code);
     store_bind_text(c->lookup, 2, c->site_code);
-    step = sqlite3_step(c->lookup);
-    if (step == SQLITE_ROW) {
-        const char *kind = store_col_text(c->lookup, 0);
-        const char *ref = store_col_text(c->lookup, 1);
+    while ((step = sqlite3_step(c->lookup)) == SQLITE_ROW) {
+        const char *k = store_col_text(c->lookup, 0);
+        int rank = kind_rank(k);
 
-        found = 1;
-        out->source = SCAN_FROM_INDEX;
-        if (!strcmp(kind, "bed_label")) {
-            out->kind = SCAN_BED_LABEL;
-            ref_split_bed(ref, out);
-        } else if (!strcmp(kind, "id_number")) {
-            out->kind = SCAN_ID_NUMBER;
-            snprintf(out->id_number, sizeof(out->id_number), "%s", out->code);
-            snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
-        } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
-            out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
-            snprintf(out->ref, sizeof(out->ref), "%s", ref);
-        } else {
-            out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
-            snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
-        }
-    } else if (step != SQLITE_DONE) {
-        found = store_fail(c->store, err, "cannot look the code up");
+        if (rank < 0 || (best >= 0 && rank >= best))
+            continue;
+        best = rank;
+        snprintf(kind, sizeof(kind), "%s", k);
+        snprintf(ref, sizeof(ref), "%s", store_col_text(c->lookup, 1));
     }
     store_stmt_release(c->lookup);
-    return found;
+    if (step != SQLITE_DONE)
+        return store_fail(c->store, err, "cannot look the code up");
+    if (best < 0)
+        return 0;
+    out->source = SCAN_FROM_INDEX;
+    if (!strcmp(kind, "bed_label")) {
+        out->kind = SCAN_BED_LABEL;
+        ref_split_bed(ref, out);
+    } else if (!strcmp(kind, "id_number")) {
+        out->kind = SCAN_ID_NUMBER;
+        snprintf(out->id_number, sizeof(out->id_number), "%s", out->code);
+        snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
+    } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
+        out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
+        snprintf(out->ref, sizeof(out->ref), "%s", ref);
+    } else {
+        out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
+        snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
+    }
+    return 1;
 }
 
 static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct scan_class *out)

@@ -280,24 +280,42 @@ const char *store_col_text(sqlite3_stmt *st, int col)
     return t ? (const char *)t : "";
 }
 
+/* Transaction control runs on every scan: kept statements, not
+ * sqlite3_exec, so that no SQL is parsed on the scan path. */
+static int run_kept(struct store *s, const char *sql, const char *what, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s, sql, &st, err);
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+    store_stmt_release(st);
+    return rc;
+}
+
 int store_begin(struct store *s, struct fc_error *err)
 {
-    return store_exec(s, "BEGIN IMMEDIATE", err);
+    return run_kept(s, "BEGIN IMMEDIATE", "cannot begin a transaction", err);
+}
+
+int store_begin_read(struct store *s, struct fc_error *err)
+{
+    return run_kept(s, "BEGIN", "cannot begin a transaction", err);
 }
 
 int store_commit(struct store *s, struct fc_error *err)
 {
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = store_fail(s, err, "cannot commit");
+    int rc = run_kept(s, "COMMIT", "cannot commit", err);
+
+    if (rc)
         store_rollback(s);
-        return rc;
-    }
-    return FC_OK;
+    return rc;
 }
 
 void store_rollback(struct store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
+    if (!sqlite3_get_autocommit(s->db) && run_kept(s, "ROLLBACK", "cannot roll back", NULL))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -439,6 +457,23 @@ static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
     return rc;
 }
 
+/* Before SQLite's first use in the process: no bulk page-cache allocation.
+ * By default every page cache, including the one of each temporary B-tree a
+ * query builds (an IN list, a sort), starts with a block of about twenty
+ * pages; with one such B-tree per scan lookup that block came and went on
+ * every scan, and glibc returned it to the kernel each time (page faults on
+ * the scan path). Pages are then allocated one by one as needed. Fails
+ * harmlessly (SQLITE_MISUSE) if SQLite was already initialised. */
+static void sqlite_configure_once(void)
+{
+    static int done;
+
+    if (!done) {
+        done = 1;
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
+    }
+}
+
 static int store_open_flags(struct store **out, const char *path, int readonly,
                             const struct store_schema *schema, struct fc_error *err)
 {
@@ -447,6 +482,7 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
     int rc = FC_OK, fd;
 
     *out = NULL;
+    sqlite_configure_once();
     rc = hash_global_init();
     if (rc) {
         fc_error_set(err, rc, "cannot initialise libsodium");

@@ -55,6 +55,10 @@ const char *store_dir(const struct store *s);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. store_rollback never fails loudly. */
 int store_begin(struct store *s, struct fc_error *err);
+/* BEGIN (deferred): one read snapshot for several queries, so that they do
+ * not each take and release the database locks. End it with store_rollback
+ * (or store_commit). */
+int store_begin_read(struct store *s, struct fc_error *err);
 int store_commit(struct store *s, struct fc_error *err);
 void store_rollback(struct store *s);
 

@@ -169,6 +169,9 @@ int main(int argc, char **argv)
     snprintf(db, sizeof(db), "%s/fc.db", dir);
     snprintf(ref, sizeof(ref), "%s/ref.db", dir);
     unlink(db);
+    /* the store first: it configures SQLite before its first use */
+    if (store_open(&s, db, NULL))
+        fc_die("cannot open '%s'", db);
     if (ref_rows(ref) != rows) {
         unlink(ref);
         t0 = now_us();
@@ -184,8 +187,6 @@ int main(int argc, char **argv)
             printf("load average: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
     }
 
-    if (store_open(&s, db, NULL))
-        fc_die("cannot open '%s'", db);
     sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS ref", -1, &st, NULL);
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
     sqlite3_step(st);
