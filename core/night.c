@@ -1419,6 +1419,7 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         p.ward_code = store_col_text(st, 3);
         p.bed = store_col_text(st, 4);
         p.found_at = "";
+        p.detail = "";
         if (own && !strcmp(own, "OK")) {
             p.finding = "PRESENT";
         } else if (own && !strcmp(own, "ID_NOT_VERIFIED")) {
@@ -1431,7 +1432,12 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         } else if (own && !strcmp(own, "ABSENT_LEAVE")) {
             p.finding = "ON_LEAVE";
         } else {
+            /* DESIGN §5 lists no exam verdict per patient: an examination is
+             * not a leave, so the patient stays NOT_FOUND, and the bed's
+             * ABSENT_EXAM goes beside it for the reviewer. */
             p.finding = visited ? "NOT_FOUND" : "UNCHECKED";
+            if (own && !strcmp(own, "ABSENT_EXAM"))
+                p.detail = "ABSENT_EXAM";
         }
         rc = cb(&p, ctx);
         if (rc) {
