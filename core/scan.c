@@ -203,16 +203,10 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
     *out = NULL;
     c->store = s;
     c->site_code = xstrdup(site_code);
-    /* One code may be several things at a site; the most specific wins. */
-    rc =
-        store_prepare_kept(s,
-                           "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2"
-                           " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number',"
-                           " 'gtin', 'trace_code')"
-                           " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
-                           " WHEN 'admission' THEN 2 WHEN 'id_number' THEN 3 WHEN 'gtin' THEN 4"
-                           " ELSE 5 END LIMIT 1",
-                           &c->lookup, err);
+    /* every row for the code; lookup_index ranks them (kind_rank) */
+    rc = store_prepare_kept(
+        s, "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2", &c->lookup,
+        err);
     if (!rc)
         rc = load_patterns(c, err);
     if (rc) {
