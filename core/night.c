@@ -546,6 +546,16 @@ static int apply_facts(struct store *s, const char *visit, int64_t seq, const ch
     return rc;
 }
 
+/* The live path hands the applier the payload object it has just
+ * serialised, so that the text is not parsed back (a tenth of a scan's CPU
+ * time). Only valid while night_scan's event_append runs; the applier
+ * checks it is given that very text, so a rebuild or another caller always
+ * parses. */
+static _Thread_local struct {
+    const char *text;
+    json_t *payload;
+} live;
+
 int night_apply_scan(struct store *s, const struct event *e, struct fc_error *err)
 {
     json_t *p = NULL;
@@ -556,7 +566,10 @@ int night_apply_scan(struct store *s, const struct event *e, struct fc_error *er
     rc = is_night_visit(s, e->visit, err);
     if (rc <= 0)
         return rc; /* scans of other workflows have their own engines */
-    p = json_loads(e->payload, 0, NULL);
+    if (live.text && e->payload == live.text)
+        p = json_incref(live.payload);
+    else
+        p = json_loads(e->payload, 0, NULL);
     if (!json_is_object(p)) {
         json_decref(p);
         return fc_error_set(err, FC_EINTEGRITY, "event %lld: bad scan payload", (long long)e->seq);
@@ -1101,7 +1114,11 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
         rc = fc_error_set(err, FC_EINPUT, "scan '%s' is not valid UTF-8", sc->code);
         goto rollback;
     }
+    live.text = text;
+    live.payload = payload;
     rc = event_append(n->store, n->visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL, text, &e, err);
+    live.text = NULL;
+    live.payload = NULL;
     if (rc)
         goto rollback;
     rc = store_commit(n->store, err);
