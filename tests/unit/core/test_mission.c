@@ -566,6 +566,17 @@ static void test_warnings(void **state)
     assert_non_null(strstr(seen.warnings.ptr, "sex_id inpatients.csv:7\n"));
     assert_int_equal(mission_attach(f->s, "w", 1, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning"), 5);
+    /* the messages name the first row of the group (found by rowid) */
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind ="
+                              " 'bed_two_patients' AND message LIKE '%the patient on line 2'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind = 'id_two_sites'"
+                              " AND site_code = 'H11010500002'"
+                              " AND message LIKE '%and at H11010500001'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind = 'age_ward'"
+                              " AND message LIKE 'admission A3: age 31 %'"),
+                     1);
     seen_release(&seen);
 }
 
