@@ -17,6 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* snprintf(dst, size, "%s", src) without the format machinery: the copies
+ * below run several times per scan. Truncates like snprintf; src NULL is "". */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 /* Facts kept per scanned bed (night_bed.flags). */
 enum {
     BED_EMPTY = 1 << 0,
@@ -175,10 +185,10 @@ static int ctx_load(struct store *s, const char *visit, struct night_ctx *c, str
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         c->has_bed = 1;
-        snprintf(c->ward_code, sizeof(c->ward_code), "%s", store_col_text(st, 0));
-        snprintf(c->bed, sizeof(c->bed), "%s", store_col_text(st, 1));
-        snprintf(c->listed, sizeof(c->listed), "%s", store_col_text(st, 2));
-        snprintf(c->claimed, sizeof(c->claimed), "%s", store_col_text(st, 3));
+        copy_str(c->ward_code, sizeof(c->ward_code), store_col_text(st, 0));
+        copy_str(c->bed, sizeof(c->bed), store_col_text(st, 1));
+        copy_str(c->listed, sizeof(c->listed), store_col_text(st, 2));
+        copy_str(c->claimed, sizeof(c->claimed), store_col_text(st, 3));
         rc = FC_OK;
     } else {
         rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the night context");
@@ -231,8 +241,8 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
     if (rc)
         return rc;
     if (c.has_bed) {
-        snprintf(d->ward_code, sizeof(d->ward_code), "%s", c.ward_code);
-        snprintf(d->bed, sizeof(d->bed), "%s", c.bed);
+        copy_str(d->ward_code, sizeof(d->ward_code), c.ward_code);
+        copy_str(d->bed, sizeof(d->bed), c.bed);
     }
     bed_join(here, sizeof(here), c.ward_code, c.bed);
     if (!is_action) {
@@ -246,7 +256,7 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
         }
     }
 
-#define VERDICT(v) snprintf(d->verdict, sizeof(d->verdict), "%s", v)
+#define VERDICT(v) copy_str(d->verdict, sizeof(d->verdict), v)
     if (!strcmp(f->kind, "bed_label")) {
         if (!f->bed_valid) {
             VERDICT("UNRECOGNIZED");
@@ -254,34 +264,34 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
             return FC_OK;
         }
         d->set_bed = 1;
-        snprintf(d->ward_code, sizeof(d->ward_code), "%s", f->ward_code);
-        snprintf(d->bed, sizeof(d->bed), "%s", f->bed);
-        snprintf(d->listed, sizeof(d->listed), "%s", f->listed);
+        copy_str(d->ward_code, sizeof(d->ward_code), f->ward_code);
+        copy_str(d->bed, sizeof(d->bed), f->bed);
+        copy_str(d->listed, sizeof(d->listed), f->listed);
         /* Scanning the same bed again keeps what was claimed there. */
         d->set_claimed = 1;
         if (c.has_bed && !strcmp(c.ward_code, f->ward_code) && !strcmp(c.bed, f->bed))
-            snprintf(d->claimed, sizeof(d->claimed), "%s", c.claimed);
+            copy_str(d->claimed, sizeof(d->claimed), c.claimed);
         else
             first_of_list(f->listed, d->claimed);
         VERDICT(f->listed[0] ? "BED_LISTED" : "BED_NOT_LISTED");
-        snprintf(d->detail, sizeof(d->detail), "%s", f->listed);
+        copy_str(d->detail, sizeof(d->detail), f->listed);
         return FC_OK;
     }
     if (!strcmp(f->kind, "wristband") || !strcmp(f->kind, "admission")) {
-        snprintf(d->admission_no, sizeof(d->admission_no), "%s", f->admission_no);
+        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
         if (!c.has_bed) {
             VERDICT("NO_BED");
         } else if (!f->listed_bed[0]) {
             VERDICT("NOT_ON_LIST");
-            snprintf(d->detail, sizeof(d->detail), "%s", f->admission_no);
+            copy_str(d->detail, sizeof(d->detail), f->admission_no);
             d->flags = BED_NOT_LISTED | BED_OCCUPANT;
         } else {
             d->set_claimed = 1;
-            snprintf(d->claimed, sizeof(d->claimed), "%s", f->admission_no);
-            snprintf(d->identified, sizeof(d->identified), "%s", f->admission_no);
+            copy_str(d->claimed, sizeof(d->claimed), f->admission_no);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
             if (!strcmp(f->listed_bed, here)) {
                 VERDICT("MATCH");
-                snprintf(d->detail, sizeof(d->detail), "%s", f->admission_no);
+                copy_str(d->detail, sizeof(d->detail), f->admission_no);
                 d->flags = BED_BAND_MATCH | BED_OCCUPANT;
             } else {
                 VERDICT("WRONG_BED");
@@ -292,22 +302,22 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
         return FC_OK;
     }
     if (!strcmp(f->kind, "id_number")) {
-        snprintf(d->admission_no, sizeof(d->admission_no), "%s", f->admission_no);
+        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
         if (!f->id_valid) {
             VERDICT("INVALID_ID");
-            snprintf(d->detail, sizeof(d->detail), "%s", f->why);
+            copy_str(d->detail, sizeof(d->detail), f->why);
             d->flags = c.has_bed ? BED_OCCUPANT : 0;
         } else if (!c.has_bed) {
             VERDICT("NO_BED");
         } else if (f->admission_no[0] && !strcmp(f->listed_bed, here)) {
             VERDICT("MATCH");
-            snprintf(d->detail, sizeof(d->detail), "%s", f->admission_no);
-            snprintf(d->identified, sizeof(d->identified), "%s", f->admission_no);
+            copy_str(d->detail, sizeof(d->detail), f->admission_no);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
             d->flags = BED_ID_MATCH | BED_OCCUPANT;
         } else if (f->admission_no[0]) {
             VERDICT("WRONG_BED");
             snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
-            snprintf(d->identified, sizeof(d->identified), "%s", f->admission_no);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
             d->flags = BED_WRONG | BED_OCCUPANT;
         } else {
             char elsewhere[96] = "";
@@ -320,7 +330,7 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
                 d->flags = BED_MISMATCH | BED_OCCUPANT;
             } else {
                 VERDICT("NOT_ON_LIST");
-                snprintf(d->detail, sizeof(d->detail), "%s", elsewhere);
+                copy_str(d->detail, sizeof(d->detail), elsewhere);
                 d->flags = BED_NOT_LISTED | BED_OCCUPANT;
             }
         }
@@ -337,7 +347,7 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
             snprintf(d->detail, sizeof(d->detail), "NO_BED");
             return FC_OK;
         }
-        snprintf(d->detail, sizeof(d->detail), "%s", f->action);
+        copy_str(d->detail, sizeof(d->detail), f->action);
         if (!strcmp(f->action, "EMPTY_BED"))
             d->flags = BED_EMPTY | (lists_meet(f->leave, c.listed) ? BED_LEAVE : 0);
         else if (!strcmp(f->action, "EXAM"))
@@ -493,7 +503,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         step = sqlite3_step(st);
         if (step == SQLITE_ROW) {
             flags = sqlite3_column_int(st, 0);
-            snprintf(listed, sizeof(listed), "%s", store_col_text(st, 1));
+            copy_str(listed, sizeof(listed), store_col_text(st, 1));
         }
         store_stmt_release(st);
         if (step != SQLITE_ROW)
@@ -636,8 +646,8 @@ static int night_recompute(struct store *s, const char *visit, int64_t upto, str
 
                 facts_from_json(p, &f);
                 memset(&d, 0, sizeof(d));
-                snprintf(d.verdict, sizeof(d.verdict), "%s", jstr(p, "verdict"));
-                snprintf(d.detail, sizeof(d.detail), "%s", jstr(p, "detail"));
+                copy_str(d.verdict, sizeof(d.verdict), jstr(p, "verdict"));
+                copy_str(d.detail, sizeof(d.detail), jstr(p, "detail"));
                 rc = write_scan_row(s, visit, seq, event_id, at_ms, &f, &d,
                                     sqlite3_column_int64(corr, 2), 0, err);
                 json_decref(cp);
@@ -1047,7 +1057,7 @@ static void result_message(struct night_result *r)
     else if (!strcmp(v, "VOIDED"))
         snprintf(r->message, sizeof(r->message), "scan %s voided", r->code);
     else
-        snprintf(r->message, sizeof(r->message), "%s", v);
+        copy_str(r->message, sizeof(r->message), v);
 }
 
 static void result_fill(struct night_result *r, const struct event *e, const struct facts *f,
@@ -1055,15 +1065,15 @@ static void result_fill(struct night_result *r, const struct event *e, const str
 {
     memset(r, 0, sizeof(*r));
     r->seq = e->seq;
-    snprintf(r->event_id, sizeof(r->event_id), "%s", e->id);
-    snprintf(r->code, sizeof(r->code), "%s", f->code);
-    snprintf(r->kind, sizeof(r->kind), "%s", f->kind);
-    snprintf(r->source, sizeof(r->source), "%s", source);
-    snprintf(r->verdict, sizeof(r->verdict), "%s", d->verdict);
-    snprintf(r->detail, sizeof(r->detail), "%s", d->detail);
-    snprintf(r->ward_code, sizeof(r->ward_code), "%s", d->ward_code);
-    snprintf(r->bed, sizeof(r->bed), "%s", d->bed);
-    snprintf(r->admission_no, sizeof(r->admission_no), "%s", d->admission_no);
+    copy_str(r->event_id, sizeof(r->event_id), e->id);
+    copy_str(r->code, sizeof(r->code), f->code);
+    copy_str(r->kind, sizeof(r->kind), f->kind);
+    copy_str(r->source, sizeof(r->source), source);
+    copy_str(r->verdict, sizeof(r->verdict), d->verdict);
+    copy_str(r->detail, sizeof(r->detail), d->detail);
+    copy_str(r->ward_code, sizeof(r->ward_code), d->ward_code);
+    copy_str(r->bed, sizeof(r->bed), d->bed);
+    copy_str(r->admission_no, sizeof(r->admission_no), d->admission_no);
     result_message(r);
 }
 
@@ -1238,15 +1248,15 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
     if (sqlite3_step(st) == SQLITE_ROW) {
         memset(out, 0, sizeof(*out));
         out->seq = seq;
-        snprintf(out->event_id, sizeof(out->event_id), "%s", store_col_text(st, 0));
-        snprintf(out->code, sizeof(out->code), "%s", store_col_text(st, 1));
-        snprintf(out->kind, sizeof(out->kind), "%s", store_col_text(st, 2));
-        snprintf(out->verdict, sizeof(out->verdict), "%s",
+        copy_str(out->event_id, sizeof(out->event_id), store_col_text(st, 0));
+        copy_str(out->code, sizeof(out->code), store_col_text(st, 1));
+        copy_str(out->kind, sizeof(out->kind), store_col_text(st, 2));
+        copy_str(out->verdict, sizeof(out->verdict),
                  sqlite3_column_type(st, 8) != SQLITE_NULL ? "VOIDED" : store_col_text(st, 3));
-        snprintf(out->detail, sizeof(out->detail), "%s", store_col_text(st, 4));
-        snprintf(out->ward_code, sizeof(out->ward_code), "%s", store_col_text(st, 5));
-        snprintf(out->bed, sizeof(out->bed), "%s", store_col_text(st, 6));
-        snprintf(out->admission_no, sizeof(out->admission_no), "%s", store_col_text(st, 7));
+        copy_str(out->detail, sizeof(out->detail), store_col_text(st, 4));
+        copy_str(out->ward_code, sizeof(out->ward_code), store_col_text(st, 5));
+        copy_str(out->bed, sizeof(out->bed), store_col_text(st, 6));
+        copy_str(out->admission_no, sizeof(out->admission_no), store_col_text(st, 7));
         snprintf(out->source, sizeof(out->source), "correction");
         result_message(out);
     } else {

@@ -13,6 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* snprintf(dst, size, "%s", src) without the format machinery: the copies
+ * below run several times per scan. Truncates like snprintf; src NULL is "". */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 enum pattern_kind { PATTERN_BED_LABEL, PATTERN_WRISTBAND };
 
 struct pattern {
@@ -241,7 +251,7 @@ static int match_patterns(struct scan_classifier *c, struct scan_class *out)
                 !copy_group(out->code, m, p->group_bed, bed, sizeof(bed)))
                 continue;
             if (scan_bed_normalise(bed, out->bed) != FC_OK)
-                snprintf(out->bed, sizeof(out->bed), "%s", bed);
+                copy_str(out->bed, sizeof(out->bed), bed);
             out->kind = SCAN_BED_LABEL;
         } else {
             if (!copy_group(out->code, m, p->group_adm, out->admission_no,
@@ -261,13 +271,13 @@ static void ref_split_bed(const char *ref, struct scan_class *out)
     char bed[SCAN_REF_MAX];
 
     if (!colon) {
-        snprintf(out->ward_code, sizeof(out->ward_code), "%s", ref);
+        copy_str(out->ward_code, sizeof(out->ward_code), ref);
         return;
     }
     snprintf(out->ward_code, sizeof(out->ward_code), "%.*s", (int)(colon - ref), ref);
-    snprintf(bed, sizeof(bed), "%s", colon + 1);
+    copy_str(bed, sizeof(bed), colon + 1);
     if (scan_bed_normalise(bed, out->bed) != FC_OK)
-        snprintf(out->bed, sizeof(out->bed), "%s", bed);
+        copy_str(out->bed, sizeof(out->bed), bed);
 }
 
 /* Rank of a code_index kind: one code may be several things at a site and
@@ -300,8 +310,8 @@ static int lookup_index(struct scan_classifier *c, struct scan_class *out, struc
         if (rank < 0 || (best >= 0 && rank >= best))
             continue;
         best = rank;
-        snprintf(kind, sizeof(kind), "%s", k);
-        snprintf(ref, sizeof(ref), "%s", store_col_text(c->lookup, 1));
+        copy_str(kind, sizeof(kind), k);
+        copy_str(ref, sizeof(ref), store_col_text(c->lookup, 1));
     }
     store_stmt_release(c->lookup);
     if (step != SQLITE_DONE)
@@ -314,14 +324,14 @@ static int lookup_index(struct scan_classifier *c, struct scan_class *out, struc
         ref_split_bed(ref, out);
     } else if (!strcmp(kind, "id_number")) {
         out->kind = SCAN_ID_NUMBER;
-        snprintf(out->id_number, sizeof(out->id_number), "%s", out->code);
-        snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
+        copy_str(out->id_number, sizeof(out->id_number), out->code);
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
     } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
         out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
-        snprintf(out->ref, sizeof(out->ref), "%s", ref);
+        copy_str(out->ref, sizeof(out->ref), ref);
     } else {
         out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
-        snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
     }
     return 1;
 }
@@ -342,7 +352,7 @@ static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct
         if (sh->valid && sh->id.legacy)
             ident_resident_id_to18(&sh->id, out->id_number);
         else
-            snprintf(out->id_number, sizeof(out->id_number), "%s", sh->id.text);
+            copy_str(out->id_number, sizeof(out->id_number), sh->id.text);
         break;
     case IDENT_INSURANCE_TOKEN: out->kind = SCAN_INSURANCE_TOKEN; break;
     case IDENT_TRACE_CODE: out->kind = SCAN_TRACE_CODE; break;
