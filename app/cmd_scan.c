@@ -289,9 +289,10 @@ static void report_rows(struct buf *b, int md, const char *section, json_t *arr,
         if (night_is_anomaly(finding) != anomalies)
             continue;
         if (md) {
-            buf_addf(b, "| %s | %s | %s | %s | %s | %s |\n", section, jget(o, "ward_code"),
+            const char *detail = jget(o, "detail");
+            buf_addf(b, "| %s | %s | %s | %s | %s | %s%s%s%s |\n", section, jget(o, "ward_code"),
                      jget(o, "bed"), jget(o, "admission_no"), is_patient ? jget(o, "name") : "",
-                     finding);
+                     finding, detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
         } else {
             const char *fields[] = {section,
                                     jget(o, "ward_code"),

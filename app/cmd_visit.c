@@ -254,6 +254,8 @@ static int patient_to_json(const struct night_patient *p, void *ctx)
                   "ward_code", p->ward_code, "bed", p->bed, "finding", p->finding);
     if (o && p->found_at[0])
         json_object_set_new(o, "found_at", json_string(p->found_at));
+    if (o && p->detail[0])
+        json_object_set_new(o, "detail", json_string(p->detail));
     if (o)
         json_array_append_new(r->patients, o);
     night_cli_count(r->patient_counts, p->finding);

@@ -51,7 +51,7 @@ void event_compute_hash(struct event *e)
 int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1", &st, err);
+    int rc = store_stmt(s, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1", &st, err);
 
     if (rc)
         return rc;
@@ -67,7 +67,7 @@ int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struc
     } else {
         rc = store_fail(s, err, "cannot read the event chain head");
     }
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -118,10 +118,10 @@ int event_append(struct store *s, const char *visit, int64_t at_ms, const char *
     e.payload = payload;
     event_compute_hash(&e);
 
-    rc = store_prepare(s,
-                       "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
-                       " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                       &st, err);
+    rc = store_stmt(s,
+                    "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
+                    " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, e.seq);
@@ -136,7 +136,7 @@ int event_append(struct store *s, const char *visit, int64_t at_ms, const char *
     store_bind_text(st, 10, e.hash);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, err, "cannot append event");
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     if (rc)
         return rc;
     rc = event_apply(s, &e, err);

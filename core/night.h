@@ -103,6 +103,10 @@ struct night_patient {
     const char *admission_no, *name, *id_number, *ward_code, *bed;
     const char *finding;  /* PRESENT, ..., NOT_FOUND, UNCHECKED */
     const char *found_at; /* "ward_code:bed" where identified elsewhere, or "" */
+    /* What reviewers should see beside the finding, or "": "ABSENT_EXAM" when
+     * the patient is NOT_FOUND and the own bed was recorded empty with the
+     * patient away for an examination (docs/decisions.md). */
+    const char *detail;
 };
 
 /* Calls cb for every scanned bed (ward, bed order) / every listed patient of

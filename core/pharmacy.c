@@ -286,14 +286,14 @@ static int is_pharmacy_visit(struct store *s, const char *visit, struct fc_error
 
     if (!visit)
         return 0;
-    rc = store_prepare(s, "SELECT kind = 'pharmacy' FROM visit WHERE id = ?1", &st, err);
+    rc = store_stmt(s, "SELECT kind = 'pharmacy' FROM visit WHERE id = ?1", &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
     rc = sqlite3_step(st);
     rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
                           : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
-    sqlite3_finalize(st);
+    store_stmt_release(st);
     return rc;
 }
 

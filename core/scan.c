@@ -13,6 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* snprintf(dst, size, "%s", src) without the format machinery: the copies
+ * below run several times per scan. Truncates like snprintf; src NULL is "". */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
 enum pattern_kind { PATTERN_BED_LABEL, PATTERN_WRISTBAND };
 
 struct pattern {
@@ -203,15 +213,10 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
     *out = NULL;
     c->store = s;
     c->site_code = xstrdup(site_code);
-    /* One code may be several things at a site; the most specific wins. */
-    rc = store_prepare(s,
-                       "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2"
-                       " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number',"
-                       " 'gtin', 'trace_code')"
-                       " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"
-                       " WHEN 'admission' THEN 2 WHEN 'id_number' THEN 3 WHEN 'gtin' THEN 4"
-                       " ELSE 5 END LIMIT 1",
-                       &c->lookup, err);
+    /* every row for the code; lookup_index ranks them (kind_rank) */
+    rc = store_prepare_kept(
+        s, "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2", &c->lookup,
+        err);
     if (!rc)
         rc = load_patterns(c, err);
     if (rc) {
@@ -246,7 +251,7 @@ static int match_patterns(struct scan_classifier *c, struct scan_class *out)
                 !copy_group(out->code, m, p->group_bed, bed, sizeof(bed)))
                 continue;
             if (scan_bed_normalise(bed, out->bed) != FC_OK)
-                snprintf(out->bed, sizeof(out->bed), "%s", bed);
+                copy_str(out->bed, sizeof(out->bed), bed);
             out->kind = SCAN_BED_LABEL;
         } else {
             if (!copy_group(out->code, m, p->group_adm, out->admission_no,
@@ -266,53 +271,75 @@ static void ref_split_bed(const char *ref, struct scan_class *out)
     char bed[SCAN_REF_MAX];
 
     if (!colon) {
-        snprintf(out->ward_code, sizeof(out->ward_code), "%s", ref);
+        copy_str(out->ward_code, sizeof(out->ward_code), ref);
         return;
     }
     snprintf(out->ward_code, sizeof(out->ward_code), "%.*s", (int)(colon - ref), ref);
-    snprintf(bed, sizeof(bed), "%s", colon + 1);
+    copy_str(bed, sizeof(bed), colon + 1);
     if (scan_bed_normalise(bed, out->bed) != FC_OK)
-        snprintf(out->bed, sizeof(out->bed), "%s", bed);
+        copy_str(out->bed, sizeof(out->bed), bed);
 }
 
+/* Rank of a code_index kind: one code may be several things at a site and
+ * the most specific wins; -1 for kinds of other workflows. */
+static int kind_rank(const char *kind)
+{
+    static const char *const order[] = {"bed_label", "wristband", "admission",
+                                        "id_number", "gtin",      "trace_code"};
+
+    for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+        if (!strcmp(kind, order[i]))
+            return i;
+    return -1;
+}
+
+/* The lookup reads every row for the code (a handful at most) and ranks them
+ * here: an ORDER BY over the code_index view would make SQLite build a
+ * temporary B-tree on every scan, which cost more than the lookup itself. */
 static int lookup_index(struct scan_classifier *c, struct scan_class *out, struct fc_error *err)
 {
-    int step, found = 0;
+    char kind[16] = "", ref[SCAN_REF_MAX] = "";
+    int step, best = -1;
 
-    sqlite3_reset(c->lookup);
     store_bind_text(c->lookup, 1, out->code);
     store_bind_text(c->lookup, 2, c->site_code);
-    step = sqlite3_step(c->lookup);
-    if (step == SQLITE_ROW) {
-        const char *kind = store_col_text(c->lookup, 0);
-        const char *ref = store_col_text(c->lookup, 1);
+    while ((step = sqlite3_step(c->lookup)) == SQLITE_ROW) {
+        const char *k = store_col_text(c->lookup, 0);
+        int rank = kind_rank(k);
 
-        found = 1;
-        out->source = SCAN_FROM_INDEX;
-        if (!strcmp(kind, "bed_label")) {
-            out->kind = SCAN_BED_LABEL;
-            ref_split_bed(ref, out);
-        } else if (!strcmp(kind, "id_number")) {
-            out->kind = SCAN_ID_NUMBER;
-            snprintf(out->id_number, sizeof(out->id_number), "%s", out->code);
-            snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
-        } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
-            out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
-            snprintf(out->ref, sizeof(out->ref), "%s", ref);
-        } else {
-            out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
-            snprintf(out->admission_no, sizeof(out->admission_no), "%s", ref);
-        }
-    } else if (step != SQLITE_DONE) {
-        found = store_fail(c->store, err, "cannot look the code up");
+        if (rank < 0 || (best >= 0 && rank >= best))
+            continue;
+        best = rank;
+        copy_str(kind, sizeof(kind), k);
+        copy_str(ref, sizeof(ref), store_col_text(c->lookup, 1));
     }
-    sqlite3_reset(c->lookup);
-    return found;
+    store_stmt_release(c->lookup);
+    if (step != SQLITE_DONE)
+        return store_fail(c->store, err, "cannot look the code up");
+    if (best < 0)
+        return 0;
+    out->source = SCAN_FROM_INDEX;
+    if (!strcmp(kind, "bed_label")) {
+        out->kind = SCAN_BED_LABEL;
+        ref_split_bed(ref, out);
+    } else if (!strcmp(kind, "id_number")) {
+        out->kind = SCAN_ID_NUMBER;
+        copy_str(out->id_number, sizeof(out->id_number), out->code);
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
+    } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
+        out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
+        copy_str(out->ref, sizeof(out->ref), ref);
+    } else {
+        out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
+    }
+    return 1;
 }
 
 static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct scan_class *out)
 {
-    struct ident_scan *sh = xmalloc(sizeof(*sh));
+    struct ident_scan shape;
+    struct ident_scan *sh = &shape;
 
     ident_classify_shape(raw, len, today_ms, sh);
     out->source = SCAN_FROM_SHAPE;
@@ -325,7 +352,7 @@ static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct
         if (sh->valid && sh->id.legacy)
             ident_resident_id_to18(&sh->id, out->id_number);
         else
-            snprintf(out->id_number, sizeof(out->id_number), "%s", sh->id.text);
+            copy_str(out->id_number, sizeof(out->id_number), sh->id.text);
         break;
     case IDENT_INSURANCE_TOKEN: out->kind = SCAN_INSURANCE_TOKEN; break;
     case IDENT_TRACE_CODE: out->kind = SCAN_TRACE_CODE; break;
@@ -339,7 +366,6 @@ static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct
         out->source = SCAN_FROM_NONE;
         break;
     }
-    free(sh);
 }
 
 int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,

@@ -17,12 +17,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* One statement kept prepared for the connection's lifetime (store_stmt). */
+struct kept_stmt {
+    const char *sql; /* the caller's string: the key */
+    sqlite3_stmt *st;
+};
+
 struct store {
     sqlite3 *db;
     char *path;
     char *dir;
     char device_id[33];
     const struct store_schema *schema;
+    struct kept_stmt *kept;
+    size_t nkept;
 };
 
 /* The schema, oldest first. Never edit a released step: append a new one. */
@@ -209,6 +217,56 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct 
     return FC_OK;
 }
 
+int store_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err)
+{
+    *stmt = NULL;
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL) != SQLITE_OK)
+        return store_fail(s, err, "cannot prepare statement");
+    return FC_OK;
+}
+
+/* The cache is a short array (a few dozen hot statements): the key is the
+ * caller's SQL pointer, with the text compared only before preparing, so a
+ * hit costs a handful of pointer comparisons. A statement still being
+ * stepped (a caller's loop running a nested applier with the same SQL) is
+ * not handed out twice: another copy is prepared. */
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err)
+{
+    struct kept_stmt *k;
+    int rc;
+
+    *stmt = NULL;
+    for (size_t i = 0; i < s->nkept; i++) {
+        if (s->kept[i].sql == sql && !sqlite3_stmt_busy(s->kept[i].st)) {
+            *stmt = s->kept[i].st;
+            return FC_OK;
+        }
+    }
+    for (size_t i = 0; i < s->nkept; i++) {
+        if (!strcmp(s->kept[i].sql, sql) && !sqlite3_stmt_busy(s->kept[i].st)) {
+            *stmt = s->kept[i].st;
+            return FC_OK;
+        }
+    }
+    s->kept = xreallocarray(s->kept, s->nkept + 1, sizeof(*s->kept));
+    k = &s->kept[s->nkept];
+    rc = store_prepare_kept(s, sql, &k->st, err);
+    if (rc)
+        return rc;
+    k->sql = sql;
+    s->nkept++;
+    *stmt = k->st;
+    return FC_OK;
+}
+
+void store_stmt_release(sqlite3_stmt *st)
+{
+    if (!st)
+        return;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
 int store_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
     if (!v)
@@ -222,24 +280,42 @@ const char *store_col_text(sqlite3_stmt *st, int col)
     return t ? (const char *)t : "";
 }
 
+/* Transaction control runs on every scan: kept statements, not
+ * sqlite3_exec, so that no SQL is parsed on the scan path. */
+static int run_kept(struct store *s, const char *sql, const char *what, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s, sql, &st, err);
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+    store_stmt_release(st);
+    return rc;
+}
+
 int store_begin(struct store *s, struct fc_error *err)
 {
-    return store_exec(s, "BEGIN IMMEDIATE", err);
+    return run_kept(s, "BEGIN IMMEDIATE", "cannot begin a transaction", err);
+}
+
+int store_begin_read(struct store *s, struct fc_error *err)
+{
+    return run_kept(s, "BEGIN", "cannot begin a transaction", err);
 }
 
 int store_commit(struct store *s, struct fc_error *err)
 {
-    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = store_fail(s, err, "cannot commit");
+    int rc = run_kept(s, "COMMIT", "cannot commit", err);
+
+    if (rc)
         store_rollback(s);
-        return rc;
-    }
-    return FC_OK;
+    return rc;
 }
 
 void store_rollback(struct store *s)
 {
-    if (!sqlite3_get_autocommit(s->db))
+    if (!sqlite3_get_autocommit(s->db) && run_kept(s, "ROLLBACK", "cannot roll back", NULL))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -381,6 +457,23 @@ static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
     return rc;
 }
 
+/* Before SQLite's first use in the process: no bulk page-cache allocation.
+ * By default every page cache, including the one of each temporary B-tree a
+ * query builds (an IN list, a sort), starts with a block of about twenty
+ * pages; with one such B-tree per scan lookup that block came and went on
+ * every scan, and glibc returned it to the kernel each time (page faults on
+ * the scan path). Pages are then allocated one by one as needed. Fails
+ * harmlessly (SQLITE_MISUSE) if SQLite was already initialised. */
+static void sqlite_configure_once(void)
+{
+    static int done;
+
+    if (!done) {
+        done = 1;
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, (void *)0, 0, 0);
+    }
+}
+
 static int store_open_flags(struct store **out, const char *path, int readonly,
                             const struct store_schema *schema, struct fc_error *err)
 {
@@ -389,6 +482,7 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
     int rc = FC_OK, fd;
 
     *out = NULL;
+    sqlite_configure_once();
     rc = hash_global_init();
     if (rc) {
         fc_error_set(err, rc, "cannot initialise libsodium");
@@ -472,6 +566,9 @@ void store_close(struct store *s)
 {
     if (!s)
         return;
+    for (size_t i = 0; i < s->nkept; i++)
+        sqlite3_finalize(s->kept[i].st);
+    free(s->kept);
     if (s->db)
         sqlite3_close_v2(s->db);
     free(s->path);

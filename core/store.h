@@ -55,6 +55,10 @@ const char *store_dir(const struct store *s);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK. store_rollback never fails loudly. */
 int store_begin(struct store *s, struct fc_error *err);
+/* BEGIN (deferred): one read snapshot for several queries, so that they do
+ * not each take and release the database locks. End it with store_rollback
+ * (or store_commit). */
+int store_begin_read(struct store *s, struct fc_error *err);
 int store_commit(struct store *s, struct fc_error *err);
 void store_rollback(struct store *s);
 
@@ -63,6 +67,19 @@ int store_exec(struct store *s, const char *sql, struct fc_error *err);
 
 /* Prepares sql; FC_EDB on failure. The caller finalizes. */
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
+
+/* Prepares sql with SQLITE_PREPARE_PERSISTENT, for a statement its owner
+ * keeps and runs many times (an engine's lookups); the caller finalizes. */
+int store_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
+
+/* A statement of this connection prepared once and kept until store_close,
+ * for SQL run on every scan or event (appliers, the event append). sql must
+ * live as long as the store (a string literal): its address is the cache key.
+ * *stmt is owned by the store: never finalize it; after each use (also on
+ * error paths) hand it back with store_stmt_release, which resets it and
+ * clears its bindings. FC_EDB if it cannot be prepared (*stmt NULL). */
+int store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
+void store_stmt_release(sqlite3_stmt *st);
 
 /* Fills err from the connection's last error: "what: sqlite message" and
  * returns FC_EDB (FC_EINTEGRITY for SQLITE_CONSTRAINT, FC_EIO for I/O errors). */

@@ -75,6 +75,7 @@ struct lookup {
     const char *key1, *key2;
     char finding[32];
     char extra[64];
+    char detail[32];
 };
 
 static int find_bed(const struct night_bed *b, void *ctx)
@@ -94,6 +95,7 @@ static int find_patient(const struct night_patient *p, void *ctx)
     if (!strcmp(p->admission_no, l->key1)) {
         snprintf(l->finding, sizeof(l->finding), "%s", p->finding);
         snprintf(l->extra, sizeof(l->extra), "%s", p->found_at);
+        snprintf(l->detail, sizeof(l->detail), "%s", p->detail);
         return 1;
     }
     return 0;
@@ -101,7 +103,7 @@ static int find_patient(const struct night_patient *p, void *ctx)
 
 static void bed_is(struct world *w, const char *ward, const char *bed, const char *finding)
 {
-    struct lookup l = {ward, bed, "", ""};
+    struct lookup l = {ward, bed, "", "", ""};
     int rc = night_foreach_bed(w->n, find_bed, &l, NULL);
 
     if (rc != 1)
@@ -112,7 +114,7 @@ static void bed_is(struct world *w, const char *ward, const char *bed, const cha
 
 static void patient_is(struct world *w, const char *adm, const char *finding)
 {
-    struct lookup l = {adm, NULL, "", ""};
+    struct lookup l = {adm, NULL, "", "", ""};
 
     assert_int_equal(night_foreach_patient(w->n, find_patient, &l, NULL), 1);
     if (strcmp(l.finding, finding) != 0)
@@ -304,7 +306,7 @@ static void walk(struct world *w)
 static void test_bed_findings(void **state)
 {
     struct world *w = *state;
-    struct lookup l = {"W01", "2", "", ""};
+    struct lookup l = {"W01", "2", "", "", ""};
 
     walk(w);
     bed_is(w, "W01", "1", "OK");
@@ -327,13 +329,23 @@ static void test_bed_findings(void **state)
 static void test_patient_findings(void **state)
 {
     struct world *w = *state;
-    struct lookup l = {"A6", NULL, "", ""};
+    struct lookup l = {"A6", NULL, "", "", ""};
 
     walk(w);
     patient_is(w, "A1", "PRESENT");
     patient_is(w, "A2", "PRESENT_ID_UNVERIFIED");
     patient_is(w, "A3", "ON_LEAVE");
     patient_is(w, "A4", "NOT_FOUND"); /* absent for an exam: not on leave */
+    {
+        /* the exam order is shown beside NOT_FOUND, and only there */
+        struct lookup exam = {"A4", NULL, "", "", ""};
+        assert_int_equal(night_foreach_patient(w->n, find_patient, &exam, NULL), 1);
+        assert_string_equal(exam.detail, "ABSENT_EXAM");
+        exam.key1 = "A5";
+        assert_int_equal(night_foreach_patient(w->n, find_patient, &exam, NULL), 1);
+        assert_string_equal(exam.finding, "NOT_FOUND");
+        assert_string_equal(exam.detail, "");
+    }
     patient_is(w, "A5", "NOT_FOUND");
     patient_is(w, "A6", "PRESENT_OTHER_BED");
     assert_int_equal(night_foreach_patient(w->n, find_patient, &l, NULL), 1);
