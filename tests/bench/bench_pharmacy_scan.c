@@ -58,7 +58,6 @@ int main(int argc, char **argv)
     struct visit v;
     struct fc_error err = {0};
     sqlite3_stmt *st = NULL;
-    sqlite3 *rdb = NULL;
     static double lat[SCANS_MAX], lat_new[SCANS_MAX], lat_sold[SCANS_MAX];
     int n_scans = argc > 3 ? atoi(argv[3]) : SCANS_MAX;
     int n_new = 0, n_sold = 0, sold = 0;
@@ -71,12 +70,6 @@ int main(int argc, char **argv)
     snprintf(db, sizeof(db), "%s/fc.db", dir);
     t0 = bench_now();
     bench_build_ref(ref, n_drugs, n_lines);
-    /* the mission loader indexes code_index (core/mission.c); the shared
-     * builder leaves that to each benchmark */
-    if (sqlite3_open(ref, &rdb) != SQLITE_OK)
-        return 1;
-    bench_exec(rdb, refdb_code_index_sql);
-    sqlite3_close(rdb);
     printf("built reference: %d drugs, %d settlement lines in %.2f s (%s)\n", n_drugs, n_lines,
            bench_now() - t0, dir);
     if (store_open(&s, db, &err) != 0)
