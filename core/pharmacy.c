@@ -77,11 +77,11 @@ static const char *const ph_ref_sql[PR_COUNT] = {
                 " FROM ref.drug WHERE site_code = ?1 AND drug_code = ?2",
     [PR_PREFIX] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
                   " AND trace_prefix = ?2 ORDER BY drug_code LIMIT 1",
+    /* code_index's gtin arm is drug_gtin plus the gtin rows of code_entry;
+     * min() picks one drug deterministically when a GTIN has several */
     [PR_GTIN] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
-                " AND drug_code = coalesce((SELECT ref FROM ref.code_index"
-                " WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1 LIMIT 1),"
-                " (SELECT drug_code FROM ref.drug WHERE site_code = ?1 AND gtin = ?2"
-                " ORDER BY drug_code LIMIT 1))",
+                " AND drug_code = (SELECT min(ref) FROM ref.code_index"
+                " WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1)",
     [PR_SETTLED] = "SELECT settlement_id, drug_code FROM ref.settlement"
                    " WHERE trace_code = ?1 AND site_code = ?2 ORDER BY settlement_id",
 };
