@@ -61,7 +61,8 @@ int main(int argc, char **argv)
     static double lat[SCANS_MAX], lat_new[SCANS_MAX], lat_sold[SCANS_MAX];
     int n_scans = argc > 3 ? atoi(argv[3]) : SCANS_MAX;
     int n_new = 0, n_sold = 0, sold = 0;
-    double t0;
+    double t0, cpu;
+    clock_t c0;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (!mkdtemp(dir) || n_drugs < 1 || n_lines < n_scans || n_scans < 4 || n_scans > SCANS_MAX)
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
+    c0 = clock();
     for (int i = 0; i < n_scans; i++) {
         /* settlement k's code is 8<drug k % n_drugs><k as 13 digits>; new
          * boxes use serials above every settled one */
@@ -114,7 +116,9 @@ int main(int argc, char **argv)
             lat_new[n_new++] = lat[i];
         sold += !strcmp(r.verdict, "SOLD_CODE_ON_SHELF");
     }
+    cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     printf("verdicts: %d SOLD_CODE_ON_SHELF of %d settled scans\n", sold, n_sold);
+    printf("CPU per scan (user + system, mean): %.3f ms\n", cpu * 1e3 / n_scans);
     report("scan-to-verdict (durable commit), all", lat, n_scans);
     report("  new boxes (COUNTED)", lat_new, n_new);
     report("  settled codes (SOLD_CODE_ON_SHELF)", lat_sold, n_sold);
