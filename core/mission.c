@@ -1811,6 +1811,8 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
         rc = exec_sql(L, code_entry_fill_sql, err);
     if (!rc)
         rc = exec_sql(L, refdb_code_index_sql, err);
+    if (!rc)
+        rc = exec_sql(L, refdb_aggregate_sql, err);
     if (!rc) {
         char pragma[64];
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", REFDB_SCHEMA_VERSION);

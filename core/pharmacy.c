@@ -21,11 +21,37 @@
 /* Settlement ids named in a SOLD_CODE_ON_SHELF detail. */
 #define SETTLED_IDS_MAX 3
 
-struct pharmacy {
-    struct store *store;
-    struct visit visit;
-    struct scan_classifier *cls;
-    sqlite3_stmt *q_drug, *q_prefix, *q_gtin, *q_settled;
+/* Statements of the decide/write half, prepared once per engine (or once
+ * per replay) rather than once per scan: a scan runs each of them, twice for
+ * the decision when the applier had to decide again. */
+enum ph_sql_id {
+    PS_DOUBLE_READ,
+    PS_COUNTED_BY,
+    PS_ROUND,
+    PS_INSERT_SCAN,
+    PS_ADD_COUNT,
+    PS_INSERT_CODE,
+    PS_COUNT
+};
+
+static const char *const ph_sql[PS_COUNT] = {
+    [PS_DOUBLE_READ] = "SELECT max(at_ms) FROM pharmacy_scan WHERE visit = ?1 AND code = ?2"
+                       " AND voided_by IS NULL AND kind <> 'count' AND at_ms <= ?3",
+    [PS_COUNTED_BY] = "SELECT seq FROM counted_code WHERE visit = ?1 AND box_key = ?2",
+    [PS_ROUND] = "SELECT round FROM stock_count WHERE visit = ?1 AND drug_code = ?2",
+    [PS_INSERT_SCAN] = "INSERT INTO pharmacy_scan (seq, visit, event_id, at_ms, code, kind,"
+                       " drug_code, box_key, qty, round, verdict, detail, settled, mismatch,"
+                       " voided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+                       " ?13, ?14, ?15)",
+    [PS_ADD_COUNT] = "INSERT INTO stock_count (visit, drug_code, round, counted, boxes, manual)"
+                     " VALUES (?1, ?2, 1, ?3, ?4, ?5) ON CONFLICT (visit, drug_code) DO UPDATE"
+                     " SET counted = counted + ?3, boxes = boxes + ?4, manual = manual + ?5",
+    [PS_INSERT_CODE] = "INSERT INTO counted_code (visit, box_key, drug_code, seq)"
+                       " VALUES (?1, ?2, ?3, ?4)",
+};
+
+struct ph_stmts {
+    sqlite3_stmt *st[PS_COUNT];
 };
 
 /* Scan facts as stored in the payload (strings borrowed from the JSON). */
@@ -42,6 +68,90 @@ struct decision {
     double qty; /* units added to the count */
     int counts; /* the scan changes the drug's count (also a RECORDED 0) */
 };
+
+/* Reference lookups of the resolve half, prepared by pharmacy_open. */
+enum ph_ref_id { PR_DRUG, PR_PREFIX, PR_GTIN, PR_SETTLED, PR_COUNT };
+
+static const char *const ph_ref_sql[PR_COUNT] = {
+    [PR_DRUG] = "SELECT drug_code, pack_factor, coalesce(trace_prefix, '')"
+                " FROM ref.drug WHERE site_code = ?1 AND drug_code = ?2",
+    [PR_PREFIX] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
+                  " AND trace_prefix = ?2 ORDER BY drug_code LIMIT 1",
+    /* code_index's gtin arm is drug_gtin plus the gtin rows of code_entry;
+     * min() picks one drug deterministically when a GTIN has several */
+    [PR_GTIN] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
+                " AND drug_code = (SELECT min(ref) FROM ref.code_index"
+                " WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1)",
+    [PR_SETTLED] = "SELECT settlement_id, drug_code FROM ref.settlement"
+                   " WHERE trace_code = ?1 AND site_code = ?2 ORDER BY settlement_id",
+};
+
+struct pharmacy {
+    struct store *store;
+    struct visit visit;
+    struct scan_classifier *cls;
+    sqlite3_stmt *ref[PR_COUNT];
+    struct ph_stmts stmts;
+    /* The scan being appended by commit_scan: its payload text, facts and
+     * decision, so the applier that event_append runs need not parse and
+     * decide again (same transaction, same derived state: same answer). */
+    const char *pending_text;
+    const struct facts *pending_facts;
+    const struct decision *pending_decision;
+    struct pharmacy *next;
+};
+
+/* Open engines, so that the appliers event_append runs inside an engine's
+ * transaction find its statements through the store they are given. The
+ * program drives a store from one thread; so does this list. */
+static struct pharmacy *engines;
+
+static struct pharmacy *engine_of(struct store *s, const char *visit)
+{
+    for (struct pharmacy *p = engines; p; p = p->next)
+        if (p->store == s && visit && !strcmp(p->visit.id, visit))
+            return p;
+    return NULL;
+}
+
+/* Prepares *st once (kept across calls until finalized). */
+static int ph_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct fc_error *err)
+{
+    if (*st)
+        return FC_OK;
+    if (sqlite3_prepare_v3(store_db(s), sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
+        SQLITE_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return store_fail(s, err, "cannot prepare statement");
+    }
+    return FC_OK;
+}
+
+/* The statement id of set c, prepared on first use, ready to bind. */
+static int ph_stmt(struct store *s, struct ph_stmts *c, enum ph_sql_id id, sqlite3_stmt **out,
+                   struct fc_error *err)
+{
+    int rc = ph_prepare(s, ph_sql[id], &c->st[id], err);
+
+    *out = rc ? NULL : c->st[id];
+    return rc;
+}
+
+/* Leaves a kept statement idle: no open read cursor, no bound text kept. */
+static void ph_idle(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static void ph_stmts_release(struct ph_stmts *c)
+{
+    for (int i = 0; i < PS_COUNT; i++) {
+        sqlite3_finalize(c->st[i]);
+        c->st[i] = NULL;
+    }
+}
 
 static const char *jstr(json_t *o, const char *key)
 {
@@ -70,16 +180,23 @@ static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct
     return rc;
 }
 
+/* Steps a kept statement that returns no row and leaves it idle. */
+static int ph_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+
+    ph_idle(st);
+    return rc;
+}
+
 /* 1 if code was scanned (not voided, not a manual count) in this visit within
  * the double-read window before at_ms, 0 if not, or a negative error. */
-static int is_double_read(struct store *s, const char *visit, const char *code, int64_t at_ms,
-                          struct fc_error *err)
+static int is_double_read(struct store *s, struct ph_stmts *c, const char *visit, const char *code,
+                          int64_t at_ms, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT max(at_ms) FROM pharmacy_scan WHERE visit = ?1 AND code = ?2"
-                           " AND voided_by IS NULL AND kind <> 'count' AND at_ms <= ?3",
-                           &st, err);
+    int rc = ph_stmt(s, c, PS_DOUBLE_READ, &st, err);
+
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
@@ -91,18 +208,18 @@ static int is_double_read(struct store *s, const char *visit, const char *code, 
              at_ms - sqlite3_column_int64(st, 0) < PHARMACY_DOUBLE_READ_MS;
     else
         rc = store_fail(s, err, "cannot read earlier scans");
-    sqlite3_finalize(st);
+    ph_idle(st);
     return rc;
 }
 
 /* The seq that counted box_key in this visit's current round, 0 if none. */
-static int64_t counted_by(struct store *s, const char *visit, const char *box_key,
-                          struct fc_error *err)
+static int64_t counted_by(struct store *s, struct ph_stmts *c, const char *visit,
+                          const char *box_key, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int64_t seq;
-    int rc = store_prepare(s, "SELECT seq FROM counted_code WHERE visit = ?1 AND box_key = ?2", &st,
-                           err);
+    int rc = ph_stmt(s, c, PS_COUNTED_BY, &st, err);
+
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
@@ -114,15 +231,15 @@ static int64_t counted_by(struct store *s, const char *visit, const char *box_ke
         seq = 0;
     else
         seq = store_fail(s, err, "cannot read counted codes");
-    sqlite3_finalize(st);
+    ph_idle(st);
     return seq;
 }
 
 #define VERDICT(d, v) snprintf((d)->verdict, sizeof((d)->verdict), "%s", v)
 
 /* The verdict of a scan from its facts and the visit's derived state. */
-static int pharmacy_decide(struct store *s, const char *visit, int64_t at_ms, const struct facts *f,
-                           struct decision *d, struct fc_error *err)
+static int pharmacy_decide(struct store *s, struct ph_stmts *c, const char *visit, int64_t at_ms,
+                           const struct facts *f, struct decision *d, struct fc_error *err)
 {
     int is_count = !strcmp(f->kind, "count");
     int64_t by;
@@ -142,7 +259,7 @@ static int pharmacy_decide(struct store *s, const char *visit, int64_t at_ms, co
         return FC_OK;
     }
     if (strcmp(f->kind, "action") != 0) {
-        rc = is_double_read(s, visit, f->code, at_ms, err);
+        rc = is_double_read(s, c, visit, f->code, at_ms, err);
         if (rc < 0)
             return rc;
         if (rc) {
@@ -162,7 +279,7 @@ static int pharmacy_decide(struct store *s, const char *visit, int64_t at_ms, co
         d->counts = 1;
         return FC_OK;
     }
-    by = counted_by(s, visit, f->box_key, err);
+    by = counted_by(s, c, visit, f->box_key, err);
     if (by < 0)
         return (int)by;
     if (by > 0) {
@@ -185,13 +302,13 @@ static int pharmacy_decide(struct store *s, const char *visit, int64_t at_ms, co
 }
 
 /* The drug's current round in this visit (1 before any recount). */
-static int64_t current_round(struct store *s, const char *visit, const char *drug,
-                             struct fc_error *err)
+static int64_t current_round(struct store *s, struct ph_stmts *c, const char *visit,
+                             const char *drug, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int64_t round;
-    int rc = store_prepare(s, "SELECT round FROM stock_count WHERE visit = ?1 AND drug_code = ?2",
-                           &st, err);
+    int rc = ph_stmt(s, c, PS_ROUND, &st, err);
+
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
@@ -203,33 +320,29 @@ static int64_t current_round(struct store *s, const char *visit, const char *dru
         round = 1;
     else
         round = store_fail(s, err, "cannot read the stock count");
-    sqlite3_finalize(st);
+    ph_idle(st);
     return round;
 }
 
 /* Writes the derived rows of one scan: the pharmacy_scan row and, when it
  * counts, the stock_count and counted_code rows. voided_by > 0 stores a
  * voided scan that changes nothing. */
-static int pharmacy_write(struct store *s, const char *visit, int64_t seq, const char *event_id,
-                          int64_t at_ms, const struct facts *f, const struct decision *d,
-                          int64_t voided_by, struct fc_error *err)
+static int pharmacy_write(struct store *s, struct ph_stmts *c, const char *visit, int64_t seq,
+                          const char *event_id, int64_t at_ms, const struct facts *f,
+                          const struct decision *d, int64_t voided_by, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int64_t round = 1;
     int counts = d->counts && !voided_by;
+    int is_count = !strcmp(f->kind, "count");
     int rc;
 
     if (f->drug_code[0]) {
-        round = current_round(s, visit, f->drug_code, err);
+        round = current_round(s, c, visit, f->drug_code, err);
         if (round < 0)
             return (int)round;
     }
-    rc = store_prepare(s,
-                       "INSERT INTO pharmacy_scan (seq, visit, event_id, at_ms, code, kind,"
-                       " drug_code, box_key, qty, round, verdict, detail, settled, mismatch,"
-                       " voided_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                       " ?13, ?14, ?15)",
-                       &st, err);
+    rc = ph_stmt(s, c, PS_INSERT_SCAN, &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
@@ -248,35 +361,28 @@ static int pharmacy_write(struct store *s, const char *visit, int64_t seq, const
     sqlite3_bind_int(st, 14, f->mismatch);
     if (voided_by)
         sqlite3_bind_int64(st, 15, voided_by);
-    rc = step_done(s, st, "cannot record the scan", err);
+    rc = ph_done(s, st, "cannot record the scan", err);
     if (rc || !counts)
         return rc;
-    rc = store_prepare(s,
-                       "INSERT INTO stock_count (visit, drug_code, round, counted, boxes, manual)"
-                       " VALUES (?1, ?2, 1, ?3, ?4, ?5) ON CONFLICT (visit, drug_code) DO UPDATE"
-                       " SET counted = counted + ?3, boxes = boxes + ?4, manual = manual + ?5",
-                       &st, err);
+    rc = ph_stmt(s, c, PS_ADD_COUNT, &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
     store_bind_text(st, 2, f->drug_code);
     sqlite3_bind_double(st, 3, d->qty);
-    sqlite3_bind_int(st, 4, strcmp(f->kind, "count") != 0);
-    sqlite3_bind_double(st, 5, strcmp(f->kind, "count") ? 0 : d->qty);
-    rc = step_done(s, st, "cannot update the stock count", err);
+    sqlite3_bind_int(st, 4, !is_count);
+    sqlite3_bind_double(st, 5, is_count ? d->qty : 0);
+    rc = ph_done(s, st, "cannot update the stock count", err);
     if (rc || !f->box_key[0])
         return rc;
-    rc = store_prepare(s,
-                       "INSERT INTO counted_code (visit, box_key, drug_code, seq)"
-                       " VALUES (?1, ?2, ?3, ?4)",
-                       &st, err);
+    rc = ph_stmt(s, c, PS_INSERT_CODE, &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
     store_bind_text(st, 2, f->box_key);
     store_bind_text(st, 3, f->drug_code);
     sqlite3_bind_int64(st, 4, seq);
-    return step_done(s, st, "cannot record the counted code", err);
+    return ph_done(s, st, "cannot record the counted code", err);
 }
 
 static int is_pharmacy_visit(struct store *s, const char *visit, struct fc_error *err)
@@ -297,9 +403,9 @@ static int is_pharmacy_visit(struct store *s, const char *visit, struct fc_error
     return rc;
 }
 
-static int apply_scan_payload(struct store *s, const char *visit, int64_t seq, const char *event_id,
-                              int64_t at_ms, const char *payload, int64_t voided_by,
-                              struct fc_error *err)
+static int apply_scan_payload(struct store *s, struct ph_stmts *c, const char *visit, int64_t seq,
+                              const char *event_id, int64_t at_ms, const char *payload,
+                              int64_t voided_by, struct fc_error *err)
 {
     json_t *p = json_loads(payload, 0, NULL);
     struct facts f;
@@ -317,21 +423,32 @@ static int apply_scan_payload(struct store *s, const char *visit, int64_t seq, c
         snprintf(d.detail, sizeof(d.detail), "%s", jstr(p, "detail"));
         rc = FC_OK;
     } else {
-        rc = pharmacy_decide(s, visit, at_ms, &f, &d, err);
+        rc = pharmacy_decide(s, c, visit, at_ms, &f, &d, err);
     }
     if (!rc)
-        rc = pharmacy_write(s, visit, seq, event_id, at_ms, &f, &d, voided_by, err);
+        rc = pharmacy_write(s, c, visit, seq, event_id, at_ms, &f, &d, voided_by, err);
     json_decref(p);
     return rc;
 }
 
 int pharmacy_apply_scan(struct store *s, const struct event *e, struct fc_error *err)
 {
-    int rc = is_pharmacy_visit(s, e->visit, err);
+    struct pharmacy *eng = engine_of(s, e->visit);
+    struct ph_stmts local = {{NULL}};
+    int rc;
 
+    if (eng && eng->pending_text && !strcmp(eng->pending_text, e->payload))
+        return pharmacy_write(s, &eng->stmts, e->visit, e->seq, e->id, e->at_ms, eng->pending_facts,
+                              eng->pending_decision, 0, err);
+    if (eng)
+        return apply_scan_payload(s, &eng->stmts, e->visit, e->seq, e->id, e->at_ms, e->payload, 0,
+                                  err);
+    rc = is_pharmacy_visit(s, e->visit, err);
     if (rc <= 0)
         return rc; /* scans of other workflows have their own engines */
-    return apply_scan_payload(s, e->visit, e->seq, e->id, e->at_ms, e->payload, 0, err);
+    rc = apply_scan_payload(s, &local, e->visit, e->seq, e->id, e->at_ms, e->payload, 0, err);
+    ph_stmts_release(&local);
+    return rc;
 }
 
 static int apply_round_payload(struct store *s, const char *visit, const char *payload,
@@ -417,18 +534,21 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
         "DELETE FROM counted_code WHERE visit = ?1",
         "DELETE FROM stock_count WHERE visit = ?1",
     };
+    struct pharmacy *eng = engine_of(s, visit);
+    struct ph_stmts local = {{NULL}}, *c = eng ? &eng->stmts : &local;
     sqlite3_stmt *st = NULL;
     int rc = FC_OK, step;
 
     for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
         rc = store_prepare(s, clear[i], &st, err);
         if (rc)
-            return rc;
+            goto out;
         store_bind_text(st, 1, visit);
         rc = step_done(s, st, "cannot reset the stock count", err);
+        st = NULL;
     }
     if (rc)
-        return rc;
+        goto out;
     rc = store_prepare(s,
                        "SELECT e.seq, e.id, e.at, e.kind, e.payload,"
                        " (SELECT min(v.seq) FROM pharmacy_void v WHERE v.target_seq = e.seq)"
@@ -436,7 +556,7 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
                        " AND e.seq < ?2 ORDER BY e.seq",
                        &st, err);
     if (rc)
-        return rc;
+        goto out;
     store_bind_text(st, 1, visit);
     sqlite3_bind_int64(st, 2, upto);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -446,7 +566,7 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
         if (!strcmp(store_col_text(st, 3), "pharmacy_round"))
             rc = apply_round_payload(s, visit, store_col_text(st, 4), err);
         else
-            rc = apply_scan_payload(s, visit, sqlite3_column_int64(st, 0), store_col_text(st, 1),
+            rc = apply_scan_payload(s, c, visit, sqlite3_column_int64(st, 0), store_col_text(st, 1),
                                     at_ms, store_col_text(st, 4), sqlite3_column_int64(st, 5), err);
         if (rc)
             goto out;
@@ -455,6 +575,7 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
         rc = store_fail(s, err, "cannot read the visit's scans");
 out:
     sqlite3_finalize(st);
+    ph_stmts_release(&local);
     return rc;
 }
 
@@ -492,11 +613,15 @@ void pharmacy_free(struct pharmacy *p)
 {
     if (!p)
         return;
+    for (struct pharmacy **l = &engines; *l; l = &(*l)->next)
+        if (*l == p) {
+            *l = p->next;
+            break;
+        }
     scan_classifier_free(p->cls);
-    sqlite3_finalize(p->q_drug);
-    sqlite3_finalize(p->q_prefix);
-    sqlite3_finalize(p->q_gtin);
-    sqlite3_finalize(p->q_settled);
+    for (int i = 0; i < PR_COUNT; i++)
+        sqlite3_finalize(p->ref[i]);
+    ph_stmts_release(&p->stmts);
     visit_release(&p->visit);
     free(p);
 }
@@ -522,31 +647,18 @@ int pharmacy_open(struct store *s, const char *visit, struct pharmacy **out, str
         goto fail;
     }
     rc = scan_classifier_new(s, p->visit.site_code, &p->cls, err);
+    /* The reference file is immutable and probed at random by every scan:
+     * map it rather than read its pages through the small default cache. */
     if (!rc)
-        rc = store_prepare(s,
-                           "SELECT drug_code, pack_factor, coalesce(trace_prefix, '')"
-                           " FROM ref.drug WHERE site_code = ?1 AND drug_code = ?2",
-                           &p->q_drug, err);
-    if (!rc)
-        rc = store_prepare(s,
-                           "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
-                           " AND trace_prefix = ?2 ORDER BY drug_code LIMIT 1",
-                           &p->q_prefix, err);
-    if (!rc)
-        rc = store_prepare(s,
-                           "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
-                           " AND drug_code = coalesce((SELECT ref FROM ref.code_index"
-                           " WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1 LIMIT 1),"
-                           " (SELECT drug_code FROM ref.drug WHERE site_code = ?1 AND gtin = ?2"
-                           " ORDER BY drug_code LIMIT 1))",
-                           &p->q_gtin, err);
-    if (!rc)
-        rc = store_prepare(s,
-                           "SELECT settlement_id, drug_code FROM ref.settlement"
-                           " WHERE trace_code = ?1 AND site_code = ?2 ORDER BY settlement_id",
-                           &p->q_settled, err);
+        rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
+    for (int i = 0; i < PR_COUNT && !rc; i++)
+        rc = ph_prepare(s, ph_ref_sql[i], &p->ref[i], err);
+    for (int i = 0; i < PS_COUNT && !rc; i++)
+        rc = ph_prepare(s, ph_sql[i], &p->stmts.st[i], err);
     if (rc)
         goto fail;
+    p->next = engines;
+    engines = p;
     *out = p;
     return FC_OK;
 fail:
@@ -568,7 +680,7 @@ static int drug_row(struct pharmacy *p, sqlite3_stmt *st, json_t *payload, const
     } else if (step != SQLITE_DONE) {
         rc = store_fail(p->store, err, what);
     }
-    sqlite3_reset(st);
+    ph_idle(st);
     return rc;
 }
 
@@ -603,17 +715,18 @@ static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
 
     snprintf(prefix, sizeof(prefix), "%.7s", code);
     json_object_set_new(payload, "box_key", json_string(code));
-    sqlite3_reset(p->q_settled);
-    store_bind_text(p->q_settled, 1, code);
-    store_bind_text(p->q_settled, 2, p->visit.site_code);
-    while ((step = sqlite3_step(p->q_settled)) == SQLITE_ROW) {
+    sqlite3_reset(p->ref[PR_SETTLED]);
+    store_bind_text(p->ref[PR_SETTLED], 1, code);
+    store_bind_text(p->ref[PR_SETTLED], 2, p->visit.site_code);
+    while ((step = sqlite3_step(p->ref[PR_SETTLED])) == SQLITE_ROW) {
         if (n < SETTLED_IDS_MAX)
-            buf_addf(&ids, "%s%s", n ? "," : "", store_col_text(p->q_settled, 0));
+            buf_addf(&ids, "%s%s", n ? "," : "", store_col_text(p->ref[PR_SETTLED], 0));
         if (!n)
-            snprintf(settled_drug, sizeof(settled_drug), "%s", store_col_text(p->q_settled, 1));
+            snprintf(settled_drug, sizeof(settled_drug), "%s",
+                     store_col_text(p->ref[PR_SETTLED], 1));
         n++;
     }
-    sqlite3_reset(p->q_settled);
+    ph_idle(p->ref[PR_SETTLED]);
     if (step != SQLITE_DONE) {
         rc = store_fail(p->store, err, "cannot look the code's settlements up");
         goto out;
@@ -622,15 +735,15 @@ static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
         json_object_set_new(payload, "settled", json_integer(n));
         json_object_set_new(payload, "settled_ids", json_string(ids.ptr));
     }
-    store_bind_text(p->q_prefix, 1, p->visit.site_code);
-    store_bind_text(p->q_prefix, 2, prefix);
-    rc = drug_row(p, p->q_prefix, payload, "cannot look the product prefix up", err);
+    store_bind_text(p->ref[PR_PREFIX], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_PREFIX], 2, prefix);
+    rc = drug_row(p, p->ref[PR_PREFIX], payload, "cannot look the product prefix up", err);
     if (rc)
         goto out; /* found (1) or failed */
     if (settled_drug[0]) {
-        store_bind_text(p->q_drug, 1, p->visit.site_code);
-        store_bind_text(p->q_drug, 2, settled_drug);
-        rc = drug_row(p, p->q_drug, payload, "cannot look the drug up", err);
+        store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+        store_bind_text(p->ref[PR_DRUG], 2, settled_drug);
+        rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
         if (rc > 0)
             json_object_set_new(payload, "mismatch", json_true());
         if (rc)
@@ -656,9 +769,9 @@ static int resolve_gtin(struct pharmacy *p, const char *gtin14, const char *seri
     json_object_set_new(payload, "gtin", json_string(gtin14));
     if (serial && serial[0])
         json_object_set_new(payload, "box_key", json_sprintf("(01)%s(21)%s", gtin14, serial));
-    store_bind_text(p->q_gtin, 1, p->visit.site_code);
-    store_bind_text(p->q_gtin, 2, gtin14);
-    rc = drug_row(p, p->q_gtin, payload, "cannot look the GTIN up", err);
+    store_bind_text(p->ref[PR_GTIN], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_GTIN], 2, gtin14);
+    rc = drug_row(p, p->ref[PR_GTIN], payload, "cannot look the GTIN up", err);
     if (rc == 0)
         json_object_set_new(payload, "why", json_sprintf("NO_DRUG_FOR_GTIN:%s", gtin14));
     return rc < 0 ? rc : FC_OK;
@@ -686,9 +799,9 @@ static int pharmacy_resolve(struct pharmacy *p, const char *raw, size_t len, int
         json_object_set_new(payload, "kind", json_string("count"));
         snprintf(source, 16, "action");
         json_object_set_new(payload, "source", json_string(source));
-        store_bind_text(p->q_drug, 1, p->visit.site_code);
-        store_bind_text(p->q_drug, 2, item);
-        rc = drug_row(p, p->q_drug, payload, "cannot look the drug up", err);
+        store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+        store_bind_text(p->ref[PR_DRUG], 2, item);
+        rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
         if (rc > 0)
             json_object_set_new(payload, "units", json_real((double)qty));
         else if (rc == 0)
@@ -795,7 +908,7 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
 
     json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
     facts_from_json(payload, &f);
-    rc = pharmacy_decide(p->store, p->visit.id, at_ms, &f, &d, err);
+    rc = pharmacy_decide(p->store, &p->stmts, p->visit.id, at_ms, &f, &d, err);
     if (rc)
         goto out;
     json_object_set_new(payload, "verdict", json_string(d.verdict));
@@ -806,10 +919,16 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
         goto out;
     }
     facts_from_json(payload, &f);
+    p->pending_text = text;
+    p->pending_facts = &f;
+    p->pending_decision = &d;
     rc = event_append(p->store, p->visit.id, at_ms, "scan", f.drug_code[0] ? f.drug_code : NULL,
                       text, &e, err);
+    p->pending_text = NULL;
+    p->pending_facts = NULL;
+    p->pending_decision = NULL;
     if (!rc && f.drug_code[0]) {
-        round = current_round(p->store, p->visit.id, f.drug_code, err);
+        round = current_round(p->store, &p->stmts, p->visit.id, f.drug_code, err);
         rc = round < 0 ? (int)round : FC_OK;
     }
     if (rc)
@@ -865,9 +984,9 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
     json_object_set_new(payload, "code", json_sprintf("%s:%ld", drug_code, qty));
     json_object_set_new(payload, "kind", json_string("count"));
     json_object_set_new(payload, "source", json_string("command"));
-    store_bind_text(p->q_drug, 1, p->visit.site_code);
-    store_bind_text(p->q_drug, 2, drug_code);
-    rc = drug_row(p, p->q_drug, payload, "cannot look the drug up", err);
+    store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_DRUG], 2, drug_code);
+    rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
     if (rc > 0)
         json_object_set_new(payload, "units", json_real((double)qty));
     else if (rc == 0)
@@ -909,10 +1028,10 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
     rc = store_begin(p->store, err);
     if (rc)
         return rc;
-    store_bind_text(p->q_drug, 1, p->visit.site_code);
-    store_bind_text(p->q_drug, 2, drug_code);
+    store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_DRUG], 2, drug_code);
     body = json_object();
-    rc = drug_row(p, p->q_drug, body, "cannot look the drug up", err);
+    rc = drug_row(p, p->ref[PR_DRUG], body, "cannot look the drug up", err);
     if (rc <= 0) {
         store_rollback(p->store);
         if (rc == 0)
@@ -923,7 +1042,7 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
     json_object_del(body, "units");
     rc = commit_event(p, "pharmacy_round", drug_code, body, at_ms, err);
     if (!rc && round) {
-        *round = current_round(p->store, p->visit.id, drug_code, err);
+        *round = current_round(p->store, &p->stmts, p->visit.id, drug_code, err);
         rc = *round < 0 ? (int)*round : FC_OK;
     }
 out:

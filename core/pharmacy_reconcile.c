@@ -1,9 +1,11 @@
 /* Reconciliation rules D01..D09 (DESIGN §5) for one pharmacy visit, and the
  * per-drug table behind `visit show` and `report`. A pharmacy year is about a
  * million settlement lines, so nothing here loops per drug over SQL: a handful
- * of grouped queries (per drug, per traceability code, offending lines, the
- * visit's counted boxes) fill an array of drugs sorted by code, and the rules
- * are then plain arithmetic. Money is integer fen throughout. */
+ * of queries (per-drug settlement totals, codes settled beyond their pack,
+ * offending lines, the visit's counted boxes) fill an array of drugs sorted by
+ * code, and the rules are then plain arithmetic. The settlement figures come
+ * from aggregates the mission loader stores in the reference file, or are
+ * grouped live for older files. Money is integer fen throughout. */
 #include "core/pharmacy.h"
 
 #include "core/base/buf.h"
@@ -150,16 +152,14 @@ static int load_drugs(struct store *s, const struct visit *v, struct recon *r, s
     return rc;
 }
 
-/* Per drug: settled quantity and money, lines above the price cap, lines
- * whose code's product prefix is not the drug's. One pass, GROUP BY drug. */
-static int load_settlement_totals(struct store *s, const struct visit *v, struct recon *r,
-                                  struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+/* The settlement queries in two forms: over the aggregates the mission
+ * loader precomputes (core/refdb.h), and grouping the lines live for files
+ * loaded before those existed. Both give the same columns in the same order. */
+enum { Q_TOTALS, Q_DUPLICATES, Q_EVIDENCE, Q_COUNT };
 
-    rc = store_prepare(
-        s,
+static const char *const settlement_sql[2][Q_COUNT] = {
+    {
+        /* live: per drug, one pass GROUP BY drug over the settlement_drug index */
         "SELECT s.drug_code, sum(s.qty), sum(" LINE_FEN "), count(*),"
         " sum(d.price_cap IS NOT NULL AND s.unit_price > d.price_cap),"
         " sum(CASE WHEN d.price_cap IS NOT NULL AND s.unit_price > d.price_cap THEN"
@@ -172,7 +172,59 @@ static int load_settlement_totals(struct store *s, const struct visit *v, struct
         "  AND substr(s.trace_code, 1, 7) <> d.trace_prefix THEN " LINE_FEN " ELSE 0 END)"
         " FROM ref.settlement s JOIN ref.drug d ON d.site_code = s.site_code"
         " AND d.drug_code = s.drug_code WHERE s.site_code = ?1 GROUP BY s.drug_code",
-        &st, err);
+        "SELECT s.trace_code, min(s.drug_code), sum(s.qty), sum(" LINE_FEN "),"
+        " max(d.pack_factor) FROM ref.settlement s JOIN ref.drug d"
+        " ON d.site_code = s.site_code AND d.drug_code = s.drug_code"
+        " WHERE s.site_code = ?1 AND s.trace_code IS NOT NULL"
+        " AND s.trace_code <> '' GROUP BY s.trace_code"
+        " HAVING sum(s.qty) > max(d.pack_factor) + 1e-9 ORDER BY s.trace_code",
+        "SELECT s.drug_code, s.settlement_id, coalesce(s.trace_code, ''),"
+        " d.price_cap IS NOT NULL AND s.unit_price > d.price_cap,"
+        " length(s.trace_code) = 20 AND coalesce(d.trace_prefix, '') <> ''"
+        " AND substr(s.trace_code, 1, 7) <> d.trace_prefix"
+        " FROM ref.settlement s JOIN ref.drug d ON d.site_code = s.site_code"
+        " AND d.drug_code = s.drug_code WHERE s.site_code = ?1"
+        " AND ((d.price_cap IS NOT NULL AND s.unit_price > d.price_cap)"
+        " OR (length(s.trace_code) = 20 AND coalesce(d.trace_prefix, '') <> ''"
+        " AND substr(s.trace_code, 1, 7) <> d.trace_prefix)) ORDER BY s.drug_code, s.rowid",
+    },
+    {
+        "SELECT drug_code, qty, fen, lines, cap_lines, cap_excess_fen, max_unit_price,"
+        " mismatch_qty, mismatch_fen FROM ref.settlement_drug_total WHERE site_code = ?1",
+        "SELECT trace_code, drug_code, qty, fen, pack_factor FROM ref.settlement_code_excess"
+        " WHERE site_code = ?1 ORDER BY trace_code",
+        "SELECT drug_code, settlement_id, trace_code, above_cap, foreign_prefix"
+        " FROM ref.settlement_flag WHERE site_code = ?1 ORDER BY rowid",
+    },
+};
+
+/* 1 if the attached reference file holds the settlement aggregates, 0 if
+ * not (an older file), or a negative error. */
+static int has_aggregates(struct store *s, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT count(*) FROM ref.sqlite_master WHERE type = 'table' AND name"
+                           " IN ('settlement_drug_total', 'settlement_code_excess',"
+                           " 'settlement_flag')",
+                           &st, err);
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) == 3
+                                        : store_fail(s, err, "cannot read the reference schema");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Per drug: settled quantity and money, lines above the price cap, lines
+ * whose code's product prefix is not the drug's. */
+static int load_settlement_totals(struct store *s, const struct visit *v, struct recon *r, int agg,
+                                  struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, step;
+
+    rc = store_prepare(s, settlement_sql[agg][Q_TOTALS], &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, v->site_code);
@@ -198,20 +250,13 @@ static int load_settlement_totals(struct store *s, const struct visit *v, struct
 /* D07: traceability codes whose settled quantity exceeds one pack. Grouped
  * by code alone (a box settled as two different drugs is still one box); the
  * finding goes to the drug of the code's first line. */
-static int load_trace_duplicates(struct store *s, const struct visit *v, struct recon *r,
+static int load_trace_duplicates(struct store *s, const struct visit *v, struct recon *r, int agg,
                                  struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc, step;
 
-    rc = store_prepare(s,
-                       "SELECT s.trace_code, min(s.drug_code), sum(s.qty), sum(" LINE_FEN "),"
-                       " max(d.pack_factor) FROM ref.settlement s JOIN ref.drug d"
-                       " ON d.site_code = s.site_code AND d.drug_code = s.drug_code"
-                       " WHERE s.site_code = ?1 AND s.trace_code IS NOT NULL"
-                       " AND s.trace_code <> '' GROUP BY s.trace_code"
-                       " HAVING sum(s.qty) > max(d.pack_factor) + 1e-9 ORDER BY s.trace_code",
-                       &st, err);
+    rc = store_prepare(s, settlement_sql[agg][Q_DUPLICATES], &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, v->site_code);
@@ -232,9 +277,9 @@ static int load_trace_duplicates(struct store *s, const struct visit *v, struct 
     return rc;
 }
 
-/* Evidence for D06 and settled D08: the offending lines, only fetched for
- * drugs that have some (the totals said so). */
-static int load_line_evidence(struct store *s, const struct visit *v, struct recon *r,
+/* Evidence for D06 and settled D08: the offending lines, only fetched when
+ * the totals found some, in drug then line order. */
+static int load_line_evidence(struct store *s, const struct visit *v, struct recon *r, int agg,
                               struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -244,17 +289,7 @@ static int load_line_evidence(struct store *s, const struct visit *v, struct rec
         any = r->d[i].cap_lines > 0 || r->d[i].mism_qty > EPS;
     if (!any)
         return FC_OK;
-    rc = store_prepare(s,
-                       "SELECT s.drug_code, s.settlement_id, coalesce(s.trace_code, ''),"
-                       " d.price_cap IS NOT NULL AND s.unit_price > d.price_cap,"
-                       " length(s.trace_code) = 20 AND coalesce(d.trace_prefix, '') <> ''"
-                       " AND substr(s.trace_code, 1, 7) <> d.trace_prefix"
-                       " FROM ref.settlement s JOIN ref.drug d ON d.site_code = s.site_code"
-                       " AND d.drug_code = s.drug_code WHERE s.site_code = ?1"
-                       " AND ((d.price_cap IS NOT NULL AND s.unit_price > d.price_cap)"
-                       " OR (length(s.trace_code) = 20 AND coalesce(d.trace_prefix, '') <> ''"
-                       " AND substr(s.trace_code, 1, 7) <> d.trace_prefix))",
-                       &st, err);
+    rc = store_prepare(s, settlement_sql[agg][Q_EVIDENCE], &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, v->site_code);
@@ -316,14 +351,14 @@ static int load_counted_boxes(struct store *s, const struct visit *v, struct rec
 
 static int recon_load(struct store *s, const struct visit *v, struct recon *r, struct fc_error *err)
 {
-    int rc = load_drugs(s, v, r, err);
+    int agg = has_aggregates(s, err), rc = agg < 0 ? agg : load_drugs(s, v, r, err);
 
     if (!rc)
-        rc = load_settlement_totals(s, v, r, err);
+        rc = load_settlement_totals(s, v, r, agg, err);
     if (!rc)
-        rc = load_trace_duplicates(s, v, r, err);
+        rc = load_trace_duplicates(s, v, r, agg, err);
     if (!rc)
-        rc = load_line_evidence(s, v, r, err);
+        rc = load_line_evidence(s, v, r, agg, err);
     if (!rc)
         rc = load_counted_boxes(s, v, r, err);
     return rc;

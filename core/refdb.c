@@ -4,6 +4,14 @@
  * copy cost the loader three to four B-tree rows per patient. */
 #include "core/refdb.h"
 
+/* The fen of one settlement line s (its unit price rounded to the fen). */
+#define LINE_FEN "CAST(round(s.qty * round(coalesce(s.unit_price, 0) * 100)) AS INTEGER)"
+/* s lies above d's price cap / carries a 20-digit code of another product. */
+#define ABOVE_CAP "(d.price_cap IS NOT NULL AND s.unit_price > d.price_cap)"
+#define FOREIGN_PREFIX                                                  \
+    "(length(s.trace_code) = 20 AND coalesce(d.trace_prefix, '') <> ''" \
+    " AND substr(s.trace_code, 1, 7) <> d.trace_prefix)"
+
 const char refdb_schema_sql[] =
     "CREATE TABLE mission (mission_id TEXT NOT NULL, version INTEGER NOT NULL,"
     "  kind TEXT NOT NULL, title TEXT NOT NULL, issued_at TEXT, expires_at TEXT,"
@@ -80,7 +88,55 @@ const char refdb_index_sql[] =
     "CREATE INDEX leave_adm ON leave (site_code, admission_no);"
     "CREATE INDEX settlement_drug ON settlement (site_code, drug_code);"
     "CREATE INDEX drug_gtin ON drug (gtin, site_code) WHERE gtin IS NOT NULL;"
-    "CREATE INDEX settlement_trace ON settlement (trace_code, site_code);"
+    /* a traceability code's drug by its 7-digit product prefix, first by code */
+    "CREATE INDEX drug_prefix ON drug (site_code, trace_prefix, drug_code);"
+    /* covering (drug_code, qty): refdb_aggregate_sql groups a million lines
+     * by code through it without reading the table */
+    "CREATE INDEX settlement_trace ON settlement (trace_code, site_code, drug_code, qty);"
     "CREATE INDEX suspicion_site ON suspicion (site_code);";
 
 const char refdb_code_index_sql[] = "CREATE INDEX code_entry_code ON code_entry (code, site_code);";
+
+/* Each INSERT walks an index built by refdb_index_sql in its GROUP BY order
+ * (settlement_drug, settlement_trace), so SQLite groups without a sorter. */
+const char refdb_aggregate_sql[] =
+    "CREATE TABLE settlement_drug_total (site_code TEXT NOT NULL, drug_code TEXT NOT NULL,"
+    "  qty REAL NOT NULL, fen INTEGER NOT NULL, lines INTEGER NOT NULL,"
+    "  cap_lines INTEGER NOT NULL, cap_excess_fen INTEGER NOT NULL, max_unit_price REAL,"
+    "  mismatch_qty REAL NOT NULL, mismatch_fen INTEGER NOT NULL,"
+    "  PRIMARY KEY (site_code, drug_code)) STRICT, WITHOUT ROWID;"
+    "INSERT INTO settlement_drug_total SELECT s.site_code, s.drug_code, total(s.qty),"
+    "  coalesce(sum(" LINE_FEN "), 0), count(*), coalesce(sum(" ABOVE_CAP "), 0),"
+    "  coalesce(sum(CASE WHEN " ABOVE_CAP " THEN"
+    "   CAST(round(s.qty * (round(s.unit_price * 100) - round(d.price_cap * 100))) AS INTEGER)"
+    "   ELSE 0 END), 0), max(s.unit_price),"
+    "  total(CASE WHEN " FOREIGN_PREFIX " THEN s.qty ELSE 0 END),"
+    "  coalesce(sum(CASE WHEN " FOREIGN_PREFIX " THEN " LINE_FEN " ELSE 0 END), 0)"
+    "  FROM settlement s JOIN drug d ON d.site_code = s.site_code AND d.drug_code = s.drug_code"
+    "  GROUP BY s.site_code, s.drug_code;"
+    "CREATE TABLE settlement_code_excess (site_code TEXT NOT NULL, trace_code TEXT NOT NULL,"
+    "  drug_code TEXT NOT NULL, qty REAL NOT NULL, fen INTEGER NOT NULL,"
+    "  pack_factor REAL NOT NULL, PRIMARY KEY (site_code, trace_code)) STRICT, WITHOUT ROWID;"
+    /* money only for the few codes over their pack: the grouping itself
+     * reads the covering settlement_trace index, not the lines */
+    "INSERT INTO settlement_code_excess SELECT x.site_code, x.trace_code, x.drug_code, x.qty,"
+    "  (SELECT coalesce(sum(" LINE_FEN "), 0) FROM settlement s"
+    "   WHERE s.trace_code = x.trace_code AND s.site_code = x.site_code), x.pack_factor"
+    "  FROM (SELECT s.site_code, s.trace_code, min(s.drug_code) AS drug_code,"
+    "   total(s.qty) AS qty, max(d.pack_factor) AS pack_factor FROM settlement s"
+    "   JOIN drug d ON d.site_code = s.site_code AND d.drug_code = s.drug_code"
+    "   WHERE s.trace_code IS NOT NULL AND s.trace_code <> '' GROUP BY s.trace_code, s.site_code"
+    "   HAVING total(s.qty) > max(d.pack_factor) + 1e-9) AS x;"
+    "CREATE TABLE settlement_flag (site_code TEXT NOT NULL, drug_code TEXT NOT NULL,"
+    "  settlement_id TEXT NOT NULL, trace_code TEXT NOT NULL, above_cap INTEGER NOT NULL,"
+    "  foreign_prefix INTEGER NOT NULL) STRICT;"
+    "INSERT INTO settlement_flag SELECT s.site_code, s.drug_code, s.settlement_id,"
+    "  coalesce(s.trace_code, ''), " ABOVE_CAP " IS 1, " FOREIGN_PREFIX " IS 1"
+    /* only the lines of drugs whose totals say they have some (CROSS JOIN
+     * keeps the totals as the outer loop) */
+    "  FROM settlement_drug_total t CROSS JOIN settlement s ON s.site_code = t.site_code"
+    "  AND s.drug_code = t.drug_code CROSS JOIN drug d ON d.site_code = s.site_code"
+    "  AND d.drug_code = s.drug_code WHERE (t.cap_lines > 0 OR t.mismatch_qty <> 0)"
+    "  AND (" ABOVE_CAP " OR " FOREIGN_PREFIX ")"
+    "  ORDER BY s.site_code, s.drug_code, s.rowid;"
+    "CREATE INDEX settlement_flag_site ON settlement_flag (site_code);";

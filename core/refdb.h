@@ -45,6 +45,27 @@ extern const char refdb_index_sql[];
  * code_entry (a builder runs both texts). */
 extern const char refdb_code_index_sql[];
 
+/* Settlement aggregates, created and filled in one go once the tables and
+ * refdb_index_sql are in place. They depend only on the file's own drug and
+ * settlement rows, so in an immutable file they never go stale, and
+ * reconciliation reads about one row per drug instead of grouping a year of
+ * settlement lines on every run:
+ *   settlement_drug_total   per (site_code, drug_code) with a drug row:
+ *                           qty, fen (sum of round(qty * unit price in fen)),
+ *                           lines, cap_lines and cap_excess_fen (lines priced
+ *                           above the drug's cap), max_unit_price,
+ *                           mismatch_qty and mismatch_fen (20-digit codes whose
+ *                           product prefix is not the drug's);
+ *   settlement_code_excess  per (site_code, trace_code): codes whose settled
+ *                           qty exceeds the pack (max pack_factor of their
+ *                           drugs): first drug_code, qty, fen, pack_factor;
+ *   settlement_flag         the lines above the cap or under a foreign
+ *                           prefix, by site, drug and settlement row order.
+ * Files loaded before the aggregates existed lack the tables (same layout
+ * version otherwise): readers check that the tables exist and else group the
+ * settlement lines themselves. */
+extern const char refdb_aggregate_sql[];
+
 /* Version of the layout above, stored in PRAGMA user_version of the file. */
 #define REFDB_SCHEMA_VERSION 1
 

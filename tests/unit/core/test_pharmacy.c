@@ -1,8 +1,10 @@
 /* Pharmacy count engine and reconciliation: every per-scan verdict, each rule
  * D01..D09 on hand-computed figures (split packs, returns, adjustments, zero
  * stock, price caps, duplicate codes, prefix mismatch, sold code on shelf),
- * rounds, blind counting, void and rebuild. The reference database is built
- * here from refdb_schema_sql, without the mission loader. */
+ * rounds, blind counting, void and rebuild; the same findings from a file
+ * without the settlement aggregates; every engine lookup indexed. The
+ * reference database is built here from the refdb.h texts the mission loader
+ * runs, without the loader. */
 #include "core/base/clock.h"
 #include "core/event.h"
 #include "core/pharmacy.h"
@@ -96,6 +98,8 @@ static void build_ref(const char *path)
         " ('89999990000000000001', 'trace_code', '" SITE "', 'S6');"
         "COMMIT;");
     exec_sql(db, refdb_index_sql);
+    exec_sql(db, refdb_code_index_sql);
+    exec_sql(db, refdb_aggregate_sql);
     sqlite3_close(db);
 }
 
@@ -548,6 +552,101 @@ static void test_report(void **state)
     assert_int_equal(pharmacy_report(fx->s, NULL, "html", stdout, &err), FC_EUSAGE);
 }
 
+/* A file loaded before the settlement aggregates existed gives the same
+ * findings, in the same order with the same evidence, by grouping the lines. */
+static void test_reconcile_without_aggregates(void **state)
+{
+    struct fx *fx = *state;
+    struct fc_error err = {0};
+    json_t *with = NULL, *without = NULL;
+    char *a = NULL, *b = NULL;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    scan(fx, "81000010000000000001", "SOLD_CODE_ON_SHELF");
+    scan(fx, "89999990000000000001", "SOLD_CODE_ON_SHELF");
+    scan(fx, "82000020000000000003", "COUNTED");
+    with = findings(fx);
+    assert_non_null(finding(with, DA, "D06_PRICE_ABOVE_CAP"));
+    assert_non_null(finding(with, DB, "D07_TRACE_DUPLICATE"));
+    assert_non_null(finding(with, DE, "D08_TRACE_PRODUCT_MISMATCH"));
+    assert_non_null(finding(with, DA, "D09_SOLD_CODE_ON_SHELF"));
+
+    pharmacy_free(fx->p);
+    fx->p = NULL;
+    assert_int_equal(store_exec(fx->s, "DETACH DATABASE ref", &err), 0);
+    assert_int_equal(sqlite3_open(fx->ref, &db), SQLITE_OK);
+    exec_sql(db, "DROP TABLE settlement_drug_total; DROP TABLE settlement_code_excess;"
+                 " DROP TABLE settlement_flag;");
+    sqlite3_close(db);
+    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    assert_int_equal(pharmacy_open(fx->s, NULL, &fx->p, &err), 0);
+    without = findings(fx);
+
+    a = json_dumps(with, JSON_COMPACT);
+    b = json_dumps(without, JSON_COMPACT);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    json_decref(with);
+    json_decref(without);
+}
+
+/* 1 if a query plan line reads a whole table, or a whole site of one, where
+ * the engine means to probe an index. */
+static int is_wide_read(const char *detail)
+{
+    static const char *const big[] = {"settlement", "drug",          "inpatient",    "code_entry",
+                                      "event",      "pharmacy_scan", "counted_code", "stock_count"};
+    char name[64] = "";
+    const char *table = name;
+
+    if (sscanf(detail, "SCAN %63s", name) == 1 || sscanf(detail, "SEARCH %63s", name) == 1) {
+        if (!strncmp(table, "ref.", 4))
+            table += 4;
+        for (size_t i = 0; i < sizeof(big) / sizeof(big[0]); i++)
+            if (!strcmp(table, big[i]))
+                return !strncmp(detail, "SCAN", 4) || strstr(detail, "(site_code=?)") != NULL;
+    }
+    return 0;
+}
+
+/* Every statement the open engine keeps (reference lookups and the
+ * decide/write statements) probes an index: the plans are printed, and a
+ * full or per-site scan of a large table fails the test. */
+static void test_lookups_use_indexes(void **state)
+{
+    struct fx *fx = *state;
+    sqlite3 *db = store_db(fx->s);
+    int n = 0, wide = 0;
+
+    for (sqlite3_stmt *kept = sqlite3_next_stmt(db, NULL); kept;
+         kept = sqlite3_next_stmt(db, kept)) {
+        sqlite3_stmt *plan = NULL;
+        char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(kept));
+
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &plan, NULL), SQLITE_OK);
+        printf("%s\n", sqlite3_sql(kept));
+        while (sqlite3_step(plan) == SQLITE_ROW) {
+            const char *detail = (const char *)sqlite3_column_text(plan, 3);
+
+            printf("  %s\n", detail);
+            if (is_wide_read(detail)) {
+                fprintf(stderr, "not an index probe: %s\n  in %s\n", detail, sqlite3_sql(kept));
+                wide++;
+            }
+        }
+        sqlite3_finalize(plan);
+        sqlite3_free(sql);
+        n++;
+    }
+    assert_true(n >= 10); /* 4 lookups + 6 decide/write statements */
+    assert_int_equal(wide, 0);
+}
+
 static void test_closed_visit(void **state)
 {
     struct fx *fx = *state;
@@ -581,6 +680,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_blind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closed_visit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reconcile_without_aggregates, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_use_indexes, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
