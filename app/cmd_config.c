@@ -6,6 +6,7 @@
 
 #include "core/base/buf.h"
 #include "core/config.h"
+#include "ui/i18n.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ int app_load_config(struct app *app)
     for (line = warnings.ptr; *line;) {
         const char *nl = strchr(line, '\n');
         int n = nl ? (int)(nl - line) : (int)strlen(line);
-        fprintf(stderr, "fieldcheck: warning: %.*s\n", n, line);
+        fprintf(stderr, _("fieldcheck: warning: %.*s\n"), n, line);
         line += n + (nl ? 1 : 0);
     }
     buf_release(&warnings);
@@ -148,9 +149,9 @@ static int do_set(struct app *app, const char *key, const char *value)
         app_print_json(json_pack("{s:b, s:s, s:s, s:s}", "ok", 1, "key", key, "value", value,
                                  "file", path.ptr));
     else
-        printf("%s = %s (written to %s)\n", key, value, path.ptr);
+        printf(_("%s = %s (written to %s)\n"), key, value, path.ptr);
     if (config_source(key, NULL) == CONFIG_SRC_ENV)
-        fprintf(stderr, "fieldcheck: note: %s is set and overrides this setting\n", s->env);
+        fprintf(stderr, _("fieldcheck: note: %s is set and overrides this setting\n"), s->env);
 out:
     buf_release(&path);
     return rc;

@@ -6,6 +6,7 @@
 #include "app/pharmacy_cli.h"
 
 #include "core/pharmacy.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ int cmd_count(struct app *app, int argc, char **argv)
         const char *o = argv[i];
 
         if ((!strcmp(o, "--visit") || !strcmp(o, "--at") || !strcmp(o, "--qty")) && i + 1 >= argc) {
-            fprintf(stderr, "fieldcheck: count: '%s' needs a value\n", o);
+            fprintf(stderr, _("fieldcheck: count: '%s' needs a value\n"), o);
             return 1;
         }
         if (!strcmp(o, "--visit"))
@@ -54,23 +55,23 @@ int cmd_count(struct app *app, int argc, char **argv)
         else if (!strcmp(o, "--save"))
             blind = 0;
         else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "fieldcheck: count: unknown option '%s'\n", o);
+            fprintf(stderr, _("fieldcheck: count: unknown option '%s'\n"), o);
             return 1;
         } else if (!drug) {
             drug = o;
         } else {
-            fprintf(stderr, "fieldcheck: count: unexpected '%s'\n", o);
+            fprintf(stderr, _("fieldcheck: count: unexpected '%s'\n"), o);
             return 1;
         }
     }
     if ((blind >= 0) + (recount != 0) + (qty_text != NULL) != 1 || (blind >= 0) == (drug != NULL)) {
-        fprintf(stderr, "fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
-                        "--blind or --save\n");
+        fprintf(stderr, _("fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
+                          "--blind or --save\n"));
         return 1;
     }
     if (qty_text && parse_qty(qty_text, &qty) != 0) {
-        fprintf(stderr, "fieldcheck: count: quantity '%s' is not a whole number 0..%d\n", qty_text,
-                IDENT_COUNT_QTY_MAX);
+        fprintf(stderr, _("fieldcheck: count: quantity '%s' is not a whole number 0..%d\n"),
+                qty_text, IDENT_COUNT_QTY_MAX);
         return 1;
     }
     rc = night_cli_time(app, at, &ms);
@@ -92,14 +93,14 @@ int cmd_count(struct app *app, int argc, char **argv)
             app_print_json(json_pack("{s:b, s:s, s:I}", "ok", 1, "drug_code", drug, "round",
                                      (json_int_t)round));
         else if (!rc)
-            printf("%s: round %lld started; scan its boxes again\n", drug, (long long)round);
+            printf(_("%s: round %lld started; scan its boxes again\n"), drug, (long long)round);
     } else {
         rc = pharmacy_set_blind(p, blind, ms, &app->err);
         if (!rc && app->json)
             app_print_json(json_pack("{s:b, s:b}", "ok", 1, "blind", blind));
         else if (!rc)
-            printf("%s\n", blind ? "blind counting: book figures hidden until 'count --save'"
-                                 : "count saved: book figures shown");
+            printf("%s\n", blind ? _("blind counting: book figures hidden until 'count --save'")
+                                 : _("count saved: book figures shown"));
     }
 out:
     pharmacy_free(p);

@@ -5,6 +5,7 @@
 #include "core/event.h"
 #include "core/mission.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -37,8 +38,8 @@ static int db_check(struct app *app)
                                  "head_seq", (json_int_t)head_seq, "head", head, "device_id",
                                  store_device_id(s)));
     else
-        printf("database ok: %lld events, chain verified, head %.16s (seq %lld), mission files "
-               "intact\n",
+        printf(_("database ok: %lld events, chain verified, head %.16s (seq %lld), mission files "
+                 "intact\n"),
                (long long)count, head, (long long)head_seq);
     return 0;
 }
@@ -62,22 +63,22 @@ static int db_rebuild(struct app *app)
         app_print_json(json_pack("{s:b, s:s, s:s, s:b}", "ok", 1, "before", before, "after", after,
                                  "same", !strcmp(before, after)));
     else
-        printf("derived state rebuilt from events: %s\n",
-               strcmp(before, after) ? "it differed from the stored state (now repaired)"
-                                     : "identical to the stored state");
+        printf(_("derived state rebuilt from events: %s\n"),
+               strcmp(before, after) ? _("it differed from the stored state (now repaired)")
+                                     : _("identical to the stored state"));
     return 0;
 }
 
 int cmd_db(struct app *app, int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "fieldcheck: db: missing subcommand (check or rebuild)\n");
+        fprintf(stderr, _("fieldcheck: db: missing subcommand (check or rebuild)\n"));
         return 1;
     }
     if (!strcmp(argv[1], "check"))
         return db_check(app);
     if (!strcmp(argv[1], "rebuild"))
         return db_rebuild(app);
-    fprintf(stderr, "fieldcheck: db: unknown subcommand '%s'\n", argv[1]);
+    fprintf(stderr, _("fieldcheck: db: unknown subcommand '%s'\n"), argv[1]);
     return 1;
 }

@@ -7,6 +7,7 @@
 #include "core/demo.h"
 #include "core/mission.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,32 +41,32 @@ static void demo_warning(void *ctx, const char *kind, const char *file, uint64_t
 
 static void print_try(const struct demo_summary *d, const char *dir, int warnings)
 {
-    printf("demo mission '%s' version %lld written to %s and loaded\n", d->mission_id,
+    printf(_("demo mission '%s' version %lld written to %s and loaded\n"), d->mission_id,
            (long long)d->version, dir);
-    printf("  %s (%s): %d wards, %d inpatients, %d on leave tonight\n", d->hospital_name,
+    printf(_("  %s (%s): %d wards, %d inpatients, %d on leave tonight\n"), d->hospital_name,
            d->hospital, d->wards, d->inpatients, d->leaves);
-    printf("  %s (%s): %d drugs, %d settlement lines\n", d->pharmacy_name, d->pharmacy, d->drugs,
+    printf(_("  %s (%s): %d drugs, %d settlement lines\n"), d->pharmacy_name, d->pharmacy, d->drugs,
            d->settlements);
-    printf("  %d suspicion lines for %s; %d roster warnings planted as leads\n\n", d->suspicions,
+    printf(_("  %d suspicion lines for %s; %d roster warnings planted as leads\n\n"), d->suspicions,
            d->hospital, warnings);
-    printf("night check (夜查):\n");
+    printf(_("night check (夜查):\n"));
     printf("  fieldcheck visit open --site %s --kind night --inspector 张三 --inspector 李四\n",
            d->hospital);
-    printf("  fieldcheck scan %-24s # bed label of %s\n", d->bed_label, d->patient_bed);
-    printf("  fieldcheck scan '%s'%*s # wristband of the patient listed there\n", d->wristband,
+    printf(_("  fieldcheck scan %-24s # bed label of %s\n"), d->bed_label, d->patient_bed);
+    printf(_("  fieldcheck scan '%s'%*s # wristband of the patient listed there\n"), d->wristband,
            (int)(22 - strlen(d->wristband) > 0 ? 22 - (int)strlen(d->wristband) : 0), "");
-    printf("  fieldcheck scan %-24s # that patient's ID card: MATCH\n", d->id_number);
-    printf("  fieldcheck scan %-24s # listed for bed %s: WRONG_BED\n", d->wrong_bed_id,
+    printf(_("  fieldcheck scan %-24s # that patient's ID card: MATCH\n"), d->id_number);
+    printf(_("  fieldcheck scan %-24s # listed for bed %s: WRONG_BED\n"), d->wrong_bed_id,
            d->wrong_bed);
-    printf("  fieldcheck scan EMPTY_BED                # next bed is empty\n");
+    printf(_("  fieldcheck scan EMPTY_BED                # next bed is empty\n"));
     printf("  fieldcheck visit close\n\n");
-    printf("pharmacy (进销存核查):\n");
+    printf(_("pharmacy (进销存核查):\n"));
     printf("  fieldcheck visit open --site %s --kind pharmacy --inspector 张三 --inspector 李四\n",
            d->pharmacy);
-    printf("  fieldcheck scan %-24s # a box insurance already settled\n", d->trace_code);
-    printf("  fieldcheck scan %-24s # GTIN of drug %s\n", d->gtin, d->drug_code);
+    printf(_("  fieldcheck scan %-24s # a box insurance already settled\n"), d->trace_code);
+    printf(_("  fieldcheck scan %-24s # GTIN of drug %s\n"), d->gtin, d->drug_code);
     printf("  fieldcheck reconcile\n\n");
-    printf("flight inspection (飞行检查):\n");
+    printf(_("flight inspection (飞行检查):\n"));
     printf("  fieldcheck visit open --site %s --kind flight --inspector 张三 --inspector 李四\n",
            d->hospital);
     printf("  fieldcheck susp list\n");
@@ -88,7 +89,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
             char *end = NULL;
             seed = strtoull(argv[++i], &end, 10);
             if (!*argv[i] || *end) {
-                fprintf(stderr, "fieldcheck: demo: --seed needs a number\n");
+                fprintf(stderr, _("fieldcheck: demo: --seed needs a number\n"));
                 exitc = 1;
                 goto out;
             }
@@ -100,7 +101,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
         } else if (!strcmp(argv[i], "--gbk")) {
             gbk = 1;
         } else {
-            fprintf(stderr, "fieldcheck: demo: unknown argument '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: demo: unknown argument '%s'\n"), argv[i]);
             exitc = 1;
             goto out;
         }

@@ -7,6 +7,7 @@
 #include "core/evidence.h"
 #include "core/store.h"
 #include "core/visit.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -52,7 +53,7 @@ static int evidence_cmd_add(struct app *app, int argc, char **argv)
     if (flight_parse("evidence add", argc, argv, 2, opts, pos, 1))
         return 1;
     if (!pos[0]) {
-        fprintf(stderr, "fieldcheck: evidence add: missing FILE\n");
+        fprintf(stderr, _("fieldcheck: evidence add: missing FILE\n"));
         return 1;
     }
     rc = flight_at(app, at, &ms);
@@ -71,7 +72,7 @@ static int evidence_cmd_add(struct app *app, int argc, char **argv)
         json_object_set_new(o, "existed", json_boolean(existed));
         app_print_json(o);
     } else {
-        printf("%s %s (%llu bytes, sha256 %.16s)\n",
+        printf(_("%s %s (%llu bytes, sha256 %.16s)\n"),
                existed ? "already registered:" : "registered:", e.path, (unsigned long long)e.size,
                e.sha256);
     }
@@ -146,7 +147,7 @@ static int evidence_cmd_verify(struct app *app, int argc, char **argv)
     if (app->json)
         app_print_json(json_pack("{s:b, s:i, s:i}", "ok", 1, "checked", checked, "bad", bad));
     else
-        printf("%d evidence files verified, all unchanged\n", checked);
+        printf(_("%d evidence files verified, all unchanged\n"), checked);
 out:
     visit_release(&v);
     return rc;
@@ -162,7 +163,7 @@ int cmd_evidence(struct app *app, int argc, char **argv)
         return evidence_cmd_list(app, argc, argv);
     if (!strcmp(sub, "verify"))
         return evidence_cmd_verify(app, argc, argv);
-    fprintf(stderr, "fieldcheck: evidence: %s '%s' (add, list or verify)\n",
-            *sub ? "unknown subcommand" : "missing subcommand", sub);
+    fprintf(stderr, _("fieldcheck: evidence: %s '%s' (add, list or verify)\n"),
+            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
     return 1;
 }

@@ -4,6 +4,7 @@
 
 #include "core/store.h"
 #include "sync/bundle.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,12 +20,12 @@ int cmd_export(struct app *app, int argc, char **argv)
         if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             dir = argv[++i];
         } else {
-            fprintf(stderr, "fieldcheck: export: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: export: unexpected argument '%s'\n"), argv[i]);
             return 1;
         }
     }
     if (!dir) {
-        fprintf(stderr, "fieldcheck: export: -o DIR is required\n");
+        fprintf(stderr, _("fieldcheck: export: -o DIR is required\n"));
         return 1;
     }
     s = app_store(app);
@@ -48,7 +49,7 @@ int cmd_export(struct app *app, int argc, char **argv)
                                  (json_int_t)r.first_seq, "last_seq", (json_int_t)r.last_seq,
                                  "size", (json_int_t)r.size, "sha256", r.sha256));
     else
-        printf("wrote %s: bundle %llu, events %lld..%lld, %zu bytes, verified\n", r.path,
+        printf(_("wrote %s: bundle %llu, events %lld..%lld, %zu bytes, verified\n"), r.path,
                (unsigned long long)r.bundle_seq, (long long)r.first_seq, (long long)r.last_seq,
                r.size);
     return 0;

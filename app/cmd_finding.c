@@ -6,6 +6,7 @@
 #include "core/base/xalloc.h"
 #include "core/flight.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,7 @@ static int finding_add(struct app *app, int argc, char **argv)
     if (flight_parse("finding add", argc, argv, 2, opts, NULL, 0))
         return 1;
     if (!a.code || !a.note) {
-        fprintf(stderr, "fieldcheck: finding add: needs --code CODE and --note TEXT\n");
+        fprintf(stderr, _("fieldcheck: finding add: needs --code CODE and --note TEXT\n"));
         return 1;
     }
     line_list = split_list(lines, &a.n_lines);
@@ -88,7 +89,7 @@ static int finding_add(struct app *app, int argc, char **argv)
     if (app->json)
         app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "event_id", event_id, "code", a.code));
     else
-        printf("finding %.8s recorded (%s)\n", event_id, a.code);
+        printf(_("finding %.8s recorded (%s)\n"), event_id, a.code);
 out:
     free_list(line_list, a.n_lines);
     free_list(patient_list, a.n_patients);
@@ -128,7 +129,7 @@ static int finding_list(struct app *app, int argc, char **argv)
                json_string_value(json_object_get(x, "note")));
     }
     if (!app->json)
-        printf("%zu findings\n", json_array_size(json_object_get(show, "findings")));
+        printf(_("%zu findings\n"), json_array_size(json_object_get(show, "findings")));
 out:
     json_decref(show);
     visit_release(&v);
@@ -143,7 +144,7 @@ int cmd_finding(struct app *app, int argc, char **argv)
         return finding_add(app, argc, argv);
     if (!strcmp(sub, "list"))
         return finding_list(app, argc, argv);
-    fprintf(stderr, "fieldcheck: finding: %s '%s' (add or list)\n",
-            *sub ? "unknown subcommand" : "missing subcommand", sub);
+    fprintf(stderr, _("fieldcheck: finding: %s '%s' (add or list)\n"),
+            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
     return 1;
 }

@@ -4,6 +4,8 @@
  * documentation always matches the binary it ships with. */
 #include "app/commands.h"
 
+#include "ui/i18n.h"
+
 #include <string.h>
 
 int cmd_help(struct app *app, int argc, char **argv)
@@ -13,6 +15,8 @@ int cmd_help(struct app *app, int argc, char **argv)
         return 0;
     }
     if (argc == 2 && !strcmp(argv[1], "--man")) {
+        /* the installed page is English whatever the build machine's locale */
+        ui_lang_set(UI_LANG_EN);
         app_write_man(stdout);
         return 0;
     }

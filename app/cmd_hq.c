@@ -10,6 +10,7 @@
 #include "core/hqstore.h"
 #include "sync/hq.h"
 #include "sync/pack.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static int hq_import_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     int worst = 0;
 
     if (argc < 1) {
-        fprintf(stderr, "fieldcheck: hq import: expected FILE...\n");
+        fprintf(stderr, _("fieldcheck: hq import: expected FILE...\n"));
         return 1;
     }
     for (int i = 0; i < argc; i++) {
@@ -42,10 +43,11 @@ static int hq_import_cmd(struct app *app, struct hq *hq, int argc, char **argv)
                                      (json_int_t)r.stats.events_known, "equivocations",
                                      (json_int_t)r.stats.equivocations));
         else
-            printf("%s: %s, device %s bundle %llu, events %lld..%lld, %lld new%s\n", argv[i],
+            printf(_("%s: %s, device %s bundle %llu, events %lld..%lld, %lld new%s\n"), argv[i],
                    outcome[r.outcome], r.device, (unsigned long long)r.bundle_seq,
                    (long long)r.first_seq, (long long)r.last_seq, (long long)r.stats.events_new,
-                   r.stats.equivocations ? ", EQUIVOCATION: a seq has two different events" : "");
+                   r.stats.equivocations ? _(", EQUIVOCATION: a seq has two different events")
+                                         : "");
         if (r.stats.equivocations)
             worst = worst > 3 ? worst : 3;
     }
@@ -59,7 +61,7 @@ static int rep_gap(void *ctx, const char *device, int64_t from, int64_t to)
         app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "gap", "device", device, "from",
                                  (json_int_t)from, "to", (json_int_t)to));
     else
-        printf("gap          device %s: seq %lld..%lld missing\n", device, (long long)from,
+        printf(_("gap          device %s: seq %lld..%lld missing\n"), device, (long long)from,
                (long long)to);
     return 0;
 }
@@ -71,7 +73,7 @@ static int rep_equiv(void *ctx, const char *device, int64_t seq, int64_t version
         app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "equivocation", "device", device,
                                  "seq", (json_int_t)seq, "versions", (json_int_t)versions));
     else
-        printf("EQUIVOCATION device %s: seq %lld has %lld different events\n", device,
+        printf(_("EQUIVOCATION device %s: seq %lld has %lld different events\n"), device,
                (long long)seq, (long long)versions);
     return 0;
 }
@@ -85,8 +87,8 @@ static int rep_conflict(void *ctx, const char *site, const char *subject, const 
                                  site, "subject", subject, "device_a", da, "verdict_a", va,
                                  "device_b", db, "verdict_b", vb));
     else
-        printf("conflict     site %s subject %s: %s says %s, %s says %s\n", site, subject, da, va,
-               db, vb);
+        printf(_("conflict     site %s subject %s: %s says %s, %s says %s\n"), site, subject, da,
+               va, db, vb);
     return 0;
 }
 
@@ -112,7 +114,7 @@ static int rep_quarantine(void *ctx, const char *sha, const char *device, const 
         app_print_json(json_pack("{s:s, s:s, s:s, s:s}", "type", "quarantine", "sha256", sha,
                                  "device", device, "reason", reason));
     else
-        printf("quarantined  %.16s device %s: %s\n", sha, device, reason);
+        printf(_("quarantined  %.16s device %s: %s\n"), sha, device, reason);
     return 0;
 }
 
@@ -131,13 +133,13 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
         else if (!dir && argv[i][0] != '-')
             dir = argv[i];
         else {
-            fprintf(stderr, "fieldcheck: hq pack: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: hq pack: unexpected argument '%s'\n"), argv[i]);
             free(to);
             return 1;
         }
     }
     if (!dir || !out) {
-        fprintf(stderr, "fieldcheck: hq pack: expected DIR -o FILE [--to DEVICE...]\n");
+        fprintf(stderr, _("fieldcheck: hq pack: expected DIR -o FILE [--to DEVICE...]\n"));
         free(to);
         return 1;
     }
@@ -148,7 +150,7 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     if (app->json)
         app_print_json(json_pack("{s:b, s:s}", "ok", 1, "file", out));
     else
-        printf("signed mission pack written to %s\n", out);
+        printf(_("signed mission pack written to %s\n"), out);
     return 0;
 }
 
@@ -167,7 +169,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
         hq_default_dir(&dir);
     }
     if (i >= argc) {
-        fprintf(stderr, "fieldcheck: hq: missing subcommand\n");
+        fprintf(stderr, _("fieldcheck: hq: missing subcommand\n"));
         buf_release(&dir);
         return 1;
     }
@@ -181,7 +183,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
             app_print_json(
                 json_pack("{s:b, s:s, s:s}", "ok", 1, "dir", dir.ptr, "fingerprint", fp));
         } else {
-            printf("HQ created in %s\nfingerprint %s\npublic keys for devices: %s/hq.pub\n",
+            printf(_("HQ created in %s\nfingerprint %s\npublic keys for devices: %s/hq.pub\n"),
                    dir.ptr, fp, dir.ptr);
         }
         buf_release(&dir);
@@ -205,7 +207,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
                 app_print_json(json_pack("{s:b, s:s, s:s, s:b}", "ok", 1, "device_id", e.device_id,
                                          "fingerprint", fp, "added", added));
             else
-                printf("device %s %s (fingerprint %s: compare it with the device's screen)\n",
+                printf(_("device %s %s (fingerprint %s: compare it with the device's screen)\n"),
                        e.device_id, added ? "enrolled" : "was already enrolled", fp);
         }
     } else if (!strcmp(sub, "revoke") && i + 1 == argc) {
@@ -215,7 +217,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
         else if (app->json)
             app_print_json(json_pack("{s:b, s:s}", "ok", 1, "revoked", argv[i]));
         else
-            printf("device %s revoked: its bundles will be quarantined\n", argv[i]);
+            printf(_("device %s revoked: its bundles will be quarantined\n"), argv[i]);
     } else if (!strcmp(sub, "pack")) {
         ex = hq_pack_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "import")) {
@@ -241,7 +243,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
             app_print_json(
                 json_pack("{s:b, s:s, s:s}", "ok", 1, "path", argv[i + 3], "format", "html"));
         else
-            printf("report written to %s\n", argv[i + 3]);
+            printf(_("report written to %s\n"), argv[i + 3]);
         buf_release(&html);
     } else if (!strcmp(sub, "receipt") && i < argc && argv[i][0] != '-') {
         struct buf code = BUF_INIT;
@@ -251,7 +253,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
 
         for (i++; i < argc; i++) {
             if (!app_qr_option(&q, argc, argv, &i)) {
-                fprintf(stderr, "fieldcheck: hq receipt: unknown option '%s'\n", argv[i]);
+                fprintf(stderr, _("fieldcheck: hq receipt: unknown option '%s'\n"), argv[i]);
                 hq_close(&hq);
                 return 1;
             }
@@ -263,13 +265,13 @@ int cmd_hq(struct app *app, int argc, char **argv)
             app_print_json(json_pack("{s:b, s:s, s:I, s:s}", "ok", 1, "device_id", device,
                                      "acked_seq", (json_int_t)acked, "receipt", code.ptr));
         else
-            printf("receipt for device %s: events 1..%lld\n%s\n", device, (long long)acked,
+            printf(_("receipt for device %s: events 1..%lld\n%s\n"), device, (long long)acked,
                    code.ptr);
         if (!rc)
             ex = app_qr_emit(app, &q, code.ptr, device);
         buf_release(&code);
     } else {
-        fprintf(stderr, "fieldcheck: hq: unknown subcommand or arguments for '%s'\n", sub);
+        fprintf(stderr, _("fieldcheck: hq: unknown subcommand or arguments for '%s'\n"), sub);
         ex = 1;
     }
     hq_close(&hq);

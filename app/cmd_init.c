@@ -2,6 +2,7 @@
 #include "app/commands.h"
 
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 
@@ -18,7 +19,7 @@ int cmd_init(struct app *app, int argc, char **argv)
         app_print_json(json_pack("{s:b, s:s, s:s, s:i}", "ok", 1, "db", store_path(s), "device_id",
                                  store_device_id(s), "schema", store_schema_version()));
     else
-        printf("database ready: %s (device %s, schema %d)\n", store_path(s), store_device_id(s),
+        printf(_("database ready: %s (device %s, schema %d)\n"), store_path(s), store_device_id(s),
                store_schema_version());
     return 0;
 }

@@ -9,6 +9,7 @@
 #include "core/flight.h"
 #include "core/store.h"
 #include "core/visit.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,13 +57,13 @@ static json_t *record_from_args(int argc, char **argv, const char **visit_name, 
         } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--q", &val)) > 0) {
             last = json_pack("{s:s?}", "q", val);
             if (!last) {
-                fprintf(stderr, "fieldcheck: interview add: question is not valid UTF-8\n");
+                fprintf(stderr, _("fieldcheck: interview add: question is not valid UTF-8\n"));
                 goto fail;
             }
             json_array_append_new(items, last);
         } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--a", &val)) > 0) {
             if (!last || json_object_get(last, "a")) {
-                fprintf(stderr, "fieldcheck: interview add: --a without a --q before it\n");
+                fprintf(stderr, _("fieldcheck: interview add: --a without a --q before it\n"));
                 goto fail;
             }
             json_object_set_new(last, "a", json_string(val));
@@ -106,7 +107,7 @@ static int interview_add(struct app *app, int argc, char **argv)
         /* a file replaces the flags: mixing both would be ambiguous */
         if (json_array_size(json_object_get(rec, "people")) ||
             json_array_size(json_object_get(rec, "items")) || json_object_size(rec) > 2) {
-            fprintf(stderr, "fieldcheck: interview add: --from FILE takes no other fields\n");
+            fprintf(stderr, _("fieldcheck: interview add: --from FILE takes no other fields\n"));
             rc = 1;
             goto out;
         }
@@ -142,7 +143,7 @@ static int interview_add(struct app *app, int argc, char **argv)
     if (app->json)
         app_print_json(json_pack("{s:b, s:s}", "ok", 1, "event_id", event_id));
     else
-        printf("interview %.8s recorded\n", event_id);
+        printf(_("interview %.8s recorded\n"), event_id);
 out:
     buf_release(&text);
     json_decref(rec);
@@ -156,7 +157,7 @@ int cmd_interview(struct app *app, int argc, char **argv)
 
     if (!strcmp(sub, "add"))
         return interview_add(app, argc, argv);
-    fprintf(stderr, "fieldcheck: interview: %s '%s' (add)\n",
-            *sub ? "unknown subcommand" : "missing subcommand", sub);
+    fprintf(stderr, _("fieldcheck: interview: %s '%s' (add)\n"),
+            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
     return 1;
 }

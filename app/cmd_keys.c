@@ -4,6 +4,7 @@
 
 #include "core/store.h"
 #include "sync/keys.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,8 +24,8 @@ static int keys_show(struct app *app, struct store *s, int created, const struct
         app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:b}", "ok", 1, "device_id", k.device_id,
                                  "fingerprint", fp, "enrollment", code.ptr, "created", created));
     else
-        printf("device %s\nfingerprint %s\nenrollment code (give it to HQ: fieldcheck hq enroll "
-               "CODE):\n%s\n",
+        printf(_("device %s\nfingerprint %s\nenrollment code (give it to HQ: fieldcheck hq enroll "
+                 "CODE):\n%s\n"),
                k.device_id, fp, code.ptr);
     if (q)
         ex = app_qr_emit(app, q, code.ptr, k.device_id);
@@ -40,7 +41,7 @@ int cmd_keys(struct app *app, int argc, char **argv)
     int created = 0, rc;
 
     if (argc < 2) {
-        fprintf(stderr, "fieldcheck: keys: missing subcommand (init, show or trust)\n");
+        fprintf(stderr, _("fieldcheck: keys: missing subcommand (init, show or trust)\n"));
         return 1;
     }
     s = app_store(app);
@@ -52,7 +53,7 @@ int cmd_keys(struct app *app, int argc, char **argv)
         if (rc)
             return app_fail(app, rc);
         if (!app->json)
-            printf("%s\n", created ? "device keys created" : "device keys already exist");
+            printf("%s\n", created ? _("device keys created") : _("device keys already exist"));
         return keys_show(app, s, created, NULL);
     }
     if (!strcmp(argv[1], "show")) {
@@ -60,7 +61,7 @@ int cmd_keys(struct app *app, int argc, char **argv)
 
         for (int i = 2; i < argc; i++) {
             if (!app_qr_option(&q, argc, argv, &i)) {
-                fprintf(stderr, "fieldcheck: keys show: unknown option '%s'\n", argv[i]);
+                fprintf(stderr, _("fieldcheck: keys show: unknown option '%s'\n"), argv[i]);
                 return 1;
             }
         }
@@ -71,7 +72,7 @@ int cmd_keys(struct app *app, int argc, char **argv)
         int replaced = 0;
 
         if (argc != 3) {
-            fprintf(stderr, "fieldcheck: keys trust: expected HQ_PUB_FILE\n");
+            fprintf(stderr, _("fieldcheck: keys trust: expected HQ_PUB_FILE\n"));
             return 1;
         }
         rc = keys_trust_file(s, argv[2], fp, &replaced, &app->err);
@@ -81,9 +82,10 @@ int cmd_keys(struct app *app, int argc, char **argv)
             app_print_json(
                 json_pack("{s:b, s:s, s:b}", "ok", 1, "hq_fingerprint", fp, "replaced", replaced));
         else
-            printf("trusting HQ %s%s\n", fp, replaced ? " (replacing the previous HQ keys)" : "");
+            printf(_("trusting HQ %s%s\n"), fp,
+                   replaced ? _(" (replacing the previous HQ keys)") : "");
         return 0;
     }
-    fprintf(stderr, "fieldcheck: keys: unknown subcommand '%s'\n", argv[1]);
+    fprintf(stderr, _("fieldcheck: keys: unknown subcommand '%s'\n"), argv[1]);
     return 1;
 }

@@ -7,6 +7,7 @@
 #include "core/mission.h"
 #include "sync/pack.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,7 @@ static void print_human(const struct load_report *r)
 
     json_array_foreach(r->files, i, v)
     {
-        printf("%-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n",
+        printf(_("%-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n"),
                json_string_value(json_object_get(v, "file")),
                json_string_value(json_object_get(v, "encoding")),
                (long long)json_integer_value(json_object_get(v, "rows")),
@@ -93,7 +94,7 @@ static void print_human(const struct load_report *r)
     }
     json_array_foreach(r->warnings, i, v)
     {
-        printf("warning: %s:%lld: %s: %s\n", json_string_value(json_object_get(v, "file")),
+        printf(_("warning: %s:%lld: %s: %s\n"), json_string_value(json_object_get(v, "file")),
                (long long)json_integer_value(json_object_get(v, "line")),
                json_string_value(json_object_get(v, "kind")),
                json_string_value(json_object_get(v, "message")));
@@ -120,19 +121,19 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         if (!strcmp(argv[i], "--partial")) {
             partial = 1;
         } else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
-            fprintf(stderr, "fieldcheck: mission load: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: mission load: unknown option '%s'\n"), argv[i]);
             exitc = 1;
             goto out;
         } else if (!path) {
             path = argv[i];
         } else {
-            fprintf(stderr, "fieldcheck: mission load: one PATH only\n");
+            fprintf(stderr, _("fieldcheck: mission load: one PATH only\n"));
             exitc = 1;
             goto out;
         }
     }
     if (!path) {
-        fprintf(stderr, "fieldcheck: mission load: missing PATH (a mission folder)\n");
+        fprintf(stderr, _("fieldcheck: mission load: missing PATH (a mission folder)\n"));
         exitc = 1;
         goto out;
     }
@@ -174,7 +175,7 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         exitc = app_fail(app, rc);
         goto out;
     }
-    printf("mission '%s' version %lld %s: %s\n", info.mission_id, (long long)info.version,
+    printf(_("mission '%s' version %lld %s: %s\n"), info.mission_id, (long long)info.version,
            status_name(rc, st), info.file);
 out:
     json_decref(r.files);
@@ -231,7 +232,7 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     int rc;
 
     if (argc != 3) {
-        fprintf(stderr, "fieldcheck: mission show: needs one mission ID\n");
+        fprintf(stderr, _("fieldcheck: mission show: needs one mission ID\n"));
         return 1;
     }
     s = app_store(app);
@@ -256,13 +257,13 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
         json_decref(cj);
         return 0;
     }
-    printf("mission    %s\nversion    %lld\nkind       %s\ntitle      %s\nissued     %s\n"
-           "expires    %s\nloaded     %s\nfile       %s\nsha256     %s\n",
+    printf(_("mission    %s\nversion    %lld\nkind       %s\ntitle      %s\nissued     %s\n"
+             "expires    %s\nloaded     %s\nfile       %s\nsha256     %s\n"),
            m.mission_id, (long long)m.version, m.kind, m.title, m.issued_at, m.expires_at,
            m.loaded_at, m.file, m.sha256);
     json_object_foreach(files, key, v)
     {
-        printf("  %-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n", key,
+        printf(_("  %-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n"), key,
                json_string_value(json_object_get(v, "encoding")),
                (long long)json_integer_value(json_object_get(v, "rows")),
                (long long)json_integer_value(json_object_get(v, "loaded")),
@@ -275,7 +276,7 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
 int cmd_mission(struct app *app, int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "fieldcheck: mission: missing subcommand (load, list or show)\n");
+        fprintf(stderr, _("fieldcheck: mission: missing subcommand (load, list or show)\n"));
         return 1;
     }
     if (!strcmp(argv[1], "load"))
@@ -284,6 +285,6 @@ int cmd_mission(struct app *app, int argc, char **argv)
         return mission_cmd_list(app);
     if (!strcmp(argv[1], "show"))
         return mission_cmd_show(app, argc, argv);
-    fprintf(stderr, "fieldcheck: mission: unknown subcommand '%s'\n", argv[1]);
+    fprintf(stderr, _("fieldcheck: mission: unknown subcommand '%s'\n"), argv[1]);
     return 1;
 }

@@ -4,6 +4,7 @@
 
 #include "core/store.h"
 #include "sync/receipt.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,7 @@ int cmd_receipt(struct app *app, int argc, char **argv)
     int raised = 0, rc;
 
     if (argc != 3 || strcmp(argv[1], "apply") != 0) {
-        fprintf(stderr, "fieldcheck: receipt: expected 'receipt apply CODE|FILE'\n");
+        fprintf(stderr, _("fieldcheck: receipt: expected 'receipt apply CODE|FILE'\n"));
         return 1;
     }
     s = app_store(app);
@@ -28,9 +29,9 @@ int cmd_receipt(struct app *app, int argc, char **argv)
         app_print_json(json_pack("{s:b, s:I, s:s, s:b}", "ok", 1, "acked_seq",
                                  (json_int_t)r.acked_seq, "head", r.head, "raised", raised));
     else if (raised)
-        printf("HQ acknowledged events 1..%lld (head %.16s)\n", (long long)r.acked_seq, r.head);
+        printf(_("HQ acknowledged events 1..%lld (head %.16s)\n"), (long long)r.acked_seq, r.head);
     else
-        printf("receipt verified; it acknowledges nothing new (seq %lld)\n",
+        printf(_("receipt verified; it acknowledges nothing new (seq %lld)\n"),
                (long long)r.acked_seq);
     return 0;
 }

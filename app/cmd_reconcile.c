@@ -5,6 +5,7 @@
 
 #include "core/base/buf.h"
 #include "core/pharmacy.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,7 @@ int cmd_reconcile(struct app *app, int argc, char **argv)
         if (!strcmp(argv[i], "--visit") && i + 1 < argc) {
             visit = argv[++i];
         } else {
-            fprintf(stderr, "fieldcheck: reconcile: unexpected '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: reconcile: unexpected '%s'\n"), argv[i]);
             return 1;
         }
     }
@@ -58,7 +59,7 @@ int cmd_reconcile(struct app *app, int argc, char **argv)
     if (!rc)
         rc = pharmacy_reconcile(app->store, pharmacy_visit(p), print_finding, &c, &app->err);
     if (!rc && !app->json)
-        printf("%ld finding%s\n", c.n, c.n == 1 ? "" : "s");
+        printf(c.n == 1 ? _("%ld finding\n") : _("%ld findings\n"), c.n);
     pharmacy_free(p);
     return rc ? app_fail(app, rc) : 0;
 }

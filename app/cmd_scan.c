@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "core/night.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -71,7 +72,7 @@ static int replay_file(struct app *app, struct night *n, const char *path)
             continue;
         comma = strchr(line, ',');
         if (!comma) {
-            fprintf(stderr, "fieldcheck: %s:%lu: expected time,code\n", path, lineno);
+            fprintf(stderr, _("fieldcheck: %s:%lu: expected time,code\n"), path, lineno);
             bad++;
             continue;
         }
@@ -80,12 +81,12 @@ static int replay_file(struct app *app, struct night *n, const char *path)
         if (lineno == 1 && !strcmp(line, "time") && !strcmp(code, "code"))
             continue;
         if (clock_parse(line, &ms) != FC_OK) {
-            fprintf(stderr, "fieldcheck: %s:%lu: cannot parse time '%s'\n", path, lineno, line);
+            fprintf(stderr, _("fieldcheck: %s:%lu: cannot parse time '%s'\n"), path, lineno, line);
             bad++;
             continue;
         }
         if (!*code) {
-            fprintf(stderr, "fieldcheck: %s:%lu: empty code\n", path, lineno);
+            fprintf(stderr, _("fieldcheck: %s:%lu: empty code\n"), path, lineno);
             bad++;
             continue;
         }
@@ -123,7 +124,7 @@ int cmd_scan(struct app *app, int argc, char **argv)
         } else if (!strcmp(argv[i], "--typed")) {
             typed = 1;
         } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, "fieldcheck: scan: unknown option '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: scan: unknown option '%s'\n"), argv[i]);
             return 1;
         } else {
             first = i;
@@ -131,7 +132,7 @@ int cmd_scan(struct app *app, int argc, char **argv)
         }
     }
     if (!replay && (!first || first >= argc)) {
-        fprintf(stderr, "fieldcheck: scan: no code given\n");
+        fprintf(stderr, _("fieldcheck: scan: no code given\n"));
         return 1;
     }
     if (pharmacy_cli_is_pharmacy(app, visit))
@@ -196,22 +197,22 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
             slot = &note;
         if (slot) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "fieldcheck: %s: '%s' needs a value\n", argv[0], o);
+                fprintf(stderr, _("fieldcheck: %s: '%s' needs a value\n"), argv[0], o);
                 return 1;
             }
             *slot = argv[++i];
         } else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, "fieldcheck: %s: unknown option '%s'\n", argv[0], o);
+            fprintf(stderr, _("fieldcheck: %s: unknown option '%s'\n"), argv[0], o);
             return 1;
         } else if (!target) {
             target = o;
         } else {
-            fprintf(stderr, "fieldcheck: %s: unexpected '%s'\n", argv[0], o);
+            fprintf(stderr, _("fieldcheck: %s: unexpected '%s'\n"), argv[0], o);
             return 1;
         }
     }
     if (!target) {
-        fprintf(stderr, "fieldcheck: %s: missing EVENT_ID\n", argv[0]);
+        fprintf(stderr, _("fieldcheck: %s: missing EVENT_ID\n"), argv[0]);
         return 1;
     }
     if (is_void && is_record_event(app, target)) {
@@ -224,7 +225,7 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "event_id", id, "voided", target));
         else
-            printf("voided %s (void event %s)\n", target, id);
+            printf(_("voided %s (void event %s)\n"), target, id);
         return 0;
     }
     if (is_void && pharmacy_cli_is_pharmacy(app, visit))
@@ -363,7 +364,7 @@ int cmd_report(struct app *app, int argc, char **argv)
         else if (!strcmp(argv[i], "--unmask"))
             h.unmask = 1;
         else {
-            fprintf(stderr, "fieldcheck: report: unexpected '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: report: unexpected '%s'\n"), argv[i]);
             return 1;
         }
     }
@@ -371,15 +372,15 @@ int cmd_report(struct app *app, int argc, char **argv)
         format = "html";
     if (!format || !path ||
         (strcmp(format, "csv") && strcmp(format, "md") && strcmp(format, "html"))) {
-        fprintf(stderr, "fieldcheck: report: needs --format csv|md|html and -o PATH\n");
+        fprintf(stderr, _("fieldcheck: report: needs --format csv|md|html and -o PATH\n"));
         return 1;
     }
     if (strcmp(format, "html") != 0 && (h.doc || h.unmask)) {
-        fprintf(stderr, "fieldcheck: report: --doc and --unmask need --format html\n");
+        fprintf(stderr, _("fieldcheck: report: --doc and --unmask need --format html\n"));
         return 1;
     }
     if (h.unmask != (h.reason != NULL)) {
-        fprintf(stderr, "fieldcheck: report: --unmask needs --reason T (it is recorded)\n");
+        fprintf(stderr, _("fieldcheck: report: --unmask needs --reason T (it is recorded)\n"));
         return 1;
     }
     if (!strcmp(format, "html")) {
@@ -439,7 +440,7 @@ int cmd_report(struct app *app, int argc, char **argv)
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
         else
-            printf("report written to %s\n", path);
+            printf(_("report written to %s\n"), path);
     }
 out:
     buf_release(&b);

@@ -11,6 +11,7 @@
 #include "core/base/xalloc.h"
 #include "core/flight.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,7 +144,7 @@ static int susp_list(struct app *app, int argc, char **argv)
         goto out;
     }
     if (!app->json)
-        printf("%ld lines\n", c.n);
+        printf(_("%ld lines\n"), c.n);
 out:
     buf_release(&c.line);
     visit_release(&v);
@@ -174,7 +175,7 @@ static int susp_show(struct app *app, int argc, char **argv)
     if (flight_parse("susp show", argc, argv, 2, opts, pos, 1))
         return 1;
     if (!pos[0]) {
-        fprintf(stderr, "fieldcheck: susp show: missing SUSP_ID\n");
+        fprintf(stderr, _("fieldcheck: susp show: missing SUSP_ID\n"));
         return 1;
     }
     rc = flight_visit(app, visit_name, 0, &v);
@@ -225,11 +226,11 @@ static int susp_show(struct app *app, int argc, char **argv)
             printf(" %s", json_string_value(json_object_get(x, "text")));
         else if (json_string_value(json_object_get(x, "inspector")))
             printf(" %s", json_string_value(json_object_get(x, "inspector")));
-        printf("%s\n", json_is_true(json_object_get(x, "voided")) ? " (voided)" : "");
+        printf("%s\n", json_is_true(json_object_get(x, "voided")) ? _(" (voided)") : "");
     }
     json_array_foreach(json_object_get(o, "findings"), i, x)
     {
-        printf("  finding %.8s %s\n", json_string_value(json_object_get(x, "event_id")),
+        printf(_("  finding %.8s %s\n"), json_string_value(json_object_get(x, "event_id")),
                json_string_value(json_object_get(x, "code")));
     }
 out:
@@ -260,7 +261,7 @@ static int susp_verify(struct app *app, int argc, char **argv)
     if (flight_parse("susp verify", argc, argv, 2, opts, pos, 1))
         return 1;
     if (!pos[0] || !a.verdict) {
-        fprintf(stderr, "fieldcheck: susp verify: needs SUSP_ID and --verdict\n");
+        fprintf(stderr, _("fieldcheck: susp verify: needs SUSP_ID and --verdict\n"));
         return 1;
     }
     a.susp_id = pos[0];
@@ -281,7 +282,7 @@ static int susp_verify(struct app *app, int argc, char **argv)
                                  "susp_id", a.susp_id, "state", flight_state_name(vd.state),
                                  "irregular", irr.ptr, "fund_loss", loss.ptr));
     else
-        printf("%s: %s (%s), irregular %s, fund loss %s\n", a.susp_id, flight_state_zh(vd.state),
+        printf(_("%s: %s (%s), irregular %s, fund loss %s\n"), a.susp_id, flight_state_zh(vd.state),
                flight_state_name(vd.state), irr.ptr, loss.ptr);
 out:
     buf_release(&irr);
@@ -308,7 +309,7 @@ static int susp_note(struct app *app, int argc, char **argv, int assign)
     if (flight_parse(cmd, argc, argv, 2, opts, pos, 1))
         return 1;
     if (!pos[0] || !value) {
-        fprintf(stderr, "fieldcheck: %s: needs SUSP_ID and %s\n", cmd,
+        fprintf(stderr, _("fieldcheck: %s: needs SUSP_ID and %s\n"), cmd,
                 assign ? "--inspector NAME" : "--text T");
         return 1;
     }
@@ -326,8 +327,10 @@ static int susp_note(struct app *app, int argc, char **argv, int assign)
     if (app->json)
         app_print_json(
             json_pack("{s:b, s:s, s:s}", "ok", 1, "event_id", event_id, "susp_id", pos[0]));
+    else if (assign)
+        printf(_("%s: assigned to %s\n"), pos[0], value);
     else
-        printf(assign ? "%s: assigned to %s\n" : "%s: response recorded\n", pos[0], value);
+        printf(_("%s: response recorded\n"), pos[0]);
 out:
     visit_release(&v);
     return rc;
@@ -376,7 +379,7 @@ static int susp_totals(struct app *app, int argc, char **argv)
         rc = app_fail(app, rc);
         goto out;
     }
-    printf("by state                    lines      irregular      fund loss\n");
+    printf(_("by state                    lines      irregular      fund loss\n"));
     for (int i = 0; i < FLIGHT_NSTATES; i++) {
         char *label = xasprintf("%s %s", flight_state_name((enum flight_state)i),
                                 flight_state_zh((enum flight_state)i));
@@ -384,7 +387,7 @@ static int susp_totals(struct app *app, int argc, char **argv)
         free(label);
     }
     print_total("all", &t.lines);
-    printf("\nby violation code        findings      irregular      fund loss\n");
+    printf(_("\nby violation code        findings      irregular      fund loss\n"));
     for (size_t i = 0; i < t.n_codes; i++)
         print_total(t.by_code[i].key, &t.by_code[i]);
     print_total("all", &t.findings);
@@ -410,7 +413,7 @@ int cmd_susp(struct app *app, int argc, char **argv)
         return susp_note(app, argc, argv, 1);
     if (!strcmp(sub, "totals"))
         return susp_totals(app, argc, argv);
-    fprintf(stderr, "fieldcheck: susp: %s '%s' (list, show, verify, respond, assign, totals)\n",
-            *sub ? "unknown subcommand" : "missing subcommand", sub);
+    fprintf(stderr, _("fieldcheck: susp: %s '%s' (list, show, verify, respond, assign, totals)\n"),
+            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
     return 1;
 }

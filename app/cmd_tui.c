@@ -1093,7 +1093,7 @@ int cmd_tui(struct app *app, int argc, char **argv)
         if (!strcmp(argv[i], "--theme") && i + 1 < argc) {
             theme = argv[++i];
         } else {
-            fprintf(stderr, "fieldcheck: tui: unknown argument '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: tui: unknown argument '%s'\n"), argv[i]);
             return 1;
         }
     }

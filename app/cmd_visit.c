@@ -14,6 +14,7 @@
 #include "core/night.h"
 #include "core/store.h"
 #include "core/visit.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +72,7 @@ static int visit_open_cmd(struct app *app, int argc, char **argv)
             continue;
         }
         if (i + 1 >= argc) {
-            fprintf(stderr, "fieldcheck: visit open: '%s' needs a value\n", opt);
+            fprintf(stderr, _("fieldcheck: visit open: '%s' needs a value\n"), opt);
             return 1;
         }
         if (!strcmp(opt, "--site")) {
@@ -80,7 +81,7 @@ static int visit_open_cmd(struct app *app, int argc, char **argv)
             a.kind = argv[++i];
         } else if (!strcmp(opt, "--inspector")) {
             if (n >= VISIT_MAX_INSPECTORS) {
-                fprintf(stderr, "fieldcheck: visit open: at most %d inspectors\n",
+                fprintf(stderr, _("fieldcheck: visit open: at most %d inspectors\n"),
                         VISIT_MAX_INSPECTORS);
                 return 1;
             }
@@ -88,12 +89,12 @@ static int visit_open_cmd(struct app *app, int argc, char **argv)
         } else if (!strcmp(opt, "--at")) {
             at = argv[++i];
         } else {
-            fprintf(stderr, "fieldcheck: visit open: unknown option '%s'\n", opt);
+            fprintf(stderr, _("fieldcheck: visit open: unknown option '%s'\n"), opt);
             return 1;
         }
     }
     if (!a.site_code || !a.kind) {
-        fprintf(stderr, "fieldcheck: visit open: --site and --kind are required\n");
+        fprintf(stderr, _("fieldcheck: visit open: --site and --kind are required\n"));
         return 1;
     }
     rc = parse_at(app, at, &a.at_ms);
@@ -120,7 +121,7 @@ static int visit_open_cmd(struct app *app, int argc, char **argv)
         json_object_set_new(o, "site_name", json_string(site_name.ptr));
         app_print_json(o);
     } else {
-        printf("visit %s opened: %s %s (%s), mission %s v%lld\n", v.id, v.kind, v.site_code,
+        printf(_("visit %s opened: %s %s (%s), mission %s v%lld\n"), v.id, v.kind, v.site_code,
                site_name.ptr, v.mission_id, (long long)v.mission_version);
     }
 out:
@@ -148,7 +149,7 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
         } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
             at = argv[++i];
         } else if (!app_qr_option(&q, argc, argv, &i)) {
-            fprintf(stderr, "fieldcheck: visit close: unexpected '%s'\n", argv[i]);
+            fprintf(stderr, _("fieldcheck: visit close: unexpected '%s'\n"), argv[i]);
             return 1;
         }
     }
@@ -171,7 +172,7 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
         json_object_set_new(o, "ok", json_true());
         app_print_json(o);
     } else {
-        printf("visit %s closed at %s\ncheckpoint %s\n", closed.id, closed.closed_at, code);
+        printf(_("visit %s closed at %s\ncheckpoint %s\n"), closed.id, closed.closed_at, code);
     }
     /* --qr: the signed checkpoint for the paper record (needs the device keys) */
     rc = app_qr_checkpoint(app, s, &closed, &q);
@@ -384,8 +385,8 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
         size_t i;
         json_t *b;
 
-        printf("visit %s  %s  %s  opened %s%s%s\n", v.id, v.kind, v.site_code, v.opened_at,
-               v.closed_at[0] ? "  closed " : "  (open)", v.closed_at);
+        printf(_("visit %s  %s  %s  opened %s%s%s\n"), v.id, v.kind, v.site_code, v.opened_at,
+               v.closed_at[0] ? _("  closed ") : _("  (open)"), v.closed_at);
         if (!strcmp(v.kind, "pharmacy"))
             rc = pharmacy_cli_show(app, &v, o);
         if (!strcmp(v.kind, "flight"))
@@ -395,13 +396,14 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
             print_counts("patients", r.patient_counts);
             json_array_foreach(r.beds, i, b)
             {
-                printf("  bed %-12s %-18s %s\n", json_string_value(json_object_get(b, "bed_label")),
+                printf(_("  bed %-12s %-18s %s\n"),
+                       json_string_value(json_object_get(b, "bed_label")),
                        json_string_value(json_object_get(b, "finding")),
                        json_string_value(json_object_get(b, "admission_no")));
             }
             json_array_foreach(r.patients, i, b)
             {
-                printf("  patient %-12s %-10s %s:%s  %s\n",
+                printf(_("  patient %-12s %-10s %s:%s  %s\n"),
                        json_string_value(json_object_get(b, "admission_no")),
                        json_string_value(json_object_get(b, "name")),
                        json_string_value(json_object_get(b, "ward_code")),
@@ -425,7 +427,7 @@ out_quiet: /* flight_visit printed its error and returned the exit code */
 int cmd_visit(struct app *app, int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "fieldcheck: visit: missing subcommand (open, close, list or show)\n");
+        fprintf(stderr, _("fieldcheck: visit: missing subcommand (open, close, list or show)\n"));
         return 1;
     }
     if (!strcmp(argv[1], "open"))
@@ -436,6 +438,6 @@ int cmd_visit(struct app *app, int argc, char **argv)
         return visit_list_cmd(app);
     if (!strcmp(argv[1], "show"))
         return visit_show_cmd(app, argc, argv);
-    fprintf(stderr, "fieldcheck: visit: unknown subcommand '%s'\n", argv[1]);
+    fprintf(stderr, _("fieldcheck: visit: unknown subcommand '%s'\n"), argv[1]);
     return 1;
 }

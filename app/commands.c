@@ -5,249 +5,252 @@
 #include "core/base/buf.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
+#include "core/config.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 const struct command app_commands[] = {
-    {"init", "create the device database (idempotent)",
-     "fieldcheck [--db PATH] [--json] init\n\n"
-     "Creates the device database (default $XDG_DATA_HOME/fieldcheck/fieldcheck.db,\n"
-     "or FIELDCHECK_DB / --db). Running it again changes nothing.\n",
+    {"init", N_("create the device database (idempotent)"),
+     N_("fieldcheck [--db PATH] [--json] init\n\n"
+        "Creates the device database (default $XDG_DATA_HOME/fieldcheck/fieldcheck.db,\n"
+        "or FIELDCHECK_DB / --db). Running it again changes nothing.\n"),
      cmd_init},
-    {"demo", "create a realistic demo mission and load it",
-     "fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
-     "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
-     "pharmacy with settlements, a suspicion list) to DIR (default <data dir>/demo-mission),\n"
-     "loads it and prints what to try, with scannable codes from the generated data.\n"
-     "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
-     "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n",
+    {"demo", N_("create a realistic demo mission and load it"),
+     N_("fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
+        "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
+        "pharmacy with settlements, a suspicion list) to DIR (default <data dir>/demo-mission),\n"
+        "loads it and prints what to try, with scannable codes from the generated data.\n"
+        "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
+        "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n"),
      cmd_demo},
-    {"mission", "load, list and show missions",
-     "fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
-     "       mission show ID\n\n"
-     "  load   read a mission folder (mission.json + CSV files, UTF-8 or GB18030,\n"
-     "         English or Chinese headers) into a new reference file; prints per-file\n"
-     "         counts, every rejected row as file:line: column: reason, and roster\n"
-     "         warnings. Any rejected row fails the load (exit 2, nothing changes)\n"
-     "         unless --partial, which skips rejected rows. The same version with the\n"
-     "         same content is a no-op; a newer version replaces; an older is refused.\n"
-     "  list   the current version of every loaded mission\n"
-     "  show   one mission: version, file, SHA-256 and per-file counts\n",
+    {"mission", N_("load, list and show missions"),
+     N_("fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
+        "       mission show ID\n\n"
+        "  load   read a mission folder (mission.json + CSV files, UTF-8 or GB18030,\n"
+        "         English or Chinese headers) into a new reference file; prints per-file\n"
+        "         counts, every rejected row as file:line: column: reason, and roster\n"
+        "         warnings. Any rejected row fails the load (exit 2, nothing changes)\n"
+        "         unless --partial, which skips rejected rows. The same version with the\n"
+        "         same content is a no-op; a newer version replaces; an older is refused.\n"
+        "  list   the current version of every loaded mission\n"
+        "  show   one mission: version, file, SHA-256 and per-file counts\n"),
      cmd_mission},
-    {"visit", "open, close, list and show visits",
-     "fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
-     "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
-     "       fieldcheck visit close [--visit ID] [--at TIME] [--qr] [--qr-dir DIR]\n"
-     "       fieldcheck visit list | visit show [ID]\n\n"
-     "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
-     "  close  close the visit (default: the open one) and print the checkpoint short code;\n"
-     "         --qr also draws the device-signed checkpoint code as a QR code, --qr-dir\n"
-     "         writes it to DIR/<visit id>-checkpoint.png and .svg (needs 'keys init')\n"
-     "  list   every visit, newest first\n"
-     "  show   the visit; for a night check also beds[] and patients[] with their finding,\n"
-     "         for a pharmacy count drugs[] (book, counted, variance, flags)\n"
-     "         and summary counts (names masked)\n"
-     "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
-     "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n",
+    {"visit", N_("open, close, list and show visits"),
+     N_("fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
+        "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
+        "       fieldcheck visit close [--visit ID] [--at TIME] [--qr] [--qr-dir DIR]\n"
+        "       fieldcheck visit list | visit show [ID]\n\n"
+        "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
+        "  close  close the visit (default: the open one) and print the checkpoint short code;\n"
+        "         --qr also draws the device-signed checkpoint code as a QR code, --qr-dir\n"
+        "         writes it to DIR/<visit id>-checkpoint.png and .svg (needs 'keys init')\n"
+        "  list   every visit, newest first\n"
+        "  show   the visit; for a night check also beds[] and patients[] with their finding,\n"
+        "         for a pharmacy count drugs[] (book, counted, variance, flags)\n"
+        "         and summary counts (names masked)\n"
+        "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
+        "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n"),
      cmd_visit},
-    {"scan", "record scans and print one verdict per code",
-     "fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
-     "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
-     "Each code is classified (action word, reference index, site patterns, shape), judged\n"
-     "against the roster and committed before its verdict is printed. Action words:\n"
-     "EMPTY_BED NO_WRISTBAND NO_ID EXAM. An admission number of the site, typed as a code,\n"
-     "counts as the wristband. With --json, one object per code: code, kind, verdict,\n"
-     "detail, message, bed (ward_code:bed), admission_no, seq, event.\n"
-     "  --typed   the codes were typed by hand (recorded as such)\n"
-     "  --replay  feed recorded scans from a CSV (time,code; header optional); bad lines\n"
-     "            are reported with file:line and skipped, and the exit code is then 2\n"
-     "Verdicts: BED_LISTED BED_NOT_LISTED MATCH WRONG_BED NOT_ON_LIST IDENTITY_MISMATCH\n"
-     "INVALID_ID UNVERIFIED RECORDED DUPLICATE_SCAN NO_BED UNRECOGNIZED. Anomalies exit 0.\n"
-     "Pharmacy visits: scan each box's 20-digit traceability code, GS1 DataMatrix or GTIN;\n"
-     "DRUG_CODE:QTY records a manual count. With --json also drug_code, qty, round.\n"
-     "Verdicts: COUNTED GTIN_COUNTED SOLD_CODE_ON_SHELF DUPLICATE_SCAN UNKNOWN_ITEM RECORDED.\n",
+    {"scan", N_("record scans and print one verdict per code"),
+     N_("fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
+        "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
+        "Each code is classified (action word, reference index, site patterns, shape), judged\n"
+        "against the roster and committed before its verdict is printed. Action words:\n"
+        "EMPTY_BED NO_WRISTBAND NO_ID EXAM. An admission number of the site, typed as a code,\n"
+        "counts as the wristband. With --json, one object per code: code, kind, verdict,\n"
+        "detail, message, bed (ward_code:bed), admission_no, seq, event.\n"
+        "  --typed   the codes were typed by hand (recorded as such)\n"
+        "  --replay  feed recorded scans from a CSV (time,code; header optional); bad lines\n"
+        "            are reported with file:line and skipped, and the exit code is then 2\n"
+        "Verdicts: BED_LISTED BED_NOT_LISTED MATCH WRONG_BED NOT_ON_LIST IDENTITY_MISMATCH\n"
+        "INVALID_ID UNVERIFIED RECORDED DUPLICATE_SCAN NO_BED UNRECOGNIZED. Anomalies exit 0.\n"
+        "Pharmacy visits: scan each box's 20-digit traceability code, GS1 DataMatrix or GTIN;\n"
+        "DRUG_CODE:QTY records a manual count. With --json also drug_code, qty, round.\n"
+        "Verdicts: COUNTED GTIN_COUNTED SOLD_CODE_ON_SHELF DUPLICATE_SCAN UNKNOWN_ITEM "
+        "RECORDED.\n"),
      cmd_scan},
-    {"count", "pharmacy: manual count, recount, blind counting",
-     "fieldcheck [--db PATH] [--json] count DRUG_CODE --qty N [--visit ID] [--at TIME]\n"
-     "       fieldcheck count DRUG_CODE --recount [--visit ID] [--at TIME]\n"
-     "       fieldcheck count --blind | --save [--visit ID] [--at TIME]\n\n"
-     "  --qty N     add N units (the drug's unit, e.g. tablets of an opened split pack);\n"
-     "              verdict RECORDED, or UNKNOWN_ITEM for a drug the site does not list\n"
-     "  --recount   start a new round for the drug: its count restarts at zero, its boxes\n"
-     "              can be scanned again, only the latest round counts\n"
-     "  --blind     hide book figures (visit show, reconcile, report) while counting\n"
-     "  --save      save the count and show book figures (closing the visit does too)\n"
-     "A scanned box counts pack_factor units: 1 for whole-pack drugs, the pack size for\n"
-     "split-pack rows whose unit is the tablet.\n",
+    {"count", N_("pharmacy: manual count, recount, blind counting"),
+     N_("fieldcheck [--db PATH] [--json] count DRUG_CODE --qty N [--visit ID] [--at TIME]\n"
+        "       fieldcheck count DRUG_CODE --recount [--visit ID] [--at TIME]\n"
+        "       fieldcheck count --blind | --save [--visit ID] [--at TIME]\n\n"
+        "  --qty N     add N units (the drug's unit, e.g. tablets of an opened split pack);\n"
+        "              verdict RECORDED, or UNKNOWN_ITEM for a drug the site does not list\n"
+        "  --recount   start a new round for the drug: its count restarts at zero, its boxes\n"
+        "              can be scanned again, only the latest round counts\n"
+        "  --blind     hide book figures (visit show, reconcile, report) while counting\n"
+        "  --save      save the count and show book figures (closing the visit does too)\n"
+        "A scanned box counts pack_factor units: 1 for whole-pack drugs, the pack size for\n"
+        "split-pack rows whose unit is the tablet.\n"),
      cmd_count},
-    {"reconcile", "pharmacy findings D01-D09",
-     "fieldcheck [--db PATH] [--json] reconcile [--visit ID]\n\n"
-     "Compares the count with the books and the insurance settlements, per drug, in the\n"
-     "drug's unit. book = opening + purchased - purchase returns - sold + sale returns\n"
-     "+ adjustments. Rules:\n"
-     "  D01_STOCK_SHORTAGE          counted < book\n"
-     "  D02_STOCK_OVERAGE           counted > book\n"
-     "  D03_SETTLED_GT_SOLD         settled > sold (insured sales when given)\n"
-     "  D04_NEGATIVE_BOOK           sold > opening + purchased\n"
-     "  D05_SETTLED_GT_AVAILABLE    settled > opening + purchased\n"
-     "  D06_PRICE_ABOVE_CAP         settled unit price > price cap (a, b are prices)\n"
-     "  D07_TRACE_DUPLICATE         a code settled for more than its pack\n"
-     "  D08_TRACE_PRODUCT_MISMATCH  a settled or counted code of another product prefix\n"
-     "  D09_SOLD_CODE_ON_SHELF      a counted box whose code insurance settled\n"
-     "With --json, one object per finding: drug_code, rule, a, b, diff, amount (yuan),\n"
-     "amount_fen, evidence (up to 10), evidence_total, note. Refused while counting blind.\n",
+    {"reconcile", N_("pharmacy findings D01-D09"),
+     N_("fieldcheck [--db PATH] [--json] reconcile [--visit ID]\n\n"
+        "Compares the count with the books and the insurance settlements, per drug, in the\n"
+        "drug's unit. book = opening + purchased - purchase returns - sold + sale returns\n"
+        "+ adjustments. Rules:\n"
+        "  D01_STOCK_SHORTAGE          counted < book\n"
+        "  D02_STOCK_OVERAGE           counted > book\n"
+        "  D03_SETTLED_GT_SOLD         settled > sold (insured sales when given)\n"
+        "  D04_NEGATIVE_BOOK           sold > opening + purchased\n"
+        "  D05_SETTLED_GT_AVAILABLE    settled > opening + purchased\n"
+        "  D06_PRICE_ABOVE_CAP         settled unit price > price cap (a, b are prices)\n"
+        "  D07_TRACE_DUPLICATE         a code settled for more than its pack\n"
+        "  D08_TRACE_PRODUCT_MISMATCH  a settled or counted code of another product prefix\n"
+        "  D09_SOLD_CODE_ON_SHELF      a counted box whose code insurance settled\n"
+        "With --json, one object per finding: drug_code, rule, a, b, diff, amount (yuan),\n"
+        "amount_fen, evidence (up to 10), evidence_total, note. Refused while counting blind.\n"),
      cmd_reconcile},
-    {"susp", "flight inspection: work through the suspicion lines (疑点)",
-     "fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
-     "  list [--rule R] [--state S] [--inspector NAME]\n"
-     "                          the lines of the visit's site with their state\n"
-     "  show SUSP_ID            one line: fields, verdict, response, history, findings\n"
-     "  verify SUSP_ID --verdict V [--amount X] [--fund-loss Y] [--note T]\n"
-     "         [--over-reason T] [--at TIME]\n"
-     "                          V: CONFIRMED|PARTIAL|REFUTED|PENDING or "
-     "属实|部分属实|不属实|待查.\n"
-     "                          X is the confirmed irregular amount (违规费用) in yuan, Y the\n"
-     "                          fund loss (基金损失). CONFIRMED without --amount takes the\n"
-     "                          line's suspect amount; PARTIAL needs --amount; REFUTED and\n"
-     "                          PENDING carry no amounts. An amount above the line amount\n"
-     "                          needs --over-reason; fund loss defaults to the irregular\n"
-     "                          amount and may not exceed it. A later verdict replaces an\n"
-     "                          earlier one.\n"
-     "  respond SUSP_ID --text T        the institution's response (申辩)\n"
-     "  assign SUSP_ID --inspector NAME assign the line to an inspector\n"
-     "  totals                  counts and amounts by state and by violation code\n\n"
-     "--visit defaults to the open visit (else the last one); changes need it open.\n"
-     "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
-     "line, 4 database error.\n",
+    {"susp", N_("flight inspection: work through the suspicion lines (疑点)"),
+     N_("fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
+        "  list [--rule R] [--state S] [--inspector NAME]\n"
+        "                          the lines of the visit's site with their state\n"
+        "  show SUSP_ID            one line: fields, verdict, response, history, findings\n"
+        "  verify SUSP_ID --verdict V [--amount X] [--fund-loss Y] [--note T]\n"
+        "         [--over-reason T] [--at TIME]\n"
+        "                          V: CONFIRMED|PARTIAL|REFUTED|PENDING or "
+        "属实|部分属实|不属实|待查.\n"
+        "                          X is the confirmed irregular amount (违规费用) in yuan, Y the\n"
+        "                          fund loss (基金损失). CONFIRMED without --amount takes the\n"
+        "                          line's suspect amount; PARTIAL needs --amount; REFUTED and\n"
+        "                          PENDING carry no amounts. An amount above the line amount\n"
+        "                          needs --over-reason; fund loss defaults to the irregular\n"
+        "                          amount and may not exceed it. A later verdict replaces an\n"
+        "                          earlier one.\n"
+        "  respond SUSP_ID --text T        the institution's response (申辩)\n"
+        "  assign SUSP_ID --inspector NAME assign the line to an inspector\n"
+        "  totals                  counts and amounts by state and by violation code\n\n"
+        "--visit defaults to the open visit (else the last one); changes need it open.\n"
+        "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
+        "line, 4 database error.\n"),
      cmd_susp},
-    {"finding", "flight inspection: record findings against the violation taxonomy",
-     "fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
-     "       fieldcheck [--json] finding list [--visit ID]\n\n"
-     "  --code CODE            V38-1..7, V39-1..7, V40-1..4 or V-JXC\n"
-     "  --amount X             irregular amount (违规费用) in yuan; defaults to qty x price\n"
-     "  --fund-loss Y          fund loss (基金损失); defaults to the irregular amount\n"
-     "  --qty N --unit-price P quantity and unit price (the amount may not exceed N x P)\n"
-     "  --lines ID,...         suspicion lines involved (must exist at the site)\n"
-     "  --patients ADM,...     admission numbers of the patients involved\n"
-     "  --evidence FILE        register FILE as evidence with the finding\n"
-     "  --visit ID, --at TIME\n",
+    {"finding", N_("flight inspection: record findings against the violation taxonomy"),
+     N_("fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
+        "       fieldcheck [--json] finding list [--visit ID]\n\n"
+        "  --code CODE            V38-1..7, V39-1..7, V40-1..4 or V-JXC\n"
+        "  --amount X             irregular amount (违规费用) in yuan; defaults to qty x price\n"
+        "  --fund-loss Y          fund loss (基金损失); defaults to the irregular amount\n"
+        "  --qty N --unit-price P quantity and unit price (the amount may not exceed N x P)\n"
+        "  --lines ID,...         suspicion lines involved (must exist at the site)\n"
+        "  --patients ADM,...     admission numbers of the patients involved\n"
+        "  --evidence FILE        register FILE as evidence with the finding\n"
+        "  --visit ID, --at TIME\n"),
      cmd_finding},
-    {"evidence", "register evidence files and verify they are unchanged",
-     "fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
-     "       evidence verify   [--visit ID]\n\n"
-     "  add      record FILE's absolute path, SHA-256, size and modification time; the\n"
-     "           file is only read, never copied or changed\n"
-     "  list     the register of the visit\n"
-     "  verify   re-hash every registered file; exit 3 when any changed or is missing\n",
+    {"evidence", N_("register evidence files and verify they are unchanged"),
+     N_("fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
+        "       evidence verify   [--visit ID]\n\n"
+        "  add      record FILE's absolute path, SHA-256, size and modification time; the\n"
+        "           file is only read, never copied or changed\n"
+        "  list     the register of the visit\n"
+        "  verify   re-hash every registered file; exit 3 when any changed or is missing\n"),
      cmd_evidence},
-    {"interview", "record an interview (询问笔录)",
-     "fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
-     "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
-     "       [--note T] [--visit ID] [--at TIME]\n"
-     "       fieldcheck interview add --from FILE.json\n\n"
-     "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
-     "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
-     " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n",
+    {"interview", N_("record an interview (询问笔录)"),
+     N_("fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
+        "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
+        "       [--note T] [--visit ID] [--at TIME]\n"
+        "       fieldcheck interview add --from FILE.json\n\n"
+        "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
+        "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
+        " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n"),
      cmd_interview},
-    {"amend", "correct a scan with a new event",
-     "fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
-     "                 [--visit ID] [--at TIME]\n\n"
-     "Replaces the scan's code (judged at the scan's original place in the walk) and/or\n"
-     "attaches a note. EVENT_ID is the event id (or 8+ character prefix) or its seq.\n"
-     "Prints the scan's verdict after the correction.\n",
+    {"amend", N_("correct a scan with a new event"),
+     N_("fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
+        "                 [--visit ID] [--at TIME]\n\n"
+        "Replaces the scan's code (judged at the scan's original place in the walk) and/or\n"
+        "attaches a note. EVENT_ID is the event id (or 8+ character prefix) or its seq.\n"
+        "Prints the scan's verdict after the correction.\n"),
      cmd_amend},
-    {"void", "cancel a scan with a new event",
-     "fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
-     "The scan stays in the log; results are recomputed without it.\n",
+    {"void", N_("cancel a scan with a new event"),
+     N_("fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
+        "The scan stays in the log; results are recomputed without it.\n"),
      cmd_void},
-    {"report", "write a visit report or printable document (csv, md or html)",
-     "fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
-     "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
-     "Night visit report: summary counts, then anomalies, then the other beds and\n"
-     "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
-     "counted, variance, flags) and one per finding. The file is written atomically.\n"
-     "--format html writes one self-contained page for A4 printing with the\n"
-     "checkpoint and its QR and a signature block on every page (Chinese; English\n"
-     "with FIELDCHECK_LANG=en). --doc writes a document instead of the report:\n"
-     "site-record (现场检查笔录), interview (询问笔录), evidence (证据先行登记保存清单),\n"
-     "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
-     "and records an 'unmask' event first. See docs/reports.md.\n",
+    {"report", N_("write a visit report or printable document (csv, md or html)"),
+     N_("fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
+        "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
+        "Night visit report: summary counts, then anomalies, then the other beds and\n"
+        "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
+        "counted, variance, flags) and one per finding. The file is written atomically.\n"
+        "--format html writes one self-contained page for A4 printing with the\n"
+        "checkpoint and its QR and a signature block on every page (Chinese; English\n"
+        "with FIELDCHECK_LANG=en). --doc writes a document instead of the report:\n"
+        "site-record (现场检查笔录), interview (询问笔录), evidence (证据先行登记保存清单),\n"
+        "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
+        "and records an 'unmask' event first. See docs/reports.md.\n"),
      cmd_report},
-    {"export", "write a bundle of all events not yet acknowledged by HQ",
-     "fieldcheck [--db PATH] [--json] export -o DIR\n\n"
-     "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
-     "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n",
+    {"export", N_("write a bundle of all events not yet acknowledged by HQ"),
+     N_("fieldcheck [--db PATH] [--json] export -o DIR\n\n"
+        "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
+        "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n"),
      cmd_export},
-    {"receipt", "apply an HQ receipt",
-     "fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
-     "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
-     "and records which events HQ holds, so the next export starts after them.\n",
+    {"receipt", N_("apply an HQ receipt"),
+     N_("fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
+        "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
+        "and records which events HQ holds, so the next export starts after them.\n"),
      cmd_receipt},
-    {"keys", "device keys; HQ's public keys; enrollment code",
-     "fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
-     "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
-     "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
-     "         next to the database); prints the enrollment code\n"
-     "  show   the device id, key fingerprint and enrollment code for 'hq enroll';\n"
-     "         --qr draws it as a QR code (black on white, any terminal theme),\n"
-     "         --qr-png / --qr-svg write it as an image file\n"
-     "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
-     "         bundles are encrypted to them\n",
+    {"keys", N_("device keys; HQ's public keys; enrollment code"),
+     N_("fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
+        "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
+        "  init   create this device's signing and encryption keys (device.key, mode 0600,\n"
+        "         next to the database); prints the enrollment code\n"
+        "  show   the device id, key fingerprint and enrollment code for 'hq enroll';\n"
+        "         --qr draws it as a QR code (black on white, any terminal theme),\n"
+        "         --qr-png / --qr-svg write it as an image file\n"
+        "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
+        "         bundles are encrypted to them\n"),
      cmd_keys},
-    {"hq", "headquarters: keys, enrollment, packs, import, report, receipts",
-     "fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
-     "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
-     "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
-     "FILE]\n\n"
-     "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
-     "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
-     "           unknown or revoked devices are quarantined (exit 3)\n"
-     "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
-     "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
-     "           writes a printable page with charts (anomalies by type and site,\n"
-     "           amounts by violation code, events over time)\n"
-     "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
-     "           with --qr; --qr-png / --qr-svg write it as an image file)\n",
+    {"hq", N_("headquarters: keys, enrollment, packs, import, report, receipts"),
+     N_("fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
+        "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
+        "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
+        "FILE]\n\n"
+        "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
+        "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
+        "           unknown or revoked devices are quarantined (exit 3)\n"
+        "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
+        "           conflicts between devices, quarantined bundles; --format html -o PATH\n"
+        "           writes a printable page with charts (anomalies by type and site,\n"
+        "           amounts by violation code, events over time)\n"
+        "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
+        "           with --qr; --qr-png / --qr-svg write it as an image file)\n"),
      cmd_hq},
-    {"db", "integrity, chain verification, derived-state rebuild",
-     "fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
-     "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
-     "           (exit 3 on failure)\n"
-     "  rebuild  recreate every derived table from the events and report whether the\n"
-     "           result was identical to the stored state\n",
+    {"db", N_("integrity, chain verification, derived-state rebuild"),
+     N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
+        "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
+        "           (exit 3 on failure)\n"
+        "  rebuild  recreate every derived table from the events and report whether the\n"
+        "           result was identical to the stored state\n"),
      cmd_db},
-    {"tui", "the terminal UI (the default with no command on a terminal)",
-     "fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
-     "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
-     "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
-     "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
-     "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n",
+    {"tui", N_("the terminal UI (the default with no command on a terminal)"),
+     N_("fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
+        "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
+        "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
+        "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
+        "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n"),
      cmd_tui},
-    {"config", "show and change settings (theme, scanner, masking, language)",
-     "fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"
-     "  list  every setting with its value and where it comes from\n"
-     "  get   print one value\n"
-     "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
-     "Precedence: environment > user file > /etc/fieldcheck/config > default.\n",
+    {"config", N_("show and change settings (theme, scanner, masking, language)"),
+     N_("fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"
+        "  list  every setting with its value and where it comes from\n"
+        "  get   print one value\n"
+        "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
+        "Precedence: environment > user file > /etc/fieldcheck/config > default.\n"),
      cmd_config},
-    {"help", "show help for a command",
-     "fieldcheck help [COMMAND]\n\n"
-     "Prints the list of commands, or the usage of COMMAND.\n",
+    {"help", N_("show help for a command"),
+     N_("fieldcheck help [COMMAND]\n\n"
+        "Prints the list of commands, or the usage of COMMAND.\n"),
      cmd_help},
     {NULL, NULL, NULL, NULL},
 };
 
 static void print_help(FILE *out)
 {
-    fputs("usage: fieldcheck [--db PATH] [--json] COMMAND [ARGS]\n\ncommands:\n", out);
+    fputs(_("usage: fieldcheck [--db PATH] [--json] COMMAND [ARGS]\n\ncommands:\n"), out);
     for (const struct command *c = app_commands; c->name; c++)
-        fprintf(out, "  %-10s %s\n", c->name, c->summary);
-    fputs("\nRun 'fieldcheck COMMAND --help' for a command's options.\n"
-          "Exit codes: 0 ok, 1 usage, 2 data/input error, 3 integrity/verification failure, "
-          "4 I/O.\n",
+        fprintf(out, "  %-10s %s\n", c->name, _(c->summary));
+    fputs(_("\nRun 'fieldcheck COMMAND --help' for a command's options.\n"
+            "Exit codes: 0 ok, 1 usage, 2 data/input error, 3 integrity/verification failure, "
+            "4 I/O.\n"),
           out);
 }
 
@@ -287,7 +290,7 @@ int app_write_report(struct app *app, const char *path, const char *format, cons
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
         else
-            printf("report written to %s\n", path);
+            printf(_("report written to %s\n"), path);
     }
 out:
     free(text);
@@ -296,7 +299,7 @@ out:
 
 void app_usage(const struct command *cmd, FILE *out)
 {
-    fprintf(out, "usage: %s", cmd->usage);
+    fprintf(out, _("usage: %s"), _(cmd->usage));
 }
 
 int app_wants_help(int argc, char **argv)
@@ -310,15 +313,54 @@ int app_wants_help(int argc, char **argv)
     return 0;
 }
 
+/* The texts of fc_strerror() marked for translation (core/base cannot use
+ * gettext); the msgids must stay equal to the FC_ERRORS table. */
+static const struct {
+    int code;
+    const char *text;
+} error_texts[] = {
+    {FC_EUSAGE, N_("invalid usage")},
+    {FC_EINPUT, N_("invalid input")},
+    {FC_ENOTFOUND, N_("not found")},
+    {FC_EEXIST, N_("already exists")},
+    {FC_ESTATE, N_("not allowed in the current state")},
+    {FC_EENCODING, N_("unsupported text encoding")},
+    {FC_ELIMIT, N_("limit exceeded")},
+    {FC_EINTEGRITY, N_("integrity check failed")},
+    {FC_EVERIFY, N_("verification failed")},
+    {FC_EIO, N_("input/output error")},
+    {FC_EDB, N_("database error")},
+    {FC_EINTERNAL, N_("internal error")},
+};
+
+/* fc_strerror(code) in the CLI language. */
+static const char *error_text(int code)
+{
+    for (size_t i = 0; i < sizeof(error_texts) / sizeof(error_texts[0]); i++)
+        if (error_texts[i].code == code)
+            return _(error_texts[i].text);
+    return fc_strerror(code);
+}
+
+/* The detail of an error comes from deep in core, in English with its subject
+ * quoted; translated, the category of the code goes in front of it, so a
+ * Chinese reader sees what kind of failure it is (docs/decisions.md, "CLI
+ * language"). English output is the detail alone, as scripts expect. */
 int app_fail(struct app *app, int code)
 {
     const char *msg = app->err.msg[0] ? app->err.msg : fc_strerror(code);
+    const char *what = error_text(code);
 
     if (app->json) {
         app_print_json(json_pack("{s:b, s:s, s:s, s:i}", "ok", 0, "error", fc_errname(code),
                                  "message", msg, "exit", fc_exit_code(code)));
     }
-    fprintf(stderr, "fieldcheck: %s\n", msg);
+    if (!app->err.msg[0])
+        fprintf(stderr, "fieldcheck: %s\n", what);
+    else if (strcmp(what, fc_strerror(code)))
+        fprintf(stderr, "fieldcheck: %s: %s\n", what, msg);
+    else
+        fprintf(stderr, "fieldcheck: %s\n", msg);
     return fc_exit_code(code);
 }
 
@@ -334,6 +376,18 @@ struct store *app_store(struct app *app)
         return NULL;
     }
     return app->store;
+}
+
+/* The CLI speaks the TUI's language (ui/i18n.c): FIELDCHECK_LANG, else the
+ * locale, and ui.lang from the configuration files. Those files are read
+ * quietly here so that help and usage errors follow ui.lang too; commands read
+ * them again with warnings (app_load_config) and re-pick the language. */
+static void app_i18n_init(void)
+{
+    ui_i18n_init();
+    if (!config_load(NULL, NULL))
+        config_export_env();
+    ui_lang_refresh();
 }
 
 static int app_run(struct app *app, const struct command *c, int argc, char **argv)
@@ -366,7 +420,7 @@ static int take_global_options(struct app *app, int *argc, char **argv)
             app->json = 1;
         } else if (!strcmp(argv[i], "--db")) {
             if (i + 1 >= *argc) {
-                fprintf(stderr, "fieldcheck: --db needs a path\n");
+                fputs(_("fieldcheck: --db needs a path\n"), stderr);
                 return -1;
             }
             app->db_path = argv[++i];
@@ -388,6 +442,7 @@ int app_main(int argc, char **argv)
 
     memset(&app, 0, sizeof(app));
     app.db_path = getenv("FIELDCHECK_DB");
+    app_i18n_init();
     if (take_global_options(&app, &argc, argv))
         return 1;
     if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
@@ -397,7 +452,7 @@ int app_main(int argc, char **argv)
     if (i < argc && !strcmp(argv[i], "--version"))
         return app_print_version(&app);
     if (i < argc && argv[i][0] == '-') {
-        fprintf(stderr, "fieldcheck: unknown option '%s'\n", argv[i]);
+        fprintf(stderr, _("fieldcheck: unknown option '%s'\n"), argv[i]);
         print_help(stderr);
         return 1;
     }
@@ -417,7 +472,7 @@ int app_main(int argc, char **argv)
             return app_fail(&app, app.err.code);
         return app_run(&app, c, argc - i, argv + i);
     }
-    fprintf(stderr, "fieldcheck: unknown command '%s'\n", argv[i]);
+    fprintf(stderr, _("fieldcheck: unknown command '%s'\n"), argv[i]);
     print_help(stderr);
     return 1;
 }

@@ -4,6 +4,7 @@
 
 #include "core/base/clock.h"
 #include "core/flight.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,7 +22,7 @@ int flight_opt(int argc, char **argv, int *i, const char *name, const char **val
     if (argv[*i][n] != '\0')
         return 0;
     if (*i + 1 >= argc) {
-        fprintf(stderr, "fieldcheck: %s needs a value\n", name);
+        fprintf(stderr, _("fieldcheck: %s needs a value\n"), name);
         return -1;
     }
     *val = argv[++*i];
@@ -58,7 +59,7 @@ int flight_at(struct app *app, const char *text, int64_t *ms)
 
 int flight_unexpected(const char *cmd, const char *arg)
 {
-    fprintf(stderr, "fieldcheck: %s: unexpected argument '%s' (see --help)\n", cmd, arg);
+    fprintf(stderr, _("fieldcheck: %s: unexpected argument '%s' (see --help)\n"), cmd, arg);
     return 1;
 }
 
@@ -88,7 +89,7 @@ int flight_parse(const char *cmd, int argc, char **argv, int start,
         if (m)
             continue;
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "fieldcheck: %s: unknown option '%s' (see --help)\n", cmd, argv[i]);
+            fprintf(stderr, _("fieldcheck: %s: unknown option '%s' (see --help)\n"), cmd, argv[i]);
             return 1;
         }
         if (npositional >= npos)

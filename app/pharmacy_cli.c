@@ -11,6 +11,7 @@
 #include "core/pharmacy.h"
 #include "core/store.h"
 #include "core/visit.h"
+#include "ui/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -103,7 +104,7 @@ static int replay_file(struct app *app, struct pharmacy *p, const char *path)
         if (comma)
             *comma = '\0';
         if (!comma || !comma[1] || clock_parse(line, &ms) != FC_OK) {
-            fprintf(stderr, "fieldcheck: %s:%lu: expected time,code\n", path, lineno);
+            fprintf(stderr, _("fieldcheck: %s:%lu: expected time,code\n"), path, lineno);
             bad++;
             continue;
         }

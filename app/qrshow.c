@@ -8,6 +8,7 @@
 #include "core/qr.h"
 #include "core/visit.h"
 #include "sync/receipt.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -65,9 +66,9 @@ int app_qr_emit(struct app *app, const struct app_qr *q, const char *code, const
         fputs(term.ptr, stdout);
     if (!app->json) {
         if (png.len)
-            printf("QR code written to %s\n", png.ptr);
+            printf(_("QR code written to %s\n"), png.ptr);
         if (svg.len)
-            printf("QR code written to %s\n", svg.ptr);
+            printf(_("QR code written to %s\n"), svg.ptr);
     }
 out:
     buf_release(&term);
@@ -92,7 +93,7 @@ int app_qr_checkpoint(struct app *app, struct store *s, const struct visit *clos
     buf_addf(&stem, "%s-checkpoint", closed->id);
     ex = app_qr_emit(app, q, code.ptr, stem.ptr);
     if (!ex && !app->json)
-        printf("signed checkpoint %s\n", code.ptr);
+        printf(_("signed checkpoint %s\n"), code.ptr);
 out:
     buf_release(&code);
     buf_release(&stem);

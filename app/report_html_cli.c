@@ -12,6 +12,7 @@
 #include "core/store.h"
 #include "core/visit.h"
 #include "sync/receipt.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -31,8 +32,8 @@ int app_report_html(struct app *app, const struct app_report_html *r)
     rc = report_doc_parse(r->doc ? r->doc : "report", &a.doc);
     if (rc) {
         fprintf(stderr,
-                "fieldcheck: report: unknown document '%s' (site-record, interview, evidence, "
-                "beds)\n",
+                _("fieldcheck: report: unknown document '%s' (site-record, interview, evidence, "
+                  "beds)\n"),
                 r->doc);
         return 1;
     }
@@ -60,7 +61,7 @@ int app_report_html(struct app *app, const struct app_report_html *r)
                                      "format", "html", "doc", report_doc_name(a.doc), "signed",
                                      a.signed_code != NULL, "unmasked", r->unmask));
         else
-            printf("report written to %s\n", r->path);
+            printf(_("report written to %s\n"), r->path);
     }
 out:
     visit_release(&v);

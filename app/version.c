@@ -6,6 +6,7 @@
 #include "core/formats.h"
 #include "core/refdb.h"
 #include "core/store.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 
@@ -18,8 +19,8 @@ int app_print_version(struct app *app)
         return 0;
     }
     printf("fieldcheck %s\n", FC_VERSION);
-    printf("database schema: %d\n", store_schema_version());
-    printf("reference database schema: %d\n", REFDB_SCHEMA_VERSION);
-    printf("bundle format: %d\n", FC_BUNDLE_FORMAT_VERSION);
+    printf(_("database schema: %d\n"), store_schema_version());
+    printf(_("reference database schema: %d\n"), REFDB_SCHEMA_VERSION);
+    printf(_("bundle format: %d\n"), FC_BUNDLE_FORMAT_VERSION);
     return 0;
 }

@@ -60,6 +60,9 @@ int ui_i18n_init(void)
         if (!setlocale(LC_ALL, "C.UTF-8"))
             setlocale(LC_ALL, "C.utf8");
     }
+    /* Amounts are read and printed with a decimal point whatever the locale
+     * (--amount 12.50, CSV files, reports); only texts follow the user. */
+    setlocale(LC_NUMERIC, "C");
     cur_lang = ui_lang_pick(getenv("FIELDCHECK_LANG"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
                             getenv("LANG"));
     bindtextdomain(UI_TEXTDOMAIN, dir && *dir ? dir : FC_LOCALEDIR);
@@ -76,6 +79,12 @@ int ui_i18n_init(void)
 enum ui_lang ui_lang_current(void)
 {
     return cur_lang;
+}
+
+void ui_lang_refresh(void)
+{
+    ui_lang_set(ui_lang_pick(getenv("FIELDCHECK_LANG"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
+                             getenv("LANG")));
 }
 
 void ui_lang_set(enum ui_lang lang)

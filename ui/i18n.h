@@ -5,6 +5,9 @@
  * (otherwise). FIELDCHECK_LANG=zh|en overrides the locale. Source strings are
  * English and are the gettext msgids of the "fieldcheck" text domain.
  *
+ * The CLI (app/) uses the same initialisation and _(), so both speak the same
+ * language; the TUI additionally switches at run time.
+ *
  * UI chrome (actions, F-key labels, help, fixed screen texts) carries both
  * languages in its own tables and is picked with ui_tr(), so the UI is fully
  * Chinese even when no catalog is installed; an installed zh_CN catalog still
@@ -28,7 +31,7 @@ enum ui_lang {
 
 /* Sets the process locale from the environment (setlocale(LC_ALL, "")); if the
  * resulting character set is not UTF-8, falls back to C.UTF-8 so curses can
- * draw CJK text. Then picks the language and binds the text domain (catalogs
+ * draw CJK text; LC_NUMERIC stays "C" (amounts keep their decimal point). Then picks the language and binds the text domain (catalogs
  * in FIELDCHECK_LOCALEDIR if set, else the install prefix). Idempotent.
  * Returns 1 when the final locale is UTF-8, else 0 (the UI still runs). */
 int ui_i18n_init(void);
@@ -40,11 +43,14 @@ enum ui_lang ui_lang_pick(const char *fc_lang, const char *lc_all, const char *l
                           const char *lang);
 
 enum ui_lang ui_lang_current(void);
+/* Picks the language again from the environment as ui_i18n_init() does; for
+ * the CLI, once the configuration has exported ui.lang as FIELDCHECK_LANG. */
+void ui_lang_refresh(void);
 /* Switches the UI language at run time (the F-key bar and help follow). */
 void ui_lang_set(enum ui_lang lang);
 
 /* gettext in the current language: English returns msgid unchanged. */
-const char *ui_gettext(const char *msgid);
+const char *ui_gettext(const char *msgid) __attribute__((format_arg(1)));
 
 /* Table text: en in English; in Chinese the catalog's translation of en if one
  * is installed, else zh (or en when zh is NULL). Never NULL for non-NULL en. */

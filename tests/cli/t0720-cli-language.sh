@@ -1,0 +1,85 @@
+#!/bin/bash
+# The CLI speaks the TUI's language: FIELDCHECK_LANG=zh|en, else the locale;
+# help and usage follow it, error lines carry a translated category, and
+# --json output is byte-identical in both languages.
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+export FIELDCHECK_LOCALEDIR=${FC_BUILD_DIR:?}/locale
+if [ ! -f "$FIELDCHECK_LOCALEDIR/zh_CN/LC_MESSAGES/fieldcheck.mo" ]; then
+    echo "compiled catalogs not built (msgfmt missing): skipped"
+    exit 77
+fi
+export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00 LANG=C.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE FIELDCHECK_LANG
+
+zh() { FIELDCHECK_LANG=zh "$@"; }
+en() { FIELDCHECK_LANG=en "$@"; }
+
+# fieldcheck --help and a command's --help
+expect_exit 0 zh "$FC" --help
+expect_contains "$OUT" "用法：fieldcheck" "zh --help"
+expect_contains "$OUT" "创建本机数据库" "zh --help"
+expect_not_contains "$OUT" "create the device database" "zh --help"
+expect_exit 0 en "$FC" --help
+expect_contains "$OUT" "usage: fieldcheck" "en --help"
+expect_contains "$OUT" "create the device database (idempotent)" "en --help"
+expect_exit 0 zh "$FC" visit --help
+expect_contains "$OUT" "开始一次检查" "zh visit --help"
+expect_contains "$OUT" "--inspector NAME" "zh visit --help keeps the synopsis"
+expect_exit 0 en "$FC" visit --help
+expect_contains "$OUT" "start a visit at a site of a loaded mission" "en visit --help"
+expect_exit 0 zh "$FC" help scan
+expect_contains "$OUT" "判定：BED_LISTED" "zh help scan keeps verdict names"
+
+# no FIELDCHECK_LANG: the locale decides; C.UTF-8 stays English
+expect_exit 0 "$FC" --help
+expect_contains "$OUT" "create the device database (idempotent)" "C.UTF-8 --help"
+expect_exit 0 env LANG=zh_CN.UTF-8 "$FC" --help
+expect_contains "$OUT" "创建本机数据库" "zh_CN locale --help"
+# the configuration key ui.lang reaches the CLI like the TUI
+printf '[ui]\nlang = zh\n' >"$FIELDCHECK_CONFIG"
+expect_exit 0 "$FC" --help
+expect_contains "$OUT" "创建本机数据库" "ui.lang = zh --help"
+rm -f "$FIELDCHECK_CONFIG"
+
+# errors: English detail, category translated in front of it in Chinese
+expect_exit 1 zh "$FC" help nosuch
+expect_contains "$ERR" "fieldcheck: 用法错误: unknown command 'nosuch'" "zh error"
+expect_exit 1 en "$FC" help nosuch
+[ "$ERR" = "fieldcheck: unknown command 'nosuch'" ] && pass || fail "en error line: $ERR"
+expect_exit 1 zh "$FC" scan --bogus
+expect_contains "$ERR" "未知选项 '--bogus'" "zh usage error"
+
+# human-readable output is translated, --json output is not
+expect_exit 0 zh "$FC" init
+expect_contains "$OUT" "数据库就绪" "zh init"
+expect_exit 0 en "$FC" init
+expect_contains "$OUT" "database ready" "en init"
+expect_exit 0 zh "$FC" --json init
+zh_json=$OUT
+expect_exit 0 en "$FC" --json init
+[ "$zh_json" = "$OUT" ] && pass || fail "init --json differs: zh '$zh_json' en '$OUT'"
+expect_json "$OUT" .ok true
+
+expect_exit 0 en "$FC" demo --no-tui --seed 5 --dir "$TEST_TMP/m"
+expect_exit 0 zh "$FC" --json mission load "$TEST_TMP/m"
+zh_json=$OUT
+expect_exit 0 en "$FC" --json mission load "$TEST_TMP/m"
+[ "$zh_json" = "$OUT" ] && pass || fail "mission load --json differs: zh '$zh_json' en '$OUT'"
+expect_json "$OUT" .status unchanged
+expect_exit 0 zh "$FC" mission load "$TEST_TMP/m"
+expect_contains "$OUT" "任务 'demo-5'" "zh mission load"
+
+expect_exit 2 zh "$FC" --json visit show
+zh_json=$OUT
+expect_exit 2 en "$FC" --json visit show
+[ "$zh_json" = "$OUT" ] && pass || fail "error --json differs: zh '$zh_json' en '$OUT'"
+expect_json "$OUT" .error FC_ENOTFOUND
+
+# the man page stays English
+expect_exit 0 zh "$FC" help --man
+expect_contains "$OUT" "create the device database" "zh help --man"
+expect_not_contains "$OUT" "\\[u521B]" "zh help --man"
+
+finish
