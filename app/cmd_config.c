@@ -4,6 +4,8 @@
  * the reference can never drift from what the parser accepts. */
 #include "app/commands.h"
 
+#include "core/base/mask.h"
+
 #include "core/base/buf.h"
 #include "core/config.h"
 #include "ui/i18n.h"
@@ -27,8 +29,10 @@ int app_load_config(struct app *app)
         line += n + (nl ? 1 : 0);
     }
     buf_release(&warnings);
-    if (!rc)
+    if (!rc) {
         config_export_env();
+        mask_set_policy(config_is_on("mask.names"), config_is_on("mask.ids"));
+    }
     return rc;
 }
 

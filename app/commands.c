@@ -6,6 +6,9 @@
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
 #include "core/config.h"
+#include "core/base/mask.h"
+#include "core/event.h"
+#include "core/base/clock.h"
 #include "core/store.h"
 #include "ui/i18n.h"
 
@@ -364,6 +367,50 @@ int app_fail(struct app *app, int code)
     return fc_exit_code(code);
 }
 
+/* Unmasking is an audited act (DESIGN §2.5): the first time a device
+ * database is used under a masking policy other than the one last recorded,
+ * a "mask_policy" event records the change and where it came from. */
+static int audit_mask_policy(struct store *s, struct fc_error *err)
+{
+    struct buf last = BUF_INIT, now = BUF_INIT;
+    const char *where = NULL;
+    int rc;
+
+    buf_addf(&now, "names=%s,ids=%s", mask_names_on() ? "on" : "off", mask_ids_on() ? "on" : "off");
+    rc = store_meta_get(s, "mask_policy", &last, NULL);
+    if (rc == FC_ENOTFOUND && mask_names_on() && mask_ids_on()) {
+        rc = FC_OK; /* never changed from the default */
+        goto out;
+    }
+    if (rc == FC_OK && !strcmp(last.ptr, now.ptr))
+        goto out;
+    config_source(mask_names_on() ? "mask.ids" : "mask.names", &where);
+    {
+        json_t *p = json_pack("{s:s, s:s, s:s?}", "names", mask_names_on() ? "on" : "off", "ids",
+                              mask_ids_on() ? "on" : "off", "source", where);
+        char *payload = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+
+        rc = store_begin(s, err);
+        if (!rc)
+            rc = event_append(s, NULL, clock_now_ms(), "mask_policy", NULL, payload, NULL, err);
+        if (!rc)
+            rc = store_meta_set(s, "mask_policy", now.ptr, err);
+        if (!rc)
+            rc = store_commit(s, err);
+        if (rc)
+            store_rollback(s);
+        free(payload);
+        json_decref(p);
+    }
+    if (!rc && (!mask_names_on() || !mask_ids_on()))
+        fprintf(stderr, _("fieldcheck: warning: masking is off (%s); the change is recorded\n"),
+                now.ptr);
+out:
+    buf_release(&last);
+    buf_release(&now);
+    return rc;
+}
+
 struct store *app_store(struct app *app)
 {
     int rc;
@@ -371,7 +418,10 @@ struct store *app_store(struct app *app)
     if (app->store)
         return app->store;
     rc = store_open(&app->store, app->db_path, &app->err);
+    if (!rc)
+        rc = audit_mask_policy(app->store, &app->err);
     if (rc) {
+        store_close(app->store);
         app->store = NULL;
         return NULL;
     }

@@ -33,10 +33,32 @@ static void mask_chars(struct buf *out, const char *s, size_t keep_head, size_t 
     }
 }
 
+static int policy_names = 1, policy_ids = 1;
+
+void mask_set_policy(int mask_names, int mask_ids)
+{
+    policy_names = mask_names != 0;
+    policy_ids = mask_ids != 0;
+}
+
+int mask_names_on(void)
+{
+    return policy_names;
+}
+
+int mask_ids_on(void)
+{
+    return policy_ids;
+}
+
 void mask_name(struct buf *out, const char *name)
 {
     size_t n = utf8_count(name);
 
+    if (!policy_names) {
+        buf_adds(out, name);
+        return;
+    }
     if (n == 0)
         return;
     if (n == 1)
@@ -53,6 +75,10 @@ void mask_id(struct buf *out, const char *id)
 {
     size_t n = utf8_count(id);
 
+    if (!policy_ids) {
+        buf_adds(out, id);
+        return;
+    }
     if (n <= 7) {
         for (size_t i = 0; i < n; i++)
             buf_addch(out, '*');
@@ -65,6 +91,10 @@ void mask_phone(struct buf *out, const char *phone)
 {
     size_t n = utf8_count(phone);
 
+    if (!policy_ids) {
+        buf_adds(out, phone);
+        return;
+    }
     if (n <= 7) {
         for (size_t i = 0; i < n; i++)
             buf_addch(out, '*');

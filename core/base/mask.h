@@ -15,4 +15,11 @@ void mask_id(struct buf *out, const char *id);
 /* 13812341234 -> 138****1234 (first 3, last 4). */
 void mask_phone(struct buf *out, const char *phone);
 
+/* The display policy: names / IDs (and phones) are masked unless turned off
+ * (configuration keys mask.names and mask.ids). Masked is the default; the
+ * application records every change of policy as an audited event. */
+void mask_set_policy(int mask_names, int mask_ids);
+int mask_names_on(void);
+int mask_ids_on(void);
+
 #endif
