@@ -62,8 +62,9 @@ const char refdb_schema_sql[] =
     "  UNION ALL SELECT wristband_code, 'wristband', site_code, admission_no FROM inpatient"
     "   WHERE wristband_code IS NOT NULL"
     "  UNION ALL SELECT ward_code || '-' || bed, 'bed_label', site_code,"
-    "   ward_code || ':' || bed FROM inpatient WHERE site_code NOT IN"
-    "   (SELECT site_code FROM scan_pattern WHERE kind = 'bed_label')"
+    "   ward_code || ':' || bed FROM inpatient WHERE NOT EXISTS"
+    "   (SELECT 1 FROM scan_pattern p WHERE p.kind = 'bed_label'"
+    "    AND p.site_code = inpatient.site_code)"
     "  UNION ALL SELECT gtin, 'gtin', site_code, drug_code FROM drug WHERE gtin IS NOT NULL"
     "  UNION ALL SELECT trace_code, 'trace_code', site_code, settlement_id FROM settlement"
     "   WHERE trace_code IS NOT NULL"
@@ -77,6 +78,7 @@ const char refdb_schema_sql[] =
 
 const char refdb_index_sql[] =
     "CREATE INDEX inpatient_bed ON inpatient (site_code, ward_code, bed);"
+    "CREATE INDEX scan_pattern_kind ON scan_pattern (kind, site_code);"
     "CREATE INDEX inpatient_adm ON inpatient (admission_no, site_code);"
     "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);"
     "CREATE INDEX inpatient_band ON inpatient (wristband_code, site_code)"

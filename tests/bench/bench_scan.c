@@ -191,6 +191,8 @@ int main(int argc, char **argv)
     sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
     sqlite3_step(st);
     sqlite3_finalize(st);
+    /* as mission_attach does */
+    sqlite3_exec(store_db(s), "PRAGMA ref.mmap_size = 4294967296", NULL, NULL, NULL);
     memset(&a, 0, sizeof(a));
     a.mission_id = "BENCH";
     a.mission_version = 1;

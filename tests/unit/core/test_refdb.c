@@ -142,6 +142,9 @@ static void check_plan(sqlite3 *db, const char *sql)
     assert_int_equal(sqlite3_prepare_v2(db, full, -1, &st, NULL), SQLITE_OK);
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 3);
+        /* the bed-label arm's "site has no bed_label pattern" probe */
+        if (strstr(d, "INDEX scan_pattern_kind"))
+            continue;
         if (!strncmp(d, "SEARCH ", 7)) {
             searches++;
             /* the code must be the leading constraint, not just the site */
