@@ -140,7 +140,7 @@ static int evidence_cmd_verify(struct app *app, int argc, char **argv)
     rc = evidence_verify(app->store, v.id, verify_one, app, &checked, &bad, &app->err);
     if (rc) {
         /* with --json the per-file lines already carry the detail */
-        fprintf(stderr, "fieldcheck: %s\n", app->err.msg);
+        fprintf(stderr, "fieldcheck: %s\n", app->err.msg_local);
         rc = fc_exit_code(rc);
         goto out;
     }

@@ -165,7 +165,7 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         }
         app_print_json(o);
         if (rc) {
-            fprintf(stderr, "fieldcheck: %s\n", app->err.msg);
+            fprintf(stderr, "fieldcheck: %s\n", app->err.msg_local);
             exitc = fc_exit_code(rc);
         }
         goto out;

@@ -100,8 +100,7 @@ static int replay_file(struct app *app, struct night *n, const char *path)
     free(line);
     fclose(f);
     if (!rc && bad)
-        rc = fc_error_set(&app->err, FC_EINPUT, "%s: %lu bad line%s skipped", path, bad,
-                          bad == 1 ? "" : "s");
+        rc = fc_error_set(&app->err, FC_EINPUT, "%s: bad lines skipped: %lu", path, bad);
     return rc;
 }
 

@@ -360,6 +360,8 @@ int app_fail(struct app *app, int code)
     }
     if (!app->err.msg[0])
         fprintf(stderr, "fieldcheck: %s\n", what);
+    else if (strcmp(app->err.msg_local, app->err.msg))
+        fprintf(stderr, "fieldcheck: %s\n", app->err.msg_local); /* translated in full */
     else if (strcmp(what, fc_strerror(code)))
         fprintf(stderr, "fieldcheck: %s: %s\n", what, msg);
     else
@@ -432,9 +434,15 @@ struct store *app_store(struct app *app)
  * locale, and ui.lang from the configuration files. Those files are read
  * quietly here so that help and usage errors follow ui.lang too; commands read
  * them again with warnings (app_load_config) and re-pick the language. */
+static const char *translate_error_format(const char *fmt)
+{
+    return ui_gettext(fmt);
+}
+
 static void app_i18n_init(void)
 {
     ui_i18n_init();
+    fc_error_set_translator(translate_error_format);
     if (!config_load(NULL, NULL))
         config_export_env();
     ui_lang_refresh();

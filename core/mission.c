@@ -1923,10 +1923,10 @@ int mission_load(struct store *s, const char *dir, int partial,
                                 L.stat[f].loaded, L.stat[f].rejected);
     if (!rc && L.rejects && !partial)
         rc = fc_error_set(err, FC_EINPUT,
-                          "mission '%s' version %lld not loaded: %llu rejected row%s (nothing "
+                          "mission '%s' version %lld not loaded: rejected rows: %llu (nothing "
                           "changed; --partial skips them)",
                           m.info.mission_id, (long long)m.info.version,
-                          (unsigned long long)L.rejects, L.rejects == 1 ? "" : "s");
+                          (unsigned long long)L.rejects);
     if (!rc && !have_digest)
         rc = content_digest(dir, &L, digest, err);
     if (rc)

@@ -154,7 +154,8 @@ struct flight_view {
 static void fl_report(struct ui_view *v, int rc, const struct fc_error *err)
 {
     if (rc)
-        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
+                          err->msg_local[0] ? err->msg_local : fc_strerror(rc));
 }
 
 static void fl_load(struct ui_view *v)

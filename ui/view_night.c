@@ -331,7 +331,8 @@ static void emit_scan(void *ctx, const struct ui_scan_row *row)
 static void set_error(struct night_view *nv, int rc, const struct fc_error *err)
 {
     if (rc < 0 && !nv->error[0])
-        snprintf(nv->error, sizeof(nv->error), "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+        snprintf(nv->error, sizeof(nv->error), "%s",
+                 err->msg_local[0] ? err->msg_local : fc_strerror(rc));
 }
 
 static size_t ward_index(const struct night_view *nv, const char *code)

@@ -143,7 +143,7 @@ static void fmt_qty(double q, struct buf *out)
 
 static void error_text(char *out, size_t cap, int rc, const struct fc_error *err)
 {
-    snprintf(out, cap, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+    snprintf(out, cap, "%s", err->msg_local[0] ? err->msg_local : fc_strerror(rc));
 }
 
 static int is_enter(uint32_t key)

@@ -27,6 +27,13 @@ static const struct err_row *err_find(int code)
     return NULL;
 }
 
+static const char *(*translator)(const char *fmt);
+
+void fc_error_set_translator(const char *(*translate)(const char *fmt))
+{
+    translator = translate;
+}
+
 void fc_error_clear(struct fc_error *e)
 {
     if (!e)
@@ -34,15 +41,25 @@ void fc_error_clear(struct fc_error *e)
     e->code = 0;
     e->sys = 0;
     e->msg[0] = '\0';
+    e->msg_local[0] = '\0';
 }
 
 static int error_vset(struct fc_error *e, int code, int sys, const char *fmt, va_list ap)
 {
+    const char *local = translator ? translator(fmt) : fmt;
+    va_list ap2;
+
     if (!e)
         return code;
     e->code = code;
     e->sys = sys;
+    va_copy(ap2, ap);
     vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+    if (local && strcmp(local, fmt))
+        vsnprintf(e->msg_local, sizeof(e->msg_local), local, ap2);
+    else
+        memcpy(e->msg_local, e->msg, sizeof(e->msg));
+    va_end(ap2);
     return code;
 }
 
@@ -66,7 +83,8 @@ int fc_error_setsys(struct fc_error *e, int code, int sys, const char *fmt, ...)
 
 int fc_error_prefix(struct fc_error *e, const char *fmt, ...)
 {
-    char prefix[256];
+    const char *local = translator ? translator(fmt) : fmt;
+    char prefix[256], prefix_local[256];
     char old[sizeof(e->msg)];
     va_list ap;
 
@@ -75,8 +93,14 @@ int fc_error_prefix(struct fc_error *e, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof(prefix), fmt, ap);
     va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(prefix_local, sizeof(prefix_local), local ? local : fmt, ap);
+    va_end(ap);
     memcpy(old, e->msg, sizeof(old));
     snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+    memcpy(old, e->msg_local, sizeof(old));
+    snprintf(e->msg_local, sizeof(e->msg_local), local && strcmp(local, fmt) ? "%s：%s" : "%s: %s",
+             prefix_local, old);
     return e->code;
 }
 

@@ -31,10 +31,19 @@ enum fc_errcode {
 };
 
 struct fc_error {
-    int code;      /* one of enum fc_errcode */
-    int sys;       /* errno, SQLite extended result code, or 0 */
-    char msg[512]; /* "what failed: why", lower-case, subject quoted */
+    int code;            /* one of enum fc_errcode */
+    int sys;             /* errno, SQLite extended result code, or 0 */
+    char msg[512];       /* "what failed: why", lower-case, subject quoted; English, stable
+                            (JSON "message", logs) */
+    char msg_local[512]; /* the same in the user's language (fc_error_set_translator) */
 };
+
+/* Installs the function that translates a message format before it is
+ * formatted a second time into msg_local (the application passes gettext;
+ * NULL: msg_local is msg). The formats are the literal third argument of
+ * fc_error_set, the fourth of fc_error_setsys and the second of
+ * fc_error_prefix, which the catalog extraction picks up by keyword. */
+void fc_error_set_translator(const char *(*translate)(const char *fmt));
 
 /* Clears e (NULL allowed). */
 void fc_error_clear(struct fc_error *e);

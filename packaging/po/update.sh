@@ -8,10 +8,12 @@
 set -eu
 cd "$(dirname "$0")/../.."
 pot_sources() {
-    find ui app core -name '*.c' | LC_ALL=C sort
+    find ui app core sync -name '*.c' | LC_ALL=C sort
 }
 # shellcheck disable=SC2046
 xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 --sort-by-file \
+    -kfc_error_set:3 -kfc_error_setsys:4 -kfc_error_prefix:2 --flag=fc_error_set:3:c-format \
+    --flag=fc_error_setsys:4:c-format --flag=fc_error_prefix:2:c-format \
     --package-name=fieldcheck --msgid-bugs-address=none \
     -o packaging/po/fieldcheck.pot $(pot_sources)
 for po in packaging/po/zh_CN.po packaging/po/en.po; do

@@ -104,7 +104,7 @@ err=$(cat "$work/replay.err")
 grep -qF "$work/burst.csv:3: expected time,code" <<<"$err" || die "line 3 not reported: $err"
 grep -qF "$work/burst.csv:4: cannot parse time 'yesterday'" <<<"$err" || die "line 4: $err"
 grep -qF "$work/burst.csv:5: empty code" <<<"$err" || die "line 5: $err"
-grep -qF "3 bad lines skipped" <<<"$err" || die "summary: $err"
+grep -qF "bad lines skipped: 3" <<<"$err" || die "summary: $err"
 check "good rows answered" "$(grep -c '' <<<"$out")" 4
 check "bed W01-5 from the replay" "$(bed_field W01 5 finding)" ABSENT
 check "bed W02-1 from the replay" "$(bed_field W02 1 finding)" OK

@@ -43,9 +43,11 @@ expect_exit 0 "$FC" --help
 expect_contains "$OUT" "创建本机数据库" "ui.lang = zh --help"
 rm -f "$FIELDCHECK_CONFIG"
 
-# errors: English detail, category translated in front of it in Chinese
+# errors: the detail in the user's language, the quoted subject unchanged;
+# the JSON message stays English (checked below)
 expect_exit 1 zh "$FC" help nosuch
-expect_contains "$ERR" "fieldcheck: 用法错误: unknown command 'nosuch'" "zh error"
+expect_contains "$ERR" "fieldcheck: 未知命令 'nosuch'" "zh error"
+expect_not_contains "$ERR" "unknown command" "zh error"
 expect_exit 1 en "$FC" help nosuch
 [ "$ERR" = "fieldcheck: unknown command 'nosuch'" ] && pass || fail "en error line: $ERR"
 expect_exit 1 zh "$FC" scan --bogus

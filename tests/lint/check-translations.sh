@@ -18,8 +18,10 @@ fail=0
 
 # shellcheck disable=SC2046
 xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 --sort-by-file \
+    -kfc_error_set:3 -kfc_error_setsys:4 -kfc_error_prefix:2 --flag=fc_error_set:3:c-format \
+    --flag=fc_error_setsys:4:c-format --flag=fc_error_prefix:2:c-format \
     --package-name=fieldcheck --msgid-bugs-address=none -o "$tmp/fresh.pot" \
-    $(find ui app core -name '*.c' | LC_ALL=C sort) || exit 2
+    $(find ui app core sync -name '*.c' | LC_ALL=C sort) || exit 2
 # Message ids only: locations and dates may differ without the .pot being stale.
 ids() { msgcat --no-location --no-wrap --sort-output "$1" | sed -n '/^msgid ""$/,/^$/!p' |
     grep -v '^#'; }
