@@ -7,4 +7,6 @@ bash packaging/install-deps.sh
 cmake -S . -B build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/release -j"$(nproc 2>/dev/null || echo 2)" >/dev/null
 export FIELDCHECK_HOME=${FIELDCHECK_HOME:-$PWD/build/demo-home}
+# the freshly built catalogs, so a Chinese locale gets Chinese without installing
+export FIELDCHECK_LOCALEDIR=${FIELDCHECK_LOCALEDIR:-$PWD/build/release/locale}
 exec ./build/release/fieldcheck demo "$@"
