@@ -40,7 +40,9 @@ static void print_result(struct app *app, const struct night_result *r)
             json_object_set_new(o, "admission_no", json_string(r->admission_no));
         app_print_json(o);
     } else {
-        printf("%-17s %s%s%s  [%s]\n", r->verdict, r->message, r->detail[0] ? " | " : "", r->detail,
+        char msg[512];
+        app_night_message(r, msg, sizeof(msg));
+        printf("%-17s %s%s%s  [%s]\n", r->verdict, msg, r->detail[0] ? " | " : "", r->detail,
                r->event_id);
     }
     fflush(stdout);

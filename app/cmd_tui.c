@@ -5,6 +5,7 @@
  * once per change and shared by every list the screen asks for, so one scan
  * costs one pass over the site, however many panes show it. */
 #include "app/commands.h"
+#include "app/night_cli.h"
 #include "app/tui_flight.h"
 #include "app/tui_pharmacy.h"
 #include "app/tui_summary.h"
@@ -88,24 +89,27 @@ static enum ui_severity severity_of(const char *name)
     return night_is_anomaly(name) ? UI_SEV_ANOMALY : UI_SEV_NONE;
 }
 
-static void verdict_from_result(const struct night_result *r, struct ui_verdict *out)
+void app_night_message(const struct night_result *r, char *out, size_t cap)
 {
     const struct verdict_info *vi = verdict_find(r->verdict);
     char bed[2 * SCAN_REF_MAX + 2];
 
+    snprintf(bed, sizeof(bed), "%s%s%s", r->ward_code, r->bed[0] ? "-" : "", r->bed);
+    if (ui_lang_current() == UI_LANG_ZH && vi && vi->zh) {
+        snprintf(out, cap, vi->zh, bed, r->detail, r->admission_no, r->code);
+        if (!strcmp(r->verdict, "RECORDED") && !strcmp(r->detail, "NO_BED"))
+            snprintf(out + strlen(out), cap - strlen(out), "（无当前床位：请先扫床头卡）");
+    } else {
+        snprintf(out, cap, "%s", r->message);
+    }
+}
+
+static void verdict_from_result(const struct night_result *r, struct ui_verdict *out)
+{
     memset(out, 0, sizeof(*out));
     out->severity = severity_of(r->verdict);
     snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
-    snprintf(bed, sizeof(bed), "%s%s%s", r->ward_code, r->bed[0] ? "-" : "", r->bed);
-    if (ui_lang_current() == UI_LANG_ZH && vi && vi->zh) {
-        snprintf(out->message, sizeof(out->message), vi->zh, bed, r->detail, r->admission_no,
-                 r->code);
-        if (!strcmp(r->verdict, "RECORDED") && !strcmp(r->detail, "NO_BED"))
-            snprintf(out->message + strlen(out->message),
-                     sizeof(out->message) - strlen(out->message), "（无当前床位：请先扫床头卡）");
-    } else {
-        snprintf(out->message, sizeof(out->message), "%s", r->message);
-    }
+    app_night_message(r, out->message, sizeof(out->message));
 }
 
 /* --- the site snapshot ------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct night;
+struct night_result;
 
 /* Results of a night visit: beds and patients arrays (names masked) and
  * counts per finding. Owned; release with night_cli_results_release. */
@@ -26,5 +27,10 @@ void night_cli_results_release(struct night_cli_results *r);
 void night_cli_count(json_t *counts, const char *name);
 /* --at TIME (ISO 8601, local without offset), or now (FIELDCHECK_NOW). */
 int night_cli_time(struct app *app, const char *text, int64_t *ms);
+
+/* The human message of a night verdict in the user's language (app/cmd_tui.c
+ * keeps the Chinese texts; the engine's English r->message stays the JSON
+ * "message"). */
+void app_night_message(const struct night_result *r, char *out, size_t cap);
 
 #endif

@@ -4,6 +4,7 @@
 #include "app/pharmacy_cli.h"
 
 #include "app/night_cli.h"
+#include "app/tui_pharmacy.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
@@ -70,7 +71,9 @@ void pharmacy_cli_print_result(struct app *app, const struct pharmacy_result *r)
         json_object_set_new(o, "qty", json_real(r->qty));
         app_print_json(o);
     } else {
-        printf("%-18s %s  [%s]\n", r->verdict, r->message, r->event_id);
+        char msg[512];
+        app_pharmacy_message(r, msg, sizeof(msg));
+        printf("%-18s %s  [%s]\n", r->verdict, msg, r->event_id);
     }
     fflush(stdout);
 }

@@ -62,19 +62,26 @@ static enum ui_severity verdict_severity(const char *name)
     return vt ? vt->sev : UI_SEV_NONE;
 }
 
-static void verdict_fill(const struct pharmacy_result *r, struct ui_verdict *out)
+void app_pharmacy_message(const struct pharmacy_result *r, char *out, size_t cap)
 {
     const struct verdict_text *vt = verdict_find(r->verdict);
     char q[32];
 
+    pharmacy_format_qty(r->qty, q);
+    if (ui_lang_current() == UI_LANG_ZH && vt)
+        snprintf(out, cap, vt->zh, r->drug_code, q, r->detail, r->code);
+    else
+        snprintf(out, cap, "%s", r->message);
+}
+
+static void verdict_fill(const struct pharmacy_result *r, struct ui_verdict *out)
+{
+    const struct verdict_text *vt = verdict_find(r->verdict);
+
     memset(out, 0, sizeof(*out));
     out->severity = vt ? vt->sev : UI_SEV_NONE;
     snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
-    pharmacy_format_qty(r->qty, q);
-    if (ui_lang_current() == UI_LANG_ZH && vt)
-        snprintf(out->message, sizeof(out->message), vt->zh, r->drug_code, q, r->detail, r->code);
-    else
-        snprintf(out->message, sizeof(out->message), "%s", r->message);
+    app_pharmacy_message(r, out->message, sizeof(out->message));
 }
 
 static void notify(struct tui_pharmacy *tp)

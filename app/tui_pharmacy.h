@@ -9,6 +9,7 @@
 
 struct store;
 struct tui_pharmacy;
+struct pharmacy_result;
 
 /* A model on store s (borrowed; outlives the model). changed (may be NULL)
  * is called with ctx after every committed change, so the app can refresh
@@ -24,5 +25,9 @@ const struct ui_pharmacy_model *tui_pharmacy_model(struct tui_pharmacy *tp);
  * reach a pharmacy visit through a dialog or another screen). */
 int tui_pharmacy_scan(struct tui_pharmacy *tp, const char *visit_id, const char *code,
                       enum ui_scan_how how, struct ui_verdict *out, struct fc_error *err);
+
+/* The human message of a pharmacy verdict in the user's language (the
+ * engine's English r->message stays the JSON "message"). */
+void app_pharmacy_message(const struct pharmacy_result *r, char *out, size_t cap);
 
 #endif
