@@ -18,8 +18,9 @@ struct demo_counts {
 };
 
 static void demo_reject(void *ctx, const char *file, uint64_t line, const char *column,
-                        const char *reason)
+                        const char *reason, const char *reason_local)
 {
+    (void)reason_local;
     struct demo_counts *c = ctx;
 
     fprintf(stderr, "fieldcheck: demo: %s:%llu: %s: %s\n", file, (unsigned long long)line, column,
@@ -28,8 +29,9 @@ static void demo_reject(void *ctx, const char *file, uint64_t line, const char *
 }
 
 static void demo_warning(void *ctx, const char *kind, const char *file, uint64_t line,
-                         const char *message)
+                         const char *message, const char *message_local)
 {
+    (void)message_local;
     struct demo_counts *c = ctx;
 
     (void)kind;

@@ -15,25 +15,28 @@
 
 struct load_report {
     json_t *files, *rejects, *warnings;
-    int progress; /* draw progress on stderr */
+    json_t *rejects_local, *warnings_local; /* the texts people read, beside the JSON */
+    int progress;                           /* draw progress on stderr */
     int progress_drawn;
 };
 
 static void on_reject(void *ctx, const char *file, uint64_t line, const char *column,
-                      const char *reason)
+                      const char *reason, const char *reason_local)
 {
     struct load_report *r = ctx;
 
+    json_array_append_new(r->rejects_local, json_string(reason_local));
     json_array_append_new(r->rejects,
                           json_pack("{s:s, s:I, s:s, s:s}", "file", file, "line", (json_int_t)line,
                                     "column", column, "reason", reason));
 }
 
 static void on_warning(void *ctx, const char *kind, const char *file, uint64_t line,
-                       const char *message)
+                       const char *message, const char *message_local)
 {
     struct load_report *r = ctx;
 
+    json_array_append_new(r->warnings_local, json_string(message_local));
     json_array_append_new(r->warnings, json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "file", file,
                                                  "line", (json_int_t)line, "message", message));
 }
@@ -90,14 +93,14 @@ static void print_human(const struct load_report *r)
         const char *col = json_string_value(json_object_get(v, "column"));
         printf("%s:%lld: %s%s%s\n", json_string_value(json_object_get(v, "file")),
                (long long)json_integer_value(json_object_get(v, "line")), col, *col ? ": " : "",
-               json_string_value(json_object_get(v, "reason")));
+               json_string_value(json_array_get(r->rejects_local, i)));
     }
     json_array_foreach(r->warnings, i, v)
     {
         printf(_("warning: %s:%lld: %s: %s\n"), json_string_value(json_object_get(v, "file")),
                (long long)json_integer_value(json_object_get(v, "line")),
                json_string_value(json_object_get(v, "kind")),
-               json_string_value(json_object_get(v, "message")));
+               json_string_value(json_array_get(r->warnings_local, i)));
     }
 }
 
@@ -109,7 +112,8 @@ static int ends_with(const char *s, const char *suffix)
 
 static int mission_cmd_load(struct app *app, int argc, char **argv)
 {
-    struct load_report r = {json_array(), json_array(), json_array(), 0, 0};
+    struct load_report r = {
+        json_array(), json_array(), json_array(), json_array(), json_array(), 0, 0};
     struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
@@ -181,6 +185,8 @@ out:
     json_decref(r.files);
     json_decref(r.rejects);
     json_decref(r.warnings);
+    json_decref(r.rejects_local);
+    json_decref(r.warnings_local);
     return exitc;
 }
 

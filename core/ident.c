@@ -189,13 +189,13 @@ static int id_parse(const char *s, size_t n, int64_t today_ms, struct ident_resi
         i += k < 0 ? 1 : (size_t)k;
     }
     if (count != 18 && count != 15) {
-        *why = "wrong length";
+        *why = FC_N_("wrong length");
         return 2;
     }
     t[count] = '\0';
     if (!all_digits(t, count - 1) ||
         !(is_digit((unsigned char)t[count - 1]) || (count == 18 && t[count - 1] == 'X'))) {
-        *why = "not digits";
+        *why = FC_N_("not digits");
         return 2;
     }
     memcpy(out->text, t, count + 1);
@@ -213,20 +213,20 @@ static int id_parse(const char *s, size_t n, int64_t today_ms, struct ident_resi
         out->sex = (t[16] - '0') % 2 ? 'M' : 'F';
     }
     if (!clock_is_valid_date(out->year, out->month, out->day)) {
-        *why = "no such date";
+        *why = FC_N_("no such date");
         return 1;
     }
     if (out->year < 1850) {
-        *why = "birth date too early";
+        *why = FC_N_("birth date too early");
         return 1;
     }
     local_date(today_ms, &ty, &tm, &td);
     if (date_cmp(out->year, out->month, out->day, ty, tm, td) > 0) {
-        *why = "birth date in the future";
+        *why = FC_N_("birth date in the future");
         return 1;
     }
     if (!out->legacy && ident_resident_id_check_char(t) != t[17]) {
-        *why = "bad check digit";
+        *why = FC_N_("bad check digit");
         return 1;
     }
     return 0;
@@ -533,7 +533,7 @@ static int classify_gs1(const char *s, size_t n, int marked, struct ident_scan *
     if (ident_gs1_parse(s, n, &out->gs1, why))
         return 0;
     if (!out->gs1.gtin[0] && !out->gs1.expiry[0] && !out->gs1.lot[0] && !out->gs1.serial[0]) {
-        *why = "no AI 01, 10, 17 or 21";
+        *why = FC_N_("no AI 01, 10, 17 or 21");
         memset(&out->gs1, 0, sizeof(out->gs1));
         return 0;
     }

@@ -268,6 +268,7 @@ struct loader {
     unsigned char file_digest[F_COUNT][HASH_LEN]; /* SHA-256 of each file as read */
     struct buf extra;
     struct buf reason;
+    struct buf reason_local; /* the reason in the user's language, beside reason */
 
     /* last site / ward looked up: rosters come grouped, so most rows hit */
     char site_seen[16];
@@ -291,16 +292,30 @@ static void reject_at(struct loader *L, const char *file, uint64_t line, const c
                       const char *fmt, ...)
 {
     va_list ap;
-    char tmp[512];
+    char tmp[512], local[512];
 
     /* format first: an argument may point into L->reason */
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof(tmp), fmt, ap);
     va_end(ap);
+    if (!strcmp(fmt, "%s")) {
+        /* a reason phrase: translated as a whole, or built beside it */
+        va_start(ap, fmt);
+        const char *phrase = va_arg(ap, const char *);
+        va_end(ap);
+        snprintf(local, sizeof(local), "%s",
+                 phrase == L->reason.ptr && L->reason_local.len ? L->reason_local.ptr
+                                                                : fc_tr(phrase));
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(local, sizeof(local), fc_tr(fmt), ap);
+        va_end(ap);
+    }
     buf_reset(&L->reason);
     buf_adds(&L->reason, tmp);
+    buf_reset(&L->reason_local);
     if (L->sink && L->sink->reject)
-        L->sink->reject(L->sink->ctx, file, line, column ? column : "", L->reason.ptr);
+        L->sink->reject(L->sink->ctx, file, line, column ? column : "", L->reason.ptr, local);
     L->row_bad++;
 }
 
@@ -310,11 +325,25 @@ static int db_fail(struct loader *L, struct fc_error *err, const char *what)
                            sqlite3_errmsg(L->db));
 }
 
-static int warn(struct loader *L, const char *kind, const char *file, uint64_t line,
-                const char *site, const char *message, struct fc_error *err)
+/* Records a roster warning: fmt formatted in English for the reference file
+ * and the JSON output, and through fc_tr for people. */
+static int warnf(struct loader *L, const char *kind, const char *file, uint64_t line,
+                 const char *site, struct fc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static int warnf(struct loader *L, const char *kind, const char *file, uint64_t line,
+                 const char *site, struct fc_error *err, const char *fmt, ...)
 {
     sqlite3_stmt *st = L->ins_warn;
+    char message[512], local[512];
+    va_list ap;
 
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(local, sizeof(local), fc_tr(fmt), ap);
+    va_end(ap);
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)line);
@@ -326,7 +355,7 @@ static int warn(struct loader *L, const char *kind, const char *file, uint64_t l
     }
     sqlite3_reset(st);
     if (L->sink && L->sink->warning)
-        L->sink->warning(L->sink->ctx, kind, file, line, message);
+        L->sink->warning(L->sink->ctx, kind, file, line, message, local);
     return FC_OK;
 }
 
@@ -448,7 +477,7 @@ static int parse_when(const char *s, int want_time, char *out, size_t outsz, con
     if (read_digits(&p, 1, 2, &d))
         goto bad;
     if (!clock_is_valid_date(y, mo, d)) {
-        *why = "no such date";
+        *why = FC_N_("no such date");
         return -1;
     }
     if (*p == ' ' || *p == 'T') {
@@ -472,7 +501,7 @@ static int parse_when(const char *s, int want_time, char *out, size_t outsz, con
             }
         }
         if (h > 23 || mi > 59 || sec > 59) {
-            *why = "no such time";
+            *why = FC_N_("no such time");
             return -1;
         }
         has_time = 1;
@@ -534,7 +563,7 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     if (!n) {
         L->null[c] = 1;
         if (cd->flags & REQ) {
-            *why = "required value is empty";
+            *why = FC_N_("required value is empty");
             return -1;
         }
         if (cd->dflt)
@@ -547,12 +576,12 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     case CT_RAW: return 0;
     case CT_CODE:
         if (n > 64) {
-            *why = "longer than 64 bytes";
+            *why = FC_N_("longer than 64 bytes");
             return -1;
         }
         for (size_t i = 0; i < n; i++)
             if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
-                *why = "control character in a code";
+                *why = FC_N_("control character in a code");
                 return -1;
             }
         return 0;
@@ -561,20 +590,20 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     case CT_PRICE:
     case CT_FACTOR:
         if (parse_number(v->ptr, &L->num[c])) {
-            *why = "not a number";
+            *why = FC_N_("not a number");
             return -1;
         }
         if (cd->type == CT_INT &&
             (L->num[c] < 0 || L->num[c] != floor(L->num[c]) || L->num[c] > 1e9)) {
-            *why = "not a whole number >= 0";
+            *why = FC_N_("not a whole number >= 0");
             return -1;
         }
         if (cd->type == CT_PRICE && L->num[c] < 0) {
-            *why = "negative price";
+            *why = FC_N_("negative price");
             return -1;
         }
         if (cd->type == CT_FACTOR && L->num[c] < 1) {
-            *why = "pack factor below 1";
+            *why = FC_N_("pack factor below 1");
             return -1;
         }
         return 0;
@@ -592,6 +621,9 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
         if (ident_resident_id_parse(v->ptr, L->now_ms, &L->id, &w)) {
             buf_reset(&L->reason);
             buf_addf(&L->reason, "invalid resident ID: %s", w ? w : "bad format");
+            buf_reset(&L->reason_local);
+            buf_addf(&L->reason_local, fc_tr("invalid resident ID: %s"),
+                     fc_tr(w ? w : FC_N_("bad format")));
             *why = L->reason.ptr;
             return -1;
         }
@@ -608,7 +640,7 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     case CT_SITE:
         upcase(v);
         if (ident_site_code_kind(v->ptr) == IDENT_SITE_NONE) {
-            *why = "not a site code (H or P + 11 digits)";
+            *why = FC_N_("not a site code (H or P + 11 digits)");
             return -1;
         }
         return 0;
@@ -623,7 +655,7 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
                 return 0;
             }
         }
-        *why = "not a site kind (hospital, pharmacy, 定点医疗机构, 定点零售药店)";
+        *why = FC_N_("not a site kind (hospital, pharmacy, 定点医疗机构, 定点零售药店)");
         return -1;
     }
     case CT_BED: {
@@ -635,7 +667,7 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
         }
         d = v->ptr[n - 1] == '+' ? n - 1 : n;
         if (d > 4 || !all_digits(v->ptr, d)) {
-            *why = "not a bed number (\"12\" or \"12+\" for an extra bed)";
+            *why = FC_N_("not a bed number (\"12\" or \"12+\" for an extra bed)");
             return -1;
         }
         return 0;
@@ -651,16 +683,16 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
             buf_addch(v, 'F');
             return 0;
         }
-        *why = "not a sex (男, 女, M or F)";
+        *why = FC_N_("not a sex (男, 女, M or F)");
         return -1;
     case CT_GTIN: {
         char g[15];
         if (!all_digits(v->ptr, n) || !(n == 8 || n == 12 || n == 13 || n == 14)) {
-            *why = "not a GTIN (8, 12, 13 or 14 digits)";
+            *why = FC_N_("not a GTIN (8, 12, 13 or 14 digits)");
             return -1;
         }
         if (ident_gtin_to14(v->ptr, g)) {
-            *why = "bad GTIN check digit";
+            *why = FC_N_("bad GTIN check digit");
             return -1;
         }
         buf_reset(v);
@@ -669,13 +701,13 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     }
     case CT_TRACE:
         if (!ident_is_trace_code(v->ptr, n)) {
-            *why = "not a traceability code (20 digits)";
+            *why = FC_N_("not a traceability code (20 digits)");
             return -1;
         }
         return 0;
     case CT_PREFIX:
         if (n != 7 || !all_digits(v->ptr, n)) {
-            *why = "not a traceability product prefix (7 digits)";
+            *why = FC_N_("not a traceability product prefix (7 digits)");
             return -1;
         }
         return 0;
@@ -683,13 +715,13 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
         upcase(v);
         if (ident_item_code_kind(v->ptr) == IDENT_ITEM_NONE ||
             ident_item_code_kind(v->ptr) == IDENT_ITEM_SERVICE) {
-            *why = "not a drug code (X+22, Z+19, T+9 or C+19/27 letters and digits)";
+            *why = FC_N_("not a drug code (X+22, Z+19, T+9 or C+19/27 letters and digits)");
             return -1;
         }
         return 0;
     case CT_PKIND:
         if (strcmp(v->ptr, "bed_label") && strcmp(v->ptr, "wristband")) {
-            *why = "not a pattern kind (bed_label or wristband)";
+            *why = FC_N_("not a pattern kind (bed_label or wristband)");
             return -1;
         }
         return 0;
@@ -904,38 +936,30 @@ static int row_warnings(struct loader *L, uint64_t line, struct fc_error *err)
     int male_ward = sex == 'M' && (strstr(ward, "妇科") || strstr(ward, "产科"));
     int female_ward = sex == 'F' && strstr(ward, "男科");
     int child_ward = age > 18 && age <= 120 && strstr(ward, "儿科");
-    struct buf msg = BUF_INIT, mid = BUF_INIT;
+    struct buf mid = BUF_INIT;
     int rc = FC_OK;
 
     if (!sex_col && !male_ward && !female_ward && age <= 120 && !child_ward)
         return FC_OK; /* the common case: no message to build */
     mask_id(&mid, L->val[IP_ID].ptr);
-    if (sex_col) {
-        buf_addf(&msg, "admission %s: sex column says %s but ID %s is %s", adm,
-                 L->val[IP_SEX].ptr[0] == 'M' ? "male" : "female", mid.ptr,
-                 sex == 'M' ? "male" : "female");
-        rc = warn(L, "sex_id", L->def->file, line, site, msg.ptr, err);
-        buf_reset(&msg);
-    }
-    if (!rc && male_ward) {
-        buf_addf(&msg, "admission %s: male patient (ID %s) in ward %s", adm, mid.ptr, ward);
-        rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
-        buf_reset(&msg);
-    }
-    if (!rc && female_ward) {
-        buf_addf(&msg, "admission %s: female patient (ID %s) in ward %s", adm, mid.ptr, ward);
-        rc = warn(L, "sex_ward", L->def->file, line, site, msg.ptr, err);
-        buf_reset(&msg);
-    }
-    if (!rc && age > 120) {
-        buf_addf(&msg, "admission %s: age %d from ID %s is implausible", adm, age, mid.ptr);
-        rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
-    } else if (!rc && child_ward) {
-        buf_addf(&msg, "admission %s: age %d (ID %s) in paediatric ward %s", adm, age, mid.ptr,
-                 ward);
-        rc = warn(L, "age_ward", L->def->file, line, site, msg.ptr, err);
-    }
-    buf_release(&msg);
+    if (sex_col && sex == 'M')
+        rc = warnf(L, "sex_id", L->def->file, line, site, err,
+                   "admission %s: sex column says female but ID %s is male", adm, mid.ptr);
+    else if (sex_col)
+        rc = warnf(L, "sex_id", L->def->file, line, site, err,
+                   "admission %s: sex column says male but ID %s is female", adm, mid.ptr);
+    if (!rc && male_ward)
+        rc = warnf(L, "sex_ward", L->def->file, line, site, err,
+                   "admission %s: male patient (ID %s) in ward %s", adm, mid.ptr, ward);
+    if (!rc && female_ward)
+        rc = warnf(L, "sex_ward", L->def->file, line, site, err,
+                   "admission %s: female patient (ID %s) in ward %s", adm, mid.ptr, ward);
+    if (!rc && age > 120)
+        rc = warnf(L, "age_ward", L->def->file, line, site, err,
+                   "admission %s: age %d from ID %s is implausible", adm, age, mid.ptr);
+    else if (!rc && child_ward)
+        rc = warnf(L, "age_ward", L->def->file, line, site, err,
+                   "admission %s: age %d (ID %s) in paediatric ward %s", adm, age, mid.ptr, ward);
     buf_release(&mid);
     return rc;
 }
@@ -1322,7 +1346,7 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
         "  AND i.bed = d.bed AND i.rowid > d.first"
         " JOIN inpatient f ON f.rowid = d.first ORDER BY i.line";
     sqlite3_stmt *st = NULL;
-    struct buf msg = BUF_INIT, mid = BUF_INIT;
+    struct buf mid = BUF_INIT;
     int rc = FC_OK, s;
 
     if (sqlite3_prepare_v2(L->db, q_id, -1, &st, NULL) != SQLITE_OK) {
@@ -1330,13 +1354,11 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
         goto out;
     }
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        buf_reset(&msg);
         buf_reset(&mid);
         mask_id(&mid, store_col_text(st, 0));
-        buf_addf(&msg, "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
-                 store_col_text(st, 1), store_col_text(st, 3), store_col_text(st, 4));
-        rc = warn(L, "id_two_sites", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 2),
-                  store_col_text(st, 1), msg.ptr, err);
+        rc = warnf(L, "id_two_sites", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 2),
+                   store_col_text(st, 1), err, "ID %s admitted at %s (admission %s) and at %s",
+                   mid.ptr, store_col_text(st, 1), store_col_text(st, 3), store_col_text(st, 4));
         if (rc)
             goto out;
     }
@@ -1351,12 +1373,11 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
         goto out;
     }
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        buf_reset(&msg);
-        buf_addf(&msg, "bed %s:%s of site %s lists admission %s and the patient on line %lld",
-                 store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 0),
-                 store_col_text(st, 4), (long long)sqlite3_column_int64(st, 5));
-        rc = warn(L, "bed_two_patients", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 3),
-                  store_col_text(st, 0), msg.ptr, err);
+        rc = warnf(L, "bed_two_patients", "inpatients.csv", (uint64_t)sqlite3_column_int64(st, 3),
+                   store_col_text(st, 0), err,
+                   "bed %s:%s of site %s lists admission %s and the patient on line %lld",
+                   store_col_text(st, 1), store_col_text(st, 2), store_col_text(st, 0),
+                   store_col_text(st, 4), (long long)sqlite3_column_int64(st, 5));
         if (rc)
             goto out;
     }
@@ -1364,7 +1385,7 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
         rc = db_fail(L, err, "cannot check the roster");
 out:
     sqlite3_finalize(st);
-    buf_release(&msg);
+
     buf_release(&mid);
     return rc;
 }
@@ -1749,6 +1770,7 @@ static void loader_release(struct loader *L)
         buf_release(&L->val[c]);
     buf_release(&L->extra);
     buf_release(&L->reason);
+    buf_release(&L->reason_local);
     buf_release(&L->ward_code);
     buf_release(&L->ward_name);
     if (L->db)
@@ -1841,6 +1863,7 @@ int mission_load(struct store *s, const char *dir, int partial,
         buf_init(&L.val[c]);
     buf_init(&L.extra);
     buf_init(&L.reason);
+    buf_init(&L.reason_local);
     buf_init(&L.ward_code);
     buf_init(&L.ward_name);
     if (status)

@@ -38,13 +38,15 @@ struct mission_info {
 struct mission_load_sink {
     void *ctx;
     /* A row was rejected: file name (e.g. "inpatients.csv"), physical line,
-     * column header or "" and the reason. */
+     * column header or "" and the reason, in English (stable: JSON, files)
+     * and in the user's language (fc_tr). */
     void (*reject)(void *ctx, const char *file, uint64_t line, const char *column,
-                   const char *reason);
+                   const char *reason, const char *reason_local);
     /* A roster anomaly or other warning (kind is a stable name such as
-     * "id_two_sites", "bed_two_patients", "sex_ward", "age_ward"). */
+     * "id_two_sites", "bed_two_patients", "sex_ward", "age_ward"), its
+     * message in English and in the user's language. */
     void (*warning)(void *ctx, const char *kind, const char *file, uint64_t line,
-                    const char *message);
+                    const char *message, const char *message_local);
     /* Per-file counts after the file is read; encoding is "UTF-8", "GB18030"... */
     void (*file_done)(void *ctx, const char *file, const char *encoding, uint64_t rows,
                       uint64_t loaded, uint64_t rejected);

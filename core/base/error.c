@@ -34,6 +34,12 @@ void fc_error_set_translator(const char *(*translate)(const char *fmt))
     translator = translate;
 }
 
+const char *fc_tr(const char *msgid)
+{
+    const char *t = translator && msgid && *msgid ? translator(msgid) : msgid;
+    return t ? t : msgid;
+}
+
 void fc_error_clear(struct fc_error *e)
 {
     if (!e)

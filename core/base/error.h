@@ -45,6 +45,12 @@ struct fc_error {
  * fc_error_prefix, which the catalog extraction picks up by keyword. */
 void fc_error_set_translator(const char *(*translate)(const char *fmt));
 
+/* The same translator applied to any message id (identity when none is
+ * installed); the catalog extraction takes fc_tr("...") and FC_N_("...").
+ * FC_N_ only marks a literal for extraction (kept English at that point). */
+const char *fc_tr(const char *msgid);
+#define FC_N_(s) (s)
+
 /* Clears e (NULL allowed). */
 void fc_error_clear(struct fc_error *e);
 

@@ -97,8 +97,9 @@ struct tally {
 };
 
 static void on_reject(void *ctx, const char *file, uint64_t line, const char *column,
-                      const char *reason)
+                      const char *reason, const char *reason_local)
 {
+    (void)reason_local;
     struct tally *t = ctx;
     print_message("unexpected reject %s:%llu: %s: %s\n", file, (unsigned long long)line, column,
                   reason);
@@ -106,8 +107,9 @@ static void on_reject(void *ctx, const char *file, uint64_t line, const char *co
 }
 
 static void on_warning(void *ctx, const char *kind, const char *file, uint64_t line,
-                       const char *message)
+                       const char *message, const char *message_local)
 {
+    (void)message_local;
     struct tally *t = ctx;
     (void)file;
     (void)line;

@@ -37,15 +37,17 @@ struct seen {
 };
 
 static void on_reject(void *ctx, const char *file, uint64_t line, const char *column,
-                      const char *reason)
+                      const char *reason, const char *reason_local)
 {
+    (void)reason_local;
     struct seen *s = ctx;
     buf_addf(&s->rejects, "%s:%llu: %s: %s\n", file, (unsigned long long)line, column, reason);
 }
 
 static void on_warning(void *ctx, const char *kind, const char *file, uint64_t line,
-                       const char *message)
+                       const char *message, const char *message_local)
 {
+    (void)message_local;
     struct seen *s = ctx;
     (void)message;
     buf_addf(&s->warnings, "%s %s:%llu\n", kind, file, (unsigned long long)line);
