@@ -6,6 +6,8 @@
  * only delimiters, quotes and line ends go through the state machine. */
 #include "core/csv.h"
 
+#include "core/base/error.h"
+
 #include "core/base/xalloc.h"
 #include "core/hash.h"
 #include "core/textenc.h"
@@ -73,6 +75,7 @@ struct csv_reader {
     size_t nfields, fields_cap;
     const char *error;
     char errbuf[128];
+    char errbuf_local[256];
 
     int done; /* 0 reading, 1 at the end, < 0 the fatal code */
     struct fc_error fatal;
@@ -414,6 +417,9 @@ static void record_error(struct csv_reader *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(r->errbuf, sizeof(r->errbuf), fmt, ap);
     va_end(ap);
+    va_start(ap, fmt);
+    vsnprintf(r->errbuf_local, sizeof(r->errbuf_local), fc_tr(fmt), ap);
+    va_end(ap);
     r->error = r->errbuf;
 }
 
@@ -540,6 +546,7 @@ static void record_fill(struct csv_reader *r, struct csv_record *rec, uint64_t e
     rec->line = r->rec_line;
     rec->end_line = end_line;
     rec->error = r->error;
+    rec->error_local = r->error ? r->errbuf_local : NULL;
 }
 
 /* Runs the state machine over the window from *pp. Returns 1 with the record

@@ -76,6 +76,7 @@ struct csv_record {
      * kept before the problem (possibly truncated or cut short) and are meant
      * for diagnostics only. */
     const char *error;
+    const char *error_local; /* the same reason in the user's language (fc_tr) */
 };
 
 /* Reads the next record into rec. Returns 1 for a record (check rec->error),

@@ -1194,7 +1194,13 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
         if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->def->file, csv_reader_offset(r), total);
         if (rec.error) {
-            reject_at(L, L->def->file, rec.line, "", "%s", rec.error);
+            /* the reader gives both texts: reject_at takes the local one
+             * from reason_local when the phrase is L->reason */
+            buf_reset(&L->reason);
+            buf_adds(&L->reason, rec.error);
+            buf_reset(&L->reason_local);
+            buf_adds(&L->reason_local, rec.error_local ? rec.error_local : rec.error);
+            reject_at(L, L->def->file, rec.line, "", "%s", L->reason.ptr);
         } else if (rec.nfields != L->nhdr) {
             reject_at(L, L->def->file, rec.line, "", "row has %zu fields, the header has %zu",
                       rec.nfields, L->nhdr);

@@ -73,6 +73,21 @@ expect_json "$OUT" .status unchanged
 expect_exit 0 zh "$FC" mission load "$TEST_TMP/m"
 expect_contains "$OUT" "任务 'demo-5'" "zh mission load"
 
+# reject reasons: Chinese for people, English in --json (and the same in both languages)
+bad=$TEST_TMP/bad
+mkdir -p "$bad"
+printf '{"mission_id":"BAD","version":1,"kind":"night","title":"t"}' >"$bad/mission.json"
+printf 'site_code,ward_code,bed,admission_no,name,id_number\nH11010500001,W1,1,A1,甲,110105199001011233\nH11010500001,W1,1\n' \
+    >"$bad/inpatients.csv"
+expect_exit 2 zh "$FC" mission load "$bad"
+expect_contains "$OUT" "身份证号无效：校验位错误" "zh reject reason"
+expect_contains "$OUT" "该行有 3 个字段，表头有 6 个" "zh ragged row"
+expect_exit 2 zh "$FC" --json mission load "$bad"
+zh_json=$OUT
+expect_exit 2 en "$FC" --json mission load "$bad"
+[ "$zh_json" = "$OUT" ] && pass || fail "rejects --json differ: zh '$zh_json' en '$OUT'"
+expect_json "$OUT" '.rejects[0].reason' "invalid resident ID: bad check digit"
+
 expect_exit 2 zh "$FC" --json visit show
 zh_json=$OUT
 expect_exit 2 en "$FC" --json visit show
