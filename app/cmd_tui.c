@@ -11,6 +11,7 @@
 #include "app/tui_summary.h"
 
 #include "core/base/buf.h"
+#include "core/base/error.h"
 #include "core/base/clock.h"
 #include "core/base/mask.h"
 #include "core/base/xalloc.h"
@@ -96,7 +97,9 @@ void app_night_message(const struct night_result *r, char *out, size_t cap)
 
     snprintf(bed, sizeof(bed), "%s%s%s", r->ward_code, r->bed[0] ? "-" : "", r->bed);
     if (ui_lang_current() == UI_LANG_ZH && vi && vi->zh) {
-        snprintf(out, cap, vi->zh, bed, r->detail, r->admission_no, r->code);
+        /* an INVALID_ID detail is the identifier check's reason phrase */
+        const char *detail = strcmp(r->verdict, "INVALID_ID") ? r->detail : fc_tr(r->detail);
+        snprintf(out, cap, vi->zh, bed, detail, r->admission_no, r->code);
         if (!strcmp(r->verdict, "RECORDED") && !strcmp(r->detail, "NO_BED"))
             snprintf(out + strlen(out), cap - strlen(out), "（无当前床位：请先扫床头卡）");
     } else {
