@@ -43,60 +43,13 @@ int main(int argc, char **argv)
     char dir[] = "/tmp/fc-bench-flight-XXXXXX";
     struct buf p = BUF_INIT;
     struct store *s = NULL;
-    struct visit_open_args a;
     struct visit v;
     struct fc_error err;
     struct flight_totals t;
-    sqlite3_stmt *st = NULL;
     double t0;
     FILE *out;
 
-    setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
-    die_if(!mkdtemp(dir), "mkdtemp", NULL);
-    buf_addf(&p, "%s/ref.db", dir);
-    t0 = now_s();
-    build_ref(p.ptr, n);
-    printf("reference database, %ld lines: %.3f s\n", n, now_s() - t0);
-    buf_reset(&p);
-    buf_addf(&p, "%s/fc.db", dir);
-    die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
-    buf_reset(&p);
-    buf_addf(&p, "%s/ref.db", dir);
-    store_prepare(s,
-                  "INSERT INTO mission (mission_id, version, kind, title, file, sha256,"
-                  " loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x', 'x')",
-                  &st, NULL);
-    store_bind_text(st, 1, p.ptr);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = "H11010500001";
-    a.kind = "flight";
-    a.inspectors[0] = "刘";
-    a.inspectors[1] = "陈";
-    a.at_ms = clock_now_ms();
-    die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
-
-    t0 = now_s();
-    for (long i = 0; i < verdicts; i++) {
-        struct flight_verify_args va;
-        char id[32];
-
-        memset(&va, 0, sizeof(va));
-        snprintf(id, sizeof(id), "S%07ld", i * 20);
-        va.susp_id = id;
-        va.verdict = i % 3 == 0 ? "CONFIRMED" : i % 3 == 1 ? "PARTIAL" : "REFUTED";
-        va.amount = i % 3 == 1 ? "50.5" : NULL;
-        va.at_ms = a.at_ms;
-        die_if(flight_susp_verify(s, v.id, &va, NULL, &err) != 0, "verify", &err);
-        if (i % 2 == 0)
-            die_if(flight_susp_assign(s, v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign", &err);
-    }
-    printf("%ld verdicts + %ld assignments (one commit each): %.3f s (%.2f ms each)\n", verdicts,
-           (verdicts + 1) / 2, now_s() - t0,
-           (now_s() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
+    bench_flight_setup(dir, n, verdicts, &s, &v);
 
     time_list(s, v.id, "susp list (all)", NULL, NULL, NULL);
     time_list(s, v.id, "susp list --rule R01", "R01", NULL, NULL);

@@ -5,11 +5,17 @@
 #define FC_BENCH_FLIGHT_BENCH_H
 
 #include "core/base/error.h"
+#include "core/visit.h"
+#include "core/store.h"
+#include "core/flight.h"
+#include "core/base/clock.h"
+#include "core/base/buf.h"
 #include "core/refdb.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now_s(void)
@@ -63,6 +69,71 @@ static void build_ref(const char *path, long n)
     sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL);
     sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
     sqlite3_close(db);
+}
+
+/* Builds the reference database with n lines in dir, a device database with
+ * a flight visit on it, and records `verdicts` verdicts (and an assignment
+ * for every second one), printing how long each part took. */
+static void bench_flight_setup(char *dir, long n, long verdicts, struct store **out_s,
+                               struct visit *out_v)
+{
+    struct buf p = BUF_INIT;
+    struct store *s = NULL;
+    struct visit_open_args a;
+    struct visit v;
+    struct fc_error err;
+    sqlite3_stmt *st = NULL;
+    double t0;
+
+    setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
+    die_if(!mkdtemp(dir), "mkdtemp", NULL);
+    buf_addf(&p, "%s/ref.db", dir);
+    t0 = now_s();
+    build_ref(p.ptr, n);
+    printf("reference database, %ld lines: %.3f s\n", n, now_s() - t0);
+    buf_reset(&p);
+    buf_addf(&p, "%s/fc.db", dir);
+    die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
+    buf_reset(&p);
+    buf_addf(&p, "%s/ref.db", dir);
+    store_prepare(s,
+                  "INSERT INTO mission (mission_id, version, kind, title, file, sha256,"
+                  " loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x', 'x')",
+                  &st, NULL);
+    store_bind_text(st, 1, p.ptr);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    memset(&a, 0, sizeof(a));
+    a.mission_id = "M1";
+    a.mission_version = 1;
+    a.site_code = "H11010500001";
+    a.kind = "flight";
+    a.inspectors[0] = "刘";
+    a.inspectors[1] = "陈";
+    a.at_ms = clock_now_ms();
+    die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
+
+    t0 = now_s();
+    for (long i = 0; i < verdicts; i++) {
+        struct flight_verify_args va;
+        char id[32];
+
+        memset(&va, 0, sizeof(va));
+        snprintf(id, sizeof(id), "S%07ld", i * 20);
+        va.susp_id = id;
+        va.verdict = i % 3 == 0 ? "CONFIRMED" : i % 3 == 1 ? "PARTIAL" : "REFUTED";
+        va.amount = i % 3 == 1 ? "50.5" : NULL;
+        va.at_ms = a.at_ms;
+        die_if(flight_susp_verify(s, v.id, &va, NULL, &err) != 0, "verify", &err);
+        if (i % 2 == 0)
+            die_if(flight_susp_assign(s, v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign", &err);
+    }
+    printf("%ld verdicts + %ld assignments (one commit each): %.3f s (%.2f ms each)\n", verdicts,
+           (verdicts + 1) / 2, now_s() - t0,
+           (now_s() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
+    buf_release(&p);
+    *out_s = s;
+    *out_v = v;
 }
 
 #endif
