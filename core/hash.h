@@ -1,5 +1,5 @@
-/* SHA-256 through libsodium, with hex helpers. The only core module besides
- * the store that touches libsodium (DESIGN §3). */
+/* SHA-256 (nettle), randomness and hex helpers (libsodium). The only core
+ * module besides the store that touches either library (DESIGN §3). */
 #ifndef FC_CORE_HASH_H
 #define FC_CORE_HASH_H
 
@@ -13,7 +13,7 @@
 #define HASH_HEX_LEN 64
 
 struct hash_ctx {
-    unsigned char state[128]; /* crypto_hash_sha256_state, opaque here */
+    _Alignas(8) unsigned char state[128]; /* nettle's struct sha256_ctx, opaque here */
 };
 
 /* Must be called once before any other function (sodium_init); idempotent.

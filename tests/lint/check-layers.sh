@@ -1,7 +1,8 @@
 #!/bin/bash
 # Fails when a file includes across a forbidden layer edge (DESIGN §3):
 # core/base <- core <- sync <- ui <- app; sqlite3.h only in core/store* and the
-# core modules that run SQL; curses only in ui/; sodium only in core and sync;
+# core modules that run SQL; curses only in ui/; sodium and nettle only in core
+# and sync;
 # nothing includes app/.
 set -u
 top=${1:-.}
@@ -18,15 +19,15 @@ check() { # dir, forbidden-regex, why
 }
 
 check core/base '#include *"(core/[a-z_]+\.h|sync/|ui/|app/)' 'core/base includes only core/base'
-check core/base '#include *<(sqlite3|sodium|ncursesw?/|curses|zstd|qrencode|jansson)' 'core/base uses libc only'
+check core/base '#include *<(sqlite3|sodium|nettle/|ncursesw?/|curses|zstd|qrencode|jansson)' 'core/base uses libc only'
 check core '#include *"(sync/|ui/|app/)' 'core must not include sync, ui or app'
 check sync '#include *"(ui/|app/)' 'sync must not include ui or app'
 check ui '#include *"app/' 'ui must not include app'
 check core '#include *<(ncursesw?/|curses)' 'curses only in ui/'
 check sync '#include *<(ncursesw?/|curses)' 'curses only in ui/'
 check app '#include *<(ncursesw?/|curses)' 'curses only in ui/'
-check ui '#include *<sodium' 'libsodium only in core and sync'
-check app '#include *<sodium' 'libsodium only in core and sync'
+check ui '#include *<(sodium|nettle/)' 'libsodium and nettle only in core and sync'
+check app '#include *<(sodium|nettle/)' 'libsodium and nettle only in core and sync'
 check ui '#include *<sqlite3' 'sqlite3 only in core'
 check app '#include *<sqlite3' 'sqlite3 only in core'
 check sync '#include *<sqlite3' 'sqlite3 only in core/store and SQL modules'
