@@ -582,6 +582,60 @@ static void test_warnings(void **state)
     seen_release(&seen);
 }
 
+/* The roster checks walk the indexes in key order: three rows of one key,
+ * listed out of key order, flag the later two against the first. */
+static void test_repeated_keys(void **state)
+{
+    struct fixture *f = *state;
+    struct fc_error err;
+    struct seen seen;
+
+    seen_init(&seen);
+    put_manifest(f, "r", 1, "night");
+    putf(f, "inpatients.csv",
+         "site_code,ward_code,ward,bed,admission_no,name,id_number,sex\n"
+         "H11010500003,W09,内科,9,C1,甲,%s,\n"
+         "H11010500001,W01,内科,2,A1,甲,%s,\n"
+         "H11010500001,W01,内科,2,A2,乙,%s,\n"
+         "H11010500002,W01,内科,5,B1,甲,%s,\n"
+         "H11010500001,W01,内科,2,A3,丙,%s,\n"
+         "H11010500001,W01,内科,3,A4,丁,%s,\n",
+         rid("11010519800101001"), rid("11010519800101001"), rid("11010519810101001"),
+         rid("11010519800101001"), rid("11010519820101001"), rid("11010519830101001"));
+    assert_int_equal(load(f, 0, &seen, NULL, &err), 0);
+    assert_string_equal(seen.rejects.ptr, "");
+    assert_string_equal(seen.warnings.ptr, "id_two_sites inpatients.csv:2\n"
+                                           "id_two_sites inpatients.csv:5\n"
+                                           "bed_two_patients inpatients.csv:4\n"
+                                           "bed_two_patients inpatients.csv:6\n");
+    assert_int_equal(mission_attach(f->s, "r", 1, &err), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind = 'id_two_sites'"
+                              " AND message LIKE '%(admission C1) and at H11010500001'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind ="
+                              " 'bed_two_patients' AND message LIKE 'bed W01:2 of site"
+                              " H11010500001 lists admission A3 and the patient on line 3'"),
+                     1);
+    seen_release(&seen);
+
+    /* a third row of one admission is rejected against the first too */
+    seen_init(&seen);
+    put_manifest(f, "r", 2, "night");
+    putf(f, "inpatients.csv",
+         "site_code,ward_code,ward,bed,admission_no,name,id_number,sex\n"
+         "H11010500001,W01,内科,1,A1,甲,%s,\n"
+         "H11010500001,W01,内科,2,A1,乙,%s,\n"
+         "H11010500001,W01,内科,3,A1,丙,%s,\n",
+         rid("11010519800101001"), rid("11010519810101001"), rid("11010519820101001"));
+    assert_int_equal(load(f, 1, &seen, NULL, &err), 0);
+    assert_string_equal(seen.rejects.ptr,
+                        "inpatients.csv:3: admission_no: admission_no 'A1' of site 'H11010500001'"
+                        " already on line 2\n"
+                        "inpatients.csv:4: admission_no: admission_no 'A1' of site 'H11010500001'"
+                        " already on line 2\n");
+    seen_release(&seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -593,6 +647,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rejects_all_or_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_partial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
