@@ -1498,8 +1498,8 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
     for (size_t i = 0; !rc && i < r.n; i++) {
         const struct repeat *p = &r.v[i];
         rc = warnf(L, "bed_two_patients", "inpatients.csv", (uint64_t)p->line, p->site, err,
-                   "bed %s:%s of site %s lists admission %s and the patient on line %lld",
-                   p->ward, p->bed, p->site, p->adm, (long long)p->first_line);
+                   "bed %s:%s of site %s lists admission %s and the patient on line %lld", p->ward,
+                   p->bed, p->site, p->adm, (long long)p->first_line);
     }
     repeats_release(&r);
     buf_release(&mid);
@@ -2229,7 +2229,11 @@ static void ro_uri(struct buf *out, const char *path)
         else
             buf_addf(out, "%%%02X", *p);
     }
-    buf_adds(out, "?mode=ro");
+    /* immutable: the file never changes once renamed into place (a new
+     * version is a new file), so SQLite may skip the file locks and the
+     * hot-journal check it would make for every statement: several system
+     * calls per scan otherwise */
+    buf_adds(out, "?mode=ro&immutable=1");
 }
 
 static int attach_ref(struct store *s, const char *path, struct fc_error *err)
@@ -2342,25 +2346,17 @@ out:
     return rc;
 }
 
-int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
+int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
 {
-    struct mission_info m;
     sqlite3_stmt *st = NULL;
     int rc;
 
-    rc = get_version(s, mission_id, version, &m, err);
-    if (rc)
-        return rc;
-    if (!fs_exists(m.file))
-        return fc_error_set(err, FC_EINTEGRITY,
-                            "mission file '%s' is missing (reload mission '%s')", m.file,
-                            mission_id);
     if (is_attached(s, "ref")) {
         rc = store_exec(s, "DETACH DATABASE ref", err);
         if (rc)
             return rc;
     }
-    rc = attach_ref(s, m.file, err);
+    rc = attach_ref(s, path, err);
     if (rc)
         return rc;
     rc = store_prepare(s, "PRAGMA ref.user_version", &st, err);
@@ -2370,12 +2366,27 @@ int mission_attach(struct store *s, const char *mission_id, int64_t version, str
         else if (sqlite3_column_int(st, 0) != REFDB_SCHEMA_VERSION)
             rc = fc_error_set(err, FC_ESTATE,
                               "mission file '%s' has layout %d, this program reads %d: reload it",
-                              m.file, sqlite3_column_int(st, 0), REFDB_SCHEMA_VERSION);
+                              path, sqlite3_column_int(st, 0), REFDB_SCHEMA_VERSION);
     }
     sqlite3_finalize(st);
     if (rc)
         store_exec(s, "DETACH DATABASE ref", NULL);
     return rc;
+}
+
+int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
+{
+    struct mission_info m;
+    int rc;
+
+    rc = get_version(s, mission_id, version, &m, err);
+    if (rc)
+        return rc;
+    if (!fs_exists(m.file))
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "mission file '%s' is missing (reload mission '%s')", m.file,
+                            mission_id);
+    return mission_attach_file(s, m.file, err);
 }
 
 int mission_verify(struct store *s, struct fc_error *err)

@@ -82,6 +82,9 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
  * roster); mission_verify() re-hashes the file against the recorded SHA-256. */
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err);
 
+/* The same for a reference file given by path (benchmarks, tools). */
+int mission_attach_file(struct store *s, const char *path, struct fc_error *err);
+
 /* Appends the JSON object recorded for a loaded version (version <= 0: the
  * current one) to out: {"content_sha256": ..., "files": {"x.csv": {"encoding",
  * "rows", "loaded", "rejected"}}}. FC_ENOTFOUND if not loaded. */

@@ -77,11 +77,14 @@ static const char *const ph_ref_sql[PR_COUNT] = {
                 " FROM ref.drug WHERE site_code = ?1 AND drug_code = ?2",
     [PR_PREFIX] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
                   " AND trace_prefix = ?2 ORDER BY drug_code LIMIT 1",
-    /* code_index's gtin arm is drug_gtin plus the gtin rows of code_entry;
-     * min() picks one drug deterministically when a GTIN has several */
+    /* code_index's gtin rows: the drug_gtin arm plus the gtin rows of
+     * code_entry (the view itself would plan its other arms too); min()
+     * picks one drug deterministically when a GTIN has several */
     [PR_GTIN] = "SELECT drug_code, pack_factor FROM ref.drug WHERE site_code = ?1"
-                " AND drug_code = (SELECT min(ref) FROM ref.code_index"
-                " WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1)",
+                " AND drug_code = (SELECT min(ref) FROM"
+                " (SELECT drug_code AS ref FROM ref.drug WHERE gtin = ?2 AND site_code = ?1"
+                "  UNION ALL SELECT ref FROM ref.code_entry"
+                "  WHERE code = ?2 AND kind = 'gtin' AND site_code = ?1))",
     [PR_SETTLED] = "SELECT settlement_id, drug_code FROM ref.settlement"
                    " WHERE trace_code = ?1 AND site_code = ?2 ORDER BY settlement_id",
 };

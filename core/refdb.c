@@ -4,6 +4,12 @@
  * copy cost the loader three to four B-tree rows per patient. */
 #include "core/refdb.h"
 
+#include "core/base/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 /* The fen of one settlement line s (its unit price rounded to the fen). */
 #define LINE_FEN "CAST(round(s.qty * round(coalesce(s.unit_price, 0) * 100)) AS INTEGER)"
 /* s lies above d's price cap / carries a 20-digit code of another product. */
@@ -51,11 +57,11 @@ const char refdb_schema_sql[] =
     /* codes no inpatient index serves; see code_index below */
     "CREATE TABLE code_entry (code TEXT NOT NULL, kind TEXT NOT NULL, site_code TEXT NOT NULL,"
     "  ref TEXT NOT NULL) STRICT;"
-    /* Each arm's code expression has an index of its own (refdb_index_sql),
-     * and SQLite pushes `code = ?` (and `site_code = ?`) into every arm, so a
-     * lookup stays a handful of index probes. Two patients listed on one bed
-     * (a load warning) give two identical bed_label rows: DISTINCT here would
-     * cost every lookup a temporary B-tree (about a quarter of its time). */
+    /* Each arm's code has an index of its own (refdb_index_sql) except the
+     * bed labels', which refdb_resolve finds through inpatient_bed instead
+     * (an expression index for them cost the loader 0.6 s per million
+     * patients). Two patients listed on one bed (a load warning) give two
+     * identical bed_label rows. */
     "CREATE VIEW code_index (code, kind, site_code, ref) AS"
     "  SELECT id_number, 'id_number', site_code, admission_no FROM inpatient"
     "  UNION ALL SELECT admission_no, 'admission', site_code, admission_no FROM inpatient"
@@ -83,10 +89,6 @@ const char refdb_index_sql[] =
     "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);"
     "CREATE INDEX inpatient_band ON inpatient (wristband_code, site_code)"
     "  WHERE wristband_code IS NOT NULL;"
-    /* covering (ward_code, bed): otherwise the planner prefers the covering
-     * inpatient_bed for `site_code = ?` and reads the whole site */
-    "CREATE INDEX inpatient_label ON inpatient (ward_code || '-' || bed, site_code, ward_code,"
-    "  bed);"
     "CREATE INDEX leave_adm ON leave (site_code, admission_no);"
     "CREATE INDEX settlement_drug ON settlement (site_code, drug_code);"
     "CREATE INDEX drug_gtin ON drug (gtin, site_code) WHERE gtin IS NOT NULL;"
@@ -142,3 +144,189 @@ const char refdb_aggregate_sql[] =
     "  AND (" ABOVE_CAP " OR " FOREIGN_PREFIX ")"
     "  ORDER BY s.site_code, s.drug_code, s.rowid;"
     "CREATE INDEX settlement_flag_site ON settlement_flag (site_code);";
+
+/* ---- the resolver ----------------------------------------------------------- */
+
+const char *refdb_kind_name(enum refdb_kind kind)
+{
+    static const char *const names[REFDB_KIND_COUNT] = {"bed_label", "wristband", "admission",
+                                                        "id_number", "gtin",      "trace_code"};
+
+    return kind >= 0 && kind < REFDB_KIND_COUNT ? names[kind] : "";
+}
+
+static int kind_of(const char *name)
+{
+    for (int k = 0; k < REFDB_KIND_COUNT; k++)
+        if (!strcmp(name, refdb_kind_name((enum refdb_kind)k)))
+            return k;
+    return -1;
+}
+
+/* One probe per kind, each a SEARCH of one index with ?1 the code (for beds:
+ * ward_code, bed) and ?2 the site. The table rows come before code_entry's
+ * in the view, so they win a tie of kinds. */
+enum probe_id { P_ENTRY = REFDB_KIND_COUNT, P_PATTERN, P_COUNT };
+
+static const char *const probe_sql[P_COUNT] = {
+    [REFDB_BED_LABEL] = "SELECT ward_code || ':' || bed FROM %s.inpatient"
+                        " WHERE site_code = ?3 AND ward_code = ?1 AND bed = ?2 LIMIT 1",
+    [REFDB_WRISTBAND] = "SELECT admission_no FROM %s.inpatient"
+                        " WHERE wristband_code = ?1 AND site_code = ?2 LIMIT 1",
+    [REFDB_ADMISSION] = "SELECT admission_no FROM %s.inpatient"
+                        " WHERE admission_no = ?1 AND site_code = ?2 LIMIT 1",
+    [REFDB_ID_NUMBER] = "SELECT admission_no FROM %s.inpatient"
+                        " WHERE id_number = ?1 AND site_code = ?2 LIMIT 1",
+    [REFDB_GTIN] = "SELECT drug_code FROM %s.drug WHERE gtin = ?1 AND site_code = ?2 LIMIT 1",
+    [REFDB_TRACE_CODE] = "SELECT settlement_id FROM %s.settlement"
+                         " WHERE trace_code = ?1 AND site_code = ?2 LIMIT 1",
+    [P_ENTRY] = "SELECT kind, ref FROM %s.code_entry WHERE code = ?1 AND site_code = ?2",
+    [P_PATTERN] = "SELECT 1 FROM %s.scan_pattern WHERE kind = 'bed_label' AND site_code = ?1",
+};
+
+struct refdb_resolver {
+    sqlite3 *db;
+    char *site;
+    int default_labels; /* the site has no bed_label pattern: "<ward_code>-<bed>" */
+    sqlite3_stmt *st[P_COUNT];
+};
+
+static int resolver_fail(sqlite3 *db, struct fc_error *err, const char *what)
+{
+    return fc_error_setsys(err, FC_EDB, sqlite3_extended_errcode(db), "%s: %s", what,
+                           sqlite3_errmsg(db));
+}
+
+void refdb_resolver_free(struct refdb_resolver *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < P_COUNT; i++)
+        sqlite3_finalize(r->st[i]);
+    free(r->site);
+    free(r);
+}
+
+long refdb_resolver_fullscan_steps(struct refdb_resolver *r)
+{
+    long n = 0;
+
+    for (int i = 0; i < P_COUNT; i++)
+        n += sqlite3_stmt_status(r->st[i], SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+    return n;
+}
+
+int refdb_resolver_new(sqlite3 *db, const char *schema, const char *site_code,
+                       struct refdb_resolver **out, struct fc_error *err)
+{
+    struct refdb_resolver *r = xcalloc(1, sizeof(*r));
+    int rc = FC_OK, step;
+
+    *out = NULL;
+    r->db = db;
+    r->site = xstrdup(site_code);
+    for (int i = 0; i < P_COUNT && !rc; i++) {
+        char *sql = sqlite3_mprintf(probe_sql[i], schema);
+
+        if (!sql)
+            BUG("out of memory");
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) !=
+            SQLITE_OK)
+            rc = resolver_fail(db, err, "cannot prepare the code lookup");
+        sqlite3_free(sql);
+    }
+    if (!rc) {
+        sqlite3_bind_text(r->st[P_PATTERN], 1, r->site, -1, SQLITE_STATIC);
+        step = sqlite3_step(r->st[P_PATTERN]);
+        sqlite3_reset(r->st[P_PATTERN]);
+        if (step == SQLITE_DONE)
+            r->default_labels = 1;
+        else if (step != SQLITE_ROW)
+            rc = resolver_fail(db, err, "cannot read scan patterns");
+    }
+    if (rc) {
+        refdb_resolver_free(r);
+        return rc;
+    }
+    *out = r;
+    return FC_OK;
+}
+
+static void copy_ref(char *out, size_t outsz, const unsigned char *s)
+{
+    snprintf(out, outsz, "%s", s ? (const char *)s : "");
+}
+
+/* 1 and ref when st (bound) gives a row. */
+static int probe(struct refdb_resolver *r, sqlite3_stmt *st, char *ref, size_t refsz,
+                 struct fc_error *err)
+{
+    int step = sqlite3_step(st), found = step == SQLITE_ROW;
+
+    if (found)
+        copy_ref(ref, refsz, sqlite3_column_text(st, 0));
+    sqlite3_reset(st);
+    if (!found && step != SQLITE_DONE)
+        return resolver_fail(r->db, err, "cannot look the code up");
+    return found;
+}
+
+/* A default label is "<ward_code>-<bed>": every '-' may be the separator.
+ * Splits are tried left to right, which is inpatient_bed's order of wards
+ * that prefix one another, so the first hit is the view's first row. */
+static int probe_label(struct refdb_resolver *r, const char *code, char *ref, size_t refsz,
+                       struct fc_error *err)
+{
+    sqlite3_stmt *st = r->st[REFDB_BED_LABEL];
+    int found = 0;
+
+    sqlite3_bind_text(st, 3, r->site, -1, SQLITE_STATIC);
+    for (const char *dash = strchr(code, '-'); dash && !found; dash = strchr(dash + 1, '-')) {
+        sqlite3_bind_text(st, 1, code, (int)(dash - code), SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, dash + 1, -1, SQLITE_STATIC);
+        found = probe(r, st, ref, refsz, err);
+    }
+    return found;
+}
+
+int refdb_resolve(struct refdb_resolver *r, const char *code, enum refdb_kind *kind, char *ref,
+                  size_t refsz, struct fc_error *err)
+{
+    sqlite3_stmt *st = r->st[P_ENTRY];
+    int best = REFDB_KIND_COUNT, step, found;
+
+    /* code_entry first: its best kind bounds the probes worth making */
+    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->site, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int k = kind_of((const char *)sqlite3_column_text(st, 0));
+        if (k < 0 || k >= best)
+            continue;
+        best = k;
+        copy_ref(ref, refsz, sqlite3_column_text(st, 1));
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_DONE)
+        return resolver_fail(r->db, err, "cannot look the code up");
+    for (int k = 0; k <= best && k < REFDB_KIND_COUNT; k++) {
+        if (k == REFDB_BED_LABEL) {
+            if (!r->default_labels)
+                continue;
+            found = probe_label(r, code, ref, refsz, err);
+        } else {
+            sqlite3_bind_text(r->st[k], 1, code, -1, SQLITE_STATIC);
+            sqlite3_bind_text(r->st[k], 2, r->site, -1, SQLITE_STATIC);
+            found = probe(r, r->st[k], ref, refsz, err);
+        }
+        if (found < 0)
+            return found;
+        if (found) {
+            best = k;
+            break;
+        }
+    }
+    if (best == REFDB_KIND_COUNT)
+        return 0;
+    *kind = (enum refdb_kind)best;
+    return 1;
+}

@@ -24,16 +24,22 @@
  * "<ward_code>-<bed>", e.g. "W03-12" or "W03-12+" for an extra bed.
  *
  * code_index is a VIEW with those columns: one UNION ALL arm per kind reads
- * inpatient, drug or settlement through an index on the arm's code
- * expression, and a last arm reads the table code_entry, which holds the
- * labels of beds nobody lies in (wards.csv bed_count) and any row INSERTed
- * into the view (an INSTEAD OF trigger puts it there). A query with
- * `code = ?` (and `site_code = ?`) is pushed into every arm, so a lookup is
- * one index probe per arm. Rows come back in no particular order, a code may
- * repeat across kinds, and a bed two patients are listed on gives its label
- * twice: callers that want one row order by kind and take the first. */
+ * inpatient, drug or settlement, and a last arm reads the table code_entry,
+ * which holds the labels of beds nobody lies in (wards.csv bed_count) and any
+ * row INSERTed into the view (an INSTEAD OF trigger puts it there). Rows come
+ * back in no particular order, a code may repeat across kinds, and a bed two
+ * patients are listed on gives its label twice. The view is the definition;
+ * scans go through refdb_resolve below, which gives the view's most specific
+ * row with index probes only. A `code = ?` query on the view itself searches
+ * an index in every arm but the bed labels' (a label is an expression of
+ * ward_code and bed, which only the resolver takes apart). */
 #ifndef FC_CORE_REFDB_H
 #define FC_CORE_REFDB_H
+
+#include "core/base/error.h"
+
+#include <sqlite3.h>
+#include <stddef.h>
 
 /* Schema of a reference database, applied to an empty file by the loader. */
 extern const char refdb_schema_sql[];
@@ -65,6 +71,43 @@ extern const char refdb_code_index_sql[];
  * version otherwise): readers check that the tables exist and else group the
  * settlement lines themselves. */
 extern const char refdb_aggregate_sql[];
+
+/* The kinds a scan can resolve to, most specific first: when one code is
+ * several things at a site, the first kind here wins. */
+enum refdb_kind {
+    REFDB_BED_LABEL,
+    REFDB_WRISTBAND,
+    REFDB_ADMISSION,
+    REFDB_ID_NUMBER,
+    REFDB_GTIN,
+    REFDB_TRACE_CODE,
+    REFDB_KIND_COUNT
+};
+
+/* code_index's kind text ("bed_label", ...) of kind. */
+const char *refdb_kind_name(enum refdb_kind kind);
+
+/* Answers "what is this code at this site" exactly as the most specific row
+ * of code_index would (the first row of that kind in the view's order), with
+ * one index probe per kind instead of the view: the view's bed-label arm has
+ * no index (a label is found by splitting it at each '-' into ward_code and
+ * bed and probing inpatient_bed), and probing kinds in order stops at the
+ * first hit. Statements are prepared once per resolver, for one site of a
+ * reference database attached as schema (e.g. "ref"). */
+struct refdb_resolver;
+
+int refdb_resolver_new(sqlite3 *db, const char *schema, const char *site_code,
+                       struct refdb_resolver **out, struct fc_error *err);
+void refdb_resolver_free(struct refdb_resolver *r);
+
+/* 1 with *kind and ref (truncated to refsz) when code is in the index at the
+ * site, 0 when it is not, FC_EDB on a database error. */
+int refdb_resolve(struct refdb_resolver *r, const char *code, enum refdb_kind *kind, char *ref,
+                  size_t refsz, struct fc_error *err);
+
+/* Rows the resolver's statements have stepped through in full-table scans
+ * so far: 0 unless a probe lost its index (for tests). */
+long refdb_resolver_fullscan_steps(struct refdb_resolver *r);
 
 /* Version of the layout above, stored in PRAGMA user_version of the file. */
 #define REFDB_SCHEMA_VERSION 1

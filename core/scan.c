@@ -6,6 +6,7 @@
 #include "core/scan.h"
 
 #include "core/base/xalloc.h"
+#include "core/refdb.h"
 #include "core/store.h"
 
 #include <regex.h>
@@ -34,7 +35,7 @@ struct pattern {
 struct scan_classifier {
     struct store *store;
     char *site_code;
-    sqlite3_stmt *lookup;
+    struct refdb_resolver *lookup;
     struct pattern *patterns;
     size_t npatterns;
 };
@@ -199,7 +200,7 @@ void scan_classifier_free(struct scan_classifier *c)
     for (size_t i = 0; i < c->npatterns; i++)
         regfree(&c->patterns[i].re);
     free(c->patterns);
-    sqlite3_finalize(c->lookup);
+    refdb_resolver_free(c->lookup);
     free(c->site_code);
     free(c);
 }
@@ -213,10 +214,7 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
     *out = NULL;
     c->store = s;
     c->site_code = xstrdup(site_code);
-    /* every row for the code; lookup_index ranks them (kind_rank) */
-    rc = store_prepare_kept(
-        s, "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2", &c->lookup,
-        err);
+    rc = refdb_resolver_new(store_db(s), "ref", site_code, &c->lookup, err);
     if (!rc)
         rc = load_patterns(c, err);
     if (rc) {
@@ -280,58 +278,37 @@ static void ref_split_bed(const char *ref, struct scan_class *out)
         copy_str(out->bed, sizeof(out->bed), bed);
 }
 
-/* Rank of a code_index kind: one code may be several things at a site and
- * the most specific wins; -1 for kinds of other workflows. */
-static int kind_rank(const char *kind)
-{
-    static const char *const order[] = {"bed_label", "wristband", "admission",
-                                        "id_number", "gtin",      "trace_code"};
-
-    for (int i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
-        if (!strcmp(kind, order[i]))
-            return i;
-    return -1;
-}
-
-/* The lookup reads every row for the code (a handful at most) and ranks them
- * here: an ORDER BY over the code_index view would make SQLite build a
- * temporary B-tree on every scan, which cost more than the lookup itself. */
+/* What code_index says the code is at this site (its most specific kind). */
 static int lookup_index(struct scan_classifier *c, struct scan_class *out, struct fc_error *err)
 {
-    char kind[16] = "", ref[SCAN_REF_MAX] = "";
-    int step, best = -1;
+    char ref[SCAN_REF_MAX] = "";
+    enum refdb_kind kind;
+    int rc = refdb_resolve(c->lookup, out->code, &kind, ref, sizeof(ref), err);
 
-    store_bind_text(c->lookup, 1, out->code);
-    store_bind_text(c->lookup, 2, c->site_code);
-    while ((step = sqlite3_step(c->lookup)) == SQLITE_ROW) {
-        const char *k = store_col_text(c->lookup, 0);
-        int rank = kind_rank(k);
-
-        if (rank < 0 || (best >= 0 && rank >= best))
-            continue;
-        best = rank;
-        copy_str(kind, sizeof(kind), k);
-        copy_str(ref, sizeof(ref), store_col_text(c->lookup, 1));
-    }
-    store_stmt_release(c->lookup);
-    if (step != SQLITE_DONE)
-        return store_fail(c->store, err, "cannot look the code up");
-    if (best < 0)
-        return 0;
+    if (rc <= 0)
+        return rc;
     out->source = SCAN_FROM_INDEX;
-    if (!strcmp(kind, "bed_label")) {
+    switch (kind) {
+    case REFDB_BED_LABEL:
         out->kind = SCAN_BED_LABEL;
         ref_split_bed(ref, out);
-    } else if (!strcmp(kind, "id_number")) {
+        break;
+    case REFDB_ID_NUMBER:
         out->kind = SCAN_ID_NUMBER;
         copy_str(out->id_number, sizeof(out->id_number), out->code);
         copy_str(out->admission_no, sizeof(out->admission_no), ref);
-    } else if (!strcmp(kind, "gtin") || !strcmp(kind, "trace_code")) {
-        out->kind = !strcmp(kind, "gtin") ? SCAN_GTIN : SCAN_TRACE_CODE;
+        break;
+    case REFDB_GTIN:
+    case REFDB_TRACE_CODE:
+        out->kind = kind == REFDB_GTIN ? SCAN_GTIN : SCAN_TRACE_CODE;
         copy_str(out->ref, sizeof(out->ref), ref);
-    } else {
-        out->kind = !strcmp(kind, "wristband") ? SCAN_WRISTBAND : SCAN_ADMISSION;
+        break;
+    case REFDB_WRISTBAND:
+    case REFDB_ADMISSION:
+    case REFDB_KIND_COUNT:
+        out->kind = kind == REFDB_WRISTBAND ? SCAN_WRISTBAND : SCAN_ADMISSION;
         copy_str(out->admission_no, sizeof(out->admission_no), ref);
+        break;
     }
     return 1;
 }

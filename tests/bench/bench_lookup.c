@@ -1,41 +1,41 @@
-/* Benchmark of scan lookups against a loaded reference database: attaches
- * the file as "ref" the way a visit does, then times the scan classifier's
- * code_index query (core/scan.c) for codes of every roster kind taken from
- * random patients, plus codes that are not there. Prints p50/p99/max in
- * microseconds for two passes over the same codes. Usage: bench_lookup REFDB
- * [lookups] */
+/* Benchmark of scan classification against a loaded reference database:
+ * attaches the file as "ref" the way a visit does, then times scan_classify
+ * (core/scan.c: action words, the code lookup, the site's patterns, the
+ * code's shape) for codes of every roster kind taken from random patients,
+ * plus codes that are not there, each with the classifier of the patient's
+ * site. Prints p50/p99/max in microseconds for two passes over the same
+ * codes. Usage: bench_lookup REFDB [lookups] */
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "core/hash.h"
+#include "core/mission.h"
+#include "core/scan.h"
+#include "core/store.h"
+
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#define LOOKUP_SQL                                                            \
-    "SELECT kind, ref FROM ref.code_index WHERE code = ?1 AND site_code = ?2" \
-    " AND kind IN ('bed_label', 'wristband', 'admission', 'id_number')"       \
-    " ORDER BY CASE kind WHEN 'bed_label' THEN 0 WHEN 'wristband' THEN 1"     \
-    " WHEN 'admission' THEN 2 ELSE 3 END LIMIT 1"
+#define SITES_MAX 4096
 
 struct probe {
     char code[64];
-    char site[16];
+    int site; /* index into the site table */
 };
 
-static double now_us(void)
+struct site {
+    char code[16];
+    struct scan_classifier *cls;
+};
+
+static double clock_us(clockid_t id)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-/* CPU time of the process: on a shared machine the wall-clock percentiles
- * include waiting for a core; the mean CPU per lookup does not */
-static double cpu_us(void)
-{
-    struct timespec t;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    clock_gettime(id, &t);
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
@@ -45,9 +45,21 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* n probes: rows picked by random rowid, the code of kind k = i % 4 (3 and no
- * wristband, or i % 10 == 9: a code that is not in the index) */
-static int make_probes(sqlite3 *db, struct probe *p, int n)
+static int site_index(struct site *sites, int *nsites, const char *code)
+{
+    for (int i = 0; i < *nsites; i++)
+        if (!strcmp(sites[i].code, code))
+            return i;
+    if (*nsites == SITES_MAX)
+        return -1;
+    snprintf(sites[*nsites].code, sizeof(sites[0].code), "%s", code);
+    return (*nsites)++;
+}
+
+/* n probes: rows picked by random rowid, the code of kind k = i % 4 (id,
+ * admission, wristband or else bed label, bed label), and every tenth a code
+ * that is not in the index */
+static int make_probes(sqlite3 *db, struct probe *p, int n, struct site *sites, int *nsites)
 {
     sqlite3_stmt *st = NULL;
     sqlite3_int64 max = 0;
@@ -67,7 +79,6 @@ static int make_probes(sqlite3 *db, struct probe *p, int n)
     srand(42);
     while (got < n) {
         int k = got % 4;
-        const char *code;
 
         sqlite3_bind_int64(st, 1, 1 + (sqlite3_int64)(rand() % max));
         if (sqlite3_step(st) != SQLITE_ROW) {
@@ -76,65 +87,92 @@ static int make_probes(sqlite3 *db, struct probe *p, int n)
         }
         if (k == 2 && sqlite3_column_type(st, 2) == SQLITE_NULL)
             k = 3;
-        code = (const char *)sqlite3_column_text(st, k);
-        snprintf(p[got].code, sizeof(p[got].code), "%s%s", got % 10 == 9 ? "NO-" : "", code);
-        snprintf(p[got].site, sizeof(p[got].site), "%s", sqlite3_column_text(st, 4));
+        snprintf(p[got].code, sizeof(p[got].code), "%s%s", got % 10 == 9 ? "NO-" : "",
+                 (const char *)sqlite3_column_text(st, k));
+        p[got].site = site_index(sites, nsites, (const char *)sqlite3_column_text(st, 4));
         sqlite3_reset(st);
+        if (p[got].site < 0)
+            break;
         got++;
     }
     sqlite3_finalize(st);
-    return 0;
+    return got == n ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *q = NULL, *att = NULL;
+    char dir[] = "/tmp/fc-bench-lookup-XXXXXX", path[64];
+    struct store *s = NULL;
+    struct fc_error err;
     struct probe *p = NULL;
+    struct site *sites = NULL;
     double *t = NULL;
-    int n = argc > 2 ? atoi(argv[2]) : 20000, hits = 0, rc = 1;
+    int n = argc > 2 ? atoi(argv[2]) : 20000, nsites = 0, rc = 1;
+    int64_t today = clock_now_ms();
 
     if (argc < 2 || n <= 0) {
         fprintf(stderr, "usage: bench_lookup REFDB [lookups]\n");
         return 2;
     }
-    p = calloc((size_t)n, sizeof(*p));
-    t = calloc((size_t)n, sizeof(*t));
-    if (!p || !t || sqlite3_open(":memory:", &db) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "ATTACH ?1 AS ref", -1, &att, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_text(att, 1, argv[1], -1, SQLITE_STATIC);
-    if (sqlite3_step(att) != SQLITE_DONE || make_probes(db, p, n) ||
-        sqlite3_prepare_v2(db, LOOKUP_SQL, -1, &q, NULL) != SQLITE_OK) {
-        fprintf(stderr, "bench_lookup: %s\n", sqlite3_errmsg(db));
+    if (!mkdtemp(dir)) {
+        perror("bench_lookup: mkdtemp");
+        return 1;
+    }
+    snprintf(path, sizeof(path), "%s/device.db", dir);
+    p = xcalloc((size_t)n, sizeof(*p));
+    t = xcalloc((size_t)n, sizeof(*t));
+    sites = xcalloc(SITES_MAX, sizeof(*sites));
+    if (hash_global_init() || store_open(&s, path, &err) || mission_attach_file(s, argv[1], &err)) {
+        fprintf(stderr, "bench_lookup: %s\n", err.msg);
         goto out;
     }
+    if (make_probes(store_db(s), p, n, sites, &nsites)) {
+        fprintf(stderr, "bench_lookup: cannot pick codes: %s\n", sqlite3_errmsg(store_db(s)));
+        goto out;
+    }
+    for (int i = 0; i < nsites; i++)
+        if (scan_classifier_new(s, sites[i].code, &sites[i].cls, &err)) {
+            fprintf(stderr, "bench_lookup: %s\n", err.msg);
+            goto out;
+        }
     /* the first pass finds the pages in neither SQLite's cache nor, after a
      * load, always the kernel's; the second is a visit that scans the same
      * ward again */
     for (int pass = 1; pass <= 2; pass++) {
-        double c0 = cpu_us(), cpu;
-        hits = 0;
+        double c0 = clock_us(CLOCK_PROCESS_CPUTIME_ID), cpu;
+        int found = 0;
+
         for (int i = 0; i < n; i++) {
-            double t0 = now_us();
-            sqlite3_bind_text(q, 1, p[i].code, -1, SQLITE_STATIC);
-            sqlite3_bind_text(q, 2, p[i].site, -1, SQLITE_STATIC);
-            hits += sqlite3_step(q) == SQLITE_ROW;
-            sqlite3_reset(q);
-            t[i] = now_us() - t0;
+            struct scan_class out;
+            double t0 = clock_us(CLOCK_MONOTONIC);
+
+            if (scan_classify(sites[p[i].site].cls, p[i].code, strlen(p[i].code), today, &out,
+                              &err)) {
+                fprintf(stderr, "bench_lookup: %s\n", err.msg);
+                goto out;
+            }
+            t[i] = clock_us(CLOCK_MONOTONIC) - t0;
+            found += out.source == SCAN_FROM_INDEX;
         }
-        cpu = (cpu_us() - c0) / n;
+        cpu = (clock_us(CLOCK_PROCESS_CPUTIME_ID) - c0) / n;
         qsort(t, (size_t)n, sizeof(*t), cmp_double);
-        printf("scan lookups, pass %d: %d (%d found), p50 %.1f us, p99 %.1f us, max %.1f us,"
-               " mean CPU %.1f us\n",
-               pass, n, hits, t[n / 2], t[(int)((double)n * 0.99)], t[n - 1], cpu);
+        printf("scan classify+resolve, pass %d: %d (%d found), p50 %.1f us, p99 %.1f us,"
+               " max %.1f us, mean CPU %.1f us\n",
+               pass, n, found, t[n / 2], t[(int)((double)n * 0.99)], t[n - 1], cpu);
     }
     rc = 0;
 out:
-    sqlite3_finalize(att);
-    sqlite3_finalize(q);
-    sqlite3_close(db);
+    for (int i = 0; i < nsites; i++)
+        scan_classifier_free(sites[i].cls);
+    store_close(s);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/device.db-wal", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/device.db-shm", dir);
+    unlink(path);
+    rmdir(dir);
     free(p);
     free(t);
+    free(sites);
     return rc;
 }
