@@ -2,7 +2,8 @@
  * all delegated to libraries rather than hand-written: SHA-256 to nettle,
  * whose x86-64 build picks the SHA-NI instructions at run time (about 3.5x
  * libsodium's portable code on the reference files and CSV input a mission
- * load hashes; docs/decisions.md), randomness and hex to libsodium. */
+ * load hashes; docs/decisions.md), randomness, SipHash and hex to
+ * libsodium. */
 #include "core/hash.h"
 
 #include <nettle/sha2.h>
@@ -97,6 +98,18 @@ int hash_from_hex(unsigned char *bin, size_t len, const char *hex)
     if (sodium_hex2bin(bin, len, hex, len * 2, NULL, &got, NULL) != 0 || got != len)
         return FC_EINPUT;
     return FC_OK;
+}
+
+_Static_assert(crypto_shorthash_KEYBYTES == HASH_SHORT_KEY_LEN, "SipHash key size");
+
+uint64_t hash_short(const unsigned char key[HASH_SHORT_KEY_LEN], const void *data, size_t len)
+{
+    unsigned char out[crypto_shorthash_BYTES];
+    uint64_t v;
+
+    crypto_shorthash(out, data, len, key);
+    memcpy(&v, out, sizeof(v));
+    return v;
 }
 
 void hash_random(void *out, size_t len)

@@ -33,6 +33,11 @@ void hash_to_hex(char *out, const unsigned char *bin, size_t len);
 /* Parses exactly 2*len hex digits; returns 0 or FC_EINPUT. */
 int hash_from_hex(unsigned char *bin, size_t len, const char *hex);
 
+/* SipHash-2-4 of data under key: a 64-bit hash for in-memory tables that a
+ * hostile input cannot aim collisions at without the (random) key. */
+#define HASH_SHORT_KEY_LEN 16
+uint64_t hash_short(const unsigned char key[HASH_SHORT_KEY_LEN], const void *data, size_t len);
+
 /* Fills out with cryptographically random bytes. */
 void hash_random(void *out, size_t len);
 /* A random RFC 4122 version-4 UUID as 36 characters + NUL. */

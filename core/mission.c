@@ -1,10 +1,12 @@
 /* Mission folder loader (DESIGN §4). mission.json and the CSV files are read
  * row by row through tables of column definitions (one per file), validated,
  * and inserted with prepared statements into a new reference database built
- * with the journal off in one transaction; checks that need a whole file
- * (duplicate admissions, roster warnings) run as indexed queries after the
- * bulk insert, so memory stays flat whatever the roster size. The finished
- * file is fsynced, renamed into place and recorded with its SHA-256. */
+ * with the journal off in one transaction; the big files' inserts run on a
+ * second thread (core/rowpipe.h). Checks that need a whole file (duplicate
+ * admissions, roster warnings) run as indexed queries after the bulk insert,
+ * for just the keys that a few bytes a row of fingerprints (core/keyset.h)
+ * flagged while parsing. The finished file is fsynced, renamed into place
+ * and recorded with its SHA-256. */
 #include "core/mission.h"
 
 #include "core/base/clock.h"
@@ -13,6 +15,7 @@
 #include "core/base/xalloc.h"
 #include "core/csv.h"
 #include "core/ident.h"
+#include "core/keyset.h"
 #include "core/refdb.h"
 #include "core/rowpipe.h"
 #include "core/store.h"
@@ -281,6 +284,19 @@ struct loader {
     /* inserts of the current file on a second thread, or NULL; while it
      * runs, every other use of db holds its lock (db_lock) */
     struct rowpipe *pipe;
+
+    /* the roster's repeated keys, noted while parsing (note_keys): sets for
+     * the admissions, beds and IDs seen, the keys they flag for the checks
+     * after the indexes are built, and the sites met so far (an ID's tag) */
+    struct keyset *seen_adm, *seen_bed, *seen_id;
+    struct keylist maybe_adm, maybe_bed, maybe_id;
+    char **sites;
+    size_t nsites, site_last;
+    uint64_t h_site, h_ward; /* note_keys' hashes of the last site and ward */
+    uint32_t key_site;
+    char key_ward[64];
+    int key_valid;
+    uint64_t file_size; /* of the current file */
 };
 
 static void db_lock(struct loader *L)
@@ -1141,6 +1157,98 @@ static const char *duplicate_reason(enum file_id f)
     }
 }
 
+/* ---- repeated roster keys -----------------------------------------------
+ * Each inserted roster row's admission (per site), bed (per site and ward)
+ * and ID (tagged with its site) go through a keyset; the keys it flags are
+ * the only ones the checks after the bulk insert look up (check_repeats).
+ * Keys join their parts with US (0x1f), which no code column may hold. */
+
+static void forget_keys(struct loader *L)
+{
+    keyset_free(L->seen_adm);
+    keyset_free(L->seen_bed);
+    keyset_free(L->seen_id);
+    L->seen_adm = L->seen_bed = L->seen_id = NULL;
+    for (size_t i = 0; i < L->nsites; i++)
+        free(L->sites[i]);
+    free(L->sites);
+    L->sites = NULL;
+    L->nsites = L->site_last = 0;
+    L->key_valid = 0;
+}
+
+/* A small number for each site code met in the file (rows come grouped by
+ * site, so the last one usually matches). */
+static uint32_t site_tag(struct loader *L, const char *site)
+{
+    if (L->site_last < L->nsites && !strcmp(L->sites[L->site_last], site))
+        return (uint32_t)L->site_last;
+    for (size_t i = 0; i < L->nsites; i++)
+        if (!strcmp(L->sites[i], site))
+            return (uint32_t)(L->site_last = i);
+    L->sites = xreallocarray(L->sites, L->nsites + 1, sizeof(*L->sites));
+    L->sites[L->nsites] = xstrdup(site);
+    return (uint32_t)(L->site_last = L->nsites++);
+}
+
+/* A flagged key, as text for the checks: its parts joined with US. */
+static void add_maybe(struct keylist *maybe, const struct buf *a, const struct buf *b,
+                      const struct buf *c)
+{
+    struct buf key = BUF_INIT;
+
+    buf_add(&key, a->ptr, a->len);
+    if (b) {
+        buf_addch(&key, 0x1f);
+        buf_add(&key, b->ptr, b->len);
+    }
+    if (c) {
+        buf_addch(&key, 0x1f);
+        buf_add(&key, c->ptr, c->len);
+    }
+    keylist_add(maybe, key.ptr);
+    buf_release(&key);
+}
+
+static void note_keys(struct loader *L)
+{
+    const struct buf *site = &L->val[IP_SITE], *adm = &L->val[IP_ADM], *id = &L->val[IP_ID];
+    const struct buf *ward = &L->val[IP_WARD_CODE], *bed = &L->val[IP_BED];
+    uint32_t fp_adm, fp_bed, fp_id, tag;
+
+    if (!L->seen_adm) {
+        /* sized from the file: a roster line is rarely under 64 bytes */
+        size_t expect = (size_t)(L->file_size / 64);
+        L->seen_adm = keyset_new(0, expect);
+        L->seen_bed = keyset_new(0, expect);
+        L->seen_id = keyset_new(1, expect);
+    }
+    /* a site's and a ward's hashes carry over from row to row (rosters
+     * come grouped); the bed set's hashes serve all three keys */
+    tag = site_tag(L, site->ptr);
+    if (!L->key_valid || tag != L->key_site) {
+        L->key_site = tag;
+        L->h_site = keyset_part(L->seen_bed, site->ptr, site->len);
+        L->key_valid = 0;
+    }
+    if (!L->key_valid || strcmp(L->key_ward, ward->ptr)) {
+        snprintf(L->key_ward, sizeof(L->key_ward), "%s", ward->ptr);
+        L->h_ward = keyset_mix(L->h_site, keyset_part(L->seen_bed, ward->ptr, ward->len));
+        L->key_valid = strlen(ward->ptr) < sizeof(L->key_ward); /* else hash it every time */
+    }
+    fp_adm =
+        keyset_fp(L->seen_adm, keyset_mix(keyset_part(L->seen_bed, adm->ptr, adm->len), L->h_site));
+    fp_bed =
+        keyset_fp(L->seen_bed, keyset_mix(L->h_ward, keyset_part(L->seen_bed, bed->ptr, bed->len)));
+    fp_id = keyset_fp(L->seen_id, keyset_part(L->seen_bed, id->ptr, id->len));
+    if (keyset_add(L->seen_adm, fp_adm, 0))
+        add_maybe(&L->maybe_adm, adm, site, NULL);
+    if (keyset_add(L->seen_bed, fp_bed, 0))
+        add_maybe(&L->maybe_bed, site, ward, bed);
+    if (keyset_add(L->seen_id, fp_id, tag))
+        add_maybe(&L->maybe_id, id, NULL, NULL);
+}
+
 /* The row's values go to the insert statement, or to the insert thread. */
 static void out_null(struct loader *L, int i)
 {
@@ -1239,6 +1347,7 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     buf_addf(&path, "%s/%s", L->dir, L->def->file);
     if (stat(path.ptr, &sb) == 0)
         total = (uint64_t)sb.st_size;
+    L->file_size = total;
     rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
     if (rc)
         goto out;
@@ -1293,6 +1402,8 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
             if (!L->row_bad) {
                 if (L->def->has_extra)
                     build_extra(L, &rec);
+                if (f == F_INPATIENTS)
+                    note_keys(L);
                 rc = insert_row(L, f, rec.line, err);
                 if (rc)
                     goto out;
@@ -1309,6 +1420,7 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
         goto out;
     rc = rowpipe_finish(L->pipe, err);
     L->pipe = NULL;
+    forget_keys(L); /* the flagged keys stay, for the checks */
     if (rc)
         goto out;
     if (L->sink && L->sink->progress)
@@ -1341,12 +1453,12 @@ static int step_all(sqlite3_stmt *st)
 }
 
 /* ---- whole-roster checks --------------------------------------------------
- * Each check walks one covering index in key order and compares neighbours
- * here: a scan of about a tenth of a second at a million rows, where a GROUP
- * BY over the same index took three to five times as long. Within a key the
- * index keeps rowid order, which is line order (rows go in in file order), so
- * the first entry of a key is the row the file lists first. Only the rows a
- * check flags are read from the table. */
+ * Parsing flagged the keys that may repeat (note_keys); each check reads the
+ * rows of just those keys through an index, in key order. Within a key the
+ * index keeps rowid order, which is line order (rows go in in file order),
+ * so the first row of a key is the one the file lists first. Only the rows a
+ * check flags are read from the table. Walking the three indexes whole took
+ * half a second per million rows; the keys of a clean roster take nothing. */
 
 /* A flagged row and the first row of its key. */
 struct repeat {
@@ -1388,18 +1500,16 @@ static int same_col(sqlite3_stmt *st, int c, const struct buf *prev)
     return n == prev->len && (!n || !memcmp(p, prev->ptr, n));
 }
 
-/* sql returns nkey (2 or 3) key columns and then the rowid, in that order. */
-static int find_repeats(struct loader *L, const char *sql, int nkey, enum repeat_rule rule,
+/* Steps st, which returns nkey (2 or 3) key columns and then the rowid, in
+ * that order, and appends the rows the rule flags. */
+static int find_repeats(struct loader *L, sqlite3_stmt *st, int nkey, enum repeat_rule rule,
                         struct repeats *out, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
     struct buf prev[3] = {BUF_INIT, BUF_INIT, BUF_INIT};
     int64_t first = 0;
     int have = 0, s, rc = FC_OK;
     int ngroup = rule == REPEAT_ANY ? nkey : 1;
 
-    if (sqlite3_prepare_v2(L->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_fail(L, err, "cannot check the roster");
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         int same = have;
         for (int c = 0; same && c < ngroup; c++)
@@ -1425,9 +1535,34 @@ static int find_repeats(struct loader *L, const char *sql, int nkey, enum repeat
     }
     if (s != SQLITE_DONE)
         rc = db_fail(L, err, "cannot check the roster");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     for (int c = 0; c < 3; c++)
         buf_release(&prev[c]);
+    return rc;
+}
+
+/* Runs sql (parameters: the parts of a key) for every key of maybe and
+ * collects what find_repeats flags. */
+static int check_keys(struct loader *L, const struct keylist *maybe, const char *sql, int nkey,
+                      enum repeat_rule rule, struct repeats *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = FC_OK;
+
+    if (!maybe->n)
+        return FC_OK;
+    if (sqlite3_prepare_v2(L->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_fail(L, err, "cannot check the roster");
+    for (size_t i = 0; i < maybe->n && !rc; i++) {
+        const char *part = maybe->key[i];
+        for (int p = 1; part; p++) {
+            const char *us = strchr(part, 0x1f);
+            sqlite3_bind_text(st, p, part, us ? (int)(us - part) : -1, SQLITE_STATIC);
+            part = us ? us + 1 : NULL;
+        }
+        rc = find_repeats(L, st, nkey, rule, out, err);
+    }
+    sqlite3_finalize(st);
     return rc;
 }
 
@@ -1487,10 +1622,10 @@ static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
     sqlite3_stmt *del = NULL;
     int rc;
 
-    rc = find_repeats(L,
-                      "SELECT admission_no, site_code, rowid FROM inpatient INDEXED BY"
-                      " inpatient_adm ORDER BY admission_no, site_code, rowid",
-                      2, REPEAT_ANY, &r, err);
+    rc = check_keys(L, &L->maybe_adm,
+                    "SELECT admission_no, site_code, rowid FROM inpatient INDEXED BY inpatient_adm"
+                    " WHERE admission_no = ?1 AND site_code = ?2 ORDER BY rowid",
+                    2, REPEAT_ANY, &r, err);
     if (!rc)
         rc = describe_repeats(L, &r, err);
     if (!rc && r.n &&
@@ -1559,10 +1694,10 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
 
     /* an ID at two sites: every row at a site other than the ID's first
      * (lowest) site code */
-    rc = find_repeats(L,
-                      "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY"
-                      " inpatient_id ORDER BY id_number, site_code, rowid",
-                      2, REPEAT_OTHER, &r, err);
+    rc = check_keys(L, &L->maybe_id,
+                    "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
+                    " WHERE id_number = ?1 ORDER BY site_code, rowid",
+                    2, REPEAT_OTHER, &r, err);
     if (!rc)
         rc = describe_repeats(L, &r, err);
     for (size_t i = 0; !rc && i < r.n; i++) {
@@ -1575,10 +1710,11 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
     }
     repeats_release(&r);
     if (!rc)
-        rc = find_repeats(L,
-                          "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
-                          " inpatient_bed ORDER BY site_code, ward_code, bed, rowid",
-                          3, REPEAT_ANY, &r, err);
+        rc = check_keys(L, &L->maybe_bed,
+                        "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
+                        " inpatient_bed WHERE site_code = ?1 AND ward_code = ?2 AND bed = ?3"
+                        " ORDER BY rowid",
+                        3, REPEAT_ANY, &r, err);
     if (!rc)
         rc = describe_repeats(L, &r, err);
     for (size_t i = 0; !rc && i < r.n; i++) {
@@ -1975,6 +2111,10 @@ static void loader_release(struct loader *L)
     buf_release(&L->reason_local);
     buf_release(&L->ward_code);
     buf_release(&L->ward_name);
+    forget_keys(L);
+    keylist_release(&L->maybe_adm);
+    keylist_release(&L->maybe_bed);
+    keylist_release(&L->maybe_id);
     if (L->db)
         sqlite3_close(L->db);
     L->db = NULL;
@@ -2064,6 +2204,9 @@ int mission_load(struct store *s, const char *dir, int partial,
     int rc, tmp_made = 0, have_digest = 0;
 
     memset(&L, 0, sizeof(L));
+    keylist_init(&L.maybe_adm);
+    keylist_init(&L.maybe_bed);
+    keylist_init(&L.maybe_id);
     memset(&m, 0, sizeof(m));
     for (int c = 0; c < MAX_COLS; c++)
         buf_init(&L.val[c]);
