@@ -25,6 +25,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,8 +107,22 @@ static const struct col_def wards_cols[] = {
     {"bed_count", "核定床位", CT_INT, 0, NULL},
 };
 
-enum { IP_SITE, IP_SITE_NAME, IP_WARD_CODE, IP_WARD, IP_BED, IP_ADM, IP_NAME, IP_ID, IP_SEX };
+enum {
+    IP_SITE,
+    IP_SITE_NAME,
+    IP_WARD_CODE,
+    IP_WARD,
+    IP_BED,
+    IP_ADM,
+    IP_NAME,
+    IP_ID,
+    IP_SEX,
+    IP_INSURANCE,
+    IP_ADMITTED,
+    IP_BAND
+};
 static const struct col_def inpatients_cols[] = {
+    /* in the order of the IP_ names above */
     {"site_code", "机构编码", CT_SITE, REQ, NULL},
     {"site_name", "机构名称", CT_TEXT, 0, NULL},
     {"ward_code", "病区编码", CT_CODE, REQ, NULL},
@@ -1333,6 +1348,8 @@ static int pipelined(enum file_id f)
     return f == F_INPATIENTS || f == F_LEAVES || f == F_SETTLEMENTS;
 }
 
+static int exec_sql(struct loader *L, const char *sql, struct fc_error *err);
+
 static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
 {
     struct csv_reader *r = NULL;
@@ -1370,6 +1387,11 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK) {
         rc = db_fail(L, err, "cannot prepare an insert");
         goto out;
+    }
+    if (f == F_INPATIENTS && L->map[IP_BAND] < 0) {
+        rc = exec_sql(L, refdb_band_index_sql, err);
+        if (rc)
+            goto out;
     }
     if (pipelined(f))
         L->pipe = rowpipe_start(L->db, L->ins, sqlite3_bind_parameter_count(L->ins));
@@ -2132,6 +2154,41 @@ static int fsync_path(const char *path, struct fc_error *err)
     return rc;
 }
 
+struct fsync_job {
+    const char *path;
+    struct fc_error err;
+    int rc;
+};
+
+static void *fsync_main(void *arg)
+{
+    struct fsync_job *j = arg;
+
+    j->rc = fsync_path(j->path, &j->err);
+    return NULL;
+}
+
+/* The file's SHA-256 while it goes to disk: the flush waits on the device,
+ * the hash on the CPU, so they overlap (the hash reads the page cache). */
+static int fsync_and_hash(const char *path, unsigned char h[HASH_LEN], struct fc_error *err)
+{
+    struct fsync_job job = {.path = path};
+    pthread_t t;
+    int rc, started = pthread_create(&t, NULL, fsync_main, &job) == 0;
+
+    if (!started)
+        job.rc = fsync_path(path, &job.err);
+    rc = hash_file(path, h, NULL, err);
+    if (started)
+        pthread_join(t, NULL);
+    if (!rc && job.rc) {
+        if (err)
+            *err = job.err;
+        rc = job.rc;
+    }
+    return rc;
+}
+
 /* Builds the reference database into tmp. Returns FC_OK with rejects counted
  * in L; the caller decides whether rejects fail the load. */
 static int build(struct loader *L, const struct manifest *m, const char *tmp, struct fc_error *err)
@@ -2315,15 +2372,12 @@ int mission_load(struct store *s, const char *dir, int partial,
                              strerror(errno));
         goto out;
     }
-    rc = fsync_path(tmp.ptr, err);
+    rc = fsync_and_hash(tmp.ptr, h, err);
     if (!rc)
         rc = fs_rename_durable(tmp.ptr, final.ptr, err);
     if (rc)
         goto out;
     tmp_made = 0;
-    rc = hash_file(final.ptr, h, NULL, err);
-    if (rc)
-        goto out;
     snprintf(m.info.file, sizeof(m.info.file), "%s", final.ptr);
     hash_to_hex(m.info.sha256, h, sizeof(h));
     {

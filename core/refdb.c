@@ -82,13 +82,17 @@ const char refdb_schema_sql[] =
     "CREATE TABLE load_warning (kind TEXT NOT NULL, file TEXT, line INTEGER,"
     "  site_code TEXT, message TEXT NOT NULL) STRICT;";
 
+#define INPATIENT_BAND_SQL                                                               \
+    "CREATE INDEX IF NOT EXISTS inpatient_band ON inpatient (wristband_code, site_code)" \
+    "  WHERE wristband_code IS NOT NULL;"
+
+const char refdb_band_index_sql[] = INPATIENT_BAND_SQL;
+
 const char refdb_index_sql[] =
     "CREATE INDEX inpatient_bed ON inpatient (site_code, ward_code, bed);"
     "CREATE INDEX scan_pattern_kind ON scan_pattern (kind, site_code);"
     "CREATE INDEX inpatient_adm ON inpatient (admission_no, site_code);"
-    "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);"
-    "CREATE INDEX inpatient_band ON inpatient (wristband_code, site_code)"
-    "  WHERE wristband_code IS NOT NULL;"
+    "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);" INPATIENT_BAND_SQL
     "CREATE INDEX leave_adm ON leave (site_code, admission_no);"
     "CREATE INDEX settlement_drug ON settlement (site_code, drug_code);"
     "CREATE INDEX drug_gtin ON drug (gtin, site_code) WHERE gtin IS NOT NULL;"

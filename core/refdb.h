@@ -47,6 +47,11 @@ extern const char refdb_schema_sql[];
 /* Indexes, created after the bulk insert (faster than maintaining them). */
 extern const char refdb_index_sql[];
 
+/* The wristband index alone (refdb_index_sql has it too, IF NOT EXISTS): a
+ * builder whose roster has no wristband column creates it before the bulk
+ * insert, where it costs nothing, instead of scanning the table for it. */
+extern const char refdb_band_index_sql[];
+
 /* The index of code_entry, created last, once the builder has filled
  * code_entry (a builder runs both texts). */
 extern const char refdb_code_index_sql[];
