@@ -310,6 +310,7 @@ struct loader {
     uint64_t h_site, h_ward; /* note_keys' hashes of the last site and ward */
     uint32_t key_site;
     char key_ward[64];
+    size_t key_ward_len;
     int key_valid;
     uint64_t file_size; /* of the current file */
 };
@@ -1174,9 +1175,10 @@ static const char *duplicate_reason(enum file_id f)
 
 /* ---- repeated roster keys -----------------------------------------------
  * Each inserted roster row's admission (per site), bed (per site and ward)
- * and ID (tagged with its site) go through a keyset; the keys it flags are
- * the only ones the checks after the bulk insert look up (check_repeats).
- * Keys join their parts with US (0x1f), which no code column may hold. */
+ * and ID (tagged with its site) go through a keyset, on the insert thread;
+ * the keys it flags are the only ones the checks after the bulk insert look
+ * up (check_keys). Flagged keys join their parts with US (0x1f), which no
+ * code column may hold. */
 
 static void forget_keys(struct loader *L)
 {
@@ -1192,43 +1194,50 @@ static void forget_keys(struct loader *L)
     L->key_valid = 0;
 }
 
-/* A small number for each site code met in the file (rows come grouped by
- * site, so the last one usually matches). */
-static uint32_t site_tag(struct loader *L, const char *site)
-{
-    if (L->site_last < L->nsites && !strcmp(L->sites[L->site_last], site))
-        return (uint32_t)L->site_last;
-    for (size_t i = 0; i < L->nsites; i++)
-        if (!strcmp(L->sites[i], site))
-            return (uint32_t)(L->site_last = i);
-    L->sites = xreallocarray(L->sites, L->nsites + 1, sizeof(*L->sites));
-    L->sites[L->nsites] = xstrdup(site);
-    return (uint32_t)(L->site_last = L->nsites++);
-}
-
 /* A flagged key, as text for the checks: its parts joined with US. */
-static void add_maybe(struct keylist *maybe, const struct buf *a, const struct buf *b,
-                      const struct buf *c)
+static void add_maybe(struct keylist *maybe, const struct rowpipe_value *a,
+                      const struct rowpipe_value *b, const struct rowpipe_value *c)
 {
     struct buf key = BUF_INIT;
 
-    buf_add(&key, a->ptr, a->len);
+    buf_add(&key, a->text, a->len);
     if (b) {
         buf_addch(&key, 0x1f);
-        buf_add(&key, b->ptr, b->len);
+        buf_add(&key, b->text, b->len);
     }
     if (c) {
         buf_addch(&key, 0x1f);
-        buf_add(&key, c->ptr, c->len);
+        buf_add(&key, c->text, c->len);
     }
     keylist_add(maybe, key.ptr);
     buf_release(&key);
 }
 
-static void note_keys(struct loader *L)
+/* A small number for each site code met in the file (rows come grouped by
+ * site, so the last one usually matches). */
+static uint32_t site_tag(struct loader *L, const struct rowpipe_value *site)
 {
-    const struct buf *site = &L->val[IP_SITE], *adm = &L->val[IP_ADM], *id = &L->val[IP_ID];
-    const struct buf *ward = &L->val[IP_WARD_CODE], *bed = &L->val[IP_BED];
+    size_t last = L->site_last;
+
+    if (last < L->nsites && strlen(L->sites[last]) == site->len &&
+        !memcmp(L->sites[last], site->text, site->len))
+        return (uint32_t)last;
+    for (size_t i = 0; i < L->nsites; i++)
+        if (strlen(L->sites[i]) == site->len && !memcmp(L->sites[i], site->text, site->len))
+            return (uint32_t)(L->site_last = i);
+    L->sites = xreallocarray(L->sites, L->nsites + 1, sizeof(*L->sites));
+    L->sites[L->nsites] = xstrndup(site->text, site->len);
+    return (uint32_t)(L->site_last = L->nsites++);
+}
+
+/* The insert thread's row hook for the roster (parameters are the columns
+ * in order, so IP_x is parameter x + 1): its keys go through the keysets
+ * there, beside the inserts, rather than on the parsing thread. */
+static void note_keys(void *ctx, const struct rowpipe_value *row)
+{
+    struct loader *L = ctx;
+    const struct rowpipe_value *site = &row[IP_SITE], *adm = &row[IP_ADM], *id = &row[IP_ID];
+    const struct rowpipe_value *ward = &row[IP_WARD_CODE], *bed = &row[IP_BED];
     uint32_t fp_adm, fp_bed, fp_id, tag;
 
     if (!L->seen_adm) {
@@ -1240,22 +1249,26 @@ static void note_keys(struct loader *L)
     }
     /* a site's and a ward's hashes carry over from row to row (rosters
      * come grouped); the bed set's hashes serve all three keys */
-    tag = site_tag(L, site->ptr);
+    tag = site_tag(L, site);
     if (!L->key_valid || tag != L->key_site) {
         L->key_site = tag;
-        L->h_site = keyset_part(L->seen_bed, site->ptr, site->len);
+        L->h_site = keyset_part(L->seen_bed, site->text, site->len);
         L->key_valid = 0;
     }
-    if (!L->key_valid || strcmp(L->key_ward, ward->ptr)) {
-        snprintf(L->key_ward, sizeof(L->key_ward), "%s", ward->ptr);
-        L->h_ward = keyset_mix(L->h_site, keyset_part(L->seen_bed, ward->ptr, ward->len));
-        L->key_valid = strlen(ward->ptr) < sizeof(L->key_ward); /* else hash it every time */
+    if (!L->key_valid || ward->len != L->key_ward_len ||
+        memcmp(L->key_ward, ward->text, ward->len)) {
+        L->h_ward = keyset_mix(L->h_site, keyset_part(L->seen_bed, ward->text, ward->len));
+        L->key_valid = ward->len <= sizeof(L->key_ward); /* else hash it every time */
+        if (L->key_valid) {
+            memcpy(L->key_ward, ward->text, ward->len);
+            L->key_ward_len = ward->len;
+        }
     }
-    fp_adm =
-        keyset_fp(L->seen_adm, keyset_mix(keyset_part(L->seen_bed, adm->ptr, adm->len), L->h_site));
-    fp_bed =
-        keyset_fp(L->seen_bed, keyset_mix(L->h_ward, keyset_part(L->seen_bed, bed->ptr, bed->len)));
-    fp_id = keyset_fp(L->seen_id, keyset_part(L->seen_bed, id->ptr, id->len));
+    fp_adm = keyset_fp(L->seen_adm,
+                       keyset_mix(keyset_part(L->seen_bed, adm->text, adm->len), L->h_site));
+    fp_bed = keyset_fp(L->seen_bed,
+                       keyset_mix(L->h_ward, keyset_part(L->seen_bed, bed->text, bed->len)));
+    fp_id = keyset_fp(L->seen_id, keyset_part(L->seen_bed, id->text, id->len));
     if (keyset_add(L->seen_adm, fp_adm, 0))
         add_maybe(&L->maybe_adm, adm, site, NULL);
     if (keyset_add(L->seen_bed, fp_bed, 0))
@@ -1384,17 +1397,19 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     rc = read_header(L, &rec, err);
     if (rc)
         goto out;
-    if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK) {
-        rc = db_fail(L, err, "cannot prepare an insert");
-        goto out;
-    }
     if (f == F_INPATIENTS && L->map[IP_BAND] < 0) {
         rc = exec_sql(L, refdb_band_index_sql, err);
         if (rc)
             goto out;
     }
-    if (pipelined(f))
-        L->pipe = rowpipe_start(L->db, L->ins, sqlite3_bind_parameter_count(L->ins));
+    if (pipelined(f)) {
+        rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
+        if (!rc && f == F_INPATIENTS)
+            rowpipe_on_row(L->pipe, note_keys, L);
+    } else if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK)
+        rc = db_fail(L, err, "cannot prepare an insert");
+    if (rc)
+        goto out;
     while ((rc = csv_next(r, &rec, err)) > 0) {
         L->row_bad = 0;
         fs->rows++;
@@ -1424,8 +1439,6 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
             if (!L->row_bad) {
                 if (L->def->has_extra)
                     build_extra(L, &rec);
-                if (f == F_INPATIENTS)
-                    note_keys(L);
                 rc = insert_row(L, f, rec.line, err);
                 if (rc)
                     goto out;

@@ -20,8 +20,11 @@
 
 struct rowpipe;
 
-/* Starts the writer for st (a statement of db with nbind parameters). */
-struct rowpipe *rowpipe_start(sqlite3 *db, sqlite3_stmt *st, int nbind);
+/* Starts the writer for insert_sql, "INSERT INTO t (...) VALUES (...)" with
+ * one parameter per value. The writer prepares it, and the same insert of
+ * several rows at once, which it uses where a batch allows. FC_EDB if the
+ * statement cannot be prepared (*out NULL). */
+int rowpipe_start(sqlite3 *db, const char *insert_sql, struct rowpipe **out, struct fc_error *err);
 
 /* The values of the next row, parameter 1 first; then rowpipe_end_row. */
 void rowpipe_null(struct rowpipe *p);
@@ -29,12 +32,27 @@ void rowpipe_int(struct rowpipe *p, int64_t v);
 void rowpipe_double(struct rowpipe *p, double v);
 void rowpipe_text(struct rowpipe *p, const char *s, size_t n);
 
+/* A value as the writer reads it back, for a row hook. */
+struct rowpipe_value {
+    char type;        /* 'N' NULL, 'I' integer, 'D' double, 'T' text */
+    const char *text; /* 'T': len bytes, not NUL-terminated */
+    size_t len;
+    int64_t i;
+    double d;
+};
+
+/* Sets fn to run on the writer thread for every row, just before it is
+ * inserted, with the row's nbind values (set before the first row). What fn
+ * touches belongs to the writer until rowpipe_finish returns. */
+void rowpipe_on_row(struct rowpipe *p, void (*fn)(void *ctx, const struct rowpipe_value *row),
+                    void *ctx);
+
 /* Ends the row. FC_EDB once the writer has failed (err says why; the rows
  * after the failing one are not inserted). */
 int rowpipe_end_row(struct rowpipe *p, struct fc_error *err);
 
-/* Waits for every row to be inserted, stops the writer and frees p (NULL
- * allowed). FC_EDB if an insert failed. */
+/* Waits for every row to be inserted, stops the writer and frees p with its
+ * statements (NULL allowed). FC_EDB if an insert failed. */
 int rowpipe_finish(struct rowpipe *p, struct fc_error *err);
 
 /* Exclusive use of the connection while the pipe runs; NULL p: no-op. */

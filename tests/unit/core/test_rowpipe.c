@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#define INSERT "INSERT INTO t (i, d, s, n) VALUES (?1, ?2, ?3, ?4)"
+
 static sqlite3 *open_db(void)
 {
     sqlite3 *db = NULL;
@@ -41,20 +43,17 @@ static int64_t scalar(sqlite3 *db, const char *sql)
     return v;
 }
 
-static void test_rows_in_order(void **state)
+static void rows_in_order(const char *insert_sql)
 {
-    (void)state;
     sqlite3 *db = open_db();
-    sqlite3_stmt *ins = NULL, *side = NULL;
+    sqlite3_stmt *side = NULL;
     struct fc_error err;
     struct rowpipe *p;
     const int rows = 5000; /* many batches and a partial last one */
 
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1, ?2, ?3, ?4)", -1, &ins, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO side VALUES (?1)", -1, &side, NULL),
                      SQLITE_OK);
-    p = rowpipe_start(db, ins, 4);
+    assert_int_equal(rowpipe_start(db, insert_sql, &p, &err), 0);
     for (int i = 0; i < rows; i++) {
         char s[32];
         int n = snprintf(s, sizeof(s), "row %d", i);
@@ -78,8 +77,28 @@ static void test_rows_in_order(void **state)
                                 " AND s = 'row ' || i AND n IS NULL"),
                      rows);
     assert_int_equal(scalar(db, "SELECT count(*) FROM side"), (rows + 96) / 97);
-    sqlite3_finalize(ins);
     sqlite3_finalize(side);
+    sqlite3_close(db);
+}
+
+static void test_rows_in_order(void **state)
+{
+    (void)state;
+    rows_in_order(INSERT);
+    /* no VALUES list to repeat: one row at a time */
+    rows_in_order("INSERT INTO t (i, d, s, n) SELECT ?1, ?2, ?3, ?4");
+}
+
+static void test_bad_statement(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    struct rowpipe *p = (struct rowpipe *)1;
+    struct fc_error err;
+
+    assert_int_equal(rowpipe_start(db, "INSERT INTO nowhere VALUES (?1)", &p, &err), FC_EDB);
+    assert_null(p);
+    assert_non_null(strstr(err.msg, "no such table"));
     sqlite3_close(db);
 }
 
@@ -87,15 +106,12 @@ static void test_empty_text_and_no_rows(void **state)
 {
     (void)state;
     sqlite3 *db = open_db();
-    sqlite3_stmt *ins = NULL;
     struct fc_error err;
     struct rowpipe *p;
 
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1, ?2, ?3, ?4)", -1, &ins, NULL), SQLITE_OK);
-    p = rowpipe_start(db, ins, 4);
+    assert_int_equal(rowpipe_start(db, INSERT, &p, &err), 0);
     assert_int_equal(rowpipe_finish(p, &err), 0);
-    p = rowpipe_start(db, ins, 4);
+    assert_int_equal(rowpipe_start(db, INSERT, &p, &err), 0);
     rowpipe_int(p, 7);
     rowpipe_null(p);
     rowpipe_text(p, "", 0);
@@ -106,7 +122,6 @@ static void test_empty_text_and_no_rows(void **state)
                                 " AND length(CAST(n AS BLOB)) = 3"),
                      1);
     assert_int_equal(rowpipe_finish(NULL, &err), 0);
-    sqlite3_finalize(ins);
     sqlite3_close(db);
 }
 
@@ -114,14 +129,11 @@ static void test_failure(void **state)
 {
     (void)state;
     sqlite3 *db = open_db();
-    sqlite3_stmt *ins = NULL;
     struct fc_error err;
     struct rowpipe *p;
     int failed_at = -1;
 
-    assert_int_equal(
-        sqlite3_prepare_v2(db, "INSERT INTO t VALUES (?1, ?2, ?3, ?4)", -1, &ins, NULL), SQLITE_OK);
-    p = rowpipe_start(db, ins, 4);
+    assert_int_equal(rowpipe_start(db, INSERT, &p, &err), 0);
     /* row 1000 breaks NOT NULL; the caller keeps going until it hears */
     for (int i = 0; i < 20000 && failed_at < 0; i++) {
         if (i == 1000)
@@ -142,7 +154,6 @@ static void test_failure(void **state)
     assert_non_null(strstr(err.msg, "cannot insert a row"));
     /* the rows before the failing one went in, none after */
     assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 1000);
-    sqlite3_finalize(ins);
     sqlite3_close(db);
 }
 
@@ -150,6 +161,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_in_order),
+        cmocka_unit_test(test_bad_statement),
         cmocka_unit_test(test_empty_text_and_no_rows),
         cmocka_unit_test(test_failure),
     };
