@@ -179,7 +179,7 @@ static size_t list_find(const struct keylist *l, const char *key, size_t n)
     return i;
 }
 
-void keylist_add(struct keylist *l, const char *key)
+size_t keylist_add(struct keylist *l, const char *key)
 {
     size_t n = strlen(key), i;
 
@@ -194,7 +194,18 @@ void keylist_add(struct keylist *l, const char *key)
     }
     i = list_find(l, key, n);
     if (l->slot[i])
-        return;
+        return l->slot[i] - 1;
     l->key[l->n] = xstrdup(key);
     l->slot[i] = (uint32_t)++l->n;
+    return l->n - 1;
+}
+
+long keylist_find(const struct keylist *l, const char *key)
+{
+    size_t i;
+
+    if (!l->cap)
+        return -1;
+    i = list_find(l, key, strlen(key));
+    return l->slot[i] ? (long)l->slot[i] - 1 : -1;
 }

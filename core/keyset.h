@@ -15,7 +15,8 @@
  * added with two different tags is flagged at least once (the rows whose tag
  * differs from the first one stored under its fingerprint).
  *
- * A keylist collects the flagged keys once each, exactly (by text). */
+ * A keylist collects the flagged keys once each, exactly (by text); it also
+ * serves as a small exact set of strings. */
 #ifndef FC_CORE_KEYSET_H
 #define FC_CORE_KEYSET_H
 
@@ -56,7 +57,10 @@ struct keylist {
 
 void keylist_init(struct keylist *l);
 void keylist_release(struct keylist *l);
-/* Adds a copy of key (a NUL-terminated string) unless already there. */
-void keylist_add(struct keylist *l, const char *key);
+/* Adds a copy of key (a NUL-terminated string) unless already there; its
+ * index in key[] either way. */
+size_t keylist_add(struct keylist *l, const char *key);
+/* The index of key in key[], or -1. */
+long keylist_find(const struct keylist *l, const char *key);
 
 #endif

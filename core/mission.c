@@ -313,6 +313,13 @@ struct loader {
     size_t key_ward_len;
     int key_valid;
     uint64_t file_size; /* of the current file */
+
+    /* While a file's inserts run on the insert thread, the row checks read
+     * these copies of the site, ward and drug tables (load_lookups) instead
+     * of the connection, which the thread keeps busy; sites inferred
+     * meanwhile wait in new_sites ("code US name") for the end of the file. */
+    struct keylist known_sites, known_wards, known_drugs, new_sites;
+    char **ward_names; /* by known_wards index */
 };
 
 static void db_lock(struct loader *L)
@@ -889,7 +896,20 @@ static int site_known(struct loader *L, const char *code, const char *name, int 
         *known = 1;
         return FC_OK;
     }
-    db_lock(L);
+    if (L->pipe) {
+        *known = keylist_find(&L->known_sites, code) >= 0;
+        if (!*known && !L->stat[F_SITES].present) {
+            struct buf k = BUF_INIT;
+            buf_addf(&k, "%s\x1f%s", code, name && *name ? name : code);
+            keylist_add(&L->new_sites, k.ptr);
+            keylist_add(&L->known_sites, code);
+            buf_release(&k);
+            *known = 1;
+        }
+        if (*known)
+            snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
+        return FC_OK;
+    }
     sqlite3_bind_text(L->q_site, 1, code, -1, SQLITE_STATIC);
     rc = sqlite3_step(L->q_site);
     sqlite3_reset(L->q_site);
@@ -900,7 +920,6 @@ static int site_known(struct loader *L, const char *code, const char *name, int 
         rc = db_fail(L, err, "cannot look up a site");
     } else if (L->stat[F_SITES].present) {
         *known = 0;
-        db_unlock(L);
         return FC_OK;
     } else {
         /* no sites.csv: the site is inferred from the rows that name it */
@@ -914,7 +933,6 @@ static int site_known(struct loader *L, const char *code, const char *name, int 
         rc = rc == SQLITE_DONE ? FC_OK : db_fail(L, err, "cannot record an inferred site");
         *known = 1;
     }
-    db_unlock(L);
     if (rc)
         return rc;
     snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
@@ -939,20 +957,26 @@ static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
         buf_reset(&L->ward_code);
         buf_adds(&L->ward_code, code);
         buf_reset(&L->ward_name);
-        db_lock(L);
-        sqlite3_bind_text(L->q_ward, 1, site, -1, SQLITE_STATIC);
-        sqlite3_bind_text(L->q_ward, 2, code, -1, SQLITE_STATIC);
-        rc = sqlite3_step(L->q_ward);
-        if (rc == SQLITE_ROW)
-            buf_adds(&L->ward_name, store_col_text(L->q_ward, 0));
-        sqlite3_reset(L->q_ward);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            rc = db_fail(L, err, "cannot look up a ward");
-            db_unlock(L);
-            return rc;
+        if (L->pipe) {
+            struct buf k = BUF_INIT;
+            long i;
+            buf_addf(&k, "%s\x1f%s", site, code);
+            i = keylist_find(&L->known_wards, k.ptr);
+            buf_release(&k);
+            if (i >= 0)
+                buf_adds(&L->ward_name, L->ward_names[i]);
+            L->ward_found = i >= 0;
+        } else {
+            sqlite3_bind_text(L->q_ward, 1, site, -1, SQLITE_STATIC);
+            sqlite3_bind_text(L->q_ward, 2, code, -1, SQLITE_STATIC);
+            rc = sqlite3_step(L->q_ward);
+            if (rc == SQLITE_ROW)
+                buf_adds(&L->ward_name, store_col_text(L->q_ward, 0));
+            sqlite3_reset(L->q_ward);
+            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                return db_fail(L, err, "cannot look up a ward");
+            L->ward_found = rc == SQLITE_ROW;
         }
-        db_unlock(L);
-        L->ward_found = rc == SQLITE_ROW;
     }
     if (!L->ward_found) {
         reject_at(L, L->def->file, line, col_header(L, IP_WARD_CODE),
@@ -1118,14 +1142,19 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
         break;
     case F_SETTLEMENTS:
         if (L->stat[F_DRUGS].present && !L->null[2] && !L->null[ST_DRUG] && known) {
-            db_lock(L);
-            sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
-            sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
-            rc = sqlite3_step(L->q_drug);
-            sqlite3_reset(L->q_drug);
-            rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? rc
-                                                       : db_fail(L, err, "cannot look up a drug");
-            db_unlock(L);
+            if (L->pipe) {
+                struct buf k = BUF_INIT;
+                buf_addf(&k, "%s\x1f%s", L->val[2].ptr, L->val[ST_DRUG].ptr);
+                rc = keylist_find(&L->known_drugs, k.ptr) >= 0 ? SQLITE_ROW : SQLITE_DONE;
+                buf_release(&k);
+            } else {
+                sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
+                sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
+                rc = sqlite3_step(L->q_drug);
+                sqlite3_reset(L->q_drug);
+                if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+                    rc = db_fail(L, err, "cannot look up a drug");
+            }
             if (rc == SQLITE_DONE)
                 reject_at(L, def->file, line, col_header(L, ST_DRUG),
                           "drug '%s' of site '%s' is not in drugs.csv", L->val[ST_DRUG].ptr,
@@ -1171,6 +1200,80 @@ static const char *duplicate_reason(enum file_id f)
     case F_SUSPICIONS: return "duplicate susp_id";
     default: return "duplicate row";
     }
+}
+
+/* ---- lookups while the insert thread runs --------------------------------- */
+
+static void forget_lookups(struct loader *L)
+{
+    for (size_t i = 0; i < L->known_wards.n; i++)
+        free(L->ward_names[i]);
+    free(L->ward_names);
+    L->ward_names = NULL;
+    keylist_release(&L->known_sites);
+    keylist_release(&L->known_wards);
+    keylist_release(&L->known_drugs);
+    keylist_release(&L->new_sites);
+}
+
+/* Copies the site, ward and drug tables into the known_ lists (a few
+ * thousand rows: the roster's own sites and wards, the pharmacies' drugs). */
+static int load_lookups(struct loader *L, struct fc_error *err)
+{
+    static const char *const sql[] = {
+        "SELECT site_code FROM site",
+        "SELECT site_code || char(31) || ward_code, ward FROM ward",
+        "SELECT site_code || char(31) || drug_code FROM drug",
+    };
+    struct keylist *into[] = {&L->known_sites, &L->known_wards, &L->known_drugs};
+    int rc = FC_OK;
+
+    forget_lookups(L);
+    keylist_init(&L->known_sites);
+    keylist_init(&L->known_wards);
+    keylist_init(&L->known_drugs);
+    keylist_init(&L->new_sites);
+    for (int q = 0; q < 3 && !rc; q++) {
+        sqlite3_stmt *st = NULL;
+        int step;
+
+        if (sqlite3_prepare_v2(L->db, sql[q], -1, &st, NULL) != SQLITE_OK)
+            return db_fail(L, err, "cannot read the sites, wards and drugs");
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            size_t i = keylist_add(into[q], store_col_text(st, 0));
+            if (q == 1 && i + 1 == L->known_wards.n) {
+                L->ward_names = xreallocarray(L->ward_names, L->known_wards.n, sizeof(char *));
+                L->ward_names[i] = xstrdup(store_col_text(st, 1));
+            }
+        }
+        if (step != SQLITE_DONE)
+            rc = db_fail(L, err, "cannot read the sites, wards and drugs");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+/* Inserts the sites inferred while the insert thread ran. */
+static int insert_new_sites(struct loader *L, struct fc_error *err)
+{
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < L->new_sites.n && !rc; i++) {
+        const char *code = L->new_sites.key[i], *us = strchr(code, 0x1f);
+        enum ident_site_kind k;
+        char site[32];
+
+        snprintf(site, sizeof(site), "%.*s", (int)(us - code), code);
+        k = ident_site_code_kind(site);
+        sqlite3_bind_text(L->ins_site, 1, site, -1, SQLITE_STATIC);
+        sqlite3_bind_text(L->ins_site, 2, us + 1, -1, SQLITE_STATIC);
+        sqlite3_bind_text(L->ins_site, 3, k == IDENT_SITE_PHARMACY ? "pharmacy" : "hospital", -1,
+                          SQLITE_STATIC);
+        if (sqlite3_step(L->ins_site) != SQLITE_DONE)
+            rc = db_fail(L, err, "cannot record an inferred site");
+        sqlite3_reset(L->ins_site);
+    }
+    return rc;
 }
 
 /* ---- repeated roster keys -----------------------------------------------
@@ -1403,7 +1506,9 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
             goto out;
     }
     if (pipelined(f)) {
-        rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
+        rc = load_lookups(L, err);
+        if (!rc)
+            rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
         if (!rc && f == F_INPATIENTS)
             rowpipe_on_row(L->pipe, note_keys, L);
     } else if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK)
@@ -1456,6 +1561,8 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
     rc = rowpipe_finish(L->pipe, err);
     L->pipe = NULL;
     forget_keys(L); /* the flagged keys stay, for the checks */
+    if (!rc)
+        rc = insert_new_sites(L, err);
     if (rc)
         goto out;
     if (L->sink && L->sink->progress)
@@ -2150,6 +2257,7 @@ static void loader_release(struct loader *L)
     keylist_release(&L->maybe_adm);
     keylist_release(&L->maybe_bed);
     keylist_release(&L->maybe_id);
+    forget_lookups(L);
     if (L->db)
         sqlite3_close(L->db);
     L->db = NULL;
@@ -2277,6 +2385,10 @@ int mission_load(struct store *s, const char *dir, int partial,
     keylist_init(&L.maybe_adm);
     keylist_init(&L.maybe_bed);
     keylist_init(&L.maybe_id);
+    keylist_init(&L.known_sites);
+    keylist_init(&L.known_wards);
+    keylist_init(&L.known_drugs);
+    keylist_init(&L.new_sites);
     memset(&m, 0, sizeof(m));
     for (int c = 0; c < MAX_COLS; c++)
         buf_init(&L.val[c]);
