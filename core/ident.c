@@ -169,18 +169,17 @@ static char id_char(uint32_t cp)
 
 /* The ID parser on s[0..n). Returns 0 if valid, 1 if it has an ID's length and
  * characters but fails (text filled), 2 if it does not look like an ID. */
-static int id_parse(const char *s, size_t n, int64_t today_ms, struct ident_resident_id *out,
+static int id_parse(const char *s, size_t n, int ty, int tm, int td, struct ident_resident_id *out,
                     const char **why)
 {
     char t[19];
     size_t count = 0, i = 0;
-    int ty, tm, td;
 
     memset(out, 0, sizeof(*out));
     trim(&s, &n);
     while (i < n) {
-        uint32_t cp = 0;
-        int k = utf8_decode(s + i, n - i, &cp);
+        uint32_t cp = (unsigned char)s[i];
+        int k = cp < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
         if (count == 18) {
             count++;
             break;
@@ -220,7 +219,6 @@ static int id_parse(const char *s, size_t n, int64_t today_ms, struct ident_resi
         *why = FC_N_("birth date too early");
         return 1;
     }
-    local_date(today_ms, &ty, &tm, &td);
     if (date_cmp(out->year, out->month, out->day, ty, tm, td) > 0) {
         *why = FC_N_("birth date in the future");
         return 1;
@@ -235,6 +233,15 @@ static int id_parse(const char *s, size_t n, int64_t today_ms, struct ident_resi
 int ident_resident_id_parse(const char *raw, int64_t today_ms, struct ident_resident_id *out,
                             const char **why)
 {
+    int y, m, d;
+
+    local_date(today_ms, &y, &m, &d);
+    return ident_resident_id_parse_on(raw, y, m, d, out, why);
+}
+
+int ident_resident_id_parse_on(const char *raw, int year, int month, int day,
+                               struct ident_resident_id *out, const char **why)
+{
     const char *reason = NULL;
     int rc;
 
@@ -243,7 +250,7 @@ int ident_resident_id_parse(const char *raw, int64_t today_ms, struct ident_resi
         reason = "wrong length";
         rc = 2;
     } else {
-        rc = id_parse(raw, strlen(raw), today_ms, out, &reason);
+        rc = id_parse(raw, strlen(raw), year, month, day, out, &reason);
     }
     if (rc == 0)
         return 0;
@@ -548,7 +555,7 @@ void ident_classify_shape(const char *raw, size_t len, int64_t today_ms, struct 
     char buf[IDENT_SCAN_MAX + 1];
     const char *s = raw, *why = NULL;
     size_t n = len;
-    int rc;
+    int rc, y, m, d;
 
     memset(out, 0, sizeof(*out));
     out->kind = IDENT_UNKNOWN;
@@ -588,7 +595,8 @@ void ident_classify_shape(const char *raw, size_t len, int64_t today_ms, struct 
         return;
     }
 
-    rc = id_parse(s, n, today_ms, &out->id, &why);
+    local_date(today_ms, &y, &m, &d);
+    rc = id_parse(s, n, y, m, d, &out->id, &why);
     if (rc == 0 || (rc == 1 && !out->id.legacy)) {
         out->kind = IDENT_RESIDENT_ID;
         out->valid = rc == 0;

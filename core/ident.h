@@ -36,6 +36,11 @@ struct ident_resident_id {
 int ident_resident_id_parse(const char *raw, int64_t today_ms, struct ident_resident_id *out,
                             const char **why);
 
+/* The same with today's local date given (a caller parsing many IDs works
+ * it out once). */
+int ident_resident_id_parse_on(const char *raw, int year, int month, int day,
+                               struct ident_resident_id *out, const char **why);
+
 /* The MOD 11-2 check character ('0'..'9' or 'X') of 17 digits, or 0 if first17
  * holds a non-digit among its first 17 bytes. */
 char ident_resident_id_check_char(const char *first17);

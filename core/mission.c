@@ -675,7 +675,7 @@ static int parse_value(struct loader *L, int c, const char *s, size_t n, const c
     }
     case CT_ID: {
         const char *w = NULL;
-        if (ident_resident_id_parse(v->ptr, L->now_ms, &L->id, &w)) {
+        if (ident_resident_id_parse_on(v->ptr, L->today_y, L->today_m, L->today_d, &L->id, &w)) {
             buf_reset(&L->reason);
             buf_addf(&L->reason, "invalid resident ID: %s", w ? w : "bad format");
             buf_reset(&L->reason_local);
