@@ -2322,9 +2322,11 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
         return db_fail(L, err, "cannot create the reference database");
     sqlite3_extended_result_codes(L->db, 1);
     /* a half-built file is deleted, never used: no journal, no syncs until
-     * the explicit fsync before the rename */
+     * the explicit fsync before the rename. 16 KiB pages: a quarter of the
+     * system calls for the bulk insert's spills and the index builds' reads,
+     * and shallower trees for the scans' probes. */
     rc = exec_sql(L,
-                  "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                  "PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                   " PRAGMA locking_mode = EXCLUSIVE; PRAGMA cache_size = -16384;"
                   " PRAGMA trusted_schema = OFF",
                   err);
