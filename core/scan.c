@@ -28,6 +28,7 @@ enum pattern_kind { PATTERN_BED_LABEL, PATTERN_WRISTBAND };
 
 struct pattern {
     enum pattern_kind kind;
+    int builtin; /* the default bed label: default_label, not re */
     regex_t re;
     int group_ward, group_bed, group_adm; /* capture group numbers, 0 when absent */
 };
@@ -42,7 +43,10 @@ struct scan_classifier {
 
 /* A site without a bed_label pattern uses the default label
  * "<ward_code>-<bed>" (core/refdb.h); matching it by pattern too lets a free
- * or extra bed that the index does not list still be recognised. */
+ * or extra bed that the index does not list still be recognised. The
+ * pattern is ^(.+)-([0-9]+\+?)$, matched by hand (default_label): glibc's
+ * regexec with capture groups took tens of microseconds on some codes, the
+ * tail of the scan latency. */
 static const char default_bed_regex[] = "^(.+)-([0-9]+\\+?)$";
 
 const char *scan_kind_name(enum scan_kind kind)
@@ -186,8 +190,11 @@ static int load_patterns(struct scan_classifier *c, struct fc_error *err)
         rc = store_fail(c->store, err, "cannot read scan patterns");
         goto out;
     }
-    if (!have_bed)
+    if (!have_bed) {
         rc = pattern_add(c, PATTERN_BED_LABEL, default_bed_regex, "ward_code,bed", 0, err);
+        if (!rc)
+            c->patterns[c->npatterns - 1].builtin = 1;
+    }
 out:
     sqlite3_finalize(st);
     return rc;
@@ -234,6 +241,28 @@ static int copy_group(const char *code, const regmatch_t *m, int g, char *out, s
     return out[0] != '\0';
 }
 
+/* default_bed_regex on code: groups 1 (ward) and 2 (bed) in m. The greedy
+ * (.+) ends at the last '-' (the bed part holds none), which must have
+ * something before it and only digits, and at most a final '+', after. */
+static int default_label(const char *code, regmatch_t *m)
+{
+    const char *dash = strrchr(code, '-'), *p;
+
+    if (!dash || dash == code || !(dash[1] >= '0' && dash[1] <= '9'))
+        return 0;
+    for (p = dash + 1; *p >= '0' && *p <= '9'; p++)
+        ;
+    if (*p == '+')
+        p++;
+    if (*p)
+        return 0;
+    m[1].rm_so = 0;
+    m[1].rm_eo = (regoff_t)(dash - code);
+    m[2].rm_so = (regoff_t)(dash + 1 - code);
+    m[2].rm_eo = (regoff_t)(p - code);
+    return 1;
+}
+
 static int match_patterns(struct scan_classifier *c, struct scan_class *out)
 {
     regmatch_t m[10];
@@ -242,8 +271,12 @@ static int match_patterns(struct scan_classifier *c, struct scan_class *out)
         struct pattern *p = &c->patterns[i];
         char bed[SCAN_REF_MAX];
 
-        if (regexec(&p->re, out->code, 10, m, 0) != 0)
+        if (p->builtin) {
+            if (!default_label(out->code, m))
+                continue;
+        } else if (regexec(&p->re, out->code, 10, m, 0) != 0) {
             continue;
+        }
         if (p->kind == PATTERN_BED_LABEL) {
             if (!copy_group(out->code, m, p->group_ward, out->ward_code, sizeof(out->ward_code)) ||
                 !copy_group(out->code, m, p->group_bed, bed, sizeof(bed)))

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <regex.h>
 
 static int setup(void **state)
 {
@@ -189,6 +190,41 @@ static void test_site_patterns(void **state)
     assert_non_null(strstr(err.msg, "line 9"));
 }
 
+/* The default bed label is matched by hand; it must agree with the regex it
+ * stands for on codes a site without patterns can meet. */
+static void test_default_label_matches_regex(void **state)
+{
+    static const char *const codes[] = {
+        "W01-12",  "W01-12+", "W01-012", "A-B-3", "A-1-2",   "-3",  "W01-",   "W01-1a",
+        "W01-1++", "W-01-+",  "W01--3",  "X-+",   "病区-5",  "1-2", "W01-+3", "a-b",
+        "W01-3-",  "--1",     "W 01-9",  "ZY123", "W01-99+", "+-1", "-",
+    };
+    struct fixture *fx = *state;
+    struct scan_classifier *c = NULL;
+    regex_t re;
+
+    assert_int_equal(regcomp(&re, "^(.+)-([0-9]+\\+?)$", REG_EXTENDED), 0);
+    assert_int_equal(scan_classifier_new(fx->s, FX_OTHER_SITE, &c, NULL), 0);
+    for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+        regmatch_t m[3];
+        struct scan_class out = classify(c, codes[i]);
+        int want = regexec(&re, codes[i], 3, m, 0) == 0;
+        int got = out.source == SCAN_FROM_PATTERN && out.kind == SCAN_BED_LABEL;
+
+        if (out.source == SCAN_FROM_INDEX)
+            continue; /* a listed bed of that site */
+        if (want != got)
+            fail_msg("'%s': regex %d, classifier %d", codes[i], want, got);
+        if (want) {
+            char ward[64];
+            snprintf(ward, sizeof(ward), "%.*s", (int)(m[1].rm_eo - m[1].rm_so), codes[i]);
+            assert_string_equal(out.ward_code, ward);
+        }
+    }
+    scan_classifier_free(c);
+    regfree(&re);
+}
+
 static void test_pattern_fields_checked(void **state)
 {
     struct fixture *fx = *state;
@@ -208,6 +244,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_site_patterns, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_default_label_matches_regex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pattern_fields_checked, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
