@@ -305,8 +305,8 @@ struct loader {
      * after the indexes are built, and the sites met so far (an ID's tag) */
     struct keyset *seen_adm, *seen_bed, *seen_id;
     struct keylist maybe_adm, maybe_bed, maybe_id;
-    char **sites;
-    size_t nsites, site_last;
+    struct keylist tag_sites;
+    size_t site_last;
     uint64_t h_site, h_ward; /* note_keys' hashes of the last site and ward */
     uint32_t key_site;
     char key_ward[64];
@@ -319,7 +319,8 @@ struct loader {
      * of the connection, which the thread keeps busy; sites inferred
      * meanwhile wait in new_sites ("code US name") for the end of the file. */
     struct keylist known_sites, known_wards, known_drugs, new_sites;
-    char **ward_names; /* by known_wards index */
+    char **ward_names;     /* by known_wards index */
+    struct buf lookup_key; /* "site US code" for those lists */
 };
 
 static void db_lock(struct loader *L)
@@ -958,11 +959,13 @@ static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
         buf_adds(&L->ward_code, code);
         buf_reset(&L->ward_name);
         if (L->pipe) {
-            struct buf k = BUF_INIT;
+            struct buf *k = &L->lookup_key;
             long i;
-            buf_addf(&k, "%s\x1f%s", site, code);
-            i = keylist_find(&L->known_wards, k.ptr);
-            buf_release(&k);
+            buf_reset(k);
+            buf_adds(k, site);
+            buf_addch(k, 0x1f);
+            buf_adds(k, code);
+            i = keylist_find(&L->known_wards, k->ptr);
             if (i >= 0)
                 buf_adds(&L->ward_name, L->ward_names[i]);
             L->ward_found = i >= 0;
@@ -1143,10 +1146,12 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
     case F_SETTLEMENTS:
         if (L->stat[F_DRUGS].present && !L->null[2] && !L->null[ST_DRUG] && known) {
             if (L->pipe) {
-                struct buf k = BUF_INIT;
-                buf_addf(&k, "%s\x1f%s", L->val[2].ptr, L->val[ST_DRUG].ptr);
-                rc = keylist_find(&L->known_drugs, k.ptr) >= 0 ? SQLITE_ROW : SQLITE_DONE;
-                buf_release(&k);
+                struct buf *k = &L->lookup_key;
+                buf_reset(k);
+                buf_adds(k, L->val[2].ptr);
+                buf_addch(k, 0x1f);
+                buf_adds(k, L->val[ST_DRUG].ptr);
+                rc = keylist_find(&L->known_drugs, k->ptr) >= 0 ? SQLITE_ROW : SQLITE_DONE;
             } else {
                 sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
                 sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
@@ -1289,11 +1294,9 @@ static void forget_keys(struct loader *L)
     keyset_free(L->seen_bed);
     keyset_free(L->seen_id);
     L->seen_adm = L->seen_bed = L->seen_id = NULL;
-    for (size_t i = 0; i < L->nsites; i++)
-        free(L->sites[i]);
-    free(L->sites);
-    L->sites = NULL;
-    L->nsites = L->site_last = 0;
+    keylist_release(&L->tag_sites);
+    keylist_init(&L->tag_sites);
+    L->site_last = 0;
     L->key_valid = 0;
 }
 
@@ -1316,23 +1319,21 @@ static void add_maybe(struct keylist *maybe, const struct rowpipe_value *a,
     buf_release(&key);
 }
 
-/* A small number for each site code met in the file (rows come grouped by
- * site, so the last one usually matches). */
+/* A small number for each site code met in the file: its index in
+ * tag_sites (rows come grouped by site, so the last one usually matches). */
 static uint32_t site_tag(struct loader *L, const struct rowpipe_value *site)
 {
+    char code[64];
     size_t last = L->site_last;
 
-    if (last < L->nsites && strlen(L->sites[last]) == site->len &&
-        !memcmp(L->sites[last], site->text, site->len))
+    if (last < L->tag_sites.n && strlen(L->tag_sites.key[last]) == site->len &&
+        !memcmp(L->tag_sites.key[last], site->text, site->len))
         return (uint32_t)last;
-    for (size_t i = 0; i < L->nsites; i++)
-        if (strlen(L->sites[i]) == site->len && !memcmp(L->sites[i], site->text, site->len))
-            return (uint32_t)(L->site_last = i);
-    L->sites = xreallocarray(L->sites, L->nsites + 1, sizeof(*L->sites));
-    L->sites[L->nsites] = xstrndup(site->text, site->len);
-    return (uint32_t)(L->site_last = L->nsites++);
+    /* a site code is 12 characters (CT_SITE); longer ones cannot occur */
+    snprintf(code, sizeof(code), "%.*s", (int)site->len, site->text);
+    L->site_last = keylist_add(&L->tag_sites, code);
+    return (uint32_t)L->site_last;
 }
-
 /* The insert thread's row hook for the roster (parameters are the columns
  * in order, so IP_x is parameter x + 1): its keys go through the keysets
  * there, beside the inserts, rather than on the parsing thread. */
@@ -2253,6 +2254,7 @@ static void loader_release(struct loader *L)
     buf_release(&L->reason_local);
     buf_release(&L->ward_code);
     buf_release(&L->ward_name);
+    buf_release(&L->lookup_key);
     forget_keys(L);
     keylist_release(&L->maybe_adm);
     keylist_release(&L->maybe_bed);
@@ -2391,6 +2393,8 @@ int mission_load(struct store *s, const char *dir, int partial,
     keylist_init(&L.known_wards);
     keylist_init(&L.known_drugs);
     keylist_init(&L.new_sites);
+    keylist_init(&L.tag_sites);
+    buf_init(&L.lookup_key);
     memset(&m, 0, sizeof(m));
     for (int c = 0; c < MAX_COLS; c++)
         buf_init(&L.val[c]);
