@@ -4,41 +4,123 @@
 #include "app/commands.h"
 
 #include "core/base/buf.h"
+#include "core/base/xalloc.h"
 #include "core/mission.h"
 #include "sync/pack.h"
 #include "core/store.h"
 #include "ui/i18n.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Rejects and warnings can number a row each of a hostile file: they are
+ * spooled to a temporary file as they come (the JSON text and the line
+ * people read), not kept in memory, and copied out at the end. */
+struct spool {
+    FILE *json, *human; /* one JSON object per line; printed lines */
+    char *mem[2];       /* the buffers when they had to be kept in memory */
+    size_t memlen[2];
+    size_t n;
+};
+
+/* A temporary file, or (no writable TMPDIR) a buffer in memory after all. */
+static FILE *spool_file(char **mem, size_t *memlen)
+{
+    FILE *f = tmpfile();
+
+    if (!f)
+        f = open_memstream(mem, memlen);
+    if (!f)
+        fc_die("cannot keep the load report: %s", strerror(errno));
+    return f;
+}
+
+static void spool_init(struct spool *sp)
+{
+    memset(sp, 0, sizeof(*sp));
+    sp->json = spool_file(&sp->mem[0], &sp->memlen[0]);
+    sp->human = spool_file(&sp->mem[1], &sp->memlen[1]);
+}
+
+static void spool_close(struct spool *sp)
+{
+    if (sp->json)
+        fclose(sp->json);
+    if (sp->human)
+        fclose(sp->human);
+    free(sp->mem[0]);
+    free(sp->mem[1]);
+    memset(sp, 0, sizeof(*sp));
+}
+
 struct load_report {
-    json_t *files, *rejects, *warnings;
-    json_t *rejects_local, *warnings_local; /* the texts people read, beside the JSON */
-    int progress;                           /* draw progress on stderr */
+    json_t *files;
+    struct spool rejects, warnings;
+    int progress; /* draw progress on stderr */
     int progress_drawn;
 };
+
+static void spool_add(struct spool *sp, json_t *obj, const char *human)
+{
+    json_dumpf(obj, sp->json, JSON_COMPACT);
+    fputc('\n', sp->json);
+    json_decref(obj);
+    fputs(human, sp->human);
+    sp->n++;
+}
+
+/* Copies a spool's lines to out, each followed by sep but the last. */
+static void spool_copy(FILE *in, FILE *out, const char *sep, size_t n)
+{
+    char *line = NULL;
+    size_t cap = 0, i = 0;
+    ssize_t got;
+
+    fflush(in);
+    rewind(in);
+    while ((got = getline(&line, &cap, in)) > 0) {
+        if (sep && line[got - 1] == '\n')
+            line[--got] = '\0';
+        fputs(line, out);
+        if (sep && ++i < n)
+            fputs(sep, out);
+    }
+    free(line);
+}
 
 static void on_reject(void *ctx, const char *file, uint64_t line, const char *column,
                       const char *reason, const char *reason_local)
 {
     struct load_report *r = ctx;
+    char *human = NULL;
 
-    json_array_append_new(r->rejects_local, json_string(reason_local));
-    json_array_append_new(r->rejects,
-                          json_pack("{s:s, s:I, s:s, s:s}", "file", file, "line", (json_int_t)line,
-                                    "column", column, "reason", reason));
+    if (asprintf(&human, "%s:%llu: %s%s%s\n", file, (unsigned long long)line, column,
+                 *column ? ": " : "", reason_local) < 0)
+        fc_die("out of memory");
+    spool_add(&r->rejects,
+              json_pack("{s:s, s:I, s:s, s:s}", "file", file, "line", (json_int_t)line, "column",
+                        column, "reason", reason),
+              human);
+    free(human);
 }
 
 static void on_warning(void *ctx, const char *kind, const char *file, uint64_t line,
                        const char *message, const char *message_local)
 {
     struct load_report *r = ctx;
+    char *human = NULL;
 
-    json_array_append_new(r->warnings_local, json_string(message_local));
-    json_array_append_new(r->warnings, json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "file", file,
-                                                 "line", (json_int_t)line, "message", message));
+    if (asprintf(&human, _("warning: %s:%lld: %s: %s\n"), file, (long long)line, kind,
+                 message_local) < 0)
+        fc_die("out of memory");
+    spool_add(&r->warnings,
+              json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "file", file, "line",
+                        (json_int_t)line, "message", message),
+              human);
+    free(human);
 }
 
 static void on_file(void *ctx, const char *file, const char *encoding, uint64_t rows,
@@ -88,20 +170,41 @@ static void print_human(const struct load_report *r)
                (long long)json_integer_value(json_object_get(v, "loaded")),
                (long long)json_integer_value(json_object_get(v, "rejected")));
     }
-    json_array_foreach(r->rejects, i, v)
-    {
-        const char *col = json_string_value(json_object_get(v, "column"));
-        printf("%s:%lld: %s%s%s\n", json_string_value(json_object_get(v, "file")),
-               (long long)json_integer_value(json_object_get(v, "line")), col, *col ? ": " : "",
-               json_string_value(json_array_get(r->rejects_local, i)));
+    spool_copy(r->rejects.human, stdout, NULL, r->rejects.n);
+    spool_copy(r->warnings.human, stdout, NULL, r->warnings.n);
+}
+
+/* ,"key":value in compact JSON (the first without the comma) */
+static void put_member(const char *key, json_t *value, int first)
+{
+    printf("%s\"%s\":", first ? "" : ",", key);
+    json_dumpf(value, stdout, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(value);
+}
+
+/* The JSON object of a load, streamed: the same text json_dumpf would give
+ * for it, without holding the rejects and warnings in memory. */
+static void print_json(const struct load_report *r, const struct mission_info *info, int rc,
+                       enum mission_load_status st, const struct fc_error *err)
+{
+    fputc('{', stdout);
+    put_member("mission_id", json_string(info->mission_id), 1);
+    put_member("version", json_integer((json_int_t)info->version), 0);
+    put_member("status", json_string(status_name(rc, st)), 0);
+    put_member("files", json_incref(r->files), 0);
+    fputs(",\"rejects\":[", stdout);
+    spool_copy(r->rejects.json, stdout, ",", r->rejects.n);
+    fputs("],\"warnings\":[", stdout);
+    spool_copy(r->warnings.json, stdout, ",", r->warnings.n);
+    fputc(']', stdout);
+    if (rc) {
+        put_member("error", json_string(fc_errname(rc)), 0);
+        put_member("message", json_string(err->msg), 0);
+    } else {
+        put_member("file", json_string(info->file), 0);
+        put_member("sha256", json_string(info->sha256), 0);
     }
-    json_array_foreach(r->warnings, i, v)
-    {
-        printf(_("warning: %s:%lld: %s: %s\n"), json_string_value(json_object_get(v, "file")),
-               (long long)json_integer_value(json_object_get(v, "line")),
-               json_string_value(json_object_get(v, "kind")),
-               json_string_value(json_array_get(r->warnings_local, i)));
-    }
+    fputs("}\n", stdout);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -112,8 +215,7 @@ static int ends_with(const char *s, const char *suffix)
 
 static int mission_cmd_load(struct app *app, int argc, char **argv)
 {
-    struct load_report r = {
-        json_array(), json_array(), json_array(), json_array(), json_array(), 0, 0};
+    struct load_report r = {json_array(), {0}, {0}, 0, 0};
     struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
@@ -147,6 +249,8 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         goto out;
     }
     r.progress = !app->json && isatty(2);
+    spool_init(&r.rejects);
+    spool_init(&r.warnings);
     memset(&info, 0, sizeof(info));
     /* a signed pack is verified (signature, target, expiry, version) before
      * any CSV is parsed, then loaded from a private extraction */
@@ -157,17 +261,7 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
     if (r.progress_drawn)
         fputs("\r\033[K", stderr);
     if (app->json) {
-        json_t *o = json_pack("{s:s, s:I, s:s, s:O, s:O, s:O}", "mission_id", info.mission_id,
-                              "version", (json_int_t)info.version, "status", status_name(rc, st),
-                              "files", r.files, "rejects", r.rejects, "warnings", r.warnings);
-        if (rc) {
-            json_object_set_new(o, "error", json_string(fc_errname(rc)));
-            json_object_set_new(o, "message", json_string(app->err.msg));
-        } else {
-            json_object_set_new(o, "file", json_string(info.file));
-            json_object_set_new(o, "sha256", json_string(info.sha256));
-        }
-        app_print_json(o);
+        print_json(&r, &info, rc, st, &app->err);
         if (rc) {
             fprintf(stderr, "fieldcheck: %s\n", app->err.msg_local);
             exitc = fc_exit_code(rc);
@@ -183,10 +277,8 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
            status_name(rc, st), info.file);
 out:
     json_decref(r.files);
-    json_decref(r.rejects);
-    json_decref(r.warnings);
-    json_decref(r.rejects_local);
-    json_decref(r.warnings_local);
+    spool_close(&r.rejects);
+    spool_close(&r.warnings);
     return exitc;
 }
 

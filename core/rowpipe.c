@@ -31,6 +31,7 @@ struct rowpipe {
     void *hook_ctx;
     int done, failed;
     struct fc_error err; /* the writer's failure */
+    int values;          /* of the row being added, checked against nbind */
 };
 
 static void put(struct rowpipe *p, char tag, const void *v, size_t n)
@@ -39,6 +40,7 @@ static void put(struct rowpipe *p, char tag, const void *v, size_t n)
 
     buf_addch(b, tag);
     buf_add(b, v, n);
+    p->values++;
 }
 
 void rowpipe_null(struct rowpipe *p)
@@ -260,6 +262,9 @@ int rowpipe_end_row(struct rowpipe *p, struct fc_error *err)
 {
     int failed;
 
+    if (p->values != p->nbind)
+        BUG("row of %d values for an insert of %d", p->values, p->nbind);
+    p->values = 0;
     if (++p->rows[p->head % PIPE_SLOTS] < PIPE_ROWS)
         return FC_OK;
     pthread_mutex_lock(&p->mu);
