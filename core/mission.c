@@ -1603,12 +1603,10 @@ static int step_all(sqlite3_stmt *st)
  * check flags are read from the table. Walking the three indexes whole took
  * half a second per million rows; the keys of a clean roster take nothing. */
 
-/* A flagged row and the first row of its key. */
+/* A flagged row and the first row of its key, by rowid: 16 bytes each
+ * however many rows a hostile file repeats. Rowid order is line order. */
 struct repeat {
     int64_t rowid, first;
-    int64_t line, first_line;
-    char *site, *adm, *id, *ward, *bed; /* of the flagged row */
-    char *first_site;
 };
 
 enum repeat_rule {
@@ -1623,14 +1621,6 @@ struct repeats {
 
 static void repeats_release(struct repeats *r)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->v[i].site);
-        free(r->v[i].adm);
-        free(r->v[i].id);
-        free(r->v[i].ward);
-        free(r->v[i].bed);
-        free(r->v[i].first_site);
-    }
     free(r->v);
     memset(r, 0, sizeof(*r));
 }
@@ -1672,7 +1662,6 @@ static int find_repeats(struct loader *L, sqlite3_stmt *st, int nkey, enum repea
             out->cap = out->cap ? out->cap * 2 : 16;
             out->v = xrealloc(out->v, out->cap * sizeof(*out->v));
         }
-        memset(&out->v[out->n], 0, sizeof(out->v[0]));
         out->v[out->n].rowid = sqlite3_column_int64(st, nkey);
         out->v[out->n++].first = first;
     }
@@ -1709,52 +1698,47 @@ static int check_keys(struct loader *L, const struct keylist *maybe, const char 
     return rc;
 }
 
-static int by_line(const void *a, const void *b)
+static int by_rowid(const void *a, const void *b)
 {
     const struct repeat *x = a, *y = b;
-    return x->line < y->line ? -1 : x->line > y->line;
+    return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
 }
 
-/* Reads what the messages name of each flagged row and of its key's first
- * row, and puts the flagged rows in line order. */
-static int describe_repeats(struct loader *L, struct repeats *r, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = FC_OK;
+/* What the messages name of a flagged row (row) and of its key's first row
+ * (first): columns line, site_code, admission_no, id_number, ward_code,
+ * bed, read when the message is made. */
+struct repeat_rows {
+    sqlite3_stmt *row, *first;
+};
 
-    if (!r->n)
-        return FC_OK;
-    if (sqlite3_prepare_v2(L->db,
-                           "SELECT line, site_code, admission_no, id_number, ward_code, bed"
-                           " FROM inpatient WHERE rowid = ?1",
-                           -1, &st, NULL) != SQLITE_OK)
+static int repeat_rows_open(struct loader *L, struct repeat_rows *q, struct fc_error *err)
+{
+    static const char sql[] = "SELECT line, site_code, admission_no, id_number, ward_code, bed"
+                              " FROM inpatient WHERE rowid = ?1";
+
+    memset(q, 0, sizeof(*q));
+    if (sqlite3_prepare_v2(L->db, sql, -1, &q->row, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(L->db, sql, -1, &q->first, NULL) != SQLITE_OK)
         return db_fail(L, err, "cannot check the roster");
-    for (size_t i = 0; i < r->n && !rc; i++) {
-        struct repeat *p = &r->v[i];
-        for (int pass = 0; pass < 2; pass++) {
-            sqlite3_bind_int64(st, 1, pass ? p->first : p->rowid);
-            if (sqlite3_step(st) != SQLITE_ROW) {
-                rc = db_fail(L, err, "cannot check the roster");
-                break;
-            }
-            if (pass) {
-                p->first_line = sqlite3_column_int64(st, 0);
-                p->first_site = xstrdup(store_col_text(st, 1));
-            } else {
-                p->line = sqlite3_column_int64(st, 0);
-                p->site = xstrdup(store_col_text(st, 1));
-                p->adm = xstrdup(store_col_text(st, 2));
-                p->id = xstrdup(store_col_text(st, 3));
-                p->ward = xstrdup(store_col_text(st, 4));
-                p->bed = xstrdup(store_col_text(st, 5));
-            }
-            sqlite3_reset(st);
-        }
-    }
-    sqlite3_finalize(st);
-    if (!rc)
-        qsort(r->v, r->n, sizeof(r->v[0]), by_line);
-    return rc;
+    return FC_OK;
+}
+
+static int repeat_rows_read(struct loader *L, struct repeat_rows *q, const struct repeat *p,
+                            struct fc_error *err)
+{
+    sqlite3_reset(q->row);
+    sqlite3_reset(q->first);
+    sqlite3_bind_int64(q->row, 1, p->rowid);
+    sqlite3_bind_int64(q->first, 1, p->first);
+    if (sqlite3_step(q->row) != SQLITE_ROW || sqlite3_step(q->first) != SQLITE_ROW)
+        return db_fail(L, err, "cannot check the roster");
+    return FC_OK;
+}
+
+static void repeat_rows_close(struct repeat_rows *q)
+{
+    sqlite3_finalize(q->row);
+    sqlite3_finalize(q->first);
 }
 
 /* Admission numbers must be unique per site: the first row wins, later ones
@@ -1762,6 +1746,7 @@ static int describe_repeats(struct loader *L, struct repeats *r, struct fc_error
 static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
 {
     struct repeats r = {0};
+    struct repeat_rows q = {0};
     sqlite3_stmt *del = NULL;
     int rc;
 
@@ -1769,22 +1754,29 @@ static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
                     "SELECT admission_no, site_code, rowid FROM inpatient INDEXED BY inpatient_adm"
                     " WHERE admission_no = ?1 AND site_code = ?2 ORDER BY rowid",
                     2, REPEAT_ANY, &r, err);
-    if (!rc)
-        rc = describe_repeats(L, &r, err);
-    if (!rc && r.n &&
-        sqlite3_prepare_v2(L->db, "DELETE FROM inpatient WHERE rowid = ?1", -1, &del, NULL) !=
-            SQLITE_OK)
-        rc = db_fail(L, err, "cannot check admissions");
+    if (!rc && r.n) {
+        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
+        rc = repeat_rows_open(L, &q, err);
+        if (!rc && sqlite3_prepare_v2(L->db, "DELETE FROM inpatient WHERE rowid = ?1", -1, &del,
+                                      NULL) != SQLITE_OK)
+            rc = db_fail(L, err, "cannot check admissions");
+    }
     for (size_t i = 0; !rc && i < r.n; i++) {
-        const struct repeat *p = &r.v[i];
+        rc = repeat_rows_read(L, &q, &r.v[i], err);
+        if (rc)
+            break;
         L->row_bad = 0;
-        reject_at(L, "inpatients.csv", (uint64_t)p->line, "admission_no",
-                  "admission_no '%s' of site '%s' already on line %lld", p->adm, p->site,
-                  (long long)p->first_line);
+        reject_at(L, "inpatients.csv", (uint64_t)sqlite3_column_int64(q.row, 0), "admission_no",
+                  "admission_no '%s' of site '%s' already on line %lld", store_col_text(q.row, 2),
+                  store_col_text(q.row, 1), (long long)sqlite3_column_int64(q.first, 0));
         L->stat[F_INPATIENTS].loaded--;
         L->stat[F_INPATIENTS].rejected++;
         L->rejects++;
-        sqlite3_bind_int64(del, 1, p->rowid);
+    }
+    /* deleted after the messages: a row read above must still be there */
+    repeat_rows_close(&q);
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        sqlite3_bind_int64(del, 1, r.v[i].rowid);
         if (step_all(del))
             rc = db_fail(L, err, "cannot drop a duplicate admission");
     }
@@ -1832,24 +1824,30 @@ out:
 static int roster_warnings(struct loader *L, struct fc_error *err)
 {
     struct repeats r = {0};
+    struct repeat_rows q = {0};
     struct buf mid = BUF_INIT;
     int rc;
 
+    rc = repeat_rows_open(L, &q, err);
     /* an ID at two sites: every row at a site other than the ID's first
      * (lowest) site code */
-    rc = check_keys(L, &L->maybe_id,
-                    "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
-                    " WHERE id_number = ?1 ORDER BY site_code, rowid",
-                    2, REPEAT_OTHER, &r, err);
     if (!rc)
-        rc = describe_repeats(L, &r, err);
+        rc = check_keys(L, &L->maybe_id,
+                        "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
+                        " WHERE id_number = ?1 ORDER BY site_code, rowid",
+                        2, REPEAT_OTHER, &r, err);
+    if (r.n)
+        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
     for (size_t i = 0; !rc && i < r.n; i++) {
-        const struct repeat *p = &r.v[i];
+        rc = repeat_rows_read(L, &q, &r.v[i], err);
+        if (rc)
+            break;
         buf_reset(&mid);
-        mask_id(&mid, p->id);
-        rc = warnf(L, "id_two_sites", "inpatients.csv", (uint64_t)p->line, p->site, err,
-                   "ID %s admitted at %s (admission %s) and at %s", mid.ptr, p->site, p->adm,
-                   p->first_site);
+        mask_id(&mid, store_col_text(q.row, 3));
+        rc = warnf(L, "id_two_sites", "inpatients.csv", (uint64_t)sqlite3_column_int64(q.row, 0),
+                   store_col_text(q.row, 1), err, "ID %s admitted at %s (admission %s) and at %s",
+                   mid.ptr, store_col_text(q.row, 1), store_col_text(q.row, 2),
+                   store_col_text(q.first, 1));
     }
     repeats_release(&r);
     if (!rc)
@@ -1858,14 +1856,19 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
                         " inpatient_bed WHERE site_code = ?1 AND ward_code = ?2 AND bed = ?3"
                         " ORDER BY rowid",
                         3, REPEAT_ANY, &r, err);
-    if (!rc)
-        rc = describe_repeats(L, &r, err);
+    if (r.n)
+        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
     for (size_t i = 0; !rc && i < r.n; i++) {
-        const struct repeat *p = &r.v[i];
-        rc = warnf(L, "bed_two_patients", "inpatients.csv", (uint64_t)p->line, p->site, err,
-                   "bed %s:%s of site %s lists admission %s and the patient on line %lld", p->ward,
-                   p->bed, p->site, p->adm, (long long)p->first_line);
+        rc = repeat_rows_read(L, &q, &r.v[i], err);
+        if (rc)
+            break;
+        rc = warnf(L, "bed_two_patients", "inpatients.csv",
+                   (uint64_t)sqlite3_column_int64(q.row, 0), store_col_text(q.row, 1), err,
+                   "bed %s:%s of site %s lists admission %s and the patient on line %lld",
+                   store_col_text(q.row, 4), store_col_text(q.row, 5), store_col_text(q.row, 1),
+                   store_col_text(q.row, 2), (long long)sqlite3_column_int64(q.first, 0));
     }
+    repeat_rows_close(&q);
     repeats_release(&r);
     buf_release(&mid);
     return rc;
