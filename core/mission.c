@@ -295,9 +295,9 @@ struct loader {
     struct buf ward_code, ward_name;
     int ward_found;
 
-    sqlite3_stmt *ins, *q_site, *ins_site, *q_ward, *q_drug, *ins_warn;
+    sqlite3_stmt *ins, *ins_site, *ins_warn;
     /* inserts of the current file on a second thread, or NULL; while it
-     * runs, every other use of db holds its lock (db_lock) */
+     * runs, any other use of db (warnf) holds its lock (db_lock) */
     struct rowpipe *pipe;
 
     /* the roster's repeated keys, noted while parsing (note_keys): sets for
@@ -314,10 +314,10 @@ struct loader {
     int key_valid;
     uint64_t file_size; /* of the current file */
 
-    /* While a file's inserts run on the insert thread, the row checks read
-     * these copies of the site, ward and drug tables (load_lookups) instead
-     * of the connection, which the thread keeps busy; sites inferred
-     * meanwhile wait in new_sites ("code US name") for the end of the file. */
+    /* The row checks read these copies of the site, ward and drug tables,
+     * taken when a file starts (load_lookups), not the connection, which
+     * the insert thread may keep busy; sites inferred from a file's rows
+     * wait in new_sites ("code US name") for the end of the file. */
     struct keylist known_sites, known_wards, known_drugs, new_sites;
     char **ward_names;     /* by known_wards index */
     struct buf lookup_key; /* "site US code" for those lists */
@@ -888,56 +888,24 @@ static int read_header(struct loader *L, const struct csv_record *rec, struct fc
 
 /* ---- per-file row checks -------------------------------------------------- */
 
-static int site_known(struct loader *L, const char *code, const char *name, int *known,
-                      struct fc_error *err)
+static void site_known(struct loader *L, const char *code, const char *name, int *known)
 {
-    int rc;
-
     if (!strcmp(L->site_seen, code)) {
         *known = 1;
-        return FC_OK;
+        return;
     }
-    if (L->pipe) {
-        *known = keylist_find(&L->known_sites, code) >= 0;
-        if (!*known && !L->stat[F_SITES].present) {
-            struct buf k = BUF_INIT;
-            buf_addf(&k, "%s\x1f%s", code, name && *name ? name : code);
-            keylist_add(&L->new_sites, k.ptr);
-            keylist_add(&L->known_sites, code);
-            buf_release(&k);
-            *known = 1;
-        }
-        if (*known)
-            snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
-        return FC_OK;
-    }
-    sqlite3_bind_text(L->q_site, 1, code, -1, SQLITE_STATIC);
-    rc = sqlite3_step(L->q_site);
-    sqlite3_reset(L->q_site);
-    if (rc == SQLITE_ROW) {
-        *known = 1;
-        rc = FC_OK;
-    } else if (rc != SQLITE_DONE) {
-        rc = db_fail(L, err, "cannot look up a site");
-    } else if (L->stat[F_SITES].present) {
-        *known = 0;
-        return FC_OK;
-    } else {
+    *known = keylist_find(&L->known_sites, code) >= 0;
+    if (!*known && !L->stat[F_SITES].present) {
         /* no sites.csv: the site is inferred from the rows that name it */
-        enum ident_site_kind k = ident_site_code_kind(code);
-        sqlite3_bind_text(L->ins_site, 1, code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(L->ins_site, 2, name && *name ? name : code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(L->ins_site, 3, k == IDENT_SITE_PHARMACY ? "pharmacy" : "hospital", -1,
-                          SQLITE_STATIC);
-        rc = sqlite3_step(L->ins_site);
-        sqlite3_reset(L->ins_site);
-        rc = rc == SQLITE_DONE ? FC_OK : db_fail(L, err, "cannot record an inferred site");
+        struct buf *k = &L->lookup_key;
+        buf_reset(k);
+        buf_addf(k, "%s\x1f%s", code, name && *name ? name : code);
+        keylist_add(&L->new_sites, k->ptr);
+        keylist_add(&L->known_sites, code);
         *known = 1;
     }
-    if (rc)
-        return rc;
-    snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
-    return FC_OK;
+    if (*known)
+        snprintf(L->site_seen, sizeof(L->site_seen), "%s", code);
 }
 
 static const char *site_name_of_row(struct loader *L)
@@ -948,50 +916,37 @@ static const char *site_name_of_row(struct loader *L)
     return NULL;
 }
 
-static int check_ward(struct loader *L, uint64_t line, struct fc_error *err)
+static void check_ward(struct loader *L, uint64_t line)
 {
     const char *site = L->val[IP_SITE].ptr, *code = L->val[IP_WARD_CODE].ptr;
-    int rc;
 
     if (strcmp(L->ward_site, site) || strcmp(L->ward_code.ptr, code)) {
         snprintf(L->ward_site, sizeof(L->ward_site), "%s", site);
         buf_reset(&L->ward_code);
         buf_adds(&L->ward_code, code);
         buf_reset(&L->ward_name);
-        if (L->pipe) {
-            struct buf *k = &L->lookup_key;
-            long i;
-            buf_reset(k);
-            buf_adds(k, site);
-            buf_addch(k, 0x1f);
-            buf_adds(k, code);
-            i = keylist_find(&L->known_wards, k->ptr);
-            if (i >= 0)
-                buf_adds(&L->ward_name, L->ward_names[i]);
-            L->ward_found = i >= 0;
-        } else {
-            sqlite3_bind_text(L->q_ward, 1, site, -1, SQLITE_STATIC);
-            sqlite3_bind_text(L->q_ward, 2, code, -1, SQLITE_STATIC);
-            rc = sqlite3_step(L->q_ward);
-            if (rc == SQLITE_ROW)
-                buf_adds(&L->ward_name, store_col_text(L->q_ward, 0));
-            sqlite3_reset(L->q_ward);
-            if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                return db_fail(L, err, "cannot look up a ward");
-            L->ward_found = rc == SQLITE_ROW;
-        }
+        struct buf *k = &L->lookup_key;
+        long i;
+
+        buf_reset(k);
+        buf_adds(k, site);
+        buf_addch(k, 0x1f);
+        buf_adds(k, code);
+        i = keylist_find(&L->known_wards, k->ptr);
+        if (i >= 0)
+            buf_adds(&L->ward_name, L->ward_names[i]);
+        L->ward_found = i >= 0;
     }
     if (!L->ward_found) {
         reject_at(L, L->def->file, line, col_header(L, IP_WARD_CODE),
                   "ward '%s' of site '%s' is not in wards.csv", code, site);
-        return FC_OK;
+        return;
     }
     if (L->null[IP_WARD]) {
         buf_reset(&L->val[IP_WARD]);
         buf_adds(&L->val[IP_WARD], L->ward_name.ptr);
         L->null[IP_WARD] = 0;
     }
-    return FC_OK;
 }
 
 /* Age in whole years on the loader's local date, as ident_age_at counts it
@@ -1104,9 +1059,7 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
     if (!L->null[def->site_col]) {
         const char *site = L->val[def->site_col].ptr;
         if (L->stat[F_SITES].present || L->row_bad == 0) {
-            rc = site_known(L, site, f == F_SITES ? NULL : site_name_of_row(L), &known, err);
-            if (rc)
-                return rc;
+            site_known(L, site, f == F_SITES ? NULL : site_name_of_row(L), &known);
             if (!known && f != F_SITES)
                 reject_at(L, def->file, line, col_header(L, def->site_col),
                           "site '%s' is not in sites.csv", site);
@@ -1125,11 +1078,8 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
     case F_INPATIENTS:
         if (L->null[IP_ID] || L->null[IP_SITE] || L->null[IP_WARD_CODE])
             break;
-        if (L->stat[F_WARDS].present && known) {
-            rc = check_ward(L, line, err);
-            if (rc)
-                return rc;
-        }
+        if (L->stat[F_WARDS].present && known)
+            check_ward(L, line);
         if (!L->row_bad)
             rc = row_warnings(L, line, err);
         if (L->null[IP_SEX] && !L->row_bad) {
@@ -1145,28 +1095,16 @@ static int row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
         break;
     case F_SETTLEMENTS:
         if (L->stat[F_DRUGS].present && !L->null[2] && !L->null[ST_DRUG] && known) {
-            if (L->pipe) {
-                struct buf *k = &L->lookup_key;
-                buf_reset(k);
-                buf_adds(k, L->val[2].ptr);
-                buf_addch(k, 0x1f);
-                buf_adds(k, L->val[ST_DRUG].ptr);
-                rc = keylist_find(&L->known_drugs, k->ptr) >= 0 ? SQLITE_ROW : SQLITE_DONE;
-            } else {
-                sqlite3_bind_text(L->q_drug, 1, L->val[2].ptr, -1, SQLITE_STATIC);
-                sqlite3_bind_text(L->q_drug, 2, L->val[ST_DRUG].ptr, -1, SQLITE_STATIC);
-                rc = sqlite3_step(L->q_drug);
-                sqlite3_reset(L->q_drug);
-                if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-                    rc = db_fail(L, err, "cannot look up a drug");
-            }
-            if (rc == SQLITE_DONE)
+            struct buf *k = &L->lookup_key;
+
+            buf_reset(k);
+            buf_adds(k, L->val[2].ptr);
+            buf_addch(k, 0x1f);
+            buf_adds(k, L->val[ST_DRUG].ptr);
+            if (keylist_find(&L->known_drugs, k->ptr) < 0)
                 reject_at(L, def->file, line, col_header(L, ST_DRUG),
                           "drug '%s' of site '%s' is not in drugs.csv", L->val[ST_DRUG].ptr,
                           L->val[2].ptr);
-            else if (rc != SQLITE_ROW)
-                return rc;
-            rc = FC_OK;
         }
         break;
     case F_PATTERNS:
@@ -1207,7 +1145,7 @@ static const char *duplicate_reason(enum file_id f)
     }
 }
 
-/* ---- lookups while the insert thread runs --------------------------------- */
+/* ---- the small tables the row checks consult ------------------------------- */
 
 static void forget_lookups(struct loader *L)
 {
@@ -1258,7 +1196,7 @@ static int load_lookups(struct loader *L, struct fc_error *err)
     return rc;
 }
 
-/* Inserts the sites inferred while the insert thread ran. */
+/* Inserts the sites the file's rows named and no table listed. */
 static int insert_new_sites(struct loader *L, struct fc_error *err)
 {
     int rc = FC_OK;
@@ -1506,10 +1444,11 @@ static int load_file(struct loader *L, enum file_id f, struct fc_error *err)
         if (rc)
             goto out;
     }
+    rc = load_lookups(L, err);
+    if (rc)
+        goto out;
     if (pipelined(f)) {
-        rc = load_lookups(L, err);
-        if (!rc)
-            rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
+        rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
         if (!rc && f == F_INPATIENTS)
             rowpipe_on_row(L->pipe, note_keys, L);
     } else if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK)
@@ -2196,16 +2135,10 @@ static int exec_sql(struct loader *L, const char *sql, struct fc_error *err)
 
 static int prepare_lookups(struct loader *L, struct fc_error *err)
 {
-    if (sqlite3_prepare_v2(L->db, "SELECT 1 FROM site WHERE site_code = ?1", -1, &L->q_site,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(L->db,
+    if (sqlite3_prepare_v2(L->db,
                            "INSERT OR IGNORE INTO site (site_code, site_name, site_kind)"
                            " VALUES (?1, ?2, ?3)",
                            -1, &L->ins_site, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(L->db, "SELECT ward FROM ward WHERE site_code = ?1 AND ward_code = ?2",
-                           -1, &L->q_ward, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(L->db, "SELECT 1 FROM drug WHERE site_code = ?1 AND drug_code = ?2", -1,
-                           &L->q_drug, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(L->db,
                            "INSERT INTO load_warning (kind, file, line, site_code, message)"
                            " VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -2239,12 +2172,9 @@ static int insert_manifest(struct loader *L, const struct manifest *m, struct fc
 
 static void loader_finalize(struct loader *L)
 {
-    sqlite3_finalize(L->q_site);
     sqlite3_finalize(L->ins_site);
-    sqlite3_finalize(L->q_ward);
-    sqlite3_finalize(L->q_drug);
     sqlite3_finalize(L->ins_warn);
-    L->q_site = L->ins_site = L->q_ward = L->q_drug = L->ins_warn = NULL;
+    L->ins_site = L->ins_warn = NULL;
 }
 
 static void loader_release(struct loader *L)
