@@ -318,8 +318,12 @@ static int tui_night(struct tui *t, const char *visit_id, struct fc_error *err)
     int rc;
 
     memset(&v, 0, sizeof(v));
-    if (t->night && !strcmp(t->night_visit, visit_id))
-        return 0;
+    if (t->night && !strcmp(t->night_visit, visit_id)) {
+        /* the pharmacy or flight screens may have attached another mission
+         * since: the engine's statements must read its own */
+        const struct visit *nv = night_visit(t->night);
+        return mission_attach(t->s, nv->mission_id, nv->mission_version, err);
+    }
     tui_close_engine(t);
     rc = visit_resolve(t->s, visit_id, &v, err);
     if (!rc)

@@ -100,8 +100,11 @@ static int engine_for(struct tui_pharmacy *tp, const char *visit_id, struct fc_e
     int rc;
 
     memset(&v, 0, sizeof(v));
-    if (tp->engine && visit_id && !strcmp(tp->visit, visit_id))
-        return 0;
+    if (tp->engine && visit_id && !strcmp(tp->visit, visit_id)) {
+        /* another screen may have attached another mission since */
+        const struct visit *pv = pharmacy_visit(tp->engine);
+        return mission_attach(tp->s, pv->mission_id, pv->mission_version, err);
+    }
     pharmacy_free(tp->engine);
     tp->engine = NULL;
     tp->visit[0] = '\0';

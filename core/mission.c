@@ -2725,6 +2725,20 @@ int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
     return rc;
 }
 
+/* Whether "ref" is attached to path already. */
+static int attached_to(struct store *s, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int same = 0;
+
+    if (store_prepare(s, "SELECT file FROM pragma_database_list WHERE name = 'ref'", &st, NULL))
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        same = !strcmp(store_col_text(st, 0), path);
+    sqlite3_finalize(st);
+    return same;
+}
+
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
 {
     struct mission_info m;
@@ -2733,6 +2747,8 @@ int mission_attach(struct store *s, const char *mission_id, int64_t version, str
     rc = get_version(s, mission_id, version, &m, err);
     if (rc)
         return rc;
+    if (attached_to(s, m.file))
+        return FC_OK;
     if (!fs_exists(m.file))
         return fc_error_set(err, FC_EINTEGRITY,
                             "mission file '%s' is missing (reload mission '%s')", m.file,

@@ -78,7 +78,9 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
                       struct buf *site_name, struct buf *site_kind, struct fc_error *err);
 
 /* ATTACHes the mission's reference database read-only as "ref" (detaching
- * any previous one). Cheap (no hashing: start-up must stay fast with a 1M-row
+ * any previous one; nothing to do when it is attached already, so a caller
+ * holding an engine can call it before each use: another screen may have
+ * attached another mission since). Cheap (no hashing: start-up must stay fast with a 1M-row
  * roster); mission_verify() re-hashes the file against the recorded SHA-256. */
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err);
 

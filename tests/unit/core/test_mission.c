@@ -636,6 +636,46 @@ static void test_repeated_keys(void **state)
     seen_release(&seen);
 }
 
+/* Attaching the mission that is attached already does nothing (statements
+ * on ref stay prepared); attaching another switches, and back again. */
+static void test_attach_switches(void **state)
+{
+    struct fixture *f = *state;
+    struct fc_error err;
+    sqlite3_stmt *st = NULL;
+    struct seen seen;
+
+    seen_init(&seen);
+    for (int m = 0; m < 2; m++) {
+        char id[8];
+        snprintf(id, sizeof(id), "m%d", m);
+        put_manifest(f, id, 1, "night");
+        putf(f, "inpatients.csv",
+             "site_code,ward_code,ward,bed,admission_no,name,id_number,sex\n"
+             "H1101050000%d,W01,内科,1,A1,甲,%s,\n",
+             m + 1, rid("11010519800101001"));
+        assert_int_equal(load(f, 0, &seen, NULL, &err), 0);
+    }
+    seen_release(&seen);
+    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
+    assert_int_equal(store_prepare_kept(f->s, "SELECT site_code FROM ref.inpatient", &st, &err), 0);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500001");
+    sqlite3_reset(st);
+    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    sqlite3_reset(st);
+    assert_int_equal(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0), 0);
+    assert_int_equal(mission_attach(f->s, "m1", 1, &err), 0);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500002");
+    sqlite3_reset(st);
+    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500001");
+    sqlite3_finalize(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +688,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_partial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attach_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
