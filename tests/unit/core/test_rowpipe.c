@@ -89,6 +89,51 @@ static void test_rows_in_order(void **state)
     rows_in_order("INSERT INTO t (i, d, s, n) SELECT ?1, ?2, ?3, ?4");
 }
 
+struct seen {
+    long rows, sum, text_bytes;
+};
+
+static void count_row(void *ctx, const struct rowpipe_value *row)
+{
+    struct seen *s = ctx;
+
+    s->rows++;
+    s->sum += row[0].type == 'I' ? (long)row[0].i : 0;
+    s->text_bytes += row[2].type == 'T' ? (long)row[2].len : 0;
+}
+
+/* The row hook sees every row once, with its values, before the insert. */
+static void test_row_hook(void **state)
+{
+    (void)state;
+    sqlite3 *db = open_db();
+    struct fc_error err;
+    struct rowpipe *p;
+    struct seen seen = {0};
+    long sum = 0, bytes = 0;
+
+    assert_int_equal(rowpipe_start(db, INSERT, &p, &err), 0);
+    rowpipe_on_row(p, count_row, &seen);
+    for (int i = 0; i < 1000; i++) {
+        char s[16];
+        int n = snprintf(s, sizeof(s), "%d", i);
+
+        rowpipe_int(p, i);
+        rowpipe_null(p);
+        rowpipe_text(p, s, (size_t)n);
+        rowpipe_double(p, 0.5);
+        assert_int_equal(rowpipe_end_row(p, &err), 0);
+        sum += i;
+        bytes += n;
+    }
+    assert_int_equal(rowpipe_finish(p, &err), 0);
+    assert_int_equal(seen.rows, 1000);
+    assert_int_equal(seen.sum, sum);
+    assert_int_equal(seen.text_bytes, bytes);
+    assert_int_equal(scalar(db, "SELECT count(*) FROM t"), 1000);
+    sqlite3_close(db);
+}
+
 static void test_bad_statement(void **state)
 {
     (void)state;
@@ -160,9 +205,8 @@ static void test_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rows_in_order),
-        cmocka_unit_test(test_bad_statement),
-        cmocka_unit_test(test_empty_text_and_no_rows),
+        cmocka_unit_test(test_rows_in_order), cmocka_unit_test(test_row_hook),
+        cmocka_unit_test(test_bad_statement), cmocka_unit_test(test_empty_text_and_no_rows),
         cmocka_unit_test(test_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
