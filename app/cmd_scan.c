@@ -136,6 +136,13 @@ int cmd_scan(struct app *app, int argc, char **argv)
         fprintf(stderr, _("fieldcheck: scan: no code given\n"));
         return 1;
     }
+    /* a scanner never sends nothing: an empty argument is a mistake in the
+     * command line, not a scan to record */
+    for (int i = first; !replay && i < argc; i++)
+        if (!argv[i][strspn(argv[i], " \t\r\n")]) {
+            fprintf(stderr, _("fieldcheck: scan: code %d is empty\n"), i - first + 1);
+            return 1;
+        }
     if (pharmacy_cli_is_pharmacy(app, visit))
         return pharmacy_cli_scan(app, visit, at, replay, typed, replay ? 0 : argc - first,
                                  argv + first);

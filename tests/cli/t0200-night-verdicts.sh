@@ -94,6 +94,9 @@ fc db check >/dev/null || die "db check"
 # errors: no code (usage), a pharmacy-only command line, no open visit after close
 set +e
 fc scan >/dev/null 2>&1; [ $? = 1 ] || die "scan without code must exit 1"
+n_events=$(fc --json db check | jq .events)
+fc scan W01-1 '' >/dev/null 2>&1; [ $? = 1 ] || die "an empty code must exit 1"
+[ "$(fc --json db check | jq .events)" = "$n_events" ] || die "an empty code must record nothing"
 fc scan --help | grep -q -- --replay || die "scan --help"
 code=$(fc visit close --at 2026-11-22T22:00 | sed -n 's/^checkpoint //p')
 [[ "$code" =~ ^[0-9A-Z]{4}-[0-9A-Z]{4}$ ]] || die "checkpoint short code '$code'"
