@@ -415,14 +415,16 @@ int cmd_report(struct app *app, int argc, char **argv)
         goto out;
     {
         const struct visit *v = night_visit(n);
+        char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
         if (md) {
+            /* a document people read: local times, as the HTML shows them */
             buf_addf(&b,
                      "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
                      "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
                      "|---|---|---|\n",
                      v->site_code, v->id, v->site_code, v->mission_id,
-                     (long long)v->mission_version, v->opened_at,
-                     v->closed_at[0] ? v->closed_at : "(open)");
+                     (long long)v->mission_version, clock_iso_local(v->opened_at, t1),
+                     v->closed_at[0] ? clock_iso_local(v->closed_at, t2) : "(open)");
             report_counts(&b, 1, "beds", r.bed_counts);
             report_counts(&b, 1, "patients", r.patient_counts);
             buf_adds(&b, "\n## Anomalies\n\n| of | ward | bed | admission_no | name | finding |\n"

@@ -9,6 +9,7 @@
 #include "core/pharmacy.h"
 
 #include "core/base/buf.h"
+#include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "core/store.h"
 
@@ -768,9 +769,13 @@ int pharmacy_report(struct store *s, const char *visit_id, const char *format, F
     if (rc)
         goto out;
     if (c.md) {
+        char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
+
+        /* a document people read: local times, as the HTML shows them */
         fprintf(out, "# Pharmacy stock reconciliation\n\n- visit: %s\n- site: %s\n- opened: %s\n",
-                v.id, v.site_code, v.opened_at);
-        fprintf(out, "- closed: %s\n\n## Stock\n\n", v.closed_at[0] ? v.closed_at : "(open)");
+                v.id, v.site_code, clock_iso_local(v.opened_at, t1));
+        fprintf(out, "- closed: %s\n\n## Stock\n\n",
+                v.closed_at[0] ? clock_iso_local(v.closed_at, t2) : "(open)");
         fputs("| drug_code | name | spec | unit | book | counted | variance | flags |\n"
               "|---|---|---|---|---:|---:|---:|---|\n",
               out);

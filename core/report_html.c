@@ -156,16 +156,10 @@ static const char *doc_title(const struct ctx *c)
     return T(c, "飞行检查报告", "Flight inspection report");
 }
 
-/* Stored times are UTC; a signed paper shows local time (TZ). Text that is
- * not a time is copied as is. */
+/* Stored times are UTC; a signed paper shows local time (TZ). */
 static const char *local_time(const char *iso, char out[CLOCK_ISO_MAX])
 {
-    int64_t ms;
-
-    if (!iso || !iso[0] || clock_parse(iso, &ms) != 0)
-        return iso;
-    clock_format_local(ms, out);
-    return out;
+    return clock_iso_local(iso, out);
 }
 
 static void yuan(int64_t fen, char out[32])

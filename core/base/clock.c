@@ -215,3 +215,13 @@ void clock_format_short(int64_t ms, char out[CLOCK_ISO_MAX])
     put_iso(out, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
             tm.tm_hour, tm.tm_min);
 }
+
+const char *clock_iso_local(const char *iso, char out[CLOCK_ISO_MAX])
+{
+    int64_t ms;
+
+    if (!iso || !iso[0] || clock_parse(iso, &ms) != 0)
+        return iso;
+    clock_format_local(ms, out);
+    return out;
+}

@@ -27,6 +27,11 @@ void clock_format_local(int64_t ms, char out[CLOCK_ISO_MAX]);
 /* "2026-11-22 19:52" in local time, for screens and reports. */
 void clock_format_short(int64_t ms, char out[CLOCK_ISO_MAX]);
 
+/* A stored time (ISO 8601, UTC) as local time with its offset into out,
+ * for people to read; returns out, or iso itself when it is not a time
+ * (empty, "(open)", NULL). */
+const char *clock_iso_local(const char *iso, char out[CLOCK_ISO_MAX]);
+
 /* Days since the epoch of a civil date (proleptic Gregorian); for date checks. */
 int64_t clock_days_from_civil(int y, unsigned m, unsigned d);
 

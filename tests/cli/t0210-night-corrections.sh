@@ -113,6 +113,8 @@ check "replayed scans counted" "$(bed_field W02 1 scans)" 2
 # ---- report: anomalies first, masked names, no full ID ------------------------
 fc report --format csv -o "$work/r.csv" >/dev/null || die "report csv"
 fc report --format md -o "$work/r.md" >/dev/null || die "report md"
+# a document people read: the visit opened at 19:30 local time (TZ from lib.sh)
+grep -qF -- "- opened: 2026-11-22T19:30:00+08:00" "$work/r.md" || die "md report shows local time"
 for f in "$work/r.csv" "$work/r.md"; do
     for name in 张小三 李四 王五 赵六 钱七 孙八 周九 吴十 郑一; do
         grep -qF "$name" "$f" && die "$f shows the full name $name"
