@@ -598,14 +598,14 @@ static int md_evidence(const struct evidence *e, void *vctx)
 {
     struct md_evidence_ctx *c = vctx;
     struct buf *b = &c->r->line;
-    char num[16];
+    char num[16], mtime[CLOCK_ISO_MAX];
 
     snprintf(num, sizeof(num), "%d", ++c->n);
     buf_adds(b, "|");
     md_cell(b, num);
     md_cell(b, e->path);
     buf_addf(b, " `%s` | %llu |", e->sha256, (unsigned long long)e->size);
-    md_cell(b, e->mtime);
+    md_cell(b, clock_iso_local(e->mtime, mtime));
     md_cell(b, e->note);
     buf_addch(b, '\n');
     return 0;
