@@ -69,6 +69,11 @@ void keyset_free(struct keyset *k)
     free(k);
 }
 
+size_t keyset_count(const struct keyset *k)
+{
+    return k->n;
+}
+
 static size_t bucket_of(const struct keyset *k, uint32_t fp)
 {
     /* fp's low 31 bits, mixed, scaled onto the buckets */

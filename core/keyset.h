@@ -29,6 +29,8 @@ struct keyset;
  * to size for (the set grows past it). */
 struct keyset *keyset_new(int tagged, size_t expect);
 void keyset_free(struct keyset *k);
+/* Keys added (distinct fingerprints). */
+size_t keyset_count(const struct keyset *k);
 
 /* The 64-bit keyed hash of one part of a key (the set's own SipHash key). A
  * key of several parts is keyset_mix of its parts' hashes, so a caller can

@@ -305,6 +305,7 @@ struct loader {
      * after the indexes are built, and the sites met so far (an ID's tag) */
     struct keyset *seen_adm, *seen_bed, *seen_id;
     struct keylist maybe_adm, maybe_bed, maybe_id;
+    int keys_overflow; /* more rows than key_limit: the checks walk the indexes */
     struct keylist tag_sites;
     size_t site_last;
     uint64_t h_site, h_ward; /* note_keys' hashes of the last site and ward */
@@ -1226,6 +1227,14 @@ static int insert_new_sites(struct loader *L, struct fc_error *err)
  * up (check_keys). Flagged keys join their parts with US (0x1f), which no
  * code column may hold. */
 
+/* Roster rows fingerprinted at most: about 20 bytes each, so 30 MB. */
+static size_t key_limit = 1500000;
+
+void mission_set_key_limit(size_t rows)
+{
+    key_limit = rows ? rows : 1500000;
+}
+
 static void forget_keys(struct loader *L)
 {
     keyset_free(L->seen_adm);
@@ -1282,12 +1291,26 @@ static void note_keys(void *ctx, const struct rowpipe_value *row)
     const struct rowpipe_value *ward = &row[IP_WARD_CODE], *bed = &row[IP_BED];
     uint32_t fp_adm, fp_bed, fp_id, tag;
 
+    if (L->keys_overflow)
+        return;
     if (!L->seen_adm) {
         /* sized from the file: a roster line is rarely under 64 bytes */
         size_t expect = (size_t)(L->file_size / 64);
+        if (expect > key_limit)
+            expect = key_limit;
         L->seen_adm = keyset_new(0, expect);
         L->seen_bed = keyset_new(0, expect);
         L->seen_id = keyset_new(1, expect);
+    }
+    if (keyset_count(L->seen_adm) >= key_limit) {
+        /* memory stays bounded: past the limit the checks walk the whole
+         * indexes instead (half a second a million rows) */
+        L->keys_overflow = 1;
+        keyset_free(L->seen_adm);
+        keyset_free(L->seen_bed);
+        keyset_free(L->seen_id);
+        L->seen_adm = L->seen_bed = L->seen_id = NULL;
+        return;
     }
     /* a site's and a ward's hashes carry over from row to row (rosters
      * come grouped); the bed set's hashes serve all three keys */
@@ -1612,18 +1635,26 @@ static int find_repeats(struct loader *L, sqlite3_stmt *st, int nkey, enum repea
     return rc;
 }
 
-/* Runs sql (parameters: the parts of a key) for every key of maybe and
- * collects what find_repeats flags. */
-static int check_keys(struct loader *L, const struct keylist *maybe, const char *sql, int nkey,
-                      enum repeat_rule rule, struct repeats *out, struct fc_error *err)
+/* Runs sql_key (parameters: the parts of a key) for every key of maybe, or
+ * sql_all (the whole index in key order) once when the roster outgrew the
+ * fingerprints, and collects what find_repeats flags. */
+static int check_keys(struct loader *L, const struct keylist *maybe, const char *sql_all,
+                      const char *sql_key, int nkey, enum repeat_rule rule, struct repeats *out,
+                      struct fc_error *err)
 {
+    const char *sql = L->keys_overflow ? sql_all : sql_key;
     sqlite3_stmt *st = NULL;
     int rc = FC_OK;
 
-    if (!maybe->n)
+    if (!maybe->n && !L->keys_overflow)
         return FC_OK;
     if (sqlite3_prepare_v2(L->db, sql, -1, &st, NULL) != SQLITE_OK)
         return db_fail(L, err, "cannot check the roster");
+    if (L->keys_overflow) {
+        rc = find_repeats(L, st, nkey, rule, out, err);
+        sqlite3_finalize(st);
+        return rc;
+    }
     for (size_t i = 0; i < maybe->n && !rc; i++) {
         const char *part = maybe->key[i];
         for (int p = 1; part; p++) {
@@ -1690,6 +1721,8 @@ static int check_duplicate_admissions(struct loader *L, struct fc_error *err)
     int rc;
 
     rc = check_keys(L, &L->maybe_adm,
+                    "SELECT admission_no, site_code, rowid FROM inpatient INDEXED BY inpatient_adm"
+                    " ORDER BY admission_no, site_code, rowid",
                     "SELECT admission_no, site_code, rowid FROM inpatient INDEXED BY inpatient_adm"
                     " WHERE admission_no = ?1 AND site_code = ?2 ORDER BY rowid",
                     2, REPEAT_ANY, &r, err);
@@ -1773,6 +1806,8 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
     if (!rc)
         rc = check_keys(L, &L->maybe_id,
                         "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
+                        " ORDER BY id_number, site_code, rowid",
+                        "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
                         " WHERE id_number = ?1 ORDER BY site_code, rowid",
                         2, REPEAT_OTHER, &r, err);
     if (r.n)
@@ -1791,6 +1826,8 @@ static int roster_warnings(struct loader *L, struct fc_error *err)
     repeats_release(&r);
     if (!rc)
         rc = check_keys(L, &L->maybe_bed,
+                        "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
+                        " inpatient_bed ORDER BY site_code, ward_code, bed, rowid",
                         "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
                         " inpatient_bed WHERE site_code = ?1 AND ward_code = ?2 AND bed = ?3"
                         " ORDER BY rowid",

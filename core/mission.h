@@ -84,6 +84,11 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
  * roster); mission_verify() re-hashes the file against the recorded SHA-256. */
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err);
 
+/* How many roster rows mission_load fingerprints to find repeated keys
+ * while parsing (0: the default, 1.5 million, about 30 MB); a bigger roster
+ * is checked by walking its indexes instead. For tests and benchmarks. */
+void mission_set_key_limit(size_t rows);
+
 /* The same for a reference file given by path (benchmarks, tools). */
 int mission_attach_file(struct store *s, const char *path, struct fc_error *err);
 

@@ -584,9 +584,8 @@ static void test_warnings(void **state)
 
 /* The roster checks walk the indexes in key order: three rows of one key,
  * listed out of key order, flag the later two against the first. */
-static void test_repeated_keys(void **state)
+static void repeated_keys(struct fixture *f)
 {
-    struct fixture *f = *state;
     struct fc_error err;
     struct seen seen;
 
@@ -634,6 +633,20 @@ static void test_repeated_keys(void **state)
                         "inpatients.csv:4: admission_no: admission_no 'A1' of site 'H11010500001'"
                         " already on line 2\n");
     seen_release(&seen);
+}
+
+static void test_repeated_keys(void **state)
+{
+    repeated_keys(*state);
+}
+
+/* A roster past the fingerprint limit is checked by walking the indexes:
+ * the same rejects and warnings. */
+static void test_repeated_keys_past_the_limit(void **state)
+{
+    mission_set_key_limit(2);
+    repeated_keys(*state);
+    mission_set_key_limit(0);
 }
 
 /* Attaching the mission that is attached already does nothing (statements
@@ -688,6 +701,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_partial, setup, teardown),
         cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeated_keys_past_the_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
     };
