@@ -5,7 +5,7 @@
 #include "app/night_cli.h"
 #include "app/pharmacy_cli.h"
 
-#include "core/pharmacy.h"
+#include "core/pharmacy/pharmacy.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

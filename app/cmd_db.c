@@ -2,9 +2,9 @@
  * derived-state rebuild that proves state is a pure function of the events. */
 #include "app/commands.h"
 
-#include "core/event.h"
-#include "core/mission.h"
-#include "core/store.h"
+#include "core/store/event.h"
+#include "core/mission/mission.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

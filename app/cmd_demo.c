@@ -5,8 +5,8 @@
 #include "core/base/buf.h"
 #include "core/base/fs.h"
 #include "core/demo.h"
-#include "core/mission.h"
-#include "core/store.h"
+#include "core/mission/mission.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

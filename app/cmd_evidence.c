@@ -4,9 +4,9 @@
 #include "app/commands.h"
 
 #include "app/flight_args.h"
-#include "core/evidence.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/visit/evidence.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

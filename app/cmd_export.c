@@ -2,7 +2,7 @@
  * acknowledged. Nothing is deleted locally. */
 #include "app/commands.h"
 
-#include "core/store.h"
+#include "core/store/store.h"
 #include "sync/bundle.h"
 #include "ui/i18n.h"
 

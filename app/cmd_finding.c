@@ -4,8 +4,8 @@
 
 #include "app/flight_args.h"
 #include "core/base/xalloc.h"
-#include "core/flight.h"
-#include "core/store.h"
+#include "core/flight/flight.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -6,8 +6,8 @@
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/hq_html.h"
-#include "core/hqstore.h"
+#include "core/hq/hq_html.h"
+#include "core/hq/hqstore.h"
 #include "sync/hq.h"
 #include "sync/pack.h"
 #include "ui/i18n.h"

@@ -1,7 +1,7 @@
 /* fieldcheck init: creates the device database; running it again is a no-op. */
 #include "app/commands.h"
 
-#include "core/store.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

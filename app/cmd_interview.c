@@ -6,9 +6,9 @@
 
 #include "app/flight_args.h"
 #include "core/base/fs.h"
-#include "core/flight.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/flight/flight.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -2,7 +2,7 @@
  * its enrollment code for HQ, and trusting HQ's public keys. */
 #include "app/commands.h"
 
-#include "core/store.h"
+#include "core/store/store.h"
 #include "sync/keys.h"
 #include "ui/i18n.h"
 

@@ -5,9 +5,9 @@
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
-#include "core/mission.h"
+#include "core/mission/mission.h"
 #include "sync/pack.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * receipt that verifies and names this device's own chain is recorded. */
 #include "app/commands.h"
 
-#include "core/store.h"
+#include "core/store/store.h"
 #include "sync/receipt.h"
 #include "ui/i18n.h"
 

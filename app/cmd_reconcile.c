@@ -4,7 +4,7 @@
 #include "app/pharmacy_cli.h"
 
 #include "core/base/buf.h"
-#include "core/pharmacy.h"
+#include "core/pharmacy/pharmacy.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -4,16 +4,16 @@
 #include "app/commands.h"
 #include "app/report_cli.h"
 #include "app/flight_args.h"
-#include "core/flight.h"
+#include "core/flight/flight.h"
 #include "app/night_cli.h"
 #include "app/pharmacy_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
-#include "core/event.h"
-#include "core/night.h"
-#include "core/store.h"
+#include "core/store/event.h"
+#include "core/night/night.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <errno.h>

@@ -9,8 +9,8 @@
 #include "core/base/money.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
-#include "core/flight.h"
-#include "core/store.h"
+#include "core/flight/flight.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -5,15 +5,15 @@
 #include "app/night_cli.h"
 #include "app/flight_args.h"
 #include "app/pharmacy_cli.h"
-#include "core/flight.h"
+#include "core/flight/flight.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/mask.h"
-#include "core/mission.h"
-#include "core/night.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/mission/mission.h"
+#include "core/night/night.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

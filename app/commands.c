@@ -7,9 +7,9 @@
 #include "core/base/xalloc.h"
 #include "core/config.h"
 #include "core/base/mask.h"
-#include "core/event.h"
+#include "core/store/event.h"
 #include "core/base/clock.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <errno.h>

@@ -3,7 +3,7 @@
 #include "app/flight_args.h"
 
 #include "core/base/clock.h"
-#include "core/flight.h"
+#include "core/flight/flight.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
 #define FC_APP_FLIGHT_ARGS_H
 
 #include "app/commands.h"
-#include "core/visit.h"
+#include "core/visit/visit.h"
 
 #include <stdint.h>
 

@@ -8,10 +8,10 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
-#include "core/mission.h"
-#include "core/pharmacy.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/mission/mission.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <errno.h>

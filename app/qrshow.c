@@ -5,8 +5,8 @@
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/qr.h"
-#include "core/visit.h"
+#include "core/report/qr.h"
+#include "core/visit/visit.h"
 #include "sync/receipt.h"
 #include "ui/i18n.h"
 

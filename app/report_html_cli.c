@@ -8,9 +8,9 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
-#include "core/report_html.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/report/report_html.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "sync/receipt.h"
 #include "ui/i18n.h"
 

@@ -9,10 +9,10 @@
 #include "core/base/mask.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
-#include "core/evidence.h"
-#include "core/flight.h"
-#include "core/flight_page.h"
-#include "core/taxonomy.h"
+#include "core/visit/evidence.h"
+#include "core/flight/flight.h"
+#include "core/flight/page.h"
+#include "core/flight/taxonomy.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -7,10 +7,10 @@
 #include "core/base/buf.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
-#include "core/flight.h"
-#include "core/mission.h"
-#include "core/pharmacy.h"
-#include "core/visit.h"
+#include "core/flight/flight.h"
+#include "core/mission/mission.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * files. The numbers come from the modules that own the formats. */
 #include "app/commands.h"
 
-#include "core/formats.h"
-#include "core/refdb.h"
-#include "core/store.h"
+#include "core/store/formats.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/ident.h"
+#include "core/ident/ident.h"
 
 #include <errno.h>
 #include <iconv.h>

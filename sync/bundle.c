@@ -9,8 +9,8 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/store.h"
-#include "core/syncdb.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
 #include "sync/evrec.h"
 
 #include <jansson.h>

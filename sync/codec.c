@@ -4,7 +4,7 @@
  * replayed for another purpose (docs/bundle-format.md §1). */
 #include "sync/codec.h"
 
-#include "core/hash.h"
+#include "core/store/hash.h"
 
 #include <sodium.h>
 #include <string.h>

@@ -8,8 +8,8 @@
 
 #include "core/base/buf.h"
 #include "core/base/error.h"
-#include "core/event.h"
-#include "core/hash.h"
+#include "core/store/event.h"
+#include "core/store/hash.h"
 
 #include <stddef.h>
 #include <stdint.h>

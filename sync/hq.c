@@ -6,7 +6,7 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/store.h"
+#include "core/store/store.h"
 #include "sync/bundle.h"
 #include "sync/receipt.h"
 

@@ -5,7 +5,7 @@
 
 #include "core/base/buf.h"
 #include "core/base/error.h"
-#include "core/hqstore.h"
+#include "core/hq/hqstore.h"
 #include "sync/keys.h"
 
 #include <stddef.h>

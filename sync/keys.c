@@ -6,9 +6,9 @@
 
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/hash.h"
-#include "core/store.h"
-#include "core/syncdb.h"
+#include "core/store/hash.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
 
 #include <errno.h>
 #include <sodium.h>

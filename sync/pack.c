@@ -7,8 +7,8 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/store.h"
-#include "core/syncdb.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
 
 #include <errno.h>
 #include <jansson.h>

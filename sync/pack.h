@@ -7,8 +7,8 @@
 
 #include "core/base/buf.h"
 #include "core/base/error.h"
-#include "core/hash.h"
-#include "core/mission.h"
+#include "core/store/hash.h"
+#include "core/mission/mission.h"
 #include "sync/keys.h"
 
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * that only programs that load packs need the mission loader at link time. */
 #include "sync/pack.h"
 
-#include "core/syncdb.h"
+#include "core/store/syncdb.h"
 
 #include <string.h>
 

@@ -6,10 +6,10 @@
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/event.h"
-#include "core/store.h"
-#include "core/syncdb.h"
-#include "core/visit.h"
+#include "core/store/event.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
+#include "core/visit/visit.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -5,7 +5,7 @@
 
 #include "core/base/buf.h"
 #include "core/base/error.h"
-#include "core/hash.h"
+#include "core/store/hash.h"
 #include "sync/keys.h"
 
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * UTF-8 and a GB18030 copy made with iconv into a temporary directory, then
  * times opening (encoding detection) and reading both. Prints figures only.
  * Usage: bench_csv [rows] */
-#include "core/csv.h"
+#include "core/mission/csv.h"
 
 #include <iconv.h>
 #include <stdio.h>

@@ -4,10 +4,10 @@
  * its figures; docs/performance-flight.md records them. */
 #include "core/base/buf.h"
 #include "core/base/clock.h"
-#include "core/flight.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/flight/flight.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -9,11 +9,11 @@
 #include "core/base/clock.h"
 #include "core/base/mask.h"
 #include "core/base/money.h"
-#include "core/flight.h"
-#include "core/flight_page.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/flight/flight.h"
+#include "core/flight/page.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include "../../ui/susp_window.c"
 

@@ -9,10 +9,10 @@
  * REFDB [lookups] */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
-#include "core/hash.h"
-#include "core/mission.h"
-#include "core/scan.h"
-#include "core/store.h"
+#include "core/store/hash.h"
+#include "core/mission/mission.h"
+#include "core/ident/scan.h"
+#include "core/store/store.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

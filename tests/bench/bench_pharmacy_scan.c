@@ -4,9 +4,9 @@
  * Three in four scans are new boxes, one in four a code insurance settled.
  * The fsync floor (256 B write + fsync in the same directory) is measured in
  * the same run, since it bounds what the commit can cost. Prints p50/p99. */
-#include "core/pharmacy.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "pharmacy_bench.h"
 
 #include <fcntl.h>

@@ -4,9 +4,9 @@
  * Twice: over the settlement aggregates the mission loader stores, then with
  * those tables dropped (a file from before them: both sides group the lines
  * live). Prints its figures, including the aggregates' load-time cost. */
-#include "core/pharmacy.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 #include "pharmacy_bench.h"
 
 #include <string.h>

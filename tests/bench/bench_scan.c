@@ -6,11 +6,11 @@
  * Usage: bench_scan [DIR] [ROWS]  (DIR defaults to a new directory in /tmp). */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
-#include "core/ident.h"
-#include "core/night.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/ident/ident.h"
+#include "core/night/night.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>

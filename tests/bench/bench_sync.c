@@ -6,9 +6,9 @@
  * Usage: bench_sync [events] [bundles] */
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/event.h"
-#include "core/store.h"
-#include "core/syncdb.h"
+#include "core/store/event.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
 #include "sync/bundle.h"
 #include "sync/hq.h"
 #include "sync/keys.h"

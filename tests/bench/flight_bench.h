@@ -5,12 +5,12 @@
 #define FC_BENCH_FLIGHT_BENCH_H
 
 #include "core/base/error.h"
-#include "core/visit.h"
-#include "core/store.h"
-#include "core/flight.h"
+#include "core/visit/visit.h"
+#include "core/store/store.h"
+#include "core/flight/flight.h"
 #include "core/base/clock.h"
 #include "core/base/buf.h"
-#include "core/refdb.h"
+#include "core/mission/refdb.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

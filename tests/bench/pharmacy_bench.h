@@ -8,7 +8,7 @@
 #ifndef FC_BENCH_PHARMACY_H
 #define FC_BENCH_PHARMACY_H
 
-#include "core/refdb.h"
+#include "core/mission/refdb.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -9,8 +9,8 @@
  * both forms to DIR (tests/fuzz/corpus/fuzz_bundle/ was made that way). */
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/event.h"
-#include "core/hash.h"
+#include "core/store/event.h"
+#include "core/store/hash.h"
 #include "sync/bundle.h"
 #include "sync/codec.h"
 

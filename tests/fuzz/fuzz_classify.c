@@ -1,6 +1,6 @@
 /* Fuzzes scan classification with arbitrary bytes: it must never read out of
  * bounds, and what it reports must agree with the individual checks. */
-#include "core/ident.h"
+#include "core/ident/ident.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* libFuzzer target for the CSV reader: any bytes through csv_reader_open_mem
  * and csv_next to the end, with small limits so the limit paths are reached,
  * checking the invariants every caller relies on. */
-#include "core/csv.h"
+#include "core/mission/csv.h"
 
 #include "core/base/utf8.h"
 

@@ -1,7 +1,7 @@
 /* Fuzzes the GS1 element string parser: no out-of-bounds reads for any bytes,
  * accepted input yields bounded, terminated fields, and the canonical
  * parenthesised text parses back to itself. */
-#include "core/gs1.h"
+#include "core/ident/gs1.h"
 
 #include <stdint.h>
 #include <stdlib.h>

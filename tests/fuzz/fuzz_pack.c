@@ -11,9 +11,9 @@
  * forms to DIR (tests/fuzz/corpus/fuzz_pack/ was made that way). */
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/hash.h"
-#include "core/store.h"
-#include "core/syncdb.h"
+#include "core/store/hash.h"
+#include "core/store/store.h"
+#include "core/store/syncdb.h"
 #include "sync/codec.h"
 #include "sync/pack.h"
 

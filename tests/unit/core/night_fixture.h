@@ -10,10 +10,10 @@
 #define FC_TEST_NIGHT_FIXTURE_H
 
 #include "core/base/clock.h"
-#include "core/ident.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/ident/ident.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <sqlite3.h>
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /* Tests for the streaming CSV reader: degenerate inputs first, then quoting,
  * line ends and line numbers, encodings (GBK produced with iconv here and in a
  * committed fixture), limits, malformed records and window boundaries. */
-#include "core/csv.h"
+#include "core/mission/csv.h"
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
-#include "core/hash.h"
+#include "core/store/hash.h"
 
 #include <iconv.h>
 #include <stdarg.h>

@@ -5,10 +5,10 @@
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
-#include "core/hash.h"
-#include "core/ident.h"
-#include "core/mission.h"
-#include "core/store.h"
+#include "core/store/hash.h"
+#include "core/ident/ident.h"
+#include "core/mission/mission.h"
+#include "core/store/store.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

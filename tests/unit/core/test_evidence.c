@@ -7,10 +7,10 @@
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
-#include "core/event.h"
-#include "core/evidence.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/store/event.h"
+#include "core/visit/evidence.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,12 +8,12 @@
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
-#include "core/event.h"
-#include "core/flight.h"
-#include "core/flight_page.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/store/event.h"
+#include "core/flight/flight.h"
+#include "core/flight/page.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Tests for the GS1 element string parser: the three input forms give one
  * canonical text, fixed and variable lengths are enforced, and hostile input
  * (truncated, over-long, control bytes) is rejected with a reason. */
-#include "core/gs1.h"
+#include "core/ident/gs1.h"
 
 #include "core/base/error.h"
 

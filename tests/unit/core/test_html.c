@@ -2,10 +2,10 @@
  * language choice from the environment, the QR SVG (one module square per
  * dark module), the page frame's open/unsigned/signed states and the charts'
  * empty and non-empty forms. */
-#include "core/html.h"
+#include "core/report/html.h"
 
 #include "core/base/buf.h"
-#include "core/qr.h"
+#include "core/report/qr.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

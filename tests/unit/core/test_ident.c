@@ -1,7 +1,7 @@
 /* Tests for identifiers and shape classification. Check digits in the vectors
  * were computed by hand from the published algorithms (MOD 11-2, GS1 mod 10);
  * "today" is fixed so the future-date rules do not depend on the wall clock. */
-#include "core/ident.h"
+#include "core/ident/ident.h"
 
 #include "core/base/clock.h"
 #include "core/base/error.h"

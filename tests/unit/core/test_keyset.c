@@ -2,8 +2,8 @@
  * flagged, before and after the set grows; a fresh key rarely is; tags
  * separate keys that differ only in their site; the keylist holds each
  * flagged key once. */
-#include "core/hash.h"
-#include "core/keyset.h"
+#include "core/store/hash.h"
+#include "core/mission/keyset.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

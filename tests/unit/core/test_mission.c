@@ -2,14 +2,14 @@
  * Chinese headers (GB18030 + CRLF produced with iconv, as Excel writes them),
  * every reject reason, --partial, versions, roster warnings, and that a failed
  * load changes nothing (no file, no mission row, events untouched). */
-#include "core/mission.h"
+#include "core/mission/mission.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/event.h"
-#include "core/ident.h"
-#include "core/store.h"
+#include "core/store/event.h"
+#include "core/ident/ident.h"
+#include "core/store/store.h"
 
 #include <dirent.h>
 #include <iconv.h>

@@ -2,9 +2,9 @@
  * and per-patient finding, leave and exam, the double-read rule, void and
  * amend, durability of the event, and that a rebuild from the events gives
  * the identical derived state. The world is tests/unit/core/night_fixture.h. */
-#include "core/night.h"
+#include "core/night/night.h"
 
-#include "core/event.h"
+#include "core/store/event.h"
 
 #include "night_fixture.h"
 

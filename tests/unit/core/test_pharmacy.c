@@ -6,11 +6,11 @@
  * reference database is built here from the refdb.h texts the mission loader
  * runs, without the loader. */
 #include "core/base/clock.h"
-#include "core/event.h"
-#include "core/pharmacy.h"
-#include "core/refdb.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/store/event.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
  * matrix (mode choice, finder patterns), CRC-32 and Adler-32 against their
  * published check values, a full structural read of the PNG writer's output
  * back to pixels, the SVG path, and the terminal half-blocks parsed back. */
-#include "core/qr.h"
+#include "core/report/qr.h"
 
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"

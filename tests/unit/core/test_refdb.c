@@ -3,7 +3,7 @@
  * site has its own pattern and takes rows INSERTed into it; the resolver
  * scans use gives the view's most specific row for every code here, and
  * none of its probes scans a table. */
-#include "core/refdb.h"
+#include "core/mission/refdb.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

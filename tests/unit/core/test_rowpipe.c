@@ -2,7 +2,7 @@
  * order with every value type, whatever the batch boundaries; the caller can
  * use the connection meanwhile under the lock; a failing insert is reported
  * with SQLite's reason and the caller is never left waiting. */
-#include "core/rowpipe.h"
+#include "core/mission/rowpipe.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* Tests for the scan classification pipeline: the order of the steps
  * (action word, code_index, site patterns, shape, unrecognized), pattern
  * capture groups and their validation, bed number normalisation. */
-#include "core/scan.h"
+#include "core/ident/scan.h"
 
 #include "night_fixture.h"
 

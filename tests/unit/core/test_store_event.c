@@ -7,9 +7,9 @@
 #include <cmocka.h>
 
 #include "core/base/buf.h"
-#include "core/event.h"
-#include "core/store.h"
-#include "core/visit.h"
+#include "core/store/event.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* Tests for encoding detection and GB18030 conversion: the validators'
  * edge cases, chunking that must not change a decision, and agreement between
  * the GB18030 validator and glibc's converter over every multi-byte code. */
-#include "core/textenc.h"
+#include "core/mission/textenc.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,8 +5,8 @@
  * are refused, and the
  * reader never writes past the arena it was given. */
 #include "core/base/buf.h"
-#include "core/event.h"
-#include "core/hash.h"
+#include "core/store/event.h"
+#include "core/store/hash.h"
 #include "sync/codec.h"
 #include "sync/evrec.h"
 

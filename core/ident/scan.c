@@ -1,0 +1,430 @@
+/* The scan classification pipeline of DESIGN §5 for one site. The order is
+ * fixed and each step only runs when the earlier ones did not recognise the
+ * code: an action word can never be shadowed by reference data, and reference
+ * data (the code_index, then the site's own patterns) wins over a guess from
+ * the code's shape. Patterns are compiled once per classifier (per visit). */
+#include "core/ident/scan.h"
+
+#include "core/base/xalloc.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* snprintf(dst, size, "%s", src) without the format machinery: the copies
+ * below run several times per scan. Truncates like snprintf; src NULL is "". */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
+enum pattern_kind { PATTERN_BED_LABEL, PATTERN_WRISTBAND };
+
+struct pattern {
+    enum pattern_kind kind;
+    int builtin; /* the default bed label: default_label, not re */
+    regex_t re;
+    int group_ward, group_bed, group_adm; /* capture group numbers, 0 when absent */
+};
+
+struct scan_classifier {
+    struct store *store;
+    char *site_code;
+    struct refdb_resolver *lookup;
+    struct pattern *patterns;
+    size_t npatterns;
+};
+
+/* A site without a bed_label pattern uses the default label
+ * "<ward_code>-<bed>" (core/refdb.h); matching it by pattern too lets a free
+ * or extra bed that the index does not list still be recognised. The
+ * pattern is ^(.+)-([0-9]+\+?)$, matched by hand (default_label): glibc's
+ * regexec with capture groups took tens of microseconds on some codes, the
+ * tail of the scan latency. */
+static const char default_bed_regex[] = "^(.+)-([0-9]+\\+?)$";
+
+const char *scan_kind_name(enum scan_kind kind)
+{
+    switch (kind) {
+    case SCAN_ACTION: return "action";
+    case SCAN_BED_LABEL: return "bed_label";
+    case SCAN_WRISTBAND: return "wristband";
+    case SCAN_ADMISSION: return "admission";
+    case SCAN_ID_NUMBER: return "id_number";
+    case SCAN_INSURANCE_TOKEN: return "insurance_token";
+    case SCAN_TRACE_CODE: return "trace_code";
+    case SCAN_GTIN: return "gtin";
+    case SCAN_GS1: return "gs1";
+    case SCAN_OTHER: return "other";
+    case SCAN_UNKNOWN: break;
+    }
+    return "unknown";
+}
+
+const char *scan_source_name(enum scan_source source)
+{
+    switch (source) {
+    case SCAN_FROM_ACTION: return "action";
+    case SCAN_FROM_INDEX: return "code_index";
+    case SCAN_FROM_PATTERN: return "pattern";
+    case SCAN_FROM_SHAPE: return "shape";
+    case SCAN_FROM_NONE: break;
+    }
+    return "none";
+}
+
+int scan_bed_normalise(const char *bed, char out[SCAN_REF_MAX])
+{
+    size_t n, start = 0;
+    int extra = 0;
+
+    out[0] = '\0';
+    if (!bed)
+        return FC_EINPUT;
+    n = strlen(bed);
+    if (n && bed[n - 1] == '+') {
+        extra = 1;
+        n--;
+    }
+    if (!n || n >= SCAN_REF_MAX - 2)
+        return FC_EINPUT;
+    for (size_t i = 0; i < n; i++)
+        if (bed[i] < '0' || bed[i] > '9')
+            return FC_EINPUT;
+    while (start + 1 < n && bed[start] == '0')
+        start++;
+    if (n - start == 1 && bed[start] == '0')
+        return FC_EINPUT; /* beds are numbered from 1 */
+    snprintf(out, SCAN_REF_MAX, "%.*s%s", (int)(n - start), bed + start, extra ? "+" : "");
+    return FC_OK;
+}
+
+/* Maps the comma-separated field names to capture group numbers. */
+static int pattern_fields(struct pattern *p, const char *fields, int64_t line, struct fc_error *err)
+{
+    char *copy = xstrdup(fields), *save = NULL;
+    int group = 0, rc = FC_OK;
+
+    for (char *f = strtok_r(copy, ", ", &save); f; f = strtok_r(NULL, ", ", &save)) {
+        group++;
+        if (!strcmp(f, "ward_code"))
+            p->group_ward = group;
+        else if (!strcmp(f, "bed"))
+            p->group_bed = group;
+        else if (!strcmp(f, "admission_no"))
+            p->group_adm = group;
+    }
+    if ((size_t)group > p->re.re_nsub) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "scan pattern on line %lld names %d fields but has %zu groups",
+                          (long long)line, group, p->re.re_nsub);
+    } else if (p->kind == PATTERN_BED_LABEL && (!p->group_ward || !p->group_bed)) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "bed_label pattern on line %lld needs fields ward_code,bed",
+                          (long long)line);
+    } else if (p->kind == PATTERN_WRISTBAND && !p->group_adm) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "wristband pattern on line %lld needs the field admission_no",
+                          (long long)line);
+    }
+    free(copy);
+    return rc;
+}
+
+static int pattern_add(struct scan_classifier *c, enum pattern_kind kind, const char *regex,
+                       const char *fields, int64_t line, struct fc_error *err)
+{
+    struct pattern *p;
+    int rc;
+
+    c->patterns = xreallocarray(c->patterns, c->npatterns + 1, sizeof(*c->patterns));
+    p = &c->patterns[c->npatterns];
+    memset(p, 0, sizeof(*p));
+    p->kind = kind;
+    rc = regcomp(&p->re, regex, REG_EXTENDED);
+    if (rc) {
+        char msg[160];
+        regerror(rc, &p->re, msg, sizeof(msg));
+        return fc_error_set(err, FC_EINPUT, "bad scan pattern '%s' on line %lld: %s", regex,
+                            (long long)line, msg);
+    }
+    c->npatterns++;
+    return pattern_fields(p, fields, line, err);
+}
+
+static int load_patterns(struct scan_classifier *c, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, step, have_bed = 0;
+
+    rc = store_prepare(c->store,
+                       "SELECT kind, regex, fields, line FROM ref.scan_pattern"
+                       " WHERE site_code = ?1 ORDER BY line, rowid",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, c->site_code);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *kind = store_col_text(st, 0);
+        enum pattern_kind pk;
+
+        if (!strcmp(kind, "bed_label"))
+            pk = PATTERN_BED_LABEL;
+        else if (!strcmp(kind, "wristband"))
+            pk = PATTERN_WRISTBAND;
+        else
+            continue; /* kinds of later workflows */
+        have_bed |= pk == PATTERN_BED_LABEL;
+        rc = pattern_add(c, pk, store_col_text(st, 1), store_col_text(st, 2),
+                         sqlite3_column_int64(st, 3), err);
+        if (rc)
+            goto out;
+    }
+    if (step != SQLITE_DONE) {
+        rc = store_fail(c->store, err, "cannot read scan patterns");
+        goto out;
+    }
+    if (!have_bed) {
+        rc = pattern_add(c, PATTERN_BED_LABEL, default_bed_regex, "ward_code,bed", 0, err);
+        if (!rc)
+            c->patterns[c->npatterns - 1].builtin = 1;
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void scan_classifier_free(struct scan_classifier *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->npatterns; i++)
+        regfree(&c->patterns[i].re);
+    free(c->patterns);
+    refdb_resolver_free(c->lookup);
+    free(c->site_code);
+    free(c);
+}
+
+int scan_classifier_new(struct store *s, const char *site_code, struct scan_classifier **out,
+                        struct fc_error *err)
+{
+    struct scan_classifier *c = xcalloc(1, sizeof(*c));
+    int rc;
+
+    *out = NULL;
+    c->store = s;
+    c->site_code = xstrdup(site_code);
+    rc = refdb_resolver_new(store_db(s), "ref", site_code, &c->lookup, err);
+    if (!rc)
+        rc = load_patterns(c, err);
+    if (rc) {
+        scan_classifier_free(c);
+        return rc;
+    }
+    *out = c;
+    return FC_OK;
+}
+
+/* Copies group g of code into out; 0 if the group did not take part. */
+static int copy_group(const char *code, const regmatch_t *m, int g, char *out, size_t outsz)
+{
+    if (g <= 0 || m[g].rm_so < 0)
+        return 0;
+    snprintf(out, outsz, "%.*s", (int)(m[g].rm_eo - m[g].rm_so), code + m[g].rm_so);
+    return out[0] != '\0';
+}
+
+/* default_bed_regex on code: groups 1 (ward) and 2 (bed) in m. The greedy
+ * (.+) ends at the last '-' (the bed part holds none), which must have
+ * something before it and only digits, and at most a final '+', after. */
+static int default_label(const char *code, regmatch_t *m)
+{
+    const char *dash = strrchr(code, '-'), *p;
+
+    if (!dash || dash == code || !(dash[1] >= '0' && dash[1] <= '9'))
+        return 0;
+    for (p = dash + 1; *p >= '0' && *p <= '9'; p++)
+        ;
+    if (*p == '+')
+        p++;
+    if (*p)
+        return 0;
+    m[1].rm_so = 0;
+    m[1].rm_eo = (regoff_t)(dash - code);
+    m[2].rm_so = (regoff_t)(dash + 1 - code);
+    m[2].rm_eo = (regoff_t)(p - code);
+    return 1;
+}
+
+static int match_patterns(struct scan_classifier *c, struct scan_class *out)
+{
+    regmatch_t m[10];
+
+    for (size_t i = 0; i < c->npatterns; i++) {
+        struct pattern *p = &c->patterns[i];
+        char bed[SCAN_REF_MAX];
+
+        if (p->builtin) {
+            if (!default_label(out->code, m))
+                continue;
+        } else if (regexec(&p->re, out->code, 10, m, 0) != 0) {
+            continue;
+        }
+        if (p->kind == PATTERN_BED_LABEL) {
+            if (!copy_group(out->code, m, p->group_ward, out->ward_code, sizeof(out->ward_code)) ||
+                !copy_group(out->code, m, p->group_bed, bed, sizeof(bed)))
+                continue;
+            if (scan_bed_normalise(bed, out->bed) != FC_OK)
+                copy_str(out->bed, sizeof(out->bed), bed);
+            out->kind = SCAN_BED_LABEL;
+        } else {
+            if (!copy_group(out->code, m, p->group_adm, out->admission_no,
+                            sizeof(out->admission_no)))
+                continue;
+            out->kind = SCAN_WRISTBAND;
+        }
+        out->source = SCAN_FROM_PATTERN;
+        return 1;
+    }
+    return 0;
+}
+
+static void ref_split_bed(const char *ref, struct scan_class *out)
+{
+    const char *colon = strrchr(ref, ':');
+    char bed[SCAN_REF_MAX];
+
+    if (!colon) {
+        copy_str(out->ward_code, sizeof(out->ward_code), ref);
+        return;
+    }
+    snprintf(out->ward_code, sizeof(out->ward_code), "%.*s", (int)(colon - ref), ref);
+    copy_str(bed, sizeof(bed), colon + 1);
+    if (scan_bed_normalise(bed, out->bed) != FC_OK)
+        copy_str(out->bed, sizeof(out->bed), bed);
+}
+
+/* What code_index says the code is at this site (its most specific kind). */
+static int lookup_index(struct scan_classifier *c, struct scan_class *out, struct fc_error *err)
+{
+    char ref[SCAN_REF_MAX] = "";
+    enum refdb_kind kind;
+    int rc = refdb_resolve(c->lookup, out->code, &kind, ref, sizeof(ref), err);
+
+    if (rc <= 0)
+        return rc;
+    out->source = SCAN_FROM_INDEX;
+    switch (kind) {
+    case REFDB_BED_LABEL:
+        out->kind = SCAN_BED_LABEL;
+        ref_split_bed(ref, out);
+        break;
+    case REFDB_ID_NUMBER:
+        out->kind = SCAN_ID_NUMBER;
+        copy_str(out->id_number, sizeof(out->id_number), out->code);
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
+        break;
+    case REFDB_GTIN:
+    case REFDB_TRACE_CODE:
+        out->kind = kind == REFDB_GTIN ? SCAN_GTIN : SCAN_TRACE_CODE;
+        copy_str(out->ref, sizeof(out->ref), ref);
+        break;
+    case REFDB_WRISTBAND:
+    case REFDB_ADMISSION:
+    case REFDB_KIND_COUNT:
+        out->kind = kind == REFDB_WRISTBAND ? SCAN_WRISTBAND : SCAN_ADMISSION;
+        copy_str(out->admission_no, sizeof(out->admission_no), ref);
+        break;
+    }
+    return 1;
+}
+
+static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct scan_class *out)
+{
+    struct ident_scan shape;
+    struct ident_scan *sh = &shape;
+
+    ident_classify_shape(raw, len, today_ms, sh);
+    out->source = SCAN_FROM_SHAPE;
+    switch (sh->kind) {
+    case IDENT_RESIDENT_ID:
+        out->kind = SCAN_ID_NUMBER;
+        out->valid = sh->valid;
+        out->why = sh->why;
+        out->legacy_id = sh->id.legacy;
+        if (sh->valid && sh->id.legacy)
+            ident_resident_id_to18(&sh->id, out->id_number);
+        else
+            copy_str(out->id_number, sizeof(out->id_number), sh->id.text);
+        break;
+    case IDENT_INSURANCE_TOKEN: out->kind = SCAN_INSURANCE_TOKEN; break;
+    case IDENT_TRACE_CODE: out->kind = SCAN_TRACE_CODE; break;
+    case IDENT_GTIN: out->kind = SCAN_GTIN; break;
+    case IDENT_GS1: out->kind = SCAN_GS1; break;
+    case IDENT_ACTION: /* a pharmacy count: no meaning here */
+    case IDENT_SITE_CODE:
+    case IDENT_DRUG_CODE: out->kind = SCAN_OTHER; break;
+    case IDENT_UNKNOWN:
+        out->kind = SCAN_UNKNOWN;
+        out->source = SCAN_FROM_NONE;
+        break;
+    }
+}
+
+int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,
+                  struct scan_class *out, struct fc_error *err)
+{
+    size_t start = 0, end = len;
+    enum ident_action action;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->valid = 1;
+    if (!raw || !len) {
+        out->source = SCAN_FROM_NONE;
+        return FC_OK;
+    }
+    while (start < end && (raw[start] == ' ' || raw[start] == '\t'))
+        start++;
+    while (end > start && strchr(" \t\r\n", raw[end - 1]))
+        end--;
+    if (end - start > SCAN_CODE_MAX || memchr(raw + start, '\0', end - start)) {
+        out->kind = SCAN_UNKNOWN;
+        out->source = SCAN_FROM_NONE;
+        snprintf(
+            out->code, sizeof(out->code), "%.*s",
+            (int)(end - start > SCAN_CODE_MAX ? SCAN_CODE_MAX : strnlen(raw + start, end - start)),
+            raw + start);
+        return FC_OK;
+    }
+    memcpy(out->code, raw + start, end - start);
+    out->code[end - start] = '\0';
+    if (!out->code[0]) {
+        out->source = SCAN_FROM_NONE;
+        return FC_OK;
+    }
+
+    action = ident_action_parse(out->code, strlen(out->code), NULL, NULL);
+    if (action != IDENT_ACTION_NONE && action != IDENT_ACTION_COUNT) {
+        out->kind = SCAN_ACTION;
+        out->source = SCAN_FROM_ACTION;
+        out->action = action;
+        return FC_OK;
+    }
+    rc = lookup_index(c, out, err);
+    if (rc < 0)
+        return rc;
+    if (rc > 0)
+        return FC_OK;
+    if (match_patterns(c, out))
+        return FC_OK;
+    classify_shape(out->code, strlen(out->code), today_ms, out);
+    return FC_OK;
+}

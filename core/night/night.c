@@ -1,0 +1,1517 @@
+/* Night bed check engine. Two halves: resolve (impure: classifies the code
+ * and looks its facts up in the reference database, all of which go into the
+ * event payload) and decide/write (pure: verdict and derived state from the
+ * payload facts and the earlier derived night state). The live path runs
+ * decide before the append to answer and the applier runs it again to write,
+ * so a live scan, a rebuild and a correction replay share one code path. */
+#include "core/night/night.h"
+
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/base/xalloc.h"
+#include "core/store/event.h"
+#include "core/store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* snprintf(dst, size, "%s", src) without the format machinery: the copies
+ * below run several times per scan. Truncates like snprintf; src NULL is "". */
+static void copy_str(char *dst, size_t size, const char *src)
+{
+    size_t n = src ? strnlen(src, size - 1) : 0;
+
+    memcpy(dst, src ? src : "", n);
+    dst[n] = '\0';
+}
+
+/* Facts kept per scanned bed (night_bed.flags). */
+enum {
+    BED_EMPTY = 1 << 0,
+    BED_EXAM = 1 << 1,
+    BED_LEAVE = 1 << 2,
+    BED_WRONG = 1 << 3,
+    BED_MISMATCH = 1 << 4,
+    BED_NOT_LISTED = 1 << 5,
+    BED_ID_MATCH = 1 << 6,
+    BED_BAND_MATCH = 1 << 7,
+    BED_OCCUPANT = 1 << 8,
+    BED_NO_BAND = 1 << 9,
+    BED_NO_ID = 1 << 10,
+};
+
+#define REF_LEN SCAN_REF_MAX
+
+struct night {
+    struct store *store;
+    struct visit visit;
+    struct scan_classifier *cls;
+    sqlite3_stmt *q_bed_listed, *q_ward, *q_bed_roster, *q_adm, *q_id, *q_leave;
+};
+
+/* The visit's night context: current bed and claimed patient. */
+struct night_ctx {
+    int has_bed;
+    char ward_code[REF_LEN], bed[REF_LEN];
+    char listed[1024];
+    char claimed[REF_LEN];
+};
+
+/* Scan facts as stored in the payload (strings borrowed from the JSON). */
+struct facts {
+    const char *code, *kind, *action;
+    const char *ward_code, *bed, *listed;
+    int bed_valid;
+    const char *admission_no, *listed_bed, *elsewhere, *why, *leave;
+    int id_valid;
+};
+
+struct decision {
+    char verdict[24];
+    char detail[256];
+    int set_bed, dup;
+    char ward_code[REF_LEN], bed[REF_LEN]; /* bed the scan counts for */
+    char listed[1024];
+    char admission_no[REF_LEN];
+    char claimed[REF_LEN];
+    int set_claimed;
+    int flags;
+    char identified[REF_LEN];
+};
+
+static const char *const anomalies[] = {
+    "UNRECOGNIZED",
+    "WRONG_BED",
+    "NOT_ON_LIST",
+    "IDENTITY_MISMATCH",
+    "INVALID_ID",
+    "NO_BED",
+    "ABSENT",
+    "ABSENT_EXAM",
+    "MOVED_IN",
+    "UNLISTED_OCCUPANT",
+    "UNVERIFIED",
+    "ID_NOT_VERIFIED",
+    "NOT_FOUND",
+    "PRESENT_OTHER_BED",
+    "UNCHECKED",
+    "ABSENT_LEAVE",
+    "PRESENT_ID_UNVERIFIED",
+    "ON_LEAVE",
+};
+
+int night_is_anomaly(const char *name)
+{
+    for (size_t i = 0; i < sizeof(anomalies) / sizeof(anomalies[0]); i++)
+        if (name && !strcmp(name, anomalies[i]))
+            return 1;
+    return 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+static void facts_from_json(json_t *o, struct facts *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->code = jstr(o, "code");
+    f->kind = jstr(o, "kind");
+    f->action = jstr(o, "action");
+    f->ward_code = jstr(o, "ward_code");
+    f->bed = jstr(o, "bed");
+    f->listed = jstr(o, "listed");
+    f->bed_valid = json_is_true(json_object_get(o, "bed_valid"));
+    f->admission_no = jstr(o, "admission_no");
+    f->listed_bed = jstr(o, "listed_bed");
+    f->elsewhere = jstr(o, "elsewhere");
+    f->why = jstr(o, "why");
+    f->leave = jstr(o, "leave");
+    f->id_valid = json_is_true(json_object_get(o, "id_valid"));
+}
+
+/* 1 if item appears in the comma-separated list. */
+static int list_has(const char *list, const char *item)
+{
+    size_t n = strlen(item);
+
+    if (!n)
+        return 0;
+    for (const char *p = list; p && *p;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == n && !memcmp(p, item, n))
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static int lists_meet(const char *a, const char *b)
+{
+    for (const char *p = a; p && *p;) {
+        const char *comma = strchr(p, ',');
+        char item[REF_LEN];
+        snprintf(item, sizeof(item), "%.*s", (int)(comma ? (size_t)(comma - p) : strlen(p)), p);
+        if (list_has(b, item))
+            return 1;
+        p = comma ? comma + 1 : NULL;
+    }
+    return 0;
+}
+
+static void first_of_list(const char *list, char out[REF_LEN])
+{
+    const char *comma = strchr(list, ',');
+    snprintf(out, REF_LEN, "%.*s", (int)(comma ? (size_t)(comma - list) : strlen(list)), list);
+}
+
+/* ---- derived state ---------------------------------------------------------- */
+
+static int ctx_load(struct store *s, const char *visit, struct night_ctx *c, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(
+        s, "SELECT ward_code, bed, listed, claimed FROM night_context WHERE visit = ?1", &st, err);
+
+    memset(c, 0, sizeof(*c));
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, visit);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        c->has_bed = 1;
+        copy_str(c->ward_code, sizeof(c->ward_code), store_col_text(st, 0));
+        copy_str(c->bed, sizeof(c->bed), store_col_text(st, 1));
+        copy_str(c->listed, sizeof(c->listed), store_col_text(st, 2));
+        copy_str(c->claimed, sizeof(c->claimed), store_col_text(st, 3));
+        rc = FC_OK;
+    } else {
+        rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the night context");
+    }
+    store_stmt_release(st);
+    return rc;
+}
+
+/* 1 if code was scanned (not voided) in this visit within the double-read
+ * window before at_ms. */
+static int is_double_read(struct store *s, const char *visit, const char *code, int64_t at_ms,
+                          struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s,
+                        "SELECT max(at_ms) FROM night_scan WHERE visit = ?1 AND code = ?2"
+                        " AND voided_by IS NULL AND at_ms <= ?3",
+                        &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, visit);
+    store_bind_text(st, 2, code);
+    sqlite3_bind_int64(st, 3, at_ms);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+             at_ms - sqlite3_column_int64(st, 0) < NIGHT_DOUBLE_READ_MS;
+    else
+        rc = store_fail(s, err, "cannot read earlier scans");
+    store_stmt_release(st);
+    return rc;
+}
+
+static void bed_join(char *out, size_t n, const char *ward, const char *bed)
+{
+    snprintf(out, n, "%s:%s", ward, bed);
+}
+
+/* The verdict for facts f in the state of the visit. Pure: reads only the
+ * derived night tables. */
+static int night_decide(struct store *s, const char *visit, int64_t at_ms, const struct facts *f,
+                        struct decision *d, struct fc_error *err)
+{
+    struct night_ctx c;
+    char here[2 * REF_LEN + 2];
+    int rc, is_action = !strcmp(f->kind, "action");
+
+    memset(d, 0, sizeof(*d));
+    rc = ctx_load(s, visit, &c, err);
+    if (rc)
+        return rc;
+    if (c.has_bed) {
+        copy_str(d->ward_code, sizeof(d->ward_code), c.ward_code);
+        copy_str(d->bed, sizeof(d->bed), c.bed);
+    }
+    bed_join(here, sizeof(here), c.ward_code, c.bed);
+    if (!is_action) {
+        rc = is_double_read(s, visit, f->code, at_ms, err);
+        if (rc < 0)
+            return rc;
+        if (rc) {
+            d->dup = 1;
+            snprintf(d->verdict, sizeof(d->verdict), "DUPLICATE_SCAN");
+            return FC_OK;
+        }
+    }
+
+#define VERDICT(v) copy_str(d->verdict, sizeof(d->verdict), v)
+    if (!strcmp(f->kind, "bed_label")) {
+        if (!f->bed_valid) {
+            VERDICT("UNRECOGNIZED");
+            snprintf(d->detail, sizeof(d->detail), "NOT_A_BED_OF_THIS_SITE");
+            return FC_OK;
+        }
+        d->set_bed = 1;
+        copy_str(d->ward_code, sizeof(d->ward_code), f->ward_code);
+        copy_str(d->bed, sizeof(d->bed), f->bed);
+        copy_str(d->listed, sizeof(d->listed), f->listed);
+        /* Scanning the same bed again keeps what was claimed there. */
+        d->set_claimed = 1;
+        if (c.has_bed && !strcmp(c.ward_code, f->ward_code) && !strcmp(c.bed, f->bed))
+            copy_str(d->claimed, sizeof(d->claimed), c.claimed);
+        else
+            first_of_list(f->listed, d->claimed);
+        VERDICT(f->listed[0] ? "BED_LISTED" : "BED_NOT_LISTED");
+        copy_str(d->detail, sizeof(d->detail), f->listed);
+        return FC_OK;
+    }
+    if (!strcmp(f->kind, "wristband") || !strcmp(f->kind, "admission")) {
+        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
+        if (!c.has_bed) {
+            VERDICT("NO_BED");
+        } else if (!f->listed_bed[0]) {
+            VERDICT("NOT_ON_LIST");
+            copy_str(d->detail, sizeof(d->detail), f->admission_no);
+            d->flags = BED_NOT_LISTED | BED_OCCUPANT;
+        } else {
+            d->set_claimed = 1;
+            copy_str(d->claimed, sizeof(d->claimed), f->admission_no);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
+            if (!strcmp(f->listed_bed, here)) {
+                VERDICT("MATCH");
+                copy_str(d->detail, sizeof(d->detail), f->admission_no);
+                d->flags = BED_BAND_MATCH | BED_OCCUPANT;
+            } else {
+                VERDICT("WRONG_BED");
+                snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+                d->flags = BED_WRONG | BED_OCCUPANT;
+            }
+        }
+        return FC_OK;
+    }
+    if (!strcmp(f->kind, "id_number")) {
+        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
+        if (!f->id_valid) {
+            VERDICT("INVALID_ID");
+            copy_str(d->detail, sizeof(d->detail), f->why);
+            d->flags = c.has_bed ? BED_OCCUPANT : 0;
+        } else if (!c.has_bed) {
+            VERDICT("NO_BED");
+        } else if (f->admission_no[0] && !strcmp(f->listed_bed, here)) {
+            VERDICT("MATCH");
+            copy_str(d->detail, sizeof(d->detail), f->admission_no);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
+            d->flags = BED_ID_MATCH | BED_OCCUPANT;
+        } else if (f->admission_no[0]) {
+            VERDICT("WRONG_BED");
+            snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
+            d->flags = BED_WRONG | BED_OCCUPANT;
+        } else {
+            char elsewhere[96] = "";
+            if (f->elsewhere[0])
+                snprintf(elsewhere, sizeof(elsewhere), "LISTED_ELSEWHERE:%s", f->elsewhere);
+            if (c.claimed[0]) {
+                VERDICT("IDENTITY_MISMATCH");
+                snprintf(d->detail, sizeof(d->detail), "%s%s%s", c.claimed, elsewhere[0] ? ";" : "",
+                         elsewhere);
+                d->flags = BED_MISMATCH | BED_OCCUPANT;
+            } else {
+                VERDICT("NOT_ON_LIST");
+                copy_str(d->detail, sizeof(d->detail), elsewhere);
+                d->flags = BED_NOT_LISTED | BED_OCCUPANT;
+            }
+        }
+        return FC_OK;
+    }
+    if (!strcmp(f->kind, "insurance_token")) {
+        VERDICT("UNVERIFIED");
+        d->flags = c.has_bed ? BED_OCCUPANT : 0;
+        return FC_OK;
+    }
+    if (is_action) {
+        VERDICT("RECORDED");
+        if (!c.has_bed) {
+            snprintf(d->detail, sizeof(d->detail), "NO_BED");
+            return FC_OK;
+        }
+        copy_str(d->detail, sizeof(d->detail), f->action);
+        if (!strcmp(f->action, "EMPTY_BED"))
+            d->flags = BED_EMPTY | (lists_meet(f->leave, c.listed) ? BED_LEAVE : 0);
+        else if (!strcmp(f->action, "EXAM"))
+            d->flags = BED_EXAM;
+        else if (!strcmp(f->action, "NO_WRISTBAND"))
+            d->flags = BED_NO_BAND | BED_OCCUPANT;
+        else if (!strcmp(f->action, "NO_ID"))
+            d->flags = BED_NO_ID | BED_OCCUPANT;
+        return FC_OK;
+    }
+    VERDICT("UNRECOGNIZED");
+#undef VERDICT
+    return FC_OK;
+}
+
+/* Per-bed finding (DESIGN §5): the first rule that applies. */
+static const char *bed_finding(int flags, const char *listed)
+{
+    int is_listed = listed && *listed;
+
+    if (flags & BED_EMPTY) {
+        if (!is_listed)
+            return "FREE_EMPTY";
+        if (flags & BED_LEAVE)
+            return "ABSENT_LEAVE";
+        return flags & BED_EXAM ? "ABSENT_EXAM" : "ABSENT";
+    }
+    if (flags & BED_WRONG)
+        return "MOVED_IN";
+    if (flags & BED_MISMATCH)
+        return "IDENTITY_MISMATCH";
+    if (flags & BED_NOT_LISTED)
+        return "UNLISTED_OCCUPANT";
+    if (is_listed) {
+        if (flags & BED_ID_MATCH)
+            return "OK";
+        if (flags & BED_BAND_MATCH)
+            return "ID_NOT_VERIFIED";
+        return "UNVERIFIED";
+    }
+    return flags & BED_OCCUPANT ? "UNLISTED_OCCUPANT" : "UNVERIFIED";
+}
+
+static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+    store_stmt_release(st);
+    return rc;
+}
+
+static int write_scan_row(struct store *s, const char *visit, int64_t seq, const char *event_id,
+                          int64_t at_ms, const struct facts *f, const struct decision *d,
+                          int64_t voided_by, int amended, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s,
+                        "INSERT INTO night_scan (seq, visit, event_id, at_ms, code, kind,"
+                        " action, verdict, detail, ward_code, bed, admission_no, voided_by,"
+                        " amended) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                        " ?12, ?13, ?14)",
+                        &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    store_bind_text(st, 2, visit);
+    store_bind_text(st, 3, event_id);
+    sqlite3_bind_int64(st, 4, at_ms);
+    store_bind_text(st, 5, f->code);
+    store_bind_text(st, 6, f->kind);
+    store_bind_text(st, 7, f->action[0] ? f->action : NULL);
+    store_bind_text(st, 8, d->verdict);
+    store_bind_text(st, 9, d->detail);
+    store_bind_text(st, 10, d->bed[0] ? d->ward_code : NULL);
+    store_bind_text(st, 11, d->bed[0] ? d->bed : NULL);
+    store_bind_text(st, 12, d->admission_no[0] ? d->admission_no : NULL);
+    if (voided_by)
+        sqlite3_bind_int64(st, 13, voided_by);
+    sqlite3_bind_int(st, 14, amended);
+    return step_done(s, st, "cannot record the scan", err);
+}
+
+/* Writes the derived effects of one decided scan. */
+static int night_write(struct store *s, const char *visit, int64_t seq, const char *event_id,
+                       int64_t at_ms, const struct facts *f, const struct decision *d, int amended,
+                       struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = write_scan_row(s, visit, seq, event_id, at_ms, f, d, 0, amended, err);
+    if (rc || d->dup)
+        return rc;
+    if (d->set_bed) {
+        rc = store_stmt(s,
+                        "INSERT INTO night_context (visit, ward_code, bed, listed, claimed)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (visit) DO UPDATE SET"
+                        " ward_code = ?2, bed = ?3, listed = ?4, claimed = ?5",
+                        &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        store_bind_text(st, 2, d->ward_code);
+        store_bind_text(st, 3, d->bed);
+        store_bind_text(st, 4, d->listed);
+        store_bind_text(st, 5, d->claimed);
+        rc = step_done(s, st, "cannot record the current bed", err);
+        if (rc)
+            return rc;
+        rc = store_stmt(s,
+                        "INSERT INTO night_bed (visit, ward_code, bed, listed, flags,"
+                        " identified, finding, scans, first_seq, last_seq)"
+                        " VALUES (?1, ?2, ?3, ?4, 0, '', ?5, 0, ?6, ?6)"
+                        " ON CONFLICT (visit, ward_code, bed) DO NOTHING",
+                        &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        store_bind_text(st, 2, d->ward_code);
+        store_bind_text(st, 3, d->bed);
+        store_bind_text(st, 4, d->listed);
+        store_bind_text(st, 5, bed_finding(0, d->listed));
+        sqlite3_bind_int64(st, 6, seq);
+        rc = step_done(s, st, "cannot record the bed", err);
+        if (rc)
+            return rc;
+    } else if (d->set_claimed) {
+        rc = store_stmt(s, "UPDATE night_context SET claimed = ?2 WHERE visit = ?1", &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        store_bind_text(st, 2, d->claimed);
+        rc = step_done(s, st, "cannot record the claimed patient", err);
+        if (rc)
+            return rc;
+    }
+    if (!d->bed[0])
+        return FC_OK;
+    /* The finding is recomputed from the accumulated facts on every scan, so
+     * it is current whenever the inspector moves on or closes the visit. */
+    {
+        int flags = 0, step;
+        char listed[1024] = "";
+
+        rc = store_stmt(s,
+                        "SELECT flags, listed FROM night_bed WHERE visit = ?1 AND ward_code = ?2"
+                        " AND bed = ?3",
+                        &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        store_bind_text(st, 2, d->ward_code);
+        store_bind_text(st, 3, d->bed);
+        step = sqlite3_step(st);
+        if (step == SQLITE_ROW) {
+            flags = sqlite3_column_int(st, 0);
+            copy_str(listed, sizeof(listed), store_col_text(st, 1));
+        }
+        store_stmt_release(st);
+        if (step != SQLITE_ROW)
+            return step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the bed");
+        flags |= d->flags;
+        rc = store_stmt(s,
+                        "UPDATE night_bed SET flags = ?4, finding = ?5, scans = scans + 1,"
+                        " last_seq = ?6, identified = coalesce(nullif(?7, ''), identified)"
+                        " WHERE visit = ?1 AND ward_code = ?2 AND bed = ?3",
+                        &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        store_bind_text(st, 2, d->ward_code);
+        store_bind_text(st, 3, d->bed);
+        sqlite3_bind_int(st, 4, flags);
+        store_bind_text(st, 5, bed_finding(flags, listed));
+        sqlite3_bind_int64(st, 6, seq);
+        store_bind_text(st, 7, d->identified);
+        return step_done(s, st, "cannot update the bed", err);
+    }
+}
+
+static int is_night_visit(struct store *s, const char *visit, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s, "SELECT kind = 'night' FROM visit WHERE id = ?1", &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, visit);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
+                          : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
+    store_stmt_release(st);
+    return rc;
+}
+
+static int apply_facts(struct store *s, const char *visit, int64_t seq, const char *event_id,
+                       int64_t at_ms, json_t *payload, int amended, struct fc_error *err)
+{
+    struct facts f;
+    struct decision d;
+    int rc;
+
+    facts_from_json(payload, &f);
+    rc = night_decide(s, visit, at_ms, &f, &d, err);
+    if (!rc)
+        rc = night_write(s, visit, seq, event_id, at_ms, &f, &d, amended, err);
+    return rc;
+}
+
+/* The live path hands the applier the payload object it has just
+ * serialised, so that the text is not parsed back (a tenth of a scan's CPU
+ * time). Only valid while night_scan's event_append runs; the applier
+ * checks it is given that very text, so a rebuild or another caller always
+ * parses. */
+static _Thread_local struct {
+    const char *text;
+    json_t *payload;
+} live;
+
+int night_apply_scan(struct store *s, const struct event *e, struct fc_error *err)
+{
+    json_t *p = NULL;
+    int rc;
+
+    if (!e->visit)
+        return FC_OK;
+    rc = is_night_visit(s, e->visit, err);
+    if (rc <= 0)
+        return rc; /* scans of other workflows have their own engines */
+    if (live.text && e->payload == live.text)
+        p = json_incref(live.payload);
+    else
+        p = json_loads(e->payload, 0, NULL);
+    if (!json_is_object(p)) {
+        json_decref(p);
+        return fc_error_set(err, FC_EINTEGRITY, "event %lld: bad scan payload", (long long)e->seq);
+    }
+    rc = apply_facts(s, e->visit, e->seq, e->id, e->at_ms, p, 0, err);
+    json_decref(p);
+    return rc;
+}
+
+/* Recomputes a visit's night state from its scans before seq upto, honouring
+ * the corrections applied so far (night_correction). */
+static int night_recompute(struct store *s, const char *visit, int64_t upto, struct fc_error *err)
+{
+    static const char *const clear[] = {
+        "DELETE FROM night_scan WHERE visit = ?1",
+        "DELETE FROM night_bed WHERE visit = ?1",
+        "DELETE FROM night_context WHERE visit = ?1",
+    };
+    sqlite3_stmt *st = NULL, *corr = NULL;
+    int rc = FC_OK, step;
+
+    for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
+        rc = store_stmt(s, clear[i], &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        rc = step_done(s, st, "cannot reset the night state", err);
+    }
+    if (rc)
+        return rc;
+    rc = store_prepare(s,
+                       "SELECT seq, id, at, payload FROM event WHERE visit = ?1 AND kind = 'scan'"
+                       " AND seq < ?2 ORDER BY seq",
+                       &st, err);
+    if (!rc)
+        rc = store_prepare(s,
+                           "SELECT action, payload, seq FROM night_correction WHERE target_seq = ?1"
+                           " AND action IN ('void', 'amend') ORDER BY action = 'void' DESC,"
+                           " seq DESC LIMIT 1",
+                           &corr, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, visit);
+    sqlite3_bind_int64(st, 2, upto);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t seq = sqlite3_column_int64(st, 0), at_ms = 0;
+        json_t *p = json_loads(store_col_text(st, 3), 0, NULL), *use = p;
+        int amended = 0;
+        const char *event_id = store_col_text(st, 1);
+
+        clock_parse(store_col_text(st, 2), &at_ms);
+        if (!json_is_object(p)) {
+            json_decref(p);
+            rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad scan payload", (long long)seq);
+            goto out;
+        }
+        sqlite3_reset(corr);
+        sqlite3_bind_int64(corr, 1, seq);
+        if (sqlite3_step(corr) == SQLITE_ROW) {
+            json_t *cp = json_loads(store_col_text(corr, 1), 0, NULL);
+            if (!strcmp(store_col_text(corr, 0), "void")) {
+                struct facts f;
+                struct decision d;
+
+                facts_from_json(p, &f);
+                memset(&d, 0, sizeof(d));
+                copy_str(d.verdict, sizeof(d.verdict), jstr(p, "verdict"));
+                copy_str(d.detail, sizeof(d.detail), jstr(p, "detail"));
+                rc = write_scan_row(s, visit, seq, event_id, at_ms, &f, &d,
+                                    sqlite3_column_int64(corr, 2), 0, err);
+                json_decref(cp);
+                json_decref(p);
+                if (rc)
+                    goto out;
+                continue;
+            }
+            if (json_is_object(json_object_get(cp, "facts"))) {
+                use = json_incref(json_object_get(cp, "facts"));
+                json_decref(p);
+                p = use;
+                amended = 1;
+            }
+            json_decref(cp);
+        }
+        rc = apply_facts(s, visit, seq, event_id, at_ms, use, amended, err);
+        json_decref(p);
+        if (rc)
+            goto out;
+    }
+    if (step != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read the visit's scans");
+out:
+    sqlite3_finalize(corr);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int apply_correction(struct store *s, const struct event *e, const char *action,
+                            struct fc_error *err)
+{
+    json_t *p = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (!e->visit)
+        return FC_OK;
+    rc = is_night_visit(s, e->visit, err);
+    if (rc <= 0)
+        return rc;
+    p = json_loads(e->payload, 0, NULL);
+    if (!json_is_object(p) || !json_is_integer(json_object_get(p, "target_seq"))) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad %s payload", (long long)e->seq,
+                          action);
+        goto out;
+    }
+    rc = store_stmt(s,
+                    "INSERT INTO night_correction (seq, visit, target_seq, action, payload)"
+                    " VALUES (?1, ?2, ?3, ?4, ?5)",
+                    &st, err);
+    if (rc)
+        goto out;
+    sqlite3_bind_int64(st, 1, e->seq);
+    store_bind_text(st, 2, e->visit);
+    sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(p, "target_seq")));
+    store_bind_text(st, 4,
+                    !strcmp(action, "amend") && !json_object_get(p, "facts") ? "note" : action);
+    store_bind_text(st, 5, e->payload);
+    rc = step_done(s, st, "cannot record the correction", err);
+    if (!rc)
+        rc = night_recompute(s, e->visit, e->seq, err);
+out:
+    json_decref(p);
+    return rc;
+}
+
+int night_apply_void(struct store *s, const struct event *e, struct fc_error *err)
+{
+    return apply_correction(s, e, "void", err);
+}
+
+int night_apply_amend(struct store *s, const struct event *e, struct fc_error *err)
+{
+    return apply_correction(s, e, "amend", err);
+}
+
+/* ---- the engine ------------------------------------------------------------- */
+
+void night_free(struct night *n)
+{
+    if (!n)
+        return;
+    scan_classifier_free(n->cls);
+    sqlite3_finalize(n->q_bed_listed);
+    sqlite3_finalize(n->q_ward);
+    sqlite3_finalize(n->q_bed_roster);
+    sqlite3_finalize(n->q_adm);
+    sqlite3_finalize(n->q_id);
+    sqlite3_finalize(n->q_leave);
+    visit_release(&n->visit);
+    free(n);
+}
+
+const struct visit *night_visit(const struct night *n)
+{
+    return &n->visit;
+}
+
+int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err)
+{
+    struct night *n = xcalloc(1, sizeof(*n));
+    int rc;
+
+    *out = NULL;
+    n->store = s;
+    rc = visit_resolve(s, visit, &n->visit, err);
+    if (rc)
+        goto fail;
+    if (strcmp(n->visit.kind, "night") != 0) {
+        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s visit, not a night check",
+                          n->visit.id, n->visit.kind);
+        goto fail;
+    }
+    rc = scan_classifier_new(s, n->visit.site_code, &n->cls, err);
+    if (!rc)
+        rc = store_prepare_kept(s,
+                                "SELECT admission_no FROM ref.inpatient WHERE site_code = ?1"
+                                " AND ward_code = ?2 AND bed = ?3 ORDER BY admission_no",
+                                &n->q_bed_listed, err);
+    if (!rc)
+        rc = store_prepare_kept(
+            s, "SELECT bed_count FROM ref.ward WHERE site_code = ?1 AND ward_code = ?2", &n->q_ward,
+            err);
+    if (!rc)
+        rc =
+            store_prepare_kept(s,
+                               "SELECT 1 FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
+                               " AND bed = ?3 LIMIT 1",
+                               &n->q_bed_roster, err);
+    if (!rc)
+        rc = store_prepare_kept(s,
+                                "SELECT ward_code, bed FROM ref.inpatient WHERE site_code = ?1"
+                                " AND admission_no = ?2 LIMIT 1",
+                                &n->q_adm, err);
+    if (!rc)
+        rc = store_prepare_kept(s,
+                                /* two equality probes and no ORDER BY: an IN list or a sort
+             * would build a temporary table on every scan; night_resolve
+             * picks the rows it wants */
+                                "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+                                " WHERE id_number = ?1 UNION ALL"
+                                " SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+                                " WHERE id_number = ?2 AND ?2 <> ?1",
+                                &n->q_id, err);
+    if (!rc)
+        rc = store_prepare_kept(s,
+                                "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
+                                " AND admission_no = ?2",
+                                &n->q_leave, err);
+    if (rc)
+        goto fail;
+    *out = n;
+    return FC_OK;
+fail:
+    night_free(n);
+    return rc;
+}
+
+/* Is ward:bed a bed of this site: on the roster, or 1..bed_count of the
+ * ward (and "k+" beside such a bed)? */
+static int bed_exists(struct night *n, const char *ward, const char *bed, struct fc_error *err)
+{
+    sqlite3_stmt *st = n->q_bed_roster;
+    int step, ok = 0;
+
+    store_stmt_release(st);
+    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 2, ward);
+    store_bind_text(st, 3, bed);
+    step = sqlite3_step(st);
+    store_stmt_release(st);
+    if (step == SQLITE_ROW)
+        return 1;
+    if (step != SQLITE_DONE)
+        return store_fail(n->store, err, "cannot look the bed up");
+    st = n->q_ward;
+    store_stmt_release(st);
+    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 2, ward);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        char norm[SCAN_REF_MAX];
+        if (scan_bed_normalise(bed, norm) == FC_OK) {
+            long num = strtol(norm, NULL, 10);
+            ok = sqlite3_column_type(st, 0) == SQLITE_NULL ||
+                 (num >= 1 && num <= sqlite3_column_int64(st, 0));
+        }
+    } else if (step != SQLITE_DONE) {
+        ok = store_fail(n->store, err, "cannot look the ward up");
+    }
+    store_stmt_release(st);
+    return ok;
+}
+
+static int listed_at(struct night *n, const char *ward, const char *bed, struct buf *out,
+                     struct fc_error *err)
+{
+    sqlite3_stmt *st = n->q_bed_listed;
+    int step;
+
+    store_stmt_release(st);
+    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 2, ward);
+    store_bind_text(st, 3, bed);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (out->len)
+            buf_addch(out, ',');
+        buf_adds(out, store_col_text(st, 0));
+    }
+    store_stmt_release(st);
+    return step == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read the roster");
+}
+
+static int listed_bed_of(struct night *n, const char *adm, struct buf *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = n->q_adm;
+    int step;
+
+    store_stmt_release(st);
+    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 2, adm);
+    step = sqlite3_step(st);
+    if (step == SQLITE_ROW)
+        buf_addf(out, "%s:%s", store_col_text(st, 0), store_col_text(st, 1));
+    store_stmt_release(st);
+    return step == SQLITE_ROW || step == SQLITE_DONE
+               ? FC_OK
+               : store_fail(n->store, err, "cannot read the roster");
+}
+
+static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct fc_error *err)
+{
+    sqlite3_stmt *st = n->q_leave;
+    int step, covered = 0;
+
+    store_stmt_release(st);
+    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 2, adm);
+    while (!covered && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t from = 0, until = 0;
+        if (clock_parse(store_col_text(st, 0), &from) == FC_OK &&
+            clock_parse(store_col_text(st, 1), &until) == FC_OK)
+            covered = from <= at_ms && at_ms <= until;
+    }
+    if (!covered && step != SQLITE_DONE)
+        covered = store_fail(n->store, err, "cannot read leave records");
+    store_stmt_release(st);
+    return covered;
+}
+
+/* The code as a JSON string; bytes that are not UTF-8 (a misconfigured
+ * scanner) are kept visible as \xNN so the scan is stored, never lost. */
+static json_t *code_json(const char *code)
+{
+    json_t *j = json_string(code);
+    struct buf b = BUF_INIT;
+
+    if (j)
+        return j;
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+            buf_addch(&b, (char)*p);
+        else
+            buf_addf(&b, "\\x%02x", *p);
+    }
+    j = json_string(b.ptr);
+    buf_release(&b);
+    return j;
+}
+
+/* Resolves the facts of a classified scan into payload (impure: reads the
+ * reference database and, for EMPTY_BED, the current bed). */
+static int night_resolve(struct night *n, const struct scan_class *sc, int64_t at_ms,
+                         json_t *payload, struct fc_error *err)
+{
+    struct buf b = BUF_INIT;
+    int rc = FC_OK;
+
+    json_object_set_new(payload, "code", code_json(sc->code));
+    json_object_set_new(payload, "kind", json_string(scan_kind_name(sc->kind)));
+    json_object_set_new(payload, "source", json_string(scan_source_name(sc->source)));
+    switch (sc->kind) {
+    case SCAN_BED_LABEL: {
+        int ok = sc->source == SCAN_FROM_INDEX ? 1 : bed_exists(n, sc->ward_code, sc->bed, err);
+        if (ok < 0) {
+            rc = ok;
+            break;
+        }
+        json_object_set_new(payload, "ward_code", json_string(sc->ward_code));
+        json_object_set_new(payload, "bed", json_string(sc->bed));
+        json_object_set_new(payload, "bed_valid", json_boolean(ok));
+        rc = listed_at(n, sc->ward_code, sc->bed, &b, err);
+        json_object_set_new(payload, "listed", json_string(b.ptr));
+        break;
+    }
+    case SCAN_WRISTBAND:
+    case SCAN_ADMISSION:
+        json_object_set_new(payload, "admission_no", json_string(sc->admission_no));
+        rc = listed_bed_of(n, sc->admission_no, &b, err);
+        json_object_set_new(payload, "listed_bed", json_string(b.ptr));
+        break;
+    case SCAN_ID_NUMBER: {
+        sqlite3_stmt *st = n->q_id;
+        int step;
+
+        json_object_set_new(payload, "id_valid", json_boolean(sc->valid));
+        if (!sc->valid) {
+            json_object_set_new(payload, "why", json_string(sc->why ? sc->why : "invalid"));
+            break;
+        }
+        store_stmt_release(st);
+        store_bind_text(st, 1, sc->id_number);
+        store_bind_text(st, 2, sc->code);
+        /* the first listing at this site wins, else the lowest other site */
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            const char *site = store_col_text(st, 0);
+            if (!strcmp(site, n->visit.site_code)) {
+                if (!json_object_get(payload, "admission_no")) {
+                    buf_addf(&b, "%s:%s", store_col_text(st, 2), store_col_text(st, 3));
+                    json_object_set_new(payload, "admission_no",
+                                        json_string(store_col_text(st, 1)));
+                    json_object_set_new(payload, "listed_bed", json_string(b.ptr));
+                }
+            } else if (!json_object_get(payload, "elsewhere") ||
+                       strcmp(site, jstr(payload, "elsewhere")) < 0) {
+                json_object_set_new(payload, "elsewhere", json_string(site));
+            }
+        }
+        if (step != SQLITE_DONE)
+            rc = store_fail(n->store, err, "cannot look the ID up");
+        store_stmt_release(st);
+        break;
+    }
+    case SCAN_ACTION:
+        json_object_set_new(payload, "action", json_string(ident_action_name(sc->action)));
+        if (sc->action == IDENT_ACTION_EMPTY_BED) {
+            struct night_ctx c;
+            struct buf leave = BUF_INIT;
+
+            rc = ctx_load(n->store, n->visit.id, &c, err);
+            for (const char *p = c.listed; !rc && *p;) {
+                const char *comma = strchr(p, ',');
+                char adm[REF_LEN];
+                int cov;
+
+                snprintf(adm, sizeof(adm), "%.*s", (int)(comma ? (size_t)(comma - p) : strlen(p)),
+                         p);
+                cov = leave_covers(n, adm, at_ms, err);
+                if (cov < 0)
+                    rc = cov;
+                else if (cov) {
+                    if (leave.len)
+                        buf_addch(&leave, ',');
+                    buf_adds(&leave, adm);
+                }
+                p = comma ? comma + 1 : "";
+            }
+            json_object_set_new(payload, "leave", json_string(leave.ptr));
+            buf_release(&leave);
+        }
+        break;
+    default: break;
+    }
+    buf_release(&b);
+    return rc;
+}
+
+static void result_message(struct night_result *r)
+{
+    const char *v = r->verdict;
+    char bed[2 * SCAN_REF_MAX + 2];
+
+    snprintf(bed, sizeof(bed), "%s%s%s", r->ward_code, r->bed[0] ? "-" : "", r->bed);
+    if (!strcmp(v, "BED_LISTED"))
+        snprintf(r->message, sizeof(r->message), "bed %s: listed for %s", bed, r->detail);
+    else if (!strcmp(v, "BED_NOT_LISTED"))
+        snprintf(r->message, sizeof(r->message), "bed %s: nobody listed (free or extra bed)", bed);
+    else if (!strcmp(v, "MATCH"))
+        snprintf(r->message, sizeof(r->message), "%s matches the patient listed for bed %s",
+                 r->kind, bed);
+    else if (!strcmp(v, "WRONG_BED"))
+        snprintf(r->message, sizeof(r->message),
+                 "patient %s is listed for another bed (%s), found at bed %s", r->admission_no,
+                 r->detail, bed);
+    else if (!strcmp(v, "NOT_ON_LIST"))
+        snprintf(r->message, sizeof(r->message), "not on this site's roster%s%s",
+                 r->detail[0] ? ": " : "", r->detail);
+    else if (!strcmp(v, "IDENTITY_MISMATCH"))
+        snprintf(r->message, sizeof(r->message),
+                 "ID is not the claimed patient's (%s): possible impersonation", r->detail);
+    else if (!strcmp(v, "INVALID_ID"))
+        snprintf(r->message, sizeof(r->message), "invalid ID number: %s", r->detail);
+    else if (!strcmp(v, "UNVERIFIED"))
+        snprintf(r->message, sizeof(r->message),
+                 "insurance QR token stored for online verification; check the ID card");
+    else if (!strcmp(v, "RECORDED"))
+        snprintf(r->message, sizeof(r->message), "%s recorded%s", r->code,
+                 !strcmp(r->detail, "NO_BED") ? " (no current bed: scan a bed label first)" : "");
+    else if (!strcmp(v, "DUPLICATE_SCAN"))
+        snprintf(r->message, sizeof(r->message), "double read of %s ignored", r->code);
+    else if (!strcmp(v, "NO_BED"))
+        snprintf(r->message, sizeof(r->message), "no current bed: scan a bed label first");
+    else if (!strcmp(v, "UNRECOGNIZED"))
+        snprintf(r->message, sizeof(r->message), "code not recognised%s",
+                 r->detail[0] ? " as a bed of this site" : "");
+    else if (!strcmp(v, "VOIDED"))
+        snprintf(r->message, sizeof(r->message), "scan %s voided", r->code);
+    else
+        copy_str(r->message, sizeof(r->message), v);
+}
+
+static void result_fill(struct night_result *r, const struct event *e, const struct facts *f,
+                        const struct decision *d, const char *source)
+{
+    memset(r, 0, sizeof(*r));
+    r->seq = e->seq;
+    copy_str(r->event_id, sizeof(r->event_id), e->id);
+    copy_str(r->code, sizeof(r->code), f->code);
+    copy_str(r->kind, sizeof(r->kind), f->kind);
+    copy_str(r->source, sizeof(r->source), source);
+    copy_str(r->verdict, sizeof(r->verdict), d->verdict);
+    copy_str(r->detail, sizeof(r->detail), d->detail);
+    copy_str(r->ward_code, sizeof(r->ward_code), d->ward_code);
+    copy_str(r->bed, sizeof(r->bed), d->bed);
+    copy_str(r->admission_no, sizeof(r->admission_no), d->admission_no);
+    result_message(r);
+}
+
+static int ensure_open(struct night *n, struct fc_error *err)
+{
+    if (n->visit.closed_at[0])
+        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", n->visit.id,
+                            n->visit.closed_at);
+    return FC_OK;
+}
+
+int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
+               struct night_result *out, struct fc_error *err)
+{
+    struct scan_class cls;
+    struct scan_class *sc = &cls;
+    json_t *payload = json_object();
+    char *text = NULL;
+    struct facts f;
+    struct decision d;
+    struct event e;
+    int rc;
+
+    rc = ensure_open(n, err);
+    if (rc)
+        goto out;
+    rc = store_begin(n->store, err);
+    if (rc)
+        goto out;
+    rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+    if (!rc)
+        rc = night_resolve(n, sc, at_ms, payload, err);
+    if (rc)
+        goto rollback;
+    json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
+    facts_from_json(payload, &f);
+    rc = night_decide(n->store, n->visit.id, at_ms, &f, &d, err);
+    if (rc)
+        goto rollback;
+    json_object_set_new(payload, "verdict", json_string(d.verdict));
+    json_object_set_new(payload, "detail", json_string(d.detail));
+    if (d.bed[0]) {
+        json_object_set_new(payload, "at_ward", json_string(d.ward_code));
+        json_object_set_new(payload, "at_bed", json_string(d.bed));
+    }
+    text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text) {
+        rc = fc_error_set(err, FC_EINPUT, "scan '%s' is not valid UTF-8", sc->code);
+        goto rollback;
+    }
+    live.text = text;
+    live.payload = payload;
+    rc = event_append(n->store, n->visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL, text, &e, err);
+    live.text = NULL;
+    live.payload = NULL;
+    if (rc)
+        goto rollback;
+    rc = store_commit(n->store, err);
+    if (rc)
+        goto out;
+    facts_from_json(payload, &f);
+    result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+    goto out;
+rollback:
+    store_rollback(n->store);
+out:
+    free(text);
+    json_decref(payload);
+    return rc;
+}
+
+int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
+                  struct night_result *out, struct fc_error *err)
+{
+    struct scan_class cls;
+    struct scan_class *sc = &cls;
+    json_t *payload = json_object();
+    struct facts f;
+    struct decision d;
+    struct event e;
+    int rc, own_txn;
+
+    /* One read snapshot for the whole preview: each lookup would otherwise
+     * take and release the locks of both databases. */
+    own_txn = sqlite3_get_autocommit(store_db(n->store));
+    rc = own_txn ? store_begin_read(n->store, err) : FC_OK;
+    if (!rc)
+        rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+    if (!rc)
+        rc = night_resolve(n, sc, at_ms, payload, err);
+    if (!rc) {
+        facts_from_json(payload, &f);
+        rc = night_decide(n->store, n->visit.id, at_ms, &f, &d, err);
+    }
+    if (!rc) {
+        memset(&e, 0, sizeof(e));
+        result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+    }
+    if (own_txn)
+        store_rollback(n->store);
+    json_decref(payload);
+    return rc;
+}
+
+/* Finds the scan event a correction names: seq number, or id / prefix of 8+. */
+static int find_target(struct night *n, const char *target, int64_t *seq, json_t **payload,
+                       struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char *end = NULL;
+    long long num = strtoll(target, &end, 10);
+    int rc, found = 0;
+
+    *payload = NULL;
+    if (end && *end == '\0' && end != target) {
+        rc = store_prepare(n->store, "SELECT seq, kind, visit, payload FROM event WHERE seq = ?1",
+                           &st, err);
+        if (rc)
+            return rc;
+        sqlite3_bind_int64(st, 1, num);
+    } else {
+        if (strlen(target) < 8)
+            return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
+                                target);
+        rc = store_prepare(n->store,
+                           "SELECT seq, kind, visit, payload FROM event"
+                           " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
+                           &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, target);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (found++) {
+            rc = fc_error_set(err, FC_EUSAGE, "event id '%s' is ambiguous", target);
+            goto out;
+        }
+        if (strcmp(store_col_text(st, 1), "scan") != 0 ||
+            strcmp(store_col_text(st, 2), n->visit.id) != 0) {
+            rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
+                              n->visit.id);
+            goto out;
+        }
+        *seq = sqlite3_column_int64(st, 0);
+        *payload = json_loads(store_col_text(st, 3), 0, NULL);
+    }
+    if (rc != SQLITE_DONE)
+        rc = store_fail(n->store, err, "cannot read events");
+    else
+        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
+out:
+    if (rc) {
+        json_decref(*payload);
+        *payload = NULL;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int target_state(struct night *n, int64_t seq, struct night_result *out,
+                        struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(n->store,
+                           "SELECT event_id, code, kind, verdict, detail, coalesce(ward_code, ''),"
+                           " coalesce(bed, ''), coalesce(admission_no, ''), voided_by"
+                           " FROM night_scan WHERE seq = ?1",
+                           &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        memset(out, 0, sizeof(*out));
+        out->seq = seq;
+        copy_str(out->event_id, sizeof(out->event_id), store_col_text(st, 0));
+        copy_str(out->code, sizeof(out->code), store_col_text(st, 1));
+        copy_str(out->kind, sizeof(out->kind), store_col_text(st, 2));
+        copy_str(out->verdict, sizeof(out->verdict),
+                 sqlite3_column_type(st, 8) != SQLITE_NULL ? "VOIDED" : store_col_text(st, 3));
+        copy_str(out->detail, sizeof(out->detail), store_col_text(st, 4));
+        copy_str(out->ward_code, sizeof(out->ward_code), store_col_text(st, 5));
+        copy_str(out->bed, sizeof(out->bed), store_col_text(st, 6));
+        copy_str(out->admission_no, sizeof(out->admission_no), store_col_text(st, 7));
+        snprintf(out->source, sizeof(out->source), "correction");
+        result_message(out);
+    } else {
+        rc = store_fail(n->store, err, "cannot read the corrected scan");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(n->store,
+                           "SELECT 1 FROM night_correction WHERE target_seq = ?1"
+                           " AND action = 'void'",
+                           &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, seq);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : store_fail(n->store, err, "cannot read");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int correct(struct night *n, const char *kind, const char *target, json_t *body,
+                   int64_t at_ms, struct night_result *out, struct fc_error *err)
+{
+    json_t *orig = NULL;
+    char *text = NULL;
+    int64_t seq = 0;
+    int rc;
+
+    rc = ensure_open(n, err);
+    if (rc)
+        goto out;
+    rc = store_begin(n->store, err);
+    if (rc)
+        goto out;
+    rc = find_target(n, target, &seq, &orig, err);
+    if (rc)
+        goto rollback;
+    rc = is_voided(n, seq, err);
+    if (rc > 0)
+        rc = fc_error_set(err, FC_ESTATE, "scan %lld was already voided", (long long)seq);
+    if (rc)
+        goto rollback;
+    json_object_set_new(body, "target_seq", json_integer(seq));
+    text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS);
+    if (!text) {
+        rc = fc_error_set(err, FC_EINPUT, "correction text is not valid UTF-8");
+        goto rollback;
+    }
+    rc = event_append(n->store, n->visit.id, at_ms, kind,
+                      json_string_value(json_object_get(body, "target")), text, NULL, err);
+    if (rc)
+        goto rollback;
+    rc = store_commit(n->store, err);
+    if (!rc && out)
+        rc = target_state(n, seq, out, err);
+    goto out;
+rollback:
+    store_rollback(n->store);
+out:
+    free(text);
+    json_decref(orig);
+    return rc;
+}
+
+int night_void(struct night *n, const char *target, const char *reason, int64_t at_ms,
+               struct night_result *out, struct fc_error *err)
+{
+    json_t *body;
+    int rc;
+
+    if (!reason || !*reason)
+        return fc_error_set(err, FC_EUSAGE, "a void needs a reason (--reason TEXT)");
+    body = json_pack("{s:s, s:s}", "target", target, "reason", reason);
+    if (!body)
+        return fc_error_set(err, FC_EINPUT, "reason is not valid UTF-8");
+    rc = correct(n, "void", target, body, at_ms, out, err);
+    json_decref(body);
+    return rc;
+}
+
+int night_amend(struct night *n, const char *target, const char *code, const char *note,
+                int64_t at_ms, struct night_result *out, struct fc_error *err)
+{
+    json_t *body = json_object();
+    int rc = FC_OK;
+
+    if ((!code || !*code) && (!note || !*note)) {
+        rc = fc_error_set(err, FC_EUSAGE, "an amendment needs --code CODE or --note TEXT");
+        goto out;
+    }
+    json_object_set_new(body, "target", json_string(target));
+    if (note && *note)
+        json_object_set_new(body, "note", json_string(note));
+    if (code && *code) {
+        struct scan_class *sc = xmalloc(sizeof(*sc));
+        json_t *facts = json_object();
+
+        /* Facts are looked up now; the verdict is decided at the original
+         * scan's place in the visit when the amendment is applied. */
+        rc = scan_classify(n->cls, code, strlen(code), at_ms, sc, err);
+        if (!rc)
+            rc = night_resolve(n, sc, at_ms, facts, err);
+        json_object_set_new(facts, "arrival", json_string("amend"));
+        json_object_set_new(body, "facts", facts);
+        free(sc);
+        if (rc)
+            goto out;
+    }
+    rc = correct(n, "amend", target, body, at_ms, out, err);
+out:
+    json_decref(body);
+    return rc;
+}
+
+/* ---- results ---------------------------------------------------------------- */
+
+int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void *ctx), void *ctx,
+                      struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(n->store,
+                           "SELECT ward_code, bed, listed, identified, finding, flags, scans"
+                           " FROM night_bed WHERE visit = ?1"
+                           " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
+                           &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, n->visit.id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct night_bed b;
+        int flags = sqlite3_column_int(st, 5);
+
+        b.ward_code = store_col_text(st, 0);
+        b.bed = store_col_text(st, 1);
+        b.listed = store_col_text(st, 2);
+        b.identified = store_col_text(st, 3);
+        b.finding = store_col_text(st, 4);
+        b.no_wristband = !!(flags & BED_NO_BAND);
+        b.no_id = !!(flags & BED_NO_ID);
+        b.exam = !!(flags & BED_EXAM);
+        b.scans = sqlite3_column_int64(st, 6);
+        rc = cb(&b, ctx);
+        if (rc) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read beds");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient *p, void *ctx),
+                          void *ctx, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(
+        n->store,
+        "SELECT i.admission_no, i.name, i.id_number, i.ward_code, i.bed,"
+        " (SELECT finding FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code"
+        "   AND b.bed = i.bed),"
+        " (SELECT s.ward_code || ':' || s.bed FROM night_scan s WHERE s.visit = ?1"
+        "   AND s.verdict = 'WRONG_BED' AND s.admission_no = i.admission_no"
+        "   AND s.voided_by IS NULL ORDER BY s.seq DESC LIMIT 1),"
+        " EXISTS (SELECT 1 FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code)"
+        " FROM ref.inpatient i WHERE i.site_code = ?2"
+        " ORDER BY i.ward_code, CAST(i.bed AS INTEGER), i.bed, i.admission_no",
+        &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, n->visit.id);
+    store_bind_text(st, 2, n->visit.site_code);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct night_patient p;
+        const char *own = (const char *)sqlite3_column_text(st, 5);
+        const char *other = (const char *)sqlite3_column_text(st, 6);
+        int visited = sqlite3_column_int(st, 7);
+
+        p.admission_no = store_col_text(st, 0);
+        p.name = store_col_text(st, 1);
+        p.id_number = store_col_text(st, 2);
+        p.ward_code = store_col_text(st, 3);
+        p.bed = store_col_text(st, 4);
+        p.found_at = "";
+        p.detail = "";
+        if (own && !strcmp(own, "OK")) {
+            p.finding = "PRESENT";
+        } else if (own && !strcmp(own, "ID_NOT_VERIFIED")) {
+            p.finding = "PRESENT_ID_UNVERIFIED";
+        } else if (other) {
+            p.finding = "PRESENT_OTHER_BED";
+            p.found_at = other;
+        } else if (own && !strcmp(own, "IDENTITY_MISMATCH")) {
+            p.finding = "IDENTITY_MISMATCH";
+        } else if (own && !strcmp(own, "ABSENT_LEAVE")) {
+            p.finding = "ON_LEAVE";
+        } else {
+            /* DESIGN §5 lists no exam verdict per patient: an examination is
+             * not a leave, so the patient stays NOT_FOUND, and the bed's
+             * ABSENT_EXAM goes beside it for the reviewer. */
+            p.finding = visited ? "NOT_FOUND" : "UNCHECKED";
+            if (own && !strcmp(own, "ABSENT_EXAM"))
+                p.detail = "ABSENT_EXAM";
+        }
+        rc = cb(&p, ctx);
+        if (rc) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read the roster");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r, void *ctx),
+                       void *ctx, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(n->store,
+                           "SELECT seq, event_id, code, kind, verdict, detail,"
+                           " coalesce(ward_code, ''), coalesce(bed, ''),"
+                           " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
+                           " FROM night_scan WHERE visit = ?1 ORDER BY seq",
+                           &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, n->visit.id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct night_scan_row r;
+
+        r.seq = sqlite3_column_int64(st, 0);
+        r.event_id = store_col_text(st, 1);
+        r.code = store_col_text(st, 2);
+        r.kind = store_col_text(st, 3);
+        r.verdict = store_col_text(st, 4);
+        r.detail = store_col_text(st, 5);
+        r.ward_code = store_col_text(st, 6);
+        r.bed = store_col_text(st, 7);
+        r.admission_no = store_col_text(st, 8);
+        r.at_ms = sqlite3_column_int64(st, 9);
+        r.voided = sqlite3_column_int(st, 10);
+        r.amended = sqlite3_column_int(st, 11);
+        rc = cb(&r, ctx);
+        if (rc) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read scans");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,333 @@
+/* Event log: append with hash chaining, verification, and rebuild of the
+ * derived tables by replaying events through the kind registry
+ * (core/event_kinds.c). Events are never updated or deleted; store.c's
+ * triggers enforce that even against code that tries. */
+#include "core/store/event.h"
+
+#include "core/base/xalloc.h"
+#include "core/store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char zero_hash[HASH_HEX_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hash_field(struct hash_ctx *h, const char *s)
+{
+    size_t len = s ? strlen(s) : 0;
+    unsigned char be[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+                           (unsigned char)(len >> 8), (unsigned char)len};
+    hash_update(h, be, 4);
+    if (len)
+        hash_update(h, s, len);
+}
+
+void event_compute_hash(struct event *e)
+{
+    static const char tag[] = "fieldcheck-event-v1";
+    struct hash_ctx h;
+    unsigned char prev[HASH_LEN], out[HASH_LEN];
+    char seq[24];
+
+    if (hash_from_hex(prev, HASH_LEN, e->prev_hash) != FC_OK)
+        memset(prev, 0xff, sizeof(prev)); /* a malformed prev_hash never verifies */
+    snprintf(seq, sizeof(seq), "%lld", (long long)e->seq);
+    hash_init(&h);
+    hash_update(&h, tag, sizeof(tag) - 1);
+    hash_update(&h, prev, HASH_LEN);
+    hash_field(&h, seq);
+    hash_field(&h, e->id);
+    hash_field(&h, e->device);
+    hash_field(&h, e->visit);
+    hash_field(&h, e->at);
+    hash_field(&h, e->kind);
+    hash_field(&h, e->subject);
+    hash_field(&h, e->payload);
+    hash_final(&h, out);
+    hash_to_hex(e->hash, out, HASH_LEN);
+}
+
+int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s, "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1", &st, err);
+
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *seq = sqlite3_column_int64(st, 0);
+        snprintf(hash, HASH_HEX_LEN + 1, "%s", store_col_text(st, 1));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        *seq = 0;
+        memcpy(hash, zero_hash, sizeof(zero_hash));
+        rc = FC_OK;
+    } else {
+        rc = store_fail(s, err, "cannot read the event chain head");
+    }
+    store_stmt_release(st);
+    return rc;
+}
+
+static const struct event_kind *kind_find(const char *name)
+{
+    for (const struct event_kind *k = event_kinds; k->name; k++)
+        if (!strcmp(k->name, name))
+            return k;
+    return NULL;
+}
+
+/* Runs every applier registered for the event's kind, in table order: a kind
+ * shared by workflows ("scan", "void") has one row per engine, and each engine
+ * ignores events of visits that are not its own. */
+static int event_apply(struct store *s, const struct event *e, struct fc_error *err)
+{
+    for (const struct event_kind *k = kind_find(e->kind); k && k->name; k++) {
+        int rc;
+
+        if (strcmp(k->name, e->kind) != 0 || !k->apply)
+            continue;
+        rc = k->apply(s, e, err);
+        if (rc)
+            return rc;
+    }
+    return FC_OK;
+}
+
+int event_append(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                 const char *subject, const char *payload, struct event *out, struct fc_error *err)
+{
+    struct event e;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    memset(&e, 0, sizeof(e));
+    rc = event_head(s, &e.seq, e.prev_hash, err);
+    if (rc)
+        return rc;
+    e.seq++;
+    hash_uuid(e.id);
+    snprintf(e.device, sizeof(e.device), "%s", store_device_id(s));
+    e.visit = visit;
+    e.at_ms = at_ms;
+    clock_format_utc(at_ms, e.at);
+    e.kind = kind;
+    e.subject = subject;
+    e.payload = payload;
+    event_compute_hash(&e);
+
+    rc = store_stmt(s,
+                    "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
+                    " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, e.seq);
+    store_bind_text(st, 2, e.id);
+    store_bind_text(st, 3, e.device);
+    store_bind_text(st, 4, e.visit);
+    store_bind_text(st, 5, e.at);
+    store_bind_text(st, 6, e.kind);
+    store_bind_text(st, 7, e.subject);
+    store_bind_text(st, 8, e.payload);
+    store_bind_text(st, 9, e.prev_hash);
+    store_bind_text(st, 10, e.hash);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot append event");
+    store_stmt_release(st);
+    if (rc)
+        return rc;
+    rc = event_apply(s, &e, err);
+    if (rc)
+        return rc;
+    if (out)
+        *out = e;
+    return FC_OK;
+}
+
+int event_foreach(struct store *s, const char *visit, int64_t after_seq,
+                  int (*cb)(const struct event *e, void *ctx), void *ctx, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = store_prepare(s,
+                       "SELECT seq, id, device, visit, at, kind, subject, payload, prev_hash,"
+                       " hash FROM event WHERE seq > ?1 AND (?2 IS NULL OR visit = ?2)"
+                       " ORDER BY seq",
+                       &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, after_seq);
+    store_bind_text(st, 2, visit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct event e;
+        int64_t ms = 0;
+
+        memset(&e, 0, sizeof(e));
+        e.seq = sqlite3_column_int64(st, 0);
+        snprintf(e.id, sizeof(e.id), "%s", store_col_text(st, 1));
+        snprintf(e.device, sizeof(e.device), "%s", store_col_text(st, 2));
+        e.visit = (const char *)sqlite3_column_text(st, 3);
+        snprintf(e.at, sizeof(e.at), "%s", store_col_text(st, 4));
+        if (clock_parse(e.at, &ms) == FC_OK)
+            e.at_ms = ms;
+        e.kind = store_col_text(st, 5);
+        e.subject = (const char *)sqlite3_column_text(st, 6);
+        e.payload = store_col_text(st, 7);
+        snprintf(e.prev_hash, sizeof(e.prev_hash), "%s", store_col_text(st, 8));
+        snprintf(e.hash, sizeof(e.hash), "%s", store_col_text(st, 9));
+        rc = cb(&e, ctx);
+        if (rc) {
+            sqlite3_finalize(st);
+            return rc;
+        }
+    }
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read events");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct verify_ctx {
+    struct store *s;
+    int64_t expect_seq;
+    char prev[HASH_HEX_LEN + 1];
+    int64_t *bad_seq;
+    struct fc_error *err;
+};
+
+static int verify_one(const struct event *e, void *vctx)
+{
+    struct verify_ctx *c = vctx;
+    struct event copy = *e;
+
+    if (e->seq != c->expect_seq) {
+        *c->bad_seq = c->expect_seq;
+        return fc_error_set(c->err, FC_EINTEGRITY, "event chain broken at seq %lld: seq missing",
+                            (long long)c->expect_seq);
+    }
+    if (strcmp(e->prev_hash, c->prev) != 0) {
+        *c->bad_seq = e->seq;
+        return fc_error_set(c->err, FC_EINTEGRITY,
+                            "event chain broken at seq %lld: previous hash does not match",
+                            (long long)e->seq);
+    }
+    if (strcmp(e->device, store_device_id(c->s)) != 0) {
+        *c->bad_seq = e->seq;
+        return fc_error_set(c->err, FC_EINTEGRITY,
+                            "event chain broken at seq %lld: event of another device '%s'",
+                            (long long)e->seq, e->device);
+    }
+    event_compute_hash(&copy);
+    if (strcmp(copy.hash, e->hash) != 0) {
+        *c->bad_seq = e->seq;
+        return fc_error_set(c->err, FC_EINTEGRITY,
+                            "event chain broken at seq %lld: content does not match its hash",
+                            (long long)e->seq);
+    }
+    memcpy(c->prev, e->hash, sizeof(c->prev));
+    c->expect_seq++;
+    return 0;
+}
+
+int event_verify_chain(struct store *s, int64_t *bad_seq, int64_t *count, struct fc_error *err)
+{
+    struct verify_ctx c;
+    int64_t dummy = 0;
+    int rc;
+
+    memset(&c, 0, sizeof(c));
+    c.s = s;
+    c.expect_seq = 1;
+    memcpy(c.prev, zero_hash, sizeof(zero_hash));
+    c.bad_seq = bad_seq ? bad_seq : &dummy;
+    *c.bad_seq = 0;
+    c.err = err;
+    rc = event_foreach(s, NULL, 0, verify_one, &c, err);
+    if (count)
+        *count = c.expect_seq - 1;
+    return rc;
+}
+
+static int replay_one(const struct event *e, void *ctx)
+{
+    void **args = ctx;
+    return event_apply(args[0], e, args[1]);
+}
+
+int event_rebuild(struct store *s, struct fc_error *err)
+{
+    void *args[2] = {s, err};
+    int rc = store_begin(s, err);
+
+    if (rc)
+        return rc;
+    for (const struct derived_table *t = derived_tables; t->name && !rc; t++)
+        rc = store_exec(s, t->clear_sql, err);
+    if (!rc)
+        rc = event_foreach(s, NULL, 0, replay_one, args, err);
+    if (!rc)
+        rc = store_commit(s, err);
+    if (rc) {
+        store_rollback(s);
+        fc_error_prefix(err, "cannot rebuild derived state");
+    }
+    return rc;
+}
+
+int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    struct hash_ctx h;
+    unsigned char bin[HASH_LEN];
+    int rc = FC_OK;
+
+    hash_init(&h);
+    for (const struct derived_table *t = derived_tables; t->name && !rc; t++) {
+        sqlite3_stmt *st = NULL;
+        int step;
+
+        hash_field(&h, t->name);
+        rc = store_prepare(s, t->dump_sql, &st, err);
+        if (rc)
+            break;
+        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+            int n = sqlite3_column_count(st);
+            for (int i = 0; i < n; i++) {
+                char type[2] = {(char)('0' + sqlite3_column_type(st, i)), 0};
+                hash_field(&h, type);
+                hash_field(&h, (const char *)sqlite3_column_text(st, i));
+            }
+        }
+        if (step != SQLITE_DONE)
+            rc = store_fail(s, err, "cannot read derived table");
+        sqlite3_finalize(st);
+    }
+    if (rc)
+        return rc;
+    hash_final(&h, bin);
+    hash_to_hex(out, bin, HASH_LEN);
+    return FC_OK;
+}
+
+int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT kind FROM event WHERE id = ?1", &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        buf_adds(kind, store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", id);
+    } else {
+        rc = store_fail(s, err, "cannot read event");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

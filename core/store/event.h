@@ -1,0 +1,95 @@
+/* The append-only event log and its per-device SHA-256 hash chain.
+ *
+ * Every scan, mark, correction and visit change is one event. Derived tables
+ * (visit, bed_state, stock_count, ...) are written by the event's applier in
+ * the same transaction, and can be rebuilt from the events alone.
+ *
+ * Chain: hash(n) = SHA-256("fieldcheck-event-v1" || prev_hash(n) || for each of
+ * seq, id, device, visit, at, kind, subject, payload: u32 big-endian length ||
+ * bytes), with prev_hash(1) = 32 zero bytes. Hashes are stored as hex. The
+ * payload is JSON text stored exactly as hashed. docs/bundle-format.md
+ * repeats this definition for HQ's verifier. */
+#ifndef FC_CORE_EVENT_H
+#define FC_CORE_EVENT_H
+
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/base/error.h"
+#include "core/store/hash.h"
+
+#include <stdint.h>
+
+struct store;
+
+struct event {
+    int64_t seq;
+    char id[37];
+    char device[33];
+    const char *visit;      /* NULL for device-level events */
+    char at[CLOCK_ISO_MAX]; /* UTC, ISO 8601 with milliseconds */
+    int64_t at_ms;
+    const char *kind;
+    const char
+        *subject; /* what the event is about: a bed, drug, suspicion, event id; may be NULL */
+    const char *payload; /* JSON object text */
+    char prev_hash[HASH_HEX_LEN + 1];
+    char hash[HASH_HEX_LEN + 1];
+};
+
+/* Computes e->hash from e->prev_hash and the other fields (e->hash is written). */
+void event_compute_hash(struct event *e);
+
+/* Appends one event, chained to the current head, and runs its applier so the
+ * derived tables change in the same transaction. Must be called inside
+ * store_begin()/store_commit(); the caller commits (or rolls back on error).
+ * visit and subject may be NULL; payload must be a JSON object text.
+ * out (may be NULL) receives the stored event; its pointers borrow the
+ * arguments. Returns FC_OK, or the applier's or the database's error. */
+int event_append(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                 const char *subject, const char *payload, struct event *out, struct fc_error *err);
+
+/* Number of events and the head (last seq, its hash hex or 64 zeros). */
+int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struct fc_error *err);
+
+/* Verifies the whole chain: seqs contiguous from 1, every prev_hash equals the
+ * previous hash, every hash recomputes, device matches. On the first problem
+ * returns FC_EINTEGRITY with *bad_seq set and a message naming it. *count gets
+ * the number of events checked (may be NULL). */
+int event_verify_chain(struct store *s, int64_t *bad_seq, int64_t *count, struct fc_error *err);
+
+/* Deletes every derived row and replays all events through their appliers in
+ * seq order, in one transaction. */
+int event_rebuild(struct store *s, struct fc_error *err);
+
+/* SHA-256 (hex) over the contents of every derived table in a canonical order:
+ * two databases with the same derived state give the same digest. */
+int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err);
+
+/* Iterates events in seq order starting after after_seq (0 = all) for a visit
+ * (NULL = all visits). cb returns 0 to continue, non-zero to stop (returned). */
+int event_foreach(struct store *s, const char *visit, int64_t after_seq,
+                  int (*cb)(const struct event *e, void *ctx), void *ctx, struct fc_error *err);
+
+/* The kind of the event with this id, appended to kind; FC_ENOTFOUND if
+ * there is none. */
+int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err);
+
+/* The registry of event kinds: the applier updates derived tables for one
+ * event (inside the caller's transaction). Kinds without an applier only log. */
+struct event_kind {
+    const char *name;
+    int (*apply)(struct store *s, const struct event *e, struct fc_error *err);
+};
+
+/* Derived tables: how to empty one for a rebuild and how to dump it in a
+ * canonical order for the digest. */
+struct derived_table {
+    const char *name;
+    const char *clear_sql;
+    const char *dump_sql;
+};
+
+extern const struct event_kind event_kinds[];       /* terminated by name == NULL */
+extern const struct derived_table derived_tables[]; /* terminated by name == NULL */
+
+#endif

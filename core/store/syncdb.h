@@ -1,0 +1,64 @@
+/* Device-side sync bookkeeping (tables sync_trust, sync_state, sync_bundle,
+ * sync_pack in the device database): HQ's trusted public keys, bundle
+ * numbering and chaining, the sequence HQ acknowledged, and the mission packs
+ * loaded. The SQL lives here so that sync/ never touches SQLite directly. */
+#ifndef FC_CORE_SYNCDB_H
+#define FC_CORE_SYNCDB_H
+
+#include "core/base/error.h"
+#include "core/store/hash.h"
+
+#include <stdint.h>
+
+struct store;
+
+#define SYNCDB_PK_LEN 32
+
+struct syncdb_state {
+    int64_t bundle_seq;                 /* last bundle written, 0 before the first */
+    char last_bundle[HASH_HEX_LEN + 1]; /* SHA-256 of that bundle file, zeros before */
+    int64_t acked_seq;                  /* HQ holds events 1..acked_seq */
+    char acked_head[HASH_HEX_LEN + 1];  /* hash of event acked_seq, zeros for 0 */
+};
+
+/* HQ's public keys; FC_ENOTFOUND when `keys trust` was never run. */
+int syncdb_trust_get(struct store *s, unsigned char sign_pk[SYNCDB_PK_LEN],
+                     unsigned char box_pk[SYNCDB_PK_LEN], struct fc_error *err);
+
+/* Stores (or replaces) HQ's public keys; *replaced is set to 1 when different
+ * keys were trusted before (may be NULL). Commits. */
+int syncdb_trust_set(struct store *s, const unsigned char sign_pk[SYNCDB_PK_LEN],
+                     const unsigned char box_pk[SYNCDB_PK_LEN], const char *fingerprint,
+                     int *replaced, struct fc_error *err);
+
+int syncdb_state_get(struct store *s, struct syncdb_state *out, struct fc_error *err);
+
+/* Records a written bundle and makes it the last one (bundle_seq, sha256).
+ * Fails with FC_ESTATE when bundle_seq is not the next number. Commits. */
+int syncdb_bundle_record(struct store *s, int64_t bundle_seq, const char *sha256_hex,
+                         const char *file, int64_t first_seq, int64_t last_seq,
+                         const char *chain_head, struct fc_error *err);
+
+/* Raises the acknowledged seq to acked_seq with its head hash; a lower or
+ * equal value changes nothing (*raised = 0). Commits. raised may be NULL. */
+int syncdb_ack(struct store *s, int64_t acked_seq, const char *head_hex, int *raised,
+               struct fc_error *err);
+
+/* The number of events HQ has not acknowledged (seq above acked_seq) into
+ * *n: a range count on the event table's integer key, cheap enough to run
+ * at every redraw of a screen. */
+int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err);
+
+/* Hash (hex) of this device's event seq; FC_ENOTFOUND if there is none. */
+int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
+                      struct fc_error *err);
+
+/* Highest version of mission_id loaded from a pack, 0 when none. */
+int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *version,
+                            struct fc_error *err);
+
+/* Records a pack load (insert or ignore). Commits. */
+int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
+                       const char *sha256_hex, struct fc_error *err);
+
+#endif
