@@ -3,7 +3,7 @@
  * 50th code settled twice, every 40th line above its price cap, every 97th
  * under a foreign prefix), built with SQL so a million lines take seconds.
  * After the rows it runs what the mission loader runs after its rows
- * (core/mission.c build()): refdb_index_sql, refdb_code_index_sql and
+ * (core/mission/mission.c build()): refdb_index_sql, refdb_code_index_sql and
  * refdb_aggregate_sql, so the file has the loader's indexes and aggregates. */
 #ifndef FC_BENCH_PHARMACY_H
 #define FC_BENCH_PHARMACY_H

@@ -1,0 +1,215 @@
+/* One mission file: header, rows parsed and checked on this thread, inserted
+ * here or (for the big files) on the insert thread (core/mission/rowpipe.h). */
+#include "core/mission/loader.h"
+
+#include "core/mission/csv.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+/* The row's values go to the insert statement, or to the insert thread. */
+static void out_null(struct loader *L, int i)
+{
+    if (L->pipe)
+        rowpipe_null(L->pipe);
+    else
+        sqlite3_bind_null(L->ins, i);
+}
+
+static void out_int(struct loader *L, int i, int64_t v)
+{
+    if (L->pipe)
+        rowpipe_int(L->pipe, v);
+    else
+        sqlite3_bind_int64(L->ins, i, (sqlite3_int64)v);
+}
+
+static void out_double(struct loader *L, int i, double v)
+{
+    if (L->pipe)
+        rowpipe_double(L->pipe, v);
+    else
+        sqlite3_bind_double(L->ins, i, v);
+}
+
+static void out_text(struct loader *L, int i, const struct buf *b)
+{
+    if (L->pipe)
+        rowpipe_text(L->pipe, b->ptr, b->len);
+    else
+        sqlite3_bind_text(L->ins, i, b->ptr, (int)b->len, SQLITE_STATIC);
+}
+
+static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
+{
+    const struct file_def *def = L->def;
+    sqlite3_stmt *st = L->ins;
+    int rc;
+
+    for (int c = 0; c < def->ncols; c++) {
+        enum col_type t = def->cols[c].type;
+        int num = loader_type_is_number(t);
+
+        if (L->null[c] && !(num && def->cols[c].dflt))
+            out_null(L, c + 1);
+        else if (t == CT_INT)
+            out_int(L, c + 1, (int64_t)L->num[c]);
+        else if (num)
+            out_double(L, c + 1, L->num[c]);
+        else
+            out_text(L, c + 1, &L->val[c]);
+    }
+    out_int(L, def->ncols + 1, (int64_t)line);
+    if (def->has_extra) {
+        if (L->extra.len)
+            out_text(L, def->ncols + 2, &L->extra);
+        else
+            out_null(L, def->ncols + 2);
+    }
+    if (L->pipe)
+        return rowpipe_end_row(L->pipe, err);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        return FC_OK;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        loader_reject(L, def->file, line,
+                      def->cols[f == F_WARDS   ? 1
+                                : f == F_DRUGS ? 2
+                                               : 0]
+                          .en,
+                      "%s", loader_duplicate_reason(f));
+        return FC_OK;
+    }
+    return loader_db_fail(L, err, "cannot insert a row");
+}
+
+/* Files whose table has no key to collide on: an insert cannot be refused
+ * for a row that passed validation, so it may run on the insert thread. */
+static int pipelined(enum file_id f)
+{
+    return f == F_INPATIENTS || f == F_LEAVES || f == F_SETTLEMENTS;
+}
+
+int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
+{
+    struct csv_reader *r = NULL;
+    struct csv_record rec;
+    struct buf path = BUF_INIT;
+    struct file_stat *fs = &L->stat[f];
+    struct stat sb;
+    uint64_t total = 0;
+    int rc;
+
+    L->def = &mission_files[f];
+    buf_addf(&path, "%s/%s", L->dir, L->def->file);
+    if (stat(path.ptr, &sb) == 0)
+        total = (uint64_t)sb.st_size;
+    L->file_size = total;
+    rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
+    if (rc)
+        goto out;
+    fs->encoding = csv_reader_encoding(r);
+    rc = csv_next(r, &rec, err);
+    if (rc < 0)
+        goto out;
+    if (rc == 0) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' is empty: it needs a header line", L->def->file);
+        goto out;
+    }
+    if (rec.error) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: bad header line: %s", L->def->file,
+                          (unsigned long long)rec.line, rec.error);
+        goto out;
+    }
+    rc = loader_read_header(L, &rec, err);
+    if (rc)
+        goto out;
+    if (f == F_INPATIENTS && L->map[IP_BAND] < 0) {
+        rc = loader_exec(L, refdb_band_index_sql, err);
+        if (rc)
+            goto out;
+    }
+    rc = loader_load_lookups(L, err);
+    if (rc)
+        goto out;
+    if (pipelined(f)) {
+        rc = rowpipe_start(L->db, L->def->insert_sql, &L->pipe, err);
+        if (!rc && f == F_INPATIENTS)
+            rowpipe_on_row(L->pipe, loader_note_keys, L);
+    } else if (sqlite3_prepare_v2(L->db, L->def->insert_sql, -1, &L->ins, NULL) != SQLITE_OK)
+        rc = loader_db_fail(L, err, "cannot prepare an insert");
+    if (rc)
+        goto out;
+    while ((rc = csv_next(r, &rec, err)) > 0) {
+        L->row_bad = 0;
+        fs->rows++;
+        if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
+            L->sink->progress(L->sink->ctx, L->def->file, csv_reader_offset(r), total);
+        if (rec.error) {
+            /* the reader gives both texts: loader_reject takes the local one
+             * from reason_local when the phrase is L->reason */
+            buf_reset(&L->reason);
+            buf_adds(&L->reason, rec.error);
+            buf_reset(&L->reason_local);
+            buf_adds(&L->reason_local, rec.error_local ? rec.error_local : rec.error);
+            loader_reject(L, L->def->file, rec.line, "", "%s", L->reason.ptr);
+        } else if (rec.nfields != L->nhdr) {
+            loader_reject(L, L->def->file, rec.line, "", "row has %zu fields, the header has %zu",
+                          rec.nfields, L->nhdr);
+        } else {
+            for (int c = 0; c < L->def->ncols; c++) {
+                const char *why = NULL;
+                int i = L->map[c];
+                if (loader_parse_value(L, c, i >= 0 ? rec.fields[i] : "", i >= 0 ? rec.lens[i] : 0,
+                                       &why))
+                    loader_reject(L, L->def->file, rec.line, loader_col_header(L, c), "%s", why);
+            }
+            rc = loader_row_checks(L, f, rec.line, err);
+            if (rc)
+                goto out;
+            if (!L->row_bad) {
+                if (L->def->has_extra)
+                    loader_build_extra(L, &rec);
+                rc = insert_row(L, f, rec.line, err);
+                if (rc)
+                    goto out;
+            }
+        }
+        if (L->row_bad) {
+            fs->rejected++;
+            L->rejects++;
+        } else {
+            fs->loaded++;
+        }
+    }
+    if (rc < 0)
+        goto out;
+    rc = rowpipe_finish(L->pipe, err);
+    L->pipe = NULL;
+    loader_forget_keys(L); /* the flagged keys stay, for the checks */
+    if (!rc)
+        rc = loader_insert_new_sites(L, err);
+    if (rc)
+        goto out;
+    if (L->sink && L->sink->progress)
+        L->sink->progress(L->sink->ctx, L->def->file, total, total);
+    rc = FC_OK;
+out:
+    if (L->pipe) {
+        /* a failure here: stop the writer; the load fails with the first error */
+        struct fc_error ignored;
+        rowpipe_finish(L->pipe, rc ? &ignored : err);
+        L->pipe = NULL;
+    }
+    if (rc)
+        fc_error_prefix(err, "mission folder '%s'", L->dir);
+    sqlite3_finalize(L->ins);
+    L->ins = NULL;
+    csv_reader_free(r);
+    loader_free_header(L);
+    buf_release(&path);
+    return rc;
+}

@@ -1,0 +1,338 @@
+/* Queries over loaded missions: list, get, counts, find a site, attach the
+ * reference file read-only, verify the files' SHA-256. */
+#include "core/mission/loader.h"
+
+#include "core/base/fs.h"
+#include "core/base/xalloc.h"
+#include "core/mission/refdb.h"
+#include "core/store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mission_foreach(struct store *s, int (*cb)(const struct mission_info *m, void *ctx), void *ctx,
+                    struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct mission_info m;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                       " ORDER BY loaded_at, mission_id",
+                       &st, err);
+    if (rc)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        mission_info_from_row(st, &m);
+        rc = cb(&m, ctx);
+        if (rc)
+            goto out;
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot list missions");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int mission_get(struct store *s, const char *mission_id, struct mission_info *out,
+                struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1"
+                       " ORDER BY version DESC LIMIT 1",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        mission_info_from_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' loaded", mission_id);
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int get_version(struct store *s, const char *mission_id, int64_t version,
+                       struct mission_info *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    if (version <= 0)
+        return mission_get(s, mission_id, out, err);
+    rc = store_prepare(
+        s, "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1 AND version = ?2", &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    sqlite3_bind_int64(st, 2, version);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW)
+        mission_info_from_row(st, out);
+    else if (r == SQLITE_DONE)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' version %lld loaded", mission_id,
+                          (long long)version);
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int mission_counts(struct store *s, const char *mission_id, int64_t version, struct buf *out,
+                   struct fc_error *err)
+{
+    struct mission_info m;
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    rc = get_version(s, mission_id, version, &m, err);
+    if (rc)
+        return rc;
+    rc = store_prepare(s, "SELECT counts FROM mission WHERE mission_id = ?1 AND version = ?2", &st,
+                       err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, m.mission_id);
+    sqlite3_bind_int64(st, 2, m.version);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        buf_adds(out, store_col_text(st, 0));
+    else
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* "file:" URI of a path, read-only; SQLite wants %-escapes for ?, # and %. */
+static void ro_uri(struct buf *out, const char *path)
+{
+    buf_adds(out, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("/-_.~", *p))
+            buf_addch(out, (char)*p);
+        else
+            buf_addf(out, "%%%02X", *p);
+    }
+    /* immutable: the file never changes once renamed into place (a new
+     * version is a new file), so SQLite may skip the file locks and the
+     * hot-journal check it would make for every statement: several system
+     * calls per scan otherwise */
+    buf_adds(out, "?mode=ro&immutable=1");
+}
+
+static int attach_ref(struct store *s, const char *path, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct buf uri = BUF_INIT;
+    int rc;
+
+    ro_uri(&uri, path);
+    rc = store_prepare(s, "ATTACH DATABASE ?1 AS ref", &st, err);
+    if (!rc) {
+        store_bind_text(st, 1, uri.ptr);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            rc = store_fail(s, err, "cannot attach the mission file");
+    }
+    sqlite3_finalize(st);
+    buf_release(&uri);
+    /* The file is immutable and every scan probes it at random: map it
+     * instead of reading pages through the small default cache (the tail of
+     * the scan latency is page reads). */
+    if (!rc)
+        rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
+    return rc;
+}
+
+static int is_attached(struct store *s, const char *schema)
+{
+    sqlite3_stmt *st = NULL;
+    int found = 0;
+
+    if (store_prepare(s, "SELECT 1 FROM pragma_database_list WHERE name = ?1", &st, NULL))
+        return 0;
+    store_bind_text(st, 1, schema);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+int mission_find_site(struct store *s, const char *site_code, struct mission_info *out,
+                      struct buf *site_name, struct buf *site_kind, struct fc_error *err)
+{
+    sqlite3_stmt *list = NULL, *q = NULL;
+    struct mission_info *ms = NULL;
+    size_t n = 0, cap = 0;
+    int rc, r, found = 0;
+
+    /* Read the candidates first: DETACH fails while a statement is still
+     * stepping, so no cursor may stay open across the probes. */
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                       " ORDER BY loaded_at DESC, mission_id",
+                       &list, err);
+    if (rc)
+        return rc;
+    while ((r = sqlite3_step(list)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 8;
+            ms = xreallocarray(ms, cap, sizeof(*ms));
+        }
+        mission_info_from_row(list, &ms[n++]);
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(list);
+    if (rc)
+        goto out;
+    /* Each candidate file is probed through its own read-only connection:
+     * ATTACH/DETACH on the device connection fails while any of its
+     * statements is active (the TUI keeps some open). */
+    for (size_t i = 0; i < n && !found; i++) {
+        sqlite3 *probe = NULL;
+
+        if (!fs_exists(ms[i].file))
+            continue;
+        if (sqlite3_open_v2(ms[i].file, &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+                SQLITE_OK ||
+            sqlite3_prepare_v2(probe, "SELECT site_name, site_kind FROM site WHERE site_code = ?1",
+                               -1, &q, NULL) != SQLITE_OK) {
+            rc = fc_error_set(err, FC_EDB, "cannot read mission file '%s': %s", ms[i].file,
+                              probe ? sqlite3_errmsg(probe) : "out of memory");
+            sqlite3_close(probe);
+            goto out;
+        }
+        store_bind_text(q, 1, site_code);
+        r = sqlite3_step(q);
+        if (r == SQLITE_ROW) {
+            found = 1;
+            if (out)
+                *out = ms[i];
+            if (site_name)
+                buf_adds(site_name, store_col_text(q, 0));
+            if (site_kind)
+                buf_adds(site_kind, store_col_text(q, 1));
+        } else if (r != SQLITE_DONE) {
+            rc = fc_error_set(err, FC_EDB, "cannot read sites of '%s': %s", ms[i].file,
+                              sqlite3_errmsg(probe));
+        }
+        sqlite3_finalize(q);
+        q = NULL;
+        sqlite3_close(probe);
+        if (rc)
+            goto out;
+    }
+    if (!found)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no loaded mission lists site '%s'", site_code);
+out:
+    sqlite3_finalize(q);
+    free(ms);
+    return rc;
+}
+
+int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (is_attached(s, "ref")) {
+        rc = store_exec(s, "DETACH DATABASE ref", err);
+        if (rc)
+            return rc;
+    }
+    rc = attach_ref(s, path, err);
+    if (rc)
+        return rc;
+    rc = store_prepare(s, "PRAGMA ref.user_version", &st, err);
+    if (!rc) {
+        if (sqlite3_step(st) != SQLITE_ROW)
+            rc = store_fail(s, err, "cannot read the mission file");
+        else if (sqlite3_column_int(st, 0) != REFDB_SCHEMA_VERSION)
+            rc = fc_error_set(err, FC_ESTATE,
+                              "mission file '%s' has layout %d, this program reads %d: reload it",
+                              path, sqlite3_column_int(st, 0), REFDB_SCHEMA_VERSION);
+    }
+    sqlite3_finalize(st);
+    if (rc)
+        store_exec(s, "DETACH DATABASE ref", NULL);
+    return rc;
+}
+
+/* Whether "ref" is attached to path already. */
+static int attached_to(struct store *s, const char *path)
+{
+    sqlite3_stmt *st = NULL;
+    int same = 0;
+
+    if (store_prepare(s, "SELECT file FROM pragma_database_list WHERE name = 'ref'", &st, NULL))
+        return 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        same = !strcmp(store_col_text(st, 0), path);
+    sqlite3_finalize(st);
+    return same;
+}
+
+int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
+{
+    struct mission_info m;
+    int rc;
+
+    rc = get_version(s, mission_id, version, &m, err);
+    if (rc)
+        return rc;
+    if (attached_to(s, m.file))
+        return FC_OK;
+    if (!fs_exists(m.file))
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "mission file '%s' is missing (reload mission '%s')", m.file,
+                            mission_id);
+    return mission_attach_file(s, m.file, err);
+}
+
+int mission_verify(struct store *s, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    rc = store_prepare(s,
+                       "SELECT mission_id, version, file, sha256 FROM mission"
+                       " ORDER BY mission_id, version",
+                       &st, err);
+    if (rc)
+        return rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        unsigned char h[HASH_LEN];
+        char hex[HASH_HEX_LEN + 1];
+        const char *file = store_col_text(st, 2);
+        struct fc_error e;
+
+        if (hash_file(file, h, NULL, &e)) {
+            rc = fc_error_set(err, FC_EINTEGRITY, "mission '%s' version %lld: %s",
+                              store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1), e.msg);
+            goto out;
+        }
+        hash_to_hex(hex, h, sizeof(h));
+        if (strcmp(hex, store_col_text(st, 3))) {
+            rc = fc_error_set(err, FC_EINTEGRITY,
+                              "mission file '%s' (mission '%s' version %lld) no longer matches "
+                              "its recorded SHA-256",
+                              file, store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+            goto out;
+        }
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+out:
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -1,0 +1,101 @@
+/* The device database's mission table: what it knew before a load, and the
+ * row a load records (file, SHA-256, per-file counts). */
+#include "core/mission/loader.h"
+
+#include "core/store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mission_info_from_row(sqlite3_stmt *st, struct mission_info *m)
+{
+    memset(m, 0, sizeof(*m));
+    snprintf(m->mission_id, sizeof(m->mission_id), "%s", store_col_text(st, 0));
+    m->version = sqlite3_column_int64(st, 1);
+    snprintf(m->kind, sizeof(m->kind), "%s", store_col_text(st, 2));
+    snprintf(m->title, sizeof(m->title), "%s", store_col_text(st, 3));
+    snprintf(m->issued_at, sizeof(m->issued_at), "%s", store_col_text(st, 4));
+    snprintf(m->expires_at, sizeof(m->expires_at), "%s", store_col_text(st, 5));
+    snprintf(m->file, sizeof(m->file), "%s", store_col_text(st, 6));
+    snprintf(m->sha256, sizeof(m->sha256), "%s", store_col_text(st, 7));
+    snprintf(m->loaded_at, sizeof(m->loaded_at), "%s", store_col_text(st, 8));
+}
+
+int mission_prior_state(struct store *s, const struct manifest *m, struct prior *p,
+                        struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, r;
+
+    memset(p, 0, sizeof(*p));
+    rc = store_prepare(s,
+                       "SELECT " INFO_COLS ", json_extract(counts, '$.content_sha256')"
+                       " FROM mission WHERE mission_id = ?1 ORDER BY version DESC",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, m->info.mission_id);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t v = sqlite3_column_int64(st, 1);
+        if (v > p->max_version)
+            p->max_version = v;
+        if (v == m->info.version) {
+            p->same_version = 1;
+            snprintf(p->content, sizeof(p->content), "%s", store_col_text(st, 9));
+            mission_info_from_row(st, &p->row);
+        }
+    }
+    if (r != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot read missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int mission_record(struct store *s, const struct manifest *m, const struct loader *L,
+                   const char *digest, const char *source, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    json_t *counts = json_object(), *fl = json_object();
+    char *counts_text = NULL;
+    int rc;
+
+    for (int f = 0; f < F_COUNT; f++) {
+        if (!L->stat[f].present)
+            continue;
+        json_object_set_new(fl, mission_files[f].file,
+                            json_pack("{s:s, s:I, s:I, s:I}", "encoding", L->stat[f].encoding,
+                                      "rows", (json_int_t)L->stat[f].rows, "loaded",
+                                      (json_int_t)L->stat[f].loaded, "rejected",
+                                      (json_int_t)L->stat[f].rejected));
+    }
+    json_object_set_new(counts, "content_sha256", json_string(digest));
+    json_object_set_new(counts, "files", fl);
+    counts_text = json_dumps(counts, JSON_COMPACT | JSON_SORT_KEYS);
+    rc = store_prepare(s,
+                       "INSERT OR REPLACE INTO mission (mission_id, version, kind, title,"
+                       " issued_at, expires_at, file, sha256, loaded_at, counts, source)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                       &st, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, m->info.mission_id);
+    sqlite3_bind_int64(st, 2, m->info.version);
+    store_bind_text(st, 3, m->info.kind);
+    store_bind_text(st, 4, m->info.title);
+    store_bind_text(st, 5, m->info.issued_at[0] ? m->info.issued_at : NULL);
+    store_bind_text(st, 6, m->info.expires_at[0] ? m->info.expires_at : NULL);
+    store_bind_text(st, 7, m->info.file);
+    store_bind_text(st, 8, m->info.sha256);
+    store_bind_text(st, 9, m->info.loaded_at);
+    store_bind_text(st, 10, counts_text);
+    store_bind_text(st, 11, source);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot record the mission");
+out:
+    sqlite3_finalize(st);
+    free(counts_text);
+    json_decref(counts);
+    return rc;
+}
