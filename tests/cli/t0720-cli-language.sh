@@ -94,9 +94,17 @@ expect_exit 2 en "$FC" --json visit show
 [ "$zh_json" = "$OUT" ] && pass || fail "error --json differs: zh '$zh_json' en '$OUT'"
 expect_json "$OUT" .error FC_ENOTFOUND
 
-# the man page stays English
+# the man page's language is named, never taken from the locale: English by
+# default, Chinese with "zh" (the page installed as man/zh_CN/man1)
 expect_exit 0 zh "$FC" help --man
 expect_contains "$OUT" "create the device database" "zh help --man"
 expect_not_contains "$OUT" "\\[u521B]" "zh help --man"
+expect_exit 0 en "$FC" help --man zh
+expect_contains "$OUT" "\\[u521B]\\:\\[u5EFA]" "help --man zh (创建)"
+expect_contains "$OUT" ".SH \\[u9000]\\:\\[u51FA]\\:\\[u72B6]\\:\\[u6001]" "help --man zh (退出状态)"
+expect_not_contains "$OUT" "create the device database" "help --man zh"
+expect_not_contains "$OUT" "EXIT STATUS" "help --man zh"
+expect_exit 1 en "$FC" help --man fr
+expect_contains "$ERR" "help --man takes en or zh, not 'fr'" "help --man fr"
 
 finish
