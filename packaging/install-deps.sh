@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential cmake pkg-config gettext
 libncurses-dev libsqlite3-dev sqlite3 libqrencode-dev libsodium-dev nettle-dev libzstd-dev zstd
 libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq zbar-tools time bc python3
-groff-base man-db dpkg-dev fakeroot chromium poppler-utils fonts-wqy-microhei"
+groff-base man-db dpkg-dev fakeroot lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
 
 missing=""
 for p in $PKGS; do

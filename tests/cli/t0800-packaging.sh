@@ -1,8 +1,10 @@
 #!/bin/bash
 # Builds the Debian package and the source tarball from this source tree (a
-# scratch build configured for /usr) and checks what they hold: the binary,
-# the gzipped man page, the bash completion, the catalogs, the conffile and
-# docs; Depends produced by shlibdeps covers every library the binary links.
+# scratch build configured for /usr) and checks what they hold: the binary
+# (hardened), the English and Chinese man pages, the bash completion, the
+# catalogs, the conffile, the desktop entry, copyright, changelog and docs;
+# Depends produced by shlibdeps covers every library the binary links; lintian
+# reports no error and no warning.
 # Installing it on a clean Debian root is tests/pkg/chroot-install.sh.
 . "$(dirname "$0")/lib.sh"
 src=${FC_SOURCE_DIR:?FC_SOURCE_DIR must point at the source tree}
@@ -22,11 +24,16 @@ tgz=$(ls "$b"/fieldcheck-*.tar.gz)
 [ -f "$deb" ] && pass || fail "no .deb in $b"
 
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
+doc=./usr/share/doc/fieldcheck
 for path in ./usr/bin/fieldcheck ./usr/share/man/man1/fieldcheck.1.gz \
+    ./usr/share/man/zh_CN/man1/fieldcheck.1.gz \
     ./usr/share/bash-completion/completions/fieldcheck ./etc/fieldcheck/config \
     ./usr/share/locale/zh_CN/LC_MESSAGES/fieldcheck.mo ./usr/share/locale/en/LC_MESSAGES/fieldcheck.mo \
-    ./usr/share/doc/fieldcheck/README.md ./usr/share/doc/fieldcheck/packaging.md \
-    ./usr/share/doc/fieldcheck/user-guide-zh.md; do
+    ./usr/share/applications/fieldcheck.desktop ./usr/share/icons/hicolor/scalable/apps/fieldcheck.svg \
+    ./usr/share/lintian/overrides/fieldcheck \
+    $doc/copyright $doc/changelog.Debian.gz $doc/README.md.gz $doc/packaging.md.gz \
+    $doc/user-guide-zh.md.gz $doc/user-guide-en.md.gz $doc/mission-format.md.gz \
+    $doc/csv-import.md.gz $doc/bundle-format.md.gz $doc/identifiers.md.gz; do
     grep -qx -- "$path" <<<"$contents" && pass || fail "package lacks $path"
 done
 expect_not_contains "$contents" "/usr/local" "package contents"
@@ -35,6 +42,10 @@ expect_exit 0 dpkg-deb -f "$deb" Package Section Maintainer Version Depends Desc
 expect_contains "$OUT" "Package: fieldcheck"
 expect_contains "$OUT" "Section: utils"
 expect_contains "$OUT" "医保基金监管"
+# A real address: a name and an address at a domain, never localhost.
+maint=$(dpkg-deb -f "$deb" Maintainer)
+[[ $maint =~ ^[^\<]+\ \<[^@\ ]+@[a-z0-9-]+(\.[a-z0-9-]+)+\>$ ]] && pass || fail "Maintainer '$maint'"
+expect_not_contains "$maint" "localhost" "Maintainer"
 depends=$(dpkg-deb -f "$deb" Depends)
 for pkg in libc6 libsqlite3-0 libsodium23 libjansson4; do
     expect_contains "$depends" "$pkg" "Depends"
@@ -62,6 +73,68 @@ expect_contains "$OUT" "bundle format: "
 man=$(gzip -dc "$x/usr/share/man/man1/fieldcheck.1.gz")
 expect_contains "$man" ".SH COMMANDS" "man page"
 expect_contains "$man" ".SS config" "man page"
+# The Chinese page: the same generator through the zh_CN catalog, every
+# command, Chinese headings and texts, and no groff warnings (groff cannot
+# break Chinese lines by itself; the generator marks the break points).
+manzh=$(gzip -dc "$x/usr/share/man/zh_CN/man1/fieldcheck.1.gz")
+expect_contains "$manzh" ".SH \\[u540D]\\:\\[u79F0]" "Chinese man page (名称)"
+expect_contains "$manzh" "\\[u521B]\\:\\[u5EFA]" "Chinese man page (创建, init's summary)"
+expect_not_contains "$manzh" "create the device database" "Chinese man page"
+for cmd in $(grep '^\.SS ' <<<"$man" | cut -d' ' -f2); do
+    expect_contains "$manzh" ".SS $cmd" "Chinese man page"
+done
+if command -v man >/dev/null; then
+    warn=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l \
+        "$x/usr/share/man/zh_CN/man1/fieldcheck.1.gz" 2>&1 >/dev/null)
+    [ -z "$warn" ] && pass || fail "Chinese man page: groff warnings: $warn"
+    page=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$x/usr/share/man/zh_CN/man1/fieldcheck.1.gz" 2>&1)
+    expect_contains "$page" "医保基金监管离线现场检查工具" "rendered Chinese man page"
+    expect_contains "$page" "退出状态" "rendered Chinese man page"
+fi
+
+# The Debian changelog names exactly the package's version; copyright is in
+# the machine-readable format (lintian checks the syntax below).
+version=$(dpkg-deb -f "$deb" Version)
+[[ $version == *-* ]] && pass || fail "Version '$version' has no Debian revision"
+head1=$(gzip -dc "$x/usr/share/doc/fieldcheck/changelog.Debian.gz" | head -n 1)
+expect_contains "$head1" "fieldcheck ($version) " "changelog.Debian.gz"
+expect_contains "$(head -n 1 "$x/usr/share/doc/fieldcheck/copyright")" \
+    "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" "copyright"
+gzip -t "$x"/usr/share/doc/fieldcheck/*.gz && pass || fail "a compressed doc is corrupt"
+
+# Hardened binary: PIE, full RELRO with BIND_NOW, stack protector, fortified
+# functions (what lintian's hardening tags look for).
+bin=$x/usr/bin/fieldcheck
+expect_contains "$(readelf -h "$bin")" "DYN (Position-Independent Executable" "PIE"
+expect_contains "$(readelf -d "$bin")" "BIND_NOW" "bindnow"
+expect_contains "$(readelf -lW "$bin")" "GNU_RELRO" "relro"
+dyn=$(readelf --dyn-syms -W "$bin")
+expect_contains "$dyn" "__stack_chk_fail" "stack protector"
+grep -Eq '__[a-z]+_chk(@| )' <<<"$(grep -v __stack_chk_fail <<<"$dyn")" && pass ||
+    fail "no fortified (_chk) function in the binary"
+
+# The desktop entry opens the TUI in a terminal.
+desktop=$x/usr/share/applications/fieldcheck.desktop
+expect_contains "$(cat "$desktop")" "Exec=fieldcheck tui" "desktop entry"
+expect_contains "$(cat "$desktop")" "Terminal=true" "desktop entry"
+if command -v desktop-file-validate >/dev/null; then
+    expect_exit 0 desktop-file-validate "$desktop"
+    [ -z "$OUT$ERR" ] && pass || fail "desktop-file-validate: $OUT $ERR"
+else
+    echo "note: desktop-file-validate not installed (desktop-file-utils), entry not validated"
+fi
+
+# lintian: no error and no warning. Overrides live in
+# packaging/debian/lintian-overrides, each with its reason.
+if command -v lintian >/dev/null; then
+    lint=$(lintian --pedantic --tag-display-limit 0 "$deb" 2>&1 |
+        grep -v 'running with root privileges')
+    printf '%s\n' "$lint" | sed 's/^/lintian: /'
+    bad=$(grep -E '^(E|W): ' <<<"$lint")
+    [ -z "$bad" ] && pass || fail "lintian errors or warnings: $bad"
+else
+    echo "note: lintian not installed (tests/run.sh installs it), package not linted"
+fi
 expect_contains "$(cat "$x/usr/share/bash-completion/completions/fieldcheck")" \
     "complete -F _fieldcheck fieldcheck" "completion"
 
