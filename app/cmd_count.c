@@ -74,7 +74,7 @@ int cmd_count(struct app *app, int argc, char **argv)
                 qty_text, IDENT_COUNT_QTY_MAX);
         return 1;
     }
-    rc = night_cli_time(app, at, &ms);
+    rc = app_parse_time(app, at, &ms);
     if (!rc)
         rc = pharmacy_cli_open(app, visit, &p);
     if (rc)

@@ -7,6 +7,7 @@
 #include "app/flight_args.h"
 #include "core/base/fs.h"
 #include "core/flight/flight.h"
+#include "core/visit/interview.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "ui/i18n.h"
@@ -88,7 +89,7 @@ fail:
     return NULL;
 }
 
-static int interview_add(struct app *app, int argc, char **argv)
+static int interview_add_cmd(struct app *app, int argc, char **argv)
 {
     const char *visit_name = NULL, *at = NULL, *from = NULL;
     json_t *rec = NULL;
@@ -135,7 +136,7 @@ static int interview_add(struct app *app, int argc, char **argv)
     }
     rc = visit_resolve(app->store, visit_name, &v, &app->err);
     if (!rc)
-        rc = flight_interview_add(app->store, v.id, rec, ms, event_id, &app->err);
+        rc = interview_add(app->store, v.id, rec, ms, event_id, &app->err);
     if (rc) {
         rc = app_fail(app, rc);
         goto out;
@@ -156,7 +157,7 @@ int cmd_interview(struct app *app, int argc, char **argv)
     const char *sub = argc >= 2 ? argv[1] : "";
 
     if (!strcmp(sub, "add"))
-        return interview_add(app, argc, argv);
+        return interview_add_cmd(app, argc, argv);
     fprintf(stderr, _("fieldcheck: interview: %s '%s' (add)\n"),
             *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
     return 1;

@@ -3,6 +3,7 @@
 #include "app/commands.h"
 #include "app/pharmacy_cli.h"
 
+#include "core/base/money.h"
 #include "core/base/buf.h"
 #include "core/pharmacy/pharmacy.h"
 #include "ui/i18n.h"
@@ -29,7 +30,7 @@ static int print_finding(const struct pharmacy_finding *f, void *ctx)
     pharmacy_format_qty(f->a, a);
     pharmacy_format_qty(f->b, b);
     pharmacy_format_qty(f->diff, d);
-    pharmacy_format_yuan(f->amount_fen, amount);
+    money_text(f->amount_fen, amount);
     for (size_t i = 0; i < f->nevidence; i++)
         buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
     if ((size_t)f->evidence_total > f->nevidence)

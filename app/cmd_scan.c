@@ -1,19 +1,17 @@
-/* fieldcheck scan | amend | void | report for night visits. A verdict is
- * printed only after its event is committed (night_scan commits first), so
- * every line a script saw is in the database even if the process dies. */
+/* fieldcheck scan | amend | void | report for every workflow: the visit's
+ * workflow (core/workflow.h) judges, records and writes; this file only
+ * parses arguments and prints. A verdict is printed only after its event is
+ * committed (the engines commit first), so every line a script saw is in the
+ * database even if the process dies. */
 #include "app/commands.h"
 #include "app/report_cli.h"
-#include "app/flight_args.h"
-#include "core/flight/flight.h"
-#include "app/night_cli.h"
-#include "app/pharmacy_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
-#include "core/base/fs.h"
 #include "core/store/event.h"
-#include "core/night/night.h"
 #include "core/store/store.h"
+#include "core/visit/visit.h"
+#include "core/workflow.h"
 #include "ui/i18n.h"
 
 #include <errno.h>
@@ -21,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_result(struct app *app, const struct night_result *r)
+void app_print_result(struct app *app, const struct workflow_result *r)
 {
     if (app->json) {
         json_t *o =
@@ -31,24 +29,44 @@ static void print_result(struct app *app, const struct night_result *r)
         if (!o)
             o = json_pack("{s:s, s:s, s:s, s:I}", "kind", r->kind, "verdict", r->verdict, "detail",
                           r->detail, "seq", (json_int_t)r->seq);
-        if (r->bed[0]) {
-            char bed[2 * SCAN_REF_MAX + 2];
-            snprintf(bed, sizeof(bed), "%s:%s", r->ward_code, r->bed);
-            json_object_set_new(o, "bed", json_string(bed));
-        }
-        if (r->admission_no[0])
-            json_object_set_new(o, "admission_no", json_string(r->admission_no));
+        if (r->extra)
+            json_object_update(o, r->extra);
         app_print_json(o);
     } else {
-        char msg[512];
-        app_night_message(r, msg, sizeof(msg));
-        printf("%-17s %s%s%s  [%s]\n", r->verdict, msg, r->detail[0] ? " | " : "", r->detail,
-               r->event_id);
+        printf("%-18s %s%s%s  [%s]\n", r->verdict, r->message_local, r->detail[0] ? " | " : "",
+               r->detail, r->event_id);
     }
     fflush(stdout);
 }
 
-static int replay_file(struct app *app, struct night *n, const char *path)
+int app_workflow_session(struct app *app, const char *visit_name, struct visit *v,
+                         struct workflow_session *ws)
+{
+    struct store *s = app_store(app);
+    const struct workflow *wf = NULL;
+    int rc;
+
+    memset(ws, 0, sizeof(*ws));
+    if (!s)
+        return app->err.code ? app->err.code : FC_EDB;
+    rc = workflow_attach(s, visit_name, v, &wf, &app->err);
+    if (!rc)
+        rc = workflow_open(s, v, wf, ws, &app->err);
+    return rc;
+}
+
+int app_parse_time(struct app *app, const char *text, int64_t *ms)
+{
+    if (!text) {
+        *ms = clock_now_ms();
+        return FC_OK;
+    }
+    if (clock_parse(text, ms) != FC_OK)
+        return fc_error_set(&app->err, FC_EUSAGE, "cannot parse time '%s' (ISO 8601)", text);
+    return FC_OK;
+}
+
+static int replay_file(struct app *app, struct workflow_session *ws, const char *path)
 {
     FILE *f = fopen(path, "r");
     char *line = NULL;
@@ -61,7 +79,7 @@ static int replay_file(struct app *app, struct night *n, const char *path)
         return fc_error_setsys(&app->err, FC_EIO, errno, "cannot open '%s': %s", path,
                                strerror(errno));
     while ((len = getline(&line, &cap, f)) >= 0) {
-        struct night_result r;
+        struct workflow_result r;
         char *comma, *code;
         int64_t ms;
 
@@ -92,12 +110,13 @@ static int replay_file(struct app *app, struct night *n, const char *path)
             bad++;
             continue;
         }
-        rc = night_scan(n, code, strlen(code), "burst", ms, &r, &app->err);
+        rc = ws->wf->engine->scan(ws->engine, code, strlen(code), "burst", ms, &r, &app->err);
         if (rc) {
             fc_error_prefix(&app->err, "%s:%lu", path, lineno);
             break;
         }
-        print_result(app, &r);
+        app_print_result(app, &r);
+        workflow_result_release(&r);
     }
     free(line);
     fclose(f);
@@ -109,9 +128,12 @@ static int replay_file(struct app *app, struct night *n, const char *path)
 int cmd_scan(struct app *app, int argc, char **argv)
 {
     const char *visit = NULL, *at = NULL, *replay = NULL;
-    struct night *n = NULL;
+    struct workflow_session ws;
+    struct visit v;
     int typed = 0, first = 0, rc;
 
+    memset(&v, 0, sizeof(v));
+    memset(&ws, 0, sizeof(ws));
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
             first = first ? first : i + 1;
@@ -143,40 +165,45 @@ int cmd_scan(struct app *app, int argc, char **argv)
             fprintf(stderr, _("fieldcheck: scan: code %d is empty\n"), i - first + 1);
             return 1;
         }
-    if (pharmacy_cli_is_pharmacy(app, visit))
-        return pharmacy_cli_scan(app, visit, at, replay, typed, replay ? 0 : argc - first,
-                                 argv + first);
-    rc = night_cli_open(app, visit, &n);
+    rc = app_workflow_session(app, visit, &v, &ws);
     if (!rc && replay) {
-        rc = replay_file(app, n, replay);
+        rc = replay_file(app, &ws, replay);
     } else if (!rc) {
         for (int i = first; i < argc && !rc; i++) {
-            struct night_result r;
+            struct workflow_result r;
             int64_t ms;
 
-            rc = night_cli_time(app, at, &ms);
+            rc = app_parse_time(app, at, &ms);
             if (!rc)
-                rc = night_scan(n, argv[i], strlen(argv[i]), typed ? "typed" : "cli", ms, &r,
-                                &app->err);
+                rc = ws.wf->engine->scan(ws.engine, argv[i], strlen(argv[i]),
+                                         typed ? "typed" : "cli", ms, &r, &app->err);
             if (!rc)
-                print_result(app, &r);
+                app_print_result(app, &r);
+            workflow_result_release(&r);
         }
     }
-    night_free(n);
+    workflow_close(&ws);
+    visit_release(&v);
     return rc ? app_fail(app, rc) : 0;
 }
 
-/* 1 when target is a worksheet record or evidence (voided generically by
- * flight_void) rather than a scan. */
-static int is_record_event(struct app *app, const char *target)
+/* 1 when target is a record of the visit's workflow or a record every visit
+ * keeps (evidence, interviews), voided generically rather than by an engine. */
+static int is_record_event(struct app *app, const char *visit_name, const char *target)
 {
     struct store *s = app_store(app);
+    const struct workflow *wf = NULL;
     struct buf kind = BUF_INIT;
+    struct visit v;
     int yes = 0;
 
-    if (s && event_kind_of(s, target, &kind, NULL) == FC_OK)
-        yes = flight_is_voidable_kind(kind.ptr);
+    memset(&v, 0, sizeof(v));
+    if (s && event_kind_of(s, target, &kind, NULL) == FC_OK &&
+        visit_resolve(s, visit_name, &v, NULL) == FC_OK &&
+        workflow_of_visit(&v, &wf, NULL) == FC_OK)
+        yes = workflow_is_record_kind(wf, kind.ptr);
     buf_release(&kind);
+    visit_release(&v);
     return yes;
 }
 
@@ -184,11 +211,15 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
 {
     const char *visit = NULL, *at = NULL, *reason = NULL, *code = NULL, *note = NULL;
     const char *target = NULL;
-    struct night *n = NULL;
-    struct night_result r;
+    struct workflow_session ws;
+    struct workflow_result r;
+    struct visit v;
     int64_t ms;
     int rc;
 
+    memset(&v, 0, sizeof(v));
+    memset(&ws, 0, sizeof(ws));
+    memset(&r, 0, sizeof(r));
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         const char **slot = NULL;
@@ -223,11 +254,12 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
         fprintf(stderr, _("fieldcheck: %s: missing EVENT_ID\n"), argv[0]);
         return 1;
     }
-    if (is_void && is_record_event(app, target)) {
+    rc = app_parse_time(app, at, &ms);
+    if (rc)
+        return app_fail(app, rc);
+    if (is_void && is_record_event(app, visit, target)) {
         char id[37];
-        rc = night_cli_time(app, at, &ms);
-        if (!rc)
-            rc = flight_void(app->store, visit, target, reason, ms, id, &app->err);
+        rc = workflow_void_record(app->store, visit, target, reason, ms, id, &app->err);
         if (rc)
             return app_fail(app, rc);
         if (app->json)
@@ -236,17 +268,23 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
             printf(_("voided %s (void event %s)\n"), target, id);
         return 0;
     }
-    if (is_void && pharmacy_cli_is_pharmacy(app, visit))
-        return pharmacy_cli_void(app, visit, target, reason, at);
-    rc = night_cli_time(app, at, &ms);
+    rc = app_workflow_session(app, visit, &v, &ws);
+    if (!rc) {
+        int (*fn)(void *, const char *, const char *, int64_t, struct workflow_result *,
+                  struct fc_error *) = ws.wf->engine->void_scan;
+        if (is_void && fn)
+            rc = fn(ws.engine, target, reason, ms, &r, &app->err);
+        else if (!is_void && ws.wf->engine->amend)
+            rc = ws.wf->engine->amend(ws.engine, target, code, note, ms, &r, &app->err);
+        else
+            rc = fc_error_set(&app->err, FC_ESTATE, "a %s's scans cannot be %s",
+                              workflow_label_in(ws.wf, FC_LANG_EN), is_void ? "voided" : "amended");
+    }
     if (!rc)
-        rc = night_cli_open(app, visit, &n);
-    if (!rc)
-        rc = is_void ? night_void(n, target, reason, ms, &r, &app->err)
-                     : night_amend(n, target, code, note, ms, &r, &app->err);
-    if (!rc)
-        print_result(app, &r);
-    night_free(n);
+        app_print_result(app, &r);
+    workflow_result_release(&r);
+    workflow_close(&ws);
+    visit_release(&v);
     return rc ? app_fail(app, rc) : 0;
 }
 
@@ -262,102 +300,15 @@ int cmd_amend(struct app *app, int argc, char **argv)
 
 /* ---- report --------------------------------------------------------------- */
 
-static void csv_field(struct buf *b, const char *s)
-{
-    int quote = strpbrk(s, ",\"\r\n") != NULL;
-
-    if (!quote) {
-        buf_adds(b, s);
-        return;
-    }
-    buf_addch(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_addch(b, '"');
-        buf_addch(b, *s);
-    }
-    buf_addch(b, '"');
-}
-
-static const char *jget(json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
-/* Rows of one section, anomalies first (stable within each group). */
-static void report_rows(struct buf *b, int md, const char *section, json_t *arr, int anomalies)
-{
-    size_t i;
-    json_t *o;
-
-    json_array_foreach(arr, i, o)
-    {
-        const char *finding = jget(o, "finding");
-        int is_patient = json_object_get(o, "name") != NULL;
-        if (night_is_anomaly(finding) != anomalies)
-            continue;
-        if (md) {
-            const char *detail = jget(o, "detail");
-            buf_addf(b, "| %s | %s | %s | %s | %s | %s%s%s%s |\n", section, jget(o, "ward_code"),
-                     jget(o, "bed"), jget(o, "admission_no"), is_patient ? jget(o, "name") : "",
-                     finding, detail[0] ? " (" : "", detail, detail[0] ? ")" : "");
-        } else {
-            const char *fields[] = {section,
-                                    jget(o, "ward_code"),
-                                    jget(o, "bed"),
-                                    jget(o, "admission_no"),
-                                    is_patient ? jget(o, "name") : "",
-                                    finding};
-            for (size_t k = 0; k < 6; k++) {
-                if (k)
-                    buf_addch(b, ',');
-                csv_field(b, fields[k]);
-            }
-            buf_adds(b, ",\n");
-        }
-    }
-}
-
-static void report_counts(struct buf *b, int md, const char *what, json_t *counts)
-{
-    const char *k;
-    json_t *v;
-
-    json_object_foreach(counts, k, v)
-    {
-        if (md)
-            buf_addf(b, "| %s | %s | %lld |\n", what, k, (long long)json_integer_value(v));
-        else
-            buf_addf(b, "summary,%s,,,,%s,%lld\n", what, k, (long long)json_integer_value(v));
-    }
-}
-
-static int is_flight_visit(struct app *app, const char *name)
-{
-    struct store *s = app_store(app);
-    struct visit v;
-    int yes = 0;
-
-    if (!s)
-        return 0;
-    memset(&v, 0, sizeof(v));
-    if (visit_resolve(s, name, &v, NULL) == FC_OK)
-        yes = !strcmp(v.kind, "flight");
-    visit_release(&v);
-    return yes;
-}
-
 int cmd_report(struct app *app, int argc, char **argv)
 {
     const char *visit = NULL, *format = NULL, *path = NULL;
+    const struct workflow *wf = NULL;
     struct app_report_html h = {0};
-    struct night_cli_results r;
-    struct night *n = NULL;
-    struct buf b = BUF_INIT;
-    int rc, md;
+    struct store *s;
+    struct visit v;
+    int rc;
 
-    memset(&r, 0, sizeof(r));
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--visit") && i + 1 < argc)
             visit = argv[++i];
@@ -396,65 +347,19 @@ int cmd_report(struct app *app, int argc, char **argv)
         h.path = path;
         return app_report_html(app, &h);
     }
-    if (pharmacy_cli_is_pharmacy(app, visit))
-        return pharmacy_cli_report(app, visit, format, path);
-    if (is_flight_visit(app, visit)) {
-        struct visit v;
-        memset(&v, 0, sizeof(v));
-        rc = flight_visit(app, visit, 0, &v);
-        if (!rc)
-            rc = app_write_report(app, path, format, v.id, flight_report);
+    s = app_store(app);
+    if (!s)
+        return app_fail(app, app->err.code);
+    memset(&v, 0, sizeof(v));
+    rc = workflow_attach(s, visit, &v, &wf, &app->err);
+    if (!rc && !wf->report)
+        rc = fc_error_set(&app->err, FC_ESTATE, "a %s has no %s report",
+                          workflow_label_in(wf, FC_LANG_EN), format);
+    if (rc) {
         visit_release(&v);
-        return rc;
+        return app_fail(app, rc);
     }
-    md = !strcmp(format, "md");
-    rc = night_cli_open(app, visit, &n);
-    if (!rc)
-        rc = night_cli_results(app, n, &r);
-    if (rc)
-        goto out;
-    {
-        const struct visit *v = night_visit(n);
-        char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
-        if (md) {
-            /* a document people read: local times, as the HTML shows them */
-            buf_addf(&b,
-                     "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
-                     "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
-                     "|---|---|---|\n",
-                     v->site_code, v->id, v->site_code, v->mission_id,
-                     (long long)v->mission_version, clock_iso_local(v->opened_at, t1),
-                     v->closed_at[0] ? clock_iso_local(v->closed_at, t2) : "(open)");
-            report_counts(&b, 1, "beds", r.bed_counts);
-            report_counts(&b, 1, "patients", r.patient_counts);
-            buf_adds(&b, "\n## Anomalies\n\n| of | ward | bed | admission_no | name | finding |\n"
-                         "|---|---|---|---|---|---|\n");
-            report_rows(&b, 1, "bed", r.beds, 1);
-            report_rows(&b, 1, "patient", r.patients, 1);
-            buf_adds(&b, "\n## Other results\n\n| of | ward | bed | admission_no | name | finding "
-                         "|\n|---|---|---|---|---|---|\n");
-            report_rows(&b, 1, "bed", r.beds, 0);
-            report_rows(&b, 1, "patient", r.patients, 0);
-        } else {
-            buf_adds(&b, "section,ward_code,bed,admission_no,name,finding,count\n");
-            report_counts(&b, 0, "beds", r.bed_counts);
-            report_counts(&b, 0, "patients", r.patient_counts);
-            report_rows(&b, 0, "bed", r.beds, 1);
-            report_rows(&b, 0, "patient", r.patients, 1);
-            report_rows(&b, 0, "bed", r.beds, 0);
-            report_rows(&b, 0, "patient", r.patients, 0);
-        }
-    }
-    rc = fs_write_atomic(path, b.ptr, b.len, 0600, &app->err);
-    if (!rc) {
-        if (app->json)
-            app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
-        else
-            printf(_("report written to %s\n"), path);
-    }
-out:
-    buf_release(&b);
-    night_cli_results_release(&r);
-    night_free(n);
-    return rc ? app_fail(app, rc) : 0;
+    rc = app_write_report(app, path, format, wf, &v);
+    visit_release(&v);
+    return rc;
 }

@@ -10,6 +10,7 @@
 #include "core/store/event.h"
 #include "core/base/clock.h"
 #include "core/store/store.h"
+#include "core/workflow.h"
 #include "ui/i18n.h"
 
 #include <errno.h>
@@ -271,9 +272,8 @@ void app_print_json(json_t *obj)
     json_decref(obj);
 }
 
-int app_write_report(struct app *app, const char *path, const char *format, const char *visit_id,
-                     int (*writer)(struct store *s, const char *visit_id, const char *format,
-                                   FILE *out, struct fc_error *err))
+int app_write_report(struct app *app, const char *path, const char *format,
+                     const struct workflow *wf, const struct visit *v)
 {
     char *text = NULL;
     size_t len = 0;
@@ -285,7 +285,7 @@ int app_write_report(struct app *app, const char *path, const char *format, cons
                              strerror(errno));
         goto out;
     }
-    rc = writer(app->store, visit_id, format, mem, &app->err);
+    rc = wf->report(app->store, v, format, mem, &app->err);
     fclose(mem);
     if (!rc)
         rc = fs_write_atomic(path, text, len, 0600, &app->err);
@@ -434,15 +434,9 @@ struct store *app_store(struct app *app)
  * locale, and ui.lang from the configuration files. Those files are read
  * quietly here so that help and usage errors follow ui.lang too; commands read
  * them again with warnings (app_load_config) and re-pick the language. */
-static const char *translate_error_format(const char *fmt)
-{
-    return ui_gettext(fmt);
-}
-
 static void app_i18n_init(void)
 {
     ui_i18n_init();
-    fc_error_set_translator(translate_error_format);
     if (!config_load(NULL, NULL))
         config_export_env();
     ui_lang_refresh();

@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct store;
@@ -39,12 +40,32 @@ int app_fail(struct app *app, int code);
 /* Prints obj as one compact JSON line on stdout and releases it. */
 void app_print_json(json_t *obj);
 
-/* Runs writer(store, visit_id, format, FILE*) into memory and writes the
- * result to path atomically (mode 0600: reports hold personal data); prints
- * where it went. Returns 0 or the exit code after printing the error. */
-int app_write_report(struct app *app, const char *path, const char *format, const char *visit_id,
-                     int (*writer)(struct store *s, const char *visit_id, const char *format,
-                                   FILE *out, struct fc_error *err));
+struct workflow;
+struct workflow_result;
+struct workflow_session;
+struct visit;
+
+/* Runs the workflow's report writer (csv or md) for visit v into memory and
+ * writes the result to path atomically (mode 0600: reports hold personal
+ * data); prints where it went. Returns 0 or the exit code after printing the
+ * error. */
+int app_write_report(struct app *app, const char *path, const char *format,
+                     const struct workflow *wf, const struct visit *v);
+
+/* Prints one scan or correction result: a line of text in the user's
+ * language, or with --json one object (code, kind, verdict, detail, message,
+ * source, seq, event and the workflow's fields). */
+void app_print_result(struct app *app, const struct workflow_result *r);
+
+/* Resolves the visit (NULL: the open one, else the last), attaches its
+ * mission and opens its workflow's engine. Error detail in app->err; v and
+ * ws are released by the caller (visit_release, workflow_close) in every
+ * case. */
+int app_workflow_session(struct app *app, const char *visit_name, struct visit *v,
+                         struct workflow_session *ws);
+
+/* --at TIME (ISO 8601, local without an offset), or now (FIELDCHECK_NOW). */
+int app_parse_time(struct app *app, const char *text, int64_t *ms);
 
 /* Prints the usage of cmd to out. */
 void app_usage(const struct command *cmd, FILE *out);

@@ -1,5 +1,5 @@
 /* report --format html [--doc NAME] [--unmask --reason T]: the printable
- * documents of core/report_html.c. The app layer signs the checkpoint (sync/
+ * documents of core/report/report_html.c. The app layer signs the checkpoint (sync/
  * holds the device keys) and records the audited unmask event before any
  * full name or ID reaches a file. */
 #include "app/commands.h"
@@ -29,14 +29,10 @@ int app_report_html(struct app *app, const struct app_report_html *r)
     memset(&v, 0, sizeof(v));
     if (!s)
         return app_fail(app, app->err.code ? app->err.code : FC_EDB);
-    rc = report_doc_parse(r->doc ? r->doc : "report", &a.doc);
-    if (rc) {
-        fprintf(stderr,
-                _("fieldcheck: report: unknown document '%s' (site-record, interview, evidence, "
-                  "beds)\n"),
-                r->doc);
-        return 1;
-    }
+    a.doc = r->doc ? r->doc : "report";
+    rc = report_doc_check(a.doc, &app->err);
+    if (rc)
+        return app_fail(app, rc);
     rc = visit_resolve(s, r->visit, &v, &app->err);
     if (rc)
         goto out;
@@ -44,7 +40,7 @@ int app_report_html(struct app *app, const struct app_report_html *r)
     if (v.closed_at[0] && checkpoint_make(s, &v, &code, NULL) == FC_OK)
         a.signed_code = code.ptr;
     if (r->unmask) {
-        buf_addf(&what, "report %s html %s", report_doc_name(a.doc), r->path);
+        buf_addf(&what, "report %s html %s", a.doc, r->path);
         rc = report_record_unmask(s, v.id, r->reason, what.ptr, clock_now_ms(), &app->err);
         if (rc)
             goto out;
@@ -58,7 +54,7 @@ int app_report_html(struct app *app, const struct app_report_html *r)
     if (!rc) {
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:b, s:b}", "ok", 1, "path", r->path,
-                                     "format", "html", "doc", report_doc_name(a.doc), "signed",
+                                     "format", "html", "doc", a.doc, "signed",
                                      a.signed_code != NULL, "unmasked", r->unmask));
         else
             printf(_("report written to %s\n"), r->path);

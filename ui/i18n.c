@@ -4,6 +4,9 @@
  * locale, which gettext would otherwise need) still shows a Chinese UI. */
 #include "ui/i18n.h"
 
+#include "core/base/error.h"
+#include "core/base/lang.h"
+
 #include <langinfo.h>
 #include <libintl.h>
 #include <locale.h>
@@ -48,6 +51,11 @@ static int codeset_is_utf8(void)
     return cs && (!strcasecmp(cs, "UTF-8") || !strcasecmp(cs, "utf8"));
 }
 
+static const char *translate(const char *msgid)
+{
+    return ui_gettext(msgid);
+}
+
 int ui_i18n_init(void)
 {
     const char *dir = getenv("FIELDCHECK_LOCALEDIR");
@@ -65,6 +73,9 @@ int ui_i18n_init(void)
     setlocale(LC_NUMERIC, "C");
     cur_lang = ui_lang_pick(getenv("FIELDCHECK_LANG"), getenv("LC_ALL"), getenv("LC_MESSAGES"),
                             getenv("LANG"));
+    fc_lang_set(cur_lang == UI_LANG_ZH ? FC_LANG_ZH : FC_LANG_EN);
+    /* core's messages and tables translate through the same catalog */
+    fc_error_set_translator(translate);
     bindtextdomain(UI_TEXTDOMAIN, dir && *dir ? dir : FC_LOCALEDIR);
     bind_textdomain_codeset(UI_TEXTDOMAIN, "UTF-8");
     /* glibc ignores catalogs in the plain "C" locale; C.UTF-8 and real
@@ -90,6 +101,7 @@ void ui_lang_refresh(void)
 void ui_lang_set(enum ui_lang lang)
 {
     cur_lang = lang;
+    fc_lang_set(lang == UI_LANG_ZH ? FC_LANG_ZH : FC_LANG_EN);
     if (lang == UI_LANG_ZH && catalog_ok) {
         setenv("LANGUAGE", "zh_CN", 1);
         /* re-setting the current domain makes glibc drop cached lookups */
@@ -106,12 +118,5 @@ const char *ui_gettext(const char *msgid)
 
 const char *ui_tr(const char *en, const char *zh)
 {
-    const char *t;
-
-    if (cur_lang == UI_LANG_EN || !en)
-        return en;
-    t = ui_gettext(en);
-    if (t != en && strcmp(t, en))
-        return t;
-    return zh ? zh : en;
+    return fc_text(en, zh);
 }

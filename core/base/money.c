@@ -5,6 +5,7 @@
 
 #include "core/base/error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Parses digits[.digits] with at most scale_digits decimals into an integer
@@ -59,17 +60,20 @@ int money_parse(const char *s, int64_t *fen)
     return decimal_parse(s, 2, MONEY_MAX_FEN, fen);
 }
 
+void money_text(int64_t fen, char out[MONEY_TEXT_MAX])
+{
+    uint64_t mag = fen < 0 ? (uint64_t)(-(fen + 1)) + 1 : (uint64_t)fen;
+
+    snprintf(out, MONEY_TEXT_MAX, "%s%llu.%02llu", fen < 0 ? "-" : "",
+             (unsigned long long)(mag / 100), (unsigned long long)(mag % 100));
+}
+
 void money_format(struct buf *out, int64_t fen)
 {
-    uint64_t mag;
+    char text[MONEY_TEXT_MAX];
 
-    if (fen < 0) {
-        buf_addch(out, '-');
-        mag = (uint64_t)(-(fen + 1)) + 1;
-    } else {
-        mag = (uint64_t)fen;
-    }
-    buf_addf(out, "%llu.%02llu", (unsigned long long)(mag / 100), (unsigned long long)(mag % 100));
+    money_text(fen, text);
+    buf_adds(out, text);
 }
 
 /* Rounds half away from zero without libm (core/base links libc only). */

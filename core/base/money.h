@@ -21,6 +21,9 @@ int money_parse(const char *s, int64_t *fen);
 
 /* Appends fen as yuan with two decimals ("1234.50"); negatives get '-'. */
 void money_format(struct buf *out, int64_t fen);
+/* The same into a fixed buffer (always fits). */
+#define MONEY_TEXT_MAX 32
+void money_text(int64_t fen, char out[MONEY_TEXT_MAX]);
 
 /* Converts a REAL yuan value from the reference database to fen, rounding
  * half away from zero (the loader stores what HQ wrote, at most 2 decimals). */

@@ -272,28 +272,6 @@ static char *fen_text(int64_t fen)
 }
 
 /* Appends one event in its own transaction and copies its id out. */
-static int append_committed(struct store *s, const char *visit_id, int64_t at_ms, const char *kind,
-                            const char *subject, json_t *payload_obj, char event_id[37],
-                            struct fc_error *err)
-{
-    char *payload = json_dumps(payload_obj, JSON_COMPACT | JSON_SORT_KEYS);
-    struct event ev;
-    int rc;
-
-    if (!payload)
-        return fc_error_set(err, FC_EINPUT, "%s: text is not valid UTF-8", kind);
-    rc = store_begin(s, err);
-    if (!rc)
-        rc = event_append(s, visit_id, at_ms, kind, subject, payload, &ev, err);
-    if (!rc)
-        rc = store_commit(s, err);
-    if (rc)
-        store_rollback(s);
-    else if (event_id)
-        snprintf(event_id, 37, "%s", ev.id);
-    free(payload);
-    return rc;
-}
 
 static int verdict_amounts(const struct flight_verify_args *a, enum flight_state state,
                            const struct line_amounts *line, struct flight_verdict *vd,
@@ -392,7 +370,7 @@ int flight_susp_verify(struct store *s, const char *visit_id, const struct fligh
     }
     json_object_set_new(obj, "line_fen",
                         vd.line_fen >= 0 ? json_integer(vd.line_fen) : json_null());
-    rc = append_committed(s, v.id, a->at_ms, "susp_verify", a->susp_id, obj, vd.event_id, err);
+    rc = event_commit_json(s, v.id, a->at_ms, "susp_verify", a->susp_id, obj, vd.event_id, err);
     if (!rc && out)
         *out = vd;
 out:
@@ -425,7 +403,7 @@ static int simple_action(struct store *s, const char *visit_id, const char *susp
         rc = fc_error_set(err, FC_EINPUT, "%s is not valid UTF-8", what);
         goto out;
     }
-    rc = append_committed(s, v.id, at_ms, kind, susp_id, obj, event_id, err);
+    rc = event_commit_json(s, v.id, at_ms, kind, susp_id, obj, event_id, err);
 out:
     json_decref(obj);
     visit_release(&v);
@@ -629,169 +607,6 @@ int flight_finding_foreach(struct store *s, const char *visit_id,
         }
     }
     rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read findings");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* ---- interviews ---- */
-
-static const char *const interview_keys[] = {"held_at", "place",   "people", "items",
-                                             "signed",  "refusal", "note",   NULL};
-
-static int interview_fail(struct fc_error *err, const char *msg)
-{
-    return fc_error_set(err, FC_EINPUT, "invalid interview record: %s", msg);
-}
-
-static const char *nonempty(const json_t *obj, const char *key)
-{
-    const char *v = json_string_value(json_object_get(obj, key));
-    return v && *v ? v : NULL;
-}
-
-/* Validates and normalises the record into a new payload object. */
-static int interview_payload(const json_t *rec, int64_t at_ms, json_t **out, struct fc_error *err)
-{
-    json_t *p = NULL, *people = NULL, *items = NULL, *x;
-    const char *key, *held, *refusal;
-    char when[CLOCK_ISO_MAX];
-    int64_t ms = at_ms;
-    json_t *val;
-    size_t i;
-    int rc = FC_OK, is_signed;
-
-    if (!json_is_object(rec))
-        return interview_fail(err, "not a JSON object");
-    json_object_foreach((json_t *)rec, key, val)
-    {
-        int known = 0;
-        for (i = 0; interview_keys[i]; i++)
-            known |= !strcmp(key, interview_keys[i]);
-        if (!known)
-            return fc_error_set(err, FC_EINPUT, "invalid interview record: unknown key '%s'", key);
-    }
-    held = json_string_value(json_object_get(rec, "held_at"));
-    if (held && clock_parse(held, &ms))
-        return fc_error_set(err, FC_EINPUT, "invalid interview time '%s'", held);
-    if (!nonempty(rec, "place"))
-        return interview_fail(err, "no place (--place)");
-    x = json_object_get(rec, "people");
-    if (!json_is_array(x) || !json_array_size(x))
-        return interview_fail(err, "nobody interviewed (--person NAME:ROLE)");
-    people = json_array();
-    json_array_foreach(x, i, val)
-    {
-        const char *name = nonempty(val, "name"), *role, *id;
-        json_t *p1;
-
-        if (!json_is_object(val) || !name) {
-            rc = interview_fail(err, "a person without a name");
-            goto out;
-        }
-        role = json_string_value(json_object_get(val, "role"));
-        id = nonempty(val, "id_number");
-        p1 = json_pack("{s:s, s:s}", "name", name, "role", role ? role : "");
-        if (id)
-            json_object_set_new(p1, "id_number", json_string(id));
-        json_array_append_new(people, p1);
-    }
-    x = json_object_get(rec, "items");
-    if (!json_is_array(x) || !json_array_size(x)) {
-        rc = interview_fail(err, "no questions (--q TEXT --a TEXT)");
-        goto out;
-    }
-    items = json_array();
-    json_array_foreach(x, i, val)
-    {
-        const char *q = nonempty(val, "q");
-        const char *a = json_string_value(json_object_get(val, "a"));
-
-        if (!json_is_object(val) || !q) {
-            rc = interview_fail(err, "an item without a question");
-            goto out;
-        }
-        json_array_append_new(items, json_pack("{s:s, s:s}", "q", q, "a", a ? a : ""));
-    }
-    x = json_object_get(rec, "signed");
-    if (x && !json_is_boolean(x)) {
-        rc = interview_fail(err, "'signed' must be true or false");
-        goto out;
-    }
-    is_signed = json_is_true(x);
-    refusal = nonempty(rec, "refusal");
-    if (is_signed == !!refusal) {
-        rc = interview_fail(err, is_signed ? "both signed and refused"
-                                           : "neither signed (--signed) nor refused"
-                                             " (--refused REASON)");
-        goto out;
-    }
-    clock_format_utc(ms, when);
-    p = json_pack("{s:s, s:s, s:O, s:O, s:b, s:s?, s:s}", "held_at", when, "place",
-                  nonempty(rec, "place"), "people", people, "items", items, "signed", is_signed,
-                  "refusal", refusal, "note",
-                  json_string_value(json_object_get(rec, "note"))
-                      ? json_string_value(json_object_get(rec, "note"))
-                      : "");
-    if (!p)
-        rc = interview_fail(err, "text is not valid UTF-8");
-    *out = p;
-out:
-    json_decref(people);
-    json_decref(items);
-    return rc;
-}
-
-int flight_interview_add(struct store *s, const char *visit_id, const json_t *record, int64_t at_ms,
-                         char event_id[37], struct fc_error *err)
-{
-    struct visit v;
-    json_t *p = NULL;
-    int rc;
-
-    memset(&v, 0, sizeof(v));
-    rc = visit_resolve(s, visit_id, &v, err);
-    if (rc)
-        return rc;
-    if (v.closed_at[0]) {
-        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' was closed at %s: nothing can be added",
-                          v.id, v.closed_at);
-        goto out;
-    }
-    rc = interview_payload(record, at_ms, &p, err);
-    if (!rc)
-        rc = append_committed(s, v.id, at_ms, "interview_add", NULL, p, event_id, err);
-out:
-    json_decref(p);
-    visit_release(&v);
-    return rc;
-}
-
-int flight_interview_foreach(struct store *s, const char *visit_id,
-                             int (*cb)(const char *event_id, const json_t *record, void *ctx),
-                             void *ctx, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT i.event_id, e.payload FROM interview i JOIN event e"
-                           " ON e.id = i.event_id WHERE i.visit = ?1"
-                           " AND i.event_id NOT IN (SELECT target FROM voided) ORDER BY i.seq",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *rec = json_loads(store_col_text(st, 1), 0, NULL);
-
-        rc = rec ? cb(store_col_text(st, 0), rec, ctx)
-                 : fc_error_set(err, FC_EINTEGRITY, "interview '%s' has a bad payload",
-                                store_col_text(st, 0));
-        json_decref(rec);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read interviews");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1019,18 +834,21 @@ static int apply_action(struct store *s, const struct event *e, const char *kind
     return rc;
 }
 
-int flight_apply_verify(struct store *s, const struct event *e, struct fc_error *err)
+int flight_apply_verify(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    (void)ctx;
     return apply_action(s, e, "verify", err);
 }
 
-int flight_apply_response(struct store *s, const struct event *e, struct fc_error *err)
+int flight_apply_response(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    (void)ctx;
     return apply_action(s, e, "response", err);
 }
 
-int flight_apply_assign(struct store *s, const struct event *e, struct fc_error *err)
+int flight_apply_assign(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    (void)ctx;
     return apply_action(s, e, "assign", err);
 }
 
@@ -1039,21 +857,14 @@ static const char *str_or(const char *v, const char *dflt)
     return v ? v : dflt;
 }
 
-static void bind_json(sqlite3_stmt *st, int idx, const json_t *v)
-{
-    char *text = json_dumps(v ? v : json_array(), JSON_COMPACT | JSON_ENCODE_ANY);
-
-    store_bind_text(st, idx, text ? text : "[]");
-    free(text);
-}
-
-int flight_apply_finding(struct store *s, const struct event *e, struct fc_error *err)
+int flight_apply_finding(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     json_t *p = json_loads(e->payload, 0, NULL);
     sqlite3_stmt *st = NULL;
     json_t *qty, *price, *empty = json_array();
     int rc;
 
+    (void)ctx;
     if (!p || !e->visit || !json_string_value(json_object_get(p, "code")) ||
         !json_is_integer(json_object_get(p, "irregular_fen"))) {
         rc = bad_payload(e, err);
@@ -1080,51 +891,17 @@ int flight_apply_finding(struct store *s, const struct event *e, struct fc_error
         sqlite3_bind_int64(st, 7, json_integer_value(price));
     sqlite3_bind_int64(st, 8, json_integer_value(json_object_get(p, "irregular_fen")));
     sqlite3_bind_int64(st, 9, json_integer_value(json_object_get(p, "fund_loss_fen")));
-    bind_json(st, 10, json_object_get(p, "lines") ? json_object_get(p, "lines") : empty);
-    bind_json(st, 11, json_object_get(p, "patients") ? json_object_get(p, "patients") : empty);
+    store_bind_json(st, 10, json_object_get(p, "lines") ? json_object_get(p, "lines") : empty);
+    store_bind_json(st, 11,
+                    json_object_get(p, "patients") ? json_object_get(p, "patients") : empty);
     store_bind_text(st, 12, str_or(json_string_value(json_object_get(p, "note")), ""));
-    bind_json(st, 13, json_object_get(p, "evidence") ? json_object_get(p, "evidence") : empty);
+    store_bind_json(st, 13,
+                    json_object_get(p, "evidence") ? json_object_get(p, "evidence") : empty);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, err, "cannot record finding");
 out:
     sqlite3_finalize(st);
     json_decref(empty);
-    json_decref(p);
-    return rc;
-}
-
-int flight_apply_interview(struct store *s, const struct event *e, struct fc_error *err)
-{
-    json_t *p = json_loads(e->payload, 0, NULL);
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (!p || !e->visit || !json_string_value(json_object_get(p, "place"))) {
-        rc = bad_payload(e, err);
-        goto out;
-    }
-    rc = store_prepare(s,
-                       "INSERT INTO interview (event_id, seq, visit, at, held_at, place, people,"
-                       " items, signed, refusal, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                       " ?9, ?10, ?11)",
-                       &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, e->id);
-    sqlite3_bind_int64(st, 2, e->seq);
-    store_bind_text(st, 3, e->visit);
-    store_bind_text(st, 4, e->at);
-    store_bind_text(st, 5, str_or(json_string_value(json_object_get(p, "held_at")), e->at));
-    store_bind_text(st, 6, json_string_value(json_object_get(p, "place")));
-    bind_json(st, 7, json_object_get(p, "people"));
-    bind_json(st, 8, json_object_get(p, "items"));
-    sqlite3_bind_int(st, 9, json_is_true(json_object_get(p, "signed")));
-    store_bind_text(st, 10, json_string_value(json_object_get(p, "refusal")));
-    store_bind_text(st, 11, str_or(json_string_value(json_object_get(p, "note")), ""));
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record interview");
-out:
-    sqlite3_finalize(st);
     json_decref(p);
     return rc;
 }
@@ -1155,116 +932,14 @@ int flight_on_voided(struct store *s, const char *target, struct fc_error *err)
     return rc;
 }
 
-int flight_apply_void(struct store *s, const struct event *e, struct fc_error *err)
+int flight_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     json_t *p = json_loads(e->payload, 0, NULL);
     const char *target = json_string_value(json_object_get(p, "target"));
-    const char *reason = json_string_value(json_object_get(p, "reason"));
-    sqlite3_stmt *st = NULL;
     int rc;
 
-    if (!target) {
-        rc = bad_payload(e, err);
-        goto out;
-    }
-    rc = store_prepare(s, "INSERT OR IGNORE INTO voided (target, seq, reason) VALUES (?1, ?2, ?3)",
-                       &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, target);
-    sqlite3_bind_int64(st, 2, e->seq);
-    store_bind_text(st, 3, reason ? reason : "");
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record void");
-    if (!rc)
-        rc = flight_on_voided(s, target, err);
-out:
-    sqlite3_finalize(st);
+    (void)ctx;
+    rc = target ? flight_on_voided(s, target, err) : bad_payload(e, err);
     json_decref(p);
-    return rc;
-}
-
-/* Kinds a generic void may cancel: the worksheet's records and evidence.
- * Scans are voided by their own engines (night_void, pharmacy_void), which
- * also recompute the counts that depend on them. */
-static const char *const voidable_kinds[] = {
-    "susp_verify", "susp_response", "susp_assign", "finding_add", "evidence_add", "interview_add",
-};
-
-int flight_is_voidable_kind(const char *kind)
-{
-    for (size_t i = 0; i < sizeof(voidable_kinds) / sizeof(voidable_kinds[0]); i++)
-        if (kind && !strcmp(kind, voidable_kinds[i]))
-            return 1;
-    return 0;
-}
-
-int flight_void(struct store *s, const char *visit_id, const char *target, const char *reason,
-                int64_t at_ms, char event_id[37], struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    json_t *p = NULL;
-    char *payload = NULL;
-    struct visit v;
-    struct event e;
-    int rc;
-
-    memset(&v, 0, sizeof(v));
-    if (!reason || !*reason)
-        return fc_error_set(err, FC_EUSAGE, "a void needs --reason");
-    rc = store_begin(s, err);
-    if (rc)
-        return rc;
-    rc = visit_resolve(s, visit_id, &v, err);
-    if (rc)
-        goto rollback;
-    if (v.closed_at[0]) {
-        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed: nothing can be voided", v.id);
-        goto rollback;
-    }
-    rc = store_prepare(s,
-                       "SELECT kind, visit, (SELECT count(*) FROM voided WHERE target = ?1)"
-                       " FROM event WHERE id = ?1",
-                       &st, err);
-    if (rc)
-        goto rollback;
-    store_bind_text(st, 1, target);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
-    } else if (rc != SQLITE_ROW) {
-        rc = store_fail(s, err, "cannot read the event to void");
-    } else if (strcmp(store_col_text(st, 1), v.id)) {
-        rc = fc_error_set(err, FC_EINPUT, "event '%s' belongs to another visit", target);
-    } else if (!flight_is_voidable_kind(store_col_text(st, 0))) {
-        rc = fc_error_set(err, FC_EINPUT, "event '%s' is a '%s': it cannot be voided this way",
-                          target, store_col_text(st, 0));
-    } else if (sqlite3_column_int(st, 2)) {
-        rc = fc_error_set(err, FC_ESTATE, "event '%s' is already voided", target);
-    } else {
-        rc = FC_OK;
-    }
-    sqlite3_finalize(st);
-    if (rc)
-        goto rollback;
-    p = json_pack("{s:s, s:s}", "target", target, "reason", reason);
-    if (!p) {
-        rc = fc_error_set(err, FC_EINPUT, "reason is not valid UTF-8");
-        goto rollback;
-    }
-    payload = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
-    rc = event_append(s, v.id, at_ms, "void", target, payload, &e, err);
-    if (rc)
-        goto rollback;
-    rc = store_commit(s, err);
-    if (!rc && event_id)
-        memcpy(event_id, e.id, 37);
-    goto out;
-rollback:
-    store_rollback(s);
-out:
-    free(payload);
-    json_decref(p);
-    visit_release(&v);
     return rc;
 }

@@ -157,22 +157,6 @@ int flight_finding_foreach(struct store *s, const char *visit_id,
                            int (*cb)(const struct flight_finding *f, void *ctx), void *ctx,
                            struct fc_error *err);
 
-/* Records an interview (询问笔录) from a JSON object:
- *   {"held_at": ISO time (optional, default at_ms), "place": text,
- *    "people": [{"name", "role", "id_number" (optional)}...],
- *    "items": [{"q", "a"}...], "signed": bool, "refusal": reason or null,
- *    "note": text (optional)}
- * Needs a place, at least one person with a name, at least one question, and
- * either signed or a refusal reason (not both). Unknown keys are refused, so
- * typos do not vanish. One committed interview_add event. */
-int flight_interview_add(struct store *s, const char *visit_id, const json_t *record, int64_t at_ms,
-                         char event_id[37], struct fc_error *err);
-
-/* Calls cb with each live interview of the visit (the stored payload, parsed). */
-int flight_interview_foreach(struct store *s, const char *visit_id,
-                             int (*cb)(const char *event_id, const json_t *record, void *ctx),
-                             void *ctx, struct fc_error *err);
-
 struct flight_total {
     char key[16]; /* state name or violation code */
     int64_t count, irregular_fen, fund_loss_fen;
@@ -205,29 +189,15 @@ json_t *flight_show_json(struct store *s, const char *visit_id, struct fc_error 
 int flight_report(struct store *s, const char *visit_id, const char *format, FILE *out,
                   struct fc_error *err);
 
-/* 1 for the event kinds flight_void may cancel (worksheet records and
- * evidence); scans are voided by their engines. */
-int flight_is_voidable_kind(const char *kind);
-
-/* Appends a "void" event cancelling target (an event of the open visit
- * visit_id — NULL: the open one — whose kind flight_is_voidable_kind
- * accepts), with a non-empty reason; committed before returning. event_id
- * (may be NULL) receives the void's id. FC_EUSAGE without a reason,
- * FC_ENOTFOUND for an unknown event, FC_EINPUT for another visit's or a
- * scan, FC_ESTATE when closed or already voided. */
-int flight_void(struct store *s, const char *visit_id, const char *target, const char *reason,
-                int64_t at_ms, char event_id[37], struct fc_error *err);
-
-/* Appliers (core/event_kinds.c). flight_apply_void records the target of a
- * "void" event in the voided table and refreshes what depends on it;
- * flight_on_voided does only the refresh, for a void applier defined
- * elsewhere that keeps its own record. */
-int flight_apply_verify(struct store *s, const struct event *e, struct fc_error *err);
-int flight_apply_response(struct store *s, const struct event *e, struct fc_error *err);
-int flight_apply_assign(struct store *s, const struct event *e, struct fc_error *err);
-int flight_apply_finding(struct store *s, const struct event *e, struct fc_error *err);
-int flight_apply_interview(struct store *s, const struct event *e, struct fc_error *err);
-int flight_apply_void(struct store *s, const struct event *e, struct fc_error *err);
+/* Appliers of the flight workflow (core/flight/workflow.c), run for events
+ * of flight visits. flight_apply_void refreshes what depends on the target
+ * of a "void" (the common applier has recorded it in the voided table);
+ * flight_on_voided is that refresh. */
+int flight_apply_verify(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int flight_apply_response(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int flight_apply_assign(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int flight_apply_finding(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int flight_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 int flight_on_voided(struct store *s, const char *target, struct fc_error *err);
 
 #endif

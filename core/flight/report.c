@@ -4,6 +4,7 @@
  * signs). Names and ID numbers are always masked here; amounts come from the
  * derived tables in fen and are printed as yuan with two decimals. */
 #include "core/flight/flight.h"
+#include "core/visit/interview.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -308,7 +309,7 @@ json_t *flight_show_json(struct store *s, const char *visit_id, struct fc_error 
     if (!rc)
         rc = evidence_foreach(s, v.id, collect_evidence, evidence, err);
     if (!rc)
-        rc = flight_interview_foreach(s, v.id, count_interview, &interviews, err);
+        rc = interview_foreach(s, v.id, count_interview, &interviews, err);
     if (!rc)
         out = json_pack("{s:o, s:O, s:O, s:i}", "totals", totals_json(&t), "findings", findings,
                         "evidence", evidence, "interviews", interviews);
@@ -735,7 +736,7 @@ static int report_md(struct report *r, struct fc_error *err)
     buf_adds(b, "\n## 五、询问笔录\n\n");
     flush_line(r);
     ec.n = 0;
-    rc = flight_interview_foreach(r->s, r->v.id, md_interview, &ec, err);
+    rc = interview_foreach(r->s, r->v.id, md_interview, &ec, err);
     if (rc)
         goto out;
     if (!ec.n)

@@ -4,6 +4,7 @@
  * what a forked device sent. */
 #include "core/hq/hq_html.h"
 
+#include "core/base/money.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "core/hq/hqstore.h"
@@ -59,7 +60,7 @@ static int series_query(struct store *st, const char *sql, int money, struct ser
         s->bars[s->n].label = series_keep(s, store_col_text(q, 0));
         s->bars[s->n].value = (double)v;
         if (money)
-            pharmacy_format_yuan(v, text);
+            money_text(v, text);
         else
             snprintf(text, sizeof(text), "%lld", (long long)v);
         s->bars[s->n].text = series_keep(s, text);

@@ -527,21 +527,6 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
     }
 }
 
-static int is_night_visit(struct store *s, const char *visit, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_stmt(s, "SELECT kind = 'night' FROM visit WHERE id = ?1", &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
-                          : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
-    store_stmt_release(st);
-    return rc;
-}
-
 static int apply_facts(struct store *s, const char *visit, int64_t seq, const char *event_id,
                        int64_t at_ms, json_t *payload, int amended, struct fc_error *err)
 {
@@ -557,27 +542,24 @@ static int apply_facts(struct store *s, const char *visit, int64_t seq, const ch
 }
 
 /* The live path hands the applier the payload object it has just
- * serialised, so that the text is not parsed back (a tenth of a scan's CPU
- * time). Only valid while night_scan's event_append runs; the applier
- * checks it is given that very text, so a rebuild or another caller always
- * parses. */
-static _Thread_local struct {
+ * serialised (as the context of event_append_ctx), so that the text is not
+ * parsed back (a tenth of a scan's CPU time). The applier checks it is given
+ * that very text, so a rebuild or another caller always parses. */
+struct night_live {
     const char *text;
     json_t *payload;
-} live;
+};
 
-int night_apply_scan(struct store *s, const struct event *e, struct fc_error *err)
+int night_apply_scan(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    const struct night_live *live = ctx;
     json_t *p = NULL;
     int rc;
 
     if (!e->visit)
         return FC_OK;
-    rc = is_night_visit(s, e->visit, err);
-    if (rc <= 0)
-        return rc; /* scans of other workflows have their own engines */
-    if (live.text && e->payload == live.text)
-        p = json_incref(live.payload);
+    if (live && live->text && e->payload == live->text)
+        p = json_incref(live->payload);
     else
         p = json_loads(e->payload, 0, NULL);
     if (!json_is_object(p)) {
@@ -686,10 +668,12 @@ static int apply_correction(struct store *s, const struct event *e, const char *
 
     if (!e->visit)
         return FC_OK;
-    rc = is_night_visit(s, e->visit, err);
-    if (rc <= 0)
-        return rc;
     p = json_loads(e->payload, 0, NULL);
+    /* a void of a record (evidence, an interview) changes no night state */
+    if (json_is_object(p) && !strcmp(action, "void") && !json_object_get(p, "target_seq")) {
+        rc = FC_OK;
+        goto out;
+    }
     if (!json_is_object(p) || !json_is_integer(json_object_get(p, "target_seq"))) {
         rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad %s payload", (long long)e->seq,
                           action);
@@ -715,13 +699,15 @@ out:
     return rc;
 }
 
-int night_apply_void(struct store *s, const struct event *e, struct fc_error *err)
+int night_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    (void)ctx;
     return apply_correction(s, e, "void", err);
 }
 
-int night_apply_amend(struct store *s, const struct event *e, struct fc_error *err)
+int night_apply_amend(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
+    (void)ctx;
     return apply_correction(s, e, "amend", err);
 }
 
@@ -1094,6 +1080,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
     char *text = NULL;
     struct facts f;
     struct decision d;
+    struct night_live live;
     struct event e;
     int rc;
 
@@ -1126,9 +1113,8 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
     }
     live.text = text;
     live.payload = payload;
-    rc = event_append(n->store, n->visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL, text, &e, err);
-    live.text = NULL;
-    live.payload = NULL;
+    rc = event_append_ctx(n->store, n->visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL, text,
+                          &live, &e, err);
     if (rc)
         goto rollback;
     rc = store_commit(n->store, err);

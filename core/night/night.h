@@ -130,9 +130,10 @@ int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r
  * analyst's attention (not OK / PRESENT / FREE_EMPTY / BED_LISTED / ...). */
 int night_is_anomaly(const char *name);
 
-/* Appliers for the event registry (core/event_kinds.c). */
-int night_apply_scan(struct store *s, const struct event *e, struct fc_error *err);
-int night_apply_void(struct store *s, const struct event *e, struct fc_error *err);
-int night_apply_amend(struct store *s, const struct event *e, struct fc_error *err);
+/* Appliers of the night workflow (core/night/workflow.c), run for events
+ * of night visits; ctx is what night_scan passes, or NULL. */
+int night_apply_scan(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int night_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int night_apply_amend(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 
 #endif

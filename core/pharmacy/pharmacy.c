@@ -96,26 +96,13 @@ struct pharmacy {
     sqlite3_stmt *ref[PR_COUNT];
     struct ph_stmts stmts;
     /* The scan being appended by commit_scan: its payload text, facts and
-     * decision, so the applier that event_append runs need not parse and
+     * decision, so the applier that event_append_ctx runs (given this
+     * engine as its context) need not parse and
      * decide again (same transaction, same derived state: same answer). */
     const char *pending_text;
     const struct facts *pending_facts;
     const struct decision *pending_decision;
-    struct pharmacy *next;
 };
-
-/* Open engines, so that the appliers event_append runs inside an engine's
- * transaction find its statements through the store they are given. The
- * program drives a store from one thread; so does this list. */
-static struct pharmacy *engines;
-
-static struct pharmacy *engine_of(struct store *s, const char *visit)
-{
-    for (struct pharmacy *p = engines; p; p = p->next)
-        if (p->store == s && visit && !strcmp(p->visit.id, visit))
-            return p;
-    return NULL;
-}
 
 /* Prepares *st once (kept across calls until finalized). */
 static int ph_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct fc_error *err)
@@ -388,24 +375,6 @@ static int pharmacy_write(struct store *s, struct ph_stmts *c, const char *visit
     return ph_done(s, st, "cannot record the counted code", err);
 }
 
-static int is_pharmacy_visit(struct store *s, const char *visit, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (!visit)
-        return 0;
-    rc = store_stmt(s, "SELECT kind = 'pharmacy' FROM visit WHERE id = ?1", &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
-                          : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
-    store_stmt_release(st);
-    return rc;
-}
-
 static int apply_scan_payload(struct store *s, struct ph_stmts *c, const char *visit, int64_t seq,
                               const char *event_id, int64_t at_ms, const char *payload,
                               int64_t voided_by, struct fc_error *err)
@@ -434,9 +403,9 @@ static int apply_scan_payload(struct store *s, struct ph_stmts *c, const char *v
     return rc;
 }
 
-int pharmacy_apply_scan(struct store *s, const struct event *e, struct fc_error *err)
+int pharmacy_apply_scan(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
-    struct pharmacy *eng = engine_of(s, e->visit);
+    struct pharmacy *eng = ctx;
     struct ph_stmts local = {{NULL}};
     int rc;
 
@@ -446,9 +415,6 @@ int pharmacy_apply_scan(struct store *s, const struct event *e, struct fc_error 
     if (eng)
         return apply_scan_payload(s, &eng->stmts, e->visit, e->seq, e->id, e->at_ms, e->payload, 0,
                                   err);
-    rc = is_pharmacy_visit(s, e->visit, err);
-    if (rc <= 0)
-        return rc; /* scans of other workflows have their own engines */
     rc = apply_scan_payload(s, &local, e->visit, e->seq, e->id, e->at_ms, e->payload, 0, err);
     ph_stmts_release(&local);
     return rc;
@@ -489,24 +455,19 @@ out:
     return rc;
 }
 
-int pharmacy_apply_round(struct store *s, const struct event *e, struct fc_error *err)
+int pharmacy_apply_round(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
-    int rc = is_pharmacy_visit(s, e->visit, err);
-
-    if (rc <= 0)
-        return rc;
+    (void)ctx;
     return apply_round_payload(s, e->visit, e->payload, err);
 }
 
-int pharmacy_apply_blind(struct store *s, const struct event *e, struct fc_error *err)
+int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
-    json_t *p = NULL;
+    json_t *p = json_loads(e->payload, 0, NULL);
     sqlite3_stmt *st = NULL;
-    int rc = is_pharmacy_visit(s, e->visit, err);
+    int rc = FC_OK;
 
-    if (rc <= 0)
-        return rc;
-    p = json_loads(e->payload, 0, NULL);
+    (void)ctx;
     if (!json_is_boolean(json_object_get(p, "blind"))) {
         rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad pharmacy_blind payload",
                           (long long)e->seq);
@@ -530,14 +491,13 @@ out:
 /* Recomputes a visit's count state from its scans and rounds before seq
  * upto, skipping the scans voided so far (pharmacy_void). */
 static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
-                              struct fc_error *err)
+                              struct pharmacy *eng, struct fc_error *err)
 {
     static const char *const clear[] = {
         "DELETE FROM pharmacy_scan WHERE visit = ?1",
         "DELETE FROM counted_code WHERE visit = ?1",
         "DELETE FROM stock_count WHERE visit = ?1",
     };
-    struct pharmacy *eng = engine_of(s, visit);
     struct ph_stmts local = {{NULL}}, *c = eng ? &eng->stmts : &local;
     sqlite3_stmt *st = NULL;
     int rc = FC_OK, step;
@@ -582,15 +542,15 @@ out:
     return rc;
 }
 
-int pharmacy_apply_void(struct store *s, const struct event *e, struct fc_error *err)
+int pharmacy_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
-    json_t *p = NULL;
+    json_t *p = json_loads(e->payload, 0, NULL);
     sqlite3_stmt *st = NULL;
-    int rc = is_pharmacy_visit(s, e->visit, err);
+    int rc = FC_OK;
 
-    if (rc <= 0)
-        return rc;
-    p = json_loads(e->payload, 0, NULL);
+    /* a void of a record (evidence, an interview) changes no count */
+    if (!json_object_get(p, "target_seq"))
+        goto out;
     if (!json_is_integer(json_object_get(p, "target_seq"))) {
         rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad void payload", (long long)e->seq);
         goto out;
@@ -604,7 +564,7 @@ int pharmacy_apply_void(struct store *s, const struct event *e, struct fc_error 
     sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(p, "target_seq")));
     rc = step_done(s, st, "cannot record the void", err);
     if (!rc)
-        rc = pharmacy_recompute(s, e->visit, e->seq, err);
+        rc = pharmacy_recompute(s, e->visit, e->seq, ctx, err);
 out:
     json_decref(p);
     return rc;
@@ -616,11 +576,6 @@ void pharmacy_free(struct pharmacy *p)
 {
     if (!p)
         return;
-    for (struct pharmacy **l = &engines; *l; l = &(*l)->next)
-        if (*l == p) {
-            *l = p->next;
-            break;
-        }
     scan_classifier_free(p->cls);
     for (int i = 0; i < PR_COUNT; i++)
         sqlite3_finalize(p->ref[i]);
@@ -660,8 +615,6 @@ int pharmacy_open(struct store *s, const char *visit, struct pharmacy **out, str
         rc = ph_prepare(s, ph_sql[i], &p->stmts.st[i], err);
     if (rc)
         goto fail;
-    p->next = engines;
-    engines = p;
     *out = p;
     return FC_OK;
 fail:
@@ -925,8 +878,8 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
     p->pending_text = text;
     p->pending_facts = &f;
     p->pending_decision = &d;
-    rc = event_append(p->store, p->visit.id, at_ms, "scan", f.drug_code[0] ? f.drug_code : NULL,
-                      text, &e, err);
+    rc = event_append_ctx(p->store, p->visit.id, at_ms, "scan", f.drug_code[0] ? f.drug_code : NULL,
+                          text, p, &e, err);
     p->pending_text = NULL;
     p->pending_facts = NULL;
     p->pending_decision = NULL;
@@ -1011,7 +964,7 @@ static int commit_event(struct pharmacy *p, const char *kind, const char *subjec
 
     if (!text)
         return fc_error_set(err, FC_EINPUT, "%s text is not valid UTF-8", kind);
-    rc = event_append(p->store, p->visit.id, at_ms, kind, subject, text, NULL, err);
+    rc = event_append_ctx(p->store, p->visit.id, at_ms, kind, subject, text, p, NULL, err);
     if (!rc)
         rc = store_commit(p->store, err);
     else
@@ -1215,14 +1168,6 @@ out:
     json_decref(body);
     buf_release(&id);
     return rc;
-}
-
-void pharmacy_format_yuan(int64_t fen, char out[32])
-{
-    uint64_t mag = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-
-    snprintf(out, 32, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(mag / 100),
-             (unsigned long long)(mag % 100));
 }
 
 void pharmacy_format_qty(double q, char out[32])

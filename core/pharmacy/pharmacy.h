@@ -123,8 +123,6 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
                        int (*cb)(const struct pharmacy_finding *f, void *ctx), void *ctx,
                        struct fc_error *err);
 
-/* Formats fen as yuan with two decimals ("-12.30") into out. */
-void pharmacy_format_yuan(int64_t fen, char out[32]);
 /* Formats a quantity: an integer without decimals, else up to 3 decimals. */
 void pharmacy_format_qty(double q, char out[32]);
 
@@ -163,11 +161,12 @@ int pharmacy_foreach_scan(struct store *s, const char *visit_id, const char *dru
                           int (*cb)(const struct pharmacy_scan_row *r, void *ctx), void *ctx,
                           struct fc_error *err);
 
-/* Appliers for the event registry (core/event_kinds.c); each ignores events
- * of visits that are not pharmacy visits. */
-int pharmacy_apply_scan(struct store *s, const struct event *e, struct fc_error *err);
-int pharmacy_apply_round(struct store *s, const struct event *e, struct fc_error *err);
-int pharmacy_apply_blind(struct store *s, const struct event *e, struct fc_error *err);
-int pharmacy_apply_void(struct store *s, const struct event *e, struct fc_error *err);
+/* Appliers of the pharmacy workflow (core/pharmacy/workflow.c), run for
+ * events of pharmacy visits; ctx is the engine that appends the event, or
+ * NULL during a rebuild. */
+int pharmacy_apply_scan(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int pharmacy_apply_round(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int pharmacy_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 
 #endif

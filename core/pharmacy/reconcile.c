@@ -7,7 +7,9 @@
  * from aggregates the mission loader stores in the reference file, or are
  * grouped live for older files. Money is integer fen throughout. */
 #include "core/pharmacy/pharmacy.h"
+#include "core/report/cell.h"
 
+#include "core/base/money.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
@@ -508,7 +510,7 @@ json_t *pharmacy_finding_json(const struct pharmacy_finding *f)
     json_t *o = json_object(), *ev = json_array();
     char yuan[32];
 
-    pharmacy_format_yuan(f->amount_fen, yuan);
+    money_text(f->amount_fen, yuan);
     for (size_t i = 0; i < f->nevidence; i++)
         json_array_append_new(ev, json_string(f->evidence[i]));
     json_object_set_new(o, "drug_code", json_string(f->drug_code));
@@ -633,55 +635,26 @@ out:
 
 /* ---- report ------------------------------------------------------------------ */
 
-struct report_ctx {
+struct stock_report {
     FILE *out;
     int md;
     json_t *flags;
     struct buf line;
 };
 
-static void csv_field(struct buf *b, const char *s)
+/* Writes one row of fields (NULL-terminated) as CSV or a Markdown row
+ * through the report kit's cell writer. */
+static void report_row(struct stock_report *c, const char *const *fields)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        buf_adds(b, s);
-        return;
-    }
-    buf_addch(b, '"');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_addch(b, '"');
-        buf_addch(b, *s);
-    }
-    buf_addch(b, '"');
-}
+    size_t n = 0;
 
-static void md_field(struct buf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|')
-            buf_adds(b, "\\|");
-        else if (*s == '\n' || *s == '\r')
-            buf_addch(b, ' ');
-        else
-            buf_addch(b, *s);
-    }
-}
-
-/* Appends one row of fields (NULL-terminated) as CSV or a Markdown row. */
-static void report_row(struct report_ctx *c, const char *const *fields)
-{
+    while (fields[n])
+        n++;
     buf_reset(&c->line);
     if (c->md)
-        buf_adds(&c->line, "| ");
-    for (size_t i = 0; fields[i]; i++) {
-        if (i)
-            buf_adds(&c->line, c->md ? " | " : ",");
-        if (c->md)
-            md_field(&c->line, fields[i]);
-        else
-            csv_field(&c->line, fields[i]);
-    }
-    buf_adds(&c->line, c->md ? " |\n" : "\n");
+        report_md_row(&c->line, fields, n);
+    else
+        report_csv_row(&c->line, fields, n);
     fputs(c->line.ptr, c->out);
 }
 
@@ -700,7 +673,7 @@ static void flags_text(json_t *list, struct buf *b)
 
 static int report_drug(const struct drug_line *l, void *ctx)
 {
-    struct report_ctx *c = ctx;
+    struct stock_report *c = ctx;
     struct buf fl = BUF_INIT;
     char book[32], counted[32], var[32];
     int rc = 0;
@@ -723,14 +696,14 @@ static int report_drug(const struct drug_line *l, void *ctx)
 
 static int report_finding(const struct pharmacy_finding *f, void *ctx)
 {
-    struct report_ctx *c = ctx;
+    struct stock_report *c = ctx;
     struct buf ev = BUF_INIT;
     char a[32], b[32], d[32], amount[32];
 
     pharmacy_format_qty(f->a, a);
     pharmacy_format_qty(f->b, b);
     pharmacy_format_qty(f->diff, d);
-    pharmacy_format_yuan(f->amount_fen, amount);
+    money_text(f->amount_fen, amount);
     for (size_t i = 0; i < f->nevidence; i++)
         buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
     if ((size_t)f->evidence_total > f->nevidence)
@@ -752,7 +725,7 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
 int pharmacy_report(struct store *s, const char *visit_id, const char *format, FILE *out,
                     struct fc_error *err)
 {
-    struct report_ctx c = {out, 0, json_object(), BUF_INIT};
+    struct stock_report c = {out, 0, json_object(), BUF_INIT};
     struct visit v;
     int rc;
 

@@ -1,7 +1,7 @@
-/* Printable HTML reports (night, pharmacy, flight) and the documents filled
- * from a visit's events: 现场检查笔录 (site record), 询问笔录 (interview
- * records), 证据先行登记保存清单 (evidence register) and the night-check bed
- * list. All share the page frame of core/html.h; personal data is masked
+/* Printable HTML reports of every workflow and the documents filled from a
+ * visit's events: 现场检查笔录 (site record), 询问笔录 (interview records),
+ * 证据先行登记保存清单 (evidence register) and a workflow's own documents
+ * (the night check's bed list). All share the page frame of core/html.h; personal data is masked
  * unless the caller has recorded an "unmask" event and asks for it. */
 #ifndef FC_CORE_REPORT_HTML_H
 #define FC_CORE_REPORT_HTML_H
@@ -14,31 +14,23 @@
 
 struct store;
 
-enum report_doc {
-    REPORT_DOC_NONE,        /* the workflow's report */
-    REPORT_DOC_SITE_RECORD, /* site-record: 现场检查笔录 */
-    REPORT_DOC_INTERVIEW,   /* interview: 询问笔录, one per interview_add */
-    REPORT_DOC_EVIDENCE,    /* evidence: 证据先行登记保存清单 */
-    REPORT_DOC_BEDS,        /* beds: the night-check bed list */
-};
-
-/* "site-record", "interview", "evidence", "beds" (and "report" for NONE);
- * FC_EUSAGE for anything else. */
-int report_doc_parse(const char *name, enum report_doc *out);
-/* The name report_doc_parse takes. */
-const char *report_doc_name(enum report_doc doc);
+/* FC_OK when doc names a document (NULL or "report": the workflow's report;
+ * "site-record", "interview", "evidence", or a document of some workflow,
+ * such as the night check's "beds"); FC_EUSAGE listing them otherwise. */
+int report_doc_check(const char *doc, struct fc_error *err);
 
 struct report_html_args {
     const char *visit;       /* id or prefix as visit_resolve takes; NULL: open, else last */
-    enum report_doc doc;     /* REPORT_DOC_NONE for the workflow report */
+    const char *doc;         /* NULL or "report" for the workflow's report, else a document */
     enum html_lang lang;     /* html_lang_from_env() normally */
     int unmask;              /* 1: names and IDs in full (record the unmask event first) */
     const char *signed_code; /* the signed checkpoint of the closed visit, or NULL */
 };
 
 /* Appends the document to out. Attaches the visit's mission as "ref" (so it
- * must run outside a transaction). FC_ESTATE for the bed list of a visit
- * that is not a night check; errors from the workflow engines otherwise. */
+ * must run outside a transaction). FC_EUSAGE for an unknown document,
+ * FC_ESTATE for a document of another workflow (the bed list of a pharmacy
+ * visit); errors from the workflow engines otherwise. */
 int report_html(struct store *s, const struct report_html_args *a, struct buf *out,
                 struct fc_error *err);
 

@@ -1,13 +1,16 @@
 /* Event log: append with hash chaining, verification, and rebuild of the
- * derived tables by replaying events through the kind registry
- * (core/event_kinds.c). Events are never updated or deleted; store.c's
+ * derived tables by replaying events through the appliers the workflow
+ * registry gives (core/workflow.h). Events are never updated or deleted; store.c's
  * triggers enforce that even against code that tries. */
 #include "core/store/event.h"
 
 #include "core/base/xalloc.h"
 #include "core/store/store.h"
+#include "core/workflow.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char zero_hash[HASH_HEX_LEN + 1] =
@@ -71,33 +74,15 @@ int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struc
     return rc;
 }
 
-static const struct event_kind *kind_find(const char *name)
-{
-    for (const struct event_kind *k = event_kinds; k->name; k++)
-        if (!strcmp(k->name, name))
-            return k;
-    return NULL;
-}
-
-/* Runs every applier registered for the event's kind, in table order: a kind
- * shared by workflows ("scan", "void") has one row per engine, and each engine
- * ignores events of visits that are not its own. */
-static int event_apply(struct store *s, const struct event *e, struct fc_error *err)
-{
-    for (const struct event_kind *k = kind_find(e->kind); k && k->name; k++) {
-        int rc;
-
-        if (strcmp(k->name, e->kind) != 0 || !k->apply)
-            continue;
-        rc = k->apply(s, e, err);
-        if (rc)
-            return rc;
-    }
-    return FC_OK;
-}
-
 int event_append(struct store *s, const char *visit, int64_t at_ms, const char *kind,
                  const char *subject, const char *payload, struct event *out, struct fc_error *err)
+{
+    return event_append_ctx(s, visit, at_ms, kind, subject, payload, NULL, out, err);
+}
+
+int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                     const char *subject, const char *payload, void *ctx, struct event *out,
+                     struct fc_error *err)
 {
     struct event e;
     sqlite3_stmt *st = NULL;
@@ -139,12 +124,35 @@ int event_append(struct store *s, const char *visit, int64_t at_ms, const char *
     store_stmt_release(st);
     if (rc)
         return rc;
-    rc = event_apply(s, &e, err);
+    rc = workflow_apply_event(s, &e, ctx, err);
     if (rc)
         return rc;
     if (out)
         *out = e;
     return FC_OK;
+}
+
+int event_commit_json(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                      const char *subject, const json_t *payload_obj, char event_id[37],
+                      struct fc_error *err)
+{
+    char *payload = json_dumps(payload_obj, JSON_COMPACT | JSON_SORT_KEYS);
+    struct event ev;
+    int rc;
+
+    if (!payload)
+        return fc_error_set(err, FC_EINPUT, "%s: text is not valid UTF-8", kind);
+    rc = store_begin(s, err);
+    if (!rc)
+        rc = event_append(s, visit, at_ms, kind, subject, payload, &ev, err);
+    if (!rc)
+        rc = store_commit(s, err);
+    if (rc)
+        store_rollback(s);
+    else if (event_id)
+        snprintf(event_id, 37, "%s", ev.id);
+    free(payload);
+    return rc;
 }
 
 int event_foreach(struct store *s, const char *visit, int64_t after_seq,
@@ -254,7 +262,13 @@ int event_verify_chain(struct store *s, int64_t *bad_seq, int64_t *count, struct
 static int replay_one(const struct event *e, void *ctx)
 {
     void **args = ctx;
-    return event_apply(args[0], e, args[1]);
+    return workflow_apply_event(args[0], e, NULL, args[1]);
+}
+
+static int clear_table(const struct workflow_table *t, void *ctx)
+{
+    void **args = ctx;
+    return store_exec(args[0], t->clear_sql, args[1]);
 }
 
 int event_rebuild(struct store *s, struct fc_error *err)
@@ -264,8 +278,7 @@ int event_rebuild(struct store *s, struct fc_error *err)
 
     if (rc)
         return rc;
-    for (const struct derived_table *t = derived_tables; t->name && !rc; t++)
-        rc = store_exec(s, t->clear_sql, err);
+    rc = workflow_foreach_table(clear_table, args);
     if (!rc)
         rc = event_foreach(s, NULL, 0, replay_one, args, err);
     if (!rc)
@@ -277,36 +290,50 @@ int event_rebuild(struct store *s, struct fc_error *err)
     return rc;
 }
 
-int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)
-{
+struct digest_ctx {
+    struct store *s;
     struct hash_ctx h;
-    unsigned char bin[HASH_LEN];
-    int rc = FC_OK;
+    struct fc_error *err;
+};
 
-    hash_init(&h);
-    for (const struct derived_table *t = derived_tables; t->name && !rc; t++) {
-        sqlite3_stmt *st = NULL;
-        int step;
+static int digest_table(const struct workflow_table *t, void *ctx)
+{
+    struct digest_ctx *d = ctx;
+    sqlite3_stmt *st = NULL;
+    int step, rc;
 
-        hash_field(&h, t->name);
-        rc = store_prepare(s, t->dump_sql, &st, err);
-        if (rc)
-            break;
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            int n = sqlite3_column_count(st);
-            for (int i = 0; i < n; i++) {
-                char type[2] = {(char)('0' + sqlite3_column_type(st, i)), 0};
-                hash_field(&h, type);
-                hash_field(&h, (const char *)sqlite3_column_text(st, i));
-            }
-        }
-        if (step != SQLITE_DONE)
-            rc = store_fail(s, err, "cannot read derived table");
-        sqlite3_finalize(st);
-    }
+    hash_field(&d->h, t->name);
+    rc = store_prepare(d->s, t->dump_sql, &st, d->err);
     if (rc)
         return rc;
-    hash_final(&h, bin);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        int n = sqlite3_column_count(st);
+        for (int i = 0; i < n; i++) {
+            char type[2] = {(char)('0' + sqlite3_column_type(st, i)), 0};
+            hash_field(&d->h, type);
+            hash_field(&d->h, (const char *)sqlite3_column_text(st, i));
+        }
+    }
+    if (step != SQLITE_DONE)
+        rc = store_fail(d->s, d->err, "cannot read derived table");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    struct digest_ctx d;
+    unsigned char bin[HASH_LEN];
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    d.s = s;
+    d.err = err;
+    hash_init(&d.h);
+    rc = workflow_foreach_table(digest_table, &d);
+    if (rc)
+        return rc;
+    hash_final(&d.h, bin);
     hash_to_hex(out, bin, HASH_LEN);
     return FC_OK;
 }

@@ -1,8 +1,9 @@
 /* The append-only event log and its per-device SHA-256 hash chain.
  *
  * Every scan, mark, correction and visit change is one event. Derived tables
- * (visit, bed_state, stock_count, ...) are written by the event's applier in
- * the same transaction, and can be rebuilt from the events alone.
+ * (visit, bed_state, stock_count, ...) are written by the event's appliers
+ * (found through the workflow registry, core/workflow.h) in the same
+ * transaction, and can be rebuilt from the events alone.
  *
  * Chain: hash(n) = SHA-256("fieldcheck-event-v1" || prev_hash(n) || for each of
  * seq, id, device, visit, at, kind, subject, payload: u32 big-endian length ||
@@ -48,6 +49,22 @@ void event_compute_hash(struct event *e);
 int event_append(struct store *s, const char *visit, int64_t at_ms, const char *kind,
                  const char *subject, const char *payload, struct event *out, struct fc_error *err);
 
+/* The same, handing ctx to the appliers (core/workflow.h): an engine passes
+ * itself so its applier reuses the decision it has just made instead of
+ * finding the engine through a global. */
+int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                     const char *subject, const char *payload, void *ctx, struct event *out,
+                     struct fc_error *err);
+
+/* Appends one event whose payload is the JSON object payload_obj (written
+ * compact with sorted keys) in a transaction of its own, committed before
+ * returning. event_id (may be NULL) receives the new event's id. FC_EINPUT
+ * when the payload is not valid UTF-8. */
+struct json_t;
+int event_commit_json(struct store *s, const char *visit, int64_t at_ms, const char *kind,
+                      const char *subject, const struct json_t *payload_obj, char event_id[37],
+                      struct fc_error *err);
+
 /* Number of events and the head (last seq, its hash hex or 64 zeros). */
 int event_head(struct store *s, int64_t *seq, char hash[HASH_HEX_LEN + 1], struct fc_error *err);
 
@@ -73,23 +90,5 @@ int event_foreach(struct store *s, const char *visit, int64_t after_seq,
 /* The kind of the event with this id, appended to kind; FC_ENOTFOUND if
  * there is none. */
 int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err);
-
-/* The registry of event kinds: the applier updates derived tables for one
- * event (inside the caller's transaction). Kinds without an applier only log. */
-struct event_kind {
-    const char *name;
-    int (*apply)(struct store *s, const struct event *e, struct fc_error *err);
-};
-
-/* Derived tables: how to empty one for a rebuild and how to dump it in a
- * canonical order for the digest. */
-struct derived_table {
-    const char *name;
-    const char *clear_sql;
-    const char *dump_sql;
-};
-
-extern const struct event_kind event_kinds[];       /* terminated by name == NULL */
-extern const struct derived_table derived_tables[]; /* terminated by name == NULL */
 
 #endif

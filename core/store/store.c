@@ -9,6 +9,8 @@
 #include "core/base/xalloc.h"
 #include "core/store/hash.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -272,6 +274,15 @@ int store_bind_text(sqlite3_stmt *st, int idx, const char *v)
     if (!v)
         return sqlite3_bind_null(st, idx);
     return sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+int store_bind_json(sqlite3_stmt *st, int idx, const json_t *v)
+{
+    char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+    int rc = sqlite3_bind_text(st, idx, text ? text : "[]", -1, SQLITE_TRANSIENT);
+
+    free(text);
+    return rc;
 }
 
 const char *store_col_text(sqlite3_stmt *st, int col)

@@ -91,6 +91,9 @@ int store_meta_set(struct store *s, const char *key, const char *value, struct f
 
 /* Binds a text parameter or NULL when v is NULL (SQLITE_TRANSIENT). */
 int store_bind_text(sqlite3_stmt *st, int idx, const char *v);
+/* Binds the compact JSON text of v ("[]" when v is NULL). */
+struct json_t;
+int store_bind_json(sqlite3_stmt *st, int idx, const struct json_t *v);
 /* Column text as "" when NULL. */
 const char *store_col_text(sqlite3_stmt *st, int col);
 

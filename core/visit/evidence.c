@@ -254,13 +254,14 @@ int evidence_verify(struct store *s, const char *visit_id,
     return FC_OK;
 }
 
-int evidence_apply_add(struct store *s, const struct event *e, struct fc_error *err)
+int evidence_apply_add(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     json_t *p = json_loads(e->payload, 0, NULL);
     sqlite3_stmt *st = NULL;
     const char *path, *sha, *mtime, *note;
     int rc;
 
+    (void)ctx;
     path = json_string_value(json_object_get(p, "path"));
     sha = json_string_value(json_object_get(p, "sha256"));
     mtime = json_string_value(json_object_get(p, "mtime"));

@@ -76,7 +76,7 @@ int evidence_verify(struct store *s, const char *visit_id,
                     void (*cb)(const struct evidence *e, const struct evidence_check *c, void *ctx),
                     void *ctx, int *checked, int *bad, struct fc_error *err);
 
-/* Applier for evidence_add events (registered in core/event_kinds.c). */
-int evidence_apply_add(struct store *s, const struct event *e, struct fc_error *err);
+/* Applier for evidence_add events (common to every workflow, core/workflow.c). */
+int evidence_apply_add(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 
 #endif

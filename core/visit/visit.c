@@ -5,13 +5,12 @@
 #include "core/base/xalloc.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
+#include "core/workflow.h"
 
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const visit_kinds[] = {"night", "pharmacy", "flight"};
 
 void visit_release(struct visit *v)
 {
@@ -19,17 +18,6 @@ void visit_release(struct visit *v)
         return;
     free(v->inspectors_json);
     memset(v, 0, sizeof(*v));
-}
-
-int visit_kind_parse(const char *name, enum visit_kind *out)
-{
-    for (size_t i = 0; i < sizeof(visit_kinds) / sizeof(visit_kinds[0]); i++) {
-        if (name && !strcmp(name, visit_kinds[i])) {
-            *out = (enum visit_kind)i;
-            return FC_OK;
-        }
-    }
-    return FC_EUSAGE;
 }
 
 static void visit_from_row(sqlite3_stmt *st, struct visit *v)
@@ -104,14 +92,14 @@ int visit_open(struct store *s, const struct visit_open_args *a, struct visit *o
     char *payload = NULL;
     struct visit cur;
     struct event e;
-    enum visit_kind kind;
+    const struct workflow *wf = NULL;
     char id[37];
     int rc, n = 0;
 
     memset(&cur, 0, sizeof(cur));
-    if (visit_kind_parse(a->kind, &kind))
-        return fc_error_set(err, FC_EUSAGE, "unknown visit kind '%s' (night, pharmacy or flight)",
-                            a->kind ? a->kind : "");
+    rc = workflow_get(a->kind, &wf, err);
+    if (rc)
+        return rc;
     insp = json_array();
     for (; n < VISIT_MAX_INSPECTORS && a->inspectors[n]; n++) {
         if (!*a->inspectors[n]) {
@@ -298,7 +286,7 @@ void visit_short_code(const char *checkpoint_hex, char out[VISIT_SHORT_CODE_LEN 
     out[j] = '\0';
 }
 
-int visit_apply_open(struct store *s, const struct event *e, struct fc_error *err)
+int visit_apply_open(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     json_error_t jerr;
     json_t *p = json_loads(e->payload, 0, &jerr);
@@ -307,6 +295,7 @@ int visit_apply_open(struct store *s, const struct event *e, struct fc_error *er
     sqlite3_stmt *st = NULL;
     int rc;
 
+    (void)ctx;
     if (!p || !json_is_object(p)) {
         json_decref(p);
         return fc_error_set(err, FC_EINTEGRITY, "event %lld: bad visit_open payload",
@@ -339,13 +328,15 @@ out:
     return rc;
 }
 
-int visit_apply_close(struct store *s, const struct event *e, struct fc_error *err)
+int visit_apply_close(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "UPDATE visit SET closed_at = ?2, close_seq = ?3, checkpoint = ?4"
                            " WHERE id = ?1 AND closed_at IS NULL",
                            &st, err);
+
+    (void)ctx;
     if (rc)
         return rc;
     store_bind_text(st, 1, e->visit);
@@ -355,5 +346,33 @@ int visit_apply_close(struct store *s, const struct event *e, struct fc_error *e
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, err, "cannot close visit");
     sqlite3_finalize(st);
+    return rc;
+}
+
+int visit_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
+{
+    json_t *p = json_loads(e->payload, 0, NULL);
+    const char *target = json_string_value(json_object_get(p, "target"));
+    const char *reason = json_string_value(json_object_get(p, "reason"));
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    (void)ctx;
+    if (!target) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad void payload", (long long)e->seq);
+        goto out;
+    }
+    rc = store_prepare(s, "INSERT OR IGNORE INTO voided (target, seq, reason) VALUES (?1, ?2, ?3)",
+                       &st, err);
+    if (rc)
+        goto out;
+    store_bind_text(st, 1, target);
+    sqlite3_bind_int64(st, 2, e->seq);
+    store_bind_text(st, 3, reason ? reason : "");
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot record void");
+out:
+    sqlite3_finalize(st);
+    json_decref(p);
     return rc;
 }

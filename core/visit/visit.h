@@ -1,4 +1,4 @@
-/* Visits: one inspection of one site by a team (night, pharmacy or flight).
+/* Visits: one inspection of one site by a team, of one workflow's kind.
  * Opening and closing are events (visit_open, visit_close); the visit table is
  * derived from them. At most one visit is open on a device at a time, so
  * commands can default to it. */
@@ -17,15 +17,13 @@ struct event;
 #define VISIT_MAX_INSPECTORS 16
 #define VISIT_SHORT_CODE_LEN 9 /* "ABCD-EFGH" */
 
-enum visit_kind { VISIT_NIGHT, VISIT_PHARMACY, VISIT_FLIGHT };
-
 struct visit_open_args {
     const char *mission_id; /* resolved by the caller from the site (mission_find_site) */
     int64_t mission_version;
     const char *mission_sha256;
     const char *site_code;
     const char *site_name;
-    const char *kind;                                 /* "night", "pharmacy" or "flight" */
+    const char *kind; /* a registered workflow's kind (core/workflow.h) */
     const char *inspectors[VISIT_MAX_INSPECTORS + 1]; /* NULL-terminated, at least 2 */
     int credentials_shown;
     int64_t at_ms;
@@ -46,9 +44,6 @@ struct visit {
 };
 
 void visit_release(struct visit *v);
-
-/* Parses a kind name; FC_EUSAGE for anything else. */
-int visit_kind_parse(const char *name, enum visit_kind *out);
 
 /* Opens a visit (one event, committed). FC_EUSAGE for fewer than two
  * inspectors or a bad kind, FC_ESTATE when another visit is open. out may be NULL. */
@@ -72,8 +67,12 @@ int visit_foreach(struct store *s, int (*cb)(const struct visit *v, void *ctx), 
  * checkpoint hash in Crockford base32, as "XXXX-XXXX" (9 chars + NUL). */
 void visit_short_code(const char *checkpoint_hex, char out[VISIT_SHORT_CODE_LEN + 1]);
 
-/* Appliers for the event registry. */
-int visit_apply_open(struct store *s, const struct event *e, struct fc_error *err);
-int visit_apply_close(struct store *s, const struct event *e, struct fc_error *err);
+/* Appliers common to every workflow (core/workflow.c). visit_apply_void
+ * records the target of any "void" event in the voided table, which every
+ * query of records skips; the workflow's own void applier then recomputes
+ * what depended on it. */
+int visit_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int visit_apply_open(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int visit_apply_close(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 
 #endif

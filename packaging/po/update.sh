@@ -19,5 +19,5 @@ xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 --sort-by-file \
     --package-name=fieldcheck --msgid-bugs-address=none \
     -o packaging/po/fieldcheck.pot $(pot_sources)
 for po in packaging/po/zh_CN.po packaging/po/en.po; do
-    msgmerge --quiet --update --backup=none "$po" packaging/po/fieldcheck.pot
+    msgmerge --quiet --update --backup=none --no-fuzzy-matching "$po" packaging/po/fieldcheck.pot
 done

@@ -127,7 +127,7 @@ grep -qF '张*三' "$work/r.csv" || die "masked name missing from the csv report
 # csv: beds and patients rows carry the finding in column 6, anomalies first
 awk -F, 'NR > 1 && ($1 == "bed" || $1 == "patient") { print $6 }' "$work/r.csv" >"$work/findings"
 [ -s "$work/findings" ] || die "csv report has no bed or patient rows: $(cat "$work/r.csv")"
-anomaly_re='^(ABSENT|ABSENT_EXAM|ABSENT_LEAVE|MOVED_IN|UNLISTED_OCCUPANT|UNVERIFIED|ID_NOT_VERIFIED|IDENTITY_MISMATCH|NOT_FOUND|PRESENT_OTHER_BED|UNCHECKED|ON_LEAVE|PRESENT_ID_UNVERIFIED)$'
+anomaly_re='^(ABSENT|MOVED_IN|UNLISTED_OCCUPANT|IDENTITY_MISMATCH|NOT_FOUND)$'
 seen_ok=0
 while read -r finding; do
     if [[ "$finding" =~ $anomaly_re ]]; then

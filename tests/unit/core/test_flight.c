@@ -10,6 +10,7 @@
 #include "core/base/clock.h"
 #include "core/store/event.h"
 #include "core/flight/flight.h"
+#include "core/visit/interview.h"
 #include "core/flight/page.h"
 #include "core/mission/refdb.h"
 #include "core/store/store.h"
@@ -465,7 +466,7 @@ static void test_rebuild_same_digest(void **state)
     rec = json_pack("{s:s, s:[{s:s, s:s}], s:[{s:s, s:s}], s:b}", "place", "院长办公室", "people",
                     "name", "王某", "role", "院长", "items", "q", "是否知情？", "a", "不知情",
                     "signed", 1);
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, clock_now_ms(), id, &err), 0);
+    assert_int_equal(interview_add(f->s, f->visit, rec, clock_now_ms(), id, &err), 0);
     json_decref(rec);
     {
         struct buf b = BUF_INIT;
@@ -494,26 +495,26 @@ static void test_interview_validation(void **state)
     json_t *rec;
     char id[37];
 
-    assert_int_equal(flight_interview_add(f->s, f->visit, NULL, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, NULL, 0, id, &err), FC_EINPUT);
     rec = json_pack("{s:s, s:[{s:s}], s:[{s:s, s:s}]}", "place", "会议室", "people", "name", "王某",
                     "items", "q", "q1", "a", "a1");
     /* neither signed nor refused */
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
     json_object_set_new(rec, "signed", json_true());
     json_object_set_new(rec, "refusal", json_string("不同意"));
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
     json_object_set_new(rec, "signed", json_false());
     json_object_set_new(rec, "sined", json_true());
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "sined"));
     json_object_del(rec, "sined");
     json_object_set_new(rec, "held_at", json_string("yesterday"));
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
     json_object_set_new(rec, "held_at", json_string("2026-03-01T10:00"));
     json_object_set_new(rec, "items", json_array());
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), FC_EINPUT);
     json_object_set_new(rec, "items", json_pack("[{s:s}]", "q", "是否签字？"));
-    assert_int_equal(flight_interview_add(f->s, f->visit, rec, 0, id, &err), 0);
+    assert_int_equal(interview_add(f->s, f->visit, rec, 0, id, &err), 0);
     json_decref(rec);
 }
 

@@ -5,6 +5,7 @@
  * without the settlement aggregates; every engine lookup indexed. The
  * reference database is built here from the refdb.h texts the mission loader
  * runs, without the loader. */
+#include "core/base/money.h"
 #include "core/base/clock.h"
 #include "core/store/event.h"
 #include "core/pharmacy/pharmacy.h"
@@ -256,11 +257,11 @@ static void test_format(void **state)
     char out[32];
 
     (void)state;
-    pharmacy_format_yuan(0, out);
+    money_text(0, out);
     assert_string_equal(out, "0.00");
-    pharmacy_format_yuan(-1230, out);
+    money_text(-1230, out);
     assert_string_equal(out, "-12.30");
-    pharmacy_format_yuan(5, out);
+    money_text(5, out);
     assert_string_equal(out, "0.05");
     pharmacy_format_qty(24, out);
     assert_string_equal(out, "24");

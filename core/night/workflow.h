@@ -1,0 +1,12 @@
+/* The night bed check as a workflow (core/workflow.h): its registry entry
+ * and its verdict catalogue. */
+#ifndef FC_CORE_NIGHT_WORKFLOW_H
+#define FC_CORE_NIGHT_WORKFLOW_H
+
+#include "core/workflow.h"
+
+extern const struct workflow night_workflow;
+/* The catalogue, terminated by a row with code == NULL. */
+extern const struct verdict night_catalogue[];
+
+#endif

@@ -1,0 +1,223 @@
+/* The pharmacy count's registry entry (core/workflow.h): its appliers and
+ * derived tables, the engine seen through the common scan interface, what a
+ * visit found (the reconciliation rules), `visit show` and the reports. */
+#include "core/pharmacy/workflow.h"
+
+#include "core/pharmacy/internal.h"
+
+#include "core/base/buf.h"
+#include "core/pharmacy/pharmacy.h"
+#include "core/visit/visit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct workflow_applier appliers[] = {
+    {"scan", pharmacy_apply_scan},
+    {"void", pharmacy_apply_void},
+    {"pharmacy_round", pharmacy_apply_round},
+    {"pharmacy_blind", pharmacy_apply_blind},
+    {NULL, NULL},
+};
+
+static const struct workflow_table tables[] = {
+    {"pharmacy_scan", "DELETE FROM pharmacy_scan", "SELECT * FROM pharmacy_scan ORDER BY seq"},
+    {"counted_code", "DELETE FROM counted_code",
+     "SELECT * FROM counted_code ORDER BY visit, box_key"},
+    {"stock_count", "DELETE FROM stock_count",
+     "SELECT * FROM stock_count ORDER BY visit, drug_code"},
+    {"pharmacy_state", "DELETE FROM pharmacy_state", "SELECT * FROM pharmacy_state ORDER BY visit"},
+    {"pharmacy_void", "DELETE FROM pharmacy_void", "SELECT * FROM pharmacy_void ORDER BY seq"},
+    {NULL, NULL, NULL},
+};
+
+static const struct workflow_group groups[] = {
+    {"drugs", FC_N_("drugs"), "药品"},
+    {"rules", FC_N_("rules"), "核查规则"},
+    {NULL, NULL, NULL},
+};
+
+/* ---- the engine ------------------------------------------------------------- */
+
+static int engine_open(struct store *s, const struct visit *v, void **engine,
+                       struct fc_error *err)
+{
+    struct pharmacy *p = NULL;
+    int rc = pharmacy_open(s, v->id, &p, err);
+
+    *engine = p;
+    return rc;
+}
+
+static void engine_close(void *engine)
+{
+    pharmacy_free(engine);
+}
+
+void pharmacy_result_to(const struct pharmacy_result *r, struct workflow_result *out)
+{
+    char qty[32];
+
+    memset(out, 0, sizeof(*out));
+    out->seq = r->seq;
+    snprintf(out->event_id, sizeof(out->event_id), "%s", r->event_id);
+    snprintf(out->code, sizeof(out->code), "%s", r->code);
+    snprintf(out->kind, sizeof(out->kind), "%s", r->kind);
+    snprintf(out->source, sizeof(out->source), "%s", r->source);
+    snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
+    snprintf(out->detail, sizeof(out->detail), "%s", r->detail);
+    snprintf(out->message, sizeof(out->message), "%s", r->message);
+    out->extra = json_pack("{s:I, s:f}", "round", (json_int_t)r->round, "qty", r->qty);
+    if (r->drug_code[0])
+        json_object_set_new(out->extra, "drug_code", json_string(r->drug_code));
+    pharmacy_format_qty(r->qty, qty);
+    workflow_result_localise(&pharmacy_workflow, out, r->drug_code, qty);
+}
+
+static int engine_scan(void *engine, const char *raw, size_t len, const char *arrival,
+                       int64_t at_ms, struct workflow_result *out, struct fc_error *err)
+{
+    struct pharmacy_result r;
+    int rc = pharmacy_scan(engine, raw, len, arrival, at_ms, &r, err);
+
+    if (!rc)
+        pharmacy_result_to(&r, out);
+    return rc;
+}
+
+static int engine_void(void *engine, const char *target, const char *reason, int64_t at_ms,
+                       struct workflow_result *out, struct fc_error *err)
+{
+    struct pharmacy_result r;
+    int rc = pharmacy_void(engine, target, reason, at_ms, &r, err);
+
+    if (!rc)
+        pharmacy_result_to(&r, out);
+    return rc;
+}
+
+static const struct workflow_engine_ops engine = {
+    engine_open, engine_close, engine_scan, engine_void, NULL,
+};
+
+/* ---- results ---------------------------------------------------------------- */
+
+struct findings_ctx {
+    int (*cb)(const struct workflow_finding *f, void *ctx);
+    void *ctx;
+};
+
+static int rule_finding(const struct pharmacy_finding *pf, void *ctx)
+{
+    struct findings_ctx *fc = ctx;
+    struct workflow_finding f;
+
+    memset(&f, 0, sizeof(f));
+    f.verdict = workflow_verdict_in(&pharmacy_workflow, pf->rule, VERDICT_RULE);
+    if (!f.verdict)
+        return 0;
+    f.group = "rules";
+    f.subject = pf->drug_code;
+    f.detail = pf->note ? pf->note : "";
+    f.amount_fen = pf->amount_fen;
+    f.count = 1;
+    return fc->cb(&f, fc->ctx);
+}
+
+static int findings(struct store *s, const struct visit *v,
+                    int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                    struct fc_error *err)
+{
+    struct findings_ctx fc = {cb, ctx};
+    int rc = pharmacy_is_blind(s, v, err);
+
+    if (rc)
+        return rc < 0 ? rc : FC_OK; /* blind: nothing is known until the count is saved */
+    return pharmacy_reconcile(s, v, rule_finding, &fc, err);
+}
+
+static int show_json(struct store *s, const struct visit *v, json_t *o, struct fc_error *err)
+{
+    json_t *show = pharmacy_show_json(s, v, err);
+
+    if (!show)
+        return err && err->code ? err->code : FC_EINTERNAL;
+    json_object_set(o, "drugs", json_object_get(show, "drugs"));
+    json_object_set(o, "blind", json_object_get(show, "blind"));
+    json_decref(show);
+    return FC_OK;
+}
+
+static const char *num_text(json_t *v, char out[32])
+{
+    if (json_is_null(v) || !v)
+        snprintf(out, 32, "-");
+    else
+        pharmacy_format_qty(json_number_value(v), out);
+    return out;
+}
+
+static int show_text(struct store *s, const struct visit *v, FILE *out, struct fc_error *err)
+{
+    json_t *o = json_object(), *d;
+    size_t i;
+    int rc = show_json(s, v, o, err);
+
+    if (rc)
+        goto out;
+    fprintf(out, "%-24s %10s %10s %10s  %s\n", "drug_code", "book", "counted", "variance",
+            "flags");
+    json_array_foreach(json_object_get(o, "drugs"), i, d)
+    {
+        char b[32], c[32], var[32];
+        struct buf flags = BUF_INIT;
+        size_t k;
+        json_t *f;
+
+        json_array_foreach(json_object_get(d, "flags"), k, f)
+        {
+            buf_addf(&flags, "%s%s", k ? " " : "", json_string_value(f));
+        }
+        fprintf(out, "%-24s %10s %10s %10s  %s\n",
+                json_string_value(json_object_get(d, "drug_code")),
+                num_text(json_object_get(d, "book"), b), num_text(json_object_get(d, "counted"), c),
+                num_text(json_object_get(d, "variance"), var), flags.ptr);
+        buf_release(&flags);
+    }
+out:
+    json_decref(o);
+    return rc;
+}
+
+static int report(struct store *s, const struct visit *v, const char *format, FILE *out,
+                  struct fc_error *err)
+{
+    return pharmacy_report(s, v->id, format, out, err);
+}
+
+static const char *const record_kinds[] = {NULL};
+
+const struct workflow pharmacy_workflow = {
+    .kind = "pharmacy",
+    .label_en = FC_N_("pharmacy reconciliation"),
+    .label_zh = "进销存核查",
+    .short_en = FC_N_("pharmacy"),
+    .short_zh = "药店",
+    .report_title_en = FC_N_("Pharmacy reconciliation report"),
+    .report_title_zh = "进销存核查报告",
+    .site_kind = "pharmacy",
+    .needs_files = WORKFLOW_FILE_SITES | WORKFLOW_FILE_DRUGS,
+    .screen = WORKFLOW_SCREEN_COUNT,
+    .catalogue = pharmacy_catalogue,
+    .groups = groups,
+    .appliers = appliers,
+    .record_kinds = record_kinds,
+    .tables = tables,
+    .engine = &engine,
+    .findings = findings,
+    .show_json = show_json,
+    .show_text = show_text,
+    .report = report,
+    .report_html = pharmacy_report_html,
+    .site_record_html = pharmacy_findings_html,
+};
