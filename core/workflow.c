@@ -298,8 +298,7 @@ int workflow_is_record_kind(const struct workflow *wf, const char *kind)
 }
 
 int workflow_void_record(struct store *s, const char *visit_name, const char *target,
-                         const char *reason, int64_t at_ms, char event_id[37],
-                         struct fc_error *err)
+                         const char *reason, int64_t at_ms, char event_id[37], struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     json_t *p = NULL;

@@ -136,10 +136,10 @@ struct workflow_result {
     char source[16];
     char verdict[32];
     char detail[256];
-    char message[320];                /* English sentence (JSON "message") */
-    char message_local[320];          /* the same in the user's language */
-    const struct verdict *def;        /* catalogue row, NULL for an unknown code */
-    json_t *extra;                    /* new reference or NULL */
+    char message[320];         /* English sentence (JSON "message") */
+    char message_local[320];   /* the same in the user's language */
+    const struct verdict *def; /* catalogue row, NULL for an unknown code */
+    json_t *extra;             /* new reference or NULL */
 };
 
 void workflow_result_release(struct workflow_result *r);
@@ -205,12 +205,12 @@ enum {
 };
 
 struct workflow {
-    const char *kind;                /* stable: "night"; the CLI's --kind value */
-    const char *label_en, *label_zh; /* "night bed check", "夜查" */
-    const char *short_en, *short_zh; /* for narrow columns: "night", "夜查" */
+    const char *kind;                              /* stable: "night"; the CLI's --kind value */
+    const char *label_en, *label_zh;               /* "night bed check", "夜查" */
+    const char *short_en, *short_zh;               /* for narrow columns: "night", "夜查" */
     const char *report_title_en, *report_title_zh; /* "Night bed check report", "夜查报告" */
-    const char *site_kind;           /* the site kind it inspects: "hospital", "pharmacy", NULL any */
-    unsigned needs_files;            /* WORKFLOW_FILE_* a mission of this kind must carry */
+    const char *site_kind; /* the site kind it inspects: "hospital", "pharmacy", NULL any */
+    unsigned needs_files;  /* WORKFLOW_FILE_* a mission of this kind must carry */
     enum workflow_screen screen;
 
     const struct verdict *catalogue;     /* terminated by code == NULL */
@@ -220,7 +220,7 @@ struct workflow {
     /* Event kinds of the workflow's records (not scans) that a generic void
      * may cancel (workflow_void_record), NULL-terminated; may be NULL. */
     const char *const *record_kinds;
-    const struct workflow_table *tables;     /* terminated by name == NULL; may be NULL */
+    const struct workflow_table *tables; /* terminated by name == NULL; may be NULL */
 
     /* Engine for scans; NULL when the workflow takes none. */
     const struct workflow_engine_ops *engine;

@@ -73,12 +73,11 @@ static int flight_line_row(const struct flight_line *l, void *ctx)
     money_text(l->irregular_fen, irr);
     money_text(l->fund_loss_fen, loss);
     {
-        const char *cells[] = {
-            l->susp_id, l->rule_name[0] ? l->rule_name : l->rule_code,
-            name.ptr,   l->item_name,
-            amount,     state_label(c, l->state),
-            irr,        loss,
-            l->response};
+        const char *cells[] = {l->susp_id, l->rule_name[0] ? l->rule_name : l->rule_code,
+                               name.ptr,   l->item_name,
+                               amount,     state_label(c, l->state),
+                               irr,        loss,
+                               l->response};
         int anomaly = state_class(l->state) == VERDICT_ANOMALY;
         html_table_row(c->out, anomaly ? "anomaly" : NULL, cells, 9);
     }
@@ -89,8 +88,8 @@ static int flight_line_row(const struct flight_line *l, void *ctx)
 static int flight_totals_html(struct report_ctx *c)
 {
     const char *head[] = {report_t(c, "项目", "of"), report_t(c, "数量", "count"),
-                          report_t(c, "违规费用（元）", "irregular"), report_t(c, "基金损失（元）", "fund loss"),
-                          NULL};
+                          report_t(c, "违规费用（元）", "irregular"),
+                          report_t(c, "基金损失（元）", "fund loss"), NULL};
     struct flight_totals t;
     int rc;
 
@@ -104,8 +103,7 @@ static int flight_totals_html(struct report_ctx *c)
         snprintf(n, sizeof(n), "%lld", (long long)t.by_state[i].count);
         money_text(t.by_state[i].irregular_fen, irr);
         money_text(t.by_state[i].fund_loss_fen, loss);
-        const char *cells[] = {state_label(c, (enum flight_state)i),
-                               n, irr, loss};
+        const char *cells[] = {state_label(c, (enum flight_state)i), n, irr, loss};
         html_table_row(c->out, NULL, cells, 4);
     }
     for (size_t i = 0; i < t.n_codes; i++) {
@@ -124,11 +122,12 @@ out:
 
 int flight_report_html(struct report_ctx *c)
 {
-    const char *head[] = {report_t(c, "疑点编号", "suspicion"), report_t(c, "规则", "rule"),
-                          report_t(c, "姓名", "name"),          report_t(c, "项目", "item"),
-                          report_t(c, "金额（元）", "amount"),  report_t(c, "结论", "verdict"),
-                          report_t(c, "违规费用", "irregular"), report_t(c, "基金损失", "fund loss"),
-                          report_t(c, "机构申辩", "response"),  NULL};
+    const char *head[] = {
+        report_t(c, "疑点编号", "suspicion"), report_t(c, "规则", "rule"),
+        report_t(c, "姓名", "name"),          report_t(c, "项目", "item"),
+        report_t(c, "金额（元）", "amount"),  report_t(c, "结论", "verdict"),
+        report_t(c, "违规费用", "irregular"), report_t(c, "基金损失", "fund loss"),
+        report_t(c, "机构申辩", "response"),  NULL};
     /* Confirmed lines first, refuted last. */
     const char *order[] = {"CONFIRMED", "PARTIAL", "PENDING", "REFUTED"};
     int rc;

@@ -14,12 +14,9 @@
 #include <string.h>
 
 static const struct workflow_applier appliers[] = {
-    {"susp_verify", flight_apply_verify},
-    {"susp_response", flight_apply_response},
-    {"susp_assign", flight_apply_assign},
-    {"finding_add", flight_apply_finding},
-    {"void", flight_apply_void},
-    {NULL, NULL},
+    {"susp_verify", flight_apply_verify}, {"susp_response", flight_apply_response},
+    {"susp_assign", flight_apply_assign}, {"finding_add", flight_apply_finding},
+    {"void", flight_apply_void},          {NULL, NULL},
 };
 
 static const struct workflow_table tables[] = {

@@ -127,7 +127,8 @@ static int patient_row(const struct night_patient *p, void *ctx)
 
 static void counts_table(const struct report_ctx *c, json_t *beds, json_t *patients)
 {
-    const char *head[] = {report_t(c, "对象", "of"), report_t(c, "结论", "finding"), report_t(c, "数量", "count"), NULL};
+    const char *head[] = {report_t(c, "对象", "of"), report_t(c, "结论", "finding"),
+                          report_t(c, "数量", "count"), NULL};
     const char *k;
     json_t *v;
 
@@ -141,7 +142,8 @@ static void counts_table(const struct report_ctx *c, json_t *beds, json_t *patie
                 if (is_anomaly(k, s ? VERDICT_PATIENT : VERDICT_BED) != pass)
                     continue;
                 snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(v));
-                const char *cells[] = {s ? report_t(c, "患者", "patients") : report_t(c, "床位", "beds"), k, n};
+                const char *cells[] = {
+                    s ? report_t(c, "患者", "patients") : report_t(c, "床位", "beds"), k, n};
                 html_table_row(c->out, pass ? "anomaly" : NULL, cells, 3);
             }
         }

@@ -22,7 +22,8 @@ static const struct workflow_applier appliers[] = {
 
 static const struct workflow_table tables[] = {
     {"night_scan", "DELETE FROM night_scan", "SELECT * FROM night_scan ORDER BY seq"},
-    {"night_bed", "DELETE FROM night_bed", "SELECT * FROM night_bed ORDER BY visit, ward_code, bed"},
+    {"night_bed", "DELETE FROM night_bed",
+     "SELECT * FROM night_bed ORDER BY visit, ward_code, bed"},
     {"night_context", "DELETE FROM night_context", "SELECT * FROM night_context ORDER BY visit"},
     {"night_correction", "DELETE FROM night_correction",
      "SELECT * FROM night_correction ORDER BY seq"},
@@ -37,8 +38,7 @@ static const struct workflow_group groups[] = {
 
 /* ---- the engine ------------------------------------------------------------- */
 
-static int engine_open(struct store *s, const struct visit *v, void **engine,
-                       struct fc_error *err)
+static int engine_open(struct store *s, const struct visit *v, void **engine, struct fc_error *err)
 {
     struct night *n = NULL;
     int rc = night_open(s, v->id, &n, err);

@@ -40,16 +40,22 @@ static int finding_row(const struct pharmacy_finding *f, void *ctx)
 
 int pharmacy_findings_html(struct report_ctx *c)
 {
-    const char *head[] = {
-        report_t(c, "药品编码", "drug code"),       report_t(c, "规则", "rule"),     "A", "B", "A−B",
-        report_t(c, "金额（元）", "amount (yuan)"), report_t(c, "证据", "evidence"), NULL};
+    const char *head[] = {report_t(c, "药品编码", "drug code"),
+                          report_t(c, "规则", "rule"),
+                          "A",
+                          "B",
+                          "A−B",
+                          report_t(c, "金额（元）", "amount (yuan)"),
+                          report_t(c, "证据", "evidence"),
+                          NULL};
     size_t before;
     int rc = pharmacy_is_blind(c->s, &c->v, c->err);
 
     if (rc < 0)
         return rc;
     if (rc == 1) {
-        report_empty(c, "盲盘进行中：账面数据未显示", "blind count in progress: book figures hidden");
+        report_empty(c, "盲盘进行中：账面数据未显示",
+                     "blind count in progress: book figures hidden");
         return 0;
     }
     html_table_begin(c->out, head);
@@ -71,10 +77,15 @@ static void qty_text(json_t *v, char out[32])
 
 int pharmacy_report_html(struct report_ctx *c)
 {
-    const char *head[] = {
-        report_t(c, "药品编码", "drug code"), report_t(c, "名称", "name"),  report_t(c, "规格", "spec"),
-        report_t(c, "单位", "unit"),          report_t(c, "账面", "book"),  report_t(c, "盘点", "counted"),
-        report_t(c, "差异", "variance"),      report_t(c, "问题", "flags"), NULL};
+    const char *head[] = {report_t(c, "药品编码", "drug code"),
+                          report_t(c, "名称", "name"),
+                          report_t(c, "规格", "spec"),
+                          report_t(c, "单位", "unit"),
+                          report_t(c, "账面", "book"),
+                          report_t(c, "盘点", "counted"),
+                          report_t(c, "差异", "variance"),
+                          report_t(c, "问题", "flags"),
+                          NULL};
     json_t *show = NULL, *drugs, *d;
     size_t i;
     int rc;

@@ -39,8 +39,7 @@ static const struct workflow_group groups[] = {
 
 /* ---- the engine ------------------------------------------------------------- */
 
-static int engine_open(struct store *s, const struct visit *v, void **engine,
-                       struct fc_error *err)
+static int engine_open(struct store *s, const struct visit *v, void **engine, struct fc_error *err)
 {
     struct pharmacy *p = NULL;
     int rc = pharmacy_open(s, v->id, &p, err);
@@ -165,8 +164,7 @@ static int show_text(struct store *s, const struct visit *v, FILE *out, struct f
 
     if (rc)
         goto out;
-    fprintf(out, "%-24s %10s %10s %10s  %s\n", "drug_code", "book", "counted", "variance",
-            "flags");
+    fprintf(out, "%-24s %10s %10s %10s  %s\n", "drug_code", "book", "counted", "variance", "flags");
     json_array_foreach(json_object_get(o, "drugs"), i, d)
     {
         char b[32], c[32], var[32];

@@ -20,12 +20,12 @@ struct store;
 
 struct report_ctx {
     struct store *s;
-    struct visit v;        /* the visit (its mission attached as "ref") */
-    enum html_lang lang;   /* the page's language */
-    int unmask;            /* 1: names and IDs in full (an unmask event was recorded) */
-    struct buf *out;       /* the page being written */
+    struct visit v;      /* the visit (its mission attached as "ref") */
+    enum html_lang lang; /* the page's language */
+    int unmask;          /* 1: names and IDs in full (an unmask event was recorded) */
+    struct buf *out;     /* the page being written */
     struct fc_error *err;
-    json_t *names;         /* scratch for builders: admission_no -> {name, id_number} */
+    json_t *names; /* scratch for builders: admission_no -> {name, id_number} */
 };
 
 /* The page's language as core/base/lang.h names it. */

@@ -121,7 +121,7 @@ out:
 }
 
 int interview_add(struct store *s, const char *visit_id, const json_t *record, int64_t at_ms,
-                         char event_id[37], struct fc_error *err)
+                  char event_id[37], struct fc_error *err)
 {
     struct visit v;
     json_t *p = NULL;
@@ -146,8 +146,8 @@ out:
 }
 
 int interview_foreach(struct store *s, const char *visit_id,
-                             int (*cb)(const char *event_id, const json_t *record, void *ctx),
-                             void *ctx, struct fc_error *err)
+                      int (*cb)(const char *event_id, const json_t *record, void *ctx), void *ctx,
+                      struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
@@ -175,7 +175,6 @@ int interview_foreach(struct store *s, const char *visit_id,
     return rc;
 }
 
-
 int interview_apply_add(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     json_t *p = json_loads(e->payload, 0, NULL);
@@ -185,7 +184,7 @@ int interview_apply_add(struct store *s, const struct event *e, void *ctx, struc
     (void)ctx;
     if (!p || !e->visit || !json_string_value(json_object_get(p, "place"))) {
         rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad %s payload", (long long)e->seq,
-                           e->kind);
+                          e->kind);
         goto out;
     }
     rc = store_prepare(s,
@@ -199,13 +198,19 @@ int interview_apply_add(struct store *s, const struct event *e, void *ctx, struc
     sqlite3_bind_int64(st, 2, e->seq);
     store_bind_text(st, 3, e->visit);
     store_bind_text(st, 4, e->at);
-    store_bind_text(st, 5, json_string_value(json_object_get(p, "held_at")) ? json_string_value(json_object_get(p, "held_at")) : e->at);
+    store_bind_text(st, 5,
+                    json_string_value(json_object_get(p, "held_at"))
+                        ? json_string_value(json_object_get(p, "held_at"))
+                        : e->at);
     store_bind_text(st, 6, json_string_value(json_object_get(p, "place")));
     store_bind_json(st, 7, json_object_get(p, "people"));
     store_bind_json(st, 8, json_object_get(p, "items"));
     sqlite3_bind_int(st, 9, json_is_true(json_object_get(p, "signed")));
     store_bind_text(st, 10, json_string_value(json_object_get(p, "refusal")));
-    store_bind_text(st, 11, json_string_value(json_object_get(p, "note")) ? json_string_value(json_object_get(p, "note")) : "");
+    store_bind_text(st, 11,
+                    json_string_value(json_object_get(p, "note"))
+                        ? json_string_value(json_object_get(p, "note"))
+                        : "");
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, err, "cannot record interview");
 out:
