@@ -1,14 +1,66 @@
 #!/bin/sh
-# Installs the Debian 12 packages fieldcheck needs to build, test and run.
-# Idempotent: packages already present are skipped, so a second run does nothing.
-# Runs as root, or through sudo when it is available. chromium, poppler-utils
-# and a CJK font render the HTML reports in tests (they skip without them).
+# Installs the Debian 12 packages fieldcheck needs, one list per purpose:
+#
+#   install-deps.sh --build     building and running: what packaging/demo.sh needs
+#   install-deps.sh --package   --build, plus what turns the build into a .deb
+#   install-deps.sh --test      everything tests/run.sh needs (the default)
+#   install-deps.sh --list ...  prints the packages of the purposes named, one a
+#                               line, and installs nothing
+#
+# Idempotent: packages already present are skipped, so a second run does
+# nothing. Runs as root, or through sudo when it is available. Why each
+# package is here: docs/dependencies.md.
 set -eu
 
-PKGS="build-essential cmake pkg-config gettext
-libncurses-dev libsqlite3-dev sqlite3 libqrencode-dev libsodium-dev nettle-dev libzstd-dev zstd
-libjansson-dev libcmocka-dev tmux clang libclang-rt-14-dev locales jq zbar-tools time bc python3
-groff-base man-db dpkg-dev fakeroot lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
+# Building and running: the compiler, cmake and pkg-config, msgfmt for the
+# catalogs, and the -dev package of every pkg_check_modules() of the top
+# CMakeLists.txt (they pull in the runtime libraries). tests/cli/t0810 checks
+# that each module the build asks pkg-config for comes from this list.
+BUILD_PKGS="build-essential cmake pkg-config gettext
+libncurses-dev libsqlite3-dev libqrencode-dev libsodium-dev nettle-dev libzstd-dev libjansson-dev"
+
+# The .deb (cpack -G DEB): dpkg-shlibdeps computes Depends, and CPack asks
+# file(1) which installed files are executables.
+PACKAGE_PKGS="dpkg-dev file"
+
+# Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang), JSON
+# and database readers, QR decoding, HTML rendering to PDF with a CJK font,
+# man page and package checks, benchmarks' measuring tools.
+TEST_PKGS="libcmocka-dev sqlite3 tmux clang libclang-rt-14-dev locales jq zbar-tools time bc
+python3 groff-base man-db lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
+
+usage() {
+    echo "usage: install-deps.sh [--build | --package | --test] [--list]" >&2
+    exit 1
+}
+
+PKGS=""
+list=0
+purpose=""
+for arg in "$@"; do
+    case $arg in
+    --build) purpose="$purpose build" ;;
+    --package) purpose="$purpose package" ;;
+    --test) purpose="$purpose test" ;;
+    --list) list=1 ;;
+    *) usage ;;
+    esac
+done
+[ -n "$purpose" ] || purpose=test
+for p in $purpose; do
+    case $p in
+    build) PKGS="$PKGS $BUILD_PKGS" ;;
+    package) PKGS="$PKGS $BUILD_PKGS $PACKAGE_PKGS" ;;
+    test) PKGS="$PKGS $BUILD_PKGS $PACKAGE_PKGS $TEST_PKGS" ;;
+    esac
+done
+# shellcheck disable=SC2086
+PKGS=$(printf '%s\n' $PKGS | awk '!seen[$0]++')
+
+if [ "$list" -eq 1 ]; then
+    printf '%s\n' "$PKGS"
+    exit 0
+fi
 
 missing=""
 for p in $PKGS; do

@@ -7,12 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 
-bash packaging/install-deps.sh
+# the test list: the build's own packages, the .deb's and every test tool
+bash packaging/install-deps.sh --test
 
 step() { printf '\n== %s ==\n' "$*"; }
 
 step "release build (-Werror)"
-cmake -S . -B build/release -DFC_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build/release -DFC_WERROR=ON -DFC_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/release -j"$jobs"
 step "release tests"
 ctest --test-dir build/release --output-on-failure -j"$jobs"
@@ -44,8 +45,27 @@ else
     echo "chroot install: skipped (needs root)"
 fi
 
+# The README's demo command on a clean Debian 12 root: its --build list of
+# packages must be enough to build and load the demo (root and mirror, as above).
+step "packaging/demo.sh in a clean Debian 12 chroot"
+if [ "$(id -u)" -eq 0 ]; then
+    rc=0
+    timeout 1800 bash tests/pkg/chroot-demo.sh || rc=$?
+    if [ "$rc" -eq 77 ] || [ "$rc" -eq 124 ]; then
+        echo "chroot demo: skipped ($([ "$rc" -eq 124 ] && echo "timed out" || echo "no mirror"))"
+    elif [ "$rc" -ne 0 ]; then
+        echo "chroot demo: FAILED ($rc)"
+        exit "$rc"
+    else
+        echo "chroot demo: ok"
+    fi
+else
+    echo "chroot demo: skipped (needs root)"
+fi
+
 step "ASan+UBSan build (-Werror)"
-cmake -S . -B build/asan -DFC_WERROR=ON -DFC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake -S . -B build/asan -DFC_WERROR=ON -DFC_TESTS=ON -DFC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+    >/dev/null
 cmake --build build/asan -j"$jobs"
 step "ASan+UBSan tests"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -11,7 +11,7 @@ if [ ${#targets[@]} -eq 0 ]; then
     echo "no fuzz targets"
     exit 0
 fi
-CC=clang cmake -S . -B build/fuzz -DFC_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+CC=clang cmake -S . -B build/fuzz -DFC_FUZZ=ON -DFC_TESTS=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
 names=()
 for t in "${targets[@]}"; do names+=("$(basename "$t" .c)"); done
 cmake --build build/fuzz -j"$jobs" --target "${names[@]}"

@@ -13,44 +13,13 @@
 set -euo pipefail
 
 deb=${1:?usage: chroot-install.sh PATH/TO/fieldcheck.deb}
-mirror=${FC_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [ -f "$deb" ] || { echo "chroot-install: no such file '$deb'" >&2; exit 2; }
-[ "$(id -u)" -eq 0 ] || { echo "chroot-install: must run as root" >&2; exit 77; }
-# debootstrap is needed by this script only, so it is installed here rather
-# than by packaging/install-deps.sh.
-if ! command -v debootstrap >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap \
-        >/dev/null || { echo "chroot-install: cannot install debootstrap" >&2; exit 77; }
-fi
-
-root=$(mktemp -d "${TMPDIR:-/tmp}/fc-chroot-XXXXXX")
-cleanup() {
-    umount "$root/proc" 2>/dev/null || true
-    rm -rf "$root"
-}
-trap cleanup EXIT
+# shellcheck source=tests/pkg/chroot-lib.sh
+. "$(dirname "$0")/chroot-lib.sh"
 start=$(date +%s)
-
-echo "chroot-install: debootstrap bookworm into $root" >&2
-# A root that cannot be bootstrapped (mirror unreachable) says nothing about
-# the package: skip, with the log, rather than fail.
-debootstrap --variant=minbase bookworm "$root" "$mirror" >"$root.log" 2>&1 || {
-    tail -20 "$root.log" >&2
-    rm -f "$root.log"
-    echo "chroot-install: skipped: debootstrap failed (mirror unreachable?)" >&2
-    exit 77
-}
-rm -f "$root.log"
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-mount -t proc proc "$root/proc"
+chroot_bootstrap chroot-install
 cp "$deb" "$root/tmp/fieldcheck.deb"
 
-in_root() { chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-    DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
-# The root has no _apt user privileges over its caches inside this chroot.
-echo 'APT::Sandbox::User "root";' >"$root/etc/apt/apt.conf.d/99fieldcheck-test"
-
-in_root apt-get update -qq
 # dpkg leaves the package unconfigured when dependencies are missing;
 # apt-get -f install then fetches exactly what Depends names.
 in_root dpkg -i /tmp/fieldcheck.deb >/dev/null 2>&1 || true
