@@ -1,20 +1,28 @@
 /* Scan assembler: splits keyboard input into scanner bursts and typed keys by
  * inter-key timing, the way tmux's assume-paste-time tells a paste from
- * typing. Held keys are code points; a finished scan is emitted as UTF-8.
- * Everything is driven by caller-supplied timestamps, so the rules are tested
- * without a terminal or a clock. */
+ * typing. Every key is held until its burst ends, so a barcode can never act
+ * as keys: a burst ended by Enter is a scan or is refused, whatever it holds
+ * (DESIGN §2.6). Held keys are code points; a finished scan is emitted as
+ * UTF-8. Everything is driven by caller-supplied timestamps, so the rules are
+ * tested without a terminal or a clock. */
 #include "ui/scan_asm.h"
 
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define KEY_EOT 0x04u
 #define KEY_GS 0x1Du
+#define KEY_RS 0x1Eu
 /* curses' KEY_ENTER (0527); the assembler stays curses-free, so the value is
  * restated here and checked against curses in ui/screen.c. */
 #define SCAN_CURSES_KEY_ENTER 0527
+/* curses' KEY_F0 (0410) and KEY_RESIZE (0632), likewise */
+#define SCAN_CURSES_KEY_F0 0410
+#define SCAN_CURSES_KEY_RESIZE 0632
 
 int scan_asm_gap_from_env(void)
 {
@@ -73,6 +81,27 @@ static int is_enter(uint32_t key)
     return key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(SCAN_CURSES_KEY_ENTER);
 }
 
+const char *scan_key_name(uint32_t key, char buf[16])
+{
+    static const char *const c0[32] = {"NUL", "SOH", "STX",  "ETX", "EOT", "ENQ", "ACK", "BEL",
+                                       "BS",  "TAB", "LF",   "VT",  "FF",  "CR",  "SO",  "SI",
+                                       "DLE", "DC1", "XOFF", "DC3", "DC4", "NAK", "SYN", "ETB",
+                                       "CAN", "EM",  "SUB",  "ESC", "FS",  "GS",  "RS",  "US"};
+
+    if (SCAN_KEY_IS_SPECIAL(key) && SCAN_KEY_SPECIAL_CODE(key) > SCAN_CURSES_KEY_F0 &&
+        SCAN_KEY_SPECIAL_CODE(key) <= SCAN_CURSES_KEY_F0 + 63)
+        snprintf(buf, 16, "F%d", SCAN_KEY_SPECIAL_CODE(key) - SCAN_CURSES_KEY_F0);
+    else if (SCAN_KEY_IS_SPECIAL(key))
+        snprintf(buf, 16, "key 0%o", (unsigned)SCAN_KEY_SPECIAL_CODE(key));
+    else if (key < 0x20)
+        snprintf(buf, 16, "%s", key == 0x13 ? "XOFF" : key == 0x11 ? "XON" : c0[key]);
+    else if (key == 0x7F)
+        snprintf(buf, 16, "DEL");
+    else
+        snprintf(buf, 16, "U+%04X", (unsigned)key);
+    return buf;
+}
+
 static void queue_push(struct scan_asm *sa, const struct scan_event *ev)
 {
     if (sa->qlen == sa->qcap) {
@@ -90,31 +119,40 @@ static void queue_push(struct scan_asm *sa, const struct scan_event *ev)
     sa->qlen++;
 }
 
-static void emit_key(struct scan_asm *sa, uint32_t key)
+static void emit_key(struct scan_asm *sa, uint32_t key, int lone)
 {
-    struct scan_event ev = {SCAN_EV_KEY, key, NULL, 0};
+    struct scan_event ev = {.type = SCAN_EV_KEY, .key = key, .lone = lone};
     queue_push(sa, &ev);
 }
 
-static void replay_held(struct scan_asm *sa)
+/* lone: the burst ended by its gap (not by Enter); a single key is then
+ * one typed after a pause with nothing after it. */
+static void replay_held(struct scan_asm *sa, int ended_by_gap)
 {
+    int lone = ended_by_gap && sa->nheld == 1;
+
     for (size_t i = 0; i < sa->nheld; i++)
-        emit_key(sa, sa->held[i]);
+        emit_key(sa, sa->held[i], lone);
     sa->nheld = 0;
     sa->held_bytes = 0;
 }
 
-static void emit_reject(struct scan_asm *sa)
+static void emit_reject(struct scan_asm *sa, enum scan_reject_why why, uint32_t ctrl)
 {
-    struct scan_event ev = {SCAN_EV_REJECT, 0, NULL, sa->discarded};
+    struct scan_event ev = {.type = SCAN_EV_REJECT, .len = sa->discarded, .why = why, .ctrl = ctrl};
+
+    if (why == SCAN_REJECT_CONTROL)
+        ev.len = sa->held_bytes;
     queue_push(sa, &ev);
     sa->discarding = 0;
     sa->discarded = 0;
+    sa->nheld = 0;
+    sa->held_bytes = 0;
 }
 
 static void emit_scan(struct scan_asm *sa)
 {
-    struct scan_event ev = {SCAN_EV_SCAN, 0, NULL, 0};
+    struct scan_event ev = {.type = SCAN_EV_SCAN};
     char *p = xmalloc(sa->held_bytes + 1);
     size_t n = 0;
 
@@ -131,7 +169,11 @@ static void emit_scan(struct scan_asm *sa)
 static size_t key_bytes(uint32_t key)
 {
     char tmp[4];
-    int n = utf8_encode(key, tmp);
+    int n;
+
+    if (SCAN_KEY_IS_SPECIAL(key))
+        return 4;
+    n = utf8_encode(key, tmp);
     return n > 0 ? (size_t)n : 1;
 }
 
@@ -165,14 +207,38 @@ static int burst_active(const struct scan_asm *sa)
     return sa->nheld > 0 || sa->discarding;
 }
 
+/* An ISO/IEC 15434 envelope: "[)>" RS, then records ending in RS, then EOT. */
+static int held_is_envelope(const struct scan_asm *sa)
+{
+    return sa->nheld >= 4 && sa->held[0] == '[' && sa->held[1] == ')' && sa->held[2] == '>' &&
+           sa->held[3] == KEY_RS;
+}
+
+/* 1 with *key the first held key that may not be part of a code, else 0. */
+static int held_refused(const struct scan_asm *sa, uint32_t *key)
+{
+    int envelope = held_is_envelope(sa);
+
+    for (size_t i = 0; i < sa->nheld; i++) {
+        uint32_t k = sa->held[i];
+        if (scan_key_is_printable(k) || k == KEY_GS)
+            continue;
+        if (envelope && (k == KEY_RS || k == KEY_EOT))
+            continue;
+        *key = k;
+        return 1;
+    }
+    return 0;
+}
+
 void scan_asm_tick(struct scan_asm *sa, int64_t now_ms)
 {
     if (!burst_active(sa) || now_ms - sa->last_ms < sa->gap_ms)
         return;
     if (sa->discarding)
-        emit_reject(sa);
+        emit_reject(sa, SCAN_REJECT_TOO_LONG, 0);
     else
-        replay_held(sa);
+        replay_held(sa, 1);
 }
 
 int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms)
@@ -187,30 +253,33 @@ int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms)
 
 void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms)
 {
+    uint32_t refused = 0;
+
+    if (key == SCAN_KEY_SPECIAL(SCAN_CURSES_KEY_RESIZE)) {
+        emit_key(sa, key, 0);
+        return;
+    }
     /* A key after the gap means the held burst ended without Enter. */
     scan_asm_tick(sa, now_ms);
 
-    if (scan_key_is_printable(key) || (key == KEY_GS && burst_active(sa))) {
+    if (!is_enter(key)) {
         hold(sa, key, now_ms);
         return;
     }
-    if (is_enter(key)) {
-        if (sa->discarding) {
-            emit_reject(sa);
-            return;
-        }
-        if (sa->nheld >= sa->min_len) {
-            emit_scan(sa);
-            return;
-        }
-        replay_held(sa);
-        emit_key(sa, key);
+    if (sa->discarding) {
+        emit_reject(sa, SCAN_REJECT_TOO_LONG, 0);
         return;
     }
-    if (sa->discarding)
-        emit_reject(sa);
-    replay_held(sa);
-    emit_key(sa, key);
+    if (held_refused(sa, &refused)) {
+        emit_reject(sa, SCAN_REJECT_CONTROL, refused);
+        return;
+    }
+    if (sa->nheld >= sa->min_len) {
+        emit_scan(sa);
+        return;
+    }
+    replay_held(sa, 0);
+    emit_key(sa, key, 0);
 }
 
 int scan_asm_next(struct scan_asm *sa, struct scan_event *ev)

@@ -8,20 +8,30 @@
  * special key made with SCAN_KEY_SPECIAL(curses_key_code). Scanned text is
  * kept as UTF-8.
  *
- * Rules:
- *   - Printable keys are held back. Each next key arriving less than gap_ms
- *     after the previous one extends the burst. A gap of exactly gap_ms or
- *     more ends it: the held keys replay, in order, as SCAN_EV_KEY events.
+ * Rules (DESIGN §5, STYLE "Scan assembler"):
+ *   - Every key is held back, whatever it is: printable, control or special
+ *     (F-keys, arrows: a barcode holding "ESC [ 2 4 ~" reaches curses as F12
+ *     and must not act as one). Each next key arriving less than gap_ms after
+ *     the previous one extends the burst. A gap of exactly gap_ms or more
+ *     ends it: the held keys replay, in order, as SCAN_EV_KEY events; a key
+ *     that was alone in its burst (typed after a pause, nothing following
+ *     within the gap) is marked lone, which no scanner burst can produce.
  *   - Enter (CR, LF or the special KEY_ENTER) within the gap ends the burst:
- *     a burst of at least min_len characters becomes one SCAN_EV_SCAN event
- *     (Enter is consumed); a shorter burst replays as keys followed by Enter.
- *   - Any other non-printable key replays the held keys, then is itself
- *     passed on as SCAN_EV_KEY. The one exception is GS (0x1D, the GS1 FNC1
- *     separator scanners send inside element strings), which extends a burst
- *     that has already started.
+ *       - a burst holding a control character (C0, DEL, C1) or a special key
+ *         is refused as a whole (SCAN_EV_REJECT, SCAN_REJECT_CONTROL, ctrl =
+ *         the first such key): nothing in it acts as a key. The exceptions
+ *         are data: GS (0x1D, the GS1 FNC1 separator) anywhere, and RS, GS
+ *         and EOT inside an ISO/IEC 15434 envelope (a burst that starts
+ *         "[)>" RS), which core/ident unwraps;
+ *       - otherwise a burst of at least min_len keys becomes one SCAN_EV_SCAN
+ *         event (Enter is consumed); a shorter burst replays as keys followed
+ *         by Enter.
  *   - A burst longer than max_bytes is discarded up to its Enter (or until
- *     its gap expires) and reported once as SCAN_EV_REJECT, so the caller can
- *     beep; keys after it start afresh.
+ *     its gap expires) and reported once as SCAN_EV_REJECT
+ *     (SCAN_REJECT_TOO_LONG), so the caller can beep; keys after it start
+ *     afresh.
+ *   - The special KEY_RESIZE is not a key (the terminal was resized): it is
+ *     passed on at once and leaves a burst alone.
  * Scans never reach the keymap, so a scanned 'j' or 'G' is never a hotkey.
  */
 #ifndef FC_UI_SCAN_ASM_H
@@ -43,14 +53,22 @@
 enum scan_ev_type {
     SCAN_EV_KEY = 1, /* a typed key: key holds the code point or special key */
     SCAN_EV_SCAN,    /* a scanner burst: text/len hold the code, Enter excluded */
-    SCAN_EV_REJECT,  /* an overlong burst was discarded: len is its size in bytes */
+    SCAN_EV_REJECT,  /* a burst was discarded: why says why, len its size in bytes */
+};
+
+enum scan_reject_why {
+    SCAN_REJECT_TOO_LONG = 1, /* more than max_bytes */
+    SCAN_REJECT_CONTROL,      /* a control character or special key inside */
 };
 
 struct scan_event {
     enum scan_ev_type type;
-    uint32_t key; /* SCAN_EV_KEY */
-    char *text;   /* SCAN_EV_SCAN: malloc'd, NUL-terminated; else NULL */
-    size_t len;   /* bytes of text (SCAN), or discarded bytes (REJECT) */
+    uint32_t key;             /* SCAN_EV_KEY */
+    char *text;               /* SCAN_EV_SCAN: malloc'd, NUL-terminated; else NULL */
+    size_t len;               /* bytes of text (SCAN), or discarded bytes (REJECT) */
+    int lone;                 /* SCAN_EV_KEY: the only key of its burst, typed after a pause */
+    enum scan_reject_why why; /* SCAN_EV_REJECT */
+    uint32_t ctrl;            /* SCAN_REJECT_CONTROL: the first refused key */
 };
 
 struct scan_asm {
@@ -98,8 +116,12 @@ int scan_asm_next(struct scan_asm *sa, struct scan_event *ev);
 /* Frees ev->text (NULL allowed) and clears ev. */
 void scan_event_release(struct scan_event *ev);
 
-/* 1 for the keys a burst may contain: printable code points (not controls,
- * not DEL, not special keys). */
+/* 1 for printable code points (not controls, not DEL, not C1, not special
+ * keys). */
 int scan_key_is_printable(uint32_t key);
+
+/* Names a refused key for messages: "ESC", "EOT", "DEL", "0x9B", "F12"-like
+ * "key 0x114" for special keys. Returns buf. */
+const char *scan_key_name(uint32_t key, char buf[16]);
 
 #endif

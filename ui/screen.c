@@ -26,6 +26,8 @@
 #define DRAIN_MAX 8192 /* keys read per pass before the screen is redrawn */
 
 _Static_assert(KEY_ENTER == 0527, "scan_asm.c restates KEY_ENTER as 0527");
+_Static_assert(KEY_F0 == 0410, "scan_asm.c restates KEY_F0 as 0410");
+_Static_assert(KEY_RESIZE == 0632, "scan_asm.c restates KEY_RESIZE as 0632");
 
 enum bell_mode { BELL_BEEP, BELL_FLASH, BELL_OFF };
 
@@ -44,6 +46,7 @@ struct ui_screen {
     int running, quit, dirty;
 
     struct scan_asm sa;
+    int key_lone; /* the key being dispatched was typed alone, after a pause */
 
     char msg[256];
     enum ui_role msg_role;
@@ -555,6 +558,14 @@ static void dispatch_key(struct ui_screen *s, uint32_t key)
         show_help(s);
         return;
     }
+    if (key == 0x03) {
+        /* Ctrl-C: raw mode makes it a key, not SIGINT, so that no byte of
+         * a barcode can kill the program; typed alone it says how to quit */
+        ui_screen_message(
+            s, UI_ROLE_WARN, "%s",
+            ui_tr("F10 quits (every scan is already saved)", "按 F10 退出（所有扫码均已保存）"));
+        return;
+    }
     if (s->too_small)
         return; /* nothing on screen to act on */
     if (!keymap_is_fkey(key, NULL) && top && top->ops->text && top->ops->text(top, key)) {
@@ -588,13 +599,24 @@ static void process_events(struct ui_screen *s)
     while (!s->quit && scan_asm_next(&s->sa, &ev)) {
         if (ev.type == SCAN_EV_SCAN) {
             dispatch_scan(s, ev.text, ev.len);
+        } else if (ev.type == SCAN_EV_REJECT && ev.why == SCAN_REJECT_CONTROL) {
+            char name[16];
+            scan_key_name(ev.ctrl, name);
+            ui_logf("scan rejected: control character %s in %zu bytes", name, ev.len);
+            ui_screen_alert(s, UI_SEV_WARN);
+            ui_screen_message(s, UI_ROLE_WARN, "%s (%s)",
+                              ui_tr("scan rejected: control character in the code",
+                                    "扫码被拒绝：条码中含控制字符"),
+                              name);
         } else if (ev.type == SCAN_EV_REJECT) {
             ui_logf("scan rejected: %zu bytes", ev.len);
             ui_screen_alert(s, UI_SEV_WARN);
             ui_screen_message(s, UI_ROLE_WARN, "%s (%zu bytes)",
                               ui_tr("scan rejected: too long", "扫码被拒绝：过长"), ev.len);
         } else {
+            s->key_lone = ev.lone;
             dispatch_key(s, ev.key);
+            s->key_lone = 0;
         }
         scan_event_release(&ev);
         flush_dead(s);
@@ -681,6 +703,11 @@ static void die_hook(void)
         endwin();
 }
 
+int ui_screen_key_is_lone(const struct ui_screen *s)
+{
+    return s && s->key_lone;
+}
+
 int ui_screen_run(struct ui_screen *s, struct fc_error *err)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
@@ -695,7 +722,10 @@ int ui_screen_run(struct ui_screen *s, struct fc_error *err)
     set_term(s->term);
     active_screen = s;
     fc_set_die_hook(die_hook);
-    cbreak();
+    /* raw, not cbreak: no SIGINT/SIGQUIT/SIGTSTP from ^C ^\\ ^Z and no XON/XOFF
+     * flow control from ^S ^Q, so no byte a scanner sends can stop, dump or
+     * freeze the program; such bytes reach the scan assembler as keys */
+    raw();
     noecho();
     nonl();
     set_escdelay(25);

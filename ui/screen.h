@@ -131,4 +131,10 @@ const struct ui_app *ui_screen_app(const struct ui_screen *s);
  * freeze it, since it measures key gaps, not dates). */
 int64_t ui_monotonic_ms(void);
 
+/* While a view handles a key (text or action): 1 when the key was the only
+ * one of its burst, typed after a pause longer than the scan gap with none
+ * following within it. No scanner burst produces such a key, so this is
+ * what confirms destructive actions (ui_confirm_push). 0 otherwise. */
+int ui_screen_key_is_lone(const struct ui_screen *s);
+
 #endif

@@ -289,10 +289,10 @@ static int close_action(struct ui_view *v, int id)
     switch (id) {
     case CLOSE_ACT_CLOSE:
         if (!cv->closed)
-            ui_dialog_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"),
-                           ui_tr("No scan can be added to the visit afterwards.",
-                                 "结束后不能再向本次检查添加扫码。"),
-                           1, close_done, v);
+            ui_confirm_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"),
+                            ui_tr("No scan can be added to the visit afterwards.",
+                                  "结束后不能再向本次检查添加扫码。"),
+                            close_done, v);
         return 1;
     case UI_ACT_BACK:
         ui_screen_pop(v->scr);

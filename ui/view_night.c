@@ -525,7 +525,7 @@ static int correct_text(struct ui_view *v, uint32_t key)
     return ui_input_key(f->field ? &f->code : &f->reason, key);
 }
 
-static void correct_submit(struct ui_view *v)
+static void correct_apply(struct ui_view *v)
 {
     struct correct_form *f = v->data;
     struct night_view *nv = f->under->data;
@@ -533,10 +533,6 @@ static void correct_submit(struct ui_view *v)
     struct ui_verdict out;
     int rc;
 
-    if (!f->reason.text.len) {
-        snprintf(f->error, sizeof(f->error), "%s", ui_tr("a reason is required", "必须填写原因"));
-        return;
-    }
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
     rc = nv->app->night->correct(nv->app->user, nv->row.id, f->target.event_id, f->reason.text.ptr,
@@ -554,6 +550,31 @@ static void correct_submit(struct ui_view *v)
                       f->code.text.len ? ui_tr("amended", "已更正") : ui_tr("voided", "已作废"),
                       f->target.code, out.message);
     ui_screen_pop(v->scr);
+}
+
+static void void_confirmed(void *ctx, int yes)
+{
+    if (yes)
+        correct_apply(ctx);
+}
+
+/* Voiding takes a scan out of the record: it is confirmed by a key typed by
+ * hand (ui_confirm_push), which no barcode can give. */
+static void correct_submit(struct ui_view *v)
+{
+    struct correct_form *f = v->data;
+    char msg[512];
+
+    if (!f->reason.text.len) {
+        snprintf(f->error, sizeof(f->error), "%s", ui_tr("a reason is required", "必须填写原因"));
+        return;
+    }
+    if (f->code.text.len) {
+        correct_apply(v);
+        return;
+    }
+    snprintf(msg, sizeof(msg), "%s %s", ui_tr("Void the scan", "作废扫码"), f->target.code);
+    ui_confirm_push(v->scr, ui_tr("Void this scan?", "作废该扫码？"), msg, void_confirmed, v);
 }
 
 static int correct_action(struct ui_view *v, int id)

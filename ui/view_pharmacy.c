@@ -405,7 +405,22 @@ static int parse_qty(const char *s, long *out)
     return 0;
 }
 
+static void form_apply(struct ui_view *v, int confirmed);
+
+static void void_confirmed(void *ctx, int yes)
+{
+    if (yes)
+        form_apply(ctx, 1);
+}
+
 static void form_submit(struct ui_view *v)
+{
+    form_apply(v, 0);
+}
+
+/* A void takes a scan out of the record: confirmed first by a key typed by
+ * hand (ui_confirm_push), which no barcode can give. */
+static void form_apply(struct ui_view *v, int confirmed)
 {
     struct form *f = v->data;
     struct ph_view *pv = f->pv;
@@ -434,6 +449,13 @@ static void form_submit(struct ui_view *v)
         if (!f->b.text.len) {
             snprintf(f->error, sizeof(f->error), "%s",
                      ui_tr("a reason is required", "必须填写原因"));
+            return;
+        }
+        if (!confirmed) {
+            ui_confirm_push(v->scr, ui_tr("Void this scan?", "作废该扫码？"),
+                            ui_tr("The scan no longer counts; the record keeps it, marked void.",
+                                  "该扫码不再计数；记录中保留并标记为作废。"),
+                            void_confirmed, v);
             return;
         }
         rc = pv->m->void_scan(pv->m->user, pv->row.id, f->target.event_id, f->b.text.ptr, &out,

@@ -429,6 +429,8 @@ out:
 struct dialog {
     char *title, *msg;
     int confirm;
+    int deliberate; /* ui_confirm_push: yes only from a key typed alone */
+    int told;       /* a 'y' arrived inside a burst: say how to confirm */
     void (*done)(void *ctx, int yes);
     void *ctx;
     int answered;
@@ -479,9 +481,12 @@ static void dialog_draw(struct ui_view *v, WINDOW *w)
     struct dialog *d = v->data;
     int bw = v->cols - 8 > 70 ? 70 : v->cols - 8;
     int bh = 7, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
-    const char *hint = d->confirm
-                           ? ui_tr("y / Enter: yes    n / Esc: no", "y / 回车：是    n / Esc：否")
-                           : ui_tr("Enter: close", "回车：关闭");
+    const char *hint =
+        d->deliberate
+            ? (d->told ? ui_tr("Type y by hand, on its own, to confirm", "请手动单独按 y 键确认")
+                       : ui_tr("y: yes    n / Esc: no", "y：是    n / Esc：否"))
+        : d->confirm ? ui_tr("y / Enter: yes    n / Esc: no", "y / 回车：是    n / Esc：否")
+                     : ui_tr("Enter: close", "回车：关闭");
 
     if (bw < 10 || by < 0)
         return;
@@ -516,6 +521,72 @@ static const struct ui_view_ops dialog_ops = {
     .title = dialog_title,
     .destroy = dialog_destroy,
 };
+
+/* The deliberate question reads keys itself: only a 'y' typed alone (after
+ * a pause, nothing following: ui_screen_key_is_lone) answers yes, so that no
+ * barcode can confirm; every other key is swallowed. */
+static void deliberate_answer(struct ui_view *v, int yes)
+{
+    struct dialog *d = v->data;
+
+    if (d->answered)
+        return;
+    d->answered = 1;
+    /* closed first, so that done may pop or push views; v stays allocated
+     * until the event has been handled (the screen's dead list) */
+    ui_screen_pop(v->scr);
+    if (d->done)
+        d->done(d->ctx, yes);
+}
+
+static int deliberate_text(struct ui_view *v, uint32_t key)
+{
+    struct dialog *d = v->data;
+    int lone = ui_screen_key_is_lone(v->scr);
+
+    if ((key == 'y' || key == 'Y') && lone) {
+        deliberate_answer(v, 1);
+    } else if ((key == 'n' || key == 'N' || key == 0x1B) && lone) {
+        deliberate_answer(v, 0);
+    } else if (key == 'y' || key == 'Y') {
+        d->told = 1;
+        ui_screen_dirty(v->scr);
+    }
+    return 1;
+}
+
+static int deliberate_action(struct ui_view *v, int id)
+{
+    if (id == UI_ACT_BACK && ui_screen_key_is_lone(v->scr)) {
+        deliberate_answer(v, 0);
+        return 1;
+    }
+    return id != UI_ACT_QUIT && id != UI_ACT_HELP;
+}
+
+static const struct ui_view_ops deliberate_ops = {
+    .name = "confirm",
+    .overlay = 1,
+    .draw = dialog_draw,
+    .action = deliberate_action,
+    .text = deliberate_text,
+    .title = dialog_title,
+    .destroy = dialog_destroy,
+};
+
+void ui_confirm_push(struct ui_screen *s, const char *title, const char *msg,
+                     void (*done)(void *ctx, int yes), void *ctx)
+{
+    struct dialog *d = xcalloc(1, sizeof(*d));
+
+    d->title = xstrdup(title ? title : "");
+    d->msg = xstrdup(msg ? msg : "");
+    d->confirm = 1;
+    d->deliberate = 1;
+    d->done = done;
+    d->ctx = ctx;
+    ui_screen_push(s, ui_view_new(&deliberate_ops, d));
+}
 
 void ui_dialog_push(struct ui_screen *s, const char *title, const char *msg, int confirm,
                     void (*done)(void *ctx, int yes), void *ctx)

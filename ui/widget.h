@@ -124,4 +124,15 @@ void ui_input_draw(const struct ui_input *in, WINDOW *w, int y, int x, int cols,
 void ui_dialog_push(struct ui_screen *s, const char *title, const char *msg, int confirm,
                     void (*done)(void *ctx, int yes), void *ctx);
 
+/* Pushes the question a destructive action asks (close a visit, void a scan,
+ * declare a count complete): only 'y' typed by hand answers yes, that is a
+ * key alone in its burst, after a pause longer than the scan gap and with
+ * none following within it (ui_screen_key_is_lone). Enter does not confirm,
+ * and no key inside a scanner burst does anything; n or Esc typed alone
+ * answer no. title and msg are copied; done (may be NULL) is called once
+ * with ctx and the answer after the question has closed, so it may push or
+ * pop views. */
+void ui_confirm_push(struct ui_screen *s, const char *title, const char *msg,
+                     void (*done)(void *ctx, int yes), void *ctx);
+
 #endif

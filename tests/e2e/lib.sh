@@ -99,9 +99,24 @@ send_scan() {
     tm send-keys -t fc -l -- "$1" \; send-keys -t fc Enter
 }
 
-# send_key KEY...: tmux key names (F1, Escape, Down, ...).
+# send_key KEY...: tmux key names (F1, Escape, Down, ...), typed as a person
+# types them: each on its own, with a pause longer than the scan gap before
+# the next (keys closer together are a burst, which the program never takes
+# as key presses), so that each is also a key typed by hand (what confirms
+# closing a visit or voiding a scan).
 send_key() {
-    tm send-keys -t fc "$@"
+    local k
+    for k in "$@"; do
+        sleep 0.08
+        tm send-keys -t fc "$k"
+    done
+    sleep 0.08
+}
+
+# send_bytes HEX...: raw bytes in one burst (tmux send-keys -H), as a
+# scanner sends a barcode: e.g. send_bytes 1b 5b 32 34 7e 0d.
+send_bytes() {
+    tm send-keys -t fc -H "$@"
 }
 
 # type_slow TEXT [DELAY_S]: one character at a time, further apart than the

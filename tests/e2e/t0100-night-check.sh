@@ -92,6 +92,8 @@ wait_for "Void or amend a scan"
 wait_for "W02-1"
 type_slow "double label" 0.06
 send_key Enter
+wait_for "Void this scan?"
+send_key y
 wait_for "V O I D E D"
 wait_gone "Void or amend a scan"
 

@@ -19,7 +19,15 @@ send_key F12
 wait_for "F2: close the visit"
 send_key F2
 wait_for "Close the visit?"
+# Enter does not confirm closing, nor does a y inside a scanner burst: only
+# a y typed by hand
 send_key Enter
+send_scan "y"
+send_bytes 79 0d
+sleep 0.3
+screen_text | grep -qF "Checkpoint code:" && fail "closed without a y typed by hand"
+wait_for "Type y by hand"
+send_key y
 wait_for "Checkpoint code:"
 snapshot close-qr
 screen_text >"$E2E_TMP/qr.txt"

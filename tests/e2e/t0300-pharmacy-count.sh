@@ -120,6 +120,8 @@ wait_for "Void a scan"
 wait_for "${prefix_a}0000000000003"
 type_slow "second count" 0.04
 send_key Enter
+wait_for "Void this scan?"
+send_key y
 wait_for "V O I D E D"
 wait_for "not voided 4"
 send_key Escape

@@ -1,5 +1,6 @@
 /* Scan assembler tests: bursts become scans, slow keys stay typing, and the
- * gap boundary, Enter alone, short and overlong bursts behave as documented. */
+ * gap boundary, Enter alone, short and overlong bursts behave as documented;
+ * control bytes inside a burst refuse it, never act as keys. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -245,18 +246,89 @@ static void test_mixed(void **state)
     scan_asm_release(&sa);
 }
 
-static void test_special_key_interrupts_burst(void **state)
+static void test_special_key_held_with_burst(void **state)
 {
     struct scan_asm sa;
     char out[256] = "";
     (void)state;
 
+    /* keys fast but no Enter: typing after all, replayed when the gap ends */
     scan_asm_init(&sa, 30);
     feed_str(&sa, "abc", 0, 1);
     scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0x109), 3); /* F1 */
     scan_asm_feed(&sa, 0x1B, 4);                    /* Esc */
     drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    scan_asm_tick(&sa, 34);
+    drain(&sa, out, sizeof(out));
     assert_string_equal(out, "abc<S265>\x1b");
+    scan_asm_release(&sa);
+}
+
+/* Feeds keys[0..n) 1 ms apart from t, then Enter; returns the events. */
+static void burst_keys(struct scan_asm *sa, const uint32_t *keys, size_t n, int64_t t, char *out,
+                       size_t cap)
+{
+    for (size_t i = 0; i < n; i++)
+        scan_asm_feed(sa, keys[i], t + (int64_t)i);
+    scan_asm_feed(sa, '\r', t + (int64_t)n);
+    out[0] = '\0';
+    drain(sa, out, cap);
+}
+
+/* Control bytes and escape sequences inside a burst ended by Enter refuse it
+ * whole: none of its keys reaches the screen (the barcodes of issue "a
+ * barcode can issue TUI commands"). */
+static void test_control_in_burst_refused(void **state)
+{
+    struct scan_asm sa;
+    struct scan_event ev;
+    char out[256];
+    int64_t t = 0;
+    /* ESC [ 2 4 ~ ESC O Q as curses gives them: F12, F2 */
+    const uint32_t fkeys[] = {SCAN_KEY_SPECIAL(0x114), SCAN_KEY_SPECIAL(0x10A)};
+    const uint32_t eot_dup[] = {0x04, 'd', 'u', 'p'};
+    const uint32_t rs[] = {'W', '0', '1', '-', '1', 0x1E, '2'};
+    const uint32_t singles[] = {0x00, 0x03, 0x0F, 0x13, 0x16, 0x1B, 0x1C, 0x7F, 0x9B};
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    burst_keys(&sa, fkeys, 2, t, out, sizeof(out));
+    assert_string_equal(out, "!8!");
+    t += 1000;
+    burst_keys(&sa, eot_dup, 4, t, out, sizeof(out));
+    assert_string_equal(out, "!4!");
+    t += 1000;
+    burst_keys(&sa, rs, 7, t, out, sizeof(out));
+    assert_string_equal(out, "!7!");
+    for (size_t i = 0; i < sizeof(singles) / sizeof(singles[0]); i++) {
+        uint32_t k[] = {'A', 'B', singles[i], 'C', 'D'};
+        t += 1000;
+        burst_keys(&sa, k, 5, t, out, sizeof(out));
+        assert_true(out[0] == '!');
+        /* alone with Enter too */
+        t += 1000;
+        burst_keys(&sa, &singles[i], 1, t, out, sizeof(out));
+        assert_true(out[0] == '!');
+    }
+    /* the event names the first refused key */
+    t += 1000;
+    scan_asm_feed(&sa, 'x', t);
+    scan_asm_feed(&sa, 0x1C, t + 1);
+    scan_asm_feed(&sa, 0x1B, t + 2);
+    scan_asm_feed(&sa, '\n', t + 3);
+    assert_true(scan_asm_next(&sa, &ev));
+    assert_int_equal(ev.type, SCAN_EV_REJECT);
+    assert_int_equal(ev.why, SCAN_REJECT_CONTROL);
+    assert_int_equal(ev.ctrl, 0x1C);
+    scan_event_release(&ev);
+    assert_false(scan_asm_next(&sa, &ev));
+    /* and the next scan is whole */
+    t += 1000;
+    feed_str(&sa, "W01-1\r", t, 1);
+    out[0] = '\0';
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[W01-1]");
     scan_asm_release(&sa);
 }
 
@@ -275,12 +347,118 @@ static void test_gs_inside_burst(void **state)
     drain(&sa, out, sizeof(out));
     assert_string_equal(out, "[0106901234567892\x1d"
                              "10ABC]");
-    /* GS on its own is a control key */
+    /* a leading GS (FNC1 sent as GS) is data too */
+    out[0] = '\0';
+    scan_asm_feed(&sa, 0x1D, 500);
+    t = feed_str(&sa, "0106901234567892", 501, 1);
+    scan_asm_feed(&sa, '\r', t + 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[\x1d"
+                             "0106901234567892]");
+    /* GS on its own, typed, is a key */
     out[0] = '\0';
     scan_asm_feed(&sa, 0x1D, 1000);
+    scan_asm_tick(&sa, 1030);
     drain(&sa, out, sizeof(out));
     assert_string_equal(out, "\x1d");
     scan_asm_release(&sa);
+}
+
+/* ISO/IEC 15434: "[)>" RS "05" GS ... RS EOT is one code; RS and EOT are
+ * data there and only there. */
+static void test_15434_envelope(void **state)
+{
+    struct scan_asm sa;
+    char out[256] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa,
+                 "[)>\x1e"
+                 "05\x1d"
+                 "0106901234567892\x1d"
+                 "10ABC\x1e\x04\r",
+                 0, 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[[)>\x1e"
+                             "05\x1d"
+                             "0106901234567892\x1d"
+                             "10ABC\x1e\x04]");
+    out[0] = '\0';
+    feed_str(&sa,
+             "[)\x1e"
+             "05\x04\r",
+             t + 1000, 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "!6!");
+    scan_asm_release(&sa);
+}
+
+/* A key alone in its burst, typed after a pause, is marked lone: what
+ * confirms destructive actions. Keys of a burst never are. */
+static void test_lone_keys(void **state)
+{
+    struct scan_asm sa;
+    struct scan_event ev;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, 'y', 100);
+    assert_false(scan_asm_next(&sa, &ev)); /* held for the gap */
+    scan_asm_tick(&sa, 130);
+    assert_true(scan_asm_next(&sa, &ev));
+    assert_int_equal(ev.key, 'y');
+    assert_true(ev.lone);
+    /* y then Enter in one burst: neither is lone */
+    scan_asm_feed(&sa, 'y', 500);
+    scan_asm_feed(&sa, '\r', 501);
+    assert_true(scan_asm_next(&sa, &ev));
+    assert_int_equal(ev.key, 'y');
+    assert_false(ev.lone);
+    assert_true(scan_asm_next(&sa, &ev));
+    assert_int_equal(ev.key, '\r');
+    assert_false(ev.lone);
+    /* y y fast, no Enter: replayed, not lone */
+    scan_asm_feed(&sa, 'y', 1000);
+    scan_asm_feed(&sa, 'y', 1001);
+    scan_asm_tick(&sa, 1100);
+    for (int i = 0; i < 2; i++) {
+        assert_true(scan_asm_next(&sa, &ev));
+        assert_false(ev.lone);
+    }
+    assert_false(scan_asm_next(&sa, &ev));
+    scan_asm_release(&sa);
+}
+
+/* KEY_RESIZE is the terminal, not a key: passed on at once, burst intact. */
+static void test_resize_inside_burst(void **state)
+{
+    struct scan_asm sa;
+    char out[256] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    feed_str(&sa, "W01", 0, 1);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0632), 3);
+    feed_str(&sa, "-12\r", 4, 1);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "<S410>[W01-12]");
+    scan_asm_release(&sa);
+}
+
+static void test_key_names(void **state)
+{
+    char b[16];
+    (void)state;
+
+    assert_string_equal(scan_key_name(0x1B, b), "ESC");
+    assert_string_equal(scan_key_name(0x04, b), "EOT");
+    assert_string_equal(scan_key_name(0x13, b), "XOFF");
+    assert_string_equal(scan_key_name(0x7F, b), "DEL");
+    assert_string_equal(scan_key_name(0x9B, b), "U+009B");
+    assert_string_equal(scan_key_name(SCAN_KEY_SPECIAL(0x114), b), "F12");
+    assert_string_equal(scan_key_name(SCAN_KEY_SPECIAL(0402), b), "key 0402");
 }
 
 static void test_utf8_scan(void **state)
@@ -373,12 +551,14 @@ static void test_queue_grows_in_order(void **state)
     scan_asm_init(&sa, 30);
     for (int i = 0; i < 10; i++)
         scan_asm_feed(&sa, 0x1B, i * 100);
+    scan_asm_tick(&sa, 1000);
     for (int i = 0; i < 5; i++) {
         assert_true(scan_asm_next(&sa, &ev));
         scan_event_release(&ev);
     }
     for (uint32_t k = 0; k < 100; k++)
         scan_asm_feed(&sa, SCAN_KEY_SPECIAL(k), 2000 + k * 100);
+    scan_asm_tick(&sa, 20000);
     for (int i = 0; i < 5; i++) {
         assert_true(scan_asm_next(&sa, &ev));
         assert_int_equal(ev.key, 0x1B);
@@ -404,8 +584,13 @@ int main(void)
         cmocka_unit_test(test_short_burst_replays),
         cmocka_unit_test(test_twenty_scans_per_second),
         cmocka_unit_test(test_mixed),
-        cmocka_unit_test(test_special_key_interrupts_burst),
+        cmocka_unit_test(test_special_key_held_with_burst),
+        cmocka_unit_test(test_control_in_burst_refused),
         cmocka_unit_test(test_gs_inside_burst),
+        cmocka_unit_test(test_15434_envelope),
+        cmocka_unit_test(test_lone_keys),
+        cmocka_unit_test(test_resize_inside_burst),
+        cmocka_unit_test(test_key_names),
         cmocka_unit_test(test_utf8_scan),
         cmocka_unit_test(test_overlong_burst),
         cmocka_unit_test(test_gap_from_env),
