@@ -8,7 +8,6 @@
 #include "app/night_cli.h"
 #include "app/tui_flight.h"
 #include "app/tui_pharmacy.h"
-#include "app/tui_summary.h"
 
 #include "core/base/buf.h"
 #include "core/base/error.h"
@@ -24,6 +23,8 @@
 #include "core/store/store.h"
 #include "core/store/syncdb.h"
 #include "core/visit/visit.h"
+#include "core/workflow.h"
+#include "core/base/money.h"
 #include "sync/receipt.h"
 #include "ui/i18n.h"
 #include "ui/ui.h"
@@ -415,6 +416,9 @@ static int mission_cb(const struct mission_info *m, void *ctx)
     snprintf(r.title, sizeof(r.title), "%s", m->title);
     r.version = (int)m->version;
     snprintf(r.kind, sizeof(r.kind), "%s", m->kind);
+    snprintf(r.kind_label, sizeof(r.kind_label), "%s",
+             workflow_find(m->kind) ? workflow_short(workflow_find(m->kind))
+                                    : ui_tr("mixed", "综合"));
     e->mission(e->ctx, &r);
     return 0;
 }
@@ -446,9 +450,22 @@ static long count_lines(const struct buf *b, const char *id)
     return c;
 }
 
+/* The UI's screen family for a workflow's screen. */
+static enum ui_visit_screen ui_screen_of(const struct workflow *wf)
+{
+    switch (wf->screen) {
+    case WORKFLOW_SCREEN_BEDS: return UI_SCREEN_BEDS;
+    case WORKFLOW_SCREEN_COUNT: return UI_SCREEN_COUNT;
+    case WORKFLOW_SCREEN_WORKSHEET: return UI_SCREEN_WORKSHEET;
+    case WORKFLOW_SCREEN_GENERIC: break;
+    }
+    return UI_SCREEN_GENERIC;
+}
+
 static int visit_cb(const struct visit *v, void *ctx)
 {
     struct emit_ctx *e = ctx;
+    const struct workflow *wf;
     struct ui_visit_row r;
     int64_t ms = 0;
 
@@ -456,6 +473,11 @@ static int visit_cb(const struct visit *v, void *ctx)
     snprintf(r.id, sizeof(r.id), "%s", v->id);
     copy_name(r.site, sizeof(r.site), site_name(e->t, v->site_code));
     snprintf(r.kind, sizeof(r.kind), "%s", v->kind);
+    wf = workflow_find(v->kind);
+    if (wf) {
+        snprintf(r.kind_label, sizeof(r.kind_label), "%s", workflow_short(wf));
+        r.screen = ui_screen_of(wf);
+    }
     r.is_open = !v->closed_at[0];
     if (!clock_parse(v->opened_at, &ms))
         r.opened_ms = ms;
@@ -500,7 +522,7 @@ static int open_visit(void *user, const char *visit_id, struct fc_error *err)
                           visit_id);
         goto out;
     }
-    if (!strcmp(v.kind, "night"))
+    if (workflow_find(v.kind) && workflow_find(v.kind)->screen == WORKFLOW_SCREEN_BEDS)
         rc = tui_night(t, v.id, err);
     t->status_ok = 0;
 out:
@@ -545,6 +567,34 @@ static int list_sites(void *user, void (*emit)(void *, const struct ui_site_row 
     return mission_foreach(e.t->s, mission_sites_cb, &e, err);
 }
 
+struct kinds_ctx {
+    void (*emit)(void *ctx, const struct ui_kind_row *row);
+    void *ctx;
+};
+
+static int kind_cb(const struct workflow *wf, void *ctx)
+{
+    struct kinds_ctx *k = ctx;
+    struct ui_kind_row r;
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.kind, sizeof(r.kind), "%s", wf->kind);
+    snprintf(r.label, sizeof(r.label), "%s", workflow_short(wf));
+    snprintf(r.site_kind, sizeof(r.site_kind), "%s", wf->site_kind ? wf->site_kind : "");
+    k->emit(k->ctx, &r);
+    return 0;
+}
+
+static int list_kinds(void *user, void (*emit)(void *, const struct ui_kind_row *), void *ctx,
+                      struct fc_error *err)
+{
+    struct kinds_ctx k = {emit, ctx};
+
+    (void)user;
+    (void)err;
+    return workflow_foreach(kind_cb, &k);
+}
+
 static int new_visit(void *user, const struct ui_new_visit *nv, char visit_id[64],
                      struct fc_error *err)
 {
@@ -575,7 +625,7 @@ static int new_visit(void *user, const struct ui_new_visit *nv, char visit_id[64
         goto out;
     snprintf(visit_id, 64, "%s", v.id);
     tui_changed(t);
-    if (!strcmp(v.kind, "night"))
+    if (workflow_find(v.kind) && workflow_find(v.kind)->screen == WORKFLOW_SCREEN_BEDS)
         rc = tui_night(t, v.id, err);
 out:
     visit_release(&v);
@@ -588,6 +638,7 @@ out:
 static int tui_scan(void *user, const char *visit_id, const char *code, enum ui_scan_how how,
                     struct ui_verdict *out, struct fc_error *err)
 {
+    const struct workflow *wf;
     struct tui *t = user;
     struct night_result r;
     struct visit v;
@@ -607,11 +658,12 @@ static int tui_scan(void *user, const char *visit_id, const char *code, enum ui_
     }
     if (rc)
         goto out;
-    if (!strcmp(v.kind, "pharmacy")) {
+    wf = workflow_find(v.kind);
+    if (wf && wf->screen == WORKFLOW_SCREEN_COUNT) {
         rc = tui_pharmacy_scan(t->ph, v.id, code, how, out, err);
         goto out;
     }
-    if (strcmp(v.kind, "night")) {
+    if (!wf || wf->screen != WORKFLOW_SCREEN_BEDS) {
         out->severity = UI_SEV_WARN;
         snprintf(out->verdict, sizeof(out->verdict), "NOT_RECORDED");
         snprintf(out->message, sizeof(out->message), "%s",
@@ -906,31 +958,62 @@ static int correct(void *user, const char *visit_id, const char *event_id, const
 
 /* --- close model ------------------------------------------------------- */
 
-static int count_row_cmp(const void *a, const void *b)
+static enum ui_severity ui_severity_of(enum verdict_severity sev)
 {
-    const struct ui_count_row *x = a, *y = b;
-
-    if (x->severity != y->severity)
-        return x->severity > y->severity ? -1 : 1;
-    if (x->count != y->count)
-        return x->count > y->count ? -1 : 1;
-    return strcmp(x->name, y->name);
+    switch (sev) {
+    case VERDICT_SEV_OK: return UI_SEV_OK;
+    case VERDICT_SEV_WARN: return UI_SEV_WARN;
+    case VERDICT_SEV_ANOMALY: return UI_SEV_ANOMALY;
+    case VERDICT_SEV_NONE: break;
+    }
+    return UI_SEV_NONE;
 }
 
-static void count_add(struct ui_count_row **rows, size_t *n, size_t *cap, const char *name)
+static int sections(void *user, const char *visit_id, struct ui_close_section out[2],
+                    struct fc_error *err)
 {
-    for (size_t i = 0; i < *n; i++) {
-        if (!strcmp((*rows)[i].name, name)) {
-            (*rows)[i].count++;
-            return;
-        }
+    struct tui *t = user;
+    const struct workflow *wf = NULL;
+    struct visit v;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    rc = visit_resolve(t->s, visit_id, &v, err);
+    if (!rc)
+        rc = workflow_of_visit(&v, &wf, err);
+    for (int i = 0; !rc && i < 2 && wf->groups && wf->groups[i].name; i++) {
+        snprintf(out[i].group, sizeof(out[i].group), "%s", wf->groups[i].name);
+        snprintf(out[i].title, sizeof(out[i].title), "%s",
+                 ui_tr(wf->groups[i].label_en, wf->groups[i].label_zh));
     }
-    GROW(*rows, *n, *cap);
-    memset(&(*rows)[*n], 0, sizeof(**rows));
-    snprintf((*rows)[*n].name, sizeof((*rows)[*n].name), "%s", name);
-    (*rows)[*n].count = 1;
-    (*rows)[*n].severity = severity_of(name);
-    (*n)++;
+    visit_release(&v);
+    return rc;
+}
+
+struct summary_ctx {
+    const struct workflow_group *group;
+    void (*emit)(void *ctx, const struct ui_count_row *row);
+    void *ctx;
+};
+
+static int summary_row(const struct workflow_count *c, void *ctx)
+{
+    struct summary_ctx *sc = ctx;
+    struct ui_count_row r;
+    char a[MONEY_TEXT_MAX], b[MONEY_TEXT_MAX];
+
+    memset(&r, 0, sizeof(r));
+    snprintf(r.name, sizeof(r.name), "%s", c->key ? c->key : verdict_label(c->verdict));
+    r.count = (long)c->count;
+    r.severity = ui_severity_of(c->verdict->severity);
+    money_text(c->amount_fen, a);
+    money_text(c->fund_loss_fen, b);
+    if (sc->group && sc->group->money == WORKFLOW_MONEY_AMOUNT_LOSS)
+        snprintf(r.amount, sizeof(r.amount), "%s / %s", a, b);
+    else if (sc->group && sc->group->money == WORKFLOW_MONEY_AMOUNT)
+        snprintf(r.amount, sizeof(r.amount), "%s", a);
+    sc->emit(sc->ctx, &r);
+    return 0;
 }
 
 static int summary(void *user, const char *visit_id, const char *group,
@@ -938,27 +1021,21 @@ static int summary(void *user, const char *visit_id, const char *group,
                    struct fc_error *err)
 {
     struct tui *t = user;
-    struct ui_count_row *rows = NULL;
-    size_t n = 0, cap = 0;
+    const struct workflow *wf = NULL;
+    struct summary_ctx sc = {NULL, emit, ctx};
+    struct visit v;
     int rc;
 
-    if (strcmp(group, "beds") && strcmp(group, "patients")) /* flight, pharmacy */
-        return tui_summary(t->s, visit_id, group, emit, ctx, err);
-    rc = tui_snapshot(t, visit_id, err);
-    if (rc)
-        return rc;
-    if (!strcmp(group, "beds")) {
-        for (size_t i = 0; i < t->snap.nbeds; i++)
-            count_add(&rows, &n, &cap, t->snap.beds[i].finding);
-    } else {
-        for (size_t i = 0; i < t->snap.npats; i++)
-            count_add(&rows, &n, &cap, t->snap.pats[i].finding);
+    memset(&v, 0, sizeof(v));
+    /* attaching the visit's mission detaches the engine's: reopen later */
+    tui_close_engine(t);
+    rc = workflow_attach(t->s, visit_id, &v, &wf, err);
+    if (!rc) {
+        sc.group = workflow_group(wf, group);
+        rc = workflow_summary(t->s, &v, wf, group, summary_row, &sc, err);
     }
-    qsort(rows, n, sizeof(*rows), count_row_cmp);
-    for (size_t i = 0; i < n; i++)
-        emit(ctx, &rows[i]);
-    free(rows);
-    return 0;
+    visit_release(&v);
+    return rc;
 }
 
 static int close_visit(void *user, const char *visit_id, char code[16], struct fc_error *err)
@@ -987,6 +1064,7 @@ static const struct ui_home_model home_model = {
     .list_visits = list_visits,
     .open_visit = open_visit,
     .list_sites = list_sites,
+    .list_kinds = list_kinds,
     .new_visit = new_visit,
 };
 
@@ -1041,6 +1119,7 @@ static const char *const *checkpoint_qr(void *user, const char *visit_id)
 }
 
 static const struct ui_close_model close_model = {
+    .sections = sections,
     .summary = summary,
     .close = close_visit,
     .checkpoint_qr = checkpoint_qr,

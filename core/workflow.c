@@ -260,6 +260,61 @@ int workflow_count_anomalies(struct store *s, const struct visit *v, const struc
     return wf->findings ? wf->findings(s, v, count_anomaly, n, err) : FC_OK;
 }
 
+struct summary_ctx {
+    const char *group;
+    struct workflow_count *rows;
+    char **keys;
+    size_t n;
+};
+
+static int summary_add(const struct workflow_finding *f, void *ctx)
+{
+    struct summary_ctx *sc = ctx;
+    struct workflow_count *c = NULL;
+
+    if (strcmp(f->group, sc->group) != 0)
+        return 0;
+    for (size_t i = 0; i < sc->n && !c; i++)
+        if (sc->rows[i].verdict == f->verdict &&
+            !strcmp(sc->keys[i] ? sc->keys[i] : "", f->key ? f->key : ""))
+            c = &sc->rows[i];
+    if (!c) {
+        sc->rows = xreallocarray(sc->rows, sc->n + 1, sizeof(*sc->rows));
+        sc->keys = xreallocarray(sc->keys, sc->n + 1, sizeof(*sc->keys));
+        c = &sc->rows[sc->n];
+        memset(c, 0, sizeof(*c));
+        c->verdict = f->verdict;
+        sc->keys[sc->n] = f->key ? xstrdup(f->key) : NULL;
+        c->key = sc->keys[sc->n];
+        sc->n++;
+    }
+    c->count += f->count;
+    c->amount_fen += f->amount_fen;
+    c->fund_loss_fen += f->fund_loss_fen;
+    return 0;
+}
+
+int workflow_summary(struct store *s, const struct visit *v, const struct workflow *wf,
+                     const char *group, int (*cb)(const struct workflow_count *c, void *ctx),
+                     void *ctx, struct fc_error *err)
+{
+    static const enum verdict_class order[] = {VERDICT_ANOMALY, VERDICT_COVERAGE, VERDICT_INFO,
+                                               VERDICT_OK};
+    struct summary_ctx sc = {group, NULL, NULL, 0};
+    int rc = wf->findings ? wf->findings(s, v, summary_add, &sc, err) : FC_OK;
+
+    for (size_t k = 0; !rc && k < sizeof(order) / sizeof(order[0]); k++)
+        for (const struct verdict *d = wf->catalogue; !rc && d->code; d++)
+            for (size_t i = 0; !rc && i < sc.n; i++)
+                if (sc.rows[i].verdict == d && d->cls == order[k])
+                    rc = cb(&sc.rows[i], ctx);
+    for (size_t i = 0; i < sc.n; i++)
+        free(sc.keys[i]);
+    free(sc.keys);
+    free(sc.rows);
+    return rc;
+}
+
 void workflow_result_localise(const struct workflow *wf, struct workflow_result *r,
                               const char *place, const char *who)
 {

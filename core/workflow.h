@@ -114,6 +114,23 @@ struct workflow_finding {
     int64_t fund_loss_fen;         /* fund loss (flight), 0 when none */
     int64_t count;                 /* items the row stands for: 1, or a group's size
                                       (subject "" then), e.g. 2,000 lines not yet checked */
+    const char *key;               /* the summary row it adds to, when not the verdict's own
+                                      (a violation code); NULL otherwise */
+};
+
+/* One row of a visit's summary: the findings of one group with the same
+ * verdict (and key), counted and summed. */
+struct workflow_count {
+    const struct verdict *verdict;
+    const char *key; /* NULL, or the row's name (a violation code) */
+    int64_t count, amount_fen, fund_loss_fen;
+};
+
+/* What money a summary group's rows carry. */
+enum workflow_money {
+    WORKFLOW_MONEY_NONE = 0,
+    WORKFLOW_MONEY_AMOUNT,      /* a suspect amount (pharmacy rules) */
+    WORKFLOW_MONEY_AMOUNT_LOSS, /* irregular amount and fund loss, kept apart (flight) */
 };
 
 /* A summary group of the close screen and reports: beds and patients, drugs
@@ -121,6 +138,7 @@ struct workflow_finding {
 struct workflow_group {
     const char *name; /* stable: "beds" */
     const char *label_en, *label_zh;
+    enum workflow_money money;
 };
 
 /* ---- scanning ---------------------------------------------------------------- */
@@ -321,6 +339,14 @@ void workflow_close(struct workflow_session *ws);
  * state; the mission is attached. */
 int workflow_count_anomalies(struct store *s, const struct visit *v, const struct workflow *wf,
                              long *n, struct fc_error *err);
+
+/* The summary of one group of the visit's findings (the close screen,
+ * reports): rows by verdict (and key), anomalies first, then coverage,
+ * info and ok, in catalogue order within a class. cb gets each row in that
+ * order (borrowed). */
+int workflow_summary(struct store *s, const struct visit *v, const struct workflow *wf,
+                     const char *group, int (*cb)(const struct workflow_count *c, void *ctx),
+                     void *ctx, struct fc_error *err);
 
 /* Fills r->def (the scan verdict's catalogue row) and r->message_local:
  * the engine's English message in English, the catalogue's Chinese message

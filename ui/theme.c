@@ -17,7 +17,11 @@ static const struct role_row roles[UI_ROLE_COUNT] = {
 #undef UI_ROLE_ROW_
 };
 
-static const char *const theme_names[UI_THEME_COUNT] = {"day", "night", "mono"};
+static const char *const theme_names[UI_THEME_COUNT] = {
+#define UI_THEME_NAME_(e, name) name,
+    UI_THEMES(UI_THEME_NAME_)
+#undef UI_THEME_NAME_
+};
 
 static enum ui_theme cur_theme = UI_THEME_DAY;
 static int started;

@@ -44,7 +44,19 @@ enum ui_role {
         UI_ROLE_COUNT
 };
 
-enum ui_theme { UI_THEME_DAY = 0, UI_THEME_NIGHT, UI_THEME_MONO, UI_THEME_COUNT };
+/* X(enum suffix, name as FIELDCHECK_THEME and ui.theme take it). A theme's
+ * name is its own word: "night" here is the dim theme, not a visit kind. */
+#define UI_THEMES(X)  \
+    X(DAY, "day")     \
+    X(NIGHT, "night") \
+    X(MONO, "mono")
+
+enum ui_theme {
+#define UI_THEME_ENUM_(e, name) UI_THEME_##e,
+    UI_THEMES(UI_THEME_ENUM_)
+#undef UI_THEME_ENUM_
+        UI_THEME_COUNT
+};
 
 /* Theme by name ("day", "night", "mono"); -1 for NULL or an unknown name. */
 int theme_by_name(const char *name);

@@ -37,17 +37,30 @@ struct ui_verdict {
     char message[256]; /* one line for the inspector, already translated */
 };
 
+/* Which screen family shows a visit: the model names it, so the UI never
+ * decides by a kind's name (a workflow without its own screen gets the
+ * generic one). */
+enum ui_visit_screen {
+    UI_SCREEN_GENERIC = 0,
+    UI_SCREEN_BEDS,      /* ui/view_night.c: wards, beds, verdict banner */
+    UI_SCREEN_COUNT,     /* ui/view_pharmacy.c: the stock count */
+    UI_SCREEN_WORKSHEET, /* ui/view_flight.c: suspicion lines */
+};
+
 struct ui_mission_row {
     char id[64];
     char title[160];
     int version;
-    char kind[16]; /* night, pharmacy, flight, mixed */
+    char kind[16];       /* a workflow's kind, or mixed */
+    char kind_label[48]; /* the same for people, in the UI's language */
 };
 
 struct ui_visit_row {
     char id[64];
-    char site[160]; /* site name (or code) */
-    char kind[16];  /* night, pharmacy, flight */
+    char site[160];      /* site name (or code) */
+    char kind[16];       /* the visit's workflow kind (stable) */
+    char kind_label[48]; /* the same for people, in the UI's language */
+    enum ui_visit_screen screen;
     int is_open;
     int64_t opened_ms; /* Unix ms, 0 if unknown */
     int64_t closed_ms; /* 0 while open */
@@ -62,6 +75,13 @@ struct ui_site_row {
     char name[160];
     char kind[16];    /* hospital or pharmacy */
     char mission[64]; /* mission id that lists the site */
+};
+
+/* A kind of visit the new-visit form offers. */
+struct ui_kind_row {
+    char kind[16];
+    char label[48];     /* in the UI's language */
+    char site_kind[16]; /* the site kind it is proposed for ("" any) */
 };
 
 struct ui_new_visit {
@@ -83,6 +103,10 @@ struct ui_home_model {
     int (*open_visit)(void *user, const char *visit_id, struct fc_error *err);
     /* Sites of the loaded missions, for the new-visit form. May be NULL. */
     int (*list_sites)(void *user, void (*emit)(void *ctx, const struct ui_site_row *row), void *ctx,
+                      struct fc_error *err);
+    /* The kinds of visit, in the order the form offers them. May be NULL
+     * only when new_visit is NULL. */
+    int (*list_kinds)(void *user, void (*emit)(void *ctx, const struct ui_kind_row *row), void *ctx,
                       struct fc_error *err);
     /* Opens a new visit (one committed event); its id goes into visit_id
      * (64 bytes). May be NULL: the form is then not offered. */
@@ -186,11 +210,20 @@ struct ui_count_row {
     char amount[48]; /* money text shown with the count; "" for none */
 };
 
+/* One section of the close screen's summary: the group asked of summary()
+ * and its title. */
+struct ui_close_section {
+    char group[24];
+    char title[96]; /* in the UI's language */
+};
+
 struct ui_close_model {
-    /* Summary counts before closing. The close screen asks for two groups
-     * chosen by the visit's kind: night "beds" and "patients", flight
-     * "states" and "codes", pharmacy "drugs" and "rules"; rows in display
-     * order (the app puts anomalies first). */
+    /* The visit's two summary sections (a night check's beds and patients,
+     * a count's drugs and rules...). */
+    int (*sections)(void *user, const char *visit_id, struct ui_close_section out[2],
+                    struct fc_error *err);
+    /* Summary counts of one section before closing; rows in display order
+     * (the app puts anomalies first). */
     int (*summary)(void *user, const char *visit_id, const char *group,
                    void (*emit)(void *ctx, const struct ui_count_row *row), void *ctx,
                    struct fc_error *err);

@@ -30,38 +30,11 @@ static const struct ui_action close_actions[] = {
      "立即结束检查（先确认）；结束后不能再扫码"},
 };
 
-/* The summary's two sections per visit kind: the group the model is asked
- * for and its title. Unknown kinds get the night layout. */
-static const struct close_layout {
-    const char *kind;
-    struct {
-        const char *group, *en, *zh;
-    } sec[2];
-} close_layouts[] = {
-    {"night",
-     {{"beds", N_("Beds by finding"), "床位结果"},
-      {"patients", N_("Patients by result"), "在册患者结果"}}},
-    {"flight",
-     {{"states", N_("Lines by state (irregular / fund loss)"), "疑点核实（违规/基金损失）"},
-      {"codes", N_("Findings by violation code"), "问题认定（按违规类别）"}}},
-    {"pharmacy",
-     {{"drugs", N_("Drugs by variance"), "药品账实"},
-      {"rules", N_("Findings by rule (suspect amount)"), "问题（按规则，疑点金额）"}}},
-};
-
-static const struct close_layout *layout_for(const char *kind)
-{
-    for (size_t i = 0; i < sizeof(close_layouts) / sizeof(close_layouts[0]); i++)
-        if (!strcmp(close_layouts[i].kind, kind))
-            return &close_layouts[i];
-    return &close_layouts[0];
-}
-
 struct close_view {
     const struct ui_app *app;
     struct ui_visit_row row;
     int pop_under;
-    const struct close_layout *layout;
+    struct ui_close_section sec[2];
     struct ui_count_row *beds, *pats; /* the first and the second section */
     size_t nbeds, bcap, npats, pcap;
     int closed;
@@ -103,9 +76,12 @@ static void close_load(struct close_view *cv)
     if (!m->summary)
         return;
     fc_error_clear(&err);
-    rc = m->summary(cv->app->user, cv->row.id, cv->layout->sec[0].group, emit_bed, cv, &err);
+    memset(cv->sec, 0, sizeof(cv->sec));
+    rc = m->sections ? m->sections(cv->app->user, cv->row.id, cv->sec, &err) : 0;
     if (!rc)
-        rc = m->summary(cv->app->user, cv->row.id, cv->layout->sec[1].group, emit_pat, cv, &err);
+        rc = m->summary(cv->app->user, cv->row.id, cv->sec[0].group, emit_bed, cv, &err);
+    if (!rc)
+        rc = m->summary(cv->app->user, cv->row.id, cv->sec[1].group, emit_pat, cv, &err);
     if (rc < 0)
         snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
 }
@@ -227,7 +203,7 @@ static void close_draw(struct ui_view *v, WINDOW *w)
     int y = 0, half = (v->cols - 3) / 2, h;
 
     snprintf(line, sizeof(line), "%s %s  %s  %s", ui_tr("Visit", "检查"), cv->row.id, cv->row.site,
-             ui_kind_text(cv->row.kind));
+             ui_kind_label(cv->row.kind_label, cv->row.kind));
     ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     y++;
     if (cv->closed) {
@@ -271,10 +247,8 @@ static void close_draw(struct ui_view *v, WINDOW *w)
            ui_tr("Summary before closing (anomalies first)", "结束前汇总（异常在前）"),
            UI_ALIGN_LEFT, UI_ROLE_TITLE);
     h = v->rows - y - 3;
-    draw_counts(w, y, 1, h, half, ui_tr(cv->layout->sec[0].en, cv->layout->sec[0].zh), cv->beds,
-                cv->nbeds);
-    draw_counts(w, y, 2 + half, h, half, ui_tr(cv->layout->sec[1].en, cv->layout->sec[1].zh),
-                cv->pats, cv->npats);
+    draw_counts(w, y, 1, h, half, cv->sec[0].title, cv->beds, cv->nbeds);
+    draw_counts(w, y, 2 + half, h, half, cv->sec[1].title, cv->pats, cv->npats);
     if (cv->error[0])
         ui_put(w, v->rows - 2, 1, v->cols - 2, cv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
     ui_put(w, v->rows - 1, 1, v->cols - 2,
@@ -363,6 +337,5 @@ struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_r
     cv->app = app;
     cv->row = *row;
     cv->pop_under = pop_under;
-    cv->layout = layout_for(row->kind);
     return ui_view_new(&close_ops, cv);
 }

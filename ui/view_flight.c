@@ -361,8 +361,8 @@ static void fl_draw(struct ui_view *v, WINDOW *w)
     if (!fv->loaded || fv->stale)
         fl_load(v);
     snprintf(head, sizeof(head), "%s  %s   %s %ld   %s %s  %s %s  %s %s", fv->row.site,
-             ui_kind_text(fv->row.kind), ui_tr("Lines:", "疑点数："), fv->win.total,
-             ui_tr("Rule:", "规则："), q->rule[0] ? q->rule : ui_tr("all", "全部"),
+             ui_kind_label(fv->row.kind_label, fv->row.kind), ui_tr("Lines:", "疑点数："),
+             fv->win.total, ui_tr("Rule:", "规则："), q->rule[0] ? q->rule : ui_tr("all", "全部"),
              ui_tr("State:", "状态："), q->state[0] ? state_text(q->state) : ui_tr("all", "全部"),
              ui_tr("Inspector:", "人员："), q->inspector[0] ? q->inspector : ui_tr("all", "全部"));
     ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);

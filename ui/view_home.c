@@ -75,7 +75,7 @@ static void mission_cell(void *ctx, size_t row, int col, struct buf *out)
     case 0: buf_adds(out, m->id); break;
     case 1: buf_adds(out, m->title); break;
     case 2: buf_addf(out, "%d", m->version); break;
-    default: buf_adds(out, ui_kind_text(m->kind)); break;
+    default: buf_adds(out, ui_kind_label(m->kind_label, m->kind)); break;
     }
 }
 
@@ -87,7 +87,7 @@ static void visit_cell(void *ctx, size_t row, int col, struct buf *out)
     switch (col) {
     case 0: buf_adds(out, v->id); break;
     case 1: buf_adds(out, v->site); break;
-    case 2: buf_adds(out, ui_kind_text(v->kind)); break;
+    case 2: buf_adds(out, ui_kind_label(v->kind_label, v->kind)); break;
     case 3:
         if (v->opened_ms) {
             clock_format_short(v->opened_ms, when);

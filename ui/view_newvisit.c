@@ -28,14 +28,14 @@ static const struct ui_action nv_actions[] = {
 
 enum nv_field { F_SITE = 0, F_KIND, F_INSP1, F_INSP2, F_CRED, F_COUNT };
 
-static const char *const kinds[] = {"night", "pharmacy", "flight"};
-
 struct newvisit {
     const struct ui_app *app;
     struct ui_site_row *sites;
     size_t nsites, cap;
     size_t *match; /* indexes of sites matching the filter */
     size_t nmatch, pick;
+    struct ui_kind_row *kinds; /* the kinds the model offers, in its order */
+    size_t nkinds, kcap;
     struct ui_input filter, insp1, insp2;
     int kind, cred, kind_set;
     enum nv_field field;
@@ -51,6 +51,22 @@ static void emit_site(void *ctx, const struct ui_site_row *row)
         f->sites = xreallocarray(f->sites, f->cap, sizeof(*f->sites));
     }
     f->sites[f->nsites++] = *row;
+}
+
+static void emit_kind(void *ctx, const struct ui_kind_row *row)
+{
+    struct newvisit *f = ctx;
+
+    if (f->nkinds == f->kcap) {
+        f->kcap = f->kcap ? f->kcap * 2 : 4;
+        f->kinds = xreallocarray(f->kinds, f->kcap, sizeof(*f->kinds));
+    }
+    f->kinds[f->nkinds++] = *row;
+}
+
+static const char *kind_label(const struct newvisit *f)
+{
+    return f->nkinds ? ui_kind_label(f->kinds[f->kind].label, f->kinds[f->kind].kind) : "";
 }
 
 static const struct ui_site_row *picked(const struct newvisit *f)
@@ -74,8 +90,12 @@ static void refilter(struct newvisit *f)
     if (f->pick >= f->nmatch)
         f->pick = 0;
     s = picked(f);
-    if (s && !f->kind_set)
-        f->kind = !strcmp(s->kind, "pharmacy") ? 1 : 0;
+    /* propose the first kind made for this kind of site */
+    for (size_t i = 0; s && !f->kind_set && i < f->nkinds; i++)
+        if (!strcmp(f->kinds[i].site_kind, s->kind)) {
+            f->kind = (int)i;
+            break;
+        }
 }
 
 static struct ui_input *field_input(struct newvisit *f)
@@ -96,7 +116,8 @@ static void cycle(struct newvisit *f, int dir)
             f->pick = (f->pick + f->nmatch + (size_t)(dir > 0 ? 1 : f->nmatch - 1)) % f->nmatch;
         break;
     case F_KIND:
-        f->kind = (f->kind + 3 + dir) % 3;
+        if (f->nkinds)
+            f->kind = (int)(((size_t)f->kind + f->nkinds + (size_t)(dir > 0 ? 1 : -1)) % f->nkinds);
         f->kind_set = 1;
         break;
     case F_CRED: f->cred = !f->cred; break;
@@ -169,6 +190,11 @@ static void nv_save(struct ui_view *v)
         snprintf(f->error, sizeof(f->error), "%s", ui_tr("pick a site", "请选择机构"));
         return;
     }
+    if (!f->nkinds) {
+        snprintf(f->error, sizeof(f->error), "%s",
+                 ui_tr("no kind of visit is available", "没有可用的检查类别"));
+        return;
+    }
     if (!f->insp1.text.len || !f->insp2.text.len) {
         snprintf(f->error, sizeof(f->error), "%s",
                  ui_tr("two inspectors are required", "须有两名检查人员"));
@@ -176,7 +202,7 @@ static void nv_save(struct ui_view *v)
     }
     memset(&nv, 0, sizeof(nv));
     snprintf(nv.site, sizeof(nv.site), "%s", s->code);
-    snprintf(nv.kind, sizeof(nv.kind), "%s", kinds[f->kind]);
+    snprintf(nv.kind, sizeof(nv.kind), "%s", f->kinds[f->kind].kind);
     snprintf(nv.inspector1, sizeof(nv.inspector1), "%s", f->insp1.text.ptr);
     snprintf(nv.inspector2, sizeof(nv.inspector2), "%s", f->insp2.text.ptr);
     nv.credentials_shown = f->cred;
@@ -195,6 +221,7 @@ static void nv_save(struct ui_view *v)
         snprintf(fr.row.id, sizeof(fr.row.id), "%s", id);
         snprintf(fr.row.site, sizeof(fr.row.site), "%s", s->name);
         snprintf(fr.row.kind, sizeof(fr.row.kind), "%s", nv.kind);
+        snprintf(fr.row.kind_label, sizeof(fr.row.kind_label), "%s", kind_label(f));
         fr.row.is_open = 1;
     }
     ui_screen_replace(v->scr, view_for_visit(f->app, &fr.row));
@@ -235,8 +262,7 @@ static void nv_draw(struct ui_view *v, WINDOW *w)
     ui_put(w, y++, 2, cw, line, UI_ALIGN_LEFT,
            f->field == F_SITE ? UI_ROLE_SELECTED : UI_ROLE_NORMAL);
     y++;
-    snprintf(line, sizeof(line), "%s  < %s >", ui_tr("Kind:", "类型："),
-             ui_kind_text(kinds[f->kind]));
+    snprintf(line, sizeof(line), "%s  < %s >", ui_tr("Kind:", "类型："), kind_label(f));
     ui_put(w, y++, 2, cw, line, UI_ALIGN_LEFT,
            f->field == F_KIND ? UI_ROLE_SELECTED : UI_ROLE_NORMAL);
     y++;
@@ -273,6 +299,7 @@ static void nv_destroy(struct ui_view *v)
     ui_input_release(&f->insp1);
     ui_input_release(&f->insp2);
     free(f->sites);
+    free(f->kinds);
     free(f->match);
     free(f);
 }
@@ -299,6 +326,9 @@ struct ui_view *view_newvisit_new(const struct ui_app *app)
     ui_input_init(&f->insp1, 60);
     ui_input_init(&f->insp2, 60);
     fc_error_clear(&err);
+    if (app->home && app->home->list_kinds &&
+        app->home->list_kinds(app->user, emit_kind, f, &err) < 0)
+        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the kinds");
     if (app->home && app->home->list_sites &&
         app->home->list_sites(app->user, emit_site, f, &err) < 0)
         snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the sites");

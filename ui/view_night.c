@@ -828,12 +828,13 @@ static void night_draw(struct ui_view *v, WINDOW *w)
     wi = ward_index(nv, nv->ward);
     if (wi != SIZE_MAX)
         snprintf(head, sizeof(head), "%s  %s   %s %s %s: %d/%d %s, %d %s%s", nv->row.site,
-                 ui_kind_text(nv->row.kind), ui_tr("Ward", "病区"), nv->wards[wi].code,
-                 nv->wards[wi].name, nv->wards[wi].visited, nv->wards[wi].beds, ui_tr("beds", "床"),
-                 nv->wards[wi].anomalies, ui_tr("anomalies", "异常"),
+                 ui_kind_label(nv->row.kind_label, nv->row.kind), ui_tr("Ward", "病区"),
+                 nv->wards[wi].code, nv->wards[wi].name, nv->wards[wi].visited, nv->wards[wi].beds,
+                 ui_tr("beds", "床"), nv->wards[wi].anomalies, ui_tr("anomalies", "异常"),
                  nv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "");
     else
-        snprintf(head, sizeof(head), "%s  %s", nv->row.site, ui_kind_text(nv->row.kind));
+        snprintf(head, sizeof(head), "%s  %s", nv->row.site,
+                 ui_kind_label(nv->row.kind_label, nv->row.kind));
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
 
     bh = v->rows >= 24 ? 5 : 3;

@@ -1136,8 +1136,8 @@ static void ph_draw(struct ui_view *v, WINDOW *w)
     for (size_t i = 0; i < pv->ndrugs; i++)
         counted += pv->drugs[i].boxes > 0 || pv->drugs[i].counted > 0;
     snprintf(head, sizeof(head), "%s  %s   %s %ld/%zu   %s%s%s", pv->row.site,
-             ui_kind_text(pv->row.kind), ui_tr("drugs counted", "已盘药品"), counted, pv->ndrugs,
-             sort_text(pv->sort),
+             ui_kind_label(pv->row.kind_label, pv->row.kind), ui_tr("drugs counted", "已盘药品"),
+             counted, pv->ndrugs, sort_text(pv->sort),
              pv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "",
              pv->blind ? ui_tr("   [BLIND COUNT]", "   【盲盘】") : "");
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, pv->blind ? UI_ROLE_WARN : UI_ROLE_HEADER);

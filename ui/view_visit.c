@@ -123,7 +123,7 @@ static void visit_draw(struct ui_view *v, WINDOW *w)
     int y = 0;
 
     snprintf(head, sizeof(head), "%s  %s  %s    %s %zu    %s %ld", vs->row.id, vs->row.site,
-             ui_kind_text(vs->row.kind), ui_tr("Scans", "扫码数"), vs->nscans,
+             ui_kind_label(vs->row.kind_label, vs->row.kind), ui_tr("Scans", "扫码数"), vs->nscans,
              ui_tr("Anomalies", "异常"), vs->anomalies);
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     if (last)

@@ -1,13 +1,12 @@
-/* The registry of visit screens by visit kind. A kind's engine gets its
- * screen by adding one row here (pharmacy and flight are listed with the
- * generic screen until theirs exist), so home, ui_run and any other opener
- * agree on which screen a visit gets. */
+/* The visit screens by screen family (enum ui_visit_screen, which the model names
+ * for each visit), so home, ui_run and any other opener agree on which
+ * screen a visit gets; a family without its model gets the generic screen. */
 #include "ui/views.h"
 
-#include <string.h>
+#include <stddef.h>
 
 struct visit_screen {
-    const char *kind;
+    enum ui_visit_screen screen;
     /* NULL: the generic visit screen */
     struct ui_view *(*make)(const struct ui_app *app, const struct ui_visit_row *row);
 };
@@ -28,16 +27,16 @@ static struct ui_view *make_pharmacy(const struct ui_app *app, const struct ui_v
 }
 
 static const struct visit_screen visit_screens[] = {
-    {"night", make_night},
-    {"pharmacy", make_pharmacy},
-    {"flight", make_flight},
+    {UI_SCREEN_BEDS, make_night},
+    {UI_SCREEN_COUNT, make_pharmacy},
+    {UI_SCREEN_WORKSHEET, make_flight},
 };
 
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row)
 {
     for (size_t i = 0; i < sizeof(visit_screens) / sizeof(visit_screens[0]); i++) {
         struct ui_view *v;
-        if (strcmp(visit_screens[i].kind, row->kind) || !visit_screens[i].make)
+        if (visit_screens[i].screen != row->screen || !visit_screens[i].make)
             continue;
         v = visit_screens[i].make(app, row);
         if (v)

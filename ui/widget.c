@@ -336,17 +336,9 @@ void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity s
     buf_release(&spaced);
 }
 
-const char *ui_kind_text(const char *kind)
+const char *ui_kind_label(const char *label, const char *kind)
 {
-    if (!strcmp(kind, "night"))
-        return ui_tr("night", "夜查");
-    if (!strcmp(kind, "pharmacy"))
-        return ui_tr("pharmacy", "药店");
-    if (!strcmp(kind, "flight"))
-        return ui_tr("flight", "飞检");
-    if (!strcmp(kind, "mixed"))
-        return ui_tr("mixed", "综合");
-    return kind;
+    return label && label[0] ? label : kind;
 }
 
 /* --- input line -------------------------------------------------------- */

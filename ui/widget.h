@@ -92,9 +92,9 @@ void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity s
 enum ui_role ui_severity_banner_role(enum ui_severity sev);
 enum ui_role ui_severity_role(enum ui_severity sev);
 
-/* The translated name of a mission or visit kind (night, pharmacy, flight,
- * mixed); other values are returned unchanged. */
-const char *ui_kind_text(const char *kind);
+/* A mission's or visit's kind for people: the model's label, else the kind
+ * as it is. */
+const char *ui_kind_label(const char *label, const char *kind);
 
 /* --- text input line ------------------------------------------------- */
 

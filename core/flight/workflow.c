@@ -29,9 +29,11 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"lines", FC_N_("suspicion lines"), "疑点"},
-    {"findings", FC_N_("findings"), "检查发现"},
-    {NULL, NULL, NULL},
+    {"lines", FC_N_("Lines by state (irregular / fund loss)"), "疑点核实（违规/基金损失）",
+     WORKFLOW_MONEY_AMOUNT_LOSS},
+    {"findings", FC_N_("Findings by violation code"), "问题认定（按违规类别）",
+     WORKFLOW_MONEY_AMOUNT_LOSS},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
 };
 
 /* Worksheet records a generic void may cancel. */
@@ -79,6 +81,7 @@ static int recorded_finding(const struct flight_finding *ff, void *ctx)
     f.amount_fen = ff->irregular_fen;
     f.fund_loss_fen = ff->fund_loss_fen;
     f.count = 1;
+    f.key = ff->code;
     return fc->cb(&f, fc->ctx);
 }
 

@@ -94,8 +94,8 @@ const struct verdict night_catalogue[] = {
      FC_N_("away with a leave record covering the time"), "有请假记录覆盖检查时间", NULL, NULL},
     {"AT_EXAM", P, VERDICT_INFO, VERDICT_SEV_WARN, FC_N_("at an examination"), "外出检查",
      FC_N_("away for an examination recorded at the bed"), "床位记录为外出检查", NULL, NULL},
-    {"NOT_FOUND", P, VERDICT_ANOMALY, VERDICT_SEV_ANOMALY, FC_N_("not found (suspected 挂床)"),
-     "未找到（疑似挂床）",
+    {"NOT_FOUND", P, VERDICT_ANOMALY, VERDICT_SEV_ANOMALY,
+     FC_N_("not found (suspected phantom stay)"), "未找到（疑似挂床）",
      FC_N_("the own bed was empty or taken by someone else, and the patient was not "
            "identified anywhere"),
      "本人床位空置或被他人占用，且未在任何床位核实到本人", NULL, NULL},

@@ -31,9 +31,9 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"beds", FC_N_("beds"), "床位"},
-    {"patients", FC_N_("patients"), "在册患者"},
-    {NULL, NULL, NULL},
+    {"beds", FC_N_("Beds by finding"), "床位结果", WORKFLOW_MONEY_NONE},
+    {"patients", FC_N_("Patients by result"), "在册患者结果", WORKFLOW_MONEY_NONE},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
 };
 
 /* ---- the engine ------------------------------------------------------------- */

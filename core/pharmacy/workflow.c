@@ -32,9 +32,10 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"drugs", FC_N_("drugs"), "药品"},
-    {"rules", FC_N_("rules"), "核查规则"},
-    {NULL, NULL, NULL},
+    {"drugs", FC_N_("Drugs by variance"), "药品账实", WORKFLOW_MONEY_NONE},
+    {"rules", FC_N_("Findings by rule (suspect amount)"), "问题（按规则，疑点金额）",
+     WORKFLOW_MONEY_AMOUNT},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
 };
 
 /* ---- the engine ------------------------------------------------------------- */

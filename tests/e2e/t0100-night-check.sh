@@ -106,7 +106,7 @@ send_key C-p
 # close: summary with anomalies first, confirm, then the checkpoint code
 send_key F12
 wait_for "Summary before closing"
-screen_text | grep -A1 "Beds by finding" | tail -1 | grep -qE "MOVED_IN|ABSENT" ||
+screen_text | grep -A1 "Beds by finding" | tail -1 | grep -qE "someone else in the bed|listed patient absent" ||
     fail "the first bed finding is not an anomaly"
 send_key F2
 wait_for "Close the visit?"

@@ -133,7 +133,7 @@ wait_for "Lines: 30"
 send_key C
 wait_for "Summary before closing"
 wait_for "Lines by state"
-screen_text | grep -A1 "Lines by state" | tail -1 | grep -qE "CONFIRMED +2 " ||
+screen_text | grep -A1 "Lines by state" | tail -1 | grep -qE "^ confirmed +2 " ||
     fail "close summary: the first state row is not 2 CONFIRMED"
 screen_text | grep -qE "V38-1 +1 +[0-9]+\.[0-9]{2} / [0-9]+\.[0-9]{2}" ||
     fail "close summary: no V38-1 row with amounts"

@@ -3,6 +3,7 @@
  * callback classifies codes by shape and appends "how<TAB>visit<TAB>code"
  * lines to $FC_HARNESS_OUT, so tests can check that every scan arrived
  * exactly once. Usage: ui_harness [--visit ID] [--theme NAME] */
+#include "ui/i18n.h"
 #include "ui/ui.h"
 
 #include <stdio.h>
@@ -15,15 +16,41 @@ struct fake {
     long nscans;
 };
 
+/* The model speaks the UI's language, as the application's does. */
+static const char *kind_label(const char *kind)
+{
+    return !strcmp(kind, "night") ? ui_tr("night", "夜查") : ui_tr("pharmacy", "药店");
+}
+
 static const struct ui_mission_row fake_missions[] = {
-    {"M2026-NIGHT-07", "2026年第7批夜查 / night checks, batch 7", 3, "night"},
-    {"M2026-PH-02", "定点药店进销存核查", 1, "pharmacy"},
+    {"M2026-NIGHT-07", "2026年第7批夜查 / night checks, batch 7", 3, "night", ""},
+    {"M2026-PH-02", "定点药店进销存核查", 1, "pharmacy", ""},
 };
 
 static const struct ui_visit_row fake_visits[] = {
-    {"V-0001", "市第一人民医院", "night", 1, 1795000000000LL, 0, 12, 1},
-    {"V-0002", "康华大药房（中山路店）", "pharmacy", 0, 1794000000000LL, 1794100000000LL, 340, 0},
-    {"V-0003", "County Hospital No. 2", "night", 0, 1793000000000LL, 1793100000000LL, 58, 3},
+    {.id = "V-0001",
+     .site = "市第一人民医院",
+     .kind = "night",
+     .screen = UI_SCREEN_BEDS,
+     .is_open = 1,
+     .opened_ms = 1795000000000LL,
+     .scans = 12,
+     .anomalies = 1},
+    {.id = "V-0002",
+     .site = "康华大药房（中山路店）",
+     .kind = "pharmacy",
+     .screen = UI_SCREEN_COUNT,
+     .opened_ms = 1794000000000LL,
+     .closed_ms = 1794100000000LL,
+     .scans = 340},
+    {.id = "V-0003",
+     .site = "County Hospital No. 2",
+     .kind = "night",
+     .screen = UI_SCREEN_BEDS,
+     .opened_ms = 1793000000000LL,
+     .closed_ms = 1793100000000LL,
+     .scans = 58,
+     .anomalies = 3},
 };
 
 static int list_missions(void *user, void (*emit)(void *, const struct ui_mission_row *), void *ctx,
@@ -31,8 +58,11 @@ static int list_missions(void *user, void (*emit)(void *, const struct ui_missio
 {
     (void)user;
     (void)err;
-    for (size_t i = 0; i < sizeof(fake_missions) / sizeof(fake_missions[0]); i++)
-        emit(ctx, &fake_missions[i]);
+    for (size_t i = 0; i < sizeof(fake_missions) / sizeof(fake_missions[0]); i++) {
+        struct ui_mission_row r = fake_missions[i];
+        snprintf(r.kind_label, sizeof(r.kind_label), "%s", kind_label(r.kind));
+        emit(ctx, &r);
+    }
     return 0;
 }
 
@@ -41,8 +71,11 @@ static int list_visits(void *user, void (*emit)(void *, const struct ui_visit_ro
 {
     (void)user;
     (void)err;
-    for (size_t i = 0; i < sizeof(fake_visits) / sizeof(fake_visits[0]); i++)
-        emit(ctx, &fake_visits[i]);
+    for (size_t i = 0; i < sizeof(fake_visits) / sizeof(fake_visits[0]); i++) {
+        struct ui_visit_row r = fake_visits[i];
+        snprintf(r.kind_label, sizeof(r.kind_label), "%s", kind_label(r.kind));
+        emit(ctx, &r);
+    }
     return 0;
 }
 
