@@ -5,10 +5,13 @@
  * the code's shape. Patterns are compiled once per classifier (per visit). */
 #include "core/ident/scan.h"
 
+#include "core/base/buf.h"
 #include "core/base/xalloc.h"
+#include "core/ident/gs1.h"
 #include "core/mission/refdb.h"
 #include "core/store/store.h"
 
+#include <jansson.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,12 +381,204 @@ static void classify_shape(const char *raw, size_t len, int64_t today_ms, struct
     }
 }
 
+/* ---- the canonical form ---------------------------------------------- */
+
+/* Width of the white space at s[0..n): ASCII space, tab, CR, LF, NBSP,
+ * U+3000, or 0. */
+static size_t space_at(const unsigned char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+        return 1;
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+        return 2;
+    if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80)
+        return 3;
+    return 0;
+}
+
+static void trim_spaces(const unsigned char **s, size_t *n)
+{
+    size_t w;
+
+    while (*n && (w = space_at(*s, *n)) > 0) {
+        *s += w;
+        *n -= w;
+    }
+    for (;;) {
+        if (*n >= 1 && space_at(*s + *n - 1, 1) == 1)
+            *n -= 1;
+        else if (*n >= 2 && space_at(*s + *n - 2, 2) == 2)
+            *n -= 2;
+        else if (*n >= 3 && space_at(*s + *n - 3, 3) == 3)
+            *n -= 3;
+        else
+            break;
+    }
+}
+
+int scan_canonical(const char *raw, size_t len, char code[SCAN_CODE_MAX + 1], char aim[4])
+{
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t n = len, j = 0;
+    int gs1 = 0;
+
+    code[0] = '\0';
+    aim[0] = '\0';
+    if (!raw || memchr(raw, '\0', len))
+        return -1;
+    trim_spaces(&s, &n);
+    /* full-width ASCII (U+FF01..U+FF5E, EF BC 81 .. EF BD 9E) folded */
+    for (size_t i = 0; i < n; i++) {
+        unsigned ch = s[i];
+        if (ch == 0xEF && i + 2 < n && (s[i + 1] == 0xBC || s[i + 1] == 0xBD) && s[i + 2] >= 0x80 &&
+            s[i + 2] <= 0xBF) {
+            unsigned cp = 0xF000u | ((unsigned)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3Fu);
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                ch = cp - 0xFF01 + 0x21;
+                i += 2;
+            }
+        }
+        if (j >= SCAN_CODE_MAX)
+            return -1;
+        code[j++] = (char)ch;
+    }
+    code[j] = '\0';
+    /* the AIM symbology identifier: ']', a letter, a modifier character */
+    if (j >= 3 && code[0] == ']' &&
+        ((code[1] >= 'A' && code[1] <= 'Z') || (code[1] >= 'a' && code[1] <= 'z')) &&
+        code[2] > 0x20 && code[2] < 0x7F) {
+        gs1 = ident_gs1_has_aim(code, j);
+        memcpy(aim, code, 3);
+        aim[3] = '\0';
+        memmove(code, code + 3, j - 3 + 1);
+        j -= 3;
+        s = (const unsigned char *)code;
+        n = j;
+        trim_spaces(&s, &n);
+        memmove(code, s, n);
+        code[n] = '\0';
+        j = n;
+    }
+    /* ISO/IEC 15434: "[)>" RS "05" GS data RS EOT is GS1 data */
+    if (j >= 9 && !memcmp(code,
+                          "[)>\x1e"
+                          "05\x1d",
+                          7)) {
+        size_t end = j;
+        if (end && code[end - 1] == 0x04)
+            end--;
+        if (end && code[end - 1] == 0x1e)
+            end--;
+        if (end > 7 && !memchr(code + 7, 0x1e, end - 7)) {
+            memmove(code, code + 7, end - 7);
+            code[end - 7] = '\0';
+            gs1 = 1;
+        }
+    }
+    return gs1;
+}
+
+void scan_payload_add(const struct scan_class *sc, struct json_t *payload)
+{
+    if (sc->raw[0]) {
+        json_t *j = json_string(sc->raw);
+        if (!j) {
+            /* not UTF-8 (a misconfigured scanner): kept visible as \xNN */
+            struct buf b = BUF_INIT;
+            for (const unsigned char *p = (const unsigned char *)sc->raw; *p; p++) {
+                if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+                    buf_addch(&b, (char)*p);
+                else
+                    buf_addf(&b, "\\x%02x", *p);
+            }
+            j = json_string(b.ptr);
+            buf_release(&b);
+        }
+        json_object_set_new(payload, "raw", j);
+    }
+    if (sc->aim[0])
+        json_object_set_new(payload, "aim", json_string(sc->aim));
+    if (sc->caps_lock)
+        json_object_set_new(payload, "hint", json_string("caps_lock"));
+}
+
+void scan_caps_lock_note(char *msg, size_t n)
+{
+    size_t len = strlen(msg);
+
+    snprintf(msg + len, n - len, "%s", " (Caps Lock on? the code matches in capitals)");
+}
+
+static int has_lower(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            return 1;
+    return 0;
+}
+
+static int has_upper(const char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            return 1;
+    return 0;
+}
+
+static int case_insensitive_kind(enum scan_kind k)
+{
+    return k == SCAN_BED_LABEL || k == SCAN_WRISTBAND || k == SCAN_ADMISSION;
+}
+
+/* The code in capitals, through the index (and, unless index_only, the
+ * patterns and the shapes): taken when it is a code of a case-insensitive
+ * kind (returns 1); otherwise only noted (caps_lock) when it is recognised
+ * at all (returns 0). */
+static int try_capitals(struct scan_classifier *c, int64_t today_ms, struct scan_class *out,
+                        int index_only, struct fc_error *err)
+{
+    struct scan_class *up = xmalloc(sizeof(*up));
+    int rc, taken = 0;
+
+    memcpy(up, out, sizeof(*up));
+    up->source = SCAN_FROM_NONE;
+    up->kind = SCAN_UNKNOWN;
+    for (char *p = up->code; *p; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    rc = lookup_index(c, up, err);
+    if (rc < 0)
+        goto out;
+    if (!rc && index_only)
+        goto out;
+    if (!rc && !match_patterns(c, up)) {
+        struct ident_scan sh;
+        ident_classify_shape(up->code, strlen(up->code), today_ms, &sh);
+        if (sh.kind != IDENT_UNKNOWN)
+            out->caps_lock = !has_upper(out->code);
+        rc = 0;
+        goto out;
+    }
+    if (case_insensitive_kind(up->kind)) {
+        if (!out->raw[0])
+            copy_str(up->raw, sizeof(up->raw), out->code);
+        up->caps_lock = !has_upper(out->code);
+        memcpy(out, up, sizeof(*out));
+        taken = 1;
+    } else {
+        out->caps_lock = !has_upper(out->code);
+    }
+    rc = 0;
+out:
+    free(up);
+    return rc < 0 ? rc : taken;
+}
+
 int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,
                   struct scan_class *out, struct fc_error *err)
 {
-    size_t start = 0, end = len;
     enum ident_action action;
-    int rc;
+    int rc, gs1;
 
     memset(out, 0, sizeof(*out));
     out->valid = 1;
@@ -391,21 +586,26 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
         out->source = SCAN_FROM_NONE;
         return FC_OK;
     }
-    while (start < end && (raw[start] == ' ' || raw[start] == '\t'))
-        start++;
-    while (end > start && strchr(" \t\r\n", raw[end - 1]))
-        end--;
-    if (end - start > SCAN_CODE_MAX || memchr(raw + start, '\0', end - start)) {
+    gs1 = scan_canonical(raw, len, out->code, out->aim);
+    if (gs1 < 0) {
+        size_t n = len > SCAN_CODE_MAX ? SCAN_CODE_MAX : strnlen(raw, len);
         out->kind = SCAN_UNKNOWN;
         out->source = SCAN_FROM_NONE;
-        snprintf(
-            out->code, sizeof(out->code), "%.*s",
-            (int)(end - start > SCAN_CODE_MAX ? SCAN_CODE_MAX : strnlen(raw + start, end - start)),
-            raw + start);
+        memcpy(out->code, raw, n);
+        out->code[n] = '\0';
+        out->aim[0] = '\0';
         return FC_OK;
     }
-    memcpy(out->code, raw + start, end - start);
-    out->code[end - start] = '\0';
+    {
+        /* the raw form, without the scanner's line end, when it differs */
+        size_t n = len;
+        while (n && (raw[n - 1] == '\r' || raw[n - 1] == '\n'))
+            n--;
+        if (n <= SCAN_CODE_MAX && (n != strlen(out->code) || memcmp(raw, out->code, n))) {
+            memcpy(out->raw, raw, n);
+            out->raw[n] = '\0';
+        }
+    }
     if (!out->code[0]) {
         out->source = SCAN_FROM_NONE;
         return FC_OK;
@@ -423,8 +623,30 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
         return rc;
     if (rc > 0)
         return FC_OK;
+    if (has_lower(out->code)) {
+        /* bed labels, wristbands and admission numbers compare without
+         * case: the index in capitals first, before a pattern may take the
+         * code as written */
+        rc = try_capitals(c, today_ms, out, 1, err);
+        if (rc)
+            return rc < 0 ? rc : FC_OK;
+    }
     if (match_patterns(c, out))
         return FC_OK;
+    if (gs1) {
+        /* GS1 data by its AIM identifier or envelope: parsed as such */
+        char marked[SCAN_CODE_MAX + 4];
+        size_t n = strlen(out->code);
+        memcpy(marked, "]d2", 3);
+        memcpy(marked + 3, out->code, n + 1);
+        classify_shape(marked, n + 3, today_ms, out);
+        return FC_OK;
+    }
     classify_shape(out->code, strlen(out->code), today_ms, out);
+    if (out->kind == SCAN_UNKNOWN && has_lower(out->code)) {
+        rc = try_capitals(c, today_ms, out, 0, err);
+        if (rc < 0)
+            return rc;
+    }
     return FC_OK;
 }

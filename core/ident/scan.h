@@ -51,8 +51,21 @@ enum scan_kind {
 struct scan_class {
     enum scan_source source;
     enum scan_kind kind;
-    /* The trimmed code as scanned (what the double-read rule compares). */
+    /* The code in its canonical form (DESIGN §5; what the lookups and the
+     * double-read rule compare): AIM symbology identifier removed, white
+     * space (ASCII, NBSP, U+3000) trimmed, full-width ASCII folded, an
+     * ISO/IEC 15434 format 05 envelope unwrapped to its GS1 element string,
+     * and upper-cased when that made it a code of a case-insensitive kind
+     * (bed label, wristband, admission number). */
     char code[SCAN_CODE_MAX + 1];
+    /* The code as it arrived, when it differs from code (else ""); the AIM
+     * symbology identifier removed from it ("]C0"), or "". */
+    char raw[SCAN_CODE_MAX + 1];
+    char aim[4];
+    /* The code has lower-case letters and means something in capitals (it
+     * was folded to them, or would have been recognised as another kind):
+     * Caps Lock is the likely cause. */
+    int caps_lock;
     /* BED_LABEL: ward_code and bed; WRISTBAND/ADMISSION: admission_no;
      * ID_NUMBER: the normalised 18-character ID (legacy IDs widened). */
     char ward_code[SCAN_REF_MAX];
@@ -76,9 +89,11 @@ int scan_classifier_new(struct store *s, const char *site_code, struct scan_clas
                         struct fc_error *err);
 void scan_classifier_free(struct scan_classifier *c);
 
-/* Classifies raw[0..len) (any bytes). today_ms dates the ID checks. Never
- * guesses: a code no step recognises is SCAN_UNKNOWN from SCAN_FROM_NONE.
- * Returns FC_OK, or FC_EDB if a lookup fails. */
+/* Classifies raw[0..len) (any bytes), brought to its canonical form first
+ * (see struct scan_class). today_ms dates the ID checks. Never guesses: a
+ * code no step recognises is SCAN_UNKNOWN from SCAN_FROM_NONE. Every
+ * workflow, the CLI and the TUI classify through here, so a scan means the
+ * same wherever it arrives. Returns FC_OK, or FC_EDB if a lookup fails. */
 int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,
                   struct scan_class *out, struct fc_error *err);
 
@@ -88,6 +103,22 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
  * "pattern", "shape", "none"). */
 const char *scan_kind_name(enum scan_kind kind);
 const char *scan_source_name(enum scan_source source);
+
+/* Brings raw[0..len) to the canonical form of struct scan_class (without
+ * the case folding, which needs the reference data) into code (NUL
+ * terminated, at most SCAN_CODE_MAX bytes), the AIM identifier into aim.
+ * Returns 1 when the AIM identifier or an envelope says the code is GS1
+ * data, 0 otherwise; -1 when the code is too long or holds a NUL byte. */
+int scan_canonical(const char *raw, size_t len, char code[SCAN_CODE_MAX + 1], char aim[4]);
+
+/* Adds the scan's canonical facts to an event payload (a jansson object):
+ * "raw" and "aim" when present, "hint": "caps_lock" when likely. The code
+ * itself is the workflow's to write. */
+struct json_t;
+void scan_payload_add(const struct scan_class *sc, struct json_t *payload);
+
+/* Appends the Caps Lock hint to a verdict message (msg of size n). */
+void scan_caps_lock_note(char *msg, size_t n);
 
 /* Parses a bed number as rosters write it: "12" or "12+" (an extra bed beside
  * 12), leading zeros dropped, into out ("" and FC_EINPUT if it is neither). */

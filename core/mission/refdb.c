@@ -286,8 +286,12 @@ static int probe_label(struct refdb_resolver *r, const char *code, char *ref, si
 
     sqlite3_bind_text(st, 3, r->site, -1, SQLITE_STATIC);
     for (const char *dash = strchr(code, '-'); dash && !found; dash = strchr(dash + 1, '-')) {
+        const char *bed = dash + 1;
+        /* beds are stored canonical (no leading zeros): "W01-01" is bed 1 */
+        while (bed[0] == '0' && bed[1] >= '0' && bed[1] <= '9')
+            bed++;
         sqlite3_bind_text(st, 1, code, (int)(dash - code), SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, dash + 1, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, bed, -1, SQLITE_STATIC);
         found = probe(r, st, ref, refsz, err);
     }
     return found;

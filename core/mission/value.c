@@ -362,6 +362,17 @@ static int parse_bed(struct loader *L, int c, struct buf *v, const char **why)
         *why = FC_N_("not a bed number (\"12\" or \"12+\" for an extra bed)");
         return -1;
     }
+    /* canonical (DESIGN §5): without leading zeros, so that "01" on the
+     * roster and "1" on the label name the same bed */
+    {
+        size_t z = 0;
+        while (z + 1 < d && v->ptr[z] == '0')
+            z++;
+        if (z) {
+            memmove(v->ptr, v->ptr + z, n - z + 1);
+            v->len -= z;
+        }
+    }
     return 0;
 }
 

@@ -914,6 +914,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
     int rc = FC_OK;
 
     json_object_set_new(payload, "code", code_json(sc->code));
+    scan_payload_add(sc, payload);
     json_object_set_new(payload, "kind", json_string(scan_kind_name(sc->kind)));
     json_object_set_new(payload, "source", json_string(scan_source_name(sc->source)));
     switch (sc->kind) {
@@ -1122,6 +1123,8 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
         goto out;
     facts_from_json(payload, &f);
     result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+    if (sc->caps_lock)
+        scan_caps_lock_note(out->message, sizeof(out->message));
     goto out;
 rollback:
     store_rollback(n->store);

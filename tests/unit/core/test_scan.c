@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <regex.h>
+#include <string.h>
 
 static int setup(void **state)
 {
@@ -237,6 +238,53 @@ static void test_pattern_fields_checked(void **state)
     assert_non_null(strstr(err.msg, "line 5"));
 }
 
+/* The canonical form (DESIGN §5): AIM identifier off and kept, white space
+ * (NBSP, U+3000) trimmed, full width folded, 15434 format 05 unwrapped. */
+static void test_canonical_form(void **state)
+{
+    static const struct {
+        const char *raw, *code, *aim;
+        int gs1;
+    } cases[] = {
+        {"W01-1", "W01-1", "", 0},
+        {"]C0W01-1", "W01-1", "]C0", 0},
+        {"]E06904890850407", "6904890850407", "]E0", 0},
+        {"]Q1WB|ZY1|63|F", "WB|ZY1|63|F", "]Q1", 0},
+        {"]d20106901234567892", "0106901234567892", "]d2", 1},
+        {"]C1010690123456789210AB", "010690123456789210AB", "]C1", 1},
+        {" \t W01-1 \r\n", "W01-1", "", 0},
+        {"\xC2\xA0W01-1\xE3\x80\x80", "W01-1", "", 0},
+        {"\xEF\xBC\xB7\xEF\xBC\x90\xEF\xBC\x91\xEF\xBC\x8D\xEF\xBC\x91", "W01-1", "", 0},
+        {"\xEF\xBD\x9A\xEF\xBD\x99", "zy", "", 0},
+        {"\xE7\x97\x85", "\xE7\x97\x85", "", 0}, /* 病: not full-width ASCII */
+        {"[)>\x1e"
+         "05\x1d"
+         "0106901234567892\x1d"
+         "10AB\x1e\x04",
+         "0106901234567892\x1d"
+         "10AB",
+         "", 1},
+        {"[)>\x1e"
+         "06\x1d"
+         "1PABC\x1e\x04",
+         "[)>\x1e"
+         "06\x1d"
+         "1PABC\x1e\x04",
+         "", 0},
+        {"]C0", "", "]C0", 0},
+    };
+    char code[SCAN_CODE_MAX + 1], aim[4];
+    (void)state;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int gs1 = scan_canonical(cases[i].raw, strlen(cases[i].raw), code, aim);
+        assert_int_equal(gs1, cases[i].gs1);
+        assert_string_equal(code, cases[i].code);
+        assert_string_equal(aim, cases[i].aim);
+    }
+    assert_int_equal(scan_canonical("a\0b", 3, code, aim), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +294,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_site_patterns, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_label_matches_regex, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pattern_fields_checked, setup, teardown),
+        cmocka_unit_test(test_canonical_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
