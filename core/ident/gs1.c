@@ -14,27 +14,37 @@
 
 struct gs1_ai {
     const char *ai;
-    unsigned char fixed;   /* 1: exactly max data characters; 0: up to max */
-    unsigned char max;     /* data length */
+    unsigned char fixed;   /* predefined length: no GS needed after it (GS1 GenSpecs 7.8.5) */
+    unsigned char min;     /* data length, at least */
+    unsigned char max;     /* data length, at most */
     unsigned char numeric; /* data is digits only */
+    unsigned char date;    /* data starts with YYMMDD (1), YYMMDDHHMM (2) */
 };
 
-/* The AIs seen on medicines and logistics labels. The set is prefix-free, so a
- * raw string has one reading. AIs 31nn-36nn (measures) are handled in
- * gs1_lookup because they are a whole family. Of these only 00-04, 11-20, 31-36
- * and 41 are "predefined length" in GS1's sense; the rest need a GS after
- * them even when their length is fixed, so they are listed as variable. */
+/* The AIs seen on medicines and logistics labels, with their format from GS1's
+ * General Specifications (section 3, the AI definitions): N3 is exactly 3
+ * digits (min = max), N..20 up to 20. The set is prefix-free, so a raw
+ * string has one reading. AIs 31nn-36nn (measures) are a family handled in
+ * gs1_lookup. Of these only 00-04, 11-20, 31-36 and 41 are of predefined
+ * length; the rest need a GS after them even when their length is fixed. */
 static const struct gs1_ai gs1_ais[] = {
-    {"00", 1, 18, 1},  {"01", 1, 14, 1},  {"02", 1, 14, 1},  {"10", 0, 20, 0},   {"11", 1, 6, 1},
-    {"12", 1, 6, 1},   {"13", 1, 6, 1},   {"15", 1, 6, 1},   {"16", 1, 6, 1},    {"17", 1, 6, 1},
-    {"20", 1, 2, 1},   {"21", 0, 20, 0},  {"22", 0, 20, 0},  {"235", 0, 28, 0},  {"240", 0, 30, 0},
-    {"241", 0, 30, 0}, {"250", 0, 30, 0}, {"251", 0, 30, 0}, {"30", 0, 8, 1},    {"37", 0, 8, 1},
-    {"400", 0, 30, 0}, {"401", 0, 30, 0}, {"403", 0, 30, 0}, {"410", 1, 13, 1},  {"411", 1, 13, 1},
-    {"412", 1, 13, 1}, {"413", 1, 13, 1}, {"414", 1, 13, 1}, {"415", 1, 13, 1},  {"416", 1, 13, 1},
-    {"417", 1, 13, 1}, {"422", 0, 3, 1},  {"710", 0, 20, 0}, {"711", 0, 20, 0},  {"712", 0, 20, 0},
-    {"713", 0, 20, 0}, {"714", 0, 20, 0}, {"715", 0, 20, 0}, {"7003", 0, 10, 1}, {"90", 0, 30, 0},
-    {"91", 0, 90, 0},  {"92", 0, 90, 0},  {"93", 0, 90, 0},  {"94", 0, 90, 0},   {"95", 0, 90, 0},
-    {"96", 0, 90, 0},  {"97", 0, 90, 0},  {"98", 0, 90, 0},  {"99", 0, 90, 0},
+    {"00", 1, 18, 18, 1, 0},  {"01", 1, 14, 14, 1, 0},  {"02", 1, 14, 14, 1, 0},
+    {"10", 0, 1, 20, 0, 0},   {"11", 1, 6, 6, 1, 1},    {"12", 1, 6, 6, 1, 1},
+    {"13", 1, 6, 6, 1, 1},    {"15", 1, 6, 6, 1, 1},    {"16", 1, 6, 6, 1, 1},
+    {"17", 1, 6, 6, 1, 1},    {"20", 1, 2, 2, 1, 0},    {"21", 0, 1, 20, 0, 0},
+    {"22", 0, 1, 20, 0, 0},   {"235", 0, 1, 28, 0, 0},  {"240", 0, 1, 30, 0, 0},
+    {"241", 0, 1, 30, 0, 0},  {"250", 0, 1, 30, 0, 0},  {"251", 0, 1, 30, 0, 0},
+    {"30", 0, 1, 8, 1, 0},    {"37", 0, 1, 8, 1, 0},    {"400", 0, 1, 30, 0, 0},
+    {"401", 0, 1, 30, 0, 0},  {"403", 0, 1, 30, 0, 0},  {"410", 1, 13, 13, 1, 0},
+    {"411", 1, 13, 13, 1, 0}, {"412", 1, 13, 13, 1, 0}, {"413", 1, 13, 13, 1, 0},
+    {"414", 1, 13, 13, 1, 0}, {"415", 1, 13, 13, 1, 0}, {"416", 1, 13, 13, 1, 0},
+    {"417", 1, 13, 13, 1, 0}, {"422", 0, 3, 3, 1, 0},   {"710", 0, 1, 20, 0, 0},
+    {"711", 0, 1, 20, 0, 0},  {"712", 0, 1, 20, 0, 0},  {"713", 0, 1, 20, 0, 0},
+    {"714", 0, 1, 20, 0, 0},  {"715", 0, 1, 20, 0, 0},  {"7003", 0, 10, 10, 1, 2},
+    {"90", 0, 1, 30, 0, 0},   {"91", 0, 1, 90, 0, 0},   {"92", 0, 1, 90, 0, 0},
+    {"93", 0, 1, 90, 0, 0},   {"94", 0, 1, 90, 0, 0},   {"95", 0, 1, 90, 0, 0},
+    {"96", 0, 1, 90, 0, 0},   {"97", 0, 1, 90, 0, 0},   {"98", 0, 1, 90, 0, 0},
+    {"99", 0, 1, 90, 0, 0},
 };
 
 /* The AIM identifiers (without the ']') of symbologies that carry GS1 data. */
@@ -89,9 +99,14 @@ int ident_gs1_has_aim(const char *s, size_t len)
  * 31nn-36nn family a static entry is filled in; *ai_len gets the AI's length. */
 static const struct gs1_ai *gs1_lookup(const char *s, size_t n, size_t *ai_len)
 {
-    static const struct gs1_ai measure = {"3nnn", 1, 6, 1};
+    static const struct gs1_ai measure = {"3nnn", 1, 6, 6, 1, 0};
 
     if (n >= 4 && all_digits(s, 4) && s[0] == '3' && s[1] >= '1' && s[1] <= '6') {
+        /* assigned: 310n-316n, 320n-329n, 330n-337n, 340n-349n, 350n-357n,
+         * 360n-369n, with n (the decimal point) 0-5 */
+        static const char last[] = {'6', '9', '7', '9', '7', '9'};
+        if (s[2] > last[s[1] - '1'] || s[3] > '5')
+            return NULL;
         *ai_len = 4;
         return &measure;
     }
@@ -114,8 +129,8 @@ static const char *gs1_element(struct ident_gs1 *out, const char *ai, size_t ai_
 
     if (n == 0)
         return "empty element data";
-    if (def->fixed && n < def->max)
-        return "truncated element";
+    if (n < def->min)
+        return def->fixed ? "truncated element" : "element too short";
     if (n > def->max)
         return ai_len == 2 && memcmp(ai, "10", 2) == 0   ? "lot longer than 20"
                : ai_len == 2 && memcmp(ai, "21", 2) == 0 ? "serial longer than 20"
@@ -129,6 +144,17 @@ static const char *gs1_element(struct ident_gs1 *out, const char *ai, size_t ai_
         (memcmp(ai, "00", 2) == 0 || memcmp(ai, "01", 2) == 0 || memcmp(ai, "02", 2) == 0)) {
         if (ident_gs1_check_digit(data, n - 1) != data[n - 1])
             return "bad check digit";
+    }
+    if (def->date && ai[1] != '7') {
+        /* YYMMDD (DD 00: the month only), then HHMM for 7003 */
+        int y = 2000 + (data[0] - '0') * 10 + (data[1] - '0');
+        int m = (data[2] - '0') * 10 + (data[3] - '0');
+        int d = (data[4] - '0') * 10 + (data[5] - '0');
+        if (m < 1 || m > 12 || (d && !clock_is_valid_date(y, m, d)) || (def->date == 2 && !d))
+            return "no such date";
+        if (def->date == 2 && ((data[6] - '0') * 10 + (data[7] - '0') > 23 ||
+                               (data[8] - '0') * 10 + (data[9] - '0') > 59))
+            return "no such time";
     }
     if (ai_len == 2 && memcmp(ai, "01", 2) == 0) {
         if (out->gtin[0])
@@ -162,16 +188,23 @@ static const char *gs1_element(struct ident_gs1 *out, const char *ai, size_t ai_
         memcpy(dst, data, n);
         dst[n] = '\0';
     }
-    /* The text buffer holds at least 2 * input bytes and every element adds
-     * at most 2 bytes (the parentheses) to what it consumed, so this fits. */
-    if (tl + ai_len + n + 2 >= sizeof(out->text))
+    /* "(AI)data", with '(' and ')' in data escaped as "\\(" and "\\)": a lot
+     * "A(17)270101" is then never read as lot "A" and an expiry, so the
+     * text names one element string (duplicate detection compares it). The
+     * buffer holds at least 2 * input bytes; an element adds at most its
+     * length plus 2 (parentheses) to what it consumed, so this fits. */
+    if (tl + ai_len + 2 * n + 2 >= sizeof(out->text))
         return "too long";
     out->text[tl++] = '(';
     memcpy(out->text + tl, ai, ai_len);
     tl += ai_len;
     out->text[tl++] = ')';
-    memcpy(out->text + tl, data, n);
-    out->text[tl + n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (data[i] == '(' || data[i] == ')')
+            out->text[tl++] = '\\';
+        out->text[tl++] = data[i];
+    }
+    out->text[tl] = '\0';
     out->n_elements++;
     return NULL;
 }
@@ -182,9 +215,10 @@ static const char *gs1_parse_paren(struct ident_gs1 *out, const char *s, size_t 
     size_t i = 0;
 
     while (i < n) {
-        size_t close, ai_len = 0, start;
+        size_t close, ai_len = 0, start, k;
         const struct gs1_ai *def;
         const char *why;
+        char data[128];
 
         if (s[i] != '(')
             return "expected '('";
@@ -195,10 +229,18 @@ static const char *gs1_parse_paren(struct ident_gs1 *out, const char *s, size_t 
         def = gs1_lookup(s + i + 1, close - i - 1, &ai_len);
         if (!def || ai_len != close - i - 1)
             return "unknown AI";
+        /* data runs to the next '(' that is not escaped ("\\(" is a '(') */
         start = close + 1;
-        for (i = start; i < n && s[i] != '('; i++)
-            ;
-        why = gs1_element(out, s + close - ai_len, ai_len, def, s + start, i - start);
+        k = 0;
+        for (i = start; i < n && s[i] != '('; i++) {
+            if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '(' || s[i + 1] == ')'))
+                i++;
+            if (k < sizeof(data))
+                data[k++] = s[i];
+        }
+        if (k >= sizeof(data))
+            return "element too long";
+        why = gs1_element(out, s + close - ai_len, ai_len, def, data, k);
         if (why)
             return why;
     }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdio.h>
 
 #define GTIN "06901234567892"
 #define CANON "(01)" GTIN "(17)270131(10)LOT123(21)SN0001"
@@ -246,6 +247,62 @@ static void test_other_ais(void **state)
     expect_fail("(00)106141411234567898", "bad check digit");
 }
 
+/* The AI table against GS1's General Specifications: 422 is N3, 7003 is
+ * N10 (a date and time), dates of AIs 11-17 are checked, unassigned measure
+ * AIs are refused. */
+static void test_ai_formats(void **state)
+{
+    (void)state;
+    expect_ok("(01)" GTIN "(422)156");
+    expect_fail("(01)" GTIN "(422)15", "element too short");
+    expect_fail("(01)" GTIN "(422)1567", "element too long");
+    expect_ok("(01)" GTIN "(7003)2701311230");
+    expect_fail("(01)" GTIN "(7003)270131123", "element too short");
+    expect_fail("(01)" GTIN "(7003)2702301230", "no such date");
+    expect_fail("(01)" GTIN "(7003)2701312460", "no such time");
+    for (const char *const *ai = (const char *const[]){"11", "12", "13", "15", "16", NULL}; *ai;
+         ai++) {
+        char s[64];
+        snprintf(s, sizeof(s), "(01)" GTIN "(%s)270131", *ai);
+        expect_ok(s);
+        snprintf(s, sizeof(s), "(01)" GTIN "(%s)270100", *ai);
+        expect_ok(s);
+        snprintf(s, sizeof(s), "(01)" GTIN "(%s)271301", *ai);
+        expect_fail(s, "no such date");
+        snprintf(s, sizeof(s), "(01)" GTIN "(%s)270230", *ai);
+        expect_fail(s, "no such date");
+    }
+    expect_ok("(01)" GTIN "(3105)001250");
+    expect_ok("(01)" GTIN "(3375)001250");
+    expect_fail("(01)" GTIN "(3106)001250", "unknown AI");
+    expect_fail("(01)" GTIN "(3170)001250", "unknown AI");
+    expect_fail("(01)" GTIN "(3380)001250", "unknown AI");
+    expect_fail("01" GTIN "3190001250", "unknown AI");
+}
+
+/* A lot holding "(17)" must not read back as lot + expiry: the canonical text
+ * escapes parentheses in data, and two different element strings never share
+ * one text. */
+static void test_canonical_text_unambiguous(void **state)
+{
+    char a[256], b[256];
+    (void)state;
+
+    expect_ok("01" GTIN "10A(17)270131");
+    assert_string_equal(g.lot, "A(17)270131");
+    assert_string_equal(g.expiry, "");
+    snprintf(a, sizeof(a), "%s", g.text);
+    assert_string_equal(a, "(01)" GTIN "(10)A\\(17\\)270131");
+    expect_ok("01" GTIN "17270131"
+              "10A");
+    snprintf(b, sizeof(b), "%s", g.text);
+    assert_string_not_equal(a, b);
+    /* the text parses back to the same element string */
+    expect_ok(a);
+    assert_string_equal(g.lot, "A(17)270131");
+    assert_string_equal(g.text, a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -253,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_forms),      cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_truncated),  cmocka_unit_test(test_lengths),
         cmocka_unit_test(test_bad_values), cmocka_unit_test(test_other_ais),
+        cmocka_unit_test(test_ai_formats), cmocka_unit_test(test_canonical_text_unambiguous),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
