@@ -166,7 +166,7 @@ int cmd_config(struct app *app, int argc, char **argv)
     const char *sub = argc > 1 ? argv[1] : NULL;
 
     if (!sub)
-        return config_usage(app, "missing subcommand");
+        return app_bad_subcommand(app, argv[0], NULL);
     if (!strcmp(sub, "list")) {
         if (argc == 2) {
             if (app->json)
@@ -200,5 +200,5 @@ int cmd_config(struct app *app, int argc, char **argv)
             return config_usage(app, "'set' takes KEY and VALUE");
         return do_set(app, argv[2], argv[3]);
     }
-    return config_usage(app, "unknown subcommand");
+    return app_bad_subcommand(app, argv[0], sub);
 }

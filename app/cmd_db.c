@@ -71,14 +71,11 @@ static int db_rebuild(struct app *app)
 
 int cmd_db(struct app *app, int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, _("fieldcheck: db: missing subcommand (check or rebuild)\n"));
-        return 1;
-    }
+    if (argc < 2)
+        return app_bad_subcommand(app, argv[0], NULL);
     if (!strcmp(argv[1], "check"))
         return db_check(app);
     if (!strcmp(argv[1], "rebuild"))
         return db_rebuild(app);
-    fprintf(stderr, _("fieldcheck: db: unknown subcommand '%s'\n"), argv[1]);
-    return 1;
+    return app_bad_subcommand(app, argv[0], argv[1]);
 }

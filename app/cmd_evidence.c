@@ -163,7 +163,5 @@ int cmd_evidence(struct app *app, int argc, char **argv)
         return evidence_cmd_list(app, argc, argv);
     if (!strcmp(sub, "verify"))
         return evidence_cmd_verify(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: evidence: %s '%s' (add, list or verify)\n"),
-            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
-    return 1;
+    return app_bad_subcommand(app, argv[0], sub);
 }

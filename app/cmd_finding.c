@@ -144,7 +144,5 @@ int cmd_finding(struct app *app, int argc, char **argv)
         return finding_add(app, argc, argv);
     if (!strcmp(sub, "list"))
         return finding_list(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: finding: %s '%s' (add or list)\n"),
-            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
-    return 1;
+    return app_bad_subcommand(app, argv[0], sub);
 }

@@ -37,8 +37,7 @@ int cmd_help(struct app *app, int argc, char **argv)
                 return 0;
             }
         }
-        fc_error_set(&app->err, FC_EUSAGE, "unknown command '%s'", argv[1]);
-        return app_fail(app, FC_EUSAGE);
+        return app_unknown_command(app, argv[1]);
     }
     fc_error_set(&app->err, FC_EUSAGE, "help takes at most one COMMAND");
     return app_fail(app, FC_EUSAGE);

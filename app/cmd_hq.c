@@ -169,11 +169,14 @@ int cmd_hq(struct app *app, int argc, char **argv)
         hq_default_dir(&dir);
     }
     if (i >= argc) {
-        fprintf(stderr, _("fieldcheck: hq: missing subcommand\n"));
         buf_release(&dir);
-        return 1;
+        return app_bad_subcommand(app, argv[0], NULL);
     }
     sub = argv[i++];
+    if (!app_has_subcommand(argv[0], sub)) {
+        buf_release(&dir);
+        return app_bad_subcommand(app, argv[0], sub);
+    }
     if (!strcmp(sub, "init")) {
         char fp[20];
         rc = hq_init(dir.ptr, fp, &app->err);

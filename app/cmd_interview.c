@@ -158,7 +158,5 @@ int cmd_interview(struct app *app, int argc, char **argv)
 
     if (!strcmp(sub, "add"))
         return interview_add_cmd(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: interview: %s '%s' (add)\n"),
-            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
-    return 1;
+    return app_bad_subcommand(app, argv[0], sub);
 }

@@ -40,10 +40,8 @@ int cmd_keys(struct app *app, int argc, char **argv)
     struct keys_device k;
     int created = 0, rc;
 
-    if (argc < 2) {
-        fprintf(stderr, _("fieldcheck: keys: missing subcommand (init, show or trust)\n"));
-        return 1;
-    }
+    if (argc < 2)
+        return app_bad_subcommand(app, argv[0], NULL);
     s = app_store(app);
     if (!s)
         return app_fail(app, app->err.code);
@@ -86,6 +84,5 @@ int cmd_keys(struct app *app, int argc, char **argv)
                    replaced ? _(" (replacing the previous HQ keys)") : "");
         return 0;
     }
-    fprintf(stderr, _("fieldcheck: keys: unknown subcommand '%s'\n"), argv[1]);
-    return 1;
+    return app_bad_subcommand(app, argv[0], argv[1]);
 }

@@ -373,16 +373,13 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
 
 int cmd_mission(struct app *app, int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, _("fieldcheck: mission: missing subcommand (load, list or show)\n"));
-        return 1;
-    }
+    if (argc < 2)
+        return app_bad_subcommand(app, argv[0], NULL);
     if (!strcmp(argv[1], "load"))
         return mission_cmd_load(app, argc, argv);
     if (!strcmp(argv[1], "list"))
         return mission_cmd_list(app);
     if (!strcmp(argv[1], "show"))
         return mission_cmd_show(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: mission: unknown subcommand '%s'\n"), argv[1]);
-    return 1;
+    return app_bad_subcommand(app, argv[0], argv[1]);
 }

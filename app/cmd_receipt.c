@@ -15,7 +15,9 @@ int cmd_receipt(struct app *app, int argc, char **argv)
     struct store *s;
     int raised = 0, rc;
 
-    if (argc != 3 || strcmp(argv[1], "apply") != 0) {
+    if (argc < 2 || strcmp(argv[1], "apply") != 0)
+        return app_bad_subcommand(app, argv[0], argc < 2 ? NULL : argv[1]);
+    if (argc != 3) {
         fprintf(stderr, _("fieldcheck: receipt: expected 'receipt apply CODE|FILE'\n"));
         return 1;
     }

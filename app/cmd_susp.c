@@ -413,7 +413,5 @@ int cmd_susp(struct app *app, int argc, char **argv)
         return susp_note(app, argc, argv, 1);
     if (!strcmp(sub, "totals"))
         return susp_totals(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: susp: %s '%s' (list, show, verify, respond, assign, totals)\n"),
-            *sub ? _("unknown subcommand") : _("missing subcommand"), sub);
-    return 1;
+    return app_bad_subcommand(app, argv[0], sub);
 }

@@ -228,10 +228,8 @@ out:
 
 int cmd_visit(struct app *app, int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, _("fieldcheck: visit: missing subcommand (open, close, list or show)\n"));
-        return 1;
-    }
+    if (argc < 2)
+        return app_bad_subcommand(app, argv[0], NULL);
     if (!strcmp(argv[1], "open"))
         return visit_open_cmd(app, argc, argv);
     if (!strcmp(argv[1], "close"))
@@ -240,6 +238,5 @@ int cmd_visit(struct app *app, int argc, char **argv)
         return visit_list_cmd(app);
     if (!strcmp(argv[1], "show"))
         return visit_show_cmd(app, argc, argv);
-    fprintf(stderr, _("fieldcheck: visit: unknown subcommand '%s'\n"), argv[1]);
-    return 1;
+    return app_bad_subcommand(app, argv[0], argv[1]);
 }

@@ -442,6 +442,77 @@ static void app_i18n_init(void)
     ui_lang_refresh();
 }
 
+/* "unknown command 'vist'; did you mean 'visit'?" rather than the whole
+ * command list: the list is one "fieldcheck help" away. */
+int app_unknown_command(struct app *app, const char *word)
+{
+    const char *names[64];
+    const char *best;
+    size_t n = 0;
+
+    for (const struct command *c = app_commands; c->name && n < 64; c++)
+        names[n++] = c->name;
+    best = app_closest(word, names, n);
+    if (best)
+        fc_error_set(&app->err, FC_EUSAGE, "unknown command '%s'; did you mean '%s'?", word, best);
+    else
+        fc_error_set(&app->err, FC_EUSAGE,
+                     "unknown command '%s' (run 'fieldcheck help' for the list)", word);
+    return app_fail(app, FC_EUSAGE);
+}
+
+static const struct command *command_find(const char *name)
+{
+    for (const struct command *c = app_commands; c->name; c++)
+        if (!strcmp(c->name, name))
+            return c;
+    return NULL;
+}
+
+int app_has_subcommand(const char *cmd, const char *sub)
+{
+    const struct command *c = command_find(cmd);
+    struct usage_model *m;
+    int found;
+
+    if (!c)
+        return 0;
+    m = usage_parse(c);
+    found = usage_sub(m, sub) != NULL;
+    usage_free(m);
+    return found;
+}
+
+int app_bad_subcommand(struct app *app, const char *cmd, const char *sub)
+{
+    const struct command *c = command_find(cmd);
+    struct usage_model *m = NULL;
+    const char *names[USAGE_MAX_SCOPES];
+    const char *best = NULL;
+    struct buf list = BUF_INIT;
+    size_t n = 0;
+
+    if (c) {
+        m = usage_parse(c);
+        for (size_t i = 1; i < m->nscopes; i++) {
+            names[n++] = m->scopes[i].name;
+            buf_addf(&list, "%s%s", i > 1 ? ", " : "", m->scopes[i].name);
+        }
+    }
+    if (sub && *sub)
+        best = app_closest(sub, names, n);
+    if (!sub || !*sub)
+        fc_error_set(&app->err, FC_EUSAGE, "%s: missing subcommand (%s)", cmd, list.ptr);
+    else if (best)
+        fc_error_set(&app->err, FC_EUSAGE, "%s: unknown subcommand '%s'; did you mean '%s'?", cmd,
+                     sub, best);
+    else
+        fc_error_set(&app->err, FC_EUSAGE, "%s: unknown subcommand '%s' (%s)", cmd, sub, list.ptr);
+    buf_release(&list);
+    usage_free(m);
+    return app_fail(app, FC_EUSAGE);
+}
+
 static int app_run(struct app *app, const struct command *c, int argc, char **argv)
 {
     int rc;
@@ -524,7 +595,5 @@ int app_main(int argc, char **argv)
             return app_fail(&app, app.err.code);
         return app_run(&app, c, argc - i, argv + i);
     }
-    fprintf(stderr, _("fieldcheck: unknown command '%s'\n"), argv[i]);
-    print_help(stderr);
-    return 1;
+    return app_unknown_command(&app, argv[i]);
 }

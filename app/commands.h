@@ -106,6 +106,61 @@ struct visit;
 int app_qr_checkpoint(struct app *app, struct store *s, const struct visit *closed,
                       const struct app_qr *q);
 
+/* ---- what a usage text says (app/usage.c) ------------------------------- */
+
+#define USAGE_MAX_SCOPES 16
+#define USAGE_MAX_OPTS 32
+#define USAGE_MAX_POS 6
+#define USAGE_MAX_METAVALS 8
+
+struct usage_opt {
+    char name[32]; /* "--format", "-o" */
+    char meta[64]; /* its argument as written ("PATH", "csv|md|html", "html"), "" for none */
+};
+
+/* The command itself (scopes[0], name "") or one of its subcommands. */
+struct usage_scope {
+    char name[24];
+    struct usage_opt opts[USAGE_MAX_OPTS];
+    size_t nopts;
+    char pos[USAGE_MAX_POS][64]; /* positional metavariables in order: "KEY", "VALUE" */
+    size_t npos;
+};
+
+struct usage_model {
+    struct usage_scope scopes[USAGE_MAX_SCOPES];
+    size_t nscopes;
+    struct {
+        char name[16];    /* "V" */
+        char values[128]; /* "CONFIRMED|PARTIAL|REFUTED|PENDING" */
+    } metavals[USAGE_MAX_METAVALS];
+    size_t nmetavals;
+};
+
+/* Parses c's usage text (never NULL; free with usage_free). */
+struct usage_model *usage_parse(const struct command *c);
+void usage_free(struct usage_model *m);
+/* The subcommand name of m, or NULL. */
+const struct usage_scope *usage_sub(const struct usage_model *m, const char *name);
+/* The values "V: A|B" gives for metavariable meta, or NULL. */
+const char *usage_metavals(const struct usage_model *m, const char *meta);
+
+/* Edit distance of a and b (insertions, deletions, substitutions and
+ * adjacent transpositions); SIZE_MAX for words over 64 bytes. */
+size_t app_edit_distance(const char *a, const char *b);
+/* The candidate word most likely meant: one edit away (two for words of 5+
+ * bytes), else the only candidate word starts; NULL when none is close. */
+const char *app_closest(const char *word, const char *const *cands, size_t n);
+
+/* Reports an unknown command word, naming the closest command if one is
+ * close; returns exit code 1. */
+int app_unknown_command(struct app *app, const char *word);
+/* 1 when the usage text of command cmd names subcommand sub. */
+int app_has_subcommand(const char *cmd, const char *sub);
+/* Reports a missing (sub NULL or "") or unknown subcommand of command cmd,
+ * naming the closest one or the list, and returns exit code 1. */
+int app_bad_subcommand(struct app *app, const char *cmd, const char *sub);
+
 /* Command implementations (cmd_<name>.c). */
 int cmd_init(struct app *app, int argc, char **argv);
 int cmd_db(struct app *app, int argc, char **argv);

@@ -49,7 +49,8 @@ expect_exit 1 zh "$FC" help nosuch
 expect_contains "$ERR" "fieldcheck: 未知命令 'nosuch'" "zh error"
 expect_not_contains "$ERR" "unknown command" "zh error"
 expect_exit 1 en "$FC" help nosuch
-[ "$ERR" = "fieldcheck: unknown command 'nosuch'" ] && pass || fail "en error line: $ERR"
+[ "$ERR" = "fieldcheck: unknown command 'nosuch' (run 'fieldcheck help' for the list)" ] && pass ||
+    fail "en error line: $ERR"
 expect_exit 1 zh "$FC" scan --bogus
 expect_contains "$ERR" "未知选项 '--bogus'" "zh usage error"
 
