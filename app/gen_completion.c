@@ -1,183 +1,233 @@
 /* bash completion for fieldcheck, written by `fieldcheck help --bash-completion`
- * at build time. Subcommands, options and which arguments are paths are read
- * from each row's usage text, so rows added to app_commands[] need no extra
- * field: a subcommand is the first lower-case word of a " | "-separated
- * alternative of the synopsis; an option followed by a metavariable naming a
- * PATH, FILE or DIR completes file names. */
+ * at build time. Subcommands, each one's options, which options take an
+ * argument and the positional arguments come from the usage texts of the
+ * command table (app/usage.c), so a row added to app_commands[] completes
+ * without an extra field. What an argument may be is read from its
+ * metavariable: alternatives (csv|md|html) complete as words, PATH / FILE /
+ * DIR as file or folder names (FILE.csv: folders and .csv files). Values that
+ * live in other tables come from those tables, through the few rows of
+ * value_sources[] below: visit kinds from the workflow registry, worksheet
+ * states from the catalogues, violation codes from the taxonomy, settings and
+ * their values from the settings table, action words from core/ident. */
 #include "app/commands.h"
 
 #include "core/base/buf.h"
+#include "core/config.h"
+#include "core/flight/taxonomy.h"
+#include "core/ident/ident.h"
+#include "core/workflow.h"
 
 #include <ctype.h>
 #include <string.h>
 
-/* Appends word to the space-separated list (without duplicates). */
-static void words_add(struct buf *list, const char *word, size_t n)
-{
-    for (const char *p = list->ptr; *p;) {
-        const char *sp = strchr(p, ' ');
-        size_t len = sp ? (size_t)(sp - p) : strlen(p);
-        if (len == n && !strncmp(p, word, n))
-            return;
-        p += len + (sp ? 1 : 0);
-    }
-    if (list->len)
-        buf_addch(list, ' ');
-    buf_add(list, word, n);
-}
-
-static int is_metavar(const char *t)
-{
-    return isupper((unsigned char)t[0]);
-}
-
-static int names_path(const char *t, size_t n)
-{
-    char tmp[64];
-
-    if (n >= sizeof(tmp))
-        n = sizeof(tmp) - 1;
-    memcpy(tmp, t, n);
-    tmp[n] = '\0';
-    return is_metavar(tmp) && (strstr(tmp, "PATH") || strstr(tmp, "FILE") || strstr(tmp, "DIR"));
-}
-
-struct token {
-    const char *s; /* word without surrounding brackets and punctuation */
-    size_t n;
-    int depth; /* bracket depth the word sits at */
+enum value_source {
+    SRC_KINDS,        /* workflow kinds */
+    SRC_STATES,       /* catalogue rows of scope VERDICT_STATE */
+    SRC_TAXONOMY,     /* violation codes */
+    SRC_CONFIG_KEYS,  /* setting keys */
+    SRC_CONFIG_VALUE, /* the allowed values of the setting named before */
+    SRC_COMMANDS,     /* command names */
+    SRC_ACTIONS,      /* scan action words */
+    SRC_BUNDLES,      /* folders and .fcb files */
+    SRC_PACKS,        /* folders and .fcpack files (a mission folder or a signed pack) */
 };
 
-#define MAX_TOKENS 256
+/* Arguments whose values come from a table rather than from the usage text:
+ * (command, subcommand or NULL for any, option or NULL for a positional,
+ * metavariable or NULL for any). */
+static const struct {
+    const char *cmd, *sub, *opt, *meta;
+    enum value_source src;
+} value_sources[] = {
+    {"visit", "open", "--kind", NULL, SRC_KINDS},
+    {"susp", NULL, "--state", NULL, SRC_STATES},
+    {"susp", "verify", "--verdict", NULL, SRC_STATES},
+    {"finding", NULL, "--code", NULL, SRC_TAXONOMY},
+    {"config", NULL, NULL, "KEY", SRC_CONFIG_KEYS},
+    {"config", "set", NULL, "VALUE", SRC_CONFIG_VALUE},
+    {"help", NULL, NULL, "COMMAND", SRC_COMMANDS},
+    {"scan", NULL, NULL, "CODE", SRC_ACTIONS},
+    {"mission", "load", NULL, "PATH", SRC_PACKS},
+    {"hq", "import", NULL, "FILE", SRC_BUNDLES},
+};
 
-/* Splits s[0..len) at blanks; brackets and trailing punctuation are taken
- * off each word and tracked as depth. Returns the number of tokens. */
-static size_t tokenize(const char *s, size_t len, struct token *tok, size_t max)
+static int add_kind(const struct workflow *wf, void *ctx)
 {
-    size_t nt = 0, i = 0;
-    int depth = 0;
+    buf_addf(ctx, " %s", wf->kind);
+    return 0;
+}
 
-    while (i < len && nt < max) {
-        size_t start, end;
-        int closes = 0;
+static int add_states(const struct workflow *wf, void *ctx)
+{
+    for (const struct verdict *v = wf->catalogue; v && v->code; v++)
+        if (v->scope & VERDICT_STATE)
+            buf_addf(ctx, " %s", v->code);
+    return 0;
+}
 
-        while (i < len && isspace((unsigned char)s[i]))
-            i++;
-        if (i >= len)
-            break;
-        start = i;
-        while (i < len && !isspace((unsigned char)s[i]))
-            i++;
-        end = i;
-        while (start < end && (s[start] == '[' || s[start] == '(')) {
-            depth++;
-            start++;
-        }
-        while (end > start && strchr("]),.;:", s[end - 1])) {
-            if (s[end - 1] == ']' || s[end - 1] == ')')
-                closes++;
-            end--;
-        }
-        if (end > start) {
-            tok[nt].s = s + start;
-            tok[nt].n = end - start;
-            tok[nt].depth = depth;
-            nt++;
-        }
-        depth -= closes;
-        if (depth < 0)
-            depth = 0;
+/* The completion spec of a table-backed argument into out. */
+static void spec_from_source(enum value_source src, struct buf *out)
+{
+    switch (src) {
+    case SRC_KINDS:
+        buf_adds(out, "words:");
+        workflow_foreach(add_kind, out);
+        break;
+    case SRC_STATES:
+        buf_adds(out, "words:");
+        workflow_foreach(add_states, out);
+        break;
+    case SRC_TAXONOMY:
+        buf_adds(out, "words:");
+        for (const struct taxonomy_entry *t = taxonomy_table; t->code; t++)
+            buf_addf(out, " %s", t->code);
+        break;
+    case SRC_CONFIG_KEYS:
+        buf_adds(out, "words:");
+        for (int i = 0; i < CONFIG_COUNT; i++)
+            buf_addf(out, " %s", config_settings[i].key);
+        break;
+    case SRC_CONFIG_VALUE: buf_adds(out, "config-value"); break;
+    case SRC_COMMANDS:
+        buf_adds(out, "words:");
+        for (const struct command *c = app_commands; c->name; c++)
+            buf_addf(out, " %s", c->name);
+        break;
+    case SRC_ACTIONS:
+        buf_adds(out, "words:");
+        for (int a = IDENT_ACTION_EMPTY_BED; a <= IDENT_ACTION_EXAM; a++)
+            buf_addf(out, " %s", ident_action_name((enum ident_action)a));
+        break;
+    case SRC_BUNDLES: buf_adds(out, "ext:fcb"); break;
+    case SRC_PACKS: buf_adds(out, "ext:fcpack"); break;
     }
-    return nt;
 }
 
-static int tok_is(const struct token *t, const char *w)
+static int all_lower_alternatives(const char *s)
 {
-    return t->n == strlen(w) && !strncmp(t->s, w, t->n);
-}
-
-static int is_option(const struct token *t)
-{
-    return t->n >= 2 && t->s[0] == '-' && (isalpha((unsigned char)t->s[1]) || t->s[1] == '-') &&
-           !(t->n == 2 && t->s[1] == '-');
-}
-
-static int is_word(const struct token *t)
-{
-    if (!islower((unsigned char)t->s[0]))
-        return 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (!islower((unsigned char)t->s[i]) && !isdigit((unsigned char)t->s[i]) &&
-            t->s[i] != '-' && t->s[i] != '_')
+    for (; *s; s++)
+        if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) && *s != '|' && *s != '-' &&
+            *s != '_')
             return 0;
     return 1;
 }
 
-struct completion {
-    struct buf subs;      /* subcommands */
-    struct buf opts;      /* options */
-    struct buf path_opts; /* options whose argument is a path */
-    int files;            /* a positional argument is a path */
-    int commands;         /* a positional argument is a command name */
-};
-
-static void complete_from_usage(const struct command *c, struct completion *cp)
+/* The completion spec of an argument written meta (an option's argument
+ * when opt is set, else a positional) into out: "words:a b", "files",
+ * "dirs", "ext:csv", "config-value", or "" for free text. */
+static void arg_spec(const struct command *c, const char *sub, const char *opt, const char *meta,
+                     const struct usage_model *m, struct buf *out)
 {
-    struct token tok[MAX_TOKENS];
-    const char *u = c->usage;
-    const char *blank = strstr(u, "\n\n");
-    size_t synlen = blank ? (size_t)(blank - u) : strlen(u);
-    size_t nt;
+    const char *vals;
+    const char *dot;
 
-    /* Options (and their path-ness) anywhere in the usage text. */
-    nt = tokenize(u, strlen(u), tok, MAX_TOKENS);
-    for (size_t i = 0; i < nt; i++) {
-        const char *eq = NULL;
-        size_t n = tok[i].n;
-
-        if (!is_option(&tok[i]))
+    buf_reset(out);
+    for (size_t i = 0; i < sizeof(value_sources) / sizeof(value_sources[0]); i++) {
+        if (strcmp(value_sources[i].cmd, c->name) ||
+            (value_sources[i].sub && (!sub || strcmp(value_sources[i].sub, sub))) ||
+            (value_sources[i].opt ? !opt || strcmp(value_sources[i].opt, opt) : opt != NULL) ||
+            (value_sources[i].meta && strcmp(value_sources[i].meta, meta)))
             continue;
-        eq = memchr(tok[i].s, '=', n);
-        if (eq)
-            n = (size_t)(eq - tok[i].s);
-        if (tok_is(&tok[i], "--db") || tok_is(&tok[i], "--json"))
-            continue;
-        words_add(&cp->opts, tok[i].s, n);
-        if ((eq && names_path(eq + 1, tok[i].n - n - 1)) ||
-            (!eq && i + 1 < nt && names_path(tok[i + 1].s, tok[i + 1].n)))
-            words_add(&cp->path_opts, tok[i].s, n);
+        spec_from_source(value_sources[i].src, out);
+        return;
     }
-    words_add(&cp->opts, "--help", 6);
+    vals = usage_metavals(m, meta);
+    if (!vals && all_lower_alternatives(meta))
+        vals = meta; /* csv|md|html, or the one value "html" */
+    if (vals) {
+        buf_adds(out, "words:");
+        for (const char *p = vals; *p; p++)
+            buf_addch(out, *p == '|' ? ' ' : *p);
+        return;
+    }
+    if (!isupper((unsigned char)meta[0]))
+        return;
+    dot = strchr(meta, '.');
+    if (strstr(meta, "FILE") && dot && islower((unsigned char)dot[1]))
+        buf_addf(out, "ext:%s", dot + 1); /* FILE.csv */
+    else if (strstr(meta, "FILE") || strstr(meta, "PATH"))
+        buf_adds(out, "files");
+    else if (strstr(meta, "DIR"))
+        buf_adds(out, "dirs");
+}
 
-    /* Subcommands and path positionals from the synopsis alternatives. */
-    nt = tokenize(u, synlen, tok, MAX_TOKENS);
-    for (size_t i = 0; i < nt;) {
-        size_t end = i;
-        int first = 1;
+/* One scope's entries: its options, their argument specs, its positionals. */
+static void write_scope(FILE *out, const struct command *c, const struct usage_model *m,
+                        const struct usage_scope *sc)
+{
+    const char *sub = sc->name[0] ? sc->name : NULL;
+    struct buf key = BUF_INIT, opts = BUF_INIT, spec = BUF_INIT;
 
-        while (end < nt && !tok_is(&tok[end], "|"))
-            end++;
-        for (size_t j = i; j < end; j++) {
-            const struct token *t = &tok[j];
+    buf_addf(&key, "%s%s%s", c->name, sub ? " " : "", sub ? sub : "");
+    for (size_t i = 0; i < sc->nopts; i++)
+        buf_addf(&opts, "%s%s", i ? " " : "", sc->opts[i].name);
+    fprintf(out, "        [\"%s\"]='%s'\n", key.ptr, opts.ptr);
+    for (size_t i = 0; i < sc->nopts; i++) {
+        if (!sc->opts[i].meta[0])
+            continue;
+        arg_spec(c, sub, sc->opts[i].name, sc->opts[i].meta, m, &spec);
+        fprintf(out, "        [\"%s %s\"]='%s'\n", key.ptr, sc->opts[i].name,
+                spec.len ? spec.ptr : "none");
+    }
+    for (size_t i = 0; i < sc->npos; i++) {
+        if (!strcmp(sc->pos[i], "SUBCOMMAND"))
+            continue;
+        arg_spec(c, sub, NULL, sc->pos[i], m, &spec);
+        if (!spec.len)
+            continue;
+        fprintf(out, "        [\"%s %zu\"]='%s'\n", key.ptr, i + 1, spec.ptr);
+        if (i + 1 == sc->npos)
+            fprintf(out, "        [\"%s *\"]='%s'\n", key.ptr, spec.ptr);
+    }
+    buf_release(&key);
+    buf_release(&opts);
+    buf_release(&spec);
+}
 
-            if (tok_is(t, "fieldcheck") || tok_is(t, c->name))
-                continue;
-            if (is_option(t)) {
-                if (j + 1 < end && is_metavar(tok[j + 1].s))
-                    j++;
-                continue;
-            }
-            if (t->depth == 0 && first && is_word(t))
-                words_add(&cp->subs, t->s, t->n);
-            if (names_path(t->s, t->n))
-                cp->files = 1;
-            if (tok_is(t, "COMMAND"))
-                cp->commands = 1;
-            if (t->depth == 0)
-                first = 0;
+/* Options and argument specs share one map: "visit open" gives the options,
+ * "visit open --kind" the spec of --kind's argument, "config set 1" the
+ * spec of the first positional, "scan *" the spec of any further one. */
+static void write_tables(FILE *out)
+{
+    struct buf names = BUF_INIT;
+
+    fputs("    local -A subs=(\n", out);
+    for (const struct command *c = app_commands; c->name; c++) {
+        struct usage_model *m = usage_parse(c);
+
+        buf_reset(&names);
+        for (size_t i = 1; i < m->nscopes; i++)
+            buf_addf(&names, "%s%s", i > 1 ? " " : "", m->scopes[i].name);
+        if (names.len)
+            fprintf(out, "        [\"%s\"]='%s'\n", c->name, names.ptr);
+        usage_free(m);
+    }
+    fputs("    )\n    local -A spec=(\n", out);
+    for (const struct command *c = app_commands; c->name; c++) {
+        struct usage_model *m = usage_parse(c);
+
+        for (size_t i = 0; i < m->nscopes; i++)
+            write_scope(out, c, m, &m->scopes[i]);
+        usage_free(m);
+    }
+    fputs("    )\n    local -A config=(\n", out);
+    for (int i = 0; i < CONFIG_COUNT; i++) {
+        const struct config_setting *s = &config_settings[i];
+
+        fprintf(out, "        [\"%s\"]='", s->key);
+        if (s->type == CONFIG_ENUM) {
+            fputs("words:", out);
+            for (const char *p = s->allowed; *p; p++)
+                fputc(*p == '|' ? ' ' : *p, out);
+        } else if (s->type == CONFIG_PATH) {
+            fputs("dirs", out);
+        } else {
+            fputs("none", out);
         }
-        i = end + 1;
+        fputs("'\n", out);
     }
+    fputs("    )\n", out);
+    buf_release(&names);
 }
 
 void app_write_bash_completion(FILE *out)
@@ -185,72 +235,95 @@ void app_write_bash_completion(FILE *out)
     struct buf names = BUF_INIT;
 
     for (const struct command *c = app_commands; c->name; c++)
-        words_add(&names, c->name, strlen(c->name));
+        buf_addf(&names, "%s%s", names.len ? " " : "", c->name);
     fputs("# bash completion for fieldcheck(1).\n"
-          "# Generated by 'fieldcheck help --bash-completion' from the command table.\n"
+          "# Generated by 'fieldcheck help --bash-completion' from the command table; "
+          "do not edit.\n"
+          "\n"
+          "# Completes $cur as spec says: words:A B, files, dirs, ext:EXT (folders and\n"
+          "# *.EXT files), none.\n"
+          "_fieldcheck_values()\n"
+          "{\n"
+          "    case $1 in\n"
+          "    words:*) mapfile -t COMPREPLY < <(compgen -W \"${1#words:}\" -- \"$cur\") ;;\n"
+          "    files)\n"
+          "        compopt -o filenames 2>/dev/null\n"
+          "        mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+          "        ;;\n"
+          "    dirs)\n"
+          "        compopt -o filenames 2>/dev/null\n"
+          "        mapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n"
+          "        ;;\n"
+          "    ext:*)\n"
+          "        compopt -o filenames 2>/dev/null\n"
+          "        mapfile -t COMPREPLY < <(compgen -d -- \"$cur\"; "
+          "compgen -f -X \"!*.${1#ext:}\" -- \"$cur\")\n"
+          "        ;;\n"
+          "    *) COMPREPLY=() ;;\n"
+          "    esac\n"
+          "}\n"
+          "\n"
           "_fieldcheck()\n"
           "{\n"
-          "    local cur prev cmd='' sub='' subs='' opts='' popts='' files=0 i\n"
-          "    COMPREPLY=()\n"
-          "    cur=${COMP_WORDS[COMP_CWORD]}\n"
-          "    prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
-          "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
-          "        case ${COMP_WORDS[i]} in\n"
-          "        --db) ((i++)) ;;\n"
-          "        -*) ;;\n"
-          "        *)\n"
-          "            if [[ -z $cmd ]]; then\n"
-          "                cmd=${COMP_WORDS[i]}\n"
-          "            elif [[ -z $sub ]]; then\n"
-          "                sub=${COMP_WORDS[i]}\n"
-          "            fi\n"
-          "            ;;\n"
-          "        esac\n"
-          "    done\n"
-          "    case $cmd in\n",
+          "    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
+          "    local cmd='' sub='' scope='' w i s\n"
+          "    local -a args=()\n",
           out);
-    for (const struct command *c = app_commands; c->name; c++) {
-        struct completion cp;
-
-        memset(&cp, 0, sizeof(cp));
-        buf_init(&cp.subs);
-        buf_init(&cp.opts);
-        buf_init(&cp.path_opts);
-        complete_from_usage(c, &cp);
-        fprintf(out, "    %s)\n", c->name);
-        fprintf(out, "        subs='%s'\n", cp.commands ? names.ptr : cp.subs.ptr);
-        fprintf(out, "        opts='%s'\n", cp.opts.ptr);
-        fprintf(out, "        popts='%s'\n", cp.path_opts.ptr);
-        fprintf(out, "        files=%d\n", cp.files);
-        fputs("        ;;\n", out);
-        buf_release(&cp.subs);
-        buf_release(&cp.opts);
-        buf_release(&cp.path_opts);
-    }
+    write_tables(out);
     fprintf(out,
-            "    esac\n"
-            "    if [[ $prev == --db || \" $popts \" == *\" $prev \"* ]]; then\n"
-            "        compopt -o filenames 2>/dev/null\n"
-            "        mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+            "    COMPREPLY=()\n"
+            "    # the command, its subcommand and the positionals so far; an option's\n"
+            "    # argument is skipped\n"
+            "    for ((i = 1; i < COMP_CWORD; i++)); do\n"
+            "        w=${COMP_WORDS[i]}\n"
+            "        case $w in\n"
+            "        --db) ((i++)); continue ;;\n"
+            "        -*)\n"
+            "            if [[ -n ${spec[\"$scope $w\"]+x} || -n ${spec[\"$cmd $w\"]+x} ]]; then\n"
+            "                ((i++))\n"
+            "            fi\n"
+            "            continue\n"
+            "            ;;\n"
+            "        esac\n"
+            "        if [[ -z $cmd ]]; then\n"
+            "            cmd=$w scope=$w\n"
+            "        elif [[ -z $sub && -n ${subs[$cmd]+x} ]]; then\n"
+            "            sub=$w scope=\"$cmd $w\"\n"
+            "        else\n"
+            "            args+=(\"$w\")\n"
+            "        fi\n"
+            "    done\n"
+            "    if [[ $prev == --db ]]; then\n"
+            "        _fieldcheck_values files\n"
             "        return 0\n"
             "    fi\n"
+            "    if [[ $prev == -* && -n $cmd ]]; then\n"
+            "        s=${spec[\"$scope $prev\"]-${spec[\"$cmd $prev\"]-}}\n"
+            "        if [[ -n $s ]]; then\n"
+            "            _fieldcheck_values \"$s\"\n"
+            "            return 0\n"
+            "        fi\n"
+            "    fi\n"
             "    if [[ -z $cmd ]]; then\n"
-            "        mapfile -t COMPREPLY < <(compgen -W '%s --db --json --help --version' -- "
-            "\"$cur\")\n"
+            "        mapfile -t COMPREPLY < <(compgen -W '%s --db --json --help --version' "
+            "-- \"$cur\")\n"
             "        return 0\n"
             "    fi\n"
             "    if [[ $cur == -* ]]; then\n"
-            "        mapfile -t COMPREPLY < <(compgen -W \"$opts --db --json\" -- \"$cur\")\n"
+            "        s=\"${spec[$cmd]-}\"\n"
+            "        [[ $scope != \"$cmd\" ]] && s=\"$s ${spec[$scope]-}\"\n"
+            "        mapfile -t COMPREPLY < <(compgen -W \"$s --db --json --help\" -- \"$cur\")\n"
             "        return 0\n"
             "    fi\n"
-            "    if [[ -z $sub && -n $subs ]]; then\n"
-            "        mapfile -t COMPREPLY < <(compgen -W \"$subs\" -- \"$cur\")\n"
+            "    if [[ -z $sub && -n ${subs[$cmd]+x} ]]; then\n"
+            "        mapfile -t COMPREPLY < <(compgen -W \"${subs[$cmd]}\" -- \"$cur\")\n"
             "        return 0\n"
             "    fi\n"
-            "    if ((files)); then\n"
-            "        compopt -o filenames 2>/dev/null\n"
-            "        mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+            "    s=${spec[\"$scope $((${#args[@]} + 1))\"]-${spec[\"$scope *\"]-}}\n"
+            "    if [[ $s == config-value ]]; then\n"
+            "        s=${config[${args[0]-}]-none}\n"
             "    fi\n"
+            "    _fieldcheck_values \"$s\"\n"
             "    return 0\n"
             "}\n"
             "complete -F _fieldcheck fieldcheck\n",
