@@ -10,6 +10,7 @@
 #include <langinfo.h>
 #include <libintl.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -111,9 +112,28 @@ void ui_lang_set(enum ui_lang lang)
 
 const char *ui_gettext(const char *msgid)
 {
+    const char *t;
+
+    if (cur_lang == UI_LANG_EN || !catalog_ok)
+        return fc_text_plain(msgid);
+    t = dgettext(UI_TEXTDOMAIN, msgid);
+    /* gettext hands back the id itself when the catalog lacks it */
+    return t == msgid ? fc_text_plain(msgid) : t;
+}
+
+const char *ui_pgettext(const char *ctx, const char *msgid)
+{
+    char key[512];
+    const char *t;
+    int n;
+
     if (cur_lang == UI_LANG_EN || !catalog_ok)
         return msgid;
-    return dgettext(UI_TEXTDOMAIN, msgid);
+    n = snprintf(key, sizeof(key), "%s\004%s", ctx, msgid);
+    if (n < 0 || (size_t)n >= sizeof(key))
+        return msgid;
+    t = dgettext(UI_TEXTDOMAIN, key);
+    return t == key ? msgid : t;
 }
 
 const char *ui_tr(const char *en, const char *zh)

@@ -17,6 +17,8 @@
 #ifndef FC_UI_I18N_H
 #define FC_UI_I18N_H
 
+#include "core/base/lang.h"
+
 #define UI_TEXTDOMAIN "fieldcheck"
 
 enum ui_lang {
@@ -28,6 +30,14 @@ enum ui_lang {
 #define N_(s) (s)
 /* Translates a message id through gettext in the current language. */
 #define _(s) ui_gettext(s)
+/* Marks a string with a translation context, for tables, where one English
+ * word has two Chinese meanings: NC_("person", "Name") is 姓名,
+ * NC_("drug", "Name") 名称. The result is gettext's own encoding of a
+ * context (context, '\004', message id), which ui_gettext() and ui_tr()
+ * look up as such and show without the context in English. */
+#define NC_(ctx, s) FC_NC_(ctx, s)
+/* Translates s in context ctx (pgettext). */
+#define P_(ctx, s) ui_pgettext(ctx, s)
 
 /* Sets the process locale from the environment (setlocale(LC_ALL, "")); if the
  * resulting character set is not UTF-8, falls back to C.UTF-8 so curses can
@@ -49,11 +59,17 @@ void ui_lang_refresh(void);
 /* Switches the UI language at run time (the F-key bar and help follow). */
 void ui_lang_set(enum ui_lang lang);
 
-/* gettext in the current language: English returns msgid unchanged. */
+/* gettext in the current language: English returns msgid unchanged, or
+ * the part after the context of an NC_() message id. */
 const char *ui_gettext(const char *msgid) __attribute__((format_arg(1)));
 
+/* pgettext: msgid in context ctx (the msgctxt of the catalogs); English, or
+ * no translation, returns msgid. */
+const char *ui_pgettext(const char *ctx, const char *msgid) __attribute__((format_arg(2)));
+
 /* Table text: en in English; in Chinese the catalog's translation of en if one
- * is installed, else zh (or en when zh is NULL). Never NULL for non-NULL en. */
+ * is installed, else zh (or en when zh is NULL). en may carry a context
+ * (NC_()), which is never shown. Never NULL for non-NULL en. */
 const char *ui_tr(const char *en, const char *zh);
 
 #endif

@@ -950,7 +950,7 @@ static const struct ui_action evidence_actions[] = {
 };
 
 static const struct ui_table_col finding_cols[] = {
-    {N_("Code"), "类别", 7, UI_ALIGN_LEFT},
+    {NC_("violation", "Code"), "类别", 7, UI_ALIGN_LEFT},
     {N_("Irregular"), "违规金额", 11, UI_ALIGN_RIGHT},
     {N_("Fund loss"), "基金损失", 11, UI_ALIGN_RIGHT},
     {N_("Lines"), "疑点", 20, UI_ALIGN_LEFT},

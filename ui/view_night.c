@@ -135,7 +135,7 @@ struct night_view {
 
 static const struct ui_table_col ward_cols[] = {
     {N_("Ward"), "病区", 5, UI_ALIGN_LEFT},
-    {N_("Name"), "名称", 0, UI_ALIGN_LEFT},
+    {NC_("ward", "Name"), "名称", 0, UI_ALIGN_LEFT},
     {N_("Done"), "已查", 7, UI_ALIGN_RIGHT},
     {N_("!"), "异", 3, UI_ALIGN_RIGHT},
 };
@@ -150,9 +150,12 @@ static const struct ui_table_col bed_cols[] = {
 };
 
 static const struct ui_table_col patient_cols[] = {
-    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},    {N_("Adm. no."), "住院号", 10, UI_ALIGN_LEFT},
-    {N_("Name"), "姓名", 8, UI_ALIGN_LEFT},   {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
-    {N_("Result"), "结果", 0, UI_ALIGN_LEFT}, {N_("Found at"), "发现于", 9, UI_ALIGN_LEFT},
+    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},
+    {N_("Adm. no."), "住院号", 10, UI_ALIGN_LEFT},
+    {NC_("person", "Name"), "姓名", 8, UI_ALIGN_LEFT},
+    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
+    {N_("Result"), "结果", 0, UI_ALIGN_LEFT},
+    {N_("Found at"), "发现于", 9, UI_ALIGN_LEFT},
 };
 
 static const struct ui_table_col scan_cols[] = {

@@ -36,7 +36,7 @@ static const struct ui_action pharmacy_actions[] = {
      "manual-count",
      2,
      {0},
-     N_("Count"),
+     NC_("action", "Count"),
      "手工计数",
      N_("Manual count of opened packs: drug code and quantity in its unit"),
      "拆零手工计数：药品编码与数量（按最小单位）"},
@@ -154,10 +154,14 @@ static int is_enter(uint32_t key)
 /* --- the drug table ---------------------------------------------------- */
 
 static const struct ui_table_col drug_cols[] = {
-    {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT}, {N_("Name"), "名称", 0, UI_ALIGN_LEFT},
-    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT},          {N_("Unit"), "单位", 4, UI_ALIGN_LEFT},
-    {N_("Book"), "账面", 6, UI_ALIGN_RIGHT},          {N_("Counted"), "实盘", 7, UI_ALIGN_RIGHT},
-    {N_("Var."), "差异", 6, UI_ALIGN_RIGHT},          {N_("Flags"), "标记", 11, UI_ALIGN_LEFT},
+    {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT},
+    {NC_("drug", "Name"), "名称", 0, UI_ALIGN_LEFT},
+    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT},
+    {N_("Unit"), "单位", 4, UI_ALIGN_LEFT},
+    {N_("Book"), "账面", 6, UI_ALIGN_RIGHT},
+    {N_("Counted"), "实盘", 7, UI_ALIGN_RIGHT},
+    {N_("Var."), "差异", 6, UI_ALIGN_RIGHT},
+    {N_("Flags"), "标记", 11, UI_ALIGN_LEFT},
 };
 
 static const struct ui_drug_row *drug_at(struct ph_view *pv, size_t r)
@@ -827,7 +831,7 @@ struct summary_view {
 static const struct ui_table_col rule_cols[] = {
     {N_("Rule"), "规则", 26, UI_ALIGN_LEFT},
     {N_("Meaning"), "含义", 0, UI_ALIGN_LEFT},
-    {N_("Findings"), "疑点数", 8, UI_ALIGN_RIGHT},
+    {NC_("number of findings", "Findings"), "疑点数", 8, UI_ALIGN_RIGHT},
     {N_("Amount (yuan)"), "金额（元）", 14, UI_ALIGN_RIGHT},
 };
 
@@ -1001,7 +1005,7 @@ static void ph_recount(struct ph_view *pv, struct ui_screen *scr)
     c->pv = pv;
     c->scr = scr;
     snprintf(c->drug, sizeof(c->drug), "%s", d->code);
-    snprintf(msg, sizeof(msg), "%s %s %s", ui_tr("Count", "重新盘点"), d->code,
+    snprintf(msg, sizeof(msg), "%s %s %s", ui_tr(NC_("recount", "Count"), "重新盘点"), d->code,
              ui_tr("again from zero? Earlier boxes stay in the log.",
                    "？计数从零开始，之前的记录保留。"));
     ui_dialog_push(scr, ui_tr("Recount", "重盘"), msg, 1, recount_done, c);

@@ -19,16 +19,27 @@ void fc_lang_set(enum fc_lang lang)
     current = lang == FC_LANG_ZH ? FC_LANG_ZH : FC_LANG_EN;
 }
 
+const char *fc_text_plain(const char *msgid)
+{
+    const char *eot = msgid ? strchr(msgid, '\004') : NULL;
+    return eot ? eot + 1 : msgid;
+}
+
 const char *fc_text_in(enum fc_lang lang, const char *en, const char *zh)
 {
-    const char *t;
+    const char *plain, *t;
 
-    if (lang == FC_LANG_EN || !en)
-        return en;
+    if (!en)
+        return NULL;
+    plain = fc_text_plain(en);
+    if (lang == FC_LANG_EN)
+        return plain;
     t = fc_tr(en);
-    if (t != en && strcmp(t, en))
+    /* untranslated: the id itself, or (a translator that strips contexts)
+     * its plain text */
+    if (t && t != en && strcmp(t, en) && strcmp(t, plain))
         return t;
-    return zh ? zh : en;
+    return zh ? zh : plain;
 }
 
 const char *fc_text(const char *en, const char *zh)

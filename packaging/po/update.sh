@@ -11,7 +11,7 @@ pot_sources() {
     find ui app core sync -name '*.c' | LC_ALL=C sort
 }
 # shellcheck disable=SC2046
-xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 --sort-by-file \
+xgettext --from-code=UTF-8 --language=C -k_ -kN_ -kui_tr:1 -kNC_:1c,2 -kFC_NC_:1c,2 -kP_:1c,2 -kui_pgettext:1c,2 --sort-by-file \
     -kfc_error_set:3 -kfc_error_setsys:4 -kfc_error_prefix:2 -kfc_tr -kFC_N_ -kloader_reject:5 -kloader_warn:7 -krecord_error:2 \
     --flag=loader_reject:5:c-format --flag=loader_warn:7:c-format --flag=record_error:2:c-format \
     --flag=fc_error_set:3:c-format \
