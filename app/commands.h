@@ -170,7 +170,7 @@ int cmd_receipt(struct app *app, int argc, char **argv);
 int cmd_hq(struct app *app, int argc, char **argv);
 int cmd_tui(struct app *app, int argc, char **argv);
 
-/* Runs the terminal UI on the device database (app/cmd_tui.c): opens on the
+/* Runs the terminal UI on the device database (app/tui/tui.c): opens on the
  * open visit's screen, else home. theme may be NULL. Returns an exit code. */
 int app_tui_run(struct app *app, const char *theme);
 /* 1 when stdin and stdout are terminals (the TUI can start). */

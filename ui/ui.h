@@ -172,6 +172,7 @@ struct ui_scan_row {
 };
 
 struct ui_night_model {
+    void *user; /* passed to every callback of this model (instead of app->user) */
     /* Each list callback calls emit once per row, in display order; rows are
      * borrowed for the call. Wards of the visit's site, by ward code. */
     int (*list_wards)(void *user, const char *visit_id,

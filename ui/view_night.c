@@ -364,7 +364,7 @@ static void load_scans(struct night_view *nv)
 
     fc_error_clear(&err);
     nv->nscans = 0;
-    set_error(nv, m->list_scans(nv->app->user, nv->row.id, emit_scan, nv, &err), &err);
+    set_error(nv, m->list_scans(m->user, nv->row.id, emit_scan, nv, &err), &err);
     ui_table_set_rows(&nv->stable, nv->nscans);
     nv->scans_ok = 1;
 }
@@ -373,7 +373,7 @@ static void night_reload(struct night_view *nv)
 {
     const struct ui_night_model *m = nv->app->night;
     const char *id = nv->row.id;
-    void *user = nv->app->user;
+    void *user = m->user;
     struct fc_error err;
     size_t wi;
 
@@ -462,7 +462,7 @@ static void night_jump(struct night_view *nv, struct ui_screen *scr, const char 
         ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no ward selected", "未选择病区"));
         return;
     }
-    nv->app->night->bed_code(nv->app->user, ward, bed, label, sizeof(label));
+    nv->app->night->bed_code(nv->app->night->user, ward, bed, label, sizeof(label));
     night_submit(nv, scr, label, UI_SCAN_TYPED);
 }
 
@@ -538,8 +538,9 @@ static void correct_apply(struct ui_view *v)
 
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
-    rc = nv->app->night->correct(nv->app->user, nv->row.id, f->target.event_id, f->reason.text.ptr,
-                                 f->code.text.len ? f->code.text.ptr : NULL, &out, &err);
+    rc = nv->app->night->correct(nv->app->night->user, nv->row.id, f->target.event_id,
+                                 f->reason.text.ptr, f->code.text.len ? f->code.text.ptr : NULL,
+                                 &out, &err);
     if (rc < 0) {
         snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
         ui_screen_alert(v->scr, UI_SEV_WARN);

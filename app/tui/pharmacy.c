@@ -1,15 +1,18 @@
-/* The pharmacy stock count behind the TUI: one pharmacy engine (reopened when
- * the screen moves to another visit) and the mapping of engine results to
- * banners. Every change goes through the engine, which commits before it
- * returns; the screen re-reads its rows afterwards, so nothing here caches
- * counts that could drift from the database. */
-#include "app/tui_pharmacy.h"
+/* The TUI adapter of the stock-count screen family (struct
+ * ui_pharmacy_model): one pharmacy engine (reopened when the screen moves to
+ * another visit) and its results as banners, with severities and messages
+ * from the workflow's catalogue. Every change goes through the engine, which
+ * commits before it returns, as the CLI's `scan` and `count` do; the screen
+ * re-reads its rows afterwards, so nothing here caches counts that could
+ * drift from the database. */
+#include "app/tui/tui.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "core/mission/mission.h"
 #include "core/pharmacy/pharmacy.h"
+#include "core/pharmacy/workflow.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "ui/i18n.h"
@@ -21,73 +24,33 @@
 
 struct tui_pharmacy {
     struct ui_pharmacy_model model;
+    struct tui *t;
     struct store *s;
     struct pharmacy *engine;
     char visit[40];
-    void (*changed)(void *ctx);
-    void *changed_ctx;
 };
 
 /* --- verdicts ---------------------------------------------------------- */
 
-struct verdict_text {
-    const char *name;
-    enum ui_severity sev;
-    /* Chinese message: %1$s drug code, %2$s quantity, %3$s detail, %4$s code */
-    const char *zh;
-};
-
-/* ANOMALY for what points at 回流药 or a drug the site does not stock, WARN
- * for a scan that was not counted. GTIN_COUNTED is counted, so OK. */
-static const struct verdict_text verdict_texts[] = {
-    {"COUNTED", UI_SEV_OK, "%1$s：已计数（+%2$s）"},
-    {"GTIN_COUNTED", UI_SEV_OK, "%1$s：仅凭商品条码计数（+%2$s，无法去重）"},
-    {"RECORDED", UI_SEV_OK, "%1$s：已记录 %2$s 个单位"},
-    {"SOLD_CODE_ON_SHELF", UI_SEV_ANOMALY, "%1$s：已计数（+%2$s），但此追溯码已被医保结算（%3$s）"},
-    {"DUPLICATE_SCAN", UI_SEV_WARN, "重复扫码 %4$s，未计数（%3$s）"},
-    {"UNKNOWN_ITEM", UI_SEV_ANOMALY, "本店无此码对应的药品：%4$s（%3$s）"},
-};
-
-static const struct verdict_text *verdict_find(const char *name)
+static enum ui_severity verdict_severity(const char *code)
 {
-    for (size_t i = 0; i < sizeof(verdict_texts) / sizeof(verdict_texts[0]); i++)
-        if (!strcmp(verdict_texts[i].name, name))
-            return &verdict_texts[i];
-    return NULL;
+    return tui_severity(workflow_verdict_in(&pharmacy_workflow, code, VERDICT_SCAN));
 }
 
-static enum ui_severity verdict_severity(const char *name)
-{
-    const struct verdict_text *vt = verdict_find(name);
-    return vt ? vt->sev : UI_SEV_NONE;
-}
-
-void app_pharmacy_message(const struct pharmacy_result *r, char *out, size_t cap)
-{
-    const struct verdict_text *vt = verdict_find(r->verdict);
-    char q[32];
-
-    pharmacy_format_qty(r->qty, q);
-    if (ui_lang_current() == UI_LANG_ZH && vt)
-        snprintf(out, cap, vt->zh, r->drug_code, q, r->detail, r->code);
-    else
-        snprintf(out, cap, "%s", r->message);
-}
-
+/* The banner of an engine result: severity and label from the catalogue,
+ * the message in the user's language (pharmacy_result_to). */
 static void verdict_fill(const struct pharmacy_result *r, struct ui_verdict *out)
 {
-    const struct verdict_text *vt = verdict_find(r->verdict);
+    struct workflow_result wr;
 
-    memset(out, 0, sizeof(*out));
-    out->severity = vt ? vt->sev : UI_SEV_NONE;
-    snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
-    app_pharmacy_message(r, out->message, sizeof(out->message));
+    pharmacy_result_to(r, &wr);
+    tui_verdict_from(&wr, out);
+    workflow_result_release(&wr);
 }
 
 static void notify(struct tui_pharmacy *tp)
 {
-    if (tp->changed)
-        tp->changed(tp->changed_ctx);
+    tui_changed(tp->t);
 }
 
 /* --- the engine -------------------------------------------------------- */
@@ -270,8 +233,8 @@ static int list_boxes(void *user, const char *visit_id, const char *drug_code,
 
 /* --- changes ----------------------------------------------------------- */
 
-int tui_pharmacy_scan(struct tui_pharmacy *tp, const char *visit_id, const char *code,
-                      enum ui_scan_how how, struct ui_verdict *out, struct fc_error *err)
+static int pharmacy_scan_code(struct tui_pharmacy *tp, const char *visit_id, const char *code,
+                              enum ui_scan_how how, struct ui_verdict *out, struct fc_error *err)
 {
     struct pharmacy_result r;
     int rc = engine_for(tp, visit_id, err);
@@ -290,7 +253,7 @@ int tui_pharmacy_scan(struct tui_pharmacy *tp, const char *visit_id, const char 
 static int model_scan(void *user, const char *visit_id, const char *code, enum ui_scan_how how,
                       struct ui_verdict *out, struct fc_error *err)
 {
-    return tui_pharmacy_scan(user, visit_id, code, how, out, err);
+    return pharmacy_scan_code(user, visit_id, code, how, out, err);
 }
 
 static int model_count(void *user, const char *visit_id, const char *drug_code, long qty,
@@ -351,6 +314,7 @@ static int model_void(void *user, const char *visit_id, const char *event_id, co
 {
     struct tui_pharmacy *tp = user;
     struct pharmacy_result r;
+    const char *was;
     int rc = engine_for(tp, visit_id, err);
 
     memset(out, 0, sizeof(*out));
@@ -359,13 +323,14 @@ static int model_void(void *user, const char *visit_id, const char *event_id, co
     if (rc)
         return rc;
     notify(tp);
-    out->severity = UI_SEV_OK;
+    out->severity = verdict_severity("VOIDED");
     snprintf(out->verdict, sizeof(out->verdict), "VOIDED");
+    was = tui_label(workflow_verdict_in(&pharmacy_workflow, r.verdict, VERDICT_SCAN), r.verdict);
     if (ui_lang_current() == UI_LANG_ZH)
-        snprintf(out->message, sizeof(out->message), "扫码 %s（%s）已作废：%s", r.code, r.verdict,
+        snprintf(out->message, sizeof(out->message), "扫码 %s（%s）已作废：%s", r.code, was,
                  reason);
     else
-        snprintf(out->message, sizeof(out->message), "scan %s (%s) voided: %s", r.code, r.verdict,
+        snprintf(out->message, sizeof(out->message), "scan %s (%s) voided: %s", r.code, was,
                  reason);
     return 0;
 }
@@ -425,13 +390,12 @@ static int model_summary(void *user, const char *visit_id,
 
 /* --- lifecycle --------------------------------------------------------- */
 
-struct tui_pharmacy *tui_pharmacy_new(struct store *s, void (*changed)(void *ctx), void *ctx)
+static void *create(struct tui *t)
 {
     struct tui_pharmacy *tp = xcalloc(1, sizeof(*tp));
 
-    tp->s = s;
-    tp->changed = changed;
-    tp->changed_ctx = ctx;
+    tp->t = t;
+    tp->s = tui_store(t);
     tp->model.user = tp;
     tp->model.list_drugs = list_drugs;
     tp->model.list_boxes = list_boxes;
@@ -444,15 +408,34 @@ struct tui_pharmacy *tui_pharmacy_new(struct store *s, void (*changed)(void *ctx
     return tp;
 }
 
-void tui_pharmacy_free(struct tui_pharmacy *tp)
+static void destroy(void *a)
 {
+    struct tui_pharmacy *tp = a;
+
     if (!tp)
         return;
     pharmacy_free(tp->engine);
     free(tp);
 }
 
-const struct ui_pharmacy_model *tui_pharmacy_model(struct tui_pharmacy *tp)
+static void install(void *a, struct ui_app *ua)
 {
-    return &tp->model;
+    ua->pharmacy = &((struct tui_pharmacy *)a)->model;
 }
+
+/* Codes that reach a count through another screen or a dialog: the same
+ * engine as the screen's own scans, so one engine judges every box. */
+static int adapter_scan(void *a, const struct visit *v, const char *code, enum ui_scan_how how,
+                        struct ui_verdict *out, struct fc_error *err)
+{
+    return pharmacy_scan_code(a, v->id, code, how, out, err);
+}
+
+const struct tui_adapter tui_pharmacy_adapter = {
+    .screen = WORKFLOW_SCREEN_COUNT,
+    .name = "count",
+    .create = create,
+    .destroy = destroy,
+    .install = install,
+    .scan = adapter_scan,
+};

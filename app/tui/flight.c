@@ -1,8 +1,9 @@
-/* fieldcheck tui, flight visits: fills struct ui_flight_model from the
- * flight engine. The list is read through a keyset pager opened once per
- * visit (core/flight_page.h), so a keystroke on the worksheet is one small
- * query; names and ID numbers are masked here, before the UI sees them. */
-#include "app/tui_flight.h"
+/* The TUI adapter of the worksheet screen family (struct ui_flight_model):
+ * the flight worksheet's keyset pages, verdicts, findings, evidence and
+ * totals. The list is read through a keyset pager opened once per visit
+ * (core/flight/page.h), so a keystroke on the worksheet is one small query;
+ * names and ID numbers are masked here, before the UI sees them. */
+#include "app/tui/tui.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -13,6 +14,8 @@
 #include "core/flight/flight.h"
 #include "core/flight/page.h"
 #include "core/flight/taxonomy.h"
+#include "core/mission/mission.h"
+#include "core/visit/visit.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>
@@ -22,22 +25,34 @@
 struct tui_flight {
     struct store *s;
     struct flight_pager *pager;
+    char mission_id[128]; /* the pager's visit's mission */
+    int64_t mission_version;
     struct ui_flight_model model;
 };
 
-/* The pager on visit_id, reopened when the visit changes. */
+/* The pager on visit_id, reopened when the visit changes; its statements
+ * read "ref", so the visit's mission is attached again when another screen
+ * attached another one meanwhile. */
 static int pager_for(struct tui_flight *tf, const char *visit_id, struct flight_pager **out,
                      struct fc_error *err)
 {
+    struct visit v;
     int rc;
 
     if (tf->pager && !strcmp(flight_pager_visit(tf->pager), visit_id)) {
         *out = tf->pager;
-        return 0;
+        return mission_attach(tf->s, tf->mission_id, tf->mission_version, err);
     }
     flight_pager_free(tf->pager);
     tf->pager = NULL;
-    rc = flight_pager_open(tf->s, visit_id, &tf->pager, err);
+    memset(&v, 0, sizeof(v));
+    rc = visit_resolve(tf->s, visit_id, &v, err);
+    if (!rc) {
+        snprintf(tf->mission_id, sizeof(tf->mission_id), "%s", v.mission_id);
+        tf->mission_version = v.mission_version;
+        rc = flight_pager_open(tf->s, v.id, &tf->pager, err);
+    }
+    visit_release(&v);
     *out = tf->pager;
     return rc;
 }
@@ -532,11 +547,11 @@ out:
     return rc;
 }
 
-struct tui_flight *tui_flight_new(struct store *s)
+static void *create(struct tui *t)
 {
     struct tui_flight *tf = xcalloc(1, sizeof(*tf));
 
-    tf->s = s;
+    tf->s = tui_store(t);
     tf->model.user = tf;
     tf->model.count = f_count;
     tf->model.page = f_page;
@@ -553,15 +568,25 @@ struct tui_flight *tui_flight_new(struct store *s)
     return tf;
 }
 
-void tui_flight_free(struct tui_flight *tf)
+static void destroy(void *a)
 {
+    struct tui_flight *tf = a;
+
     if (!tf)
         return;
     flight_pager_free(tf->pager);
     free(tf);
 }
 
-const struct ui_flight_model *tui_flight_model(struct tui_flight *tf)
+static void install(void *a, struct ui_app *ua)
 {
-    return &tf->model;
+    ua->flight = &((struct tui_flight *)a)->model;
 }
+
+const struct tui_adapter tui_flight_adapter = {
+    .screen = WORKFLOW_SCREEN_WORKSHEET,
+    .name = "worksheet",
+    .create = create,
+    .destroy = destroy,
+    .install = install,
+};

@@ -1,0 +1,89 @@
+/* `fieldcheck tui` inside app/: the seam between the shared part of the
+ * terminal UI's backing (app/tui/tui.c: home screen, status line, scan
+ * dispatch, the close model and the run loop) and one adapter per screen
+ * family (app/tui/night.c, pharmacy.c, flight.c), each filling its model of
+ * ui/ui.h from its workflow's core. Adapters are found by the workflow's
+ * screen family (struct workflow.screen) in a table of tui.c, never by a
+ * kind's name; a workflow whose screen family has no adapter (a fourth
+ * workflow on the generic screen) still scans through its engine.
+ *
+ * Call order: tui.c creates every adapter once (create), lets each install
+ * its model into the struct ui_app, runs the UI, and destroys them. Every
+ * callback of a model may find "ref" attached to another visit's mission
+ * (the home screen reads every visit's anomalies): an adapter re-attaches
+ * its visit's mission before it reads (tui_visit, tui_session do). Personal
+ * data is masked in the adapters, before any of it reaches the UI. */
+#ifndef FC_APP_TUI_TUI_H
+#define FC_APP_TUI_TUI_H
+
+#include "core/base/error.h"
+#include "core/workflow.h"
+#include "ui/ui.h"
+
+#include <stddef.h>
+
+struct app;
+struct store;
+struct visit;
+struct tui;
+
+struct tui_adapter {
+    enum workflow_screen screen; /* the screen family it backs */
+    const char *name;            /* for the log */
+    /* Its state on t (never NULL); destroy accepts what create returned. */
+    void *(*create)(struct tui *t);
+    void (*destroy)(void *a);
+    /* Puts its model into ua (ua->night, ->pharmacy, ->flight...). */
+    void (*install)(void *a, struct ui_app *ua);
+    /* Judges and durably records one code for visit v (open, its mission
+     * attached). NULL: the workflow's engine through the shared session. */
+    int (*scan)(void *a, const struct visit *v, const char *code, enum ui_scan_how how,
+                struct ui_verdict *out, struct fc_error *err);
+    /* Lines to show before closing visit v: what the visit would leave
+     * unchecked (the beds of visited wards never scanned). emit once per
+     * line, at most max lines; *more receives how many were not listed.
+     * NULL: nothing to say. */
+    int (*close_notes)(void *a, const struct visit *v, size_t max,
+                       void (*emit)(void *ctx, const char *line), void *ctx, long *more,
+                       struct fc_error *err);
+};
+
+extern const struct tui_adapter tui_night_adapter;
+extern const struct tui_adapter tui_pharmacy_adapter;
+extern const struct tui_adapter tui_flight_adapter;
+
+/* ---- services of tui.c for the adapters ------------------------------------- */
+
+struct store *tui_store(struct tui *t);
+
+/* A change was committed (a scan, a correction, a count): the status line
+ * and the visit list are read again. */
+void tui_changed(struct tui *t);
+
+/* Resolves visit_id (NULL: the open visit, else the last), checks its
+ * workflow and attaches its mission as "ref". v is filled (visit_release);
+ * wf (may be NULL) receives the workflow. */
+int tui_visit(struct tui *t, const char *visit_id, struct visit *v, const struct workflow **wf,
+              struct fc_error *err);
+
+/* The shared engine session on visit_id (kept open while the same visit is
+ * asked for, its mission attached again at each call): scans, voids and
+ * amendments go through ws->wf->engine exactly as the CLI's do. *v borrows
+ * the session's visit. FC_ESTATE when the workflow takes no scans. */
+int tui_session(struct tui *t, const char *visit_id, struct workflow_session **ws,
+                const struct visit **v, struct fc_error *err);
+/* Closes the shared session (the visit closed, or its engine must reload). */
+void tui_session_close(struct tui *t);
+
+/* How loudly the screen announces a catalogue row (NULL: not at all). */
+enum ui_severity tui_severity(const struct verdict *v);
+
+/* A catalogue row for people: its label in the UI's language, or code as it
+ * is when the catalogue has no row. */
+const char *tui_label(const struct verdict *v, const char *code);
+
+/* The banner of a scan or correction result: severity and label from the
+ * catalogue row (r->def), the message in the user's language. */
+void tui_verdict_from(const struct workflow_result *r, struct ui_verdict *out);
+
+#endif
