@@ -325,6 +325,59 @@ int ident_is_trace_code(const char *s, size_t len)
     return s && len == 20 && all_digits(s, len);
 }
 
+/* "MA." / "ID." / "ID:" then segments of letters, digits, '-', '+', '/' or
+ * '*', separated by single dots, at least two segments. */
+static int dotted_code(const char *s, size_t len)
+{
+    size_t segs = 0, seglen = 0;
+
+    if (len < 6 || len > 64)
+        return 0;
+    for (size_t i = 3; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.') {
+            if (!seglen)
+                return 0;
+            segs++;
+            seglen = 0;
+        } else if (is_digit(c) || is_alpha(c) || strchr("-+/*", c)) {
+            seglen++;
+        } else {
+            return 0;
+        }
+    }
+    return seglen && segs + 1 >= 2;
+}
+
+enum ident_trace_shape ident_trace_shape(const char *s, size_t len)
+{
+    int letter = 0;
+    char tmp[21];
+
+    if (!s)
+        return IDENT_TRACE_NONE;
+    if (ident_is_trace_code(s, len))
+        return IDENT_TRACE_DIGITS;
+    if (len >= 3 && !memcmp(s, "MA.", 3) && dotted_code(s, len))
+        return IDENT_TRACE_MA;
+    if (len >= 3 && (!memcmp(s, "ID.", 3) || !memcmp(s, "ID:", 3)) && dotted_code(s, len))
+        return IDENT_TRACE_IDCODE;
+    if (len != 20)
+        return IDENT_TRACE_NONE;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z')
+            letter = 1;
+        else if (!is_digit(c))
+            return IDENT_TRACE_NONE;
+    }
+    memcpy(tmp, s, 20);
+    tmp[20] = '\0';
+    if (!letter || ident_item_code_kind(tmp) != IDENT_ITEM_NONE)
+        return IDENT_TRACE_NONE;
+    return IDENT_TRACE_ALNUM;
+}
+
 int ident_trace_prefix(const char *code, char out[8])
 {
     out[0] = '\0';
@@ -632,6 +685,13 @@ void ident_classify_shape(const char *raw, size_t len, int64_t today_ms, struct 
         return;
     }
     out->item_kind = IDENT_ITEM_NONE;
+    /* letters in a traceability code (the coding standard allows them):
+     * after the drug codes, whose shapes they must not take, and before the
+     * insurance token, which would take them all */
+    if (ident_trace_shape(s, n) != IDENT_TRACE_NONE) {
+        out->kind = IDENT_TRACE_CODE;
+        return;
+    }
     if (ident_is_insurance_token(s, n)) {
         out->kind = IDENT_INSURANCE_TOKEN;
         return;

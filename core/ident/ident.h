@@ -68,8 +68,24 @@ int ident_gtin_to14(const char *s, char out[15]);
 /* 1 if s is a 药品本位码: a valid GTIN-14 starting 869. NULL gives 0. */
 int ident_is_drug_standard_code(const char *s);
 
-/* 1 if s[0..len) is a 药品追溯码: exactly 20 ASCII digits. NULL gives 0. */
+/* 1 if s[0..len) is a 码上放心 药品追溯码: exactly 20 ASCII digits. NULL gives 0. */
 int ident_is_trace_code(const char *s, size_t len);
+
+/* The shapes of traceability codes the drug coding standard allows. */
+enum ident_trace_shape {
+    IDENT_TRACE_NONE = 0,
+    IDENT_TRACE_DIGITS, /* 20 digits (码上放心); the first 7 name the product */
+    IDENT_TRACE_ALNUM,  /* 20 capital letters and digits, at least one letter, not a
+                           drug or consumable code's shape */
+    IDENT_TRACE_MA,     /* MA code (ISO/IEC 15459 issuer MA): "MA." then dot-separated
+                           segments of letters, digits, -, +, / and *, up to 64 bytes */
+    IDENT_TRACE_IDCODE, /* IDcode: "ID." or "ID:" then the same */
+};
+
+/* The traceability shape of s[0..len); IDENT_TRACE_NONE for NULL or none.
+ * GS1 element strings are a traceability code too, but are told apart by
+ * ident_gs1_parse. */
+enum ident_trace_shape ident_trace_shape(const char *s, size_t len);
 
 /* Copies the 7-digit product prefix of a traceability code into out. Returns
  * 0, or FC_EINPUT (out "") if code is not a traceability code. */

@@ -5,6 +5,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "core/ident/gs1.h"
 #include "core/ident/ident.h"
 
 #include <errno.h>
@@ -412,14 +413,26 @@ static int parse_gtin(struct loader *L, int c, struct buf *v, const char **why)
     return 0;
 }
 
+/* A traceability code in any shape the coding standard allows, or a GS1
+ * element string (imported drugs), which is stored as the box's key
+ * "(01)GTIN(21)serial": what a scan of the box's DataMatrix is matched by,
+ * whatever other elements and order the label has. */
 static int parse_trace(struct loader *L, int c, struct buf *v, const char **why)
 {
+    struct ident_gs1 g;
+    const char *gwhy = NULL;
+
     (void)L, (void)c;
-    if (!ident_is_trace_code(v->ptr, v->len)) {
-        *why = FC_N_("not a traceability code (20 digits)");
-        return -1;
+    if (ident_trace_shape(v->ptr, v->len) != IDENT_TRACE_NONE)
+        return 0;
+    if (ident_gs1_parse(v->ptr, v->len, &g, &gwhy) == 0 && g.gtin[0] && g.serial[0]) {
+        buf_reset(v);
+        buf_addf(v, "(01)%s(21)%s", g.gtin, g.serial);
+        return 0;
     }
-    return 0;
+    *why = FC_N_("not a traceability code (20 digits, 20 capital letters and digits, an "
+                 "MA code or IDcode, or a GS1 string with (01) and (21))");
+    return -1;
 }
 
 static int parse_prefix(struct loader *L, int c, struct buf *v, const char **why)

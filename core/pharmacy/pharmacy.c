@@ -661,16 +661,15 @@ static json_t *code_json(const char *code)
 /* Facts of a 20-digit traceability code: the drug by product prefix (else the
  * drug insurance settled it as, flagged as a prefix mismatch), the box key and
  * the settlements of the code. */
-static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
-                         struct fc_error *err)
+/* The settlements of a box's code (key) at this site: "settled" and
+ * "settled_ids" facts, and the drug of the first one in settled_drug. */
+static int settled_facts(struct pharmacy *p, const char *code, json_t *payload,
+                         char settled_drug[SCAN_REF_MAX], struct fc_error *err)
 {
     struct buf ids = BUF_INIT;
-    char prefix[8], settled_drug[SCAN_REF_MAX] = "";
     int64_t n = 0;
-    int rc, step;
+    int rc = FC_OK, step;
 
-    snprintf(prefix, sizeof(prefix), "%.7s", code);
-    json_object_set_new(payload, "box_key", json_string(code));
     sqlite3_reset(p->ref[PR_SETTLED]);
     store_bind_text(p->ref[PR_SETTLED], 1, code);
     store_bind_text(p->ref[PR_SETTLED], 2, p->visit.site_code);
@@ -678,19 +677,31 @@ static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
         if (n < SETTLED_IDS_MAX)
             buf_addf(&ids, "%s%s", n ? "," : "", store_col_text(p->ref[PR_SETTLED], 0));
         if (!n)
-            snprintf(settled_drug, sizeof(settled_drug), "%s",
-                     store_col_text(p->ref[PR_SETTLED], 1));
+            snprintf(settled_drug, SCAN_REF_MAX, "%s", store_col_text(p->ref[PR_SETTLED], 1));
         n++;
     }
     ph_idle(p->ref[PR_SETTLED]);
-    if (step != SQLITE_DONE) {
+    if (step != SQLITE_DONE)
         rc = store_fail(p->store, err, "cannot look the code's settlements up");
-        goto out;
-    }
-    if (n) {
+    else if (n) {
         json_object_set_new(payload, "settled", json_integer(n));
         json_object_set_new(payload, "settled_ids", json_string(ids.ptr));
     }
+    buf_release(&ids);
+    return rc;
+}
+
+static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
+                         struct fc_error *err)
+{
+    char prefix[8], settled_drug[SCAN_REF_MAX] = "";
+    int rc;
+
+    snprintf(prefix, sizeof(prefix), "%.7s", code);
+    json_object_set_new(payload, "box_key", json_string(code));
+    rc = settled_facts(p, code, payload, settled_drug, err);
+    if (rc)
+        goto out;
     store_bind_text(p->ref[PR_PREFIX], 1, p->visit.site_code);
     store_bind_text(p->ref[PR_PREFIX], 2, prefix);
     rc = drug_row(p, p->ref[PR_PREFIX], payload, "cannot look the product prefix up", err);
@@ -707,7 +718,6 @@ static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
     }
     json_object_set_new(payload, "why", json_sprintf("NO_DRUG_FOR_PREFIX:%s", prefix));
 out:
-    buf_release(&ids);
     return rc < 0 ? rc : FC_OK;
 }
 
@@ -723,8 +733,15 @@ static int resolve_gtin(struct pharmacy *p, const char *gtin14, const char *seri
         return FC_OK;
     }
     json_object_set_new(payload, "gtin", json_string(gtin14));
-    if (serial && serial[0])
-        json_object_set_new(payload, "box_key", json_sprintf("(01)%s(21)%s", gtin14, serial));
+    if (serial && serial[0]) {
+        /* settlements.csv stores a GS1 trace code by this key (the loader) */
+        char key[64], settled_drug[SCAN_REF_MAX] = "";
+        snprintf(key, sizeof(key), "(01)%s(21)%s", gtin14, serial);
+        json_object_set_new(payload, "box_key", json_string(key));
+        rc = settled_facts(p, key, payload, settled_drug, err);
+        if (rc)
+            return rc;
+    }
     store_bind_text(p->ref[PR_GTIN], 1, p->visit.site_code);
     store_bind_text(p->ref[PR_GTIN], 2, gtin14);
     rc = drug_row(p, p->ref[PR_GTIN], payload, "cannot look the GTIN up", err);

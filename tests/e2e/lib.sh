@@ -103,14 +103,16 @@ send_scan() {
 # types them: each on its own, with a pause longer than the scan gap before
 # the next (keys closer together are a burst, which the program never takes
 # as key presses), so that each is also a key typed by hand (what confirms
-# closing a visit or voiding a scan).
+# closing a visit or voiding a scan). The pause is generous: the program
+# times keys when it reads them, and on a loaded machine two keys sent close
+# together may be read together.
 send_key() {
     local k
     for k in "$@"; do
-        sleep 0.08
+        sleep 0.2
         tm send-keys -t fc "$k"
     done
-    sleep 0.08
+    sleep 0.2
 }
 
 # send_bytes HEX...: raw bytes in one burst (tmux send-keys -H), as a

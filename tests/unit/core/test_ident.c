@@ -260,6 +260,42 @@ static void test_trace(void **state)
     assert_int_equal(ident_trace_prefix(NULL, p), FC_EINPUT);
 }
 
+/* Letters are allowed in traceability codes (the coding standard's
+ * alphanumeric and MA/IDcode families): such codes are trace codes, never
+ * insurance tokens, and never take a drug code's shape. */
+static void test_trace_shapes(void **state)
+{
+    struct ident_scan sc;
+
+    (void)state;
+    assert_int_equal(ident_trace_shape(NULL, 0), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("81234567890123456789", 20), IDENT_TRACE_DIGITS);
+    assert_int_equal(ident_trace_shape("8123456AB12CD34EF567", 20), IDENT_TRACE_ALNUM);
+    assert_int_equal(ident_trace_shape("8123456ab12cd34ef567", 20), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("8123456AB12CD34EF56", 19), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("8123456AB12CD34EF5-7", 20), IDENT_TRACE_NONE);
+    /* Z + 19 and C + 19 are drug and consumable codes */
+    assert_int_equal(ident_trace_shape("ZA01AAA0001010101001", 20), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("MA.156.M0.100435.7A21B", 22), IDENT_TRACE_MA);
+    assert_int_equal(ident_trace_shape("MA.156", 6), IDENT_TRACE_NONE); /* one segment */
+    assert_int_equal(ident_trace_shape("MA.156.M0", 9), IDENT_TRACE_MA);
+    assert_int_equal(ident_trace_shape("MA..156", 7), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("MA.156.", 7), IDENT_TRACE_NONE);
+    assert_int_equal(ident_trace_shape("ID:2023.1001.XYZ9", 17), IDENT_TRACE_IDCODE);
+    assert_int_equal(ident_trace_shape("ID.2023.1001", 12), IDENT_TRACE_IDCODE);
+    assert_int_equal(ident_trace_shape("IDX2023.1001", 12), IDENT_TRACE_NONE);
+
+    ident_classify_shape("8123456AB12CD34EF567", 20, 0, &sc);
+    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    ident_classify_shape("MA.156.M0.100435.7A21B", 22, 0, &sc);
+    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    ident_classify_shape("ID:2023.1001.XYZ9", 17, 0, &sc);
+    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    /* a token keeps its shape */
+    ident_classify_shape("eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*", 31, 0, &sc);
+    assert_int_equal(sc.kind, IDENT_INSURANCE_TOKEN);
+}
+
 /* ---- institution and item codes -------------------------------------------- */
 
 static void test_codes(void **state)
@@ -631,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_age),
         cmocka_unit_test(test_gtin),
         cmocka_unit_test(test_trace),
+        cmocka_unit_test(test_trace_shapes),
         cmocka_unit_test(test_codes),
         cmocka_unit_test(test_token),
         cmocka_unit_test(test_actions),

@@ -396,7 +396,8 @@ static const char *const expected_rejects[] = {
     "drugs.csv:4: unit_price: negative price",
     "drugs.csv:6: drug_code: duplicate drug_code for this site",
     "drugs.csv:7: opening_qty: not a number",
-    "settlements.csv:2: trace_code: not a traceability code (20 digits)",
+    "settlements.csv:2: trace_code: not a traceability code (20 digits, 20 capital letters and "
+    "digits, an MA code or IDcode, or a GS1 string with (01) and (21))",
     "settlements.csv:3: settled_at: not a date and time",
     "settlements.csv:4: drug_code: drug 'XJ01CAA040A001010100999' of site 'P11010500003' is not",
     "scan_patterns.csv:2: regex: regex does not compile",
