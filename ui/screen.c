@@ -589,7 +589,7 @@ static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
     }
     ui_screen_submit_scan(s, NULL, code, UI_SCAN_BURST, &v);
     ui_screen_message(s, ui_severity_role(v.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"), code,
-                      v.verdict, v.message);
+                      ui_verdict_name(&v), v.message);
 }
 
 static void process_events(struct ui_screen *s)

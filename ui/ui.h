@@ -33,7 +33,8 @@ enum ui_scan_how {
 
 struct ui_verdict {
     enum ui_severity severity;
-    char verdict[48];  /* e.g. "MATCH", "WRONG_BED" */
+    char verdict[48];  /* e.g. "MATCH", "WRONG_BED": the stable code */
+    char label[96];    /* the verdict for people, in the UI's language ("" : the code) */
     char message[256]; /* one line for the inspector, already translated */
 };
 
@@ -65,7 +66,7 @@ struct ui_visit_row {
     int64_t opened_ms; /* Unix ms, 0 if unknown */
     int64_t closed_ms; /* 0 while open */
     long scans;        /* events recorded so far */
-    long anomalies;    /* anomalies found so far */
+    long anomalies;    /* anomalies found so far (stored state); -1 when unreadable */
 };
 
 /* --- opening a visit (ui/view_newvisit.c) -------------------------------- */
@@ -142,10 +143,12 @@ struct ui_bed_row {
     char patient[64];    /* masked name(s) of the listed patient(s), "" if none */
     char patient_id[32]; /* masked ID of the (first) listed patient */
     char admission_no[48];
-    char identified[48]; /* admission no. identified at the bed, "" if none */
-    char finding[32];    /* per-bed finding, "" while not visited */
-    char marks[48];      /* action words recorded at the bed, e.g. "NO_ID EXAM" */
+    char identified[48];    /* admission no. identified at the bed, "" if none */
+    char finding[32];       /* per-bed finding (code), "" while not visited */
+    char finding_label[64]; /* the same for people ("" : the code) */
+    char marks[48];         /* action words recorded at the bed, e.g. "NO_ID EXAM" */
     enum ui_severity severity;
+    int anomaly; /* the finding is of class anomaly */
     long scans;
 };
 
@@ -155,9 +158,11 @@ struct ui_patient_row {
     char id_number[32]; /* masked */
     char ward_code[32];
     char bed[16];
-    char finding[32];  /* PRESENT, NOT_FOUND, ... */
-    char found_at[48]; /* "ward:bed" where found elsewhere, or "" */
+    char finding[32];       /* PRESENT, NOT_FOUND, ... */
+    char finding_label[64]; /* the same for people ("" : the code) */
+    char found_at[48];      /* "ward:bed" where found elsewhere, or "" */
     enum ui_severity severity;
+    int anomaly; /* the finding is of class anomaly */
 };
 
 struct ui_scan_row {
@@ -166,9 +171,11 @@ struct ui_scan_row {
     int64_t at_ms;
     char code[96];
     char verdict[32];
-    char bed[48]; /* "ward-bed" the scan counts for, or "" */
+    char verdict_label[64]; /* the same for people ("" : the code) */
+    char bed[48];           /* "ward-bed" the scan counts for, or "" */
     int voided, amended;
     enum ui_severity severity;
+    int anomaly; /* the verdict is of class anomaly */
 };
 
 struct ui_night_model {
@@ -205,7 +212,8 @@ struct ui_night_model {
 /* --- visit close (ui/view_close.c) --------------------------------------- */
 
 struct ui_count_row {
-    char name[48]; /* finding, result, state, code or rule name */
+    char name[96]; /* finding, result, state, code or rule, for people */
+    char code[48]; /* its stable code, shown small beside it ("" : none) */
     long count;
     enum ui_severity severity;
     char amount[48]; /* money text shown with the count; "" for none */
@@ -234,6 +242,14 @@ struct ui_close_model {
     /* Optional: draws nothing itself but gives the text rows of the
      * checkpoint QR (one string per row, "" ends); NULL until sync adds it. */
     const char *const *(*checkpoint_qr)(void *user, const char *visit_id);
+    /* Optional: what closing now would leave unchecked (a night check's
+     * beds of visited wards never scanned): up to max items (bed labels) by
+     * emit, *more receives how many more there are; the close screen lists
+     * them and the question before closing counts them. heading (96 bytes)
+     * receives what they are, for people. */
+    int (*unchecked)(void *user, const char *visit_id, size_t max,
+                     void (*emit)(void *ctx, const char *item), void *ctx, long *more,
+                     char heading[96], struct fc_error *err);
 };
 
 /* --- pharmacy stock count (ui/view_pharmacy.c) ----------------------------
@@ -247,7 +263,9 @@ struct ui_drug_row {
     char name[96];
     char spec[48];
     char unit[16];
-    int has_book; /* 0 while the count is blind: book and variance hidden */
+    int has_book;          /* 0 while the count is blind: book and variance hidden */
+    int not_counted;       /* nobody counted it and the count is not complete */
+    char status_label[48]; /* the drug's count status for people, "" when counted */
     double book, counted, variance;
     long boxes;                /* boxes counted in the current round */
     long round;                /* counting round (1, or more after recounts) */
@@ -263,6 +281,7 @@ struct ui_box_row {
     char code[96];
     char kind[24];
     char verdict[32];
+    char verdict_label[64]; /* the same for people ("" : the code) */
     char detail[96];
     double qty;
     long round;
@@ -271,7 +290,8 @@ struct ui_box_row {
 };
 
 struct ui_rule_row {
-    char rule[48]; /* "D01_STOCK_SHORTAGE", ... */
+    char rule[48];  /* "D01_STOCK_SHORTAGE", ... */
+    char label[96]; /* the rule for people ("" : the code) */
     long findings;
     int64_t amount_fen; /* total suspect amount, fen */
 };
@@ -299,6 +319,12 @@ struct ui_pharmacy_model {
                    struct fc_error *err);
     /* Blind counting on (1), or off: the count is saved and book figures shown. */
     int (*set_blind)(void *user, const char *visit_id, int blind, struct fc_error *err);
+    /* Optional (NULL: not offered). Declares the count complete (one
+     * event): drugs nobody counted then count as 0 and are reconciled. */
+    int (*set_complete)(void *user, const char *visit_id, struct ui_verdict *out,
+                        struct fc_error *err);
+    /* Optional: *complete receives 1 once the count was declared complete. */
+    int (*is_complete)(void *user, const char *visit_id, int *complete, struct fc_error *err);
     /* Voids the scan event_id with a non-empty reason. */
     int (*void_scan)(void *user, const char *visit_id, const char *event_id, const char *reason,
                      struct ui_verdict *out, struct fc_error *err);

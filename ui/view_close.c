@@ -37,11 +37,18 @@ struct close_view {
     struct ui_close_section sec[2];
     struct ui_count_row *beds, *pats; /* the first and the second section */
     size_t nbeds, bcap, npats, pcap;
+    /* what closing now would leave unchecked (ui_close_model.unchecked) */
+    char **unchecked;
+    size_t nunchecked, ucap;
+    long more;
+    char heading[96];
     int closed;
     char code[16];
     char error[256];
     char title[128];
 };
+
+#define UNCHECKED_MAX 60 /* items listed; the rest are counted */
 
 static void emit_bed(void *ctx, const struct ui_count_row *r)
 {
@@ -65,6 +72,31 @@ static void emit_pat(void *ctx, const struct ui_count_row *r)
     cv->pats[cv->npats++] = *r;
 }
 
+static void emit_unchecked(void *ctx, const char *item)
+{
+    struct close_view *cv = ctx;
+
+    if (cv->nunchecked == cv->ucap) {
+        cv->ucap = cv->ucap ? cv->ucap * 2 : 16;
+        cv->unchecked = xreallocarray(cv->unchecked, cv->ucap, sizeof(*cv->unchecked));
+    }
+    cv->unchecked[cv->nunchecked++] = xstrdup(item);
+}
+
+static void unchecked_clear(struct close_view *cv)
+{
+    for (size_t i = 0; i < cv->nunchecked; i++)
+        free(cv->unchecked[i]);
+    cv->nunchecked = 0;
+    cv->more = 0;
+    cv->heading[0] = '\0';
+}
+
+static long unchecked_total(const struct close_view *cv)
+{
+    return (long)cv->nunchecked + cv->more;
+}
+
 static void close_load(struct close_view *cv)
 {
     const struct ui_close_model *m = cv->app->close;
@@ -73,6 +105,14 @@ static void close_load(struct close_view *cv)
 
     cv->nbeds = cv->npats = 0;
     cv->error[0] = '\0';
+    unchecked_clear(cv);
+    if (m->unchecked) {
+        fc_error_clear(&err);
+        rc = m->unchecked(cv->app->user, cv->row.id, UNCHECKED_MAX, emit_unchecked, cv, &cv->more,
+                          cv->heading, &err);
+        if (rc < 0)
+            snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+    }
     if (!m->summary)
         return;
     fc_error_clear(&err);
@@ -175,17 +215,27 @@ static void draw_counts(WINDOW *w, int y, int x, int h, int cols, const char *ti
                         const struct ui_count_row *rows, size_t n)
 {
     char num[32];
-    int money = 0;
+    int money = 0, codew = 0;
 
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        int cl = (int)strlen(rows[i].code);
         if (rows[i].amount[0])
             money = cols >= 40 ? 24 : 0; /* an amount column when there is room */
+        if (strcmp(rows[i].code, rows[i].name) && cl + 1 > codew)
+            codew = cl + 1;
+    }
+    /* the code small beside the label, when the label still has room */
+    if (cols - 8 - money - codew < 16)
+        codew = 0;
     ui_put(w, y, x, cols, title, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     for (size_t i = 0; i < n && (int)i < h - 1; i++) {
         enum ui_role role = ui_severity_role(rows[i].severity);
+        int nw = cols - 8 - money - codew;
 
         snprintf(num, sizeof(num), "%ld", rows[i].count);
-        ui_put(w, y + 1 + (int)i, x, cols - 8 - money, rows[i].name, UI_ALIGN_LEFT, role);
+        ui_put(w, y + 1 + (int)i, x, nw, rows[i].name, UI_ALIGN_LEFT, role);
+        if (codew && strcmp(rows[i].code, rows[i].name))
+            ui_put(w, y + 1 + (int)i, x + nw, codew, rows[i].code, UI_ALIGN_LEFT, UI_ROLE_DIM);
         ui_put(w, y + 1 + (int)i, x + cols - 7 - money, 7, num, UI_ALIGN_RIGHT, role);
         if (money)
             ui_put(w, y + 1 + (int)i, x + cols - money, money, rows[i].amount, UI_ALIGN_RIGHT,
@@ -193,6 +243,21 @@ static void draw_counts(WINDOW *w, int y, int x, int h, int cols, const char *ti
     }
     if (!n)
         ui_put(w, y + 1, x, cols, ui_tr("(nothing yet)", "（暂无）"), UI_ALIGN_LEFT, UI_ROLE_DIM);
+}
+
+/* What closing would leave unchecked, two rows: "heading (N): a, b, c ...". */
+static void draw_unchecked(struct close_view *cv, WINDOW *w, int y, int cols)
+{
+    struct buf line = BUF_INIT;
+
+    buf_addf(&line, "%s (%ld): ", cv->heading[0] ? cv->heading : ui_tr("Not checked", "未检查"),
+             unchecked_total(cv));
+    for (size_t i = 0; i < cv->nunchecked; i++)
+        buf_addf(&line, "%s%s", i ? ", " : "", cv->unchecked[i]);
+    if (cv->more)
+        buf_addf(&line, ui_tr(" and %ld more", " 等，另有 %ld 个"), cv->more);
+    ui_put_wrapped(w, y, 1, cols, 2, line.ptr, UI_ROLE_WARN);
+    buf_release(&line);
 }
 
 static void close_draw(struct ui_view *v, WINDOW *w)
@@ -246,9 +311,11 @@ static void close_draw(struct ui_view *v, WINDOW *w)
     ui_put(w, y++, 1, v->cols - 2,
            ui_tr("Summary before closing (anomalies first)", "结束前汇总（异常在前）"),
            UI_ALIGN_LEFT, UI_ROLE_TITLE);
-    h = v->rows - y - 3;
+    h = v->rows - y - 3 - (unchecked_total(cv) ? 2 : 0);
     draw_counts(w, y, 1, h, half, cv->sec[0].title, cv->beds, cv->nbeds);
     draw_counts(w, y, 2 + half, h, half, cv->sec[1].title, cv->pats, cv->npats);
+    if (unchecked_total(cv))
+        draw_unchecked(cv, w, v->rows - 4, v->cols - 2);
     if (cv->error[0])
         ui_put(w, v->rows - 2, 1, v->cols - 2, cv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
     ui_put(w, v->rows - 1, 1, v->cols - 2,
@@ -259,14 +326,25 @@ static void close_draw(struct ui_view *v, WINDOW *w)
 static int close_action(struct ui_view *v, int id)
 {
     struct close_view *cv = v->data;
+    char msg[512];
 
     switch (id) {
     case CLOSE_ACT_CLOSE:
-        if (!cv->closed)
-            ui_confirm_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"),
-                            ui_tr("No scan can be added to the visit afterwards.",
-                                  "结束后不能再向本次检查添加扫码。"),
-                            close_done, v);
+        if (cv->closed)
+            return 1;
+        /* what the closing would leave unchecked, counted again right now */
+        close_load(cv);
+        if (unchecked_total(cv))
+            snprintf(msg, sizeof(msg), ui_tr("%s: %ld. %s", "%s：%ld 个。%s"),
+                     cv->heading[0] ? cv->heading : ui_tr("Not checked", "未检查"),
+                     unchecked_total(cv),
+                     ui_tr("Close anyway? No scan can be added to the visit afterwards.",
+                           "仍要结束吗？结束后不能再向本次检查添加扫码。"));
+        else
+            snprintf(msg, sizeof(msg), "%s",
+                     ui_tr("No scan can be added to the visit afterwards.",
+                           "结束后不能再向本次检查添加扫码。"));
+        ui_confirm_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"), msg, close_done, v);
         return 1;
     case UI_ACT_BACK:
         ui_screen_pop(v->scr);
@@ -285,7 +363,7 @@ static void close_scan(struct ui_view *v, const char *code, size_t len)
     (void)len;
     ui_screen_submit_scan(v->scr, cv->closed ? NULL : cv->row.id, code, UI_SCAN_BURST, &out);
     ui_screen_message(v->scr, ui_severity_role(out.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"),
-                      code, out.verdict, out.message);
+                      code, ui_verdict_name(&out), out.message);
     if (!cv->closed)
         close_load(cv);
 }
@@ -310,6 +388,8 @@ static void close_destroy(struct ui_view *v)
 {
     struct close_view *cv = v->data;
 
+    unchecked_clear(cv);
+    free(cv->unchecked);
     free(cv->beds);
     free(cv->pats);
     free(cv);

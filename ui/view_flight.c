@@ -315,14 +315,14 @@ static void fl_scan(struct ui_view *v, const char *code, size_t len)
 }
 
 static const struct ui_table_col susp_cols[] = {
-    {N_("Suspicion"), "疑点编号", 12, UI_ALIGN_LEFT},
-    {N_("Rule"), "规则", 10, UI_ALIGN_LEFT},
-    {N_("Item"), "项目", 0, UI_ALIGN_LEFT},
-    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT},
-    {N_("Amount"), "金额", 10, UI_ALIGN_RIGHT},
-    {N_("Suspect"), "疑点金额", 10, UI_ALIGN_RIGHT},
-    {N_("State"), "状态", 9, UI_ALIGN_LEFT},
-    {N_("Inspector"), "人员", 8, UI_ALIGN_LEFT},
+    {N_("Suspicion"), "疑点编号", 12, UI_ALIGN_LEFT, 0, 0},
+    {N_("Rule"), "规则", 10, UI_ALIGN_LEFT, 0, 0},
+    {N_("Item"), "项目", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT, 0, 0},
+    {N_("Amount"), "金额", 10, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Suspect"), "疑点金额", 10, UI_ALIGN_RIGHT, 0, 0},
+    {N_("State"), "状态", 9, UI_ALIGN_LEFT, 0, 0},
+    {N_("Inspector"), "人员", 8, UI_ALIGN_LEFT, 0, 0},
 };
 #define NSUSP_COLS ((int)(sizeof(susp_cols) / sizeof(susp_cols[0])))
 
@@ -950,26 +950,26 @@ static const struct ui_action evidence_actions[] = {
 };
 
 static const struct ui_table_col finding_cols[] = {
-    {NC_("violation", "Code"), "类别", 7, UI_ALIGN_LEFT},
-    {N_("Irregular"), "违规金额", 11, UI_ALIGN_RIGHT},
-    {N_("Fund loss"), "基金损失", 11, UI_ALIGN_RIGHT},
-    {N_("Lines"), "疑点", 20, UI_ALIGN_LEFT},
-    {N_("Note"), "说明", 0, UI_ALIGN_LEFT},
-    {N_("Event"), "事件", 9, UI_ALIGN_LEFT},
+    {NC_("violation", "Code"), "类别", 7, UI_ALIGN_LEFT, 0, 0},
+    {N_("Irregular"), "违规金额", 11, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Fund loss"), "基金损失", 11, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Lines"), "疑点", 20, UI_ALIGN_LEFT, 0, 0},
+    {N_("Note"), "说明", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Event"), "事件", 9, UI_ALIGN_LEFT, 0, 0},
 };
 
 static const struct ui_table_col evidence_cols[] = {
-    {N_("Path"), "路径", 0, UI_ALIGN_LEFT},
-    {N_("Size"), "大小", 10, UI_ALIGN_RIGHT},
-    {N_("SHA-256"), "SHA-256", 13, UI_ALIGN_LEFT},
-    {N_("Status"), "状态", 10, UI_ALIGN_LEFT},
+    {N_("Path"), "路径", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Size"), "大小", 10, UI_ALIGN_RIGHT, 0, 0},
+    {N_("SHA-256"), "SHA-256", 13, UI_ALIGN_LEFT, 0, 0},
+    {N_("Status"), "状态", 10, UI_ALIGN_LEFT, 0, 0},
 };
 
 static const struct ui_table_col total_cols[] = {
-    {N_("Group"), "分组", 0, UI_ALIGN_LEFT},
-    {N_("Count"), "数量", 8, UI_ALIGN_RIGHT},
-    {N_("Irregular"), "违规金额", 14, UI_ALIGN_RIGHT},
-    {N_("Fund loss"), "基金损失", 14, UI_ALIGN_RIGHT},
+    {N_("Group"), "分组", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Count"), "数量", 8, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Irregular"), "违规金额", 14, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Fund loss"), "基金损失", 14, UI_ALIGN_RIGHT, 0, 0},
 };
 
 static const char *evidence_status_text(const char *st)

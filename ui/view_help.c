@@ -20,9 +20,9 @@ struct help {
 };
 
 static const struct ui_table_col help_cols[] = {
-    {N_("Keys"), "按键", 18, UI_ALIGN_LEFT},
-    {N_("Action"), "功能", 12, UI_ALIGN_LEFT},
-    {N_("Description"), "说明", 0, UI_ALIGN_LEFT},
+    {N_("Keys"), "按键", 18, UI_ALIGN_LEFT, 0, 0},
+    {N_("Action"), "功能", 12, UI_ALIGN_LEFT, 0, 0},
+    {N_("Description"), "说明", 0, UI_ALIGN_LEFT, 0, 0},
 };
 
 static void help_cell(void *ctx, size_t row, int col, struct buf *out)

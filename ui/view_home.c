@@ -54,17 +54,20 @@ struct home {
 };
 
 static const struct ui_table_col mission_cols[] = {
-    {N_("Mission"), "任务编号", 16, UI_ALIGN_LEFT},
-    {N_("Title"), "名称", 0, UI_ALIGN_LEFT},
-    {N_("Ver"), "版本", 10, UI_ALIGN_RIGHT}, /* date versions: 20261122 */
-    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT},
+    {N_("Mission"), "任务编号", 16, UI_ALIGN_LEFT, 0, 0},
+    {N_("Title"), "名称", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Ver"), "版本", 10, UI_ALIGN_RIGHT, 0, 0}, /* date versions: 20261122 */
+    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT, 0, 0},
 };
 
 static const struct ui_table_col visit_cols[] = {
-    {N_("Visit"), "检查编号", 14, UI_ALIGN_LEFT}, {N_("Site"), "机构", 0, UI_ALIGN_LEFT},
-    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT},       {N_("Opened"), "开始", 16, UI_ALIGN_LEFT},
-    {N_("State"), "状态", 6, UI_ALIGN_LEFT},      {N_("Scans"), "扫码", 6, UI_ALIGN_RIGHT},
-    {N_("Anomalies"), "异常", 9, UI_ALIGN_RIGHT},
+    {N_("Visit"), "检查编号", 14, UI_ALIGN_LEFT, 0, 0},
+    {N_("Site"), "机构", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Kind"), "类型", 8, UI_ALIGN_LEFT, 0, 0},
+    {N_("Opened"), "开始", 16, UI_ALIGN_LEFT, 0, 0},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT, 0, 0},
+    {N_("Scans"), "扫码", 6, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Anomalies"), "异常", 9, UI_ALIGN_RIGHT, 0, 0},
 };
 
 static void mission_cell(void *ctx, size_t row, int col, struct buf *out)
@@ -96,7 +99,13 @@ static void visit_cell(void *ctx, size_t row, int col, struct buf *out)
         break;
     case 4: buf_adds(out, v->is_open ? ui_tr("open", "进行中") : ui_tr("closed", "已结束")); break;
     case 5: buf_addf(out, "%ld", v->scans); break;
-    default: buf_addf(out, "%ld", v->anomalies); break;
+    default:
+        /* negative: the count could not be read (a mission file gone) */
+        if (v->anomalies < 0)
+            buf_adds(out, "?");
+        else
+            buf_addf(out, "%ld", v->anomalies);
+        break;
     }
 }
 

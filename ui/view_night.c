@@ -134,34 +134,36 @@ struct night_view {
 /* --- columns and cells ------------------------------------------------- */
 
 static const struct ui_table_col ward_cols[] = {
-    {N_("Ward"), "病区", 5, UI_ALIGN_LEFT},
-    {NC_("ward", "Name"), "名称", 0, UI_ALIGN_LEFT},
-    {N_("Done"), "已查", 7, UI_ALIGN_RIGHT},
-    {N_("!"), "异", 3, UI_ALIGN_RIGHT},
+    {N_("Ward"), "病区", 5, UI_ALIGN_LEFT, 0, 0},
+    {NC_("ward", "Name"), "名称", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Done"), "已查", 7, UI_ALIGN_RIGHT, 0, 0},
+    {N_("!"), "异", 3, UI_ALIGN_RIGHT, 0, 0},
 };
 
+/* At 80 columns the finding stays readable: the ID number goes first,
+ * then the marks (both are on the current-bed line too), then the rest. */
 static const struct ui_table_col bed_cols[] = {
-    {N_("Bed"), "床号", 5, UI_ALIGN_LEFT},
-    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT},
-    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
-    {N_("Finding"), "结果", 0, UI_ALIGN_LEFT},
-    {N_("Marks"), "标记", 9, UI_ALIGN_LEFT},
-    {N_("Scans"), "扫码", 5, UI_ALIGN_RIGHT},
+    {N_("Bed"), "床号", 5, UI_ALIGN_LEFT, 0, 0},
+    {N_("Patient"), "患者", 8, UI_ALIGN_LEFT, 0, 3},
+    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT, 0, 1},
+    {N_("Finding"), "结果", 0, UI_ALIGN_LEFT, 22, 0},
+    {N_("Marks"), "标记", 9, UI_ALIGN_LEFT, 0, 2},
+    {N_("Scans"), "扫码", 5, UI_ALIGN_RIGHT, 0, 4},
 };
 
 static const struct ui_table_col patient_cols[] = {
-    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},
-    {N_("Adm. no."), "住院号", 10, UI_ALIGN_LEFT},
-    {NC_("person", "Name"), "姓名", 8, UI_ALIGN_LEFT},
-    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT},
-    {N_("Result"), "结果", 0, UI_ALIGN_LEFT},
-    {N_("Found at"), "发现于", 9, UI_ALIGN_LEFT},
+    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT, 0, 0},
+    {N_("Adm. no."), "住院号", 10, UI_ALIGN_LEFT, 0, 3},
+    {NC_("person", "Name"), "姓名", 8, UI_ALIGN_LEFT, 0, 4},
+    {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT, 0, 1},
+    {N_("Result"), "结果", 0, UI_ALIGN_LEFT, 22, 0},
+    {N_("Found at"), "发现于", 9, UI_ALIGN_LEFT, 0, 2},
 };
 
 static const struct ui_table_col scan_cols[] = {
-    {N_("Time"), "时间", 5, UI_ALIGN_LEFT},  {N_("Code"), "码", 0, UI_ALIGN_LEFT},
-    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT},   {N_("Verdict"), "结论", 17, UI_ALIGN_LEFT},
-    {N_("State"), "状态", 6, UI_ALIGN_LEFT},
+    {N_("Time"), "时间", 5, UI_ALIGN_LEFT, 0, 2},  {N_("Code"), "码", 0, UI_ALIGN_LEFT, 14, 0},
+    {N_("Bed"), "床位", 9, UI_ALIGN_LEFT, 0, 3},   {N_("Verdict"), "结论", 22, UI_ALIGN_LEFT, 0, 0},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT, 0, 1},
 };
 
 static void ward_cell(void *ctx, size_t r, int col, struct buf *out)
@@ -204,7 +206,11 @@ static void bed_cell(void *ctx, size_t r, int col, struct buf *out)
         break;
     case 1: buf_adds(out, b->patient); break;
     case 2: buf_adds(out, b->patient_id); break;
-    case 3: buf_adds(out, b->finding[0] ? b->finding : ui_tr("-", "未查")); break;
+    case 3:
+        buf_adds(out, b->finding_label[0] ? b->finding_label
+                      : b->finding[0]     ? b->finding
+                                          : ui_tr("-", "未查"));
+        break;
     case 4: buf_adds(out, b->marks); break;
     default:
         if (b->scans)
@@ -225,7 +231,7 @@ static enum ui_role bed_role(void *ctx, size_t r)
 static int bed_filter(void *ctx, size_t r, const char *text)
 {
     (void)text;
-    return ((struct night_view *)ctx)->beds[r].severity >= UI_SEV_WARN;
+    return ((struct night_view *)ctx)->beds[r].anomaly;
 }
 
 static void patient_cell(void *ctx, size_t r, int col, struct buf *out)
@@ -237,7 +243,7 @@ static void patient_cell(void *ctx, size_t r, int col, struct buf *out)
     case 1: buf_adds(out, p->admission_no); break;
     case 2: buf_adds(out, p->name); break;
     case 3: buf_adds(out, p->id_number); break;
-    case 4: buf_adds(out, p->finding); break;
+    case 4: buf_adds(out, p->finding_label[0] ? p->finding_label : p->finding); break;
     default: buf_adds(out, p->found_at); break;
     }
 }
@@ -250,7 +256,7 @@ static enum ui_role patient_role(void *ctx, size_t r)
 static int patient_filter(void *ctx, size_t r, const char *text)
 {
     (void)text;
-    return ((struct night_view *)ctx)->pats[r].severity >= UI_SEV_WARN;
+    return ((struct night_view *)ctx)->pats[r].anomaly;
 }
 
 /* The scan list shows the newest first. */
@@ -271,7 +277,7 @@ static void scan_cell(void *ctx, size_t r, int col, struct buf *out)
         break;
     case 1: buf_adds(out, sc->code); break;
     case 2: buf_adds(out, sc->bed); break;
-    case 3: buf_adds(out, sc->verdict); break;
+    case 3: buf_adds(out, sc->verdict_label[0] ? sc->verdict_label : sc->verdict); break;
     default:
         if (sc->voided)
             buf_adds(out, ui_tr("voided", "已作废"));
@@ -290,7 +296,7 @@ static enum ui_role scan_role(void *ctx, size_t r)
 static int scan_filter(void *ctx, size_t r, const char *text)
 {
     (void)text;
-    return scan_at(ctx, r)->severity >= UI_SEV_WARN;
+    return scan_at(ctx, r)->anomaly;
 }
 
 /* --- loading ----------------------------------------------------------- */
@@ -615,7 +621,8 @@ static void correct_draw(struct ui_view *v, WINDOW *w)
     ui_put(w, by, bx, bw, ui_tr("Void or amend a scan", "作废或更正扫码"), UI_ALIGN_CENTER,
            UI_ROLE_TITLE);
     snprintf(line, sizeof(line), "%s #%lld  %s  %s  %s", ui_tr("Scan", "扫码"), f->target.seq,
-             f->target.code, f->target.bed, f->target.verdict);
+             f->target.code, f->target.bed,
+             f->target.verdict_label[0] ? f->target.verdict_label : f->target.verdict);
     ui_put(w, by + 2, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
     ui_input_draw(&f->reason, w, by + 4, bx + 2, bw - 4, ui_tr("Reason:", "原因："), f->field == 0);
     ui_input_draw(&f->code, w, by + 5, bx + 2, bw - 4,
@@ -810,9 +817,11 @@ static void draw_current(struct night_view *nv, WINDOW *w, int y, int cols)
     ui_put(w, y, 1, cols, line, UI_ALIGN_LEFT, UI_ROLE_TITLE);
     if (b)
         snprintf(line, sizeof(line), "%s %s   %s %s   %s %s", ui_tr("Finding:", "结果："),
-                 b->finding[0] ? b->finding : "-", ui_tr("Identified:", "已识别："),
-                 b->identified[0] ? b->identified : "-", ui_tr("Marks:", "标记："),
-                 b->marks[0] ? b->marks : "-");
+                 b->finding_label[0] ? b->finding_label
+                 : b->finding[0]     ? b->finding
+                                     : "-",
+                 ui_tr("Identified:", "已识别："), b->identified[0] ? b->identified : "-",
+                 ui_tr("Marks:", "标记："), b->marks[0] ? b->marks : "-");
     else
         snprintf(line, sizeof(line), "%s -", ui_tr("Finding:", "结果："));
     ui_put(w, y + 1, 1, cols, line, UI_ALIGN_LEFT,
@@ -843,8 +852,7 @@ static void night_draw(struct ui_view *v, WINDOW *w)
 
     bh = v->rows >= 24 ? 5 : 3;
     if (nv->have_last)
-        ui_banner_draw(w, y, 1, bh, v->cols - 2, nv->last.severity, nv->last.verdict,
-                       nv->last.message);
+        ui_verdict_banner(w, y, 1, bh, v->cols - 2, &nv->last);
     else
         ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
                        ui_tr("scan a bed label, then the wristband and the ID card",

@@ -29,6 +29,7 @@ enum {
     PH_ACT_VOID,
     PH_ACT_SUMMARY,
     PH_ACT_CLOSE,
+    PH_ACT_COMPLETE,
 };
 
 static const struct ui_action pharmacy_actions[] = {
@@ -97,6 +98,15 @@ static const struct ui_action pharmacy_actions[] = {
      "结束检查",
      N_("Close the visit: summary and checkpoint code"),
      "结束检查：汇总与核验码"},
+    /* Ctrl-K ("komplett" on the laminated card): asked with a y typed by hand */
+    {PH_ACT_COMPLETE,
+     "count-complete",
+     0,
+     {0x0B},
+     N_("Complete"),
+     "盘点完成",
+     N_("Declare the count complete: drugs nobody counted count as 0 (asks first)"),
+     "宣布盘点完成：未盘点的药品按 0 计（先确认）"},
 };
 
 struct ph_view {
@@ -111,6 +121,7 @@ struct ph_view {
     struct ui_table table;
 
     int blind;
+    int complete; /* the count was declared complete */
     enum pharmacy_sort sort;
     int only_anomalies;
     int stale;
@@ -154,14 +165,14 @@ static int is_enter(uint32_t key)
 /* --- the drug table ---------------------------------------------------- */
 
 static const struct ui_table_col drug_cols[] = {
-    {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT},
-    {NC_("drug", "Name"), "名称", 0, UI_ALIGN_LEFT},
-    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT},
-    {N_("Unit"), "单位", 4, UI_ALIGN_LEFT},
-    {N_("Book"), "账面", 6, UI_ALIGN_RIGHT},
-    {N_("Counted"), "实盘", 7, UI_ALIGN_RIGHT},
-    {N_("Var."), "差异", 6, UI_ALIGN_RIGHT},
-    {N_("Flags"), "标记", 11, UI_ALIGN_LEFT},
+    {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT, 0, 0},
+    {NC_("drug", "Name"), "名称", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT, 0, 0},
+    {N_("Unit"), "单位", 4, UI_ALIGN_LEFT, 0, 0},
+    {N_("Book"), "账面数", 6, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Counted"), "实盘数", 7, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Var."), "差异", 6, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Flags"), "标记", 11, UI_ALIGN_LEFT, 0, 0},
 };
 
 static const struct ui_drug_row *drug_at(struct ph_view *pv, size_t r)
@@ -184,9 +195,14 @@ static void drug_cell(void *ctx, size_t r, int col, struct buf *out)
         else
             buf_adds(out, "--");
         break;
-    case 5: fmt_qty(d->counted, out); break;
+    case 5:
+        if (d->not_counted)
+            buf_adds(out, d->status_label[0] ? d->status_label : "--");
+        else
+            fmt_qty(d->counted, out);
+        break;
     case 6:
-        if (!d->has_book)
+        if (!d->has_book || d->not_counted)
             buf_adds(out, "--");
         else if (d->variance > 0)
             buf_addch(out, '+'), fmt_qty(d->variance, out);
@@ -256,6 +272,13 @@ static void ph_reload(struct ph_view *pv)
     rc = pv->m->list_drugs(pv->m->user, pv->row.id, emit_drug, pv, &pv->blind, &err);
     if (rc < 0)
         error_text(pv->error, sizeof(pv->error), rc, &err);
+    pv->complete = 0;
+    if (rc >= 0 && pv->m->is_complete) {
+        fc_error_clear(&err);
+        rc = pv->m->is_complete(pv->m->user, pv->row.id, &pv->complete, &err);
+        if (rc < 0)
+            error_text(pv->error, sizeof(pv->error), rc, &err);
+    }
     ph_reorder(pv);
     pv->stale = 0;
 }
@@ -630,10 +653,13 @@ static const struct ui_action box_actions[] = {
 };
 
 static const struct ui_table_col box_cols[] = {
-    {N_("Time"), "时间", 8, UI_ALIGN_LEFT},     {N_("Code"), "码", 0, UI_ALIGN_LEFT},
-    {N_("Verdict"), "结论", 18, UI_ALIGN_LEFT}, {N_("Detail"), "说明", 18, UI_ALIGN_LEFT},
-    {N_("Qty"), "数量", 5, UI_ALIGN_RIGHT},     {N_("Round"), "轮次", 5, UI_ALIGN_RIGHT},
-    {N_("State"), "状态", 6, UI_ALIGN_LEFT},
+    {N_("Time"), "时间", 8, UI_ALIGN_LEFT, 0, 0},
+    {N_("Code"), "码", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Verdict"), "结论", 24, UI_ALIGN_LEFT, 0, 0},
+    {N_("Detail"), "说明", 18, UI_ALIGN_LEFT, 0, 0},
+    {N_("Qty"), "数量", 5, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Round"), "轮次", 5, UI_ALIGN_RIGHT, 0, 0},
+    {N_("State"), "状态", 6, UI_ALIGN_LEFT, 0, 0},
 };
 
 /* Newest first. */
@@ -653,7 +679,7 @@ static void box_cell(void *ctx, size_t r, int col, struct buf *out)
         buf_adds(out, strlen(when) > 11 ? when + 11 : when);
         break;
     case 1: buf_adds(out, b->code); break;
-    case 2: buf_adds(out, b->verdict); break;
+    case 2: buf_adds(out, b->verdict_label[0] ? b->verdict_label : b->verdict); break;
     case 3: buf_adds(out, b->detail); break;
     case 4: fmt_qty(b->qty, out); break;
     case 5: buf_addf(out, "%ld", b->round); break;
@@ -714,8 +740,7 @@ static void boxes_draw(struct ui_view *v, WINDOW *w)
                  ui_tr("Every scan of the visit", "本次全部扫码"), ui_tr("scans", "扫码"), bv->n);
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     if (pv->have_last)
-        ui_banner_draw(w, y, 1, bh, v->cols - 2, pv->last.severity, pv->last.verdict,
-                       pv->last.message);
+        ui_verdict_banner(w, y, 1, bh, v->cols - 2, &pv->last);
     else
         ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("BOXES", "盒码"), NULL);
     y += bh;
@@ -796,30 +821,6 @@ static void open_boxes(struct ph_view *pv, struct ui_screen *scr, const struct u
 
 /* --- summary by rule --------------------------------------------------- */
 
-struct rule_name {
-    const char *rule, *en, *zh;
-};
-
-static const struct rule_name rule_names[] = {
-    {"D01_STOCK_SHORTAGE", N_("stock short of book"), "实盘少于账面"},
-    {"D02_STOCK_OVERAGE", N_("stock above book"), "实盘多于账面"},
-    {"D03_SETTLED_GT_SOLD", N_("settled more than sold"), "医保结算量大于销售量"},
-    {"D04_NEGATIVE_BOOK", N_("sold more than stocked"), "销售量大于期初加购进"},
-    {"D05_SETTLED_GT_AVAILABLE", N_("settled more than stocked"), "结算量大于期初加购进"},
-    {"D06_PRICE_ABOVE_CAP", N_("price above the cap"), "结算单价超限价"},
-    {"D07_TRACE_DUPLICATE", N_("code settled repeatedly"), "追溯码重复结算"},
-    {"D08_TRACE_PRODUCT_MISMATCH", N_("code of another product"), "追溯码与药品不符（串换）"},
-    {"D09_SOLD_CODE_ON_SHELF", N_("settled box on the shelf"), "已结算药盒仍在货架（回流）"},
-};
-
-static const char *rule_text(const char *rule)
-{
-    for (size_t i = 0; i < sizeof(rule_names) / sizeof(rule_names[0]); i++)
-        if (!strcmp(rule_names[i].rule, rule))
-            return ui_tr(rule_names[i].en, rule_names[i].zh);
-    return "";
-}
-
 struct summary_view {
     struct ph_view *pv;
     struct ui_rule_row *rows;
@@ -829,10 +830,10 @@ struct summary_view {
 };
 
 static const struct ui_table_col rule_cols[] = {
-    {N_("Rule"), "规则", 26, UI_ALIGN_LEFT},
-    {N_("Meaning"), "含义", 0, UI_ALIGN_LEFT},
-    {NC_("number of findings", "Findings"), "疑点数", 8, UI_ALIGN_RIGHT},
-    {N_("Amount (yuan)"), "金额（元）", 14, UI_ALIGN_RIGHT},
+    {N_("Rule"), "规则", 26, UI_ALIGN_LEFT, 0, 0},
+    {N_("Meaning"), "含义", 0, UI_ALIGN_LEFT, 0, 0},
+    {NC_("number of findings", "Findings"), "疑点数", 8, UI_ALIGN_RIGHT, 0, 0},
+    {N_("Amount (yuan)"), "金额（元）", 14, UI_ALIGN_RIGHT, 0, 0},
 };
 
 static void yuan(int64_t fen, struct buf *out)
@@ -847,7 +848,7 @@ static void rule_cell(void *ctx, size_t r, int col, struct buf *out)
 
     switch (col) {
     case 0: buf_adds(out, x->rule); break;
-    case 1: buf_adds(out, rule_text(x->rule)); break;
+    case 1: buf_adds(out, x->label[0] ? x->label : x->rule); break;
     case 2: buf_addf(out, "%ld", x->findings); break;
     default: yuan(x->amount_fen, out); break;
     }
@@ -1035,6 +1036,63 @@ static void blind_done(void *ctx, int yes)
     free(c);
 }
 
+static void complete_done(void *ctx, int yes)
+{
+    struct ph_confirm *c = ctx;
+    struct fc_error err;
+    struct ui_verdict out;
+    int rc;
+
+    if (yes) {
+        fc_error_clear(&err);
+        memset(&out, 0, sizeof(out));
+        rc = c->pv->m->set_complete(c->pv->m->user, c->pv->row.id, &out, &err);
+        if (rc < 0) {
+            char msg[256];
+            error_text(msg, sizeof(msg), rc, &err);
+            ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
+            ui_screen_alert(c->scr, UI_SEV_WARN);
+        } else {
+            c->pv->last = out;
+            c->pv->have_last = 1;
+            ui_screen_alert(c->scr, out.severity);
+        }
+        c->pv->stale = 1;
+    }
+    free(c);
+}
+
+/* Declaring the count complete makes every drug nobody counted a count of
+ * 0, reconciled like the others: a shortage with an amount where the book
+ * says there is stock. It is an event that cannot be taken back, so it is
+ * asked with a key typed by hand (ui_confirm_push). */
+static void ph_complete(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct ph_confirm *c;
+    long uncounted = 0;
+    char msg[320];
+
+    if (!pv->m->set_complete)
+        return;
+    if (pv->complete) {
+        ui_screen_message(scr, UI_ROLE_WARN, "%s",
+                          ui_tr("the count is already complete", "已宣布盘点完成"));
+        return;
+    }
+    for (size_t i = 0; i < pv->ndrugs; i++)
+        uncounted += pv->drugs[i].not_counted;
+    snprintf(msg, sizeof(msg),
+             ui_tr("%ld drugs were not counted: they will count as 0 and be "
+                   "reconciled against the book. This cannot be undone.",
+                   "%ld 种药品未盘点：将按 0 计数并与账面核对。此操作不可撤销。"),
+             uncounted);
+    c = xcalloc(1, sizeof(*c));
+    c->pv = pv;
+    c->scr = scr;
+    ui_confirm_push(scr, ui_tr("Declare the count complete?", "宣布盘点完成？"), msg, complete_done,
+                    c);
+}
+
 static void ph_blind(struct ph_view *pv, struct ui_screen *scr)
 {
     struct ph_confirm *c = xcalloc(1, sizeof(*c));
@@ -1109,6 +1167,7 @@ static int ph_action(struct ui_view *v, int id)
         return 1;
     case PH_ACT_VOID: ph_void_last(pv, v->scr); return 1;
     case PH_ACT_SUMMARY: open_summary(pv, v->scr); return 1;
+    case PH_ACT_COMPLETE: ph_complete(pv, v->scr); return 1;
     case PH_ACT_CLOSE:
         if (pv->app->close && pv->row.is_open)
             ui_screen_push(v->scr, view_close_new(pv->app, &pv->row, 1));
@@ -1143,13 +1202,14 @@ static void ph_draw(struct ui_view *v, WINDOW *w)
              ui_kind_label(pv->row.kind_label, pv->row.kind), ui_tr("drugs counted", "已盘药品"),
              counted, pv->ndrugs, sort_text(pv->sort),
              pv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "",
-             pv->blind ? ui_tr("   [BLIND COUNT]", "   【盲盘】") : "");
+             pv->blind      ? ui_tr("   [BLIND COUNT]", "   【盲盘】")
+             : pv->complete ? ui_tr("   [count complete]", "   【盘点完成】")
+                            : "");
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, pv->blind ? UI_ROLE_WARN : UI_ROLE_HEADER);
 
     bh = v->rows >= 24 ? 5 : 3;
     if (pv->have_last)
-        ui_banner_draw(w, y, 1, bh, v->cols - 2, pv->last.severity, pv->last.verdict,
-                       pv->last.message);
+        ui_verdict_banner(w, y, 1, bh, v->cols - 2, &pv->last);
     else
         ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
                        ui_tr("scan every box; opened packs: F2 or DRUG_CODE:QTY",

@@ -35,9 +35,11 @@ struct visit {
 };
 
 static const struct ui_table_col scan_cols[] = {
-    {N_("Time"), "时间", 8, UI_ALIGN_LEFT},    {N_("How"), "方式", 5, UI_ALIGN_LEFT},
-    {N_("Code"), "码", 0, UI_ALIGN_LEFT},      {N_("Verdict"), "结论", 18, UI_ALIGN_LEFT},
-    {N_("Message"), "说明", 0, UI_ALIGN_LEFT},
+    {N_("Time"), "时间", 8, UI_ALIGN_LEFT, 0, 0},
+    {N_("How"), "方式", 5, UI_ALIGN_LEFT, 0, 0},
+    {N_("Code"), "码", 0, UI_ALIGN_LEFT, 0, 0},
+    {N_("Verdict"), "结论", 18, UI_ALIGN_LEFT, 0, 0},
+    {N_("Message"), "说明", 0, UI_ALIGN_LEFT, 0, 0},
 };
 
 /* Row r of the table is the r-th newest scan. */
@@ -60,7 +62,7 @@ static void scan_cell(void *ctx, size_t row, int col, struct buf *out)
         buf_adds(out, sc->how == UI_SCAN_BURST ? ui_tr("scan", "扫码") : ui_tr("typed", "手输"));
         break;
     case 2: buf_adds(out, sc->code); break;
-    case 3: buf_adds(out, sc->v.verdict); break;
+    case 3: buf_adds(out, ui_verdict_name(&sc->v)); break;
     default: buf_adds(out, sc->v.message); break;
     }
 }
@@ -127,8 +129,7 @@ static void visit_draw(struct ui_view *v, WINDOW *w)
              ui_tr("Anomalies", "异常"), vs->anomalies);
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     if (last)
-        ui_banner_draw(w, y, 1, BANNER_ROWS, v->cols - 2, last->v.severity, last->v.verdict,
-                       last->v.message);
+        ui_verdict_banner(w, y, 1, BANNER_ROWS, v->cols - 2, &last->v);
     else
         ui_banner_draw(w, y, 1, BANNER_ROWS, v->cols - 2, UI_SEV_NONE, ui_tr("READY", "请扫码"),
                        ui_tr("scan a label, a wristband or an ID card", "扫床头卡、腕带或身份证"));

@@ -13,6 +13,7 @@
 #include "ui/screen.h"
 
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
@@ -83,6 +84,52 @@ void ui_put(WINDOW *w, int y, int x, int cols, const char *s, enum ui_align alig
     mvwaddstr(w, y, x, b.ptr);
     wattrset(w, theme_attr(UI_ROLE_NORMAL));
     buf_release(&b);
+}
+
+size_t ui_text_wrap(const char *s, size_t cols)
+{
+    size_t len = strlen(s), fit = utf8_prefix_cols(s, cols, NULL);
+
+    if (fit >= len)
+        return len;
+    if (s[fit] == ' ')
+        return fit + 1;
+    /* Chinese breaks between any two characters */
+    if (fit) {
+        uint32_t cp = 0;
+        if (utf8_decode(s + fit, len - fit, &cp) > 0 && utf8_cp_width(cp) == 2)
+            return fit;
+    }
+    for (size_t i = fit; i > 0; i--)
+        if (s[i - 1] == ' ')
+            return i;
+    if (!fit) { /* not even one character fits: take one whole, never half */
+        uint32_t cp;
+        int n = utf8_decode(s, len, &cp);
+        return n > 0 ? (size_t)n : 1;
+    }
+    return fit;
+}
+
+int ui_put_wrapped(WINDOW *w, int y, int x, int cols, int rows, const char *s, enum ui_role r)
+{
+    int n = 0;
+
+    if (cols < 1)
+        return 0;
+    while (*s && n < rows) {
+        size_t len = n == rows - 1 ? strlen(s) : ui_text_wrap(s, (size_t)cols), keep = len;
+        char *line;
+
+        while (keep && s[keep - 1] == ' ') /* the space the line breaks at */
+            keep--;
+        line = xstrndup(s, keep);
+        ui_put(w, y + n, x, cols, line, UI_ALIGN_LEFT, r);
+        free(line);
+        s += len;
+        n++;
+    }
+    return n;
 }
 
 void ui_fill(WINDOW *w, int y, int x, int cols, enum ui_role r)
@@ -214,30 +261,54 @@ int ui_table_action(struct ui_table *t, int action_id)
 /* Widths of the columns in cols columns: fixed ones as given (shrunk from the
  * right when they do not fit), flexible ones share the rest; one space
  * separates columns. */
+/* Column widths for a table cols wide; -1 for a column left out. */
 static void table_widths(const struct ui_table *t, int cols, int *out)
 {
-    int fixed = 0, nflex = 0, left;
+    int fixed, nflex, left, ncols = t->ncols < 32 ? t->ncols : 32;
+    int on[32];
 
-    for (int c = 0; c < t->ncols; c++) {
-        fixed += t->cols[c].width + (c ? 1 : 0);
-        if (!t->cols[c].width)
-            nflex++;
+    for (int c = 0; c < ncols; c++)
+        on[c] = 1;
+    for (;;) {
+        int need = 0, n = 0, worst = -1;
+        fixed = nflex = 0;
+        for (int c = 0; c < ncols; c++) {
+            if (!on[c])
+                continue;
+            fixed += t->cols[c].width + (n++ ? 1 : 0);
+            if (!t->cols[c].width) {
+                nflex++;
+                need += t->cols[c].min_width;
+            }
+        }
+        left = cols - fixed;
+        if (left >= need)
+            break;
+        /* leave out the column of the lowest drop rank still shown */
+        for (int c = 0; c < ncols; c++)
+            if (on[c] && t->cols[c].drop && (worst < 0 || t->cols[c].drop < t->cols[worst].drop))
+                worst = c;
+        if (worst < 0)
+            break;
+        on[worst] = 0;
     }
-    left = cols - fixed;
-    for (int c = 0; c < t->ncols; c++) {
-        out[c] = t->cols[c].width;
-        if (!out[c])
+    for (int c = 0; c < ncols; c++) {
+        out[c] = on[c] ? t->cols[c].width : -1;
+        if (on[c] && !out[c])
             out[c] = nflex && left > 0 ? left / nflex : 0;
     }
     if (nflex && left > 0)
-        for (int c = t->ncols - 1; c >= 0; c--)
-            if (!t->cols[c].width) {
+        for (int c = ncols - 1; c >= 0; c--)
+            if (on[c] && !t->cols[c].width) {
                 out[c] += left % nflex;
                 break;
             }
     /* too narrow: take columns away from the right */
-    for (int c = t->ncols - 1, used = fixed + (left > 0 ? left : 0); c >= 0 && used > cols; c--) {
-        int give = used - cols < out[c] ? used - cols : out[c];
+    for (int c = ncols - 1, used = fixed + (left > 0 ? left : 0); c >= 0 && used > cols; c--) {
+        int give;
+        if (out[c] < 0)
+            continue;
+        give = used - cols < out[c] ? used - cols : out[c];
         out[c] -= give;
         used -= give;
     }
@@ -253,9 +324,13 @@ void ui_table_draw(struct ui_table *t, WINDOW *w, int y, int x, int h, int cols,
         return;
     table_widths(t, cols, widths);
     ui_fill(w, y, x, cols, UI_ROLE_HEADER);
-    for (int c = 0, cx = x; c < ncols; cx += widths[c] + 1, c++)
+    for (int c = 0, cx = x; c < ncols; c++) {
+        if (widths[c] < 0)
+            continue;
         ui_put(w, y, cx, widths[c], ui_tr(t->cols[c].title_en, t->cols[c].title_zh),
                t->cols[c].align, UI_ROLE_HEADER);
+        cx += widths[c] + 1;
+    }
     t->page = h > 1 ? (size_t)(h - 1) : 1;
     clamp_scroll(t);
     for (int i = 0; i < h - 1; i++) {
@@ -268,10 +343,13 @@ void ui_table_draw(struct ui_table *t, WINDOW *w, int y, int x, int h, int cols,
         if (vi == t->sel && focused)
             role = UI_ROLE_SELECTED;
         ui_fill(w, y + 1 + i, x, cols, role);
-        for (int c = 0, cx = x; c < ncols; cx += widths[c] + 1, c++) {
+        for (int c = 0, cx = x; c < ncols; c++) {
+            if (widths[c] < 0)
+                continue;
             buf_reset(&b);
             t->cell(t->ctx, row, c, &b);
             ui_put(w, y + 1 + i, cx, widths[c], b.ptr, t->cols[c].align, role);
+            cx += widths[c] + 1;
         }
     }
     if (!t->nvis)
@@ -302,38 +380,69 @@ enum ui_role ui_severity_role(enum ui_severity sev)
     }
 }
 
+void ui_banner_text(struct buf *out, const char *big, size_t cols)
+{
+    int latin, word;
+    size_t start = out->len;
+
+    big = big ? big : "";
+    latin = utf8_width(big) == utf8_count(big);
+    word = !strchr(big, ' ');
+    for (const char *p = big; *p; p++)
+        buf_addch(out, latin && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+    if (!latin || !word || !big[0] || 2 * utf8_count(big) - 1 + 4 > cols)
+        return;
+    /* letter-space what was just written */
+    {
+        struct buf spaced = BUF_INIT;
+        for (size_t i = start; i < out->len;) {
+            uint32_t cp;
+            int n = utf8_decode(out->ptr + i, out->len - i, &cp);
+            n = n < 0 ? 1 : n;
+            if (spaced.len)
+                buf_addch(&spaced, ' ');
+            buf_add(&spaced, out->ptr + i, (size_t)n);
+            i += (size_t)n;
+        }
+        buf_truncate(out, start);
+        buf_add(out, spaced.ptr, spaced.len);
+        buf_release(&spaced);
+    }
+}
+
 void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity sev, const char *big,
                     const char *sub)
 {
     enum ui_role role = ui_severity_banner_role(sev);
-    struct buf spaced = BUF_INIT;
+    struct buf text = BUF_INIT;
     int mid;
 
     if (h < 1 || cols < 1)
         return;
     for (int i = 0; i < h; i++)
         ui_fill(w, y + i, x, cols, role);
-    /* Letter-spaced Latin text reads from across a ward; CJK needs no spacing,
-     * and too wide a text is shown as it is. */
-    big = big ? big : "";
-    for (const char *p = big; *p;) {
-        uint32_t cp;
-        int n = utf8_decode(p, strlen(p), &cp);
-        n = n < 0 ? 1 : n;
-        if (spaced.len)
-            buf_addch(&spaced, ' ');
-        buf_add(&spaced, p, (size_t)n);
-        p += n;
-    }
-    if (utf8_width(big) != utf8_count(big) || utf8_width(spaced.ptr) + 4 > (size_t)cols) {
-        buf_reset(&spaced);
-        buf_adds(&spaced, big);
-    }
+    ui_banner_text(&text, big, (size_t)cols);
     mid = y + (h - (sub && h > 1 ? 2 : 1)) / 2;
-    ui_put(w, mid, x, cols, spaced.ptr, UI_ALIGN_CENTER, role);
+    ui_put(w, mid, x, cols, text.ptr, UI_ALIGN_CENTER, role);
     if (sub && h > 1)
         ui_put(w, mid + 1, x, cols, sub, UI_ALIGN_CENTER, role);
-    buf_release(&spaced);
+    buf_release(&text);
+}
+
+const char *ui_verdict_name(const struct ui_verdict *v)
+{
+    return v->label[0] ? v->label : v->verdict;
+}
+
+void ui_verdict_banner(WINDOW *w, int y, int x, int h, int cols, const struct ui_verdict *v)
+{
+    int cw = (int)strlen(v->verdict);
+
+    ui_banner_draw(w, y, x, h, cols, v->severity, ui_verdict_name(v), v->message);
+    /* the code in the corner, where it does not cover the centred label */
+    if (v->label[0] && strcasecmp(v->label, v->verdict) && h >= 3 && cw + 2 < cols / 3)
+        ui_put(w, y, x + cols - cw - 1, cw, v->verdict, UI_ALIGN_RIGHT,
+               ui_severity_banner_role(v->severity));
 }
 
 const char *ui_kind_label(const char *label, const char *kind)
@@ -472,7 +581,7 @@ static void dialog_draw(struct ui_view *v, WINDOW *w)
 {
     struct dialog *d = v->data;
     int bw = v->cols - 8 > 70 ? 70 : v->cols - 8;
-    int bh = 7, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
+    int bh = 8, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
     const char *hint =
         d->deliberate
             ? (d->told ? ui_tr("Type y by hand, on its own, to confirm", "请手动单独按 y 键确认")
@@ -485,7 +594,7 @@ static void dialog_draw(struct ui_view *v, WINDOW *w)
     for (int i = 0; i < bh; i++)
         ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
     ui_put(w, by, bx, bw, d->title, UI_ALIGN_CENTER, UI_ROLE_TITLE);
-    ui_put(w, by + 2, bx + 2, bw - 4, d->msg, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
+    ui_put_wrapped(w, by + 2, bx + 2, bw - 4, 3, d->msg, UI_ROLE_DIALOG);
     ui_put(w, by + bh - 2, bx + 2, bw - 4, hint, UI_ALIGN_CENTER, UI_ROLE_DIALOG);
 }
 

@@ -29,6 +29,16 @@ enum ui_align {
  * s may be NULL (blank). Curses-free. */
 void ui_text_fit(struct buf *out, const char *s, size_t cols, enum ui_align align);
 
+/* Byte length of the first line of s when s is wrapped at cols columns: up
+ * to the last space that fits (the space included, so the next line starts
+ * after it), else as much as fits (CJK text and long tokens break anywhere,
+ * never inside a character). strlen(s) when s fits. Curses-free. */
+size_t ui_text_wrap(const char *s, size_t cols);
+
+/* Draws s wrapped into at most rows lines of cols columns from (y, x), the
+ * last line cut with "…" when s is longer; returns the lines used. */
+int ui_put_wrapped(WINDOW *w, int y, int x, int cols, int rows, const char *s, enum ui_role r);
+
 /* Draws s fitted to cols columns at (y, x) of w in role r. */
 void ui_put(WINDOW *w, int y, int x, int cols, const char *s, enum ui_align align, enum ui_role r);
 
@@ -41,6 +51,10 @@ struct ui_table_col {
     const char *title_en, *title_zh;
     int width; /* display columns; 0 = share what is left */
     enum ui_align align;
+    /* A shared column's minimum width: when the table is too narrow for it,
+     * columns with a drop rank are left out, rank 1 first, then 2... */
+    int min_width;
+    int drop; /* 0: never left out */
 };
 
 struct ui_table {
@@ -87,6 +101,19 @@ void ui_table_draw(struct ui_table *t, WINDOW *w, int y, int x, int h, int cols,
  * of sev (NONE draws in the STATUS role). big and sub may be NULL. */
 void ui_banner_draw(WINDOW *w, int y, int x, int h, int cols, enum ui_severity sev, const char *big,
                     const char *sub);
+
+/* The banner's big text for a box cols wide: Latin letters upper-cased; a
+ * single Latin word letter-spaced ("M A T C H") when that fits, since it
+ * reads from across a ward; CJK and phrases as they are. Curses-free. */
+void ui_banner_text(struct buf *out, const char *big, size_t cols);
+
+/* The banner of a verdict: its label (else its code) big, the message
+ * under it, and the code small in the top right corner when the label is
+ * shown (people read the label, the record keeps the code). */
+void ui_verdict_banner(WINDOW *w, int y, int x, int h, int cols, const struct ui_verdict *v);
+
+/* A verdict's name for people: its label, else its code. */
+const char *ui_verdict_name(const struct ui_verdict *v);
 
 /* Banner role and text role of a severity. */
 enum ui_role ui_severity_banner_role(enum ui_severity sev);

@@ -14,6 +14,7 @@
 #include "core/night/night.h"
 #include "core/night/wards.h"
 #include "core/visit/visit.h"
+#include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,15 @@ static int engine_for(struct tui_night *tn, const char *visit_id, struct fc_erro
     return rc;
 }
 
-static enum ui_severity severity_in(const struct tui_night *tn, const char *code, unsigned scope)
+/* Severity, label and class of a finding or verdict, from the catalogue. */
+static enum ui_severity describe(const struct tui_night *tn, const char *code, unsigned scope,
+                                 char *label, size_t cap, int *anomaly)
 {
-    return tui_severity(workflow_verdict_in(tn->wf, code, scope));
+    const struct verdict *v = workflow_verdict_in(tn->wf, code, scope);
+
+    snprintf(label, cap, "%s", v ? tui_label(v, code) : "");
+    *anomaly = v && v->cls == VERDICT_ANOMALY;
+    return tui_severity(v);
 }
 
 /* ---- wards ------------------------------------------------------------------- */
@@ -119,6 +126,9 @@ static int bed_cb(const struct night_ward_bed *b, void *ctx)
     }
     snprintf(r.identified, sizeof(r.identified), "%s", b->identified);
     snprintf(r.finding, sizeof(r.finding), "%s", b->finding);
+    if (b->verdict)
+        snprintf(r.finding_label, sizeof(r.finding_label), "%s", tui_label(b->verdict, b->finding));
+    r.anomaly = b->verdict && b->verdict->cls == VERDICT_ANOMALY;
     snprintf(r.marks, sizeof(r.marks), "%s%s%s", b->no_wristband ? "NO_WRISTBAND " : "",
              b->no_id ? "NO_ID " : "", b->exam ? "EXAM" : "");
     r.severity = tui_severity(b->verdict);
@@ -167,7 +177,8 @@ static int patient_cb(const struct night_patient *p, void *ctx)
     snprintf(r.bed, sizeof(r.bed), "%s", p->bed);
     snprintf(r.finding, sizeof(r.finding), "%s", p->finding);
     snprintf(r.found_at, sizeof(r.found_at), "%s", p->found_at);
-    r.severity = severity_in(c->tn, p->finding, VERDICT_PATIENT);
+    r.severity = describe(c->tn, p->finding, VERDICT_PATIENT, r.finding_label,
+                          sizeof(r.finding_label), &r.anomaly);
     c->emit(c->ctx, &r);
     return 0;
 }
@@ -207,7 +218,8 @@ static int scan_cb(const struct night_scan_row *s, void *ctx)
         snprintf(r.bed, sizeof(r.bed), "%s-%s", s->ward_code, s->bed);
     r.voided = s->voided;
     r.amended = s->amended;
-    r.severity = severity_in(c->tn, s->verdict, VERDICT_SCAN);
+    r.severity = describe(c->tn, s->verdict, VERDICT_SCAN, r.verdict_label, sizeof(r.verdict_label),
+                          &r.anomaly);
     c->emit(c->ctx, &r);
     return 0;
 }
@@ -280,6 +292,44 @@ static int correct(void *user, const char *visit_id, const char *event_id, const
     return 0;
 }
 
+/* ---- closing ----------------------------------------------------------------- */
+
+struct unchecked_ctx {
+    void (*emit)(void *ctx, const char *item);
+    void *ctx;
+    size_t max, n;
+};
+
+static int unchecked_cb(const struct night_ward_bed *b, void *ctx)
+{
+    struct unchecked_ctx *u = ctx;
+    char label[2 * SCAN_REF_MAX + 2];
+
+    snprintf(label, sizeof(label), "%s-%s", b->ward_code, b->bed);
+    u->emit(u->ctx, label);
+    return ++u->n >= u->max;
+}
+
+/* The beds of visited wards nobody scanned (DESIGN §5): closing now would
+ * leave their patients UNCHECKED, so the close screen lists them and asks. */
+static int unchecked(void *a, const struct visit *v, size_t max,
+                     void (*emit)(void *ctx, const char *item), void *ctx, long *more,
+                     char heading[96], struct fc_error *err)
+{
+    struct tui_night *tn = a;
+    struct unchecked_ctx u = {emit, ctx, max, 0};
+    int64_t total = 0;
+    int rc = engine_for(tn, v->id, err);
+
+    if (!rc)
+        rc = night_foreach_unscanned_bed(tui_store(tn->t), tn->n, max ? unchecked_cb : NULL, &u,
+                                         &total, err);
+    *more = rc ? 0 : (long)(total - (int64_t)u.n);
+    snprintf(heading, 96, "%s",
+             ui_tr("Beds of visited wards never scanned", "已查病区中未扫描的床位"));
+    return rc;
+}
+
 /* ---- the adapter ------------------------------------------------------------- */
 
 static void *create(struct tui *t)
@@ -321,4 +371,5 @@ const struct tui_adapter tui_night_adapter = {
     .destroy = destroy,
     .install = install,
     .scan = NULL, /* the engine, through the shared session */
+    .unchecked = unchecked,
 };

@@ -28,6 +28,8 @@ struct tui_pharmacy {
     struct store *s;
     struct pharmacy *engine;
     char visit[40];
+    /* count_complete as the last list_drugs read it (-1: not read) */
+    int complete;
 };
 
 /* --- verdicts ---------------------------------------------------------- */
@@ -71,6 +73,7 @@ static int engine_for(struct tui_pharmacy *tp, const char *visit_id, struct fc_e
     pharmacy_free(tp->engine);
     tp->engine = NULL;
     tp->visit[0] = '\0';
+    tp->complete = -1;
     rc = visit_resolve(tp->s, visit_id, &v, err);
     if (!rc)
         rc = mission_attach(tp->s, v.mission_id, v.mission_version, err);
@@ -133,6 +136,13 @@ static void drug_row_fill(json_t *d, const struct suspects *ss, struct ui_drug_r
     snprintf(r->unit, sizeof(r->unit), "%s", str(d, "unit"));
     r->has_book = json_is_number(json_object_get(d, "book"));
     r->book = num(d, "book");
+    /* counted is null for a drug nobody counted before the count was
+     * declared complete (NOT_COUNTED: coverage, never a shortage) */
+    r->not_counted = json_is_null(json_object_get(d, "counted"));
+    if (r->not_counted)
+        snprintf(r->status_label, sizeof(r->status_label), "%s",
+                 tui_label(workflow_verdict_in(&pharmacy_workflow, "NOT_COUNTED", VERDICT_ITEM),
+                           "NOT_COUNTED"));
     r->counted = num(d, "counted");
     r->variance = num(d, "variance");
     r->boxes = (long)num(d, "boxes");
@@ -178,6 +188,7 @@ static int list_drugs(void *user, const char *visit_id,
         goto out;
     }
     *blind = json_is_true(json_object_get(show, "blind"));
+    tp->complete = json_is_true(json_object_get(show, "count_complete"));
     drugs = json_object_get(show, "drugs");
     json_array_foreach(drugs, i, d)
     {
@@ -209,6 +220,9 @@ static int box_cb(const struct pharmacy_scan_row *r, void *ctx)
     snprintf(b.code, sizeof(b.code), "%s", r->code);
     snprintf(b.kind, sizeof(b.kind), "%s", r->kind);
     snprintf(b.verdict, sizeof(b.verdict), "%s", r->verdict);
+    snprintf(
+        b.verdict_label, sizeof(b.verdict_label), "%s",
+        tui_label(workflow_verdict_in(&pharmacy_workflow, r->verdict, VERDICT_SCAN), r->verdict));
     snprintf(b.detail, sizeof(b.detail), "%s", r->detail);
     b.qty = r->qty;
     b.round = (long)r->round;
@@ -297,6 +311,31 @@ static int model_recount(void *user, const char *visit_id, const char *drug_code
     return 0;
 }
 
+/* Whether the count was declared complete (`visit show --json`'s
+ * count_complete; absent: not declared). The screen asks right after
+ * list_drugs, which read it from the same document. */
+static int model_is_complete(void *user, const char *visit_id, int *complete, struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    json_t *show = NULL;
+    int rc = engine_for(tp, visit_id, err);
+
+    *complete = 0;
+    if (rc)
+        return rc;
+    if (tp->complete >= 0) {
+        *complete = tp->complete;
+        tp->complete = -1;
+        return 0;
+    }
+    show = pharmacy_show_json(tp->s, pharmacy_visit(tp->engine), err);
+    if (!show)
+        return err && err->code ? err->code : FC_EDB;
+    *complete = json_is_true(json_object_get(show, "count_complete"));
+    json_decref(show);
+    return 0;
+}
+
 static int model_set_blind(void *user, const char *visit_id, int blind, struct fc_error *err)
 {
     struct tui_pharmacy *tp = user;
@@ -357,6 +396,8 @@ static int rule_cb(const struct pharmacy_finding *f, void *ctx)
         }
         memset(&rs->v[i], 0, sizeof(rs->v[i]));
         snprintf(rs->v[i].rule, sizeof(rs->v[i].rule), "%s", f->rule);
+        snprintf(rs->v[i].label, sizeof(rs->v[i].label), "%s",
+                 tui_label(workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE), ""));
         rs->n++;
     }
     rs->v[i].findings++;
@@ -396,6 +437,7 @@ static void *create(struct tui *t)
 
     tp->t = t;
     tp->s = tui_store(t);
+    tp->complete = -1;
     tp->model.user = tp;
     tp->model.list_drugs = list_drugs;
     tp->model.list_boxes = list_boxes;
@@ -403,6 +445,7 @@ static void *create(struct tui *t)
     tp->model.count = model_count;
     tp->model.recount = model_recount;
     tp->model.set_blind = model_set_blind;
+    tp->model.is_complete = model_is_complete;
     tp->model.void_scan = model_void;
     tp->model.summary = model_summary;
     return tp;

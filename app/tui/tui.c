@@ -170,6 +170,7 @@ void tui_verdict_from(const struct workflow_result *r, struct ui_verdict *out)
     memset(out, 0, sizeof(*out));
     out->severity = tui_severity(r->def);
     snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
+    snprintf(out->label, sizeof(out->label), "%s", r->def ? tui_label(r->def, r->verdict) : "");
     snprintf(out->message, sizeof(out->message), "%s",
              r->message_local[0] ? r->message_local : r->message);
 }
@@ -661,6 +662,7 @@ static int summary_row(const struct workflow_count *c, void *ctx)
 
     memset(&r, 0, sizeof(r));
     snprintf(r.name, sizeof(r.name), "%s", c->key ? c->key : tui_label(c->verdict, NULL));
+    snprintf(r.code, sizeof(r.code), "%s", c->key ? "" : c->verdict->code);
     r.count = (long)c->count;
     r.severity = tui_severity(c->verdict);
     money_text(c->amount_fen, a);
@@ -752,11 +754,32 @@ static const char *const *checkpoint_qr(void *user, const char *visit_id)
     return (const char *const *)t->qr_rows;
 }
 
+static int unchecked(void *user, const char *visit_id, size_t max,
+                     void (*emit)(void *ctx, const char *item), void *ctx, long *more,
+                     char heading[96], struct fc_error *err)
+{
+    struct tui *t = user;
+    const struct workflow *wf = NULL;
+    struct visit v;
+    int rc, ai;
+
+    *more = 0;
+    heading[0] = '\0';
+    memset(&v, 0, sizeof(v));
+    rc = tui_visit(t, visit_id, &v, &wf, err);
+    ai = rc ? -1 : adapter_index(wf);
+    if (ai >= 0 && adapters[ai]->unchecked)
+        rc = adapters[ai]->unchecked(t->ad[ai], &v, max, emit, ctx, more, heading, err);
+    visit_release(&v);
+    return rc;
+}
+
 static const struct ui_close_model close_model = {
     .sections = sections,
     .summary = summary,
     .close = close_visit,
     .checkpoint_qr = checkpoint_qr,
+    .unchecked = unchecked,
 };
 
 /* ---- entry ------------------------------------------------------------------- */

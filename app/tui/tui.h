@@ -39,13 +39,12 @@ struct tui_adapter {
      * attached). NULL: the workflow's engine through the shared session. */
     int (*scan)(void *a, const struct visit *v, const char *code, enum ui_scan_how how,
                 struct ui_verdict *out, struct fc_error *err);
-    /* Lines to show before closing visit v: what the visit would leave
-     * unchecked (the beds of visited wards never scanned). emit once per
-     * line, at most max lines; *more receives how many were not listed.
-     * NULL: nothing to say. */
-    int (*close_notes)(void *a, const struct visit *v, size_t max,
-                       void (*emit)(void *ctx, const char *line), void *ctx, long *more,
-                       struct fc_error *err);
+    /* What closing visit v (its mission attached) would leave unchecked,
+     * as ui_close_model.unchecked says: up to max items, *more the rest,
+     * heading what they are. NULL: nothing. */
+    int (*unchecked)(void *a, const struct visit *v, size_t max,
+                     void (*emit)(void *ctx, const char *item), void *ctx, long *more,
+                     char heading[96], struct fc_error *err);
 };
 
 extern const struct tui_adapter tui_night_adapter;

@@ -78,9 +78,9 @@ shoot() {
     wait_for "$ready"
     shot 03-night-start
     send_scan W01-1
-    wait_for "B E D _ L I S T E D"
+    wait_for "BED_LISTED"
     send_scan 'WB|ZY202610007|63|F'
-    wait_for "M A T C H"
+    wait_for "MATCHES THE ROSTER"
     send_scan 440304196309076320
     wait_for " OK "
     shot 04-night-match
@@ -89,7 +89,7 @@ shoot() {
     send_key Enter
     wait_for "W01-2 "
     send_scan 130102194706263765
-    wait_for "W R O N G _ B E D"
+    wait_for "IN ANOTHER BED"
     shot 05-night-wrong-bed
     # bed 3: nobody there (F2 = EMPTY_BED)
     send_scan W01-3
@@ -137,7 +137,7 @@ shoot() {
     wait_for "C O U N T E D"
     send_scan 81001640000000000002
     send_scan 81001641253257476833
-    wait_for "S O L D _ C O D E _ O N _ S H E L F"
+    wait_for "SETTLED BOX ON THE SHELF"
     send_scan 6904890850407
     wait_for "G T I N _ C O U N T E D"
     send_scan XM01AE01A106A0001010322:12

@@ -27,11 +27,11 @@ snapshot night-start
 id1=$(listed_id W01 1)
 [ -n "$id1" ] || fail "no patient listed for W01-1"
 scan W01-1
-wait_for "B E D _ L I S T E D"
+wait_for "BED_LISTED"
 wait_for "Current bed: W01-1"
 scan "$id1"
-wait_for "M A T C H"
-screen_text | grep -E "^ *Finding: OK " >/dev/null || fail "bed W01-1 is not OK"
+wait_for "MATCHES THE ROSTER"
+screen_text | grep -E "^ *Finding: in order " >/dev/null || fail "bed W01-1 is not OK"
 
 # bed 2 chosen by typing its number (typed, recorded as the bed label), then
 # the ID of the patient listed for bed 3: WRONG_BED, an anomaly
@@ -43,7 +43,7 @@ wait_for "Current bed: W01-2"
 id3=$(listed_id W01 3)
 [ -n "$id3" ] || fail "no patient listed for W01-3"
 scan "$id3"
-wait_for "W R O N G _ B E D"
+wait_for "IN ANOTHER BED"
 snapshot wrong-bed
 
 # bed 3: nobody there (F2 = EMPTY_BED, submitted as typed)
@@ -70,9 +70,9 @@ wait_for "Current bed: W01-$nbeds"
 # anomalies only: OK beds leave the bed table, the moved-in bed stays
 send_key F6
 wait_for "[anomalies only]"
-screen_text | grep -E "^ *W01 .* 2 +[^ ].* MOVED_IN" >/dev/null ||
-    screen_text | grep -E " 2 .*MOVED_IN" >/dev/null || fail "MOVED_IN bed not shown under the filter"
-screen_text | grep -E " 1 <? .* OK " >/dev/null && fail "an OK bed is shown under the anomaly filter"
+screen_text | grep -E " 2 .*someone else in the bed" >/dev/null ||
+    fail "the MOVED_IN bed (someone else in the bed) is not shown under the filter"
+screen_text | grep -E " 1 <? .* in order " >/dev/null && fail "an OK bed is shown under the anomaly filter"
 snapshot filtered
 send_key F6
 wait_gone "[anomalies only]"

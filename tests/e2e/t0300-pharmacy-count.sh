@@ -55,9 +55,9 @@ scan "${prefix_a}0000000000001"
 wait_for "C O U N T E D"
 scan "${prefix_a}0000000000002"
 scan "${prefix_a}0000000000002"
-wait_for "D U P L I C A T E _ S C A N"
+wait_for "DUPLICATE_SCAN"
 scan "$settled_a"
-wait_for "S O L D _ C O D E _ O N _ S H E L F"
+wait_for "SETTLED BOX ON THE SHELF"
 wait_for "already settled this code"
 expect_row "$drug_a" "$book_a" 3 "$((3 - book_a))"
 row "$drug_a" | grep -F "!1" >/dev/null || fail "the settled box is not flagged: $(row "$drug_a")"
@@ -65,9 +65,9 @@ snapshot sold-on-shelf
 
 # an unknown code, then drug B by GTIN
 scan 99999990000000000001
-wait_for "U N K N O W N _ I T E M"
+wait_for "UNKNOWN_ITEM"
 scan "$gtin_b"
-wait_for "G T I N _ C O U N T E D"
+wait_for "COUNTED BY GTIN"
 expect_row "$drug_b" "$(drug_field "$drug_b" 17)" 1 "$((1 - $(drug_field "$drug_b" 17)))"
 
 # drug C: 7 tablets through the form (F2), 5 more as DRUG:QTY
@@ -81,7 +81,7 @@ send_key Tab
 type_slow "7" 0.04
 wait_for "Quantity: 7_"
 send_key Enter
-wait_for "R E C O R D E D"
+wait_for "MANUAL COUNT RECORDED"
 wait_gone "Manual count"
 scan "$drug_c:5"
 wait_for "$drug_c: 5 units recorded"
@@ -111,7 +111,7 @@ expect_row "$drug_a" "$book_a" 4 "$((4 - book_a))"
 send_key Enter
 wait_for "$drug_a  "
 wait_for "scans: 5, not voided 5"
-screen_text | grep -F "$settled_a" | grep -F SOLD_CODE_ON_SHELF >/dev/null ||
+screen_text | grep -F "$settled_a" | grep -F "settled box on the shelf" >/dev/null ||
     fail "the settled box is not listed with its verdict"
 screen_text | grep -F DOUBLE_READ >/dev/null || fail "the double read is not listed"
 snapshot boxes

@@ -67,8 +67,8 @@ static void test_fit_sanitizes(void **state)
 }
 
 static const struct ui_table_col cols[] = {
-    {"Name", "名称", 0, UI_ALIGN_LEFT},
-    {"N", "数", 3, UI_ALIGN_RIGHT},
+    {"Name", "名称", 0, UI_ALIGN_LEFT, 0, 0},
+    {"N", "数", 3, UI_ALIGN_RIGHT, 0, 0},
 };
 
 static const char *names[] = {"alpha",   "bravo", "charlie", "delta", "echo",
@@ -175,6 +175,49 @@ static void test_input(void **state)
     ui_input_release(&in);
 }
 
+static void test_wrap(void **state)
+{
+    (void)state;
+    assert_int_equal(ui_text_wrap("", 10), 0);
+    assert_int_equal(ui_text_wrap("short", 10), 5);
+    /* at the last space that fits, the space kept on the first line */
+    assert_int_equal(ui_text_wrap("W01-2, W01-4, W01-5", 14), 14);
+    assert_int_equal(ui_text_wrap("W01-2, W01-4, W01-5", 13), 14);
+    assert_int_equal(ui_text_wrap("W01-2, W01-4, W01-5", 12), 7);
+    /* a token longer than the line breaks inside it */
+    assert_int_equal(ui_text_wrap("ABCDEFGHIJ", 4), 4);
+    /* CJK: two columns each, never split */
+    assert_int_equal(ui_text_wrap("床位未检查", 5), 6);
+    assert_int_equal(ui_text_wrap("床位未检查", 1), 3);
+    /* before a Chinese character, not back at the last space */
+    assert_int_equal(ui_text_wrap("床位：28 个。仍要结束", 10), 12);
+}
+
+static void test_banner_text(void **state)
+{
+    struct buf b = BUF_INIT;
+
+    (void)state;
+    ui_banner_text(&b, "READY", 40);
+    assert_string_equal(b.ptr, "R E A D Y");
+    buf_reset(&b);
+    /* a label, not a code: upper case, no letter spacing */
+    ui_banner_text(&b, "in another bed", 40);
+    assert_string_equal(b.ptr, "IN ANOTHER BED");
+    buf_reset(&b);
+    /* Chinese as it is */
+    ui_banner_text(&b, "不在登记床位", 40);
+    assert_string_equal(b.ptr, "不在登记床位");
+    buf_reset(&b);
+    /* too narrow to space */
+    ui_banner_text(&b, "WRONG_BED", 18);
+    assert_string_equal(b.ptr, "WRONG_BED");
+    buf_reset(&b);
+    ui_banner_text(&b, NULL, 10);
+    assert_string_equal(b.ptr, "");
+    buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +228,8 @@ int main(void)
         cmocka_unit_test(test_table_navigation),
         cmocka_unit_test(test_table_filter),
         cmocka_unit_test(test_input),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_banner_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
