@@ -1,11 +1,13 @@
-/* fieldcheck hq [--hq DIR] init | enroll CODE | revoke DEVICE |
+/* fieldcheck hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |
  * pack DIR -o FILE [--to DEVICE...] | import FILE... | report [--format html -o PATH] |
- * receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE].
- * The HQ directory holds hq.db, hq.key and hq.pub. */
+ * receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE] | migrate --to URL.
+ * The HQ directory holds hq.key and hq.pub, and hq.db unless HQ's store is a
+ * PostgreSQL database (--db-url, FIELDCHECK_HQ_DB_URL or hq.db_url). */
 #include "app/commands.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
+#include "core/config.h"
 #include "core/hq/hq_html.h"
 #include "core/hq/hqstore.h"
 #include "sync/hq.h"
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int hq_import_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
@@ -154,20 +157,70 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     return 0;
 }
 
+static void migrate_progress(void *ctx, int64_t events)
+{
+    struct app *app = ctx;
+
+    if (!app->json && isatty(2)) {
+        fputc('\r', stderr);
+        fprintf(stderr, _("%lld events copied"), (long long)events);
+    }
+}
+
+/* hq migrate --to TARGET: everything in the current store copied into an
+ * empty one, the derived tables rebuilt there, the digests compared. */
+static int hq_migrate_cmd(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    struct hqdb *dst = NULL;
+    char digest[HASH_HEX_LEN + 1];
+    int rc;
+
+    if (argc != 2 || strcmp(argv[0], "--to")) {
+        fprintf(stderr, _("fieldcheck: hq migrate: expected --to postgresql://...\n"));
+        return 1;
+    }
+    rc = hqstore_open(&dst, argv[1], &app->err);
+    if (!rc)
+        rc = hqstore_copy(hq->db, dst, migrate_progress, app, &app->err);
+    if (!rc)
+        rc = hqstore_digest(dst, digest, &app->err);
+    if (!app->json && isatty(2))
+        fputc('\n', stderr);
+    if (rc) {
+        hqdb_close(dst);
+        return app_fail(app, rc);
+    }
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:s, s:s}", "ok", 1, "from", hqdb_target(hq->db), "to",
+                                 hqdb_target(dst), "digest", digest));
+    else
+        printf(_("HQ data copied from %s to %s (digest %.16s, identical)\n"
+                 "use it with --db-url or hq.db_url in the configuration file\n"),
+               hqdb_target(hq->db), hqdb_target(dst), digest);
+    hqdb_close(dst);
+    return 0;
+}
+
 int cmd_hq(struct app *app, int argc, char **argv)
 {
     struct buf dir = BUF_INIT;
     struct hq hq;
-    const char *sub;
-    int i = 1, rc, ex = 0;
+    const char *sub, *db_url = config_get("hq.db_url");
+    int i = 1, rc, ex = 0, have_dir = 0;
 
     memset(&hq, 0, sizeof(hq));
-    if (i + 1 < argc && !strcmp(argv[i], "--hq")) {
-        buf_adds(&dir, argv[i + 1]);
+    while (i + 1 < argc && (!strcmp(argv[i], "--hq") || !strcmp(argv[i], "--db-url"))) {
+        if (!strcmp(argv[i], "--hq")) {
+            buf_reset(&dir);
+            buf_adds(&dir, argv[i + 1]);
+            have_dir = 1;
+        } else {
+            db_url = argv[i + 1];
+        }
         i += 2;
-    } else {
-        hq_default_dir(&dir);
     }
+    if (!have_dir)
+        hq_default_dir(&dir);
     if (i >= argc) {
         buf_release(&dir);
         return app_bad_subcommand(app, argv[0], NULL);
@@ -179,7 +232,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
     }
     if (!strcmp(sub, "init")) {
         char fp[20];
-        rc = hq_init(dir.ptr, fp, &app->err);
+        rc = hq_init(dir.ptr, db_url, fp, &app->err);
         if (rc) {
             ex = app_fail(app, rc);
         } else if (app->json) {
@@ -192,7 +245,7 @@ int cmd_hq(struct app *app, int argc, char **argv)
         buf_release(&dir);
         return ex;
     }
-    rc = hq_open(&hq, dir.ptr, &app->err);
+    rc = hq_open(&hq, dir.ptr, db_url, &app->err);
     buf_release(&dir);
     if (rc)
         return app_fail(app, rc);
@@ -225,6 +278,8 @@ int cmd_hq(struct app *app, int argc, char **argv)
         ex = hq_pack_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "import")) {
         ex = hq_import_cmd(app, &hq, argc - i, argv + i);
+    } else if (!strcmp(sub, "migrate")) {
+        ex = hq_migrate_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "report") && i == argc) {
         struct hqstore_report_cb cb = {app,          rep_gap,     rep_equiv,
                                        rep_conflict, rep_summary, rep_quarantine};

@@ -205,11 +205,15 @@ const struct command app_commands[] = {
         "         bundles are encrypted to them\n"),
      cmd_keys},
     {"hq", N_("headquarters: keys, enrollment, packs, import, report, receipts"),
-     N_("fieldcheck [--json] hq [--hq DIR] init | enroll CODE | revoke DEVICE |\n"
+     N_("fieldcheck [--json] hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |\n"
         "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
         "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
-        "FILE]\n\n"
-        "DIR holds hq.db, hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured).\n"
+        "FILE] |\n"
+        "    migrate --to URL\n\n"
+        "DIR holds hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured), and\n"
+        "HQ's store hq.db unless --db-url (or FIELDCHECK_HQ_DB_URL, or hq.db_url in the\n"
+        "configuration file) names a PostgreSQL database: postgresql://USER@HOST/DB.\n"
+        "Several workstations may import into one PostgreSQL database at once.\n"
         "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
         "           unknown or revoked devices are quarantined (exit 3)\n"
         "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"
@@ -217,7 +221,9 @@ const struct command app_commands[] = {
         "           writes a printable page with charts (anomalies by type and site,\n"
         "           amounts by violation code, events over time)\n"
         "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
-        "           with --qr; --qr-png / --qr-svg write it as an image file)\n"),
+        "           with --qr; --qr-png / --qr-svg write it as an image file)\n"
+        "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
+        "           database and check that both give the same digest\n"),
      cmd_hq},
     {"db", N_("integrity, chain verification, derived-state rebuild"),
      N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"

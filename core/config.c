@@ -98,6 +98,14 @@ int config_validate(const struct config_setting *s, const char *value, struct fc
                                 "invalid value '%s' for '%s': expected a whole number %ld to %ld",
                                 value, s->key, lo, hi);
         return 0;
+    case CONFIG_DBURL:
+        if (value[0] && value[0] != '/' && strncmp(value, "postgresql://", 13) &&
+            strncmp(value, "postgres://", 11))
+            return fc_error_set(err, FC_EINPUT,
+                                "invalid value '%s' for '%s': expected a postgresql:// URL or an "
+                                "absolute path",
+                                value, s->key);
+        return 0;
     case CONFIG_ENUM:
         if (!enum_has(s->allowed, value))
             return fc_error_set(err, FC_EINPUT, "invalid value '%s' for '%s': expected %s", value,

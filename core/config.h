@@ -33,9 +33,10 @@
 #endif
 
 enum config_type {
-    CONFIG_PATH, /* empty, absolute, or "~/..." (expanded against $HOME) */
-    CONFIG_INT,  /* decimal; allowed is "MIN..MAX" */
-    CONFIG_ENUM, /* allowed is "a|b|c" */
+    CONFIG_PATH,  /* empty, absolute, or "~/..." (expanded against $HOME) */
+    CONFIG_INT,   /* decimal; allowed is "MIN..MAX" */
+    CONFIG_ENUM,  /* allowed is "a|b|c" */
+    CONFIG_DBURL, /* empty, a postgresql:// (or postgres://) URL, or an absolute path */
 };
 
 /* X(id, key, type, default, allowed, env, help_en, help_zh)
@@ -62,7 +63,13 @@ enum config_type {
       "在屏幕和报告中遮蔽患者姓名；只有明确写 off 才取消遮蔽")                                  \
     X(CONFIG_MASK_IDS, "mask.ids", CONFIG_ENUM, "on", "on|off", NULL,                           \
       "mask ID card and insurance numbers; only an explicit off unmasks",                       \
-      "遮蔽身份证号和医保号；只有明确写 off 才取消遮蔽")
+      "遮蔽身份证号和医保号；只有明确写 off 才取消遮蔽")                                        \
+    X(CONFIG_HQ_DB_URL, "hq.db_url", CONFIG_DBURL, "", "postgresql://... or an absolute path",  \
+      "FIELDCHECK_HQ_DB_URL",                                                                   \
+      "HQ's store: a PostgreSQL URL (keep passwords in ~/.pgpass, not here); empty means "      \
+      "hq.db in the HQ directory",                                                              \
+      "中心数据库：PostgreSQL 连接地址（密码请放在 "                            \
+      "~/.pgpass，不要写在这里）；留空即使用中心目录中的 hq.db")
 
 enum config_id {
 #define CONFIG_ID_(id, key, type, def, allowed, env, en, zh) id,

@@ -17,7 +17,8 @@ set -eu
 # CMakeLists.txt (they pull in the runtime libraries). tests/cli/t0810 checks
 # that each module the build asks pkg-config for comes from this list.
 BUILD_PKGS="build-essential cmake pkg-config gettext
-libncurses-dev libsqlite3-dev libqrencode-dev libsodium-dev nettle-dev libzstd-dev libjansson-dev"
+libncurses-dev libsqlite3-dev libqrencode-dev libsodium-dev nettle-dev libzstd-dev libjansson-dev
+libpq-dev"
 
 # The .deb (cpack -G DEB): dpkg-shlibdeps computes Depends, and CPack asks
 # file(1) which installed files are executables.
@@ -25,8 +26,9 @@ PACKAGE_PKGS="dpkg-dev file"
 
 # Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang), JSON
 # and database readers, QR decoding, HTML rendering to PDF with a CJK font,
-# man page and package checks, benchmarks' measuring tools.
-TEST_PKGS="libcmocka-dev sqlite3 tmux clang libclang-rt-14-dev locales jq zbar-tools time bc
+# man page and package checks, benchmarks' measuring tools, and a PostgreSQL
+# server the HQ tests start and stop in a temporary directory (tests/pg).
+TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev locales jq zbar-tools time bc
 python3 groff-base man-db lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
 
 usage() {

@@ -6,7 +6,6 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
-#include "core/store/store.h"
 #include "sync/bundle.h"
 #include "sync/receipt.h"
 
@@ -21,33 +20,36 @@ void hq_default_dir(struct buf *out)
     buf_adds(out, "/hq");
 }
 
-static void db_path(struct buf *out, const char *dir)
+void hq_store_target(struct buf *out, const char *dir, const char *db_url)
 {
-    buf_addf(out, "%s/hq.db", dir);
+    if (db_url && *db_url)
+        buf_adds(out, db_url);
+    else
+        buf_addf(out, "%s/hq.db", dir);
 }
 
-int hq_init(const char *dir, char fingerprint[20], struct fc_error *err)
+int hq_init(const char *dir, const char *db_url, char fingerprint[20], struct fc_error *err)
 {
     struct keys_hq k;
-    struct store *db = NULL;
+    struct hqdb *db = NULL;
     struct buf path = BUF_INIT;
     int rc = keys_hq_init(dir, &k, err);
 
     if (rc)
         goto out;
-    db_path(&path, dir);
+    hq_store_target(&path, dir, db_url);
     rc = hqstore_open(&db, path.ptr, err);
     if (rc)
         goto out;
     codec_fingerprint(fingerprint, k.sign_pk, k.box_pk);
 out:
     sodium_memzero(&k, sizeof(k));
-    store_close(db);
+    hqdb_close(db);
     buf_release(&path);
     return rc;
 }
 
-int hq_open(struct hq *hq, const char *dir, struct fc_error *err)
+int hq_open(struct hq *hq, const char *dir, const char *db_url, struct fc_error *err)
 {
     struct buf path = BUF_INIT;
     int rc;
@@ -59,7 +61,7 @@ int hq_open(struct hq *hq, const char *dir, struct fc_error *err)
     rc = keys_hq_load(dir, &hq->keys, err);
     if (rc)
         goto out;
-    db_path(&path, dir);
+    hq_store_target(&path, dir, db_url);
     rc = hqstore_open(&hq->db, path.ptr, err);
     if (rc)
         goto out;
@@ -75,7 +77,7 @@ void hq_close(struct hq *hq)
 {
     if (!hq)
         return;
-    store_close(hq->db);
+    hqdb_close(hq->db);
     free(hq->dir);
     sodium_memzero(&hq->keys, sizeof(hq->keys));
     memset(hq, 0, sizeof(*hq));
@@ -109,7 +111,10 @@ static int quarantine(struct hq *hq, const char *name, const struct bundle_heade
 
     hash_sha256(digest, data, len);
     hash_to_hex(hex, digest, HASH_LEN);
-    rc = hqstore_quarantine(hq->db, hex, h->device_id, why, data, len, err);
+    /* the header names the device and the bundle; the body is never kept:
+     * a refused bundle cannot fill HQ's disk */
+    rc = hqstore_quarantine(hq->db, hex, h->device_id, why, data,
+                            len < BUNDLE_HEADER_LEN ? len : BUNDLE_HEADER_LEN, len, err);
     if (rc)
         return rc;
     res->outcome = HQ_QUARANTINED;
@@ -186,6 +191,12 @@ int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len
     snprintf(row.prev_head, sizeof(row.prev_head), "%s", c.prev_head);
     snprintf(row.chain_head, sizeof(row.chain_head), "%s", c.chain_head);
     rc = hqstore_import(hq->db, &row, c.events, c.n_events, &res->stats, err);
+    if (rc == FC_ESTATE) {
+        /* revoked (or removed) while this bundle was being verified */
+        snprintf(why, sizeof(why), "%s", err ? err->msg : "device not accepted");
+        bundle_contents_release(&c);
+        return quarantine(hq, name, &h, data, len, why, res, err);
+    }
     if (rc)
         goto fail;
     res->outcome = res->stats.duplicate ? HQ_DUPLICATE : HQ_IMPORTED;

@@ -1,5 +1,6 @@
-/* Headquarters: the HQ directory (hq.db, hq.key, hq.pub), device enrollment
- * and revocation, bundle import and merge, and signed receipts. */
+/* Headquarters: the HQ directory (hq.key, hq.pub, and hq.db unless HQ's
+ * store is a PostgreSQL database), device enrollment and revocation, bundle
+ * import and merge, and signed receipts. */
 #ifndef FC_SYNC_HQ_H
 #define FC_SYNC_HQ_H
 
@@ -11,22 +12,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct store;
-
 struct hq {
     char *dir;
-    struct store *db;
+    struct hqdb *db;
     struct keys_hq keys;
 };
 
 /* The default HQ directory: <data dir>/hq (FIELDCHECK_HOME honoured). */
 void hq_default_dir(struct buf *out);
 
-/* Creates dir with keys and an empty hq.db; FC_EEXIST if keys exist. */
-int hq_init(const char *dir, char fingerprint[20], struct fc_error *err);
+/* The store of an HQ directory: db_url when it is set (a PostgreSQL URL or
+ * the path of an SQLite file), else dir/hq.db. Appended to out. */
+void hq_store_target(struct buf *out, const char *dir, const char *db_url);
 
-/* Opens an initialised HQ directory; release with hq_close. */
-int hq_open(struct hq *hq, const char *dir, struct fc_error *err);
+/* Creates dir with keys and an empty store (db_url as hq_store_target);
+ * FC_EEXIST if keys exist. */
+int hq_init(const char *dir, const char *db_url, char fingerprint[20], struct fc_error *err);
+
+/* Opens an initialised HQ directory and its store (db_url as
+ * hq_store_target); release with hq_close. */
+int hq_open(struct hq *hq, const char *dir, const char *db_url, struct fc_error *err);
 void hq_close(struct hq *hq);
 
 /* Enrolls the device of an enrollment code (signs its certificate).

@@ -1,7 +1,6 @@
-/* HQ's HTML report: a few grouped queries over the merged events of hq.db
- * turned into bar charts and tables. Events seen twice (an equivocating
- * (device, seq)) are counted once per event id, so the charts do not double
- * what a forked device sent. */
+/* HQ's HTML report: the current events of HQ's store (one per (device,
+ * seq): an equivocating device's second version is not counted twice)
+ * gathered into bar charts and tables, on either database. */
 #include "core/hq/hq_html.h"
 
 #include "core/base/money.h"
@@ -10,17 +9,17 @@
 #include "core/hq/hqstore.h"
 #include "core/night/night.h"
 #include "core/pharmacy/pharmacy.h"
-#include "core/store/store.h"
 #include "core/visit/visit.h"
 
-#include <sqlite3.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows of one query: label, value and the printed value. */
+/* Counts per label, kept sorted by label while they are gathered. */
 struct series {
     struct html_bar *bars;
+    int64_t *values;
     char **owned; /* labels and texts, freed with the series */
     size_t n, nowned;
 };
@@ -38,71 +37,169 @@ static void series_release(struct series *s)
         free(s->owned[i]);
     free(s->owned);
     free(s->bars);
+    free(s->values);
     memset(s, 0, sizeof(*s));
 }
 
-/* Runs sql (columns: label TEXT, value INTEGER) into s; money 1 prints the
- * value as yuan. Anomaly-only queries filter in SQL with the anomaly()
- * function registered below. */
-static int series_query(struct store *st, const char *sql, int money, struct series *s,
-                        struct fc_error *err)
+static void series_add(struct series *s, const char *label, int64_t v)
 {
-    sqlite3_stmt *q = NULL;
-    int rc = store_prepare(st, sql, &q, err);
+    size_t lo = 0, hi = s->n;
 
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t v = sqlite3_column_int64(q, 1);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->bars[mid].label, label);
+        if (c == 0) {
+            s->values[mid] += v;
+            return;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    s->bars = xreallocarray(s->bars, s->n + 1, sizeof(*s->bars));
+    s->values = xreallocarray(s->values, s->n + 1, sizeof(*s->values));
+    memmove(&s->bars[lo + 1], &s->bars[lo], (s->n - lo) * sizeof(*s->bars));
+    memmove(&s->values[lo + 1], &s->values[lo], (s->n - lo) * sizeof(*s->values));
+    s->bars[lo].label = series_keep(s, label);
+    s->values[lo] = v;
+    s->n++;
+}
+
+static int by_value_desc(const void *a, const void *b)
+{
+    const struct html_bar *x = a, *y = b;
+
+    if (x->value != y->value)
+        return x->value < y->value ? 1 : -1;
+    return strcmp(x->label, y->label);
+}
+
+/* Fills each bar's value and text; by_count orders by count (largest first),
+ * else the label order stays; money prints the value as yuan. */
+static void series_finish(struct series *s, int by_count, int money)
+{
+    for (size_t i = 0; i < s->n; i++) {
         char text[32];
 
-        s->bars = xreallocarray(s->bars, s->n + 1, sizeof(*s->bars));
-        s->bars[s->n].label = series_keep(s, store_col_text(q, 0));
-        s->bars[s->n].value = (double)v;
+        s->bars[i].value = (double)s->values[i];
         if (money)
-            money_text(v, text);
+            money_text(s->values[i], text);
         else
-            snprintf(text, sizeof(text), "%lld", (long long)v);
-        s->bars[s->n].text = series_keep(s, text);
-        s->n++;
+            snprintf(text, sizeof(text), "%lld", (long long)s->values[i]);
+        s->bars[i].text = series_keep(s, text);
     }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(st, err, "cannot read hq.db for the report");
-    sqlite3_finalize(q);
-    return rc;
+    if (by_count && s->n > 1)
+        qsort(s->bars, s->n, sizeof(*s->bars), by_value_desc);
 }
 
-static void fn_anomaly(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* The site of each visit, sorted by visit id. */
+struct visit_site {
+    char *visit, *site;
+};
+
+struct gather {
+    struct visit_site *vs;
+    size_t nvs;
+    struct series types, sites, codes, days, hours;
+    char last_device[33];
+    int64_t last_seq;
+};
+
+static int visit_site_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    const unsigned char *v = sqlite3_value_text(argv[0]);
+    struct gather *g = ctx;
+    char buf[256];
 
-    (void)argc;
-    sqlite3_result_int(ctx, v && v[0] && night_is_anomaly((const char *)v));
+    (void)n;
+    g->vs = xreallocarray(g->vs, g->nvs + 1, sizeof(*g->vs));
+    hqdb_col_text(&c[0], buf, sizeof(buf));
+    g->vs[g->nvs].visit = xstrdup(buf);
+    if (c[1].type == HQDB_NULL) {
+        g->vs[g->nvs].site = NULL;
+    } else {
+        hqdb_col_text(&c[1], buf, sizeof(buf));
+        g->vs[g->nvs].site = xstrdup(buf);
+    }
+    g->nvs++;
+    return 0;
 }
 
-/* One row per distinct event, with the site of its visit (from the visit's
- * visit_open event). */
-#define EV                                                                     \
-    "WITH e AS (SELECT DISTINCT id, visit, at, kind, payload FROM event),"     \
-    " s AS (SELECT visit, json_extract(payload, '$.site_code') AS site FROM e" \
-    " WHERE kind = 'visit_open')"
+static const char *site_of(const struct gather *g, const char *visit)
+{
+    size_t lo = 0, hi = g->nvs;
 
-static const char sql_by_type[] =
-    EV " SELECT v, count(*) FROM (SELECT json_extract(payload, '$.verdict') AS v FROM e"
-       " UNION ALL SELECT 'finding ' || json_extract(payload, '$.code') FROM e"
-       " WHERE kind = 'finding_add') WHERE fc_anomaly(v) OR v LIKE 'finding %'"
-       " GROUP BY v ORDER BY 2 DESC, 1";
-static const char sql_by_site[] =
-    EV " SELECT COALESCE(s.site, '?'), count(*) FROM e LEFT JOIN s ON s.visit = e.visit"
-       " WHERE fc_anomaly(json_extract(e.payload, '$.verdict')) OR e.kind = 'finding_add'"
-       " GROUP BY 1 ORDER BY 2 DESC, 1";
-static const char sql_by_code[] =
-    EV " SELECT json_extract(payload, '$.code'),"
-       " sum(COALESCE(json_extract(payload, '$.irregular_fen'), 0)) FROM e"
-       " WHERE kind = 'finding_add' GROUP BY 1 ORDER BY 1";
-static const char sql_days[] =
-    EV " SELECT substr(at, 1, 10), count(*) FROM e GROUP BY 1 ORDER BY 1";
-static const char sql_hours[] =
-    EV " SELECT substr(at, 12, 2) || 'h', count(*) FROM e GROUP BY 1 ORDER BY 1";
+    while (visit && lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(g->vs[mid].visit, visit);
+        if (c == 0)
+            return g->vs[mid].site;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* One current event (the smallest hash of its (device, seq): rows come in
+ * hash order, so the first of each seq). */
+static int event_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct gather *g = ctx;
+    char device[33], visit[64], at[CLOCK_ISO_MAX], kind[64], label[160];
+    char *payload;
+    json_t *o;
+    const char *verdict, *code, *site;
+
+    (void)n;
+    hqdb_col_text(&c[0], device, sizeof(device));
+    if (!strcmp(device, g->last_device) && c[1].i == g->last_seq)
+        return 0;
+    memcpy(g->last_device, device, sizeof(device));
+    g->last_seq = c[1].i;
+    hqdb_col_text(&c[2], visit, sizeof(visit));
+    hqdb_col_text(&c[3], at, sizeof(at));
+    hqdb_col_text(&c[4], kind, sizeof(kind));
+    payload = xmalloc(c[5].len + 1);
+    memcpy(payload, c[5].s, c[5].len);
+    payload[c[5].len] = 0;
+    o = json_loads(payload, 0, NULL);
+    free(payload);
+    snprintf(label, sizeof(label), "%.10s", at);
+    series_add(&g->days, label, 1);
+    snprintf(label, sizeof(label), "%.2sh", strlen(at) > 13 ? at + 11 : "??");
+    series_add(&g->hours, label, 1);
+    verdict = json_string_value(json_object_get(o, "verdict"));
+    code = json_string_value(json_object_get(o, "code"));
+    site = site_of(g, c[2].type == HQDB_NULL ? NULL : visit);
+    if (!strcmp(kind, "finding_add") && code) {
+        json_t *fen = json_object_get(o, "irregular_fen");
+        snprintf(label, sizeof(label), "finding %s", code);
+        series_add(&g->types, label, 1);
+        series_add(&g->sites, site ? site : "?", 1);
+        series_add(&g->codes, code, json_is_integer(fen) ? json_integer_value(fen) : 0);
+    } else if (verdict && verdict[0] && night_is_anomaly(verdict)) {
+        series_add(&g->types, verdict, 1);
+        series_add(&g->sites, site ? site : "?", 1);
+    }
+    json_decref(o);
+    return 0;
+}
+
+static void gather_release(struct gather *g)
+{
+    for (size_t i = 0; i < g->nvs; i++) {
+        free(g->vs[i].visit);
+        free(g->vs[i].site);
+    }
+    free(g->vs);
+    series_release(&g->types);
+    series_release(&g->sites);
+    series_release(&g->codes);
+    series_release(&g->days);
+    series_release(&g->hours);
+}
 
 static void table(struct buf *out, enum html_lang l, const char *what, const struct series *s)
 {
@@ -116,40 +213,41 @@ static void table(struct buf *out, enum html_lang l, const char *what, const str
     html_table_end(out);
 }
 
-int hq_html_report(struct store *s, enum html_lang l, struct buf *out, struct fc_error *err)
+int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc_error *err)
 {
-    struct series types = {0}, sites = {0}, codes = {0}, time = {0};
+    struct gather g;
+    struct series *time;
     struct html_page p;
     char digest[HASH_HEX_LEN + 1], code[VISIT_SHORT_CODE_LEN + 1], now[CLOCK_ISO_MAX];
     int rc;
 
     memset(&p, 0, sizeof(p));
-    if (sqlite3_create_function(store_db(s), "fc_anomaly", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                NULL, fn_anomaly, NULL, NULL) != SQLITE_OK) {
-        rc = store_fail(s, err, "cannot register the report function");
-        goto out;
-    }
-    rc = hqstore_digest(s, digest, err);
+    memset(&g, 0, sizeof(g));
+    rc = hqstore_digest(db, digest, err);
     if (!rc)
-        rc = series_query(s, sql_by_type, 0, &types, err);
+        rc = hqdb_begin(db, HQDB_READ, err);
     if (!rc)
-        rc = series_query(s, sql_by_site, 0, &sites, err);
+        rc = hqdb_query(db, "SELECT visit, site_code FROM visit ORDER BY visit", NULL, 0,
+                        visit_site_row, &g, err);
     if (!rc)
-        rc = series_query(s, sql_by_code, 1, &codes, err);
-    if (!rc)
-        rc = series_query(s, sql_days, 0, &time, err);
-    /* A single day says nothing as a chart: show its hours instead. */
-    if (!rc && time.n == 1) {
-        series_release(&time);
-        rc = series_query(s, sql_hours, 0, &time, err);
-    }
+        rc = hqdb_query(db,
+                        "SELECT device, seq, visit, at, kind, payload FROM event"
+                        " ORDER BY device, seq, hash",
+                        NULL, 0, event_row, &g, err);
+    hqdb_rollback(db);
     if (rc)
         goto out;
+    series_finish(&g.types, 1, 0);
+    series_finish(&g.sites, 1, 0);
+    series_finish(&g.codes, 0, 1);
+    /* A single day says nothing as a chart: show its hours instead. */
+    time = g.days.n == 1 ? &g.hours : &g.days;
+    series_finish(time, 0, 0);
     visit_short_code(digest, code);
     clock_format_local(clock_now_ms(), now);
     p.lang = l;
     p.title = html_t(l, "医保基金监管检查汇总报告", "Fund supervision summary report");
-    p.site = html_t(l, "中心汇总（hq.db）", "headquarters (hq.db)");
+    p.site = html_t(l, "中心汇总", "headquarters");
     p.visit_id = digest;
     p.kind = html_t(l, "汇总", "summary");
     p.opened_at = now;
@@ -162,25 +260,21 @@ int hq_html_report(struct store *s, enum html_lang l, struct buf *out, struct fc
     if (rc)
         goto out;
     html_elem(out, "h2", html_t(l, "异常与问题", "Anomalies and findings"));
-    html_bar_chart(out, l, html_t(l, "按类型", "By type"), types.bars, types.n);
-    html_bar_chart(out, l, html_t(l, "按机构", "By site"), sites.bars, sites.n);
+    html_bar_chart(out, l, html_t(l, "按类型", "By type"), g.types.bars, g.types.n);
+    html_bar_chart(out, l, html_t(l, "按机构", "By site"), g.sites.bars, g.sites.n);
     html_elem(out, "h2", html_t(l, "违规金额", "Amounts"));
     html_bar_chart(out, l,
                    html_t(l, "按违规编码的违规费用（元）", "Irregular amount by code (yuan)"),
-                   codes.bars, codes.n);
-    table(out, l, html_t(l, "违规编码", "violation code"), &codes);
+                   g.codes.bars, g.codes.n);
+    table(out, l, html_t(l, "违规编码", "violation code"), &g.codes);
     html_elem(out, "h2", html_t(l, "进度", "Progress"));
     html_column_chart(out, l,
-                      time.n && strchr(time.bars[0].label, 'h')
-                          ? html_t(l, "每小时事件数（UTC）", "Events per hour (UTC)")
-                          : html_t(l, "每日事件数（UTC）", "Events per day (UTC)"),
-                      time.bars, time.n);
-    table(out, l, html_t(l, "时间", "time"), &time);
+                      time == &g.hours ? html_t(l, "每小时事件数（UTC）", "Events per hour (UTC)")
+                                       : html_t(l, "每日事件数（UTC）", "Events per day (UTC)"),
+                      time->bars, time->n);
+    table(out, l, html_t(l, "时间", "time"), time);
     html_end(out, &p);
 out:
-    series_release(&types);
-    series_release(&sites);
-    series_release(&codes);
-    series_release(&time);
+    gather_release(&g);
     return rc;
 }

@@ -1,5 +1,5 @@
 /* `hq report --format html`: HQ's printable summary of hq.db with charts
- * drawn as inline SVG (core/html.h): anomalies by type and by site, amounts
+ * drawn as inline SVG (core/report/html.h): anomalies by type and by site, amounts
  * by violation code, and events over time. */
 #ifndef FC_CORE_HQ_HTML_H
 #define FC_CORE_HQ_HTML_H
@@ -8,11 +8,11 @@
 #include "core/base/error.h"
 #include "core/report/html.h"
 
-struct store;
+struct hqdb;
 
-/* Appends the report of the HQ database s (opened with hqstore_open) to out.
+/* Appends the report of HQ's database (opened with hqstore_open) to out.
  * The header carries the short code of hqstore_digest, so a later change of
  * HQ's merged state gives a different code. Returns 0 or a database error. */
-int hq_html_report(struct store *s, enum html_lang lang, struct buf *out, struct fc_error *err);
+int hq_html_report(struct hqdb *db, enum html_lang lang, struct buf *out, struct fc_error *err);
 
 #endif

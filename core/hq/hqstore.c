@@ -1,379 +1,849 @@
-/* hq.db: schema and queries for HQ import and merge. The merged event set is
- * keyed by (device, seq, hash), never by arrival order, and nothing here
- * records when something was imported, so the database's content (and
- * hqstore_digest) depends only on the set of bundles imported. */
+/* HQ import, merge and reports, written once over hqdb (SQLite or
+ * PostgreSQL). The merged event set is keyed by (device, seq, hash), never by
+ * arrival order, and nothing here records when something was imported, so
+ * the base tables (and hqstore_digest) depend only on the set of bundles.
+ *
+ * Derived tables follow the *current* event of each (device, seq), the one
+ * with the smallest hash: an import works out in C which of its events are
+ * new, which become current and which current event they displace (an
+ * equivocation), and applies the difference (derive_add / derive_remove), so
+ * the derived tables too end up the same in any order. */
 #include "core/hq/hqstore.h"
 
 #include "core/base/clock.h"
-#include "core/store/store.h"
+#include "core/base/xalloc.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static const char *const hq_migrations[] = {
-    /* 1: devices, bundles, merged events, quarantine */
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
-    "CREATE TABLE device ("
-    "  id TEXT PRIMARY KEY, sign_pk TEXT NOT NULL, box_pk TEXT NOT NULL,"
-    "  fingerprint TEXT NOT NULL, cert BLOB NOT NULL, enrolled_at TEXT NOT NULL,"
-    "  revoked_at TEXT) STRICT;"
-    "CREATE TABLE bundle ("
-    "  sha256 TEXT PRIMARY KEY, device TEXT NOT NULL, bundle_seq INTEGER NOT NULL,"
-    "  first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, prev_bundle TEXT NOT NULL,"
-    "  prev_head TEXT NOT NULL, chain_head TEXT NOT NULL) STRICT;"
-    "CREATE INDEX bundle_device ON bundle (device, bundle_seq);"
-    "CREATE TABLE event ("
-    "  device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL,"
-    "  visit TEXT, at TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT, payload TEXT NOT NULL,"
-    "  prev_hash TEXT NOT NULL, PRIMARY KEY (device, seq, hash)) STRICT, WITHOUT ROWID;"
-    "CREATE INDEX event_visit ON event (visit);"
-    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
-    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;"
-    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
-    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;"
-    "CREATE TABLE quarantine ("
-    "  sha256 TEXT PRIMARY KEY, device TEXT NOT NULL, reason TEXT NOT NULL,"
-    "  data BLOB NOT NULL) STRICT;",
-};
-
-static const struct store_schema hq_schema = {hq_migrations,
-                                              sizeof(hq_migrations) / sizeof(hq_migrations[0]), 0};
+/* The rules that fill the derived tables; a change of them bumps this and
+ * every database rebuilds its derived tables on next open. */
+#define HQ_DERIVED_VERSION 1
 
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-int hqstore_open(struct store **out, const char *path, struct fc_error *err)
+/* ---- transactions ------------------------------------------------------------ */
+
+typedef int (*txn_body)(struct hqdb *db, void *ctx, struct fc_error *err);
+
+/* Runs body in a transaction, again (after a short random pause) when it
+ * failed only because a concurrent transaction got in its way. body must
+ * reset whatever it reports on each run. */
+static int run_txn(struct hqdb *db, enum hqdb_txn mode, txn_body body, void *ctx,
+                   struct fc_error *err)
 {
-    return store_open_schema(out, path, &hq_schema, err);
+    int rc = FC_OK;
+
+    for (int attempt = 0;; attempt++) {
+        rc = hqdb_begin(db, mode, err);
+        if (!rc)
+            rc = body(db, ctx, err);
+        if (!rc && db->in_txn)
+            rc = hqdb_commit(db, err);
+        if (!rc)
+            return FC_OK;
+        hqdb_rollback(db);
+        if (!hqdb_retryable(db) || attempt >= 50)
+            return rc;
+        {
+            struct timespec ts = {0, (long)(1 + rand() % (5 + attempt * 5)) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
 }
 
-static void device_from_row(sqlite3_stmt *st, struct hq_device *d)
-{
-    memset(d, 0, sizeof(*d));
-    snprintf(d->id, sizeof(d->id), "%s", store_col_text(st, 0));
-    hash_from_hex(d->sign_pk, 32, store_col_text(st, 1));
-    hash_from_hex(d->box_pk, 32, store_col_text(st, 2));
-    snprintf(d->fingerprint, sizeof(d->fingerprint), "%s", store_col_text(st, 3));
-    snprintf(d->enrolled_at, sizeof(d->enrolled_at), "%s", store_col_text(st, 4));
-    snprintf(d->revoked_at, sizeof(d->revoked_at), "%s", store_col_text(st, 5));
-}
+/* ---- devices ----------------------------------------------------------------- */
 
 #define DEVICE_COLS "id, sign_pk, box_pk, fingerprint, enrolled_at, revoked_at"
 
-int hqstore_device_get(struct store *s, const char *id, struct hq_device *out, struct fc_error *err)
+static int device_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT " DEVICE_COLS " FROM device WHERE id = ?1", &st, err);
+    struct hq_device *d = ctx;
+    char hex[65];
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        device_from_row(st, out);
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = fc_error_set(err, FC_ENOTFOUND, "device '%s' is not enrolled", id);
-    } else {
-        rc = store_fail(s, err, "cannot read device");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    (void)n;
+    memset(d, 0, sizeof(*d));
+    hqdb_col_text(&c[0], d->id, sizeof(d->id));
+    hqdb_col_text(&c[1], hex, sizeof(hex));
+    hash_from_hex(d->sign_pk, 32, hex);
+    hqdb_col_text(&c[2], hex, sizeof(hex));
+    hash_from_hex(d->box_pk, 32, hex);
+    hqdb_col_text(&c[3], d->fingerprint, sizeof(d->fingerprint));
+    hqdb_col_text(&c[4], d->enrolled_at, sizeof(d->enrolled_at));
+    hqdb_col_text(&c[5], d->revoked_at, sizeof(d->revoked_at));
+    return 1;
 }
 
-int hqstore_device_add(struct store *s, const struct hq_device *d, const void *cert,
-                       size_t cert_len, int *added, struct fc_error *err)
+int hqstore_device_get(struct hqdb *db, const char *id, struct hq_device *out, struct fc_error *err)
 {
-    struct hq_device old;
-    sqlite3_stmt *st = NULL;
-    char sign_hex[65], box_hex[65], at[CLOCK_ISO_MAX];
+    struct hqdb_val p[] = {HQDB_S(id)};
     int rc;
 
-    if (added)
-        *added = 0;
-    rc = hqstore_device_get(s, d->id, &old, NULL);
-    if (rc == FC_OK) {
-        if (memcmp(old.sign_pk, d->sign_pk, 32) || memcmp(old.box_pk, d->box_pk, 32))
-            return fc_error_set(err, FC_EEXIST,
-                                "device '%s' is already enrolled with other keys (fingerprint "
-                                "%s)",
-                                d->id, old.fingerprint);
+    memset(out, 0, sizeof(*out));
+    rc = hqdb_query(db, "SELECT " DEVICE_COLS " FROM device WHERE id = $1", p, 1, device_row, out,
+                    err);
+    if (rc == 1)
+        return FC_OK;
+    if (rc == 0)
+        return fc_error_set(err, FC_ENOTFOUND, "device '%s' is not enrolled", id);
+    return rc;
+}
+
+struct device_add {
+    const struct hq_device *d;
+    const void *cert;
+    size_t cert_len;
+    int added;
+};
+
+static int device_add_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct device_add *a = ctx;
+    struct hq_device old;
+    char sign_hex[65], box_hex[65], at[CLOCK_ISO_MAX];
+    int64_t changes = 0;
+    int rc;
+
+    a->added = 0;
+    hash_to_hex(sign_hex, a->d->sign_pk, 32);
+    hash_to_hex(box_hex, a->d->box_pk, 32);
+    clock_format_utc(clock_now_ms(), at);
+    {
+        struct hqdb_val p[] = {HQDB_S(a->d->id),
+                               HQDB_S(sign_hex),
+                               HQDB_S(box_hex),
+                               HQDB_S(a->d->fingerprint),
+                               HQDB_B(a->cert, a->cert_len),
+                               HQDB_S(at)};
+        rc = hqdb_exec(db,
+                       "INSERT INTO device (id, sign_pk, box_pk, fingerprint, cert, enrolled_at)"
+                       " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                       p, 6, &changes, err);
+    }
+    if (rc)
+        return rc;
+    if (changes) {
+        a->added = 1;
         return FC_OK;
     }
-    hash_to_hex(sign_hex, d->sign_pk, 32);
-    hash_to_hex(box_hex, d->box_pk, 32);
-    clock_format_utc(clock_now_ms(), at);
-    rc = store_prepare(s,
-                       "INSERT INTO device (id, sign_pk, box_pk, fingerprint, cert, enrolled_at)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                       &st, err);
+    rc = hqstore_device_get(db, a->d->id, &old, err);
     if (rc)
         return rc;
-    store_bind_text(st, 1, d->id);
-    store_bind_text(st, 2, sign_hex);
-    store_bind_text(st, 3, box_hex);
-    store_bind_text(st, 4, d->fingerprint);
-    sqlite3_bind_blob(st, 5, cert, (int)cert_len, SQLITE_TRANSIENT);
-    store_bind_text(st, 6, at);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot enroll device");
-    sqlite3_finalize(st);
-    if (!rc && added)
-        *added = 1;
-    return rc;
+    if (memcmp(old.sign_pk, a->d->sign_pk, 32) || memcmp(old.box_pk, a->d->box_pk, 32))
+        return fc_error_set(err, FC_EEXIST,
+                            "device '%s' is already enrolled with other keys (fingerprint %s)",
+                            a->d->id, old.fingerprint);
+    return FC_OK;
 }
 
-int hqstore_device_revoke(struct store *s, const char *id, struct fc_error *err)
+int hqstore_device_add(struct hqdb *db, const struct hq_device *d, const void *cert,
+                       size_t cert_len, int *added, struct fc_error *err)
 {
-    struct hq_device d;
-    sqlite3_stmt *st = NULL;
-    char at[CLOCK_ISO_MAX];
-    int rc = hqstore_device_get(s, id, &d, err);
+    struct device_add a = {d, cert, cert_len, 0};
+    int rc = run_txn(db, HQDB_WRITE, device_add_body, &a, err);
 
-    if (rc)
-        return rc;
-    if (d.revoked_at[0])
-        return FC_OK;
-    clock_format_utc(clock_now_ms(), at);
-    rc = store_prepare(s, "UPDATE device SET revoked_at = ?2 WHERE id = ?1", &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, id);
-    store_bind_text(st, 2, at);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot revoke device");
-    sqlite3_finalize(st);
+    if (added)
+        *added = rc ? 0 : a.added;
     return rc;
 }
 
-int hqstore_device_foreach(struct store *s, int (*cb)(const struct hq_device *d, void *ctx),
+static int device_revoke_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    const char *id = ctx;
+    struct hq_device d;
+    char at[CLOCK_ISO_MAX];
+    int rc = hqdb_lock_device(db, id, err);
+
+    if (!rc)
+        rc = hqstore_device_get(db, id, &d, err);
+    if (rc || d.revoked_at[0])
+        return rc;
+    clock_format_utc(clock_now_ms(), at);
+    {
+        struct hqdb_val p[] = {HQDB_S(id), HQDB_S(at)};
+        rc = hqdb_exec(db, "UPDATE device SET revoked_at = $2 WHERE id = $1", p, 2, NULL, err);
+    }
+    return rc;
+}
+
+int hqstore_device_revoke(struct hqdb *db, const char *id, struct fc_error *err)
+{
+    return run_txn(db, HQDB_WRITE, device_revoke_body, (void *)id, err);
+}
+
+struct device_each {
+    struct hq_device *v;
+    size_t n;
+};
+
+static int device_collect(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct device_each *e = ctx;
+
+    e->v = xreallocarray(e->v, e->n + 1, sizeof(*e->v));
+    device_row(&e->v[e->n++], c, n);
+    return 0;
+}
+
+int hqstore_device_foreach(struct hqdb *db, int (*cb)(const struct hq_device *d, void *ctx),
                            void *ctx, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT " DEVICE_COLS " FROM device ORDER BY id", &st, err);
+    struct device_each e = {NULL, 0};
+    int rc = hqdb_query(db, "SELECT " DEVICE_COLS " FROM device ORDER BY id", NULL, 0,
+                        device_collect, &e, err);
 
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct hq_device d;
-
-        device_from_row(st, &d);
-        rc = cb(&d, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot list devices");
-    sqlite3_finalize(st);
+    /* the callback may query: the rows are collected first */
+    for (size_t i = 0; !rc && i < e.n; i++)
+        rc = cb(&e.v[i], ctx);
+    free(e.v);
     return rc;
 }
 
-static int bundle_known(struct store *s, const char *sha, int *known, struct fc_error *err)
+/* ---- bundles ------------------------------------------------------------------ */
+
+static int bundle_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT 1 FROM bundle WHERE sha256 = ?1", &st, err);
+    struct hq_bundle_row *b = ctx;
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, sha);
-    rc = sqlite3_step(st);
-    *known = rc == SQLITE_ROW;
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read bundles");
-    sqlite3_finalize(st);
-    return rc;
+    (void)n;
+    hqdb_col_text(&c[0], b->device, sizeof(b->device));
+    b->bundle_seq = c[1].i;
+    b->first_seq = c[2].i;
+    b->last_seq = c[3].i;
+    hqdb_col_text(&c[4], b->prev_bundle, sizeof(b->prev_bundle));
+    hqdb_col_text(&c[5], b->prev_head, sizeof(b->prev_head));
+    hqdb_col_text(&c[6], b->chain_head, sizeof(b->chain_head));
+    return 1;
 }
 
-int hqstore_bundle_get(struct store *s, const char *sha256_hex, struct hq_bundle_row *out,
+int hqstore_bundle_get(struct hqdb *db, const char *sha256_hex, struct hq_bundle_row *out,
                        struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT device, bundle_seq, first_seq, last_seq, prev_bundle,"
-                           " prev_head, chain_head FROM bundle WHERE sha256 = ?1",
-                           &st, err);
+    struct hq_bundle_row local;
+    struct hqdb_val p[] = {HQDB_S(sha256_hex)};
+    int rc;
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, sha256_hex);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (out) {
-            memset(out, 0, sizeof(*out));
-            snprintf(out->sha256, sizeof(out->sha256), "%s", sha256_hex);
-            snprintf(out->device, sizeof(out->device), "%s", store_col_text(st, 0));
-            out->bundle_seq = sqlite3_column_int64(st, 1);
-            out->first_seq = sqlite3_column_int64(st, 2);
-            out->last_seq = sqlite3_column_int64(st, 3);
-            snprintf(out->prev_bundle, sizeof(out->prev_bundle), "%s", store_col_text(st, 4));
-            snprintf(out->prev_head, sizeof(out->prev_head), "%s", store_col_text(st, 5));
-            snprintf(out->chain_head, sizeof(out->chain_head), "%s", store_col_text(st, 6));
-        }
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = fc_error_set(err, FC_ENOTFOUND, "bundle '%.16s' was not imported", sha256_hex);
-    } else {
-        rc = store_fail(s, err, "cannot read bundles");
+    if (!out)
+        out = &local;
+    memset(out, 0, sizeof(*out));
+    rc = hqdb_query(db,
+                    "SELECT device, bundle_seq, first_seq, last_seq, prev_bundle, prev_head,"
+                    " chain_head FROM bundle WHERE sha256 = $1",
+                    p, 1, bundle_row, out, err);
+    if (rc == 1) {
+        snprintf(out->sha256, sizeof(out->sha256), "%s", sha256_hex);
+        return FC_OK;
     }
-    sqlite3_finalize(st);
+    if (rc == 0)
+        return fc_error_set(err, FC_ENOTFOUND, "bundle '%.16s' was not imported", sha256_hex);
     return rc;
 }
 
-int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct event *events,
+/* ---- derived tables ----------------------------------------------------------- */
+
+/* Count changes to apply to tally or subject_verdict: a key of NUL-separated
+ * parts and a signed count. Sorted and summed before they are written, so
+ * a bundle writes each key once, in one order for every writer. */
+struct delta {
+    char *key;
+    size_t len;
+    int64_t n;
+};
+
+struct deltas {
+    struct delta *v;
+    size_t n;
+};
+
+static void delta_add(struct deltas *d, const char *const *parts, int nparts, int64_t n)
+{
+    struct buf k = BUF_INIT;
+
+    for (int i = 0; i < nparts; i++)
+        buf_add(&k, parts[i], strlen(parts[i]) + 1);
+    d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
+    d->v[d->n].len = k.len;
+    d->v[d->n].key = buf_detach(&k, NULL);
+    d->v[d->n].n = n;
+    d->n++;
+}
+
+static int delta_cmp(const void *a, const void *b)
+{
+    const struct delta *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->key, y->key, n);
+
+    return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static void deltas_release(struct deltas *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].key);
+    free(d->v);
+    memset(d, 0, sizeof(*d));
+}
+
+/* An upsert of counts into a derived table, sent as multi-row statements
+ * (one round trip for up to UPSERT_ROWS keys: a bundle of night-check scans
+ * changes a few hundred). The statements are made once per size and kept:
+ * the database layer caches prepared statements by the SQL's address. */
+#define UPSERT_ROWS 32
+
+struct upsert {
+    const char *table, *cols, *conflict; /* cols: the key's columns, then n */
+    int nparts;                          /* key columns */
+    char *sql[UPSERT_ROWS + 1];          /* by row count, made on first use */
+};
+
+static struct upsert upsert_tally = {
+    "tally", "visit, kind, verdict, n", "visit, kind, verdict", 3, {NULL}};
+static struct upsert upsert_subjects = {"subject_verdict",
+                                        "visit, subject, verdict, device, n",
+                                        "visit, subject, verdict, device",
+                                        4,
+                                        {NULL}};
+
+static const char *upsert_sql(struct upsert *u, int rows)
+{
+    if (!u->sql[rows]) {
+        struct buf b = BUF_INIT;
+        int k = 1;
+
+        buf_addf(&b, "INSERT INTO %s (%s) VALUES ", u->table, u->cols);
+        for (int r = 0; r < rows; r++) {
+            buf_adds(&b, r ? ", (" : "(");
+            for (int c = 0; c <= u->nparts; c++)
+                buf_addf(&b, c ? ", $%d" : "$%d", k++);
+            buf_addch(&b, ')');
+        }
+        buf_addf(&b, " ON CONFLICT (%s) DO UPDATE SET n = %s.n + excluded.n", u->conflict,
+                 u->table);
+        u->sql[rows] = buf_detach(&b, NULL);
+    }
+    return u->sql[rows];
+}
+
+/* Writes the summed deltas, each key once, in key order (so concurrent
+ * writers lock rows in one order). */
+static int deltas_apply(struct hqdb *db, struct deltas *d, struct upsert *u, struct fc_error *err)
+{
+    struct hqdb_val p[UPSERT_ROWS * 8];
+    int rows = 0, rc = FC_OK;
+
+    if (d->n)
+        qsort(d->v, d->n, sizeof(*d->v), delta_cmp);
+    for (size_t i = 0; i < d->n && !rc;) {
+        const char *s = d->v[i].key;
+        int64_t sum = 0;
+        size_t j = i;
+
+        for (; j < d->n && !delta_cmp(&d->v[i], &d->v[j]); j++)
+            sum += d->v[j].n;
+        if (sum) {
+            struct hqdb_val *row = &p[rows * (u->nparts + 1)];
+            for (int k = 0; k < u->nparts; k++, s += strlen(s) + 1)
+                row[k] = HQDB_S(s);
+            row[u->nparts] = HQDB_I(sum);
+            rows++;
+        }
+        i = j;
+        /* full batches of UPSERT_ROWS; the rest in sizes 8 and 1 */
+        while (rows && (rows == UPSERT_ROWS || i >= d->n)) {
+            int take = rows >= UPSERT_ROWS ? UPSERT_ROWS : rows >= 8 ? 8 : 1;
+            rc = hqdb_exec(db, upsert_sql(u, take), p, take * (u->nparts + 1), NULL, err);
+            if (rc)
+                break;
+            rows -= take;
+            memmove(p, &p[take * (u->nparts + 1)],
+                    (size_t)rows * (size_t)(u->nparts + 1) * sizeof(*p));
+        }
+    }
+    deltas_release(d);
+    return rc;
+}
+
+/* What one import or rebuild step changes in the derived tables. */
+struct derive {
+    struct deltas tally, subjects;
+    char **visits; /* visits whose visit_open/visit_close changed */
+    size_t nvisits;
+};
+
+static void derive_release(struct derive *d)
+{
+    deltas_release(&d->tally);
+    deltas_release(&d->subjects);
+    for (size_t i = 0; i < d->nvisits; i++)
+        free(d->visits[i]);
+    free(d->visits);
+    memset(d, 0, sizeof(*d));
+}
+
+/* The payload's "verdict" when it is a string; NULL otherwise. */
+static char *payload_verdict(const char *payload)
+{
+    json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+    json_t *v = json_object_get(o, "verdict");
+    char *out = json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
+
+    json_decref(o);
+    return out;
+}
+
+static int is_visit_kind(const char *kind)
+{
+    return !strcmp(kind, "visit_open") || !strcmp(kind, "visit_close");
+}
+
+/* The event (device, visit, kind, subject, payload) becomes current (sign 1)
+ * or stops being current (sign -1). */
+static void derive_event(struct derive *d, const char *device, const char *visit, const char *kind,
+                         const char *subject, const char *payload, int sign)
+{
+    char *verdict = payload_verdict(payload);
+    const char *t[3] = {visit ? visit : "", kind, verdict ? verdict : ""};
+
+    delta_add(&d->tally, t, 3, sign);
+    if (visit && subject && verdict) {
+        const char *s[4] = {visit, subject, verdict, device};
+        delta_add(&d->subjects, s, 4, sign);
+    }
+    if (visit && is_visit_kind(kind)) {
+        d->visits = xreallocarray(d->visits, d->nvisits + 1, sizeof(*d->visits));
+        d->visits[d->nvisits++] = xstrdup(visit);
+    }
+    free(verdict);
+}
+
+/* A visit's row from its current visit_open and visit_close events (the
+ * smallest hash of each kind when there are several). */
+struct visit_src {
+    char device[33];
+    char open_hash[HASH_HEX_LEN + 1], close_hash[HASH_HEX_LEN + 1];
+    char opened_at[CLOCK_ISO_MAX], closed_at[CLOCK_ISO_MAX];
+    char *open_payload;
+};
+
+static int visit_src_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct visit_src *v = ctx;
+    char kind[16], hash[HASH_HEX_LEN + 1], at[CLOCK_ISO_MAX];
+
+    (void)n;
+    hqdb_col_text(&c[1], kind, sizeof(kind));
+    hqdb_col_text(&c[2], hash, sizeof(hash));
+    hqdb_col_text(&c[3], at, sizeof(at));
+    if (!strcmp(kind, "visit_open")) {
+        if (v->open_hash[0] && strcmp(hash, v->open_hash) >= 0)
+            return 0;
+        memcpy(v->open_hash, hash, sizeof(hash));
+        memcpy(v->opened_at, at, sizeof(at));
+        hqdb_col_text(&c[0], v->device, sizeof(v->device));
+        free(v->open_payload);
+        v->open_payload = xmalloc(c[4].len + 1);
+        memcpy(v->open_payload, c[4].s, c[4].len);
+        v->open_payload[c[4].len] = 0;
+    } else {
+        if (v->close_hash[0] && strcmp(hash, v->close_hash) >= 0)
+            return 0;
+        memcpy(v->close_hash, hash, sizeof(hash));
+        memcpy(v->closed_at, at, sizeof(at));
+        if (!v->open_hash[0])
+            hqdb_col_text(&c[0], v->device, sizeof(v->device));
+    }
+    return 0;
+}
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *err)
+{
+    struct visit_src v;
+    struct hqdb_val p[1] = {HQDB_S(visit)};
+    json_t *o = NULL;
+    char *insp = NULL;
+    char ol[CLOCK_ISO_MAX], cl[CLOCK_ISO_MAX];
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    rc = hqdb_query(db,
+                    "SELECT device, kind, hash, at, payload FROM event e WHERE visit = $1 AND"
+                    " kind IN ('visit_open', 'visit_close') AND hash = (SELECT min(hash) FROM"
+                    " event x WHERE x.device = e.device AND x.seq = e.seq)",
+                    p, 1, visit_src_row, &v, err);
+    if (rc)
+        goto out;
+    if (!v.open_hash[0] && !v.close_hash[0]) {
+        rc = hqdb_exec(db, "DELETE FROM visit WHERE visit = $1", p, 1, NULL, err);
+        goto out;
+    }
+    if (v.open_payload)
+        o = json_loads(v.open_payload, JSON_REJECT_DUPLICATES, NULL);
+    if (json_is_array(json_object_get(o, "inspectors")))
+        insp = json_dumps(json_object_get(o, "inspectors"), JSON_COMPACT | JSON_ENCODE_ANY);
+    {
+        json_t *ver = json_object_get(o, "mission_version");
+        struct hqdb_val q[] = {
+            HQDB_S(visit),
+            HQDB_S(v.device),
+            HQDB_S(jstr(o, "mission_id")),
+            json_is_integer(ver) ? HQDB_I(json_integer_value(ver)) : HQDB_S(NULL),
+            HQDB_S(jstr(o, "mission_sha256")),
+            HQDB_S(jstr(o, "site_code")),
+            HQDB_S(jstr(o, "site_name")),
+            HQDB_S(jstr(o, "kind")),
+            HQDB_S(insp),
+            HQDB_S(v.opened_at[0] ? v.opened_at : NULL),
+            HQDB_S(v.opened_at[0] ? clock_iso_local(v.opened_at, ol) : NULL),
+            HQDB_S(v.closed_at[0] ? v.closed_at : NULL),
+            HQDB_S(v.closed_at[0] ? clock_iso_local(v.closed_at, cl) : NULL),
+        };
+        rc = hqdb_exec(
+            db,
+            "INSERT INTO visit (visit, device, mission_id, mission_version, mission_sha256,"
+            " site_code, site_name, workflow, inspectors, opened_at, opened_local, closed_at,"
+            " closed_local) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            " ON CONFLICT (visit) DO UPDATE SET device = excluded.device, mission_id ="
+            " excluded.mission_id, mission_version = excluded.mission_version, mission_sha256 ="
+            " excluded.mission_sha256, site_code = excluded.site_code, site_name ="
+            " excluded.site_name, workflow = excluded.workflow, inspectors = excluded.inspectors,"
+            " opened_at = excluded.opened_at, opened_local = excluded.opened_local, closed_at ="
+            " excluded.closed_at, closed_local = excluded.closed_local",
+            q, 13, NULL, err);
+    }
+out:
+    json_decref(o);
+    free(insp);
+    free(v.open_payload);
+    return rc;
+}
+
+static int visit_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int derive_apply(struct hqdb *db, struct derive *d, struct fc_error *err)
+{
+    int rc = deltas_apply(db, &d->tally, &upsert_tally, err);
+
+    if (!rc)
+        rc = deltas_apply(db, &d->subjects, &upsert_subjects, err);
+    if (d->nvisits)
+        qsort(d->visits, d->nvisits, sizeof(*d->visits), visit_cmp);
+    for (size_t i = 0; i < d->nvisits && !rc; i++)
+        if (i == 0 || strcmp(d->visits[i], d->visits[i - 1]))
+            rc = visit_recompute(db, d->visits[i], err);
+    derive_release(d);
+    return rc;
+}
+
+/* ---- import ------------------------------------------------------------------- */
+
+/* One version already held for a seq of the bundle's range. */
+struct held {
+    int64_t seq;
+    char hash[HASH_HEX_LEN + 1];
+};
+
+struct import {
+    const struct hq_bundle_row *b;
+    const struct event *ev;
+    size_t n;
+    struct hqstore_import_stats *stats;
+    struct held *held;
+    size_t nheld;
+    struct event *fresh; /* copies of the new events (pointers borrow ev) */
+    size_t nfresh;
+};
+
+static int held_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct import *im = ctx;
+
+    (void)n;
+    im->held = xreallocarray(im->held, im->nheld + 1, sizeof(*im->held));
+    im->held[im->nheld].seq = c[0].i;
+    hqdb_col_text(&c[1], im->held[im->nheld].hash, sizeof(im->held[0].hash));
+    im->nheld++;
+    return 0;
+}
+
+struct old_event {
+    char *visit, *kind, *subject, *payload;
+};
+
+static char *col_dup(const struct hqdb_val *v)
+{
+    char *s;
+
+    if (v->type == HQDB_NULL)
+        return NULL;
+    s = xmalloc(v->len + 1);
+    memcpy(s, v->s, v->len);
+    s[v->len] = 0;
+    return s;
+}
+
+static int old_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct old_event *o = ctx;
+
+    (void)n;
+    o->visit = col_dup(&c[0]);
+    o->kind = col_dup(&c[1]);
+    o->subject = col_dup(&c[2]);
+    o->payload = col_dup(&c[3]);
+    return 1;
+}
+
+/* The current event being displaced by a smaller hash stops counting. */
+static int derive_displaced(struct hqdb *db, struct derive *d, const char *device, int64_t seq,
+                            const char *hash, struct fc_error *err)
+{
+    struct old_event o = {NULL, NULL, NULL, NULL};
+    struct hqdb_val p[] = {HQDB_S(device), HQDB_I(seq), HQDB_S(hash)};
+    int rc = hqdb_query(db,
+                        "SELECT visit, kind, subject, payload FROM event WHERE device = $1 AND"
+                        " seq = $2 AND hash = $3",
+                        p, 3, old_row, &o, err);
+
+    if (rc == 1) {
+        derive_event(d, device, o.visit, o.kind, o.subject, o.payload, -1);
+        rc = FC_OK;
+    } else if (rc == 0) {
+        rc = fc_error_set(err, FC_EINTERNAL, "event %s:%lld vanished during an import", device,
+                          (long long)seq);
+    }
+    free(o.visit);
+    free(o.kind);
+    free(o.subject);
+    free(o.payload);
+    return rc;
+}
+
+static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct import *im = ctx;
+    const struct hq_bundle_row *b = im->b;
+    struct derive d;
+    struct hq_device dev;
+    int64_t changes = 0, added = 0;
+    size_t h = 0;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    memset(im->stats, 0, sizeof(*im->stats));
+    im->nheld = 0;
+    im->nfresh = 0;
+    rc = hqdb_lock_device(db, b->device, err);
+    if (!rc)
+        rc = hqstore_device_get(db, b->device, &dev, err);
+    if (rc == FC_ENOTFOUND)
+        return fc_error_set(err, FC_ESTATE, "device '%s' is not enrolled", b->device);
+    if (rc)
+        return rc;
+    if (dev.revoked_at[0])
+        return fc_error_set(err, FC_ESTATE, "device '%s' was revoked at %s", b->device,
+                            dev.revoked_at);
+    {
+        struct hqdb_val p[] = {HQDB_S(b->sha256),    HQDB_S(b->device),    HQDB_I(b->bundle_seq),
+                               HQDB_I(b->first_seq), HQDB_I(b->last_seq),  HQDB_S(b->prev_bundle),
+                               HQDB_S(b->prev_head), HQDB_S(b->chain_head)};
+        rc = hqdb_exec(db,
+                       "INSERT INTO bundle (sha256, device, bundle_seq, first_seq, last_seq,"
+                       " prev_bundle, prev_head, chain_head) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+                       " $8) ON CONFLICT (sha256) DO NOTHING",
+                       p, 8, &changes, err);
+    }
+    if (rc)
+        return rc;
+    if (!changes) {
+        im->stats->duplicate = 1;
+        hqdb_rollback(db);
+        return FC_OK;
+    }
+    if (!im->n)
+        return FC_OK;
+    {
+        struct hqdb_val p[] = {HQDB_S(b->device), HQDB_I(im->ev[0].seq),
+                               HQDB_I(im->ev[im->n - 1].seq)};
+        rc = hqdb_query(db,
+                        "SELECT seq, hash FROM event WHERE device = $1 AND seq BETWEEN $2 AND $3"
+                        " ORDER BY seq, hash",
+                        p, 3, held_row, im, err);
+    }
+    if (rc)
+        return rc;
+    /* which events are new, which become current, whom they displace */
+    for (size_t i = 0; i < im->n && !rc; i++) {
+        const struct event *e = &im->ev[i];
+        const char *min = NULL;
+        int same = 0;
+        size_t versions = 0;
+
+        while (h < im->nheld && im->held[h].seq < e->seq)
+            h++;
+        for (size_t k = h; k < im->nheld && im->held[k].seq == e->seq; k++) {
+            versions++;
+            if (!strcmp(im->held[k].hash, e->hash))
+                same = 1;
+            if (!min)
+                min = im->held[k].hash; /* held rows are sorted by hash */
+        }
+        if (same) {
+            if (versions > 1)
+                im->stats->equivocations++;
+            continue;
+        }
+        im->fresh = xreallocarray(im->fresh, im->nfresh + 1, sizeof(*im->fresh));
+        im->fresh[im->nfresh++] = *e;
+        if (versions) {
+            im->stats->equivocations++;
+            {
+                struct hqdb_val p[] = {HQDB_S(b->device), HQDB_I(e->seq)};
+                rc = hqdb_exec(db,
+                               "INSERT INTO equivocation (device, seq) VALUES ($1, $2)"
+                               " ON CONFLICT DO NOTHING",
+                               p, 2, NULL, err);
+            }
+            if (rc || strcmp(e->hash, min) > 0)
+                continue; /* not the current version */
+            rc = derive_displaced(db, &d, b->device, e->seq, min, err);
+        }
+        derive_event(&d, e->device, e->visit, e->kind, e->subject, e->payload, 1);
+    }
+    if (!rc)
+        rc = hqdb_insert_events(db, im->fresh, im->nfresh, &added, err);
+    if (!rc && added != (int64_t)im->nfresh)
+        rc = fc_error_set(err, FC_EINTERNAL,
+                          "bundle '%.16s': %lld of %zu new events were stored: another writer "
+                          "merged this device without its lock",
+                          b->sha256, (long long)added, im->nfresh);
+    /* the derived rows are written after the events: a visit's row is
+     * recomputed from the events as they now stand */
+    if (!rc)
+        rc = derive_apply(db, &d, err);
+    derive_release(&d);
+    im->stats->events_new = added;
+    im->stats->events_known = (int64_t)im->n - added;
+    return rc;
+}
+
+int hqstore_import(struct hqdb *db, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err)
 {
     struct hqstore_import_stats local;
-    sqlite3_stmt *st = NULL, *ins = NULL, *eq = NULL;
-    int rc, known = 0;
-
-    if (!stats)
-        stats = &local;
-    memset(stats, 0, sizeof(*stats));
-    for (size_t i = 1; i < n; i++)
-        if (events[i].seq != events[0].seq + (int64_t)i)
-            return fc_error_set(err, FC_EINTERNAL, "events of bundle '%.16s' are not consecutive",
-                                b->sha256);
-    rc = store_begin(s, err);
-    if (rc)
-        return rc;
-    rc = bundle_known(s, b->sha256, &known, err);
-    if (rc)
-        goto out;
-    if (known) {
-        stats->duplicate = 1;
-        goto out;
-    }
-    rc = store_prepare(s,
-                       "INSERT INTO bundle (sha256, device, bundle_seq, first_seq, last_seq,"
-                       " prev_bundle, prev_head, chain_head) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-                       " ?8)",
-                       &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, b->sha256);
-    store_bind_text(st, 2, b->device);
-    sqlite3_bind_int64(st, 3, b->bundle_seq);
-    sqlite3_bind_int64(st, 4, b->first_seq);
-    sqlite3_bind_int64(st, 5, b->last_seq);
-    store_bind_text(st, 6, b->prev_bundle);
-    store_bind_text(st, 7, b->prev_head);
-    store_bind_text(st, 8, b->chain_head);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot record bundle");
-        goto out;
-    }
-    rc = store_prepare(s,
-                       "INSERT OR IGNORE INTO event (device, seq, hash, id, visit, at, kind,"
-                       " subject, payload, prev_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                       " ?9, ?10)",
-                       &ins, err);
-    if (rc)
-        goto out;
-    for (size_t i = 0; i < n; i++) {
-        const struct event *e = &events[i];
-
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, e->device, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 2, e->seq);
-        sqlite3_bind_text(ins, 3, e->hash, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, e->id, -1, SQLITE_STATIC);
-        if (e->visit)
-            sqlite3_bind_text(ins, 5, e->visit, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(ins, 5);
-        sqlite3_bind_text(ins, 6, e->at, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 7, e->kind, -1, SQLITE_STATIC);
-        if (e->subject)
-            sqlite3_bind_text(ins, 8, e->subject, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(ins, 8);
-        sqlite3_bind_text(ins, 9, e->payload, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 10, e->prev_hash, -1, SQLITE_STATIC);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            rc = store_fail(s, err, "cannot store event");
-            goto out;
-        }
-        if (sqlite3_changes(store_db(s)) > 0)
-            stats->events_new++;
-        else
-            stats->events_known++;
-    }
-    /* one range scan for the whole bundle instead of a lookup per event:
-     * the seqs of this bundle that now hold more than one hash */
-    if (n) {
-        rc = store_prepare(s,
-                           "SELECT count(*) FROM (SELECT seq FROM event WHERE device = ?1 AND"
-                           " seq BETWEEN ?2 AND ?3 GROUP BY seq HAVING count(*) > 1)",
-                           &eq, err);
-        if (rc)
-            goto out;
-        store_bind_text(eq, 1, b->device);
-        sqlite3_bind_int64(eq, 2, events[0].seq);
-        sqlite3_bind_int64(eq, 3, events[n - 1].seq);
-        if (sqlite3_step(eq) != SQLITE_ROW) {
-            rc = store_fail(s, err, "cannot count equivocations");
-            goto out;
-        }
-        stats->equivocations = sqlite3_column_int64(eq, 0);
-    }
-out:
-    sqlite3_finalize(st);
-    sqlite3_finalize(ins);
-    sqlite3_finalize(eq);
-    if (!rc)
-        rc = store_commit(s, err);
-    else
-        store_rollback(s);
-    return rc;
-}
-
-int hqstore_quarantine(struct store *s, const char *sha256_hex, const char *device,
-                       const char *reason, const void *data, size_t len, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "INSERT OR IGNORE INTO quarantine (sha256, device, reason, data)"
-                           " VALUES (?1, ?2, ?3, ?4)",
-                           &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, sha256_hex);
-    store_bind_text(st, 2, device ? device : "");
-    store_bind_text(st, 3, reason);
-    sqlite3_bind_blob64(st, 4, data, len, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot quarantine bundle");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int hqstore_acked(struct store *s, const char *device, int64_t *seq, char head[HASH_HEX_LEN + 1],
-                  struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    char prev[HASH_HEX_LEN + 1];
-    int64_t expect = 1;
+    struct import im;
     int rc;
 
-    memcpy(prev, zero_hex, sizeof(prev));
-    rc = store_prepare(s,
-                       "SELECT seq, hash, prev_hash, count(*) OVER (PARTITION BY seq) FROM event"
-                       " WHERE device = ?1 ORDER BY seq, hash",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, device);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_int64(st, 0) != expect || sqlite3_column_int64(st, 3) != 1 ||
-            strcmp(store_col_text(st, 2), prev) != 0)
-            break;
-        snprintf(prev, sizeof(prev), "%s", store_col_text(st, 1));
-        expect++;
-    }
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read events");
-    sqlite3_finalize(st);
-    *seq = expect - 1;
-    memcpy(head, prev, sizeof(prev));
+    memset(&im, 0, sizeof(im));
+    im.b = b;
+    im.ev = events;
+    im.n = n;
+    im.stats = stats ? stats : &local;
+    memset(im.stats, 0, sizeof(*im.stats));
+    for (size_t i = 0; i < n; i++)
+        if (events[i].seq != events[0].seq + (int64_t)i || strcmp(events[i].device, b->device))
+            return fc_error_set(err, FC_EINTERNAL,
+                                "events of bundle '%.16s' are not consecutive events of its "
+                                "device",
+                                b->sha256);
+    rc = run_txn(db, HQDB_WRITE, import_body, &im, err);
+    free(im.held);
+    free(im.fresh);
     return rc;
 }
+
+/* ---- quarantine ----------------------------------------------------------------- */
+
+struct quarantine_args {
+    const char *sha, *device, *reason;
+    const void *header;
+    size_t header_len;
+    uint64_t size;
+};
+
+static int quarantine_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct quarantine_args *q = ctx;
+    struct hqdb_val p[] = {HQDB_S(q->sha), HQDB_S(q->device), HQDB_S(q->reason),
+                           HQDB_B(q->header, q->header_len), HQDB_I((int64_t)q->size)};
+
+    return hqdb_exec(db,
+                     "INSERT INTO quarantine (sha256, device, reason, header, size)"
+                     " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
+                     p, 5, NULL, err);
+}
+
+int hqstore_quarantine(struct hqdb *db, const char *sha256_hex, const char *device,
+                       const char *reason, const void *header, size_t header_len, uint64_t size,
+                       struct fc_error *err)
+{
+    struct quarantine_args q = {sha256_hex, device ? device : "", reason, header, header_len, size};
+
+    return run_txn(db, HQDB_WRITE, quarantine_body, &q, err);
+}
+
+/* ---- receipts ------------------------------------------------------------------- */
+
+struct acked {
+    int64_t expect, stop;
+    char prev[HASH_HEX_LEN + 1];
+};
+
+static int acked_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct acked *a = ctx;
+    char hash[HASH_HEX_LEN + 1], prev[HASH_HEX_LEN + 1];
+
+    (void)n;
+    hqdb_col_text(&c[1], hash, sizeof(hash));
+    hqdb_col_text(&c[2], prev, sizeof(prev));
+    if (c[0].i != a->expect || (a->stop && c[0].i >= a->stop) || strcmp(prev, a->prev) != 0)
+        return 1;
+    memcpy(a->prev, hash, sizeof(hash));
+    a->expect++;
+    return 0;
+}
+
+int hqstore_acked(struct hqdb *db, const char *device, int64_t *seq, char head[HASH_HEX_LEN + 1],
+                  struct fc_error *err)
+{
+    struct acked a;
+    struct hqdb_val p[] = {HQDB_S(device)};
+    int rc;
+
+    memset(&a, 0, sizeof(a));
+    a.expect = 1;
+    memcpy(a.prev, zero_hex, sizeof(a.prev));
+    rc = hqdb_begin(db, HQDB_READ, err);
+    /* the first equivocated seq ends what HQ can acknowledge */
+    if (!rc)
+        rc = hqdb_query_int(db, "SELECT min(seq) FROM equivocation WHERE device = $1", p, 1,
+                            &a.stop, err);
+    if (!rc)
+        rc = hqdb_query(db, "SELECT seq, hash, prev_hash FROM event WHERE device = $1 ORDER BY seq",
+                        p, 1, acked_row, &a, err);
+    hqdb_rollback(db);
+    if (rc < 0)
+        return rc;
+    *seq = a.expect - 1;
+    memcpy(head, a.prev, sizeof(a.prev));
+    return FC_OK;
+}
+
+/* ---- digest ------------------------------------------------------------------------ */
 
 static void digest_field(struct hash_ctx *h, const void *p, size_t len)
 {
@@ -384,47 +854,52 @@ static void digest_field(struct hash_ctx *h, const void *p, size_t len)
         hash_update(h, p, len);
 }
 
-int hqstore_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+static int digest_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    /* enrolled_at/revoked_at are HQ decisions, not import results: they stay
-     * in, while nothing in bundle, event or quarantine depends on time */
-    static const char *const dumps[] = {
-        "SELECT id, sign_pk, box_pk, fingerprint, cert, revoked_at IS NOT NULL FROM device"
-        " ORDER BY id",
-        "SELECT sha256, device, bundle_seq, first_seq, last_seq, prev_bundle, prev_head,"
-        " chain_head FROM bundle ORDER BY sha256",
-        "SELECT device, seq, hash, id, visit, at, kind, subject, payload, prev_hash FROM event"
-        " ORDER BY device, seq, hash",
-        "SELECT sha256, device, reason, data FROM quarantine ORDER BY sha256",
-        NULL,
-    };
+    struct hash_ctx *h = ctx;
+
+    for (int i = 0; i < n; i++) {
+        /* type tags as SQLite numbers them: the digest of an hq.db does not
+         * change with the move to this code */
+        static const unsigned char tag[] = {5, 1, 3, 4};
+        unsigned char t = tag[c[i].type];
+        char num[24];
+
+        hash_update(h, &t, 1);
+        if (c[i].type == HQDB_INT) {
+            /* SQLite's column_blob of an integer is its decimal text */
+            int len = snprintf(num, sizeof(num), "%lld", (long long)c[i].i);
+            digest_field(h, num, (size_t)len);
+        } else {
+            digest_field(h, c[i].s, c[i].type == HQDB_NULL ? 0 : c[i].len);
+        }
+    }
+    return 0;
+}
+
+static const char *const digest_dumps[] = {
+    "SELECT id, sign_pk, box_pk, fingerprint, cert, CASE WHEN revoked_at IS NULL THEN 0 ELSE 1"
+    " END FROM device ORDER BY id",
+    "SELECT sha256, device, bundle_seq, first_seq, last_seq, prev_bundle, prev_head,"
+    " chain_head FROM bundle ORDER BY sha256",
+    "SELECT device, seq, hash, id, visit, at, kind, subject, payload, prev_hash FROM event"
+    " ORDER BY device, seq, hash",
+    "SELECT sha256, device, reason, header, size FROM quarantine ORDER BY sha256",
+    NULL,
+};
+
+int hqstore_digest(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+{
     struct hash_ctx h;
     unsigned char bin[HASH_LEN];
-    int rc = FC_OK;
+    int rc = hqdb_begin(db, HQDB_READ, err);
 
     hash_init(&h);
-    for (int t = 0; dumps[t] && !rc; t++) {
-        sqlite3_stmt *st = NULL;
-        int step;
-
-        rc = store_prepare(s, dumps[t], &st, err);
-        if (rc)
-            break;
-        digest_field(&h, dumps[t], strlen(dumps[t]));
-        while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-            for (int i = 0; i < sqlite3_column_count(st); i++) {
-                unsigned char type = (unsigned char)sqlite3_column_type(st, i);
-                const void *p = sqlite3_column_blob(st, i);
-                int n = sqlite3_column_bytes(st, i);
-
-                hash_update(&h, &type, 1);
-                digest_field(&h, p, p ? (size_t)n : 0);
-            }
-        }
-        if (step != SQLITE_DONE)
-            rc = store_fail(s, err, "cannot read hq.db");
-        sqlite3_finalize(st);
+    for (int t = 0; digest_dumps[t] && !rc; t++) {
+        digest_field(&h, digest_dumps[t], strlen(digest_dumps[t]));
+        rc = hqdb_query(db, digest_dumps[t], NULL, 0, digest_row, &h, err);
     }
+    hqdb_rollback(db);
     if (rc)
         return rc;
     hash_final(&h, bin);
@@ -432,109 +907,484 @@ int hqstore_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error 
     return FC_OK;
 }
 
-/* The visit context of every event: mission, site and workflow come from the
- * visit_open event of its visit (smallest hash if that one is equivocated). */
-#define VISIT_CTX_CTE                                                                        \
-    "WITH ev AS (SELECT * FROM event e WHERE hash = (SELECT min(hash) FROM event x"          \
-    "   WHERE x.device = e.device AND x.seq = e.seq)),"                                      \
-    " vis AS (SELECT visit, json_extract(payload, '$.mission_id') AS mission,"               \
-    "   json_extract(payload, '$.site_code') AS site, json_extract(payload, '$.kind') AS wf" \
-    "   FROM ev WHERE kind = 'visit_open' AND json_valid(payload) GROUP BY visit)"
+/* ---- rebuild --------------------------------------------------------------------- */
 
-static int report_rows(struct store *s, const char *sql, int (*row)(sqlite3_stmt *, void *),
-                       void *ctx, struct fc_error *err)
+#define PAGE 5000
+
+/* One page of events in (device, seq, hash) order after a cursor. */
+struct page_event {
+    char *device, *hash, *visit, *kind, *subject, *payload;
+    int64_t seq;
+};
+
+struct page {
+    struct page_event *v;
+    size_t n;
+};
+
+static int page_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st, err);
+    struct page *p = ctx;
+    struct page_event *e;
 
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = row(st, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
+    (void)n;
+    p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+    e = &p->v[p->n++];
+    e->device = col_dup(&c[0]);
+    e->seq = c[1].i;
+    e->hash = col_dup(&c[2]);
+    e->visit = col_dup(&c[3]);
+    e->kind = col_dup(&c[4]);
+    e->subject = col_dup(&c[5]);
+    e->payload = col_dup(&c[6]);
+    return 0;
+}
+
+static void page_release(struct page *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->v[i].device);
+        free(p->v[i].hash);
+        free(p->v[i].visit);
+        free(p->v[i].kind);
+        free(p->v[i].subject);
+        free(p->v[i].payload);
     }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot build the report");
-    sqlite3_finalize(st);
+    free(p->v);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Reads the next page after (device, seq); a full page ends before its last
+ * (device, seq) so that the versions of one seq are never split. */
+static int page_next(struct hqdb *db, const char *device, int64_t seq, struct page *p, int *last,
+                     struct fc_error *err)
+{
+    struct hqdb_val q[] = {HQDB_S(device), HQDB_I(seq), HQDB_I(PAGE)};
+    int rc = hqdb_query(db,
+                        "SELECT device, seq, hash, visit, kind, subject, payload FROM event"
+                        " WHERE (device, seq) > ($1, $2) ORDER BY device, seq, hash LIMIT $3",
+                        q, 3, page_row, p, err);
+
+    *last = p->n < PAGE;
+    if (!rc && !*last) {
+        size_t keep = p->n;
+        while (keep > 0 && !strcmp(p->v[keep - 1].device, p->v[p->n - 1].device) &&
+               p->v[keep - 1].seq == p->v[p->n - 1].seq)
+            keep--;
+        if (keep == 0)
+            return fc_error_set(err, FC_ELIMIT, "device '%s' has more than %d versions of seq %lld",
+                                p->v[0].device, PAGE, (long long)p->v[0].seq);
+        for (size_t i = keep; i < p->n; i++) {
+            free(p->v[i].device);
+            free(p->v[i].hash);
+            free(p->v[i].visit);
+            free(p->v[i].kind);
+            free(p->v[i].subject);
+            free(p->v[i].payload);
+        }
+        p->n = keep;
+    }
     return rc;
 }
 
-static int row_gap(sqlite3_stmt *st, void *ctx)
+static int rebuild_clear(struct hqdb *db, void *ctx, struct fc_error *err)
 {
-    const struct hqstore_report_cb *cb = ctx;
-    return cb->gap(cb->ctx, store_col_text(st, 0), sqlite3_column_int64(st, 1),
-                   sqlite3_column_int64(st, 2));
-}
-
-static int row_equivocation(sqlite3_stmt *st, void *ctx)
-{
-    const struct hqstore_report_cb *cb = ctx;
-    return cb->equivocation(cb->ctx, store_col_text(st, 0), sqlite3_column_int64(st, 1),
-                            sqlite3_column_int64(st, 2));
-}
-
-static int row_conflict(sqlite3_stmt *st, void *ctx)
-{
-    const struct hqstore_report_cb *cb = ctx;
-    return cb->conflict(cb->ctx, store_col_text(st, 0), store_col_text(st, 1),
-                        store_col_text(st, 2), store_col_text(st, 3), store_col_text(st, 4),
-                        store_col_text(st, 5));
-}
-
-static int row_summary(sqlite3_stmt *st, void *ctx)
-{
-    const struct hqstore_report_cb *cb = ctx;
-    return cb->summary(cb->ctx, store_col_text(st, 0), store_col_text(st, 1), store_col_text(st, 2),
-                       store_col_text(st, 3), store_col_text(st, 4), sqlite3_column_int64(st, 5));
-}
-
-static int row_quarantined(sqlite3_stmt *st, void *ctx)
-{
-    const struct hqstore_report_cb *cb = ctx;
-    return cb->quarantined(cb->ctx, store_col_text(st, 0), store_col_text(st, 1),
-                           store_col_text(st, 2));
-}
-
-int hqstore_report(struct store *s, const struct hqstore_report_cb *cb, struct fc_error *err)
-{
+    static const char *const sql[] = {"DELETE FROM equivocation", "DELETE FROM visit",
+                                      "DELETE FROM tally", "DELETE FROM subject_verdict", NULL};
     int rc = FC_OK;
 
-    if (cb->gap)
-        rc = report_rows(s,
-                         "SELECT device, prev + 1, seq - 1 FROM (SELECT device, seq, lag(seq, 1, 0)"
-                         " OVER (PARTITION BY device ORDER BY seq) AS prev FROM (SELECT DISTINCT"
-                         " device, seq FROM event)) WHERE seq > prev + 1 ORDER BY device, seq",
-                         row_gap, (void *)cb, err);
+    (void)ctx;
+    for (int i = 0; sql[i] && !rc; i++)
+        rc = hqdb_exec(db, sql[i], NULL, 0, NULL, err);
+    return rc;
+}
+
+struct rebuild_step {
+    char device[33];
+    int64_t seq;
+    int last;
+};
+
+static int rebuild_page(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct rebuild_step *s = ctx;
+    struct page p = {NULL, 0};
+    struct derive d;
+    int rc = page_next(db, s->device, s->seq, &p, &s->last, err);
+
+    memset(&d, 0, sizeof(d));
+    for (size_t i = 0; i < p.n && !rc;) {
+        size_t j = i + 1;
+
+        /* rows are in hash order within a seq: the first is current */
+        while (j < p.n && p.v[j].seq == p.v[i].seq && !strcmp(p.v[j].device, p.v[i].device))
+            j++;
+        derive_event(&d, p.v[i].device, p.v[i].visit, p.v[i].kind, p.v[i].subject, p.v[i].payload,
+                     1);
+        if (j - i > 1) {
+            struct hqdb_val q[] = {HQDB_S(p.v[i].device), HQDB_I(p.v[i].seq)};
+            rc = hqdb_exec(db,
+                           "INSERT INTO equivocation (device, seq) VALUES ($1, $2)"
+                           " ON CONFLICT DO NOTHING",
+                           q, 2, NULL, err);
+        }
+        i = j;
+    }
+    if (!rc)
+        rc = derive_apply(db, &d, err);
+    derive_release(&d);
+    if (!rc && p.n) {
+        snprintf(s->device, sizeof(s->device), "%s", p.v[p.n - 1].device);
+        s->seq = p.v[p.n - 1].seq;
+    }
+    page_release(&p);
+    return rc;
+}
+
+static int derived_mark(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    char v[16];
+    struct hqdb_val p[1];
+
+    (void)ctx;
+    snprintf(v, sizeof(v), "%d", HQ_DERIVED_VERSION);
+    p[0] = HQDB_S(v);
+    return hqdb_exec(db,
+                     "INSERT INTO meta (key, value) VALUES ('derived', $1)"
+                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                     p, 1, NULL, err);
+}
+
+/* The rebuild runs in one transaction per page so that a database of
+ * millions of events is not one transaction; the derived tables are only
+ * marked current at the end, so an interrupted rebuild starts again. */
+int hqstore_rebuild(struct hqdb *db, struct fc_error *err)
+{
+    struct rebuild_step s;
+    int rc = run_txn(db, HQDB_WRITE, rebuild_clear, NULL, err);
+
+    memset(&s, 0, sizeof(s));
+    while (!rc && !s.last)
+        rc = run_txn(db, HQDB_WRITE, rebuild_page, &s, err);
+    if (!rc)
+        rc = run_txn(db, HQDB_WRITE, derived_mark, NULL, err);
+    return rc;
+}
+
+int hqstore_open(struct hqdb **out, const char *target, struct fc_error *err)
+{
+    struct hqdb *db = NULL;
+    int64_t v = 0;
+    int rc = hqdb_open(&db, target, err);
+
+    *out = NULL;
+    if (rc)
+        return rc;
+    rc = hqdb_query_int(db, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'derived'", NULL,
+                        0, &v, err);
+    if (!rc && v < HQ_DERIVED_VERSION)
+        rc = hqstore_rebuild(db, err);
+    if (rc) {
+        hqdb_close(db);
+        return rc;
+    }
+    *out = db;
+    return FC_OK;
+}
+
+/* ---- copy (hq migrate) -------------------------------------------------------------- */
+
+struct copy_rows {
+    struct hqdb *dst;
+    const char *insert;
+    int ncols;
+    struct fc_error *err;
+};
+
+static int copy_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct copy_rows *r = ctx;
+
+    (void)n;
+    return hqdb_exec(r->dst, r->insert, c, r->ncols, NULL, r->err);
+}
+
+struct copy_table {
+    const char *select, *insert;
+    int ncols;
+};
+
+/* The base tables besides events; rows are few (devices, bundles). Rows are
+ * written while the source query streams: src and dst are two connections. */
+static const struct copy_table copy_tables[] = {
+    {"SELECT id, sign_pk, box_pk, fingerprint, cert, enrolled_at, revoked_at FROM device",
+     "INSERT INTO device (id, sign_pk, box_pk, fingerprint, cert, enrolled_at, revoked_at)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+     7},
+    {"SELECT sha256, device, bundle_seq, first_seq, last_seq, prev_bundle, prev_head, chain_head"
+     " FROM bundle",
+     "INSERT INTO bundle (sha256, device, bundle_seq, first_seq, last_seq, prev_bundle,"
+     " prev_head, chain_head) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+     8},
+    {"SELECT sha256, device, reason, header, size FROM quarantine",
+     "INSERT INTO quarantine (sha256, device, reason, header, size) VALUES ($1, $2, $3, $4, $5)",
+     5},
+    {NULL, NULL, 0},
+};
+
+struct copy_events {
+    struct hqdb *src;
+    char device[33];
+    int64_t seq;
+    char hash[HASH_HEX_LEN + 1];
+    int last;
+    int64_t copied;
+};
+
+struct ev_page {
+    struct event *v;
+    char **owned;
+    size_t n, nowned;
+};
+
+static const char *ev_keep(struct ev_page *p, const struct hqdb_val *v)
+{
+    char *s = col_dup(v);
+
+    if (!s)
+        return NULL;
+    p->owned = xreallocarray(p->owned, p->nowned + 1, sizeof(*p->owned));
+    p->owned[p->nowned++] = s;
+    return s;
+}
+
+static int ev_page_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct ev_page *p = ctx;
+    struct event *e;
+
+    (void)n;
+    p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
+    e = &p->v[p->n++];
+    memset(e, 0, sizeof(*e));
+    hqdb_col_text(&c[0], e->device, sizeof(e->device));
+    e->seq = c[1].i;
+    hqdb_col_text(&c[2], e->hash, sizeof(e->hash));
+    hqdb_col_text(&c[3], e->id, sizeof(e->id));
+    e->visit = ev_keep(p, &c[4]);
+    hqdb_col_text(&c[5], e->at, sizeof(e->at));
+    e->kind = ev_keep(p, &c[6]);
+    e->subject = ev_keep(p, &c[7]);
+    e->payload = ev_keep(p, &c[8]);
+    hqdb_col_text(&c[9], e->prev_hash, sizeof(e->prev_hash));
+    return 0;
+}
+
+static void ev_page_release(struct ev_page *p)
+{
+    for (size_t i = 0; i < p->nowned; i++)
+        free(p->owned[i]);
+    free(p->owned);
+    free(p->v);
+    memset(p, 0, sizeof(*p));
+}
+
+static int copy_events_page(struct hqdb *dst, void *ctx, struct fc_error *err)
+{
+    struct copy_events *ce = ctx;
+    struct ev_page p = {NULL, NULL, 0, 0};
+    struct hqdb_val q[] = {HQDB_S(ce->device), HQDB_I(ce->seq), HQDB_S(ce->hash), HQDB_I(PAGE)};
+    int64_t added = 0;
+    int rc = hqdb_query(ce->src,
+                        "SELECT device, seq, hash, id, visit, at, kind, subject, payload,"
+                        " prev_hash FROM event WHERE (device, seq, hash) > ($1, $2, $3)"
+                        " ORDER BY device, seq, hash LIMIT $4",
+                        q, 4, ev_page_row, &p, err);
+
+    if (!rc)
+        rc = hqdb_insert_events(dst, p.v, p.n, &added, err);
+    if (!rc) {
+        ce->last = p.n < PAGE;
+        if (p.n) {
+            snprintf(ce->device, sizeof(ce->device), "%s", p.v[p.n - 1].device);
+            ce->seq = p.v[p.n - 1].seq;
+            snprintf(ce->hash, sizeof(ce->hash), "%s", p.v[p.n - 1].hash);
+        }
+        ce->copied += added;
+    }
+    ev_page_release(&p);
+    return rc;
+}
+
+static int copy_base(struct hqdb *dst, void *ctx, struct fc_error *err)
+{
+    struct hqdb *src = ctx;
+    int rc = FC_OK;
+
+    for (int t = 0; copy_tables[t].select && !rc; t++) {
+        struct copy_rows r = {dst, copy_tables[t].insert, copy_tables[t].ncols, err};
+        rc = hqdb_query(src, copy_tables[t].select, NULL, 0, copy_row, &r, err);
+    }
+    return rc;
+}
+
+int hqstore_copy(struct hqdb *src, struct hqdb *dst, void (*progress)(void *ctx, int64_t events),
+                 void *ctx, struct fc_error *err)
+{
+    struct copy_events ce;
+    char a[HASH_HEX_LEN + 1], b[HASH_HEX_LEN + 1];
+    int64_t used = 0;
+    int rc = hqdb_query_int(dst,
+                            "SELECT (SELECT count(*) FROM device) + (SELECT count(*) FROM bundle)"
+                            " + (SELECT count(*) FROM quarantine) + (SELECT count(*) FROM"
+                            " (SELECT 1 FROM event LIMIT 1) x)",
+                            NULL, 0, &used, err);
+
+    if (rc)
+        return rc;
+    if (used)
+        return fc_error_set(err, FC_ESTATE,
+                            "'%s' already holds HQ data: migrate only into an empty database",
+                            hqdb_target(dst));
+    memset(&ce, 0, sizeof(ce));
+    ce.src = src;
+    rc = hqdb_begin(src, HQDB_READ, err);
+    if (!rc)
+        rc = run_txn(dst, HQDB_WRITE, copy_base, src, err);
+    while (!rc && !ce.last) {
+        rc = run_txn(dst, HQDB_WRITE, copy_events_page, &ce, err);
+        if (!rc && progress)
+            progress(ctx, ce.copied);
+    }
+    hqdb_rollback(src);
+    if (!rc)
+        rc = hqstore_rebuild(dst, err);
+    if (!rc)
+        rc = hqstore_digest(src, a, err);
+    if (!rc)
+        rc = hqstore_digest(dst, b, err);
+    if (!rc && strcmp(a, b) != 0)
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "the copy in '%s' differs from '%s' (digest %.16s, expected %.16s)",
+                          hqdb_target(dst), hqdb_target(src), b, a);
+    return rc;
+}
+
+/* ---- report ----------------------------------------------------------------------- */
+
+struct report {
+    const struct hqstore_report_cb *cb;
+    /* gaps: the union of each device's bundle ranges */
+    char device[33];
+    int64_t covered; /* highest seq covered so far for device */
+};
+
+static int gap_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char device[33];
+    int64_t first = c[1].i, last = c[2].i;
+    int rc = 0;
+
+    (void)n;
+    hqdb_col_text(&c[0], device, sizeof(device));
+    if (strcmp(device, r->device)) {
+        snprintf(r->device, sizeof(r->device), "%s", device);
+        r->covered = 0;
+    }
+    if (last < first)
+        return 0; /* an empty bundle covers nothing */
+    if (first > r->covered + 1)
+        rc = r->cb->gap(r->cb->ctx, device, r->covered + 1, first - 1);
+    if (last > r->covered)
+        r->covered = last;
+    return rc;
+}
+
+static int equivocation_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char device[33];
+
+    (void)n;
+    hqdb_col_text(&c[0], device, sizeof(device));
+    return r->cb->equivocation(r->cb->ctx, device, c[1].i, c[2].i);
+}
+
+static int conflict_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char t[6][256];
+
+    (void)n;
+    for (int i = 0; i < 6; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return r->cb->conflict(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5]);
+}
+
+static int summary_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char t[5][256];
+
+    (void)n;
+    for (int i = 0; i < 5; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return r->cb->summary(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], c[5].i);
+}
+
+static int quarantine_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char t[3][512];
+
+    (void)n;
+    for (int i = 0; i < 3; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return r->cb->quarantined(r->cb->ctx, t[0], t[1], t[2]);
+}
+
+int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct fc_error *err)
+{
+    struct report r;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.cb = cb;
+    rc = hqdb_begin(db, HQDB_READ, err);
+    if (!rc && cb->gap)
+        rc = hqdb_query(db,
+                        "SELECT device, first_seq, last_seq FROM bundle"
+                        " ORDER BY device, first_seq, last_seq",
+                        NULL, 0, gap_row, &r, err);
     if (!rc && cb->equivocation)
-        rc = report_rows(s,
-                         "SELECT device, seq, count(*) FROM event GROUP BY device, seq"
-                         " HAVING count(*) > 1 ORDER BY device, seq",
-                         row_equivocation, (void *)cb, err);
+        rc = hqdb_query(db,
+                        "SELECT q.device, q.seq, count(*) FROM equivocation q JOIN event e ON"
+                        " e.device = q.device AND e.seq = q.seq GROUP BY q.device, q.seq"
+                        " ORDER BY q.device, q.seq",
+                        NULL, 0, equivocation_row, &r, err);
     if (!rc && cb->conflict)
-        rc = report_rows(s,
-                         VISIT_CTX_CTE ", v AS (SELECT vis.site, ev.subject, ev.device,"
-                                       " json_extract(ev.payload, '$.verdict') AS verdict FROM ev"
-                                       " JOIN vis ON vis.visit = ev.visit WHERE ev.subject IS NOT"
-                                       " NULL AND json_valid(ev.payload) AND"
-                                       " json_extract(ev.payload, '$.verdict') IS NOT NULL)"
-                                       " SELECT DISTINCT a.site, a.subject, a.device, a.verdict,"
-                                       " b.device, b.verdict FROM v a JOIN v b ON a.site = b.site"
-                                       " AND a.subject = b.subject AND a.device < b.device AND"
-                                       " a.verdict <> b.verdict ORDER BY 1, 2, 3, 4, 5, 6",
-                         row_conflict, (void *)cb, err);
+        rc = hqdb_query(db,
+                        "WITH s AS (SELECT v.site_code AS site, sv.subject, sv.device, sv.verdict"
+                        " FROM subject_verdict sv JOIN visit v ON v.visit = sv.visit"
+                        " WHERE sv.n > 0 AND v.site_code IS NOT NULL)"
+                        " SELECT DISTINCT a.site, a.subject, a.device, a.verdict, b.device,"
+                        " b.verdict FROM s a JOIN s b ON a.site = b.site AND a.subject ="
+                        " b.subject AND a.device < b.device AND a.verdict <> b.verdict"
+                        " ORDER BY 1, 2, 3, 4, 5, 6",
+                        NULL, 0, conflict_row, &r, err);
     if (!rc && cb->summary)
-        rc = report_rows(s,
-                         VISIT_CTX_CTE
-                         " SELECT coalesce(vis.mission, ''), coalesce(vis.site, ''),"
-                         " coalesce(vis.wf, ''), ev.kind, coalesce(CASE WHEN json_valid(ev.payload)"
-                         " THEN json_extract(ev.payload, '$.verdict') END, ''), count(*) FROM ev"
-                         " LEFT JOIN vis ON vis.visit = ev.visit GROUP BY 1, 2, 3, 4, 5"
-                         " ORDER BY 1, 2, 3, 4, 5",
-                         row_summary, (void *)cb, err);
+        rc = hqdb_query(db,
+                        "SELECT coalesce(v.mission_id, ''), coalesce(v.site_code, ''),"
+                        " coalesce(v.workflow, ''), t.kind, t.verdict, CAST(sum(t.n) AS BIGINT)"
+                        " FROM tally t LEFT JOIN visit v ON v.visit = t.visit"
+                        " GROUP BY coalesce(v.mission_id, ''), coalesce(v.site_code, ''),"
+                        " coalesce(v.workflow, ''), t.kind, t.verdict HAVING sum(t.n) > 0"
+                        " ORDER BY 1, 2, 3, 4, 5",
+                        NULL, 0, summary_row, &r, err);
     if (!rc && cb->quarantined)
-        rc = report_rows(s, "SELECT sha256, device, reason FROM quarantine ORDER BY sha256",
-                         row_quarantined, (void *)cb, err);
+        rc = hqdb_query(db, "SELECT sha256, device, reason FROM quarantine ORDER BY sha256", NULL,
+                        0, quarantine_row, &r, err);
+    hqdb_rollback(db);
     return rc;
 }

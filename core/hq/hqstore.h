@@ -1,22 +1,26 @@
-/* HQ's database (hq.db): enrolled devices, imported bundles and the union of
- * every device's events, plus the quarantine of bundles HQ cannot accept.
- * Same open/pragma/migration discipline as the device database (core/store),
- * with its own migration list.
+/* HQ's store: enrolled devices, imported bundles and the union of every
+ * device's events, the quarantine of bundles HQ cannot accept, and derived
+ * tables for reports. Written once over core/hq/hqdb.h, so hq.db (SQLite)
+ * and a PostgreSQL database behave the same; docs/hq-schema.md documents
+ * the tables for analysts.
  *
  * Events are keyed by (device, seq, hash): merging is a set union, so any
  * order of any set of bundles gives the same rows. A (device, seq) with two
- * hashes is equivocation; the event HQ reports for it is the smallest hash. */
+ * hashes is equivocation; the event HQ reports for it (the *current* one) is
+ * the smallest hash. Imports of one device are merged one at a time (a
+ * per-device lock), imports of different devices in parallel; nothing here
+ * records when something was imported, so the base tables (and
+ * hqstore_digest) depend only on the set of bundles imported. */
 #ifndef FC_CORE_HQSTORE_H
 #define FC_CORE_HQSTORE_H
 
 #include "core/base/error.h"
+#include "core/hq/hqdb.h"
 #include "core/store/event.h"
 #include "core/store/hash.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct store;
 
 struct hq_device {
     char id[17];
@@ -43,54 +47,74 @@ struct hqstore_import_stats {
     int64_t equivocations; /* seqs of this bundle that now have more than one hash */
 };
 
-/* Opens or creates hq.db at path (mode 0600, directory 0700). */
-int hqstore_open(struct store **out, const char *path, struct fc_error *err);
+/* Opens or creates HQ's database: a PostgreSQL URL (postgresql://...) or
+ * the path of hq.db. Brings the derived tables up to date when a schema
+ * change asked for it. Close with hqdb_close. */
+int hqstore_open(struct hqdb **out, const char *target, struct fc_error *err);
 
 /* FC_ENOTFOUND if the device was never enrolled. */
-int hqstore_device_get(struct store *s, const char *id, struct hq_device *out,
+int hqstore_device_get(struct hqdb *db, const char *id, struct hq_device *out,
                        struct fc_error *err);
 
 /* Enrolls a device with its certificate (cert, cert_len bytes). FC_EEXIST if
  * the id is enrolled with other keys; the same keys again is a no-op
  * (*added = 0). added may be NULL. Commits. */
-int hqstore_device_add(struct store *s, const struct hq_device *d, const void *cert,
+int hqstore_device_add(struct hqdb *db, const struct hq_device *d, const void *cert,
                        size_t cert_len, int *added, struct fc_error *err);
 
 /* Marks a device revoked (idempotent). FC_ENOTFOUND if unknown. Commits. */
-int hqstore_device_revoke(struct store *s, const char *id, struct fc_error *err);
+int hqstore_device_revoke(struct hqdb *db, const char *id, struct fc_error *err);
 
 /* Calls cb for every enrolled device in id order. */
-int hqstore_device_foreach(struct store *s, int (*cb)(const struct hq_device *d, void *ctx),
+int hqstore_device_foreach(struct hqdb *db, int (*cb)(const struct hq_device *d, void *ctx),
                            void *ctx, struct fc_error *err);
 
 /* Imports one verified bundle in one transaction: the bundle row and its
  * events (n of them, all of device b->device, consecutive seqs in order, as
- * bundle_open returns them; FC_EINTERNAL otherwise). A bundle whose sha256
- * is already known changes nothing (stats->duplicate). stats may be NULL. */
-int hqstore_import(struct store *s, const struct hq_bundle_row *b, const struct event *events,
+ * bundle_open returns them; FC_EINTERNAL otherwise), and the derived rows.
+ * A bundle whose sha256 is already known changes nothing (stats->duplicate).
+ * The device must be enrolled and not revoked when the transaction runs
+ * (checked under the device's lock): FC_ESTATE otherwise, nothing stored.
+ * Retries by itself when a concurrent import got in the way. stats may be
+ * NULL. */
+int hqstore_import(struct hqdb *db, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err);
 
 /* Looks up an imported bundle file by the SHA-256 (hex) of its bytes, so a
  * re-import can stop before decrypting. FC_ENOTFOUND when it was never
  * imported; out (may be NULL) receives its row otherwise. */
-int hqstore_bundle_get(struct store *s, const char *sha256_hex, struct hq_bundle_row *out,
+int hqstore_bundle_get(struct hqdb *db, const char *sha256_hex, struct hq_bundle_row *out,
                        struct fc_error *err);
 
-/* Keeps a bundle HQ refused to import (unknown or revoked device) with the
- * reason; the same file again changes nothing. device may be "". Commits. */
-int hqstore_quarantine(struct store *s, const char *sha256_hex, const char *device,
-                       const char *reason, const void *data, size_t len, struct fc_error *err);
+/* Records a bundle HQ refused to import (unknown or revoked device): its
+ * SHA-256, the device id its header names, the reason, its clear header
+ * (header_len bytes) and its size; never its body. The same file again
+ * changes nothing. device may be "". Commits. */
+int hqstore_quarantine(struct hqdb *db, const char *sha256_hex, const char *device,
+                       const char *reason, const void *header, size_t header_len, uint64_t size,
+                       struct fc_error *err);
 
 /* The highest seq such that HQ holds events 1..seq of device, each with one
  * hash and chained; head receives its hash (64 zeros when seq is 0). */
-int hqstore_acked(struct store *s, const char *device, int64_t *seq, char head[HASH_HEX_LEN + 1],
+int hqstore_acked(struct hqdb *db, const char *device, int64_t *seq, char head[HASH_HEX_LEN + 1],
                   struct fc_error *err);
 
 /* SHA-256 (hex) of HQ's merged state: devices, bundles, events and quarantine
- * in a canonical order, without any import time. Equal state = equal digest. */
-int hqstore_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err);
+ * in a canonical order, without any import time. Equal state = equal digest,
+ * whichever database holds it. */
+int hqstore_digest(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err);
 
-/* Report rows. Every callback returns 0 to continue. */
+/* Empties the derived tables and fills them again from the events. */
+int hqstore_rebuild(struct hqdb *db, struct fc_error *err);
+
+/* Copies everything HQ received and decided from src into dst, which must
+ * be empty, then rebuilds dst's derived tables and compares the digests
+ * (FC_EINTEGRITY if they differ). progress (may be NULL) is called with the
+ * events copied so far. hq migrate. */
+int hqstore_copy(struct hqdb *src, struct hqdb *dst, void (*progress)(void *ctx, int64_t events),
+                 void *ctx, struct fc_error *err);
+
+/* Report rows. Every callback returns 0 to continue; any may be NULL. */
 struct hqstore_report_cb {
     void *ctx;
     /* missing seqs from..to of a device (below its highest known seq) */
@@ -107,6 +131,7 @@ struct hqstore_report_cb {
     int (*quarantined)(void *ctx, const char *sha256, const char *device, const char *reason);
 };
 
-int hqstore_report(struct store *s, const struct hqstore_report_cb *cb, struct fc_error *err);
+/* Runs the report queries in one read snapshot. */
+int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct fc_error *err);
 
 #endif

@@ -284,7 +284,7 @@ int main(int argc, char **argv)
     hash_global_init();
     setenv("FIELDCHECK_NOW", "2026-03-01T20:00:00+08:00", 1);
     buf_addf(&dir, "%s/hq", root);
-    if (hq_init(dir.ptr, fp, &err) || hq_open(&hq, dir.ptr, &err))
+    if (hq_init(dir.ptr, NULL, fp, &err) || hq_open(&hq, dir.ptr, NULL, &err))
         die("hq", &err);
     part_one(root, &hq, n);
     part_two(root, &hq, nb);

@@ -1,8 +1,8 @@
 #!/bin/bash
 # Fails when a file includes across a forbidden layer edge (DESIGN §3):
 # core/base <- core <- sync <- ui <- app; sqlite3.h only in core/store* and the
-# core modules that run SQL; curses only in ui/; sodium and nettle only in core
-# and sync;
+# core modules that run SQL; libpq only in HQ's PostgreSQL store; curses only in
+# ui/; sodium and nettle only in core and sync;
 # nothing includes app/.
 set -u
 top=${1:-.}
@@ -31,6 +31,11 @@ check app '#include *<(sodium|nettle/)' 'libsodium and nettle only in core and s
 check ui '#include *<sqlite3' 'sqlite3 only in core'
 check app '#include *<sqlite3' 'sqlite3 only in core'
 check sync '#include *<sqlite3' 'sqlite3 only in core/store and SQL modules'
+# libpq: only HQ's PostgreSQL store; everything else goes through core/hq/hqdb.h
+check core '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c' '^core/hq/hqdb_pg\.c:'
+check sync '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
+check ui '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
+check app '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
 
 [ $fail -eq 0 ] && echo "layers ok"
 exit $fail

@@ -1,0 +1,136 @@
+/* HQ's tables in SQLite and PostgreSQL. The two lists describe the same
+ * tables, columns and views; only types differ (INTEGER/BIGINT, BLOB/BYTEA,
+ * and every PostgreSQL text column is COLLATE "C" so that ordering and
+ * comparisons are bytewise, as in SQLite, whatever the server's locale).
+ *
+ * Base tables hold what HQ received and decided (devices, bundles, events,
+ * quarantine); their content alone makes hqstore_digest. Derived tables
+ * (equivocation, visit, tally, subject_verdict) are maintained by the import
+ * from the events and can be rebuilt from them (hqstore_rebuild). */
+#include "core/hq/hqschema.h"
+
+/* ---- SQLite ---------------------------------------------------------------- */
+
+static const char *const sqlite_steps[] = {
+    /* 1: devices, bundles, merged events, quarantine */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;"
+    "CREATE TABLE device ("
+    "  id TEXT PRIMARY KEY, sign_pk TEXT NOT NULL, box_pk TEXT NOT NULL,"
+    "  fingerprint TEXT NOT NULL, cert BLOB NOT NULL, enrolled_at TEXT NOT NULL,"
+    "  revoked_at TEXT) STRICT;"
+    "CREATE TABLE bundle ("
+    "  sha256 TEXT PRIMARY KEY, device TEXT NOT NULL, bundle_seq INTEGER NOT NULL,"
+    "  first_seq INTEGER NOT NULL, last_seq INTEGER NOT NULL, prev_bundle TEXT NOT NULL,"
+    "  prev_head TEXT NOT NULL, chain_head TEXT NOT NULL) STRICT;"
+    "CREATE INDEX bundle_device ON bundle (device, bundle_seq);"
+    "CREATE TABLE event ("
+    "  device TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, id TEXT NOT NULL,"
+    "  visit TEXT, at TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT, payload TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL, PRIMARY KEY (device, seq, hash)) STRICT, WITHOUT ROWID;"
+    "CREATE INDEX event_visit ON event (visit);"
+    "CREATE TRIGGER event_no_update BEFORE UPDATE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: UPDATE refused'); END;"
+    "CREATE TRIGGER event_no_delete BEFORE DELETE ON event"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only: DELETE refused'); END;"
+    "CREATE TABLE quarantine ("
+    "  sha256 TEXT PRIMARY KEY, device TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  data BLOB NOT NULL) STRICT;",
+
+    /* 2: the quarantine keeps a bundle's clear header, hash and size, not its
+     * body; derived tables for reports; meta('derived') = 0 asks the next
+     * open to fill them from the events */
+    "CREATE TABLE quarantine2 ("
+    "  sha256 TEXT PRIMARY KEY, device TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  header BLOB NOT NULL, size INTEGER NOT NULL) STRICT;"
+    "INSERT INTO quarantine2 SELECT sha256, device, reason, substr(data, 1, 176), length(data)"
+    "  FROM quarantine;"
+    "DROP TABLE quarantine;"
+    "ALTER TABLE quarantine2 RENAME TO quarantine;"
+    "CREATE INDEX quarantine_device ON quarantine (device);"
+    "CREATE INDEX bundle_range ON bundle (device, first_seq, last_seq);"
+    "CREATE TABLE equivocation ("
+    "  device TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (device, seq)) STRICT;"
+    "CREATE TABLE visit ("
+    "  visit TEXT PRIMARY KEY, device TEXT NOT NULL, mission_id TEXT, mission_version INTEGER,"
+    "  mission_sha256 TEXT, site_code TEXT, site_name TEXT, workflow TEXT, inspectors TEXT,"
+    "  opened_at TEXT, opened_local TEXT, closed_at TEXT, closed_local TEXT) STRICT;"
+    "CREATE INDEX visit_site ON visit (site_code);"
+    "CREATE TABLE tally ("
+    "  visit TEXT NOT NULL, kind TEXT NOT NULL, verdict TEXT NOT NULL, n INTEGER NOT NULL,"
+    "  PRIMARY KEY (visit, kind, verdict)) STRICT;"
+    "CREATE TABLE subject_verdict ("
+    "  visit TEXT NOT NULL, subject TEXT NOT NULL, verdict TEXT NOT NULL, device TEXT NOT NULL,"
+    "  n INTEGER NOT NULL, PRIMARY KEY (visit, subject, verdict, device)) STRICT;"
+    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);"
+    "CREATE VIEW v_visits AS SELECT visit, device, mission_id, mission_version, site_code,"
+    "  site_name, workflow, inspectors, opened_local, closed_local,"
+    "  substr(opened_local, 1, 7) AS month FROM visit;"
+    "CREATE VIEW v_verdict_counts AS SELECT v.site_code, v.site_name, v.workflow,"
+    "  substr(v.opened_local, 1, 7) AS month, t.kind, t.verdict, sum(t.n) AS events"
+    "  FROM tally t JOIN visit v ON v.visit = t.visit WHERE t.n > 0"
+    "  GROUP BY v.site_code, v.site_name, v.workflow, substr(v.opened_local, 1, 7), t.kind,"
+    "  t.verdict;"
+    "INSERT INTO meta (key, value) VALUES ('derived', '0')"
+    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+};
+const struct store_schema hq_schema_sqlite = {sqlite_steps,
+                                              sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0};
+
+/* ---- PostgreSQL -------------------------------------------------------------- */
+
+#define T "TEXT COLLATE \"C\""
+
+const char *const hq_schema_pg[] = {
+    /* 1: the same tables as SQLite's steps 1 and 2 */
+    "CREATE TABLE device ("
+    "  id " T " PRIMARY KEY, sign_pk " T " NOT NULL, box_pk " T " NOT NULL,"
+    "  fingerprint " T " NOT NULL, cert BYTEA NOT NULL, enrolled_at " T " NOT NULL,"
+    "  revoked_at " T ");"
+    "CREATE TABLE bundle ("
+    "  sha256 " T " PRIMARY KEY, device " T " NOT NULL, bundle_seq BIGINT NOT NULL,"
+    "  first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, prev_bundle " T " NOT NULL,"
+    "  prev_head " T " NOT NULL, chain_head " T " NOT NULL);"
+    "CREATE INDEX bundle_device ON bundle (device, bundle_seq);"
+    "CREATE INDEX bundle_range ON bundle (device, first_seq, last_seq);"
+    "CREATE TABLE event ("
+    "  device " T " NOT NULL, seq BIGINT NOT NULL, hash " T " NOT NULL, id " T " NOT NULL,"
+    "  visit " T ", at " T " NOT NULL, kind " T " NOT NULL, subject " T ","
+    "  payload " T " NOT NULL, prev_hash " T " NOT NULL, PRIMARY KEY (device, seq, hash));"
+    "CREATE INDEX event_visit ON event (visit);"
+    "CREATE FUNCTION event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+    "  BEGIN RAISE EXCEPTION 'events are append-only: % refused', TG_OP; END $$;"
+    "CREATE TRIGGER event_no_change BEFORE UPDATE OR DELETE ON event"
+    "  FOR EACH ROW EXECUTE FUNCTION event_append_only();"
+    "CREATE TRIGGER event_no_truncate BEFORE TRUNCATE ON event"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION event_append_only();"
+    "CREATE TABLE quarantine ("
+    "  sha256 " T " PRIMARY KEY, device " T " NOT NULL, reason " T " NOT NULL,"
+    "  header BYTEA NOT NULL, size BIGINT NOT NULL);"
+    "CREATE INDEX quarantine_device ON quarantine (device);"
+    "CREATE TABLE equivocation ("
+    "  device " T " NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (device, seq));"
+    "CREATE TABLE visit ("
+    "  visit " T " PRIMARY KEY, device " T " NOT NULL, mission_id " T ", mission_version BIGINT,"
+    "  mission_sha256 " T ", site_code " T ", site_name " T ", workflow " T ", inspectors " T ","
+    "  opened_at " T ", opened_local " T ", closed_at " T ", closed_local " T ");"
+    "CREATE INDEX visit_site ON visit (site_code);"
+    "CREATE TABLE tally ("
+    "  visit " T " NOT NULL, kind " T " NOT NULL, verdict " T " NOT NULL, n BIGINT NOT NULL,"
+    "  PRIMARY KEY (visit, kind, verdict));"
+    "CREATE TABLE subject_verdict ("
+    "  visit " T " NOT NULL, subject " T " NOT NULL, verdict " T " NOT NULL,"
+    "  device " T " NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (visit, subject, verdict, device));"
+    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);"
+    "CREATE VIEW v_visits AS SELECT visit, device, mission_id, mission_version, site_code,"
+    "  site_name, workflow, inspectors, opened_local, closed_local,"
+    "  substr(opened_local, 1, 7) AS month FROM visit;"
+    "CREATE VIEW v_verdict_counts AS SELECT v.site_code, v.site_name, v.workflow,"
+    "  substr(v.opened_local, 1, 7) AS month, t.kind, t.verdict,"
+    "  CAST(sum(t.n) AS BIGINT) AS events"
+    "  FROM tally t JOIN visit v ON v.visit = t.visit WHERE t.n > 0"
+    "  GROUP BY v.site_code, v.site_name, v.workflow, substr(v.opened_local, 1, 7), t.kind,"
+    "  t.verdict;"
+    "INSERT INTO meta (key, value) VALUES ('derived', '0')"
+    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+};
+const int hq_schema_pg_count = sizeof(hq_schema_pg) / sizeof(hq_schema_pg[0]);
