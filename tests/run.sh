@@ -12,6 +12,17 @@ bash packaging/install-deps.sh --test
 
 step() { printf '\n== %s ==\n' "$*"; }
 
+# One throw-away PostgreSQL server for every test that needs one
+# (tests/pg/pg.sh: a temporary directory, a Unix socket, no TCP, run as an
+# unprivileged user); pg.sh's EXIT trap stops it however this script ends.
+# Without a server those tests are skipped, never failed.
+. tests/pg/pg.sh
+if pg_start; then
+    echo "postgresql: test server at $PG_DIR"
+else
+    echo "postgresql: no server, the PostgreSQL tests are skipped"
+fi
+
 step "release build (-Werror)"
 cmake -S . -B build/release -DFC_WERROR=ON -DFC_TESTS=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build/release -j"$jobs"
