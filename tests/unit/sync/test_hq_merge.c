@@ -626,7 +626,8 @@ static void test_old_hqdb(void **state)
                      0);
     assert_int_equal(visits, 1);
     state_of(db, &got);
-    assert_non_null(strstr(got.ptr, "summary M1 H1 night scan MATCH 2\nsummary M1 H1 night scan WRONG_BED 1"));
+    assert_non_null(
+        strstr(got.ptr, "summary M1 H1 night scan MATCH 2\nsummary M1 H1 night scan WRONG_BED 1"));
     hqdb_close(db);
     buf_release(&path);
     buf_release(&got);
