@@ -1,8 +1,8 @@
 /* fieldcheck count: the pharmacy commands that are not scans. A manual count
- * of opened (split) packs, a recount of one drug, and blind counting on/off.
- * Each is one committed event before anything is printed. */
+ * of opened (split) packs, a recount of one drug, blind counting on/off, and
+ * the declaration that the count is complete. Each is one committed event
+ * before anything is printed. */
 #include "app/commands.h"
-#include "app/night_cli.h"
 #include "app/pharmacy_cli.h"
 
 #include "core/pharmacy/pharmacy.h"
@@ -30,7 +30,7 @@ static int parse_qty(const char *text, long *out)
 int cmd_count(struct app *app, int argc, char **argv)
 {
     const char *visit = NULL, *at = NULL, *qty_text = NULL, *drug = NULL;
-    int recount = 0, blind = -1, rc;
+    int recount = 0, blind = -1, complete = 0, rc;
     struct pharmacy *p = NULL;
     long qty = 0;
     int64_t ms;
@@ -54,6 +54,8 @@ int cmd_count(struct app *app, int argc, char **argv)
             blind = 1;
         else if (!strcmp(o, "--save"))
             blind = 0;
+        else if (!strcmp(o, "--complete"))
+            complete = 1;
         else if (o[0] == '-' && o[1] == '-') {
             fprintf(stderr, _("fieldcheck: count: unknown option '%s'\n"), o);
             return 1;
@@ -64,9 +66,10 @@ int cmd_count(struct app *app, int argc, char **argv)
             return 1;
         }
     }
-    if ((blind >= 0) + (recount != 0) + (qty_text != NULL) != 1 || (blind >= 0) == (drug != NULL)) {
+    if ((blind >= 0) + (recount != 0) + (qty_text != NULL) + complete != 1 ||
+        (blind >= 0 || complete) == (drug != NULL)) {
         fprintf(stderr, _("fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
-                          "--blind or --save\n"));
+                          "--blind, --save or --complete\n"));
         return 1;
     }
     if (qty_text && parse_qty(qty_text, &qty) != 0) {
@@ -94,6 +97,12 @@ int cmd_count(struct app *app, int argc, char **argv)
                                      (json_int_t)round));
         else if (!rc)
             printf(_("%s: round %lld started; scan its boxes again\n"), drug, (long long)round);
+    } else if (complete) {
+        rc = pharmacy_set_complete(p, ms, &app->err);
+        if (!rc && app->json)
+            app_print_json(json_pack("{s:b, s:b}", "ok", 1, "count_complete", 1));
+        else if (!rc)
+            printf("%s\n", _("count complete: drugs not counted now count as 0"));
     } else {
         rc = pharmacy_set_blind(p, blind, ms, &app->err);
         if (!rc && app->json)

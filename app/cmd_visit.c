@@ -116,12 +116,110 @@ out:
     return rc;
 }
 
+/* What the record does not cover, gathered before closing: coverage rows of
+ * every summary group, as JSON {code, label, count, examples} for the close
+ * output and a line of text for people. */
+struct coverage_ctx {
+    json_t *rows;
+    json_t *examples; /* code -> [subject...] of the current group */
+    const char *group;
+    const struct workflow *wf;
+    struct store *s;
+    const struct visit *v;
+};
+
+/* Up to eight subjects per coverage verdict, from the findings. */
+static int coverage_example(const struct workflow_finding *f, void *ctx)
+{
+    struct coverage_ctx *c = ctx;
+    json_t *list;
+
+    if (f->verdict->cls != VERDICT_COVERAGE || strcmp(f->group, c->group) || !f->subject[0])
+        return 0;
+    list = json_object_get(c->examples, f->verdict->code);
+    if (!list) {
+        list = json_array();
+        json_object_set_new(c->examples, f->verdict->code, list);
+    }
+    if (json_array_size(list) < 8)
+        json_array_append_new(list, json_string(f->subject));
+    return 0;
+}
+
+static int coverage_row(const struct workflow_count *wc, void *ctx)
+{
+    struct coverage_ctx *c = ctx;
+    json_t *ex = json_object_get(c->examples, wc->verdict->code);
+
+    if (wc->verdict->cls != VERDICT_COVERAGE)
+        return 0;
+    json_array_append_new(c->rows, json_pack("{s:s, s:s, s:s, s:I, s:o}", "group", c->group, "code",
+                                             wc->verdict->code, "label", verdict_label(wc->verdict),
+                                             "count", (json_int_t)wc->count, "examples",
+                                             ex ? json_incref(ex) : json_array()));
+    return 0;
+}
+
+static json_t *visit_coverage(struct app *app, struct store *s, const char *name)
+{
+    const struct workflow *wf = NULL;
+    struct coverage_ctx c;
+    struct visit v;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    memset(&c, 0, sizeof(c));
+    c.rows = json_array();
+    rc = workflow_attach(s, name, &v, &wf, &app->err);
+    for (const struct workflow_group *g = wf ? wf->groups : NULL; !rc && g && g->name; g++) {
+        json_decref(c.examples);
+        c.examples = json_object();
+        c.group = g->name;
+        rc = wf->findings ? wf->findings(s, &v, coverage_example, &c, &app->err) : 0;
+        if (!rc)
+            rc = workflow_summary(s, &v, wf, g->name, coverage_row, &c, &app->err);
+    }
+    json_decref(c.examples);
+    visit_release(&v);
+    fc_error_clear(&app->err); /* coverage is a courtesy: closing does not depend on it */
+    return c.rows;
+}
+
+static void print_coverage(json_t *rows)
+{
+    size_t i;
+    json_t *r;
+
+    if (!json_array_size(rows))
+        return;
+    fprintf(stderr, "%s\n", _("note: this record does not cover:"));
+    json_array_foreach(rows, i, r)
+    {
+        struct buf ex = BUF_INIT;
+        size_t k;
+        json_t *x;
+
+        json_array_foreach(json_object_get(r, "examples"), k, x)
+        {
+            buf_addf(&ex, "%s%s", k ? ", " : " (", json_string_value(x));
+        }
+        if (ex.len)
+            buf_adds(&ex,
+                     (size_t)json_integer_value(json_object_get(r, "count")) > k ? ", …)" : ")");
+        fprintf(stderr, "  %6lld  %s%s\n",
+                (long long)json_integer_value(json_object_get(r, "count")),
+                json_string_value(json_object_get(r, "label")), ex.ptr);
+        buf_release(&ex);
+    }
+}
+
 static int visit_close_cmd(struct app *app, int argc, char **argv)
 {
     const char *name = NULL, *at = NULL;
     struct visit v, closed;
     struct app_qr q = {0};
     char code[VISIT_SHORT_CODE_LEN + 1];
+    json_t *coverage = NULL;
     struct store *s;
     int64_t ms;
     int rc;
@@ -145,6 +243,8 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
     if (!s)
         return app_fail(app, app->err.code);
     rc = visit_resolve(s, name, &v, &app->err);
+    if (!rc && !v.closed_at[0])
+        coverage = visit_coverage(app, s, v.id);
     if (!rc)
         rc = visit_close(s, v.id, ms, &closed, &app->err);
     if (rc) {
@@ -155,13 +255,16 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
     if (app->json) {
         json_t *o = visit_json(&closed);
         json_object_set_new(o, "ok", json_true());
+        json_object_set(o, "coverage", coverage ? coverage : json_array());
         app_print_json(o);
     } else {
+        print_coverage(coverage);
         printf(_("visit %s closed at %s\ncheckpoint %s\n"), closed.id, closed.closed_at, code);
     }
     /* --qr: the signed checkpoint for the paper record (needs the device keys) */
     rc = app_qr_checkpoint(app, s, &closed, &q);
 out:
+    json_decref(coverage);
     visit_release(&v);
     visit_release(&closed);
     return rc;

@@ -80,13 +80,15 @@ const struct command app_commands[] = {
     {"count", N_("pharmacy: manual count, recount, blind counting"),
      N_("fieldcheck [--db PATH] [--json] count DRUG_CODE --qty N [--visit ID] [--at TIME]\n"
         "       fieldcheck count DRUG_CODE --recount [--visit ID] [--at TIME]\n"
-        "       fieldcheck count --blind | --save [--visit ID] [--at TIME]\n\n"
+        "       fieldcheck count --blind | --save | --complete [--visit ID] [--at TIME]\n\n"
         "  --qty N     add N units (the drug's unit, e.g. tablets of an opened split pack);\n"
         "              verdict RECORDED, or UNKNOWN_ITEM for a drug the site does not list\n"
         "  --recount   start a new round for the drug: its count restarts at zero, its boxes\n"
         "              can be scanned again, only the latest round counts\n"
         "  --blind     hide book figures (visit show, reconcile, report) while counting\n"
         "  --save      save the count and show book figures (closing the visit does too)\n"
+        "  --complete  the count is complete: drugs nobody counted now count as 0 and get\n"
+        "              D01/D02; before it they are NOT_COUNTED (no finding, no amount)\n"
         "A scanned box counts pack_factor units: 1 for whole-pack drugs, the pack size for\n"
         "split-pack rows whose unit is the tablet.\n"),
      cmd_count},

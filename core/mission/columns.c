@@ -114,8 +114,8 @@ const struct file_def mission_files[F_COUNT] = {
     [F_INPATIENTS] = {"inpatients.csv",
                       "INSERT INTO inpatient (site_code, site_name, ward_code, ward, bed,"
                       " admission_no, name, id_number, sex, insurance_type, admitted_on,"
-                      " wristband_code, line, extra)"
-                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+                      " wristband_code, line, extra, bed_text)"
+                      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
                       inpatients_cols, NCOLS(inpatients_cols), 1, 0},
     [F_LEAVES] = {"leaves.csv",
                   "INSERT INTO leave (site_code, admission_no, leave_from, leave_until, reason,"

@@ -68,9 +68,18 @@ static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc
         else
             out_null(L, def->ncols + 2);
     }
-    if (L->pipe)
+    if (f == F_INPATIENTS) {
+        if (L->bed_spelling.len)
+            out_text(L, def->ncols + 3, &L->bed_spelling);
+        else
+            out_null(L, def->ncols + 3);
+    }
+    if (L->pipe) {
+        buf_reset(&L->bed_spelling);
         return rowpipe_end_row(L->pipe, err);
+    }
     rc = sqlite3_step(st);
+    buf_reset(&L->bed_spelling);
     sqlite3_reset(st);
     if (rc == SQLITE_DONE)
         return FC_OK;

@@ -77,7 +77,9 @@ enum file_id {
 
 struct file_def {
     const char *file;
-    const char *insert_sql; /* ?1..?n the columns, then line, then extra */
+    const char *insert_sql; /* ?1..?n the columns, then line, then extra, then for the
+                               roster the bed as the file spells it (NULL when it is the
+                               canonical form) */
     const struct col_def *cols;
     int ncols;
     int has_extra;
@@ -136,6 +138,7 @@ struct loader {
     struct ident_resident_id id;
     unsigned char file_digest[F_COUNT][HASH_LEN]; /* SHA-256 of each file as read */
     struct buf extra;
+    struct buf bed_spelling; /* the row's bed as written, when not canonical ("01") */
     struct buf reason;
     struct buf reason_local; /* the reason in the user's language, beside reason */
 

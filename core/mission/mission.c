@@ -81,6 +81,7 @@ static void loader_release(struct loader *L)
     for (int c = 0; c < MAX_COLS; c++)
         buf_release(&L->val[c]);
     buf_release(&L->extra);
+    buf_release(&L->bed_spelling);
     buf_release(&L->reason);
     buf_release(&L->reason_local);
     buf_release(&L->ward_code);
@@ -231,6 +232,7 @@ int mission_load(struct store *s, const char *dir, int partial,
     for (int c = 0; c < MAX_COLS; c++)
         buf_init(&L.val[c]);
     buf_init(&L.extra);
+    buf_init(&L.bed_spelling);
     buf_init(&L.reason);
     buf_init(&L.reason_local);
     buf_init(&L.ward_code);

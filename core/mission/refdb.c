@@ -31,7 +31,10 @@ const char refdb_schema_sql[] =
     "CREATE TABLE inpatient (site_code TEXT NOT NULL, site_name TEXT, ward_code TEXT NOT NULL,"
     "  ward TEXT, bed TEXT NOT NULL, admission_no TEXT NOT NULL, name TEXT NOT NULL,"
     "  id_number TEXT NOT NULL, sex TEXT, insurance_type TEXT, admitted_on TEXT,"
-    "  wristband_code TEXT, line INTEGER, extra TEXT) STRICT;"
+    "  wristband_code TEXT, line INTEGER, extra TEXT,"
+    /* bed is canonical ("1", "12+"); bed_text how the file wrote it when that
+     * differs ("01"), for reports */
+    "  bed_text TEXT) STRICT;"
     "CREATE TABLE leave (site_code TEXT NOT NULL, admission_no TEXT NOT NULL,"
     "  leave_from TEXT NOT NULL, leave_until TEXT NOT NULL, reason TEXT, approved_by TEXT,"
     "  line INTEGER, extra TEXT) STRICT;"

@@ -115,6 +115,8 @@ int refdb_resolve(struct refdb_resolver *r, const char *code, enum refdb_kind *k
 long refdb_resolver_fullscan_steps(struct refdb_resolver *r);
 
 /* Version of the layout above, stored in PRAGMA user_version of the file. */
-#define REFDB_SCHEMA_VERSION 1
+#define REFDB_SCHEMA_VERSION 2
+/* The same as text, for "PRAGMA user_version = " REFDB_SCHEMA_VERSION_TEXT. */
+#define REFDB_SCHEMA_VERSION_TEXT "2"
 
 #endif

@@ -3,6 +3,8 @@
  * them, dates as HQ systems write them, IDs, site codes, beds, GTINs...). */
 #include "core/mission/loader.h"
 
+#include "core/ident/scan.h"
+
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "core/ident/gs1.h"
@@ -350,9 +352,10 @@ static int parse_site_kind(struct loader *L, int c, struct buf *v, const char **
 
 static int parse_bed(struct loader *L, int c, struct buf *v, const char **why)
 {
+    char canon[SCAN_REF_MAX];
     size_t n = v->len, d;
 
-    (void)L, (void)c;
+    (void)c;
     if (n >= 3 && !strcmp(v->ptr + n - 3, "\xEF\xBC\x8B")) { /* full-width plus */
         buf_truncate(v, n - 3);
         buf_addch(v, '+');
@@ -363,16 +366,17 @@ static int parse_bed(struct loader *L, int c, struct buf *v, const char **why)
         *why = FC_N_("not a bed number (\"12\" or \"12+\" for an extra bed)");
         return -1;
     }
-    /* canonical (DESIGN §5): without leading zeros, so that "01" on the
-     * roster and "1" on the label name the same bed */
-    {
-        size_t z = 0;
-        while (z + 1 < d && v->ptr[z] == '0')
-            z++;
-        if (z) {
-            memmove(v->ptr, v->ptr + z, n - z + 1);
-            v->len -= z;
-        }
+    /* Beds compare in canonical form (DESIGN §5): hospital systems write "01"
+     * where the label says "1". The file's spelling is kept for reports. */
+    if (scan_bed_normalise(v->ptr, canon) != FC_OK) {
+        *why = FC_N_("not a bed number (beds are numbered from 1)");
+        return -1;
+    }
+    buf_reset(&L->bed_spelling);
+    if (strcmp(canon, v->ptr)) {
+        buf_adds(&L->bed_spelling, v->ptr);
+        buf_reset(v);
+        buf_adds(v, canon);
     }
     return 0;
 }

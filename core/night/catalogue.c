@@ -76,6 +76,8 @@ const struct verdict night_catalogue[] = {
     {"ID_NOT_VERIFIED", B, VERDICT_COVERAGE, VERDICT_SEV_WARN, FC_N_("ID not checked"),
      "未核身份证", FC_N_("the wristband matches; no ID card was checked"), "腕带相符，未核身份证",
      NULL, NULL},
+    {"NOT_SCANNED", B, VERDICT_COVERAGE, VERDICT_SEV_NONE, FC_N_("bed not scanned"), "床位未扫描",
+     FC_N_("a bed of a visited ward that nobody scanned"), "已检查病区中未扫描的床位", NULL, NULL},
     {"UNVERIFIED", B | P, VERDICT_COVERAGE, VERDICT_SEV_WARN, FC_N_("not identified"), "未核实身份",
      FC_N_("the bed was scanned but its occupant was never identified"),
      "已扫床位，但未核实床上人员身份", NULL, NULL},

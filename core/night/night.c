@@ -6,6 +6,8 @@
  * so a live scan, a rebuild and a correction replay share one code path. */
 #include "core/night/night.h"
 
+#include "core/night/workflow.h"
+
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
@@ -65,6 +67,7 @@ struct facts {
     const char *ward_code, *bed, *listed;
     int bed_valid;
     const char *admission_no, *listed_bed, *elsewhere, *why, *leave;
+    const char *adm_note; /* "ZEROS:<as scanned>" when matched without leading zeros */
     int id_valid;
 };
 
@@ -81,31 +84,10 @@ struct decision {
     char identified[REF_LEN];
 };
 
-static const char *const anomalies[] = {
-    "UNRECOGNIZED",
-    "WRONG_BED",
-    "NOT_ON_LIST",
-    "IDENTITY_MISMATCH",
-    "INVALID_ID",
-    "NO_BED",
-    "ABSENT",
-    "ABSENT_EXAM",
-    "MOVED_IN",
-    "UNLISTED_OCCUPANT",
-    "UNVERIFIED",
-    "ID_NOT_VERIFIED",
-    "NOT_FOUND",
-    "PRESENT_OTHER_BED",
-    "UNCHECKED",
-    "ABSENT_LEAVE",
-    "PRESENT_ID_UNVERIFIED",
-    "ON_LEAVE",
-};
-
 int night_is_anomaly(const char *name)
 {
-    for (size_t i = 0; i < sizeof(anomalies) / sizeof(anomalies[0]); i++)
-        if (name && !strcmp(name, anomalies[i]))
+    for (const struct verdict *v = night_catalogue; v->code; v++)
+        if (name && !strcmp(v->code, name) && v->cls == VERDICT_ANOMALY)
             return 1;
     return 0;
 }
@@ -131,6 +113,7 @@ static void facts_from_json(json_t *o, struct facts *f)
     f->elsewhere = jstr(o, "elsewhere");
     f->why = jstr(o, "why");
     f->leave = jstr(o, "leave");
+    f->adm_note = jstr(o, "adm_note");
     f->id_valid = json_is_true(json_object_get(o, "id_valid"));
 }
 
@@ -298,6 +281,10 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
                 snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
                 d->flags = BED_WRONG | BED_OCCUPANT;
             }
+            if (f->adm_note[0]) {
+                size_t l = strlen(d->detail);
+                snprintf(d->detail + l, sizeof(d->detail) - l, ";%s", f->adm_note);
+            }
         }
         return FC_OK;
     }
@@ -314,6 +301,13 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
             copy_str(d->detail, sizeof(d->detail), f->admission_no);
             copy_str(d->identified, sizeof(d->identified), f->admission_no);
             d->flags = BED_ID_MATCH | BED_OCCUPANT;
+        } else if (f->admission_no[0] && !strcmp(c.claimed, f->admission_no)) {
+            /* the ID confirms who the wristband said: the person is
+             * identified (MATCH), and the bed stays MOVED_IN (DESIGN §5) */
+            VERDICT("MATCH");
+            snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+            copy_str(d->identified, sizeof(d->identified), f->admission_no);
+            d->flags = BED_WRONG | BED_OCCUPANT;
         } else if (f->admission_no[0]) {
             VERDICT("WRONG_BED");
             snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
@@ -733,6 +727,11 @@ const struct visit *night_visit(const struct night *n)
     return &n->visit;
 }
 
+struct store *night_store(const struct night *n)
+{
+    return n->store;
+}
+
 int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err)
 {
     struct night *n = xcalloc(1, sizeof(*n));
@@ -865,6 +864,44 @@ static int listed_bed_of(struct night *n, const char *adm, struct buf *out, stru
                : store_fail(n->store, err, "cannot read the roster");
 }
 
+/* The roster's admission number that equals adm but for leading zeros
+ * (Excel drops them from a roster, a wristband prints them, or the other way
+ * round), into found with its listed bed; 1 when exactly one patient of the
+ * site matches, 0 otherwise (none, several, or adm not all digits). */
+static int adm_by_zeros(struct night *n, const char *adm, struct buf *found, struct buf *bed,
+                        struct fc_error *err)
+{
+    size_t len = strlen(adm), z = strspn(adm, "0"), digits = strspn(adm, "0123456789");
+    char cand[REF_LEN];
+    int hits = 0;
+
+    if (!len || digits != len || len >= REF_LEN - 1 || z == len)
+        return 0;
+    for (size_t pad = 0; pad + (len - z) < 20 && hits < 2; pad++) {
+        struct buf b = BUF_INIT;
+        int rc;
+
+        snprintf(cand, sizeof(cand), "%.*s%s", (int)pad, "00000000000000000000", adm + z);
+        if (!strcmp(cand, adm))
+            continue;
+        rc = listed_bed_of(n, cand, &b, err);
+        if (rc) {
+            buf_release(&b);
+            return rc;
+        }
+        if (b.len) {
+            if (!hits++) {
+                buf_reset(found);
+                buf_adds(found, cand);
+                buf_reset(bed);
+                buf_adds(bed, b.ptr);
+            }
+        }
+        buf_release(&b);
+    }
+    return hits == 1;
+}
+
 static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct fc_error *err)
 {
     sqlite3_stmt *st = n->q_leave;
@@ -933,8 +970,21 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
     }
     case SCAN_WRISTBAND:
     case SCAN_ADMISSION:
-        json_object_set_new(payload, "admission_no", json_string(sc->admission_no));
         rc = listed_bed_of(n, sc->admission_no, &b, err);
+        if (!rc && !b.len) {
+            struct buf adm = BUF_INIT;
+            int one = adm_by_zeros(n, sc->admission_no, &adm, &b, err);
+            if (one < 0)
+                rc = one;
+            else if (one) {
+                json_object_set_new(payload, "admission_no", json_string(adm.ptr));
+                json_object_set_new(payload, "adm_note",
+                                    json_pack("s++", "ZEROS:", sc->admission_no, ""));
+            }
+            buf_release(&adm);
+        }
+        if (!json_object_get(payload, "admission_no"))
+            json_object_set_new(payload, "admission_no", json_string(sc->admission_no));
         json_object_set_new(payload, "listed_bed", json_string(b.ptr));
         break;
     case SCAN_ID_NUMBER: {
@@ -997,6 +1047,23 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
             buf_release(&leave);
         }
         break;
+    case SCAN_UNKNOWN:
+    case SCAN_OTHER: {
+        /* a typed or printed admission number that differs from the
+         * roster's only by leading zeros, when it names one patient */
+        struct buf adm = BUF_INIT;
+        int one = adm_by_zeros(n, sc->code, &adm, &b, err);
+        if (one < 0) {
+            rc = one;
+        } else if (one) {
+            json_object_set_new(payload, "kind", json_string("admission"));
+            json_object_set_new(payload, "admission_no", json_string(adm.ptr));
+            json_object_set_new(payload, "listed_bed", json_string(b.ptr));
+            json_object_set_new(payload, "adm_note", json_pack("s++", "ZEROS:", sc->code, ""));
+        }
+        buf_release(&adm);
+        break;
+    }
     default: break;
     }
     buf_release(&b);
@@ -1403,6 +1470,33 @@ int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void
     return rc;
 }
 
+/* Per listed patient (DESIGN §5), from the finding of the own bed (NULL:
+ * never scanned) and where the patient was identified at another bed (NULL:
+ * nowhere else). An accusation needs an observation: NOT_FOUND only when the
+ * own bed was seen empty or taken by someone else. */
+static const char *patient_finding(const char *own, const char *other)
+{
+    static const struct {
+        const char *own, *patient;
+    } rules[] = {
+        {"OK", "PRESENT"},
+        {"ID_NOT_VERIFIED", "PRESENT_ID_UNVERIFIED"},
+        {NULL, "PRESENT_OTHER_BED"}, /* identified at another bed */
+        {"IDENTITY_MISMATCH", "IDENTITY_MISMATCH"},
+        {"ABSENT_LEAVE", "ON_LEAVE"},
+        {"ABSENT_EXAM", "AT_EXAM"},
+        {"ABSENT", "NOT_FOUND"},
+        {"MOVED_IN", "NOT_FOUND"},
+        {"UNLISTED_OCCUPANT", "NOT_FOUND"},
+    };
+
+    for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+        if (!rules[i].own ? other != NULL : own && !strcmp(own, rules[i].own))
+            return rules[i].patient;
+    }
+    return own ? "UNVERIFIED" : "UNCHECKED";
+}
+
 int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient *p, void *ctx),
                           void *ctx, struct fc_error *err)
 {
@@ -1413,9 +1507,9 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         " (SELECT finding FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code"
         "   AND b.bed = i.bed),"
         " (SELECT s.ward_code || ':' || s.bed FROM night_scan s WHERE s.visit = ?1"
-        "   AND s.verdict = 'WRONG_BED' AND s.admission_no = i.admission_no"
-        "   AND s.voided_by IS NULL ORDER BY s.seq DESC LIMIT 1),"
-        " EXISTS (SELECT 1 FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code)"
+        "   AND s.verdict IN ('WRONG_BED', 'MATCH') AND s.admission_no = i.admission_no"
+        "   AND (s.ward_code <> i.ward_code OR s.bed <> i.bed)"
+        "   AND s.voided_by IS NULL ORDER BY s.seq DESC LIMIT 1)"
         " FROM ref.inpatient i WHERE i.site_code = ?2"
         " ORDER BY i.ward_code, CAST(i.bed AS INTEGER), i.bed, i.admission_no",
         &st, err);
@@ -1427,7 +1521,6 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         struct night_patient p;
         const char *own = (const char *)sqlite3_column_text(st, 5);
         const char *other = (const char *)sqlite3_column_text(st, 6);
-        int visited = sqlite3_column_int(st, 7);
 
         p.admission_no = store_col_text(st, 0);
         p.name = store_col_text(st, 1);
@@ -1436,25 +1529,9 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         p.bed = store_col_text(st, 4);
         p.found_at = "";
         p.detail = "";
-        if (own && !strcmp(own, "OK")) {
-            p.finding = "PRESENT";
-        } else if (own && !strcmp(own, "ID_NOT_VERIFIED")) {
-            p.finding = "PRESENT_ID_UNVERIFIED";
-        } else if (other) {
-            p.finding = "PRESENT_OTHER_BED";
+        p.finding = patient_finding(own, other);
+        if (other && !strcmp(p.finding, "PRESENT_OTHER_BED"))
             p.found_at = other;
-        } else if (own && !strcmp(own, "IDENTITY_MISMATCH")) {
-            p.finding = "IDENTITY_MISMATCH";
-        } else if (own && !strcmp(own, "ABSENT_LEAVE")) {
-            p.finding = "ON_LEAVE";
-        } else {
-            /* DESIGN §5 lists no exam verdict per patient: an examination is
-             * not a leave, so the patient stays NOT_FOUND, and the bed's
-             * ABSENT_EXAM goes beside it for the reviewer. */
-            p.finding = visited ? "NOT_FOUND" : "UNCHECKED";
-            if (own && !strcmp(own, "ABSENT_EXAM"))
-                p.detail = "ABSENT_EXAM";
-        }
         rc = cb(&p, ctx);
         if (rc) {
             sqlite3_finalize(st);

@@ -19,8 +19,16 @@
  *
  * Scans of a person (wristband, admission number, ID) before any bed label
  * get the verdict NO_BED and change nothing; action words then give RECORDED
- * with detail NO_BED. An ID whose patient is the claimed one but is listed for
- * another bed is WRONG_BED (the bed is then MOVED_IN either way). */
+ * with detail NO_BED. An ID whose patient is the one claimed at this bed (by
+ * a wristband that said WRONG_BED) is MATCH: it confirms who the person is,
+ * and the bed stays MOVED_IN.
+ *
+ * Beds compare in canonical form: the loader stores the roster's beds as
+ * "1" for "01" (the file's spelling kept for reports), and scanned labels
+ * and typed bed numbers are normalised the same way (scan_bed_normalise).
+ * An admission number that matches the roster only without (or with)
+ * leading zeros is taken when exactly one patient matches, with the
+ * roster's number in the detail. */
 #ifndef FC_CORE_NIGHT_H
 #define FC_CORE_NIGHT_H
 
@@ -62,8 +70,9 @@ struct night_result {
 int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err);
 void night_free(struct night *n);
 
-/* The visit the engine works on (borrowed). */
+/* The visit the engine works on, and its store (borrowed). */
 const struct visit *night_visit(const struct night *n);
+struct store *night_store(const struct night *n);
 
 /* Classifies and judges one scan, stores it as a "scan" event and commits
  * before returning. arrival is "burst", "typed" or "cli". FC_ESTATE if the
@@ -126,8 +135,17 @@ struct night_scan_row {
 int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r, void *ctx),
                        void *ctx, struct fc_error *err);
 
-/* 1 if the finding or verdict name is an anomaly worth an inspector's or an
- * analyst's attention (not OK / PRESENT / FREE_EMPTY / BED_LISTED / ...). */
+/* Calls cb for every bed of the wards the visit scanned at least one bed of
+ * that was never scanned itself (ward, bed order), with the admission
+ * numbers listed for it (comma-separated, "" for none): what the record does
+ * not cover (core/night/coverage.c). cb returns non-zero to stop. */
+int night_foreach_unscanned_bed(struct night *n,
+                                int (*cb)(const char *ward_code, const char *bed,
+                                          const char *listed, void *ctx),
+                                void *ctx, struct fc_error *err);
+
+/* 1 if the finding or verdict name is of class anomaly in the night
+ * catalogue (core/night/catalogue.c) in any of its scopes. */
 int night_is_anomaly(const char *name);
 
 /* Appliers of the night workflow (core/night/workflow.c), run for events

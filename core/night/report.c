@@ -20,15 +20,50 @@ static const char *jget(json_t *o, const char *k)
     return v ? v : "";
 }
 
-/* 1 when the finding is an anomaly for the catalogue (bed or patient). */
-static int is_anomaly(const char *finding, unsigned scope)
+/* Which rows a section shows: anomalies, what the record does not cover, or
+ * the rest (DESIGN §5 "Classes"). */
+enum pass { PASS_ANOMALY, PASS_COVERAGE, PASS_OTHER };
+
+static int in_pass(const struct verdict *v, enum pass pass)
 {
-    const struct verdict *v = workflow_verdict_in(&night_workflow, finding, scope);
-    return v && v->cls == VERDICT_ANOMALY;
+    enum verdict_class cls = v ? v->cls : VERDICT_OK;
+
+    if (pass == PASS_ANOMALY)
+        return cls == VERDICT_ANOMALY;
+    if (pass == PASS_COVERAGE)
+        return cls == VERDICT_COVERAGE;
+    return cls == VERDICT_INFO || cls == VERDICT_OK;
 }
 
-/* Rows of one section, anomalies (or the rest) only, in the order given. */
-static void report_rows(struct buf *b, int md, const char *section, json_t *arr, int anomalies)
+struct rows {
+    struct buf *b;
+    int md;
+};
+
+/* One result row: Markdown shows the label with the code beside it, CSV the
+ * code with the label in a column of its own. */
+static void result_row(struct rows *r, const char *section, const char *ward, const char *bed,
+                       const char *adm, const char *name, const char *code, const char *detail,
+                       const struct verdict *v)
+{
+    const char *label = v ? verdict_label(v) : code;
+    struct buf f = BUF_INIT;
+
+    if (r->md) {
+        buf_addf(&f, "%s (%s)", label, code);
+        if (detail && detail[0])
+            buf_addf(&f, " [%s]", detail);
+        const char *cells[] = {section, ward, bed, adm, name, f.ptr};
+        report_md_row(r->b, cells, 6);
+    } else {
+        const char *cells[] = {section, ward, bed, adm, name, code, "", label};
+        report_csv_row(r->b, cells, 8);
+    }
+    buf_release(&f);
+}
+
+/* Rows of one section of the beds or patients array, in the order given. */
+static void report_rows(struct rows *r, const char *section, json_t *arr, enum pass pass)
 {
     size_t i;
     json_t *o;
@@ -37,48 +72,58 @@ static void report_rows(struct buf *b, int md, const char *section, json_t *arr,
     {
         const char *finding = jget(o, "finding");
         int is_patient = json_object_get(o, "name") != NULL;
-        unsigned scope = is_patient ? VERDICT_PATIENT : VERDICT_BED;
-        struct buf f = BUF_INIT;
+        const struct verdict *v = workflow_verdict_in(&night_workflow, finding,
+                                                      is_patient ? VERDICT_PATIENT : VERDICT_BED);
 
-        if (is_anomaly(finding, scope) != anomalies)
+        if (!in_pass(v, pass))
             continue;
-        buf_adds(&f, finding);
-        if (md && jget(o, "detail")[0])
-            buf_addf(&f, " (%s)", jget(o, "detail"));
-        {
-            const char *cells[] = {section,
-                                   jget(o, "ward_code"),
-                                   jget(o, "bed"),
-                                   jget(o, "admission_no"),
-                                   is_patient ? jget(o, "name") : "",
-                                   f.ptr,
-                                   ""};
-            if (md)
-                report_md_row(b, cells, 6);
-            else
-                report_csv_row(b, cells, 7);
-        }
-        buf_release(&f);
+        result_row(r, section, jget(o, "ward_code"), jget(o, "bed"), jget(o, "admission_no"),
+                   is_patient ? jget(o, "name") : "", finding, jget(o, "detail"), v);
     }
 }
 
-static void report_counts(struct buf *b, int md, const char *what, json_t *counts)
+static int unscanned_row(const char *ward, const char *bed, const char *listed, void *ctx)
+{
+    result_row(ctx, "bed", ward, bed, listed, "", "NOT_SCANNED", "",
+               workflow_verdict_in(&night_workflow, "NOT_SCANNED", VERDICT_BED));
+    return 0;
+}
+
+static void report_counts(struct buf *b, int md, const char *what, json_t *counts, unsigned scope)
 {
     const char *k;
     json_t *v;
 
     json_object_foreach(counts, k, v)
     {
+        const struct verdict *d = workflow_verdict_in(&night_workflow, k, scope);
         char n[24];
+
         snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(v));
         if (md) {
-            const char *cells[] = {what, k, n};
+            struct buf f = BUF_INIT;
+            buf_addf(&f, "%s (%s)", d ? verdict_label(d) : k, k);
+            const char *cells[] = {what, f.ptr, n};
             report_md_row(b, cells, 3);
+            buf_release(&f);
         } else {
-            const char *cells[] = {"summary", what, "", "", "", k, n};
-            report_csv_row(b, cells, 7);
+            const char *cells[] = {"summary", what, "", "", "", k, n, d ? verdict_label(d) : k};
+            report_csv_row(b, cells, 8);
         }
     }
+}
+
+static int section(struct night *n, struct night_results *r, struct rows *rows, enum pass pass,
+                   struct fc_error *err)
+{
+    report_rows(rows, "bed", r->beds, pass);
+    if (pass == PASS_COVERAGE) {
+        int rc = night_foreach_unscanned_bed(n, unscanned_row, rows, err);
+        if (rc)
+            return rc;
+    }
+    report_rows(rows, "patient", r->patients, pass);
+    return FC_OK;
 }
 
 int night_write_report(struct store *s, const struct visit *v, const char *format, FILE *out,
@@ -88,6 +133,7 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
     struct night *n = NULL;
     struct buf b = BUF_INIT;
     int md = !strcmp(format, "md"), rc;
+    struct rows rows = {&b, md};
 
     memset(&r, 0, sizeof(r));
     if (!md && strcmp(format, "csv"))
@@ -98,6 +144,8 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
     if (rc)
         goto out;
     if (md) {
+        static const char table_head[] = "\n\n| of | ward | bed | admission_no | name | finding |\n"
+                                         "|---|---|---|---|---|---|\n";
         char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
         /* a document people read: local times, as the HTML shows them */
         buf_addf(&b,
@@ -107,25 +155,28 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
                  v->site_code, v->id, v->site_code, v->mission_id, (long long)v->mission_version,
                  clock_iso_local(v->opened_at, t1),
                  v->closed_at[0] ? clock_iso_local(v->closed_at, t2) : "(open)");
-        report_counts(&b, 1, "beds", r.bed_counts);
-        report_counts(&b, 1, "patients", r.patient_counts);
-        buf_adds(&b, "\n## Anomalies\n\n| of | ward | bed | admission_no | name | finding |\n"
-                     "|---|---|---|---|---|---|\n");
-        report_rows(&b, 1, "bed", r.beds, 1);
-        report_rows(&b, 1, "patient", r.patients, 1);
-        buf_adds(&b, "\n## Other results\n\n| of | ward | bed | admission_no | name | finding "
-                     "|\n|---|---|---|---|---|---|\n");
-        report_rows(&b, 1, "bed", r.beds, 0);
-        report_rows(&b, 1, "patient", r.patients, 0);
+        report_counts(&b, 1, "beds", r.bed_counts, VERDICT_BED);
+        report_counts(&b, 1, "patients", r.patient_counts, VERDICT_PATIENT);
+        buf_addf(&b, "\n## Anomalies%s", table_head);
+        rc = section(n, &r, &rows, PASS_ANOMALY, err);
+        buf_addf(&b, "\n## What this record does not cover%s", table_head);
+        if (!rc)
+            rc = section(n, &r, &rows, PASS_COVERAGE, err);
+        buf_addf(&b, "\n## Other results%s", table_head);
+        if (!rc)
+            rc = section(n, &r, &rows, PASS_OTHER, err);
     } else {
-        buf_adds(&b, "section,ward_code,bed,admission_no,name,finding,count\n");
-        report_counts(&b, 0, "beds", r.bed_counts);
-        report_counts(&b, 0, "patients", r.patient_counts);
-        report_rows(&b, 0, "bed", r.beds, 1);
-        report_rows(&b, 0, "patient", r.patients, 1);
-        report_rows(&b, 0, "bed", r.beds, 0);
-        report_rows(&b, 0, "patient", r.patients, 0);
+        buf_adds(&b, "section,ward_code,bed,admission_no,name,finding,count,label\n");
+        report_counts(&b, 0, "beds", r.bed_counts, VERDICT_BED);
+        report_counts(&b, 0, "patients", r.patient_counts, VERDICT_PATIENT);
+        rc = section(n, &r, &rows, PASS_ANOMALY, err);
+        if (!rc)
+            rc = section(n, &r, &rows, PASS_COVERAGE, err);
+        if (!rc)
+            rc = section(n, &r, &rows, PASS_OTHER, err);
     }
+    if (rc)
+        goto out;
     if (fwrite(b.ptr, 1, b.len, out) != b.len)
         rc = fc_error_set(err, FC_EIO, "cannot write the report");
 out:

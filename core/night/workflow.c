@@ -159,6 +159,14 @@ static int patient_finding(const struct night_patient *p, void *ctx)
     return finding_of("patients", VERDICT_PATIENT, p->finding, p->admission_no, p->detail, ctx);
 }
 
+static int unscanned_finding(const char *ward, const char *bed, const char *listed, void *ctx)
+{
+    char subject[2 * SCAN_REF_MAX + 2];
+
+    snprintf(subject, sizeof(subject), "%s:%s", ward, bed);
+    return finding_of("beds", VERDICT_BED, "NOT_SCANNED", subject, listed, ctx);
+}
+
 static int findings(struct store *s, const struct visit *v,
                     int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                     struct fc_error *err)
@@ -169,6 +177,8 @@ static int findings(struct store *s, const struct visit *v,
 
     if (!rc)
         rc = night_foreach_bed(n, bed_finding, &fc, err);
+    if (!rc)
+        rc = night_foreach_unscanned_bed(n, unscanned_finding, &fc, err);
     if (!rc)
         rc = night_foreach_patient(n, patient_finding, &fc, err);
     night_free(n);
@@ -199,17 +209,37 @@ static int show_json(struct store *s, const struct visit *v, json_t *o, struct f
     return rc;
 }
 
-static void print_counts(FILE *out, const char *title, json_t *counts)
+/* "title: label (CODE) n, ..." with the catalogue's labels, anomalies first. */
+static void print_counts(FILE *out, const char *title, json_t *counts, unsigned scope)
 {
-    const char *k;
-    json_t *v;
+    static const enum verdict_class order[] = {VERDICT_ANOMALY, VERDICT_COVERAGE, VERDICT_INFO,
+                                               VERDICT_OK};
+    int first = 1;
 
     fprintf(out, "%s:", title);
-    json_object_foreach(counts, k, v)
-    {
-        fprintf(out, " %s %lld", k, (long long)json_integer_value(v));
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        const char *code;
+        json_t *v;
+
+        json_object_foreach(counts, code, v)
+        {
+            const struct verdict *d = workflow_verdict_in(&night_workflow, code, scope);
+            if ((d ? d->cls : VERDICT_OK) != order[k])
+                continue;
+            fprintf(out, "%s %s (%s) %lld", first ? "" : ",", d ? verdict_label(d) : code, code,
+                    (long long)json_integer_value(v));
+            first = 0;
+        }
     }
     fprintf(out, "\n");
+}
+
+static const char *label_of(json_t *o, unsigned scope)
+{
+    const char *code = json_string_value(json_object_get(o, "finding"));
+    const struct verdict *d = workflow_verdict_in(&night_workflow, code, scope);
+
+    return d ? verdict_label(d) : code ? code : "";
 }
 
 static const char *jtext(json_t *o, const char *k)
@@ -226,18 +256,21 @@ static int show_text(struct store *s, const struct visit *v, FILE *out, struct f
 
     if (rc)
         goto out;
-    print_counts(out, "beds", json_object_get(json_object_get(o, "summary"), "beds_by_finding"));
-    print_counts(out, "patients",
-                 json_object_get(json_object_get(o, "summary"), "patients_by_finding"));
+    print_counts(out, fc_tr("beds"),
+                 json_object_get(json_object_get(o, "summary"), "beds_by_finding"), VERDICT_BED);
+    print_counts(out, fc_tr("patients"),
+                 json_object_get(json_object_get(o, "summary"), "patients_by_finding"),
+                 VERDICT_PATIENT);
     json_array_foreach(json_object_get(o, "beds"), i, b)
     {
-        fprintf(out, fc_tr("  bed %-12s %-18s %s\n"), jtext(b, "bed_label"), jtext(b, "finding"),
-                jtext(b, "admission_no"));
+        fprintf(out, fc_tr("  bed %-12s %s (%s)  %s\n"), jtext(b, "bed_label"),
+                label_of(b, VERDICT_BED), jtext(b, "finding"), jtext(b, "admission_no"));
     }
     json_array_foreach(json_object_get(o, "patients"), i, b)
     {
-        fprintf(out, fc_tr("  patient %-12s %-10s %s:%s  %s\n"), jtext(b, "admission_no"),
-                jtext(b, "name"), jtext(b, "ward_code"), jtext(b, "bed"), jtext(b, "finding"));
+        fprintf(out, fc_tr("  patient %-12s %s  %s:%s  %s (%s)\n"), jtext(b, "admission_no"),
+                jtext(b, "name"), jtext(b, "ward_code"), jtext(b, "bed"),
+                label_of(b, VERDICT_PATIENT), jtext(b, "finding"));
     }
 out:
     json_decref(o);

@@ -38,6 +38,13 @@ const struct verdict pharmacy_catalogue[] = {
     {"NOT_COUNTED", I, VERDICT_COVERAGE, VERDICT_SEV_NONE, FC_N_("not counted"), "未盘点",
      FC_N_("nobody counted this drug and the count was not declared complete"),
      "此药品未盘点，且未宣布盘点完成", NULL, NULL},
+    {"COUNT_DIFFERS", I, VERDICT_INFO, VERDICT_SEV_WARN, FC_N_("count differs from the book"),
+     "账实不符", FC_N_("counted, and the count is not the book (the rules say how)"),
+     "已盘点，实盘数与账面数不符（见核查规则）", NULL, NULL},
+    {"COUNT_MATCHES", I, VERDICT_OK, VERDICT_SEV_OK, FC_N_("count matches the book"), "账实相符",
+     FC_N_("counted, and the count is the book"), "已盘点，实盘数与账面数相符", NULL, NULL},
+    {"COUNTED", I, VERDICT_OK, VERDICT_SEV_NONE, FC_N_("counted (book hidden)"),
+     "已盘点（账面未显示）", FC_N_("counted while the count is blind"), "盲盘中已盘点", NULL, NULL},
 
     /* ---- reconciliation rules ---- */
     {"D01_STOCK_SHORTAGE", R, VERDICT_ANOMALY, VERDICT_SEV_ANOMALY, FC_N_("stock shortage"),

@@ -1037,6 +1037,53 @@ int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_e
     return rc;
 }
 
+int pharmacy_set_complete(struct pharmacy *p, int64_t at_ms, struct fc_error *err)
+{
+    json_t *body = json_pack("{s:b}", "complete", 1);
+    int rc = ensure_open(p, err);
+
+    if (!rc) {
+        rc = pharmacy_is_complete(p->store, &p->visit, err);
+        if (rc > 0)
+            rc = fc_error_set(err, FC_ESTATE, "the count of visit '%.8s' is complete already",
+                              p->visit.id);
+    }
+    if (!rc)
+        rc = store_begin(p->store, err);
+    if (!rc)
+        rc = commit_event(p, "pharmacy_complete", NULL, body, at_ms, err);
+    json_decref(body);
+    return rc;
+}
+
+int pharmacy_is_complete(struct store *s, const struct visit *v, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s, "SELECT 1 FROM pharmacy_complete WHERE visit = ?1", &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, v->id);
+    rc = sqlite3_step(st);
+    rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read the count");
+    store_stmt_release(st);
+    return rc;
+}
+
+int pharmacy_apply_complete(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(
+        s, "INSERT OR IGNORE INTO pharmacy_complete (visit, seq) VALUES (?1, ?2)", &st, err);
+
+    (void)ctx;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, e->visit);
+    sqlite3_bind_int64(st, 2, e->seq);
+    return step_done(s, st, "cannot record the complete count", err);
+}
+
 int pharmacy_is_blind(struct store *s, const struct visit *v, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;

@@ -21,7 +21,12 @@
  * round counts. Earlier rounds stay in the log.
  *
  * Blind counting: `count --blind` hides book figures (book, variance, the
- * reconciliation) until `count --save` or the visit is closed. */
+ * reconciliation) until `count --save` or the visit is closed.
+ *
+ * Completeness: a drug nobody counted is NOT_COUNTED (coverage), with no
+ * D01/D02 and no amount, until the inspectors declare the count complete
+ * (`count --complete`); uncounted drugs then count as 0. D02 is never raised
+ * against a negative book (D04 says what is wrong there). */
 #ifndef FC_CORE_PHARMACY_H
 #define FC_CORE_PHARMACY_H
 
@@ -90,6 +95,15 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
 /* Turns blind counting on (blind 1) or saves the count and shows book figures
  * (blind 0): one committed "pharmacy_blind" event. */
 int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_error *err);
+
+/* Declares the count complete (one committed "pharmacy_complete" event,
+ * DESIGN §5): from then on every listed drug is reconciled, those nobody
+ * counted as 0. FC_ESTATE when it is complete already or the visit closed. */
+int pharmacy_set_complete(struct pharmacy *p, int64_t at_ms, struct fc_error *err);
+
+/* 1 if the count of the visit was declared complete, 0 if not, or a
+ * negative error. */
+int pharmacy_is_complete(struct store *s, const struct visit *v, struct fc_error *err);
 
 /* 1 if book figures of the visit are hidden now (blind and still open), 0 if
  * not, or a negative error. */
@@ -168,5 +182,7 @@ int pharmacy_apply_scan(struct store *s, const struct event *e, void *ctx, struc
 int pharmacy_apply_round(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
 int pharmacy_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err);
+int pharmacy_apply_complete(struct store *s, const struct event *e, void *ctx,
+                            struct fc_error *err);
 
 #endif

@@ -37,6 +37,7 @@ struct rec_drug {
     int has_book_qty, has_insured_sold, has_price, has_cap;
     int64_t price_fen, cap_fen;
     double counted;
+    int counted_any; /* somebody counted the drug (a stock_count row) */
     /* settlement lines (ref.settlement) */
     int64_t lines;
     double settled_sum;
@@ -113,7 +114,7 @@ static int load_drugs(struct store *s, const struct visit *v, struct recon *r, s
                        "SELECT d.drug_code, d.pack_factor, d.opening_qty, d.purchased_qty,"
                        " d.purchase_return_qty, d.sold_qty, d.sale_return_qty, d.adjust_qty,"
                        " d.settled_qty, d.book_qty, d.insured_sold_qty, d.unit_price,"
-                       " d.price_cap, coalesce(c.counted, 0)"
+                       " d.price_cap, coalesce(c.counted, 0), c.drug_code IS NOT NULL"
                        " FROM ref.drug d LEFT JOIN stock_count c ON c.visit = ?2"
                        " AND c.drug_code = d.drug_code WHERE d.site_code = ?1"
                        " ORDER BY d.drug_code",
@@ -149,6 +150,7 @@ static int load_drugs(struct store *s, const struct visit *v, struct recon *r, s
         d->has_cap = sqlite3_column_type(st, 12) != SQLITE_NULL;
         d->cap_fen = to_fen(sqlite3_column_double(st, 12));
         d->counted = sqlite3_column_double(st, 13);
+        d->counted_any = sqlite3_column_int(st, 14);
     }
     rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the drugs");
     sqlite3_finalize(st);
@@ -414,7 +416,7 @@ static int emit(struct emit *em, const struct rec_drug *d, const char *rule, dou
     return em->cb(&f, em->ctx);
 }
 
-static int drug_findings(struct emit *em, const struct rec_drug *d)
+static int drug_findings(struct emit *em, const struct rec_drug *d, int complete)
 {
     double book = book_of(d), settled = settled_of(d), avail = d->opening + d->purchased;
     double sold_basis = d->has_insured_sold ? d->insured_sold : d->sold;
@@ -427,10 +429,12 @@ static int drug_findings(struct emit *em, const struct rec_drug *d)
         snprintf(note, sizeof(note), "book_qty %s in drugs.csv differs from the computed book %s",
                  q1, q2);
     }
-    if (d->counted < book - EPS)
+    /* A count is compared with the book only for what was counted, or for
+     * every drug once the count is declared complete (DESIGN §5). */
+    if ((d->counted_any || complete) && d->counted < book - EPS)
         rc = emit(em, d, "D01_STOCK_SHORTAGE", d->counted, book,
                   amount_of(book - d->counted, (double)d->price_fen), NULL, note);
-    if (!rc && d->counted > book + EPS)
+    if (!rc && (d->counted_any || complete) && book >= -EPS && d->counted > book + EPS)
         rc = emit(em, d, "D02_STOCK_OVERAGE", d->counted, book,
                   amount_of(d->counted - book, (double)d->price_fen), NULL, note);
     if (!rc && settled > sold_basis + EPS) {
@@ -467,7 +471,7 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
 {
     struct recon r = {NULL, 0};
     struct emit em = {cb, ctx};
-    int rc;
+    int rc, complete;
 
     if (strcmp(v->kind, "pharmacy") != 0)
         return fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s visit, not a pharmacy count",
@@ -479,6 +483,9 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
                          "the count of visit '%.8s' is blind: save it first (count --save)", v->id);
     if (rc)
         return rc;
+    complete = pharmacy_is_complete(s, v, err);
+    if (complete < 0)
+        return complete;
     /* The reference file is immutable and read through indexes in random
      * order: map it instead of paging it through the small default cache. */
     rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
@@ -491,7 +498,7 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
     rc = recon_load(s, v, &r, err);
     store_exec(s, "RELEASE reconcile", NULL);
     for (size_t i = 0; !rc && i < r.n; i++)
-        rc = drug_findings(&em, &r.d[i]);
+        rc = drug_findings(&em, &r.d[i], complete);
     recon_release(&r);
     return rc;
 }
@@ -586,7 +593,7 @@ static int collect_flags(const struct pharmacy_finding *f, void *ctx)
 
 struct show_ctx {
     json_t *drugs, *flags;
-    int blind;
+    int blind, complete;
 };
 
 static int show_line(const struct drug_line *l, void *ctx)
@@ -595,12 +602,15 @@ static int show_line(const struct drug_line *l, void *ctx)
     json_t *flags = json_object_get(c->flags, l->code);
     json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "drug_code", l->code, "name", l->name, "spec",
                           l->spec, "unit", l->unit);
+    /* not counted: null until the count is complete (then 0) */
+    int counted = l->counted_any || c->complete;
 
     if (!o)
         return FC_EINPUT;
     json_object_set_new(o, "book", c->blind ? json_null() : qty_json(l->book));
-    json_object_set_new(o, "counted", qty_json(l->counted));
-    json_object_set_new(o, "variance", c->blind ? json_null() : qty_json(l->counted - l->book));
+    json_object_set_new(o, "counted", counted ? qty_json(l->counted) : json_null());
+    json_object_set_new(o, "variance",
+                        c->blind || !counted ? json_null() : qty_json(l->counted - l->book));
     json_object_set_new(o, "round", json_integer(l->round));
     json_object_set_new(o, "boxes", json_integer(l->boxes));
     json_object_set_new(o, "flags", flags ? json_incref(flags) : json_array());
@@ -610,7 +620,7 @@ static int show_line(const struct drug_line *l, void *ctx)
 
 json_t *pharmacy_show_json(struct store *s, const struct visit *v, struct fc_error *err)
 {
-    struct show_ctx c = {json_array(), json_object(), 0};
+    struct show_ctx c = {json_array(), json_object(), 0, 0};
     json_t *out = NULL;
     int rc;
 
@@ -618,6 +628,10 @@ json_t *pharmacy_show_json(struct store *s, const struct visit *v, struct fc_err
     if (rc < 0)
         goto out;
     c.blind = rc;
+    rc = pharmacy_is_complete(s, v, err);
+    if (rc < 0)
+        goto out;
+    c.complete = rc;
     rc = c.blind ? FC_OK : pharmacy_reconcile(s, v, collect_flags, c.flags, err);
     if (!rc)
         rc = foreach_drug_line(s, v, show_line, &c, err);
@@ -625,8 +639,8 @@ json_t *pharmacy_show_json(struct store *s, const struct visit *v, struct fc_err
         fc_error_set(err, rc, "drug text is not valid UTF-8");
     if (rc)
         goto out;
-    out = json_pack("{s:s, s:s, s:s, s:b, s:O}", "visit", v->id, "kind", v->kind, "site_code",
-                    v->site_code, "blind", c.blind, "drugs", c.drugs);
+    out = json_pack("{s:s, s:s, s:s, s:b, s:b, s:O}", "visit", v->id, "kind", v->kind, "site_code",
+                    v->site_code, "blind", c.blind, "count_complete", c.complete, "drugs", c.drugs);
 out:
     json_decref(c.drugs);
     json_decref(c.flags);

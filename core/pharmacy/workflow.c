@@ -17,6 +17,7 @@ static const struct workflow_applier appliers[] = {
     {"void", pharmacy_apply_void},
     {"pharmacy_round", pharmacy_apply_round},
     {"pharmacy_blind", pharmacy_apply_blind},
+    {"pharmacy_complete", pharmacy_apply_complete},
     {NULL, NULL},
 };
 
@@ -28,6 +29,8 @@ static const struct workflow_table tables[] = {
      "SELECT * FROM stock_count ORDER BY visit, drug_code"},
     {"pharmacy_state", "DELETE FROM pharmacy_state", "SELECT * FROM pharmacy_state ORDER BY visit"},
     {"pharmacy_void", "DELETE FROM pharmacy_void", "SELECT * FROM pharmacy_void ORDER BY seq"},
+    {"pharmacy_complete", "DELETE FROM pharmacy_complete",
+     "SELECT * FROM pharmacy_complete ORDER BY visit"},
     {NULL, NULL, NULL},
 };
 
@@ -124,16 +127,57 @@ static int rule_finding(const struct pharmacy_finding *pf, void *ctx)
     return fc->cb(&f, fc->ctx);
 }
 
+/* One row per drug in the drugs group: counted and matching, counted and
+ * differing (the rules say how), or not counted (coverage: no finding, no
+ * amount, until the count is declared complete); while the count is blind
+ * nothing is compared. */
+static int drug_findings(json_t *show, struct findings_ctx *fc)
+{
+    int blind = json_is_true(json_object_get(show, "blind"));
+    size_t i;
+    json_t *d;
+
+    json_array_foreach(json_object_get(show, "drugs"), i, d)
+    {
+        json_t *counted = json_object_get(d, "counted"), *var = json_object_get(d, "variance");
+        const char *code = json_is_null(counted)           ? "NOT_COUNTED"
+                           : blind || !json_is_number(var) ? "COUNTED"
+                           : json_number_value(var) == 0.0 ? "COUNT_MATCHES"
+                                                           : "COUNT_DIFFERS";
+        struct workflow_finding f;
+        int rc;
+
+        memset(&f, 0, sizeof(f));
+        f.verdict = workflow_verdict_in(&pharmacy_workflow, code, VERDICT_ITEM);
+        if (!f.verdict)
+            continue;
+        f.group = "drugs";
+        f.subject = json_string_value(json_object_get(d, "drug_code"));
+        f.detail = "";
+        f.count = 1;
+        rc = fc->cb(&f, fc->ctx);
+        if (rc)
+            return rc;
+    }
+    return FC_OK;
+}
+
 static int findings(struct store *s, const struct visit *v,
                     int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                     struct fc_error *err)
 {
     struct findings_ctx fc = {cb, ctx};
-    int rc = pharmacy_is_blind(s, v, err);
+    json_t *show = pharmacy_show_json(s, v, err);
+    int rc;
 
-    if (rc)
-        return rc < 0 ? rc : FC_OK; /* blind: nothing is known until the count is saved */
-    return pharmacy_reconcile(s, v, rule_finding, &fc, err);
+    if (!show)
+        return err && err->code ? err->code : FC_EINTERNAL;
+    rc = drug_findings(show, &fc);
+    /* blind: nothing is known of the rules until the count is saved */
+    if (!rc && !json_is_true(json_object_get(show, "blind")))
+        rc = pharmacy_reconcile(s, v, rule_finding, &fc, err);
+    json_decref(show);
+    return rc;
 }
 
 static int show_json(struct store *s, const struct visit *v, json_t *o, struct fc_error *err)
@@ -144,6 +188,7 @@ static int show_json(struct store *s, const struct visit *v, json_t *o, struct f
         return err && err->code ? err->code : FC_EINTERNAL;
     json_object_set(o, "drugs", json_object_get(show, "drugs"));
     json_object_set(o, "blind", json_object_get(show, "blind"));
+    json_object_set(o, "count_complete", json_object_get(show, "count_complete"));
     json_decref(show);
     return FC_OK;
 }
@@ -165,7 +210,11 @@ static int show_text(struct store *s, const struct visit *v, FILE *out, struct f
 
     if (rc)
         goto out;
-    fprintf(out, "%-24s %10s %10s %10s  %s\n", "drug_code", "book", "counted", "variance", "flags");
+    if (json_is_true(json_object_get(o, "count_complete")))
+        fprintf(out, "%s\n", fc_tr("the count is complete: drugs not counted count as 0"));
+    /* 药品编码 / 账面数 / 实盘数 / 差异 / 问题: the column names people know */
+    fprintf(out, "%-24s %10s %10s %10s  %s\n", fc_tr("drug code"), fc_tr("book qty"),
+            fc_tr("counted qty"), fc_tr("variance"), fc_tr("rules found"));
     json_array_foreach(json_object_get(o, "drugs"), i, d)
     {
         char b[32], c[32], var[32];
@@ -179,7 +228,10 @@ static int show_text(struct store *s, const struct visit *v, FILE *out, struct f
         }
         fprintf(out, "%-24s %10s %10s %10s  %s\n",
                 json_string_value(json_object_get(d, "drug_code")),
-                num_text(json_object_get(d, "book"), b), num_text(json_object_get(d, "counted"), c),
+                num_text(json_object_get(d, "book"), b),
+                json_is_null(json_object_get(d, "counted"))
+                    ? fc_tr("not counted")
+                    : num_text(json_object_get(d, "counted"), c),
                 num_text(json_object_get(d, "variance"), var), flags.ptr);
         buf_release(&flags);
     }

@@ -111,6 +111,8 @@ static const char styles[] =
     "table.grid th{background:#e8edf5;text-align:left;}\n"
     "table.grid tr{break-inside:avoid;}\n"
     "tr.anomaly td{background:#fdecea;}\n"
+    "tr.coverage td{background:#f3f3f3;color:#444;}\n"
+    "table.legend{font-size:8pt;}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums;}\n"
     "dl.kv{display:grid;grid-template-columns:32mm 1fr;gap:1mm 3mm;margin:0 0 2mm;}\n"
     "dl.kv dt{font-weight:600;}\ndl.kv dd{margin:0;}\n"

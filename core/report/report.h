@@ -18,6 +18,8 @@
 
 struct store;
 
+struct verdict;
+
 struct report_ctx {
     struct store *s;
     struct visit v;      /* the visit (its mission attached as "ref") */
@@ -26,6 +28,9 @@ struct report_ctx {
     struct buf *out;     /* the page being written */
     struct fc_error *err;
     json_t *names; /* scratch for builders: admission_no -> {name, id_number} */
+    /* verdicts shown on the page so far, for the legend (report_label) */
+    const struct verdict *used[128];
+    size_t nused;
 };
 
 /* The page's language as core/base/lang.h names it. */
@@ -43,6 +48,19 @@ void report_id(const struct report_ctx *c, struct buf *b, const char *id);
 void report_h2(const struct report_ctx *c, const char *zh, const char *en);
 void report_empty(const struct report_ctx *c, const char *zh, const char *en);
 void report_kv(const struct report_ctx *c, const char *zh, const char *en, const char *value);
+
+/* The verdict's label in the page's language, remembered for the legend;
+ * the code itself when the catalogue has no row (v NULL: code). */
+const char *report_label(struct report_ctx *c, const struct verdict *v, const char *code);
+
+/* The row class of a verdict for html_table_row: "anomaly" (pink),
+ * "coverage" (grey), or NULL. */
+const char *report_row_class(const struct verdict *v);
+
+/* The legend at the end of a document: every verdict the page showed, its
+ * code, label, class and explanation (people read labels; the codes are for
+ * matching a record with the CLI's and HQ's outputs). Nothing when none. */
+void report_legend(struct report_ctx *c);
 
 /* A stored UTC time as the local time a signed paper shows (TZ). */
 const char *report_time(const char *iso, char out[CLOCK_ISO_MAX]);

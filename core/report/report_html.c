@@ -132,6 +132,55 @@ void report_kv(const struct report_ctx *c, const char *zh, const char *en, const
     html_elem(c->out, "dd", value && value[0] ? value : "—");
 }
 
+static const char *class_text(const struct report_ctx *c, const struct verdict *v)
+{
+    switch (v->cls) {
+    case VERDICT_ANOMALY: return report_t(c, "异常", "anomaly");
+    case VERDICT_COVERAGE: return report_t(c, "未覆盖", "not covered");
+    case VERDICT_INFO: return report_t(c, "情况说明", "information");
+    case VERDICT_OK: break;
+    }
+    return report_t(c, "正常", "in order");
+}
+
+const char *report_label(struct report_ctx *c, const struct verdict *v, const char *code)
+{
+    size_t i;
+
+    if (!v)
+        return code ? code : "";
+    for (i = 0; i < c->nused && c->used[i] != v; i++)
+        ;
+    if (i == c->nused && c->nused < sizeof(c->used) / sizeof(c->used[0]))
+        c->used[c->nused++] = v;
+    return verdict_label_in(v, report_lang(c));
+}
+
+const char *report_row_class(const struct verdict *v)
+{
+    if (!v)
+        return NULL;
+    return v->cls == VERDICT_ANOMALY ? "anomaly" : v->cls == VERDICT_COVERAGE ? "coverage" : NULL;
+}
+
+void report_legend(struct report_ctx *c)
+{
+    const char *head[] = {report_t(c, "代码", "code"), report_t(c, "含义", "meaning"),
+                          report_t(c, "类别", "class"), report_t(c, "说明", "explanation"), NULL};
+
+    if (!c->nused)
+        return;
+    report_h2(c, "图例", "Legend");
+    html_table_begin(c->out, head);
+    for (size_t i = 0; i < c->nused; i++) {
+        const struct verdict *v = c->used[i];
+        const char *cells[] = {v->code, verdict_label_in(v, report_lang(c)), class_text(c, v),
+                               verdict_explain_in(v, report_lang(c))};
+        html_table_row(c->out, NULL, cells, 4);
+    }
+    html_table_end(c->out);
+}
+
 const char *report_time(const char *iso, char out[CLOCK_ISO_MAX])
 {
     return clock_iso_local(iso, out);
@@ -417,8 +466,10 @@ int report_html(struct store *s, const struct report_html_args *a, struct buf *o
         rc = interviews(&c);
     else
         rc = evidence_doc(&c);
-    if (!rc)
+    if (!rc) {
+        report_legend(&c);
         html_end(out, &p);
+    }
 out:
     json_decref(c.names);
     visit_release(&c.v);

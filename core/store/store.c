@@ -165,6 +165,9 @@ static const char *const migrations[] = {
     "  held_at TEXT NOT NULL, place TEXT NOT NULL, people TEXT NOT NULL, items TEXT NOT NULL,"
     "  signed INTEGER NOT NULL, refusal TEXT, note TEXT NOT NULL) STRICT;"
     "CREATE INDEX interview_visit ON interview (visit, seq);",
+    /* 6: the inspectors declared a pharmacy count complete (count --complete):
+     * drugs not counted then count as 0 (DESIGN §5). Derived. */
+    "CREATE TABLE pharmacy_complete (visit TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;",
 };
 
 static const struct store_schema device_schema = {migrations,

@@ -67,7 +67,7 @@ static void build_ref(const char *path, long n)
     sqlite3_finalize(st);
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL);
-    sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA user_version = " REFDB_SCHEMA_VERSION_TEXT, NULL, NULL, NULL);
     sqlite3_close(db);
 }
 

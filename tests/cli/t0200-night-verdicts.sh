@@ -32,7 +32,7 @@ s W01-5 BED_LISTED A5
 s EMPTY_BED RECORDED EMPTY_BED
 s W01-8 BED_NOT_LISTED ""
 s A6 WRONG_BED A6:W01:6
-s "$(id_for 6)" WRONG_BED A6:W01:6
+s "$(id_for 6)" MATCH A6:W01:6
 s W01-9 BED_NOT_LISTED ""
 s "$(id_for 20)" NOT_ON_LIST LISTED_ELSEWHERE:H11010500002
 s W01-3+ BED_NOT_LISTED ""
@@ -80,12 +80,13 @@ check "patient A3" "$(pat A3)" ON_LEAVE
 check "patient A5" "$(pat A5)" NOT_FOUND
 check "patient A6" "$(pat A6)" PRESENT_OTHER_BED
 check "patient A7" "$(pat A7)" IDENTITY_MISMATCH
-check "patient A9" "$(pat A9)" NOT_FOUND
+check "patient A4" "$(pat A4)" AT_EXAM
+check "patient A9" "$(pat A9)" UNVERIFIED
 check "patient A8" "$(pat A8)" UNCHECKED
 check "masked name" "$(jq -r '.patients[] | select(.admission_no=="A1") | .name' <<<"$show")" '张*三'
 grep -q '李四' <<<"$show" && die "visit show leaks a full name"
 check "bed no_id fact" "$(jq -r '.beds[] | select(.ward_code=="W01" and .bed=="2") | .no_id' <<<"$show")" true
-check "summary" "$(jq -r '.summary.patients_by_finding.NOT_FOUND' <<<"$show")" 3
+check "summary" "$(jq -r '.summary.patients_by_finding.NOT_FOUND' <<<"$show")" 1
 
 # rebuild gives the identical state; the chain verifies
 fc --json db rebuild | jq -e '.same == true' >/dev/null || die "rebuild changed the state"

@@ -17,6 +17,7 @@ DC=XR05CBA198A001010100863
 DD=XR05CBA198A001010100864
 DE=XR05CBA198A001010100865
 DF=XR05CBA198A001010100866
+DG=XR05CBA198A001010100867
 m=$TEST_TMP/mission
 mkdir -p "$m"
 cat >"$m/mission.json" <<'JSON'
@@ -36,6 +37,7 @@ $SITE,$DC,Drug C,5ml,支,6901234567892,8300003,1,0,5,0,8,0,0,7,,,2.0,
 $SITE,$DD,Drug D,1g,盒,06901234567908,8400004,1,2,0,0,0,0,0,0,,,9.99,
 $SITE,$DE,Drug E,2mg,盒,,8500005,1,1,0,0,1,0,0,1,,,3.0,
 $SITE,$DF,Drug F,1mg,盒,,8600006,1,0,0,0,0,0,0,0,,,1.0,
+$SITE,$DG,Drug G,1mg,盒,,8800008,1,5,0,0,0,0,0,0,,,4.0,
 P37020304447,$DA,Drug A,10mg,盒,,8100001,1,0,0,0,0,0,0,0,,,12.5,12.0
 CSV
 cat >"$m/settlements.csv" <<CSV
@@ -121,7 +123,11 @@ expect_exit 0 fc count --save --at 2026-11-22T10:41
 
 expect_exit 0 fc --json visit show
 show=$OUT
-expect_json "$show" '.drugs | length' 6
+expect_json "$show" '.drugs | length' 7
+expect_json "$show" '.count_complete' false
+# nobody counted drug G: not counted is not a shortage (DESIGN §5)
+expect_json "$show" ".drugs[] | select(.drug_code == \"$DG\") | [.book, .counted, .variance] | @csv" '5,,'
+expect_json "$show" ".drugs[] | select(.drug_code == \"$DG\") | .flags | length" 0
 expect_json "$show" ".drugs[] | select(.drug_code == \"$DB\") | [.book, .counted, .variance] | @csv" '70,39,-31'
 expect_json "$show" ".drugs[] | select(.drug_code == \"$DA\") | .flags | join(\" \")" \
     'D01_STOCK_SHORTAGE D06_PRICE_ABOVE_CAP D09_SOLD_CODE_ON_SHELF'
@@ -139,7 +145,8 @@ f $DA D09_SOLD_CODE_ON_SHELF '1,0,1,"12.50"'
 f $DB D01_STOCK_SHORTAGE '39,70,-31,"15.50"'
 f $DB D03_SETTLED_GT_SOLD '42,30,12,"6.00"'
 f $DB D07_TRACE_DUPLICATE '30,24,6,"3.00"'
-f $DC D02_STOCK_OVERAGE '2,-3,5,"10.00"'
+# no overage against a negative book: D04 says what is wrong there
+expect_json "$rec" "select(.drug_code == \"$DC\" and .rule == \"D02_STOCK_OVERAGE\") | .rule" ''
 f $DC D04_NEGATIVE_BOOK '8,5,3,"6.00"'
 f $DC D05_SETTLED_GT_AVAILABLE '7,5,2,"4.00"'
 f $DD D02_STOCK_OVERAGE '3,2,1,"9.99"'
@@ -149,8 +156,9 @@ f $DE D02_STOCK_OVERAGE '1,0,1,"3.00"'
 expect_json "$rec" "select(.rule == \"D07_TRACE_DUPLICATE\") | .evidence[0]" 82000020000000000001
 expect_json "$rec" "select(.rule == \"D06_PRICE_ABOVE_CAP\") | .evidence | join(\",\")" S1,S2
 expect_not_contains "$rec" "$DF"
+expect_not_contains "$rec" "$DG"
 expect_exit 0 fc reconcile
-expect_contains "$OUT" "13 findings"
+expect_contains "$OUT" "12 findings"
 
 expect_exit 0 fc report --format csv -o "$TEST_TMP/r.csv"
 expect_contains "$(cat "$TEST_TMP/r.csv")" "finding,$DB,,,,,,,,D07_TRACE_DUPLICATE,30,24,6,3.00,82000020000000000001"
@@ -163,6 +171,18 @@ expect_exit 0 fc --json db rebuild
 expect_contains "$OUT" 'true'
 expect_exit 0 fc --json reconcile
 [ "$OUT" = "$rec" ] || fail "reconcile changed after rebuild"
+# the count declared complete: drugs nobody counted count as 0, and get D01
+# with an amount from the real difference; declaring it twice is refused
+expect_exit 0 fc --json count --complete --at 2026-11-22T10:50
+expect_json "$OUT" .count_complete true
+expect_exit 2 fc count --complete --at 2026-11-22T10:51
+expect_exit 0 fc --json visit show
+expect_json "$OUT" '.count_complete' true
+expect_json "$OUT" ".drugs[] | select(.drug_code == \"$DG\") | [.counted, .variance] | @csv" '0,-5'
+expect_exit 0 fc --json reconcile
+rec=$OUT
+f $DG D01_STOCK_SHORTAGE '0,5,-5,"20.00"'
+expect_not_contains "$rec" "$DF"
 for c in count reconcile; do
     expect_exit 0 fc $c --help
     expect_contains "$OUT" "usage: fieldcheck"

@@ -51,7 +51,9 @@ static void ref_build(const char *path)
     assert_int_equal(sqlite3_exec(db, refdb_schema_sql, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, refdb_index_sql, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "PRAGMA user_version = " REFDB_SCHEMA_VERSION_TEXT, NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
 }
 

@@ -288,7 +288,8 @@ static void walk(struct world *w)
     expect(w, "EMPTY_BED", "RECORDED", "EMPTY_BED");
     expect(w, "W01-8", "BED_NOT_LISTED", ""); /* MOVED_IN */
     expect(w, "A6", "WRONG_BED", "A6:W01:6");
-    expect(w, id6, "WRONG_BED", "A6:W01:6");
+    /* the ID confirms who the wristband said: MATCH, the bed stays MOVED_IN */
+    expect(w, id6, "MATCH", "A6:W01:6");
     expect(w, "W01-9", "BED_NOT_LISTED", ""); /* UNLISTED_OCCUPANT by ID */
     expect(w, id20, "NOT_ON_LIST", "LISTED_ELSEWHERE:" FX_OTHER_SITE);
     expect(w, "W01-3+", "BED_NOT_LISTED", ""); /* FREE_EMPTY */
@@ -335,23 +336,14 @@ static void test_patient_findings(void **state)
     patient_is(w, "A1", "PRESENT");
     patient_is(w, "A2", "PRESENT_ID_UNVERIFIED");
     patient_is(w, "A3", "ON_LEAVE");
-    patient_is(w, "A4", "NOT_FOUND"); /* absent for an exam: not on leave */
-    {
-        /* the exam order is shown beside NOT_FOUND, and only there */
-        struct lookup exam = {"A4", NULL, "", "", ""};
-        assert_int_equal(night_foreach_patient(w->n, find_patient, &exam, NULL), 1);
-        assert_string_equal(exam.detail, "ABSENT_EXAM");
-        exam.key1 = "A5";
-        assert_int_equal(night_foreach_patient(w->n, find_patient, &exam, NULL), 1);
-        assert_string_equal(exam.finding, "NOT_FOUND");
-        assert_string_equal(exam.detail, "");
-    }
+    patient_is(w, "A4", "AT_EXAM"); /* away for an exam: not an accusation */
     patient_is(w, "A5", "NOT_FOUND");
     patient_is(w, "A6", "PRESENT_OTHER_BED");
     assert_int_equal(night_foreach_patient(w->n, find_patient, &l, NULL), 1);
     assert_string_equal(l.extra, "W01:8");
     patient_is(w, "A7", "IDENTITY_MISMATCH");
-    patient_is(w, "A9", "NOT_FOUND");
+    /* own bed scanned, occupant never identified: nobody was seen missing */
+    patient_is(w, "A9", "UNVERIFIED");
     patient_is(w, "A8", "UNCHECKED");
 }
 
@@ -365,8 +357,8 @@ static void test_empty_bed_wins(void **state)
     expect(w, "EMPTY_BED", "RECORDED", "EMPTY_BED");
     bed_is(w, "W01", "1", "ABSENT");
     patient_is(w, "A1", "NOT_FOUND");
-    /* a listed bed visited but the patient never identified */
-    patient_is(w, "A2", "NOT_FOUND");
+    /* a bed of a visited ward that nobody scanned accuses nobody */
+    patient_is(w, "A2", "UNCHECKED");
 }
 
 /* ---- corrections and rebuild --------------------------------------------------- */
