@@ -727,11 +727,6 @@ const struct visit *night_visit(const struct night *n)
     return &n->visit;
 }
 
-struct store *night_store(const struct night *n)
-{
-    return n->store;
-}
-
 int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err)
 {
     struct night *n = xcalloc(1, sizeof(*n));

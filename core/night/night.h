@@ -70,9 +70,8 @@ struct night_result {
 int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err);
 void night_free(struct night *n);
 
-/* The visit the engine works on, and its store (borrowed). */
+/* The visit the engine works on (borrowed). */
 const struct visit *night_visit(const struct night *n);
-struct store *night_store(const struct night *n);
 
 /* Classifies and judges one scan, stores it as a "scan" event and commits
  * before returning. arrival is "burst", "typed" or "cli". FC_ESTATE if the
@@ -134,15 +133,6 @@ struct night_scan_row {
 };
 int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r, void *ctx),
                        void *ctx, struct fc_error *err);
-
-/* Calls cb for every bed of the wards the visit scanned at least one bed of
- * that was never scanned itself (ward, bed order), with the admission
- * numbers listed for it (comma-separated, "" for none): what the record does
- * not cover (core/night/coverage.c). cb returns non-zero to stop. */
-int night_foreach_unscanned_bed(struct night *n,
-                                int (*cb)(const char *ward_code, const char *bed,
-                                          const char *listed, void *ctx),
-                                void *ctx, struct fc_error *err);
 
 /* 1 if the finding or verdict name is of class anomaly in the night
  * catalogue (core/night/catalogue.c) in any of its scopes. */

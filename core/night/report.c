@@ -8,6 +8,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/night/results.h"
+#include "core/night/wards.h"
 #include "core/report/cell.h"
 #include "core/visit/visit.h"
 
@@ -82,10 +83,21 @@ static void report_rows(struct rows *r, const char *section, json_t *arr, enum p
     }
 }
 
-static int unscanned_row(const char *ward, const char *bed, const char *listed, void *ctx)
+/* The admission numbers listed for a bed, comma-separated, into out. */
+static void listed_text(const struct night_ward_bed *b, struct buf *out)
 {
-    result_row(ctx, "bed", ward, bed, listed, "", "NOT_SCANNED", "",
+    for (size_t i = 0; i < b->nlisted; i++)
+        buf_addf(out, "%s%s", i ? "," : "", b->listed[i].admission_no);
+}
+
+static int unscanned_row(const struct night_ward_bed *b, void *ctx)
+{
+    struct buf listed = BUF_INIT;
+
+    listed_text(b, &listed);
+    result_row(ctx, "bed", b->ward_code, b->bed, listed.ptr, "", "NOT_SCANNED", "",
                workflow_verdict_in(&night_workflow, "NOT_SCANNED", VERDICT_BED));
+    buf_release(&listed);
     return 0;
 }
 
@@ -113,12 +125,12 @@ static void report_counts(struct buf *b, int md, const char *what, json_t *count
     }
 }
 
-static int section(struct night *n, struct night_results *r, struct rows *rows, enum pass pass,
-                   struct fc_error *err)
+static int section(struct store *s, struct night *n, struct night_results *r, struct rows *rows,
+                   enum pass pass, struct fc_error *err)
 {
     report_rows(rows, "bed", r->beds, pass);
     if (pass == PASS_COVERAGE) {
-        int rc = night_foreach_unscanned_bed(n, unscanned_row, rows, err);
+        int rc = night_foreach_unscanned_bed(s, n, unscanned_row, rows, NULL, err);
         if (rc)
             return rc;
     }
@@ -158,22 +170,22 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
         report_counts(&b, 1, "beds", r.bed_counts, VERDICT_BED);
         report_counts(&b, 1, "patients", r.patient_counts, VERDICT_PATIENT);
         buf_addf(&b, "\n## Anomalies%s", table_head);
-        rc = section(n, &r, &rows, PASS_ANOMALY, err);
+        rc = section(s, n, &r, &rows, PASS_ANOMALY, err);
         buf_addf(&b, "\n## What this record does not cover%s", table_head);
         if (!rc)
-            rc = section(n, &r, &rows, PASS_COVERAGE, err);
+            rc = section(s, n, &r, &rows, PASS_COVERAGE, err);
         buf_addf(&b, "\n## Other results%s", table_head);
         if (!rc)
-            rc = section(n, &r, &rows, PASS_OTHER, err);
+            rc = section(s, n, &r, &rows, PASS_OTHER, err);
     } else {
         buf_adds(&b, "section,ward_code,bed,admission_no,name,finding,count,label\n");
         report_counts(&b, 0, "beds", r.bed_counts, VERDICT_BED);
         report_counts(&b, 0, "patients", r.patient_counts, VERDICT_PATIENT);
-        rc = section(n, &r, &rows, PASS_ANOMALY, err);
+        rc = section(s, n, &r, &rows, PASS_ANOMALY, err);
         if (!rc)
-            rc = section(n, &r, &rows, PASS_COVERAGE, err);
+            rc = section(s, n, &r, &rows, PASS_COVERAGE, err);
         if (!rc)
-            rc = section(n, &r, &rows, PASS_OTHER, err);
+            rc = section(s, n, &r, &rows, PASS_OTHER, err);
     }
     if (rc)
         goto out;

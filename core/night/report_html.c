@@ -12,6 +12,7 @@
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
 #include "core/night/night.h"
+#include "core/night/wards.h"
 #include "core/report/report.h"
 
 #include <jansson.h>
@@ -55,12 +56,12 @@ static int count_bed(const struct night_bed *b, void *ctx)
     return 0;
 }
 
-static int count_unscanned(const char *ward, const char *bed, const char *listed, void *ctx)
+static int count_unscanned(const struct night_ward_bed *b, void *ctx)
 {
     json_t *counts = ctx;
     json_int_t n = json_integer_value(json_object_get(counts, "NOT_SCANNED"));
 
-    (void)ward, (void)bed, (void)listed;
+    (void)b;
     json_object_set_new(counts, "NOT_SCANNED", json_integer(n + 1));
     return 0;
 }
@@ -131,20 +132,23 @@ static int bed_row(const struct night_bed *b, void *ctx)
     return 0;
 }
 
-static int unscanned_row(const char *ward, const char *bed, const char *listed, void *ctx)
+static int unscanned_row(const struct night_ward_bed *b, void *ctx)
 {
     struct night_rows *r = ctx;
     struct report_ctx *c = r->c;
     const struct verdict *v = verdict_of("NOT_SCANNED", VERDICT_BED);
-    struct buf names = BUF_INIT;
+    struct buf listed = BUF_INIT, names = BUF_INIT;
 
-    listed_names(c, listed, &names);
+    for (size_t i = 0; i < b->nlisted; i++)
+        buf_addf(&listed, "%s%s", i ? "," : "", b->listed[i].admission_no);
+    listed_names(c, listed.ptr, &names);
     {
-        const char *cells[] = {ward, bed, names.ptr, "", report_label(c, v, "NOT_SCANNED"),
-                               "",   "0"};
+        const char *cells[] = {
+            b->ward_code, b->bed, names.ptr, "", report_label(c, v, "NOT_SCANNED"), "", "0"};
         html_table_row(c->out, report_row_class(v), cells, 7);
     }
     r->rows++;
+    buf_release(&listed);
     buf_release(&names);
     return 0;
 }
@@ -243,7 +247,7 @@ static int night_tables(struct report_ctx *c, struct night *n, enum pass pass, i
         html_table_begin(c->out, bed_head(c, head));
         rc = night_foreach_bed(n, bed_row, &r, c->err);
         if (!rc && (pass == PASS_COVERAGE || pass == PASS_ALL))
-            rc = night_foreach_unscanned_bed(n, unscanned_row, &r, c->err);
+            rc = night_foreach_unscanned_bed(c->s, n, unscanned_row, &r, NULL, c->err);
         html_table_end(c->out);
         if (!rc && !r.rows)
             report_empty(c, "无", "none");
@@ -269,7 +273,7 @@ static int night_open_ctx(struct report_ctx *c, struct night **n, json_t **beds,
     if (!rc && beds)
         rc = night_foreach_bed(*n, count_bed, *beds, c->err);
     if (!rc && beds)
-        rc = night_foreach_unscanned_bed(*n, count_unscanned, *beds, c->err);
+        rc = night_foreach_unscanned_bed(c->s, *n, count_unscanned, *beds, NULL, c->err);
     if (!rc && patients)
         rc = night_foreach_patient(*n, count_patient, *patients, c->err);
     return rc;

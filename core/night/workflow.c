@@ -8,6 +8,7 @@
 #include "core/base/buf.h"
 #include "core/night/night.h"
 #include "core/night/results.h"
+#include "core/night/wards.h"
 #include "core/visit/visit.h"
 
 #include <stdio.h>
@@ -159,12 +160,18 @@ static int patient_finding(const struct night_patient *p, void *ctx)
     return finding_of("patients", VERDICT_PATIENT, p->finding, p->admission_no, p->detail, ctx);
 }
 
-static int unscanned_finding(const char *ward, const char *bed, const char *listed, void *ctx)
+static int unscanned_finding(const struct night_ward_bed *b, void *ctx)
 {
     char subject[2 * SCAN_REF_MAX + 2];
+    struct buf listed = BUF_INIT;
+    int rc;
 
-    snprintf(subject, sizeof(subject), "%s:%s", ward, bed);
-    return finding_of("beds", VERDICT_BED, "NOT_SCANNED", subject, listed, ctx);
+    snprintf(subject, sizeof(subject), "%s:%s", b->ward_code, b->bed);
+    for (size_t i = 0; i < b->nlisted; i++)
+        buf_addf(&listed, "%s%s", i ? "," : "", b->listed[i].admission_no);
+    rc = finding_of("beds", VERDICT_BED, "NOT_SCANNED", subject, listed.ptr, ctx);
+    buf_release(&listed);
+    return rc;
 }
 
 static int findings(struct store *s, const struct visit *v,
@@ -178,7 +185,7 @@ static int findings(struct store *s, const struct visit *v,
     if (!rc)
         rc = night_foreach_bed(n, bed_finding, &fc, err);
     if (!rc)
-        rc = night_foreach_unscanned_bed(n, unscanned_finding, &fc, err);
+        rc = night_foreach_unscanned_bed(s, n, unscanned_finding, &fc, NULL, err);
     if (!rc)
         rc = night_foreach_patient(n, patient_finding, &fc, err);
     night_free(n);
