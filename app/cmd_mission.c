@@ -107,6 +107,24 @@ static void on_reject(void *ctx, const char *file, uint64_t line, const char *co
     free(human);
 }
 
+static void on_rejected(void *ctx, const struct mission_reject *j)
+{
+    struct load_report *r = ctx;
+    char *human = NULL;
+    json_t *o;
+
+    if (asprintf(&human, "%s:%llu: %s%s%s%s%s%s\n", j->file, (unsigned long long)j->line, j->column,
+                 *j->column ? ": " : "", j->reason_local, *j->value ? " (" : "",
+                 *j->value ? j->value : "", *j->value ? ")" : "") < 0)
+        fc_die("out of memory");
+    o = json_pack("{s:s, s:I, s:s, s:s}", "file", j->file, "line", (json_int_t)j->line, "column",
+                  j->column, "reason", j->reason);
+    if (*j->value)
+        json_object_set_new(o, "value", json_string(j->value));
+    spool_add(&r->rejects, o, human);
+    free(human);
+}
+
 static void on_warning(void *ctx, const char *kind, const char *file, uint64_t line,
                        const char *message, const char *message_local)
 {
@@ -216,7 +234,7 @@ static int ends_with(const char *s, const char *suffix)
 static int mission_cmd_load(struct app *app, int argc, char **argv)
 {
     struct load_report r = {json_array(), {0}, {0}, 0, 0};
-    struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress};
+    struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress, on_rejected};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
     const char *path = NULL;

@@ -102,6 +102,50 @@ static int pipelined(enum file_id f)
     return f == F_INPATIENTS || f == F_LEAVES || f == F_SETTLEMENTS;
 }
 
+/* A cell that did not parse: a required column, or a number (quantities and
+ * prices make the amounts), rejects the row, naming the value; another
+ * optional one (a date, a GTIN, a code...) is left empty and the row kept,
+ * with a warning that names it. */
+static int value_problem(struct loader *L, int c, const struct csv_record *rec, const char *why,
+                         struct fc_error *err)
+{
+    const struct col_def *cd = &L->def->cols[c];
+    int i = L->map[c];
+    struct buf shown = BUF_INIT, en = BUF_INIT, local = BUF_INIT;
+    int rc = FC_OK;
+
+    if (i >= 0)
+        loader_shown_value(L, c, rec->fields[i], rec->lens[i], &shown);
+    /* why may be L->reason (with its own translation beside it) */
+    buf_adds(&local,
+             why == L->reason.ptr && L->reason_local.len ? L->reason_local.ptr : fc_tr(why));
+    buf_adds(&en, why);
+    if (!(cd->flags & REQ) && !cd->dflt && !loader_type_is_number(cd->type) && shown.len) {
+        const char *site = L->def->site_col < c && !L->null[L->def->site_col]
+                               ? L->val[L->def->site_col].ptr
+                               : NULL;
+        L->null[c] = 1;
+        buf_reset(&L->val[c]);
+        rc = loader_warn(L, "optional_value", L->def->file, rec->line, site, err,
+                         "column %s: value '%s' left empty: %s", loader_col_header(L, c), shown.ptr,
+                         en.ptr);
+        goto out;
+    }
+    buf_reset(&L->reason);
+    buf_reset(&L->reason_local);
+    buf_adds(&L->reason, en.ptr);
+    buf_adds(&L->reason_local, local.ptr);
+    buf_reset(&L->value);
+    buf_add(&L->value, shown.ptr, shown.len);
+    loader_reject(L, L->def->file, rec->line, loader_col_header(L, c), "%s", L->reason.ptr);
+    buf_reset(&L->value);
+out:
+    buf_release(&shown);
+    buf_release(&en);
+    buf_release(&local);
+    return rc;
+}
+
 int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
 {
     struct csv_reader *r = NULL;
@@ -173,8 +217,11 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
                 const char *why = NULL;
                 int i = L->map[c];
                 if (loader_parse_value(L, c, i >= 0 ? rec.fields[i] : "", i >= 0 ? rec.lens[i] : 0,
-                                       &why))
-                    loader_reject(L, L->def->file, rec.line, loader_col_header(L, c), "%s", why);
+                                       &why)) {
+                    rc = value_problem(L, c, &rec, why, err);
+                    if (rc)
+                        goto out;
+                }
             }
             rc = loader_row_checks(L, f, rec.line, err);
             if (rc)

@@ -51,8 +51,13 @@ void loader_reject(struct loader *L, const char *file, uint64_t line, const char
     buf_reset(&L->reason);
     buf_adds(&L->reason, tmp);
     buf_reset(&L->reason_local);
-    if (L->sink && L->sink->reject)
+    if (L->sink && L->sink->rejected) {
+        struct mission_reject r = {file,          line,  column ? column : "",
+                                   L->reason.ptr, local, L->value.len ? L->value.ptr : ""};
+        L->sink->rejected(L->sink->ctx, &r);
+    } else if (L->sink && L->sink->reject) {
         L->sink->reject(L->sink->ctx, file, line, column ? column : "", L->reason.ptr, local);
+    }
     L->row_bad++;
 }
 

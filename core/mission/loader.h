@@ -141,6 +141,7 @@ struct loader {
     struct buf bed_spelling; /* the row's bed as written, when not canonical ("01") */
     struct buf reason;
     struct buf reason_local; /* the reason in the user's language, beside reason */
+    struct buf value;        /* the offending cell of the next reject, shown (masked), or "" */
 
     /* last site / ward looked up: rosters come grouped, so most rows hit */
     char site_seen[16];
@@ -215,6 +216,11 @@ int loader_type_is_number(enum col_type t);
  * L->val[c] (L->num[c] for numbers, L->null[c] when empty). Returns 0, or -1
  * with a static or L->reason-held reason in *why. */
 int loader_parse_value(struct loader *L, int c, const char *s, size_t n, const char **why);
+/* The cell s[0..n) of column c as messages show it: trimmed, at most 48
+ * bytes, IDs and names masked (mask.h policy), appended to out. */
+void loader_shown_value(const struct loader *L, int c, const char *s, size_t n, struct buf *out);
+/* 1 for a number in Excel's scientific notation ("4.40304E+17"). */
+int loader_is_excel_number(const char *s, size_t n);
 
 /* ---- header.c */
 int loader_read_header(struct loader *L, const struct csv_record *rec, struct fc_error *err);

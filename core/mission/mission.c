@@ -84,6 +84,7 @@ static void loader_release(struct loader *L)
     buf_release(&L->bed_spelling);
     buf_release(&L->reason);
     buf_release(&L->reason_local);
+    buf_release(&L->value);
     buf_release(&L->ward_code);
     buf_release(&L->ward_name);
     buf_release(&L->lookup_key);
@@ -235,6 +236,7 @@ int mission_load(struct store *s, const char *dir, int partial,
     buf_init(&L.bed_spelling);
     buf_init(&L.reason);
     buf_init(&L.reason_local);
+    buf_init(&L.value);
     buf_init(&L.ward_code);
     buf_init(&L.ward_name);
     if (status)

@@ -33,6 +33,17 @@ struct mission_info {
     char loaded_at[48];
 };
 
+/* One rejected row, for mission_load_sink.rejected. Strings are borrowed for
+ * the call. */
+struct mission_reject {
+    const char *file;         /* "inpatients.csv" */
+    uint64_t line;            /* physical line */
+    const char *column;       /* header as written, or "" */
+    const char *reason;       /* English, stable (JSON, files) */
+    const char *reason_local; /* the same in the user's language */
+    const char *value;        /* the offending cell, masked where personal (IDs, names), or "" */
+};
+
 /* What the loader saw; lets the CLI print counts, rejects and warnings as
  * they come. Any callback may be NULL. */
 struct mission_load_sink {
@@ -52,6 +63,9 @@ struct mission_load_sink {
                       uint64_t loaded, uint64_t rejected);
     /* Progress for long loads (bytes read so far of the current file). */
     void (*progress)(void *ctx, const char *file, uint64_t bytes, uint64_t total);
+    /* A row was rejected, with the offending value; when set, called
+     * instead of reject. */
+    void (*rejected)(void *ctx, const struct mission_reject *r);
 };
 
 enum mission_load_status { MISSION_LOADED, MISSION_UNCHANGED, MISSION_REPLACED };

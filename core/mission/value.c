@@ -6,6 +6,7 @@
 #include "core/ident/scan.h"
 
 #include "core/base/clock.h"
+#include "core/base/mask.h"
 #include "core/base/xalloc.h"
 #include "core/ident/gs1.h"
 #include "core/ident/ident.h"
@@ -125,14 +126,43 @@ static int parse_when(const char *s, int want_time, char *out, size_t outsz, con
     char canon[80];
     int64_t ms;
 
-    if (read_digits(&p, 4, 4, &y) || !(*p == '-' || *p == '/' || *p == '.'))
+    if (read_digits(&p, 1, 4, &y))
         goto bad;
-    p++;
-    if (read_digits(&p, 1, 2, &mo) || !(*p == '-' || *p == '/' || *p == '.'))
-        goto bad;
-    p++;
-    if (read_digits(&p, 1, 2, &d))
-        goto bad;
+    if (p - s <= 2 && (*p == '/' || *p == '-' || *p == '.')) {
+        /* D/M/YYYY or M/D/YYYY, as Excel writes dates in other locales:
+         * taken only when one part is over 12, else the order is unknown */
+        int a = y, b;
+        p++;
+        if (read_digits(&p, 1, 2, &b) || !(*p == '/' || *p == '-' || *p == '.'))
+            goto bad;
+        p++;
+        if (read_digits(&p, 4, 4, &y))
+            goto bad;
+        if (a <= 12 && b <= 12 && a != b) {
+            *why = FC_N_("ambiguous date: day and month cannot be told apart (write it as "
+                         "YYYY-MM-DD)");
+            return -1;
+        }
+        mo = a > 12 ? b : a;
+        d = a > 12 ? a : b;
+    } else {
+        /* YYYY-MM-DD, YYYY/M/D, YYYY.MM.DD, YYYY年M月D日 */
+        static const char nian[] = "\xE5\xB9\xB4", yue[] = "\xE6\x9C\x88", ri[] = "\xE6\x97\xA5";
+        int cjk = !strncmp(p, nian, 3);
+        if (p - s != 4 || !(cjk || *p == '-' || *p == '/' || *p == '.'))
+            goto bad;
+        p += cjk ? 3 : 1;
+        if (read_digits(&p, 1, 2, &mo) ||
+            (cjk ? strncmp(p, yue, 3) != 0 : !(*p == '-' || *p == '/' || *p == '.')))
+            goto bad;
+        p += cjk ? 3 : 1;
+        if (read_digits(&p, 1, 2, &d))
+            goto bad;
+        if (cjk && !strncmp(p, ri, 3))
+            p += 3;
+        else if (cjk && *p)
+            goto bad;
+    }
     if (!clock_is_valid_date(y, mo, d)) {
         *why = FC_N_("no such date");
         return -1;
@@ -495,6 +525,61 @@ int loader_type_is_number(enum col_type t)
     return col_types[t].number;
 }
 
+/* 1 if s looks like a number Excel wrote in scientific notation
+ * ("4.40304E+17"): what it makes of a long ID or code in a numeric column. */
+int loader_is_excel_number(const char *s, size_t n)
+{
+    size_t i = 0, digits = 0;
+
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (!digits)
+        return 0;
+    if (i < n && s[i] == '.') {
+        i++;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i + 2 > n || (s[i] != 'E' && s[i] != 'e') || (s[i + 1] != '+' && s[i + 1] != '-'))
+        return 0;
+    i += 2;
+    if (i == n)
+        return 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i == n;
+}
+
+/* Folds full-width ASCII (U+FF01..U+FF5E) and U+3000 in v to ASCII. */
+static void fold_full_width(struct buf *v)
+{
+    size_t j = 0;
+
+    if (!memchr(v->ptr, 0xEF, v->len) && !memchr(v->ptr, 0xE3, v->len))
+        return;
+    for (size_t i = 0; i < v->len; i++) {
+        unsigned char a = (unsigned char)v->ptr[i];
+        if (a == 0xEF && i + 2 < v->len) {
+            unsigned char b = (unsigned char)v->ptr[i + 1], c = (unsigned char)v->ptr[i + 2];
+            unsigned cp = 0xF000u | ((unsigned)(b & 0x3F) << 6) | (c & 0x3Fu);
+            if ((b & 0xC0) == 0x80 && (c & 0xC0) == 0x80 && cp >= 0xFF01 && cp <= 0xFF5E) {
+                v->ptr[j++] = (char)(cp - 0xFF01 + 0x21);
+                i += 2;
+                continue;
+            }
+        }
+        if (a == 0xE3 && i + 2 < v->len && (unsigned char)v->ptr[i + 1] == 0x80 &&
+            (unsigned char)v->ptr[i + 2] == 0x80) {
+            v->ptr[j++] = ' ';
+            i += 2;
+            continue;
+        }
+        v->ptr[j++] = (char)a;
+    }
+    v->ptr[j] = '\0';
+    v->len = j;
+}
+
 int loader_parse_value(struct loader *L, int c, const char *s, size_t n, const char **why)
 {
     const struct col_def *cd = &L->def->cols[c];
@@ -518,5 +603,39 @@ int loader_parse_value(struct loader *L, int c, const char *s, size_t n, const c
         return 0;
     }
     buf_add(v, s, n);
+    if (cd->type != CT_TEXT && cd->type != CT_RAW) {
+        /* codes, numbers and dates typed with a full-width input method */
+        fold_full_width(v);
+        if ((cd->type == CT_ID || cd->type == CT_CODE || cd->type == CT_TRACE ||
+             cd->type == CT_GTIN || cd->type == CT_SITE || cd->type == CT_DRUG) &&
+            loader_is_excel_number(v->ptr, v->len)) {
+            *why = FC_N_("Excel turned this column into numbers: format it as text and export "
+                         "again");
+            return -1;
+        }
+    }
     return td->parse(L, c, v, why);
+}
+
+void loader_shown_value(const struct loader *L, int c, const char *s, size_t n, struct buf *out)
+{
+    const struct col_def *cd = &L->def->cols[c];
+    struct buf tmp = BUF_INIT;
+
+    s = loader_trim(s, &n);
+    if (n > 48)
+        n = 48;
+    buf_add(&tmp, s, n);
+    if (cd->type == CT_ID && loader_is_excel_number(tmp.ptr, tmp.len)) {
+        /* "4.40304E+17": the leading digits are the person's region */
+        buf_addf(out, "%.1s***%s", tmp.ptr, strpbrk(tmp.ptr, "Ee"));
+    } else if (cd->type == CT_ID) {
+        mask_id(out, tmp.ptr);
+    } else if (!strcmp(cd->en, "name") || strstr(cd->en, "|name") ||
+               !strcmp(cd->en, "approved_by")) {
+        mask_name(out, tmp.ptr);
+    } else {
+        buf_add(out, tmp.ptr, tmp.len);
+    }
+    buf_release(&tmp);
 }

@@ -44,15 +44,16 @@ expect_contains "$keys" "(01)$GTIN(21)SER001"
 expect_contains "$keys" "(01)$GTIN(21)SER002"
 expect_contains "$keys" "8300003AB12CD34EF567"
 
-# a GS1 string without a serial, or a shape of no traceability code, is refused
+# a GS1 string without a serial, or a shape of no traceability code, is no
+# traceability code: the (optional) value is left empty with a warning
 bad=$TEST_TMP/bad
 cp -r "$m" "$bad"
 sed -i 's/"version": 1/"version": 2/' "$bad/mission.json"
 printf 'S7,2026-10-01 10:10,%s,%s,(01)%s(10)LOT,1,2.0\n' $SITE $DC $GTIN >>"$bad/settlements.csv"
 printf 'S8,2026-10-01 10:11,%s,%s,8300003ab12cd34ef567x,1,2.0\n' $SITE $DC >>"$bad/settlements.csv"
-expect_exit 2 fc mission load "$bad"
-expect_contains "$ERR$OUT" "settlements.csv:8: trace_code"
-expect_contains "$ERR$OUT" "settlements.csv:9: trace_code"
+expect_exit 0 fc --json mission load "$bad"
+expect_json "$OUT" '[.warnings[] | select(.kind == "optional_value") | .line] | join(",")' "8,9"
+expect_json "$OUT" '.warnings[0].message' "column trace_code: value '(01)${GTIN}(10)LOT' left empty: not a traceability code (20 digits, 20 capital letters and digits, an MA code or IDcode, or a GS1 string with (01) and (21))"
 
 expect_exit 0 fc visit open --site $SITE --kind pharmacy --inspector A --inspector B \
     --at 2026-11-22T09:00
