@@ -5,6 +5,7 @@
 #include "core/base/buf.h"
 #include "core/base/fs.h"
 #include "core/demo.h"
+#include "core/ident/ident.h"
 #include "core/mission/mission.h"
 #include "core/store/store.h"
 #include "ui/i18n.h"
@@ -129,12 +130,13 @@ int cmd_demo(struct app *app, int argc, char **argv)
             "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
             " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
             "mission_id", d.mission_id, "version", (json_int_t)d.version, "dir", dir.ptr,
-            "hospital", d.hospital, "hospital2", d.hospital2, "pharmacy", d.pharmacy, "file",
-            info.file, "wards", d.wards, "inpatients", d.inpatients, "leaves", d.leaves, "drugs",
-            d.drugs, "settlements", d.settlements, "suspicions", d.suspicions, "warnings",
-            counts.warnings, "codes", "bed_label", d.bed_label, "wristband", d.wristband,
-            "id_number", d.id_number, "bed", d.patient_bed, "wrong_bed_id", d.wrong_bed_id,
-            "wrong_bed", d.wrong_bed, "trace_code", d.trace_code, "gtin", d.gtin));
+            "hospital", d.hospital, "hospital2", d.hospital2,
+            ident_site_kind_name(IDENT_SITE_PHARMACY), d.pharmacy, "file", info.file, "wards",
+            d.wards, "inpatients", d.inpatients, "leaves", d.leaves, "drugs", d.drugs,
+            "settlements", d.settlements, "suspicions", d.suspicions, "warnings", counts.warnings,
+            "codes", "bed_label", d.bed_label, "wristband", d.wristband, "id_number", d.id_number,
+            "bed", d.patient_bed, "wrong_bed_id", d.wrong_bed_id, "wrong_bed", d.wrong_bed,
+            "trace_code", d.trace_code, "gtin", d.gtin));
     } else {
         print_try(&d, dir.ptr, counts.warnings);
         /* the summary stays on the terminal's normal screen after the TUI quits */

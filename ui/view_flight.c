@@ -439,7 +439,7 @@ static void fl_destroy(struct ui_view *v)
 }
 
 static const struct ui_view_ops flight_ops = {
-    .name = "flight",
+    .name = "worksheet",
     .actions = flight_actions,
     .nactions = sizeof(flight_actions) / sizeof(flight_actions[0]),
     .enter = fl_enter,

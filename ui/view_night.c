@@ -914,7 +914,7 @@ static void night_destroy(struct ui_view *v)
 }
 
 static const struct ui_view_ops night_ops = {
-    .name = "night",
+    .name = "beds",
     .actions = night_actions,
     .nactions = sizeof(night_actions) / sizeof(night_actions[0]),
     .enter = night_enter,

@@ -1249,7 +1249,7 @@ static void ph_destroy(struct ui_view *v)
 }
 
 static const struct ui_view_ops pharmacy_ops = {
-    .name = "pharmacy",
+    .name = "stock-count",
     .actions = pharmacy_actions,
     .nactions = sizeof(pharmacy_actions) / sizeof(pharmacy_actions[0]),
     .enter = ph_enter,

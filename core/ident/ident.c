@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 static const int id_weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -389,6 +390,29 @@ int ident_trace_prefix(const char *code, char out[8])
 }
 
 /* ---- institution and item codes -------------------------------------------- */
+
+static const struct {
+    const char *names[4];
+} site_kinds[] = {{{""}},
+#define IDENT_SITE_ROW_(e, name, zh1, zh2, zh3) {{name, zh1, zh2, zh3}},
+                  IDENT_SITE_KINDS(IDENT_SITE_ROW_)
+#undef IDENT_SITE_ROW_
+};
+
+const char *ident_site_kind_name(enum ident_site_kind kind)
+{
+    return (size_t)kind < sizeof(site_kinds) / sizeof(site_kinds[0]) ? site_kinds[kind].names[0]
+                                                                     : "";
+}
+
+enum ident_site_kind ident_site_kind_parse(const char *name)
+{
+    for (size_t k = 1; name && k < sizeof(site_kinds) / sizeof(site_kinds[0]); k++)
+        for (size_t i = 0; i < 4; i++)
+            if (site_kinds[k].names[i] && !strcasecmp(name, site_kinds[k].names[i]))
+                return (enum ident_site_kind)k;
+    return IDENT_SITE_NONE;
+}
 
 enum ident_site_kind ident_site_code_kind(const char *code)
 {

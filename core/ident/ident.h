@@ -93,11 +93,24 @@ int ident_trace_prefix(const char *code, char out[8]);
 
 /* ---- institution and insurance item codes (no check digits exist) --------- */
 
+/* X(enum suffix, stable name, names HQ systems use for it). A site kind is
+ * the kind of institution (sites.csv site_kind), not a visit kind. */
+#define IDENT_SITE_KINDS(X)                                                         \
+    X(HOSPITAL, "hospital", "定点医疗机构", "医疗机构", "医院") /* H + 11 digits */ \
+    X(PHARMACY, "pharmacy", "定点零售药店", "零售药店", "药店") /* P + 11 digits */
+
 enum ident_site_kind {
     IDENT_SITE_NONE = 0,
-    IDENT_SITE_HOSPITAL, /* H + 11 digits */
-    IDENT_SITE_PHARMACY, /* P + 11 digits */
+#define IDENT_SITE_ENUM_(e, name, zh1, zh2, zh3) IDENT_SITE_##e,
+    IDENT_SITE_KINDS(IDENT_SITE_ENUM_)
+#undef IDENT_SITE_ENUM_
 };
+
+/* The stable name of a site kind ("hospital", "pharmacy"; "" for NONE), and
+ * the kind a name or one of its Chinese names (any case) gives
+ * (IDENT_SITE_NONE when none). */
+const char *ident_site_kind_name(enum ident_site_kind kind);
+enum ident_site_kind ident_site_kind_parse(const char *name);
 
 /* Kind of an institution code by prefix, length and digits (upper-case H/P
  * only); IDENT_SITE_NONE for anything else, including NULL. */

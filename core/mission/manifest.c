@@ -2,6 +2,8 @@
  * files a kind needs; the digest of the folder's content for reloads. */
 #include "core/mission/loader.h"
 
+#include "core/workflow.h"
+
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 
@@ -85,10 +87,9 @@ int manifest_read(const char *dir, struct manifest *m, struct fc_error *err)
     m->info.version = (int64_t)json_integer_value(v);
     v = json_object_get(root, "kind");
     if (!json_is_string(v) ||
-        (strcmp(json_string_value(v), "night") && strcmp(json_string_value(v), "pharmacy") &&
-         strcmp(json_string_value(v), "flight") && strcmp(json_string_value(v), "mixed"))) {
-        rc = fc_error_set(err, FC_EINPUT, "'%s': kind must be night, pharmacy, flight or mixed",
-                          path.ptr);
+        (!workflow_find(json_string_value(v)) && strcmp(json_string_value(v), MISSION_MIXED))) {
+        rc = fc_error_set(err, FC_EINPUT, "'%s': kind must be %s or mixed", path.ptr,
+                          workflow_kinds(", "));
         goto out;
     }
     snprintf(m->info.kind, sizeof(m->info.kind), "%s", json_string_value(v));
@@ -130,6 +131,13 @@ out:
 /* Which CSV files a kind needs (at least one of the mask for "mixed"). */
 int manifest_check_files(const char *dir, const struct manifest *m, struct fc_error *err)
 {
+    static const unsigned file_bits[F_COUNT] = {
+        [F_SITES] = WORKFLOW_FILE_SITES,           [F_WARDS] = WORKFLOW_FILE_WARDS,
+        [F_INPATIENTS] = WORKFLOW_FILE_INPATIENTS, [F_LEAVES] = WORKFLOW_FILE_LEAVES,
+        [F_DRUGS] = WORKFLOW_FILE_DRUGS,           [F_SETTLEMENTS] = WORKFLOW_FILE_SETTLEMENTS,
+        [F_SUSPICIONS] = WORKFLOW_FILE_SUSPICIONS, [F_PATTERNS] = WORKFLOW_FILE_SCAN_PATTERNS,
+    };
+    const struct workflow *wf;
     struct buf p = BUF_INIT;
     int have[F_COUNT];
     int rc = FC_OK;
@@ -140,21 +148,19 @@ int manifest_check_files(const char *dir, const struct manifest *m, struct fc_er
         have[f] = fs_exists(p.ptr);
     }
     buf_release(&p);
-    if (!strcmp(m->info.kind, "night") && !have[F_INPATIENTS])
-        rc = fc_error_set(err, FC_EINPUT,
-                          "mission folder '%s': a night mission needs inpatients.csv", dir);
-    else if (!strcmp(m->info.kind, "pharmacy") && !have[F_DRUGS])
-        rc = fc_error_set(err, FC_EINPUT, "mission folder '%s': a pharmacy mission needs drugs.csv",
-                          dir);
-    else if (!strcmp(m->info.kind, "flight") && !have[F_SUSPICIONS])
-        rc = fc_error_set(err, FC_EINPUT,
-                          "mission folder '%s': a flight mission needs suspicions.csv", dir);
-    else if (!strcmp(m->info.kind, "mixed") && !have[F_INPATIENTS] && !have[F_DRUGS] &&
-             !have[F_SUSPICIONS])
+    wf = workflow_find(m->info.kind);
+    if (wf) {
+        /* the files of the workflow's kind beside sites.csv */
+        for (int f = 0; f < F_COUNT && !rc; f++)
+            if ((wf->needs_files & file_bits[f]) && f != F_SITES && !have[f])
+                rc = fc_error_set(err, FC_EINPUT, "mission folder '%s': a %s mission needs %s", dir,
+                                  wf->kind, mission_files[f].file);
+    } else if (!have[F_INPATIENTS] && !have[F_DRUGS] && !have[F_SUSPICIONS]) {
         rc = fc_error_set(err, FC_EINPUT,
                           "mission folder '%s': a mixed mission needs inpatients.csv, drugs.csv "
                           "or suspicions.csv",
                           dir);
+    }
     return rc;
 }
 

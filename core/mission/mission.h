@@ -21,6 +21,10 @@
 
 struct store;
 
+/* mission.json's kind for a mission that carries files of several
+ * workflows; otherwise the kind is a workflow's (core/workflow.h). */
+#define MISSION_MIXED "mixed"
+
 struct mission_info {
     char mission_id[128];
     int64_t version;

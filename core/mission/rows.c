@@ -195,9 +195,10 @@ int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
     case F_SITES:
         if (L->null[2]) {
             buf_reset(&L->val[2]);
-            buf_adds(&L->val[2], ident_site_code_kind(L->val[0].ptr) == IDENT_SITE_PHARMACY
-                                     ? "pharmacy"
-                                     : "hospital");
+            buf_adds(&L->val[2],
+                     ident_site_kind_name(ident_site_code_kind(L->val[0].ptr) == IDENT_SITE_PHARMACY
+                                              ? IDENT_SITE_PHARMACY
+                                              : IDENT_SITE_HOSPITAL));
             L->null[2] = 0;
         }
         break;
@@ -336,8 +337,10 @@ int loader_insert_new_sites(struct loader *L, struct fc_error *err)
         k = ident_site_code_kind(site);
         sqlite3_bind_text(L->ins_site, 1, site, -1, SQLITE_STATIC);
         sqlite3_bind_text(L->ins_site, 2, us + 1, -1, SQLITE_STATIC);
-        sqlite3_bind_text(L->ins_site, 3, k == IDENT_SITE_PHARMACY ? "pharmacy" : "hospital", -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(L->ins_site, 3,
+                          ident_site_kind_name(k == IDENT_SITE_PHARMACY ? IDENT_SITE_PHARMACY
+                                                                        : IDENT_SITE_HOSPITAL),
+                          -1, SQLITE_STATIC);
         if (sqlite3_step(L->ins_site) != SQLITE_DONE)
             rc = loader_db_fail(L, err, "cannot record an inferred site");
         sqlite3_reset(L->ins_site);

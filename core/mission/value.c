@@ -364,17 +364,13 @@ static int parse_site(struct loader *L, int c, struct buf *v, const char **why)
 
 static int parse_site_kind(struct loader *L, int c, struct buf *v, const char **why)
 {
-    static const char *const hosp[] = {"hospital", "定点医疗机构", "医疗机构", "医院"};
-    static const char *const phar[] = {"pharmacy", "定点零售药店", "零售药店", "药店"};
+    enum ident_site_kind k = ident_site_kind_parse(v->ptr);
 
     (void)L, (void)c;
-    for (size_t i = 0; i < 4; i++) {
-        if (!strcasecmp(v->ptr, hosp[i]) || !strcasecmp(v->ptr, phar[i])) {
-            int h = !strcasecmp(v->ptr, hosp[i]);
-            buf_reset(v);
-            buf_adds(v, h ? "hospital" : "pharmacy");
-            return 0;
-        }
+    if (k != IDENT_SITE_NONE) {
+        buf_reset(v);
+        buf_adds(v, ident_site_kind_name(k));
+        return 0;
     }
     *why = FC_N_("not a site kind (hospital, pharmacy, 定点医疗机构, 定点零售药店)");
     return -1;
