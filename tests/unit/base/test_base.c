@@ -9,13 +9,30 @@
 #include "core/base/clock.h"
 #include "core/base/error.h"
 #include "core/base/fs.h"
+#include "core/base/memdir.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Entries of dir other than . and .. */
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (!d)
+        return -1;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+    closedir(d);
+    return n;
+}
 
 static void test_error_table(void **state)
 {
@@ -158,7 +175,7 @@ static void test_fs_atomic(void **state)
     assert_int_equal(fs_read_file(path.ptr, 3, &got, &err), FC_ELIMIT);
     /* every durable step can fail; the old content survives and no tmp stays */
     for (int n = 1; n <= 4; n++) {
-        struct buf tmp = BUF_INIT;
+        struct buf d = BUF_INIT;
         fs_fault_arm(n);
         assert_int_not_equal(fs_write_atomic(path.ptr, "world", 5, 0600, &err), FC_OK);
         fs_fault_arm(0);
@@ -166,9 +183,9 @@ static void test_fs_atomic(void **state)
         assert_int_equal(fs_read_file(path.ptr, 100, &got, &err), FC_OK);
         /* write, fsync, rename, then the directory fsync after the rename */
         assert_string_equal(got.ptr, n < 4 ? "hello" : "world");
-        buf_addf(&tmp, "%s.tmp", path.ptr);
-        assert_false(fs_exists(tmp.ptr));
-        buf_release(&tmp);
+        fs_dirname(&d, path.ptr);
+        assert_int_equal(count_entries(d.ptr), 1);
+        buf_release(&d);
         fs_write_atomic(path.ptr, "hello", 5, 0600, &err);
     }
     buf_reset(&got);
@@ -177,12 +194,172 @@ static void test_fs_atomic(void **state)
     buf_release(&got);
 }
 
+/* Symptom: a fixed "<path>.tmp" opened without O_EXCL|O_NOFOLLOW let a
+ * symlink planted there redirect the write (report -o overwrote another
+ * file) and a pre-created file keep its owner and mode. */
+static void test_fs_tmp_not_redirected(void **state)
+{
+    char dir[] = "/tmp/fc-test-tmp-XXXXXX";
+    struct buf target = BUF_INIT, victim = BUF_INIT, planted = BUF_INIT, got = BUF_INIT;
+    struct buf tmp = BUF_INIT;
+    struct fc_error err;
+    struct stat st;
+    mode_t old_umask;
+    int fd = -1;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    buf_addf(&target, "%s/report.csv", dir);
+    buf_addf(&victim, "%s/victim", dir);
+    buf_addf(&planted, "%s.tmp", target.ptr);
+    assert_int_equal(fs_write_atomic(victim.ptr, "keep", 4, 0600, &err), FC_OK);
+    assert_int_equal(symlink(victim.ptr, planted.ptr), 0);
+    assert_int_equal(fs_write_atomic(target.ptr, "report", 6, 0600, &err), FC_OK);
+    assert_int_equal(fs_read_file(victim.ptr, 100, &got, &err), FC_OK);
+    assert_string_equal(got.ptr, "keep");
+    assert_int_equal(lstat(target.ptr, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    /* the mode is set before any byte, whatever the umask */
+    old_umask = umask(0);
+    assert_int_equal(fs_tmp_create(target.ptr, 0600, &tmp, &fd, &err), FC_OK);
+    assert_int_equal(fstat(fd, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_non_null(strstr(tmp.ptr, ".tmp"));
+    assert_int_equal(fs_write_all(fd, "x", 1, tmp.ptr, &err), FC_OK);
+    assert_int_equal(fs_tmp_commit(fd, tmp.ptr, target.ptr, &err), FC_OK);
+    assert_false(fs_exists(tmp.ptr));
+    umask(old_umask);
+    fs_remove_tree(dir);
+    assert_false(fs_exists(dir));
+    buf_release(&target);
+    buf_release(&victim);
+    buf_release(&planted);
+    buf_release(&got);
+    buf_release(&tmp);
+}
+
+/* Symptom: FIFOs and /dev/zero as inputs hung or read 1 GiB. */
+static void test_fs_inputs_regular_only(void **state)
+{
+    char dir[] = "/tmp/fc-test-in-XXXXXX";
+    struct buf fifo = BUF_INIT, link = BUF_INIT, got = BUF_INIT, file = BUF_INIT;
+    struct fc_error err;
+    uint64_t size = 0;
+    int fd = -1;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    buf_addf(&fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo.ptr, 0600), 0);
+    assert_int_equal(fs_read_file(fifo.ptr, 100, &got, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    assert_int_equal(fs_read_file("/dev/zero", 100, &got, &err), FC_EINPUT);
+    assert_int_equal(got.len, 0);
+    buf_addf(&file, "%s/f", dir);
+    assert_int_equal(fs_write_atomic(file.ptr, "0123456789", 10, 0600, &err), FC_OK);
+    /* the size is checked before anything is read */
+    assert_int_equal(fs_open_input(file.ptr, 0, 9, &fd, &size, &err), FC_ELIMIT);
+    assert_int_equal(fd, -1);
+    assert_int_equal(fs_open_input(file.ptr, 0, 10, &fd, &size, &err), FC_OK);
+    assert_int_equal(size, 10);
+    close(fd);
+    buf_addf(&link, "%s/link", dir);
+    assert_int_equal(symlink(file.ptr, link.ptr), 0);
+    assert_int_equal(fs_open_input(link.ptr, FS_INPUT_NOFOLLOW, 0, &fd, NULL, &err), FC_EINPUT);
+    assert_non_null(strstr(err.msg, "symbolic link"));
+    assert_int_equal(fs_open_input(link.ptr, 0, 0, &fd, NULL, &err), FC_OK);
+    close(fd);
+    fs_remove_tree(dir);
+    buf_release(&fifo);
+    buf_release(&link);
+    buf_release(&got);
+    buf_release(&file);
+}
+
+/* Symptom: killed loads left "*.db.tmp" files and "pack-*" folders holding
+ * the roster, never swept. Another running process's are left alone. */
+static void test_fs_sweep_stale(void **state)
+{
+    char dir[] = "/tmp/fc-test-sweep-XXXXXX";
+    struct buf p = BUF_INIT, mine = BUF_INIT, victim = BUF_INIT;
+    struct fc_error err;
+    int fd = -1;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    buf_addf(&victim, "%s/victim", dir);
+    assert_int_equal(fs_write_atomic(victim.ptr, "v", 1, 0600, &err), FC_OK);
+    buf_addf(&p, "%s/m-v1.db.tmp", dir); /* an older version's fixed name */
+    assert_int_equal(fs_write_atomic(p.ptr, "x", 1, 0600, &err), FC_OK);
+    buf_reset(&p);
+    buf_addf(&p, "%s/m-v2.db.99999999-AbCdEf.tmp", dir); /* no such process */
+    assert_int_equal(fs_write_atomic(p.ptr, "x", 1, 0600, &err), FC_OK);
+    buf_reset(&p);
+    buf_addf(&p, "%s/pack-99999999-AbCdEf", dir);
+    assert_int_equal(mkdir(p.ptr, 0700), 0);
+    buf_addf(&p, "/inpatients.csv");
+    assert_int_equal(symlink(victim.ptr, p.ptr), 0);
+    /* this process's own temporaries stay */
+    assert_int_equal(fs_tmp_create(victim.ptr, 0600, &mine, &fd, &err), FC_OK);
+    close(fd);
+    buf_reset(&p);
+    assert_int_equal(fs_tmp_dir(dir, "pack", &p, &err), FC_OK);
+    assert_int_equal(fs_sweep_stale(dir), 3);
+    assert_int_equal(count_entries(dir), 3); /* victim, mine, my pack dir */
+    assert_true(fs_exists(mine.ptr));
+    assert_true(fs_exists(p.ptr));
+    assert_true(fs_exists(victim.ptr));
+    fs_remove_tree(dir);
+    buf_release(&p);
+    buf_release(&mine);
+    buf_release(&victim);
+}
+
+/* A memory folder: files readable through the directory, never on disk,
+ * read-only once sealed, gone when freed. */
+static void test_memdir(void **state)
+{
+    char dir[] = "/tmp/fc-test-memdir-XXXXXX";
+    struct memdir *d = NULL;
+    struct buf p = BUF_INIT, got = BUF_INIT, path = BUF_INIT;
+    struct fc_error err;
+    struct stat st;
+    int fd = -1;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(memdir_new(&d, dir, &err), FC_OK);
+    assert_int_equal(memdir_add(d, "inpatients.csv", &fd, &err), FC_OK);
+    assert_int_equal(fs_write_all(fd, "a,b\n", 4, "x", &err), FC_OK);
+    assert_int_equal(memdir_add(d, "inpatients.csv", &fd, &err), FC_EEXIST);
+    buf_addf(&p, "%s/inpatients.csv", memdir_path(d));
+    assert_false(fs_exists(p.ptr)); /* not before the seal */
+    assert_int_equal(memdir_seal(d, &err), FC_OK);
+    assert_int_equal(fs_read_file(p.ptr, 100, &got, &err), FC_OK);
+    assert_string_equal(got.ptr, "a,b\n");
+    assert_int_equal(lstat(p.ptr, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(stat(memdir_path(d), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_true(write(memdir_fd(d, "inpatients.csv"), "z", 1) < 0); /* sealed */
+    buf_adds(&path, memdir_path(d));
+    memdir_free(d);
+    assert_false(fs_exists(path.ptr));
+    fs_remove_tree(dir);
+    buf_release(&p);
+    buf_release(&got);
+    buf_release(&path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_table), cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_clock_parse), cmocka_unit_test(test_clock_frozen),
-        cmocka_unit_test(test_utf8),        cmocka_unit_test(test_fs_atomic),
+        cmocka_unit_test(test_error_table),
+        cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_clock_parse),
+        cmocka_unit_test(test_clock_frozen),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_fs_atomic),
+        cmocka_unit_test(test_fs_tmp_not_redirected),
+        cmocka_unit_test(test_fs_inputs_regular_only),
+        cmocka_unit_test(test_fs_sweep_stale),
+        cmocka_unit_test(test_memdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
