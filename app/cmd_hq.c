@@ -1,5 +1,6 @@
 /* fieldcheck hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |
- * pack DIR -o FILE [--to DEVICE...] | import FILE... | report [--format html -o PATH] |
+ * pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] | import FILE... |
+ * report [--format html -o PATH] |
  * receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg FILE] | migrate --to URL.
  * The HQ directory holds hq.key and hq.pub, and hq.db unless HQ's store is a
  * PostgreSQL database (--db-url, FIELDCHECK_HQ_DB_URL or hq.db_url). */
@@ -121,39 +122,89 @@ static int rep_quarantine(void *ctx, const char *sha, const char *device, const 
     return 0;
 }
 
+static void pack_reject(void *ctx, const char *file, uint64_t line, const char *column,
+                        const char *reason, const char *reason_local)
+{
+    struct app *app = ctx;
+
+    (void)reason;
+    if (!app->json)
+        fprintf(stderr, "%s:%llu: %s%s%s\n", file, (unsigned long long)line, column,
+                *column ? ": " : "", reason_local);
+    else
+        app_print_json(json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "reject", "file", file,
+                                 "line", (json_int_t)line, "column", column, "reason", reason));
+}
+
+static void pack_warning(void *ctx, const char *kind, const char *file, uint64_t line,
+                         const char *message, const char *message_local)
+{
+    struct app *app = ctx;
+
+    (void)message;
+    if (!app->json)
+        fprintf(stderr, _("warning: %s:%lld: %s: %s\n"), file, (long long)line, kind,
+                message_local);
+}
+
+/* hq pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] */
 static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
-    const char *dir = NULL, *out = NULL;
+    struct mission_load_sink sink = {app, pack_reject, pack_warning, NULL, NULL, NULL};
+    struct pack_make_args a = {0};
+    struct pack_make_result res;
+    struct pack_target *targets = NULL;
     const char **to = calloc((size_t)argc + 1, sizeof(*to));
-    size_t n_to = 0;
-    int rc;
+    size_t n_to = 0, n_targets = 0;
+    int all = 0, rc;
 
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            out = argv[++i];
+            a.out = argv[++i];
         else if (!strcmp(argv[i], "--to") && i + 1 < argc)
             to[n_to++] = argv[++i];
-        else if (!dir && argv[i][0] != '-')
-            dir = argv[i];
+        else if (!strcmp(argv[i], "--all-enrolled"))
+            all = 1;
+        else if (!strcmp(argv[i], "--partial"))
+            a.partial = 1;
+        else if (!a.dir && argv[i][0] != '-')
+            a.dir = argv[i];
         else {
             fprintf(stderr, _("fieldcheck: hq pack: unexpected argument '%s'\n"), argv[i]);
             free(to);
             return 1;
         }
     }
-    if (!dir || !out) {
-        fprintf(stderr, _("fieldcheck: hq pack: expected DIR -o FILE [--to DEVICE...]\n"));
+    if (!a.dir || !a.out || (!n_to && !all) || (n_to && all)) {
+        fprintf(stderr, _("fieldcheck: hq pack: expected DIR -o FILE (--to DEVICE... | "
+                          "--all-enrolled) [--partial]\n"));
         free(to);
         return 1;
     }
-    rc = pack_write(&hq->keys, dir, to, n_to, out, &app->err);
+    rc = pack_targets(hq->db, to, n_to, all, &targets, &n_targets, &app->err);
     free(to);
     if (rc)
         return app_fail(app, rc);
+    a.scratch = hq->dir;
+    a.to = targets;
+    a.n_to = n_targets;
+    a.sink = &sink;
+    rc = pack_make(&hq->keys, &a, &res, &app->err);
+    free(targets);
+    if (rc)
+        return app_fail(app, rc);
     if (app->json)
-        app_print_json(json_pack("{s:b, s:s}", "ok", 1, "file", out));
-    else
-        printf(_("signed mission pack written to %s\n"), out);
+        app_print_json(json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:s}", "ok", 1, "file", a.out,
+                                 "mission_id", res.m.mission_id, "version",
+                                 (json_int_t)res.m.version, "targets", (json_int_t)n_targets,
+                                 "dropped", (json_int_t)res.dropped, "sha256", res.sha256));
+    else {
+        printf(_("mission pack '%s' version %lld written to %s, encrypted to %zu device(s)\n"),
+               res.m.mission_id, (long long)res.m.version, a.out, n_targets);
+        if (res.dropped)
+            printf(_("%llu rejected row(s) left out (--partial)\n"),
+                   (unsigned long long)res.dropped);
+    }
     return 0;
 }
 

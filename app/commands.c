@@ -208,7 +208,7 @@ const struct command app_commands[] = {
      cmd_keys},
     {"hq", N_("headquarters: keys, enrollment, packs, import, report, receipts"),
      N_("fieldcheck [--json] hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |\n"
-        "    pack DIR -o FILE [--to DEVICE...] | import FILE... |\n"
+        "    pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] | import FILE... |\n"
         "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
         "FILE] |\n"
         "    migrate --to URL\n\n"
@@ -216,6 +216,11 @@ const struct command app_commands[] = {
         "HQ's store hq.db unless --db-url (or FIELDCHECK_HQ_DB_URL, or hq.db_url in the\n"
         "configuration file) names a PostgreSQL database: postgresql://USER@HOST/DB.\n"
         "Several workstations may import into one PostgreSQL database at once.\n"
+        "  pack     encrypt and sign a mission folder for its target devices (--to, repeatable,\n"
+        "           enrolled devices; or --all-enrolled). The folder is validated with the\n"
+        "           device's loader first: rejected rows refuse the pack (exit 2) unless\n"
+        "           --partial, which leaves them out and says how many; an expired mission,\n"
+        "           a symbolic link or a non-regular file is refused. Written with mode 0600\n"
         "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
         "           unknown or revoked devices are quarantined (exit 3)\n"
         "  report   events by mission, site, workflow, kind and verdict; gaps, equivocations,\n"

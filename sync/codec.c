@@ -185,6 +185,29 @@ int codec_verify(const unsigned char sig[CODEC_SIG_LEN], const unsigned char pk[
     return crypto_sign_final_verify(&st, (unsigned char *)sig, pk) == 0;
 }
 
+void codec_signer_begin(struct codec_signer *s, const char *domain)
+{
+    crypto_sign_init(&s->st);
+    crypto_sign_update(&s->st, (const unsigned char *)domain, strlen(domain) + 1);
+}
+
+void codec_signer_update(struct codec_signer *s, const void *data, size_t len)
+{
+    crypto_sign_update(&s->st, data, len);
+}
+
+void codec_signer_create(struct codec_signer *s, unsigned char sig[CODEC_SIG_LEN],
+                         const unsigned char sk[CODEC_SIGN_SK_LEN])
+{
+    crypto_sign_final_create(&s->st, sig, NULL, sk);
+}
+
+int codec_signer_verify(struct codec_signer *s, const unsigned char sig[CODEC_SIG_LEN],
+                        const unsigned char pk[CODEC_SIGN_PK_LEN])
+{
+    return crypto_sign_final_verify(&s->st, (unsigned char *)sig, pk) == 0;
+}
+
 void codec_fingerprint(char out[20], const unsigned char sign_pk[CODEC_SIGN_PK_LEN],
                        const unsigned char box_pk[CODEC_BOX_PK_LEN])
 {

@@ -7,6 +7,7 @@
 #include "core/base/buf.h"
 #include "core/base/error.h"
 
+#include <sodium.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,20 @@ void codec_sign(unsigned char sig[CODEC_SIG_LEN], const unsigned char sk[CODEC_S
 /* 1 when sig is valid for pk over domain || data. */
 int codec_verify(const unsigned char sig[CODEC_SIG_LEN], const unsigned char pk[CODEC_SIGN_PK_LEN],
                  const char *domain, const void *data, size_t len);
+
+/* The same signature over data given in pieces (a file read in blocks):
+ * codec_signer_begin, codec_signer_update for each piece, then
+ * codec_signer_create (HQ, a writer) or codec_signer_verify (1 when valid). */
+struct codec_signer {
+    crypto_sign_state st;
+};
+
+void codec_signer_begin(struct codec_signer *s, const char *domain);
+void codec_signer_update(struct codec_signer *s, const void *data, size_t len);
+void codec_signer_create(struct codec_signer *s, unsigned char sig[CODEC_SIG_LEN],
+                         const unsigned char sk[CODEC_SIGN_SK_LEN]);
+int codec_signer_verify(struct codec_signer *s, const unsigned char sig[CODEC_SIG_LEN],
+                        const unsigned char pk[CODEC_SIGN_PK_LEN]);
 
 /* The fingerprint of a key set: "XXXX-XXXX-XXXX-XXXX" (19 characters + NUL). */
 void codec_fingerprint(char out[20], const unsigned char sign_pk[CODEC_SIGN_PK_LEN],

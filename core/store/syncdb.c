@@ -233,6 +233,28 @@ int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *ve
     return rc;
 }
 
+int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t *version,
+                               struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT max(coalesce((SELECT max(version) FROM mission"
+                           " WHERE mission_id = ?1), 0), coalesce((SELECT max(version)"
+                           " FROM sync_pack WHERE mission_id = ?1), 0))",
+                           &st, err);
+
+    *version = 0;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    else
+        rc = store_fail(s, err, "cannot read loaded missions");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
                        const char *sha256_hex, struct fc_error *err)
 {

@@ -57,6 +57,11 @@ int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
 int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *version,
                             struct fc_error *err);
 
+/* Highest version of mission_id loaded at all, from a pack or a folder; 0
+ * when none (the rollback guard of pack loading). */
+int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t *version,
+                               struct fc_error *err);
+
 /* Records a pack load (insert or ignore). Commits. */
 int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
                        const char *sha256_hex, struct fc_error *err);

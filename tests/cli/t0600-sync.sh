@@ -40,11 +40,10 @@ cat >"$work/m/mission.json" <<'J'
 J
 printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$work/m/inpatients.csv"
 check "pack" 0 $hq pack "$work/m" -o "$work/m.fcpack" --to "$dev"
-check "pack for another device" 0 $hq pack "$work/m" -o "$work/other.fcpack" --to 0123456789abcdef
+check "pack for a device never enrolled refused" 2 $hq pack "$work/m" -o "$work/other.fcpack" \
+    --to 0123456789abcdef
 if "$bin" mission --help >/dev/null 2>&1; then
     check "mission load pack" 0 "$bin" mission load "$work/m.fcpack"
-    check "pack for another device refused" 3 "$bin" mission load "$work/other.fcpack"
-    grep -q "not addressed to this device" "$work/err" || { echo "FAIL: target message"; fail=1; }
     cp "$work/m.fcpack" "$work/bad.fcpack"
     printf 'X' | dd of="$work/bad.fcpack" bs=1 seek=40 conv=notrunc 2>/dev/null
     check "tampered pack refused" 3 "$bin" mission load "$work/bad.fcpack"
