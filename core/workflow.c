@@ -315,6 +315,32 @@ int workflow_summary(struct store *s, const struct visit *v, const struct workfl
     return rc;
 }
 
+/* Expands a catalogue message: %1$s .. %4$s are args[0..3], %% is %. Done
+ * by hand, not by printf: a message need not use every argument, which
+ * positional printf formats may not skip (glibc's fortified printf aborts). */
+static void expand(char *out, size_t cap, const char *fmt, const char *const args[4])
+{
+    size_t n = 0;
+
+    for (const char *p = fmt; *p && n + 1 < cap; p++) {
+        const char *add = NULL;
+        char one[2] = {*p, 0};
+
+        if (p[0] == '%' && p[1] >= '1' && p[1] <= '4' && p[2] == '$' && p[3] == 's') {
+            add = args[p[1] - '1'];
+            p += 3;
+        } else if (p[0] == '%' && p[1] == '%') {
+            add = "%";
+            p++;
+        } else {
+            add = one;
+        }
+        for (; *add && n + 1 < cap; add++)
+            out[n++] = *add;
+    }
+    out[n] = '\0';
+}
+
 void workflow_result_localise(const struct workflow *wf, struct workflow_result *r,
                               const char *place, const char *who)
 {
@@ -329,9 +355,11 @@ void workflow_result_localise(const struct workflow *wf, struct workflow_result 
         snprintf(r->message_local, sizeof(r->message_local), "%s", verdict_label(v));
         return;
     }
-    snprintf(r->message_local, sizeof(r->message_local),
-             fc_text(v->message_en ? v->message_en : v->message_zh, v->message_zh),
-             place ? place : "", r->detail, who ? who : "", r->code);
+    {
+        const char *args[4] = {place ? place : "", r->detail, who ? who : "", r->code};
+        expand(r->message_local, sizeof(r->message_local),
+               fc_text(v->message_en ? v->message_en : v->message_zh, v->message_zh), args);
+    }
 }
 
 /* ---- records and their void ----------------------------------------------------- */

@@ -79,7 +79,7 @@ struct verdict {
     enum verdict_severity severity;
     const char *label_en, *label_zh;     /* a few words: "wrong bed", "错床" */
     const char *explain_en, *explain_zh; /* one line for a legend or help */
-    /* Optional message for the inspector, printf positional formats over
+    /* Optional message for the inspector, templates (printf-like) over
      * (1) the place: the bed "ward-bed" or the drug code, (2) the detail,
      * (3) the person or quantity: the admission number or the units
      * counted, (4) the code as scanned; NULL: the engine's English message

@@ -7,9 +7,9 @@
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "core/hq/hqstore.h"
-#include "core/night/night.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/visit/visit.h"
+#include "core/workflow.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -93,12 +93,14 @@ static void series_finish(struct series *s, int by_count, int money)
         qsort(s->bars, s->n, sizeof(*s->bars), by_value_desc);
 }
 
-/* The site of each visit, sorted by visit id. */
+/* The site and workflow of each visit, sorted by visit id. */
 struct visit_site {
     char *visit, *site;
+    const struct workflow *wf; /* NULL for a kind this program does not know */
 };
 
 struct gather {
+    enum html_lang lang;
     struct visit_site *vs;
     size_t nvs;
     struct series types, sites, codes, days, hours;
@@ -121,11 +123,16 @@ static int visit_site_row(void *ctx, const struct hqdb_val *c, int n)
         hqdb_col_text(&c[1], buf, sizeof(buf));
         g->vs[g->nvs].site = xstrdup(buf);
     }
+    g->vs[g->nvs].wf = NULL;
+    if (c[2].type != HQDB_NULL) {
+        hqdb_col_text(&c[2], buf, sizeof(buf));
+        g->vs[g->nvs].wf = workflow_find(buf);
+    }
     g->nvs++;
     return 0;
 }
 
-static const char *site_of(const struct gather *g, const char *visit)
+static const struct visit_site *visit_of(const struct gather *g, const char *visit)
 {
     size_t lo = 0, hi = g->nvs;
 
@@ -133,7 +140,7 @@ static const char *site_of(const struct gather *g, const char *visit)
         size_t mid = (lo + hi) / 2;
         int c = strcmp(g->vs[mid].visit, visit);
         if (c == 0)
-            return g->vs[mid].site;
+            return &g->vs[mid];
         if (c < 0)
             lo = mid + 1;
         else
@@ -151,6 +158,8 @@ static int event_row(void *ctx, const struct hqdb_val *c, int n)
     char *payload;
     json_t *o;
     const char *verdict, *code, *site;
+    const struct visit_site *vs;
+    const struct verdict *def;
 
     (void)n;
     hqdb_col_text(&c[0], device, sizeof(device));
@@ -172,15 +181,20 @@ static int event_row(void *ctx, const struct hqdb_val *c, int n)
     series_add(&g->hours, label, 1);
     verdict = json_string_value(json_object_get(o, "verdict"));
     code = json_string_value(json_object_get(o, "code"));
-    site = site_of(g, c[2].type == HQDB_NULL ? NULL : visit);
+    vs = visit_of(g, c[2].type == HQDB_NULL ? NULL : visit);
+    site = vs ? vs->site : NULL;
+    /* what a verdict means is its workflow's catalogue row (class, label) */
+    def = vs && vs->wf && verdict ? workflow_verdict_in(vs->wf, verdict, VERDICT_SCAN) : NULL;
     if (!strcmp(kind, "finding_add") && code) {
         json_t *fen = json_object_get(o, "irregular_fen");
         snprintf(label, sizeof(label), "finding %s", code);
         series_add(&g->types, label, 1);
         series_add(&g->sites, site ? site : "?", 1);
         series_add(&g->codes, code, json_is_integer(fen) ? json_integer_value(fen) : 0);
-    } else if (verdict && verdict[0] && night_is_anomaly(verdict)) {
-        series_add(&g->types, verdict, 1);
+    } else if (def && def->cls == VERDICT_ANOMALY) {
+        snprintf(label, sizeof(label), "%s",
+                 verdict_label_in(def, g->lang == HTML_EN ? FC_LANG_EN : FC_LANG_ZH));
+        series_add(&g->types, label, 1);
         series_add(&g->sites, site ? site : "?", 1);
     }
     json_decref(o);
@@ -223,11 +237,12 @@ int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc
 
     memset(&p, 0, sizeof(p));
     memset(&g, 0, sizeof(g));
+    g.lang = l;
     rc = hqstore_digest(db, digest, err);
     if (!rc)
         rc = hqdb_begin(db, HQDB_READ, err);
     if (!rc)
-        rc = hqdb_query(db, "SELECT visit, site_code FROM visit ORDER BY visit", NULL, 0,
+        rc = hqdb_query(db, "SELECT visit, site_code, workflow FROM visit ORDER BY visit", NULL, 0,
                         visit_site_row, &g, err);
     if (!rc)
         rc = hqdb_query(db,

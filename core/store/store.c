@@ -8,6 +8,7 @@
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
 #include "core/store/hash.h"
+#include "core/workflow.h"
 
 #include <jansson.h>
 
@@ -387,6 +388,21 @@ static int user_version(struct store *s, int *v, struct fc_error *err)
     return rc;
 }
 
+/* The tables of a workflow added from outside the tree (struct workflow
+ * schema_sql: CREATE ... IF NOT EXISTS), created when a device store opens;
+ * the built-in workflows' tables are in the migrations above. */
+struct schema_ctx {
+    struct store *s;
+    struct fc_error *err;
+};
+
+static int workflow_schema(const struct workflow *wf, void *ctx)
+{
+    struct schema_ctx *c = ctx;
+
+    return wf->schema_sql ? store_exec(c->s, wf->schema_sql, c->err) : 0;
+}
+
 static int migrate(struct store *s, struct fc_error *err)
 {
     int v = 0, rc;
@@ -541,6 +557,10 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
         goto out;
     if (!readonly) {
         rc = migrate(s, err);
+        if (!rc && schema->device_identity) {
+            struct schema_ctx c = {s, err};
+            rc = workflow_foreach(workflow_schema, &c);
+        }
         if (rc)
             goto out;
     }
