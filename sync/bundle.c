@@ -38,7 +38,9 @@ void bundle_contents_release(struct bundle_contents *c)
 {
     if (!c)
         return;
-    free(c->arena);
+    for (size_t i = 0; i < c->narenas; i++)
+        free(c->arenas[i]);
+    free(c->arenas);
     free(c->events);
     memset(c, 0, sizeof(*c));
 }
@@ -304,17 +306,270 @@ int bundle_verify_outer(const void *data, size_t len, struct fc_error *err)
     return rc;
 }
 
-/* Decrypts every chunk and decompresses streaming into inner, never beyond
- * the frame's declared content size nor the cap. */
+/* ---- reading: decrypt, decompress and parse as the bytes arrive ---- */
+
+/* The decompressed content is read front to back and never held whole: the
+ * prefix and the signed manifest are gathered (at most 10 + 1 MiB + 64
+ * bytes), then the events entry is parsed record by record from a window of
+ * about PARSE_AT bytes and handed to the sink in batches. An enrolled
+ * device's compression bomb therefore costs HQ the window, not the claim. */
+#define PARSE_AT (1u << 20)
+/* zstd window a reader accepts: exports at any level up to 19 stay below */
+#define ZSTD_WINDOW_LOG_MAX 24
+
+struct content {
+    const unsigned char *device_pk;
+    struct bundle_contents *c; /* header, heads and range, from the manifest */
+    const struct bundle_sink *sink;
+    uint64_t total;   /* the frame's declared content size */
+    struct buf head;  /* prefix, manifest and signature until parsed */
+    size_t head_need; /* 10, then 10 + manifest + 64 */
+    int in_events, stopped;
+    uint64_t events_size, events_seen;
+    unsigned char want[HASH_LEN];
+    struct hash_ctx ev_hash;
+    struct buf window; /* event records not parsed yet */
+    int64_t next_seq, n_events;
+    unsigned char prev[HASH_LEN];
+    struct event *batch;
+    size_t batch_cap;
+};
+
+static const char *jstr(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int jint(json_t *o, const char *key, int64_t *out)
+{
+    json_t *v = json_object_get(o, key);
+
+    if (!json_is_integer(v))
+        return -1;
+    *out = json_integer_value(v);
+    return 0;
+}
+
+/* The manifest (after its signature verified): range, heads and the one
+ * events entry, whose size must be what the content has left. */
+static int parse_manifest(struct content *ct, struct fc_error *err)
+{
+    const unsigned char *p = (const unsigned char *)ct->head.ptr;
+    struct bundle_contents *c = ct->c;
+    size_t mlen = codec_get_u32(p + 6);
+    const unsigned char *mtext = p + 10, *sig = p + 10 + mlen;
+    json_error_t jerr;
+    json_t *m = NULL, *entries, *ent;
+    const char *s;
+    int64_t v, first, last, size;
+    int rc = FC_OK;
+
+    if (!codec_verify(sig, ct->device_pk, "fieldcheck-bundle-manifest-v1", mtext, mlen)) {
+        rc = fc_error_set(err, FC_EVERIFY, "bundle manifest signature does not verify");
+        goto out;
+    }
+    m = json_loadb((const char *)mtext, mlen, JSON_REJECT_DUPLICATES, &jerr);
+    entries = json_object_get(m, "entries");
+    if (!json_is_object(m) || !(s = jstr(m, "format")) || strcmp(s, "fieldcheck-bundle") ||
+        jint(m, "version", &v) || v != 1 || !(s = jstr(m, "device")) ||
+        strcmp(s, c->hdr.device_id) || jint(m, "bundle_seq", &v) ||
+        (uint64_t)v != c->hdr.bundle_seq || jint(m, "first_seq", &first) ||
+        jint(m, "last_seq", &last) || !is_hex64(jstr(m, "prev_bundle")) ||
+        !is_hex64(jstr(m, "prev_head")) || !is_hex64(jstr(m, "chain_head")) ||
+        !json_is_array(entries)) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "bundle manifest is malformed or disagrees with the header");
+        goto out;
+    }
+    if (first < 1 || last < first - 1 || (uint64_t)(last - first) >= ct->total / 64) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event range %lld..%lld is invalid",
+                          (long long)first, (long long)last);
+        goto out;
+    }
+    if (json_array_size(entries) != 1 || !(ent = json_array_get(entries, 0)) ||
+        !(s = jstr(ent, "name")) || strcmp(s, ENTRY_EVENTS) || jint(ent, "size", &size) ||
+        size < 0 || (uint64_t)size != ct->total - ct->head.len || !is_hex64(jstr(ent, "sha256"))) {
+        rc = fc_error_set(err, FC_EINPUT,
+                          "bundle entries are not exactly one '" ENTRY_EVENTS "' of the "
+                          "stated size");
+        goto out;
+    }
+    c->first_seq = first;
+    c->last_seq = last;
+    snprintf(c->prev_bundle, sizeof(c->prev_bundle), "%s", jstr(m, "prev_bundle"));
+    snprintf(c->prev_head, sizeof(c->prev_head), "%s", jstr(m, "prev_head"));
+    snprintf(c->chain_head, sizeof(c->chain_head), "%s", jstr(m, "chain_head"));
+    if (first == 1 && strcmp(c->prev_head, zero_hex) != 0) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "bundle starts at seq 1 with a previous hash");
+        goto out;
+    }
+    if (hash_from_hex(ct->prev, HASH_LEN, c->prev_head) != FC_OK ||
+        hash_from_hex(ct->want, HASH_LEN, jstr(ent, "sha256")) != FC_OK)
+        BUG("hashes were checked as hex");
+    ct->events_size = (uint64_t)size;
+    ct->next_seq = first;
+    hash_init(&ct->ev_hash);
+out:
+    json_decref(m);
+    return rc;
+}
+
+/* Parses the complete records of the window and hands them to the sink;
+ * at the end (final) whatever is left must be records too. */
+static int parse_window(struct content *ct, int final, struct fc_error *err)
+{
+    struct evrec_reader er;
+    char *arena;
+    size_t nb = 0;
+    int64_t range = ct->c->last_seq - ct->c->first_seq + 1;
+    int rc = FC_OK;
+
+    if (!ct->window.len)
+        return FC_OK;
+    arena = xmalloc(ct->window.len + 1);
+    evrec_reader_init(&er, ct->window.ptr, ct->window.len, ct->c->hdr.device_id, ct->next_seq,
+                      ct->prev, arena);
+    for (;;) {
+        size_t left = ct->window.len - er.off;
+        struct event e;
+
+        if (!left)
+            break;
+        if (!final) {
+            uint32_t R;
+            if (left < 4)
+                break;
+            R = codec_get_u32((const unsigned char *)ct->window.ptr + er.off);
+            if (R <= EVREC_MAX && (size_t)R + 4 > left)
+                break; /* the rest of this record has not arrived yet */
+        }
+        rc = evrec_next(&er, &e, err);
+        if (rc <= 0)
+            break;
+        if (ct->n_events + (int64_t)nb == range) {
+            rc = fc_error_set(err, FC_EINTEGRITY, "bundle holds more events than its range");
+            break;
+        }
+        if (nb == ct->batch_cap) {
+            ct->batch_cap = ct->batch_cap ? 2 * ct->batch_cap : 256;
+            ct->batch = xreallocarray(ct->batch, ct->batch_cap, sizeof(*ct->batch));
+        }
+        ct->batch[nb++] = e;
+        rc = FC_OK;
+    }
+    if (!rc && nb) {
+        rc = ct->sink && ct->sink->events ? ct->sink->events(ct->sink->ctx, ct->batch, nb, err)
+                                          : FC_OK;
+        if (rc > 0)
+            ct->stopped = 1;
+        ct->n_events += (int64_t)nb;
+        ct->next_seq = er.next_seq;
+        memcpy(ct->prev, er.prev, HASH_LEN);
+    }
+    if (!rc) {
+        memmove(ct->window.ptr, ct->window.ptr + er.off, ct->window.len - er.off);
+        buf_truncate(&ct->window, ct->window.len - er.off);
+    }
+    sodium_memzero(arena, ct->window.len + 1);
+    free(arena);
+    return rc;
+}
+
+/* n more bytes of decompressed content. */
+static int content_feed(struct content *ct, const unsigned char *p, size_t n, struct fc_error *err)
+{
+    int rc = FC_OK;
+
+    while (n && !rc && !ct->stopped) {
+        if (!ct->in_events) {
+            size_t take = ct->head_need - ct->head.len;
+            if (take > n)
+                take = n;
+            buf_add(&ct->head, p, take);
+            p += take;
+            n -= take;
+            if (ct->head.len < ct->head_need)
+                break;
+            if (ct->head_need == 10) {
+                const unsigned char *h = (const unsigned char *)ct->head.ptr;
+                uint32_t mlen = codec_get_u32(h + 6);
+                if (memcmp(h, inner_magic, 4) != 0 || codec_get_u16(h + 4) != 1)
+                    return fc_error_set(err, FC_EINPUT,
+                                        "bundle content has a bad magic or version");
+                if (mlen < 2 || mlen > BUNDLE_MAX_MANIFEST)
+                    return fc_error_set(err, FC_ELIMIT, "bundle manifest length %u is out of range",
+                                        mlen);
+                if (10 + (uint64_t)mlen + 64 > ct->total)
+                    return fc_error_set(err, FC_EINPUT,
+                                        "bundle content is shorter than its manifest");
+                ct->head_need = 10 + (size_t)mlen + 64;
+                continue;
+            }
+            rc = parse_manifest(ct, err);
+            if (rc)
+                return rc;
+            ct->in_events = 1;
+            if (ct->sink && ct->sink->begin) {
+                rc = ct->sink->begin(ct->sink->ctx, ct->c, err);
+                if (rc > 0) {
+                    ct->stopped = 1;
+                    return rc;
+                }
+            }
+            continue;
+        }
+        if (n > ct->events_size - ct->events_seen)
+            return fc_error_set(err, FC_EINPUT, "bundle content goes on after its entry");
+        hash_update(&ct->ev_hash, p, n);
+        buf_add(&ct->window, p, n);
+        ct->events_seen += n;
+        n = 0;
+        if (ct->window.len >= PARSE_AT)
+            rc = parse_window(ct, 0, err);
+    }
+    return rc;
+}
+
+/* All content has arrived: the last records, then the entry's size and
+ * SHA-256, the number of events and the chain's head. */
+static int content_finish(struct content *ct, struct fc_error *err)
+{
+    struct bundle_contents *c = ct->c;
+    unsigned char digest[HASH_LEN];
+    char head[HASH_HEX_LEN + 1];
+    int rc;
+
+    if (ct->stopped)
+        return 1;
+    if (!ct->in_events || ct->events_seen != ct->events_size)
+        return fc_error_set(err, FC_EINPUT, "bundle content is truncated");
+    rc = parse_window(ct, 1, err);
+    if (rc)
+        return rc;
+    hash_final(&ct->ev_hash, digest);
+    if (memcmp(digest, ct->want, HASH_LEN) != 0)
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "bundle entry '" ENTRY_EVENTS "' does not match its SHA-256");
+    hash_to_hex(head, ct->prev, HASH_LEN);
+    if (ct->n_events != c->last_seq - c->first_seq + 1 || strcmp(head, c->chain_head) != 0)
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "bundle events do not cover %lld..%lld ending at the stated head",
+                            (long long)c->first_seq, (long long)c->last_seq);
+    return FC_OK;
+}
+
+/* Decrypts every chunk and decompresses it streaming into the content
+ * reader, never beyond the frame's declared content size nor the cap. */
 static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct keys_hq *hq,
-                              struct buf *inner, struct fc_error *err)
+                              struct content *ct, struct fc_error *err)
 {
     unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
     crypto_secretstream_xchacha20poly1305_state st;
     unsigned char *plain = xmalloc(BUNDLE_CHUNK);
     unsigned char *outbuf = xmalloc(ZSTD_DStreamOutSize());
     ZSTD_DStream *z = ZSTD_createDStream();
-    uint64_t nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK, off = BUNDLE_HEADER_LEN;
+    uint64_t nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK, off = BUNDLE_HEADER_LEN, done = 0;
     unsigned long long content = 0;
     size_t zret = 1;
     int rc = FC_OK;
@@ -330,7 +585,10 @@ static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct k
         goto out;
     }
     ZSTD_initDStream(z);
-    for (uint64_t i = 0; i < nchunks; i++) {
+    /* the decoder allocates its window from the frame header: a claim of a
+     * huge window is refused instead of allocated */
+    ZSTD_DCtx_setParameter(z, ZSTD_d_windowLogMax, ZSTD_WINDOW_LOG_MAX);
+    for (uint64_t i = 0; i < nchunks && !rc; i++) {
         uint32_t L = codec_get_u32(p + off);
         unsigned long long mlen = 0;
         unsigned char tag = 0;
@@ -363,11 +621,12 @@ static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct k
                                   content, (unsigned long long)inner_limit);
                 goto out;
             }
+            ct->total = content;
         }
         in.src = plain;
         in.size = (size_t)mlen;
         in.pos = 0;
-        while (in.pos < in.size) {
+        while (in.pos < in.size && !rc) {
             ZSTD_outBuffer o = {outbuf, ZSTD_DStreamOutSize(), 0};
 
             zret = ZSTD_decompressStream(z, &o, &in);
@@ -376,178 +635,55 @@ static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct k
                                   ZSTD_getErrorName(zret));
                 goto out;
             }
-            if (inner->len + o.pos > content) {
+            if (done + o.pos > content) {
                 rc = fc_error_set(err, FC_ELIMIT,
                                   "bundle payload decompresses beyond its declared %llu bytes",
                                   content);
                 goto out;
             }
-            buf_add(inner, outbuf, o.pos);
-            if (zret == 0 && in.pos < in.size) {
+            done += o.pos;
+            rc = content_feed(ct, outbuf, o.pos, err);
+            if (!rc && zret == 0 && in.pos < in.size) {
                 rc = fc_error_set(err, FC_EINPUT, "bundle payload has data after its frame");
                 goto out;
             }
         }
     }
-    if (zret != 0 || inner->len != content)
+    if (!rc && !ct->stopped && (zret != 0 || done != content))
         rc = fc_error_set(err, FC_EINPUT, "bundle payload is incomplete");
+    if (!rc)
+        rc = content_finish(ct, err);
 out:
     sodium_memzero(key, sizeof(key));
+    sodium_memzero(outbuf, ZSTD_DStreamOutSize());
     ZSTD_freeDStream(z);
     free(plain);
     free(outbuf);
     return rc;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-    json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-static int jint(json_t *o, const char *key, int64_t *out)
-{
-    json_t *v = json_object_get(o, key);
-
-    if (!json_is_integer(v))
-        return -1;
-    *out = json_integer_value(v);
-    return 0;
-}
-
-static int parse_inner(const unsigned char *p, size_t len, const unsigned char device_pk[32],
-                       struct bundle_contents *c, struct fc_error *err)
-{
-    struct codec_reader r;
-    const unsigned char *magic = NULL, *mtext = NULL, *sig = NULL, *data = NULL;
-    uint16_t ver = 0;
-    uint32_t mlen = 0;
-    json_error_t jerr;
-    json_t *m = NULL, *entries, *ent;
-    const char *s;
-    int64_t v, first, last, size;
-    unsigned char digest[HASH_LEN], want[HASH_LEN], prev[HASH_LEN];
-    struct evrec_reader er;
-    int rc;
-
-    codec_reader_init(&r, p, len);
-    rc = codec_take(&r, 4, &magic, "content magic", err);
-    if (!rc)
-        rc = codec_take_u16(&r, &ver, "content version", err);
-    if (!rc)
-        rc = codec_take_u32(&r, &mlen, "manifest length", err);
-    if (rc)
-        goto out;
-    if (memcmp(magic, inner_magic, 4) != 0 || ver != 1) {
-        rc = fc_error_set(err, FC_EINPUT, "bundle content has a bad magic or version");
-        goto out;
-    }
-    if (mlen < 2 || mlen > BUNDLE_MAX_MANIFEST) {
-        rc = fc_error_set(err, FC_ELIMIT, "bundle manifest length %u is out of range", mlen);
-        goto out;
-    }
-    rc = codec_take(&r, mlen, &mtext, "manifest", err);
-    if (!rc)
-        rc = codec_take(&r, 64, &sig, "manifest signature", err);
-    if (rc)
-        goto out;
-    if (!codec_verify(sig, device_pk, "fieldcheck-bundle-manifest-v1", mtext, mlen)) {
-        rc = fc_error_set(err, FC_EVERIFY, "bundle manifest signature does not verify");
-        goto out;
-    }
-    m = json_loadb((const char *)mtext, mlen, JSON_REJECT_DUPLICATES, &jerr);
-    entries = json_object_get(m, "entries");
-    if (!json_is_object(m) || !(s = jstr(m, "format")) || strcmp(s, "fieldcheck-bundle") ||
-        jint(m, "version", &v) || v != 1 || !(s = jstr(m, "device")) ||
-        strcmp(s, c->hdr.device_id) || jint(m, "bundle_seq", &v) ||
-        (uint64_t)v != c->hdr.bundle_seq || jint(m, "first_seq", &first) ||
-        jint(m, "last_seq", &last) || !is_hex64(jstr(m, "prev_bundle")) ||
-        !is_hex64(jstr(m, "prev_head")) || !is_hex64(jstr(m, "chain_head")) ||
-        !json_is_array(entries)) {
-        rc = fc_error_set(err, FC_EINTEGRITY,
-                          "bundle manifest is malformed or disagrees with the header");
-        goto out;
-    }
-    if (first < 1 || last < first - 1 || last - first >= (int64_t)(len / 64)) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle event range %lld..%lld is invalid",
-                          (long long)first, (long long)last);
-        goto out;
-    }
-    if (json_array_size(entries) != 1 || !(ent = json_array_get(entries, 0)) ||
-        !(s = jstr(ent, "name")) || strcmp(s, ENTRY_EVENTS) || jint(ent, "size", &size) ||
-        size < 0 || (uint64_t)size != len - r.off || !is_hex64(jstr(ent, "sha256"))) {
-        rc = fc_error_set(err, FC_EINPUT,
-                          "bundle entries are not exactly one '" ENTRY_EVENTS "' of the "
-                          "stated size");
-        goto out;
-    }
-    rc = codec_take(&r, (size_t)size, &data, "events", err);
-    if (rc)
-        goto out;
-    hash_sha256(digest, data, (size_t)size);
-    hash_from_hex(want, HASH_LEN, jstr(ent, "sha256"));
-    if (memcmp(digest, want, HASH_LEN) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY,
-                          "bundle entry '" ENTRY_EVENTS "' does not match "
-                          "its SHA-256");
-        goto out;
-    }
-    c->first_seq = first;
-    c->last_seq = last;
-    snprintf(c->prev_bundle, sizeof(c->prev_bundle), "%s", jstr(m, "prev_bundle"));
-    snprintf(c->prev_head, sizeof(c->prev_head), "%s", jstr(m, "prev_head"));
-    snprintf(c->chain_head, sizeof(c->chain_head), "%s", jstr(m, "chain_head"));
-    if (first == 1 && strcmp(c->prev_head, zero_hex) != 0) {
-        rc = fc_error_set(err, FC_EINTEGRITY, "bundle starts at seq 1 with a previous hash");
-        goto out;
-    }
-    if (hash_from_hex(prev, HASH_LEN, c->prev_head) != FC_OK)
-        BUG("prev_head was checked as hex");
-    c->events = xcalloc((size_t)(last - first + 1) + 1, sizeof(*c->events));
-    c->arena = xmalloc((size_t)size + 1);
-    evrec_reader_init(&er, data, (size_t)size, c->hdr.device_id, first, prev, c->arena);
-    for (;;) {
-        struct event e;
-
-        rc = evrec_next(&er, &e, err);
-        if (rc <= 0)
-            break;
-        if (c->n_events == (size_t)(last - first + 1)) {
-            rc = fc_error_set(err, FC_EINTEGRITY, "bundle holds more events than its range");
-            goto out;
-        }
-        c->events[c->n_events++] = e;
-    }
-    if (rc)
-        goto out;
-    if (c->n_events != (size_t)(last - first + 1) ||
-        strcmp(c->n_events ? c->events[c->n_events - 1].hash : c->prev_head, c->chain_head) != 0)
-        rc = fc_error_set(err, FC_EINTEGRITY,
-                          "bundle events do not cover %lld..%lld ending at the stated head",
-                          (long long)first, (long long)last);
-out:
-    json_decref(m);
-    return rc;
-}
-
-int bundle_open(const void *data, size_t len, const unsigned char device_sign_pk[32],
-                const struct keys_hq *hq, struct bundle_contents *out, struct fc_error *err)
+int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, const struct bundle_sink *sink,
+                struct bundle_contents *info, struct fc_error *err)
 {
     const unsigned char *p = data;
-    struct buf inner = BUF_INIT;
+    struct content ct;
     unsigned char kid[8], digest[HASH_LEN];
     uint64_t P = 0;
     int rc;
 
-    memset(out, 0, sizeof(*out));
-    rc = bundle_peek(data, len, &out->hdr, err);
+    memset(info, 0, sizeof(*info));
+    memset(&ct, 0, sizeof(ct));
+    buf_init(&ct.head);
+    buf_init(&ct.window);
+    rc = bundle_peek(data, len, &info->hdr, err);
     if (rc)
         goto out;
-    if (memcmp(out->hdr.sign_pk, device_sign_pk, 32) != 0) {
+    if (memcmp(info->hdr.sign_pk, device_sign_pk, 32) != 0) {
         rc = fc_error_set(err, FC_EVERIFY,
                           "bundle of device '%s' is signed with a key that is not its enrolled "
                           "key",
-                          out->hdr.device_id);
+                          info->hdr.device_id);
         goto out;
     }
     rc = check_layout(p, len, &P, err);
@@ -558,22 +694,69 @@ int bundle_open(const void *data, size_t len, const unsigned char device_sign_pk
         goto out;
     }
     hq_key_id(kid, hq->box_pk);
-    if (memcmp(kid, out->hdr.hq_key_id, 8) != 0) {
+    if (memcmp(kid, info->hdr.hq_key_id, 8) != 0) {
         rc = fc_error_set(err, FC_EVERIFY, "bundle is encrypted for another HQ key");
         goto out;
     }
-    rc = decrypt_decompress(p, P, hq, &inner, err);
-    if (rc)
-        goto out;
-    rc = parse_inner((const unsigned char *)inner.ptr, inner.len, device_sign_pk, out, err);
-    if (rc)
-        goto out;
     hash_sha256(digest, data, len);
-    hash_to_hex(out->sha256, digest, HASH_LEN);
+    hash_to_hex(info->sha256, digest, HASH_LEN);
+    ct.device_pk = device_sign_pk;
+    ct.c = info;
+    ct.sink = sink;
+    ct.head_need = 10;
+    rc = decrypt_decompress(p, P, hq, &ct, err);
 out:
-    if (inner.len)
-        sodium_memzero(inner.ptr, inner.len);
-    buf_release(&inner);
+    if (ct.head.len)
+        sodium_memzero(ct.head.ptr, ct.head.len);
+    if (ct.window.len)
+        sodium_memzero(ct.window.ptr, ct.window.len);
+    buf_release(&ct.head);
+    buf_release(&ct.window);
+    free(ct.batch);
+    return rc;
+}
+
+/* bundle_open's sink: every batch copied, strings into an arena per batch. */
+static int collect_events(void *ctx, const struct event *ev, size_t n, struct fc_error *err)
+{
+    struct bundle_contents *c = ctx;
+    size_t bytes = 0;
+    char *arena, *q;
+
+    (void)err;
+    for (size_t i = 0; i < n; i++)
+        bytes += (ev[i].visit ? strlen(ev[i].visit) + 1 : 0) + strlen(ev[i].kind) + 1 +
+                 (ev[i].subject ? strlen(ev[i].subject) + 1 : 0) + strlen(ev[i].payload) + 1;
+    q = arena = xmalloc(bytes + 1);
+    c->arenas = xreallocarray(c->arenas, c->narenas + 1, sizeof(*c->arenas));
+    c->arenas[c->narenas++] = arena;
+    c->events = xreallocarray(c->events, c->n_events + n, sizeof(*c->events));
+    for (size_t i = 0; i < n; i++) {
+        struct event *e = &c->events[c->n_events++];
+        const char *const *src[4] = {&ev[i].visit, &ev[i].kind, &ev[i].subject, &ev[i].payload};
+        const char **dst[4] = {&e->visit, &e->kind, &e->subject, &e->payload};
+
+        *e = ev[i];
+        for (int k = 0; k < 4; k++) {
+            if (!*src[k]) {
+                *dst[k] = NULL;
+                continue;
+            }
+            size_t l = strlen(*src[k]) + 1;
+            memcpy(q, *src[k], l);
+            *dst[k] = q;
+            q += l;
+        }
+    }
+    return FC_OK;
+}
+
+int bundle_open(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, struct bundle_contents *out, struct fc_error *err)
+{
+    struct bundle_sink sink = {out, NULL, collect_events};
+    int rc = bundle_read(data, len, device_sign_pk, hq, &sink, out, err);
+
     if (rc)
         bundle_contents_release(out);
     return rc;

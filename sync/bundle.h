@@ -45,7 +45,8 @@ struct bundle_contents {
     int64_t first_seq, last_seq;
     struct event *events;
     size_t n_events;
-    char *arena; /* every string the events point at */
+    char **arenas; /* every string the events point at */
+    size_t narenas;
 };
 
 void bundle_contents_release(struct bundle_contents *c);
@@ -73,6 +74,32 @@ int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct 
 /* Checks the structure and the outer signature with the header's own key
  * (what a device can check of its own bundle; HQ uses bundle_open). */
 int bundle_verify_outer(const void *data, size_t len, struct fc_error *err);
+
+/* Where bundle_read delivers what it reads. Either callback may be NULL. */
+struct bundle_sink {
+    void *ctx;
+    /* Once, when the device-signed manifest has been verified: c holds the
+     * header, the file's SHA-256, the event range and the heads (no events
+     * yet). Returning 1 stops reading (bundle_read then returns 1); a
+     * negative code stops it with that error. */
+    int (*begin)(void *ctx, const struct bundle_contents *c, struct fc_error *err);
+    /* The events in seq order, a batch at a time, each verified against the
+     * previous one's hash; they and their strings live until the call
+     * returns. Same return convention as begin. */
+    int (*events)(void *ctx, const struct event *ev, size_t n, struct fc_error *err);
+};
+
+/* Verifies and reads a bundle as bundle_open does, but hands the events to
+ * sink as they are decompressed instead of holding them: memory stays at a
+ * few MiB whatever the content's size (a compression bomb from an enrolled
+ * device costs its window, not its claim). Events reach the sink before the
+ * last checks (the entry's SHA-256, the count, the chain's head): the
+ * caller keeps them provisional (HQ imports them in a transaction) until
+ * bundle_read returns 0. info receives the header, SHA-256, range and heads
+ * (its events stay empty). Errors as bundle_open. */
+int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, const struct bundle_sink *sink,
+                struct bundle_contents *info, struct fc_error *err);
 
 /* Verifies everything (docs/bundle-format.md §6, HQ verification) with the
  * enrolled device key and HQ's keys and fills out. On failure out is empty and

@@ -5,6 +5,7 @@
 
 #include "core/base/clock.h"
 #include "core/base/fs.h"
+#include "core/config.h"
 #include "core/base/xalloc.h"
 #include "sync/bundle.h"
 #include "sync/receipt.h"
@@ -114,7 +115,8 @@ static int quarantine(struct hq *hq, const char *name, const struct bundle_heade
     /* the header names the device and the bundle; the body is never kept:
      * a refused bundle cannot fill HQ's disk */
     rc = hqstore_quarantine(hq->db, hex, h->device_id, why, data,
-                            len < BUNDLE_HEADER_LEN ? len : BUNDLE_HEADER_LEN, len, err);
+                            len < BUNDLE_HEADER_LEN ? len : BUNDLE_HEADER_LEN, len,
+                            config_get_int("hq.quarantine_cap"), err);
     if (rc)
         return rc;
     res->outcome = HQ_QUARANTINED;
@@ -122,18 +124,61 @@ static int quarantine(struct hq *hq, const char *name, const struct bundle_heade
     return fc_error_set(err, FC_EVERIFY, "bundle '%s' quarantined: %s", name, why);
 }
 
+/* The import's producer: bundle_read streams the decrypted events
+ * straight into the import transaction, a batch at a time. */
+struct feed {
+    const void *data;
+    size_t len;
+    const unsigned char *sign_pk;
+    const struct keys_hq *keys;
+    struct hqstore_import_sink *sink;
+    struct bundle_contents info;
+};
+
+static int feed_begin(void *ctx, const struct bundle_contents *c, struct fc_error *err)
+{
+    struct feed *f = ctx;
+    struct hq_bundle_row row;
+
+    memset(&row, 0, sizeof(row));
+    snprintf(row.sha256, sizeof(row.sha256), "%s", c->sha256);
+    snprintf(row.device, sizeof(row.device), "%s", c->hdr.device_id);
+    row.bundle_seq = (int64_t)c->hdr.bundle_seq;
+    row.first_seq = c->first_seq;
+    row.last_seq = c->last_seq;
+    snprintf(row.prev_bundle, sizeof(row.prev_bundle), "%s", c->prev_bundle);
+    snprintf(row.prev_head, sizeof(row.prev_head), "%s", c->prev_head);
+    snprintf(row.chain_head, sizeof(row.chain_head), "%s", c->chain_head);
+    return hqstore_import_begin(f->sink, &row, err);
+}
+
+static int feed_events(void *ctx, const struct event *ev, size_t n, struct fc_error *err)
+{
+    struct feed *f = ctx;
+
+    return hqstore_import_events(f->sink, ev, n, err);
+}
+
+static int feed_produce(void *ctx, struct hqstore_import_sink *sink, struct fc_error *err)
+{
+    struct feed *f = ctx;
+    struct bundle_sink s = {f, feed_begin, feed_events};
+
+    f->sink = sink;
+    bundle_contents_release(&f->info);
+    return bundle_read(f->data, f->len, f->sign_pk, f->keys, &s, &f->info, err);
+}
+
 int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
                    struct hq_import_result *res, struct fc_error *err)
 {
     struct bundle_header h;
-    struct bundle_contents c;
     struct hq_device d;
     struct hq_bundle_row row;
     char why[160];
     int rc;
 
     memset(res, 0, sizeof(*res));
-    memset(&c, 0, sizeof(c));
     rc = bundle_peek(data, len, &h, err);
     if (rc)
         goto fail;
@@ -178,34 +223,31 @@ int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len
         if (rc && rc != FC_ENOTFOUND)
             goto fail;
     }
-    rc = bundle_open(data, len, d.sign_pk, &hq->keys, &c, err);
-    if (rc)
-        goto fail;
-    memset(&row, 0, sizeof(row));
-    snprintf(row.sha256, sizeof(row.sha256), "%s", c.sha256);
-    snprintf(row.device, sizeof(row.device), "%s", c.hdr.device_id);
-    row.bundle_seq = (int64_t)c.hdr.bundle_seq;
-    row.first_seq = c.first_seq;
-    row.last_seq = c.last_seq;
-    snprintf(row.prev_bundle, sizeof(row.prev_bundle), "%s", c.prev_bundle);
-    snprintf(row.prev_head, sizeof(row.prev_head), "%s", c.prev_head);
-    snprintf(row.chain_head, sizeof(row.chain_head), "%s", c.chain_head);
-    rc = hqstore_import(hq->db, &row, c.events, c.n_events, &res->stats, err);
+    /* verified, decrypted, decompressed and merged in one pass: nothing
+     * is kept whole, and nothing stays unless every check passed */
+    {
+        struct feed f;
+
+        memset(&f, 0, sizeof(f));
+        f.data = data;
+        f.len = len;
+        f.sign_pk = d.sign_pk;
+        f.keys = &hq->keys;
+        rc = hqstore_import_stream(hq->db, feed_produce, &f, &res->stats, err);
+        res->first_seq = f.info.first_seq;
+        res->last_seq = f.info.last_seq;
+        bundle_contents_release(&f.info);
+    }
     if (rc == FC_ESTATE) {
         /* revoked (or removed) while this bundle was being verified */
         snprintf(why, sizeof(why), "%s", err ? err->msg : "device not accepted");
-        bundle_contents_release(&c);
         return quarantine(hq, name, &h, data, len, why, res, err);
     }
     if (rc)
         goto fail;
     res->outcome = res->stats.duplicate ? HQ_DUPLICATE : HQ_IMPORTED;
-    res->first_seq = c.first_seq;
-    res->last_seq = c.last_seq;
-    bundle_contents_release(&c);
     return FC_OK;
 fail:
-    bundle_contents_release(&c);
     return fc_error_prefix(err, "cannot import '%s'", name);
 }
 

@@ -556,20 +556,23 @@ struct held {
     char hash[HASH_HEX_LEN + 1];
 };
 
-struct import {
-    const struct hq_bundle_row *b;
-    const struct event *ev;
-    size_t n;
+/* One import in progress: the transaction's state between the producer's
+ * calls (hqstore_import_begin, then hqstore_import_events per batch). */
+struct hqstore_import_sink {
+    struct hqdb *db;
+    struct hq_bundle_row b;
     struct hqstore_import_stats *stats;
+    int begun;
+    int64_t next_seq; /* the seq the next batch must start with */
     struct held *held;
     size_t nheld;
-    struct event *fresh; /* copies of the new events (pointers borrow ev) */
+    struct event *fresh; /* copies of the new events (pointers borrow the batch) */
     size_t nfresh;
 };
 
 static int held_row(void *ctx, const struct hqdb_val *c, int n)
 {
-    struct import *im = ctx;
+    struct hqstore_import_sink *im = ctx;
 
     (void)n;
     im->held = xreallocarray(im->held, im->nheld + 1, sizeof(*im->held));
@@ -632,20 +635,19 @@ static int derive_displaced(struct hqdb *db, struct derive *d, const char *devic
     return rc;
 }
 
-static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
+int hqstore_import_begin(struct hqstore_import_sink *im, const struct hq_bundle_row *b,
+                         struct fc_error *err)
 {
-    struct import *im = ctx;
-    const struct hq_bundle_row *b = im->b;
-    struct derive d;
+    struct hqdb *db = im->db;
     struct hq_device dev;
-    int64_t changes = 0, added = 0;
-    size_t h = 0;
+    int64_t changes = 0;
     int rc;
 
-    memset(&d, 0, sizeof(d));
-    memset(im->stats, 0, sizeof(*im->stats));
-    im->nheld = 0;
-    im->nfresh = 0;
+    if (im->begun)
+        BUG("hqstore_import_begin called twice");
+    im->begun = 1;
+    im->b = *b;
+    im->next_seq = b->first_seq;
     rc = hqdb_lock_device(db, b->device, err);
     if (!rc)
         rc = hqstore_device_get(db, b->device, &dev, err);
@@ -670,14 +672,37 @@ static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
         return rc;
     if (!changes) {
         im->stats->duplicate = 1;
-        hqdb_rollback(db);
-        return FC_OK;
+        return 1;
     }
-    if (!im->n)
+    return FC_OK;
+}
+
+int hqstore_import_events(struct hqstore_import_sink *im, const struct event *ev, size_t n,
+                          struct fc_error *err)
+{
+    struct hqdb *db = im->db;
+    struct derive d;
+    int64_t added = 0;
+    size_t h = 0;
+    int rc = FC_OK;
+
+    if (!im->begun || im->stats->duplicate)
+        BUG("hqstore_import_events without a begun import");
+    if (!n)
         return FC_OK;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].seq != im->next_seq + (int64_t)i || strcmp(ev[i].device, im->b.device) ||
+            ev[i].seq > im->b.last_seq)
+            return fc_error_set(err, FC_EINTERNAL,
+                                "events of bundle '%.16s' are not consecutive events of its "
+                                "device",
+                                im->b.sha256);
+    im->next_seq += (int64_t)n;
+    memset(&d, 0, sizeof(d));
+    im->nheld = 0;
+    im->nfresh = 0;
     {
-        struct hqdb_val p[] = {HQDB_S(b->device), HQDB_I(im->ev[0].seq),
-                               HQDB_I(im->ev[im->n - 1].seq)};
+        struct hqdb_val p[] = {HQDB_S(im->b.device), HQDB_I(ev[0].seq), HQDB_I(ev[n - 1].seq)};
         rc = hqdb_query(db,
                         "SELECT seq, hash FROM event WHERE device = $1 AND seq BETWEEN $2 AND $3"
                         " ORDER BY seq, hash",
@@ -686,8 +711,8 @@ static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
     if (rc)
         return rc;
     /* which events are new, which become current, whom they displace */
-    for (size_t i = 0; i < im->n && !rc; i++) {
-        const struct event *e = &im->ev[i];
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct event *e = &ev[i];
         const char *min = NULL;
         int same = 0;
         size_t versions = 0;
@@ -711,7 +736,7 @@ static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
         if (versions) {
             im->stats->equivocations++;
             {
-                struct hqdb_val p[] = {HQDB_S(b->device), HQDB_I(e->seq)};
+                struct hqdb_val p[] = {HQDB_S(im->b.device), HQDB_I(e->seq)};
                 rc = hqdb_exec(db,
                                "INSERT INTO equivocation (device, seq) VALUES ($1, $2)"
                                " ON CONFLICT DO NOTHING",
@@ -719,7 +744,7 @@ static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
             }
             if (rc || strcmp(e->hash, min) > 0)
                 continue; /* not the current version */
-            rc = derive_displaced(db, &d, b->device, e->seq, min, err);
+            rc = derive_displaced(db, &d, im->b.device, e->seq, min, err);
         }
         derive_event(&d, e->device, e->visit, e->kind, e->subject, e->payload, 1);
     }
@@ -729,40 +754,82 @@ static int import_body(struct hqdb *db, void *ctx, struct fc_error *err)
         rc = fc_error_set(err, FC_EINTERNAL,
                           "bundle '%.16s': %lld of %zu new events were stored: another writer "
                           "merged this device without its lock",
-                          b->sha256, (long long)added, im->nfresh);
+                          im->b.sha256, (long long)added, im->nfresh);
     /* the derived rows are written after the events: a visit's row is
      * recomputed from the events as they now stand */
     if (!rc)
         rc = derive_apply(db, &d, err);
     derive_release(&d);
-    im->stats->events_new = added;
-    im->stats->events_known = (int64_t)im->n - added;
+    im->stats->events_new += added;
+    im->stats->events_known += (int64_t)n - added;
     return rc;
+}
+
+struct stream {
+    struct hqstore_import_sink *im;
+    hqstore_producer produce;
+    void *ctx;
+};
+
+static int stream_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct stream *st = ctx;
+    struct hqstore_import_sink *im = st->im;
+    int rc;
+
+    (void)db;
+    im->begun = 0;
+    memset(im->stats, 0, sizeof(*im->stats));
+    rc = st->produce(st->ctx, im, err);
+    if (rc == 1 && im->stats->duplicate) {
+        hqdb_rollback(im->db); /* the same bundle: nothing to keep */
+        return FC_OK;
+    }
+    if (!rc && !im->begun)
+        BUG("an import producer returned without calling hqstore_import_begin");
+    if (!rc && im->next_seq != im->b.last_seq + 1)
+        rc = fc_error_set(err, FC_EINTERNAL, "bundle '%.16s' ended at seq %lld, not %lld",
+                          im->b.sha256, (long long)im->next_seq - 1, (long long)im->b.last_seq);
+    return rc > 0 ? FC_EINTERNAL : rc;
+}
+
+int hqstore_import_stream(struct hqdb *db, hqstore_producer produce, void *ctx,
+                          struct hqstore_import_stats *stats, struct fc_error *err)
+{
+    struct hqstore_import_stats local;
+    struct hqstore_import_sink im;
+    struct stream st = {&im, produce, ctx};
+    int rc;
+
+    memset(&im, 0, sizeof(im));
+    im.db = db;
+    im.stats = stats ? stats : &local;
+    rc = run_txn(db, HQDB_WRITE, stream_body, &st, err);
+    free(im.held);
+    free(im.fresh);
+    return rc;
+}
+
+struct whole {
+    const struct hq_bundle_row *b;
+    const struct event *ev;
+    size_t n;
+};
+
+static int produce_whole(void *ctx, struct hqstore_import_sink *sink, struct fc_error *err)
+{
+    struct whole *w = ctx;
+    int rc = hqstore_import_begin(sink, w->b, err);
+
+    return rc ? rc : hqstore_import_events(sink, w->ev, w->n, err);
 }
 
 int hqstore_import(struct hqdb *db, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err)
 {
-    struct hqstore_import_stats local;
-    struct import im;
-    int rc;
+    struct whole w = {b, events, n};
 
-    memset(&im, 0, sizeof(im));
-    im.b = b;
-    im.ev = events;
-    im.n = n;
-    im.stats = stats ? stats : &local;
-    memset(im.stats, 0, sizeof(*im.stats));
-    for (size_t i = 0; i < n; i++)
-        if (events[i].seq != events[0].seq + (int64_t)i || strcmp(events[i].device, b->device))
-            return fc_error_set(err, FC_EINTERNAL,
-                                "events of bundle '%.16s' are not consecutive events of its "
-                                "device",
-                                b->sha256);
-    rc = run_txn(db, HQDB_WRITE, import_body, &im, err);
-    free(im.held);
-    free(im.fresh);
-    return rc;
+    return hqstore_import_stream(db, produce_whole, &w, stats, err);
 }
 
 /* ---- quarantine ----------------------------------------------------------------- */
@@ -772,6 +839,7 @@ struct quarantine_args {
     const void *header;
     size_t header_len;
     uint64_t size;
+    int64_t cap;
 };
 
 static int quarantine_body(struct hqdb *db, void *ctx, struct fc_error *err)
@@ -779,7 +847,26 @@ static int quarantine_body(struct hqdb *db, void *ctx, struct fc_error *err)
     struct quarantine_args *q = ctx;
     struct hqdb_val p[] = {HQDB_S(q->sha), HQDB_S(q->device), HQDB_S(q->reason),
                            HQDB_B(q->header, q->header_len), HQDB_I((int64_t)q->size)};
+    struct hqdb_val dev[] = {HQDB_S(q->device)}, sha[] = {HQDB_S(q->sha)};
+    int64_t held = 0, same = 0;
+    /* the device lock also serialises quarantines of one (claimed) device,
+     * so two importers cannot both take the last place */
+    int rc = hqdb_lock_device(db, q->device, err);
 
+    if (!rc)
+        rc = hqdb_query_int(db, "SELECT count(*) FROM quarantine WHERE sha256 = $1", sha, 1, &same,
+                            err);
+    if (rc || same)
+        return rc;
+    rc =
+        hqdb_query_int(db, "SELECT count(*) FROM quarantine WHERE device = $1", dev, 1, &held, err);
+    if (rc)
+        return rc;
+    if (held >= q->cap)
+        return fc_error_set(err, FC_ELIMIT,
+                            "the quarantine of device '%s' is full (%lld bundles): 'hq quarantine "
+                            "purge --device %s' after looking at them",
+                            q->device, (long long)held, q->device);
     return hqdb_exec(db,
                      "INSERT INTO quarantine (sha256, device, reason, header, size)"
                      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING",
@@ -788,11 +875,96 @@ static int quarantine_body(struct hqdb *db, void *ctx, struct fc_error *err)
 
 int hqstore_quarantine(struct hqdb *db, const char *sha256_hex, const char *device,
                        const char *reason, const void *header, size_t header_len, uint64_t size,
-                       struct fc_error *err)
+                       int64_t cap, struct fc_error *err)
 {
-    struct quarantine_args q = {sha256_hex, device ? device : "", reason, header, header_len, size};
+    struct quarantine_args q = {sha256_hex,
+                                device ? device : "",
+                                reason,
+                                header,
+                                header_len,
+                                size,
+                                cap > 0 ? cap : HQ_QUARANTINE_CAP};
 
     return run_txn(db, HQDB_WRITE, quarantine_body, &q, err);
+}
+
+struct quarantine_each {
+    struct hq_quarantined *v;
+    size_t n;
+};
+
+static int quarantine_collect(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct quarantine_each *e = ctx;
+    struct hq_quarantined *q;
+
+    (void)n;
+    e->v = xreallocarray(e->v, e->n + 1, sizeof(*e->v));
+    q = &e->v[e->n++];
+    memset(q, 0, sizeof(*q));
+    hqdb_col_text(&c[0], q->sha256, sizeof(q->sha256));
+    hqdb_col_text(&c[1], q->device, sizeof(q->device));
+    hqdb_col_text(&c[2], q->reason, sizeof(q->reason));
+    q->size = c[3].i;
+    q->bundle_seq = c[4].type == HQDB_BLOB && c[4].len >= 64
+                        ? (int64_t)(((uint64_t)(unsigned char)c[4].s[48] << 56) |
+                                    ((uint64_t)(unsigned char)c[4].s[49] << 48) |
+                                    ((uint64_t)(unsigned char)c[4].s[50] << 40) |
+                                    ((uint64_t)(unsigned char)c[4].s[51] << 32) |
+                                    ((uint64_t)(unsigned char)c[4].s[52] << 24) |
+                                    ((uint64_t)(unsigned char)c[4].s[53] << 16) |
+                                    ((uint64_t)(unsigned char)c[4].s[54] << 8) |
+                                    (uint64_t)(unsigned char)c[4].s[55])
+                        : 0;
+    return 0;
+}
+
+int hqstore_quarantine_foreach(struct hqdb *db, const char *device,
+                               int (*cb)(const struct hq_quarantined *q, void *ctx), void *ctx,
+                               struct fc_error *err)
+{
+    struct quarantine_each e = {NULL, 0};
+    struct hqdb_val p[] = {HQDB_S(device)};
+    int rc = device ? hqdb_query(db,
+                                 "SELECT sha256, device, reason, size, header FROM quarantine"
+                                 " WHERE device = $1 ORDER BY sha256",
+                                 p, 1, quarantine_collect, &e, err)
+                    : hqdb_query(db,
+                                 "SELECT sha256, device, reason, size, header FROM quarantine"
+                                 " ORDER BY device, sha256",
+                                 NULL, 0, quarantine_collect, &e, err);
+
+    for (size_t i = 0; !rc && i < e.n; i++)
+        rc = cb(&e.v[i], ctx);
+    free(e.v);
+    return rc;
+}
+
+struct purge {
+    const char *device;
+    int64_t removed;
+};
+
+static int purge_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct purge *pg = ctx;
+    struct hqdb_val p[] = {HQDB_S(pg->device)};
+
+    pg->removed = 0;
+    return pg->device
+               ? hqdb_exec(db, "DELETE FROM quarantine WHERE device = $1", p, 1, &pg->removed, err)
+               : hqdb_exec(db, "DELETE FROM quarantine", NULL, 0, &pg->removed, err);
+}
+
+int hqstore_quarantine_purge(struct hqdb *db, const char *device, int64_t *removed,
+                             struct fc_error *err)
+{
+    struct purge pg = {device, 0};
+    int rc = run_txn(db, HQDB_WRITE, purge_body, &pg, err);
+
+    if (removed)
+        *removed = rc ? 0 : pg.removed;
+    return rc;
 }
 
 /* ---- receipts ------------------------------------------------------------------- */

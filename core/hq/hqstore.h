@@ -80,19 +80,64 @@ int hqstore_device_foreach(struct hqdb *db, int (*cb)(const struct hq_device *d,
 int hqstore_import(struct hqdb *db, const struct hq_bundle_row *b, const struct event *events,
                    size_t n, struct hqstore_import_stats *stats, struct fc_error *err);
 
+/* The same import with the events streamed in batches, so a bundle of any
+ * size costs HQ one batch of memory. hqstore_import_stream opens the
+ * transaction and calls produce(ctx, sink, err), which calls
+ * hqstore_import_begin once and then hqstore_import_events for consecutive
+ * batches in seq order, covering b->first_seq..b->last_seq; any error it
+ * returns rolls everything back (a bundle whose last check fails after its
+ * events were handed over leaves nothing). begin returns 1 when the bundle
+ * is already imported: produce then stops and returns 1 (stats->duplicate).
+ * produce may be called again when the transaction is retried. */
+struct hqstore_import_sink;
+typedef int (*hqstore_producer)(void *ctx, struct hqstore_import_sink *sink, struct fc_error *err);
+int hqstore_import_stream(struct hqdb *db, hqstore_producer produce, void *ctx,
+                          struct hqstore_import_stats *stats, struct fc_error *err);
+int hqstore_import_begin(struct hqstore_import_sink *sink, const struct hq_bundle_row *b,
+                         struct fc_error *err);
+int hqstore_import_events(struct hqstore_import_sink *sink, const struct event *ev, size_t n,
+                          struct fc_error *err);
+
 /* Looks up an imported bundle file by the SHA-256 (hex) of its bytes, so a
  * re-import can stop before decrypting. FC_ENOTFOUND when it was never
  * imported; out (may be NULL) receives its row otherwise. */
 int hqstore_bundle_get(struct hqdb *db, const char *sha256_hex, struct hq_bundle_row *out,
                        struct fc_error *err);
 
+/* Bundles kept in quarantine per device (the device id a header claims)
+ * when the caller gives no cap: a stream of refused files fills a few
+ * hundred rows, never HQ's disk. */
+#define HQ_QUARANTINE_CAP 100
+
 /* Records a bundle HQ refused to import (unknown or revoked device): its
  * SHA-256, the device id its header names, the reason, its clear header
  * (header_len bytes) and its size; never its body. The same file again
- * changes nothing. device may be "". Commits. */
+ * changes nothing. device may be "". At most cap rows per device (cap <= 0:
+ * HQ_QUARANTINE_CAP): FC_ELIMIT when the device's quarantine is full,
+ * nothing recorded. Commits. */
 int hqstore_quarantine(struct hqdb *db, const char *sha256_hex, const char *device,
                        const char *reason, const void *header, size_t header_len, uint64_t size,
-                       struct fc_error *err);
+                       int64_t cap, struct fc_error *err);
+
+/* A quarantined bundle as hq quarantine list shows it. */
+struct hq_quarantined {
+    char sha256[HASH_HEX_LEN + 1];
+    char device[33];
+    char reason[256];
+    int64_t size;       /* bytes of the refused file */
+    int64_t bundle_seq; /* from its header */
+};
+
+/* Calls cb for each quarantined bundle (of device, or all when NULL) in
+ * device and hash order. */
+int hqstore_quarantine_foreach(struct hqdb *db, const char *device,
+                               int (*cb)(const struct hq_quarantined *q, void *ctx), void *ctx,
+                               struct fc_error *err);
+
+/* Deletes the quarantine rows of device (all when NULL); *removed (may be
+ * NULL) gets how many. The bundles themselves were never kept. Commits. */
+int hqstore_quarantine_purge(struct hqdb *db, const char *device, int64_t *removed,
+                             struct fc_error *err);
 
 /* The highest seq such that HQ holds events 1..seq of device, each with one
  * hash and chained; head receives its hash (64 zeros when seq is 0). */
