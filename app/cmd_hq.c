@@ -208,6 +208,55 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     return 0;
 }
 
+static int quarantine_row(const struct hq_quarantined *q, void *ctx)
+{
+    struct app *app = ctx;
+
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:I, s:I}", "sha256", q->sha256, "device",
+                                 q->device, "reason", q->reason, "size", (json_int_t)q->size,
+                                 "bundle_seq", (json_int_t)q->bundle_seq));
+    else
+        printf(_("%.16s  device %s bundle %lld, %lld bytes: %s\n"), q->sha256, q->device,
+               (long long)q->bundle_seq, (long long)q->size, q->reason);
+    return 0;
+}
+
+/* hq quarantine list [--device D] | purge (--device D | --all) */
+static int hq_quarantine_cmd(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    const char *device = NULL;
+    int all = 0, rc;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--device") && i + 1 < argc)
+            device = argv[++i];
+        else if (!strcmp(argv[i], "--all"))
+            all = 1;
+        else
+            argc = -1;
+    }
+    if (argc >= 1 && !strcmp(argv[0], "list") && !all) {
+        rc = hqstore_quarantine_foreach(hq->db, device, quarantine_row, app, &app->err);
+        return rc ? app_fail(app, rc) : 0;
+    }
+    if (argc >= 1 && !strcmp(argv[0], "purge") && !device != !all) {
+        int64_t removed = 0;
+
+        rc = hqstore_quarantine_purge(hq->db, device, &removed, &app->err);
+        if (rc)
+            return app_fail(app, rc);
+        if (app->json)
+            app_print_json(json_pack("{s:b, s:I}", "ok", 1, "removed", (json_int_t)removed));
+        else
+            printf(_("%lld quarantined bundle(s) forgotten\n"), (long long)removed);
+        return 0;
+    }
+    fprintf(stderr, _("fieldcheck: hq quarantine: expected list [--device DEVICE] | purge "
+                      "(--device DEVICE | --all)\n"));
+    return 1;
+}
+
 static void migrate_progress(void *ctx, int64_t events)
 {
     struct app *app = ctx;
@@ -329,6 +378,8 @@ int cmd_hq(struct app *app, int argc, char **argv)
         ex = hq_pack_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "import")) {
         ex = hq_import_cmd(app, &hq, argc - i, argv + i);
+    } else if (!strcmp(sub, "quarantine")) {
+        ex = hq_quarantine_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "migrate")) {
         ex = hq_migrate_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "report") && i == argc) {

@@ -211,6 +211,7 @@ const struct command app_commands[] = {
         "    pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] | import FILE... |\n"
         "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
         "FILE] |\n"
+        "    quarantine list [--device DEVICE] | quarantine purge (--device DEVICE | --all) |\n"
         "    migrate --to URL\n\n"
         "DIR holds hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured), and\n"
         "HQ's store hq.db unless --db-url (or FIELDCHECK_HQ_DB_URL, or hq.db_url in the\n"
@@ -229,6 +230,9 @@ const struct command app_commands[] = {
         "           amounts by violation code, events over time)\n"
         "  receipt  the signed receipt code for a device (printed last, before its QR code\n"
         "           with --qr; --qr-png / --qr-svg write it as an image file)\n"
+        "  quarantine  the bundles HQ refused (unknown or revoked device): hash, device,\n"
+        "           size and reason, never their content; at most hq.quarantine_cap per\n"
+        "           device; purge forgets them\n"
         "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
         "           database and check that both give the same digest\n"),
      cmd_hq},

@@ -42,34 +42,40 @@ enum config_type {
 /* X(id, key, type, default, allowed, env, help_en, help_zh)
  * Masking settings have no environment override on purpose: turning masking
  * off must be written into a configuration file as the word "off". */
-#define FC_SETTINGS(X)                                                                          \
-    X(CONFIG_DATA_DIR, "data.dir", CONFIG_PATH, "", "", "FIELDCHECK_HOME",                      \
-      "data directory (database, missions, evidence); empty means "                             \
-      "$XDG_DATA_HOME/fieldcheck",                                                              \
-      "数据目录（数据库、任务包、证据）；留空即 $XDG_DATA_HOME/fieldcheck")                     \
-    X(CONFIG_UI_THEME, "ui.theme", CONFIG_ENUM, "day", "day|night|mono", "FIELDCHECK_THEME",    \
-      "colour theme; night is dim for dark wards, mono has no colour",                          \
-      "配色主题；night 为夜间病房用的暗色，mono 为黑白")                                        \
-    X(CONFIG_UI_LANG, "ui.lang", CONFIG_ENUM, "auto", "zh|en|auto", "FIELDCHECK_LANG",          \
-      "interface language; auto follows the locale", "界面语言；auto 跟随系统区域设置")         \
-    X(CONFIG_UI_BEEP, "ui.beep", CONFIG_ENUM, "on", "on|off|flash", "FIELDCHECK_BELL",          \
-      "alert on anomalies: terminal beep, nothing, or a screen flash",                          \
-      "发现异常时的提示：蜂鸣、不提示或闪屏")                                                   \
-    X(CONFIG_SCAN_GAP_MS, "scan.gap_ms", CONFIG_INT, "30", "1..2000", "FIELDCHECK_SCAN_GAP_MS", \
-      "longest pause in milliseconds between a barcode scanner's keystrokes within one scan",   \
-      "扫码枪同一次扫描中相邻按键的最长间隔（毫秒）")                                           \
-    X(CONFIG_MASK_NAMES, "mask.names", CONFIG_ENUM, "on", "on|off", NULL,                       \
-      "mask patient names on screen and in reports; only an explicit off unmasks",              \
-      "在屏幕和报告中遮蔽患者姓名；只有明确写 off 才取消遮蔽")                                  \
-    X(CONFIG_MASK_IDS, "mask.ids", CONFIG_ENUM, "on", "on|off", NULL,                           \
-      "mask ID card and insurance numbers; only an explicit off unmasks",                       \
-      "遮蔽身份证号和医保号；只有明确写 off 才取消遮蔽")                                        \
-    X(CONFIG_HQ_DB_URL, "hq.db_url", CONFIG_DBURL, "", "postgresql://... or an absolute path",  \
-      "FIELDCHECK_HQ_DB_URL",                                                                   \
-      "HQ's store: a PostgreSQL URL (keep passwords in ~/.pgpass, not here); empty means "      \
-      "hq.db in the HQ directory",                                                              \
-      "中心数据库：PostgreSQL 连接地址（密码请放在 "                            \
-      "~/.pgpass，不要写在这里）；留空即使用中心目录中的 hq.db")
+#define FC_SETTINGS(X)                                                                                                  \
+    X(CONFIG_DATA_DIR, "data.dir", CONFIG_PATH, "", "", "FIELDCHECK_HOME",                                              \
+      "data directory (database, missions, evidence); empty means "                                                     \
+      "$XDG_DATA_HOME/fieldcheck",                                                                                      \
+      "数据目录（数据库、任务包、证据）；留空即 $XDG_DATA_HOME/fieldcheck")                                             \
+    X(CONFIG_UI_THEME, "ui.theme", CONFIG_ENUM, "day", "day|night|mono", "FIELDCHECK_THEME",                            \
+      "colour theme; night is dim for dark wards, mono has no colour",                                                  \
+      "配色主题；night 为夜间病房用的暗色，mono 为黑白")                                                                \
+    X(CONFIG_UI_LANG, "ui.lang", CONFIG_ENUM, "auto", "zh|en|auto", "FIELDCHECK_LANG",                                  \
+      "interface language; auto follows the locale", "界面语言；auto 跟随系统区域设置")                                 \
+    X(CONFIG_UI_BEEP, "ui.beep", CONFIG_ENUM, "on", "on|off|flash", "FIELDCHECK_BELL",                                  \
+      "alert on anomalies: terminal beep, nothing, or a screen flash",                                                  \
+      "发现异常时的提示：蜂鸣、不提示或闪屏")                                                                           \
+    X(CONFIG_SCAN_GAP_MS, "scan.gap_ms", CONFIG_INT, "30", "1..2000", "FIELDCHECK_SCAN_GAP_MS",                         \
+      "longest pause in milliseconds between a barcode scanner's keystrokes within one scan",                           \
+      "扫码枪同一次扫描中相邻按键的最长间隔（毫秒）")                                                                   \
+    X(CONFIG_MASK_NAMES, "mask.names", CONFIG_ENUM, "on", "on|off", NULL,                                               \
+      "mask patient names on screen and in reports; only an explicit off unmasks",                                      \
+      "在屏幕和报告中遮蔽患者姓名；只有明确写 off 才取消遮蔽")                                                          \
+    X(CONFIG_MASK_IDS, "mask.ids", CONFIG_ENUM, "on", "on|off", NULL,                                                   \
+      "mask ID card and insurance numbers; only an explicit off unmasks",                                               \
+      "遮蔽身份证号和医保号；只有明确写 off 才取消遮蔽")                                                                \
+    X(CONFIG_HQ_DB_URL, "hq.db_url", CONFIG_DBURL, "", "postgresql://... or an absolute path",                          \
+      "FIELDCHECK_HQ_DB_URL",                                                                                           \
+      "HQ's store: a PostgreSQL URL (keep passwords in ~/.pgpass, not here); empty means "                              \
+      "hq.db in the HQ directory",                                                                                      \
+      "中心数据库：PostgreSQL 连接地址（密码请放在 "                                                    \
+      "~/.pgpass，不要写在这里）；留空即使用中心目录中的 hq.db")                                                        \
+    X(CONFIG_HQ_QUARANTINE_CAP, "hq.quarantine_cap", CONFIG_INT, "100", "1..100000",                                    \
+      "FIELDCHECK_HQ_QUARANTINE_CAP",                                                                                   \
+      "refused bundles HQ records per device (header, hash and size only) before it refuses "                           \
+      "to record more; 'hq quarantine purge' empties it",                                                               \
+      "每台设备最多记录的被拒数据包数（只记录包头、哈希和大小），超过后不再记录；" \
+      "用 hq quarantine purge 清空")
 
 enum config_id {
 #define CONFIG_ID_(id, key, type, def, allowed, env, en, zh) id,
