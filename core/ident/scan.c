@@ -70,6 +70,14 @@ const char *scan_kind_name(enum scan_kind kind)
     return "unknown";
 }
 
+enum scan_kind scan_kind_parse(const char *name)
+{
+    for (int k = SCAN_UNKNOWN; k <= SCAN_OTHER; k++)
+        if (name && !strcmp(name, scan_kind_name((enum scan_kind)k)))
+            return (enum scan_kind)k;
+    return SCAN_UNKNOWN;
+}
+
 const char *scan_source_name(enum scan_source source)
 {
     switch (source) {

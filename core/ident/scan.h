@@ -102,6 +102,8 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
  * "action", "unknown") and for the source ("action", "code_index",
  * "pattern", "shape", "none"). */
 const char *scan_kind_name(enum scan_kind kind);
+/* The kind scan_kind_name names (SCAN_UNKNOWN for any other text or NULL). */
+enum scan_kind scan_kind_parse(const char *name);
 const char *scan_source_name(enum scan_source source);
 
 /* Brings raw[0..len) to the canonical form of struct scan_class (without

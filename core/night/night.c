@@ -210,14 +210,168 @@ static void bed_join(char *out, size_t n, const char *ward, const char *bed)
     snprintf(out, n, "%s:%s", ward, bed);
 }
 
+#define VERDICT(v) copy_str(d->verdict, sizeof(d->verdict), v)
+
+/* A bed label sets the current bed and who is claimed there. */
+static int decide_bed_label(const struct facts *f, const struct night_ctx *c, const char *here,
+                            struct decision *d)
+{
+    (void)here;
+    if (!f->bed_valid) {
+        VERDICT("UNRECOGNIZED");
+        snprintf(d->detail, sizeof(d->detail), "NOT_A_BED_OF_THIS_SITE");
+        return FC_OK;
+    }
+    d->set_bed = 1;
+    copy_str(d->ward_code, sizeof(d->ward_code), f->ward_code);
+    copy_str(d->bed, sizeof(d->bed), f->bed);
+    copy_str(d->listed, sizeof(d->listed), f->listed);
+    /* Scanning the same bed again keeps what was claimed there. */
+    d->set_claimed = 1;
+    if (c->has_bed && !strcmp(c->ward_code, f->ward_code) && !strcmp(c->bed, f->bed))
+        copy_str(d->claimed, sizeof(d->claimed), c->claimed);
+    else
+        first_of_list(f->listed, d->claimed);
+    VERDICT(f->listed[0] ? "BED_LISTED" : "BED_NOT_LISTED");
+    copy_str(d->detail, sizeof(d->detail), f->listed);
+    return FC_OK;
+}
+
+/* A wristband or a typed admission number: the person at the current bed. */
+static int decide_person(const struct facts *f, const struct night_ctx *c, const char *here,
+                         struct decision *d)
+{
+    copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
+    if (!c->has_bed) {
+        VERDICT("NO_BED");
+    } else if (!f->listed_bed[0]) {
+        VERDICT("NOT_ON_LIST");
+        copy_str(d->detail, sizeof(d->detail), f->admission_no);
+        d->flags = BED_NOT_LISTED | BED_OCCUPANT;
+    } else {
+        d->set_claimed = 1;
+        copy_str(d->claimed, sizeof(d->claimed), f->admission_no);
+        copy_str(d->identified, sizeof(d->identified), f->admission_no);
+        if (!strcmp(f->listed_bed, here)) {
+            VERDICT("MATCH");
+            copy_str(d->detail, sizeof(d->detail), f->admission_no);
+            d->flags = BED_BAND_MATCH | BED_OCCUPANT;
+        } else {
+            VERDICT("WRONG_BED");
+            snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+            d->flags = BED_WRONG | BED_OCCUPANT;
+        }
+        if (f->adm_note[0]) {
+            size_t l = strlen(d->detail);
+            snprintf(d->detail + l, sizeof(d->detail) - l, ";%s", f->adm_note);
+        }
+    }
+    return FC_OK;
+}
+
+/* An ID number: who the person is, against who was claimed. */
+static int decide_id(const struct facts *f, const struct night_ctx *c, const char *here,
+                     struct decision *d)
+{
+    copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
+    if (!f->id_valid) {
+        VERDICT("INVALID_ID");
+        copy_str(d->detail, sizeof(d->detail), f->why);
+        d->flags = c->has_bed ? BED_OCCUPANT : 0;
+    } else if (!c->has_bed) {
+        VERDICT("NO_BED");
+    } else if (f->admission_no[0] && !strcmp(f->listed_bed, here)) {
+        VERDICT("MATCH");
+        copy_str(d->detail, sizeof(d->detail), f->admission_no);
+        copy_str(d->identified, sizeof(d->identified), f->admission_no);
+        d->flags = BED_ID_MATCH | BED_OCCUPANT;
+    } else if (f->admission_no[0] && !strcmp(c->claimed, f->admission_no)) {
+        /* the ID confirms who the wristband said: the person is
+         * identified (MATCH), and the bed stays MOVED_IN (DESIGN §5) */
+        VERDICT("MATCH");
+        snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+        copy_str(d->identified, sizeof(d->identified), f->admission_no);
+        d->flags = BED_WRONG | BED_OCCUPANT;
+    } else if (f->admission_no[0]) {
+        VERDICT("WRONG_BED");
+        snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
+        copy_str(d->identified, sizeof(d->identified), f->admission_no);
+        d->flags = BED_WRONG | BED_OCCUPANT;
+    } else {
+        char elsewhere[96] = "";
+        if (f->elsewhere[0])
+            snprintf(elsewhere, sizeof(elsewhere), "LISTED_ELSEWHERE:%s", f->elsewhere);
+        if (c->claimed[0]) {
+            VERDICT("IDENTITY_MISMATCH");
+            snprintf(d->detail, sizeof(d->detail), "%s%s%s", c->claimed, elsewhere[0] ? ";" : "",
+                     elsewhere);
+            d->flags = BED_MISMATCH | BED_OCCUPANT;
+        } else {
+            VERDICT("NOT_ON_LIST");
+            copy_str(d->detail, sizeof(d->detail), elsewhere);
+            d->flags = BED_NOT_LISTED | BED_OCCUPANT;
+        }
+    }
+    return FC_OK;
+}
+
+/* An insurance QR token: kept for online verification. */
+static int decide_token(const struct facts *f, const struct night_ctx *c, const char *here,
+                        struct decision *d)
+{
+    (void)f, (void)here;
+    VERDICT("UNVERIFIED");
+    d->flags = c->has_bed ? BED_OCCUPANT : 0;
+    return FC_OK;
+}
+
+/* An action word the inspector recorded at the current bed. */
+static int decide_action(const struct facts *f, const struct night_ctx *c, const char *here,
+                         struct decision *d)
+{
+    (void)here;
+    VERDICT("RECORDED");
+    if (!c->has_bed) {
+        snprintf(d->detail, sizeof(d->detail), "NO_BED");
+        return FC_OK;
+    }
+    copy_str(d->detail, sizeof(d->detail), f->action);
+    if (!strcmp(f->action, "EMPTY_BED"))
+        d->flags = BED_EMPTY | (lists_meet(f->leave, c->listed) ? BED_LEAVE : 0);
+    else if (!strcmp(f->action, "EXAM"))
+        d->flags = BED_EXAM;
+    else if (!strcmp(f->action, "NO_WRISTBAND"))
+        d->flags = BED_NO_BAND | BED_OCCUPANT;
+    else if (!strcmp(f->action, "NO_ID"))
+        d->flags = BED_NO_ID | BED_OCCUPANT;
+    return FC_OK;
+}
+
+#undef VERDICT
+
+/* How each kind of scan is judged (DESIGN §5, "Night check — per scan");
+ * kinds with no row are UNRECOGNIZED. */
+static int (*const deciders[])(const struct facts *f, const struct night_ctx *c, const char *here,
+                               struct decision *d) = {
+    [SCAN_BED_LABEL] = decide_bed_label,
+    [SCAN_WRISTBAND] = decide_person,
+    [SCAN_ADMISSION] = decide_person,
+    [SCAN_ID_NUMBER] = decide_id,
+    [SCAN_INSURANCE_TOKEN] = decide_token,
+    [SCAN_ACTION] = decide_action,
+    [SCAN_OTHER] = NULL,
+};
+
 /* The verdict for facts f in the state of the visit. Pure: reads only the
  * derived night tables. */
 static int night_decide(struct store *s, const char *visit, int64_t at_ms, const struct facts *f,
                         struct decision *d, struct fc_error *err)
 {
-    struct night_ctx c;
+    int (*decide)(const struct facts *, const struct night_ctx *, const char *, struct decision *);
+    int is_action = scan_kind_parse(f->kind) == SCAN_ACTION;
     char here[2 * REF_LEN + 2];
-    int rc, is_action = !strcmp(f->kind, "action");
+    struct night_ctx c;
+    int rc;
 
     memset(d, 0, sizeof(*d));
     rc = ctx_load(s, visit, &c, err);
@@ -239,121 +393,10 @@ static int night_decide(struct store *s, const char *visit, int64_t at_ms, const
         }
     }
 
-#define VERDICT(v) copy_str(d->verdict, sizeof(d->verdict), v)
-    if (!strcmp(f->kind, "bed_label")) {
-        if (!f->bed_valid) {
-            VERDICT("UNRECOGNIZED");
-            snprintf(d->detail, sizeof(d->detail), "NOT_A_BED_OF_THIS_SITE");
-            return FC_OK;
-        }
-        d->set_bed = 1;
-        copy_str(d->ward_code, sizeof(d->ward_code), f->ward_code);
-        copy_str(d->bed, sizeof(d->bed), f->bed);
-        copy_str(d->listed, sizeof(d->listed), f->listed);
-        /* Scanning the same bed again keeps what was claimed there. */
-        d->set_claimed = 1;
-        if (c.has_bed && !strcmp(c.ward_code, f->ward_code) && !strcmp(c.bed, f->bed))
-            copy_str(d->claimed, sizeof(d->claimed), c.claimed);
-        else
-            first_of_list(f->listed, d->claimed);
-        VERDICT(f->listed[0] ? "BED_LISTED" : "BED_NOT_LISTED");
-        copy_str(d->detail, sizeof(d->detail), f->listed);
-        return FC_OK;
-    }
-    if (!strcmp(f->kind, "wristband") || !strcmp(f->kind, "admission")) {
-        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
-        if (!c.has_bed) {
-            VERDICT("NO_BED");
-        } else if (!f->listed_bed[0]) {
-            VERDICT("NOT_ON_LIST");
-            copy_str(d->detail, sizeof(d->detail), f->admission_no);
-            d->flags = BED_NOT_LISTED | BED_OCCUPANT;
-        } else {
-            d->set_claimed = 1;
-            copy_str(d->claimed, sizeof(d->claimed), f->admission_no);
-            copy_str(d->identified, sizeof(d->identified), f->admission_no);
-            if (!strcmp(f->listed_bed, here)) {
-                VERDICT("MATCH");
-                copy_str(d->detail, sizeof(d->detail), f->admission_no);
-                d->flags = BED_BAND_MATCH | BED_OCCUPANT;
-            } else {
-                VERDICT("WRONG_BED");
-                snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
-                d->flags = BED_WRONG | BED_OCCUPANT;
-            }
-            if (f->adm_note[0]) {
-                size_t l = strlen(d->detail);
-                snprintf(d->detail + l, sizeof(d->detail) - l, ";%s", f->adm_note);
-            }
-        }
-        return FC_OK;
-    }
-    if (!strcmp(f->kind, "id_number")) {
-        copy_str(d->admission_no, sizeof(d->admission_no), f->admission_no);
-        if (!f->id_valid) {
-            VERDICT("INVALID_ID");
-            copy_str(d->detail, sizeof(d->detail), f->why);
-            d->flags = c.has_bed ? BED_OCCUPANT : 0;
-        } else if (!c.has_bed) {
-            VERDICT("NO_BED");
-        } else if (f->admission_no[0] && !strcmp(f->listed_bed, here)) {
-            VERDICT("MATCH");
-            copy_str(d->detail, sizeof(d->detail), f->admission_no);
-            copy_str(d->identified, sizeof(d->identified), f->admission_no);
-            d->flags = BED_ID_MATCH | BED_OCCUPANT;
-        } else if (f->admission_no[0] && !strcmp(c.claimed, f->admission_no)) {
-            /* the ID confirms who the wristband said: the person is
-             * identified (MATCH), and the bed stays MOVED_IN (DESIGN §5) */
-            VERDICT("MATCH");
-            snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
-            copy_str(d->identified, sizeof(d->identified), f->admission_no);
-            d->flags = BED_WRONG | BED_OCCUPANT;
-        } else if (f->admission_no[0]) {
-            VERDICT("WRONG_BED");
-            snprintf(d->detail, sizeof(d->detail), "%s:%s", f->admission_no, f->listed_bed);
-            copy_str(d->identified, sizeof(d->identified), f->admission_no);
-            d->flags = BED_WRONG | BED_OCCUPANT;
-        } else {
-            char elsewhere[96] = "";
-            if (f->elsewhere[0])
-                snprintf(elsewhere, sizeof(elsewhere), "LISTED_ELSEWHERE:%s", f->elsewhere);
-            if (c.claimed[0]) {
-                VERDICT("IDENTITY_MISMATCH");
-                snprintf(d->detail, sizeof(d->detail), "%s%s%s", c.claimed, elsewhere[0] ? ";" : "",
-                         elsewhere);
-                d->flags = BED_MISMATCH | BED_OCCUPANT;
-            } else {
-                VERDICT("NOT_ON_LIST");
-                copy_str(d->detail, sizeof(d->detail), elsewhere);
-                d->flags = BED_NOT_LISTED | BED_OCCUPANT;
-            }
-        }
-        return FC_OK;
-    }
-    if (!strcmp(f->kind, "insurance_token")) {
-        VERDICT("UNVERIFIED");
-        d->flags = c.has_bed ? BED_OCCUPANT : 0;
-        return FC_OK;
-    }
-    if (is_action) {
-        VERDICT("RECORDED");
-        if (!c.has_bed) {
-            snprintf(d->detail, sizeof(d->detail), "NO_BED");
-            return FC_OK;
-        }
-        copy_str(d->detail, sizeof(d->detail), f->action);
-        if (!strcmp(f->action, "EMPTY_BED"))
-            d->flags = BED_EMPTY | (lists_meet(f->leave, c.listed) ? BED_LEAVE : 0);
-        else if (!strcmp(f->action, "EXAM"))
-            d->flags = BED_EXAM;
-        else if (!strcmp(f->action, "NO_WRISTBAND"))
-            d->flags = BED_NO_BAND | BED_OCCUPANT;
-        else if (!strcmp(f->action, "NO_ID"))
-            d->flags = BED_NO_ID | BED_OCCUPANT;
-        return FC_OK;
-    }
-    VERDICT("UNRECOGNIZED");
-#undef VERDICT
+    decide = deciders[scan_kind_parse(f->kind)];
+    if (decide)
+        return decide(f, &c, here, d);
+    copy_str(d->verdict, sizeof(d->verdict), "UNRECOGNIZED");
     return FC_OK;
 }
 
