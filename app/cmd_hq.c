@@ -148,6 +148,26 @@ static void pack_warning(void *ctx, const char *kind, const char *file, uint64_t
 }
 
 /* hq pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] */
+static int rep_unissued(void *ctx, const char *visit, const char *device, const char *site,
+                        const char *mission, int64_t version, const char *pack)
+{
+    struct app *app = ctx;
+
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "type", "unissued", "visit",
+                                 visit, "device", device, "site", site, "mission", mission,
+                                 "mission_version", (json_int_t)version, "pack_sha256", pack));
+    else if (*pack)
+        printf(_("not issued   visit %.8s device %s site %s mission %s v%lld: pack %.16s was not "
+                 "issued by this HQ\n"),
+               visit, device, site, mission, (long long)version, pack);
+    else
+        printf(_("not issued   visit %.8s device %s site %s mission %s v%lld: the visit names no "
+                 "pack issued by this HQ\n"),
+               visit, device, site, mission, (long long)version);
+    return 0;
+}
+
 static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
     struct mission_load_sink sink = {app, pack_reject, pack_warning, NULL, NULL, NULL};
@@ -190,6 +210,8 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     a.n_to = n_targets;
     a.sink = &sink;
     rc = pack_make(&hq->keys, &a, &res, &app->err);
+    if (!rc) /* HQ remembers what it issued: visits on anything else are flagged */
+        rc = hq_pack_record(hq, &res, targets, n_targets, &app->err);
     free(targets);
     if (rc)
         return app_fail(app, rc);
@@ -383,8 +405,8 @@ int cmd_hq(struct app *app, int argc, char **argv)
     } else if (!strcmp(sub, "migrate")) {
         ex = hq_migrate_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "report") && i == argc) {
-        struct hqstore_report_cb cb = {app,          rep_gap,     rep_equiv,
-                                       rep_conflict, rep_summary, rep_quarantine};
+        struct hqstore_report_cb cb = {app,         rep_gap,        rep_equiv,   rep_conflict,
+                                       rep_summary, rep_quarantine, rep_unissued};
         if (!app->json)
             printf("%-20s %-14s %-9s %-16s %-14s %6s\n", "mission", "site", "workflow", "kind",
                    "verdict", "events");

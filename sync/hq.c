@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "core/base/xalloc.h"
 #include "sync/bundle.h"
+#include "sync/pack.h"
 #include "sync/receipt.h"
 
 #include <sodium.h>
@@ -264,6 +265,20 @@ int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res
     }
     rc = hq_import_data(hq, path, data.ptr, data.len, res, err);
     buf_release(&data);
+    return rc;
+}
+
+int hq_pack_record(struct hq *hq, const struct pack_make_result *res, const struct pack_target *to,
+                   size_t n, struct fc_error *err)
+{
+    const char **ids = xcalloc(n + 1, sizeof(*ids));
+    int rc;
+
+    for (size_t i = 0; i < n; i++)
+        ids[i] = to[i].device_id;
+    rc = hqstore_pack_issued(hq->db, res->sha256, res->m.mission_id, res->m.version,
+                             res->m.issued_at, res->m.expires_at, ids, n, err);
+    free(ids);
     return rc;
 }
 

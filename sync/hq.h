@@ -62,6 +62,12 @@ int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len
 int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res,
                    struct fc_error *err);
 
+struct pack_make_result;
+struct pack_target;
+/* Records a pack hq pack wrote (hqstore_pack_issued) with its targets. */
+int hq_pack_record(struct hq *hq, const struct pack_make_result *res, const struct pack_target *to,
+                   size_t n, struct fc_error *err);
+
 /* The receipt code ("FCR1...") for a device at the current merged state. */
 int hq_receipt(struct hq *hq, const char *device, struct buf *code, int64_t *acked_seq,
                struct fc_error *err);

@@ -72,6 +72,15 @@ static const char *const sqlite_steps[] = {
     "  t.verdict;"
     "INSERT INTO meta (key, value) VALUES ('derived', '0')"
     "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+
+    /* 3: the packs HQ issued, so that a visit whose mission came from
+     * anything else is flagged; visits say which pack they used */
+    "CREATE TABLE issued_pack ("
+    "  sha256 TEXT PRIMARY KEY, mission_id TEXT NOT NULL, version INTEGER NOT NULL,"
+    "  issued_at TEXT NOT NULL, expires_at TEXT NOT NULL, targets TEXT NOT NULL) STRICT;"
+    "CREATE INDEX issued_pack_mission ON issued_pack (mission_id, version);"
+    "ALTER TABLE visit ADD COLUMN pack_sha256 TEXT;"
+    "ALTER TABLE visit ADD COLUMN signed_by TEXT;",
 };
 const struct store_schema hq_schema_sqlite = {sqlite_steps,
                                               sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0};
@@ -132,5 +141,13 @@ const char *const hq_schema_pg[] = {
     "  t.verdict;"
     "INSERT INTO meta (key, value) VALUES ('derived', '0')"
     "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+
+    /* 2: as SQLite's step 3 */
+    "CREATE TABLE issued_pack ("
+    "  sha256 " T " PRIMARY KEY, mission_id " T " NOT NULL, version BIGINT NOT NULL,"
+    "  issued_at " T " NOT NULL, expires_at " T " NOT NULL, targets " T " NOT NULL);"
+    "CREATE INDEX issued_pack_mission ON issued_pack (mission_id, version);"
+    "ALTER TABLE visit ADD COLUMN pack_sha256 " T ";"
+    "ALTER TABLE visit ADD COLUMN signed_by " T ";",
 };
 const int hq_schema_pg_count = sizeof(hq_schema_pg) / sizeof(hq_schema_pg[0]);

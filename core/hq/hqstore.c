@@ -21,7 +21,7 @@
 
 /* The rules that fill the derived tables; a change of them bumps this and
  * every database rebuilds its derived tables on next open. */
-#define HQ_DERIVED_VERSION 1
+#define HQ_DERIVED_VERSION 2 /* 2: visit.pack_sha256, signed_by */
 
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -507,19 +507,23 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
             HQDB_S(v.opened_at[0] ? clock_iso_local(v.opened_at, ol) : NULL),
             HQDB_S(v.closed_at[0] ? v.closed_at : NULL),
             HQDB_S(v.closed_at[0] ? clock_iso_local(v.closed_at, cl) : NULL),
+            HQDB_S(jstr(o, "pack_sha256")),
+            HQDB_S(jstr(o, "signed_by")),
         };
         rc = hqdb_exec(
             db,
             "INSERT INTO visit (visit, device, mission_id, mission_version, mission_sha256,"
             " site_code, site_name, workflow, inspectors, opened_at, opened_local, closed_at,"
-            " closed_local) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            " closed_local, pack_sha256, signed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+            " $10, $11, $12, $13, $14, $15)"
             " ON CONFLICT (visit) DO UPDATE SET device = excluded.device, mission_id ="
             " excluded.mission_id, mission_version = excluded.mission_version, mission_sha256 ="
             " excluded.mission_sha256, site_code = excluded.site_code, site_name ="
             " excluded.site_name, workflow = excluded.workflow, inspectors = excluded.inspectors,"
             " opened_at = excluded.opened_at, opened_local = excluded.opened_local, closed_at ="
-            " excluded.closed_at, closed_local = excluded.closed_local",
-            q, 13, NULL, err);
+            " excluded.closed_at, closed_local = excluded.closed_local, pack_sha256 ="
+            " excluded.pack_sha256, signed_by = excluded.signed_by",
+            q, 15, NULL, err);
     }
 out:
     json_decref(o);
@@ -967,6 +971,46 @@ int hqstore_quarantine_purge(struct hqdb *db, const char *device, int64_t *remov
     return rc;
 }
 
+/* ---- issued packs ------------------------------------------------------------- */
+
+struct issued {
+    const char *sha, *mission_id, *issued_at, *expires_at;
+    int64_t version;
+    char *targets;
+};
+
+static int issued_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct issued *i = ctx;
+    struct hqdb_val p[] = {HQDB_S(i->sha),       HQDB_S(i->mission_id), HQDB_I(i->version),
+                           HQDB_S(i->issued_at), HQDB_S(i->expires_at), HQDB_S(i->targets)};
+
+    return hqdb_exec(db,
+                     "INSERT INTO issued_pack (sha256, mission_id, version, issued_at,"
+                     " expires_at, targets) VALUES ($1, $2, $3, $4, $5, $6)"
+                     " ON CONFLICT (sha256) DO NOTHING",
+                     p, 6, NULL, err);
+}
+
+int hqstore_pack_issued(struct hqdb *db, const char *sha256_hex, const char *mission_id,
+                        int64_t version, const char *issued_at, const char *expires_at,
+                        const char *const *targets, size_t n, struct fc_error *err)
+{
+    json_t *a = json_array();
+    struct issued i = {
+        sha256_hex, mission_id, issued_at ? issued_at : "", expires_at ? expires_at : "",
+        version,    NULL};
+    int rc;
+
+    for (size_t k = 0; k < n; k++)
+        json_array_append_new(a, json_string(targets[k]));
+    i.targets = json_dumps(a, JSON_COMPACT);
+    json_decref(a);
+    rc = run_txn(db, HQDB_WRITE, issued_body, &i, err);
+    free(i.targets);
+    return rc;
+}
+
 /* ---- receipts ------------------------------------------------------------------- */
 
 struct acked {
@@ -1057,6 +1101,8 @@ static const char *const digest_dumps[] = {
     "SELECT device, seq, hash, id, visit, at, kind, subject, payload, prev_hash FROM event"
     " ORDER BY device, seq, hash",
     "SELECT sha256, device, reason, header, size FROM quarantine ORDER BY sha256",
+    "SELECT sha256, mission_id, version, issued_at, expires_at, targets FROM issued_pack"
+    " ORDER BY sha256",
     NULL,
 };
 
@@ -1301,6 +1347,10 @@ static const struct copy_table copy_tables[] = {
     {"SELECT sha256, device, reason, header, size FROM quarantine",
      "INSERT INTO quarantine (sha256, device, reason, header, size) VALUES ($1, $2, $3, $4, $5)",
      5},
+    {"SELECT sha256, mission_id, version, issued_at, expires_at, targets FROM issued_pack",
+     "INSERT INTO issued_pack (sha256, mission_id, version, issued_at, expires_at, targets)"
+     " VALUES ($1, $2, $3, $4, $5, $6)",
+     6},
     {NULL, NULL, 0},
 };
 
@@ -1409,6 +1459,7 @@ int hqstore_copy(struct hqdb *src, struct hqdb *dst, void (*progress)(void *ctx,
     int rc = hqdb_query_int(dst,
                             "SELECT (SELECT count(*) FROM device) + (SELECT count(*) FROM bundle)"
                             " + (SELECT count(*) FROM quarantine) + (SELECT count(*) FROM"
+                            " issued_pack) + (SELECT count(*) FROM"
                             " (SELECT 1 FROM event LIMIT 1) x)",
                             NULL, 0, &used, err);
 
@@ -1505,6 +1556,18 @@ static int summary_row(void *ctx, const struct hqdb_val *c, int n)
     return r->cb->summary(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], c[5].i);
 }
 
+static int unissued_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char t[6][256];
+
+    (void)n;
+    for (int i = 0; i < 6; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return r->cb->unissued(r->cb->ctx, t[0], t[1], t[2], t[3], c[4].type == HQDB_INT ? c[4].i : 0,
+                           t[5]);
+}
+
 static int quarantine_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct report *r = ctx;
@@ -1557,6 +1620,14 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
     if (!rc && cb->quarantined)
         rc = hqdb_query(db, "SELECT sha256, device, reason FROM quarantine ORDER BY sha256", NULL,
                         0, quarantine_row, &r, err);
+    if (!rc && cb->unissued)
+        rc = hqdb_query(db,
+                        "SELECT v.visit, v.device, coalesce(v.site_code, ''),"
+                        " coalesce(v.mission_id, ''), v.mission_version,"
+                        " coalesce(v.pack_sha256, '') FROM visit v WHERE v.opened_at IS NOT NULL"
+                        " AND NOT EXISTS (SELECT 1 FROM issued_pack p WHERE p.sha256 ="
+                        " v.pack_sha256) ORDER BY v.visit",
+                        NULL, 0, unissued_row, &r, err);
     hqdb_rollback(db);
     return rc;
 }

@@ -139,6 +139,14 @@ int hqstore_quarantine_foreach(struct hqdb *db, const char *device,
 int hqstore_quarantine_purge(struct hqdb *db, const char *device, int64_t *removed,
                              struct fc_error *err);
 
+/* Records a mission pack HQ issued (hq pack): the SHA-256 of the pack
+ * file, its mission and version, dates and target devices. A visit whose
+ * visit_open names a pack_sha256 not recorded here is reported as
+ * unissued. The same pack again changes nothing. Commits. */
+int hqstore_pack_issued(struct hqdb *db, const char *sha256_hex, const char *mission_id,
+                        int64_t version, const char *issued_at, const char *expires_at,
+                        const char *const *targets, size_t n, struct fc_error *err);
+
 /* The highest seq such that HQ holds events 1..seq of device, each with one
  * hash and chained; head receives its hash (64 zeros when seq is 0). */
 int hqstore_acked(struct hqdb *db, const char *device, int64_t *seq, char head[HASH_HEX_LEN + 1],
@@ -174,6 +182,11 @@ struct hqstore_report_cb {
                    const char *kind, const char *verdict, int64_t count);
     /* a quarantined bundle */
     int (*quarantined)(void *ctx, const char *sha256, const char *device, const char *reason);
+    /* a visit whose visit_open names no pack this HQ issued (pack_sha256 ""
+     * when it names none: a mission loaded from a folder, or a device that
+     * does not say) */
+    int (*unissued)(void *ctx, const char *visit, const char *device, const char *site,
+                    const char *mission, int64_t version, const char *pack_sha256);
 };
 
 /* Runs the report queries in one read snapshot. */

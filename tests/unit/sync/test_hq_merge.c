@@ -58,6 +58,9 @@ static size_t nbundles;
 
 static int schema_no;
 
+#define PACK_A "aaaa000000000000000000000000000000000000000000000000000000000001"
+#define PACK_X "ffff000000000000000000000000000000000000000000000000000000000009"
+
 static void pg_admin(const char *sql)
 {
     PGresult *r = PQexec(admin, sql);
@@ -91,6 +94,13 @@ static struct hqdb *store_fresh(int pg, struct buf *target)
     for (int i = 0; i < 3; i++)
         if (hqstore_device_add(db, &devs[i].row, devs[i].cert, sizeof(devs[i].cert), NULL, &err))
             fail_msg("enroll: %s", err.msg);
+    /* the pack VA's device used; the others name none or one never issued */
+    {
+        const char *to[] = {devs[0].k.device_id, devs[1].k.device_id};
+        if (hqstore_pack_issued(db, PACK_A, "M1", 2, "2026-03-01T00:00:00+08:00",
+                                "2026-04-01T00:00:00+08:00", to, 2, &err))
+            fail_msg("issued: %s", err.msg);
+    }
     return db;
 }
 
@@ -159,11 +169,16 @@ static void add_bundle(const char *name, const struct dev *d, const struct chain
 
 static void open_visit(char *out, size_t n, const char *visit, const char *site, const char *wf)
 {
-    snprintf(
-        out, n,
-        "{\"inspectors\":[\"A\",\"B\"],\"kind\":\"%s\",\"mission_id\":\"M1\","
-        "\"mission_version\":2,\"site_code\":\"%s\",\"site_name\":\"Site %s\",\"visit\":\"%s\"}",
-        wf, site, site, visit);
+    /* VA used the pack HQ issued, VB one HQ never issued, the others none */
+    const char *pack = !strcmp(visit, "VA")   ? ",\"pack_sha256\":\"" PACK_A "\""
+                       : !strcmp(visit, "VB") ? ",\"pack_sha256\":\"" PACK_X "\""
+                                              : "";
+
+    snprintf(out, n,
+             "{\"inspectors\":[\"A\",\"B\"],\"kind\":\"%s\",\"mission_id\":\"M1\","
+             "\"mission_version\":2%s,\"site_code\":\"%s\",\"site_name\":\"Site %s\","
+             "\"visit\":\"%s\"}",
+             wf, pack, site, site, visit);
 }
 
 static void scan(char *out, size_t n, const char *verdict)
@@ -277,11 +292,20 @@ static int r_quarantine(void *ctx, const char *sha, const char *device, const ch
     return 0;
 }
 
+static int r_unissued(void *ctx, const char *visit, const char *device, const char *site,
+                      const char *mission, int64_t version, const char *pack)
+{
+    buf_addf(ctx, "unissued %s %s %s %s %lld '%s'\n", visit, device, site, mission,
+             (long long)version, pack);
+    return 0;
+}
+
 /* The report, the digest, each device's receipt position: the state as
  * everything that reads HQ sees it. */
 static void state_of(struct hqdb *db, struct buf *out)
 {
-    struct hqstore_report_cb cb = {out, r_gap, r_equiv, r_conflict, r_summary, r_quarantine};
+    struct hqstore_report_cb cb = {out,       r_gap,        r_equiv,   r_conflict,
+                                   r_summary, r_quarantine, r_unissued};
     struct fc_error err;
     char dg[HASH_HEX_LEN + 1], head[HASH_HEX_LEN + 1];
 
@@ -378,6 +402,15 @@ static void test_reference(void **state)
     buf_addf(&line, "acked %s 2 ", c);
     expect_line(line.ptr);
     expect_line("quarantine ");
+    /* VA's pack was issued; VB's was not; VC1 names none */
+    if (strstr(reference.ptr, "unissued VA "))
+        fail_msg("a visit from an issued pack is flagged:\n%s", reference.ptr);
+    buf_reset(&line);
+    buf_addf(&line, "unissued VB %s H1 M1 2 '" PACK_X "'\n", devs[1].k.device_id);
+    expect_line(line.ptr);
+    buf_reset(&line);
+    buf_addf(&line, "unissued VC1 %s P2 M1 2 ''\n", c);
+    expect_line(line.ptr);
     /* two devices, one site and bed, two verdicts */
     expect_line("conflict H1 W01-3 ");
     /* C's forked visit_open: exactly one of VC2 (P3) and VC3 (P4) counts */
