@@ -12,8 +12,12 @@
 #include "core/store/hash.h"
 #include "core/mission/textenc.h"
 
+#include "core/base/buf.h"
+
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
+#include <sys/mman.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,10 +83,21 @@ struct csv_reader {
 
     int done; /* 0 reading, 1 at the end, < 0 the fatal code */
     struct fc_error fatal;
+
+    char sep;                       /* ',' or '\t'; 0 until the first window decides */
+    unsigned char special_unq[256]; /* special_unquoted with sep */
+    /* a transcoded file (UTF-16, mixed lines): the lines re-read as GB18030
+     * and those in neither encoding, in order, and where the notes are */
+    uint64_t *gb_lines, *bad_lines;
+    size_t n_gb, n_bad, i_gb, i_bad, cap_gb, cap_bad;
+    char note[160], note_local[320];
 };
 
 static const unsigned char special_unquoted[256] = {
-    [0] = 1, [','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
+    [0] = 1,
+    ['"'] = 1,
+    ['\r'] = 1,
+    ['\n'] = 1,
 };
 static const unsigned char special_quoted[256] = {
     [0] = 1,
@@ -115,6 +130,7 @@ static struct csv_reader *reader_new(const char *name, const struct csv_limits *
     }
     r->line = 1;
     r->st = ST_REC_START;
+    memcpy(r->special_unq, special_unquoted, sizeof(r->special_unq));
     r->buf_cap = 4096;
     r->buf = xmalloc(r->buf_cap);
     r->fields_cap = 16;
@@ -154,6 +170,218 @@ static ssize_t read_full(int fd, void *p, size_t n)
     return got;
 }
 
+static void lines_add(uint64_t **v, size_t *n, size_t *cap, uint64_t line)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *v = xreallocarray(*v, *cap, sizeof(**v));
+    }
+    (*v)[(*n)++] = line;
+}
+
+static int write_all(int fd, const void *p, size_t n, struct fc_error *err)
+{
+    const char *c = p;
+
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return fc_error_setsys(err, FC_EIO, errno, "cannot convert a file: %s",
+                                   strerror(errno));
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* One line of a file that is not all UTF-8: written as is when it is UTF-8,
+ * converted when it is GB18030 (noted), else its valid UTF-8 kept and each
+ * bad byte written as U+FFFD (noted as bad: the record is refused). */
+static int mixed_line(struct csv_reader *r, int out, const unsigned char *s, size_t n,
+                      uint64_t line, struct textenc_gb *gb, uint64_t *mb_lines,
+                      struct fc_error *err)
+{
+    int bad = 0, rc;
+    size_t ok = textenc_utf8_prefix(s, n, &bad), used, outlen;
+    char dec[4096];
+
+    if (ok == n && !bad) {
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= 0x80) {
+                (*mb_lines)++;
+                break;
+            }
+        return write_all(out, s, n, err);
+    }
+    ok = textenc_gb18030_prefix(s, n, &bad);
+    if (ok == n && !bad) {
+        lines_add(&r->gb_lines, &r->n_gb, &r->cap_gb, line);
+        while (n) {
+            rc = textenc_gb_convert(gb, (const char *)s, n, &used, dec, sizeof(dec), &outlen);
+            if (rc < 0 || (!used && !outlen))
+                break;
+            rc = write_all(out, dec, outlen, err);
+            if (rc)
+                return rc;
+            s += used;
+            n -= used;
+        }
+        return 0;
+    }
+    lines_add(&r->bad_lines, &r->n_bad, &r->cap_bad, line);
+    while (n) {
+        ok = textenc_utf8_prefix(s, n, &bad);
+        rc = write_all(out, s, ok, err);
+        if (rc)
+            return rc;
+        s += ok;
+        n -= ok;
+        if (n) {
+            rc = write_all(out, "\xEF\xBF\xBD", 3, err);
+            if (rc)
+                return rc;
+            s++;
+            n--;
+        }
+    }
+    return 0;
+}
+
+/* Converts the whole of r->fd into an anonymous in-memory file that becomes
+ * the reader's source, read as UTF-8: for UTF-16 (iconv), or line by line
+ * for a file that is not all UTF-8 (mixed_line). Returns 0, or 1 (nothing
+ * changed) for a mixed pass whose UTF-8 lines are not the majority (a GBK
+ * file: read as such), or < 0. digest gets the SHA-256 of the original. */
+static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *digest,
+                     struct fc_error *err)
+{
+    struct textenc_gb *gb = NULL;
+    struct buf line = BUF_INIT;
+    struct hash_ctx ctx;
+    iconv_t cd = (iconv_t)-1;
+    uint64_t lineno = 1, mb_lines = 0, total = 0;
+    size_t carry = 0;
+    ssize_t got;
+    int out = -1, rc = 0;
+    char dec[8192];
+
+    out = memfd_create("fieldcheck-import", MFD_CLOEXEC);
+    if (out < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot convert '%s': %s", r->name,
+                               strerror(errno));
+    if (utf16) {
+        cd = iconv_open("UTF-8", "UTF-16");
+        if (cd == (iconv_t)-1) {
+            rc = fc_error_setsys(err, FC_EINTERNAL, errno, "cannot convert from UTF-16: %s",
+                                 strerror(errno));
+            goto out;
+        }
+    } else {
+        rc = textenc_gb_new(&gb, err);
+        if (rc)
+            goto out;
+    }
+    if (digest)
+        hash_init(&ctx);
+    if (lseek(r->fd, 0, SEEK_SET) < 0) {
+        rc =
+            fc_error_setsys(err, FC_EIO, errno, "cannot rewind '%s': %s", r->name, strerror(errno));
+        goto out;
+    }
+    while ((got = read_full(r->fd, r->raw + carry, RAW_CHUNK - carry)) > 0 || carry) {
+        size_t avail = carry + (got > 0 ? (size_t)got : 0);
+        if (got > 0 && digest)
+            hash_update(&ctx, r->raw + carry, (size_t)got);
+        total += got > 0 ? (uint64_t)got : 0;
+        if (utf16) {
+            char *ip = (char *)r->raw, *op;
+            size_t il = avail, ol;
+            do {
+                op = dec;
+                ol = sizeof(dec);
+                if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno == EILSEQ) {
+                    rc = fc_error_set(
+                        err, FC_EENCODING, "'%s': not UTF-16 at byte %llu", r->name,
+                        (unsigned long long)(total - avail + (size_t)(ip - (char *)r->raw)));
+                    goto out;
+                }
+                rc = write_all(out, dec, sizeof(dec) - ol, err);
+                if (rc)
+                    goto out;
+            } while (ol < sizeof(dec) && il);
+            carry = il;
+            memmove(r->raw, ip, carry);
+            if (got <= 0) {
+                if (carry)
+                    rc = fc_error_set(err, FC_EENCODING, "'%s': UTF-16 cut short at the end",
+                                      r->name);
+                break;
+            }
+            continue;
+        }
+        /* lines: up to each LF, the rest carried to the next read */
+        {
+            size_t start = 0;
+            for (size_t i = 0; i < avail; i++) {
+                if (r->raw[i] != '\n')
+                    continue;
+                buf_add(&line, (const char *)r->raw + start, i + 1 - start);
+                rc = mixed_line(r, out, (const unsigned char *)line.ptr, line.len, lineno, gb,
+                                &mb_lines, err);
+                if (rc)
+                    goto out;
+                buf_reset(&line);
+                lineno++;
+                start = i + 1;
+            }
+            buf_add(&line, (const char *)r->raw + start, avail - start);
+            carry = 0;
+        }
+    }
+    if (!utf16 && !rc && got == 0 && line.len)
+        rc = mixed_line(r, out, (const unsigned char *)line.ptr, line.len, lineno, gb, &mb_lines,
+                        err);
+    if (got < 0)
+        rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", r->name, strerror(errno));
+    if (rc)
+        goto out;
+    if (!utf16 && (mb_lines <= r->n_gb + r->n_bad) && !r->n_bad && !bom) {
+        /* mostly GBK: a GB18030 file after all (the caller reads it so) */
+        r->n_gb = r->n_bad = 0;
+        rc = 1;
+        goto out;
+    }
+    if (!utf16 && mb_lines <= r->n_gb + r->n_bad && !bom) {
+        /* neither: the old message, with the line of the first bad byte */
+        rc = fc_error_set(err, FC_EENCODING, "'%s': not UTF-8 or GB18030 at line %llu", r->name,
+                          (unsigned long long)r->bad_lines[0]);
+        goto out;
+    }
+    if (digest)
+        hash_final(&ctx, digest);
+    close(r->fd);
+    r->fd = out;
+    out = -1;
+    if (fstat(r->fd, &r->opened) < 0 || lseek(r->fd, 0, SEEK_SET) < 0) {
+        rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s' converted: %s", r->name,
+                             strerror(errno));
+        goto out;
+    }
+    r->size = (uint64_t)r->opened.st_size;
+    r->enc = utf16 ? TEXTENC_UTF16 : TEXTENC_UTF8_MIXED;
+    r->bom_pending = 1;
+out:
+    if (out >= 0)
+        close(out);
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    textenc_gb_free(gb);
+    buf_release(&line);
+    return rc;
+}
+
 /* The encoding pass reads every byte once already; a caller that needs the
  * file's SHA-256 gets it from that pass instead of reading the file again. */
 static int reader_open(struct csv_reader **out, const char *path, const struct csv_limits *lim,
@@ -178,6 +406,19 @@ static int reader_open(struct csv_reader **out, const char *path, const struct c
     }
     posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
     r->raw = xmalloc(RAW_CHUNK);
+    {
+        /* UTF-16 announces itself with its byte order mark */
+        unsigned char bom[2];
+        if (pread(r->fd, bom, 2, 0) == 2 &&
+            ((bom[0] == 0xFF && bom[1] == 0xFE) || (bom[0] == 0xFE && bom[1] == 0xFF))) {
+            rc = transcode(r, 1, 0, digest, err);
+            if (rc < 0)
+                goto out;
+            *out = r;
+            r = NULL;
+            goto out;
+        }
+    }
 
     /* Whole-file pass: validation runs at over 1 GB/s from the page cache,
      * well below the cost of parsing, and deciding before the first record
@@ -195,6 +436,35 @@ static int reader_open(struct csv_reader **out, const char *path, const struct c
     if (got < 0) {
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
         goto out;
+    }
+    if (!d.utf8_ok) {
+        /* Not all UTF-8: a GBK file, or a UTF-8 file with a few odd lines,
+         * which must never be decoded wholesale as GB18030 (mojibake).
+         * The lines tell: most UTF-8, each odd one is re-read or refused. */
+        struct fc_error terr;
+        rc = transcode(r, 0, d.bom, digest, &terr);
+        if (rc == 0) {
+            *out = r;
+            r = NULL;
+            goto out;
+        }
+        if (rc < 0 && rc != FC_EENCODING) {
+            if (err)
+                *err = terr;
+            goto out;
+        }
+        if (rc < 0 && !d.gb_ok) {
+            /* in neither encoding, and not mostly UTF-8 */
+            uint64_t bad = 0;
+            enum textenc_kind k;
+            textenc_detect_finish(&d, &k, &bad);
+            rc = fc_error_set(err, FC_EENCODING,
+                              "'%s': not UTF-8 or GB18030 at byte %" PRIu64 " (line %llu)", r->name,
+                              bad, (unsigned long long)(r->n_bad ? r->bad_lines[0] : 0));
+            goto out;
+        }
+        r->n_gb = r->n_bad = 0;
+        rc = 0;
     }
     rc = reader_set_encoding(r, &d, err);
     if (rc < 0)
@@ -275,6 +545,8 @@ void csv_reader_free(struct csv_reader *r)
     free(r->starts);
     free(r->lens);
     free(r->fields);
+    free(r->gb_lines);
+    free(r->bad_lines);
     free(r->name);
     free(r);
 }
@@ -395,11 +667,27 @@ static int src_fill(struct csv_reader *r, struct fc_error *err)
     rc = r->enc == TEXTENC_GB18030 ? src_fill_gb(r, err) : src_fill_utf8(r, err);
     if (rc == 0)
         r->src_eof = 1;
+    if (rc == 0 && !r->sep)
+        r->sep = ',';
     if (rc > 0 && r->bom_pending) {
         /* U+FEFF at the very start: UTF-8 BOM, or GB18030's 84 31 95 33 */
         r->bom_pending = 0;
         if (r->win_len >= 3 && !memcmp(r->win, "\xEF\xBB\xBF", 3))
             r->win_pos = 3;
+    }
+    if (rc > 0 && !r->sep) {
+        /* the separator is what the first line uses more, outside quotes:
+         * tab for Excel's "Unicode text" and tab-separated exports */
+        size_t commas = 0, tabs = 0;
+        int quoted = 0;
+        for (size_t i = r->win_pos; i < r->win_len && (quoted || r->win[i] != '\n'); i++) {
+            if (r->win[i] == '"')
+                quoted = !quoted;
+            else if (!quoted)
+                commas += r->win[i] == ',', tabs += r->win[i] == '\t';
+        }
+        r->sep = tabs > commas ? '\t' : ',';
+        r->special_unq[(unsigned char)r->sep] = 1;
     }
     return rc;
 }
@@ -582,7 +870,7 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
             break;
         case ST_UNQUOTED:
             s = p;
-            while (p < end && !special_unquoted[*p])
+            while (p < end && !r->special_unq[*p])
                 p++;
             if (p > s) {
                 r->rec_bytes += (size_t)(p - s);
@@ -592,7 +880,7 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
             if (p == end)
                 break;
             c = *p++;
-            if (c == ',') {
+            if (c == r->sep) {
                 next_field(r);
             } else if (c == '"') {
                 r->rec_bytes++;
@@ -643,7 +931,7 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
                 r->rec_bytes++;
                 field_add(r, p - 1, 1);
                 r->st = ST_QUOTED;
-            } else if (c == ',') {
+            } else if (c == r->sep) {
                 p++;
                 next_field(r);
             } else if (c == '\r' || c == '\n') {
@@ -674,7 +962,54 @@ static int reader_fail(struct csv_reader *r, int code, struct fc_error *err)
     return code;
 }
 
+static int next_raw(struct csv_reader *r, struct csv_record *rec, struct fc_error *err);
+
+/* 1 when a line of list[*i..n) falls in [from, to], which it consumes. */
+static int lines_hit(const uint64_t *list, size_t n, size_t *i, uint64_t from, uint64_t to,
+                     uint64_t *which)
+{
+    int hit = 0;
+
+    while (*i < n && list[*i] < from)
+        (*i)++;
+    while (*i < n && list[*i] <= to) {
+        if (!hit)
+            *which = list[*i];
+        hit = 1;
+        (*i)++;
+    }
+    return hit;
+}
+
 int csv_next(struct csv_reader *r, struct csv_record *rec, struct fc_error *err)
+{
+    int rc = next_raw(r, rec, err);
+    uint64_t line = 0;
+
+    if (rc <= 0 || (!r->n_gb && !r->n_bad))
+        return rc;
+    if (lines_hit(r->bad_lines, r->n_bad, &r->i_bad, rec->line, rec->end_line, &line) &&
+        !rec->error) {
+        snprintf(r->errbuf, sizeof(r->errbuf), "line %" PRIu64 " is neither UTF-8 nor GB18030",
+                 line);
+        snprintf(r->errbuf_local, sizeof(r->errbuf_local),
+                 fc_tr("line %llu is neither UTF-8 nor GB18030"), (unsigned long long)line);
+        rec->error = r->errbuf;
+        rec->error_local = r->errbuf_local;
+    }
+    if (lines_hit(r->gb_lines, r->n_gb, &r->i_gb, rec->line, rec->end_line, &line)) {
+        snprintf(r->note, sizeof(r->note),
+                 "line %" PRIu64 " is GB18030 (GBK) in a UTF-8 file: read as GB18030", line);
+        snprintf(r->note_local, sizeof(r->note_local),
+                 fc_tr("line %llu is GB18030 (GBK) in a UTF-8 file: read as GB18030"),
+                 (unsigned long long)line);
+        rec->note = r->note;
+        rec->note_local = r->note_local;
+    }
+    return rc;
+}
+
+static int next_raw(struct csv_reader *r, struct csv_record *rec, struct fc_error *err)
 {
     int rc;
 

@@ -1,7 +1,12 @@
 /* Streaming CSV reader for mission folders (DESIGN §4): RFC 4180 with the
  * leniency Excel exports need (CRLF, LF or lone CR line ends, quoted fields
- * with "" escapes and embedded newlines, a byte order mark), input in UTF-8 or
- * GB18030/GBK converted to UTF-8, bounded memory whatever the file size.
+ * with "" escapes and embedded newlines, a byte order mark, comma or tab as
+ * the separator, decided by the first line), input in UTF-8, GB18030/GBK/
+ * CP936 or UTF-16 with a BOM converted to UTF-8, bounded memory whatever the
+ * file size. A UTF-8 file with some lines in GBK is read line by line: those
+ * lines are re-read as GB18030 (the record carries a note), a line in neither
+ * encoding is a malformed record naming its line; never the whole file
+ * decoded as GB18030.
  *
  * Call order: csv_reader_open or csv_reader_open_mem, then csv_next until it
  * returns 0 (end) or < 0 (fatal), then csv_reader_free. A record that breaks
@@ -77,6 +82,10 @@ struct csv_record {
      * for diagnostics only. */
     const char *error;
     const char *error_local; /* the same reason in the user's language (fc_tr) */
+    /* non-NULL: the record is fine but worth a warning (a line of a UTF-8
+     * file that was GB18030 and was re-read as such); English and local. */
+    const char *note;
+    const char *note_local;
 };
 
 /* Reads the next record into rec. Returns 1 for a record (check rec->error),

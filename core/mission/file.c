@@ -201,6 +201,14 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         fs->rows++;
         if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->def->file, csv_reader_offset(r), total);
+        if (rec.note && !rec.error) {
+            /* a GBK line in a UTF-8 file, re-read as GB18030 */
+            rc = loader_warn(L, "encoding_line", L->def->file, rec.line, NULL, err,
+                             "line %llu is GB18030 (GBK) in a UTF-8 file: read as GB18030",
+                             (unsigned long long)rec.line);
+            if (rc)
+                goto out;
+        }
         if (rec.error) {
             /* the reader gives both texts: loader_reject takes the local one
              * from reason_local when the phrase is L->reason */

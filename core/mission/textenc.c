@@ -24,6 +24,8 @@ const char *textenc_name(enum textenc_kind kind)
     case TEXTENC_UTF8: return "UTF-8";
     case TEXTENC_UTF8_BOM: return "UTF-8 (BOM)";
     case TEXTENC_GB18030: return "GB18030";
+    case TEXTENC_UTF16: return "UTF-16";
+    case TEXTENC_UTF8_MIXED: return "UTF-8 (mixed lines)";
     }
     return "unknown";
 }
@@ -118,7 +120,11 @@ size_t textenc_gb18030_prefix(const unsigned char *s, size_t n, int *bad)
             i = skip_ascii(s, i, n);
             continue;
         }
-        if (c == 0x80 || c == 0xFF)
+        if (c == 0x80) {
+            i++; /* CP936's euro sign, as Excel on Chinese Windows writes it */
+            continue;
+        }
+        if (c == 0xFF)
             goto invalid;
         if (i + 1 >= n)
             return i;
@@ -260,12 +266,21 @@ int textenc_gb_convert(struct textenc_gb *g, const char *in, size_t in_len, size
     size_t il = in_len, ol = out_cap;
     int rc = 0;
 
-    if (iconv(g->cd, &ip, &il, &op, &ol) == (size_t)-1) {
+    while (iconv(g->cd, &ip, &il, &op, &ol) == (size_t)-1) {
         /* E2BIG: out is full; EINVAL: unfinished sequence at the end of in */
+        if (errno == EILSEQ && il && (unsigned char)*ip == 0x80 && ol >= 3) {
+            /* CP936 0x80 (glibc's GB18030 has no single-byte 0x80): U+20AC */
+            memcpy(op, "\xE2\x82\xAC", 3);
+            op += 3, ol -= 3, ip++, il--;
+            continue;
+        }
+        if (errno == EILSEQ && il && (unsigned char)*ip == 0x80)
+            break; /* out is full: the caller comes back with room */
         if (errno == EILSEQ)
             rc = FC_EENCODING;
         else if (errno != E2BIG && errno != EINVAL)
             rc = FC_EINTERNAL;
+        break;
     }
     *in_used = (size_t)(ip - in);
     *out_len = (size_t)(op - out);

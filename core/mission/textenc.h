@@ -12,12 +12,15 @@
 #include <stdint.h>
 
 enum textenc_kind {
-    TEXTENC_UTF8,     /* valid UTF-8, no byte order mark */
-    TEXTENC_UTF8_BOM, /* valid UTF-8 starting with EF BB BF */
-    TEXTENC_GB18030,  /* not UTF-8, but valid GB18030 (GBK, GB2312 are subsets) */
+    TEXTENC_UTF8,       /* valid UTF-8, no byte order mark */
+    TEXTENC_UTF8_BOM,   /* valid UTF-8 starting with EF BB BF */
+    TEXTENC_GB18030,    /* not UTF-8, but valid GB18030 (GBK, GB2312 are subsets; CP936's
+                         0x80 for the euro sign is taken too) */
+    TEXTENC_UTF16,      /* UTF-16 with a byte order mark (Excel's "Unicode text") */
+    TEXTENC_UTF8_MIXED, /* UTF-8 with lines in GB18030 (or in neither), each told apart */
 };
 
-/* "UTF-8", "UTF-8 (BOM)" or "GB18030". */
+/* "UTF-8", "UTF-8 (BOM)", "GB18030", "UTF-16" or "UTF-8 (mixed lines)". */
 const char *textenc_name(enum textenc_kind kind);
 
 /* Streaming detector: feed the input in chunks of any size (sequences may be
