@@ -8,6 +8,7 @@
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "ui/i18n.h"
+#include "core/base/clock.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 static int evidence_visit(struct app *app, const char *name, int need_open, struct visit *v)
 {
     struct store *s = app_store(app);
+    char at[CLOCK_ISO_MAX];
     int rc;
 
     memset(v, 0, sizeof(*v));
@@ -25,7 +27,7 @@ static int evidence_visit(struct app *app, const char *name, int need_open, stru
     if (!rc && need_open && v->closed_at[0])
         rc = fc_error_set(&app->err, FC_ESTATE,
                           "visit '%.8s' was closed at %s: nothing can be added", v->id,
-                          v->closed_at);
+                          clock_iso_local(v->closed_at, at));
     return rc ? app_fail(app, rc) : 0;
 }
 

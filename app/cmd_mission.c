@@ -9,6 +9,7 @@
 #include "sync/pack.h"
 #include "core/store/store.h"
 #include "ui/i18n.h"
+#include "core/base/clock.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -303,6 +304,7 @@ out:
 static int list_one(const struct mission_info *m, void *ctx)
 {
     json_t *arr = ctx;
+    char loaded[CLOCK_ISO_MAX];
 
     if (arr) {
         json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
@@ -313,8 +315,9 @@ static int list_one(const struct mission_info *m, void *ctx)
                                              m->file, "sha256", m->sha256));
         return 0;
     }
-    printf("%-24s v%-4lld %-9s %-20s %s\n", m->mission_id, (long long)m->version, m->kind,
-           m->loaded_at, m->title);
+    /* people read local times with their offset; JSON keeps the stored UTC */
+    printf("%-24s v%-4lld %-9s %-25s %s\n", m->mission_id, (long long)m->version, m->kind,
+           clock_iso_local(m->loaded_at, loaded), m->title);
     return 0;
 }
 
@@ -340,6 +343,7 @@ static int mission_cmd_list(struct app *app)
 
 static int mission_cmd_show(struct app *app, int argc, char **argv)
 {
+    char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX], t3[CLOCK_ISO_MAX];
     struct store *s;
     struct mission_info m;
     struct buf counts = BUF_INIT;
@@ -375,8 +379,8 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     }
     printf(_("mission    %s\nversion    %lld\nkind       %s\ntitle      %s\nissued     %s\n"
              "expires    %s\nloaded     %s\nfile       %s\nsha256     %s\n"),
-           m.mission_id, (long long)m.version, m.kind, m.title, m.issued_at, m.expires_at,
-           m.loaded_at, m.file, m.sha256);
+           m.mission_id, (long long)m.version, m.kind, m.title, clock_iso_local(m.issued_at, t1),
+           clock_iso_local(m.expires_at, t2), clock_iso_local(m.loaded_at, t3), m.file, m.sha256);
     json_object_foreach(files, key, v)
     {
         printf(_("  %-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n"), key,

@@ -12,6 +12,7 @@
 #include "core/flight/flight.h"
 #include "core/store/store.h"
 #include "ui/i18n.h"
+#include "core/base/clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,8 +217,10 @@ static int susp_show(struct app *app, int argc, char **argv)
     json_array_foreach(json_object_get(o, "actions"), i, x)
     {
         const char *kind = json_string_value(json_object_get(x, "kind"));
-        printf("  %s %-8s %.8s", json_string_value(json_object_get(x, "at")), kind,
-               json_string_value(json_object_get(x, "event_id")));
+        char at[CLOCK_ISO_MAX];
+
+        printf("  %s %-8s %.8s", clock_iso_local(json_string_value(json_object_get(x, "at")), at),
+               kind, json_string_value(json_object_get(x, "event_id")));
         if (!strcmp(kind, "verify"))
             printf(" %s %s/%s", json_string_value(json_object_get(x, "state")),
                    json_string_value(json_object_get(x, "irregular")),

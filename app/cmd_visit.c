@@ -215,6 +215,7 @@ static void print_coverage(json_t *rows)
 
 static int visit_close_cmd(struct app *app, int argc, char **argv)
 {
+    char closed_local[CLOCK_ISO_MAX];
     const char *name = NULL, *at = NULL;
     struct visit v, closed;
     struct app_qr q = {0};
@@ -259,7 +260,8 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
         app_print_json(o);
     } else {
         print_coverage(coverage);
-        printf(_("visit %s closed at %s\ncheckpoint %s\n"), closed.id, closed.closed_at, code);
+        printf(_("visit %s closed at %s\ncheckpoint %s\n"), closed.id,
+               clock_iso_local(closed.closed_at, closed_local), code);
     }
     /* --qr: the signed checkpoint for the paper record (needs the device keys) */
     rc = app_qr_checkpoint(app, s, &closed, &q);
@@ -274,11 +276,15 @@ static int list_one(const struct visit *v, void *ctx)
 {
     struct app *app = ctx;
 
+    char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
+
+    /* people read local times with their offset; JSON keeps the stored UTC */
     if (app->json)
         app_print_json(visit_json(v));
     else
-        printf("%.8s  %-8s  %-14s  %s  %s\n", v->id, v->kind, v->site_code, v->opened_at,
-               v->closed_at[0] ? v->closed_at : "open");
+        printf("%.8s  %-8s  %-14s  %s  %s\n", v->id, v->kind, v->site_code,
+               clock_iso_local(v->opened_at, t1),
+               v->closed_at[0] ? clock_iso_local(v->closed_at, t2) : _("open"));
     return 0;
 }
 

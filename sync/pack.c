@@ -472,6 +472,7 @@ struct inner {
  * against the key slots, expiry, rollback; then the memory files. */
 static int inner_manifest(struct inner *in, const char *text, size_t len, struct fc_error *err)
 {
+    char expires_local[CLOCK_ISO_MAX];
     json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL), *files, *tos, *v;
     struct pack_manifest *m = in->m;
     int64_t expires_ms = 0, issued_ms = 0, loaded = 0;
@@ -527,7 +528,8 @@ static int inner_manifest(struct inner *in, const char *text, size_t len, struct
     }
     /* 6: expiry */
     if (expires_ms <= clock_now_ms()) {
-        rc = fc_error_set(err, FC_EVERIFY, "pack '%s' expired at %s", in->path, m->expires_at);
+        rc = fc_error_set(err, FC_EVERIFY, "pack '%s' expired at %s", in->path,
+                          clock_iso_local(m->expires_at, expires_local));
         goto out;
     }
     /* 7: no rollback, against packs and folders alike */

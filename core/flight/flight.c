@@ -16,6 +16,7 @@
 #include "core/store/store.h"
 #include "core/flight/taxonomy.h"
 #include "core/visit/visit.h"
+#include "core/base/clock.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +69,13 @@ int flight_attach_ref(struct store *s, const struct visit *v, struct fc_error *e
 
 int flight_prepare(struct store *s, const struct visit *v, int need_open, struct fc_error *err)
 {
+    char closed_local[CLOCK_ISO_MAX];
     if (strcmp(v->kind, "flight") != 0)
         return fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s visit, not a flight inspection",
                             v->id, v->kind);
     if (need_open && v->closed_at[0])
         return fc_error_set(err, FC_ESTATE, "visit '%.8s' was closed at %s: nothing can be added",
-                            v->id, v->closed_at);
+                            v->id, clock_iso_local(v->closed_at, closed_local));
     return flight_attach_ref(s, v, err);
 }
 

@@ -1171,9 +1171,11 @@ static void result_fill(struct night_result *r, const struct event *e, const str
 
 static int ensure_open(struct night *n, struct fc_error *err)
 {
+    char at[CLOCK_ISO_MAX];
+
     if (n->visit.closed_at[0])
         return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", n->visit.id,
-                            n->visit.closed_at);
+                            clock_iso_local(n->visit.closed_at, at));
     return FC_OK;
 }
 

@@ -863,9 +863,11 @@ static void result_fill(struct pharmacy_result *r, int64_t seq, const char *even
 
 static int ensure_open(struct pharmacy *p, struct fc_error *err)
 {
+    char at[CLOCK_ISO_MAX];
+
     if (p->visit.closed_at[0])
         return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", p->visit.id,
-                            p->visit.closed_at);
+                            clock_iso_local(p->visit.closed_at, at));
     return FC_OK;
 }
 

@@ -123,6 +123,7 @@ out:
 int interview_add(struct store *s, const char *visit_id, const json_t *record, int64_t at_ms,
                   char event_id[37], struct fc_error *err)
 {
+    char closed_local[CLOCK_ISO_MAX];
     struct visit v;
     json_t *p = NULL;
     int rc;
@@ -133,7 +134,7 @@ int interview_add(struct store *s, const char *visit_id, const json_t *record, i
         return rc;
     if (v.closed_at[0]) {
         rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' was closed at %s: nothing can be added",
-                          v.id, v.closed_at);
+                          v.id, clock_iso_local(v.closed_at, closed_local));
         goto out;
     }
     rc = interview_payload(record, at_ms, &p, err);

@@ -6,6 +6,7 @@
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/workflow.h"
+#include "core/base/clock.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -157,6 +158,7 @@ out:
 int visit_close(struct store *s, const char *visit_id, int64_t at_ms, struct visit *out,
                 struct fc_error *err)
 {
+    char closed_local[CLOCK_ISO_MAX];
     struct visit v;
     int rc;
 
@@ -169,7 +171,7 @@ int visit_close(struct store *s, const char *visit_id, int64_t at_ms, struct vis
         goto rollback;
     if (v.closed_at[0]) {
         rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' was already closed at %s", v.id,
-                          v.closed_at);
+                          clock_iso_local(v.closed_at, closed_local));
         goto rollback;
     }
     rc = event_append(s, v.id, at_ms, "visit_close", v.site_code, "{}", NULL, err);

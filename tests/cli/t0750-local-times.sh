@@ -1,0 +1,53 @@
+#!/bin/bash
+# Times people read are local, with their offset (DESIGN §6: events store
+# UTC; a time without an offset is local): mission list/show, visit list,
+# visit close, susp show's history and the "visit is closed" errors. --json
+# keeps the stored UTC.
+. "$(dirname "$0")/lib.sh"
+export TZ=Asia/Shanghai FIELDCHECK_NOW=2026-03-01T21:30:00+08:00 FIELDCHECK_LANG=en
+
+expect_exit 0 "$FC" demo --no-tui
+site=$(sed -n 's/.*--site \([HP][0-9]*\) --kind night.*/\1/p' <<<"$OUT" | head -n 1)
+[ -n "$site" ] && pass || fail "no night site in the demo output"
+
+# mission list / show: loaded 21:30 local, issued and expires from mission.json
+expect_exit 0 "$FC" mission list
+expect_contains "$OUT" "2026-03-01T21:30:00+08:00" "mission list"
+expect_not_contains "$OUT" "T13:30:00" "mission list (UTC)"
+expect_exit 0 "$FC" --json mission list
+expect_contains "$OUT" '"loaded_at":"2026-03-01T13:30:00' "mission list --json keeps UTC"
+expect_exit 0 "$FC" mission show demo-1
+expect_contains "$OUT" "loaded     2026-03-01T21:30:00+08:00" "mission show"
+grep -Eq '^issued +[0-9-]+T[0-9:]+\+08:00$' <<<"$OUT" && pass || fail "mission show issued: $OUT"
+grep -Eq '^expires +[0-9-]+T[0-9:]+\+08:00$' <<<"$OUT" && pass || fail "mission show expires: $OUT"
+
+# visit list and close
+expect_exit 0 "$FC" visit open --site "$site" --kind night --inspector A --inspector B
+expect_exit 0 "$FC" visit list
+expect_contains "$OUT" "2026-03-01T21:30:00+08:00  open" "visit list"
+expect_exit 0 env FIELDCHECK_NOW=2026-03-01T23:05:00+08:00 "$FC" visit close
+expect_contains "$OUT" "closed at 2026-03-01T23:05:00+08:00" "visit close"
+expect_exit 0 "$FC" visit list
+expect_contains "$OUT" "2026-03-01T21:30:00+08:00  2026-03-01T23:05:00+08:00" "visit list"
+expect_exit 0 "$FC" --json visit list
+expect_json "$OUT" .closed_at "2026-03-01T15:05:00.000Z"
+# another zone, the same instants
+expect_exit 0 env TZ=UTC "$FC" visit list
+expect_contains "$OUT" "2026-03-01T13:30:00+00:00  2026-03-01T15:05:00+00:00" "visit list in UTC"
+
+# errors about a closed visit name the local time
+expect_exit 2 "$FC" scan W01-1
+expect_contains "$ERR" "2026-03-01T23:05:00+08:00" "scan into a closed visit"
+expect_exit 2 "$FC" visit close
+expect_contains "$ERR" "already closed at 2026-03-01T23:05:00+08:00" "close twice"
+
+# flight: the history of a suspicion line
+expect_exit 0 "$FC" visit open --site "$site" --kind flight --inspector A --inspector B
+line=$("$FC" --json susp list | jq -r '.susp_id' | head -n 1)
+expect_exit 0 env FIELDCHECK_NOW=2026-03-02T09:15:00+08:00 "$FC" susp verify "$line" --verdict REFUTED
+expect_exit 0 "$FC" susp show "$line"
+expect_contains "$OUT" "  2026-03-02T09:15:00+08:00 verify" "susp show history"
+expect_exit 0 "$FC" --json susp show "$line"
+expect_contains "$OUT" '"at":"2026-03-02T01:15:00' "susp show --json keeps UTC"
+
+finish
