@@ -172,8 +172,14 @@ struct loader {
     /* The row checks read these copies of the site, ward and drug tables,
      * taken when a file starts (loader_load_lookups), not the connection, which
      * the insert thread may keep busy; sites inferred from a file's rows
-     * wait in new_sites ("code US name") for the end of the file. */
+     * wait in new_sites ("code US name") for the end of the file. A site
+     * inferred from a file without names (wards.csv) has its code for a
+     * name and is listed in unnamed_sites; the first later row that names
+     * it (inpatients.csv's site_name) gives the name, which waits in
+     * renamed_sites ("code US name", codes in renamed_codes). */
     struct keylist known_sites, known_wards, known_drugs, new_sites;
+    struct keylist unnamed_sites, renamed_codes, renamed_sites;
+    char site_named[16];   /* the last site looked up in renamed_codes */
     char **ward_names;     /* by known_wards index */
     struct buf lookup_key; /* "site US code" for those lists */
 };

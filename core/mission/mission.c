@@ -227,6 +227,9 @@ int mission_load(struct store *s, const char *dir, int partial,
     keylist_init(&L.known_wards);
     keylist_init(&L.known_drugs);
     keylist_init(&L.new_sites);
+    keylist_init(&L.unnamed_sites);
+    keylist_init(&L.renamed_codes);
+    keylist_init(&L.renamed_sites);
     keylist_init(&L.tag_sites);
     buf_init(&L.lookup_key);
     memset(&m, 0, sizeof(m));

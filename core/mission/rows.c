@@ -13,8 +13,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Row names a site that an earlier file inferred without a name: keeps the
+ * first name given for the end of the file (loader_insert_new_sites). */
+static void site_name_later(struct loader *L, const char *code, const char *name)
+{
+    struct buf *k = &L->lookup_key;
+
+    if (!strcmp(L->site_named, code))
+        return;
+    snprintf(L->site_named, sizeof(L->site_named), "%s", code);
+    if (keylist_find(&L->unnamed_sites, code) < 0 || keylist_find(&L->renamed_codes, code) >= 0)
+        return;
+    keylist_add(&L->renamed_codes, code);
+    buf_reset(k);
+    buf_addf(k, "%s\x1f%s", code, name);
+    keylist_add(&L->renamed_sites, k->ptr);
+}
+
 static void site_known(struct loader *L, const char *code, const char *name, int *known)
 {
+    if (L->unnamed_sites.n && name && *name && strcmp(name, code))
+        site_name_later(L, code, name);
     if (!strcmp(L->site_seen, code)) {
         *known = 1;
         return;
@@ -284,6 +303,10 @@ void loader_forget_lookups(struct loader *L)
     keylist_release(&L->known_wards);
     keylist_release(&L->known_drugs);
     keylist_release(&L->new_sites);
+    keylist_release(&L->unnamed_sites);
+    keylist_release(&L->renamed_codes);
+    keylist_release(&L->renamed_sites);
+    L->site_named[0] = '\0';
 }
 
 /* Copies the site, ward and drug tables into the known_ lists (a few
@@ -294,8 +317,10 @@ int loader_load_lookups(struct loader *L, struct fc_error *err)
         "SELECT site_code FROM site",
         "SELECT site_code || char(31) || ward_code, ward FROM ward",
         "SELECT site_code || char(31) || drug_code FROM drug",
+        /* inferred from a file without names: the name is the code */
+        "SELECT site_code FROM site WHERE site_name = site_code",
     };
-    struct keylist *into[] = {&L->known_sites, &L->known_wards, &L->known_drugs};
+    struct keylist *into[] = {&L->known_sites, &L->known_wards, &L->known_drugs, &L->unnamed_sites};
     int rc = FC_OK;
 
     loader_forget_lookups(L);
@@ -303,7 +328,10 @@ int loader_load_lookups(struct loader *L, struct fc_error *err)
     keylist_init(&L->known_wards);
     keylist_init(&L->known_drugs);
     keylist_init(&L->new_sites);
-    for (int q = 0; q < 3 && !rc; q++) {
+    keylist_init(&L->unnamed_sites);
+    keylist_init(&L->renamed_codes);
+    keylist_init(&L->renamed_sites);
+    for (int q = 0; q < 4 && !rc; q++) {
         sqlite3_stmt *st = NULL;
         int step;
 
@@ -323,10 +351,30 @@ int loader_load_lookups(struct loader *L, struct fc_error *err)
     return rc;
 }
 
-/* Inserts the sites the file's rows named and no table listed. */
+/* Inserts the sites the file's rows named and no table listed, and gives
+ * the sites an earlier file inferred without a name the name this file's
+ * rows gave them (wards.csv has no site_name; inpatients.csv has). */
 int loader_insert_new_sites(struct loader *L, struct fc_error *err)
 {
+    sqlite3_stmt *up = NULL;
     int rc = FC_OK;
+
+    if (L->renamed_sites.n &&
+        sqlite3_prepare_v2(L->db,
+                           "UPDATE site SET site_name = ?2 WHERE site_code = ?1"
+                           " AND site_name = site_code",
+                           -1, &up, NULL) != SQLITE_OK)
+        return loader_db_fail(L, err, "cannot name an inferred site");
+    for (size_t i = 0; i < L->renamed_sites.n && !rc; i++) {
+        const char *key = L->renamed_sites.key[i], *us = strchr(key, 0x1f);
+
+        sqlite3_bind_text(up, 1, key, (int)(us - key), SQLITE_STATIC);
+        sqlite3_bind_text(up, 2, us + 1, -1, SQLITE_STATIC);
+        if (sqlite3_step(up) != SQLITE_DONE)
+            rc = loader_db_fail(L, err, "cannot name an inferred site");
+        sqlite3_reset(up);
+    }
+    sqlite3_finalize(up);
 
     for (size_t i = 0; i < L->new_sites.n && !rc; i++) {
         const char *code = L->new_sites.key[i], *us = strchr(code, 0x1f);

@@ -90,4 +90,18 @@ check "missing PATH is usage (exit 1)" test $? -eq 1
 check "mission --help" grep -q "mission load" <<<"$("$FC" mission --help)"
 check "mission show" grep -q "GB18030" <<<"$("$FC" mission show zh)"
 
+# No sites.csv, and wards.csv (which has no site_name) before inpatients.csv
+# (which has): the hospital's name comes from the roster, not its code.
+w=$FIELDCHECK_HOME/wards-named
+mkdir -p "$w"
+printf '{"mission_id":"wn","version":1,"kind":"night","title":"t"}' >"$w/mission.json"
+printf 'site_code,ward_code,ward,bed_count\nH31010405894,W01,内科,3\n' >"$w/wards.csv"
+printf '%s\n' 'site_code,site_name,ward_code,ward,bed,admission_no,name,id_number,sex' \
+    'H31010405894,上海市徐汇区人民医院,W01,内科,1,ZY1,王颖月,440304196209076323,女' >"$w/inpatients.csv"
+"$FC" mission load "$w" >/dev/null 2>&1
+check "wards.csv and inpatients.csv load" test $? -eq 0
+out=$("$FC" visit open --site H31010405894 --kind night --inspector A --inspector B 2>&1)
+check "the hospital name is kept with wards.csv ($out)" grep -q "(上海市徐汇区人民医院)" <<<"$out"
+"$FC" visit close >/dev/null 2>&1
+
 [ $fails -eq 0 ] || { echo "$fails failed"; exit 1; }
