@@ -130,6 +130,15 @@ struct pharmacy_finding {
     const char *note;
 };
 
+/* What values a and b of a rule's finding are, for people: "counted" and
+ * "book" for D01/D02, "settled" and "sold" for D03, ... (b_en NULL when the
+ * rule compares with nothing). NULL for an unknown rule. */
+struct pharmacy_rule_terms {
+    const char *rule;
+    const char *a_en, *a_zh, *b_en, *b_zh;
+};
+const struct pharmacy_rule_terms *pharmacy_rule_terms(const char *rule);
+
 /* Computes the findings D01..D09 for a pharmacy visit (resolved id) with "ref"
  * attached, calling cb per finding in drug_code then rule order; cb returns
  * non-zero to stop (returned). FC_ESTATE while the count is blind. */

@@ -7,6 +7,7 @@
  * from aggregates the mission loader stores in the reference file, or are
  * grouped live for older files. Money is integer fen throughout. */
 #include "core/pharmacy/pharmacy.h"
+#include "core/pharmacy/workflow.h"
 #include "core/report/cell.h"
 
 #include "core/base/money.h"
@@ -503,6 +504,29 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
     return rc;
 }
 
+static const struct pharmacy_rule_terms rule_terms[] = {
+    {"D01_STOCK_SHORTAGE", FC_N_("counted"), "实盘数", FC_N_("book"), "账面数"},
+    {"D02_STOCK_OVERAGE", FC_N_("counted"), "实盘数", FC_N_("book"), "账面数"},
+    {"D03_SETTLED_GT_SOLD", FC_N_("settled"), "医保结算数", FC_N_("sold"), "销售数"},
+    {"D04_NEGATIVE_BOOK", FC_N_("sold"), "销售数", FC_N_("opening + purchased"), "期初加购进"},
+    {"D05_SETTLED_GT_AVAILABLE", FC_N_("settled"), "医保结算数", FC_N_("opening + purchased"),
+     "期初加购进"},
+    {"D06_PRICE_ABOVE_CAP", FC_N_("settled unit price"), "结算单价", FC_N_("price cap"),
+     "医保支付标准"},
+    {"D07_TRACE_DUPLICATE", FC_N_("settled on the codes"), "追溯码结算数",
+     FC_N_("their packs allow"), "包装允许数"},
+    {"D08_TRACE_PRODUCT_MISMATCH", FC_N_("of another product"), "他品种追溯码数量", NULL, NULL},
+    {"D09_SOLD_CODE_ON_SHELF", FC_N_("settled boxes on the shelf"), "在架已结算数量", NULL, NULL},
+};
+
+const struct pharmacy_rule_terms *pharmacy_rule_terms(const char *rule)
+{
+    for (size_t i = 0; rule && i < sizeof(rule_terms) / sizeof(rule_terms[0]); i++)
+        if (!strcmp(rule_terms[i].rule, rule))
+            return &rule_terms[i];
+    return NULL;
+}
+
 static json_t *qty_json(double q)
 {
     double r = round(q);
@@ -651,7 +675,7 @@ out:
 
 struct stock_report {
     FILE *out;
-    int md;
+    int md, complete;
     json_t *flags;
     struct buf line;
 };
@@ -695,13 +719,18 @@ static int report_drug(const struct drug_line *l, void *ctx)
     pharmacy_format_qty(l->book, book);
     pharmacy_format_qty(l->counted, counted);
     pharmacy_format_qty(l->counted - l->book, var);
+    if (!l->counted_any && !c->complete) {
+        /* not counted is not a shortage: no figure, no variance */
+        snprintf(counted, sizeof(counted), "%s", fc_tr("not counted"));
+        var[0] = '\0';
+    }
     flags_text(json_object_get(c->flags, l->code), &fl);
     if (c->md) {
         const char *f[] = {l->code, l->name, l->spec, l->unit, book, counted, var, fl.ptr, NULL};
         report_row(c, f);
     } else {
-        const char *f[] = {"stock", l->code, l->name, l->spec, l->unit, book, counted, var,
-                           fl.ptr,  "",      "",      "",      "",      "",   "",      NULL};
+        const char *f[] = {"stock", l->code, l->name, l->spec, l->unit, book, counted, var, fl.ptr,
+                           "",      "",      "",      "",      "",      "",   "",      NULL};
         report_row(c, f);
     }
     buf_release(&fl);
@@ -713,6 +742,7 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
     struct stock_report *c = ctx;
     struct buf ev = BUF_INIT;
     char a[32], b[32], d[32], amount[32];
+    const char *label;
 
     pharmacy_format_qty(f->a, a);
     pharmacy_format_qty(f->b, b);
@@ -724,12 +754,18 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
         buf_addf(&ev, " (+%lld more)", (long long)(f->evidence_total - (int64_t)f->nevidence));
     if (f->note[0])
         buf_addf(&ev, "%s%s", ev.len ? "; " : "", f->note);
+    label = verdict_label(workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE));
     if (c->md) {
-        const char *row[] = {f->drug_code, f->rule, a, b, d, amount, ev.ptr, NULL};
+        struct buf r = BUF_INIT;
+        buf_addf(&r, "%s (%s)", label ? label : f->rule, f->rule);
+        const char *row[] = {f->drug_code, r.ptr, a, b, d, amount, ev.ptr, NULL};
         report_row(c, row);
+        buf_release(&r);
     } else {
-        const char *row[] = {"finding", f->drug_code, "", "", "", "",     "",     "",
-                             "",        f->rule,      a,  b,  d,  amount, ev.ptr, NULL};
+        const char *row[] = {
+            "finding", f->drug_code, "", "", "", "",     "",     "",
+            "",        f->rule,      a,  b,  d,  amount, ev.ptr, label ? label : f->rule,
+            NULL};
         report_row(c, row);
     }
     buf_release(&ev);
@@ -739,7 +775,7 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
 int pharmacy_report(struct store *s, const char *visit_id, const char *format, FILE *out,
                     struct fc_error *err)
 {
-    struct stock_report c = {out, 0, json_object(), BUF_INIT};
+    struct stock_report c = {out, 0, 0, json_object(), BUF_INIT};
     struct visit v;
     int rc;
 
@@ -751,6 +787,10 @@ int pharmacy_report(struct store *s, const char *visit_id, const char *format, F
     }
     c.md = !strcmp(format, "md");
     rc = visit_resolve(s, visit_id, &v, err);
+    if (!rc) {
+        c.complete = pharmacy_is_complete(s, &v, err);
+        rc = c.complete < 0 ? c.complete : FC_OK;
+    }
     if (!rc)
         rc = pharmacy_reconcile(s, &v, collect_flags, c.flags, err);
     if (rc)
@@ -768,7 +808,7 @@ int pharmacy_report(struct store *s, const char *visit_id, const char *format, F
               out);
     } else {
         fputs("record,drug_code,name,spec,unit,book,counted,variance,flags,"
-              "rule,a,b,diff,amount,evidence\n",
+              "rule,a,b,diff,amount,evidence,label\n",
               out);
     }
     rc = foreach_drug_line(s, &v, report_drug, &c, err);

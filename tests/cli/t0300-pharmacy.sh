@@ -163,7 +163,7 @@ expect_contains "$OUT" "12 findings"
 expect_exit 0 fc report --format csv -o "$TEST_TMP/r.csv"
 expect_contains "$(cat "$TEST_TMP/r.csv")" "finding,$DB,,,,,,,,D07_TRACE_DUPLICATE,30,24,6,3.00,82000020000000000001"
 expect_exit 0 fc report --format md -o "$TEST_TMP/r.md"
-expect_contains "$(cat "$TEST_TMP/r.md")" "| $DA | D01_STOCK_SHORTAGE | 3 | 15 | -12 | 150.00 |"
+expect_contains "$(cat "$TEST_TMP/r.md")" "| $DA | stock shortage (D01_STOCK_SHORTAGE) | 3 | 15 | -12 | 150.00 |"
 # a document people read: the visit opened at 09:00 local time (TZ from lib.sh)
 expect_contains "$(cat "$TEST_TMP/r.md")" "- opened: 2026-11-22T09:00:00+08:00"
 
