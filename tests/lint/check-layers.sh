@@ -3,7 +3,7 @@
 # core/base <- core <- sync <- ui <- app; sqlite3.h only in core/store* and the
 # core modules that run SQL; libpq only in HQ's PostgreSQL store; curses only in
 # ui/; sodium and nettle only in core and sync;
-# nothing includes app/.
+# nothing includes app/; a workflow's folder never includes another's.
 set -u
 top=${1:-.}
 cd "$top" || exit 2
@@ -36,6 +36,18 @@ check core '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c' '^core/hq/hqdb_p
 check sync '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
 check ui '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
 check app '#include *<libpq' 'libpq only in core/hq/hqdb_pg.c'
+
+# Workflows never include each other: a workflow is a folder of core with a
+# workflow.h (core/night, core/pharmacy, core/flight, ...).
+for w in core/*/workflow.h; do
+    [ -e "$w" ] || continue
+    dir=${w%/workflow.h}
+    for o in core/*/workflow.h; do
+        other=${o%/workflow.h}
+        [ "$other" = "$dir" ] && continue
+        check "$dir" "#include *\"$other/" 'workflows never include each other'
+    done
+done
 
 [ $fail -eq 0 ] && echo "layers ok"
 exit $fail
