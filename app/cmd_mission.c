@@ -8,6 +8,7 @@
 #include "core/mission/mission.h"
 #include "sync/pack.h"
 #include "core/store/store.h"
+#include "core/store/syncdb.h"
 #include "ui/i18n.h"
 #include "core/base/clock.h"
 
@@ -276,7 +277,7 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
     if (ends_with(path, ".fcpack"))
         rc = pack_load(s, path, partial, &sink, &info, &st, &app->err);
     else
-        rc = mission_load(s, path, partial, &sink, &info, &st, &app->err);
+        rc = pack_load_folder(s, path, partial, &sink, &info, &st, &app->err);
     if (r.progress_drawn)
         fputs("\r\033[K", stderr);
     if (app->json) {
@@ -301,18 +302,32 @@ out:
     return exitc;
 }
 
+/* "XXXX-XXXX-XXXX-XXXX" of the HQ key that signed this version, or
+ * "unsigned" (loaded from a folder). */
+static void signer_of(struct store *s, const struct mission_info *m, char out[20])
+{
+    if (syncdb_mission_signer(s, m->mission_id, m->version, out, NULL) != FC_OK || !out[0])
+        snprintf(out, 20, "%s", "unsigned");
+}
+
+struct list_ctx {
+    struct store *s;
+    json_t *arr;
+};
+
 static int list_one(const struct mission_info *m, void *ctx)
 {
-    json_t *arr = ctx;
-    char loaded[CLOCK_ISO_MAX];
+    struct list_ctx *c = ctx;
+    char signer[20], loaded[CLOCK_ISO_MAX];
 
-    if (arr) {
-        json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-                                             "mission_id", m->mission_id, "version",
-                                             (json_int_t)m->version, "kind", m->kind, "title",
-                                             m->title, "issued_at", m->issued_at, "expires_at",
-                                             m->expires_at, "loaded_at", m->loaded_at, "file",
-                                             m->file, "sha256", m->sha256));
+    if (c->arr) {
+        signer_of(c->s, m, signer);
+        json_array_append_new(
+            c->arr,
+            json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "mission_id",
+                      m->mission_id, "version", (json_int_t)m->version, "kind", m->kind, "title",
+                      m->title, "issued_at", m->issued_at, "expires_at", m->expires_at, "loaded_at",
+                      m->loaded_at, "file", m->file, "sha256", m->sha256, "signed_by", signer));
         return 0;
     }
     /* people read local times with their offset; JSON keeps the stored UTC */
@@ -323,21 +338,20 @@ static int list_one(const struct mission_info *m, void *ctx)
 
 static int mission_cmd_list(struct app *app)
 {
-    struct store *s = app_store(app);
-    json_t *arr = NULL;
+    struct list_ctx c = {app_store(app), NULL};
     int rc;
 
-    if (!s)
+    if (!c.s)
         return app_fail(app, app->err.code);
     if (app->json)
-        arr = json_array();
-    rc = mission_foreach(s, list_one, arr, &app->err);
+        c.arr = json_array();
+    rc = mission_foreach(c.s, list_one, &c, &app->err);
     if (rc) {
-        json_decref(arr);
+        json_decref(c.arr);
         return app_fail(app, rc);
     }
-    if (arr)
-        app_print_json(json_pack("{s:o}", "missions", arr));
+    if (c.arr)
+        app_print_json(json_pack("{s:o}", "missions", c.arr));
     return 0;
 }
 
@@ -349,6 +363,7 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     struct buf counts = BUF_INIT;
     json_t *cj = NULL, *files, *v;
     const char *key;
+    char signer[20];
     int rc;
 
     if (argc != 3) {
@@ -368,12 +383,13 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     cj = json_loads(counts.ptr, 0, NULL);
     buf_release(&counts);
     files = cj ? json_object_get(cj, "files") : NULL;
+    signer_of(s, &m, signer);
     if (app->json) {
-        app_print_json(json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O?}",
+        app_print_json(json_pack("{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O?, s:s}",
                                  "mission_id", m.mission_id, "version", (json_int_t)m.version,
                                  "kind", m.kind, "title", m.title, "issued_at", m.issued_at,
                                  "expires_at", m.expires_at, "loaded_at", m.loaded_at, "file",
-                                 m.file, "sha256", m.sha256, "files", files));
+                                 m.file, "sha256", m.sha256, "files", files, "signed_by", signer));
         json_decref(cj);
         return 0;
     }
@@ -381,6 +397,10 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
              "expires    %s\nloaded     %s\nfile       %s\nsha256     %s\n"),
            m.mission_id, (long long)m.version, m.kind, m.title, clock_iso_local(m.issued_at, t1),
            clock_iso_local(m.expires_at, t2), clock_iso_local(m.loaded_at, t3), m.file, m.sha256);
+    if (strcmp(signer, "unsigned"))
+        printf(_("signed by  HQ %s\n"), signer);
+    else
+        printf(_("signed by  nobody: loaded from a folder (unsigned)\n"));
     json_object_foreach(files, key, v)
     {
         printf(_("  %-18s %-12s rows %-8lld loaded %-8lld rejected %lld\n"), key,

@@ -959,6 +959,7 @@ int pack_open(struct store *s, const char *path, struct memdir **files, struct p
     rc = memdir_seal(in.dir, err);
     if (rc)
         goto out;
+    codec_fingerprint(m->signed_by, hq_sign, hq_box);
     hash_to_hex(sha256, sha1, HASH_LEN);
     *files = in.dir;
     in.dir = NULL;

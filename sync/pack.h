@@ -49,6 +49,7 @@ struct pack_manifest {
     size_t n_files;
     size_t n_to;
     int64_t dropped;
+    char signed_by[20]; /* fingerprint of the HQ key that signed it (pack_open) */
 };
 
 /* A device a pack is sealed to. */
@@ -80,6 +81,13 @@ int pack_open(struct store *s, const char *path, struct memdir **files, struct p
  * record the pack, free the folder. Arguments as for mission_load. */
 int pack_load(struct store *s, const char *path, int partial, const struct mission_load_sink *sink,
               struct mission_info *info, enum mission_load_status *status, struct fc_error *err);
+
+/* mission load DIR: a mission id that arrived signed (from a pack) cannot be
+ * replaced by a folder: FC_EVERIFY naming the HQ that signed it, nothing
+ * changed. Otherwise as mission_load. */
+int pack_load_folder(struct store *s, const char *dir, int partial,
+                     const struct mission_load_sink *sink, struct mission_info *info,
+                     enum mission_load_status *status, struct fc_error *err);
 
 /* HQ: the targets of a pack from hq.db. With all, every enrolled device not
  * revoked (FC_ENOTFOUND when there is none); else the n ids, each enrolled

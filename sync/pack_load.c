@@ -1,9 +1,11 @@
 /* pack_load: the .fcpack path of `mission load`. The pack is verified and
  * decrypted into a memory folder (pack_open); the unchanged folder loader
  * then reads it from there, so the device parses exactly what HQ signed and
- * no file of the mission is ever written in clear. */
+ * no file of the mission is ever written in clear. pack_load_folder: the
+ * folder path, which may not replace a mission that arrived signed. */
 #include "sync/pack.h"
 
+#include "core/base/fs.h"
 #include "core/store/syncdb.h"
 
 #include <jansson.h>
@@ -49,7 +51,44 @@ int pack_load(struct store *s, const char *path, int partial, const struct missi
     if (!rc)
         rc = mission_load(s, memdir_path(files), partial, sink, info, status, err);
     if (!rc)
-        rc = syncdb_pack_record(s, m.mission_id, m.version, sha, err);
+        rc = syncdb_pack_record(s, m.mission_id, m.version, sha, m.signed_by, err);
     memdir_free(files);
+    return rc;
+}
+
+int pack_load_folder(struct store *s, const char *dir, int partial,
+                     const struct mission_load_sink *sink, struct mission_info *info,
+                     enum mission_load_status *status, struct fc_error *err)
+{
+    struct buf path = BUF_INIT, text = BUF_INIT;
+    json_t *j = NULL;
+    const char *id;
+    char signer[20];
+    int rc;
+
+    /* the loader reports a missing or broken mission.json in its own words */
+    buf_addf(&path, "%s/mission.json", dir);
+    if (fs_read_file(path.ptr, 65536, &text, NULL) == FC_OK)
+        j = json_loadb(text.ptr, text.len, 0, NULL);
+    id = json_string_value(json_object_get(j, "mission_id"));
+    if (id) {
+        rc = syncdb_mission_signer(s, id, 0, signer, NULL);
+        if (rc == FC_OK) {
+            rc = fc_error_set(err, FC_EVERIFY,
+                              "mission '%s' arrived signed by HQ %s: a folder cannot replace it "
+                              "(load a pack from HQ); nothing changed",
+                              id, signer[0] ? signer : "?");
+            goto out;
+        }
+        if (rc != FC_ENOTFOUND) {
+            rc = syncdb_mission_signer(s, id, 0, signer, err);
+            goto out;
+        }
+    }
+    rc = mission_load(s, dir, partial, sink, info, status, err);
+out:
+    json_decref(j);
+    buf_release(&path);
+    buf_release(&text);
     return rc;
 }

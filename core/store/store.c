@@ -169,6 +169,12 @@ static const char *const migrations[] = {
     /* 6: the inspectors declared a pharmacy count complete (count --complete):
      * drugs not counted then count as 0 (DESIGN §5). Derived. */
     "CREATE TABLE pharmacy_complete (visit TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;",
+    /* 7: which HQ key signed each mission version loaded from a pack (its
+     * fingerprint), so that a mission id that arrived signed is known as such.
+     * Packs loaded before were verified with the key trusted then, which is
+     * the trusted key unless it was replaced since: the best record there is. */
+    "ALTER TABLE sync_pack ADD COLUMN signed_by TEXT;"
+    "UPDATE sync_pack SET signed_by = (SELECT fingerprint FROM sync_trust WHERE id = 1);",
 };
 
 static const struct store_schema device_schema = {migrations,

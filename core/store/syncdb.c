@@ -215,24 +215,6 @@ int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
     return rc;
 }
 
-int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *version,
-                            struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s, "SELECT coalesce(max(version), 0) FROM sync_pack WHERE mission_id = ?1", &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, mission_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, err, "cannot read loaded packs");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t *version,
                                struct fc_error *err)
 {
@@ -256,14 +238,14 @@ int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t 
 }
 
 int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
-                       const char *sha256_hex, struct fc_error *err)
+                       const char *sha256_hex, const char *signed_by, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     char at[CLOCK_ISO_MAX];
     int rc =
         store_prepare(s,
-                      "INSERT OR IGNORE INTO sync_pack (mission_id, version, sha256, loaded_at)"
-                      " VALUES (?1, ?2, ?3, ?4)",
+                      "INSERT OR IGNORE INTO sync_pack (mission_id, version, sha256, loaded_at,"
+                      " signed_by) VALUES (?1, ?2, ?3, ?4, ?5)",
                       &st, err);
 
     if (rc)
@@ -273,7 +255,35 @@ int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
     sqlite3_bind_int64(st, 2, version);
     store_bind_text(st, 3, sha256_hex);
     store_bind_text(st, 4, at);
+    store_bind_text(st, 5, signed_by);
     rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot record pack");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t version,
+                          char signed_by[20], struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT coalesce(signed_by, '') FROM sync_pack WHERE mission_id = ?1"
+                           " AND (?2 <= 0 OR version = ?2) ORDER BY version DESC LIMIT 1",
+                           &st, err);
+
+    signed_by[0] = '\0';
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    sqlite3_bind_int64(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(signed_by, 20, "%s", store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "mission '%s' never arrived signed", mission_id);
+    } else {
+        rc = store_fail(s, err, "cannot read loaded packs");
+    }
     sqlite3_finalize(st);
     return rc;
 }

@@ -53,17 +53,20 @@ int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err);
 int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
                       struct fc_error *err);
 
-/* Highest version of mission_id loaded from a pack, 0 when none. */
-int syncdb_pack_max_version(struct store *s, const char *mission_id, int64_t *version,
-                            struct fc_error *err);
-
 /* Highest version of mission_id loaded at all, from a pack or a folder; 0
  * when none (the rollback guard of pack loading). */
 int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t *version,
                                struct fc_error *err);
 
-/* Records a pack load (insert or ignore). Commits. */
+/* Records a pack load (insert or ignore) and the fingerprint of the HQ key
+ * that signed it. Commits. */
 int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
-                       const char *sha256_hex, struct fc_error *err);
+                       const char *sha256_hex, const char *signed_by, struct fc_error *err);
+
+/* Provenance: the fingerprint of the HQ key that signed version of
+ * mission_id (version <= 0: any version, the latest one signed) into
+ * signed_by (20 bytes). FC_ENOTFOUND when it never arrived signed. */
+int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t version,
+                          char signed_by[20], struct fc_error *err);
 
 #endif

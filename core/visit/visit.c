@@ -5,6 +5,7 @@
 #include "core/base/xalloc.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
+#include "core/store/syncdb.h"
 #include "core/workflow.h"
 #include "core/base/clock.h"
 
@@ -94,7 +95,7 @@ int visit_open(struct store *s, const struct visit_open_args *a, struct visit *o
     struct visit cur;
     struct event e;
     const struct workflow *wf = NULL;
-    char id[37];
+    char id[37], signer[20];
     int rc, n = 0;
 
     memset(&cur, 0, sizeof(cur));
@@ -126,11 +127,15 @@ int visit_open(struct store *s, const struct visit_open_args *a, struct visit *o
         goto rollback;
     }
     hash_uuid(id);
-    obj = json_pack("{s:s, s:s, s:I, s:s?, s:s, s:s?, s:s, s:O, s:b}", "visit", id, "mission_id",
-                    a->mission_id, "mission_version", (json_int_t)a->mission_version,
+    /* provenance: the HQ key that signed this mission version, or "unsigned" */
+    if (syncdb_mission_signer(s, a->mission_id, a->mission_version, signer, NULL) != FC_OK ||
+        !signer[0])
+        snprintf(signer, sizeof(signer), "%s", "unsigned");
+    obj = json_pack("{s:s, s:s, s:I, s:s?, s:s, s:s?, s:s, s:O, s:b, s:s}", "visit", id,
+                    "mission_id", a->mission_id, "mission_version", (json_int_t)a->mission_version,
                     "mission_sha256", a->mission_sha256, "site_code", a->site_code, "site_name",
                     a->site_name, "kind", a->kind, "inspectors", insp, "credentials_shown",
-                    a->credentials_shown);
+                    a->credentials_shown, "signed_by", signer);
     if (!obj) {
         rc = fc_error_set(err, FC_EINPUT, "visit fields are not valid UTF-8");
         goto rollback;
