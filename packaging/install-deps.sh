@@ -18,7 +18,7 @@ set -eu
 # that each module the build asks pkg-config for comes from this list.
 BUILD_PKGS="build-essential cmake pkg-config gettext
 libncurses-dev libsqlite3-dev libqrencode-dev libsodium-dev nettle-dev libzstd-dev libjansson-dev
-libpq-dev"
+libpq-dev libzip-dev libexpat1-dev"
 
 # The .deb (cpack -G DEB): dpkg-shlibdeps computes Depends, and CPack asks
 # file(1) which installed files are executables.

@@ -4,6 +4,10 @@
  * schema). */
 #include "core/mission/loader.h"
 
+#include "core/base/fs.h"
+
+#include <string.h>
+
 static const struct col_def sites_cols[] = {
     {"site_code", "机构编码", CT_SITE, REQ, NULL},    {"site_name", "机构名称", CT_TEXT, REQ, NULL},
     {"site_kind", "机构类别", CT_SITE_KIND, 0, NULL}, {"level", "机构级别", CT_TEXT, 0, NULL},
@@ -146,3 +150,18 @@ const struct file_def mission_files[F_COUNT] = {
                     " VALUES (?1,?2,?3,?4,?5)",
                     patterns_cols, NCOLS(patterns_cols), 0, 0},
 };
+
+int loader_file_path(const char *dir, enum file_id f, struct buf *path, int *xlsx)
+{
+    const char *name = mission_files[f].file, *dot = strrchr(name, '.');
+
+    buf_reset(path);
+    buf_addf(path, "%s/%s", dir, name);
+    *xlsx = 0;
+    if (fs_exists(path->ptr))
+        return 1;
+    buf_reset(path);
+    buf_addf(path, "%s/%.*s.xlsx", dir, (int)(dot - name), name);
+    *xlsx = 1;
+    return fs_exists(path->ptr);
+}

@@ -6,8 +6,15 @@
 #include "core/mission/refdb.h"
 #include "core/store/store.h"
 
+#include "core/mission/xlsx.h"
+#include "core/store/hash.h"
+
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The row's values go to the insert statement, or to the insert thread. */
 static void out_null(struct loader *L, int i)
@@ -126,7 +133,7 @@ static int value_problem(struct loader *L, int c, const struct csv_record *rec, 
                                : NULL;
         L->null[c] = 1;
         buf_reset(&L->val[c]);
-        rc = loader_warn(L, "optional_value", L->def->file, rec->line, site, err,
+        rc = loader_warn(L, "optional_value", L->fname, rec->line, site, err,
                          "column %s: value '%s' left empty: %s", loader_col_header(L, c), shown.ptr,
                          en.ptr);
         goto out;
@@ -137,7 +144,7 @@ static int value_problem(struct loader *L, int c, const struct csv_record *rec, 
     buf_adds(&L->reason_local, local.ptr);
     buf_reset(&L->value);
     buf_add(&L->value, shown.ptr, shown.len);
-    loader_reject(L, L->def->file, rec->line, loader_col_header(L, c), "%s", L->reason.ptr);
+    loader_reject(L, L->fname, rec->line, loader_col_header(L, c), "%s", L->reason.ptr);
     buf_reset(&L->value);
 out:
     buf_release(&shown);
@@ -154,26 +161,53 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     struct file_stat *fs = &L->stat[f];
     struct stat sb;
     uint64_t total = 0;
-    int rc;
+    int rc, xlsx = 0, memfd = -1;
 
     L->def = &mission_files[f];
-    buf_addf(&path, "%s/%s", L->dir, L->def->file);
+    loader_file_path(L->dir, f, &path, &xlsx);
+    snprintf(L->fname_buf, sizeof(L->fname_buf), "%s", strrchr(path.ptr, '/') + 1);
+    L->fname = L->fname_buf;
+    snprintf(fs->name, sizeof(fs->name), "%s", L->fname);
     if (stat(path.ptr, &sb) == 0)
         total = (uint64_t)sb.st_size;
     L->file_size = total;
-    rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
+    if (xlsx) {
+        /* the first sheet as CSV, in an anonymous in-memory file; the
+         * digest recorded is the workbook's own */
+        char fdpath[64];
+        memfd = memfd_create("fieldcheck-xlsx", MFD_CLOEXEC);
+        if (memfd < 0) {
+            rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", L->fname,
+                                 strerror(errno));
+            goto out;
+        }
+        if (L->sink && L->sink->progress)
+            L->sink->progress(L->sink->ctx, L->fname, 0, total);
+        rc = xlsx_to_csv(path.ptr, memfd, NULL, err);
+        if (!rc)
+            rc = hash_file(path.ptr, L->file_digest[f], NULL, err);
+        if (rc)
+            goto out;
+        snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", memfd);
+        if (fstat(memfd, &sb) == 0)
+            total = (uint64_t)sb.st_size;
+        L->file_size = total;
+        rc = csv_reader_open(&r, fdpath, NULL, err);
+    } else {
+        rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
+    }
     if (rc)
         goto out;
-    fs->encoding = csv_reader_encoding(r);
+    fs->encoding = xlsx ? "xlsx" : csv_reader_encoding(r);
     rc = csv_next(r, &rec, err);
     if (rc < 0)
         goto out;
     if (rc == 0) {
-        rc = fc_error_set(err, FC_EINPUT, "'%s' is empty: it needs a header line", L->def->file);
+        rc = fc_error_set(err, FC_EINPUT, "'%s' is empty: it needs a header line", L->fname);
         goto out;
     }
     if (rec.error) {
-        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: bad header line: %s", L->def->file,
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: bad header line: %s", L->fname,
                           (unsigned long long)rec.line, rec.error);
         goto out;
     }
@@ -200,10 +234,10 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         L->row_bad = 0;
         fs->rows++;
         if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
-            L->sink->progress(L->sink->ctx, L->def->file, csv_reader_offset(r), total);
+            L->sink->progress(L->sink->ctx, L->fname, csv_reader_offset(r), total);
         if (rec.note && !rec.error) {
             /* a GBK line in a UTF-8 file, re-read as GB18030 */
-            rc = loader_warn(L, "encoding_line", L->def->file, rec.line, NULL, err,
+            rc = loader_warn(L, "encoding_line", L->fname, rec.line, NULL, err,
                              "line %llu is GB18030 (GBK) in a UTF-8 file: read as GB18030",
                              (unsigned long long)rec.line);
             if (rc)
@@ -216,9 +250,9 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
             buf_adds(&L->reason, rec.error);
             buf_reset(&L->reason_local);
             buf_adds(&L->reason_local, rec.error_local ? rec.error_local : rec.error);
-            loader_reject(L, L->def->file, rec.line, "", "%s", L->reason.ptr);
+            loader_reject(L, L->fname, rec.line, "", "%s", L->reason.ptr);
         } else if (rec.nfields != L->nhdr) {
-            loader_reject(L, L->def->file, rec.line, "", "row has %zu fields, the header has %zu",
+            loader_reject(L, L->fname, rec.line, "", "row has %zu fields, the header has %zu",
                           rec.nfields, L->nhdr);
         } else {
             for (int c = 0; c < L->def->ncols; c++) {
@@ -259,7 +293,7 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     if (rc)
         goto out;
     if (L->sink && L->sink->progress)
-        L->sink->progress(L->sink->ctx, L->def->file, total, total);
+        L->sink->progress(L->sink->ctx, L->fname, total, total);
     rc = FC_OK;
 out:
     if (L->pipe) {
@@ -273,6 +307,8 @@ out:
     sqlite3_finalize(L->ins);
     L->ins = NULL;
     csv_reader_free(r);
+    if (memfd >= 0)
+        close(memfd);
     loader_free_header(L);
     buf_release(&path);
     return rc;

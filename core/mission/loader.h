@@ -108,6 +108,7 @@ extern const struct file_def mission_files[F_COUNT];
 
 struct file_stat {
     int present;
+    char name[64]; /* as read: "inpatients.csv" or "inpatients.xlsx" */
     const char *encoding;
     uint64_t rows, loaded, rejected;
 };
@@ -168,6 +169,8 @@ struct loader {
     size_t key_ward_len;
     int key_valid;
     uint64_t file_size; /* of the current file */
+    const char *fname;  /* the current file's name as messages give it (x.csv or x.xlsx) */
+    char fname_buf[64];
 
     /* The row checks read these copies of the site, ward and drug tables,
      * taken when a file starts (loader_load_lookups), not the connection, which
@@ -272,6 +275,12 @@ int mission_prior_state(struct store *s, const struct manifest *m, struct prior 
                         struct fc_error *err);
 int mission_record(struct store *s, const struct manifest *m, const struct loader *L,
                    const char *digest, const char *source, struct fc_error *err);
+
+/* ---- columns.c */
+/* Where mission file f is in dir: the CSV file, else an Excel workbook of
+ * the same name (inpatients.xlsx). Returns 1 with its path in path (reset
+ * first) and *xlsx set, or 0 when neither exists. */
+int loader_file_path(const char *dir, enum file_id f, struct buf *path, int *xlsx);
 
 /* ---- mission.c */
 int loader_exec(struct loader *L, const char *sql, struct fc_error *err);

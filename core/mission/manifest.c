@@ -143,9 +143,8 @@ int manifest_check_files(const char *dir, const struct manifest *m, struct fc_er
     int rc = FC_OK;
 
     for (int f = 0; f < F_COUNT; f++) {
-        buf_reset(&p);
-        buf_addf(&p, "%s/%s", dir, mission_files[f].file);
-        have[f] = fs_exists(p.ptr);
+        int xlsx;
+        have[f] = loader_file_path(dir, (enum file_id)f, &p, &xlsx);
     }
     buf_release(&p);
     wf = workflow_find(m->info.kind);
@@ -178,14 +177,21 @@ int manifest_content_digest(const char *dir, const struct loader *L, char hex[HA
 
     hash_init(&ctx);
     for (int f = -1; f < F_COUNT; f++) {
-        const char *name = f < 0 ? "mission.json" : mission_files[f].file;
+        const char *name = "mission.json";
+        int xlsx = 0;
+        if (f < 0) {
+            buf_reset(&p);
+            buf_addf(&p, "%s/%s", dir, name);
+        } else if (!loader_file_path(dir, (enum file_id)f, &p, &xlsx)) {
+            continue;
+        }
+        if (f >= 0)
+            name = strrchr(p.ptr, '/') + 1; /* a workbook is named as such */
         if (L && f >= 0) {
             if (!L->stat[f].present)
                 continue;
             memcpy(h, L->file_digest[f], sizeof(h));
         } else {
-            buf_reset(&p);
-            buf_addf(&p, "%s/%s", dir, name);
             if (!fs_exists(p.ptr))
                 continue;
             rc = hash_file(p.ptr, h, NULL, err);

@@ -310,16 +310,17 @@ int mission_load(struct store *s, const char *dir, int partial,
     L.dir = dir;
     for (int f = 0; f < F_COUNT; f++) {
         struct buf p = BUF_INIT;
-        buf_addf(&p, "%s/%s", dir, mission_files[f].file);
-        L.stat[f].present = fs_exists(p.ptr);
+        int xlsx;
+        L.stat[f].present = loader_file_path(dir, (enum file_id)f, &p, &xlsx);
         buf_release(&p);
     }
     rc = build(&L, &m, tmp.ptr, err);
     if (sink && sink->file_done)
         for (int f = 0; f < F_COUNT; f++)
             if (L.stat[f].present && L.stat[f].encoding)
-                sink->file_done(sink->ctx, mission_files[f].file, L.stat[f].encoding,
-                                L.stat[f].rows, L.stat[f].loaded, L.stat[f].rejected);
+                sink->file_done(
+                    sink->ctx, L.stat[f].name[0] ? L.stat[f].name : mission_files[f].file,
+                    L.stat[f].encoding, L.stat[f].rows, L.stat[f].loaded, L.stat[f].rejected);
     if (!rc && L.rejects && !partial)
         rc = fc_error_set(err, FC_EINPUT,
                           "mission '%s' version %lld not loaded: rejected rows: %llu (nothing "

@@ -64,7 +64,7 @@ int mission_record(struct store *s, const struct manifest *m, const struct loade
     for (int f = 0; f < F_COUNT; f++) {
         if (!L->stat[f].present)
             continue;
-        json_object_set_new(fl, mission_files[f].file,
+        json_object_set_new(fl, L->stat[f].name[0] ? L->stat[f].name : mission_files[f].file,
                             json_pack("{s:s, s:I, s:I, s:I}", "encoding", L->stat[f].encoding,
                                       "rows", (json_int_t)L->stat[f].rows, "loaded",
                                       (json_int_t)L->stat[f].loaded, "rejected",

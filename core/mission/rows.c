@@ -82,7 +82,7 @@ static void check_ward(struct loader *L, uint64_t line)
         L->ward_found = i >= 0;
     }
     if (!L->ward_found) {
-        loader_reject(L, L->def->file, line, loader_col_header(L, IP_WARD_CODE),
+        loader_reject(L, L->fname, line, loader_col_header(L, IP_WARD_CODE),
                       "ward '%s' of site '%s' is not in wards.csv", code, site);
         return;
     }
@@ -129,22 +129,22 @@ static int row_warnings(struct loader *L, uint64_t line, struct fc_error *err)
         return FC_OK; /* the common case: no message to build */
     mask_id(&mid, L->val[IP_ID].ptr);
     if (sex_col && sex == 'M')
-        rc = loader_warn(L, "sex_id", L->def->file, line, site, err,
+        rc = loader_warn(L, "sex_id", L->fname, line, site, err,
                          "admission %s: sex column says female but ID %s is male", adm, mid.ptr);
     else if (sex_col)
-        rc = loader_warn(L, "sex_id", L->def->file, line, site, err,
+        rc = loader_warn(L, "sex_id", L->fname, line, site, err,
                          "admission %s: sex column says male but ID %s is female", adm, mid.ptr);
     if (!rc && male_ward)
-        rc = loader_warn(L, "sex_ward", L->def->file, line, site, err,
+        rc = loader_warn(L, "sex_ward", L->fname, line, site, err,
                          "admission %s: male patient (ID %s) in ward %s", adm, mid.ptr, ward);
     if (!rc && female_ward)
-        rc = loader_warn(L, "sex_ward", L->def->file, line, site, err,
+        rc = loader_warn(L, "sex_ward", L->fname, line, site, err,
                          "admission %s: female patient (ID %s) in ward %s", adm, mid.ptr, ward);
     if (!rc && age > 120)
-        rc = loader_warn(L, "age_ward", L->def->file, line, site, err,
+        rc = loader_warn(L, "age_ward", L->fname, line, site, err,
                          "admission %s: age %d from ID %s is implausible", adm, age, mid.ptr);
     else if (!rc && child_ward)
-        rc = loader_warn(L, "age_ward", L->def->file, line, site, err,
+        rc = loader_warn(L, "age_ward", L->fname, line, site, err,
                          "admission %s: age %d (ID %s) in paediatric ward %s", adm, age, mid.ptr,
                          ward);
     buf_release(&mid);
@@ -165,12 +165,12 @@ static int check_pattern(struct loader *L, uint64_t line)
     if (rc) {
         char msg[160];
         regerror(rc, &re, msg, sizeof(msg));
-        loader_reject(L, L->def->file, line, loader_col_header(L, SP_REGEX),
+        loader_reject(L, L->fname, line, loader_col_header(L, SP_REGEX),
                       "regex does not compile: %s", msg);
         return 0;
     }
     if (re.re_nsub != nfields)
-        loader_reject(L, L->def->file, line, loader_col_header(L, SP_FIELDS),
+        loader_reject(L, L->fname, line, loader_col_header(L, SP_FIELDS),
                       "regex has %zu capture groups but fields names %zu", re.re_nsub, nfields);
     regfree(&re);
     /* the names a matcher can use: what the kind needs, nothing else */
@@ -183,7 +183,7 @@ static int check_pattern(struct loader *L, uint64_t line)
                                                       (n == 3 && !strncmp(tt, "bed", 3))
                                                 : n == 12 && !strncmp(tt, "admission_no", 12);
             if (!ok) {
-                loader_reject(L, L->def->file, line, loader_col_header(L, SP_FIELDS),
+                loader_reject(L, L->fname, line, loader_col_header(L, SP_FIELDS),
                               "field '%.*s' is not one of %s", (int)n, tt,
                               !strcmp(kind, "bed_label") ? "ward_code, bed" : "admission_no");
                 break;

@@ -1,0 +1,48 @@
+/* Excel workbooks (.xlsx) as mission files (DESIGN §4): the first sheet of a
+ * workbook is written out as CSV (UTF-8, comma, every field quoted, one line
+ * per sheet row so line numbers are Excel's row numbers), which the CSV
+ * reader then reads like any other file. The zip layer is libzip, the XML
+ * layer expat; the input is hostile, so every size is capped before it is
+ * used: entries in the archive, each part's uncompressed size and its ratio
+ * to the compressed one (zip bombs), rows, cells per row, shared strings and
+ * the length of every string.
+ *
+ * Cells: shared strings, inline strings, formula results, booleans and
+ * numbers (as Excel stored them: an 18-digit ID typed as a number comes out
+ * as 4.4030419630907635E+17, which the loader explains). A number in a
+ * cell whose style is a date or time format is an Excel serial date and
+ * comes out as YYYY-MM-DD (with " HH:MM:SS" when it has a time of day),
+ * in the 1900 or the 1904 date system as the workbook says. */
+#ifndef FC_CORE_XLSX_H
+#define FC_CORE_XLSX_H
+
+#include "core/base/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xlsx_limits {
+    uint64_t max_entries;    /* files in the archive */
+    uint64_t max_part;       /* uncompressed bytes of one part (sheet, strings, styles) */
+    uint64_t max_ratio;      /* uncompressed : compressed of one part */
+    uint64_t max_rows;       /* sheet rows (Excel's own limit is 1,048,576) */
+    uint64_t max_cols;       /* cells in a row (Excel: 16,384) */
+    uint64_t max_strings;    /* shared strings */
+    uint64_t max_string_len; /* bytes of one string (Excel: 32,767 characters) */
+};
+
+/* Fills lim with the defaults: 10,000 entries, 1 GiB parts, ratio 200,
+ * 1,048,576 rows, 16,384 columns, 4,000,000 shared strings, 128 KiB. */
+void xlsx_limits_default(struct xlsx_limits *lim);
+
+/* Writes the first sheet of the workbook at path to out_fd as CSV. lim NULL
+ * means the defaults. Returns 0, or FC_EINPUT naming what is wrong ("not an
+ * Excel workbook", a cap exceeded, malformed XML with its part and line),
+ * FC_EIO for I/O. */
+int xlsx_to_csv(const char *path, int out_fd, const struct xlsx_limits *lim, struct fc_error *err);
+
+/* The same for a workbook in memory (fuzzing). */
+int xlsx_to_csv_mem(const void *data, size_t len, int out_fd, const struct xlsx_limits *lim,
+                    struct fc_error *err);
+
+#endif
