@@ -5,6 +5,7 @@
  * The HQ directory holds hq.key and hq.pub, and hq.db unless HQ's store is a
  * PostgreSQL database (--db-url, FIELDCHECK_HQ_DB_URL or hq.db_url). */
 #include "app/commands.h"
+#include "app/hq_draw_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
@@ -400,6 +401,8 @@ int cmd_hq(struct app *app, int argc, char **argv)
         ex = hq_pack_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "import")) {
         ex = hq_import_cmd(app, &hq, argc - i, argv + i);
+    } else if (!strcmp(sub, "draw")) {
+        ex = hq_draw_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "quarantine")) {
         ex = hq_quarantine_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "migrate")) {

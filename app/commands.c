@@ -190,6 +190,18 @@ const struct command app_commands[] = {
         "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
         "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n"),
      cmd_export},
+    {"draw", N_("the on-site 双随机 draw from the mission's institutions, recorded"),
+     N_("fieldcheck [--db PATH] [--json] draw --seed TEXT --count N|KIND=N,...\n"
+        "       [--mission ID] [--region CODE]\n\n"
+        "Draws institutions at random from the loaded mission's sites (the candidate pool\n"
+        "HQ signed into the pack), reproducibly from the seed the team announces (for\n"
+        "example the digits of a public lottery draw), and records the draw as an event\n"
+        "that goes to HQ with the next export. --count 3 draws three of any kind,\n"
+        "--count hospital=2,pharmacy=1 two hospitals and one pharmacy; --region keeps the\n"
+        "institutions whose region code starts with CODE (e.g. 3101 for a city). The\n"
+        "algorithm is docs/draw.md: anyone with the pack's sites.csv and the seed can\n"
+        "check the result.\n"),
+     cmd_draw},
     {"receipt", N_("apply an HQ receipt"),
      N_("fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
         "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
@@ -212,6 +224,10 @@ const struct command app_commands[] = {
         "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
         "FILE] |\n"
         "    quarantine list [--device DEVICE] | quarantine purge (--device DEVICE | --all) |\n"
+        "    draw --targets FILE --inspectors FILE --seed TEXT --count N|KIND=N,...\n"
+        "         [--team-size 2] [--exclude-days N] [--date YYYY-MM-DD] [--top N]\n"
+        "         [--cross-region province|city|county] [-o FILE] [--pack DIR [--pack-out DIR]] |\n"
+        "    draw verify FILE [--targets FILE] [--inspectors FILE] |\n"
         "    migrate --to URL\n\n"
         "DIR holds hq.key and hq.pub (default <data dir>/hq; FIELDCHECK_HOME honoured), and\n"
         "HQ's store hq.db unless --db-url (or FIELDCHECK_HQ_DB_URL, or hq.db_url in the\n"
@@ -233,6 +249,14 @@ const struct command app_commands[] = {
         "  quarantine  the bundles HQ refused (unknown or revoked device): hash, device,\n"
         "           size and reason, never their content; at most hq.quarantine_cap per\n"
         "           device; purge forgets them\n"
+        "  draw     the 双随机 draw: institutions from the targets file (leaving out those\n"
+        "           inspected within --exclude-days, from the top --top by ranking value)\n"
+        "           and a team of --team-size inspectors for each, none with a conflict\n"
+        "           (回避; --cross-region: not from the institution's own region), reproducibly\n"
+        "           from the published --seed (docs/draw.md); writes a record signed by HQ\n"
+        "           (-o, mode 0600); --pack makes each team a pack of its institution's\n"
+        "           rows of the mission folder DIR for its members' devices\n"
+        "  draw verify  check a draw record's signature, its input files and its result\n"
         "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
         "           database and check that both give the same digest\n"),
      cmd_hq},

@@ -167,6 +167,7 @@ int cmd_db(struct app *app, int argc, char **argv);
 int cmd_keys(struct app *app, int argc, char **argv);
 int cmd_export(struct app *app, int argc, char **argv);
 int cmd_receipt(struct app *app, int argc, char **argv);
+int cmd_draw(struct app *app, int argc, char **argv);
 int cmd_hq(struct app *app, int argc, char **argv);
 int cmd_tui(struct app *app, int argc, char **argv);
 

@@ -45,7 +45,7 @@ expect_not_offers() {
 expect_completion "visit ''" "close list open show"
 expect_completion "susp ''" "assign list respond show totals verify"
 expect_completion "mission ''" "list load show"
-expect_completion "hq ''" "enroll import init migrate pack quarantine receipt report revoke"
+expect_completion "hq ''" "draw enroll import init migrate pack quarantine receipt report revoke"
 expect_completion "--json visit cl" "close"
 expect_completion "evidence ''" "add list verify"
 # Every command's subcommands are the ones its error message lists.

@@ -1,0 +1,208 @@
+/* hq draw --targets FILE --inspectors FILE --seed TEXT --count N|KIND=N,...
+ *         [--team-size 2] [--exclude-days N] [--date YYYY-MM-DD] [--top N]
+ *         [--cross-region province|city|county] [-o FILE]
+ *         [--pack MISSION_DIR [--pack-out DIR]]
+ * hq draw verify FILE [--targets FILE] [--inspectors FILE]
+ * The record holds the targets of unannounced inspections and the names of
+ * the teams: it is written 0600, like a pack. */
+#include "app/hq_draw_cli.h"
+
+#include "core/base/clock.h"
+#include "core/base/fs.h"
+#include "sync/hqdraw.h"
+#include "ui/i18n.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int int_arg(const char *opt, const char *v, int lo, int hi, int *out)
+{
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+
+    if (!*v || *end || n < lo || n > hi) {
+        fprintf(stderr, _("fieldcheck: hq draw: %s expects a whole number from %d to %d\n"), opt,
+                lo, hi);
+        return 1;
+    }
+    *out = (int)n;
+    return 0;
+}
+
+static void print_record(struct app *app, const json_t *file)
+{
+    const json_t *rec = json_object_get(file, "record"), *pick, *m, *x;
+    size_t i, k;
+
+    if (app->json) {
+        app_print_json(json_incref((json_t *)file));
+        return;
+    }
+    printf(_("draw of %s, seed '%s' (%s): %lld candidates, %zu left out as inspected recently\n"),
+           json_string_value(json_object_get(rec, "date")),
+           json_string_value(json_object_get(rec, "seed")),
+           json_string_value(json_object_get(rec, "algorithm")),
+           (long long)json_integer_value(json_object_get(rec, "candidates")),
+           json_array_size(json_object_get(rec, "excluded")));
+    json_array_foreach(json_object_get(rec, "excluded"), i, x) printf(
+        _("  left out  %s %s (inspected %s)\n"), json_string_value(json_object_get(x, "site_code")),
+        json_string_value(json_object_get(x, "site_name")),
+        json_string_value(json_object_get(x, "inspected")));
+    json_array_foreach(json_object_get(rec, "result"), i, pick)
+    {
+        printf("%3lld  %s  %s  %s  %s",
+               (long long)json_integer_value(json_object_get(pick, "order")),
+               json_string_value(json_object_get(pick, "site_code")),
+               json_string_value(json_object_get(pick, "site_name")),
+               json_string_value(json_object_get(pick, "kind")),
+               json_string_value(json_object_get(pick, "region_code")));
+        json_array_foreach(json_object_get(pick, "team"), k, m)
+            printf("%s%s %s", k ? ", " : _("  team: "), json_string_value(json_object_get(m, "id")),
+                   json_string_value(json_object_get(m, "name")));
+        putchar('\n');
+    }
+}
+
+static void pack_written(void *ctx, const char *site, const char *path, size_t devices)
+{
+    struct app *app = ctx;
+
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:I}", "type", "pack", "site_code", site, "file",
+                                 path, "devices", (json_int_t)devices));
+    else
+        printf(_("pack for %s written to %s, encrypted to %zu device(s)\n"), site, path, devices);
+}
+
+static int draw_verify(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    const char *file = NULL, *targets = NULL, *inspectors = NULL;
+    json_t *rec = NULL;
+    int rc;
+
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--targets") && i + 1 < argc)
+            targets = argv[++i];
+        else if (!strcmp(argv[i], "--inspectors") && i + 1 < argc)
+            inspectors = argv[++i];
+        else if (!file && argv[i][0] != '-')
+            file = argv[i];
+        else
+            file = NULL, argc = -1;
+    }
+    if (!file || argc < 0) {
+        fprintf(stderr, _("fieldcheck: hq draw verify: expected FILE [--targets FILE] "
+                          "[--inspectors FILE]\n"));
+        return 1;
+    }
+    rc = hq_draw_verify(hq, file, targets, inspectors, &rec, &app->err);
+    if (rc)
+        return app_fail(app, rc);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:O}", "ok", 1, "file", file, "record",
+                                 json_object_get(rec, "record")));
+    else {
+        print_record(app, rec);
+        printf(_("draw record %s verified: signed by this HQ, the inputs are the ones drawn "
+                 "from, and the seed gives this result\n"),
+               file);
+    }
+    json_decref(rec);
+    return 0;
+}
+
+int hq_draw_cmd(struct app *app, struct hq *hq, int argc, char **argv)
+{
+    struct hq_draw_args a;
+    const char *out = NULL, *pack = NULL, *pack_out = ".";
+    char name[64], now[CLOCK_ISO_MAX];
+    json_t *rec = NULL;
+    char *text = NULL;
+    int rc, have_count = 0;
+
+    if (argc >= 1 && !strcmp(argv[0], "verify"))
+        return draw_verify(app, hq, argc - 1, argv + 1);
+    memset(&a, 0, sizeof(a));
+    a.params.team_size = 2;
+    for (int i = 0; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+        if (!v) {
+            fprintf(stderr, _("fieldcheck: hq draw: unexpected argument '%s'\n"), o);
+            return 1;
+        }
+        i++;
+        if (!strcmp(o, "--targets"))
+            a.targets = v;
+        else if (!strcmp(o, "--inspectors"))
+            a.inspectors = v;
+        else if (!strcmp(o, "--seed"))
+            a.seed = v;
+        else if (!strcmp(o, "--count")) {
+            if (draw_quotas_parse(v, &a.params, &app->err))
+                return app_fail(app, app->err.code);
+            have_count = 1;
+        } else if (!strcmp(o, "--team-size")) {
+            if (int_arg(o, v, 2, 50, &a.params.team_size))
+                return 1;
+        } else if (!strcmp(o, "--exclude-days")) {
+            if (int_arg(o, v, 0, 36500, &a.params.exclude_days))
+                return 1;
+        } else if (!strcmp(o, "--top")) {
+            if (int_arg(o, v, 1, DRAW_MAX_ROWS, &a.params.top))
+                return 1;
+        } else if (!strcmp(o, "--date")) {
+            int64_t ms;
+            char iso[32];
+            snprintf(iso, sizeof(iso), "%.10sT12:00:00", v);
+            if (strlen(v) != 10 || clock_parse(iso, &ms)) {
+                fprintf(stderr, _("fieldcheck: hq draw: --date expects YYYY-MM-DD\n"));
+                return 1;
+            }
+            snprintf(a.params.date, sizeof(a.params.date), "%s", v);
+        } else if (!strcmp(o, "--cross-region")) {
+            if (draw_cross_parse(v, &a.params.cross, &app->err))
+                return app_fail(app, app->err.code);
+        } else if (!strcmp(o, "-o"))
+            out = v;
+        else if (!strcmp(o, "--pack"))
+            pack = v;
+        else if (!strcmp(o, "--pack-out"))
+            pack_out = v;
+        else {
+            fprintf(stderr, _("fieldcheck: hq draw: unexpected argument '%s'\n"), o);
+            return 1;
+        }
+    }
+    if (!a.targets || !a.inspectors || !a.seed || !have_count) {
+        fprintf(stderr, _("fieldcheck: hq draw: expected --targets FILE --inspectors FILE --seed "
+                          "TEXT --count N\n"));
+        return 1;
+    }
+    rc = hq_draw_make(hq, &a, &rec, &app->err);
+    if (rc)
+        return app_fail(app, rc);
+    if (!out) {
+        clock_format_local(clock_now_ms(), now);
+        snprintf(name, sizeof(name), "draw-%.4s%.2s%.2s-%.2s%.2s%.2s.json", now, now + 5, now + 8,
+                 now + 11, now + 14, now + 17);
+        out = name;
+    }
+    text = json_dumps(rec, JSON_INDENT(1) | JSON_SORT_KEYS);
+    rc = fs_write_atomic(out, text, strlen(text), 0600, &app->err);
+    free(text);
+    if (!rc && pack)
+        rc = hq_draw_packs(hq, rec, pack, pack_out, pack_written, app, &app->err);
+    if (rc) {
+        json_decref(rec);
+        return app_fail(app, rc);
+    }
+    print_record(app, rec);
+    if (!app->json)
+        printf(_("signed draw record written to %s (HQ %s); check it with: fieldcheck hq draw "
+                 "verify %s\n"),
+               out, json_string_value(json_object_get(rec, "signed_by")), out);
+    json_decref(rec);
+    return 0;
+}
