@@ -328,3 +328,37 @@ const char loader_code_entry_fill_sql[] =
     " AND NOT EXISTS (SELECT 1 FROM inpatient i WHERE i.site_code = w.site_code"
     "   AND i.ward_code = w.ward_code AND i.bed = CAST(n.i AS TEXT))"
     " ORDER BY 1;";
+
+int loader_check_adm_zeros(struct loader *L, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = FC_OK, s;
+
+    for (size_t i = 0; i < L->nadmd && !rc; i++) {
+        const struct adm_digits *d = &L->admd[i];
+        if (!d->zero_len || d->min_len >= d->zero_len)
+            continue;
+        if (!st && sqlite3_prepare_v2(L->db,
+                                      "SELECT line, admission_no FROM inpatient"
+                                      " WHERE site_code = ?1 AND length(admission_no) < ?2"
+                                      " AND admission_no NOT GLOB '*[^0-9]*' ORDER BY line",
+                                      -1, &st, NULL) != SQLITE_OK)
+            return loader_db_fail(L, err, "cannot check admission numbers");
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, d->site, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)d->zero_len);
+        while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+            rc = loader_warn(L, "admission_zeros",
+                             L->stat[F_INPATIENTS].name[0] ? L->stat[F_INPATIENTS].name
+                                                           : "inpatients.csv",
+                             (uint64_t)sqlite3_column_int64(st, 0), d->site, err,
+                             "admission_no '%s' is shorter than the site's %u-digit numbers with "
+                             "leading zeros: did a spreadsheet drop its zeros? The wristband may "
+                             "print them",
+                             (const char *)sqlite3_column_text(st, 1), d->zero_len);
+        if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
+            rc = loader_db_fail(L, err, "cannot check admission numbers");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -170,6 +170,13 @@ struct loader {
     int key_valid;
     uint64_t file_size; /* of the current file */
     const char *fname;  /* the current file's name as messages give it (x.csv or x.xlsx) */
+    /* all-digit admission numbers per site: the longest with a leading zero
+     * and the shortest, to find those a spreadsheet stripped of their zeros */
+    struct adm_digits {
+        char site[16];
+        unsigned zero_len, min_len;
+    } * admd;
+    size_t nadmd;
     char fname_buf[64];
 
     /* The row checks read these copies of the site, ward and drug tables,
@@ -258,6 +265,9 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err);
 int loader_check_admissions(struct loader *L, struct fc_error *err);
 int loader_check_leaves(struct loader *L, struct fc_error *err);
 int loader_roster_warnings(struct loader *L, struct fc_error *err);
+/* Warns the admission numbers that lost their leading zeros (a site whose
+ * all-digit numbers are mostly written with them, e.g. 0012345, and some not). */
+int loader_check_adm_zeros(struct loader *L, struct fc_error *err);
 extern const char loader_code_entry_fill_sql[];
 
 /* ---- manifest.c */

@@ -85,6 +85,9 @@ static void loader_release(struct loader *L)
     buf_release(&L->reason);
     buf_release(&L->reason_local);
     buf_release(&L->value);
+    free(L->admd);
+    L->admd = NULL;
+    L->nadmd = 0;
     buf_release(&L->ward_code);
     buf_release(&L->ward_name);
     buf_release(&L->lookup_key);
@@ -189,6 +192,8 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
         rc = loader_check_leaves(L, err);
     if (!rc && L->stat[F_INPATIENTS].present)
         rc = loader_roster_warnings(L, err);
+    if (!rc && L->stat[F_INPATIENTS].present)
+        rc = loader_check_adm_zeros(L, err);
     if (!rc && L->rejects && !L->partial)
         return FC_OK; /* the caller fails the load; no point building the rest */
     if (!rc)

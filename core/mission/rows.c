@@ -194,6 +194,36 @@ static int check_pattern(struct loader *L, uint64_t line)
     return 0;
 }
 
+/* Notes an all-digit admission number's length for its site (rosters come
+ * grouped by site: the last entry usually matches). */
+static void note_adm_digits(struct loader *L)
+{
+    const struct buf *a = &L->val[IP_ADM];
+    const char *site = L->val[IP_SITE].ptr;
+    struct adm_digits *d = NULL;
+
+    if (!a->len || a->len > 64 || a->ptr[strspn(a->ptr, "0123456789")])
+        return;
+    if (L->nadmd && !strcmp(L->admd[L->nadmd - 1].site, site))
+        d = &L->admd[L->nadmd - 1];
+    for (size_t i = 0; !d && i < L->nadmd; i++)
+        if (!strcmp(L->admd[i].site, site))
+            d = &L->admd[i];
+    if (!d) {
+        if (L->nadmd >= 100000)
+            return;
+        L->admd = xreallocarray(L->admd, L->nadmd + 1, sizeof(*L->admd));
+        d = &L->admd[L->nadmd++];
+        snprintf(d->site, sizeof(d->site), "%s", site);
+        d->zero_len = 0;
+        d->min_len = (unsigned)a->len;
+    }
+    if (a->ptr[0] == '0' && a->len > d->zero_len)
+        d->zero_len = (unsigned)a->len;
+    if (a->len < d->min_len)
+        d->min_len = (unsigned)a->len;
+}
+
 /* Checks that need other files or several columns; runs after the columns
  * parsed. May add rejects; fails only on database errors. */
 int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
@@ -228,6 +258,8 @@ int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
             check_ward(L, line);
         if (!L->row_bad)
             rc = row_warnings(L, line, err);
+        if (!L->row_bad)
+            note_adm_digits(L);
         if (L->null[IP_SEX] && !L->row_bad) {
             buf_reset(&L->val[IP_SEX]);
             buf_addch(&L->val[IP_SEX], L->id.sex);

@@ -58,4 +58,18 @@ expect_contains "$OUT" "H11010500001 W01 1 A1 2024-06-03"
 expect_contains "$OUT" "H11010500001 W01 2 A2 2024-06-03"
 expect_contains "$OUT" "H11010500001 W01 3 A3 2024-06-03"
 expect_contains "$OUT" "H11010500001 W01 4 A4 -"
+
+# admission numbers a spreadsheet stripped of their leading zeros: warned
+m2=$TEST_TMP/m2
+mkdir -p "$m2"
+printf '{"mission_id":"ZEROS","version":1,"kind":"night","title":"t"}' >"$m2/mission.json"
+cat >"$m2/inpatients.csv" <<'CSV'
+site_code,ward_code,bed,admission_no,name,id_number
+H11010500001,W01,1,0012345,甲,11010519491231002X
+H11010500001,W01,2,12346,乙,110105196001010033
+H11010500001,W01,3,0012347,丙,110105197002020043
+CSV
+expect_exit 0 fc --json mission load "$m2"
+expect_json "$OUT" '[.warnings[] | select(.kind == "admission_zeros") | .line] | join(",")' "3"
+expect_contains "$OUT" "admission_no '12346' is shorter"
 finish
