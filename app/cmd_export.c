@@ -1,5 +1,6 @@
-/* fieldcheck export -o DIR: the next bundle of every event HQ has not
- * acknowledged. Nothing is deleted locally. */
+/* fieldcheck export -o DIR [--from SEQ]: the next bundle of every event the
+ * trusted HQ has not acknowledged (from SEQ: again, even acknowledged ones).
+ * Nothing is deleted locally. */
 #include "app/commands.h"
 
 #include "core/store/store.h"
@@ -7,18 +8,27 @@
 #include "ui/i18n.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int cmd_export(struct app *app, int argc, char **argv)
 {
     struct bundle_export_result r;
     const char *dir = NULL;
+    long long from = 0;
     struct store *s;
     int rc;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             dir = argv[++i];
+        } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
+            char *end = NULL;
+            from = strtoll(argv[++i], &end, 10);
+            if (!*argv[i] || *end || from < 1) {
+                fprintf(stderr, _("fieldcheck: export: --from needs a seq of 1 or more\n"));
+                return 1;
+            }
         } else {
             fprintf(stderr, _("fieldcheck: export: unexpected argument '%s'\n"), argv[i]);
             return 1;
@@ -31,7 +41,7 @@ int cmd_export(struct app *app, int argc, char **argv)
     s = app_store(app);
     if (!s)
         return app_fail(app, app->err.code);
-    rc = bundle_export(s, dir, &r, &app->err);
+    rc = bundle_export_from(s, dir, (int64_t)from, &r, &app->err);
     if (rc)
         return app_fail(app, rc);
     if (!r.path[0]) {

@@ -1,4 +1,4 @@
-/* fieldcheck keys init | show [--qr] [--qr-png FILE] [--qr-svg FILE] | trust HQ_PUB_FILE: the device's keys,
+/* fieldcheck keys init | show [--qr] [--qr-png FILE] [--qr-svg FILE] | trust [--replace] HQ_PUB_FILE: the device's keys,
  * its enrollment code for HQ, and trusting HQ's public keys. */
 #include "app/commands.h"
 
@@ -66,22 +66,40 @@ int cmd_keys(struct app *app, int argc, char **argv)
         return keys_show(app, s, 0, &q);
     }
     if (!strcmp(argv[1], "trust")) {
-        char fp[20];
-        int replaced = 0;
+        struct keys_trust_result t;
+        const char *file = NULL;
+        int replace = 0;
 
-        if (argc != 3) {
-            fprintf(stderr, _("fieldcheck: keys trust: expected HQ_PUB_FILE\n"));
+        for (int i = 2; i < argc; i++) {
+            if (!strcmp(argv[i], "--replace"))
+                replace = 1;
+            else if (!file)
+                file = argv[i];
+            else
+                file = NULL, i = argc; /* two files: usage */
+        }
+        if (!file) {
+            fprintf(stderr, _("fieldcheck: keys trust: expected [--replace] HQ_PUB_FILE\n"));
             return 1;
         }
-        rc = keys_trust_file(s, argv[2], fp, &replaced, &app->err);
+        rc = keys_trust_file(s, file, replace, &t, &app->err);
+        if (rc == FC_ESTATE && !app->json)
+            fprintf(stderr, _("trusted now:  HQ %s\nin '%s': HQ %s\n"), t.previous, file,
+                    t.fingerprint);
         if (rc)
             return app_fail(app, rc);
         if (app->json)
-            app_print_json(
-                json_pack("{s:b, s:s, s:b}", "ok", 1, "hq_fingerprint", fp, "replaced", replaced));
+            app_print_json(json_pack("{s:b, s:s, s:s?, s:b, s:b}", "ok", 1, "hq_fingerprint",
+                                     t.fingerprint, "previous", t.previous[0] ? t.previous : NULL,
+                                     "replaced", t.replaced, "changed", t.changed));
+        else if (!t.changed)
+            printf(_("HQ %s is trusted already: nothing changed\n"), t.fingerprint);
+        else if (t.replaced)
+            printf(_("trusting HQ %s instead of HQ %s (recorded as an event); events HQ %s has "
+                     "not acknowledged go to it with the next export\n"),
+                   t.fingerprint, t.previous, t.fingerprint);
         else
-            printf(_("trusting HQ %s%s\n"), fp,
-                   replaced ? _(" (replacing the previous HQ keys)") : "");
+            printf(_("trusting HQ %s\n"), t.fingerprint);
         return 0;
     }
     return app_bad_subcommand(app, argv[0], argv[1]);

@@ -796,6 +796,12 @@ static int collect_one(const struct event *e, void *ctx)
 int bundle_export(struct store *s, const char *dir, struct bundle_export_result *res,
                   struct fc_error *err)
 {
+    return bundle_export_from(s, dir, 0, res, err);
+}
+
+int bundle_export_from(struct store *s, const char *dir, int64_t from_seq,
+                       struct bundle_export_result *res, struct fc_error *err)
+{
     struct keys_device k;
     struct syncdb_state state;
     struct collect col;
@@ -808,11 +814,21 @@ int bundle_export(struct store *s, const char *dir, struct bundle_export_result 
     memset(&col, 0, sizeof(col));
     buf_init(&col.records);
     memset(res, 0, sizeof(*res));
+    if (from_seq < 0)
+        return fc_error_set(err, FC_EUSAGE, "export --from needs a seq of 1 or more");
     rc = keys_device_load(s, &k, err);
     if (!rc)
         rc = syncdb_trust_get(s, hq_sign, hq_box, err);
     if (!rc)
         rc = syncdb_state_get(s, &state, err);
+    if (!rc && from_seq > 0 && from_seq <= state.acked_seq) {
+        /* resend: start below what HQ acknowledged, chained from event from_seq - 1 */
+        state.acked_seq = from_seq - 1;
+        if (from_seq == 1)
+            memcpy(state.acked_head, zero_hex, sizeof(state.acked_head));
+        else
+            rc = syncdb_event_hash(s, from_seq - 1, state.acked_head, err);
+    }
     if (rc)
         goto out;
     memcpy(prev_head, state.acked_head, sizeof(prev_head));

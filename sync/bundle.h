@@ -125,6 +125,13 @@ struct bundle_export_result {
 int bundle_export(struct store *s, const char *dir, struct bundle_export_result *res,
                   struct fc_error *err);
 
+/* export --from SEQ: the same, starting at from_seq even when HQ already
+ * acknowledged it (to send events again), never later than the first event
+ * HQ has not acknowledged. from_seq < 1 is FC_EUSAGE; 0 behaves as
+ * bundle_export. */
+int bundle_export_from(struct store *s, const char *dir, int64_t from_seq,
+                       struct bundle_export_result *res, struct fc_error *err);
+
 /* Tests only: lowers the decompressed-size cap (0 restores BUNDLE_MAX_INNER),
  * so a compression bomb can be tested without gigabytes. */
 void bundle_set_inner_limit(uint64_t limit);

@@ -4,15 +4,19 @@
  * an atomic write and refused when their mode lets others read them. */
 #include "sync/keys.h"
 
+#include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
+#include "core/store/event.h"
 #include "core/store/hash.h"
 #include "core/store/store.h"
 #include "core/store/syncdb.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -289,13 +293,17 @@ out:
     return rc;
 }
 
-int keys_trust_file(struct store *s, const char *path, char fingerprint[20], int *replaced,
+int keys_trust_file(struct store *s, const char *path, int replace, struct keys_trust_result *res,
                     struct fc_error *err)
 {
     struct buf text = BUF_INIT;
-    unsigned char sign_pk[32], box_pk[32];
-    int rc = fs_read_file(path, 4096, &text, err);
+    unsigned char sign_pk[32], box_pk[32], old_sign[32], old_box[32];
+    char sign_hex[65], box_hex[65];
+    json_t *p = NULL;
+    char *payload = NULL;
+    int rc = fs_read_file(path, 4096, &text, err), had;
 
+    memset(res, 0, sizeof(*res));
     if (rc)
         goto out;
     rc = keys_hq_pub_parse(text.ptr, sign_pk, box_pk, err);
@@ -303,9 +311,51 @@ int keys_trust_file(struct store *s, const char *path, char fingerprint[20], int
         fc_error_prefix(err, "cannot trust '%s'", path);
         goto out;
     }
-    codec_fingerprint(fingerprint, sign_pk, box_pk);
-    rc = syncdb_trust_set(s, sign_pk, box_pk, fingerprint, replaced, err);
+    codec_fingerprint(res->fingerprint, sign_pk, box_pk);
+    rc = store_begin(s, err);
+    if (rc)
+        goto out;
+    rc = syncdb_trust_get(s, old_sign, old_box, NULL);
+    had = rc == FC_OK;
+    if (rc && rc != FC_ENOTFOUND) {
+        rc = syncdb_trust_get(s, old_sign, old_box, err);
+        goto rollback;
+    }
+    if (had) {
+        codec_fingerprint(res->previous, old_sign, old_box);
+        if (!memcmp(old_sign, sign_pk, 32) && !memcmp(old_box, box_pk, 32)) {
+            rc = FC_OK; /* trusted already */
+            goto rollback;
+        }
+        if (!replace) {
+            rc = fc_error_set(err, FC_ESTATE,
+                              "this device trusts HQ %s; '%s' holds the keys of HQ %s: compare "
+                              "both fingerprints with HQ, then run 'fieldcheck keys trust "
+                              "--replace %s'",
+                              res->previous, path, res->fingerprint, path);
+            goto rollback;
+        }
+    }
+    hash_to_hex(sign_hex, sign_pk, 32);
+    hash_to_hex(box_hex, box_pk, 32);
+    p = json_pack("{s:s, s:s?, s:s, s:s}", "fingerprint", res->fingerprint, "previous",
+                  had ? res->previous : NULL, "sign_pk", sign_hex, "box_pk", box_hex);
+    payload = json_dumps(p, JSON_COMPACT | JSON_SORT_KEYS);
+    rc = syncdb_trust_set(s, sign_pk, box_pk, res->fingerprint, &res->replaced, err);
+    if (!rc && had) /* a first trust is the setup; a replacement is on the record */
+        rc =
+            event_append(s, NULL, clock_now_ms(), "hq_trust", res->fingerprint, payload, NULL, err);
+    if (!rc)
+        rc = store_commit(s, err);
+    if (rc)
+        goto rollback;
+    res->changed = 1;
+    goto out;
+rollback:
+    store_rollback(s);
 out:
+    free(payload);
+    json_decref(p);
     buf_release(&text);
     return rc;
 }

@@ -68,9 +68,21 @@ void keys_hq_pub_code(const unsigned char sign_pk[CODEC_SIGN_PK_LEN],
 int keys_hq_pub_parse(const char *code, unsigned char sign_pk[CODEC_SIGN_PK_LEN],
                       unsigned char box_pk[CODEC_BOX_PK_LEN], struct fc_error *err);
 
-/* Reads an hq.pub file and trusts its keys on this device. *fingerprint (20
- * bytes) receives HQ's fingerprint; *replaced = 1 if other keys were trusted. */
-int keys_trust_file(struct store *s, const char *path, char fingerprint[20], int *replaced,
+/* What keys_trust_file did. */
+struct keys_trust_result {
+    char fingerprint[20]; /* HQ's fingerprint in the file */
+    char previous[20];    /* the fingerprint trusted before, "" when none */
+    int changed;          /* 0: these keys were trusted already, nothing done */
+    int replaced;         /* other keys were trusted before and are no longer */
+};
+
+/* Reads an hq.pub file and trusts its keys on this device. Replacing keys
+ * that are trusted already is deliberate: without replace it is refused
+ * (FC_ESTATE, both fingerprints in the message, res filled). A replacement is
+ * recorded as an "hq_trust" event (fingerprint, previous, both public keys)
+ * in the same transaction. What the replaced key acknowledged does not count
+ * for the new one (syncdb_ack): the next export sends those events again. */
+int keys_trust_file(struct store *s, const char *path, int replace, struct keys_trust_result *res,
                     struct fc_error *err);
 
 /* Signs a device certificate (KEYS_CERT_LEN bytes) for e, issued at ms. */

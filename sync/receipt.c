@@ -112,7 +112,8 @@ int receipt_apply(struct store *s, const char *text, struct receipt *out, int *r
                           (long long)out->acked_seq);
         goto out;
     }
-    rc = syncdb_ack(s, out->acked_seq, out->head, raised, err);
+    /* the acknowledgement belongs to the key that signed the receipt */
+    rc = syncdb_ack(s, sign_pk, out->acked_seq, out->head, raised, err);
 out:
     buf_release(&file);
     return rc;

@@ -175,6 +175,16 @@ static const char *const migrations[] = {
      * the trusted key unless it was replaced since: the best record there is. */
     "ALTER TABLE sync_pack ADD COLUMN signed_by TEXT;"
     "UPDATE sync_pack SET signed_by = (SELECT fingerprint FROM sync_trust WHERE id = 1);",
+    /* 8: what HQ acknowledged, per HQ signing key: a receipt acknowledges
+     * events for the key that signed it only, so events acknowledged by a key
+     * trusted no longer are exported again to the one trusted now. The
+     * acknowledgement so far belongs to the key trusted now. (sync_state's
+     * acked_* columns are no longer read.) */
+    "CREATE TABLE sync_ack ("
+    "  hq_sign_pk TEXT PRIMARY KEY, acked_seq INTEGER NOT NULL, acked_head TEXT NOT NULL,"
+    "  acked_at TEXT) STRICT;"
+    "INSERT INTO sync_ack SELECT t.sign_pk, s.acked_seq, s.acked_head, s.acked_at"
+    "  FROM sync_trust t, sync_state s WHERE t.id = 1 AND s.id = 1 AND s.acked_seq > 0;",
 };
 
 static const struct store_schema device_schema = {migrations,

@@ -34,6 +34,28 @@ int syncdb_trust_get(struct store *s, unsigned char sign_pk[SYNCDB_PK_LEN],
     return rc;
 }
 
+int syncdb_trust_fingerprint(struct store *s, char fingerprint[20], struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT fingerprint FROM sync_trust WHERE id = 1", &st, err);
+
+    fingerprint[0] = '\0';
+    if (rc)
+        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(fingerprint, 20, "%s", store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND,
+                          "no trusted HQ key: run 'fieldcheck keys trust HQ_PUB_FILE'");
+    } else {
+        rc = store_fail(s, err, "cannot read trusted HQ keys");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int syncdb_trust_set(struct store *s, const unsigned char sign_pk[SYNCDB_PK_LEN],
                      const unsigned char box_pk[SYNCDB_PK_LEN], const char *fingerprint,
                      int *replaced, struct fc_error *err)
@@ -68,10 +90,13 @@ int syncdb_trust_set(struct store *s, const unsigned char sign_pk[SYNCDB_PK_LEN]
 
 int syncdb_state_get(struct store *s, struct syncdb_state *out, struct fc_error *err)
 {
+    static const char zeros[HASH_HEX_LEN + 1] =
+        "0000000000000000000000000000000000000000000000000000000000000000";
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "SELECT bundle_seq, last_bundle, acked_seq, acked_head FROM sync_state"
-                           " WHERE id = 1",
+                           "SELECT s.bundle_seq, s.last_bundle, a.acked_seq, a.acked_head"
+                           " FROM sync_state s LEFT JOIN sync_trust t ON t.id = 1"
+                           " LEFT JOIN sync_ack a ON a.hq_sign_pk = t.sign_pk WHERE s.id = 1",
                            &st, err);
 
     if (rc)
@@ -80,8 +105,9 @@ int syncdb_state_get(struct store *s, struct syncdb_state *out, struct fc_error 
     if (sqlite3_step(st) == SQLITE_ROW) {
         out->bundle_seq = sqlite3_column_int64(st, 0);
         snprintf(out->last_bundle, sizeof(out->last_bundle), "%s", store_col_text(st, 1));
-        out->acked_seq = sqlite3_column_int64(st, 2);
-        snprintf(out->acked_head, sizeof(out->acked_head), "%s", store_col_text(st, 3));
+        out->acked_seq = sqlite3_column_int64(st, 2); /* 0 when NULL */
+        snprintf(out->acked_head, sizeof(out->acked_head), "%s",
+                 sqlite3_column_type(st, 3) == SQLITE_NULL ? zeros : store_col_text(st, 3));
     } else {
         rc = store_fail(s, err, "cannot read sync state");
     }
@@ -147,29 +173,33 @@ out:
     return rc;
 }
 
-int syncdb_ack(struct store *s, int64_t acked_seq, const char *head_hex, int *raised,
-               struct fc_error *err)
+int syncdb_ack(struct store *s, const unsigned char hq_sign_pk[SYNCDB_PK_LEN], int64_t acked_seq,
+               const char *head_hex, int *raised, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    char at[CLOCK_ISO_MAX];
+    char at[CLOCK_ISO_MAX], key[2 * SYNCDB_PK_LEN + 1];
     int rc;
 
     if (raised)
         *raised = 0;
     clock_format_utc(clock_now_ms(), at);
+    hash_to_hex(key, hq_sign_pk, SYNCDB_PK_LEN);
     rc = store_prepare(s,
-                       "UPDATE sync_state SET acked_seq = ?1, acked_head = ?2, acked_at = ?3"
-                       " WHERE id = 1 AND acked_seq < ?1",
+                       "INSERT INTO sync_ack (hq_sign_pk, acked_seq, acked_head, acked_at)"
+                       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (hq_sign_pk) DO UPDATE SET"
+                       " acked_seq = excluded.acked_seq, acked_head = excluded.acked_head,"
+                       " acked_at = excluded.acked_at WHERE excluded.acked_seq > acked_seq",
                        &st, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, acked_seq);
-    store_bind_text(st, 2, head_hex);
-    store_bind_text(st, 3, at);
+    store_bind_text(st, 1, key);
+    sqlite3_bind_int64(st, 2, acked_seq);
+    store_bind_text(st, 3, head_hex);
+    store_bind_text(st, 4, at);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = store_fail(s, err, "cannot record the acknowledgement");
     else if (raised)
-        *raised = sqlite3_changes(store_db(s)) > 0;
+        *raised = acked_seq > 0 && sqlite3_changes(store_db(s)) > 0;
     sqlite3_finalize(st);
     return rc;
 }
@@ -178,8 +208,9 @@ int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
-                           "SELECT count(*) FROM event WHERE seq >"
-                           " COALESCE((SELECT acked_seq FROM sync_state WHERE id = 1), 0)",
+                           "SELECT count(*) FROM event WHERE seq > COALESCE((SELECT a.acked_seq"
+                           " FROM sync_trust t JOIN sync_ack a ON a.hq_sign_pk = t.sign_pk"
+                           " WHERE t.id = 1), 0)",
                            &st, err);
 
     *n = 0;

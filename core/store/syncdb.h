@@ -17,7 +17,7 @@ struct store;
 struct syncdb_state {
     int64_t bundle_seq;                 /* last bundle written, 0 before the first */
     char last_bundle[HASH_HEX_LEN + 1]; /* SHA-256 of that bundle file, zeros before */
-    int64_t acked_seq;                  /* HQ holds events 1..acked_seq */
+    int64_t acked_seq;                  /* the trusted HQ holds events 1..acked_seq */
     char acked_head[HASH_HEX_LEN + 1];  /* hash of event acked_seq, zeros for 0 */
 };
 
@@ -25,12 +25,19 @@ struct syncdb_state {
 int syncdb_trust_get(struct store *s, unsigned char sign_pk[SYNCDB_PK_LEN],
                      unsigned char box_pk[SYNCDB_PK_LEN], struct fc_error *err);
 
+/* The fingerprint recorded with the trusted keys (20 bytes); FC_ENOTFOUND
+ * when none is trusted. */
+int syncdb_trust_fingerprint(struct store *s, char fingerprint[20], struct fc_error *err);
+
 /* Stores (or replaces) HQ's public keys; *replaced is set to 1 when different
- * keys were trusted before (may be NULL). Commits. */
+ * keys were trusted before (may be NULL). Runs in the caller's transaction
+ * if there is one (else commits on its own). */
 int syncdb_trust_set(struct store *s, const unsigned char sign_pk[SYNCDB_PK_LEN],
                      const unsigned char box_pk[SYNCDB_PK_LEN], const char *fingerprint,
                      int *replaced, struct fc_error *err);
 
+/* Bundle numbering, and what the trusted HQ key acknowledged (0 when no key
+ * is trusted or it acknowledged nothing). */
 int syncdb_state_get(struct store *s, struct syncdb_state *out, struct fc_error *err);
 
 /* Records a written bundle and makes it the last one (bundle_seq, sha256).
@@ -39,12 +46,13 @@ int syncdb_bundle_record(struct store *s, int64_t bundle_seq, const char *sha256
                          const char *file, int64_t first_seq, int64_t last_seq,
                          const char *chain_head, struct fc_error *err);
 
-/* Raises the acknowledged seq to acked_seq with its head hash; a lower or
- * equal value changes nothing (*raised = 0). Commits. raised may be NULL. */
-int syncdb_ack(struct store *s, int64_t acked_seq, const char *head_hex, int *raised,
-               struct fc_error *err);
+/* Raises what the HQ key hq_sign_pk acknowledged to acked_seq with its head
+ * hash; a lower or equal value changes nothing (*raised = 0). Commits.
+ * raised may be NULL. */
+int syncdb_ack(struct store *s, const unsigned char hq_sign_pk[SYNCDB_PK_LEN], int64_t acked_seq,
+               const char *head_hex, int *raised, struct fc_error *err);
 
-/* The number of events HQ has not acknowledged (seq above acked_seq) into
+/* The number of events the trusted HQ has not acknowledged into
  * *n: a range count on the event table's integer key, cheap enough to run
  * at every redraw of a screen. */
 int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err);

@@ -77,16 +77,15 @@ static struct store *device_new(const char *root, const char *name, struct hq *h
     struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
     struct keys_enrollment e;
     struct fc_error err;
-    char fp[20];
-    int added, replaced;
+    int added;
+    struct keys_trust_result tr;
 
     buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
     buf_addf(&pub, "%s/hq/hq.pub", root);
     if (store_open(&s, path.ptr, &err) || keys_device_init(s, k, NULL, &err))
         die("device", &err);
     keys_enrollment_code(k, &code);
-    if (hq_enroll(hq, code.ptr, &e, &added, &err) ||
-        keys_trust_file(s, pub.ptr, fp, &replaced, &err))
+    if (hq_enroll(hq, code.ptr, &e, &added, &err) || keys_trust_file(s, pub.ptr, 1, &tr, &err))
         die("enroll", &err);
     buf_release(&path);
     buf_release(&code);

@@ -56,8 +56,8 @@ static void dev_open(struct dev *d, const char *name, int enroll)
     struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
     struct keys_device k;
     struct keys_enrollment e;
-    char fp[20];
-    int created = 0, added = 0, replaced = 0;
+    int created = 0, added = 0;
+    struct keys_trust_result tr;
 
     memset(d, 0, sizeof(*d));
     buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
@@ -70,7 +70,7 @@ static void dev_open(struct dev *d, const char *name, int enroll)
         assert_int_equal(added, 1);
     }
     buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d->s, pub.ptr, fp, &replaced, &err), 0);
+    assert_int_equal(keys_trust_file(d->s, pub.ptr, 1, &tr, &err), 0);
     for (int i = 0; i < 4; i++)
         buf_init(&d->bundles[i]);
     buf_release(&path);
@@ -329,7 +329,7 @@ static void test_wrong_hq_unknown_revoked(void **state)
     struct hq_import_result r;
     struct buf dir = BUF_INIT, pub = BUF_INIT;
     char fp[20], q1[HASH_HEX_LEN + 1], q2[HASH_HEX_LEN + 1];
-    int replaced = 0;
+    struct keys_trust_result tr;
 
     (void)state;
     /* a device trusting another HQ: HQ cannot open its bundle */
@@ -338,8 +338,8 @@ static void test_wrong_hq_unknown_revoked(void **state)
     assert_int_equal(hq_open(&other, dir.ptr, NULL, &err), 0);
     dev_open(&d, "wronghq", 1);
     buf_addf(&pub, "%s/hq.pub", dir.ptr);
-    assert_int_equal(keys_trust_file(d.s, pub.ptr, fp, &replaced, &err), 0);
-    assert_int_equal(replaced, 1);
+    assert_int_equal(keys_trust_file(d.s, pub.ptr, 1, &tr, &err), 0);
+    assert_int_equal(tr.replaced, 1);
     add_events(d.s, 2, "w");
     dev_export(&d);
     expect_rejected(d.bundles[0].ptr, d.bundles[0].len, "wrong HQ key");
@@ -360,10 +360,10 @@ static void test_wrong_hq_unknown_revoked(void **state)
     assert_string_equal(q1, q2);
 
     /* revoked device */
-    assert_int_equal(keys_trust_file(d.s, "/nonexistent", fp, &replaced, &err) != 0, 1);
+    assert_int_equal(keys_trust_file(d.s, "/nonexistent", 1, &tr, &err) != 0, 1);
     buf_reset(&pub);
     buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d.s, pub.ptr, fp, &replaced, &err), 0);
+    assert_int_equal(keys_trust_file(d.s, pub.ptr, 1, &tr, &err), 0);
     dev_export(&d);
     assert_int_equal(hqstore_device_revoke(hq.db, store_device_id(d.s), &err), 0);
     assert_int_equal(hq_import_data(&hq, "r", d.bundles[1].ptr, d.bundles[1].len, &r, &err),

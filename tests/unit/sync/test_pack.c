@@ -48,8 +48,8 @@ static void dev_open(struct dev *d, const char *name, int enroll)
     struct fc_error err;
     struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
     struct keys_enrollment e;
-    char fp[20];
-    int added = 0, replaced = 0;
+    int added = 0;
+    struct keys_trust_result tr;
 
     memset(d, 0, sizeof(*d));
     buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
@@ -59,7 +59,7 @@ static void dev_open(struct dev *d, const char *name, int enroll)
     if (enroll)
         assert_int_equal(hq_enroll(&hq, code.ptr, &e, &added, &err), 0);
     buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d->s, pub.ptr, fp, &replaced, &err), 0);
+    assert_int_equal(keys_trust_file(d->s, pub.ptr, 1, &tr, &err), 0);
     buf_release(&path);
     buf_release(&code);
     buf_release(&pub);
