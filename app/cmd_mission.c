@@ -58,12 +58,90 @@ static void spool_close(struct spool *sp)
     memset(sp, 0, sizeof(*sp));
 }
 
+/* Rejects with the same file, column and reason are one group: its first
+ * row printed in full, then how many more and their first lines. */
+#define GROUPS_MAX 512
+#define GROUP_LINES 10
+struct reject_group {
+    char *key;   /* file US column US reason */
+    char *first; /* the first row's printed line */
+    uint64_t count, lines[GROUP_LINES];
+};
+
+/* Warnings by kind: on a terminal the first ten of each are printed. */
+#define KINDS_MAX 64
+#define KIND_SHOWN 10
+struct warning_kind {
+    char name[48];
+    uint64_t count;
+};
+
 struct load_report {
     json_t *files;
     struct spool rejects, warnings;
     int progress; /* draw progress on stderr */
     int progress_drawn;
+    int terminal;                /* stdout is a terminal: tallies, not walls */
+    FILE *warnings_file;         /* --warnings FILE: every warning, one a line */
+    struct reject_group *groups; /* NULL past GROUPS_MAX distinct reasons: plain list */
+    size_t ngroups;
+    int ungrouped;
+    struct warning_kind kinds[KINDS_MAX];
+    size_t nkinds;
+    uint64_t warnings_hidden;
 };
+
+/* The group of a reject, or NULL (too many distinct reasons: listed). */
+static struct reject_group *reject_group(struct load_report *r, const char *file,
+                                         const char *column, const char *reason, int *is_new)
+{
+    char *key = NULL;
+
+    *is_new = 0;
+    if (r->ungrouped)
+        return NULL;
+    if (asprintf(&key, "%s\x1f%s\x1f%s", file, column, reason) < 0)
+        fc_die("out of memory");
+    for (size_t i = 0; i < r->ngroups; i++)
+        if (!strcmp(r->groups[i].key, key)) {
+            free(key);
+            return &r->groups[i];
+        }
+    if (r->ngroups == GROUPS_MAX) {
+        free(key);
+        r->ungrouped = 1;
+        return NULL;
+    }
+    r->groups = xreallocarray(r->groups, r->ngroups + 1, sizeof(*r->groups));
+    memset(&r->groups[r->ngroups], 0, sizeof(r->groups[0]));
+    r->groups[r->ngroups].key = key;
+    *is_new = 1;
+    return &r->groups[r->ngroups++];
+}
+
+static void groups_free(struct load_report *r)
+{
+    for (size_t i = 0; i < r->ngroups; i++) {
+        free(r->groups[i].key);
+        free(r->groups[i].first);
+    }
+    free(r->groups);
+}
+
+static void print_groups(const struct load_report *r)
+{
+    for (size_t i = 0; i < r->ngroups; i++) {
+        const struct reject_group *g = &r->groups[i];
+        fputs(g->first, stdout);
+        if (g->count < 2)
+            continue;
+        printf(_("  ... %llu more rows with the same reason, lines"),
+               (unsigned long long)(g->count - 1));
+        for (uint64_t k = 1; k < g->count && k < GROUP_LINES; k++)
+            printf(" %llu", (unsigned long long)g->lines[k]);
+        fputs(g->count > GROUP_LINES ? " ...\n" : "\n", stdout);
+    }
+}
 
 static void spool_add(struct spool *sp, json_t *obj, const char *human)
 {
@@ -123,6 +201,17 @@ static void on_rejected(void *ctx, const struct mission_reject *j)
                   j->column, "reason", j->reason);
     if (*j->value)
         json_object_set_new(o, "value", json_string(j->value));
+    {
+        int is_new;
+        struct reject_group *g = reject_group(r, j->file, j->column, j->reason, &is_new);
+        if (g) {
+            if (is_new)
+                g->first = xstrdup(human);
+            if (g->count < GROUP_LINES)
+                g->lines[g->count] = j->line;
+            g->count++;
+        }
+    }
     spool_add(&r->rejects, o, human);
     free(human);
 }
@@ -133,9 +222,28 @@ static void on_warning(void *ctx, const char *kind, const char *file, uint64_t l
     struct load_report *r = ctx;
     char *human = NULL;
 
+    struct warning_kind *k = NULL;
+
     if (asprintf(&human, _("warning: %s:%lld: %s: %s\n"), file, (long long)line, kind,
                  message_local) < 0)
         fc_die("out of memory");
+    if (r->warnings_file)
+        fputs(human, r->warnings_file);
+    for (size_t i = 0; i < r->nkinds && !k; i++)
+        if (!strcmp(r->kinds[i].name, kind))
+            k = &r->kinds[i];
+    if (!k && r->nkinds < KINDS_MAX) {
+        k = &r->kinds[r->nkinds++];
+        snprintf(k->name, sizeof(k->name), "%s", kind);
+    }
+    if (k)
+        k->count++;
+    if (r->terminal && k && k->count > KIND_SHOWN) {
+        /* a terminal gets the first ten of each kind and the tally;
+         * --json and --warnings FILE get them all */
+        r->warnings_hidden++;
+        human[0] = '\0';
+    }
     spool_add(&r->warnings,
               json_pack("{s:s, s:s, s:I, s:s}", "kind", kind, "file", file, "line",
                         (json_int_t)line, "message", message),
@@ -190,8 +298,21 @@ static void print_human(const struct load_report *r)
                (long long)json_integer_value(json_object_get(v, "loaded")),
                (long long)json_integer_value(json_object_get(v, "rejected")));
     }
-    spool_copy(r->rejects.human, stdout, NULL, r->rejects.n);
+    if (r->ungrouped)
+        spool_copy(r->rejects.human, stdout, NULL, r->rejects.n);
+    else
+        print_groups(r);
     spool_copy(r->warnings.human, stdout, NULL, r->warnings.n);
+    if (r->nkinds && (r->terminal || r->warnings_hidden)) {
+        printf(_("warnings:"));
+        for (size_t k = 0; k < r->nkinds; k++)
+            printf(" %s %llu", r->kinds[k].name, (unsigned long long)r->kinds[k].count);
+        putchar('\n');
+        if (r->warnings_hidden)
+            printf(_("(the first %d of each kind shown; all of them with --warnings FILE or "
+                     "--json)\n"),
+                   KIND_SHOWN);
+    }
 }
 
 /* ,"key":value in compact JSON (the first without the comma) */
@@ -235,17 +356,20 @@ static int ends_with(const char *s, const char *suffix)
 
 static int mission_cmd_load(struct app *app, int argc, char **argv)
 {
-    struct load_report r = {json_array(), {0}, {0}, 0, 0};
+    struct load_report r = {.files = json_array()};
     struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress, on_rejected};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
     const char *path = NULL;
     struct store *s;
+    const char *warnings_path = NULL;
     int partial = 0, rc, exitc = 0;
 
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--partial")) {
             partial = 1;
+        } else if (!strcmp(argv[i], "--warnings") && i + 1 < argc) {
+            warnings_path = argv[++i];
         } else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
             fprintf(stderr, _("fieldcheck: mission load: unknown option '%s'\n"), argv[i]);
             exitc = 1;
@@ -269,6 +393,16 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         goto out;
     }
     r.progress = !app->json && isatty(2);
+    r.terminal = !app->json && isatty(1);
+    if (warnings_path) {
+        r.warnings_file = fopen(warnings_path, "w");
+        if (!r.warnings_file) {
+            fprintf(stderr, _("fieldcheck: mission load: cannot write '%s': %s\n"), warnings_path,
+                    strerror(errno));
+            exitc = 4;
+            goto out;
+        }
+    }
     spool_init(&r.rejects);
     spool_init(&r.warnings);
     memset(&info, 0, sizeof(info));
@@ -296,6 +430,12 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
     printf(_("mission '%s' version %lld %s: %s\n"), info.mission_id, (long long)info.version,
            status_name(rc, st), info.file);
 out:
+    if (r.warnings_file && fclose(r.warnings_file) != 0 && !exitc) {
+        fprintf(stderr, _("fieldcheck: mission load: cannot write '%s': %s\n"), warnings_path,
+                strerror(errno));
+        exitc = 4;
+    }
+    groups_free(&r);
     json_decref(r.files);
     spool_close(&r.rejects);
     spool_close(&r.warnings);

@@ -32,14 +32,17 @@ const struct command app_commands[] = {
         "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n"),
      cmd_demo},
     {"mission", N_("load, list and show missions"),
-     N_("fieldcheck [--db PATH] [--json] mission load [--partial] PATH | mission list |\n"
-        "       mission show ID\n\n"
-        "  load   read a mission folder (mission.json + CSV files, UTF-8 or GB18030,\n"
-        "         English or Chinese headers) into a new reference file; prints per-file\n"
-        "         counts, every rejected row as file:line: column: reason, and roster\n"
-        "         warnings. Any rejected row fails the load (exit 2, nothing changes)\n"
-        "         unless --partial, which skips rejected rows. The same version with the\n"
-        "         same content is a no-op; a newer version replaces; an older is refused.\n"
+     N_("fieldcheck [--db PATH] [--json] mission load [--partial] [--warnings FILE] PATH |\n"
+        "       mission list | mission show ID\n\n"
+        "  load   read a mission folder (mission.json + CSV files or Excel workbooks,\n"
+        "         UTF-8, GB18030 or UTF-16, English or Chinese headers) into a new\n"
+        "         reference file; prints per-file counts, rejected rows as file:line:\n"
+        "         column: reason (value), identical reasons grouped, and warnings (on a\n"
+        "         terminal the first ten of each kind and a tally; --warnings FILE\n"
+        "         writes them all). Any rejected row fails the load (exit 2, nothing\n"
+        "         changes) unless --partial, which skips rejected rows. The same version\n"
+        "         with the same content is a no-op; a newer version replaces; an older\n"
+        "         is refused.\n"
         "  list   the current version of every loaded mission\n"
         "  show   one mission: version, file, SHA-256 and per-file counts\n"),
      cmd_mission},

@@ -59,6 +59,19 @@ expect_contains "$OUT" "H11010500001 W01 2 A2 2024-06-03"
 expect_contains "$OUT" "H11010500001 W01 3 A3 2024-06-03"
 expect_contains "$OUT" "H11010500001 W01 4 A4 -"
 
+# identical reasons grouped: the first row in full, then the count and lines
+m3=$TEST_TMP/m3
+mkdir -p "$m3"
+printf '{"mission_id":"GROUP","version":1,"kind":"night","title":"t"}' >"$m3/mission.json"
+{
+    echo "site_code,ward_code,bed,admission_no,name,id_number"
+    for i in $(seq 1 14); do echo "H11010500001,W01,$i,B$i,某,4.40304E+17"; done
+} >"$m3/inpatients.csv"
+expect_exit 2 fc mission load "$m3"
+expect_contains "$OUT" "inpatients.csv:2: id_number: Excel turned this column into numbers"
+expect_contains "$OUT" "... 13 more rows with the same reason, lines 3 4 5 6 7 8 9 10 11 ..."
+[ "$(grep -c 'Excel turned' <<<"$OUT")" = 1 ] && pass || fail "identical rejects not grouped: $OUT"
+
 # admission numbers a spreadsheet stripped of their leading zeros: warned
 m2=$TEST_TMP/m2
 mkdir -p "$m2"
@@ -72,4 +85,8 @@ CSV
 expect_exit 0 fc --json mission load "$m2"
 expect_json "$OUT" '[.warnings[] | select(.kind == "admission_zeros") | .line] | join(",")' "3"
 expect_contains "$OUT" "admission_no '12346' is shorter"
+# --warnings FILE: every warning, one a line
+sed -i 's/"version":1/"version":2/' "$m2/mission.json"
+expect_exit 0 fc mission load --warnings "$TEST_TMP/w.txt" "$m2"
+expect_contains "$(cat "$TEST_TMP/w.txt")" "inpatients.csv:3: admission_zeros:"
 finish
