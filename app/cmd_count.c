@@ -2,6 +2,7 @@
  * of opened (split) packs, a recount of one drug, blind counting on/off, and
  * the declaration that the count is complete. Each is one committed event
  * before anything is printed. */
+#include "app/args.h"
 #include "app/commands.h"
 #include "app/pharmacy_cli.h"
 
@@ -29,43 +30,24 @@ static int parse_qty(const char *text, long *out)
 
 int cmd_count(struct app *app, int argc, char **argv)
 {
-    const char *visit = NULL, *at = NULL, *qty_text = NULL, *drug = NULL;
-    int recount = 0, blind = -1, complete = 0, rc;
+    const char *qty_text = NULL, *drug = NULL;
+    int recount = 0, blind_on = 0, save = 0, complete = 0, blind = -1, rc;
+    const struct app_opt opts[] = {
+        {"--qty", &qty_text, NULL, NULL, NULL},      {"--recount", NULL, &recount, NULL, NULL},
+        {"--blind", NULL, &blind_on, NULL, NULL},    {"--save", NULL, &save, NULL, NULL},
+        {"--complete", NULL, &complete, NULL, NULL}, {NULL, NULL, NULL, NULL, NULL}};
     struct pharmacy *p = NULL;
     long qty = 0;
     int64_t ms;
 
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-
-        if ((!strcmp(o, "--visit") || !strcmp(o, "--at") || !strcmp(o, "--qty")) && i + 1 >= argc) {
-            fprintf(stderr, _("fieldcheck: count: '%s' needs a value\n"), o);
-            return 1;
-        }
-        if (!strcmp(o, "--visit"))
-            visit = argv[++i];
-        else if (!strcmp(o, "--at"))
-            at = argv[++i];
-        else if (!strcmp(o, "--qty"))
-            qty_text = argv[++i];
-        else if (!strcmp(o, "--recount"))
-            recount = 1;
-        else if (!strcmp(o, "--blind"))
-            blind = 1;
-        else if (!strcmp(o, "--save"))
-            blind = 0;
-        else if (!strcmp(o, "--complete"))
-            complete = 1;
-        else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, _("fieldcheck: count: unknown option '%s'\n"), o);
-            return 1;
-        } else if (!drug) {
-            drug = o;
-        } else {
-            fprintf(stderr, _("fieldcheck: count: unexpected '%s'\n"), o);
-            return 1;
-        }
+    if (app_parse("count", argc, argv, 1, opts, &drug, 1, NULL))
+        return 1;
+    if (blind_on + save > 1) {
+        fprintf(stderr, _("fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
+                          "--blind, --save or --complete\n"));
+        return 1;
     }
+    blind = blind_on ? 1 : save ? 0 : -1;
     if ((blind >= 0) + (recount != 0) + (qty_text != NULL) + complete != 1 ||
         (blind >= 0 || complete) == (drug != NULL)) {
         fprintf(stderr, _("fieldcheck: count: give DRUG_CODE --qty N, DRUG_CODE --recount, "
@@ -77,9 +59,9 @@ int cmd_count(struct app *app, int argc, char **argv)
                 qty_text, IDENT_COUNT_QTY_MAX);
         return 1;
     }
-    rc = app_parse_time(app, at, &ms);
+    rc = app_at(app, &ms);
     if (!rc)
-        rc = pharmacy_cli_open(app, visit, &p);
+        rc = pharmacy_cli_open(app, &p);
     if (rc)
         goto out;
     if (qty_text) {

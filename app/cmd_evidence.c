@@ -3,6 +3,7 @@
  * and exits 3 when any changed or vanished. Works for any kind of visit. */
 #include "app/commands.h"
 
+#include "app/args.h"
 #include "app/flight_args.h"
 #include "core/visit/evidence.h"
 #include "core/store/store.h"
@@ -14,20 +15,19 @@
 #include <string.h>
 
 /* Resolves the visit for evidence (any kind); need_open refuses closed ones. */
-static int evidence_visit(struct app *app, const char *name, int need_open, struct visit *v)
+static int evidence_visit(struct app *app, int need_open, struct visit *v)
 {
-    struct store *s = app_store(app);
+    const struct visit *cur = NULL;
     char at[CLOCK_ISO_MAX];
-    int rc;
+    int rc = app_visit(app, &cur, NULL);
 
     memset(v, 0, sizeof(*v));
-    if (!s)
-        return app_fail(app, app->err.code);
-    rc = visit_resolve(s, name, v, &app->err);
-    if (!rc && need_open && v->closed_at[0])
+    if (!rc && need_open && cur->closed_at[0])
         rc = fc_error_set(&app->err, FC_ESTATE,
-                          "visit '%.8s' was closed at %s: nothing can be added", v->id,
-                          clock_iso_local(v->closed_at, at));
+                          "visit '%.8s' was closed at %s: nothing can be added", cur->id,
+                          clock_iso_local(cur->closed_at, at));
+    if (!rc)
+        visit_dup(v, cur);
     return rc ? app_fail(app, rc) : 0;
 }
 
@@ -40,11 +40,9 @@ static json_t *evidence_to_json(const struct evidence *e)
 
 static int evidence_cmd_add(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL, *note = NULL, *at = NULL, *pos[1] = {NULL};
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
-                                         {"--note", &note, NULL},
-                                         {"--at", &at, NULL},
-                                         {NULL, NULL, NULL}};
+    const char *note = NULL, *pos[1] = {NULL};
+    const struct app_opt opts[] = {{"--note", &note, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     struct evidence e;
     struct visit v;
     int64_t ms = 0;
@@ -52,15 +50,15 @@ static int evidence_cmd_add(struct app *app, int argc, char **argv)
 
     memset(&e, 0, sizeof(e));
     memset(&v, 0, sizeof(v));
-    if (flight_parse("evidence add", argc, argv, 2, opts, pos, 1))
+    if (app_parse("evidence add", argc, argv, 2, opts, pos, 1, NULL))
         return 1;
     if (!pos[0]) {
         fprintf(stderr, _("fieldcheck: evidence add: missing FILE\n"));
         return 1;
     }
-    rc = flight_at(app, at, &ms);
+    rc = app_at(app, &ms);
     if (!rc)
-        rc = evidence_visit(app, visit_name, 1, &v);
+        rc = evidence_visit(app, 1, &v);
     if (rc)
         goto out;
     rc = evidence_add(app->store, v.id, pos[0], note, ms, &e, &existed, &app->err);
@@ -98,14 +96,13 @@ static int list_one(const struct evidence *e, void *ctx)
 
 static int evidence_cmd_list(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL;
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct visit v;
     int rc;
 
-    if (flight_parse("evidence list", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("evidence list", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
-    rc = evidence_visit(app, visit_name, 0, &v);
+    rc = evidence_visit(app, 0, &v);
     if (!rc) {
         rc = evidence_foreach(app->store, v.id, list_one, app, &app->err);
         if (rc)
@@ -129,14 +126,13 @@ static void verify_one(const struct evidence *e, const struct evidence_check *c,
 
 static int evidence_cmd_verify(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL;
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct visit v;
     int rc, checked = 0, bad = 0;
 
-    if (flight_parse("evidence verify", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("evidence verify", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
-    rc = evidence_visit(app, visit_name, 0, &v);
+    rc = evidence_visit(app, 0, &v);
     if (rc)
         goto out;
     rc = evidence_verify(app->store, v.id, verify_one, app, &checked, &bad, &app->err);

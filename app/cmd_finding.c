@@ -2,6 +2,7 @@
  * against the violation taxonomy (core/taxonomy.h), with amounts in yuan. */
 #include "app/commands.h"
 
+#include "app/args.h"
 #include "app/flight_args.h"
 #include "core/base/xalloc.h"
 #include "core/flight/flight.h"
@@ -42,19 +43,17 @@ static void free_list(char **items, size_t n)
 static int finding_add(struct app *app, int argc, char **argv)
 {
     struct flight_finding_args a;
-    const char *visit_name = NULL, *at = NULL, *lines = NULL, *patients = NULL, *evidence = NULL;
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
-                                         {"--code", &a.code, NULL},
-                                         {"--amount", &a.amount, NULL},
-                                         {"--fund-loss", &a.fund_loss, NULL},
-                                         {"--qty", &a.qty, NULL},
-                                         {"--unit-price", &a.unit_price, NULL},
-                                         {"--lines", &lines, NULL},
-                                         {"--patients", &patients, NULL},
-                                         {"--note", &a.note, NULL},
-                                         {"--evidence", &evidence, NULL},
-                                         {"--at", &at, NULL},
-                                         {NULL, NULL, NULL}};
+    const char *lines = NULL, *patients = NULL, *evidence = NULL;
+    const struct app_opt opts[] = {{"--code", &a.code, NULL, NULL, NULL},
+                                   {"--amount", &a.amount, NULL, NULL, NULL},
+                                   {"--fund-loss", &a.fund_loss, NULL, NULL, NULL},
+                                   {"--qty", &a.qty, NULL, NULL, NULL},
+                                   {"--unit-price", &a.unit_price, NULL, NULL, NULL},
+                                   {"--lines", &lines, NULL, NULL, NULL},
+                                   {"--patients", &patients, NULL, NULL, NULL},
+                                   {"--note", &a.note, NULL, NULL, NULL},
+                                   {"--evidence", &evidence, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     char **line_list = NULL, **patient_list = NULL;
     char event_id[37] = "";
     struct visit v;
@@ -62,7 +61,7 @@ static int finding_add(struct app *app, int argc, char **argv)
 
     memset(&a, 0, sizeof(a));
     memset(&v, 0, sizeof(v));
-    if (flight_parse("finding add", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("finding add", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
     if (!a.code || !a.note) {
         fprintf(stderr, _("fieldcheck: finding add: needs --code CODE and --note TEXT\n"));
@@ -76,9 +75,9 @@ static int finding_add(struct app *app, int argc, char **argv)
         a.evidence = &evidence;
         a.n_evidence = 1;
     }
-    rc = flight_at(app, at, &a.at_ms);
+    rc = app_at(app, &a.at_ms);
     if (!rc)
-        rc = flight_visit(app, visit_name, 1, &v);
+        rc = flight_visit(app, 1, &v);
     if (rc)
         goto out;
     rc = flight_finding_add(app->store, v.id, &a, event_id, &app->err);
@@ -99,16 +98,15 @@ out:
 
 static int finding_list(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL;
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     json_t *show = NULL, *x;
     struct visit v;
     size_t i;
     int rc;
 
-    if (flight_parse("finding list", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("finding list", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
-    rc = flight_visit(app, visit_name, 0, &v);
+    rc = flight_visit(app, 0, &v);
     if (rc)
         goto out;
     show = flight_show_json(app->store, v.id, &app->err);

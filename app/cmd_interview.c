@@ -4,6 +4,7 @@
  * both go through the same validation in core/flight.c. */
 #include "app/commands.h"
 
+#include "app/args.h"
 #include "app/flight_args.h"
 #include "core/base/fs.h"
 #include "core/flight/flight.h"
@@ -30,77 +31,79 @@ static json_t *person_json(const char *spec)
     return o;
 }
 
-/* Builds the record from the command line; returns NULL after printing. */
-static json_t *record_from_args(int argc, char **argv, const char **visit_name, const char **at,
-                                const char **from)
+/* --person, --q and --a are repeatable and keep their order: each --a
+ * answers the --q before it. */
+struct record_args {
+    json_t *people, *items, *last;
+};
+
+static int record_item(void *ctx, const char *name, const char *val)
 {
-    json_t *rec = json_object(), *people = json_array(), *items = json_array(), *last = NULL;
-    const char *val = NULL;
+    struct record_args *r = ctx;
 
-    json_object_set_new(rec, "people", people);
-    json_object_set_new(rec, "items", items);
-    for (int i = 2; i < argc; i++) {
-        int m;
-
-        if (!strcmp(argv[i], "--signed")) {
-            json_object_set_new(rec, "signed", json_true());
-            continue;
+    if (!strcmp(name, "--person")) {
+        json_array_append_new(r->people, person_json(val));
+    } else if (!strcmp(name, "--q")) {
+        r->last = json_pack("{s:s?}", "q", val);
+        if (!r->last) {
+            fprintf(stderr, _("fieldcheck: interview add: question is not valid UTF-8\n"));
+            return 1;
         }
-        if ((m = flight_opt(argc, argv, &i, "--visit", visit_name)) ||
-            (m = flight_opt(argc, argv, &i, "--at", at)) ||
-            (m = flight_opt(argc, argv, &i, "--from", from))) {
-            if (m < 0)
-                goto fail;
-            continue;
+        json_array_append_new(r->items, r->last);
+    } else {
+        if (!r->last || json_object_get(r->last, "a")) {
+            fprintf(stderr, _("fieldcheck: interview add: --a without a --q before it\n"));
+            return 1;
         }
-        if ((m = flight_opt(argc, argv, &i, "--person", &val)) > 0) {
-            json_array_append_new(people, person_json(val));
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--q", &val)) > 0) {
-            last = json_pack("{s:s?}", "q", val);
-            if (!last) {
-                fprintf(stderr, _("fieldcheck: interview add: question is not valid UTF-8\n"));
-                goto fail;
-            }
-            json_array_append_new(items, last);
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--a", &val)) > 0) {
-            if (!last || json_object_get(last, "a")) {
-                fprintf(stderr, _("fieldcheck: interview add: --a without a --q before it\n"));
-                goto fail;
-            }
-            json_object_set_new(last, "a", json_string(val));
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--refused", &val)) > 0) {
-            json_object_set_new(rec, "refusal", json_string(val));
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--place", &val)) > 0) {
-            json_object_set_new(rec, "place", json_string(val));
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--time", &val)) > 0) {
-            json_object_set_new(rec, "held_at", json_string(val));
-        } else if (m == 0 && (m = flight_opt(argc, argv, &i, "--note", &val)) > 0) {
-            json_object_set_new(rec, "note", json_string(val));
-        } else if (m == 0) {
-            flight_unexpected("interview add", argv[i]);
-            goto fail;
-        }
-        if (m < 0)
-            goto fail;
+        json_object_set_new(r->last, "a", json_string(val));
     }
+    return 0;
+}
+
+/* Builds the record from the command line; returns NULL after printing. */
+static json_t *record_from_args(int argc, char **argv, const char **from)
+{
+    struct record_args r = {json_array(), json_array(), NULL};
+    const char *refused = NULL, *place = NULL, *held = NULL, *note = NULL;
+    int is_signed = 0;
+    const struct app_opt opts[] = {
+        {"--signed", NULL, &is_signed, NULL, NULL}, {"--from", from, NULL, NULL, NULL},
+        {"--person", NULL, NULL, record_item, &r},  {"--q", NULL, NULL, record_item, &r},
+        {"--a", NULL, NULL, record_item, &r},       {"--refused", &refused, NULL, NULL, NULL},
+        {"--place", &place, NULL, NULL, NULL},      {"--time", &held, NULL, NULL, NULL},
+        {"--note", &note, NULL, NULL, NULL},        {NULL, NULL, NULL, NULL, NULL}};
+    json_t *rec = json_object();
+
+    json_object_set_new(rec, "people", r.people);
+    json_object_set_new(rec, "items", r.items);
+    if (app_parse("interview add", argc, argv, 2, opts, NULL, 0, NULL)) {
+        json_decref(rec);
+        return NULL;
+    }
+    if (is_signed)
+        json_object_set_new(rec, "signed", json_true());
+    if (refused)
+        json_object_set_new(rec, "refusal", json_string(refused));
+    if (place)
+        json_object_set_new(rec, "place", json_string(place));
+    if (held)
+        json_object_set_new(rec, "held_at", json_string(held));
+    if (note)
+        json_object_set_new(rec, "note", json_string(note));
     return rec;
-fail:
-    json_decref(rec);
-    return NULL;
 }
 
 static int interview_add_cmd(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL, *at = NULL, *from = NULL;
+    const char *from = NULL;
     json_t *rec = NULL;
     struct buf text = BUF_INIT;
     char event_id[37] = "";
-    struct visit v;
+    const struct visit *cur = NULL;
     int64_t ms = 0;
     int rc;
 
-    memset(&v, 0, sizeof(v));
-    rec = record_from_args(argc, argv, &visit_name, &at, &from);
+    rec = record_from_args(argc, argv, &from);
     if (!rec)
         return 1;
     if (from) {
@@ -127,16 +130,12 @@ static int interview_add_cmd(struct app *app, int argc, char **argv)
             goto out;
         }
     }
-    rc = flight_at(app, at, &ms);
+    rc = app_at(app, &ms);
     if (rc)
         goto out;
-    if (!app_store(app)) {
-        rc = app_fail(app, app->err.code);
-        goto out;
-    }
-    rc = visit_resolve(app->store, visit_name, &v, &app->err);
+    rc = app_visit(app, &cur, NULL);
     if (!rc)
-        rc = interview_add(app->store, v.id, rec, ms, event_id, &app->err);
+        rc = interview_add(app->store, cur->id, rec, ms, event_id, &app->err);
     if (rc) {
         rc = app_fail(app, rc);
         goto out;
@@ -148,7 +147,6 @@ static int interview_add_cmd(struct app *app, int argc, char **argv)
 out:
     buf_release(&text);
     json_decref(rec);
-    visit_release(&v);
     return rc;
 }
 

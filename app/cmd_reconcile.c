@@ -1,11 +1,14 @@
 /* fieldcheck reconcile: the pharmacy findings D01..D09 of a visit, one line
  * (or one JSON object) per finding, in drug then rule order. */
+#include "app/args.h"
 #include "app/commands.h"
 #include "app/pharmacy_cli.h"
 
 #include "core/base/money.h"
 #include "core/base/buf.h"
 #include "core/pharmacy/pharmacy.h"
+#include "core/pharmacy/workflow.h"
+#include "core/base/lang.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>
@@ -35,28 +38,34 @@ static int print_finding(const struct pharmacy_finding *f, void *ctx)
         buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
     if ((size_t)f->evidence_total > f->nevidence)
         buf_addf(&ev, " (+%lld more)", (long long)(f->evidence_total - (int64_t)f->nevidence));
-    printf("%-24s %-27s a=%s b=%s diff=%s amount=%s%s%s%s%s\n", f->drug_code, f->rule, a, b, d,
-           amount, ev.len ? "  evidence: " : "", ev.ptr, f->note[0] ? "  note: " : "", f->note);
+    {
+        const struct pharmacy_rule_terms *t = pharmacy_rule_terms(f->rule);
+        const struct verdict *v = workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE);
+
+        /* the label for people, the code beside it; then what was compared */
+        printf("%-24s %s (%s)\n    ", f->drug_code, v ? verdict_label(v) : f->rule, f->rule);
+        if (t && t->b_en)
+            printf(_("%s %s, %s %s, difference %s"), fc_text(t->a_en, t->a_zh), a,
+                   fc_text(t->b_en, t->b_zh), b, d);
+        else if (t)
+            printf("%s %s", fc_text(t->a_en, t->a_zh), a);
+        printf(_("; amount %s yuan%s%s%s%s\n"), amount, ev.len ? _("; evidence: ") : "", ev.ptr,
+               f->note[0] ? _("; note: ") : "", f->note);
+    }
     buf_release(&ev);
     return 0;
 }
 
 int cmd_reconcile(struct app *app, int argc, char **argv)
 {
-    const char *visit = NULL;
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct pharmacy *p = NULL;
     struct print_ctx c = {app, 0};
     int rc;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--visit") && i + 1 < argc) {
-            visit = argv[++i];
-        } else {
-            fprintf(stderr, _("fieldcheck: reconcile: unexpected '%s'\n"), argv[i]);
-            return 1;
-        }
-    }
-    rc = pharmacy_cli_open(app, visit, &p);
+    if (app_parse("reconcile", argc, argv, 1, opts, NULL, 0, NULL))
+        return 1;
+    rc = pharmacy_cli_open(app, &p);
     if (!rc)
         rc = pharmacy_reconcile(app->store, pharmacy_visit(p), print_finding, &c, &app->err);
     if (!rc && !app->json)

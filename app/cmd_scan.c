@@ -3,11 +3,13 @@
  * parses arguments and prints. A verdict is printed only after its event is
  * committed (the engines commit first), so every line a script saw is in the
  * database even if the process dies. */
+#include "app/args.h"
 #include "app/commands.h"
 #include "app/report_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
+#include "core/base/xalloc.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
@@ -39,19 +41,15 @@ void app_print_result(struct app *app, const struct workflow_result *r)
     fflush(stdout);
 }
 
-int app_workflow_session(struct app *app, const char *visit_name, struct visit *v,
-                         struct workflow_session *ws)
+int app_workflow_session(struct app *app, struct workflow_session *ws)
 {
-    struct store *s = app_store(app);
     const struct workflow *wf = NULL;
-    int rc;
+    const struct visit *v = NULL;
+    int rc = app_visit(app, &v, &wf);
 
     memset(ws, 0, sizeof(*ws));
-    if (!s)
-        return app->err.code ? app->err.code : FC_EDB;
-    rc = workflow_attach(s, visit_name, v, &wf, &app->err);
     if (!rc)
-        rc = workflow_open(s, v, wf, ws, &app->err);
+        rc = workflow_open(app->store, v, wf, ws, &app->err);
     return rc;
 }
 
@@ -127,55 +125,44 @@ static int replay_file(struct app *app, struct workflow_session *ws, const char 
 
 int cmd_scan(struct app *app, int argc, char **argv)
 {
-    const char *visit = NULL, *at = NULL, *replay = NULL;
+    const char *replay = NULL, **codes = xcalloc((size_t)argc + 1, sizeof(*codes));
+    int typed = 0, n = 0, rc;
+    const struct app_opt opts[] = {{"--replay", &replay, NULL, NULL, NULL},
+                                   {"--typed", NULL, &typed, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     struct workflow_session ws;
-    struct visit v;
-    int typed = 0, first = 0, rc;
 
-    memset(&v, 0, sizeof(v));
     memset(&ws, 0, sizeof(ws));
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--")) {
-            first = first ? first : i + 1;
-            break;
-        } else if (!strcmp(argv[i], "--visit") && i + 1 < argc) {
-            visit = argv[++i];
-        } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
-            at = argv[++i];
-        } else if (!strcmp(argv[i], "--replay") && i + 1 < argc) {
-            replay = argv[++i];
-        } else if (!strcmp(argv[i], "--typed")) {
-            typed = 1;
-        } else if (argv[i][0] == '-' && argv[i][1] == '-') {
-            fprintf(stderr, _("fieldcheck: scan: unknown option '%s'\n"), argv[i]);
-            return 1;
-        } else {
-            first = i;
-            break;
-        }
-    }
-    if (!replay && (!first || first >= argc)) {
+    rc = app_parse("scan", argc, argv, 1, opts, codes, argc, &n) ? 1 : 0;
+    if (!rc && !replay && !n) {
         fprintf(stderr, _("fieldcheck: scan: no code given\n"));
-        return 1;
+        rc = 1;
     }
+    if (!rc && replay && n)
+        rc = app_unexpected("scan", codes[0]);
     /* a scanner never sends nothing: an empty argument is a mistake in the
      * command line, not a scan to record */
-    for (int i = first; !replay && i < argc; i++)
-        if (!argv[i][strspn(argv[i], " \t\r\n")]) {
-            fprintf(stderr, _("fieldcheck: scan: code %d is empty\n"), i - first + 1);
-            return 1;
+    for (int i = 0; !rc && i < n; i++)
+        if (!codes[i][strspn(codes[i], " \t\r\n")]) {
+            fprintf(stderr, _("fieldcheck: scan: code %d is empty\n"), i + 1);
+            rc = 1;
         }
-    rc = app_workflow_session(app, visit, &v, &ws);
+    if (rc) {
+        free(codes);
+        return rc;
+    }
+    rc = app_workflow_session(app, &ws);
     if (!rc && replay) {
         rc = replay_file(app, &ws, replay);
     } else if (!rc) {
-        for (int i = first; i < argc && !rc; i++) {
+        for (int i = 0; i < n && !rc; i++) {
             struct workflow_result r;
             int64_t ms;
 
-            rc = app_parse_time(app, at, &ms);
+            memset(&r, 0, sizeof(r));
+            rc = app_at(app, &ms);
             if (!rc)
-                rc = ws.wf->engine->scan(ws.engine, argv[i], strlen(argv[i]),
+                rc = ws.wf->engine->scan(ws.engine, codes[i], strlen(codes[i]),
                                          typed ? "typed" : "cli", ms, &r, &app->err);
             if (!rc)
                 app_print_result(app, &r);
@@ -183,83 +170,55 @@ int cmd_scan(struct app *app, int argc, char **argv)
         }
     }
     workflow_close(&ws);
-    visit_release(&v);
+    free(codes);
     return rc ? app_fail(app, rc) : 0;
 }
 
 /* 1 when target is a record of the visit's workflow or a record every visit
  * keeps (evidence, interviews), voided generically rather than by an engine. */
-static int is_record_event(struct app *app, const char *visit_name, const char *target)
+static int is_record_event(struct app *app, const char *target)
 {
-    struct store *s = app_store(app);
     const struct workflow *wf = NULL;
     struct buf kind = BUF_INIT;
-    struct visit v;
     int yes = 0;
 
-    memset(&v, 0, sizeof(v));
-    if (s && event_kind_of(s, target, &kind, NULL) == FC_OK &&
-        visit_resolve(s, visit_name, &v, NULL) == FC_OK &&
-        workflow_of_visit(&v, &wf, NULL) == FC_OK)
+    if (app_visit(app, NULL, &wf) == FC_OK &&
+        event_kind_of(app->store, target, &kind, NULL) == FC_OK)
         yes = workflow_is_record_kind(wf, kind.ptr);
+    fc_error_clear(&app->err);
     buf_release(&kind);
-    visit_release(&v);
     return yes;
 }
 
 static int correction(struct app *app, int argc, char **argv, int is_void)
 {
-    const char *visit = NULL, *at = NULL, *reason = NULL, *code = NULL, *note = NULL;
-    const char *target = NULL;
+    const char *reason = NULL, *code = NULL, *note = NULL, *pos[1] = {NULL};
+    const struct app_opt void_opts[] = {{"--reason", &reason, NULL, NULL, NULL},
+                                        {NULL, NULL, NULL, NULL, NULL}};
+    const struct app_opt amend_opts[] = {{"--code", &code, NULL, NULL, NULL},
+                                         {"--note", &note, NULL, NULL, NULL},
+                                         {NULL, NULL, NULL, NULL, NULL}};
+    const char *target;
     struct workflow_session ws;
     struct workflow_result r;
-    struct visit v;
     int64_t ms;
     int rc;
 
-    memset(&v, 0, sizeof(v));
     memset(&ws, 0, sizeof(ws));
     memset(&r, 0, sizeof(r));
-    for (int i = 1; i < argc; i++) {
-        const char *o = argv[i];
-        const char **slot = NULL;
-
-        if (!strcmp(o, "--visit"))
-            slot = &visit;
-        else if (!strcmp(o, "--at"))
-            slot = &at;
-        else if (!strcmp(o, "--reason") && is_void)
-            slot = &reason;
-        else if (!strcmp(o, "--code") && !is_void)
-            slot = &code;
-        else if (!strcmp(o, "--note") && !is_void)
-            slot = &note;
-        if (slot) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, _("fieldcheck: %s: '%s' needs a value\n"), argv[0], o);
-                return 1;
-            }
-            *slot = argv[++i];
-        } else if (o[0] == '-' && o[1] == '-') {
-            fprintf(stderr, _("fieldcheck: %s: unknown option '%s'\n"), argv[0], o);
-            return 1;
-        } else if (!target) {
-            target = o;
-        } else {
-            fprintf(stderr, _("fieldcheck: %s: unexpected '%s'\n"), argv[0], o);
-            return 1;
-        }
-    }
+    if (app_parse(argv[0], argc, argv, 1, is_void ? void_opts : amend_opts, pos, 1, NULL))
+        return 1;
+    target = pos[0];
     if (!target) {
         fprintf(stderr, _("fieldcheck: %s: missing EVENT_ID\n"), argv[0]);
         return 1;
     }
-    rc = app_parse_time(app, at, &ms);
+    rc = app_at(app, &ms);
     if (rc)
         return app_fail(app, rc);
-    if (is_void && is_record_event(app, visit, target)) {
+    if (is_void && is_record_event(app, target)) {
         char id[37];
-        rc = workflow_void_record(app->store, visit, target, reason, ms, id, &app->err);
+        rc = workflow_void_record(app->store, app->visit.id, target, reason, ms, id, &app->err);
         if (rc)
             return app_fail(app, rc);
         if (app->json)
@@ -268,12 +227,10 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
             printf(_("voided %s (void event %s)\n"), target, id);
         return 0;
     }
-    rc = app_workflow_session(app, visit, &v, &ws);
+    rc = app_workflow_session(app, &ws);
     if (!rc) {
-        int (*fn)(void *, const char *, const char *, int64_t, struct workflow_result *,
-                  struct fc_error *) = ws.wf->engine->void_scan;
-        if (is_void && fn)
-            rc = fn(ws.engine, target, reason, ms, &r, &app->err);
+        if (is_void && ws.wf->engine->void_scan)
+            rc = ws.wf->engine->void_scan(ws.engine, target, reason, ms, &r, &app->err);
         else if (!is_void && ws.wf->engine->amend)
             rc = ws.wf->engine->amend(ws.engine, target, code, note, ms, &r, &app->err);
         else
@@ -284,7 +241,6 @@ static int correction(struct app *app, int argc, char **argv, int is_void)
         app_print_result(app, &r);
     workflow_result_release(&r);
     workflow_close(&ws);
-    visit_release(&v);
     return rc ? app_fail(app, rc) : 0;
 }
 
@@ -302,31 +258,18 @@ int cmd_amend(struct app *app, int argc, char **argv)
 
 int cmd_report(struct app *app, int argc, char **argv)
 {
-    const char *visit = NULL, *format = NULL, *path = NULL;
-    const struct workflow *wf = NULL;
+    const char *format = NULL, *path = NULL;
     struct app_report_html h = {0};
-    struct store *s;
-    struct visit v;
+    const struct app_opt opts[] = {
+        {"--format", &format, NULL, NULL, NULL},   {"-o", &path, NULL, NULL, NULL},
+        {"--doc", &h.doc, NULL, NULL, NULL},       {"--reason", &h.reason, NULL, NULL, NULL},
+        {"--unmask", NULL, &h.unmask, NULL, NULL}, {NULL, NULL, NULL, NULL, NULL}};
+    const struct workflow *wf = NULL;
+    const struct visit *v = NULL;
     int rc;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--visit") && i + 1 < argc)
-            visit = argv[++i];
-        else if (!strcmp(argv[i], "--format") && i + 1 < argc)
-            format = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc)
-            path = argv[++i];
-        else if (!strcmp(argv[i], "--doc") && i + 1 < argc)
-            h.doc = argv[++i];
-        else if (!strcmp(argv[i], "--reason") && i + 1 < argc)
-            h.reason = argv[++i];
-        else if (!strcmp(argv[i], "--unmask"))
-            h.unmask = 1;
-        else {
-            fprintf(stderr, _("fieldcheck: report: unexpected '%s'\n"), argv[i]);
-            return 1;
-        }
-    }
+    if (app_parse("report", argc, argv, 1, opts, NULL, 0, NULL))
+        return 1;
     if (h.doc && !format)
         format = "html";
     if (!format || !path ||
@@ -343,23 +286,15 @@ int cmd_report(struct app *app, int argc, char **argv)
         return 1;
     }
     if (!strcmp(format, "html")) {
-        h.visit = visit;
+        h.visit = app->visit_name;
         h.path = path;
         return app_report_html(app, &h);
     }
-    s = app_store(app);
-    if (!s)
-        return app_fail(app, app->err.code);
-    memset(&v, 0, sizeof(v));
-    rc = workflow_attach(s, visit, &v, &wf, &app->err);
+    rc = app_visit(app, &v, &wf);
     if (!rc && !wf->report)
         rc = fc_error_set(&app->err, FC_ESTATE, "a %s has no %s report",
                           workflow_label_in(wf, FC_LANG_EN), format);
-    if (rc) {
-        visit_release(&v);
+    if (rc)
         return app_fail(app, rc);
-    }
-    rc = app_write_report(app, path, format, wf, &v);
-    visit_release(&v);
-    return rc;
+    return app_write_report(app, path, format, wf, v);
 }

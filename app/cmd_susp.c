@@ -3,6 +3,7 @@
  * output masks names and ID numbers. */
 #include "app/commands.h"
 
+#include "app/args.h"
 #include "app/flight_args.h"
 #include "core/base/buf.h"
 #include "core/base/mask.h"
@@ -111,13 +112,11 @@ static int list_one(const struct flight_line *l, void *vctx)
 
 static int susp_list(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL;
     struct flight_filter f = {NULL, NULL, NULL};
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
-                                         {"--rule", &f.rule, NULL},
-                                         {"--state", &f.state, NULL},
-                                         {"--inspector", &f.inspector, NULL},
-                                         {NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{"--rule", &f.rule, NULL, NULL, NULL},
+                                   {"--state", &f.state, NULL, NULL, NULL},
+                                   {"--inspector", &f.inspector, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     struct list_ctx c;
     struct visit v;
     int rc;
@@ -125,9 +124,9 @@ static int susp_list(struct app *app, int argc, char **argv)
     memset(&c, 0, sizeof(c));
     c.app = app;
     buf_init(&c.line);
-    if (flight_parse("susp list", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("susp list", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
-    rc = flight_visit(app, visit_name, 0, &v);
+    rc = flight_visit(app, 0, &v);
     if (rc)
         goto out;
     if (!app->json) {
@@ -166,20 +165,20 @@ static void print_kv(const char *label, json_t *o, const char *key)
 
 static int susp_show(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL, *pos[1] = {NULL};
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    const char *pos[1] = {NULL};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     json_t *o = NULL, *x;
     struct visit v;
     size_t i;
     int rc;
 
-    if (flight_parse("susp show", argc, argv, 2, opts, pos, 1))
+    if (app_parse("susp show", argc, argv, 2, opts, pos, 1, NULL))
         return 1;
     if (!pos[0]) {
         fprintf(stderr, _("fieldcheck: susp show: missing SUSP_ID\n"));
         return 1;
     }
-    rc = flight_visit(app, visit_name, 0, &v);
+    rc = flight_visit(app, 0, &v);
     if (rc)
         goto out;
     rc = flight_susp_show(app->store, v.id, pos[0], &o, &app->err);
@@ -246,31 +245,29 @@ static int susp_verify(struct app *app, int argc, char **argv)
 {
     struct flight_verify_args a;
     struct flight_verdict vd;
-    const char *visit_name = NULL, *at = NULL, *pos[1] = {NULL};
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
-                                         {"--verdict", &a.verdict, NULL},
-                                         {"--amount", &a.amount, NULL},
-                                         {"--fund-loss", &a.fund_loss, NULL},
-                                         {"--note", &a.note, NULL},
-                                         {"--over-reason", &a.over_reason, NULL},
-                                         {"--at", &at, NULL},
-                                         {NULL, NULL, NULL}};
+    const char *pos[1] = {NULL};
+    const struct app_opt opts[] = {{"--verdict", &a.verdict, NULL, NULL, NULL},
+                                   {"--amount", &a.amount, NULL, NULL, NULL},
+                                   {"--fund-loss", &a.fund_loss, NULL, NULL, NULL},
+                                   {"--note", &a.note, NULL, NULL, NULL},
+                                   {"--over-reason", &a.over_reason, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     struct buf irr = BUF_INIT, loss = BUF_INIT;
     struct visit v;
     int rc;
 
     memset(&a, 0, sizeof(a));
     memset(&v, 0, sizeof(v));
-    if (flight_parse("susp verify", argc, argv, 2, opts, pos, 1))
+    if (app_parse("susp verify", argc, argv, 2, opts, pos, 1, NULL))
         return 1;
     if (!pos[0] || !a.verdict) {
         fprintf(stderr, _("fieldcheck: susp verify: needs SUSP_ID and --verdict\n"));
         return 1;
     }
     a.susp_id = pos[0];
-    rc = flight_at(app, at, &a.at_ms);
+    rc = app_at(app, &a.at_ms);
     if (!rc)
-        rc = flight_visit(app, visit_name, 1, &v);
+        rc = flight_visit(app, 1, &v);
     if (rc)
         goto out;
     rc = flight_susp_verify(app->store, v.id, &a, &vd, &app->err);
@@ -297,11 +294,9 @@ out:
 /* respond and assign: one text value on one line. */
 static int susp_note(struct app *app, int argc, char **argv, int assign)
 {
-    const char *visit_name = NULL, *at = NULL, *value = NULL, *pos[1] = {NULL};
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL},
-                                         {assign ? "--inspector" : "--text", &value, NULL},
-                                         {"--at", &at, NULL},
-                                         {NULL, NULL, NULL}};
+    const char *value = NULL, *pos[1] = {NULL};
+    const struct app_opt opts[] = {{assign ? "--inspector" : "--text", &value, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     const char *cmd = assign ? "susp assign" : "susp respond";
     char event_id[37] = "";
     struct visit v;
@@ -309,16 +304,16 @@ static int susp_note(struct app *app, int argc, char **argv, int assign)
     int rc;
 
     memset(&v, 0, sizeof(v));
-    if (flight_parse(cmd, argc, argv, 2, opts, pos, 1))
+    if (app_parse(cmd, argc, argv, 2, opts, pos, 1, NULL))
         return 1;
     if (!pos[0] || !value) {
         fprintf(stderr, _("fieldcheck: %s: needs SUSP_ID and %s\n"), cmd,
                 assign ? "--inspector NAME" : "--text T");
         return 1;
     }
-    rc = flight_at(app, at, &ms);
+    rc = app_at(app, &ms);
     if (!rc)
-        rc = flight_visit(app, visit_name, 1, &v);
+        rc = flight_visit(app, 1, &v);
     if (rc)
         goto out;
     rc = assign ? flight_susp_assign(app->store, v.id, pos[0], value, ms, event_id, &app->err)
@@ -355,16 +350,15 @@ static void print_total(const char *label, const struct flight_total *t)
 
 static int susp_totals(struct app *app, int argc, char **argv)
 {
-    const char *visit_name = NULL;
-    const struct flight_optdef opts[] = {{"--visit", &visit_name, NULL}, {NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct flight_totals t;
     struct visit v;
     json_t *o;
     int rc;
 
-    if (flight_parse("susp totals", argc, argv, 2, opts, NULL, 0))
+    if (app_parse("susp totals", argc, argv, 2, opts, NULL, 0, NULL))
         return 1;
-    rc = flight_visit(app, visit_name, 0, &v);
+    rc = flight_visit(app, 0, &v);
     if (rc)
         goto out;
     if (app->json) {

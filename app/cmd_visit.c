@@ -1,6 +1,7 @@
 /* fieldcheck visit open|close|list|show: the visit lifecycle, and what the
  * visit's workflow shows of it (per-bed and per-patient results, the stock
  * count, the worksheet totals; DESIGN §6). Personal data is masked. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/base/buf.h"
@@ -33,6 +34,23 @@ static json_t *visit_json(const struct visit *v)
     return o;
 }
 
+/* --inspector NAME, repeatable, in order. */
+static int add_inspector(void *ctx, const char *name, const char *value)
+{
+    struct visit_open_args *a = ctx;
+    int n = 0;
+
+    (void)name;
+    while (a->inspectors[n])
+        n++;
+    if (n >= VISIT_MAX_INSPECTORS) {
+        fprintf(stderr, _("fieldcheck: visit open: at most %d inspectors\n"), VISIT_MAX_INSPECTORS);
+        return 1;
+    }
+    a->inspectors[n] = value;
+    return 0;
+}
+
 static int visit_open_cmd(struct app *app, int argc, char **argv)
 {
     struct visit_open_args a;
@@ -41,38 +59,18 @@ static int visit_open_cmd(struct app *app, int argc, char **argv)
     struct visit v;
     struct store *s;
     const char *at = NULL;
-    int n = 0, rc;
+    int rc;
+    const struct app_opt opts[] = {{"--site", &a.site_code, NULL, NULL, NULL},
+                                   {"--kind", &a.kind, NULL, NULL, NULL},
+                                   {"--inspector", NULL, NULL, add_inspector, &a},
+                                   {"--credentials-shown", NULL, &a.credentials_shown, NULL, NULL},
+                                   {"--at", &at, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
     memset(&a, 0, sizeof(a));
     memset(&v, 0, sizeof(v));
-    for (int i = 2; i < argc; i++) {
-        const char *opt = argv[i];
-        if (!strcmp(opt, "--credentials-shown")) {
-            a.credentials_shown = 1;
-            continue;
-        }
-        if (i + 1 >= argc) {
-            fprintf(stderr, _("fieldcheck: visit open: '%s' needs a value\n"), opt);
-            return 1;
-        }
-        if (!strcmp(opt, "--site")) {
-            a.site_code = argv[++i];
-        } else if (!strcmp(opt, "--kind")) {
-            a.kind = argv[++i];
-        } else if (!strcmp(opt, "--inspector")) {
-            if (n >= VISIT_MAX_INSPECTORS) {
-                fprintf(stderr, _("fieldcheck: visit open: at most %d inspectors\n"),
-                        VISIT_MAX_INSPECTORS);
-                return 1;
-            }
-            a.inspectors[n++] = argv[++i];
-        } else if (!strcmp(opt, "--at")) {
-            at = argv[++i];
-        } else {
-            fprintf(stderr, _("fieldcheck: visit open: unknown option '%s'\n"), opt);
-            return 1;
-        }
-    }
+    if (app_parse("visit open", argc, argv, 2, opts, NULL, 0, NULL))
+        return 1;
     if (!a.site_code || !a.kind) {
         fprintf(stderr, _("fieldcheck: visit open: --site and --kind are required\n"));
         return 1;
@@ -227,15 +225,14 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
 
     memset(&v, 0, sizeof(v));
     memset(&closed, 0, sizeof(closed));
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--visit") && i + 1 < argc) {
-            name = argv[++i];
-        } else if (!strcmp(argv[i], "--at") && i + 1 < argc) {
-            at = argv[++i];
-        } else if (!app_qr_option(&q, argc, argv, &i)) {
-            fprintf(stderr, _("fieldcheck: visit close: unexpected '%s'\n"), argv[i]);
+    {
+        const struct app_opt opts[] = {
+            {"--visit", &name, NULL, NULL, NULL},   {"--at", &at, NULL, NULL, NULL},
+            {"--qr", NULL, &q.term, NULL, NULL},    {"--qr-png", &q.png, NULL, NULL, NULL},
+            {"--qr-svg", &q.svg, NULL, NULL, NULL}, {"--qr-dir", &q.dir, NULL, NULL, NULL},
+            {NULL, NULL, NULL, NULL, NULL}};
+        if (app_parse("visit close", argc, argv, 2, opts, NULL, 0, NULL))
             return 1;
-        }
     }
     rc = app_parse_time(app, at, &ms);
     if (rc)

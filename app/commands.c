@@ -10,19 +10,26 @@
 #include "core/store/event.h"
 #include "core/base/clock.h"
 #include "core/store/store.h"
+#include "core/flight/workflow.h"
+#include "core/pharmacy/workflow.h"
 #include "core/workflow.h"
 #include "ui/i18n.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The kinds of visit some commands take (struct command workflows). */
+static const struct workflow *const pharmacy_only[] = {&pharmacy_workflow, NULL};
+static const struct workflow *const flight_only[] = {&flight_workflow, NULL};
 
 const struct command app_commands[] = {
     {"init", N_("create the device database (idempotent)"),
      N_("fieldcheck [--db PATH] [--json] init\n\n"
         "Creates the device database (default $XDG_DATA_HOME/fieldcheck/fieldcheck.db,\n"
         "or FIELDCHECK_DB / --db). Running it again changes nothing.\n"),
-     cmd_init},
+     cmd_init, 0, NULL},
     {"demo", N_("create a realistic demo mission and load it"),
      N_("fieldcheck [--db PATH] [--json] demo [--seed N] [--no-tui] [--dir DIR] [--gbk]\n\n"
         "Writes a synthetic mission folder (a hospital roster with planted anomalies, a\n"
@@ -30,7 +37,7 @@ const struct command app_commands[] = {
         "loads it and prints what to try, with scannable codes from the generated data.\n"
         "The same seed on the same day gives a byte-identical folder (FIELDCHECK_NOW fixes\n"
         "the day). --gbk writes the CSV files in GB18030 with CRLF, as Excel does.\n"),
-     cmd_demo},
+     cmd_demo, 0, NULL},
     {"mission", N_("load, list and show missions"),
      N_("fieldcheck [--db PATH] [--json] mission load [--partial] [--warnings FILE] PATH |\n"
         "       mission list | mission show ID\n\n"
@@ -45,7 +52,7 @@ const struct command app_commands[] = {
         "         is refused.\n"
         "  list   the current version of every loaded mission\n"
         "  show   one mission: version, file, SHA-256 and per-file counts\n"),
-     cmd_mission},
+     cmd_mission, 0, NULL},
     {"visit", N_("open, close, list and show visits"),
      N_("fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
         "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
@@ -61,7 +68,7 @@ const struct command app_commands[] = {
         "         and summary counts (names masked)\n"
         "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
         "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n"),
-     cmd_visit},
+     cmd_visit, 0, NULL},
     {"scan", N_("record scans and print one verdict per code"),
      N_("fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
         "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
@@ -79,7 +86,7 @@ const struct command app_commands[] = {
         "DRUG_CODE:QTY records a manual count. With --json also drug_code, qty, round.\n"
         "Verdicts: COUNTED GTIN_COUNTED SOLD_CODE_ON_SHELF DUPLICATE_SCAN UNKNOWN_ITEM "
         "RECORDED.\n"),
-     cmd_scan},
+     cmd_scan, CMD_VISIT, NULL},
     {"count", N_("pharmacy: manual count, recount, blind counting"),
      N_("fieldcheck [--db PATH] [--json] count DRUG_CODE --qty N [--visit ID] [--at TIME]\n"
         "       fieldcheck count DRUG_CODE --recount [--visit ID] [--at TIME]\n"
@@ -94,7 +101,7 @@ const struct command app_commands[] = {
         "              D01/D02; before it they are NOT_COUNTED (no finding, no amount)\n"
         "A scanned box counts pack_factor units: 1 for whole-pack drugs, the pack size for\n"
         "split-pack rows whose unit is the tablet.\n"),
-     cmd_count},
+     cmd_count, CMD_VISIT, pharmacy_only},
     {"reconcile", N_("pharmacy findings D01-D09"),
      N_("fieldcheck [--db PATH] [--json] reconcile [--visit ID]\n\n"
         "Compares the count with the books and the insurance settlements, per drug, in the\n"
@@ -111,7 +118,7 @@ const struct command app_commands[] = {
         "  D09_SOLD_CODE_ON_SHELF      a counted box whose code insurance settled\n"
         "With --json, one object per finding: drug_code, rule, a, b, diff, amount (yuan),\n"
         "amount_fen, evidence (up to 10), evidence_total, note. Refused while counting blind.\n"),
-     cmd_reconcile},
+     cmd_reconcile, CMD_VISIT, pharmacy_only},
     {"susp", N_("flight inspection: work through the suspicion lines (疑点)"),
      N_("fieldcheck [--db PATH] [--json] susp SUBCOMMAND [--visit ID] ...\n\n"
         "  list [--rule R] [--state S] [--inspector NAME]\n"
@@ -134,7 +141,7 @@ const struct command app_commands[] = {
         "--visit defaults to the open visit (else the last one); changes need it open.\n"
         "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
         "line, 4 database error.\n"),
-     cmd_susp},
+     cmd_susp, CMD_VISIT, flight_only},
     {"finding", N_("flight inspection: record findings against the violation taxonomy"),
      N_("fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
         "       fieldcheck [--json] finding list [--visit ID]\n\n"
@@ -146,7 +153,7 @@ const struct command app_commands[] = {
         "  --patients ADM,...     admission numbers of the patients involved\n"
         "  --evidence FILE        register FILE as evidence with the finding\n"
         "  --visit ID, --at TIME\n"),
-     cmd_finding},
+     cmd_finding, CMD_VISIT, flight_only},
     {"evidence", N_("register evidence files and verify they are unchanged"),
      N_("fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
         "       evidence verify   [--visit ID]\n\n"
@@ -154,7 +161,7 @@ const struct command app_commands[] = {
         "           file is only read, never copied or changed\n"
         "  list     the register of the visit\n"
         "  verify   re-hash every registered file; exit 3 when any changed or is missing\n"),
-     cmd_evidence},
+     cmd_evidence, CMD_VISIT, NULL},
     {"interview", N_("record an interview (询问笔录)"),
      N_("fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
         "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
@@ -163,18 +170,18 @@ const struct command app_commands[] = {
         "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
         "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
         " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n"),
-     cmd_interview},
+     cmd_interview, CMD_VISIT, NULL},
     {"amend", N_("correct a scan with a new event"),
      N_("fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
         "                 [--visit ID] [--at TIME]\n\n"
         "Replaces the scan's code (judged at the scan's original place in the walk) and/or\n"
         "attaches a note. EVENT_ID is the event id (or 8+ character prefix) or its seq.\n"
         "Prints the scan's verdict after the correction.\n"),
-     cmd_amend},
+     cmd_amend, CMD_VISIT, NULL},
     {"void", N_("cancel a scan with a new event"),
      N_("fieldcheck [--db PATH] [--json] void EVENT_ID --reason TEXT [--visit ID] [--at TIME]\n\n"
         "The scan stays in the log; results are recomputed without it.\n"),
-     cmd_void},
+     cmd_void, CMD_VISIT, NULL},
     {"report", N_("write a visit report or printable document (csv, md or html)"),
      N_("fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
         "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
@@ -187,11 +194,12 @@ const struct command app_commands[] = {
         "site-record (现场检查笔录), interview (询问笔录), evidence (证据先行登记保存清单),\n"
         "beds (night-check bed list). --unmask --reason shows names and IDs in full\n"
         "and records an 'unmask' event first. See docs/reports.md.\n"),
-     cmd_report},
+     cmd_report, CMD_VISIT, NULL},
     {"export", N_("write a bundle of all events not yet acknowledged by HQ"),
      N_("fieldcheck [--db PATH] [--json] export -o DIR\n\n"
         "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
         "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n"),
+<<<<<<< HEAD
      cmd_export},
     {"draw", N_("the on-site 双随机 draw from the mission's institutions, recorded"),
      N_("fieldcheck [--db PATH] [--json] draw --seed TEXT --count N|KIND=N,...\n"
@@ -205,11 +213,14 @@ const struct command app_commands[] = {
         "algorithm is docs/draw.md: anyone with the pack's sites.csv and the seed can\n"
         "check the result.\n"),
      cmd_draw},
+=======
+     cmd_export, 0, NULL},
+>>>>>>> 1415f43 (app: one option parser (app/args.c) and dispatcher flags; --visit and --at are the dispatcher's)
     {"receipt", N_("apply an HQ receipt"),
      N_("fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
         "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
         "and records which events HQ holds, so the next export starts after them.\n"),
-     cmd_receipt},
+     cmd_receipt, 0, NULL},
     {"keys", N_("device keys; HQ's public keys; enrollment code"),
      N_("fieldcheck [--db PATH] [--json] keys init | keys trust HQ_PUB_FILE |\n"
         "       keys show [--qr] [--qr-png FILE] [--qr-svg FILE]\n\n"
@@ -220,7 +231,7 @@ const struct command app_commands[] = {
         "         --qr-png / --qr-svg write it as an image file\n"
         "  trust  trust HQ's public keys (hq.pub): packs and receipts must be signed by them,\n"
         "         bundles are encrypted to them\n"),
-     cmd_keys},
+     cmd_keys, 0, NULL},
     {"hq", N_("headquarters: keys, enrollment, packs, import, report, receipts"),
      N_("fieldcheck [--json] hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |\n"
         "    pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] | import FILE... |\n"
@@ -262,33 +273,33 @@ const struct command app_commands[] = {
         "  draw verify  check a draw record's signature, its input files and its result\n"
         "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
         "           database and check that both give the same digest\n"),
-     cmd_hq},
+     cmd_hq, 0, NULL},
     {"db", N_("integrity, chain verification, derived-state rebuild"),
      N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
         "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"
         "           (exit 3 on failure)\n"
         "  rebuild  recreate every derived table from the events and report whether the\n"
         "           result was identical to the stored state\n"),
-     cmd_db},
+     cmd_db, 0, NULL},
     {"tui", N_("the terminal UI (the default with no command on a terminal)"),
      N_("fieldcheck [--db PATH] tui [--theme day|night|mono]\n\n"
         "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
         "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
         "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
         "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n"),
-     cmd_tui},
+     cmd_tui, 0, NULL},
     {"config", N_("show and change settings (theme, scanner, masking, language)"),
      N_("fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"
         "  list  every setting with its value and where it comes from\n"
         "  get   print one value\n"
         "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
         "Precedence: environment > user file > /etc/fieldcheck/config > default.\n"),
-     cmd_config},
+     cmd_config, 0, NULL},
     {"help", N_("show help for a command"),
      N_("fieldcheck help [COMMAND]\n\n"
         "Prints the list of commands, or the usage of COMMAND.\n"),
-     cmd_help},
-    {NULL, NULL, NULL, NULL},
+     cmd_help, 0, NULL},
+    {NULL, NULL, NULL, NULL, 0, NULL},
 };
 
 static void print_help(FILE *out)
@@ -557,6 +568,88 @@ int app_bad_subcommand(struct app *app, const char *cmd, const char *sub)
     return app_fail(app, FC_EUSAGE);
 }
 
+/* Takes --visit ID / --visit=ID and --at TIME / --at=TIME out of argv
+ * (before "--") for a CMD_VISIT command; 1 after printing a usage error. */
+static int take_visit_options(struct app *app, int *argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        size_t offset;
+    } taken[] = {
+        {"--visit", offsetof(struct app, visit_name)},
+        {"--at", offsetof(struct app, at_text)},
+    };
+    int out = 1;
+
+    for (int i = 1; i < *argc; i++) {
+        int hit = 0;
+
+        if (!strcmp(argv[i], "--")) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        for (size_t k = 0; k < sizeof(taken) / sizeof(taken[0]) && !hit; k++) {
+            const char **slot = (const char **)((char *)app + taken[k].offset);
+            size_t n = strlen(taken[k].name);
+
+            if (!strncmp(argv[i], taken[k].name, n) && argv[i][n] == '=') {
+                *slot = argv[i] + n + 1;
+                hit = 1;
+            } else if (!strcmp(argv[i], taken[k].name)) {
+                if (i + 1 >= *argc) {
+                    fprintf(stderr, _("fieldcheck: %s: '%s' needs a value\n"), argv[0],
+                            taken[k].name);
+                    return 1;
+                }
+                *slot = argv[++i];
+                hit = 1;
+            }
+        }
+        if (!hit)
+            argv[out++] = argv[i];
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
+int app_at(struct app *app, int64_t *ms)
+{
+    return app_parse_time(app, app->at_text, ms);
+}
+
+int app_visit(struct app *app, const struct visit **v, const struct workflow **wf)
+{
+    const struct command *c = app->cmd;
+    struct store *s;
+    int rc = FC_OK;
+
+    if (!app->have_visit) {
+        s = app_store(app);
+        if (!s)
+            return app->err.code ? app->err.code : FC_EDB;
+        visit_release(&app->visit);
+        rc = workflow_attach(s, app->visit_name, &app->visit, &app->wf, &app->err);
+        for (const struct workflow *const *w = c ? c->workflows : NULL; !rc && w; w++) {
+            if (*w == app->wf)
+                break;
+            if (!*w)
+                rc = fc_error_set(&app->err, FC_ESTATE, "visit '%.8s' is a %s: '%s' is for %s",
+                                  app->visit.id, workflow_label_in(app->wf, FC_LANG_EN), c->name,
+                                  workflow_label_in(c->workflows[0], FC_LANG_EN));
+        }
+        if (rc)
+            return rc;
+        app->have_visit = 1;
+    }
+    if (v)
+        *v = &app->visit;
+    if (wf)
+        *wf = app->wf;
+    return FC_OK;
+}
+
 static int app_run(struct app *app, const struct command *c, int argc, char **argv)
 {
     int rc;
@@ -565,7 +658,12 @@ static int app_run(struct app *app, const struct command *c, int argc, char **ar
         app_usage(c, stdout);
         return 0;
     }
+    app->cmd = c;
+    if ((c->flags & CMD_VISIT) && take_visit_options(app, &argc, argv))
+        return 1;
     rc = c->run(app, argc, argv);
+    visit_release(&app->visit);
+    app->have_visit = 0;
     store_close(app->store);
     app->store = NULL;
     return rc;

@@ -11,11 +11,30 @@
 
 struct store;
 
+#include "core/visit/visit.h"
+
+struct workflow;
+
 struct app {
     const char *db_path; /* --db, FIELDCHECK_DB, or NULL for the default */
     int json;            /* --json */
     struct store *store; /* opened on first app_store() call */
     struct fc_error err;
+    const struct command *cmd; /* the command being run */
+    /* CMD_VISIT commands: --visit and --at as given (NULL when absent), and
+     * the visit app_visit() resolved */
+    const char *visit_name, *at_text;
+    struct visit visit;
+    const struct workflow *wf;
+    int have_visit;
+};
+
+/* What the dispatcher does for a command before it runs (struct command
+ * flags). */
+enum {
+    /* --visit ID and --at TIME are the dispatcher's: taken out of argv
+     * wherever they stand (before "--"), for app_visit() and app_at() */
+    CMD_VISIT = 1 << 0,
 };
 
 struct command {
@@ -23,6 +42,10 @@ struct command {
     const char *summary; /* one line, English; translated by gettext at print time */
     const char *usage;   /* full usage text printed by --help */
     int (*run)(struct app *app, int argc, char **argv);
+    unsigned flags; /* CMD_* */
+    /* with CMD_VISIT: the workflows whose visits the command takes (NULL-
+     * terminated); NULL: any */
+    const struct workflow *const *workflows;
 };
 
 /* The table, terminated by a row with name == NULL. */
@@ -57,15 +80,24 @@ int app_write_report(struct app *app, const char *path, const char *format,
  * source, seq, event and the workflow's fields). */
 void app_print_result(struct app *app, const struct workflow_result *r);
 
-/* Resolves the visit (NULL: the open one, else the last), attaches its
- * mission and opens its workflow's engine. Error detail in app->err; v and
- * ws are released by the caller (visit_release, workflow_close) in every
- * case. */
-int app_workflow_session(struct app *app, const char *visit_name, struct visit *v,
-                         struct workflow_session *ws);
+/* Opens the engine of the command's visit (app_visit) into ws. Error
+ * detail in app->err; ws is released by the caller (workflow_close) in
+ * every case. */
+int app_workflow_session(struct app *app, struct workflow_session *ws);
 
 /* --at TIME (ISO 8601, local without an offset), or now (FIELDCHECK_NOW). */
 int app_parse_time(struct app *app, const char *text, int64_t *ms);
+
+/* The visit a CMD_VISIT command acts on: --visit (an id or a prefix of 4+
+ * characters), else the open visit, else the last one; its workflow found
+ * and checked against the command's, its mission attached as "ref".
+ * Resolved once per run; *v and *wf (either may be NULL) borrow app's copy.
+ * Returns 0 or an error code with detail in app->err (not printed). */
+int app_visit(struct app *app, const struct visit **v, const struct workflow **wf);
+
+/* The command's --at as Unix ms (now when absent). 0 or FC_EUSAGE in
+ * app->err. */
+int app_at(struct app *app, int64_t *ms);
 
 /* Prints the usage of cmd to out. */
 void app_usage(const struct command *cmd, FILE *out);

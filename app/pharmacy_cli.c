@@ -18,22 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pharmacy_cli_open(struct app *app, const char *visit_name, struct pharmacy **out)
+int pharmacy_cli_open(struct app *app, struct pharmacy **out)
 {
-    const struct workflow *wf = NULL;
-    struct store *s = app_store(app);
-    struct visit v;
-    int rc;
+    const struct visit *v = NULL;
+    int rc = app_visit(app, &v, NULL);
 
     *out = NULL;
-    if (!s)
-        return app->err.code ? app->err.code : FC_EDB;
-    memset(&v, 0, sizeof(v));
-    rc = workflow_attach(s, visit_name, &v, &wf, &app->err);
-    if (!rc)
-        rc = pharmacy_open(s, v.id, out, &app->err);
-    visit_release(&v);
-    return rc;
+    return rc ? rc : pharmacy_open(app->store, v->id, out, &app->err);
 }
 
 void pharmacy_cli_print_result(struct app *app, const struct pharmacy_result *r)

@@ -10,9 +10,9 @@
 struct pharmacy;
 struct pharmacy_result;
 
-/* Resolves the visit, checks it is a pharmacy visit, attaches its mission and
- * opens the engine. Error detail in app->err. */
-int pharmacy_cli_open(struct app *app, const char *visit_name, struct pharmacy **out);
+/* Opens the engine on the command's visit (app_visit: a pharmacy visit, its
+ * mission attached). Error detail in app->err. */
+int pharmacy_cli_open(struct app *app, struct pharmacy **out);
 
 /* One result as a line of text or, with --json, one JSON object. */
 void pharmacy_cli_print_result(struct app *app, const struct pharmacy_result *r);

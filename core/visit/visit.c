@@ -22,6 +22,12 @@ void visit_release(struct visit *v)
     memset(v, 0, sizeof(*v));
 }
 
+void visit_dup(struct visit *dst, const struct visit *src)
+{
+    *dst = *src;
+    dst->inspectors_json = src->inspectors_json ? xstrdup(src->inspectors_json) : NULL;
+}
+
 static void visit_from_row(sqlite3_stmt *st, struct visit *v)
 {
     memset(v, 0, sizeof(*v));

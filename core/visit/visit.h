@@ -44,6 +44,8 @@ struct visit {
 };
 
 void visit_release(struct visit *v);
+/* Copies src into dst (dst owns its copy; release it with visit_release). */
+void visit_dup(struct visit *dst, const struct visit *src);
 
 /* Opens a visit (one event, committed). FC_EUSAGE for fewer than two
  * inspectors or a bad kind, FC_ESTATE when another visit is open. out may be NULL. */
