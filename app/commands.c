@@ -199,8 +199,7 @@ const struct command app_commands[] = {
      N_("fieldcheck [--db PATH] [--json] export -o DIR\n\n"
         "Writes DIR/<device>-<bundle>.fcb: every event after the last receipt, compressed,\n"
         "encrypted to HQ and signed; then reads it back and verifies it. Deletes nothing.\n"),
-<<<<<<< HEAD
-     cmd_export},
+     cmd_export, 0, NULL},
     {"draw", N_("the on-site 双随机 draw from the mission's institutions, recorded"),
      N_("fieldcheck [--db PATH] [--json] draw --seed TEXT --count N|KIND=N,...\n"
         "       [--mission ID] [--region CODE]\n\n"
@@ -212,10 +211,7 @@ const struct command app_commands[] = {
         "institutions whose region code starts with CODE (e.g. 3101 for a city). The\n"
         "algorithm is docs/draw.md: anyone with the pack's sites.csv and the seed can\n"
         "check the result.\n"),
-     cmd_draw},
-=======
-     cmd_export, 0, NULL},
->>>>>>> 1415f43 (app: one option parser (app/args.c) and dispatcher flags; --visit and --at are the dispatcher's)
+     cmd_draw, 0, NULL},
     {"receipt", N_("apply an HQ receipt"),
      N_("fieldcheck [--db PATH] [--json] receipt apply CODE|FILE\n\n"
         "Verifies HQ's signed receipt (exit 3 if it does not verify or names another chain)\n"
