@@ -318,3 +318,29 @@ int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t versi
     sqlite3_finalize(st);
     return rc;
 }
+
+int syncdb_mission_pack(struct store *s, const char *mission_id, int64_t version,
+                        char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, "SELECT sha256 FROM sync_pack WHERE mission_id = ?1 AND version = ?2",
+                           &st, err);
+
+    sha256[0] = '\0';
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, mission_id);
+    sqlite3_bind_int64(st, 2, version);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(sha256, HASH_HEX_LEN + 1, "%s", store_col_text(st, 0));
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = fc_error_set(err, FC_ENOTFOUND, "mission '%s' version %lld was not loaded from a pack",
+                          mission_id, (long long)version);
+    } else {
+        rc = store_fail(s, err, "cannot read loaded packs");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}

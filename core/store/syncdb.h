@@ -77,4 +77,10 @@ int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
 int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t version,
                           char signed_by[20], struct fc_error *err);
 
+/* The SHA-256 (hex) of the pack version of mission_id was loaded from, so
+ * that HQ can tell a visit on a pack it issued; FC_ENOTFOUND when that
+ * version did not come from a pack. */
+int syncdb_mission_pack(struct store *s, const char *mission_id, int64_t version,
+                        char sha256[HASH_HEX_LEN + 1], struct fc_error *err);
+
 #endif

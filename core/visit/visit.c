@@ -3,6 +3,7 @@
 #include "core/visit/visit.h"
 
 #include "core/base/xalloc.h"
+#include "core/mission/mission.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/store/syncdb.h"
@@ -101,7 +102,7 @@ int visit_open(struct store *s, const struct visit_open_args *a, struct visit *o
     struct visit cur;
     struct event e;
     const struct workflow *wf = NULL;
-    char id[37], signer[20];
+    char id[37], signer[20], pack[HASH_HEX_LEN + 1];
     int rc, n = 0;
 
     memset(&cur, 0, sizeof(cur));
@@ -137,11 +138,15 @@ int visit_open(struct store *s, const struct visit_open_args *a, struct visit *o
     if (syncdb_mission_signer(s, a->mission_id, a->mission_version, signer, NULL) != FC_OK ||
         !signer[0])
         snprintf(signer, sizeof(signer), "%s", "unsigned");
-    obj = json_pack("{s:s, s:s, s:I, s:s?, s:s, s:s?, s:s, s:O, s:b, s:s}", "visit", id,
-                    "mission_id", a->mission_id, "mission_version", (json_int_t)a->mission_version,
-                    "mission_sha256", a->mission_sha256, "site_code", a->site_code, "site_name",
-                    a->site_name, "kind", a->kind, "inspectors", insp, "credentials_shown",
-                    a->credentials_shown, "signed_by", signer);
+    /* and the pack it came from, so HQ can tell a pack it issued */
+    if (syncdb_mission_pack(s, a->mission_id, a->mission_version, pack, NULL) != FC_OK)
+        pack[0] = '\0';
+    obj =
+        json_pack("{s:s, s:s, s:I, s:s?, s:s, s:s?, s:s, s:O, s:b, s:s, s:s?}", "visit", id,
+                  "mission_id", a->mission_id, "mission_version", (json_int_t)a->mission_version,
+                  "mission_sha256", a->mission_sha256, "site_code", a->site_code, "site_name",
+                  a->site_name, "kind", a->kind, "inspectors", insp, "credentials_shown",
+                  a->credentials_shown, "signed_by", signer, "pack_sha256", pack[0] ? pack : NULL);
     if (!obj) {
         rc = fc_error_set(err, FC_EINPUT, "visit fields are not valid UTF-8");
         goto rollback;
@@ -166,17 +171,119 @@ out:
     return rc;
 }
 
+/* What the visit found, for HQ: the workflow's findings (wf->findings,
+ * with the mission attached) written into the visit_close payload, so HQ
+ * summarises what the device judged with the roster at hand. Observations
+ * go one by one (a bed, a patient, a drug's rule: HQ compares them between
+ * devices); what was not checked (class coverage) is summed per verdict, so
+ * the payload stays small whatever the hospital's size. Past
+ * CLOSE_FINDINGS_MAX bytes every class is summed ("summed": true). */
+#define CLOSE_FINDINGS_MAX (700u << 10)
+
+struct close_findings {
+    json_t *list, *sums; /* sums: "code\tscope\tgroup\tkey" -> finding object */
+    int sum_all;
+};
+
+static void finding_put(json_t *o, const char *k, const char *v)
+{
+    if (v && *v)
+        json_object_set_new(o, k, json_string(v));
+}
+
+static void finding_add(json_t *o, const char *k, int64_t v)
+{
+    json_t *cur = json_object_get(o, k);
+    int64_t was = json_is_integer(cur) ? json_integer_value(cur) : 0;
+
+    if (v || cur)
+        json_object_set_new(o, k, json_integer(was + v));
+}
+
+static int close_finding(const struct workflow_finding *f, void *ctx)
+{
+    struct close_findings *cf = ctx;
+    int sum = cf->sum_all || f->verdict->cls == VERDICT_COVERAGE;
+    json_t *o;
+
+    if (sum) {
+        char key[256];
+        snprintf(key, sizeof(key), "%s\t%u\t%s\t%s", f->verdict->code, f->verdict->scope,
+                 f->group ? f->group : "", f->key ? f->key : "");
+        o = json_object_get(cf->sums, key);
+        if (!o) {
+            o = json_pack("{s:s, s:i, s:I}", "code", f->verdict->code, "scope",
+                          (int)f->verdict->scope, "count", (json_int_t)0);
+            finding_put(o, "group", f->group);
+            finding_put(o, "key", f->key);
+            json_object_set_new(o, "summed", json_true());
+            json_array_append_new(cf->list, o);
+            json_object_set(cf->sums, key, o);
+        }
+    } else {
+        o = json_pack("{s:s, s:i, s:I}", "code", f->verdict->code, "scope", (int)f->verdict->scope,
+                      "count", (json_int_t)0);
+        finding_put(o, "group", f->group);
+        finding_put(o, "key", f->key);
+        finding_put(o, "subject", f->subject);
+        finding_put(o, "detail", f->detail);
+        json_array_append_new(cf->list, o);
+    }
+    finding_add(o, "count", f->count > 0 ? f->count : 1);
+    finding_add(o, "amount_fen", f->amount_fen);
+    finding_add(o, "fund_loss_fen", f->fund_loss_fen);
+    return 0;
+}
+
+static char *close_payload(struct store *s, const struct visit *v)
+{
+    const struct workflow *wf = NULL;
+    char *text = NULL;
+
+    if (workflow_of_visit(v, &wf, NULL) || !wf->findings ||
+        mission_attach(s, v->mission_id, v->mission_version, NULL))
+        return xstrdup("{}");
+    for (int pass = 0; pass < 2 && !text; pass++) {
+        struct close_findings cf = {json_array(), json_object(), pass};
+        json_t *o;
+
+        if (wf->findings(s, v, close_finding, &cf, NULL) == FC_OK) {
+            o = json_pack("{s:O, s:b}", "findings", cf.list, "summed", pass);
+            text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+            json_decref(o);
+            if (text && strlen(text) > CLOSE_FINDINGS_MAX && !pass) {
+                free(text);
+                text = NULL;
+            }
+        }
+        json_decref(cf.list);
+        json_decref(cf.sums);
+        if (!text && pass)
+            text = xstrdup("{}");
+    }
+    return text ? text : xstrdup("{}");
+}
+
 int visit_close(struct store *s, const char *visit_id, int64_t at_ms, struct visit *out,
                 struct fc_error *err)
 {
     char closed_local[CLOCK_ISO_MAX];
     struct visit v;
+    char *payload = NULL;
     int rc;
 
     memset(&v, 0, sizeof(v));
-    rc = store_begin(s, err);
+    /* the findings are read before the transaction: the mission is
+     * attached outside one */
+    rc = visit_get(s, visit_id, &v, err);
+    if (!rc && !v.closed_at[0])
+        payload = close_payload(s, &v);
+    visit_release(&v);
     if (rc)
         return rc;
+    rc = store_begin(s, err);
+    if (rc)
+        goto out;
     rc = visit_get(s, visit_id, &v, err);
     if (rc)
         goto rollback;
@@ -185,7 +292,8 @@ int visit_close(struct store *s, const char *visit_id, int64_t at_ms, struct vis
                           clock_iso_local(v.closed_at, closed_local));
         goto rollback;
     }
-    rc = event_append(s, v.id, at_ms, "visit_close", v.site_code, "{}", NULL, err);
+    rc = event_append(s, v.id, at_ms, "visit_close", v.site_code, payload ? payload : "{}", NULL,
+                      err);
     if (rc)
         goto rollback;
     rc = store_commit(s, err);
@@ -199,6 +307,7 @@ int visit_close(struct store *s, const char *visit_id, int64_t at_ms, struct vis
 rollback:
     store_rollback(s);
 out:
+    free(payload);
     visit_release(&v);
     return rc;
 }

@@ -30,6 +30,9 @@ for m in M-PACKED M-FOLDER; do
     expect_exit 0 "$FC" visit open --site H11010500001 --kind night --inspector A --inspector B
     expect_exit 0 "$FC" visit close
 done
+# closing a visit wrote its findings for HQ (what was not checked, summed)
+[ "$(sqlite3 "$FIELDCHECK_DB" "SELECT count(*) FROM event WHERE kind = 'visit_close' AND payload LIKE '%\"findings\":[%\"summed\":true%'")" = 2 ] &&
+    pass || fail "visit_close carries no findings: $(sqlite3 "$FIELDCHECK_DB" "SELECT payload FROM event WHERE kind = 'visit_close'")"
 b=$("$FC" --json export -o "$w/out" | jq -r .file)
 expect_exit 0 $hq import "$b"
 expect_exit 0 $hq --json report
