@@ -6,6 +6,7 @@
  * PostgreSQL database (--db-url, FIELDCHECK_HQ_DB_URL or hq.db_url). */
 #include "app/commands.h"
 #include "app/hq_draw_cli.h"
+#include "app/hq_report_cli.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
@@ -59,70 +60,6 @@ static int hq_import_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     return worst;
 }
 
-static int rep_gap(void *ctx, const char *device, int64_t from, int64_t to)
-{
-    struct app *app = ctx;
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "gap", "device", device, "from",
-                                 (json_int_t)from, "to", (json_int_t)to));
-    else
-        printf(_("gap          device %s: seq %lld..%lld missing\n"), device, (long long)from,
-               (long long)to);
-    return 0;
-}
-
-static int rep_equiv(void *ctx, const char *device, int64_t seq, int64_t versions)
-{
-    struct app *app = ctx;
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:I, s:I}", "type", "equivocation", "device", device,
-                                 "seq", (json_int_t)seq, "versions", (json_int_t)versions));
-    else
-        printf(_("EQUIVOCATION device %s: seq %lld has %lld different events\n"), device,
-               (long long)seq, (long long)versions);
-    return 0;
-}
-
-static int rep_conflict(void *ctx, const char *site, const char *subject, const char *da,
-                        const char *va, const char *db, const char *vb)
-{
-    struct app *app = ctx;
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "conflict", "site",
-                                 site, "subject", subject, "device_a", da, "verdict_a", va,
-                                 "device_b", db, "verdict_b", vb));
-    else
-        printf(_("conflict     site %s subject %s: %s says %s, %s says %s\n"), site, subject, da,
-               va, db, vb);
-    return 0;
-}
-
-static int rep_summary(void *ctx, const char *mission, const char *site, const char *wf,
-                       const char *kind, const char *verdict, int64_t count)
-{
-    struct app *app = ctx;
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "type", "summary",
-                                 "mission", mission, "site", site, "workflow", wf, "kind", kind,
-                                 "verdict", verdict, "count", (json_int_t)count));
-    else
-        printf("%-20s %-14s %-9s %-16s %-14s %6lld\n", mission[0] ? mission : "-",
-               site[0] ? site : "-", wf[0] ? wf : "-", kind, verdict[0] ? verdict : "-",
-               (long long)count);
-    return 0;
-}
-
-static int rep_quarantine(void *ctx, const char *sha, const char *device, const char *reason)
-{
-    struct app *app = ctx;
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:s, s:s}", "type", "quarantine", "sha256", sha,
-                                 "device", device, "reason", reason));
-    else
-        printf(_("quarantined  %.16s device %s: %s\n"), sha, device, reason);
-    return 0;
-}
-
 static void pack_reject(void *ctx, const char *file, uint64_t line, const char *column,
                         const char *reason, const char *reason_local)
 {
@@ -149,26 +86,6 @@ static void pack_warning(void *ctx, const char *kind, const char *file, uint64_t
 }
 
 /* hq pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] */
-static int rep_unissued(void *ctx, const char *visit, const char *device, const char *site,
-                        const char *mission, int64_t version, const char *pack)
-{
-    struct app *app = ctx;
-
-    if (app->json)
-        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "type", "unissued", "visit",
-                                 visit, "device", device, "site", site, "mission", mission,
-                                 "mission_version", (json_int_t)version, "pack_sha256", pack));
-    else if (*pack)
-        printf(_("not issued   visit %.8s device %s site %s mission %s v%lld: pack %.16s was not "
-                 "issued by this HQ\n"),
-               visit, device, site, mission, (long long)version, pack);
-    else
-        printf(_("not issued   visit %.8s device %s site %s mission %s v%lld: the visit names no "
-                 "pack issued by this HQ\n"),
-               visit, device, site, mission, (long long)version);
-    return 0;
-}
-
 static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
     struct mission_load_sink sink = {app, pack_reject, pack_warning, NULL, NULL, NULL};
@@ -407,29 +324,8 @@ int cmd_hq(struct app *app, int argc, char **argv)
         ex = hq_quarantine_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "migrate")) {
         ex = hq_migrate_cmd(app, &hq, argc - i, argv + i);
-    } else if (!strcmp(sub, "report") && i == argc) {
-        struct hqstore_report_cb cb = {app,         rep_gap,        rep_equiv,   rep_conflict,
-                                       rep_summary, rep_quarantine, rep_unissued};
-        if (!app->json)
-            printf("%-20s %-14s %-9s %-16s %-14s %6s\n", "mission", "site", "workflow", "kind",
-                   "verdict", "events");
-        rc = hqstore_report(hq.db, &cb, &app->err);
-        if (rc)
-            ex = app_fail(app, rc);
-    } else if (!strcmp(sub, "report") && i + 4 == argc && !strcmp(argv[i], "--format") &&
-               !strcmp(argv[i + 1], "html") && !strcmp(argv[i + 2], "-o")) {
-        struct buf html = BUF_INIT;
-        rc = hq_html_report(hq.db, html_lang_from_env(), &html, &app->err);
-        if (!rc)
-            rc = fs_write_atomic(argv[i + 3], html.ptr, html.len, 0600, &app->err);
-        if (rc)
-            ex = app_fail(app, rc);
-        else if (app->json)
-            app_print_json(
-                json_pack("{s:b, s:s, s:s}", "ok", 1, "path", argv[i + 3], "format", "html"));
-        else
-            printf(_("report written to %s\n"), argv[i + 3]);
-        buf_release(&html);
+    } else if (!strcmp(sub, "report")) {
+        ex = hq_report_cmd(app, &hq, argc - i, argv + i);
     } else if (!strcmp(sub, "receipt") && i < argc && argv[i][0] != '-') {
         struct buf code = BUF_INIT;
         struct app_qr q = {0};

@@ -1,295 +1,645 @@
-/* HQ's HTML report: the current events of HQ's store (one per (device,
- * seq): an equivocating device's second version is not counted twice)
- * gathered into bar charts and tables, on either database. */
+/* HQ's summary page (`hq report --format html`): what the visits found, as
+ * the devices judged it when they closed them (hqstore_summary), workflow by
+ * workflow: anomalies by label with their amounts (flight's irregular amount
+ * and fund loss kept apart), what was not covered beside them, by
+ * institution (names, regions), by month in local time, each institution's
+ * visits in time order; conflicts between devices on comparable facts; the
+ * record's integrity. Labels and classes come from each workflow's
+ * catalogue; this file names no verdict. A summary is signed by nobody: no
+ * checkpoint box, no signature lines (html_page.summary). */
 #include "core/hq/hq_html.h"
 
-#include "core/base/money.h"
 #include "core/base/clock.h"
+#include "core/base/money.h"
 #include "core/base/xalloc.h"
 #include "core/hq/hqstore.h"
-#include "core/pharmacy/pharmacy.h"
 #include "core/visit/visit.h"
 #include "core/workflow.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Counts per label, kept sorted by label while they are gathered. */
-struct series {
-    struct html_bar *bars;
-    int64_t *values;
-    char **owned; /* labels and texts, freed with the series */
-    size_t n, nowned;
+/* Every row a callback gave, as strings and numbers, kept for drawing. */
+struct row {
+    char *s[8];
+    int64_t v[6];
 };
 
-static const char *series_keep(struct series *s, const char *text)
+struct rows {
+    struct row *r;
+    size_t n;
+};
+
+static struct row *row_new(struct rows *rs)
 {
-    s->owned = xreallocarray(s->owned, s->nowned + 1, sizeof(*s->owned));
-    s->owned[s->nowned] = xstrdup(text);
-    return s->owned[s->nowned++];
+    rs->r = xreallocarray(rs->r, rs->n + 1, sizeof(*rs->r));
+    memset(&rs->r[rs->n], 0, sizeof(rs->r[0]));
+    return &rs->r[rs->n++];
 }
 
-static void series_release(struct series *s)
+static void rows_release(struct rows *rs)
 {
-    for (size_t i = 0; i < s->nowned; i++)
-        free(s->owned[i]);
-    free(s->owned);
-    free(s->bars);
-    free(s->values);
-    memset(s, 0, sizeof(*s));
+    for (size_t i = 0; i < rs->n; i++)
+        for (int k = 0; k < 8; k++)
+            free(rs->r[i].s[k]);
+    free(rs->r);
+    memset(rs, 0, sizeof(*rs));
 }
 
-static void series_add(struct series *s, const char *label, int64_t v)
-{
-    size_t lo = 0, hi = s->n;
+struct page {
+    enum html_lang l;
+    struct rows findings, sites, months, visits, visit_findings, conflicts, unissued;
+    int64_t gaps, equivocations, quarantined;
+    char **owned; /* strings the bars point at */
+    size_t nowned;
+};
 
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(s->bars[mid].label, label);
-        if (c == 0) {
-            s->values[mid] += v;
-            return;
+static const char *keep(struct page *p, const char *text)
+{
+    p->owned = xreallocarray(p->owned, p->nowned + 1, sizeof(*p->owned));
+    p->owned[p->nowned] = xstrdup(text);
+    return p->owned[p->nowned++];
+}
+
+static char *dup(const char *s)
+{
+    return xstrdup(s ? s : "");
+}
+
+static int on_finding(void *ctx, const char *wf, const char *cls, const char *code, int64_t scope,
+                      const struct hqstore_totals *t)
+{
+    struct row *r = row_new(&((struct page *)ctx)->findings);
+
+    r->s[0] = dup(wf);
+    r->s[1] = dup(cls);
+    r->s[2] = dup(code);
+    r->s[3] = dup(t->key);
+    r->v[0] = scope;
+    r->v[1] = t->count;
+    r->v[2] = t->visits;
+    r->v[3] = t->amount_fen;
+    r->v[4] = t->fund_loss_fen;
+    return 0;
+}
+
+static int on_site(void *ctx, const char *site, const char *name, const char *region,
+                   const char *region_name, const char *wf, const char *cls, const char *code,
+                   int64_t scope, const struct hqstore_totals *t)
+{
+    struct row *r = row_new(&((struct page *)ctx)->sites);
+
+    r->s[0] = dup(site);
+    r->s[1] = dup(name);
+    r->s[2] = dup(region);
+    r->s[3] = dup(region_name);
+    r->s[4] = dup(wf);
+    r->s[5] = dup(cls);
+    r->s[6] = dup(code);
+    r->s[7] = dup(t->key);
+    r->v[0] = scope;
+    r->v[1] = t->count;
+    r->v[2] = t->visits;
+    r->v[3] = t->amount_fen;
+    r->v[4] = t->fund_loss_fen;
+    return 0;
+}
+
+static int on_month(void *ctx, const char *month, const char *wf, const char *cls,
+                    const struct hqstore_totals *t)
+{
+    struct row *r = row_new(&((struct page *)ctx)->months);
+
+    r->s[0] = dup(month);
+    r->s[1] = dup(wf);
+    r->s[2] = dup(cls);
+    r->v[1] = t->count;
+    r->v[3] = t->amount_fen;
+    r->v[4] = t->fund_loss_fen;
+    return 0;
+}
+
+static int on_visit(void *ctx, const char *site, const char *name, const char *visit,
+                    const char *device, const char *wf, const char *opened, const char *closed,
+                    int64_t anomalies, int64_t coverage, int64_t amount, int64_t loss)
+{
+    struct row *r = row_new(&((struct page *)ctx)->visits);
+
+    r->s[0] = dup(site);
+    r->s[1] = dup(name);
+    r->s[2] = dup(visit);
+    r->s[3] = dup(device);
+    r->s[4] = dup(wf);
+    r->s[5] = dup(opened);
+    r->s[6] = dup(closed);
+    r->v[0] = anomalies;
+    r->v[1] = coverage;
+    r->v[3] = amount;
+    r->v[4] = loss;
+    return 0;
+}
+
+static int on_visit_finding(void *ctx, const char *visit, const char *wf, const char *code,
+                            int64_t scope, int64_t count, int64_t amount, int64_t loss)
+{
+    struct row *r = row_new(&((struct page *)ctx)->visit_findings);
+
+    r->s[0] = dup(visit);
+    r->s[1] = dup(wf);
+    r->s[2] = dup(code);
+    r->v[0] = scope;
+    r->v[1] = count;
+    r->v[3] = amount;
+    r->v[4] = loss;
+    return 0;
+}
+
+static int on_gap(void *ctx, const char *device, int64_t from, int64_t to)
+{
+    (void)device;
+    ((struct page *)ctx)->gaps += to - from + 1;
+    return 0;
+}
+
+static int on_equiv(void *ctx, const char *device, int64_t seq, int64_t versions)
+{
+    (void)device;
+    (void)seq;
+    (void)versions;
+    ((struct page *)ctx)->equivocations++;
+    return 0;
+}
+
+static int on_conflict(void *ctx, const char *fact, const char *site, const char *subject,
+                       const char *da, const char *va, const char *visit_a, const char *db,
+                       const char *vb, const char *visit_b, const char *site_b)
+{
+    struct row *r = row_new(&((struct page *)ctx)->conflicts);
+    const char *s[8] = {fact, site, subject, da, va, db, vb, site_b};
+
+    (void)visit_a;
+    (void)visit_b;
+    for (int i = 0; i < 8; i++)
+        r->s[i] = dup(s[i]);
+    return 0;
+}
+
+static int on_quarantine(void *ctx, const char *sha, const char *device, const char *reason)
+{
+    (void)sha;
+    (void)device;
+    (void)reason;
+    ((struct page *)ctx)->quarantined++;
+    return 0;
+}
+
+static int on_unissued(void *ctx, const char *visit, const char *device, const char *site,
+                       const char *mission, int64_t version, const char *pack)
+{
+    struct row *r = row_new(&((struct page *)ctx)->unissued);
+
+    r->s[0] = dup(visit);
+    r->s[1] = dup(device);
+    r->s[2] = dup(site);
+    r->s[3] = dup(mission);
+    r->s[4] = dup(pack);
+    r->v[0] = version;
+    return 0;
+}
+
+/* ---- what the codes mean ----------------------------------------------------------- */
+
+static enum fc_lang lang_of(enum html_lang l)
+{
+    return l == HTML_EN ? FC_LANG_EN : FC_LANG_ZH;
+}
+
+static const char *label(const struct page *p, const char *wf, const char *code, int64_t scope)
+{
+    const struct workflow *w = workflow_find(wf);
+    const struct verdict *v = w ? workflow_verdict_in(w, code, (unsigned)scope) : NULL;
+
+    return v ? verdict_label_in(v, lang_of(p->l)) : code;
+}
+
+/* The label with the row's key when it has one ("检查发现 V38-4"). */
+static const char *label_key(struct page *p, const char *wf, const char *code, int64_t scope,
+                             const char *key);
+
+static const char *wf_label(const struct page *p, const char *wf)
+{
+    const struct workflow *w = workflow_find(wf);
+    return w ? workflow_label_in(w, lang_of(p->l)) : wf;
+}
+
+static const char *class_label(const struct page *p, const char *cls)
+{
+    if (!strcmp(cls, "anomaly"))
+        return html_t(p->l, "异常", "anomalies");
+    if (!strcmp(cls, "coverage"))
+        return html_t(p->l, "未覆盖", "not covered");
+    if (!strcmp(cls, "info"))
+        return html_t(p->l, "信息", "information");
+    if (!strcmp(cls, "ok"))
+        return html_t(p->l, "正常", "in order");
+    return cls;
+}
+
+static const char *money(struct page *p, int64_t fen)
+{
+    char t[MONEY_TEXT_MAX];
+
+    if (!fen)
+        return "";
+    money_text(fen, t);
+    return keep(p, t);
+}
+
+static const char *label_key(struct page *p, const char *wf, const char *code, int64_t scope,
+                             const char *key)
+{
+    char t[256];
+
+    if (!key || !*key)
+        return label(p, wf, code, scope);
+    snprintf(t, sizeof(t), "%s %s", label(p, wf, code, scope), key);
+    return keep(p, t);
+}
+
+static const char *number(struct page *p, int64_t v)
+{
+    char t[32];
+
+    snprintf(t, sizeof(t), "%lld", (long long)v);
+    return keep(p, t);
+}
+
+static const char *local_time(struct page *p, const char *iso)
+{
+    /* opened_local is "YYYY-MM-DDTHH:MM:SS+08:00": date and minutes */
+    char t[32];
+
+    snprintf(t, sizeof(t), "%.10s %.5s", iso, strlen(iso) > 11 ? iso + 11 : "");
+    return keep(p, t);
+}
+
+/* ---- drawing ----------------------------------------------------------------------- */
+
+static int has_class(const struct rows *rs, size_t col_wf, const char *wf, size_t col_cls,
+                     const char *cls)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        if (!strcmp(rs->r[i].s[col_wf], wf) && !strcmp(rs->r[i].s[col_cls], cls))
+            return 1;
+    return 0;
+}
+
+/* One workflow: its anomalies charted by label (count, and money where
+ * the workflow's findings carry amounts), a table of every class with
+ * anomalies first, and what was not covered as its own table. */
+static void workflow_section(struct buf *out, struct page *p, const char *wf)
+{
+    enum html_lang l = p->l;
+    struct html_bar *count = NULL, *amount = NULL, *loss = NULL;
+    size_t n = 0, na = 0, nl = 0;
+    const char *head[] = {html_t(l, "结论", "finding"),
+                          html_t(l, "代码", "code"),
+                          html_t(l, "数量", "count"),
+                          html_t(l, "检查次数", "visits"),
+                          html_t(l, "违规费用／疑点金额", "amount"),
+                          html_t(l, "基金损失", "fund loss"),
+                          NULL};
+    const char *cls_order[] = {"anomaly", "coverage", "info", "ok", NULL};
+
+    buf_adds(out, "<section class=\"workflow\">");
+    html_elem(out, "h2", wf_label(p, wf));
+    for (size_t i = 0; i < p->findings.n; i++) {
+        const struct row *r = &p->findings.r[i];
+        const char *lb;
+
+        if (strcmp(r->s[0], wf) || strcmp(r->s[1], "anomaly"))
+            continue;
+        lb = label_key(p, wf, r->s[2], r->v[0], r->s[3]);
+        count = xreallocarray(count, n + 1, sizeof(*count));
+        count[n++] = (struct html_bar){lb, (double)r->v[1], NULL};
+        if (r->v[3]) {
+            amount = xreallocarray(amount, na + 1, sizeof(*amount));
+            amount[na++] = (struct html_bar){lb, (double)r->v[3], money(p, r->v[3])};
         }
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (r->v[4]) {
+            loss = xreallocarray(loss, nl + 1, sizeof(*loss));
+            loss[nl++] = (struct html_bar){lb, (double)r->v[4], money(p, r->v[4])};
+        }
     }
-    s->bars = xreallocarray(s->bars, s->n + 1, sizeof(*s->bars));
-    s->values = xreallocarray(s->values, s->n + 1, sizeof(*s->values));
-    memmove(&s->bars[lo + 1], &s->bars[lo], (s->n - lo) * sizeof(*s->bars));
-    memmove(&s->values[lo + 1], &s->values[lo], (s->n - lo) * sizeof(*s->values));
-    s->bars[lo].label = series_keep(s, label);
-    s->values[lo] = v;
-    s->n++;
+    html_bar_chart(out, l, html_t(l, "异常（按结论）", "Anomalies by finding"), count, n);
+    if (na)
+        html_bar_chart(out, l, html_t(l, "违规费用／疑点金额（元）", "Amount by finding (yuan)"),
+                       amount, na);
+    if (nl)
+        html_bar_chart(out, l, html_t(l, "基金损失（元）", "Fund loss by finding (yuan)"), loss,
+                       nl);
+    for (int c = 0; cls_order[c]; c++) {
+        if (!has_class(&p->findings, 0, wf, 1, cls_order[c]))
+            continue;
+        html_elem(out, "h3",
+                  !strcmp(cls_order[c], "coverage")
+                      ? html_t(l, "本记录未覆盖的内容", "What these records do not cover")
+                      : class_label(p, cls_order[c]));
+        html_table_begin(out, head);
+        for (size_t i = 0; i < p->findings.n; i++) {
+            const struct row *r = &p->findings.r[i];
+            const char *cells[6];
+
+            if (strcmp(r->s[0], wf) || strcmp(r->s[1], cls_order[c]))
+                continue;
+            cells[0] = label_key(p, wf, r->s[2], r->v[0], r->s[3]);
+            cells[1] = r->s[2];
+            cells[2] = number(p, r->v[1]);
+            cells[3] = number(p, r->v[2]);
+            cells[4] = money(p, r->v[3]);
+            cells[5] = money(p, r->v[4]);
+            html_table_row(out, !strcmp(cls_order[c], "anomaly") ? "anomaly" : NULL, cells, 6);
+        }
+        html_table_end(out);
+    }
+    buf_adds(out, "</section>\n");
+    free(count);
+    free(amount);
+    free(loss);
 }
 
-static int by_value_desc(const void *a, const void *b)
+static void sites_section(struct buf *out, struct page *p)
 {
-    const struct html_bar *x = a, *y = b;
+    enum html_lang l = p->l;
+    struct html_bar *bars = NULL;
+    size_t n = 0;
+    const char *head[] = {html_t(l, "机构", "institution"),
+                          html_t(l, "区划", "region"),
+                          html_t(l, "检查", "inspection"),
+                          html_t(l, "类别", "class"),
+                          html_t(l, "结论", "finding"),
+                          html_t(l, "数量", "count"),
+                          html_t(l, "违规费用／疑点金额", "amount"),
+                          html_t(l, "基金损失", "fund loss"),
+                          NULL};
 
-    if (x->value != y->value)
-        return x->value < y->value ? 1 : -1;
-    return strcmp(x->label, y->label);
-}
+    html_elem(out, "h2", html_t(l, "按机构", "By institution"));
+    /* one bar per institution: its anomalies, all workflows together */
+    for (size_t i = 0; i < p->sites.n; i++) {
+        const struct row *r = &p->sites.r[i];
+        char name[512];
 
-/* Fills each bar's value and text; by_count orders by count (largest first),
- * else the label order stays; money prints the value as yuan. */
-static void series_finish(struct series *s, int by_count, int money)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        char text[32];
-
-        s->bars[i].value = (double)s->values[i];
-        if (money)
-            money_text(s->values[i], text);
-        else
-            snprintf(text, sizeof(text), "%lld", (long long)s->values[i]);
-        s->bars[i].text = series_keep(s, text);
+        if (strcmp(r->s[5], "anomaly"))
+            continue;
+        snprintf(name, sizeof(name), "%s", r->s[1][0] ? r->s[1] : r->s[0]);
+        if (n && !strcmp(bars[n - 1].label, name)) {
+            bars[n - 1].value += (double)r->v[1];
+            continue;
+        }
+        bars = xreallocarray(bars, n + 1, sizeof(*bars));
+        bars[n++] = (struct html_bar){keep(p, name), (double)r->v[1], NULL};
     }
-    if (by_count && s->n > 1)
-        qsort(s->bars, s->n, sizeof(*s->bars), by_value_desc);
-}
-
-/* The site and workflow of each visit, sorted by visit id. */
-struct visit_site {
-    char *visit, *site;
-    const struct workflow *wf; /* NULL for a kind this program does not know */
-};
-
-struct gather {
-    enum html_lang lang;
-    struct visit_site *vs;
-    size_t nvs;
-    struct series types, sites, codes, days, hours;
-    char last_device[33];
-    int64_t last_seq;
-};
-
-static int visit_site_row(void *ctx, const struct hqdb_val *c, int n)
-{
-    struct gather *g = ctx;
-    char buf[256];
-
-    (void)n;
-    g->vs = xreallocarray(g->vs, g->nvs + 1, sizeof(*g->vs));
-    hqdb_col_text(&c[0], buf, sizeof(buf));
-    g->vs[g->nvs].visit = xstrdup(buf);
-    if (c[1].type == HQDB_NULL) {
-        g->vs[g->nvs].site = NULL;
-    } else {
-        hqdb_col_text(&c[1], buf, sizeof(buf));
-        g->vs[g->nvs].site = xstrdup(buf);
-    }
-    g->vs[g->nvs].wf = NULL;
-    if (c[2].type != HQDB_NULL) {
-        hqdb_col_text(&c[2], buf, sizeof(buf));
-        g->vs[g->nvs].wf = workflow_find(buf);
-    }
-    g->nvs++;
-    return 0;
-}
-
-static const struct visit_site *visit_of(const struct gather *g, const char *visit)
-{
-    size_t lo = 0, hi = g->nvs;
-
-    while (visit && lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = strcmp(g->vs[mid].visit, visit);
-        if (c == 0)
-            return &g->vs[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-/* One current event (the smallest hash of its (device, seq): rows come in
- * hash order, so the first of each seq). */
-static int event_row(void *ctx, const struct hqdb_val *c, int n)
-{
-    struct gather *g = ctx;
-    char device[33], visit[64], at[CLOCK_ISO_MAX], kind[64], label[160];
-    char *payload;
-    json_t *o;
-    const char *verdict, *code, *site;
-    const struct visit_site *vs;
-    const struct verdict *def;
-
-    (void)n;
-    hqdb_col_text(&c[0], device, sizeof(device));
-    if (!strcmp(device, g->last_device) && c[1].i == g->last_seq)
-        return 0;
-    memcpy(g->last_device, device, sizeof(device));
-    g->last_seq = c[1].i;
-    hqdb_col_text(&c[2], visit, sizeof(visit));
-    hqdb_col_text(&c[3], at, sizeof(at));
-    hqdb_col_text(&c[4], kind, sizeof(kind));
-    payload = xmalloc(c[5].len + 1);
-    memcpy(payload, c[5].s, c[5].len);
-    payload[c[5].len] = 0;
-    o = json_loads(payload, 0, NULL);
-    free(payload);
-    snprintf(label, sizeof(label), "%.10s", at);
-    series_add(&g->days, label, 1);
-    snprintf(label, sizeof(label), "%.2sh", strlen(at) > 13 ? at + 11 : "??");
-    series_add(&g->hours, label, 1);
-    verdict = json_string_value(json_object_get(o, "verdict"));
-    code = json_string_value(json_object_get(o, "code"));
-    vs = visit_of(g, c[2].type == HQDB_NULL ? NULL : visit);
-    site = vs ? vs->site : NULL;
-    /* what a verdict means is its workflow's catalogue row (class, label) */
-    def = vs && vs->wf && verdict ? workflow_verdict_in(vs->wf, verdict, VERDICT_SCAN) : NULL;
-    if (!strcmp(kind, "finding_add") && code) {
-        json_t *fen = json_object_get(o, "irregular_fen");
-        snprintf(label, sizeof(label), "finding %s", code);
-        series_add(&g->types, label, 1);
-        series_add(&g->sites, site ? site : "?", 1);
-        series_add(&g->codes, code, json_is_integer(fen) ? json_integer_value(fen) : 0);
-    } else if (def && def->cls == VERDICT_ANOMALY) {
-        snprintf(label, sizeof(label), "%s",
-                 verdict_label_in(def, g->lang == HTML_EN ? FC_LANG_EN : FC_LANG_ZH));
-        series_add(&g->types, label, 1);
-        series_add(&g->sites, site ? site : "?", 1);
-    }
-    json_decref(o);
-    return 0;
-}
-
-static void gather_release(struct gather *g)
-{
-    for (size_t i = 0; i < g->nvs; i++) {
-        free(g->vs[i].visit);
-        free(g->vs[i].site);
-    }
-    free(g->vs);
-    series_release(&g->types);
-    series_release(&g->sites);
-    series_release(&g->codes);
-    series_release(&g->days);
-    series_release(&g->hours);
-}
-
-static void table(struct buf *out, enum html_lang l, const char *what, const struct series *s)
-{
-    const char *head[] = {what, html_t(l, "数值", "value"), NULL};
-
+    html_bar_chart(out, l, html_t(l, "异常（按机构）", "Anomalies by institution"), bars, n);
+    free(bars);
     html_table_begin(out, head);
-    for (size_t i = 0; i < s->n; i++) {
-        const char *cells[] = {s->bars[i].label, s->bars[i].text};
-        html_table_row(out, NULL, cells, 2);
+    for (size_t i = 0; i < p->sites.n; i++) {
+        const struct row *r = &p->sites.r[i];
+        char site[512], region[256];
+        const char *cells[8];
+
+        snprintf(site, sizeof(site), "%s（%s）", r->s[1], r->s[0]);
+        snprintf(region, sizeof(region), "%s %s", r->s[3], r->s[2]);
+        cells[0] = keep(p, site);
+        cells[1] = keep(p, region);
+        cells[2] = wf_label(p, r->s[4]);
+        cells[3] = class_label(p, r->s[5]);
+        cells[4] = label_key(p, r->s[4], r->s[6], r->v[0], r->s[7]);
+        cells[5] = number(p, r->v[1]);
+        cells[6] = money(p, r->v[3]);
+        cells[7] = money(p, r->v[4]);
+        html_table_row(out, !strcmp(r->s[5], "anomaly") ? "anomaly" : NULL, cells, 8);
     }
     html_table_end(out);
 }
 
+static void months_section(struct buf *out, struct page *p)
+{
+    enum html_lang l = p->l;
+    struct html_bar *bars = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < p->months.n; i++) {
+        const struct row *r = &p->months.r[i];
+        if (n && !strcmp(bars[n - 1].label, r->s[0])) {
+            bars[n - 1].value += (double)r->v[1];
+            continue;
+        }
+        bars = xreallocarray(bars, n + 1, sizeof(*bars));
+        bars[n++] = (struct html_bar){r->s[0], (double)r->v[1], NULL};
+    }
+    html_elem(out, "h2", html_t(l, "按月份（本地时间）", "By month (local time)"));
+    html_column_chart(out, l, html_t(l, "每月发现的异常", "Anomalies found per month"), bars, n);
+    free(bars);
+}
+
+static void history_section(struct buf *out, struct page *p)
+{
+    enum html_lang l = p->l;
+    const char *head[] = {html_t(l, "机构", "institution"),
+                          html_t(l, "开始（本地时间）", "opened"),
+                          html_t(l, "检查", "inspection"),
+                          html_t(l, "设备", "device"),
+                          html_t(l, "异常", "anomalies"),
+                          html_t(l, "未覆盖", "not covered"),
+                          html_t(l, "金额", "amount"),
+                          html_t(l, "发现", "found"),
+                          NULL};
+    size_t k = 0;
+
+    html_elem(out, "h2", html_t(l, "各机构的检查历史", "Each institution's visits"));
+    html_table_begin(out, head);
+    for (size_t i = 0; i < p->visits.n; i++) {
+        const struct row *r = &p->visits.r[i];
+        struct buf found = BUF_INIT;
+        char site[512];
+        const char *cells[9];
+
+        /* visit_findings come in visit id order: look this visit's up */
+        for (k = 0; k < p->visit_findings.n; k++) {
+            const struct row *f = &p->visit_findings.r[k];
+            if (strcmp(f->s[0], r->s[2]))
+                continue;
+            buf_addf(&found, "%s%s %lld", found.len ? "，" : "",
+                     label(p, f->s[1], f->s[2], f->v[0]), (long long)f->v[1]);
+        }
+        snprintf(site, sizeof(site), "%s（%s）", r->s[1], r->s[0]);
+        cells[0] = keep(p, site);
+        cells[1] = local_time(p, r->s[5]);
+        cells[2] = wf_label(p, r->s[4]);
+        cells[3] = r->s[3];
+        cells[4] = r->s[6][0] ? number(p, r->v[0]) : html_t(l, "未结束", "open");
+        cells[5] = r->s[6][0] ? number(p, r->v[1]) : "";
+        cells[6] = money(p, r->v[3]);
+        cells[7] = money(p, r->v[4]);
+        cells[8] = keep(p, found.ptr);
+        html_table_row(out, r->v[0] ? "anomaly" : NULL, cells, 9);
+        buf_release(&found);
+    }
+    html_table_end(out);
+}
+
+static void conflicts_section(struct buf *out, struct page *p)
+{
+    enum html_lang l = p->l;
+    const char *head[] = {html_t(l, "对象", "fact"),
+                          html_t(l, "机构", "site"),
+                          html_t(l, "床位／追溯码", "bed / code"),
+                          html_t(l, "设备甲", "device A"),
+                          html_t(l, "结论", "finding"),
+                          html_t(l, "设备乙", "device B"),
+                          html_t(l, "结论", "finding"),
+                          NULL};
+
+    html_elem(out, "h2",
+              html_t(l, "设备间的冲突（同一床位或同一药盒，时间重叠）",
+                     "Conflicts between devices (the same bed or box, overlapping "
+                     "time)"));
+    if (!p->conflicts.n) {
+        html_elem(out, "p", html_t(l, "无", "none"));
+        return;
+    }
+    html_table_begin(out, head);
+    for (size_t i = 0; i < p->conflicts.n; i++) {
+        const struct row *r = &p->conflicts.r[i];
+        const char *cells[7] = {!strcmp(r->s[0], "bed") ? html_t(l, "床位", "bed")
+                                                        : html_t(l, "药盒", "box"),
+                                r->s[1],
+                                r->s[2],
+                                r->s[3],
+                                r->s[4],
+                                r->s[5],
+                                r->s[6]};
+        html_table_row(out, "anomaly", cells, 7);
+    }
+    html_table_end(out);
+}
+
+static void integrity_section(struct buf *out, struct page *p)
+{
+    enum html_lang l = p->l;
+    char text[256];
+
+    html_elem(out, "h2", html_t(l, "记录的完整性", "Integrity of the record"));
+    snprintf(text, sizeof(text),
+             html_t(l, "缺失事件 %lld 条；同号异事件 %lld 处；被隔离的数据包 %lld 个",
+                    "missing events: %lld; seqs with two events: %lld; quarantined bundles: "
+                    "%lld"),
+             (long long)p->gaps, (long long)p->equivocations, (long long)p->quarantined);
+    html_elem(out, "p", text);
+    if (p->unissued.n) {
+        const char *head[] = {html_t(l, "机构", "site"),   html_t(l, "任务", "mission"),
+                              html_t(l, "设备", "device"), html_t(l, "检查编号", "visit"),
+                              html_t(l, "任务包", "pack"), NULL};
+        html_elem(
+            out, "h3",
+            html_t(l, "任务不是本中心下发的检查", "Visits on a mission this HQ did not issue"));
+        html_table_begin(out, head);
+        for (size_t i = 0; i < p->unissued.n; i++) {
+            const struct row *r = &p->unissued.r[i];
+            char mission[192];
+            const char *cells[5];
+
+            snprintf(mission, sizeof(mission), "%s v%lld", r->s[3], (long long)r->v[0]);
+            cells[0] = r->s[2];
+            cells[1] = keep(p, mission);
+            cells[2] = r->s[1];
+            cells[3] = r->s[0];
+            cells[4] = r->s[4][0] ? r->s[4] : html_t(l, "（未注明）", "(none named)");
+            html_table_row(out, "anomaly", cells, 5);
+        }
+        html_table_end(out);
+    }
+}
+
 int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc_error *err)
 {
-    struct gather g;
-    struct series *time;
-    struct html_page p;
+    struct page p;
+    struct html_page h;
+    struct hqstore_summary_cb s;
+    struct hqstore_report_cb c;
     char digest[HASH_HEX_LEN + 1], code[VISIT_SHORT_CODE_LEN + 1], now[CLOCK_ISO_MAX];
+    char scope[160];
+    const char **wfs = NULL;
+    size_t nwfs = 0, sites = 0;
     int rc;
 
     memset(&p, 0, sizeof(p));
-    memset(&g, 0, sizeof(g));
-    g.lang = l;
+    memset(&h, 0, sizeof(h));
+    p.l = l;
+    s = (struct hqstore_summary_cb){&p, on_finding, on_site, on_month, on_visit, on_visit_finding};
+    c = (struct hqstore_report_cb){&p,   on_gap,        on_equiv,   on_conflict,
+                                   NULL, on_quarantine, on_unissued};
     rc = hqstore_digest(db, digest, err);
     if (!rc)
-        rc = hqdb_begin(db, HQDB_READ, err);
+        rc = hqstore_summary(db, &s, err);
     if (!rc)
-        rc = hqdb_query(db, "SELECT visit, site_code, workflow FROM visit ORDER BY visit", NULL, 0,
-                        visit_site_row, &g, err);
-    if (!rc)
-        rc = hqdb_query(db,
-                        "SELECT device, seq, visit, at, kind, payload FROM event"
-                        " ORDER BY device, seq, hash",
-                        NULL, 0, event_row, &g, err);
-    hqdb_rollback(db);
+        rc = hqstore_report(db, &c, err);
     if (rc)
         goto out;
-    series_finish(&g.types, 1, 0);
-    series_finish(&g.sites, 1, 0);
-    series_finish(&g.codes, 0, 1);
-    /* A single day says nothing as a chart: show its hours instead. */
-    time = g.days.n == 1 ? &g.hours : &g.days;
-    series_finish(time, 0, 0);
+    for (size_t i = 0; i < p.visits.n; i++)
+        if (!i || strcmp(p.visits.r[i].s[0], p.visits.r[i - 1].s[0]))
+            sites++;
     visit_short_code(digest, code);
     clock_format_local(clock_now_ms(), now);
-    p.lang = l;
-    p.title = html_t(l, "医保基金监管检查汇总报告", "Fund supervision summary report");
-    p.site = html_t(l, "中心汇总", "headquarters");
-    p.visit_id = digest;
-    p.kind = html_t(l, "汇总", "summary");
-    p.opened_at = now;
-    p.closed_at = now;
-    p.short_code = code;
-    p.generated = now;
-    p.masked = 1;
-    p.unsigned_note = html_t(l, "汇总状态摘要", "digest of HQ's merged state");
-    rc = html_begin(out, &p, err);
+    snprintf(
+        scope, sizeof(scope),
+        html_t(l, "中心汇总：%zu 家机构，%zu 次检查", "headquarters: %zu institutions, %zu visits"),
+        sites, p.visits.n);
+    h.lang = l;
+    h.summary = 1;
+    h.title = html_t(l, "医保基金监管检查汇总报告", "Fund supervision summary report");
+    h.site = scope;
+    h.kind = html_t(l, "各检查的发现（按检查类别、机构、月份）",
+                    "what the visits found, by inspection, institution and month");
+    h.short_code = code;
+    h.generated = now;
+    h.masked = 1;
+    h.unsigned_note = html_t(l, "：中心合并数据的摘要，数据一有变化此码即变。",
+                             ": a digest of HQ's merged data; it changes whenever the data does.");
+    rc = html_begin(out, &h, err);
     if (rc)
         goto out;
-    html_elem(out, "h2", html_t(l, "异常与问题", "Anomalies and findings"));
-    html_bar_chart(out, l, html_t(l, "按类型", "By type"), g.types.bars, g.types.n);
-    html_bar_chart(out, l, html_t(l, "按机构", "By site"), g.sites.bars, g.sites.n);
-    html_elem(out, "h2", html_t(l, "违规金额", "Amounts"));
-    html_bar_chart(out, l,
-                   html_t(l, "按违规编码的违规费用（元）", "Irregular amount by code (yuan)"),
-                   g.codes.bars, g.codes.n);
-    table(out, l, html_t(l, "违规编码", "violation code"), &g.codes);
-    html_elem(out, "h2", html_t(l, "进度", "Progress"));
-    html_column_chart(out, l,
-                      time == &g.hours ? html_t(l, "每小时事件数（UTC）", "Events per hour (UTC)")
-                                       : html_t(l, "每日事件数（UTC）", "Events per day (UTC)"),
-                      time->bars, time->n);
-    table(out, l, html_t(l, "时间", "time"), time);
-    html_end(out, &p);
+    /* the workflows that found something, in the order of the findings */
+    for (size_t i = 0; i < p.findings.n; i++)
+        if (!nwfs || strcmp(wfs[nwfs - 1], p.findings.r[i].s[0])) {
+            wfs = xreallocarray(wfs, nwfs + 1, sizeof(*wfs));
+            wfs[nwfs++] = p.findings.r[i].s[0];
+        }
+    if (!nwfs)
+        html_elem(out, "p",
+                  html_t(l, "尚无已结束的检查：检查结束后，设备导出的数据包才带有其发现。",
+                         "No closed visit yet: a device's bundles carry a visit's findings once "
+                         "it is closed."));
+    for (size_t i = 0; i < nwfs; i++)
+        workflow_section(out, &p, wfs[i]);
+    sites_section(out, &p);
+    months_section(out, &p);
+    history_section(out, &p);
+    conflicts_section(out, &p);
+    integrity_section(out, &p);
+    html_end(out, &h);
 out:
-    gather_release(&g);
+    free(wfs);
+    rows_release(&p.findings);
+    rows_release(&p.sites);
+    rows_release(&p.months);
+    rows_release(&p.visits);
+    rows_release(&p.visit_findings);
+    rows_release(&p.conflicts);
+    rows_release(&p.unissued);
+    for (size_t i = 0; i < p.nowned; i++)
+        free(p.owned[i]);
+    free(p.owned);
     return rc;
 }

@@ -9,6 +9,45 @@
  * from the events and can be rebuilt from them (hqstore_rebuild). */
 #include "core/hq/hqschema.h"
 
+/* The analysts' views over findings (docs/hq-schema.md): the same text in
+ * both databases but for the sums' type. One row per finding, then the sums
+ * by site, workflow, rule and month, each with the Chinese labels. */
+#define FINDINGS_VIEW                                                                             \
+    "CREATE VIEW v_findings AS SELECT v.site_code, coalesce(s.site_name, v.site_name) AS"         \
+    "  site_name, s.region_code, s.region_name, f.workflow, l.workflow_zh, v.visit, v.device,"    \
+    "  substr(v.opened_local, 1, 10) AS day, substr(v.opened_local, 1, 7) AS month, f.cls,"       \
+    "  CASE f.cls WHEN 'anomaly' THEN '异常' WHEN 'coverage' THEN '未覆盖' WHEN 'info' THEN" \
+    "  '信息' WHEN 'ok' THEN '正常' END AS cls_zh, f.code, l.label_zh, l.label_en, f.grp,"    \
+    "  f.subject, f.detail, f.count, f.amount_fen, f.fund_loss_fen FROM finding f"                \
+    "  JOIN visit v ON v.visit = f.visit LEFT JOIN site s ON s.site_code = v.site_code"           \
+    "  LEFT JOIN verdict_label l ON l.workflow = f.workflow AND l.code = f.code AND"              \
+    "  l.scope = f.scope;"
+#define SUMS(t)                                                                                 \
+    "CAST(sum(count) AS " t ") AS count, CAST(sum(amount_fen) AS " t ") AS"                     \
+    " amount_fen, CAST(sum(fund_loss_fen) AS " t ") AS fund_loss_fen, count(DISTINCT visit) AS" \
+    " visits"
+#define BY_VIEWS(t)                                                                                \
+    "CREATE VIEW v_findings_by_site AS SELECT site_code, site_name, region_code, region_name,"     \
+    "  workflow, workflow_zh, cls, cls_zh, code, label_zh, " SUMS(                                 \
+        t) " FROM v_findings"                                                                      \
+           "  GROUP BY site_code, site_name, region_code, region_name, workflow, workflow_zh, "    \
+           "cls,"                                                                                  \
+           "  cls_zh, code, label_zh;"                                                             \
+           "CREATE VIEW v_findings_by_workflow AS SELECT workflow, workflow_zh, cls, "             \
+           "cls_zh, " SUMS(t) " FROM v_findings GROUP BY workflow, workflow_zh, cls, cls_zh;"      \
+                              "CREATE VIEW v_findings_by_rule AS SELECT workflow, workflow_zh, "   \
+                              "cls, cls_zh, code,"                                                 \
+                              "  label_zh, label_en, " SUMS(                                       \
+                                  t) " FROM v_findings GROUP BY workflow, workflow_zh, cls,"       \
+                                     "  cls_zh, code, label_zh, label_en;"                         \
+                                     "CREATE VIEW v_findings_by_month AS SELECT month, workflow, " \
+                                     "workflow_zh, cls, cls_zh, code,"                             \
+                                     "  label_zh, " SUMS(t) " FROM v_findings GROUP BY month, "    \
+                                                            "workflow, workflow_zh, cls, cls_zh,"  \
+                                                            "  code, label_zh;"
+#define VIEWS_SQLITE FINDINGS_VIEW BY_VIEWS("INTEGER")
+#define VIEWS_PG FINDINGS_VIEW BY_VIEWS("BIGINT")
+
 /* ---- SQLite ---------------------------------------------------------------- */
 
 static const char *const sqlite_steps[] = {
@@ -81,6 +120,30 @@ static const char *const sqlite_steps[] = {
     "CREATE INDEX issued_pack_mission ON issued_pack (mission_id, version);"
     "ALTER TABLE visit ADD COLUMN pack_sha256 TEXT;"
     "ALTER TABLE visit ADD COLUMN signed_by TEXT;",
+
+    /* 4: what visits found (the findings each device wrote when it closed a
+     * visit), what the codes mean (the verdict catalogues of this program),
+     * the institutions (from packs HQ issued and from visits), boxes seen;
+     * views for analysts with Chinese labels */
+    "CREATE TABLE finding ("
+    "  visit TEXT NOT NULL, n INTEGER NOT NULL, workflow TEXT, grp TEXT, code TEXT NOT NULL,"
+    "  scope INTEGER NOT NULL, cls TEXT, subject TEXT, detail TEXT, amount_fen INTEGER NOT NULL,"
+    "  fund_loss_fen INTEGER NOT NULL, count INTEGER NOT NULL, vkey TEXT, summed INTEGER NOT NULL,"
+    "  PRIMARY KEY (visit, n)) STRICT;"
+    "CREATE INDEX finding_code ON finding (workflow, code);"
+    "CREATE INDEX finding_subject ON finding (subject);"
+    "CREATE TABLE verdict_label ("
+    "  workflow TEXT NOT NULL, code TEXT NOT NULL, scope INTEGER NOT NULL, cls TEXT NOT NULL,"
+    "  severity INTEGER NOT NULL, label_zh TEXT NOT NULL, label_en TEXT NOT NULL,"
+    "  explain_zh TEXT NOT NULL, explain_en TEXT NOT NULL, workflow_zh TEXT NOT NULL,"
+    "  workflow_en TEXT NOT NULL, PRIMARY KEY (workflow, code, scope)) STRICT;"
+    "CREATE TABLE site ("
+    "  site_code TEXT PRIMARY KEY, site_name TEXT, site_kind TEXT, region_code TEXT,"
+    "  region_name TEXT) STRICT;"
+    "CREATE TABLE box_obs ("
+    "  device TEXT NOT NULL, seq INTEGER NOT NULL, visit TEXT, box_key TEXT NOT NULL,"
+    "  verdict TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device, seq)) STRICT;"
+    "CREATE INDEX box_obs_key ON box_obs (box_key);" VIEWS_SQLITE,
 };
 const struct store_schema hq_schema_sqlite = {sqlite_steps,
                                               sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0};
@@ -149,5 +212,26 @@ const char *const hq_schema_pg[] = {
     "CREATE INDEX issued_pack_mission ON issued_pack (mission_id, version);"
     "ALTER TABLE visit ADD COLUMN pack_sha256 " T ";"
     "ALTER TABLE visit ADD COLUMN signed_by " T ";",
+
+    /* 3: as SQLite's step 4 */
+    "CREATE TABLE finding ("
+    "  visit " T " NOT NULL, n BIGINT NOT NULL, workflow " T ", grp " T ", code " T " NOT NULL,"
+    "  scope BIGINT NOT NULL, cls " T ", subject " T ", detail " T ", amount_fen BIGINT NOT NULL,"
+    "  fund_loss_fen BIGINT NOT NULL, count BIGINT NOT NULL, vkey " T ", summed BIGINT NOT NULL,"
+    "  PRIMARY KEY (visit, n));"
+    "CREATE INDEX finding_code ON finding (workflow, code);"
+    "CREATE INDEX finding_subject ON finding (subject);"
+    "CREATE TABLE verdict_label ("
+    "  workflow " T " NOT NULL, code " T " NOT NULL, scope BIGINT NOT NULL, cls " T " NOT NULL,"
+    "  severity BIGINT NOT NULL, label_zh " T " NOT NULL, label_en " T " NOT NULL,"
+    "  explain_zh " T " NOT NULL, explain_en " T " NOT NULL, workflow_zh " T " NOT NULL,"
+    "  workflow_en " T " NOT NULL, PRIMARY KEY (workflow, code, scope));"
+    "CREATE TABLE site ("
+    "  site_code " T " PRIMARY KEY, site_name " T ", site_kind " T ", region_code " T ","
+    "  region_name " T ");"
+    "CREATE TABLE box_obs ("
+    "  device " T " NOT NULL, seq BIGINT NOT NULL, visit " T ", box_key " T " NOT NULL,"
+    "  verdict " T " NOT NULL, at " T " NOT NULL, PRIMARY KEY (device, seq));"
+    "CREATE INDEX box_obs_key ON box_obs (box_key);" VIEWS_PG,
 };
 const int hq_schema_pg_count = sizeof(hq_schema_pg) / sizeof(hq_schema_pg[0]);

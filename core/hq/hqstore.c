@@ -12,6 +12,8 @@
 
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "core/draw/draw.h"
+#include "core/workflow.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -21,7 +23,8 @@
 
 /* The rules that fill the derived tables; a change of them bumps this and
  * every database rebuilds its derived tables on next open. */
-#define HQ_DERIVED_VERSION 2 /* 2: visit.pack_sha256, signed_by */
+/* 2: visit.pack_sha256, signed_by; 3: finding, box_obs */
+#define HQ_DERIVED_VERSION 3
 
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -245,7 +248,7 @@ int hqstore_bundle_get(struct hqdb *db, const char *sha256_hex, struct hq_bundle
 
 /* ---- derived tables ----------------------------------------------------------- */
 
-/* Count changes to apply to tally or subject_verdict: a key of NUL-separated
+/* Count changes to apply to tally: a key of NUL-separated
  * parts and a signed count. Sorted and summed before they are written, so
  * a bundle writes each key once, in one order for every writer. */
 struct delta {
@@ -303,11 +306,6 @@ struct upsert {
 
 static struct upsert upsert_tally = {
     "tally", "visit, kind, verdict, n", "visit, kind, verdict", 3, {NULL}};
-static struct upsert upsert_subjects = {"subject_verdict",
-                                        "visit, subject, verdict, device, n",
-                                        "visit, subject, verdict, device",
-                                        4,
-                                        {NULL}};
 
 static const char *upsert_sql(struct upsert *u, int rows)
 {
@@ -369,31 +367,41 @@ static int deltas_apply(struct hqdb *db, struct deltas *d, struct upsert *u, str
 }
 
 /* What one import or rebuild step changes in the derived tables. */
+struct box {
+    char *device, *visit, *box_key, *verdict, *at;
+    int64_t seq;
+    int sign;
+};
+
 struct derive {
-    struct deltas tally, subjects;
+    struct deltas tally;
     char **visits; /* visits whose visit_open/visit_close changed */
     size_t nvisits;
+    struct box *boxes; /* boxes seen (pharmacy scans name a box_key) */
+    size_t nboxes;
 };
 
 static void derive_release(struct derive *d)
 {
     deltas_release(&d->tally);
-    deltas_release(&d->subjects);
+    for (size_t i = 0; i < d->nboxes; i++) {
+        free(d->boxes[i].device);
+        free(d->boxes[i].visit);
+        free(d->boxes[i].box_key);
+        free(d->boxes[i].verdict);
+        free(d->boxes[i].at);
+    }
+    free(d->boxes);
     for (size_t i = 0; i < d->nvisits; i++)
         free(d->visits[i]);
     free(d->visits);
     memset(d, 0, sizeof(*d));
 }
 
-/* The payload's "verdict" when it is a string; NULL otherwise. */
-static char *payload_verdict(const char *payload)
+static const char *jstr(json_t *o, const char *key)
 {
-    json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-    json_t *v = json_object_get(o, "verdict");
-    char *out = json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
-
-    json_decref(o);
-    return out;
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 static int is_visit_kind(const char *kind)
@@ -401,24 +409,35 @@ static int is_visit_kind(const char *kind)
     return !strcmp(kind, "visit_open") || !strcmp(kind, "visit_close");
 }
 
-/* The event (device, visit, kind, subject, payload) becomes current (sign 1)
- * or stops being current (sign -1). */
-static void derive_event(struct derive *d, const char *device, const char *visit, const char *kind,
-                         const char *subject, const char *payload, int sign)
+/* The event (device, seq, visit, at, kind, payload) becomes current (sign
+ * 1) or stops being current (sign -1). The payload is parsed once: its
+ * "verdict" counts in the tally, a "box_key" is a box seen (compared
+ * between devices), a visit_open or visit_close recomputes its visit. */
+static void derive_event(struct derive *d, const char *device, int64_t seq, const char *visit,
+                         const char *at, const char *kind, const char *payload, int sign)
 {
-    char *verdict = payload_verdict(payload);
+    json_t *o = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+    const char *verdict = jstr(o, "verdict"), *box = jstr(o, "box_key");
     const char *t[3] = {visit ? visit : "", kind, verdict ? verdict : ""};
 
     delta_add(&d->tally, t, 3, sign);
-    if (visit && subject && verdict) {
-        const char *s[4] = {visit, subject, verdict, device};
-        delta_add(&d->subjects, s, 4, sign);
+    if (box && *box && verdict) {
+        struct box *b;
+        d->boxes = xreallocarray(d->boxes, d->nboxes + 1, sizeof(*d->boxes));
+        b = &d->boxes[d->nboxes++];
+        b->device = xstrdup(device);
+        b->seq = seq;
+        b->visit = visit ? xstrdup(visit) : NULL;
+        b->box_key = xstrdup(box);
+        b->verdict = xstrdup(verdict);
+        b->at = xstrdup(at);
+        b->sign = sign;
     }
     if (visit && is_visit_kind(kind)) {
         d->visits = xreallocarray(d->visits, d->nvisits + 1, sizeof(*d->visits));
         d->visits[d->nvisits++] = xstrdup(visit);
     }
-    free(verdict);
+    json_decref(o);
 }
 
 /* A visit's row from its current visit_open and visit_close events (the
@@ -427,7 +446,7 @@ struct visit_src {
     char device[33];
     char open_hash[HASH_HEX_LEN + 1], close_hash[HASH_HEX_LEN + 1];
     char opened_at[CLOCK_ISO_MAX], closed_at[CLOCK_ISO_MAX];
-    char *open_payload;
+    char *open_payload, *close_payload;
 };
 
 static int visit_src_row(void *ctx, const struct hqdb_val *c, int n)
@@ -456,14 +475,100 @@ static int visit_src_row(void *ctx, const struct hqdb_val *c, int n)
         memcpy(v->closed_at, at, sizeof(at));
         if (!v->open_hash[0])
             hqdb_col_text(&c[0], v->device, sizeof(v->device));
+        free(v->close_payload);
+        v->close_payload = xmalloc(c[4].len + 1);
+        memcpy(v->close_payload, c[4].s, c[4].len);
+        v->close_payload[c[4].len] = 0;
     }
     return 0;
 }
 
-static const char *jstr(json_t *o, const char *key)
+/* The findings of the visit's current visit_close (what the device
+ * judged when it closed the visit, core/visit/visit.c), one row each, with
+ * the class this program's catalogue gives the code. */
+#define FINDING_ROWS 16
+static char *finding_sql[FINDING_ROWS + 1];
+
+static const char *finding_insert(int rows)
+{
+    if (!finding_sql[rows]) {
+        struct buf b = BUF_INIT;
+        int k = 1;
+
+        buf_adds(&b, "INSERT INTO finding (visit, n, workflow, grp, code, scope, cls, subject,"
+                     " detail, amount_fen, fund_loss_fen, count, vkey, summed) VALUES ");
+        for (int r = 0; r < rows; r++) {
+            buf_adds(&b, r ? ", (" : "(");
+            for (int c = 0; c < 14; c++)
+                buf_addf(&b, c ? ", $%d" : "$%d", k++);
+            buf_addch(&b, ')');
+        }
+        finding_sql[rows] = buf_detach(&b, NULL);
+    }
+    return finding_sql[rows];
+}
+
+static int64_t jint_or(json_t *o, const char *key, int64_t def)
 {
     json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    return json_is_integer(v) ? json_integer_value(v) : def;
+}
+
+static int findings_write(struct hqdb *db, const char *visit, const char *workflow,
+                          const char *close_payload, struct fc_error *err)
+{
+    struct hqdb_val p[FINDING_ROWS * 14];
+    json_t *o = close_payload ? json_loads(close_payload, JSON_REJECT_DUPLICATES, NULL) : NULL;
+    json_t *list = json_object_get(o, "findings");
+    const struct workflow *wf = workflow ? workflow_find(workflow) : NULL;
+    struct hqdb_val q[] = {HQDB_S(visit)};
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    int rows = 0, rc = hqdb_exec(db, "DELETE FROM finding WHERE visit = $1", q, 1, NULL, err);
+
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *f = json_array_get(list, i);
+        const char *code = jstr(f, "code");
+        const struct verdict *def;
+        struct hqdb_val *r = &p[rows * 14];
+        int64_t scope = jint_or(f, "scope", 0);
+
+        if (!code)
+            continue; /* not a finding: nothing to count */
+        def = wf ? workflow_verdict_in(wf, code, (unsigned)scope) : NULL;
+        r[0] = HQDB_S(visit);
+        r[1] = HQDB_I((int64_t)i);
+        r[2] = HQDB_S(workflow);
+        r[3] = HQDB_S(jstr(f, "group"));
+        r[4] = HQDB_S(code);
+        r[5] = HQDB_I(scope);
+        r[6] = HQDB_S(def ? verdict_class_name(def->cls) : NULL);
+        r[7] = HQDB_S(jstr(f, "subject"));
+        r[8] = HQDB_S(jstr(f, "detail"));
+        r[9] = HQDB_I(jint_or(f, "amount_fen", 0));
+        r[10] = HQDB_I(jint_or(f, "fund_loss_fen", 0));
+        r[11] = HQDB_I(jint_or(f, "count", 1));
+        r[12] = HQDB_S(jstr(f, "key"));
+        r[13] = HQDB_I(json_is_true(json_object_get(f, "summed")));
+        rows++;
+        while (rows && (rows == FINDING_ROWS || i + 1 == n)) {
+            int take = rows >= FINDING_ROWS ? FINDING_ROWS : rows >= 4 ? 4 : 1;
+            rc = hqdb_exec(db, finding_insert(take), p, take * 14, NULL, err);
+            if (rc)
+                break;
+            rows -= take;
+            memmove(p, &p[take * 14], (size_t)rows * 14 * sizeof(*p));
+        }
+    }
+    /* code-less entries at the end leave rows unwritten: none can, as rows
+     * are only counted for entries with a code, but flush to be sure */
+    while (!rc && rows) {
+        int take = rows >= 4 ? 4 : 1;
+        rc = hqdb_exec(db, finding_insert(take), p, take * 14, NULL, err);
+        rows -= take;
+        memmove(p, &p[take * 14], (size_t)rows * 14 * sizeof(*p));
+    }
+    json_decref(o);
+    return rc;
 }
 
 static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *err)
@@ -485,6 +590,8 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
         goto out;
     if (!v.open_hash[0] && !v.close_hash[0]) {
         rc = hqdb_exec(db, "DELETE FROM visit WHERE visit = $1", p, 1, NULL, err);
+        if (!rc)
+            rc = hqdb_exec(db, "DELETE FROM finding WHERE visit = $1", p, 1, NULL, err);
         goto out;
     }
     if (v.open_payload)
@@ -525,10 +632,21 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
             " excluded.pack_sha256, signed_by = excluded.signed_by",
             q, 15, NULL, err);
     }
+    if (!rc)
+        rc = findings_write(db, visit, jstr(o, "kind"), v.close_payload, err);
+    /* an institution HQ did not know from its packs: its name from the visit */
+    if (!rc && jstr(o, "site_code")) {
+        struct hqdb_val q[] = {HQDB_S(jstr(o, "site_code")), HQDB_S(jstr(o, "site_name"))};
+        rc = hqdb_exec(db,
+                       "INSERT INTO site (site_code, site_name) VALUES ($1, $2)"
+                       " ON CONFLICT (site_code) DO NOTHING",
+                       q, 2, NULL, err);
+    }
 out:
     json_decref(o);
     free(insp);
     free(v.open_payload);
+    free(v.close_payload);
     return rc;
 }
 
@@ -537,12 +655,41 @@ static int visit_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Boxes seen: rows added and removed by (device, seq), the removals first
+ * (a displaced event and its replacement share the key). */
+static int boxes_apply(struct hqdb *db, struct derive *d, struct fc_error *err)
+{
+    int rc = FC_OK;
+
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (size_t i = 0; i < d->nboxes && !rc; i++) {
+            const struct box *b = &d->boxes[i];
+            if ((pass == 0) != (b->sign < 0))
+                continue;
+            if (b->sign < 0) {
+                struct hqdb_val p[] = {HQDB_S(b->device), HQDB_I(b->seq)};
+                rc = hqdb_exec(db, "DELETE FROM box_obs WHERE device = $1 AND seq = $2", p, 2, NULL,
+                               err);
+            } else {
+                struct hqdb_val p[] = {HQDB_S(b->device),  HQDB_I(b->seq),     HQDB_S(b->visit),
+                                       HQDB_S(b->box_key), HQDB_S(b->verdict), HQDB_S(b->at)};
+                rc = hqdb_exec(db,
+                               "INSERT INTO box_obs (device, seq, visit, box_key, verdict, at)"
+                               " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (device, seq) DO"
+                               " UPDATE SET visit = excluded.visit, box_key = excluded.box_key,"
+                               " verdict = excluded.verdict, at = excluded.at",
+                               p, 6, NULL, err);
+            }
+        }
+    return rc;
+}
+
 static int derive_apply(struct hqdb *db, struct derive *d, struct fc_error *err)
 {
     int rc = deltas_apply(db, &d->tally, &upsert_tally, err);
 
     if (!rc)
-        rc = deltas_apply(db, &d->subjects, &upsert_subjects, err);
+        rc = boxes_apply(db, d, err);
     if (d->nvisits)
         qsort(d->visits, d->nvisits, sizeof(*d->visits), visit_cmp);
     for (size_t i = 0; i < d->nvisits && !rc; i++)
@@ -587,7 +734,7 @@ static int held_row(void *ctx, const struct hqdb_val *c, int n)
 }
 
 struct old_event {
-    char *visit, *kind, *subject, *payload;
+    char *visit, *kind, *at, *payload;
 };
 
 static char *col_dup(const struct hqdb_val *v)
@@ -609,7 +756,7 @@ static int old_row(void *ctx, const struct hqdb_val *c, int n)
     (void)n;
     o->visit = col_dup(&c[0]);
     o->kind = col_dup(&c[1]);
-    o->subject = col_dup(&c[2]);
+    o->at = col_dup(&c[2]);
     o->payload = col_dup(&c[3]);
     return 1;
 }
@@ -621,12 +768,12 @@ static int derive_displaced(struct hqdb *db, struct derive *d, const char *devic
     struct old_event o = {NULL, NULL, NULL, NULL};
     struct hqdb_val p[] = {HQDB_S(device), HQDB_I(seq), HQDB_S(hash)};
     int rc = hqdb_query(db,
-                        "SELECT visit, kind, subject, payload FROM event WHERE device = $1 AND"
+                        "SELECT visit, kind, at, payload FROM event WHERE device = $1 AND"
                         " seq = $2 AND hash = $3",
                         p, 3, old_row, &o, err);
 
     if (rc == 1) {
-        derive_event(d, device, o.visit, o.kind, o.subject, o.payload, -1);
+        derive_event(d, device, seq, o.visit, o.at, o.kind, o.payload, -1);
         rc = FC_OK;
     } else if (rc == 0) {
         rc = fc_error_set(err, FC_EINTERNAL, "event %s:%lld vanished during an import", device,
@@ -634,7 +781,7 @@ static int derive_displaced(struct hqdb *db, struct derive *d, const char *devic
     }
     free(o.visit);
     free(o.kind);
-    free(o.subject);
+    free(o.at);
     free(o.payload);
     return rc;
 }
@@ -750,7 +897,7 @@ int hqstore_import_events(struct hqstore_import_sink *im, const struct event *ev
                 continue; /* not the current version */
             rc = derive_displaced(db, &d, im->b.device, e->seq, min, err);
         }
-        derive_event(&d, e->device, e->visit, e->kind, e->subject, e->payload, 1);
+        derive_event(&d, e->device, e->seq, e->visit, e->at, e->kind, e->payload, 1);
     }
     if (!rc)
         rc = hqdb_insert_events(db, im->fresh, im->nfresh, &added, err);
@@ -1131,7 +1278,7 @@ int hqstore_digest(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error 
 
 /* One page of events in (device, seq, hash) order after a cursor. */
 struct page_event {
-    char *device, *hash, *visit, *kind, *subject, *payload;
+    char *device, *hash, *visit, *kind, *at, *payload;
     int64_t seq;
 };
 
@@ -1153,7 +1300,7 @@ static int page_row(void *ctx, const struct hqdb_val *c, int n)
     e->hash = col_dup(&c[2]);
     e->visit = col_dup(&c[3]);
     e->kind = col_dup(&c[4]);
-    e->subject = col_dup(&c[5]);
+    e->at = col_dup(&c[5]);
     e->payload = col_dup(&c[6]);
     return 0;
 }
@@ -1165,7 +1312,7 @@ static void page_release(struct page *p)
         free(p->v[i].hash);
         free(p->v[i].visit);
         free(p->v[i].kind);
-        free(p->v[i].subject);
+        free(p->v[i].at);
         free(p->v[i].payload);
     }
     free(p->v);
@@ -1179,7 +1326,7 @@ static int page_next(struct hqdb *db, const char *device, int64_t seq, struct pa
 {
     struct hqdb_val q[] = {HQDB_S(device), HQDB_I(seq), HQDB_I(PAGE)};
     int rc = hqdb_query(db,
-                        "SELECT device, seq, hash, visit, kind, subject, payload FROM event"
+                        "SELECT device, seq, hash, visit, kind, at, payload FROM event"
                         " WHERE (device, seq) > ($1, $2) ORDER BY device, seq, hash LIMIT $3",
                         q, 3, page_row, p, err);
 
@@ -1197,7 +1344,7 @@ static int page_next(struct hqdb *db, const char *device, int64_t seq, struct pa
             free(p->v[i].hash);
             free(p->v[i].visit);
             free(p->v[i].kind);
-            free(p->v[i].subject);
+            free(p->v[i].at);
             free(p->v[i].payload);
         }
         p->n = keep;
@@ -1208,7 +1355,8 @@ static int page_next(struct hqdb *db, const char *device, int64_t seq, struct pa
 static int rebuild_clear(struct hqdb *db, void *ctx, struct fc_error *err)
 {
     static const char *const sql[] = {"DELETE FROM equivocation", "DELETE FROM visit",
-                                      "DELETE FROM tally", "DELETE FROM subject_verdict", NULL};
+                                      "DELETE FROM tally",        "DELETE FROM finding",
+                                      "DELETE FROM box_obs",      NULL};
     int rc = FC_OK;
 
     (void)ctx;
@@ -1237,8 +1385,8 @@ static int rebuild_page(struct hqdb *db, void *ctx, struct fc_error *err)
         /* rows are in hash order within a seq: the first is current */
         while (j < p.n && p.v[j].seq == p.v[i].seq && !strcmp(p.v[j].device, p.v[i].device))
             j++;
-        derive_event(&d, p.v[i].device, p.v[i].visit, p.v[i].kind, p.v[i].subject, p.v[i].payload,
-                     1);
+        derive_event(&d, p.v[i].device, p.v[i].seq, p.v[i].visit, p.v[i].at, p.v[i].kind,
+                     p.v[i].payload, 1);
         if (j - i > 1) {
             struct hqdb_val q[] = {HQDB_S(p.v[i].device), HQDB_I(p.v[i].seq)};
             rc = hqdb_exec(db,
@@ -1302,6 +1450,8 @@ int hqstore_open(struct hqdb **out, const char *target, struct fc_error *err)
                         0, &v, err);
     if (!rc && v < HQ_DERIVED_VERSION)
         rc = hqstore_rebuild(db, err);
+    if (!rc)
+        rc = hqstore_labels_sync(db, err);
     if (rc) {
         hqdb_close(db);
         return rc;
@@ -1537,12 +1687,12 @@ static int equivocation_row(void *ctx, const struct hqdb_val *c, int n)
 static int conflict_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct report *r = ctx;
-    char t[6][256];
+    char t[10][256];
 
     (void)n;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 10; i++)
         hqdb_col_text(&c[i], t[i], sizeof(t[i]));
-    return r->cb->conflict(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5]);
+    return r->cb->conflict(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
 }
 
 static int summary_row(void *ctx, const struct hqdb_val *c, int n)
@@ -1598,16 +1748,31 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
                         " e.device = q.device AND e.seq = q.seq GROUP BY q.device, q.seq"
                         " ORDER BY q.device, q.seq",
                         NULL, 0, equivocation_row, &r, err);
-    if (!rc && cb->conflict)
-        rc = hqdb_query(db,
-                        "WITH s AS (SELECT v.site_code AS site, sv.subject, sv.device, sv.verdict"
-                        " FROM subject_verdict sv JOIN visit v ON v.visit = sv.visit"
-                        " WHERE sv.n > 0 AND v.site_code IS NOT NULL)"
-                        " SELECT DISTINCT a.site, a.subject, a.device, a.verdict, b.device,"
-                        " b.verdict FROM s a JOIN s b ON a.site = b.site AND a.subject ="
-                        " b.subject AND a.device < b.device AND a.verdict <> b.verdict"
-                        " ORDER BY 1, 2, 3, 4, 5, 6",
-                        NULL, 0, conflict_row, &r, err);
+    if (!rc && cb->conflict) {
+        /* comparable facts only: the finding of one bed of one site, or
+         * what one box code was judged, by two devices whose visits
+         * overlapped in time */
+        struct hqdb_val p[] = {HQDB_I(VERDICT_BED)};
+        rc = hqdb_query(
+            db,
+            "WITH b AS (SELECT v.site_code AS site, f.subject, v.device, f.code, v.visit,"
+            " v.opened_at AS t0, coalesce(v.closed_at, v.opened_at) AS t1 FROM finding f"
+            " JOIN visit v ON v.visit = f.visit WHERE (f.scope & $1) <> 0 AND f.summed = 0 AND"
+            " f.subject IS NOT NULL AND v.site_code IS NOT NULL AND v.opened_at IS NOT NULL),"
+            " x AS (SELECT o.box_key, o.device, o.verdict, o.visit, coalesce(v.site_code, '') AS"
+            " site, coalesce(v.opened_at, o.at) AS t0, coalesce(v.closed_at, o.at) AS t1"
+            " FROM box_obs o LEFT JOIN visit v ON v.visit = o.visit)"
+            " SELECT DISTINCT 'bed', a.site, a.subject, a.device, a.code, a.visit, b.device,"
+            " b.code, b.visit, b.site FROM b a JOIN b b ON a.site = b.site AND a.subject ="
+            " b.subject AND a.device < b.device AND a.code <> b.code AND a.t0 <= b.t1 AND"
+            " b.t0 <= a.t1"
+            " UNION SELECT DISTINCT 'box', a.site, a.box_key, a.device, a.verdict,"
+            " coalesce(a.visit, ''), b.device, b.verdict, coalesce(b.visit, ''), b.site FROM x a"
+            " JOIN x b ON a.box_key = b.box_key AND a.device < b.device AND (a.verdict <>"
+            " b.verdict OR a.site <> b.site) AND a.t0 <= b.t1 AND b.t0 <= a.t1"
+            " ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10",
+            p, 1, conflict_row, &r, err);
+    }
     if (!rc && cb->summary)
         rc = hqdb_query(db,
                         "SELECT coalesce(v.mission_id, ''), coalesce(v.site_code, ''),"
@@ -1630,4 +1795,288 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
                         NULL, 0, unissued_row, &r, err);
     hqdb_rollback(db);
     return rc;
+}
+
+/* ---- the summary of findings ---------------------------------------------------- */
+
+static void totals_of(const struct hqdb_val *c, struct hqstore_totals *t, char *key, size_t size)
+{
+    t->count = c[0].i;
+    t->visits = c[1].i;
+    t->amount_fen = c[2].i;
+    t->fund_loss_fen = c[3].i;
+    hqdb_col_text(&c[4], key, size);
+    t->key = key;
+}
+
+static int sum_finding_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    const struct hqstore_summary_cb *cb = ctx;
+    char wf[64], cls[16], code[64], key[64];
+    struct hqstore_totals t;
+
+    (void)n;
+    hqdb_col_text(&c[0], wf, sizeof(wf));
+    hqdb_col_text(&c[1], cls, sizeof(cls));
+    hqdb_col_text(&c[2], code, sizeof(code));
+    totals_of(&c[4], &t, key, sizeof(key));
+    return cb->finding(cb->ctx, wf, cls, code, c[3].i, &t);
+}
+
+static int sum_site_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    const struct hqstore_summary_cb *cb = ctx;
+    char t[7][256], key[64];
+    struct hqstore_totals tt;
+
+    (void)n;
+    for (int i = 0; i < 7; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    totals_of(&c[8], &tt, key, sizeof(key));
+    return cb->site(cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], c[7].i, &tt);
+}
+
+static int sum_month_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    const struct hqstore_summary_cb *cb = ctx;
+    char t[3][64], key[64];
+    struct hqstore_totals tt;
+
+    (void)n;
+    for (int i = 0; i < 3; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    totals_of(&c[3], &tt, key, sizeof(key));
+    return cb->month(cb->ctx, t[0], t[1], t[2], &tt);
+}
+
+static int sum_visit_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    const struct hqstore_summary_cb *cb = ctx;
+    char t[7][256];
+
+    (void)n;
+    for (int i = 0; i < 7; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return cb->visit(cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], c[7].i, c[8].i, c[9].i,
+                     c[10].i);
+}
+
+static int sum_visit_finding_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    const struct hqstore_summary_cb *cb = ctx;
+    char t[3][64];
+
+    (void)n;
+    for (int i = 0; i < 3; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return cb->visit_finding(cb->ctx, t[0], t[1], t[2], c[3].i, c[4].i, c[5].i, c[6].i);
+}
+
+/* Classes in the order reports list them (DESIGN §5): anomalies first. */
+#define CLASS_ORDER                                                                        \
+    "CASE f.cls WHEN 'anomaly' THEN 0 WHEN 'coverage' THEN 1 WHEN 'info' THEN 2 WHEN 'ok'" \
+    " THEN 3 ELSE 4 END"
+#define SUMS_ONLY                                                                               \
+    "CAST(sum(f.count) AS BIGINT), count(DISTINCT f.visit), CAST(sum(f.amount_fen) AS BIGINT)," \
+    " CAST(sum(f.fund_loss_fen) AS BIGINT)"
+#define TOTALS SUMS_ONLY ", coalesce(f.vkey, '')"
+
+/* Visits are read first and their findings after, each query streamed on
+ * its own (a PostgreSQL connection runs one query at a time). */
+struct visit_list {
+    char **ids;
+    size_t n;
+};
+
+int hqstore_summary(struct hqdb *db, const struct hqstore_summary_cb *cb, struct fc_error *err)
+{
+    int rc = hqdb_begin(db, HQDB_READ, err);
+
+    if (!rc && cb->finding)
+        rc = hqdb_query(
+            db,
+            "SELECT coalesce(f.workflow, ''), coalesce(f.cls, ''), f.code, f.scope, " TOTALS
+            " FROM finding f GROUP BY f.workflow, f.cls, f.code, f.scope, coalesce(f.vkey, '')"
+            " ORDER BY 1, " CLASS_ORDER ", 3, 4, 9",
+            NULL, 0, sum_finding_row, (void *)cb, err);
+    if (!rc && cb->site)
+        rc = hqdb_query(db,
+                        "SELECT v.site_code, coalesce(s.site_name, v.site_name, ''),"
+                        " coalesce(s.region_code, ''), coalesce(s.region_name, ''),"
+                        " coalesce(f.workflow, ''), coalesce(f.cls, ''), f.code, f.scope, " TOTALS
+                        " FROM finding f JOIN visit v ON v.visit = f.visit LEFT JOIN site s ON"
+                        " s.site_code = v.site_code WHERE v.site_code IS NOT NULL AND f.cls IN"
+                        " ('anomaly', 'coverage') GROUP BY v.site_code, coalesce(s.site_name,"
+                        " v.site_name, ''), coalesce(s.region_code, ''), coalesce(s.region_name,"
+                        " ''), f.workflow, f.cls, f.code, f.scope, coalesce(f.vkey, '')"
+                        " ORDER BY 1, 5, " CLASS_ORDER ", 7, 8, 13",
+                        NULL, 0, sum_site_row, (void *)cb, err);
+    if (!rc && cb->month)
+        rc = hqdb_query(db,
+                        "SELECT substr(v.opened_local, 1, 7), coalesce(f.workflow, ''),"
+                        " coalesce(f.cls, ''), " SUMS_ONLY ", '' FROM finding f JOIN visit v ON"
+                        " v.visit = f.visit WHERE v.opened_local IS NOT NULL AND f.cls = 'anomaly'"
+                        " GROUP BY substr(v.opened_local, 1, 7), f.workflow, f.cls ORDER BY 1, 2,"
+                        " 3",
+                        NULL, 0, sum_month_row, (void *)cb, err);
+    if (!rc && cb->visit)
+        rc = hqdb_query(
+            db,
+            "SELECT v.site_code, coalesce(s.site_name, v.site_name, ''), v.visit, v.device,"
+            " coalesce(v.workflow, ''), coalesce(v.opened_local, ''), coalesce(v.closed_local,"
+            " ''), CAST(coalesce(sum(CASE WHEN f.cls = 'anomaly' THEN f.count END), 0) AS BIGINT),"
+            " CAST(coalesce(sum(CASE WHEN f.cls = 'coverage' THEN f.count END), 0) AS BIGINT),"
+            " CAST(coalesce(sum(CASE WHEN f.cls = 'anomaly' THEN f.amount_fen END), 0) AS"
+            " BIGINT), CAST(coalesce(sum(CASE WHEN f.cls = 'anomaly' THEN f.fund_loss_fen END),"
+            " 0) AS BIGINT) FROM visit v LEFT JOIN finding f ON f.visit = v.visit LEFT JOIN site s"
+            " ON s.site_code = v.site_code WHERE v.site_code IS NOT NULL GROUP BY v.site_code,"
+            " coalesce(s.site_name, v.site_name, ''), v.visit, v.device, v.workflow,"
+            " v.opened_local, v.closed_local, v.opened_at ORDER BY 1, v.opened_at, 3",
+            NULL, 0, sum_visit_row, (void *)cb, err);
+    if (!rc && cb->visit_finding)
+        rc = hqdb_query(db,
+                        "SELECT f.visit, coalesce(f.workflow, ''), f.code, f.scope,"
+                        " CAST(sum(f.count) AS BIGINT), CAST(sum(f.amount_fen) AS BIGINT),"
+                        " CAST(sum(f.fund_loss_fen) AS BIGINT) FROM finding f WHERE f.cls ="
+                        " 'anomaly' GROUP BY f.visit, f.workflow, f.code, f.scope"
+                        " ORDER BY 1, 3, 4",
+                        NULL, 0, sum_visit_finding_row, (void *)cb, err);
+    hqdb_rollback(db);
+    return rc;
+}
+
+/* ---- reference: institutions and labels ------------------------------------------ */
+
+struct sites {
+    const struct draw_target *t;
+    size_t n;
+};
+
+static int sites_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct sites *st = ctx;
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < st->n && !rc; i++) {
+        const struct draw_target *t = &st->t[i];
+        struct hqdb_val p[] = {HQDB_S(t->site_code), HQDB_S(t->site_name), HQDB_S(t->kind),
+                               HQDB_S(*t->region_code ? t->region_code : NULL),
+                               HQDB_S(*t->region_name ? t->region_name : NULL)};
+        rc = hqdb_exec(db,
+                       "INSERT INTO site (site_code, site_name, site_kind, region_code,"
+                       " region_name) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (site_code) DO"
+                       " UPDATE SET site_name = excluded.site_name, site_kind ="
+                       " excluded.site_kind, region_code = coalesce(excluded.region_code,"
+                       " site.region_code), region_name = coalesce(excluded.region_name,"
+                       " site.region_name)",
+                       p, 5, NULL, err);
+    }
+    return rc;
+}
+
+int hqstore_sites_put(struct hqdb *db, const struct draw_target *t, size_t n, struct fc_error *err)
+{
+    struct sites st = {t, n};
+    return run_txn(db, HQDB_WRITE, sites_body, &st, err);
+}
+
+struct label_args {
+    char digest[HASH_HEX_LEN + 1];
+};
+
+static int label_wf(const struct workflow *wf, void *ctx)
+{
+    struct hash_ctx *h = ctx;
+
+    hash_update(h, wf->kind, strlen(wf->kind) + 1);
+    hash_update(h, wf->label_zh, strlen(wf->label_zh) + 1);
+    hash_update(h, wf->label_en, strlen(wf->label_en) + 1);
+    for (const struct verdict *v = wf->catalogue; v && v->code; v++) {
+        const char *f[5] = {v->code, v->label_zh, v->label_en, v->explain_zh, v->explain_en};
+        unsigned char b[3] = {(unsigned char)v->scope, (unsigned char)v->cls,
+                              (unsigned char)v->severity};
+        for (int i = 0; i < 5; i++)
+            hash_update(h, f[i] ? f[i] : "", strlen(f[i] ? f[i] : "") + 1);
+        hash_update(h, b, sizeof(b));
+    }
+    return 0;
+}
+
+struct label_write {
+    struct hqdb *db;
+    struct fc_error *err;
+};
+
+static int label_write_wf(const struct workflow *wf, void *ctx)
+{
+    struct label_write *w = ctx;
+    int rc = FC_OK;
+
+    for (const struct verdict *v = wf->catalogue; v && v->code && !rc; v++) {
+        struct hqdb_val p[] = {HQDB_S(wf->kind),
+                               HQDB_S(v->code),
+                               HQDB_I((int64_t)v->scope),
+                               HQDB_S(verdict_class_name(v->cls)),
+                               HQDB_I((int64_t)v->severity),
+                               HQDB_S(v->label_zh ? v->label_zh : v->code),
+                               HQDB_S(v->label_en ? v->label_en : v->code),
+                               HQDB_S(v->explain_zh ? v->explain_zh : ""),
+                               HQDB_S(v->explain_en ? v->explain_en : ""),
+                               HQDB_S(wf->label_zh),
+                               HQDB_S(wf->label_en)};
+        rc = hqdb_exec(w->db,
+                       "INSERT INTO verdict_label (workflow, code, scope, cls, severity,"
+                       " label_zh, label_en, explain_zh, explain_en, workflow_zh, workflow_en)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT"
+                       " (workflow, code, scope) DO UPDATE SET cls = excluded.cls, severity ="
+                       " excluded.severity, label_zh = excluded.label_zh, label_en ="
+                       " excluded.label_en, explain_zh = excluded.explain_zh, explain_en ="
+                       " excluded.explain_en, workflow_zh = excluded.workflow_zh, workflow_en ="
+                       " excluded.workflow_en",
+                       p, 11, NULL, w->err);
+    }
+    return rc;
+}
+
+static int labels_body(struct hqdb *db, void *ctx, struct fc_error *err)
+{
+    struct label_args *a = ctx;
+    struct label_write w = {db, err};
+    struct hqdb_val p[] = {HQDB_S(a->digest)};
+    int rc = workflow_foreach(label_write_wf, &w);
+
+    if (!rc)
+        rc = hqdb_exec(db,
+                       "INSERT INTO meta (key, value) VALUES ('labels', $1)"
+                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                       p, 1, NULL, err);
+    return rc;
+}
+
+static int meta_text(void *ctx, const struct hqdb_val *c, int n)
+{
+    (void)n;
+    hqdb_col_text(&c[0], ctx, HASH_HEX_LEN + 1);
+    return 1;
+}
+
+int hqstore_labels_sync(struct hqdb *db, struct fc_error *err)
+{
+    struct label_args a;
+    struct hash_ctx h;
+    unsigned char d[HASH_LEN];
+    char have[HASH_HEX_LEN + 1] = "";
+    int rc;
+
+    hash_init(&h);
+    workflow_foreach(label_wf, &h);
+    hash_final(&h, d);
+    hash_to_hex(a.digest, d, HASH_LEN);
+    rc = hqdb_query(db, "SELECT value FROM meta WHERE key = 'labels'", NULL, 0, meta_text, have,
+                    err);
+    if (rc < 0)
+        return rc;
+    if (!strcmp(have, a.digest))
+        return FC_OK;
+    return run_txn(db, HQDB_WRITE, labels_body, &a, err);
 }

@@ -174,9 +174,14 @@ struct hqstore_report_cb {
     int (*gap)(void *ctx, const char *device, int64_t from, int64_t to);
     /* a (device, seq) with several different events */
     int (*equivocation)(void *ctx, const char *device, int64_t seq, int64_t versions);
-    /* two devices disagree on the verdict about one subject at one site */
-    int (*conflict)(void *ctx, const char *site, const char *subject, const char *device_a,
-                    const char *verdict_a, const char *device_b, const char *verdict_b);
+    /* two devices observed one comparable fact differently in overlapping
+     * time: fact "bed" (the same site, ward and bed: subject "W01:12", the
+     * bed's finding in each visit) or "box" (the same box code: the scan's
+     * verdict; site_b is where the second device saw it) */
+    int (*conflict)(void *ctx, const char *fact, const char *site, const char *subject,
+                    const char *device_a, const char *verdict_a, const char *visit_a,
+                    const char *device_b, const char *verdict_b, const char *visit_b,
+                    const char *site_b);
     /* event counts by mission, site, workflow, kind and verdict ("" when absent) */
     int (*summary)(void *ctx, const char *mission, const char *site, const char *workflow,
                    const char *kind, const char *verdict, int64_t count);
@@ -191,5 +196,50 @@ struct hqstore_report_cb {
 
 /* Runs the report queries in one read snapshot. */
 int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct fc_error *err);
+
+/* What visits found, from the findings devices wrote when they closed
+ * their visits (table finding): what summaries show. Codes and classes
+ * are the workflows' catalogues'; labels are the caller's to look up
+ * (workflow_verdict_in with the scope). Amounts in fen. */
+struct hqstore_totals {
+    int64_t count;  /* items (beds, patients, drugs, lines...) */
+    int64_t visits; /* visits that found it */
+    int64_t amount_fen, fund_loss_fen;
+    const char *key; /* the row's name when not its code's (a violation code), else "" */
+};
+
+struct hqstore_summary_cb {
+    void *ctx;
+    /* per workflow, class and code (anomalies first, then coverage, info, ok) */
+    int (*finding)(void *ctx, const char *workflow, const char *cls, const char *code,
+                   int64_t scope, const struct hqstore_totals *t);
+    /* the same per institution (anomalies and coverage only) */
+    int (*site)(void *ctx, const char *site_code, const char *site_name, const char *region_code,
+                const char *region_name, const char *workflow, const char *cls, const char *code,
+                int64_t scope, const struct hqstore_totals *t);
+    /* anomalies per month of the visits' opening (local time) and workflow */
+    int (*month)(void *ctx, const char *month, const char *workflow, const char *cls,
+                 const struct hqstore_totals *t);
+    /* every visit, institution by institution in time order: its anomalies
+     * and what it did not cover (closed_local "" while no close arrived) */
+    int (*visit)(void *ctx, const char *site_code, const char *site_name, const char *visit,
+                 const char *device, const char *workflow, const char *opened_local,
+                 const char *closed_local, int64_t anomalies, int64_t coverage, int64_t amount_fen,
+                 int64_t fund_loss_fen);
+    /* the codes of a visit's anomalies, after its visit row */
+    int (*visit_finding)(void *ctx, const char *visit, const char *workflow, const char *code,
+                         int64_t scope, int64_t count, int64_t amount_fen, int64_t fund_loss_fen);
+};
+
+int hqstore_summary(struct hqdb *db, const struct hqstore_summary_cb *cb, struct fc_error *err);
+
+/* Records the institutions of a mission folder's sites.csv (names,
+ * kinds, regions) for summaries; what is known already is updated. */
+struct draw_target;
+int hqstore_sites_put(struct hqdb *db, const struct draw_target *t, size_t n, struct fc_error *err);
+
+/* Writes this program's verdict catalogues into verdict_label (the labels
+ * the analysts' views show), when they changed since the last time. */
+int hqstore_labels_sync(struct hqdb *db, struct fc_error *err);
 
 #endif

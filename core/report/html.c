@@ -183,6 +183,27 @@ int html_begin(struct buf *out, const struct html_page *p, struct fc_error *err)
     buf_adds(out, "</style>\n</head>\n<body>\n<table class=\"frame\">\n<thead><tr><td>\n"
                   "<div class=\"head\"><div>\n");
     html_elem(out, "h1", p->title);
+    if (p->summary) {
+        /* nobody signs a summary: it states what it covers and the code of
+         * the state it was made from, which changes with that state */
+        buf_adds(out, "<div class=\"meta\">");
+        meta_item(out, html_t(l, "范围：", "Scope:"), p->site);
+        meta_item(out, html_t(l, "内容：", "Content:"), p->kind);
+        buf_adds(out, "<br>");
+        meta_item(out, html_t(l, "数据状态码：", "State code:"), p->short_code);
+        meta_item(out, html_t(l, "生成时间：", "Generated:"), p->generated);
+        buf_adds(out, p->masked ? "<span class=\"masked\">" : "<span class=\"unmasked\">");
+        html_escape(out, p->masked ? html_t(l, "个人信息已脱敏", "personal data masked")
+                                   : html_t(l, "个人信息未脱敏（已留痕）",
+                                            "personal data NOT masked (audited)"));
+        buf_adds(out, "</span></div>\n</div></div>\n</td></tr></thead>\n<tfoot><tr><td>\n"
+                      "<div class=\"foot\">");
+        html_escape(out, html_t(l, "数据状态码 ", "State code "));
+        html_escape(out, p->short_code);
+        html_escape(out, p->unsigned_note);
+        buf_adds(out, "</div>\n</td></tr></tfoot>\n<tbody><tr><td>\n");
+        return 0;
+    }
     buf_adds(out, "<div class=\"meta\">");
     meta_item(out, html_t(l, "被检查机构：", "Site:"), p->site);
     buf_adds(out, "<br>");

@@ -44,6 +44,10 @@ struct html_page {
     const char *generated;     /* when the document was made (ISO) */
     int masked;                /* 0 when personal data is shown in full */
     const char *unsigned_note; /* shown instead of "unsigned (no device keys)"; may be NULL */
+    /* A summary of many visits (HQ's page), not the record of one: its own
+     * header (site holds the scope, short_code the state code of what it
+     * summarises, kind a subtitle), no checkpoint box, no signature lines. */
+    int summary;
 };
 
 /* Appends the document head (styles) and the opening of the page frame:

@@ -65,6 +65,10 @@ expect_contains "$OUT" "duplicate"
 expect_exit 0 $pg --json report
 [ "$OUT" = "$lite_report" ] && pass || fail "report differs between hq.db and PostgreSQL"
 expect_contains "$OUT" '"type":"conflict"' "report"
+expect_contains "$OUT" '"fact":"bed"' "report"
+expect_contains "$OUT" '"type":"findings"' "report"
+expect_contains "$OUT" '"type":"site_findings"' "report"
+expect_contains "$OUT" '"type":"visit"' "report"
 expect_contains "$OUT" '"workflow":"night"' "report"
 expect_exit 0 $lite receipt "$dev1"
 lite_receipt=$(printf '%s\n' "$OUT" | head -n1)

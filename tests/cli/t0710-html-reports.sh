@@ -23,7 +23,8 @@ ok() { pass=$((pass + 1)); }
 norm() {
     perl -0777 -pe 's{<style>.*?</style>}{}s; s{<svg.*?</svg>}{[svg]}gs; s{<[^>]+>}{\n}g;
         s{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}}{<uuid>}g;
-        s{\b[0-9a-f]{64}\b}{<hash>}g; s{\b[0-9A-Z]{4}-[0-9A-Z]{4}\b}{<code>}g;
+        s{\b[0-9a-f]{64}\b}{<hash>}g; s{\b[0-9a-f]{16}\b}{<device>}g;
+        s{\b[0-9A-Z]{4}-[0-9A-Z]{4}\b}{<code>}g;
         s{[ \t]+\n}{\n}g; s{\n{2,}}{\n}g' "$1"
 }
 

@@ -120,7 +120,7 @@ static void store_drop(int pg, struct hqdb *db, const char *target)
 
 struct chain {
     struct event ev[32];
-    char payload[32][256], subject[32][32], visit[32][40];
+    char payload[32][1024], subject[32][32], visit[32][40];
 };
 
 /* Event seq (1-based) of a chain, chained to ev[seq - 2]. */
@@ -186,29 +186,48 @@ static void scan(char *out, size_t n, const char *verdict)
     snprintf(out, n, "{\"code\":\"x\",\"verdict\":\"%s\"}", verdict);
 }
 
+/* A scan of a box (pharmacy): its box_key is compared between devices. */
+static void box(char *out, size_t n, const char *key, const char *verdict)
+{
+    snprintf(out, n, "{\"code\":\"x\",\"box_key\":\"%s\",\"verdict\":\"%s\"}", key, verdict);
+}
+
+/* What a device writes when it closes a visit (core/visit/visit.c). */
+#define FINDING(code, scope, group, subject, amount)                                   \
+    "{\"amount_fen\":" #amount ",\"code\":\"" code "\",\"count\":1,\"group\":\"" group \
+    "\",\"scope\":" #scope ",\"subject\":\"" subject "\"}"
+
 static struct chain ch_a, ch_af, ch_b, ch_c, ch_cf, ch_d;
 
 static void make_bundles(void)
 {
-    char p[256];
+    char p[1024];
 
-    /* A: a night visit at H1, 12 events; re-exports overlap; a fork of 9..12 */
+    /* A: a night visit at H1, 12 events, the last its close with the
+     * findings; re-exports overlap; a fork of 9..12 (another close) */
     open_visit(p, sizeof(p), "VA", "H1", "night");
     put_event(&ch_a, &devs[0], 1, "VA", "visit_open", "H1", p);
-    for (int s = 2; s <= 12; s++) {
+    for (int s = 2; s <= 11; s++) {
         char subj[16];
         snprintf(subj, sizeof(subj), "W01-%d", s);
         scan(p, sizeof(p), s % 4 ? "MATCH" : "WRONG_BED");
         put_event(&ch_a, &devs[0], s, "VA", "scan", subj, p);
     }
+    put_event(&ch_a, &devs[0], 12, "VA", "visit_close", "H1",
+              "{\"findings\":[" FINDING("OK", 2, "beds", "W01:3", 0) "," FINDING(
+                  "NOT_FOUND", 4, "patients", "A3",
+                  0) ",{\"code\":\"NOT_SCANNED\",\"count\":20,\"group\":\"beds\","
+                     "\"scope\":2,\"summed\":true}],\"summed\":false}");
     ch_af = ch_a;
-    for (int s = 9; s <= 12; s++) {
+    for (int s = 9; s <= 11; s++) {
         char subj[16];
         snprintf(subj, sizeof(subj), "W01-%d", s);
         scan(p, sizeof(p), "NOT_ON_LIST");
         p[2] = 'f'; /* marks the fork in put_event's ids */
         put_event(&ch_af, &devs[0], s, "VA", "scan", subj, p);
     }
+    put_event(&ch_af, &devs[0], 12, "VA", "visit_close", "H1",
+              "{\"findings\":[" FINDING("ABSENT", 2, "beds", "W01:3", 0) "],\"fork\":1}");
     add_bundle("A1-4", &devs[0], &ch_a, 1, 4, 1);
     add_bundle("A1-8", &devs[0], &ch_a, 1, 8, 2);
     add_bundle("A5-12", &devs[0], &ch_a, 5, 12, 3);
@@ -217,39 +236,52 @@ static void make_bundles(void)
     /* B: the same site and beds, other verdicts (conflicts); 11..12 never sent */
     open_visit(p, sizeof(p), "VB", "H1", "night");
     put_event(&ch_b, &devs[1], 1, "VB", "visit_open", "H1", p);
-    for (int s = 2; s <= 15; s++) {
+    for (int s = 2; s <= 12; s++) {
         char subj[16];
         snprintf(subj, sizeof(subj), "W01-%d", s);
         scan(p, sizeof(p), s % 3 ? "MATCH" : "NOT_ON_LIST");
-        put_event(&ch_b, &devs[1], s, s == 15 ? NULL : "VB", s == 15 ? "note" : "scan",
-                  s == 15 ? NULL : subj, p);
+        put_event(&ch_b, &devs[1], s, "VB", "scan", subj, p);
     }
+    box(p, sizeof(p), "BOX1", "NOT_ON_LIST");
+    put_event(&ch_b, &devs[1], 13, "VB", "scan", "W01-13", p);
+    put_event(&ch_b, &devs[1], 14, "VB", "visit_close", "H1",
+              "{\"findings\":[" FINDING("MOVED_IN", 2, "beds", "W01:3", 0) "," FINDING(
+                  "ABSENT", 2, "beds", "W01:4", 0) "],\"summed\":false}");
+    scan(p, sizeof(p), "NOT_ON_LIST");
+    put_event(&ch_b, &devs[1], 15, NULL, "note", NULL, p);
     add_bundle("B1-5", &devs[1], &ch_b, 1, 5, 1);
     add_bundle("B6-10", &devs[1], &ch_b, 6, 10, 2);
     add_bundle("B13-15", &devs[1], &ch_b, 13, 15, 3);
 
-    /* C: two visits; the second visit_open (seq 3) is forked into another
-     * visit at another site: only the smaller hash may count */
+    /* C: two visits; the first finds a stock shortage and sees BOX1 (which
+     * B saw at another site meanwhile); the second visit_open (seq 4) is
+     * forked into another visit at another site: only the smaller hash may
+     * count */
     open_visit(p, sizeof(p), "VC1", "P2", "pharmacy");
     put_event(&ch_c, &devs[2], 1, "VC1", "visit_open", "P2", p);
-    scan(p, sizeof(p), "COUNTED");
+    box(p, sizeof(p), "BOX1", "SOLD_CODE_ON_SHELF");
     put_event(&ch_c, &devs[2], 2, "VC1", "scan", "X1", p);
+    put_event(
+        &ch_c, &devs[2], 3, "VC1", "visit_close", "P2",
+        "{\"findings\":[" FINDING("D01_STOCK_SHORTAGE", 8, "rules", "X2",
+                                  12345) ",{\"code\":\"NOT_COUNTED\",\"count\":7,"
+                                         "\"group\":\"drugs\",\"scope\":64,\"summed\":true}]}");
     ch_cf = ch_c;
     open_visit(p, sizeof(p), "VC2", "P3", "pharmacy");
-    put_event(&ch_c, &devs[2], 3, "VC2", "visit_open", "P3", p);
+    put_event(&ch_c, &devs[2], 4, "VC2", "visit_open", "P3", p);
     open_visit(p, sizeof(p), "VC3", "P4", "pharmacy");
     p[2] = 'f';
-    put_event(&ch_cf, &devs[2], 3, "VC3", "visit_open", "P4", p);
-    for (int s = 4; s <= 6; s++) {
+    put_event(&ch_cf, &devs[2], 4, "VC3", "visit_open", "P4", p);
+    for (int s = 5; s <= 7; s++) {
         scan(p, sizeof(p), "SOLD_CODE_ON_SHELF");
         put_event(&ch_c, &devs[2], s, "VC2", "scan", "X2", p);
         scan(p, sizeof(p), "COUNTED");
         p[2] = 'f';
         put_event(&ch_cf, &devs[2], s, "VC3", "scan", "X2", p);
     }
-    put_event(&ch_c, &devs[2], 7, "VC2", "visit_close", "P3", "{}");
-    add_bundle("C1-7", &devs[2], &ch_c, 1, 7, 1);
-    add_bundle("C3-6fork", &devs[2], &ch_cf, 3, 6, 2);
+    put_event(&ch_c, &devs[2], 8, "VC2", "visit_close", "P3", "{}");
+    add_bundle("C1-8", &devs[2], &ch_c, 1, 8, 1);
+    add_bundle("C4-7fork", &devs[2], &ch_cf, 4, 7, 2);
 
     /* D: never enrolled */
     open_visit(p, sizeof(p), "VD", "H1", "night");
@@ -271,10 +303,56 @@ static int r_equiv(void *ctx, const char *device, int64_t seq, int64_t versions)
     return 0;
 }
 
-static int r_conflict(void *ctx, const char *site, const char *subject, const char *da,
-                      const char *va, const char *db, const char *vb)
+static int r_conflict(void *ctx, const char *fact, const char *site, const char *subject,
+                      const char *da, const char *va, const char *visit_a, const char *db,
+                      const char *vb, const char *visit_b, const char *site_b)
 {
-    buf_addf(ctx, "conflict %s %s %s %s %s %s\n", site, subject, da, va, db, vb);
+    buf_addf(ctx, "conflict %s %s %s %s %s %s %s %s %s %s\n", fact, site, subject, da, va, visit_a,
+             db, vb, visit_b, site_b);
+    return 0;
+}
+
+static int s_finding(void *ctx, const char *wf, const char *cls, const char *code, int64_t scope,
+                     const struct hqstore_totals *t)
+{
+    buf_addf(ctx, "finding %s %s %s%s%s %lld %lld %lld %lld %lld\n", wf, cls, code,
+             *t->key ? "/" : "", t->key, (long long)scope, (long long)t->count,
+             (long long)t->visits, (long long)t->amount_fen, (long long)t->fund_loss_fen);
+    return 0;
+}
+
+static int s_site(void *ctx, const char *site, const char *name, const char *region,
+                  const char *rname, const char *wf, const char *cls, const char *code,
+                  int64_t scope, const struct hqstore_totals *t)
+{
+    buf_addf(ctx, "site %s %s %s %s %s %s %s %lld %lld %lld\n", site, name, region, rname, wf, cls,
+             code, (long long)scope, (long long)t->count, (long long)t->amount_fen);
+    return 0;
+}
+
+static int s_month(void *ctx, const char *month, const char *wf, const char *cls,
+                   const struct hqstore_totals *t)
+{
+    buf_addf(ctx, "month %s %s %s %lld %lld\n", month, wf, cls, (long long)t->count,
+             (long long)t->amount_fen);
+    return 0;
+}
+
+static int s_visit(void *ctx, const char *site, const char *name, const char *visit,
+                   const char *device, const char *wf, const char *opened, const char *closed,
+                   int64_t anomalies, int64_t coverage, int64_t amount, int64_t loss)
+{
+    buf_addf(ctx, "visit %s %s %s %s %s %s %s %lld %lld %lld %lld\n", site, name, visit, device, wf,
+             opened, closed, (long long)anomalies, (long long)coverage, (long long)amount,
+             (long long)loss);
+    return 0;
+}
+
+static int s_visit_finding(void *ctx, const char *visit, const char *wf, const char *code,
+                           int64_t scope, int64_t count, int64_t amount, int64_t loss)
+{
+    buf_addf(ctx, "visit_finding %s %s %s %lld %lld %lld %lld\n", visit, wf, code, (long long)scope,
+             (long long)count, (long long)amount, (long long)loss);
     return 0;
 }
 
@@ -309,7 +387,11 @@ static void state_of(struct hqdb *db, struct buf *out)
     struct fc_error err;
     char dg[HASH_HEX_LEN + 1], head[HASH_HEX_LEN + 1];
 
+    struct hqstore_summary_cb sc = {out, s_finding, s_site, s_month, s_visit, s_visit_finding};
+
     buf_reset(out);
+    if (hqstore_summary(db, &sc, &err))
+        fail_msg("summary: %s", err.msg);
     if (hqstore_report(db, &cb, &err))
         fail_msg("report: %s", err.msg);
     if (hqstore_digest(db, dg, &err))
@@ -389,7 +471,7 @@ static void test_reference(void **state)
         expect_line(line.ptr);
     }
     buf_reset(&line);
-    buf_addf(&line, "equivocation %s 3 2\n", c);
+    buf_addf(&line, "equivocation %s 4 2\n", c);
     expect_line(line.ptr);
     /* receipts stop before the first gap or equivocation */
     buf_reset(&line);
@@ -399,7 +481,7 @@ static void test_reference(void **state)
     buf_addf(&line, "acked %s 10 ", devs[1].k.device_id);
     expect_line(line.ptr);
     buf_reset(&line);
-    buf_addf(&line, "acked %s 2 ", c);
+    buf_addf(&line, "acked %s 3 ", c);
     expect_line(line.ptr);
     expect_line("quarantine ");
     /* VA's pack was issued; VB's was not; VC1 names none */
@@ -411,8 +493,18 @@ static void test_reference(void **state)
     buf_reset(&line);
     buf_addf(&line, "unissued VC1 %s P2 M1 2 ''\n", c);
     expect_line(line.ptr);
-    /* two devices, one site and bed, two verdicts */
-    expect_line("conflict H1 W01-3 ");
+    /* two devices, one site and bed, two findings (A's is OK or ABSENT by
+     * its fork, B's MOVED_IN); one box seen at two sites */
+    expect_line("conflict bed H1 W01:3 ");
+    /* the devices come in id order: either saw it first */
+    if (!strstr(reference.ptr, "conflict box H1 BOX1 ") &&
+        !strstr(reference.ptr, "conflict box P2 BOX1 "))
+        fail_msg("no conflict on BOX1:\n%s", reference.ptr);
+    /* D01's amount, coverage summed, the anomaly classes from the catalogue */
+    expect_line("finding pharmacy anomaly D01_STOCK_SHORTAGE 8 1 1 12345 0\n");
+    expect_line("finding pharmacy coverage NOT_COUNTED 64 7 1 0 0\n");
+    expect_line("finding night anomaly MOVED_IN 2 1 1 0 0\n");
+    expect_line("site P2 Site P2   pharmacy anomaly D01_STOCK_SHORTAGE 8 1 12345\n");
     /* C's forked visit_open: exactly one of VC2 (P3) and VC3 (P4) counts */
     if (!!strstr(reference.ptr, "summary M1 P3 pharmacy visit_open") ==
         !!strstr(reference.ptr, "summary M1 P4 pharmacy visit_open"))
