@@ -129,7 +129,7 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     a.sink = &sink;
     rc = pack_make(&hq->keys, &a, &res, &app->err);
     if (!rc) /* HQ remembers what it issued: visits on anything else are flagged */
-        rc = hq_pack_record(hq, &res, targets, n_targets, &app->err);
+        rc = hq_pack_record(hq, &res, targets, n_targets, a.dir, &app->err);
     free(targets);
     if (rc)
         return app_fail(app, rc);

@@ -6,6 +6,7 @@
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/config.h"
+#include "core/draw/draw.h"
 #include "core/base/xalloc.h"
 #include "sync/bundle.h"
 #include "sync/pack.h"
@@ -269,9 +270,10 @@ int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res
 }
 
 int hq_pack_record(struct hq *hq, const struct pack_make_result *res, const struct pack_target *to,
-                   size_t n, struct fc_error *err)
+                   size_t n, const char *dir, struct fc_error *err)
 {
     const char **ids = xcalloc(n + 1, sizeof(*ids));
+    struct buf sites = BUF_INIT;
     int rc;
 
     for (size_t i = 0; i < n; i++)
@@ -279,6 +281,19 @@ int hq_pack_record(struct hq *hq, const struct pack_make_result *res, const stru
     rc = hqstore_pack_issued(hq->db, res->sha256, res->m.mission_id, res->m.version,
                              res->m.issued_at, res->m.expires_at, ids, n, err);
     free(ids);
+    buf_addf(&sites, "%s/sites.csv", dir);
+    if (!rc && dir && fs_exists(sites.ptr)) {
+        struct draw_target *t = NULL;
+        size_t nt = 0;
+        char sha[HASH_HEX_LEN + 1];
+
+        /* the pack was validated already: a sites.csv the draw's reader
+         * does not take (no names, say) only means no names for HQ */
+        if (draw_targets_read(sites.ptr, &t, &nt, sha, NULL) == FC_OK)
+            rc = hqstore_sites_put(hq->db, t, nt, err);
+        draw_targets_free(t, nt);
+    }
+    buf_release(&sites);
     return rc;
 }
 

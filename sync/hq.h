@@ -64,9 +64,11 @@ int hq_import_file(struct hq *hq, const char *path, struct hq_import_result *res
 
 struct pack_make_result;
 struct pack_target;
-/* Records a pack hq pack wrote (hqstore_pack_issued) with its targets. */
+/* Records a pack hq pack wrote (hqstore_pack_issued) with its targets,
+ * and the institutions of the mission folder dir's sites.csv (names,
+ * regions: what summaries show) when it has one. */
 int hq_pack_record(struct hq *hq, const struct pack_make_result *res, const struct pack_target *to,
-                   size_t n, struct fc_error *err);
+                   size_t n, const char *dir, struct fc_error *err);
 
 /* The receipt code ("FCR1...") for a device at the current merged state. */
 int hq_receipt(struct hq *hq, const char *device, struct buf *code, int64_t *acked_seq,

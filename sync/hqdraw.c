@@ -190,6 +190,9 @@ int hq_draw_make(struct hq *hq, const struct hq_draw_args *a, json_t **out, stru
     if (!p.date[0])
         snprintf(p.date, sizeof(p.date), "%.10s", now);
     rc = inputs_read(&in, a->targets, a->inspectors, a->seed, err);
+    /* the targets file names the institutions and their regions */
+    if (!rc)
+        rc = hqstore_sites_put(hq->db, in.t, in.nt, err);
     if (!rc && p.exclude_days)
         rc = hq_inspections(hq, in.t, in.nt, &in.seen, err);
     if (rc)
@@ -590,7 +593,7 @@ int hq_draw_packs(struct hq *hq, const json_t *signed_record, const char *missio
                 fc_error_prefix(err, "the pack for '%s'", site);
         }
         if (!rc)
-            rc = hq_pack_record(hq, &res, targets, ntargets, err);
+            rc = hq_pack_record(hq, &res, targets, ntargets, tmp.ptr, err);
         if (!rc && cb)
             cb(ctx, site, outp.ptr, ntargets);
         if (tmp.len)

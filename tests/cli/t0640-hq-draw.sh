@@ -185,4 +185,7 @@ for site in $(jq -r '.record.result[].site_code' p.json); do
 done
 [ "$(sqlite3 "$w/hq/hq.db" 'SELECT count(*) FROM issued_pack')" = 2 ] && pass ||
     fail "team packs not recorded as issued"
+# HQ knows the institutions' names and regions from the draw's file and the packs
+[ "$(sqlite3 "$w/hq/hq.db" "SELECT site_name || ' ' || region_code || ' ' || region_name FROM site WHERE site_code = 'H32010200004'")" = "南京医院 320102 玄武区" ] &&
+    pass || fail "institution not recorded: $(sqlite3 "$w/hq/hq.db" 'SELECT * FROM site')"
 finish
