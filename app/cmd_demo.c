@@ -97,6 +97,11 @@ int cmd_demo(struct app *app, int argc, char **argv)
                 goto out;
             }
         } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
+            if (app_is_stdout(argv[i + 1])) {
+                exitc = app_fail(
+                    app, fc_error_set(&app->err, FC_EUSAGE, "demo --dir takes a folder, not '-'"));
+                goto out;
+            }
             buf_reset(&dir);
             buf_adds(&dir, argv[++i]);
         } else if (!strcmp(argv[i], "--no-tui")) {

@@ -38,6 +38,11 @@ int cmd_export(struct app *app, int argc, char **argv)
         fprintf(stderr, _("fieldcheck: export: -o DIR is required\n"));
         return 1;
     }
+    /* a bundle is a durable record: written to a file, read back, verified */
+    if (app_is_stdout(dir))
+        return app_fail(app, fc_error_set(&app->err, FC_EUSAGE,
+                                          "export -o takes a folder, not '-': the bundle is "
+                                          "written there and read back to verify it"));
     s = app_store(app);
     if (!s)
         return app_fail(app, app->err.code);

@@ -113,6 +113,12 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
             return 1;
         }
     }
+    if (app_is_stdout(a.out)) {
+        free(to);
+        return app_fail(app, fc_error_set(&app->err, FC_EUSAGE,
+                                          "hq pack -o takes a file, not '-': a pack is written "
+                                          "atomically, readable only by its owner"));
+    }
     if (!a.dir || !a.out || (!n_to && !all) || (n_to && all)) {
         fprintf(stderr, _("fieldcheck: hq pack: expected DIR -o FILE (--to DEVICE... | "
                           "--all-enrolled) [--partial]\n"));
@@ -338,6 +344,10 @@ int cmd_hq(struct app *app, int argc, char **argv)
                 hq_close(&hq);
                 return 1;
             }
+        }
+        if (app_qr_check(app, &q)) {
+            hq_close(&hq);
+            return 1;
         }
         rc = hq_receipt(&hq, device, &code, &acked, &app->err);
         if (rc)

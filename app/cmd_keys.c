@@ -63,6 +63,8 @@ int cmd_keys(struct app *app, int argc, char **argv)
                 return 1;
             }
         }
+        if (app_qr_check(app, &q))
+            return 1;
         return keys_show(app, s, 0, &q);
     }
     if (!strcmp(argv[1], "trust")) {

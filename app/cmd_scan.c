@@ -258,12 +258,14 @@ int cmd_amend(struct app *app, int argc, char **argv)
 
 int cmd_report(struct app *app, int argc, char **argv)
 {
-    const char *format = NULL, *path = NULL;
+    const char *format = NULL, *path = NULL, *encoding = NULL;
+    enum report_csv_encoding enc = REPORT_CSV_UTF8;
     struct app_report_html h = {0};
     const struct app_opt opts[] = {
         {"--format", &format, NULL, NULL, NULL},   {"-o", &path, NULL, NULL, NULL},
         {"--doc", &h.doc, NULL, NULL, NULL},       {"--reason", &h.reason, NULL, NULL, NULL},
-        {"--unmask", NULL, &h.unmask, NULL, NULL}, {NULL, NULL, NULL, NULL, NULL}};
+        {"--unmask", NULL, &h.unmask, NULL, NULL}, {"--encoding", &encoding, NULL, NULL, NULL},
+        {NULL, NULL, NULL, NULL, NULL}};
     const struct workflow *wf = NULL;
     const struct visit *v = NULL;
     int rc;
@@ -285,6 +287,12 @@ int cmd_report(struct app *app, int argc, char **argv)
         fprintf(stderr, _("fieldcheck: report: --unmask needs --reason T (it is recorded)\n"));
         return 1;
     }
+    if (encoding && strcmp(format, "csv")) {
+        fprintf(stderr, _("fieldcheck: report: --encoding applies to --format csv\n"));
+        return 1;
+    }
+    if (encoding && report_csv_encoding_parse(encoding, &enc, &app->err))
+        return app_fail(app, FC_EUSAGE);
     if (!strcmp(format, "html")) {
         h.visit = app->visit_name;
         h.path = path;
@@ -296,5 +304,5 @@ int cmd_report(struct app *app, int argc, char **argv)
                           workflow_label_in(wf, FC_LANG_EN), format);
     if (rc)
         return app_fail(app, rc);
-    return app_write_report(app, path, format, wf, v);
+    return app_write_report(app, path, format, enc, wf, v);
 }

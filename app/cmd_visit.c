@@ -234,6 +234,8 @@ static int visit_close_cmd(struct app *app, int argc, char **argv)
         if (app_parse("visit close", argc, argv, 2, opts, NULL, 0, NULL))
             return 1;
     }
+    if (app_qr_check(app, &q))
+        return 1;
     rc = app_parse_time(app, at, &ms);
     if (rc)
         return app_fail(app, rc);

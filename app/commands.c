@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The kinds of visit some commands take (struct command workflows). */
 static const struct workflow *const pharmacy_only[] = {&pharmacy_workflow, NULL};
@@ -184,10 +185,15 @@ const struct command app_commands[] = {
      cmd_void, CMD_VISIT, NULL},
     {"report", N_("write a visit report or printable document (csv, md or html)"),
      N_("fieldcheck [--db PATH] [--json] report [--visit ID] --format csv|md|html -o PATH\n"
-        "       [--doc site-record|interview|evidence|beds] [--unmask --reason TEXT]\n\n"
+        "       [--encoding utf-8|gb18030] [--doc site-record|interview|evidence|beds]\n"
+        "       [--unmask --reason TEXT]\n\n"
         "Night visit report: summary counts, then anomalies, then the other beds and\n"
         "patients. Names are masked. Pharmacy visit report: one row per drug (book,\n"
-        "counted, variance, flags) and one per finding. The file is written atomically.\n"
+        "counted, variance, flags) and one per finding. The file is written atomically;\n"
+        "-o - writes to standard output. Reports speak the user's language (headings,\n"
+        "labels, CSV headers); codes stay codes. A CSV file opens in Excel on Chinese\n"
+        "Windows: UTF-8 with a byte-order mark and CRLF, or --encoding gb18030 for\n"
+        "Excel 2007 and older.\n"
         "--format html writes one self-contained page for A4 printing with the\n"
         "checkpoint and its QR and a signature block on every page (Chinese; English\n"
         "with FIELDCHECK_LANG=en). --doc writes a document instead of the report:\n"
@@ -324,9 +330,30 @@ void app_print_json(json_t *obj)
     json_decref(obj);
 }
 
-int app_write_report(struct app *app, const char *path, const char *format,
-                     const struct workflow *wf, const struct visit *v)
+int app_is_stdout(const char *path)
 {
+    return path && !strcmp(path, "-");
+}
+
+int app_write_out(struct app *app, const char *path, const void *data, size_t len, int binary)
+{
+    if (!app_is_stdout(path))
+        return fs_write_atomic(path, data, len, 0600, &app->err);
+    if (binary && isatty(STDOUT_FILENO))
+        return fc_error_set(&app->err, FC_EUSAGE,
+                            "not writing a file in another encoding to a terminal: redirect "
+                            "standard output or give a file name instead of '-'");
+    if (fwrite(data, 1, len, stdout) != len || fflush(stdout))
+        return fc_error_setsys(&app->err, FC_EIO, errno, "cannot write to standard output: %s",
+                               strerror(errno));
+    return FC_OK;
+}
+
+int app_write_report(struct app *app, const char *path, const char *format,
+                     enum report_csv_encoding encoding, const struct workflow *wf,
+                     const struct visit *v)
+{
+    struct buf delivered = BUF_INIT;
     char *text = NULL;
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
@@ -339,15 +366,22 @@ int app_write_report(struct app *app, const char *path, const char *format,
     }
     rc = wf->report(app->store, v, format, mem, &app->err);
     fclose(mem);
-    if (!rc)
-        rc = fs_write_atomic(path, text, len, 0600, &app->err);
-    if (!rc) {
+    if (!rc && !strcmp(format, "csv"))
+        rc = report_csv_deliver(text, len, encoding, &delivered, &app->err);
+    /* GB18030 on a (UTF-8) terminal is unreadable bytes: only to a file or pipe */
+    if (!rc && !strcmp(format, "csv"))
+        rc = app_write_out(app, path, delivered.ptr, delivered.len, encoding != REPORT_CSV_UTF8);
+    else if (!rc)
+        rc = app_write_out(app, path, text, len, 0);
+    /* with "-" the report itself is the output: nothing else on stdout */
+    if (!rc && !app_is_stdout(path)) {
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", path, "format", format));
         else
             printf(_("report written to %s\n"), path);
     }
 out:
+    buf_release(&delivered);
     free(text);
     return rc ? app_fail(app, rc) : 0;
 }

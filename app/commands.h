@@ -4,6 +4,7 @@
 #define FC_APP_COMMANDS_H
 
 #include "core/base/error.h"
+#include "core/report/cell.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -68,12 +69,23 @@ struct workflow_result;
 struct workflow_session;
 struct visit;
 
-/* Runs the workflow's report writer (csv or md) for visit v into memory and
+/* Runs wf's report writer for v in format ("csv" or "md") into memory and
  * writes the result to path atomically (mode 0600: reports hold personal
- * data); prints where it went. Returns 0 or the exit code after printing the
- * error. */
+ * data), or to standard output when path is "-"; a CSV report goes out in
+ * encoding (report_csv_deliver). Prints where it went. Returns 0 or the exit
+ * code after printing the error. */
 int app_write_report(struct app *app, const char *path, const char *format,
-                     const struct workflow *wf, const struct visit *v);
+                     enum report_csv_encoding encoding, const struct workflow *wf,
+                     const struct visit *v);
+
+/* 1 when a file argument names standard output ("-"). */
+int app_is_stdout(const char *path);
+
+/* Writes data to path atomically (mode 0600), or to standard output when
+ * path is "-"; binary data (bytes a UTF-8 terminal cannot show, such as a
+ * GB18030 file) is refused there when standard output is a terminal.
+ * Returns 0, or an FC_ error with the detail in app->err. */
+int app_write_out(struct app *app, const char *path, const void *data, size_t len, int binary);
 
 /* Prints one scan or correction result: a line of text in the user's
  * language, or with --json one object (code, kind, verdict, detail, message,
@@ -126,6 +138,11 @@ struct app_qr {
 /* If argv[*i] is one of the options above, records it, advances *i past its
  * argument and returns 1; otherwise returns 0 and changes nothing. */
 int app_qr_option(struct app_qr *q, int argc, char **argv, int *i);
+
+/* Refuses "-" for the QR file options: an image or folder on standard
+ * output would be mixed with the command's own output. 0, or the exit code
+ * after printing the error. */
+int app_qr_check(struct app *app, const struct app_qr *q);
 
 /* Draws code as q asks: on stdout, then the files (atomic writes). Returns 0,
  * or the exit code after printing the error. stem names the files in q->dir. */

@@ -346,10 +346,12 @@ int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 
         rc = hq_html_report(hq->db, html_lang_from_env(), &html, &app->err);
         if (!rc)
-            rc = fs_write_atomic(argv[3], html.ptr, html.len, 0600, &app->err);
+            rc = app_write_out(app, argv[3], html.ptr, html.len, 0);
         buf_release(&html);
         if (rc)
             return app_fail(app, rc);
+        if (app_is_stdout(argv[3]))
+            return 0; /* the page itself is the output */
         if (app->json)
             app_print_json(
                 json_pack("{s:b, s:s, s:s}", "ok", 1, "path", argv[3], "format", "html"));

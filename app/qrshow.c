@@ -35,6 +35,16 @@ int app_qr_option(struct app_qr *q, int argc, char **argv, int *i)
     return 1;
 }
 
+int app_qr_check(struct app *app, const struct app_qr *q)
+{
+    if (app_is_stdout(q->png) || app_is_stdout(q->svg) || app_is_stdout(q->dir))
+        return app_fail(app, fc_error_set(&app->err, FC_EUSAGE,
+                                          "--qr-png, --qr-svg and --qr-dir take a file or folder, "
+                                          "not '-': the image would be mixed with the command's "
+                                          "own output"));
+    return 0;
+}
+
 int app_qr_emit(struct app *app, const struct app_qr *q, const char *code, const char *stem)
 {
     struct buf term = BUF_INIT, png = BUF_INIT, svg = BUF_INIT;

@@ -50,8 +50,8 @@ int app_report_html(struct app *app, const struct app_report_html *r)
     a.unmask = r->unmask;
     rc = report_html(s, &a, &html, &app->err);
     if (!rc)
-        rc = fs_write_atomic(r->path, html.ptr, html.len, 0600, &app->err);
-    if (!rc) {
+        rc = app_write_out(app, r->path, html.ptr, html.len, 0);
+    if (!rc && !app_is_stdout(r->path)) {
         if (app->json)
             app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:b, s:b}", "ok", 1, "path", r->path,
                                      "format", "html", "doc", a.doc, "signed",

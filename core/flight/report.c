@@ -14,6 +14,8 @@
 #include "core/visit/evidence.h"
 #include "core/store/store.h"
 #include "core/flight/taxonomy.h"
+#include "core/flight/workflow.h"
+#include "core/report/cell.h"
 #include "core/visit/visit.h"
 
 #include <stdlib.h>
@@ -383,9 +385,33 @@ static void item_text(struct buf *b, const struct flight_line *l)
     buf_adds(b, l->item_name);
 }
 
-static const char csv_header[] =
-    "record,id,code,title,admission_no,name,item,qty,unit_price,line_amount,susp_amount,"
-    "state,state_zh,irregular,fund_loss,inspector,response,note\n";
+static const struct report_col csv_cols[] = {
+    {"record", "记录"},
+    {"id", "编号"},
+    {"code", "规则或违规代码"},
+    {"title", "规则或违规类别"},
+    {"admission_no", "住院号"},
+    {"name", "姓名"},
+    {"item", "项目"},
+    {"qty", "数量"},
+    {"unit_price", "单价"},
+    {"line_amount", "明细金额"},
+    {"susp_amount", "疑点金额"},
+    {"state", "结论代码"},
+    {"state_zh", "结论"},
+    {"irregular", "违规费用"},
+    {"fund_loss", "基金损失"},
+    {"inspector", "核查人"},
+    {"response", "机构申辩"},
+    {"note", "说明"},
+};
+
+/* A worksheet state's label in the reader's language (the catalogue's). */
+static const char *state_label(enum flight_state st)
+{
+    const struct verdict *v = workflow_verdict(&flight_workflow, flight_state_name(st));
+    return v ? verdict_label(v) : flight_state_zh(st);
+}
 
 static int csv_line(const struct flight_line *l, void *vctx)
 {
@@ -470,8 +496,9 @@ static int report_csv(struct report *r, struct fc_error *err)
 {
     int rc;
 
-    buf_adds(&r->line, "\xef\xbb\xbf"); /* BOM: Excel on Chinese Windows reads UTF-8 then */
-    buf_adds(&r->line, csv_header);
+    /* the byte-order mark and CRLF Excel needs are added on delivery
+     * (report_csv_deliver), like every report's */
+    report_csv_header(&r->line, csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]));
     rc = flight_susp_foreach(r->s, r->v.id, NULL, csv_line, r, err);
     if (!rc)
         rc = flight_finding_foreach(r->s, r->v.id, csv_finding, r, err);
@@ -518,7 +545,7 @@ static int md_line(const struct flight_line *l, void *vctx)
     md_cell(b, r->item.ptr);
     md_money_cell(b, l->has_susp_amount || l->has_amount,
                   l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
-    md_cell(b, flight_state_zh(l->state));
+    md_cell(b, state_label(l->state));
     md_money_cell(b, 1, l->irregular_fen);
     md_money_cell(b, 1, l->fund_loss_fen);
     md_cell(b, l->inspector);
@@ -545,34 +572,43 @@ static int md_finding(const struct flight_finding *f, void *vctx)
     size_t i;
     json_t *x;
 
-    buf_addf(b, "%d. **%s %s**（%s）\n", ++c->n, f->code, e ? e->category : "", e ? e->group : "");
-    buf_addf(b, "   - 依据：%s\n", e ? e->basis : "");
-    join_json(&list, f->lines_json, "、");
+    const char *sep = report_text("、", ", ");
+
+    /* the taxonomy's category, article and basis are the law's words:
+     * Chinese in either language */
+    buf_addf(b, "%d. **%s %s**%s%s%s\n", ++c->n, f->code, e ? e->category : "",
+             report_text("（", " ("), e ? e->group : "", report_text("）", ")"));
+    buf_addf(b, "   - %s%s\n", report_text("依据：", "basis: "), e ? e->basis : "");
+    join_json(&list, f->lines_json, sep);
     if (list.len)
-        buf_addf(b, "   - 涉及疑点：%s\n", list.ptr);
+        buf_addf(b, "   - %s%s\n", report_text("涉及疑点：", "suspicion lines: "), list.ptr);
     buf_reset(&list);
-    join_json(&list, f->patients_json, "、");
+    join_json(&list, f->patients_json, sep);
     if (list.len)
-        buf_addf(b, "   - 涉及患者（住院号）：%s\n", list.ptr);
+        buf_addf(b, "   - %s%s\n",
+                 report_text("涉及患者（住院号）：", "patients (admission numbers): "), list.ptr);
     buf_reset(&list);
     if (f->has_qty) {
         qty_format(&list, f->qty_milli);
-        buf_addf(b, "   - 数量 × 单价：%s × ", list.ptr);
+        buf_addf(b, "   - %s%s × ", report_text("数量 × 单价：", "quantity × unit price: "),
+                 list.ptr);
         money_format(b, f->unit_price_fen);
         buf_addch(b, '\n');
     }
-    buf_adds(b, "   - 违规费用：");
+    buf_addf(b, "   - %s", report_text("违规费用：", "irregular amount: "));
     money_format(b, f->irregular_fen);
-    buf_adds(b, " 元；基金损失：");
+    buf_adds(b, report_text(" 元；基金损失：", " yuan; fund loss: "));
     money_format(b, f->fund_loss_fen);
-    buf_adds(b, " 元\n");
-    buf_addf(b, "   - 说明：%s\n", f->note);
+    buf_adds(b, report_text(" 元\n", " yuan\n"));
+    buf_addf(b, "   - %s%s\n", report_text("说明：", "note: "), f->note);
     evid = json_loads(f->evidence_json, 0, NULL);
     json_array_foreach(evid, i, x)
     {
-        buf_addf(b, "   - 证据：%s（SHA-256 %s）\n",
+        buf_addf(b, "   - %s%s%s%s%s\n", report_text("证据：", "evidence: "),
                  str_or(json_string_value(json_object_get(x, "path")), ""),
-                 str_or(json_string_value(json_object_get(x, "sha256")), ""));
+                 report_text("（SHA-256 ", " (SHA-256 "),
+                 str_or(json_string_value(json_object_get(x, "sha256")), ""),
+                 report_text("）", ")"));
     }
     json_decref(evid);
     buf_release(&list);
@@ -624,19 +660,23 @@ static int md_interview(const char *event_id, const json_t *rec, void *vctx)
     (void)event_id;
     clock_parse(json_string_value(json_object_get(rec, "held_at")), &ms);
     clock_format_short(ms, when);
-    buf_addf(b, "### 询问笔录 %d\n\n- 时间：%s\n- 地点：%s\n- 被询问人：", ++c->n, when,
-             json_string_value(json_object_get(rec, "place")));
+    if (fc_lang_current() == FC_LANG_ZH)
+        buf_addf(b, "### 询问笔录 %d\n\n- 时间：%s\n- 地点：%s\n- 被询问人：", ++c->n, when,
+                 json_string_value(json_object_get(rec, "place")));
+    else
+        buf_addf(b, "### Interview %d\n\n- time: %s\n- place: %s\n- interviewed: ", ++c->n, when,
+                 json_string_value(json_object_get(rec, "place")));
     json_array_foreach(people, i, x)
     {
         char *name = masked(mask_name, json_string_value(json_object_get(x, "name")));
         const char *role = json_string_value(json_object_get(x, "role"));
         const char *id = json_string_value(json_object_get(x, "id_number"));
 
-        buf_addf(b, "%s%s", i ? "；" : "", name);
+        buf_addf(b, "%s%s", i ? report_text("；", "; ") : "", name);
         if (role && *role)
-            buf_addf(b, "（%s）", role);
+            buf_addf(b, "%s%s%s", report_text("（", " ("), role, report_text("）", ")"));
         if (id) {
-            buf_adds(b, " 身份证号 ");
+            buf_adds(b, report_text(" 身份证号 ", " ID number "));
             mask_id(b, id);
         }
         free(name);
@@ -644,13 +684,17 @@ static int md_interview(const char *event_id, const json_t *rec, void *vctx)
     buf_adds(b, "\n\n");
     json_array_foreach(items, i, x)
     {
-        buf_addf(b, "问：%s\n\n答：%s\n\n", json_string_value(json_object_get(x, "q")),
+        buf_addf(b, "%s%s\n\n%s%s\n\n", report_text("问：", "Q: "),
+                 json_string_value(json_object_get(x, "q")), report_text("答：", "A: "),
                  json_string_value(json_object_get(x, "a")));
     }
     if (json_is_true(json_object_get(rec, "signed")))
-        buf_adds(b, "被询问人已签字确认。\n\n");
+        buf_adds(b, report_text("被询问人已签字确认。\n\n",
+                                "The person interviewed signed the record.\n\n"));
     else
-        buf_addf(b, "被询问人拒绝签字，理由：%s\n\n",
+        buf_addf(b, "%s%s\n\n",
+                 report_text("被询问人拒绝签字，理由：",
+                             "The person interviewed refused to sign, saying: "),
                  json_string_value(json_object_get(rec, "refusal")));
     flush_line(c->r);
     return 0;
@@ -668,20 +712,34 @@ static void md_header(struct report *r)
         clock_format_short(ms, opened);
     if (r->v.closed_at[0] && !clock_parse(r->v.closed_at, &ms))
         clock_format_short(ms, closed);
-    buf_adds(b, "# 现场检查笔录（飞行检查）\n\n");
-    buf_addf(b, "- 被检查机构：%s（%s）\n", r->site_name, r->v.site_code);
-    buf_addf(b, "- 检查任务：%s（第 %lld 版）\n", r->v.mission_id, (long long)r->v.mission_version);
-    buf_addf(b, "- 检查时间：%s 至 %s\n", opened, closed[0] ? closed : "（检查进行中）");
-    buf_adds(b, "- 检查人员：");
+    if (fc_lang_current() == FC_LANG_ZH) {
+        buf_adds(b, "# 现场检查笔录（飞行检查）\n\n");
+        buf_addf(b, "- 被检查机构：%s（%s）\n", r->site_name, r->v.site_code);
+        buf_addf(b, "- 检查任务：%s（第 %lld 版）\n", r->v.mission_id,
+                 (long long)r->v.mission_version);
+        buf_addf(b, "- 检查时间：%s 至 %s\n", opened, closed[0] ? closed : "（检查进行中）");
+        buf_adds(b, "- 检查人员：");
+    } else {
+        buf_adds(b, "# On-site inspection record (flight inspection)\n\n");
+        buf_addf(b, "- institution: %s (%s)\n", r->site_name, r->v.site_code);
+        buf_addf(b, "- mission: %s (version %lld)\n", r->v.mission_id,
+                 (long long)r->v.mission_version);
+        buf_addf(b, "- time: %s to %s\n", opened, closed[0] ? closed : "(inspection in progress)");
+        buf_adds(b, "- inspectors: ");
+    }
     json_array_foreach(insp, i, x)
     {
-        buf_addf(b, "%s%s", i ? "、" : "", json_string_value(x) ? json_string_value(x) : "");
+        buf_addf(b, "%s%s", i ? report_text("、", ", ") : "",
+                 json_string_value(x) ? json_string_value(x) : "");
     }
-    buf_addf(b, "\n- 执法证件：%s\n",
-             r->v.credentials_shown
-                 ? "检查人员已出示执法证件（《医疗保障基金使用监督管理条例》第二十九条）"
-                 : "未记录出示执法证件");
-    buf_addf(b, "- 检查编号：%s\n\n", r->v.id);
+    buf_addf(
+        b, "\n- %s%s\n", report_text("执法证件：", "credentials: "),
+        r->v.credentials_shown
+            ? report_text("检查人员已出示执法证件（《医疗保障基金使用监督管理条例》第二十九条）",
+                          "the inspectors showed their credentials (Regulations on the "
+                          "Supervision of Medical Security Fund Use, article 29)")
+            : report_text("未记录出示执法证件", "showing of credentials not recorded"));
+    buf_addf(b, "- %s%s\n\n", report_text("检查编号：", "visit: "), r->v.id);
     json_decref(insp);
 }
 
@@ -695,63 +753,82 @@ static int report_md(struct report *r, struct fc_error *err)
 
     memset(&t, 0, sizeof(t));
     md_header(r);
-    buf_adds(b, "## 一、疑点核查结果\n\n"
-                "| 疑点编号 | 规则 | 项目 | 疑点金额 | 结论 | 违规费用 | 基金损失 | 核查人 |"
-                " 机构申辩 | 说明 |\n"
-                "|---|---|---|---:|---|---:|---:|---|---|---|\n");
+    buf_adds(b, report_text("## 一、疑点核查结果\n\n"
+                            "| 疑点编号 | 规则 | 项目 | 疑点金额 | 结论 | 违规费用 | 基金损失 |"
+                            " 核查人 | 机构申辩 | 说明 |\n",
+                            "## 1. Suspicion lines checked\n\n"
+                            "| line | rule | item | suspect amount | verdict | irregular amount |"
+                            " fund loss | checked by | institution's response | note |\n"));
+    buf_adds(b, "|---|---|---|---:|---|---:|---:|---|---|---|\n");
     rc = flight_susp_foreach(r->s, r->v.id, NULL, md_line, r, err);
     if (rc)
         goto out;
-    buf_adds(b, "\n## 二、发现的问题\n\n");
+    buf_adds(b, report_text("\n## 二、发现的问题\n\n", "\n## 2. Findings\n\n"));
     flush_line(r);
     rc = flight_finding_foreach(r->s, r->v.id, md_finding, &fc, err);
     if (rc)
         goto out;
     if (!fc.n)
-        buf_adds(b, "（无）\n");
+        buf_adds(b, report_text("（无）\n", "(none)\n"));
     rc = flight_totals(r->s, r->v.id, &t, err);
     if (rc)
         goto out;
-    buf_adds(b, "\n## 三、合计\n\n### 按核查结论\n\n| 结论 | 条数 | 违规费用 | 基金损失 |\n"
-                "|---|---:|---:|---:|\n");
+    buf_adds(
+        b, report_text("\n## 三、合计\n\n### 按核查结论\n\n| 结论 | 条数 | 违规费用 | 基金损失 |\n",
+                       "\n## 3. Totals\n\n### By verdict\n\n"
+                       "| verdict | lines | irregular amount | fund loss |\n"));
+    buf_adds(b, "|---|---:|---:|---:|\n");
     for (int i = 0; i < FLIGHT_NSTATES; i++)
-        md_total_row(b, flight_state_zh((enum flight_state)i), &t.by_state[i]);
-    md_total_row(b, "合计", &t.lines);
-    buf_adds(b,
-             "\n### 按违规类型\n\n| 类型 | 条数 | 违规费用 | 基金损失 |\n|---|---:|---:|---:|\n");
+        md_total_row(b, state_label((enum flight_state)i), &t.by_state[i]);
+    md_total_row(b, report_text("合计", "total"), &t.lines);
+    buf_adds(b, report_text("\n### 按违规类型\n\n| 类型 | 条数 | 违规费用 | 基金损失 |\n",
+                            "\n### By violation\n\n"
+                            "| violation | findings | irregular amount | fund loss |\n"));
+    buf_adds(b, "|---|---:|---:|---:|\n");
     for (size_t i = 0; i < t.n_codes; i++) {
         const struct taxonomy_entry *e = taxonomy_find(t.by_code[i].key);
         char *label = xasprintf("%s %s", t.by_code[i].key, e ? e->category : "");
         md_total_row(b, label, &t.by_code[i]);
         free(label);
     }
-    md_total_row(b, "合计", &t.findings);
-    buf_adds(b, "\n## 四、证据清单\n\n| 序号 | 文件 | SHA-256 | 字节 | 修改时间 | 说明 |\n"
-                "|---:|---|---|---:|---|---|\n");
+    md_total_row(b, report_text("合计", "total"), &t.findings);
+    buf_adds(
+        b, report_text("\n## 四、证据清单\n\n| 序号 | 文件 | SHA-256 | 字节 | 修改时间 | 说明 |\n",
+                       "\n## 4. Evidence\n\n| no. | file | SHA-256 | bytes | modified | note |\n"));
+    buf_adds(b, "|---:|---|---|---:|---|---|\n");
     rc = evidence_foreach(r->s, r->v.id, md_evidence, &ec, err);
     if (rc)
         goto out;
     if (!ec.n)
-        buf_adds(b, "| | （无） | | | | |\n");
-    buf_adds(b, "\n## 五、询问笔录\n\n");
+        buf_adds(b, report_text("| | （无） | | | | |\n", "| | (none) | | | | |\n"));
+    buf_adds(b, report_text("\n## 五、询问笔录\n\n", "\n## 5. Interviews\n\n"));
     flush_line(r);
     ec.n = 0;
     rc = interview_foreach(r->s, r->v.id, md_interview, &ec, err);
     if (rc)
         goto out;
     if (!ec.n)
-        buf_adds(b, "（无）\n\n");
-    buf_adds(b, "## 六、签字\n\n");
+        buf_adds(b, report_text("（无）\n\n", "(none)\n\n"));
+    buf_adds(b, report_text("## 六、签字\n\n", "## 6. Signatures\n\n"));
     if (r->v.closed_at[0] && r->v.checkpoint[0]) {
         char code[VISIT_SHORT_CODE_LEN + 1];
         visit_short_code(r->v.checkpoint, code);
-        buf_addf(b, "检查结束校验码：**%s**（检查记录哈希 %.16s…）\n\n", code, r->v.checkpoint);
+        buf_addf(b,
+                 report_text("检查结束校验码：**%s**（检查记录哈希 %.16s…）\n\n",
+                             "Checkpoint code at the close: **%s** (record hash %.16s…)\n\n"),
+                 code, r->v.checkpoint);
     } else {
-        buf_adds(b, "检查尚未结束：结束检查后生成校验码。\n\n");
+        buf_adds(b, report_text("检查尚未结束：结束检查后生成校验码。\n\n",
+                                "The visit is not closed yet: the checkpoint code comes with "
+                                "the close.\n\n"));
     }
-    buf_adds(b, "检查人员签名：________________　　日期：__________\n\n"
-                "被检查机构负责人签名：________________　　日期：__________\n\n"
-                "（被检查机构拒绝签字的，由检查人员注明情况。）\n");
+    buf_adds(b, report_text("检查人员签名：________________　　日期：__________\n\n"
+                            "被检查机构负责人签名：________________　　日期：__________\n\n"
+                            "（被检查机构拒绝签字的，由检查人员注明情况。）\n",
+                            "Inspectors' signatures: ________________    date: __________\n\n"
+                            "Head of the institution: ________________    date: __________\n\n"
+                            "(If the institution refuses to sign, the inspectors note it "
+                            "here.)\n"));
 out:
     flush_line(r);
     flight_totals_release(&t);

@@ -41,6 +41,21 @@ struct rows {
     int md;
 };
 
+static const struct report_col csv_cols[] = {
+    {"section", "类别"}, {"ward_code", "病区编码"}, {"bed", "床号"},   {"admission_no", "住院号"},
+    {"name", "姓名"},    {"finding", "结论代码"},   {"count", "数量"}, {"label", "结论"},
+};
+
+/* What a row is about, for people: a bed, a patient, a summary group. */
+static const char *subject_text(const char *section)
+{
+    if (!strcmp(section, "bed"))
+        return report_text("床位", "bed");
+    if (!strcmp(section, "patient"))
+        return report_text("患者", "patient");
+    return section;
+}
+
 /* One result row: Markdown shows the label with the code beside it, CSV the
  * code with the label in a column of its own. */
 static void result_row(struct rows *r, const char *section, const char *ward, const char *bed,
@@ -54,7 +69,7 @@ static void result_row(struct rows *r, const char *section, const char *ward, co
         buf_addf(&f, "%s (%s)", label, code);
         if (detail && detail[0])
             buf_addf(&f, " [%s]", detail);
-        const char *cells[] = {section, ward, bed, adm, name, f.ptr};
+        const char *cells[] = {subject_text(section), ward, bed, adm, name, f.ptr};
         report_md_row(r->b, cells, 6);
     } else {
         const char *cells[] = {section, ward, bed, adm, name, code, "", label};
@@ -103,6 +118,9 @@ static int unscanned_row(const struct night_ward_bed *b, void *ctx)
 
 static void report_counts(struct buf *b, int md, const char *what, json_t *counts, unsigned scope)
 {
+    const char *what_text = !strcmp(what, "beds")       ? report_text("床位", "beds")
+                            : !strcmp(what, "patients") ? report_text("患者", "patients")
+                                                        : what;
     const char *k;
     json_t *v;
 
@@ -115,7 +133,7 @@ static void report_counts(struct buf *b, int md, const char *what, json_t *count
         if (md) {
             struct buf f = BUF_INIT;
             buf_addf(&f, "%s (%s)", d ? verdict_label(d) : k, k);
-            const char *cells[] = {what, f.ptr, n};
+            const char *cells[] = {what_text, f.ptr, n};
             report_md_row(b, cells, 3);
             buf_release(&f);
         } else {
@@ -156,29 +174,44 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
     if (rc)
         goto out;
     if (md) {
-        static const char table_head[] = "\n\n| of | ward | bed | admission_no | name | finding |\n"
-                                         "|---|---|---|---|---|---|\n";
+        /* a document people read: their language, local times as the HTML
+         * shows them; the codes stay beside the labels */
+        const char *table_head = report_text(
+            "\n\n| 对象 | 病区 | 床号 | 住院号 | 姓名 | 结论 |\n|---|---|---|---|---|---|\n",
+            "\n\n| of | ward | bed | admission_no | name | finding |\n"
+            "|---|---|---|---|---|---|\n");
         char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
-        /* a document people read: local times, as the HTML shows them */
-        buf_addf(&b,
-                 "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
-                 "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
-                 "|---|---|---|\n",
-                 v->site_code, v->id, v->site_code, v->mission_id, (long long)v->mission_version,
-                 clock_iso_local(v->opened_at, t1),
-                 v->closed_at[0] ? clock_iso_local(v->closed_at, t2) : "(open)");
+        const char *opened = clock_iso_local(v->opened_at, t1);
+        const char *closed = v->closed_at[0] ? clock_iso_local(v->closed_at, t2)
+                                             : report_text("（进行中）", "(open)");
+
+        if (fc_lang_current() == FC_LANG_ZH)
+            buf_addf(&b,
+                     "# 夜查报告 %s\n\n- 检查编号：%s\n- 机构：%s\n- 任务：%s 第 %lld 版\n"
+                     "- 开始：%s\n- 结束：%s\n\n## 汇总\n\n| 对象 | 结论 | 数量 |\n"
+                     "|---|---|---|\n",
+                     v->site_code, v->id, v->site_code, v->mission_id,
+                     (long long)v->mission_version, opened, closed);
+        else
+            buf_addf(&b,
+                     "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
+                     "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
+                     "|---|---|---|\n",
+                     v->site_code, v->id, v->site_code, v->mission_id,
+                     (long long)v->mission_version, opened, closed);
         report_counts(&b, 1, "beds", r.bed_counts, VERDICT_BED);
         report_counts(&b, 1, "patients", r.patient_counts, VERDICT_PATIENT);
-        buf_addf(&b, "\n## Anomalies%s", table_head);
+        buf_addf(&b, "\n## %s%s", report_text("异常", "Anomalies"), table_head);
         rc = section(s, n, &r, &rows, PASS_ANOMALY, err);
-        buf_addf(&b, "\n## What this record does not cover%s", table_head);
+        buf_addf(&b, "\n## %s%s",
+                 report_text("本记录未覆盖的范围", "What this record does not cover"), table_head);
         if (!rc)
             rc = section(s, n, &r, &rows, PASS_COVERAGE, err);
-        buf_addf(&b, "\n## Other results%s", table_head);
+        buf_addf(&b, "\n## %s%s", report_text("其他结果", "Other results"), table_head);
         if (!rc)
             rc = section(s, n, &r, &rows, PASS_OTHER, err);
     } else {
-        buf_adds(&b, "section,ward_code,bed,admission_no,name,finding,count,label\n");
+        report_csv_header(&b, csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]));
         report_counts(&b, 0, "beds", r.bed_counts, VERDICT_BED);
         report_counts(&b, 0, "patients", r.patient_counts, VERDICT_PATIENT);
         rc = section(s, n, &r, &rows, PASS_ANOMALY, err);

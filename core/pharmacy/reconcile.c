@@ -673,6 +673,13 @@ out:
 
 /* ---- report ------------------------------------------------------------------ */
 
+static const struct report_col csv_cols[] = {
+    {"record", "记录"},    {"drug_code", "药品编码"}, {"name", "名称"},     {"spec", "规格"},
+    {"unit", "单位"},      {"book", "账面"},          {"counted", "实盘"},  {"variance", "差异"},
+    {"flags", "问题代码"}, {"rule", "规则代码"},      {"a", "A"},           {"b", "B"},
+    {"diff", "差额"},      {"amount", "金额"},        {"evidence", "证据"}, {"label", "问题"},
+};
+
 struct stock_report {
     FILE *out;
     int md, complete;
@@ -751,7 +758,8 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
     for (size_t i = 0; i < f->nevidence; i++)
         buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
     if ((size_t)f->evidence_total > f->nevidence)
-        buf_addf(&ev, " (+%lld more)", (long long)(f->evidence_total - (int64_t)f->nevidence));
+        buf_addf(&ev, report_text("（另有 %lld 条）", " (+%lld more)"),
+                 (long long)(f->evidence_total - (int64_t)f->nevidence));
     if (f->note[0])
         buf_addf(&ev, "%s%s", ev.len ? "; " : "", f->note);
     label = verdict_label(workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE));
@@ -797,25 +805,36 @@ int pharmacy_report(struct store *s, const char *visit_id, const char *format, F
         goto out;
     if (c.md) {
         char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
+        const char *opened = clock_iso_local(v.opened_at, t1);
+        const char *closed =
+            v.closed_at[0] ? clock_iso_local(v.closed_at, t2) : report_text("（进行中）", "(open)");
 
-        /* a document people read: local times, as the HTML shows them */
-        fprintf(out, "# Pharmacy stock reconciliation\n\n- visit: %s\n- site: %s\n- opened: %s\n",
-                v.id, v.site_code, clock_iso_local(v.opened_at, t1));
-        fprintf(out, "- closed: %s\n\n## Stock\n\n",
-                v.closed_at[0] ? clock_iso_local(v.closed_at, t2) : "(open)");
-        fputs("| drug_code | name | spec | unit | book | counted | variance | flags |\n"
-              "|---|---|---|---|---:|---:|---:|---|\n",
-              out);
+        /* a document people read: their language, local times as the HTML
+         * shows them; codes stay beside the labels */
+        if (fc_lang_current() == FC_LANG_ZH)
+            fprintf(out,
+                    "# 药店进销存核查报告\n\n- 检查编号：%s\n- 机构：%s\n- 开始：%s\n"
+                    "- 结束：%s\n\n## 库存\n\n"
+                    "| 药品编码 | 名称 | 规格 | 单位 | 账面 | 实盘 | 差异 | 问题 |\n",
+                    v.id, v.site_code, opened, closed);
+        else
+            fprintf(out,
+                    "# Pharmacy stock reconciliation\n\n- visit: %s\n- site: %s\n- opened: %s\n"
+                    "- closed: %s\n\n## Stock\n\n"
+                    "| drug_code | name | spec | unit | book | counted | variance | flags |\n",
+                    v.id, v.site_code, opened, closed);
+        fputs("|---|---|---|---|---:|---:|---:|---|\n", out);
     } else {
-        fputs("record,drug_code,name,spec,unit,book,counted,variance,flags,"
-              "rule,a,b,diff,amount,evidence,label\n",
-              out);
+        buf_reset(&c.line);
+        report_csv_header(&c.line, csv_cols, sizeof(csv_cols) / sizeof(csv_cols[0]));
+        fputs(c.line.ptr, out);
     }
     rc = foreach_drug_line(s, &v, report_drug, &c, err);
     if (!rc && c.md)
-        fputs("\n## Findings\n\n| drug_code | rule | a | b | diff | amount (yuan) | evidence |\n"
-              "|---|---|---:|---:|---:|---:|---|\n",
-              out);
+        fprintf(out, "\n## %s\n\n%s\n|---|---|---:|---:|---:|---:|---|\n",
+                report_text("发现的问题", "Findings"),
+                report_text("| 药品编码 | 规则 | A | B | 差额 | 金额（元） | 证据 |",
+                            "| drug_code | rule | a | b | diff | amount (yuan) | evidence |"));
     if (!rc)
         rc = pharmacy_reconcile(s, &v, report_finding, &c, err);
     if (!rc && ferror(out))

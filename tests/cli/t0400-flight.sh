@@ -92,7 +92,7 @@ check "interview" 0 "$bin" interview add --place 院长办公室 --person "王�
 check "interview needs signature" 2 "$bin" interview add --place x --person a --q b --a c
 check "totals" 0 "$bin" --json susp totals
 has "totals" "$tmp/out" '"irregular":"230.00"'
-check "report md" 0 "$bin" report --format md -o "$tmp/r.md"
+check "report md" 0 env FIELDCHECK_LANG=zh "$bin" report --format md -o "$tmp/r.md"
 has "report" "$tmp/r.md" "现场检查笔录"
 has "report basis" "$tmp/r.md" "第三十八条第（四）项"
 check "rebuild" 0 "$bin" --json db rebuild

@@ -9,6 +9,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/store/event.h"
+#include "core/base/lang.h"
 #include "core/flight/flight.h"
 #include "core/visit/interview.h"
 #include "core/flight/page.h"
@@ -544,7 +545,10 @@ static void test_report(void **state)
     free(report_text(f, "html", FC_EUSAGE));
     assert_int_equal(verify(f, "S001", "CONFIRMED", NULL, NULL, NULL, NULL, &err), 0);
     assert_int_equal(add_finding(f, "V38-4", "100", "90", NULL, NULL, "S001", id, &err), 0);
+    /* the record in the reader's language: Chinese for a Chinese reader */
+    fc_lang_set(FC_LANG_ZH);
     md = report_text(f, "md", 0);
+    fc_lang_set(FC_LANG_EN);
     assert_non_null(strstr(md, "现场检查笔录"));
     assert_non_null(strstr(md, "第一医院（H11010500001）"));
     assert_non_null(strstr(md, "刘检查、陈检查"));
@@ -554,11 +558,22 @@ static void test_report(void **state)
     assert_null(strstr(md, "张小三")); /* names are masked */
     assert_non_null(strstr(md, "检查尚未结束"));
     free(md);
+    md = report_text(f, "md", 0);
+    assert_non_null(strstr(md, "# On-site inspection record (flight inspection)"));
+    assert_non_null(strstr(md, "| S001 |"));
+    assert_non_null(strstr(md, "| confirmed |"));
+    assert_non_null(strstr(md, "The visit is not closed yet"));
+    assert_null(strstr(md, "检查尚未结束"));
+    free(md);
 
     csv = report_text(f, "csv", 0);
     for (p = csv; *p; p++)
         rows += *p == '\n';
     assert_int_equal(rows, 1 + 4 + 1); /* header, 4 lines, 1 finding */
+    /* the writer's canonical form: UTF-8 and LF; the mark and CRLF Excel
+     * needs come with the delivery (report_csv_deliver) */
+    assert_true(strncmp(csv, "record,id,code,", 15) == 0);
+    assert_null(strchr(csv, '\r'));
     assert_non_null(strstr(csv, "suspicion,\"S001\",\"R01\""));
     assert_non_null(strstr(csv, "CONFIRMED,属实,100.00,100.00,"));
     assert_non_null(strstr(csv, "finding,"));
