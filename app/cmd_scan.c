@@ -261,11 +261,13 @@ int cmd_report(struct app *app, int argc, char **argv)
     const char *format = NULL, *path = NULL, *encoding = NULL;
     enum report_csv_encoding enc = REPORT_CSV_UTF8;
     struct app_report_html h = {0};
-    const struct app_opt opts[] = {
-        {"--format", &format, NULL, NULL, NULL},   {"-o", &path, NULL, NULL, NULL},
-        {"--doc", &h.doc, NULL, NULL, NULL},       {"--reason", &h.reason, NULL, NULL, NULL},
-        {"--unmask", NULL, &h.unmask, NULL, NULL}, {"--encoding", &encoding, NULL, NULL, NULL},
-        {NULL, NULL, NULL, NULL, NULL}};
+    const struct app_opt opts[] = {{"--format", &format, NULL, NULL, NULL},
+                                   {"-o", &path, NULL, NULL, NULL},
+                                   {"--doc", &h.doc, NULL, NULL, NULL},
+                                   {"--reason", &h.reason, NULL, NULL, NULL},
+                                   {"--unmask", NULL, &h.unmask, NULL, NULL},
+                                   {"--encoding", &encoding, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     const struct workflow *wf = NULL;
     const struct visit *v = NULL;
     int rc;
