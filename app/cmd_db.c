@@ -12,7 +12,7 @@
 
 static int db_check(struct app *app)
 {
-    struct store *s = app_store(app);
+    struct store *s = app_store_read(app);
     int64_t bad = 0, count = 0;
     char head[HASH_HEX_LEN + 1];
     int64_t head_seq = 0;

@@ -42,7 +42,7 @@ int cmd_keys(struct app *app, int argc, char **argv)
 
     if (argc < 2)
         return app_bad_subcommand(app, argv[0], NULL);
-    s = app_store(app);
+    s = strcmp(argv[1], "show") ? app_store(app) : app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
     if (!strcmp(argv[1], "init")) {

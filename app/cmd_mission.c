@@ -478,7 +478,7 @@ static int list_one(const struct mission_info *m, void *ctx)
 
 static int mission_cmd_list(struct app *app)
 {
-    struct list_ctx c = {app_store(app), NULL};
+    struct list_ctx c = {app_store_read(app), NULL};
     int rc;
 
     if (!c.s)
@@ -510,7 +510,7 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
         fprintf(stderr, _("fieldcheck: mission show: needs one mission ID\n"));
         return 1;
     }
-    s = app_store(app);
+    s = app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
     rc = mission_get(s, argv[2], &m, &app->err);

@@ -289,7 +289,7 @@ static int list_one(const struct visit *v, void *ctx)
 
 static int visit_list_cmd(struct app *app)
 {
-    struct store *s = app_store(app);
+    struct store *s = app_store_read(app);
     int rc;
 
     if (!s)
@@ -308,7 +308,7 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
     int rc;
 
     memset(&v, 0, sizeof(v));
-    s = app_store(app);
+    s = app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
     rc = workflow_attach(s, name, &v, &wf, &app->err);

@@ -458,12 +458,13 @@ int app_fail(struct app *app, int code)
 /* Unmasking is an audited act (DESIGN §2.5): the first time a device
  * database is used under a masking policy other than the one last recorded,
  * a "mask_policy" event records the change and where it came from. */
-static int audit_mask_policy(struct store *s, struct fc_error *err)
+static int audit_mask_policy(struct store *s, int check_only, int *needed, struct fc_error *err)
 {
     struct buf last = BUF_INIT, now = BUF_INIT;
     const char *where = NULL;
     int rc;
 
+    *needed = 0;
     buf_addf(&now, "names=%s,ids=%s", mask_names_on() ? "on" : "off", mask_ids_on() ? "on" : "off");
     rc = store_meta_get(s, "mask_policy", &last, NULL);
     if (rc == FC_ENOTFOUND && mask_names_on() && mask_ids_on()) {
@@ -471,6 +472,10 @@ static int audit_mask_policy(struct store *s, struct fc_error *err)
         goto out;
     }
     if (rc == FC_OK && !strcmp(last.ptr, now.ptr))
+        goto out;
+    *needed = 1;
+    rc = FC_OK;
+    if (check_only)
         goto out;
     config_source(mask_names_on() ? "mask.ids" : "mask.names", &where);
     {
@@ -501,13 +506,38 @@ out:
 
 struct store *app_store(struct app *app)
 {
-    int rc;
+    int rc, needed = 0;
 
     if (app->store)
         return app->store;
     rc = store_open(&app->store, app->db_path, &app->err);
     if (!rc)
-        rc = audit_mask_policy(app->store, &app->err);
+        rc = audit_mask_policy(app->store, 0, &needed, &app->err);
+    if (rc) {
+        store_close(app->store);
+        app->store = NULL;
+        return NULL;
+    }
+    return app->store;
+}
+
+struct store *app_store_read(struct app *app)
+{
+    int rc, needed = 0;
+
+    if (app->store)
+        return app->store;
+    rc = store_open_readonly(&app->store, app->db_path, &app->err);
+    if (rc == FC_ESTATE) /* an older schema: upgrading it is a write */
+        return app_store(app);
+    if (!rc)
+        rc = audit_mask_policy(app->store, 1, &needed, &app->err);
+    if (!rc && needed) {
+        /* showing names or IDs unmasked is recorded first: that is a write */
+        store_close(app->store);
+        app->store = NULL;
+        return app_store(app);
+    }
     if (rc) {
         store_close(app->store);
         app->store = NULL;

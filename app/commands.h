@@ -57,6 +57,12 @@ int app_main(int argc, char **argv);
 /* Opens (creating if needed) the device database; NULL after printing an error. */
 struct store *app_store(struct app *app);
 
+/* For commands that only read: opens the device database read-only, so they
+ * work on read-only media and can never change the file (a database of an
+ * older schema, or a masking change still to be recorded, opens writable as
+ * app_store does). NULL with app->err set. */
+struct store *app_store_read(struct app *app);
+
 /* Prints "fieldcheck: <message>" for err to stderr (or a JSON error object on
  * stdout with --json) and returns the exit code for it. */
 int app_fail(struct app *app, int code);

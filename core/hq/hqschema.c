@@ -145,8 +145,8 @@ static const char *const sqlite_steps[] = {
     "  verdict TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device, seq)) STRICT;"
     "CREATE INDEX box_obs_key ON box_obs (box_key);" VIEWS_SQLITE,
 };
-const struct store_schema hq_schema_sqlite = {sqlite_steps,
-                                              sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0};
+const struct store_schema hq_schema_sqlite = {
+    sqlite_steps, sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0, STORE_APP_ID_HQ};
 
 /* ---- PostgreSQL -------------------------------------------------------------- */
 

@@ -203,8 +203,9 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
     if (!rc)
         rc = loader_exec(L, refdb_aggregate_sql, err);
     if (!rc) {
-        char pragma[64];
-        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", REFDB_SCHEMA_VERSION);
+        char pragma[96]; /* the file says what it is (core/store/store.h) */
+        snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d; PRAGMA application_id = %d",
+                 REFDB_SCHEMA_VERSION, STORE_APP_ID_REFDB);
         rc = loader_exec(L, pragma, err);
     }
     if (!rc)
@@ -222,7 +223,7 @@ int mission_load(struct store *s, const char *dir, int partial,
     struct buf mdir = BUF_INIT, tmp = BUF_INIT, final = BUF_INIT;
     char digest[HASH_HEX_LEN + 1], *source = NULL, *real_mdir = NULL;
     unsigned char h[HASH_LEN];
-    int rc, tmp_made = 0, have_digest = 0;
+    int rc, tmp_made = 0, have_digest = 0, tmp_fd = -1;
 
     memset(&L, 0, sizeof(L));
     keylist_init(&L.maybe_adm);
@@ -297,8 +298,11 @@ int mission_load(struct store *s, const char *dir, int partial,
     real_mdir = realpath(mdir.ptr, NULL);
     buf_addf(&final, "%s/%s-v%lld.db", real_mdir ? real_mdir : mdir.ptr, m.info.mission_id,
              (long long)m.info.version);
-    buf_addf(&tmp, "%s.tmp", final.ptr);
-    unlink(tmp.ptr); /* left over from a crash */
+    /* a random name, 0600 before any byte; a killed load's is swept at start */
+    rc = fs_tmp_create(final.ptr, 0600, &tmp, &tmp_fd, err);
+    if (rc)
+        goto out;
+    close(tmp_fd);
     tmp_made = 1;
 
     L.s = s;

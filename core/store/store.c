@@ -187,8 +187,8 @@ static const char *const migrations[] = {
     "  FROM sync_trust t, sync_state s WHERE t.id = 1 AND s.id = 1 AND s.acked_seq > 0;",
 };
 
-static const struct store_schema device_schema = {migrations,
-                                                  sizeof(migrations) / sizeof(migrations[0]), 1};
+static const struct store_schema device_schema = {
+    migrations, sizeof(migrations) / sizeof(migrations[0]), 1, STORE_APP_ID_DEVICE};
 
 int store_schema_version(void)
 {
@@ -451,11 +451,15 @@ static int migrate(struct store *s, struct fc_error *err)
     return FC_OK;
 }
 
-static int ensure_device(struct store *s, struct fc_error *err)
+static int ensure_device(struct store *s, int readonly, struct fc_error *err)
 {
     struct buf id = BUF_INIT;
     int rc = store_meta_get(s, "device_id", &id, NULL);
 
+    if (rc == FC_ENOTFOUND && readonly) {
+        rc = fc_error_set(err, FC_EINPUT, "no device identity in it");
+        goto out;
+    }
     if (rc == FC_ENOTFOUND) {
         unsigned char raw[8];
         char hex[17];
@@ -485,6 +489,134 @@ static int ensure_device(struct store *s, struct fc_error *err)
 out:
     buf_release(&id);
     return rc;
+}
+
+static int query_int(struct store *s, const char *sql, int *v, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
+
+    *v = 0;
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *v = sqlite3_column_int(st, 0);
+    else
+        rc = store_fail(s, err, "cannot read the database header");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Which kind of file this is, before anything is written to it (no pragma
+ * that writes has run yet): its application_id, or for a file without one,
+ * nothing in it at all (new) or the device tables (an older version's). */
+static int check_identity(struct store *s, struct fc_error *err)
+{
+    int id = 0, tables = 0, legacy = 0, rc;
+
+    if (!s->schema->application_id)
+        return FC_OK;
+    rc = query_int(s, "PRAGMA application_id", &id, err);
+    if (!rc)
+        rc = query_int(s, "SELECT count(*) FROM sqlite_master", &tables, err);
+    if (rc)
+        return fc_error_prefix(err, "'%s' is not a database", s->path);
+    if (id == s->schema->application_id)
+        return FC_OK;
+    if (id == 0 && tables == 0)
+        return FC_OK;
+    if (id == 0 && (s->schema->device_identity || s->schema->application_id == STORE_APP_ID_HQ)) {
+        /* written by an older version: its own tables say what it is */
+        rc = query_int(s,
+                       s->schema->device_identity
+                           ? "SELECT count(*) = 4 FROM sqlite_master WHERE type = 'table' AND"
+                             " name IN ('meta', 'event', 'sync_state', 'visit')"
+                           : "SELECT count(*) = 3 AND NOT EXISTS (SELECT 1 FROM sqlite_master"
+                             " WHERE name = 'sync_state') FROM sqlite_master WHERE type ="
+                             " 'table' AND name IN ('device', 'bundle', 'quarantine')",
+                       &legacy, err);
+        if (rc)
+            return rc;
+        if (legacy)
+            return FC_OK;
+    }
+    if (id == STORE_APP_ID_DEVICE)
+        return fc_error_set(err, FC_EINPUT,
+                            "'%s' is a fieldcheck device database, not a database of this "
+                            "kind: refused, nothing written",
+                            s->path);
+    if (id == STORE_APP_ID_HQ)
+        return fc_error_set(err, FC_EINPUT,
+                            "'%s' is fieldcheck HQ's store, not a device database: refused, "
+                            "nothing written",
+                            s->path);
+    if (id == STORE_APP_ID_REFDB)
+        return fc_error_set(err, FC_EINPUT,
+                            "'%s' is a mission's reference file, not a database of this kind: "
+                            "refused, nothing written",
+                            s->path);
+    return fc_error_set(err, FC_EINPUT,
+                        "'%s' is not a fieldcheck database of this kind (application_id %d, %d "
+                        "tables): refused, nothing written",
+                        s->path, id, tables);
+}
+
+/* A database in WAL mode on read-only media (a write-protected stick, a
+ * read-only mount) cannot be opened read-only the usual way: SQLite wants to
+ * create its -shm beside it. When that is why it fails and there is no -wal
+ * (the last writer closed it cleanly: nothing is pending outside the file),
+ * the file is opened as immutable, which reads it as it is without locks. */
+static int readonly_media_fallback(struct store *s, struct fc_error *err)
+{
+    struct buf uri = BUF_INIT, wal = BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &st, NULL), code;
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    code = sqlite3_extended_errcode(s->db) & 0xff;
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE || code != SQLITE_CANTOPEN)
+        return FC_OK; /* opened, or failing for a reason check_identity reports */
+    buf_addf(&wal, "%s-wal", s->path);
+    if (fs_exists(wal.ptr)) {
+        rc = fc_error_set(err, FC_EIO,
+                          "database '%s' cannot be opened read-only: it has a '-wal' file beside "
+                          "it and the folder is read-only (copy both, or open it writable once)",
+                          s->path);
+        goto out;
+    }
+    buf_adds(&uri, "file:");
+    for (const char *c = s->path; *c; c++) {
+        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+            strchr("/._-~", *c))
+            buf_addch(&uri, *c);
+        else
+            buf_addf(&uri, "%%%02X", (unsigned char)*c);
+    }
+    buf_adds(&uri, "?immutable=1");
+    sqlite3_close_v2(s->db);
+    s->db = NULL;
+    rc = sqlite3_open_v2(uri.ptr, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) == SQLITE_OK
+             ? FC_OK
+             : store_fail(s, err, "cannot open database");
+    if (!rc)
+        sqlite3_extended_result_codes(s->db, 1);
+out:
+    buf_release(&uri);
+    buf_release(&wal);
+    return rc;
+}
+
+static int set_application_id(struct store *s, struct fc_error *err)
+{
+    char pragma[64];
+    int id = 0, rc = query_int(s, "PRAGMA application_id", &id, err);
+
+    if (rc || id == s->schema->application_id)
+        return rc;
+    snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d", s->schema->application_id);
+    return store_exec(s, pragma, err);
 }
 
 static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
@@ -543,14 +675,24 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
         rc = fs_mkdir_p(dir.ptr, 0700, err);
         if (rc)
             goto out;
-        /* create the file ourselves so its mode is 0600 whatever the umask */
-        fd = open(p.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        /* create the file ourselves so its mode is 0600 whatever the umask;
+         * never block on (or write to) anything but a regular file */
+        fd = open(p.ptr, O_RDWR | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
         if (fd < 0) {
             rc = fc_error_setsys(err, FC_EIO, errno, "cannot open database '%s': %s", p.ptr,
                                  strerror(errno));
             goto out;
         }
-        close(fd);
+        {
+            struct stat sb;
+            int regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+            close(fd);
+            if (!regular) {
+                rc = fc_error_set(err, FC_EINPUT, "database '%s' is not a regular file: refused",
+                                  p.ptr);
+                goto out;
+            }
+        }
     } else if (!fs_exists(p.ptr)) {
         rc = fc_error_set(err, FC_ENOTFOUND, "no database at '%s' (run 'fieldcheck init')", p.ptr);
         goto out;
@@ -568,6 +710,24 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
         rc = store_fail(s, err, "cannot open database");
         goto out;
     }
+    sqlite3_extended_result_codes(s->db, 1);
+    if (readonly)
+        rc = readonly_media_fallback(s, err);
+    if (!rc)
+        rc = check_identity(s, err);
+    if (rc)
+        goto out;
+    if (readonly) {
+        int v = 0;
+        rc = user_version(s, &v, err);
+        if (!rc && v < schema->count)
+            rc = fc_error_set(err, FC_ESTATE,
+                              "database '%s' has schema %d, older than this program's %d: it "
+                              "must be opened writable once to be upgraded",
+                              s->path, v, schema->count);
+        if (rc)
+            goto out;
+    }
     rc = apply_pragmas(s, readonly, err);
     if (rc)
         goto out;
@@ -577,10 +737,20 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
             struct schema_ctx c = {s, err};
             rc = workflow_foreach(workflow_schema, &c);
         }
+        if (!rc && schema->application_id)
+            rc = set_application_id(s, err);
         if (rc)
             goto out;
+        if (schema->device_identity) {
+            /* what a killed process left beside the database */
+            struct buf missions = BUF_INIT;
+            fs_sweep_stale(s->dir);
+            buf_addf(&missions, "%s/missions", s->dir);
+            fs_sweep_stale(missions.ptr);
+            buf_release(&missions);
+        }
     }
-    rc = schema->device_identity ? ensure_device(s, err) : FC_OK;
+    rc = schema->device_identity ? ensure_device(s, readonly, err) : FC_OK;
     if (rc) {
         fc_error_prefix(err, "database '%s'", s->path);
         goto out;

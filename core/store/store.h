@@ -26,16 +26,33 @@ void store_default_path(struct buf *out);
  * creating the device identity on first use. *out is NULL on failure. */
 int store_open(struct store **out, const char *path, struct fc_error *err);
 
-/* Opens an existing database read-only (no migrations, no creation). */
+/* Opens an existing device database read-only (no migrations, no creation,
+ * nothing written, so it works on read-only media). FC_ENOTFOUND when there
+ * is no file; FC_ESTATE when the file is at an older schema than this
+ * program's (it must be opened writable once to be upgraded). */
 int store_open_readonly(struct store **out, const char *path, struct fc_error *err);
+
+/* What each kind of fieldcheck database is, in its PRAGMA application_id
+ * ("FCDV", "FCHQ", "FCRF"): a file is checked before anything is written to
+ * it, so a command given HQ's store or a mission's reference file by mistake
+ * (--db) refuses it instead of migrating it into a device database. HQ's
+ * store sets STORE_APP_ID_HQ in its schema (core/hq/); the mission loader
+ * sets STORE_APP_ID_REFDB in each reference file it builds. */
+#define STORE_APP_ID_DEVICE 0x46434456
+#define STORE_APP_ID_HQ 0x46434851
+#define STORE_APP_ID_REFDB 0x46435246
 
 /* Another database with the same open/pragma/migration discipline (HQ's
  * hq.db): its own ordered migration list. device_identity says whether a
- * device id is created in meta on first open. */
+ * device id is created in meta on first open. application_id (0: none) is
+ * checked before anything is written and set on a new file; a file without
+ * one that already holds tables is accepted only for the device schema and
+ * only when it has the device tables (a database of an older version). */
 struct store_schema {
     const char *const *migrations;
     int count;
     int device_identity;
+    int application_id;
 };
 
 /* Opens or creates path (must not be NULL) with the given schema. */

@@ -699,7 +699,7 @@ static void test_old_hqdb(void **state)
         "CREATE INDEX event_visit ON event (visit);"
         "CREATE TABLE quarantine (sha256 TEXT PRIMARY KEY, device TEXT NOT NULL,"
         "  reason TEXT NOT NULL, data BLOB NOT NULL) STRICT;"};
-    static const struct store_schema v1 = {step1, 1, 0};
+    static const struct store_schema v1 = {step1, 1, 0, 0};
     struct store *s = NULL;
     struct hqdb *db = NULL;
     struct fc_error err;
