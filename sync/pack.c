@@ -223,7 +223,7 @@ static int compress_inner(const struct memdir *files, const struct buf *prefix, 
     if (!ZSTD_isError(zr))
         zr = ZSTD_CCtx_setPledgedSrcSize(z, total);
     /* part -1 is the prefix, then the files */
-    for (int part = -1; pack_file_names[part + 1] || part < 0; part++) {
+    for (int part = -1; part < 0 || pack_file_names[part]; part++) {
         int fd = part < 0 ? -1 : memdir_fd(files, pack_file_names[part]);
         uint64_t size = part < 0 ? prefix->len : 0, off = 0;
 

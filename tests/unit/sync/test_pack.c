@@ -223,6 +223,40 @@ static void test_pack_encrypted_roundtrip(void **state)
     buf_release(&devdir);
 }
 
+/* Symptom: hq pack failed with "cannot compress the pack: Src size is
+ * incorrect" for every mission with scan_patterns.csv (the demo's): the
+ * last of the known file names was never compressed. */
+static void test_pack_every_known_file(void **state)
+{
+    struct dev a;
+    struct fc_error err;
+    struct buf dir = BUF_INIT, pack = BUF_INIT;
+    struct mission_info info;
+    enum mission_load_status st;
+    const char *ids[1];
+    (void)state;
+
+    dev_open(&a, "every", 1);
+    buf_addf(&dir, "%s/mall", root);
+    buf_addf(&pack, "%s/mall.fcpack", root);
+    mission_folder(dir.ptr, 1, "2026-04-01T00:00:00+08:00", NULL);
+    write_file(
+        dir.ptr, "scan_patterns.csv",
+        "site_code,kind,regex,fields\nH11010500001,wristband,^WB([A-Z0-9]+)$,admission_no\n");
+    ids[0] = a.k.device_id;
+    assert_int_equal(make_pack(dir.ptr, pack.ptr, ids, 1, 0, NULL, &err), 0);
+    assert_int_equal(pack_load(a.s, pack.ptr, 0, NULL, &info, &st, &err), 0);
+    {
+        struct buf counts = BUF_INIT;
+        assert_int_equal(mission_counts(a.s, "M2026-03", 1, &counts, &err), 0);
+        assert_non_null(strstr(counts.ptr, "\"scan_patterns.csv\""));
+        buf_release(&counts);
+    }
+    store_close(a.s);
+    buf_release(&dir);
+    buf_release(&pack);
+}
+
 static void test_pack_refusals(void **state)
 {
     struct dev a, b;
@@ -499,6 +533,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pack_encrypted_roundtrip),
+        cmocka_unit_test(test_pack_every_known_file),
         cmocka_unit_test(test_pack_refusals),
         cmocka_unit_test(test_pack_crafted),
         cmocka_unit_test(test_pack_make_refusals),
