@@ -126,13 +126,15 @@ static int quarantine(struct hq *hq, const char *name, const struct bundle_heade
     return fc_error_set(err, FC_EVERIFY, "bundle '%s' quarantined: %s", name, why);
 }
 
-/* The import's producer: bundle_read streams the decrypted events
- * straight into the import transaction, a batch at a time. */
+/* The import's producer: the reader (bundle_read at HQ, bundle_read_team
+ * on a lead's laptop) streams the decrypted events straight into the import
+ * transaction, a batch at a time. */
 struct feed {
     const void *data;
     size_t len;
     const unsigned char *sign_pk;
-    const struct keys_hq *keys;
+    hq_bundle_reader read;
+    const void *keys;
     struct hqstore_import_sink *sink;
     struct bundle_contents info;
 };
@@ -168,7 +170,34 @@ static int feed_produce(void *ctx, struct hqstore_import_sink *sink, struct fc_e
 
     f->sink = sink;
     bundle_contents_release(&f->info);
-    return bundle_read(f->data, f->len, f->sign_pk, f->keys, &s, &f->info, err);
+    return f->read(f->data, f->len, f->sign_pk, f->keys, &s, &f->info, err);
+}
+
+static int read_hq(const void *data, size_t len, const unsigned char sign_pk[32], const void *keys,
+                   const struct bundle_sink *sink, struct bundle_contents *info,
+                   struct fc_error *err)
+{
+    return bundle_read(data, len, sign_pk, keys, sink, info, err);
+}
+
+int hq_merge_bundle(struct hqdb *db, const void *data, size_t len, const unsigned char sign_pk[32],
+                    hq_bundle_reader read, const void *keys, struct hqstore_import_stats *stats,
+                    int64_t *first_seq, int64_t *last_seq, struct fc_error *err)
+{
+    struct feed f;
+    int rc;
+
+    memset(&f, 0, sizeof(f));
+    f.data = data;
+    f.len = len;
+    f.sign_pk = sign_pk;
+    f.read = read;
+    f.keys = keys;
+    rc = hqstore_import_stream(db, feed_produce, &f, stats, err);
+    *first_seq = f.info.first_seq;
+    *last_seq = f.info.last_seq;
+    bundle_contents_release(&f.info);
+    return rc;
 }
 
 int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
@@ -227,19 +256,8 @@ int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len
     }
     /* verified, decrypted, decompressed and merged in one pass: nothing
      * is kept whole, and nothing stays unless every check passed */
-    {
-        struct feed f;
-
-        memset(&f, 0, sizeof(f));
-        f.data = data;
-        f.len = len;
-        f.sign_pk = d.sign_pk;
-        f.keys = &hq->keys;
-        rc = hqstore_import_stream(hq->db, feed_produce, &f, &res->stats, err);
-        res->first_seq = f.info.first_seq;
-        res->last_seq = f.info.last_seq;
-        bundle_contents_release(&f.info);
-    }
+    rc = hq_merge_bundle(hq->db, data, len, d.sign_pk, read_hq, &hq->keys, &res->stats,
+                         &res->first_seq, &res->last_seq, err);
     if (rc == FC_ESTATE) {
         /* revoked (or removed) while this bundle was being verified */
         snprintf(why, sizeof(why), "%s", err ? err->msg : "device not accepted");

@@ -54,6 +54,23 @@ struct hq_import_result {
     char reason[256]; /* why it was quarantined */
 };
 
+/* How a bundle is read for a merge: bundle_read with HQ's keys, or
+ * bundle_read_team with a lead's device keys (keys points at either). */
+struct bundle_sink;
+struct bundle_contents;
+typedef int (*hq_bundle_reader)(const void *data, size_t len, const unsigned char sign_pk[32],
+                                const void *keys, const struct bundle_sink *sink,
+                                struct bundle_contents *info, struct fc_error *err);
+
+/* HQ's merge of one bundle into an HQ-format store (hq.db, PostgreSQL, or a
+ * lead's team store): verified, decrypted and merged in one pass by read,
+ * in one transaction; nothing stays unless every check passed. The device
+ * must be in db's device table and not revoked (FC_ESTATE otherwise).
+ * first_seq and last_seq receive the bundle's range. */
+int hq_merge_bundle(struct hqdb *db, const void *data, size_t len, const unsigned char sign_pk[32],
+                    hq_bundle_reader read, const void *keys, struct hqstore_import_stats *stats,
+                    int64_t *first_seq, int64_t *last_seq, struct fc_error *err);
+
 /* Imports one bundle held in memory (name is used in messages). Any
  * verification failure rejects it whole: nothing is stored. */
 int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
