@@ -103,6 +103,8 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
             to[n_to++] = argv[++i];
         else if (!strcmp(argv[i], "--all-enrolled"))
             all = 1;
+        else if (!strcmp(argv[i], "--lead") && i + 1 < argc)
+            a.lead = argv[++i];
         else if (!strcmp(argv[i], "--partial"))
             a.partial = 1;
         else if (!a.dir && argv[i][0] != '-')
@@ -125,7 +127,10 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
         free(to);
         return 1;
     }
-    rc = pack_targets(hq->db, to, n_to, all, &targets, &n_targets, &app->err);
+    if (a.lead && !all) /* the targets are the team */
+        rc = pack_team_targets(hq->db, to, n_to, a.lead, &targets, &n_targets, &app->err);
+    else
+        rc = pack_targets(hq->db, to, n_to, all, &targets, &n_targets, &app->err);
     free(to);
     if (rc)
         return app_fail(app, rc);
@@ -140,13 +145,18 @@ static int hq_pack_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     if (rc)
         return app_fail(app, rc);
     if (app->json)
-        app_print_json(json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:s}", "ok", 1, "file", a.out,
-                                 "mission_id", res.m.mission_id, "version",
+        app_print_json(json_pack("{s:b, s:s, s:s, s:I, s:I, s:I, s:s, s:s?}", "ok", 1, "file",
+                                 a.out, "mission_id", res.m.mission_id, "version",
                                  (json_int_t)res.m.version, "targets", (json_int_t)n_targets,
-                                 "dropped", (json_int_t)res.dropped, "sha256", res.sha256));
+                                 "dropped", (json_int_t)res.dropped, "sha256", res.sha256, "lead",
+                                 a.lead));
     else {
         printf(_("mission pack '%s' version %lld written to %s, encrypted to %zu device(s)\n"),
                res.m.mission_id, (long long)res.m.version, a.out, n_targets);
+        if (a.lead)
+            printf(_("the %zu device(s) are a team led by %s: their bundles open for the lead "
+                     "too\n"),
+                   n_targets, a.lead);
         if (res.dropped)
             printf(_("%llu rejected row(s) left out (--partial)\n"),
                    (unsigned long long)res.dropped);

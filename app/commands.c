@@ -236,7 +236,8 @@ const struct command app_commands[] = {
      cmd_keys, 0, NULL},
     {"hq", N_("headquarters: keys, enrollment, packs, import, report, receipts"),
      N_("fieldcheck [--json] hq [--hq DIR] [--db-url URL] init | enroll CODE | revoke DEVICE |\n"
-        "    pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--partial] | import FILE... |\n"
+        "    pack DIR -o FILE (--to DEVICE... | --all-enrolled) [--lead DEVICE] [--partial] |\n"
+        "    import FILE... |\n"
         "    report [--format html -o PATH] | receipt DEVICE [--qr] [--qr-png FILE] [--qr-svg "
         "FILE] |\n"
         "    quarantine list [--device DEVICE] | quarantine purge (--device DEVICE | --all) |\n"
@@ -253,7 +254,9 @@ const struct command app_commands[] = {
         "           enrolled devices; or --all-enrolled). The folder is validated with the\n"
         "           device's loader first: rejected rows refuse the pack (exit 2) unless\n"
         "           --partial, which leaves them out and says how many; an expired mission,\n"
-        "           a symbolic link or a non-regular file is refused. Written with mode 0600\n"
+        "           a symbolic link or a non-regular file is refused. Written with mode 0600.\n"
+        "           --lead DEVICE (one of the targets) makes the targets a team: their\n"
+        "           bundles open for the lead's device too ('team import')\n"
         "  import   verify, decrypt and merge bundles; the same bundle again changes nothing;\n"
         "           unknown or revoked devices are quarantined (exit 3)\n"
         "  report   what the visits found (the findings each device wrote when it closed a\n"

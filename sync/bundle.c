@@ -12,6 +12,7 @@
 #include "core/store/store.h"
 #include "core/store/syncdb.h"
 #include "sync/evrec.h"
+#include "sync/team.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -135,6 +136,41 @@ static int compress_inner(const struct buf *prefix, const struct buf *entries, i
     return rc;
 }
 
+static int cmp_recipient(const void *a, const void *b)
+{
+    return strcmp(((const struct bundle_recipient *)a)->device_id,
+                  ((const struct bundle_recipient *)b)->device_id);
+}
+
+/* Version 2's team slots: T, then each lead's id and the file key sealed to
+ * it, in device id order. */
+static int put_team_slots(struct buf *out, const struct bundle_build_args *a,
+                          const unsigned char *key, struct fc_error *err)
+{
+    struct bundle_recipient *v = xcalloc(a->n_team, sizeof(*v));
+    int rc = FC_OK;
+
+    memcpy(v, a->team, a->n_team * sizeof(*v));
+    qsort(v, a->n_team, sizeof(*v), cmp_recipient);
+    codec_put_u16(out, (uint16_t)a->n_team);
+    for (size_t i = 0; i < a->n_team && !rc; i++) {
+        unsigned char id[8], sealed[32 + crypto_box_SEALBYTES];
+
+        if ((i && !strcmp(v[i - 1].device_id, v[i].device_id)) ||
+            !strcmp(v[i].device_id, a->device->device_id) ||
+            keys_device_id_parse(v[i].device_id, id, err)) {
+            rc = fc_error_set(err, FC_EINTERNAL, "bundle team lead '%s' is repeated or invalid",
+                              v[i].device_id);
+            break;
+        }
+        crypto_box_seal(sealed, key, 32, v[i].box_pk);
+        buf_add(out, id, 8);
+        buf_add(out, sealed, sizeof(sealed));
+    }
+    free(v);
+    return rc;
+}
+
 /* Compresses, encrypts and signs around the encoded records (see
  * bundle_build); n records, the last with hash head. */
 static int build_records(const struct bundle_build_args *a, const struct buf *entries, size_t n,
@@ -143,9 +179,9 @@ static int build_records(const struct bundle_build_args *a, const struct buf *en
     struct buf prefix = BUF_INIT, comp = BUF_INIT;
     unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
     unsigned char sealed[32 + crypto_box_SEALBYTES], sig[CODEC_SIG_LEN];
-    unsigned char hdr[BUNDLE_HEADER_LEN];
+    unsigned char *hdr = NULL;
     crypto_secretstream_xchacha20poly1305_state st;
-    size_t start = out->len, hdr_off;
+    size_t start = out->len, hdr_off, hdr_len;
     unsigned char kid[8];
     int rc;
 
@@ -160,26 +196,35 @@ static int build_records(const struct bundle_build_args *a, const struct buf *en
                           comp.len);
         goto out;
     }
+    if (a->n_team > BUNDLE_MAX_TEAM)
+        BUG("bundle sealed to %zu team leads", a->n_team);
+    hdr_len = a->n_team ? BUNDLE_V2_HEADER_LEN(a->n_team) : BUNDLE_HEADER_LEN;
     crypto_secretstream_xchacha20poly1305_keygen(key);
     crypto_box_seal(sealed, key, sizeof(key), a->hq_box_pk);
     hq_key_id(kid, a->hq_box_pk);
     /* everything the file needs, so that the chunks go straight into out */
-    buf_grow(out, BUNDLE_HEADER_LEN + comp.len + (comp.len / BUNDLE_CHUNK + 1) * (4 + SS_ABYTES) +
-                      CODEC_SIG_LEN);
+    buf_grow(out,
+             hdr_len + comp.len + (comp.len / BUNDLE_CHUNK + 1) * (4 + SS_ABYTES) + CODEC_SIG_LEN);
     hdr_off = out->len;
     buf_add(out, outer_magic, 6);
-    codec_put_u16(out, 1);
+    codec_put_u16(out, a->n_team ? 2 : 1);
     buf_add(out, a->device->id, 8);
     buf_add(out, a->device->sign_pk, 32);
     codec_put_u64(out, a->bundle_seq);
     buf_add(out, kid, 8);
     buf_add(out, sealed, sizeof(sealed));
+    if (a->n_team) {
+        rc = put_team_slots(out, a, key, err);
+        if (rc)
+            goto out;
+    }
     crypto_secretstream_xchacha20poly1305_init_push(&st, (unsigned char *)out->ptr + out->len, key);
     out->len += crypto_secretstream_xchacha20poly1305_HEADERBYTES;
     codec_put_u64(out, comp.len);
-    if (out->len - hdr_off != BUNDLE_HEADER_LEN)
+    if (out->len - hdr_off != hdr_len)
         BUG("bundle header is %zu bytes", out->len - hdr_off);
-    memcpy(hdr, out->ptr + hdr_off, BUNDLE_HEADER_LEN);
+    hdr = xmalloc(hdr_len);
+    memcpy(hdr, out->ptr + hdr_off, hdr_len);
     for (size_t off = 0; off < comp.len;) {
         size_t take = comp.len - off < BUNDLE_CHUNK ? comp.len - off : BUNDLE_CHUNK;
         unsigned long long clen = 0;
@@ -188,7 +233,7 @@ static int build_records(const struct bundle_build_args *a, const struct buf *en
         codec_put_u32(out, (uint32_t)(take + SS_ABYTES));
         crypto_secretstream_xchacha20poly1305_push(
             &st, (unsigned char *)out->ptr + out->len, &clen, (unsigned char *)comp.ptr + off, take,
-            hdr, BUNDLE_HEADER_LEN,
+            hdr, hdr_len,
             last ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
                  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
         if (clen != take + SS_ABYTES)
@@ -196,9 +241,11 @@ static int build_records(const struct bundle_build_args *a, const struct buf *en
         out->len += (size_t)clen;
         off += take;
     }
-    codec_sign(sig, a->device->sign_sk, "fieldcheck-bundle-v1", out->ptr + start, out->len - start);
+    codec_sign(sig, a->device->sign_sk, a->n_team ? "fieldcheck-bundle-v2" : "fieldcheck-bundle-v1",
+               out->ptr + start, out->len - start);
     buf_add(out, sig, sizeof(sig));
 out:
+    free(hdr);
     sodium_memzero(key, sizeof(key));
     if (comp.cap)
         sodium_memzero(comp.ptr, comp.cap);
@@ -233,6 +280,7 @@ int bundle_build(const struct bundle_build_args *a, const struct event *events, 
 int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct fc_error *err)
 {
     const unsigned char *p = data;
+    unsigned version;
 
     memset(out, 0, sizeof(*out));
     if (len < BUNDLE_HEADER_LEN + 64)
@@ -242,26 +290,47 @@ int bundle_peek(const void *data, size_t len, struct bundle_header *out, struct 
                             len, BUNDLE_HEADER_LEN + 64);
     if (memcmp(p, outer_magic, 6) != 0)
         return fc_error_set(err, FC_EINPUT, "not a bundle: bad magic");
-    if (codec_get_u16(p + 6) != 1)
-        return fc_error_set(err, FC_EINPUT, "bundle format version %u is not supported",
-                            codec_get_u16(p + 6));
+    version = codec_get_u16(p + 6);
+    if (version != 1 && version != 2)
+        return fc_error_set(err, FC_EINPUT, "bundle format version %u is not supported", version);
     if (len > BUNDLE_MAX_FILE)
         return fc_error_set(err, FC_ELIMIT, "bundle of %zu bytes is above the limit", len);
+    out->version = version;
+    out->header_len = BUNDLE_HEADER_LEN;
     hash_to_hex(out->device_id, p + 8, 8);
     memcpy(out->sign_pk, p + 16, 32);
     out->bundle_seq = codec_get_u64(p + 48);
     memcpy(out->hq_key_id, p + 56, 8);
     if (out->bundle_seq == 0)
         return fc_error_set(err, FC_EINPUT, "bundle has sequence number 0");
+    if (version == 2) {
+        size_t t = codec_get_u16(p + 144);
+
+        if (t < 1 || t > BUNDLE_MAX_TEAM)
+            return fc_error_set(err, FC_EINPUT, "bundle has %zu team slots, not 1 to %d", t,
+                                BUNDLE_MAX_TEAM);
+        out->header_len = BUNDLE_V2_HEADER_LEN(t);
+        if (len < out->header_len + 64)
+            return fc_error_set(err, FC_EINPUT, "bundle truncated at byte %zu (its header)", len);
+        for (size_t i = 0; i < t; i++) {
+            const unsigned char *id = p + 146 + BUNDLE_TEAM_SLOT_LEN * i;
+
+            if ((i && memcmp(id - BUNDLE_TEAM_SLOT_LEN, id, 8) >= 0) || !memcmp(id, p + 8, 8))
+                return fc_error_set(err, FC_EINPUT,
+                                    "bundle team slots are unordered or name the device itself");
+            hash_to_hex(out->team[i], id, 8);
+        }
+        out->n_team = t;
+    }
     return FC_OK;
 }
 
 /* Walks the chunk table: every length in range and matching the plaintext
  * layout, and the file ending exactly after the signature. */
-static int check_layout(const unsigned char *p, size_t len, uint64_t *plain_len,
+static int check_layout(const unsigned char *p, size_t len, size_t hdr_len, uint64_t *plain_len,
                         struct fc_error *err)
 {
-    uint64_t P = codec_get_u64(p + 168), nchunks, off = BUNDLE_HEADER_LEN;
+    uint64_t P = codec_get_u64(p + hdr_len - 8), nchunks, off = hdr_len;
 
     if (P == 0 || P > BUNDLE_MAX_PLAIN)
         return fc_error_set(err, FC_ELIMIT, "bundle plaintext length %llu is out of range",
@@ -292,6 +361,11 @@ static int check_layout(const unsigned char *p, size_t len, uint64_t *plain_len,
     return FC_OK;
 }
 
+static const char *outer_domain(const struct bundle_header *h)
+{
+    return h->version == 2 ? "fieldcheck-bundle-v2" : "fieldcheck-bundle-v1";
+}
+
 int bundle_verify_outer(const void *data, size_t len, struct fc_error *err)
 {
     struct bundle_header h;
@@ -299,9 +373,9 @@ int bundle_verify_outer(const void *data, size_t len, struct fc_error *err)
     int rc = bundle_peek(data, len, &h, err);
 
     if (!rc)
-        rc = check_layout(data, len, &P, err);
-    if (!rc && !codec_verify((const unsigned char *)data + len - 64, h.sign_pk,
-                             "fieldcheck-bundle-v1", data, len - 64))
+        rc = check_layout(data, len, h.header_len, &P, err);
+    if (!rc && !codec_verify((const unsigned char *)data + len - 64, h.sign_pk, outer_domain(&h),
+                             data, len - 64))
         rc = fc_error_set(err, FC_EVERIFY, "bundle signature does not verify");
     return rc;
 }
@@ -561,26 +635,37 @@ static int content_finish(struct content *ct, struct fc_error *err)
 
 /* Decrypts every chunk and decompresses it streaming into the content
  * reader, never beyond the frame's declared content size nor the cap. */
-static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct keys_hq *hq,
-                              struct content *ct, struct fc_error *err)
+/* Whose sealed copy of the file key a reader opens: HQ's, or a team
+ * lead's slot. */
+struct opener {
+    const unsigned char *sealed; /* 32 + crypto_box_SEALBYTES bytes inside the header */
+    const unsigned char *box_pk, *box_sk;
+    int team; /* a team lead's slot, not HQ's */
+};
+
+static int decrypt_decompress(const unsigned char *p, uint64_t P, size_t hdr_len,
+                              const struct opener *op, struct content *ct, struct fc_error *err)
 {
     unsigned char key[crypto_secretstream_xchacha20poly1305_KEYBYTES];
     crypto_secretstream_xchacha20poly1305_state st;
     unsigned char *plain = xmalloc(BUNDLE_CHUNK);
     unsigned char *outbuf = xmalloc(ZSTD_DStreamOutSize());
     ZSTD_DStream *z = ZSTD_createDStream();
-    uint64_t nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK, off = BUNDLE_HEADER_LEN, done = 0;
+    uint64_t nchunks = (P + BUNDLE_CHUNK - 1) / BUNDLE_CHUNK, off = hdr_len, done = 0;
     unsigned long long content = 0;
     size_t zret = 1;
     int rc = FC_OK;
 
     if (!z)
         fc_die("out of memory (zstd)");
-    if (crypto_box_seal_open(key, p + 64, 32 + crypto_box_SEALBYTES, hq->box_pk, hq->box_sk)) {
-        rc = fc_error_set(err, FC_EVERIFY, "bundle file key does not open with this HQ's key");
+    if (crypto_box_seal_open(key, op->sealed, 32 + crypto_box_SEALBYTES, op->box_pk, op->box_sk)) {
+        rc = op->team ? fc_error_set(err, FC_EVERIFY,
+                                     "bundle file key does not open with this device's key")
+                      : fc_error_set(err, FC_EVERIFY,
+                                     "bundle file key does not open with this HQ's key");
         goto out;
     }
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, p + 144, key)) {
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&st, p + hdr_len - 32, key)) {
         rc = fc_error_set(err, FC_EVERIFY, "bundle stream header is invalid");
         goto out;
     }
@@ -596,7 +681,7 @@ static int decrypt_decompress(const unsigned char *p, uint64_t P, const struct k
 
         off += 4;
         if (crypto_secretstream_xchacha20poly1305_pull(&st, plain, &mlen, &tag, p + off, L, p,
-                                                       BUNDLE_HEADER_LEN)) {
+                                                       hdr_len)) {
             rc = fc_error_set(err, FC_EVERIFY, "bundle chunk %llu does not authenticate",
                               (unsigned long long)i + 1);
             goto out;
@@ -662,13 +747,19 @@ out:
     return rc;
 }
 
-int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk[32],
-                const struct keys_hq *hq, const struct bundle_sink *sink,
-                struct bundle_contents *info, struct fc_error *err)
+/* The reader's own checks between the outer signature and decryption:
+ * which sealed copy of the key it opens (HQ's or a team slot). */
+typedef int (*opener_pick)(const unsigned char *p, const struct bundle_header *h, void *ctx,
+                           struct opener *op, struct fc_error *err);
+
+static int read_with(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                     opener_pick pick, void *pick_ctx, const struct bundle_sink *sink,
+                     struct bundle_contents *info, struct fc_error *err)
 {
     const unsigned char *p = data;
     struct content ct;
-    unsigned char kid[8], digest[HASH_LEN];
+    struct opener op;
+    unsigned char digest[HASH_LEN];
     uint64_t P = 0;
     int rc;
 
@@ -686,25 +777,23 @@ int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk
                           info->hdr.device_id);
         goto out;
     }
-    rc = check_layout(p, len, &P, err);
+    rc = check_layout(p, len, info->hdr.header_len, &P, err);
     if (rc)
         goto out;
-    if (!codec_verify(p + len - 64, device_sign_pk, "fieldcheck-bundle-v1", p, len - 64)) {
+    if (!codec_verify(p + len - 64, device_sign_pk, outer_domain(&info->hdr), p, len - 64)) {
         rc = fc_error_set(err, FC_EVERIFY, "bundle signature does not verify");
         goto out;
     }
-    hq_key_id(kid, hq->box_pk);
-    if (memcmp(kid, info->hdr.hq_key_id, 8) != 0) {
-        rc = fc_error_set(err, FC_EVERIFY, "bundle is encrypted for another HQ key");
+    rc = pick(p, &info->hdr, pick_ctx, &op, err);
+    if (rc)
         goto out;
-    }
     hash_sha256(digest, data, len);
     hash_to_hex(info->sha256, digest, HASH_LEN);
     ct.device_pk = device_sign_pk;
     ct.c = info;
     ct.sink = sink;
     ct.head_need = 10;
-    rc = decrypt_decompress(p, P, hq, &ct, err);
+    rc = decrypt_decompress(p, P, info->hdr.header_len, &op, &ct, err);
 out:
     if (ct.head.len)
         sodium_memzero(ct.head.ptr, ct.head.len);
@@ -714,6 +803,61 @@ out:
     buf_release(&ct.window);
     free(ct.batch);
     return rc;
+}
+
+static int pick_hq(const unsigned char *p, const struct bundle_header *h, void *ctx,
+                   struct opener *op, struct fc_error *err)
+{
+    const struct keys_hq *hq = ctx;
+    unsigned char kid[8];
+
+    hq_key_id(kid, hq->box_pk);
+    if (memcmp(kid, h->hq_key_id, 8) != 0)
+        return fc_error_set(err, FC_EVERIFY, "bundle is encrypted for another HQ key");
+    op->sealed = p + 64;
+    op->box_pk = hq->box_pk;
+    op->box_sk = hq->box_sk;
+    op->team = 0;
+    return FC_OK;
+}
+
+int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk[32],
+                const struct keys_hq *hq, const struct bundle_sink *sink,
+                struct bundle_contents *info, struct fc_error *err)
+{
+    return read_with(data, len, device_sign_pk, pick_hq, (void *)hq, sink, info, err);
+}
+
+static int pick_team(const unsigned char *p, const struct bundle_header *h, void *ctx,
+                     struct opener *op, struct fc_error *err)
+{
+    const struct keys_device *k = ctx;
+
+    if (h->version < 2)
+        return fc_error_set(err, FC_EVERIFY,
+                            "bundle %llu of device '%s' is sealed to HQ alone (format version 1): "
+                            "it was written before the device knew its team; HQ can import it",
+                            (unsigned long long)h->bundle_seq, h->device_id);
+    for (size_t i = 0; i < h->n_team; i++) {
+        if (strcmp(h->team[i], k->device_id))
+            continue;
+        op->sealed = p + 146 + BUNDLE_TEAM_SLOT_LEN * i + 8;
+        op->box_pk = k->box_pk;
+        op->box_sk = k->box_sk;
+        op->team = 1;
+        return FC_OK;
+    }
+    return fc_error_set(err, FC_EVERIFY,
+                        "bundle %llu of device '%s' is not sealed to this device '%s' (only to "
+                        "HQ and %zu other team lead(s))",
+                        (unsigned long long)h->bundle_seq, h->device_id, k->device_id, h->n_team);
+}
+
+int bundle_read_team(const void *data, size_t len, const unsigned char member_sign_pk[32],
+                     const struct keys_device *reader, const struct bundle_sink *sink,
+                     struct bundle_contents *info, struct fc_error *err)
+{
+    return read_with(data, len, member_sign_pk, pick_team, (void *)reader, sink, info, err);
 }
 
 /* bundle_open's sink: every batch copied, strings into an arena per batch. */
@@ -806,6 +950,7 @@ int bundle_export_from(struct store *s, const char *dir, int64_t from_seq,
     struct syncdb_state state;
     struct collect col;
     struct bundle_build_args a;
+    struct bundle_recipient *team = NULL;
     struct buf data = BUF_INIT, back = BUF_INIT, path = BUF_INIT;
     unsigned char hq_sign[32], hq_box[32], digest[HASH_LEN];
     char prev_head[HASH_HEX_LEN + 1];
@@ -853,7 +998,10 @@ int bundle_export_from(struct store *s, const char *dir, int64_t from_seq,
     a.first_seq = state.acked_seq + 1;
     a.prev_head = prev_head;
     a.created_ms = clock_now_ms();
-    rc = build_records(&a, &col.records, col.n, col.head, &data, err);
+    rc = bundle_team_recipients(s, &team, &a.n_team, err); /* version 2 for a team */
+    a.team = team;
+    if (!rc)
+        rc = build_records(&a, &col.records, col.n, col.head, &data, err);
     if (rc)
         goto out;
     rc = fs_mkdir_p(dir, 0700, err);
@@ -887,6 +1035,7 @@ int bundle_export_from(struct store *s, const char *dir, int64_t from_seq,
     rc = syncdb_bundle_record(s, (int64_t)a.bundle_seq, res->sha256, path.ptr, res->first_seq,
                               res->last_seq, col.head, err);
 out:
+    free(team);
     sodium_memzero(&k, sizeof(k));
     buf_release(&col.records);
     buf_release(&data);

@@ -1,7 +1,8 @@
 /* Bundles (.fcb, docs/bundle-format.md §6): a device's events, zstd-compressed,
  * encrypted with crypto_secretstream under a random file key sealed to HQ's
- * X25519 key, with a device-signed inner manifest and an outer signature over
- * the whole file. Readers check every length against its cap before
+ * X25519 key (version 1) and also to each team lead the device works for
+ * (version 2), with a device-signed inner manifest and an outer signature
+ * over the whole file. Readers check every length against its cap before
  * allocating, and nothing inside a bundle ever becomes a file path. */
 #ifndef FC_SYNC_BUNDLE_H
 #define FC_SYNC_BUNDLE_H
@@ -17,7 +18,12 @@
 
 struct store;
 
-#define BUNDLE_HEADER_LEN 176
+#define BUNDLE_HEADER_LEN 176 /* version 1 */
+#define BUNDLE_MAX_TEAM 16    /* team slots of a version 2 bundle */
+#define BUNDLE_TEAM_SLOT_LEN 88
+/* header length of a version 2 bundle with t team slots */
+#define BUNDLE_V2_HEADER_LEN(t) (178 + BUNDLE_TEAM_SLOT_LEN * (size_t)(t))
+#define BUNDLE_MAX_HEADER BUNDLE_V2_HEADER_LEN(BUNDLE_MAX_TEAM)
 #define BUNDLE_CHUNK 65536
 #define BUNDLE_MAX_PLAIN ((uint64_t)1 << 30) /* compressed plaintext P */
 #define BUNDLE_MAX_INNER ((uint64_t)1 << 30) /* decompressed content C */
@@ -26,13 +32,23 @@ struct store;
 #define BUNDLE_ZSTD_LEVEL 3
 /* the largest file a reader accepts: header, every chunk, signature */
 #define BUNDLE_MAX_FILE \
-    (BUNDLE_HEADER_LEN + (BUNDLE_MAX_PLAIN / BUNDLE_CHUNK + 1) * (4 + BUNDLE_CHUNK + 17) + 64)
+    (BUNDLE_MAX_HEADER + (BUNDLE_MAX_PLAIN / BUNDLE_CHUNK + 1) * (4 + BUNDLE_CHUNK + 17) + 64)
 
 struct bundle_header {
     char device_id[17];
     unsigned char sign_pk[CODEC_SIGN_PK_LEN];
     uint64_t bundle_seq;
     unsigned char hq_key_id[8];
+    unsigned version;               /* 1, or 2 with team slots */
+    size_t header_len;              /* bytes before the chunks */
+    size_t n_team;                  /* team slots (version 2) */
+    char team[BUNDLE_MAX_TEAM][17]; /* their device ids */
+};
+
+/* A team lead a bundle is sealed to besides HQ. */
+struct bundle_recipient {
+    char device_id[17];
+    unsigned char box_pk[CODEC_BOX_PK_LEN];
 };
 
 /* A verified, decrypted bundle. Events and their strings are owned here. */
@@ -61,6 +77,10 @@ struct bundle_build_args {
     const char *prev_head;   /* hash of event first_seq - 1 */
     int64_t created_ms;
     int zstd_level; /* 0: BUNDLE_ZSTD_LEVEL */
+    /* team leads it is also sealed to (version 2), any order, no repeats,
+     * never the device itself; n_team 0 writes version 1 */
+    const struct bundle_recipient *team;
+    size_t n_team;
 };
 
 /* Builds a complete bundle in out (appended). events must be contiguous
@@ -100,6 +120,15 @@ struct bundle_sink {
 int bundle_read(const void *data, size_t len, const unsigned char device_sign_pk[32],
                 const struct keys_hq *hq, const struct bundle_sink *sink,
                 struct bundle_contents *info, struct fc_error *err);
+
+/* The same for a team lead (docs/bundle-format.md §6, "Team lead
+ * verification"): the bundle must be version 2 with a team slot for the
+ * reader's device, opened with its X25519 key; member_sign_pk is the
+ * member's key from the team. FC_EVERIFY for a version 1 bundle (sealed to
+ * HQ alone) or one without a slot for the reader. */
+int bundle_read_team(const void *data, size_t len, const unsigned char member_sign_pk[32],
+                     const struct keys_device *reader, const struct bundle_sink *sink,
+                     struct bundle_contents *info, struct fc_error *err);
 
 /* Verifies everything (docs/bundle-format.md §6, HQ verification) with the
  * enrolled device key and HQ's keys and fills out. On failure out is empty and

@@ -73,6 +73,19 @@ static int cmp_target(const void *a, const void *b)
                   ((const struct pack_target *)b)->device_id);
 }
 
+static int cmp_id_target(const void *key, const void *t)
+{
+    return strcmp(key, ((const struct pack_target *)t)->device_id);
+}
+
+void pack_manifest_release(struct pack_manifest *m)
+{
+    if (!m)
+        return;
+    free(m->team);
+    memset(m, 0, sizeof(*m));
+}
+
 static uint64_t layout_size(uint64_t k, uint64_t P)
 {
     uint64_t nchunks = (P + PACK_CHUNK - 1) / PACK_CHUNK;
@@ -131,8 +144,25 @@ static int fd_sha256(int fd, uint64_t size, unsigned char out[HASH_LEN], const c
 }
 
 /* The inner manifest from the memory folder's mission.json and files. */
+/* The manifest's team: the lead and every target with its keys. */
+static json_t *team_json(const struct pack_target *to, size_t n, const char *lead)
+{
+    json_t *members = json_array();
+
+    for (size_t i = 0; i < n; i++) {
+        char sign_hex[2 * CODEC_SIGN_PK_LEN + 1], box_hex[2 * CODEC_BOX_PK_LEN + 1];
+
+        hash_to_hex(sign_hex, to[i].sign_pk, CODEC_SIGN_PK_LEN);
+        hash_to_hex(box_hex, to[i].box_pk, CODEC_BOX_PK_LEN);
+        json_array_append_new(members, json_pack("{s:s, s:s, s:s}", "device", to[i].device_id,
+                                                 "sign_pk", sign_hex, "box_pk", box_hex));
+    }
+    return json_pack("{s:s, s:o}", "lead", lead, "members", members);
+}
+
 static int build_manifest(const struct memdir *files, const struct pack_target *to, size_t n,
-                          int64_t dropped, char **text, uint64_t *files_len, struct fc_error *err)
+                          int64_t dropped, const char *lead, char **text, uint64_t *files_len,
+                          struct fc_error *err)
 {
     struct buf mj = BUF_INIT;
     json_t *mission = NULL, *m = NULL, *arr = json_array(), *tos = json_array();
@@ -194,6 +224,8 @@ static int build_manifest(const struct memdir *files, const struct pack_target *
                   "to", tos, "files", arr, "dropped", (json_int_t)dropped);
     if (!m)
         BUG("pack manifest cannot be encoded");
+    if (lead)
+        json_object_set_new(m, "team", team_json(to, n, lead));
     *text = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
     if (strlen(*text) > PACK_MAX_MANIFEST)
         rc = fc_error_set(err, FC_ELIMIT, "the pack manifest is too large");
@@ -372,8 +404,8 @@ out:
 }
 
 int pack_write(const struct keys_hq *hq, const struct memdir *files, const struct pack_target *to,
-               size_t n, int64_t dropped, const char *out_path, char sha256[HASH_HEX_LEN + 1],
-               struct fc_error *err)
+               size_t n, int64_t dropped, const char *lead, const char *out_path,
+               char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
 {
     struct buf prefix = BUF_INIT, comp = BUF_INIT, tmp = BUF_INIT;
     struct pack_out o = {.fd = -1, .b = BUF_INIT};
@@ -394,7 +426,11 @@ int pack_write(const struct keys_hq *hq, const struct memdir *files, const struc
     for (size_t i = 1; i < n; i++)
         if (!strcmp(sorted[i - 1].device_id, sorted[i].device_id))
             BUG("pack_write: device '%s' twice", sorted[i].device_id);
-    rc = build_manifest(files, sorted, n, dropped, &mtext, &files_len, err);
+    if (lead && !bsearch(lead, sorted, n, sizeof(*sorted), cmp_id_target)) {
+        rc = fc_error_set(err, FC_EUSAGE, "the team lead '%s' must be one of the targets", lead);
+        goto out;
+    }
+    rc = build_manifest(files, sorted, n, dropped, lead, &mtext, &files_len, err);
     if (rc)
         goto out;
     codec_sign(sig, hq->sign_sk, "fieldcheck-pack-manifest-v2", mtext, strlen(mtext));
@@ -468,8 +504,49 @@ struct inner {
     uint64_t content; /* the frame's declared size */
 };
 
+static int hex_key(const char *hex, unsigned char out[32])
+{
+    return hex && strlen(hex) == 64 && hash_from_hex(out, 32, hex) == FC_OK ? 0 : -1;
+}
+
+/* The manifest's team, when it has one (docs/bundle-format.md §5 "Teams"):
+ * exactly the targets, in their order, each with two keys, and a lead among
+ * them. -1 when malformed. */
+static int manifest_team(struct inner *in, json_t *team, json_t *tos)
+{
+    struct pack_manifest *m = in->m;
+    json_t *members = json_object_get(team, "members");
+    const char *lead = json_string_value(json_object_get(team, "lead"));
+    int has_lead = 0;
+
+    if (!team)
+        return 0;
+    if (!json_is_object(team) || !json_is_array(members) || !lead ||
+        json_array_size(members) != json_array_size(tos))
+        return -1;
+    m->team = xcalloc(json_array_size(members), sizeof(*m->team));
+    for (size_t i = 0; i < json_array_size(members); i++) {
+        json_t *e = json_array_get(members, i);
+        const char *dev = json_string_value(json_object_get(e, "device"));
+        const char *to = json_string_value(json_array_get(tos, i));
+        struct pack_target *t = &m->team[m->n_team];
+
+        if (!dev || !to || strcmp(dev, to) || strlen(dev) != 16 ||
+            hex_key(json_string_value(json_object_get(e, "sign_pk")), t->sign_pk) ||
+            hex_key(json_string_value(json_object_get(e, "box_pk")), t->box_pk))
+            return -1;
+        snprintf(t->device_id, sizeof(t->device_id), "%s", dev);
+        has_lead |= !strcmp(dev, lead);
+        m->n_team++;
+    }
+    if (!has_lead)
+        return -1;
+    snprintf(m->lead, sizeof(m->lead), "%s", lead);
+    return 0;
+}
+
 /* The manifest, once its signature verified: every member, the targets
- * against the key slots, expiry, rollback; then the memory files. */
+ * against the key slots, the team, expiry, rollback; then the memory files. */
 static int inner_manifest(struct inner *in, const char *text, size_t len, struct fc_error *err)
 {
     char expires_local[CLOCK_ISO_MAX];
@@ -525,6 +602,11 @@ static int inner_manifest(struct inner *in, const char *text, size_t len, struct
                               in->path);
             goto out;
         }
+    }
+    rc = manifest_team(in, json_object_get(j, "team"), tos);
+    if (rc) {
+        rc = fc_error_set(err, FC_EVERIFY, "pack '%s' names a malformed team", in->path);
+        goto out;
     }
     /* 6: expiry */
     if (expires_ms <= clock_now_ms()) {
@@ -965,7 +1047,7 @@ int pack_open(struct store *s, const char *path, struct memdir **files, struct p
     in.dir = NULL;
 out:
     if (rc)
-        memset(m, 0, sizeof(*m));
+        pack_manifest_release(m);
     memdir_free(in.dir);
     buf_release(&in.prefix);
     sodium_memzero(key, sizeof(key));

@@ -40,6 +40,13 @@ struct hqdb;
     (PACK_HEADER_LEN(PACK_MAX_SLOTS) + (PACK_MAX_PLAIN / PACK_CHUNK + 1) * (4 + 17) + \
      PACK_MAX_PLAIN + 64)
 
+/* A device a pack is sealed to (and, in a team, a member: its keys). */
+struct pack_target {
+    char device_id[17];
+    unsigned char sign_pk[CODEC_SIGN_PK_LEN];
+    unsigned char box_pk[CODEC_BOX_PK_LEN];
+};
+
 /* What the signed inner manifest says. */
 struct pack_manifest {
     char mission_id[128];
@@ -50,13 +57,16 @@ struct pack_manifest {
     size_t n_to;
     int64_t dropped;
     char signed_by[20]; /* fingerprint of the HQ key that signed it (pack_open) */
+    /* the team (docs/bundle-format.md §5 "Teams"): lead "" when the pack
+     * names none; else every member with its keys, in device id order
+     * (malloc'd: pack_manifest_release) */
+    char lead[17];
+    struct pack_target *team;
+    size_t n_team;
 };
 
-/* A device a pack is sealed to. */
-struct pack_target {
-    char device_id[17];
-    unsigned char box_pk[CODEC_BOX_PK_LEN];
-};
+/* Frees what pack_open allocated in m (its team) and empties it. */
+void pack_manifest_release(struct pack_manifest *m);
 
 /* The known mission file names a pack may carry (NULL-terminated). */
 extern const char *const pack_file_names[];
@@ -64,16 +74,19 @@ extern const char *const pack_file_names[];
 /* Writes a pack of the files in the sealed memory folder files (the known
  * names present; mission.json required) for the n targets (1 <= n <=
  * PACK_MAX_SLOTS, any order, no repeats), mode 0600, atomically. dropped
- * goes into the manifest. sha256 (may be NULL) receives the file's hash. */
+ * goes into the manifest. lead (NULL: no team) makes the targets a team led
+ * by that device, which must be one of them (FC_EUSAGE otherwise). sha256
+ * (may be NULL) receives the file's hash. */
 int pack_write(const struct keys_hq *hq, const struct memdir *files, const struct pack_target *to,
-               size_t n, int64_t dropped, const char *out_path, char sha256[HASH_HEX_LEN + 1],
-               struct fc_error *err);
+               size_t n, int64_t dropped, const char *lead, const char *out_path,
+               char sha256[HASH_HEX_LEN + 1], struct fc_error *err);
 
 /* Verifies the pack at path for this device (docs/bundle-format.md §5,
  * "Verification on the device", steps 1-8) and decrypts its files into a new
  * sealed memory folder below store_dir(s), returned in *files (memdir_free).
- * m receives the manifest and sha256 the pack file's hash. Every refusal is
- * FC_EVERIFY with its own message; *files is NULL then. */
+ * m receives the manifest (pack_manifest_release) and sha256 the pack file's
+ * hash. Every refusal is FC_EVERIFY with its own message; *files is NULL and
+ * m empty then. */
 int pack_open(struct store *s, const char *path, struct memdir **files, struct pack_manifest *m,
               char sha256[HASH_HEX_LEN + 1], struct fc_error *err);
 
@@ -96,6 +109,13 @@ int pack_load_folder(struct store *s, const char *dir, int partial,
 int pack_targets(struct hqdb *hqdb, const char *const *ids, size_t n, int all,
                  struct pack_target **out, size_t *n_out, struct fc_error *err);
 
+/* HQ: a team as the pack of a drawn team needs it (hq draw, hq pack --lead):
+ * the members' targets as pack_targets gives them for the n device ids, and
+ * the lead checked to be one of them (FC_EUSAGE otherwise). Then set
+ * pack_make_args to, n_to and lead. */
+int pack_team_targets(struct hqdb *hqdb, const char *const *members, size_t n, const char *lead,
+                      struct pack_target **out, size_t *n_out, struct fc_error *err);
+
 struct pack_make_args {
     const char *dir;     /* the mission folder */
     const char *out;     /* the pack file to write */
@@ -103,7 +123,8 @@ struct pack_make_args {
                             validation's scratch database (the HQ directory) */
     const struct pack_target *to;
     size_t n_to;
-    int partial; /* leave rejected rows out instead of refusing */
+    const char *lead; /* NULL, or the targets are a team with this lead */
+    int partial;      /* leave rejected rows out instead of refusing */
     /* the validation's rejects and warnings, as mission load reports them
      * (rejects of every round with --partial); may be NULL */
     const struct mission_load_sink *sink;

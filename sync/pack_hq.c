@@ -38,6 +38,7 @@ static int collect_device(const struct hq_device *d, void *ctx)
         return 0;
     c->v = xreallocarray(c->v, c->n + 1, sizeof(*c->v));
     snprintf(c->v[c->n].device_id, sizeof(c->v[c->n].device_id), "%s", d->id);
+    memcpy(c->v[c->n].sign_pk, d->sign_pk, sizeof(d->sign_pk));
     memcpy(c->v[c->n].box_pk, d->box_pk, sizeof(d->box_pk));
     c->n++;
     return 0;
@@ -92,6 +93,24 @@ int pack_targets(struct hqdb *hqdb, const char *const *ids, size_t n, int all,
     *out = c.v;
     *n_out = w;
     return FC_OK;
+}
+
+int pack_team_targets(struct hqdb *hqdb, const char *const *members, size_t n, const char *lead,
+                      struct pack_target **out, size_t *n_out, struct fc_error *err)
+{
+    int rc = pack_targets(hqdb, members, n, 0, out, n_out, err);
+
+    for (size_t i = 0; !rc && i < *n_out; i++)
+        if (lead && !strcmp((*out)[i].device_id, lead))
+            return FC_OK;
+    if (!rc) {
+        free(*out);
+        *out = NULL;
+        *n_out = 0;
+        rc = fc_error_set(err, FC_EUSAGE, "the team lead '%s' must be one of the targets",
+                          lead ? lead : "");
+    }
+    return rc;
 }
 
 /* ---- the folder in memory ----------------------------------------------------- */
@@ -426,6 +445,14 @@ int pack_make(const struct keys_hq *hq, const struct pack_make_args *a,
     memset(&r, 0, sizeof(r));
     r.a = a;
     r.first = 1;
+    if (a->lead) { /* before the validation, which takes its time */
+        size_t i = 0;
+        while (i < a->n_to && strcmp(a->to[i].device_id, a->lead))
+            i++;
+        if (i == a->n_to)
+            return fc_error_set(err, FC_EUSAGE, "the team lead '%s' must be one of the targets",
+                                a->lead);
+    }
     fs_sweep_stale(a->scratch);
     rc = snapshot(a->dir, a->scratch, &copy, err);
     if (rc) {
@@ -462,7 +489,8 @@ int pack_make(const struct keys_hq *hq, const struct pack_make_args *a,
         next = NULL;
     }
     if (!rc)
-        rc = pack_write(hq, copy, a->to, a->n_to, (int64_t)res->dropped, a->out, res->sha256, err);
+        rc = pack_write(hq, copy, a->to, a->n_to, (int64_t)res->dropped, a->lead, a->out,
+                        res->sha256, err);
     if (!rc) {
         res->m.n_to = a->n_to;
         res->m.dropped = (int64_t)res->dropped;

@@ -6,9 +6,13 @@
 #include "sync/pack.h"
 
 #include "core/base/fs.h"
+#include "core/base/xalloc.h"
 #include "core/store/syncdb.h"
+#include "core/store/teamdb.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,6 +42,27 @@ static int check_mission_json(const struct memdir *files, const struct pack_mani
     return rc;
 }
 
+/* The team the pack names, recorded for its mission (core/store/teamdb.h)
+ * before the pack itself, so that a pack on record always has its team. */
+static int team_record_pack(struct store *s, const struct pack_manifest *m, struct fc_error *err)
+{
+    struct teamdb_member *v = xcalloc(m->n_team, sizeof(*v));
+    int rc;
+
+    for (size_t i = 0; i < m->n_team; i++) {
+        snprintf(v[i].mission_id, sizeof(v[i].mission_id), "%s", m->mission_id);
+        v[i].version = m->version;
+        snprintf(v[i].device, sizeof(v[i].device), "%s", m->team[i].device_id);
+        memcpy(v[i].sign_pk, m->team[i].sign_pk, sizeof(v[i].sign_pk));
+        memcpy(v[i].box_pk, m->team[i].box_pk, sizeof(v[i].box_pk));
+        v[i].is_lead = !strcmp(m->team[i].device_id, m->lead);
+        snprintf(v[i].expires_at, sizeof(v[i].expires_at), "%s", m->expires_at);
+    }
+    rc = teamdb_record(s, v, m->n_team, err);
+    free(v);
+    return rc;
+}
+
 int pack_load(struct store *s, const char *path, int partial, const struct mission_load_sink *sink,
               struct mission_info *info, enum mission_load_status *status, struct fc_error *err)
 {
@@ -50,9 +75,12 @@ int pack_load(struct store *s, const char *path, int partial, const struct missi
         rc = check_mission_json(files, &m, path, err);
     if (!rc)
         rc = mission_load(s, memdir_path(files), partial, sink, info, status, err);
+    if (!rc && m.lead[0])
+        rc = team_record_pack(s, &m, err);
     if (!rc)
         rc = syncdb_pack_record(s, m.mission_id, m.version, sha, m.signed_by, err);
     memdir_free(files);
+    pack_manifest_release(&m);
     return rc;
 }
 

@@ -185,6 +185,13 @@ static const char *const migrations[] = {
     "  acked_at TEXT) STRICT;"
     "INSERT INTO sync_ack SELECT t.sign_pk, s.acked_seq, s.acked_head, s.acked_at"
     "  FROM sync_trust t, sync_state s WHERE t.id = 1 AND s.id = 1 AND s.acked_seq > 0;",
+    /* 9: the teams mission packs name (docs/bundle-format.md §5 "Teams"):
+     * every member of a pack version's team with its enrolled keys, the
+     * lead flagged (core/store/teamdb.c) */
+    "CREATE TABLE team_member ("
+    "  mission_id TEXT NOT NULL, version INTEGER NOT NULL, device TEXT NOT NULL,"
+    "  sign_pk TEXT NOT NULL, box_pk TEXT NOT NULL, is_lead INTEGER NOT NULL,"
+    "  expires_at TEXT NOT NULL, PRIMARY KEY (mission_id, version, device)) STRICT;",
 };
 
 static const struct store_schema device_schema = {

@@ -173,7 +173,7 @@ static void write_seeds(const char *out)
         fs_write_all(fd, roster, strlen(roster), "r", NULL) || memdir_seal(files, NULL))
         abort();
     buf_addf(&path, "%s/seed.fcpack", base);
-    if (pack_write(&hq, files, &t, 1, 0, path.ptr, NULL, NULL) ||
+    if (pack_write(&hq, files, &t, 1, 0, NULL, path.ptr, NULL, NULL) ||
         fs_read_file(path.ptr, 1 << 20, &pack, NULL))
         abort();
     remove(path.ptr);
