@@ -280,6 +280,18 @@ const struct command app_commands[] = {
         "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
         "           database and check that both give the same digest\n"),
      cmd_hq, 0, NULL},
+    {"team", N_("the lead's view of the team: teammates' bundles merged on this laptop"),
+     N_("fieldcheck [--db PATH] [--json] team import FILE... | team show [--mission ID]\n\n"
+        "A mission pack made with 'hq pack --lead DEVICE' names a team: its members' bundles\n"
+        "('export') are sealed to HQ and to the lead's device. On the lead's laptop:\n"
+        "  import   verify, open and merge teammates' bundles into the team store (team.db\n"
+        "           beside the device database) exactly as HQ merges them: the same bundle\n"
+        "           again changes nothing, any order gives the same store, gaps and\n"
+        "           equivocations are reported (exit 3 for an equivocation). Members' events\n"
+        "           keep their own chains and never enter this device's records\n"
+        "  show     every member of the teams this device leads: bundles, events, chain head,\n"
+        "           missing seqs and equivocations\n"),
+     cmd_team, 0, NULL},
     {"db", N_("integrity, chain verification, derived-state rebuild"),
      N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"
         "  check    verify SQLite integrity and the event hash chain; names the first bad seq\n"

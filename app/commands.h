@@ -224,6 +224,7 @@ int cmd_export(struct app *app, int argc, char **argv);
 int cmd_receipt(struct app *app, int argc, char **argv);
 int cmd_draw(struct app *app, int argc, char **argv);
 int cmd_hq(struct app *app, int argc, char **argv);
+int cmd_team(struct app *app, int argc, char **argv);
 int cmd_tui(struct app *app, int argc, char **argv);
 
 /* Runs the terminal UI on the device database (app/tui/tui.c): opens on the

@@ -1,13 +1,20 @@
-/* Teams on the device: who a member's bundles are sealed to. Membership
- * comes only from the signed packs (core/store/teamdb.h), never from a
- * teammate's stick. */
+/* Teams on the device: who a member's bundles are sealed to, and the lead's
+ * side — verifying a member's bundle with the member's keys from the pack
+ * and merging it into the team store with HQ's own merge, so the team store
+ * holds what HQ would hold of the same bundles. Membership comes only from
+ * the signed packs (core/store/teamdb.h), never from a teammate's stick. */
 #include "sync/team.h"
 
 #include "core/base/clock.h"
+#include "core/base/fs.h"
 #include "core/base/xalloc.h"
+#include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/store/teamdb.h"
+#include "sync/hq.h"
+#include "sync/keys.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,5 +95,233 @@ int bundle_team_recipients(struct store *s, struct bundle_recipient **out, size_
         qsort(r.v, r.n, sizeof(*r.v), cmp_recipient);
     *out = r.v;
     *n = r.n;
+    return rc;
+}
+
+/* ---- the team store ------------------------------------------------------------ */
+
+void team_store_path(struct store *s, struct buf *out)
+{
+    buf_addf(out, "%s/team.db", store_dir(s));
+}
+
+int team_store_open(struct store *s, int create, struct hqdb **out, struct fc_error *err)
+{
+    struct buf path = BUF_INIT;
+    int rc;
+
+    *out = NULL;
+    team_store_path(s, &path);
+    if (!create && !fs_exists(path.ptr))
+        rc = fc_error_set(err, FC_ENOTFOUND,
+                          "no team store yet: 'fieldcheck team import FILE...' creates it");
+    else
+        rc = hqstore_open(out, path.ptr, err);
+    buf_release(&path);
+    return rc;
+}
+
+/* ---- import ----------------------------------------------------------------------- */
+
+/* The member a bundle's header names, in a team this device leads. */
+struct find_member {
+    const char *self, *device;
+    struct teamdb_member found;
+    int leads_any;
+};
+
+static int find_member(const struct teamdb_member *m, void *ctx)
+{
+    struct find_member *f = ctx;
+
+    if (strcmp(m->lead, f->self))
+        return 0;
+    f->leads_any = 1;
+    if (strcmp(m->device, f->device))
+        return 0;
+    f->found = *m;
+    return 1;
+}
+
+static int read_team(const void *data, size_t len, const unsigned char sign_pk[32],
+                     const void *keys, const struct bundle_sink *sink, struct bundle_contents *info,
+                     struct fc_error *err)
+{
+    return bundle_read_team(data, len, sign_pk, keys, sink, info, err);
+}
+
+/* The member's row in the team store's device table: its keys from the
+ * pack; the certificate column names the pack the membership came from. */
+static int admit_member(struct hqdb *db, const struct teamdb_member *m, struct fc_error *err)
+{
+    struct hq_device d;
+    struct buf cert = BUF_INIT;
+    int rc;
+
+    memset(&d, 0, sizeof(d));
+    snprintf(d.id, sizeof(d.id), "%s", m->device);
+    memcpy(d.sign_pk, m->sign_pk, 32);
+    memcpy(d.box_pk, m->box_pk, 32);
+    codec_fingerprint(d.fingerprint, d.sign_pk, d.box_pk);
+    buf_addf(&cert, "fieldcheck-team-member-v1:%s:%lld", m->mission_id, (long long)m->version);
+    rc = hqstore_device_add(db, &d, cert.ptr, cert.len, NULL, err);
+    buf_release(&cert);
+    return rc;
+}
+
+static int import_into(struct store *s, struct hqdb *db, const char *name, const void *data,
+                       size_t len, struct team_import_result *res, struct fc_error *err)
+{
+    struct find_member f;
+    struct bundle_header h;
+    struct keys_device k;
+    struct hq_bundle_row row;
+    unsigned char digest[HASH_LEN];
+    char hex[HASH_HEX_LEN + 1];
+    int rc;
+
+    memset(&k, 0, sizeof(k));
+    memset(&f, 0, sizeof(f));
+    rc = bundle_peek(data, len, &h, err);
+    if (rc)
+        goto out;
+    snprintf(res->device, sizeof(res->device), "%s", h.device_id);
+    res->bundle_seq = h.bundle_seq;
+    f.self = store_device_id(s);
+    f.device = h.device_id;
+    rc = teamdb_foreach(s, NULL, find_member, &f, err);
+    if (rc < 0)
+        goto out;
+    if (!f.leads_any) {
+        rc = fc_error_set(err, FC_EVERIFY,
+                          "this device leads no team: only the lead named in a mission pack "
+                          "('hq pack --lead') imports teammates' bundles");
+        goto out;
+    }
+    if (!strcmp(h.device_id, f.self)) {
+        /* the lead's own bundle on the same stick: its events are here */
+        res->outcome = TEAM_OWN;
+        rc = FC_OK;
+        goto out;
+    }
+    if (rc != 1) {
+        rc = fc_error_set(err, FC_EVERIFY,
+                          "device '%s' is not a member of a team this device leads", h.device_id);
+        goto out;
+    }
+    snprintf(res->mission_id, sizeof(res->mission_id), "%s", f.found.mission_id);
+    /* the same file again changes nothing: known by its hash, before the
+     * verification and decryption (as at HQ) */
+    hash_sha256(digest, data, len);
+    hash_to_hex(hex, digest, HASH_LEN);
+    rc = hqstore_bundle_get(db, hex, &row, err);
+    if (rc == FC_OK && !strcmp(row.device, h.device_id)) {
+        res->outcome = TEAM_DUPLICATE;
+        res->stats.duplicate = 1;
+        res->first_seq = row.first_seq;
+        res->last_seq = row.last_seq;
+        goto out;
+    }
+    if (rc != FC_ENOTFOUND)
+        goto out;
+    rc = keys_device_load(s, &k, err);
+    if (!rc)
+        rc = admit_member(db, &f.found, err);
+    if (!rc)
+        rc = hq_merge_bundle(db, data, len, f.found.sign_pk, read_team, &k, &res->stats,
+                             &res->first_seq, &res->last_seq, err);
+    if (!rc)
+        res->outcome = res->stats.duplicate ? TEAM_DUPLICATE : TEAM_IMPORTED;
+out:
+    sodium_memzero(&k, sizeof(k));
+    if (rc)
+        fc_error_prefix(err, "cannot import '%s'", name);
+    return rc;
+}
+
+int team_import_data(struct store *s, struct hqdb *team, const char *name, const void *data,
+                     size_t len, struct team_import_result *res, struct fc_error *err)
+{
+    struct hqdb *own = NULL;
+    int rc = FC_OK;
+
+    memset(res, 0, sizeof(*res));
+    if (!team) {
+        rc = team_store_open(s, 1, &own, err);
+        team = own;
+    }
+    if (!rc)
+        rc = import_into(s, team, name, data, len, res, err);
+    hqdb_close(own);
+    return rc;
+}
+
+int team_import_file(struct store *s, struct hqdb *team, const char *path,
+                     struct team_import_result *res, struct fc_error *err)
+{
+    struct buf data = BUF_INIT;
+    int rc = fs_read_file(path, BUNDLE_MAX_FILE, &data, err);
+
+    memset(res, 0, sizeof(*res));
+    if (!rc)
+        rc = team_import_data(s, team, path, data.ptr, data.len, res, err);
+    buf_release(&data);
+    return rc;
+}
+
+/* ---- members ----------------------------------------------------------------------- */
+
+struct members {
+    struct store *s;
+    struct hqdb *team;
+    const char *self;
+    struct teamdb_member *v;
+    size_t n;
+};
+
+static int collect_led(const struct teamdb_member *m, void *ctx)
+{
+    struct members *ms = ctx;
+
+    if (strcmp(m->lead, ms->self))
+        return 0;
+    ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
+    ms->v[ms->n++] = *m;
+    return 0;
+}
+
+int team_members(struct store *s, struct hqdb *team, const char *mission_id,
+                 int (*cb)(const struct team_member_state *m, void *ctx), void *ctx,
+                 struct fc_error *err)
+{
+    struct members ms = {s, team, store_device_id(s), NULL, 0};
+    int rc = teamdb_foreach(s, mission_id, collect_led, &ms, err);
+
+    if (!rc && ms.n == 0)
+        rc = mission_id ? fc_error_set(err, FC_ENOTFOUND,
+                                       "this device leads no team in mission '%s'", mission_id)
+                        : fc_error_set(err, FC_ENOTFOUND,
+                                       "this device leads no team: a mission pack made with "
+                                       "'hq pack --lead' names the lead");
+    for (size_t i = 0; !rc && i < ms.n; i++) {
+        struct team_member_state st;
+
+        memset(&st, 0, sizeof(st));
+        snprintf(st.mission_id, sizeof(st.mission_id), "%s", ms.v[i].mission_id);
+        st.mission_version = ms.v[i].version;
+        snprintf(st.device, sizeof(st.device), "%s", ms.v[i].device);
+        codec_fingerprint(st.fingerprint, ms.v[i].sign_pk, ms.v[i].box_pk);
+        st.is_lead = ms.v[i].is_lead;
+        st.is_self = !strcmp(ms.v[i].device, ms.self);
+        if (st.is_self) {
+            rc = event_head(s, &st.chain.head_seq, st.chain.head, err);
+            st.chain.events = st.chain.max_seq = st.chain.head_seq;
+        } else if (team) {
+            rc = team_chain_get(team, st.device, &st.chain, err);
+        }
+        if (!rc)
+            rc = cb(&st, ctx);
+    }
+    free(ms.v);
     return rc;
 }

@@ -1,12 +1,17 @@
-/* Teams (docs/bundle-format.md §5 "Teams", §6 version 2): a pack with
- * --lead records the team on every member; a member's bundle is sealed to
- * HQ and to the lead, which both open it, and to nobody else. */
+/* Teams (docs/bundle-format.md §5 "Teams", §6 version 2 and "Team lead
+ * verification"): a pack with --lead records the team on every member; a
+ * member's bundle is sealed to HQ and to the lead, which both open it, and
+ * to nobody else; the lead's team store merges bundles exactly as HQ does
+ * (any order, twice, the same events; equivocation and gaps reported), and
+ * refuses bundles of devices outside the teams it leads. */
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
+#include "core/hq/hqstore.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/store/teamdb.h"
+#include "core/team/chain.h"
 #include "sync/bundle.h"
 #include "sync/codec.h"
 #include "sync/hq.h"
@@ -27,6 +32,8 @@
 static char tmpl[] = "/tmp/fc-team-XXXXXX";
 static char *root;
 static struct hq hq;
+static const char zero[HASH_HEX_LEN + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
 
 struct dev {
     struct store *s;
@@ -287,6 +294,286 @@ static void test_bundle_sealed_twice(void **state)
     buf_release(&dir);
 }
 
+/* ---- the team store ------------------------------------------------------------- */
+
+struct rows {
+    struct buf b;
+};
+
+static int dump_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct rows *r = ctx;
+
+    for (int i = 0; i < n; i++) {
+        if (c[i].type == HQDB_INT)
+            buf_addf(&r->b, "%lld|", (long long)c[i].i);
+        else if (c[i].type == HQDB_NULL)
+            buf_adds(&r->b, "-|");
+        else {
+            buf_add(&r->b, c[i].s, c[i].len);
+            buf_addch(&r->b, '|');
+        }
+    }
+    buf_addch(&r->b, '\n');
+    return 0;
+}
+
+/* The merged events, bundles and equivocations of the two members, as
+ * text: what "the same store" means (HQ's holds other devices too). */
+static void dump(struct hqdb *db, struct buf *out)
+{
+    struct rows r = {BUF_INIT};
+    struct fc_error err;
+    struct hqdb_val p[] = {HQDB_S(m1.k.device_id), HQDB_S(m2.k.device_id)};
+
+    assert_int_equal(hqdb_query(db,
+                                "SELECT device, seq, hash, id, visit, at, kind, subject, payload,"
+                                " prev_hash FROM event WHERE device IN ($1, $2)"
+                                " ORDER BY device, seq, hash",
+                                p, 2, dump_row, &r, &err),
+                     0);
+    assert_int_equal(hqdb_query(db,
+                                "SELECT sha256, device, bundle_seq, first_seq, last_seq FROM bundle"
+                                " WHERE device IN ($1, $2) ORDER BY sha256",
+                                p, 2, dump_row, &r, &err),
+                     0);
+    assert_int_equal(hqdb_query(db,
+                                "SELECT device, seq FROM equivocation WHERE device IN ($1, $2)"
+                                " ORDER BY device, seq",
+                                p, 2, dump_row, &r, &err),
+                     0);
+    buf_reset(out);
+    buf_add(out, r.b.ptr, r.b.len);
+    buf_release(&r.b);
+}
+
+static struct hqdb *fresh_store(const char *name)
+{
+    struct buf p = BUF_INIT;
+    struct hqdb *db = NULL;
+    struct fc_error err;
+
+    buf_addf(&p, "%s/stores/%s.db", root, name);
+    assert_int_equal(hqstore_open(&db, p.ptr, &err), 0);
+    buf_release(&p);
+    return db;
+}
+
+#define NB 6
+
+/* Three simulated days of two members, bundles overlapping (no receipt in
+ * between), imported in many orders and twice: the same store every time,
+ * and the same events as HQ's import of the same files. */
+static void test_team_store_any_order(void **state)
+{
+    struct buf files[NB], want = BUF_INIT, got = BUF_INIT, dir = BUF_INIT, hq_dump = BUF_INIT;
+    struct team_import_result res;
+    struct fc_error err;
+    struct hqdb *db;
+    unsigned seed = 7;
+    int nf = 0;
+    (void)state;
+
+    buf_addf(&dir, "%s/stick-days", root);
+    for (int day = 0; day < 3; day++) {
+        char now[64];
+        snprintf(now, sizeof(now), "2026-03-0%dT21:00:00+08:00", day + 3);
+        setenv("FIELDCHECK_NOW", now, 1);
+        note(&m1, "m1 day");
+        note(&m1, "m1 day, again");
+        note(&m2, "m2 day");
+        buf_init(&files[nf]);
+        export(&m1, dir.ptr, &files[nf++]);
+        buf_init(&files[nf]);
+        export(&m2, dir.ptr, &files[nf++]);
+    }
+    setenv("FIELDCHECK_NOW", "2026-03-05T22:00:00+08:00", 1);
+    /* reference: in export order, once */
+    db = fresh_store("ref");
+    for (int i = 0; i < nf; i++) {
+        assert_int_equal(team_import_data(lead.s, db, "f", files[i].ptr, files[i].len, &res, &err),
+                         0);
+        assert_int_equal(res.outcome, TEAM_IMPORTED);
+        assert_string_equal(res.mission_id, "T2026");
+    }
+    /* again: nothing changes */
+    for (int i = 0; i < nf; i++) {
+        assert_int_equal(team_import_data(lead.s, db, "f", files[i].ptr, files[i].len, &res, &err),
+                         0);
+        assert_int_equal(res.outcome, TEAM_DUPLICATE);
+    }
+    dump(db, &want);
+    {
+        struct team_chain c;
+        assert_int_equal(team_chain_get(db, m1.k.device_id, &c, &err), 0);
+        assert_int_equal(c.bundles, 3);
+        assert_int_equal(c.head_seq, c.max_seq);
+        assert_int_equal(c.missing, 0);
+        assert_int_equal(c.equivocations, 0);
+    }
+    hqdb_close(db);
+    /* HQ's own import of the same files holds the same events */
+    for (int i = 0; i < nf; i++) {
+        struct hq_import_result hr;
+        assert_int_equal(hq_import_data(&hq, "f", files[i].ptr, files[i].len, &hr, &err), 0);
+    }
+    dump(hq.db, &hq_dump);
+    assert_string_equal(hq_dump.ptr, want.ptr);
+    /* random orders with duplicates */
+    for (int round = 0; round < 20; round++) {
+        char name[16];
+        int order[2 * NB];
+
+        for (int i = 0; i < 2 * NB; i++)
+            order[i] = i % nf;
+        for (int i = 2 * NB - 1; i > 0; i--) {
+            int j = (int)(rand_r(&seed) % (unsigned)(i + 1)), t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        snprintf(name, sizeof(name), "r%d", round);
+        db = fresh_store(name);
+        for (int i = 0; i < 2 * NB; i++)
+            assert_int_equal(team_import_data(lead.s, db, "f", files[order[i]].ptr,
+                                              files[order[i]].len, &res, &err),
+                             0);
+        dump(db, &got);
+        assert_string_equal(got.ptr, want.ptr);
+        hqdb_close(db);
+    }
+    for (int i = 0; i < nf; i++)
+        buf_release(&files[i]);
+    buf_release(&want);
+    buf_release(&got);
+    buf_release(&dir);
+    buf_release(&hq_dump);
+}
+
+/* A chain of n events of d with payloads tagged t (a fork differs in t). */
+struct chain {
+    struct event ev[8];
+    char payload[8][64];
+};
+
+static void chain_make(struct chain *c, const struct dev *d, int n, const char *t)
+{
+    for (int i = 0; i < n; i++) {
+        struct event *e = &c->ev[i];
+
+        memset(e, 0, sizeof(*e));
+        e->seq = i + 1;
+        snprintf(e->id, sizeof(e->id), "00000000-0000-4000-8000-%s%07d", t, i + 1);
+        snprintf(e->device, sizeof(e->device), "%s", d->k.device_id);
+        e->at_ms = 1772366400000LL + i * 60000;
+        clock_format_utc(e->at_ms, e->at);
+        e->kind = "note";
+        snprintf(c->payload[i], sizeof(c->payload[i]), "{\"note\":\"%s%d\"}", t, i + 1);
+        e->payload = c->payload[i];
+        memcpy(e->prev_hash, i ? c->ev[i - 1].hash : zero, sizeof(e->prev_hash));
+        event_compute_hash(e);
+    }
+}
+
+static void build(const struct dev *d, const struct chain *c, int first, int last, uint64_t bseq,
+                  struct buf *out)
+{
+    struct bundle_build_args a;
+    struct bundle_recipient r;
+    struct fc_error err;
+
+    memset(&a, 0, sizeof(a));
+    memset(&r, 0, sizeof(r));
+    snprintf(r.device_id, sizeof(r.device_id), "%s", lead.k.device_id);
+    memcpy(r.box_pk, lead.k.box_pk, 32);
+    a.device = &d->k;
+    a.hq_box_pk = hq.keys.box_pk;
+    a.bundle_seq = bseq;
+    a.prev_bundle = zero;
+    a.first_seq = first;
+    a.prev_head = first > 1 ? c->ev[first - 2].hash : zero;
+    a.created_ms = 1772366400000LL;
+    a.team = &r;
+    a.n_team = 1;
+    buf_init(out);
+    if (bundle_build(&a, &c->ev[first - 1], (size_t)(last - first + 1), out, &err))
+        fail_msg("build: %s", err.msg);
+}
+
+static void test_team_store_equivocation_and_gap(void **state)
+{
+    struct chain a, fork;
+    struct buf b1, b2, b3;
+    struct team_import_result res;
+    struct team_chain c;
+    struct fc_error err;
+    struct hqdb *db = fresh_store("forks");
+    (void)state;
+
+    chain_make(&a, &m2, 6, "a");
+    chain_make(&fork, &m2, 6, "f");
+    memcpy(&fork.ev[0], &a.ev[0], sizeof(a.ev[0])); /* the fork starts at seq 2 */
+    strcpy(fork.payload[0], a.payload[0]);
+    fork.ev[0].payload = fork.payload[0];
+    for (int i = 1; i < 6; i++) {
+        memcpy(fork.ev[i].prev_hash, fork.ev[i - 1].hash, sizeof(fork.ev[i].prev_hash));
+        event_compute_hash(&fork.ev[i]);
+    }
+    build(&m2, &a, 1, 2, 1, &b1);
+    build(&m2, &fork, 2, 3, 2, &b2);
+    build(&m2, &a, 5, 6, 3, &b3);
+    assert_int_equal(team_import_data(lead.s, db, "b1", b1.ptr, b1.len, &res, &err), 0);
+    assert_int_equal(team_import_data(lead.s, db, "b3", b3.ptr, b3.len, &res, &err), 0);
+    assert_int_equal(team_chain_get(db, m2.k.device_id, &c, &err), 0);
+    assert_int_equal(c.head_seq, 2);
+    assert_int_equal(c.missing, 2);
+    assert_int_equal(c.gap_from, 3);
+    assert_int_equal(c.gap_to, 4);
+    assert_int_equal(team_import_data(lead.s, db, "b2", b2.ptr, b2.len, &res, &err), 0);
+    assert_int_equal(res.stats.equivocations, 1);
+    assert_int_equal(team_chain_get(db, m2.k.device_id, &c, &err), 0);
+    assert_int_equal(c.equivocations, 1);
+    assert_int_equal(c.missing, 1);  /* seq 3 came with the fork, 4 is still missing */
+    assert_int_equal(c.head_seq, 1); /* what a receipt would acknowledge */
+    hqdb_close(db);
+    buf_release(&b1);
+    buf_release(&b2);
+    buf_release(&b3);
+}
+
+static void test_team_refusals(void **state)
+{
+    struct chain c;
+    struct buf b, dir = BUF_INIT, data = BUF_INIT;
+    struct team_import_result res;
+    struct fc_error err;
+    struct hqdb *db = fresh_store("refusals");
+    (void)state;
+
+    /* a device outside the team, even sealed to the lead */
+    chain_make(&c, &out4, 2, "o");
+    build(&out4, &c, 1, 2, 1, &b);
+    assert_int_equal(team_import_data(lead.s, db, "x", b.ptr, b.len, &res, &err), FC_EVERIFY);
+    assert_non_null(strstr(err.msg, "not a member"));
+    /* a member is not a lead: it cannot import a teammate's bundle */
+    buf_addf(&dir, "%s/stick-refusals", root);
+    note(&m2, "for the lead only");
+    export(&m2, dir.ptr, &data);
+    assert_int_equal(team_import_data(m1.s, db, "y", data.ptr, data.len, &res, &err), FC_EVERIFY);
+    assert_non_null(strstr(err.msg, "leads no team"));
+    /* a damaged byte anywhere in the ciphertext: nothing stored */
+    data.ptr[data.len / 2] ^= 0x20;
+    assert_int_not_equal(team_import_data(lead.s, db, "z", data.ptr, data.len, &res, &err), 0);
+    {
+        struct team_chain tc;
+        assert_int_equal(team_chain_get(db, m2.k.device_id, &tc, &err), 0);
+        assert_int_equal(tc.events, 0);
+    }
+    hqdb_close(db);
+    buf_release(&b);
+    buf_release(&dir);
+    buf_release(&data);
+}
+
 /* A newer pack of the mission without a team ends it: bundles go to HQ only. */
 static void test_team_ends_with_newer_pack(void **state)
 {
@@ -313,6 +600,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_team_recorded),
         cmocka_unit_test(test_bundle_sealed_twice),
+        cmocka_unit_test(test_team_store_any_order),
+        cmocka_unit_test(test_team_store_equivocation_and_gap),
+        cmocka_unit_test(test_team_refusals),
         cmocka_unit_test(test_team_ends_with_newer_pack),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
