@@ -16,7 +16,7 @@ static const struct ui_action global_actions[] = {
     {UI_ACT_HELP,
      "help",
      1,
-     {'?'},
+     {'?', 0x07},
      N_("Help"),
      "帮助",
      N_("Show this list of keys"),
@@ -24,7 +24,7 @@ static const struct ui_action global_actions[] = {
     {UI_ACT_LANG,
      "lang",
      7,
-     {0},
+     {UI_KEY_ALT('l')},
      N_("Lang"),
      "语言",
      N_("Switch between Chinese and English"),
@@ -32,7 +32,7 @@ static const struct ui_action global_actions[] = {
     {UI_ACT_THEME,
      "theme",
      8,
-     {0},
+     {UI_KEY_ALT('m')},
      N_("Theme"),
      "主题",
      N_("Cycle the day, night and mono themes"),
@@ -48,7 +48,7 @@ static const struct ui_action global_actions[] = {
     {UI_ACT_QUIT,
      "quit",
      10,
-     {0},
+     {UI_KEY_ALT('q')},
      N_("Quit"),
      "退出",
      N_("Quit at once (every scan is already saved)"),
@@ -125,6 +125,14 @@ static const struct ui_action global_actions[] = {
      "重绘",
      N_("Redraw the whole screen"),
      "重新绘制整个屏幕"},
+    {UI_ACT_USB,
+     "usb",
+     0,
+     {UI_KEY_ALT('u')},
+     N_("USB"),
+     "优盘",
+     N_("USB stick: load a mission pack, export a bundle, apply a receipt"),
+     "优盘：载入任务包、导出数据包、导入回执"},
 };
 
 const struct ui_action *keymap_global(size_t *n)
@@ -203,6 +211,11 @@ void keymap_key_name(uint32_t key, char *out, size_t cap)
 
     if (keymap_is_fkey(key, &f)) {
         snprintf(out, cap, "F%d", f);
+    } else if (UI_KEY_IS_ALT(key)) {
+        char u[5] = {0};
+        if (utf8_encode(UI_KEY_ALT_CHAR(key), u) <= 0)
+            u[0] = '?';
+        snprintf(out, cap, "Alt-%s", u);
     } else if (SCAN_KEY_IS_SPECIAL(key)) {
         int code = SCAN_KEY_SPECIAL_CODE(key);
         for (size_t i = 0; i < sizeof(special_names) / sizeof(special_names[0]); i++) {

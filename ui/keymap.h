@@ -10,10 +10,23 @@
 #ifndef FC_UI_KEYMAP_H
 #define FC_UI_KEYMAP_H
 
+#include "ui/scan_asm.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
 #define UI_ACTION_MAX_KEYS 4
+
+/* Alt+c. Terminals send ESC then c; the screen joins the two into one key
+ * when they arrive together (a key typed alone after a pause is never part
+ * of it, and a scanner burst never reaches the keymap). Every action has
+ * such a second key, because desktop terminals take some F-keys for
+ * themselves (docs/user-guide-en.md, "Keys and terminals"). */
+#define UI_KEY_ALT_BASE 0x100000u
+#define UI_KEY_ALT(c) SCAN_KEY_SPECIAL(UI_KEY_ALT_BASE + (uint32_t)(c))
+#define UI_KEY_IS_ALT(k) \
+    (SCAN_KEY_IS_SPECIAL(k) && (uint32_t)SCAN_KEY_SPECIAL_CODE(k) >= UI_KEY_ALT_BASE)
+#define UI_KEY_ALT_CHAR(k) ((uint32_t)SCAN_KEY_SPECIAL_CODE(k) - UI_KEY_ALT_BASE)
 
 /* Global actions; views number their own from UI_ACT_VIEW_BASE. */
 enum ui_action_id {
@@ -32,6 +45,7 @@ enum ui_action_id {
     UI_ACT_LANG,
     UI_ACT_THEME,
     UI_ACT_REDRAW,
+    UI_ACT_USB, /* the removable-media screen (load, export, receipt) */
     UI_ACT_VIEW_BASE = 100,
 };
 

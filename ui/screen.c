@@ -11,6 +11,7 @@
 #include "ui/i18n.h"
 #include "ui/log.h"
 #include "ui/scan_asm.h"
+#include "ui/term.h"
 #include "ui/views.h"
 #include "ui/widget.h"
 
@@ -43,6 +44,10 @@ struct ui_screen {
                      refreshes a window that has pending changes */
     WINDOW *status_w, *body_w, *msg_w, *fkey_w;
     int rows, cols, too_small;
+    int fkey_rows;    /* 1, or 2 when the key bar does not fit one row */
+    int fkey_compact; /* "2Empty" rather than "F2Empty" */
+    char note[160];   /* a standing note on the message line (ui_screen_note) */
+    int64_t msg_set;  /* monotonic time the message was set */
     int running, quit, dirty;
 
     struct scan_asm sa;
@@ -94,6 +99,7 @@ struct ui_screen *ui_screen_new(const struct ui_app *app)
     const char *bell = getenv("FIELDCHECK_BELL");
 
     s->app = app;
+    s->fkey_rows = 1;
     scan_asm_init(&s->sa, scan_asm_gap_from_env());
     s->bell = bell && !strcmp(bell, "flash") ? BELL_FLASH
               : bell && !strcmp(bell, "off") ? BELL_OFF
@@ -160,7 +166,8 @@ void ui_screen_dirty(struct ui_screen *s)
 
 static int body_rows(const struct ui_screen *s)
 {
-    return s->rows - 3 > 1 ? s->rows - 3 : 1;
+    int n = s->rows - 2 - (s->fkey_rows ? s->fkey_rows : 1);
+    return n > 1 ? n : 1;
 }
 
 static void view_resize(struct ui_screen *s, struct ui_view *v)
@@ -256,8 +263,53 @@ void ui_screen_message(struct ui_screen *s, enum ui_role role, const char *fmt, 
     vsnprintf(s->msg, sizeof(s->msg), fmt, ap);
     va_end(ap);
     s->msg_role = role;
-    s->msg_until = ui_monotonic_ms() + MSG_SHOW_MS;
+    s->msg_set = ui_monotonic_ms();
+    s->msg_until = s->msg_set + MSG_SHOW_MS;
     s->dirty = 1;
+}
+
+void ui_screen_note(struct ui_screen *s, const char *text)
+{
+    snprintf(s->note, sizeof(s->note), "%s", text ? text : "");
+    s->dirty = 1;
+}
+
+void ui_screen_busy(struct ui_screen *s, const char *text)
+{
+    if (!s->term || s->too_small || !s->msg_w)
+        return;
+    wbkgdset(s->msg_w, ' ' | theme_attr(UI_ROLE_NORMAL));
+    werase(s->msg_w);
+    ui_put(s->msg_w, 0, 0, s->cols, text, UI_ALIGN_LEFT, UI_ROLE_WARN);
+    wnoutrefresh(s->msg_w);
+    doupdate();
+}
+
+/* The hint a scanned code deserves when the keyboard looks to be in the
+ * wrong state (ui/term.h), added to what the message line says. */
+void ui_screen_scan_hint(struct ui_screen *s, const char *code, enum ui_severity sev)
+{
+    const char *hint = NULL;
+
+    switch (ui_scan_hint_of(code)) {
+    case UI_HINT_CAPS:
+        if (sev == UI_SEV_OK)
+            return; /* read without case where that is safe: nothing to say */
+        hint = ui_tr("this scan arrived in lower case: is Caps Lock on?",
+                     "扫码为小写字母：是否开启了大写锁定（Caps Lock）？");
+        break;
+    case UI_HINT_IME:
+        hint = ui_tr("this scan holds Chinese or full-width characters: switch the input method "
+                     "off (Ctrl+Space) before scanning",
+                     "扫码中含中文或全角字符：请先关闭输入法（Ctrl+空格）再扫码");
+        break;
+    case UI_HINT_NONE: return;
+    }
+    ui_logf("scan hint: %s", hint);
+    if (s->msg[0] && s->msg_set == ui_monotonic_ms())
+        snprintf(s->msg + strlen(s->msg), sizeof(s->msg) - strlen(s->msg), "  | %s", hint);
+    else
+        ui_screen_message(s, UI_ROLE_WARN, "%s", hint);
 }
 
 static int beeps_for(enum ui_severity sev)
@@ -334,6 +386,8 @@ int ui_screen_submit_scan(struct ui_screen *s, const char *visit_id, const char 
     ui_logf("scan %s '%s' -> %s (%d)", how == UI_SCAN_BURST ? "burst" : "typed", code, out->verdict,
             rc);
     ui_screen_alert(s, out->severity);
+    if (how == UI_SCAN_BURST)
+        ui_screen_scan_hint(s, code, out->severity);
     return rc;
 }
 
@@ -358,8 +412,8 @@ static void layout(struct ui_screen *s)
     if (!s->too_small) {
         s->status_w = newwin(1, s->cols, 0, 0);
         s->body_w = newwin(body_rows(s), s->cols, 1, 0);
-        s->msg_w = newwin(1, s->cols, s->rows - 2, 0);
-        s->fkey_w = newwin(1, s->cols, s->rows - 1, 0);
+        s->msg_w = newwin(1, s->cols, s->rows - 1 - s->fkey_rows, 0);
+        s->fkey_w = newwin(s->fkey_rows, s->cols, s->rows - s->fkey_rows, 0);
     }
     for (size_t i = 0; i < s->depth; i++)
         view_resize(s, s->stack[i]);
@@ -420,30 +474,78 @@ static void draw_status(struct ui_screen *s)
     buf_release(&left);
 }
 
-static void draw_fkeys(struct ui_screen *s)
+/* The key bar's entries: the F-key actions of the top view and the
+ * global rows, in F-key order. */
+static size_t fkey_entries(struct ui_screen *s, const struct ui_action *out[12], int nums[12])
 {
     struct ui_view *top = ui_screen_top(s);
     const struct ui_action *extra = top ? top->ops->actions : NULL;
-    size_t nextra = top ? top->ops->nactions : 0;
-    int x = 0;
+    size_t nextra = top ? top->ops->nactions : 0, n = 0;
+
+    for (int f = 1; f <= 12; f++) {
+        const struct ui_action *a = keymap_lookup(SCAN_KEY_SPECIAL(KEY_F(f)), extra, nextra);
+        if (a) {
+            out[n] = a;
+            nums[n++] = f;
+        }
+    }
+    return n;
+}
+
+static int fkey_entry_width(const struct ui_action *a, int num, int compact)
+{
+    return (num >= 10 ? 2 : 1) + (compact ? 0 : 1) + (int)utf8_width(keymap_label(a));
+}
+
+/* Rows and style of the key bar for cols: "F2Empty F3NoBand ..." on one row
+ * when it fits, else without the F ("2Empty"), else on two rows. Every key
+ * stays on screen at 80 columns, whatever the language. */
+static void fkey_plan(struct ui_screen *s, int *rows, int *compact)
+{
+    const struct ui_action *a[12];
+    int nums[12], w[2] = {-1, -1};
+    size_t n = fkey_entries(s, a, nums);
+
+    for (int c = 0; c < 2; c++)
+        for (size_t i = 0; i < n; i++)
+            w[c] += fkey_entry_width(a[i], nums[i], c) + 1;
+    *rows = 1;
+    *compact = 0;
+    if (w[0] <= s->cols)
+        return;
+    *compact = 1;
+    if (w[1] <= s->cols)
+        return;
+    *compact = 0;
+    *rows = 2;
+}
+
+static void draw_fkeys(struct ui_screen *s)
+{
+    const struct ui_action *a[12];
+    int nums[12], x = 0, y = 0;
+    size_t n = fkey_entries(s, a, nums);
 
     wbkgdset(s->fkey_w, ' ' | theme_attr(UI_ROLE_NORMAL));
     werase(s->fkey_w);
-    for (int n = 1; n <= 12 && x < s->cols; n++) {
-        const struct ui_action *a = keymap_lookup(SCAN_KEY_SPECIAL(KEY_F(n)), extra, nextra);
+    for (size_t i = 0; i < n; i++) {
+        const char *label = keymap_label(a[i]);
         char num[8];
-        const char *label;
-        int lw;
-        if (!a)
-            continue;
-        label = keymap_label(a);
-        snprintf(num, sizeof(num), "F%d", n);
-        lw = (int)utf8_width(label) + 1;
-        ui_put(s->fkey_w, 0, x, (int)strlen(num), num, UI_ALIGN_LEFT, UI_ROLE_FKEY);
-        x += (int)strlen(num);
+        int nw, lw = (int)utf8_width(label);
+
+        snprintf(num, sizeof(num), s->fkey_compact ? "%d" : "F%d", nums[i]);
+        nw = (int)strlen(num);
+        if (x && x + nw + lw > s->cols && y + 1 < s->fkey_rows) {
+            x = 0; /* the second row */
+            y++;
+        }
+        if (x >= s->cols)
+            break;
+        ui_put(s->fkey_w, y, x, nw, num, UI_ALIGN_LEFT, UI_ROLE_FKEY);
+        x += nw;
         if (x + lw > s->cols)
             lw = s->cols - x;
-        ui_put(s->fkey_w, 0, x, lw, label, UI_ALIGN_LEFT, UI_ROLE_FKEY_LABEL);
+        ui_put(s->fkey_w, y, x, lw, label, UI_ALIGN_LEFT, UI_ROLE_FKEY_LABEL);
         x += lw + 1;
     }
     wnoutrefresh(s->fkey_w);
@@ -455,10 +557,12 @@ static void draw_msg(struct ui_screen *s)
     werase(s->msg_w);
     if (s->msg[0])
         ui_put(s->msg_w, 0, 0, s->cols, s->msg, UI_ALIGN_LEFT, s->msg_role);
+    else if (s->note[0])
+        ui_put(s->msg_w, 0, 0, s->cols, s->note, UI_ALIGN_LEFT, UI_ROLE_WARN);
     else
         ui_put(s->msg_w, 0, 0, s->cols,
-               ui_tr("Scan a code at any time.  F1 help  F10 quit",
-                     "随时可以扫码。  F1 帮助  F10 退出"),
+               ui_tr("Scan a code at any time.  F1 or ^G help  F10 or Alt-q quit",
+                     "随时可以扫码。  F1 或 ^G 帮助  F10 或 Alt-q 退出"),
                UI_ALIGN_LEFT, UI_ROLE_DIM);
     wnoutrefresh(s->msg_w);
 }
@@ -484,6 +588,17 @@ static void draw_body(struct ui_screen *s)
 
 static void redraw(struct ui_screen *s)
 {
+    int rows, compact;
+
+    if (!s->too_small) {
+        /* the key bar follows the top view and the language */
+        fkey_plan(s, &rows, &compact);
+        s->fkey_compact = compact;
+        if (rows != s->fkey_rows) {
+            s->fkey_rows = rows;
+            layout(s);
+        }
+    }
     if (s->too_small) {
         draw_too_small(s);
     } else {
@@ -507,6 +622,19 @@ static void show_help(struct ui_screen *s)
     ui_screen_push(s, view_help_new(top));
 }
 
+static void show_usb(struct ui_screen *s)
+{
+    struct ui_view *top = ui_screen_top(s);
+
+    if (!s->app || !s->app->usb) {
+        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no USB screen here", "此处没有优盘功能"));
+        return;
+    }
+    if (top && top->ops->name && !strcmp(top->ops->name, "usb"))
+        return;
+    ui_screen_push(s, view_usb_new(s->app));
+}
+
 static void global_action(struct ui_screen *s, int id)
 {
     switch (id) {
@@ -526,6 +654,7 @@ static void global_action(struct ui_screen *s, int id)
         clearok(curscr, TRUE);
         s->dirty = 1;
         break;
+    case UI_ACT_USB: show_usb(s); break;
     default: break;
     }
 }
@@ -568,7 +697,9 @@ static void dispatch_key(struct ui_screen *s, uint32_t key)
     }
     if (s->too_small)
         return; /* nothing on screen to act on */
-    if (!keymap_is_fkey(key, NULL) && top && top->ops->text && top->ops->text(top, key)) {
+    /* Alt keys are never text: an input line does not get them */
+    if (!keymap_is_fkey(key, NULL) && !UI_KEY_IS_ALT(key) && top && top->ops->text &&
+        top->ops->text(top, key)) {
         s->dirty = 1;
         return;
     }
@@ -582,6 +713,13 @@ static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
     struct ui_view *top = ui_screen_top(s);
     struct ui_verdict v;
 
+    /* HQ's receipt scanned off its QR code: recognised on any screen and
+     * applied after a question no scanner burst can answer */
+    if (s->app && s->app->usb && s->app->usb->is_receipt &&
+        s->app->usb->is_receipt(s->app->usb->user, code)) {
+        ui_receipt_confirm(s, code);
+        return;
+    }
     if (top && top->ops->scan) {
         top->ops->scan(top, code, len);
         s->dirty = 1;
@@ -590,37 +728,79 @@ static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
     ui_screen_submit_scan(s, NULL, code, UI_SCAN_BURST, &v);
     ui_screen_message(s, ui_severity_role(v.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"), code,
                       ui_verdict_name(&v), v.message);
+    ui_screen_scan_hint(s, code, v.severity);
+}
+
+static void handle_event(struct ui_screen *s, struct scan_event *ev)
+{
+    if (ev->type == SCAN_EV_SCAN) {
+        dispatch_scan(s, ev->text, ev->len);
+    } else if (ev->type == SCAN_EV_REJECT && ev->why == SCAN_REJECT_CONTROL) {
+        char name[16];
+        scan_key_name(ev->ctrl, name);
+        ui_logf("scan rejected: control character %s in %zu bytes", name, ev->len);
+        ui_screen_alert(s, UI_SEV_WARN);
+        ui_screen_message(
+            s, UI_ROLE_WARN, "%s (%s)",
+            ui_tr("scan rejected: control character in the code", "扫码被拒绝：条码中含控制字符"),
+            name);
+    } else if (ev->type == SCAN_EV_REJECT) {
+        ui_logf("scan rejected: %zu bytes", ev->len);
+        ui_screen_alert(s, UI_SEV_WARN);
+        ui_screen_message(s, UI_ROLE_WARN, "%s (%zu bytes)",
+                          ui_tr("scan rejected: too long", "扫码被拒绝：过长"), ev->len);
+    } else {
+        s->key_lone = ev->lone;
+        dispatch_key(s, ev->key);
+        s->key_lone = 0;
+    }
+}
+
+/* Folds upper-case Alt letters to lower case (Caps Lock, Shift). */
+static uint32_t alt_key(uint32_t c)
+{
+    return UI_KEY_ALT(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
 static void process_events(struct ui_screen *s)
 {
-    struct scan_event ev;
+    struct scan_event ev, next;
+    int have_next = 0;
+    size_t run = 0; /* printable keys of one burst that ended without Enter */
 
-    while (!s->quit && scan_asm_next(&s->sa, &ev)) {
-        if (ev.type == SCAN_EV_SCAN) {
-            dispatch_scan(s, ev.text, ev.len);
-        } else if (ev.type == SCAN_EV_REJECT && ev.why == SCAN_REJECT_CONTROL) {
-            char name[16];
-            scan_key_name(ev.ctrl, name);
-            ui_logf("scan rejected: control character %s in %zu bytes", name, ev.len);
-            ui_screen_alert(s, UI_SEV_WARN);
-            ui_screen_message(s, UI_ROLE_WARN, "%s (%s)",
-                              ui_tr("scan rejected: control character in the code",
-                                    "扫码被拒绝：条码中含控制字符"),
-                              name);
-        } else if (ev.type == SCAN_EV_REJECT) {
-            ui_logf("scan rejected: %zu bytes", ev.len);
-            ui_screen_alert(s, UI_SEV_WARN);
-            ui_screen_message(s, UI_ROLE_WARN, "%s (%zu bytes)",
-                              ui_tr("scan rejected: too long", "扫码被拒绝：过长"), ev.len);
-        } else {
-            s->key_lone = ev.lone;
-            dispatch_key(s, ev.key);
-            s->key_lone = 0;
+    while (!s->quit && (have_next || scan_asm_next(&s->sa, &ev))) {
+        if (have_next) {
+            ev = next;
+            have_next = 0;
         }
+        /* ESC and a key in one burst: what a terminal sends for Alt+key */
+        if (ev.type == SCAN_EV_KEY && ev.key == 0x1B && !ev.lone && scan_asm_next(&s->sa, &next)) {
+            if (next.type == SCAN_EV_KEY && scan_key_is_printable(next.key)) {
+                ev.key = alt_key(next.key);
+                scan_event_release(&next);
+            } else {
+                have_next = 1;
+            }
+        }
+        if (ev.type == SCAN_EV_KEY && !ev.lone && scan_key_is_printable(ev.key)) {
+            if (ui_burst_without_enter_is_suspect(++run) && run == 8) {
+                ui_logf("keys arrived together without Enter");
+                ui_screen_message(
+                    s, UI_ROLE_WARN, "%s",
+                    ui_tr("keys arrived together without Enter: if this was a scan, an input "
+                          "method may have taken it (switch it off with Ctrl+Space)",
+                          "多个按键同时到达但没有回车：如果是扫码，可能被输入法截获（按 Ctrl+空格 "
+                          "关闭输入法）"));
+            }
+        } else {
+            run = 0;
+        }
+        handle_event(s, &ev);
         scan_event_release(&ev);
         flush_dead(s);
     }
+    if (have_next)
+        scan_event_release(&next);
 }
 
 static int min_timeout(int a, int64_t b)
@@ -710,16 +890,35 @@ int ui_screen_key_is_lone(const struct ui_screen *s)
 
 int ui_screen_run(struct ui_screen *s, struct fc_error *err)
 {
+    const char *term;
+    char *cup;
+
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
         return fc_error_set(err, FC_ESTATE, "cannot start the terminal UI: not a terminal");
     if (!s->depth)
         return fc_error_set(err, FC_ESTATE, "cannot start the terminal UI: no view");
+    term = getenv("TERM");
+    if (ui_term_fit(term, getenv("FBTERM")) == UI_TERM_REFUSED)
+        return fc_error_set(err, FC_ESTATE,
+                            "cannot start the terminal UI on TERM=%s: this terminal cannot show "
+                            "full screens; use a terminal emulator or the command line "
+                            "(fieldcheck help)",
+                            term && *term ? term : "(unset)");
     ui_log_open();
     s->term = newterm(NULL, stdout, stdin);
     if (!s->term)
-        return fc_error_set(err, FC_ESTATE, "cannot start the terminal UI: unknown terminal '%s'",
-                            getenv("TERM") ? getenv("TERM") : "");
+        return fc_error_set(err, FC_ESTATE,
+                            "cannot start the terminal UI: unknown terminal '%s' (no terminfo "
+                            "entry; try TERM=xterm-256color or the command line)",
+                            term);
     set_term(s->term);
+    cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1) {
+        end_curses(s);
+        return fc_error_set(err, FC_ESTATE,
+                            "cannot start the terminal UI: terminal '%s' cannot move the cursor",
+                            term);
+    }
     active_screen = s;
     fc_set_die_hook(die_hook);
     /* raw, not cbreak: no SIGINT/SIGQUIT/SIGTSTP from ^C ^\\ ^Z and no XON/XOFF

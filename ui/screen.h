@@ -112,6 +112,18 @@ void ui_screen_dirty(struct ui_screen *s);
 void ui_screen_message(struct ui_screen *s, enum ui_role role, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* A standing note on the message line, shown whenever no message is (the
+ * Linux console's "English only" note). NULL or "" removes it. */
+void ui_screen_note(struct ui_screen *s, const char *text);
+
+/* Shows text on the message line at once, before a long call (a mission
+ * load) that keeps the loop from drawing. */
+void ui_screen_busy(struct ui_screen *s, const char *text);
+
+/* Adds the hint a scanned code deserves (Caps Lock, an input method:
+ * ui/term.h) to the message line; sev is the scan's verdict. */
+void ui_screen_scan_hint(struct ui_screen *s, const char *code, enum ui_severity sev);
+
 /* Beeps by severity without blocking the loop: OK one beep, WARN two,
  * ANOMALY three, 150 ms apart (FIELDCHECK_BELL=flash flashes instead, =off
  * is silent). A new alert replaces one still sounding. */

@@ -6,8 +6,11 @@
 #include "core/base/xalloc.h"
 #include "ui/i18n.h"
 #include "ui/screen.h"
+#include "ui/term.h"
 #include "ui/theme.h"
 #include "ui/views.h"
+
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -33,9 +36,19 @@ int ui_run(const struct ui_app *app, struct fc_error *err)
     int t, rc = 0;
 
     ui_i18n_init();
+    /* NO_COLOR asks for no colour; an explicit theme still wins */
     t = theme_by_name(app->theme);
-    theme_set(t >= 0 ? (enum ui_theme)t : theme_from_env(UI_THEME_DAY));
+    theme_set(t >= 0
+                  ? (enum ui_theme)t
+                  : theme_from_env(ui_no_color(getenv("NO_COLOR")) ? UI_THEME_MONO : UI_THEME_DAY));
     s = ui_screen_new(app);
+    /* the Linux console draws no Chinese: English, and a note saying why */
+    if (ui_term_fit(getenv("TERM"), getenv("FBTERM")) == UI_TERM_NO_CJK) {
+        if (ui_lang_current() == UI_LANG_ZH)
+            ui_lang_set(UI_LANG_EN);
+        ui_screen_note(s, _("Linux console: no Chinese here, so the screens are in English "
+                            "(a terminal emulator or fbterm shows Chinese)"));
+    }
     ui_screen_push(s, view_home_new(app));
     if (app->start == UI_START_VISIT && app->start_visit && app->home && app->home->list_visits) {
         struct find_visit f;

@@ -113,6 +113,13 @@ struct ui_home_model {
      * (64 bytes). May be NULL: the form is then not offered. */
     int (*new_visit)(void *user, const struct ui_new_visit *nv, char visit_id[64],
                      struct fc_error *err);
+    /* Optional: codes worth trying (a demo mission's), one per emit: what it
+     * is and the code. None for a real mission. */
+    int (*list_try_codes)(void *user, void (*emit)(void *ctx, const char *what, const char *code),
+                          void *ctx, struct fc_error *err);
+    /* Optional: writes a printable sheet of those codes with barcodes; its
+     * path into path (1024 bytes). */
+    int (*write_try_sheet)(void *user, char path[1024], struct fc_error *err);
 };
 
 /* Shown in the status line; fields left empty (or unsynced < 0) are hidden.
@@ -467,6 +474,153 @@ struct ui_flight_model {
                   struct fc_error *err);
 };
 
+/* --- removable media and sync (ui/view_usb.c) ------------------------------
+ * The USB stick is where mission packs arrive and bundles leave: the screen
+ * lists the removable media mounted on this machine (or a folder typed in),
+ * loads a pack or a mission folder with its verification result, counts and
+ * rejects, exports a bundle, applies HQ's receipt and trusts HQ's key. Every
+ * change is what the CLI's command would record. */
+
+enum ui_file_kind {
+    UI_FILE_OTHER = 0,
+    UI_FILE_DIR,     /* a folder (not a mission) */
+    UI_FILE_PACK,    /* a signed mission pack (.fcpack) */
+    UI_FILE_MISSION, /* a mission folder (mission.json and CSV files) */
+    UI_FILE_BUNDLE,  /* an exported bundle (.fcb) */
+    UI_FILE_RECEIPT, /* a small file holding HQ's receipt code */
+    UI_FILE_HQ_KEY,  /* HQ's public key file (hq.pub) */
+};
+
+struct ui_media_row {
+    char path[512];
+    char label[160]; /* volume name or the path's last part */
+    long long free_mb;
+};
+
+struct ui_file_row {
+    char name[256];
+    char path[1024];
+    enum ui_file_kind kind;
+    long long size;
+    int64_t mtime_ms;
+};
+
+/* One line of a load's outcome, in display order: files with their counts,
+ * then rejected rows, then warnings (leads for the inspectors). */
+enum ui_load_kind { UI_LOAD_FILE = 0, UI_LOAD_REJECT, UI_LOAD_WARNING };
+
+struct ui_load_row {
+    enum ui_load_kind kind;
+    char file[64];
+    long long line;                   /* REJECT/WARNING: line of the file, 0 if none */
+    char encoding[24];                /* FILE */
+    long long rows, loaded, rejected; /* FILE */
+    char text[400];                   /* REJECT/WARNING: reason or message, already translated */
+};
+
+struct ui_load_result {
+    int ok;
+    char status[64];   /* "loaded", "unchanged", "replaced" or "failed", for people */
+    char mission[200]; /* mission id, version and title */
+    char verify[200];  /* what was verified (signature, target, expiry), "" for a folder */
+    char message[400]; /* the error when it failed */
+};
+
+struct ui_device {
+    char device_id[24];   /* "" when the device has no keys yet */
+    char enrollment[200]; /* the code HQ enrols the device with, "" without keys */
+    int hq_trusted;
+    char hq_fingerprint[40];
+    long unsynced;
+};
+
+struct ui_usb_model {
+    void *user; /* passed to every callback of this model */
+    /* The device's keys and HQ's trust. */
+    int (*device)(void *user, struct ui_device *out, struct fc_error *err);
+    /* Creates the device's keys (keys init); NULL when not offered. */
+    int (*create_keys)(void *user, struct fc_error *err);
+    /* The text rows of the enrollment QR ("" ends; NULL without keys). */
+    const char *const *(*enrollment_qr)(void *user);
+    int (*list_media)(void *user, void (*emit)(void *ctx, const struct ui_media_row *row),
+                      void *ctx, struct fc_error *err);
+    /* Entries of a folder, folders first, then by name. */
+    int (*list_files)(void *user, const char *dir,
+                      void (*emit)(void *ctx, const struct ui_file_row *row), void *ctx,
+                      struct fc_error *err);
+    /* Loads a pack or a mission folder (partial: keep good rows when some are
+     * rejected). Lines of the outcome by emit; progress (may be NULL) while
+     * it reads. Returns 0 with out filled even when the load failed
+     * (out->ok 0): the failure is the result to show. */
+    int (*load)(void *user, const char *path, int partial,
+                void (*emit)(void *ctx, const struct ui_load_row *row),
+                void (*progress)(void *ctx, const char *file, uint64_t bytes, uint64_t total),
+                void *ctx, struct ui_load_result *out, struct fc_error *err);
+    /* Writes the next bundle into dir; message (320 bytes) says what. */
+    int (*export_bundle)(void *user, const char *dir, char message[320], struct fc_error *err);
+    /* 1 when code looks like HQ's receipt (cheap: a prefix). May be NULL. */
+    int (*is_receipt)(void *user, const char *code);
+    /* Verifies a receipt (a code, or a file holding one) without applying
+     * it; message says what it acknowledges. */
+    int (*check_receipt)(void *user, const char *code_or_path, char message[320],
+                         struct fc_error *err);
+    int (*apply_receipt)(void *user, const char *code_or_path, char message[320],
+                         struct fc_error *err);
+    /* Trusts HQ's public key file (keys trust); message gives its fingerprint. */
+    int (*trust_hq)(void *user, const char *path, char message[320], struct fc_error *err);
+};
+
+/* --- a visit's records (ui/view_records.c) ----------------------------------
+ * Documents written for printing, evidence files, interviews: records every
+ * visit keeps, whatever its workflow, each an event as the CLI records it. */
+
+struct ui_doc_row {
+    char name[32]; /* "report", "site-record", ... */
+    char title[128];
+};
+
+#define UI_INTERVIEW_PEOPLE 3
+#define UI_INTERVIEW_ITEMS 8
+
+struct ui_interview {
+    char place[128];
+    char held_at[40]; /* ISO time, "" for now */
+    struct {
+        char name[64], role[64], id_number[32];
+    } people[UI_INTERVIEW_PEOPLE];
+    struct {
+        char q[256], a[512];
+    } items[UI_INTERVIEW_ITEMS];
+    int is_signed;
+    char refusal[160]; /* why the person refused to sign, "" when signed */
+    char note[256];
+};
+
+struct ui_records_model {
+    void *user; /* passed to every callback of this model */
+    /* The visit's documents: its report first. */
+    int (*list_docs)(void *user, const char *visit_id,
+                     void (*emit)(void *ctx, const struct ui_doc_row *row), void *ctx,
+                     struct fc_error *err);
+    /* Writes one as HTML; its path goes into path (1024 bytes). */
+    int (*write_doc)(void *user, const char *visit_id, const char *name, char path[1024],
+                     struct fc_error *err);
+    /* 1 when a printer is configured (its name in printer, 128 bytes). */
+    int (*printer)(void *user, char printer[128]);
+    /* Sends a written document to the printer (lp). */
+    int (*print)(void *user, const char *path, char message[320], struct fc_error *err);
+    /* Registers a file as evidence; message (320 bytes) gives its SHA-256
+     * and size. */
+    int (*add_evidence)(void *user, const char *visit_id, const char *path, const char *note,
+                        char message[320], struct fc_error *err);
+    int (*list_evidence)(void *user, const char *visit_id,
+                         void (*emit)(void *ctx, const struct ui_evidence_row *row), void *ctx,
+                         struct fc_error *err);
+    /* Records an interview (询问笔录); its event id into event_id (40 bytes). */
+    int (*add_interview)(void *user, const char *visit_id, const struct ui_interview *iv,
+                         char event_id[40], struct fc_error *err);
+};
+
 enum ui_start {
     UI_START_HOME = 0,  /* the home screen */
     UI_START_VISIT = 1, /* the screen of start_visit, over home */
@@ -485,10 +639,12 @@ struct ui_app {
     const struct ui_flight_model *flight; /* may be NULL: flight visits get the generic screen */
     /* may be NULL: pharmacy visits get the generic screen */
     const struct ui_pharmacy_model *pharmacy;
-    void *user;              /* passed to every callback, never touched */
-    enum ui_start start;     /* initial view */
-    const char *start_visit; /* visit id for UI_START_VISIT */
-    const char *theme;       /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
+    const struct ui_usb_model *usb;         /* may be NULL: no USB screen */
+    const struct ui_records_model *records; /* may be NULL: no documents or records */
+    void *user;                             /* passed to every callback, never touched */
+    enum ui_start start;                    /* initial view */
+    const char *start_visit;                /* visit id for UI_START_VISIT */
+    const char *theme; /* "day", "night", "mono"; NULL: FIELDCHECK_THEME, else day */
 };
 
 /* Runs the terminal UI until the user quits (F10). Takes over the terminal

@@ -23,7 +23,7 @@ static const struct ui_action close_actions[] = {
     {CLOSE_ACT_CLOSE,
      "close-visit",
      2,
-     {0},
+     {UI_KEY_ALT('c')},
      N_("Close"),
      "确认结束",
      N_("Close the visit now (asks first); no scan can be added afterwards"),

@@ -64,6 +64,7 @@ enum {
     FL_ACT_EVIDENCE,
     FL_ACT_TOTALS,
     FL_ACT_CLOSE,
+    FL_ACT_RECORDS,
 };
 
 static const struct ui_action flight_actions[] = {
@@ -139,6 +140,14 @@ static const struct ui_action flight_actions[] = {
      "结束检查",
      N_("Close the visit: summary and checkpoint code"),
      "结束检查：汇总与核验码"},
+    {FL_ACT_RECORDS,
+     "records",
+     0,
+     {UI_KEY_ALT('r')},
+     N_("Records"),
+     "文书",
+     N_("Documents to print, evidence files, interviews"),
+     "打印文书、登记证据、询问笔录"},
 };
 
 struct flight_view {
@@ -301,6 +310,10 @@ static int fl_action(struct ui_view *v, int id)
     case FL_ACT_CLOSE:
         if (fv->app->close && fv->row.is_open)
             ui_screen_push(v->scr, view_close_new(fv->app, &fv->row, 1));
+        return 1;
+    case FL_ACT_RECORDS:
+        if (fv->app->records)
+            ui_screen_push(v->scr, view_records_new(fv->app, &fv->row));
         return 1;
     default: return 0;
     }
@@ -925,7 +938,7 @@ struct list_view {
     char error[256];
 };
 
-enum { LIST_ACT_ADD = UI_ACT_VIEW_BASE, LIST_ACT_VERIFY };
+enum { LIST_ACT_ADD = UI_ACT_VIEW_BASE, LIST_ACT_VERIFY, LIST_ACT_REGISTER };
 
 static const struct ui_action findings_actions[] = {
     {LIST_ACT_ADD,
@@ -942,11 +955,19 @@ static const struct ui_action evidence_actions[] = {
     {LIST_ACT_VERIFY,
      "verify-evidence",
      2,
-     {0},
+     {'v'},
      N_("Verify"),
      "校验",
      N_("Re-hash every registered file and show its status"),
      "重新计算每个证据文件的哈希并显示状态"},
+    {LIST_ACT_REGISTER,
+     "add-evidence",
+     3,
+     {'a'},
+     N_("Add"),
+     "登记",
+     N_("Register a file as evidence: its SHA-256 is recorded"),
+     "登记证据文件：记录其 SHA-256"},
 };
 
 static const struct ui_table_col finding_cols[] = {
@@ -1130,6 +1151,11 @@ static int list_action(struct ui_view *v, int id)
     if (id == LIST_ACT_VERIFY && l->kind == LIST_EVIDENCE) {
         l->verify = 1;
         list_load(l);
+        return 1;
+    }
+    if (id == LIST_ACT_REGISTER && l->kind == LIST_EVIDENCE) {
+        ui_evidence_form_push(v->scr, l->fv->app, l->fv->row.id);
+        l->stale = 1;
         return 1;
     }
     return ui_table_action(&l->table, id);

@@ -50,7 +50,17 @@ static void help_draw(struct ui_view *v, WINDOW *w)
                  "screen and never acts as a key.",
                  "先列本屏按键，再列通用按键。任何屏幕都可扫码，扫码不会被当作按键。"),
            UI_ALIGN_LEFT, UI_ROLE_DIM);
-    ui_table_draw(&h->table, w, 2, 1, v->rows - 2, v->cols - 2, 1);
+    ui_table_draw(&h->table, w, 2, 1, v->rows - 4, v->cols - 2, 1);
+    /* the F-keys desktop terminals keep for themselves (docs/user-guide) */
+    ui_put_wrapped(
+        w, v->rows - 2, 1, v->cols - 2, 2,
+        ui_tr("Terminals take some F-keys: GNOME Terminal and MATE Terminal F1 F10 F11, "
+              "deepin-terminal F2 F11, xfce4-terminal F1 F10 F11. Use the second key "
+              "shown here (Alt-letter, Ctrl-letter) or the command barcode card.",
+              "部分终端占用功能键：GNOME 终端和 MATE 终端占用 F1 F10 F11，深度终端占用 F2 "
+              "F11，xfce4 终端占用 F1 F10 F11。请改用此处列出的第二个按键（Alt+字母、Ctrl+"
+              "字母）或命令条码卡。"),
+        UI_ROLE_WARN);
 }
 
 static int help_action(struct ui_view *v, int id)

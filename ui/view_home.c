@@ -13,13 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { HOME_ACT_OPEN_VISIT = UI_ACT_VIEW_BASE, HOME_ACT_NEW_VISIT, HOME_ACT_REFRESH };
+enum {
+    HOME_ACT_OPEN_VISIT = UI_ACT_VIEW_BASE,
+    HOME_ACT_NEW_VISIT,
+    HOME_ACT_REFRESH,
+    HOME_ACT_SHEET,
+};
 
 static const struct ui_action home_actions[] = {
     {HOME_ACT_OPEN_VISIT,
      "open-visit",
      2,
-     {0},
+     {UI_KEY_ALT('o')},
      N_("Open"),
      "打开",
      N_("Open the selected visit and continue it"),
@@ -27,7 +32,7 @@ static const struct ui_action home_actions[] = {
     {HOME_ACT_NEW_VISIT,
      "new-visit",
      3,
-     {0},
+     {UI_KEY_ALT('n')},
      N_("New visit"),
      "新检查",
      N_("Open a new visit: site, kind, inspectors"),
@@ -35,15 +40,39 @@ static const struct ui_action home_actions[] = {
     {HOME_ACT_REFRESH,
      "refresh",
      5,
-     {0},
+     {0x12},
      N_("Refresh"),
      "刷新",
      N_("Reload missions and visits"),
      "重新读取任务和检查"},
+    /* the global USB action, on an F-key here where nothing else needs it */
+    {UI_ACT_USB,
+     "usb",
+     4,
+     {UI_KEY_ALT('u')},
+     N_("USB"),
+     "优盘",
+     N_("USB stick: load a mission pack, export a bundle, apply a receipt"),
+     "优盘：载入任务包、导出数据包、导入回执"},
+    {HOME_ACT_SHEET,
+     "codes-sheet",
+     6,
+     {UI_KEY_ALT('p')},
+     N_("Codes sheet"),
+     "码表",
+     N_("Write the codes to try as a printable page with barcodes"),
+     "将可试扫的码生成带条码的可打印页面"},
+};
+
+struct try_code {
+    char what[96];
+    char code[128];
 };
 
 struct home {
     const struct ui_app *app;
+    struct try_code *tries;
+    size_t ntries, tcap;
     struct ui_mission_row *missions;
     size_t nmissions, mcap;
     struct ui_visit_row *visits;
@@ -140,6 +169,19 @@ static void emit_visit(void *ctx, const struct ui_visit_row *row)
     h->visits[h->nvisits++] = *row;
 }
 
+static void emit_try(void *ctx, const char *what, const char *code)
+{
+    struct home *h = ctx;
+
+    if (h->ntries == h->tcap) {
+        h->tcap = h->tcap ? h->tcap * 2 : 8;
+        h->tries = xreallocarray(h->tries, h->tcap, sizeof(*h->tries));
+    }
+    snprintf(h->tries[h->ntries].what, sizeof(h->tries[0].what), "%s", what);
+    snprintf(h->tries[h->ntries].code, sizeof(h->tries[0].code), "%s", code);
+    h->ntries++;
+}
+
 static void home_load(struct home *h)
 {
     const struct ui_home_model *m = h->app ? h->app->home : NULL;
@@ -147,12 +189,14 @@ static void home_load(struct home *h)
     int rc = 0;
 
     fc_error_clear(&err);
-    h->nmissions = h->nvisits = 0;
+    h->nmissions = h->nvisits = h->ntries = 0;
     h->error[0] = '\0';
     if (m && m->list_missions)
         rc = m->list_missions(h->app->user, emit_mission, h, &err);
     if (rc == 0 && m && m->list_visits)
         rc = m->list_visits(h->app->user, emit_visit, h, &err);
+    if (rc == 0 && m && m->list_try_codes)
+        rc = m->list_try_codes(h->app->user, emit_try, h, &err);
     if (rc < 0)
         snprintf(h->error, sizeof(h->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
     ui_table_set_rows(&h->mtable, h->nmissions);
@@ -169,22 +213,109 @@ static void home_enter(struct ui_view *v)
         h->focus = 1;
 }
 
+/* What to do next, when there is nothing yet to open. */
+static void draw_first_steps(struct home *h, WINDOW *w, int y, int cols)
+{
+    if (!h->nmissions) {
+        ui_put(w, y++, 1, cols,
+               ui_tr("No mission on this laptop yet. To start a real inspection:",
+                     "本机尚无检查任务。开始一次实际检查："),
+               UI_ALIGN_LEFT, UI_ROLE_TITLE);
+        ui_put(w, y++, 3, cols - 2,
+               ui_tr("plug in the USB stick from HQ, press F4 (or Alt-u) and load the mission "
+                     "pack on it.",
+                     "插入中心发放的优盘，按 F4（或 Alt-u），载入其中的任务包。"),
+               UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+        ui_put(w, y++, 1, cols,
+               ui_tr("To try fieldcheck first: quit (F10 or Alt-q) and run 'fieldcheck demo'.",
+                     "先试用：退出（F10 或 Alt-q）后运行 'fieldcheck demo'。"),
+               UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+    } else if (!h->nvisits) {
+        ui_put(w, y++, 1, cols,
+               ui_tr("No visit yet: F3 (or Alt-n) opens one at a site of the missions above.",
+                     "尚无检查：按 F3（或 Alt-n）在上列任务的机构开始一次检查。"),
+               UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    }
+}
+
+/* The codes a demo mission offers to try, beside the visits (or under them
+ * on a narrow terminal). Returns the columns it took on the right. */
+static int draw_tries(struct home *h, WINDOW *w, int y, int rows, int cols)
+{
+    int pw = cols >= 110 ? 46 : 0, x, n;
+
+    if (!h->ntries)
+        return 0;
+    if (!pw) { /* narrow: the last rows */
+        n = (int)h->ntries + 1 < rows / 2 ? (int)h->ntries + 1 : rows / 2;
+        y += rows - n;
+        x = 1;
+        pw = cols - 2;
+    } else {
+        x = cols - pw - 1;
+        n = rows;
+    }
+    ui_put(w, y, x, pw,
+           ui_tr("Codes to try (demo)  F6/Alt-p: print them", "可试扫的码（演示）  F6/Alt-p：打印"),
+           UI_ALIGN_LEFT, UI_ROLE_TITLE);
+    for (int i = 0; i + 1 < n && (size_t)i < h->ntries; i++) {
+        char line[256];
+        snprintf(line, sizeof(line), "%s  %s", h->tries[i].code, h->tries[i].what);
+        ui_put(w, y + 1 + i, x, pw, line, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+    }
+    return cols >= 110 ? pw + 1 : 0;
+}
+
 static void home_draw(struct ui_view *v, WINDOW *w)
 {
     struct home *h = v->data;
-    int mh = (v->rows - 3) / 3, vy;
+    int mh = (v->rows - 3) / 3, vy, right, vrows;
 
     if (mh < 3)
         mh = 3;
+    if (h->nmissions && (int)h->nmissions + 2 < mh)
+        mh = (int)h->nmissions + 2;
     ui_put(w, 0, 1, v->cols - 2, ui_tr("Missions", "任务"), UI_ALIGN_LEFT,
            h->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
     ui_table_draw(&h->mtable, w, 1, 1, mh, v->cols - 2, h->focus == 0);
     vy = 1 + mh + 1;
-    ui_put(w, vy, 1, v->cols - 2, ui_tr("Visits", "检查"), UI_ALIGN_LEFT,
+    vrows = v->rows - vy - 1;
+    right = draw_tries(h, w, vy, vrows, v->cols);
+    if (h->ntries && !right) /* the panel took the last rows */
+        vrows -= (int)h->ntries + 1 < vrows / 2 ? (int)h->ntries + 1 : vrows / 2;
+    ui_put(w, vy, 1, v->cols - 2 - right, ui_tr("Visits", "检查"), UI_ALIGN_LEFT,
            h->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
-    ui_table_draw(&h->vtable, w, vy + 1, 1, v->rows - vy - 2, v->cols - 2, h->focus == 1);
+    if (!h->nmissions || !h->nvisits)
+        draw_first_steps(h, w, vy + 1 + (h->nvisits ? (int)h->nvisits + 1 : 0), v->cols - 2);
+    if (h->nvisits)
+        ui_table_draw(&h->vtable, w, vy + 1, 1, vrows - 1, v->cols - 2 - right, h->focus == 1);
     if (h->error[0])
         ui_put(w, v->rows - 1, 1, v->cols - 2, h->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static void home_sheet(struct ui_view *v)
+{
+    struct home *h = v->data;
+    const struct ui_home_model *m = h->app->home;
+    struct fc_error err;
+    char path[1024] = "";
+
+    if (!m || !m->write_try_sheet || !h->ntries) {
+        ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
+                          ui_tr("no codes to try: the demo mission is not loaded",
+                                "没有可试扫的码：未载入演示任务"));
+        return;
+    }
+    fc_error_clear(&err);
+    if (m->write_try_sheet(h->app->user, path, &err) < 0) {
+        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
+                          err.msg_local[0] ? err.msg_local : err.msg);
+        return;
+    }
+    ui_screen_message(v->scr, UI_ROLE_OK, "%s %s",
+                      ui_tr("codes sheet written (open it in a browser and print it):",
+                            "码表已生成（用浏览器打开并打印）："),
+                      path);
 }
 
 static void home_open_visit(struct ui_view *v)
@@ -219,6 +350,7 @@ static int home_action(struct ui_view *v, int id)
     switch (id) {
     case UI_ACT_NEXT_PANE: h->focus = !h->focus; return 1;
     case HOME_ACT_REFRESH: home_load(h); return 1;
+    case HOME_ACT_SHEET: home_sheet(v); return 1;
     case HOME_ACT_OPEN_VISIT: home_open_visit(v); return 1;
     case HOME_ACT_NEW_VISIT:
         if (h->app->home && h->app->home->new_visit)
@@ -249,6 +381,7 @@ static void home_destroy(struct ui_view *v)
 
     ui_table_release(&h->mtable);
     ui_table_release(&h->vtable);
+    free(h->tries);
     free(h->missions);
     free(h->visits);
     free(h);

@@ -19,7 +19,7 @@ static const struct ui_action nv_actions[] = {
     {NV_ACT_SAVE,
      "open-new-visit",
      2,
-     {0},
+     {UI_KEY_ALT('o')},
      N_("Start"),
      "开始",
      N_("Open the visit with these details"),

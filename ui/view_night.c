@@ -29,13 +29,14 @@ enum {
     NIGHT_ACT_PANE,
     NIGHT_ACT_CORRECT,
     NIGHT_ACT_CLOSE,
+    NIGHT_ACT_RECORDS,
 };
 
 static const struct ui_action night_actions[] = {
     {NIGHT_ACT_EMPTY_BED,
      "empty-bed",
      2,
-     {0},
+     {UI_KEY_ALT('n')},
      N_("Empty"),
      "空床",
      N_("Record EMPTY_BED: nobody in the current bed"),
@@ -43,7 +44,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_NO_WRISTBAND,
      "no-wristband",
      3,
-     {0},
+     {UI_KEY_ALT('w')},
      N_("NoBand"),
      "无腕带",
      N_("Record NO_WRISTBAND: the person wears no wristband"),
@@ -51,7 +52,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_NO_ID,
      "no-id",
      4,
-     {0},
+     {UI_KEY_ALT('i')},
      N_("NoID"),
      "无证件",
      N_("Record NO_ID: no ID card can be shown"),
@@ -59,7 +60,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_EXAM,
      "exam",
      5,
-     {0},
+     {UI_KEY_ALT('x')},
      N_("Exam"),
      "检查中",
      N_("Record EXAM: the patient is away for an examination"),
@@ -67,7 +68,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_FILTER,
      "filter-anomalies",
      6,
-     {0},
+     {UI_KEY_ALT('a')},
      N_("Filter"),
      "只看异常",
      N_("Show only anomalies, or everything again"),
@@ -75,7 +76,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_PANE,
      "next-list",
      0,
-     {0x10, SCAN_KEY_SPECIAL(KEY_BTAB)},
+     {0x10, SCAN_KEY_SPECIAL(KEY_BTAB), UI_KEY_ALT('p')},
      N_("Beds/Patients/Scans"),
      "床位/患者/扫码",
      N_("Switch the list: beds of the ward, patients of the site, scans"),
@@ -83,7 +84,7 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_CORRECT,
      "correct",
      11,
-     {0x04},
+     {0x04, UI_KEY_ALT('d')},
      N_("Void"),
      "作废更正",
      N_("Void or amend the selected scan (else the last one), with a reason"),
@@ -91,11 +92,19 @@ static const struct ui_action night_actions[] = {
     {NIGHT_ACT_CLOSE,
      "close-visit",
      12,
-     {0},
+     {UI_KEY_ALT('c')},
      N_("Close"),
      "结束检查",
      N_("Close the visit: summary and checkpoint code"),
      "结束检查：汇总与核验码"},
+    {NIGHT_ACT_RECORDS,
+     "records",
+     0,
+     {UI_KEY_ALT('r')},
+     N_("Records"),
+     "文书",
+     N_("Documents to print, evidence files, interviews"),
+     "打印文书、登记证据、询问笔录"},
 };
 
 enum night_pane { PANE_BEDS = 0, PANE_PATIENTS, PANE_SCANS, PANE_COUNT };
@@ -766,6 +775,10 @@ static int night_action(struct ui_view *v, int id)
     case NIGHT_ACT_CLOSE:
         if (nv->app->close)
             ui_screen_push(v->scr, view_close_new(nv->app, &nv->row, 1));
+        return 1;
+    case NIGHT_ACT_RECORDS:
+        if (nv->app->records)
+            ui_screen_push(v->scr, view_records_new(nv->app, &nv->row));
         return 1;
     case UI_ACT_NEXT_PANE: nv->focus = !nv->focus; return 1;
     case UI_ACT_OPEN: night_open_row(v); return 1;

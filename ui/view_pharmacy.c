@@ -30,13 +30,14 @@ enum {
     PH_ACT_SUMMARY,
     PH_ACT_CLOSE,
     PH_ACT_COMPLETE,
+    PH_ACT_RECORDS,
 };
 
 static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_COUNT,
      "manual-count",
      2,
-     {0},
+     {UI_KEY_ALT('n')},
      NC_("action", "Count"),
      "手工计数",
      N_("Manual count of opened packs: drug code and quantity in its unit"),
@@ -44,7 +45,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_RECOUNT,
      "recount",
      3,
-     {0},
+     {UI_KEY_ALT('g')},
      N_("Recount"),
      "重盘",
      N_("Count the selected drug again from zero (a new round)"),
@@ -52,7 +53,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_BLIND,
      "blind",
      4,
-     {0},
+     {UI_KEY_ALT('b')},
      N_("Blind"),
      "盲盘",
      N_("Blind count on (hide book figures), or save the count and show them"),
@@ -60,7 +61,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_SORT,
      "sort",
      5,
-     {0},
+     {UI_KEY_ALT('o')},
      N_("Sort"),
      "排序",
      N_("Sort drugs by variance, name or code"),
@@ -68,7 +69,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_FILTER,
      "filter-anomalies",
      6,
-     {0},
+     {UI_KEY_ALT('a')},
      N_("Filter"),
      "只看异常",
      N_("Show only drugs with anomalies, or everything again"),
@@ -76,7 +77,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_VOID,
      "void",
      11,
-     {0x04},
+     {0x04, UI_KEY_ALT('d')},
      N_("Void"),
      "作废",
      N_("Void the selected scan (else the last one), with a reason"),
@@ -84,7 +85,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_SUMMARY,
      "summary",
      12,
-     {0},
+     {UI_KEY_ALT('y')},
      N_("Summary"),
      "汇总",
      N_("Findings and suspect amounts by rule"),
@@ -93,7 +94,7 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_CLOSE,
      "close-visit",
      0,
-     {0x05},
+     {0x05, UI_KEY_ALT('c')},
      N_("Close"),
      "结束检查",
      N_("Close the visit: summary and checkpoint code"),
@@ -102,11 +103,19 @@ static const struct ui_action pharmacy_actions[] = {
     {PH_ACT_COMPLETE,
      "count-complete",
      0,
-     {0x0B},
+     {0x0B, UI_KEY_ALT('k')},
      N_("Complete"),
      "盘点完成",
      N_("Declare the count complete: drugs nobody counted count as 0 (asks first)"),
      "宣布盘点完成：未盘点的药品按 0 计（先确认）"},
+    {PH_ACT_RECORDS,
+     "records",
+     0,
+     {UI_KEY_ALT('r')},
+     N_("Records"),
+     "文书",
+     N_("Documents to print, evidence files, interviews"),
+     "打印文书、登记证据、询问笔录"},
 };
 
 struct ph_view {
@@ -645,7 +654,7 @@ static const struct ui_action box_actions[] = {
     {BOX_ACT_VOID,
      "void",
      11,
-     {0x04},
+     {0x04, UI_KEY_ALT('d')},
      N_("Void"),
      "作废",
      N_("Void the selected scan, with a reason"),
@@ -1168,6 +1177,10 @@ static int ph_action(struct ui_view *v, int id)
     case PH_ACT_VOID: ph_void_last(pv, v->scr); return 1;
     case PH_ACT_SUMMARY: open_summary(pv, v->scr); return 1;
     case PH_ACT_COMPLETE: ph_complete(pv, v->scr); return 1;
+    case PH_ACT_RECORDS:
+        if (pv->app->records)
+            ui_screen_push(v->scr, view_records_new(pv->app, &pv->row));
+        return 1;
     case PH_ACT_CLOSE:
         if (pv->app->close && pv->row.is_open)
             ui_screen_push(v->scr, view_close_new(pv->app, &pv->row, 1));

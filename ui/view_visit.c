@@ -24,7 +24,29 @@ struct visit_scan {
     struct ui_verdict v;
 };
 
+enum { VISIT_ACT_CLOSE = UI_ACT_VIEW_BASE, VISIT_ACT_RECORDS };
+
+static const struct ui_action visit_actions[] = {
+    {VISIT_ACT_CLOSE,
+     "close-visit",
+     12,
+     {UI_KEY_ALT('c')},
+     N_("Close"),
+     "结束检查",
+     N_("Close the visit: summary and checkpoint code"),
+     "结束检查：汇总与核验码"},
+    {VISIT_ACT_RECORDS,
+     "records",
+     0,
+     {UI_KEY_ALT('r')},
+     N_("Records"),
+     "文书",
+     N_("Documents to print, evidence files, interviews"),
+     "打印文书、登记证据、询问笔录"},
+};
+
 struct visit {
+    const struct ui_app *app;
     struct ui_visit_row row;
     struct visit_scan *scans;
     size_t nscans, cap;
@@ -142,7 +164,18 @@ static void visit_draw(struct ui_view *v, WINDOW *w)
 static int visit_action(struct ui_view *v, int id)
 {
     struct visit *vs = v->data;
-    return ui_table_action(&vs->table, id);
+
+    switch (id) {
+    case VISIT_ACT_CLOSE:
+        if (vs->app && vs->app->close && vs->row.is_open)
+            ui_screen_push(v->scr, view_close_new(vs->app, &vs->row, 1));
+        return 1;
+    case VISIT_ACT_RECORDS:
+        if (vs->app && vs->app->records)
+            ui_screen_push(v->scr, view_records_new(vs->app, &vs->row));
+        return 1;
+    default: return ui_table_action(&vs->table, id);
+    }
 }
 
 static const char *visit_title(struct ui_view *v)
@@ -167,6 +200,8 @@ static void visit_destroy(struct ui_view *v)
 
 static const struct ui_view_ops visit_ops = {
     .name = "visit",
+    .actions = visit_actions,
+    .nactions = sizeof(visit_actions) / sizeof(visit_actions[0]),
     .draw = visit_draw,
     .action = visit_action,
     .text = visit_text,
@@ -175,10 +210,11 @@ static const struct ui_view_ops visit_ops = {
     .destroy = visit_destroy,
 };
 
-struct ui_view *view_visit_new(const struct ui_visit_row *row)
+struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
     struct visit *vs = xcalloc(1, sizeof(*vs));
 
+    vs->app = app;
     vs->row = *row;
     ui_input_init(&vs->input, VISIT_INPUT_MAX);
     ui_table_init(&vs->table, scan_cols, 5, vs, scan_cell);

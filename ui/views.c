@@ -42,5 +42,5 @@ struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_r
         if (v)
             return v;
     }
-    return view_visit_new(row);
+    return view_visit_new(app, row);
 }

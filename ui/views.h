@@ -19,7 +19,7 @@ struct ui_view *view_home_new(const struct ui_app *app);
  * this session's scans, each submitted through app->scan. The kind-specific
  * screens (night check, pharmacy, flight) replace it per visit kind. row is
  * copied. */
-struct ui_view *view_visit_new(const struct ui_visit_row *row);
+struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row);
 
 /* The screen for a visit, by its kind, from the registry in ui/views.c:
  * night visits get the night-check screen when app->night is set; kinds
@@ -49,5 +49,24 @@ struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_r
  * inspectors, credentials shown. On success it replaces itself with the new
  * visit's screen. Needs app->home->new_visit. */
 struct ui_view *view_newvisit_new(const struct ui_app *app);
+
+/* The USB screen over any view (app->usb non-NULL): removable media, loading
+ * missions, exporting bundles, receipts, HQ's key, the device's keys. */
+struct ui_view *view_usb_new(const struct ui_app *app);
+
+/* HQ's receipt (a code scanned off its QR, or a file holding one): checked,
+ * then applied after a question only a key typed by hand answers. Needs
+ * app->usb; does nothing without it. */
+void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path);
+
+/* A visit's records (app->records non-NULL): its documents written as HTML
+ * and printed where a printer is configured, evidence files registered with
+ * their SHA-256, interviews (询问笔录). row is copied. */
+struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row);
+
+/* The evidence form (a file path and a note) for visit_id over the current
+ * screen; the SHA-256 and size of the registered file go to the message
+ * line. Needs app->records. */
+void ui_evidence_form_push(struct ui_screen *s, const struct ui_app *app, const char *visit_id);
 
 #endif

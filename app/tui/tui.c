@@ -50,6 +50,8 @@ struct tui {
     struct app *app;
     struct store *s;
     void *ad[N_ADAPTERS];
+    struct tui_usb *usb;
+    struct tui_records *records;
 
     /* the shared engine session (tui_session) */
     struct workflow_session ws;
@@ -810,6 +812,8 @@ int app_tui_run(struct app *app, const char *theme)
         t.ad[i] = adapters[i]->create(&t);
         adapters[i]->install(t.ad[i], &ua);
     }
+    ua.usb = tui_usb_model(&t, &t.usb);
+    ua.records = tui_records_model(&t, &t.records);
     ua.start = UI_START_HOME;
     if (!visit_resolve(t.s, NULL, &v, NULL) && !v.closed_at[0]) {
         ua.start = UI_START_VISIT;
@@ -820,6 +824,8 @@ int app_tui_run(struct app *app, const char *theme)
     tui_session_close(&t);
     for (size_t i = 0; i < N_ADAPTERS; i++)
         adapters[i]->destroy(t.ad[i]);
+    tui_usb_free(t.usb);
+    tui_records_free(t.records);
     buf_release(&t.names);
     buf_release(&t.qr_text);
     free(t.qr_rows);

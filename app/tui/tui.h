@@ -51,6 +51,15 @@ extern const struct tui_adapter tui_night_adapter;
 extern const struct tui_adapter tui_pharmacy_adapter;
 extern const struct tui_adapter tui_flight_adapter;
 
+/* The models every visit shares: the USB screen (app/tui/usb.c) and a
+ * visit's records (app/tui/records.c). */
+struct tui_usb;
+struct tui_records;
+const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out);
+void tui_usb_free(struct tui_usb *u);
+const struct ui_records_model *tui_records_model(struct tui *t, struct tui_records **out);
+void tui_records_free(struct tui_records *r);
+
 /* ---- services of tui.c for the adapters ------------------------------------- */
 
 struct store *tui_store(struct tui *t);

@@ -514,3 +514,17 @@ out:
     visit_release(&v);
     return rc;
 }
+
+int report_foreach_doc(const struct workflow *wf,
+                       int (*cb)(const char *name, const char *title_en, const char *title_zh,
+                                 void *ctx),
+                       void *ctx)
+{
+    int rc = cb("report", wf->report_title_en, wf->report_title_zh, ctx);
+
+    for (size_t i = 0; !rc && i < sizeof(common_docs) / sizeof(common_docs[0]); i++)
+        rc = cb(common_docs[i].name, common_docs[i].title_en, common_docs[i].title_zh, ctx);
+    for (const struct workflow_doc *d = wf->docs; !rc && d && d->name; d++)
+        rc = cb(d->name, d->title_en, d->title_zh, ctx);
+    return rc;
+}

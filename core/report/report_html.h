@@ -40,4 +40,14 @@ int report_html(struct store *s, const struct report_html_args *a, struct buf *o
 int report_record_unmask(struct store *s, const char *visit, const char *reason, const char *what,
                          int64_t at_ms, struct fc_error *err);
 
+struct workflow;
+/* Calls cb for every document a visit of wf has, in the order a menu shows
+ * them: "report" (wf's report), the documents every visit has (site-record,
+ * interview, evidence), then wf's own. Titles in both languages. cb returns
+ * non-zero to stop (returned). */
+int report_foreach_doc(const struct workflow *wf,
+                       int (*cb)(const char *name, const char *title_en, const char *title_zh,
+                                 void *ctx),
+                       void *ctx);
+
 #endif

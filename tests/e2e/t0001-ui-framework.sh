@@ -31,7 +31,7 @@ send_key F1
 wait_for "Show this list of keys"
 wait_for "Reload missions and visits"
 screen_text | grep -E "^ *Home g +Top" >/dev/null || fail "help does not list Home/g"
-screen_text | grep -E "^ *F10 +Quit" >/dev/null || fail "help does not list F10"
+screen_text | grep -E "^ *F10 Alt-q +Quit" >/dev/null || fail "help does not list F10 and Alt-q"
 snapshot help
 send_key Escape
 wait_for "Missions"

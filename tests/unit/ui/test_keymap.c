@@ -94,7 +94,34 @@ static void test_key_names(void **state)
     assert_string_equal(out, "End G");
     a = keymap_find(UI_ACT_HELP, NULL, 0);
     keymap_keys_text(a, out, sizeof(out));
-    assert_string_equal(out, "F1 ?");
+    assert_string_equal(out, "F1 ? ^G");
+    keymap_key_name(UI_KEY_ALT('u'), out, sizeof(out));
+    assert_string_equal(out, "Alt-u");
+    a = keymap_find(UI_ACT_QUIT, NULL, 0);
+    keymap_keys_text(a, out, sizeof(out));
+    assert_string_equal(out, "F10 Alt-q");
+}
+
+/* Desktop terminals take some F-keys (GNOME and MATE Terminal F1, F10, F11;
+ * deepin-terminal F2, F11): every global action bound to an F-key has a
+ * second key, and Alt keys are never a code point a scan or text could be. */
+static void test_second_keys(void **state)
+{
+    size_t n;
+    const struct ui_action *g = keymap_global(&n);
+
+    (void)state;
+    for (size_t i = 0; i < n; i++) {
+        if (!g[i].fkey)
+            continue;
+        if (!g[i].keys[0])
+            fail_msg("global action '%s' has only F%d", g[i].name, g[i].fkey);
+    }
+    assert_true(UI_KEY_IS_ALT(UI_KEY_ALT('a')));
+    assert_false(UI_KEY_IS_ALT('a'));
+    assert_false(UI_KEY_IS_ALT(SCAN_KEY_SPECIAL(KEY_F(2))));
+    assert_int_equal(UI_KEY_ALT_CHAR(UI_KEY_ALT('x')), 'x');
+    assert_ptr_equal(keymap_lookup(UI_KEY_ALT('u'), NULL, 0), keymap_find(UI_ACT_USB, NULL, 0));
 }
 
 static void test_labels_by_language(void **state)
@@ -148,9 +175,10 @@ static void test_init_forces_utf8(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lookup),    cmocka_unit_test(test_global_table_is_sane),
-        cmocka_unit_test(test_key_names), cmocka_unit_test(test_labels_by_language),
-        cmocka_unit_test(test_lang_pick), cmocka_unit_test(test_init_forces_utf8),
+        cmocka_unit_test(test_lookup),           cmocka_unit_test(test_global_table_is_sane),
+        cmocka_unit_test(test_key_names),        cmocka_unit_test(test_labels_by_language),
+        cmocka_unit_test(test_second_keys),      cmocka_unit_test(test_lang_pick),
+        cmocka_unit_test(test_init_forces_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,218 @@
+/* Forms (ui/form.h): one input line per text field, a yes/no switch per
+ * boolean field, drawn in a box over the screen or, when there are more
+ * fields than fit, over the whole body with the current field kept in view. */
+#include "ui/form.h"
+
+#include "core/base/utf8.h"
+#include "core/base/xalloc.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/screen.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { FORM_ACT_SAVE = UI_ACT_VIEW_BASE, FORM_ACT_CANCEL };
+
+static const struct ui_action form_actions[] = {
+    {FORM_ACT_SAVE,
+     "save",
+     2,
+     {UI_KEY_ALT('o')},
+     N_("Save"),
+     "保存",
+     N_("Save the form (Enter on the last field does too)"),
+     "保存表单（在最后一栏按回车也可）"},
+    {FORM_ACT_CANCEL,
+     "cancel",
+     0,
+     {0x1B},
+     N_("Cancel"),
+     "取消",
+     N_("Close the form without saving"),
+     "不保存，关闭表单"},
+};
+
+struct form {
+    struct ui_form_spec spec;
+    struct ui_input *in;
+    int *bools;
+    size_t cur, top;
+    int saved;
+    char error[256];
+};
+
+static int form_submit(struct ui_view *v)
+{
+    struct form *f = v->data;
+    const char **values = xcalloc(f->spec.nfields, sizeof(*values));
+    int rc;
+
+    for (size_t i = 0; i < f->spec.nfields; i++)
+        values[i] = f->spec.fields[i].is_bool ? (f->bools[i] ? "1" : "0")
+                                              : (f->in[i].text.len ? f->in[i].text.ptr : "");
+    f->error[0] = '\0';
+    rc = f->spec.submit(f->spec.ctx, v->scr, values, f->error);
+    free(values);
+    if (rc) {
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return 0;
+    }
+    f->saved = 1;
+    ui_screen_pop(v->scr);
+    return 1;
+}
+
+static void form_move(struct form *f, int dir)
+{
+    if (dir > 0 && f->cur + 1 < f->spec.nfields)
+        f->cur++;
+    else if (dir < 0 && f->cur > 0)
+        f->cur--;
+}
+
+static int form_text(struct ui_view *v, uint32_t key)
+{
+    struct form *f = v->data;
+    const struct ui_form_field *fd = &f->spec.fields[f->cur];
+
+    if (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN)) {
+        form_move(f, 1);
+        return 1;
+    }
+    if (key == SCAN_KEY_SPECIAL(KEY_UP) || key == SCAN_KEY_SPECIAL(KEY_BTAB)) {
+        form_move(f, -1);
+        return 1;
+    }
+    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
+        if (f->cur + 1 < f->spec.nfields)
+            form_move(f, 1);
+        else
+            form_submit(v);
+        return 1;
+    }
+    if (fd->is_bool) {
+        if (key == ' ' || key == 'y' || key == 'Y' || key == 'n' || key == 'N') {
+            f->bools[f->cur] = key == ' ' ? !f->bools[f->cur] : (key == 'y' || key == 'Y');
+            return 1;
+        }
+        return 0;
+    }
+    return ui_input_key(&f->in[f->cur], key);
+}
+
+static int form_action(struct ui_view *v, int id)
+{
+    switch (id) {
+    case FORM_ACT_SAVE: form_submit(v); return 1;
+    case FORM_ACT_CANCEL:
+    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
+    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
+    }
+}
+
+static void form_draw(struct ui_view *v, WINDOW *w)
+{
+    struct form *f = v->data;
+    int n = (int)f->spec.nfields;
+    int bw = v->cols - 4 > 90 ? 90 : v->cols - 4;
+    int bh = n + 6, by, bx = (v->cols - bw) / 2, rows;
+    int lw = 0;
+
+    if (bw < 20)
+        return;
+    if (bh > v->rows)
+        bh = v->rows;
+    by = (v->rows - bh) / 2;
+    rows = bh - 6 > 1 ? bh - 6 : 1; /* field rows shown */
+    if ((int)f->cur < (int)f->top)
+        f->top = f->cur;
+    if ((int)f->cur >= (int)f->top + rows)
+        f->top = f->cur - (size_t)rows + 1;
+    for (size_t i = 0; i < f->spec.nfields; i++) {
+        int l = (int)utf8_width(ui_tr(f->spec.fields[i].label_en, f->spec.fields[i].label_zh));
+        if (l > lw)
+            lw = l;
+    }
+    if (lw > bw / 2)
+        lw = bw / 2;
+    for (int i = 0; i < bh; i++)
+        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
+    ui_put(w, by, bx, bw, ui_tr(f->spec.title_en, f->spec.title_zh), UI_ALIGN_CENTER,
+           UI_ROLE_TITLE);
+    if (f->spec.hint_en)
+        ui_put(w, by + 1, bx + 2, bw - 4, ui_tr(f->spec.hint_en, f->spec.hint_zh), UI_ALIGN_LEFT,
+               UI_ROLE_DIALOG);
+    for (int r = 0; r < rows && f->top + (size_t)r < f->spec.nfields; r++) {
+        size_t i = f->top + (size_t)r;
+        const struct ui_form_field *fd = &f->spec.fields[i];
+        int y = by + 2 + r, focused = i == f->cur;
+
+        ui_put(w, y, bx + 2, lw, ui_tr(fd->label_en, fd->label_zh), UI_ALIGN_RIGHT,
+               focused ? UI_ROLE_TITLE : UI_ROLE_DIALOG);
+        if (fd->is_bool)
+            ui_put(w, y, bx + 3 + lw, bw - lw - 5,
+                   f->bools[i] ? ui_tr("[x] yes", "[x] 是") : ui_tr("[ ] no", "[ ] 否"),
+                   UI_ALIGN_LEFT, focused ? UI_ROLE_INPUT : UI_ROLE_DIALOG);
+        else
+            ui_input_draw(&f->in[i], w, y, bx + 3 + lw, bw - lw - 5, "", focused);
+    }
+    if (f->error[0])
+        ui_put(w, by + bh - 3, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_put(w, by + bh - 2, bx + 2, bw - 4,
+           ui_tr("Tab/Enter: next   Space: yes/no   F2 or Alt-o: save   Esc: cancel",
+                 "Tab/回车：下一栏   空格：是/否   F2 或 Alt-o：保存   Esc：取消"),
+           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
+}
+
+static const char *form_title(struct ui_view *v)
+{
+    struct form *f = v->data;
+    return ui_tr(f->spec.title_en, f->spec.title_zh);
+}
+
+static void form_destroy(struct ui_view *v)
+{
+    struct form *f = v->data;
+
+    if (!f->saved && f->spec.cancel)
+        f->spec.cancel(f->spec.ctx);
+    for (size_t i = 0; i < f->spec.nfields; i++)
+        ui_input_release(&f->in[i]);
+    free(f->in);
+    free(f->bools);
+    free(f);
+}
+
+static const struct ui_view_ops form_ops = {
+    .name = "form",
+    .actions = form_actions,
+    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
+    .overlay = 1,
+    .draw = form_draw,
+    .action = form_action,
+    .text = form_text,
+    .title = form_title,
+    .destroy = form_destroy,
+};
+
+void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
+{
+    struct form *f = xcalloc(1, sizeof(*f));
+
+    f->spec = *spec;
+    f->spec.initial = NULL;
+    f->in = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->in));
+    f->bools = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->bools));
+    for (size_t i = 0; i < spec->nfields; i++) {
+        const char *init = spec->initial ? spec->initial[i] : NULL;
+        ui_input_init(&f->in[i], spec->fields[i].max_bytes ? spec->fields[i].max_bytes : 255);
+        if (init && spec->fields[i].is_bool)
+            f->bools[i] = !strcmp(init, "1");
+        else if (init)
+            buf_adds(&f->in[i].text, init);
+    }
+    ui_screen_push(s, ui_view_new(&form_ops, f));
+}

@@ -1,0 +1,468 @@
+/* A visit's records (DESIGN §8: reports, evidence and interviews without the
+ * command line): the visit's documents — its report, the on-site record,
+ * the interview record, the evidence register and its workflow's own —
+ * written as HTML for printing and sent to the printer where one is
+ * configured; evidence files registered by path with their SHA-256 shown;
+ * an interview (询问笔录) entered in a form. Each is what the CLI's `report`,
+ * `evidence add` and `interview add` record (ui_records_model). */
+#include "core/base/xalloc.h"
+#include "ui/form.h"
+#include "ui/i18n.h"
+#include "ui/keymap.h"
+#include "ui/views.h"
+#include "ui/widget.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GROW(arr, n, cap)                                        \
+    do {                                                         \
+        if ((n) == (cap)) {                                      \
+            (cap) = (cap) ? (cap)*2 : 16;                        \
+            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
+        }                                                        \
+    } while (0)
+
+enum {
+    REC_ACT_WRITE = UI_ACT_VIEW_BASE,
+    REC_ACT_PRINT,
+    REC_ACT_EVIDENCE,
+    REC_ACT_INTERVIEW,
+};
+
+static const struct ui_action rec_actions[] = {
+    {REC_ACT_WRITE,
+     "write-document",
+     2,
+     {UI_KEY_ALT('w')},
+     N_("Write"),
+     "生成",
+     N_("Write the selected document as HTML (for printing)"),
+     "将所选文书生成 HTML 文件（供打印）"},
+    {REC_ACT_PRINT,
+     "print-document",
+     3,
+     {UI_KEY_ALT('p')},
+     N_("Print"),
+     "打印",
+     N_("Write the selected document and send it to the printer"),
+     "生成所选文书并送打印机打印"},
+    {REC_ACT_EVIDENCE,
+     "add-evidence",
+     4,
+     {UI_KEY_ALT('n')},
+     N_("Evidence"),
+     "登记证据",
+     N_("Register a file as evidence: its SHA-256 is recorded"),
+     "登记证据文件：记录其 SHA-256"},
+    {REC_ACT_INTERVIEW,
+     "add-interview",
+     5,
+     {UI_KEY_ALT('i')},
+     N_("Interview"),
+     "询问笔录",
+     N_("Record an interview: people, questions and answers, signature"),
+     "录入询问笔录：被询问人、问答、签名"},
+};
+
+struct records {
+    const struct ui_app *app;
+    const struct ui_records_model *m;
+    struct ui_visit_row row;
+    struct ui_doc_row *docs;
+    size_t ndocs, dcap;
+    struct ui_evidence_row *ev;
+    size_t nev, ecap;
+    struct ui_table dtable, etable;
+    int focus; /* 0 documents, 1 evidence */
+    int has_printer;
+    char printer[128];
+    char last_path[1024];
+    char error[320];
+    char title[96];
+};
+
+static const struct ui_table_col doc_cols[] = {
+    {N_("Document"), "文书", 0, UI_ALIGN_LEFT, 12, 0},
+    {NC_("document", "Name"), "名称", 14, UI_ALIGN_LEFT, 0, 1},
+};
+
+static const struct ui_table_col ev_cols[] = {
+    {N_("File"), "文件", 0, UI_ALIGN_LEFT, 16, 0},
+    {N_("Size"), "大小", 10, UI_ALIGN_RIGHT, 0, 1},
+    {N_("SHA-256"), "SHA-256", 13, UI_ALIGN_LEFT, 0, 0},
+};
+
+static void doc_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_doc_row *d = &((struct records *)ctx)->docs[r];
+    buf_adds(out, col ? d->name : d->title);
+}
+
+static void ev_cell(void *ctx, size_t r, int col, struct buf *out)
+{
+    const struct ui_evidence_row *e = &((struct records *)ctx)->ev[r];
+
+    switch (col) {
+    case 0: buf_adds(out, e->path); break;
+    case 1: buf_addf(out, "%lld", e->size); break;
+    default: buf_adds(out, e->sha_short); break;
+    }
+}
+
+static void emit_doc(void *ctx, const struct ui_doc_row *row)
+{
+    struct records *r = ctx;
+    GROW(r->docs, r->ndocs, r->dcap);
+    r->docs[r->ndocs++] = *row;
+}
+
+static void emit_ev(void *ctx, const struct ui_evidence_row *row)
+{
+    struct records *r = ctx;
+    GROW(r->ev, r->nev, r->ecap);
+    r->ev[r->nev++] = *row;
+}
+
+static void set_error(char *out, size_t cap, int rc, const struct fc_error *err)
+{
+    snprintf(out, cap, "%s",
+             err->msg_local[0] ? err->msg_local
+             : err->msg[0]     ? err->msg
+                               : fc_strerror(rc));
+}
+
+static void records_load(struct records *r)
+{
+    struct fc_error err;
+    int rc;
+
+    r->error[0] = '\0';
+    r->ndocs = r->nev = 0;
+    fc_error_clear(&err);
+    rc = r->m->list_docs(r->m->user, r->row.id, emit_doc, r, &err);
+    if (rc < 0)
+        set_error(r->error, sizeof(r->error), rc, &err);
+    if (r->m->list_evidence) {
+        fc_error_clear(&err);
+        rc = r->m->list_evidence(r->m->user, r->row.id, emit_ev, r, &err);
+        if (rc < 0)
+            set_error(r->error, sizeof(r->error), rc, &err);
+    }
+    ui_table_set_rows(&r->dtable, r->ndocs);
+    ui_table_set_rows(&r->etable, r->nev);
+    r->has_printer = r->m->printer && r->m->printer(r->m->user, r->printer);
+}
+
+/* ---- evidence ------------------------------------------------------------------ */
+
+static const struct ui_form_field evidence_fields[] = {
+    {N_("File path"), "文件路径", 1000, 0},
+    {N_("Note"), "说明", 500, 0},
+};
+
+struct evidence_ctx {
+    const struct ui_records_model *m;
+    char visit[64];
+};
+
+static int evidence_submit(void *ctx, struct ui_screen *scr, const char *const *values,
+                           char error[256])
+{
+    struct evidence_ctx *e = ctx;
+    struct fc_error err;
+    char msg[320] = "";
+
+    if (!values[0][0]) {
+        snprintf(error, 256, "%s", ui_tr("a file path is required", "必须填写文件路径"));
+        return -1;
+    }
+    fc_error_clear(&err);
+    if (e->m->add_evidence(e->m->user, e->visit, values[0], values[1], msg, &err) < 0) {
+        set_error(error, 256, -1, &err);
+        return -1;
+    }
+    ui_screen_message(scr, UI_ROLE_OK, "%s", msg);
+    ui_screen_alert(scr, UI_SEV_OK);
+    return 0;
+}
+
+static void evidence_free(void *ctx)
+{
+    free(ctx);
+}
+
+static int evidence_submit_free(void *ctx, struct ui_screen *scr, const char *const *values,
+                                char error[256])
+{
+    int rc = evidence_submit(ctx, scr, values, error);
+
+    if (!rc)
+        free(ctx);
+    return rc;
+}
+
+void ui_evidence_form_push(struct ui_screen *s, const struct ui_app *app, const char *visit_id)
+{
+    struct ui_form_spec spec;
+    struct evidence_ctx *e;
+
+    if (!app->records || !app->records->add_evidence) {
+        ui_screen_message(s, UI_ROLE_WARN, "%s",
+                          ui_tr("evidence cannot be registered here", "此处不能登记证据"));
+        return;
+    }
+    e = xcalloc(1, sizeof(*e));
+    e->m = app->records;
+    snprintf(e->visit, sizeof(e->visit), "%s", visit_id);
+    memset(&spec, 0, sizeof(spec));
+    spec.title_en = N_("Register evidence");
+    spec.title_zh = "登记证据";
+    spec.hint_en = N_("The file stays where it is; its SHA-256, size and time are recorded.");
+    spec.hint_zh = "文件保留在原处；记录其 SHA-256、大小和时间。";
+    spec.fields = evidence_fields;
+    spec.nfields = sizeof(evidence_fields) / sizeof(evidence_fields[0]);
+    spec.submit = evidence_submit_free;
+    spec.cancel = evidence_free;
+    spec.ctx = e;
+    ui_form_push(s, &spec);
+}
+
+/* ---- interview ------------------------------------------------------------------ */
+
+#define IV_PEOPLE 2
+#define IV_ITEMS 6
+
+/* place, time, IV_PEOPLE x (name, role, ID), IV_ITEMS x (q, a), signed,
+ * refusal, note */
+static const struct ui_form_field interview_fields[] = {
+    {N_("Place"), "地点", 127, 0},
+    {N_("Time (empty: now)"), "时间（空则为现在）", 39, 0},
+    {N_("Person 1: name"), "被询问人1：姓名", 63, 0},
+    {N_("Person 1: role"), "被询问人1：职务", 63, 0},
+    {N_("Person 1: ID number"), "被询问人1：身份证号", 31, 0},
+    {N_("Person 2: name"), "被询问人2：姓名", 63, 0},
+    {N_("Person 2: role"), "被询问人2：职务", 63, 0},
+    {N_("Person 2: ID number"), "被询问人2：身份证号", 31, 0},
+    {N_("Question 1"), "问1", 255, 0},
+    {N_("Answer 1"), "答1", 511, 0},
+    {N_("Question 2"), "问2", 255, 0},
+    {N_("Answer 2"), "答2", 511, 0},
+    {N_("Question 3"), "问3", 255, 0},
+    {N_("Answer 3"), "答3", 511, 0},
+    {N_("Question 4"), "问4", 255, 0},
+    {N_("Answer 4"), "答4", 511, 0},
+    {N_("Question 5"), "问5", 255, 0},
+    {N_("Answer 5"), "答5", 511, 0},
+    {N_("Question 6"), "问6", 255, 0},
+    {N_("Answer 6"), "答6", 511, 0},
+    {N_("Signed by the person"), "被询问人已签名", 0, 1},
+    {N_("Refused to sign because"), "拒绝签名的理由", 159, 0},
+    {N_("Note"), "备注", 255, 0},
+};
+
+static int interview_submit(void *ctx, struct ui_screen *scr, const char *const *v, char error[256])
+{
+    struct evidence_ctx *c = ctx; /* model and visit */
+    struct ui_interview iv;
+    struct fc_error err;
+    char id[40] = "";
+    size_t k = 0;
+
+    memset(&iv, 0, sizeof(iv));
+    snprintf(iv.place, sizeof(iv.place), "%s", v[k++]);
+    snprintf(iv.held_at, sizeof(iv.held_at), "%s", v[k++]);
+    for (int p = 0; p < IV_PEOPLE; p++) {
+        snprintf(iv.people[p].name, sizeof(iv.people[p].name), "%s", v[k++]);
+        snprintf(iv.people[p].role, sizeof(iv.people[p].role), "%s", v[k++]);
+        snprintf(iv.people[p].id_number, sizeof(iv.people[p].id_number), "%s", v[k++]);
+    }
+    for (int i = 0; i < IV_ITEMS; i++) {
+        snprintf(iv.items[i].q, sizeof(iv.items[i].q), "%s", v[k++]);
+        snprintf(iv.items[i].a, sizeof(iv.items[i].a), "%s", v[k++]);
+    }
+    iv.is_signed = !strcmp(v[k++], "1");
+    snprintf(iv.refusal, sizeof(iv.refusal), "%s", v[k++]);
+    snprintf(iv.note, sizeof(iv.note), "%s", v[k++]);
+    fc_error_clear(&err);
+    if (c->m->add_interview(c->m->user, c->visit, &iv, id, &err) < 0) {
+        set_error(error, 256, -1, &err);
+        return -1;
+    }
+    ui_screen_message(scr, UI_ROLE_OK, "%s %.8s", ui_tr("interview recorded:", "询问笔录已记录："),
+                      id);
+    ui_screen_alert(scr, UI_SEV_OK);
+    free(c);
+    return 0;
+}
+
+static void interview_form_push(struct ui_screen *s, const struct ui_records_model *m,
+                                const char *visit_id)
+{
+    struct ui_form_spec spec;
+    struct evidence_ctx *c = xcalloc(1, sizeof(*c));
+
+    c->m = m;
+    snprintf(c->visit, sizeof(c->visit), "%s", visit_id);
+    memset(&spec, 0, sizeof(spec));
+    spec.title_en = N_("Interview record");
+    spec.title_zh = "询问笔录";
+    spec.hint_en = N_("A place, a person, a question; then signed, or why not.");
+    spec.hint_zh = "须填地点、被询问人、至少一问；并勾选已签名，或填写拒签理由。";
+    spec.fields = interview_fields;
+    spec.nfields = sizeof(interview_fields) / sizeof(interview_fields[0]);
+    spec.submit = interview_submit;
+    spec.cancel = evidence_free;
+    spec.ctx = c;
+    ui_form_push(s, &spec);
+}
+
+/* ---- the screen ------------------------------------------------------------------- */
+
+static void write_doc(struct ui_view *v, int print)
+{
+    struct records *r = v->data;
+    size_t i = ui_table_selected(&r->dtable);
+    struct fc_error err;
+    char msg[320] = "";
+    int rc;
+
+    if (i == SIZE_MAX)
+        return;
+    if (print && !r->has_printer) {
+        ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
+                          ui_tr("no printer is configured: write the document (F2) and print it "
+                                "from another computer",
+                                "未配置打印机：请生成文书（F2），在其他电脑上打印"));
+        return;
+    }
+    ui_screen_busy(v->scr, ui_tr("Writing the document...", "正在生成文书……"));
+    fc_error_clear(&err);
+    rc = r->m->write_doc(r->m->user, r->row.id, r->docs[i].name, r->last_path, &err);
+    if (rc < 0) {
+        set_error(r->error, sizeof(r->error), rc, &err);
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    r->error[0] = '\0';
+    if (!print) {
+        ui_screen_message(v->scr, UI_ROLE_OK, "%s %s", ui_tr("written:", "已生成："), r->last_path);
+        ui_screen_alert(v->scr, UI_SEV_OK);
+        return;
+    }
+    fc_error_clear(&err);
+    rc = r->m->print(r->m->user, r->last_path, msg, &err);
+    if (rc < 0) {
+        set_error(r->error, sizeof(r->error), rc, &err);
+        ui_screen_alert(v->scr, UI_SEV_WARN);
+        return;
+    }
+    ui_screen_message(v->scr, UI_ROLE_OK, "%s", msg);
+    ui_screen_alert(v->scr, UI_SEV_OK);
+}
+
+static int records_action(struct ui_view *v, int id)
+{
+    struct records *r = v->data;
+
+    switch (id) {
+    case REC_ACT_WRITE: write_doc(v, 0); return 1;
+    case REC_ACT_PRINT: write_doc(v, 1); return 1;
+    case REC_ACT_EVIDENCE: ui_evidence_form_push(v->scr, r->app, r->row.id); return 1;
+    case REC_ACT_INTERVIEW:
+        if (r->m->add_interview)
+            interview_form_push(v->scr, r->m, r->row.id);
+        return 1;
+    case UI_ACT_OPEN:
+        if (r->focus == 0)
+            write_doc(v, 0);
+        return 1;
+    case UI_ACT_NEXT_PANE: r->focus = !r->focus; return 1;
+    default: return ui_table_action(r->focus ? &r->etable : &r->dtable, id);
+    }
+}
+
+static void records_draw(struct ui_view *v, WINDOW *w)
+{
+    struct records *r = v->data;
+    char line[1200];
+    int y = 0, dh;
+
+    snprintf(line, sizeof(line), "%s  %s  %s", r->row.id, r->row.site,
+             ui_kind_label(r->row.kind_label, r->row.kind));
+    ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_HEADER);
+    if (r->has_printer)
+        snprintf(line, sizeof(line), "%s %s", ui_tr("Printer:", "打印机："), r->printer);
+    else
+        snprintf(line, sizeof(line), "%s",
+                 ui_tr("No printer configured: documents are written as HTML files",
+                       "未配置打印机：文书将生成为 HTML 文件"));
+    ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, r->has_printer ? UI_ROLE_OK : UI_ROLE_DIM);
+    dh = (int)r->ndocs + 2;
+    if (dh > (v->rows - y) / 2)
+        dh = (v->rows - y) / 2;
+    ui_put(w, y++, 1, v->cols - 2, ui_tr("Documents", "文书"), UI_ALIGN_LEFT,
+           r->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_table_draw(&r->dtable, w, y, 1, dh - 1, v->cols - 2, r->focus == 0);
+    y += dh - 1;
+    if (r->last_path[0]) {
+        snprintf(line, sizeof(line), "%s %s", ui_tr("Last written:", "最近生成："), r->last_path);
+        ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_DIM);
+    }
+    ui_put(w, y++, 1, v->cols - 2, ui_tr("Evidence of the visit", "本次检查的证据"), UI_ALIGN_LEFT,
+           r->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_table_draw(&r->etable, w, y, 1, v->rows - y - (r->error[0] ? 1 : 0), v->cols - 2,
+                  r->focus == 1);
+    if (r->error[0])
+        ui_put(w, v->rows - 1, 1, v->cols - 2, r->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+}
+
+static void records_enter(struct ui_view *v)
+{
+    records_load(v->data);
+}
+
+static const char *records_title(struct ui_view *v)
+{
+    struct records *r = v->data;
+
+    snprintf(r->title, sizeof(r->title), "%s %.8s", ui_tr("Records", "文书与记录"), r->row.id);
+    return r->title;
+}
+
+static void records_destroy(struct ui_view *v)
+{
+    struct records *r = v->data;
+
+    ui_table_release(&r->dtable);
+    ui_table_release(&r->etable);
+    free(r->docs);
+    free(r->ev);
+    free(r);
+}
+
+static const struct ui_view_ops records_ops = {
+    .name = "records",
+    .actions = rec_actions,
+    .nactions = sizeof(rec_actions) / sizeof(rec_actions[0]),
+    .enter = records_enter,
+    .draw = records_draw,
+    .action = records_action,
+    .title = records_title,
+    .destroy = records_destroy,
+};
+
+struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row)
+{
+    struct records *r = xcalloc(1, sizeof(*r));
+
+    if (!app->records)
+        BUG("records screen without a records model");
+    r->app = app;
+    r->m = app->records;
+    r->row = *row;
+    ui_table_init(&r->dtable, doc_cols, 2, r, doc_cell);
+    ui_table_init(&r->etable, ev_cols, 3, r, ev_cell);
+    return ui_view_new(&records_ops, r);
+}
