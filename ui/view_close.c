@@ -304,6 +304,13 @@ static void close_draw(struct ui_view *v, WINDOW *w)
                        UI_ALIGN_CENTER, UI_ROLE_DIM);
             }
         }
+        if (!qr)
+            ui_put_wrapped(w, y + 1, 1, v->cols - 2, 2,
+                           ui_tr("Unsigned: this device has no keys, so the checkpoint carries no "
+                                 "signature. Create them on the USB screen (Alt-u, then F5).",
+                                 "未签名：本机尚无密钥，核验码不带签名。请在优盘屏幕中生成密钥"
+                                 "（Alt-u，然后 F5）。"),
+                           UI_ROLE_WARN);
         ui_put(w, v->rows - 1, 1, v->cols - 2,
                ui_tr("Esc: back to the visits", "Esc：返回检查列表"), UI_ALIGN_CENTER, UI_ROLE_DIM);
         return;

@@ -258,10 +258,19 @@ static int draw_tries(struct home *h, WINDOW *w, int y, int rows, int cols)
     ui_put(w, y, x, pw,
            ui_tr("Codes to try (demo)  F6/Alt-p: print them", "可试扫的码（演示）  F6/Alt-p：打印"),
            UI_ALIGN_LEFT, UI_ROLE_TITLE);
-    for (int i = 0; i + 1 < n && (size_t)i < h->ntries; i++) {
-        char line[256];
-        snprintf(line, sizeof(line), "%s  %s", h->tries[i].code, h->tries[i].what);
-        ui_put(w, y + 1 + i, x, pw, line, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+    if (cols >= 110 && (int)h->ntries * 2 + 1 <= n) {
+        /* room for two lines each: what it is, then the code */
+        for (size_t i = 0; i < h->ntries; i++) {
+            ui_put(w, y + 1 + 2 * (int)i, x, pw, h->tries[i].what, UI_ALIGN_LEFT, UI_ROLE_DIM);
+            ui_put(w, y + 2 + 2 * (int)i, x + 2, pw - 2, h->tries[i].code, UI_ALIGN_LEFT,
+                   UI_ROLE_NORMAL);
+        }
+    } else {
+        for (int i = 0; i + 1 < n && (size_t)i < h->ntries; i++) {
+            char line[256];
+            snprintf(line, sizeof(line), "%s  %s", h->tries[i].code, h->tries[i].what);
+            ui_put(w, y + 1 + i, x, pw, line, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
+        }
     }
     return cols >= 110 ? pw + 1 : 0;
 }
@@ -286,7 +295,7 @@ static void home_draw(struct ui_view *v, WINDOW *w)
     ui_put(w, vy, 1, v->cols - 2 - right, ui_tr("Visits", "检查"), UI_ALIGN_LEFT,
            h->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
     if (!h->nmissions || !h->nvisits)
-        draw_first_steps(h, w, vy + 1 + (h->nvisits ? (int)h->nvisits + 1 : 0), v->cols - 2);
+        draw_first_steps(h, w, vy + 1, v->cols - 2 - right);
     if (h->nvisits)
         ui_table_draw(&h->vtable, w, vy + 1, 1, vrows - 1, v->cols - 2 - right, h->focus == 1);
     if (h->error[0])

@@ -10,8 +10,10 @@
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
+#include "core/base/fs.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
+#include "core/demo_codes.h"
 #include "core/mission/mission.h"
 #include "core/mission/roster.h"
 #include "core/report/qr.h"
@@ -511,6 +513,51 @@ out:
     return rc;
 }
 
+struct tries_ctx {
+    void (*emit)(void *ctx, const char *what, const char *code);
+    void *ctx;
+};
+
+static int try_cb(const char *what_en, const char *what_zh, const char *code, void *ctx)
+{
+    struct tries_ctx *c = ctx;
+
+    c->emit(c->ctx, ui_tr(what_en, what_zh), code);
+    return 0;
+}
+
+/* The demo's codes to try (none for a real mission). */
+static int list_try_codes(void *user, void (*emit)(void *ctx, const char *what, const char *code),
+                          void *ctx, struct fc_error *err)
+{
+    struct tui *t = user;
+    struct tries_ctx c = {emit, ctx};
+
+    return demo_try_codes(t->s, try_cb, &c, err);
+}
+
+/* <data folder>/demo-codes.html: the codes as barcodes, to print. */
+static int write_try_sheet(void *user, char path[1024], struct fc_error *err)
+{
+    struct tui *t = user;
+    struct buf html = BUF_INIT, file = BUF_INIT;
+    int rc;
+
+    rc = demo_codes_sheet(t->s, ui_lang_current() == UI_LANG_ZH, &html, err);
+    if (!rc) {
+        fs_data_dir(&file);
+        rc = fs_mkdir_p(file.ptr, 0700, err);
+        buf_adds(&file, "/demo-codes.html");
+    }
+    if (!rc)
+        rc = fs_write_atomic(file.ptr, html.ptr, html.len, 0600, err);
+    if (!rc)
+        snprintf(path, 1024, "%s", file.ptr);
+    buf_release(&html);
+    buf_release(&file);
+    return rc;
+}
+
 static const struct ui_home_model home_model = {
     .list_missions = list_missions,
     .list_visits = list_visits,
@@ -518,6 +565,8 @@ static const struct ui_home_model home_model = {
     .list_sites = list_sites,
     .list_kinds = list_kinds,
     .new_visit = new_visit,
+    .list_try_codes = list_try_codes,
+    .write_try_sheet = write_try_sheet,
 };
 
 /* ---- scans and status ---------------------------------------------------------- */
