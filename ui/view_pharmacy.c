@@ -173,15 +173,17 @@ static int is_enter(uint32_t key)
 
 /* --- the drug table ---------------------------------------------------- */
 
+/* At 80 columns the figures and flags stay: the spec goes first, then the
+ * unit. */
 static const struct ui_table_col drug_cols[] = {
     {N_("Drug code"), "药品编码", 23, UI_ALIGN_LEFT, 0, 0},
-    {NC_("drug", "Name"), "名称", 0, UI_ALIGN_LEFT, 0, 0},
-    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT, 0, 0},
-    {N_("Unit"), "单位", 4, UI_ALIGN_LEFT, 0, 0},
+    {NC_("drug", "Name"), "名称", 0, UI_ALIGN_LEFT, 8, 0},
+    {N_("Spec"), "规格", 11, UI_ALIGN_LEFT, 0, 1},
+    {N_("Unit"), "单位", 4, UI_ALIGN_LEFT, 0, 2},
     {N_("Book"), "账面数", 6, UI_ALIGN_RIGHT, 0, 0},
     {N_("Counted"), "实盘数", 7, UI_ALIGN_RIGHT, 0, 0},
     {N_("Var."), "差异", 6, UI_ALIGN_RIGHT, 0, 0},
-    {N_("Flags"), "标记", 11, UI_ALIGN_LEFT, 0, 0},
+    {N_("Flags"), "标记", 16, UI_ALIGN_LEFT, 0, 0},
 };
 
 static const struct ui_drug_row *drug_at(struct ph_view *pv, size_t r)
@@ -206,7 +208,7 @@ static void drug_cell(void *ctx, size_t r, int col, struct buf *out)
         break;
     case 5:
         if (d->not_counted)
-            buf_adds(out, d->status_label[0] ? d->status_label : "--");
+            buf_adds(out, "--"); /* the Flags column says why */
         else
             fmt_qty(d->counted, out);
         break;
@@ -219,6 +221,8 @@ static void drug_cell(void *ctx, size_t r, int col, struct buf *out)
             fmt_qty(d->variance, out);
         break;
     default:
+        if (d->not_counted)
+            buf_addf(out, "%s ", d->status_label[0] ? d->status_label : "--");
         if (d->suspect)
             buf_addf(out, "!%ld ", d->suspect);
         buf_adds(out, d->flags);

@@ -336,6 +336,29 @@ static int model_is_complete(void *user, const char *visit_id, int *complete, st
     return 0;
 }
 
+/* count --complete: one committed event, then drugs nobody counted count
+ * as 0 (DESIGN §5). */
+static int model_set_complete(void *user, const char *visit_id, struct ui_verdict *out,
+                              struct fc_error *err)
+{
+    struct tui_pharmacy *tp = user;
+    int rc = engine_for(tp, visit_id, err);
+
+    memset(out, 0, sizeof(*out));
+    if (!rc)
+        rc = pharmacy_set_complete(tp->engine, clock_now_ms(), err);
+    if (rc)
+        return rc;
+    notify(tp);
+    out->severity = UI_SEV_OK;
+    snprintf(out->verdict, sizeof(out->verdict), "COUNT_COMPLETE");
+    snprintf(out->label, sizeof(out->label), "%s", ui_tr("count complete", "盘点完成"));
+    snprintf(out->message, sizeof(out->message), "%s",
+             ui_tr("drugs nobody counted now count as 0 and are reconciled",
+                   "未盘点的药品现按 0 计并参与核对"));
+    return 0;
+}
+
 static int model_set_blind(void *user, const char *visit_id, int blind, struct fc_error *err)
 {
     struct tui_pharmacy *tp = user;
@@ -446,6 +469,7 @@ static void *create(struct tui *t)
     tp->model.recount = model_recount;
     tp->model.set_blind = model_set_blind;
     tp->model.is_complete = model_is_complete;
+    tp->model.set_complete = model_set_complete;
     tp->model.void_scan = model_void;
     tp->model.summary = model_summary;
     return tp;
