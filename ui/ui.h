@@ -566,8 +566,11 @@ struct ui_usb_model {
                          struct fc_error *err);
     int (*apply_receipt)(void *user, const char *code_or_path, char message[320],
                          struct fc_error *err);
-    /* Trusts HQ's public key file (keys trust); message gives its fingerprint. */
-    int (*trust_hq)(void *user, const char *path, char message[320], struct fc_error *err);
+    /* Trusts HQ's public key file (keys trust); message gives its fingerprint.
+     * FC_ESTATE without replace when other keys are trusted already (err
+     * names both): replacing them is asked for again, with replace 1. */
+    int (*trust_hq)(void *user, const char *path, int replace, char message[320],
+                    struct fc_error *err);
 };
 
 /* --- a visit's records (ui/view_records.c) ----------------------------------

@@ -690,6 +690,7 @@ struct trust_ask {
     struct usb_view *u;
     struct ui_screen *scr;
     char path[1024];
+    int replace;
 };
 
 static void trust_done(void *ctx, int yes)
@@ -699,9 +700,25 @@ static void trust_done(void *ctx, int yes)
     char msg[320] = "";
 
     if (yes) {
+        int rc;
         fc_error_clear(&err);
-        int rc = t->u->m->trust_hq(t->u->m->user, t->path, msg, &err);
+        rc = t->u->m->trust_hq(t->u->m->user, t->path, t->replace, msg, &err);
         usb_reload(t->u);
+        if (rc == FC_ESTATE && !t->replace) {
+            /* other keys are trusted: replacing them is a decision of its own */
+            struct trust_ask *again = xcalloc(1, sizeof(*again));
+            char q[512];
+            *again = *t;
+            again->replace = 1;
+            snprintf(q, sizeof(q), "%s %s", err.msg_local[0] ? err.msg_local : err.msg,
+                     ui_tr("Replace the trusted key? Events the old HQ key has not acknowledged "
+                           "go with the next export.",
+                           "是否替换已信任的密钥？旧中心密钥尚未确认的事件将随下次导出发送。"));
+            ui_confirm_push(t->scr, ui_tr("Replace HQ's key?", "替换中心密钥？"), q, trust_done,
+                            again);
+            free(t);
+            return;
+        }
         if (rc < 0) {
             set_error(t->u, rc, &err);
             ui_screen_alert(t->scr, UI_SEV_WARN);

@@ -500,18 +500,31 @@ static int apply_receipt(void *user, const char *text, char message[320], struct
     return 0;
 }
 
-static int trust_hq(void *user, const char *path, char message[320], struct fc_error *err)
+static int trust_hq(void *user, const char *path, int replace, char message[320],
+                    struct fc_error *err)
 {
     struct tui_usb *u = user;
-    char fp[20] = "";
-    int replaced = 0;
-    int rc = keys_trust_file(u->s, path, fp, &replaced, err);
+    struct keys_trust_result t;
+    int rc;
 
+    memset(&t, 0, sizeof(t));
+    rc = keys_trust_file(u->s, path, replace, &t, err);
     if (rc)
         return rc;
-    snprintf(message, 320, "%s %s%s", ui_tr("HQ key trusted:", "已信任中心密钥："), fp,
-             replaced ? ui_tr(" (it replaces the one trusted before)", "（替换了原先信任的密钥）")
-                      : "");
+    tui_changed(u->t);
+    if (!t.changed)
+        snprintf(
+            message, 320,
+            ui_tr("HQ %s is trusted already: nothing changed", "中心密钥 %s 此前已信任：无变化"),
+            t.fingerprint);
+    else if (t.replaced)
+        snprintf(message, 320,
+                 ui_tr("HQ key trusted: %s instead of %s (recorded as an event)",
+                       "已信任中心密钥 %s，替换 %s（已记录为事件）"),
+                 t.fingerprint, t.previous);
+    else
+        snprintf(message, 320, "%s %s", ui_tr("HQ key trusted:", "已信任中心密钥："),
+                 t.fingerprint);
     return 0;
 }
 
