@@ -25,6 +25,7 @@
 
 #include "core/base/error.h"
 #include "core/base/lang.h"
+#include "core/visit/visit.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -35,6 +36,7 @@ struct store;
 struct event;
 struct visit;
 struct report_ctx;
+struct workflow;
 struct workflow_doc;
 
 /* ---- the verdict catalogue ----------------------------------------------- */
@@ -180,6 +182,22 @@ struct workflow_engine_ops {
     int (*amend)(void *engine, const char *target, const char *code, const char *note,
                  int64_t at_ms, struct workflow_result *out, struct fc_error *err);
 };
+
+/* What every scan engine holds: the store, its visit and the classifier of
+ * the visit's site. engine_base_open resolves the visit (id or prefix as
+ * visit_resolve takes; NULL: the open one, else the last), checks it is a
+ * visit of wf (FC_ESTATE otherwise), compiles the site's scan patterns and
+ * maps the reference file (attached as "ref" by the caller), which every
+ * scan probes at random. engine_base_release accepts a zeroed base. */
+struct scan_classifier;
+struct engine_base {
+    struct store *store;
+    struct visit visit;
+    struct scan_classifier *cls;
+};
+int engine_base_open(struct engine_base *b, struct store *s, const char *visit,
+                     const struct workflow *wf, struct fc_error *err);
+void engine_base_release(struct engine_base *b);
 
 /* ---- event appliers --------------------------------------------------------- */
 

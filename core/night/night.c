@@ -46,11 +46,30 @@ enum {
 
 #define REF_LEN SCAN_REF_MAX
 
+/* The reference lookups of the resolve half, prepared by night_open. */
+enum { Q_BED_LISTED, Q_WARD, Q_BED_ROSTER, Q_ADM, Q_ID, Q_LEAVE, Q_COUNT };
+
+static const char *const night_sql[Q_COUNT] = {
+    [Q_BED_LISTED] = "SELECT admission_no FROM ref.inpatient WHERE site_code = ?1"
+                     " AND ward_code = ?2 AND bed = ?3 ORDER BY admission_no",
+    [Q_WARD] = "SELECT bed_count FROM ref.ward WHERE site_code = ?1 AND ward_code = ?2",
+    [Q_BED_ROSTER] = "SELECT 1 FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
+                     " AND bed = ?3 LIMIT 1",
+    [Q_ADM] = "SELECT ward_code, bed FROM ref.inpatient WHERE site_code = ?1"
+              " AND admission_no = ?2 LIMIT 1",
+    /* two equality probes and no ORDER BY: an IN list or a sort would build
+     * a temporary table on every scan; night_resolve picks the rows it wants */
+    [Q_ID] = "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+             " WHERE id_number = ?1 UNION ALL"
+             " SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
+             " WHERE id_number = ?2 AND ?2 <> ?1",
+    [Q_LEAVE] = "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
+                " AND admission_no = ?2",
+};
+
 struct night {
-    struct store *store;
-    struct visit visit;
-    struct scan_classifier *cls;
-    sqlite3_stmt *q_bed_listed, *q_ward, *q_bed_roster, *q_adm, *q_id, *q_leave;
+    struct engine_base base;
+    sqlite3_stmt *q[Q_COUNT];
 };
 
 /* The visit's night context: current bed and claimed patient. */
@@ -754,91 +773,41 @@ void night_free(struct night *n)
 {
     if (!n)
         return;
-    scan_classifier_free(n->cls);
-    sqlite3_finalize(n->q_bed_listed);
-    sqlite3_finalize(n->q_ward);
-    sqlite3_finalize(n->q_bed_roster);
-    sqlite3_finalize(n->q_adm);
-    sqlite3_finalize(n->q_id);
-    sqlite3_finalize(n->q_leave);
-    visit_release(&n->visit);
+    store_finalize_set(n->q, Q_COUNT);
+    engine_base_release(&n->base);
     free(n);
 }
 
 const struct visit *night_visit(const struct night *n)
 {
-    return &n->visit;
+    return &n->base.visit;
 }
 
 int night_open(struct store *s, const char *visit, struct night **out, struct fc_error *err)
 {
     struct night *n = xcalloc(1, sizeof(*n));
-    int rc;
+    int rc = engine_base_open(&n->base, s, visit, &night_workflow, err);
 
     *out = NULL;
-    n->store = s;
-    rc = visit_resolve(s, visit, &n->visit, err);
-    if (rc)
-        goto fail;
-    if (strcmp(n->visit.kind, "night") != 0) {
-        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s visit, not a night check",
-                          n->visit.id, n->visit.kind);
-        goto fail;
+    if (!rc)
+        rc = store_prepare_set(s, night_sql, n->q, Q_COUNT, err);
+    if (rc) {
+        night_free(n);
+        return rc;
     }
-    rc = scan_classifier_new(s, n->visit.site_code, &n->cls, err);
-    if (!rc)
-        rc = store_prepare_kept(s,
-                                "SELECT admission_no FROM ref.inpatient WHERE site_code = ?1"
-                                " AND ward_code = ?2 AND bed = ?3 ORDER BY admission_no",
-                                &n->q_bed_listed, err);
-    if (!rc)
-        rc = store_prepare_kept(
-            s, "SELECT bed_count FROM ref.ward WHERE site_code = ?1 AND ward_code = ?2", &n->q_ward,
-            err);
-    if (!rc)
-        rc =
-            store_prepare_kept(s,
-                               "SELECT 1 FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
-                               " AND bed = ?3 LIMIT 1",
-                               &n->q_bed_roster, err);
-    if (!rc)
-        rc = store_prepare_kept(s,
-                                "SELECT ward_code, bed FROM ref.inpatient WHERE site_code = ?1"
-                                " AND admission_no = ?2 LIMIT 1",
-                                &n->q_adm, err);
-    if (!rc)
-        rc = store_prepare_kept(s,
-                                /* two equality probes and no ORDER BY: an IN list or a sort
-             * would build a temporary table on every scan; night_resolve
-             * picks the rows it wants */
-                                "SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
-                                " WHERE id_number = ?1 UNION ALL"
-                                " SELECT site_code, admission_no, ward_code, bed FROM ref.inpatient"
-                                " WHERE id_number = ?2 AND ?2 <> ?1",
-                                &n->q_id, err);
-    if (!rc)
-        rc = store_prepare_kept(s,
-                                "SELECT leave_from, leave_until FROM ref.leave WHERE site_code = ?1"
-                                " AND admission_no = ?2",
-                                &n->q_leave, err);
-    if (rc)
-        goto fail;
     *out = n;
     return FC_OK;
-fail:
-    night_free(n);
-    return rc;
 }
 
 /* Is ward:bed a bed of this site: on the roster, or 1..bed_count of the
  * ward (and "k+" beside such a bed)? */
 static int bed_exists(struct night *n, const char *ward, const char *bed, struct fc_error *err)
 {
-    sqlite3_stmt *st = n->q_bed_roster;
+    sqlite3_stmt *st = n->q[Q_BED_ROSTER];
     int step, ok = 0;
 
     store_stmt_release(st);
-    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.site_code);
     store_bind_text(st, 2, ward);
     store_bind_text(st, 3, bed);
     step = sqlite3_step(st);
@@ -846,10 +815,10 @@ static int bed_exists(struct night *n, const char *ward, const char *bed, struct
     if (step == SQLITE_ROW)
         return 1;
     if (step != SQLITE_DONE)
-        return store_fail(n->store, err, "cannot look the bed up");
-    st = n->q_ward;
+        return store_fail(n->base.store, err, "cannot look the bed up");
+    st = n->q[Q_WARD];
     store_stmt_release(st);
-    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.site_code);
     store_bind_text(st, 2, ward);
     step = sqlite3_step(st);
     if (step == SQLITE_ROW) {
@@ -860,7 +829,7 @@ static int bed_exists(struct night *n, const char *ward, const char *bed, struct
                  (num >= 1 && num <= sqlite3_column_int64(st, 0));
         }
     } else if (step != SQLITE_DONE) {
-        ok = store_fail(n->store, err, "cannot look the ward up");
+        ok = store_fail(n->base.store, err, "cannot look the ward up");
     }
     store_stmt_release(st);
     return ok;
@@ -869,11 +838,11 @@ static int bed_exists(struct night *n, const char *ward, const char *bed, struct
 static int listed_at(struct night *n, const char *ward, const char *bed, struct buf *out,
                      struct fc_error *err)
 {
-    sqlite3_stmt *st = n->q_bed_listed;
+    sqlite3_stmt *st = n->q[Q_BED_LISTED];
     int step;
 
     store_stmt_release(st);
-    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.site_code);
     store_bind_text(st, 2, ward);
     store_bind_text(st, 3, bed);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -882,16 +851,16 @@ static int listed_at(struct night *n, const char *ward, const char *bed, struct 
         buf_adds(out, store_col_text(st, 0));
     }
     store_stmt_release(st);
-    return step == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read the roster");
+    return step == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read the roster");
 }
 
 static int listed_bed_of(struct night *n, const char *adm, struct buf *out, struct fc_error *err)
 {
-    sqlite3_stmt *st = n->q_adm;
+    sqlite3_stmt *st = n->q[Q_ADM];
     int step;
 
     store_stmt_release(st);
-    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.site_code);
     store_bind_text(st, 2, adm);
     step = sqlite3_step(st);
     if (step == SQLITE_ROW)
@@ -899,7 +868,7 @@ static int listed_bed_of(struct night *n, const char *adm, struct buf *out, stru
     store_stmt_release(st);
     return step == SQLITE_ROW || step == SQLITE_DONE
                ? FC_OK
-               : store_fail(n->store, err, "cannot read the roster");
+               : store_fail(n->base.store, err, "cannot read the roster");
 }
 
 /* The roster's admission number that equals adm but for leading zeros
@@ -942,11 +911,11 @@ static int adm_by_zeros(struct night *n, const char *adm, struct buf *found, str
 
 static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct fc_error *err)
 {
-    sqlite3_stmt *st = n->q_leave;
+    sqlite3_stmt *st = n->q[Q_LEAVE];
     int step, covered = 0;
 
     store_stmt_release(st);
-    store_bind_text(st, 1, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.site_code);
     store_bind_text(st, 2, adm);
     while (!covered && (step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t from = 0, until = 0;
@@ -955,7 +924,7 @@ static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct 
             covered = from <= at_ms && at_ms <= until;
     }
     if (!covered && step != SQLITE_DONE)
-        covered = store_fail(n->store, err, "cannot read leave records");
+        covered = store_fail(n->base.store, err, "cannot read leave records");
     store_stmt_release(st);
     return covered;
 }
@@ -1026,7 +995,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
         json_object_set_new(payload, "listed_bed", json_string(b.ptr));
         break;
     case SCAN_ID_NUMBER: {
-        sqlite3_stmt *st = n->q_id;
+        sqlite3_stmt *st = n->q[Q_ID];
         int step;
 
         json_object_set_new(payload, "id_valid", json_boolean(sc->valid));
@@ -1040,7 +1009,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
         /* the first listing at this site wins, else the lowest other site */
         while ((step = sqlite3_step(st)) == SQLITE_ROW) {
             const char *site = store_col_text(st, 0);
-            if (!strcmp(site, n->visit.site_code)) {
+            if (!strcmp(site, n->base.visit.site_code)) {
                 if (!json_object_get(payload, "admission_no")) {
                     buf_addf(&b, "%s:%s", store_col_text(st, 2), store_col_text(st, 3));
                     json_object_set_new(payload, "admission_no",
@@ -1053,7 +1022,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
             }
         }
         if (step != SQLITE_DONE)
-            rc = store_fail(n->store, err, "cannot look the ID up");
+            rc = store_fail(n->base.store, err, "cannot look the ID up");
         store_stmt_release(st);
         break;
     }
@@ -1063,7 +1032,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
             struct night_ctx c;
             struct buf leave = BUF_INIT;
 
-            rc = ctx_load(n->store, n->visit.id, &c, err);
+            rc = ctx_load(n->base.store, n->base.visit.id, &c, err);
             for (const char *p = c.listed; !rc && *p;) {
                 const char *comma = strchr(p, ',');
                 char adm[REF_LEN];
@@ -1173,9 +1142,9 @@ static int ensure_open(struct night *n, struct fc_error *err)
 {
     char at[CLOCK_ISO_MAX];
 
-    if (n->visit.closed_at[0])
-        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", n->visit.id,
-                            clock_iso_local(n->visit.closed_at, at));
+    if (n->base.visit.closed_at[0])
+        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", n->base.visit.id,
+                            clock_iso_local(n->base.visit.closed_at, at));
     return FC_OK;
 }
 
@@ -1195,17 +1164,17 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
     rc = ensure_open(n, err);
     if (rc)
         goto out;
-    rc = store_begin(n->store, err);
+    rc = store_begin(n->base.store, err);
     if (rc)
         goto out;
-    rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+    rc = scan_classify(n->base.cls, raw, len, at_ms, sc, err);
     if (!rc)
         rc = night_resolve(n, sc, at_ms, payload, err);
     if (rc)
         goto rollback;
     json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
     facts_from_json(payload, &f);
-    rc = night_decide(n->store, n->visit.id, at_ms, &f, &d, err);
+    rc = night_decide(n->base.store, n->base.visit.id, at_ms, &f, &d, err);
     if (rc)
         goto rollback;
     json_object_set_new(payload, "verdict", json_string(d.verdict));
@@ -1221,11 +1190,11 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
     }
     live.text = text;
     live.payload = payload;
-    rc = event_append_ctx(n->store, n->visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL, text,
-                          &live, &e, err);
+    rc = event_append_ctx(n->base.store, n->base.visit.id, at_ms, "scan", d.bed[0] ? d.bed : NULL,
+                          text, &live, &e, err);
     if (rc)
         goto rollback;
-    rc = store_commit(n->store, err);
+    rc = store_commit(n->base.store, err);
     if (rc)
         goto out;
     facts_from_json(payload, &f);
@@ -1234,7 +1203,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
         scan_caps_lock_note(out->message, sizeof(out->message));
     goto out;
 rollback:
-    store_rollback(n->store);
+    store_rollback(n->base.store);
 out:
     free(text);
     json_decref(payload);
@@ -1254,22 +1223,22 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
 
     /* One read snapshot for the whole preview: each lookup would otherwise
      * take and release the locks of both databases. */
-    own_txn = sqlite3_get_autocommit(store_db(n->store));
-    rc = own_txn ? store_begin_read(n->store, err) : FC_OK;
+    own_txn = sqlite3_get_autocommit(store_db(n->base.store));
+    rc = own_txn ? store_begin_read(n->base.store, err) : FC_OK;
     if (!rc)
-        rc = scan_classify(n->cls, raw, len, at_ms, sc, err);
+        rc = scan_classify(n->base.cls, raw, len, at_ms, sc, err);
     if (!rc)
         rc = night_resolve(n, sc, at_ms, payload, err);
     if (!rc) {
         facts_from_json(payload, &f);
-        rc = night_decide(n->store, n->visit.id, at_ms, &f, &d, err);
+        rc = night_decide(n->base.store, n->base.visit.id, at_ms, &f, &d, err);
     }
     if (!rc) {
         memset(&e, 0, sizeof(e));
         result_fill(out, &e, &f, &d, scan_source_name(sc->source));
     }
     if (own_txn)
-        store_rollback(n->store);
+        store_rollback(n->base.store);
     json_decref(payload);
     return rc;
 }
@@ -1285,8 +1254,8 @@ static int find_target(struct night *n, const char *target, int64_t *seq, json_t
 
     *payload = NULL;
     if (end && *end == '\0' && end != target) {
-        rc = store_prepare(n->store, "SELECT seq, kind, visit, payload FROM event WHERE seq = ?1",
-                           &st, err);
+        rc = store_prepare(n->base.store,
+                           "SELECT seq, kind, visit, payload FROM event WHERE seq = ?1", &st, err);
         if (rc)
             return rc;
         sqlite3_bind_int64(st, 1, num);
@@ -1294,7 +1263,7 @@ static int find_target(struct night *n, const char *target, int64_t *seq, json_t
         if (strlen(target) < 8)
             return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
                                 target);
-        rc = store_prepare(n->store,
+        rc = store_prepare(n->base.store,
                            "SELECT seq, kind, visit, payload FROM event"
                            " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
                            &st, err);
@@ -1308,16 +1277,16 @@ static int find_target(struct night *n, const char *target, int64_t *seq, json_t
             goto out;
         }
         if (strcmp(store_col_text(st, 1), "scan") != 0 ||
-            strcmp(store_col_text(st, 2), n->visit.id) != 0) {
+            strcmp(store_col_text(st, 2), n->base.visit.id) != 0) {
             rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
-                              n->visit.id);
+                              n->base.visit.id);
             goto out;
         }
         *seq = sqlite3_column_int64(st, 0);
         *payload = json_loads(store_col_text(st, 3), 0, NULL);
     }
     if (rc != SQLITE_DONE)
-        rc = store_fail(n->store, err, "cannot read events");
+        rc = store_fail(n->base.store, err, "cannot read events");
     else
         rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
 out:
@@ -1333,7 +1302,7 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
                         struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->store,
+    int rc = store_prepare(n->base.store,
                            "SELECT event_id, code, kind, verdict, detail, coalesce(ward_code, ''),"
                            " coalesce(bed, ''), coalesce(admission_no, ''), voided_by"
                            " FROM night_scan WHERE seq = ?1",
@@ -1356,7 +1325,7 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
         snprintf(out->source, sizeof(out->source), "correction");
         result_message(out);
     } else {
-        rc = store_fail(n->store, err, "cannot read the corrected scan");
+        rc = store_fail(n->base.store, err, "cannot read the corrected scan");
     }
     sqlite3_finalize(st);
     return rc;
@@ -1365,7 +1334,7 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
 static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->store,
+    int rc = store_prepare(n->base.store,
                            "SELECT 1 FROM night_correction WHERE target_seq = ?1"
                            " AND action = 'void'",
                            &st, err);
@@ -1373,7 +1342,9 @@ static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
     rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : store_fail(n->store, err, "cannot read");
+    rc = rc == SQLITE_ROW    ? 1
+         : rc == SQLITE_DONE ? 0
+                             : store_fail(n->base.store, err, "cannot read");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1389,7 +1360,7 @@ static int correct(struct night *n, const char *kind, const char *target, json_t
     rc = ensure_open(n, err);
     if (rc)
         goto out;
-    rc = store_begin(n->store, err);
+    rc = store_begin(n->base.store, err);
     if (rc)
         goto out;
     rc = find_target(n, target, &seq, &orig, err);
@@ -1406,16 +1377,16 @@ static int correct(struct night *n, const char *kind, const char *target, json_t
         rc = fc_error_set(err, FC_EINPUT, "correction text is not valid UTF-8");
         goto rollback;
     }
-    rc = event_append(n->store, n->visit.id, at_ms, kind,
+    rc = event_append(n->base.store, n->base.visit.id, at_ms, kind,
                       json_string_value(json_object_get(body, "target")), text, NULL, err);
     if (rc)
         goto rollback;
-    rc = store_commit(n->store, err);
+    rc = store_commit(n->base.store, err);
     if (!rc && out)
         rc = target_state(n, seq, out, err);
     goto out;
 rollback:
-    store_rollback(n->store);
+    store_rollback(n->base.store);
 out:
     free(text);
     json_decref(orig);
@@ -1457,7 +1428,7 @@ int night_amend(struct night *n, const char *target, const char *code, const cha
 
         /* Facts are looked up now; the verdict is decided at the original
          * scan's place in the visit when the amendment is applied. */
-        rc = scan_classify(n->cls, code, strlen(code), at_ms, sc, err);
+        rc = scan_classify(n->base.cls, code, strlen(code), at_ms, sc, err);
         if (!rc)
             rc = night_resolve(n, sc, at_ms, facts, err);
         json_object_set_new(facts, "arrival", json_string("amend"));
@@ -1478,14 +1449,14 @@ int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void
                       struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->store,
+    int rc = store_prepare(n->base.store,
                            "SELECT ward_code, bed, listed, identified, finding, flags, scans"
                            " FROM night_bed WHERE visit = ?1"
                            " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
                            &st, err);
     if (rc)
         return rc;
-    store_bind_text(st, 1, n->visit.id);
+    store_bind_text(st, 1, n->base.visit.id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct night_bed b;
         int flags = sqlite3_column_int(st, 5);
@@ -1505,7 +1476,7 @@ int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void
             return rc;
         }
     }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read beds");
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read beds");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1542,7 +1513,7 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(
-        n->store,
+        n->base.store,
         "SELECT i.admission_no, i.name, i.id_number, i.ward_code, i.bed,"
         " (SELECT finding FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code"
         "   AND b.bed = i.bed),"
@@ -1555,8 +1526,8 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         &st, err);
     if (rc)
         return rc;
-    store_bind_text(st, 1, n->visit.id);
-    store_bind_text(st, 2, n->visit.site_code);
+    store_bind_text(st, 1, n->base.visit.id);
+    store_bind_text(st, 2, n->base.visit.site_code);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct night_patient p;
         const char *own = (const char *)sqlite3_column_text(st, 5);
@@ -1578,7 +1549,7 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
             return rc;
         }
     }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read the roster");
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read the roster");
     sqlite3_finalize(st);
     return rc;
 }
@@ -1587,7 +1558,7 @@ int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r
                        void *ctx, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->store,
+    int rc = store_prepare(n->base.store,
                            "SELECT seq, event_id, code, kind, verdict, detail,"
                            " coalesce(ward_code, ''), coalesce(bed, ''),"
                            " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
@@ -1595,7 +1566,7 @@ int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r
                            &st, err);
     if (rc)
         return rc;
-    store_bind_text(st, 1, n->visit.id);
+    store_bind_text(st, 1, n->base.visit.id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct night_scan_row r;
 
@@ -1617,7 +1588,7 @@ int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r
             return rc;
         }
     }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->store, err, "cannot read scans");
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read scans");
     sqlite3_finalize(st);
     return rc;
 }

@@ -7,6 +7,8 @@
  * and the replay after a void. Reconciliation lives in pharmacy_reconcile.c. */
 #include "core/pharmacy/pharmacy.h"
 
+#include "core/pharmacy/workflow.h"
+
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
@@ -90,9 +92,7 @@ static const char *const ph_ref_sql[PR_COUNT] = {
 };
 
 struct pharmacy {
-    struct store *store;
-    struct visit visit;
-    struct scan_classifier *cls;
+    struct engine_base base;
     sqlite3_stmt *ref[PR_COUNT];
     struct ph_stmts stmts;
     /* The scan being appended by commit_scan: its payload text, facts and
@@ -104,25 +104,11 @@ struct pharmacy {
     const struct decision *pending_decision;
 };
 
-/* Prepares *st once (kept across calls until finalized). */
-static int ph_prepare(struct store *s, const char *sql, sqlite3_stmt **st, struct fc_error *err)
-{
-    if (*st)
-        return FC_OK;
-    if (sqlite3_prepare_v3(store_db(s), sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) !=
-        SQLITE_OK) {
-        sqlite3_finalize(*st);
-        *st = NULL;
-        return store_fail(s, err, "cannot prepare statement");
-    }
-    return FC_OK;
-}
-
 /* The statement id of set c, prepared on first use, ready to bind. */
 static int ph_stmt(struct store *s, struct ph_stmts *c, enum ph_sql_id id, sqlite3_stmt **out,
                    struct fc_error *err)
 {
-    int rc = ph_prepare(s, ph_sql[id], &c->st[id], err);
+    int rc = c->st[id] ? FC_OK : store_prepare_kept(s, ph_sql[id], &c->st[id], err);
 
     *out = rc ? NULL : c->st[id];
     return rc;
@@ -137,10 +123,7 @@ static void ph_idle(sqlite3_stmt *st)
 
 static void ph_stmts_release(struct ph_stmts *c)
 {
-    for (int i = 0; i < PS_COUNT; i++) {
-        sqlite3_finalize(c->st[i]);
-        c->st[i] = NULL;
-    }
+    store_finalize_set(c->st, PS_COUNT);
 }
 
 static const char *jstr(json_t *o, const char *key)
@@ -576,50 +559,33 @@ void pharmacy_free(struct pharmacy *p)
 {
     if (!p)
         return;
-    scan_classifier_free(p->cls);
-    for (int i = 0; i < PR_COUNT; i++)
-        sqlite3_finalize(p->ref[i]);
+    store_finalize_set(p->ref, PR_COUNT);
     ph_stmts_release(&p->stmts);
-    visit_release(&p->visit);
+    engine_base_release(&p->base);
     free(p);
 }
 
 const struct visit *pharmacy_visit(const struct pharmacy *p)
 {
-    return &p->visit;
+    return &p->base.visit;
 }
 
 int pharmacy_open(struct store *s, const char *visit, struct pharmacy **out, struct fc_error *err)
 {
     struct pharmacy *p = xcalloc(1, sizeof(*p));
-    int rc;
+    int rc = engine_base_open(&p->base, s, visit, &pharmacy_workflow, err);
 
     *out = NULL;
-    p->store = s;
-    rc = visit_resolve(s, visit, &p->visit, err);
-    if (rc)
-        goto fail;
-    if (strcmp(p->visit.kind, "pharmacy") != 0) {
-        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s visit, not a pharmacy count",
-                          p->visit.id, p->visit.kind);
-        goto fail;
-    }
-    rc = scan_classifier_new(s, p->visit.site_code, &p->cls, err);
-    /* The reference file is immutable and probed at random by every scan:
-     * map it rather than read its pages through the small default cache. */
     if (!rc)
-        rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
-    for (int i = 0; i < PR_COUNT && !rc; i++)
-        rc = ph_prepare(s, ph_ref_sql[i], &p->ref[i], err);
-    for (int i = 0; i < PS_COUNT && !rc; i++)
-        rc = ph_prepare(s, ph_sql[i], &p->stmts.st[i], err);
-    if (rc)
-        goto fail;
+        rc = store_prepare_set(s, ph_ref_sql, p->ref, PR_COUNT, err);
+    if (!rc)
+        rc = store_prepare_set(s, ph_sql, p->stmts.st, PS_COUNT, err);
+    if (rc) {
+        pharmacy_free(p);
+        return rc;
+    }
     *out = p;
     return FC_OK;
-fail:
-    pharmacy_free(p);
-    return rc;
 }
 
 /* Runs a one-row drug lookup st (already bound); fills drug and pack factor.
@@ -634,7 +600,7 @@ static int drug_row(struct pharmacy *p, sqlite3_stmt *st, json_t *payload, const
         json_object_set_new(payload, "units", json_real(sqlite3_column_double(st, 1)));
         rc = 1;
     } else if (step != SQLITE_DONE) {
-        rc = store_fail(p->store, err, what);
+        rc = store_fail(p->base.store, err, what);
     }
     ph_idle(st);
     return rc;
@@ -672,7 +638,7 @@ static int settled_facts(struct pharmacy *p, const char *code, json_t *payload,
 
     sqlite3_reset(p->ref[PR_SETTLED]);
     store_bind_text(p->ref[PR_SETTLED], 1, code);
-    store_bind_text(p->ref[PR_SETTLED], 2, p->visit.site_code);
+    store_bind_text(p->ref[PR_SETTLED], 2, p->base.visit.site_code);
     while ((step = sqlite3_step(p->ref[PR_SETTLED])) == SQLITE_ROW) {
         if (n < SETTLED_IDS_MAX)
             buf_addf(&ids, "%s%s", n ? "," : "", store_col_text(p->ref[PR_SETTLED], 0));
@@ -682,7 +648,7 @@ static int settled_facts(struct pharmacy *p, const char *code, json_t *payload,
     }
     ph_idle(p->ref[PR_SETTLED]);
     if (step != SQLITE_DONE)
-        rc = store_fail(p->store, err, "cannot look the code's settlements up");
+        rc = store_fail(p->base.store, err, "cannot look the code's settlements up");
     else if (n) {
         json_object_set_new(payload, "settled", json_integer(n));
         json_object_set_new(payload, "settled_ids", json_string(ids.ptr));
@@ -702,13 +668,13 @@ static int resolve_trace(struct pharmacy *p, const char *code, json_t *payload,
     rc = settled_facts(p, code, payload, settled_drug, err);
     if (rc)
         goto out;
-    store_bind_text(p->ref[PR_PREFIX], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_PREFIX], 1, p->base.visit.site_code);
     store_bind_text(p->ref[PR_PREFIX], 2, prefix);
     rc = drug_row(p, p->ref[PR_PREFIX], payload, "cannot look the product prefix up", err);
     if (rc)
         goto out; /* found (1) or failed */
     if (settled_drug[0]) {
-        store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+        store_bind_text(p->ref[PR_DRUG], 1, p->base.visit.site_code);
         store_bind_text(p->ref[PR_DRUG], 2, settled_drug);
         rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
         if (rc > 0)
@@ -742,7 +708,7 @@ static int resolve_gtin(struct pharmacy *p, const char *gtin14, const char *seri
         if (rc)
             return rc;
     }
-    store_bind_text(p->ref[PR_GTIN], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_GTIN], 1, p->base.visit.site_code);
     store_bind_text(p->ref[PR_GTIN], 2, gtin14);
     rc = drug_row(p, p->ref[PR_GTIN], payload, "cannot look the GTIN up", err);
     if (rc == 0)
@@ -760,7 +726,7 @@ static int pharmacy_resolve(struct pharmacy *p, const char *raw, size_t len, int
     long qty = 0;
     int rc;
 
-    rc = scan_classify(p->cls, raw, len, at_ms, sc, err);
+    rc = scan_classify(p->base.cls, raw, len, at_ms, sc, err);
     if (rc)
         goto out;
     snprintf(source, 16, "%s", scan_source_name(sc->source));
@@ -773,7 +739,7 @@ static int pharmacy_resolve(struct pharmacy *p, const char *raw, size_t len, int
         json_object_set_new(payload, "kind", json_string("count"));
         snprintf(source, 16, "action");
         json_object_set_new(payload, "source", json_string(source));
-        store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+        store_bind_text(p->ref[PR_DRUG], 1, p->base.visit.site_code);
         store_bind_text(p->ref[PR_DRUG], 2, item);
         rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
         if (rc > 0)
@@ -865,9 +831,9 @@ static int ensure_open(struct pharmacy *p, struct fc_error *err)
 {
     char at[CLOCK_ISO_MAX];
 
-    if (p->visit.closed_at[0])
-        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", p->visit.id,
-                            clock_iso_local(p->visit.closed_at, at));
+    if (p->base.visit.closed_at[0])
+        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", p->base.visit.id,
+                            clock_iso_local(p->base.visit.closed_at, at));
     return FC_OK;
 }
 
@@ -884,7 +850,7 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
 
     json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
     facts_from_json(payload, &f);
-    rc = pharmacy_decide(p->store, &p->stmts, p->visit.id, at_ms, &f, &d, err);
+    rc = pharmacy_decide(p->base.store, &p->stmts, p->base.visit.id, at_ms, &f, &d, err);
     if (rc)
         goto out;
     json_object_set_new(payload, "verdict", json_string(d.verdict));
@@ -898,18 +864,18 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
     p->pending_text = text;
     p->pending_facts = &f;
     p->pending_decision = &d;
-    rc = event_append_ctx(p->store, p->visit.id, at_ms, "scan", f.drug_code[0] ? f.drug_code : NULL,
-                          text, p, &e, err);
+    rc = event_append_ctx(p->base.store, p->base.visit.id, at_ms, "scan",
+                          f.drug_code[0] ? f.drug_code : NULL, text, p, &e, err);
     p->pending_text = NULL;
     p->pending_facts = NULL;
     p->pending_decision = NULL;
     if (!rc && f.drug_code[0]) {
-        round = current_round(p->store, &p->stmts, p->visit.id, f.drug_code, err);
+        round = current_round(p->base.store, &p->stmts, p->base.visit.id, f.drug_code, err);
         rc = round < 0 ? (int)round : FC_OK;
     }
     if (rc)
         goto out;
-    rc = store_commit(p->store, err);
+    rc = store_commit(p->base.store, err);
     if (!rc && out)
         result_fill(out, e.seq, e.id, &f, &d, source, round);
 out:
@@ -927,14 +893,14 @@ int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len, const char *a
     rc = ensure_open(p, err);
     if (rc)
         goto out;
-    rc = store_begin(p->store, err);
+    rc = store_begin(p->base.store, err);
     if (rc)
         goto out;
     rc = pharmacy_resolve(p, raw, len, at_ms, payload, source, err);
     if (!rc)
         rc = commit_scan(p, payload, arrival, at_ms, source, out, err);
     if (rc)
-        store_rollback(p->store);
+        store_rollback(p->base.store);
 out:
     json_decref(payload);
     return rc;
@@ -954,13 +920,13 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
     rc = ensure_open(p, err);
     if (rc)
         goto out;
-    rc = store_begin(p->store, err);
+    rc = store_begin(p->base.store, err);
     if (rc)
         goto out;
     json_object_set_new(payload, "code", json_sprintf("%s:%ld", drug_code, qty));
     json_object_set_new(payload, "kind", json_string("count"));
     json_object_set_new(payload, "source", json_string("command"));
-    store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_DRUG], 1, p->base.visit.site_code);
     store_bind_text(p->ref[PR_DRUG], 2, drug_code);
     rc = drug_row(p, p->ref[PR_DRUG], payload, "cannot look the drug up", err);
     if (rc > 0)
@@ -969,7 +935,7 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
         json_object_set_new(payload, "why", json_sprintf("NOT_A_DRUG_OF_SITE:%s", drug_code));
     rc = rc < 0 ? rc : commit_scan(p, payload, "cli", at_ms, "command", out, err);
     if (rc)
-        store_rollback(p->store);
+        store_rollback(p->base.store);
 out:
     json_decref(payload);
     return rc;
@@ -984,11 +950,12 @@ static int commit_event(struct pharmacy *p, const char *kind, const char *subjec
 
     if (!text)
         return fc_error_set(err, FC_EINPUT, "%s text is not valid UTF-8", kind);
-    rc = event_append_ctx(p->store, p->visit.id, at_ms, kind, subject, text, p, NULL, err);
+    rc =
+        event_append_ctx(p->base.store, p->base.visit.id, at_ms, kind, subject, text, p, NULL, err);
     if (!rc)
-        rc = store_commit(p->store, err);
+        rc = store_commit(p->base.store, err);
     else
-        store_rollback(p->store);
+        store_rollback(p->base.store);
     free(text);
     return rc;
 }
@@ -1001,24 +968,24 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
 
     if (rc)
         return rc;
-    rc = store_begin(p->store, err);
+    rc = store_begin(p->base.store, err);
     if (rc)
         return rc;
-    store_bind_text(p->ref[PR_DRUG], 1, p->visit.site_code);
+    store_bind_text(p->ref[PR_DRUG], 1, p->base.visit.site_code);
     store_bind_text(p->ref[PR_DRUG], 2, drug_code);
     body = json_object();
     rc = drug_row(p, p->ref[PR_DRUG], body, "cannot look the drug up", err);
     if (rc <= 0) {
-        store_rollback(p->store);
+        store_rollback(p->base.store);
         if (rc == 0)
-            rc = fc_error_set(err, FC_ENOTFOUND, "site '%s' has no drug '%s'", p->visit.site_code,
-                              drug_code);
+            rc = fc_error_set(err, FC_ENOTFOUND, "site '%s' has no drug '%s'",
+                              p->base.visit.site_code, drug_code);
         goto out;
     }
     json_object_del(body, "units");
     rc = commit_event(p, "pharmacy_round", drug_code, body, at_ms, err);
     if (!rc && round) {
-        *round = current_round(p->store, &p->stmts, p->visit.id, drug_code, err);
+        *round = current_round(p->base.store, &p->stmts, p->base.visit.id, drug_code, err);
         rc = *round < 0 ? (int)*round : FC_OK;
     }
 out:
@@ -1032,7 +999,7 @@ int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_e
     int rc = ensure_open(p, err);
 
     if (!rc)
-        rc = store_begin(p->store, err);
+        rc = store_begin(p->base.store, err);
     if (!rc)
         rc = commit_event(p, "pharmacy_blind", NULL, body, at_ms, err);
     json_decref(body);
@@ -1045,13 +1012,13 @@ int pharmacy_set_complete(struct pharmacy *p, int64_t at_ms, struct fc_error *er
     int rc = ensure_open(p, err);
 
     if (!rc) {
-        rc = pharmacy_is_complete(p->store, &p->visit, err);
+        rc = pharmacy_is_complete(p->base.store, &p->base.visit, err);
         if (rc > 0)
             rc = fc_error_set(err, FC_ESTATE, "the count of visit '%.8s' is complete already",
-                              p->visit.id);
+                              p->base.visit.id);
     }
     if (!rc)
-        rc = store_begin(p->store, err);
+        rc = store_begin(p->base.store, err);
     if (!rc)
         rc = commit_event(p, "pharmacy_complete", NULL, body, at_ms, err);
     json_decref(body);
@@ -1114,8 +1081,8 @@ static int find_target(struct pharmacy *p, const char *target, int64_t *seq, str
     int rc, found = 0;
 
     if (end && *end == '\0' && end != target) {
-        rc = store_prepare(p->store, "SELECT seq, kind, visit, id FROM event WHERE seq = ?1", &st,
-                           err);
+        rc = store_prepare(p->base.store, "SELECT seq, kind, visit, id FROM event WHERE seq = ?1",
+                           &st, err);
         if (rc)
             return rc;
         sqlite3_bind_int64(st, 1, num);
@@ -1123,7 +1090,7 @@ static int find_target(struct pharmacy *p, const char *target, int64_t *seq, str
         if (strlen(target) < 8)
             return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
                                 target);
-        rc = store_prepare(p->store,
+        rc = store_prepare(p->base.store,
                            "SELECT seq, kind, visit, id FROM event"
                            " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
                            &st, err);
@@ -1137,9 +1104,9 @@ static int find_target(struct pharmacy *p, const char *target, int64_t *seq, str
             goto out;
         }
         if (strcmp(store_col_text(st, 1), "scan") != 0 ||
-            strcmp(store_col_text(st, 2), p->visit.id) != 0) {
+            strcmp(store_col_text(st, 2), p->base.visit.id) != 0) {
             rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
-                              p->visit.id);
+                              p->base.visit.id);
             goto out;
         }
         *seq = sqlite3_column_int64(st, 0);
@@ -1147,7 +1114,7 @@ static int find_target(struct pharmacy *p, const char *target, int64_t *seq, str
         buf_adds(id, store_col_text(st, 3));
     }
     if (rc != SQLITE_DONE)
-        rc = store_fail(p->store, err, "cannot read events");
+        rc = store_fail(p->base.store, err, "cannot read events");
     else
         rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
 out:
@@ -1160,7 +1127,7 @@ static int scan_state(struct pharmacy *p, int64_t seq, struct pharmacy_result *o
                       struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(p->store,
+    int rc = store_prepare(p->base.store,
                            "SELECT event_id, code, kind, verdict, detail, coalesce(drug_code, ''),"
                            " qty, round, voided_by FROM pharmacy_scan WHERE seq = ?1",
                            &st, err);
@@ -1185,7 +1152,7 @@ static int scan_state(struct pharmacy *p, int64_t seq, struct pharmacy_result *o
         rc = FC_OK;
     } else {
         rc = rc == SQLITE_DONE ? fc_error_set(err, FC_ENOTFOUND, "no scan %lld", (long long)seq)
-                               : store_fail(p->store, err, "cannot read the scan");
+                               : store_fail(p->base.store, err, "cannot read the scan");
     }
     sqlite3_finalize(st);
     return rc;
@@ -1205,12 +1172,13 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
     rc = ensure_open(p, err);
     if (rc)
         return rc;
-    rc = store_begin(p->store, err);
+    rc = store_begin(p->base.store, err);
     if (rc)
         return rc;
     rc = find_target(p, target, &seq, &id, err);
     if (!rc)
-        rc = store_prepare(p->store, "SELECT 1 FROM pharmacy_void WHERE target_seq = ?1", &st, err);
+        rc = store_prepare(p->base.store, "SELECT 1 FROM pharmacy_void WHERE target_seq = ?1", &st,
+                           err);
     if (!rc) {
         sqlite3_bind_int64(st, 1, seq);
         if (sqlite3_step(st) == SQLITE_ROW)
@@ -1218,13 +1186,13 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
         sqlite3_finalize(st);
     }
     if (rc) {
-        store_rollback(p->store);
+        store_rollback(p->base.store);
         goto out;
     }
     body = json_pack("{s:s, s:s, s:I}", "target", id.ptr, "reason", reason, "target_seq",
                      (json_int_t)seq);
     if (!body) {
-        store_rollback(p->store);
+        store_rollback(p->base.store);
         rc = fc_error_set(err, FC_EINPUT, "void reason is not valid UTF-8");
         goto out;
     }

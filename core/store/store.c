@@ -254,6 +254,25 @@ int store_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **stmt, st
     return FC_OK;
 }
 
+int store_prepare_set(struct store *s, const char *const *sql, sqlite3_stmt **st, size_t n,
+                      struct fc_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        int rc = st[i] ? FC_OK : store_prepare_kept(s, sql[i], &st[i], err);
+        if (rc)
+            return rc;
+    }
+    return FC_OK;
+}
+
+void store_finalize_set(sqlite3_stmt **st, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_finalize(st[i]);
+        st[i] = NULL;
+    }
+}
+
 /* The cache is a short array (a few dozen hot statements): the key is the
  * caller's SQL pointer, with the text compared only before preparing, so a
  * hit costs a handful of pointer comparisons. A statement still being

@@ -89,6 +89,13 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **stmt, struct 
  * keeps and runs many times (an engine's lookups); the caller finalizes. */
 int store_prepare_kept(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
 
+/* Prepares the n kept statements sql[i] into st[i] (store_prepare_kept);
+ * those already prepared stay. On failure the ones prepared stay too: the
+ * owner finalizes the set with store_finalize_set in every case. */
+int store_prepare_set(struct store *s, const char *const *sql, sqlite3_stmt **st, size_t n,
+                      struct fc_error *err);
+void store_finalize_set(sqlite3_stmt **st, size_t n);
+
 /* A statement of this connection prepared once and kept until store_close,
  * for SQL run on every scan or event (appliers, the event append). sql must
  * live as long as the store (a string literal): its address is the cache key.
