@@ -1,12 +1,18 @@
-/* fieldcheck team import FILE... | team show [--mission ID]: the lead's
- * laptop merges teammates' bundles into the team store (sync/team.h) and
- * shows each member's chain as it holds it. */
+/* fieldcheck team import FILE... | team show [--mission ID] | team view:
+ * the lead's laptop merges teammates' bundles into the team store
+ * (sync/team.h), shows each member's chain as it holds it, and the team's
+ * records item by item with who recorded them (core/team/view.h), conflicts
+ * between members flagged, never resolved. */
 #include "app/args.h"
 #include "app/commands.h"
 
+#include "core/base/lang.h"
+#include "core/base/money.h"
 #include "core/base/xalloc.h"
 #include "core/hq/hqdb.h"
 #include "core/store/store.h"
+#include "core/team/view.h"
+#include "core/workflow.h"
 #include "sync/team.h"
 #include "ui/i18n.h"
 
@@ -36,12 +42,11 @@ static int team_import_cmd(struct app *app, struct store *s, int argc, char **ar
         free(files);
         return app_fail(app, rc);
     }
-    argv = (char **)files;
     for (int i = 0; i < nfiles; i++) {
         struct team_import_result r;
         int ex;
 
-        rc = team_import_file(s, db, argv[i], &r, &app->err);
+        rc = team_import_file(s, db, files[i], &r, &app->err);
         if (rc) {
             ex = app_fail(app, rc);
             worst = ex > worst ? ex : worst;
@@ -49,25 +54,25 @@ static int team_import_cmd(struct app *app, struct store *s, int argc, char **ar
         }
         if (r.outcome == TEAM_OWN) {
             if (app->json)
-                app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:I}", "ok", 1, "file", argv[i],
+                app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:I}", "ok", 1, "file", files[i],
                                          "outcome", outcome[r.outcome], "device", r.device,
                                          "bundle_seq", (json_int_t)r.bundle_seq));
             else
                 printf(_("%s: this device's own bundle, skipped (its records are in this "
                          "device's log)\n"),
-                       argv[i]);
+                       files[i]);
             continue;
         }
         if (app->json)
             app_print_json(json_pack(
-                "{s:b, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", 1, "file", argv[i],
-                "outcome", outcome[r.outcome], "device", r.device, "mission_id", r.mission_id,
-                "bundle_seq", (json_int_t)r.bundle_seq, "first_seq", (json_int_t)r.first_seq,
-                "last_seq", (json_int_t)r.last_seq, "events_new", (json_int_t)r.stats.events_new,
-                "events_known", (json_int_t)r.stats.events_known, "equivocations",
-                (json_int_t)r.stats.equivocations));
+                "{s:b, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "ok", 1, "file",
+                files[i], "outcome", outcome[r.outcome], "device", r.device, "mission_id",
+                r.mission_id, "bundle_seq", (json_int_t)r.bundle_seq, "first_seq",
+                (json_int_t)r.first_seq, "last_seq", (json_int_t)r.last_seq, "events_new",
+                (json_int_t)r.stats.events_new, "events_known", (json_int_t)r.stats.events_known,
+                "equivocations", (json_int_t)r.stats.equivocations));
         else
-            printf(_("%s: %s, member %s bundle %llu, events %lld..%lld, %lld new%s\n"), argv[i],
+            printf(_("%s: %s, member %s bundle %llu, events %lld..%lld, %lld new%s\n"), files[i],
                    r.outcome == TEAM_IMPORTED ? _("imported") : _("already imported"), r.device,
                    (unsigned long long)r.bundle_seq, (long long)r.first_seq, (long long)r.last_seq,
                    (long long)r.stats.events_new,
@@ -139,12 +144,130 @@ static int team_show_cmd(struct app *app, struct store *s, int argc, char **argv
     return rc ? app_fail(app, rc) : 0;
 }
 
+/* ---- team view -------------------------------------------------------------------- */
+
+struct view_ctx {
+    struct app *app;
+    const struct team_item *last; /* for the text headings */
+};
+
+static json_t *record_json(const struct team_record *r)
+{
+    char amount[MONEY_TEXT_MAX], loss[MONEY_TEXT_MAX];
+
+    money_text(r->amount_fen, amount);
+    money_text(r->fund_loss_fen, loss);
+    return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "device", r->device,
+                     "inspectors", r->inspectors, "visit", r->visit, "self", r->is_self, "verdict",
+                     r->verdict->code, "class", verdict_class_name(r->verdict->cls), "label",
+                     verdict_label(r->verdict), "detail", r->detail, "amount", amount, "fund_loss",
+                     loss, "count", (json_int_t)r->count);
+}
+
+static void print_record(const struct team_record *r, enum workflow_money money)
+{
+    char amount[MONEY_TEXT_MAX], loss[MONEY_TEXT_MAX];
+    struct buf line = BUF_INIT;
+
+    buf_addf(&line, "      %s (%s)", verdict_label(r->verdict), r->verdict->code);
+    if (r->count != 1)
+        buf_addf(&line, " x%lld", (long long)r->count);
+    if (*r->detail)
+        buf_addf(&line, "  %s", r->detail);
+    money_text(r->amount_fen, amount);
+    money_text(r->fund_loss_fen, loss);
+    if (money == WORKFLOW_MONEY_AMOUNT_LOSS)
+        buf_addf(&line, _("  irregular %s  fund loss %s"), amount, loss);
+    else if (money == WORKFLOW_MONEY_AMOUNT)
+        buf_addf(&line, _("  amount %s"), amount);
+    printf(_("%s  by %.8s%s (%s)\n"), line.ptr, r->device, r->is_self ? _(", the lead") : "",
+           r->inspectors);
+    buf_release(&line);
+}
+
+static int view_item(const struct team_item *it, void *ctx)
+{
+    struct view_ctx *v = ctx;
+
+    if (v->app->json) {
+        json_t *recs = json_array();
+
+        for (size_t i = 0; i < it->n; i++)
+            json_array_append_new(recs, record_json(&it->records[i]));
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "type", "item",
+                                 "mission_id", it->mission_id, "site_code", it->site_code,
+                                 "workflow", it->wf->kind, "group", it->group->name, "subject",
+                                 it->subject, "conflict", it->conflict, "resolved", it->resolved,
+                                 "records", recs));
+        return 0;
+    }
+    if (!v->last || strcmp(v->last->mission_id, it->mission_id) ||
+        strcmp(v->last->site_code, it->site_code) || v->last->wf != it->wf)
+        printf(_("%s %s, %s:\n"), it->mission_id, it->site_code, workflow_label(it->wf));
+    if (!v->last || v->last->wf != it->wf || v->last->group != it->group ||
+        strcmp(v->last->site_code, it->site_code))
+        printf("  %s\n", fc_text(it->group->label_en, it->group->label_zh));
+    v->last = it;
+    if (*it->subject)
+        printf("    %s%s\n", it->subject,
+               !it->conflict  ? ""
+               : it->resolved ? _("  CONFLICT between members, decided by the lead's own record")
+                              : _("  CONFLICT: members recorded it differently"));
+    else
+        printf("    %s\n", _("(summed)"));
+    for (size_t i = 0; i < it->n; i++)
+        print_record(&it->records[i], it->group->money);
+    return 0;
+}
+
+static int team_view_cmd(struct app *app, struct store *s, int argc, char **argv)
+{
+    const char *mission = NULL, *kind = NULL;
+    int conflicts_only = 0;
+    const struct app_opt opts[] = {{"--mission", &mission, NULL, NULL, NULL},
+                                   {"--kind", &kind, NULL, NULL, NULL},
+                                   {"--conflicts", NULL, &conflicts_only, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
+    const struct workflow *wf = NULL;
+    struct view_ctx v = {app, NULL};
+    struct team_view *tv = NULL;
+    struct hqdb *db = NULL;
+    size_t conflicts;
+    int rc;
+
+    if (app_parse("team view", argc, argv, 2, opts, NULL, 0, NULL))
+        return 1;
+    if (kind && (rc = workflow_get(kind, &wf, &app->err)))
+        return app_fail(app, rc);
+    rc = team_store_open(s, 0, &db, &app->err);
+    if (rc && rc != FC_ENOTFOUND)
+        return app_fail(app, rc);
+    rc = team_view_open(s, db, &tv, &app->err);
+    hqdb_close(db);
+    if (rc)
+        return app_fail(app, rc);
+    team_view_items(tv, mission, wf, conflicts_only, view_item, &v);
+    conflicts = team_view_conflicts(tv, mission);
+    if (app->json)
+        app_print_json(
+            json_pack("{s:s, s:I}", "type", "total", "conflicts", (json_int_t)conflicts));
+    else if (conflicts)
+        printf(_("%zu item(s) recorded differently by members: the lead resolves each by a "
+                 "record of their own\n"),
+               conflicts);
+    else
+        printf("%s\n", _("no conflicts between members"));
+    team_view_free(tv);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(struct app *app, struct store *s, int argc, char **argv);
 } subs[] = {
     {"import", team_import_cmd},
     {"show", team_show_cmd},
+    {"view", team_view_cmd},
 };
 
 int cmd_team(struct app *app, int argc, char **argv)

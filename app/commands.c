@@ -281,7 +281,8 @@ const struct command app_commands[] = {
         "           database and check that both give the same digest\n"),
      cmd_hq, 0, NULL},
     {"team", N_("the lead's view of the team: teammates' bundles merged on this laptop"),
-     N_("fieldcheck [--db PATH] [--json] team import FILE... | team show [--mission ID]\n\n"
+     N_("fieldcheck [--db PATH] [--json] team import FILE... | team show [--mission ID] |\n"
+        "           team view [--mission ID] [--kind KIND] [--conflicts]\n\n"
         "A mission pack made with 'hq pack --lead DEVICE' names a team: its members' bundles\n"
         "('export') are sealed to HQ and to the lead's device. On the lead's laptop:\n"
         "  import   verify, open and merge teammates' bundles into the team store (team.db\n"
@@ -290,7 +291,12 @@ const struct command app_commands[] = {
         "           equivocations are reported (exit 3 for an equivocation). Members' events\n"
         "           keep their own chains and never enter this device's records\n"
         "  show     every member of the teams this device leads: bundles, events, chain head,\n"
-        "           missing seqs and equivocations\n"),
+        "           missing seqs and equivocations\n"
+        "  view     the team's records item by item (suspicion lines, beds, patients, drugs)\n"
+        "           with who recorded each: every member's worksheet, ward walk or count as\n"
+        "           the member's laptop derives it, beside this device's own. An item two\n"
+        "           members recorded differently is a CONFLICT, never resolved for you:\n"
+        "           record your own verdict. --conflicts lists only those\n"),
      cmd_team, 0, NULL},
     {"db", N_("integrity, chain verification, derived-state rebuild"),
      N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"

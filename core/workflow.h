@@ -141,6 +141,9 @@ struct workflow_group {
     const char *name; /* stable: "beds" */
     const char *label_en, *label_zh;
     enum workflow_money money;
+    /* Rows add up rather than state one item's result (recorded findings):
+     * two members' rows of one subject are never a conflict. */
+    int additive;
 };
 
 /* ---- scanning ---------------------------------------------------------------- */
@@ -267,6 +270,14 @@ struct workflow {
     int (*findings)(struct store *s, const struct visit *v,
                     int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                     struct fc_error *err);
+    /* Every item the visit recorded, one by one, for the team's merged view
+     * (core/team/view.h), which sets members' records of one item side by
+     * side: like findings, but a refuted line or a counted drug is a row of
+     * its own and detail says what was recorded where findings would not
+     * (the quantity counted). NULL: the rows of findings. */
+    int (*records)(struct store *s, const struct visit *v,
+                   int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                   struct fc_error *err);
     /* `visit show --json`: adds the workflow's fields to obj. */
     int (*show_json)(struct store *s, const struct visit *v, json_t *obj, struct fc_error *err);
     /* `visit show` for people: the workflow's part, after the visit line. */

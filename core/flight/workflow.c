@@ -30,10 +30,10 @@ static const struct workflow_table tables[] = {
 
 static const struct workflow_group groups[] = {
     {"lines", FC_N_("Lines by state (irregular / fund loss)"), "疑点核实（违规/基金损失）",
-     WORKFLOW_MONEY_AMOUNT_LOSS},
+     WORKFLOW_MONEY_AMOUNT_LOSS, 0},
     {"findings", FC_N_("Findings by violation code"), "问题认定（按违规类别）",
-     WORKFLOW_MONEY_AMOUNT_LOSS},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
+     WORKFLOW_MONEY_AMOUNT_LOSS, 1},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
 };
 
 /* Worksheet records a generic void may cancel. */
@@ -124,6 +124,25 @@ static int findings(struct store *s, const struct visit *v,
     return rc;
 }
 
+/* Every line worked (confirmed, partly confirmed or refuted) one by one,
+ * then the recorded findings: what the team's view sets side by side. */
+static int records(struct store *s, const struct visit *v,
+                   int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                   struct fc_error *err)
+{
+    static const enum flight_state each[] = {FLIGHT_CONFIRMED, FLIGHT_PARTIAL, FLIGHT_REFUTED};
+    struct findings_ctx fc = {cb, ctx};
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < sizeof(each) / sizeof(each[0]) && !rc; i++) {
+        struct flight_filter filter = {NULL, flight_state_name(each[i]), NULL};
+        rc = flight_susp_foreach(s, v->id, &filter, line_finding, &fc, err);
+    }
+    if (!rc)
+        rc = flight_finding_foreach(s, v->id, recorded_finding, &fc, err);
+    return rc;
+}
+
 static int show_json(struct store *s, const struct visit *v, json_t *o, struct fc_error *err)
 {
     json_t *f = flight_show_json(s, v->id, err);
@@ -190,6 +209,7 @@ const struct workflow flight_workflow = {
     .tables = tables,
     .engine = NULL,
     .findings = findings,
+    .records = records,
     .show_json = show_json,
     .show_text = show_text,
     .report = report,

@@ -35,10 +35,10 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"drugs", FC_N_("Drugs by variance"), "药品账实", WORKFLOW_MONEY_NONE},
+    {"drugs", FC_N_("Drugs by variance"), "药品账实", WORKFLOW_MONEY_NONE, 0},
     {"rules", FC_N_("Findings by rule (suspect amount)"), "问题（按规则，疑点金额）",
-     WORKFLOW_MONEY_AMOUNT},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
+     WORKFLOW_MONEY_AMOUNT, 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
 };
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -131,7 +131,7 @@ static int rule_finding(const struct pharmacy_finding *pf, void *ctx)
  * differing (the rules say how), or not counted (coverage: no finding, no
  * amount, until the count is declared complete); while the count is blind
  * nothing is compared. */
-static int drug_findings(json_t *show, struct findings_ctx *fc)
+static int drug_rows(json_t *show, int with_counts, struct findings_ctx *fc)
 {
     int blind = json_is_true(json_object_get(show, "blind"));
     size_t i;
@@ -145,6 +145,7 @@ static int drug_findings(json_t *show, struct findings_ctx *fc)
                            : json_number_value(var) == 0.0 ? "COUNT_MATCHES"
                                                            : "COUNT_DIFFERS";
         struct workflow_finding f;
+        char qty[32];
         int rc;
 
         memset(&f, 0, sizeof(f));
@@ -154,6 +155,10 @@ static int drug_findings(json_t *show, struct findings_ctx *fc)
         f.group = "drugs";
         f.subject = json_string_value(json_object_get(d, "drug_code"));
         f.detail = "";
+        if (with_counts && json_is_number(counted)) {
+            pharmacy_format_qty(json_number_value(counted), qty);
+            f.detail = qty;
+        }
         f.count = 1;
         rc = fc->cb(&f, fc->ctx);
         if (rc)
@@ -162,9 +167,9 @@ static int drug_findings(json_t *show, struct findings_ctx *fc)
     return FC_OK;
 }
 
-static int findings(struct store *s, const struct visit *v,
-                    int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
-                    struct fc_error *err)
+static int drug_results(struct store *s, const struct visit *v, int with_counts,
+                        int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                        struct fc_error *err)
 {
     struct findings_ctx fc = {cb, ctx};
     json_t *show = pharmacy_show_json(s, v, err);
@@ -172,12 +177,28 @@ static int findings(struct store *s, const struct visit *v,
 
     if (!show)
         return err && err->code ? err->code : FC_EINTERNAL;
-    rc = drug_findings(show, &fc);
+    rc = drug_rows(show, with_counts, &fc);
     /* blind: nothing is known of the rules until the count is saved */
     if (!rc && !json_is_true(json_object_get(show, "blind")))
         rc = pharmacy_reconcile(s, v, rule_finding, &fc, err);
     json_decref(show);
     return rc;
+}
+
+static int findings(struct store *s, const struct visit *v,
+                    int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                    struct fc_error *err)
+{
+    return drug_results(s, v, 0, cb, ctx, err);
+}
+
+/* The same rows, each counted drug with the quantity counted as its
+ * detail: two teammates who counted one drug differently disagree. */
+static int records(struct store *s, const struct visit *v,
+                   int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
+                   struct fc_error *err)
+{
+    return drug_results(s, v, 1, cb, ctx, err);
 }
 
 static int show_json(struct store *s, const struct visit *v, json_t *o, struct fc_error *err)
@@ -266,6 +287,7 @@ const struct workflow pharmacy_workflow = {
     .tables = tables,
     .engine = &engine,
     .findings = findings,
+    .records = records,
     .show_json = show_json,
     .show_text = show_text,
     .report = report,

@@ -132,6 +132,32 @@ int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const ch
     return FC_OK;
 }
 
+int event_mirror(struct store *s, const struct event *e, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s,
+                        "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
+                        " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        &st, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, e->seq);
+    store_bind_text(st, 2, e->id);
+    store_bind_text(st, 3, e->device);
+    store_bind_text(st, 4, e->visit);
+    store_bind_text(st, 5, e->at);
+    store_bind_text(st, 6, e->kind);
+    store_bind_text(st, 7, e->subject);
+    store_bind_text(st, 8, e->payload);
+    store_bind_text(st, 9, e->prev_hash);
+    store_bind_text(st, 10, e->hash);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot store a mirrored event");
+    store_stmt_release(st);
+    return rc ? rc : workflow_apply_event(s, e, NULL, err);
+}
+
 int event_commit_json(struct store *s, const char *visit, int64_t at_ms, const char *kind,
                       const char *subject, const json_t *payload_obj, char event_id[37],
                       struct fc_error *err)

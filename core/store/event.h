@@ -56,6 +56,13 @@ int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const ch
                      const char *subject, const char *payload, void *ctx, struct event *out,
                      struct fc_error *err);
 
+/* Stores another device's event exactly as it came (seq, id, hashes: not
+ * chained to this device's head) and runs its appliers, inside the caller's
+ * transaction. Only for a store that mirrors one team member's chain on the
+ * lead's laptop (core/team/view.h), fed in seq order; never for the
+ * device's own log. FC_EINTEGRITY when the seq or id is taken. */
+int event_mirror(struct store *s, const struct event *e, struct fc_error *err);
+
 /* Appends one event whose payload is the JSON object payload_obj (written
  * compact with sorted keys) in a transaction of its own, committed before
  * returning. event_id (may be NULL) receives the new event's id. FC_EINPUT

@@ -29,8 +29,8 @@ static const struct verdict catalogue[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"codes", "Codes", "登记的码", WORKFLOW_MONEY_NONE},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE},
+    {"codes", "Codes", "登记的码", WORKFLOW_MONEY_NONE, 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
 };
 
 struct engine {

@@ -1,0 +1,155 @@
+#!/bin/bash
+# The team's view on the lead's laptop (issue: the lead could not see the
+# whole team's state, nor who recorded what, nor where members disagree).
+# Three members and a lead over three simulated days of one inspection:
+# flight lines worked on three laptops and a night round by two of them;
+# each evening the members' bundles come in on a stick (in every order,
+# twice), and team view shows every record with its author. Two members who
+# recorded one suspicion line or one bed differently are a conflict, listed
+# until the lead records the item; nothing is resolved silently.
+. "$(dirname "$0")/lib.sh"
+hq="$FC hq --hq $TEST_TMP/hq"
+dev() { local d=$1; shift; FIELDCHECK_DB="$TEST_TMP/$d/fieldcheck.db" "$FC" "$@"; }
+day() { export FIELDCHECK_NOW="$1"; }
+item() { jq -c "select(.type == \"item\" and .subject == \"$1\")" <<<"$OUT"; }
+total() { jq -r 'select(.type == "total") | .conflicts' <<<"$OUT"; }
+id_for() { # a valid resident ID for sequence number $1
+    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
+    base=$(printf '11010519800101%03d' "$1")
+    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
+    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
+}
+stick=$TEST_TMP/stick
+evening() { # members export to the stick
+    for d in "$@"; do expect_exit 0 dev "$d" export -o "$stick"; done
+}
+
+day 2026-03-02T08:00:00+08:00
+expect_exit 0 $hq init
+for d in lead m1 m2 m3; do
+    expect_exit 0 dev $d keys init
+    expect_exit 0 dev $d keys trust "$TEST_TMP/hq/hq.pub"
+    expect_exit 0 $hq enroll "$(dev $d --json keys show | jq -r .enrollment)"
+done
+LEAD=$(dev lead --json keys show | jq -r .device_id)
+M1=$(dev m1 --json keys show | jq -r .device_id)
+M2=$(dev m2 --json keys show | jq -r .device_id)
+M3=$(dev m3 --json keys show | jq -r .device_id)
+
+m=$TEST_TMP/m
+mkdir -p "$m"
+cat >"$m/mission.json" <<'J'
+{"mission_id":"FLY-2026","version":1,"kind":"mixed","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
+J
+printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\n' >"$m/sites.csv"
+printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\nS3,R2,rule,H11010500001,30.00,30.00\nS4,R2,rule,H11010500001,10.00,10.00\n' >"$m/suspicions.csv"
+printf 'site_code,ward_code,ward,bed_count\nH11010500001,W01,Medicine,4\n' >"$m/wards.csv"
+{
+    echo 'site_code,ward_code,ward,bed,admission_no,name,id_number,sex,admitted_on'
+    for i in 1 2 3 4; do echo "H11010500001,W01,Medicine,$i,A$i,P$i,$(id_for $i),男,2026-02-20"; done
+} >"$m/inpatients.csv"
+expect_exit 0 $hq pack "$m" -o "$TEST_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --to "$M3" --lead "$LEAD"
+for d in lead m1 m2 m3; do expect_exit 0 dev $d mission load "$TEST_TMP/team.fcpack"; done
+
+# nothing imported yet: the lead's own records only
+expect_exit 2 dev m1 team view
+expect_contains "$ERR" "leads no team"
+expect_exit 0 dev lead --json team view
+expect_json "$OUT" 'select(.type == "total") | .conflicts' 0
+
+# ---- day 1: three laptops work the list -----------------------------------------
+for d in lead m1 m2; do
+    expect_exit 0 dev $d visit open --site H11010500001 --kind flight --inspector "A$d" --inspector "B$d"
+done
+expect_exit 0 dev m1 susp verify S1 --verdict CONFIRMED --amount 100 --fund-loss 80
+expect_exit 0 dev m1 finding add --code V38-4 --amount 12 --note "drug swapped"
+expect_exit 0 dev m2 susp verify S2 --verdict PARTIAL --amount 20 --fund-loss 20
+evening m1 m2
+expect_exit 0 dev lead team import "$stick"/*.fcb
+expect_exit 0 dev lead --json team view
+expect_json "$(item S1)" '.records[0].device' "$M1"
+expect_json "$(item S1)" '.records[0].inspectors' "Am1, Bm1"
+expect_json "$(item S1)" '.records[0].verdict' CONFIRMED
+expect_json "$(item S1)" '.records[0].amount + " " + .records[0].fund_loss' "100.00 80.00"
+expect_json "$(item S2)" '.records[0].device' "$M2"
+expect_json "$(item V38-4)" '.records[0].detail' "drug swapped"
+expect_json "$(item V38-4)" '.group' findings
+[ "$(total)" = 0 ] && pass || fail "day 1: $(total) conflicts"
+day1_view=$OUT
+
+# ---- day 2: a second opinion on S1, and a night round on two laptops -------------
+day 2026-03-03T10:00:00+08:00
+expect_exit 0 dev m2 susp verify S1 --verdict REFUTED --note "bill explained"
+expect_exit 0 dev m2 susp verify S4 --verdict CONFIRMED --amount 10 --fund-loss 10
+expect_exit 0 dev m1 susp verify S4 --verdict CONFIRMED --amount 10 --fund-loss 10
+expect_exit 0 dev m2 visit close --at 2026-03-03T18:00:00+08:00
+expect_exit 0 dev m2 visit open --site H11010500001 --kind night --inspector Am2 --inspector Bm2 --at 2026-03-03T20:00:00+08:00
+expect_exit 0 dev m3 visit open --site H11010500001 --kind night --inspector Am3 --inspector Bm3 --at 2026-03-03T20:00:00+08:00
+expect_exit 0 dev m2 scan --at 2026-03-03T20:10:00+08:00 W01-1 "$(id_for 1)" W01-2 EMPTY_BED W01-3
+expect_exit 0 dev m3 scan --at 2026-03-03T20:20:00+08:00 W01-2 "$(id_for 2)" W01-4 "$(id_for 4)" W01-1
+expect_exit 0 dev m2 visit close --at 2026-03-03T21:00:00+08:00
+expect_exit 0 dev m3 visit close --at 2026-03-03T21:00:00+08:00
+evening m3 m2 m1
+# the stick's files in reverse order, then again: the same view
+expect_exit 0 dev lead team import $(ls "$stick"/*.fcb | sort -r)
+expect_exit 0 dev lead team import "$stick"/*.fcb
+expect_exit 0 dev lead --json team view
+expect_json "$(item S1)" '.conflict' true
+expect_json "$(item S1)" '.resolved' false
+expect_json "$(item S1)" '[.records[] | .device + ":" + .verdict] | sort | join(",")' \
+    "$(printf '%s\n' "$M1:CONFIRMED" "$M2:REFUTED" | sort | paste -sd,)"
+expect_json "$(item S4)" '.conflict' false
+expect_json "$(item S4)" '.records | length' 2
+# the night round: both laptops' walks side by side; bed 2 seen differently
+expect_json "$(item W01:2)" '.workflow' night
+expect_json "$(item W01:2)" '.conflict' true
+expect_json "$(item W01:2)" '[.records[] | .device + ":" + .verdict] | sort | join(",")' \
+    "$(printf '%s\n' "$M2:ABSENT" "$M3:OK" | sort | paste -sd,)"
+expect_json "$(item W01:1)" '.conflict' false
+expect_json "$(item W01:4)" '.records[0].device' "$M3"
+[ "$(total)" -ge 2 ] && pass || fail "day 2: $(total) conflicts, expected S1 and W01:2 at least"
+day2_view=$OUT
+expect_exit 0 dev lead --json team view --conflicts
+expect_not_contains "$OUT" '"subject":"S4"'
+expect_contains "$OUT" '"subject":"S1"'
+expect_exit 0 dev lead --json team view --kind night
+expect_not_contains "$OUT" '"workflow":"flight"'
+expect_exit 1 dev lead team view --kind nosuch
+expect_exit 0 dev lead team view
+expect_contains "$OUT" "CONFLICT: members recorded it differently"
+expect_contains "$OUT" "by ${M1:0:8} (Am1, Bm1)"
+expect_contains "$OUT" "recorded differently by members"
+# the same view again: the mirrors are reused, the result is the same
+expect_exit 0 dev lead --json team view
+[ "$OUT" = "$day2_view" ] && pass || fail "a second team view differs from the first"
+[ "$day1_view" != "$day2_view" ] && pass || fail "the view did not change with day 2's bundles"
+
+# ---- day 3: the lead decides S1; the members go on ------------------------------
+day 2026-03-04T09:00:00+08:00
+expect_exit 0 dev lead susp verify S1 --verdict CONFIRMED --amount 100 --fund-loss 80 --note "lead: bill does not explain it"
+expect_exit 0 dev m1 susp verify S3 --verdict REFUTED
+expect_exit 0 dev m2 visit open --site H11010500001 --kind flight --inspector Am2 --inspector Bm2
+expect_exit 0 dev m2 susp verify S2 --verdict PARTIAL --amount 25 --fund-loss 20
+evening m1 m2
+for f in $(ls "$stick"/*.fcb | sort -r) "$stick"/*.fcb; do
+    expect_exit 0 dev lead team import "$f"
+done
+expect_exit 0 dev lead --json team view
+expect_json "$(item S1)" '.conflict' true
+expect_json "$(item S1)" '.resolved' true
+expect_json "$(item S1)" '[.records[] | select(.self) | .verdict] | join(",")' CONFIRMED
+# m2's later visit is its record of S2
+expect_json "$(item S2)" '.records[0].amount' "25.00"
+expect_json "$(item S2)" '.records | length' 1
+expect_json "$(item S3)" '.records[0].verdict' REFUTED
+expect_exit 0 dev lead team view
+expect_contains "$OUT" "decided by the lead's own record"
+printf "%s\n" "$OUT" >"$TEST_TMP/view.txt"; [ -n "${TEAM_VIEW_DUMP:-}" ] && cp "$TEST_TMP/view.txt" "$TEAM_VIEW_DUMP"
+
+# members' events never entered the lead's chain; the lead's database is sound
+expect_exit 0 dev lead --json db check
+# HQ's merged store of the same bundles knows the same night conflict
+expect_exit 0 $hq import "$stick"/*.fcb
+expect_exit 0 $hq --json report
+expect_contains "$OUT" "W01:2"
+finish
