@@ -8,7 +8,6 @@
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
 #include "core/flight/workflow.h"
-#include "core/ident/scan.h"
 #include "core/mission/mission.h"
 #include "core/night/workflow.h"
 #include "core/pharmacy/workflow.h"
@@ -452,34 +451,6 @@ out:
     json_decref(p);
     visit_release(&v);
     return rc;
-}
-
-int engine_base_open(struct engine_base *b, struct store *s, const char *visit,
-                     const struct workflow *wf, struct fc_error *err)
-{
-    const struct workflow *of = NULL;
-    int rc;
-
-    memset(b, 0, sizeof(*b));
-    b->store = s;
-    rc = visit_resolve(s, visit, &b->visit, err);
-    if (!rc)
-        rc = workflow_of_visit(&b->visit, &of, err);
-    if (!rc && of != wf)
-        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s, not a %s", b->visit.id,
-                          workflow_label(of), workflow_label(wf));
-    if (!rc)
-        rc = scan_classifier_new(s, b->visit.site_code, &b->cls, err);
-    if (!rc)
-        rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
-    return rc;
-}
-
-void engine_base_release(struct engine_base *b)
-{
-    scan_classifier_free(b->cls);
-    visit_release(&b->visit);
-    memset(b, 0, sizeof(*b));
 }
 
 /* ---- the store's appliers ------------------------------------------------------ */

@@ -201,6 +201,21 @@ struct engine_base {
 int engine_base_open(struct engine_base *b, struct store *s, const char *visit,
                      const struct workflow *wf, struct fc_error *err);
 void engine_base_release(struct engine_base *b);
+/* FC_ESTATE, naming when, if the base's visit is closed: nothing more is
+ * recorded in a closed visit. */
+int engine_base_writable(const struct engine_base *b, struct fc_error *err);
+/* Finds the scan of the base's visit a correction names: its seq number, or
+ * an event id or prefix of 8+ characters. *seq gets its seq and id (NULL:
+ * not wanted) its event id. FC_ENOTFOUND, or FC_EUSAGE when ambiguous. */
+struct buf;
+int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq,
+                     struct buf *id, struct fc_error *err);
+/* The scanned code as a JSON string; bytes that are not UTF-8 (a scanner set
+ * to another code page) are kept visible as \xNN so the scan is stored,
+ * never lost. */
+json_t *engine_code_json(const char *code);
+/* The string member key of a payload, "" when absent or not a string. */
+const char *engine_str(const json_t *o, const char *key);
 
 /* ---- event appliers --------------------------------------------------------- */
 

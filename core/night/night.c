@@ -111,28 +111,22 @@ int night_is_anomaly(const char *name)
     return 0;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
-}
-
 static void facts_from_json(json_t *o, struct facts *f)
 {
     memset(f, 0, sizeof(*f));
-    f->code = jstr(o, "code");
-    f->kind = jstr(o, "kind");
-    f->action = jstr(o, "action");
-    f->ward_code = jstr(o, "ward_code");
-    f->bed = jstr(o, "bed");
-    f->listed = jstr(o, "listed");
+    f->code = engine_str(o, "code");
+    f->kind = engine_str(o, "kind");
+    f->action = engine_str(o, "action");
+    f->ward_code = engine_str(o, "ward_code");
+    f->bed = engine_str(o, "bed");
+    f->listed = engine_str(o, "listed");
     f->bed_valid = json_is_true(json_object_get(o, "bed_valid"));
-    f->admission_no = jstr(o, "admission_no");
-    f->listed_bed = jstr(o, "listed_bed");
-    f->elsewhere = jstr(o, "elsewhere");
-    f->why = jstr(o, "why");
-    f->leave = jstr(o, "leave");
-    f->adm_note = jstr(o, "adm_note");
+    f->admission_no = engine_str(o, "admission_no");
+    f->listed_bed = engine_str(o, "listed_bed");
+    f->elsewhere = engine_str(o, "elsewhere");
+    f->why = engine_str(o, "why");
+    f->leave = engine_str(o, "leave");
+    f->adm_note = engine_str(o, "adm_note");
     f->id_valid = json_is_true(json_object_get(o, "id_valid"));
 }
 
@@ -447,13 +441,6 @@ static const char *bed_finding(int flags, const char *listed)
     return flags & BED_OCCUPANT ? "UNLISTED_OCCUPANT" : "UNVERIFIED";
 }
 
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
-    store_stmt_release(st);
-    return rc;
-}
-
 static int write_scan_row(struct store *s, const char *visit, int64_t seq, const char *event_id,
                           int64_t at_ms, const struct facts *f, const struct decision *d,
                           int64_t voided_by, int amended, struct fc_error *err)
@@ -482,7 +469,7 @@ static int write_scan_row(struct store *s, const char *visit, int64_t seq, const
     if (voided_by)
         sqlite3_bind_int64(st, 13, voided_by);
     sqlite3_bind_int(st, 14, amended);
-    return step_done(s, st, "cannot record the scan", err);
+    return store_step_done(s, st, "cannot record the scan", err);
 }
 
 /* Writes the derived effects of one decided scan. */
@@ -509,7 +496,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         store_bind_text(st, 3, d->bed);
         store_bind_text(st, 4, d->listed);
         store_bind_text(st, 5, d->claimed);
-        rc = step_done(s, st, "cannot record the current bed", err);
+        rc = store_step_done(s, st, "cannot record the current bed", err);
         if (rc)
             return rc;
         rc = store_stmt(s,
@@ -526,7 +513,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         store_bind_text(st, 4, d->listed);
         store_bind_text(st, 5, bed_finding(0, d->listed));
         sqlite3_bind_int64(st, 6, seq);
-        rc = step_done(s, st, "cannot record the bed", err);
+        rc = store_step_done(s, st, "cannot record the bed", err);
         if (rc)
             return rc;
     } else if (d->set_claimed) {
@@ -535,7 +522,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
             return rc;
         store_bind_text(st, 1, visit);
         store_bind_text(st, 2, d->claimed);
-        rc = step_done(s, st, "cannot record the claimed patient", err);
+        rc = store_step_done(s, st, "cannot record the claimed patient", err);
         if (rc)
             return rc;
     }
@@ -579,7 +566,7 @@ static int night_write(struct store *s, const char *visit, int64_t seq, const ch
         store_bind_text(st, 5, bed_finding(flags, listed));
         sqlite3_bind_int64(st, 6, seq);
         store_bind_text(st, 7, d->identified);
-        return step_done(s, st, "cannot update the bed", err);
+        return store_step_done(s, st, "cannot update the bed", err);
     }
 }
 
@@ -644,7 +631,7 @@ static int night_recompute(struct store *s, const char *visit, int64_t upto, str
         if (rc)
             return rc;
         store_bind_text(st, 1, visit);
-        rc = step_done(s, st, "cannot reset the night state", err);
+        rc = store_step_done(s, st, "cannot reset the night state", err);
     }
     if (rc)
         return rc;
@@ -684,8 +671,8 @@ static int night_recompute(struct store *s, const char *visit, int64_t upto, str
 
                 facts_from_json(p, &f);
                 memset(&d, 0, sizeof(d));
-                copy_str(d.verdict, sizeof(d.verdict), jstr(p, "verdict"));
-                copy_str(d.detail, sizeof(d.detail), jstr(p, "detail"));
+                copy_str(d.verdict, sizeof(d.verdict), engine_str(p, "verdict"));
+                copy_str(d.detail, sizeof(d.detail), engine_str(p, "detail"));
                 rc = write_scan_row(s, visit, seq, event_id, at_ms, &f, &d,
                                     sqlite3_column_int64(corr, 2), 0, err);
                 json_decref(cp);
@@ -747,7 +734,7 @@ static int apply_correction(struct store *s, const struct event *e, const char *
     store_bind_text(st, 4,
                     !strcmp(action, "amend") && !json_object_get(p, "facts") ? "note" : action);
     store_bind_text(st, 5, e->payload);
-    rc = step_done(s, st, "cannot record the correction", err);
+    rc = store_step_done(s, st, "cannot record the correction", err);
     if (!rc)
         rc = night_recompute(s, e->visit, e->seq, err);
 out:
@@ -929,26 +916,6 @@ static int leave_covers(struct night *n, const char *adm, int64_t at_ms, struct 
     return covered;
 }
 
-/* The code as a JSON string; bytes that are not UTF-8 (a misconfigured
- * scanner) are kept visible as \xNN so the scan is stored, never lost. */
-static json_t *code_json(const char *code)
-{
-    json_t *j = json_string(code);
-    struct buf b = BUF_INIT;
-
-    if (j)
-        return j;
-    for (const unsigned char *p = (const unsigned char *)code; *p; p++) {
-        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-            buf_addch(&b, (char)*p);
-        else
-            buf_addf(&b, "\\x%02x", *p);
-    }
-    j = json_string(b.ptr);
-    buf_release(&b);
-    return j;
-}
-
 /* Resolves the facts of a classified scan into payload (impure: reads the
  * reference database and, for EMPTY_BED, the current bed). */
 static int night_resolve(struct night *n, const struct scan_class *sc, int64_t at_ms,
@@ -957,7 +924,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
     struct buf b = BUF_INIT;
     int rc = FC_OK;
 
-    json_object_set_new(payload, "code", code_json(sc->code));
+    json_object_set_new(payload, "code", engine_code_json(sc->code));
     scan_payload_add(sc, payload);
     json_object_set_new(payload, "kind", json_string(scan_kind_name(sc->kind)));
     json_object_set_new(payload, "source", json_string(scan_source_name(sc->source)));
@@ -1017,7 +984,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
                     json_object_set_new(payload, "listed_bed", json_string(b.ptr));
                 }
             } else if (!json_object_get(payload, "elsewhere") ||
-                       strcmp(site, jstr(payload, "elsewhere")) < 0) {
+                       strcmp(site, engine_str(payload, "elsewhere")) < 0) {
                 json_object_set_new(payload, "elsewhere", json_string(site));
             }
         }
@@ -1138,16 +1105,6 @@ static void result_fill(struct night_result *r, const struct event *e, const str
     result_message(r);
 }
 
-static int ensure_open(struct night *n, struct fc_error *err)
-{
-    char at[CLOCK_ISO_MAX];
-
-    if (n->base.visit.closed_at[0])
-        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", n->base.visit.id,
-                            clock_iso_local(n->base.visit.closed_at, at));
-    return FC_OK;
-}
-
 int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
                struct night_result *out, struct fc_error *err)
 {
@@ -1161,7 +1118,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
     struct event e;
     int rc;
 
-    rc = ensure_open(n, err);
+    rc = engine_base_writable(&n->base, err);
     if (rc)
         goto out;
     rc = store_begin(n->base.store, err);
@@ -1243,61 +1200,6 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
     return rc;
 }
 
-/* Finds the scan event a correction names: seq number, or id / prefix of 8+. */
-static int find_target(struct night *n, const char *target, int64_t *seq, json_t **payload,
-                       struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    char *end = NULL;
-    long long num = strtoll(target, &end, 10);
-    int rc, found = 0;
-
-    *payload = NULL;
-    if (end && *end == '\0' && end != target) {
-        rc = store_prepare(n->base.store,
-                           "SELECT seq, kind, visit, payload FROM event WHERE seq = ?1", &st, err);
-        if (rc)
-            return rc;
-        sqlite3_bind_int64(st, 1, num);
-    } else {
-        if (strlen(target) < 8)
-            return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
-                                target);
-        rc = store_prepare(n->base.store,
-                           "SELECT seq, kind, visit, payload FROM event"
-                           " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
-                           &st, err);
-        if (rc)
-            return rc;
-        store_bind_text(st, 1, target);
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (found++) {
-            rc = fc_error_set(err, FC_EUSAGE, "event id '%s' is ambiguous", target);
-            goto out;
-        }
-        if (strcmp(store_col_text(st, 1), "scan") != 0 ||
-            strcmp(store_col_text(st, 2), n->base.visit.id) != 0) {
-            rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
-                              n->base.visit.id);
-            goto out;
-        }
-        *seq = sqlite3_column_int64(st, 0);
-        *payload = json_loads(store_col_text(st, 3), 0, NULL);
-    }
-    if (rc != SQLITE_DONE)
-        rc = store_fail(n->base.store, err, "cannot read events");
-    else
-        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
-out:
-    if (rc) {
-        json_decref(*payload);
-        *payload = NULL;
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int target_state(struct night *n, int64_t seq, struct night_result *out,
                         struct fc_error *err)
 {
@@ -1352,18 +1254,17 @@ static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
 static int correct(struct night *n, const char *kind, const char *target, json_t *body,
                    int64_t at_ms, struct night_result *out, struct fc_error *err)
 {
-    json_t *orig = NULL;
     char *text = NULL;
     int64_t seq = 0;
     int rc;
 
-    rc = ensure_open(n, err);
+    rc = engine_base_writable(&n->base, err);
     if (rc)
         goto out;
     rc = store_begin(n->base.store, err);
     if (rc)
         goto out;
-    rc = find_target(n, target, &seq, &orig, err);
+    rc = engine_find_scan(&n->base, target, &seq, NULL, err);
     if (rc)
         goto rollback;
     rc = is_voided(n, seq, err);
@@ -1389,7 +1290,6 @@ rollback:
     store_rollback(n->base.store);
 out:
     free(text);
-    json_decref(orig);
     return rc;
 }
 

@@ -114,54 +114,24 @@ static int ph_stmt(struct store *s, struct ph_stmts *c, enum ph_sql_id id, sqlit
     return rc;
 }
 
-/* Leaves a kept statement idle: no open read cursor, no bound text kept. */
-static void ph_idle(sqlite3_stmt *st)
-{
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-}
-
 static void ph_stmts_release(struct ph_stmts *c)
 {
     store_finalize_set(c->st, PS_COUNT);
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-    const char *v = json_string_value(json_object_get(o, key));
-    return v ? v : "";
-}
-
 static void facts_from_json(json_t *o, struct facts *f)
 {
     memset(f, 0, sizeof(*f));
-    f->code = jstr(o, "code");
-    f->kind = jstr(o, "kind");
-    f->drug_code = jstr(o, "drug_code");
-    f->box_key = jstr(o, "box_key");
-    f->why = jstr(o, "why");
-    f->settled_ids = jstr(o, "settled_ids");
+    f->code = engine_str(o, "code");
+    f->kind = engine_str(o, "kind");
+    f->drug_code = engine_str(o, "drug_code");
+    f->box_key = engine_str(o, "box_key");
+    f->why = engine_str(o, "why");
+    f->settled_ids = engine_str(o, "settled_ids");
     f->units = json_number_value(json_object_get(o, "units"));
     f->settled = json_integer_value(json_object_get(o, "settled"));
     f->mismatch = json_is_true(json_object_get(o, "mismatch"));
 }
-
-static int step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Steps a kept statement that returns no row and leaves it idle. */
-static int ph_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
-{
-    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
-
-    ph_idle(st);
-    return rc;
-}
-
 /* 1 if code was scanned (not voided, not a manual count) in this visit within
  * the double-read window before at_ms, 0 if not, or a negative error. */
 static int is_double_read(struct store *s, struct ph_stmts *c, const char *visit, const char *code,
@@ -181,7 +151,7 @@ static int is_double_read(struct store *s, struct ph_stmts *c, const char *visit
              at_ms - sqlite3_column_int64(st, 0) < PHARMACY_DOUBLE_READ_MS;
     else
         rc = store_fail(s, err, "cannot read earlier scans");
-    ph_idle(st);
+    store_stmt_release(st);
     return rc;
 }
 
@@ -204,7 +174,7 @@ static int64_t counted_by(struct store *s, struct ph_stmts *c, const char *visit
         seq = 0;
     else
         seq = store_fail(s, err, "cannot read counted codes");
-    ph_idle(st);
+    store_stmt_release(st);
     return seq;
 }
 
@@ -293,7 +263,7 @@ static int64_t current_round(struct store *s, struct ph_stmts *c, const char *vi
         round = 1;
     else
         round = store_fail(s, err, "cannot read the stock count");
-    ph_idle(st);
+    store_stmt_release(st);
     return round;
 }
 
@@ -334,7 +304,7 @@ static int pharmacy_write(struct store *s, struct ph_stmts *c, const char *visit
     sqlite3_bind_int(st, 14, f->mismatch);
     if (voided_by)
         sqlite3_bind_int64(st, 15, voided_by);
-    rc = ph_done(s, st, "cannot record the scan", err);
+    rc = store_step_done(s, st, "cannot record the scan", err);
     if (rc || !counts)
         return rc;
     rc = ph_stmt(s, c, PS_ADD_COUNT, &st, err);
@@ -345,7 +315,7 @@ static int pharmacy_write(struct store *s, struct ph_stmts *c, const char *visit
     sqlite3_bind_double(st, 3, d->qty);
     sqlite3_bind_int(st, 4, !is_count);
     sqlite3_bind_double(st, 5, is_count ? d->qty : 0);
-    rc = ph_done(s, st, "cannot update the stock count", err);
+    rc = store_step_done(s, st, "cannot update the stock count", err);
     if (rc || !f->box_key[0])
         return rc;
     rc = ph_stmt(s, c, PS_INSERT_CODE, &st, err);
@@ -355,7 +325,7 @@ static int pharmacy_write(struct store *s, struct ph_stmts *c, const char *visit
     store_bind_text(st, 2, f->box_key);
     store_bind_text(st, 3, f->drug_code);
     sqlite3_bind_int64(st, 4, seq);
-    return ph_done(s, st, "cannot record the counted code", err);
+    return store_step_done(s, st, "cannot record the counted code", err);
 }
 
 static int apply_scan_payload(struct store *s, struct ph_stmts *c, const char *visit, int64_t seq,
@@ -374,8 +344,8 @@ static int apply_scan_payload(struct store *s, struct ph_stmts *c, const char *v
     facts_from_json(p, &f);
     if (voided_by) {
         memset(&d, 0, sizeof(d));
-        snprintf(d.verdict, sizeof(d.verdict), "%s", jstr(p, "verdict"));
-        snprintf(d.detail, sizeof(d.detail), "%s", jstr(p, "detail"));
+        snprintf(d.verdict, sizeof(d.verdict), "%s", engine_str(p, "verdict"));
+        snprintf(d.detail, sizeof(d.detail), "%s", engine_str(p, "detail"));
         rc = FC_OK;
     } else {
         rc = pharmacy_decide(s, c, visit, at_ms, &f, &d, err);
@@ -408,14 +378,14 @@ static int apply_round_payload(struct store *s, const char *visit, const char *p
 {
     json_t *p = json_loads(payload, 0, NULL);
     sqlite3_stmt *st = NULL;
-    const char *drug = jstr(p, "drug_code");
+    const char *drug = engine_str(p, "drug_code");
     int rc;
 
     if (!json_is_object(p) || !drug[0]) {
         rc = fc_error_set(err, FC_EINTEGRITY, "bad pharmacy_round payload");
         goto out;
     }
-    rc = store_prepare(s,
+    rc = store_stmt(s,
                        "INSERT INTO stock_count (visit, drug_code, round, counted, boxes, manual)"
                        " VALUES (?1, ?2, 2, 0, 0, 0) ON CONFLICT (visit, drug_code) DO UPDATE"
                        " SET round = round + 1, counted = 0, boxes = 0, manual = 0",
@@ -424,15 +394,15 @@ static int apply_round_payload(struct store *s, const char *visit, const char *p
         goto out;
     store_bind_text(st, 1, visit);
     store_bind_text(st, 2, drug);
-    rc = step_done(s, st, "cannot start a new round", err);
+    rc = store_step_done(s, st, "cannot start a new round", err);
     if (rc)
         goto out;
-    rc = store_prepare(s, "DELETE FROM counted_code WHERE visit = ?1 AND drug_code = ?2", &st, err);
+    rc = store_stmt(s, "DELETE FROM counted_code WHERE visit = ?1 AND drug_code = ?2", &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, visit);
     store_bind_text(st, 2, drug);
-    rc = step_done(s, st, "cannot start a new round", err);
+    rc = store_step_done(s, st, "cannot start a new round", err);
 out:
     json_decref(p);
     return rc;
@@ -456,7 +426,7 @@ int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, stru
                           (long long)e->seq);
         goto out;
     }
-    rc = store_prepare(s,
+    rc = store_stmt(s,
                        "INSERT OR REPLACE INTO pharmacy_state (visit, blind, changed_seq)"
                        " VALUES (?1, ?2, ?3)",
                        &st, err);
@@ -465,7 +435,7 @@ int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, stru
     store_bind_text(st, 1, e->visit);
     sqlite3_bind_int(st, 2, json_is_true(json_object_get(p, "blind")));
     sqlite3_bind_int64(st, 3, e->seq);
-    rc = step_done(s, st, "cannot record blind counting", err);
+    rc = store_step_done(s, st, "cannot record blind counting", err);
 out:
     json_decref(p);
     return rc;
@@ -486,11 +456,11 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
     int rc = FC_OK, step;
 
     for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
-        rc = store_prepare(s, clear[i], &st, err);
+        rc = store_stmt(s, clear[i], &st, err);
         if (rc)
             goto out;
         store_bind_text(st, 1, visit);
-        rc = step_done(s, st, "cannot reset the stock count", err);
+        rc = store_step_done(s, st, "cannot reset the stock count", err);
         st = NULL;
     }
     if (rc)
@@ -538,14 +508,14 @@ int pharmacy_apply_void(struct store *s, const struct event *e, void *ctx, struc
         rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad void payload", (long long)e->seq);
         goto out;
     }
-    rc = store_prepare(s, "INSERT INTO pharmacy_void (seq, visit, target_seq) VALUES (?1, ?2, ?3)",
+    rc = store_stmt(s, "INSERT INTO pharmacy_void (seq, visit, target_seq) VALUES (?1, ?2, ?3)",
                        &st, err);
     if (rc)
         goto out;
     sqlite3_bind_int64(st, 1, e->seq);
     store_bind_text(st, 2, e->visit);
     sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(p, "target_seq")));
-    rc = step_done(s, st, "cannot record the void", err);
+    rc = store_step_done(s, st, "cannot record the void", err);
     if (!rc)
         rc = pharmacy_recompute(s, e->visit, e->seq, ctx, err);
 out:
@@ -602,26 +572,8 @@ static int drug_row(struct pharmacy *p, sqlite3_stmt *st, json_t *payload, const
     } else if (step != SQLITE_DONE) {
         rc = store_fail(p->base.store, err, what);
     }
-    ph_idle(st);
+    store_stmt_release(st);
     return rc;
-}
-
-static json_t *code_json(const char *code)
-{
-    json_t *j = json_string(code);
-    struct buf b = BUF_INIT;
-
-    if (j)
-        return j;
-    for (const unsigned char *c = (const unsigned char *)code; *c; c++) {
-        if (*c >= 0x20 && *c < 0x7f && *c != '\\')
-            buf_addch(&b, (char)*c);
-        else
-            buf_addf(&b, "\\x%02x", *c);
-    }
-    j = json_string(b.ptr);
-    buf_release(&b);
-    return j;
 }
 
 /* Facts of a 20-digit traceability code: the drug by product prefix (else the
@@ -646,7 +598,7 @@ static int settled_facts(struct pharmacy *p, const char *code, json_t *payload,
             snprintf(settled_drug, SCAN_REF_MAX, "%s", store_col_text(p->ref[PR_SETTLED], 1));
         n++;
     }
-    ph_idle(p->ref[PR_SETTLED]);
+    store_stmt_release(p->ref[PR_SETTLED]);
     if (step != SQLITE_DONE)
         rc = store_fail(p->base.store, err, "cannot look the code's settlements up");
     else if (n) {
@@ -730,7 +682,7 @@ static int pharmacy_resolve(struct pharmacy *p, const char *raw, size_t len, int
     if (rc)
         goto out;
     snprintf(source, 16, "%s", scan_source_name(sc->source));
-    json_object_set_new(payload, "code", code_json(sc->code));
+    json_object_set_new(payload, "code", engine_code_json(sc->code));
     scan_payload_add(sc, payload);
     json_object_set_new(payload, "source", json_string(source));
     /* The manual count form is an action word of this workflow; the shared
@@ -827,16 +779,6 @@ static void result_fill(struct pharmacy_result *r, int64_t seq, const char *even
     result_message(r);
 }
 
-static int ensure_open(struct pharmacy *p, struct fc_error *err)
-{
-    char at[CLOCK_ISO_MAX];
-
-    if (p->base.visit.closed_at[0])
-        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", p->base.visit.id,
-                            clock_iso_local(p->base.visit.closed_at, at));
-    return FC_OK;
-}
-
 /* Decides, appends and commits a scan whose facts are in payload. */
 static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival, int64_t at_ms,
                        const char *source, struct pharmacy_result *out, struct fc_error *err)
@@ -890,7 +832,7 @@ int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len, const char *a
     char source[16] = "";
     int rc;
 
-    rc = ensure_open(p, err);
+    rc = engine_base_writable(&p->base, err);
     if (rc)
         goto out;
     rc = store_begin(p->base.store, err);
@@ -917,7 +859,7 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
                           IDENT_COUNT_QTY_MAX);
         goto out;
     }
-    rc = ensure_open(p, err);
+    rc = engine_base_writable(&p->base, err);
     if (rc)
         goto out;
     rc = store_begin(p->base.store, err);
@@ -964,7 +906,7 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
                      struct fc_error *err)
 {
     json_t *body = NULL;
-    int rc = ensure_open(p, err);
+    int rc = engine_base_writable(&p->base, err);
 
     if (rc)
         return rc;
@@ -996,7 +938,7 @@ out:
 int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_error *err)
 {
     json_t *body = json_pack("{s:b}", "blind", blind);
-    int rc = ensure_open(p, err);
+    int rc = engine_base_writable(&p->base, err);
 
     if (!rc)
         rc = store_begin(p->base.store, err);
@@ -1009,7 +951,7 @@ int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_e
 int pharmacy_set_complete(struct pharmacy *p, int64_t at_ms, struct fc_error *err)
 {
     json_t *body = json_pack("{s:b}", "complete", 1);
-    int rc = ensure_open(p, err);
+    int rc = engine_base_writable(&p->base, err);
 
     if (!rc) {
         rc = pharmacy_is_complete(p->base.store, &p->base.visit, err);
@@ -1042,7 +984,7 @@ int pharmacy_is_complete(struct store *s, const struct visit *v, struct fc_error
 int pharmacy_apply_complete(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
+    int rc = store_stmt(
         s, "INSERT OR IGNORE INTO pharmacy_complete (visit, seq) VALUES (?1, ?2)", &st, err);
 
     (void)ctx;
@@ -1050,7 +992,7 @@ int pharmacy_apply_complete(struct store *s, const struct event *e, void *ctx, s
         return rc;
     store_bind_text(st, 1, e->visit);
     sqlite3_bind_int64(st, 2, e->seq);
-    return step_done(s, st, "cannot record the complete count", err);
+    return store_step_done(s, st, "cannot record the complete count", err);
 }
 
 int pharmacy_is_blind(struct store *s, const struct visit *v, struct fc_error *err)
@@ -1070,58 +1012,6 @@ int pharmacy_is_blind(struct store *s, const struct visit *v, struct fc_error *e
     sqlite3_finalize(st);
     return rc;
 }
-
-/* Finds the scan a void names: seq number, or event id / prefix of 8+. */
-static int find_target(struct pharmacy *p, const char *target, int64_t *seq, struct buf *id,
-                       struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    char *end = NULL;
-    long long num = strtoll(target, &end, 10);
-    int rc, found = 0;
-
-    if (end && *end == '\0' && end != target) {
-        rc = store_prepare(p->base.store, "SELECT seq, kind, visit, id FROM event WHERE seq = ?1",
-                           &st, err);
-        if (rc)
-            return rc;
-        sqlite3_bind_int64(st, 1, num);
-    } else {
-        if (strlen(target) < 8)
-            return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
-                                target);
-        rc = store_prepare(p->base.store,
-                           "SELECT seq, kind, visit, id FROM event"
-                           " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
-                           &st, err);
-        if (rc)
-            return rc;
-        store_bind_text(st, 1, target);
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (found++) {
-            rc = fc_error_set(err, FC_EUSAGE, "event id '%s' is ambiguous", target);
-            goto out;
-        }
-        if (strcmp(store_col_text(st, 1), "scan") != 0 ||
-            strcmp(store_col_text(st, 2), p->base.visit.id) != 0) {
-            rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
-                              p->base.visit.id);
-            goto out;
-        }
-        *seq = sqlite3_column_int64(st, 0);
-        buf_reset(id);
-        buf_adds(id, store_col_text(st, 3));
-    }
-    if (rc != SQLITE_DONE)
-        rc = store_fail(p->base.store, err, "cannot read events");
-    else
-        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* The stored result of scan seq (after corrections). */
 static int scan_state(struct pharmacy *p, int64_t seq, struct pharmacy_result *out,
                       struct fc_error *err)
@@ -1169,13 +1059,13 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
 
     if (!reason || !*reason)
         return fc_error_set(err, FC_EUSAGE, "a void needs a reason (--reason TEXT)");
-    rc = ensure_open(p, err);
+    rc = engine_base_writable(&p->base, err);
     if (rc)
         return rc;
     rc = store_begin(p->base.store, err);
     if (rc)
         return rc;
-    rc = find_target(p, target, &seq, &id, err);
+    rc = engine_find_scan(&p->base, target, &seq, &id, err);
     if (!rc)
         rc = store_prepare(p->base.store, "SELECT 1 FROM pharmacy_void WHERE target_seq = ?1", &st,
                            err);

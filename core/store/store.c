@@ -315,6 +315,14 @@ void store_stmt_release(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+
+    store_stmt_release(st);
+    return rc;
+}
+
 int store_bind_text(sqlite3_stmt *st, int idx, const char *v)
 {
     if (!v)

@@ -104,6 +104,9 @@ void store_finalize_set(sqlite3_stmt **st, size_t n);
  * clears its bindings. FC_EDB if it cannot be prepared (*stmt NULL). */
 int store_stmt(struct store *s, const char *sql, sqlite3_stmt **stmt, struct fc_error *err);
 void store_stmt_release(sqlite3_stmt *st);
+/* Steps st, a statement that returns no row (store_stmt's or a kept one),
+ * and leaves it idle; on failure the error names what was being done. */
+int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err);
 
 /* Fills err from the connection's last error: "what: sqlite message" and
  * returns FC_EDB (FC_EINTEGRITY for SQLITE_CONSTRAINT, FC_EIO for I/O errors). */

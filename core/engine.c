@@ -1,0 +1,129 @@
+/* What the scan engines share (core/workflow.h, "the engines' base"): the
+ * visit they write to, the classifier of its site, and the lookups every
+ * engine makes of its own event log. */
+#include "core/workflow.h"
+
+#include "core/base/buf.h"
+#include "core/base/clock.h"
+#include "core/ident/scan.h"
+#include "core/store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int engine_base_open(struct engine_base *b, struct store *s, const char *visit,
+                     const struct workflow *wf, struct fc_error *err)
+{
+    const struct workflow *of = NULL;
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    b->store = s;
+    rc = visit_resolve(s, visit, &b->visit, err);
+    if (!rc)
+        rc = workflow_of_visit(&b->visit, &of, err);
+    if (!rc && of != wf)
+        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' is a %s, not a %s", b->visit.id,
+                          workflow_label(of), workflow_label(wf));
+    if (!rc)
+        rc = scan_classifier_new(s, b->visit.site_code, &b->cls, err);
+    if (!rc)
+        rc = store_exec(s, "PRAGMA ref.mmap_size = 4294967296", err);
+    return rc;
+}
+
+void engine_base_release(struct engine_base *b)
+{
+    scan_classifier_free(b->cls);
+    visit_release(&b->visit);
+    memset(b, 0, sizeof(*b));
+}
+
+int engine_base_writable(const struct engine_base *b, struct fc_error *err)
+{
+    char at[CLOCK_ISO_MAX];
+
+    if (b->visit.closed_at[0])
+        return fc_error_set(err, FC_ESTATE, "visit '%.8s' is closed (at %s)", b->visit.id,
+                            clock_iso_local(b->visit.closed_at, at));
+    return FC_OK;
+}
+
+int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq,
+                     struct buf *id, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char *end = NULL;
+    long long num = strtoll(target, &end, 10);
+    int rc, found = 0;
+
+    if (end && *end == '\0' && end != target) {
+        rc = store_prepare(b->store, "SELECT seq, kind, visit, id FROM event WHERE seq = ?1", &st,
+                           err);
+        if (rc)
+            return rc;
+        sqlite3_bind_int64(st, 1, num);
+    } else {
+        if (strlen(target) < 8)
+            return fc_error_set(err, FC_EUSAGE, "event id '%s' is too short (give 8+ characters)",
+                                target);
+        rc = store_prepare(b->store,
+                           "SELECT seq, kind, visit, id FROM event"
+                           " WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
+                           &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, target);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (found++) {
+            rc = fc_error_set(err, FC_EUSAGE, "event id '%s' is ambiguous", target);
+            goto out;
+        }
+        if (strcmp(store_col_text(st, 1), "scan") != 0 ||
+            strcmp(store_col_text(st, 2), b->visit.id) != 0) {
+            rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
+                              b->visit.id);
+            goto out;
+        }
+        *seq = sqlite3_column_int64(st, 0);
+        if (id) {
+            buf_reset(id);
+            buf_adds(id, store_col_text(st, 3));
+        }
+    }
+    if (rc != SQLITE_DONE)
+        rc = store_fail(b->store, err, "cannot read events");
+    else
+        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+json_t *engine_code_json(const char *code)
+{
+    json_t *j = json_string(code);
+    struct buf b = BUF_INIT;
+
+    if (j)
+        return j;
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+            buf_addch(&b, (char)*p);
+        else
+            buf_addf(&b, "\\x%02x", *p);
+    }
+    j = json_string(b.ptr);
+    buf_release(&b);
+    return j;
+}
+
+const char *engine_str(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+
+    return v ? v : "";
+}
