@@ -208,8 +208,8 @@ int engine_base_writable(const struct engine_base *b, struct fc_error *err);
  * an event id or prefix of 8+ characters. *seq gets its seq and id (NULL:
  * not wanted) its event id. FC_ENOTFOUND, or FC_EUSAGE when ambiguous. */
 struct buf;
-int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq,
-                     struct buf *id, struct fc_error *err);
+int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq, struct buf *id,
+                     struct fc_error *err);
 /* The scanned code as a JSON string; bytes that are not UTF-8 (a scanner set
  * to another code page) are kept visible as \xNN so the scan is stored,
  * never lost. */

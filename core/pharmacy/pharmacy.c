@@ -386,10 +386,10 @@ static int apply_round_payload(struct store *s, const char *visit, const char *p
         goto out;
     }
     rc = store_stmt(s,
-                       "INSERT INTO stock_count (visit, drug_code, round, counted, boxes, manual)"
-                       " VALUES (?1, ?2, 2, 0, 0, 0) ON CONFLICT (visit, drug_code) DO UPDATE"
-                       " SET round = round + 1, counted = 0, boxes = 0, manual = 0",
-                       &st, err);
+                    "INSERT INTO stock_count (visit, drug_code, round, counted, boxes, manual)"
+                    " VALUES (?1, ?2, 2, 0, 0, 0) ON CONFLICT (visit, drug_code) DO UPDATE"
+                    " SET round = round + 1, counted = 0, boxes = 0, manual = 0",
+                    &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, visit);
@@ -427,9 +427,9 @@ int pharmacy_apply_blind(struct store *s, const struct event *e, void *ctx, stru
         goto out;
     }
     rc = store_stmt(s,
-                       "INSERT OR REPLACE INTO pharmacy_state (visit, blind, changed_seq)"
-                       " VALUES (?1, ?2, ?3)",
-                       &st, err);
+                    "INSERT OR REPLACE INTO pharmacy_state (visit, blind, changed_seq)"
+                    " VALUES (?1, ?2, ?3)",
+                    &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, e->visit);
@@ -509,7 +509,7 @@ int pharmacy_apply_void(struct store *s, const struct event *e, void *ctx, struc
         goto out;
     }
     rc = store_stmt(s, "INSERT INTO pharmacy_void (seq, visit, target_seq) VALUES (?1, ?2, ?3)",
-                       &st, err);
+                    &st, err);
     if (rc)
         goto out;
     sqlite3_bind_int64(st, 1, e->seq);
@@ -984,8 +984,8 @@ int pharmacy_is_complete(struct store *s, const struct visit *v, struct fc_error
 int pharmacy_apply_complete(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_stmt(
-        s, "INSERT OR IGNORE INTO pharmacy_complete (visit, seq) VALUES (?1, ?2)", &st, err);
+    int rc = store_stmt(s, "INSERT OR IGNORE INTO pharmacy_complete (visit, seq) VALUES (?1, ?2)",
+                        &st, err);
 
     (void)ctx;
     if (rc)
