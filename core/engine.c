@@ -51,8 +51,8 @@ int engine_base_writable(const struct engine_base *b, struct fc_error *err)
     return FC_OK;
 }
 
-int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq,
-                     struct buf *id, struct fc_error *err)
+int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq, struct buf *id,
+                     struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     char *end = NULL;
