@@ -5,6 +5,7 @@
  * void a plain refresh and keeps rebuilds exact. Reports live in
  * flight_report.c. */
 #include "core/flight/flight.h"
+#include "core/flight/internal.h"
 
 #include "core/base/buf.h"
 #include "core/base/mask.h"
@@ -92,17 +93,7 @@ static int load_visit(struct store *s, const char *visit_id, int need_open, stru
     return rc;
 }
 
-#define LINE_COLS                                                                            \
-    "s.susp_id, s.rule_code, s.rule_name, s.setl_id, s.admission_no, s.name, s.id_number,"   \
-    " s.item_code, s.item_name, s.settled_on, s.description, s.qty, s.unit_price, s.amount," \
-    " s.susp_amount, st.state, st.irregular_fen, st.fund_loss_fen, st.note, st.over_reason," \
-    " st.response, st.inspector, st.verified_at"
-
-#define LINE_FROM                                        \
-    " FROM ref.suspicion s LEFT JOIN suspicion_state st" \
-    " ON st.visit = ?1 AND st.susp_id = s.susp_id"
-
-static void line_from_row(sqlite3_stmt *st, struct flight_line *l)
+void flight_line_read(sqlite3_stmt *st, struct flight_line *l)
 {
     memset(l, 0, sizeof(*l));
     l->susp_id = store_col_text(st, 0);
@@ -152,7 +143,7 @@ int flight_susp_foreach(struct store *s, const char *visit_id, const struct flig
     if (rc)
         return rc;
     rc = store_prepare(s,
-                       "SELECT " LINE_COLS LINE_FROM " WHERE s.site_code = ?2"
+                       "SELECT " FLIGHT_LINE_COLS FLIGHT_LINE_FROM " WHERE s.site_code = ?2"
                        " AND (?3 IS NULL OR s.rule_code = ?3)"
                        " AND (?4 IS NULL OR COALESCE(st.state, 'PENDING') = ?4)"
                        " AND (?5 IS NULL OR st.inspector = ?5)"
@@ -168,7 +159,7 @@ int flight_susp_foreach(struct store *s, const char *visit_id, const struct flig
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct flight_line l;
 
-        line_from_row(st, &l);
+        flight_line_read(st, &l);
         rc = cb(&l, ctx);
         if (rc)
             goto out;
@@ -193,8 +184,10 @@ int flight_susp_get(struct store *s, const char *visit_id, const char *susp_id,
     if (rc)
         return rc;
     /* a primary-key probe; the site test only rejects another site's line */
-    rc = store_prepare(
-        s, "SELECT " LINE_COLS LINE_FROM " WHERE s.susp_id = ?3 AND +s.site_code = ?2", &st, err);
+    rc = store_prepare(s,
+                       "SELECT " FLIGHT_LINE_COLS FLIGHT_LINE_FROM
+                       " WHERE s.susp_id = ?3 AND +s.site_code = ?2",
+                       &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, v.id);
@@ -204,7 +197,7 @@ int flight_susp_get(struct store *s, const char *visit_id, const char *susp_id,
     if (rc == SQLITE_ROW) {
         struct flight_line l;
 
-        line_from_row(st, &l);
+        flight_line_read(st, &l);
         rc = cb(&l, ctx);
     } else if (rc == SQLITE_DONE) {
         rc = fc_error_set(err, FC_ENOTFOUND, "no suspicion line '%s' at site '%s'",

@@ -3,6 +3,7 @@
  * site test kept out of index selection (unary +), so page N costs the same
  * as page 1 instead of growing with an OFFSET, and no page sorts the site. */
 #include "core/flight/page.h"
+#include "core/flight/internal.h"
 
 #include "core/base/buf.h"
 #include "core/base/money.h"
@@ -35,16 +36,6 @@ struct flight_pager {
     size_t ninspectors;
     int64_t inspectors_seq;
 };
-
-#define PAGE_COLS                                                                            \
-    "s.susp_id, s.rule_code, s.rule_name, s.setl_id, s.admission_no, s.name, s.id_number,"   \
-    " s.item_code, s.item_name, s.settled_on, s.description, s.qty, s.unit_price, s.amount," \
-    " s.susp_amount, st.state, st.irregular_fen, st.fund_loss_fen, st.note, st.over_reason," \
-    " st.response, st.inspector, st.verified_at"
-
-#define PAGE_FROM                                        \
-    " FROM ref.suspicion s LEFT JOIN suspicion_state st" \
-    " ON st.visit = ?1 AND st.susp_id = s.susp_id"
 
 /* ?3 rule, ?4 state name, ?5 inspector; NULL does not filter. */
 #define PAGE_FILTER                                           \
@@ -401,41 +392,6 @@ int flight_pager_position(struct flight_pager *p, const struct flight_filter *fi
     return count_before(p, filter, ids_before(p->ids, p->n, susp_id ? susp_id : ""), pos, err);
 }
 
-static void line_read(sqlite3_stmt *st, struct flight_line *l)
-{
-    const char *state = store_col_text(st, 15);
-
-    memset(l, 0, sizeof(*l));
-    l->susp_id = store_col_text(st, 0);
-    l->rule_code = store_col_text(st, 1);
-    l->rule_name = store_col_text(st, 2);
-    l->setl_id = store_col_text(st, 3);
-    l->admission_no = store_col_text(st, 4);
-    l->name = store_col_text(st, 5);
-    l->id_number = store_col_text(st, 6);
-    l->item_code = store_col_text(st, 7);
-    l->item_name = store_col_text(st, 8);
-    l->settled_on = store_col_text(st, 9);
-    l->description = store_col_text(st, 10);
-    if ((l->has_qty = sqlite3_column_type(st, 11) != SQLITE_NULL))
-        l->qty_milli = qty_from_real(sqlite3_column_double(st, 11));
-    if ((l->has_unit_price = sqlite3_column_type(st, 12) != SQLITE_NULL))
-        l->unit_price_fen = money_from_yuan(sqlite3_column_double(st, 12));
-    if ((l->has_amount = sqlite3_column_type(st, 13) != SQLITE_NULL))
-        l->amount_fen = money_from_yuan(sqlite3_column_double(st, 13));
-    if ((l->has_susp_amount = sqlite3_column_type(st, 14) != SQLITE_NULL))
-        l->susp_amount_fen = money_from_yuan(sqlite3_column_double(st, 14));
-    l->state = FLIGHT_PENDING;
-    flight_state_parse(state, &l->state);
-    l->irregular_fen = sqlite3_column_int64(st, 16);
-    l->fund_loss_fen = sqlite3_column_int64(st, 17);
-    l->note = store_col_text(st, 18);
-    l->over_reason = store_col_text(st, 19);
-    l->response = store_col_text(st, 20);
-    l->inspector = store_col_text(st, 21);
-    l->verified_at = store_col_text(st, 22);
-}
-
 int flight_pager_page(struct flight_pager *p, const struct flight_filter *filter, const char *key,
                       enum flight_seek seek, size_t limit,
                       int (*cb)(const struct flight_line *l, void *ctx), void *ctx,
@@ -452,7 +408,9 @@ int flight_pager_page(struct flight_pager *p, const struct flight_filter *filter
 
     if ((unsigned)seek > FLIGHT_SEEK_BEFORE)
         return fc_error_set(err, FC_EUSAGE, "bad page direction %d", (int)seek);
-    buf_addf(&sql, "SELECT " PAGE_COLS PAGE_FROM " WHERE +s.site_code = ?2" PAGE_FILTER "%s",
+    buf_addf(&sql,
+             "SELECT " FLIGHT_LINE_COLS FLIGHT_LINE_FROM " WHERE +s.site_code = ?2" PAGE_FILTER
+             "%s",
              key ? key_test[seek] : "");
     buf_addf(&sql, " ORDER BY s.susp_id%s LIMIT ?7", seek == FLIGHT_SEEK_BEFORE ? " DESC" : "");
     rc = store_prepare(p->s, sql.ptr, &st, err);
@@ -467,7 +425,7 @@ int flight_pager_page(struct flight_pager *p, const struct flight_filter *filter
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct flight_line l;
 
-        line_read(st, &l);
+        flight_line_read(st, &l);
         rc = cb(&l, ctx);
         if (rc)
             goto out;

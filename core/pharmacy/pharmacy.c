@@ -155,27 +155,35 @@ static int is_double_read(struct store *s, struct ph_stmts *c, const char *visit
     return rc;
 }
 
-/* The seq that counted box_key in this visit's current round, 0 if none. */
-static int64_t counted_by(struct store *s, struct ph_stmts *c, const char *visit,
-                          const char *box_key, struct fc_error *err)
+/* The integer query id of set c answers for (visit, key): dflt when it has
+ * no row, a negative error when it fails (what names the reading). */
+static int64_t ph_int(struct store *s, struct ph_stmts *c, enum ph_sql_id id, const char *visit,
+                      const char *key, int64_t dflt, const char *what, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int64_t seq;
-    int rc = ph_stmt(s, c, PS_COUNTED_BY, &st, err);
+    int64_t v;
+    int rc = ph_stmt(s, c, id, &st, err);
 
     if (rc)
         return rc;
     store_bind_text(st, 1, visit);
-    store_bind_text(st, 2, box_key);
+    store_bind_text(st, 2, key);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        seq = sqlite3_column_int64(st, 0);
+        v = sqlite3_column_int64(st, 0);
     else if (rc == SQLITE_DONE)
-        seq = 0;
+        v = dflt;
     else
-        seq = store_fail(s, err, "cannot read counted codes");
+        v = store_fail(s, err, what);
     store_stmt_release(st);
-    return seq;
+    return v;
+}
+
+/* The seq that counted box_key in this visit's current round, 0 if none. */
+static int64_t counted_by(struct store *s, struct ph_stmts *c, const char *visit,
+                          const char *box_key, struct fc_error *err)
+{
+    return ph_int(s, c, PS_COUNTED_BY, visit, box_key, 0, "cannot read counted codes", err);
 }
 
 #define VERDICT(d, v) snprintf((d)->verdict, sizeof((d)->verdict), "%s", v)
@@ -248,23 +256,7 @@ static int pharmacy_decide(struct store *s, struct ph_stmts *c, const char *visi
 static int64_t current_round(struct store *s, struct ph_stmts *c, const char *visit,
                              const char *drug, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int64_t round;
-    int rc = ph_stmt(s, c, PS_ROUND, &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    store_bind_text(st, 2, drug);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        round = sqlite3_column_int64(st, 0);
-    else if (rc == SQLITE_DONE)
-        round = 1;
-    else
-        round = store_fail(s, err, "cannot read the stock count");
-    store_stmt_release(st);
-    return round;
+    return ph_int(s, c, PS_ROUND, visit, drug, 1, "cannot read the stock count", err);
 }
 
 /* Writes the derived rows of one scan: the pharmacy_scan row and, when it
