@@ -9,11 +9,11 @@
 #ifndef FC_TEST_NIGHT_FIXTURE_H
 #define FC_TEST_NIGHT_FIXTURE_H
 
-#include "core/base/clock.h"
+#include "store_fixture.h"
+
 #include "core/ident/ident.h"
 #include "core/mission/refdb.h"
-#include "core/store/store.h"
-#include "core/visit/visit.h"
+#include "core/night/night.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -24,37 +24,12 @@
 #define FX_SITE "H11010500001"
 #define FX_OTHER_SITE "H11010500002"
 
-struct fixture {
-    char dir[64];
-    char db[128];
-    char ref[128];
-    struct store *s;
-    char visit[37];
-};
-
 /* A valid 18-character ID for sequence n (born 1980-01-01, Beijing). */
 static inline void fx_id(int n, char out[19])
 {
     snprintf(out, 19, "11010519800101%03d", n);
     out[17] = ident_resident_id_check_char(out);
     out[18] = '\0';
-}
-
-static inline int64_t fx_at(const char *iso)
-{
-    int64_t ms = 0;
-    if (clock_parse(iso, &ms) != 0)
-        abort();
-    return ms;
-}
-
-static inline void fx_exec(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "fixture sql failed: %s\n", msg);
-        abort();
-    }
 }
 
 static inline void fx_patient(sqlite3 *db, const char *site, const char *ward, const char *bed,
@@ -147,47 +122,40 @@ static inline void fx_build_ref(const char *path)
  * at 2026-11-22 19:30 local time. */
 static inline void fx_setup(struct fixture *fx)
 {
-    struct visit_open_args a;
-    struct visit v;
-    sqlite3_stmt *st = NULL;
-
-    memset(fx, 0, sizeof(*fx));
-    setenv("TZ", "Asia/Shanghai", 1);
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/fc-night-XXXXXX");
-    if (!mkdtemp(fx->dir))
-        abort();
-    snprintf(fx->db, sizeof(fx->db), "%s/fc.db", fx->dir);
-    snprintf(fx->ref, sizeof(fx->ref), "%s/ref.db", fx->dir);
-    fx_build_ref(fx->ref);
-    if (store_open(&fx->s, fx->db, NULL) != 0)
-        abort();
-    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        abort();
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = FX_SITE;
-    a.kind = "night";
-    a.inspectors[0] = "Inspector One";
-    a.inspectors[1] = "Inspector Two";
-    a.at_ms = fx_at("2026-11-22T19:30:00+08:00");
-    if (visit_open(fx->s, &a, &v, NULL) != 0)
-        abort();
-    snprintf(fx->visit, sizeof(fx->visit), "%s", v.id);
-    visit_release(&v);
+    fx_open(fx, "night", fx_build_ref, "night", FX_SITE, "2026-11-22T19:30:00+08:00");
 }
 
-static inline void fx_teardown(struct fixture *fx)
+/* The world of the engine tests: the fixture, its night engine and the
+ * walk's clock, at 20:00. */
+struct world {
+    struct fixture fx;
+    struct night *n;
+    int64_t t;
+};
+
+static inline int night_world_setup(void **state)
 {
-    char cmd[160];
+    struct world *w = calloc(1, sizeof(*w));
 
-    store_close(fx->s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-    if (system(cmd) != 0)
+    fx_setup(&w->fx);
+    if (night_open(w->fx.s, NULL, &w->n, NULL) != 0)
         abort();
+    w->t = fx_at("2026-11-22T20:00:00+08:00");
+    *state = w;
+    return 0;
 }
+
+static inline int night_world_teardown(void **state)
+{
+    struct world *w = *state;
+
+    night_free(w->n);
+    fx_teardown(&w->fx);
+    free(w);
+    return 0;
+}
+
+/* A cmocka test of f in a fresh night world. */
+#define NIGHT_TEST(f) cmocka_unit_test_setup_teardown(f, night_world_setup, night_world_teardown)
 
 #endif

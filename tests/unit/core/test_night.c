@@ -15,33 +15,6 @@
 
 #include <cmocka.h>
 
-struct world {
-    struct fixture fx;
-    struct night *n;
-    int64_t t; /* the clock of the walk: each scan 3 s after the previous */
-};
-
-static int setup(void **state)
-{
-    struct world *w = calloc(1, sizeof(*w));
-
-    fx_setup(&w->fx);
-    assert_int_equal(night_open(w->fx.s, NULL, &w->n, NULL), 0);
-    w->t = fx_at("2026-11-22T20:00:00+08:00");
-    *state = w;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct world *w = *state;
-
-    night_free(w->n);
-    fx_teardown(&w->fx);
-    free(w);
-    return 0;
-}
-
 static struct night_result scan_at(struct world *w, const char *code, int64_t at)
 {
     struct night_result r;
@@ -490,21 +463,21 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_anomaly_names),
-        cmocka_unit_test_setup_teardown(test_before_any_bed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_closed_visit_refuses, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bed_label_verdicts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wristband_verdicts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_id_verdicts, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lowercase_x_and_token, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_double_read, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bed_findings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_patient_findings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_empty_bed_wins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_void, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_void_bed_label_moves_context, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_amend, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rebuild_identical, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scan_is_durable_event, setup, teardown),
+        NIGHT_TEST(test_before_any_bed),
+        NIGHT_TEST(test_closed_visit_refuses),
+        NIGHT_TEST(test_bed_label_verdicts),
+        NIGHT_TEST(test_wristband_verdicts),
+        NIGHT_TEST(test_id_verdicts),
+        NIGHT_TEST(test_lowercase_x_and_token),
+        NIGHT_TEST(test_double_read),
+        NIGHT_TEST(test_bed_findings),
+        NIGHT_TEST(test_patient_findings),
+        NIGHT_TEST(test_empty_bed_wins),
+        NIGHT_TEST(test_void),
+        NIGHT_TEST(test_void_bed_label_moves_context),
+        NIGHT_TEST(test_amend),
+        NIGHT_TEST(test_rebuild_identical),
+        NIGHT_TEST(test_scan_is_durable_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

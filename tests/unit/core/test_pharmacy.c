@@ -13,6 +13,8 @@
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 
+#include "store_fixture.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -36,21 +38,10 @@
 #define DF "XR05CBA198A001010100866" /* zero stock */
 
 struct fx {
-    char dir[64], db[128], ref[128];
-    struct store *s;
+    struct fixture f;
     struct pharmacy *p;
     int64_t t;
 };
-
-static void exec_sql(sqlite3 *db, const char *sql)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        fprintf(stderr, "fixture sql failed: %s\n", msg);
-        abort();
-    }
-}
 
 static void build_ref(const char *path)
 {
@@ -58,8 +49,8 @@ static void build_ref(const char *path)
 
     if (sqlite3_open(path, &db) != SQLITE_OK)
         abort();
-    exec_sql(db, refdb_schema_sql);
-    exec_sql(
+    fx_exec(db, refdb_schema_sql);
+    fx_exec(
         db,
         "BEGIN;"
         "INSERT INTO mission VALUES ('M1', 1, 'pharmacy', 'test', NULL, NULL, NULL);"
@@ -98,54 +89,20 @@ static void build_ref(const char *path)
         " ('81000010000000000002', 'trace_code', '" SITE "', 'S2'),"
         " ('89999990000000000001', 'trace_code', '" SITE "', 'S6');"
         "COMMIT;");
-    exec_sql(db, refdb_index_sql);
-    exec_sql(db, refdb_code_index_sql);
-    exec_sql(db, refdb_aggregate_sql);
+    fx_exec(db, refdb_index_sql);
+    fx_exec(db, refdb_code_index_sql);
+    fx_exec(db, refdb_aggregate_sql);
     sqlite3_close(db);
-}
-
-static int64_t at(const char *iso)
-{
-    int64_t ms = 0;
-
-    if (clock_parse(iso, &ms) != 0)
-        abort();
-    return ms;
 }
 
 static int setup(void **state)
 {
     struct fx *fx = calloc(1, sizeof(*fx));
-    struct visit_open_args a;
-    sqlite3_stmt *st = NULL;
 
-    setenv("TZ", "Asia/Shanghai", 1);
-    snprintf(fx->dir, sizeof(fx->dir), "/tmp/fc-pharmacy-XXXXXX");
-    if (!mkdtemp(fx->dir))
+    fx_open(&fx->f, "pharmacy", build_ref, "pharmacy", SITE, "2026-11-22T09:00:00+08:00");
+    if (pharmacy_open(fx->f.s, NULL, &fx->p, NULL) != 0)
         abort();
-    snprintf(fx->db, sizeof(fx->db), "%s/fc.db", fx->dir);
-    snprintf(fx->ref, sizeof(fx->ref), "%s/ref.db", fx->dir);
-    build_ref(fx->ref);
-    if (store_open(&fx->s, fx->db, NULL) != 0)
-        abort();
-    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        abort();
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = SITE;
-    a.kind = "pharmacy";
-    a.inspectors[0] = "Inspector One";
-    a.inspectors[1] = "Inspector Two";
-    a.at_ms = at("2026-11-22T09:00:00+08:00");
-    if (visit_open(fx->s, &a, NULL, NULL) != 0)
-        abort();
-    if (pharmacy_open(fx->s, NULL, &fx->p, NULL) != 0)
-        abort();
-    fx->t = at("2026-11-22T09:30:00+08:00");
+    fx->t = fx_at("2026-11-22T09:30:00+08:00");
     *state = fx;
     return 0;
 }
@@ -153,13 +110,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *fx = *state;
-    char cmd[160];
 
     pharmacy_free(fx->p);
-    store_close(fx->s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-    if (system(cmd) != 0)
-        abort();
+    fx_teardown(&fx->f);
     free(fx);
     return 0;
 }
@@ -190,7 +143,7 @@ static double counted(struct fx *fx, const char *drug)
     sqlite3_stmt *st = NULL;
     double v = -1;
 
-    sqlite3_prepare_v2(store_db(fx->s),
+    sqlite3_prepare_v2(store_db(fx->f.s),
                        "SELECT counted FROM stock_count WHERE visit = ?1 AND drug_code = ?2", -1,
                        &st, NULL);
     sqlite3_bind_text(st, 1, pharmacy_visit(fx->p)->id, -1, SQLITE_STATIC);
@@ -212,7 +165,7 @@ static json_t *findings(struct fx *fx)
     json_t *all = json_array();
     struct fc_error err = {0};
 
-    assert_int_equal(pharmacy_reconcile(fx->s, pharmacy_visit(fx->p), collect, all, &err), 0);
+    assert_int_equal(pharmacy_reconcile(fx->f.s, pharmacy_visit(fx->p), collect, all, &err), 0);
     return all;
 }
 
@@ -277,7 +230,7 @@ static void test_unknown_visit(void **state)
     struct pharmacy *p = NULL;
     struct fc_error err = {0};
 
-    assert_int_equal(pharmacy_open(fx->s, "zzzzzzzz", &p, &err), FC_ENOTFOUND);
+    assert_int_equal(pharmacy_open(fx->f.s, "zzzzzzzz", &p, &err), FC_ENOTFOUND);
     assert_null(p);
 }
 
@@ -462,9 +415,9 @@ static void test_void_and_rebuild(void **state)
     scan(fx, "81000010000000000003", "COUNTED");
     assert_int_equal(pharmacy_set_blind(fx->p, 1, fx->t += 1000, &err), 0);
 
-    assert_int_equal(event_derived_digest(fx->s, before, &err), 0);
-    assert_int_equal(event_rebuild(fx->s, &err), 0);
-    assert_int_equal(event_derived_digest(fx->s, after, &err), 0);
+    assert_int_equal(event_derived_digest(fx->f.s, before, &err), 0);
+    assert_int_equal(event_rebuild(fx->f.s, &err), 0);
+    assert_int_equal(event_derived_digest(fx->f.s, after, &err), 0);
     assert_string_equal(before, after);
     assert_true(counted(fx, DA) == 1);
 }
@@ -503,10 +456,10 @@ static void test_blind(void **state)
 
     scan(fx, "81000010000000000003", "COUNTED");
     assert_int_equal(pharmacy_set_blind(fx->p, 1, fx->t += 1000, &err), 0);
-    assert_int_equal(pharmacy_is_blind(fx->s, pharmacy_visit(fx->p), &err), 1);
-    assert_int_equal(pharmacy_reconcile(fx->s, pharmacy_visit(fx->p), collect, &dummy, &err),
+    assert_int_equal(pharmacy_is_blind(fx->f.s, pharmacy_visit(fx->p), &err), 1);
+    assert_int_equal(pharmacy_reconcile(fx->f.s, pharmacy_visit(fx->p), collect, &dummy, &err),
                      FC_ESTATE);
-    show = pharmacy_show_json(fx->s, pharmacy_visit(fx->p), &err);
+    show = pharmacy_show_json(fx->f.s, pharmacy_visit(fx->p), &err);
     assert_non_null(show);
     assert_true(json_is_true(json_object_get(show, "blind")));
     d0 = json_array_get(json_object_get(show, "drugs"), 0);
@@ -515,10 +468,10 @@ static void test_blind(void **state)
     assert_true(json_is_null(json_object_get(d0, "variance")));
     assert_int_equal(json_integer_value(json_object_get(d0, "counted")), 1);
     json_decref(show);
-    assert_int_equal(pharmacy_report(fx->s, NULL, "csv", stdout, &err), FC_ESTATE);
+    assert_int_equal(pharmacy_report(fx->f.s, NULL, "csv", stdout, &err), FC_ESTATE);
 
     assert_int_equal(pharmacy_set_blind(fx->p, 0, fx->t += 1000, &err), 0);
-    show = pharmacy_show_json(fx->s, pharmacy_visit(fx->p), &err);
+    show = pharmacy_show_json(fx->f.s, pharmacy_visit(fx->p), &err);
     d0 = json_array_get(json_object_get(show, "drugs"), 0);
     assert_int_equal(json_integer_value(json_object_get(d0, "book")), 15);
     assert_int_equal(json_integer_value(json_object_get(d0, "variance")), -14);
@@ -537,7 +490,7 @@ static void test_report(void **state)
 
     scan(fx, "81000010000000000001", "SOLD_CODE_ON_SHELF");
     f = open_memstream(&text, &len);
-    assert_int_equal(pharmacy_report(fx->s, NULL, "csv", f, &err), 0);
+    assert_int_equal(pharmacy_report(fx->f.s, NULL, "csv", f, &err), 0);
     fclose(f);
     assert_non_null(strstr(text, "record,drug_code,name"));
     assert_non_null(strstr(text, "stock," DA ",Drug A,10mg,盒,15,1,-14,"));
@@ -547,13 +500,13 @@ static void test_report(void **state)
     free(text);
     text = NULL;
     f = open_memstream(&text, &len);
-    assert_int_equal(pharmacy_report(fx->s, NULL, "md", f, &err), 0);
+    assert_int_equal(pharmacy_report(fx->f.s, NULL, "md", f, &err), 0);
     fclose(f);
     assert_non_null(strstr(
         text,
         "| " DA " | price above the cap (D06_PRICE_ABOVE_CAP) | 13 | 12 | 1 | 1.50 | S1 S2 |"));
     free(text);
-    assert_int_equal(pharmacy_report(fx->s, NULL, "html", stdout, &err), FC_EUSAGE);
+    assert_int_equal(pharmacy_report(fx->f.s, NULL, "html", stdout, &err), FC_EUSAGE);
 }
 
 /* A file loaded before the settlement aggregates existed gives the same
@@ -578,16 +531,16 @@ static void test_reconcile_without_aggregates(void **state)
 
     pharmacy_free(fx->p);
     fx->p = NULL;
-    assert_int_equal(store_exec(fx->s, "DETACH DATABASE ref", &err), 0);
-    assert_int_equal(sqlite3_open(fx->ref, &db), SQLITE_OK);
-    exec_sql(db, "DROP TABLE settlement_drug_total; DROP TABLE settlement_code_excess;"
-                 " DROP TABLE settlement_flag;");
+    assert_int_equal(store_exec(fx->f.s, "DETACH DATABASE ref", &err), 0);
+    assert_int_equal(sqlite3_open(fx->f.ref, &db), SQLITE_OK);
+    fx_exec(db, "DROP TABLE settlement_drug_total; DROP TABLE settlement_code_excess;"
+                " DROP TABLE settlement_flag;");
     sqlite3_close(db);
-    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
+    sqlite3_prepare_v2(store_db(fx->f.s), "ATTACH ?1 AS ref", -1, &st, NULL);
+    sqlite3_bind_text(st, 1, fx->f.ref, -1, SQLITE_STATIC);
     assert_int_equal(sqlite3_step(st), SQLITE_DONE);
     sqlite3_finalize(st);
-    assert_int_equal(pharmacy_open(fx->s, NULL, &fx->p, &err), 0);
+    assert_int_equal(pharmacy_open(fx->f.s, NULL, &fx->p, &err), 0);
     without = findings(fx);
 
     a = json_dumps(with, JSON_COMPACT);
@@ -624,7 +577,7 @@ static int is_wide_read(const char *detail)
 static void test_lookups_use_indexes(void **state)
 {
     struct fx *fx = *state;
-    sqlite3 *db = store_db(fx->s);
+    sqlite3 *db = store_db(fx->f.s);
     int n = 0, wide = 0;
 
     for (sqlite3_stmt *kept = sqlite3_next_stmt(db, NULL); kept;
@@ -664,12 +617,12 @@ static void test_closed_visit(void **state)
     struct pharmacy *p = NULL;
 
     assert_int_equal(pharmacy_set_blind(fx->p, 1, fx->t += 1000, &err), 0);
-    assert_int_equal(visit_close(fx->s, pharmacy_visit(fx->p)->id, fx->t += 1000, NULL, &err), 0);
-    assert_int_equal(pharmacy_open(fx->s, NULL, &p, &err), 0);
+    assert_int_equal(visit_close(fx->f.s, pharmacy_visit(fx->p)->id, fx->t += 1000, NULL, &err), 0);
+    assert_int_equal(pharmacy_open(fx->f.s, NULL, &p, &err), 0);
     assert_int_equal(pharmacy_scan(p, "81000010000000000003", 20, "cli", fx->t, &r, &err),
                      FC_ESTATE);
     /* closing the visit saved the count: book figures are visible */
-    assert_int_equal(pharmacy_is_blind(fx->s, pharmacy_visit(p), &err), 0);
+    assert_int_equal(pharmacy_is_blind(fx->f.s, pharmacy_visit(p), &err), 0);
     pharmacy_free(p);
 }
 

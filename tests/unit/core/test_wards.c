@@ -19,33 +19,6 @@
 
 #include <cmocka.h>
 
-struct world {
-    struct fixture fx;
-    struct night *n;
-    int64_t t;
-};
-
-static int setup(void **state)
-{
-    struct world *w = calloc(1, sizeof(*w));
-
-    fx_setup(&w->fx);
-    assert_int_equal(night_open(w->fx.s, NULL, &w->n, NULL), 0);
-    w->t = fx_at("2026-11-22T20:00:00+08:00");
-    *state = w;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct world *w = *state;
-
-    night_free(w->n);
-    fx_teardown(&w->fx);
-    free(w);
-    return 0;
-}
-
 static void scan(struct world *w, const char *code)
 {
     struct night_result r;
@@ -325,12 +298,12 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bed_order),
-        cmocka_unit_test_setup_teardown(test_wards_before_any_scan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_zero_padded_and_extra_beds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_walk_progress_and_anomalies, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_scanned_label_merges_with_roster_bed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unscanned_beds_of_visited_wards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_visit_activity, setup, teardown),
+        NIGHT_TEST(test_wards_before_any_scan),
+        NIGHT_TEST(test_zero_padded_and_extra_beds),
+        NIGHT_TEST(test_walk_progress_and_anomalies),
+        NIGHT_TEST(test_scanned_label_merges_with_roster_bed),
+        NIGHT_TEST(test_unscanned_beds_of_visited_wards),
+        NIGHT_TEST(test_visit_activity),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
