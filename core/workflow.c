@@ -356,7 +356,13 @@ void workflow_result_localise(const struct workflow *wf, struct workflow_result 
         return;
     }
     {
-        const char *args[4] = {place ? place : "", r->detail, who ? who : "", r->code};
+        /* a detail that starts with the person it names (WRONG_BED's
+         * "adm:ward:bed") gives the rest: the template names who itself */
+        size_t wl = who ? strlen(who) : 0;
+        const char *detail = wl && !strncmp(r->detail, who, wl) && r->detail[wl] == ':'
+                                 ? r->detail + wl + 1
+                                 : r->detail;
+        const char *args[4] = {place ? place : "", detail, who ? who : "", r->code};
         expand(r->message_local, sizeof(r->message_local),
                fc_text(v->message_en ? v->message_en : v->message_zh, v->message_zh), args);
     }
