@@ -33,7 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         break;
     case IDENT_TRACE_CODE:
-        if (!ident_is_trace_code(sc.code, n))
+        /* 20 digits, or a shape with letters the coding standard allows */
+        if (ident_trace_shape(sc.code, n) == IDENT_TRACE_NONE ||
+            (sc.trace_prefix[0] && !ident_is_trace_code(sc.code, n)))
             abort();
         break;
     case IDENT_INSURANCE_TOKEN:
