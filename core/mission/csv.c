@@ -196,6 +196,38 @@ static int write_all(int fd, const void *p, size_t n, struct fc_error *err)
     return 0;
 }
 
+/* Writes s[0..n) with each byte that is not part of valid UTF-8 as U+FFFD.
+ * Unless final, an unfinished sequence at the end is left: *rest gets its
+ * length (the caller keeps those bytes for the next call). */
+static int put_sanitized(int out, const unsigned char *s, size_t n, int final, size_t *rest,
+                         struct fc_error *err)
+{
+    size_t ok;
+    int bad, rc;
+
+    *rest = 0;
+    while (n) {
+        ok = textenc_utf8_prefix(s, n, &bad);
+        rc = write_all(out, s, ok, err);
+        if (rc)
+            return rc;
+        s += ok;
+        n -= ok;
+        if (!n)
+            break;
+        if (!bad && !final) {
+            *rest = n;
+            break;
+        }
+        rc = write_all(out, "\xEF\xBF\xBD", 3, err);
+        if (rc)
+            return rc;
+        s++;
+        n--;
+    }
+    return 0;
+}
+
 /* One line of a file that is not all UTF-8: written as is when it is UTF-8,
  * converted when it is GB18030 (noted), else its valid UTF-8 kept and each
  * bad byte written as U+FFFD (noted as bad: the record is refused). */
@@ -219,32 +251,94 @@ static int mixed_line(struct csv_reader *r, int out, const unsigned char *s, siz
     if (ok == n && !bad) {
         lines_add(&r->gb_lines, &r->n_gb, &r->cap_gb, line);
         while (n) {
-            rc = textenc_gb_convert(gb, (const char *)s, n, &used, dec, sizeof(dec), &outlen);
-            if (rc < 0 || (!used && !outlen))
-                break;
+            int crc = textenc_gb_convert(gb, (const char *)s, n, &used, dec, sizeof(dec), &outlen);
             rc = write_all(out, dec, outlen, err);
             if (rc)
                 return rc;
             s += used;
             n -= used;
+            if (crc < 0 || (!used && !outlen))
+                break;
         }
-        return 0;
+        if (!n)
+            return 0;
+        /* iconv refused what the validation took: the rest as in neither */
     }
     lines_add(&r->bad_lines, &r->n_bad, &r->cap_bad, line);
-    while (n) {
-        ok = textenc_utf8_prefix(s, n, &bad);
-        rc = write_all(out, s, ok, err);
+    return put_sanitized(out, s, n, 1, &ok, err);
+}
+
+/* The lines of a file read line by line (transcode): they end at LF, CR LF
+ * or a lone CR, as the parser counts them. A line longer than any record
+ * may be is written out as it comes, sanitized, instead of being gathered:
+ * the parser refuses its record whatever its encoding, and memory stays
+ * bounded however long the line. */
+struct mixed {
+    struct buf line;
+    uint64_t lineno, mb_lines;
+    size_t cap;     /* longest line gathered whole */
+    int pending_cr; /* the line ends in CR and the next byte may be its LF */
+    int long_line;  /* the line is being written out as it comes */
+    int out;
+    struct textenc_gb *gb;
+};
+
+static int mixed_end_line(struct csv_reader *r, struct mixed *m, struct fc_error *err)
+{
+    size_t rest;
+    int rc;
+
+    if (m->long_line)
+        rc = put_sanitized(m->out, (const unsigned char *)m->line.ptr, m->line.len, 1, &rest, err);
+    else
+        rc = mixed_line(r, m->out, (const unsigned char *)m->line.ptr, m->line.len, m->lineno,
+                        m->gb, &m->mb_lines, err);
+    buf_reset(&m->line);
+    m->lineno++;
+    m->long_line = m->pending_cr = 0;
+    return rc;
+}
+
+static int mixed_feed(struct csv_reader *r, struct mixed *m, const unsigned char *p, size_t n,
+                      struct fc_error *err)
+{
+    size_t start = 0, rest;
+    int rc;
+
+    if (m->pending_cr && n) {
+        if (p[0] == '\n') {
+            buf_addch(&m->line, '\n');
+            start = 1;
+        }
+        rc = mixed_end_line(r, m, err);
         if (rc)
             return rc;
-        s += ok;
-        n -= ok;
-        if (n) {
-            rc = write_all(out, "\xEF\xBF\xBD", 3, err);
-            if (rc)
-                return rc;
-            s++;
-            n--;
+    }
+    for (size_t i = start; i < n; i++) {
+        if (p[i] != '\n' && p[i] != '\r')
+            continue;
+        if (p[i] == '\r' && i + 1 == n) {
+            /* CR at the end of the read: the next byte tells CR LF apart */
+            buf_add(&m->line, p + start, n - start);
+            m->pending_cr = 1;
+            return 0;
         }
+        if (p[i] == '\r' && p[i + 1] == '\n')
+            i++;
+        buf_add(&m->line, p + start, i + 1 - start);
+        rc = mixed_end_line(r, m, err);
+        if (rc)
+            return rc;
+        start = i + 1;
+    }
+    buf_add(&m->line, p + start, n - start);
+    if (m->long_line || m->line.len > m->cap) {
+        m->long_line = 1;
+        rc = put_sanitized(m->out, (const unsigned char *)m->line.ptr, m->line.len, 0, &rest, err);
+        if (rc)
+            return rc;
+        memmove(m->line.ptr, m->line.ptr + m->line.len - rest, rest);
+        buf_truncate(&m->line, rest);
     }
     return 0;
 }
@@ -257,11 +351,10 @@ static int mixed_line(struct csv_reader *r, int out, const unsigned char *s, siz
 static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *digest,
                      struct fc_error *err)
 {
-    struct textenc_gb *gb = NULL;
-    struct buf line = BUF_INIT;
+    struct mixed m = {.line = BUF_INIT, .lineno = 1, .cap = r->lim.max_record + 2};
     struct hash_ctx ctx;
     iconv_t cd = (iconv_t)-1;
-    uint64_t lineno = 1, mb_lines = 0, total = 0;
+    uint64_t total = 0;
     size_t carry = 0;
     ssize_t got;
     int out = -1, rc = 0;
@@ -271,6 +364,7 @@ static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *di
     if (out < 0)
         return fc_error_setsys(err, FC_EIO, errno, "cannot convert '%s': %s", r->name,
                                strerror(errno));
+    m.out = out;
     if (utf16) {
         cd = iconv_open("UTF-8", "UTF-16");
         if (cd == (iconv_t)-1) {
@@ -279,7 +373,7 @@ static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *di
             goto out;
         }
     } else {
-        rc = textenc_gb_new(&gb, err);
+        rc = textenc_gb_new(&m.gb, err);
         if (rc)
             goto out;
     }
@@ -321,39 +415,25 @@ static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *di
             }
             continue;
         }
-        /* lines: up to each LF, the rest carried to the next read */
-        {
-            size_t start = 0;
-            for (size_t i = 0; i < avail; i++) {
-                if (r->raw[i] != '\n')
-                    continue;
-                buf_add(&line, (const char *)r->raw + start, i + 1 - start);
-                rc = mixed_line(r, out, (const unsigned char *)line.ptr, line.len, lineno, gb,
-                                &mb_lines, err);
-                if (rc)
-                    goto out;
-                buf_reset(&line);
-                lineno++;
-                start = i + 1;
-            }
-            buf_add(&line, (const char *)r->raw + start, avail - start);
-            carry = 0;
-        }
+        /* lines, the unfinished one carried to the next read */
+        rc = mixed_feed(r, &m, r->raw, avail, err);
+        if (rc)
+            goto out;
+        carry = 0;
     }
-    if (!utf16 && !rc && got == 0 && line.len)
-        rc = mixed_line(r, out, (const unsigned char *)line.ptr, line.len, lineno, gb, &mb_lines,
-                        err);
+    if (!utf16 && !rc && got == 0 && (m.line.len || m.pending_cr))
+        rc = mixed_end_line(r, &m, err);
     if (got < 0)
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", r->name, strerror(errno));
     if (rc)
         goto out;
-    if (!utf16 && (mb_lines <= r->n_gb + r->n_bad) && !r->n_bad && !bom) {
+    if (!utf16 && (m.mb_lines <= r->n_gb + r->n_bad) && !r->n_bad && !bom) {
         /* mostly GBK: a GB18030 file after all (the caller reads it so) */
         r->n_gb = r->n_bad = 0;
         rc = 1;
         goto out;
     }
-    if (!utf16 && mb_lines <= r->n_gb + r->n_bad && !bom) {
+    if (!utf16 && m.mb_lines <= r->n_gb + r->n_bad && !bom) {
         /* neither: the old message, with the line of the first bad byte */
         rc = fc_error_set(err, FC_EENCODING, "'%s': not UTF-8 or GB18030 at line %llu", r->name,
                           (unsigned long long)r->bad_lines[0]);
@@ -377,8 +457,8 @@ out:
         close(out);
     if (cd != (iconv_t)-1)
         iconv_close(cd);
-    textenc_gb_free(gb);
-    buf_release(&line);
+    textenc_gb_free(m.gb);
+    buf_release(&m.line);
     return rc;
 }
 
