@@ -160,8 +160,11 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     struct buf path = BUF_INIT;
     struct file_stat *fs = &L->stat[f];
     struct stat sb;
+    struct xlsx_rowmap rows;
     uint64_t total = 0;
     int rc, xlsx = 0, memfd = -1;
+
+    xlsx_rowmap_init(&rows);
 
     L->def = &mission_files[f];
     loader_file_path(L->dir, f, &path, &xlsx);
@@ -183,7 +186,7 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         }
         if (L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->fname, 0, total);
-        rc = xlsx_to_csv(path.ptr, memfd, NULL, err);
+        rc = xlsx_to_csv(path.ptr, memfd, NULL, &rows, err);
         if (!rc)
             rc = hash_file(path.ptr, L->file_digest[f], NULL, err);
         if (rc)
@@ -231,6 +234,11 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     if (rc)
         goto out;
     while ((rc = csv_next(r, &rec, err)) > 0) {
+        if (rows.n) {
+            /* a workbook's cells with line breaks: lines named by Excel's rows */
+            rec.line = xlsx_rowmap_row(&rows, rec.line);
+            rec.end_line = xlsx_rowmap_row(&rows, rec.end_line);
+        }
         L->row_bad = 0;
         fs->rows++;
         if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
@@ -309,6 +317,7 @@ out:
     csv_reader_free(r);
     if (memfd >= 0)
         close(memfd);
+    xlsx_rowmap_release(&rows);
     loader_free_header(L);
     buf_release(&path);
     return rc;

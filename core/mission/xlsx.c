@@ -1,7 +1,9 @@
 /* First sheet of an .xlsx workbook -> CSV (core/mission/xlsx.h). Parts are
  * streamed from libzip into expat in chunks, each capped in size and ratio
  * before a byte is inflated; shared strings are the one thing held in
- * memory (every string capped, their count too). A DOCTYPE is refused, so
+ * memory, back to back in one block (every string capped, their count and
+ * their total too), and what is written is capped by row and in all, since
+ * a shared string named by many cells multiplies. A DOCTYPE is refused, so
  * no entity can expand. Element and attribute names are matched without
  * their namespace prefix: producers differ in prefixes, not in local names. */
 #include "core/mission/xlsx.h"
@@ -11,6 +13,7 @@
 
 #include <errno.h>
 #include <expat.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +30,40 @@ void xlsx_limits_default(struct xlsx_limits *lim)
     lim->max_ratio = 200;
     lim->max_rows = 1048576;
     lim->max_cols = 16384;
-    lim->max_strings = 4000000;
+    lim->max_strings = 16000000;
     lim->max_string_len = 128 << 10;
+    lim->max_strings_bytes = (uint64_t)256 << 20;
+    lim->max_row_bytes = (uint64_t)2 << 20;
+    lim->max_output = (uint64_t)1 << 30;
+}
+
+void xlsx_rowmap_init(struct xlsx_rowmap *m)
+{
+    memset(m, 0, sizeof(*m));
+}
+
+void xlsx_rowmap_release(struct xlsx_rowmap *m)
+{
+    if (!m)
+        return;
+    free(m->from);
+    free(m->shift);
+    xlsx_rowmap_init(m);
+}
+
+uint64_t xlsx_rowmap_row(const struct xlsx_rowmap *m, uint64_t line)
+{
+    size_t lo = 0, hi = m ? m->n : 0;
+
+    /* the last entry whose from is <= line */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->from[mid] <= line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? line - m->shift[lo - 1] : line;
 }
 
 struct cell {
@@ -58,8 +93,9 @@ struct xl {
     } * fmts;
     size_t nfmts, capfmts;
 
-    /* shared strings */
-    char **ss;
+    /* shared strings: string i is ss_text[ss_off[i] .. ss_off[i + 1]) */
+    struct buf ss_text;
+    uint32_t *ss_off;
     size_t nss, capss;
     int in_si, in_t, in_rph;
     struct buf text;
@@ -67,6 +103,10 @@ struct xl {
     /* sheet */
     int in_v, in_is, in_f;
     uint64_t row, rows_out, header_width;
+    uint64_t csv_line; /* the CSV line the next line written gets */
+    uint64_t written;  /* CSV bytes written */
+    uint64_t shift;    /* csv_line - row after the rows so far */
+    struct xlsx_rowmap *map;
     uint64_t next_col;
     char ctype[16];
     long cstyle;
@@ -355,11 +395,14 @@ static void XMLCALL ss_end(void *ud, const XML_Char *name)
         x->in_si = 0;
         if (x->nss >= x->lim.max_strings)
             return fail(x, FC_N_("'%s': more shared strings than the limit%s"), NULL);
-        if (x->nss == x->capss) {
+        if (x->ss_text.len + x->text.len > x->lim.max_strings_bytes)
+            return fail(x, FC_N_("'%s': the shared strings are longer than the limit%s"), NULL);
+        if (x->nss + 2 > x->capss) {
             x->capss = x->capss ? 2 * x->capss : 1024;
-            x->ss = xreallocarray(x->ss, x->capss, sizeof(*x->ss));
+            x->ss_off = xreallocarray(x->ss_off, x->capss, sizeof(*x->ss_off));
         }
-        x->ss[x->nss++] = xstrndup(x->text.ptr ? x->text.ptr : "", x->text.len);
+        buf_add(&x->ss_text, x->text.ptr, x->text.len);
+        x->ss_off[++x->nss] = (uint32_t)x->ss_text.len;
     }
 }
 
@@ -382,6 +425,16 @@ static int out_flush(struct xl *x, int force)
 
     if (!force && n < CHUNK)
         return 0;
+    if (x->written + n > x->lim.max_output) {
+        x->rc = fc_error_set(x->err, FC_EINPUT,
+                             "'%s': the sheet is more than %llu MiB as text: save it as CSV "
+                             "(UTF-8) instead",
+                             x->part, (unsigned long long)(x->lim.max_output >> 20));
+        if (x->p)
+            XML_StopParser(x->p, XML_FALSE);
+        return x->rc;
+    }
+    x->written += n;
     while (n) {
         ssize_t w = write(x->out_fd, p, n);
         if (w < 0 && errno == EINTR)
@@ -429,15 +482,42 @@ static void civil(int64_t z, int *y, int *m, int *d)
     *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-/* An Excel serial number in a date-styled cell, as the loader reads dates. */
+/* 1 for a number as a sheet stores one: [-]digits[.digits][E[+-]digits]
+ * (strtod alone would take "nan", "inf" and hexadecimal too). */
+static int is_plain_number(const char *v)
+{
+    const char *p = v;
+
+    if (*p == '-')
+        p++;
+    if (*p < '0' || *p > '9')
+        return 0;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if (*p == 'E' || *p == 'e') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (*p < '0' || *p > '9')
+            return 0;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* An Excel serial number in a date-styled cell, as the loader reads dates;
+ * anything else in it (text, a negative number, past 9999-12-31) as written. */
 static void put_serial(struct xl *x, const char *v, unsigned char kind, struct buf *out)
 {
-    char *end = NULL;
-    double serial = strtod(v, &end);
+    double serial = is_plain_number(v) ? strtod(v, NULL) : -1;
     int64_t days, secs;
     int y, m, d;
 
-    if (end == v || *end || serial < 0 || serial > 2958465.0) { /* past 9999-12-31 */
+    if (!isfinite(serial) || serial < 0 || serial >= 2958466.0) {
         buf_adds(out, v);
         return;
     }
@@ -445,6 +525,10 @@ static void put_serial(struct xl *x, const char *v, unsigned char kind, struct b
     secs = (int64_t)((serial - (double)days) * 86400.0 + 0.5);
     if (secs >= 86400)
         days++, secs -= 86400;
+    if (days > 2958465) { /* rounded past 9999-12-31 23:59:59 */
+        buf_adds(out, v);
+        return;
+    }
     /* 1900 system: serial 1 is 1900-01-01 and 60 the 29 February 1900
      * Lotus believed in; 1904 system: serial 0 is 1904-01-01 */
     if (x->date1904)
@@ -462,9 +546,51 @@ static void put_serial(struct xl *x, const char *v, unsigned char kind, struct b
         buf_addf(out, "%04d-%02d-%02d", y, m, d);
 }
 
+/* Appends s[0..n) to out as a quoted CSV field; returns the line breaks
+ * in it as the CSV reader counts them (CR, LF and CRLF one each). */
+static uint64_t put_field(struct buf *out, const char *s, size_t n)
+{
+    uint64_t breaks = 0;
+    size_t run = 0;
+
+    buf_grow(out, n + 2);
+    buf_addch(out, '"');
+    for (size_t k = 0; k < n; k++) {
+        char c = s[k];
+        if (c != '"' && c != '\r' && c != '\n')
+            continue;
+        if (c == '"') {
+            buf_add(out, s + run, k + 1 - run);
+            run = k; /* the quote again: doubled */
+        } else if (c == '\r' || k == 0 || s[k - 1] != '\r') {
+            breaks++;
+        }
+    }
+    buf_add(out, s + run, n - run);
+    buf_addch(out, '"');
+    return breaks;
+}
+
+/* A row's cells with line breaks put the following CSV lines ahead of the
+ * rows: noted in the map from the next line on. */
+static void note_shift(struct xl *x)
+{
+    struct xlsx_rowmap *m = x->map;
+
+    if (!m)
+        return;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? 2 * m->cap : 16;
+        m->from = xreallocarray(m->from, m->cap, sizeof(*m->from));
+        m->shift = xreallocarray(m->shift, m->cap, sizeof(*m->shift));
+    }
+    m->from[m->n] = x->csv_line;
+    m->shift[m->n++] = x->shift;
+}
+
 static void end_row(struct xl *x)
 {
-    uint64_t last = 0, width;
+    uint64_t last = 0, width, breaks = 0;
     int any = 0;
 
     for (size_t i = 0; i < x->ncells; i++)
@@ -477,10 +603,13 @@ static void end_row(struct xl *x)
     while (x->rows_out + 1 < x->row) {
         buf_addch(&x->out, '\n');
         x->rows_out++;
+        x->csv_line++;
     }
     x->rows_out = x->row;
+    x->csv_line++;
     if (!any) {
         buf_addch(&x->out, '\n');
+        out_flush(x, 0);
         return;
     }
     if (!x->header_width)
@@ -497,15 +626,14 @@ static void end_row(struct xl *x)
         }
         if (c)
             buf_addch(&x->out, ',');
-        buf_addch(&x->out, '"');
-        for (size_t k = 0; k < n; k++) {
-            if (s[k] == '"')
-                buf_addch(&x->out, '"');
-            buf_addch(&x->out, s[k]);
-        }
-        buf_addch(&x->out, '"');
+        breaks += put_field(&x->out, s, n);
     }
     buf_addch(&x->out, '\n');
+    if (breaks) {
+        x->csv_line += breaks;
+        x->shift += breaks;
+        note_shift(x);
+    }
     out_flush(x, 0);
 }
 
@@ -560,8 +688,6 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
         x->in_is = 0;
     } else if (!strcmp(n, "c")) {
         const char *v = x->text.ptr ? x->text.ptr : "";
-        if (!rt->ptr)
-            buf_adds(rt, "");
         off = rt->len;
         if (!strcmp(x->ctype, "s")) {
             char *end = NULL;
@@ -569,7 +695,8 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
             if (end == v || *end || i >= x->nss)
                 return fail(x, FC_N_("'%s': a cell names a shared string that does not exist%s"),
                             NULL);
-            buf_adds(rt, x->ss[i]);
+            if (x->ss_off[i + 1] > x->ss_off[i]) /* ss_text is NULL while every string is empty */
+                buf_add(rt, x->ss_text.ptr + x->ss_off[i], x->ss_off[i + 1] - x->ss_off[i]);
         } else if (!strcmp(x->ctype, "b")) {
             buf_adds(rt, !strcmp(v, "1") ? "TRUE" : "FALSE");
         } else if (!strcmp(x->ctype, "n") && x->text.len && x->cstyle >= 0 &&
@@ -581,6 +708,13 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
         if (x->ncells == x->capcells) {
             x->capcells = x->capcells ? 2 * x->capcells : 32;
             x->cells = xreallocarray(x->cells, x->capcells, sizeof(*x->cells));
+        }
+        if (rt->len > x->lim.max_row_bytes) {
+            x->rc = fc_error_set(
+                x->err, FC_EINPUT, "'%s': row %llu holds more than %llu KiB of text", x->part,
+                (unsigned long long)x->row, (unsigned long long)(x->lim.max_row_bytes >> 10));
+            XML_StopParser(x->p, XML_FALSE);
+            return;
         }
         x->cells[x->ncells].col = x->ccol;
         x->cells[x->ncells].off = off;
@@ -626,9 +760,8 @@ static int convert(struct xl *x)
 
 static void release(struct xl *x)
 {
-    for (size_t i = 0; i < x->nss; i++)
-        free(x->ss[i]);
-    free(x->ss);
+    buf_release(&x->ss_text);
+    free(x->ss_off);
     free(x->xf_kind);
     free(x->fmts);
     free(x->cells);
@@ -639,30 +772,45 @@ static void release(struct xl *x)
         zip_discard(x->z);
 }
 
-static void init(struct xl *x, int out_fd, const struct xlsx_limits *lim, struct fc_error *err)
+static void init(struct xl *x, int out_fd, const struct xlsx_limits *lim, struct xlsx_rowmap *map,
+                 struct fc_error *err)
 {
     memset(x, 0, sizeof(*x));
     if (lim)
         x->lim = *lim;
     else
         xlsx_limits_default(&x->lim);
+    if (x->lim.max_strings_bytes > UINT32_MAX - 1)
+        x->lim.max_strings_bytes = UINT32_MAX - 1; /* 32-bit offsets */
     x->err = err;
     x->out_fd = out_fd;
+    x->csv_line = 1;
+    x->map = map;
+    if (map)
+        xlsx_rowmap_release(map);
+    x->capss = 1024;
+    x->ss_off = xreallocarray(NULL, x->capss, sizeof(*x->ss_off));
+    x->ss_off[0] = 0;
+    buf_init(&x->ss_text);
     buf_init(&x->text);
     buf_init(&x->rowtext);
     buf_init(&x->out);
 }
 
-int xlsx_to_csv(const char *path, int out_fd, const struct xlsx_limits *lim, struct fc_error *err)
+int xlsx_to_csv(const char *path, int out_fd, const struct xlsx_limits *lim,
+                struct xlsx_rowmap *map, struct fc_error *err)
 {
     struct xl x;
     int zerr = 0, rc;
 
-    init(&x, out_fd, lim, err);
+    init(&x, out_fd, lim, map, err);
     x.z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
     if (!x.z) {
+        /* a workbook cut short (a copy interrupted) has lost its directory,
+         * which is at the end: libzip then sees no zip at all */
         rc = fc_error_set(err, FC_EINPUT, "'%s' is not an Excel workbook (.xlsx): %s", path,
-                          zerr == ZIP_ER_NOZIP ? "not a zip archive" : "damaged zip archive");
+                          zerr == ZIP_ER_NOZIP ? fc_tr("not a zip archive, or one cut short")
+                                               : fc_tr("damaged zip archive"));
         release(&x);
         return rc;
     }
@@ -674,14 +822,14 @@ int xlsx_to_csv(const char *path, int out_fd, const struct xlsx_limits *lim, str
 }
 
 int xlsx_to_csv_mem(const void *data, size_t len, int out_fd, const struct xlsx_limits *lim,
-                    struct fc_error *err)
+                    struct xlsx_rowmap *map, struct fc_error *err)
 {
     struct xl x;
     zip_source_t *src;
     zip_error_t ze;
     int rc;
 
-    init(&x, out_fd, lim, err);
+    init(&x, out_fd, lim, map, err);
     zip_error_init(&ze);
     src = zip_source_buffer_create(data, len, 0, &ze);
     if (src)

@@ -32,6 +32,45 @@ expect_contains "$OUT" "1 张三 11010519491231002X 2024-06-03"
 expect_exit 0 fc --json mission load --partial "$m"
 expect_json "$OUT" .status unchanged
 
+# a workbook the way scripts write one (inline strings), with a line break
+# in a cell: rejects are named by Excel's row numbers, not the CSV's lines
+if command -v python3 >/dev/null; then
+    python3 - "$m/inpatients.xlsx" <<'PY'
+import sys, zipfile
+rows = [["机构编码", "病区编码", "床号", "住院号", "姓名", "身份证号", "入院日期"],
+        ["H11010500001", "W01", "1", "Z1", "张\n三", "110105194912310021", "2024-06-03"],
+        ["H11010500001", "W01", "2", "Z2", "李四", "110105194912310022", "2024-06-03"],
+        ["H11010500001", "W01", "3", "Z3", "王五", "11010519491231002X", "2024-06-03"]]
+def cell(c, r, v):
+    return '<c r="%s%d" t="inlineStr"><is><t>%s</t></is></c>' % ("ABCDEFG"[c], r, v)
+sheet = "".join('<row r="%d">%s</row>' % (r + 1, "".join(cell(c, r + 1, v) for c, v in enumerate(row)))
+                for r, row in enumerate(rows))
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.xml", '<workbook><sheets><sheet r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>%s</sheetData></worksheet>" % sheet)
+PY
+    sed -i 's/"version":1/"version":2/' "$m/mission.json"
+    expect_exit 2 fc --json mission load "$m"
+    expect_json "$OUT" '[.rejects[].line] | unique | join(",")' "2,3"
+    # cut short, as by an interrupted copy: the directory at the end is lost
+    head -c 300 "$m/inpatients.xlsx" >"$m/cut.xlsx" && mv "$m/cut.xlsx" "$m/inpatients.xlsx"
+    expect_exit 2 fc mission load "$m"
+    expect_contains "$ERR" "cut short"
+    # one shared string of 64 KiB named by every cell of a row: the row's
+    # text is capped, not what the zip holds
+    python3 - "$m/inpatients.xlsx" <<'PY'
+import sys, zipfile
+cells = "".join('<c t="s"><v>0</v></c>' for _ in range(64))
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.xml", '<workbook><sheets><sheet r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/sharedStrings.xml", "<sst><si><t>%s</t></si></sst>" % ("x" * (64 << 10)))
+    z.writestr("xl/worksheets/sheet1.xml",
+               '<worksheet><sheetData><row r="1">%s</row></sheetData></worksheet>' % cells)
+PY
+    expect_exit 2 fc mission load "$m"
+    expect_contains "$ERR" "row 1 holds more than 2048 KiB of text"
+fi
+
 # not a workbook
 printf 'not a zip' >"$m/inpatients.xlsx"
 sed -i 's/"version":1/"version":2/' "$m/mission.json"
