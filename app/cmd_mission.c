@@ -1,6 +1,7 @@
 /* fieldcheck mission load | list | show: loading mission folders and looking
  * at what is loaded. The loader reports through a sink; this file collects
  * counts, rejects and warnings and prints them (or one JSON object). */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/base/buf.h"
@@ -364,23 +365,15 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
     struct store *s;
     const char *warnings_path = NULL;
     int partial = 0, rc, exitc = 0;
+    const struct app_opt opts[] = {
+        {.name = "--partial", .flag = &partial},
+        {.name = "--warnings", .val = &warnings_path},
+        {0},
+    };
 
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--partial")) {
-            partial = 1;
-        } else if (!strcmp(argv[i], "--warnings") && i + 1 < argc) {
-            warnings_path = argv[++i];
-        } else if (argv[i][0] == '-' && strcmp(argv[i], "-")) {
-            fprintf(stderr, _("fieldcheck: mission load: unknown option '%s'\n"), argv[i]);
-            exitc = 1;
-            goto out;
-        } else if (!path) {
-            path = argv[i];
-        } else {
-            fprintf(stderr, _("fieldcheck: mission load: one PATH only\n"));
-            exitc = 1;
-            goto out;
-        }
+    if (app_parse("mission load", argc, argv, 2, opts, &path, 1, NULL)) {
+        exitc = 1;
+        goto out;
     }
     if (!path) {
         fprintf(stderr, _("fieldcheck: mission load: missing PATH (a mission folder)\n"));
@@ -504,16 +497,20 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     json_t *cj = NULL, *files, *v;
     const char *key;
     char signer[20];
+    const char *id = NULL;
+    const struct app_opt none[] = {{0}};
     int rc;
 
-    if (argc != 3) {
+    if (app_parse("mission show", argc, argv, 2, none, &id, 1, NULL))
+        return 1;
+    if (!id) {
         fprintf(stderr, _("fieldcheck: mission show: needs one mission ID\n"));
         return 1;
     }
     s = app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
-    rc = mission_get(s, argv[2], &m, &app->err);
+    rc = mission_get(s, id, &m, &app->err);
     if (!rc)
         rc = mission_counts(s, m.mission_id, m.version, &counts, &app->err);
     if (rc) {
