@@ -24,11 +24,12 @@ libpq-dev libzip-dev libexpat1-dev"
 # file(1) which installed files are executables.
 PACKAGE_PKGS="dpkg-dev file"
 
-# Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang), JSON
+# Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang) and
+# valgrind over the parsers, JSON
 # and database readers, QR decoding, HTML rendering to PDF with a CJK font,
 # man page and package checks, benchmarks' measuring tools, and a PostgreSQL
 # server the HQ tests start and stop in a temporary directory (tests/pg).
-TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev locales jq zbar-tools time bc
+TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev valgrind locales jq zbar-tools time bc
 python3 groff-base man-db lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
 
 usage() {
