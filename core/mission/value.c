@@ -228,6 +228,14 @@ static void upcase(struct buf *b)
             b->ptr[i] = (char)(b->ptr[i] - 'a' + 'A');
 }
 
+static int has_lower(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] >= 'a' && s[i] <= 'z')
+            return 1;
+    return 0;
+}
+
 static int all_digits(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -332,6 +340,12 @@ static int parse_id(struct loader *L, int c, struct buf *v, const char **why)
 
     (void)c;
     if (ident_resident_id_parse_on(v->ptr, L->today_y, L->today_m, L->today_d, &L->id, &w)) {
+        if (v->len == 18 && all_digits(v->ptr, 18) && !memcmp(v->ptr + 15, "000", 3)) {
+            /* a number keeps 15 digits in Excel: the rest of an ID became 0 */
+            *why = FC_N_("Excel turned this column into numbers and kept 15 digits (the last "
+                         "ones became 0): format it as text and export again");
+            return -1;
+        }
         buf_reset(&L->reason);
         buf_addf(&L->reason, "invalid resident ID: %s", w ? w : "bad format");
         buf_reset(&L->reason_local);
@@ -459,6 +473,21 @@ static int parse_trace(struct loader *L, int c, struct buf *v, const char **why)
         buf_reset(v);
         buf_addf(v, "(01)%s(21)%s", g.gtin, g.serial);
         return 0;
+    }
+    if (has_lower(v->ptr, v->len)) {
+        struct buf up = BUF_INIT;
+        int shaped;
+        buf_add(&up, v->ptr, v->len);
+        upcase(&up);
+        shaped = ident_trace_shape(up.ptr, up.len) != IDENT_TRACE_NONE;
+        buf_release(&up);
+        if (shaped) {
+            /* a keyboard-wedge scanner's capitals come out in lower
+             * case when Caps Lock is on, as a scan does at the counter */
+            *why = FC_N_("a traceability code in lower case: its letters are capitals as "
+                         "printed (scanned with Caps Lock on, or typed in lower case?)");
+            return -1;
+        }
     }
     *why = FC_N_("not a traceability code (20 digits, 20 capital letters and digits, an "
                  "MA code or IDcode, or a GS1 string with (01) and (21))");

@@ -72,6 +72,18 @@ expect_contains "$OUT" "inpatients.csv:2: id_number: Excel turned this column in
 expect_contains "$OUT" "... 13 more rows with the same reason, lines 3 4 5 6 7 8 9 10 11 ..."
 [ "$(grep -c 'Excel turned' <<<"$OUT")" = 1 ] && pass || fail "identical rejects not grouped: $OUT"
 
+# an ID Excel kept as a number with 15 digits, then shown as text: the
+# last three digits are 0 and the cause is said, not only "bad check digit"
+m4=$TEST_TMP/m4
+mkdir -p "$m4"
+printf '{"mission_id":"DIGITS","version":1,"kind":"night","title":"t"}' >"$m4/mission.json"
+printf 'site_code,ward_code,bed,admission_no,name,id_number\nH11010500001,W01,1,C1,某,440304196309076000\n' \
+    >"$m4/inpatients.csv"
+expect_exit 2 fc --json mission load "$m4"
+expect_json "$OUT" '.rejects[0].reason' \
+    "Excel turned this column into numbers and kept 15 digits (the last ones became 0): format it as text and export again"
+expect_json "$OUT" '.rejects[0].value' "440***********6000"
+
 # admission numbers a spreadsheet stripped of their leading zeros: warned
 m2=$TEST_TMP/m2
 mkdir -p "$m2"

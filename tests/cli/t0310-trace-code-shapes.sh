@@ -51,8 +51,11 @@ cp -r "$m" "$bad"
 sed -i 's/"version": 1/"version": 2/' "$bad/mission.json"
 printf 'S7,2026-10-01 10:10,%s,%s,(01)%s(10)LOT,1,2.0\n' $SITE $DC $GTIN >>"$bad/settlements.csv"
 printf 'S8,2026-10-01 10:11,%s,%s,8300003ab12cd34ef567x,1,2.0\n' $SITE $DC >>"$bad/settlements.csv"
+# in lower case, as scanned into a spreadsheet with Caps Lock on: the hint
+printf 'S9,2026-10-01 10:12,%s,%s,8300003ab12cd34ef567,1,2.0\n' $SITE $DC >>"$bad/settlements.csv"
 expect_exit 0 fc --json mission load "$bad"
-expect_json "$OUT" '[.warnings[] | select(.kind == "optional_value") | .line] | join(",")' "8,9"
+expect_json "$OUT" '[.warnings[] | select(.kind == "optional_value") | .line] | join(",")' "8,9,10"
+expect_json "$OUT" '[.warnings[] | select(.line == 10) | .message] | join(",")' "column trace_code: value '8300003ab12cd34ef567' left empty: a traceability code in lower case: its letters are capitals as printed (scanned with Caps Lock on, or typed in lower case?)"
 expect_json "$OUT" '.warnings[0].message' "column trace_code: value '(01)${GTIN}(10)LOT' left empty: not a traceability code (20 digits, 20 capital letters and digits, an MA code or IDcode, or a GS1 string with (01) and (21))"
 
 expect_exit 0 fc visit open --site $SITE --kind pharmacy --inspector A --inspector B \
