@@ -12,6 +12,7 @@
 #include "core/base/xalloc.h"
 #include "core/hq/hqstore.h"
 #include "core/mission/csv.h"
+#include "core/mission/xlsx.h"
 #include "core/store/store.h"
 
 #include <errno.h>
@@ -139,7 +140,64 @@ static int copy_fd(int from, int to, const char *what, struct fc_error *err)
 }
 
 /* Copies the known files of dir into a new memory folder. */
-static int snapshot(const char *dir, const char *scratch, struct memdir **out, struct fc_error *err)
+/* A mission file saved as a workbook (name.xlsx, no name.csv), as the
+ * device's loader would take it: its first sheet goes into the copy as
+ * name.csv, so the pack holds exactly the rows that were validated. FC_OK
+ * when there is no workbook either. */
+static int snapshot_xlsx(const char *dir, const char *name, struct memdir *d,
+                         struct xlsx_rowmap *rows, unsigned char *found, struct fc_error *err)
+{
+    const char *dot = strrchr(name, '.');
+    struct buf path = BUF_INIT, data = BUF_INIT;
+    uint64_t size = 0;
+    int in = -1, to = -1, rc;
+
+    buf_addf(&path, "%s/%.*s.xlsx", dir, (int)(dot - name), name);
+    rc = fs_open_input(path.ptr, FS_INPUT_NOFOLLOW, PACK_MAX_FILE, &in, &size, err);
+    if (rc == FC_ENOTFOUND) {
+        rc = FC_OK;
+        goto out;
+    }
+    if (rc)
+        goto out;
+    buf_grow(&data, (size_t)size + 1);
+    for (;;) {
+        ssize_t got;
+        buf_grow(&data, 65536);
+        got = read(in, data.ptr + data.len, 65536);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path.ptr,
+                                 strerror(errno));
+            goto out;
+        }
+        if (got == 0)
+            break;
+        data.len += (size_t)got;
+        if (data.len > PACK_MAX_FILE) { /* grew since it was opened */
+            rc = fc_error_set(err, FC_ELIMIT, "'%s' is larger than a pack may hold", path.ptr);
+            goto out;
+        }
+    }
+    rc = memdir_add(d, name, &to, err);
+    if (!rc)
+        rc = xlsx_to_csv_mem(data.ptr, data.len, to, NULL, rows, err);
+    if (rc)
+        fc_error_prefix(err, "'%s'", path.ptr);
+    *found = 1;
+out:
+    if (in >= 0)
+        close(in);
+    buf_release(&path);
+    buf_release(&data);
+    return rc;
+}
+
+/* The folder's files into a memory folder; workbooks as CSV, noted in
+ * xlsx[] with their row maps in rows[] (indexed like pack_file_names). */
+static int snapshot(const char *dir, const char *scratch, struct memdir **out,
+                    struct xlsx_rowmap *rows, unsigned char *xlsx, struct fc_error *err)
 {
     struct memdir *d = NULL;
     struct buf path = BUF_INIT;
@@ -152,7 +210,7 @@ static int snapshot(const char *dir, const char *scratch, struct memdir **out, s
         buf_addf(&path, "%s/%s", dir, pack_file_names[i]);
         rc = fs_open_input(path.ptr, FS_INPUT_NOFOLLOW, PACK_MAX_FILE, &in, NULL, err);
         if (rc == FC_ENOTFOUND && i > 0) {
-            rc = FC_OK;
+            rc = snapshot_xlsx(dir, pack_file_names[i], d, &rows[i], &xlsx[i], err);
             continue;
         }
         if (rc == FC_ENOTFOUND)
@@ -196,7 +254,24 @@ struct round {
     struct rejects rej[PACK_MAX_FILES];
     uint64_t total;
     int bad_line; /* a reject that is not a row (line 0 or the header) */
+    /* files HQ saved as workbooks: reported by the workbook's name and rows */
+    unsigned char xlsx[PACK_MAX_FILES];
+    struct xlsx_rowmap rows[PACK_MAX_FILES];
+    char shown[PACK_MAX_FILES][40];
 };
+
+/* The name and line a reject or warning of the copy's file f has in the
+ * mission folder: name.xlsx and the sheet's row for a workbook. */
+static const char *folder_name(struct round *r, int f, const char *name)
+{
+    const char *dot;
+
+    if (f < 0 || !r->xlsx[f])
+        return name;
+    dot = strrchr(name, '.');
+    snprintf(r->shown[f], sizeof(r->shown[f]), "%.*s.xlsx", (int)(dot - name), name);
+    return r->shown[f];
+}
 
 static int file_index(const char *name)
 {
@@ -236,7 +311,10 @@ static void on_rejected(void *ctx, const struct mission_reject *rj)
         j->lines = xreallocarray(j->lines, j->n + 1, sizeof(*j->lines));
         j->lines[j->n++] = rj->line;
         fwd.line = map_line(&r->maps[f], rj->line); /* the folder's line */
+        if (r->xlsx[f])
+            fwd.line = xlsx_rowmap_row(&r->rows[f], fwd.line);
     }
+    fwd.file = folder_name(r, f, rj->file);
     r->total++;
     if (user && user->rejected)
         user->rejected(user->ctx, &fwd);
@@ -248,9 +326,35 @@ static void on_warning(void *ctx, const char *kind, const char *file, uint64_t l
                        const char *message, const char *message_local)
 {
     struct round *r = ctx;
+    int f = file ? file_index(file) : -1;
 
+    if (f >= 0 && r->xlsx[f] && line > 1)
+        line = xlsx_rowmap_row(&r->rows[f], line); /* first round: the copy's lines */
     if (r->first && r->a->sink && r->a->sink->warning)
-        r->a->sink->warning(r->a->sink->ctx, kind, file, line, message, message_local);
+        r->a->sink->warning(r->a->sink->ctx, kind, file ? folder_name(r, f, file) : file, line,
+                            message, message_local);
+}
+
+/* The loader names the folder it reads, here the private copy: the
+ * message names the mission folder HQ gave instead. */
+static void replace_in(char *msg, size_t cap, const char *from, const char *to)
+{
+    char *at = strstr(msg, from);
+    struct buf b = BUF_INIT;
+
+    if (!at)
+        return;
+    buf_add(&b, msg, (size_t)(at - msg));
+    buf_adds(&b, to);
+    buf_adds(&b, at + strlen(from));
+    snprintf(msg, cap, "%s", b.ptr);
+    buf_release(&b);
+}
+
+static void name_folder(struct fc_error *err, const char *copy, const char *dir)
+{
+    replace_in(err->msg, sizeof(err->msg), copy, dir);
+    replace_in(err->msg_local, sizeof(err->msg_local), copy, dir);
 }
 
 /* Runs the device's loader on the copy in a scratch database. FC_OK with
@@ -270,6 +374,8 @@ static int validate(struct memdir *copy, const char *scratch, struct round *r, s
         rc = mission_load(s, memdir_path(copy), 0, &sink, NULL, NULL, err);
     if (rc == FC_EINPUT && r->total)
         rc = FC_OK; /* the rejects say it */
+    if (rc)
+        name_folder(err, memdir_path(copy), r->a->dir);
 out:
     store_close(s);
     if (dir.len)
@@ -454,7 +560,7 @@ int pack_make(const struct keys_hq *hq, const struct pack_make_args *a,
                                 a->lead);
     }
     fs_sweep_stale(a->scratch);
-    rc = snapshot(a->dir, a->scratch, &copy, err);
+    rc = snapshot(a->dir, a->scratch, &copy, r.rows, r.xlsx, err);
     if (rc) {
         fc_error_prefix(err, "mission folder '%s'", a->dir);
         goto out;
@@ -501,6 +607,7 @@ out:
         free(r.maps[f].newl);
         free(r.maps[f].orig);
         free(r.rej[f].lines);
+        xlsx_rowmap_release(&r.rows[f]);
     }
     return rc;
 }
