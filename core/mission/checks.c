@@ -200,7 +200,8 @@ int loader_check_admissions(struct loader *L, struct fc_error *err)
         if (rc)
             break;
         L->row_bad = 0;
-        loader_reject(L, "inpatients.csv", (uint64_t)sqlite3_column_int64(q.row, 0), "admission_no",
+        loader_reject(L, loader_file_name(L, F_INPATIENTS),
+                      (uint64_t)sqlite3_column_int64(q.row, 0), "admission_no",
                       "admission_no '%s' of site '%s' already on line %lld",
                       store_col_text(q.row, 2), store_col_text(q.row, 1),
                       (long long)sqlite3_column_int64(q.first, 0));
@@ -236,8 +237,8 @@ int loader_check_leaves(struct loader *L, struct fc_error *err)
         goto out;
     }
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        loader_reject(L, "leaves.csv", (uint64_t)sqlite3_column_int64(st, 1), "admission_no",
-                      "admission_no '%s' of site '%s' is not in inpatients.csv",
+        loader_reject(L, loader_file_name(L, F_LEAVES), (uint64_t)sqlite3_column_int64(st, 1),
+                      "admission_no", "admission_no '%s' of site '%s' is not in inpatients.csv",
                       store_col_text(st, 3), store_col_text(st, 2));
         L->stat[F_LEAVES].loaded--;
         L->stat[F_LEAVES].rejected++;
@@ -281,10 +282,11 @@ int loader_roster_warnings(struct loader *L, struct fc_error *err)
             break;
         buf_reset(&mid);
         mask_id(&mid, store_col_text(q.row, 3));
-        rc = loader_warn(
-            L, "id_two_sites", "inpatients.csv", (uint64_t)sqlite3_column_int64(q.row, 0),
-            store_col_text(q.row, 1), err, "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
-            store_col_text(q.row, 1), store_col_text(q.row, 2), store_col_text(q.first, 1));
+        rc = loader_warn(L, "id_two_sites", loader_file_name(L, F_INPATIENTS),
+                         (uint64_t)sqlite3_column_int64(q.row, 0), store_col_text(q.row, 1), err,
+                         "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
+                         store_col_text(q.row, 1), store_col_text(q.row, 2),
+                         store_col_text(q.first, 1));
     }
     repeats_release(&r);
     if (!rc)
@@ -301,7 +303,7 @@ int loader_roster_warnings(struct loader *L, struct fc_error *err)
         rc = repeat_rows_read(L, &q, &r.v[i], err);
         if (rc)
             break;
-        rc = loader_warn(L, "bed_two_patients", "inpatients.csv",
+        rc = loader_warn(L, "bed_two_patients", loader_file_name(L, F_INPATIENTS),
                          (uint64_t)sqlite3_column_int64(q.row, 0), store_col_text(q.row, 1), err,
                          "bed %s:%s of site %s lists admission %s and the patient on line %lld",
                          store_col_text(q.row, 4), store_col_text(q.row, 5),
@@ -348,9 +350,7 @@ int loader_check_adm_zeros(struct loader *L, struct fc_error *err)
         sqlite3_bind_text(st, 1, d->site, -1, SQLITE_STATIC);
         sqlite3_bind_int(st, 2, (int)d->zero_len);
         while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
-            rc = loader_warn(L, "admission_zeros",
-                             L->stat[F_INPATIENTS].name[0] ? L->stat[F_INPATIENTS].name
-                                                           : "inpatients.csv",
+            rc = loader_warn(L, "admission_zeros", loader_file_name(L, F_INPATIENTS),
                              (uint64_t)sqlite3_column_int64(st, 0), d->site, err,
                              "admission_no '%s' is shorter than the site's %u-digit numbers with "
                              "leading zeros: did a spreadsheet drop its zeros? The wristband may "

@@ -165,3 +165,8 @@ int loader_file_path(const char *dir, enum file_id f, struct buf *path, int *xls
     *xlsx = 1;
     return fs_exists(path->ptr);
 }
+
+const char *loader_file_name(const struct loader *L, enum file_id f)
+{
+    return L->stat[f].name[0] ? L->stat[f].name : mission_files[f].file;
+}

@@ -91,7 +91,7 @@ static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc
     if (rc == SQLITE_DONE)
         return FC_OK;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-        loader_reject(L, def->file, line,
+        loader_reject(L, L->fname, line,
                       def->cols[f == F_WARDS   ? 1
                                 : f == F_DRUGS ? 2
                                                : 0]

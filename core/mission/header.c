@@ -80,8 +80,8 @@ int loader_read_header(struct loader *L, const struct csv_record *rec, struct fc
             return fc_error_set(err, FC_EINPUT,
                                 "'%s' line %llu: duplicate header '%s' (column %s already given "
                                 "as '%s')",
-                                def->file, (unsigned long long)rec->line, L->hdr[i],
-                                def->cols[c].en, L->hdr[L->map[c]]);
+                                L->fname, (unsigned long long)rec->line, L->hdr[i], def->cols[c].en,
+                                L->hdr[L->map[c]]);
         L->map[c] = (int)i;
         L->hdr_used[i] = 1;
     }
@@ -89,7 +89,7 @@ int loader_read_header(struct loader *L, const struct csv_record *rec, struct fc
         if ((def->cols[c].flags & REQ) && L->map[c] < 0) {
             const char *zh = def->cols[c].zh;
             return fc_error_set(err, FC_EINPUT,
-                                "'%s' line %llu: missing required header '%s'%s%s%s", def->file,
+                                "'%s' line %llu: missing required header '%s'%s%s%s", L->fname,
                                 (unsigned long long)rec->line, def->cols[c].en, zh ? " (" : "",
                                 zh ? zh : "", zh ? ")" : "");
         }
@@ -101,7 +101,7 @@ int loader_read_header(struct loader *L, const struct csv_record *rec, struct fc
         for (size_t j = i + 1; j < rec->nfields; j++)
             if (!L->hdr_used[j] && !strcmp(L->hdr[i], L->hdr[j]) && L->hdr[i][0])
                 return fc_error_set(err, FC_EINPUT, "'%s' line %llu: duplicate header '%s'",
-                                    def->file, (unsigned long long)rec->line, L->hdr[i]);
+                                    L->fname, (unsigned long long)rec->line, L->hdr[i]);
     }
     return FC_OK;
 }

@@ -292,6 +292,10 @@ int mission_record(struct store *s, const struct manifest *m, const struct loade
  * first) and *xlsx set, or 0 when neither exists. */
 int loader_file_path(const char *dir, enum file_id f, struct buf *path, int *xlsx);
 
+/* The name file f was read under ("inpatients.xlsx" for a workbook), or its
+ * CSV name before it is read. Borrowed from L or the file table. */
+const char *loader_file_name(const struct loader *L, enum file_id f);
+
 /* ---- mission.c */
 int loader_exec(struct loader *L, const char *sql, struct fc_error *err);
 

@@ -236,7 +236,7 @@ int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
         if (L->stat[F_SITES].present || L->row_bad == 0) {
             site_known(L, site, f == F_SITES ? NULL : site_name_of_row(L), &known);
             if (!known && f != F_SITES)
-                loader_reject(L, def->file, line, loader_col_header(L, def->site_col),
+                loader_reject(L, L->fname, line, loader_col_header(L, def->site_col),
                               "site '%s' is not in sites.csv", site);
         }
     }
@@ -268,7 +268,7 @@ int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
         break;
     case F_LEAVES:
         if (!L->null[2] && !L->null[3] && strcmp(L->val[3].ptr, L->val[2].ptr) < 0)
-            loader_reject(L, def->file, line, loader_col_header(L, 3),
+            loader_reject(L, L->fname, line, loader_col_header(L, 3),
                           "leave ends before it starts (%s)", L->val[2].ptr);
         break;
     case F_SETTLEMENTS:
@@ -280,7 +280,7 @@ int loader_row_checks(struct loader *L, enum file_id f, uint64_t line, struct fc
             buf_addch(k, 0x1f);
             buf_adds(k, L->val[ST_DRUG].ptr);
             if (keylist_find(&L->known_drugs, k->ptr) < 0)
-                loader_reject(L, def->file, line, loader_col_header(L, ST_DRUG),
+                loader_reject(L, L->fname, line, loader_col_header(L, ST_DRUG),
                               "drug '%s' of site '%s' is not in drugs.csv", L->val[ST_DRUG].ptr,
                               L->val[2].ptr);
         }

@@ -52,6 +52,16 @@ PY
     sed -i 's/"version":1/"version":2/' "$m/mission.json"
     expect_exit 2 fc --json mission load "$m"
     expect_json "$OUT" '[.rejects[].line] | unique | join(",")' "2,3"
+    # a header missing: the message names the workbook, not the CSV it became
+    python3 - "$m/inpatients.xlsx" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.xml", '<workbook><sheets><sheet r:id="rId1"/></sheets></workbook>')
+    z.writestr("xl/worksheets/sheet1.xml", '<worksheet><sheetData><row r="1">'
+               '<c t="inlineStr"><is><t>床号</t></is></c></row></sheetData></worksheet>')
+PY
+    expect_exit 2 fc mission load "$m"
+    expect_contains "$ERR" "'inpatients.xlsx' line 1: missing required header 'site_code'"
     # cut short, as by an interrupted copy: the directory at the end is lost
     head -c 300 "$m/inpatients.xlsx" >"$m/cut.xlsx" && mv "$m/cut.xlsx" "$m/inpatients.xlsx"
     expect_exit 2 fc mission load "$m"
