@@ -103,24 +103,6 @@ out:
     return rc;
 }
 
-json_t *engine_code_json(const char *code)
-{
-    json_t *j = json_string(code);
-    struct buf b = BUF_INIT;
-
-    if (j)
-        return j;
-    for (const unsigned char *p = (const unsigned char *)code; *p; p++) {
-        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-            buf_addch(&b, (char)*p);
-        else
-            buf_addf(&b, "\\x%02x", *p);
-    }
-    j = json_string(b.ptr);
-    buf_release(&b);
-    return j;
-}
-
 const char *engine_str(const json_t *o, const char *key)
 {
     const char *v = json_string_value(json_object_get(o, key));

@@ -210,10 +210,6 @@ int engine_base_writable(const struct engine_base *b, struct fc_error *err);
 struct buf;
 int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq, struct buf *id,
                      struct fc_error *err);
-/* The scanned code as a JSON string; bytes that are not UTF-8 (a scanner set
- * to another code page) are kept visible as \xNN so the scan is stored,
- * never lost. */
-json_t *engine_code_json(const char *code);
 /* The string member key of a payload, "" when absent or not a string. */
 const char *engine_str(const json_t *o, const char *key);
 

@@ -334,24 +334,12 @@ struct report {
     char *site_name;
 };
 
-/* A CSV field: always quoted, quotes doubled; text that a spreadsheet would
- * run as a formula (= + - @ at the start) gets a leading apostrophe. */
+/* A CSV field through the report kit's one cell writer (formula guard,
+ * quoting), then its separator or the end of the record. */
 static void csv_field(struct buf *b, const char *v, int last)
 {
-    buf_addch(b, '"');
-    if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
-        buf_addch(b, '\'');
-    while (v && *v) {
-        size_t run = strcspn(v, "\""); /* copied in runs, quotes doubled */
-
-        buf_add(b, v, run);
-        v += run;
-        if (*v == '"') {
-            buf_add(b, "\"\"", 2);
-            v++;
-        }
-    }
-    buf_add(b, last ? "\"\n" : "\",", 2);
+    report_csv_cell(b, v);
+    buf_addch(b, last ? '\n' : ',');
 }
 
 static void csv_money(struct buf *b, int has, int64_t fen)

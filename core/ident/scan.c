@@ -486,24 +486,28 @@ int scan_canonical(const char *raw, size_t len, char code[SCAN_CODE_MAX + 1], ch
     return gs1;
 }
 
+json_t *scan_code_json(const char *code)
+{
+    json_t *j = json_string(code);
+    struct buf b = BUF_INIT;
+
+    if (j)
+        return j;
+    for (const unsigned char *p = (const unsigned char *)code; *p; p++) {
+        if (*p >= 0x20 && *p < 0x7f && *p != '\\')
+            buf_addch(&b, (char)*p);
+        else
+            buf_addf(&b, "\\x%02x", *p);
+    }
+    j = json_string(b.ptr);
+    buf_release(&b);
+    return j;
+}
+
 void scan_payload_add(const struct scan_class *sc, struct json_t *payload)
 {
-    if (sc->raw[0]) {
-        json_t *j = json_string(sc->raw);
-        if (!j) {
-            /* not UTF-8 (a misconfigured scanner): kept visible as \xNN */
-            struct buf b = BUF_INIT;
-            for (const unsigned char *p = (const unsigned char *)sc->raw; *p; p++) {
-                if (*p >= 0x20 && *p < 0x7f && *p != '\\')
-                    buf_addch(&b, (char)*p);
-                else
-                    buf_addf(&b, "\\x%02x", *p);
-            }
-            j = json_string(b.ptr);
-            buf_release(&b);
-        }
-        json_object_set_new(payload, "raw", j);
-    }
+    if (sc->raw[0]) /* not UTF-8 (a misconfigured scanner): kept visible as \xNN */
+        json_object_set_new(payload, "raw", scan_code_json(sc->raw));
     if (sc->aim[0])
         json_object_set_new(payload, "aim", json_string(sc->aim));
     if (sc->caps_lock)

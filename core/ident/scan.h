@@ -119,6 +119,11 @@ int scan_canonical(const char *raw, size_t len, char code[SCAN_CODE_MAX + 1], ch
 struct json_t;
 void scan_payload_add(const struct scan_class *sc, struct json_t *payload);
 
+/* The scanned code as a JSON string; bytes that are not UTF-8 (a scanner set
+ * to another code page) are kept visible as \xNN so the scan is stored,
+ * never lost. */
+struct json_t *scan_code_json(const char *code);
+
 /* Appends the Caps Lock hint to a verdict message (msg of size n). */
 void scan_caps_lock_note(char *msg, size_t n);
 

@@ -924,7 +924,7 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
     struct buf b = BUF_INIT;
     int rc = FC_OK;
 
-    json_object_set_new(payload, "code", engine_code_json(sc->code));
+    json_object_set_new(payload, "code", scan_code_json(sc->code));
     scan_payload_add(sc, payload);
     json_object_set_new(payload, "kind", json_string(scan_kind_name(sc->kind)));
     json_object_set_new(payload, "source", json_string(scan_source_name(sc->source)));

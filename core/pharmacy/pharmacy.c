@@ -674,7 +674,7 @@ static int pharmacy_resolve(struct pharmacy *p, const char *raw, size_t len, int
     if (rc)
         goto out;
     snprintf(source, 16, "%s", scan_source_name(sc->source));
-    json_object_set_new(payload, "code", engine_code_json(sc->code));
+    json_object_set_new(payload, "code", scan_code_json(sc->code));
     scan_payload_add(sc, payload);
     json_object_set_new(payload, "source", json_string(source));
     /* The manual count form is an action word of this workflow; the shared
