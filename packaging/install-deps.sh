@@ -25,12 +25,12 @@ libpq-dev libzip-dev libexpat1-dev"
 PACKAGE_PKGS="dpkg-dev file"
 
 # Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang) and
-# valgrind over the parsers, LibreOffice Calc (headless, no GUI) making the
+# valgrind and cppcheck over the parsers, LibreOffice Calc (headless, no GUI) making the
 # spreadsheets HQ staff make, JSON
 # and database readers, QR decoding, HTML rendering to PDF with a CJK font,
 # man page and package checks, benchmarks' measuring tools, and a PostgreSQL
 # server the HQ tests start and stop in a temporary directory (tests/pg).
-TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev valgrind
+TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev valgrind cppcheck
 libreoffice-calc-nogui locales jq zbar-tools time bc
 python3 groff-base man-db lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
 

@@ -947,7 +947,7 @@ static int stream_body(struct hqdb *db, void *ctx, struct fc_error *err)
 int hqstore_import_stream(struct hqdb *db, hqstore_producer produce, void *ctx,
                           struct hqstore_import_stats *stats, struct fc_error *err)
 {
-    struct hqstore_import_stats local;
+    struct hqstore_import_stats local = {0};
     struct hqstore_import_sink im;
     struct stream st = {&im, produce, ctx};
     int rc;
