@@ -281,14 +281,40 @@ struct mixed {
     int long_line;  /* the line is being written out as it comes */
     int out;
     struct textenc_gb *gb;
+    /* the counting pass: lines only classified, nothing converted or kept */
+    int count_only;
+    uint64_t c_gb, c_bad, first_bad;
 };
+
+/* The counting pass's verdict on one line: UTF-8 (noted when it has
+ * multibyte characters), GB18030, or neither. */
+static void mixed_count(struct mixed *m, const unsigned char *s, size_t n)
+{
+    int bad = 0;
+
+    if (textenc_utf8_prefix(s, n, &bad) == n && !bad) {
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= 0x80) {
+                m->mb_lines++;
+                break;
+            }
+    } else if (textenc_gb18030_prefix(s, n, &bad) == n && !bad) {
+        m->c_gb++;
+    } else if (!m->c_bad++) {
+        m->first_bad = m->lineno;
+    }
+}
 
 static int mixed_end_line(struct csv_reader *r, struct mixed *m, struct fc_error *err)
 {
     size_t rest;
     int rc;
 
-    if (m->long_line)
+    rc = 0;
+    if (m->count_only) {
+        if (!m->long_line)
+            mixed_count(m, (const unsigned char *)m->line.ptr, m->line.len);
+    } else if (m->long_line)
         rc = put_sanitized(m->out, (const unsigned char *)m->line.ptr, m->line.len, 1, &rest, err);
     else
         rc = mixed_line(r, m->out, (const unsigned char *)m->line.ptr, m->line.len, m->lineno,
@@ -332,7 +358,10 @@ static int mixed_feed(struct csv_reader *r, struct mixed *m, const unsigned char
         start = i + 1;
     }
     buf_add(&m->line, p + start, n - start);
-    if (m->long_line || m->line.len > m->cap) {
+    if (m->count_only && (m->long_line || m->line.len > m->cap)) {
+        m->long_line = 1; /* its record is refused whatever it holds */
+        buf_reset(&m->line);
+    } else if (m->long_line || m->line.len > m->cap) {
         m->long_line = 1;
         rc = put_sanitized(m->out, (const unsigned char *)m->line.ptr, m->line.len, 0, &rest, err);
         if (rc)
@@ -343,42 +372,45 @@ static int mixed_feed(struct csv_reader *r, struct mixed *m, const unsigned char
     return 0;
 }
 
-/* Converts the whole of r->fd into an anonymous in-memory file that becomes
- * the reader's source, read as UTF-8: for UTF-16 (iconv), or line by line
- * for a file that is not all UTF-8 (mixed_line). Returns 0, or 1 (nothing
- * changed) for a mixed pass whose UTF-8 lines are not the majority (a GBK
- * file: read as such), or < 0. digest gets the SHA-256 of the original. */
-static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *digest,
-                     struct fc_error *err)
+/* One pass of r->fd through the line splitter; ctx (may be NULL) gets
+ * every byte. */
+static int mixed_pass(struct csv_reader *r, struct mixed *m, struct hash_ctx *ctx,
+                      struct fc_error *err)
 {
-    struct mixed m = {.line = BUF_INIT, .lineno = 1, .cap = r->lim.max_record + 2};
-    struct hash_ctx ctx;
-    iconv_t cd = (iconv_t)-1;
+    ssize_t got;
+    int rc;
+
+    if (lseek(r->fd, 0, SEEK_SET) < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot rewind '%s': %s", r->name,
+                               strerror(errno));
+    while ((got = read_full(r->fd, r->raw, RAW_CHUNK)) > 0) {
+        if (ctx)
+            hash_update(ctx, r->raw, (size_t)got);
+        rc = mixed_feed(r, m, r->raw, (size_t)got, err);
+        if (rc)
+            return rc;
+    }
+    if (got < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", r->name,
+                               strerror(errno));
+    if (m->line.len || m->pending_cr)
+        return mixed_end_line(r, m, err);
+    return 0;
+}
+
+/* r->fd from UTF-16 (either byte order, by its BOM) to UTF-8 into out. */
+static int utf16_pass(struct csv_reader *r, int out, struct hash_ctx *ctx, struct fc_error *err)
+{
+    iconv_t cd = iconv_open("UTF-8", "UTF-16");
     uint64_t total = 0;
     size_t carry = 0;
     ssize_t got;
-    int out = -1, rc = 0;
+    int rc = 0;
     char dec[8192];
 
-    out = memfd_create("fieldcheck-import", MFD_CLOEXEC);
-    if (out < 0)
-        return fc_error_setsys(err, FC_EIO, errno, "cannot convert '%s': %s", r->name,
+    if (cd == (iconv_t)-1)
+        return fc_error_setsys(err, FC_EINTERNAL, errno, "cannot convert from UTF-16: %s",
                                strerror(errno));
-    m.out = out;
-    if (utf16) {
-        cd = iconv_open("UTF-8", "UTF-16");
-        if (cd == (iconv_t)-1) {
-            rc = fc_error_setsys(err, FC_EINTERNAL, errno, "cannot convert from UTF-16: %s",
-                                 strerror(errno));
-            goto out;
-        }
-    } else {
-        rc = textenc_gb_new(&m.gb, err);
-        if (rc)
-            goto out;
-    }
-    if (digest)
-        hash_init(&ctx);
     if (lseek(r->fd, 0, SEEK_SET) < 0) {
         rc =
             fc_error_setsys(err, FC_EIO, errno, "cannot rewind '%s': %s", r->name, strerror(errno));
@@ -386,58 +418,95 @@ static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *di
     }
     while ((got = read_full(r->fd, r->raw + carry, RAW_CHUNK - carry)) > 0 || carry) {
         size_t avail = carry + (got > 0 ? (size_t)got : 0);
-        if (got > 0 && digest)
-            hash_update(&ctx, r->raw + carry, (size_t)got);
+        char *ip = (char *)r->raw, *op;
+        size_t il = avail, ol;
+
+        if (got > 0 && ctx)
+            hash_update(ctx, r->raw + carry, (size_t)got);
         total += got > 0 ? (uint64_t)got : 0;
-        if (utf16) {
-            char *ip = (char *)r->raw, *op;
-            size_t il = avail, ol;
-            do {
-                op = dec;
-                ol = sizeof(dec);
-                if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno == EILSEQ) {
-                    rc = fc_error_set(
-                        err, FC_EENCODING, "'%s': not UTF-16 at byte %llu", r->name,
-                        (unsigned long long)(total - avail + (size_t)(ip - (char *)r->raw)));
-                    goto out;
-                }
-                rc = write_all(out, dec, sizeof(dec) - ol, err);
-                if (rc)
-                    goto out;
-            } while (ol < sizeof(dec) && il);
-            carry = il;
-            memmove(r->raw, ip, carry);
-            if (got <= 0) {
-                if (carry)
-                    rc = fc_error_set(err, FC_EENCODING, "'%s': UTF-16 cut short at the end",
-                                      r->name);
-                break;
+        do {
+            op = dec;
+            ol = sizeof(dec);
+            if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 && errno == EILSEQ) {
+                rc = fc_error_set(
+                    err, FC_EENCODING, "'%s': not UTF-16 at byte %llu", r->name,
+                    (unsigned long long)(total - avail + (size_t)(ip - (char *)r->raw)));
+                goto out;
             }
-            continue;
+            rc = write_all(out, dec, sizeof(dec) - ol, err);
+            if (rc)
+                goto out;
+        } while (ol < sizeof(dec) && il);
+        carry = il;
+        memmove(r->raw, ip, carry);
+        if (got <= 0) {
+            if (carry)
+                rc = fc_error_set(err, FC_EENCODING, "'%s': UTF-16 cut short at the end", r->name);
+            break;
         }
-        /* lines, the unfinished one carried to the next read */
-        rc = mixed_feed(r, &m, r->raw, avail, err);
-        if (rc)
-            goto out;
-        carry = 0;
     }
-    if (!utf16 && !rc && got == 0 && (m.line.len || m.pending_cr))
-        rc = mixed_end_line(r, &m, err);
     if (got < 0)
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", r->name, strerror(errno));
-    if (rc)
-        goto out;
-    if (!utf16 && (m.mb_lines <= r->n_gb + r->n_bad) && !r->n_bad && !bom) {
-        /* mostly GBK: a GB18030 file after all (the caller reads it so) */
-        r->n_gb = r->n_bad = 0;
-        rc = 1;
-        goto out;
+out:
+    iconv_close(cd);
+    return rc;
+}
+
+/* Converts the whole of r->fd into an anonymous in-memory file that becomes
+ * the reader's source, read as UTF-8: for UTF-16 (iconv), or line by line
+ * for a file that is not all UTF-8 (mixed_line). The lines of the latter are
+ * counted first: returns 1 (nothing changed, nothing written) when its UTF-8
+ * lines are not the majority (a GBK file: read as such), 0 when converted,
+ * or < 0. digest gets the SHA-256 of the original. */
+static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *digest,
+                     struct fc_error *err)
+{
+    struct mixed m = {.line = BUF_INIT, .lineno = 1, .cap = r->lim.max_record + 2};
+    struct hash_ctx ctx;
+    int out = -1, rc = 0;
+
+    out = memfd_create("fieldcheck-import", MFD_CLOEXEC);
+    if (out < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot convert '%s': %s", r->name,
+                               strerror(errno));
+    m.out = out;
+    if (!utf16) {
+        rc = textenc_gb_new(&m.gb, err);
+        if (rc)
+            goto out;
     }
-    if (!utf16 && m.mb_lines <= r->n_gb + r->n_bad && !bom) {
-        /* neither: the old message, with the line of the first bad byte */
-        rc = fc_error_set(err, FC_EENCODING, "'%s': not UTF-8 or GB18030 at line %llu", r->name,
-                          (unsigned long long)r->bad_lines[0]);
-        goto out;
+    if (digest)
+        hash_init(&ctx);
+    if (!utf16) {
+        /* counted first: a GBK file (most multibyte lines GB18030) is read
+         * as one by the caller, with nothing converted or held meanwhile */
+        m.count_only = 1;
+        rc = mixed_pass(r, &m, digest ? &ctx : NULL, err);
+        if (rc)
+            goto out;
+        if (m.mb_lines <= m.c_gb + m.c_bad && !bom) {
+            if (!m.c_bad) {
+                rc = 1; /* mostly GBK: a GB18030 file after all */
+                goto out;
+            }
+            /* neither: the old message, with the line of the first bad byte */
+            lines_add(&r->bad_lines, &r->n_bad, &r->cap_bad, m.first_bad);
+            rc = fc_error_set(err, FC_EENCODING, "'%s': not UTF-8 or GB18030 at line %llu", r->name,
+                              (unsigned long long)m.first_bad);
+            goto out;
+        }
+        /* mostly UTF-8: converted line by line */
+        buf_reset(&m.line);
+        m.lineno = 1;
+        m.mb_lines = 0;
+        m.pending_cr = m.long_line = m.count_only = 0;
+        rc = mixed_pass(r, &m, NULL, err);
+        if (rc)
+            goto out;
+    } else {
+        rc = utf16_pass(r, out, digest ? &ctx : NULL, err);
+        if (rc)
+            goto out;
     }
     if (digest)
         hash_final(&ctx, digest);
@@ -455,8 +524,6 @@ static int transcode(struct csv_reader *r, int utf16, int bom, unsigned char *di
 out:
     if (out >= 0)
         close(out);
-    if (cd != (iconv_t)-1)
-        iconv_close(cd);
     textenc_gb_free(m.gb);
     buf_release(&m.line);
     return rc;
