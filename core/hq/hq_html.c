@@ -580,7 +580,7 @@ int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc
     s = (struct hqstore_summary_cb){&p, on_finding, on_site, on_month, on_visit, on_visit_finding};
     c = (struct hqstore_report_cb){&p,   on_gap,        on_equiv,   on_conflict,
                                    NULL, on_quarantine, on_unissued};
-    rc = hqstore_digest(db, digest, err);
+    rc = hqstore_state_code(db, digest, err);
     if (!rc)
         rc = hqstore_summary(db, &s, err);
     if (!rc)

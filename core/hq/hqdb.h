@@ -30,6 +30,9 @@
 
 enum hqdb_type { HQDB_NULL, HQDB_INT, HQDB_TEXT, HQDB_BLOB };
 
+/* The most parameters one statement takes (multi-row inserts). */
+#define HQDB_MAX_PARAMS 1024
+
 /* One parameter or column value. Text is UTF-8 without NUL bytes; len is its
  * length in bytes (for parameters, len 0 with a non-empty s means strlen). */
 struct hqdb_val {

@@ -49,6 +49,7 @@ struct pgx {
     PGconn *c;
     struct prepared *ps;
     size_t nps;
+    int loaded; /* event_in holds rows of this transaction */
 };
 
 static struct pgx *P(struct hqdb *db)
@@ -205,6 +206,7 @@ static void pg_close(struct hqdb *db)
 
 static int pg_begin(struct hqdb *db, enum hqdb_txn mode, struct fc_error *err)
 {
+    P(db)->loaded = 0; /* ON COMMIT DELETE ROWS emptied it */
     return simple(db,
                   mode == HQDB_WRITE ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                                      : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
@@ -236,7 +238,7 @@ static int prepare(struct hqdb *db, const char *sql, const struct hqdb_val *para
 {
     struct pgx *x = P(db);
     struct prepared *p;
-    Oid types[64];
+    Oid types[HQDB_MAX_PARAMS];
     PGresult *res;
     int rc = FC_OK;
 
@@ -245,7 +247,7 @@ static int prepare(struct hqdb *db, const char *sql, const struct hqdb_val *para
             *out = &x->ps[i];
             return FC_OK;
         }
-    if (n > 64)
+    if (n > HQDB_MAX_PARAMS)
         BUG("statement with %d parameters", n);
     for (int i = 0; i < n; i++)
         types[i] = type_of(&params[i]);
@@ -297,16 +299,20 @@ static int64_t get_be(const unsigned char *b, int n)
 /* Parameter encoding: binary where the server's type matches ours, text
  * otherwise (a NUL-terminated copy the server parses). */
 struct encoded {
-    const char *values[64];
-    int lengths[64], formats[64];
-    unsigned char ints[64][8];
-    char *copies[64];
+    const char *values[HQDB_MAX_PARAMS];
+    int lengths[HQDB_MAX_PARAMS], formats[HQDB_MAX_PARAMS];
+    unsigned char ints[HQDB_MAX_PARAMS][8];
+    char *copies[HQDB_MAX_PARAMS];
 };
 
 static int encode(struct hqdb *db, const struct prepared *p, const struct hqdb_val *params, int n,
                   struct encoded *e, struct fc_error *err)
 {
-    memset(e, 0, sizeof(*e));
+    /* only the n slots used: the arrays are sized for the largest statement */
+    memset(e->values, 0, (size_t)n * sizeof(e->values[0]));
+    memset(e->lengths, 0, (size_t)n * sizeof(e->lengths[0]));
+    memset(e->formats, 0, (size_t)n * sizeof(e->formats[0]));
+    memset(e->copies, 0, (size_t)n * sizeof(e->copies[0]));
     if (n != p->nparams)
         BUG("statement takes %d parameters, got %d", p->nparams, n);
     for (int i = 0; i < n; i++) {
@@ -522,6 +528,13 @@ static int pg_insert_events(struct hqdb *db, const struct event *ev, size_t n, i
         copy_text(&b, e->prev_hash);
     }
     buf_add(&b, "\377\377", 2);
+    /* a second batch in one transaction (a large bundle streamed): the
+     * previous one's rows are merged already */
+    if (P(db)->loaded) {
+        rc = simple(db, "TRUNCATE event_in", err, "cannot empty the import table");
+        if (rc)
+            goto out;
+    }
     res = PQexec(c, "COPY event_in (device, seq, hash, id, visit, at, kind, subject, payload,"
                     " prev_hash) FROM STDIN (FORMAT binary)");
     if (PQresultStatus(res) != PGRES_COPY_IN) {
@@ -552,8 +565,7 @@ static int pg_insert_events(struct hqdb *db, const struct event *ev, size_t n, i
     else
         rc = fail(db, res, err, "cannot store events");
     PQclear(res);
-    if (!rc)
-        rc = simple(db, "TRUNCATE event_in", err, "cannot empty the import table");
+    P(db)->loaded = 1;
 out:
     buf_release(&b);
     return rc;

@@ -5,7 +5,7 @@
  *
  * Base tables hold what HQ received and decided (devices, bundles, events,
  * quarantine); their content alone makes hqstore_digest. Derived tables
- * (equivocation, visit, tally, subject_verdict) are maintained by the import
+ * (equivocation, visit, tally, finding, finding_sum, box_obs) are maintained by the import
  * from the events and can be rebuilt from them (hqstore_rebuild). */
 #include "core/hq/hqschema.h"
 
@@ -144,6 +144,20 @@ static const char *const sqlite_steps[] = {
     "  device TEXT NOT NULL, seq INTEGER NOT NULL, visit TEXT, box_key TEXT NOT NULL,"
     "  verdict TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (device, seq)) STRICT;"
     "CREATE INDEX box_obs_key ON box_obs (box_key);" VIEWS_SQLITE,
+
+    /* 5: the findings' institution and device on each row (conflicts join on
+     * them), and their sums per visit, what summaries read; subject_verdict
+     * is no longer kept (conflicts compare findings and boxes) */
+    "DROP TABLE subject_verdict;"
+    "ALTER TABLE finding ADD COLUMN site TEXT;"
+    "ALTER TABLE finding ADD COLUMN device TEXT;"
+    "CREATE INDEX finding_site_subject ON finding (site, subject);"
+    "CREATE TABLE finding_sum ("
+    "  visit TEXT NOT NULL, site TEXT, month TEXT, workflow TEXT NOT NULL, cls TEXT NOT NULL,"
+    "  code TEXT NOT NULL, scope INTEGER NOT NULL, vkey TEXT NOT NULL, count INTEGER NOT NULL,"
+    "  amount_fen INTEGER NOT NULL, fund_loss_fen INTEGER NOT NULL,"
+    "  PRIMARY KEY (visit, code, scope, vkey)) STRICT;"
+    "CREATE INDEX finding_sum_site ON finding_sum (site);",
 };
 const struct store_schema hq_schema_sqlite = {
     sqlite_steps, sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0, STORE_APP_ID_HQ};
@@ -233,5 +247,17 @@ const char *const hq_schema_pg[] = {
     "  device " T " NOT NULL, seq BIGINT NOT NULL, visit " T ", box_key " T " NOT NULL,"
     "  verdict " T " NOT NULL, at " T " NOT NULL, PRIMARY KEY (device, seq));"
     "CREATE INDEX box_obs_key ON box_obs (box_key);" VIEWS_PG,
+
+    /* 4: as SQLite's step 5 */
+    "DROP TABLE subject_verdict;"
+    "ALTER TABLE finding ADD COLUMN site " T ";"
+    "ALTER TABLE finding ADD COLUMN device " T ";"
+    "CREATE INDEX finding_site_subject ON finding (site, subject);"
+    "CREATE TABLE finding_sum ("
+    "  visit " T " NOT NULL, site " T ", month " T ", workflow " T " NOT NULL, cls " T " NOT NULL,"
+    "  code " T " NOT NULL, scope BIGINT NOT NULL, vkey " T " NOT NULL, count BIGINT NOT NULL,"
+    "  amount_fen BIGINT NOT NULL, fund_loss_fen BIGINT NOT NULL,"
+    "  PRIMARY KEY (visit, code, scope, vkey));"
+    "CREATE INDEX finding_sum_site ON finding_sum (site);",
 };
 const int hq_schema_pg_count = sizeof(hq_schema_pg) / sizeof(hq_schema_pg[0]);

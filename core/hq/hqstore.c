@@ -23,8 +23,8 @@
 
 /* The rules that fill the derived tables; a change of them bumps this and
  * every database rebuilds its derived tables on next open. */
-/* 2: visit.pack_sha256, signed_by; 3: finding, box_obs */
-#define HQ_DERIVED_VERSION 3
+/* 2: visit.pack_sha256, signed_by; 3: finding, box_obs; 4: finding_sum */
+#define HQ_DERIVED_VERSION 4
 
 static const char zero_hex[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
@@ -484,9 +484,12 @@ static int visit_src_row(void *ctx, const struct hqdb_val *c, int n)
 }
 
 /* The findings of the visit's current visit_close (what the device
- * judged when it closed the visit, core/visit/visit.c), one row each, with
- * the class this program's catalogue gives the code. */
-#define FINDING_ROWS 16
+ * judged when it closed the visit, core/visit/visit.c), one row each with
+ * the class this program's catalogue gives the code and the visit's
+ * institution and device (what conflicts compare), and their sums per code
+ * (finding_sum: what summaries read, a few rows per visit). */
+#define NCOL 16
+#define FINDING_ROWS 64 /* rows per statement: NCOL * 64 = HQDB_MAX_PARAMS */
 static char *finding_sql[FINDING_ROWS + 1];
 
 static const char *finding_insert(int rows)
@@ -496,10 +499,11 @@ static const char *finding_insert(int rows)
         int k = 1;
 
         buf_adds(&b, "INSERT INTO finding (visit, n, workflow, grp, code, scope, cls, subject,"
-                     " detail, amount_fen, fund_loss_fen, count, vkey, summed) VALUES ");
+                     " detail, amount_fen, fund_loss_fen, count, vkey, summed, site, device)"
+                     " VALUES ");
         for (int r = 0; r < rows; r++) {
             buf_adds(&b, r ? ", (" : "(");
-            for (int c = 0; c < 14; c++)
+            for (int c = 0; c < NCOL; c++)
                 buf_addf(&b, c ? ", $%d" : "$%d", k++);
             buf_addch(&b, ')');
         }
@@ -514,34 +518,123 @@ static int64_t jint_or(json_t *o, const char *key, int64_t def)
     return json_is_integer(v) ? json_integer_value(v) : def;
 }
 
+/* One code's sum over a visit. */
+struct fsum {
+    const char *code, *vkey, *cls;
+    int64_t scope, count, amount, loss;
+};
+
+static int fsum_cmp(const void *a, const void *b)
+{
+    const struct fsum *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+
+    if (!c)
+        c = (x->scope > y->scope) - (x->scope < y->scope);
+    return c ? c : strcmp(x->vkey, y->vkey);
+}
+
+#define SUM_ROWS 32
+static char *sum_sql[SUM_ROWS + 1];
+
+static const char *sum_insert(int rows)
+{
+    if (!sum_sql[rows]) {
+        struct buf b = BUF_INIT;
+        int k = 1;
+
+        buf_adds(&b, "INSERT INTO finding_sum (visit, site, month, workflow, cls, code, scope,"
+                     " vkey, count, amount_fen, fund_loss_fen) VALUES ");
+        for (int r = 0; r < rows; r++) {
+            buf_adds(&b, r ? ", (" : "(");
+            for (int c = 0; c < 11; c++)
+                buf_addf(&b, c ? ", $%d" : "$%d", k++);
+            buf_addch(&b, ')');
+        }
+        sum_sql[rows] = buf_detach(&b, NULL);
+    }
+    return sum_sql[rows];
+}
+
+static int sums_write(struct hqdb *db, const char *visit, const char *site, const char *month,
+                      const char *workflow, struct fsum *v, size_t n, struct fc_error *err)
+{
+    struct hqdb_val p[SUM_ROWS * 11];
+    int rows = 0, rc = FC_OK;
+
+    if (n)
+        qsort(v, n, sizeof(*v), fsum_cmp);
+    for (size_t i = 0; i < n && !rc;) {
+        struct fsum t = v[i];
+        struct hqdb_val *r = &p[rows * 11];
+        size_t j = i + 1;
+
+        for (; j < n && !fsum_cmp(&v[i], &v[j]); j++) {
+            t.count += v[j].count;
+            t.amount += v[j].amount;
+            t.loss += v[j].loss;
+        }
+        r[0] = HQDB_S(visit);
+        r[1] = HQDB_S(site);
+        r[2] = HQDB_S(month);
+        r[3] = HQDB_S(workflow);
+        r[4] = HQDB_S(t.cls);
+        r[5] = HQDB_S(t.code);
+        r[6] = HQDB_I(t.scope);
+        r[7] = HQDB_S(t.vkey);
+        r[8] = HQDB_I(t.count);
+        r[9] = HQDB_I(t.amount);
+        r[10] = HQDB_I(t.loss);
+        rows++;
+        i = j;
+        while (rows && (rows == SUM_ROWS || i >= n)) {
+            int take = rows >= SUM_ROWS ? SUM_ROWS : rows >= 4 ? 4 : 1;
+            rc = hqdb_exec(db, sum_insert(take), p, take * 11, NULL, err);
+            if (rc)
+                break;
+            rows -= take;
+            memmove(p, &p[take * 11], (size_t)rows * 11 * sizeof(*p));
+        }
+    }
+    return rc;
+}
+
 static int findings_write(struct hqdb *db, const char *visit, const char *workflow,
+                          const char *site, const char *device, const char *opened_local,
                           const char *close_payload, struct fc_error *err)
 {
-    struct hqdb_val p[FINDING_ROWS * 14];
+    struct hqdb_val p[FINDING_ROWS * NCOL];
     json_t *o = close_payload ? json_loads(close_payload, JSON_REJECT_DUPLICATES, NULL) : NULL;
     json_t *list = json_object_get(o, "findings");
     const struct workflow *wf = workflow ? workflow_find(workflow) : NULL;
     struct hqdb_val q[] = {HQDB_S(visit)};
-    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    size_t n = json_is_array(list) ? json_array_size(list) : 0, nsums = 0;
+    struct fsum *sums = xcalloc(n + 1, sizeof(*sums));
+    char month[8] = "";
     int rows = 0, rc = hqdb_exec(db, "DELETE FROM finding WHERE visit = $1", q, 1, NULL, err);
 
+    if (!rc)
+        rc = hqdb_exec(db, "DELETE FROM finding_sum WHERE visit = $1", q, 1, NULL, err);
+    if (opened_local)
+        snprintf(month, sizeof(month), "%.7s", opened_local);
     for (size_t i = 0; i < n && !rc; i++) {
         json_t *f = json_array_get(list, i);
-        const char *code = jstr(f, "code");
+        const char *code = jstr(f, "code"), *cls;
         const struct verdict *def;
-        struct hqdb_val *r = &p[rows * 14];
+        struct hqdb_val *r = &p[rows * NCOL];
         int64_t scope = jint_or(f, "scope", 0);
 
         if (!code)
             continue; /* not a finding: nothing to count */
         def = wf ? workflow_verdict_in(wf, code, (unsigned)scope) : NULL;
+        cls = def ? verdict_class_name(def->cls) : NULL;
         r[0] = HQDB_S(visit);
         r[1] = HQDB_I((int64_t)i);
         r[2] = HQDB_S(workflow);
         r[3] = HQDB_S(jstr(f, "group"));
         r[4] = HQDB_S(code);
         r[5] = HQDB_I(scope);
-        r[6] = HQDB_S(def ? verdict_class_name(def->cls) : NULL);
+        r[6] = HQDB_S(cls);
         r[7] = HQDB_S(jstr(f, "subject"));
         r[8] = HQDB_S(jstr(f, "detail"));
         r[9] = HQDB_I(jint_or(f, "amount_fen", 0));
@@ -549,24 +642,32 @@ static int findings_write(struct hqdb *db, const char *visit, const char *workfl
         r[11] = HQDB_I(jint_or(f, "count", 1));
         r[12] = HQDB_S(jstr(f, "key"));
         r[13] = HQDB_I(json_is_true(json_object_get(f, "summed")));
+        r[14] = HQDB_S(site);
+        r[15] = HQDB_S(device);
+        sums[nsums++] = (struct fsum){
+            code,   jstr(f, "key") ? jstr(f, "key") : "", cls ? cls : "", scope, r[11].i, r[9].i,
+            r[10].i};
         rows++;
         while (rows && (rows == FINDING_ROWS || i + 1 == n)) {
-            int take = rows >= FINDING_ROWS ? FINDING_ROWS : rows >= 4 ? 4 : 1;
-            rc = hqdb_exec(db, finding_insert(take), p, take * 14, NULL, err);
+            int take = rows >= FINDING_ROWS ? FINDING_ROWS : rows >= 8 ? 8 : 1;
+            rc = hqdb_exec(db, finding_insert(take), p, take * NCOL, NULL, err);
             if (rc)
                 break;
             rows -= take;
-            memmove(p, &p[take * 14], (size_t)rows * 14 * sizeof(*p));
+            memmove(p, &p[take * NCOL], (size_t)rows * NCOL * sizeof(*p));
         }
     }
-    /* code-less entries at the end leave rows unwritten: none can, as rows
-     * are only counted for entries with a code, but flush to be sure */
+    /* a code-less last entry leaves rows unwritten */
     while (!rc && rows) {
-        int take = rows >= 4 ? 4 : 1;
-        rc = hqdb_exec(db, finding_insert(take), p, take * 14, NULL, err);
+        int take = rows >= 8 ? 8 : 1;
+        rc = hqdb_exec(db, finding_insert(take), p, take * NCOL, NULL, err);
         rows -= take;
-        memmove(p, &p[take * 14], (size_t)rows * 14 * sizeof(*p));
+        memmove(p, &p[take * NCOL], (size_t)rows * NCOL * sizeof(*p));
     }
+    if (!rc)
+        rc = sums_write(db, visit, site, month[0] ? month : NULL, workflow ? workflow : "", sums,
+                        nsums, err);
+    free(sums);
     json_decref(o);
     return rc;
 }
@@ -592,6 +693,8 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
         rc = hqdb_exec(db, "DELETE FROM visit WHERE visit = $1", p, 1, NULL, err);
         if (!rc)
             rc = hqdb_exec(db, "DELETE FROM finding WHERE visit = $1", p, 1, NULL, err);
+        if (!rc)
+            rc = hqdb_exec(db, "DELETE FROM finding_sum WHERE visit = $1", p, 1, NULL, err);
         goto out;
     }
     if (v.open_payload)
@@ -633,7 +736,8 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
             q, 15, NULL, err);
     }
     if (!rc)
-        rc = findings_write(db, visit, jstr(o, "kind"), v.close_payload, err);
+        rc = findings_write(db, visit, jstr(o, "kind"), jstr(o, "site_code"), v.device,
+                            v.opened_at[0] ? ol : NULL, v.close_payload, err);
     /* an institution HQ did not know from its packs: its name from the visit */
     if (!rc && jstr(o, "site_code")) {
         struct hqdb_val q[] = {HQDB_S(jstr(o, "site_code")), HQDB_S(jstr(o, "site_name"))};
@@ -1253,16 +1357,36 @@ static const char *const digest_dumps[] = {
     NULL,
 };
 
+static int digest_of(struct hqdb *db, const char *const *dumps, char out[HASH_HEX_LEN + 1],
+                     struct fc_error *err);
+
 int hqstore_digest(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    return digest_of(db, digest_dumps, out, err);
+}
+
+/* The same tables but the events: each bundle row stands for the events its
+ * file carried (its SHA-256 fixes them), so the set of rows is as much the
+ * state as the events, and reading it costs nothing at any size. */
+int hqstore_state_code(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    const char *const dumps[] = {digest_dumps[0], digest_dumps[1], digest_dumps[3], digest_dumps[4],
+                                 NULL};
+
+    return digest_of(db, dumps, out, err);
+}
+
+static int digest_of(struct hqdb *db, const char *const *dumps, char out[HASH_HEX_LEN + 1],
+                     struct fc_error *err)
 {
     struct hash_ctx h;
     unsigned char bin[HASH_LEN];
     int rc = hqdb_begin(db, HQDB_READ, err);
 
     hash_init(&h);
-    for (int t = 0; digest_dumps[t] && !rc; t++) {
-        digest_field(&h, digest_dumps[t], strlen(digest_dumps[t]));
-        rc = hqdb_query(db, digest_dumps[t], NULL, 0, digest_row, &h, err);
+    for (int t = 0; dumps[t] && !rc; t++) {
+        digest_field(&h, dumps[t], strlen(dumps[t]));
+        rc = hqdb_query(db, dumps[t], NULL, 0, digest_row, &h, err);
     }
     hqdb_rollback(db);
     if (rc)
@@ -1354,9 +1478,13 @@ static int page_next(struct hqdb *db, const char *device, int64_t seq, struct pa
 
 static int rebuild_clear(struct hqdb *db, void *ctx, struct fc_error *err)
 {
-    static const char *const sql[] = {"DELETE FROM equivocation", "DELETE FROM visit",
-                                      "DELETE FROM tally",        "DELETE FROM finding",
-                                      "DELETE FROM box_obs",      NULL};
+    static const char *const sql[] = {"DELETE FROM equivocation",
+                                      "DELETE FROM visit",
+                                      "DELETE FROM tally",
+                                      "DELETE FROM finding",
+                                      "DELETE FROM finding_sum",
+                                      "DELETE FROM box_obs",
+                                      NULL};
     int rc = FC_OK;
 
     (void)ctx;
@@ -1755,13 +1883,17 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
         struct hqdb_val p[] = {HQDB_I(VERDICT_BED)};
         rc = hqdb_query(
             db,
-            "WITH b AS (SELECT v.site_code AS site, f.subject, v.device, f.code, v.visit,"
-            " v.opened_at AS t0, coalesce(v.closed_at, v.opened_at) AS t1 FROM finding f"
-            " JOIN visit v ON v.visit = f.visit WHERE (f.scope & $1) <> 0 AND f.summed = 0 AND"
-            " f.subject IS NOT NULL AND v.site_code IS NOT NULL AND v.opened_at IS NOT NULL),"
+            "WITH c AS (SELECT site, subject FROM finding WHERE (scope & $1) <> 0 AND"
+            " summed = 0 AND subject IS NOT NULL AND site IS NOT NULL GROUP BY site, subject"
+            " HAVING count(DISTINCT device) > 1 AND count(DISTINCT code) > 1),"
+            " b AS (SELECT f.site, f.subject, f.device, f.code, v.visit, v.opened_at AS t0,"
+            " coalesce(v.closed_at, v.opened_at) AS t1 FROM c JOIN finding f ON f.site = c.site"
+            " AND f.subject = c.subject JOIN visit v ON v.visit = f.visit WHERE (f.scope & $1) <>"
+            " 0 AND f.summed = 0 AND v.opened_at IS NOT NULL),"
             " x AS (SELECT o.box_key, o.device, o.verdict, o.visit, coalesce(v.site_code, '') AS"
             " site, coalesce(v.opened_at, o.at) AS t0, coalesce(v.closed_at, o.at) AS t1"
-            " FROM box_obs o LEFT JOIN visit v ON v.visit = o.visit)"
+            " FROM box_obs o LEFT JOIN visit v ON v.visit = o.visit WHERE o.box_key IN (SELECT"
+            " box_key FROM box_obs GROUP BY box_key HAVING count(DISTINCT device) > 1))"
             " SELECT DISTINCT 'bed', a.site, a.subject, a.device, a.code, a.visit, b.device,"
             " b.code, b.visit, b.site FROM b a JOIN b b ON a.site = b.site AND a.subject ="
             " b.subject AND a.device < b.device AND a.code <> b.code AND a.t0 <= b.t1 AND"
@@ -1892,32 +2024,28 @@ int hqstore_summary(struct hqdb *db, const struct hqstore_summary_cb *cb, struct
 {
     int rc = hqdb_begin(db, HQDB_READ, err);
 
+    /* finding_sum holds a few rows per visit: none of these queries reads
+     * the findings one by one, let alone the events */
     if (!rc && cb->finding)
-        rc = hqdb_query(
-            db,
-            "SELECT coalesce(f.workflow, ''), coalesce(f.cls, ''), f.code, f.scope, " TOTALS
-            " FROM finding f GROUP BY f.workflow, f.cls, f.code, f.scope, coalesce(f.vkey, '')"
-            " ORDER BY 1, " CLASS_ORDER ", 3, 4, 9",
-            NULL, 0, sum_finding_row, (void *)cb, err);
+        rc = hqdb_query(db,
+                        "SELECT f.workflow, f.cls, f.code, f.scope, " TOTALS
+                        " FROM finding_sum f GROUP BY f.workflow, f.cls, f.code, f.scope, f.vkey"
+                        " ORDER BY 1, " CLASS_ORDER ", 3, 4, 9",
+                        NULL, 0, sum_finding_row, (void *)cb, err);
     if (!rc && cb->site)
         rc = hqdb_query(db,
-                        "SELECT v.site_code, coalesce(s.site_name, v.site_name, ''),"
-                        " coalesce(s.region_code, ''), coalesce(s.region_name, ''),"
-                        " coalesce(f.workflow, ''), coalesce(f.cls, ''), f.code, f.scope, " TOTALS
-                        " FROM finding f JOIN visit v ON v.visit = f.visit LEFT JOIN site s ON"
-                        " s.site_code = v.site_code WHERE v.site_code IS NOT NULL AND f.cls IN"
-                        " ('anomaly', 'coverage') GROUP BY v.site_code, coalesce(s.site_name,"
-                        " v.site_name, ''), coalesce(s.region_code, ''), coalesce(s.region_name,"
-                        " ''), f.workflow, f.cls, f.code, f.scope, coalesce(f.vkey, '')"
-                        " ORDER BY 1, 5, " CLASS_ORDER ", 7, 8, 13",
+                        "SELECT f.site, coalesce(s.site_name, ''), coalesce(s.region_code, ''),"
+                        " coalesce(s.region_name, ''), f.workflow, f.cls, f.code, f.scope, " TOTALS
+                        " FROM finding_sum f LEFT JOIN site s ON s.site_code = f.site"
+                        " WHERE f.site IS NOT NULL AND f.cls IN ('anomaly', 'coverage')"
+                        " GROUP BY f.site, s.site_name, s.region_code, s.region_name, f.workflow,"
+                        " f.cls, f.code, f.scope, f.vkey ORDER BY 1, 5, " CLASS_ORDER ", 7, 8, 13",
                         NULL, 0, sum_site_row, (void *)cb, err);
     if (!rc && cb->month)
         rc = hqdb_query(db,
-                        "SELECT substr(v.opened_local, 1, 7), coalesce(f.workflow, ''),"
-                        " coalesce(f.cls, ''), " SUMS_ONLY ", '' FROM finding f JOIN visit v ON"
-                        " v.visit = f.visit WHERE v.opened_local IS NOT NULL AND f.cls = 'anomaly'"
-                        " GROUP BY substr(v.opened_local, 1, 7), f.workflow, f.cls ORDER BY 1, 2,"
-                        " 3",
+                        "SELECT f.month, f.workflow, f.cls, " SUMS_ONLY ", '' FROM finding_sum f"
+                        " WHERE f.month IS NOT NULL AND f.cls = 'anomaly'"
+                        " GROUP BY f.month, f.workflow, f.cls ORDER BY 1, 2, 3",
                         NULL, 0, sum_month_row, (void *)cb, err);
     if (!rc && cb->visit)
         rc = hqdb_query(
@@ -1928,18 +2056,17 @@ int hqstore_summary(struct hqdb *db, const struct hqstore_summary_cb *cb, struct
             " CAST(coalesce(sum(CASE WHEN f.cls = 'coverage' THEN f.count END), 0) AS BIGINT),"
             " CAST(coalesce(sum(CASE WHEN f.cls = 'anomaly' THEN f.amount_fen END), 0) AS"
             " BIGINT), CAST(coalesce(sum(CASE WHEN f.cls = 'anomaly' THEN f.fund_loss_fen END),"
-            " 0) AS BIGINT) FROM visit v LEFT JOIN finding f ON f.visit = v.visit LEFT JOIN site s"
-            " ON s.site_code = v.site_code WHERE v.site_code IS NOT NULL GROUP BY v.site_code,"
-            " coalesce(s.site_name, v.site_name, ''), v.visit, v.device, v.workflow,"
+            " 0) AS BIGINT) FROM visit v LEFT JOIN finding_sum f ON f.visit = v.visit LEFT JOIN"
+            " site s ON s.site_code = v.site_code WHERE v.site_code IS NOT NULL GROUP BY"
+            " v.site_code, s.site_name, v.site_name, v.visit, v.device, v.workflow,"
             " v.opened_local, v.closed_local, v.opened_at ORDER BY 1, v.opened_at, 3",
             NULL, 0, sum_visit_row, (void *)cb, err);
     if (!rc && cb->visit_finding)
         rc = hqdb_query(db,
-                        "SELECT f.visit, coalesce(f.workflow, ''), f.code, f.scope,"
-                        " CAST(sum(f.count) AS BIGINT), CAST(sum(f.amount_fen) AS BIGINT),"
-                        " CAST(sum(f.fund_loss_fen) AS BIGINT) FROM finding f WHERE f.cls ="
-                        " 'anomaly' GROUP BY f.visit, f.workflow, f.code, f.scope"
-                        " ORDER BY 1, 3, 4",
+                        "SELECT f.visit, f.workflow, f.code, f.scope, CAST(sum(f.count) AS"
+                        " BIGINT), CAST(sum(f.amount_fen) AS BIGINT), CAST(sum(f.fund_loss_fen)"
+                        " AS BIGINT) FROM finding_sum f WHERE f.cls = 'anomaly'"
+                        " GROUP BY f.visit, f.workflow, f.code, f.scope ORDER BY 1, 3, 4",
                         NULL, 0, sum_visit_finding_row, (void *)cb, err);
     hqdb_rollback(db);
     return rc;

@@ -157,6 +157,11 @@ int hqstore_acked(struct hqdb *db, const char *device, int64_t *seq, char head[H
  * whichever database holds it. */
 int hqstore_digest(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err);
 
+/* A SHA-256 of the same state without reading the events (the bundles
+ * that carried them stand for them): cheap at any size, what HQ's page
+ * shows as its state code. */
+int hqstore_state_code(struct hqdb *db, char out[HASH_HEX_LEN + 1], struct fc_error *err);
+
 /* Empties the derived tables and fills them again from the events. */
 int hqstore_rebuild(struct hqdb *db, struct fc_error *err);
 

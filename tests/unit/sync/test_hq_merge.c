@@ -678,6 +678,76 @@ static void test_migrate(void **state)
     buf_release(&got);
 }
 
+/* A bundle bigger than one batch of the streamed import (about 1 MiB of
+ * records): merged in several batches in one transaction; the same with
+ * its last events broken leaves nothing. */
+static void test_big_bundle(void **state)
+{
+    struct buf target = BUF_INIT, b = BUF_INIT;
+    struct hqdb *db = store_fresh(use_pg, &target);
+    struct event *ev = calloc(3000, sizeof(*ev));
+    char(*pl)[700] = calloc(3000, sizeof(*pl));
+    struct bundle_build_args a;
+    struct hq_import_result r;
+    struct fc_error err;
+    int64_t n = 0;
+
+    (void)state;
+    assert_int_equal(
+        hqstore_device_add(db, &devs[3].row, devs[3].cert, sizeof(devs[3].cert), NULL, &err), 0);
+    for (int bad = 0; bad < 2; bad++) {
+        for (int i = 0; i < 3000; i++) {
+            struct event *e = &ev[i];
+            memset(e, 0, sizeof(*e));
+            e->seq = i + 1;
+            snprintf(e->id, sizeof(e->id), "00000000-0000-4000-8000-%012d", i + bad * 10000);
+            snprintf(e->device, sizeof(e->device), "%s", devs[3].k.device_id);
+            e->at_ms = 1772366400000LL + i;
+            clock_format_utc(e->at_ms, e->at);
+            e->kind = "note";
+            snprintf(pl[i], sizeof(pl[i]), "{\"verdict\":\"V%d\",\"x\":\"%0600d\"}", i % 7,
+                     i + bad);
+            e->payload = pl[i];
+            memcpy(e->prev_hash, i ? ev[i - 1].hash : zero, sizeof(e->prev_hash));
+            event_compute_hash(e);
+            if (bad && i == 2900)
+                e->hash[0] = e->hash[0] == 'a' ? 'b' : 'a';
+        }
+        memset(&a, 0, sizeof(a));
+        a.device = &devs[3].k;
+        a.hq_box_pk = hq.keys.box_pk;
+        a.bundle_seq = 1 + (uint64_t)bad;
+        a.prev_bundle = zero;
+        a.first_seq = 1;
+        a.prev_head = zero;
+        a.created_ms = 1772366400000LL;
+        buf_reset(&b);
+        assert_int_equal(bundle_build(&a, ev, 3000, &b, &err), 0);
+        assert_true(b.len > 0);
+        hq.db = db;
+        if (!bad) {
+            if (hq_import_data(&hq, "big", b.ptr, b.len, &r, &err))
+                fail_msg("big import: %s", err.msg);
+            assert_int_equal(r.stats.events_new, 3000);
+        } else {
+            assert_int_equal(hq_import_data(&hq, "broken", b.ptr, b.len, &r, &err), FC_EINTEGRITY);
+        }
+        hq.db = NULL;
+        assert_int_equal(hqdb_query_int(db, "SELECT count(*) FROM event", NULL, 0, &n, &err), 0);
+        assert_int_equal(n, 3000);
+        assert_int_equal(hqdb_query_int(db, "SELECT count(*) FROM bundle", NULL, 0, &n, &err), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(
+            hqdb_query_int(db, "SELECT CAST(sum(n) AS BIGINT) FROM tally", NULL, 0, &n, &err), 0);
+        assert_int_equal(n, 3000);
+    }
+    free(ev);
+    free(pl);
+    buf_release(&b);
+    store_drop(use_pg, db, target.ptr);
+    buf_release(&target);
+}
+
 /* An hq.db of schema 1 (quarantine holding whole bundles, no derived
  * tables) opens migrated: the quarantine keeps header and size only, the
  * derived tables are filled from the events. SQLite only. */
@@ -820,7 +890,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_reference),        cmocka_unit_test(test_orders),
         cmocka_unit_test(test_reimport_rebuild), cmocka_unit_test(test_concurrent),
         cmocka_unit_test(test_revocation),       cmocka_unit_test(test_migrate),
-        cmocka_unit_test(test_old_hqdb),
+        cmocka_unit_test(test_old_hqdb),         cmocka_unit_test(test_big_bundle),
     };
 
     use_pg = argc > 1 && !strcmp(argv[1], "postgresql");
