@@ -1,6 +1,8 @@
 /* fieldcheck draw --seed TEXT --count N|KIND=N,... [--mission ID] [--region CODE]:
  * the team's on-site draw from the loaded mission's institutions, recorded
- * as an event with the seed it announced (core/draw/onsite.h). */
+ * as an event with the seed it announced (core/draw/onsite.h). Options in
+ * any order (app/args.h). */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/draw/onsite.h"
@@ -17,22 +19,14 @@ int cmd_draw(struct app *app, int argc, char **argv)
     int rc;
 
     memset(&a, 0, sizeof(a));
-    for (int i = 1; i < argc; i++) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (!strcmp(argv[i], "--seed") && v)
-            a.seed = v;
-        else if (!strcmp(argv[i], "--count") && v)
-            a.count = v;
-        else if (!strcmp(argv[i], "--mission") && v)
-            a.mission_id = v;
-        else if (!strcmp(argv[i], "--region") && v)
-            a.region = v;
-        else {
-            fprintf(stderr, _("fieldcheck: draw: unexpected argument '%s'\n"), argv[i]);
+    {
+        const struct app_opt opts[] = {{"--seed", &a.seed, NULL, NULL, NULL},
+                                       {"--count", &a.count, NULL, NULL, NULL},
+                                       {"--mission", &a.mission_id, NULL, NULL, NULL},
+                                       {"--region", &a.region, NULL, NULL, NULL},
+                                       {NULL, NULL, NULL, NULL, NULL}};
+        if (app_parse("draw", argc, argv, 1, opts, NULL, 0, NULL))
             return 1;
-        }
-        i++;
     }
     if (!a.seed || !a.count) {
         fprintf(stderr, _("fieldcheck: draw: expected --seed TEXT --count N|KIND=N,...\n"));

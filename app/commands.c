@@ -279,7 +279,7 @@ const struct command app_commands[] = {
         "  draw verify  check a draw record's signature, its input files and its result\n"
         "  migrate  copy everything from the current store (hq.db) into an empty PostgreSQL\n"
         "           database and check that both give the same digest\n"),
-     cmd_hq, 0, NULL},
+     cmd_hq, CMD_SUBHELP, NULL},
     {"team", N_("the lead's view of the team: teammates' bundles merged on this laptop"),
      N_("fieldcheck [--db PATH] [--json] team import FILE... | team show [--mission ID] |\n"
         "           team view [--mission ID] [--kind KIND] [--conflicts]\n\n"
@@ -736,7 +736,7 @@ static int app_run(struct app *app, const struct command *c, int argc, char **ar
 {
     int rc;
 
-    if (app_wants_help(argc, argv)) {
+    if (!(c->flags & CMD_SUBHELP) && app_wants_help(argc, argv)) {
         app_usage(c, stdout);
         return 0;
     }

@@ -36,6 +36,10 @@ enum {
     /* --visit ID and --at TIME are the dispatcher's: taken out of argv
      * wherever they stand (before "--"), for app_visit() and app_at() */
     CMD_VISIT = 1 << 0,
+    /* --help is the command's: it prints its subcommands' own usage
+     * ("hq report --help"); the dispatcher prints the command's usage only
+     * for the others */
+    CMD_SUBHELP = 1 << 1,
 };
 
 struct command {

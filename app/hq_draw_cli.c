@@ -7,6 +7,8 @@
  * the teams: it is written 0600, like a pack. */
 #include "app/hq_draw_cli.h"
 
+#include "app/args.h"
+
 #include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "sync/hqdraw.h"
@@ -79,19 +81,14 @@ static int draw_verify(struct app *app, struct hq *hq, int argc, char **argv)
 {
     const char *file = NULL, *targets = NULL, *inspectors = NULL;
     json_t *rec = NULL;
-    int rc;
+    int rc, n = 0;
+    const struct app_opt opts[] = {{"--targets", &targets, NULL, NULL, NULL},
+                                   {"--inspectors", &inspectors, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--targets") && i + 1 < argc)
-            targets = argv[++i];
-        else if (!strcmp(argv[i], "--inspectors") && i + 1 < argc)
-            inspectors = argv[++i];
-        else if (!file && argv[i][0] != '-')
-            file = argv[i];
-        else
-            file = NULL, argc = -1;
-    }
-    if (!file || argc < 0) {
+    if (app_parse("hq draw verify", argc, argv, 2, opts, &file, 1, &n))
+        return 1;
+    if (n != 1) {
         fprintf(stderr, _("fieldcheck: hq draw verify: expected FILE [--targets FILE] "
                           "[--inspectors FILE]\n"));
         return 1;
@@ -115,66 +112,57 @@ static int draw_verify(struct app *app, struct hq *hq, int argc, char **argv)
 int hq_draw_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
     struct hq_draw_args a;
-    const char *out = NULL, *pack = NULL, *pack_out = ".";
+    const char *out = NULL, *pack = NULL, *pack_out = ".", *count = NULL, *team = NULL,
+               *exclude = NULL, *top = NULL, *date = NULL, *cross = NULL;
     char name[64], now[CLOCK_ISO_MAX];
     json_t *rec = NULL;
     char *text = NULL;
     int rc, have_count = 0;
 
-    if (argc >= 1 && !strcmp(argv[0], "verify"))
-        return draw_verify(app, hq, argc - 1, argv + 1);
+    if (argc >= 2 && !strcmp(argv[1], "verify"))
+        return draw_verify(app, hq, argc, argv);
     memset(&a, 0, sizeof(a));
     a.params.team_size = 2;
-    for (int i = 0; i < argc; i++) {
-        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (!v) {
-            fprintf(stderr, _("fieldcheck: hq draw: unexpected argument '%s'\n"), o);
+    {
+        const struct app_opt opts[] = {{"--targets", &a.targets, NULL, NULL, NULL},
+                                       {"--inspectors", &a.inspectors, NULL, NULL, NULL},
+                                       {"--seed", &a.seed, NULL, NULL, NULL},
+                                       {"--count", &count, NULL, NULL, NULL},
+                                       {"--team-size", &team, NULL, NULL, NULL},
+                                       {"--exclude-days", &exclude, NULL, NULL, NULL},
+                                       {"--top", &top, NULL, NULL, NULL},
+                                       {"--date", &date, NULL, NULL, NULL},
+                                       {"--cross-region", &cross, NULL, NULL, NULL},
+                                       {"-o", &out, NULL, NULL, NULL},
+                                       {"--pack", &pack, NULL, NULL, NULL},
+                                       {"--pack-out", &pack_out, NULL, NULL, NULL},
+                                       {NULL, NULL, NULL, NULL, NULL}};
+        if (app_parse("hq draw", argc, argv, 1, opts, NULL, 0, NULL))
             return 1;
-        }
-        i++;
-        if (!strcmp(o, "--targets"))
-            a.targets = v;
-        else if (!strcmp(o, "--inspectors"))
-            a.inspectors = v;
-        else if (!strcmp(o, "--seed"))
-            a.seed = v;
-        else if (!strcmp(o, "--count")) {
-            if (draw_quotas_parse(v, &a.params, &app->err))
-                return app_fail(app, app->err.code);
-            have_count = 1;
-        } else if (!strcmp(o, "--team-size")) {
-            if (int_arg(o, v, 2, 50, &a.params.team_size))
-                return 1;
-        } else if (!strcmp(o, "--exclude-days")) {
-            if (int_arg(o, v, 0, 36500, &a.params.exclude_days))
-                return 1;
-        } else if (!strcmp(o, "--top")) {
-            if (int_arg(o, v, 1, DRAW_MAX_ROWS, &a.params.top))
-                return 1;
-        } else if (!strcmp(o, "--date")) {
-            int64_t ms;
-            char iso[32];
-            snprintf(iso, sizeof(iso), "%.10sT12:00:00", v);
-            if (strlen(v) != 10 || clock_parse(iso, &ms)) {
-                fprintf(stderr, _("fieldcheck: hq draw: --date expects YYYY-MM-DD\n"));
-                return 1;
-            }
-            snprintf(a.params.date, sizeof(a.params.date), "%s", v);
-        } else if (!strcmp(o, "--cross-region")) {
-            if (draw_cross_parse(v, &a.params.cross, &app->err))
-                return app_fail(app, app->err.code);
-        } else if (!strcmp(o, "-o"))
-            out = v;
-        else if (!strcmp(o, "--pack"))
-            pack = v;
-        else if (!strcmp(o, "--pack-out"))
-            pack_out = v;
-        else {
-            fprintf(stderr, _("fieldcheck: hq draw: unexpected argument '%s'\n"), o);
-            return 1;
-        }
     }
+    if (count) {
+        if (draw_quotas_parse(count, &a.params, &app->err))
+            return app_fail(app, app->err.code);
+        have_count = 1;
+    }
+    if (team && int_arg("--team-size", team, 2, 50, &a.params.team_size))
+        return 1;
+    if (exclude && int_arg("--exclude-days", exclude, 0, 36500, &a.params.exclude_days))
+        return 1;
+    if (top && int_arg("--top", top, 1, DRAW_MAX_ROWS, &a.params.top))
+        return 1;
+    if (date) {
+        int64_t ms;
+        char iso[32];
+        snprintf(iso, sizeof(iso), "%.10sT12:00:00", date);
+        if (strlen(date) != 10 || clock_parse(iso, &ms)) {
+            fprintf(stderr, _("fieldcheck: hq draw: --date expects YYYY-MM-DD\n"));
+            return 1;
+        }
+        snprintf(a.params.date, sizeof(a.params.date), "%s", date);
+    }
+    if (cross && draw_cross_parse(cross, &a.params.cross, &app->err))
+        return app_fail(app, app->err.code);
     if (!a.targets || !a.inspectors || !a.seed || !have_count) {
         fprintf(stderr, _("fieldcheck: hq draw: expected --targets FILE --inspectors FILE --seed "
                           "TEXT --count N\n"));

@@ -5,7 +5,8 @@
 #include "app/commands.h"
 #include "sync/hq.h"
 
-/* argv[0..argc) are the words after "draw". Returns an exit code. */
+/* argv[0] is "draw", argv[1..argc) its options, or "verify" and its
+ * options (app/args.h). Returns an exit code. */
 int hq_draw_cmd(struct app *app, struct hq *hq, int argc, char **argv);
 
 #endif

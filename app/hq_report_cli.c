@@ -1,4 +1,4 @@
-/* hq report [--format html -o PATH]: what visits found, per workflow and
+/* hq report [--format html -o PATH] (options in any order): what visits found, per workflow and
  * class (anomalies first, coverage beside), per institution (names,
  * regions), per month (local time), each institution's visits in time
  * order; conflicts between devices on comparable facts; then the technical
@@ -6,6 +6,8 @@
  * on packs HQ never issued). Every label and class comes from the visit's
  * workflow's catalogue; --json keeps the codes. */
 #include "app/hq_report_cli.h"
+
+#include "app/args.h"
 
 #include "core/base/fs.h"
 #include "core/base/money.h"
@@ -336,30 +338,34 @@ static int rep_unissued(void *ctx, const char *visit, const char *device, const 
 int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
     struct rep r;
+    const char *format = NULL, *out = NULL;
     int rc;
+    const struct app_opt opts[] = {{"--format", &format, NULL, NULL, NULL},
+                                   {"-o", &out, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
     memset(&r, 0, sizeof(r));
     r.app = app;
-    if (argc == 4 && !strcmp(argv[0], "--format") && !strcmp(argv[1], "html") &&
-        !strcmp(argv[2], "-o")) {
+    if (app_parse("hq report", argc, argv, 1, opts, NULL, 0, NULL))
+        return 1;
+    if (format && out && !strcmp(format, "html")) {
         struct buf html = BUF_INIT;
 
         rc = hq_html_report(hq->db, html_lang_from_env(), &html, &app->err);
         if (!rc)
-            rc = app_write_out(app, argv[3], html.ptr, html.len, 0);
+            rc = app_write_out(app, out, html.ptr, html.len, 0);
         buf_release(&html);
         if (rc)
             return app_fail(app, rc);
-        if (app_is_stdout(argv[3]))
+        if (app_is_stdout(out))
             return 0; /* the page itself is the output */
         if (app->json)
-            app_print_json(
-                json_pack("{s:b, s:s, s:s}", "ok", 1, "path", argv[3], "format", "html"));
+            app_print_json(json_pack("{s:b, s:s, s:s}", "ok", 1, "path", out, "format", "html"));
         else
-            printf(_("report written to %s\n"), argv[3]);
+            printf(_("report written to %s\n"), out);
         return 0;
     }
-    if (argc != 0) {
+    if (format || out) {
         fprintf(stderr,
                 _("fieldcheck: hq report: expected no argument or --format html -o PATH\n"));
         return 1;

@@ -5,7 +5,8 @@
 #include "app/commands.h"
 #include "sync/hq.h"
 
-/* argv[0..argc) are the words after "report". Returns an exit code. */
+/* argv[0] is "report", argv[1..argc) its options (app/args.h). Returns an
+ * exit code. */
 int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv);
 
 #endif
