@@ -32,6 +32,18 @@ static int int_arg(const char *opt, const char *v, int lo, int hi, int *out)
     return 0;
 }
 
+/* "  targets     targets.csv: 8 rows, SHA-256 70dc0564d9061b4a…": what
+ * the draw was made from, so a reader can check the files they hold. */
+static void inputs_line(const json_t *rec, const char *key, const char *label)
+{
+    const json_t *in = json_object_get(json_object_get(rec, "inputs"), key);
+
+    printf(_("  %-11s %s: %lld rows, SHA-256 %s\n"), label,
+           json_string_value(json_object_get(in, "name")),
+           (long long)json_integer_value(json_object_get(in, "rows")),
+           json_string_value(json_object_get(in, "sha256")));
+}
+
 static void print_record(struct app *app, const json_t *file)
 {
     const json_t *rec = json_object_get(file, "record"), *pick, *m, *x;
@@ -47,6 +59,8 @@ static void print_record(struct app *app, const json_t *file)
            json_string_value(json_object_get(rec, "algorithm")),
            (long long)json_integer_value(json_object_get(rec, "candidates")),
            json_array_size(json_object_get(rec, "excluded")));
+    inputs_line(rec, "targets", _("targets"));
+    inputs_line(rec, "inspectors", _("inspectors"));
     json_array_foreach(json_object_get(rec, "excluded"), i, x) printf(
         _("  left out  %s %s (inspected %s)\n"), json_string_value(json_object_get(x, "site_code")),
         json_string_value(json_object_get(x, "site_name")),
@@ -97,10 +111,12 @@ static int draw_verify(struct app *app, struct hq *hq, int argc, char **argv)
     if (rc)
         return app_fail(app, rc);
     if (app->json)
-        app_print_json(json_pack("{s:b, s:s, s:O}", "ok", 1, "file", file, "record",
-                                 json_object_get(rec, "record")));
+        app_print_json(json_pack("{s:b, s:s, s:O, s:s?}", "ok", 1, "file", file, "record",
+                                 json_object_get(rec, "record"), "signed_by",
+                                 json_string_value(json_object_get(rec, "signed_by"))));
     else {
         print_record(app, rec);
+        printf(_("  signed by   HQ %s\n"), json_string_value(json_object_get(rec, "signed_by")));
         printf(_("draw record %s verified: signed by this HQ, the inputs are the ones drawn "
                  "from, and the seed gives this result\n"),
                file);

@@ -332,11 +332,17 @@ int hq_draw_verify(struct hq *hq, const char *path, const char *targets, const c
     }
     text = canonical(rec);
     if (!codec_verify(sig, hq->keys.sign_pk, RECORD_DOMAIN, text, strlen(text))) {
+        const char *by = jstr(file, "signed_by");
+
         codec_fingerprint(fp, hq->keys.sign_pk, hq->keys.box_pk);
-        rc = fc_error_set(err, FC_EVERIFY,
-                          "draw record '%s' is not signed by this HQ (%s): altered, or signed by "
-                          "%s",
-                          path, fp, jstr(file, "signed_by") ? jstr(file, "signed_by") : "nobody");
+        if (by && !strcmp(by, fp)) /* it names this HQ: changed after signing */
+            rc =
+                fc_error_set(err, FC_EVERIFY,
+                             "draw record '%s' was changed after this HQ (%s) signed it", path, fp);
+        else
+            rc = fc_error_set(err, FC_EVERIFY,
+                              "draw record '%s' is not signed by this HQ (%s): it names %s", path,
+                              fp, by ? by : "no signer");
         goto out;
     }
     alg = jstr(rec, "algorithm");

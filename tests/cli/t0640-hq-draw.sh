@@ -96,7 +96,21 @@ expect_exit 0 $hq --json draw --targets targets.csv --inspectors inspectors.csv 
 jq '.record.result[0].team[0].name = "someone else"' a.json >forged.json
 cp targets.csv targets.keep
 expect_exit 3 $hq draw verify forged.json
-expect_contains "$ERR" "not signed by this HQ"
+expect_contains "$ERR" "was changed after this HQ"
+# a record another HQ signed names that HQ
+expect_exit 0 "$FC" hq --hq "$w/hq2" init
+expect_exit 0 "$FC" hq --hq "$w/hq2" draw --targets targets.csv --inspectors inspectors.csv \
+    --seed 7 --count 1 -o other.json
+expect_exit 3 $hq draw verify other.json
+expect_contains "$ERR" "is not signed by this HQ"
+expect_contains "$ERR" "$(jq -r .signed_by other.json)"
+# what was verified: the inputs with their SHA-256 and the signer
+expect_exit 0 $hq draw verify a.json
+expect_contains "$OUT" "targets.csv: 8 rows, SHA-256 $(sha256sum targets.csv | cut -d' ' -f1)"
+expect_contains "$OUT" "inspectors.csv: 12 rows, SHA-256 $(sha256sum inspectors.csv | cut -d' ' -f1)"
+expect_contains "$OUT" "signed by   HQ $(jq -r .signed_by a.json)"
+expect_exit 0 $hq --json draw verify a.json
+expect_json "$OUT" .signed_by "$(jq -r .signed_by a.json)"
 sed -i 's/22345678/22345679/' targets.csv
 expect_exit 3 $hq draw verify a.json
 expect_contains "$ERR" "not the targets file"
