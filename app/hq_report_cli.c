@@ -24,7 +24,24 @@ struct rep {
     struct app *app;
     char section[32]; /* the text section printed last */
     char last_key[256];
+    size_t wf_cols, class_cols; /* the widest workflow and class labels */
 };
+
+/* Column widths that fit every workflow's and class's label in the user's
+ * language (Chinese labels are short, English ones long). */
+static void rep_widths(struct rep *r)
+{
+    static const enum verdict_class all[] = {VERDICT_ANOMALY, VERDICT_COVERAGE, VERDICT_INFO,
+                                             VERDICT_OK};
+    const struct workflow *wf;
+
+    for (size_t i = 0; (wf = workflow_at(i)) != NULL; i++)
+        if (utf8_width(workflow_label(wf)) > r->wf_cols)
+            r->wf_cols = utf8_width(workflow_label(wf));
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (utf8_width(verdict_class_label(all[i])) > r->class_cols)
+            r->class_cols = utf8_width(verdict_class_label(all[i]));
+}
 
 /* s padded with spaces to cols terminal columns (CJK is two wide). */
 static void pad(const char *s, size_t cols)
@@ -150,8 +167,8 @@ static int on_site(void *ctx, const char *site, const char *name, const char *re
         snprintf(r->last_key, sizeof(r->last_key), "%s", site);
     }
     fputs("    ", stdout);
-    pad(wf_label(workflow), 10);
-    pad(class_label(cls), 12);
+    pad(wf_label(workflow), r->wf_cols);
+    pad(class_label(cls), r->class_cols);
     if (*t->key) {
         char both[160];
         snprintf(both, sizeof(both), "%s %s", label_of(workflow, code, scope), t->key);
@@ -180,7 +197,7 @@ static int on_month(void *ctx, const char *month, const char *workflow, const ch
     }
     section(r, "months", _("Anomalies by month (local time)"));
     printf("  %s  ", month);
-    pad(wf_label(workflow), 10);
+    pad(wf_label(workflow), r->wf_cols);
     printf(_("%6lld in %lld visit(s)"), (long long)t->count, (long long)t->visits);
     amounts(t);
     putchar('\n');
@@ -210,7 +227,7 @@ static int on_visit(void *ctx, const char *site, const char *name, const char *v
         snprintf(r->last_key, sizeof(r->last_key), "%s", site);
     }
     printf("    %.16s  ", opened);
-    pad(wf_label(workflow), 10);
+    pad(wf_label(workflow), r->wf_cols);
     printf(_("visit %.8s device %s: "), visit, device);
     if (!*closed)
         printf(_("still open or its close not received yet\n"));
@@ -346,6 +363,7 @@ int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 
     memset(&r, 0, sizeof(r));
     r.app = app;
+    rep_widths(&r);
     if (app_parse("hq report", argc, argv, 1, opts, NULL, 0, NULL))
         return 1;
     if (format && out && !strcmp(format, "html")) {
