@@ -1,6 +1,7 @@
 #!/bin/bash
 # HQ benchmarks on a real, durable PostgreSQL (fsync on) started for the run
-# and stopped at the end (tests/pg/pg.sh), figures for docs/performance-hq.md:
+# and stopped at the end (tests/pg/pg.sh), figures for docs/performance.md
+# ("HQ at provincial scale"):
 #   1. bench_hq: import of B bundles x E events into hq.db and PostgreSQL,
 #      one importer and two at once (default 1,000 x 500);
 #   2. the summary (`hq report --json`, and the page) over N events (default

@@ -1,5 +1,5 @@
 /* Benchmark of HQ's import on both stores, in one run so the figures
- * compare (docs/performance-hq.md):
+ * compare (docs/performance.md, "HQ at provincial scale"):
  *   1. one importer: B bundles of E events (default 1,000 x 500, from 100
  *      devices: night visits of 1,000 events, 300 beds, each closed with its
  *      findings)
