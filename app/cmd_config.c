@@ -2,6 +2,7 @@
  * documentation generated from the same table (`config list --doc` for
  * docs/packaging.md, `config list --sample` for /etc/fieldcheck/config), so
  * the reference can never drift from what the parser accepts. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/base/mask.h"
@@ -14,6 +15,9 @@
 #include <string.h>
 
 static const char *const source_names[] = {"default", "system", "user", "env"};
+
+/* the option table of the subcommands that take none */
+static const struct app_opt no_opts[] = {{NULL, NULL, NULL, NULL, NULL}};
 
 int app_load_config(struct app *app)
 {
@@ -161,44 +165,71 @@ out:
     return rc;
 }
 
+static int config_list(struct app *app, int argc, char **argv)
+{
+    int doc = 0, sample = 0;
+    const struct app_opt opts[] = {{"--doc", NULL, &doc, NULL, NULL},
+                                   {"--sample", NULL, &sample, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
+
+    if (app_parse("config list", argc, argv, 2, opts, NULL, 0, NULL))
+        return 1;
+    if (doc && sample)
+        return config_usage(app, "'list' takes --doc or --sample, not both");
+    if (doc)
+        list_doc();
+    else if (sample)
+        list_sample();
+    else if (app->json)
+        list_json();
+    else
+        list_plain();
+    return 0;
+}
+
+static int config_get_one(struct app *app, int argc, char **argv)
+{
+    const char *key = NULL;
+    int n = 0;
+
+    if (app_parse("config get", argc, argv, 2, no_opts, &key, 1, &n))
+        return 1;
+    if (n != 1)
+        return config_usage(app, "'get' takes one KEY");
+    if (!config_find(key)) {
+        fc_error_set(&app->err, FC_ENOTFOUND, "unknown setting '%s'", key);
+        return app_fail(app, FC_ENOTFOUND);
+    }
+    if (app->json)
+        app_print_json(json_pack("{s:s, s:s}", "key", key, "value", config_get(key)));
+    else
+        puts(config_get(key));
+    return 0;
+}
+
+static int config_set_one(struct app *app, int argc, char **argv)
+{
+    const char *pos[2] = {NULL, NULL};
+    int n = 0;
+
+    if (app_parse("config set", argc, argv, 2, no_opts, pos, 2, &n))
+        return 1;
+    if (n != 2)
+        return config_usage(app, "'set' takes KEY and VALUE");
+    return do_set(app, pos[0], pos[1]);
+}
+
 int cmd_config(struct app *app, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : NULL;
 
     if (!sub)
         return app_bad_subcommand(app, argv[0], NULL);
-    if (!strcmp(sub, "list")) {
-        if (argc == 2) {
-            if (app->json)
-                list_json();
-            else
-                list_plain();
-        } else if (argc == 3 && !strcmp(argv[2], "--doc")) {
-            list_doc();
-        } else if (argc == 3 && !strcmp(argv[2], "--sample")) {
-            list_sample();
-        } else {
-            return config_usage(app, "unexpected argument to 'list'");
-        }
-        return 0;
-    }
-    if (!strcmp(sub, "get")) {
-        if (argc != 3)
-            return config_usage(app, "'get' takes one KEY");
-        if (!config_find(argv[2])) {
-            fc_error_set(&app->err, FC_ENOTFOUND, "unknown setting '%s'", argv[2]);
-            return app_fail(app, FC_ENOTFOUND);
-        }
-        if (app->json)
-            app_print_json(json_pack("{s:s, s:s}", "key", argv[2], "value", config_get(argv[2])));
-        else
-            puts(config_get(argv[2]));
-        return 0;
-    }
-    if (!strcmp(sub, "set")) {
-        if (argc != 4)
-            return config_usage(app, "'set' takes KEY and VALUE");
-        return do_set(app, argv[2], argv[3]);
-    }
+    if (!strcmp(sub, "list"))
+        return config_list(app, argc, argv);
+    if (!strcmp(sub, "get"))
+        return config_get_one(app, argc, argv);
+    if (!strcmp(sub, "set"))
+        return config_set_one(app, argc, argv);
     return app_bad_subcommand(app, argv[0], sub);
 }

@@ -1,5 +1,6 @@
 /* fieldcheck db check | db rebuild: integrity and chain verification, and the
  * derived-state rebuild that proves state is a pure function of the events. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/store/event.h"
@@ -71,11 +72,13 @@ static int db_rebuild(struct app *app)
 
 int cmd_db(struct app *app, int argc, char **argv)
 {
+    static const struct app_opt no_opts[] = {{NULL, NULL, NULL, NULL, NULL}};
+
     if (argc < 2)
         return app_bad_subcommand(app, argv[0], NULL);
     if (!strcmp(argv[1], "check"))
-        return db_check(app);
+        return app_parse("db check", argc, argv, 2, no_opts, NULL, 0, NULL) ? 1 : db_check(app);
     if (!strcmp(argv[1], "rebuild"))
-        return db_rebuild(app);
+        return app_parse("db rebuild", argc, argv, 2, no_opts, NULL, 0, NULL) ? 1 : db_rebuild(app);
     return app_bad_subcommand(app, argv[0], argv[1]);
 }

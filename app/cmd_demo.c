@@ -1,5 +1,6 @@
 /* fieldcheck demo: writes a synthetic mission folder from a seed, loads it,
  * and prints what to try with real scannable codes from the generated data. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/base/buf.h"
@@ -85,35 +86,35 @@ int cmd_demo(struct app *app, int argc, char **argv)
     struct buf dir = BUF_INIT;
     unsigned long long seed = 1;
     int gbk = 0, no_tui = 0, rc, exitc = 0;
+    const char *seed_text = NULL, *dir_text = NULL;
+    const struct app_opt opts[] = {{"--seed", &seed_text, NULL, NULL, NULL},
+                                   {"--dir", &dir_text, NULL, NULL, NULL},
+                                   {"--no-tui", NULL, &no_tui, NULL, NULL},
+                                   {"--gbk", NULL, &gbk, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     struct store *s;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-            char *end = NULL;
-            seed = strtoull(argv[++i], &end, 10);
-            if (!*argv[i] || *end) {
-                fprintf(stderr, _("fieldcheck: demo: --seed needs a number\n"));
-                exitc = 1;
-                goto out;
-            }
-        } else if (!strcmp(argv[i], "--dir") && i + 1 < argc) {
-            if (app_is_stdout(argv[i + 1])) {
-                exitc = app_fail(
-                    app, fc_error_set(&app->err, FC_EUSAGE, "demo --dir takes a folder, not '-'"));
-                goto out;
-            }
-            buf_reset(&dir);
-            buf_adds(&dir, argv[++i]);
-        } else if (!strcmp(argv[i], "--no-tui")) {
-            no_tui = 1;
-        } else if (!strcmp(argv[i], "--gbk")) {
-            gbk = 1;
-        } else {
-            fprintf(stderr, _("fieldcheck: demo: unknown argument '%s'\n"), argv[i]);
+    if (app_parse("demo", argc, argv, 1, opts, NULL, 0, NULL)) {
+        exitc = 1;
+        goto out;
+    }
+    if (seed_text) {
+        char *end = NULL;
+
+        seed = strtoull(seed_text, &end, 10);
+        if (!*seed_text || *end || *seed_text == '-') {
+            fprintf(stderr, _("fieldcheck: demo: --seed needs a number\n"));
             exitc = 1;
             goto out;
         }
     }
+    if (dir_text && app_is_stdout(dir_text)) {
+        exitc =
+            app_fail(app, fc_error_set(&app->err, FC_EUSAGE, "demo --dir takes a folder, not '-'"));
+        goto out;
+    }
+    if (dir_text)
+        buf_adds(&dir, dir_text);
     if (!dir.len) {
         fs_data_dir(&dir);
         buf_adds(&dir, "/demo-mission");
