@@ -301,6 +301,7 @@ static int visit_list_cmd(struct app *app)
 static int visit_show_cmd(struct app *app, int argc, char **argv)
 {
     const char *name = argc > 2 ? argv[2] : NULL;
+    char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
     const struct workflow *wf = NULL;
     struct visit v;
     struct store *s;
@@ -324,8 +325,10 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
         }
         goto out;
     }
+    /* people read local times with their offset; JSON keeps the stored UTC */
     printf(_("visit %s  %s  %s  opened %s%s%s\n"), v.id, workflow_short(wf), v.site_code,
-           v.opened_at, v.closed_at[0] ? _("  closed ") : _("  (open)"), v.closed_at);
+           clock_iso_local(v.opened_at, t1), v.closed_at[0] ? _("  closed ") : _("  (open)"),
+           v.closed_at[0] ? clock_iso_local(v.closed_at, t2) : "");
     if (wf->show_text)
         rc = wf->show_text(s, &v, stdout, &app->err);
 out:

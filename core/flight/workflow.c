@@ -7,6 +7,7 @@
 #include "core/flight/internal.h"
 
 #include "core/base/money.h"
+#include "core/base/utf8.h"
 #include "core/flight/flight.h"
 #include "core/visit/visit.h"
 
@@ -158,10 +159,13 @@ static void total_line(FILE *out, const char *label, const struct flight_total *
 {
     char irr[MONEY_TEXT_MAX], loss[MONEY_TEXT_MAX];
 
+    /* labels are Chinese or English: pad by display columns, not bytes */
+    size_t w = utf8_width(label);
+
     money_text(t->irregular_fen, irr);
     money_text(t->fund_loss_fen, loss);
-    fprintf(out, fc_tr("  %-14s %6lld  irregular %12s  fund loss %12s\n"), label,
-            (long long)t->count, irr, loss);
+    fprintf(out, "  %s%*s", label, w < 18 ? (int)(18 - w) : 0, "");
+    fprintf(out, fc_tr("%6lld  irregular %12s  fund loss %12s\n"), (long long)t->count, irr, loss);
 }
 
 static int show_text(struct store *s, const struct visit *v, FILE *out, struct fc_error *err)

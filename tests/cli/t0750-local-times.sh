@@ -31,6 +31,11 @@ expect_exit 0 "$FC" visit list
 expect_contains "$OUT" "2026-03-01T21:30:00+08:00  2026-03-01T23:05:00+08:00" "visit list"
 expect_exit 0 "$FC" --json visit list
 expect_json "$OUT" .closed_at "2026-03-01T15:05:00.000Z"
+# visit show's header (it printed the stored UTC, 2026-03-01T13:30:00.000Z)
+expect_exit 0 "$FC" visit show
+expect_contains "$(head -n 1 <<<"$OUT")" "opened 2026-03-01T21:30:00+08:00  closed 2026-03-01T23:05:00+08:00" \
+    "visit show"
+expect_not_contains "$OUT" "T13:30:00" "visit show (UTC)"
 # another zone, the same instants
 expect_exit 0 env TZ=UTC "$FC" visit list
 expect_contains "$OUT" "2026-03-01T13:30:00+00:00  2026-03-01T15:05:00+00:00" "visit list in UTC"
@@ -49,5 +54,19 @@ expect_exit 0 "$FC" susp show "$line"
 expect_contains "$OUT" "  2026-03-02T09:15:00+08:00 verify" "susp show history"
 expect_exit 0 "$FC" --json susp show "$line"
 expect_contains "$OUT" '"at":"2026-03-02T01:15:00' "susp show --json keeps UTC"
+expect_exit 0 "$FC" visit show
+expect_contains "$(head -n 1 <<<"$OUT")" "opened 2026-03-01T21:30:00+08:00  (open)" "flight visit show"
+
+# visit show for a flight visit is a table in both languages: the counts
+# stand in one column whatever the label's width ("partly confirmed" pushed
+# its count out; Chinese labels were padded by bytes, not columns)
+for lang in en zh; do
+    expect_exit 0 env FIELDCHECK_LANG=$lang FIELDCHECK_LOCALEDIR="${FC_BUILD_DIR:?}/locale" "$FC" visit show
+    cols=$(grep -E '^  .*[0-9]  ' <<<"$OUT" | while IFS= read -r l; do
+        pre=${l%%[0-9]  *}
+        printf '%s\n' "$(printf '%s' "$pre" | wc -L)"
+    done | sort -u)
+    [ "$(wc -l <<<"$cols")" -eq 1 ] && pass || fail "$lang: flight visit show counts not aligned: $OUT"
+done
 
 finish
