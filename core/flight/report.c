@@ -647,7 +647,7 @@ static int md_interview(const char *event_id, const json_t *rec, void *vctx)
 
     (void)event_id;
     clock_parse(json_string_value(json_object_get(rec, "held_at")), &ms);
-    clock_format_short(ms, when);
+    clock_format_local(ms, when);
     if (fc_lang_current() == FC_LANG_ZH)
         buf_addf(b, "### 询问笔录 %d\n\n- 时间：%s\n- 地点：%s\n- 被询问人：", ++c->n, when,
                  json_string_value(json_object_get(rec, "place")));
@@ -697,9 +697,9 @@ static void md_header(struct report *r)
     size_t i;
 
     if (!clock_parse(r->v.opened_at, &ms))
-        clock_format_short(ms, opened);
+        clock_format_local(ms, opened);
     if (r->v.closed_at[0] && !clock_parse(r->v.closed_at, &ms))
-        clock_format_short(ms, closed);
+        clock_format_local(ms, closed);
     if (fc_lang_current() == FC_LANG_ZH) {
         buf_adds(b, "# 现场检查笔录（飞行检查）\n\n");
         buf_addf(b, "- 被检查机构：%s（%s）\n", r->site_name, r->v.site_code);

@@ -56,6 +56,15 @@ expect_exit 0 "$FC" --json susp show "$line"
 expect_contains "$OUT" '"at":"2026-03-02T01:15:00' "susp show --json keeps UTC"
 expect_exit 0 "$FC" visit show
 expect_contains "$(head -n 1 <<<"$OUT")" "opened 2026-03-01T21:30:00+08:00  (open)" "flight visit show"
+# the on-site record (Markdown) in both languages: it printed "2026-03-01 21:30"
+expect_exit 0 env FIELDCHECK_NOW=2026-03-02T09:40:00+08:00 "$FC" interview add --place office \
+    --person 王五:director --q Q --a A --signed --time 2026-03-02T09:30
+for lang in en zh; do
+    expect_exit 0 env FIELDCHECK_LANG=$lang "$FC" report --format md -o -
+    expect_contains "$OUT" "2026-03-01T21:30:00+08:00" "$lang flight md report (opened)"
+    expect_contains "$OUT" "2026-03-02T09:30:00+08:00" "$lang flight md report (interview)"
+    expect_not_contains "$OUT" "2026-03-01 21:30" "$lang flight md report"
+done
 
 # visit show for a flight visit is a table in both languages: the counts
 # stand in one column whatever the label's width ("partly confirmed" pushed
