@@ -25,14 +25,15 @@ libpq-dev libzip-dev libexpat1-dev"
 PACKAGE_PKGS="dpkg-dev file"
 
 # Tests: unit tests (cmocka), the TUI driven in tmux, libFuzzer (clang) and
-# valgrind and cppcheck over the parsers, LibreOffice Calc (headless, no GUI) making the
-# spreadsheets HQ staff make, JSON
+# valgrind and cppcheck over the parsers, LibreOffice Calc (headless, no GUI)
+# making the spreadsheets HQ staff make, the format check (clang-format), JSON
 # and database readers, QR decoding, HTML rendering to PDF with a CJK font,
-# man page and package checks, benchmarks' measuring tools, and a PostgreSQL
-# server the HQ tests start and stop in a temporary directory (tests/pg).
-TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev valgrind cppcheck
-libreoffice-calc-nogui locales jq zbar-tools time bc
-python3 groff-base man-db lintian desktop-file-utils chromium poppler-utils fonts-wqy-microhei"
+# man page and package checks, the clean Debian roots of tests/pkg
+# (debootstrap), benchmarks' measuring tools, and a PostgreSQL server the HQ
+# tests start and stop in a temporary directory (tests/pg).
+TEST_PKGS="libcmocka-dev sqlite3 postgresql tmux clang libclang-rt-14-dev clang-format valgrind cppcheck
+libreoffice-calc-nogui locales jq zbar-tools time bc python3 groff-base man-db lintian
+desktop-file-utils debootstrap chromium poppler-utils fonts-wqy-microhei"
 
 usage() {
     echo "usage: install-deps.sh [--build | --package | --test] [--list]" >&2

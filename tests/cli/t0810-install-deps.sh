@@ -39,8 +39,9 @@ for p in dpkg-dev file; do
     in_list "$p" "$build" && fail "--build has the packaging tool $p" || pass
 done
 # The test tool chain stays out of the demo's list.
-for p in chromium clang libclang-rt-14-dev tmux lintian libcmocka-dev poppler-utils \
-    fonts-wqy-microhei zbar-tools jq sqlite3 desktop-file-utils python3 locales; do
+for p in chromium clang libclang-rt-14-dev clang-format tmux lintian libcmocka-dev poppler-utils \
+    fonts-wqy-microhei zbar-tools jq sqlite3 desktop-file-utils python3 locales postgresql \
+    debootstrap groff-base man-db; do
     in_list "$p" "$testl" && pass || fail "--test lacks $p"
     in_list "$p" "$build" && fail "--build has the test package $p" || pass
 done
