@@ -9,6 +9,7 @@
 
 #include "app/args.h"
 
+#include "core/base/clock.h"
 #include "core/base/fs.h"
 #include "core/base/money.h"
 #include "core/base/utf8.h"
@@ -211,6 +212,7 @@ static int on_visit(void *ctx, const char *site, const char *name, const char *v
 {
     struct rep *r = ctx;
     struct hqstore_totals t = {0, 0, amount_fen, fund_loss_fen, ""};
+    char when[CLOCK_ISO_MAX];
 
     if (r->app->json) {
         app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
@@ -226,7 +228,8 @@ static int on_visit(void *ctx, const char *site, const char *name, const char *v
         printf("%s %s\n", site, name);
         snprintf(r->last_key, sizeof(r->last_key), "%s", site);
     }
-    printf("    %.16s  ", opened);
+    /* the stored time as the reader's local time with its offset */
+    printf("    %s  ", clock_iso_local(opened, when));
     pad(wf_label(workflow), r->wf_cols);
     printf(_("visit %.8s device %s: "), visit, device);
     if (!*closed)

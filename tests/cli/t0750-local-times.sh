@@ -1,8 +1,8 @@
 #!/bin/bash
 # Times people read are local, with their offset (DESIGN §6: events store
 # UTC; a time without an offset is local): mission list/show, visit list,
-# visit close, susp show's history and the "visit is closed" errors. --json
-# keeps the stored UTC.
+# show and close, susp show's history, the flight on-site record, HQ's text
+# report and the "visit is closed" errors. --json keeps the stored UTC.
 . "$(dirname "$0")/lib.sh"
 export TZ=Asia/Shanghai FIELDCHECK_NOW=2026-03-01T21:30:00+08:00 FIELDCHECK_LANG=en
 
@@ -77,5 +77,21 @@ for lang in en zh; do
     done | sort -u)
     [ "$(wc -l <<<"$cols")" -eq 1 ] && pass || fail "$lang: flight visit show counts not aligned: $OUT"
 done
+
+# HQ's text report lists each institution's visits by their opening time
+# (it printed the first 16 characters of the stored time: 2026-03-01T21:30,
+# without its offset, whatever the reader's zone)
+hq="$FC hq --hq $TEST_TMP/hq"
+expect_exit 0 $hq init
+expect_exit 0 "$FC" keys init
+expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
+expect_exit 0 "$FC" keys trust "$TEST_TMP/hq/hq.pub"
+b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
+expect_exit 0 $hq import "$b"
+expect_exit 0 $hq report
+expect_contains "$OUT" "    2026-03-01T21:30:00+08:00  " "hq report (visits)"
+expect_not_contains "$OUT" "2026-03-01T13:30" "hq report (UTC)"
+expect_exit 0 env TZ=UTC $hq report
+expect_contains "$OUT" "    2026-03-01T13:30:00+00:00  " "hq report in UTC"
 
 finish
