@@ -47,14 +47,15 @@ start_app() {
     rm -f "$E2E_TMP/exit"
     # A test that killed its last session left a server on its way out
     # (exit-empty): under load the next client can reach it as it goes, so
-    # a refused start is tried again, and the server is told to stay.
+    # a refused start is tried again. The server is not kept between
+    # sessions: a new server takes the environment each test sets.
     local tries=0
+    tm has-session -t fc 2>/dev/null || tm kill-server 2>/dev/null || true
     until tm new-session -d -s fc -x "$E2E_W" -y "$E2E_H" "$cmd" 2>/dev/null; do
         tries=$((tries + 1))
         [ "$tries" -lt 50 ] || fail "cannot start tmux"
         sleep 0.1
     done
-    tm set-option -g exit-empty off
     tm set-option -t fc -g status off >/dev/null
 }
 
