@@ -14,6 +14,9 @@
 #include "core/store/store.h"
 #include "ui/i18n.h"
 #include "core/base/clock.h"
+#include "core/base/lang.h"
+#include "core/flight/workflow.h"
+#include "core/workflow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,25 @@ static void pad_whole(struct buf *b, const char *s, size_t cols)
     for (; w < cols; w++)
         buf_addch(b, ' ');
     buf_addch(b, ' ');
+}
+
+/* Appends s right-aligned in cols display columns, then a space. */
+static void pad_right(struct buf *b, const char *s, size_t cols)
+{
+    for (size_t w = utf8_width(s); w < cols; w++)
+        buf_addch(b, ' ');
+    buf_adds(b, s);
+    buf_addch(b, ' ');
+}
+
+/* A line's state as people read it: the catalogue's label in the reader's
+ * language. */
+static const char *state_label(enum flight_state st)
+{
+    const struct verdict *v =
+        workflow_verdict_in(&flight_workflow, flight_state_name(st), VERDICT_STATE);
+
+    return v ? verdict_label(v) : flight_state_name(st);
 }
 
 struct list_ctx {
@@ -94,14 +116,14 @@ static int list_one(const struct flight_line *l, void *vctx)
     pad(b, l->item_name[0] ? l->item_name : l->item_code, 20);
     if (l->has_susp_amount || l->has_amount)
         yuan(&amt, l->has_susp_amount ? l->susp_amount_fen : l->amount_fen);
-    buf_addf(b, "%12s ", amt.ptr);
-    pad(b, flight_state_zh(l->state), 8);
+    pad_right(b, amt.ptr, 12);
+    pad(b, state_label(l->state), 16);
     buf_reset(&amt);
     yuan(&amt, l->irregular_fen);
-    buf_addf(b, "%12s ", amt.ptr);
+    pad_right(b, amt.ptr, 12);
     buf_reset(&amt);
     yuan(&amt, l->fund_loss_fen);
-    buf_addf(b, "%12s ", amt.ptr);
+    pad_right(b, amt.ptr, 12);
     buf_adds(b, l->inspector);
     while (b->len && b->ptr[b->len - 1] == ' ')
         buf_truncate(b, b->len - 1);
@@ -131,11 +153,14 @@ static int susp_list(struct app *app, int argc, char **argv)
         goto out;
     if (!app->json) {
         buf_reset(&c.line);
-        pad(&c.line, "疑点编号", 12);
-        pad(&c.line, "规则", 10);
-        pad(&c.line, "项目", 20);
-        buf_addf(&c.line, "%*s 结论     %*s %*s 核查人", 8, "疑点金额", 8, "违规费用", 8,
-                 "基金损失");
+        pad(&c.line, fc_text("suspicion", "疑点编号"), 12);
+        pad(&c.line, fc_text("rule", "规则"), 10);
+        pad(&c.line, fc_text("item", "项目"), 20);
+        pad_right(&c.line, fc_text("suspect amt", "疑点金额"), 12);
+        pad(&c.line, fc_text("state", "结论"), 16);
+        pad_right(&c.line, fc_text("irregular", "违规费用"), 12);
+        pad_right(&c.line, fc_text("fund loss", "基金损失"), 12);
+        buf_adds(&c.line, fc_text("inspector", "核查人"));
         puts(c.line.ptr);
     }
     rc = flight_susp_foreach(app->store, v.id, &f, list_one, &c, &app->err);
@@ -157,7 +182,7 @@ static void print_kv(const char *label, json_t *o, const char *key)
     struct buf b = BUF_INIT;
 
     if (v && *v) {
-        pad(&b, label, 10);
+        pad(&b, label, 14);
         printf("%s%s\n", b.ptr, v);
     }
     buf_release(&b);
@@ -191,28 +216,36 @@ static int susp_show(struct app *app, int argc, char **argv)
         o = NULL;
         goto out;
     }
-    print_kv("疑点编号", o, "susp_id");
-    print_kv("规则", o, "rule_code");
-    print_kv("规则名称", o, "rule_name");
-    print_kv("结算ID", o, "setl_id");
-    print_kv("住院号", o, "admission_no");
-    print_kv("姓名", o, "name");
-    print_kv("身份证号", o, "id_number");
-    print_kv("项目编码", o, "item_code");
-    print_kv("项目名称", o, "item_name");
-    print_kv("数量", o, "qty");
-    print_kv("单价", o, "unit_price");
-    print_kv("金额", o, "amount");
-    print_kv("疑点金额", o, "susp_amount");
-    print_kv("结算日期", o, "settled_on");
-    print_kv("疑点描述", o, "description");
-    print_kv("结论", o, "state_zh");
-    print_kv("违规费用", o, "irregular");
-    print_kv("基金损失", o, "fund_loss");
-    print_kv("说明", o, "note");
-    print_kv("超额理由", o, "over_reason");
-    print_kv("机构申辩", o, "response");
-    print_kv("核查人", o, "inspector");
+    print_kv(fc_text("suspicion", "疑点编号"), o, "susp_id");
+    print_kv(fc_text("rule", "规则"), o, "rule_code");
+    print_kv(fc_text("rule name", "规则名称"), o, "rule_name");
+    print_kv(fc_text("settlement", "结算ID"), o, "setl_id");
+    print_kv(fc_text("admission no", "住院号"), o, "admission_no");
+    print_kv(fc_text("name", "姓名"), o, "name");
+    print_kv(fc_text("ID number", "身份证号"), o, "id_number");
+    print_kv(fc_text("item code", "项目编码"), o, "item_code");
+    print_kv(fc_text("item name", "项目名称"), o, "item_name");
+    print_kv(fc_text("quantity", "数量"), o, "qty");
+    print_kv(fc_text("unit price", "单价"), o, "unit_price");
+    print_kv(fc_text("amount", "金额"), o, "amount");
+    print_kv(fc_text("suspect amount", "疑点金额"), o, "susp_amount");
+    print_kv(fc_text("settled on", "结算日期"), o, "settled_on");
+    print_kv(fc_text("description", "疑点描述"), o, "description");
+    {
+        enum flight_state st = FLIGHT_PENDING;
+        struct buf b = BUF_INIT;
+
+        flight_state_parse(json_string_value(json_object_get(o, "state")), &st);
+        pad(&b, fc_text("state", "结论"), 14);
+        printf("%s%s\n", b.ptr, state_label(st));
+        buf_release(&b);
+    }
+    print_kv(fc_text("irregular", "违规费用"), o, "irregular");
+    print_kv(fc_text("fund loss", "基金损失"), o, "fund_loss");
+    print_kv(fc_text("note", "说明"), o, "note");
+    print_kv(fc_text("over reason", "超额理由"), o, "over_reason");
+    print_kv(fc_text("response", "机构申辩"), o, "response");
+    print_kv(fc_text("inspector", "核查人"), o, "inspector");
     json_array_foreach(json_object_get(o, "actions"), i, x)
     {
         const char *kind = json_string_value(json_object_get(x, "kind"));

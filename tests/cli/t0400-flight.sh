@@ -51,8 +51,14 @@ C
 check "mission load" 0 "$bin" mission load "$tmp/m"
 check "visit open" 0 "$bin" visit open --site H11010500001 --kind flight --inspector 刘检查 \
     --inspector 陈检查
-check "list" 0 "$bin" susp list
+check "list" 0 env FIELDCHECK_LANG=en "$bin" susp list
 has "list" "$tmp/out" "S003"
+has "list in English" "$tmp/out" "suspicion    rule"
+has "states labelled" "$tmp/out" "not yet checked"
+if grep -q "疑点编号" "$tmp/out"; then echo "FAIL: Chinese headers in English"; fail=1; fi
+check "list zh" 0 env FIELDCHECK_LANG=zh "$bin" susp list
+has "list in Chinese" "$tmp/out" "疑点编号"
+has "states in Chinese" "$tmp/out" "待查"
 check "masked" 0 "$bin" --json susp show S001
 has "masked name" "$tmp/out" '"name":"张*三"'
 check "partial without amount" 2 "$bin" susp verify S002 --verdict 部分属实
