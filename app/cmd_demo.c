@@ -1,5 +1,7 @@
 /* fieldcheck demo: writes a synthetic mission folder from a seed, loads it,
- * and prints what to try with real scannable codes from the generated data. */
+ * creates the device's keys if it has none (so that a demo visit closes
+ * with a signed checkpoint and its QR, as a real one does), and prints what
+ * to try with real scannable codes from the generated data. */
 #include "app/args.h"
 #include "app/commands.h"
 
@@ -9,6 +11,7 @@
 #include "core/ident/ident.h"
 #include "core/mission/mission.h"
 #include "core/store/store.h"
+#include "sync/keys.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>
@@ -43,10 +46,14 @@ static void demo_warning(void *ctx, const char *kind, const char *file, uint64_t
     c->warnings++;
 }
 
-static void print_try(const struct demo_summary *d, const char *dir, int warnings)
+static void print_try(const struct demo_summary *d, const char *dir, int warnings, int keys_created)
 {
     printf(_("demo mission '%s' version %lld written to %s and loaded\n"), d->mission_id,
            (long long)d->version, dir);
+    if (keys_created)
+        printf(
+            _("  device keys created: closing a visit gives a signed checkpoint (fieldcheck keys "
+              "show)\n"));
     printf(_("  %s (%s): %d wards, %d inpatients, %d on leave tonight\n"), d->hospital_name,
            d->hospital, d->wards, d->inpatients, d->leaves);
     printf(_("  %s (%s): %d drugs, %d settlement lines\n"), d->pharmacy_name, d->pharmacy, d->drugs,
@@ -85,13 +92,14 @@ int cmd_demo(struct app *app, int argc, char **argv)
     enum mission_load_status st;
     struct buf dir = BUF_INIT;
     unsigned long long seed = 1;
-    int gbk = 0, no_tui = 0, rc, exitc = 0;
+    int gbk = 0, no_tui = 0, rc, exitc = 0, keys_created = 0;
     const char *seed_text = NULL, *dir_text = NULL;
     const struct app_opt opts[] = {{"--seed", &seed_text, NULL, NULL, NULL},
                                    {"--dir", &dir_text, NULL, NULL, NULL},
                                    {"--no-tui", NULL, &no_tui, NULL, NULL},
                                    {"--gbk", NULL, &gbk, NULL, NULL},
                                    {NULL, NULL, NULL, NULL, NULL}};
+    struct keys_device k;
     struct store *s;
 
     if (app_parse("demo", argc, argv, 1, opts, NULL, 0, NULL)) {
@@ -127,6 +135,10 @@ int cmd_demo(struct app *app, int argc, char **argv)
     rc = demo_generate(dir.ptr, seed, gbk, &d, &app->err);
     if (!rc)
         rc = mission_load(s, dir.ptr, 0, &sink, &info, &st, &app->err);
+    /* the demo device signs its checkpoints like a real one (idempotent) */
+    if (!rc)
+        rc = keys_device_init(s, &k, &keys_created, &app->err);
+    memset(&k, 0, sizeof(k));
     if (rc) {
         exitc = app_fail(app, rc);
         goto out;
@@ -134,17 +146,17 @@ int cmd_demo(struct app *app, int argc, char **argv)
     if (app->json) {
         app_print_json(json_pack(
             "{s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:i, s:i, s:i, s:i,"
-            " s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
+            " s:b, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}}",
             "mission_id", d.mission_id, "version", (json_int_t)d.version, "dir", dir.ptr,
             "hospital", d.hospital, "hospital2", d.hospital2,
             ident_site_kind_name(IDENT_SITE_PHARMACY), d.pharmacy, "file", info.file, "wards",
             d.wards, "inpatients", d.inpatients, "leaves", d.leaves, "drugs", d.drugs,
             "settlements", d.settlements, "suspicions", d.suspicions, "warnings", counts.warnings,
-            "codes", "bed_label", d.bed_label, "wristband", d.wristband, "id_number", d.id_number,
-            "bed", d.patient_bed, "wrong_bed_id", d.wrong_bed_id, "wrong_bed", d.wrong_bed,
-            "trace_code", d.trace_code, "gtin", d.gtin));
+            "keys_created", keys_created, "codes", "bed_label", d.bed_label, "wristband",
+            d.wristband, "id_number", d.id_number, "bed", d.patient_bed, "wrong_bed_id",
+            d.wrong_bed_id, "wrong_bed", d.wrong_bed, "trace_code", d.trace_code, "gtin", d.gtin));
     } else {
-        print_try(&d, dir.ptr, counts.warnings);
+        print_try(&d, dir.ptr, counts.warnings, keys_created);
         /* the summary stays on the terminal's normal screen after the TUI quits */
         if (!no_tui && app_tui_possible())
             exitc = app_tui_run(app, NULL);

@@ -1,24 +1,18 @@
 /* fieldcheck tui: the command's entry. The terminal UI's backing lives in
  * app/tui/ (app/tui/tui.h): a shared part and one adapter per screen
- * family. */
+ * family. Options go through the shared parser (app/args.h). */
+#include "app/args.h"
 #include "app/commands.h"
 
-#include "ui/i18n.h"
-
-#include <stdio.h>
-#include <string.h>
+#include <stddef.h>
 
 int cmd_tui(struct app *app, int argc, char **argv)
 {
     const char *theme = NULL;
+    const struct app_opt opts[] = {{"--theme", &theme, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--theme") && i + 1 < argc) {
-            theme = argv[++i];
-        } else {
-            fprintf(stderr, _("fieldcheck: tui: unknown argument '%s'\n"), argv[i]);
-            return 1;
-        }
-    }
+    if (app_parse("tui", argc, argv, 1, opts, NULL, 0, NULL))
+        return 1;
     return app_tui_run(app, theme);
 }
