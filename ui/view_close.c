@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CLOSE_ACT_CLOSE = UI_ACT_VIEW_BASE };
+enum { CLOSE_ACT_CLOSE = UI_ACT_VIEW_BASE, CLOSE_ACT_RECORDS };
 
 static const struct ui_action close_actions[] = {
     {CLOSE_ACT_CLOSE,
@@ -28,6 +28,16 @@ static const struct ui_action close_actions[] = {
      "确认结束",
      N_("Close the visit now (asks first); no scan can be added afterwards"),
      "立即结束检查（先确认）；结束后不能再扫码"},
+    /* the closed visit's on-site record carries the signed checkpoint and its
+     * QR: printed from here, whatever the terminal's size */
+    {CLOSE_ACT_RECORDS,
+     "records",
+     3,
+     {UI_KEY_ALT('r')},
+     N_("Records"),
+     "记录",
+     N_("The visit's documents (on-site record with the checkpoint QR), evidence, interviews"),
+     "本次检查的文书（含核验二维码的现场检查笔录）、证据、询问笔录"},
 };
 
 struct close_view {
@@ -297,10 +307,10 @@ static void close_draw(struct ui_view *v, WINDOW *w)
                     ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_QR);
             } else if (n) {
                 ui_put(w, y++, 1, v->cols - 2,
-                       ui_tr("Enlarge the terminal to show the checkpoint QR, or print it with "
-                             "'fieldcheck report --format html'",
-                             "放大终端窗口可显示核验二维码，或用 'fieldcheck report --format html' "
-                             "打印"),
+                       ui_tr("Enlarge the terminal to show the checkpoint QR, or print the "
+                             "on-site record that carries it: F3 or Alt-r, records",
+                             "放大终端窗口可显示核验二维码，或打印带二维码的现场检查笔录："
+                             "F3 或 Alt-r，记录"),
                        UI_ALIGN_CENTER, UI_ROLE_DIM);
             }
         }
@@ -312,7 +322,9 @@ static void close_draw(struct ui_view *v, WINDOW *w)
                                  "（Alt-u，然后 F5）。"),
                            UI_ROLE_WARN);
         ui_put(w, v->rows - 1, 1, v->cols - 2,
-               ui_tr("Esc: back to the visits", "Esc：返回检查列表"), UI_ALIGN_CENTER, UI_ROLE_DIM);
+               ui_tr("F3/Alt-r: print the record    Esc: back to the visits",
+                     "F3/Alt-r：打印笔录    Esc：返回检查列表"),
+               UI_ALIGN_CENTER, UI_ROLE_DIM);
         return;
     }
     ui_put(w, y++, 1, v->cols - 2,
@@ -326,7 +338,8 @@ static void close_draw(struct ui_view *v, WINDOW *w)
     if (cv->error[0])
         ui_put(w, v->rows - 2, 1, v->cols - 2, cv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
     ui_put(w, v->rows - 1, 1, v->cols - 2,
-           ui_tr("F2: close the visit    Esc: go on checking", "F2：确认结束检查    Esc：继续检查"),
+           ui_tr("F2/Alt-c: close the visit    Esc: go on checking",
+                 "F2/Alt-c：确认结束检查    Esc：继续检查"),
            UI_ALIGN_CENTER, UI_ROLE_WARN);
 }
 
@@ -352,6 +365,10 @@ static int close_action(struct ui_view *v, int id)
                      ui_tr("No scan can be added to the visit afterwards.",
                            "结束后不能再向本次检查添加扫码。"));
         ui_confirm_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"), msg, close_done, v);
+        return 1;
+    case CLOSE_ACT_RECORDS:
+        if (cv->app->records)
+            ui_screen_push(v->scr, view_records_new(cv->app, &cv->row));
         return 1;
     case UI_ACT_BACK:
         ui_screen_pop(v->scr);

@@ -340,6 +340,12 @@ static void home_open_visit(struct ui_view *v)
         return;
     }
     row = h->visits[r];
+    /* a closed visit takes no scan: what is left to do is its documents
+     * (the on-site record with the signed checkpoint), evidence, interviews */
+    if (!row.is_open && h->app->records) {
+        ui_screen_push(v->scr, view_records_new(h->app, &row));
+        return;
+    }
     fc_error_clear(&err);
     if (h->app->home && h->app->home->open_visit)
         rc = h->app->home->open_visit(h->app->user, row.id, &err);

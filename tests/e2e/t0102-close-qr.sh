@@ -9,14 +9,14 @@ E2E_W=110
 . "$here/night_lib.sh"
 
 demo_load
-"$fc_bin" keys init >/dev/null || fail "keys init failed"
+# the demo made the device keys: no keys init needed for a signed checkpoint
 open_visit
 start_app "$fc_bin" tui
 wait_for "R E A D Y"
 send_scan "W01-1"
 wait_for "Current bed: W01-1"
 send_key F12
-wait_for "F2: close the visit"
+wait_for "close the visit"
 send_key F2
 wait_for "Close the visit?"
 # Enter does not confirm closing, nor does a y inside a scanner burst: only
@@ -37,6 +37,22 @@ rows=$(grep -cE '[█▀▄]{4}' "$E2E_TMP/qr.txt")
 [ "$rows" -ge 12 ] || fail "QR drawing too short ($rows rows)"
 resize 110 30
 wait_for "Enlarge the terminal"
+# the on-site record carries the signed checkpoint's QR: F3 from here, then
+# the document written (site-record is the second row)
+send_key F3
+wait_for "Documents"
+wait_for "site-record"
+send_key Down F2
+wait_for "site-record.html"
+doc=$(ls "$FIELDCHECK_HOME"/documents/*-site-record.html) || fail "no site record written"
+grep -qF '<svg class="qr"' "$doc" || fail "the site record has no checkpoint QR"
+grep -qF '<div class="unsigned"' "$doc" && fail "the site record says unsigned"
+# back home, a closed visit opens onto its records, not an error
+send_key Escape Escape
+wait_for "Missions"
+send_key Enter
+wait_for "site-record"
+screen_text | grep -qF "Cannot open the visit" && fail "a closed visit gave an error on home"
 send_key F10
 [ "$(wait_exit 10)" = 0 ] || fail "tui did not exit with 0"
 echo "ok"

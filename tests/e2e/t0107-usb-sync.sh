@@ -26,9 +26,6 @@ type_path() {
 "$fc_bin" hq --hq "$hq" init >/dev/null || fail "hq init failed"
 cp "$hq/hq.pub" "$stick/hq.pub"
 "$fc_bin" demo --no-tui --dir "$E2E_TMP/mission" >/dev/null 2>&1 || fail "demo failed"
-# hq pack currently leaves out the last file of its list (scan_patterns.csv)
-# and fails on a mission that has one; this test is about the TUI's side
-rm -f "$E2E_TMP/mission/scan_patterns.csv"
 # the demo loaded its folder here: start again from an empty device
 rm -rf "$FIELDCHECK_HOME"
 mkdir -p "$FIELDCHECK_HOME"
