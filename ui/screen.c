@@ -62,6 +62,11 @@ struct ui_screen {
     int64_t next_beep;
     unsigned long alerts;
     int64_t next_clock; /* monotonic time of the next minute change */
+    /* timings for tests/bench (FIELDCHECK_LOG_FRAMES): the first frame's
+     * wall-clock time, and per frame that follows input the time from
+     * reading its first key to the end of doupdate() */
+    int first_frame_done, log_frames;
+    int64_t input_us, events_us;
 };
 
 static struct ui_screen *active_screen;
@@ -71,6 +76,13 @@ int64_t ui_monotonic_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int64_t clock_us(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 struct ui_view *ui_view_new(const struct ui_view_ops *ops, void *data)
@@ -609,6 +621,22 @@ static void redraw(struct ui_screen *s)
     }
     doupdate();
     s->dirty = 0;
+    if (!s->first_frame_done) {
+        s->first_frame_done = 1;
+        ui_logf("first frame at %lld us (realtime)", (long long)clock_us(CLOCK_REALTIME));
+    }
+    if (s->input_us) {
+        struct ui_view *top = ui_screen_top(s);
+
+        int64_t end = clock_us(CLOCK_MONOTONIC);
+
+        /* from reading the key (the scan gap's hold included), and from
+         * handling the events the scan assembler released */
+        if (s->log_frames)
+            ui_logf("frame %s %lld us %lld us", top && top->ops->name ? top->ops->name : "?",
+                    (long long)(end - s->input_us), (long long)(end - s->events_us));
+        s->input_us = 0;
+    }
 }
 
 /* --- input dispatch ---------------------------------------------------- */
@@ -855,6 +883,8 @@ static void main_loop(struct ui_screen *s)
 
         now = ui_monotonic_ms();
         key = read_key(s, loop_timeout(s, now), &got);
+        if (got && !s->input_us)
+            s->input_us = clock_us(CLOCK_MONOTONIC);
         /* drain everything already typed before drawing anything */
         while (got && n++ < DRAIN_MAX) {
             scan_asm_feed(&s->sa, key, ui_monotonic_ms());
@@ -862,6 +892,7 @@ static void main_loop(struct ui_screen *s)
         }
         now = ui_monotonic_ms();
         scan_asm_tick(&s->sa, now);
+        s->events_us = clock_us(CLOCK_MONOTONIC);
         process_events(s);
         run_beeps(s, now);
         if (s->msg[0] && now >= s->msg_until) {
@@ -874,6 +905,8 @@ static void main_loop(struct ui_screen *s)
         }
         if (s->dirty && !s->quit)
             redraw(s);
+        else if (s->input_us && scan_asm_deadline(&s->sa, now) < 0)
+            s->input_us = 0; /* input that changed nothing: no frame to time */
     }
 }
 
@@ -905,6 +938,7 @@ int ui_screen_run(struct ui_screen *s, struct fc_error *err)
                             "(fieldcheck help)",
                             term && *term ? term : "(unset)");
     ui_log_open();
+    s->log_frames = getenv("FIELDCHECK_LOG_FRAMES") && *getenv("FIELDCHECK_LOG_FRAMES");
     s->term = newterm(NULL, stdout, stdin);
     if (!s->term)
         return fc_error_set(err, FC_ESTATE,
