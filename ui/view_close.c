@@ -35,7 +35,7 @@ static const struct ui_action close_actions[] = {
      3,
      {UI_KEY_ALT('r')},
      N_("Records"),
-     "记录",
+     "文书",
      N_("The visit's documents (on-site record with the checkpoint QR), evidence, interviews"),
      "本次检查的文书（含核验二维码的现场检查笔录）、证据、询问笔录"},
 };
@@ -310,7 +310,7 @@ static void close_draw(struct ui_view *v, WINDOW *w)
                        ui_tr("Enlarge the terminal to show the checkpoint QR, or print the "
                              "on-site record that carries it: F3 or Alt-r, records",
                              "放大终端窗口可显示核验二维码，或打印带二维码的现场检查笔录："
-                             "F3 或 Alt-r，记录"),
+                             "F3 或 Alt-r，文书"),
                        UI_ALIGN_CENTER, UI_ROLE_DIM);
             }
         }
