@@ -1,7 +1,8 @@
 /* Codes to try on the demo mission and their printable sheet
  * (core/demo_codes.h). Each code is one indexed query on the demo's
- * reference database: the first listed patient of the busiest hospital's
- * first ward, a patient of the same ward listed for another bed, a settled
+ * reference database: the first listed patient of the largest hospital's
+ * first ward (by sites.csv's beds, never a count over the whole roster, which
+ * a grown demo mission makes slow), a patient of the same ward listed for another bed, a settled
  * traceability code of the pharmacy, a GTIN. */
 #include "core/demo_codes.h"
 
@@ -72,8 +73,9 @@ int demo_try_codes(struct store *s,
     rc = mission_attach(s, f.id, f.version, err);
     if (!rc)
         rc = one(s,
-                 "SELECT site_code FROM ref.inpatient GROUP BY site_code"
-                 " ORDER BY count(*) DESC, site_code LIMIT 1",
+                 "SELECT s.site_code FROM ref.site s WHERE EXISTS"
+                 " (SELECT 1 FROM ref.inpatient i WHERE i.site_code = s.site_code)"
+                 " ORDER BY coalesce(s.bed_count, 0) DESC, s.site_code LIMIT 1",
                  NULL, NULL, 0, site, sizeof(site), err);
     if (!rc)
         rc = one(s, first_sql, site, NULL, 0, ward, sizeof(ward), err);
