@@ -6,11 +6,16 @@
 #include "app/args.h"
 #include "app/commands.h"
 
+#include "core/base/clock.h"
 #include "core/base/lang.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
 #include "core/hq/hqdb.h"
+#include "core/mission/mission.h"
+#include "core/report/html.h"
+#include "core/store/event.h"
 #include "core/store/store.h"
+#include "core/team/doc.h"
 #include "core/team/view.h"
 #include "core/workflow.h"
 #include "sync/team.h"
@@ -261,6 +266,141 @@ static int team_view_cmd(struct app *app, struct store *s, int argc, char **argv
     return 0;
 }
 
+/* ---- team report -------------------------------------------------------------------- */
+
+/* The one (mission, site) of the team's visits the options name; visits
+ * come in mission and site order. */
+struct one_of {
+    const char *mission, *site;
+    char found_mission[128], found_site[32];
+    int n;
+};
+
+static int find_scope(const struct team_visit *v, void *ctx)
+{
+    struct one_of *o = ctx;
+
+    if ((o->mission && strcmp(v->mission_id, o->mission)) ||
+        (o->site && strcmp(v->site_code, o->site)))
+        return 0;
+    if (o->n && !strcmp(o->found_mission, v->mission_id) && !strcmp(o->found_site, v->site_code))
+        return 0;
+    o->n++;
+    snprintf(o->found_mission, sizeof(o->found_mission), "%s", v->mission_id);
+    snprintf(o->found_site, sizeof(o->found_site), "%s", v->site_code);
+    return 0;
+}
+
+static int head_json(const char *device, int is_self, const struct team_chain *c, void *ctx)
+{
+    (void)is_self;
+    json_array_append_new(ctx, json_pack("{s:s, s:I, s:s}", "device", device, "seq",
+                                         (json_int_t)c->head_seq, "head", c->head));
+    return 0;
+}
+
+/* The lead's own record of the checkpoint and of the heads it covers, so
+ * that HQ, holding the same events, can recompute the digest and check the
+ * signature (docs/bundle-format.md §11). */
+static int record_checkpoint(struct store *s, const struct team_view *tv, const char *mission_id,
+                             int64_t version, const char *code, struct fc_error *err)
+{
+    json_t *heads = json_array(), *payload;
+    int rc;
+
+    team_view_team_heads(tv, mission_id, head_json, heads);
+    payload = json_pack("{s:s, s:s, s:I, s:o}", "code", code, "mission_id", mission_id,
+                        "mission_version", (json_int_t)version, "heads", heads);
+    rc = event_commit_json(s, NULL, clock_now_ms(), "team_checkpoint", mission_id, payload, NULL,
+                           err);
+    json_decref(payload);
+    return rc;
+}
+
+static int team_report_cmd(struct app *app, struct store *s, int argc, char **argv)
+{
+    const char *mission = NULL, *site = NULL, *doc = "site-record", *path = NULL;
+    const struct app_opt opts[] = {{"--mission", &mission, NULL, NULL, NULL},
+                                   {"--site", &site, NULL, NULL, NULL},
+                                   {"--doc", &doc, NULL, NULL, NULL},
+                                   {"-o", &path, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
+    struct team_doc_args a;
+    struct team_view *tv = NULL;
+    struct hqdb *db = NULL;
+    struct one_of o;
+    struct mission_info mi;
+    struct buf html = BUF_INIT, code = BUF_INIT, name = BUF_INIT, kind = BUF_INIT;
+    char digest[HASH_HEX_LEN + 1];
+    int64_t version = 0;
+    size_t members = 0;
+    int rc;
+
+    if (app_parse("team report", argc, argv, 2, opts, NULL, 0, NULL))
+        return 1;
+    if (!path || (strcmp(doc, "site-record") && strcmp(doc, "summary"))) {
+        fprintf(stderr, _("fieldcheck: team report: give -o PATH, and --doc site-record or "
+                          "summary\n"));
+        return 1;
+    }
+    rc = team_store_open(s, 0, &db, &app->err);
+    if (rc && rc != FC_ENOTFOUND)
+        return app_fail(app, rc);
+    rc = team_view_open(s, db, &tv, &app->err);
+    hqdb_close(db);
+    if (rc)
+        return app_fail(app, rc);
+    memset(&o, 0, sizeof(o));
+    o.mission = mission;
+    o.site = site;
+    team_view_visits(tv, NULL, find_scope, &o);
+    if (o.n != 1) {
+        rc = o.n ? fc_error_set(&app->err, FC_EUSAGE,
+                                "the team visited several sites: name one with --mission and "
+                                "--site")
+                 : fc_error_set(&app->err, FC_ENOTFOUND, "the team has no visit there yet");
+        goto out;
+    }
+    memset(&a, 0, sizeof(a));
+    a.mission_id = o.found_mission;
+    a.site_code = o.found_site;
+    if (mission_find_site(s, a.site_code, &mi, &name, &kind, NULL) == FC_OK)
+        a.site_name = name.ptr;
+    a.summary = !strcmp(doc, "summary");
+    a.lang = html_lang_from_env();
+    rc = team_view_digest(tv, a.mission_id, digest, &version, &members);
+    if (rc) {
+        rc = fc_error_set(&app->err, rc, "this device leads no team in mission '%s'", a.mission_id);
+        goto out;
+    }
+    /* without device keys the record says "unsigned": not an error */
+    if (team_checkpoint_make(s, digest, members, clock_now_ms(), &code, NULL) == FC_OK) {
+        a.checkpoint = code.ptr;
+        rc = record_checkpoint(s, tv, a.mission_id, version, code.ptr, &app->err);
+        if (rc)
+            goto out;
+    }
+    rc = team_doc_html(tv, &a, &html, &app->err);
+    if (!rc)
+        rc = app_write_out(app, path, html.ptr, html.len, 0);
+    if (!rc && !app_is_stdout(path)) {
+        if (app->json)
+            app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "ok", 1, "path", path,
+                                     "doc", doc, "mission_id", a.mission_id, "site_code",
+                                     a.site_code, "digest", digest, "conflicts",
+                                     (json_int_t)team_view_conflicts(tv, a.mission_id)));
+        else
+            printf(_("team document written to %s\n"), path);
+    }
+out:
+    team_view_free(tv);
+    buf_release(&html);
+    buf_release(&code);
+    buf_release(&name);
+    buf_release(&kind);
+    return rc ? app_fail(app, rc) : 0;
+}
+
 static const struct {
     const char *name;
     int (*run)(struct app *app, struct store *s, int argc, char **argv);
@@ -268,6 +408,7 @@ static const struct {
     {"import", team_import_cmd},
     {"show", team_show_cmd},
     {"view", team_view_cmd},
+    {"report", team_report_cmd},
 };
 
 int cmd_team(struct app *app, int argc, char **argv)

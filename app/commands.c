@@ -282,7 +282,9 @@ const struct command app_commands[] = {
      cmd_hq, CMD_SUBHELP, NULL},
     {"team", N_("the lead's view of the team: teammates' bundles merged on this laptop"),
      N_("fieldcheck [--db PATH] [--json] team import FILE... | team show [--mission ID] |\n"
-        "           team view [--mission ID] [--kind KIND] [--conflicts]\n\n"
+        "           team view [--mission ID] [--kind KIND] [--conflicts] |\n"
+        "           team report [--mission ID] [--site CODE] [--doc site-record|summary] -o "
+        "PATH\n\n"
         "A mission pack made with 'hq pack --lead DEVICE' names a team: its members' bundles\n"
         "('export') are sealed to HQ and to the lead's device. On the lead's laptop:\n"
         "  import   verify, open and merge teammates' bundles into the team store (team.db\n"
@@ -296,7 +298,11 @@ const struct command app_commands[] = {
         "           with who recorded each: every member's worksheet, ward walk or count as\n"
         "           the member's laptop derives it, beside this device's own. An item two\n"
         "           members recorded differently is a CONFLICT, never resolved for you:\n"
-        "           record your own verdict. --conflicts lists only those\n"),
+        "           record your own verdict. --conflicts lists only those\n"
+        "  report   the team's on-site record (site-record, 现场检查笔录) or summary as HTML:\n"
+        "           every finding with who recorded it, undecided conflicts apart and in no\n"
+        "           total, the members' chain heads, and the team checkpoint (the lead's\n"
+        "           signature over those heads) as QR\n"),
      cmd_team, 0, NULL},
     {"db", N_("integrity, chain verification, derived-state rebuild"),
      N_("fieldcheck [--db PATH] [--json] db check | db rebuild\n\n"

@@ -325,3 +325,65 @@ int team_members(struct store *s, struct hqdb *team, const char *mission_id,
     free(ms.v);
     return rc;
 }
+
+/* ---- the team checkpoint ------------------------------------------------------------- */
+
+#define TEAM_CHECKPOINT_BODY (1 + 8 + 8 + 2 + HASH_LEN)
+
+int team_checkpoint_make(struct store *s, const char *digest_hex, size_t members, int64_t issued_ms,
+                         struct buf *code, struct fc_error *err)
+{
+    struct keys_device k;
+    struct buf b = BUF_INIT;
+    unsigned char digest[HASH_LEN], sig[CODEC_SIG_LEN];
+    int rc;
+
+    if (strlen(digest_hex) != HASH_HEX_LEN || hash_from_hex(digest, HASH_LEN, digest_hex))
+        return fc_error_set(err, FC_EINTERNAL, "malformed team digest");
+    if (members < 1 || members > TEAM_CHECKPOINT_MAX_MEMBERS)
+        return fc_error_set(err, FC_ELIMIT, "a team checkpoint covers 1 to %d members, not %zu",
+                            TEAM_CHECKPOINT_MAX_MEMBERS, members);
+    rc = keys_device_load(s, &k, err);
+    if (rc)
+        return rc;
+    buf_addch(&b, 1);
+    buf_add(&b, k.id, 8);
+    codec_put_u64(&b, (uint64_t)issued_ms);
+    buf_addch(&b, (char)(members >> 8));
+    buf_addch(&b, (char)(members & 0xff));
+    buf_add(&b, digest, HASH_LEN);
+    codec_sign(sig, k.sign_sk, "fieldcheck-team-checkpoint-v1", b.ptr, b.len);
+    buf_add(&b, sig, sizeof(sig));
+    codec_code_encode(code, "FCT1", b.ptr, b.len);
+    buf_release(&b);
+    sodium_memzero(&k, sizeof(k));
+    return FC_OK;
+}
+
+int team_checkpoint_verify(const char *code, const unsigned char lead_sign_pk[32],
+                           struct team_checkpoint *out, struct fc_error *err)
+{
+    struct buf b = BUF_INIT;
+    const unsigned char *p;
+    int rc = codec_code_decode(code, "FCT1", &b, "team checkpoint", err);
+
+    if (rc)
+        goto out;
+    p = (const unsigned char *)b.ptr;
+    if (b.len != TEAM_CHECKPOINT_BODY + CODEC_SIG_LEN || p[0] != 1) {
+        rc = fc_error_set(err, FC_EINPUT, "team checkpoint has an unsupported length or version");
+        goto out;
+    }
+    if (!codec_verify(p + TEAM_CHECKPOINT_BODY, lead_sign_pk, "fieldcheck-team-checkpoint-v1", p,
+                      TEAM_CHECKPOINT_BODY)) {
+        rc = fc_error_set(err, FC_EVERIFY, "team checkpoint signature does not verify");
+        goto out;
+    }
+    hash_to_hex(out->lead, p + 1, 8);
+    out->issued_ms = (int64_t)codec_get_u64(p + 9);
+    out->members = (size_t)p[17] << 8 | p[18];
+    hash_to_hex(out->digest, p + 19, HASH_LEN);
+out:
+    buf_release(&b);
+    return rc;
+}

@@ -84,4 +84,24 @@ int team_members(struct store *s, struct hqdb *team, const char *mission_id,
                  int (*cb)(const struct team_member_state *m, void *ctx), void *ctx,
                  struct fc_error *err);
 
+/* The team checkpoint code ("FCT1...", docs/bundle-format.md §11),
+ * printed as QR on the team's documents: the lead's device id, when it was
+ * made, how many members it covers and the heads digest of the team
+ * (team_view_digest), signed with the lead's device key. */
+#define TEAM_CHECKPOINT_MAX_MEMBERS 4096
+int team_checkpoint_make(struct store *s, const char *digest_hex, size_t members, int64_t issued_ms,
+                         struct buf *code, struct fc_error *err);
+
+struct team_checkpoint {
+    char lead[17];
+    int64_t issued_ms;
+    size_t members;
+    char digest[HASH_HEX_LEN + 1];
+};
+
+/* Verifies a team checkpoint with the lead's signing key and fills out.
+ * FC_EVERIFY when the signature fails, FC_EINPUT for a malformed code. */
+int team_checkpoint_verify(const char *code, const unsigned char lead_sign_pk[32],
+                           struct team_checkpoint *out, struct fc_error *err);
+
 #endif

@@ -133,6 +133,14 @@ static const struct ui_action global_actions[] = {
      "优盘",
      N_("USB stick: load a mission pack, export a bundle, apply a receipt"),
      "优盘：载入任务包、导出数据包、导入回执"},
+    {UI_ACT_TEAM,
+     "team",
+     0,
+     {UI_KEY_ALT('t')},
+     N_("Team"),
+     "全组",
+     N_("The team's records with their authors, and conflicts between members (lead)"),
+     "全组记录及记录人、组员间的冲突（组长）"},
 };
 
 const struct ui_action *keymap_global(size_t *n)

@@ -45,7 +45,8 @@ enum ui_action_id {
     UI_ACT_LANG,
     UI_ACT_THEME,
     UI_ACT_REDRAW,
-    UI_ACT_USB, /* the removable-media screen (load, export, receipt) */
+    UI_ACT_USB,  /* the removable-media screen (load, export, receipt) */
+    UI_ACT_TEAM, /* the team's view (on the lead's laptop) */
     UI_ACT_VIEW_BASE = 100,
 };
 

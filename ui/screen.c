@@ -663,6 +663,19 @@ static void show_usb(struct ui_screen *s)
     ui_screen_push(s, view_usb_new(s->app));
 }
 
+static void show_team(struct ui_screen *s)
+{
+    struct ui_view *top = ui_screen_top(s);
+
+    if (!s->app || !s->app->team) {
+        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no team view here", "此处没有全组视图"));
+        return;
+    }
+    if (top && top->ops->name && !strcmp(top->ops->name, "team"))
+        return;
+    ui_screen_push(s, view_team_new(s->app));
+}
+
 static void global_action(struct ui_screen *s, int id)
 {
     switch (id) {
@@ -683,6 +696,7 @@ static void global_action(struct ui_screen *s, int id)
         s->dirty = 1;
         break;
     case UI_ACT_USB: show_usb(s); break;
+    case UI_ACT_TEAM: show_team(s); break;
     default: break;
     }
 }

@@ -624,6 +624,39 @@ struct ui_records_model {
                          char event_id[40], struct fc_error *err);
 };
 
+/* --- the team's view (ui/view_team.c) ----------------------------------------
+ * On the lead's laptop: every item the team recorded (a suspicion line, a
+ * bed, a patient, a drug), each member's record of it with its author, and
+ * the items two members recorded differently, which the screen shows as
+ * conflicts and never resolves (`team view`). */
+
+struct ui_team_row {
+    char workflow[48]; /* the workflow's label */
+    char group[64];    /* the summary group's label: "Beds by finding" */
+    char site[32];
+    char subject[64]; /* "S1", "W01:2", a drug code; "" for a summed row */
+    int first;        /* the item's first record: the subject is shown on it */
+    int conflict;     /* the item: two members recorded it differently */
+    int resolved;     /* ...and the lead recorded it too */
+    int is_self;      /* this record is the lead's own */
+    char author[96];  /* the member's device (short) and the visit's inspectors */
+    char verdict[64]; /* the record's label */
+    char code[32];    /* its stable code */
+    enum ui_severity sev;
+    char money[64];   /* "100.00 / 80.00", "" without money */
+    char detail[128]; /* what was counted, the note... */
+};
+
+struct ui_team_model {
+    void *user;
+    /* The team's records, item by item (only the conflicts when
+     * conflicts_only); summary (160 bytes) gets one line: members,
+     * items, conflicts. FC_ENOTFOUND when this device leads no team. */
+    int (*list)(void *user, int conflicts_only,
+                void (*emit)(void *ctx, const struct ui_team_row *row), void *ctx,
+                char summary[160], struct fc_error *err);
+};
+
 enum ui_start {
     UI_START_HOME = 0,  /* the home screen */
     UI_START_VISIT = 1, /* the screen of start_visit, over home */
@@ -644,6 +677,7 @@ struct ui_app {
     const struct ui_pharmacy_model *pharmacy;
     const struct ui_usb_model *usb;         /* may be NULL: no USB screen */
     const struct ui_records_model *records; /* may be NULL: no documents or records */
+    const struct ui_team_model *team;       /* may be NULL: no team screen */
     void *user;                             /* passed to every callback, never touched */
     enum ui_start start;                    /* initial view */
     const char *start_visit;                /* visit id for UI_START_VISIT */

@@ -54,6 +54,10 @@ struct ui_view *view_newvisit_new(const struct ui_app *app);
  * missions, exporting bundles, receipts, HQ's key, the device's keys. */
 struct ui_view *view_usb_new(const struct ui_app *app);
 
+/* The team's view (app->team non-NULL): every member's records item by
+ * item with their authors, conflicts between members marked (ui/view_team.c). */
+struct ui_view *view_team_new(const struct ui_app *app);
+
 /* HQ's receipt (a code scanned off its QR, or a file holding one): checked,
  * then applied after a question only a key typed by hand answers. Needs
  * app->usb; does nothing without it. */

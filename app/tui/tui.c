@@ -54,6 +54,7 @@ struct tui {
     void *ad[N_ADAPTERS];
     struct tui_usb *usb;
     struct tui_records *records;
+    struct tui_team *team;
 
     /* the shared engine session (tui_session) */
     struct workflow_session ws;
@@ -863,6 +864,7 @@ int app_tui_run(struct app *app, const char *theme)
     }
     ua.usb = tui_usb_model(&t, &t.usb);
     ua.records = tui_records_model(&t, &t.records);
+    ua.team = tui_team_model(&t, &t.team);
     ua.start = UI_START_HOME;
     if (!visit_resolve(t.s, NULL, &v, NULL) && !v.closed_at[0]) {
         ua.start = UI_START_VISIT;
@@ -875,6 +877,7 @@ int app_tui_run(struct app *app, const char *theme)
         adapters[i]->destroy(t.ad[i]);
     tui_usb_free(t.usb);
     tui_records_free(t.records);
+    tui_team_free(t.team);
     buf_release(&t.names);
     buf_release(&t.qr_text);
     free(t.qr_rows);

@@ -59,6 +59,11 @@ const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out);
 void tui_usb_free(struct tui_usb *u);
 const struct ui_records_model *tui_records_model(struct tui *t, struct tui_records **out);
 void tui_records_free(struct tui_records *r);
+/* The team's view (app/tui/team.c), for every laptop: a device that leads
+ * no team gets the screen's message saying so. */
+struct tui_team;
+const struct ui_team_model *tui_team_model(struct tui *t, struct tui_team **out);
+void tui_team_free(struct tui_team *tt);
 
 /* ---- services of tui.c for the adapters ------------------------------------- */
 

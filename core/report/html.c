@@ -222,7 +222,7 @@ int html_begin(struct buf *out, const struct html_page *p, struct fc_error *err)
                                : html_t(l, "个人信息未脱敏（已留痕）",
                                         "personal data NOT masked (audited)"));
     buf_adds(out, "</span></div>\n</div>\n<div class=\"qrbox\">");
-    if (closed && p->signed_code) {
+    if ((closed || p->snapshot) && p->signed_code) {
         rc = html_qr_svg(out, p->signed_code, err);
         if (rc)
             goto out;
@@ -258,7 +258,7 @@ int html_begin(struct buf *out, const struct html_page *p, struct fc_error *err)
     html_escape(out, html_t(l, "日期：", "Date:"));
     buf_adds(out, "<div class=\"line\"></div></div>\n</div>\n<div class=\"foot\">");
     html_escape(out, html_t(l, "校验码 ", "Checkpoint "));
-    html_escape(out, closed ? p->short_code : html_t(l, "（未结束）", "(open)"));
+    html_escape(out, closed || p->snapshot ? p->short_code : html_t(l, "（未结束）", "(open)"));
     html_escape(out, html_t(l, "　本页与校验码对应的记录不一致即视为篡改。",
                             " — any change to the record after this checkpoint is detectable."));
     buf_adds(out, "</div>\n</td></tr></tfoot>\n<tbody><tr><td>\n");

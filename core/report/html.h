@@ -48,6 +48,10 @@ struct html_page {
      * header (site holds the scope, short_code the state code of what it
      * summarises, kind a subtitle), no checkpoint box, no signature lines. */
     int summary;
+    /* The signed code covers the state at the time of writing (a team
+     * checkpoint over members' chain heads), not a closed visit: its QR is
+     * shown while visits are still open. */
+    int snapshot;
 };
 
 /* Appends the document head (styles) and the opening of the page frame:

@@ -40,7 +40,20 @@ struct vrow {
     int is_self;
 };
 
+struct led_member {
+    size_t mission; /* index into missions */
+    char device[17];
+};
+
+struct head {
+    char device[17];
+    int is_self;
+    struct team_chain chain;
+};
+
 struct team_view {
+    struct head *heads; /* this device and every member, by device */
+    size_t nheads;
     struct row *rows;
     size_t nrows;
     struct vrow *visits;
@@ -48,7 +61,10 @@ struct team_view {
     struct team_item *items;
     size_t nitems;
     char (*missions)[128]; /* the missions of the teams the device leads */
+    int64_t *versions;     /* the pack version naming each one's team */
     size_t nmissions;
+    struct led_member *members; /* every (mission, device) of those teams */
+    size_t nmembers;
 };
 
 static void row_release(struct row *r)
@@ -81,6 +97,9 @@ void team_view_free(struct team_view *tv)
     }
     for (size_t i = 0; i < tv->nitems; i++)
         free((void *)tv->items[i].records);
+    free(tv->heads);
+    free(tv->versions);
+    free(tv->members);
     free(tv->rows);
     free(tv->visits);
     free(tv->items);
@@ -109,8 +128,13 @@ static int note_led(const struct teamdb_member *m, void *ctx)
         ;
     if (i == tv->nmissions) {
         tv->missions = xreallocarray(tv->missions, tv->nmissions + 1, sizeof(*tv->missions));
-        snprintf(tv->missions[tv->nmissions++], sizeof(tv->missions[0]), "%s", m->mission_id);
+        tv->versions = xreallocarray(tv->versions, tv->nmissions + 1, sizeof(*tv->versions));
+        snprintf(tv->missions[tv->nmissions], sizeof(tv->missions[0]), "%s", m->mission_id);
+        tv->versions[tv->nmissions++] = m->version;
     }
+    tv->members = xreallocarray(tv->members, tv->nmembers + 1, sizeof(*tv->members));
+    tv->members[tv->nmembers].mission = i;
+    snprintf(tv->members[tv->nmembers++].device, sizeof(tv->members[0].device), "%s", m->device);
     if (!strcmp(m->device, l->self))
         return 0;
     for (i = 0; i < l->nmembers && strcmp(l->members[i], m->device); i++)
@@ -341,7 +365,7 @@ static void remove_db(const char *path)
 }
 
 static int open_mirror(struct store *lead, struct hqdb *team, const char *device,
-                       struct store **out, struct fc_error *err)
+                       struct team_chain *chain, struct store **out, struct fc_error *err)
 {
     struct hqdb_val p[] = {HQDB_S(device)};
     struct buf dir = BUF_INIT, path = BUF_INIT, source = BUF_INIT, have = BUF_INIT;
@@ -352,6 +376,10 @@ static int open_mirror(struct store *lead, struct hqdb *team, const char *device
 
     *out = NULL;
     rc = team_chain_get(team, device, &c, err);
+    if (!rc)
+        *chain = c;
+    if (!rc && !c.events)
+        goto out; /* nothing of the member yet: no mirror */
     if (!rc)
         rc = mirror_source(lead, &c, &source, err);
     if (rc)
@@ -537,6 +565,11 @@ static int cmp_visit(const void *pa, const void *pb)
     return c;
 }
 
+static int cmp_head(const void *a, const void *b)
+{
+    return strcmp(((const struct head *)a)->device, ((const struct head *)b)->device);
+}
+
 int team_view_open(struct store *s, struct hqdb *team, struct team_view **out, struct fc_error *err)
 {
     struct team_view *tv = xcalloc(1, sizeof(*tv));
@@ -554,11 +587,25 @@ int team_view_open(struct store *s, struct hqdb *team, struct team_view **out, s
                           "names the lead");
     if (!rc)
         rc = collect_store(tv, s, l.self, 1, err);
-    for (size_t i = 0; !rc && team && i < l.nmembers; i++) {
+    tv->heads = xcalloc(l.nmembers + 1, sizeof(*tv->heads));
+    if (!rc) {
+        struct head *h = &tv->heads[tv->nheads++];
+
+        snprintf(h->device, sizeof(h->device), "%s", l.self);
+        h->is_self = 1;
+        rc = event_head(s, &h->chain.head_seq, h->chain.head, err);
+        h->chain.events = h->chain.max_seq = h->chain.head_seq;
+    }
+    for (size_t i = 0; !rc && i < l.nmembers; i++) {
+        struct head *h = &tv->heads[tv->nheads++];
         struct store *m = NULL;
 
-        rc = open_mirror(s, team, l.members[i], &m, err);
-        if (!rc)
+        snprintf(h->device, sizeof(h->device), "%s", l.members[i]);
+        memset(h->chain.head, '0', HASH_HEX_LEN);
+        if (!team)
+            continue;
+        rc = open_mirror(s, team, l.members[i], &h->chain, &m, err);
+        if (!rc && m)
             rc = collect_store(tv, m, l.members[i], 0, err);
         store_close(m);
     }
@@ -568,6 +615,7 @@ int team_view_open(struct store *s, struct hqdb *team, struct team_view **out, s
         return rc;
     }
     form_items(tv);
+    qsort(tv->heads, tv->nheads, sizeof(*tv->heads), cmp_head);
     if (tv->nvisits)
         qsort(tv->visits, tv->nvisits, sizeof(*tv->visits), cmp_visit);
     *out = tv;
@@ -618,4 +666,124 @@ size_t team_view_conflicts(const struct team_view *tv, const char *mission_id)
             (!mission_id || !strcmp(tv->items[i].mission_id, mission_id)))
             n++;
     return n;
+}
+
+int team_view_heads(const struct team_view *tv,
+                    int (*cb)(const char *device, int is_self, const struct team_chain *c,
+                              void *ctx),
+                    void *ctx)
+{
+    for (size_t i = 0; i < tv->nheads; i++) {
+        int rc = cb(tv->heads[i].device, tv->heads[i].is_self, &tv->heads[i].chain, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void hash_u64(struct hash_ctx *h, uint64_t v)
+{
+    unsigned char b[8];
+
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (56 - 8 * i));
+    hash_update(h, b, 8);
+}
+
+static int in_team(const struct team_view *tv, size_t mission, const char *device)
+{
+    for (size_t i = 0; i < tv->nmembers; i++)
+        if (tv->members[i].mission == mission && !strcmp(tv->members[i].device, device))
+            return 1;
+    return 0;
+}
+
+int team_view_team_heads(const struct team_view *tv, const char *mission_id,
+                         int (*cb)(const char *device, int is_self, const struct team_chain *c,
+                                   void *ctx),
+                         void *ctx)
+{
+    size_t m;
+
+    for (m = 0; m < tv->nmissions && strcmp(tv->missions[m], mission_id); m++)
+        ;
+    for (size_t i = 0; m < tv->nmissions && i < tv->nheads; i++) {
+        int rc;
+
+        if (!in_team(tv, m, tv->heads[i].device))
+            continue;
+        rc = cb(tv->heads[i].device, tv->heads[i].is_self, &tv->heads[i].chain, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+struct digest_ctx {
+    struct hash_ctx h;
+    size_t n;
+};
+
+static int digest_head(const char *device, int is_self, const struct team_chain *c, void *ctx)
+{
+    struct digest_ctx *d = ctx;
+    unsigned char id[8], head[HASH_LEN];
+
+    (void)is_self;
+    memset(id, 0, sizeof(id));
+    memset(head, 0, sizeof(head));
+    hash_from_hex(id, sizeof(id), device);
+    hash_from_hex(head, sizeof(head), c->head);
+    hash_update(&d->h, id, sizeof(id));
+    hash_u64(&d->h, (uint64_t)c->head_seq);
+    hash_update(&d->h, head, sizeof(head));
+    d->n++;
+    return 0;
+}
+
+int team_view_digest(const struct team_view *tv, const char *mission_id, char out[HASH_HEX_LEN + 1],
+                     int64_t *version, size_t *members)
+{
+    static const char domain[] = "fieldcheck-team-heads-v1";
+    struct digest_ctx d;
+    unsigned char bin[HASH_LEN], len = (unsigned char)strlen(mission_id);
+    size_t m;
+
+    for (m = 0; m < tv->nmissions && strcmp(tv->missions[m], mission_id); m++)
+        ;
+    if (m == tv->nmissions || strlen(mission_id) > 127)
+        return FC_ENOTFOUND;
+    memset(&d, 0, sizeof(d));
+    hash_init(&d.h);
+    hash_update(&d.h, domain, sizeof(domain)); /* with its NUL */
+    hash_update(&d.h, &len, 1);
+    hash_update(&d.h, mission_id, len);
+    hash_u64(&d.h, (uint64_t)tv->versions[m]);
+    team_view_team_heads(tv, mission_id, digest_head, &d);
+    hash_final(&d.h, bin);
+    hash_to_hex(out, bin, HASH_LEN);
+    if (version)
+        *version = tv->versions[m];
+    if (members)
+        *members = d.n;
+    return FC_OK;
+}
+
+const struct team_record *team_item_decided(const struct team_item *it)
+{
+    const struct team_record *first = NULL;
+
+    for (size_t i = 0; i < it->n; i++) {
+        const struct team_record *r = &it->records[i];
+
+        if (r->verdict->cls == VERDICT_COVERAGE)
+            continue;
+        if (it->resolved && r->is_self)
+            return r;
+        if (!first)
+            first = r;
+    }
+    if (it->conflict && !it->resolved)
+        return NULL;
+    return first ? first : (it->n ? &it->records[0] : NULL);
 }

@@ -14,6 +14,8 @@
 
 #include "core/base/error.h"
 #include "core/hq/hqdb.h"
+#include "core/store/hash.h"
+#include "core/team/chain.h"
 #include "core/workflow.h"
 
 #include <stddef.h>
@@ -78,5 +80,33 @@ int team_view_visits(const struct team_view *tv, const char *mission_id,
 /* How many items are in conflict that the lead has not resolved by a
  * record of their own (of mission_id when not NULL). */
 size_t team_view_conflicts(const struct team_view *tv, const char *mission_id);
+
+/* Every member's chain as the view holds it (this device's own log, the
+ * members' in the team store), in device order. */
+int team_view_heads(const struct team_view *tv,
+                    int (*cb)(const char *device, int is_self, const struct team_chain *c,
+                              void *ctx),
+                    void *ctx);
+
+/* The chains of the members of mission_id's team only, in device order. */
+int team_view_team_heads(const struct team_view *tv, const char *mission_id,
+                         int (*cb)(const char *device, int is_self, const struct team_chain *c,
+                                   void *ctx),
+                         void *ctx);
+
+/* The heads digest of mission_id's team (docs/bundle-format.md §11 "Team
+ * checkpoint"): SHA-256 over the mission, the version of the pack naming
+ * the team and every member's chain head as the view holds it (a member's
+ * contiguous head in the team store, the lead's own head), in device
+ * order; what a team checkpoint signs. version and members (may be NULL)
+ * receive the pack version and how many members it covers. FC_ENOTFOUND
+ * when the device leads no team in the mission. */
+int team_view_digest(const struct team_view *tv, const char *mission_id, char out[HASH_HEX_LEN + 1],
+                     int64_t *version, size_t *members);
+
+/* The team's record of an item: the lead's when the lead decided a
+ * conflict, else the first record that covers the item; NULL while
+ * members disagree and the lead has not decided. */
+const struct team_record *team_item_decided(const struct team_item *it);
 
 #endif

@@ -41,7 +41,12 @@ mkdir -p "$m"
 cat >"$m/mission.json" <<'J'
 {"mission_id":"FLY-2026","version":1,"kind":"mixed","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
 J
-printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\n' >"$m/sites.csv"
+printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\nP37020304446,Pharmacy,pharmacy\n' >"$m/sites.csv"
+DB=XR05CBA198A001010100862
+cat >"$m/drugs.csv" <<CSV
+site_code,drug_code,name,spec,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,purchase_return_qty,sold_qty,sale_return_qty,adjust_qty,settled_qty,book_qty,insured_sold_qty,unit_price,price_cap
+P37020304446,$DB,Drug B,0.25g*24,片,,8200002,24,48,96,24,60,12,-2,42,72,30,0.5,1.0
+CSV
 printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\nS3,R2,rule,H11010500001,30.00,30.00\nS4,R2,rule,H11010500001,10.00,10.00\n' >"$m/suspicions.csv"
 printf 'site_code,ward_code,ward,bed_count\nH11010500001,W01,Medicine,4\n' >"$m/wards.csv"
 {
@@ -107,6 +112,7 @@ expect_json "$(item W01:2)" '[.records[] | .device + ":" + .verdict] | sort | jo
     "$(printf '%s\n' "$M2:ABSENT" "$M3:OK" | sort | paste -sd,)"
 expect_json "$(item W01:1)" '.conflict' false
 expect_json "$(item W01:4)" "[.records[] | select(.device == \"$M3\") | .verdict] | join(\",\")" OK
+expect_json "$(item W01:4)" "[.records[] | select(.device == \"$M2\") | .class] | join(\",\")" coverage
 expect_json "$(item W01:4)" .conflict false
 [ "$(total)" -ge 2 ] && pass || fail "day 2: $(total) conflicts, expected S1 and W01:2 at least"
 day2_view=$OUT
@@ -131,7 +137,10 @@ expect_exit 0 dev lead susp verify S1 --verdict CONFIRMED --amount 100 --fund-lo
 expect_exit 0 dev m1 susp verify S3 --verdict REFUTED
 expect_exit 0 dev m2 visit open --site H11010500001 --kind flight --inspector Am2 --inspector Bm2
 expect_exit 0 dev m2 susp verify S2 --verdict PARTIAL --amount 25 --fund-loss 20
-evening m1 m2
+# m3 counts the pharmacy across the road
+expect_exit 0 dev m3 visit open --site P37020304446 --kind pharmacy --inspector Am3 --inspector Bm3
+expect_exit 0 dev m3 count $DB --qty 5
+evening m1 m2 m3
 for f in $(ls "$stick"/*.fcb | sort -r) "$stick"/*.fcb; do
     expect_exit 0 dev lead team import "$f"
 done
@@ -143,14 +152,78 @@ expect_json "$(item S1)" '[.records[] | select(.self) | .verdict] | join(",")' C
 expect_json "$(item S2)" '.records[0].amount' "25.00"
 expect_json "$(item S2)" '.records | length' 1
 expect_json "$(item S3)" '.records[0].verdict' REFUTED
+drug=$(jq -c "select(.type == \"item\" and .subject == \"$DB\" and .group == \"drugs\")" <<<"$OUT")
+expect_json "$drug" .workflow pharmacy
+expect_json "$drug" '.records[0].device + " " + .records[0].detail' "$M3 5"
 expect_exit 0 dev lead team view
 expect_contains "$OUT" "decided by the lead's own record"
 printf "%s\n" "$OUT" >"$TEST_TMP/view.txt"; [ -n "${TEAM_VIEW_DUMP:-}" ] && cp "$TEST_TMP/view.txt" "$TEAM_VIEW_DUMP"
 
+# the team's documents: every finding with its author, undecided conflicts
+# apart, the members' chain heads, the signed team checkpoint as QR
+expect_exit 1 dev lead team report -o "$TEST_TMP/record.html"
+expect_contains "$ERR" "several sites"
+expect_exit 0 dev lead --json team report --site H11010500001 -o "$TEST_TMP/record.html"
+expect_json "$OUT" .doc site-record
+expect_json "$OUT" .site_code H11010500001
+expect_json "$OUT" .conflicts 2
+digest=$(jq -r .digest <<<"$OUT")
+rec=$(cat "$TEST_TMP/record.html")
+expect_contains "$rec" "现场检查笔录（检查组）"
+expect_contains "$rec" "<svg"
+expect_contains "$rec" "${M1:0:8} (Am1, Bm1)"
+expect_contains "$rec" "组长 ${LEAD:0:8} (Alead, Blead)（组员记录不一致，组长裁定）"
+expect_contains "$rec" "尚待组长裁定"
+expect_contains "$rec" "W01:2"
+expect_contains "$rec" "$M3"
+expect_not_contains "$rec" "$(id_for 2)"
+[ -n "${TEAM_VIEW_DUMP:-}" ] && cp "$TEST_TMP/record.html" "$TEAM_VIEW_DUMP.html"
+FIELDCHECK_LANG=en expect_exit 0 dev lead team report --site H11010500001 --doc summary -o "$TEST_TMP/summary.html"
+sum=$(cat "$TEST_TMP/summary.html")
+expect_contains "$sum" "Team summary"
+expect_contains "$sum" "Each member&#39;s records"
+# S1 (lead, 100/80), S2 (m2, 25/20), S4 (10/10) and V38-4 (12/12): 147.00 / 122.00;
+# bed W01:2 and patient A2 are undecided and in no total
+expect_contains "$sum" "<dd>147.00</dd>"
+expect_contains "$sum" "<dd>122.00</dd>"
+expect_exit 1 dev lead team report --site H11010500001 --doc nosuch -o "$TEST_TMP/x.html"
+expect_exit 2 dev lead team report --site H99999999999 -o "$TEST_TMP/x.html"
+# the lead records each checkpoint in its own chain, so the next document
+# covers it; a member's new bundle changes the digest too
+expect_exit 0 dev lead --json team report --site H11010500001 -o "$TEST_TMP/record2.html"
+digest2=$(jq -r .digest <<<"$OUT")
+[ "$digest2" != "$digest" ] && pass || fail "the lead's checkpoint event is not covered by the next digest"
+digest=$digest2
+expect_exit 0 dev m1 susp verify S2 --verdict PARTIAL --amount 25 --fund-loss 20
+evening m1
+expect_exit 0 dev lead team import "$stick"/*.fcb
+expect_exit 0 dev lead --json team report --site H11010500001 -o "$TEST_TMP/record3.html"
+[ "$(jq -r .digest <<<"$OUT")" != "$digest" ] && pass || fail "the team digest did not change with a new bundle"
+
+# the merged view equals HQ's view of the same bundles: every visit closed,
+# each laptop's closing findings at HQ are what the lead's view holds of that
+# visit (the lead's and m1's visits: m2's second visit supersedes part of
+# its first in the view, by design)
+for d in lead m1 m2; do expect_exit 0 dev $d visit close; done
+evening m1 m2 lead
+expect_exit 0 dev lead team import "$stick"/*.fcb
+expect_exit 0 dev lead --json team view --kind flight
+view=$OUT
+expect_exit 0 $hq import "$stick"/*.fcb
+expect_exit 0 $hq --json report
+hqrep=$OUT
+for who in "$LEAD" "$M1"; do
+    visits=$(jq -r --arg d "$who" 'select(.type == "item") | .records[] | select(.device == $d) | .visit' <<<"$view" | sort -u)
+    [ "$(wc -l <<<"$visits")" = 1 ] && pass || fail "device $who has $(wc -l <<<"$visits") visits in the view"
+    mine=$(jq -r --arg v "$visits" 'select(.type == "item") | .records[] | select(.visit == $v and .class == "anomaly") | "\(.verdict) \(.amount) \(.fund_loss)"' <<<"$view" |
+        awk '{n[$1]++; a[$1]+=$2*100; l[$1]+=$3*100} END {for (k in n) printf "%s %d %d %d\n", k, n[k], a[k], l[k]}' | sort)
+    at_hq=$(jq -r --arg v "$visits" 'select(.type == "visit_finding" and .visit == $v) | "\(.code) \(.count) \(.amount_fen) \(.fund_loss_fen)"' <<<"$hqrep" | sort)
+    [ -n "$mine" ] && [ "$mine" = "$at_hq" ] && pass ||
+        fail "device $who: the team view has '$mine', HQ has '$at_hq'"
+done
+
 # members' events never entered the lead's chain; the lead's database is sound
 expect_exit 0 dev lead --json db check
 # HQ's merged store of the same bundles knows the same night conflict
-expect_exit 0 $hq import "$stick"/*.fcb
-expect_exit 0 $hq --json report
-expect_contains "$OUT" "W01:2"
+expect_contains "$hqrep" '"subject":"W01:2"'
 finish

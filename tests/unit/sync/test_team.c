@@ -12,6 +12,7 @@
 #include "core/store/store.h"
 #include "core/store/teamdb.h"
 #include "core/team/chain.h"
+#include "core/team/view.h"
 #include "sync/bundle.h"
 #include "sync/codec.h"
 #include "sync/hq.h"
@@ -595,6 +596,112 @@ static void test_team_ends_with_newer_pack(void **state)
     buf_release(&data);
 }
 
+/* ---- the team checkpoint (docs/bundle-format.md §11) ------------------------- */
+
+struct heads {
+    char dev[8][17];
+    int64_t seq[8];
+    char head[8][HASH_HEX_LEN + 1];
+    size_t n;
+};
+
+static int collect_head(const char *device, int is_self, const struct team_chain *c, void *ctx)
+{
+    struct heads *h = ctx;
+
+    (void)is_self;
+    assert_true(h->n < 8);
+    snprintf(h->dev[h->n], sizeof(h->dev[0]), "%s", device);
+    h->seq[h->n] = c->head_seq;
+    snprintf(h->head[h->n], sizeof(h->head[0]), "%s", c->head);
+    h->n++;
+    return 0;
+}
+
+static void put_u64(struct hash_ctx *c, uint64_t v)
+{
+    unsigned char b[8];
+
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (56 - 8 * i));
+    hash_update(c, b, 8);
+}
+
+/* The heads digest is what the format says, recomputed here from the heads
+ * the view lists; the checkpoint verifies with the lead's key only, and a
+ * changed character or another key is refused. */
+static void test_team_checkpoint(void **state)
+{
+    struct team_view *tv = NULL;
+    struct hqdb *db = NULL;
+    struct fc_error err;
+    struct heads h;
+    struct hash_ctx hc;
+    struct team_checkpoint cp;
+    struct buf code = BUF_INIT, bad = BUF_INIT;
+    unsigned char bin[HASH_LEN], raw[HASH_LEN], id[8];
+    char hex[HASH_HEX_LEN + 1], want[HASH_HEX_LEN + 1], own[HASH_HEX_LEN + 1];
+    int64_t version = 0, own_seq = 0;
+    size_t n = 0;
+    (void)state;
+
+    note(&lead, "the lead's own record");
+    assert_int_equal(team_store_open(lead.s, 1, &db, &err), 0);
+    assert_int_equal(team_view_open(lead.s, db, &tv, &err), 0);
+    assert_int_equal(team_view_digest(tv, "T2026", hex, &version, &n), 0);
+    assert_int_equal(version, 1);
+    assert_int_equal(n, 3);
+    assert_int_equal(team_view_digest(tv, "NO-SUCH", hex + 0, NULL, NULL), FC_ENOTFOUND);
+    assert_int_equal(team_view_digest(tv, "T2026", hex, NULL, NULL), 0);
+
+    memset(&h, 0, sizeof(h));
+    team_view_team_heads(tv, "T2026", collect_head, &h);
+    assert_int_equal(h.n, 3);
+    assert_true(strcmp(h.dev[0], h.dev[1]) < 0 && strcmp(h.dev[1], h.dev[2]) < 0);
+    assert_int_equal(event_head(lead.s, &own_seq, own, &err), 0);
+    for (size_t i = 0; i < h.n; i++)
+        if (!strcmp(h.dev[i], lead.k.device_id)) {
+            assert_int_equal(h.seq[i], own_seq);
+            assert_string_equal(h.head[i], own);
+        }
+    hash_init(&hc);
+    hash_update(&hc, "fieldcheck-team-heads-v1", 25); /* with its NUL */
+    hash_update(&hc,
+                "\x05"
+                "T2026",
+                6);
+    put_u64(&hc, 1);
+    for (size_t i = 0; i < h.n; i++) {
+        assert_int_equal(hash_from_hex(id, 8, h.dev[i]), 0);
+        assert_int_equal(hash_from_hex(raw, HASH_LEN, h.head[i]), 0);
+        hash_update(&hc, id, 8);
+        put_u64(&hc, (uint64_t)h.seq[i]);
+        hash_update(&hc, raw, HASH_LEN);
+    }
+    hash_final(&hc, bin);
+    hash_to_hex(want, bin, HASH_LEN);
+    assert_string_equal(hex, want);
+
+    assert_int_equal(team_checkpoint_make(lead.s, hex, 0, 1, &code, &err), FC_ELIMIT);
+    assert_int_equal(team_checkpoint_make(lead.s, hex, n, 1780000000000LL, &code, &err), 0);
+    assert_int_equal(strncmp(code.ptr, "FCT1", 4), 0);
+    assert_true(code.len <= 200);
+    assert_int_equal(team_checkpoint_verify(code.ptr, lead.k.sign_pk, &cp, &err), 0);
+    assert_string_equal(cp.lead, lead.k.device_id);
+    assert_string_equal(cp.digest, hex);
+    assert_int_equal(cp.members, 3);
+    assert_int_equal(cp.issued_ms, 1780000000000LL);
+    assert_int_equal(team_checkpoint_verify(code.ptr, m1.k.sign_pk, &cp, &err), FC_EVERIFY);
+    buf_adds(&bad, code.ptr);
+    bad.ptr[40] = bad.ptr[40] == 'A' ? 'B' : 'A';
+    assert_int_not_equal(team_checkpoint_verify(bad.ptr, lead.k.sign_pk, &cp, &err), 0);
+
+    team_view_free(tv);
+    hqdb_close(db);
+    buf_release(&code);
+    buf_release(&bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -603,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_team_store_any_order),
         cmocka_unit_test(test_team_store_equivocation_and_gap),
         cmocka_unit_test(test_team_refusals),
+        cmocka_unit_test(test_team_checkpoint),
         cmocka_unit_test(test_team_ends_with_newer_pack),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,90 @@
+#!/bin/bash
+# The team's view in the TUI of a lead's laptop: two members worked the same
+# flight list, their bundles were imported (team import), and Alt+t over the
+# lead's worksheet shows every member's record with its author; the line
+# they recorded differently is a CONFLICT in the list (and alone under F2)
+# until the lead records it too, when it shows as decided. A laptop that
+# leads no team says so.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+fc_bin=${FIELDCHECK_BIN:-}
+[ -n "$fc_bin" ] && [ -x "$fc_bin" ] || fail "FIELDCHECK_BIN is not set to the fieldcheck binary"
+export LANG=C.UTF-8 LC_ALL= TERM=${E2E_TERM:-screen} FIELDCHECK_LANG=en FIELDCHECK_BELL=off
+export FIELDCHECK_HOME=$E2E_TMP/home FIELDCHECK_LOG=$E2E_TMP/ui.log FIELDCHECK_SCAN_GAP_MS=30
+export FIELDCHECK_NOW=2026-03-02T18:00:00+08:00 FIELDCHECK_CONFIG=$E2E_TMP/config
+dev() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@" >>"$E2E_TMP/cli.txt" 2>&1 ||
+    fail "$d $*: $(tail -3 "$E2E_TMP/cli.txt")"; }
+devout() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@"; }
+hq() { "$fc_bin" hq --hq "$E2E_TMP/hq" "$@" >>"$E2E_TMP/cli.txt" 2>&1 || fail "hq $*"; }
+
+hq init
+for d in lead m1 m2; do
+    dev $d keys init
+    dev $d keys trust "$E2E_TMP/hq/hq.pub"
+    hq enroll "$(devout $d --json keys show | jq -r .enrollment)"
+done
+LEAD=$(devout lead --json keys show | jq -r .device_id)
+M1=$(devout m1 --json keys show | jq -r .device_id)
+M2=$(devout m2 --json keys show | jq -r .device_id)
+m=$E2E_TMP/m
+mkdir -p "$m"
+cat >"$m/mission.json" <<'J'
+{"mission_id":"FLY-TUI","version":1,"kind":"flight","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
+J
+printf 'site_code,site_name\nH11010500001,Hospital\n' >"$m/sites.csv"
+printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\n' >"$m/suspicions.csv"
+hq pack "$m" -o "$E2E_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --lead "$LEAD"
+for d in lead m1 m2; do
+    dev $d mission load "$E2E_TMP/team.fcpack"
+    dev $d visit open --site H11010500001 --kind flight --inspector "A$d" --inspector "B$d"
+done
+dev m1 susp verify S1 --verdict CONFIRMED --amount 100 --fund-loss 80
+dev m2 susp verify S1 --verdict REFUTED
+dev m2 susp verify S2 --verdict PARTIAL --amount 20 --fund-loss 20
+for d in m1 m2; do dev $d export -o "$E2E_TMP/stick"; done
+dev lead team import "$E2E_TMP"/stick/*.fcb
+
+export FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db
+start_app "$fc_bin" tui
+wait_for "Lines: 2"
+send_key M-t
+wait_for "Team's records"
+wait_for "3 laptop(s), 2 item(s), 1 conflict(s)"
+wait_for "[CONFLICT]"
+wait_for "confirmed"
+wait_for "${M1:0:8} Am1, Bm1"
+wait_for "${M2:0:8} Am2, Bm2"
+wait_for "100.00 / 80.00"
+wait_for "partly confirmed"
+snapshot team-view
+# only the conflicts: S2 goes, S1 stays with both records
+send_key F2
+wait_for "Team: conflicts"
+wait_gone "partly confirmed"
+wait_for "[CONFLICT]"
+wait_for "confirmed"
+wait_for "refuted"
+# the lead records S1 (here through the CLI, beside the running TUI); F5
+# reads the team's records again
+devout lead susp verify S1 --verdict CONFIRMED --amount 100 --fund-loss 80 >/dev/null ||
+    fail "the lead's verify"
+send_key F5
+wait_for "[decided]"
+wait_for "LEAD ${LEAD:0:8} Alead"
+wait_for "0 conflict(s)"
+snapshot team-view-decided
+send_key Escape
+wait_for "Lines: 2"
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "the TUI did not exit 0"
+
+# a laptop that leads no team
+tm kill-session -t fc
+export FIELDCHECK_DB=$E2E_TMP/m1/fieldcheck.db
+start_app "$fc_bin" tui
+wait_for "Lines: 2"
+send_key M-t
+wait_for "leads no team"
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "the member's TUI did not exit 0"
+echo "ok"
