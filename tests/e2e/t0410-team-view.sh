@@ -78,10 +78,10 @@ wait_for "Lines: 2"
 send_key F10
 [ "$(wait_exit)" = 0 ] || fail "the TUI did not exit 0"
 
-# a laptop that leads no team
+# a laptop that leads no team (its database named in the command: a new
+# session may start in the first one's server, with that one's environment)
 tm kill-session -t fc
-export FIELDCHECK_DB=$E2E_TMP/m1/fieldcheck.db
-start_app "$fc_bin" tui
+start_app env "FIELDCHECK_DB=$E2E_TMP/m1/fieldcheck.db" "$fc_bin" tui
 wait_for "Lines: 2"
 send_key M-t
 wait_for "leads no team"
