@@ -109,7 +109,9 @@ grep -q "ui stopped" "$FIELDCHECK_LOG" || fail "log has no clean stop"
 # again with xterm-256color, the night theme, Chinese and a visit to start on
 tm kill-session -t fc
 : >"$out"
-TERM=xterm-256color FIELDCHECK_LANG=zh start_app "$harness" --visit V-0001 --theme night
+# (the settings in the command: a new session may start in the first one's server,
+# with that one's environment)
+start_app env TERM=xterm-256color FIELDCHECK_LANG=zh "$harness" --visit V-0001 --theme night
 wait_for "请扫码"
 wait_for "F1帮助"
 send_scan "6901234000099"
