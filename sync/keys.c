@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char device_magic[8] = {'F', 'C', 'D', 'K', 'E', 'Y', '0', '1'};
 static const char hq_magic[8] = {'F', 'C', 'H', 'K', 'E', 'Y', '0', '1'};
@@ -36,29 +37,49 @@ void keys_device_path(struct store *s, struct buf *out)
     buf_addf(out, "%s/device.key", store_dir(s));
 }
 
+/* A key file is read only when it is a regular file (never through a link),
+ * owned by this user and readable by nobody else: a file another user could
+ * have planted or can read is no key of ours. */
 static int read_key_file(const char *path, size_t expect, struct buf *out, const char *what,
                          struct fc_error *err)
 {
     struct stat sb;
-    int rc;
+    ssize_t n;
+    int fd = -1, rc;
 
-    if (stat(path, &sb) != 0) {
-        if (errno == ENOENT)
-            return fc_error_set(err, FC_ENOTFOUND, "no %s at '%s'", what, path);
-        return fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
-    }
-    if (sb.st_mode & 077)
+    rc = fs_open_input(path, FS_INPUT_NOFOLLOW, 0, &fd, NULL, err);
+    if (rc == FC_ENOTFOUND)
+        return fc_error_set(err, FC_ENOTFOUND, "no %s at '%s'", what, path);
+    if (rc == FC_EINPUT)
         return fc_error_set(err, FC_EINTEGRITY,
-                            "%s '%s' is accessible by other users (mode %03o): refusing it; "
-                            "run 'chmod 600' on it",
-                            what, path, (unsigned)(sb.st_mode & 0777));
-    rc = fs_read_file(path, expect, out, err);
+                            "%s '%s' is a link or not a regular file: refusing it", what, path);
     if (rc)
         return rc;
-    if (out->len != expect)
-        return fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: %zu bytes, expected %zu", what,
-                            path, out->len, expect);
-    return FC_OK;
+    if (fstat(fd, &sb) != 0) {
+        rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", path, strerror(errno));
+    } else if (sb.st_uid != geteuid()) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "%s '%s' belongs to user %u, not to this user (%u): refusing it", what,
+                          path, (unsigned)sb.st_uid, (unsigned)geteuid());
+    } else if (sb.st_mode & 077) {
+        rc = fc_error_set(err, FC_EINTEGRITY,
+                          "%s '%s' is accessible by other users (mode %03o): refusing it; "
+                          "run 'chmod 600' on it",
+                          what, path, (unsigned)(sb.st_mode & 0777));
+    } else if ((size_t)sb.st_size != expect) {
+        rc = fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: %lld bytes, expected %zu", what,
+                          path, (long long)sb.st_size, expect);
+    }
+    if (!rc) {
+        buf_grow(out, expect + 1);
+        n = read(fd, out->ptr + out->len, expect);
+        if (n != (ssize_t)expect)
+            rc = fc_error_set(err, FC_EINTEGRITY, "%s '%s' is damaged: short read", what, path);
+        else
+            out->len += expect, out->ptr[out->len] = '\0';
+    }
+    close(fd);
+    return rc;
 }
 
 int keys_device_load(struct store *s, struct keys_device *out, struct fc_error *err)

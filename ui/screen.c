@@ -6,6 +6,7 @@
 #include "ui/screen.h"
 
 #include "core/base/clock.h"
+#include "core/base/mask.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 #include "ui/i18n.h"
@@ -395,8 +396,14 @@ int ui_screen_submit_scan(struct ui_screen *s, const char *visit_id, const char 
             out->severity = UI_SEV_ANOMALY;
         }
     }
-    ui_logf("scan %s '%s' -> %s (%d)", how == UI_SCAN_BURST ? "burst" : "typed", code, out->verdict,
-            rc);
+    {
+        /* a code may be a resident ID: the log never holds it in clear */
+        struct buf masked = BUF_INIT;
+        mask_id(&masked, code);
+        ui_logf("scan %s '%s' -> %s (%d)", how == UI_SCAN_BURST ? "burst" : "typed", masked.ptr,
+                out->verdict, rc);
+        buf_release(&masked);
+    }
     ui_screen_alert(s, out->severity);
     if (how == UI_SCAN_BURST)
         ui_screen_scan_hint(s, code, out->severity);
