@@ -3,8 +3,10 @@
  * counts, rejects and warnings and prints them (or one JSON object). */
 #include "app/args.h"
 #include "app/commands.h"
+#include "app/term.h"
 
 #include "core/base/buf.h"
+#include "core/base/text.h"
 #include "core/base/xalloc.h"
 #include "core/mission/mission.h"
 #include "sync/pack.h"
@@ -269,8 +271,14 @@ static void on_progress(void *ctx, const char *file, uint64_t bytes, uint64_t to
 
     if (!r->progress || total < (4u << 20))
         return;
-    fprintf(stderr, "\r%s: %3d%%", file, total ? (int)(bytes * 100 / total) : 100);
-    fflush(stderr);
+    /* the carriage return is ours, the file name is data */
+    struct buf name = BUF_INIT;
+    FILE *err = app_raw_stderr();
+
+    text_escape_str(&name, file);
+    fprintf(err, "\r%s: %3d%%", name.ptr ? name.ptr : "", total ? (int)(bytes * 100 / total) : 100);
+    fflush(err);
+    buf_release(&name);
     r->progress_drawn = 1;
 }
 
@@ -405,8 +413,11 @@ static int mission_cmd_load(struct app *app, int argc, char **argv)
         rc = pack_load(s, path, partial, &sink, &info, &st, &app->err);
     else
         rc = pack_load_folder(s, path, partial, &sink, &info, &st, &app->err);
-    if (r.progress_drawn)
-        fputs("\r\033[K", stderr);
+    if (r.progress_drawn) {
+        FILE *err = app_raw_stderr();
+        fputs("\r\033[K", err);
+        fflush(err);
+    }
     if (app->json) {
         print_json(&r, &info, rc, st, &app->err);
         if (rc) {

@@ -1,6 +1,7 @@
 /* Global option parsing, the command table and the shared error printer.
  * Every subcommand is a row here; its code lives in app/cmd_<name>.c. */
 #include "app/commands.h"
+#include "app/term.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
@@ -364,13 +365,18 @@ int app_is_stdout(const char *path)
 
 int app_write_out(struct app *app, const char *path, const void *data, size_t len, int binary)
 {
+    FILE *out;
+
     if (!app_is_stdout(path))
         return fs_write_atomic(path, data, len, 0600, &app->err);
     if (binary && isatty(STDOUT_FILENO))
         return fc_error_set(&app->err, FC_EUSAGE,
                             "not writing a file in another encoding to a terminal: redirect "
                             "standard output or give a file name instead of '-'");
-    if (fwrite(data, 1, len, stdout) != len || fflush(stdout))
+    /* a text report shown on a terminal passes the filter like any line;
+     * into a pipe or file it stays the exact bytes of the report */
+    out = binary || !isatty(STDOUT_FILENO) ? app_raw_stdout() : stdout;
+    if (fwrite(data, 1, len, out) != len || fflush(out))
         return fc_error_setsys(&app->err, FC_EIO, errno, "cannot write to standard output: %s",
                                strerror(errno));
     return FC_OK;
@@ -798,6 +804,8 @@ int app_main(int argc, char **argv)
     app_i18n_init();
     if (take_global_options(&app, &argc, argv))
         return 1;
+    /* from here on no data reaches the terminal raw (app/term.h) */
+    app_term_filter(!app.json);
     if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
         print_help(stdout);
         return 0;

@@ -2,6 +2,7 @@
  * sync code in the terminal (black on white whatever the terminal theme, so
  * a phone camera reads it) and, on request, as PNG and SVG files. */
 #include "app/commands.h"
+#include "app/term.h"
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
@@ -72,8 +73,12 @@ int app_qr_emit(struct app *app, const struct app_qr *q, const char *code, const
                   png.len ? png.ptr : NULL, svg.len ? svg.ptr : NULL, &app->err);
     if (rc)
         goto out;
-    if (draw)
-        fputs(term.ptr, stdout);
+    if (draw) {
+        /* glyphs and colours of our own making: the one raw write */
+        FILE *out = app_raw_stdout();
+        fputs(term.ptr, out);
+        fflush(out);
+    }
     if (!app->json) {
         if (png.len)
             printf(_("QR code written to %s\n"), png.ptr);

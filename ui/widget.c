@@ -5,6 +5,7 @@
  * is tested without a terminal. */
 #include "ui/widget.h"
 
+#include "core/base/text.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 #include "ui/i18n.h"
@@ -18,22 +19,11 @@
 
 #define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
 
-/* Copies s into out with control characters and invalid bytes as '?'. */
+/* Copies s into out through the terminal text filter: control, bidi and
+ * invalid bytes shown as the CLI shows them ("\x1b", "\u202e"). */
 static void sanitize(struct buf *out, const char *s)
 {
-    size_t len = strlen(s), i = 0;
-    uint32_t cp;
-
-    while (i < len) {
-        int n = utf8_decode(s + i, len - i, &cp);
-        if (n < 0 || cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-            buf_addch(out, '?');
-            i += n < 0 ? 1 : (size_t)n;
-            continue;
-        }
-        buf_add(out, s + i, (size_t)n);
-        i += (size_t)n;
-    }
+    text_escape_str(out, s);
 }
 
 static void add_spaces(struct buf *out, size_t n)

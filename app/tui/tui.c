@@ -7,6 +7,7 @@
 #include "app/tui/tui.h"
 
 #include "app/commands.h"
+#include "app/term.h"
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
@@ -870,7 +871,10 @@ int app_tui_run(struct app *app, const char *theme)
         ua.start = UI_START_VISIT;
         ua.start_visit = v.id;
     }
+    /* curses owns the terminal and needs the real stdout */
+    app_term_unfilter();
     rc = ui_run(&ua, &app->err);
+    app_term_filter(!app->json);
     visit_release(&v);
     tui_session_close(&t);
     for (size_t i = 0; i < N_ADAPTERS; i++)

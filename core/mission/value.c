@@ -7,6 +7,8 @@
 
 #include "core/base/clock.h"
 #include "core/base/mask.h"
+#include "core/base/text.h"
+#include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 #include "core/ident/gs1.h"
 #include "core/ident/ident.h"
@@ -248,9 +250,23 @@ static int all_digits(const char *s, size_t n)
  * (and L->num[c] to fill for numbers) and returns 0, or -1 with a reason. */
 typedef int parse_fn(struct loader *L, int c, struct buf *v, const char **why);
 
+/* A name or a ward holds no control character (a tab aside) and no bidi
+ * formatting character: what would move a cursor or reverse a line on a
+ * screen is refused at the door, not only escaped on the way out. */
 static int parse_text(struct loader *L, int c, struct buf *v, const char **why)
 {
-    (void)L, (void)c, (void)v, (void)why;
+    size_t i = 0;
+
+    (void)L, (void)c;
+    while (i < v->len) {
+        uint32_t cp;
+        int n = utf8_decode(v->ptr + i, v->len - i, &cp);
+        if (n > 0 && cp != '\t' && text_is_unsafe(cp)) {
+            *why = FC_N_("control or text-direction character in a text");
+            return -1;
+        }
+        i += n > 0 ? (size_t)n : 1;
+    }
     return 0;
 }
 

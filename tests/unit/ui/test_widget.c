@@ -62,8 +62,12 @@ static void test_fit_cjk(void **state)
 static void test_fit_sanitizes(void **state)
 {
     (void)state;
-    fit("a\tb\x1b[2J", 8, UI_ALIGN_LEFT, "a?b?[2J ");
-    fit("x\xff\xfey", 4, UI_ALIGN_LEFT, "x??y");
+    /* the CLI's escapes (core/base/text.h), bidi overrides included */
+    fit("a\tb\x1b[2J", 16, UI_ALIGN_LEFT, "a\\x09b\\x1b[2J   ");
+    fit("x\xff\xfey", 10, UI_ALIGN_LEFT, "x\\xff\\xfey");
+    fit("ab\xe2\x80\xae"
+        "cd",
+        12, UI_ALIGN_LEFT, "ab\\u202ecd  ");
 }
 
 static const struct ui_table_col cols[] = {
