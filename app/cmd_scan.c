@@ -9,8 +9,11 @@
 
 #include "core/base/buf.h"
 #include "core/base/clock.h"
+#include "core/base/fs.h"
 #include "core/base/xalloc.h"
+#include "core/ident/scan.h"
 #include "core/store/event.h"
+#include "core/store/hash.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "core/workflow.h"
@@ -64,30 +67,72 @@ int app_parse_time(struct app *app, const char *text, int64_t *ms)
     return FC_OK;
 }
 
+/* A replay file is read whole before its first line is recorded (so the
+ * SHA-256 every event names is of exactly the bytes replayed): a regular
+ * file of at most REPLAY_MAX bytes, lines of at most REPLAY_LINE_MAX. */
+#define REPLAY_MAX (64u << 20)
+#define REPLAY_LINE_MAX (SCAN_CODE_MAX + 64)
+
+/* What a replay says on stderr about a line whose time is flagged. */
+static const char *time_flag_message(const char *flag) __attribute__((format_arg(1)));
+static const char *time_flag_message(const char *flag)
+{
+    if (!strcmp(flag, "before_open"))
+        return N_("fieldcheck: %s:%lu: time '%s' is before the visit opened: recorded, flagged "
+                  "before_open\n");
+    if (!strcmp(flag, "after_close"))
+        return N_("fieldcheck: %s:%lu: time '%s' is after the visit closed: recorded, flagged "
+                  "after_close\n");
+    return N_("fieldcheck: %s:%lu: time '%s' is earlier than the line before: recorded, flagged "
+              "backwards\n");
+}
+
 static int replay_file(struct app *app, struct workflow_session *ws, const char *path)
 {
-    FILE *f = fopen(path, "r");
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
+    struct buf text = BUF_INIT;
+    unsigned char sum[HASH_LEN];
+    char hex[HASH_HEX_LEN + 1];
+    const struct visit *v = NULL;
+    int64_t opened_ms = 0, closed_ms = 0, prev_ms = 0;
     unsigned long lineno = 0, bad = 0;
-    int rc = FC_OK;
+    char *line, *next;
+    int rc;
 
-    if (!f)
-        return fc_error_setsys(&app->err, FC_EIO, errno, "cannot open '%s': %s", path,
-                               strerror(errno));
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    rc = fs_read_file(path, REPLAY_MAX, &text, &app->err);
+    if (!rc)
+        rc = app_visit(app, &v, NULL);
+    if (rc)
+        goto out;
+    hash_sha256(sum, text.ptr ? text.ptr : "", text.len);
+    hash_to_hex(hex, sum, HASH_LEN);
+    clock_parse(v->opened_at, &opened_ms);
+    if (v->closed_at[0])
+        clock_parse(v->closed_at, &closed_ms);
+    buf_addch(&text, '\0'); /* a terminator even for an empty file */
+    for (line = text.ptr; line && *line; line = next) {
         struct workflow_result r;
+        struct scan_arrival arrival = {"replay", hex, NULL};
         char *comma, *code;
+        size_t len;
         int64_t ms;
 
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len = strlen(line);
+        while (len > 0 && line[len - 1] == '\r')
             line[--len] = '\0';
         if (lineno == 1 && !strncmp(line, "\xef\xbb\xbf", 3))
-            memmove(line, line + 3, (size_t)len - 2);
+            line += 3, len -= 3;
         if (!*line)
             continue;
+        if (len > REPLAY_LINE_MAX) {
+            fprintf(stderr, _("fieldcheck: %s:%lu: line longer than %d bytes\n"), path, lineno,
+                    REPLAY_LINE_MAX);
+            bad++;
+            continue;
+        }
         comma = strchr(line, ',');
         if (!comma) {
             fprintf(stderr, _("fieldcheck: %s:%lu: expected time,code\n"), path, lineno);
@@ -108,7 +153,12 @@ static int replay_file(struct app *app, struct workflow_session *ws, const char 
             bad++;
             continue;
         }
-        rc = ws->wf->engine->scan(ws->engine, code, strlen(code), "burst", ms, &r, &app->err);
+        /* recorded as stated, but never taken for a live scan */
+        arrival.time_flag = scan_time_flag(ms, opened_ms, closed_ms, prev_ms);
+        if (arrival.time_flag)
+            fprintf(stderr, _(time_flag_message(arrival.time_flag)), path, lineno, line);
+        prev_ms = ms;
+        rc = ws->wf->engine->scan(ws->engine, code, strlen(code), &arrival, ms, &r, &app->err);
         if (rc) {
             fc_error_prefix(&app->err, "%s:%lu", path, lineno);
             break;
@@ -116,10 +166,10 @@ static int replay_file(struct app *app, struct workflow_session *ws, const char 
         app_print_result(app, &r);
         workflow_result_release(&r);
     }
-    free(line);
-    fclose(f);
     if (!rc && bad)
         rc = fc_error_set(&app->err, FC_EINPUT, "%s: bad lines skipped: %lu", path, bad);
+out:
+    buf_release(&text);
     return rc;
 }
 
@@ -162,8 +212,9 @@ int cmd_scan(struct app *app, int argc, char **argv)
             memset(&r, 0, sizeof(r));
             rc = app_at(app, &ms);
             if (!rc)
-                rc = ws.wf->engine->scan(ws.engine, codes[i], strlen(codes[i]),
-                                         typed ? "typed" : "cli", ms, &r, &app->err);
+                rc = ws.wf->engine->scan(
+                    ws.engine, codes[i], strlen(codes[i]),
+                    &(struct scan_arrival){typed ? "typed" : "cli", NULL, NULL}, ms, &r, &app->err);
             if (!rc)
                 app_print_result(app, &r);
             workflow_result_release(&r);

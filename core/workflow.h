@@ -35,6 +35,7 @@
 struct store;
 struct event;
 struct visit;
+struct scan_arrival;
 struct report_ctx;
 struct workflow;
 struct workflow_doc;
@@ -173,10 +174,10 @@ void workflow_result_release(struct workflow_result *r);
 struct workflow_engine_ops {
     int (*open)(struct store *s, const struct visit *v, void **engine, struct fc_error *err);
     void (*close)(void *engine);
-    /* Judges and durably records one code; arrival is "burst", "typed",
-     * "cli" or "replay". */
-    int (*scan)(void *engine, const char *raw, size_t len, const char *arrival, int64_t at_ms,
-                struct workflow_result *out, struct fc_error *err);
+    /* Judges and durably records one code with how it arrived (NULL: typed
+     * on the command line; core/ident/scan.h). */
+    int (*scan)(void *engine, const char *raw, size_t len, const struct scan_arrival *arrival,
+                int64_t at_ms, struct workflow_result *out, struct fc_error *err);
     /* Cancels a scan (event id, 8+ character prefix or seq) with a reason;
      * NULL when the workflow's scans cannot be voided one by one. */
     int (*void_scan)(void *engine, const char *target, const char *reason, int64_t at_ms,

@@ -255,8 +255,10 @@ static int pharmacy_scan_code(struct tui_pharmacy *tp, const char *visit_id, con
 
     memset(out, 0, sizeof(*out));
     if (!rc)
-        rc = pharmacy_scan(tp->engine, code, strlen(code), how == UI_SCAN_BURST ? "burst" : "typed",
-                           clock_now_ms(), &r, err);
+        rc = pharmacy_scan(
+            tp->engine, code, strlen(code),
+            &(struct scan_arrival){how == UI_SCAN_BURST ? "burst" : "typed", NULL, NULL},
+            clock_now_ms(), &r, err);
     if (rc)
         return rc;
     notify(tp);

@@ -15,6 +15,7 @@
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
 #include "core/demo_codes.h"
+#include "core/ident/scan.h"
 #include "core/mission/mission.h"
 #include "core/mission/roster.h"
 #include "core/report/qr.h"
@@ -621,9 +622,10 @@ static int tui_scan(void *user, const char *visit_id, const char *code, enum ui_
     }
     rc = tui_session(t, v.id, &ws, NULL, err);
     if (!rc)
-        rc =
-            ws->wf->engine->scan(ws->engine, code, strlen(code),
-                                 how == UI_SCAN_BURST ? "burst" : "typed", clock_now_ms(), &r, err);
+        rc = ws->wf->engine->scan(
+            ws->engine, code, strlen(code),
+            &(struct scan_arrival){how == UI_SCAN_BURST ? "burst" : "typed", NULL, NULL},
+            clock_now_ms(), &r, err);
     if (rc)
         goto out;
     tui_changed(t);

@@ -662,3 +662,23 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
     }
     return FC_OK;
 }
+
+void scan_arrival_stamp(const struct scan_arrival *a, struct json_t *payload)
+{
+    json_object_set_new(payload, "arrival", json_string(a && a->how ? a->how : "cli"));
+    if (a && a->file_sha256)
+        json_object_set_new(payload, "file_sha256", json_string(a->file_sha256));
+    if (a && a->time_flag)
+        json_object_set_new(payload, "time_flag", json_string(a->time_flag));
+}
+
+const char *scan_time_flag(int64_t at_ms, int64_t opened_ms, int64_t closed_ms, int64_t prev_ms)
+{
+    if (at_ms < opened_ms)
+        return "before_open";
+    if (closed_ms && at_ms > closed_ms)
+        return "after_close";
+    if (prev_ms && at_ms < prev_ms)
+        return "backwards";
+    return NULL;
+}

@@ -124,6 +124,26 @@ void scan_payload_add(const struct scan_class *sc, struct json_t *payload);
  * never lost. */
 struct json_t *scan_code_json(const char *code);
 
+/* How a code reached an engine. how is "burst", "typed", "cli" or
+ * "replay". A replayed code also names the SHA-256 (hex) of the file it was
+ * read from and, when the time that file states is odd, time_flag (from
+ * scan_time_flag). A NULL arrival stands for {"cli"}. */
+struct scan_arrival {
+    const char *how;
+    const char *file_sha256;
+    const char *time_flag;
+};
+
+/* Writes the arrival into a scan's payload: "arrival", and "file_sha256"
+ * and "time_flag" when set. a may be NULL. */
+void scan_arrival_stamp(const struct scan_arrival *a, struct json_t *payload);
+
+/* What is odd about a time a replay file states for a code: "before_open"
+ * (before the visit opened at opened_ms), "after_close" (after it closed at
+ * closed_ms; 0 while open), "backwards" (earlier than prev_ms, the time of
+ * the code before it in the file; 0 for the first), else NULL. */
+const char *scan_time_flag(int64_t at_ms, int64_t opened_ms, int64_t closed_ms, int64_t prev_ms);
+
 /* Appends the Caps Lock hint to a verdict message (msg of size n). */
 void scan_caps_lock_note(char *msg, size_t n);
 

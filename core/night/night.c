@@ -1105,8 +1105,8 @@ static void result_fill(struct night_result *r, const struct event *e, const str
     result_message(r);
 }
 
-int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
-               struct night_result *out, struct fc_error *err)
+int night_scan(struct night *n, const char *raw, size_t len, const struct scan_arrival *arrival,
+               int64_t at_ms, struct night_result *out, struct fc_error *err)
 {
     struct scan_class cls;
     struct scan_class *sc = &cls;
@@ -1129,7 +1129,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const char *arrival
         rc = night_resolve(n, sc, at_ms, payload, err);
     if (rc)
         goto rollback;
-    json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
+    scan_arrival_stamp(arrival, payload);
     facts_from_json(payload, &f);
     rc = night_decide(n->base.store, n->base.visit.id, at_ms, &f, &d, err);
     if (rc)

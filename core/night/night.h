@@ -74,10 +74,10 @@ void night_free(struct night *n);
 const struct visit *night_visit(const struct night *n);
 
 /* Classifies and judges one scan, stores it as a "scan" event and commits
- * before returning. arrival is "burst", "typed" or "cli". FC_ESTATE if the
+ * before returning, with how it arrived (NULL: typed on the command line). FC_ESTATE if the
  * visit is closed. out is filled on success. */
-int night_scan(struct night *n, const char *raw, size_t len, const char *arrival, int64_t at_ms,
-               struct night_result *out, struct fc_error *err);
+int night_scan(struct night *n, const char *raw, size_t len, const struct scan_arrival *arrival,
+               int64_t at_ms, struct night_result *out, struct fc_error *err);
 
 /* The verdict night_scan would give, without storing anything (seq 0,
  * event_id ""): classification, reference lookups and the decision. */

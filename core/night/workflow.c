@@ -87,8 +87,9 @@ static void result_from(const struct night_result *r, struct workflow_result *ou
     }
 }
 
-static int engine_scan(void *engine, const char *raw, size_t len, const char *arrival,
-                       int64_t at_ms, struct workflow_result *out, struct fc_error *err)
+static int engine_scan(void *engine, const char *raw, size_t len,
+                       const struct scan_arrival *arrival, int64_t at_ms,
+                       struct workflow_result *out, struct fc_error *err)
 {
     struct night_result r;
     int rc = night_scan(engine, raw, len, arrival, at_ms, &r, err);

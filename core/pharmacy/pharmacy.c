@@ -772,8 +772,9 @@ static void result_fill(struct pharmacy_result *r, int64_t seq, const char *even
 }
 
 /* Decides, appends and commits a scan whose facts are in payload. */
-static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival, int64_t at_ms,
-                       const char *source, struct pharmacy_result *out, struct fc_error *err)
+static int commit_scan(struct pharmacy *p, json_t *payload, const struct scan_arrival *arrival,
+                       int64_t at_ms, const char *source, struct pharmacy_result *out,
+                       struct fc_error *err)
 {
     struct facts f;
     struct decision d;
@@ -782,7 +783,7 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const char *arrival,
     int64_t round = 1;
     int rc;
 
-    json_object_set_new(payload, "arrival", json_string(arrival ? arrival : "cli"));
+    scan_arrival_stamp(arrival, payload);
     facts_from_json(payload, &f);
     rc = pharmacy_decide(p->base.store, &p->stmts, p->base.visit.id, at_ms, &f, &d, err);
     if (rc)
@@ -817,8 +818,9 @@ out:
     return rc;
 }
 
-int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len, const char *arrival,
-                  int64_t at_ms, struct pharmacy_result *out, struct fc_error *err)
+int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len,
+                  const struct scan_arrival *arrival, int64_t at_ms, struct pharmacy_result *out,
+                  struct fc_error *err)
 {
     json_t *payload = json_object();
     char source[16] = "";
@@ -867,7 +869,7 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
         json_object_set_new(payload, "units", json_real((double)qty));
     else if (rc == 0)
         json_object_set_new(payload, "why", json_sprintf("NOT_A_DRUG_OF_SITE:%s", drug_code));
-    rc = rc < 0 ? rc : commit_scan(p, payload, "cli", at_ms, "command", out, err);
+    rc = rc < 0 ? rc : commit_scan(p, payload, NULL, at_ms, "command", out, err);
     if (rc)
         store_rollback(p->base.store);
 out:

@@ -75,10 +75,11 @@ void pharmacy_free(struct pharmacy *p);
 const struct visit *pharmacy_visit(const struct pharmacy *p);
 
 /* Classifies and judges one scan, stores it as a "scan" event and commits
- * before returning. arrival is "burst", "typed" or "cli". FC_ESTATE if the
+ * before returning, with how it arrived (NULL: typed on the command line). FC_ESTATE if the
  * visit is closed. out is filled on success. */
-int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len, const char *arrival,
-                  int64_t at_ms, struct pharmacy_result *out, struct fc_error *err);
+int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len,
+                  const struct scan_arrival *arrival, int64_t at_ms, struct pharmacy_result *out,
+                  struct fc_error *err);
 
 /* A manual count of qty units (0..IDENT_COUNT_QTY_MAX) of drug_code: one
  * committed "scan" event with verdict RECORDED, or UNKNOWN_ITEM when the site

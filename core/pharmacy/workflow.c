@@ -77,8 +77,9 @@ void pharmacy_result_to(const struct pharmacy_result *r, struct workflow_result 
     workflow_result_localise(&pharmacy_workflow, out, r->drug_code, qty);
 }
 
-static int engine_scan(void *engine, const char *raw, size_t len, const char *arrival,
-                       int64_t at_ms, struct workflow_result *out, struct fc_error *err)
+static int engine_scan(void *engine, const char *raw, size_t len,
+                       const struct scan_arrival *arrival, int64_t at_ms,
+                       struct workflow_result *out, struct fc_error *err)
 {
     struct pharmacy_result r;
     int rc = pharmacy_scan(engine, raw, len, arrival, at_ms, &r, err);

@@ -105,7 +105,8 @@ int main(int argc, char **argv)
                      (long)n_lines + i);
         t0 = bench_now();
         /* 2 s apart: no double reads */
-        if (pharmacy_scan(p, code, strlen(code), "burst", a.at_ms + 2000LL * (i + 1), &r, &err)) {
+        if (pharmacy_scan(p, code, strlen(code), &(struct scan_arrival){"burst", NULL, NULL},
+                          a.at_ms + 2000LL * (i + 1), &r, &err)) {
             fprintf(stderr, "scan %s: %s\n", code, err.msg);
             return 1;
         }

@@ -229,7 +229,7 @@ int main(int argc, char **argv)
         codes[0] = label, codes[1] = adm, codes[2] = idbuf;
         t0 = now_us();
         c0 = cpu_us();
-        if (night_scan(n, codes[i % 3], strlen(codes[i % 3]), "cli", a.at_ms + i * 2000, &r, NULL))
+        if (night_scan(n, codes[i % 3], strlen(codes[i % 3]), NULL, a.at_ms + i * 2000, &r, NULL))
             fc_die("scan failed");
         cpu[i] = cpu_us() - c0;
         lat[i] = now_us() - t0;

@@ -9,6 +9,7 @@
  * tests/e2e/t0105-generic-workflow.sh and tests/cli/t0900-fourth-workflow.sh
  * drive it; nothing else in the tree names it. */
 #include "core/base/xalloc.h"
+#include "core/ident/scan.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
@@ -56,23 +57,24 @@ static void engine_close(void *engine)
 
 static const struct workflow outpatient;
 
-static int engine_scan(void *engine, const char *raw, size_t len, const char *arrival,
-                       int64_t at_ms, struct workflow_result *out, struct fc_error *err)
+static int engine_scan(void *engine, const char *raw, size_t len,
+                       const struct scan_arrival *arrival, int64_t at_ms,
+                       struct workflow_result *out, struct fc_error *err)
 {
     struct engine *e = engine;
     const char *verdict = len && raw[0] == 'X' ? "NO_REGISTRATION" : "SEEN";
-    json_t *payload =
-        json_pack("{s:s%, s:s, s:s}", "code", raw, len, "arrival", arrival, "verdict", verdict);
+    json_t *payload = json_pack("{s:s%, s:s}", "code", raw, len, "verdict", verdict);
     int rc;
 
     memset(out, 0, sizeof(*out));
+    scan_arrival_stamp(arrival, payload);
     rc = event_commit_json(e->s, e->visit, at_ms, "scan", NULL, payload, out->event_id, err);
     json_decref(payload);
     if (rc)
         return rc;
     snprintf(out->code, sizeof(out->code), "%.*s", (int)len, raw);
     snprintf(out->kind, sizeof(out->kind), "code");
-    snprintf(out->source, sizeof(out->source), "%s", arrival);
+    snprintf(out->source, sizeof(out->source), "%s", arrival ? arrival->how : "cli");
     snprintf(out->verdict, sizeof(out->verdict), "%s", verdict);
     snprintf(out->message, sizeof(out->message), "recorded %s", out->code);
     workflow_result_localise(&outpatient, out, "", "");

@@ -19,7 +19,7 @@ static struct night_result scan_at(struct world *w, const char *code, int64_t at
 {
     struct night_result r;
     struct fc_error err = {0};
-    int rc = night_scan(w->n, code, strlen(code), "cli", at, &r, &err);
+    int rc = night_scan(w->n, code, strlen(code), NULL, at, &r, &err);
 
     if (rc)
         fail_msg("scan '%s' failed: %s", code, err.msg);
@@ -123,7 +123,7 @@ static void test_closed_visit_refuses(void **state)
 
     assert_int_equal(visit_close(w->fx.s, w->fx.visit, w->t, NULL, NULL), 0);
     assert_int_equal(night_open(w->fx.s, w->fx.visit, &n2, NULL), 0);
-    assert_int_equal(night_scan(n2, "W01-1", 5, "cli", w->t, &r, &err), FC_ESTATE);
+    assert_int_equal(night_scan(n2, "W01-1", 5, NULL, w->t, &r, &err), FC_ESTATE);
     night_free(n2);
 }
 

@@ -126,7 +126,9 @@ static struct pharmacy_result scan_dt(struct fx *fx, const char *code, int64_t d
     struct fc_error err = {0};
 
     fx->t += dt_ms;
-    assert_int_equal(pharmacy_scan(fx->p, code, strlen(code), "burst", fx->t, &r, &err), 0);
+    assert_int_equal(pharmacy_scan(fx->p, code, strlen(code),
+                                   &(struct scan_arrival){"burst", NULL, NULL}, fx->t, &r, &err),
+                     0);
     if (strcmp(r.verdict, verdict) != 0)
         fprintf(stderr, "scan %s: %s (%s), expected %s\n", code, r.verdict, r.detail, verdict);
     assert_string_equal(r.verdict, verdict);
@@ -619,7 +621,7 @@ static void test_closed_visit(void **state)
     assert_int_equal(pharmacy_set_blind(fx->p, 1, fx->t += 1000, &err), 0);
     assert_int_equal(visit_close(fx->f.s, pharmacy_visit(fx->p)->id, fx->t += 1000, NULL, &err), 0);
     assert_int_equal(pharmacy_open(fx->f.s, NULL, &p, &err), 0);
-    assert_int_equal(pharmacy_scan(p, "81000010000000000003", 20, "cli", fx->t, &r, &err),
+    assert_int_equal(pharmacy_scan(p, "81000010000000000003", 20, NULL, fx->t, &r, &err),
                      FC_ESTATE);
     /* closing the visit saved the count: book figures are visible */
     assert_int_equal(pharmacy_is_blind(fx->f.s, pharmacy_visit(p), &err), 0);

@@ -25,7 +25,7 @@ static void scan(struct world *w, const char *code)
     struct fc_error err = {0};
 
     w->t += 3000;
-    if (night_scan(w->n, code, strlen(code), "cli", w->t, &r, &err))
+    if (night_scan(w->n, code, strlen(code), NULL, w->t, &r, &err))
         fail_msg("scan '%s' failed: %s", code, err.msg);
 }
 
