@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* The kinds of visit some commands take (struct command workflows). */
@@ -794,11 +796,23 @@ static int take_global_options(struct app *app, int *argc, char **argv)
     return 0;
 }
 
+/* The process holds keys and rosters: it never leaves them in a core file,
+ * and other processes of the same user cannot attach to read its memory. A
+ * core pipe (systemd-coredump) ignores RLIMIT_CORE, hence the prctl too. */
+static void no_core_dumps(void)
+{
+    struct rlimit none = {0, 0};
+
+    setrlimit(RLIMIT_CORE, &none);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 int app_main(int argc, char **argv)
 {
     struct app app;
     int i = 1;
 
+    no_core_dumps();
     memset(&app, 0, sizeof(app));
     app.db_path = getenv("FIELDCHECK_DB");
     app_i18n_init();
