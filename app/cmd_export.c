@@ -1,6 +1,7 @@
 /* fieldcheck export -o DIR [--from SEQ]: the next bundle of every event the
  * trusted HQ has not acknowledged (from SEQ: again, even acknowledged ones).
  * Nothing is deleted locally. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/store/store.h"
@@ -16,21 +17,20 @@ int cmd_export(struct app *app, int argc, char **argv)
     struct bundle_export_result r;
     const char *dir = NULL;
     long long from = 0;
+    const char *from_text = NULL;
     struct store *s;
     int rc;
+    const struct app_opt opts[] = {{"-o", &dir, NULL, NULL, NULL},
+                                   {"--from", &from_text, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) {
-            dir = argv[++i];
-        } else if (!strcmp(argv[i], "--from") && i + 1 < argc) {
-            char *end = NULL;
-            from = strtoll(argv[++i], &end, 10);
-            if (!*argv[i] || *end || from < 1) {
-                fprintf(stderr, _("fieldcheck: export: --from needs a seq of 1 or more\n"));
-                return 1;
-            }
-        } else {
-            fprintf(stderr, _("fieldcheck: export: unexpected argument '%s'\n"), argv[i]);
+    if (app_parse("export", argc, argv, 1, opts, NULL, 0, NULL))
+        return 1;
+    if (from_text) {
+        char *end = NULL;
+        from = strtoll(from_text, &end, 10);
+        if (!*from_text || *end || from < 1) {
+            fprintf(stderr, _("fieldcheck: export: --from needs a seq of 1 or more\n"));
             return 1;
         }
     }

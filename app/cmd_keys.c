@@ -1,5 +1,6 @@
 /* fieldcheck keys init | show [--qr] [--qr-png FILE] [--qr-svg FILE] | trust [--replace] HQ_PUB_FILE: the device's keys,
  * its enrollment code for HQ, and trusting HQ's public keys. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/store/store.h"
@@ -56,13 +57,14 @@ int cmd_keys(struct app *app, int argc, char **argv)
     }
     if (!strcmp(argv[1], "show")) {
         struct app_qr q = {0};
+        const struct app_opt opts[] = {{"--qr", NULL, &q.term, NULL, NULL},
+                                       {"--qr-png", &q.png, NULL, NULL, NULL},
+                                       {"--qr-svg", &q.svg, NULL, NULL, NULL},
+                                       {"--qr-dir", &q.dir, NULL, NULL, NULL},
+                                       {NULL, NULL, NULL, NULL, NULL}};
 
-        for (int i = 2; i < argc; i++) {
-            if (!app_qr_option(&q, argc, argv, &i)) {
-                fprintf(stderr, _("fieldcheck: keys show: unknown option '%s'\n"), argv[i]);
-                return 1;
-            }
-        }
+        if (app_parse("keys show", argc, argv, 2, opts, NULL, 0, NULL))
+            return 1;
         if (app_qr_check(app, &q))
             return 1;
         return keys_show(app, s, 0, &q);
@@ -71,15 +73,11 @@ int cmd_keys(struct app *app, int argc, char **argv)
         struct keys_trust_result t;
         const char *file = NULL;
         int replace = 0;
+        const struct app_opt opts[] = {{"--replace", NULL, &replace, NULL, NULL},
+                                       {NULL, NULL, NULL, NULL, NULL}};
 
-        for (int i = 2; i < argc; i++) {
-            if (!strcmp(argv[i], "--replace"))
-                replace = 1;
-            else if (!file)
-                file = argv[i];
-            else
-                file = NULL, i = argc; /* two files: usage */
-        }
+        if (app_parse("keys trust", argc, argv, 2, opts, &file, 1, NULL))
+            return 1;
         if (!file) {
             fprintf(stderr, _("fieldcheck: keys trust: expected [--replace] HQ_PUB_FILE\n"));
             return 1;

@@ -1,5 +1,6 @@
 /* fieldcheck receipt apply CODE|FILE: HQ's signed acknowledgement. Only a
  * receipt that verifies and names this device's own chain is recorded. */
+#include "app/args.h"
 #include "app/commands.h"
 
 #include "core/store/store.h"
@@ -13,18 +14,22 @@ int cmd_receipt(struct app *app, int argc, char **argv)
 {
     struct receipt r;
     struct store *s;
+    const char *pos[1] = {NULL};
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     int raised = 0, rc;
 
     if (argc < 2 || strcmp(argv[1], "apply") != 0)
         return app_bad_subcommand(app, argv[0], argc < 2 ? NULL : argv[1]);
-    if (argc != 3) {
+    if (app_parse("receipt apply", argc, argv, 2, opts, pos, 1, NULL))
+        return 1;
+    if (!pos[0]) {
         fprintf(stderr, _("fieldcheck: receipt: expected 'receipt apply CODE|FILE'\n"));
         return 1;
     }
     s = app_store(app);
     if (!s)
         return app_fail(app, app->err.code);
-    rc = receipt_apply(s, argv[2], &r, &raised, &app->err);
+    rc = receipt_apply(s, pos[0], &r, &raised, &app->err);
     if (rc)
         return app_fail(app, rc);
     if (app->json)
