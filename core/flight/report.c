@@ -545,6 +545,14 @@ static int md_line(const struct flight_line *l, void *vctx)
     return 0;
 }
 
+/* "   - label: text", the text escaped as a Markdown cell is. */
+static void md_item(struct buf *b, const char *label, const char *text)
+{
+    buf_addf(b, "   - %s", label);
+    report_md_text(b, text);
+    buf_addch(b, '\n');
+}
+
 struct md_finding_ctx {
     struct report *r;
     int n;
@@ -569,12 +577,11 @@ static int md_finding(const struct flight_finding *f, void *vctx)
     buf_addf(b, "   - %s%s\n", report_text("依据：", "basis: "), e ? e->basis : "");
     join_json(&list, f->lines_json, sep);
     if (list.len)
-        buf_addf(b, "   - %s%s\n", report_text("涉及疑点：", "suspicion lines: "), list.ptr);
+        md_item(b, report_text("涉及疑点：", "suspicion lines: "), list.ptr);
     buf_reset(&list);
     join_json(&list, f->patients_json, sep);
     if (list.len)
-        buf_addf(b, "   - %s%s\n",
-                 report_text("涉及患者（住院号）：", "patients (admission numbers): "), list.ptr);
+        md_item(b, report_text("涉及患者（住院号）：", "patients (admission numbers): "), list.ptr);
     buf_reset(&list);
     if (f->has_qty) {
         qty_format(&list, f->qty_milli);
@@ -588,13 +595,15 @@ static int md_finding(const struct flight_finding *f, void *vctx)
     buf_adds(b, report_text(" 元；基金损失：", " yuan; fund loss: "));
     money_format(b, f->fund_loss_fen);
     buf_adds(b, report_text(" 元\n", " yuan\n"));
-    buf_addf(b, "   - %s%s\n", report_text("说明：", "note: "), f->note);
+    buf_addf(b, "   - %s", report_text("说明：", "note: "));
+    report_md_text(b, f->note);
+    buf_addch(b, '\n');
     evid = json_loads(f->evidence_json, 0, NULL);
     json_array_foreach(evid, i, x)
     {
-        buf_addf(b, "   - %s%s%s%s%s\n", report_text("证据：", "evidence: "),
-                 str_or(json_string_value(json_object_get(x, "path")), ""),
-                 report_text("（SHA-256 ", " (SHA-256 "),
+        buf_addf(b, "   - %s", report_text("证据：", "evidence: "));
+        report_md_text(b, str_or(json_string_value(json_object_get(x, "path")), ""));
+        buf_addf(b, "%s%s%s\n", report_text("（SHA-256 ", " (SHA-256 "),
                  str_or(json_string_value(json_object_get(x, "sha256")), ""),
                  report_text("）", ")"));
     }

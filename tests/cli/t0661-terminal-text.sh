@@ -53,4 +53,16 @@ expect_exit 0 "$FC" scan $'W01-1\e[2J'
 no_raw "scan" "$OUT$ERR"
 expect_exit 0 "$FC" visit show
 no_raw "visit show" "$OUT"
+
+# a flight finding's note in the Markdown report: escaped like a table cell
+# (it went in raw); in CSV behind the formula guard
+export FIELDCHECK_HOME=$TEST_TMP/flight FIELDCHECK_DB=$TEST_TMP/flight/fieldcheck.db
+expect_exit 0 "$FC" demo --no-tui
+expect_exit 0 "$FC" visit open --site H31010405894 --kind flight --inspector A --inspector B
+expect_exit 0 "$FC" finding add --code V38-1 --note $'=HYPERLINK("http://x")|a\e[2J<b>' --amount 10
+expect_exit 0 "$FC" report --format md -o -
+no_raw "flight md report" "$OUT"
+expect_contains "$OUT" 'note: =HYPERLINK("http://x")\|a\x1B[2J&lt;b&gt;'
+expect_exit 0 "$FC" report --format csv -o -
+expect_contains "$OUT" "\"'=HYPERLINK(\"\"http://x\"\")"
 finish
