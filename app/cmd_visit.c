@@ -317,6 +317,7 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
         goto out;
     if (app->json) {
         o = visit_json(&v);
+        json_object_set_new(o, "test_clock", json_boolean(visit_test_clock(s, v.id)));
         if (wf->show_json)
             rc = wf->show_json(s, &v, o, &app->err);
         if (!rc) {
@@ -329,6 +330,8 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
     printf(_("visit %s  %s  %s  opened %s%s%s\n"), v.id, workflow_short(wf), v.site_code,
            clock_iso_local(v.opened_at, t1), v.closed_at[0] ? _("  closed ") : _("  (open)"),
            v.closed_at[0] ? clock_iso_local(v.closed_at, t2) : "");
+    if (visit_test_clock(s, v.id))
+        printf(_("recorded under the test clock (FIELDCHECK_NOW): these times are not real\n"));
     if (wf->show_text)
         rc = wf->show_text(s, &v, stdout, &app->err);
 out:

@@ -399,6 +399,11 @@ int app_write_report(struct app *app, const char *path, const char *format,
                              strerror(errno));
         goto out;
     }
+    /* a visit timed by FIELDCHECK_NOW says so first; a CSV file keeps its
+     * header first (its events carry the mark) */
+    if (strcmp(format, "csv") && visit_test_clock(app->store, v->id))
+        fprintf(mem, "> %s\n\n",
+                _("recorded under the test clock (FIELDCHECK_NOW): these times are not real"));
     rc = wf->report(app->store, v, format, mem, &app->err);
     fclose(mem);
     if (!rc && !strcmp(format, "csv"))

@@ -147,6 +147,14 @@ int64_t clock_now_ms(void)
     return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
+int clock_is_frozen(void)
+{
+    const char *fixed = getenv("FIELDCHECK_NOW");
+    int64_t ms;
+
+    return fixed && *fixed && clock_parse(fixed, &ms) == FC_OK;
+}
+
 /* Formats into a roomy scratch buffer, then copies into the caller's fixed
  * CLOCK_ISO_MAX array (years beyond 9999 never reach here in practice). */
 static void put_iso(char out[CLOCK_ISO_MAX], const char *fmt, ...)

@@ -14,6 +14,10 @@
  * is ignored with the wall clock used instead). */
 int64_t clock_now_ms(void);
 
+/* 1 when FIELDCHECK_NOW holds a time clock_now_ms returns: the test clock
+ * (DESIGN §6), which every event recorded under it says (core/store/event.c). */
+int clock_is_frozen(void);
+
 /* Parses "YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|+HH:MM|-HH:MM|+HHMM]".
  * A date alone is local midnight. Returns 0 or FC_EINPUT. */
 int clock_parse(const char *s, int64_t *ms_out);

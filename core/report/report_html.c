@@ -456,6 +456,11 @@ int report_html(struct store *s, const struct report_html_args *a, struct buf *o
     rc = html_begin(out, &p, err);
     if (rc)
         goto out;
+    if (visit_test_clock(s, c.v.id))
+        buf_addf(out, "<p class=\"unmasked\"><strong>%s</strong></p>\n",
+                 report_t(&c, "本记录在测试时钟（FIELDCHECK_NOW）下生成：其中的时间不是真实时间",
+                          "Recorded under the test clock (FIELDCHECK_NOW): the times in it are "
+                          "not real"));
     if (doc)
         rc = doc->write(&c);
     else if (!name)

@@ -312,6 +312,22 @@ out:
     return rc;
 }
 
+int visit_test_clock(struct store *s, const char *visit_id)
+{
+    sqlite3_stmt *st = NULL;
+    int yes = 0;
+
+    if (store_stmt(s,
+                   "SELECT 1 FROM event WHERE visit = ?1"
+                   " AND json_extract(payload, '$.test_clock') LIMIT 1",
+                   &st, NULL))
+        return 0;
+    store_bind_text(st, 1, visit_id);
+    yes = sqlite3_step(st) == SQLITE_ROW;
+    store_stmt_release(st);
+    return yes;
+}
+
 int visit_resolve(struct store *s, const char *name, struct visit *out, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;

@@ -44,6 +44,11 @@ struct visit {
 };
 
 void visit_release(struct visit *v);
+
+/* 1 when an event of the visit was recorded under the test clock
+ * (FIELDCHECK_NOW: its payload says "test_clock"), so its times are not
+ * real; every report of such a visit says so. 0 otherwise or on error. */
+int visit_test_clock(struct store *s, const char *visit_id);
 /* Copies src into dst (dst owns its copy; release it with visit_release). */
 void visit_dup(struct visit *dst, const struct visit *src);
 
