@@ -217,6 +217,35 @@ struct line_amounts {
     int64_t amount_fen, susp_amount_fen;
 };
 
+/* FC_OK when the site knows admission number adm: in its roster or on one
+ * of its suspicion lines; FC_EINPUT naming it otherwise. */
+static int patient_known(struct store *s, const struct visit *v, const char *adm,
+                         struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT 1 FROM ref.inpatient WHERE admission_no = ?1 AND site_code = ?2"
+                           " UNION ALL SELECT 1 FROM ref.suspicion"
+                           " WHERE admission_no = ?1 AND site_code = ?2 LIMIT 1",
+                           &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, adm);
+    store_bind_text(st, 2, v->site_code);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = FC_OK;
+    else if (rc == SQLITE_DONE)
+        rc = fc_error_set(err, FC_EINPUT,
+                          "finding names unknown patient '%s': not in the roster nor on a "
+                          "suspicion line of site '%s'",
+                          adm ? adm : "", v->site_code);
+    else
+        rc = store_fail(s, err, "cannot read the roster");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int line_lookup(struct store *s, const struct visit *v, const char *susp_id,
                        struct line_amounts *out, struct fc_error *err)
 {
@@ -517,6 +546,11 @@ int flight_finding_add(struct store *s, const char *visit_id, const struct fligh
                                   a->lines[i], v.site_code);
             goto out;
         }
+    }
+    for (size_t i = 0; i < a->n_patients; i++) {
+        rc = patient_known(s, &v, a->patients[i], err);
+        if (rc)
+            goto out;
     }
     lines = string_array(a->lines, a->n_lines);
     patients = string_array(a->patients, a->n_patients);
