@@ -1879,25 +1879,33 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
     if (!rc && cb->conflict) {
         /* comparable facts only: the finding of one bed of one site, or
          * what one box code was judged, by two devices whose visits
-         * overlapped in time */
+         * overlapped in time. Beds start from the pairs of such visits at
+         * one institution (p: a few rows per visit; a finding row carries
+         * its visit's site_code and device), then take the findings of
+         * those visits only, by visit (fa: the first visit's, with the
+         * second's id; fb: the second visits'), and compare them subject by
+         * subject: the time grows with the overlapping pairs, not with all
+         * findings. MATERIALIZED keeps both planners to that order (they
+         * would otherwise start from the findings). */
         struct hqdb_val p[] = {HQDB_I(VERDICT_BED)};
         rc = hqdb_query(
             db,
-            "WITH c AS (SELECT site, subject FROM finding WHERE (scope & $1) <> 0 AND"
-            " summed = 0 AND subject IS NOT NULL AND site IS NOT NULL GROUP BY site, subject"
-            " HAVING count(DISTINCT device) > 1 AND count(DISTINCT code) > 1),"
-            " b AS (SELECT f.site, f.subject, f.device, f.code, v.visit, v.opened_at AS t0,"
-            " coalesce(v.closed_at, v.opened_at) AS t1 FROM c JOIN finding f ON f.site = c.site"
-            " AND f.subject = c.subject JOIN visit v ON v.visit = f.visit WHERE (f.scope & $1) <>"
-            " 0 AND f.summed = 0 AND v.opened_at IS NOT NULL),"
+            "WITH p AS MATERIALIZED (SELECT a.visit AS va, b.visit AS vb FROM visit a JOIN visit"
+            " b ON b.site_code = a.site_code AND a.device < b.device AND a.opened_at <="
+            " coalesce(b.closed_at, b.opened_at) AND b.opened_at <= coalesce(a.closed_at,"
+            " a.opened_at) WHERE a.opened_at IS NOT NULL AND b.opened_at IS NOT NULL),"
+            " fa AS MATERIALIZED (SELECT p.vb, f.site, f.subject, f.device, f.code, f.visit FROM"
+            " p JOIN finding f ON f.visit = p.va WHERE (f.scope & $1) <> 0 AND f.summed = 0),"
+            " fb AS MATERIALIZED (SELECT f.site, f.subject, f.device, f.code, f.visit FROM"
+            " finding f WHERE f.visit IN (SELECT vb FROM p) AND (f.scope & $1) <> 0 AND"
+            " f.summed = 0),"
             " x AS (SELECT o.box_key, o.device, o.verdict, o.visit, coalesce(v.site_code, '') AS"
             " site, coalesce(v.opened_at, o.at) AS t0, coalesce(v.closed_at, o.at) AS t1"
             " FROM box_obs o LEFT JOIN visit v ON v.visit = o.visit WHERE o.box_key IN (SELECT"
             " box_key FROM box_obs GROUP BY box_key HAVING count(DISTINCT device) > 1))"
             " SELECT DISTINCT 'bed', a.site, a.subject, a.device, a.code, a.visit, b.device,"
-            " b.code, b.visit, b.site FROM b a JOIN b b ON a.site = b.site AND a.subject ="
-            " b.subject AND a.device < b.device AND a.code <> b.code AND a.t0 <= b.t1 AND"
-            " b.t0 <= a.t1"
+            " b.code, b.visit, b.site FROM fa a JOIN fb b ON b.visit = a.vb AND b.subject ="
+            " a.subject AND b.site = a.site AND b.code <> a.code AND a.device < b.device"
             " UNION SELECT DISTINCT 'box', a.site, a.box_key, a.device, a.verdict,"
             " coalesce(a.visit, ''), b.device, b.verdict, coalesce(b.visit, ''), b.site FROM x a"
             " JOIN x b ON a.box_key = b.box_key AND a.device < b.device AND (a.verdict <>"
