@@ -65,6 +65,14 @@ expect_json() {
     fi
 }
 
+# flip_byte FILE OFFSET: inverts the byte at OFFSET, so the file is damaged
+# whatever that byte was (writing a fixed letter leaves it intact 1 time in 256).
+flip_byte() {
+    local b
+    b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+    printf "\\x$(printf %02x $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

@@ -45,7 +45,9 @@ check "pack for a device never enrolled refused" 2 $hq pack "$work/m" -o "$work/
 if "$bin" mission --help >/dev/null 2>&1; then
     check "mission load pack" 0 "$bin" mission load "$work/m.fcpack"
     cp "$work/m.fcpack" "$work/bad.fcpack"
-    printf 'X' | dd of="$work/bad.fcpack" bs=1 seek=40 conv=notrunc 2>/dev/null
+    b=$(od -An -tu1 -j 40 -N1 "$work/bad.fcpack" | tr -d ' ') # inverted: damaged whatever it was
+    printf "\\x$(printf %02x $((b ^ 255)))" | dd of="$work/bad.fcpack" bs=1 seek=40 conv=notrunc \
+        2>/dev/null
     check "tampered pack refused" 3 "$bin" mission load "$work/bad.fcpack"
     grep -q "signature does not verify" "$work/err" || { echo "FAIL: signature message"; fail=1; }
     FIELDCHECK_NOW=2026-05-01T00:00:00+08:00 check "expired pack refused" 3 \

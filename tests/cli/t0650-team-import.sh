@@ -77,7 +77,7 @@ expect_contains "$OUT" "(lead, this device)"
 
 # a damaged bundle is refused whole
 cp "$b2" "$TEST_TMP/bad.fcb"
-printf 'X' | dd of="$TEST_TMP/bad.fcb" bs=1 seek=400 conv=notrunc 2>/dev/null
+flip_byte "$TEST_TMP/bad.fcb" 400
 expect_exit 3 dev lead team import "$TEST_TMP/bad.fcb"
 
 # HQ reads the same files as ever
