@@ -87,7 +87,7 @@ int cmd_demo(struct app *app, int argc, char **argv)
 {
     struct demo_summary d;
     struct demo_counts counts = {0, 0};
-    struct mission_load_sink sink = {&counts, demo_reject, demo_warning, NULL, NULL, NULL};
+    struct mission_load_sink sink = {&counts, demo_reject, demo_warning, NULL, NULL, NULL, NULL};
     struct mission_info info;
     enum mission_load_status st;
     struct buf dir = BUF_INIT;

@@ -209,7 +209,7 @@ static int add_to(void *ctx, const char *name, const char *value)
 static int hq_pack_cmd(struct hq_run *r, int argc, char **argv)
 {
     struct app *app = r->app;
-    struct mission_load_sink sink = {app, pack_reject, pack_warning, NULL, NULL, NULL};
+    struct mission_load_sink sink = {app, pack_reject, pack_warning, NULL, NULL, NULL, NULL};
     struct pack_make_args a = {0};
     struct pack_make_result res;
     struct pack_target *targets = NULL;

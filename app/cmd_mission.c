@@ -14,6 +14,7 @@
 #include "core/store/syncdb.h"
 #include "ui/i18n.h"
 #include "core/base/clock.h"
+#include "core/base/lang.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -282,6 +283,31 @@ static void on_progress(void *ctx, const char *file, uint64_t bytes, uint64_t to
     r->progress_drawn = 1;
 }
 
+/* After a long file's progress, the phases that follow it on the same line:
+ * the name for people, in their language. */
+static void on_phase(void *ctx, const char *phase)
+{
+    static const struct {
+        const char *name, *en, *zh;
+    } phases[] = {
+        {"indexes", "building indexes", "建立索引"},
+        {"checks", "checking the roster", "核对名单"},
+        {"codes", "indexing scan codes", "建立扫码索引"},
+        {"totals", "summing settlements", "汇总结算"},
+        {"saving", "saving", "保存"},
+    };
+    struct load_report *r = ctx;
+    FILE *err;
+
+    if (!r->progress_drawn)
+        return;
+    err = app_raw_stderr();
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+        if (!strcmp(phases[i].name, phase))
+            fprintf(err, "\r\033[K%s…", fc_text(phases[i].en, phases[i].zh));
+    fflush(err);
+}
+
 static const char *status_name(int rc, enum mission_load_status st)
 {
     if (rc)
@@ -366,7 +392,8 @@ static int ends_with(const char *s, const char *suffix)
 static int mission_cmd_load(struct app *app, int argc, char **argv)
 {
     struct load_report r = {.files = json_array()};
-    struct mission_load_sink sink = {&r, on_reject, on_warning, on_file, on_progress, on_rejected};
+    struct mission_load_sink sink = {&r,          on_reject,   on_warning, on_file,
+                                     on_progress, on_rejected, on_phase};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
     const char *path = NULL;

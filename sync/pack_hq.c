@@ -361,7 +361,7 @@ static void name_folder(struct fc_error *err, const char *copy, const char *dir)
  * r->total == 0 when the copy loads cleanly. */
 static int validate(struct memdir *copy, const char *scratch, struct round *r, struct fc_error *err)
 {
-    struct mission_load_sink sink = {r, NULL, on_warning, NULL, NULL, on_rejected};
+    struct mission_load_sink sink = {r, NULL, on_warning, NULL, NULL, on_rejected, NULL};
     struct buf dir = BUF_INIT, db = BUF_INIT;
     struct store *s = NULL;
     int rc = fs_tmp_dir(scratch, "pack", &dir, err);

@@ -368,7 +368,7 @@ static int load(void *user, const char *path, int partial,
 {
     struct tui_usb *u = user;
     struct load_ctx l = {emit, progress, ctx};
-    struct mission_load_sink sink = {&l, on_reject, on_warning, on_file, on_progress, NULL};
+    struct mission_load_sink sink = {&l, on_reject, on_warning, on_file, on_progress, NULL, NULL};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
     int pack = has_suffix(path, ".fcpack"), rc;

@@ -148,6 +148,12 @@ static int fsync_and_hash(const char *path, unsigned char h[HASH_LEN], struct fc
     return rc;
 }
 
+static void phase(const struct loader *L, const char *name)
+{
+    if (L->sink && L->sink->phase)
+        L->sink->phase(L->sink->ctx, name);
+}
+
 /* Builds the reference database into tmp. Returns FC_OK with rejects counted
  * in L; the caller decides whether rejects fail the load. */
 static int build(struct loader *L, const struct manifest *m, const char *tmp, struct fc_error *err)
@@ -182,10 +188,14 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
             rc = loader_load_file(L, (enum file_id)f, err);
     /* the index sorts on a helper thread each, with half the cache apiece:
      * the same memory as one sort, a quarter less wall time */
-    if (!rc)
+    if (!rc) {
+        phase(L, "indexes");
         rc = loader_exec(L, "PRAGMA threads = 2; PRAGMA cache_size = -8192", err);
+    }
     if (!rc)
         rc = loader_exec(L, refdb_index_sql, err);
+    if (!rc)
+        phase(L, "checks");
     if (!rc && L->stat[F_INPATIENTS].present)
         rc = loader_check_admissions(L, err);
     if (!rc && L->stat[F_LEAVES].present && L->stat[F_INPATIENTS].present)
@@ -196,12 +206,16 @@ static int build(struct loader *L, const struct manifest *m, const char *tmp, st
         rc = loader_check_adm_zeros(L, err);
     if (!rc && L->rejects && !L->partial)
         return FC_OK; /* the caller fails the load; no point building the rest */
-    if (!rc)
+    if (!rc) {
+        phase(L, "codes");
         rc = loader_exec(L, loader_code_entry_fill_sql, err);
+    }
     if (!rc)
         rc = loader_exec(L, refdb_code_index_sql, err);
-    if (!rc)
+    if (!rc) {
+        phase(L, "totals");
         rc = loader_exec(L, refdb_aggregate_sql, err);
+    }
     if (!rc) {
         char pragma[96]; /* the file says what it is (core/store/store.h) */
         snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d; PRAGMA application_id = %d",
@@ -340,6 +354,7 @@ int mission_load(struct store *s, const char *dir, int partial,
         rc = manifest_content_digest(dir, &L, digest, err);
     if (rc)
         goto out;
+    phase(&L, "saving");
     loader_finalize(&L);
     if (sqlite3_close(L.db) != SQLITE_OK) {
         rc = loader_db_fail(&L, err, "cannot close the reference database");

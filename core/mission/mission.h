@@ -70,6 +70,10 @@ struct mission_load_sink {
     /* A row was rejected, with the offending value; when set, called
      * instead of reject. */
     void (*rejected)(void *ctx, const struct mission_reject *r);
+    /* The load moved on to a phase after the reading (a stable name:
+     * "indexes", "checks", "codes", "totals", "saving"), for progress on a
+     * long load. */
+    void (*phase)(void *ctx, const char *phase);
 };
 
 enum mission_load_status { MISSION_LOADED, MISSION_UNCHANGED, MISSION_REPLACED };

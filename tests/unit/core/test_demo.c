@@ -121,7 +121,7 @@ static void on_warning(void *ctx, const char *kind, const char *file, uint64_t l
 static void load_demo(int gbk)
 {
     struct tally t = {0, 0, BUF_INIT};
-    struct mission_load_sink sink = {&t, on_reject, on_warning, NULL, NULL, NULL};
+    struct mission_load_sink sink = {&t, on_reject, on_warning, NULL, NULL, NULL, NULL};
     struct store *s = NULL;
     struct mission_info info;
     struct fc_error err;

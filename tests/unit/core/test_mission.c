@@ -164,7 +164,7 @@ static int teardown(void **state)
 static int load(struct fixture *f, int partial, struct seen *seen, enum mission_load_status *st,
                 struct fc_error *err)
 {
-    struct mission_load_sink sink = {seen, on_reject, on_warning, on_file, NULL, NULL};
+    struct mission_load_sink sink = {seen, on_reject, on_warning, on_file, NULL, NULL, NULL};
     struct mission_info info;
 
     return mission_load(f->s, f->dir, partial, &sink, &info, st, err);
