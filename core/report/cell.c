@@ -3,6 +3,7 @@
 #include "core/report/cell.h"
 
 #include "core/base/lang.h"
+#include "core/base/text.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -78,7 +79,8 @@ void report_md_text(struct buf *b, const char *v)
                                 "\x1f\x7f");
         unsigned char c;
 
-        buf_add(b, v, run);
+        /* bidi controls and bytes that are not UTF-8 shown as the CLI shows them */
+        text_escape(b, v, run, 0);
         v += run;
         c = (unsigned char)*v;
         if (!c)

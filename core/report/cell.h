@@ -7,7 +7,8 @@
  *     opening the file runs nothing;
  *   - Markdown table cells: | escaped, line breaks turned into spaces, < and >
  *     written as entities so a renderer shows them as text, and control
- *     characters shown as \xNN like the CLI shows them.
+ *     characters, bytes that are not UTF-8 and the bidirectional formatting
+ *     characters shown as \xNN or \uNNNN like the CLI shows them.
  * Money goes through money_format / money_text (core/base/money.h).
  * Headers follow the reader's language, and a CSV file is delivered in the
  * encoding Excel needs (report_csv_deliver). */
