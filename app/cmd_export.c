@@ -54,7 +54,7 @@ int cmd_export(struct app *app, int argc, char **argv)
             app_print_json(
                 json_pack("{s:b, s:n, s:I}", "ok", 1, "file", "acked_seq", (json_int_t)r.last_seq));
         else
-            printf("nothing to export: HQ has acknowledged every event (up to seq %lld)\n",
+            printf(_("nothing to export: HQ has acknowledged every event (up to seq %lld)\n"),
                    (long long)r.last_seq);
         return 0;
     }
