@@ -1,6 +1,8 @@
 /* fieldcheck init: creates the device database; running it again is a no-op. */
 #include "app/commands.h"
 
+#include "app/args.h"
+
 #include "core/store/store.h"
 #include "ui/i18n.h"
 
@@ -8,10 +10,11 @@
 
 int cmd_init(struct app *app, int argc, char **argv)
 {
+    static const struct app_opt no_opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct store *s;
 
-    (void)argc;
-    (void)argv;
+    if (app_parse("init", argc, argv, 1, no_opts, NULL, 0, NULL))
+        return 1;
     s = app_store(app);
     if (!s)
         return app_fail(app, app->err.code);

@@ -11,6 +11,8 @@ dev=$(printf '%s' "$OUT" | jq -r .device_id)
 expect_exit 0 "$FC" init --json
 expect_json "$OUT" .device_id "$dev"
 [ "$(stat -c %a "$FIELDCHECK_DB")" = 600 ] && pass || fail "database mode is not 0600"
+expect_exit 1 "$FC" init extra
+expect_contains "$ERR" "unexpected argument 'extra'"
 
 expect_exit 0 "$FC" db check
 expect_contains "$OUT" "chain verified"
