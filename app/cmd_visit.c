@@ -287,11 +287,15 @@ static int list_one(const struct visit *v, void *ctx)
     return 0;
 }
 
-static int visit_list_cmd(struct app *app)
+static int visit_list_cmd(struct app *app, int argc, char **argv)
 {
-    struct store *s = app_store_read(app);
+    static const struct app_opt no_opts[] = {{NULL, NULL, NULL, NULL, NULL}};
+    struct store *s;
     int rc;
 
+    if (app_parse("visit list", argc, argv, 2, no_opts, NULL, 0, NULL))
+        return 1;
+    s = app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
     rc = visit_foreach(s, list_one, app, &app->err);
@@ -300,7 +304,9 @@ static int visit_list_cmd(struct app *app)
 
 static int visit_show_cmd(struct app *app, int argc, char **argv)
 {
-    const char *name = argc > 2 ? argv[2] : NULL;
+    const char *name = NULL, *pos[1] = {NULL};
+    const struct app_opt opts[] = {{"--visit", &name, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
     char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX];
     const struct workflow *wf = NULL;
     struct visit v;
@@ -309,6 +315,12 @@ static int visit_show_cmd(struct app *app, int argc, char **argv)
     int rc;
 
     memset(&v, 0, sizeof(v));
+    if (app_parse("visit show", argc, argv, 2, opts, pos, 1, NULL))
+        return 1;
+    if (pos[0] && name && strcmp(pos[0], name))
+        return app_unexpected("visit show", pos[0]);
+    if (pos[0])
+        name = pos[0];
     s = app_store_read(app);
     if (!s)
         return app_fail(app, app->err.code);
@@ -349,7 +361,7 @@ int cmd_visit(struct app *app, int argc, char **argv)
     if (!strcmp(argv[1], "close"))
         return visit_close_cmd(app, argc, argv);
     if (!strcmp(argv[1], "list"))
-        return visit_list_cmd(app);
+        return visit_list_cmd(app, argc, argv);
     if (!strcmp(argv[1], "show"))
         return visit_show_cmd(app, argc, argv);
     return app_bad_subcommand(app, argv[0], argv[1]);

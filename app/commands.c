@@ -61,7 +61,7 @@ const struct command app_commands[] = {
      N_("fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
         "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
         "       fieldcheck visit close [--visit ID] [--at TIME] [--qr] [--qr-dir DIR]\n"
-        "       fieldcheck visit list | visit show [ID]\n\n"
+        "       fieldcheck visit list | visit show [ID | --visit ID]\n\n"
         "  open   start a visit at a site of a loaded mission (two inspectors or more)\n"
         "  close  close the visit (default: the open one) and print the checkpoint short code;\n"
         "         --qr also draws the device-signed checkpoint code as a QR code, --qr-dir\n"
