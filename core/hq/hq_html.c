@@ -443,6 +443,15 @@ static void months_section(struct buf *out, struct page *p)
     free(bars);
 }
 
+/* Rows by their first column, ties in their fetched order. */
+static int by_first_column(const void *a, const void *b)
+{
+    const struct row *x = *(const struct row *const *)a, *y = *(const struct row *const *)b;
+    int c = strcmp(x->s[0], y->s[0]);
+
+    return c ? c : (x > y) - (x < y);
+}
+
 static void history_section(struct buf *out, struct page *p)
 {
     enum html_lang l = p->l;
@@ -455,8 +464,15 @@ static void history_section(struct buf *out, struct page *p)
                           html_t(l, "金额", "amount"),
                           html_t(l, "发现", "found"),
                           NULL};
-    size_t k = 0;
+    size_t nf = p->visit_findings.n;
+    const struct row **byv = xcalloc(nf ? nf : 1, sizeof(*byv));
 
+    /* each visit's findings by binary search, not a pass over all of them
+     * per visit (quadratic at provincial scale); sorted here, not trusted to
+     * the store's collation */
+    for (size_t k = 0; k < nf; k++)
+        byv[k] = &p->visit_findings.r[k];
+    qsort(byv, nf, sizeof(*byv), by_first_column);
     html_elem(out, "h2", html_t(l, "各机构的检查历史", "Each institution's visits"));
     html_table_begin(out, head);
     for (size_t i = 0; i < p->visits.n; i++) {
@@ -464,15 +480,19 @@ static void history_section(struct buf *out, struct page *p)
         struct buf found = BUF_INIT;
         char site[512];
         const char *cells[9];
+        size_t lo = 0, hi = nf;
 
-        /* visit_findings come in visit id order: look this visit's up */
-        for (k = 0; k < p->visit_findings.n; k++) {
-            const struct row *f = &p->visit_findings.r[k];
-            if (strcmp(f->s[0], r->s[2]))
-                continue;
-            buf_addf(&found, "%s%s %lld", found.len ? "，" : "",
-                     label(p, f->s[1], f->s[2], f->v[0]), (long long)f->v[1]);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(byv[mid]->s[0], r->s[2]) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
+        for (; lo < nf && !strcmp(byv[lo]->s[0], r->s[2]); lo++)
+            buf_addf(&found, "%s%s %lld", found.len ? "，" : "",
+                     label(p, byv[lo]->s[1], byv[lo]->s[2], byv[lo]->v[0]),
+                     (long long)byv[lo]->v[1]);
         snprintf(site, sizeof(site), "%s（%s）", r->s[1], r->s[0]);
         cells[0] = keep(p, site);
         cells[1] = local_time(p, r->s[5]);
@@ -487,6 +507,7 @@ static void history_section(struct buf *out, struct page *p)
         buf_release(&found);
     }
     html_table_end(out);
+    free(byv);
 }
 
 static void conflicts_section(struct buf *out, struct page *p)
