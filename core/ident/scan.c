@@ -600,7 +600,15 @@ int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_
     }
     gs1 = scan_canonical(raw, len, out->code, out->aim);
     if (gs1 < 0) {
-        size_t n = len > SCAN_CODE_MAX ? SCAN_CODE_MAX : strnlen(raw, len);
+        /* a NUL byte, or longer than any barcode: a long code is refused
+         * whole, since cutting it would record a code nobody scanned,
+         * possibly split inside a character */
+        size_t n = strnlen(raw, len);
+        if (n > SCAN_CODE_MAX || !memchr(raw, '\0', len))
+            return fc_error_set(err, FC_EINPUT,
+                                "the code has %zu bytes, more than the %d a scan may have: "
+                                "refused, nothing recorded",
+                                len, SCAN_CODE_MAX);
         out->kind = SCAN_UNKNOWN;
         out->source = SCAN_FROM_NONE;
         memcpy(out->code, raw, n);

@@ -93,7 +93,9 @@ void scan_classifier_free(struct scan_classifier *c);
  * (see struct scan_class). today_ms dates the ID checks. Never guesses: a
  * code no step recognises is SCAN_UNKNOWN from SCAN_FROM_NONE. Every
  * workflow, the CLI and the TUI classify through here, so a scan means the
- * same wherever it arrives. Returns FC_OK, or FC_EDB if a lookup fails. */
+ * same wherever it arrives. Returns FC_OK; FC_EINPUT for a code longer than
+ * SCAN_CODE_MAX bytes once canonical (refused whole, never cut); FC_EDB if a
+ * lookup fails. */
 int scan_classify(struct scan_classifier *c, const char *raw, size_t len, int64_t today_ms,
                   struct scan_class *out, struct fc_error *err);
 

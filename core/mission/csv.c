@@ -6,6 +6,7 @@
  * only delimiters, quotes and line ends go through the state machine. */
 #include "core/mission/csv.h"
 
+#include "core/base/fs.h"
 #include "core/base/error.h"
 
 #include "core/base/xalloc.h"
@@ -542,11 +543,10 @@ static int reader_open(struct csv_reader **out, const char *path, const struct c
 
     *out = NULL;
     r = reader_new(path, lim);
-    r->fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (r->fd < 0) {
-        rc = fc_error_setsys(err, FC_EIO, errno, "cannot open '%s': %s", path, strerror(errno));
+    /* a FIFO or a device named as a mission file is refused, never read */
+    rc = fs_open_input(path, 0, 0, &r->fd, NULL, err);
+    if (rc)
         goto out;
-    }
     if (fstat(r->fd, &r->opened) < 0) {
         rc = fc_error_setsys(err, FC_EIO, errno, "cannot stat '%s': %s", path, strerror(errno));
         goto out;

@@ -9,6 +9,7 @@
 #include "core/mission/xlsx.h"
 
 #include "core/base/buf.h"
+#include "core/base/fs.h"
 #include "core/base/xalloc.h"
 
 #include <errno.h>
@@ -801,11 +802,16 @@ int xlsx_to_csv(const char *path, int out_fd, const struct xlsx_limits *lim,
                 struct xlsx_rowmap *map, struct fc_error *err)
 {
     struct xl x;
-    int zerr = 0, rc;
+    int zerr = 0, fd = -1, rc;
 
+    /* a FIFO or a device is refused before libzip reads or seeks anything */
+    rc = fs_open_input(path, 0, 0, &fd, NULL, err);
+    if (rc)
+        return rc;
     init(&x, out_fd, lim, map, err);
-    x.z = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    x.z = zip_fdopen(fd, ZIP_CHECKCONS, &zerr); /* read-only; owns fd on success */
     if (!x.z) {
+        close(fd);
         /* a workbook cut short (a copy interrupted) has lost its directory,
          * which is at the end: libzip then sees no zip at all */
         rc = fc_error_set(err, FC_EINPUT, "'%s' is not an Excel workbook (.xlsx): %s", path,

@@ -5,6 +5,7 @@
  * load hashes; docs/decisions.md), randomness, SipHash and hex to
  * libsodium. */
 #include "core/store/hash.h"
+#include "core/base/fs.h"
 
 #include <nettle/sha2.h>
 #include <sodium.h>
@@ -52,36 +53,42 @@ void hash_final(struct hash_ctx *ctx, unsigned char out[HASH_LEN])
     sha256_digest(state_of(ctx), HASH_LEN, out);
 }
 
-int hash_file(const char *path, unsigned char out[HASH_LEN], uint64_t *size, struct fc_error *err)
+int hash_fd(int fd, const char *what, unsigned char out[HASH_LEN], uint64_t *size,
+            struct fc_error *err)
 {
     unsigned char chunk[65536];
     struct hash_ctx ctx;
     uint64_t total = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-    if (fd < 0)
-        return fc_error_setsys(err, errno == ENOENT ? FC_ENOTFOUND : FC_EIO, errno,
-                               "cannot open '%s': %s", path, strerror(errno));
     hash_init(&ctx);
     for (;;) {
         ssize_t n = read(fd, chunk, sizeof(chunk));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            int e = errno;
-            close(fd);
-            return fc_error_setsys(err, FC_EIO, e, "cannot read '%s': %s", path, strerror(e));
+            return fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", what,
+                                   strerror(errno));
         }
         if (n == 0)
             break;
         hash_update(&ctx, chunk, (size_t)n);
         total += (uint64_t)n;
     }
-    close(fd);
     hash_final(&ctx, out);
     if (size)
         *size = total;
     return FC_OK;
+}
+
+int hash_file(const char *path, unsigned char out[HASH_LEN], uint64_t *size, struct fc_error *err)
+{
+    int fd = -1, rc = fs_open_input(path, 0, 0, &fd, NULL, err);
+
+    if (rc)
+        return rc;
+    rc = hash_fd(fd, path, out, size, err);
+    close(fd);
+    return rc;
 }
 
 void hash_to_hex(char *out, const unsigned char *bin, size_t len)

@@ -25,10 +25,16 @@ void hash_init(struct hash_ctx *ctx);
 void hash_update(struct hash_ctx *ctx, const void *data, size_t len);
 void hash_final(struct hash_ctx *ctx, unsigned char out[HASH_LEN]);
 
-/* SHA-256 of a file's contents, streamed; size in *size (may be NULL). */
+/* SHA-256 of a file's contents, streamed; size in *size (may be NULL). The
+ * file is opened with fs_open_input: anything but a regular file (a FIFO, a
+ * device) is refused with FC_EINPUT instead of hanging or reading forever. */
 int hash_file(const char *path, unsigned char out[HASH_LEN], uint64_t *size, struct fc_error *err);
 
 /* Lower-case hex into out (2*len+1 bytes). */
+/* SHA-256 of what remains to be read from fd ("what" names it in messages). */
+int hash_fd(int fd, const char *what, unsigned char out[HASH_LEN], uint64_t *size,
+            struct fc_error *err);
+
 void hash_to_hex(char *out, const unsigned char *bin, size_t len);
 /* Parses exactly 2*len hex digits; returns 0 or FC_EINPUT. */
 int hash_from_hex(unsigned char *bin, size_t len, const char *hex);

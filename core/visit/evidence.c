@@ -4,6 +4,7 @@
  * Only reads the files (O_RDONLY through hash_file); never writes them. */
 #include "core/visit/evidence.h"
 
+#include "core/base/fs.h"
 #include "core/base/xalloc.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void evidence_release(struct evidence *e)
 {
@@ -89,6 +91,7 @@ int evidence_append(struct store *s, const char *visit_id, const char *path, con
     char sha[HASH_HEX_LEN + 1], mtime[CLOCK_ISO_MAX];
     uint64_t size = 0;
     struct stat sb;
+    int fd = -1;
     json_t *obj = NULL;
     char *payload = NULL;
     struct event ev;
@@ -103,13 +106,17 @@ int evidence_append(struct store *s, const char *visit_id, const char *path, con
     if (!realpath(path, abs))
         return fc_error_setsys(err, errno == ENOENT ? FC_ENOTFOUND : FC_EIO, errno,
                                "cannot register evidence '%s': %s", path, strerror(errno));
-    if (stat(abs, &sb) != 0)
-        return fc_error_setsys(err, FC_EIO, errno, "cannot register evidence '%s': %s", path,
-                               strerror(errno));
-    if (!S_ISREG(sb.st_mode))
-        return fc_error_set(err, FC_EINPUT, "cannot register evidence '%s': not a regular file",
-                            path);
-    rc = hash_file(abs, bin, &size, err);
+    /* abs has no links left: one appearing now is a swap, refused; a FIFO or
+     * a device is refused before anything is read */
+    rc = fs_open_input(abs, FS_INPUT_NOFOLLOW, 0, &fd, NULL, err);
+    if (rc)
+        return fc_error_prefix(err, "cannot register evidence");
+    if (fstat(fd, &sb) != 0)
+        rc = fc_error_setsys(err, FC_EIO, errno, "cannot register evidence '%s': %s", path,
+                             strerror(errno));
+    else
+        rc = hash_fd(fd, abs, bin, &size, err);
+    close(fd);
     if (rc)
         return fc_error_prefix(err, "cannot register evidence");
     hash_to_hex(sha, bin, HASH_LEN);

@@ -346,7 +346,7 @@ static void test_open_digest(void **state)
     assert_true(n > 2);
     memset(got, 0xab, sizeof(got));
     assert_int_equal(csv_reader_open_digest(&r, FC_TEST_DATA "/csv/no-such.csv", NULL, got, &err),
-                     FC_EIO);
+                     FC_ENOTFOUND);
     assert_null(r);
     assert_int_equal(got[0], 0xab);
     unlink(paths[1]);
@@ -607,11 +607,12 @@ static void test_open_errors(void **state)
     char *msg = xasprintf("cannot open '%s': No such file or directory", path);
 
     (void)state;
-    assert_int_equal(csv_reader_open(&r, path, NULL, &err), FC_EIO);
+    assert_int_equal(csv_reader_open(&r, path, NULL, &err), FC_ENOTFOUND);
     assert_null(r);
     assert_string_equal(err.msg, msg);
     assert_int_not_equal(err.sys, 0);
-    assert_int_equal(csv_reader_open(&r, tmpdir, NULL, &err), FC_EIO);
+    /* a directory, like a FIFO or a device, is not a file to read */
+    assert_int_equal(csv_reader_open(&r, tmpdir, NULL, &err), FC_EINPUT);
     assert_null(r);
     free(msg);
     free(path);

@@ -74,8 +74,14 @@ static void test_degenerate(void **state)
     assert_int_equal(out.kind, SCAN_UNKNOWN);
     memset(big, 'A', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
-    out = classify(c, big);
+    /* longer than any barcode: refused whole, never cut (a cut could split
+     * a character and record a code nobody scanned) */
+    assert_int_equal(scan_classify(c, big, strlen(big), 0, &out, NULL), FC_EINPUT);
+    big[600] = '\0';
+    assert_int_equal(scan_classify(c, big, sizeof(big) - 1, 0, &out, NULL), FC_EINPUT);
+    assert_int_equal(scan_classify(c, big, SCAN_CODE_MAX, 0, &out, NULL), 0);
     assert_int_equal(out.kind, SCAN_UNKNOWN);
+    assert_int_equal(strlen(out.code), SCAN_CODE_MAX);
     assert_int_equal(scan_classify(c, "A\0B", 3, 0, &out, NULL), 0);
     assert_int_equal(out.kind, SCAN_UNKNOWN);
     scan_classifier_free(c);
