@@ -355,6 +355,21 @@ static int rep_unissued(void *ctx, const char *visit, const char *device, const 
     return 0;
 }
 
+static int rep_test_clock(void *ctx, const char *visit, const char *device, const char *site,
+                          const char *opened)
+{
+    struct rep *r = ctx;
+
+    if (r->app->json)
+        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", "test_clock", "visit", visit,
+                                 "device", device, "site", site, "opened", opened));
+    else
+        printf(_("test clock   visit %.8s device %s site %s opened %s: its times were set by "
+                 "FIELDCHECK_NOW, not the device's clock\n"),
+               visit, device, site, opened);
+    return 0;
+}
+
 int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv)
 {
     struct rep r;
@@ -394,8 +409,8 @@ int hq_report_cmd(struct app *app, struct hq *hq, int argc, char **argv)
     {
         struct hqstore_summary_cb s = {&r,       on_finding, on_site,
                                        on_month, on_visit,   on_visit_finding};
-        struct hqstore_report_cb c = {&r,          rep_gap,        rep_equiv,   rep_conflict,
-                                      rep_summary, rep_quarantine, rep_unissued};
+        struct hqstore_report_cb c = {&r,          rep_gap,        rep_equiv,    rep_conflict,
+                                      rep_summary, rep_quarantine, rep_unissued, rep_test_clock};
 
         if (!app->json)
             printf(_("HQ summary of %s\n"), hqdb_target(hq->db));

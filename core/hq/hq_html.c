@@ -49,7 +49,7 @@ static void rows_release(struct rows *rs)
 
 struct page {
     enum html_lang l;
-    struct rows findings, sites, months, visits, visit_findings, conflicts, unissued;
+    struct rows findings, sites, months, visits, visit_findings, conflicts, unissued, test_clock;
     int64_t gaps, equivocations, quarantined;
     char **owned; /* strings the bars point at */
     size_t nowned;
@@ -205,6 +205,18 @@ static int on_unissued(void *ctx, const char *visit, const char *device, const c
     r->s[3] = dup(mission);
     r->s[4] = dup(pack);
     r->v[0] = version;
+    return 0;
+}
+
+static int on_test_clock(void *ctx, const char *visit, const char *device, const char *site,
+                         const char *opened)
+{
+    struct row *r = row_new(&((struct page *)ctx)->test_clock);
+
+    r->s[0] = dup(visit);
+    r->s[1] = dup(device);
+    r->s[2] = dup(site);
+    r->s[3] = dup(opened);
     return 0;
 }
 
@@ -581,6 +593,22 @@ static void integrity_section(struct buf *out, struct page *p)
         }
         html_table_end(out);
     }
+    if (p->test_clock.n) {
+        const char *head[] = {html_t(l, "机构", "site"), html_t(l, "设备", "device"),
+                              html_t(l, "检查编号", "visit"), html_t(l, "开始时间", "opened"),
+                              NULL};
+        html_elem(
+            out, "h3",
+            html_t(l, "时间取自测试时钟的检查（FIELDCHECK_NOW），不是设备时钟",
+                   "Visits timed by the test clock (FIELDCHECK_NOW), not the device's clock"));
+        html_table_begin(out, head);
+        for (size_t i = 0; i < p->test_clock.n; i++) {
+            const struct row *r = &p->test_clock.r[i];
+            const char *cells[4] = {r->s[2], r->s[1], r->s[0], r->s[3]};
+            html_table_row(out, "anomaly", cells, 4);
+        }
+        html_table_end(out);
+    }
 }
 
 int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc_error *err)
@@ -599,8 +627,8 @@ int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc
     memset(&h, 0, sizeof(h));
     p.l = l;
     s = (struct hqstore_summary_cb){&p, on_finding, on_site, on_month, on_visit, on_visit_finding};
-    c = (struct hqstore_report_cb){&p,   on_gap,        on_equiv,   on_conflict,
-                                   NULL, on_quarantine, on_unissued};
+    c = (struct hqstore_report_cb){&p,   on_gap,        on_equiv,    on_conflict,
+                                   NULL, on_quarantine, on_unissued, on_test_clock};
     rc = hqstore_state_code(db, digest, err);
     if (!rc)
         rc = hqstore_summary(db, &s, err);
@@ -659,6 +687,7 @@ out:
     rows_release(&p.visit_findings);
     rows_release(&p.conflicts);
     rows_release(&p.unissued);
+    rows_release(&p.test_clock);
     for (size_t i = 0; i < p.nowned; i++)
         free(p.owned[i]);
     free(p.owned);

@@ -163,6 +163,10 @@ static const char *const sqlite_steps[] = {
      * visit (hqstore_report); finding (site, subject) served only the
      * query that grouped all findings first, and costs every import */
     "DROP INDEX finding_site_subject;",
+
+    /* 7: visits whose open or close was recorded under the test clock
+     * (FIELDCHECK_NOW), so that no report passes their times for real ones */
+    "ALTER TABLE visit ADD COLUMN test_clock INTEGER NOT NULL DEFAULT 0;",
 };
 const struct store_schema hq_schema_sqlite = {
     sqlite_steps, sizeof(sqlite_steps) / sizeof(sqlite_steps[0]), 0, STORE_APP_ID_HQ};
@@ -267,5 +271,8 @@ const char *const hq_schema_pg[] = {
 
     /* 5: as SQLite's step 6 */
     "DROP INDEX finding_site_subject;",
+
+    /* 6: as SQLite's step 7 */
+    "ALTER TABLE visit ADD COLUMN test_clock BIGINT NOT NULL DEFAULT 0;",
 };
 const int hq_schema_pg_count = sizeof(hq_schema_pg) / sizeof(hq_schema_pg[0]);

@@ -512,6 +512,22 @@ static const char *finding_insert(int rows)
     return finding_sql[rows];
 }
 
+/* 1 when an event's payload says it was recorded under the test clock
+ * (core/store/event.c marks every such event). */
+static int test_clock_of(json_t *payload)
+{
+    return json_is_true(json_object_get(payload, "test_clock"));
+}
+
+static int test_clock_in(const char *payload)
+{
+    json_t *o = payload ? json_loads(payload, 0, NULL) : NULL;
+    int yes = test_clock_of(o);
+
+    json_decref(o);
+    return yes;
+}
+
 static int64_t jint_or(json_t *o, const char *key, int64_t def)
 {
     json_t *v = json_object_get(o, key);
@@ -719,21 +735,23 @@ static int visit_recompute(struct hqdb *db, const char *visit, struct fc_error *
             HQDB_S(v.closed_at[0] ? clock_iso_local(v.closed_at, cl) : NULL),
             HQDB_S(jstr(o, "pack_sha256")),
             HQDB_S(jstr(o, "signed_by")),
+            HQDB_I(test_clock_of(o) || test_clock_in(v.close_payload)),
         };
         rc = hqdb_exec(
             db,
             "INSERT INTO visit (visit, device, mission_id, mission_version, mission_sha256,"
             " site_code, site_name, workflow, inspectors, opened_at, opened_local, closed_at,"
-            " closed_local, pack_sha256, signed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-            " $10, $11, $12, $13, $14, $15)"
+            " closed_local, pack_sha256, signed_by, test_clock) VALUES ($1, $2, $3, $4, $5, $6,"
+            " $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
             " ON CONFLICT (visit) DO UPDATE SET device = excluded.device, mission_id ="
             " excluded.mission_id, mission_version = excluded.mission_version, mission_sha256 ="
             " excluded.mission_sha256, site_code = excluded.site_code, site_name ="
             " excluded.site_name, workflow = excluded.workflow, inspectors = excluded.inspectors,"
             " opened_at = excluded.opened_at, opened_local = excluded.opened_local, closed_at ="
             " excluded.closed_at, closed_local = excluded.closed_local, pack_sha256 ="
-            " excluded.pack_sha256, signed_by = excluded.signed_by",
-            q, 15, NULL, err);
+            " excluded.pack_sha256, signed_by = excluded.signed_by, test_clock ="
+            " excluded.test_clock",
+            q, 16, NULL, err);
     }
     if (!rc)
         rc = findings_write(db, visit, jstr(o, "kind"), jstr(o, "site_code"), v.device,
@@ -1846,6 +1864,17 @@ static int unissued_row(void *ctx, const struct hqdb_val *c, int n)
                            t[5]);
 }
 
+static int test_clock_row(void *ctx, const struct hqdb_val *c, int n)
+{
+    struct report *r = ctx;
+    char t[4][256];
+
+    (void)n;
+    for (int i = 0; i < 4; i++)
+        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    return r->cb->test_clock(r->cb->ctx, t[0], t[1], t[2], t[3]);
+}
+
 static int quarantine_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct report *r = ctx;
@@ -1933,6 +1962,11 @@ int hqstore_report(struct hqdb *db, const struct hqstore_report_cb *cb, struct f
                         " AND NOT EXISTS (SELECT 1 FROM issued_pack p WHERE p.sha256 ="
                         " v.pack_sha256) ORDER BY v.visit",
                         NULL, 0, unissued_row, &r, err);
+    if (!rc && cb->test_clock)
+        rc = hqdb_query(db,
+                        "SELECT visit, device, coalesce(site_code, ''), coalesce(opened_local, '')"
+                        " FROM visit WHERE test_clock <> 0 ORDER BY visit",
+                        NULL, 0, test_clock_row, &r, err);
     hqdb_rollback(db);
     return rc;
 }

@@ -197,6 +197,10 @@ struct hqstore_report_cb {
      * does not say) */
     int (*unissued)(void *ctx, const char *visit, const char *device, const char *site,
                     const char *mission, int64_t version, const char *pack_sha256);
+    /* a visit opened or closed under the test clock (FIELDCHECK_NOW): its
+     * times are what the environment said, not the device's clock */
+    int (*test_clock)(void *ctx, const char *visit, const char *device, const char *site,
+                      const char *opened_local);
 };
 
 /* Runs the report queries in one read snapshot. */

@@ -2,7 +2,8 @@
 # The test clock (issue: the release binary honours FIELDCHECK_NOW, which
 # also walks past pack expiry, and nothing recorded under it said so): it
 # stays (DESIGN §6), but every event recorded under it says "test_clock" in
-# its payload, and visit show and every report of such a visit say it.
+# its payload, and visit show and every report of such a visit say it; at
+# HQ, the summary in text, JSON and HTML lists such visits.
 . "$(dirname "$0")/lib.sh"
 m=$TEST_TMP/m
 mkdir -p "$m"
@@ -39,4 +40,21 @@ expect_exit 0 "$FC" report --format csv -o -
 expect_contains "$(head -1 <<<"$OUT")" "section,"
 expect_exit 0 "$FC" report --format html -o "$TEST_TMP/r.html"
 expect_contains "$(cat "$TEST_TMP/r.html")" "FIELDCHECK_NOW" "html report"
+
+# at HQ: the test-clock visit is listed, the wall-clock one is not
+expect_exit 0 "$FC" visit close
+hq="$FC hq --hq $TEST_TMP/hq"
+expect_exit 0 $hq init
+expect_exit 0 "$FC" keys init
+expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
+expect_exit 0 "$FC" keys trust "$TEST_TMP/hq/hq.pub"
+b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
+expect_exit 0 $hq import "$b"
+expect_exit 0 $hq --json report
+flagged=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "test_clock") | .site')
+expect_json "$(jq -Rn --arg f "$flagged" '$f')" . "H11010500001"
+expect_exit 0 $hq report
+expect_contains "$OUT" "test clock   visit"
+expect_exit 0 $hq report --format html -o "$TEST_TMP/hq.html"
+expect_contains "$(cat "$TEST_TMP/hq.html")" "FIELDCHECK_NOW" "hq page"
 finish

@@ -383,12 +383,19 @@ static int r_unissued(void *ctx, const char *visit, const char *device, const ch
     return 0;
 }
 
+static int r_test_clock(void *ctx, const char *visit, const char *device, const char *site,
+                        const char *opened)
+{
+    buf_addf(ctx, "test_clock %s %s %s %s\n", visit, device, site, opened);
+    return 0;
+}
+
 /* The report, the digest, each device's receipt position: the state as
  * everything that reads HQ sees it. */
 static void state_of(struct hqdb *db, struct buf *out)
 {
-    struct hqstore_report_cb cb = {out,       r_gap,        r_equiv,   r_conflict,
-                                   r_summary, r_quarantine, r_unissued};
+    struct hqstore_report_cb cb = {out,       r_gap,        r_equiv,    r_conflict,
+                                   r_summary, r_quarantine, r_unissued, r_test_clock};
     struct fc_error err;
     char dg[HASH_HEX_LEN + 1], head[HASH_HEX_LEN + 1];
 
