@@ -7,9 +7,12 @@
 #include "app/commands.h"
 
 #include "core/base/clock.h"
+#include "core/base/fs.h"
 #include "core/base/lang.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
+#include "core/flight/flight.h"
+#include "core/flight/workflow.h"
 #include "core/hq/hqdb.h"
 #include "core/mission/mission.h"
 #include "core/report/html.h"
@@ -18,12 +21,14 @@
 #include "core/team/doc.h"
 #include "core/team/view.h"
 #include "core/workflow.h"
+#include "sync/assign.h"
 #include "sync/team.h"
 #include "ui/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int team_import_cmd(struct app *app, struct store *s, int argc, char **argv)
 {
@@ -385,10 +390,10 @@ static int team_report_cmd(struct app *app, struct store *s, int argc, char **ar
         rc = app_write_out(app, path, html.ptr, html.len, 0);
     if (!rc && !app_is_stdout(path)) {
         if (app->json)
-            app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:s, s:s, s:I}", "ok", 1, "path", path,
-                                     "doc", doc, "mission_id", a.mission_id, "site_code",
-                                     a.site_code, "digest", digest, "conflicts",
-                                     (json_int_t)team_view_conflicts(tv, a.mission_id)));
+            app_print_json(json_pack(
+                "{s:b, s:s, s:s, s:s, s:s, s:s, s:I, s:s?}", "ok", 1, "path", path, "doc", doc,
+                "mission_id", a.mission_id, "site_code", a.site_code, "digest", digest, "conflicts",
+                (json_int_t)team_view_conflicts(tv, a.mission_id), "checkpoint", a.checkpoint));
         else
             printf(_("team document written to %s\n"), path);
     }
@@ -401,6 +406,305 @@ out:
     return rc ? app_fail(app, rc) : 0;
 }
 
+/* ---- team checkpoint --verify ------------------------------------------------------ */
+
+static int team_checkpoint_cmd(struct app *app, struct store *s, int argc, char **argv)
+{
+    const char *arg = NULL;
+    const struct app_opt opts[] = {{"--verify", &arg, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
+    struct team_checkpoint cp;
+    struct buf text = BUF_INIT;
+    char mission[128], issued[CLOCK_ISO_MAX];
+    int rc;
+
+    if (app_parse("team checkpoint", argc, argv, 2, opts, NULL, 0, NULL))
+        return 1;
+    if (!arg) {
+        fprintf(stderr, _("fieldcheck: team checkpoint: expected --verify CODE|FILE\n"));
+        return 1;
+    }
+    if (!strncasecmp(arg, "FCT1", 4))
+        buf_adds(&text, arg);
+    else if ((rc = fs_read_file(arg, 4096, &text, &app->err)))
+        return app_fail(app, rc);
+    rc = team_checkpoint_check(s, text.ptr ? text.ptr : "", &cp, mission, &app->err);
+    buf_release(&text);
+    if (rc)
+        return app_fail(app, rc);
+    if (app->json)
+        clock_format_utc(cp.issued_ms, issued);
+    else
+        clock_format_local(cp.issued_ms, issued);
+    if (app->json)
+        app_print_json(json_pack("{s:b, s:s, s:s, s:s, s:I, s:s}", "ok", 1, "lead", cp.lead,
+                                 "mission_id", mission, "issued_at", issued, "members",
+                                 (json_int_t)cp.members, "digest", cp.digest));
+    else
+        printf(_("team checkpoint verified: signed by the lead %s of mission %s at %s, covering "
+                 "%zu member(s), heads digest %s\n"),
+               cp.lead, mission, issued, cp.members, cp.digest);
+    return 0;
+}
+
+/* ---- team assign / team assignments apply ------------------------------------------ */
+
+struct led_missions {
+    char id[128];
+    int n;
+};
+
+static int note_led_mission(const struct team_member_state *m, void *ctx)
+{
+    struct led_missions *l = ctx;
+
+    if (!m->is_self || (l->n && !strcmp(l->id, m->mission_id)))
+        return 0;
+    snprintf(l->id, sizeof(l->id), "%s", m->mission_id);
+    l->n++;
+    return 0;
+}
+
+/* The one flight site the team worked at in the mission (--site may name it). */
+struct assign_scope {
+    const char *mission;
+    char site[32];
+    int n;
+};
+
+static int note_flight_site(const struct team_visit *v, void *ctx)
+{
+    struct assign_scope *a = ctx;
+
+    if (v->wf != &flight_workflow || (a->n && !strcmp(a->site, v->site_code)))
+        return 0;
+    snprintf(a->site, sizeof(a->site), "%s", v->site_code);
+    a->n++;
+    return 0;
+}
+
+/* A line is open while no member's verdict decides it: never worked, only
+ * pending, or members disagree and the lead has not decided. */
+struct closed_line {
+    const char *site, *line;
+    const struct team_record *by;
+};
+
+static int find_closed(const struct team_item *it, void *ctx)
+{
+    struct closed_line *c = ctx;
+    const struct team_record *r;
+
+    if (strcmp(it->site_code, c->site) || strcmp(it->subject, c->line) ||
+        strcmp(it->group->name, "lines"))
+        return 0;
+    r = team_item_decided(it);
+    if (r && r->verdict->cls != VERDICT_COVERAGE) {
+        c->by = r;
+        return 1;
+    }
+    return 0;
+}
+
+static int team_assign_cmd(struct app *app, struct store *s, int argc, char **argv)
+{
+    const char *mission = NULL, *site = NULL, *member = NULL, *inspector = NULL, *path = NULL;
+    struct app_qr q = {0};
+    const struct app_opt opts[] = {
+        {"--mission", &mission, NULL, NULL, NULL}, {"--site", &site, NULL, NULL, NULL},
+        {"--member", &member, NULL, NULL, NULL},   {"--inspector", &inspector, NULL, NULL, NULL},
+        {"-o", &path, NULL, NULL, NULL},           {"--qr", NULL, &q.term, NULL, NULL},
+        {"--qr-dir", &q.dir, NULL, NULL, NULL},    {NULL, NULL, NULL, NULL, NULL}};
+    const char **lines = xcalloc((size_t)argc + 1, sizeof(*lines));
+    struct team_assign_args a;
+    struct team_assign_code *codes = NULL;
+    struct led_missions lm;
+    struct assign_scope scope;
+    struct mission_info mi;
+    struct team_view *tv = NULL;
+    struct hqdb *db = NULL;
+    struct buf file = BUF_INIT;
+    size_t ncodes = 0;
+    int nlines = 0, qr_exit = 0, rc;
+
+    if (app_parse("team assign", argc, argv, 2, opts, lines, argc, &nlines) ||
+        app_qr_check(app, &q)) {
+        free(lines);
+        return 1;
+    }
+    if (!member || nlines < 1) {
+        fprintf(stderr, _("fieldcheck: team assign: expected --member DEVICE SUSP_ID...\n"));
+        free(lines);
+        return 1;
+    }
+    memset(&lm, 0, sizeof(lm));
+    rc = team_store_open(s, 0, &db, &app->err);
+    if (rc && rc != FC_ENOTFOUND)
+        goto out;
+    rc = team_members(s, db, mission, note_led_mission, &lm, &app->err);
+    if (rc)
+        goto out;
+    if (lm.n != 1) {
+        rc = fc_error_set(&app->err, FC_EUSAGE,
+                          "this device leads teams in several missions: name one with --mission");
+        goto out;
+    }
+    rc = team_view_open(s, db, &tv, &app->err);
+    if (rc)
+        goto out;
+    memset(&scope, 0, sizeof(scope));
+    if (site) {
+        snprintf(scope.site, sizeof(scope.site), "%s", site);
+    } else {
+        team_view_visits(tv, lm.id, note_flight_site, &scope);
+        if (scope.n != 1) {
+            rc = fc_error_set(&app->err, FC_EUSAGE,
+                              "name the site of the lines with --site (the team has %d flight "
+                              "inspection site(s) in mission '%s')",
+                              scope.n, lm.id);
+            goto out;
+        }
+    }
+    rc = mission_get(s, lm.id, &mi, &app->err);
+    if (!rc)
+        rc = flight_lines_check(s, lm.id, mi.version, scope.site, lines, (size_t)nlines, &app->err);
+    for (int i = 0; !rc && i < nlines; i++) {
+        struct closed_line c = {scope.site, lines[i], NULL};
+
+        if (team_view_items(tv, lm.id, &flight_workflow, 0, find_closed, &c) == 1)
+            rc = fc_error_set(&app->err, FC_ESTATE,
+                              "line '%s' is not open: %s recorded it %s; only open lines are "
+                              "reassigned",
+                              lines[i], c.by->device, c.by->verdict->code);
+    }
+    if (rc)
+        goto out;
+    memset(&a, 0, sizeof(a));
+    a.mission_id = lm.id;
+    a.member = member;
+    a.site_code = scope.site;
+    a.inspector = inspector;
+    a.lines = lines;
+    a.n = (size_t)nlines;
+    a.at_ms = clock_now_ms();
+    rc = team_assign_make(s, &a, &codes, &ncodes, &app->err);
+    if (rc)
+        goto out;
+    for (size_t i = 0; i < ncodes; i++)
+        buf_addf(&file, "%s\n", codes[i].code.ptr);
+    if (path && (rc = app_write_out(app, path, file.ptr, file.len, 0)))
+        goto out;
+    for (size_t i = 0; i < ncodes; i++) {
+        const struct team_assign_code *c = &codes[i];
+        char stem[48];
+
+        if (app->json) {
+            json_t *ids = json_array();
+
+            for (size_t k = 0; k < c->n; k++)
+                json_array_append_new(ids, json_string(lines[c->first + k]));
+            app_print_json(json_pack("{s:b, s:I, s:s, s:s, s:s, s:s, s:o, s:s, s:s?}", "ok", 1,
+                                     "number", (json_int_t)c->number, "member", c->member,
+                                     "mission_id", lm.id, "site_code", scope.site, "inspector",
+                                     inspector ? inspector : "", "susp_ids", ids, "code",
+                                     c->code.ptr, "path", path));
+        } else {
+            printf(_("assignment %lld: %zu line(s) of %s for member %s\n"), (long long)c->number,
+                   c->n, scope.site, c->member);
+            if (!path || !app_is_stdout(path))
+                printf("%s\n", c->code.ptr);
+        }
+        snprintf(stem, sizeof(stem), "assignment-%lld", (long long)c->number);
+        if ((qr_exit = app_qr_emit(app, &q, c->code.ptr, stem)))
+            break;
+    }
+    if (!qr_exit && !app->json && path && !app_is_stdout(path))
+        printf(_("assignment written to %s: the member applies it with 'team assignments apply "
+                 "FILE' or scans its QR code\n"),
+               path);
+out:
+    team_view_free(tv);
+    hqdb_close(db);
+    team_assign_codes_free(codes, ncodes);
+    buf_release(&file);
+    free(lines);
+    return rc ? app_fail(app, rc) : qr_exit;
+}
+
+/* One code per line of the text; blank lines are skipped. */
+static int apply_codes(struct app *app, struct store *s, char *text)
+{
+    int worst = 0, n = 0;
+
+    for (char *line = strtok(text, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+        struct team_assignment as;
+        char visit[37];
+        size_t applied = 0;
+        int rc;
+
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (!*line)
+            continue;
+        n++;
+        rc = team_assign_apply(s, line, &as, &applied, visit, &app->err);
+        if (rc) {
+            int ex = app_fail(app, rc);
+
+            worst = ex > worst ? ex : worst;
+            continue;
+        }
+        if (app->json) {
+            json_t *ids = json_array();
+
+            for (size_t i = 0; i < as.n; i++)
+                json_array_append_new(ids, json_string(as.lines[i]));
+            app_print_json(json_pack("{s:b, s:s, s:I, s:s, s:s, s:s, s:s, s:o, s:I}", "ok", 1,
+                                     "lead", as.lead, "number", (json_int_t)as.number, "mission_id",
+                                     as.mission_id, "site_code", as.site_code, "visit", visit,
+                                     "inspector", as.inspector, "susp_ids", ids, "applied",
+                                     (json_int_t)applied));
+        } else if (applied) {
+            printf(_("assignment %lld of lead %s: %zu of %zu line(s) now yours on visit %.8s\n"),
+                   (long long)as.number, as.lead, applied, as.n, visit);
+        } else {
+            printf(_("assignment %lld of lead %s: already applied, nothing changed\n"),
+                   (long long)as.number, as.lead);
+        }
+        team_assignment_release(&as);
+    }
+    if (!n) {
+        fc_error_set(&app->err, FC_EINPUT, "no team assignment code found");
+        return app_fail(app, FC_EINPUT);
+    }
+    return worst;
+}
+
+static int team_assignments_cmd(struct app *app, struct store *s, int argc, char **argv)
+{
+    const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
+    const char *pos[1] = {NULL};
+    struct buf text = BUF_INIT;
+    char empty[1] = "";
+    int rc;
+
+    if (argc < 3 || strcmp(argv[2], "apply"))
+        return app_bad_subcommand(app, "team assignments", argc < 3 ? NULL : argv[2]);
+    if (app_parse("team assignments apply", argc, argv, 3, opts, pos, 1, NULL))
+        return 1;
+    if (!pos[0]) {
+        fprintf(stderr, _("fieldcheck: team assignments apply: expected CODE|FILE\n"));
+        return 1;
+    }
+    if (!strncasecmp(pos[0], "FCA1", 4))
+        buf_adds(&text, pos[0]);
+    else if ((rc = fs_read_file(pos[0], 64 * 1024, &text, &app->err)))
+        return app_fail(app, rc);
+    rc = apply_codes(app, s, text.ptr ? text.ptr : empty);
+    buf_release(&text);
+    return rc;
+}
+
 static const struct {
     const char *name;
     int (*run)(struct app *app, struct store *s, int argc, char **argv);
@@ -409,6 +713,9 @@ static const struct {
     {"show", team_show_cmd},
     {"view", team_view_cmd},
     {"report", team_report_cmd},
+    {"assign", team_assign_cmd},
+    {"checkpoint", team_checkpoint_cmd},
+    {"assignments", team_assignments_cmd},
 };
 
 int cmd_team(struct app *app, int argc, char **argv)

@@ -387,3 +387,49 @@ out:
     buf_release(&b);
     return rc;
 }
+
+struct find_lead {
+    const char *lead;
+    struct teamdb_member found;
+    int n;
+};
+
+static int find_lead(const struct teamdb_member *m, void *ctx)
+{
+    struct find_lead *f = ctx;
+
+    if (!m->is_lead || strcmp(m->device, f->lead))
+        return 0;
+    f->found = *m;
+    f->n++;
+    return 0;
+}
+
+int team_checkpoint_check(struct store *s, const char *code, struct team_checkpoint *out,
+                          char mission_id[128], struct fc_error *err)
+{
+    struct buf b = BUF_INIT;
+    struct find_lead f;
+    char lead[17];
+    int rc = codec_code_decode(code, "FCT1", &b, "team checkpoint", err);
+
+    memset(&f, 0, sizeof(f));
+    if (!rc && b.len != TEAM_CHECKPOINT_BODY + CODEC_SIG_LEN)
+        rc = fc_error_set(err, FC_EINPUT, "team checkpoint has an unsupported length or version");
+    if (rc)
+        goto out;
+    hash_to_hex(lead, (const unsigned char *)b.ptr + 1, 8);
+    f.lead = lead;
+    rc = teamdb_foreach(s, NULL, find_lead, &f, err);
+    if (!rc && !f.n)
+        rc =
+            fc_error_set(err, FC_EVERIFY,
+                         "device %s leads no team of a pack loaded here: its key is unknown", lead);
+    if (!rc)
+        rc = team_checkpoint_verify(code, f.found.sign_pk, out, err);
+    if (!rc && mission_id)
+        snprintf(mission_id, 128, "%s", f.found.mission_id);
+out:
+    buf_release(&b);
+    return rc;
+}

@@ -104,4 +104,12 @@ struct team_checkpoint {
 int team_checkpoint_verify(const char *code, const unsigned char lead_sign_pk[32],
                            struct team_checkpoint *out, struct fc_error *err);
 
+/* Verifies a team checkpoint on any device of the team: the lead's signing
+ * key comes from a loaded pack whose team names the code's lead as lead
+ * (FC_EVERIFY when no pack here does, or the signature fails; FC_EINPUT for
+ * a malformed code). mission_id (may be NULL) receives the mission of that
+ * team. */
+int team_checkpoint_check(struct store *s, const char *code, struct team_checkpoint *out,
+                          char mission_id[128], struct fc_error *err);
+
 #endif

@@ -449,6 +449,126 @@ int flight_susp_assign(struct store *s, const char *visit_id, const char *susp_i
                          "inspector name", at_ms, event_id, err);
 }
 
+/* The lead and number of the line's current assignment, when it came from
+ * a team lead's code; lead "" otherwise. */
+static int current_assignment(struct store *s, const char *visit, const char *susp_id,
+                              char lead[17], int64_t *number, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT e.payload FROM suspicion_state ss JOIN event e"
+                           " ON e.id = ss.assign_event WHERE ss.visit = ?1 AND ss.susp_id = ?2",
+                           &st, err);
+
+    lead[0] = 0;
+    *number = 0;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, visit);
+    store_bind_text(st, 2, susp_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        json_t *p = json_loads(store_col_text(st, 0), 0, NULL);
+        json_t *a = json_object_get(p, "assignment");
+        const char *l = json_string_value(json_object_get(a, "lead"));
+
+        if (l && json_is_integer(json_object_get(a, "number"))) {
+            snprintf(lead, 17, "%s", l);
+            *number = json_integer_value(json_object_get(a, "number"));
+        }
+        json_decref(p);
+        rc = FC_OK;
+    } else if (rc == SQLITE_DONE) {
+        rc = FC_OK;
+    } else {
+        rc = store_fail(s, err, "cannot read the line's assignment");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int first_inspector(const struct visit *v, struct buf *out)
+{
+    json_t *a = json_loads(v->inspectors_json ? v->inspectors_json : "[]", 0, NULL);
+    const char *name = json_string_value(json_array_get(a, 0));
+
+    if (name)
+        buf_adds(out, name);
+    json_decref(a);
+    return name ? 0 : -1;
+}
+
+int flight_susp_assign_team(struct store *s, const char *visit_id, const char *const *lines,
+                            size_t n, const char *inspector, const char *lead, int64_t number,
+                            int64_t at_ms, size_t *applied, struct fc_error *err)
+{
+    struct visit v;
+    struct buf who = BUF_INIT;
+    size_t done = 0;
+    int rc;
+
+    memset(&v, 0, sizeof(v));
+    if (applied)
+        *applied = 0;
+    rc = load_visit(s, visit_id, 1, &v, err);
+    if (rc)
+        return rc;
+    if (inspector && *inspector)
+        buf_adds(&who, inspector);
+    else if (first_inspector(&v, &who))
+        rc = fc_error_set(err, FC_ESTATE, "visit '%.8s' names no inspector", v.id);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = line_lookup(s, &v, lines[i], NULL, err);
+    if (!rc)
+        rc = store_begin(s, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        char have[17];
+        int64_t have_no = 0;
+        json_t *obj = NULL;
+        char *payload = NULL;
+
+        rc = current_assignment(s, v.id, lines[i], have, &have_no, err);
+        if (rc)
+            break;
+        if (!strcmp(have, lead) && have_no >= number)
+            continue; /* this code, or a newer one of the same lead, is applied */
+        obj = json_pack("{s:s, s:s, s:{s:s, s:I}}", "susp_id", lines[i], "inspector", who.ptr,
+                        "assignment", "lead", lead, "number", (json_int_t)number);
+        payload = obj ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+        if (!payload)
+            rc = fc_error_set(err, FC_EINPUT, "inspector name is not valid UTF-8");
+        else
+            rc = event_append(s, v.id, at_ms, "susp_assign", lines[i], payload, NULL, err);
+        free(payload);
+        json_decref(obj);
+        if (!rc)
+            done++;
+    }
+    if (!rc)
+        rc = store_commit(s, err);
+    if (rc)
+        store_rollback(s);
+    else if (applied)
+        *applied = done;
+    buf_release(&who);
+    visit_release(&v);
+    return rc;
+}
+
+int flight_lines_check(struct store *s, const char *mission_id, int64_t version,
+                       const char *site_code, const char *const *lines, size_t n,
+                       struct fc_error *err)
+{
+    struct visit v;
+    int rc = mission_attach(s, mission_id, version, err);
+
+    memset(&v, 0, sizeof(v));
+    snprintf(v.site_code, sizeof(v.site_code), "%s", site_code);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = line_lookup(s, &v, lines[i], NULL, err);
+    return rc;
+}
+
 /* ---- findings ---- */
 
 static json_t *string_array(const char *const *items, size_t n)

@@ -122,6 +122,24 @@ int flight_susp_assign(struct store *s, const char *visit_id, const char *susp_i
                        const char *inspector, int64_t at_ms, char event_id[37],
                        struct fc_error *err);
 
+/* Lines the team lead handed to this device (docs/bundle-format.md §10,
+ * sync/assign.h verified the code): in one transaction, one susp_assign
+ * event per line of lines[0..n) whose current assignment does not already
+ * come from lead with a number at least number, its payload naming
+ * {"assignment": {"lead", "number"}}. inspector NULL or "": the visit's first
+ * inspector. The visit must be an open flight visit (FC_ESTATE) and every
+ * line one of its site (FC_ENOTFOUND, nothing recorded). *applied (may be
+ * NULL) receives how many lines were recorded. */
+int flight_susp_assign_team(struct store *s, const char *visit_id, const char *const *lines,
+                            size_t n, const char *inspector, const char *lead, int64_t number,
+                            int64_t at_ms, size_t *applied, struct fc_error *err);
+
+/* FC_ENOTFOUND naming the first of lines[0..n) that is not a suspicion line
+ * of site_code in the mission (id, version), which is attached as "ref". */
+int flight_lines_check(struct store *s, const char *mission_id, int64_t version,
+                       const char *site_code, const char *const *lines, size_t n,
+                       struct fc_error *err);
+
 struct flight_finding_args {
     const char *code;         /* taxonomy code, e.g. "V38-4" */
     const char *amount;       /* irregular amount (yuan text); NULL: qty x unit price */
