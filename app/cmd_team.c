@@ -165,13 +165,23 @@ static json_t *record_json(const struct team_record *r)
 {
     char amount[MONEY_TEXT_MAX], loss[MONEY_TEXT_MAX];
 
+    json_t *o;
+
     money_text(r->amount_fen, amount);
     money_text(r->fund_loss_fen, loss);
-    return json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "device", r->device,
-                     "inspectors", r->inspectors, "visit", r->visit, "self", r->is_self, "verdict",
-                     r->verdict->code, "class", verdict_class_name(r->verdict->cls), "label",
-                     verdict_label(r->verdict), "detail", r->detail, "amount", amount, "fund_loss",
-                     loss, "count", (json_int_t)r->count);
+    o = json_pack("{s:s, s:s, s:s, s:b, s:s, s:s, s:s, s:s, s:s, s:s, s:I}", "device", r->device,
+                  "inspectors", r->inspectors, "visit", r->visit, "self", r->is_self, "verdict",
+                  r->verdict->code, "class", verdict_class_name(r->verdict->cls), "label",
+                  verdict_label(r->verdict), "detail", r->detail, "amount", amount, "fund_loss",
+                  loss, "count", (json_int_t)r->count);
+    if (r->has_qty) {
+        struct buf q = BUF_INIT;
+
+        qty_format(&q, r->qty_milli);
+        json_object_set_new(o, "qty", json_string(q.ptr));
+        buf_release(&q);
+    }
+    return o;
 }
 
 static void print_record(const struct team_record *r, enum workflow_money money)
@@ -204,11 +214,20 @@ static int view_item(const struct team_item *it, void *ctx)
 
         for (size_t i = 0; i < it->n; i++)
             json_array_append_new(recs, record_json(&it->records[i]));
-        app_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "type", "item",
-                                 "mission_id", it->mission_id, "site_code", it->site_code,
-                                 "workflow", it->wf->kind, "group", it->group->name, "subject",
-                                 it->subject, "conflict", it->conflict, "resolved", it->resolved,
-                                 "records", recs));
+        json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o}", "type", "item",
+                              "mission_id", it->mission_id, "site_code", it->site_code, "workflow",
+                              it->wf->kind, "group", it->group->name, "subject", it->subject,
+                              "conflict", it->conflict, "resolved", it->resolved, "records", recs);
+
+        if (it->group->sums) {
+            struct buf q = BUF_INIT;
+
+            qty_format(&q, it->total_milli);
+            json_object_set_new(o, "total", json_string(q.ptr));
+            json_object_set_new(o, "overlaps", json_integer(it->overlaps));
+            buf_release(&q);
+        }
+        app_print_json(o);
         return 0;
     }
     if (!v->last || strcmp(v->last->mission_id, it->mission_id) ||
@@ -225,6 +244,18 @@ static int view_item(const struct team_item *it, void *ctx)
                               : _("  CONFLICT: members recorded it differently"));
     else
         printf("    %s\n", _("(summed)"));
+    if (it->group->sums) {
+        struct buf q = BUF_INIT;
+
+        qty_format(&q, it->total_milli);
+        if (it->overlaps)
+            printf(_("      team total %s (the members' counts added up; %lld box(es) counted by "
+                     "two members counted once)\n"),
+                   q.ptr, (long long)it->overlaps);
+        else
+            printf(_("      team total %s (the members' counts added up)\n"), q.ptr);
+        buf_release(&q);
+    }
     for (size_t i = 0; i < it->n; i++)
         print_record(&it->records[i], it->group->money);
     return 0;

@@ -119,6 +119,8 @@ struct workflow_finding {
                                       (subject "" then), e.g. 2,000 lines not yet checked */
     const char *key;               /* the summary row it adds to, when not the verdict's own
                                       (a violation code); NULL otherwise */
+    int has_qty;                   /* qty_milli is set: a quantity counted (pharmacy) */
+    int64_t qty_milli;             /* in thousandths of the subject's unit */
 };
 
 /* One row of a visit's summary: the findings of one group with the same
@@ -145,6 +147,22 @@ struct workflow_group {
     /* Rows add up rather than state one item's result (recorded findings):
      * two members' rows of one subject are never a conflict. */
     int additive;
+    /* Members' records of one subject are parts of one whole (one drug
+     * counted on different shelves by different members): the team's figure
+     * is the sum of their qty_milli, never a conflict. */
+    int sums;
+    /* Records (never findings) of this group name the units the parts of
+     * the summed group units_of are made of: subject the unit (a box code),
+     * detail the subject of the summed group it belongs to (the drug),
+     * qty_milli what it added there. A unit two members recorded alike is
+     * counted once in the team's sum; recorded differently, it is a
+     * conflict. The team's view lists only units two or more members
+     * recorded. NULL for other groups. */
+    const char *units_of;
+    /* Rows judge a member's own part of a summed whole (a reconciliation
+     * rule over the member's own count of some shelves): the team's view
+     * sets them side by side, never as a conflict between members. */
+    int per_member;
 };
 
 /* ---- scanning ---------------------------------------------------------------- */

@@ -31,10 +31,10 @@ static const struct workflow_table tables[] = {
 
 static const struct workflow_group groups[] = {
     {"lines", FC_N_("Lines by state (irregular / fund loss)"), "疑点核实（违规/基金损失）",
-     WORKFLOW_MONEY_AMOUNT_LOSS, 0},
+     WORKFLOW_MONEY_AMOUNT_LOSS, 0, 0, NULL, 0},
     {"findings", FC_N_("Findings by violation code"), "问题认定（按违规类别）",
-     WORKFLOW_MONEY_AMOUNT_LOSS, 1},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
+     WORKFLOW_MONEY_AMOUNT_LOSS, 1, 0, NULL, 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
 };
 
 /* Worksheet records a generic void may cancel. */

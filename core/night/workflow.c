@@ -32,9 +32,9 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"beds", FC_N_("Beds by finding"), "床位结果", WORKFLOW_MONEY_NONE, 0},
-    {"patients", FC_N_("Patients by result"), "在册患者结果", WORKFLOW_MONEY_NONE, 0},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
+    {"beds", FC_N_("Beds by finding"), "床位结果", WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
+    {"patients", FC_N_("Patients by result"), "在册患者结果", WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
 };
 
 /* ---- the engine ------------------------------------------------------------- */

@@ -140,6 +140,15 @@ struct pharmacy_rule_terms {
 };
 const struct pharmacy_rule_terms *pharmacy_rule_terms(const char *rule);
 
+/* Calls cb for every box the visit counted by its code (traceability code
+ * or GS1 serial: the boxes a count de-duplicates), in box order, with the
+ * drug it counted for and the units it added. cb returns non-zero to stop
+ * (returned). */
+int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
+                           int (*cb)(const char *box_key, const char *drug_code, double qty,
+                                     void *ctx),
+                           void *ctx, struct fc_error *err);
+
 /* Computes the findings D01..D09 for a pharmacy visit (resolved id) with "ref"
  * attached, calling cb per finding in drug_code then rule order; cb returns
  * non-zero to stop (returned). FC_ESTATE while the count is blind. */

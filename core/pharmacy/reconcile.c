@@ -845,3 +845,30 @@ out:
     json_decref(c.flags);
     return rc;
 }
+
+int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
+                           int (*cb)(const char *box_key, const char *drug_code, double qty,
+                                     void *ctx),
+                           void *ctx, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, step;
+
+    rc = store_prepare(s,
+                       "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
+                       " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
+                       " ORDER BY c.box_key",
+                       &st, err);
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, visit_id);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = cb(store_col_text(st, 0), store_col_text(st, 1), sqlite3_column_double(st, 2), ctx);
+        if (rc)
+            break;
+    }
+    if (!rc && step != SQLITE_DONE)
+        rc = store_fail(s, err, "cannot list counted boxes");
+    sqlite3_finalize(st);
+    return rc;
+}

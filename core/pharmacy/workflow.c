@@ -6,6 +6,7 @@
 #include "core/pharmacy/internal.h"
 
 #include "core/base/buf.h"
+#include "core/base/money.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/visit/visit.h"
 
@@ -35,10 +36,13 @@ static const struct workflow_table tables[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"drugs", FC_N_("Drugs by variance"), "药品账实", WORKFLOW_MONEY_NONE, 0},
+    {"drugs", FC_N_("Drugs by variance"), "药品账实", WORKFLOW_MONEY_NONE, 0, 1, NULL, 0},
     {"rules", FC_N_("Findings by rule (suspect amount)"), "问题（按规则，疑点金额）",
-     WORKFLOW_MONEY_AMOUNT, 0},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
+     WORKFLOW_MONEY_AMOUNT, 0, 0, NULL, 1},
+    /* records only: boxes two members both counted (the team counts them once) */
+    {"boxes", FC_N_("Boxes counted by more than one member"), "多人重复清点的药盒",
+     WORKFLOW_MONEY_NONE, 0, 0, "drugs", 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
 };
 
 /* ---- the engine ------------------------------------------------------------- */
@@ -160,6 +164,10 @@ static int drug_rows(json_t *show, int with_counts, struct findings_ctx *fc)
             pharmacy_format_qty(json_number_value(counted), qty);
             f.detail = qty;
         }
+        if (json_is_number(counted)) {
+            f.has_qty = 1;
+            f.qty_milli = qty_from_real(json_number_value(counted));
+        }
         f.count = 1;
         rc = fc->cb(&f, fc->ctx);
         if (rc)
@@ -195,11 +203,40 @@ static int findings(struct store *s, const struct visit *v,
 
 /* The same rows, each counted drug with the quantity counted as its
  * detail: two teammates who counted one drug differently disagree. */
+struct box_ctx {
+    int (*cb)(const struct workflow_finding *f, void *ctx);
+    void *ctx;
+};
+
+static int box_row(const char *box_key, const char *drug_code, double qty, void *ctx)
+{
+    struct box_ctx *b = ctx;
+    struct workflow_finding f;
+
+    memset(&f, 0, sizeof(f));
+    f.verdict = workflow_verdict_in(&pharmacy_workflow, "COUNTED", VERDICT_SCAN);
+    if (!f.verdict)
+        return 0;
+    f.group = "boxes";
+    f.subject = box_key;
+    f.detail = drug_code;
+    f.has_qty = 1;
+    f.qty_milli = qty_from_real(qty);
+    f.count = 1;
+    return b->cb(&f, b->ctx);
+}
+
 static int records(struct store *s, const struct visit *v,
                    int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                    struct fc_error *err)
 {
-    return drug_results(s, v, 1, cb, ctx, err);
+    struct box_ctx b = {cb, ctx};
+    int rc = drug_results(s, v, 1, cb, ctx, err);
+
+    /* while the count is blind the boxes are known anyway: what was scanned */
+    if (!rc)
+        rc = pharmacy_boxes_foreach(s, v->id, box_row, &b, err);
+    return rc;
 }
 
 static int show_json(struct store *s, const struct visit *v, json_t *o, struct fc_error *err)

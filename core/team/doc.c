@@ -116,6 +116,17 @@ static void money_cells(const struct team_item *it, const struct team_record *r,
         money_text(r->fund_loss_fen, l);
 }
 
+/* 1 when two members' records of the item say different things. */
+static int members_differ(const struct team_item *it)
+{
+    for (size_t i = 1; i < it->n; i++)
+        if (it->records[i].verdict != it->records[0].verdict ||
+            it->records[i].amount_fen != it->records[0].amount_fen ||
+            strcmp(it->records[i].detail, it->records[0].detail))
+            return 1;
+    return 0;
+}
+
 static int finding_row(const struct team_item *it, void *ctx)
 {
     struct pass *p = ctx;
@@ -145,6 +156,32 @@ static int finding_row(const struct team_item *it, void *ctx)
             p->rows++;
         }
         d->conflicts++;
+        buf_release(&by);
+        return 0;
+    }
+    if (it->group->per_member && members_differ(it)) {
+        /* each member judged its own part of a count: side by side, and in
+         * no total, since no member's figure is the team's */
+        for (size_t i = 0; i < it->n; i++) {
+            const struct team_record *m = &it->records[i];
+
+            if (m->verdict->cls != VERDICT_ANOMALY)
+                continue;
+            buf_reset(&by);
+            author(d, m, &by);
+            buf_adds(&by, t(d, "（仅其本人清点部分，不计入合计）",
+                            " (its own part of the count only; in no total)"));
+            money_cells(it, m, a, l);
+            cells[0] = d->lang == HTML_ZH ? it->group->label_zh : it->group->label_en;
+            cells[1] = it->subject;
+            cells[2] = label_of(d, m->verdict);
+            cells[3] = a;
+            cells[4] = l;
+            cells[5] = m->detail;
+            cells[6] = by.ptr;
+            html_table_row(d->out, NULL, cells, 7);
+            p->rows++;
+        }
         buf_release(&by);
         return 0;
     }

@@ -30,8 +30,8 @@ struct row {
     const struct workflow *wf;
     const struct workflow_group *group;
     const struct verdict *verdict;
-    int64_t amount_fen, fund_loss_fen, count;
-    int is_self;
+    int64_t amount_fen, fund_loss_fen, count, qty_milli;
+    int is_self, has_qty;
 };
 
 struct vrow {
@@ -220,6 +220,8 @@ static int add_row(const struct workflow_finding *f, void *ctx)
     r->amount_fen = f->amount_fen;
     r->fund_loss_fen = f->fund_loss_fen;
     r->count = f->count;
+    r->has_qty = f->has_qty;
+    r->qty_milli = f->qty_milli;
     r->is_self = c->is_self;
     return 0;
 }
@@ -494,6 +496,75 @@ static void record_of(const struct row *r, struct team_record *out)
     out->amount_fen = r->amount_fen;
     out->fund_loss_fen = r->fund_loss_fen;
     out->count = r->count;
+    out->has_qty = r->has_qty;
+    out->qty_milli = r->qty_milli;
+}
+
+/* Orders an item against (the unit item u, the summed group's subject). */
+static int cmp_whole(const struct team_item *it, const struct team_item *u, const char *subject)
+{
+    int c = strcmp(it->mission_id, u->mission_id);
+
+    if (!c)
+        c = strcmp(it->site_code, u->site_code);
+    if (!c)
+        c = strcmp(it->wf->kind, u->wf->kind);
+    if (!c)
+        c = strcmp(it->group->name, u->group->units_of);
+    if (!c)
+        c = strcmp(it->subject, subject);
+    return c;
+}
+
+/* The summed item a unit item belongs to (items are in cmp_item order, and
+ * a workflow's groups in one order: a linear scan of the unit's workflow
+ * block is enough at the sizes of a count). */
+static struct team_item *whole_of(struct team_view *tv, const struct team_item *u)
+{
+    for (size_t i = 0; i < tv->nitems; i++) {
+        struct team_item *it = &tv->items[i];
+
+        if (it->wf == u->wf && !it->group->units_of && !cmp_whole(it, u, u->records[0].detail))
+            return it;
+    }
+    return NULL;
+}
+
+/* Units (boxes) of summed groups: one two members recorded alike is counted
+ * once in its whole; recorded differently, it is a conflict. Only units of
+ * two or more members stay items. */
+static void count_units_once(struct team_view *tv)
+{
+    size_t keep = 0;
+
+    for (size_t i = 0; i < tv->nitems; i++) {
+        struct team_item *it = &tv->items[i];
+
+        if (it->group->units_of && it->n < 2) {
+            free((void *)it->records);
+            continue;
+        }
+        if (it->group->units_of) {
+            int alike = 1;
+
+            for (size_t a = 1; a < it->n; a++)
+                if (strcmp(it->records[a].detail, it->records[0].detail) ||
+                    it->records[a].qty_milli != it->records[0].qty_milli)
+                    alike = 0;
+            if (!alike) {
+                it->conflict = 1;
+            } else {
+                struct team_item *whole = whole_of(tv, it);
+
+                if (whole) {
+                    whole->total_milli -= (int64_t)(it->n - 1) * it->records[0].qty_milli;
+                    whole->overlaps += (int64_t)(it->n - 1);
+                }
+            }
+        }
+        tv->items[keep++] = *it;
+    }
+    tv->nitems = keep;
 }
 
 /* One member's record of an item: all its rows where the group adds up;
@@ -537,17 +608,25 @@ static void form_items(struct team_view *tv)
         it->n = n;
         /* a conflict: two members' records of one item that say different
          * things; what one did not cover contradicts nobody */
-        if (!it->group->additive && *it->subject)
+        if (!it->group->additive && !it->group->sums && !it->group->per_member && *it->subject)
             for (size_t a = 0; a < n && !it->conflict; a++)
                 for (size_t b = a + 1; b < n && !it->conflict; b++)
                     if (recs[a].verdict->cls != VERDICT_COVERAGE &&
                         recs[b].verdict->cls != VERDICT_COVERAGE &&
                         !same_record(&recs[a], &recs[b]))
                         it->conflict = 1;
-        for (size_t a = 0; it->conflict && a < n; a++)
-            if (recs[a].is_self && recs[a].verdict->cls != VERDICT_COVERAGE)
-                it->resolved = 1;
+        for (size_t a = 0; it->group->sums && a < n; a++)
+            if (recs[a].has_qty)
+                it->total_milli += recs[a].qty_milli;
         i = j;
+    }
+    count_units_once(tv);
+    for (size_t k = 0; k < tv->nitems; k++) {
+        struct team_item *it = &tv->items[k];
+
+        for (size_t a = 0; it->conflict && a < it->n; a++)
+            if (it->records[a].is_self && it->records[a].verdict->cls != VERDICT_COVERAGE)
+                it->resolved = 1;
     }
 }
 

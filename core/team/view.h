@@ -8,7 +8,11 @@
  * members' and the lead's own records of one item (a suspicion line, a bed,
  * a patient, a drug: a workflow's finding subject) side by side. Two
  * members who recorded one item differently are a conflict: listed, never
- * resolved here (the lead resolves it by a record of their own). */
+ * resolved here (the lead resolves it by a record of their own). Where a
+ * workflow's group says its records are parts of one whole (a drug counted
+ * on several shelves), the members' parts are added up instead, and a unit
+ * of it (a box) recorded by two members is counted once, or is the
+ * conflict when they recorded it differently. */
 #ifndef FC_CORE_TEAM_VIEW_H
 #define FC_CORE_TEAM_VIEW_H
 
@@ -33,6 +37,8 @@ struct team_record {
     const char *detail;
     int64_t amount_fen, fund_loss_fen;
     int64_t count; /* 1, or the size of a summed row (subject "") */
+    int has_qty;   /* qty_milli is a quantity the member counted */
+    int64_t qty_milli;
 };
 
 /* One item of a workflow at one site, as the team recorded it. */
@@ -45,6 +51,11 @@ struct team_item {
     size_t n;
     int conflict; /* two members recorded it differently */
     int resolved; /* ...and the lead recorded it too: the lead's record decides */
+    /* group->sums: the team's figure, the members' parts added up, each unit
+     * (box) two or more members recorded alike counted once; overlaps is
+     * how many such second counts were left out. */
+    int64_t total_milli;
+    int64_t overlaps;
 };
 
 /* One visit of the team: a member's or the lead's own. */

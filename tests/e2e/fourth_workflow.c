@@ -30,8 +30,8 @@ static const struct verdict catalogue[] = {
 };
 
 static const struct workflow_group groups[] = {
-    {"codes", "Codes", "登记的码", WORKFLOW_MONEY_NONE, 0},
-    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0},
+    {"codes", "Codes", "登记的码", WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
+    {NULL, NULL, NULL, WORKFLOW_MONEY_NONE, 0, 0, NULL, 0},
 };
 
 struct engine {
