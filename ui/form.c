@@ -37,6 +37,7 @@ static const struct ui_action form_actions[] = {
 
 struct form {
     struct ui_form_spec spec;
+    char *detail;
     struct ui_input *in;
     int *bools;
     size_t cur, top;
@@ -44,15 +45,22 @@ struct form {
     char error[256];
 };
 
-static int form_submit(struct ui_view *v)
+static const char **form_values(struct form *f)
 {
-    struct form *f = v->data;
-    const char **values = xcalloc(f->spec.nfields, sizeof(*values));
-    int rc;
+    const char **values = xcalloc(f->spec.nfields ? f->spec.nfields : 1, sizeof(*values));
 
     for (size_t i = 0; i < f->spec.nfields; i++)
         values[i] = f->spec.fields[i].is_bool ? (f->bools[i] ? "1" : "0")
                                               : (f->in[i].text.len ? f->in[i].text.ptr : "");
+    return values;
+}
+
+static int form_save(struct ui_view *v)
+{
+    struct form *f = v->data;
+    const char **values = form_values(f);
+    int rc;
+
     f->error[0] = '\0';
     rc = f->spec.submit(f->spec.ctx, v->scr, values, f->error);
     free(values);
@@ -63,6 +71,33 @@ static int form_submit(struct ui_view *v)
     f->saved = 1;
     ui_screen_pop(v->scr);
     return 1;
+}
+
+static void form_confirmed(void *ctx, int yes)
+{
+    if (yes)
+        form_save(ctx);
+}
+
+/* Saves, after the confirmation the spec asks for, if any. */
+static void form_submit(struct ui_view *v)
+{
+    struct form *f = v->data;
+    const char **values;
+    char title[128] = "", text[256] = "";
+    int ask;
+
+    if (!f->spec.confirm) {
+        form_save(v);
+        return;
+    }
+    values = form_values(f);
+    ask = f->spec.confirm(f->spec.ctx, values, title, text);
+    free(values);
+    if (ask)
+        ui_confirm_push(v->scr, title, text, form_confirmed, v);
+    else
+        form_save(v);
 }
 
 static void form_move(struct form *f, int dir)
@@ -87,7 +122,7 @@ static int form_text(struct ui_view *v, uint32_t key)
         return 1;
     }
     if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
-        if (f->cur + 1 < f->spec.nfields)
+        if (f->cur + 1 < f->spec.nfields && !f->spec.enter_saves)
             form_move(f, 1);
         else
             form_submit(v);
@@ -100,7 +135,19 @@ static int form_text(struct ui_view *v, uint32_t key)
         }
         return 0;
     }
+    if (fd->digits && key >= 0x20 && key < 0x7F && (key < '0' || key > '9'))
+        return 1; /* swallowed: the field takes digits only */
     return ui_input_key(&f->in[f->cur], key);
+}
+
+static void form_scan(struct ui_view *v, const char *code, size_t len)
+{
+    struct form *f = v->data;
+
+    if (f->spec.scan)
+        f->spec.scan(f->spec.ctx, v->scr, code, len);
+    else
+        ui_screen_scan_visit(v->scr, code);
 }
 
 static int form_action(struct ui_view *v, int id)
@@ -118,7 +165,8 @@ static void form_draw(struct ui_view *v, WINDOW *w)
     struct form *f = v->data;
     int n = (int)f->spec.nfields;
     int bw = v->cols - 4 > 90 ? 90 : v->cols - 4;
-    int bh = n + 6, by, bx = (v->cols - bw) / 2, rows;
+    int extra = f->detail ? 1 : 0; /* the detail line */
+    int bh = n + 6 + extra, by, bx = (v->cols - bw) / 2, rows;
     int lw = 0;
 
     if (bw < 20)
@@ -126,7 +174,7 @@ static void form_draw(struct ui_view *v, WINDOW *w)
     if (bh > v->rows)
         bh = v->rows;
     by = (v->rows - bh) / 2;
-    rows = bh - 6 > 1 ? bh - 6 : 1; /* field rows shown */
+    rows = bh - 6 - extra > 1 ? bh - 6 - extra : 1; /* field rows shown */
     if ((int)f->cur < (int)f->top)
         f->top = f->cur;
     if ((int)f->cur >= (int)f->top + rows)
@@ -145,10 +193,12 @@ static void form_draw(struct ui_view *v, WINDOW *w)
     if (f->spec.hint_en)
         ui_put(w, by + 1, bx + 2, bw - 4, ui_tr(f->spec.hint_en, f->spec.hint_zh), UI_ALIGN_LEFT,
                UI_ROLE_DIALOG);
+    if (f->detail)
+        ui_put(w, by + 2, bx + 2, bw - 4, f->detail, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
     for (int r = 0; r < rows && f->top + (size_t)r < f->spec.nfields; r++) {
         size_t i = f->top + (size_t)r;
         const struct ui_form_field *fd = &f->spec.fields[i];
-        int y = by + 2 + r, focused = i == f->cur;
+        int y = by + 2 + extra + r, focused = i == f->cur;
 
         ui_put(w, y, bx + 2, lw, ui_tr(fd->label_en, fd->label_zh), UI_ALIGN_RIGHT,
                focused ? UI_ROLE_TITLE : UI_ROLE_DIALOG);
@@ -162,8 +212,11 @@ static void form_draw(struct ui_view *v, WINDOW *w)
     if (f->error[0])
         ui_put(w, by + bh - 3, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
     ui_put(w, by + bh - 2, bx + 2, bw - 4,
-           ui_tr("Tab/Enter: next   Space: yes/no   F2 or Alt-o: save   Esc: cancel",
-                 "Tab/回车：下一栏   空格：是/否   F2 或 Alt-o：保存   Esc：取消"),
+           f->spec.enter_saves
+               ? ui_tr("Tab: next field   Enter/F2: save   Esc: cancel",
+                       "Tab：下一栏   回车/F2：保存   Esc：取消")
+               : ui_tr("Tab/Enter: next   Space: yes/no   F2 or Alt-o: save   Esc: cancel",
+                       "Tab/回车：下一栏   空格：是/否   F2 或 Alt-o：保存   Esc：取消"),
            UI_ALIGN_CENTER, UI_ROLE_DIALOG);
 }
 
@@ -179,6 +232,9 @@ static void form_destroy(struct ui_view *v)
 
     if (!f->saved && f->spec.cancel)
         f->spec.cancel(f->spec.ctx);
+    if (f->spec.release)
+        f->spec.release(f->spec.ctx);
+    free(f->detail);
     for (size_t i = 0; i < f->spec.nfields; i++)
         ui_input_release(&f->in[i]);
     free(f->in);
@@ -194,6 +250,7 @@ static const struct ui_view_ops form_ops = {
     .draw = form_draw,
     .action = form_action,
     .text = form_text,
+    .scan = form_scan,
     .title = form_title,
     .destroy = form_destroy,
 };
@@ -204,6 +261,9 @@ void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
 
     f->spec = *spec;
     f->spec.initial = NULL;
+    f->spec.detail = NULL;
+    f->detail = spec->detail ? xstrdup(spec->detail) : NULL;
+    f->cur = spec->first < spec->nfields ? spec->first : 0;
     f->in = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->in));
     f->bools = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->bools));
     for (size_t i = 0; i < spec->nfields; i++) {

@@ -760,7 +760,6 @@ static void dispatch_key(struct ui_screen *s, uint32_t key)
 static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
 {
     struct ui_view *top = ui_screen_top(s);
-    struct ui_verdict v;
 
     /* HQ's receipt scanned off its QR code: recognised on any screen and
      * applied after a question no scanner burst can answer */
@@ -774,6 +773,13 @@ static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
         s->dirty = 1;
         return;
     }
+    ui_screen_scan_visit(s, code);
+}
+
+void ui_screen_scan_visit(struct ui_screen *s, const char *code)
+{
+    struct ui_verdict v;
+
     ui_screen_submit_scan(s, NULL, code, UI_SCAN_BURST, &v);
     ui_screen_message(s, ui_severity_role(v.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"), code,
                       ui_verdict_name(&v), v.message);

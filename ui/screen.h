@@ -137,6 +137,10 @@ unsigned long ui_screen_alert_count(const struct ui_screen *s);
 int ui_screen_submit_scan(struct ui_screen *s, const char *visit_id, const char *code,
                           enum ui_scan_how how, struct ui_verdict *out);
 
+/* What a scan does on a screen that takes no scans of its own: submitted to
+ * the open visit, its verdict on the message line with its hint. */
+void ui_screen_scan_visit(struct ui_screen *s, const char *code);
+
 const struct ui_app *ui_screen_app(const struct ui_screen *s);
 
 /* Monotonic milliseconds (the scan assembler's clock; FIELDCHECK_NOW does not

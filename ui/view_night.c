@@ -7,6 +7,7 @@
  * copy of the engine's state that could drift from the database. */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -503,179 +504,73 @@ static int night_text(struct ui_view *v, uint32_t key)
 
 /* --- corrections (void / amend) ---------------------------------------- */
 
-struct correct_form {
-    struct ui_view *under; /* the night view, below this overlay */
+static const struct ui_form_field correct_fields[] = {
+    {N_("Reason"), "原因", 200, 0, 0},
+    {N_("New code (empty = void)"), "新码（空则作废）", NIGHT_INPUT_MAX, 0, 0},
+};
+
+struct correct_ctx {
+    struct night_view *nv; /* the night view, below the form */
     struct ui_scan_row target;
-    struct ui_input reason, code;
-    int field; /* 0 reason, 1 new code */
-    char error[256];
 };
 
-enum { CORR_ACT_SUBMIT = UI_ACT_VIEW_BASE, CORR_ACT_CANCEL };
-
-static const struct ui_action correct_actions[] = {
-    {CORR_ACT_SUBMIT,
-     "submit",
-     2,
-     {'\r', '\n', SCAN_KEY_SPECIAL(KEY_ENTER)},
-     N_("Save"),
-     "保存",
-     N_("Save the correction (no new code: void the scan)"),
-     "保存更正（不填新码即作废该扫码）"},
-    {CORR_ACT_CANCEL,
-     "cancel",
-     0,
-     {0x1B},
-     N_("Cancel"),
-     "取消",
-     N_("Close without a correction"),
-     "不更正，关闭"},
-};
-
-static int correct_text(struct ui_view *v, uint32_t key)
+/* Voiding takes a scan out of the record: it is confirmed by a key typed by
+ * hand, which no barcode can give; an amendment replaces it, unconfirmed. */
+static int correct_confirm(void *ctx, const char *const *values, char *title, char *text)
 {
-    struct correct_form *f = v->data;
+    struct correct_ctx *c = ctx;
 
-    if (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN) || key == SCAN_KEY_SPECIAL(KEY_UP)) {
-        f->field = !f->field;
-        return 1;
-    }
-    return ui_input_key(f->field ? &f->code : &f->reason, key);
+    if (!values[0][0] || values[1][0])
+        return 0;
+    snprintf(title, 128, "%s", ui_tr("Void this scan?", "作废该扫码？"));
+    snprintf(text, 256, "%s %s", ui_tr("Void the scan", "作废扫码"), c->target.code);
+    return 1;
 }
 
-static void correct_apply(struct ui_view *v)
+static int correct_submit(void *ctx, struct ui_screen *scr, const char *const *values, char *error)
 {
-    struct correct_form *f = v->data;
-    struct night_view *nv = f->under->data;
+    struct correct_ctx *c = ctx;
+    struct night_view *nv = c->nv;
     struct fc_error err;
     struct ui_verdict out;
     int rc;
 
+    if (!values[0][0]) {
+        snprintf(error, 256, "%s", ui_tr("a reason is required", "必须填写原因"));
+        return -1;
+    }
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
-    rc = nv->app->night->correct(nv->app->night->user, nv->row.id, f->target.event_id,
-                                 f->reason.text.ptr, f->code.text.len ? f->code.text.ptr : NULL,
-                                 &out, &err);
+    rc = nv->app->night->correct(nv->app->night->user, nv->row.id, c->target.event_id, values[0],
+                                 values[1][0] ? values[1] : NULL, &out, &err);
     if (rc < 0) {
-        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
-        ui_screen_alert(v->scr, UI_SEV_WARN);
-        return;
+        snprintf(error, 256, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        return -1;
     }
     nv->last = out;
     nv->have_last = 1;
-    snprintf(nv->last_code, sizeof(nv->last_code), "%s", f->target.code);
+    snprintf(nv->last_code, sizeof(nv->last_code), "%s", c->target.code);
     nv->stale = 1;
-    ui_screen_message(v->scr, UI_ROLE_OK, "%s %s: %s",
-                      f->code.text.len ? ui_tr("amended", "已更正") : ui_tr("voided", "已作废"),
-                      f->target.code, out.message);
-    ui_screen_pop(v->scr);
-}
-
-static void void_confirmed(void *ctx, int yes)
-{
-    if (yes)
-        correct_apply(ctx);
-}
-
-/* Voiding takes a scan out of the record: it is confirmed by a key typed by
- * hand (ui_confirm_push), which no barcode can give. */
-static void correct_submit(struct ui_view *v)
-{
-    struct correct_form *f = v->data;
-    char msg[512];
-
-    if (!f->reason.text.len) {
-        snprintf(f->error, sizeof(f->error), "%s", ui_tr("a reason is required", "必须填写原因"));
-        return;
-    }
-    if (f->code.text.len) {
-        correct_apply(v);
-        return;
-    }
-    snprintf(msg, sizeof(msg), "%s %s", ui_tr("Void the scan", "作废扫码"), f->target.code);
-    ui_confirm_push(v->scr, ui_tr("Void this scan?", "作废该扫码？"), msg, void_confirmed, v);
-}
-
-static int correct_action(struct ui_view *v, int id)
-{
-    switch (id) {
-    case CORR_ACT_SUBMIT:
-    case UI_ACT_OPEN: correct_submit(v); return 1;
-    case CORR_ACT_CANCEL:
-    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
-    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
-    }
+    ui_screen_message(scr, UI_ROLE_OK, "%s %s: %s",
+                      values[1][0] ? ui_tr("amended", "已更正") : ui_tr("voided", "已作废"),
+                      c->target.code, out.message);
+    return 0;
 }
 
 /* A scan while the form is open still goes to the engine, through the
  * night screen under it, so no scan is lost to a dialog. */
-static void correct_scan(struct ui_view *v, const char *code, size_t len)
+static void correct_scan(void *ctx, struct ui_screen *scr, const char *code, size_t len)
 {
-    struct correct_form *f = v->data;
     (void)len;
-    night_submit(f->under->data, v->scr, code, UI_SCAN_BURST);
+    night_submit(((struct correct_ctx *)ctx)->nv, scr, code, UI_SCAN_BURST);
 }
-
-static void correct_draw(struct ui_view *v, WINDOW *w)
-{
-    struct correct_form *f = v->data;
-    int bw = v->cols - 6 > 76 ? 76 : v->cols - 6;
-    int bh = 10, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
-    char line[256];
-
-    if (bw < 20 || by < 0)
-        return;
-    for (int i = 0; i < bh; i++)
-        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
-    ui_put(w, by, bx, bw, ui_tr("Void or amend a scan", "作废或更正扫码"), UI_ALIGN_CENTER,
-           UI_ROLE_TITLE);
-    snprintf(line, sizeof(line), "%s #%lld  %s  %s  %s", ui_tr("Scan", "扫码"), f->target.seq,
-             f->target.code, f->target.bed,
-             f->target.verdict_label[0] ? f->target.verdict_label : f->target.verdict);
-    ui_put(w, by + 2, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
-    ui_input_draw(&f->reason, w, by + 4, bx + 2, bw - 4, ui_tr("Reason:", "原因："), f->field == 0);
-    ui_input_draw(&f->code, w, by + 5, bx + 2, bw - 4,
-                  ui_tr("New code (empty = void):", "新码（空则作废）："), f->field == 1);
-    if (f->error[0])
-        ui_put(w, by + 7, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
-    ui_put(w, by + bh - 1, bx + 2, bw - 4,
-           ui_tr("Tab: next field   Enter/F2: save   Esc: cancel",
-                 "Tab：下一栏   回车/F2：保存   Esc：取消"),
-           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
-}
-
-static const char *correct_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Void or amend", "作废/更正");
-}
-
-static void correct_destroy(struct ui_view *v)
-{
-    struct correct_form *f = v->data;
-
-    ui_input_release(&f->reason);
-    ui_input_release(&f->code);
-    free(f);
-}
-
-static const struct ui_view_ops correct_ops = {
-    .name = "correct",
-    .actions = correct_actions,
-    .nactions = sizeof(correct_actions) / sizeof(correct_actions[0]),
-    .overlay = 1,
-    .draw = correct_draw,
-    .action = correct_action,
-    .text = correct_text,
-    .scan = correct_scan,
-    .title = correct_title,
-    .destroy = correct_destroy,
-};
 
 static void night_correct(struct ui_view *v)
 {
     struct night_view *nv = v->data;
-    struct correct_form *f;
+    struct correct_ctx *c;
+    struct ui_form_spec spec;
+    char detail[256];
     const struct ui_scan_row *target = NULL;
     size_t r;
 
@@ -701,12 +596,25 @@ static void night_correct(struct ui_view *v)
                           ui_tr("this scan is already voided", "该扫码已作废"));
         return;
     }
-    f = xcalloc(1, sizeof(*f));
-    f->under = v;
-    f->target = *target;
-    ui_input_init(&f->reason, 200);
-    ui_input_init(&f->code, NIGHT_INPUT_MAX);
-    ui_screen_push(v->scr, ui_view_new(&correct_ops, f));
+    c = xcalloc(1, sizeof(*c));
+    c->nv = nv;
+    c->target = *target;
+    snprintf(detail, sizeof(detail), "%s #%lld  %s  %s  %s", ui_tr("Scan", "扫码"), target->seq,
+             target->code, target->bed,
+             target->verdict_label[0] ? target->verdict_label : target->verdict);
+    memset(&spec, 0, sizeof(spec));
+    spec.title_en = N_("Void or amend a scan");
+    spec.title_zh = "作废或更正扫码";
+    spec.detail = detail;
+    spec.fields = correct_fields;
+    spec.nfields = 2;
+    spec.enter_saves = 1;
+    spec.confirm = correct_confirm;
+    spec.submit = correct_submit;
+    spec.scan = correct_scan;
+    spec.release = free;
+    spec.ctx = c;
+    ui_form_push(v->scr, &spec);
 }
 
 /* --- actions ----------------------------------------------------------- */

@@ -6,6 +6,7 @@
  * the night screen, rows are re-read from the model after every change. */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/pharmacy_rows.h"
@@ -382,54 +383,21 @@ static int ph_text(struct ui_view *v, uint32_t key)
     return ui_input_key(&pv->input, key);
 }
 
-/* --- forms: manual count and void -------------------------------------- */
+/* --- forms: manual count and void (ui/form.h) --------------------------- */
 
-enum form_kind { FORM_COUNT, FORM_VOID };
+static const struct ui_form_field count_fields[] = {
+    {N_("Drug code"), "药品编码", 64, 0, 0},
+    {N_("Quantity"), "数量", 9, 0, 1},
+};
 
-struct form {
-    enum form_kind kind;
+static const struct ui_form_field void_fields[] = {
+    {N_("Reason"), "原因", PH_REASON_MAX, 0, 0},
+};
+
+struct form_ctx {
     struct ph_view *pv;       /* the pharmacy view, below the form */
-    struct ui_box_row target; /* FORM_VOID */
-    struct ui_input a, b;     /* count: drug code, qty; void: reason */
-    int field;
-    char error[256];
+    struct ui_box_row target; /* a void's */
 };
-
-enum { FORM_ACT_SUBMIT = UI_ACT_VIEW_BASE, FORM_ACT_CANCEL };
-
-static const struct ui_action form_actions[] = {
-    {FORM_ACT_SUBMIT,
-     "submit",
-     2,
-     {'\r', '\n', SCAN_KEY_SPECIAL(KEY_ENTER)},
-     N_("Save"),
-     "保存",
-     N_("Save: one committed event"),
-     "保存（立即写入记录）"},
-    {FORM_ACT_CANCEL,
-     "cancel",
-     0,
-     {0x1B},
-     N_("Cancel"),
-     "取消",
-     N_("Close without saving"),
-     "不保存，关闭"},
-};
-
-static int form_text(struct ui_view *v, uint32_t key)
-{
-    struct form *f = v->data;
-
-    if (f->kind == FORM_COUNT &&
-        (key == '\t' || key == SCAN_KEY_SPECIAL(KEY_DOWN) || key == SCAN_KEY_SPECIAL(KEY_UP))) {
-        f->field = !f->field;
-        return 1;
-    }
-    if (f->kind == FORM_COUNT && f->field == 1 && key >= 0x20 && key < 0x7F &&
-        (key < '0' || key > '9'))
-        return 1; /* the quantity takes digits only */
-    return ui_input_key(f->field ? &f->b : &f->a, key);
-}
 
 static int parse_qty(const char *s, long *out)
 {
@@ -445,184 +413,118 @@ static int parse_qty(const char *s, long *out)
     return 0;
 }
 
-static void form_apply(struct ui_view *v, int confirmed);
-
-static void void_confirmed(void *ctx, int yes)
+/* What a saved form did, shown on the pharmacy screen: 0, or -1 with the
+ * error in error (256 bytes). */
+static int form_done(struct ph_view *pv, struct ui_screen *scr, int rc, const struct fc_error *err,
+                     const struct ui_verdict *out, const char *drug, char *error)
 {
-    if (yes)
-        form_apply(ctx, 1);
+    if (rc < 0) {
+        error_text(error, 256, rc, err);
+        return -1;
+    }
+    ph_show(pv, scr, out, drug);
+    ui_screen_message(scr, ui_severity_role(out->severity), "%s", out->message);
+    return 0;
 }
 
-static void form_submit(struct ui_view *v)
+static int count_submit(void *ctx, struct ui_screen *scr, const char *const *values, char *error)
 {
-    form_apply(v, 0);
+    struct form_ctx *c = ctx;
+    struct ui_verdict out;
+    struct fc_error err;
+    long qty = 0;
+
+    if (!values[0][0]) {
+        snprintf(error, 256, "%s", ui_tr("a drug code is required", "必须填写药品编码"));
+        return -1;
+    }
+    if (parse_qty(values[1], &qty)) {
+        snprintf(error, 256, "%s", ui_tr("the quantity must be a whole number", "数量必须是整数"));
+        return -1;
+    }
+    fc_error_clear(&err);
+    memset(&out, 0, sizeof(out));
+    return form_done(c->pv, scr,
+                     c->pv->m->count(c->pv->m->user, c->pv->row.id, values[0], qty, &out, &err),
+                     &err, &out, values[0], error);
 }
 
 /* A void takes a scan out of the record: confirmed first by a key typed by
- * hand (ui_confirm_push), which no barcode can give. */
-static void form_apply(struct ui_view *v, int confirmed)
+ * hand, which no barcode can give. */
+static int void_confirm(void *ctx, const char *const *values, char *title, char *text)
 {
-    struct form *f = v->data;
-    struct ph_view *pv = f->pv;
-    struct ui_verdict out;
-    struct fc_error err;
-    char drug[64] = "";
-    long qty = 0;
-    int rc;
-
-    fc_error_clear(&err);
-    memset(&out, 0, sizeof(out));
-    if (f->kind == FORM_COUNT) {
-        if (!f->a.text.len) {
-            snprintf(f->error, sizeof(f->error), "%s",
-                     ui_tr("a drug code is required", "必须填写药品编码"));
-            return;
-        }
-        if (parse_qty(f->b.text.ptr ? f->b.text.ptr : "", &qty)) {
-            snprintf(f->error, sizeof(f->error), "%s",
-                     ui_tr("the quantity must be a whole number", "数量必须是整数"));
-            return;
-        }
-        snprintf(drug, sizeof(drug), "%s", f->a.text.ptr);
-        rc = pv->m->count(pv->m->user, pv->row.id, drug, qty, &out, &err);
-    } else {
-        if (!f->b.text.len) {
-            snprintf(f->error, sizeof(f->error), "%s",
-                     ui_tr("a reason is required", "必须填写原因"));
-            return;
-        }
-        if (!confirmed) {
-            ui_confirm_push(v->scr, ui_tr("Void this scan?", "作废该扫码？"),
-                            ui_tr("The scan no longer counts; the record keeps it, marked void.",
-                                  "该扫码不再计数；记录中保留并标记为作废。"),
-                            void_confirmed, v);
-            return;
-        }
-        rc = pv->m->void_scan(pv->m->user, pv->row.id, f->target.event_id, f->b.text.ptr, &out,
-                              &err);
-    }
-    if (rc < 0) {
-        error_text(f->error, sizeof(f->error), rc, &err);
-        ui_screen_alert(v->scr, UI_SEV_WARN);
-        return;
-    }
-    ph_show(pv, v->scr, &out, drug);
-    ui_screen_message(v->scr, ui_severity_role(out.severity), "%s", out.message);
-    ui_screen_pop(v->scr);
+    (void)ctx;
+    if (!values[0][0])
+        return 0; /* refused by void_submit */
+    snprintf(title, 128, "%s", ui_tr("Void this scan?", "作废该扫码？"));
+    snprintf(text, 256, "%s",
+             ui_tr("The scan no longer counts; the record keeps it, marked void.",
+                   "该扫码不再计数；记录中保留并标记为作废。"));
+    return 1;
 }
 
-static int form_action(struct ui_view *v, int id)
+static int void_submit(void *ctx, struct ui_screen *scr, const char *const *values, char *error)
 {
-    switch (id) {
-    case FORM_ACT_SUBMIT:
-    case UI_ACT_OPEN: form_submit(v); return 1;
-    case FORM_ACT_CANCEL:
-    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
-    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
+    struct form_ctx *c = ctx;
+    struct ui_verdict out;
+    struct fc_error err;
+
+    if (!values[0][0]) {
+        snprintf(error, 256, "%s", ui_tr("a reason is required", "必须填写原因"));
+        return -1;
     }
+    fc_error_clear(&err);
+    memset(&out, 0, sizeof(out));
+    return form_done(c->pv, scr,
+                     c->pv->m->void_scan(c->pv->m->user, c->pv->row.id, c->target.event_id,
+                                         values[0], &out, &err),
+                     &err, &out, "", error);
 }
 
 /* A scan while a form is open still reaches the engine, so none is lost. */
-static void form_scan(struct ui_view *v, const char *code, size_t len)
+static void form_scan(void *ctx, struct ui_screen *scr, const char *code, size_t len)
 {
-    struct form *f = v->data;
     (void)len;
-    ph_submit(f->pv, v->scr, code, UI_SCAN_BURST);
+    ph_submit(((struct form_ctx *)ctx)->pv, scr, code, UI_SCAN_BURST);
 }
 
-static void form_draw(struct ui_view *v, WINDOW *w)
+static void form_spec(struct ui_form_spec *spec, struct ph_view *pv, struct form_ctx **ctx)
 {
-    struct form *f = v->data;
-    int bw = v->cols - 6 > 76 ? 76 : v->cols - 6;
-    int bh = 10, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
-    char line[256];
-
-    if (bw < 20 || by < 0)
-        return;
-    for (int i = 0; i < bh; i++)
-        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
-    if (f->kind == FORM_COUNT) {
-        ui_put(w, by, bx, bw, ui_tr("Manual count", "手工计数"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
-        ui_put(w, by + 2, bx + 2, bw - 4,
-               ui_tr("Opened packs: the quantity is in the drug's unit; counts add up.",
-                     "拆零药品：数量按最小单位，多次计数累加。"),
-               UI_ALIGN_LEFT, UI_ROLE_DIALOG);
-        ui_input_draw(&f->a, w, by + 4, bx + 2, bw - 4, ui_tr("Drug code:", "药品编码："),
-                      f->field == 0);
-        ui_input_draw(&f->b, w, by + 5, bx + 2, bw - 4, ui_tr("Quantity:", "数量："),
-                      f->field == 1);
-    } else {
-        ui_put(w, by, bx, bw, ui_tr("Void a scan", "作废扫码"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
-        snprintf(line, sizeof(line), "%s #%lld  %s  %s", ui_tr("Scan", "扫码"), f->target.seq,
-                 f->target.code, f->target.verdict);
-        ui_put(w, by + 2, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
-        ui_input_draw(&f->b, w, by + 4, bx + 2, bw - 4, ui_tr("Reason:", "原因："), 1);
-    }
-    if (f->error[0])
-        ui_put(w, by + 7, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
-    ui_put(w, by + bh - 1, bx + 2, bw - 4,
-           ui_tr("Tab: next field   Enter/F2: save   Esc: cancel",
-                 "Tab：下一栏   回车/F2：保存   Esc：取消"),
-           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
-}
-
-static const char *form_title(struct ui_view *v)
-{
-    struct form *f = v->data;
-    return f->kind == FORM_COUNT ? ui_tr("Manual count", "手工计数")
-                                 : ui_tr("Void a scan", "作废扫码");
-}
-
-static void form_destroy(struct ui_view *v)
-{
-    struct form *f = v->data;
-
-    ui_input_release(&f->a);
-    ui_input_release(&f->b);
-    free(f);
-}
-
-static const struct ui_view_ops form_ops = {
-    .name = "pharmacy-form",
-    .actions = form_actions,
-    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
-    .overlay = 1,
-    .draw = form_draw,
-    .action = form_action,
-    .text = form_text,
-    .scan = form_scan,
-    .title = form_title,
-    .destroy = form_destroy,
-};
-
-static struct form *form_new(struct ph_view *pv, enum form_kind kind)
-{
-    struct form *f = xcalloc(1, sizeof(*f));
-
-    f->kind = kind;
-    f->pv = pv;
-    ui_input_init(&f->a, 64);
-    ui_input_init(&f->b, kind == FORM_COUNT ? 9 : PH_REASON_MAX);
-    f->field = kind == FORM_COUNT ? 0 : 1;
-    return f;
+    memset(spec, 0, sizeof(*spec));
+    *ctx = xcalloc(1, sizeof(**ctx));
+    (*ctx)->pv = pv;
+    spec->enter_saves = 1;
+    spec->scan = form_scan;
+    spec->release = free;
+    spec->ctx = *ctx;
 }
 
 static void open_count_form(struct ph_view *pv, struct ui_screen *scr)
 {
-    struct form *f = form_new(pv, FORM_COUNT);
     const struct ui_drug_row *d = selected_drug(pv);
+    const char *initial[2] = {d ? d->code : NULL, NULL};
+    struct ui_form_spec spec;
+    struct form_ctx *c;
 
-    if (d) {
-        buf_adds(&f->a.text, d->code);
-        f->field = 1;
-    }
-    ui_screen_push(scr, ui_view_new(&form_ops, f));
+    form_spec(&spec, pv, &c);
+    spec.title_en = N_("Manual count");
+    spec.title_zh = "手工计数";
+    spec.hint_en = N_("Opened packs: the quantity is in the drug's unit; counts add up.");
+    spec.hint_zh = "拆零药品：数量按最小单位，多次计数累加。";
+    spec.fields = count_fields;
+    spec.nfields = 2;
+    spec.initial = initial;
+    spec.first = d ? 1 : 0; /* the selected drug's quantity */
+    spec.submit = count_submit;
+    ui_form_push(scr, &spec);
 }
 
 static void open_void_form(struct ph_view *pv, struct ui_screen *scr,
                            const struct ui_box_row *target)
 {
-    struct form *f;
+    struct ui_form_spec spec;
+    struct form_ctx *c;
+    char detail[256];
 
     if (!target) {
         ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no scan to void", "没有可作废的扫码"));
@@ -633,9 +535,18 @@ static void open_void_form(struct ph_view *pv, struct ui_screen *scr,
                           ui_tr("this scan is already voided", "该扫码已作废"));
         return;
     }
-    f = form_new(pv, FORM_VOID);
-    f->target = *target;
-    ui_screen_push(scr, ui_view_new(&form_ops, f));
+    form_spec(&spec, pv, &c);
+    c->target = *target;
+    snprintf(detail, sizeof(detail), "%s #%lld  %s  %s", ui_tr("Scan", "扫码"), target->seq,
+             target->code, target->verdict);
+    spec.title_en = N_("Void a scan");
+    spec.title_zh = "作废扫码";
+    spec.detail = detail;
+    spec.fields = void_fields;
+    spec.nfields = 1;
+    spec.confirm = void_confirm;
+    spec.submit = void_submit;
+    ui_form_push(scr, &spec);
 }
 
 /* --- boxes of one drug (or every scan) ------------------------------- */

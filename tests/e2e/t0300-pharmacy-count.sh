@@ -75,11 +75,11 @@ send_key F2
 wait_for "Manual count"
 # the form opens on the quantity of the selected drug: go up to the code
 send_key Up C-u
-wait_for "Drug code: _"
+wait_for "Drug code  _"
 type_slow "$drug_c" 0.04
 send_key Tab
 type_slow "7" 0.04
-wait_for "Quantity: 7_"
+wait_for "Quantity  7_"
 send_key Enter
 wait_for "MANUAL COUNT RECORDED"
 wait_gone "Manual count"
