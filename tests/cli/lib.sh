@@ -73,6 +73,33 @@ flip_byte() {
     printf "\\x$(printf %02x $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
+# night_mission DIR ID [VERSION]: a night mission folder, valid all March
+# 2026, whose roster is the CSV rows on standard input (header added).
+night_mission() {
+    mkdir -p "$1"
+    printf '{"mission_id":"%s","version":%s,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' \
+        "$2" "${3:-1}" >"$1/mission.json"
+    { echo 'site_code,ward_code,ward,bed,admission_no,name,id_number'; cat; } >"$1/inpatients.csv"
+}
+
+# hq_enrol [DIR]: an HQ in DIR (default $TEST_TMP/hq), run as $hq, and this
+# device (FIELDCHECK_DB) with keys, enrolled there and trusting its key.
+hq_enrol() {
+    local dir=${1:-$TEST_TMP/hq}
+    hq="$FC hq --hq $dir"
+    [ -f "$dir/hq.pub" ] || expect_exit 0 $hq init
+    expect_exit 0 "$FC" keys init
+    expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
+    expect_exit 0 "$FC" keys trust "$dir/hq.pub"
+}
+
+# hq_send: this device's new events exported and imported by $hq.
+hq_send() {
+    local b
+    b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
+    expect_exit 0 $hq import "$b"
+}
+
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ]

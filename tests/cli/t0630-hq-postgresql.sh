@@ -16,15 +16,10 @@ export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00
 w=$TEST_TMP
 
 # a mission and three devices, each with two visits and overlapping exports
-mkdir -p "$w/m"
-cat >"$w/m/mission.json" <<'J'
-{"mission_id":"M2026-03","version":2,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
-{
-    echo 'site_code,ward_code,ward,bed,admission_no,name,id_number'
-    echo 'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
-    echo 'H11010500001,W01,Ward,2,A2,Li,110105198001010032'
-} >"$w/m/inpatients.csv"
+night_mission "$w/m" M2026-03 2 <<'CSV'
+H11010500001,W01,Ward,1,A1,Zhang,110105198001010016
+H11010500001,W01,Ward,2,A2,Li,110105198001010032
+CSV
 lite="$FC hq --hq $w/hq"
 expect_exit 0 $lite init
 for d in 1 2 3; do

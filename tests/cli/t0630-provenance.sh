@@ -14,9 +14,7 @@ expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
 expect_exit 0 "$FC" keys trust "$TEST_TMP/hq/hq.pub"
 
 folder() { # dir version [extra roster rows]
-    mkdir -p "$1"
-    printf '{"mission_id":"P1","version":%s,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' "$2" >"$1/mission.json"
-    printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n%s' "${3:-}" >"$1/inpatients.csv"
+    printf 'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n%s' "${3:-}" | night_mission "$1" P1 "$2"
 }
 folder "$TEST_TMP/v5" 5 'H11010500001,W01,Ward,2,A2,Li,110105198001010024
 '
@@ -50,9 +48,7 @@ expect_json "$payload" .signed_by "$hqfp"
 expect_exit 0 "$FC" visit close
 
 # a folder-only mission is unsigned, and so are its visits
-mkdir -p "$TEST_TMP/f"
-printf '{"mission_id":"F1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' >"$TEST_TMP/f/mission.json"
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500002,W01,Ward,1,B1,Wang,110105198001010032\n' >"$TEST_TMP/f/inpatients.csv"
+night_mission "$TEST_TMP/f" F1 <<<'H11010500002,W01,Ward,1,B1,Wang,110105198001010032'
 expect_exit 0 "$FC" mission load "$TEST_TMP/f"
 expect_exit 0 "$FC" --json mission show F1
 expect_json "$OUT" .signed_by unsigned

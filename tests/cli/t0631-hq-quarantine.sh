@@ -12,11 +12,7 @@ export FIELDCHECK_DB=$w/dev/fieldcheck.db
 expect_exit 0 "$FC" keys init
 expect_exit 0 "$FC" keys trust "$w/hq/hq.pub"
 dev=$("$FC" --json keys show | jq -r .device_id)
-mkdir -p "$w/m"
-cat >"$w/m/mission.json" <<'J'
-{"mission_id":"M1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$w/m/inpatients.csv"
+night_mission "$w/m" M1 <<<'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
 expect_exit 0 "$FC" mission load "$w/m"
 for v in 1 2; do
     expect_exit 0 "$FC" visit open --site H11010500001 --kind night --inspector A --inspector B

@@ -5,18 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00
 w=$TEST_TMP
-hq="$FC hq --hq $w/hq"
-expect_exit 0 $hq init
 export FIELDCHECK_DB=$w/dev/fieldcheck.db
-expect_exit 0 "$FC" keys init
-expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
-expect_exit 0 "$FC" keys trust "$w/hq/hq.pub"
+hq_enrol
 dev=$("$FC" --json keys show | jq -r .device_id)
-mk_mission() { # dir id
-    mkdir -p "$1"
-    printf '{"mission_id":"%s","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' "$2" >"$1/mission.json"
-    printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$1/inpatients.csv"
-}
+mk_mission() { night_mission "$1" "$2" <<<'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'; }
 mk_mission "$w/packed" M-PACKED
 mk_mission "$w/folder" M-FOLDER
 expect_exit 0 $hq --json pack "$w/packed" -o "$w/m.fcpack" --to "$dev"

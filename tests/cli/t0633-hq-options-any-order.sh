@@ -19,13 +19,10 @@ dev=$("$FC" --db "$dev_db" --json keys show | jq -r .device_id)
 expect_exit 0 "$FC" hq enroll "$code" --hq "$w/hq"
 expect_exit 0 "$FC" --db "$dev_db" keys trust "$w/hq/hq.pub"
 
-mkdir -p "$w/m"
-printf '{"mission_id":"M1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' >"$w/m/mission.json"
-{
-    echo 'site_code,ward_code,ward,bed,admission_no,name,id_number'
-    echo 'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
-    echo 'H11010500001,W01,Ward,2,A2,Li,110105198001010032'
-} >"$w/m/inpatients.csv"
+night_mission "$w/m" M1 <<'CSV'
+H11010500001,W01,Ward,1,A1,Zhang,110105198001010016
+H11010500001,W01,Ward,2,A2,Li,110105198001010032
+CSV
 # pack: the folder last, -o before --to, --hq at the end
 expect_exit 0 "$FC" --json hq pack --to "$dev" -o "$w/m.fcpack" "$w/m" --hq "$w/hq"
 expect_json "$OUT" .mission_id M1
@@ -93,13 +90,11 @@ expect_exit 1 "$FC" hq improt --help
 expect_contains "$ERR" "did you mean 'import'?"
 
 # the on-site draw: options in any order, the same result for the same seed
-mkdir -p "$w/p"
-printf '{"mission_id":"D1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' >"$w/p/mission.json"
+night_mission "$w/p" D1 <<<'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
 {
     echo 'site_code,site_name,site_kind,region_code'
     for i in 1 2 3 4 5 6; do echo "H1101050000$i,Hospital $i,hospital,110105"; done
 } >"$w/p/sites.csv"
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$w/p/inpatients.csv"
 for d in a b; do
     expect_exit 0 "$FC" --db "$w/$d.db" mission load "$w/p"
 done

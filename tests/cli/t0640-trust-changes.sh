@@ -21,9 +21,7 @@ expect_exit 0 "$FC" keys trust "$TEST_TMP/real/hq.pub"
 expect_exit 0 "$FC" keys trust "$TEST_TMP/real/hq.pub"
 expect_contains "$OUT" "trusted already"
 
-mkdir -p "$TEST_TMP/m"
-printf '{"mission_id":"T1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' >"$TEST_TMP/m/mission.json"
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$TEST_TMP/m/inpatients.csv"
+night_mission "$TEST_TMP/m" T1 <<<'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
 expect_exit 0 "$FC" mission load "$TEST_TMP/m"
 visit() {
     expect_exit 0 "$FC" visit open --site H11010500001 --kind night --inspector A --inspector B

@@ -7,11 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00
 m=$TEST_TMP/m
-mkdir -p "$m"
-cat >"$m/mission.json" <<'J'
-{"mission_id":"R1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\nH11010500001,W01,Ward,2,A2,Li,110105198001010024\n' >"$m/inpatients.csv"
+night_mission "$m" R1 <<'CSV'
+H11010500001,W01,Ward,1,A1,Zhang,110105198001010016
+H11010500001,W01,Ward,2,A2,Li,110105198001010024
+CSV
 expect_exit 0 "$FC" mission load "$m"
 expect_exit 0 "$FC" visit open --site H11010500001 --kind night --inspector A --inspector B
 

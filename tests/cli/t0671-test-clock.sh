@@ -43,13 +43,8 @@ expect_contains "$(cat "$TEST_TMP/r.html")" "FIELDCHECK_NOW" "html report"
 
 # at HQ: the test-clock visit is listed, the wall-clock one is not
 expect_exit 0 "$FC" visit close
-hq="$FC hq --hq $TEST_TMP/hq"
-expect_exit 0 $hq init
-expect_exit 0 "$FC" keys init
-expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
-expect_exit 0 "$FC" keys trust "$TEST_TMP/hq/hq.pub"
-b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
-expect_exit 0 $hq import "$b"
+hq_enrol
+hq_send
 expect_exit 0 $hq --json report
 flagged=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "test_clock") | .site')
 expect_json "$(jq -Rn --arg f "$flagged" '$f')" . "H11010500001"

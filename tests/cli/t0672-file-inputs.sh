@@ -9,11 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00
 m=$TEST_TMP/m
-mkdir -p "$m"
-cat >"$m/mission.json" <<'J'
-{"mission_id":"F1","version":1,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
-printf 'site_code,ward_code,ward,bed,admission_no,name,id_number\nH11010500001,W01,Ward,1,A1,Zhang,110105198001010016\n' >"$m/inpatients.csv"
+night_mission "$m" F1 <<<'H11010500001,W01,Ward,1,A1,Zhang,110105198001010016'
 expect_exit 0 "$FC" mission load "$m"
 expect_exit 0 "$FC" visit open --site H11010500001 --kind night --inspector A --inspector B
 events() { sqlite3 "$FIELDCHECK_DB" "SELECT count(*) FROM event WHERE kind = 'evidence_add'"; }

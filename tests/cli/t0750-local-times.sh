@@ -81,13 +81,8 @@ done
 # HQ's text report lists each institution's visits by their opening time
 # (it printed the first 16 characters of the stored time: 2026-03-01T21:30,
 # without its offset, whatever the reader's zone)
-hq="$FC hq --hq $TEST_TMP/hq"
-expect_exit 0 $hq init
-expect_exit 0 "$FC" keys init
-expect_exit 0 $hq enroll "$("$FC" --json keys show | jq -r .enrollment)"
-expect_exit 0 "$FC" keys trust "$TEST_TMP/hq/hq.pub"
-b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
-expect_exit 0 $hq import "$b"
+hq_enrol
+hq_send
 expect_exit 0 $hq report
 expect_contains "$OUT" "    2026-03-01T21:30:00+08:00  " "hq report (visits)"
 expect_not_contains "$OUT" "2026-03-01T13:30" "hq report (UTC)"
