@@ -60,6 +60,25 @@ open_visit() {
     tm kill-session -t fc
 }
 
+# night_start: the demo mission loaded, a night visit open, the TUI ready.
+night_start() {
+    demo_load
+    open_visit
+    start_app "$fc_bin" tui
+    wait_for "R E A D Y"
+}
+
+# pharmacy_open: the demo mission loaded and a pharmacy visit open at its
+# first pharmacy ($pharmacy; its drugs in $drugs).
+pharmacy_open() {
+    demo_load
+    drugs=$demo_dir/drugs.csv
+    pharmacy=$(awk -F, 'NR == 2 { print $1 }' "$drugs")
+    [ -n "$pharmacy" ] || fail "demo mission has no pharmacy drugs"
+    "$fc_bin" visit open --site "$pharmacy" --kind pharmacy --inspector 张三 --inspector 李四 \
+        >/dev/null || fail "visit open --kind pharmacy failed"
+}
+
 # stored_scans: "code<TAB>arrival<TAB>verdict" of every scan event, in order.
 stored_scans() {
     sqlite3 -separator $'\t' "$FIELDCHECK_DB" \

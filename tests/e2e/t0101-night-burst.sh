@@ -5,10 +5,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/night_lib.sh"
 
-demo_load
-open_visit
-start_app "$fc_bin" tui
-wait_for "R E A D Y"
+night_start
 
 : >"$E2E_TMP/sent.txt"
 for i in $(seq 1 20); do

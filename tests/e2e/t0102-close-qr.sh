@@ -8,11 +8,8 @@ E2E_W=110
 . "$here/lib.sh"
 . "$here/night_lib.sh"
 
-demo_load
 # the demo made the device keys: no keys init needed for a signed checkpoint
-open_visit
-start_app "$fc_bin" tui
-wait_for "R E A D Y"
+night_start
 send_scan "W01-1"
 wait_for "Current bed: W01-1"
 send_key F12

@@ -8,10 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/night_lib.sh"
 
-demo_load
-open_visit
-start_app "$fc_bin" tui
-wait_for "R E A D Y"
+night_start
 send_scan "W01-1"
 wait_for "Current bed: W01-1"
 

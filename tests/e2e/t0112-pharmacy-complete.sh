@@ -9,11 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/night_lib.sh"
 
-demo_load
-drugs=$demo_dir/drugs.csv
-pharmacy=$(awk -F, 'NR == 2 { print $1 }' "$drugs")
-"$fc_bin" visit open --site "$pharmacy" --kind pharmacy --inspector 张三 --inspector 李四 \
-    >/dev/null || fail "visit open --kind pharmacy failed"
+pharmacy_open
 before=$("$fc_bin" --json reconcile | grep -c '"D01_STOCK_SHORTAGE"' || true)
 [ "${before:-0}" = 0 ] || fail "shortages before anything was counted: $before"
 

@@ -10,10 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/night_lib.sh"
 
-demo_load
-drugs=$demo_dir/drugs.csv
-pharmacy=$(awk -F, 'NR == 2 { print $1 }' "$drugs")
-[ -n "$pharmacy" ] || fail "demo mission has no pharmacy drugs"
+pharmacy_open
 # drug_field CODE COLUMN: a column of drugs.csv for one drug
 drug_field() { awk -F, -v d="$1" -v c="$2" '$3 == d { print $c; exit }' "$drugs"; }
 # A: a whole-pack drug with a settled code under its own prefix
@@ -30,9 +27,6 @@ gtin_b=$(drug_field "$drug_b" 9)
 # C: a split-pack drug (its unit is the tablet)
 drug_c=$(awk -F, 'NR > 1 && $12 > 1 { print $3; exit }' "$drugs")
 [ -n "$drug_b" ] && [ -n "$drug_c" ] || fail "demo drugs lack a GTIN or a split pack"
-
-"$fc_bin" visit open --site "$pharmacy" --kind pharmacy --inspector 张三 --inspector 李四 \
-    >/dev/null || fail "visit open --kind pharmacy failed"
 
 sent=$E2E_TMP/sent.tsv # code<TAB>arrival of every burst, in order
 : >"$sent"
