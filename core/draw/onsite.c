@@ -9,6 +9,7 @@
 #include "core/base/xalloc.h"
 #include "core/ident/ident.h"
 #include "core/store/event.h"
+#include "core/store/hash.h"
 #include "core/store/store.h"
 
 #include <jansson.h>
@@ -94,8 +95,8 @@ void draw_onsite_release(struct draw_onsite *d)
     memset(d, 0, sizeof(*d));
 }
 
-int draw_onsite_run(struct store *s, const struct draw_onsite_args *a, struct draw_onsite *out,
-                    struct fc_error *err)
+int draw_onsite_prepare(struct store *s, const struct draw_onsite_args *a, struct draw_onsite *out,
+                        struct fc_error *err)
 {
     struct draw_input in;
     char seed[DRAW_MAX_SEED + 1];
@@ -142,18 +143,42 @@ int draw_onsite_run(struct store *s, const struct draw_onsite_args *a, struct dr
         goto out;
     }
     out->payload = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
-    rc = store_begin(s, err);
-    if (!rc)
-        rc = event_append(s, NULL, a->at_ms ? a->at_ms : clock_now_ms(), "draw",
-                          out->mission.mission_id, out->payload, NULL, err);
-    if (!rc)
-        rc = store_commit(s, err);
-    else
-        store_rollback(s);
+    {
+        unsigned char h[HASH_LEN];
+        hash_sha256(h, out->payload, strlen(out->payload));
+        hash_to_hex(out->record_sha256, h, HASH_LEN);
+    }
 out:
     json_decref(count);
     json_decref(result);
     json_decref(obj);
+    if (rc)
+        draw_onsite_release(out);
+    return rc;
+}
+
+int draw_onsite_record(struct store *s, const struct draw_onsite *d, int64_t at_ms,
+                       struct fc_error *err)
+{
+    int rc = store_begin(s, err);
+
+    if (!rc)
+        rc = event_append(s, NULL, at_ms ? at_ms : clock_now_ms(), "draw", d->mission.mission_id,
+                          d->payload, NULL, err);
+    if (!rc)
+        rc = store_commit(s, err);
+    else
+        store_rollback(s);
+    return rc;
+}
+
+int draw_onsite_run(struct store *s, const struct draw_onsite_args *a, struct draw_onsite *out,
+                    struct fc_error *err)
+{
+    int rc = draw_onsite_prepare(s, a, out, err);
+
+    if (!rc)
+        rc = draw_onsite_record(s, out, a->at_ms, err);
     if (rc)
         draw_onsite_release(out);
     return rc;

@@ -35,10 +35,22 @@ struct draw_onsite {
     char pool_sha256[HASH_HEX_LEN + 1];
     struct draw_result result; /* picks index into pool */
     char *payload;             /* the event's JSON, as recorded */
+    /* SHA-256 of payload: the draw record's hash, which the team can read
+     * out before recording and anyone can check against the event */
+    char record_sha256[HASH_HEX_LEN + 1];
 };
 
-/* Draws and records the event (one transaction). out is empty on failure.
- * Release with draw_onsite_release. */
+/* Draws without recording anything: fills out as draw_onsite_run would
+ * (the payload included), for a screen that shows the result and asks
+ * before it records. out is empty on failure. */
+int draw_onsite_prepare(struct store *s, const struct draw_onsite_args *a, struct draw_onsite *out,
+                        struct fc_error *err);
+/* Records a prepared draw as its "draw" event (one transaction) at at_ms
+ * (0: now). d is unchanged. */
+int draw_onsite_record(struct store *s, const struct draw_onsite *d, int64_t at_ms,
+                       struct fc_error *err);
+/* Both: draws and records the event. out is empty on failure. Release with
+ * draw_onsite_release. */
 int draw_onsite_run(struct store *s, const struct draw_onsite_args *a, struct draw_onsite *out,
                     struct fc_error *err);
 void draw_onsite_release(struct draw_onsite *d);
