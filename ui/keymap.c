@@ -141,6 +141,14 @@ static const struct ui_action global_actions[] = {
      "全组",
      N_("The team's records with their authors, and conflicts between members (lead)"),
      "全组记录及记录人、组员间的冲突（组长）"},
+    {UI_ACT_DRAW,
+     "draw",
+     0,
+     {UI_KEY_ALT('s')},
+     N_("Draw"),
+     "抽取",
+     N_("On-site random draw: institutions drawn from the pack with the announced seed"),
+     "现场双随机抽取：以公布的随机种子从任务包中抽取检查对象"},
 };
 
 const struct ui_action *keymap_global(size_t *n)

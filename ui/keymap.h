@@ -47,6 +47,7 @@ enum ui_action_id {
     UI_ACT_REDRAW,
     UI_ACT_USB,  /* the removable-media screen (load, export, receipt) */
     UI_ACT_TEAM, /* the team's view (on the lead's laptop) */
+    UI_ACT_DRAW, /* the on-site draw (双随机) */
     UI_ACT_VIEW_BASE = 100,
 };
 

@@ -683,6 +683,19 @@ static void show_team(struct ui_screen *s)
     ui_screen_push(s, view_team_new(s->app));
 }
 
+static void show_draw(struct ui_screen *s)
+{
+    struct ui_view *top = ui_screen_top(s);
+
+    if (!s->app || !s->app->draw) {
+        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no draw screen here", "此处没有抽取功能"));
+        return;
+    }
+    if (top && top->ops->name && !strcmp(top->ops->name, "draw"))
+        return;
+    ui_screen_push(s, view_draw_new(s->app));
+}
+
 static void global_action(struct ui_screen *s, int id)
 {
     switch (id) {
@@ -704,6 +717,7 @@ static void global_action(struct ui_screen *s, int id)
         break;
     case UI_ACT_USB: show_usb(s); break;
     case UI_ACT_TEAM: show_team(s); break;
+    case UI_ACT_DRAW: show_draw(s); break;
     default: break;
     }
 }

@@ -657,6 +657,48 @@ struct ui_team_model {
                 char summary[160], struct fc_error *err);
 };
 
+/* --- the on-site draw (ui/view_draw.c) ---------------------------------------
+ * 双随机 on arrival: the team draws its institutions from the candidate pool
+ * HQ signed into the pack (the sites of the mission loaded last) with the
+ * seed it announces, typed in. The screen shows the result and the draw
+ * record's SHA-256 before anything is recorded, asks, then records the very
+ * event `fieldcheck draw --seed --count` records. */
+
+struct ui_draw_row {
+    int order;        /* 1, 2... in a result; 0 in the pool */
+    char code[32];    /* institution code */
+    char name[160];   /* its name */
+    char kind[16];    /* the institution's kind (stable name), for people in English */
+    char kind_zh[24]; /* the same in Chinese ("" : kind) */
+    char region[96];  /* region code and name */
+};
+
+struct ui_draw_pool {
+    char mission[96];     /* mission id and version */
+    char count[64];       /* the count to propose: "hospital=2,pharmacy=1", "1"... */
+    char pool_sha256[65]; /* the pool's digest (docs/draw.md §6) */
+    long n;               /* institutions in the pool */
+};
+
+struct ui_draw_model {
+    void *user;
+    /* The candidate pool in site code order, one emit per institution;
+     * *info the rest. FC_ENOTFOUND (err says why) without a mission or
+     * with no institution in it. */
+    int (*pool)(void *user, void (*emit)(void *ctx, const struct ui_draw_row *row), void *ctx,
+                struct ui_draw_pool *info, struct fc_error *err);
+    /* Draws count ("N" or "KIND=N,...") with seed as typed, records
+     * nothing: the picks in drawn order by emit, the draw record's SHA-256
+     * (the recorded payload's) into record_sha256. */
+    int (*preview)(void *user, const char *seed, const char *count,
+                   void (*emit)(void *ctx, const struct ui_draw_row *row), void *ctx,
+                   char record_sha256[65], struct fc_error *err);
+    /* Draws again and records the event, unless its record's SHA-256 is not
+     * expect_sha256 (the one shown: FC_ESTATE, nothing recorded). */
+    int (*record)(void *user, const char *seed, const char *count, const char *expect_sha256,
+                  struct fc_error *err);
+};
+
 enum ui_start {
     UI_START_HOME = 0,  /* the home screen */
     UI_START_VISIT = 1, /* the screen of start_visit, over home */
@@ -678,6 +720,7 @@ struct ui_app {
     const struct ui_usb_model *usb;         /* may be NULL: no USB screen */
     const struct ui_records_model *records; /* may be NULL: no documents or records */
     const struct ui_team_model *team;       /* may be NULL: no team screen */
+    const struct ui_draw_model *draw;       /* may be NULL: no draw screen */
     void *user;                             /* passed to every callback, never touched */
     enum ui_start start;                    /* initial view */
     const char *start_visit;                /* visit id for UI_START_VISIT */

@@ -62,6 +62,15 @@ static const struct ui_action home_actions[] = {
      "码表",
      N_("Write the codes to try as a printable page with barcodes"),
      "将可试扫的码生成带条码的可打印页面"},
+    /* the global draw action, on an F-key here (F11 is the terminals') */
+    {UI_ACT_DRAW,
+     "draw",
+     12,
+     {UI_KEY_ALT('s')},
+     N_("Draw"),
+     "抽取",
+     N_("On-site random draw: institutions drawn from the pack with the announced seed"),
+     "现场双随机抽取：以公布的随机种子从任务包中抽取检查对象"},
 };
 
 struct try_code {

@@ -58,6 +58,11 @@ struct ui_view *view_usb_new(const struct ui_app *app);
  * item with their authors, conflicts between members marked (ui/view_team.c). */
 struct ui_view *view_team_new(const struct ui_app *app);
 
+/* The on-site draw (app->draw non-NULL): the candidate pool, the seed
+ * typed in, the result with the draw record's SHA-256, then after a
+ * question the draw recorded as `fieldcheck draw` records it. */
+struct ui_view *view_draw_new(const struct ui_app *app);
+
 /* HQ's receipt (a code scanned off its QR, or a file holding one): checked,
  * then applied after a question only a key typed by hand answers. Needs
  * app->usb; does nothing without it. */

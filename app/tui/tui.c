@@ -57,6 +57,7 @@ struct tui {
     struct tui_usb *usb;
     struct tui_records *records;
     struct tui_team *team;
+    struct tui_draw *draw;
 
     /* the shared engine session (tui_session) */
     struct workflow_session ws;
@@ -868,6 +869,7 @@ int app_tui_run(struct app *app, const char *theme)
     ua.usb = tui_usb_model(&t, &t.usb);
     ua.records = tui_records_model(&t, &t.records);
     ua.team = tui_team_model(&t, &t.team);
+    ua.draw = tui_draw_model(&t, &t.draw);
     ua.start = UI_START_HOME;
     if (!visit_resolve(t.s, NULL, &v, NULL) && !v.closed_at[0]) {
         ua.start = UI_START_VISIT;
@@ -884,6 +886,7 @@ int app_tui_run(struct app *app, const char *theme)
     tui_usb_free(t.usb);
     tui_records_free(t.records);
     tui_team_free(t.team);
+    tui_draw_free(t.draw);
     buf_release(&t.names);
     buf_release(&t.qr_text);
     free(t.qr_rows);

@@ -65,6 +65,11 @@ struct tui_team;
 const struct ui_team_model *tui_team_model(struct tui *t, struct tui_team **out);
 void tui_team_free(struct tui_team *tt);
 
+/* The on-site draw (app/tui/draw.c): what `fieldcheck draw` does. */
+struct tui_draw;
+const struct ui_draw_model *tui_draw_model(struct tui *t, struct tui_draw **out);
+void tui_draw_free(struct tui_draw *td);
+
 /* ---- services of tui.c for the adapters ------------------------------------- */
 
 struct store *tui_store(struct tui *t);

@@ -405,6 +405,13 @@ const char *ident_site_kind_name(enum ident_site_kind kind)
                                                                      : "";
 }
 
+const char *ident_site_kind_zh(enum ident_site_kind kind)
+{
+    return kind && (size_t)kind < sizeof(site_kinds) / sizeof(site_kinds[0])
+               ? site_kinds[kind].names[3]
+               : "";
+}
+
 enum ident_site_kind ident_site_kind_parse(const char *name)
 {
     for (size_t k = 1; name && k < sizeof(site_kinds) / sizeof(site_kinds[0]); k++)

@@ -111,6 +111,8 @@ enum ident_site_kind {
  * (IDENT_SITE_NONE when none). */
 const char *ident_site_kind_name(enum ident_site_kind kind);
 enum ident_site_kind ident_site_kind_parse(const char *name);
+/* Its short Chinese name (医院, 药店; "" for NONE), for people. */
+const char *ident_site_kind_zh(enum ident_site_kind kind);
 
 /* Kind of an institution code by prefix, length and digits (upper-case H/P
  * only); IDENT_SITE_NONE for anything else, including NULL. */
