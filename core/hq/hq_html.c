@@ -67,56 +67,60 @@ static char *dup(const char *s)
     return xstrdup(s ? s : "");
 }
 
-static int on_finding(void *ctx, const char *wf, const char *cls, const char *code, int64_t scope,
-                      const struct hqstore_totals *t)
+/* A new row of rs with the strings s[0..ns) copied (NULL as ""). */
+static struct row *row_put(struct rows *rs, const char *const *s, size_t ns)
 {
-    struct row *r = row_new(&((struct page *)ctx)->findings);
+    struct row *r = row_new(rs);
 
-    r->s[0] = dup(wf);
-    r->s[1] = dup(cls);
-    r->s[2] = dup(code);
-    r->s[3] = dup(t->key);
+    for (size_t i = 0; i < ns; i++)
+        r->s[i] = dup(s[i]);
+    return r;
+}
+
+/* The figures of a totals row: v[0] scope, v[1] count, v[2] visits,
+ * v[3] amount, v[4] fund loss. */
+static int row_totals(struct row *r, int64_t scope, const struct hqstore_totals *t)
+{
     r->v[0] = scope;
     r->v[1] = t->count;
     r->v[2] = t->visits;
     r->v[3] = t->amount_fen;
     r->v[4] = t->fund_loss_fen;
     return 0;
+}
+
+static int on_finding(void *ctx, const char *wf, const char *cls, const char *code, int64_t scope,
+                      const struct hqstore_totals *t)
+{
+    const char *s[] = {wf, cls, code, t->key};
+
+    return row_totals(row_put(&((struct page *)ctx)->findings, s, 4), scope, t);
 }
 
 static int on_site(void *ctx, const char *site, const char *name, const char *region,
                    const char *region_name, const char *wf, const char *cls, const char *code,
                    int64_t scope, const struct hqstore_totals *t)
 {
-    struct row *r = row_new(&((struct page *)ctx)->sites);
+    const char *s[] = {site, name, region, region_name, wf, cls, code, t->key};
 
-    r->s[0] = dup(site);
-    r->s[1] = dup(name);
-    r->s[2] = dup(region);
-    r->s[3] = dup(region_name);
-    r->s[4] = dup(wf);
-    r->s[5] = dup(cls);
-    r->s[6] = dup(code);
-    r->s[7] = dup(t->key);
-    r->v[0] = scope;
-    r->v[1] = t->count;
-    r->v[2] = t->visits;
-    r->v[3] = t->amount_fen;
-    r->v[4] = t->fund_loss_fen;
-    return 0;
+    return row_totals(row_put(&((struct page *)ctx)->sites, s, 8), scope, t);
 }
 
 static int on_month(void *ctx, const char *month, const char *wf, const char *cls,
                     const struct hqstore_totals *t)
 {
-    struct row *r = row_new(&((struct page *)ctx)->months);
+    const char *s[] = {month, wf, cls};
 
-    r->s[0] = dup(month);
-    r->s[1] = dup(wf);
-    r->s[2] = dup(cls);
-    r->v[1] = t->count;
-    r->v[3] = t->amount_fen;
-    r->v[4] = t->fund_loss_fen;
+    return row_totals(row_put(&((struct page *)ctx)->months, s, 3), 0, t);
+}
+
+/* A visit's figures where a totals row keeps them (v[2] unused). */
+static int row_figures(struct row *r, int64_t v0, int64_t v1, int64_t amount, int64_t loss)
+{
+    r->v[0] = v0;
+    r->v[1] = v1;
+    r->v[3] = amount;
+    r->v[4] = loss;
     return 0;
 }
 
@@ -124,35 +128,19 @@ static int on_visit(void *ctx, const char *site, const char *name, const char *v
                     const char *device, const char *wf, const char *opened, const char *closed,
                     int64_t anomalies, int64_t coverage, int64_t amount, int64_t loss)
 {
-    struct row *r = row_new(&((struct page *)ctx)->visits);
+    const char *s[] = {site, name, visit, device, wf, opened, closed};
 
-    r->s[0] = dup(site);
-    r->s[1] = dup(name);
-    r->s[2] = dup(visit);
-    r->s[3] = dup(device);
-    r->s[4] = dup(wf);
-    r->s[5] = dup(opened);
-    r->s[6] = dup(closed);
-    r->v[0] = anomalies;
-    r->v[1] = coverage;
-    r->v[3] = amount;
-    r->v[4] = loss;
-    return 0;
+    return row_figures(row_put(&((struct page *)ctx)->visits, s, 7), anomalies, coverage, amount,
+                       loss);
 }
 
 static int on_visit_finding(void *ctx, const char *visit, const char *wf, const char *code,
                             int64_t scope, int64_t count, int64_t amount, int64_t loss)
 {
-    struct row *r = row_new(&((struct page *)ctx)->visit_findings);
+    const char *s[] = {visit, wf, code};
 
-    r->s[0] = dup(visit);
-    r->s[1] = dup(wf);
-    r->s[2] = dup(code);
-    r->v[0] = scope;
-    r->v[1] = count;
-    r->v[3] = amount;
-    r->v[4] = loss;
-    return 0;
+    return row_figures(row_put(&((struct page *)ctx)->visit_findings, s, 3), scope, count, amount,
+                       loss);
 }
 
 static int on_gap(void *ctx, const char *device, int64_t from, int64_t to)
@@ -175,13 +163,11 @@ static int on_conflict(void *ctx, const char *fact, const char *site, const char
                        const char *da, const char *va, const char *visit_a, const char *db,
                        const char *vb, const char *visit_b, const char *site_b)
 {
-    struct row *r = row_new(&((struct page *)ctx)->conflicts);
     const char *s[8] = {fact, site, subject, da, va, db, vb, site_b};
 
     (void)visit_a;
     (void)visit_b;
-    for (int i = 0; i < 8; i++)
-        r->s[i] = dup(s[i]);
+    row_put(&((struct page *)ctx)->conflicts, s, 8);
     return 0;
 }
 
@@ -197,14 +183,9 @@ static int on_quarantine(void *ctx, const char *sha, const char *device, const c
 static int on_unissued(void *ctx, const char *visit, const char *device, const char *site,
                        const char *mission, int64_t version, const char *pack)
 {
-    struct row *r = row_new(&((struct page *)ctx)->unissued);
+    const char *s[] = {visit, device, site, mission, pack};
 
-    r->s[0] = dup(visit);
-    r->s[1] = dup(device);
-    r->s[2] = dup(site);
-    r->s[3] = dup(mission);
-    r->s[4] = dup(pack);
-    r->v[0] = version;
+    row_put(&((struct page *)ctx)->unissued, s, 5)->v[0] = version;
     return 0;
 }
 
@@ -296,7 +277,90 @@ static const char *local_time(struct page *p, const char *iso)
     return keep(p, t);
 }
 
+/* An institution for people: "name（code）". */
+static const char *site_cell(struct page *p, const struct row *r)
+{
+    char t[512];
+
+    snprintf(t, sizeof(t), "%s（%s）", r->s[1], r->s[0]);
+    return keep(p, t);
+}
+
+/* A table's column headings, Chinese and English. */
+struct heading {
+    const char *zh, *en;
+};
+
+#define TABLE_BEGIN_MAX 10
+/* Opens a table with the headings of cols (a static array) in l. */
+#define table_begin(out, l, cols) table_begin_n(out, l, cols, sizeof(cols) / sizeof(cols[0]))
+
+static void table_begin_n(struct buf *out, enum html_lang l, const struct heading *cols, size_t n)
+{
+    const char *head[TABLE_BEGIN_MAX + 1];
+
+    for (size_t i = 0; i < n && i < TABLE_BEGIN_MAX; i++)
+        head[i] = html_t(l, cols[i].zh, cols[i].en);
+    head[n < TABLE_BEGIN_MAX ? n : TABLE_BEGIN_MAX] = NULL;
+    html_table_begin(out, head);
+}
+
+static const struct heading finding_cols[] = {
+    {"结论", "finding"},
+    {"代码", "code"},
+    {"数量", "count"},
+    {"检查次数", "visits"},
+    {"违规费用／疑点金额", "amount"},
+    {"基金损失", "fund loss"},
+};
+
+static const struct heading site_cols[] = {
+    {"机构", "institution"},
+    {"区划", "region"},
+    {"检查", "inspection"},
+    {"类别", "class"},
+    {"结论", "finding"},
+    {"数量", "count"},
+    {"违规费用／疑点金额", "amount"},
+    {"基金损失", "fund loss"},
+};
+
+static const struct heading history_cols[] = {
+    {"机构", "institution"}, {"开始（本地时间）", "opened"},
+    {"检查", "inspection"},  {"设备", "device"},
+    {"异常", "anomalies"},   {"未覆盖", "not covered"},
+    {"金额", "amount"},      {"发现", "found"},
+};
+
+static const struct heading conflict_cols[] = {
+    {"对象", "fact"},       {"机构", "site"},    {"床位／追溯码", "bed / code"},
+    {"设备甲", "device A"}, {"结论", "finding"}, {"设备乙", "device B"},
+    {"结论", "finding"},
+};
+
+static const struct heading unissued_cols[] = {
+    {"机构", "site"},      {"任务", "mission"}, {"设备", "device"},
+    {"检查编号", "visit"}, {"任务包", "pack"},
+};
+
 /* ---- drawing ----------------------------------------------------------------------- */
+
+static void bar_add(struct html_bar **v, size_t *n, const char *label, double value,
+                    const char *text)
+{
+    *v = xreallocarray(*v, *n + 1, sizeof(**v));
+    (*v)[(*n)++] = (struct html_bar){label, value, text};
+}
+
+/* Adds value to the last bar when it has this label (rows come sorted by
+ * it), else a new bar. */
+static void bar_sum(struct page *p, struct html_bar **v, size_t *n, const char *label, double value)
+{
+    if (*n && !strcmp((*v)[*n - 1].label, label))
+        (*v)[*n - 1].value += value;
+    else
+        bar_add(v, n, keep(p, label), value, NULL);
+}
 
 static int has_class(const struct rows *rs, size_t col_wf, const char *wf, size_t col_cls,
                      const char *cls)
@@ -315,13 +379,6 @@ static void workflow_section(struct buf *out, struct page *p, const char *wf)
     enum html_lang l = p->l;
     struct html_bar *count = NULL, *amount = NULL, *loss = NULL;
     size_t n = 0, na = 0, nl = 0;
-    const char *head[] = {html_t(l, "结论", "finding"),
-                          html_t(l, "代码", "code"),
-                          html_t(l, "数量", "count"),
-                          html_t(l, "检查次数", "visits"),
-                          html_t(l, "违规费用／疑点金额", "amount"),
-                          html_t(l, "基金损失", "fund loss"),
-                          NULL};
     const char *cls_order[] = {"anomaly", "coverage", "info", "ok", NULL};
 
     buf_adds(out, "<section class=\"workflow\">");
@@ -333,16 +390,11 @@ static void workflow_section(struct buf *out, struct page *p, const char *wf)
         if (strcmp(r->s[0], wf) || strcmp(r->s[1], "anomaly"))
             continue;
         lb = label_key(p, wf, r->s[2], r->v[0], r->s[3]);
-        count = xreallocarray(count, n + 1, sizeof(*count));
-        count[n++] = (struct html_bar){lb, (double)r->v[1], NULL};
-        if (r->v[3]) {
-            amount = xreallocarray(amount, na + 1, sizeof(*amount));
-            amount[na++] = (struct html_bar){lb, (double)r->v[3], money(p, r->v[3])};
-        }
-        if (r->v[4]) {
-            loss = xreallocarray(loss, nl + 1, sizeof(*loss));
-            loss[nl++] = (struct html_bar){lb, (double)r->v[4], money(p, r->v[4])};
-        }
+        bar_add(&count, &n, lb, (double)r->v[1], NULL);
+        if (r->v[3])
+            bar_add(&amount, &na, lb, (double)r->v[3], money(p, r->v[3]));
+        if (r->v[4])
+            bar_add(&loss, &nl, lb, (double)r->v[4], money(p, r->v[4]));
     }
     html_bar_chart(out, l, html_t(l, "异常（按结论）", "Anomalies by finding"), count, n);
     if (na)
@@ -358,7 +410,7 @@ static void workflow_section(struct buf *out, struct page *p, const char *wf)
                   !strcmp(cls_order[c], "coverage")
                       ? html_t(l, "本记录未覆盖的内容", "What these records do not cover")
                       : class_label(p, cls_order[c]));
-        html_table_begin(out, head);
+        table_begin(out, l, finding_cols);
         for (size_t i = 0; i < p->findings.n; i++) {
             const struct row *r = &p->findings.r[i];
             const char *cells[6];
@@ -386,15 +438,6 @@ static void sites_section(struct buf *out, struct page *p)
     enum html_lang l = p->l;
     struct html_bar *bars = NULL;
     size_t n = 0;
-    const char *head[] = {html_t(l, "机构", "institution"),
-                          html_t(l, "区划", "region"),
-                          html_t(l, "检查", "inspection"),
-                          html_t(l, "类别", "class"),
-                          html_t(l, "结论", "finding"),
-                          html_t(l, "数量", "count"),
-                          html_t(l, "违规费用／疑点金额", "amount"),
-                          html_t(l, "基金损失", "fund loss"),
-                          NULL};
 
     html_elem(out, "h2", html_t(l, "按机构", "By institution"));
     /* one bar per institution: its anomalies, all workflows together */
@@ -405,24 +448,18 @@ static void sites_section(struct buf *out, struct page *p)
         if (strcmp(r->s[5], "anomaly"))
             continue;
         snprintf(name, sizeof(name), "%s", r->s[1][0] ? r->s[1] : r->s[0]);
-        if (n && !strcmp(bars[n - 1].label, name)) {
-            bars[n - 1].value += (double)r->v[1];
-            continue;
-        }
-        bars = xreallocarray(bars, n + 1, sizeof(*bars));
-        bars[n++] = (struct html_bar){keep(p, name), (double)r->v[1], NULL};
+        bar_sum(p, &bars, &n, name, (double)r->v[1]);
     }
     html_bar_chart(out, l, html_t(l, "异常（按机构）", "Anomalies by institution"), bars, n);
     free(bars);
-    html_table_begin(out, head);
+    table_begin(out, l, site_cols);
     for (size_t i = 0; i < p->sites.n; i++) {
         const struct row *r = &p->sites.r[i];
-        char site[512], region[256];
+        char region[256];
         const char *cells[8];
 
-        snprintf(site, sizeof(site), "%s（%s）", r->s[1], r->s[0]);
         snprintf(region, sizeof(region), "%s %s", r->s[3], r->s[2]);
-        cells[0] = keep(p, site);
+        cells[0] = site_cell(p, r);
         cells[1] = keep(p, region);
         cells[2] = wf_label(p, r->s[4]);
         cells[3] = class_label(p, r->s[5]);
@@ -441,15 +478,8 @@ static void months_section(struct buf *out, struct page *p)
     struct html_bar *bars = NULL;
     size_t n = 0;
 
-    for (size_t i = 0; i < p->months.n; i++) {
-        const struct row *r = &p->months.r[i];
-        if (n && !strcmp(bars[n - 1].label, r->s[0])) {
-            bars[n - 1].value += (double)r->v[1];
-            continue;
-        }
-        bars = xreallocarray(bars, n + 1, sizeof(*bars));
-        bars[n++] = (struct html_bar){r->s[0], (double)r->v[1], NULL};
-    }
+    for (size_t i = 0; i < p->months.n; i++)
+        bar_sum(p, &bars, &n, p->months.r[i].s[0], (double)p->months.r[i].v[1]);
     html_elem(out, "h2", html_t(l, "按月份（本地时间）", "By month (local time)"));
     html_column_chart(out, l, html_t(l, "每月发现的异常", "Anomalies found per month"), bars, n);
     free(bars);
@@ -467,15 +497,6 @@ static int by_first_column(const void *a, const void *b)
 static void history_section(struct buf *out, struct page *p)
 {
     enum html_lang l = p->l;
-    const char *head[] = {html_t(l, "机构", "institution"),
-                          html_t(l, "开始（本地时间）", "opened"),
-                          html_t(l, "检查", "inspection"),
-                          html_t(l, "设备", "device"),
-                          html_t(l, "异常", "anomalies"),
-                          html_t(l, "未覆盖", "not covered"),
-                          html_t(l, "金额", "amount"),
-                          html_t(l, "发现", "found"),
-                          NULL};
     size_t nf = p->visit_findings.n;
     const struct row **byv = xcalloc(nf ? nf : 1, sizeof(*byv));
 
@@ -486,11 +507,10 @@ static void history_section(struct buf *out, struct page *p)
         byv[k] = &p->visit_findings.r[k];
     qsort(byv, nf, sizeof(*byv), by_first_column);
     html_elem(out, "h2", html_t(l, "各机构的检查历史", "Each institution's visits"));
-    html_table_begin(out, head);
+    table_begin(out, l, history_cols);
     for (size_t i = 0; i < p->visits.n; i++) {
         const struct row *r = &p->visits.r[i];
         struct buf found = BUF_INIT;
-        char site[512];
         const char *cells[9];
         size_t lo = 0, hi = nf;
 
@@ -505,8 +525,7 @@ static void history_section(struct buf *out, struct page *p)
             buf_addf(&found, "%s%s %lld", found.len ? "，" : "",
                      label(p, byv[lo]->s[1], byv[lo]->s[2], byv[lo]->v[0]),
                      (long long)byv[lo]->v[1]);
-        snprintf(site, sizeof(site), "%s（%s）", r->s[1], r->s[0]);
-        cells[0] = keep(p, site);
+        cells[0] = site_cell(p, r);
         cells[1] = local_time(p, r->s[5]);
         cells[2] = wf_label(p, r->s[4]);
         cells[3] = r->s[3];
@@ -525,14 +544,6 @@ static void history_section(struct buf *out, struct page *p)
 static void conflicts_section(struct buf *out, struct page *p)
 {
     enum html_lang l = p->l;
-    const char *head[] = {html_t(l, "对象", "fact"),
-                          html_t(l, "机构", "site"),
-                          html_t(l, "床位／追溯码", "bed / code"),
-                          html_t(l, "设备甲", "device A"),
-                          html_t(l, "结论", "finding"),
-                          html_t(l, "设备乙", "device B"),
-                          html_t(l, "结论", "finding"),
-                          NULL};
 
     html_elem(out, "h2",
               html_t(l, "设备间的冲突（同一床位或同一药盒，时间重叠）",
@@ -542,7 +553,7 @@ static void conflicts_section(struct buf *out, struct page *p)
         html_elem(out, "p", html_t(l, "无", "none"));
         return;
     }
-    html_table_begin(out, head);
+    table_begin(out, l, conflict_cols);
     for (size_t i = 0; i < p->conflicts.n; i++) {
         const struct row *r = &p->conflicts.r[i];
         const char *cells[7] = {!strcmp(r->s[0], "bed") ? html_t(l, "床位", "bed")
@@ -571,13 +582,10 @@ static void integrity_section(struct buf *out, struct page *p)
              (long long)p->gaps, (long long)p->equivocations, (long long)p->quarantined);
     html_elem(out, "p", text);
     if (p->unissued.n) {
-        const char *head[] = {html_t(l, "机构", "site"),   html_t(l, "任务", "mission"),
-                              html_t(l, "设备", "device"), html_t(l, "检查编号", "visit"),
-                              html_t(l, "任务包", "pack"), NULL};
         html_elem(
             out, "h3",
             html_t(l, "任务不是本中心下发的检查", "Visits on a mission this HQ did not issue"));
-        html_table_begin(out, head);
+        table_begin(out, l, unissued_cols);
         for (size_t i = 0; i < p->unissued.n; i++) {
             const struct row *r = &p->unissued.r[i];
             char mission[192];
@@ -680,14 +688,12 @@ int hq_html_report(struct hqdb *db, enum html_lang l, struct buf *out, struct fc
     html_end(out, &h);
 out:
     free(wfs);
-    rows_release(&p.findings);
-    rows_release(&p.sites);
-    rows_release(&p.months);
-    rows_release(&p.visits);
-    rows_release(&p.visit_findings);
-    rows_release(&p.conflicts);
-    rows_release(&p.unissued);
-    rows_release(&p.test_clock);
+    {
+        struct rows *all[] = {&p.findings,       &p.sites,     &p.months,   &p.visits,
+                              &p.visit_findings, &p.conflicts, &p.unissued, &p.test_clock};
+        for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+            rows_release(all[i]);
+    }
     for (size_t i = 0; i < p.nowned; i++)
         free(p.owned[i]);
     free(p.owned);
