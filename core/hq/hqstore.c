@@ -21,6 +21,12 @@
 #include <string.h>
 #include <time.h>
 
+/* Appends a zeroed element to the array v of n elements (both lvalues; n
+ * grows by one) and gives its address. */
+#define PUSH(v, n)                                                                        \
+    ((v) = xreallocarray((v), (n) + 1, sizeof(*(v))), memset(&(v)[(n)], 0, sizeof(*(v))), \
+     &(v)[(n)++])
+
 /* The rules that fill the derived tables; a change of them bumps this and
  * every database rebuilds its derived tables on next open. */
 /* 2: visit.pack_sha256, signed_by; 3: finding, box_obs; 4: finding_sum */
@@ -422,9 +428,8 @@ static void derive_event(struct derive *d, const char *device, int64_t seq, cons
 
     delta_add(&d->tally, t, 3, sign);
     if (box && *box && verdict) {
-        struct box *b;
-        d->boxes = xreallocarray(d->boxes, d->nboxes + 1, sizeof(*d->boxes));
-        b = &d->boxes[d->nboxes++];
+        struct box *b = PUSH(d->boxes, d->nboxes);
+
         b->device = xstrdup(device);
         b->seq = seq;
         b->visit = visit ? xstrdup(visit) : NULL;
@@ -1169,12 +1174,9 @@ struct quarantine_each {
 static int quarantine_collect(void *ctx, const struct hqdb_val *c, int n)
 {
     struct quarantine_each *e = ctx;
-    struct hq_quarantined *q;
+    struct hq_quarantined *q = PUSH(e->v, e->n);
 
     (void)n;
-    e->v = xreallocarray(e->v, e->n + 1, sizeof(*e->v));
-    q = &e->v[e->n++];
-    memset(q, 0, sizeof(*q));
     hqdb_col_text(&c[0], q->sha256, sizeof(q->sha256));
     hqdb_col_text(&c[1], q->device, sizeof(q->device));
     hqdb_col_text(&c[2], q->reason, sizeof(q->reason));
@@ -1432,11 +1434,9 @@ struct page {
 static int page_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct page *p = ctx;
-    struct page_event *e;
+    struct page_event *e = PUSH(p->v, p->n);
 
     (void)n;
-    p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
-    e = &p->v[p->n++];
     e->device = col_dup(&c[0]);
     e->seq = c[1].i;
     e->hash = col_dup(&c[2]);
@@ -1447,16 +1447,23 @@ static int page_row(void *ctx, const struct hqdb_val *c, int n)
     return 0;
 }
 
+/* Frees the events of p from i on; p->n becomes i. */
+static void page_cut(struct page *p, size_t i)
+{
+    for (size_t k = i; k < p->n; k++) {
+        free(p->v[k].device);
+        free(p->v[k].hash);
+        free(p->v[k].visit);
+        free(p->v[k].kind);
+        free(p->v[k].at);
+        free(p->v[k].payload);
+    }
+    p->n = i;
+}
+
 static void page_release(struct page *p)
 {
-    for (size_t i = 0; i < p->n; i++) {
-        free(p->v[i].device);
-        free(p->v[i].hash);
-        free(p->v[i].visit);
-        free(p->v[i].kind);
-        free(p->v[i].at);
-        free(p->v[i].payload);
-    }
+    page_cut(p, 0);
     free(p->v);
     memset(p, 0, sizeof(*p));
 }
@@ -1481,15 +1488,7 @@ static int page_next(struct hqdb *db, const char *device, int64_t seq, struct pa
         if (keep == 0)
             return fc_error_set(err, FC_ELIMIT, "device '%s' has more than %d versions of seq %lld",
                                 p->v[0].device, PAGE, (long long)p->v[0].seq);
-        for (size_t i = keep; i < p->n; i++) {
-            free(p->v[i].device);
-            free(p->v[i].hash);
-            free(p->v[i].visit);
-            free(p->v[i].kind);
-            free(p->v[i].at);
-            free(p->v[i].payload);
-        }
-        p->n = keep;
+        page_cut(p, keep);
     }
     return rc;
 }
@@ -1679,12 +1678,9 @@ static const char *ev_keep(struct ev_page *p, const struct hqdb_val *v)
 static int ev_page_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct ev_page *p = ctx;
-    struct event *e;
+    struct event *e = PUSH(p->v, p->n);
 
     (void)n;
-    p->v = xreallocarray(p->v, p->n + 1, sizeof(*p->v));
-    e = &p->v[p->n++];
-    memset(e, 0, sizeof(*e));
     hqdb_col_text(&c[0], e->device, sizeof(e->device));
     e->seq = c[1].i;
     hqdb_col_text(&c[2], e->hash, sizeof(e->hash));
@@ -1830,14 +1826,24 @@ static int equivocation_row(void *ctx, const struct hqdb_val *c, int n)
     return r->cb->equivocation(r->cb->ctx, device, c[1].i, c[2].i);
 }
 
+/* The first ARRAY_SIZE(t) columns of a row as text into the rows of t
+ * (char t[N][W]), each cut to W - 1 bytes. */
+#define cols_text(c, t) \
+    cols_text_n(c, (int)(sizeof(t) / sizeof((t)[0])), &(t)[0][0], sizeof((t)[0]))
+
+static void cols_text_n(const struct hqdb_val *c, int n, char *t, size_t w)
+{
+    for (int i = 0; i < n; i++)
+        hqdb_col_text(&c[i], t + (size_t)i * w, w);
+}
+
 static int conflict_row(void *ctx, const struct hqdb_val *c, int n)
 {
     struct report *r = ctx;
     char t[10][256];
 
     (void)n;
-    for (int i = 0; i < 10; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return r->cb->conflict(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9]);
 }
 
@@ -1847,8 +1853,7 @@ static int summary_row(void *ctx, const struct hqdb_val *c, int n)
     char t[5][256];
 
     (void)n;
-    for (int i = 0; i < 5; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return r->cb->summary(r->cb->ctx, t[0], t[1], t[2], t[3], t[4], c[5].i);
 }
 
@@ -1858,8 +1863,7 @@ static int unissued_row(void *ctx, const struct hqdb_val *c, int n)
     char t[6][256];
 
     (void)n;
-    for (int i = 0; i < 6; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return r->cb->unissued(r->cb->ctx, t[0], t[1], t[2], t[3], c[4].type == HQDB_INT ? c[4].i : 0,
                            t[5]);
 }
@@ -1881,8 +1885,7 @@ static int quarantine_row(void *ctx, const struct hqdb_val *c, int n)
     char t[3][512];
 
     (void)n;
-    for (int i = 0; i < 3; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return r->cb->quarantined(r->cb->ctx, t[0], t[1], t[2]);
 }
 
@@ -2004,8 +2007,7 @@ static int sum_site_row(void *ctx, const struct hqdb_val *c, int n)
     struct hqstore_totals tt;
 
     (void)n;
-    for (int i = 0; i < 7; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     totals_of(&c[8], &tt, key, sizeof(key));
     return cb->site(cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], c[7].i, &tt);
 }
@@ -2017,8 +2019,7 @@ static int sum_month_row(void *ctx, const struct hqdb_val *c, int n)
     struct hqstore_totals tt;
 
     (void)n;
-    for (int i = 0; i < 3; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     totals_of(&c[3], &tt, key, sizeof(key));
     return cb->month(cb->ctx, t[0], t[1], t[2], &tt);
 }
@@ -2029,8 +2030,7 @@ static int sum_visit_row(void *ctx, const struct hqdb_val *c, int n)
     char t[7][256];
 
     (void)n;
-    for (int i = 0; i < 7; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return cb->visit(cb->ctx, t[0], t[1], t[2], t[3], t[4], t[5], t[6], c[7].i, c[8].i, c[9].i,
                      c[10].i);
 }
@@ -2041,8 +2041,7 @@ static int sum_visit_finding_row(void *ctx, const struct hqdb_val *c, int n)
     char t[3][64];
 
     (void)n;
-    for (int i = 0; i < 3; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return cb->visit_finding(cb->ctx, t[0], t[1], t[2], c[3].i, c[4].i, c[5].i, c[6].i);
 }
 
