@@ -260,27 +260,44 @@ static int row_error(const char *path, const struct csv_record *rec, struct fc_e
                       : FC_OK;
 }
 
-int draw_targets_read(const char *path, struct draw_target **out, size_t *n,
-                      char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
+/* One of the draw's files: its columns, its rows' type and how a row is
+ * read, the order rows are sorted in (two rows that compare equal are the
+ * same institution or inspector twice) and the message for that. */
+struct file_spec {
+    const struct column *cols;
+    int ncols;
+    size_t size; /* of one row */
+    /* Fills the zeroed row elem from rec; FC_EINPUT naming the line. */
+    int (*row)(const char *path, const struct csv_record *rec, const int *pos, void *elem,
+               struct fc_error *err);
+    int (*cmp)(const void *a, const void *b);
+    int (*twice)(const char *path, const void *a, const void *b, struct fc_error *err);
+    void (*free_rows)(void *v, size_t n);
+};
+
+#define MAX_COLS 16
+
+/* Reads path's rows by spec, sorted, refusing a row listed twice. *out and
+ * *n are NULL and 0 on failure. */
+static int read_rows(const char *path, const struct file_spec *spec, void **out, size_t *n,
+                     char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
 {
     struct csv_reader *rd = NULL;
     struct csv_record rec;
-    struct draw_target *v = NULL;
+    char *v = NULL;
     size_t nv = 0;
-    int pos[T_NCOLS], got, have_header = 0, rc = open_csv(path, &rd, sha256, err);
+    int pos[MAX_COLS], got = 0, have_header = 0, rc = open_csv(path, &rd, sha256, err);
 
-    *out = NULL;
-    *n = 0;
+    if (spec->ncols > MAX_COLS)
+        BUG("draw file with %d columns", spec->ncols);
     while (!rc && (got = csv_next(rd, &rec, err)) > 0) {
-        struct draw_target *t;
-        char *rank = NULL, *last = NULL;
-        enum ident_site_kind k;
+        char *e;
 
         rc = row_error(path, &rec, err);
         if (rc)
             break;
         if (!have_header) {
-            rc = read_header(path, &rec, target_cols, T_NCOLS, pos, err);
+            rc = read_header(path, &rec, spec->cols, spec->ncols, pos, err);
             have_header = 1;
             continue;
         }
@@ -288,167 +305,190 @@ int draw_targets_read(const char *path, struct draw_target **out, size_t *n,
             rc = fc_error_set(err, FC_ELIMIT, "'%s' has more than %d rows", path, DRAW_MAX_ROWS);
             break;
         }
-        v = xreallocarray(v, nv + 1, sizeof(*v));
-        t = &v[nv++];
-        memset(t, 0, sizeof(*t));
-        t->line = rec.line;
-        t->site_code = dup_trim(&rec, pos[T_SITE]);
-        t->site_name = dup_trim(&rec, pos[T_NAME]);
-        t->kind = dup_trim(&rec, pos[T_KIND]);
-        t->region_code = dup_trim(&rec, pos[T_REGION]);
-        t->region_name = dup_trim(&rec, pos[T_REGION_NAME]);
-        rank = dup_trim(&rec, pos[T_RANK]);
-        last = dup_trim(&rec, pos[T_LAST]);
-        if (ident_site_code_kind(t->site_code) == IDENT_SITE_NONE)
-            rc = fc_error_set(err, FC_EINPUT,
-                              "'%s' line %llu: '%s' is not an institution code (H or P and 11 "
-                              "digits)",
-                              path, (unsigned long long)rec.line, t->site_code);
-        else if (!t->site_name[0])
-            rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: the institution has no name", path,
-                              (unsigned long long)rec.line);
-        else if (t->region_code[0] && !is_digits(t->region_code, 6))
-            rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: region code '%s' is not 6 digits",
-                              path, (unsigned long long)rec.line, t->region_code);
-        else if (parse_rank(rank, &t->rank))
-            rc = fc_error_set(err, FC_EINPUT,
-                              "'%s' line %llu: ranking value '%s' is not a number with at most "
-                              "two decimals",
-                              path, (unsigned long long)rec.line, rank);
-        else if (parse_date(last, t->last_inspected))
-            rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: '%s' is not a date (YYYY-MM-DD)",
-                              path, (unsigned long long)rec.line, last);
-        if (!rc) {
-            /* the kind column, else the code's prefix */
-            k = t->kind[0] ? ident_site_kind_parse(t->kind) : ident_site_code_kind(t->site_code);
-            if (k == IDENT_SITE_NONE)
-                rc = fc_error_set(err, FC_EINPUT,
-                                  "'%s' line %llu: institution kind '%s' is neither a hospital "
-                                  "nor a pharmacy",
-                                  path, (unsigned long long)rec.line, t->kind);
-            free(t->kind);
-            t->kind = xstrdup(ident_site_kind_name(k));
-        }
-        free(rank);
-        free(last);
+        v = xreallocarray(v, nv + 1, spec->size);
+        e = v + nv++ * spec->size;
+        memset(e, 0, spec->size);
+        rc = spec->row(path, &rec, pos, e, err);
     }
     if (!rc && got < 0)
         rc = got;
     if (!rc && !have_header)
         rc = fc_error_set(err, FC_EINPUT, "'%s' is empty", path);
     if (!rc) {
-        qsort(v, nv, sizeof(*v), by_site);
+        qsort(v, nv, spec->size, spec->cmp);
         for (size_t i = 1; i < nv && !rc; i++)
-            if (!strcmp(v[i - 1].site_code, v[i].site_code))
-                rc = fc_error_set(err, FC_EINPUT,
-                                  "'%s': institution %s is listed twice (lines "
-                                  "%llu and %llu)",
-                                  path, v[i].site_code, (unsigned long long)v[i - 1].line,
-                                  (unsigned long long)v[i].line);
+            if (!spec->cmp(v + (i - 1) * spec->size, v + i * spec->size))
+                rc = spec->twice(path, v + (i - 1) * spec->size, v + i * spec->size, err);
     }
     csv_reader_free(rd);
     if (rc) {
-        draw_targets_free(v, nv);
-        return rc;
+        spec->free_rows(v, nv);
+        v = NULL;
+        nv = 0;
     }
     *out = v;
     *n = nv;
-    return FC_OK;
+    return rc;
 }
+
+static int target_row(const char *path, const struct csv_record *rec, const int *pos, void *elem,
+                      struct fc_error *err)
+{
+    struct draw_target *t = elem;
+    char *rank = NULL, *last = NULL;
+    enum ident_site_kind k;
+    int rc = FC_OK;
+
+    t->line = rec->line;
+    t->site_code = dup_trim(rec, pos[T_SITE]);
+    t->site_name = dup_trim(rec, pos[T_NAME]);
+    t->kind = dup_trim(rec, pos[T_KIND]);
+    t->region_code = dup_trim(rec, pos[T_REGION]);
+    t->region_name = dup_trim(rec, pos[T_REGION_NAME]);
+    rank = dup_trim(rec, pos[T_RANK]);
+    last = dup_trim(rec, pos[T_LAST]);
+    if (ident_site_code_kind(t->site_code) == IDENT_SITE_NONE)
+        rc = fc_error_set(err, FC_EINPUT,
+                          "'%s' line %llu: '%s' is not an institution code (H or P and 11 "
+                          "digits)",
+                          path, (unsigned long long)rec->line, t->site_code);
+    else if (!t->site_name[0])
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: the institution has no name", path,
+                          (unsigned long long)rec->line);
+    else if (t->region_code[0] && !is_digits(t->region_code, 6))
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: region code '%s' is not 6 digits", path,
+                          (unsigned long long)rec->line, t->region_code);
+    else if (parse_rank(rank, &t->rank))
+        rc = fc_error_set(err, FC_EINPUT,
+                          "'%s' line %llu: ranking value '%s' is not a number with at most "
+                          "two decimals",
+                          path, (unsigned long long)rec->line, rank);
+    else if (parse_date(last, t->last_inspected))
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: '%s' is not a date (YYYY-MM-DD)", path,
+                          (unsigned long long)rec->line, last);
+    if (!rc) {
+        /* the kind column, else the code's prefix */
+        k = t->kind[0] ? ident_site_kind_parse(t->kind) : ident_site_code_kind(t->site_code);
+        if (k == IDENT_SITE_NONE)
+            rc = fc_error_set(err, FC_EINPUT,
+                              "'%s' line %llu: institution kind '%s' is neither a hospital "
+                              "nor a pharmacy",
+                              path, (unsigned long long)rec->line, t->kind);
+        free(t->kind);
+        t->kind = xstrdup(ident_site_kind_name(k));
+    }
+    free(rank);
+    free(last);
+    return rc;
+}
+
+static int target_twice(const char *path, const void *a, const void *b, struct fc_error *err)
+{
+    const struct draw_target *x = a, *y = b;
+
+    return fc_error_set(err, FC_EINPUT,
+                        "'%s': institution %s is listed twice (lines "
+                        "%llu and %llu)",
+                        path, y->site_code, (unsigned long long)x->line,
+                        (unsigned long long)y->line);
+}
+
+static void draw_targets_free_any(void *v, size_t n)
+{
+    draw_targets_free(v, n);
+}
+
+static const struct file_spec target_file = {
+    target_cols, T_NCOLS,      sizeof(struct draw_target), target_row,
+    by_site,     target_twice, draw_targets_free_any};
+
+int draw_targets_read(const char *path, struct draw_target **out, size_t *n,
+                      char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
+{
+    void *v = NULL;
+    int rc = read_rows(path, &target_file, &v, n, sha256, err);
+
+    *out = v;
+    return rc;
+}
+
+static int inspector_row(const char *path, const struct csv_record *rec, const int *pos, void *elem,
+                         struct fc_error *err)
+{
+    struct draw_inspector *p = elem;
+    int rc = FC_OK;
+
+    p->line = rec->line;
+    p->id = dup_trim(rec, pos[I_ID]);
+    p->name = dup_trim(rec, pos[I_NAME]);
+    p->region_code = dup_trim(rec, pos[I_REGION]);
+    for (int c = I_CONFLICTS; c <= I_RELATIVES; c++) {
+        char *f = dup_trim(rec, pos[c]);
+        split_list(f, &p->conflicts, &p->nconflicts);
+        free(f);
+    }
+    {
+        char *f = dup_trim(rec, pos[I_DEVICES]);
+        split_list(f, &p->devices, &p->ndevices);
+        free(f);
+    }
+    if (!p->id[0] || strlen(p->id) > 64)
+        rc = fc_error_set(err, FC_EINPUT,
+                          "'%s' line %llu: an inspector needs an id of 1 to 64 bytes", path,
+                          (unsigned long long)rec->line);
+    else if (!p->name[0])
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: inspector '%s' has no name", path,
+                          (unsigned long long)rec->line, p->id);
+    else if (p->region_code[0] && !is_digits(p->region_code, 6))
+        rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: region code '%s' is not 6 digits", path,
+                          (unsigned long long)rec->line, p->region_code);
+    for (size_t k = 0; !rc && k < p->nconflicts; k++)
+        if (ident_site_code_kind(p->conflicts[k]) == IDENT_SITE_NONE)
+            rc = fc_error_set(err, FC_EINPUT,
+                              "'%s' line %llu: conflict '%s' of inspector '%s' is not an "
+                              "institution code",
+                              path, (unsigned long long)rec->line, p->conflicts[k], p->id);
+    for (size_t k = 0; !rc && k < p->ndevices; k++) {
+        const char *d = p->devices[k];
+        int hex = strlen(d) == 16;
+        for (size_t j = 0; hex && j < 16; j++)
+            hex = (d[j] >= '0' && d[j] <= '9') || (d[j] >= 'a' && d[j] <= 'f');
+        if (!hex)
+            rc = fc_error_set(err, FC_EINPUT,
+                              "'%s' line %llu: device '%s' of inspector '%s' is not a device "
+                              "id (16 hex digits)",
+                              path, (unsigned long long)rec->line, d, p->id);
+    }
+    return rc;
+}
+
+static int inspector_twice(const char *path, const void *a, const void *b, struct fc_error *err)
+{
+    const struct draw_inspector *x = a, *y = b;
+
+    return fc_error_set(err, FC_EINPUT,
+                        "'%s': inspector %s is listed twice (lines %llu "
+                        "and %llu)",
+                        path, y->id, (unsigned long long)x->line, (unsigned long long)y->line);
+}
+
+static void draw_inspectors_free_any(void *v, size_t n)
+{
+    draw_inspectors_free(v, n);
+}
+
+static const struct file_spec inspector_file = {
+    inspector_cols, I_NCOLS,         sizeof(struct draw_inspector), inspector_row,
+    by_id,          inspector_twice, draw_inspectors_free_any};
 
 int draw_inspectors_read(const char *path, struct draw_inspector **out, size_t *n,
                          char sha256[HASH_HEX_LEN + 1], struct fc_error *err)
 {
-    struct csv_reader *rd = NULL;
-    struct csv_record rec;
-    struct draw_inspector *v = NULL;
-    size_t nv = 0;
-    int pos[I_NCOLS], got, have_header = 0, rc = open_csv(path, &rd, sha256, err);
+    void *v = NULL;
+    int rc = read_rows(path, &inspector_file, &v, n, sha256, err);
 
-    *out = NULL;
-    *n = 0;
-    while (!rc && (got = csv_next(rd, &rec, err)) > 0) {
-        struct draw_inspector *p;
-
-        rc = row_error(path, &rec, err);
-        if (rc)
-            break;
-        if (!have_header) {
-            rc = read_header(path, &rec, inspector_cols, I_NCOLS, pos, err);
-            have_header = 1;
-            continue;
-        }
-        if (nv >= DRAW_MAX_ROWS) {
-            rc = fc_error_set(err, FC_ELIMIT, "'%s' has more than %d rows", path, DRAW_MAX_ROWS);
-            break;
-        }
-        v = xreallocarray(v, nv + 1, sizeof(*v));
-        p = &v[nv++];
-        memset(p, 0, sizeof(*p));
-        p->line = rec.line;
-        p->id = dup_trim(&rec, pos[I_ID]);
-        p->name = dup_trim(&rec, pos[I_NAME]);
-        p->region_code = dup_trim(&rec, pos[I_REGION]);
-        for (int c = I_CONFLICTS; c <= I_RELATIVES; c++) {
-            char *f = dup_trim(&rec, pos[c]);
-            split_list(f, &p->conflicts, &p->nconflicts);
-            free(f);
-        }
-        {
-            char *f = dup_trim(&rec, pos[I_DEVICES]);
-            split_list(f, &p->devices, &p->ndevices);
-            free(f);
-        }
-        if (!p->id[0] || strlen(p->id) > 64)
-            rc = fc_error_set(err, FC_EINPUT,
-                              "'%s' line %llu: an inspector needs an id of 1 to 64 bytes", path,
-                              (unsigned long long)rec.line);
-        else if (!p->name[0])
-            rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: inspector '%s' has no name", path,
-                              (unsigned long long)rec.line, p->id);
-        else if (p->region_code[0] && !is_digits(p->region_code, 6))
-            rc = fc_error_set(err, FC_EINPUT, "'%s' line %llu: region code '%s' is not 6 digits",
-                              path, (unsigned long long)rec.line, p->region_code);
-        for (size_t k = 0; !rc && k < p->nconflicts; k++)
-            if (ident_site_code_kind(p->conflicts[k]) == IDENT_SITE_NONE)
-                rc = fc_error_set(err, FC_EINPUT,
-                                  "'%s' line %llu: conflict '%s' of inspector '%s' is not an "
-                                  "institution code",
-                                  path, (unsigned long long)rec.line, p->conflicts[k], p->id);
-        for (size_t k = 0; !rc && k < p->ndevices; k++) {
-            const char *d = p->devices[k];
-            int hex = strlen(d) == 16;
-            for (size_t j = 0; hex && j < 16; j++)
-                hex = (d[j] >= '0' && d[j] <= '9') || (d[j] >= 'a' && d[j] <= 'f');
-            if (!hex)
-                rc = fc_error_set(err, FC_EINPUT,
-                                  "'%s' line %llu: device '%s' of inspector '%s' is not a device "
-                                  "id (16 hex digits)",
-                                  path, (unsigned long long)rec.line, d, p->id);
-        }
-    }
-    if (!rc && got < 0)
-        rc = got;
-    if (!rc && !have_header)
-        rc = fc_error_set(err, FC_EINPUT, "'%s' is empty", path);
-    if (!rc) {
-        qsort(v, nv, sizeof(*v), by_id);
-        for (size_t i = 1; i < nv && !rc; i++)
-            if (!strcmp(v[i - 1].id, v[i].id))
-                rc = fc_error_set(err, FC_EINPUT,
-                                  "'%s': inspector %s is listed twice (lines %llu "
-                                  "and %llu)",
-                                  path, v[i].id, (unsigned long long)v[i - 1].line,
-                                  (unsigned long long)v[i].line);
-    }
-    csv_reader_free(rd);
-    if (rc) {
-        draw_inspectors_free(v, nv);
-        return rc;
-    }
     *out = v;
-    *n = nv;
-    return FC_OK;
+    return rc;
 }
 
 int draw_quotas_parse(const char *text, struct draw_params *p, struct fc_error *err)
