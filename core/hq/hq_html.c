@@ -192,12 +192,9 @@ static int on_unissued(void *ctx, const char *visit, const char *device, const c
 static int on_test_clock(void *ctx, const char *visit, const char *device, const char *site,
                          const char *opened)
 {
-    struct row *r = row_new(&((struct page *)ctx)->test_clock);
+    const char *s[] = {visit, device, site, opened};
 
-    r->s[0] = dup(visit);
-    r->s[1] = dup(device);
-    r->s[2] = dup(site);
-    r->s[3] = dup(opened);
+    row_put(&((struct page *)ctx)->test_clock, s, 4);
     return 0;
 }
 
@@ -341,6 +338,13 @@ static const struct heading conflict_cols[] = {
 static const struct heading unissued_cols[] = {
     {"机构", "site"},      {"任务", "mission"}, {"设备", "device"},
     {"检查编号", "visit"}, {"任务包", "pack"},
+};
+
+static const struct heading test_clock_cols[] = {
+    {"机构", "site"},
+    {"设备", "device"},
+    {"检查编号", "visit"},
+    {"开始时间", "opened"},
 };
 
 /* ---- drawing ----------------------------------------------------------------------- */
@@ -602,14 +606,11 @@ static void integrity_section(struct buf *out, struct page *p)
         html_table_end(out);
     }
     if (p->test_clock.n) {
-        const char *head[] = {html_t(l, "机构", "site"), html_t(l, "设备", "device"),
-                              html_t(l, "检查编号", "visit"), html_t(l, "开始时间", "opened"),
-                              NULL};
         html_elem(
             out, "h3",
             html_t(l, "时间取自测试时钟的检查（FIELDCHECK_NOW），不是设备时钟",
                    "Visits timed by the test clock (FIELDCHECK_NOW), not the device's clock"));
-        html_table_begin(out, head);
+        table_begin(out, l, test_clock_cols);
         for (size_t i = 0; i < p->test_clock.n; i++) {
             const struct row *r = &p->test_clock.r[i];
             const char *cells[4] = {r->s[2], r->s[1], r->s[0], r->s[3]};

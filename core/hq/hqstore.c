@@ -1874,8 +1874,7 @@ static int test_clock_row(void *ctx, const struct hqdb_val *c, int n)
     char t[4][256];
 
     (void)n;
-    for (int i = 0; i < 4; i++)
-        hqdb_col_text(&c[i], t[i], sizeof(t[i]));
+    cols_text(c, t);
     return r->cb->test_clock(r->cb->ctx, t[0], t[1], t[2], t[3]);
 }
 
