@@ -45,6 +45,21 @@
                                      "  label_zh, " SUMS(t) " FROM v_findings GROUP BY month, "    \
                                                             "workflow, workflow_zh, cls, cls_zh,"  \
                                                             "  code, label_zh;"
+/* The views over visits and verdict counts (schema step 2 of both), with
+ * the sum of counts as each database types it. */
+#define VISIT_VIEWS(events)                                                                  \
+    "CREATE VIEW v_visits AS SELECT visit, device, mission_id, mission_version, site_code,"  \
+    "  site_name, workflow, inspectors, opened_local, closed_local,"                         \
+    "  substr(opened_local, 1, 7) AS month FROM visit;"                                      \
+    "CREATE VIEW v_verdict_counts AS SELECT v.site_code, v.site_name, v.workflow,"           \
+    "  substr(v.opened_local, 1, 7) AS month, t.kind, t.verdict," events " AS events"        \
+    "  FROM tally t JOIN visit v ON v.visit = t.visit WHERE t.n > 0"                         \
+    "  GROUP BY v.site_code, v.site_name, v.workflow, substr(v.opened_local, 1, 7), t.kind," \
+    "  t.verdict;"
+/* Asks the next open to fill the derived tables again from the events. */
+#define DERIVED_AGAIN                                       \
+    "INSERT INTO meta (key, value) VALUES ('derived', '0')" \
+    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
 #define VIEWS_SQLITE FINDINGS_VIEW BY_VIEWS("INTEGER")
 #define VIEWS_PG FINDINGS_VIEW BY_VIEWS("BIGINT")
 
@@ -100,17 +115,8 @@ static const char *const sqlite_steps[] = {
     "CREATE TABLE subject_verdict ("
     "  visit TEXT NOT NULL, subject TEXT NOT NULL, verdict TEXT NOT NULL, device TEXT NOT NULL,"
     "  n INTEGER NOT NULL, PRIMARY KEY (visit, subject, verdict, device)) STRICT;"
-    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);"
-    "CREATE VIEW v_visits AS SELECT visit, device, mission_id, mission_version, site_code,"
-    "  site_name, workflow, inspectors, opened_local, closed_local,"
-    "  substr(opened_local, 1, 7) AS month FROM visit;"
-    "CREATE VIEW v_verdict_counts AS SELECT v.site_code, v.site_name, v.workflow,"
-    "  substr(v.opened_local, 1, 7) AS month, t.kind, t.verdict, sum(t.n) AS events"
-    "  FROM tally t JOIN visit v ON v.visit = t.visit WHERE t.n > 0"
-    "  GROUP BY v.site_code, v.site_name, v.workflow, substr(v.opened_local, 1, 7), t.kind,"
-    "  t.verdict;"
-    "INSERT INTO meta (key, value) VALUES ('derived', '0')"
-    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);" VISIT_VIEWS(" sum(t.n)")
+        DERIVED_AGAIN,
 
     /* 3: the packs HQ issued, so that a visit whose mission came from
      * anything else is flagged; visits say which pack they used */
@@ -215,18 +221,8 @@ const char *const hq_schema_pg[] = {
     "CREATE TABLE subject_verdict ("
     "  visit " T " NOT NULL, subject " T " NOT NULL, verdict " T " NOT NULL,"
     "  device " T " NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (visit, subject, verdict, device));"
-    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);"
-    "CREATE VIEW v_visits AS SELECT visit, device, mission_id, mission_version, site_code,"
-    "  site_name, workflow, inspectors, opened_local, closed_local,"
-    "  substr(opened_local, 1, 7) AS month FROM visit;"
-    "CREATE VIEW v_verdict_counts AS SELECT v.site_code, v.site_name, v.workflow,"
-    "  substr(v.opened_local, 1, 7) AS month, t.kind, t.verdict,"
-    "  CAST(sum(t.n) AS BIGINT) AS events"
-    "  FROM tally t JOIN visit v ON v.visit = t.visit WHERE t.n > 0"
-    "  GROUP BY v.site_code, v.site_name, v.workflow, substr(v.opened_local, 1, 7), t.kind,"
-    "  t.verdict;"
-    "INSERT INTO meta (key, value) VALUES ('derived', '0')"
-    "  ON CONFLICT (key) DO UPDATE SET value = excluded.value;",
+    "CREATE INDEX subject_verdict_subject ON subject_verdict (subject);" VISIT_VIEWS(
+        "  CAST(sum(t.n) AS BIGINT)") DERIVED_AGAIN,
 
     /* 2: as SQLite's step 3 */
     "CREATE TABLE issued_pack ("
