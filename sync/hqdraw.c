@@ -419,25 +419,6 @@ out:
 
 /* ---- team packs ------------------------------------------------------------------ */
 
-static void csv_field(struct buf *b, const char *f, size_t len)
-{
-    int quote = 0;
-
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = f[i] == ',' || f[i] == '"' || f[i] == '\r' || f[i] == '\n';
-    if (!quote) {
-        buf_add(b, f, len);
-        return;
-    }
-    buf_addch(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        if (f[i] == '"')
-            buf_addch(b, '"');
-        buf_addch(b, f[i]);
-    }
-    buf_addch(b, '"');
-}
-
 static int is_site_header(const char *h, size_t n)
 {
     if (n >= 3 && !memcmp(h, "\xef\xbb\xbf", 3)) {
@@ -513,7 +494,7 @@ static int cut_file(const char *src, const char *dst, const char *name, const ch
         for (size_t f = 0; f < rec.nfields; f++) {
             if (f)
                 buf_addch(&text, ',');
-            csv_field(&text, rec.fields[f], rec.lens[f]);
+            csv_put_field(&text, rec.fields[f], rec.lens[f]);
         }
         buf_addch(&text, '\n');
     }

@@ -391,27 +391,6 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* RFC 4180 output: a field is quoted when it holds a separator, a quote, a
- * line end or a tab, or begins or ends with a space. */
-static void csv_put_field(struct buf *b, const char *f, size_t len)
-{
-    int quote = len && (f[0] == ' ' || f[len - 1] == ' ');
-
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = f[i] == ',' || f[i] == '"' || f[i] == '\r' || f[i] == '\n' || f[i] == '\t';
-    if (!quote) {
-        buf_add(b, f, len);
-        return;
-    }
-    buf_addch(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        if (f[i] == '"')
-            buf_addch(b, '"');
-        buf_addch(b, f[i]);
-    }
-    buf_addch(b, '"');
-}
-
 /* Writes file f of copy without its rejected rows into to (a memory file),
  * as UTF-8 CSV with LF line ends; map becomes the new line map. */
 static int filter_file(const struct memdir *copy, int f, const struct round *r, int to,

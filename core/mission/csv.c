@@ -1190,3 +1190,22 @@ static int next_raw(struct csv_reader *r, struct csv_record *rec, struct fc_erro
         return 1;
     }
 }
+
+void csv_put_field(struct buf *b, const char *f, size_t len)
+{
+    int quote = len && (f[0] == ' ' || f[len - 1] == ' ');
+
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = f[i] == ',' || f[i] == '"' || f[i] == '\r' || f[i] == '\n' || f[i] == '\t';
+    if (!quote) {
+        buf_add(b, f, len);
+        return;
+    }
+    buf_addch(b, '"');
+    for (size_t i = 0; i < len; i++) {
+        if (f[i] == '"')
+            buf_addch(b, '"');
+        buf_addch(b, f[i]);
+    }
+    buf_addch(b, '"');
+}

@@ -104,4 +104,11 @@ uint64_t csv_reader_offset(const struct csv_reader *r);
 /* Closes the file and frees everything; NULL ok. */
 void csv_reader_free(struct csv_reader *r);
 
+/* The writer's side, for files this reader reads back (team packs' cut
+ * mission files): appends the len bytes of field f to b as RFC 4180 CSV,
+ * quoted when it holds a separator (comma or tab), a quote or a line end,
+ * or begins or ends with a space (which an unquoted field would lose). */
+struct buf;
+void csv_put_field(struct buf *b, const char *f, size_t len);
+
 #endif
