@@ -238,6 +238,22 @@ out:
     return rc;
 }
 
+/* One call of the compressor into comp's free space (grown for it). */
+static size_t compress_step(ZSTD_CCtx *z, ZSTD_inBuffer *in, ZSTD_EndDirective mode,
+                            struct buf *comp)
+{
+    ZSTD_outBuffer o;
+    size_t zr;
+
+    buf_grow(comp, ZSTD_CStreamOutSize());
+    o.dst = comp->ptr + comp->len;
+    o.size = comp->cap - comp->len - 1;
+    o.pos = 0;
+    zr = ZSTD_compressStream2(z, &o, in, mode);
+    comp->len += o.pos;
+    return zr;
+}
+
 /* One zstd frame of the inner content (prefix, then every file in manifest
  * order read from its memory file) into comp, its size pledged up front so
  * that readers can check it before decompressing. */
@@ -278,27 +294,14 @@ static int compress_inner(const struct memdir *files, const struct buf *prefix, 
                     goto out;
             }
             off += take;
-            while (in.pos < in.size && !ZSTD_isError(zr)) {
-                ZSTD_outBuffer o;
-                buf_grow(comp, ZSTD_CStreamOutSize());
-                o.dst = comp->ptr + comp->len;
-                o.size = comp->cap - comp->len - 1;
-                o.pos = 0;
-                zr = ZSTD_compressStream2(z, &o, &in, ZSTD_e_continue);
-                comp->len += o.pos;
-            }
+            while (in.pos < in.size && !ZSTD_isError(zr))
+                zr = compress_step(z, &in, ZSTD_e_continue, comp);
         } while (off < size && !ZSTD_isError(zr));
     }
     while (!ZSTD_isError(zr)) {
         ZSTD_inBuffer in = {NULL, 0, 0};
-        ZSTD_outBuffer o;
 
-        buf_grow(comp, ZSTD_CStreamOutSize());
-        o.dst = comp->ptr + comp->len;
-        o.size = comp->cap - comp->len - 1;
-        o.pos = 0;
-        zr = ZSTD_compressStream2(z, &o, &in, ZSTD_e_end);
-        comp->len += o.pos;
+        zr = compress_step(z, &in, ZSTD_e_end, comp);
         if (zr == 0)
             break;
     }
