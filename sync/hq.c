@@ -86,6 +86,16 @@ void hq_close(struct hq *hq)
     memset(hq, 0, sizeof(*hq));
 }
 
+void hq_device_row(struct hq_device *d, const char *id, const unsigned char sign_pk[32],
+                   const unsigned char box_pk[32])
+{
+    memset(d, 0, sizeof(*d));
+    snprintf(d->id, sizeof(d->id), "%s", id);
+    memcpy(d->sign_pk, sign_pk, 32);
+    memcpy(d->box_pk, box_pk, 32);
+    codec_fingerprint(d->fingerprint, d->sign_pk, d->box_pk);
+}
+
 int hq_enroll(struct hq *hq, const char *code, struct keys_enrollment *out, int *added,
               struct fc_error *err)
 {
@@ -95,11 +105,7 @@ int hq_enroll(struct hq *hq, const char *code, struct keys_enrollment *out, int 
 
     if (rc)
         return rc;
-    memset(&d, 0, sizeof(d));
-    snprintf(d.id, sizeof(d.id), "%s", out->device_id);
-    memcpy(d.sign_pk, out->sign_pk, 32);
-    memcpy(d.box_pk, out->box_pk, 32);
-    codec_fingerprint(d.fingerprint, d.sign_pk, d.box_pk);
+    hq_device_row(&d, out->device_id, out->sign_pk, out->box_pk);
     keys_cert_make(&hq->keys, out, clock_now_ms(), cert);
     return hqstore_device_add(hq->db, &d, cert, sizeof(cert), added, err);
 }

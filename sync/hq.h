@@ -34,6 +34,11 @@ int hq_init(const char *dir, const char *db_url, char fingerprint[20], struct fc
 int hq_open(struct hq *hq, const char *dir, const char *db_url, struct fc_error *err);
 void hq_close(struct hq *hq);
 
+/* A device's row as HQ's store keeps it (core/hq/hqstore.h): its id, its
+ * keys and their fingerprint; d is zeroed first. */
+void hq_device_row(struct hq_device *d, const char *id, const unsigned char sign_pk[32],
+                   const unsigned char box_pk[32]);
+
 /* Enrolls the device of an enrollment code (signs its certificate).
  * *added = 0 when it was already enrolled with the same keys. */
 int hq_enroll(struct hq *hq, const char *code, struct keys_enrollment *out, int *added,

@@ -158,11 +158,7 @@ static int admit_member(struct hqdb *db, const struct teamdb_member *m, struct f
     struct buf cert = BUF_INIT;
     int rc;
 
-    memset(&d, 0, sizeof(d));
-    snprintf(d.id, sizeof(d.id), "%s", m->device);
-    memcpy(d.sign_pk, m->sign_pk, 32);
-    memcpy(d.box_pk, m->box_pk, 32);
-    codec_fingerprint(d.fingerprint, d.sign_pk, d.box_pk);
+    hq_device_row(&d, m->device, m->sign_pk, m->box_pk);
     buf_addf(&cert, "fieldcheck-team-member-v1:%s:%lld", m->mission_id, (long long)m->version);
     rc = hqstore_device_add(db, &d, cert.ptr, cert.len, NULL, err);
     buf_release(&cert);
