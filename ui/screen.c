@@ -657,43 +657,20 @@ static void show_help(struct ui_screen *s)
     ui_screen_push(s, view_help_new(top));
 }
 
-static void show_usb(struct ui_screen *s)
+/* Pushes the screen name made by make unless it is on top already; when
+ * the app has no model for it (have 0), says so instead. */
+static void show_screen(struct ui_screen *s, const char *name, int have,
+                        struct ui_view *(*make)(const struct ui_app *app), const char *none)
 {
     struct ui_view *top = ui_screen_top(s);
 
-    if (!s->app || !s->app->usb) {
-        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no USB screen here", "此处没有优盘功能"));
+    if (!have) {
+        ui_screen_message(s, UI_ROLE_WARN, "%s", none);
         return;
     }
-    if (top && top->ops->name && !strcmp(top->ops->name, "usb"))
+    if (top && top->ops->name && !strcmp(top->ops->name, name))
         return;
-    ui_screen_push(s, view_usb_new(s->app));
-}
-
-static void show_team(struct ui_screen *s)
-{
-    struct ui_view *top = ui_screen_top(s);
-
-    if (!s->app || !s->app->team) {
-        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no team view here", "此处没有全组视图"));
-        return;
-    }
-    if (top && top->ops->name && !strcmp(top->ops->name, "team"))
-        return;
-    ui_screen_push(s, view_team_new(s->app));
-}
-
-static void show_draw(struct ui_screen *s)
-{
-    struct ui_view *top = ui_screen_top(s);
-
-    if (!s->app || !s->app->draw) {
-        ui_screen_message(s, UI_ROLE_WARN, "%s", ui_tr("no draw screen here", "此处没有抽取功能"));
-        return;
-    }
-    if (top && top->ops->name && !strcmp(top->ops->name, "draw"))
-        return;
-    ui_screen_push(s, view_draw_new(s->app));
+    ui_screen_push(s, make(s->app));
 }
 
 static void global_action(struct ui_screen *s, int id)
@@ -715,9 +692,18 @@ static void global_action(struct ui_screen *s, int id)
         clearok(curscr, TRUE);
         s->dirty = 1;
         break;
-    case UI_ACT_USB: show_usb(s); break;
-    case UI_ACT_TEAM: show_team(s); break;
-    case UI_ACT_DRAW: show_draw(s); break;
+    case UI_ACT_USB:
+        show_screen(s, "usb", s->app && s->app->usb, view_usb_new,
+                    ui_tr("no USB screen here", "此处没有优盘功能"));
+        break;
+    case UI_ACT_TEAM:
+        show_screen(s, "team", s->app && s->app->team, view_team_new,
+                    ui_tr("no team view here", "此处没有全组视图"));
+        break;
+    case UI_ACT_DRAW:
+        show_screen(s, "draw", s->app && s->app->draw, view_draw_new,
+                    ui_tr("no draw screen here", "此处没有抽取功能"));
+        break;
     default: break;
     }
 }

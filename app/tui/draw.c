@@ -77,19 +77,25 @@ static int draw_pool(void *user, void (*emit)(void *ctx, const struct ui_draw_ro
     return FC_OK;
 }
 
-static int draw_preview(void *user, const char *seed, const char *count,
-                        void (*emit)(void *ctx, const struct ui_draw_row *row), void *ctx,
-                        char record_sha256[65], struct fc_error *err)
+/* The draw `fieldcheck draw --seed SEED --count COUNT` makes, not recorded. */
+static int prepare(struct tui_draw *td, const char *seed, const char *count, struct draw_onsite *d,
+                   struct fc_error *err)
 {
-    struct tui_draw *td = user;
     struct draw_onsite_args a;
-    struct draw_onsite d;
-    int rc;
 
     memset(&a, 0, sizeof(a));
     a.seed = seed;
     a.count = count;
-    rc = draw_onsite_prepare(tui_store(td->t), &a, &d, err);
+    return draw_onsite_prepare(tui_store(td->t), &a, d, err);
+}
+
+static int draw_preview(void *user, const char *seed, const char *count,
+                        void (*emit)(void *ctx, const struct ui_draw_row *row), void *ctx,
+                        char record_sha256[65], struct fc_error *err)
+{
+    struct draw_onsite d;
+    int rc = prepare(user, seed, count, &d, err);
+
     if (rc)
         return rc;
     for (size_t i = 0; i < d.result.npicks; i++) {
@@ -106,14 +112,9 @@ static int draw_record(void *user, const char *seed, const char *count, const ch
                        struct fc_error *err)
 {
     struct tui_draw *td = user;
-    struct draw_onsite_args a;
     struct draw_onsite d;
-    int rc;
+    int rc = prepare(td, seed, count, &d, err);
 
-    memset(&a, 0, sizeof(a));
-    a.seed = seed;
-    a.count = count;
-    rc = draw_onsite_prepare(tui_store(td->t), &a, &d, err);
     if (rc)
         return rc;
     if (strcmp(d.record_sha256, expect_sha256))
