@@ -39,7 +39,8 @@ struct form {
     struct ui_form_spec spec;
     char *detail;
     struct ui_input *in;
-    int *bools;
+    int *val;        /* a yes/no field's value (0/1), a choice field's index */
+    char (*num)[12]; /* a choice field's index as text, for values */
     size_t cur, top;
     int saved;
     char error[256];
@@ -50,8 +51,13 @@ static const char **form_values(struct form *f)
     const char **values = xcalloc(f->spec.nfields ? f->spec.nfields : 1, sizeof(*values));
 
     for (size_t i = 0; i < f->spec.nfields; i++)
-        values[i] = f->spec.fields[i].is_bool ? (f->bools[i] ? "1" : "0")
-                                              : (f->in[i].text.len ? f->in[i].text.ptr : "");
+        if (f->spec.fields[i].is_choice) {
+            snprintf(f->num[i], sizeof(f->num[i]), "%d", f->val[i]);
+            values[i] = f->num[i];
+        } else {
+            values[i] = f->spec.fields[i].is_bool ? (f->val[i] ? "1" : "0")
+                                                  : (f->in[i].text.len ? f->in[i].text.ptr : "");
+        }
     return values;
 }
 
@@ -128,9 +134,21 @@ static int form_text(struct ui_view *v, uint32_t key)
             form_submit(v);
         return 1;
     }
+    if (fd->is_choice) {
+        int n = f->spec.choice(f->spec.ctx, f->cur, -1, NULL, 0);
+        if (n > 0 && (key == SCAN_KEY_SPECIAL(KEY_RIGHT) || key == ' ' || key == '+'))
+            f->val[f->cur] = (f->val[f->cur] + 1) % n;
+        else if (n > 0 && (key == SCAN_KEY_SPECIAL(KEY_LEFT) || key == '-'))
+            f->val[f->cur] = (f->val[f->cur] + n - 1) % n;
+        else if (key >= '1' && key <= '9' && (int)(key - '1') < n)
+            f->val[f->cur] = (int)(key - '1'); /* the nth option */
+        else
+            return key >= 0x20 && key < 0x7F; /* no text in a choice */
+        return 1;
+    }
     if (fd->is_bool) {
         if (key == ' ' || key == 'y' || key == 'Y' || key == 'n' || key == 'N') {
-            f->bools[f->cur] = key == ' ' ? !f->bools[f->cur] : (key == 'y' || key == 'Y');
+            f->val[f->cur] = key == ' ' ? !f->val[f->cur] : (key == 'y' || key == 'Y');
             return 1;
         }
         return 0;
@@ -144,10 +162,19 @@ static void form_scan(struct ui_view *v, const char *code, size_t len)
 {
     struct form *f = v->data;
 
-    if (f->spec.scan)
+    if (f->spec.scan_fills) {
+        /* the field being edited takes the code (an amount, an id) */
+        const struct ui_form_field *fd = &f->spec.fields[f->cur];
+        if (fd->is_bool || fd->is_choice)
+            return;
+        ui_input_clear(&f->in[f->cur]);
+        for (size_t i = 0; i < len; i++)
+            ui_input_key(&f->in[f->cur], (unsigned char)code[i]);
+    } else if (f->spec.scan) {
         f->spec.scan(f->spec.ctx, v->scr, code, len);
-    else
+    } else {
         ui_screen_scan_visit(v->scr, code);
+    }
 }
 
 static int form_action(struct ui_view *v, int id)
@@ -202,9 +229,15 @@ static void form_draw(struct ui_view *v, WINDOW *w)
 
         ui_put(w, y, bx + 2, lw, ui_tr(fd->label_en, fd->label_zh), UI_ALIGN_RIGHT,
                focused ? UI_ROLE_TITLE : UI_ROLE_DIALOG);
-        if (fd->is_bool)
+        if (fd->is_choice) {
+            char text[256] = "", shown[272];
+            f->spec.choice(f->spec.ctx, i, f->val[i], text, sizeof(text));
+            snprintf(shown, sizeof(shown), "< %s >", text);
+            ui_put(w, y, bx + 3 + lw, bw - lw - 5, shown, UI_ALIGN_LEFT,
+                   focused ? UI_ROLE_INPUT : UI_ROLE_DIALOG);
+        } else if (fd->is_bool)
             ui_put(w, y, bx + 3 + lw, bw - lw - 5,
-                   f->bools[i] ? ui_tr("[x] yes", "[x] 是") : ui_tr("[ ] no", "[ ] 否"),
+                   f->val[i] ? ui_tr("[x] yes", "[x] 是") : ui_tr("[ ] no", "[ ] 否"),
                    UI_ALIGN_LEFT, focused ? UI_ROLE_INPUT : UI_ROLE_DIALOG);
         else
             ui_input_draw(&f->in[i], w, y, bx + 3 + lw, bw - lw - 5, "", focused);
@@ -238,7 +271,8 @@ static void form_destroy(struct ui_view *v)
     for (size_t i = 0; i < f->spec.nfields; i++)
         ui_input_release(&f->in[i]);
     free(f->in);
-    free(f->bools);
+    free(f->val);
+    free(f->num);
     free(f);
 }
 
@@ -265,12 +299,15 @@ void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
     f->detail = spec->detail ? xstrdup(spec->detail) : NULL;
     f->cur = spec->first < spec->nfields ? spec->first : 0;
     f->in = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->in));
-    f->bools = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->bools));
+    f->val = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->val));
+    f->num = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->num));
     for (size_t i = 0; i < spec->nfields; i++) {
         const char *init = spec->initial ? spec->initial[i] : NULL;
         ui_input_init(&f->in[i], spec->fields[i].max_bytes ? spec->fields[i].max_bytes : 255);
-        if (init && spec->fields[i].is_bool)
-            f->bools[i] = !strcmp(init, "1");
+        if (init && spec->fields[i].is_choice)
+            f->val[i] = atoi(init);
+        else if (init && spec->fields[i].is_bool)
+            f->val[i] = !strcmp(init, "1");
         else if (init)
             buf_adds(&f->in[i].text, init);
     }

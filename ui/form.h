@@ -17,6 +17,8 @@ struct ui_form_field {
     size_t max_bytes; /* text fields; 0: 255 */
     int is_bool;      /* a yes/no field ("1" or "0" in values) */
     int digits;       /* a text field that takes digits only (a quantity) */
+    int is_choice;    /* one of the spec's choices (its index in values); Left/Right
+                       * or Space move through them, a digit n picks the nth */
 };
 
 struct ui_form_spec {
@@ -38,6 +40,12 @@ struct ui_form_spec {
      * no barcode can give: a void, say), with the question's title (128
      * bytes) and text (256) filled in; 0 to save at once. */
     int (*confirm)(void *ctx, const char *const *values, char *title, char *text);
+    /* For choice fields: returns how many options field has and, when
+     * 0 <= i < that, writes the text of option i to text (cap bytes). */
+    int (*choice)(void *ctx, size_t field, int i, char *text, size_t cap);
+    /* A scan fills the text field being edited (an amount, an id) instead of
+     * going anywhere else; on a choice or yes/no field it is dropped. */
+    int scan_fills;
     /* May be NULL: scans while the form is open then go where they go on any
      * screen (the open visit). A workflow's screen under the form gives its
      * own, so that its view follows the scan. */

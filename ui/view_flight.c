@@ -7,6 +7,7 @@
  * app's flight model after a change; scans of a suspicion or settlement id
  * select the line on every flight screen. */
 #include "core/base/xalloc.h"
+#include "ui/form.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -19,7 +20,6 @@
 #include <string.h>
 
 #define SK(k) SCAN_KEY_SPECIAL(k)
-#define FORM_FIELDS 8
 #define FORM_INPUT_MAX 200
 #define FILTER_VALUES_MAX 64
 
@@ -45,11 +45,6 @@ static enum ui_role state_role(const char *name)
     if (!strcmp(name, "REFUTED"))
         return UI_ROLE_OK;
     return UI_ROLE_NORMAL;
-}
-
-static int is_enter(uint32_t key)
-{
-    return key == '\r' || key == '\n' || key == SK(KEY_ENTER);
 }
 
 /* --- the worksheet ------------------------------------------------------ */
@@ -630,296 +625,202 @@ static struct ui_view *detail_new(struct flight_view *fv, const char *susp_id)
     return ui_view_new(&detail_ops, d);
 }
 
-/* --- forms: verdict and finding ------------------------------------------- */
+/* --- forms: verdict and finding (ui/form.h) -------------------------------- */
 
-enum form_kind { FORM_VERDICT, FORM_FINDING };
+/* The verdicts in the order a choice offers them (a digit n picks the nth:
+ * 1 属实 2 部分属实 3 不属实 4 待查), as indexes into state_names. */
+static const int verdict_order[NSTATES] = {1, 2, 3, 0};
 
-struct form {
-    enum form_kind kind;
+static const struct ui_form_field verdict_fields[] = {
+    {N_("Verdict"), "结论", 0, 0, 0, 1},
+    {N_("Irregular amount (empty: default)"), "违规金额（空则默认）", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Fund loss (empty: = irregular)"), "基金损失（空则同违规金额）", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Note"), "备注", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Over-amount reason"), "超额原因", FORM_INPUT_MAX, 0, 0, 0},
+};
+
+static const struct ui_form_field finding_fields[] = {
+    {N_("Violation"), "违规类别", 0, 0, 0, 1},
+    {N_("Irregular amount (empty: qty x price)"), "违规金额（空则数量×单价）", FORM_INPUT_MAX, 0, 0,
+     0},
+    {N_("Fund loss (empty: = irregular)"), "基金损失（空则同违规金额）", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Quantity"), "数量", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Unit price"), "单价", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Suspicion lines"), "涉及疑点", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Patients (admission nos.)"), "涉及患者（住院号）", FORM_INPUT_MAX, 0, 0, 0},
+    {N_("Note (required)"), "说明（必填）", FORM_INPUT_MAX, 0, 0, 0},
+};
+
+struct form_ctx {
     struct flight_view *fv;
-    struct ui_susp_row line; /* the line a verdict is for; the finding's default line */
-    /* field 0 is a choice (verdict or violation code), the others text */
-    struct ui_input in[FORM_FIELDS];
-    const char *label_en[FORM_FIELDS], *label_zh[FORM_FIELDS];
-    int nfields, field;
-    int choice;
-    struct ui_violation_row *codes;
+    char susp_id[64];
+    struct ui_violation_row *codes; /* the finding form's choices */
     size_t ncodes, ccap;
-    char error[256];
 };
 
-enum { FORM_ACT_SUBMIT = UI_ACT_VIEW_BASE, FORM_ACT_CANCEL };
-
-static const struct ui_action form_actions[] = {
-    {FORM_ACT_SUBMIT,
-     "submit",
-     2,
-     {'\r', '\n', SK(KEY_ENTER)},
-     N_("Save"),
-     "保存",
-     N_("Save the form"),
-     "保存"},
-    {FORM_ACT_CANCEL,
-     "cancel",
-     0,
-     {0x1B},
-     N_("Cancel"),
-     "取消",
-     N_("Close without saving"),
-     "不保存，关闭"},
-};
-
-static int form_nchoices(const struct form *f)
+static const char *value_or_null(const char *v)
 {
-    return f->kind == FORM_VERDICT ? NSTATES : (int)f->ncodes;
+    return v[0] ? v : NULL;
 }
 
-static int form_text(struct ui_view *v, uint32_t key)
+static int verdict_choice(void *ctx, size_t field, int i, char *text, size_t cap)
 {
-    struct form *f = v->data;
-    int n = form_nchoices(f);
-
-    if (key == '\t' || key == SK(KEY_DOWN)) {
-        f->field = (f->field + 1) % f->nfields;
-        return 1;
+    (void)ctx;
+    (void)field;
+    if (i >= 0 && i < NSTATES) {
+        const char *name = state_names[verdict_order[i]];
+        snprintf(text, cap, "%s (%s)", state_text(name), name);
     }
-    if (key == SK(KEY_BTAB) || key == SK(KEY_UP)) {
-        f->field = (f->field + f->nfields - 1) % f->nfields;
-        return 1;
-    }
-    if (f->field == 0) {
-        if (n && (key == SK(KEY_RIGHT) || key == ' ' || key == '+')) {
-            f->choice = (f->choice + 1) % n;
-            return 1;
-        }
-        if (n && (key == SK(KEY_LEFT) || key == '-')) {
-            f->choice = (f->choice + n - 1) % n;
-            return 1;
-        }
-        /* digits pick a verdict directly: 1 属实 2 部分属实 3 不属实 4 待查 */
-        if (f->kind == FORM_VERDICT && key >= '1' && key <= '4') {
-            static const int pick[] = {1, 2, 3, 0};
-            f->choice = pick[key - '1'];
-            return 1;
-        }
-        return !is_enter(key) && key != 0x1B && key < 0x7f && key >= ' ';
-    }
-    return ui_input_key(&f->in[f->field], key);
+    return NSTATES;
 }
 
-static const char *field_or_null(const struct form *f, int i)
+static int finding_choice(void *ctx, size_t field, int i, char *text, size_t cap)
 {
-    return f->in[i].text.len ? f->in[i].text.ptr : NULL;
+    const struct form_ctx *c = ctx;
+
+    (void)field;
+    if (i >= 0 && (size_t)i < c->ncodes)
+        snprintf(text, cap, "%s %s  (%s)", c->codes[i].code, c->codes[i].category,
+                 c->codes[i].group);
+    else if (!c->ncodes)
+        snprintf(text, cap, "-");
+    return (int)c->ncodes;
 }
 
-static void form_submit(struct ui_view *v)
+/* What a saved form did: 0, or -1 with the error in error (256 bytes). */
+static int form_done(struct form_ctx *c, struct ui_screen *scr, int rc, const struct fc_error *err,
+                     const char *msg, char *error)
 {
-    struct form *f = v->data;
-    const struct ui_flight_model *m = f->fv->m;
+    if (rc) {
+        snprintf(error, 256, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+        return -1;
+    }
+    c->fv->stale = 1;
+    ui_screen_message(scr, UI_ROLE_OK, "%s", msg);
+    ui_screen_alert(scr, UI_SEV_OK);
+    return 0;
+}
+
+static int verdict_submit(void *ctx, struct ui_screen *scr, const char *const *v, char *error)
+{
+    struct form_ctx *c = ctx;
+    const struct ui_flight_model *m = c->fv->m;
+    struct ui_flight_verdict a;
+    struct fc_error err;
+    char msg[256] = "";
+
+    memset(&a, 0, sizeof(a));
+    fc_error_clear(&err);
+    a.susp_id = c->susp_id;
+    a.verdict = state_names[verdict_order[atoi(v[0]) % NSTATES]];
+    a.amount = value_or_null(v[1]);
+    a.fund_loss = value_or_null(v[2]);
+    a.note = value_or_null(v[3]);
+    a.over_reason = value_or_null(v[4]);
+    return form_done(c, scr, m->verify(m->user, c->fv->row.id, &a, msg, &err), &err, msg, error);
+}
+
+static int finding_submit(void *ctx, struct ui_screen *scr, const char *const *v, char *error)
+{
+    struct form_ctx *c = ctx;
+    const struct ui_flight_model *m = c->fv->m;
+    struct ui_flight_finding a;
     struct fc_error err;
     char msg[256] = "", id[40] = "";
+    size_t k = (size_t)atoi(v[0]);
     int rc;
 
+    memset(&a, 0, sizeof(a));
     fc_error_clear(&err);
-    if (f->kind == FORM_VERDICT) {
-        struct ui_flight_verdict a;
-        memset(&a, 0, sizeof(a));
-        a.susp_id = f->line.susp_id;
-        a.verdict = state_names[f->choice];
-        a.amount = field_or_null(f, 1);
-        a.fund_loss = field_or_null(f, 2);
-        a.note = field_or_null(f, 3);
-        a.over_reason = field_or_null(f, 4);
-        rc = m->verify(m->user, f->fv->row.id, &a, msg, &err);
-    } else {
-        struct ui_flight_finding a;
-        memset(&a, 0, sizeof(a));
-        a.code = f->ncodes ? f->codes[f->choice].code : "";
-        a.amount = field_or_null(f, 1);
-        a.fund_loss = field_or_null(f, 2);
-        a.qty = field_or_null(f, 3);
-        a.unit_price = field_or_null(f, 4);
-        a.lines = field_or_null(f, 5);
-        a.patients = field_or_null(f, 6);
-        a.note = field_or_null(f, 7) ? field_or_null(f, 7) : "";
-        rc = m->add_finding(m->user, f->fv->row.id, &a, id, &err);
-        snprintf(msg, sizeof(msg), "%s %s %.8s", ui_tr("finding recorded:", "已记录问题："), a.code,
-                 id);
-    }
-    if (rc) {
-        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
-        ui_screen_alert(v->scr, UI_SEV_WARN);
-        return;
-    }
-    f->fv->stale = 1;
-    ui_screen_message(v->scr, UI_ROLE_OK, "%s", msg);
-    ui_screen_alert(v->scr, UI_SEV_OK);
-    ui_screen_pop(v->scr);
+    a.code = k < c->ncodes ? c->codes[k].code : "";
+    a.amount = value_or_null(v[1]);
+    a.fund_loss = value_or_null(v[2]);
+    a.qty = value_or_null(v[3]);
+    a.unit_price = value_or_null(v[4]);
+    a.lines = value_or_null(v[5]);
+    a.patients = value_or_null(v[6]);
+    a.note = v[7];
+    rc = m->add_finding(m->user, c->fv->row.id, &a, id, &err);
+    snprintf(msg, sizeof(msg), "%s %s %.8s", ui_tr("finding recorded:", "已记录问题："), a.code,
+             id);
+    return form_done(c, scr, rc, &err, msg, error);
 }
 
-static int form_action(struct ui_view *v, int id)
+static void form_ctx_free(void *ctx)
 {
-    switch (id) {
-    case FORM_ACT_SUBMIT:
-    case UI_ACT_OPEN: form_submit(v); return 1;
-    case FORM_ACT_CANCEL:
-    case UI_ACT_BACK: ui_screen_pop(v->scr); return 1;
-    default: return id != UI_ACT_QUIT && id != UI_ACT_HELP; /* modal */
-    }
+    struct form_ctx *c = ctx;
+
+    free(c->codes);
+    free(c);
 }
 
-static void form_draw(struct ui_view *v, WINDOW *w)
+static void form_spec(struct ui_form_spec *spec, struct flight_view *fv, struct form_ctx **c)
 {
-    struct form *f = v->data;
-    int bw = v->cols - 4 > 90 ? 90 : v->cols - 4;
-    int bh = f->nfields + 7, by = (v->rows - bh) / 2, bx = (v->cols - bw) / 2;
-    char line[512];
-
-    if (bw < 30 || by < 0)
-        return;
-    for (int i = 0; i < bh; i++)
-        ui_fill(w, by + i, bx, bw, UI_ROLE_DIALOG);
-    if (f->kind == FORM_VERDICT) {
-        ui_put(w, by, bx, bw, ui_tr("Verdict", "核实结论"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
-        snprintf(line, sizeof(line), "%s  %s  %s %s  %s %s", f->line.susp_id, f->line.item,
-                 ui_tr("amount", "金额"), f->line.amount[0] ? f->line.amount : "-",
-                 ui_tr("suspect", "疑点金额"), f->line.susp_amount[0] ? f->line.susp_amount : "-");
-        ui_put(w, by + 1, bx + 2, bw - 4, line, UI_ALIGN_LEFT, UI_ROLE_DIALOG);
-        snprintf(line, sizeof(line), "%s < %s (%s) >", ui_tr("Verdict:", "结论："),
-                 state_text(state_names[f->choice]), state_names[f->choice]);
-    } else {
-        ui_put(w, by, bx, bw, ui_tr("Add a finding", "新增问题"), UI_ALIGN_CENTER, UI_ROLE_TITLE);
-        if (f->ncodes) {
-            ui_put(w, by + 1, bx + 2, bw - 4, f->codes[f->choice].group, UI_ALIGN_LEFT,
-                   UI_ROLE_DIALOG);
-            snprintf(line, sizeof(line), "%s < %s %s >", ui_tr("Violation:", "违规类别："),
-                     f->codes[f->choice].code, f->codes[f->choice].category);
-        } else {
-            snprintf(line, sizeof(line), "%s -", ui_tr("Violation:", "违规类别："));
-        }
-    }
-    ui_put(w, by + 3, bx + 2, bw - 4, line, UI_ALIGN_LEFT,
-           f->field == 0 ? UI_ROLE_INPUT : UI_ROLE_DIALOG);
-    for (int i = 1; i < f->nfields; i++)
-        ui_input_draw(&f->in[i], w, by + 3 + i, bx + 2, bw - 4,
-                      ui_tr(f->label_en[i], f->label_zh[i]), f->field == i);
-    if (f->error[0])
-        ui_put(w, by + bh - 3, bx + 2, bw - 4, f->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
-    ui_put(w, by + bh - 1, bx + 2, bw - 4,
-           ui_tr("Tab: next field   Left/Right: choose   Enter/F2: save   Esc: cancel",
-                 "Tab：下一栏   左/右：选择   回车/F2：保存   Esc：取消"),
-           UI_ALIGN_CENTER, UI_ROLE_DIALOG);
-}
-
-static void form_scan(struct ui_view *v, const char *code, size_t len)
-{
-    struct form *f = v->data;
-
-    /* a scan fills the field being edited (an amount or an id), never lost */
-    (void)len;
-    if (f->field > 0) {
-        ui_input_clear(&f->in[f->field]);
-        for (const char *p = code; *p; p++)
-            ui_input_key(&f->in[f->field], (unsigned char)*p);
-    }
-}
-
-static const char *form_title(struct ui_view *v)
-{
-    struct form *f = v->data;
-    return f->kind == FORM_VERDICT ? ui_tr("Verdict", "核实结论")
-                                   : ui_tr("Add a finding", "新增问题");
-}
-
-static void form_destroy(struct ui_view *v)
-{
-    struct form *f = v->data;
-
-    for (int i = 0; i < FORM_FIELDS; i++)
-        ui_input_release(&f->in[i]);
-    free(f->codes);
-    free(f);
-}
-
-static const struct ui_view_ops form_ops = {
-    .name = "flight-form",
-    .actions = form_actions,
-    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
-    .overlay = 1,
-    .draw = form_draw,
-    .action = form_action,
-    .text = form_text,
-    .scan = form_scan,
-    .title = form_title,
-    .destroy = form_destroy,
-};
-
-static struct form *form_new(enum form_kind kind, struct flight_view *fv)
-{
-    struct form *f = xcalloc(1, sizeof(*f));
-
-    f->kind = kind;
-    f->fv = fv;
-    for (int i = 0; i < FORM_FIELDS; i++)
-        ui_input_init(&f->in[i], FORM_INPUT_MAX);
-    return f;
-}
-
-static void form_label(struct form *f, int i, const char *en, const char *zh)
-{
-    f->label_en[i] = en;
-    f->label_zh[i] = zh;
+    memset(spec, 0, sizeof(*spec));
+    *c = xcalloc(1, sizeof(**c));
+    (*c)->fv = fv;
+    spec->enter_saves = 1;
+    spec->scan_fills = 1; /* a scan fills the field being edited, never lost */
+    spec->release = form_ctx_free;
+    spec->ctx = *c;
 }
 
 static void verdict_form_push(struct ui_screen *scr, struct flight_view *fv,
                               const struct ui_susp_row *r)
 {
-    struct form *f = form_new(FORM_VERDICT, fv);
+    struct ui_form_spec spec;
+    struct form_ctx *c;
+    char detail[512], first[4] = "0"; /* CONFIRMED: the common case */
+    const char *initial[NSTATES + 1] = {first};
 
-    f->line = *r;
-    f->nfields = 5;
-    f->choice = 1; /* CONFIRMED: the common case */
-    for (int i = 0; i < NSTATES; i++)
-        if (!strcmp(r->state, state_names[i]) && i != 0)
-            f->choice = i;
-    form_label(f, 1, N_("Irregular amount (empty: default):"), "违规金额（空则默认）：");
-    form_label(f, 2, N_("Fund loss (empty: = irregular):"), "基金损失（空则同违规金额）：");
-    form_label(f, 3, N_("Note:"), "备注：");
-    form_label(f, 4, N_("Over-amount reason:"), "超额原因：");
-    ui_screen_push(scr, ui_view_new(&form_ops, f));
+    form_spec(&spec, fv, &c);
+    snprintf(c->susp_id, sizeof(c->susp_id), "%s", r->susp_id);
+    for (int k = 0; k < NSTATES; k++) /* a line already judged keeps its verdict */
+        if (verdict_order[k] != 0 && !strcmp(r->state, state_names[verdict_order[k]]))
+            snprintf(first, sizeof(first), "%d", k);
+    snprintf(detail, sizeof(detail), "%s  %s  %s %s  %s %s", r->susp_id, r->item,
+             ui_tr("amount", "金额"), r->amount[0] ? r->amount : "-", ui_tr("suspect", "疑点金额"),
+             r->susp_amount[0] ? r->susp_amount : "-");
+    spec.title_en = N_("Verdict");
+    spec.title_zh = "核实结论";
+    spec.detail = detail;
+    spec.fields = verdict_fields;
+    spec.nfields = sizeof(verdict_fields) / sizeof(verdict_fields[0]);
+    spec.initial = initial;
+    spec.choice = verdict_choice;
+    spec.submit = verdict_submit;
+    ui_form_push(scr, &spec);
 }
 
 static void code_emit(void *ctx, const struct ui_violation_row *row)
 {
-    struct form *f = ctx;
+    struct form_ctx *c = ctx;
 
-    if (f->ncodes == f->ccap) {
-        f->ccap = f->ccap ? f->ccap * 2 : 32;
-        f->codes = xreallocarray(f->codes, f->ccap, sizeof(*f->codes));
+    if (c->ncodes == c->ccap) {
+        c->ccap = c->ccap ? c->ccap * 2 : 32;
+        c->codes = xreallocarray(c->codes, c->ccap, sizeof(*c->codes));
     }
-    f->codes[f->ncodes++] = *row;
+    c->codes[c->ncodes++] = *row;
 }
 
 static void finding_form_push(struct ui_screen *scr, struct flight_view *fv)
 {
-    struct form *f = form_new(FORM_FINDING, fv);
     const struct ui_susp_row *r = susp_window_selected(&fv->win);
+    const char *initial[8] = {NULL, NULL, NULL, NULL, NULL, r ? r->susp_id : NULL};
+    struct ui_form_spec spec;
+    struct form_ctx *c;
 
-    f->nfields = 8;
-    if (fv->m->violations(fv->m->user, code_emit, f, NULL))
-        f->ncodes = 0;
-    form_label(f, 1, N_("Irregular amount (empty: qty x price):"), "违规金额（空则数量×单价）：");
-    form_label(f, 2, N_("Fund loss (empty: = irregular):"), "基金损失（空则同违规金额）：");
-    form_label(f, 3, N_("Quantity:"), "数量：");
-    form_label(f, 4, N_("Unit price:"), "单价：");
-    form_label(f, 5, N_("Suspicion lines:"), "涉及疑点：");
-    form_label(f, 6, N_("Patients (admission nos.):"), "涉及患者（住院号）：");
-    form_label(f, 7, N_("Note (required):"), "说明（必填）：");
-    if (r) {
-        f->line = *r;
-        buf_adds(&f->in[5].text, r->susp_id);
-    }
-    ui_screen_push(scr, ui_view_new(&form_ops, f));
+    form_spec(&spec, fv, &c);
+    if (fv->m->violations(fv->m->user, code_emit, c, NULL))
+        c->ncodes = 0;
+    spec.title_en = N_("Add a finding");
+    spec.title_zh = "新增问题";
+    spec.fields = finding_fields;
+    spec.nfields = sizeof(finding_fields) / sizeof(finding_fields[0]);
+    spec.initial = initial;
+    spec.choice = finding_choice;
+    spec.submit = finding_submit;
+    ui_form_push(scr, &spec);
 }
 
 /* --- findings, evidence and totals: read-only lists ----------------------- */

@@ -505,8 +505,8 @@ static int night_text(struct ui_view *v, uint32_t key)
 /* --- corrections (void / amend) ---------------------------------------- */
 
 static const struct ui_form_field correct_fields[] = {
-    {N_("Reason"), "原因", 200, 0, 0},
-    {N_("New code (empty = void)"), "新码（空则作废）", NIGHT_INPUT_MAX, 0, 0},
+    {N_("Reason"), "原因", 200, 0, 0, 0},
+    {N_("New code (empty = void)"), "新码（空则作废）", NIGHT_INPUT_MAX, 0, 0, 0},
 };
 
 struct correct_ctx {

@@ -386,12 +386,12 @@ static int ph_text(struct ui_view *v, uint32_t key)
 /* --- forms: manual count and void (ui/form.h) --------------------------- */
 
 static const struct ui_form_field count_fields[] = {
-    {N_("Drug code"), "药品编码", 64, 0, 0},
-    {N_("Quantity"), "数量", 9, 0, 1},
+    {N_("Drug code"), "药品编码", 64, 0, 0, 0},
+    {N_("Quantity"), "数量", 9, 0, 1, 0},
 };
 
 static const struct ui_form_field void_fields[] = {
-    {N_("Reason"), "原因", PH_REASON_MAX, 0, 0},
+    {N_("Reason"), "原因", PH_REASON_MAX, 0, 0, 0},
 };
 
 struct form_ctx {

@@ -158,8 +158,8 @@ static void records_load(struct records *r)
 /* ---- evidence ------------------------------------------------------------------ */
 
 static const struct ui_form_field evidence_fields[] = {
-    {N_("File path"), "文件路径", 1000, 0, 0},
-    {N_("Note"), "说明", 500, 0, 0},
+    {N_("File path"), "文件路径", 1000, 0, 0, 0},
+    {N_("Note"), "说明", 500, 0, 0, 0},
 };
 
 struct evidence_ctx {
@@ -222,29 +222,29 @@ void ui_evidence_form_push(struct ui_screen *s, const struct ui_app *app, const 
 /* place, time, IV_PEOPLE x (name, role, ID), IV_ITEMS x (q, a), signed,
  * refusal, note */
 static const struct ui_form_field interview_fields[] = {
-    {N_("Place"), "地点", 127, 0, 0},
-    {N_("Time (empty: now)"), "时间（空则为现在）", 39, 0, 0},
-    {N_("Person 1: name"), "被询问人1：姓名", 63, 0, 0},
-    {N_("Person 1: role"), "被询问人1：职务", 63, 0, 0},
-    {N_("Person 1: ID number"), "被询问人1：身份证号", 31, 0, 0},
-    {N_("Person 2: name"), "被询问人2：姓名", 63, 0, 0},
-    {N_("Person 2: role"), "被询问人2：职务", 63, 0, 0},
-    {N_("Person 2: ID number"), "被询问人2：身份证号", 31, 0, 0},
-    {N_("Question 1"), "问1", 255, 0, 0},
-    {N_("Answer 1"), "答1", 511, 0, 0},
-    {N_("Question 2"), "问2", 255, 0, 0},
-    {N_("Answer 2"), "答2", 511, 0, 0},
-    {N_("Question 3"), "问3", 255, 0, 0},
-    {N_("Answer 3"), "答3", 511, 0, 0},
-    {N_("Question 4"), "问4", 255, 0, 0},
-    {N_("Answer 4"), "答4", 511, 0, 0},
-    {N_("Question 5"), "问5", 255, 0, 0},
-    {N_("Answer 5"), "答5", 511, 0, 0},
-    {N_("Question 6"), "问6", 255, 0, 0},
-    {N_("Answer 6"), "答6", 511, 0, 0},
-    {N_("Signed by the person"), "被询问人已签名", 0, 1, 0},
-    {N_("Refused to sign because"), "拒绝签名的理由", 159, 0, 0},
-    {N_("Note"), "备注", 255, 0, 0},
+    {N_("Place"), "地点", 127, 0, 0, 0},
+    {N_("Time (empty: now)"), "时间（空则为现在）", 39, 0, 0, 0},
+    {N_("Person 1: name"), "被询问人1：姓名", 63, 0, 0, 0},
+    {N_("Person 1: role"), "被询问人1：职务", 63, 0, 0, 0},
+    {N_("Person 1: ID number"), "被询问人1：身份证号", 31, 0, 0, 0},
+    {N_("Person 2: name"), "被询问人2：姓名", 63, 0, 0, 0},
+    {N_("Person 2: role"), "被询问人2：职务", 63, 0, 0, 0},
+    {N_("Person 2: ID number"), "被询问人2：身份证号", 31, 0, 0, 0},
+    {N_("Question 1"), "问1", 255, 0, 0, 0},
+    {N_("Answer 1"), "答1", 511, 0, 0, 0},
+    {N_("Question 2"), "问2", 255, 0, 0, 0},
+    {N_("Answer 2"), "答2", 511, 0, 0, 0},
+    {N_("Question 3"), "问3", 255, 0, 0, 0},
+    {N_("Answer 3"), "答3", 511, 0, 0, 0},
+    {N_("Question 4"), "问4", 255, 0, 0, 0},
+    {N_("Answer 4"), "答4", 511, 0, 0, 0},
+    {N_("Question 5"), "问5", 255, 0, 0, 0},
+    {N_("Answer 5"), "答5", 511, 0, 0, 0},
+    {N_("Question 6"), "问6", 255, 0, 0, 0},
+    {N_("Answer 6"), "答6", 511, 0, 0, 0},
+    {N_("Signed by the person"), "被询问人已签名", 0, 1, 0, 0},
+    {N_("Refused to sign because"), "拒绝签名的理由", 159, 0, 0, 0},
+    {N_("Note"), "备注", 255, 0, 0, 0},
 };
 
 static int interview_submit(void *ctx, struct ui_screen *scr, const char *const *v, char error[256])

@@ -41,16 +41,16 @@ wait_for "Lines: 30"
 
 # 1: CONFIRMED, the default amount
 send_key F2
-wait_for "Verdict: < CONFIRMED"
+wait_for "< CONFIRMED"
 send_key Enter
 wait_for "${ids[0]} CONFIRMED: irregular"
 
 # 2: PARTIAL with 10.00
 send_key Down
 send_key F2
-wait_for "Verdict: < CONFIRMED"
+wait_for "< CONFIRMED"
 send_key 2
-wait_for "Verdict: < PARTIAL"
+wait_for "< PARTIAL"
 send_key Tab
 type_slow "10"
 send_key Enter
@@ -60,14 +60,14 @@ wait_for "${ids[1]} PARTIAL: irregular 10.00"
 send_key Down
 send_key F2
 send_key 3
-wait_for "Verdict: < REFUTED"
+wait_for "< REFUTED"
 send_key Enter
 wait_for "${ids[2]} REFUTED"
 
 # 4: above the line amount: refused in the form, then given a reason
 send_key Down
 send_key F2
-wait_for "Verdict: < CONFIRMED"
+wait_for "< CONFIRMED"
 send_key Tab
 type_slow "99999"
 send_key Enter
@@ -86,7 +86,7 @@ wait_for "10/30  ${ids[9]}"
 send_key F6
 wait_for "Findings: 0"
 send_key F2
-wait_for "Violation: < V38-1"
+wait_for "< V38-1"
 send_key Tab
 type_slow "5"
 send_key Tab Tab Tab Tab Tab Tab
