@@ -754,11 +754,25 @@ static void form_ctx_free(void *ctx)
     free(c);
 }
 
-static void form_spec(struct ui_form_spec *spec, struct flight_view *fv, struct form_ctx **c)
+/* The spec of a flight form whose first field is a choice. */
+#define FORM_SPEC(spec, fv, c, en, zh, fieldv, choose, save) \
+    form_spec(spec, fv, c, en, zh, fieldv, sizeof(fieldv) / sizeof(fieldv[0]), choose, save)
+
+static void form_spec(struct ui_form_spec *spec, struct flight_view *fv, struct form_ctx **c,
+                      const char *title_en, const char *title_zh,
+                      const struct ui_form_field *fields, size_t nfields,
+                      int (*choice)(void *, size_t, int, char *, size_t),
+                      int (*submit)(void *, struct ui_screen *, const char *const *, char *))
 {
     memset(spec, 0, sizeof(*spec));
     *c = xcalloc(1, sizeof(**c));
     (*c)->fv = fv;
+    spec->title_en = title_en;
+    spec->title_zh = title_zh;
+    spec->fields = fields;
+    spec->nfields = nfields;
+    spec->choice = choice;
+    spec->submit = submit;
     spec->enter_saves = 1;
     spec->scan_fills = 1; /* a scan fills the field being edited, never lost */
     spec->release = form_ctx_free;
@@ -773,7 +787,8 @@ static void verdict_form_push(struct ui_screen *scr, struct flight_view *fv,
     char detail[512], first[4] = "0"; /* CONFIRMED: the common case */
     const char *initial[NSTATES + 1] = {first};
 
-    form_spec(&spec, fv, &c);
+    FORM_SPEC(&spec, fv, &c, N_("Verdict"), "核实结论", verdict_fields, verdict_choice,
+              verdict_submit);
     snprintf(c->susp_id, sizeof(c->susp_id), "%s", r->susp_id);
     for (int k = 0; k < NSTATES; k++) /* a line already judged keeps its verdict */
         if (verdict_order[k] != 0 && !strcmp(r->state, state_names[verdict_order[k]]))
@@ -781,14 +796,8 @@ static void verdict_form_push(struct ui_screen *scr, struct flight_view *fv,
     snprintf(detail, sizeof(detail), "%s  %s  %s %s  %s %s", r->susp_id, r->item,
              ui_tr("amount", "金额"), r->amount[0] ? r->amount : "-", ui_tr("suspect", "疑点金额"),
              r->susp_amount[0] ? r->susp_amount : "-");
-    spec.title_en = N_("Verdict");
-    spec.title_zh = "核实结论";
     spec.detail = detail;
-    spec.fields = verdict_fields;
-    spec.nfields = sizeof(verdict_fields) / sizeof(verdict_fields[0]);
     spec.initial = initial;
-    spec.choice = verdict_choice;
-    spec.submit = verdict_submit;
     ui_form_push(scr, &spec);
 }
 
@@ -810,16 +819,11 @@ static void finding_form_push(struct ui_screen *scr, struct flight_view *fv)
     struct ui_form_spec spec;
     struct form_ctx *c;
 
-    form_spec(&spec, fv, &c);
+    FORM_SPEC(&spec, fv, &c, N_("Add a finding"), "新增问题", finding_fields, finding_choice,
+              finding_submit);
     if (fv->m->violations(fv->m->user, code_emit, c, NULL))
         c->ncodes = 0;
-    spec.title_en = N_("Add a finding");
-    spec.title_zh = "新增问题";
-    spec.fields = finding_fields;
-    spec.nfields = sizeof(finding_fields) / sizeof(finding_fields[0]);
     spec.initial = initial;
-    spec.choice = finding_choice;
-    spec.submit = finding_submit;
     ui_form_push(scr, &spec);
 }
 
