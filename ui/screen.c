@@ -768,6 +768,12 @@ static void dispatch_scan(struct ui_screen *s, const char *code, size_t len)
         ui_receipt_confirm(s, code);
         return;
     }
+    /* the team lead's assignment, off its QR code: the same on any screen */
+    if (s->app && s->app->usb && s->app->usb->is_assignment &&
+        s->app->usb->is_assignment(s->app->usb->user, code)) {
+        ui_assignment_confirm(s, code);
+        return;
+    }
     if (top && top->ops->scan) {
         top->ops->scan(top, code, len);
         s->dirty = 1;

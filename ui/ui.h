@@ -566,6 +566,13 @@ struct ui_usb_model {
                          struct fc_error *err);
     int (*apply_receipt)(void *user, const char *code_or_path, char message[320],
                          struct fc_error *err);
+    /* 1 when code looks like a team lead's assignment (a prefix). May be
+     * NULL. check_assignment reads it without recording anything (message
+     * says which lines, from whom); apply_assignment verifies it with the
+     * lead's key and records the lines (team assignments apply). */
+    int (*is_assignment)(void *user, const char *code);
+    int (*check_assignment)(void *user, const char *code, char message[320], struct fc_error *err);
+    int (*apply_assignment)(void *user, const char *code, char message[320], struct fc_error *err);
     /* Trusts HQ's public key file (keys trust); message gives its fingerprint.
      * FC_ESTATE without replace when other keys are trusted already (err
      * names both): replacing them is asked for again, with replace 1. */

@@ -30,22 +30,23 @@
 
 /* ---- receipts: on any screen --------------------------------------------- */
 
-struct receipt_ask {
+struct code_ask {
     const struct ui_usb_model *m;
     struct ui_screen *scr;
     char *code;
+    int (*apply)(void *user, const char *code_or_path, char message[320], struct fc_error *err);
 };
 
-static void receipt_done(void *ctx, int yes)
+static void code_done(void *ctx, int yes)
 {
-    struct receipt_ask *r = ctx;
+    struct code_ask *r = ctx;
     struct fc_error err;
     char msg[320];
 
     if (yes) {
         fc_error_clear(&err);
         msg[0] = '\0';
-        if (r->m->apply_receipt(r->m->user, r->code, msg, &err) < 0) {
+        if (r->apply(r->m->user, r->code, msg, &err) < 0) {
             ui_screen_alert(r->scr, UI_SEV_WARN);
             ui_screen_message(r->scr, UI_ROLE_ANOMALY, "%s",
                               err.msg_local[0] ? err.msg_local : err.msg);
@@ -58,22 +59,26 @@ static void receipt_done(void *ctx, int yes)
     free(r);
 }
 
-void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path)
+/* Checks a signed code, then asks before applying it: no scanner burst can
+ * answer the question. */
+static void code_confirm(struct ui_screen *s, const char *code_or_path,
+                         int (*check)(void *, const char *, char[320], struct fc_error *),
+                         int (*apply)(void *, const char *, char[320], struct fc_error *),
+                         const char *refused, const char *title, const char *ask)
 {
     const struct ui_app *app = ui_screen_app(s);
     const struct ui_usb_model *m = app ? app->usb : NULL;
-    struct receipt_ask *r;
+    struct code_ask *r;
     struct fc_error err;
     char msg[320], question[480];
 
-    if (!m || !m->check_receipt || !m->apply_receipt)
+    if (!m || !check || !apply)
         return;
     fc_error_clear(&err);
     msg[0] = '\0';
-    if (m->check_receipt(m->user, code_or_path, msg, &err) < 0) {
+    if (check(m->user, code_or_path, msg, &err) < 0) {
         ui_screen_alert(s, UI_SEV_WARN);
-        ui_screen_message(s, UI_ROLE_ANOMALY, "%s: %s",
-                          ui_tr("HQ receipt not applied", "中心回执未导入"),
+        ui_screen_message(s, UI_ROLE_ANOMALY, "%s: %s", refused,
                           err.msg_local[0] ? err.msg_local : err.msg);
         return;
     }
@@ -81,11 +86,35 @@ void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path)
     r->m = m;
     r->scr = s;
     r->code = xstrdup(code_or_path);
-    snprintf(question, sizeof(question), "%s %s", msg,
-             ui_tr("Record it? Bundles then start after what HQ holds.",
-                   "是否记录？之后的数据包将从中心已收到的数据之后开始。"));
+    r->apply = apply;
+    snprintf(question, sizeof(question), "%s %s", msg, ask);
     ui_screen_alert(s, UI_SEV_OK);
-    ui_confirm_push(s, ui_tr("Apply HQ's receipt?", "导入中心回执？"), question, receipt_done, r);
+    ui_confirm_push(s, title, question, code_done, r);
+}
+
+void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path)
+{
+    const struct ui_app *app = ui_screen_app(s);
+    const struct ui_usb_model *m = app ? app->usb : NULL;
+
+    if (m)
+        code_confirm(s, code_or_path, m->check_receipt, m->apply_receipt,
+                     ui_tr("HQ receipt not applied", "中心回执未导入"),
+                     ui_tr("Apply HQ's receipt?", "导入中心回执？"),
+                     ui_tr("Record it? Bundles then start after what HQ holds.",
+                           "是否记录？之后的数据包将从中心已收到的数据之后开始。"));
+}
+
+void ui_assignment_confirm(struct ui_screen *s, const char *code)
+{
+    const struct ui_app *app = ui_screen_app(s);
+    const struct ui_usb_model *m = app ? app->usb : NULL;
+
+    if (m)
+        code_confirm(s, code, m->check_assignment, m->apply_assignment,
+                     ui_tr("Team assignment not applied", "检查组分配单未导入"),
+                     ui_tr("Apply the team lead's assignment?", "导入组长的疑点分配？"),
+                     ui_tr("Record these lines as yours?", "是否把这些疑点记为您的？"));
 }
 
 /* ---- load results ------------------------------------------------------------ */

@@ -67,6 +67,9 @@ struct ui_view *view_draw_new(const struct ui_app *app);
  * then applied after a question only a key typed by hand answers. Needs
  * app->usb; does nothing without it. */
 void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path);
+/* The same for a team lead's assignment code (FCA1) scanned on any screen:
+ * checked, then applied after a question no scanner burst can answer. */
+void ui_assignment_confirm(struct ui_screen *s, const char *code);
 
 /* A visit's records (app->records non-NULL): its documents written as HTML
  * and printed where a printer is configured, evidence files registered with

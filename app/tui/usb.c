@@ -19,6 +19,7 @@
 #include "sync/codec.h"
 #include "sync/keys.h"
 #include "sync/pack.h"
+#include "sync/assign.h"
 #include "sync/receipt.h"
 #include "ui/i18n.h"
 
@@ -500,6 +501,58 @@ static int apply_receipt(void *user, const char *text, char message[320], struct
     return 0;
 }
 
+static int is_assignment(void *user, const char *code)
+{
+    (void)user;
+    /* assignments are "FCA1..." text codes (docs/bundle-format.md §10) */
+    return code && !strncasecmp(code, "FCA1", 4);
+}
+
+static int check_assignment(void *user, const char *code, char message[320], struct fc_error *err)
+{
+    struct tui_usb *u = user;
+    struct team_assignment a;
+    int rc = team_assign_decode(code, &a, err);
+
+    if (rc)
+        return rc;
+    if (strcmp(a.member, store_device_id(u->s)))
+        rc = fc_error_set(err, FC_EVERIFY, "this assignment is for device %s, not this one (%s)",
+                          a.member, store_device_id(u->s));
+    else
+        snprintf(message, 320,
+                 ui_tr("Team lead %.8s assigns %zu line(s) of site %s (the first: %s).",
+                       "组长 %.8s 分配 %zu 条疑点（机构 %s，首条 %s）。"),
+                 a.lead, a.n, a.site_code, a.lines[0]);
+    team_assignment_release(&a);
+    return rc;
+}
+
+static int apply_assignment(void *user, const char *code, char message[320], struct fc_error *err)
+{
+    struct tui_usb *u = user;
+    struct team_assignment a;
+    char visit[37];
+    size_t applied = 0;
+    int rc = team_assign_apply(u->s, code, &a, &applied, visit, err);
+
+    if (rc)
+        return rc;
+    tui_changed(u->t);
+    if (applied)
+        snprintf(message, 320,
+                 ui_tr("assignment %lld of lead %.8s: %zu of %zu line(s) now yours",
+                       "分配单 %lld（组长 %.8s）：%zu 条疑点已分配给您（共 %zu 条）"),
+                 (long long)a.number, a.lead, applied, a.n);
+    else
+        snprintf(message, 320,
+                 ui_tr("assignment %lld of lead %.8s: already applied, nothing changed",
+                       "分配单 %lld（组长 %.8s）：此前已导入，未作改变"),
+                 (long long)a.number, a.lead);
+    team_assignment_release(&a);
+    return 0;
+}
+
 static int trust_hq(void *user, const char *path, int replace, char message[320],
                     struct fc_error *err)
 {
@@ -548,6 +601,9 @@ const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out)
     u->model.is_receipt = is_receipt;
     u->model.check_receipt = check_receipt;
     u->model.apply_receipt = apply_receipt;
+    u->model.is_assignment = is_assignment;
+    u->model.check_assignment = check_assignment;
+    u->model.apply_assignment = apply_assignment;
     u->model.trust_hq = trust_hq;
     *out = u;
     return &u->model;

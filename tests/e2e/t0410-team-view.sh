@@ -4,7 +4,10 @@
 # lead's worksheet shows every member's record with its author; the line
 # they recorded differently is a CONFLICT in the list (and alone under F2)
 # until the lead records it too, when it shows as decided. A laptop that
-# leads no team says so.
+# leads no team says so. Day 2: the lead hands the open line S3 to a member
+# (team assign); the member scans the code off its QR on the worksheet,
+# answers the question by hand, and the line is the member's; the member
+# works it, the lead imports the evening's bundle and the team's view has it.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 fc_bin=${FIELDCHECK_BIN:-}
@@ -32,7 +35,7 @@ cat >"$m/mission.json" <<'J'
 {"mission_id":"FLY-TUI","version":1,"kind":"flight","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
 J
 printf 'site_code,site_name\nH11010500001,Hospital\n' >"$m/sites.csv"
-printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\n' >"$m/suspicions.csv"
+printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\nS3,R2,rule,H11010500001,30.00,30.00\n' >"$m/suspicions.csv"
 hq pack "$m" -o "$E2E_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --lead "$LEAD"
 for d in lead m1 m2; do
     dev $d mission load "$E2E_TMP/team.fcpack"
@@ -46,7 +49,7 @@ dev lead team import "$E2E_TMP"/stick/*.fcb
 
 export FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db
 start_app "$fc_bin" tui
-wait_for "Lines: 2"
+wait_for "Lines: 3"
 send_key M-t
 wait_for "Team's records"
 wait_for "3 laptop(s), 2 item(s), 1 conflict(s)"
@@ -74,7 +77,7 @@ wait_for "LEAD ${LEAD:0:8} Alead"
 wait_for "0 conflict(s)"
 snapshot team-view-decided
 send_key Escape
-wait_for "Lines: 2"
+wait_for "Lines: 3"
 send_key F10
 [ "$(wait_exit)" = 0 ] || fail "the TUI did not exit 0"
 
@@ -82,9 +85,59 @@ send_key F10
 # session may start in the first one's server, with that one's environment)
 tm kill-session -t fc
 start_app env "FIELDCHECK_DB=$E2E_TMP/m1/fieldcheck.db" "$fc_bin" tui
-wait_for "Lines: 2"
+wait_for "Lines: 3"
 send_key M-t
 wait_for "leads no team"
 send_key F10
 [ "$(wait_exit)" = 0 ] || fail "the member's TUI did not exit 0"
+
+# ---- day 2: the lead hands S3 to m1; m1 scans the code on its worksheet -----------
+export FIELDCHECK_NOW=2026-03-03T09:00:00+08:00
+code=$(devout lead --json team assign --member "$M1" S3 | jq -r .code)
+case $code in FCA1*) ;; *) fail "no assignment code: $code" ;; esac
+tm kill-session -t fc
+start_app env "FIELDCHECK_DB=$E2E_TMP/m1/fieldcheck.db" "$fc_bin" tui
+wait_for "Lines: 3"
+send_scan "$code"
+wait_for "Apply the team lead's assignment?"
+wait_for "assigns 1 line(s) of site H11010500001"
+# a y inside a scanner burst does not answer it
+send_scan y
+sleep 0.3
+screen_text | grep -qF "now yours" && fail "a burst applied the assignment"
+send_key y
+wait_for "1 of 1 line(s) now yours"
+# the worksheet shows S3 as the first inspector's line
+for _ in $(seq 50); do screen_text | grep -q "S3.*Am1" && break; sleep 0.1; done
+screen_text | grep -q "S3.*Am1" || fail "S3 is not shown as Am1's line: $(screen_text)"
+snapshot member-assigned
+# the same code again changes nothing
+send_scan "$code"
+wait_for "Apply the team lead's assignment?"
+send_key y
+wait_for "already applied, nothing changed"
+# a code for another laptop is refused before any question
+other=$(devout lead --json team assign --member "$M2" S3 | jq -r .code)
+send_scan "$other"
+wait_for "Team assignment not applied"
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "the member's TUI did not exit 0 on day 2"
+[ "$(devout m1 --json susp list | jq -r 'select(.susp_id == "S3") | .inspector')" = Am1 ] ||
+    fail "the CLI does not show S3 as Am1's"
+
+# m1 works S3 in the evening; the lead imports and sees it, day 2's record
+export FIELDCHECK_NOW=2026-03-03T18:00:00+08:00
+dev m1 susp verify S3 --verdict CONFIRMED --amount 30 --fund-loss 30
+dev m1 export -o "$E2E_TMP/stick2"
+dev lead team import "$E2E_TMP"/stick2/*.fcb
+tm kill-session -t fc
+start_app env "FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db" "$fc_bin" tui
+wait_for "Lines: 3"
+send_key M-t
+wait_for "Team's records"
+wait_for "3 laptop(s), 3 item(s), 0 conflict(s)"
+wait_for "30.00 / 30.00"
+snapshot team-view-day2
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "the lead's TUI did not exit 0 on day 2"
 echo "ok"
