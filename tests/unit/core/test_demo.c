@@ -161,7 +161,6 @@ int main(void)
         cmocka_unit_test(test_loads_clean),
         cmocka_unit_test(test_loads_clean_gbk),
     };
-    char cmd[96];
     int rc;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T20:00:00+08:00", 1);
@@ -169,8 +168,6 @@ int main(void)
     if (!mkdtemp(home))
         return 1;
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
-    if (system(cmd) != 0)
-        return 1;
+    fs_remove_tree(home);
     return rc;
 }

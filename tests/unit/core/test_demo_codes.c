@@ -3,6 +3,7 @@
  * of the patient listed there (the demo's own summary says which), another
  * bed's patient, the command words and a settled box; the sheet draws each
  * code as Code 128 and QR with its text. */
+#include "core/base/fs.h"
 #include "core/demo_codes.h"
 
 #include "core/base/buf.h"
@@ -96,7 +97,6 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_codes),
     };
-    char cmd[96];
     int rc;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T20:00:00+08:00", 1);
@@ -105,8 +105,6 @@ int main(void)
         return 1;
     setenv("FIELDCHECK_HOME", home, 1);
     rc = cmocka_run_group_tests(tests, NULL, NULL);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", home);
-    if (system(cmd) != 0)
-        return 1;
+    fs_remove_tree(home);
     return rc;
 }

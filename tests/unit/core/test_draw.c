@@ -343,11 +343,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    fs_remove_tree(root);
+    return 0;
 }
 
 int main(void)

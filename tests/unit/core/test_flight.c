@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/store/event.h"
@@ -106,11 +107,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    char cmd[128];
 
     store_close(f->s);
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", f->dir);
-    assert_int_equal(system(cmd), 0);
+    fs_remove_tree(f->dir);
     free(f);
     return 0;
 }

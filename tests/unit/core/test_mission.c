@@ -152,11 +152,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[160];
 
     store_close(f->s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->home);
-    assert_int_equal(system(cmd), 0);
+    fs_remove_tree(f->home);
     free(f);
     return 0;
 }

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
@@ -43,12 +44,9 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[200];
 
     store_close(f->s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
+    fs_remove_tree(f->dir);
     free(f);
     return 0;
 }

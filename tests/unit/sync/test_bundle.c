@@ -123,12 +123,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
     hq_close(&hq);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    assert_int_equal(system(cmd), 0);
+    fs_remove_tree(root);
     return 0;
 }
 

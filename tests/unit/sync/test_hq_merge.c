@@ -9,6 +9,7 @@
  * FC_TEST_PG_URL naming an empty database (tests/pg/with-pg.sh); without it
  * the test is skipped (exit 77). Each order then gets a schema of its own.
  * FC_HQ_ORDERS overrides the number of orders. */
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/hq/hqstore.h"
@@ -883,16 +884,12 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char cmd[256];
-
     (void)state;
     hq_close(&hq);
     for (size_t i = 0; i < nbundles; i++)
         buf_release(&bundles[i]);
     buf_release(&reference);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-    if (system(cmd) != 0)
-        return -1;
+    fs_remove_tree(root);
     if (admin)
         PQfinish(admin);
     return 0;
