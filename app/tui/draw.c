@@ -132,11 +132,7 @@ const struct ui_draw_model *tui_draw_model(struct tui *t, struct tui_draw **out)
 {
     struct tui_draw *td = xcalloc(1, sizeof(*td));
 
-    td->t = t;
-    td->model.user = td;
-    td->model.pool = draw_pool;
-    td->model.preview = draw_preview;
-    td->model.record = draw_record;
+    *td = (struct tui_draw){{td, draw_pool, draw_preview, draw_record}, t};
     *out = td;
     return &td->model;
 }
