@@ -123,7 +123,12 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE ${FC_DEB_REVISION})
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion")
+# libpq is loaded with dlopen() only by `hq --db-url postgresql://`, so
+# dpkg-shlibdeps cannot see it: it is stated here, as a recommendation (apt
+# installs it by default; a field laptop may go without it, and the program
+# then says to install libpq5). 9.2~beta3 is the oldest libpq5 with every
+# symbol core/hq/hqdb_pg.c resolves (PQsetSingleRowMode, per its symbols file).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "bash-completion, libpq5 (>= 9.2~beta3)")
 # CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY on the Description line and
 # indents these lines itself; a line holding only "." separates paragraphs.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION

@@ -7,13 +7,18 @@
  * INSERT ... ON CONFLICT DO NOTHING, so concurrent importers never
  * duplicate or lose a row. Write transactions run at READ COMMITTED; the
  * per-device advisory lock serialises the merges of one device (each
- * statement after it sees what the previous holder committed). */
+ * statement after it sees what the previous holder committed).
+ * libpq is loaded with dlopen() when a PostgreSQL store is first opened, not
+ * linked: it brings Kerberos, LDAP, TLS and SASL (21 libraries) that every
+ * other command would map at start-up for nothing (docs/decisions.md). */
 #include "core/hq/hqdb.h"
 
 #include "core/base/xalloc.h"
 #include "core/hq/hqschema.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +39,111 @@ enum {
     OID_VARCHAR = 1043,
     OID_VOID = 2278,
 };
+
+/* The versioned soname: the ABI the header was compiled against (libpq5 in
+ * Debian), never the unversioned libpq.so of the -dev package. */
+#define PQ_SONAME "libpq.so.5"
+
+/* libpq's functions, resolved from PQ_SONAME; __typeof__ keeps each pointer
+ * the type the header declares, so the compiler checks every call. */
+struct pq_api {
+    __typeof__(PQclear) *clear;
+    __typeof__(PQcmdTuples) *cmdTuples;
+    __typeof__(PQconnectdb) *connectdb;
+    __typeof__(PQdescribePrepared) *describePrepared;
+    __typeof__(PQerrorMessage) *errorMessage;
+    __typeof__(PQexec) *exec;
+    __typeof__(PQexecPrepared) *execPrepared;
+    __typeof__(PQfinish) *finish;
+    __typeof__(PQftype) *ftype;
+    __typeof__(PQgetResult) *getResult;
+    __typeof__(PQgetisnull) *getisnull;
+    __typeof__(PQgetlength) *getlength;
+    __typeof__(PQgetvalue) *getvalue;
+    __typeof__(PQnfields) *nfields;
+    __typeof__(PQnparams) *nparams;
+    __typeof__(PQntuples) *ntuples;
+    __typeof__(PQparamtype) *paramtype;
+    __typeof__(PQprepare) *prepare;
+    __typeof__(PQputCopyData) *putCopyData;
+    __typeof__(PQputCopyEnd) *putCopyEnd;
+    __typeof__(PQresultErrorField) *resultErrorField;
+    __typeof__(PQresultErrorMessage) *resultErrorMessage;
+    __typeof__(PQresultStatus) *resultStatus;
+    __typeof__(PQsendQueryPrepared) *sendQueryPrepared;
+    __typeof__(PQsetNoticeProcessor) *setNoticeProcessor;
+    __typeof__(PQsetSingleRowMode) *setSingleRowMode;
+    __typeof__(PQstatus) *status;
+};
+
+static struct pq_api pq;
+static int pq_loaded;
+
+static const struct {
+    const char *sym;
+    size_t off;
+} pq_syms[] = {
+    {"PQclear", offsetof(struct pq_api, clear)},
+    {"PQcmdTuples", offsetof(struct pq_api, cmdTuples)},
+    {"PQconnectdb", offsetof(struct pq_api, connectdb)},
+    {"PQdescribePrepared", offsetof(struct pq_api, describePrepared)},
+    {"PQerrorMessage", offsetof(struct pq_api, errorMessage)},
+    {"PQexec", offsetof(struct pq_api, exec)},
+    {"PQexecPrepared", offsetof(struct pq_api, execPrepared)},
+    {"PQfinish", offsetof(struct pq_api, finish)},
+    {"PQftype", offsetof(struct pq_api, ftype)},
+    {"PQgetResult", offsetof(struct pq_api, getResult)},
+    {"PQgetisnull", offsetof(struct pq_api, getisnull)},
+    {"PQgetlength", offsetof(struct pq_api, getlength)},
+    {"PQgetvalue", offsetof(struct pq_api, getvalue)},
+    {"PQnfields", offsetof(struct pq_api, nfields)},
+    {"PQnparams", offsetof(struct pq_api, nparams)},
+    {"PQntuples", offsetof(struct pq_api, ntuples)},
+    {"PQparamtype", offsetof(struct pq_api, paramtype)},
+    {"PQprepare", offsetof(struct pq_api, prepare)},
+    {"PQputCopyData", offsetof(struct pq_api, putCopyData)},
+    {"PQputCopyEnd", offsetof(struct pq_api, putCopyEnd)},
+    {"PQresultErrorField", offsetof(struct pq_api, resultErrorField)},
+    {"PQresultErrorMessage", offsetof(struct pq_api, resultErrorMessage)},
+    {"PQresultStatus", offsetof(struct pq_api, resultStatus)},
+    {"PQsendQueryPrepared", offsetof(struct pq_api, sendQueryPrepared)},
+    {"PQsetNoticeProcessor", offsetof(struct pq_api, setNoticeProcessor)},
+    {"PQsetSingleRowMode", offsetof(struct pq_api, setSingleRowMode)},
+    {"PQstatus", offsetof(struct pq_api, status)},
+};
+
+/* Loads libpq once per process. The handle is never closed: libpq keeps
+ * thread and SSL state that must outlive every connection. */
+static int pq_load(struct fc_error *err)
+{
+    const char *soname = getenv("FIELDCHECK_LIBPQ"); /* tests: a missing library */
+    struct pq_api api;
+    void *h;
+
+    if (pq_loaded)
+        return FC_OK;
+    if (!soname || !*soname)
+        soname = PQ_SONAME;
+    h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return fc_error_set(err, FC_EIO,
+                            "cannot use a PostgreSQL store: %s (install the package libpq5)",
+                            dlerror());
+    for (size_t i = 0; i < sizeof(pq_syms) / sizeof(pq_syms[0]); i++) {
+        void *f = dlsym(h, pq_syms[i].sym);
+        if (!f) {
+            dlclose(h);
+            return fc_error_set(err, FC_EIO,
+                                "cannot use a PostgreSQL store: %s has no %s (install the package "
+                                "libpq5)",
+                                soname, pq_syms[i].sym);
+        }
+        memcpy((char *)&api + pq_syms[i].off, &f, sizeof(f));
+    }
+    pq = api;
+    pq_loaded = 1;
+    return FC_OK;
+}
 
 /* Lock key for schema changes; device locks hash into the rest. */
 #define MIGRATION_LOCK 0x4643485153434845LL /* "FCHQSCHE" */
@@ -67,30 +177,30 @@ static int is_text_oid(Oid t)
 static int fail(struct hqdb *db, PGresult *res, struct fc_error *err, const char *what)
 {
     PGconn *c = P(db)->c;
-    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
+    const char *state = res ? pq.resultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? pq.resultErrorMessage(res) : pq.errorMessage(c);
     int code = FC_EDB, len;
 
     if (!msg || !*msg)
-        msg = PQerrorMessage(c);
+        msg = pq.errorMessage(c);
     len = (int)strcspn(msg, "\n");
     db->retryable = state && (!strcmp(state, "40001") || !strcmp(state, "40P01"));
     if (state && !strncmp(state, "23", 2))
         code = FC_EINTEGRITY;
-    else if (PQstatus(c) != CONNECTION_OK)
+    else if (pq.status(c) != CONNECTION_OK)
         code = FC_EIO;
     return fc_error_set(err, code, "%s: %.*s", what, len, msg);
 }
 
 static int simple(struct hqdb *db, const char *sql, struct fc_error *err, const char *what)
 {
-    PGresult *res = PQexec(P(db)->c, sql);
-    ExecStatusType s = PQresultStatus(res);
+    PGresult *res = pq.exec(P(db)->c, sql);
+    ExecStatusType s = pq.resultStatus(res);
     int rc = FC_OK;
 
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
         rc = fail(db, res, err, what);
-    PQclear(res);
+    pq.clear(res);
     return rc;
 }
 
@@ -102,15 +212,15 @@ static void quiet(void *arg, const char *message)
 
 static int schema_version(struct hqdb *db, int *v, struct fc_error *err)
 {
-    PGresult *res = PQexec(P(db)->c, "SELECT value FROM meta WHERE key = 'schema'");
+    PGresult *res = pq.exec(P(db)->c, "SELECT value FROM meta WHERE key = 'schema'");
     int rc = FC_OK;
 
     *v = 0;
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+    if (pq.resultStatus(res) != PGRES_TUPLES_OK)
         rc = fail(db, res, err, "cannot read the schema version");
-    else if (PQntuples(res) == 1)
-        *v = atoi(PQgetvalue(res, 0, 0));
-    PQclear(res);
+    else if (pq.ntuples(res) == 1)
+        *v = atoi(pq.getvalue(res, 0, 0));
+    pq.clear(res);
     return rc;
 }
 
@@ -153,26 +263,29 @@ static int migrate(struct hqdb *db, struct fc_error *err)
     if (!rc)
         rc = simple(db, "COMMIT", err, "cannot commit the schema");
     else
-        PQclear(PQexec(P(db)->c, "ROLLBACK"));
+        pq.clear(pq.exec(P(db)->c, "ROLLBACK"));
     return rc;
 }
 
 static int pg_open(struct hqdb *db, const char *target, struct fc_error *err)
 {
-    struct pgx *x = xcalloc(1, sizeof(*x));
-    int rc;
+    struct pgx *x = NULL;
+    int rc = pq_load(err);
 
+    if (rc)
+        return rc;
+    x = xcalloc(1, sizeof(*x));
     db->impl = x;
-    x->c = PQconnectdb(target);
+    x->c = pq.connectdb(target);
     if (!x->c)
         fc_die("out of memory (libpq)");
-    if (PQstatus(x->c) != CONNECTION_OK) {
-        const char *m = PQerrorMessage(x->c);
+    if (pq.status(x->c) != CONNECTION_OK) {
+        const char *m = pq.errorMessage(x->c);
         rc = fc_error_set(err, FC_EIO, "cannot connect to '%s': %.*s", db->target,
                           (int)strcspn(m, "\n"), m);
         goto fail;
     }
-    PQsetNoticeProcessor(x->c, quiet, NULL);
+    pq.setNoticeProcessor(x->c, quiet, NULL);
     rc = simple(db,
                 "SET client_encoding = 'UTF8'; SET application_name = 'fieldcheck-hq';"
                 " SET client_min_messages = warning",
@@ -187,7 +300,7 @@ static int pg_open(struct hqdb *db, const char *target, struct fc_error *err)
         goto fail;
     return FC_OK;
 fail:
-    PQfinish(x->c);
+    pq.finish(x->c);
     free(x);
     db->impl = NULL;
     return rc;
@@ -200,7 +313,7 @@ static void pg_close(struct hqdb *db)
     for (size_t i = 0; i < x->nps; i++)
         free(x->ps[i].types);
     free(x->ps);
-    PQfinish(x->c);
+    pq.finish(x->c);
     free(x);
 }
 
@@ -220,7 +333,7 @@ static int pg_commit(struct hqdb *db, struct fc_error *err)
 
 static void pg_rollback(struct hqdb *db)
 {
-    PQclear(PQexec(P(db)->c, "ROLLBACK"));
+    pq.clear(pq.exec(P(db)->c, "ROLLBACK"));
 }
 
 static Oid type_of(const struct hqdb_val *v)
@@ -255,25 +368,25 @@ static int prepare(struct hqdb *db, const char *sql, const struct hqdb_val *para
     p = &x->ps[x->nps];
     memset(p, 0, sizeof(*p));
     snprintf(p->name, sizeof(p->name), "fc%zu", x->nps);
-    res = PQprepare(x->c, p->name, sql, n, types);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    res = pq.prepare(x->c, p->name, sql, n, types);
+    if (pq.resultStatus(res) != PGRES_COMMAND_OK) {
         rc = fail(db, res, err, "cannot prepare statement");
-        PQclear(res);
+        pq.clear(res);
         return rc;
     }
-    PQclear(res);
-    res = PQdescribePrepared(x->c, p->name);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    pq.clear(res);
+    res = pq.describePrepared(x->c, p->name);
+    if (pq.resultStatus(res) != PGRES_COMMAND_OK) {
         rc = fail(db, res, err, "cannot describe statement");
-        PQclear(res);
+        pq.clear(res);
         return rc;
     }
     p->key = sql;
-    p->nparams = PQnparams(res);
+    p->nparams = pq.nparams(res);
     p->types = xcalloc((size_t)p->nparams + 1, sizeof(Oid));
     for (int i = 0; i < p->nparams; i++)
-        p->types[i] = PQparamtype(res, i);
-    PQclear(res);
+        p->types[i] = pq.paramtype(res, i);
+    pq.clear(res);
     x->nps++;
     *out = p;
     return FC_OK;
@@ -382,13 +495,13 @@ static int pg_exec(struct hqdb *db, const char *sql, const struct hqdb_val *para
     rc = encode(db, p, params, n, &e, err);
     if (rc)
         goto out;
-    res = PQexecPrepared(P(db)->c, p->name, n, e.values, e.lengths, e.formats, 1);
-    s = PQresultStatus(res);
+    res = pq.execPrepared(P(db)->c, p->name, n, e.values, e.lengths, e.formats, 1);
+    s = pq.resultStatus(res);
     if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)
-        *changes = atoll(PQcmdTuples(res));
+        *changes = atoll(pq.cmdTuples(res));
     else
         rc = fail(db, res, err, "database statement failed");
-    PQclear(res);
+    pq.clear(res);
 out:
     encoded_release(&e, n);
     return rc;
@@ -401,12 +514,12 @@ static int decode_row(struct hqdb *db, PGresult *res, struct hqdb_val *cols, int
 {
     for (int i = 0; i < nc; i++) {
         struct hqdb_val *v = &cols[i];
-        const unsigned char *b = (const unsigned char *)PQgetvalue(res, 0, i);
-        int len = PQgetlength(res, 0, i);
-        Oid t = PQftype(res, i);
+        const unsigned char *b = (const unsigned char *)pq.getvalue(res, 0, i);
+        int len = pq.getlength(res, 0, i);
+        Oid t = pq.ftype(res, i);
 
         memset(v, 0, sizeof(*v));
-        if (PQgetisnull(res, 0, i) || t == OID_VOID)
+        if (pq.getisnull(res, 0, i) || t == OID_VOID)
             continue;
         if (t == OID_INT8 || t == OID_INT4 || t == OID_INT2 || t == OID_OID || t == OID_BOOL) {
             v->type = HQDB_INT;
@@ -444,19 +557,19 @@ static int pg_query(struct hqdb *db, const char *sql, const struct hqdb_val *par
     rc = encode(db, p, params, n, &e, err);
     if (rc)
         goto out;
-    if (!PQsendQueryPrepared(c, p->name, n, e.values, e.lengths, e.formats, 1)) {
+    if (!pq.sendQueryPrepared(c, p->name, n, e.values, e.lengths, e.formats, 1)) {
         rc = fail(db, NULL, err, "database query failed");
         goto out;
     }
-    if (!PQsetSingleRowMode(c))
+    if (!pq.setSingleRowMode(c))
         BUG("single-row mode refused");
     /* every result is consumed, also after a callback stopped or failed,
      * so the connection is ready for the next statement */
-    while ((res = PQgetResult(c)) != NULL) {
-        ExecStatusType s = PQresultStatus(res);
+    while ((res = pq.getResult(c)) != NULL) {
+        ExecStatusType s = pq.resultStatus(res);
 
         if (s == PGRES_SINGLE_TUPLE && !stopped) {
-            int nc = PQnfields(res);
+            int nc = pq.nfields(res);
             if (nc > (int)(sizeof(cols) / sizeof(cols[0])))
                 BUG("query with %d columns", nc);
             rc = decode_row(db, res, cols, nc, err);
@@ -468,7 +581,7 @@ static int pg_query(struct hqdb *db, const char *sql, const struct hqdb_val *par
             rc = fail(db, res, err, "database query failed");
             stopped = 1;
         }
-        PQclear(res);
+        pq.clear(res);
     }
 out:
     encoded_release(&e, n);
@@ -535,36 +648,36 @@ static int pg_insert_events(struct hqdb *db, const struct event *ev, size_t n, i
         if (rc)
             goto out;
     }
-    res = PQexec(c, "COPY event_in (device, seq, hash, id, visit, at, kind, subject, payload,"
-                    " prev_hash) FROM STDIN (FORMAT binary)");
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
+    res = pq.exec(c, "COPY event_in (device, seq, hash, id, visit, at, kind, subject, payload,"
+                     " prev_hash) FROM STDIN (FORMAT binary)");
+    if (pq.resultStatus(res) != PGRES_COPY_IN) {
         rc = fail(db, res, err, "cannot load events");
-        PQclear(res);
+        pq.clear(res);
         goto out;
     }
-    PQclear(res);
+    pq.clear(res);
     for (size_t off = 0; off < b.len && !rc; off += 1 << 20) {
         size_t part = b.len - off < (1u << 20) ? b.len - off : 1u << 20;
-        if (PQputCopyData(c, b.ptr + off, (int)part) != 1)
+        if (pq.putCopyData(c, b.ptr + off, (int)part) != 1)
             rc = fail(db, NULL, err, "cannot load events");
     }
-    if (PQputCopyEnd(c, rc ? "aborted" : NULL) != 1 && !rc)
+    if (pq.putCopyEnd(c, rc ? "aborted" : NULL) != 1 && !rc)
         rc = fail(db, NULL, err, "cannot load events");
-    while ((res = PQgetResult(c)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && !rc)
+    while ((res = pq.getResult(c)) != NULL) {
+        if (pq.resultStatus(res) != PGRES_COMMAND_OK && !rc)
             rc = fail(db, res, err, "cannot load events");
-        PQclear(res);
+        pq.clear(res);
     }
     if (rc)
         goto out;
-    res = PQexec(c, "INSERT INTO event (device, seq, hash, id, visit, at, kind, subject, payload,"
-                    " prev_hash) SELECT device, seq, hash, id, visit, at, kind, subject, payload,"
-                    " prev_hash FROM event_in ON CONFLICT DO NOTHING");
-    if (PQresultStatus(res) == PGRES_COMMAND_OK)
-        *added += atoll(PQcmdTuples(res));
+    res = pq.exec(c, "INSERT INTO event (device, seq, hash, id, visit, at, kind, subject, payload,"
+                     " prev_hash) SELECT device, seq, hash, id, visit, at, kind, subject, payload,"
+                     " prev_hash FROM event_in ON CONFLICT DO NOTHING");
+    if (pq.resultStatus(res) == PGRES_COMMAND_OK)
+        *added += atoll(pq.cmdTuples(res));
     else
         rc = fail(db, res, err, "cannot store events");
-    PQclear(res);
+    pq.clear(res);
     P(db)->loaded = 1;
 out:
     buf_release(&b);

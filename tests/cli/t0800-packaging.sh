@@ -59,6 +59,10 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for pkg in libc6 libsqlite3-0 libsodium23 libjansson4; do
     expect_contains "$depends" "$pkg" "Depends"
 done
+# libpq is dlopen()ed for a PostgreSQL store only: shlibdeps cannot see it,
+# so it is recommended by hand, and not linked.
+expect_contains "$(dpkg-deb -f "$deb" Recommends)" "libpq5 (>= 9.2~beta3)" "Recommends"
+expect_not_contains "$depends" "libpq5" "Depends"
 # Every shared library the packaged binary needs comes from a package in Depends.
 x=$TEST_TMP/x
 dpkg-deb -x "$deb" "$x"
