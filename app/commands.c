@@ -336,7 +336,7 @@ const struct command app_commands[] = {
         "Opens the terminal UI on the open visit's screen, else on home. Also what\n"
         "'fieldcheck' with no command does when stdin and stdout are terminals.\n"
         "Environment: FIELDCHECK_LANG=zh|en, FIELDCHECK_THEME, FIELDCHECK_BELL=beep|flash|off,\n"
-        "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_LOG.\n"),
+        "FIELDCHECK_SCAN_GAP_MS, FIELDCHECK_SCAN_QUIET_MS, FIELDCHECK_LOG.\n"),
      cmd_tui, 0, NULL},
     {"config", N_("show and change settings (theme, scanner, masking, language)"),
      N_("fieldcheck [--json] config list | config get KEY | config set KEY VALUE\n\n"

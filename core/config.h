@@ -58,6 +58,12 @@ enum config_type {
     X(CONFIG_SCAN_GAP_MS, "scan.gap_ms", CONFIG_INT, "30", "1..2000", "FIELDCHECK_SCAN_GAP_MS",                         \
       "longest pause in milliseconds between a barcode scanner's keystrokes within one scan",                           \
       "扫码枪同一次扫描中相邻按键的最长间隔（毫秒）")                                                                   \
+    X(CONFIG_SCAN_QUIET_MS, "scan.quiet_ms", CONFIG_INT, "8", "1..2000",                                                \
+      "FIELDCHECK_SCAN_QUIET_MS",                                                                                       \
+      "silence in milliseconds after an arrow, F-key or Alt key before it acts (longer than the "                       \
+      "scanner's pause between keystrokes; scans raise it)",                                                            \
+      "方向键、功能键或 Alt "                                                                                   \
+      "组合键之后无后续输入多少毫秒才执行（须长于扫码枪按键间隔；扫码时自动调高）")                                     \
     X(CONFIG_MASK_NAMES, "mask.names", CONFIG_ENUM, "on", "on|off", NULL,                                               \
       "mask patient names on screen and in reports; only an explicit off unmasks",                                      \
       "在屏幕和报告中遮蔽患者姓名；只有明确写 off 才取消遮蔽")                                                          \

@@ -4,7 +4,8 @@
  * as keys: a burst ended by Enter is a scan or is refused, whatever it holds
  * (DESIGN §2.6). Held keys are code points; a finished scan is emitted as
  * UTF-8. Everything is driven by caller-supplied timestamps, so the rules are
- * tested without a terminal or a clock. */
+ * tested without a terminal or a clock. An action key alone waits only a
+ * short quiet period, so arrows and F-keys answer within a frame. */
 #include "ui/scan_asm.h"
 
 #include "core/base/utf8.h"
@@ -38,12 +39,40 @@ int scan_asm_gap_from_env(void)
     return (int)v;
 }
 
+int scan_asm_quiet_from_env(void)
+{
+    const char *s = getenv("FIELDCHECK_SCAN_QUIET_MS");
+    char *end = NULL;
+    long v;
+
+    if (!s || !*s)
+        return SCAN_ASM_DEFAULT_QUIET_MS;
+    v = strtol(s, &end, 10);
+    if (*end || v < 1 || v > 2000)
+        return SCAN_ASM_DEFAULT_QUIET_MS;
+    return (int)v;
+}
+
 void scan_asm_init(struct scan_asm *sa, int gap_ms)
 {
     memset(sa, 0, sizeof(*sa));
     sa->gap_ms = gap_ms > 0 ? gap_ms : SCAN_ASM_DEFAULT_GAP_MS;
     sa->min_len = SCAN_ASM_DEFAULT_MIN_LEN;
     sa->max_bytes = SCAN_ASM_DEFAULT_MAX_BYTES;
+    scan_asm_set_quiet(sa, SCAN_ASM_DEFAULT_QUIET_MS);
+}
+
+void scan_asm_set_quiet(struct scan_asm *sa, int quiet_ms)
+{
+    if (quiet_ms <= 0)
+        quiet_ms = SCAN_ASM_DEFAULT_QUIET_MS;
+    sa->quiet_ms = quiet_ms < sa->gap_ms ? quiet_ms : sa->gap_ms;
+    sa->quiet_now_ms = sa->quiet_ms;
+}
+
+int scan_asm_quiet(const struct scan_asm *sa)
+{
+    return sa->quiet_now_ms;
 }
 
 void scan_event_release(struct scan_event *ev)
@@ -164,6 +193,11 @@ static void emit_scan(struct scan_asm *sa)
     queue_push(sa, &ev);
     sa->nheld = 0;
     sa->held_bytes = 0;
+    /* this scanner types its keys up to max_step_ms apart: an action key
+     * must wait longer than that before it may act */
+    if (sa->max_step_ms * 3 / 2 + 1 > sa->quiet_now_ms)
+        sa->quiet_now_ms =
+            sa->max_step_ms * 3 / 2 + 1 < sa->gap_ms ? sa->max_step_ms * 3 / 2 + 1 : sa->gap_ms;
 }
 
 static size_t key_bytes(uint32_t key)
@@ -177,11 +211,15 @@ static size_t key_bytes(uint32_t key)
     return n > 0 ? (size_t)n : 1;
 }
 
-static void hold(struct scan_asm *sa, uint32_t key, int64_t now_ms)
+static void hold(struct scan_asm *sa, uint32_t key, int64_t first_ms, int64_t last_ms)
 {
     size_t nb = key_bytes(key);
 
-    sa->last_ms = now_ms;
+    if ((sa->nheld || sa->discarding) && first_ms - sa->last_ms > sa->max_step_ms)
+        sa->max_step_ms = (int)(first_ms - sa->last_ms);
+    else if (!sa->nheld && !sa->discarding)
+        sa->max_step_ms = 0;
+    sa->last_ms = last_ms;
     if (sa->discarding) {
         sa->discarded += nb;
         return;
@@ -231,9 +269,51 @@ static int held_refused(const struct scan_asm *sa, uint32_t *key)
     return 0;
 }
 
+/* One action key as a person presses it: a non-printable key alone, or ESC
+ * and one printable key (Alt+key). Only these may act after the quiet
+ * period instead of the whole gap. */
+static int held_is_action_key(const struct scan_asm *sa)
+{
+    if (sa->discarding)
+        return 0;
+    if (sa->nheld == 1)
+        return !scan_key_is_printable(sa->held[0]);
+    return sa->nheld == 2 && sa->held[0] == 0x1Bu && scan_key_is_printable(sa->held[1]);
+}
+
+/* How long the held burst waits after its last key before it replays. */
+static int held_wait_ms(const struct scan_asm *sa)
+{
+    return held_is_action_key(sa) ? sa->quiet_now_ms : sa->gap_ms;
+}
+
+size_t scan_asm_pending_text(const struct scan_asm *sa, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    if (!cap)
+        return 0;
+    buf[0] = '\0';
+    if (sa->discarding)
+        return 0;
+    for (size_t i = 0; i < sa->nheld; i++)
+        if (!scan_key_is_printable(sa->held[i]))
+            return 0;
+    for (size_t i = 0; i < sa->nheld; i++) {
+        char tmp[4];
+        int k = utf8_encode(sa->held[i], tmp);
+        if (k <= 0 || n + (size_t)k >= cap)
+            break;
+        memcpy(buf + n, tmp, (size_t)k);
+        n += (size_t)k;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
 void scan_asm_tick(struct scan_asm *sa, int64_t now_ms)
 {
-    if (!burst_active(sa) || now_ms - sa->last_ms < sa->gap_ms)
+    if (!burst_active(sa) || now_ms - sa->last_ms < held_wait_ms(sa))
         return;
     if (sa->discarding)
         emit_reject(sa, SCAN_REJECT_TOO_LONG, 0);
@@ -247,12 +327,18 @@ int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms)
 
     if (!burst_active(sa))
         return -1;
-    left = sa->last_ms + sa->gap_ms - now_ms;
+    left = sa->last_ms + held_wait_ms(sa) - now_ms;
     return left > 0 ? (int)left : 0;
 }
 
 void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms)
 {
+    scan_asm_feed_span(sa, key, now_ms, now_ms);
+}
+
+void scan_asm_feed_span(struct scan_asm *sa, uint32_t key, int64_t first_ms, int64_t last_ms)
+{
+    int64_t now_ms = first_ms;
     uint32_t refused = 0;
 
     if (key == SCAN_KEY_SPECIAL(SCAN_CURSES_KEY_RESIZE)) {
@@ -263,7 +349,7 @@ void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms)
     scan_asm_tick(sa, now_ms);
 
     if (!is_enter(key)) {
-        hold(sa, key, now_ms);
+        hold(sa, key, first_ms, last_ms < first_ms ? first_ms : last_ms);
         return;
     }
     if (sa->discarding) {

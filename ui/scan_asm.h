@@ -32,6 +32,19 @@
  *     afresh.
  *   - The special KEY_RESIZE is not a key (the terminal was resized): it is
  *     passed on at once and leaves a burst alone.
+ *   - An action key alone is released sooner: a burst that is one
+ *     non-printable key (an arrow, an F-key, Tab, a control key) or ESC and
+ *     one printable key (what a terminal sends for Alt+key) replays as soon
+ *     as quiet_ms pass after its last key, without waiting for gap_ms. A
+ *     scanner types a code's characters back to back (a few ms apart), so a
+ *     control key inside a burst is followed by the next character within
+ *     quiet_ms and stays held; a person's key press is followed by silence.
+ *     Printable keys keep the whole gap (a slow scanner's first character
+ *     must never act as a hotkey); the screen shows them at once instead
+ *     (scan_asm_pending_text). quiet_ms follows the scanner in use: each
+ *     scan whose keys came up to G ms apart raises it to 3G/2 + 1 (never
+ *     above gap_ms), so a slower scanner protects itself after its first
+ *     scan (docs/decisions.md, "Action keys after a short quiet period").
  * Scans never reach the keymap, so a scanned 'j' or 'G' is never a hotkey.
  */
 #ifndef FC_UI_SCAN_ASM_H
@@ -41,6 +54,7 @@
 #include <stdint.h>
 
 #define SCAN_ASM_DEFAULT_GAP_MS 30
+#define SCAN_ASM_DEFAULT_QUIET_MS 8
 #define SCAN_ASM_DEFAULT_MIN_LEN 4
 #define SCAN_ASM_DEFAULT_MAX_BYTES 512
 
@@ -73,6 +87,8 @@ struct scan_event {
 
 struct scan_asm {
     int gap_ms;
+    int quiet_ms;     /* as configured (<= gap_ms) */
+    int quiet_now_ms; /* in force: quiet_ms, raised by the scans seen */
     size_t min_len;
     size_t max_bytes;
     /* burst being assembled */
@@ -80,6 +96,7 @@ struct scan_asm {
     size_t nheld, held_cap;
     size_t held_bytes; /* UTF-8 size of the held keys */
     int64_t last_ms;   /* time of the last key of the burst */
+    int max_step_ms;   /* longest pause between two keys of the burst */
     int discarding;    /* inside an overlong burst */
     size_t discarded;  /* bytes dropped so far in it */
     /* events ready for the caller, FIFO */
@@ -91,22 +108,42 @@ struct scan_asm {
  * or invalid. */
 int scan_asm_gap_from_env(void);
 
-/* Initialises sa with the given gap (<= 0 means the default) and the default
- * minimum length and byte cap. */
+/* Reads FIELDCHECK_SCAN_QUIET_MS (1..2000); returns the default (8) when
+ * unset or invalid. */
+int scan_asm_quiet_from_env(void);
+
+/* Initialises sa with the given gap (<= 0 means the default), the default
+ * quiet period (capped at the gap), minimum length and byte cap. */
 void scan_asm_init(struct scan_asm *sa, int gap_ms);
+/* Sets the quiet period after an action key (<= 0 means the default; never
+ * more than the gap) and forgets what earlier scans taught. */
+void scan_asm_set_quiet(struct scan_asm *sa, int quiet_ms);
+/* The quiet period in force now, in milliseconds. */
+int scan_asm_quiet(const struct scan_asm *sa);
+
+/* Writes the held burst as UTF-8 into buf (NUL-terminated, cut at a
+ * character boundary to fit cap) when every held key is printable, so a
+ * screen can show typed characters before their burst is decided; writes
+ * "" otherwise. Returns the bytes written. */
+size_t scan_asm_pending_text(const struct scan_asm *sa, char *buf, size_t cap);
 /* Frees held keys and queued events (and their texts). */
 void scan_asm_release(struct scan_asm *sa);
 
 /* Feeds one key received at now_ms (monotonic, non-decreasing). Any events it
  * completes are queued for scan_asm_next(). */
 void scan_asm_feed(struct scan_asm *sa, uint32_t key, int64_t now_ms);
+/* The same for a key whose bytes arrived from first_ms to last_ms (an
+ * F-key's escape sequence): whether it extends the held burst is decided by
+ * its first byte, its own quiet period counts from its last. */
+void scan_asm_feed_span(struct scan_asm *sa, uint32_t key, int64_t first_ms, int64_t last_ms);
 
 /* Call when the poll timeout fires (or any time): if the held burst's gap has
  * expired at now_ms, replays it as typed keys (or reports a discarded one). */
 void scan_asm_tick(struct scan_asm *sa, int64_t now_ms);
 
 /* Milliseconds the caller may wait for input before calling scan_asm_tick:
- * -1 when nothing is held (wait forever), 0 when the gap already expired. */
+ * -1 when nothing is held (wait forever), 0 when the gap (or an action
+ * key's quiet period) already expired. */
 int scan_asm_deadline(const struct scan_asm *sa, int64_t now_ms);
 
 /* Pops the oldest queued event into *ev and returns 1, or returns 0 when none.

@@ -16,6 +16,7 @@
 #include "ui/views.h"
 #include "ui/widget.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +53,9 @@ struct ui_screen {
     int running, quit, dirty;
 
     struct scan_asm sa;
-    int key_lone; /* the key being dispatched was typed alone, after a pause */
+    int key_lone;      /* the key being dispatched was typed alone, after a pause */
+    int escdelay;      /* curses' wait after a lone ESC: the quiet period in force */
+    char pending[128]; /* typed characters shown before their burst is decided */
 
     char msg[256];
     enum ui_role msg_role;
@@ -114,6 +117,7 @@ struct ui_screen *ui_screen_new(const struct ui_app *app)
     s->app = app;
     s->fkey_rows = 1;
     scan_asm_init(&s->sa, scan_asm_gap_from_env());
+    scan_asm_set_quiet(&s->sa, scan_asm_quiet_from_env());
     s->bell = bell && !strcmp(bell, "flash") ? BELL_FLASH
               : bell && !strcmp(bell, "off") ? BELL_OFF
                                              : BELL_BEEP;
@@ -904,6 +908,60 @@ static uint32_t read_key(struct ui_screen *s, int timeout_ms, int *got)
     return (uint32_t)wch;
 }
 
+/* curses waits escdelay after ESC for the rest of a key's sequence: that is
+ * the quiet period after ESC, so it follows the one in force. */
+static void follow_quiet(struct ui_screen *s)
+{
+    int q = scan_asm_quiet(&s->sa);
+
+    if (q == s->escdelay)
+        return;
+    if (s->escdelay)
+        ui_logf("quiet period after an action key now %d ms (a scan's keys came slower)", q);
+    s->escdelay = q;
+    set_escdelay(q);
+}
+
+/* Typed characters show in the input line at once; whether they are typing
+ * or part of a scan is decided when their burst ends, as before. */
+static void show_pending(struct ui_screen *s)
+{
+    char now[sizeof(s->pending)];
+
+    scan_asm_pending_text(&s->sa, now, sizeof(now));
+    if (strcmp(now, s->pending)) {
+        memcpy(s->pending, now, sizeof(now));
+        s->dirty = 1;
+    }
+}
+
+const char *ui_screen_pending_text(void)
+{
+    return active_screen && active_screen->running ? active_screen->pending : "";
+}
+
+/* Waits up to timeout_ms (-1: for ever) for a key. The wait is a poll() on
+ * the terminal rather than curses' own, so that *first_us is when the key's
+ * first byte arrived: curses returns an escape sequence only once it is
+ * complete (or escdelay has passed), and a key that follows a held action
+ * key must count from its first byte (a scanner's next byte), not from the
+ * end of curses' wait. A signal (SIGWINCH) ends the wait; curses then
+ * returns KEY_RESIZE. */
+static uint32_t next_key(struct ui_screen *s, int timeout_ms, int *got, int64_t *first_us)
+{
+    struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
+    uint32_t key;
+
+    *first_us = clock_us(CLOCK_MONOTONIC);
+    key = read_key(s, 0, got); /* what curses already holds */
+    if (*got || !timeout_ms)
+        return key;
+    if (poll(&pfd, 1, timeout_ms) == 0)
+        return 0;
+    *first_us = clock_us(CLOCK_MONOTONIC);
+    return read_key(s, 0, got);
+}
+
 static void main_loop(struct ui_screen *s)
 {
     int64_t now = ui_monotonic_ms();
@@ -912,21 +970,34 @@ static void main_loop(struct ui_screen *s)
     redraw(s);
     while (!s->quit) {
         int got = 0, n = 0;
+        int64_t first_us = 0;
         uint32_t key;
 
         now = ui_monotonic_ms();
-        key = read_key(s, loop_timeout(s, now), &got);
+        key = next_key(s, loop_timeout(s, now), &got, &first_us);
         if (got && !s->input_us)
-            s->input_us = clock_us(CLOCK_MONOTONIC);
+            s->input_us = first_us;
         /* drain everything already typed before drawing anything */
         while (got && n++ < DRAIN_MAX) {
-            scan_asm_feed(&s->sa, key, ui_monotonic_ms());
-            key = read_key(s, 0, &got);
+            int64_t last_us = clock_us(CLOCK_MONOTONIC);
+            int64_t next_first_us = last_us;
+            uint32_t next = read_key(s, 0, &got);
+
+            /* ESC with nothing after it reached us only once curses had
+             * waited escdelay for the rest of a sequence: that silence is
+             * its quiet period, counted from its own byte */
+            if (key == 0x1B && !got)
+                last_us = first_us;
+            scan_asm_feed_span(&s->sa, key, first_us / 1000, last_us / 1000);
+            key = next;
+            first_us = next_first_us;
         }
         now = ui_monotonic_ms();
         scan_asm_tick(&s->sa, now);
         s->events_us = clock_us(CLOCK_MONOTONIC);
         process_events(s);
+        follow_quiet(s);
+        show_pending(s);
         run_beeps(s, now);
         if (s->msg[0] && now >= s->msg_until) {
             s->msg[0] = '\0';
@@ -994,7 +1065,7 @@ int ui_screen_run(struct ui_screen *s, struct fc_error *err)
     raw();
     noecho();
     nonl();
-    set_escdelay(25);
+    follow_quiet(s);
     curs_set(0);
     theme_start();
     s->in_w = newwin(1, 1, 0, 0);

@@ -153,4 +153,10 @@ int64_t ui_monotonic_ms(void);
  * what confirms destructive actions (ui_confirm_push). 0 otherwise. */
 int ui_screen_key_is_lone(const struct ui_screen *s);
 
+/* The characters typed into the running screen whose burst is not decided
+ * yet (a person's key, or the start of a scan), for the focused input line
+ * to show at once; "" when none or when no screen runs. Borrowed until the
+ * next key. */
+const char *ui_screen_pending_text(void);
+
 #endif

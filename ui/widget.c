@@ -492,8 +492,8 @@ void ui_input_draw(const struct ui_input *in, WINDOW *w, int y, int x, int cols,
 {
     int lw = label ? (int)utf8_width(label) + 1 : 0;
     int room = cols - lw;
-    const char *shown = in->text.ptr;
-    struct buf b = BUF_INIT;
+    const char *shown;
+    struct buf b = BUF_INIT, all = BUF_INIT;
 
     if (cols <= 0)
         return;
@@ -501,6 +501,12 @@ void ui_input_draw(const struct ui_input *in, WINDOW *w, int y, int x, int cols,
         ui_put(w, y, x, lw < cols ? lw : cols, label, UI_ALIGN_LEFT, UI_ROLE_NORMAL);
     if (room <= 1)
         goto out;
+    /* the focused line also shows what was just typed and is still held
+     * by the scan assembler, so a key shows in the frame it arrives in */
+    buf_adds(&all, in->text.ptr ? in->text.ptr : "");
+    if (focused)
+        buf_adds(&all, ui_screen_pending_text());
+    shown = all.ptr ? all.ptr : "";
     /* show the tail, leaving a column for the cursor mark */
     while (*shown && utf8_width(shown) > (size_t)(room - 1)) {
         uint32_t cp;
@@ -512,6 +518,7 @@ void ui_input_draw(const struct ui_input *in, WINDOW *w, int y, int x, int cols,
         buf_addch(&b, '_');
     ui_put(w, y, x + lw, room, b.ptr, UI_ALIGN_LEFT, UI_ROLE_INPUT);
 out:
+    buf_release(&all);
     buf_release(&b);
 }
 

@@ -131,6 +131,19 @@ send_bytes() {
     tm send-keys -t fc -H "$@"
 }
 
+# send_bytes_spaced DELAY_S HEX...: raw bytes one at a time, DELAY_S apart,
+# as a scanner types a code (a few ms between keys). One tmux command: the
+# server waits between the keys (run-shell -d), not a client per byte.
+send_bytes_spaced() {
+    local delay=$1 b args=()
+    shift
+    for b in "$@"; do
+        [ ${#args[@]} -gt 0 ] && args+=(\; run-shell -d "$delay" \;)
+        args+=(send-keys -t fc -H "$b")
+    done
+    tm "${args[@]}"
+}
+
 # type_slow TEXT [DELAY_S]: one character at a time, further apart than the
 # scan gap, as a person types.
 type_slow() {

@@ -53,6 +53,36 @@ refused 57 30 31 1c 2d 31 0d
 refused 57 13 30 31 2d 31 0d
 refused 57 30 1a 31 2d 31 0d
 
+# The same bursts with a scanner's timing: one byte every 3 ms, as a USB
+# scanner types a code. An arrow or F-key typed by hand acts after a short
+# quiet period (scan.quiet_ms), not the whole scan gap: a key inside a
+# burst is followed by the next byte well within it, so it still never acts.
+refused_spaced() {
+    local before n i=0
+    before=$(stored_scans | wc -l)
+    n=$(rejects)
+    send_bytes_spaced 0.003 "$@"
+    while [ "$(rejects)" -le "$n" ]; do
+        i=$((i + 1))
+        [ $i -lt 200 ] || fail "spaced burst '$*' was not reported as refused"
+        sleep 0.05
+    done
+    sleep 0.1
+    [ "$before" = "$(stored_scans | wc -l)" ] || fail "spaced burst '$*' stored a scan"
+    [ -s "$E2E_TMP/exit" ] && fail "spaced burst '$*' stopped the program"
+    screen_text | grep -qF "Close the visit?" && fail "spaced burst '$*' opened the close screen"
+    screen_text | grep -qF "Void or amend" && fail "spaced burst '$*' opened the void form"
+    screen_text | grep -qF "Current bed: W01-1" || fail "spaced burst '$*' left the night screen"
+}
+# W 0 1 then F12 (ESC [ 2 4 ~, byte by byte) then - 1, Enter
+refused_spaced 57 30 31 1b 5b 32 34 7e 2d 31 0d
+# F12 first, then F2 (ESC O Q) and the code
+refused_spaced 1b 5b 32 34 7e 1b 4f 51 57 30 31 0d
+# the void key (EOT) then a reason
+refused_spaced 04 64 75 70 0d
+# Alt-c (ESC c: closing keys) inside a code
+refused_spaced 57 30 31 1b 63 2d 31 0d
+
 # the program is alive and takes scans
 send_scan "W01-2"
 wait_for "Current bed: W01-2"

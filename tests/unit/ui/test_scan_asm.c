@@ -541,6 +541,174 @@ static void test_gap_from_env(void **state)
     unsetenv("FIELDCHECK_SCAN_GAP_MS");
 }
 
+/* An arrow or F-key typed alone acts once the quiet period (8 ms by default)
+ * has passed after it, not the whole 30 ms gap. */
+static void test_action_key_after_quiet(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    assert_int_equal(scan_asm_quiet(&sa), SCAN_ASM_DEFAULT_QUIET_MS);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0402), 100); /* KEY_DOWN */
+    assert_int_equal(scan_asm_deadline(&sa, 100), 8);
+    scan_asm_tick(&sa, 107);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    scan_asm_tick(&sa, 108);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "<S258>");
+    /* Tab and Ctrl keys are action keys too; the lone mark stays */
+    scan_asm_feed(&sa, '\t', 200);
+    scan_asm_tick(&sa, 208);
+    {
+        struct scan_event ev;
+        assert_int_equal(scan_asm_next(&sa, &ev), 1);
+        assert_int_equal(ev.key, '\t');
+        assert_true(ev.lone);
+        scan_event_release(&ev);
+    }
+    scan_asm_release(&sa);
+}
+
+/* A printable key keeps the whole gap (a slow scanner's first character
+ * must not act as a hotkey), but is readable at once for the input line. */
+static void test_printable_waits_gap_but_shows(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "", pend[8];
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, 'j', 0);
+    assert_int_equal(scan_asm_pending_text(&sa, pend, sizeof(pend)), 1);
+    assert_string_equal(pend, "j");
+    scan_asm_tick(&sa, 20);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    feed_str(&sa, "0123456789", 21, 1);
+    assert_int_equal(scan_asm_pending_text(&sa, pend, sizeof(pend)), 7); /* cut to fit */
+    assert_string_equal(pend, "j012345");
+    scan_asm_feed(&sa, '\r', 33);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[j0123456789]");
+    assert_int_equal(scan_asm_pending_text(&sa, pend, sizeof(pend)), 0);
+    /* a held control key: nothing to show */
+    scan_asm_feed(&sa, 'a', 100);
+    scan_asm_feed(&sa, 0x1B, 101);
+    assert_int_equal(scan_asm_pending_text(&sa, pend, sizeof(pend)), 0);
+    assert_string_equal(pend, "");
+    scan_asm_release(&sa);
+}
+
+/* A barcode carrying an F-key's sequence, its keys a few ms apart as a
+ * scanner types them: the key is followed within the quiet period, so it
+ * never acts; the burst is refused at its Enter. */
+static void test_fkey_inside_burst_with_gaps(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "ABC", 0, 4);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0x114), t + 5); /* F12, from ESC [ 2 4 ~ */
+    scan_asm_tick(&sa, t + 5 + 7);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    t = feed_str(&sa, "DEF", t + 5 + 7, 3);
+    scan_asm_tick(&sa, t + 9); /* past the quiet period, inside the gap */
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "");
+    scan_asm_feed(&sa, '\r', t + 10);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "!10!");
+    /* the same key first in a burst */
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0x114), 1000);
+    t = feed_str(&sa, "XYZ1", 1005, 5);
+    scan_asm_feed(&sa, '\r', t + 2);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "!10!!8!");
+    scan_asm_release(&sa);
+}
+
+/* ESC and a key together (Alt+key) act after the quiet period; ESC and two
+ * keys are a burst and keep the gap. */
+static void test_alt_key_after_quiet(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    scan_asm_feed(&sa, 0x1B, 0);
+    scan_asm_feed(&sa, 'r', 0);
+    scan_asm_tick(&sa, 8);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "\x1br");
+    scan_asm_feed(&sa, 0x1B, 100);
+    scan_asm_feed(&sa, 'r', 102);
+    scan_asm_feed(&sa, 's', 104);
+    scan_asm_tick(&sa, 120);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "\x1br");
+    scan_asm_tick(&sa, 134);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "\x1br\x1brs");
+    scan_asm_release(&sa);
+}
+
+/* A scanner that types its keys 12 ms apart raises the quiet period to
+ * 19 ms after its first scan, so a control key inside its next burst
+ * stays held; the configured value comes back with scan_asm_set_quiet. */
+static void test_quiet_follows_scanner(void **state)
+{
+    struct scan_asm sa;
+    char out[64] = "";
+    int64_t t;
+    (void)state;
+
+    scan_asm_init(&sa, 30);
+    t = feed_str(&sa, "W01-12", 0, 12);
+    scan_asm_feed(&sa, '\r', t + 12);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[W01-12]");
+    assert_int_equal(scan_asm_quiet(&sa), 19);
+    scan_asm_feed(&sa, SCAN_KEY_SPECIAL(0x114), 1000);
+    scan_asm_tick(&sa, 1012);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[W01-12]");
+    t = feed_str(&sa, "ABCD", 1012, 12);
+    scan_asm_feed(&sa, '\r', t + 12);
+    drain(&sa, out, sizeof(out));
+    assert_string_equal(out, "[W01-12]!8!");
+    /* never above the gap */
+    t = feed_str(&sa, "SLOW", 2000, 29);
+    scan_asm_feed(&sa, '\r', t + 29);
+    assert_int_equal(scan_asm_quiet(&sa), 30);
+    scan_asm_set_quiet(&sa, 5);
+    assert_int_equal(scan_asm_quiet(&sa), 5);
+    scan_asm_set_quiet(&sa, 500);
+    assert_int_equal(scan_asm_quiet(&sa), 30);
+    scan_asm_release(&sa);
+}
+
+static void test_quiet_from_env(void **state)
+{
+    (void)state;
+    unsetenv("FIELDCHECK_SCAN_QUIET_MS");
+    assert_int_equal(scan_asm_quiet_from_env(), 8);
+    setenv("FIELDCHECK_SCAN_QUIET_MS", "15", 1);
+    assert_int_equal(scan_asm_quiet_from_env(), 15);
+    setenv("FIELDCHECK_SCAN_QUIET_MS", "0", 1);
+    assert_int_equal(scan_asm_quiet_from_env(), 8);
+    setenv("FIELDCHECK_SCAN_QUIET_MS", "9x", 1);
+    assert_int_equal(scan_asm_quiet_from_env(), 8);
+    unsetenv("FIELDCHECK_SCAN_QUIET_MS");
+}
+
 static void test_queue_grows_in_order(void **state)
 {
     struct scan_asm sa;
@@ -594,6 +762,12 @@ int main(void)
         cmocka_unit_test(test_utf8_scan),
         cmocka_unit_test(test_overlong_burst),
         cmocka_unit_test(test_gap_from_env),
+        cmocka_unit_test(test_action_key_after_quiet),
+        cmocka_unit_test(test_printable_waits_gap_but_shows),
+        cmocka_unit_test(test_fkey_inside_burst_with_gaps),
+        cmocka_unit_test(test_alt_key_after_quiet),
+        cmocka_unit_test(test_quiet_follows_scanner),
+        cmocka_unit_test(test_quiet_from_env),
         cmocka_unit_test(test_queue_grows_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
