@@ -71,6 +71,7 @@ struct ui_screen {
      * reading its first key to the end of doupdate() */
     int first_frame_done, log_frames;
     int64_t input_us, events_us;
+    int64_t looked_us; /* when the loop last found no more input waiting */
 };
 
 static struct ui_screen *active_screen;
@@ -952,8 +953,12 @@ static uint32_t next_key(struct ui_screen *s, int timeout_ms, int *got, int64_t 
     struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
     uint32_t key;
 
-    *first_us = clock_us(CLOCK_MONOTONIC);
-    key = read_key(s, 0, got); /* what curses already holds */
+    /* what arrived while the loop was busy: it came after the last look at
+     * the terminal, no later than now; the earlier time keeps it inside a
+     * burst rather than letting a held key act (and keeps a redraw's time
+     * out of what a scan teaches about the scanner's pace) */
+    *first_us = s->looked_us ? s->looked_us : clock_us(CLOCK_MONOTONIC);
+    key = read_key(s, 0, got);
     if (*got || !timeout_ms)
         return key;
     if (poll(&pfd, 1, timeout_ms) == 0)
@@ -992,6 +997,7 @@ static void main_loop(struct ui_screen *s)
             key = next;
             first_us = next_first_us;
         }
+        s->looked_us = clock_us(CLOCK_MONOTONIC);
         now = ui_monotonic_ms();
         scan_asm_tick(&s->sa, now);
         s->events_us = clock_us(CLOCK_MONOTONIC);
