@@ -12,7 +12,10 @@
 # the harness costs: a new tmux server and session, then polling
 # capture-pane until the frame shows; it is the larger and noisier figure.
 # Keystroke to frame: FIELDCHECK_LOG_FRAMES=1 logs, per frame that follows
-# input, the time from reading the key to the end of doupdate().
+# input, the time from the arrival of the key's first byte (the program
+# polls the terminal; for Esc, before curses' escdelay) to the end of
+# doupdate(), which includes the quiet period an action key waits
+# (scan.quiet_ms) or, for a printable key, nothing: it shows at once.
 # Usage: bench_tui_start.sh FIELDCHECK_BIN [ROWS] [RUNS]
 set -eu
 bin=${1:?usage: bench_tui_start.sh FIELDCHECK_BIN [ROWS] [RUNS]}
@@ -86,6 +89,7 @@ echo "peak RSS (VmHWM):          $((rss / 1024)) MiB"
 # than the scan gap), the frame each one causes timed by the program
 export FIELDCHECK_LOG_FRAMES=1
 gap=${FIELDCHECK_SCAN_GAP_MS:-30}
+quiet=${FIELDCHECK_SCAN_QUIET_MS:-8}
 : >"$FIELDCHECK_LOG"
 key() { # key NAME [COUNT]
     local i
@@ -103,6 +107,10 @@ key PPage 5
 key F6 4 # anomalies only, and back
 key Right 8
 key Left 8
+key W # typed into the input line: shown before the scan gap decides it
+key 0
+key 1
+key C-u # and cleared
 key F12 # the close summary
 wait_for "close the visit"
 key Down 5
@@ -156,8 +164,9 @@ key Down 5
 key Escape
 key F10
 wait_exit 10 >/dev/null
-echo "keystroke to frame, per screen (ms): from reading the key, which the scan gap"
-echo "($gap ms here) holds back, and from the end of that hold (the program's own work)"
+echo "keystroke to frame, per screen (ms): from the key's first byte (an action key waits"
+echo "the quiet period, $quiet ms here; the scan gap is $gap ms), and from the end of that"
+echo "wait (the program's own work)"
 printf '  %-18s %6s %8s %8s %8s %8s %8s\n' screen frames p50 p99 max "work p99" "work max"
 awk '$2 == "frame" { print $3, $4, $6 }' "$FIELDCHECK_LOG" | sort -k1,1 -k2,2n | awk '
     function pct(arr, k, q) { return arr[int((k - 1) * q + 0.999) + 1] / 1000 }
