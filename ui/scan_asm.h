@@ -13,9 +13,10 @@
  *     (F-keys, arrows: a barcode holding "ESC [ 2 4 ~" reaches curses as F12
  *     and must not act as one). Each next key arriving less than gap_ms after
  *     the previous one extends the burst. A gap of exactly gap_ms or more
- *     ends it: the held keys replay, in order, as SCAN_EV_KEY events; a key
- *     that was alone in its burst (typed after a pause, nothing following
- *     within the gap) is marked lone, which no scanner burst can produce.
+ *     ends it (for an action key alone, quiet_ms: below): the held keys
+ *     replay, in order, as SCAN_EV_KEY events; a key that was alone in its
+ *     burst (typed after a pause, nothing following) is marked lone, which
+ *     no scanner burst can produce.
  *   - Enter (CR, LF or the special KEY_ENTER) within the gap ends the burst:
  *       - a burst holding a control character (C0, DEL, C1) or a special key
  *         is refused as a whole (SCAN_EV_REJECT, SCAN_REJECT_CONTROL, ctrl =
