@@ -296,6 +296,7 @@ void ui_screen_busy(struct ui_screen *s, const char *text)
 {
     if (!s->term || s->too_small || !s->msg_w)
         return;
+    ui_logf("busy: %s", text); /* gone from the screen before a test can read it */
     wbkgdset(s->msg_w, ' ' | theme_attr(UI_ROLE_NORMAL));
     werase(s->msg_w);
     ui_put(s->msg_w, 0, 0, s->cols, text, UI_ALIGN_LEFT, UI_ROLE_WARN);

@@ -550,12 +550,15 @@ struct ui_usb_model {
                       struct fc_error *err);
     /* Loads a pack or a mission folder (partial: keep good rows when some are
      * rejected). Lines of the outcome by emit; progress (may be NULL) while
-     * it reads. Returns 0 with out filled even when the load failed
+     * it reads, then phase (may be NULL) as each later phase begins, by its
+     * stable name ("indexes", "checks", "codes", "totals", "saving": see
+     * mission_load_sink). Returns 0 with out filled even when the load failed
      * (out->ok 0): the failure is the result to show. */
     int (*load)(void *user, const char *path, int partial,
                 void (*emit)(void *ctx, const struct ui_load_row *row),
                 void (*progress)(void *ctx, const char *file, uint64_t bytes, uint64_t total),
-                void *ctx, struct ui_load_result *out, struct fc_error *err);
+                void (*phase)(void *ctx, const char *phase), void *ctx, struct ui_load_result *out,
+                struct fc_error *err);
     /* Writes the next bundle into dir; message (320 bytes) says what. */
     int (*export_bundle)(void *user, const char *dir, char message[320], struct fc_error *err);
     /* 1 when code looks like HQ's receipt (cheap: a prefix). May be NULL. */

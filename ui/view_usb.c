@@ -200,6 +200,31 @@ static void load_progress(void *ctx, const char *file, uint64_t bytes, uint64_t 
     ui_screen_busy(p->scr, line);
 }
 
+/* A phase after the reading, named for people as the CLI names it; shown at
+ * once (a phase lasts long enough to be seen, and there are five). */
+static void load_phase(void *ctx, const char *phase)
+{
+    static const struct {
+        const char *name, *en, *zh;
+    } phases[] = {
+        {"indexes", N_("building indexes"), "建立索引"},
+        {"checks", N_("checking the roster"), "核对名单"},
+        {"codes", N_("indexing scan codes"), "建立扫码索引"},
+        {"totals", N_("summing settlements"), "汇总结算"},
+        {"saving", N_("saving"), "保存"},
+    };
+    struct progress_ctx *p = ctx;
+    char line[200];
+
+    for (size_t i = 0; i < sizeof(phases) / sizeof(phases[0]); i++)
+        if (!strcmp(phases[i].name, phase)) {
+            snprintf(line, sizeof(line), "%s: %s…", ui_tr("Loading", "正在载入"),
+                     ui_tr(phases[i].en, phases[i].zh));
+            ui_screen_busy(p->scr, line);
+            p->last = ui_monotonic_ms();
+        }
+}
+
 static void emit_load_row(void *ctx, const struct ui_load_row *row)
 {
     emit_load(((struct progress_ctx *)ctx)->lv, row);
@@ -328,7 +353,8 @@ static void run_load(struct ui_screen *scr, const struct ui_usb_model *m, const 
     lv->partial = partial;
     ui_screen_busy(scr, ui_tr("Verifying and loading the mission...", "正在验证并载入任务……"));
     fc_error_clear(&err);
-    rc = m->load(m->user, path, partial, emit_load_row, load_progress, &p, &lv->res, &err);
+    rc = m->load(m->user, path, partial, emit_load_row, load_progress, load_phase, &p, &lv->res,
+                 &err);
     if (rc < 0) {
         lv->res.ok = 0;
         snprintf(lv->res.status, sizeof(lv->res.status), "%s", ui_tr("failed", "失败"));

@@ -304,6 +304,7 @@ static int list_files(void *user, const char *dir, void (*emit)(void *, const st
 struct load_ctx {
     void (*emit)(void *ctx, const struct ui_load_row *row);
     void (*progress)(void *ctx, const char *file, uint64_t bytes, uint64_t total);
+    void (*phase)(void *ctx, const char *phase);
     void *ctx;
 };
 
@@ -362,14 +363,24 @@ static void on_progress(void *ctx, const char *file, uint64_t bytes, uint64_t to
         l->progress(l->ctx, file, bytes, total);
 }
 
+static void on_phase(void *ctx, const char *phase)
+{
+    struct load_ctx *l = ctx;
+
+    if (l->phase)
+        l->phase(l->ctx, phase);
+}
+
 static int load(void *user, const char *path, int partial,
                 void (*emit)(void *ctx, const struct ui_load_row *row),
                 void (*progress)(void *ctx, const char *file, uint64_t bytes, uint64_t total),
-                void *ctx, struct ui_load_result *out, struct fc_error *err)
+                void (*phase)(void *ctx, const char *phase), void *ctx, struct ui_load_result *out,
+                struct fc_error *err)
 {
     struct tui_usb *u = user;
-    struct load_ctx l = {emit, progress, ctx};
-    struct mission_load_sink sink = {&l, on_reject, on_warning, on_file, on_progress, NULL, NULL};
+    struct load_ctx l = {emit, progress, phase, ctx};
+    struct mission_load_sink sink = {&l,          on_reject, on_warning, on_file,
+                                     on_progress, NULL,      on_phase};
     struct mission_info info;
     enum mission_load_status st = MISSION_LOADED;
     int pack = has_suffix(path, ".fcpack"), rc;

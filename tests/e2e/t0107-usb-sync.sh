@@ -71,6 +71,11 @@ wait_for "inpatients.csv"
 screen_text | grep -E "file +inpatients.csv +UTF-8 +rows [0-9]+ +loaded [0-9]+ +rejected 0" \
     >/dev/null || fail "no counts for inpatients.csv"
 snapshot pack-loaded
+# the phases after the reading were shown as the CLI shows them (each only
+# for as long as it lasts: the UI's log keeps what the message line said)
+for phase in "building indexes" "checking the roster" "indexing scan codes" "saving"; do
+    grep -q "busy: Loading: $phase…" "$FIELDCHECK_LOG" || fail "no '$phase' phase on the USB screen"
+done
 send_key Escape
 wait_for "Removable media"
 [ "$("$fc_bin" --json mission list | grep -c '"mission_id"')" -ge 1 ] ||
