@@ -49,11 +49,36 @@ static void out_text(struct loader *L, int i, const struct buf *b)
         sqlite3_bind_text(L->ins, i, b->ptr, (int)b->len, SQLITE_STATIC);
 }
 
+/* A roster row whose site sorts before the previous row's: rows in no
+ * particular order would land all over the bed index, so it is dropped here
+ * and built after the insert with the others (refdb_index_sql). */
+static int bed_order(struct loader *L, struct fc_error *err)
+{
+    const char *site = L->val[IP_SITE].ptr;
+    int rc;
+
+    if (strcmp(site, L->bed_site) >= 0) {
+        snprintf(L->bed_site, sizeof(L->bed_site), "%s", site);
+        return FC_OK;
+    }
+    L->bed_early = 0;
+    rowpipe_lock(L->pipe);
+    rc = loader_exec(L, "DROP INDEX inpatient_bed", err);
+    rowpipe_unlock(L->pipe);
+    return rc;
+}
+
 static int insert_row(struct loader *L, enum file_id f, uint64_t line, struct fc_error *err)
 {
     const struct file_def *def = L->def;
     sqlite3_stmt *st = L->ins;
     int rc;
+
+    if (f == F_INPATIENTS && L->bed_early) {
+        rc = bed_order(L, err);
+        if (rc)
+            return rc;
+    }
 
     for (int c = 0; c < def->ncols; c++) {
         enum col_type t = def->cols[c].type;
@@ -221,6 +246,18 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         rc = loader_exec(L, refdb_band_index_sql, err);
         if (rc)
             goto out;
+    }
+    /* A roster grouped by site, as HQ exports it, adds each row at the bed
+     * index's right edge (beds within a ward in any order: the ward's pages
+     * stay in the cache), on the insert thread, which has time to spare
+     * while this one parses: cheaper than a sort of the whole table
+     * afterwards. bed_order drops it when the sites turn out unsorted. */
+    if (f == F_INPATIENTS) {
+        rc = loader_exec(L, refdb_bed_index_sql, err);
+        if (rc)
+            goto out;
+        L->bed_early = 1;
+        L->bed_site[0] = '\0';
     }
     rc = loader_load_lookups(L, err);
     if (rc)

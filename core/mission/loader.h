@@ -144,6 +144,11 @@ struct loader {
     struct buf reason_local; /* the reason in the user's language, beside reason */
     struct buf value;        /* the offending cell of the next reject, shown (masked), or "" */
 
+    /* the bed index is being built during the roster's insert (rows so far
+     * grouped by site), and the last row's site */
+    int bed_early;
+    char bed_site[16];
+
     /* last site / ward looked up: rosters come grouped, so most rows hit */
     char site_seen[16];
     char ward_site[16];

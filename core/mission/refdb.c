@@ -91,8 +91,12 @@ const char refdb_schema_sql[] =
 
 const char refdb_band_index_sql[] = INPATIENT_BAND_SQL;
 
-const char refdb_index_sql[] =
-    "CREATE INDEX inpatient_bed ON inpatient (site_code, ward_code, bed);"
+#define INPATIENT_BED_SQL \
+    "CREATE INDEX IF NOT EXISTS inpatient_bed ON inpatient (site_code, ward_code, bed);"
+
+const char refdb_bed_index_sql[] = INPATIENT_BED_SQL;
+
+const char refdb_index_sql[] = INPATIENT_BED_SQL
     "CREATE INDEX scan_pattern_kind ON scan_pattern (kind, site_code);"
     "CREATE INDEX inpatient_adm ON inpatient (admission_no, site_code);"
     "CREATE INDEX inpatient_id ON inpatient (id_number, site_code);" INPATIENT_BAND_SQL

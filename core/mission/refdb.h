@@ -51,6 +51,10 @@ extern const char refdb_index_sql[];
  * builder whose roster has no wristband column creates it before the bulk
  * insert, where it costs nothing, instead of scanning the table for it. */
 extern const char refdb_band_index_sql[];
+/* The bed index alone (refdb_index_sql has it too, IF NOT EXISTS): the
+ * loader builds it during the insert of a roster that comes grouped by site,
+ * as HQ exports it, where each row lands at the index's right edge. */
+extern const char refdb_bed_index_sql[];
 
 /* The index of code_entry, created last, once the builder has filled
  * code_entry (a builder runs both texts). */

@@ -656,6 +656,56 @@ static void test_repeated_keys_past_the_limit(void **state)
     mission_set_key_limit(0);
 }
 
+/* The bed index is built during the insert while the roster's sites come in
+ * order, and dropped and built afterwards when a site goes back: either way
+ * the file has it, over every row, and a bed listed twice is found. back:
+ * the row (past several batches of the insert thread) where a site earlier
+ * in order comes. */
+static void bed_index_order(struct fixture *f, int version, int back)
+{
+    struct buf csv = BUF_INIT;
+    struct fc_error err;
+    struct seen seen;
+    int n = 3000;
+
+    seen_init(&seen);
+    put_manifest(f, "b", version, "night");
+    buf_adds(&csv, "site_code,ward_code,ward,bed,admission_no,name,id_number,sex\n");
+    for (int k = 0; k < n; k++) {
+        char first17[18];
+        int late = back && k >= back, site = late ? 0 : 1 + k / 50, bed = 1 + k % 50;
+        int ward = late ? 1 + (k - back) / 50 : 1;
+        if (k == 7 || k == n - 5)
+            bed = 1 + (k - 1) % 50; /* the bed of the row before */
+        snprintf(first17, sizeof(first17), "1101051980%02d01%03d", 1 + k / 1000, k % 1000);
+        buf_addf(&csv, "H110105%05d,W%02d,内科,%d,A%d,甲,%s,\n", site, ward, bed, k, rid(first17));
+    }
+    put(f, "inpatients.csv", csv.ptr);
+    buf_release(&csv);
+    assert_int_equal(load(f, 0, &seen, NULL, &err), 0);
+    assert_string_equal(seen.rejects.ptr, "");
+    assert_string_equal(seen.warnings.ptr, "bed_two_patients inpatients.csv:9\n"
+                                           "bed_two_patients inpatients.csv:2997\n");
+    assert_int_equal(mission_attach(f->s, "b", version, &err), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.sqlite_schema WHERE name ="
+                              " 'inpatient_bed'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient INDEXED BY inpatient_bed"
+                              " WHERE site_code >= ''"),
+                     n);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient INDEXED BY inpatient_bed"
+                              " WHERE site_code = 'H11010500000'"),
+                     back ? n - back : 0);
+    seen_release(&seen);
+}
+
+static void test_bed_index_order(void **state)
+{
+    bed_index_order(*state, 1, 0);
+    bed_index_order(*state, 2, 2500);
+    bed_index_order(*state, 3, 1);
+}
+
 /* Attaching the mission that is attached already does nothing (statements
  * on ref stay prepared); attaching another switches, and back again. */
 static void test_attach_switches(void **state)
@@ -711,6 +761,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_repeated_keys_past_the_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bed_index_order, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
