@@ -44,11 +44,25 @@ static int is_space_at(const char *s, size_t n, size_t *w)
     return 0;
 }
 
+/* The bytes the spaces loader_trim takes off start and end with. */
+static int space_first(unsigned char b)
+{
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0xE3 || b == 0xC2 || b == 0xEF;
+}
+
+static int space_last(unsigned char b)
+{
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == 0x80 || b == 0xA0 || b == 0xBF;
+}
+
 /* Trims spaces (ASCII, U+3000, NBSP, BOM) from both ends of s[0..*n). */
 const char *loader_trim(const char *s, size_t *n)
 {
     size_t w;
 
+    /* the common case, decided on two bytes */
+    if (*n && !space_first((unsigned char)s[0]) && !space_last((unsigned char)s[*n - 1]))
+        return s;
     while (*n && is_space_at(s, *n, &w)) {
         s += w;
         *n -= w;
@@ -250,17 +264,34 @@ static int all_digits(const char *s, size_t n)
  * (and L->num[c] to fill for numbers) and returns 0, or -1 with a reason. */
 typedef int parse_fn(struct loader *L, int c, struct buf *v, const char **why);
 
+/* Bytes parse_text passes without decoding: printable ASCII, a tab, UTF-8
+ * continuation bytes and the lead bytes of U+3000 and above (CJK: most of a
+ * name). Every refused character lies below U+2070 and starts with another
+ * byte, so taking these a byte at a time refuses exactly what decoding every
+ * character would. */
+static int text_plain(unsigned char b)
+{
+    return b >= 0xE3 || (b >= 0x80 && b < 0xC0) || (b >= 0x20 && b < 0x7F) || b == '\t';
+}
+
 /* A name or a ward holds no control character (a tab aside) and no bidi
  * formatting character: what would move a cursor or reverse a line on a
  * screen is refused at the door, not only escaped on the way out. */
 static int parse_text(struct loader *L, int c, struct buf *v, const char **why)
 {
+    const unsigned char *u = (const unsigned char *)v->ptr;
     size_t i = 0;
 
     (void)L, (void)c;
     while (i < v->len) {
         uint32_t cp;
-        int n = utf8_decode(v->ptr + i, v->len - i, &cp);
+        int n;
+
+        if (text_plain(u[i])) {
+            i++;
+            continue;
+        }
+        n = utf8_decode(v->ptr + i, v->len - i, &cp);
         if (n > 0 && cp != '\t' && text_is_unsafe(cp)) {
             *why = FC_N_("control or text-direction character in a text");
             return -1;
@@ -594,11 +625,14 @@ int loader_is_excel_number(const char *s, size_t n)
 /* Folds full-width ASCII (U+FF01..U+FF5E) and U+3000 in v to ASCII. */
 static void fold_full_width(struct buf *v)
 {
-    size_t j = 0;
+    size_t i = 0, j = 0;
 
-    if (!memchr(v->ptr, 0xEF, v->len) && !memchr(v->ptr, 0xE3, v->len))
+    /* one pass over a value of a few bytes, not two memchr calls */
+    while (i < v->len && (unsigned char)v->ptr[i] != 0xEF && (unsigned char)v->ptr[i] != 0xE3)
+        i++;
+    if (i == v->len)
         return;
-    for (size_t i = 0; i < v->len; i++) {
+    for (i = 0; i < v->len; i++) {
         unsigned char a = (unsigned char)v->ptr[i];
         if (a == 0xEF && i + 2 < v->len) {
             unsigned char b = (unsigned char)v->ptr[i + 1], c = (unsigned char)v->ptr[i + 2];

@@ -706,6 +706,67 @@ static void test_bed_index_order(void **state)
     bed_index_order(*state, 3, 1);
 }
 
+/* A text is refused for a control or text-direction character anywhere in
+ * it, and kept with any other (a tab, CJK, an emoji, the characters just
+ * past the refused ones); spaces of every kind around a value go. */
+static void test_text_and_spaces(void **state)
+{
+    static const char *const refused[] = {
+        "\x1b[2J",
+        "a\x7f",
+        "a\xc2\x85"
+        "b",
+        "\xd8\x9c甲",
+        "甲\xe2\x80\x8e",
+        "\xe2\x80\xae乙",
+        "\xe2\x81\xa6x",
+        "x\xe2\x80\xa8",
+        "\xe2\x80\xa9",
+    };
+    static const char *const kept[] = {
+        "a\tb", "张三\xf0\x9f\x98\x80", "\xe2\x81\xb0x", "\xe2\x80\x8d", "é\xe3\x80\x80甲",
+    };
+    struct fixture *f = *state;
+    struct buf csv = BUF_INIT, want = BUF_INIT;
+    struct fc_error err;
+    struct seen seen;
+    size_t nr = sizeof(refused) / sizeof(refused[0]), nk = sizeof(kept) / sizeof(kept[0]);
+    int row = 0;
+
+    seen_init(&seen);
+    put_manifest(f, "t", 1, "night");
+    buf_adds(&csv, "site_code,ward_code,ward,bed,admission_no,name,id_number,sex\n");
+    for (size_t i = 0; i < nr + nk; i++, row++) {
+        char first17[18];
+        snprintf(first17, sizeof(first17), "11010519800101%03d", row);
+        buf_addf(&csv, "H11010500001,W01,内科,%d,A%d,\"%s\",%s,\n", row + 1, row,
+                 i < nr ? refused[i] : kept[i - nr], rid(first17));
+    }
+    /* spaces around codes and texts: NBSP, U+3000, a BOM, tabs */
+    buf_addf(&csv,
+             "\xc2\xa0H11010500001\xe3\x80\x80,\tW01 ,内科\xc2\xa0,%d\xef\xbb\xbf,"
+             " A%d\t,\xe3\x80\x80李四\t,%s ,\n",
+             row + 1, row, rid("11010519800101999"));
+    put(f, "inpatients.csv", csv.ptr);
+    assert_int_equal(load(f, 1, &seen, NULL, &err), 0);
+    for (size_t i = 0; i < nr; i++)
+        buf_addf(&want, "inpatients.csv:%zu: name: control or text-direction character in a text\n",
+                 i + 2);
+    assert_string_equal(seen.rejects.ptr, want.ptr);
+    assert_int_equal(mission_attach(f->s, "t", 1, &err), 0);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient"), (int64_t)nk + 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient WHERE name = 'a' || char(9) ||"
+                              " 'b'"),
+                     1);
+    assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient WHERE site_code ="
+                              " 'H11010500001' AND ward_code = 'W01' AND ward = '内科'"
+                              " AND bed = '15' AND admission_no = 'A14' AND name = '李四'"),
+                     1);
+    buf_release(&csv);
+    buf_release(&want);
+    seen_release(&seen);
+}
+
 /* Attaching the mission that is attached already does nothing (statements
  * on ref stay prepared); attaching another switches, and back again. */
 static void test_attach_switches(void **state)
@@ -762,6 +823,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attach_switches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bed_index_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_and_spaces, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
