@@ -112,7 +112,12 @@ int scan_bed_normalise(const char *bed, char out[SCAN_REF_MAX])
         start++;
     if (n - start == 1 && bed[start] == '0')
         return FC_EINPUT; /* beds are numbered from 1 */
-    snprintf(out, SCAN_REF_MAX, "%.*s%s", (int)(n - start), bed + start, extra ? "+" : "");
+    /* by hand, not snprintf: the loader runs this for every roster row */
+    n -= start;
+    memcpy(out, bed + start, n);
+    if (extra)
+        out[n++] = '+';
+    out[n] = '\0';
     return FC_OK;
 }
 

@@ -58,6 +58,14 @@ static void test_bed_normalise(void **state)
     assert_string_equal(out, "12");
     assert_int_equal(scan_bed_normalise("12+", out), 0);
     assert_string_equal(out, "12+");
+    assert_int_equal(scan_bed_normalise("00", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("0+", out), FC_EINPUT);
+    assert_int_equal(scan_bed_normalise("007+", out), 0);
+    assert_string_equal(out, "7+");
+    assert_int_equal(scan_bed_normalise("100", out), 0);
+    assert_string_equal(out, "100");
+    assert_int_equal(scan_bed_normalise("9", out), 0);
+    assert_string_equal(out, "9");
 }
 
 static void test_degenerate(void **state)
