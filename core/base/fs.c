@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -403,6 +404,30 @@ int fs_exists(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0;
+}
+
+int fs_lock(const char *path, int *fd, struct fc_error *err)
+{
+    int f = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    *fd = -1;
+    if (f < 0)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot open lock file '%s'", path);
+    while (flock(f, LOCK_EX) != 0) {
+        if (errno == EINTR)
+            continue;
+        int e = errno;
+        close(f);
+        return fc_error_setsys(err, FC_EIO, e, "cannot lock '%s'", path);
+    }
+    *fd = f;
+    return FC_OK;
+}
+
+void fs_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the descriptor releases the flock */
 }
 
 void fs_data_dir(struct buf *out)

@@ -91,6 +91,13 @@ void fs_dirname(struct buf *out, const char *path);
 /* 1 if path exists (any type). */
 int fs_exists(const char *path);
 
+/* Takes an exclusive advisory lock (flock) on path, created 0600 when
+ * absent (never through a symlink), waiting while another process holds
+ * it. *fd receives the descriptor that holds the lock: fs_unlock releases
+ * it (and accepts -1). FC_EIO when the file cannot be opened or locked. */
+int fs_lock(const char *path, int *fd, struct fc_error *err);
+void fs_unlock(int fd);
+
 /* The data directory: $FIELDCHECK_HOME, else $XDG_DATA_HOME/fieldcheck, else
  * $HOME/.local/share/fieldcheck. Appended to out. */
 void fs_data_dir(struct buf *out);

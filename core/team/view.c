@@ -366,6 +366,28 @@ static void remove_db(const char *path)
     buf_release(&p);
 }
 
+/* A member's mirror is checked, rebuilt and read under an exclusive lock
+ * of its own (team-view/<device>.lock): two processes showing the team's
+ * view at once (the TUI and a CLI command, two terminals) would otherwise
+ * both find it stale, and one would delete the file the other is
+ * building or reading. */
+static int mirror_lock(struct store *lead, const char *device, int *fd, struct fc_error *err)
+{
+    struct buf dir = BUF_INIT, path = BUF_INIT;
+    int rc;
+
+    *fd = -1;
+    buf_addf(&dir, "%s/team-view", store_dir(lead));
+    rc = fs_mkdir_p(dir.ptr, 0700, err);
+    if (!rc) {
+        buf_addf(&path, "%s/%s.lock", dir.ptr, device);
+        rc = fs_lock(path.ptr, fd, err);
+    }
+    buf_release(&dir);
+    buf_release(&path);
+    return rc;
+}
+
 static int open_mirror(struct store *lead, struct hqdb *team, const char *device,
                        struct team_chain *chain, struct store **out, struct fc_error *err)
 {
@@ -653,7 +675,7 @@ int team_view_open(struct store *s, struct hqdb *team, struct team_view **out, s
 {
     struct team_view *tv = xcalloc(1, sizeof(*tv));
     struct led l;
-    int rc;
+    int lock = -1, rc;
 
     *out = NULL;
     memset(&l, 0, sizeof(l));
@@ -683,10 +705,14 @@ int team_view_open(struct store *s, struct hqdb *team, struct team_view **out, s
         memset(h->chain.head, '0', HASH_HEX_LEN);
         if (!team)
             continue;
-        rc = open_mirror(s, team, l.members[i], &h->chain, &m, err);
+        rc = mirror_lock(s, l.members[i], &lock, err);
+        if (!rc)
+            rc = open_mirror(s, team, l.members[i], &h->chain, &m, err);
         if (!rc && m)
             rc = collect_store(tv, m, l.members[i], 0, err);
         store_close(m);
+        fs_unlock(lock);
+        lock = -1;
     }
     free(l.members);
     if (rc) {
