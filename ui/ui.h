@@ -576,6 +576,11 @@ struct ui_usb_model {
     int (*is_assignment)(void *user, const char *code);
     int (*check_assignment)(void *user, const char *code, char message[320], struct fc_error *err);
     int (*apply_assignment)(void *user, const char *code, char message[320], struct fc_error *err);
+    /* On a team lead's laptop: verifies and merges every teammate's bundle
+     * (.fcb) of dir into the team's records (team import; this device's own
+     * bundles are skipped); message says how many. FC_EVERIFY when this
+     * device leads no team. NULL when not offered. */
+    int (*team_import)(void *user, const char *dir, char message[320], struct fc_error *err);
     /* Trusts HQ's public key file (keys trust); message gives its fingerprint.
      * FC_ESTATE without replace when other keys are trusted already (err
      * names both): replacing them is asked for again, with replace 1. */

@@ -7,7 +7,9 @@
  * scanner burst can answer; the device's keys and its enrollment QR are
  * shown. Everything goes through the app's ui_usb_model, which records
  * what the CLI's commands record. */
+#include "core/base/buf.h"
 #include "core/base/clock.h"
+#include "core/base/fs.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
 #include "ui/i18n.h"
@@ -785,6 +787,35 @@ static void trust_done(void *ctx, int yes)
     free(t);
 }
 
+/* A bundle chosen on the stick: on a team lead's laptop, the teammates'
+ * bundles of its folder go into the team's records (Alt+t); elsewhere a
+ * bundle is for HQ. */
+static void usb_team_import(struct ui_view *v, const char *path)
+{
+    struct usb_view *u = v->data;
+    struct fc_error err;
+    struct buf dir = BUF_INIT;
+    char msg[320] = "";
+    int rc = FC_EVERIFY;
+
+    fc_error_clear(&err);
+    if (u->m->team_import) {
+        fs_dirname(&dir, path);
+        ui_screen_busy(v->scr, ui_tr("Importing the team's bundles...", "正在导入组员的数据包……"));
+        rc = u->m->team_import(u->m->user, dir.ptr, msg, &err);
+        buf_release(&dir);
+    }
+    if (rc == FC_EVERIFY && !msg[0])
+        ui_screen_message(v->scr, UI_ROLE_NORMAL, "%s",
+                          ui_tr("a bundle exported for HQ: take it to HQ's import",
+                                "导出给中心的数据包：请交中心导入"));
+    else if (rc < 0)
+        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
+                          err.msg_local[0] ? err.msg_local : err.msg);
+    else
+        ui_screen_message(v->scr, UI_ROLE_OK, "%s", msg);
+}
+
 static void usb_open(struct ui_view *v, int partial)
 {
     struct usb_view *u = v->data;
@@ -824,11 +855,7 @@ static void usb_open(struct ui_view *v, int partial)
                             trust_done, t);
         }
         break;
-    case UI_FILE_BUNDLE:
-        ui_screen_message(v->scr, UI_ROLE_NORMAL, "%s",
-                          ui_tr("a bundle exported for HQ: take it to HQ's import",
-                                "导出给中心的数据包：请交中心导入"));
-        break;
+    case UI_FILE_BUNDLE: usb_team_import(v, f->path); break;
     case UI_FILE_OTHER:
         ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
                           ui_tr("not a file fieldcheck reads", "不是 fieldcheck 可读取的文件"));

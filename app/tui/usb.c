@@ -21,6 +21,7 @@
 #include "sync/pack.h"
 #include "sync/assign.h"
 #include "sync/receipt.h"
+#include "sync/team.h"
 #include "ui/i18n.h"
 
 #include <dirent.h>
@@ -564,6 +565,82 @@ static int apply_assignment(void *user, const char *code, char message[320], str
     return 0;
 }
 
+static int leads_nothing(const struct team_member_state *m, void *ctx)
+{
+    (void)m;
+    (void)ctx;
+    return 1; /* one member of a team this device leads is enough */
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int team_import_dir(void *user, const char *dir, char message[320], struct fc_error *err)
+{
+    struct tui_usb *u = user;
+    struct hqdb *db = NULL;
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0, imported = 0, known = 0, own = 0, refused = 0;
+    struct fc_error first;
+    DIR *d;
+    int rc = team_members(u->s, NULL, NULL, leads_nothing, NULL, err);
+
+    if (rc == FC_ENOTFOUND)
+        return FC_EVERIFY; /* a bundle for HQ: the caller says so */
+    if (rc < 0)
+        return rc;
+    d = opendir(dir);
+    if (!d)
+        return fc_error_setsys(err, FC_EIO, errno, "cannot open folder '%s'", dir);
+    while ((de = readdir(d)))
+        if (has_suffix(de->d_name, ".fcb")) {
+            names = xreallocarray(names, n + 1, sizeof(*names));
+            names[n++] = xstrdup(de->d_name);
+        }
+    closedir(d);
+    if (n)
+        qsort(names, n, sizeof(*names), name_cmp);
+    fc_error_clear(&first);
+    rc = team_store_open(u->s, 1, &db, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct team_import_result r;
+        struct fc_error e;
+        struct buf path = BUF_INIT;
+
+        fc_error_clear(&e);
+        buf_addf(&path, "%s/%s", dir, names[i]);
+        if (team_import_file(u->s, db, path.ptr, &r, &e)) {
+            if (!refused++)
+                first = e;
+        } else if (r.outcome == TEAM_OWN) {
+            own++;
+        } else if (r.outcome == TEAM_DUPLICATE) {
+            known++;
+        } else {
+            imported++;
+        }
+        buf_release(&path);
+    }
+    hqdb_close(db);
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (rc)
+        return rc;
+    tui_changed(u->t);
+    snprintf(
+        message, 320,
+        ui_tr("team import: %zu bundle(s) imported, %zu already imported, %zu of this device, "
+              "%zu refused%s%s",
+              "组员数据包导入：新导入 %zu 个，此前已导入 %zu 个，本机的 %zu 个，拒绝 %zu 个%s%s"),
+        imported, known, own, refused, refused ? ": " : "",
+        refused ? (first.msg_local[0] ? first.msg_local : first.msg) : "");
+    return 0;
+}
+
 static int trust_hq(void *user, const char *path, int replace, char message[320],
                     struct fc_error *err)
 {
@@ -615,6 +692,7 @@ const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out)
     u->model.is_assignment = is_assignment;
     u->model.check_assignment = check_assignment;
     u->model.apply_assignment = apply_assignment;
+    u->model.team_import = team_import_dir;
     u->model.trust_hq = trust_hq;
     *out = u;
     return &u->model;

@@ -7,7 +7,8 @@
 # leads no team says so. Day 2: the lead hands the open line S3 to a member
 # (team assign); the member scans the code off its QR on the worksheet,
 # answers the question by hand, and the line is the member's; the member
-# works it, the lead imports the evening's bundle and the team's view has it.
+# works it, the lead imports the evening's bundles from the stick on the USB
+# screen and the team's view has it.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 fc_bin=${FIELDCHECK_BIN:-}
@@ -129,9 +130,25 @@ send_key F10
 export FIELDCHECK_NOW=2026-03-03T18:00:00+08:00
 dev m1 susp verify S3 --verdict CONFIRMED --amount 30 --fund-loss 30
 dev m1 export -o "$E2E_TMP/stick2"
-dev lead team import "$E2E_TMP"/stick2/*.fcb
+dev lead export -o "$E2E_TMP/stick2"
+# on the lead's USB screen, a bundle of the stick imports the teammates'
+# bundles found there (the lead's own is skipped); twice changes nothing
 tm kill-session -t fc
 start_app env "FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db" "$fc_bin" tui
+wait_for "Lines: 3"
+send_key M-u
+wait_for "Removable media"
+bundle=$(ls "$E2E_TMP"/stick2/*.fcb | head -1)
+tm send-keys -t fc -l -- "$bundle"
+sleep 0.1
+send_key Enter
+wait_for "1 bundle(s) imported, 0 already imported, 1 of this device, 0 refused"
+snapshot usb-team-import
+tm send-keys -t fc -l -- "$bundle"
+sleep 0.1
+send_key Enter
+wait_for "0 bundle(s) imported, 1 already imported, 1 of this device"
+send_key Escape
 wait_for "Lines: 3"
 send_key M-t
 wait_for "Team's records"
