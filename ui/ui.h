@@ -360,6 +360,11 @@ struct ui_susp_row {
     char state[16]; /* PENDING, CONFIRMED, PARTIAL, REFUTED */
     char irregular[24], fund_loss[24];
     char inspector[64];
+    /* On a team lead's laptop: who in the team recorded the line (4 characters
+     * of each device id, LEAD for this device), "! " first while members disagree
+     * and the lead has not decided; "" elsewhere. */
+    char team[48];
+    int team_conflict;
 };
 
 /* Filter of the list; "" does not filter. state is a state name. */

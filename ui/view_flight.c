@@ -333,6 +333,13 @@ static const struct ui_table_col susp_cols[] = {
     {N_("Inspector"), "人员", 8, UI_ALIGN_LEFT, 0, 0},
 };
 #define NSUSP_COLS ((int)(sizeof(susp_cols) / sizeof(susp_cols[0])))
+/* shown on a team lead's laptop while a row on screen has the team's note */
+static const struct ui_table_col team_col = {N_("Team"), "全组记录", 16, UI_ALIGN_LEFT, 0, 0};
+
+static const struct ui_table_col *col_def(int c)
+{
+    return c < NSUSP_COLS ? &susp_cols[c] : &team_col;
+}
 
 static const char *susp_cell(const struct ui_susp_row *r, int col)
 {
@@ -344,7 +351,8 @@ static const char *susp_cell(const struct ui_susp_row *r, int col)
     case 4: return r->amount;
     case 5: return r->susp_amount;
     case 6: return state_text(r->state);
-    default: return r->inspector;
+    case 7: return r->inspector;
+    default: return r->team;
     }
 }
 
@@ -363,7 +371,7 @@ static void fl_draw(struct ui_view *v, WINDOW *w)
     struct flight_view *fv = v->data;
     const struct ui_flight_query *q = &fv->win.q;
     const struct ui_susp_row *sel;
-    int width[NSUSP_COLS], fixed = 0, x, y;
+    int width[NSUSP_COLS + 1], fixed = 0, ncols = NSUSP_COLS, x, y;
     char head[512];
 
     if (!fv->loaded || fv->stale)
@@ -374,17 +382,22 @@ static void fl_draw(struct ui_view *v, WINDOW *w)
              ui_tr("State:", "状态："), q->state[0] ? state_text(q->state) : ui_tr("all", "全部"),
              ui_tr("Inspector:", "人员："), q->inspector[0] ? q->inspector : ui_tr("all", "全部"));
     ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);
-    for (int c = 0; c < NSUSP_COLS; c++)
-        fixed += susp_cols[c].width + 1;
-    for (int c = 0; c < NSUSP_COLS; c++) {
-        width[c] = susp_cols[c].width;
+    for (y = 0; y < fv->win.page && fv->win.top + y < fv->win.total; y++) {
+        const struct ui_susp_row *r = susp_window_row(&fv->win, fv->win.top + y);
+        if (r && r->team[0])
+            ncols = NSUSP_COLS + 1;
+    }
+    for (int c = 0; c < ncols; c++)
+        fixed += col_def(c)->width + 1;
+    for (int c = 0; c < ncols; c++) {
+        width[c] = col_def(c)->width;
         if (!width[c])
             width[c] = v->cols - 2 - fixed > 6 ? v->cols - 2 - fixed : 6;
     }
     x = 1;
-    for (int c = 0; c < NSUSP_COLS; c++) {
-        ui_put(w, 1, x, width[c], ui_tr(susp_cols[c].title_en, susp_cols[c].title_zh),
-               susp_cols[c].align, UI_ROLE_HEADER);
+    for (int c = 0; c < ncols; c++) {
+        ui_put(w, 1, x, width[c], ui_tr(col_def(c)->title_en, col_def(c)->title_zh),
+               col_def(c)->align, UI_ROLE_HEADER);
         x += width[c] + 1;
     }
     for (y = 0; y < fv->win.page && fv->win.top + y < fv->win.total; y++) {
@@ -396,11 +409,12 @@ static void fl_draw(struct ui_view *v, WINDOW *w)
         if (selected)
             ui_fill(w, 2 + y, 0, v->cols, UI_ROLE_SELECTED);
         x = 1;
-        for (int c = 0; c < NSUSP_COLS; c++) {
-            enum ui_role role = selected ? UI_ROLE_SELECTED
-                                : c == 6 ? state_role(r->state)
-                                         : UI_ROLE_NORMAL;
-            ui_put(w, 2 + y, x, width[c], susp_cell(r, c), susp_cols[c].align, role);
+        for (int c = 0; c < ncols; c++) {
+            enum ui_role role = selected                     ? UI_ROLE_SELECTED
+                                : c == 6                     ? state_role(r->state)
+                                : c == 8 && r->team_conflict ? UI_ROLE_ANOMALY
+                                                             : UI_ROLE_NORMAL;
+            ui_put(w, 2 + y, x, width[c], susp_cell(r, c), col_def(c)->align, role);
             x += width[c] + 1;
         }
     }

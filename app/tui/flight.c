@@ -14,6 +14,7 @@
 #include "core/flight/flight.h"
 #include "core/flight/page.h"
 #include "core/flight/taxonomy.h"
+#include "core/flight/workflow.h"
 #include "core/mission/mission.h"
 #include "core/visit/visit.h"
 #include "ui/i18n.h"
@@ -27,6 +28,8 @@ struct tui_flight {
     struct flight_pager *pager;
     char mission_id[128]; /* the pager's visit's mission */
     int64_t mission_version;
+    char site_code[32]; /* the pager's visit's site */
+    struct tui_team_notes *notes;
     struct ui_flight_model model;
 };
 
@@ -50,6 +53,7 @@ static int pager_for(struct tui_flight *tf, const char *visit_id, struct flight_
     if (!rc) {
         snprintf(tf->mission_id, sizeof(tf->mission_id), "%s", v.mission_id);
         tf->mission_version = v.mission_version;
+        snprintf(tf->site_code, sizeof(tf->site_code), "%s", v.site_code);
         rc = flight_pager_open(tf->s, v.id, &tf->pager, err);
     }
     visit_release(&v);
@@ -117,6 +121,7 @@ static int f_count(void *user, const char *visit_id, const struct ui_flight_quer
 struct page_ctx {
     void (*emit)(void *ctx, const struct ui_susp_row *row);
     void *ctx;
+    struct tui_flight *tf;
 };
 
 static int page_cb(const struct flight_line *l, void *vctx)
@@ -125,6 +130,9 @@ static int page_cb(const struct flight_line *l, void *vctx)
     struct ui_susp_row r;
 
     row_from_line(l, &r);
+    snprintf(r.team, sizeof(r.team), "%s",
+             tui_team_note(c->tf->notes, flight_workflow.kind, c->tf->site_code, "lines",
+                           l->susp_id, &r.team_conflict));
     c->emit(c->ctx, &r);
     return 0;
 }
@@ -136,11 +144,15 @@ static int f_page(void *user, const char *visit_id, const struct ui_flight_query
 {
     struct flight_pager *p = NULL;
     struct flight_filter f;
-    struct page_ctx c = {emit, ctx};
+    struct page_ctx c = {emit, ctx, user};
     enum flight_seek fs = seek == UI_SEEK_BEFORE  ? FLIGHT_SEEK_BEFORE
                           : seek == UI_SEEK_AFTER ? FLIGHT_SEEK_AFTER
                                                   : FLIGHT_SEEK_FROM;
-    int rc = pager_for(user, visit_id, &p, err);
+    int rc;
+
+    /* first: building the notes attaches missions of its own */
+    tui_team_notes_refresh(c.tf->notes);
+    rc = pager_for(user, visit_id, &p, err);
 
     query_filter(q, &f);
     return rc ? rc : flight_pager_page(p, &f, key, fs, limit, page_cb, &c, err);
@@ -552,6 +564,7 @@ static void *create(struct tui *t)
     struct tui_flight *tf = xcalloc(1, sizeof(*tf));
 
     tf->s = tui_store(t);
+    tf->notes = tui_team_notes_new(tf->s);
     tf->model.user = tf;
     tf->model.count = f_count;
     tf->model.page = f_page;
@@ -575,6 +588,7 @@ static void destroy(void *a)
     if (!tf)
         return;
     flight_pager_free(tf->pager);
+    tui_team_notes_free(tf->notes);
     free(tf);
 }
 

@@ -70,6 +70,17 @@ struct tui_draw;
 const struct ui_draw_model *tui_draw_model(struct tui *t, struct tui_draw **out);
 void tui_draw_free(struct tui_draw *td);
 
+/* Who in the team recorded what (app/tui/teamnotes.c), for the lead's own
+ * screens: built from the team's view when the laptop leads a team and
+ * holds a team store, again only when the team store or this device's log
+ * changed. refresh before filling rows; a note is "" when there is none. */
+struct tui_team_notes;
+struct tui_team_notes *tui_team_notes_new(struct store *s);
+void tui_team_notes_free(struct tui_team_notes *n);
+void tui_team_notes_refresh(struct tui_team_notes *n);
+const char *tui_team_note(const struct tui_team_notes *n, const char *kind, const char *site,
+                          const char *group, const char *subject, int *conflict);
+
 /* ---- services of tui.c for the adapters ------------------------------------- */
 
 struct store *tui_store(struct tui *t);

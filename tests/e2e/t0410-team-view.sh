@@ -51,6 +51,13 @@ dev lead team import "$E2E_TMP"/stick/*.fcb
 export FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db
 start_app "$fc_bin" tui
 wait_for "Lines: 3"
+# the lead's own worksheet names who in the team recorded each line
+wait_for "Team"
+m12=$(printf '%s\n' "${M1:0:4}" "${M2:0:4}" | sort | paste -sd,)
+screen_text | grep -q "^ *S1 .*! $m12" || fail "S1 is not marked as a conflict of m1 and m2: $(screen_text)"
+screen_text | grep -q "^ *S2 .*${M2:0:4}" || fail "S2 does not name m2: $(screen_text)"
+screen_text | grep -q "^ *S3 .*${M1:0:4}" && fail "S3 names a member who did not record it"
+snapshot lead-worksheet-team
 send_key M-t
 wait_for "Team's records"
 wait_for "3 laptop(s), 2 item(s), 1 conflict(s)"
@@ -79,6 +86,12 @@ wait_for "0 conflict(s)"
 snapshot team-view-decided
 send_key Escape
 wait_for "Lines: 3"
+# decided by the lead: no longer a conflict on the worksheet
+for _ in $(seq 50); do screen_text | grep -q "^ *S1 .*LEAD" && break; sleep 0.1; done
+for who in LEAD "${M1:0:4}" "${M2:0:4}"; do
+    screen_text | grep -q "^ *S1 .*$who" || fail "S1 does not name $who: $(screen_text)"
+done
+screen_text | grep -q "^ *S1 .*! " && fail "S1 still marked as a conflict"
 send_key F10
 [ "$(wait_exit)" = 0 ] || fail "the TUI did not exit 0"
 
