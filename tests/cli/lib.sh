@@ -73,13 +73,42 @@ flip_byte() {
     printf "\\x$(printf %02x $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
+# mission_json DIR ID KIND [VERSION]: DIR/mission.json of a mission valid
+# all March 2026.
+mission_json() {
+    mkdir -p "$1"
+    printf '{"mission_id":"%s","version":%s,"kind":"%s","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' \
+        "$2" "${4:-1}" "$3" >"$1/mission.json"
+}
+
 # night_mission DIR ID [VERSION]: a night mission folder, valid all March
 # 2026, whose roster is the CSV rows on standard input (header added).
 night_mission() {
-    mkdir -p "$1"
-    printf '{"mission_id":"%s","version":%s,"kind":"night","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' \
-        "$2" "${3:-1}" >"$1/mission.json"
+    mission_json "$1" "$2" night "${3:-1}"
     { echo 'site_code,ward_code,ward,bed,admission_no,name,id_number'; cat; } >"$1/inpatients.csv"
+}
+
+# dev NAME ARGS...: fieldcheck on device NAME's database ($TEST_TMP/NAME).
+dev() {
+    local d=$1
+    shift
+    FIELDCHECK_DB="$TEST_TMP/$d/fieldcheck.db" "$FC" "$@"
+}
+
+# team_devices NAME=VAR...: an HQ in $TEST_TMP/hq, run as $hq, and one device
+# per NAME (dev NAME ...) with keys, trusting HQ and enrolled there; VAR is
+# set to its device id.
+team_devices() {
+    local nv d
+    hq="$FC hq --hq $TEST_TMP/hq"
+    expect_exit 0 $hq init
+    for nv in "$@"; do
+        d=${nv%%=*}
+        expect_exit 0 dev "$d" keys init
+        expect_exit 0 dev "$d" keys trust "$TEST_TMP/hq/hq.pub"
+        expect_exit 0 $hq enroll "$(dev "$d" --json keys show | jq -r .enrollment)"
+        printf -v "${nv#*=}" '%s' "$(dev "$d" --json keys show | jq -r .device_id)"
+    done
 }
 
 # hq_enrol [DIR]: an HQ in DIR (default $TEST_TMP/hq), run as $hq, and this

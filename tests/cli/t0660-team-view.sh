@@ -8,8 +8,6 @@
 # recorded one suspicion line or one bed differently are a conflict, listed
 # until the lead records the item; nothing is resolved silently.
 . "$(dirname "$0")/lib.sh"
-hq="$FC hq --hq $TEST_TMP/hq"
-dev() { local d=$1; shift; FIELDCHECK_DB="$TEST_TMP/$d/fieldcheck.db" "$FC" "$@"; }
 day() { export FIELDCHECK_NOW="$1"; }
 item() { jq -c "select(.type == \"item\" and .subject == \"$1\")" <<<"$OUT"; }
 total() { jq -r 'select(.type == "total") | .conflicts' <<<"$OUT"; }
@@ -25,22 +23,10 @@ evening() { # members export to the stick
 }
 
 day 2026-03-02T08:00:00+08:00
-expect_exit 0 $hq init
-for d in lead m1 m2 m3; do
-    expect_exit 0 dev $d keys init
-    expect_exit 0 dev $d keys trust "$TEST_TMP/hq/hq.pub"
-    expect_exit 0 $hq enroll "$(dev $d --json keys show | jq -r .enrollment)"
-done
-LEAD=$(dev lead --json keys show | jq -r .device_id)
-M1=$(dev m1 --json keys show | jq -r .device_id)
-M2=$(dev m2 --json keys show | jq -r .device_id)
-M3=$(dev m3 --json keys show | jq -r .device_id)
+team_devices lead=LEAD m1=M1 m2=M2 m3=M3
 
 m=$TEST_TMP/m
-mkdir -p "$m"
-cat >"$m/mission.json" <<'J'
-{"mission_id":"FLY-2026","version":1,"kind":"mixed","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
+mission_json "$m" FLY-2026 mixed
 printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\nP37020304446,Pharmacy,pharmacy\n' >"$m/sites.csv"
 DB=XR05CBA198A001010100862
 cat >"$m/drugs.csv" <<CSV

@@ -8,25 +8,11 @@
 # another device, from a device that is not the lead, or altered by one
 # character is refused.
 . "$(dirname "$0")/lib.sh"
-hq="$FC hq --hq $TEST_TMP/hq"
-dev() { local d=$1; shift; FIELDCHECK_DB="$TEST_TMP/$d/fieldcheck.db" "$FC" "$@"; }
 line() { jq -r "select(.susp_id == \"$2\") | .inspector" <<<"$1"; }
 export FIELDCHECK_NOW=2026-03-02T08:00:00+08:00
-expect_exit 0 $hq init
-for d in lead m1 m2 out; do
-    expect_exit 0 dev $d keys init
-    expect_exit 0 dev $d keys trust "$TEST_TMP/hq/hq.pub"
-    expect_exit 0 $hq enroll "$(dev $d --json keys show | jq -r .enrollment)"
-done
-LEAD=$(dev lead --json keys show | jq -r .device_id)
-M1=$(dev m1 --json keys show | jq -r .device_id)
-M2=$(dev m2 --json keys show | jq -r .device_id)
-OUTSIDER=$(dev out --json keys show | jq -r .device_id)
+team_devices lead=LEAD m1=M1 m2=M2 out=OUTSIDER
 m=$TEST_TMP/m
-mkdir -p "$m"
-cat >"$m/mission.json" <<'J'
-{"mission_id":"FLY-2026","version":1,"kind":"flight","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
+mission_json "$m" FLY-2026 flight
 printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\n' >"$m/sites.csv"
 {
     echo 'susp_id,rule_code,rule_name,site_code,amount,susp_amount'

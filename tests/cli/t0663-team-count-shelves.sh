@@ -6,24 +6,11 @@
 # conflict is only a box two members recorded differently. Split-pack counts
 # by hand add up too.
 . "$(dirname "$0")/lib.sh"
-hq="$FC hq --hq $TEST_TMP/hq"
-dev() { local d=$1; shift; FIELDCHECK_DB="$TEST_TMP/$d/fieldcheck.db" "$FC" "$@"; }
 item() { jq -c "select(.type == \"item\" and .group == \"$1\" and .subject == \"$2\")" <<<"$OUT"; }
 export FIELDCHECK_NOW=2026-03-02T09:00:00+08:00
-expect_exit 0 $hq init
-for d in lead m1 m2; do
-    expect_exit 0 dev $d keys init
-    expect_exit 0 dev $d keys trust "$TEST_TMP/hq/hq.pub"
-    expect_exit 0 $hq enroll "$(dev $d --json keys show | jq -r .enrollment)"
-done
-LEAD=$(dev lead --json keys show | jq -r .device_id)
-M1=$(dev m1 --json keys show | jq -r .device_id)
-M2=$(dev m2 --json keys show | jq -r .device_id)
+team_devices lead=LEAD m1=M1 m2=M2
 m=$TEST_TMP/m
-mkdir -p "$m"
-cat >"$m/mission.json" <<'J'
-{"mission_id":"PH-2026","version":1,"kind":"pharmacy","title":"team","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}
-J
+mission_json "$m" PH-2026 pharmacy
 printf 'site_code,site_name,site_kind\nP37020304446,Pharmacy,pharmacy\n' >"$m/sites.csv"
 DA=XR05CBA198A001010100862
 DB=XR05CBA198A001010100999
