@@ -125,10 +125,19 @@ static const char *local(const char *name)
     return c ? c + 1 : name;
 }
 
+/* strcmp(n, w) == 0 without a call: the sheet's handlers run for every
+ * element of every cell, and most names differ at their first byte. */
+static int name_is(const char *n, const char *w)
+{
+    while (*w && *n == *w)
+        n++, w++;
+    return *n == *w;
+}
+
 static const char *attr(const char **a, const char *name)
 {
     for (; a && a[0]; a += 2)
-        if (!strcmp(local(a[0]), name))
+        if (name_is(local(a[0]), name))
             return a[1];
     return NULL;
 }
@@ -638,12 +647,21 @@ static void end_row(struct xl *x)
     out_flush(x, 0);
 }
 
+/* What snprintf "%s" would leave in a buffer of size n, without it. */
+static void copy_type(char *out, size_t n, const char *v)
+{
+    size_t k = strnlen(v, n - 1);
+
+    memcpy(out, v, k);
+    out[k] = '\0';
+}
+
 static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **a)
 {
     struct xl *x = ud;
     const char *n = local(name), *v;
 
-    if (!strcmp(n, "row")) {
+    if (name_is(n, "row")) {
         uint64_t r = (v = attr(a, "r")) ? strtoull(v, NULL, 10) : x->row + 1;
         if (r <= x->row || r > x->lim.max_rows)
             return fail(x, FC_N_("'%s': rows out of order or past the limit%s"), NULL);
@@ -651,23 +669,24 @@ static void XMLCALL sh_start(void *ud, const XML_Char *name, const XML_Char **a)
         x->ncells = 0;
         x->next_col = 0;
         buf_reset(&x->rowtext);
-    } else if (!strcmp(n, "c")) {
+    } else if (name_is(n, "c")) {
         v = attr(a, "r");
         x->ccol = v ? ref_col(v) : x->next_col;
         if (x->ccol == UINT64_MAX || x->ccol >= x->lim.max_cols ||
             (x->ncells && x->ccol <= x->cells[x->ncells - 1].col))
             return fail(x, FC_N_("'%s': a cell reference out of order or past the limit%s"), NULL);
         x->next_col = x->ccol + 1;
-        snprintf(x->ctype, sizeof(x->ctype), "%s", (v = attr(a, "t")) ? v : "n");
+        v = attr(a, "t");
+        copy_type(x->ctype, sizeof(x->ctype), v ? v : "n");
         x->cstyle = (v = attr(a, "s")) ? strtol(v, NULL, 10) : 0;
         buf_reset(&x->text);
-    } else if (!strcmp(n, "v")) {
+    } else if (name_is(n, "v")) {
         x->in_v = 1;
-    } else if (!strcmp(n, "is")) {
+    } else if (name_is(n, "is")) {
         x->in_is = 1;
-    } else if (!strcmp(n, "t") && x->in_is) {
+    } else if (name_is(n, "t") && x->in_is) {
         x->in_t = 1;
-    } else if (!strcmp(n, "rPh")) {
+    } else if (name_is(n, "rPh")) {
         x->in_rph = 1;
     }
 }
@@ -679,18 +698,18 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
     struct buf *rt = &x->rowtext;
     size_t off;
 
-    if (!strcmp(n, "v")) {
+    if (name_is(n, "v")) {
         x->in_v = 0;
-    } else if (!strcmp(n, "t")) {
+    } else if (name_is(n, "t")) {
         x->in_t = 0;
-    } else if (!strcmp(n, "rPh")) {
+    } else if (name_is(n, "rPh")) {
         x->in_rph = 0;
-    } else if (!strcmp(n, "is")) {
+    } else if (name_is(n, "is")) {
         x->in_is = 0;
-    } else if (!strcmp(n, "c")) {
+    } else if (name_is(n, "c")) {
         const char *v = x->text.ptr ? x->text.ptr : "";
         off = rt->len;
-        if (!strcmp(x->ctype, "s")) {
+        if (name_is(x->ctype, "s")) {
             char *end = NULL;
             unsigned long i = strtoul(v, &end, 10);
             if (end == v || *end || i >= x->nss)
@@ -698,9 +717,9 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
                             NULL);
             if (x->ss_off[i + 1] > x->ss_off[i]) /* ss_text is NULL while every string is empty */
                 buf_add(rt, x->ss_text.ptr + x->ss_off[i], x->ss_off[i + 1] - x->ss_off[i]);
-        } else if (!strcmp(x->ctype, "b")) {
-            buf_adds(rt, !strcmp(v, "1") ? "TRUE" : "FALSE");
-        } else if (!strcmp(x->ctype, "n") && x->text.len && x->cstyle >= 0 &&
+        } else if (name_is(x->ctype, "b")) {
+            buf_adds(rt, name_is(v, "1") ? "TRUE" : "FALSE");
+        } else if (name_is(x->ctype, "n") && x->text.len && x->cstyle >= 0 &&
                    (size_t)x->cstyle < x->nxf && x->xf_kind[x->cstyle]) {
             put_serial(x, v, x->xf_kind[x->cstyle], rt);
         } else {
@@ -721,7 +740,7 @@ static void XMLCALL sh_end(void *ud, const XML_Char *name)
         x->cells[x->ncells].off = off;
         x->cells[x->ncells++].len = rt->len - off;
         buf_reset(&x->text);
-    } else if (!strcmp(n, "row")) {
+    } else if (name_is(n, "row")) {
         end_row(x);
     }
 }
