@@ -157,6 +157,10 @@ struct ui_bed_row {
     enum ui_severity severity;
     int anomaly; /* the finding is of class anomaly */
     long scans;
+    /* on a team lead's laptop: who in the team recorded the bed ("! " first
+     * while they disagree and the lead has not decided), else "" */
+    char team[48];
+    int team_conflict;
 };
 
 struct ui_patient_row {
@@ -279,6 +283,8 @@ struct ui_drug_row {
     long suspect;              /* counted boxes of the round flagged SOLD_CODE_ON_SHELF */
     char flags[96];            /* reconciliation rules found, short names ("D01 D03"), or "" */
     enum ui_severity severity; /* ANOMALY: flags or suspect boxes; WARN: variance */
+    char team[48];             /* as ui_bed_row's: who in the team counted the drug */
+    int team_conflict;
 };
 
 struct ui_box_row {

@@ -157,7 +157,7 @@ static const struct ui_table_col bed_cols[] = {
     {N_("Patient"), "患者", 8, UI_ALIGN_LEFT, 0, 3},
     {N_("ID number"), "身份证号", 18, UI_ALIGN_LEFT, 0, 1},
     {N_("Finding"), "结果", 0, UI_ALIGN_LEFT, 22, 0},
-    {N_("Marks"), "标记", 9, UI_ALIGN_LEFT, 0, 2},
+    {N_("Marks"), "标记", 16, UI_ALIGN_LEFT, 0, 2}, /* a team lead: whose records */
     {N_("Scans"), "扫码", 5, UI_ALIGN_RIGHT, 0, 4},
 };
 
@@ -221,7 +221,11 @@ static void bed_cell(void *ctx, size_t r, int col, struct buf *out)
                       : b->finding[0]     ? b->finding
                                           : ui_tr("-", "未查"));
         break;
-    case 4: buf_adds(out, b->marks); break;
+    case 4:
+        buf_adds(out, b->marks);
+        if (b->team[0])
+            buf_addf(out, "%s[%s]", b->marks[0] ? " " : "", b->team);
+        break;
     default:
         if (b->scans)
             buf_addf(out, "%ld", b->scans);
@@ -233,6 +237,8 @@ static enum ui_role bed_role(void *ctx, size_t r)
 {
     const struct ui_bed_row *b = &((struct night_view *)ctx)->beds[r];
 
+    if (b->team_conflict)
+        return UI_ROLE_ANOMALY;
     if (!b->finding[0])
         return UI_ROLE_DIM;
     return ui_severity_role(b->severity);
@@ -745,6 +751,10 @@ static void draw_current(struct night_view *nv, WINDOW *w, int y, int cols)
                  ui_tr("Marks:", "标记："), b->marks[0] ? b->marks : "-");
     else
         snprintf(line, sizeof(line), "%s -", ui_tr("Finding:", "结果："));
+    if (b && b->team[0]) { /* a team lead: whose records, kept when the column is not shown */
+        size_t len = strlen(line);
+        snprintf(line + len, sizeof(line) - len, "   %s %s", ui_tr("Team:", "组员："), b->team);
+    }
     ui_put(w, y + 1, 1, cols, line, UI_ALIGN_LEFT,
            b ? ui_severity_role(b->severity) : UI_ROLE_NORMAL);
 }

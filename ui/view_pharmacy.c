@@ -222,6 +222,8 @@ static void drug_cell(void *ctx, size_t r, int col, struct buf *out)
             fmt_qty(d->variance, out);
         break;
     default:
+        if (d->team[0]) /* a team lead: who counted it, first, so that it stays in view */
+            buf_addf(out, "[%s] ", d->team);
         if (d->not_counted)
             buf_addf(out, "%s ", d->status_label[0] ? d->status_label : "--");
         if (d->suspect)
@@ -237,6 +239,8 @@ static enum ui_role drug_role(void *ctx, size_t r)
 {
     const struct ui_drug_row *d = drug_at(ctx, r);
 
+    if (d->team_conflict)
+        return UI_ROLE_ANOMALY;
     if (d->severity == UI_SEV_NONE)
         return UI_ROLE_DIM;
     return ui_severity_role(d->severity);

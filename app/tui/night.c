@@ -13,6 +13,7 @@
 #include "core/mission/mission.h"
 #include "core/night/night.h"
 #include "core/night/wards.h"
+#include "core/night/workflow.h"
 #include "core/visit/visit.h"
 #include "ui/i18n.h"
 
@@ -26,6 +27,7 @@ struct tui_night {
     struct night *n; /* a reading engine on visit v */
     struct visit v;
     const struct workflow *wf;
+    struct tui_team_notes *notes; /* on a team lead's laptop */
 };
 
 /* The reading engine on visit_id with its mission attached. */
@@ -101,6 +103,7 @@ struct bed_ctx {
     void (*emit)(void *ctx, const struct ui_bed_row *row);
     void *ctx;
     struct buf m;
+    struct tui_night *tn;
 };
 
 static int bed_cb(const struct night_ward_bed *b, void *ctx)
@@ -133,6 +136,11 @@ static int bed_cb(const struct night_ward_bed *b, void *ctx)
              b->no_id ? "NO_ID " : "", b->exam ? "EXAM" : "");
     r.severity = tui_severity(b->verdict);
     r.scans = (long)b->scans;
+    buf_reset(&c->m);
+    buf_addf(&c->m, "%s:%s", b->ward_code, b->bed); /* the team view's subject of a bed */
+    snprintf(r.team, sizeof(r.team), "%s",
+             tui_team_note(c->tn->notes, night_workflow.kind, c->tn->v.site_code, "beds", c->m.ptr,
+                           &r.team_conflict));
     c->emit(c->ctx, &r);
     return 0;
 }
@@ -142,8 +150,12 @@ static int list_beds(void *user, const char *visit_id, const char *ward_code,
                      struct fc_error *err)
 {
     struct tui_night *tn = user;
-    struct bed_ctx c = {emit, ctx, BUF_INIT};
-    int rc = engine_for(tn, visit_id, err);
+    struct bed_ctx c = {emit, ctx, BUF_INIT, tn};
+    int rc;
+
+    /* first: building the notes attaches missions of its own */
+    tui_team_notes_refresh(tn->notes);
+    rc = engine_for(tn, visit_id, err);
 
     if (!rc)
         rc = night_foreach_ward_bed(tui_store(tn->t), tn->n, ward_code, bed_cb, &c, err);
@@ -337,6 +349,7 @@ static void *create(struct tui *t)
     struct tui_night *tn = xcalloc(1, sizeof(*tn));
 
     tn->t = t;
+    tn->notes = tui_team_notes_new(tui_store(t));
     tn->model.user = tn;
     tn->model.list_wards = list_wards;
     tn->model.list_beds = list_beds;
@@ -356,6 +369,7 @@ static void destroy(void *a)
         return;
     night_free(tn->n);
     visit_release(&tn->v);
+    tui_team_notes_free(tn->notes);
     free(tn);
 }
 

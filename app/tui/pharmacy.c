@@ -30,6 +30,7 @@ struct tui_pharmacy {
     char visit[40];
     /* count_complete as the last list_drugs read it (-1: not read) */
     int complete;
+    struct tui_team_notes *notes; /* on a team lead's laptop */
 };
 
 /* --- verdicts ---------------------------------------------------------- */
@@ -174,8 +175,11 @@ static int list_drugs(void *user, const char *visit_id,
     json_t *show = NULL, *drugs, *d;
     struct ui_drug_row r;
     size_t i;
-    int rc = engine_for(tp, visit_id, err);
+    int rc;
 
+    /* first: building the notes attaches missions of its own */
+    tui_team_notes_refresh(tp->notes);
+    rc = engine_for(tp, visit_id, err);
     *blind = 0;
     if (rc)
         goto out;
@@ -193,6 +197,10 @@ static int list_drugs(void *user, const char *visit_id,
     json_array_foreach(drugs, i, d)
     {
         drug_row_fill(d, &ss, &r);
+        snprintf(r.team, sizeof(r.team), "%s",
+                 tui_team_note(tp->notes, pharmacy_workflow.kind,
+                               pharmacy_visit(tp->engine)->site_code, "drugs", r.code,
+                               &r.team_conflict));
         emit(ctx, &r);
     }
 out:
@@ -462,6 +470,7 @@ static void *create(struct tui *t)
 
     tp->t = t;
     tp->s = tui_store(t);
+    tp->notes = tui_team_notes_new(tp->s);
     tp->complete = -1;
     tp->model.user = tp;
     tp->model.list_drugs = list_drugs;
@@ -484,6 +493,7 @@ static void destroy(void *a)
     if (!tp)
         return;
     pharmacy_free(tp->engine);
+    tui_team_notes_free(tp->notes);
     free(tp);
 }
 
