@@ -519,6 +519,17 @@ static int is_plain_number(const char *v)
     return *p == '\0';
 }
 
+/* v (0 <= v < 10^width) in width digits, zero-padded: "%0*d" without the
+ * formatter, which cost more than the rest of a date cell. */
+static void put_digits(struct buf *out, int v, int width)
+{
+    char d[4];
+
+    for (int i = width - 1; i >= 0; i--, v /= 10)
+        d[i] = (char)('0' + v % 10);
+    buf_add(out, d, (size_t)width);
+}
+
 /* An Excel serial number in a date-styled cell, as the loader reads dates;
  * anything else in it (text, a negative number, past 9999-12-31) as written. */
 static void put_serial(struct xl *x, const char *v, unsigned char kind, struct buf *out)
@@ -546,14 +557,21 @@ static void put_serial(struct xl *x, const char *v, unsigned char kind, struct b
     else
         days -= days < 60 ? 25568 : 25569;
     civil(days, &y, &m, &d);
-    if (kind == 3)
-        buf_addf(out, "%02d:%02d:%02d", (int)(secs / 3600), (int)(secs / 60 % 60),
-                 (int)(secs % 60));
-    else if (kind == 2 || secs)
-        buf_addf(out, "%04d-%02d-%02d %02d:%02d:%02d", y, m, d, (int)(secs / 3600),
-                 (int)(secs / 60 % 60), (int)(secs % 60));
-    else
-        buf_addf(out, "%04d-%02d-%02d", y, m, d);
+    if (kind != 3) {
+        put_digits(out, y, 4);
+        buf_addch(out, '-');
+        put_digits(out, m, 2);
+        buf_addch(out, '-');
+        put_digits(out, d, 2);
+        if (kind != 2 && !secs)
+            return; /* a date */
+        buf_addch(out, ' ');
+    }
+    put_digits(out, (int)(secs / 3600), 2);
+    buf_addch(out, ':');
+    put_digits(out, (int)(secs / 60 % 60), 2);
+    buf_addch(out, ':');
+    put_digits(out, (int)(secs % 60), 2);
 }
 
 /* Appends s[0..n) to out as a quoted CSV field; returns the line breaks
