@@ -8,7 +8,8 @@
 # (team assign); the member scans the code off its QR on the worksheet,
 # answers the question by hand, and the line is the member's; the member
 # works it, the lead imports the evening's bundles from the stick on the USB
-# screen and the team's view has it.
+# screen and the team's view has it. Day 3: a third member gives S2 another
+# verdict; imported on the USB screen, S2 is the lead's conflict to decide.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 fc_bin=${FIELDCHECK_BIN:-}
@@ -22,7 +23,7 @@ devout() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin
 hq() { "$fc_bin" hq --hq "$E2E_TMP/hq" "$@" >>"$E2E_TMP/cli.txt" 2>&1 || fail "hq $*"; }
 
 hq init
-for d in lead m1 m2; do
+for d in lead m1 m2 m3; do
     dev $d keys init
     dev $d keys trust "$E2E_TMP/hq/hq.pub"
     hq enroll "$(devout $d --json keys show | jq -r .enrollment)"
@@ -30,6 +31,7 @@ done
 LEAD=$(devout lead --json keys show | jq -r .device_id)
 M1=$(devout m1 --json keys show | jq -r .device_id)
 M2=$(devout m2 --json keys show | jq -r .device_id)
+M3=$(devout m3 --json keys show | jq -r .device_id)
 m=$E2E_TMP/m
 mkdir -p "$m"
 cat >"$m/mission.json" <<'J'
@@ -37,8 +39,8 @@ cat >"$m/mission.json" <<'J'
 J
 printf 'site_code,site_name\nH11010500001,Hospital\n' >"$m/sites.csv"
 printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\nS3,R2,rule,H11010500001,30.00,30.00\n' >"$m/suspicions.csv"
-hq pack "$m" -o "$E2E_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --lead "$LEAD"
-for d in lead m1 m2; do
+hq pack "$m" -o "$E2E_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --to "$M3" --lead "$LEAD"
+for d in lead m1 m2 m3; do
     dev $d mission load "$E2E_TMP/team.fcpack"
     dev $d visit open --site H11010500001 --kind flight --inspector "A$d" --inspector "B$d"
 done
@@ -170,4 +172,32 @@ wait_for "30.00 / 30.00"
 snapshot team-view-day2
 send_key F10
 [ "$(wait_exit)" = 0 ] || fail "the lead's TUI did not exit 0 on day 2"
+
+# ---- day 3: the third member's second opinion on S2 reaches the lead -------------
+export FIELDCHECK_NOW=2026-03-04T18:00:00+08:00
+dev m3 susp verify S2 --verdict REFUTED --note "bill explained"
+dev m3 export -o "$E2E_TMP/stick3"
+tm kill-session -t fc
+start_app env "FIELDCHECK_DB=$E2E_TMP/lead/fieldcheck.db" "$fc_bin" tui
+wait_for "Lines: 3"
+send_key M-u
+wait_for "Removable media"
+tm send-keys -t fc -l -- "$(ls "$E2E_TMP"/stick3/*.fcb | head -1)"
+sleep 0.1
+send_key Enter
+wait_for "1 bundle(s) imported, 0 already imported"
+send_key Escape
+wait_for "Lines: 3"
+# S2 is now m2's and m3's, and they disagree
+m23=$(printf '%s\n' "${M2:0:4}" "${M3:0:4}" | sort | paste -sd,)
+for _ in $(seq 50); do screen_text | grep -q "^ *S2 .*! $m23" && break; sleep 0.1; done
+screen_text | grep -q "^ *S2 .*! $m23" || fail "S2 is not marked as m2's and m3's conflict: $(screen_text)"
+send_key M-t
+wait_for "Team's records"
+wait_for "1 conflict(s)"
+wait_for "${M3:0:8} Am3, Bm3"
+wait_for "refuted"
+snapshot team-view-day3
+send_key F10
+[ "$(wait_exit)" = 0 ] || fail "the lead's TUI did not exit 0 on day 3"
 echo "ok"
