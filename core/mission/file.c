@@ -10,6 +10,7 @@
 #include "core/store/hash.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -178,6 +179,43 @@ out:
     return rc;
 }
 
+/* The workbook's digest, taken beside its conversion: one core hashes while
+ * the other unpacks and parses. */
+struct hash_job {
+    const char *path;
+    unsigned char *digest;
+    struct fc_error err;
+    int rc;
+};
+
+static void *hash_main(void *arg)
+{
+    struct hash_job *j = arg;
+
+    j->rc = hash_file(j->path, j->digest, NULL, &j->err);
+    return NULL;
+}
+
+static int xlsx_convert_and_hash(const char *path, int out_fd, struct xlsx_rowmap *rows,
+                                 unsigned char *digest, struct fc_error *err)
+{
+    struct hash_job job = {.path = path, .digest = digest};
+    pthread_t t;
+    int rc, started = pthread_create(&t, NULL, hash_main, &job) == 0;
+
+    rc = xlsx_to_csv(path, out_fd, NULL, rows, err);
+    if (started)
+        pthread_join(t, NULL);
+    else
+        job.rc = hash_file(path, digest, NULL, &job.err);
+    if (!rc && job.rc) {
+        if (err)
+            *err = job.err;
+        rc = job.rc;
+    }
+    return rc;
+}
+
 int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
 {
     struct csv_reader *r = NULL;
@@ -211,9 +249,7 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         }
         if (L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->fname, 0, total);
-        rc = xlsx_to_csv(path.ptr, memfd, NULL, &rows, err);
-        if (!rc)
-            rc = hash_file(path.ptr, L->file_digest[f], NULL, err);
+        rc = xlsx_convert_and_hash(path.ptr, memfd, &rows, L->file_digest[f], err);
         if (rc)
             goto out;
         snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", memfd);
