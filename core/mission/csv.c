@@ -46,6 +46,7 @@ struct csv_reader {
 
     /* source: a file (fd >= 0) or a borrowed memory buffer */
     int fd;
+    int stream;         /* fd is a pipe of UTF-8 text this program writes: no size, no rewind */
     struct stat opened; /* at open, to notice a file rewritten while being read */
     const unsigned char *mem;
     size_t mem_len;
@@ -641,6 +642,21 @@ int csv_reader_open_digest(struct csv_reader **out, const char *path, const stru
     return reader_open(out, path, lim, digest, err);
 }
 
+int csv_reader_open_stream(struct csv_reader **out, int fd, const char *name,
+                           const struct csv_limits *lim)
+{
+    struct csv_reader *r = reader_new(name, lim);
+
+    r->fd = fd;
+    r->stream = 1;
+    r->raw = xmalloc(RAW_CHUNK);
+    r->enc = TEXTENC_UTF8;
+    r->size = UINT64_MAX;
+    r->bom_pending = 1;
+    *out = r;
+    return 0;
+}
+
 int csv_reader_open_mem(struct csv_reader **out, const char *name, const void *data, size_t len,
                         const struct csv_limits *lim, struct fc_error *err)
 {
@@ -704,7 +720,7 @@ static int src_check_unchanged(struct csv_reader *r, struct fc_error *err)
 {
     struct stat st;
 
-    if (r->fd < 0)
+    if (r->fd < 0 || r->stream)
         return 0;
     if (fstat(r->fd, &st) < 0)
         return fc_error_setsys(err, FC_EIO, errno, "cannot stat '%s': %s", r->name,

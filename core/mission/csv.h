@@ -59,6 +59,14 @@ int csv_reader_open_digest(struct csv_reader **out, const char *path, const stru
 /* Same over data[0..len), which is BORROWED: it must stay unchanged until
  * csv_reader_free (no copy, so large buffers cost no extra memory). name is
  * copied and used in messages. */
+/* Reads records from fd, a pipe carrying UTF-8 CSV that this program writes
+ * as it goes (a workbook's sheet converted on another thread): no encoding
+ * pass, no size, no rewind. The reader owns fd and closes it when freed,
+ * which tells a writer still writing that nobody reads any more (EPIPE).
+ * Always 0. */
+int csv_reader_open_stream(struct csv_reader **out, int fd, const char *name,
+                           const struct csv_limits *lim);
+
 int csv_reader_open_mem(struct csv_reader **out, const char *name, const void *data, size_t len,
                         const struct csv_limits *lim, struct fc_error *err);
 

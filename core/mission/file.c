@@ -10,11 +10,13 @@
 #include "core/store/hash.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The row's values go to the insert statement, or to the insert thread. */
@@ -216,6 +218,61 @@ static int xlsx_convert_and_hash(const char *path, int out_fd, struct xlsx_rowma
     return rc;
 }
 
+/* A workbook converted on a thread of its own into a pipe that the load
+ * reads as it fills: the conversion (inflate, XML) and the load (parse,
+ * insert) run side by side instead of one after the other. */
+struct convert_job {
+    const char *path;
+    int out_fd; /* the pipe's write end, closed by the thread */
+    struct xlsx_rowmap *rows;
+    unsigned char *digest;
+    struct fc_error err;
+    int rc;
+};
+
+static void *convert_main(void *arg)
+{
+    struct convert_job *j = arg;
+    struct timespec none = {0, 0};
+    sigset_t pipe_sig;
+
+    /* a load that stops early closes the read end: the write then fails
+     * with EPIPE instead of the signal ending the process; the signal left
+     * pending is taken back before the thread ends */
+    sigemptyset(&pipe_sig);
+    sigaddset(&pipe_sig, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
+    fc_error_clear(&j->err);
+    j->rc = xlsx_convert_and_hash(j->path, j->out_fd, j->rows, j->digest, &j->err);
+    close(j->out_fd);
+    while (sigtimedwait(&pipe_sig, NULL, &none) == SIGPIPE)
+        ;
+    return NULL;
+}
+
+/* Ends a conversion started for the load: closes the pipe's read end (r,
+ * freed and cleared), so that a conversion still writing stops, waits for
+ * it, and returns rc, or the conversion's error in its place: what the
+ * workbook holds explains a load that failed on what came through the pipe,
+ * and a truncated pipe makes a load that seemed to succeed a failure. An
+ * EPIPE only says that the load had stopped first. */
+static int conversion_end(int *converting, pthread_t t, struct convert_job *job,
+                          struct csv_reader **r, int rc, struct fc_error *err)
+{
+    if (!*converting)
+        return rc;
+    *converting = 0;
+    csv_reader_free(*r);
+    *r = NULL;
+    pthread_join(t, NULL);
+    if (job->rc && !(rc && job->err.sys == EPIPE)) {
+        if (err)
+            *err = job->err;
+        rc = job->rc;
+    }
+    return rc;
+}
+
 int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
 {
     struct csv_reader *r = NULL;
@@ -225,9 +282,13 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     struct stat sb;
     struct xlsx_rowmap rows;
     uint64_t total = 0;
-    int rc, xlsx = 0, memfd = -1;
+    int rc, xlsx = 0, converting = 0;
+    struct convert_job job;
+    pthread_t converter;
+    pthread_mutex_t rows_lock = PTHREAD_MUTEX_INITIALIZER;
 
     xlsx_rowmap_init(&rows);
+    memset(&job, 0, sizeof(job));
 
     L->def = &mission_files[f];
     loader_file_path(L->dir, f, &path, &xlsx);
@@ -238,25 +299,29 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         total = (uint64_t)sb.st_size;
     L->file_size = total;
     if (xlsx) {
-        /* the first sheet as CSV, in an anonymous in-memory file; the
-         * digest recorded is the workbook's own */
-        char fdpath[64];
-        memfd = memfd_create("fieldcheck-xlsx", MFD_CLOEXEC);
-        if (memfd < 0) {
+        /* the first sheet as CSV through a pipe, converted beside the load;
+         * the digest recorded is the workbook's own */
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) < 0) {
             rc = fc_error_setsys(err, FC_EIO, errno, "cannot read '%s': %s", L->fname,
                                  strerror(errno));
             goto out;
         }
         if (L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->fname, 0, total);
-        rc = xlsx_convert_and_hash(path.ptr, memfd, &rows, L->file_digest[f], err);
-        if (rc)
+        rows.lock = &rows_lock;
+        job.path = path.ptr;
+        job.out_fd = p[1];
+        job.rows = &rows;
+        job.digest = L->file_digest[f];
+        if (pthread_create(&converter, NULL, convert_main, &job) != 0) {
+            close(p[0]);
+            close(p[1]);
+            rc = fc_error_set(err, FC_EIO, "cannot read '%s': no thread to convert it", L->fname);
             goto out;
-        snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", memfd);
-        if (fstat(memfd, &sb) == 0)
-            total = (uint64_t)sb.st_size;
-        L->file_size = total;
-        rc = csv_reader_open(&r, fdpath, NULL, err);
+        }
+        converting = 1;
+        rc = csv_reader_open_stream(&r, p[0], L->fname, NULL);
     } else {
         rc = csv_reader_open_digest(&r, path.ptr, NULL, L->file_digest[f], err);
     }
@@ -307,14 +372,15 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
     if (rc)
         goto out;
     while ((rc = csv_next(r, &rec, err)) > 0) {
-        if (rows.n) {
+        if (xlsx) {
             /* a workbook's cells with line breaks: lines named by Excel's rows */
             rec.line = xlsx_rowmap_row(&rows, rec.line);
             rec.end_line = xlsx_rowmap_row(&rows, rec.end_line);
         }
         L->row_bad = 0;
         fs->rows++;
-        if ((fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
+        /* a workbook's CSV has no size to measure against until it is done */
+        if (!xlsx && (fs->rows & 0x3fff) == 0 && L->sink && L->sink->progress)
             L->sink->progress(L->sink->ctx, L->fname, csv_reader_offset(r), total);
         if (rec.note && !rec.error) {
             /* a GBK line in a UTF-8 file, re-read as GB18030 */
@@ -364,6 +430,8 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
             fs->loaded++;
         }
     }
+    /* the whole workbook came through, or its error is the load's */
+    rc = conversion_end(&converting, converter, &job, &r, rc, err);
     if (rc < 0)
         goto out;
     rc = rowpipe_finish(L->pipe, err);
@@ -377,6 +445,7 @@ int loader_load_file(struct loader *L, enum file_id f, struct fc_error *err)
         L->sink->progress(L->sink->ctx, L->fname, total, total);
     rc = FC_OK;
 out:
+    rc = conversion_end(&converting, converter, &job, &r, rc, err);
     if (L->pipe) {
         /* a failure here: stop the writer; the load fails with the first error */
         struct fc_error ignored;
@@ -388,8 +457,7 @@ out:
     sqlite3_finalize(L->ins);
     L->ins = NULL;
     csv_reader_free(r);
-    if (memfd >= 0)
-        close(memfd);
+    rows.lock = NULL;
     xlsx_rowmap_release(&rows);
     loader_free_header(L);
     buf_release(&path);

@@ -45,14 +45,22 @@ void xlsx_rowmap_init(struct xlsx_rowmap *m)
 
 void xlsx_rowmap_release(struct xlsx_rowmap *m)
 {
+    pthread_mutex_t *lock;
+
     if (!m)
         return;
+    lock = m->lock;
+    if (lock)
+        pthread_mutex_lock(lock);
     free(m->from);
     free(m->shift);
     xlsx_rowmap_init(m);
+    m->lock = lock;
+    if (lock)
+        pthread_mutex_unlock(lock);
 }
 
-uint64_t xlsx_rowmap_row(const struct xlsx_rowmap *m, uint64_t line)
+static uint64_t rowmap_row(const struct xlsx_rowmap *m, uint64_t line)
 {
     size_t lo = 0, hi = m ? m->n : 0;
 
@@ -65,6 +73,18 @@ uint64_t xlsx_rowmap_row(const struct xlsx_rowmap *m, uint64_t line)
             hi = mid;
     }
     return lo ? line - m->shift[lo - 1] : line;
+}
+
+uint64_t xlsx_rowmap_row(const struct xlsx_rowmap *m, uint64_t line)
+{
+    uint64_t row;
+
+    if (!m || !m->lock)
+        return rowmap_row(m, line);
+    pthread_mutex_lock(m->lock);
+    row = rowmap_row(m, line);
+    pthread_mutex_unlock(m->lock);
+    return row;
 }
 
 struct cell {
@@ -607,6 +627,8 @@ static void note_shift(struct xl *x)
 
     if (!m)
         return;
+    if (m->lock)
+        pthread_mutex_lock(m->lock);
     if (m->n == m->cap) {
         m->cap = m->cap ? 2 * m->cap : 16;
         m->from = xreallocarray(m->from, m->cap, sizeof(*m->from));
@@ -614,6 +636,8 @@ static void note_shift(struct xl *x)
     }
     m->from[m->n] = x->csv_line;
     m->shift[m->n++] = x->shift;
+    if (m->lock)
+        pthread_mutex_unlock(m->lock);
 }
 
 static void end_row(struct xl *x)

@@ -26,6 +26,7 @@
 #include "core/base/error.h"
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 struct xlsx_limits {
@@ -51,9 +52,14 @@ void xlsx_limits_default(struct xlsx_limits *lim);
 struct xlsx_rowmap {
     uint64_t *from, *shift;
     size_t n, cap;
+    /* when the map is read while the conversion fills it (the loader reads
+     * the CSV from a pipe as it is written): taken around every append and
+     * lookup; NULL otherwise */
+    pthread_mutex_t *lock;
 };
 
-/* Caller-owned: zero it or call xlsx_rowmap_init, then xlsx_rowmap_release. */
+/* Caller-owned: zero it or call xlsx_rowmap_init, then xlsx_rowmap_release
+ * (which keeps lock). */
 void xlsx_rowmap_init(struct xlsx_rowmap *m);
 void xlsx_rowmap_release(struct xlsx_rowmap *m);
 
