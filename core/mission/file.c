@@ -181,46 +181,10 @@ out:
     return rc;
 }
 
-/* The workbook's digest, taken beside its conversion: one core hashes while
- * the other unpacks and parses. */
-struct hash_job {
-    const char *path;
-    unsigned char *digest;
-    struct fc_error err;
-    int rc;
-};
-
-static void *hash_main(void *arg)
-{
-    struct hash_job *j = arg;
-
-    j->rc = hash_file(j->path, j->digest, NULL, &j->err);
-    return NULL;
-}
-
-static int xlsx_convert_and_hash(const char *path, int out_fd, struct xlsx_rowmap *rows,
-                                 unsigned char *digest, struct fc_error *err)
-{
-    struct hash_job job = {.path = path, .digest = digest};
-    pthread_t t;
-    int rc, started = pthread_create(&t, NULL, hash_main, &job) == 0;
-
-    rc = xlsx_to_csv(path, out_fd, NULL, rows, err);
-    if (started)
-        pthread_join(t, NULL);
-    else
-        job.rc = hash_file(path, digest, NULL, &job.err);
-    if (!rc && job.rc) {
-        if (err)
-            *err = job.err;
-        rc = job.rc;
-    }
-    return rc;
-}
-
 /* A workbook converted on a thread of its own into a pipe that the load
  * reads as it fills: the conversion (inflate, XML) and the load (parse,
- * insert) run side by side instead of one after the other. */
+ * insert) run side by side instead of one after the other; the thread then
+ * takes the workbook's digest. */
 struct convert_job {
     const char *path;
     int out_fd; /* the pipe's write end, closed by the thread */
@@ -243,8 +207,11 @@ static void *convert_main(void *arg)
     sigaddset(&pipe_sig, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &pipe_sig, NULL);
     fc_error_clear(&j->err);
-    j->rc = xlsx_convert_and_hash(j->path, j->out_fd, j->rows, j->digest, &j->err);
+    j->rc = xlsx_to_csv(j->path, j->out_fd, NULL, j->rows, &j->err);
     close(j->out_fd);
+    /* the digest while the load reads what is still in the pipe */
+    if (!j->rc)
+        j->rc = hash_file(j->path, j->digest, NULL, &j->err);
     while (sigtimedwait(&pipe_sig, NULL, &none) == SIGPIPE)
         ;
     return NULL;
