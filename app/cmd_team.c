@@ -205,6 +205,20 @@ static void print_record(const struct team_record *r, enum workflow_money money)
     buf_release(&line);
 }
 
+/* The team's view: the team store (none yet is no error: the lead's own
+ * records) opened only while the view is built. 0, or the exit code. */
+static int open_view(struct app *app, struct store *s, struct team_view **tv)
+{
+    struct hqdb *db = NULL;
+    int rc = team_store_open(s, 0, &db, &app->err);
+
+    if (rc && rc != FC_ENOTFOUND)
+        return app_fail(app, rc);
+    rc = team_view_open(s, db, tv, &app->err);
+    hqdb_close(db);
+    return rc ? app_fail(app, rc) : 0;
+}
+
 static int view_item(const struct team_item *it, void *ctx)
 {
     struct view_ctx *v = ctx;
@@ -272,7 +286,6 @@ static int team_view_cmd(struct app *app, struct store *s, int argc, char **argv
     const struct workflow *wf = NULL;
     struct view_ctx v = {app, NULL};
     struct team_view *tv = NULL;
-    struct hqdb *db = NULL;
     size_t conflicts;
     int rc;
 
@@ -280,13 +293,9 @@ static int team_view_cmd(struct app *app, struct store *s, int argc, char **argv
         return 1;
     if (kind && (rc = workflow_get(kind, &wf, &app->err)))
         return app_fail(app, rc);
-    rc = team_store_open(s, 0, &db, &app->err);
-    if (rc && rc != FC_ENOTFOUND)
-        return app_fail(app, rc);
-    rc = team_view_open(s, db, &tv, &app->err);
-    hqdb_close(db);
+    rc = open_view(app, s, &tv);
     if (rc)
-        return app_fail(app, rc);
+        return rc;
     team_view_items(tv, mission, wf, conflicts_only, view_item, &v);
     conflicts = team_view_conflicts(tv, mission);
     if (app->json)
@@ -363,7 +372,6 @@ static int team_report_cmd(struct app *app, struct store *s, int argc, char **ar
                                    {NULL, NULL, NULL, NULL, NULL}};
     struct team_doc_args a;
     struct team_view *tv = NULL;
-    struct hqdb *db = NULL;
     struct one_of o;
     struct mission_info mi;
     struct buf html = BUF_INIT, code = BUF_INIT, name = BUF_INIT, kind = BUF_INIT;
@@ -379,13 +387,9 @@ static int team_report_cmd(struct app *app, struct store *s, int argc, char **ar
                           "summary\n"));
         return 1;
     }
-    rc = team_store_open(s, 0, &db, &app->err);
-    if (rc && rc != FC_ENOTFOUND)
-        return app_fail(app, rc);
-    rc = team_view_open(s, db, &tv, &app->err);
-    hqdb_close(db);
+    rc = open_view(app, s, &tv);
     if (rc)
-        return app_fail(app, rc);
+        return rc;
     memset(&o, 0, sizeof(o));
     o.mission = mission;
     o.site = site;
