@@ -11,12 +11,6 @@ command -v python3 >/dev/null || {
     exit 77
 }
 export FIELDCHECK_NOW=2026-03-01T20:00:00+08:00
-id_for() { # a valid resident ID for sequence number $1
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
-}
 # workbook DIR ROWS HEADER BREAK_AT: DIR/inpatients.xlsx of ROWS rows under
 # HEADER (comma-separated), its sheet cut with a bad tag after BREAK_AT rows
 # (0: whole); inline strings, as a script would write them

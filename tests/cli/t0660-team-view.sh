@@ -11,12 +11,6 @@
 day() { export FIELDCHECK_NOW="$1"; }
 item() { jq -c "select(.type == \"item\" and .subject == \"$1\")" <<<"$OUT"; }
 total() { jq -r 'select(.type == "total") | .conflicts' <<<"$OUT"; }
-id_for() { # a valid resident ID for sequence number $1
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
-}
 stick=$TEST_TMP/stick
 evening() { # members export to the stick
     for d in "$@"; do expect_exit 0 dev "$d" export -o "$stick"; done

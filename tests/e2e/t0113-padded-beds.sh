@@ -9,12 +9,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 export FIELDCHECK_LANG=zh
 
-id_for() { # n: a valid resident ID for sequence n
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
-}
 
 m=$E2E_TMP/mission
 mkdir -p "$m"

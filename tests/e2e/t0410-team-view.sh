@@ -12,15 +12,8 @@
 # verdict; imported on the USB screen, S2 is the lead's conflict to decide.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-fc_bin=${FIELDCHECK_BIN:-}
-[ -n "$fc_bin" ] && [ -x "$fc_bin" ] || fail "FIELDCHECK_BIN is not set to the fieldcheck binary"
-export LANG=C.UTF-8 LC_ALL= TERM=${E2E_TERM:-screen} FIELDCHECK_LANG=en FIELDCHECK_BELL=off
-export FIELDCHECK_HOME=$E2E_TMP/home FIELDCHECK_LOG=$E2E_TMP/ui.log FIELDCHECK_SCAN_GAP_MS=30
-export FIELDCHECK_NOW=2026-03-02T18:00:00+08:00 FIELDCHECK_CONFIG=$E2E_TMP/config
-dev() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@" >>"$E2E_TMP/cli.txt" 2>&1 ||
-    fail "$d $*: $(tail -3 "$E2E_TMP/cli.txt")"; }
-devout() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@"; }
-hq() { "$fc_bin" hq --hq "$E2E_TMP/hq" "$@" >>"$E2E_TMP/cli.txt" 2>&1 || fail "hq $*"; }
+. "$here/team_lib.sh"
+export FIELDCHECK_NOW=2026-03-02T18:00:00+08:00
 
 hq init
 for d in lead m1 m2 m3; do

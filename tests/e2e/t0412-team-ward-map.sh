@@ -9,21 +9,8 @@
 E2E_W=${E2E_W:-150}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-fc_bin=${FIELDCHECK_BIN:-}
-[ -n "$fc_bin" ] && [ -x "$fc_bin" ] || fail "FIELDCHECK_BIN is not set to the fieldcheck binary"
-export LANG=C.UTF-8 LC_ALL= TERM=${E2E_TERM:-screen} FIELDCHECK_LANG=en FIELDCHECK_BELL=off
-export FIELDCHECK_HOME=$E2E_TMP/home FIELDCHECK_LOG=$E2E_TMP/ui.log FIELDCHECK_SCAN_GAP_MS=30
-export FIELDCHECK_NOW=2026-03-03T20:00:00+08:00 FIELDCHECK_CONFIG=$E2E_TMP/config
-dev() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@" >>"$E2E_TMP/cli.txt" 2>&1 ||
-    fail "$d $*: $(tail -3 "$E2E_TMP/cli.txt")"; }
-devout() { local d=$1; shift; FIELDCHECK_DB="$E2E_TMP/$d/fieldcheck.db" "$fc_bin" "$@"; }
-hq() { "$fc_bin" hq --hq "$E2E_TMP/hq" "$@" >>"$E2E_TMP/cli.txt" 2>&1 || fail "hq $*"; }
-id_for() { # a valid resident ID for sequence number $1
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
-}
+. "$here/team_lib.sh"
+export FIELDCHECK_NOW=2026-03-03T20:00:00+08:00
 
 hq init
 for d in lead m2 m3; do
