@@ -231,6 +231,22 @@ int store_fail(struct store *s, struct fc_error *err, const char *what)
                            s && s->db ? sqlite3_errmsg(s->db) : "no database");
 }
 
+int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
+               void *ctx, const char *what, struct fc_error *err)
+{
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = row(st, ctx);
+        if (rc)
+            goto out;
+    }
+    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_exec(struct store *s, const char *sql, struct fc_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)

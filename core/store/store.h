@@ -108,6 +108,12 @@ void store_stmt_release(sqlite3_stmt *st);
  * and leaves it idle; on failure the error names what was being done. */
 int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err);
 
+/* Steps st (from store_prepare) through its rows, calling row(st, ctx) on
+ * each; a non-zero return from row stops there and is returned. Finalizes st
+ * in every case. A failed step fills err with "what: sqlite message". */
+int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
+               void *ctx, const char *what, struct fc_error *err);
+
 /* Fills err from the connection's last error: "what: sqlite message" and
  * returns FC_EDB (FC_EINTEGRITY for SQLITE_CONSTRAINT, FC_EIO for I/O errors). */
 int store_fail(struct store *s, struct fc_error *err, const char *what);

@@ -5,9 +5,26 @@
 
 #include "core/store/store.h"
 
+struct activity_each {
+    int (*cb)(const struct visit_activity *a, void *ctx);
+    void *ctx;
+};
+
+static int activity_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct activity_each *each = vctx;
+    struct visit_activity a = {.visit = store_col_text(st, 0),
+                               .scans = sqlite3_column_int64(st, 1),
+                               .events = sqlite3_column_int64(st, 2),
+                               .last_seq = sqlite3_column_int64(st, 3)};
+
+    return each->cb(&a, each->ctx);
+}
+
 int visit_foreach_activity(struct store *s, int (*cb)(const struct visit_activity *a, void *ctx),
                            void *ctx, struct fc_error *err)
 {
+    struct activity_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "SELECT visit, sum(kind = 'scan'), count(*), max(seq) FROM event"
@@ -16,20 +33,5 @@ int visit_foreach_activity(struct store *s, int (*cb)(const struct visit_activit
 
     if (rc)
         return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct visit_activity a;
-
-        a.visit = store_col_text(st, 0);
-        a.scans = sqlite3_column_int64(st, 1);
-        a.events = sqlite3_column_int64(st, 2);
-        a.last_seq = sqlite3_column_int64(st, 3);
-        rc = cb(&a, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot count the visits' events");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, activity_row, &each, "cannot count the visits' events", err);
 }
