@@ -81,6 +81,31 @@ int event_append(struct store *s, const char *visit, int64_t at_ms, const char *
     return event_append_ctx(s, visit, at_ms, kind, subject, payload, NULL, out, err);
 }
 
+/* Stores e as the next row of the log (append and mirror write the same row). */
+static int event_insert(struct store *s, const struct event *e, const char *what,
+                        struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_stmt(s,
+                        "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
+                        " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        &st, err);
+
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, e->seq);
+    store_bind_text(st, 2, e->id);
+    store_bind_text(st, 3, e->device);
+    store_bind_text(st, 4, e->visit);
+    store_bind_text(st, 5, e->at);
+    store_bind_text(st, 6, e->kind);
+    store_bind_text(st, 7, e->subject);
+    store_bind_text(st, 8, e->payload);
+    store_bind_text(st, 9, e->prev_hash);
+    store_bind_text(st, 10, e->hash);
+    return store_step_done(s, st, what, err);
+}
+
 /* Under the test clock (FIELDCHECK_NOW) an event's time is whatever the
  * environment said, so its payload says so: "test_clock": true, inside the
  * hashed text, where no later step can drop it. The marked text lives until
@@ -109,7 +134,6 @@ int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const ch
                      struct fc_error *err)
 {
     struct event e;
-    sqlite3_stmt *st = NULL;
     int rc;
 
     payload = mark_test_clock(payload);
@@ -128,25 +152,7 @@ int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const ch
     e.payload = payload;
     event_compute_hash(&e);
 
-    rc = store_stmt(s,
-                    "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
-                    " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, e.seq);
-    store_bind_text(st, 2, e.id);
-    store_bind_text(st, 3, e.device);
-    store_bind_text(st, 4, e.visit);
-    store_bind_text(st, 5, e.at);
-    store_bind_text(st, 6, e.kind);
-    store_bind_text(st, 7, e.subject);
-    store_bind_text(st, 8, e.payload);
-    store_bind_text(st, 9, e.prev_hash);
-    store_bind_text(st, 10, e.hash);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot append event");
-    store_stmt_release(st);
+    rc = event_insert(s, &e, "cannot append event", err);
     if (rc)
         return rc;
     rc = workflow_apply_event(s, &e, ctx, err);
@@ -159,27 +165,8 @@ int event_append_ctx(struct store *s, const char *visit, int64_t at_ms, const ch
 
 int event_mirror(struct store *s, const struct event *e, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_stmt(s,
-                        "INSERT INTO event (seq, id, device, visit, at, kind, subject, payload,"
-                        " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        &st, err);
+    int rc = event_insert(s, e, "cannot store a mirrored event", err);
 
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, e->seq);
-    store_bind_text(st, 2, e->id);
-    store_bind_text(st, 3, e->device);
-    store_bind_text(st, 4, e->visit);
-    store_bind_text(st, 5, e->at);
-    store_bind_text(st, 6, e->kind);
-    store_bind_text(st, 7, e->subject);
-    store_bind_text(st, 8, e->payload);
-    store_bind_text(st, 9, e->prev_hash);
-    store_bind_text(st, 10, e->hash);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot store a mirrored event");
-    store_stmt_release(st);
     return rc ? rc : workflow_apply_event(s, e, NULL, err);
 }
 
@@ -206,47 +193,49 @@ int event_commit_json(struct store *s, const char *visit, int64_t at_ms, const c
     return rc;
 }
 
+struct event_each {
+    int (*cb)(const struct event *e, void *ctx);
+    void *ctx;
+};
+
+static int event_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct event_each *each = vctx;
+    struct event e;
+    int64_t ms = 0;
+
+    memset(&e, 0, sizeof(e));
+    e.seq = sqlite3_column_int64(st, 0);
+    snprintf(e.id, sizeof(e.id), "%s", store_col_text(st, 1));
+    snprintf(e.device, sizeof(e.device), "%s", store_col_text(st, 2));
+    e.visit = (const char *)sqlite3_column_text(st, 3);
+    snprintf(e.at, sizeof(e.at), "%s", store_col_text(st, 4));
+    if (clock_parse(e.at, &ms) == FC_OK)
+        e.at_ms = ms;
+    e.kind = store_col_text(st, 5);
+    e.subject = (const char *)sqlite3_column_text(st, 6);
+    e.payload = store_col_text(st, 7);
+    snprintf(e.prev_hash, sizeof(e.prev_hash), "%s", store_col_text(st, 8));
+    snprintf(e.hash, sizeof(e.hash), "%s", store_col_text(st, 9));
+    return each->cb(&e, each->ctx);
+}
+
 int event_foreach(struct store *s, const char *visit, int64_t after_seq,
                   int (*cb)(const struct event *e, void *ctx), void *ctx, struct fc_error *err)
 {
+    struct event_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
-    int rc;
+    int rc = store_prepare(s,
+                           "SELECT seq, id, device, visit, at, kind, subject, payload, prev_hash,"
+                           " hash FROM event WHERE seq > ?1 AND (?2 IS NULL OR visit = ?2)"
+                           " ORDER BY seq",
+                           &st, err);
 
-    rc = store_prepare(s,
-                       "SELECT seq, id, device, visit, at, kind, subject, payload, prev_hash,"
-                       " hash FROM event WHERE seq > ?1 AND (?2 IS NULL OR visit = ?2)"
-                       " ORDER BY seq",
-                       &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, after_seq);
     store_bind_text(st, 2, visit);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct event e;
-        int64_t ms = 0;
-
-        memset(&e, 0, sizeof(e));
-        e.seq = sqlite3_column_int64(st, 0);
-        snprintf(e.id, sizeof(e.id), "%s", store_col_text(st, 1));
-        snprintf(e.device, sizeof(e.device), "%s", store_col_text(st, 2));
-        e.visit = (const char *)sqlite3_column_text(st, 3);
-        snprintf(e.at, sizeof(e.at), "%s", store_col_text(st, 4));
-        if (clock_parse(e.at, &ms) == FC_OK)
-            e.at_ms = ms;
-        e.kind = store_col_text(st, 5);
-        e.subject = (const char *)sqlite3_column_text(st, 6);
-        e.payload = store_col_text(st, 7);
-        snprintf(e.prev_hash, sizeof(e.prev_hash), "%s", store_col_text(st, 8));
-        snprintf(e.hash, sizeof(e.hash), "%s", store_col_text(st, 9));
-        rc = cb(&e, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read events");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, event_row, &each, "cannot read events", err);
 }
 
 struct verify_ctx {
@@ -347,28 +336,28 @@ struct digest_ctx {
     struct fc_error *err;
 };
 
+static int digest_row(sqlite3_stmt *st, void *ctx)
+{
+    struct digest_ctx *d = ctx;
+    int n = sqlite3_column_count(st);
+
+    for (int i = 0; i < n; i++) {
+        char type[2] = {(char)('0' + sqlite3_column_type(st, i)), 0};
+        hash_field(&d->h, type);
+        hash_field(&d->h, (const char *)sqlite3_column_text(st, i));
+    }
+    return 0;
+}
+
 static int digest_table(const struct workflow_table *t, void *ctx)
 {
     struct digest_ctx *d = ctx;
     sqlite3_stmt *st = NULL;
-    int step, rc;
+    int rc;
 
     hash_field(&d->h, t->name);
     rc = store_prepare(d->s, t->dump_sql, &st, d->err);
-    if (rc)
-        return rc;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int n = sqlite3_column_count(st);
-        for (int i = 0; i < n; i++) {
-            char type[2] = {(char)('0' + sqlite3_column_type(st, i)), 0};
-            hash_field(&d->h, type);
-            hash_field(&d->h, (const char *)sqlite3_column_text(st, i));
-        }
-    }
-    if (step != SQLITE_DONE)
-        rc = store_fail(d->s, d->err, "cannot read derived table");
-    sqlite3_finalize(st);
-    return rc;
+    return rc ? rc : store_each(d->s, st, digest_row, d, "cannot read derived table", d->err);
 }
 
 int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)
@@ -397,15 +386,8 @@ int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_e
     if (rc)
         return rc;
     store_bind_text(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        buf_adds(kind, store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_buf(s, st, kind, "cannot read event", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", id);
-    } else {
-        rc = store_fail(s, err, "cannot read event");
-    }
-    sqlite3_finalize(st);
     return rc;
 }

@@ -247,6 +247,79 @@ out:
     return rc;
 }
 
+int store_one(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+              const char *what, struct fc_error *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        rc = row ? row(st, ctx) : FC_OK;
+    else if (rc == SQLITE_DONE)
+        rc = FC_ENOTFOUND;
+    else
+        rc = store_fail(s, err, what);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+struct text_out {
+    char *out;
+    size_t size;
+};
+
+static int text_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct text_out *t = ctx;
+
+    snprintf(t->out, t->size, "%s", store_col_text(st, 0));
+    return FC_OK;
+}
+
+int store_one_text(struct store *s, sqlite3_stmt *st, char *out, size_t size, const char *what,
+                   struct fc_error *err)
+{
+    struct text_out t = {out, size};
+
+    out[0] = '\0';
+    return store_one(s, st, text_row, &t, what, err);
+}
+
+static int buf_row(sqlite3_stmt *st, void *ctx)
+{
+    buf_adds(ctx, store_col_text(st, 0));
+    return FC_OK;
+}
+
+int store_one_buf(struct store *s, sqlite3_stmt *st, struct buf *out, const char *what,
+                  struct fc_error *err)
+{
+    return store_one(s, st, buf_row, out, what, err);
+}
+
+static int int64_row(sqlite3_stmt *st, void *ctx)
+{
+    *(int64_t *)ctx = sqlite3_column_int64(st, 0);
+    return FC_OK;
+}
+
+int store_one_int64(struct store *s, sqlite3_stmt *st, int64_t *out, const char *what,
+                    struct fc_error *err)
+{
+    int rc;
+
+    *out = 0;
+    rc = store_one(s, st, int64_row, out, what, err);
+    return rc == FC_ENOTFOUND ? store_fail(s, err, what) : rc;
+}
+
+int store_run(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
+
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int store_exec(struct store *s, const char *sql, struct fc_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -368,11 +441,7 @@ static int run_kept(struct store *s, const char *sql, const char *what, struct f
     sqlite3_stmt *st = NULL;
     int rc = store_stmt(s, sql, &st, err);
 
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, what);
-    store_stmt_release(st);
-    return rc;
+    return rc ? rc : store_step_done(s, st, what, err);
 }
 
 int store_begin(struct store *s, struct fc_error *err)
@@ -400,58 +469,49 @@ void store_rollback(struct store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* The integer a one-row query (a PRAGMA, a count) answers. */
+static int query_int(struct store *s, const char *sql, int *v, const char *what,
+                     struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = 0;
+    int rc = store_prepare(s, sql, &st, err);
+
+    if (!rc)
+        rc = store_one_int64(s, st, &n, what, err);
+    *v = (int)n;
+    return rc;
+}
+
+static int user_version(struct store *s, int *v, struct fc_error *err)
+{
+    return query_int(s, "PRAGMA user_version", v, "cannot read schema version", err);
+}
+
 int store_meta_get(struct store *s, const char *key, struct buf *out, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc;
+    int rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1", &st, err);
 
-    rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1", &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, key);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        buf_adds(out, store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_buf(s, st, out, "cannot read meta", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no '%s' in the database", key);
-    } else {
-        rc = store_fail(s, err, "cannot read meta");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
 int store_meta_set(struct store *s, const char *key, const char *value, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc;
+    int rc = store_prepare(s, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &st, err);
 
-    rc = store_prepare(s, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, key);
     store_bind_text(st, 2, value);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot write meta");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int user_version(struct store *s, int *v, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "PRAGMA user_version", &st, err);
-
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *v = sqlite3_column_int(st, 0);
-        rc = FC_OK;
-    } else {
-        rc = store_fail(s, err, "cannot read schema version");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return store_run(s, st, "cannot write meta", err);
 }
 
 /* The tables of a workflow added from outside the tree (struct workflow
@@ -541,22 +601,6 @@ out:
     return rc;
 }
 
-static int query_int(struct store *s, const char *sql, int *v, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st, err);
-
-    *v = 0;
-    if (rc)
-        return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *v = sqlite3_column_int(st, 0);
-    else
-        rc = store_fail(s, err, "cannot read the database header");
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Which kind of file this is, before anything is written to it (no pragma
  * that writes has run yet): its application_id, or for a file without one,
  * nothing in it at all (new) or the device tables (an older version's). */
@@ -566,9 +610,10 @@ static int check_identity(struct store *s, struct fc_error *err)
 
     if (!s->schema->application_id)
         return FC_OK;
-    rc = query_int(s, "PRAGMA application_id", &id, err);
+    rc = query_int(s, "PRAGMA application_id", &id, "cannot read the database header", err);
     if (!rc)
-        rc = query_int(s, "SELECT count(*) FROM sqlite_master", &tables, err);
+        rc = query_int(s, "SELECT count(*) FROM sqlite_master", &tables,
+                       "cannot read the database header", err);
     if (rc)
         return fc_error_prefix(err, "'%s' is not a database", s->path);
     if (id == s->schema->application_id)
@@ -584,7 +629,7 @@ static int check_identity(struct store *s, struct fc_error *err)
                            : "SELECT count(*) = 3 AND NOT EXISTS (SELECT 1 FROM sqlite_master"
                              " WHERE name = 'sync_state') FROM sqlite_master WHERE type ="
                              " 'table' AND name IN ('device', 'bundle', 'quarantine')",
-                       &legacy, err);
+                       &legacy, "cannot read the database header", err);
         if (rc)
             return rc;
         if (legacy)
@@ -661,7 +706,8 @@ out:
 static int set_application_id(struct store *s, struct fc_error *err)
 {
     char pragma[64];
-    int id = 0, rc = query_int(s, "PRAGMA application_id", &id, err);
+    int id = 0,
+        rc = query_int(s, "PRAGMA application_id", &id, "cannot read the database header", err);
 
     if (rc || id == s->schema->application_id)
         return rc;

@@ -114,6 +114,27 @@ int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct 
 int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
                void *ctx, const char *what, struct fc_error *err);
 
+/* Steps st (from store_prepare) once and finalizes it. On a row, returns what
+ * row(st, ctx) returns (FC_OK when row is NULL). With no row, FC_ENOTFOUND
+ * and err untouched: the caller says what was missing. A failed step fills
+ * err with "what: sqlite message". */
+int store_one(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+              const char *what, struct fc_error *err);
+/* store_one copying the first column's text into out (size bytes, "" when
+ * there is no row), or appending it to out. */
+int store_one_text(struct store *s, sqlite3_stmt *st, char *out, size_t size, const char *what,
+                   struct fc_error *err);
+int store_one_buf(struct store *s, sqlite3_stmt *st, struct buf *out, const char *what,
+                  struct fc_error *err);
+/* The integer of a query that always answers one row (an aggregate, a
+ * PRAGMA) into *out; no row at all fails as a failed step does. */
+int store_one_int64(struct store *s, sqlite3_stmt *st, int64_t *out, const char *what,
+                    struct fc_error *err);
+
+/* Steps st (from store_prepare), a statement that returns no row, and
+ * finalizes it; a failed step fills err with "what: sqlite message". */
+int store_run(struct store *s, sqlite3_stmt *st, const char *what, struct fc_error *err);
+
 /* Fills err from the connection's last error: "what: sqlite message" and
  * returns FC_EDB (FC_EINTEGRITY for SQLITE_CONSTRAINT, FC_EIO for I/O errors). */
 int store_fail(struct store *s, struct fc_error *err, const char *what);

@@ -9,28 +9,34 @@
 #include <stdio.h>
 #include <string.h>
 
+struct trust_keys {
+    unsigned char *sign_pk, *box_pk;
+    struct fc_error *err;
+};
+
+static int trust_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct trust_keys *k = ctx;
+
+    if (hash_from_hex(k->sign_pk, SYNCDB_PK_LEN, store_col_text(st, 0)) ||
+        hash_from_hex(k->box_pk, SYNCDB_PK_LEN, store_col_text(st, 1)))
+        return fc_error_set(k->err, FC_EINTEGRITY, "trusted HQ keys in the database are damaged");
+    return FC_OK;
+}
+
 int syncdb_trust_get(struct store *s, unsigned char sign_pk[SYNCDB_PK_LEN],
                      unsigned char box_pk[SYNCDB_PK_LEN], struct fc_error *err)
 {
+    struct trust_keys k = {sign_pk, box_pk, err};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, "SELECT sign_pk, box_pk FROM sync_trust WHERE id = 1", &st, err);
 
     if (rc)
         return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (hash_from_hex(sign_pk, SYNCDB_PK_LEN, store_col_text(st, 0)) ||
-            hash_from_hex(box_pk, SYNCDB_PK_LEN, store_col_text(st, 1)))
-            rc = fc_error_set(err, FC_EINTEGRITY, "trusted HQ keys in the database are damaged");
-        else
-            rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one(s, st, trust_row, &k, "cannot read trusted HQ keys", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND,
                           "no trusted HQ key: run 'fieldcheck keys trust HQ_PUB_FILE'");
-    } else {
-        rc = store_fail(s, err, "cannot read trusted HQ keys");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -42,17 +48,10 @@ int syncdb_trust_fingerprint(struct store *s, char fingerprint[20], struct fc_er
     fingerprint[0] = '\0';
     if (rc)
         return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(fingerprint, 20, "%s", store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_text(s, st, fingerprint, 20, "cannot read trusted HQ keys", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND,
                           "no trusted HQ key: run 'fieldcheck keys trust HQ_PUB_FILE'");
-    } else {
-        rc = store_fail(s, err, "cannot read trusted HQ keys");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -81,8 +80,7 @@ int syncdb_trust_set(struct store *s, const unsigned char sign_pk[SYNCDB_PK_LEN]
     store_bind_text(st, 2, box_hex);
     store_bind_text(st, 3, fingerprint);
     store_bind_text(st, 4, at);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot store HQ keys");
-    sqlite3_finalize(st);
+    rc = store_run(s, st, "cannot store HQ keys", err);
     if (!rc && replaced)
         *replaced = was;
     return rc;
@@ -149,25 +147,18 @@ int syncdb_bundle_record(struct store *s, int64_t bundle_seq, const char *sha256
     sqlite3_bind_int64(st, 5, last_seq);
     store_bind_text(st, 6, chain_head);
     store_bind_text(st, 7, at);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot record bundle");
-        goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    rc = store_prepare(s, "UPDATE sync_state SET bundle_seq = ?1, last_bundle = ?2 WHERE id = 1",
-                       &st, err);
+    rc = store_run(s, st, "cannot record bundle", err);
+    if (!rc)
+        rc = store_prepare(
+            s, "UPDATE sync_state SET bundle_seq = ?1, last_bundle = ?2 WHERE id = 1", &st, err);
     if (rc)
         goto out;
     sqlite3_bind_int64(st, 1, bundle_seq);
     store_bind_text(st, 2, sha256_hex);
-    if (sqlite3_step(st) != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot update sync state");
-        goto out;
-    }
-    rc = store_commit(s, err);
+    rc = store_run(s, st, "cannot update sync state", err);
+    if (!rc)
+        rc = store_commit(s, err);
 out:
-    sqlite3_finalize(st);
     if (rc)
         store_rollback(s);
     return rc;
@@ -196,11 +187,9 @@ int syncdb_ack(struct store *s, const unsigned char hq_sign_pk[SYNCDB_PK_LEN], i
     sqlite3_bind_int64(st, 2, acked_seq);
     store_bind_text(st, 3, head_hex);
     store_bind_text(st, 4, at);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record the acknowledgement");
-    else if (raised)
+    rc = store_run(s, st, "cannot record the acknowledgement", err);
+    if (!rc && raised)
         *raised = acked_seq > 0 && sqlite3_changes(store_db(s)) > 0;
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -216,12 +205,7 @@ int syncdb_unsynced_count(struct store *s, int64_t *n, struct fc_error *err)
     *n = 0;
     if (rc)
         return rc;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, err, "cannot count unsynced events");
-    sqlite3_finalize(st);
-    return rc;
+    return store_one_int64(s, st, n, "cannot count unsynced events", err);
 }
 
 int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
@@ -233,16 +217,9 @@ int syncdb_event_hash(struct store *s, int64_t seq, char out[HASH_HEX_LEN + 1],
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(out, HASH_HEX_LEN + 1, "%s", store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_text(s, st, out, HASH_HEX_LEN + 1, "cannot read event", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no event %lld on this device", (long long)seq);
-    } else {
-        rc = store_fail(s, err, "cannot read event");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -260,12 +237,7 @@ int syncdb_mission_max_version(struct store *s, const char *mission_id, int64_t 
     if (rc)
         return rc;
     store_bind_text(st, 1, mission_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    else
-        rc = store_fail(s, err, "cannot read loaded missions");
-    sqlite3_finalize(st);
-    return rc;
+    return store_one_int64(s, st, version, "cannot read loaded missions", err);
 }
 
 int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
@@ -287,9 +259,7 @@ int syncdb_pack_record(struct store *s, const char *mission_id, int64_t version,
     store_bind_text(st, 3, sha256_hex);
     store_bind_text(st, 4, at);
     store_bind_text(st, 5, signed_by);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot record pack");
-    sqlite3_finalize(st);
-    return rc;
+    return store_run(s, st, "cannot record pack", err);
 }
 
 int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t version,
@@ -306,16 +276,9 @@ int syncdb_mission_signer(struct store *s, const char *mission_id, int64_t versi
         return rc;
     store_bind_text(st, 1, mission_id);
     sqlite3_bind_int64(st, 2, version);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(signed_by, 20, "%s", store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_text(s, st, signed_by, 20, "cannot read loaded packs", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "mission '%s' never arrived signed", mission_id);
-    } else {
-        rc = store_fail(s, err, "cannot read loaded packs");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -331,16 +294,9 @@ int syncdb_mission_pack(struct store *s, const char *mission_id, int64_t version
         return rc;
     store_bind_text(st, 1, mission_id);
     sqlite3_bind_int64(st, 2, version);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        snprintf(sha256, HASH_HEX_LEN + 1, "%s", store_col_text(st, 0));
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one_text(s, st, sha256, HASH_HEX_LEN + 1, "cannot read loaded packs", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "mission '%s' version %lld was not loaded from a pack",
                           mission_id, (long long)version);
-    } else {
-        rc = store_fail(s, err, "cannot read loaded packs");
-    }
-    sqlite3_finalize(st);
     return rc;
 }

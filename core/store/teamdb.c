@@ -60,40 +60,44 @@ static const char current_sql[] =
     " AND t.version = (SELECT max(p.version) FROM sync_pack p WHERE p.mission_id = t.mission_id)"
     " ORDER BY t.mission_id, t.device";
 
+struct member_each {
+    int (*cb)(const struct teamdb_member *m, void *ctx);
+    void *ctx;
+    struct fc_error *err;
+};
+
+static int member_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct member_each *each = ctx;
+    struct teamdb_member m;
+
+    memset(&m, 0, sizeof(m));
+    snprintf(m.mission_id, sizeof(m.mission_id), "%s", store_col_text(st, 0));
+    m.version = sqlite3_column_int64(st, 1);
+    snprintf(m.device, sizeof(m.device), "%s", store_col_text(st, 2));
+    if (hash_from_hex(m.sign_pk, TEAMDB_PK_LEN, store_col_text(st, 3)) ||
+        hash_from_hex(m.box_pk, TEAMDB_PK_LEN, store_col_text(st, 4)))
+        return fc_error_set(each->err, FC_EINTEGRITY, "team keys of device '%s' are damaged",
+                            m.device);
+    m.is_lead = sqlite3_column_int(st, 5);
+    snprintf(m.expires_at, sizeof(m.expires_at), "%s", store_col_text(st, 6));
+    snprintf(m.lead, sizeof(m.lead), "%s", store_col_text(st, 7));
+    return each->cb(&m, each->ctx);
+}
+
 static int query(struct store *s, const char *mission_id, const char *device,
                  int (*cb)(const struct teamdb_member *m, void *ctx), void *ctx,
                  struct fc_error *err)
 {
+    struct member_each each = {cb, ctx, err};
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, current_sql, &st, err), step;
+    int rc = store_prepare(s, current_sql, &st, err);
 
     if (rc)
         return rc;
     store_bind_text(st, 1, mission_id);
     store_bind_text(st, 2, device);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct teamdb_member m;
-
-        memset(&m, 0, sizeof(m));
-        snprintf(m.mission_id, sizeof(m.mission_id), "%s", store_col_text(st, 0));
-        m.version = sqlite3_column_int64(st, 1);
-        snprintf(m.device, sizeof(m.device), "%s", store_col_text(st, 2));
-        if (hash_from_hex(m.sign_pk, TEAMDB_PK_LEN, store_col_text(st, 3)) ||
-            hash_from_hex(m.box_pk, TEAMDB_PK_LEN, store_col_text(st, 4))) {
-            rc = fc_error_set(err, FC_EINTEGRITY, "team keys of device '%s' are damaged", m.device);
-            break;
-        }
-        m.is_lead = sqlite3_column_int(st, 5);
-        snprintf(m.expires_at, sizeof(m.expires_at), "%s", store_col_text(st, 6));
-        snprintf(m.lead, sizeof(m.lead), "%s", store_col_text(st, 7));
-        rc = cb(&m, ctx);
-        if (rc)
-            break;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read the team");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, member_row, &each, "cannot read the team", err);
 }
 
 int teamdb_foreach(struct store *s, const char *mission_id,
