@@ -51,13 +51,43 @@ int engine_base_writable(const struct engine_base *b, struct fc_error *err)
     return FC_OK;
 }
 
+/* A scan named by seq or by a prefix of its event id: the first row is the
+ * scan, a second makes the prefix ambiguous. */
+struct find_scan {
+    const struct engine_base *b;
+    const char *target;
+    int64_t *seq;
+    struct buf *id;
+    int found;
+    struct fc_error *err;
+};
+
+static int find_scan_row(sqlite3_stmt *st, void *ctx)
+{
+    struct find_scan *f = ctx;
+
+    if (f->found++)
+        return fc_error_set(f->err, FC_EUSAGE, "event id '%s' is ambiguous", f->target);
+    if (strcmp(store_col_text(st, 1), "scan") != 0 ||
+        strcmp(store_col_text(st, 2), f->b->visit.id) != 0)
+        return fc_error_set(f->err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'",
+                            f->target, f->b->visit.id);
+    *f->seq = sqlite3_column_int64(st, 0);
+    if (f->id) {
+        buf_reset(f->id);
+        buf_adds(f->id, store_col_text(st, 3));
+    }
+    return FC_OK;
+}
+
 int engine_find_scan(const struct engine_base *b, const char *target, int64_t *seq, struct buf *id,
                      struct fc_error *err)
 {
+    struct find_scan f = {b, target, seq, id, 0, err};
     sqlite3_stmt *st = NULL;
     char *end = NULL;
     long long num = strtoll(target, &end, 10);
-    int rc, found = 0;
+    int rc;
 
     if (end && *end == '\0' && end != target) {
         rc = store_prepare(b->store, "SELECT seq, kind, visit, id FROM event WHERE seq = ?1", &st,
@@ -77,29 +107,9 @@ int engine_find_scan(const struct engine_base *b, const char *target, int64_t *s
             return rc;
         store_bind_text(st, 1, target);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (found++) {
-            rc = fc_error_set(err, FC_EUSAGE, "event id '%s' is ambiguous", target);
-            goto out;
-        }
-        if (strcmp(store_col_text(st, 1), "scan") != 0 ||
-            strcmp(store_col_text(st, 2), b->visit.id) != 0) {
-            rc = fc_error_set(err, FC_EINPUT, "event '%s' is not a scan of visit '%.8s'", target,
-                              b->visit.id);
-            goto out;
-        }
-        *seq = sqlite3_column_int64(st, 0);
-        if (id) {
-            buf_reset(id);
-            buf_adds(id, store_col_text(st, 3));
-        }
-    }
-    if (rc != SQLITE_DONE)
-        rc = store_fail(b->store, err, "cannot read events");
-    else
-        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
-out:
-    sqlite3_finalize(st);
+    rc = store_each(b->store, st, find_scan_row, &f, "cannot read events", err);
+    if (!rc && !f.found)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
     return rc;
 }
 

@@ -5,40 +5,55 @@
 
 #include "core/store/store.h"
 
+struct site_each {
+    int (*cb)(const struct roster_site *site, void *ctx);
+    void *ctx;
+};
+
+static int site_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct site_each *each = vctx;
+    struct roster_site r = {.site_code = store_col_text(st, 0),
+                            .site_name = store_col_text(st, 1),
+                            .site_kind = store_col_text(st, 2)};
+
+    return each->cb(&r, each->ctx);
+}
+
 int roster_foreach_site(struct store *s, int (*cb)(const struct roster_site *site, void *ctx),
                         void *ctx, struct fc_error *err)
 {
+    struct site_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
-    int rc;
+    int rc = store_prepare(
+        s, "SELECT site_code, site_name, site_kind FROM ref.site ORDER BY site_code", &st, err);
 
-    rc = store_prepare(s, "SELECT site_code, site_name, site_kind FROM ref.site ORDER BY site_code",
-                       &st, err);
-    if (rc)
-        goto out;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct roster_site r;
+    return rc ? rc : store_each(s, st, site_row, &each, "cannot read the sites", err);
+}
 
-        r.site_code = store_col_text(st, 0);
-        r.site_name = store_col_text(st, 1);
-        r.site_kind = store_col_text(st, 2);
-        rc = cb(&r, ctx);
-        if (rc)
-            goto out;
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the sites");
-out:
-    sqlite3_finalize(st);
-    return rc;
+struct ward_each {
+    int (*cb)(const struct roster_ward *w, void *ctx);
+    void *ctx;
+};
+
+static int ward_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct ward_each *each = vctx;
+    struct roster_ward w = {.ward_code = store_col_text(st, 0),
+                            .ward = store_col_text(st, 1),
+                            .bed_count = sqlite3_column_int64(st, 2),
+                            .listed = sqlite3_column_int64(st, 3)};
+
+    return each->cb(&w, each->ctx);
 }
 
 int roster_foreach_ward(struct store *s, const char *site_code,
                         int (*cb)(const struct roster_ward *w, void *ctx), void *ctx,
                         struct fc_error *err)
 {
+    struct ward_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
-    int rc;
-
-    rc = store_prepare(
+    int rc = store_prepare(
         s,
         "SELECT w.ward_code, w.ward, coalesce(w.bed_count, 0),"
         " (SELECT count(*) FROM ref.inpatient i WHERE i.site_code = ?1"
@@ -50,22 +65,9 @@ int roster_foreach_ward(struct store *s, const char *site_code,
         "   WHERE w.site_code = ?1 AND w.ward_code = i.ward_code)"
         " GROUP BY i.ward_code ORDER BY 1",
         &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, site_code);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct roster_ward w;
 
-        w.ward_code = store_col_text(st, 0);
-        w.ward = store_col_text(st, 1);
-        w.bed_count = sqlite3_column_int64(st, 2);
-        w.listed = sqlite3_column_int64(st, 3);
-        rc = cb(&w, ctx);
-        if (rc)
-            goto out;
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the wards");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, site_code);
+    return store_each(s, st, ward_row, &each, "cannot read the wards", err);
 }

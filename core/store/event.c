@@ -378,6 +378,14 @@ int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_
     return FC_OK;
 }
 
+void event_bind_row(sqlite3_stmt *st, const struct event *e)
+{
+    store_bind_text(st, 1, e->id);
+    sqlite3_bind_int64(st, 2, e->seq);
+    store_bind_text(st, 3, e->visit);
+    store_bind_text(st, 4, e->at);
+}
+
 int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;

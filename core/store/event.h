@@ -94,6 +94,11 @@ int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_
 int event_foreach(struct store *s, const char *visit, int64_t after_seq,
                   int (*cb)(const struct event *e, void *ctx), void *ctx, struct fc_error *err);
 
+/* Binds e's id, seq, visit and at to ?1..?4 of st: the columns a derived
+ * row written by an applier starts with (evidence, interview...). */
+struct sqlite3_stmt;
+void event_bind_row(struct sqlite3_stmt *st, const struct event *e);
+
 /* The kind of the event with this id, appended to kind; FC_ENOTFOUND if
  * there is none. */
 int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err);

@@ -40,8 +40,13 @@ const char *evidence_status_name(enum evidence_status st)
 
 #define EVIDENCE_COLS "event_id, seq, visit, at, path, sha256, size, mtime, note"
 
-static void evidence_from_row(sqlite3_stmt *st, struct evidence *e)
+/* Loads a row of EVIDENCE_COLS into *e (a struct evidence; NULL: nothing). */
+static int evidence_row(sqlite3_stmt *st, void *out)
 {
+    struct evidence *e = out;
+
+    if (!e)
+        return FC_OK;
     memset(e, 0, sizeof(*e));
     snprintf(e->event_id, sizeof(e->event_id), "%s", store_col_text(st, 0));
     e->seq = sqlite3_column_int64(st, 1);
@@ -52,6 +57,7 @@ static void evidence_from_row(sqlite3_stmt *st, struct evidence *e)
     e->size = (uint64_t)sqlite3_column_int64(st, 6);
     snprintf(e->mtime, sizeof(e->mtime), "%s", store_col_text(st, 7));
     e->note = xstrdup(store_col_text(st, 8));
+    return FC_OK;
 }
 
 /* The live registration of (visit, path, sha256), if any: FC_ENOTFOUND if none. */
@@ -69,18 +75,7 @@ static int evidence_find(struct store *s, const char *visit_id, const char *path
     store_bind_text(st, 1, visit_id);
     store_bind_text(st, 2, path);
     store_bind_text(st, 3, sha);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (out)
-            evidence_from_row(st, out);
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = FC_ENOTFOUND;
-    } else {
-        rc = store_fail(s, err, "cannot read the evidence register");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return store_one(s, st, evidence_row, out, "cannot read the evidence register", err);
 }
 
 int evidence_append(struct store *s, const char *visit_id, const char *path, const char *note,
@@ -176,10 +171,28 @@ int evidence_add(struct store *s, const char *visit_id, const char *path, const 
     return rc;
 }
 
+struct evidence_each {
+    int (*cb)(const struct evidence *e, void *ctx);
+    void *ctx;
+};
+
+static int evidence_each_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct evidence_each *each = vctx;
+    struct evidence e;
+    int rc;
+
+    evidence_row(st, &e);
+    rc = each->cb(&e, each->ctx);
+    evidence_release(&e);
+    return rc;
+}
+
 int evidence_foreach(struct store *s, const char *visit_id,
                      int (*cb)(const struct evidence *e, void *ctx), void *ctx,
                      struct fc_error *err)
 {
+    struct evidence_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "SELECT " EVIDENCE_COLS " FROM evidence WHERE visit = ?1"
@@ -188,20 +201,7 @@ int evidence_foreach(struct store *s, const char *visit_id,
     if (rc)
         return rc;
     store_bind_text(st, 1, visit_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct evidence e;
-
-        evidence_from_row(st, &e);
-        rc = cb(&e, ctx);
-        evidence_release(&e);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the evidence register");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, evidence_each_row, &each, "cannot read the evidence register", err);
 }
 
 struct verify_ctx {
@@ -284,19 +284,14 @@ int evidence_apply_add(struct store *s, const struct event *e, void *ctx, struct
                        &st, err);
     if (rc)
         goto out;
-    store_bind_text(st, 1, e->id);
-    sqlite3_bind_int64(st, 2, e->seq);
-    store_bind_text(st, 3, e->visit);
-    store_bind_text(st, 4, e->at);
+    event_bind_row(st, e);
     store_bind_text(st, 5, path);
     store_bind_text(st, 6, sha);
     sqlite3_bind_int64(st, 7, json_integer_value(json_object_get(p, "size")));
     store_bind_text(st, 8, mtime ? mtime : "");
     store_bind_text(st, 9, note ? note : "");
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record evidence");
+    rc = store_run(s, st, "cannot record evidence", err);
 out:
-    sqlite3_finalize(st);
     json_decref(p);
     return rc;
 }

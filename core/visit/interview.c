@@ -146,10 +146,29 @@ out:
     return rc;
 }
 
+struct interview_each {
+    int (*cb)(const char *event_id, const json_t *record, void *ctx);
+    void *ctx;
+    struct fc_error *err;
+};
+
+static int interview_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct interview_each *each = vctx;
+    json_t *rec = json_loads(store_col_text(st, 1), 0, NULL);
+    int rc = rec ? each->cb(store_col_text(st, 0), rec, each->ctx)
+                 : fc_error_set(each->err, FC_EINTEGRITY, "interview '%s' has a bad payload",
+                                store_col_text(st, 0));
+
+    json_decref(rec);
+    return rc;
+}
+
 int interview_foreach(struct store *s, const char *visit_id,
                       int (*cb)(const char *event_id, const json_t *record, void *ctx), void *ctx,
                       struct fc_error *err)
 {
+    struct interview_each each = {cb, ctx, err};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "SELECT i.event_id, e.payload FROM interview i JOIN event e"
@@ -159,21 +178,7 @@ int interview_foreach(struct store *s, const char *visit_id,
     if (rc)
         return rc;
     store_bind_text(st, 1, visit_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *rec = json_loads(store_col_text(st, 1), 0, NULL);
-
-        rc = rec ? cb(store_col_text(st, 0), rec, ctx)
-                 : fc_error_set(err, FC_EINTEGRITY, "interview '%s' has a bad payload",
-                                store_col_text(st, 0));
-        json_decref(rec);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read interviews");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, interview_row, &each, "cannot read interviews", err);
 }
 
 int interview_apply_add(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
@@ -195,10 +200,7 @@ int interview_apply_add(struct store *s, const struct event *e, void *ctx, struc
                        &st, err);
     if (rc)
         goto out;
-    store_bind_text(st, 1, e->id);
-    sqlite3_bind_int64(st, 2, e->seq);
-    store_bind_text(st, 3, e->visit);
-    store_bind_text(st, 4, e->at);
+    event_bind_row(st, e);
     store_bind_text(st, 5,
                     json_string_value(json_object_get(p, "held_at"))
                         ? json_string_value(json_object_get(p, "held_at"))
@@ -212,10 +214,8 @@ int interview_apply_add(struct store *s, const struct event *e, void *ctx, struc
                     json_string_value(json_object_get(p, "note"))
                         ? json_string_value(json_object_get(p, "note"))
                         : "");
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record interview");
+    rc = store_run(s, st, "cannot record interview", err);
 out:
-    sqlite3_finalize(st);
     json_decref(p);
     return rc;
 }

@@ -29,8 +29,11 @@ void visit_dup(struct visit *dst, const struct visit *src)
     dst->inspectors_json = src->inspectors_json ? xstrdup(src->inspectors_json) : NULL;
 }
 
-static void visit_from_row(sqlite3_stmt *st, struct visit *v)
+/* Loads a row of VISIT_COLS into *out (a struct visit). */
+static int visit_row(sqlite3_stmt *st, void *out)
 {
+    struct visit *v = out;
+
     memset(v, 0, sizeof(*v));
     snprintf(v->id, sizeof(v->id), "%s", store_col_text(st, 0));
     snprintf(v->mission_id, sizeof(v->mission_id), "%s", store_col_text(st, 1));
@@ -44,6 +47,7 @@ static void visit_from_row(sqlite3_stmt *st, struct visit *v)
     v->open_seq = sqlite3_column_int64(st, 9);
     v->close_seq = sqlite3_column_int64(st, 10);
     snprintf(v->checkpoint, sizeof(v->checkpoint), "%s", store_col_text(st, 11));
+    return FC_OK;
 }
 
 #define VISIT_COLS                                                                     \
@@ -59,16 +63,9 @@ static int visit_get(struct store *s, const char *id, struct visit *out, struct 
     if (rc)
         return rc;
     store_bind_text(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        visit_from_row(st, out);
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    rc = store_one(s, st, visit_row, out, "cannot read visit", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no visit '%s'", id);
-    } else {
-        rc = store_fail(s, err, "cannot read visit");
-    }
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -79,19 +76,7 @@ static int visit_find_open(struct store *s, struct visit *out, struct fc_error *
                            "SELECT " VISIT_COLS " FROM visit WHERE closed_at IS NULL"
                            " ORDER BY open_seq DESC LIMIT 1",
                            &st, err);
-    if (rc)
-        return rc;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        visit_from_row(st, out);
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = FC_ENOTFOUND;
-    } else {
-        rc = store_fail(s, err, "cannot read visits");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return rc ? rc : store_one(s, st, visit_row, out, "cannot read visits", err);
 }
 
 int visit_open(struct store *s, const struct visit_open_args *a, struct visit *out,
@@ -328,10 +313,31 @@ int visit_test_clock(struct store *s, const char *visit_id)
     return yes;
 }
 
+/* A visit named by a prefix of its id: the first row is the visit, a second
+ * makes the prefix ambiguous. */
+struct resolve_ctx {
+    struct visit *out;
+    const char *name;
+    int found;
+    struct fc_error *err;
+};
+
+static int resolve_row(sqlite3_stmt *st, void *vctx)
+{
+    struct resolve_ctx *r = vctx;
+
+    if (r->found++) {
+        visit_release(r->out);
+        return fc_error_set(r->err, FC_EUSAGE, "visit id '%s' is ambiguous", r->name);
+    }
+    return visit_row(st, r->out);
+}
+
 int visit_resolve(struct store *s, const char *name, struct visit *out, struct fc_error *err)
 {
+    struct resolve_ctx r = {out, name, 0, err};
     sqlite3_stmt *st = NULL;
-    int rc, found = 0;
+    int rc;
 
     if (!name || !*name) {
         rc = visit_find_open(s, out, err);
@@ -339,19 +345,11 @@ int visit_resolve(struct store *s, const char *name, struct visit *out, struct f
             return rc;
         rc = store_prepare(s, "SELECT " VISIT_COLS " FROM visit ORDER BY open_seq DESC LIMIT 1",
                            &st, err);
-        if (rc)
-            return rc;
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW) {
-            visit_from_row(st, out);
-            rc = FC_OK;
-        } else if (rc == SQLITE_DONE) {
+        if (!rc)
+            rc = store_one(s, st, visit_row, out, "cannot read visits", err);
+        if (rc == FC_ENOTFOUND)
             rc = fc_error_set(err, FC_ENOTFOUND,
                               "no visit yet (open one with 'fieldcheck visit open')");
-        } else {
-            rc = store_fail(s, err, "cannot read visits");
-        }
-        sqlite3_finalize(st);
         return rc;
     }
     if (strlen(name) < 4)
@@ -364,43 +362,37 @@ int visit_resolve(struct store *s, const char *name, struct visit *out, struct f
     if (rc)
         return rc;
     store_bind_text(st, 1, name);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (found++) {
-            visit_release(out);
-            sqlite3_finalize(st);
-            return fc_error_set(err, FC_EUSAGE, "visit id '%s' is ambiguous", name);
-        }
-        visit_from_row(st, out);
-    }
-    if (rc != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read visits");
-    else
-        rc = found ? FC_OK : fc_error_set(err, FC_ENOTFOUND, "no visit '%s'", name);
-    sqlite3_finalize(st);
+    rc = store_each(s, st, resolve_row, &r, "cannot read visits", err);
+    if (!rc && !r.found)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no visit '%s'", name);
+    return rc;
+}
+
+struct visit_each {
+    int (*cb)(const struct visit *v, void *ctx);
+    void *ctx;
+};
+
+static int visit_each_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct visit_each *each = vctx;
+    struct visit v;
+    int rc;
+
+    visit_row(st, &v);
+    rc = each->cb(&v, each->ctx);
+    visit_release(&v);
     return rc;
 }
 
 int visit_foreach(struct store *s, int (*cb)(const struct visit *v, void *ctx), void *ctx,
                   struct fc_error *err)
 {
+    struct visit_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, "SELECT " VISIT_COLS " FROM visit ORDER BY open_seq DESC", &st, err);
 
-    if (rc)
-        return rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct visit v;
-        visit_from_row(st, &v);
-        rc = cb(&v, ctx);
-        visit_release(&v);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read visits");
-    sqlite3_finalize(st);
-    return rc;
+    return rc ? rc : store_each(s, st, visit_each_row, &each, "cannot read visits", err);
 }
 
 void visit_short_code(const char *checkpoint_hex, char out[VISIT_SHORT_CODE_LEN + 1])
@@ -457,10 +449,8 @@ int visit_apply_open(struct store *s, const struct event *e, void *ctx, struct f
     sqlite3_bind_int(st, 7, json_is_true(json_object_get(p, "credentials_shown")));
     store_bind_text(st, 8, e->at);
     sqlite3_bind_int64(st, 9, e->seq);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record visit");
+    rc = store_run(s, st, "cannot record visit", err);
 out:
-    sqlite3_finalize(st);
     free(insp_text);
     json_decref(p);
     return rc;
@@ -481,10 +471,7 @@ int visit_apply_close(struct store *s, const struct event *e, void *ctx, struct 
     store_bind_text(st, 2, e->at);
     sqlite3_bind_int64(st, 3, e->seq);
     store_bind_text(st, 4, e->hash);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot close visit");
-    sqlite3_finalize(st);
-    return rc;
+    return store_run(s, st, "cannot close visit", err);
 }
 
 int visit_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)
@@ -507,10 +494,8 @@ int visit_apply_void(struct store *s, const struct event *e, void *ctx, struct f
     store_bind_text(st, 1, target);
     sqlite3_bind_int64(st, 2, e->seq);
     store_bind_text(st, 3, reason ? reason : "");
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record void");
+    rc = store_run(s, st, "cannot record void", err);
 out:
-    sqlite3_finalize(st);
     json_decref(p);
     return rc;
 }
