@@ -62,34 +62,31 @@ int codec_take(struct codec_reader *r, size_t n, const unsigned char **out, cons
     return FC_OK;
 }
 
-int codec_take_u16(struct codec_reader *r, uint16_t *v, const char *what, struct fc_error *err)
+/* The next n bytes as a big-endian unsigned integer (n <= 8). */
+static int take_uint(struct codec_reader *r, size_t n, uint64_t *v, const char *what,
+                     struct fc_error *err)
 {
     const unsigned char *p = NULL;
-    int rc = codec_take(r, 2, &p, what, err);
+    int rc = codec_take(r, n, &p, what, err);
 
-    if (!rc)
-        *v = codec_get_u16(p);
+    *v = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        *v = *v << 8 | p[i];
     return rc;
 }
 
-int codec_take_u32(struct codec_reader *r, uint32_t *v, const char *what, struct fc_error *err)
+int codec_take_u16(struct codec_reader *r, uint16_t *v, const char *what, struct fc_error *err)
 {
-    const unsigned char *p = NULL;
-    int rc = codec_take(r, 4, &p, what, err);
+    uint64_t u;
+    int rc = take_uint(r, 2, &u, what, err);
 
-    if (!rc)
-        *v = codec_get_u32(p);
+    *v = (uint16_t)u;
     return rc;
 }
 
 int codec_take_u64(struct codec_reader *r, uint64_t *v, const char *what, struct fc_error *err)
 {
-    const unsigned char *p = NULL;
-    int rc = codec_take(r, 8, &p, what, err);
-
-    if (!rc)
-        *v = codec_get_u64(p);
-    return rc;
+    return take_uint(r, 8, v, what, err);
 }
 
 void codec_code_encode(struct buf *out, const char *prefix, const void *data, size_t len)

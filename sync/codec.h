@@ -37,7 +37,6 @@ void codec_reader_init(struct codec_reader *r, const void *p, size_t len);
 int codec_take(struct codec_reader *r, size_t n, const unsigned char **out, const char *what,
                struct fc_error *err);
 int codec_take_u16(struct codec_reader *r, uint16_t *v, const char *what, struct fc_error *err);
-int codec_take_u32(struct codec_reader *r, uint32_t *v, const char *what, struct fc_error *err);
 int codec_take_u64(struct codec_reader *r, uint64_t *v, const char *what, struct fc_error *err);
 
 /* Appends prefix then base32 (upper case, no padding) of data. */
