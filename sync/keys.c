@@ -130,9 +130,35 @@ out:
     return rc;
 }
 
+/* New key pairs, written as a key file: magic, the device id (device files
+ * only: id NULL for HQ's), the signing secret key (which holds its public
+ * key), the box secret key, the box public key. */
+static int key_file_create(const char *path, const char magic[8], const unsigned char *id,
+                           unsigned char sign_pk[CODEC_SIGN_PK_LEN],
+                           unsigned char sign_sk[CODEC_SIGN_SK_LEN],
+                           unsigned char box_pk[CODEC_BOX_PK_LEN],
+                           unsigned char box_sk[CODEC_BOX_SK_LEN], struct fc_error *err)
+{
+    struct buf data = BUF_INIT;
+    int rc;
+
+    crypto_sign_keypair(sign_pk, sign_sk);
+    crypto_box_keypair(box_pk, box_sk);
+    buf_add(&data, magic, 8);
+    if (id)
+        buf_add(&data, id, 8);
+    buf_add(&data, sign_sk, CODEC_SIGN_SK_LEN);
+    buf_add(&data, box_sk, CODEC_BOX_SK_LEN);
+    buf_add(&data, box_pk, CODEC_BOX_PK_LEN);
+    rc = fs_write_atomic(path, data.ptr, data.len, 0600, err);
+    sodium_memzero(data.ptr, data.len);
+    buf_release(&data);
+    return rc;
+}
+
 int keys_device_init(struct store *s, struct keys_device *out, int *created, struct fc_error *err)
 {
-    struct buf path = BUF_INIT, data = BUF_INIT;
+    struct buf path = BUF_INIT;
     int rc;
 
     if (created)
@@ -147,19 +173,11 @@ int keys_device_init(struct store *s, struct keys_device *out, int *created, str
     if (rc)
         goto out;
     snprintf(out->device_id, sizeof(out->device_id), "%s", store_device_id(s));
-    crypto_sign_keypair(out->sign_pk, out->sign_sk);
-    crypto_box_keypair(out->box_pk, out->box_sk);
-    buf_add(&data, device_magic, 8);
-    buf_add(&data, out->id, 8);
-    buf_add(&data, out->sign_sk, 64);
-    buf_add(&data, out->box_sk, 32);
-    buf_add(&data, out->box_pk, 32);
-    rc = fs_write_atomic(path.ptr, data.ptr, data.len, 0600, err);
+    rc = key_file_create(path.ptr, device_magic, out->id, out->sign_pk, out->sign_sk, out->box_pk,
+                         out->box_sk, err);
     if (!rc && created)
         *created = 1;
 out:
-    sodium_memzero(data.ptr, data.len);
-    buf_release(&data);
     buf_release(&path);
     return rc;
 }
@@ -251,7 +269,7 @@ out:
 
 int keys_hq_init(const char *dir, struct keys_hq *out, struct fc_error *err)
 {
-    struct buf path = BUF_INIT, data = BUF_INIT, pub = BUF_INIT;
+    struct buf path = BUF_INIT, pub = BUF_INIT;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -263,13 +281,8 @@ int keys_hq_init(const char *dir, struct keys_hq *out, struct fc_error *err)
         rc = fc_error_set(err, FC_EEXIST, "HQ keys already exist in '%s'", dir);
         goto out;
     }
-    crypto_sign_keypair(out->sign_pk, out->sign_sk);
-    crypto_box_keypair(out->box_pk, out->box_sk);
-    buf_add(&data, hq_magic, 8);
-    buf_add(&data, out->sign_sk, 64);
-    buf_add(&data, out->box_sk, 32);
-    buf_add(&data, out->box_pk, 32);
-    rc = fs_write_atomic(path.ptr, data.ptr, data.len, 0600, err);
+    rc = key_file_create(path.ptr, hq_magic, NULL, out->sign_pk, out->sign_sk, out->box_pk,
+                         out->box_sk, err);
     if (rc)
         goto out;
     keys_hq_pub_code(out->sign_pk, out->box_pk, &pub);
@@ -278,8 +291,6 @@ int keys_hq_init(const char *dir, struct keys_hq *out, struct fc_error *err)
     buf_addf(&path, "%s/hq.pub", dir);
     rc = fs_write_atomic(path.ptr, pub.ptr, pub.len, 0644, err);
 out:
-    sodium_memzero(data.ptr, data.len);
-    buf_release(&data);
     buf_release(&path);
     buf_release(&pub);
     return rc;
