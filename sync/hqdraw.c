@@ -237,6 +237,15 @@ static const char *jstr(const json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* The SHA-256 the record holds for one of its inputs ("targets",
+ * "inspectors"); "" when it holds none. */
+static const char *recorded_sha(const json_t *rec, const char *which)
+{
+    const char *sha = jstr(json_object_get(json_object_get(rec, "inputs"), which), "sha256");
+
+    return sha ? sha : "";
+}
+
 static int params_from_json(const json_t *rec, struct draw_params *p, struct fc_error *err)
 {
     const json_t *j = json_object_get(rec, "parameters"), *count = json_object_get(j, "count");
@@ -309,7 +318,7 @@ int hq_draw_verify(struct hq *hq, const char *path, const char *targets, const c
     struct draw_params p;
     json_t *file = NULL, *rec, *seen, *fresh = NULL, *x;
     unsigned char sig[CODEC_SIG_LEN];
-    const char *sig_hex, *alg, *want;
+    const char *sig_hex, *alg;
     char fp[20], *text = NULL;
     size_t i, siglen = 0;
     int rc;
@@ -359,22 +368,18 @@ int hq_draw_verify(struct hq *hq, const char *path, const char *targets, const c
     rc = inputs_read(&in, tp.ptr, ip.ptr, jstr(rec, "seed"), err);
     if (rc)
         goto out;
-    want = jstr(json_object_get(json_object_get(rec, "inputs"), "targets"), "sha256");
-    if (!want || strcmp(want, in.t_sha)) {
+    if (strcmp(recorded_sha(rec, "targets"), in.t_sha))
         rc = fc_error_set(err, FC_EINTEGRITY,
                           "'%s' is not the targets file of the draw (SHA-256 %.16s, recorded "
                           "%.16s)",
-                          tp.ptr, in.t_sha, want ? want : "");
-        goto out;
-    }
-    want = jstr(json_object_get(json_object_get(rec, "inputs"), "inspectors"), "sha256");
-    if (!want || strcmp(want, in.p_sha)) {
+                          tp.ptr, in.t_sha, recorded_sha(rec, "targets"));
+    else if (strcmp(recorded_sha(rec, "inspectors"), in.p_sha))
         rc = fc_error_set(err, FC_EINTEGRITY,
                           "'%s' is not the inspectors file of the draw (SHA-256 %.16s, recorded "
                           "%.16s)",
-                          ip.ptr, in.p_sha, want ? want : "");
+                          ip.ptr, in.p_sha, recorded_sha(rec, "inspectors"));
+    if (rc)
         goto out;
-    }
     /* HQ's own inspections are an input the record carries (signed) */
     seen = json_object_get(rec, "hq_inspections");
     json_array_foreach(seen, i, x)
