@@ -206,12 +206,33 @@ int hq_merge_bundle(struct hqdb *db, const void *data, size_t len, const unsigne
     return rc;
 }
 
+int hq_bundle_known(struct hqdb *db, const void *data, size_t len, const char *device,
+                    struct hqstore_import_stats *stats, int64_t *first_seq, int64_t *last_seq,
+                    struct fc_error *err)
+{
+    unsigned char digest[HASH_LEN];
+    char hex[HASH_HEX_LEN + 1];
+    struct hq_bundle_row row;
+    int rc;
+
+    hash_sha256(digest, data, len);
+    hash_to_hex(hex, digest, HASH_LEN);
+    rc = hqstore_bundle_get(db, hex, &row, err);
+    if (rc == FC_ENOTFOUND || (rc == FC_OK && strcmp(row.device, device)))
+        return 0;
+    if (rc)
+        return rc;
+    stats->duplicate = 1;
+    *first_seq = row.first_seq;
+    *last_seq = row.last_seq;
+    return 1;
+}
+
 int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,
                    struct hq_import_result *res, struct fc_error *err)
 {
     struct bundle_header h;
     struct hq_device d;
-    struct hq_bundle_row row;
     char why[160];
     int rc;
 
@@ -240,25 +261,14 @@ int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len
         snprintf(why, sizeof(why), "device '%s' was revoked at %s", h.device_id, d.revoked_at);
         return quarantine(hq, name, &h, data, len, why, res, err);
     }
-    /* The same file again changes nothing: recognise it by its hash before
-     * the costly verification and decryption (its bytes were verified when
-     * it was first imported, and any change to them changes the hash). */
-    {
-        unsigned char digest[HASH_LEN];
-        char hex[HASH_HEX_LEN + 1];
-
-        hash_sha256(digest, data, len);
-        hash_to_hex(hex, digest, HASH_LEN);
-        rc = hqstore_bundle_get(hq->db, hex, &row, err);
-        if (rc == FC_OK && !strcmp(row.device, h.device_id)) {
-            res->outcome = HQ_DUPLICATE;
-            res->stats.duplicate = 1;
-            res->first_seq = row.first_seq;
-            res->last_seq = row.last_seq;
-            return FC_OK;
-        }
-        if (rc && rc != FC_ENOTFOUND)
-            goto fail;
+    /* the same file again changes nothing */
+    rc = hq_bundle_known(hq->db, data, len, h.device_id, &res->stats, &res->first_seq,
+                         &res->last_seq, err);
+    if (rc < 0)
+        goto fail;
+    if (rc) {
+        res->outcome = HQ_DUPLICATE;
+        return FC_OK;
     }
     /* verified, decrypted, decompressed and merged in one pass: nothing
      * is kept whole, and nothing stays unless every check passed */

@@ -76,6 +76,15 @@ int hq_merge_bundle(struct hqdb *db, const void *data, size_t len, const unsigne
                     hq_bundle_reader read, const void *keys, struct hqstore_import_stats *stats,
                     int64_t *first_seq, int64_t *last_seq, struct fc_error *err);
 
+/* Whether these very bytes were merged into db before, from device: known by
+ * their SHA-256, before the costly verification and decryption (a bundle's
+ * bytes were verified when first imported; any change changes the hash).
+ * 1 when they were: stats->duplicate is set and first_seq, last_seq receive
+ * the range stored then; 0 when not; a negative code if db cannot answer. */
+int hq_bundle_known(struct hqdb *db, const void *data, size_t len, const char *device,
+                    struct hqstore_import_stats *stats, int64_t *first_seq, int64_t *last_seq,
+                    struct fc_error *err);
+
 /* Imports one bundle held in memory (name is used in messages). Any
  * verification failure rejects it whole: nothing is stored. */
 int hq_import_data(struct hq *hq, const char *name, const void *data, size_t len,

@@ -21,48 +21,48 @@
 
 /* ---- sealing: the leads of this device's teams ------------------------------ */
 
-struct recipients {
+/* The rows of the packs in teamdb: all of them, this device's own rows, or
+ * the rows of the members this device (self) leads. */
+enum rows_which { ROWS_ALL, ROWS_OWN, ROWS_LED };
+
+struct rows_of {
     const char *self;
-    int64_t now;
-    struct bundle_recipient *v;
+    enum rows_which which;
+    struct teamdb_member *v;
     size_t n;
 };
 
-static int add_recipient(const struct teamdb_member *m, void *ctx)
+static int collect_rows(const struct teamdb_member *m, void *ctx)
 {
-    struct recipients *r = ctx;
-    int64_t expires = 0;
+    struct rows_of *r = ctx;
 
-    /* only rows of teams that name this device: its own row tells */
-    if (!m->is_lead || !strcmp(m->device, r->self))
+    if ((r->which == ROWS_OWN && strcmp(m->device, r->self)) ||
+        (r->which == ROWS_LED && strcmp(m->lead, r->self)))
         return 0;
-    if (clock_parse(m->expires_at, &expires) || expires <= r->now)
-        return 0;
-    for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->v[i].device_id, m->device))
-            return 0;
     r->v = xreallocarray(r->v, r->n + 1, sizeof(*r->v));
-    snprintf(r->v[r->n].device_id, sizeof(r->v[r->n].device_id), "%s", m->device);
-    memcpy(r->v[r->n].box_pk, m->box_pk, sizeof(r->v[r->n].box_pk));
-    r->n++;
+    r->v[r->n++] = *m;
     return 0;
 }
 
-struct my_missions {
-    const char *self;
-    char (*ids)[128];
-    size_t n;
-};
-
-static int note_mission(const struct teamdb_member *m, void *ctx)
+/* Adds the lead of row m to the recipients *v (*n of them), unless m is no
+ * lead's row, the lead is this device (self), its pack has expired or the
+ * lead is there already. */
+static void add_recipient(struct bundle_recipient **v, size_t *n, const struct teamdb_member *m,
+                          const char *self, int64_t now)
 {
-    struct my_missions *mm = ctx;
+    int64_t expires = 0;
 
-    if (strcmp(m->device, mm->self))
-        return 0;
-    mm->ids = xreallocarray(mm->ids, mm->n + 1, sizeof(*mm->ids));
-    snprintf(mm->ids[mm->n++], sizeof(mm->ids[0]), "%s", m->mission_id);
-    return 0;
+    if (!m->is_lead || !strcmp(m->device, self))
+        return;
+    if (clock_parse(m->expires_at, &expires) || expires <= now)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i].device_id, m->device))
+            return;
+    *v = xreallocarray(*v, *n + 1, sizeof(**v));
+    snprintf((*v)[*n].device_id, sizeof((*v)[*n].device_id), "%s", m->device);
+    memcpy((*v)[*n].box_pk, m->box_pk, sizeof((*v)[*n].box_pk));
+    (*n)++;
 }
 
 static int cmp_recipient(const void *a, const void *b)
@@ -74,27 +74,37 @@ static int cmp_recipient(const void *a, const void *b)
 int bundle_team_recipients(struct store *s, struct bundle_recipient **out, size_t *n,
                            struct fc_error *err)
 {
-    struct my_missions mm = {store_device_id(s), NULL, 0};
-    struct recipients r = {store_device_id(s), clock_now_ms(), NULL, 0};
-    int rc = teamdb_foreach(s, NULL, note_mission, &mm, err);
+    const char *self = store_device_id(s);
+    int64_t now = clock_now_ms();
+    struct rows_of mine = {self, ROWS_OWN, NULL, 0};
+    struct bundle_recipient *v = NULL;
+    size_t nv = 0;
+    int rc = teamdb_foreach(s, NULL, collect_rows, &mine, err);
 
-    for (size_t i = 0; !rc && i < mm.n; i++)
-        rc = teamdb_foreach(s, mm.ids[i], add_recipient, &r, err);
-    free(mm.ids);
-    if (!rc && r.n > BUNDLE_MAX_TEAM)
+    /* only leads of teams that name this device: its own rows tell */
+    for (size_t i = 0; !rc && i < mine.n; i++) {
+        struct rows_of team = {self, ROWS_ALL, NULL, 0};
+
+        rc = teamdb_foreach(s, mine.v[i].mission_id, collect_rows, &team, err);
+        for (size_t j = 0; !rc && j < team.n; j++)
+            add_recipient(&v, &nv, &team.v[j], self, now);
+        free(team.v);
+    }
+    free(mine.v);
+    if (!rc && nv > BUNDLE_MAX_TEAM)
         rc = fc_error_set(err, FC_ELIMIT,
                           "this device is in teams with %zu different leads; a bundle is sealed "
                           "to at most %d",
-                          r.n, BUNDLE_MAX_TEAM);
+                          nv, BUNDLE_MAX_TEAM);
     if (rc) {
-        free(r.v);
-        r.v = NULL;
-        r.n = 0;
+        free(v);
+        v = NULL;
+        nv = 0;
     }
-    if (r.n)
-        qsort(r.v, r.n, sizeof(*r.v), cmp_recipient);
-    *out = r.v;
-    *n = r.n;
+    if (nv)
+        qsort(v, nv, sizeof(*v), cmp_recipient);
+    *out = v;
+    *n = nv;
     return rc;
 }
 
@@ -171,9 +181,6 @@ static int import_into(struct store *s, struct hqdb *db, const char *name, const
     struct find_member f;
     struct bundle_header h;
     struct keys_device k;
-    struct hq_bundle_row row;
-    unsigned char digest[HASH_LEN];
-    char hex[HASH_HEX_LEN + 1];
     int rc;
 
     memset(&k, 0, sizeof(k));
@@ -206,20 +213,16 @@ static int import_into(struct store *s, struct hqdb *db, const char *name, const
         goto out;
     }
     snprintf(res->mission_id, sizeof(res->mission_id), "%s", f.found.mission_id);
-    /* the same file again changes nothing: known by its hash, before the
-     * verification and decryption (as at HQ) */
-    hash_sha256(digest, data, len);
-    hash_to_hex(hex, digest, HASH_LEN);
-    rc = hqstore_bundle_get(db, hex, &row, err);
-    if (rc == FC_OK && !strcmp(row.device, h.device_id)) {
-        res->outcome = TEAM_DUPLICATE;
-        res->stats.duplicate = 1;
-        res->first_seq = row.first_seq;
-        res->last_seq = row.last_seq;
+    /* the same file again changes nothing (as at HQ) */
+    rc = hq_bundle_known(db, data, len, h.device_id, &res->stats, &res->first_seq, &res->last_seq,
+                         err);
+    if (rc) {
+        if (rc > 0) {
+            res->outcome = TEAM_DUPLICATE;
+            rc = FC_OK;
+        }
         goto out;
     }
-    if (rc != FC_ENOTFOUND)
-        goto out;
     rc = keys_device_load(s, &k, err);
     if (!rc)
         rc = admit_member(db, &f.found, err);
@@ -267,31 +270,12 @@ int team_import_file(struct store *s, struct hqdb *team, const char *path,
 
 /* ---- members ----------------------------------------------------------------------- */
 
-struct members {
-    struct store *s;
-    struct hqdb *team;
-    const char *self;
-    struct teamdb_member *v;
-    size_t n;
-};
-
-static int collect_led(const struct teamdb_member *m, void *ctx)
-{
-    struct members *ms = ctx;
-
-    if (strcmp(m->lead, ms->self))
-        return 0;
-    ms->v = xreallocarray(ms->v, ms->n + 1, sizeof(*ms->v));
-    ms->v[ms->n++] = *m;
-    return 0;
-}
-
 int team_members(struct store *s, struct hqdb *team, const char *mission_id,
                  int (*cb)(const struct team_member_state *m, void *ctx), void *ctx,
                  struct fc_error *err)
 {
-    struct members ms = {s, team, store_device_id(s), NULL, 0};
-    int rc = teamdb_foreach(s, mission_id, collect_led, &ms, err);
+    struct rows_of ms = {store_device_id(s), ROWS_LED, NULL, 0};
+    int rc = teamdb_foreach(s, mission_id, collect_rows, &ms, err);
 
     if (!rc && ms.n == 0)
         rc = mission_id ? fc_error_set(err, FC_ENOTFOUND,
