@@ -165,7 +165,7 @@ out:
     return rc;
 }
 
-static int config_list(struct app *app, int argc, char **argv)
+int cmd_config_list(struct app *app, int argc, char **argv)
 {
     int doc = 0, sample = 0;
     const struct app_opt opts[] = {{"--doc", NULL, &doc, NULL, NULL},
@@ -187,7 +187,7 @@ static int config_list(struct app *app, int argc, char **argv)
     return 0;
 }
 
-static int config_get_one(struct app *app, int argc, char **argv)
+int cmd_config_get(struct app *app, int argc, char **argv)
 {
     const char *key = NULL;
     int n = 0;
@@ -207,7 +207,7 @@ static int config_get_one(struct app *app, int argc, char **argv)
     return 0;
 }
 
-static int config_set_one(struct app *app, int argc, char **argv)
+int cmd_config_set(struct app *app, int argc, char **argv)
 {
     const char *pos[2] = {NULL, NULL};
     int n = 0;
@@ -217,19 +217,4 @@ static int config_set_one(struct app *app, int argc, char **argv)
     if (n != 2)
         return config_usage(app, "'set' takes KEY and VALUE");
     return do_set(app, pos[0], pos[1]);
-}
-
-int cmd_config(struct app *app, int argc, char **argv)
-{
-    const char *sub = argc > 1 ? argv[1] : NULL;
-
-    if (!sub)
-        return app_bad_subcommand(app, argv[0], NULL);
-    if (!strcmp(sub, "list"))
-        return config_list(app, argc, argv);
-    if (!strcmp(sub, "get"))
-        return config_get_one(app, argc, argv);
-    if (!strcmp(sub, "set"))
-        return config_set_one(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], sub);
 }

@@ -38,7 +38,7 @@ static json_t *evidence_to_json(const struct evidence *e)
                      e->mtime, "note", e->note);
 }
 
-static int evidence_cmd_add(struct app *app, int argc, char **argv)
+int cmd_evidence_add(struct app *app, int argc, char **argv)
 {
     const char *note = NULL, *pos[1] = {NULL};
     const struct app_opt opts[] = {{"--note", &note, NULL, NULL, NULL},
@@ -94,7 +94,7 @@ static int list_one(const struct evidence *e, void *ctx)
     return 0;
 }
 
-static int evidence_cmd_list(struct app *app, int argc, char **argv)
+int cmd_evidence_list(struct app *app, int argc, char **argv)
 {
     const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct visit v;
@@ -124,7 +124,7 @@ static void verify_one(const struct evidence *e, const struct evidence_check *c,
         printf("%-10s %s\n", evidence_status_name(c->status), e->path);
 }
 
-static int evidence_cmd_verify(struct app *app, int argc, char **argv)
+int cmd_evidence_verify(struct app *app, int argc, char **argv)
 {
     const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct visit v;
@@ -149,17 +149,4 @@ static int evidence_cmd_verify(struct app *app, int argc, char **argv)
 out:
     visit_release(&v);
     return rc;
-}
-
-int cmd_evidence(struct app *app, int argc, char **argv)
-{
-    const char *sub = argc >= 2 ? argv[1] : "";
-
-    if (!strcmp(sub, "add"))
-        return evidence_cmd_add(app, argc, argv);
-    if (!strcmp(sub, "list"))
-        return evidence_cmd_list(app, argc, argv);
-    if (!strcmp(sub, "verify"))
-        return evidence_cmd_verify(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], sub);
 }

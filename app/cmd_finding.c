@@ -40,7 +40,7 @@ static void free_list(char **items, size_t n)
     free(items);
 }
 
-static int finding_add(struct app *app, int argc, char **argv)
+int cmd_finding_add(struct app *app, int argc, char **argv)
 {
     struct flight_finding_args a;
     const char *lines = NULL, *patients = NULL, *evidence = NULL;
@@ -96,7 +96,7 @@ out:
     return rc;
 }
 
-static int finding_list(struct app *app, int argc, char **argv)
+int cmd_finding_list(struct app *app, int argc, char **argv)
 {
     const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     json_t *show = NULL, *x;
@@ -132,15 +132,4 @@ out:
     json_decref(show);
     visit_release(&v);
     return rc;
-}
-
-int cmd_finding(struct app *app, int argc, char **argv)
-{
-    const char *sub = argc >= 2 ? argv[1] : "";
-
-    if (!strcmp(sub, "add"))
-        return finding_add(app, argc, argv);
-    if (!strcmp(sub, "list"))
-        return finding_list(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], sub);
 }

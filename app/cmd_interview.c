@@ -93,7 +93,7 @@ static json_t *record_from_args(int argc, char **argv, const char **from)
     return rec;
 }
 
-static int interview_add_cmd(struct app *app, int argc, char **argv)
+int cmd_interview_add(struct app *app, int argc, char **argv)
 {
     const char *from = NULL;
     json_t *rec = NULL;
@@ -148,13 +148,4 @@ out:
     buf_release(&text);
     json_decref(rec);
     return rc;
-}
-
-int cmd_interview(struct app *app, int argc, char **argv)
-{
-    const char *sub = argc >= 2 ? argv[1] : "";
-
-    if (!strcmp(sub, "add"))
-        return interview_add_cmd(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], sub);
 }

@@ -389,7 +389,7 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && !strcmp(s + n - k, suffix);
 }
 
-static int mission_cmd_load(struct app *app, int argc, char **argv)
+int cmd_mission_load(struct app *app, int argc, char **argv)
 {
     struct load_report r = {.files = json_array()};
     struct mission_load_sink sink = {&r,          on_reject,   on_warning, on_file,
@@ -507,11 +507,13 @@ static int list_one(const struct mission_info *m, void *ctx)
     return 0;
 }
 
-static int mission_cmd_list(struct app *app)
+int cmd_mission_list(struct app *app, int argc, char **argv)
 {
     struct list_ctx c = {app_store_read(app), NULL};
     int rc;
 
+    (void)argc; /* words after 'list' are ignored, as they always were */
+    (void)argv;
     if (!c.s)
         return app_fail(app, app->err.code);
     if (app->json)
@@ -526,7 +528,7 @@ static int mission_cmd_list(struct app *app)
     return 0;
 }
 
-static int mission_cmd_show(struct app *app, int argc, char **argv)
+int cmd_mission_show(struct app *app, int argc, char **argv)
 {
     char t1[CLOCK_ISO_MAX], t2[CLOCK_ISO_MAX], t3[CLOCK_ISO_MAX];
     struct store *s;
@@ -586,17 +588,4 @@ static int mission_cmd_show(struct app *app, int argc, char **argv)
     }
     json_decref(cj);
     return 0;
-}
-
-int cmd_mission(struct app *app, int argc, char **argv)
-{
-    if (argc < 2)
-        return app_bad_subcommand(app, argv[0], NULL);
-    if (!strcmp(argv[1], "load"))
-        return mission_cmd_load(app, argc, argv);
-    if (!strcmp(argv[1], "list"))
-        return mission_cmd_list(app);
-    if (!strcmp(argv[1], "show"))
-        return mission_cmd_show(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], argv[1]);
 }

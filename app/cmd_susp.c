@@ -132,7 +132,7 @@ static int list_one(const struct flight_line *l, void *vctx)
     return 0;
 }
 
-static int susp_list(struct app *app, int argc, char **argv)
+int cmd_susp_list(struct app *app, int argc, char **argv)
 {
     struct flight_filter f = {NULL, NULL, NULL};
     const struct app_opt opts[] = {{"--rule", &f.rule, NULL, NULL, NULL},
@@ -188,7 +188,7 @@ static void print_kv(const char *label, json_t *o, const char *key)
     buf_release(&b);
 }
 
-static int susp_show(struct app *app, int argc, char **argv)
+int cmd_susp_show(struct app *app, int argc, char **argv)
 {
     const char *pos[1] = {NULL};
     const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
@@ -274,7 +274,7 @@ out:
     return rc;
 }
 
-static int susp_verify(struct app *app, int argc, char **argv)
+int cmd_susp_verify(struct app *app, int argc, char **argv)
 {
     struct flight_verify_args a;
     struct flight_verdict vd;
@@ -381,7 +381,7 @@ static void print_total(const char *label, const struct flight_total *t)
     buf_release(&line);
 }
 
-static int susp_totals(struct app *app, int argc, char **argv)
+int cmd_susp_totals(struct app *app, int argc, char **argv)
 {
     const struct app_opt opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct flight_totals t;
@@ -427,21 +427,12 @@ out:
     return rc;
 }
 
-int cmd_susp(struct app *app, int argc, char **argv)
+int cmd_susp_respond(struct app *app, int argc, char **argv)
 {
-    const char *sub = argc >= 2 ? argv[1] : "";
+    return susp_note(app, argc, argv, 0);
+}
 
-    if (!strcmp(sub, "list"))
-        return susp_list(app, argc, argv);
-    if (!strcmp(sub, "show"))
-        return susp_show(app, argc, argv);
-    if (!strcmp(sub, "verify"))
-        return susp_verify(app, argc, argv);
-    if (!strcmp(sub, "respond"))
-        return susp_note(app, argc, argv, 0);
-    if (!strcmp(sub, "assign"))
-        return susp_note(app, argc, argv, 1);
-    if (!strcmp(sub, "totals"))
-        return susp_totals(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], sub);
+int cmd_susp_assign(struct app *app, int argc, char **argv)
+{
+    return susp_note(app, argc, argv, 1);
 }

@@ -51,7 +51,7 @@ static int add_inspector(void *ctx, const char *name, const char *value)
     return 0;
 }
 
-static int visit_open_cmd(struct app *app, int argc, char **argv)
+int cmd_visit_open(struct app *app, int argc, char **argv)
 {
     struct visit_open_args a;
     struct mission_info mi;
@@ -211,7 +211,7 @@ static void print_coverage(json_t *rows)
     }
 }
 
-static int visit_close_cmd(struct app *app, int argc, char **argv)
+int cmd_visit_close(struct app *app, int argc, char **argv)
 {
     char closed_local[CLOCK_ISO_MAX];
     const char *name = NULL, *at = NULL;
@@ -287,7 +287,7 @@ static int list_one(const struct visit *v, void *ctx)
     return 0;
 }
 
-static int visit_list_cmd(struct app *app, int argc, char **argv)
+int cmd_visit_list(struct app *app, int argc, char **argv)
 {
     static const struct app_opt no_opts[] = {{NULL, NULL, NULL, NULL, NULL}};
     struct store *s;
@@ -302,7 +302,7 @@ static int visit_list_cmd(struct app *app, int argc, char **argv)
     return rc ? app_fail(app, rc) : 0;
 }
 
-static int visit_show_cmd(struct app *app, int argc, char **argv)
+int cmd_visit_show(struct app *app, int argc, char **argv)
 {
     const char *name = NULL, *pos[1] = {NULL};
     const struct app_opt opts[] = {{"--visit", &name, NULL, NULL, NULL},
@@ -350,19 +350,4 @@ out:
     json_decref(o);
     visit_release(&v);
     return rc ? app_fail(app, rc) : 0;
-}
-
-int cmd_visit(struct app *app, int argc, char **argv)
-{
-    if (argc < 2)
-        return app_bad_subcommand(app, argv[0], NULL);
-    if (!strcmp(argv[1], "open"))
-        return visit_open_cmd(app, argc, argv);
-    if (!strcmp(argv[1], "close"))
-        return visit_close_cmd(app, argc, argv);
-    if (!strcmp(argv[1], "list"))
-        return visit_list_cmd(app, argc, argv);
-    if (!strcmp(argv[1], "show"))
-        return visit_show_cmd(app, argc, argv);
-    return app_bad_subcommand(app, argv[0], argv[1]);
 }

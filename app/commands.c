@@ -56,7 +56,7 @@ const struct command app_commands[] = {
         "         is refused.\n"
         "  list   the current version of every loaded mission\n"
         "  show   one mission: version, file, SHA-256 and per-file counts\n"),
-     cmd_mission, 0, NULL},
+     app_run_subcommand, 0, NULL},
     {"visit", N_("open, close, list and show visits"),
      N_("fieldcheck [--db PATH] [--json] visit open --site CODE --kind night|pharmacy|flight\n"
         "                 --inspector NAME --inspector NAME [--credentials-shown] [--at TIME]\n"
@@ -72,7 +72,7 @@ const struct command app_commands[] = {
         "         and summary counts (names masked)\n"
         "ID is an id or a prefix of 4+ characters; it defaults to the open visit, else the last.\n"
         "TIME is ISO 8601, local time without an offset; FIELDCHECK_NOW freezes the clock.\n"),
-     cmd_visit, 0, NULL},
+     app_run_subcommand, 0, NULL},
     {"scan", N_("record scans and print one verdict per code"),
      N_("fieldcheck [--db PATH] [--json] scan [--visit ID] [--at TIME] [--typed] CODE...\n"
         "       fieldcheck scan [--visit ID] --replay FILE.csv\n\n"
@@ -145,7 +145,7 @@ const struct command app_commands[] = {
         "--visit defaults to the open visit (else the last one); changes need it open.\n"
         "Names and ID numbers are masked. Exit codes: 1 usage, 2 invalid amount or unknown\n"
         "line, 4 database error.\n"),
-     cmd_susp, CMD_VISIT, flight_only},
+     app_run_subcommand, CMD_VISIT, flight_only},
     {"finding", N_("flight inspection: record findings against the violation taxonomy"),
      N_("fieldcheck [--db PATH] [--json] finding add --code CODE --note T [options]\n"
         "       fieldcheck [--json] finding list [--visit ID]\n\n"
@@ -157,7 +157,7 @@ const struct command app_commands[] = {
         "  --patients ADM,...     admission numbers of the patients involved\n"
         "  --evidence FILE        register FILE as evidence with the finding\n"
         "  --visit ID, --at TIME\n"),
-     cmd_finding, CMD_VISIT, flight_only},
+     app_run_subcommand, CMD_VISIT, flight_only},
     {"evidence", N_("register evidence files and verify they are unchanged"),
      N_("fieldcheck [--db PATH] [--json] evidence add FILE [--note T] | evidence list |\n"
         "       evidence verify   [--visit ID]\n\n"
@@ -165,7 +165,7 @@ const struct command app_commands[] = {
         "           file is only read, never copied or changed\n"
         "  list     the register of the visit\n"
         "  verify   re-hash every registered file; exit 3 when any changed or is missing\n"),
-     cmd_evidence, CMD_VISIT, NULL},
+     app_run_subcommand, CMD_VISIT, NULL},
     {"interview", N_("record an interview (询问笔录)"),
      N_("fieldcheck [--db PATH] [--json] interview add --place T --person NAME:ROLE[:ID]...\n"
         "       --q QUESTION --a ANSWER ... (--signed | --refused REASON) [--time TIME]\n"
@@ -174,7 +174,7 @@ const struct command app_commands[] = {
         "Items keep their order; each --a answers the --q before it. FILE.json holds\n"
         "{\"place\", \"held_at\", \"people\": [{\"name\", \"role\", \"id_number\"}],\n"
         " \"items\": [{\"q\", \"a\"}], \"signed\": true | \"refusal\": REASON, \"note\"}.\n"),
-     cmd_interview, CMD_VISIT, NULL},
+     app_run_subcommand, CMD_VISIT, NULL},
     {"amend", N_("correct a scan with a new event"),
      N_("fieldcheck [--db PATH] [--json] amend EVENT_ID [--code CODE] [--note TEXT]\n"
         "                 [--visit ID] [--at TIME]\n\n"
@@ -344,12 +344,38 @@ const struct command app_commands[] = {
         "  get   print one value\n"
         "  set   write KEY = VALUE into the user file ($XDG_CONFIG_HOME/fieldcheck/config)\n"
         "Precedence: environment > user file > /etc/fieldcheck/config > default.\n"),
-     cmd_config, 0, NULL},
+     app_run_subcommand, 0, NULL},
     {"help", N_("show help for a command"),
      N_("fieldcheck help [COMMAND]\n\n"
         "Prints the list of commands, or the usage of COMMAND.\n"),
      cmd_help, 0, NULL},
     {NULL, NULL, NULL, NULL, 0, NULL},
+};
+
+const struct subcommand app_subcommands[] = {
+    {"config", "list", cmd_config_list},
+    {"config", "get", cmd_config_get},
+    {"config", "set", cmd_config_set},
+    {"evidence", "add", cmd_evidence_add},
+    {"evidence", "list", cmd_evidence_list},
+    {"evidence", "verify", cmd_evidence_verify},
+    {"finding", "add", cmd_finding_add},
+    {"finding", "list", cmd_finding_list},
+    {"interview", "add", cmd_interview_add},
+    {"mission", "load", cmd_mission_load},
+    {"mission", "list", cmd_mission_list},
+    {"mission", "show", cmd_mission_show},
+    {"susp", "list", cmd_susp_list},
+    {"susp", "show", cmd_susp_show},
+    {"susp", "verify", cmd_susp_verify},
+    {"susp", "respond", cmd_susp_respond},
+    {"susp", "assign", cmd_susp_assign},
+    {"susp", "totals", cmd_susp_totals},
+    {"visit", "open", cmd_visit_open},
+    {"visit", "close", cmd_visit_close},
+    {"visit", "list", cmd_visit_list},
+    {"visit", "show", cmd_visit_show},
+    {NULL, NULL, NULL},
 };
 
 static void print_help(FILE *out)
@@ -684,6 +710,16 @@ int app_bad_subcommand(struct app *app, const char *cmd, const char *sub)
     buf_release(&list);
     usage_free(m);
     return app_fail(app, FC_EUSAGE);
+}
+
+int app_run_subcommand(struct app *app, int argc, char **argv)
+{
+    const char *sub = argc >= 2 ? argv[1] : NULL;
+
+    for (const struct subcommand *s = app_subcommands; sub && s->command; s++)
+        if (!strcmp(s->command, app->cmd->name) && !strcmp(s->name, sub))
+            return s->run(app, argc, argv);
+    return app_bad_subcommand(app, argv[0], sub);
 }
 
 /* Takes --visit ID / --visit=ID and --at TIME / --at=TIME out of argv

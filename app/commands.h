@@ -236,21 +236,54 @@ int cmd_tui(struct app *app, int argc, char **argv);
 int app_tui_run(struct app *app, const char *theme);
 /* 1 when stdin and stdout are terminals (the TUI can start). */
 int app_tui_possible(void);
-int cmd_susp(struct app *app, int argc, char **argv);
-int cmd_finding(struct app *app, int argc, char **argv);
-int cmd_evidence(struct app *app, int argc, char **argv);
-int cmd_interview(struct app *app, int argc, char **argv);
-int cmd_mission(struct app *app, int argc, char **argv);
 int cmd_demo(struct app *app, int argc, char **argv);
-int cmd_visit(struct app *app, int argc, char **argv);
 int cmd_scan(struct app *app, int argc, char **argv);
 int cmd_amend(struct app *app, int argc, char **argv);
 int cmd_void(struct app *app, int argc, char **argv);
 int cmd_report(struct app *app, int argc, char **argv);
 int cmd_count(struct app *app, int argc, char **argv);
 int cmd_reconcile(struct app *app, int argc, char **argv);
-int cmd_config(struct app *app, int argc, char **argv);
 int cmd_help(struct app *app, int argc, char **argv);
+
+/* A command made of subcommands runs through app_run_subcommand; each
+ * subcommand is a row of app_subcommands[] (commands.c): the command, its
+ * word and what runs it with the command's own argv (argv[0] the command,
+ * argv[1] the subcommand). */
+struct subcommand {
+    const char *command, *name;
+    int (*run)(struct app *app, int argc, char **argv);
+};
+
+/* The table, terminated by a row with command == NULL. */
+extern const struct subcommand app_subcommands[];
+
+/* Runs the row of app_subcommands[] for app->cmd and argv[1]; reports a
+ * missing or unknown subcommand as app_bad_subcommand does. Returns the
+ * exit code. */
+int app_run_subcommand(struct app *app, int argc, char **argv);
+
+int cmd_config_list(struct app *app, int argc, char **argv);
+int cmd_config_get(struct app *app, int argc, char **argv);
+int cmd_config_set(struct app *app, int argc, char **argv);
+int cmd_evidence_add(struct app *app, int argc, char **argv);
+int cmd_evidence_list(struct app *app, int argc, char **argv);
+int cmd_evidence_verify(struct app *app, int argc, char **argv);
+int cmd_finding_add(struct app *app, int argc, char **argv);
+int cmd_finding_list(struct app *app, int argc, char **argv);
+int cmd_interview_add(struct app *app, int argc, char **argv);
+int cmd_mission_load(struct app *app, int argc, char **argv);
+int cmd_mission_list(struct app *app, int argc, char **argv);
+int cmd_mission_show(struct app *app, int argc, char **argv);
+int cmd_susp_list(struct app *app, int argc, char **argv);
+int cmd_susp_show(struct app *app, int argc, char **argv);
+int cmd_susp_verify(struct app *app, int argc, char **argv);
+int cmd_susp_respond(struct app *app, int argc, char **argv);
+int cmd_susp_assign(struct app *app, int argc, char **argv);
+int cmd_susp_totals(struct app *app, int argc, char **argv);
+int cmd_visit_open(struct app *app, int argc, char **argv);
+int cmd_visit_close(struct app *app, int argc, char **argv);
+int cmd_visit_list(struct app *app, int argc, char **argv);
+int cmd_visit_show(struct app *app, int argc, char **argv);
 
 /* Generated documentation (app/gen_*.c) from app_commands[]. */
 void app_write_man(FILE *out);
