@@ -72,9 +72,7 @@ struct tui {
     struct anomaly_cache *ac;
     size_t nac, acap;
 
-    /* the checkpoint QR of the close screen: rows point into qr_text */
-    struct buf qr_text;
-    char **qr_rows;
+    struct tui_qr qr; /* the checkpoint QR of the close screen */
 };
 
 static int adapter_index(const struct workflow *wf)
@@ -776,38 +774,16 @@ static const char *const *checkpoint_qr(void *user, const char *visit_id)
 {
     struct tui *t = user;
     struct buf code = BUF_INIT;
-    struct qr_matrix m;
+    const char *const *rows;
     struct visit v;
-    size_t n = 0;
-    char *p;
 
-    free(t->qr_rows);
-    t->qr_rows = NULL;
-    buf_reset(&t->qr_text);
     memset(&v, 0, sizeof(v));
-    memset(&m, 0, sizeof(m));
-    if (visit_resolve(t->s, visit_id, &v, NULL) == FC_OK &&
-        checkpoint_make(t->s, &v, &code, NULL) == FC_OK && qr_encode(code.ptr, &m, NULL) == FC_OK)
-        qr_render_text(&m, QR_QUIET, QR_TEXT_PLAIN, &t->qr_text);
-    qr_matrix_release(&m);
+    if (visit_resolve(t->s, visit_id, &v, NULL) == FC_OK)
+        checkpoint_make(t->s, &v, &code, NULL);
+    rows = tui_qr_rows(&t->qr, code.ptr);
     visit_release(&v);
     buf_release(&code);
-    if (!t->qr_text.len)
-        return NULL;
-    for (p = t->qr_text.ptr; *p; p++)
-        n += *p == '\n';
-    t->qr_rows = xcalloc(n + 2, sizeof(*t->qr_rows));
-    n = 0;
-    for (p = t->qr_text.ptr; *p;) {
-        char *nl = strchr(p, '\n');
-        t->qr_rows[n++] = p;
-        if (!nl)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    t->qr_rows[n] = "";
-    return (const char *const *)t->qr_rows;
+    return rows;
 }
 
 static int unchecked(void *user, const char *visit_id, size_t max,
@@ -851,7 +827,7 @@ int app_tui_run(struct app *app, const char *theme)
     memset(&ua, 0, sizeof(ua));
     memset(&v, 0, sizeof(v));
     buf_init(&t.names);
-    buf_init(&t.qr_text);
+    tui_qr_init(&t.qr);
     t.app = app;
     t.s = app_store(app);
     if (!t.s)
@@ -888,10 +864,53 @@ int app_tui_run(struct app *app, const char *theme)
     tui_team_free(t.team);
     tui_draw_free(t.draw);
     buf_release(&t.names);
-    buf_release(&t.qr_text);
-    free(t.qr_rows);
+    tui_qr_release(&t.qr);
     free(t.ac);
     return rc ? app_fail(app, rc) : 0;
+}
+
+void tui_qr_init(struct tui_qr *q)
+{
+    buf_init(&q->text);
+    q->rows = NULL;
+}
+
+void tui_qr_release(struct tui_qr *q)
+{
+    buf_release(&q->text);
+    free(q->rows);
+    q->rows = NULL;
+}
+
+const char *const *tui_qr_rows(struct tui_qr *q, const char *code)
+{
+    struct qr_matrix m;
+    size_t n = 0;
+    char *p;
+
+    free(q->rows);
+    q->rows = NULL;
+    buf_reset(&q->text);
+    memset(&m, 0, sizeof(m));
+    if (code && *code && qr_encode(code, &m, NULL) == FC_OK)
+        qr_render_text(&m, QR_QUIET, QR_TEXT_PLAIN, &q->text);
+    qr_matrix_release(&m);
+    if (!q->text.len)
+        return NULL;
+    for (p = q->text.ptr; *p; p++)
+        n += *p == '\n';
+    q->rows = xcalloc(n + 2, sizeof(*q->rows));
+    n = 0;
+    for (p = q->text.ptr; *p;) {
+        char *nl = strchr(p, '\n');
+        q->rows[n++] = p;
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    q->rows[n] = "";
+    return (const char *const *)q->rows;
 }
 
 int app_tui_possible(void)

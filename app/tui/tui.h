@@ -16,6 +16,7 @@
 #ifndef FC_APP_TUI_TUI_H
 #define FC_APP_TUI_TUI_H
 
+#include "core/base/buf.h"
 #include "core/base/error.h"
 #include "core/workflow.h"
 #include "ui/ui.h"
@@ -103,6 +104,19 @@ int tui_session(struct tui *t, const char *visit_id, struct workflow_session **w
                 const struct visit **v, struct fc_error *err);
 /* Closes the shared session (the visit closed, or its engine must reload). */
 void tui_session_close(struct tui *t);
+
+/* A QR symbol as text rows for a screen's model (rows ended by ""). */
+struct tui_qr {
+    struct buf text; /* the rendered symbol; rows point into it */
+    char **rows;
+};
+
+void tui_qr_init(struct tui_qr *q);
+void tui_qr_release(struct tui_qr *q);
+/* Renders code (NULL or "": none) and returns its rows, valid until the
+ * next call or tui_qr_release; NULL when there is no code or it cannot be
+ * encoded. */
+const char *const *tui_qr_rows(struct tui_qr *q, const char *code);
 
 /* How loudly the screen announces a catalogue row (NULL: not at all). */
 enum ui_severity tui_severity(const struct verdict *v);

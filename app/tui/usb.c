@@ -11,7 +11,6 @@
 #include "core/base/fs.h"
 #include "core/base/xalloc.h"
 #include "core/mission/mission.h"
-#include "core/report/qr.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/store/syncdb.h"
@@ -37,8 +36,7 @@ struct tui_usb {
     struct ui_usb_model model;
     struct tui *t;
     struct store *s;
-    struct buf qr_text; /* the enrollment QR; rows point into it */
-    char **qr_rows;
+    struct tui_qr qr; /* the enrollment QR */
 };
 
 static int has_suffix(const char *s, const char *suffix)
@@ -91,38 +89,14 @@ static const char *const *enrollment_qr(void *user)
     struct tui_usb *u = user;
     struct keys_device k;
     struct buf code = BUF_INIT;
-    struct qr_matrix m;
-    size_t n = 0;
-    char *p;
+    const char *const *rows;
 
-    free(u->qr_rows);
-    u->qr_rows = NULL;
-    buf_reset(&u->qr_text);
-    memset(&m, 0, sizeof(m));
-    if (!keys_device_load(u->s, &k, NULL)) {
+    if (!keys_device_load(u->s, &k, NULL))
         keys_enrollment_code(&k, &code);
-        if (!qr_encode(code.ptr, &m, NULL))
-            qr_render_text(&m, QR_QUIET, QR_TEXT_PLAIN, &u->qr_text);
-    }
     memset(&k, 0, sizeof(k));
-    qr_matrix_release(&m);
+    rows = tui_qr_rows(&u->qr, code.ptr);
     buf_release(&code);
-    if (!u->qr_text.len)
-        return NULL;
-    for (p = u->qr_text.ptr; *p; p++)
-        n += *p == '\n';
-    u->qr_rows = xcalloc(n + 2, sizeof(*u->qr_rows));
-    n = 0;
-    for (p = u->qr_text.ptr; *p;) {
-        char *nl = strchr(p, '\n');
-        u->qr_rows[n++] = p;
-        if (!nl)
-            break;
-        *nl = '\0';
-        p = nl + 1;
-    }
-    u->qr_rows[n] = "";
-    return (const char *const *)u->qr_rows;
+    return rows;
 }
 
 /* ---- media ---------------------------------------------------------------------- */
@@ -677,7 +651,7 @@ const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out)
 
     u->t = t;
     u->s = tui_store(t);
-    buf_init(&u->qr_text);
+    tui_qr_init(&u->qr);
     u->model.user = u;
     u->model.device = device;
     u->model.create_keys = create_keys;
@@ -702,7 +676,6 @@ void tui_usb_free(struct tui_usb *u)
 {
     if (!u)
         return;
-    buf_release(&u->qr_text);
-    free(u->qr_rows);
+    tui_qr_release(&u->qr);
     free(u);
 }
