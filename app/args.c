@@ -32,6 +32,30 @@ static int match_value(const char *cmd, int argc, char **argv, int *i, const cha
     return 1;
 }
 
+int app_take_options(const char *cmd, int *argc, char **argv, const struct app_opt *opts)
+{
+    int out = 1;
+
+    for (int i = 1; i < *argc; i++) {
+        int hit = 0;
+
+        if (!strcmp(argv[i], "--")) {
+            while (i < *argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        for (const struct app_opt *o = opts; o->name && !hit; o++)
+            hit = match_value(cmd, *argc, argv, &i, o->name, o->val);
+        if (hit < 0)
+            return 1;
+        if (!hit)
+            argv[out++] = argv[i];
+    }
+    *argc = out;
+    argv[out] = NULL;
+    return 0;
+}
+
 int app_unexpected(const char *cmd, const char *arg)
 {
     fprintf(stderr, _("fieldcheck: %s: unexpected argument '%s' (see --help)\n"), cmd, arg);

@@ -29,6 +29,12 @@ struct app_opt {
 int app_parse(const char *cmd, int argc, char **argv, int start, const struct app_opt *opts,
               const char **pos, int npos, int *npos_out);
 
+/* Takes the value options of opts (val set; terminated by name == NULL) out
+ * of argv[1..*argc) wherever they stand before "--", leaving the other
+ * arguments in order (options every subcommand of a command takes). Returns
+ * 0, or 1 after printing an error naming cmd when a value is missing. */
+int app_take_options(const char *cmd, int *argc, char **argv, const struct app_opt *opts);
+
 /* Prints "fieldcheck: CMD: unexpected argument 'x' (see --help)" and returns 1. */
 int app_unexpected(const char *cmd, const char *arg);
 

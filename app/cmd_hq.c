@@ -502,34 +502,8 @@ static int take_hq_options(int *argc, char **argv, const char **dir, const char 
     const struct app_opt opts[] = {{"--hq", dir, NULL, NULL, NULL},
                                    {"--db-url", db_url, NULL, NULL, NULL},
                                    {NULL, NULL, NULL, NULL, NULL}};
-    int out = 1;
 
-    for (int i = 1; i < *argc; i++) {
-        int taken = 0;
-
-        if (!strcmp(argv[i], "--")) {
-            while (i < *argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        for (const struct app_opt *o = opts; o->name && !taken; o++) {
-            size_t n = strlen(o->name);
-
-            if (strncmp(argv[i], o->name, n) || (argv[i][n] && argv[i][n] != '='))
-                continue;
-            if (!argv[i][n] && i + 1 >= *argc) {
-                fprintf(stderr, _("fieldcheck: %s: '%s' needs a value\n"), "hq", o->name);
-                return 1;
-            }
-            *o->val = argv[i][n] ? argv[i] + n + 1 : argv[++i];
-            taken = 1;
-        }
-        if (!taken)
-            argv[out++] = argv[i];
-    }
-    *argc = out;
-    argv[out] = NULL;
-    return 0;
+    return app_take_options("hq", argc, argv, opts);
 }
 
 int cmd_hq(struct app *app, int argc, char **argv)

@@ -1,6 +1,7 @@
 /* Global option parsing, the command table and the shared error printer.
  * Every subcommand is a row here; its code lives in app/cmd_<name>.c. */
 #include "app/commands.h"
+#include "app/args.h"
 #include "app/term.h"
 
 #include "core/base/buf.h"
@@ -726,46 +727,11 @@ int app_run_subcommand(struct app *app, int argc, char **argv)
  * (before "--") for a CMD_VISIT command; 1 after printing a usage error. */
 static int take_visit_options(struct app *app, int *argc, char **argv)
 {
-    static const struct {
-        const char *name;
-        size_t offset;
-    } taken[] = {
-        {"--visit", offsetof(struct app, visit_name)},
-        {"--at", offsetof(struct app, at_text)},
-    };
-    int out = 1;
+    const struct app_opt opts[] = {{"--visit", &app->visit_name, NULL, NULL, NULL},
+                                   {"--at", &app->at_text, NULL, NULL, NULL},
+                                   {NULL, NULL, NULL, NULL, NULL}};
 
-    for (int i = 1; i < *argc; i++) {
-        int hit = 0;
-
-        if (!strcmp(argv[i], "--")) {
-            while (i < *argc)
-                argv[out++] = argv[i++];
-            break;
-        }
-        for (size_t k = 0; k < sizeof(taken) / sizeof(taken[0]) && !hit; k++) {
-            const char **slot = (const char **)((char *)app + taken[k].offset);
-            size_t n = strlen(taken[k].name);
-
-            if (!strncmp(argv[i], taken[k].name, n) && argv[i][n] == '=') {
-                *slot = argv[i] + n + 1;
-                hit = 1;
-            } else if (!strcmp(argv[i], taken[k].name)) {
-                if (i + 1 >= *argc) {
-                    fprintf(stderr, _("fieldcheck: %s: '%s' needs a value\n"), argv[0],
-                            taken[k].name);
-                    return 1;
-                }
-                *slot = argv[++i];
-                hit = 1;
-            }
-        }
-        if (!hit)
-            argv[out++] = argv[i];
-    }
-    *argc = out;
-    argv[out] = NULL;
-    return 0;
+    return app_take_options(argv[0], argc, argv, opts);
 }
 
 int app_at(struct app *app, int64_t *ms)
