@@ -65,41 +65,44 @@ static int add_states(const struct workflow *wf, void *ctx)
     return 0;
 }
 
-/* The completion spec of a table-backed argument into out. */
-static void spec_from_source(enum value_source src, struct buf *out)
+/* The words of a table-backed argument, appended to out as " w1 w2...". */
+static void words_from_source(enum value_source src, struct buf *out)
 {
     switch (src) {
-    case SRC_KINDS:
-        buf_adds(out, "words:");
-        workflow_foreach(add_kind, out);
-        break;
-    case SRC_STATES:
-        buf_adds(out, "words:");
-        workflow_foreach(add_states, out);
-        break;
+    case SRC_KINDS: workflow_foreach(add_kind, out); break;
+    case SRC_STATES: workflow_foreach(add_states, out); break;
     case SRC_TAXONOMY:
-        buf_adds(out, "words:");
         for (const struct taxonomy_entry *t = taxonomy_table; t->code; t++)
             buf_addf(out, " %s", t->code);
         break;
     case SRC_CONFIG_KEYS:
-        buf_adds(out, "words:");
         for (int i = 0; i < CONFIG_COUNT; i++)
             buf_addf(out, " %s", config_settings[i].key);
         break;
-    case SRC_CONFIG_VALUE: buf_adds(out, "config-value"); break;
     case SRC_COMMANDS:
-        buf_adds(out, "words:");
         for (const struct command *c = app_commands; c->name; c++)
             buf_addf(out, " %s", c->name);
         break;
     case SRC_ACTIONS:
-        buf_adds(out, "words:");
         for (int a = IDENT_ACTION_EMPTY_BED; a <= IDENT_ACTION_EXAM; a++)
             buf_addf(out, " %s", ident_action_name((enum ident_action)a));
         break;
+    default: break;
+    }
+}
+
+/* The completion spec of a table-backed argument into out: a fixed spec, or
+ * "words:" and the source's words. */
+static void spec_from_source(enum value_source src, struct buf *out)
+{
+    switch (src) {
+    case SRC_CONFIG_VALUE: buf_adds(out, "config-value"); break;
     case SRC_BUNDLES: buf_adds(out, "ext:fcb"); break;
     case SRC_PACKS: buf_adds(out, "ext:fcpack"); break;
+    default:
+        buf_adds(out, "words:");
+        words_from_source(src, out);
+        break;
     }
 }
 
