@@ -6,6 +6,8 @@
  * as `interview add` records them. */
 #include "app/tui/tui.h"
 
+#include "app/report_cli.h"
+
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/fs.h"
@@ -15,7 +17,6 @@
 #include "core/visit/evidence.h"
 #include "core/visit/interview.h"
 #include "core/visit/visit.h"
-#include "sync/receipt.h"
 #include "ui/i18n.h"
 
 #include <errno.h>
@@ -91,35 +92,18 @@ static int write_doc(void *user, const char *visit_id, const char *name, char pa
                      struct fc_error *err)
 {
     struct tui_records *r = user;
-    struct report_html_args a;
-    struct buf code = BUF_INIT, html = BUF_INIT, file = BUF_INIT;
-    struct visit v;
-    int rc;
+    struct buf html = BUF_INIT, file = BUF_INIT;
+    char id[37];
+    int rc, is_signed;
 
-    memset(&a, 0, sizeof(a));
-    memset(&v, 0, sizeof(v));
     path[0] = '\0';
-    rc = report_doc_check(name, err);
+    rc = app_html_doc(r->s, visit_id, name, NULL, NULL, &html, id, &is_signed, err);
     if (!rc)
-        rc = visit_resolve(r->s, visit_id, &v, err);
-    if (rc)
-        goto out;
-    /* without device keys the document says "unsigned": not an error */
-    if (v.closed_at[0] && checkpoint_make(r->s, &v, &code, NULL) == FC_OK)
-        a.signed_code = code.ptr;
-    a.visit = v.id;
-    a.doc = name;
-    a.lang = html_lang_from_env();
-    rc = report_html(r->s, &a, &html, err);
-    if (!rc)
-        rc = doc_path(v.id, name, &file, err);
+        rc = doc_path(id, name, &file, err);
     if (!rc)
         rc = fs_write_atomic(file.ptr, html.ptr, html.len, 0600, err);
     if (!rc)
         snprintf(path, 1024, "%s", file.ptr);
-out:
-    visit_release(&v);
-    buf_release(&code);
     buf_release(&html);
     buf_release(&file);
     return rc;
