@@ -462,57 +462,13 @@ static int f_add_finding(void *user, const char *visit_id, const struct ui_fligh
 
 /* --- evidence ----------------------------------------------------------- */
 
-struct ev_ctx {
-    void (*emit)(void *ctx, const struct ui_evidence_row *row);
-    void *ctx;
-};
-
-static void ev_row(const struct evidence *e, const struct evidence_check *c,
-                   struct ui_evidence_row *r)
-{
-    memset(r, 0, sizeof(*r));
-    snprintf(r->path, sizeof(r->path), "%s", e->path);
-    r->size = (long long)e->size;
-    snprintf(r->sha_short, sizeof(r->sha_short), "%.12s", e->sha256);
-    if (c)
-        snprintf(r->status, sizeof(r->status), "%s", evidence_status_name(c->status));
-}
-
-static int ev_list_cb(const struct evidence *e, void *vctx)
-{
-    struct ev_ctx *c = vctx;
-    struct ui_evidence_row r;
-
-    ev_row(e, NULL, &r);
-    c->emit(c->ctx, &r);
-    return 0;
-}
-
-static void ev_verify_cb(const struct evidence *e, const struct evidence_check *chk, void *vctx)
-{
-    struct ev_ctx *c = vctx;
-    struct ui_evidence_row r;
-
-    ev_row(e, chk, &r);
-    c->emit(c->ctx, &r);
-}
-
 static int f_evidence(void *user, const char *visit_id, int verify,
                       void (*emit)(void *ctx, const struct ui_evidence_row *row), void *ctx,
                       struct fc_error *err)
 {
     struct tui_flight *tf = user;
-    struct ev_ctx c = {emit, ctx};
-    int rc;
 
-    if (!verify)
-        return evidence_foreach(tf->s, visit_id, ev_list_cb, &c, err);
-    rc = evidence_verify(tf->s, visit_id, ev_verify_cb, &c, NULL, NULL, err);
-    if (rc == FC_EVERIFY) { /* shown per row */
-        fc_error_clear(err);
-        rc = 0;
-    }
-    return rc;
+    return tui_evidence_rows(tf->s, visit_id, verify, emit, ctx, err);
 }
 
 static void total_row(const struct flight_total *t, const char *key, struct ui_total_row *r)

@@ -229,17 +229,45 @@ struct ev_ctx {
     void *ctx;
 };
 
-static int ev_cb(const struct evidence *e, void *ctx)
+static void ev_row(struct ev_ctx *c, const struct evidence *e, const struct evidence_check *chk)
 {
-    struct ev_ctx *c = ctx;
     struct ui_evidence_row r;
 
     memset(&r, 0, sizeof(r));
     snprintf(r.path, sizeof(r.path), "%s", e->path);
     r.size = (long long)e->size;
     snprintf(r.sha_short, sizeof(r.sha_short), "%.12s", e->sha256);
+    if (chk)
+        snprintf(r.status, sizeof(r.status), "%s", evidence_status_name(chk->status));
     c->emit(c->ctx, &r);
+}
+
+static int ev_list_cb(const struct evidence *e, void *ctx)
+{
+    ev_row(ctx, e, NULL);
     return 0;
+}
+
+static void ev_verify_cb(const struct evidence *e, const struct evidence_check *chk, void *ctx)
+{
+    ev_row(ctx, e, chk);
+}
+
+int tui_evidence_rows(struct store *s, const char *visit_id, int verify,
+                      void (*emit)(void *ctx, const struct ui_evidence_row *row), void *ctx,
+                      struct fc_error *err)
+{
+    struct ev_ctx c = {emit, ctx};
+    int rc;
+
+    if (!verify)
+        return evidence_foreach(s, visit_id, ev_list_cb, &c, err);
+    rc = evidence_verify(s, visit_id, ev_verify_cb, &c, NULL, NULL, err);
+    if (rc == FC_EVERIFY) { /* a changed file is shown in its row */
+        fc_error_clear(err);
+        rc = 0;
+    }
+    return rc;
 }
 
 static int list_evidence(void *user, const char *visit_id,
@@ -247,9 +275,8 @@ static int list_evidence(void *user, const char *visit_id,
                          struct fc_error *err)
 {
     struct tui_records *r = user;
-    struct ev_ctx c = {emit, ctx};
 
-    return evidence_foreach(r->s, visit_id, ev_cb, &c, err);
+    return tui_evidence_rows(r->s, visit_id, 0, emit, ctx, err);
 }
 
 /* The record `interview add` would build from the same answers: empty

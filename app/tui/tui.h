@@ -60,6 +60,12 @@ const struct ui_usb_model *tui_usb_model(struct tui *t, struct tui_usb **out);
 void tui_usb_free(struct tui_usb *u);
 const struct ui_records_model *tui_records_model(struct tui *t, struct tui_records **out);
 void tui_records_free(struct tui_records *r);
+/* The evidence files of visit_id as screen rows, with the result of checking
+ * each file again when verify (a changed file is a row, not an error): the
+ * records screen's list and the flight worksheet's evidence tab. */
+int tui_evidence_rows(struct store *s, const char *visit_id, int verify,
+                      void (*emit)(void *ctx, const struct ui_evidence_row *row), void *ctx,
+                      struct fc_error *err);
 /* The team's view (app/tui/team.c), for every laptop: a device that leads
  * no team gets the screen's message saying so. */
 struct tui_team;
