@@ -67,9 +67,7 @@ static int list_docs(void *user, const char *visit_id,
     int rc;
 
     memset(&v, 0, sizeof(v));
-    rc = visit_resolve(r->s, visit_id, &v, err);
-    if (!rc)
-        rc = workflow_of_visit(&v, &wf, err);
+    rc = tui_visit_kind(r->s, visit_id, &v, &wf, err);
     if (!rc)
         rc = report_foreach_doc(wf, doc_cb, &d);
     visit_release(&v);

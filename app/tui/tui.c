@@ -107,6 +107,15 @@ int tui_visit(struct tui *t, const char *visit_id, struct visit *v, const struct
     return rc;
 }
 
+int tui_visit_kind(struct store *s, const char *visit_id, struct visit *v,
+                   const struct workflow **wf, struct fc_error *err)
+{
+    int rc = visit_resolve(s, visit_id, v, err);
+
+    *wf = NULL;
+    return rc ? rc : workflow_of_visit(v, wf, err);
+}
+
 void tui_session_close(struct tui *t)
 {
     if (t->have_ws)
@@ -690,9 +699,7 @@ static int sections(void *user, const char *visit_id, struct ui_close_section ou
     int rc;
 
     memset(&v, 0, sizeof(v));
-    rc = visit_resolve(t->s, visit_id, &v, err);
-    if (!rc)
-        rc = workflow_of_visit(&v, &wf, err);
+    rc = tui_visit_kind(t->s, visit_id, &v, &wf, err);
     for (int i = 0; !rc && i < 2 && wf->groups && wf->groups[i].name; i++) {
         snprintf(out[i].group, sizeof(out[i].group), "%s", wf->groups[i].name);
         snprintf(out[i].title, sizeof(out[i].title), "%s",

@@ -102,6 +102,12 @@ void tui_changed(struct tui *t);
 int tui_visit(struct tui *t, const char *visit_id, struct visit *v, const struct workflow **wf,
               struct fc_error *err);
 
+/* Resolves visit_id (NULL: the open visit, else the last) and finds its
+ * workflow, without attaching its mission: for what needs no reference
+ * data. v is filled (visit_release). */
+int tui_visit_kind(struct store *s, const char *visit_id, struct visit *v,
+                   const struct workflow **wf, struct fc_error *err);
+
 /* The shared engine session on visit_id (kept open while the same visit is
  * asked for, its mission attached again at each call): scans, voids and
  * amendments go through ws->wf->engine exactly as the CLI's do. *v borrows
