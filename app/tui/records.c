@@ -75,35 +75,21 @@ static int list_docs(void *user, const char *visit_id,
 }
 
 /* <data folder>/documents/<visit8>-<name>.html */
-static int doc_path(const char *visit_id, const char *name, struct buf *out, struct fc_error *err)
-{
-    int rc;
-
-    fs_data_dir(out);
-    buf_adds(out, "/documents");
-    rc = fs_mkdir_p(out->ptr, 0700, err);
-    buf_addf(out, "/%.8s-%s.html", visit_id, name);
-    return rc;
-}
-
 static int write_doc(void *user, const char *visit_id, const char *name, char path[1024],
                      struct fc_error *err)
 {
     struct tui_records *r = user;
-    struct buf html = BUF_INIT, file = BUF_INIT;
-    char id[37];
+    struct buf html = BUF_INIT;
+    char id[37], file[128];
     int rc, is_signed;
 
     path[0] = '\0';
     rc = app_html_doc(r->s, visit_id, name, NULL, NULL, &html, id, &is_signed, err);
-    if (!rc)
-        rc = doc_path(id, name, &file, err);
-    if (!rc)
-        rc = fs_write_atomic(file.ptr, html.ptr, html.len, 0600, err);
-    if (!rc)
-        snprintf(path, 1024, "%s", file.ptr);
+    if (!rc) {
+        snprintf(file, sizeof(file), "%.8s-%s.html", id, name);
+        rc = tui_write_data_file("documents", file, &html, path, err);
+    }
     buf_release(&html);
-    buf_release(&file);
     return rc;
 }
 

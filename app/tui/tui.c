@@ -116,6 +116,25 @@ int tui_visit_kind(struct store *s, const char *visit_id, struct visit *v,
     return rc ? rc : workflow_of_visit(v, wf, err);
 }
 
+int tui_write_data_file(const char *dir, const char *name, const struct buf *data, char path[1024],
+                        struct fc_error *err)
+{
+    struct buf file = BUF_INIT;
+    int rc;
+
+    fs_data_dir(&file);
+    if (dir)
+        buf_addf(&file, "/%s", dir);
+    rc = fs_mkdir_p(file.ptr, 0700, err);
+    buf_addf(&file, "/%s", name);
+    if (!rc)
+        rc = fs_write_atomic(file.ptr, data->ptr, data->len, 0600, err);
+    if (!rc)
+        snprintf(path, 1024, "%s", file.ptr);
+    buf_release(&file);
+    return rc;
+}
+
 void tui_session_close(struct tui *t)
 {
     if (t->have_ws)
@@ -551,21 +570,13 @@ static int list_try_codes(void *user, void (*emit)(void *ctx, const char *what, 
 static int write_try_sheet(void *user, char path[1024], struct fc_error *err)
 {
     struct tui *t = user;
-    struct buf html = BUF_INIT, file = BUF_INIT;
-    int rc;
+    struct buf html = BUF_INIT;
+    int rc = demo_codes_sheet(t->s, ui_lang_current() == UI_LANG_ZH, &html, err);
 
-    rc = demo_codes_sheet(t->s, ui_lang_current() == UI_LANG_ZH, &html, err);
-    if (!rc) {
-        fs_data_dir(&file);
-        rc = fs_mkdir_p(file.ptr, 0700, err);
-        buf_adds(&file, "/demo-codes.html");
-    }
+    path[0] = '\0';
     if (!rc)
-        rc = fs_write_atomic(file.ptr, html.ptr, html.len, 0600, err);
-    if (!rc)
-        snprintf(path, 1024, "%s", file.ptr);
+        rc = tui_write_data_file(NULL, "demo-codes.html", &html, path, err);
     buf_release(&html);
-    buf_release(&file);
     return rc;
 }
 

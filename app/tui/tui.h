@@ -108,6 +108,12 @@ int tui_visit(struct tui *t, const char *visit_id, struct visit *v, const struct
 int tui_visit_kind(struct store *s, const char *visit_id, struct visit *v,
                    const struct workflow **wf, struct fc_error *err);
 
+/* Writes data to <data folder>/[dir/]name (the folder made 0700 if need be,
+ * the file 0600, atomically) and copies its path into path: a document the
+ * screen names for printing. dir may be NULL. */
+int tui_write_data_file(const char *dir, const char *name, const struct buf *data, char path[1024],
+                        struct fc_error *err);
+
 /* The shared engine session on visit_id (kept open while the same visit is
  * asked for, its mission attached again at each call): scans, voids and
  * amendments go through ws->wf->engine exactly as the CLI's do. *v borrows
