@@ -54,10 +54,8 @@ int main(int argc, char **argv)
     struct store *s = NULL;
     struct pharmacy *p = NULL;
     struct pharmacy_result r;
-    struct visit_open_args a;
     struct visit v;
     struct fc_error err = {0};
-    sqlite3_stmt *st = NULL;
     static double lat[SCANS_MAX], lat_new[SCANS_MAX], lat_sold[SCANS_MAX];
     int n_scans = argc > 3 ? atoi(argv[3]) : SCANS_MAX;
     int n_new = 0, n_sold = 0, sold = 0;
@@ -73,22 +71,7 @@ int main(int argc, char **argv)
     bench_build_ref(ref, n_drugs, n_lines);
     printf("built reference: %d drugs, %d settlement lines in %.2f s (%s)\n", n_drugs, n_lines,
            bench_now() - t0, dir);
-    if (store_open(&s, db, &err) != 0)
-        return 1;
-    sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return 1;
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "B1";
-    a.mission_version = 1;
-    a.site_code = BENCH_SITE;
-    a.kind = "pharmacy";
-    a.inspectors[0] = "One";
-    a.inspectors[1] = "Two";
-    a.at_ms = 1790000000000;
-    if (visit_open(s, &a, &v, &err) != 0 || pharmacy_open(s, v.id, &p, &err) != 0) {
+    if (bench_open_visit(db, ref, &s, &v, &err) != 0 || pharmacy_open(s, v.id, &p, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
@@ -106,7 +89,7 @@ int main(int argc, char **argv)
         t0 = bench_now();
         /* 2 s apart: no double reads */
         if (pharmacy_scan(p, code, strlen(code), &(struct scan_arrival){"burst", NULL, NULL},
-                          a.at_ms + 2000LL * (i + 1), &r, &err)) {
+                          BENCH_OPENED_AT + 2000LL * (i + 1), &r, &err)) {
             fprintf(stderr, "scan %s: %s\n", code, err.msg);
             return 1;
         }

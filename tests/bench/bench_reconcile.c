@@ -112,10 +112,8 @@ int main(int argc, char **argv)
     int n_drugs = argc > 1 ? atoi(argv[1]) : 10000, n_lines = argc > 2 ? atoi(argv[2]) : 1000000;
     char dir[] = "/tmp/fc-bench-rec-XXXXXX", ref[128], db[128], cmd[160];
     struct store *s = NULL;
-    struct visit_open_args a;
     struct visit v;
     struct fc_error err = {0};
-    sqlite3_stmt *st = NULL;
     double t0, agg, best, shell;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -128,22 +126,7 @@ int main(int argc, char **argv)
     printf("built reference: %d drugs, %d settlement lines in %.2f s"
            " (settlement aggregates %.2f s of it)\n",
            n_drugs, n_lines, bench_now() - t0, agg);
-    if (store_open(&s, db, &err) != 0)
-        return 1;
-    sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        return 1;
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "B1";
-    a.mission_version = 1;
-    a.site_code = BENCH_SITE;
-    a.kind = "pharmacy";
-    a.inspectors[0] = "One";
-    a.inspectors[1] = "Two";
-    a.at_ms = 1790000000000;
-    if (visit_open(s, &a, &v, &err) != 0) {
+    if (bench_open_visit(db, ref, &s, &v, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
@@ -165,11 +148,8 @@ int main(int argc, char **argv)
                         " DROP TABLE settlement_flag;");
         sqlite3_close(rdb);
     }
-    sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    if (fx_attach_ref(s, ref) != 0)
         return 1;
-    sqlite3_finalize(st);
     best = engine_runs(s, &v, 1, "live grouping");
     shell = shell_query(dir, ref, one_query_live);
     printf("sqlite3 shell, one query grouping the lines: %.3f s\n", shell);

@@ -11,6 +11,7 @@
 #include "core/mission/refdb.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
+#include "tests/unit/core/visit_fixture.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -150,7 +151,6 @@ int main(int argc, char **argv)
     struct visit v;
     struct night *n = NULL;
     struct night_result r;
-    sqlite3_stmt *st = NULL;
     double *lat = xcalloc(ITER, sizeof(double)), *cpu = xcalloc(ITER, sizeof(double));
     double t0, c0;
     const char *codes[4];
@@ -187,20 +187,11 @@ int main(int argc, char **argv)
             printf("load average: %.2f %.2f %.2f\n", load[0], load[1], load[2]);
     }
 
-    sqlite3_prepare_v2(store_db(s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
+    if (fx_attach_ref(s, ref) != 0)
+        fc_die("cannot attach '%s'", ref);
     /* as mission_attach does */
     sqlite3_exec(store_db(s), "PRAGMA ref.mmap_size = 4294967296", NULL, NULL, NULL);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "BENCH";
-    a.mission_version = 1;
-    a.site_code = "H11010000007";
-    a.kind = "night";
-    a.inspectors[0] = "one";
-    a.inspectors[1] = "two";
-    a.at_ms = clock_now_ms();
+    a = fx_visit_args("BENCH", "night", "H11010000007", "one", "two", clock_now_ms());
     if (visit_open(s, &a, &v, NULL) || night_open(s, v.id, &n, NULL))
         fc_die("cannot open the visit");
 

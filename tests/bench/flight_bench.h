@@ -11,6 +11,7 @@
 #include "core/base/clock.h"
 #include "core/base/buf.h"
 #include "core/mission/refdb.h"
+#include "tests/unit/core/visit_fixture.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -82,7 +83,6 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
     struct visit_open_args a;
     struct visit v;
     struct fc_error err;
-    sqlite3_stmt *st = NULL;
     double t0;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
@@ -96,21 +96,8 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
     die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
     buf_reset(&p);
     buf_addf(&p, "%s/ref.db", dir);
-    store_prepare(s,
-                  "INSERT INTO mission (mission_id, version, kind, title, file, sha256,"
-                  " loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x', 'x')",
-                  &st, NULL);
-    store_bind_text(st, 1, p.ptr);
-    sqlite3_step(st);
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = "H11010500001";
-    a.kind = "flight";
-    a.inspectors[0] = "刘";
-    a.inspectors[1] = "陈";
-    a.at_ms = clock_now_ms();
+    die_if(fx_mission_row(s, "M1", "flight", p.ptr) != 0, "mission", NULL);
+    a = fx_visit_args("M1", "flight", "H11010500001", "刘", "陈", clock_now_ms());
     die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
 
     t0 = now_s();

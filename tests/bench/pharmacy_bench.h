@@ -9,6 +9,9 @@
 #define FC_BENCH_PHARMACY_H
 
 #include "core/mission/refdb.h"
+#include "core/store/store.h"
+#include "core/visit/visit.h"
+#include "tests/unit/core/visit_fixture.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -16,6 +19,7 @@
 #include <time.h>
 
 #define BENCH_SITE "P37020304446"
+#define BENCH_OPENED_AT 1790000000000LL /* the visit's opening time, ms */
 #define BENCH_STR2(x) #x
 #define BENCH_STR(x) BENCH_STR2(x)
 
@@ -95,6 +99,20 @@ static inline double bench_build_ref(const char *path, int n_drugs, int n_lines)
     sqlite3_exec(db, "PRAGMA user_version = " BENCH_STR(REFDB_SCHEMA_VERSION), NULL, NULL, NULL);
     sqlite3_close(db);
     return t0;
+}
+
+/* Opens the device database at db with the reference file at ref attached
+ * and a pharmacy visit at BENCH_SITE: 0, or -1 with err set where the store
+ * said why. */
+static inline int bench_open_visit(const char *db, const char *ref, struct store **s,
+                                   struct visit *v, struct fc_error *err)
+{
+    struct visit_open_args a =
+        fx_visit_args("B1", "pharmacy", BENCH_SITE, "One", "Two", BENCH_OPENED_AT);
+
+    if (store_open(s, db, err) != 0 || fx_attach_ref(*s, ref) != 0)
+        return -1;
+    return visit_open(*s, &a, v, err);
 }
 
 #endif

@@ -35,50 +35,26 @@ static inline void fx_id(int n, char out[19])
 static inline void fx_patient(sqlite3 *db, const char *site, const char *ward, const char *bed,
                               const char *adm, const char *name, int idn, const char *band)
 {
-    char id[19], bedref[64];
-    sqlite3_stmt *st = NULL;
+    char id[19], bedref[64], label[64];
+    const char *patient[] = {site, ward, bed, adm, name, id, band};
+    /* code, kind, site, reference; no wristband row without a wristband */
+    const char *codes[][4] = {{id, "id_number", site, adm},
+                              {adm, "admission", site, adm},
+                              {band, "wristband", site, adm},
+                              {label, "bed_label", site, bedref}};
 
     fx_id(idn, id);
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO inpatient (site_code, ward_code, bed, admission_no, name,"
-                       " id_number, wristband_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ward, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, bed, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, adm, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 7, band, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        abort();
-    sqlite3_finalize(st);
     snprintf(bedref, sizeof(bedref), "%s:%s", ward, bed);
-    sqlite3_prepare_v2(db, "INSERT INTO code_index VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL);
-    for (int k = 0; k < 4; k++) {
-        char label[64];
-        const char *code = NULL, *kind = NULL, *ref = adm;
-        if (k == 0) {
-            code = id, kind = "id_number";
-        } else if (k == 1) {
-            code = adm, kind = "admission";
-        } else if (k == 2) {
-            if (!band)
-                continue;
-            code = band, kind = "wristband";
-        } else {
-            snprintf(label, sizeof(label), "%s-%s", ward, bed);
-            code = label, kind = "bed_label", ref = bedref;
-        }
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, site, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, ref, -1, SQLITE_TRANSIENT);
-        if (sqlite3_step(st) != SQLITE_DONE)
+    snprintf(label, sizeof(label), "%s-%s", ward, bed);
+    if (fx_insert_row(db,
+                      "INSERT INTO inpatient (site_code, ward_code, bed, admission_no, name,"
+                      " id_number, wristband_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                      7, patient) != 0)
+        abort();
+    for (int k = 0; k < 4; k++)
+        if (codes[k][0] &&
+            fx_insert_row(db, "INSERT INTO code_index VALUES (?1, ?2, ?3, ?4)", 4, codes[k]) != 0)
             abort();
-    }
-    sqlite3_finalize(st);
 }
 
 static inline void fx_build_ref(const char *path)

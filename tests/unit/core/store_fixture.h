@@ -9,6 +9,7 @@
 #include "core/base/clock.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
+#include "visit_fixture.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -48,8 +49,6 @@ static inline void fx_open(struct fixture *fx, const char *name, void (*build_re
                            const char *kind, const char *site, const char *opened_at)
 {
     struct visit_open_args a;
-    struct visit v;
-    sqlite3_stmt *st = NULL;
 
     memset(fx, 0, sizeof(*fx));
     setenv("TZ", "Asia/Shanghai", 1);
@@ -59,25 +58,10 @@ static inline void fx_open(struct fixture *fx, const char *name, void (*build_re
     snprintf(fx->db, sizeof(fx->db), "%s/fc.db", fx->dir);
     snprintf(fx->ref, sizeof(fx->ref), "%s/ref.db", fx->dir);
     build_ref(fx->ref);
-    if (store_open(&fx->s, fx->db, NULL) != 0)
+    if (store_open(&fx->s, fx->db, NULL) != 0 || fx_attach_ref(fx->s, fx->ref) != 0)
         abort();
-    sqlite3_prepare_v2(store_db(fx->s), "ATTACH ?1 AS ref", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, fx->ref, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        abort();
-    sqlite3_finalize(st);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = site;
-    a.kind = kind;
-    a.inspectors[0] = "Inspector One";
-    a.inspectors[1] = "Inspector Two";
-    a.at_ms = fx_at(opened_at);
-    if (visit_open(fx->s, &a, &v, NULL) != 0)
-        abort();
-    snprintf(fx->visit, sizeof(fx->visit), "%s", v.id);
-    visit_release(&v);
+    a = fx_visit_args("M1", kind, site, "Inspector One", "Inspector Two", fx_at(opened_at));
+    fx_visit_open(fx->s, &a, fx->visit);
 }
 
 static inline void fx_teardown(struct fixture *fx)

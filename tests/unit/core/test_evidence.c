@@ -12,17 +12,12 @@
 #include "core/visit/evidence.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
+#include "visit_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct fx {
-    char dir[64];
-    struct store *s;
-    char visit[37];
-};
 
 static void write_file(const char *path, const char *text)
 {
@@ -35,45 +30,20 @@ static void write_file(const char *path, const char *text)
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
+    struct fx_store *f = calloc(1, sizeof(*f));
     struct visit_open_args a;
-    struct visit v;
-    struct buf p = BUF_INIT;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/fc-evid-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    buf_addf(&p, "%s/fc.db", f->dir);
-    assert_int_equal(store_open(&f->s, p.ptr, NULL), 0);
-    buf_release(&p);
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = "H11010500001";
-    a.kind = "flight";
-    a.inspectors[0] = "A";
-    a.inspectors[1] = "B";
-    a.at_ms = clock_now_ms();
-    assert_int_equal(visit_open(f->s, &a, &v, NULL), 0);
-    snprintf(f->visit, sizeof(f->visit), "%s", v.id);
-    visit_release(&v);
+    fx_store_open(f, "evid", "fc.db");
+    a = fx_visit_args("M1", "flight", "H11010500001", "A", "B", clock_now_ms());
+    fx_visit_open(f->s, &a, f->visit);
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    fs_remove_tree(f->dir);
-    free(f);
     return 0;
 }
 
 static void test_missing_and_odd_inputs(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct evidence e;
     int checked = -1, bad = -1;
@@ -90,7 +60,7 @@ static void test_missing_and_odd_inputs(void **state)
 
 static void test_hash_and_reregister(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct evidence e, again;
     struct buf path = BUF_INIT;
@@ -130,7 +100,7 @@ static void note_status(const struct evidence *e, const struct evidence_check *c
 
 static void test_change_and_missing(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct evidence a, b, c;
     struct buf pa = BUF_INIT, pb = BUF_INIT, pc = BUF_INIT, payload = BUF_INIT;
@@ -183,9 +153,9 @@ static void test_change_and_missing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_missing_and_odd_inputs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hash_and_reregister, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_change_and_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_and_odd_inputs, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_hash_and_reregister, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_change_and_missing, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

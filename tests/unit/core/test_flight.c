@@ -17,17 +17,12 @@
 #include "core/mission/refdb.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
+#include "visit_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct fx {
-    char dir[64];
-    struct store *s;
-    char visit[37];
-};
 
 static void ref_build(const char *path)
 {
@@ -61,60 +56,23 @@ static void ref_build(const char *path)
 
 static int setup(void **state)
 {
-    struct fx *f = calloc(1, sizeof(*f));
+    struct fx_store *f = calloc(1, sizeof(*f));
     struct visit_open_args a;
-    struct visit v;
-    struct buf p = BUF_INIT;
-    sqlite3_stmt *st = NULL;
+    char ref[128];
 
     setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
-    snprintf(f->dir, sizeof(f->dir), "/tmp/fc-flight-XXXXXX");
-    assert_non_null(mkdtemp(f->dir));
-    buf_addf(&p, "%s/ref.db", f->dir);
-    ref_build(p.ptr);
-    buf_reset(&p);
-    buf_addf(&p, "%s/fc.db", f->dir);
-    assert_int_equal(store_open(&f->s, p.ptr, NULL), 0);
-    buf_reset(&p);
-    buf_addf(&p, "%s/ref.db", f->dir);
-    assert_int_equal(store_prepare(f->s,
-                                   "INSERT INTO mission (mission_id, version, kind, title, file,"
-                                   " sha256, loaded_at) VALUES ('M1', 1, 'flight', 't', ?1, 'x',"
-                                   " '2026-03-01T00:00:00Z')",
-                                   &st, NULL),
-                     0);
-    store_bind_text(st, 1, p.ptr);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    buf_release(&p);
-
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = "H11010500001";
-    a.kind = "flight";
-    a.inspectors[0] = "刘检查";
-    a.inspectors[1] = "陈检查";
+    fx_store_open(f, "flight", "fc.db");
+    snprintf(ref, sizeof(ref), "%s/ref.db", f->dir);
+    ref_build(ref);
+    assert_int_equal(fx_mission_row(f->s, "M1", "flight", ref), 0);
+    a = fx_visit_args("M1", "flight", "H11010500001", "刘检查", "陈检查", clock_now_ms());
     a.credentials_shown = 1;
-    a.at_ms = clock_now_ms();
-    assert_int_equal(visit_open(f->s, &a, &v, NULL), 0);
-    snprintf(f->visit, sizeof(f->visit), "%s", v.id);
-    visit_release(&v);
+    fx_visit_open(f->s, &a, f->visit);
     *state = f;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    struct fx *f = *state;
-
-    store_close(f->s);
-    fs_remove_tree(f->dir);
-    free(f);
-    return 0;
-}
-
-static int verify(struct fx *f, const char *id, const char *verdict, const char *amount,
+static int verify(struct fx_store *f, const char *id, const char *verdict, const char *amount,
                   const char *loss, const char *over, struct flight_verdict *vd,
                   struct fc_error *err)
 {
@@ -146,7 +104,7 @@ static void test_state_names(void **state)
 
 static void test_amount_rules(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct flight_verdict vd;
     struct fc_error err;
 
@@ -210,7 +168,7 @@ static int count_line(const struct flight_line *l, void *ctx)
 
 static void test_filters_and_assign(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct flight_filter flt = {NULL, NULL, NULL};
     struct count_ctx c;
     struct fc_error err;
@@ -281,7 +239,7 @@ static void test_pager_counts_match_list(void **state)
     static const char *const states[] = {NULL, "PENDING", "CONFIRMED", "PARTIAL", "REFUTED"};
     static const char *const insps[] = {NULL, "陈检查", "无人"};
     static const char *const keys[] = {"", "S001", "S0015", "S003", "S004", "S005", "S9"};
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct flight_pager *p = NULL;
     struct fc_error err;
     struct buf vals = BUF_INIT;
@@ -335,7 +293,7 @@ static void test_pager_counts_match_list(void **state)
 /* Line detail is a direct lookup: another site's line is not found. */
 static void test_show_one_line(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     json_t *o = NULL;
 
@@ -347,7 +305,7 @@ static void test_show_one_line(void **state)
     json_decref(o);
 }
 
-static int add_finding(struct fx *f, const char *code, const char *amount, const char *loss,
+static int add_finding(struct fx_store *f, const char *code, const char *amount, const char *loss,
                        const char *qty, const char *price, const char *line, char id[37],
                        struct fc_error *err)
 {
@@ -372,7 +330,7 @@ static int add_finding(struct fx *f, const char *code, const char *amount, const
 
 static void test_finding_validation(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     char id[37];
 
@@ -391,7 +349,7 @@ static void test_finding_validation(void **state)
 
 static void test_totals_and_void(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct flight_totals t;
     struct flight_verdict vd, vd2;
     struct fc_error err;
@@ -453,7 +411,7 @@ static void test_totals_and_void(void **state)
 
 static void test_rebuild_same_digest(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     char before[HASH_HEX_LEN + 1], after[HASH_HEX_LEN + 1];
     struct flight_verdict vd;
     struct fc_error err;
@@ -492,7 +450,7 @@ static void test_rebuild_same_digest(void **state)
 
 static void test_interview_validation(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     json_t *rec;
     char id[37];
@@ -520,7 +478,7 @@ static void test_interview_validation(void **state)
     json_decref(rec);
 }
 
-static char *report_text(struct fx *f, const char *format, int expect)
+static char *report_text(struct fx_store *f, const char *format, int expect)
 {
     char *text = NULL;
     size_t len = 0;
@@ -534,7 +492,7 @@ static char *report_text(struct fx *f, const char *format, int expect)
 
 static void test_report(void **state)
 {
-    struct fx *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct visit v;
     char id[37], code[VISIT_SHORT_CODE_LEN + 1];
@@ -593,15 +551,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_state_names),
-        cmocka_unit_test_setup_teardown(test_amount_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_filters_and_assign, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pager_counts_match_list, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_show_one_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_finding_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_totals_and_void, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rebuild_same_digest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_interview_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_amount_rules, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_filters_and_assign, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_pager_counts_match_list, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_show_one_line, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_finding_validation, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_totals_and_void, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_rebuild_same_digest, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_interview_validation, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_report, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

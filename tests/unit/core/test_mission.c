@@ -10,6 +10,7 @@
 #include "core/store/event.h"
 #include "core/ident/ident.h"
 #include "core/store/store.h"
+#include "visit_fixture.h"
 
 #include <dirent.h>
 #include <iconv.h>
@@ -24,10 +25,10 @@
 
 #include <cmocka.h>
 
+/* The device database in home, the mission folder in home/folder. */
 struct fixture {
-    char home[64];
+    struct fx_store home;
     char dir[96];
-    struct store *s;
 };
 
 struct seen {
@@ -135,16 +136,11 @@ static void put_manifest(struct fixture *f, const char *id, int version, const c
 static int setup(void **state)
 {
     struct fixture *f = xcalloc(1, sizeof(*f));
-    struct buf db = BUF_INIT;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T20:00:00+08:00", 1);
-    snprintf(f->home, sizeof(f->home), "/tmp/fc-mission-XXXXXX");
-    assert_non_null(mkdtemp(f->home));
-    snprintf(f->dir, sizeof(f->dir), "%s/folder", f->home);
+    fx_store_open(&f->home, "mission", "fieldcheck.db");
+    snprintf(f->dir, sizeof(f->dir), "%s/folder", f->home.dir);
     assert_int_equal(fs_mkdir_p(f->dir, 0700, NULL), 0);
-    buf_addf(&db, "%s/fieldcheck.db", f->home);
-    assert_int_equal(store_open(&f->s, db.ptr, NULL), 0);
-    buf_release(&db);
     *state = f;
     return 0;
 }
@@ -153,8 +149,7 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
 
-    store_close(f->s);
-    fs_remove_tree(f->home);
+    fx_store_close(&f->home);
     free(f);
     return 0;
 }
@@ -165,7 +160,7 @@ static int load(struct fixture *f, int partial, struct seen *seen, enum mission_
     struct mission_load_sink sink = {seen, on_reject, on_warning, on_file, NULL, NULL, NULL};
     struct mission_info info;
 
-    return mission_load(f->s, f->dir, partial, &sink, &info, st, err);
+    return mission_load(f->home.s, f->dir, partial, &sink, &info, st, err);
 }
 
 static void seen_init(struct seen *s)
@@ -187,7 +182,7 @@ static int64_t count(struct fixture *f, const char *sql)
     sqlite3_stmt *st = NULL;
     int64_t n = -1;
 
-    assert_int_equal(store_prepare(f->s, sql, &st, NULL), 0);
+    assert_int_equal(store_prepare(f->home.s, sql, &st, NULL), 0);
     if (sqlite3_step(st) == SQLITE_ROW)
         n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -246,23 +241,23 @@ static void test_bad_manifest(void **state)
 
     put(f, "mission.json",
         "{\"mission_id\":\"a/b\",\"version\":1,\"kind\":\"night\",\"title\":\"t\"}");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "mission_id"));
     put(f, "mission.json",
         "{\"mission_id\":\"a\",\"version\":0,\"kind\":\"night\",\"title\":\"t\"}");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "version"));
     put(f, "mission.json", "{\"mission_id\":\"a\",\"version\":1,\"kind\":\"day\",\"title\":\"t\"}");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "kind"));
     put(f, "mission.json",
         "{\"mission_id\":\"a\",\"version\":1,\"kind\":\"night\",\"title\":\"t\",\"issued_at\":"
         "\"x\"}");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "issued_at"));
     /* a night mission needs a roster */
     put_manifest(f, "a", 1, "night");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "inpatients.csv"));
 }
 
@@ -274,21 +269,21 @@ static void test_header_errors(void **state)
 
     put_manifest(f, "h", 1, "night");
     put(f, "inpatients.csv", "site_code,ward_code,bed,admission_no,name\nH11010500001,W1,1,A,x\n");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(
         strstr(err.msg, "'inpatients.csv' line 1: missing required header 'id_number'"));
     put(f, "inpatients.csv", "site_code,机构编码,ward_code,bed,admission_no,name,id_number\n");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "duplicate header '机构编码'"));
     put(f, "inpatients.csv", "");
-    assert_int_equal(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
+    assert_int_equal(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "empty"));
     /* neither UTF-8 nor GB18030: rejected with the byte offset */
     put(f, "inpatients.csv", "site_code,ward_code\n\xff\xff\xff\n");
-    assert_true(mission_load(f->s, f->dir, 0, NULL, NULL, NULL, &err) < 0);
+    assert_true(mission_load(f->home.s, f->dir, 0, NULL, NULL, NULL, &err) < 0);
     assert_non_null(strstr(err.msg, "byte"));
     assert_int_equal(count(f, "SELECT count(*) FROM mission"), 0);
-    buf_addf(&md, "%s/missions", f->home);
+    buf_addf(&md, "%s/missions", f->home.dir);
     assert_int_equal(files_in(md.ptr), 0);
     buf_release(&md);
 }
@@ -312,14 +307,15 @@ static void test_english(void **state)
     assert_non_null(strstr(seen.files.ptr, "inpatients.csv UTF-8 3/3/0"));
     /* the adult in 儿科 is a lead, not a reject */
     assert_string_equal(seen.warnings.ptr, "");
-    assert_int_equal(mission_get(f->s, "en", &m, &err), 0);
+    assert_int_equal(mission_get(f->home.s, "en", &m, &err), 0);
     assert_int_equal(m.version, 1);
     assert_string_equal(m.issued_at, "2026-02-20T00:00:00Z");
-    assert_int_equal(mission_find_site(f->s, "P11010500002", &m, &name, &kind, &err), 0);
+    assert_int_equal(mission_find_site(f->home.s, "P11010500002", &m, &name, &kind, &err), 0);
     assert_string_equal(name.ptr, "药店");
     assert_string_equal(kind.ptr, "pharmacy");
-    assert_int_equal(mission_find_site(f->s, "H99999999999", NULL, NULL, NULL, &err), FC_ENOTFOUND);
-    assert_int_equal(mission_attach(f->s, "en", 0, &err), 0);
+    assert_int_equal(mission_find_site(f->home.s, "H99999999999", NULL, NULL, NULL, &err),
+                     FC_ENOTFOUND);
+    assert_int_equal(mission_attach(f->home.s, "en", 0, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.code_index WHERE kind = 'bed_label'"), 6);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.code_index WHERE code = 'W01-2+'"), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.code_index WHERE kind = 'wristband'"), 1);
@@ -330,9 +326,9 @@ static void test_english(void **state)
                               " leave_from = '2026-03-01T10:00:00Z'"),
                      1);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.site WHERE site_kind = 'hospital'"), 1);
-    assert_int_equal(mission_verify(f->s, &err), 0);
+    assert_int_equal(mission_verify(f->home.s, &err), 0);
     /* the reference file is read-only once attached */
-    assert_int_not_equal(store_exec(f->s, "DELETE FROM ref.inpatient", NULL), 0);
+    assert_int_not_equal(store_exec(f->home.s, "DELETE FROM ref.inpatient", NULL), 0);
     buf_release(&name);
     buf_release(&kind);
     seen_release(&seen);
@@ -366,7 +362,7 @@ static void test_chinese_gbk_crlf(void **state)
     assert_non_null(strstr(seen.files.ptr, "inpatients.csv GB18030 2/2/0"));
     assert_non_null(strstr(seen.files.ptr, "drugs.csv GB18030 1/1/0"));
     assert_string_equal(seen.warnings.ptr, "sex_ward inpatients.csv:3\n");
-    assert_int_equal(mission_attach(f->s, "zh", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "zh", 1, &err), 0);
     /* sites inferred from the rows; GTIN as GTIN-14; time to UTC */
     assert_int_equal(count(f, "SELECT count(*) FROM ref.site"), 2);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.drug WHERE gtin = '06901234567892'"
@@ -464,7 +460,7 @@ static void test_rejects_all_or_nothing(void **state)
 
     seen_init(&seen);
     hostile_folder(f);
-    assert_int_equal(event_head(f->s, &seq_before, head_before, NULL), 0);
+    assert_int_equal(event_head(f->home.s, &seq_before, head_before, NULL), 0);
     assert_int_equal(load(f, 0, &seen, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "not loaded"));
     for (size_t i = 0; i < sizeof(expected_rejects) / sizeof(expected_rejects[0]); i++) {
@@ -477,9 +473,9 @@ static void test_rejects_all_or_nothing(void **state)
     }
     /* nothing changed: no mission row, no file, no temporary file, same events */
     assert_int_equal(count(f, "SELECT count(*) FROM mission"), 0);
-    buf_addf(&md, "%s/missions", f->home);
+    buf_addf(&md, "%s/missions", f->home.dir);
     assert_int_equal(files_in(md.ptr), 0);
-    assert_int_equal(event_head(f->s, &seq_after, head_after, NULL), 0);
+    assert_int_equal(event_head(f->home.s, &seq_after, head_after, NULL), 0);
     assert_int_equal(seq_before, seq_after);
     assert_string_equal(head_before, head_after);
     buf_release(&md);
@@ -498,7 +494,7 @@ static void test_partial(void **state)
     assert_non_null(strstr(seen.files.ptr, "inpatients.csv UTF-8 9/1/8"));
     assert_non_null(strstr(seen.files.ptr, "drugs.csv UTF-8 6/2/4"));
     assert_non_null(strstr(seen.files.ptr, "sites.csv UTF-8 3/3/0"));
-    assert_int_equal(mission_attach(f->s, "bad", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "bad", 1, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient"), 1);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient WHERE admission_no = 'B1'"
                               " AND line = 9"),
@@ -529,7 +525,7 @@ static void test_versions(void **state)
     small_night(f, "v", 3);
     assert_int_equal(load(f, 0, &seen, &st, &err), 0);
     assert_int_equal(st, MISSION_REPLACED);
-    assert_int_equal(mission_get(f->s, "v", &m, &err), 0);
+    assert_int_equal(mission_get(f->home.s, "v", &m, &err), 0);
     assert_int_equal(m.version, 3);
     small_night(f, "v", 1);
     assert_int_equal(load(f, 0, &seen, &st, &err), FC_ESTATE);
@@ -543,7 +539,7 @@ static void test_versions(void **state)
         fputc('!', fp);
         fclose(fp);
     }
-    assert_int_equal(mission_verify(f->s, &err), FC_EINTEGRITY);
+    assert_int_equal(mission_verify(f->home.s, &err), FC_EINTEGRITY);
     assert_non_null(strstr(err.msg, "SHA-256"));
     seen_release(&seen);
 }
@@ -573,7 +569,7 @@ static void test_warnings(void **state)
     assert_non_null(strstr(seen.warnings.ptr, "age_ward inpatients.csv:5\n"));
     assert_non_null(strstr(seen.warnings.ptr, "sex_ward inpatients.csv:6\n"));
     assert_non_null(strstr(seen.warnings.ptr, "sex_id inpatients.csv:7\n"));
-    assert_int_equal(mission_attach(f->s, "w", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "w", 1, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning"), 5);
     /* the messages name the first row of the group (found by rowid) */
     assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind ="
@@ -614,7 +610,7 @@ static void repeated_keys(struct fixture *f)
                                            "id_two_sites inpatients.csv:5\n"
                                            "bed_two_patients inpatients.csv:4\n"
                                            "bed_two_patients inpatients.csv:6\n");
-    assert_int_equal(mission_attach(f->s, "r", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "r", 1, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.load_warning WHERE kind = 'id_two_sites'"
                               " AND message LIKE '%(admission C1) and at H11010500001'"),
                      1);
@@ -686,7 +682,7 @@ static void bed_index_order(struct fixture *f, int version, int back)
     assert_string_equal(seen.rejects.ptr, "");
     assert_string_equal(seen.warnings.ptr, "bed_two_patients inpatients.csv:9\n"
                                            "bed_two_patients inpatients.csv:2997\n");
-    assert_int_equal(mission_attach(f->s, "b", version, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "b", version, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.sqlite_schema WHERE name ="
                               " 'inpatient_bed'"),
                      1);
@@ -753,7 +749,7 @@ static void test_text_and_spaces(void **state)
         buf_addf(&want, "inpatients.csv:%zu: name: control or text-direction character in a text\n",
                  i + 2);
     assert_string_equal(seen.rejects.ptr, want.ptr);
-    assert_int_equal(mission_attach(f->s, "t", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "t", 1, &err), 0);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient"), (int64_t)nk + 1);
     assert_int_equal(count(f, "SELECT count(*) FROM ref.inpatient WHERE name = 'a' || char(9) ||"
                               " 'b'"),
@@ -788,20 +784,21 @@ static void test_attach_switches(void **state)
         assert_int_equal(load(f, 0, &seen, NULL, &err), 0);
     }
     seen_release(&seen);
-    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
-    assert_int_equal(store_prepare_kept(f->s, "SELECT site_code FROM ref.inpatient", &st, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "m0", 1, &err), 0);
+    assert_int_equal(
+        store_prepare_kept(f->home.s, "SELECT site_code FROM ref.inpatient", &st, &err), 0);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500001");
     sqlite3_reset(st);
-    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "m0", 1, &err), 0);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     sqlite3_reset(st);
     assert_int_equal(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_REPREPARE, 0), 0);
-    assert_int_equal(mission_attach(f->s, "m1", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "m1", 1, &err), 0);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500002");
     sqlite3_reset(st);
-    assert_int_equal(mission_attach(f->s, "m0", 1, &err), 0);
+    assert_int_equal(mission_attach(f->home.s, "m0", 1, &err), 0);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(st, 0), "H11010500001");
     sqlite3_finalize(st);

@@ -11,6 +11,7 @@
 #include "core/store/event.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
+#include "visit_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,58 +19,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-struct fixture {
-    char dir[64];
-    char path[128];
-    struct store *s;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    struct fc_error err;
+    struct fx_store *f = calloc(1, sizeof(*f));
 
-    snprintf(f->dir, sizeof(f->dir), "/tmp/fc-test-store-XXXXXX");
-    if (!mkdtemp(f->dir))
-        return -1;
-    snprintf(f->path, sizeof(f->path), "%s/sub/fieldcheck.db", f->dir);
-    if (store_open(&f->s, f->path, &err) != FC_OK) {
-        fprintf(stderr, "%s\n", err.msg);
-        return -1;
-    }
+    fx_store_open(f, "test-store", "sub/fieldcheck.db");
     *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-
-    store_close(f->s);
-    fs_remove_tree(f->dir);
-    free(f);
     return 0;
 }
 
 static int open_visit(struct store *s, struct visit *v)
 {
-    struct visit_open_args a;
+    struct visit_open_args a =
+        fx_visit_args("M1", "night", "H11010500001", "张三", "李四", 1767323045000LL);
     struct fc_error err;
 
-    memset(&a, 0, sizeof(a));
-    a.mission_id = "M1";
-    a.mission_version = 1;
-    a.site_code = "H11010500001";
-    a.kind = "night";
-    a.inspectors[0] = "张三";
-    a.inspectors[1] = "李四";
-    a.at_ms = 1767323045000LL;
     return visit_open(s, &a, v, &err);
 }
 
 static void test_open_twice_and_mode(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct store *again = NULL;
     struct fc_error err;
     struct stat st;
@@ -87,7 +57,7 @@ static void test_open_twice_and_mode(void **state)
 
 static void test_newer_schema_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct store *again = NULL;
     struct fc_error err;
     char pragma[64];
@@ -101,7 +71,7 @@ static void test_newer_schema_refused(void **state)
 
 static void test_append_only(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct event e;
 
@@ -126,7 +96,7 @@ static int recompute_first(const struct event *e, void *ctx)
 
 static void test_chain(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     int64_t bad = -1, count = 0, head_seq = 0;
     char head[HASH_HEX_LEN + 1];
@@ -169,7 +139,7 @@ static void test_chain(void **state)
 
 static void test_missing_seq(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     int64_t bad = 0;
 
@@ -186,7 +156,7 @@ static void test_missing_seq(void **state)
 
 static void test_visit_and_rebuild(void **state)
 {
-    struct fixture *f = *state;
+    struct fx_store *f = *state;
     struct fc_error err;
     struct visit v, w, r;
     char before[HASH_HEX_LEN + 1], after[HASH_HEX_LEN + 1], code[VISIT_SHORT_CODE_LEN + 1];
@@ -242,12 +212,12 @@ static void test_visit_and_rebuild(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_open_twice_and_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_append_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_missing_seq, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_visit_and_rebuild, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_open_twice_and_mode, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_append_only, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_chain, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_missing_seq, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_visit_and_rebuild, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
