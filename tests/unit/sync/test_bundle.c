@@ -24,9 +24,9 @@
 
 #include <cmocka.h>
 
+#include "hq_fixture.h"
+
 static char tmpl[] = "/tmp/fc-sync-XXXXXX";
-static char *root;
-static struct hq hq;
 
 struct dev {
     struct store *s;
@@ -52,30 +52,13 @@ static void add_events(struct store *s, int n, const char *tag)
 
 static void dev_open(struct dev *d, const char *name, int enroll)
 {
-    struct fc_error err;
-    struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
     struct keys_device k;
-    struct keys_enrollment e;
-    int created = 0, added = 0;
-    struct keys_trust_result tr;
 
     memset(d, 0, sizeof(*d));
-    buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
-    assert_int_equal(store_open(&d->s, path.ptr, &err), 0);
-    assert_int_equal(keys_device_init(d->s, &k, &created, &err), 0);
-    assert_int_equal(created, 1);
-    keys_enrollment_code(&k, &code);
-    if (enroll) {
-        assert_int_equal(hq_enroll(&hq, code.ptr, &e, &added, &err), 0);
-        assert_int_equal(added, 1);
-    }
-    buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d->s, pub.ptr, 1, &tr, &err), 0);
+    hq_fx_device(name, enroll, &d->s, &k);
+    hq_fx_trust(d->s, 1);
     for (int i = 0; i < 4; i++)
         buf_init(&d->bundles[i]);
-    buf_release(&path);
-    buf_release(&code);
-    buf_release(&pub);
 }
 
 static void dev_export(struct dev *d)
@@ -106,26 +89,8 @@ static void digest(char out[HASH_HEX_LEN + 1])
 
 static int setup(void **state)
 {
-    struct fc_error err;
-    struct buf dir = BUF_INIT;
-    char fp[20];
-
     (void)state;
-    root = mkdtemp(tmpl);
-    assert_non_null(root);
-    setenv("FIELDCHECK_NOW", "2026-03-01T10:00:00+08:00", 1);
-    buf_addf(&dir, "%s/hq", root);
-    assert_int_equal(hq_init(dir.ptr, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&hq, dir.ptr, NULL, &err), 0);
-    buf_release(&dir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hq_close(&hq);
-    fs_remove_tree(root);
+    hq_fx_setup(tmpl, "2026-03-01T10:00:00+08:00");
     return 0;
 }
 
@@ -325,14 +290,13 @@ static void test_wrong_hq_unknown_revoked(void **state)
     struct hq other;
     struct hq_import_result r;
     struct buf dir = BUF_INIT, pub = BUF_INIT;
-    char fp[20], q1[HASH_HEX_LEN + 1], q2[HASH_HEX_LEN + 1];
+    char q1[HASH_HEX_LEN + 1], q2[HASH_HEX_LEN + 1];
     struct keys_trust_result tr;
 
     (void)state;
     /* a device trusting another HQ: HQ cannot open its bundle */
     buf_addf(&dir, "%s/hq-other", root);
-    assert_int_equal(hq_init(dir.ptr, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&other, dir.ptr, NULL, &err), 0);
+    hq_fx_create(&other, dir.ptr);
     dev_open(&d, "wronghq", 1);
     buf_addf(&pub, "%s/hq.pub", dir.ptr);
     assert_int_equal(keys_trust_file(d.s, pub.ptr, 1, &tr, &err), 0);
@@ -358,9 +322,7 @@ static void test_wrong_hq_unknown_revoked(void **state)
 
     /* revoked device */
     assert_int_equal(keys_trust_file(d.s, "/nonexistent", 1, &tr, &err) != 0, 1);
-    buf_reset(&pub);
-    buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d.s, pub.ptr, 1, &tr, &err), 0);
+    hq_fx_trust(d.s, 1);
     dev_export(&d);
     assert_int_equal(hqstore_device_revoke(hq.db, store_device_id(d.s), &err), 0);
     assert_int_equal(hq_import_data(&hq, "r", d.bundles[1].ptr, d.bundles[1].len, &r, &err),
@@ -414,5 +376,5 @@ int main(void)
         cmocka_unit_test(test_wrong_hq_unknown_revoked),
         cmocka_unit_test(test_zstd_bomb),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, hq_fx_teardown);
 }

@@ -29,6 +29,8 @@
 
 #include <cmocka.h>
 
+#include "hq_fixture.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
 #elif defined(__has_feature)
@@ -44,29 +46,8 @@ static const char zero[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
 static char tmpl[] = "/tmp/fc-hqbounds-XXXXXX";
-static char *root;
-static struct hq hq;
 static struct keys_device dev, stranger;
 static char hqdir[256];
-
-static void make_device(struct keys_device *k, const char *name, int enroll)
-{
-    struct store *s = NULL;
-    struct buf path = BUF_INIT, code = BUF_INIT;
-    struct keys_enrollment e;
-    struct fc_error err;
-    int added = 0;
-
-    buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
-    assert_int_equal(store_open(&s, path.ptr, &err), 0);
-    assert_int_equal(keys_device_init(s, k, NULL, &err), 0);
-    keys_enrollment_code(k, &code);
-    if (enroll)
-        assert_int_equal(hq_enroll(&hq, code.ptr, &e, &added, &err), 0);
-    store_close(s);
-    buf_release(&path);
-    buf_release(&code);
-}
 
 /* A bundle of n events of device k, each payload a JSON string of fill
  * bytes (spaces compress to nothing, random letters do not). bad_at > 0
@@ -198,7 +179,7 @@ static void test_late_failure_leaves_nothing(void **state)
     int64_t tally;
 
     (void)state;
-    make_device(&late, "late", 1);
+    hq_fx_device("late", 1, NULL, &late);
     build(&late, 1, 3200, 500, 1, 3000, &b);
     assert_int_equal(hqstore_digest(hq.db, before, &err), 0);
     tally = count_of("SELECT coalesce(sum(n), 0) FROM tally");
@@ -256,26 +237,11 @@ static void test_quarantine_bounded(void **state)
 
 static int setup(void **state)
 {
-    struct fc_error err;
-    char fp[20];
-
     (void)state;
-    root = mkdtemp(tmpl);
-    assert_non_null(root);
-    setenv("FIELDCHECK_NOW", "2026-03-01T10:00:00+08:00", 1);
+    hq_fx_setup(tmpl, "2026-03-01T10:00:00+08:00");
     snprintf(hqdir, sizeof(hqdir), "%s/hq", root);
-    assert_int_equal(hq_init(hqdir, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&hq, hqdir, NULL, &err), 0);
-    make_device(&dev, "dev", 1);
-    make_device(&stranger, "stranger", 0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hq_close(&hq);
-    fs_remove_tree(root);
+    hq_fx_device("dev", 1, NULL, &dev);
+    hq_fx_device("stranger", 0, NULL, &stranger);
     return 0;
 }
 
@@ -286,5 +252,5 @@ int main(void)
         cmocka_unit_test(test_late_failure_leaves_nothing),
         cmocka_unit_test(test_quarantine_bounded),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, hq_fx_teardown);
 }

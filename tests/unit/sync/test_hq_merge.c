@@ -32,6 +32,8 @@
 
 #include <cmocka.h>
 
+#include "hq_fixture.h"
+
 static const char zero[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -41,11 +43,10 @@ static const char zero[HASH_HEX_LEN + 1] =
  * import fsynced took minutes of disk waits. */
 static char tmpl_shm[] = "/dev/shm/fc-hqmerge-XXXXXX";
 static char tmpl[] = "/tmp/fc-hqmerge-XXXXXX";
-static char *root;
 static int use_pg;
 static const char *pg_url;
 static PGconn *admin;
-static struct hq hq; /* keys; its db is swapped per store */
+/* root and hq are hq_fixture.h's; hq's db is swapped per store */
 
 struct dev {
     struct keys_device k;
@@ -845,7 +846,6 @@ static int setup(void **state)
 {
     struct fc_error err;
     struct buf dir = BUF_INIT;
-    char fp[20];
 
     (void)state;
     root = access("/dev/shm", W_OK) == 0 ? mkdtemp(tmpl_shm) : NULL;
@@ -854,8 +854,7 @@ static int setup(void **state)
     assert_non_null(root);
     setenv("FIELDCHECK_NOW", "2026-03-01T10:00:00+08:00", 1);
     buf_addf(&dir, "%s/hq", root);
-    assert_int_equal(hq_init(dir.ptr, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&hq, dir.ptr, NULL, &err), 0);
+    hq_fx_create(&hq, dir.ptr);
     hqdb_close(hq.db);
     hq.db = NULL;
     for (int i = 0; i < 4; i++) {

@@ -31,12 +31,12 @@
 
 #include <cmocka.h>
 
+#include "hq_fixture.h"
+
 #define SENTINEL_NAME "Sentinelname"
 #define SENTINEL_ID "110105198001010016"
 
 static char tmpl[] = "/tmp/fc-pack-XXXXXX";
-static char *root;
-static struct hq hq;
 
 struct dev {
     struct store *s;
@@ -45,35 +45,9 @@ struct dev {
 
 static void dev_open(struct dev *d, const char *name, int enroll)
 {
-    struct fc_error err;
-    struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
-    struct keys_enrollment e;
-    int added = 0;
-    struct keys_trust_result tr;
-
     memset(d, 0, sizeof(*d));
-    buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
-    assert_int_equal(store_open(&d->s, path.ptr, &err), 0);
-    assert_int_equal(keys_device_init(d->s, &d->k, NULL, &err), 0);
-    keys_enrollment_code(&d->k, &code);
-    if (enroll)
-        assert_int_equal(hq_enroll(&hq, code.ptr, &e, &added, &err), 0);
-    buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d->s, pub.ptr, 1, &tr, &err), 0);
-    buf_release(&path);
-    buf_release(&code);
-    buf_release(&pub);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    struct buf p = BUF_INIT;
-    struct fc_error err;
-
-    buf_addf(&p, "%s/%s", dir, name);
-    assert_int_equal(fs_mkdir_p(dir, 0700, &err), 0);
-    assert_int_equal(fs_write_atomic(p.ptr, text, strlen(text), 0600, &err), 0);
-    buf_release(&p);
+    hq_fx_device(name, enroll, &d->s, &d->k);
+    hq_fx_trust(d->s, 1);
 }
 
 /* A night mission folder; version v, expiring at expires. */
@@ -86,12 +60,12 @@ static void mission_folder(const char *dir, int v, const char *expires, const ch
              "{\"mission_id\":\"M2026-03\",\"version\":%d,\"kind\":\"night\",\"title\":\"t\","
              "\"issued_at\":\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"%s\"}\n",
              v, expires);
-    write_file(dir, "mission.json", mj);
+    hq_fx_write_file(dir, "mission.json", mj);
     buf_adds(&roster, "site_code,ward_code,ward,bed,admission_no,name,id_number\n"
                       "H11010500001,W01,Ward,1,A1," SENTINEL_NAME "," SENTINEL_ID "\n");
     if (extra_rows)
         buf_adds(&roster, extra_rows);
-    write_file(dir, "inpatients.csv", roster.ptr);
+    hq_fx_write_file(dir, "inpatients.csv", roster.ptr);
     buf_release(&roster);
 }
 
@@ -159,26 +133,8 @@ static int plaintext_files(const char *dir, const char *needle)
 
 static int setup(void **state)
 {
-    struct fc_error err;
-    struct buf dir = BUF_INIT;
-    char fp[20];
-
     (void)state;
-    root = mkdtemp(tmpl);
-    assert_non_null(root);
-    setenv("FIELDCHECK_NOW", "2026-03-01T20:00:00+08:00", 1);
-    buf_addf(&dir, "%s/hq", root);
-    assert_int_equal(hq_init(dir.ptr, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&hq, dir.ptr, NULL, &err), 0);
-    buf_release(&dir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hq_close(&hq);
-    fs_remove_tree(root);
+    hq_fx_setup(tmpl, "2026-03-01T20:00:00+08:00");
     return 0;
 }
 
@@ -240,7 +196,7 @@ static void test_pack_every_known_file(void **state)
     buf_addf(&dir, "%s/mall", root);
     buf_addf(&pack, "%s/mall.fcpack", root);
     mission_folder(dir.ptr, 1, "2026-04-01T00:00:00+08:00", NULL);
-    write_file(
+    hq_fx_write_file(
         dir.ptr, "scan_patterns.csv",
         "site_code,kind,regex,fields\nH11010500001,wristband,^WB([A-Z0-9]+)$,admission_no\n");
     ids[0] = a.k.device_id;
@@ -499,9 +455,9 @@ static void test_pack_make_refusals(void **state)
     mission_folder(dir.ptr, 1, "2026-04-01T00:00:00+08:00",
                    "H11010500001,W01,Ward,2,A2,Li,1101051980\n"
                    "H11010500001,W01,Ward,3,A3,Wang,110105198001010024\n");
-    write_file(dir.ptr, "leaves.csv",
-               "site_code,admission_no,leave_from,leave_until,reason,approved_by\n"
-               "H11010500001,A2,2026-03-01T08:00:00+08:00,2026-03-02T08:00:00+08:00,x,y\n");
+    hq_fx_write_file(dir.ptr, "leaves.csv",
+                     "site_code,admission_no,leave_from,leave_until,reason,approved_by\n"
+                     "H11010500001,A2,2026-03-01T08:00:00+08:00,2026-03-02T08:00:00+08:00,x,y\n");
     assert_int_equal(make_pack(dir.ptr, pack.ptr, ids, 1, 0, NULL, &err), FC_EINPUT);
     assert_non_null(strstr(err.msg, "rejected rows"));
     assert_false(fs_exists(pack.ptr));
@@ -538,5 +494,5 @@ int main(void)
         cmocka_unit_test(test_pack_crafted),
         cmocka_unit_test(test_pack_make_refusals),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, hq_fx_teardown);
 }

@@ -30,9 +30,9 @@
 
 #include <cmocka.h>
 
+#include "hq_fixture.h"
+
 static char tmpl[] = "/tmp/fc-team-XXXXXX";
-static char *root;
-static struct hq hq;
 static const char zero[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -46,34 +46,9 @@ static struct dev lead, m1, m2, out4;
 
 static void dev_open(struct dev *d, const char *name)
 {
-    struct fc_error err;
-    struct buf path = BUF_INIT, code = BUF_INIT, pub = BUF_INIT;
-    struct keys_enrollment e;
-    struct keys_trust_result tr;
-    int added = 0;
-
     memset(d, 0, sizeof(*d));
-    buf_addf(&path, "%s/%s/fieldcheck.db", root, name);
-    assert_int_equal(store_open(&d->s, path.ptr, &err), 0);
-    assert_int_equal(keys_device_init(d->s, &d->k, NULL, &err), 0);
-    keys_enrollment_code(&d->k, &code);
-    assert_int_equal(hq_enroll(&hq, code.ptr, &e, &added, &err), 0);
-    buf_addf(&pub, "%s/hq/hq.pub", root);
-    assert_int_equal(keys_trust_file(d->s, pub.ptr, 0, &tr, &err), 0);
-    buf_release(&path);
-    buf_release(&code);
-    buf_release(&pub);
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
-{
-    struct buf p = BUF_INIT;
-    struct fc_error err;
-
-    buf_addf(&p, "%s/%s", dir, name);
-    assert_int_equal(fs_mkdir_p(dir, 0700, &err), 0);
-    assert_int_equal(fs_write_atomic(p.ptr, text, strlen(text), 0600, &err), 0);
-    buf_release(&p);
+    hq_fx_device(name, 1, &d->s, &d->k);
+    hq_fx_trust(d->s, 0);
 }
 
 /* Packs a small mission for ids with lead (NULL: no team); returns the path. */
@@ -96,10 +71,10 @@ static void make_pack(const char *name, int version, const char *const *ids, siz
              "\"issued_at\":\"2026-03-01T00:00:00+08:00\","
              "\"expires_at\":\"2026-04-01T00:00:00+08:00\"}\n",
              version);
-    write_file(dir.ptr, "mission.json", mj);
-    write_file(dir.ptr, "inpatients.csv",
-               "site_code,ward_code,ward,bed,admission_no,name,id_number\n"
-               "H11010500001,W01,Ward,1,A1,Name,110105198001010016\n");
+    hq_fx_write_file(dir.ptr, "mission.json", mj);
+    hq_fx_write_file(dir.ptr, "inpatients.csv",
+                     "site_code,ward_code,ward,bed,admission_no,name,id_number\n"
+                     "H11010500001,W01,Ward,1,A1,Name,110105198001010016\n");
     if (lead_id)
         assert_int_equal(pack_team_targets(hq.db, ids, n, lead_id, &t, &nt, &err), 0);
     else
@@ -129,18 +104,11 @@ static void load(struct dev *d, const char *pack)
 
 static int setup(void **state)
 {
-    struct fc_error err;
-    struct buf dir = BUF_INIT, pack = BUF_INIT;
-    char fp[20];
+    struct buf pack = BUF_INIT;
     const char *ids[3];
 
     (void)state;
-    root = mkdtemp(tmpl);
-    assert_non_null(root);
-    setenv("FIELDCHECK_NOW", "2026-03-02T20:00:00+08:00", 1);
-    buf_addf(&dir, "%s/hq", root);
-    assert_int_equal(hq_init(dir.ptr, NULL, fp, &err), 0);
-    assert_int_equal(hq_open(&hq, dir.ptr, NULL, &err), 0);
+    hq_fx_setup(tmpl, "2026-03-02T20:00:00+08:00");
     dev_open(&lead, "lead");
     dev_open(&m1, "m1");
     dev_open(&m2, "m2");
@@ -152,7 +120,6 @@ static int setup(void **state)
     load(&lead, pack.ptr);
     load(&m1, pack.ptr);
     load(&m2, pack.ptr);
-    buf_release(&dir);
     buf_release(&pack);
     return 0;
 }
@@ -164,8 +131,7 @@ static int teardown(void **state)
     store_close(m1.s);
     store_close(m2.s);
     store_close(out4.s);
-    hq_close(&hq);
-    fs_remove_tree(root);
+    hq_fx_close();
     return 0;
 }
 
