@@ -4,6 +4,7 @@
  * times opening (encoding detection) and reading both. Prints figures only.
  * Usage: bench_csv [rows] */
 #include "core/mission/csv.h"
+#include "bench.h"
 
 #include <iconv.h>
 #include <stdio.h>
@@ -22,14 +23,6 @@ static const char *const bench_diag[] = {"2型糖尿病",
                                          "\"腰椎间盘突出,伴神经根病\"",
                                          "慢性阻塞性肺疾病急性加重"};
 static const char *const bench_wards[] = {"内科一病区", "外科二病区", "骨科", "呼吸内科", "康复科"};
-
-static double bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int bench_write(const char *utf8_path, const char *gb_path, long rows)
 {

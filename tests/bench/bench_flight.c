@@ -2,6 +2,7 @@
  * (default 100000) at one site, a few thousand verdicts and assignments, then
  * timings of the susp list filters, totals and both report formats. Prints
  * its figures; docs/performance-flight.md records them. */
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/flight/flight.h"
@@ -31,10 +32,10 @@ static void time_list(struct store *s, const char *visit, const char *label, con
     struct flight_filter f = {rule, state, inspector};
     struct fc_error err;
     long n = 0;
-    double t0 = now_s();
+    double t0 = bench_now();
 
     die_if(flight_susp_foreach(s, visit, &f, count_cb, &n, &err) != 0, label, &err);
-    printf("%-36s %8ld lines %8.3f s\n", label, n, now_s() - t0);
+    printf("%-36s %8ld lines %8.3f s\n", label, n, bench_now() - t0);
 }
 
 int main(int argc, char **argv)
@@ -58,29 +59,25 @@ int main(int argc, char **argv)
     time_list(s, v.id, "susp list --inspector 陈", NULL, NULL, "陈");
     time_list(s, v.id, "susp list --rule R01 --state REFUTED", "R01", "REFUTED", NULL);
 
-    t0 = now_s();
+    t0 = bench_now();
     die_if(flight_totals(s, v.id, &t, &err) != 0, "totals", &err);
-    printf("%-36s %8lld lines %8.3f s\n", "susp totals", (long long)t.lines.count, now_s() - t0);
+    printf("%-36s %8lld lines %8.3f s\n", "susp totals", (long long)t.lines.count,
+           bench_now() - t0);
     flight_totals_release(&t);
 
     out = fopen("/dev/null", "w");
-    t0 = now_s();
+    t0 = bench_now();
     die_if(flight_report(s, v.id, "csv", out, &err) != 0, "csv", &err);
-    printf("%-36s %8ld lines %8.3f s\n", "report csv", n, now_s() - t0);
-    t0 = now_s();
+    printf("%-36s %8ld lines %8.3f s\n", "report csv", n, bench_now() - t0);
+    t0 = bench_now();
     die_if(flight_report(s, v.id, "md", out, &err) != 0, "md", &err);
-    printf("%-36s %8ld lines %8.3f s\n", "report md", n, now_s() - t0);
+    printf("%-36s %8ld lines %8.3f s\n", "report md", n, bench_now() - t0);
     fclose(out);
 
     visit_release(&v);
     store_close(s);
     buf_release(&p);
     snprintf(dir + strlen(dir), 1, "%s", "");
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "bench_flight: cannot remove %s\n", dir);
-    }
+    fs_remove_tree(dir);
     return 0;
 }

@@ -5,6 +5,7 @@
  * changes, a scan jump - and prints p50/p99 per kind; docs/performance-flight.md
  * records the figures. Bench targets link fc_sync (not fc_ui), so the
  * window model's source is compiled in here. */
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/mask.h"
@@ -121,12 +122,12 @@ static void report(const char *what, struct samples *s)
            s->ms[s->n - 1]);
 }
 
-#define TIME_KEY(samples, call)                                       \
-    do {                                                              \
-        double t0_ = now_s();                                         \
-        die_if((call) != 0, #call, &err);                             \
-        if ((samples)->n < MAX_SAMPLES)                               \
-            (samples)->ms[(samples)->n++] = (now_s() - t0_) * 1000.0; \
+#define TIME_KEY(samples, call)                                           \
+    do {                                                                  \
+        double t0_ = bench_now();                                         \
+        die_if((call) != 0, #call, &err);                                 \
+        if ((samples)->n < MAX_SAMPLES)                                   \
+            (samples)->ms[(samples)->n++] = (bench_now() - t0_) * 1000.0; \
     } while (0)
 
 int main(int argc, char **argv)
@@ -147,10 +148,10 @@ int main(int argc, char **argv)
 
     die_if(flight_pager_open(s, v.id, &pager, &err) != 0, "pager", &err);
     susp_window_init(&w, &model, v.id, 25);
-    t0 = now_s();
+    t0 = bench_now();
     die_if(susp_window_reset(&w, NULL, &err) != 0, "reset", &err);
-    printf("open the worksheet (count + first page): %.3f ms, %ld lines\n", (now_s() - t0) * 1000.0,
-           w.total);
+    printf("open the worksheet (count + first page): %.3f ms, %ld lines\n",
+           (bench_now() - t0) * 1000.0, w.total);
 
     for (int i = 0; i < 2000; i++)
         TIME_KEY(&down, susp_window_move(&w, 1, &err));
@@ -188,11 +189,6 @@ int main(int argc, char **argv)
     visit_release(&v);
     store_close(s);
     buf_release(&p);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "bench_flight_nav: cannot remove %s\n", dir);
-    }
+    fs_remove_tree(dir);
     return 0;
 }

@@ -10,6 +10,7 @@
  * Prints figures only. The PostgreSQL part needs a URL naming an empty
  * database: tests/bench/bench-hq.sh starts a durable throw-away server.
  * Usage: bench_hq [POSTGRES_URL|-] [bundles] [events_per_bundle] */
+#include "core/base/fs.h"
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/hq/hqstore.h"
@@ -18,6 +19,7 @@
 #include "sync/bundle.h"
 #include "sync/hq.h"
 #include "sync/keys.h"
+#include "bench.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -33,23 +35,6 @@
 
 static const char zero[HASH_HEX_LEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double cpu_s(int who)
-{
-    struct rusage ru;
-
-    getrusage(who, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static void die(const char *what, const struct fc_error *err)
 {
@@ -252,30 +237,23 @@ static int64_t events_in(const char *target)
     return n;
 }
 
-struct run {
-    double wall, cpu;
-};
-
-static struct run one(const char *target)
+static struct bench_time one(const char *target)
 {
-    struct run r;
-    double c = cpu_s(RUSAGE_SELF);
+    struct bench_time r;
 
-    r.wall = now_s();
+    bench_start(&r, RUSAGE_SELF);
     import_range(target, 0, 1, 0);
-    r.wall = now_s() - r.wall;
-    r.cpu = cpu_s(RUSAGE_SELF) - c;
+    bench_stop(&r);
     return r;
 }
 
 /* Two processes: half each (split), or all each in opposite orders. */
-static struct run two(const char *target, int split)
+static struct bench_time two(const char *target, int split)
 {
-    struct run r;
-    double c = cpu_s(RUSAGE_CHILDREN);
+    struct bench_time r;
     pid_t pid[2];
 
-    r.wall = now_s();
+    bench_start(&r, RUSAGE_CHILDREN);
     for (int p = 0; p < 2; p++) {
         pid[p] = fork();
         if (pid[p] == 0) {
@@ -291,12 +269,11 @@ static struct run two(const char *target, int split)
         if (waitpid(pid[p], &st, 0) != pid[p] || !WIFEXITED(st) || WEXITSTATUS(st))
             die("a concurrent importer failed", NULL);
     }
-    r.wall = now_s() - r.wall;
-    r.cpu = cpu_s(RUSAGE_CHILDREN) - c;
+    bench_stop(&r);
     return r;
 }
 
-static void report(const char *what, struct run r, long events)
+static void report(const char *what, struct bench_time r, long events)
 {
     printf("%-44s %8.2f s  %10.0f ev/min  cpu %7.2f s\n", what, r.wall, events / r.wall * 60.0,
            r.cpu);
@@ -307,11 +284,9 @@ int main(int argc, char **argv)
     const char *pg = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
     struct buf dir = BUF_INIT, t = BUF_INIT;
     struct fc_error err;
-    struct run lite1, lite2, lite2all, pg1 = {0, 0}, pg2 = {0, 0}, pg2all = {0, 0};
+    struct bench_time lite1, lite2, lite2all, pg1 = {0}, pg2 = {0}, pg2all = {0};
     char fp[20];
     long events;
-    double la[3] = {0, 0, 0};
-    FILE *f;
 
     nbundles = argc > 2 ? atol(argv[2]) : 1000;
     per_bundle = argc > 3 ? atol(argv[3]) : 500;
@@ -347,19 +322,13 @@ int main(int argc, char **argv)
         buf_release(&code);
     }
     {
-        double b = now_s();
+        double b = bench_now();
         build_all();
         printf("bundles                                      %ld x %ld events from %d devices "
                "(built in %.1f s)\n",
-               nbundles, per_bundle, DEVICES, now_s() - b);
+               nbundles, per_bundle, DEVICES, bench_now() - b);
     }
-    f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf %lf %lf", &la[0], &la[1], &la[2]) != 3)
-            la[0] = la[1] = la[2] = 0;
-        fclose(f);
-    }
-    printf("load average before                          %.2f %.2f %.2f\n", la[0], la[1], la[2]);
+    bench_print_loadavg("load average before");
     if (pg) {
         admin = PQconnectdb(pg);
         if (PQstatus(admin) != CONNECTION_OK)
@@ -409,13 +378,7 @@ int main(int argc, char **argv)
         printf("  two (all each) / one importer              %.2f (target < 1.2)\n",
                pg2all.wall / pg1.wall);
     }
-    f = fopen("/proc/loadavg", "r");
-    if (f) {
-        if (fscanf(f, "%lf %lf %lf", &la[0], &la[1], &la[2]) != 3)
-            la[0] = la[1] = la[2] = 0;
-        fclose(f);
-    }
-    printf("load average after                           %.2f %.2f %.2f\n", la[0], la[1], la[2]);
+    bench_print_loadavg("load average after");
     if (admin)
         PQfinish(admin);
     hq_close(&hq);
@@ -424,11 +387,6 @@ int main(int argc, char **argv)
     free(bundles);
     buf_release(&dir);
     buf_release(&t);
-    {
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-        if (system(cmd) != 0)
-            fprintf(stderr, "bench_hq: cannot remove '%s'\n", root);
-    }
+    fs_remove_tree(root);
     return 0;
 }

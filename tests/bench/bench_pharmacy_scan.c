@@ -4,6 +4,7 @@
  * Three in four scans are new boxes, one in four a code insurance settled.
  * The fsync floor (256 B write + fsync in the same directory) is measured in
  * the same run, since it bounds what the commit can cost. Prints p50/p99. */
+#include "core/base/fs.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
@@ -50,7 +51,7 @@ static void fsync_floor(const char *dir, double *v, int n)
 int main(int argc, char **argv)
 {
     int n_drugs = argc > 1 ? atoi(argv[1]) : 10000, n_lines = argc > 2 ? atoi(argv[2]) : 1000000;
-    char dir[] = "/tmp/fc-bench-phscan-XXXXXX", ref[128], db[128], code[32], cmd[160];
+    char dir[] = "/tmp/fc-bench-phscan-XXXXXX", ref[128], db[128], code[32];
     struct store *s = NULL;
     struct pharmacy *p = NULL;
     struct pharmacy_result r;
@@ -111,6 +112,6 @@ int main(int argc, char **argv)
     pharmacy_free(p);
     visit_release(&v);
     store_close(s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) != 0;
+    fs_remove_tree(dir);
+    return access(dir, F_OK) == 0;
 }

@@ -4,6 +4,7 @@
  * Twice: over the settlement aggregates the mission loader stores, then with
  * those tables dropped (a file from before them: both sides group the lines
  * live). Prints its figures, including the aggregates' load-time cost. */
+#include "core/base/fs.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
@@ -14,20 +15,26 @@
 
 /* D01..D09 without the counted boxes (none in this run), per drug, as one
  * statement: what the engine computes with its queries; first over the
- * aggregates, then grouping the lines. */
+ * aggregates, then grouping the lines. The two forms differ in how they get
+ * s (settled quantity, lines over the price cap, quantity under a foreign
+ * prefix, per drug) and dup (codes settled more than a pack holds); the
+ * rules over them are these, in both: */
+#define RULES_PER_DRUG                                                                         \
+    " SELECT count(*),"                                                                        \
+    "  sum(0 < opening_qty + purchased_qty - purchase_return_qty - sold_qty + sale_return_qty" \
+    "   + adjust_qty),"                                                                        \
+    "  sum(coalesce(s.settled, 0) > coalesce(d.insured_sold_qty, d.sold_qty)),"                \
+    "  sum(d.sold_qty > d.opening_qty + d.purchased_qty),"                                     \
+    "  sum(coalesce(s.settled, 0) > d.opening_qty + d.purchased_qty),"                         \
+    "  sum(coalesce(s.cap_lines, 0) > 0),"                                                     \
+    "  (SELECT count(DISTINCT drug_code) FROM dup), sum(coalesce(s.mism, 0) > 0)"              \
+    " FROM drug d LEFT JOIN s USING (drug_code) WHERE d.site_code = '" BENCH_SITE "';\n"
+
 static const char one_query_agg[] =
     "WITH s AS (SELECT drug_code, qty AS settled, cap_lines, mismatch_qty AS mism"
     "  FROM settlement_drug_total WHERE site_code = '" BENCH_SITE "'),"
-    " dup AS (SELECT drug_code FROM settlement_code_excess WHERE site_code = '" BENCH_SITE "')"
-    " SELECT count(*),"
-    "  sum(0 < opening_qty + purchased_qty - purchase_return_qty - sold_qty + sale_return_qty"
-    "   + adjust_qty),"
-    "  sum(coalesce(s.settled, 0) > coalesce(d.insured_sold_qty, d.sold_qty)),"
-    "  sum(d.sold_qty > d.opening_qty + d.purchased_qty),"
-    "  sum(coalesce(s.settled, 0) > d.opening_qty + d.purchased_qty),"
-    "  sum(coalesce(s.cap_lines, 0) > 0),"
-    "  (SELECT count(DISTINCT drug_code) FROM dup), sum(coalesce(s.mism, 0) > 0)"
-    " FROM drug d LEFT JOIN s USING (drug_code) WHERE d.site_code = '" BENCH_SITE "';\n";
+    " dup AS (SELECT drug_code FROM settlement_code_excess WHERE site_code = '" BENCH_SITE
+    "')" RULES_PER_DRUG;
 
 static const char one_query_live[] =
     "WITH s AS (SELECT s.drug_code, sum(s.qty) AS settled,"
@@ -39,16 +46,7 @@ static const char one_query_live[] =
     " dup AS (SELECT min(s.drug_code) AS drug_code, count(*) AS codes"
     "  FROM settlement s JOIN drug d USING (site_code, drug_code)"
     "  WHERE s.site_code = '" BENCH_SITE "' GROUP BY s.trace_code"
-    "  HAVING sum(s.qty) > max(d.pack_factor))"
-    " SELECT count(*),"
-    "  sum(0 < opening_qty + purchased_qty - purchase_return_qty - sold_qty + sale_return_qty"
-    "   + adjust_qty),"
-    "  sum(coalesce(s.settled, 0) > coalesce(d.insured_sold_qty, d.sold_qty)),"
-    "  sum(d.sold_qty > d.opening_qty + d.purchased_qty),"
-    "  sum(coalesce(s.settled, 0) > d.opening_qty + d.purchased_qty),"
-    "  sum(coalesce(s.cap_lines, 0) > 0),"
-    "  (SELECT count(DISTINCT drug_code) FROM dup), sum(coalesce(s.mism, 0) > 0)"
-    " FROM drug d LEFT JOIN s USING (drug_code) WHERE d.site_code = '" BENCH_SITE "';\n";
+    "  HAVING sum(s.qty) > max(d.pack_factor))" RULES_PER_DRUG;
 
 static int count_finding(const struct pharmacy_finding *f, void *ctx)
 {
@@ -110,7 +108,7 @@ static double engine_runs(struct store *s, const struct visit *v, int runs, cons
 int main(int argc, char **argv)
 {
     int n_drugs = argc > 1 ? atoi(argv[1]) : 10000, n_lines = argc > 2 ? atoi(argv[2]) : 1000000;
-    char dir[] = "/tmp/fc-bench-rec-XXXXXX", ref[128], db[128], cmd[160];
+    char dir[] = "/tmp/fc-bench-rec-XXXXXX", ref[128], db[128];
     struct store *s = NULL;
     struct visit v;
     struct fc_error err = {0};
@@ -156,6 +154,6 @@ int main(int argc, char **argv)
     printf("pharmacy_reconcile grouping the lines (older files): %.3f s\n", best);
     visit_release(&v);
     store_close(s);
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) != 0;
+    fs_remove_tree(dir);
+    return access(dir, F_OK) == 0;
 }

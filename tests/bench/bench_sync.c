@@ -12,6 +12,7 @@
 #include "sync/bundle.h"
 #include "sync/hq.h"
 #include "sync/keys.h"
+#include "bench.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,34 +22,6 @@
 #include <unistd.h>
 
 #define PER_BUNDLE 500
-
-static double bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this process (user + system), so that figures from a busy
- * machine still compare: wall time there includes waiting for a core. */
-static double bench_cpu(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time (user + system) of the waited-for children so far. */
-static double children_cpu(void)
-{
-    struct rusage ru;
-
-    getrusage(RUSAGE_CHILDREN, &ru);
-    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-}
 
 static void die(const char *what, const struct fc_error *err)
 {
@@ -60,13 +33,16 @@ static void die(const char *what, const struct fc_error *err)
  * in *cpu; exits on failure. */
 static double timed_system(const char *cmd, double *cpu)
 {
-    double t = bench_now(), c = children_cpu();
+    struct bench_time t;
+
+    bench_start(&t, RUSAGE_CHILDREN);
     if (system(cmd) != 0) {
         fprintf(stderr, "bench_sync: '%s' failed\n", cmd);
         exit(1);
     }
-    *cpu = children_cpu() - c;
-    return bench_now() - t;
+    bench_stop(&t);
+    *cpu = t.cpu;
+    return t.wall;
 }
 
 /* A device store with keys, trusting hq, enrolled there. */
@@ -109,7 +85,8 @@ static void part_one(const char *root, struct hq *hq, long n)
     struct hq_import_result ir;
     struct fc_error err;
     struct buf cmd = BUF_INIT, out = BUF_INIT;
-    double t_exp, t_imp, t_dump, t_load, c_exp, c_imp, c_dump, c_load;
+    struct bench_time t_exp, t_imp;
+    double t_dump, t_load, c_dump, c_load;
 
     if (store_begin(s, &err))
         die("begin", &err);
@@ -124,19 +101,15 @@ static void part_one(const char *root, struct hq *hq, long n)
         die("commit", &err);
 
     buf_addf(&out, "%s/out", root);
-    t_exp = bench_now();
-    c_exp = bench_cpu();
+    bench_start(&t_exp, RUSAGE_SELF);
     if (bundle_export(s, out.ptr, &r, &err))
         die("export", &err);
-    t_exp = bench_now() - t_exp;
-    c_exp = bench_cpu() - c_exp;
-    t_imp = bench_now();
-    c_imp = bench_cpu();
+    bench_stop(&t_exp);
+    bench_start(&t_imp, RUSAGE_SELF);
     if (hq_import_file(hq, r.path, &ir, &err) || ir.outcome != HQ_IMPORTED ||
         ir.stats.events_new != n)
         die("import", &err);
-    t_imp = bench_now() - t_imp;
-    c_imp = bench_cpu() - c_imp;
+    bench_stop(&t_imp);
     store_close(s);
 
     /* the peers: the same events table dumped and compressed, then loaded */
@@ -151,16 +124,18 @@ static void part_one(const char *root, struct hq *hq, long n)
     printf("events                         %ld\n", n);
     printf("bundle                         %zu bytes\n", r.size);
     printf("                               wall              cpu\n");
-    printf("export (fieldcheck)            %.3f s  %9.0f ev/s  %.3f s\n", t_exp, n / t_exp, c_exp);
+    printf("export (fieldcheck)            %.3f s  %9.0f ev/s  %.3f s\n", t_exp.wall,
+           n / t_exp.wall, t_exp.cpu);
     printf("sqlite3 .dump | zstd (peer)    %.3f s  %9.0f ev/s  %.3f s\n", t_dump, n / t_dump,
            c_dump);
-    printf("  export / peer throughput     %.0f %% wall, %.0f %% cpu\n", 100.0 * t_dump / t_exp,
-           100.0 * c_dump / c_exp);
-    printf("hq import (fieldcheck)         %.3f s  %9.0f ev/s  %.3f s\n", t_imp, n / t_imp, c_imp);
+    printf("  export / peer throughput     %.0f %% wall, %.0f %% cpu\n",
+           100.0 * t_dump / t_exp.wall, 100.0 * c_dump / t_exp.cpu);
+    printf("hq import (fieldcheck)         %.3f s  %9.0f ev/s  %.3f s\n", t_imp.wall,
+           n / t_imp.wall, t_imp.cpu);
     printf("zstd -d | sqlite3 (peer)       %.3f s  %9.0f ev/s  %.3f s\n", t_load, n / t_load,
            c_load);
-    printf("  import / peer throughput     %.0f %% wall, %.0f %% cpu\n", 100.0 * t_load / t_imp,
-           100.0 * c_load / c_imp);
+    printf("  import / peer throughput     %.0f %% wall, %.0f %% cpu\n",
+           100.0 * t_load / t_imp.wall, 100.0 * c_load / t_imp.cpu);
     buf_release(&cmd);
     buf_release(&out);
 }
@@ -177,7 +152,8 @@ static void part_two(const char *root, struct hq *hq, long nb)
     char(*subjects)[32] = calloc(PER_BUNDLE, sizeof(*subjects));
     char prev_bundle[HASH_HEX_LEN + 1], head[HASH_HEX_LEN + 1];
     struct fc_error err;
-    double t_build, t_open, t_imp, t_re, c_open, c_imp, c_re;
+    struct bench_time t_open, t_imp, t_re;
+    double t_build;
     long seq = 1;
 
     store_close(s);
@@ -221,42 +197,38 @@ static void part_two(const char *root, struct hq *hq, long nb)
     }
     t_build = bench_now() - t_build;
 
-    t_open = bench_now();
-    c_open = bench_cpu();
+    bench_start(&t_open, RUSAGE_SELF);
     for (long b = 0; b < nb; b++) {
         struct bundle_contents c;
         if (bundle_open(files[b].ptr, files[b].len, k.sign_pk, &hq->keys, &c, &err))
             die("open", &err);
         bundle_contents_release(&c);
     }
-    t_open = bench_now() - t_open;
-    c_open = bench_cpu() - c_open;
-    t_imp = bench_now();
-    c_imp = bench_cpu();
+    bench_stop(&t_open);
+    bench_start(&t_imp, RUSAGE_SELF);
     for (long b = 0; b < nb; b++) {
         struct hq_import_result r;
         if (hq_import_data(hq, "bench", files[b].ptr, files[b].len, &r, &err) ||
             r.outcome != HQ_IMPORTED || r.stats.events_new != PER_BUNDLE)
             die("import", &err);
     }
-    t_imp = bench_now() - t_imp;
-    c_imp = bench_cpu() - c_imp;
-    t_re = bench_now();
-    c_re = bench_cpu();
+    bench_stop(&t_imp);
+    bench_start(&t_re, RUSAGE_SELF);
     for (long b = 0; b < nb; b++) {
         struct hq_import_result r;
         if (hq_import_data(hq, "bench", files[b].ptr, files[b].len, &r, &err) ||
             r.outcome != HQ_DUPLICATE)
             die("re-import", &err);
     }
-    t_re = bench_now() - t_re;
-    c_re = bench_cpu() - c_re;
+    bench_stop(&t_re);
 
     printf("bundles of %d events           %ld (built in %.3f s)\n", PER_BUNDLE, nb, t_build);
     printf("hq import of all               %.3f s  %9.0f ev/s  %.3f s cpu  (target < 10 s)\n",
-           t_imp, (double)nb * PER_BUNDLE / t_imp, c_imp);
-    printf("  bundle_open alone (verify, decrypt, parse)  %.3f s  %.3f s cpu\n", t_open, c_open);
-    printf("re-import of all (duplicates)  %.3f s  %.3f s cpu  (target < 1 s)\n", t_re, c_re);
+           t_imp.wall, (double)nb * PER_BUNDLE / t_imp.wall, t_imp.cpu);
+    printf("  bundle_open alone (verify, decrypt, parse)  %.3f s  %.3f s cpu\n", t_open.wall,
+           t_open.cpu);
+    printf("re-import of all (duplicates)  %.3f s  %.3f s cpu  (target < 1 s)\n", t_re.wall,
+           t_re.cpu);
     for (long b = 0; b < nb; b++)
         buf_release(&files[b]);
     free(files);
@@ -271,7 +243,7 @@ int main(int argc, char **argv)
     long nb = argc > 2 ? atol(argv[2]) : 1000;
     char tmpl[] = "/tmp/fc-bench-sync-XXXXXX";
     char *root = mkdtemp(tmpl);
-    struct buf dir = BUF_INIT, cmd = BUF_INIT;
+    struct buf dir = BUF_INIT;
     struct fc_error err;
     struct hq hq;
     char fp[20];
@@ -288,10 +260,7 @@ int main(int argc, char **argv)
     part_one(root, &hq, n);
     part_two(root, &hq, nb);
     hq_close(&hq);
-    buf_addf(&cmd, "rm -rf '%s'", root);
-    if (system(cmd.ptr) != 0)
-        fprintf(stderr, "bench_sync: cannot remove '%s'\n", root);
+    fs_remove_tree(root);
     buf_release(&dir);
-    buf_release(&cmd);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* Shared by the flight benchmarks: a clock, a fatal check and the builder
+/* Shared by the flight benchmarks: a fatal check and the builder
  * of a reference database with N suspicion lines of one hospital. Include it
  * after defining BENCH_NAME (the program name used in messages). */
 #ifndef FC_BENCH_FLIGHT_BENCH_H
@@ -12,20 +12,13 @@
 #include "core/base/buf.h"
 #include "core/mission/refdb.h"
 #include "tests/unit/core/visit_fixture.h"
+#include "bench.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static double now_s(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void die_if(int cond, const char *what, const struct fc_error *err)
 {
@@ -88,9 +81,9 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
     setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
     die_if(!mkdtemp(dir), "mkdtemp", NULL);
     buf_addf(&p, "%s/ref.db", dir);
-    t0 = now_s();
+    t0 = bench_now();
     build_ref(p.ptr, n);
-    printf("reference database, %ld lines: %.3f s\n", n, now_s() - t0);
+    printf("reference database, %ld lines: %.3f s\n", n, bench_now() - t0);
     buf_reset(&p);
     buf_addf(&p, "%s/fc.db", dir);
     die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
@@ -100,7 +93,7 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
     a = fx_visit_args("M1", "flight", "H11010500001", "刘", "陈", clock_now_ms());
     die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
 
-    t0 = now_s();
+    t0 = bench_now();
     for (long i = 0; i < verdicts; i++) {
         struct flight_verify_args va;
         char id[32];
@@ -116,8 +109,8 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
             die_if(flight_susp_assign(s, v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign", &err);
     }
     printf("%ld verdicts + %ld assignments (one commit each): %.3f s (%.2f ms each)\n", verdicts,
-           (verdicts + 1) / 2, now_s() - t0,
-           (now_s() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
+           (verdicts + 1) / 2, bench_now() - t0,
+           (bench_now() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
     buf_release(&p);
     *out_s = s;
     *out_v = v;

@@ -9,6 +9,7 @@
 #define FC_BENCH_PHARMACY_H
 
 #include "core/mission/refdb.h"
+#include "bench.h"
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "tests/unit/core/visit_fixture.h"
@@ -22,14 +23,6 @@
 #define BENCH_OPENED_AT 1790000000000LL /* the visit's opening time, ms */
 #define BENCH_STR2(x) #x
 #define BENCH_STR(x) BENCH_STR2(x)
-
-static inline double bench_now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static inline void bench_exec(sqlite3 *db, const char *sql)
 {
