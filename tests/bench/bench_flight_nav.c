@@ -108,15 +108,9 @@ struct samples {
     int n;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void report(const char *what, struct samples *s)
 {
-    qsort(s->ms, (size_t)s->n, sizeof(double), cmp_double);
+    qsort(s->ms, (size_t)s->n, sizeof(double), bench_cmp_double);
     printf("%-34s %5d keys  p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms\n", what, s->n,
            s->ms[s->n / 2], s->ms[(s->n * 99) / 100 < s->n ? (s->n * 99) / 100 : s->n - 1],
            s->ms[s->n - 1]);

@@ -279,12 +279,28 @@ static void report(const char *what, struct bench_time r, long events)
            r.cpu);
 }
 
+/* One measured import into a fresh store (PostgreSQL at pg, or an hq.db
+ * file when pg is NULL) by one importer, or by two (split: half each,
+ * otherwise all each); checks that every event arrived and reports. */
+static struct bench_time measure(const char *pg, struct buf *t, int importers, int split,
+                                 const char *what, long events)
+{
+    struct bench_time r;
+
+    fresh(pg, t);
+    r = importers == 1 ? one(t->ptr) : two(t->ptr, split);
+    if (events_in(t->ptr) != events)
+        die(pg ? "postgresql: events lost" : "sqlite: events lost", NULL);
+    report(what, r, events);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     const char *pg = argc > 1 && strcmp(argv[1], "-") ? argv[1] : NULL;
     struct buf dir = BUF_INIT, t = BUF_INIT;
     struct fc_error err;
-    struct bench_time lite1, lite2, lite2all, pg1 = {0}, pg2 = {0}, pg2all = {0};
+    struct bench_time lite1, pg1 = {0}, pg2 = {0}, pg2all = {0};
     char fp[20];
     long events;
 
@@ -336,45 +352,21 @@ int main(int argc, char **argv)
         PQclear(PQexec(admin, "SET client_min_messages = warning"));
     }
 
-    fresh(NULL, &t);
-    lite1 = one(t.ptr);
-    if (events_in(t.ptr) != events)
-        die("sqlite: events lost", NULL);
-    report("hq.db, one importer", lite1, events);
+    lite1 = measure(NULL, &t, 1, 0, "hq.db, one importer", events);
     if (pg) {
-        fresh(pg, &t);
-        pg1 = one(t.ptr);
-        if (events_in(t.ptr) != events)
-            die("postgresql: events lost", NULL);
-        report("PostgreSQL, one importer", pg1, events);
+        pg1 = measure(pg, &t, 1, 0, "PostgreSQL, one importer", events);
         printf("  PostgreSQL / hq.db time                    %.2f (target <= 2)\n",
                pg1.wall / lite1.wall);
         printf("  PostgreSQL events per minute               %.0f (target >= 1,000,000)\n",
                events / pg1.wall * 60.0);
     }
-    fresh(NULL, &t);
-    lite2 = two(t.ptr, 1);
-    if (events_in(t.ptr) != events)
-        die("sqlite: events lost", NULL);
-    report("hq.db, two importers, half each", lite2, events);
-    fresh(NULL, &t);
-    lite2all = two(t.ptr, 0);
-    if (events_in(t.ptr) != events)
-        die("sqlite: events lost", NULL);
-    report("hq.db, two importers, all each", lite2all, events);
+    measure(NULL, &t, 2, 1, "hq.db, two importers, half each", events);
+    measure(NULL, &t, 2, 0, "hq.db, two importers, all each", events);
     if (pg) {
-        fresh(pg, &t);
-        pg2 = two(t.ptr, 1);
-        if (events_in(t.ptr) != events)
-            die("postgresql: events lost", NULL);
-        report("PostgreSQL, two importers, half each", pg2, events);
+        pg2 = measure(pg, &t, 2, 1, "PostgreSQL, two importers, half each", events);
         printf("  two / one importer                         %.2f (target < 1.2)\n",
                pg2.wall / pg1.wall);
-        fresh(pg, &t);
-        pg2all = two(t.ptr, 0);
-        if (events_in(t.ptr) != events)
-            die("postgresql: events lost", NULL);
-        report("PostgreSQL, two importers, all each", pg2all, events);
+        pg2all = measure(pg, &t, 2, 0, "PostgreSQL, two importers, all each", events);
         printf("  two (all each) / one importer              %.2f (target < 1.2)\n",
                pg2all.wall / pg1.wall);
     }

@@ -13,6 +13,7 @@
 #include "core/mission/mission.h"
 #include "core/ident/scan.h"
 #include "core/store/store.h"
+#include "tests/bench/bench.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -39,12 +40,6 @@ static double clock_us(clockid_t id)
 
     clock_gettime(id, &t);
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static int site_index(struct site *sites, int *nsites, const char *code)
@@ -159,8 +154,8 @@ int main(int argc, char **argv)
             found += out.source == SCAN_FROM_INDEX;
         }
         cpu = (clock_us(CLOCK_PROCESS_CPUTIME_ID) - c0) / n;
-        qsort(t, (size_t)n, sizeof(*t), cmp_double);
-        qsort(c, (size_t)n, sizeof(*c), cmp_double);
+        qsort(t, (size_t)n, sizeof(*t), bench_cmp_double);
+        qsort(c, (size_t)n, sizeof(*c), bench_cmp_double);
         printf("scan classify+resolve, pass %d: %d (%d found), p50 %.1f us, p99 %.1f us,"
                " max %.1f us; CPU time p50 %.1f us, p99 %.1f us, mean %.1f us\n",
                pass, n, found, t[n / 2], t[(int)((double)n * 0.99)], t[n - 1], c[n / 2],

@@ -16,36 +16,11 @@
 
 #define SCANS_MAX 4000
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void report(const char *what, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof(*v), cmp);
+    qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
     printf("%-40s n=%d  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n", what, n, v[n / 2] * 1e3,
            v[n * 99 / 100] * 1e3, v[n - 1] * 1e3);
-}
-
-static void fsync_floor(const char *dir, double *v, int n)
-{
-    char path[256], data[256];
-
-    memset(data, 'x', sizeof(data));
-    snprintf(path, sizeof(path), "%s/fsync.bin", dir);
-    for (int i = 0; i < n; i++) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        double t0 = bench_now();
-        if (fd < 0 || write(fd, data, sizeof(data)) != (ssize_t)sizeof(data) || fsync(fd) != 0) {
-            fprintf(stderr, "fsync floor: cannot write '%s'\n", path);
-            exit(1);
-        }
-        v[i] = bench_now() - t0;
-        close(fd);
-    }
-    unlink(path);
 }
 
 int main(int argc, char **argv)
@@ -107,7 +82,7 @@ int main(int argc, char **argv)
     report("scan-to-verdict (durable commit), all", lat, n_scans);
     report("  new boxes (COUNTED)", lat_new, n_new);
     report("  settled codes (SOLD_CODE_ON_SHELF)", lat_sold, n_sold);
-    fsync_floor(dir, lat, n_scans / 4);
+    bench_fsync_floor(dir, lat, n_scans / 4);
     report("fsync floor (256 B write+fsync)", lat, n_scans / 4);
     pharmacy_free(p);
     visit_release(&v);

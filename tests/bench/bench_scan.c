@@ -12,6 +12,7 @@
 #include "core/store/store.h"
 #include "core/visit/visit.h"
 #include "tests/unit/core/visit_fixture.h"
+#include "tests/bench/bench.h"
 
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -43,15 +44,9 @@ static double cpu_us(void)
     return clock_us(CLOCK_PROCESS_CPUTIME_ID);
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static void report(const char *what, double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof(*v), cmp);
+    qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
     printf("%-40s n=%-6d p50 %9.1f us   p99 %9.1f us   max %9.1f us\n", what, n, v[n / 2],
            v[(int)(n * 0.99)], v[n - 1]);
 }
@@ -122,24 +117,6 @@ static long ref_rows(const char *path)
     sqlite3_finalize(st);
     sqlite3_close(db);
     return n;
-}
-
-static void fsync_floor(const char *dir, double *v, int n)
-{
-    char path[512];
-    char data[256];
-
-    memset(data, 'x', sizeof(data));
-    snprintf(path, sizeof(path), "%s/fsync.bin", dir);
-    for (int i = 0; i < n; i++) {
-        int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        double t0 = now_us();
-        if (write(fd, data, sizeof(data)) != (ssize_t)sizeof(data) || fsync(fd) != 0)
-            fc_die("fsync floor: cannot write '%s'", path);
-        v[i] = now_us() - t0;
-        close(fd);
-    }
-    unlink(path);
 }
 
 int main(int argc, char **argv)
@@ -228,7 +205,9 @@ int main(int argc, char **argv)
     report("scan-to-verdict (durable commit)", lat, ITER / 5);
     report("scan-to-verdict, CPU time", cpu, ITER / 5);
 
-    fsync_floor(dir, lat, ITER / 5);
+    bench_fsync_floor(dir, lat, ITER / 5);
+    for (int i = 0; i < ITER / 5; i++)
+        lat[i] *= 1e6;
     report("fsync floor (256 B write+fsync)", lat, ITER / 5);
 
     night_free(n);

@@ -29,9 +29,9 @@ static void die(const char *what, const struct fc_error *err)
     exit(1);
 }
 
-/* Runs a shell command and returns its wall time, its children's CPU time
- * in *cpu; exits on failure. */
-static double timed_system(const char *cmd, double *cpu)
+/* Runs a shell command and returns its wall time and its children's CPU
+ * time; exits on failure. */
+static struct bench_time timed_system(const char *cmd)
 {
     struct bench_time t;
 
@@ -41,8 +41,18 @@ static double timed_system(const char *cmd, double *cpu)
         exit(1);
     }
     bench_stop(&t);
-    *cpu = t.cpu;
-    return t.wall;
+    return t;
+}
+
+/* Prints our figures and the peer's for n events, and the peer's time as a
+ * share of ours. */
+static void compare(const char *ours_label, struct bench_time ours, const char *peer_label,
+                    struct bench_time peer, const char *share_label, long n)
+{
+    printf("%-30s %.3f s  %9.0f ev/s  %.3f s\n", ours_label, ours.wall, n / ours.wall, ours.cpu);
+    printf("%-30s %.3f s  %9.0f ev/s  %.3f s\n", peer_label, peer.wall, n / peer.wall, peer.cpu);
+    printf("  %-28s %.0f %% wall, %.0f %% cpu\n", share_label, 100.0 * peer.wall / ours.wall,
+           100.0 * peer.cpu / ours.cpu);
 }
 
 /* A device store with keys, trusting hq, enrolled there. */
@@ -85,8 +95,7 @@ static void part_one(const char *root, struct hq *hq, long n)
     struct hq_import_result ir;
     struct fc_error err;
     struct buf cmd = BUF_INIT, out = BUF_INIT;
-    struct bench_time t_exp, t_imp;
-    double t_dump, t_load, c_dump, c_load;
+    struct bench_time t_exp, t_imp, t_dump, t_load;
 
     if (store_begin(s, &err))
         die("begin", &err);
@@ -116,26 +125,18 @@ static void part_one(const char *root, struct hq *hq, long n)
     buf_addf(&cmd,
              "sqlite3 '%s/dev-a/fieldcheck.db' '.dump event' | zstd -q -3 -f -o '%s/dump.zst'",
              root, root);
-    t_dump = timed_system(cmd.ptr, &c_dump);
+    t_dump = timed_system(cmd.ptr);
     buf_reset(&cmd);
     buf_addf(&cmd, "zstd -q -d -c '%s/dump.zst' | sqlite3 '%s/peer.db'", root, root);
-    t_load = timed_system(cmd.ptr, &c_load);
+    t_load = timed_system(cmd.ptr);
 
     printf("events                         %ld\n", n);
     printf("bundle                         %zu bytes\n", r.size);
     printf("                               wall              cpu\n");
-    printf("export (fieldcheck)            %.3f s  %9.0f ev/s  %.3f s\n", t_exp.wall,
-           n / t_exp.wall, t_exp.cpu);
-    printf("sqlite3 .dump | zstd (peer)    %.3f s  %9.0f ev/s  %.3f s\n", t_dump, n / t_dump,
-           c_dump);
-    printf("  export / peer throughput     %.0f %% wall, %.0f %% cpu\n",
-           100.0 * t_dump / t_exp.wall, 100.0 * c_dump / t_exp.cpu);
-    printf("hq import (fieldcheck)         %.3f s  %9.0f ev/s  %.3f s\n", t_imp.wall,
-           n / t_imp.wall, t_imp.cpu);
-    printf("zstd -d | sqlite3 (peer)       %.3f s  %9.0f ev/s  %.3f s\n", t_load, n / t_load,
-           c_load);
-    printf("  import / peer throughput     %.0f %% wall, %.0f %% cpu\n",
-           100.0 * t_load / t_imp.wall, 100.0 * c_load / t_imp.cpu);
+    compare("export (fieldcheck)", t_exp, "sqlite3 .dump | zstd (peer)", t_dump,
+            "export / peer throughput", n);
+    compare("hq import (fieldcheck)", t_imp, "zstd -d | sqlite3 (peer)", t_load,
+            "import / peer throughput", n);
     buf_release(&cmd);
     buf_release(&out);
 }
