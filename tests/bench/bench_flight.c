@@ -41,43 +41,36 @@ static void time_list(struct store *s, const char *visit, const char *label, con
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 100000, verdicts = n / 20;
-    char dir[] = "/tmp/fc-bench-flight-XXXXXX";
-    struct buf p = BUF_INIT;
-    struct store *s = NULL;
-    struct visit v;
+    struct flight_bench b;
     struct fc_error err;
     struct flight_totals t;
     double t0;
     FILE *out;
 
-    bench_flight_setup(dir, n, verdicts, &s, &v);
+    bench_flight_setup(&b, "flight", n, verdicts);
 
-    time_list(s, v.id, "susp list (all)", NULL, NULL, NULL);
-    time_list(s, v.id, "susp list --rule R01", "R01", NULL, NULL);
-    time_list(s, v.id, "susp list --state CONFIRMED", NULL, "CONFIRMED", NULL);
-    time_list(s, v.id, "susp list --state PENDING", NULL, "PENDING", NULL);
-    time_list(s, v.id, "susp list --inspector 陈", NULL, NULL, "陈");
-    time_list(s, v.id, "susp list --rule R01 --state REFUTED", "R01", "REFUTED", NULL);
+    time_list(b.s, b.v.id, "susp list (all)", NULL, NULL, NULL);
+    time_list(b.s, b.v.id, "susp list --rule R01", "R01", NULL, NULL);
+    time_list(b.s, b.v.id, "susp list --state CONFIRMED", NULL, "CONFIRMED", NULL);
+    time_list(b.s, b.v.id, "susp list --state PENDING", NULL, "PENDING", NULL);
+    time_list(b.s, b.v.id, "susp list --inspector 陈", NULL, NULL, "陈");
+    time_list(b.s, b.v.id, "susp list --rule R01 --state REFUTED", "R01", "REFUTED", NULL);
 
     t0 = bench_now();
-    die_if(flight_totals(s, v.id, &t, &err) != 0, "totals", &err);
+    die_if(flight_totals(b.s, b.v.id, &t, &err) != 0, "totals", &err);
     printf("%-36s %8lld lines %8.3f s\n", "susp totals", (long long)t.lines.count,
            bench_now() - t0);
     flight_totals_release(&t);
 
     out = fopen("/dev/null", "w");
     t0 = bench_now();
-    die_if(flight_report(s, v.id, "csv", out, &err) != 0, "csv", &err);
+    die_if(flight_report(b.s, b.v.id, "csv", out, &err) != 0, "csv", &err);
     printf("%-36s %8ld lines %8.3f s\n", "report csv", n, bench_now() - t0);
     t0 = bench_now();
-    die_if(flight_report(s, v.id, "md", out, &err) != 0, "md", &err);
+    die_if(flight_report(b.s, b.v.id, "md", out, &err) != 0, "md", &err);
     printf("%-36s %8ld lines %8.3f s\n", "report md", n, bench_now() - t0);
     fclose(out);
 
-    visit_release(&v);
-    store_close(s);
-    buf_release(&p);
-    snprintf(dir + strlen(dir), 1, "%s", "");
-    fs_remove_tree(dir);
+    bench_flight_teardown(&b);
     return 0;
 }

@@ -127,10 +127,7 @@ static void report(const char *what, struct samples *s)
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 100000, verdicts = n / 20;
-    char dir[] = "/tmp/fc-bench-nav-XXXXXX";
-    struct buf p = BUF_INIT;
-    struct store *s = NULL;
-    struct visit v;
+    struct flight_bench b;
     struct fc_error err;
     double t0;
     struct susp_window w;
@@ -138,10 +135,10 @@ int main(int argc, char **argv)
     static const char *const states[] = {"PENDING", "CONFIRMED", "PARTIAL", "REFUTED", ""};
     struct ui_flight_query q;
 
-    bench_flight_setup(dir, n, verdicts, &s, &v);
+    bench_flight_setup(&b, "nav", n, verdicts);
 
-    die_if(flight_pager_open(s, v.id, &pager, &err) != 0, "pager", &err);
-    susp_window_init(&w, &model, v.id, 25);
+    die_if(flight_pager_open(b.s, b.v.id, &pager, &err) != 0, "pager", &err);
+    susp_window_init(&w, &model, b.v.id, 25);
     t0 = bench_now();
     die_if(susp_window_reset(&w, NULL, &err) != 0, "reset", &err);
     printf("open the worksheet (count + first page): %.3f ms, %ld lines\n",
@@ -180,9 +177,6 @@ int main(int argc, char **argv)
 
     susp_window_release(&w);
     flight_pager_free(pager);
-    visit_release(&v);
-    store_close(s);
-    buf_release(&p);
-    fs_remove_tree(dir);
+    bench_flight_teardown(&b);
     return 0;
 }

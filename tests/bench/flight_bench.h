@@ -10,6 +10,7 @@
 #include "core/flight/flight.h"
 #include "core/base/clock.h"
 #include "core/base/buf.h"
+#include "core/base/fs.h"
 #include "core/mission/refdb.h"
 #include "tests/unit/core/visit_fixture.h"
 #include "bench.h"
@@ -65,33 +66,40 @@ static void build_ref(const char *path, long n)
     sqlite3_close(db);
 }
 
-/* Builds the reference database with n lines in dir, a device database with
- * a flight visit on it, and records `verdicts` verdicts (and an assignment
- * for every second one), printing how long each part took. */
-static void bench_flight_setup(char *dir, long n, long verdicts, struct store **out_s,
-                               struct visit *out_v)
+/* A flight benchmark's world: its directory, the device database in it and
+ * the flight visit on that. */
+struct flight_bench {
+    char dir[64];
+    struct store *s;
+    struct visit v;
+};
+
+/* Creates /tmp/fc-bench-<name>-XXXXXX with the reference database of n
+ * lines, a device database with a flight visit on it, and records
+ * `verdicts` verdicts (and an assignment for every second one), printing
+ * how long each part took. */
+static void bench_flight_setup(struct flight_bench *b, const char *name, long n, long verdicts)
 {
     struct buf p = BUF_INIT;
-    struct store *s = NULL;
     struct visit_open_args a;
-    struct visit v;
     struct fc_error err;
     double t0;
 
     setenv("FIELDCHECK_NOW", "2026-03-01T09:00:00+08:00", 1);
-    die_if(!mkdtemp(dir), "mkdtemp", NULL);
-    buf_addf(&p, "%s/ref.db", dir);
+    snprintf(b->dir, sizeof(b->dir), "/tmp/fc-bench-%s-XXXXXX", name);
+    die_if(!mkdtemp(b->dir), "mkdtemp", NULL);
+    buf_addf(&p, "%s/ref.db", b->dir);
     t0 = bench_now();
     build_ref(p.ptr, n);
     printf("reference database, %ld lines: %.3f s\n", n, bench_now() - t0);
     buf_reset(&p);
-    buf_addf(&p, "%s/fc.db", dir);
-    die_if(store_open(&s, p.ptr, &err) != 0, "store", &err);
+    buf_addf(&p, "%s/fc.db", b->dir);
+    die_if(store_open(&b->s, p.ptr, &err) != 0, "store", &err);
     buf_reset(&p);
-    buf_addf(&p, "%s/ref.db", dir);
-    die_if(fx_mission_row(s, "M1", "flight", p.ptr) != 0, "mission", NULL);
+    buf_addf(&p, "%s/ref.db", b->dir);
+    die_if(fx_mission_row(b->s, "M1", "flight", p.ptr) != 0, "mission", NULL);
     a = fx_visit_args("M1", "flight", "H11010500001", "刘", "陈", clock_now_ms());
-    die_if(visit_open(s, &a, &v, &err) != 0, "visit", &err);
+    die_if(visit_open(b->s, &a, &b->v, &err) != 0, "visit", &err);
 
     t0 = bench_now();
     for (long i = 0; i < verdicts; i++) {
@@ -104,16 +112,23 @@ static void bench_flight_setup(char *dir, long n, long verdicts, struct store **
         va.verdict = i % 3 == 0 ? "CONFIRMED" : i % 3 == 1 ? "PARTIAL" : "REFUTED";
         va.amount = i % 3 == 1 ? "50.5" : NULL;
         va.at_ms = a.at_ms;
-        die_if(flight_susp_verify(s, v.id, &va, NULL, &err) != 0, "verify", &err);
+        die_if(flight_susp_verify(b->s, b->v.id, &va, NULL, &err) != 0, "verify", &err);
         if (i % 2 == 0)
-            die_if(flight_susp_assign(s, v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign", &err);
+            die_if(flight_susp_assign(b->s, b->v.id, id, "陈", a.at_ms, NULL, &err) != 0, "assign",
+                   &err);
     }
     printf("%ld verdicts + %ld assignments (one commit each): %.3f s (%.2f ms each)\n", verdicts,
            (verdicts + 1) / 2, bench_now() - t0,
            (bench_now() - t0) * 1000 / (double)(verdicts + (verdicts + 1) / 2));
     buf_release(&p);
-    *out_s = s;
-    *out_v = v;
+}
+
+/* Closes the world and removes its directory. */
+static void bench_flight_teardown(struct flight_bench *b)
+{
+    visit_release(&b->v);
+    store_close(b->s);
+    fs_remove_tree(b->dir);
 }
 
 #endif
