@@ -316,16 +316,56 @@ static void crafted_pack(const char *path, const char *manifest, const char *bod
     buf_release(&out);
 }
 
+/* The mission.json every crafted pack carries. */
+static const char crafted_mj[] =
+    "{\"mission_id\":\"M9\",\"version\":1,\"kind\":\"night\",\"title\":"
+    "\"t\",\"issued_at\":\"2026-03-01T00:00:00+08:00\",\"expires_at\":"
+    "\"2026-04-01T00:00:00+08:00\"}";
+
+/* crafted_pack with crafted_mj in it, sealed to the one slot t: its signed
+ * manifest names the targets to (the insides of a JSON array) and one file,
+ * name, with the SHA-256 sha256. */
+static void crafted_mission_pack(const char *path, const char *to, const char *name,
+                                 const char *sha256, const struct pack_target *t)
+{
+    struct buf manifest = BUF_INIT;
+
+    buf_addf(&manifest,
+             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
+             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
+             "\"to\":[%s],\"dropped\":0,\"files\":[{\"name\":\"%s\",\"size\":%zu,"
+             "\"sha256\":\"%s\"}]}",
+             to, name, strlen(crafted_mj), sha256);
+    crafted_pack(path, manifest.ptr, crafted_mj, t, 1);
+    buf_release(&manifest);
+}
+
 static void test_pack_crafted(void **state)
 {
+    static const char zeros[] = "00000000000000000000000000000000000000000000000000000000"
+                                "00000000";
+    /* each refused, FC_EVERIFY with msg; b_key: the slot is sealed to b's
+     * key, not a's; to_b: the manifest names b as a target too */
+    static const struct {
+        const char *what;
+        int b_key, to_b;
+        const char *name;
+        int bad_sha256;
+        const char *msg;
+    } refused[] = {
+        {"a slot for this device whose key is sealed to another device's key", 1, 0, "mission.json",
+         0, "does not open"},
+        {"targets in the manifest other than the slots", 0, 1, "mission.json", 0, "other targets"},
+        {"a file whose bytes do not match its SHA-256", 0, 0, "mission.json", 1,
+         "does not match its SHA-256"},
+        {"a name that is not a mission file never becomes a path", 0, 0, "../mission.json", 0,
+         "unknown, repeated or invalid"},
+    };
     struct dev a, b;
     struct fc_error err;
-    struct buf pack = BUF_INIT, manifest = BUF_INIT;
+    struct buf pack = BUF_INIT, to_a = BUF_INIT, to_ab = BUF_INIT;
     struct pack_target t;
     struct mission_info info;
-    static const char mj[] = "{\"mission_id\":\"M9\",\"version\":1,\"kind\":\"night\",\"title\":"
-                             "\"t\",\"issued_at\":\"2026-03-01T00:00:00+08:00\",\"expires_at\":"
-                             "\"2026-04-01T00:00:00+08:00\"}";
     unsigned char digest[HASH_LEN];
     char hex[HASH_HEX_LEN + 1];
     (void)state;
@@ -333,71 +373,24 @@ static void test_pack_crafted(void **state)
     dev_open(&a, "ca", 1);
     dev_open(&b, "cb", 1);
     buf_addf(&pack, "%s/crafted.fcpack", root);
-    hash_sha256(digest, mj, strlen(mj));
+    hash_sha256(digest, crafted_mj, strlen(crafted_mj));
     hash_to_hex(hex, digest, HASH_LEN);
-
-    /* a slot for this device whose key is sealed to another device's key */
+    buf_addf(&to_a, "\"%s\"", a.k.device_id);
+    buf_addf(&to_ab, "\"%s\",\"%s\"", a.k.device_id, b.k.device_id);
     memset(&t, 0, sizeof(t));
     snprintf(t.device_id, sizeof(t.device_id), "%s", a.k.device_id);
-    memcpy(t.box_pk, b.k.box_pk, 32);
-    buf_addf(&manifest,
-             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
-             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
-             "\"to\":[\"%s\"],\"dropped\":0,\"files\":[{\"name\":\"mission.json\",\"size\":%zu,"
-             "\"sha256\":\"%s\"}]}",
-             a.k.device_id, strlen(mj), hex);
-    crafted_pack(pack.ptr, manifest.ptr, mj, &t, 1);
-    assert_int_equal(pack_load(a.s, pack.ptr, 0, NULL, &info, NULL, &err), FC_EVERIFY);
-    assert_non_null(strstr(err.msg, "does not open"));
 
-    /* targets in the manifest other than the slots */
-    memcpy(t.box_pk, a.k.box_pk, 32);
-    buf_reset(&manifest);
-    buf_addf(&manifest,
-             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
-             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
-             "\"to\":[\"%s\",\"%s\"],\"dropped\":0,\"files\":[{\"name\":\"mission.json\","
-             "\"size\":%zu,\"sha256\":\"%s\"}]}",
-             a.k.device_id, b.k.device_id, strlen(mj), hex);
-    crafted_pack(pack.ptr, manifest.ptr, mj, &t, 1);
-    assert_int_equal(pack_load(a.s, pack.ptr, 0, NULL, &info, NULL, &err), FC_EVERIFY);
-    assert_non_null(strstr(err.msg, "other targets"));
-
-    /* a file whose bytes do not match its SHA-256 */
-    buf_reset(&manifest);
-    buf_addf(&manifest,
-             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
-             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
-             "\"to\":[\"%s\"],\"dropped\":0,\"files\":[{\"name\":\"mission.json\",\"size\":%zu,"
-             "\"sha256\":\"%s\"}]}",
-             a.k.device_id, strlen(mj),
-             "00000000000000000000000000000000000000000000000000000000"
-             "00000000");
-    crafted_pack(pack.ptr, manifest.ptr, mj, &t, 1);
-    assert_int_equal(pack_load(a.s, pack.ptr, 0, NULL, &info, NULL, &err), FC_EVERIFY);
-    assert_non_null(strstr(err.msg, "does not match its SHA-256"));
-
-    /* a name that is not a mission file never becomes a path */
-    buf_reset(&manifest);
-    buf_addf(&manifest,
-             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
-             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
-             "\"to\":[\"%s\"],\"dropped\":0,\"files\":[{\"name\":\"../mission.json\",\"size\":%zu,"
-             "\"sha256\":\"%s\"}]}",
-             a.k.device_id, strlen(mj), hex);
-    crafted_pack(pack.ptr, manifest.ptr, mj, &t, 1);
-    assert_int_equal(pack_load(a.s, pack.ptr, 0, NULL, &info, NULL, &err), FC_EVERIFY);
-    assert_non_null(strstr(err.msg, "unknown, repeated or invalid"));
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        memcpy(t.box_pk, refused[i].b_key ? b.k.box_pk : a.k.box_pk, 32);
+        crafted_mission_pack(pack.ptr, refused[i].to_b ? to_ab.ptr : to_a.ptr, refused[i].name,
+                             refused[i].bad_sha256 ? zeros : hex, &t);
+        if (pack_load(a.s, pack.ptr, 0, NULL, &info, NULL, &err) != FC_EVERIFY ||
+            !strstr(err.msg, refused[i].msg))
+            fail_msg("%s: not refused with '%s'", refused[i].what, refused[i].msg);
+    }
 
     /* the well-formed one loads */
-    buf_reset(&manifest);
-    buf_addf(&manifest,
-             "{\"format\":\"fieldcheck-pack\",\"mission_id\":\"M9\",\"version\":1,\"issued_at\":"
-             "\"2026-03-01T00:00:00+08:00\",\"expires_at\":\"2026-04-01T00:00:00+08:00\","
-             "\"to\":[\"%s\"],\"dropped\":0,\"files\":[{\"name\":\"mission.json\",\"size\":%zu,"
-             "\"sha256\":\"%s\"}]}",
-             a.k.device_id, strlen(mj), hex);
-    crafted_pack(pack.ptr, manifest.ptr, mj, &t, 1);
+    crafted_mission_pack(pack.ptr, to_a.ptr, "mission.json", hex, &t);
     {
         struct memdir *files = NULL;
         struct pack_manifest m;
@@ -407,7 +400,7 @@ static void test_pack_crafted(void **state)
         assert_string_equal(m.mission_id, "M9");
         buf_addf(&path, "%s/mission.json", memdir_path(files));
         assert_int_equal(fs_read_file(path.ptr, 4096, &got, &err), 0);
-        assert_string_equal(got.ptr, mj);
+        assert_string_equal(got.ptr, crafted_mj);
         memdir_free(files);
         buf_release(&got);
         buf_release(&path);
@@ -415,7 +408,8 @@ static void test_pack_crafted(void **state)
     store_close(a.s);
     store_close(b.s);
     buf_release(&pack);
-    buf_release(&manifest);
+    buf_release(&to_a);
+    buf_release(&to_ab);
 }
 
 static void test_pack_make_refusals(void **state)
