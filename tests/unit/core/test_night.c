@@ -205,34 +205,37 @@ static void test_lowercase_x_and_token(void **state)
 
 static void test_double_read(void **state)
 {
+    /* code, ms after the first scan, verdict */
+    static const struct {
+        const char *code;
+        int64_t after;
+        const char *verdict;
+    } reads[] = {
+        {"W01-1", 0, "BED_LISTED"},
+        {"W01-1", 1499, "DUPLICATE_SCAN"},
+        {"A1", 1600, "MATCH"},
+        /* within 1.5 s of its own previous scan, even with another code between */
+        {"A1", 2000, "DUPLICATE_SCAN"},
+        /* a duplicate changes no context: W01-2 then a double read of W01-1 */
+        {"W01-2", 10000, "BED_LISTED"},
+        {"W01-2", 10100, "DUPLICATE_SCAN"},
+        {"A2", 11000, "MATCH"},
+        /* exactly 1.5 s later is a new scan */
+        {"A2", 12500, "MATCH"},
+        /* action words are never double reads */
+        {"NO_ID", 13000, "RECORDED"},
+        {"NO_ID", 13100, "RECORDED"},
+    };
     struct world *w = *state;
-    struct night_result r;
 
     w->t += 3000;
-    r = scan_at(w, "W01-1", w->t);
-    assert_string_equal(r.verdict, "BED_LISTED");
-    r = scan_at(w, "W01-1", w->t + 1499);
-    assert_string_equal(r.verdict, "DUPLICATE_SCAN");
-    r = scan_at(w, "A1", w->t + 1600);
-    assert_string_equal(r.verdict, "MATCH");
-    /* within 1.5 s of its own previous scan, even with another code between */
-    r = scan_at(w, "A1", w->t + 2000);
-    assert_string_equal(r.verdict, "DUPLICATE_SCAN");
-    /* a duplicate changes no context: W01-2 then a double read of W01-1 */
-    r = scan_at(w, "W01-2", w->t + 10000);
-    assert_string_equal(r.verdict, "BED_LISTED");
-    r = scan_at(w, "W01-2", w->t + 10100);
-    assert_string_equal(r.verdict, "DUPLICATE_SCAN");
-    r = scan_at(w, "A2", w->t + 11000);
-    assert_string_equal(r.verdict, "MATCH");
-    /* exactly 1.5 s later is a new scan */
-    r = scan_at(w, "A2", w->t + 12500);
-    assert_string_equal(r.verdict, "MATCH");
-    /* action words are never double reads */
-    r = scan_at(w, "NO_ID", w->t + 13000);
-    assert_string_equal(r.verdict, "RECORDED");
-    r = scan_at(w, "NO_ID", w->t + 13100);
-    assert_string_equal(r.verdict, "RECORDED");
+    for (size_t i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
+        struct night_result r = scan_at(w, reads[i].code, w->t + reads[i].after);
+
+        if (strcmp(r.verdict, reads[i].verdict) != 0)
+            fail_msg("'%s' at +%lld ms: %s, wanted %s", reads[i].code, (long long)reads[i].after,
+                     r.verdict, reads[i].verdict);
+    }
 }
 
 /* ---- per bed and per patient --------------------------------------------------- */
