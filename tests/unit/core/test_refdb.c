@@ -61,19 +61,30 @@ static int teardown(void **state)
     return 0;
 }
 
-/* "kind ref|kind ref|..." for a code at a site, in kind order */
-static void lookup(sqlite3 *db, const char *code, const char *site, char *out, size_t outsz)
+/* The view's rows (kind, ref) for a code at a site: sorted by kind and ref,
+ * or in the view's own order. */
+static sqlite3_stmt *code_rows(sqlite3 *db, const char *code, const char *site, int sorted)
 {
     sqlite3_stmt *st = NULL;
-    size_t n = 0;
 
     assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT kind, ref FROM code_index WHERE code = ?1"
-                                        " AND site_code = ?2 ORDER BY kind, ref",
+                                        sorted ? "SELECT kind, ref FROM code_index WHERE code = ?1"
+                                                 " AND site_code = ?2 ORDER BY kind, ref"
+                                               : "SELECT kind, ref FROM code_index WHERE code = ?1"
+                                                 " AND site_code = ?2",
                                         -1, &st, NULL),
                      SQLITE_OK);
     sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, site, -1, SQLITE_STATIC);
+    return st;
+}
+
+/* "kind ref|kind ref|..." for a code at a site, in kind order */
+static void lookup(sqlite3 *db, const char *code, const char *site, char *out, size_t outsz)
+{
+    sqlite3_stmt *st = code_rows(db, code, site, 1);
+    size_t n = 0;
+
     out[0] = '\0';
     while (sqlite3_step(st) == SQLITE_ROW)
         n += (size_t)snprintf(out + n, outsz - n, "%s%s %s", n ? "|" : "",
@@ -86,16 +97,9 @@ static void lookup(sqlite3 *db, const char *code, const char *site, char *out, s
  * the best kind in the view's own order), or "" */
 static void view_best(sqlite3 *db, const char *code, const char *site, char *out, size_t outsz)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = code_rows(db, code, site, 0);
     int best = REFDB_KIND_COUNT;
 
-    assert_int_equal(sqlite3_prepare_v2(db,
-                                        "SELECT kind, ref FROM code_index WHERE code = ?1"
-                                        " AND site_code = ?2",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, site, -1, SQLITE_STATIC);
     out[0] = '\0';
     while (sqlite3_step(st) == SQLITE_ROW) {
         const char *kind = (const char *)sqlite3_column_text(st, 0);
@@ -142,20 +146,25 @@ static void expect(sqlite3 *db, const char *code, const char *site, const char *
 
 static void test_every_kind(void **state)
 {
-    sqlite3 *db = *state;
+    static const struct {
+        const char *code, *site, *want;
+    } cases[] = {
+        {"110105198001010019", SITE, "id_number ZY1"},
+        {"ZY1", SITE, "admission ZY1"},
+        {"BAND1", SITE, "wristband ZY1"},
+        {"W02-7+", SITE, "bed_label W02:7+"},
+        {"06901234567892", PHARMACY, "gtin XA01"},
+        {"81000010000000000001", PHARMACY, "trace_code S1"},
+        /* an empty bed wards.csv counts, from code_entry */
+        {"W01-1", SITE, "bed_label W01:1"},
+        /* site_code says where */
+        {"ZY1", PATTERNED, "admission ZY1"},
+        {"BAND1", PATTERNED, ""},
+        {"nothing", SITE, ""},
+    };
 
-    expect(db, "110105198001010019", SITE, "id_number ZY1");
-    expect(db, "ZY1", SITE, "admission ZY1");
-    expect(db, "BAND1", SITE, "wristband ZY1");
-    expect(db, "W02-7+", SITE, "bed_label W02:7+");
-    expect(db, "06901234567892", PHARMACY, "gtin XA01");
-    expect(db, "81000010000000000001", PHARMACY, "trace_code S1");
-    /* an empty bed wards.csv counts, from code_entry */
-    expect(db, "W01-1", SITE, "bed_label W01:1");
-    /* site_code says where */
-    expect(db, "ZY1", PATTERNED, "admission ZY1");
-    expect(db, "BAND1", PATTERNED, "");
-    expect(db, "nothing", SITE, "");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect(*state, cases[i].code, cases[i].site, cases[i].want);
 }
 
 static void test_shared_bed(void **state)
@@ -185,6 +194,22 @@ static void test_insert_into_view(void **state)
  * code_entry row of the same kind, and a label splits at any '-'. */
 static void test_precedence(void **state)
 {
+    /* every row of the view for the code, at SITE */
+    static const struct {
+        const char *code, *want;
+    } cases[] = {
+        /* bed label over the admission number that reads like one */
+        {"W02-7+", "admission W02-7+|bed_label W02:7+"},
+        /* wristband over admission over the code_entry admission */
+        {"ZY1", "admission OTHER|admission ZY1|wristband W02-7+"},
+        /* code_entry's wristband over the table's ID */
+        {"110105198001010019", "id_number ZY1|wristband ZY7"},
+        /* ward "A-1", bed "2"; the code_entry label of the same kind loses */
+        {"A-1-2", "bed_label A-1:2|bed_label X:1"},
+        {"A-12", "bed_label A:12"},
+        {"A-1-", ""},
+        {"-", ""},
+    };
     sqlite3 *db = *state;
 
     exec(db, "INSERT INTO inpatient (site_code, ward_code, bed, admission_no, name, id_number,"
@@ -194,17 +219,8 @@ static void test_precedence(void **state)
     exec(db, "INSERT INTO code_index VALUES ('ZY1', 'admission', '" SITE "', 'OTHER'),"
              " ('110105198001010019', 'wristband', '" SITE "', 'ZY7'),"
              " ('A-1-2', 'bed_label', '" SITE "', 'X:1')");
-    /* bed label over the admission number that reads like one */
-    expect(db, "W02-7+", SITE, "admission W02-7+|bed_label W02:7+");
-    /* wristband over admission over the code_entry admission */
-    expect(db, "ZY1", SITE, "admission OTHER|admission ZY1|wristband W02-7+");
-    /* code_entry's wristband over the table's ID */
-    expect(db, "110105198001010019", SITE, "id_number ZY1|wristband ZY7");
-    /* ward "A-1", bed "2"; the code_entry label of the same kind loses */
-    expect(db, "A-1-2", SITE, "bed_label A-1:2|bed_label X:1");
-    expect(db, "A-12", SITE, "bed_label A:12");
-    expect(db, "A-1-", SITE, "");
-    expect(db, "-", SITE, "");
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        expect(db, cases[i].code, SITE, cases[i].want);
 }
 
 int main(void)
