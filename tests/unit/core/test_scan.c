@@ -46,26 +46,21 @@ static void add_row(struct fixture *fx, const char *sql)
 
 static void test_bed_normalise(void **state)
 {
+    /* a bed as written, and its normal form (NULL: refused, FC_EINPUT) */
+    static const struct {
+        const char *bed, *normal;
+    } beds[] = {
+        {NULL, NULL},   {"", NULL},   {"+", NULL},  {"0", NULL},    {"1a", NULL},   {"012", "12"},
+        {"12+", "12+"}, {"00", NULL}, {"0+", NULL}, {"007+", "7+"}, {"100", "100"}, {"9", "9"},
+    };
     char out[SCAN_REF_MAX];
 
     (void)state;
-    assert_int_equal(scan_bed_normalise(NULL, out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("+", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("0", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("1a", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("012", out), 0);
-    assert_string_equal(out, "12");
-    assert_int_equal(scan_bed_normalise("12+", out), 0);
-    assert_string_equal(out, "12+");
-    assert_int_equal(scan_bed_normalise("00", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("0+", out), FC_EINPUT);
-    assert_int_equal(scan_bed_normalise("007+", out), 0);
-    assert_string_equal(out, "7+");
-    assert_int_equal(scan_bed_normalise("100", out), 0);
-    assert_string_equal(out, "100");
-    assert_int_equal(scan_bed_normalise("9", out), 0);
-    assert_string_equal(out, "9");
+    for (size_t i = 0; i < sizeof(beds) / sizeof(beds[0]); i++) {
+        assert_int_equal(scan_bed_normalise(beds[i].bed, out), beds[i].normal ? 0 : FC_EINPUT);
+        if (beds[i].normal)
+            assert_string_equal(out, beds[i].normal);
+    }
 }
 
 static void test_degenerate(void **state)
