@@ -9,7 +9,9 @@
 
 #include "core/base/buf.h"
 #include "core/base/fs.h"
+#include "core/store/event.h"
 #include "core/store/store.h"
+#include "sync/bundle.h"
 #include "sync/hq.h"
 #include "sync/keys.h"
 
@@ -115,6 +117,27 @@ static inline void hq_fx_write_file(const char *dir, const char *name, const cha
     assert_int_equal(fs_mkdir_p(dir, 0700, &err), 0);
     assert_int_equal(fs_write_atomic(p.ptr, text, strlen(text), 0600, &err), 0);
     buf_release(&p);
+}
+
+/* The arguments of bundle bseq of device k to hq: the events from seq
+ * first on of the chain whose events are ev (ev[0] is seq 1), the first
+ * bundle of its device as far as prev_bundle goes, made at a fixed time. */
+static inline struct bundle_build_args hq_fx_bundle_args(const struct keys_device *k, uint64_t bseq,
+                                                         const struct event *ev, int64_t first)
+{
+    static const char zero[HASH_HEX_LEN + 1] =
+        "0000000000000000000000000000000000000000000000000000000000000000";
+    struct bundle_build_args a;
+
+    memset(&a, 0, sizeof(a));
+    a.device = k;
+    a.hq_box_pk = hq.keys.box_pk;
+    a.bundle_seq = bseq;
+    a.prev_bundle = zero;
+    a.first_seq = first;
+    a.prev_head = first > 1 ? ev[first - 2].hash : zero;
+    a.created_ms = 1772366400000LL;
+    return a;
 }
 
 #endif

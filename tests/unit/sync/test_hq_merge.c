@@ -111,7 +111,9 @@ static struct hqdb *store_fresh(int pg, struct buf *target)
     return db;
 }
 
-static void store_drop(int pg, struct hqdb *db, const char *target)
+/* Closes and removes the store store_fresh made at target, and releases
+ * target (which can be handed to store_fresh again). */
+static void store_drop(int pg, struct hqdb *db, struct buf *target)
 {
     hqdb_close(db);
     if (pg) {
@@ -119,8 +121,9 @@ static void store_drop(int pg, struct hqdb *db, const char *target)
         snprintf(sql, sizeof(sql), "DROP SCHEMA o%d CASCADE", schema_no - 1);
         pg_admin(sql);
     } else {
-        unlink(target);
+        unlink(target->ptr);
     }
+    buf_release(target);
 }
 
 /* ---- the bundles ----------------------------------------------------------------- */
@@ -157,17 +160,9 @@ static void put_event(struct chain *c, const struct dev *d, int64_t seq, const c
 static void add_bundle(const char *name, const struct dev *d, const struct chain *c, int64_t first,
                        int64_t last, uint64_t bseq)
 {
-    struct bundle_build_args a;
+    struct bundle_build_args a = hq_fx_bundle_args(&d->k, bseq, c->ev, first);
     struct fc_error err;
 
-    memset(&a, 0, sizeof(a));
-    a.device = &d->k;
-    a.hq_box_pk = hq.keys.box_pk;
-    a.bundle_seq = bseq;
-    a.prev_bundle = zero;
-    a.first_seq = first;
-    a.prev_head = first > 1 ? c->ev[first - 2].hash : zero;
-    a.created_ms = 1772366400000LL;
     buf_init(&bundles[nbundles]);
     if (bundle_build(&a, &c->ev[first - 1], (size_t)(last - first + 1), &bundles[nbundles], &err))
         fail_msg("build %s: %s", name, err.msg);
@@ -453,6 +448,16 @@ static size_t random_order(unsigned int *seed, size_t *idx)
 
 static struct buf reference = BUF_INIT; /* the state after the sorted order, on SQLite */
 
+/* Fails unless db's state is the reference state. */
+static void state_is_reference(struct hqdb *db)
+{
+    struct buf got = BUF_INIT;
+
+    state_of(db, &got);
+    assert_string_equal(got.ptr, reference.ptr);
+    buf_release(&got);
+}
+
 static void expect_line(const char *line)
 {
     if (!strstr(reference.ptr, line))
@@ -474,7 +479,7 @@ static void test_reference(void **state)
     db = store_fresh(0, &target);
     import_all(db, idx, nbundles);
     state_of(db, &reference);
-    store_drop(0, db, target.ptr);
+    store_drop(0, db, &target);
     if (getenv("FC_HQ_DUMP"))
         fputs(reference.ptr, stderr);
     buf_addf(&line, "gap %s 11 12\n", devs[1].k.device_id);
@@ -523,7 +528,6 @@ static void test_reference(void **state)
     if (!!strstr(reference.ptr, "summary M1 P3 pharmacy visit_open") ==
         !!strstr(reference.ptr, "summary M1 P4 pharmacy visit_open"))
         fail_msg("the forked visit_open should count once:\n%s", reference.ptr);
-    buf_release(&target);
     buf_release(&line);
 }
 
@@ -544,9 +548,8 @@ static void test_orders(void **state)
         if (strcmp(got.ptr, reference.ptr))
             fail_msg("order %d on %s differs:\n%s\nexpected:\n%s", o, hqdb_backend(db), got.ptr,
                      reference.ptr);
-        store_drop(use_pg, db, target.ptr);
+        store_drop(use_pg, db, &target);
     }
-    buf_release(&target);
     buf_release(&got);
 }
 
@@ -554,7 +557,7 @@ static void test_orders(void **state)
  * nothing anyone reads. */
 static void test_reimport_rebuild(void **state)
 {
-    struct buf target = BUF_INIT, got = BUF_INIT;
+    struct buf target = BUF_INIT;
     size_t idx[MAXB];
     struct fc_error err;
     struct hqdb *db = store_fresh(use_pg, &target);
@@ -565,18 +568,15 @@ static void test_reimport_rebuild(void **state)
     import_all(db, idx, nbundles);
     import_all(db, idx, nbundles);
     assert_int_equal(hqstore_rebuild(db, &err), 0);
-    state_of(db, &got);
-    assert_string_equal(got.ptr, reference.ptr);
-    store_drop(use_pg, db, target.ptr);
-    buf_release(&target);
-    buf_release(&got);
+    state_is_reference(db);
+    store_drop(use_pg, db, &target);
 }
 
 /* Two processes import the whole set at once, each in its own order and
  * with duplicates, into one store: nothing lost, nothing twice. */
 static void test_concurrent(void **state)
 {
-    struct buf target = BUF_INIT, got = BUF_INIT;
+    struct buf target = BUF_INIT;
     struct hqdb *db = store_fresh(use_pg, &target);
     pid_t pid[2];
 
@@ -616,12 +616,9 @@ static void test_concurrent(void **state)
             assert_int_equal(waitpid(pid[p], &st, 0), pid[p]);
             assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
         }
-        state_of(db, &got);
-        assert_string_equal(got.ptr, reference.ptr);
+        state_is_reference(db);
     }
-    store_drop(use_pg, db, target.ptr);
-    buf_release(&target);
-    buf_release(&got);
+    store_drop(use_pg, db, &target);
 }
 
 /* Revoked: the device's later bundles are quarantined, nothing merged. */
@@ -649,14 +646,13 @@ static void test_revocation(void **state)
     assert_int_equal(hqstore_digest(db, after, &err), 0);
     assert_string_not_equal(before, after); /* the quarantine row */
     hq.db = NULL;
-    store_drop(use_pg, db, target.ptr);
-    buf_release(&target);
+    store_drop(use_pg, db, &target);
 }
 
 /* hq migrate: an hq.db copied into the store under test reads the same. */
 static void test_migrate(void **state)
 {
-    struct buf src_t = BUF_INIT, dst_t = BUF_INIT, got = BUF_INIT;
+    struct buf src_t = BUF_INIT, dst_t = BUF_INIT;
     struct hqdb *src = store_fresh(0, &src_t), *dst;
     struct fc_error err;
     size_t idx[MAXB];
@@ -668,7 +664,7 @@ static void test_migrate(void **state)
     dst = store_fresh(use_pg, &dst_t);
     /* dst has its devices already: not empty, refused */
     assert_int_equal(hqstore_copy(src, dst, NULL, NULL, &err), FC_ESTATE);
-    store_drop(use_pg, dst, dst_t.ptr);
+    store_drop(use_pg, dst, &dst_t);
     buf_reset(&dst_t);
     if (use_pg) {
         char sql[96];
@@ -682,14 +678,11 @@ static void test_migrate(void **state)
     assert_int_equal(hqstore_open(&dst, dst_t.ptr, &err), 0);
     if (hqstore_copy(src, dst, NULL, NULL, &err))
         fail_msg("copy: %s", err.msg);
-    state_of(dst, &got);
-    assert_string_equal(got.ptr, reference.ptr);
-    store_drop(use_pg, dst, dst_t.ptr);
+    state_is_reference(dst);
+    store_drop(use_pg, dst, &dst_t);
     hqdb_close(src);
     unlink(src_t.ptr);
     buf_release(&src_t);
-    buf_release(&dst_t);
-    buf_release(&got);
 }
 
 /* A bundle bigger than one batch of the streamed import (about 1 MiB of
@@ -758,8 +751,7 @@ static void test_big_bundle(void **state)
     free(ev);
     free(pl);
     buf_release(&b);
-    store_drop(use_pg, db, target.ptr);
-    buf_release(&target);
+    store_drop(use_pg, db, &target);
 }
 
 /* An hq.db of schema 1 (quarantine holding whole bundles, no derived

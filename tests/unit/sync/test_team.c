@@ -444,21 +444,13 @@ static void chain_make(struct chain *c, const struct dev *d, int n, const char *
 static void build(const struct dev *d, const struct chain *c, int first, int last, uint64_t bseq,
                   struct buf *out)
 {
-    struct bundle_build_args a;
+    struct bundle_build_args a = hq_fx_bundle_args(&d->k, bseq, c->ev, first);
     struct bundle_recipient r;
     struct fc_error err;
 
-    memset(&a, 0, sizeof(a));
     memset(&r, 0, sizeof(r));
     snprintf(r.device_id, sizeof(r.device_id), "%s", lead.k.device_id);
     memcpy(r.box_pk, lead.k.box_pk, 32);
-    a.device = &d->k;
-    a.hq_box_pk = hq.keys.box_pk;
-    a.bundle_seq = bseq;
-    a.prev_bundle = zero;
-    a.first_seq = first;
-    a.prev_head = first > 1 ? c->ev[first - 2].hash : zero;
-    a.created_ms = 1772366400000LL;
     a.team = &r;
     a.n_team = 1;
     buf_init(out);
