@@ -57,22 +57,27 @@ static void id_bad(const char *raw, const char *reason, const char *text)
     assert_string_equal(id.text, text);
 }
 
+/* id_bad for each of the NULL-terminated inputs raws with reason; text is
+ * what the parse leaves in id.text: "", or for NULL the input itself. */
+static void ids_bad(const char *reason, const char *text, const char *const *raws)
+{
+    for (; *raws; raws++)
+        id_bad(*raws, reason, text ? text : *raws);
+}
+
 static void test_id_degenerate(void **state)
 {
     struct ident_resident_id id;
 
     (void)state;
     assert_int_equal(ident_resident_id_parse(NULL, today, &id, NULL), FC_EINPUT);
-    id_bad("", "wrong length", "");
-    id_bad("   ", "wrong length", "");
-    id_bad("1234", "wrong length", "");
-    id_bad("11010519900101123", "wrong length", "");
-    id_bad("1101051990010112321", "wrong length", "");
-    id_bad("11010519900101123A", "not digits", "");
-    id_bad("1101051990010112X2", "not digits", "");
-    id_bad("11010590010112X", "not digits", "");
-    id_bad("11010519900101123\xff", "not digits", "");
-    id_bad("张三李四王五赵六孙七周八吴九郑十冯陈", "not digits", "");
+    ids_bad(
+        "wrong length", "",
+        (const char *const[]){"", "   ", "1234", "11010519900101123", "1101051990010112321", NULL});
+    ids_bad("not digits", "",
+            (const char *const[]){"11010519900101123A", "1101051990010112X2", "11010590010112X",
+                                  "11010519900101123\xff", "张三李四王五赵六孙七周八吴九郑十冯陈",
+                                  NULL});
 }
 
 static void test_id_valid(void **state)
@@ -120,15 +125,15 @@ static void test_id_fullwidth(void **state)
 static void test_id_invalid(void **state)
 {
     (void)state;
-    id_bad("110105199001011233", "bad check digit", "110105199001011233");
-    id_bad("530102192005080110", "bad check digit", "530102192005080110");
+    ids_bad("bad check digit", NULL,
+            (const char *const[]){"110105199001011233", "530102192005080110", NULL});
     /* check digits below are right, so the date is what fails */
-    id_bad("110105200102290029", "no such date", "110105200102290029");
-    id_bad("11010520300101001X", "birth date in the future", "11010520300101001X");
-    id_bad("110105202605230019", "birth date in the future", "110105202605230019");
-    id_bad("110105180001011232", "birth date too early", "110105180001011232");
-    id_bad("110105199013011232", "no such date", "110105199013011232");
-    id_bad("110105199000011232", "no such date", "110105199000011232");
+    ids_bad("no such date", NULL,
+            (const char *const[]){"110105200102290029", "110105199013011232", "110105199000011232",
+                                  NULL});
+    ids_bad("birth date in the future", NULL,
+            (const char *const[]){"11010520300101001X", "110105202605230019", NULL});
+    ids_bad("birth date too early", NULL, (const char *const[]){"110105180001011232", NULL});
 }
 
 static void test_id_today_local(void **state)
@@ -242,17 +247,28 @@ static void test_gtin(void **state)
     assert_false(ident_is_drug_standard_code(NULL));
 }
 
+/* pred(s, strlen(s)) holds for each of yes and for none of no (both
+ * NULL-terminated). */
+static void sized_pred(int (*pred)(const char *, size_t), const char *const *yes,
+                       const char *const *no)
+{
+    for (; *yes; yes++)
+        if (!pred(*yes, strlen(*yes)))
+            fail_msg("'%s' refused", *yes);
+    for (; *no; no++)
+        if (pred(*no, strlen(*no)))
+            fail_msg("'%s' accepted", *no);
+}
+
 static void test_trace(void **state)
 {
     char p[8];
 
     (void)state;
     assert_false(ident_is_trace_code(NULL, 0));
-    assert_false(ident_is_trace_code("", 0));
-    assert_true(ident_is_trace_code("81234567890123456789", 20));
-    assert_false(ident_is_trace_code("8123456789012345678", 19));
-    assert_false(ident_is_trace_code("812345678901234567890", 21));
-    assert_false(ident_is_trace_code("8123456789012345678X", 20));
+    sized_pred(ident_is_trace_code, (const char *const[]){"81234567890123456789", NULL},
+               (const char *const[]){"", "8123456789012345678", "812345678901234567890",
+                                     "8123456789012345678X", NULL});
     assert_int_equal(ident_trace_prefix("81234567890123456789", p), 0);
     assert_string_equal(p, "8123456");
     assert_int_equal(ident_trace_prefix("812345678901234567890", p), FC_EINPUT);
@@ -265,34 +281,42 @@ static void test_trace(void **state)
  * insurance tokens, and never take a drug code's shape. */
 static void test_trace_shapes(void **state)
 {
+    static const struct {
+        const char *code;
+        enum ident_trace_shape shape;
+    } shapes[] = {
+        {"81234567890123456789", IDENT_TRACE_DIGITS},
+        {"8123456AB12CD34EF567", IDENT_TRACE_ALNUM},
+        {"8123456ab12cd34ef567", IDENT_TRACE_NONE},
+        {"8123456AB12CD34EF56", IDENT_TRACE_NONE},
+        {"8123456AB12CD34EF5-7", IDENT_TRACE_NONE},
+        /* Z + 19 and C + 19 are drug and consumable codes */
+        {"ZA01AAA0001010101001", IDENT_TRACE_NONE},
+        {"MA.156.M0.100435.7A21B", IDENT_TRACE_MA},
+        {"MA.156", IDENT_TRACE_NONE}, /* one segment */
+        {"MA.156.M0", IDENT_TRACE_MA},
+        {"MA..156", IDENT_TRACE_NONE},
+        {"MA.156.", IDENT_TRACE_NONE},
+        {"ID:2023.1001.XYZ9", IDENT_TRACE_IDCODE},
+        {"ID.2023.1001", IDENT_TRACE_IDCODE},
+        {"IDX2023.1001", IDENT_TRACE_NONE},
+    };
+    /* trace codes of every shape; a token keeps its shape */
+    static const char *const traces[] = {"8123456AB12CD34EF567", "MA.156.M0.100435.7A21B",
+                                         "ID:2023.1001.XYZ9"};
+    static const char token[] = "eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*";
     struct ident_scan sc;
 
     (void)state;
     assert_int_equal(ident_trace_shape(NULL, 0), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("81234567890123456789", 20), IDENT_TRACE_DIGITS);
-    assert_int_equal(ident_trace_shape("8123456AB12CD34EF567", 20), IDENT_TRACE_ALNUM);
-    assert_int_equal(ident_trace_shape("8123456ab12cd34ef567", 20), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("8123456AB12CD34EF56", 19), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("8123456AB12CD34EF5-7", 20), IDENT_TRACE_NONE);
-    /* Z + 19 and C + 19 are drug and consumable codes */
-    assert_int_equal(ident_trace_shape("ZA01AAA0001010101001", 20), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("MA.156.M0.100435.7A21B", 22), IDENT_TRACE_MA);
-    assert_int_equal(ident_trace_shape("MA.156", 6), IDENT_TRACE_NONE); /* one segment */
-    assert_int_equal(ident_trace_shape("MA.156.M0", 9), IDENT_TRACE_MA);
-    assert_int_equal(ident_trace_shape("MA..156", 7), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("MA.156.", 7), IDENT_TRACE_NONE);
-    assert_int_equal(ident_trace_shape("ID:2023.1001.XYZ9", 17), IDENT_TRACE_IDCODE);
-    assert_int_equal(ident_trace_shape("ID.2023.1001", 12), IDENT_TRACE_IDCODE);
-    assert_int_equal(ident_trace_shape("IDX2023.1001", 12), IDENT_TRACE_NONE);
-
-    ident_classify_shape("8123456AB12CD34EF567", 20, 0, &sc);
-    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
-    ident_classify_shape("MA.156.M0.100435.7A21B", 22, 0, &sc);
-    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
-    ident_classify_shape("ID:2023.1001.XYZ9", 17, 0, &sc);
-    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
-    /* a token keeps its shape */
-    ident_classify_shape("eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*", 31, 0, &sc);
+    for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++)
+        if (ident_trace_shape(shapes[i].code, strlen(shapes[i].code)) != shapes[i].shape)
+            fail_msg("'%s': not shape %d", shapes[i].code, (int)shapes[i].shape);
+    for (size_t i = 0; i < sizeof(traces) / sizeof(traces[0]); i++) {
+        ident_classify_shape(traces[i], strlen(traces[i]), 0, &sc);
+        assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    }
+    ident_classify_shape(token, strlen(token), 0, &sc);
     assert_int_equal(sc.kind, IDENT_INSURANCE_TOKEN);
 }
 
@@ -300,16 +324,17 @@ static void test_trace_shapes(void **state)
 
 static void test_codes(void **state)
 {
+    /* a letter other than H or P, a lower-case one, a length or a digit off */
+    static const char *const not_sites[] = {
+        "", "p37020304446", "P3702030444", "P370203044461", "P3702030444A", "X37020304446"};
+
     (void)state;
     assert_int_equal(ident_site_code_kind(NULL), IDENT_SITE_NONE);
-    assert_int_equal(ident_site_code_kind(""), IDENT_SITE_NONE);
     assert_int_equal(ident_site_code_kind("H11010500001"), IDENT_SITE_HOSPITAL);
     assert_int_equal(ident_site_code_kind("P37020304446"), IDENT_SITE_PHARMACY);
-    assert_int_equal(ident_site_code_kind("p37020304446"), IDENT_SITE_NONE);
-    assert_int_equal(ident_site_code_kind("P3702030444"), IDENT_SITE_NONE);
-    assert_int_equal(ident_site_code_kind("P370203044461"), IDENT_SITE_NONE);
-    assert_int_equal(ident_site_code_kind("P3702030444A"), IDENT_SITE_NONE);
-    assert_int_equal(ident_site_code_kind("X37020304446"), IDENT_SITE_NONE);
+    for (size_t i = 0; i < sizeof(not_sites) / sizeof(not_sites[0]); i++)
+        if (ident_site_code_kind(not_sites[i]) != IDENT_SITE_NONE)
+            fail_msg("'%s' taken for a site code", not_sites[i]);
 
     assert_int_equal(ident_item_code_kind(NULL), IDENT_ITEM_NONE);
     assert_int_equal(ident_item_code_kind(""), IDENT_ITEM_NONE);
@@ -344,18 +369,15 @@ static void test_token(void **state)
 
     (void)state;
     assert_false(ident_is_insurance_token(NULL, 0));
-    assert_false(ident_is_insurance_token("", 0));
-    assert_true(ident_is_insurance_token("ABCDEF0123456789abcd", 20));
-    assert_false(ident_is_insurance_token("ABCDEF0123456789abc", 19));
-    assert_true(ident_is_insurance_token("eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*", 31));
-    assert_false(ident_is_insurance_token("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26));
-    assert_false(ident_is_insurance_token("12345678901234567890123", 23));
-    assert_false(ident_is_insurance_token("https://example.org/q?id=1", 26));
-    assert_false(ident_is_insurance_token("https://example.org/abc123x", 27));
-    assert_false(ident_is_insurance_token("ABCDEF0123456789 abcd", 21));
-    assert_false(ident_is_insurance_token("ABCDEF0123456789\xe4\xb8\xad"
-                                          "ab",
-                                          21));
+    sized_pred(
+        ident_is_insurance_token,
+        (const char *const[]){"ABCDEF0123456789abcd", "eyJhbGciOiJIUzI1NiJ9.abc-_+/=:*", NULL},
+        (const char *const[]){"", "ABCDEF0123456789abc", "ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                              "12345678901234567890123", "https://example.org/q?id=1",
+                              "https://example.org/abc123x", "ABCDEF0123456789 abcd",
+                              "ABCDEF0123456789\xe4\xb8\xad"
+                              "ab",
+                              NULL});
     assert_false(ident_is_insurance_token("ABCDEF0123456789\0abcd", 21));
     memset(big, 'a', sizeof(big));
     big[0] = '1';
@@ -439,6 +461,17 @@ static void classify(const char *s)
     ident_classify_shape(s, strlen(s), today, &sc);
 }
 
+/* Classifies s (classify) and checks its kind and, unless code is NULL,
+ * its canonical code. */
+static void classify_as(const char *s, enum ident_kind kind, const char *code)
+{
+    classify(s);
+    if (sc.kind != kind)
+        fail_msg("'%s': %s, wanted %s", s, ident_kind_name(sc.kind), ident_kind_name(kind));
+    if (code)
+        assert_string_equal(sc.code, code);
+}
+
 static void test_classify_degenerate(void **state)
 {
     char *big;
@@ -448,17 +481,10 @@ static void test_classify_degenerate(void **state)
     assert_int_equal(sc.kind, IDENT_UNKNOWN);
     assert_int_equal(sc.valid, 1);
     assert_string_equal(sc.code, "");
-    classify("");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
-    classify(" \t\r\n");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
-    assert_string_equal(sc.code, "");
-    classify("hello");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
-    assert_string_equal(sc.code, "hello");
-    classify("\xff\xfe\r\n");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
-    assert_string_equal(sc.code, "\xff\xfe");
+    classify_as("", IDENT_UNKNOWN, NULL);
+    classify_as(" \t\r\n", IDENT_UNKNOWN, "");
+    classify_as("hello", IDENT_UNKNOWN, "hello");
+    classify_as("\xff\xfe\r\n", IDENT_UNKNOWN, "\xff\xfe");
     ident_classify_shape("EXAM\0X", 6, today, &sc);
     assert_int_equal(sc.kind, IDENT_UNKNOWN);
     assert_string_equal(sc.code, "");
@@ -479,12 +505,10 @@ static void test_classify_degenerate(void **state)
 static void test_classify_actions(void **state)
 {
     (void)state;
-    classify("empty_bed\r\n");
-    assert_int_equal(sc.kind, IDENT_ACTION);
+    classify_as("empty_bed\r\n", IDENT_ACTION, NULL);
     assert_int_equal(sc.action, IDENT_ACTION_EMPTY_BED);
     assert_string_equal(sc.code, "EMPTY_BED");
-    classify("xr05cba198a001010100863:12");
-    assert_int_equal(sc.kind, IDENT_ACTION);
+    classify_as("xr05cba198a001010100863:12", IDENT_ACTION, NULL);
     assert_int_equal(sc.action, IDENT_ACTION_COUNT);
     assert_int_equal(sc.item_kind, IDENT_ITEM_WESTERN);
     assert_string_equal(sc.item_code, "XR05CBA198A001010100863");
@@ -495,42 +519,33 @@ static void test_classify_actions(void **state)
 static void test_classify_ids(void **state)
 {
     (void)state;
-    classify("110105199001011232\r\n");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    classify_as("110105199001011232\r\n", IDENT_RESIDENT_ID, NULL);
     assert_int_equal(sc.valid, 1);
     assert_null(sc.why);
     assert_string_equal(sc.code, "110105199001011232");
     assert_int_equal(sc.id.year, 1990);
 
-    classify("53010219200508011x");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
-    assert_string_equal(sc.code, "53010219200508011X");
+    classify_as("53010219200508011x", IDENT_RESIDENT_ID, "53010219200508011X");
 
-    classify("１１０１０５１９９００１０１１２３２");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
-    assert_string_equal(sc.code, "110105199001011232");
+    classify_as("１１０１０５１９９００１０１１２３２", IDENT_RESIDENT_ID, "110105199001011232");
 
     /* 18 digits failing the check stay an ID so the caller can say INVALID_ID */
-    classify("110105199001011233");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    classify_as("110105199001011233", IDENT_RESIDENT_ID, NULL);
     assert_int_equal(sc.valid, 0);
     assert_string_equal(sc.why, "bad check digit");
     assert_string_equal(sc.code, "110105199001011233");
-    classify("999999999999999999");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    classify_as("999999999999999999", IDENT_RESIDENT_ID, NULL);
     assert_int_equal(sc.valid, 0);
     assert_string_equal(sc.why, "no such date");
     classify("11010520300101001X");
     assert_int_equal(sc.valid, 0);
     assert_string_equal(sc.why, "birth date in the future");
 
-    classify("110105900101123");
-    assert_int_equal(sc.kind, IDENT_RESIDENT_ID);
+    classify_as("110105900101123", IDENT_RESIDENT_ID, NULL);
     assert_int_equal(sc.valid, 1);
     assert_int_equal(sc.id.legacy, 1);
     /* 15 digits without a real date are not called an ID */
-    classify("110105900230123");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("110105900230123", IDENT_UNKNOWN, NULL);
     assert_int_equal(sc.valid, 1);
     assert_string_equal(sc.id.text, "");
 }
@@ -538,105 +553,80 @@ static void test_classify_ids(void **state)
 static void test_classify_gs1(void **state)
 {
     (void)state;
-    classify("]d2"
-             "0106901234567892"
-             "17270131"
-             "10LOT123\x1d"
-             "21SN0001\r\n");
-    assert_int_equal(sc.kind, IDENT_GS1);
+    classify_as("]d2"
+                "0106901234567892"
+                "17270131"
+                "10LOT123\x1d"
+                "21SN0001\r\n",
+                IDENT_GS1, NULL);
     assert_string_equal(sc.aim, "]d2");
     assert_string_equal(sc.code, "(01)06901234567892(17)270131(10)LOT123(21)SN0001");
     assert_string_equal(sc.gtin14, "06901234567892");
     assert_string_equal(sc.gs1.serial, "SN0001");
 
-    classify("\x1d"
-             "0106901234567892"
-             "10LOT123\x1d"
-             "21SN0001");
-    assert_int_equal(sc.kind, IDENT_GS1);
+    classify_as("\x1d"
+                "0106901234567892"
+                "10LOT123\x1d"
+                "21SN0001",
+                IDENT_GS1, NULL);
     assert_string_equal(sc.aim, "");
-    classify("(01)06901234567892(21)SN0001");
-    assert_int_equal(sc.kind, IDENT_GS1);
-    assert_string_equal(sc.code, "(01)06901234567892(21)SN0001");
-    classify("0106901234567892");
-    assert_int_equal(sc.kind, IDENT_GS1);
-    classify("01069012345678921727013110A1");
-    assert_int_equal(sc.kind, IDENT_GS1);
+    classify_as("(01)06901234567892(21)SN0001", IDENT_GS1, "(01)06901234567892(21)SN0001");
+    classify_as("0106901234567892", IDENT_GS1, NULL);
+    classify_as("01069012345678921727013110A1", IDENT_GS1, NULL);
     assert_string_equal(sc.gs1.lot, "A1");
 
     /* a GS1 symbology identifier promises GS1: anything else is unknown */
-    classify("]d2hello");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("]d2hello", IDENT_UNKNOWN, NULL);
     assert_string_equal(sc.aim, "]d2");
     assert_non_null(sc.why);
     assert_string_equal(sc.why, "not an AI");
-    classify("]Q3110105199001011232");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("]Q3110105199001011232", IDENT_UNKNOWN, NULL);
 
     /* GS1 without any of 01/10/17/21 is not a box code */
-    classify("(99)ABC123");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("(99)ABC123", IDENT_UNKNOWN, NULL);
     assert_string_equal(sc.gs1.text, "");
     /* (17) first, unmarked: a GTIN-8 shape, not GS1 */
-    classify("17250139");
-    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify_as("17250139", IDENT_GTIN, NULL);
 }
 
 static void test_classify_order(void **state)
 {
     (void)state;
     /* 20 digits that could read as (01)+(10) are a traceability code */
-    classify("01069012345678921012");
-    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    classify_as("01069012345678921012", IDENT_TRACE_CODE, NULL);
     assert_string_equal(sc.trace_prefix, "0106901");
-    classify("81234567890123456789");
-    assert_int_equal(sc.kind, IDENT_TRACE_CODE);
+    classify_as("81234567890123456789", IDENT_TRACE_CODE, NULL);
     assert_string_equal(sc.trace_prefix, "8123456");
     assert_string_equal(sc.code, "81234567890123456789");
     /* a GTIN-14 starting 01 is too short for (01) and stays a GTIN */
-    classify("01234567890128");
-    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify_as("01234567890128", IDENT_GTIN, NULL);
     assert_string_equal(sc.gtin14, "01234567890128");
 
-    classify("6901234567892");
-    assert_int_equal(sc.kind, IDENT_GTIN);
-    assert_string_equal(sc.code, "6901234567892");
+    classify_as("6901234567892", IDENT_GTIN, "6901234567892");
     assert_string_equal(sc.gtin14, "06901234567892");
     assert_int_equal(sc.drug_standard, 0);
-    classify("6901234567893");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
-    classify("86901234567898");
-    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify_as("6901234567893", IDENT_UNKNOWN, NULL);
+    classify_as("86901234567898", IDENT_GTIN, NULL);
     assert_int_equal(sc.drug_standard, 1);
-    classify("96385074");
-    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify_as("96385074", IDENT_GTIN, NULL);
     assert_string_equal(sc.gtin14, "00000096385074");
-    classify("036000291452");
-    assert_int_equal(sc.kind, IDENT_GTIN);
-    classify("]E06901234567892");
-    assert_int_equal(sc.kind, IDENT_GTIN);
+    classify_as("036000291452", IDENT_GTIN, NULL);
+    classify_as("]E06901234567892", IDENT_GTIN, NULL);
     assert_string_equal(sc.aim, "]E0");
     assert_string_equal(sc.code, "6901234567892");
 
-    classify("P37020304446");
-    assert_int_equal(sc.kind, IDENT_SITE_CODE);
+    classify_as("P37020304446", IDENT_SITE_CODE, NULL);
     assert_int_equal(sc.site_kind, IDENT_SITE_PHARMACY);
-    classify("XR05CBA198A001010100863");
-    assert_int_equal(sc.kind, IDENT_DRUG_CODE);
+    classify_as("XR05CBA198A001010100863", IDENT_DRUG_CODE, NULL);
     assert_int_equal(sc.item_kind, IDENT_ITEM_WESTERN);
     assert_string_equal(sc.item_code, "XR05CBA198A001010100863");
-    classify("C0304011060000010540");
-    assert_int_equal(sc.kind, IDENT_DRUG_CODE);
+    classify_as("C0304011060000010540", IDENT_DRUG_CODE, NULL);
     assert_int_equal(sc.item_kind, IDENT_ITEM_CONSUMABLE);
-    classify("110100001000000");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("110100001000000", IDENT_UNKNOWN, NULL);
     assert_int_equal(sc.item_kind, IDENT_ITEM_NONE);
 
-    classify("  ABCDEF0123456789abcdef\r\n");
-    assert_int_equal(sc.kind, IDENT_INSURANCE_TOKEN);
-    assert_string_equal(sc.code, "ABCDEF0123456789abcdef");
-    classify("https://example.org/abc123x");
-    assert_int_equal(sc.kind, IDENT_UNKNOWN);
+    classify_as("  ABCDEF0123456789abcdef\r\n", IDENT_INSURANCE_TOKEN, "ABCDEF0123456789abcdef");
+    classify_as("https://example.org/abc123x", IDENT_UNKNOWN, NULL);
 }
 
 static void test_kind_names(void **state)
