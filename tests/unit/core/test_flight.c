@@ -544,19 +544,17 @@ static void test_report(void **state)
     assert_int_equal(verify(f, "S002", "REFUTED", NULL, NULL, NULL, NULL, &err), FC_ESTATE);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, fx_store_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_state_names),
-        cmocka_unit_test_setup_teardown(test_amount_rules, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_filters_and_assign, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_pager_counts_match_list, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_show_one_line, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_finding_validation, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_totals_and_void, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_rebuild_same_digest, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_interview_validation, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_report, setup, fx_store_teardown),
+        cmocka_unit_test(test_state_names), FX_TEST(test_amount_rules),
+        FX_TEST(test_filters_and_assign),   FX_TEST(test_pager_counts_match_list),
+        FX_TEST(test_show_one_line),        FX_TEST(test_finding_validation),
+        FX_TEST(test_totals_and_void),      FX_TEST(test_rebuild_same_digest),
+        FX_TEST(test_interview_validation), FX_TEST(test_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -804,23 +804,19 @@ static void test_attach_switches(void **state)
     sqlite3_finalize(st);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_no_manifest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_manifest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_header_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_english, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_chinese_gbk_crlf, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rejects_all_or_nothing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_partial, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_versions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_repeated_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_repeated_keys_past_the_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_attach_switches, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_warnings, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bed_index_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_text_and_spaces, setup, teardown),
+        FX_TEST(test_no_manifest),      FX_TEST(test_bad_manifest),
+        FX_TEST(test_header_errors),    FX_TEST(test_english),
+        FX_TEST(test_chinese_gbk_crlf), FX_TEST(test_rejects_all_or_nothing),
+        FX_TEST(test_partial),          FX_TEST(test_versions),
+        FX_TEST(test_repeated_keys),    FX_TEST(test_repeated_keys_past_the_limit),
+        FX_TEST(test_attach_switches),  FX_TEST(test_warnings),
+        FX_TEST(test_bed_index_order),  FX_TEST(test_text_and_spaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

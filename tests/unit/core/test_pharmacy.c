@@ -628,24 +628,27 @@ static void test_closed_visit(void **state)
     pharmacy_free(p);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_format),
-        cmocka_unit_test_setup_teardown(test_unknown_visit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_items, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_whole_pack_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_split_pack_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gtin_and_book_rules, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gs1_serial, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_prefix_mismatch, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_void_and_rebuild, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rounds, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_blind, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_report, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_closed_visit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reconcile_without_aggregates, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lookups_use_indexes, setup, teardown),
+        FX_TEST(test_unknown_visit),
+        FX_TEST(test_unknown_items),
+        FX_TEST(test_whole_pack_rules),
+        FX_TEST(test_split_pack_rules),
+        FX_TEST(test_gtin_and_book_rules),
+        FX_TEST(test_gs1_serial),
+        FX_TEST(test_prefix_mismatch),
+        FX_TEST(test_void_and_rebuild),
+        FX_TEST(test_rounds),
+        FX_TEST(test_blind),
+        FX_TEST(test_report),
+        FX_TEST(test_closed_visit),
+        FX_TEST(test_reconcile_without_aggregates),
+        FX_TEST(test_lookups_use_indexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

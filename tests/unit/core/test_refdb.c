@@ -223,14 +223,17 @@ static void test_precedence(void **state)
         expect(db, cases[i].code, SITE, cases[i].want);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_shared_bed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pattern_site_has_no_default_labels, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_insert_into_view, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+        FX_TEST(test_every_kind),
+        FX_TEST(test_shared_bed),
+        FX_TEST(test_pattern_site_has_no_default_labels),
+        FX_TEST(test_insert_into_view),
+        FX_TEST(test_precedence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -294,15 +294,18 @@ static void test_canonical_form(void **state)
     assert_int_equal(scan_canonical("a\0b", 3, code, aim), -1);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bed_normalise),
-        cmocka_unit_test_setup_teardown(test_degenerate, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_site_patterns, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_default_label_matches_regex, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_pattern_fields_checked, setup, teardown),
+        FX_TEST(test_degenerate),
+        FX_TEST(test_order),
+        FX_TEST(test_site_patterns),
+        FX_TEST(test_default_label_matches_regex),
+        FX_TEST(test_pattern_fields_checked),
         cmocka_unit_test(test_canonical_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -209,15 +209,15 @@ static void test_visit_and_rebuild(void **state)
     visit_release(&v);
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, fx_store_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_open_twice_and_mode, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_append_only, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_chain, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_missing_seq, setup, fx_store_teardown),
-        cmocka_unit_test_setup_teardown(test_visit_and_rebuild, setup, fx_store_teardown),
+        FX_TEST(test_open_twice_and_mode), FX_TEST(test_newer_schema_refused),
+        FX_TEST(test_append_only),         FX_TEST(test_chain),
+        FX_TEST(test_missing_seq),         FX_TEST(test_visit_and_rebuild),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -612,36 +612,39 @@ static void test_queue_grows_in_order(void **state)
     assert_false(scan_asm_next(sa, &ev));
 }
 
+/* A test run in a fresh fixture of its own. */
+#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_nothing_held, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_enter_alone, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_burst_is_scan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slow_typing_stays_typing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_slow_typing_without_ticks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gap_boundary, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gap_expires_before_enter, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_short_burst_replays, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_twenty_scans_per_second, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mixed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_special_key_held_with_burst, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_control_in_burst_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_gs_inside_burst, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_15434_envelope, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lone_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resize_inside_burst, setup, teardown),
+        FX_TEST(test_nothing_held),
+        FX_TEST(test_enter_alone),
+        FX_TEST(test_burst_is_scan),
+        FX_TEST(test_slow_typing_stays_typing),
+        FX_TEST(test_slow_typing_without_ticks),
+        FX_TEST(test_gap_boundary),
+        FX_TEST(test_gap_expires_before_enter),
+        FX_TEST(test_short_burst_replays),
+        FX_TEST(test_twenty_scans_per_second),
+        FX_TEST(test_mixed),
+        FX_TEST(test_special_key_held_with_burst),
+        FX_TEST(test_control_in_burst_refused),
+        FX_TEST(test_gs_inside_burst),
+        FX_TEST(test_15434_envelope),
+        FX_TEST(test_lone_keys),
+        FX_TEST(test_resize_inside_burst),
         cmocka_unit_test(test_key_names),
-        cmocka_unit_test_setup_teardown(test_utf8_scan, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_overlong_burst, setup, teardown),
+        FX_TEST(test_utf8_scan),
+        FX_TEST(test_overlong_burst),
         cmocka_unit_test(test_gap_from_env),
-        cmocka_unit_test_setup_teardown(test_action_key_after_quiet, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_printable_waits_gap_but_shows, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fkey_inside_burst_with_gaps, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_alt_key_after_quiet, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_quiet_follows_scanner, setup, teardown),
+        FX_TEST(test_action_key_after_quiet),
+        FX_TEST(test_printable_waits_gap_but_shows),
+        FX_TEST(test_fkey_inside_burst_with_gaps),
+        FX_TEST(test_alt_key_after_quiet),
+        FX_TEST(test_quiet_follows_scanner),
         cmocka_unit_test(test_quiet_from_env),
-        cmocka_unit_test_setup_teardown(test_queue_grows_in_order, setup, teardown),
+        FX_TEST(test_queue_grows_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
