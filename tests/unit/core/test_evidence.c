@@ -150,15 +150,12 @@ static void test_change_and_missing(void **state)
     buf_release(&payload);
 }
 
-/* A test run in a fresh fixture of its own. */
-#define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, fx_store_teardown)
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        FX_TEST(test_missing_and_odd_inputs),
-        FX_TEST(test_hash_and_reregister),
-        FX_TEST(test_change_and_missing),
+        cmocka_unit_test_setup_teardown(test_missing_and_odd_inputs, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_hash_and_reregister, setup, fx_store_teardown),
+        cmocka_unit_test_setup_teardown(test_change_and_missing, setup, fx_store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
