@@ -188,6 +188,20 @@ static void scan(char *out, size_t n, const char *verdict)
     snprintf(out, n, "{\"code\":\"x\",\"verdict\":\"%s\"}", verdict);
 }
 
+/* Event seq of chain c: device d's scan of bed W01-<seq> in visit with
+ * verdict; fork marks the payload as a fork's (put_event's ids differ). */
+static void bed_scan(struct chain *c, const struct dev *d, int seq, const char *visit,
+                     const char *verdict, int fork)
+{
+    char p[128], subj[16];
+
+    snprintf(subj, sizeof(subj), "W01-%d", seq);
+    scan(p, sizeof(p), verdict);
+    if (fork)
+        p[2] = 'f';
+    put_event(c, d, seq, visit, "scan", subj, p);
+}
+
 /* A scan of a box (pharmacy): its box_key is compared between devices. */
 static void box(char *out, size_t n, const char *key, const char *verdict)
 {
@@ -209,25 +223,16 @@ static void make_bundles(void)
      * findings; re-exports overlap; a fork of 9..12 (another close) */
     open_visit(p, sizeof(p), "VA", "H1", "night");
     put_event(&ch_a, &devs[0], 1, "VA", "visit_open", "H1", p);
-    for (int s = 2; s <= 11; s++) {
-        char subj[16];
-        snprintf(subj, sizeof(subj), "W01-%d", s);
-        scan(p, sizeof(p), s % 4 ? "MATCH" : "WRONG_BED");
-        put_event(&ch_a, &devs[0], s, "VA", "scan", subj, p);
-    }
+    for (int s = 2; s <= 11; s++)
+        bed_scan(&ch_a, &devs[0], s, "VA", s % 4 ? "MATCH" : "WRONG_BED", 0);
     put_event(&ch_a, &devs[0], 12, "VA", "visit_close", "H1",
               "{\"findings\":[" FINDING("OK", 2, "beds", "W01:3", 0) "," FINDING(
                   "NOT_FOUND", 4, "patients", "A3",
                   0) ",{\"code\":\"NOT_SCANNED\",\"count\":20,\"group\":\"beds\","
                      "\"scope\":2,\"summed\":true}],\"summed\":false}");
     ch_af = ch_a;
-    for (int s = 9; s <= 11; s++) {
-        char subj[16];
-        snprintf(subj, sizeof(subj), "W01-%d", s);
-        scan(p, sizeof(p), "NOT_ON_LIST");
-        p[2] = 'f'; /* marks the fork in put_event's ids */
-        put_event(&ch_af, &devs[0], s, "VA", "scan", subj, p);
-    }
+    for (int s = 9; s <= 11; s++)
+        bed_scan(&ch_af, &devs[0], s, "VA", "NOT_ON_LIST", 1);
     put_event(&ch_af, &devs[0], 12, "VA", "visit_close", "H1",
               "{\"findings\":[" FINDING("ABSENT", 2, "beds", "W01:3", 0) "],\"fork\":1}");
     add_bundle("A1-4", &devs[0], &ch_a, 1, 4, 1);
@@ -238,12 +243,8 @@ static void make_bundles(void)
     /* B: the same site and beds, other verdicts (conflicts); 11..12 never sent */
     open_visit(p, sizeof(p), "VB", "H1", "night");
     put_event(&ch_b, &devs[1], 1, "VB", "visit_open", "H1", p);
-    for (int s = 2; s <= 12; s++) {
-        char subj[16];
-        snprintf(subj, sizeof(subj), "W01-%d", s);
-        scan(p, sizeof(p), s % 3 ? "MATCH" : "NOT_ON_LIST");
-        put_event(&ch_b, &devs[1], s, "VB", "scan", subj, p);
-    }
+    for (int s = 2; s <= 12; s++)
+        bed_scan(&ch_b, &devs[1], s, "VB", s % 3 ? "MATCH" : "NOT_ON_LIST", 0);
     box(p, sizeof(p), "BOX1", "NOT_ON_LIST");
     put_event(&ch_b, &devs[1], 13, "VB", "scan", "W01-13", p);
     put_event(&ch_b, &devs[1], 14, "VB", "visit_close", "H1",
