@@ -13,6 +13,8 @@ unset FIELDCHECK_NOW
 trap 'rm -rf "$TEST_TMP"' EXIT
 FAILS=0
 PASSES=0
+# id_for, mission_json and the other mission folder helpers
+. "$(dirname "${BASH_SOURCE[0]}")/mission-lib.sh"
 
 fail() {
     echo "FAIL: $*" >&2
@@ -73,21 +75,6 @@ flip_byte() {
     printf "\\x$(printf %02x $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
 }
 
-# mission_json DIR ID KIND [VERSION]: DIR/mission.json of a mission valid
-# all March 2026.
-mission_json() {
-    mkdir -p "$1"
-    printf '{"mission_id":"%s","version":%s,"kind":"%s","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' \
-        "$2" "${4:-1}" "$3" >"$1/mission.json"
-}
-
-# night_mission DIR ID [VERSION]: a night mission folder, valid all March
-# 2026, whose roster is the CSV rows on standard input (header added).
-night_mission() {
-    mission_json "$1" "$2" night "${3:-1}"
-    { echo 'site_code,ward_code,ward,bed,admission_no,name,id_number'; cat; } >"$1/inpatients.csv"
-}
-
 # dev NAME ARGS...: fieldcheck on device NAME's database ($TEST_TMP/NAME).
 dev() {
     local d=$1
@@ -127,14 +114,6 @@ hq_send() {
     local b
     b=$("$FC" --json export -o "$TEST_TMP/out" | jq -r .file)
     expect_exit 0 $hq import "$b"
-}
-
-# id_for N: a valid resident ID for sequence number N (born 1980-01-01).
-id_for() {
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
 }
 
 finish() {

@@ -8,21 +8,12 @@ export FIELDCHECK_DB="$work/fc.db" FIELDCHECK_HOME="$work/home" TZ=Asia/Shanghai
 fc() { "$FIELDCHECK_BIN" "$@"; }
 die() { echo "FAIL: $*" >&2; exit 1; }
 
-# A valid resident ID for sequence number $1 (born 1980-01-01).
-id_for() {
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
-}
+# id_for and the mission folder helpers
+. "$(dirname "${BASH_SOURCE[0]}")/mission-lib.sh"
 
 make_mission() { # dir
     local d=$1
-    mkdir -p "$d"
-    cat >"$d/mission.json" <<JSON
-{"mission_id": "NIGHT-T", "version": 1, "kind": "night", "title": "night test",
- "issued_at": "2026-11-01T00:00:00Z", "expires_at": "2027-12-31T00:00:00Z"}
-JSON
+    mission_json_long "$d" NIGHT-T night "night test"
     cat >"$d/sites.csv" <<CSV
 site_code,site_name,site_kind,bed_count
 H11010500001,First Hospital,hospital,100

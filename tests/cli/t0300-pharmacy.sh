@@ -19,16 +19,8 @@ DE=XR05CBA198A001010100865
 DF=XR05CBA198A001010100866
 DG=XR05CBA198A001010100867
 m=$TEST_TMP/mission
-mkdir -p "$m"
-cat >"$m/mission.json" <<'JSON'
-{"mission_id": "PHARM-T", "version": 1, "kind": "pharmacy", "title": "pharmacy test",
- "issued_at": "2026-11-01T00:00:00Z", "expires_at": "2027-12-31T00:00:00Z"}
-JSON
-cat >"$m/sites.csv" <<CSV
-site_code,site_name,site_kind
-$SITE,First Pharmacy,pharmacy
-P37020304447,Other Pharmacy,pharmacy
-CSV
+mission_json_long "$m" PHARM-T pharmacy "pharmacy test"
+sites_csv "$m" "$SITE,First Pharmacy,pharmacy" "P37020304447,Other Pharmacy,pharmacy"
 cat >"$m/drugs.csv" <<CSV
 site_code,drug_code,name,spec,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,purchase_return_qty,sold_qty,sale_return_qty,adjust_qty,settled_qty,book_qty,insured_sold_qty,unit_price,price_cap
 $SITE,$DA,Drug A,10mg,盒,,8100001,1,10,20,0,15,0,0,2,,,12.5,12.0

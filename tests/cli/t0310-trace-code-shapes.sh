@@ -11,15 +11,8 @@ SITE=P37020304446
 DC=XR05CBA198A001010100863
 GTIN=06901234567892
 m=$TEST_TMP/mission
-mkdir -p "$m"
-cat >"$m/mission.json" <<'JSON'
-{"mission_id": "TRACE-T", "version": 1, "kind": "pharmacy", "title": "trace shapes",
- "issued_at": "2026-11-01T00:00:00Z", "expires_at": "2027-12-31T00:00:00Z"}
-JSON
-cat >"$m/sites.csv" <<CSV
-site_code,site_name,site_kind
-$SITE,First Pharmacy,pharmacy
-CSV
+mission_json_long "$m" TRACE-T pharmacy "trace shapes"
+sites_csv "$m" "$SITE,First Pharmacy,pharmacy"
 cat >"$m/drugs.csv" <<CSV
 site_code,drug_code,name,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,sold_qty,settled_qty,unit_price
 $SITE,$DC,Drug C,支,$GTIN,8300003,1,0,10,6,6,2.0

@@ -20,19 +20,9 @@ day 2026-03-02T08:00:00+08:00
 team_devices lead=LEAD m1=M1 m2=M2 m3=M3
 
 m=$TEST_TMP/m
-mission_json "$m" FLY-2026 mixed
-printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\nP37020304446,Pharmacy,pharmacy\n' >"$m/sites.csv"
-DB=XR05CBA198A001010100862
-cat >"$m/drugs.csv" <<CSV
-site_code,drug_code,name,spec,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,purchase_return_qty,sold_qty,sale_return_qty,adjust_qty,settled_qty,book_qty,insured_sold_qty,unit_price,price_cap
-P37020304446,$DB,Drug B,0.25g*24,片,,8200002,24,48,96,24,60,12,-2,42,72,30,0.5,1.0
-CSV
+team_ward_folder "$m" FLY-2026
+DB=XR05CBA198A001010100862 # the folder's drug
 printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\nS2,R1,rule,H11010500001,50.00,50.00\nS3,R2,rule,H11010500001,30.00,30.00\nS4,R2,rule,H11010500001,10.00,10.00\n' >"$m/suspicions.csv"
-printf 'site_code,ward_code,ward,bed_count\nH11010500001,W01,Medicine,4\n' >"$m/wards.csv"
-{
-    echo 'site_code,ward_code,ward,bed,admission_no,name,id_number,sex,admitted_on'
-    for i in 1 2 3 4; do echo "H11010500001,W01,Medicine,$i,A$i,P$i,$(id_for $i),男,2026-02-20"; done
-} >"$m/inpatients.csv"
 expect_exit 0 $hq pack "$m" -o "$TEST_TMP/team.fcpack" --to "$LEAD" --to "$M1" --to "$M2" --to "$M3" --lead "$LEAD"
 for d in lead m1 m2 m3; do expect_exit 0 dev $d mission load "$TEST_TMP/team.fcpack"; done
 

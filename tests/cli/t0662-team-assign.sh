@@ -12,8 +12,7 @@ line() { jq -r "select(.susp_id == \"$2\") | .inspector" <<<"$1"; }
 export FIELDCHECK_NOW=2026-03-02T08:00:00+08:00
 team_devices lead=LEAD m1=M1 m2=M2 out=OUTSIDER
 m=$TEST_TMP/m
-mission_json "$m" FLY-2026 flight
-printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\n' >"$m/sites.csv"
+hospital_folder "$m" FLY-2026 flight
 {
     echo 'susp_id,rule_code,rule_name,site_code,amount,susp_amount'
     for i in 1 2 3 4; do echo "S$i,R1,rule,H11010500001,100.00,100.00"; done

@@ -8,8 +8,7 @@
 export FIELDCHECK_NOW=2026-03-02T08:00:00+08:00
 team_devices lead=LEAD m1=M1 out=OUTSIDER
 m=$TEST_TMP/m
-mission_json "$m" FLY-2026 flight
-printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\n' >"$m/sites.csv"
+hospital_folder "$m" FLY-2026 flight
 printf 'susp_id,rule_code,rule_name,site_code,amount,susp_amount\nS1,R1,rule,H11010500001,100.00,100.00\n' >"$m/suspicions.csv"
 expect_exit 0 $hq pack "$m" -o "$TEST_TMP/team.fcpack" --to "$LEAD" --to "$M1" --lead "$LEAD"
 expect_exit 0 $hq pack "$m" -o "$TEST_TMP/out.fcpack" --to "$OUTSIDER"

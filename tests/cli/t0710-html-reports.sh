@@ -143,12 +143,8 @@ ok
 
 # ---- pharmacy ------------------------------------------------------------------
 m=$work/pm
-mkdir -p "$m"
-cat >"$m/mission.json" <<'JSON'
-{"mission_id": "PHARM-T", "version": 1, "kind": "pharmacy", "title": "pharmacy test",
- "issued_at": "2026-11-01T00:00:00Z", "expires_at": "2027-12-31T00:00:00Z"}
-JSON
-printf 'site_code,site_name,site_kind\nP37020304446,First Pharmacy,pharmacy\n' >"$m/sites.csv"
+mission_json_long "$m" PHARM-T pharmacy "pharmacy test"
+sites_csv "$m" "P37020304446,First Pharmacy,pharmacy"
 cat >"$m/drugs.csv" <<'CSV'
 site_code,drug_code,name,spec,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,sold_qty,settled_qty,unit_price,price_cap
 P37020304446,XR05CBA198A001010100861,"Drug <A> & ""B""",10mg,盒,,8100001,1,10,20,15,20,12.5,12.0

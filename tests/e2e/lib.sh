@@ -20,6 +20,9 @@ E2E_FAILED=0
 
 tm() { tmux -L "$E2E_SOCK" -f /dev/null "$@"; }
 
+# id_for and the mission folder helpers the CLI tests use too
+. "$(dirname "${BASH_SOURCE[0]}")/../cli/mission-lib.sh"
+
 e2e_cleanup() {
     tm kill-server >/dev/null 2>&1 || true
     if [ "$E2E_FAILED" -eq 0 ] && [ -z "${E2E_KEEP:-}" ]; then
@@ -154,12 +157,15 @@ type_slow() {
     done
 }
 
-# id_for N: a valid resident ID for sequence number N (born 1980-01-01).
-id_for() {
-    local base w=(7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2) s=0 i chk="10X98765432"
-    base=$(printf '11010519800101%03d' "$1")
-    for i in $(seq 0 16); do s=$((s + ${base:i:1} * w[i])); done
-    printf '%s%s\n' "$base" "${chk:$((s % 11)):1}"
+# confirm_close: on the summary before closing, F2 and y close the visit;
+# sets code to the checkpoint code the screen then shows (fails without one).
+confirm_close() {
+    send_key F2
+    wait_for "Close the visit?"
+    send_key y
+    wait_for "Checkpoint code:"
+    code=$(screen_text | sed -n 's/.*Checkpoint code: \([0-9A-Z]\{4\}-[0-9A-Z]\{4\}\).*/\1/p' | head -1)
+    [ -n "$code" ] || fail "no checkpoint code on screen"
 }
 
 # snapshot NAME: saves the screen to $E2E_SNAP_DIR/NAME.txt.

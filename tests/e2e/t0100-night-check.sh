@@ -108,12 +108,7 @@ send_key F12
 wait_for "Summary before closing"
 screen_text | grep -A1 "Beds by finding" | tail -1 | grep -qE "someone else in the bed|listed patient absent" ||
     fail "the first bed finding is not an anomaly"
-send_key F2
-wait_for "Close the visit?"
-send_key y
-wait_for "Checkpoint code:"
-code=$(screen_text | sed -n 's/.*Checkpoint code: \([0-9A-Z]\{4\}-[0-9A-Z]\{4\}\).*/\1/p' | head -1)
-[ -n "$code" ] || fail "no checkpoint code on screen"
+confirm_close
 snapshot closed
 send_key Escape
 wait_for "Missions"

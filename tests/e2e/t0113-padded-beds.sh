@@ -11,11 +11,7 @@ export FIELDCHECK_LANG=zh
 
 
 m=$E2E_TMP/mission
-mkdir -p "$m"
-cat >"$m/mission.json" <<JSON
-{"mission_id": "PAD-T", "version": 1, "kind": "night", "title": "padded beds",
- "issued_at": "2026-11-01T00:00:00Z", "expires_at": "2027-12-31T00:00:00Z"}
-JSON
+mission_json_long "$m" PAD-T night "padded beds"
 printf 'site_code,site_name,site_kind,bed_count\nH11010500001,First Hospital,hospital,6\n' \
     >"$m/sites.csv"
 printf 'site_code,ward_code,ward,bed_count\nH11010500001,BQ01,内科,6\n' >"$m/wards.csv"

@@ -138,12 +138,7 @@ screen_text | grep -A1 "Lines by state" | tail -1 | grep -qE "^ confirmed +2 " |
 screen_text | grep -qE "V38-1 +1 +[0-9]+\.[0-9]{2} / [0-9]+\.[0-9]{2}" ||
     fail "close summary: no V38-1 row with amounts"
 snapshot flight-close
-send_key F2
-wait_for "Close the visit?"
-send_key y
-wait_for "Checkpoint code:"
-code=$(screen_text | sed -n 's/.*Checkpoint code: \([0-9A-Z]\{4\}-[0-9A-Z]\{4\}\).*/\1/p' | head -1)
-[ -n "$code" ] || fail "no checkpoint code on screen"
+confirm_close
 send_key Escape
 wait_for "Missions"
 send_key F10

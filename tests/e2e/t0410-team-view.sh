@@ -15,16 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/team_lib.sh"
 export FIELDCHECK_NOW=2026-03-02T18:00:00+08:00
 
-hq init
-for d in lead m1 m2 m3; do
-    dev $d keys init
-    dev $d keys trust "$E2E_TMP/hq/hq.pub"
-    hq enroll "$(devout $d --json keys show | jq -r .enrollment)"
-done
-LEAD=$(devout lead --json keys show | jq -r .device_id)
-M1=$(devout m1 --json keys show | jq -r .device_id)
-M2=$(devout m2 --json keys show | jq -r .device_id)
-M3=$(devout m3 --json keys show | jq -r .device_id)
+team_enroll lead=LEAD m1=M1 m2=M2 m3=M3
 m=$E2E_TMP/m
 mkdir -p "$m"
 cat >"$m/mission.json" <<'J'

@@ -12,29 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/team_lib.sh"
 export FIELDCHECK_NOW=2026-03-03T20:00:00+08:00
 
-hq init
-for d in lead m2 m3; do
-    dev $d keys init
-    dev $d keys trust "$E2E_TMP/hq/hq.pub"
-    hq enroll "$(devout $d --json keys show | jq -r .enrollment)"
-done
-LEAD=$(devout lead --json keys show | jq -r .device_id)
-M2=$(devout m2 --json keys show | jq -r .device_id)
-M3=$(devout m3 --json keys show | jq -r .device_id)
+team_enroll lead=LEAD m2=M2 m3=M3
 m=$E2E_TMP/m
-mkdir -p "$m"
-printf '{"mission_id":"TEAM-MAP","version":1,"kind":"mixed","title":"t","issued_at":"2026-03-01T00:00:00+08:00","expires_at":"2026-04-01T00:00:00+08:00"}\n' >"$m/mission.json"
-printf 'site_code,site_name,site_kind\nH11010500001,Hospital,hospital\nP37020304446,Pharmacy,pharmacy\n' >"$m/sites.csv"
-DB=XR05CBA198A001010100862
-cat >"$m/drugs.csv" <<CSV
-site_code,drug_code,name,spec,unit,gtin,trace_prefix,pack_factor,opening_qty,purchased_qty,purchase_return_qty,sold_qty,sale_return_qty,adjust_qty,settled_qty,book_qty,insured_sold_qty,unit_price,price_cap
-P37020304446,$DB,Drug B,0.25g*24,片,,8200002,24,48,96,24,60,12,-2,42,72,30,0.5,1.0
-CSV
-printf 'site_code,ward_code,ward,bed_count\nH11010500001,W01,Medicine,4\n' >"$m/wards.csv"
-{
-    echo 'site_code,ward_code,ward,bed,admission_no,name,id_number,sex,admitted_on'
-    for i in 1 2 3 4; do echo "H11010500001,W01,Medicine,$i,A$i,P$i,$(id_for $i),男,2026-02-20"; done
-} >"$m/inpatients.csv"
+team_ward_folder "$m" TEAM-MAP
+DB=XR05CBA198A001010100862 # the folder's drug
 hq pack "$m" -o "$E2E_TMP/team.fcpack" --to "$LEAD" --to "$M2" --to "$M3" --lead "$LEAD"
 for d in lead m2 m3; do dev $d mission load "$E2E_TMP/team.fcpack"; done
 

@@ -26,3 +26,17 @@ devout() {
 
 # hq ARGS...: the HQ in $E2E_TMP/hq; fails the test on an error.
 hq() { "$fc_bin" hq --hq "$E2E_TMP/hq" "$@" >>"$E2E_TMP/cli.txt" 2>&1 || fail "hq $*"; }
+
+# team_enroll NAME=VAR...: the HQ created and one laptop per NAME with keys,
+# trusting the HQ and enrolled there; VAR is set to its device id.
+team_enroll() {
+    local nv d
+    hq init
+    for nv in "$@"; do
+        d=${nv%%=*}
+        dev "$d" keys init
+        dev "$d" keys trust "$E2E_TMP/hq/hq.pub"
+        hq enroll "$(devout "$d" --json keys show | jq -r .enrollment)"
+        printf -v "${nv#*=}" '%s' "$(devout "$d" --json keys show | jq -r .device_id)"
+    done
+}
