@@ -273,7 +273,6 @@ static void form_destroy(struct ui_view *v)
     free(f->in);
     free(f->val);
     free(f->num);
-    free(f);
 }
 
 static const struct ui_view_ops form_ops = {

@@ -9,6 +9,7 @@
 #include "core/base/mask.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/log.h"
 #include "ui/scan_asm.h"
@@ -101,12 +102,14 @@ struct ui_view *ui_view_new(const struct ui_view_ops *ops, void *data)
     return v;
 }
 
-static void view_destroy(struct ui_view *v)
+void ui_view_free(struct ui_view *v)
 {
     if (!v)
         return;
     if (v->ops->destroy)
         v->ops->destroy(v);
+    ui_view_release(v);
+    free(v->data);
     free(v);
 }
 
@@ -128,7 +131,7 @@ struct ui_screen *ui_screen_new(const struct ui_app *app)
 static void flush_dead(struct ui_screen *s)
 {
     for (size_t i = 0; i < s->ndead; i++)
-        view_destroy(s->dead[i]);
+        ui_view_free(s->dead[i]);
     s->ndead = 0;
 }
 
@@ -147,7 +150,7 @@ void ui_screen_free(struct ui_screen *s)
     if (!s)
         return;
     while (s->depth)
-        view_destroy(s->stack[--s->depth]);
+        ui_view_free(s->stack[--s->depth]);
     flush_dead(s);
     free(s->stack);
     free(s->dead);
@@ -462,12 +465,6 @@ static void draw_too_small(struct ui_screen *s)
     wnoutrefresh(stdscr);
 }
 
-static const char *view_title(struct ui_view *v)
-{
-    const char *t = v->ops->title ? v->ops->title(v) : NULL;
-    return t ? t : v->ops->name;
-}
-
 static void draw_status(struct ui_screen *s)
 {
     struct ui_status st;
@@ -488,7 +485,7 @@ static void draw_status(struct ui_screen *s)
         buf_addf(&right, "%s %ld  ", ui_tr("unsynced", "未同步"), st.unsynced);
     clock_format_short(clock_now_ms(), when);
     buf_addf(&right, "%s ", when);
-    buf_addf(&left, " fieldcheck | %s", top ? view_title(top) : "");
+    buf_addf(&left, " fieldcheck | %s", top ? ui_view_title(top) : "");
     rw = utf8_width(right.ptr);
     if (rw > (size_t)s->cols / 2 + 10)
         rw = (size_t)s->cols / 2 + 10;
@@ -1090,7 +1087,7 @@ int ui_screen_run(struct ui_screen *s, struct fc_error *err)
     view_leave(ui_screen_top(s));
     s->running = 0;
     while (s->depth)
-        view_destroy(s->stack[--s->depth]);
+        ui_view_free(s->stack[--s->depth]);
     flush_dead(s);
 
     free_windows(s);

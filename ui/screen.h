@@ -68,21 +68,36 @@ struct ui_view_ops {
     int (*text)(struct ui_view *v, uint32_t key);
     /* A scanner burst (UTF-8, NUL-terminated, len bytes, Enter excluded). */
     void (*scan)(struct ui_view *v, const char *code, size_t len);
-    /* Title for the status line; NULL: name. */
+    /* Title for the status line; NULL: the static title below. */
     const char *(*title)(struct ui_view *v);
-    /* Frees v->data. */
+    /* The static title (ui/frame.h): title_en through the UI language, or
+     * title_zh, then the view's subtitle; both NULL: name. */
+    const char *title_en, *title_zh;
+    /* Releases what v->data holds beyond what the framework owns (ui/frame.h);
+     * the screen then releases those and frees v->data itself. */
     void (*destroy)(struct ui_view *v);
 };
 
+struct ui_view_owned;
+
 struct ui_view {
     const struct ui_view_ops *ops;
-    void *data; /* the view's own state */
+    void *data; /* the view's own state, freed with the view */
     struct ui_screen *scr;
     int rows, cols; /* body size at the last resize() */
+    /* the framework's part (ui/frame.h) */
+    struct ui_view_owned *owned;
+    size_t nowned, owned_cap;
+    char subtitle[64];
+    char title[160];
 };
 
-/* Allocates a view (never NULL); the screen takes it over on push. */
+/* Allocates a view over data (heap, or NULL; freed with the view), never
+ * NULL; the screen takes it over on push. */
 struct ui_view *ui_view_new(const struct ui_view_ops *ops, void *data);
+/* Destroys a view that was never pushed (NULL allowed): ops.destroy, what
+ * the framework owns, v->data, v. The screen does this for its own views. */
+void ui_view_free(struct ui_view *v);
 
 /* Creates a screen for app (borrowed; must outlive the screen). Does not touch
  * the terminal yet. */

@@ -14,22 +14,6 @@
 
 #include <string.h>
 
-struct find_visit {
-    const char *id;
-    struct ui_visit_row row;
-    int found;
-};
-
-static void find_visit_emit(void *ctx, const struct ui_visit_row *row)
-{
-    struct find_visit *f = ctx;
-
-    if (!f->found && !strcmp(row->id, f->id)) {
-        f->row = *row;
-        f->found = 1;
-    }
-}
-
 int ui_run(const struct ui_app *app, struct fc_error *err)
 {
     struct ui_screen *s = NULL;
@@ -51,18 +35,17 @@ int ui_run(const struct ui_app *app, struct fc_error *err)
     }
     ui_screen_push(s, view_home_new(app));
     if (app->start == UI_START_VISIT && app->start_visit && app->home && app->home->list_visits) {
-        struct find_visit f;
-        memset(&f, 0, sizeof(f));
-        f.id = app->start_visit;
-        rc = app->home->list_visits(app->user, find_visit_emit, &f, err);
+        struct ui_visit_row row;
+
+        rc = ui_visit_find(app, app->start_visit, &row, err);
         if (rc < 0)
             goto out;
-        if (!f.found) {
+        if (!rc) {
             rc = fc_error_set(err, FC_ENOTFOUND, "cannot open visit '%s': not found",
                               app->start_visit);
             goto out;
         }
-        ui_screen_push(s, view_for_visit(app, &f.row));
+        ui_screen_push(s, view_for_visit(app, &row));
     }
     rc = ui_screen_run(s, err);
 out:

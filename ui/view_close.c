@@ -8,6 +8,7 @@
  * touching this screen's logic. */
 #include "core/base/xalloc.h"
 #include "core/base/utf8.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -55,7 +56,6 @@ struct close_view {
     int closed;
     char code[16];
     char error[256];
-    char title[128];
 };
 
 #define UNCHECKED_MAX 60 /* items listed; the rest are counted */
@@ -64,33 +64,22 @@ static void emit_bed(void *ctx, const struct ui_count_row *r)
 {
     struct close_view *cv = ctx;
 
-    if (cv->nbeds == cv->bcap) {
-        cv->bcap = cv->bcap ? cv->bcap * 2 : 16;
-        cv->beds = xreallocarray(cv->beds, cv->bcap, sizeof(*cv->beds));
-    }
-    cv->beds[cv->nbeds++] = *r;
+    cv->beds = ui_append(cv->beds, &cv->nbeds, &cv->bcap, r, sizeof(*r));
 }
 
 static void emit_pat(void *ctx, const struct ui_count_row *r)
 {
     struct close_view *cv = ctx;
 
-    if (cv->npats == cv->pcap) {
-        cv->pcap = cv->pcap ? cv->pcap * 2 : 16;
-        cv->pats = xreallocarray(cv->pats, cv->pcap, sizeof(*cv->pats));
-    }
-    cv->pats[cv->npats++] = *r;
+    cv->pats = ui_append(cv->pats, &cv->npats, &cv->pcap, r, sizeof(*r));
 }
 
 static void emit_unchecked(void *ctx, const char *item)
 {
     struct close_view *cv = ctx;
+    char *copy = xstrdup(item);
 
-    if (cv->nunchecked == cv->ucap) {
-        cv->ucap = cv->ucap ? cv->ucap * 2 : 16;
-        cv->unchecked = xreallocarray(cv->unchecked, cv->ucap, sizeof(*cv->unchecked));
-    }
-    cv->unchecked[cv->nunchecked++] = xstrdup(item);
+    cv->unchecked = ui_append(cv->unchecked, &cv->nunchecked, &cv->ucap, &copy, sizeof(copy));
 }
 
 static void unchecked_clear(struct close_view *cv)
@@ -293,27 +282,11 @@ static void close_draw(struct ui_view *v, WINDOW *w)
         ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_CENTER, UI_ROLE_TITLE);
         if (cv->app->close->checkpoint_qr)
             qr = cv->app->close->checkpoint_qr(cv->app->user, cv->row.id);
-        if (qr) {
-            int n = 0;
-            size_t width = 0;
-            while (qr[n] && qr[n][0]) {
-                if (utf8_width(qr[n]) > width)
-                    width = utf8_width(qr[n]);
-                n++;
-            }
-            /* a cut QR cannot be read: draw it whole or say how to get it */
-            if (n && y + n < v->rows - 1 && (int)width <= v->cols - 2) {
-                for (int i = 0; i < n; i++)
-                    ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_QR);
-            } else if (n) {
-                ui_put(w, y++, 1, v->cols - 2,
-                       ui_tr("Enlarge the terminal to show the checkpoint QR, or print the "
-                             "on-site record that carries it: F3 or Alt-r, records",
-                             "放大终端窗口可显示核验二维码，或打印带二维码的现场检查笔录："
-                             "F3 或 Alt-r，文书"),
-                       UI_ALIGN_CENTER, UI_ROLE_DIM);
-            }
-        }
+        y = ui_view_draw_qr(v, w, y, v->rows - 1, qr,
+                            ui_tr("Enlarge the terminal to show the checkpoint QR, or print the "
+                                  "on-site record that carries it: F3 or Alt-r, records",
+                                  "放大终端窗口可显示核验二维码，或打印带二维码的现场检查笔录："
+                                  "F3 或 Alt-r，文书"));
         if (!qr)
             ui_put_wrapped(w, y + 1, 1, v->cols - 2, 2,
                            ui_tr("Unsigned: this device has no keys, so the checkpoint carries no "
@@ -400,46 +373,37 @@ static void close_enter(struct ui_view *v)
         close_load(cv);
 }
 
-static const char *close_title(struct ui_view *v)
-{
-    struct close_view *cv = v->data;
-
-    snprintf(cv->title, sizeof(cv->title), "%s %.8s", ui_tr("Close visit", "结束检查"), cv->row.id);
-    return cv->title;
-}
-
 static void close_destroy(struct ui_view *v)
 {
-    struct close_view *cv = v->data;
-
-    unchecked_clear(cv);
-    free(cv->unchecked);
-    free(cv->beds);
-    free(cv->pats);
-    free(cv);
+    unchecked_clear(v->data);
 }
 
 static const struct ui_view_ops close_ops = {
     .name = "close",
-    .actions = close_actions,
-    .nactions = sizeof(close_actions) / sizeof(close_actions[0]),
+    UI_VIEW_ACTIONS(close_actions),
     .enter = close_enter,
     .draw = close_draw,
     .action = close_action,
     .scan = close_scan,
-    .title = close_title,
+    .title_en = N_("Close visit"),
+    .title_zh = "结束检查",
     .destroy = close_destroy,
 };
 
 struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_row *row,
                                int pop_under)
 {
-    struct close_view *cv = xcalloc(1, sizeof(*cv));
+    struct ui_view *v = ui_view_make(&close_ops, sizeof(struct close_view));
+    struct close_view *cv = v->data;
 
     if (!app->close)
         BUG("close screen without a close model");
     cv->app = app;
     cv->row = *row;
     cv->pop_under = pop_under;
-    return ui_view_new(&close_ops, cv);
+    ui_view_visit_title(v, row->id);
+    ui_view_owns(v, &cv->unchecked);
+    ui_view_owns(v, &cv->beds);
+    ui_view_owns(v, &cv->pats);
+    return v;
 }

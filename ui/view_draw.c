@@ -5,6 +5,7 @@
  * model, which records exactly what `fieldcheck draw` records: the screen
  * only shows, it never draws by itself. */
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -77,36 +78,23 @@ static void cell(void *ctx, size_t r, int col, struct buf *out)
     }
 }
 
-static void grow(struct ui_draw_row **v, size_t n, size_t *cap)
-{
-    if (n == *cap) {
-        *cap = *cap ? *cap * 2 : 16;
-        *v = xreallocarray(*v, *cap, sizeof(**v));
-    }
-}
-
 static void emit_pool(void *ctx, const struct ui_draw_row *row)
 {
     struct draw *d = ctx;
 
-    grow(&d->pool, d->npool, &d->pcap);
-    d->pool[d->npool++] = *row;
+    d->pool = ui_append(d->pool, &d->npool, &d->pcap, row, sizeof(*row));
 }
 
 static void emit_pick(void *ctx, const struct ui_draw_row *row)
 {
     struct draw *d = ctx;
 
-    grow(&d->picks, d->npicks, &d->cap);
-    d->picks[d->npicks++] = *row;
+    d->picks = ui_append(d->picks, &d->npicks, &d->cap, row, sizeof(*row));
 }
 
 static void set_error(struct draw *d, int rc, const struct fc_error *err)
 {
-    snprintf(d->error, sizeof(d->error), "%s",
-             err->msg_local[0] ? err->msg_local
-             : err->msg[0]     ? err->msg
-                               : fc_strerror(rc));
+    ui_error_text(d->error, sizeof(d->error), rc, err);
 }
 
 static void show(struct draw *d, enum draw_state st)
@@ -238,7 +226,7 @@ static void draw_draw(struct ui_view *v, WINDOW *w)
 {
     struct draw *d = v->data;
     char line[512];
-    int y = 0, bottom = v->rows - (d->error[0] ? 1 : 0);
+    int y = 0;
 
     snprintf(line, sizeof(line), "%s %s    %s %ld    %s %.16s", ui_tr("Mission", "任务"),
              d->info.mission, ui_tr("Institutions", "候选机构"), d->info.n,
@@ -266,51 +254,33 @@ static void draw_draw(struct ui_view *v, WINDOW *w)
         y += 2;
         break;
     }
-    ui_table_draw(&d->table, w, y, 1, bottom - y, v->cols - 2, 1);
-    if (d->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, d->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
-}
-
-static const char *draw_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("On-site draw", "现场双随机抽取");
-}
-
-static void draw_destroy(struct ui_view *v)
-{
-    struct draw *d = v->data;
-
-    ui_table_release(&d->table);
-    ui_input_release(&d->count);
-    ui_input_release(&d->seed);
-    free(d->pool);
-    free(d->picks);
-    free(d);
+    ui_view_draw_table(v, w, &d->table, y, 1, d->error);
 }
 
 static const struct ui_view_ops draw_ops = {
     .name = "draw",
-    .actions = draw_actions,
-    .nactions = sizeof(draw_actions) / sizeof(draw_actions[0]),
+    UI_VIEW_ACTIONS(draw_actions),
     .enter = draw_enter,
     .draw = draw_draw,
     .action = draw_action,
     .text = draw_text,
-    .title = draw_title,
-    .destroy = draw_destroy,
+    .title_en = N_("On-site draw"),
+    .title_zh = "现场双随机抽取",
 };
 
 struct ui_view *view_draw_new(const struct ui_app *app)
 {
-    struct draw *d = xcalloc(1, sizeof(*d));
+    struct ui_view *v = ui_view_make(&draw_ops, sizeof(struct draw));
+    struct draw *d = v->data;
 
     if (!app->draw)
         BUG("draw screen without a draw model");
     d->m = app->draw;
-    ui_input_init(&d->count, 63);
-    ui_input_init(&d->seed, 1024);
+    ui_view_input(v, &d->count, 63);
+    ui_view_input(v, &d->seed, 1024);
     d->focus = 1;
-    ui_table_init(&d->table, cols, (int)(sizeof(cols) / sizeof(cols[0])), d, cell);
-    return ui_view_new(&draw_ops, d);
+    ui_view_table(v, &d->table, cols, UI_COUNT(cols), cell);
+    ui_view_owns(v, &d->pool);
+    ui_view_owns(v, &d->picks);
+    return v;
 }

@@ -8,6 +8,7 @@
  * select the line on every flight screen. */
 #include "core/base/xalloc.h"
 #include "ui/form.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -152,8 +153,13 @@ struct flight_view {
     struct susp_window win;
     int loaded, stale;
     char error[256];
-    char title[128];
 };
+
+/* The error line of a load: the model's message (none when rc is 0). */
+static void load_error(char *out, size_t cap, int rc, const struct fc_error *err)
+{
+    snprintf(out, cap, "%s", rc ? (err->msg[0] ? err->msg : fc_strerror(rc)) : "");
+}
 
 static void fl_report(struct ui_view *v, int rc, const struct fc_error *err)
 {
@@ -175,8 +181,7 @@ static void fl_load(struct ui_view *v)
         rc = susp_window_refresh(&fv->win, &err);
     fv->loaded = 1;
     fv->stale = 0;
-    snprintf(fv->error, sizeof(fv->error), "%s",
-             rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+    load_error(fv->error, sizeof(fv->error), rc, &err);
 }
 
 /* Selects the line of a scanned or typed suspicion or settlement id; clears
@@ -443,45 +448,35 @@ static void fl_enter(struct ui_view *v)
         fv->stale = 1;
 }
 
-static const char *fl_title(struct ui_view *v)
-{
-    struct flight_view *fv = v->data;
-
-    snprintf(fv->title, sizeof(fv->title), "%s %.8s", ui_tr("Flight inspection", "飞行检查"),
-             fv->row.id);
-    return fv->title;
-}
-
 static void fl_destroy(struct ui_view *v)
 {
-    struct flight_view *fv = v->data;
-
-    susp_window_release(&fv->win);
-    free(fv);
+    susp_window_release(&((struct flight_view *)v->data)->win);
 }
 
 static const struct ui_view_ops flight_ops = {
     .name = "worksheet",
-    .actions = flight_actions,
-    .nactions = sizeof(flight_actions) / sizeof(flight_actions[0]),
+    UI_VIEW_ACTIONS(flight_actions),
     .enter = fl_enter,
     .resize = fl_resize,
     .draw = fl_draw,
     .action = fl_action,
     .scan = fl_scan,
-    .title = fl_title,
+    .title_en = N_("Flight inspection"),
+    .title_zh = "飞行检查",
     .destroy = fl_destroy,
 };
 
 struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct flight_view *fv = xcalloc(1, sizeof(*fv));
+    struct ui_view *v = ui_view_make(&flight_ops, sizeof(struct flight_view));
+    struct flight_view *fv = v->data;
 
     fv->app = app;
     fv->m = app->flight;
     fv->row = *row;
+    ui_view_visit_title(v, row->id);
     susp_window_init(&fv->win, fv->m, row->id, 10);
-    return ui_view_new(&flight_ops, fv);
+    return v;
 }
 
 /* --- sub-screens: common parts ---------------------------------------------- */
@@ -527,14 +522,11 @@ static const struct ui_action detail_actions[] = {
 static void detail_emit(void *ctx, const char *label, const char *value)
 {
     struct detail_view *d = ctx;
+    struct detail_line line;
 
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 32;
-        d->lines = xreallocarray(d->lines, d->cap, sizeof(*d->lines));
-    }
-    snprintf(d->lines[d->n].label, sizeof(d->lines[0].label), "%s", label);
-    snprintf(d->lines[d->n].value, sizeof(d->lines[0].value), "%s", value);
-    d->n++;
+    snprintf(line.label, sizeof(line.label), "%s", label);
+    snprintf(line.value, sizeof(line.value), "%s", value);
+    d->lines = ui_append(d->lines, &d->n, &d->cap, &line, sizeof(line));
 }
 
 static void detail_load(struct detail_view *d)
@@ -545,7 +537,7 @@ static void detail_load(struct detail_view *d)
     fc_error_clear(&err);
     d->n = 0;
     rc = d->fv->m->detail(d->fv->m->user, d->fv->row.id, d->susp_id, detail_emit, d, &err);
-    snprintf(d->error, sizeof(d->error), "%s", rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+    load_error(d->error, sizeof(d->error), rc, &err);
     d->stale = 0;
 }
 
@@ -603,40 +595,27 @@ static void detail_scan(struct ui_view *v, const char *code, size_t len)
     sub_scan(v, ((struct detail_view *)v->data)->fv, code);
 }
 
-static const char *detail_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Suspicion line", "疑点详情");
-}
-
-static void detail_destroy(struct ui_view *v)
-{
-    struct detail_view *d = v->data;
-
-    free(d->lines);
-    free(d);
-}
-
 static const struct ui_view_ops detail_ops = {
     .name = "flight-detail",
-    .actions = detail_actions,
-    .nactions = sizeof(detail_actions) / sizeof(detail_actions[0]),
+    UI_VIEW_ACTIONS(detail_actions),
     .enter = detail_enter,
     .draw = detail_draw,
     .action = detail_action,
     .scan = detail_scan,
-    .title = detail_title,
-    .destroy = detail_destroy,
+    .title_en = N_("Suspicion line"),
+    .title_zh = "疑点详情",
 };
 
 static struct ui_view *detail_new(struct flight_view *fv, const char *susp_id)
 {
-    struct detail_view *d = xcalloc(1, sizeof(*d));
+    struct ui_view *v = ui_view_make(&detail_ops, sizeof(struct detail_view));
+    struct detail_view *d = v->data;
 
     d->fv = fv;
     snprintf(d->susp_id, sizeof(d->susp_id), "%s", susp_id);
     d->stale = 1;
-    return ui_view_new(&detail_ops, d);
+    ui_view_owns(v, &d->lines);
+    return v;
 }
 
 /* --- forms: verdict and finding (ui/form.h) -------------------------------- */
@@ -974,42 +953,26 @@ static enum ui_role list_role(void *ctx, size_t row)
     return UI_ROLE_NORMAL;
 }
 
-static void grow(struct list_view *l, void **arr, size_t size)
-{
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        *arr = xreallocarray(*arr, l->cap, size);
-    }
-}
-
+/* A list holds one kind of row: n and cap count the array of its kind. */
 static void finding_emit(void *ctx, const struct ui_finding_row *row)
 {
     struct list_view *l = ctx;
-    void *a = l->finds;
 
-    grow(l, &a, sizeof(*row));
-    l->finds = a;
-    l->finds[l->n++] = *row;
+    l->finds = ui_append(l->finds, &l->n, &l->cap, row, sizeof(*row));
 }
 
 static void evidence_emit(void *ctx, const struct ui_evidence_row *row)
 {
     struct list_view *l = ctx;
-    void *a = l->evs;
 
-    grow(l, &a, sizeof(*row));
-    l->evs = a;
-    l->evs[l->n++] = *row;
+    l->evs = ui_append(l->evs, &l->n, &l->cap, row, sizeof(*row));
 }
 
 static void total_emit(void *ctx, const struct ui_total_row *row)
 {
     struct list_view *l = ctx;
-    void *a = l->tots;
 
-    grow(l, &a, sizeof(*row));
-    l->tots = a;
-    l->tots[l->n++] = *row;
+    l->tots = ui_append(l->tots, &l->n, &l->cap, row, sizeof(*row));
 }
 
 static void list_load(struct list_view *l)
@@ -1033,7 +996,7 @@ static void list_load(struct list_view *l)
         if (!rc)
             rc = m->totals(m->user, id, "code", total_emit, l, &err);
     }
-    snprintf(l->error, sizeof(l->error), "%s", rc ? (err.msg[0] ? err.msg : fc_strerror(rc)) : "");
+    load_error(l->error, sizeof(l->error), rc, &err);
     ui_table_set_rows(&l->table, l->n);
     l->stale = 0;
 }
@@ -1056,7 +1019,7 @@ static void list_draw(struct ui_view *v, WINDOW *w)
     ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);
     if (l->error[0])
         ui_put(w, y++, 1, v->cols - 2, l->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
-    ui_table_draw(&l->table, w, y, 1, v->rows - y, v->cols - 2, 1);
+    ui_view_draw_table(v, w, &l->table, y, 1, NULL);
 }
 
 static int list_action(struct ui_view *v, int id)
@@ -1094,63 +1057,47 @@ static void list_scan(struct ui_view *v, const char *code, size_t len)
     sub_scan(v, ((struct list_view *)v->data)->fv, code);
 }
 
-static const char *list_title(struct ui_view *v)
-{
-    struct list_view *l = v->data;
-
-    return l->kind == LIST_FINDINGS   ? ui_tr("Findings", "问题认定")
-           : l->kind == LIST_EVIDENCE ? ui_tr("Evidence", "证据")
-                                      : ui_tr("Totals", "汇总");
-}
-
-static void list_destroy(struct ui_view *v)
-{
-    struct list_view *l = v->data;
-
-    ui_table_release(&l->table);
-    free(l->finds);
-    free(l->evs);
-    free(l->tots);
-    free(l);
-}
-
-#define LIST_OPS(var, nm, acts, nacts)      \
-    static const struct ui_view_ops var = { \
-        .name = nm,                         \
-        .actions = acts,                    \
-        .nactions = nacts,                  \
-        .enter = list_enter,                \
-        .draw = list_draw,                  \
-        .action = list_action,              \
-        .scan = list_scan,                  \
-        .title = list_title,                \
-        .destroy = list_destroy,            \
+#define LIST_OPS(var, nm, acts, nacts, en, zh) \
+    static const struct ui_view_ops var = {    \
+        .name = nm,                            \
+        .actions = acts,                       \
+        .nactions = nacts,                     \
+        .enter = list_enter,                   \
+        .draw = list_draw,                     \
+        .action = list_action,                 \
+        .scan = list_scan,                     \
+        .title_en = en,                        \
+        .title_zh = zh,                        \
     }
 
-LIST_OPS(findings_ops, "flight-findings", findings_actions,
-         sizeof(findings_actions) / sizeof(findings_actions[0]));
-LIST_OPS(evidence_ops, "flight-evidence", evidence_actions,
-         sizeof(evidence_actions) / sizeof(evidence_actions[0]));
-LIST_OPS(totals_ops, "flight-totals", NULL, 0);
+LIST_OPS(findings_ops, "flight-findings", findings_actions, UI_COUNT(findings_actions),
+         N_("Findings"), "问题认定");
+LIST_OPS(evidence_ops, "flight-evidence", evidence_actions, UI_COUNT(evidence_actions),
+         N_("Evidence"), "证据");
+LIST_OPS(totals_ops, "flight-totals", NULL, 0, N_("Totals"), "汇总");
 
 static struct ui_view *list_new(struct flight_view *fv, enum list_kind kind)
 {
-    struct list_view *l = xcalloc(1, sizeof(*l));
+    struct ui_view *v = ui_view_make(kind == LIST_FINDINGS   ? &findings_ops
+                                     : kind == LIST_EVIDENCE ? &evidence_ops
+                                                             : &totals_ops,
+                                     sizeof(struct list_view));
+    struct list_view *l = v->data;
 
     l->kind = kind;
     l->fv = fv;
     l->stale = 1;
     if (kind == LIST_FINDINGS)
-        ui_table_init(&l->table, finding_cols, 6, l, list_cell);
+        ui_view_table(v, &l->table, finding_cols, UI_COUNT(finding_cols), list_cell);
     else if (kind == LIST_EVIDENCE)
-        ui_table_init(&l->table, evidence_cols, 4, l, list_cell);
+        ui_view_table(v, &l->table, evidence_cols, UI_COUNT(evidence_cols), list_cell);
     else
-        ui_table_init(&l->table, total_cols, 4, l, list_cell);
+        ui_view_table(v, &l->table, total_cols, UI_COUNT(total_cols), list_cell);
     l->table.row_role = list_role;
-    return ui_view_new(kind == LIST_FINDINGS   ? &findings_ops
-                       : kind == LIST_EVIDENCE ? &evidence_ops
-                                               : &totals_ops,
-                       l);
+    ui_view_owns(v, &l->finds);
+    ui_view_owns(v, &l->evs);
+    ui_view_owns(v, &l->tots);
+    return v;
 }
 
 static struct ui_view *findings_new(struct flight_view *fv)

@@ -3,6 +3,7 @@
  * UI language. Nothing here is written by hand per screen, so the help can
  * never disagree with the bindings. */
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -72,43 +73,30 @@ static int help_action(struct ui_view *v, int id)
     return id == UI_ACT_OPEN; /* nothing to open; swallow it */
 }
 
-static const char *help_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Help", "帮助");
-}
-
-static void help_destroy(struct ui_view *v)
-{
-    struct help *h = v->data;
-
-    ui_table_release(&h->table);
-    free(h->rows);
-    free(h);
-}
-
 static const struct ui_view_ops help_ops = {
     .name = "help",
     .draw = help_draw,
     .action = help_action,
-    .title = help_title,
-    .destroy = help_destroy,
+    .title_en = N_("Help"),
+    .title_zh = "帮助",
 };
 
 struct ui_view *view_help_new(const struct ui_view *under)
 {
-    struct help *h = xcalloc(1, sizeof(*h));
+    struct ui_view *v = ui_view_make(&help_ops, sizeof(struct help));
+    struct help *h = v->data;
     size_t nglobal, nextra = under ? under->ops->nactions : 0;
     const struct ui_action *global = keymap_global(&nglobal);
 
     h->rows = xreallocarray(NULL, nglobal + nextra + 1, sizeof(*h->rows));
+    ui_view_owns(v, &h->rows);
     for (size_t i = 0; i < nextra; i++)
         h->rows[h->nrows++] = &under->ops->actions[i];
     for (size_t i = 0; i < nglobal; i++)
         h->rows[h->nrows++] = &global[i];
     snprintf(h->under_name, sizeof(h->under_name), "%s",
              under && under->ops->name ? under->ops->name : "");
-    ui_table_init(&h->table, help_cols, 3, h, help_cell);
+    ui_view_table(v, &h->table, help_cols, UI_COUNT(help_cols), help_cell);
     ui_table_set_rows(&h->table, h->nrows);
-    return ui_view_new(&help_ops, h);
+    return v;
 }

@@ -4,6 +4,7 @@
  * Opening a visit asks the app to make it current, then shows its screen. */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -160,35 +161,24 @@ static void emit_mission(void *ctx, const struct ui_mission_row *row)
 {
     struct home *h = ctx;
 
-    if (h->nmissions == h->mcap) {
-        h->mcap = h->mcap ? h->mcap * 2 : 8;
-        h->missions = xreallocarray(h->missions, h->mcap, sizeof(*h->missions));
-    }
-    h->missions[h->nmissions++] = *row;
+    h->missions = ui_append(h->missions, &h->nmissions, &h->mcap, row, sizeof(*row));
 }
 
 static void emit_visit(void *ctx, const struct ui_visit_row *row)
 {
     struct home *h = ctx;
 
-    if (h->nvisits == h->vcap) {
-        h->vcap = h->vcap ? h->vcap * 2 : 8;
-        h->visits = xreallocarray(h->visits, h->vcap, sizeof(*h->visits));
-    }
-    h->visits[h->nvisits++] = *row;
+    h->visits = ui_append(h->visits, &h->nvisits, &h->vcap, row, sizeof(*row));
 }
 
 static void emit_try(void *ctx, const char *what, const char *code)
 {
     struct home *h = ctx;
+    struct try_code t;
 
-    if (h->ntries == h->tcap) {
-        h->tcap = h->tcap ? h->tcap * 2 : 8;
-        h->tries = xreallocarray(h->tries, h->tcap, sizeof(*h->tries));
-    }
-    snprintf(h->tries[h->ntries].what, sizeof(h->tries[0].what), "%s", what);
-    snprintf(h->tries[h->ntries].code, sizeof(h->tries[0].code), "%s", code);
-    h->ntries++;
+    snprintf(t.what, sizeof(t.what), "%s", what);
+    snprintf(t.code, sizeof(t.code), "%s", code);
+    h->tries = ui_append(h->tries, &h->ntries, &h->tcap, &t, sizeof(t));
 }
 
 static void home_load(struct home *h)
@@ -293,8 +283,7 @@ static void home_draw(struct ui_view *v, WINDOW *w)
         mh = 3;
     if (h->nmissions && (int)h->nmissions + 2 < mh)
         mh = (int)h->nmissions + 2;
-    ui_put(w, 0, 1, v->cols - 2, ui_tr("Missions", "任务"), UI_ALIGN_LEFT,
-           h->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_view_heading(v, w, 0, ui_tr("Missions", "任务"), h->focus == 0);
     ui_table_draw(&h->mtable, w, 1, 1, mh, v->cols - 2, h->focus == 0);
     vy = 1 + mh + 1;
     vrows = v->rows - vy - 1;
@@ -307,8 +296,7 @@ static void home_draw(struct ui_view *v, WINDOW *w)
         draw_first_steps(h, w, vy + 1, v->cols - 2 - right);
     if (h->nvisits)
         ui_table_draw(&h->vtable, w, vy + 1, 1, vrows - 1, v->cols - 2 - right, h->focus == 1);
-    if (h->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, h->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_error(v, w, h->error);
 }
 
 static void home_sheet(struct ui_view *v)
@@ -369,10 +357,9 @@ static void home_open_visit(struct ui_view *v)
 static int home_action(struct ui_view *v, int id)
 {
     struct home *h = v->data;
-    struct ui_table *t = h->focus ? &h->vtable : &h->mtable;
+    struct ui_table *const tables[] = {&h->mtable, &h->vtable};
 
     switch (id) {
-    case UI_ACT_NEXT_PANE: h->focus = !h->focus; return 1;
     case HOME_ACT_REFRESH: home_load(h); return 1;
     case HOME_ACT_SHEET: home_sheet(v); return 1;
     case HOME_ACT_OPEN_VISIT: home_open_visit(v); return 1;
@@ -389,46 +376,31 @@ static int home_action(struct ui_view *v, int id)
         else
             h->focus = 1; /* a mission opens onto its visits */
         return 1;
-    default: return ui_table_action(t, id);
+    default: return ui_tables_action(tables, 2, &h->focus, id);
     }
-}
-
-static const char *home_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Home", "首页");
-}
-
-static void home_destroy(struct ui_view *v)
-{
-    struct home *h = v->data;
-
-    ui_table_release(&h->mtable);
-    ui_table_release(&h->vtable);
-    free(h->tries);
-    free(h->missions);
-    free(h->visits);
-    free(h);
 }
 
 static const struct ui_view_ops home_ops = {
     .name = "home",
-    .actions = home_actions,
-    .nactions = sizeof(home_actions) / sizeof(home_actions[0]),
+    UI_VIEW_ACTIONS(home_actions),
     .enter = home_enter,
     .draw = home_draw,
     .action = home_action,
-    .title = home_title,
-    .destroy = home_destroy,
+    .title_en = N_("Home"),
+    .title_zh = "首页",
 };
 
 struct ui_view *view_home_new(const struct ui_app *app)
 {
-    struct home *h = xcalloc(1, sizeof(*h));
+    struct ui_view *v = ui_view_make(&home_ops, sizeof(struct home));
+    struct home *h = v->data;
 
     h->app = app;
-    ui_table_init(&h->mtable, mission_cols, 4, h, mission_cell);
-    ui_table_init(&h->vtable, visit_cols, 7, h, visit_cell);
-    h->vtable.row_role = visit_role;
-    return ui_view_new(&home_ops, h);
+    ui_view_table(v, &h->mtable, mission_cols, UI_COUNT(mission_cols), mission_cell);
+    ui_view_table(v, &h->vtable, visit_cols, UI_COUNT(visit_cols), visit_cell)->row_role =
+        visit_role;
+    ui_view_owns(v, &h->tries);
+    ui_view_owns(v, &h->missions);
+    ui_view_owns(v, &h->visits);
+    return v;
 }

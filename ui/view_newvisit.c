@@ -3,6 +3,7 @@
  * shown (条例 art. 29). A small form rather than a wizard: an inspector at a
  * hospital door wants it done in a few keys. */
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -46,22 +47,14 @@ static void emit_site(void *ctx, const struct ui_site_row *row)
 {
     struct newvisit *f = ctx;
 
-    if (f->nsites == f->cap) {
-        f->cap = f->cap ? f->cap * 2 : 16;
-        f->sites = xreallocarray(f->sites, f->cap, sizeof(*f->sites));
-    }
-    f->sites[f->nsites++] = *row;
+    f->sites = ui_append(f->sites, &f->nsites, &f->cap, row, sizeof(*row));
 }
 
 static void emit_kind(void *ctx, const struct ui_kind_row *row)
 {
     struct newvisit *f = ctx;
 
-    if (f->nkinds == f->kcap) {
-        f->kcap = f->kcap ? f->kcap * 2 : 4;
-        f->kinds = xreallocarray(f->kinds, f->kcap, sizeof(*f->kinds));
-    }
-    f->kinds[f->nkinds++] = *row;
+    f->kinds = ui_append(f->kinds, &f->nkinds, &f->kcap, row, sizeof(*row));
 }
 
 static const char *kind_label(const struct newvisit *f)
@@ -159,29 +152,13 @@ static int nv_text(struct ui_view *v, uint32_t key)
     return 0;
 }
 
-struct find_row {
-    const char *id;
-    struct ui_visit_row row;
-    int found;
-};
-
-static void find_emit(void *ctx, const struct ui_visit_row *row)
-{
-    struct find_row *fr = ctx;
-
-    if (!fr->found && !strcmp(row->id, fr->id)) {
-        fr->row = *row;
-        fr->found = 1;
-    }
-}
-
 static void nv_save(struct ui_view *v)
 {
     struct newvisit *f = v->data;
     const struct ui_home_model *m = f->app->home;
     const struct ui_site_row *s = picked(f);
     struct ui_new_visit nv;
-    struct find_row fr;
+    struct ui_visit_row row;
     struct fc_error err;
     char id[64];
     int rc;
@@ -213,18 +190,15 @@ static void nv_save(struct ui_view *v)
         ui_screen_alert(v->scr, UI_SEV_WARN);
         return;
     }
-    memset(&fr, 0, sizeof(fr));
-    fr.id = id;
-    if (m->list_visits)
-        m->list_visits(f->app->user, find_emit, &fr, &err);
-    if (!fr.found) {
-        snprintf(fr.row.id, sizeof(fr.row.id), "%s", id);
-        snprintf(fr.row.site, sizeof(fr.row.site), "%s", s->name);
-        snprintf(fr.row.kind, sizeof(fr.row.kind), "%s", nv.kind);
-        snprintf(fr.row.kind_label, sizeof(fr.row.kind_label), "%s", kind_label(f));
-        fr.row.is_open = 1;
+    if (ui_visit_find(f->app, id, &row, &err) <= 0) {
+        memset(&row, 0, sizeof(row));
+        snprintf(row.id, sizeof(row.id), "%s", id);
+        snprintf(row.site, sizeof(row.site), "%s", s->name);
+        snprintf(row.kind, sizeof(row.kind), "%s", nv.kind);
+        snprintf(row.kind_label, sizeof(row.kind_label), "%s", kind_label(f));
+        row.is_open = 1;
     }
-    ui_screen_replace(v->scr, view_for_visit(f->app, &fr.row));
+    ui_screen_replace(v->scr, view_for_visit(f->app, &row));
 }
 
 static int nv_action(struct ui_view *v, int id)
@@ -285,46 +259,30 @@ static void nv_draw(struct ui_view *v, WINDOW *w)
            UI_ALIGN_CENTER, UI_ROLE_DIM);
 }
 
-static const char *nv_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("New visit", "新检查");
-}
-
-static void nv_destroy(struct ui_view *v)
-{
-    struct newvisit *f = v->data;
-
-    ui_input_release(&f->filter);
-    ui_input_release(&f->insp1);
-    ui_input_release(&f->insp2);
-    free(f->sites);
-    free(f->kinds);
-    free(f->match);
-    free(f);
-}
-
 static const struct ui_view_ops nv_ops = {
     .name = "new-visit",
-    .actions = nv_actions,
-    .nactions = sizeof(nv_actions) / sizeof(nv_actions[0]),
+    UI_VIEW_ACTIONS(nv_actions),
     .draw = nv_draw,
     .action = nv_action,
     .text = nv_text,
-    .title = nv_title,
-    .destroy = nv_destroy,
+    .title_en = N_("New visit"),
+    .title_zh = "新检查",
 };
 
 struct ui_view *view_newvisit_new(const struct ui_app *app)
 {
-    struct newvisit *f = xcalloc(1, sizeof(*f));
+    struct ui_view *v = ui_view_make(&nv_ops, sizeof(struct newvisit));
+    struct newvisit *f = v->data;
     struct fc_error err;
 
     f->app = app;
     f->cred = 1;
-    ui_input_init(&f->filter, 64);
-    ui_input_init(&f->insp1, 60);
-    ui_input_init(&f->insp2, 60);
+    ui_view_input(v, &f->filter, 64);
+    ui_view_input(v, &f->insp1, 60);
+    ui_view_input(v, &f->insp2, 60);
+    ui_view_owns(v, &f->sites);
+    ui_view_owns(v, &f->kinds);
+    ui_view_owns(v, &f->match);
     fc_error_clear(&err);
     if (app->home && app->home->list_kinds &&
         app->home->list_kinds(app->user, emit_kind, f, &err) < 0)
@@ -333,5 +291,5 @@ struct ui_view *view_newvisit_new(const struct ui_app *app)
         app->home->list_sites(app->user, emit_site, f, &err) < 0)
         snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the sites");
     refilter(f);
-    return ui_view_new(&nv_ops, f);
+    return v;
 }

@@ -8,6 +8,7 @@
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "ui/form.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -138,7 +139,6 @@ struct night_view {
     struct ui_verdict last;
     char last_code[96];
     char error[256];
-    char title[128];
 };
 
 /* --- columns and cells ------------------------------------------------- */
@@ -284,13 +284,9 @@ static struct ui_scan_row *scan_at(struct night_view *nv, size_t r)
 static void scan_cell(void *ctx, size_t r, int col, struct buf *out)
 {
     const struct ui_scan_row *sc = scan_at(ctx, r);
-    char when[CLOCK_ISO_MAX];
 
     switch (col) {
-    case 0:
-        clock_format_short(sc->at_ms, when);
-        buf_adds(out, strlen(when) > 11 ? when + 11 : when);
-        break;
+    case 0: ui_cell_time(out, sc->at_ms); break;
     case 1: buf_adds(out, sc->code); break;
     case 2: buf_adds(out, sc->bed); break;
     case 3: buf_adds(out, sc->verdict_label[0] ? sc->verdict_label : sc->verdict); break;
@@ -317,47 +313,38 @@ static int scan_filter(void *ctx, size_t r, const char *text)
 
 /* --- loading ----------------------------------------------------------- */
 
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap)*2 : 16;                        \
-            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
-        }                                                        \
-    } while (0)
-
 static void emit_ward(void *ctx, const struct ui_ward_row *row)
 {
     struct night_view *nv = ctx;
-    GROW(nv->wards, nv->nwards, nv->wcap);
-    nv->wards[nv->nwards++] = *row;
+
+    nv->wards = ui_append(nv->wards, &nv->nwards, &nv->wcap, row, sizeof(*row));
 }
 
 static void emit_bed(void *ctx, const struct ui_bed_row *row)
 {
     struct night_view *nv = ctx;
-    GROW(nv->beds, nv->nbeds, nv->bcap);
-    nv->beds[nv->nbeds++] = *row;
+
+    nv->beds = ui_append(nv->beds, &nv->nbeds, &nv->bcap, row, sizeof(*row));
 }
 
 static void emit_patient(void *ctx, const struct ui_patient_row *row)
 {
     struct night_view *nv = ctx;
-    GROW(nv->pats, nv->npats, nv->pcap);
-    nv->pats[nv->npats++] = *row;
+
+    nv->pats = ui_append(nv->pats, &nv->npats, &nv->pcap, row, sizeof(*row));
 }
 
 static void emit_scan(void *ctx, const struct ui_scan_row *row)
 {
     struct night_view *nv = ctx;
-    GROW(nv->scans, nv->nscans, nv->scap);
-    nv->scans[nv->nscans++] = *row;
+
+    nv->scans = ui_append(nv->scans, &nv->nscans, &nv->scap, row, sizeof(*row));
 }
 
 static void set_error(struct night_view *nv, int rc, const struct fc_error *err)
 {
     if (rc < 0 && !nv->error[0])
-        snprintf(nv->error, sizeof(nv->error), "%s",
-                 err->msg_local[0] ? err->msg_local : fc_strerror(rc));
+        ui_error_text(nv->error, sizeof(nv->error), rc, err);
 }
 
 static size_t ward_index(const struct night_view *nv, const char *code)
@@ -488,24 +475,20 @@ static void night_jump(struct night_view *nv, struct ui_screen *scr, const char 
     night_submit(nv, scr, label, UI_SCAN_TYPED);
 }
 
-static int night_text(struct ui_view *v, uint32_t key)
+/* A typed bed number goes to that bed of the ward, anything else is a code. */
+static void night_typed(struct ui_view *v, const char *code)
 {
     struct night_view *nv = v->data;
 
-    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
-        char *code = NULL;
-        if (!nv->input.text.len)
-            return 0; /* Enter on a list row */
-        code = xstrdup(nv->input.text.ptr);
-        ui_input_clear(&nv->input);
-        if (is_bed_number(code))
-            night_jump(nv, v->scr, nv->ward, code);
-        else
-            night_submit(nv, v->scr, code, UI_SCAN_TYPED);
-        free(code);
-        return 1;
-    }
-    return ui_input_key(&nv->input, key);
+    if (is_bed_number(code))
+        night_jump(nv, v->scr, nv->ward, code);
+    else
+        night_submit(nv, v->scr, code, UI_SCAN_TYPED);
+}
+
+static int night_text(struct ui_view *v, uint32_t key)
+{
+    return ui_view_input_key(v, &((struct night_view *)v->data)->input, key, night_typed);
 }
 
 /* --- corrections (void / amend) ---------------------------------------- */
@@ -808,8 +791,7 @@ static void night_draw(struct ui_view *v, WINDOW *w)
     } else {
         ui_table_draw(&nv->btable, w, y, lw + 2, rh, v->cols - lw - 3, nv->focus == 1);
     }
-    if (nv->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, nv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_error(v, w, nv->error);
 }
 
 static void night_enter(struct ui_view *v)
@@ -820,46 +802,23 @@ static void night_enter(struct ui_view *v)
     nv->stale = 1;
 }
 
-static const char *night_title(struct ui_view *v)
-{
-    struct night_view *nv = v->data;
-
-    snprintf(nv->title, sizeof(nv->title), "%s %.8s", ui_tr("Night check", "夜查"), nv->row.id);
-    return nv->title;
-}
-
-static void night_destroy(struct ui_view *v)
-{
-    struct night_view *nv = v->data;
-
-    ui_table_release(&nv->wtable);
-    ui_table_release(&nv->btable);
-    ui_table_release(&nv->ptable);
-    ui_table_release(&nv->stable);
-    ui_input_release(&nv->input);
-    free(nv->wards);
-    free(nv->beds);
-    free(nv->pats);
-    free(nv->scans);
-    free(nv);
-}
-
 static const struct ui_view_ops night_ops = {
     .name = "beds",
-    .actions = night_actions,
-    .nactions = sizeof(night_actions) / sizeof(night_actions[0]),
+    UI_VIEW_ACTIONS(night_actions),
     .enter = night_enter,
     .draw = night_draw,
     .action = night_action,
     .text = night_text,
     .scan = night_scan,
-    .title = night_title,
-    .destroy = night_destroy,
+    .title_en = N_("Night check"),
+    .title_zh = "夜查",
 };
 
 struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct night_view *nv = xcalloc(1, sizeof(*nv));
+    struct ui_view *v = ui_view_make(&night_ops, sizeof(struct night_view));
+    struct night_view *nv = v->data;
+    struct ui_table *t;
 
     if (!app->night)
         BUG("night screen without a night model");
@@ -868,17 +827,21 @@ struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_r
     nv->focus = 1;
     nv->stale = 1;
     nv->follow = 1;
-    ui_input_init(&nv->input, NIGHT_INPUT_MAX);
-    ui_table_init(&nv->wtable, ward_cols, 4, nv, ward_cell);
-    nv->wtable.row_role = ward_role;
-    ui_table_init(&nv->btable, bed_cols, 6, nv, bed_cell);
-    nv->btable.row_role = bed_role;
-    nv->btable.filter = bed_filter;
-    ui_table_init(&nv->ptable, patient_cols, 6, nv, patient_cell);
-    nv->ptable.row_role = patient_role;
-    nv->ptable.filter = patient_filter;
-    ui_table_init(&nv->stable, scan_cols, 5, nv, scan_cell);
-    nv->stable.row_role = scan_role;
-    nv->stable.filter = scan_filter;
-    return ui_view_new(&night_ops, nv);
+    ui_view_visit_title(v, row->id);
+    ui_view_input(v, &nv->input, NIGHT_INPUT_MAX);
+    ui_view_table(v, &nv->wtable, ward_cols, UI_COUNT(ward_cols), ward_cell)->row_role = ward_role;
+    t = ui_view_table(v, &nv->btable, bed_cols, UI_COUNT(bed_cols), bed_cell);
+    t->row_role = bed_role;
+    t->filter = bed_filter;
+    t = ui_view_table(v, &nv->ptable, patient_cols, UI_COUNT(patient_cols), patient_cell);
+    t->row_role = patient_role;
+    t->filter = patient_filter;
+    t = ui_view_table(v, &nv->stable, scan_cols, UI_COUNT(scan_cols), scan_cell);
+    t->row_role = scan_role;
+    t->filter = scan_filter;
+    ui_view_owns(v, &nv->wards);
+    ui_view_owns(v, &nv->beds);
+    ui_view_owns(v, &nv->pats);
+    ui_view_owns(v, &nv->scans);
+    return v;
 }

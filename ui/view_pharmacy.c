@@ -7,6 +7,7 @@
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
 #include "ui/form.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/pharmacy_rows.h"
@@ -141,18 +142,9 @@ struct ph_view {
     int have_last;
     struct ui_verdict last;
     char error[256];
-    char title[128];
 };
 
 /* --- shared helpers ---------------------------------------------------- */
-
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap)*2 : 16;                        \
-            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
-        }                                                        \
-    } while (0)
 
 static void fmt_qty(double q, struct buf *out)
 {
@@ -160,16 +152,6 @@ static void fmt_qty(double q, struct buf *out)
         buf_addf(out, "%lld", (long long)q);
     else
         buf_addf(out, "%.3g", q);
-}
-
-static void error_text(char *out, size_t cap, int rc, const struct fc_error *err)
-{
-    snprintf(out, cap, "%s", err->msg_local[0] ? err->msg_local : fc_strerror(rc));
-}
-
-static int is_enter(uint32_t key)
-{
-    return key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER);
 }
 
 /* --- the drug table ---------------------------------------------------- */
@@ -250,8 +232,7 @@ static void emit_drug(void *ctx, const struct ui_drug_row *row)
 {
     struct ph_view *pv = ctx;
 
-    GROW(pv->drugs, pv->ndrugs, pv->dcap);
-    pv->drugs[pv->ndrugs++] = *row;
+    pv->drugs = ui_append(pv->drugs, &pv->ndrugs, &pv->dcap, row, sizeof(*row));
 }
 
 /* Re-orders the table, keeping the selected drug (or the followed one)
@@ -289,13 +270,13 @@ static void ph_reload(struct ph_view *pv)
     pv->ndrugs = 0;
     rc = pv->m->list_drugs(pv->m->user, pv->row.id, emit_drug, pv, &pv->blind, &err);
     if (rc < 0)
-        error_text(pv->error, sizeof(pv->error), rc, &err);
+        ui_error_text(pv->error, sizeof(pv->error), rc, &err);
     pv->complete = 0;
     if (rc >= 0 && pv->m->is_complete) {
         fc_error_clear(&err);
         rc = pv->m->is_complete(pv->m->user, pv->row.id, &pv->complete, &err);
         if (rc < 0)
-            error_text(pv->error, sizeof(pv->error), rc, &err);
+            ui_error_text(pv->error, sizeof(pv->error), rc, &err);
     }
     ph_reorder(pv);
     pv->stale = 0;
@@ -358,7 +339,7 @@ static void ph_submit(struct ph_view *pv, struct ui_screen *scr, const char *cod
     if (rc < 0) {
         v.severity = UI_SEV_WARN;
         snprintf(v.verdict, sizeof(v.verdict), "NOT_RECORDED");
-        error_text(v.message, sizeof(v.message), rc, &err);
+        ui_error_text(v.message, sizeof(v.message), rc, &err);
     }
     result_drug(&v, code, drug);
     ph_show(pv, scr, &v, rc < 0 ? NULL : drug);
@@ -370,21 +351,15 @@ static void ph_scan(struct ui_view *v, const char *code, size_t len)
     ph_submit(v->data, v->scr, code, UI_SCAN_BURST);
 }
 
+static void ph_typed(struct ui_view *v, const char *code)
+{
+    ph_submit(v->data, v->scr, code, UI_SCAN_TYPED);
+}
+
+/* Enter on an empty line opens the selected drug's boxes (the keymap). */
 static int ph_text(struct ui_view *v, uint32_t key)
 {
-    struct ph_view *pv = v->data;
-
-    if (is_enter(key)) {
-        char *code = NULL;
-        if (!pv->input.text.len)
-            return 0; /* Enter on a drug: its boxes */
-        code = xstrdup(pv->input.text.ptr);
-        ui_input_clear(&pv->input);
-        ph_submit(pv, v->scr, code, UI_SCAN_TYPED);
-        free(code);
-        return 1;
-    }
-    return ui_input_key(&pv->input, key);
+    return ui_view_input_key(v, &((struct ph_view *)v->data)->input, key, ph_typed);
 }
 
 /* --- forms: manual count and void (ui/form.h) --------------------------- */
@@ -423,7 +398,7 @@ static int form_done(struct ph_view *pv, struct ui_screen *scr, int rc, const st
                      const struct ui_verdict *out, const char *drug, char *error)
 {
     if (rc < 0) {
-        error_text(error, 256, rc, err);
+        ui_error_text(error, 256, rc, err);
         return -1;
     }
     ph_show(pv, scr, out, drug);
@@ -564,7 +539,6 @@ struct boxes_view {
     struct ui_table table;
     int stale;
     char error[256];
-    char title[128];
 };
 
 enum { BOX_ACT_VOID = UI_ACT_VIEW_BASE };
@@ -599,13 +573,9 @@ static const struct ui_box_row *box_at(struct boxes_view *bv, size_t r)
 static void box_cell(void *ctx, size_t r, int col, struct buf *out)
 {
     const struct ui_box_row *b = box_at(ctx, r);
-    char when[CLOCK_ISO_MAX];
 
     switch (col) {
-    case 0:
-        clock_format_short(b->at_ms, when);
-        buf_adds(out, strlen(when) > 11 ? when + 11 : when);
-        break;
+    case 0: ui_cell_time(out, b->at_ms); break;
     case 1: buf_adds(out, b->code); break;
     case 2: buf_adds(out, b->verdict_label[0] ? b->verdict_label : b->verdict); break;
     case 3: buf_adds(out, b->detail); break;
@@ -628,8 +598,7 @@ static void emit_box(void *ctx, const struct ui_box_row *row)
 {
     struct boxes_view *bv = ctx;
 
-    GROW(bv->rows, bv->n, bv->cap);
-    bv->rows[bv->n++] = *row;
+    bv->rows = ui_append(bv->rows, &bv->n, &bv->cap, row, sizeof(*row));
 }
 
 static void boxes_reload(struct boxes_view *bv)
@@ -643,7 +612,7 @@ static void boxes_reload(struct boxes_view *bv)
     bv->n = 0;
     rc = m->list_boxes(m->user, bv->pv->row.id, bv->drug, emit_box, bv, &err);
     if (rc < 0)
-        error_text(bv->error, sizeof(bv->error), rc, &err);
+        ui_error_text(bv->error, sizeof(bv->error), rc, &err);
     ui_table_set_rows(&bv->table, bv->n);
     bv->stale = 0;
 }
@@ -672,9 +641,7 @@ static void boxes_draw(struct ui_view *v, WINDOW *w)
     else
         ui_banner_draw(w, y, 1, bh, v->cols - 2, UI_SEV_NONE, ui_tr("BOXES", "盒码"), NULL);
     y += bh;
-    ui_table_draw(&bv->table, w, y, 1, v->rows - y - (bv->error[0] ? 1 : 0), v->cols - 2, 1);
-    if (bv->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, bv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_table(v, w, &bv->table, y, 1, bv->error);
 }
 
 static int boxes_action(struct ui_view *v, int id)
@@ -703,38 +670,21 @@ static void boxes_enter(struct ui_view *v)
     ((struct boxes_view *)v->data)->stale = 1;
 }
 
-static const char *boxes_title(struct ui_view *v)
-{
-    struct boxes_view *bv = v->data;
-
-    snprintf(bv->title, sizeof(bv->title), "%s %s", ui_tr("Boxes", "盒码"), bv->drug);
-    return bv->title;
-}
-
-static void boxes_destroy(struct ui_view *v)
-{
-    struct boxes_view *bv = v->data;
-
-    ui_table_release(&bv->table);
-    free(bv->rows);
-    free(bv);
-}
-
 static const struct ui_view_ops boxes_ops = {
     .name = "pharmacy-boxes",
-    .actions = box_actions,
-    .nactions = sizeof(box_actions) / sizeof(box_actions[0]),
+    UI_VIEW_ACTIONS(box_actions),
     .enter = boxes_enter,
     .draw = boxes_draw,
     .action = boxes_action,
     .scan = boxes_scan,
-    .title = boxes_title,
-    .destroy = boxes_destroy,
+    .title_en = N_("Boxes"),
+    .title_zh = "盒码",
 };
 
 static void open_boxes(struct ph_view *pv, struct ui_screen *scr, const struct ui_drug_row *d)
 {
-    struct boxes_view *bv = xcalloc(1, sizeof(*bv));
+    struct ui_view *v = ui_view_make(&boxes_ops, sizeof(struct boxes_view));
+    struct boxes_view *bv = v->data;
 
     bv->pv = pv;
     if (d) {
@@ -742,9 +692,10 @@ static void open_boxes(struct ph_view *pv, struct ui_screen *scr, const struct u
         snprintf(bv->name, sizeof(bv->name), "%s", d->name);
     }
     bv->stale = 1;
-    ui_table_init(&bv->table, box_cols, 7, bv, box_cell);
-    bv->table.row_role = box_role;
-    ui_screen_push(scr, ui_view_new(&boxes_ops, bv));
+    ui_view_subtitle(v, bv->drug);
+    ui_view_table(v, &bv->table, box_cols, UI_COUNT(box_cols), box_cell)->row_role = box_role;
+    ui_view_owns(v, &bv->rows);
+    ui_screen_push(scr, v);
 }
 
 /* --- summary by rule --------------------------------------------------- */
@@ -786,8 +737,7 @@ static void emit_rule(void *ctx, const struct ui_rule_row *row)
 {
     struct summary_view *sv = ctx;
 
-    GROW(sv->rows, sv->n, sv->cap);
-    sv->rows[sv->n++] = *row;
+    sv->rows = ui_append(sv->rows, &sv->n, &sv->cap, row, sizeof(*row));
 }
 
 static void summary_draw(struct ui_view *v, WINDOW *w)
@@ -827,12 +777,6 @@ static int summary_action(struct ui_view *v, int id)
     return ui_table_action(&((struct summary_view *)v->data)->table, id);
 }
 
-static const char *summary_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Summary by rule", "规则汇总");
-}
-
 static void summary_scan(struct ui_view *v, const char *code, size_t len)
 {
     struct summary_view *sv = v->data;
@@ -842,27 +786,19 @@ static void summary_scan(struct ui_view *v, const char *code, size_t len)
     ui_screen_pop(v->scr);
 }
 
-static void summary_destroy(struct ui_view *v)
-{
-    struct summary_view *sv = v->data;
-
-    ui_table_release(&sv->table);
-    free(sv->rows);
-    free(sv);
-}
-
 static const struct ui_view_ops summary_ops = {
     .name = "pharmacy-summary",
     .draw = summary_draw,
     .action = summary_action,
     .scan = summary_scan,
-    .title = summary_title,
-    .destroy = summary_destroy,
+    .title_en = N_("Summary by rule"),
+    .title_zh = "规则汇总",
 };
 
 static void open_summary(struct ph_view *pv, struct ui_screen *scr)
 {
-    struct summary_view *sv = NULL;
+    struct ui_view *v;
+    struct summary_view *sv;
     struct fc_error err;
     int rc;
 
@@ -873,21 +809,22 @@ static void open_summary(struct ph_view *pv, struct ui_screen *scr)
         ui_screen_alert(scr, UI_SEV_WARN);
         return;
     }
-    sv = xcalloc(1, sizeof(*sv));
+    v = ui_view_make(&summary_ops, sizeof(struct summary_view));
+    sv = v->data;
     sv->pv = pv;
+    ui_view_owns(v, &sv->rows);
     fc_error_clear(&err);
     rc = pv->m->summary(pv->m->user, pv->row.id, emit_rule, sv, &err);
     if (rc < 0) {
         char msg[256];
-        error_text(msg, sizeof(msg), rc, &err);
+        ui_error_text(msg, sizeof(msg), rc, &err);
         ui_screen_message(scr, UI_ROLE_WARN, "%s", msg);
-        free(sv->rows);
-        free(sv);
+        ui_view_free(v);
         return;
     }
-    ui_table_init(&sv->table, rule_cols, 4, sv, rule_cell);
+    ui_view_table(v, &sv->table, rule_cols, UI_COUNT(rule_cols), rule_cell);
     ui_table_set_rows(&sv->table, sv->n);
-    ui_screen_push(scr, ui_view_new(&summary_ops, sv));
+    ui_screen_push(scr, v);
 }
 
 /* --- recount and blind ------------------------------------------------- */
@@ -913,7 +850,7 @@ static void recount_done(void *ctx, int yes)
         if (rc < 0) {
             out.severity = UI_SEV_WARN;
             snprintf(out.verdict, sizeof(out.verdict), "NOT_RECORDED");
-            error_text(out.message, sizeof(out.message), rc, &err);
+            ui_error_text(out.message, sizeof(out.message), rc, &err);
         }
         ph_show(c->pv, c->scr, &out, c->drug);
     }
@@ -951,7 +888,7 @@ static void blind_done(void *ctx, int yes)
         rc = c->pv->m->set_blind(c->pv->m->user, c->pv->row.id, c->blind, &err);
         if (rc < 0) {
             char msg[256];
-            error_text(msg, sizeof(msg), rc, &err);
+            ui_error_text(msg, sizeof(msg), rc, &err);
             ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
         } else {
             ui_screen_message(
@@ -977,7 +914,7 @@ static void complete_done(void *ctx, int yes)
         rc = c->pv->m->set_complete(c->pv->m->user, c->pv->row.id, &out, &err);
         if (rc < 0) {
             char msg[256];
-            error_text(msg, sizeof(msg), rc, &err);
+            ui_error_text(msg, sizeof(msg), rc, &err);
             ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
             ui_screen_alert(c->scr, UI_SEV_WARN);
         } else {
@@ -1070,7 +1007,7 @@ static void ph_void_last(struct ph_view *pv, struct ui_screen *scr)
     rc = pv->m->list_boxes(pv->m->user, pv->row.id, "", emit_last, &ls, &err);
     if (rc < 0) {
         char msg[256];
-        error_text(msg, sizeof(msg), rc, &err);
+        ui_error_text(msg, sizeof(msg), rc, &err);
         ui_screen_message(scr, UI_ROLE_ANOMALY, "%s", msg);
         return;
     }
@@ -1149,9 +1086,7 @@ static void ph_draw(struct ui_view *v, WINDOW *w)
     y += bh;
     ui_input_draw(&pv->input, w, y++, 1, v->cols - 2,
                   ui_tr("Code or DRUG:QTY:", "输入码或 编码:数量："), 1);
-    ui_table_draw(&pv->table, w, y, 1, v->rows - y - (pv->error[0] ? 1 : 0), v->cols - 2, 1);
-    if (pv->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, pv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_table(v, w, &pv->table, y, 1, pv->error);
 }
 
 static void ph_enter(struct ui_view *v)
@@ -1160,42 +1095,22 @@ static void ph_enter(struct ui_view *v)
     ((struct ph_view *)v->data)->stale = 1;
 }
 
-static const char *ph_title(struct ui_view *v)
-{
-    struct ph_view *pv = v->data;
-
-    snprintf(pv->title, sizeof(pv->title), "%s %.8s", ui_tr("Stock count", "进销存盘点"),
-             pv->row.id);
-    return pv->title;
-}
-
-static void ph_destroy(struct ui_view *v)
-{
-    struct ph_view *pv = v->data;
-
-    ui_table_release(&pv->table);
-    ui_input_release(&pv->input);
-    free(pv->drugs);
-    free(pv->order);
-    free(pv);
-}
-
 static const struct ui_view_ops pharmacy_ops = {
     .name = "stock-count",
-    .actions = pharmacy_actions,
-    .nactions = sizeof(pharmacy_actions) / sizeof(pharmacy_actions[0]),
+    UI_VIEW_ACTIONS(pharmacy_actions),
     .enter = ph_enter,
     .draw = ph_draw,
     .action = ph_action,
     .text = ph_text,
     .scan = ph_scan,
-    .title = ph_title,
-    .destroy = ph_destroy,
+    .title_en = N_("Stock count"),
+    .title_zh = "进销存盘点",
 };
 
 struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ph_view *pv = xcalloc(1, sizeof(*pv));
+    struct ui_view *v = ui_view_make(&pharmacy_ops, sizeof(struct ph_view));
+    struct ph_view *pv = v->data;
 
     if (!app->pharmacy)
         BUG("pharmacy screen without a pharmacy model");
@@ -1204,8 +1119,10 @@ struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visi
     pv->row = *row;
     pv->stale = 1;
     pv->sort = PHARMACY_SORT_CODE;
-    ui_input_init(&pv->input, PH_INPUT_MAX);
-    ui_table_init(&pv->table, drug_cols, 8, pv, drug_cell);
-    pv->table.row_role = drug_role;
-    return ui_view_new(&pharmacy_ops, pv);
+    ui_view_visit_title(v, row->id);
+    ui_view_input(v, &pv->input, PH_INPUT_MAX);
+    ui_view_table(v, &pv->table, drug_cols, UI_COUNT(drug_cols), drug_cell)->row_role = drug_role;
+    ui_view_owns(v, &pv->drugs);
+    ui_view_owns(v, &pv->order);
+    return v;
 }

@@ -7,6 +7,7 @@
  * `evidence add` and `interview add` record (ui_records_model). */
 #include "core/base/xalloc.h"
 #include "ui/form.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -15,14 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap)*2 : 16;                        \
-            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
-        }                                                        \
-    } while (0)
 
 enum {
     REC_ACT_WRITE = UI_ACT_VIEW_BASE,
@@ -80,7 +73,6 @@ struct records {
     char printer[128];
     char last_path[1024];
     char error[320];
-    char title[96];
 };
 
 static const struct ui_table_col doc_cols[] = {
@@ -114,23 +106,15 @@ static void ev_cell(void *ctx, size_t r, int col, struct buf *out)
 static void emit_doc(void *ctx, const struct ui_doc_row *row)
 {
     struct records *r = ctx;
-    GROW(r->docs, r->ndocs, r->dcap);
-    r->docs[r->ndocs++] = *row;
+
+    r->docs = ui_append(r->docs, &r->ndocs, &r->dcap, row, sizeof(*row));
 }
 
 static void emit_ev(void *ctx, const struct ui_evidence_row *row)
 {
     struct records *r = ctx;
-    GROW(r->ev, r->nev, r->ecap);
-    r->ev[r->nev++] = *row;
-}
 
-static void set_error(char *out, size_t cap, int rc, const struct fc_error *err)
-{
-    snprintf(out, cap, "%s",
-             err->msg_local[0] ? err->msg_local
-             : err->msg[0]     ? err->msg
-                               : fc_strerror(rc));
+    r->ev = ui_append(r->ev, &r->nev, &r->ecap, row, sizeof(*row));
 }
 
 static void records_load(struct records *r)
@@ -143,12 +127,12 @@ static void records_load(struct records *r)
     fc_error_clear(&err);
     rc = r->m->list_docs(r->m->user, r->row.id, emit_doc, r, &err);
     if (rc < 0)
-        set_error(r->error, sizeof(r->error), rc, &err);
+        ui_error_text(r->error, sizeof(r->error), rc, &err);
     if (r->m->list_evidence) {
         fc_error_clear(&err);
         rc = r->m->list_evidence(r->m->user, r->row.id, emit_ev, r, &err);
         if (rc < 0)
-            set_error(r->error, sizeof(r->error), rc, &err);
+            ui_error_text(r->error, sizeof(r->error), rc, &err);
     }
     ui_table_set_rows(&r->dtable, r->ndocs);
     ui_table_set_rows(&r->etable, r->nev);
@@ -162,15 +146,29 @@ static const struct ui_form_field evidence_fields[] = {
     {N_("Note"), "说明", 500, 0, 0, 0},
 };
 
-struct evidence_ctx {
+/* What the evidence and interview forms save to: the model and the visit. */
+struct visit_form {
     const struct ui_records_model *m;
     char visit[64];
 };
 
+/* Pushes the form spec for visit_id's records (m). */
+static void visit_form_push(struct ui_screen *s, const struct ui_records_model *m,
+                            const char *visit_id, struct ui_form_spec *spec)
+{
+    struct visit_form *c = xcalloc(1, sizeof(*c));
+
+    c->m = m;
+    snprintf(c->visit, sizeof(c->visit), "%s", visit_id);
+    spec->release = free;
+    spec->ctx = c;
+    ui_form_push(s, spec);
+}
+
 static int evidence_submit(void *ctx, struct ui_screen *scr, const char *const *values,
                            char error[256])
 {
-    struct evidence_ctx *e = ctx;
+    struct visit_form *e = ctx;
     struct fc_error err;
     char msg[320] = "";
 
@@ -180,7 +178,7 @@ static int evidence_submit(void *ctx, struct ui_screen *scr, const char *const *
     }
     fc_error_clear(&err);
     if (e->m->add_evidence(e->m->user, e->visit, values[0], values[1], msg, &err) < 0) {
-        set_error(error, 256, -1, &err);
+        ui_error_text(error, 256, -1, &err);
         return -1;
     }
     ui_screen_message(scr, UI_ROLE_OK, "%s", msg);
@@ -190,28 +188,22 @@ static int evidence_submit(void *ctx, struct ui_screen *scr, const char *const *
 
 void ui_evidence_form_push(struct ui_screen *s, const struct ui_app *app, const char *visit_id)
 {
-    struct ui_form_spec spec;
-    struct evidence_ctx *e;
+    struct ui_form_spec spec = {
+        .title_en = N_("Register evidence"),
+        .title_zh = "登记证据",
+        .hint_en = N_("The file stays where it is; its SHA-256, size and time are recorded."),
+        .hint_zh = "文件保留在原处；记录其 SHA-256、大小和时间。",
+        .fields = evidence_fields,
+        .nfields = UI_COUNT(evidence_fields),
+        .submit = evidence_submit,
+    };
 
     if (!app->records || !app->records->add_evidence) {
         ui_screen_message(s, UI_ROLE_WARN, "%s",
                           ui_tr("evidence cannot be registered here", "此处不能登记证据"));
         return;
     }
-    e = xcalloc(1, sizeof(*e));
-    e->m = app->records;
-    snprintf(e->visit, sizeof(e->visit), "%s", visit_id);
-    memset(&spec, 0, sizeof(spec));
-    spec.title_en = N_("Register evidence");
-    spec.title_zh = "登记证据";
-    spec.hint_en = N_("The file stays where it is; its SHA-256, size and time are recorded.");
-    spec.hint_zh = "文件保留在原处；记录其 SHA-256、大小和时间。";
-    spec.fields = evidence_fields;
-    spec.nfields = sizeof(evidence_fields) / sizeof(evidence_fields[0]);
-    spec.submit = evidence_submit;
-    spec.release = free;
-    spec.ctx = e;
-    ui_form_push(s, &spec);
+    visit_form_push(s, app->records, visit_id, &spec);
 }
 
 /* ---- interview ------------------------------------------------------------------ */
@@ -249,7 +241,7 @@ static const struct ui_form_field interview_fields[] = {
 
 static int interview_submit(void *ctx, struct ui_screen *scr, const char *const *v, char error[256])
 {
-    struct evidence_ctx *c = ctx; /* model and visit */
+    struct visit_form *c = ctx;
     struct ui_interview iv;
     struct fc_error err;
     char id[40] = "";
@@ -272,7 +264,7 @@ static int interview_submit(void *ctx, struct ui_screen *scr, const char *const 
     snprintf(iv.note, sizeof(iv.note), "%s", v[k++]);
     fc_error_clear(&err);
     if (c->m->add_interview(c->m->user, c->visit, &iv, id, &err) < 0) {
-        set_error(error, 256, -1, &err);
+        ui_error_text(error, 256, -1, &err);
         return -1;
     }
     ui_screen_message(scr, UI_ROLE_OK, "%s %.8s", ui_tr("interview recorded:", "询问笔录已记录："),
@@ -284,22 +276,17 @@ static int interview_submit(void *ctx, struct ui_screen *scr, const char *const 
 static void interview_form_push(struct ui_screen *s, const struct ui_records_model *m,
                                 const char *visit_id)
 {
-    struct ui_form_spec spec;
-    struct evidence_ctx *c = xcalloc(1, sizeof(*c));
+    struct ui_form_spec spec = {
+        .title_en = N_("Interview record"),
+        .title_zh = "询问笔录",
+        .hint_en = N_("A place, a person, a question; then signed, or why not."),
+        .hint_zh = "须填地点、被询问人、至少一问；并勾选已签名，或填写拒签理由。",
+        .fields = interview_fields,
+        .nfields = UI_COUNT(interview_fields),
+        .submit = interview_submit,
+    };
 
-    c->m = m;
-    snprintf(c->visit, sizeof(c->visit), "%s", visit_id);
-    memset(&spec, 0, sizeof(spec));
-    spec.title_en = N_("Interview record");
-    spec.title_zh = "询问笔录";
-    spec.hint_en = N_("A place, a person, a question; then signed, or why not.");
-    spec.hint_zh = "须填地点、被询问人、至少一问；并勾选已签名，或填写拒签理由。";
-    spec.fields = interview_fields;
-    spec.nfields = sizeof(interview_fields) / sizeof(interview_fields[0]);
-    spec.submit = interview_submit;
-    spec.release = free;
-    spec.ctx = c;
-    ui_form_push(s, &spec);
+    visit_form_push(s, m, visit_id, &spec);
 }
 
 /* ---- the screen ------------------------------------------------------------------- */
@@ -325,7 +312,7 @@ static void write_doc(struct ui_view *v, int print)
     fc_error_clear(&err);
     rc = r->m->write_doc(r->m->user, r->row.id, r->docs[i].name, r->last_path, &err);
     if (rc < 0) {
-        set_error(r->error, sizeof(r->error), rc, &err);
+        ui_error_text(r->error, sizeof(r->error), rc, &err);
         ui_screen_alert(v->scr, UI_SEV_WARN);
         return;
     }
@@ -338,7 +325,7 @@ static void write_doc(struct ui_view *v, int print)
     fc_error_clear(&err);
     rc = r->m->print(r->m->user, r->last_path, msg, &err);
     if (rc < 0) {
-        set_error(r->error, sizeof(r->error), rc, &err);
+        ui_error_text(r->error, sizeof(r->error), rc, &err);
         ui_screen_alert(v->scr, UI_SEV_WARN);
         return;
     }
@@ -362,8 +349,10 @@ static int records_action(struct ui_view *v, int id)
         if (r->focus == 0)
             write_doc(v, 0);
         return 1;
-    case UI_ACT_NEXT_PANE: r->focus = !r->focus; return 1;
-    default: return ui_table_action(r->focus ? &r->etable : &r->dtable, id);
+    default: {
+        struct ui_table *const tables[] = {&r->dtable, &r->etable};
+        return ui_tables_action(tables, 2, &r->focus, id);
+    }
     }
 }
 
@@ -386,20 +375,15 @@ static void records_draw(struct ui_view *v, WINDOW *w)
     dh = (int)r->ndocs + 2;
     if (dh > (v->rows - y) / 2)
         dh = (v->rows - y) / 2;
-    ui_put(w, y++, 1, v->cols - 2, ui_tr("Documents", "文书"), UI_ALIGN_LEFT,
-           r->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_view_heading(v, w, y++, ui_tr("Documents", "文书"), r->focus == 0);
     ui_table_draw(&r->dtable, w, y, 1, dh - 1, v->cols - 2, r->focus == 0);
     y += dh - 1;
     if (r->last_path[0]) {
         snprintf(line, sizeof(line), "%s %s", ui_tr("Last written:", "最近生成："), r->last_path);
         ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_DIM);
     }
-    ui_put(w, y++, 1, v->cols - 2, ui_tr("Evidence of the visit", "本次检查的证据"), UI_ALIGN_LEFT,
-           r->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
-    ui_table_draw(&r->etable, w, y, 1, v->rows - y - (r->error[0] ? 1 : 0), v->cols - 2,
-                  r->focus == 1);
-    if (r->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, r->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_heading(v, w, y++, ui_tr("Evidence of the visit", "本次检查的证据"), r->focus == 1);
+    ui_view_draw_table(v, w, &r->etable, y, r->focus == 1, r->error);
 }
 
 static void records_enter(struct ui_view *v)
@@ -407,46 +391,30 @@ static void records_enter(struct ui_view *v)
     records_load(v->data);
 }
 
-static const char *records_title(struct ui_view *v)
-{
-    struct records *r = v->data;
-
-    snprintf(r->title, sizeof(r->title), "%s %.8s", ui_tr("Records", "文书与记录"), r->row.id);
-    return r->title;
-}
-
-static void records_destroy(struct ui_view *v)
-{
-    struct records *r = v->data;
-
-    ui_table_release(&r->dtable);
-    ui_table_release(&r->etable);
-    free(r->docs);
-    free(r->ev);
-    free(r);
-}
-
 static const struct ui_view_ops records_ops = {
     .name = "records",
-    .actions = rec_actions,
-    .nactions = sizeof(rec_actions) / sizeof(rec_actions[0]),
+    UI_VIEW_ACTIONS(rec_actions),
     .enter = records_enter,
     .draw = records_draw,
     .action = records_action,
-    .title = records_title,
-    .destroy = records_destroy,
+    .title_en = N_("Records"),
+    .title_zh = "文书与记录",
 };
 
 struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct records *r = xcalloc(1, sizeof(*r));
+    struct ui_view *v = ui_view_make(&records_ops, sizeof(struct records));
+    struct records *r = v->data;
 
     if (!app->records)
         BUG("records screen without a records model");
     r->app = app;
     r->m = app->records;
     r->row = *row;
-    ui_table_init(&r->dtable, doc_cols, 2, r, doc_cell);
-    ui_table_init(&r->etable, ev_cols, 3, r, ev_cell);
-    return ui_view_new(&records_ops, r);
+    ui_view_visit_title(v, row->id);
+    ui_view_table(v, &r->dtable, doc_cols, UI_COUNT(doc_cols), doc_cell);
+    ui_view_table(v, &r->etable, ev_cols, UI_COUNT(ev_cols), ev_cell);
+    ui_view_owns(v, &r->docs);
+    ui_view_owns(v, &r->ev);
+    return v;
 }

@@ -5,6 +5,7 @@
  * The screen only shows: a conflict is resolved by the lead's own record on
  * the visit's screen, never here. F2 shows only the conflicts. */
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/views.h"
@@ -95,11 +96,7 @@ static void emit(void *ctx, const struct ui_team_row *row)
 {
     struct team *t = ctx;
 
-    if (t->n == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 64;
-        t->rows = xreallocarray(t->rows, t->cap, sizeof(*t->rows));
-    }
-    t->rows[t->n++] = *row;
+    t->rows = ui_append(t->rows, &t->n, &t->cap, row, sizeof(*row));
 }
 
 static void team_load(struct team *t)
@@ -112,10 +109,7 @@ static void team_load(struct team *t)
     fc_error_clear(&err);
     rc = t->m->list(t->m->user, t->conflicts_only, emit, t, t->summary, &err);
     if (rc < 0)
-        snprintf(t->error, sizeof(t->error), "%s",
-                 err.msg_local[0] ? err.msg_local
-                 : err.msg[0]     ? err.msg
-                                  : fc_strerror(rc));
+        ui_error_text(t->error, sizeof(t->error), rc, &err);
     ui_table_set_rows(&t->table, t->n);
 }
 
@@ -153,9 +147,7 @@ static void team_draw(struct ui_view *v, WINDOW *w)
                  t->conflicts_only ? ui_tr("no conflicts between members", "组员之间无冲突")
                                    : ui_tr("nothing recorded yet", "尚无记录"));
     ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_DIM);
-    ui_table_draw(&t->table, w, y, 1, v->rows - y - (t->error[0] ? 1 : 0), v->cols - 2, 1);
-    if (t->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, t->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_table(v, w, &t->table, y, 1, t->error);
 }
 
 static void team_enter(struct ui_view *v)
@@ -171,34 +163,24 @@ static const char *team_title(struct ui_view *v)
                              : ui_tr("Team's records", "全组记录");
 }
 
-static void team_destroy(struct ui_view *v)
-{
-    struct team *t = v->data;
-
-    ui_table_release(&t->table);
-    free(t->rows);
-    free(t);
-}
-
 static const struct ui_view_ops team_ops = {
     .name = "team",
-    .actions = team_actions,
-    .nactions = sizeof(team_actions) / sizeof(team_actions[0]),
+    UI_VIEW_ACTIONS(team_actions),
     .enter = team_enter,
     .draw = team_draw,
     .action = team_action,
     .title = team_title,
-    .destroy = team_destroy,
 };
 
 struct ui_view *view_team_new(const struct ui_app *app)
 {
-    struct team *t = xcalloc(1, sizeof(*t));
+    struct ui_view *v = ui_view_make(&team_ops, sizeof(struct team));
+    struct team *t = v->data;
 
     if (!app->team)
         BUG("team screen without a team model");
     t->m = app->team;
-    ui_table_init(&t->table, cols, (int)(sizeof(cols) / sizeof(cols[0])), t, cell);
-    t->table.row_role = row_role;
-    return ui_view_new(&team_ops, t);
+    ui_view_table(v, &t->table, cols, UI_COUNT(cols), cell)->row_role = row_role;
+    ui_view_owns(v, &t->rows);
+    return v;
 }

@@ -12,6 +12,7 @@
 #include "core/base/fs.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -21,14 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GROW(arr, n, cap)                                        \
-    do {                                                         \
-        if ((n) == (cap)) {                                      \
-            (cap) = (cap) ? (cap)*2 : 16;                        \
-            (arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
-        }                                                        \
-    } while (0)
 
 /* ---- receipts: on any screen --------------------------------------------- */
 
@@ -129,7 +122,6 @@ struct load_view {
     struct ui_load_result res;
     struct ui_table table;
     char path[1024];
-    char title[96];
 };
 
 static const struct ui_table_col load_cols[] = {
@@ -178,8 +170,7 @@ static void emit_load(void *ctx, const struct ui_load_row *row)
 {
     struct load_view *lv = ctx;
 
-    GROW(lv->rows, lv->n, lv->cap);
-    lv->rows[lv->n++] = *row;
+    lv->rows = ui_append(lv->rows, &lv->n, &lv->cap, row, sizeof(*row));
 }
 
 struct progress_ctx {
@@ -299,30 +290,13 @@ static int load_action(struct ui_view *v, int id)
     return 1;
 }
 
-static const char *load_title(struct ui_view *v)
-{
-    struct load_view *lv = v->data;
-    snprintf(lv->title, sizeof(lv->title), "%s", ui_tr("Mission load", "载入任务"));
-    return lv->title;
-}
-
-static void load_destroy(struct ui_view *v)
-{
-    struct load_view *lv = v->data;
-
-    ui_table_release(&lv->table);
-    free(lv->rows);
-    free(lv);
-}
-
 static const struct ui_view_ops load_ops = {
     .name = "usb-load",
-    .actions = load_actions,
-    .nactions = sizeof(load_actions) / sizeof(load_actions[0]),
+    UI_VIEW_ACTIONS(load_actions),
     .draw = load_draw,
     .action = load_action,
-    .title = load_title,
-    .destroy = load_destroy,
+    .title_en = N_("Mission load"),
+    .title_zh = "载入任务",
 };
 
 /* Files and their counts first, then rejected rows, then warnings, each in
@@ -345,7 +319,8 @@ static void load_rows_order(struct load_view *lv)
 static void run_load(struct ui_screen *scr, const struct ui_usb_model *m, const char *path,
                      int partial)
 {
-    struct load_view *lv = xcalloc(1, sizeof(*lv));
+    struct ui_view *v = ui_view_make(&load_ops, sizeof(struct load_view));
+    struct load_view *lv = v->data;
     struct progress_ctx p = {lv, scr, 0};
     struct fc_error err;
     int rc;
@@ -366,10 +341,10 @@ static void run_load(struct ui_screen *scr, const struct ui_usb_model *m, const 
     ui_screen_alert(scr, lv->res.ok ? UI_SEV_OK : UI_SEV_ANOMALY);
     /* files and their counts first, then rejected rows, then warnings */
     load_rows_order(lv);
-    ui_table_init(&lv->table, load_cols, 4, lv, load_cell);
-    lv->table.row_role = load_role;
+    ui_view_owns(v, &lv->rows);
+    ui_view_table(v, &lv->table, load_cols, UI_COUNT(load_cols), load_cell)->row_role = load_role;
     ui_table_set_rows(&lv->table, lv->n);
-    ui_screen_push(scr, ui_view_new(&load_ops, lv));
+    ui_screen_push(scr, v);
 }
 
 /* ---- device keys -------------------------------------------------------------- */
@@ -437,25 +412,10 @@ static void device_draw(struct ui_view *v, WINDOW *w)
     y++;
     if (dv->dev.device_id[0] && dv->m->enrollment_qr)
         qr = dv->m->enrollment_qr(dv->m->user);
-    if (qr) {
-        int n = 0;
-        size_t width = 0;
-        while (qr[n] && qr[n][0]) {
-            if (utf8_width(qr[n]) > width)
-                width = utf8_width(qr[n]);
-            n++;
-        }
-        if (y + n < v->rows && (int)width <= v->cols - 2)
-            for (int i = 0; i < n; i++)
-                ui_put(w, y++, 1, v->cols - 2, qr[i], UI_ALIGN_CENTER, UI_ROLE_QR);
-        else
-            ui_put(w, y++, 1, v->cols - 2,
-                   ui_tr("Enlarge the terminal to show the enrollment QR",
-                         "放大终端窗口可显示登记二维码"),
-                   UI_ALIGN_CENTER, UI_ROLE_DIM);
-    }
-    if (dv->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, dv->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_draw_qr(
+        v, w, y, v->rows, qr,
+        ui_tr("Enlarge the terminal to show the enrollment QR", "放大终端窗口可显示登记二维码"));
+    ui_view_draw_error(v, w, dv->error);
 }
 
 static void create_done(void *ctx, int yes)
@@ -494,25 +454,13 @@ static int device_action(struct ui_view *v, int id)
     return 1;
 }
 
-static const char *device_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("Device keys", "本机密钥");
-}
-
-static void device_destroy(struct ui_view *v)
-{
-    free(v->data);
-}
-
 static const struct ui_view_ops device_ops = {
     .name = "device",
-    .actions = device_actions,
-    .nactions = sizeof(device_actions) / sizeof(device_actions[0]),
+    UI_VIEW_ACTIONS(device_actions),
     .draw = device_draw,
     .action = device_action,
-    .title = device_title,
-    .destroy = device_destroy,
+    .title_en = N_("Device keys"),
+    .title_zh = "本机密钥",
 };
 
 /* ---- the USB screen ------------------------------------------------------------ */
@@ -670,24 +618,21 @@ static enum ui_role file_role(void *ctx, size_t r)
 static void emit_media(void *ctx, const struct ui_media_row *row)
 {
     struct usb_view *u = ctx;
-    GROW(u->media, u->nmedia, u->mcap);
-    u->media[u->nmedia++] = *row;
+
+    u->media = ui_append(u->media, &u->nmedia, &u->mcap, row, sizeof(*row));
 }
 
 static void emit_file(void *ctx, const struct ui_file_row *row)
 {
     struct usb_view *u = ctx;
-    GROW(u->files, u->nfiles, u->fcap);
-    u->files[u->nfiles++] = *row;
+
+    u->files = ui_append(u->files, &u->nfiles, &u->fcap, row, sizeof(*row));
 }
 
 static void set_error(struct usb_view *u, int rc, const struct fc_error *err)
 {
     if (rc < 0)
-        snprintf(u->error, sizeof(u->error), "%s",
-                 err->msg_local[0] ? err->msg_local
-                 : err->msg[0]     ? err->msg
-                                   : fc_strerror(rc));
+        ui_error_text(u->error, sizeof(u->error), rc, err);
 }
 
 static void usb_list_files(struct usb_view *u)
@@ -891,6 +836,7 @@ static void usb_export(struct ui_view *v)
 static int usb_action(struct ui_view *v, int id)
 {
     struct usb_view *u = v->data;
+    struct ui_table *const tables[] = {&u->mtable, &u->ftable};
 
     switch (id) {
     case USB_ACT_LOAD:
@@ -900,14 +846,15 @@ static int usb_action(struct ui_view *v, int id)
     case USB_ACT_REFRESH: usb_reload(u); return 1;
     case USB_ACT_UP: go_up(u); return 1;
     case USB_ACT_DEVICE: {
-        struct device_view *dv = xcalloc(1, sizeof(*dv));
+        struct ui_view *dev = ui_view_make(&device_ops, sizeof(struct device_view));
+        struct device_view *dv = dev->data;
+
         dv->m = u->m;
         device_load(dv);
-        ui_screen_push(v->scr, ui_view_new(&device_ops, dv));
+        ui_screen_push(v->scr, dev);
         return 1;
     }
-    case UI_ACT_NEXT_PANE: u->focus = !u->focus; return 1;
-    default: return ui_table_action(u->focus ? &u->ftable : &u->mtable, id);
+    default: return ui_tables_action(tables, 2, &u->focus, id);
     }
 }
 
@@ -940,26 +887,14 @@ static void open_path(struct ui_view *v, const char *path)
 /* Typed text is a path; Enter opens it. */
 static int usb_text(struct ui_view *v, uint32_t key)
 {
-    struct usb_view *u = v->data;
-
-    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
-        char *path;
-        if (!u->path.text.len)
-            return 0;
-        path = xstrdup(u->path.text.ptr);
-        ui_input_clear(&u->path);
-        open_path(v, path);
-        free(path);
-        return 1;
-    }
-    return ui_input_key(&u->path, key);
+    return ui_view_input_key(v, &((struct usb_view *)v->data)->path, key, open_path);
 }
 
 static void usb_draw(struct ui_view *v, WINDOW *w)
 {
     struct usb_view *u = v->data;
     char line[512];
-    int y = 0, mh, left;
+    int y = 0, mh;
 
     if (u->dev.device_id[0])
         snprintf(line, sizeof(line), "%s %s   %s   %s %ld", ui_tr("Device", "设备"),
@@ -977,8 +912,7 @@ static void usb_draw(struct ui_view *v, WINDOW *w)
     mh = u->nmedia ? (int)u->nmedia + 2 : 3;
     if (mh > v->rows / 3)
         mh = v->rows / 3;
-    ui_put(w, y++, 1, v->cols - 2, ui_tr("Removable media", "可移动存储设备"), UI_ALIGN_LEFT,
-           u->focus == 0 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
+    ui_view_heading(v, w, y++, ui_tr("Removable media", "可移动存储设备"), u->focus == 0);
     if (u->nmedia)
         ui_table_draw(&u->mtable, w, y, 1, mh - 1, v->cols - 2, u->focus == 0);
     else
@@ -988,12 +922,8 @@ static void usb_draw(struct ui_view *v, WINDOW *w)
                UI_ALIGN_LEFT, UI_ROLE_DIM);
     y += mh - 1;
     snprintf(line, sizeof(line), "%s %s", ui_tr("Files in", "文件夹"), u->dir[0] ? u->dir : "-");
-    ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT,
-           u->focus == 1 ? UI_ROLE_TITLE : UI_ROLE_HEADER);
-    left = v->rows - y - (u->error[0] ? 1 : 0);
-    ui_table_draw(&u->ftable, w, y, 1, left, v->cols - 2, u->focus == 1);
-    if (u->error[0])
-        ui_put(w, v->rows - 1, 1, v->cols - 2, u->error, UI_ALIGN_LEFT, UI_ROLE_ANOMALY);
+    ui_view_heading(v, w, y++, line, u->focus == 1);
+    ui_view_draw_table(v, w, &u->ftable, y, u->focus == 1, u->error);
 }
 
 static void usb_enter(struct ui_view *v)
@@ -1001,47 +931,30 @@ static void usb_enter(struct ui_view *v)
     usb_reload(v->data);
 }
 
-static const char *usb_title(struct ui_view *v)
-{
-    (void)v;
-    return ui_tr("USB stick", "优盘");
-}
-
-static void usb_destroy(struct ui_view *v)
-{
-    struct usb_view *u = v->data;
-
-    ui_table_release(&u->mtable);
-    ui_table_release(&u->ftable);
-    ui_input_release(&u->path);
-    free(u->media);
-    free(u->files);
-    free(u);
-}
-
 static const struct ui_view_ops usb_ops = {
     .name = "usb",
-    .actions = usb_actions,
-    .nactions = sizeof(usb_actions) / sizeof(usb_actions[0]),
+    UI_VIEW_ACTIONS(usb_actions),
     .enter = usb_enter,
     .draw = usb_draw,
     .action = usb_action,
     .text = usb_text,
-    .title = usb_title,
-    .destroy = usb_destroy,
+    .title_en = N_("USB stick"),
+    .title_zh = "优盘",
 };
 
 struct ui_view *view_usb_new(const struct ui_app *app)
 {
-    struct usb_view *u = xcalloc(1, sizeof(*u));
+    struct ui_view *v = ui_view_make(&usb_ops, sizeof(struct usb_view));
+    struct usb_view *u = v->data;
 
     if (!app->usb)
         BUG("USB screen without a USB model");
     u->app = app;
     u->m = app->usb;
-    ui_input_init(&u->path, 1000);
-    ui_table_init(&u->mtable, media_cols, 2, u, media_cell);
-    ui_table_init(&u->ftable, file_cols, 4, u, file_cell);
-    u->ftable.row_role = file_role;
-    return ui_view_new(&usb_ops, u);
+    ui_view_input(v, &u->path, 1000);
+    ui_view_table(v, &u->mtable, media_cols, UI_COUNT(media_cols), media_cell);
+    ui_view_table(v, &u->ftable, file_cols, UI_COUNT(file_cols), file_cell)->row_role = file_role;
+    ui_view_owns(v, &u->media);
+    ui_view_owns(v, &u->files);
+    return v;
 }

@@ -4,6 +4,7 @@
  * scans, newest first. Kind-specific screens build on the same pieces. */
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -53,7 +54,6 @@ struct visit {
     long anomalies;
     struct ui_input input;
     struct ui_table table;
-    char title[96];
 };
 
 static const struct ui_table_col scan_cols[] = {
@@ -73,13 +73,9 @@ static struct visit_scan *scan_at(struct visit *vs, size_t r)
 static void scan_cell(void *ctx, size_t row, int col, struct buf *out)
 {
     struct visit_scan *sc = scan_at(ctx, row);
-    char when[CLOCK_ISO_MAX];
 
     switch (col) {
-    case 0:
-        clock_format_short(sc->at_ms, when);
-        buf_adds(out, strlen(when) > 11 ? when + 11 : when); /* HH:MM */
-        break;
+    case 0: ui_cell_time(out, sc->at_ms); break;
     case 1:
         buf_adds(out, sc->how == UI_SCAN_BURST ? ui_tr("scan", "扫码") : ui_tr("typed", "手输"));
         break;
@@ -122,21 +118,14 @@ static void visit_scan(struct ui_view *v, const char *code, size_t len)
     visit_submit(v, code, UI_SCAN_BURST);
 }
 
+static void visit_typed(struct ui_view *v, const char *code)
+{
+    visit_submit(v, code, UI_SCAN_TYPED);
+}
+
 static int visit_text(struct ui_view *v, uint32_t key)
 {
-    struct visit *vs = v->data;
-
-    if (key == '\r' || key == '\n' || key == SCAN_KEY_SPECIAL(KEY_ENTER)) {
-        char *code = NULL;
-        if (!vs->input.text.len)
-            return 0;
-        code = xstrdup(vs->input.text.ptr);
-        ui_input_clear(&vs->input);
-        visit_submit(v, code, UI_SCAN_TYPED);
-        free(code);
-        return 1;
-    }
-    return ui_input_key(&vs->input, key);
+    return ui_view_input_key(v, &((struct visit *)v->data)->input, key, visit_typed);
 }
 
 static void visit_draw(struct ui_view *v, WINDOW *w)
@@ -158,7 +147,7 @@ static void visit_draw(struct ui_view *v, WINDOW *w)
     y += BANNER_ROWS + 1;
     ui_input_draw(&vs->input, w, y++, 1, v->cols - 2, ui_tr("Code:", "输入码："), 1);
     y++;
-    ui_table_draw(&vs->table, w, y, 1, v->rows - y, v->cols - 2, 1);
+    ui_view_draw_table(v, w, &vs->table, y, 1, NULL);
 }
 
 static int visit_action(struct ui_view *v, int id)
@@ -178,46 +167,36 @@ static int visit_action(struct ui_view *v, int id)
     }
 }
 
-static const char *visit_title(struct ui_view *v)
-{
-    struct visit *vs = v->data;
-
-    snprintf(vs->title, sizeof(vs->title), "%s %.8s", ui_tr("Visit", "检查"), vs->row.id);
-    return vs->title;
-}
-
 static void visit_destroy(struct ui_view *v)
 {
     struct visit *vs = v->data;
 
     for (size_t i = 0; i < vs->nscans; i++)
         free(vs->scans[i].code);
-    free(vs->scans);
-    ui_input_release(&vs->input);
-    ui_table_release(&vs->table);
-    free(vs);
 }
 
 static const struct ui_view_ops visit_ops = {
     .name = "visit",
-    .actions = visit_actions,
-    .nactions = sizeof(visit_actions) / sizeof(visit_actions[0]),
+    UI_VIEW_ACTIONS(visit_actions),
     .draw = visit_draw,
     .action = visit_action,
     .text = visit_text,
     .scan = visit_scan,
-    .title = visit_title,
+    .title_en = N_("Visit"),
+    .title_zh = "检查",
     .destroy = visit_destroy,
 };
 
 struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct visit *vs = xcalloc(1, sizeof(*vs));
+    struct ui_view *v = ui_view_make(&visit_ops, sizeof(struct visit));
+    struct visit *vs = v->data;
 
     vs->app = app;
     vs->row = *row;
-    ui_input_init(&vs->input, VISIT_INPUT_MAX);
-    ui_table_init(&vs->table, scan_cols, 5, vs, scan_cell);
-    vs->table.row_role = scan_role;
-    return ui_view_new(&visit_ops, vs);
+    ui_view_visit_title(v, row->id);
+    ui_view_input(v, &vs->input, VISIT_INPUT_MAX);
+    ui_view_table(v, &vs->table, scan_cols, UI_COUNT(scan_cols), scan_cell)->row_role = scan_role;
+    ui_view_owns(v, &vs->scans);
+    return v;
 }

@@ -4,6 +4,7 @@
 #include "ui/views.h"
 
 #include <stddef.h>
+#include <string.h>
 
 struct visit_screen {
     enum ui_visit_screen screen;
@@ -31,6 +32,34 @@ static const struct visit_screen visit_screens[] = {
     {UI_SCREEN_COUNT, make_pharmacy},
     {UI_SCREEN_WORKSHEET, make_flight},
 };
+
+struct find_visit {
+    const char *id;
+    struct ui_visit_row *row;
+    int found;
+};
+
+static void find_visit_emit(void *ctx, const struct ui_visit_row *row)
+{
+    struct find_visit *f = ctx;
+
+    if (!f->found && !strcmp(row->id, f->id)) {
+        *f->row = *row;
+        f->found = 1;
+    }
+}
+
+int ui_visit_find(const struct ui_app *app, const char *id, struct ui_visit_row *row,
+                  struct fc_error *err)
+{
+    struct find_visit f = {id, row, 0};
+    int rc;
+
+    if (!app->home || !app->home->list_visits)
+        return 0;
+    rc = app->home->list_visits(app->user, find_visit_emit, &f, err);
+    return rc < 0 ? rc : f.found;
+}
 
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row)
 {

@@ -26,6 +26,11 @@ struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_r
  * without their own screen yet (pharmacy, flight) get view_visit_new. */
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row);
 
+/* Finds visit id in app->home->list_visits and copies its row to *row:
+ * 1 found, 0 not found (or no list), or the list's negative error. */
+int ui_visit_find(const struct ui_app *app, const char *id, struct ui_visit_row *row,
+                  struct fc_error *err);
+
 /* Night bed check on visit row (copied), backed by app->night (non-NULL). */
 struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row);
 

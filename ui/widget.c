@@ -606,7 +606,6 @@ static void dialog_destroy(struct ui_view *v)
 
     free(d->title);
     free(d->msg);
-    free(d);
 }
 
 static const struct ui_view_ops dialog_ops = {
