@@ -5,6 +5,7 @@
 
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/screen.h"
@@ -267,18 +268,13 @@ static void form_destroy(struct ui_view *v)
         f->spec.cancel(f->spec.ctx);
     if (f->spec.release)
         f->spec.release(f->spec.ctx);
-    free(f->detail);
     for (size_t i = 0; i < f->spec.nfields; i++)
         ui_input_release(&f->in[i]);
-    free(f->in);
-    free(f->val);
-    free(f->num);
 }
 
 static const struct ui_view_ops form_ops = {
     .name = "form",
-    .actions = form_actions,
-    .nactions = sizeof(form_actions) / sizeof(form_actions[0]),
+    UI_VIEW_ACTIONS(form_actions),
     .overlay = 1,
     .draw = form_draw,
     .action = form_action,
@@ -290,7 +286,8 @@ static const struct ui_view_ops form_ops = {
 
 void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
 {
-    struct form *f = xcalloc(1, sizeof(*f));
+    struct ui_view *v = ui_view_make(&form_ops, sizeof(struct form));
+    struct form *f = v->data;
 
     f->spec = *spec;
     f->spec.initial = NULL;
@@ -300,6 +297,10 @@ void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
     f->in = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->in));
     f->val = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->val));
     f->num = xcalloc(spec->nfields ? spec->nfields : 1, sizeof(*f->num));
+    ui_view_owns(v, &f->detail);
+    ui_view_owns(v, &f->in);
+    ui_view_owns(v, &f->val);
+    ui_view_owns(v, &f->num);
     for (size_t i = 0; i < spec->nfields; i++) {
         const char *init = spec->initial ? spec->initial[i] : NULL;
         ui_input_init(&f->in[i], spec->fields[i].max_bytes ? spec->fields[i].max_bytes : 255);
@@ -310,5 +311,5 @@ void ui_form_push(struct ui_screen *s, const struct ui_form_spec *spec)
         else if (init)
             buf_adds(&f->in[i].text, init);
     }
-    ui_screen_push(s, ui_view_new(&form_ops, f));
+    ui_screen_push(s, v);
 }

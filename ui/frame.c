@@ -9,6 +9,7 @@
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
+#include "ui/views.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,34 @@ struct ui_view_owned {
 struct ui_view *ui_view_make(const struct ui_view_ops *ops, size_t size)
 {
     return ui_view_new(ops, xcalloc(1, size ? size : 1));
+}
+
+struct ui_view *ui_visit_view_make(const struct ui_view_ops *ops, size_t size,
+                                   const struct ui_app *app, const struct ui_visit_row *row)
+{
+    struct ui_view *v = ui_view_make(ops, size);
+    struct ui_visit_view *vv = v->data;
+
+    vv->app = app;
+    vv->row = *row;
+    ui_view_visit_title(v, row->id);
+    return v;
+}
+
+void ui_visit_view_close(struct ui_view *v)
+{
+    const struct ui_visit_view *vv = v->data;
+
+    if (vv->app->close && vv->row.is_open)
+        ui_screen_push(v->scr, view_close_new(vv->app, &vv->row, 1));
+}
+
+void ui_visit_view_records(struct ui_view *v)
+{
+    const struct ui_visit_view *vv = v->data;
+
+    if (vv->app->records)
+        ui_screen_push(v->scr, view_records_new(vv->app, &vv->row));
 }
 
 static void own(struct ui_view *v, enum owned_kind kind, void *p)

@@ -27,6 +27,13 @@
 
 #include <stddef.h>
 
+/* A visit's screens (the generic one, night check, stock count, worksheet,
+ * close, records) start their state with this: the app and the visit. */
+struct ui_visit_view {
+    const struct ui_app *app;
+    struct ui_visit_row row;
+};
+
 /* Number of elements of an array (a table of columns or actions). */
 #define UI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* The actions field pair of a struct ui_view_ops initialiser. */
@@ -34,6 +41,19 @@
 
 /* A view with a zeroed state of size bytes as v->data (never NULL). */
 struct ui_view *ui_view_make(const struct ui_view_ops *ops, size_t size);
+
+/* A visit's screen: ui_view_make() with the state's first member, a
+ * struct ui_visit_view, set to app and a copy of row, and the visit id as
+ * the title's subtitle. */
+struct ui_view *ui_visit_view_make(const struct ui_view_ops *ops, size_t size,
+                                   const struct ui_app *app, const struct ui_visit_row *row);
+/* The close action of a visit's screen: the close screen over it, while the
+ * visit is open and the app can close one (leaving it after the close also
+ * leaves this screen). */
+void ui_visit_view_close(struct ui_view *v);
+/* The records action of a visit's screen: the visit's records screen, when
+ * the app has a records model. */
+void ui_visit_view_records(struct ui_view *v);
 
 /* What follows the static title (copied, cut to fit; NULL or "" for none). */
 void ui_view_subtitle(struct ui_view *v, const char *text);

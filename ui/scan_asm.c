@@ -25,32 +25,29 @@
 #define SCAN_CURSES_KEY_F0 0410
 #define SCAN_CURSES_KEY_RESIZE 0632
 
-int scan_asm_gap_from_env(void)
+/* Milliseconds from the environment variable name: 1 to 2000, else dflt. */
+static int ms_from_env(const char *name, int dflt)
 {
-    const char *s = getenv("FIELDCHECK_SCAN_GAP_MS");
+    const char *s = getenv(name);
     char *end = NULL;
     long v;
 
     if (!s || !*s)
-        return SCAN_ASM_DEFAULT_GAP_MS;
+        return dflt;
     v = strtol(s, &end, 10);
     if (*end || v < 1 || v > 2000)
-        return SCAN_ASM_DEFAULT_GAP_MS;
+        return dflt;
     return (int)v;
+}
+
+int scan_asm_gap_from_env(void)
+{
+    return ms_from_env("FIELDCHECK_SCAN_GAP_MS", SCAN_ASM_DEFAULT_GAP_MS);
 }
 
 int scan_asm_quiet_from_env(void)
 {
-    const char *s = getenv("FIELDCHECK_SCAN_QUIET_MS");
-    char *end = NULL;
-    long v;
-
-    if (!s || !*s)
-        return SCAN_ASM_DEFAULT_QUIET_MS;
-    v = strtol(s, &end, 10);
-    if (*end || v < 1 || v > 2000)
-        return SCAN_ASM_DEFAULT_QUIET_MS;
-    return (int)v;
+    return ms_from_env("FIELDCHECK_SCAN_QUIET_MS", SCAN_ASM_DEFAULT_QUIET_MS);
 }
 
 void scan_asm_init(struct scan_asm *sa, int gap_ms)

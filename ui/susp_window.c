@@ -78,12 +78,18 @@ static void replace_rows(struct susp_window *w, struct collect *c, long off)
     memset(c, 0, sizeof(*c));
 }
 
-static void append_rows(struct susp_window *w, struct collect *c)
+/* Makes room in rows[] for c's rows besides the cached ones. */
+static void reserve_rows(struct susp_window *w, const struct collect *c)
 {
     if (w->n + c->n > w->cap) {
         w->cap = w->n + c->n;
         w->rows = xreallocarray(w->rows, w->cap, sizeof(*w->rows));
     }
+}
+
+static void append_rows(struct susp_window *w, struct collect *c)
+{
+    reserve_rows(w, c);
     if (c->n)
         memcpy(w->rows + w->n, c->rows, c->n * sizeof(*c->rows));
     w->n += c->n;
@@ -93,10 +99,7 @@ static void append_rows(struct susp_window *w, struct collect *c)
 
 static void prepend_rows(struct susp_window *w, struct collect *c)
 {
-    if (w->n + c->n > w->cap) {
-        w->cap = w->n + c->n;
-        w->rows = xreallocarray(w->rows, w->cap, sizeof(*w->rows));
-    }
+    reserve_rows(w, c);
     if (w->n)
         memmove(w->rows + c->n, w->rows, w->n * sizeof(*w->rows));
     if (c->n)

@@ -42,8 +42,7 @@ static const struct ui_action close_actions[] = {
 };
 
 struct close_view {
-    const struct ui_app *app;
-    struct ui_visit_row row;
+    struct ui_visit_view visit; /* first: app and row */
     int pop_under;
     struct ui_close_section sec[2];
     struct ui_count_row *beds, *pats; /* the first and the second section */
@@ -98,7 +97,7 @@ static long unchecked_total(const struct close_view *cv)
 
 static void close_load(struct close_view *cv)
 {
-    const struct ui_close_model *m = cv->app->close;
+    const struct ui_close_model *m = cv->visit.app->close;
     struct fc_error err;
     int rc;
 
@@ -107,8 +106,8 @@ static void close_load(struct close_view *cv)
     unchecked_clear(cv);
     if (m->unchecked) {
         fc_error_clear(&err);
-        rc = m->unchecked(cv->app->user, cv->row.id, UNCHECKED_MAX, emit_unchecked, cv, &cv->more,
-                          cv->heading, &err);
+        rc = m->unchecked(cv->visit.app->user, cv->visit.row.id, UNCHECKED_MAX, emit_unchecked, cv,
+                          &cv->more, cv->heading, &err);
         if (rc < 0)
             snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
     }
@@ -116,11 +115,13 @@ static void close_load(struct close_view *cv)
         return;
     fc_error_clear(&err);
     memset(cv->sec, 0, sizeof(cv->sec));
-    rc = m->sections ? m->sections(cv->app->user, cv->row.id, cv->sec, &err) : 0;
+    rc = m->sections ? m->sections(cv->visit.app->user, cv->visit.row.id, cv->sec, &err) : 0;
     if (!rc)
-        rc = m->summary(cv->app->user, cv->row.id, cv->sec[0].group, emit_bed, cv, &err);
+        rc =
+            m->summary(cv->visit.app->user, cv->visit.row.id, cv->sec[0].group, emit_bed, cv, &err);
     if (!rc)
-        rc = m->summary(cv->app->user, cv->row.id, cv->sec[1].group, emit_pat, cv, &err);
+        rc =
+            m->summary(cv->visit.app->user, cv->visit.row.id, cv->sec[1].group, emit_pat, cv, &err);
     if (rc < 0)
         snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
 }
@@ -199,14 +200,14 @@ static void close_done(void *ctx, int yes)
     if (!yes)
         return;
     fc_error_clear(&err);
-    rc = cv->app->close->close(cv->app->user, cv->row.id, cv->code, &err);
+    rc = cv->visit.app->close->close(cv->visit.app->user, cv->visit.row.id, cv->code, &err);
     if (rc < 0) {
         snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
         ui_screen_alert(v->scr, UI_SEV_ANOMALY);
         return;
     }
     cv->closed = 1;
-    cv->row.is_open = 0;
+    cv->visit.row.is_open = 0;
     ui_screen_alert(v->scr, UI_SEV_OK);
 }
 
@@ -266,8 +267,8 @@ static void close_draw(struct ui_view *v, WINDOW *w)
     char line[256];
     int y = 0, half = (v->cols - 3) / 2, h;
 
-    snprintf(line, sizeof(line), "%s %s  %s  %s", ui_tr("Visit", "检查"), cv->row.id, cv->row.site,
-             ui_kind_label(cv->row.kind_label, cv->row.kind));
+    snprintf(line, sizeof(line), "%s %s  %s  %s", ui_tr("Visit", "检查"), cv->visit.row.id,
+             cv->visit.row.site, ui_kind_label(cv->visit.row.kind_label, cv->visit.row.kind));
     ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     y++;
     if (cv->closed) {
@@ -280,8 +281,8 @@ static void close_draw(struct ui_view *v, WINDOW *w)
             y += 6;
         snprintf(line, sizeof(line), "%s %s", ui_tr("Checkpoint code:", "核验码："), cv->code);
         ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_CENTER, UI_ROLE_TITLE);
-        if (cv->app->close->checkpoint_qr)
-            qr = cv->app->close->checkpoint_qr(cv->app->user, cv->row.id);
+        if (cv->visit.app->close->checkpoint_qr)
+            qr = cv->visit.app->close->checkpoint_qr(cv->visit.app->user, cv->visit.row.id);
         y = ui_view_draw_qr(v, w, y, v->rows - 1, qr,
                             ui_tr("Enlarge the terminal to show the checkpoint QR, or print the "
                                   "on-site record that carries it: F3 or Alt-r, records",
@@ -339,10 +340,7 @@ static int close_action(struct ui_view *v, int id)
                            "结束后不能再向本次检查添加扫码。"));
         ui_confirm_push(v->scr, ui_tr("Close the visit?", "结束本次检查？"), msg, close_done, v);
         return 1;
-    case CLOSE_ACT_RECORDS:
-        if (cv->app->records)
-            ui_screen_push(v->scr, view_records_new(cv->app, &cv->row));
-        return 1;
+    case CLOSE_ACT_RECORDS: ui_visit_view_records(v); return 1;
     case UI_ACT_BACK:
         ui_screen_pop(v->scr);
         if (cv->closed && cv->pop_under)
@@ -358,7 +356,7 @@ static void close_scan(struct ui_view *v, const char *code, size_t len)
     struct ui_verdict out;
 
     (void)len;
-    ui_screen_submit_scan(v->scr, cv->closed ? NULL : cv->row.id, code, UI_SCAN_BURST, &out);
+    ui_screen_submit_scan(v->scr, cv->closed ? NULL : cv->visit.row.id, code, UI_SCAN_BURST, &out);
     ui_screen_message(v->scr, ui_severity_role(out.severity), "%s %s: %s %s", ui_tr("Scan", "扫码"),
                       code, ui_verdict_name(&out), out.message);
     if (!cv->closed)
@@ -393,15 +391,12 @@ static const struct ui_view_ops close_ops = {
 struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_row *row,
                                int pop_under)
 {
-    struct ui_view *v = ui_view_make(&close_ops, sizeof(struct close_view));
+    struct ui_view *v = ui_visit_view_make(&close_ops, sizeof(struct close_view), app, row);
     struct close_view *cv = v->data;
 
     if (!app->close)
         BUG("close screen without a close model");
-    cv->app = app;
-    cv->row = *row;
     cv->pop_under = pop_under;
-    ui_view_visit_title(v, row->id);
     ui_view_owns(v, &cv->unchecked);
     ui_view_owns(v, &cv->beds);
     ui_view_owns(v, &cv->pats);

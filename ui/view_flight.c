@@ -147,9 +147,8 @@ static const struct ui_action flight_actions[] = {
 };
 
 struct flight_view {
-    const struct ui_app *app;
+    struct ui_visit_view visit; /* first: app and row */
     const struct ui_flight_model *m;
-    struct ui_visit_row row;
     struct susp_window win;
     int loaded, stale;
     char error[256];
@@ -193,7 +192,7 @@ static int fl_goto(struct flight_view *fv, struct ui_screen *scr, const char *co
     int rc;
 
     fc_error_clear(&err);
-    rc = fv->m->lookup(fv->m->user, fv->row.id, code, id, &err);
+    rc = fv->m->lookup(fv->m->user, fv->visit.row.id, code, id, &err);
     if (!rc) {
         rc = susp_window_jump(&fv->win, id, &err);
         if (rc == FC_ENOTFOUND) {
@@ -232,7 +231,7 @@ static void next_value(struct flight_view *fv, const char *what, char *cur, size
     struct values *vs = xcalloc(1, sizeof(*vs));
     size_t i;
 
-    if (fv->m->distinct(fv->m->user, fv->row.id, what, values_emit, vs, NULL))
+    if (fv->m->distinct(fv->m->user, fv->visit.row.id, what, values_emit, vs, NULL))
         vs->n = 0;
     for (i = 0; i < vs->n && strcmp(vs->v[i], cur); i++)
         ;
@@ -307,14 +306,8 @@ static int fl_action(struct ui_view *v, int id)
     case FL_ACT_FINDINGS: ui_screen_push(v->scr, findings_new(fv)); return 1;
     case FL_ACT_EVIDENCE: ui_screen_push(v->scr, evidence_new(fv)); return 1;
     case FL_ACT_TOTALS: ui_screen_push(v->scr, totals_new(fv)); return 1;
-    case FL_ACT_CLOSE:
-        if (fv->app->close && fv->row.is_open)
-            ui_screen_push(v->scr, view_close_new(fv->app, &fv->row, 1));
-        return 1;
-    case FL_ACT_RECORDS:
-        if (fv->app->records)
-            ui_screen_push(v->scr, view_records_new(fv->app, &fv->row));
-        return 1;
+    case FL_ACT_CLOSE: ui_visit_view_close(v); return 1;
+    case FL_ACT_RECORDS: ui_visit_view_records(v); return 1;
     default: return 0;
     }
     fl_report(v, rc, &err);
@@ -381,10 +374,11 @@ static void fl_draw(struct ui_view *v, WINDOW *w)
 
     if (!fv->loaded || fv->stale)
         fl_load(v);
-    snprintf(head, sizeof(head), "%s  %s   %s %ld   %s %s  %s %s  %s %s", fv->row.site,
-             ui_kind_label(fv->row.kind_label, fv->row.kind), ui_tr("Lines:", "疑点数："),
-             fv->win.total, ui_tr("Rule:", "规则："), q->rule[0] ? q->rule : ui_tr("all", "全部"),
-             ui_tr("State:", "状态："), q->state[0] ? state_text(q->state) : ui_tr("all", "全部"),
+    snprintf(head, sizeof(head), "%s  %s   %s %ld   %s %s  %s %s  %s %s", fv->visit.row.site,
+             ui_kind_label(fv->visit.row.kind_label, fv->visit.row.kind),
+             ui_tr("Lines:", "疑点数："), fv->win.total, ui_tr("Rule:", "规则："),
+             q->rule[0] ? q->rule : ui_tr("all", "全部"), ui_tr("State:", "状态："),
+             q->state[0] ? state_text(q->state) : ui_tr("all", "全部"),
              ui_tr("Inspector:", "人员："), q->inspector[0] ? q->inspector : ui_tr("all", "全部"));
     ui_put(w, 0, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_TITLE);
     for (y = 0; y < fv->win.page && fv->win.top + y < fv->win.total; y++) {
@@ -468,13 +462,10 @@ static const struct ui_view_ops flight_ops = {
 
 struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(&flight_ops, sizeof(struct flight_view));
+    struct ui_view *v = ui_visit_view_make(&flight_ops, sizeof(struct flight_view), app, row);
     struct flight_view *fv = v->data;
 
-    fv->app = app;
     fv->m = app->flight;
-    fv->row = *row;
-    ui_view_visit_title(v, row->id);
     susp_window_init(&fv->win, fv->m, row->id, 10);
     return v;
 }
@@ -536,7 +527,7 @@ static void detail_load(struct detail_view *d)
 
     fc_error_clear(&err);
     d->n = 0;
-    rc = d->fv->m->detail(d->fv->m->user, d->fv->row.id, d->susp_id, detail_emit, d, &err);
+    rc = d->fv->m->detail(d->fv->m->user, d->fv->visit.row.id, d->susp_id, detail_emit, d, &err);
     load_error(d->error, sizeof(d->error), rc, &err);
     d->stale = 0;
 }
@@ -710,7 +701,8 @@ static int verdict_submit(void *ctx, struct ui_screen *scr, const char *const *v
     a.fund_loss = value_or_null(v[2]);
     a.note = value_or_null(v[3]);
     a.over_reason = value_or_null(v[4]);
-    return form_done(c, scr, m->verify(m->user, c->fv->row.id, &a, msg, &err), &err, msg, error);
+    return form_done(c, scr, m->verify(m->user, c->fv->visit.row.id, &a, msg, &err), &err, msg,
+                     error);
 }
 
 static int finding_submit(void *ctx, struct ui_screen *scr, const char *const *v, char *error)
@@ -733,7 +725,7 @@ static int finding_submit(void *ctx, struct ui_screen *scr, const char *const *v
     a.lines = value_or_null(v[5]);
     a.patients = value_or_null(v[6]);
     a.note = v[7];
-    rc = m->add_finding(m->user, c->fv->row.id, &a, id, &err);
+    rc = m->add_finding(m->user, c->fv->visit.row.id, &a, id, &err);
     snprintf(msg, sizeof(msg), "%s %s %.8s", ui_tr("finding recorded:", "已记录问题："), a.code,
              id);
     return form_done(c, scr, rc, &err, msg, error);
@@ -798,11 +790,7 @@ static void code_emit(void *ctx, const struct ui_violation_row *row)
 {
     struct form_ctx *c = ctx;
 
-    if (c->ncodes == c->ccap) {
-        c->ccap = c->ccap ? c->ccap * 2 : 32;
-        c->codes = xreallocarray(c->codes, c->ccap, sizeof(*c->codes));
-    }
-    c->codes[c->ncodes++] = *row;
+    c->codes = ui_append(c->codes, &c->ncodes, &c->ccap, row, sizeof(*row));
 }
 
 static void finding_form_push(struct ui_screen *scr, struct flight_view *fv)
@@ -978,7 +966,7 @@ static void total_emit(void *ctx, const struct ui_total_row *row)
 static void list_load(struct list_view *l)
 {
     const struct ui_flight_model *m = l->fv->m;
-    const char *id = l->fv->row.id;
+    const char *id = l->fv->visit.row.id;
     struct fc_error err;
     int rc;
 
@@ -1036,7 +1024,7 @@ static int list_action(struct ui_view *v, int id)
         return 1;
     }
     if (id == LIST_ACT_REGISTER && l->kind == LIST_EVIDENCE) {
-        ui_evidence_form_push(v->scr, l->fv->app, l->fv->row.id);
+        ui_evidence_form_push(v->scr, l->fv->visit.app, l->fv->visit.row.id);
         l->stale = 1;
         return 1;
     }

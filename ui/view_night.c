@@ -112,8 +112,7 @@ static const struct ui_action night_actions[] = {
 enum night_pane { PANE_BEDS = 0, PANE_PATIENTS, PANE_SCANS, PANE_COUNT };
 
 struct night_view {
-    const struct ui_app *app;
-    struct ui_visit_row row;
+    struct ui_visit_view visit; /* first: app and row */
 
     struct ui_ward_row *wards;
     size_t nwards, wcap;
@@ -368,20 +367,20 @@ static void table_select_source(struct ui_table *t, size_t r)
 
 static void load_scans(struct night_view *nv)
 {
-    const struct ui_night_model *m = nv->app->night;
+    const struct ui_night_model *m = nv->visit.app->night;
     struct fc_error err;
 
     fc_error_clear(&err);
     nv->nscans = 0;
-    set_error(nv, m->list_scans(m->user, nv->row.id, emit_scan, nv, &err), &err);
+    set_error(nv, m->list_scans(m->user, nv->visit.row.id, emit_scan, nv, &err), &err);
     ui_table_set_rows(&nv->stable, nv->nscans);
     nv->scans_ok = 1;
 }
 
 static void night_reload(struct night_view *nv)
 {
-    const struct ui_night_model *m = nv->app->night;
-    const char *id = nv->row.id;
+    const struct ui_night_model *m = nv->visit.app->night;
+    const char *id = nv->visit.row.id;
     void *user = m->user;
     struct fc_error err;
     size_t wi;
@@ -433,7 +432,7 @@ static void night_reload(struct night_view *nv)
 static void night_submit(struct night_view *nv, struct ui_screen *scr, const char *code,
                          enum ui_scan_how how)
 {
-    ui_screen_submit_scan(scr, nv->row.id, code, how, &nv->last);
+    ui_screen_submit_scan(scr, nv->visit.row.id, code, how, &nv->last);
     nv->have_last = 1;
     snprintf(nv->last_code, sizeof(nv->last_code), "%s", code);
     nv->stale = 1;
@@ -471,7 +470,7 @@ static void night_jump(struct night_view *nv, struct ui_screen *scr, const char 
         ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no ward selected", "未选择病区"));
         return;
     }
-    nv->app->night->bed_code(nv->app->night->user, ward, bed, label, sizeof(label));
+    nv->visit.app->night->bed_code(nv->visit.app->night->user, ward, bed, label, sizeof(label));
     night_submit(nv, scr, label, UI_SCAN_TYPED);
 }
 
@@ -530,8 +529,9 @@ static int correct_submit(void *ctx, struct ui_screen *scr, const char *const *v
     }
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
-    rc = nv->app->night->correct(nv->app->night->user, nv->row.id, c->target.event_id, values[0],
-                                 values[1][0] ? values[1] : NULL, &out, &err);
+    rc = nv->visit.app->night->correct(nv->visit.app->night->user, nv->visit.row.id,
+                                       c->target.event_id, values[0],
+                                       values[1][0] ? values[1] : NULL, &out, &err);
     if (rc < 0) {
         snprintf(error, 256, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
         return -1;
@@ -563,7 +563,7 @@ static void night_correct(struct ui_view *v)
     const struct ui_scan_row *target = NULL;
     size_t r;
 
-    if (!nv->app->night->correct)
+    if (!nv->visit.app->night->correct)
         return;
     if (!nv->scans_ok)
         load_scans(nv);
@@ -670,13 +670,10 @@ static int night_action(struct ui_view *v, int id)
         return 1;
     case NIGHT_ACT_CORRECT: night_correct(v); return 1;
     case NIGHT_ACT_CLOSE:
-        if (nv->app->close)
-            ui_screen_push(v->scr, view_close_new(nv->app, &nv->row, 1));
+        if (nv->visit.app->close)
+            ui_screen_push(v->scr, view_close_new(nv->visit.app, &nv->visit.row, 1));
         return 1;
-    case NIGHT_ACT_RECORDS:
-        if (nv->app->records)
-            ui_screen_push(v->scr, view_records_new(nv->app, &nv->row));
-        return 1;
+    case NIGHT_ACT_RECORDS: ui_visit_view_records(v); return 1;
     case UI_ACT_NEXT_PANE: nv->focus = !nv->focus; return 1;
     case UI_ACT_OPEN: night_open_row(v); return 1;
     default: break;
@@ -754,14 +751,14 @@ static void night_draw(struct ui_view *v, WINDOW *w)
         night_reload(nv);
     wi = ward_index(nv, nv->ward);
     if (wi != SIZE_MAX)
-        snprintf(head, sizeof(head), "%s  %s   %s %s %s: %d/%d %s, %d %s%s", nv->row.site,
-                 ui_kind_label(nv->row.kind_label, nv->row.kind), ui_tr("Ward", "病区"),
+        snprintf(head, sizeof(head), "%s  %s   %s %s %s: %d/%d %s, %d %s%s", nv->visit.row.site,
+                 ui_kind_label(nv->visit.row.kind_label, nv->visit.row.kind), ui_tr("Ward", "病区"),
                  nv->wards[wi].code, nv->wards[wi].name, nv->wards[wi].visited, nv->wards[wi].beds,
                  ui_tr("beds", "床"), nv->wards[wi].anomalies, ui_tr("anomalies", "异常"),
                  nv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "");
     else
-        snprintf(head, sizeof(head), "%s  %s", nv->row.site,
-                 ui_kind_label(nv->row.kind_label, nv->row.kind));
+        snprintf(head, sizeof(head), "%s  %s", nv->visit.row.site,
+                 ui_kind_label(nv->visit.row.kind_label, nv->visit.row.kind));
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
 
     bh = v->rows >= 24 ? 5 : 3;
@@ -816,18 +813,15 @@ static const struct ui_view_ops night_ops = {
 
 struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(&night_ops, sizeof(struct night_view));
+    struct ui_view *v = ui_visit_view_make(&night_ops, sizeof(struct night_view), app, row);
     struct night_view *nv = v->data;
     struct ui_table *t;
 
     if (!app->night)
         BUG("night screen without a night model");
-    nv->app = app;
-    nv->row = *row;
     nv->focus = 1;
     nv->stale = 1;
     nv->follow = 1;
-    ui_view_visit_title(v, row->id);
     ui_view_input(v, &nv->input, NIGHT_INPUT_MAX);
     ui_view_table(v, &nv->wtable, ward_cols, UI_COUNT(ward_cols), ward_cell)->row_role = ward_role;
     t = ui_view_table(v, &nv->btable, bed_cols, UI_COUNT(bed_cols), bed_cell);

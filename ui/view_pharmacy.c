@@ -121,9 +121,8 @@ static const struct ui_action pharmacy_actions[] = {
 };
 
 struct ph_view {
-    const struct ui_app *app;
+    struct ui_visit_view visit; /* first: app and row */
     const struct ui_pharmacy_model *m;
-    struct ui_visit_row row;
 
     struct ui_drug_row *drugs;
     size_t ndrugs, dcap;
@@ -268,13 +267,13 @@ static void ph_reload(struct ph_view *pv)
     fc_error_clear(&err);
     pv->error[0] = '\0';
     pv->ndrugs = 0;
-    rc = pv->m->list_drugs(pv->m->user, pv->row.id, emit_drug, pv, &pv->blind, &err);
+    rc = pv->m->list_drugs(pv->m->user, pv->visit.row.id, emit_drug, pv, &pv->blind, &err);
     if (rc < 0)
         ui_error_text(pv->error, sizeof(pv->error), rc, &err);
     pv->complete = 0;
     if (rc >= 0 && pv->m->is_complete) {
         fc_error_clear(&err);
-        rc = pv->m->is_complete(pv->m->user, pv->row.id, &pv->complete, &err);
+        rc = pv->m->is_complete(pv->m->user, pv->visit.row.id, &pv->complete, &err);
         if (rc < 0)
             ui_error_text(pv->error, sizeof(pv->error), rc, &err);
     }
@@ -335,7 +334,7 @@ static void ph_submit(struct ph_view *pv, struct ui_screen *scr, const char *cod
 
     fc_error_clear(&err);
     memset(&v, 0, sizeof(v));
-    rc = pv->m->scan(pv->m->user, pv->row.id, code, how, &v, &err);
+    rc = pv->m->scan(pv->m->user, pv->visit.row.id, code, how, &v, &err);
     if (rc < 0) {
         v.severity = UI_SEV_WARN;
         snprintf(v.verdict, sizeof(v.verdict), "NOT_RECORDED");
@@ -423,9 +422,10 @@ static int count_submit(void *ctx, struct ui_screen *scr, const char *const *val
     }
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
-    return form_done(c->pv, scr,
-                     c->pv->m->count(c->pv->m->user, c->pv->row.id, values[0], qty, &out, &err),
-                     &err, &out, values[0], error);
+    return form_done(
+        c->pv, scr,
+        c->pv->m->count(c->pv->m->user, c->pv->visit.row.id, values[0], qty, &out, &err), &err,
+        &out, values[0], error);
 }
 
 /* A void takes a scan out of the record: confirmed first by a key typed by
@@ -455,7 +455,7 @@ static int void_submit(void *ctx, struct ui_screen *scr, const char *const *valu
     fc_error_clear(&err);
     memset(&out, 0, sizeof(out));
     return form_done(c->pv, scr,
-                     c->pv->m->void_scan(c->pv->m->user, c->pv->row.id, c->target.event_id,
+                     c->pv->m->void_scan(c->pv->m->user, c->pv->visit.row.id, c->target.event_id,
                                          values[0], &out, &err),
                      &err, &out, "", error);
 }
@@ -610,7 +610,7 @@ static void boxes_reload(struct boxes_view *bv)
     fc_error_clear(&err);
     bv->error[0] = '\0';
     bv->n = 0;
-    rc = m->list_boxes(m->user, bv->pv->row.id, bv->drug, emit_box, bv, &err);
+    rc = m->list_boxes(m->user, bv->pv->visit.row.id, bv->drug, emit_box, bv, &err);
     if (rc < 0)
         ui_error_text(bv->error, sizeof(bv->error), rc, &err);
     ui_table_set_rows(&bv->table, bv->n);
@@ -814,7 +814,7 @@ static void open_summary(struct ph_view *pv, struct ui_screen *scr)
     sv->pv = pv;
     ui_view_owns(v, &sv->rows);
     fc_error_clear(&err);
-    rc = pv->m->summary(pv->m->user, pv->row.id, emit_rule, sv, &err);
+    rc = pv->m->summary(pv->m->user, pv->visit.row.id, emit_rule, sv, &err);
     if (rc < 0) {
         char msg[256];
         ui_error_text(msg, sizeof(msg), rc, &err);
@@ -846,7 +846,7 @@ static void recount_done(void *ctx, int yes)
     if (yes) {
         fc_error_clear(&err);
         memset(&out, 0, sizeof(out));
-        rc = c->pv->m->recount(c->pv->m->user, c->pv->row.id, c->drug, &out, &err);
+        rc = c->pv->m->recount(c->pv->m->user, c->pv->visit.row.id, c->drug, &out, &err);
         if (rc < 0) {
             out.severity = UI_SEV_WARN;
             snprintf(out.verdict, sizeof(out.verdict), "NOT_RECORDED");
@@ -885,7 +885,7 @@ static void blind_done(void *ctx, int yes)
 
     if (yes) {
         fc_error_clear(&err);
-        rc = c->pv->m->set_blind(c->pv->m->user, c->pv->row.id, c->blind, &err);
+        rc = c->pv->m->set_blind(c->pv->m->user, c->pv->visit.row.id, c->blind, &err);
         if (rc < 0) {
             char msg[256];
             ui_error_text(msg, sizeof(msg), rc, &err);
@@ -911,7 +911,7 @@ static void complete_done(void *ctx, int yes)
     if (yes) {
         fc_error_clear(&err);
         memset(&out, 0, sizeof(out));
-        rc = c->pv->m->set_complete(c->pv->m->user, c->pv->row.id, &out, &err);
+        rc = c->pv->m->set_complete(c->pv->m->user, c->pv->visit.row.id, &out, &err);
         if (rc < 0) {
             char msg[256];
             ui_error_text(msg, sizeof(msg), rc, &err);
@@ -1004,7 +1004,7 @@ static void ph_void_last(struct ph_view *pv, struct ui_screen *scr)
 
     memset(&ls, 0, sizeof(ls));
     fc_error_clear(&err);
-    rc = pv->m->list_boxes(pv->m->user, pv->row.id, "", emit_last, &ls, &err);
+    rc = pv->m->list_boxes(pv->m->user, pv->visit.row.id, "", emit_last, &ls, &err);
     if (rc < 0) {
         char msg[256];
         ui_error_text(msg, sizeof(msg), rc, &err);
@@ -1033,14 +1033,8 @@ static int ph_action(struct ui_view *v, int id)
     case PH_ACT_VOID: ph_void_last(pv, v->scr); return 1;
     case PH_ACT_SUMMARY: open_summary(pv, v->scr); return 1;
     case PH_ACT_COMPLETE: ph_complete(pv, v->scr); return 1;
-    case PH_ACT_RECORDS:
-        if (pv->app->records)
-            ui_screen_push(v->scr, view_records_new(pv->app, &pv->row));
-        return 1;
-    case PH_ACT_CLOSE:
-        if (pv->app->close && pv->row.is_open)
-            ui_screen_push(v->scr, view_close_new(pv->app, &pv->row, 1));
-        return 1;
+    case PH_ACT_RECORDS: ui_visit_view_records(v); return 1;
+    case PH_ACT_CLOSE: ui_visit_view_close(v); return 1;
     case UI_ACT_OPEN: open_boxes(pv, v->scr, selected_drug(pv)); return 1;
     case UI_ACT_NEXT_PANE: open_boxes(pv, v->scr, NULL); return 1;
     default: return ui_table_action(&pv->table, id);
@@ -1067,9 +1061,9 @@ static void ph_draw(struct ui_view *v, WINDOW *w)
         ph_reload(pv);
     for (size_t i = 0; i < pv->ndrugs; i++)
         counted += pv->drugs[i].boxes > 0 || pv->drugs[i].counted > 0;
-    snprintf(head, sizeof(head), "%s  %s   %s %ld/%zu   %s%s%s", pv->row.site,
-             ui_kind_label(pv->row.kind_label, pv->row.kind), ui_tr("drugs counted", "已盘药品"),
-             counted, pv->ndrugs, sort_text(pv->sort),
+    snprintf(head, sizeof(head), "%s  %s   %s %ld/%zu   %s%s%s", pv->visit.row.site,
+             ui_kind_label(pv->visit.row.kind_label, pv->visit.row.kind),
+             ui_tr("drugs counted", "已盘药品"), counted, pv->ndrugs, sort_text(pv->sort),
              pv->only_anomalies ? ui_tr("   [anomalies only]", "   【只看异常】") : "",
              pv->blind      ? ui_tr("   [BLIND COUNT]", "   【盲盘】")
              : pv->complete ? ui_tr("   [count complete]", "   【盘点完成】")
@@ -1109,17 +1103,14 @@ static const struct ui_view_ops pharmacy_ops = {
 
 struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(&pharmacy_ops, sizeof(struct ph_view));
+    struct ui_view *v = ui_visit_view_make(&pharmacy_ops, sizeof(struct ph_view), app, row);
     struct ph_view *pv = v->data;
 
     if (!app->pharmacy)
         BUG("pharmacy screen without a pharmacy model");
-    pv->app = app;
     pv->m = app->pharmacy;
-    pv->row = *row;
     pv->stale = 1;
     pv->sort = PHARMACY_SORT_CODE;
-    ui_view_visit_title(v, row->id);
     ui_view_input(v, &pv->input, PH_INPUT_MAX);
     ui_view_table(v, &pv->table, drug_cols, UI_COUNT(drug_cols), drug_cell)->row_role = drug_role;
     ui_view_owns(v, &pv->drugs);

@@ -60,9 +60,8 @@ static const struct ui_action rec_actions[] = {
 };
 
 struct records {
-    const struct ui_app *app;
+    struct ui_visit_view visit; /* first: app and row */
     const struct ui_records_model *m;
-    struct ui_visit_row row;
     struct ui_doc_row *docs;
     size_t ndocs, dcap;
     struct ui_evidence_row *ev;
@@ -125,12 +124,12 @@ static void records_load(struct records *r)
     r->error[0] = '\0';
     r->ndocs = r->nev = 0;
     fc_error_clear(&err);
-    rc = r->m->list_docs(r->m->user, r->row.id, emit_doc, r, &err);
+    rc = r->m->list_docs(r->m->user, r->visit.row.id, emit_doc, r, &err);
     if (rc < 0)
         ui_error_text(r->error, sizeof(r->error), rc, &err);
     if (r->m->list_evidence) {
         fc_error_clear(&err);
-        rc = r->m->list_evidence(r->m->user, r->row.id, emit_ev, r, &err);
+        rc = r->m->list_evidence(r->m->user, r->visit.row.id, emit_ev, r, &err);
         if (rc < 0)
             ui_error_text(r->error, sizeof(r->error), rc, &err);
     }
@@ -310,7 +309,7 @@ static void write_doc(struct ui_view *v, int print)
     }
     ui_screen_busy(v->scr, ui_tr("Writing the document...", "正在生成文书……"));
     fc_error_clear(&err);
-    rc = r->m->write_doc(r->m->user, r->row.id, r->docs[i].name, r->last_path, &err);
+    rc = r->m->write_doc(r->m->user, r->visit.row.id, r->docs[i].name, r->last_path, &err);
     if (rc < 0) {
         ui_error_text(r->error, sizeof(r->error), rc, &err);
         ui_screen_alert(v->scr, UI_SEV_WARN);
@@ -340,10 +339,10 @@ static int records_action(struct ui_view *v, int id)
     switch (id) {
     case REC_ACT_WRITE: write_doc(v, 0); return 1;
     case REC_ACT_PRINT: write_doc(v, 1); return 1;
-    case REC_ACT_EVIDENCE: ui_evidence_form_push(v->scr, r->app, r->row.id); return 1;
+    case REC_ACT_EVIDENCE: ui_evidence_form_push(v->scr, r->visit.app, r->visit.row.id); return 1;
     case REC_ACT_INTERVIEW:
         if (r->m->add_interview)
-            interview_form_push(v->scr, r->m, r->row.id);
+            interview_form_push(v->scr, r->m, r->visit.row.id);
         return 1;
     case UI_ACT_OPEN:
         if (r->focus == 0)
@@ -362,8 +361,8 @@ static void records_draw(struct ui_view *v, WINDOW *w)
     char line[1200];
     int y = 0, dh;
 
-    snprintf(line, sizeof(line), "%s  %s  %s", r->row.id, r->row.site,
-             ui_kind_label(r->row.kind_label, r->row.kind));
+    snprintf(line, sizeof(line), "%s  %s  %s", r->visit.row.id, r->visit.row.site,
+             ui_kind_label(r->visit.row.kind_label, r->visit.row.kind));
     ui_put(w, y++, 1, v->cols - 2, line, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     if (r->has_printer)
         snprintf(line, sizeof(line), "%s %s", ui_tr("Printer:", "打印机："), r->printer);
@@ -403,15 +402,12 @@ static const struct ui_view_ops records_ops = {
 
 struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(&records_ops, sizeof(struct records));
+    struct ui_view *v = ui_visit_view_make(&records_ops, sizeof(struct records), app, row);
     struct records *r = v->data;
 
     if (!app->records)
         BUG("records screen without a records model");
-    r->app = app;
     r->m = app->records;
-    r->row = *row;
-    ui_view_visit_title(v, row->id);
     ui_view_table(v, &r->dtable, doc_cols, UI_COUNT(doc_cols), doc_cell);
     ui_view_table(v, &r->etable, ev_cols, UI_COUNT(ev_cols), ev_cell);
     ui_view_owns(v, &r->docs);

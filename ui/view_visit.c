@@ -47,8 +47,7 @@ static const struct ui_action visit_actions[] = {
 };
 
 struct visit {
-    const struct ui_app *app;
-    struct ui_visit_row row;
+    struct ui_visit_view visit; /* first: app and row */
     struct visit_scan *scans;
     size_t nscans, cap;
     long anomalies;
@@ -104,7 +103,7 @@ static void visit_submit(struct ui_view *v, const char *code, enum ui_scan_how h
     sc->at_ms = clock_now_ms();
     sc->how = how;
     sc->code = xstrdup(code);
-    ui_screen_submit_scan(v->scr, vs->row.id, code, how, &sc->v);
+    ui_screen_submit_scan(v->scr, vs->visit.row.id, code, how, &sc->v);
     if (sc->v.severity == UI_SEV_ANOMALY)
         vs->anomalies++;
     vs->nscans++;
@@ -135,9 +134,9 @@ static void visit_draw(struct ui_view *v, WINDOW *w)
     char head[256];
     int y = 0;
 
-    snprintf(head, sizeof(head), "%s  %s  %s    %s %zu    %s %ld", vs->row.id, vs->row.site,
-             ui_kind_label(vs->row.kind_label, vs->row.kind), ui_tr("Scans", "扫码数"), vs->nscans,
-             ui_tr("Anomalies", "异常"), vs->anomalies);
+    snprintf(head, sizeof(head), "%s  %s  %s    %s %zu    %s %ld", vs->visit.row.id,
+             vs->visit.row.site, ui_kind_label(vs->visit.row.kind_label, vs->visit.row.kind),
+             ui_tr("Scans", "扫码数"), vs->nscans, ui_tr("Anomalies", "异常"), vs->anomalies);
     ui_put(w, y++, 1, v->cols - 2, head, UI_ALIGN_LEFT, UI_ROLE_HEADER);
     if (last)
         ui_verdict_banner(w, y, 1, BANNER_ROWS, v->cols - 2, &last->v);
@@ -155,14 +154,8 @@ static int visit_action(struct ui_view *v, int id)
     struct visit *vs = v->data;
 
     switch (id) {
-    case VISIT_ACT_CLOSE:
-        if (vs->app && vs->app->close && vs->row.is_open)
-            ui_screen_push(v->scr, view_close_new(vs->app, &vs->row, 1));
-        return 1;
-    case VISIT_ACT_RECORDS:
-        if (vs->app && vs->app->records)
-            ui_screen_push(v->scr, view_records_new(vs->app, &vs->row));
-        return 1;
+    case VISIT_ACT_CLOSE: ui_visit_view_close(v); return 1;
+    case VISIT_ACT_RECORDS: ui_visit_view_records(v); return 1;
     default: return ui_table_action(&vs->table, id);
     }
 }
@@ -189,12 +182,9 @@ static const struct ui_view_ops visit_ops = {
 
 struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(&visit_ops, sizeof(struct visit));
+    struct ui_view *v = ui_visit_view_make(&visit_ops, sizeof(struct visit), app, row);
     struct visit *vs = v->data;
 
-    vs->app = app;
-    vs->row = *row;
-    ui_view_visit_title(v, row->id);
     ui_view_input(v, &vs->input, VISIT_INPUT_MAX);
     ui_view_table(v, &vs->table, scan_cols, UI_COUNT(scan_cols), scan_cell)->row_role = scan_role;
     ui_view_owns(v, &vs->scans);

@@ -8,6 +8,7 @@
 #include "core/base/text.h"
 #include "core/base/utf8.h"
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/keymap.h"
 #include "ui/scan_asm.h"
@@ -600,23 +601,13 @@ static const char *dialog_title(struct ui_view *v)
     return ((struct dialog *)v->data)->title;
 }
 
-static void dialog_destroy(struct ui_view *v)
-{
-    struct dialog *d = v->data;
-
-    free(d->title);
-    free(d->msg);
-}
-
 static const struct ui_view_ops dialog_ops = {
     .name = "dialog",
-    .actions = dialog_actions,
-    .nactions = sizeof(dialog_actions) / sizeof(dialog_actions[0]),
+    UI_VIEW_ACTIONS(dialog_actions),
     .overlay = 1,
     .draw = dialog_draw,
     .action = dialog_action,
     .title = dialog_title,
-    .destroy = dialog_destroy,
 };
 
 /* The deliberate question reads keys itself: only a 'y' typed alone (after
@@ -668,32 +659,34 @@ static const struct ui_view_ops deliberate_ops = {
     .action = deliberate_action,
     .text = deliberate_text,
     .title = dialog_title,
-    .destroy = dialog_destroy,
 };
+
+/* Pushes a dialog of ops with copies of title and msg. */
+static void dialog_push(struct ui_screen *s, const struct ui_view_ops *ops, const char *title,
+                        const char *msg, int confirm, void (*done)(void *ctx, int yes), void *ctx)
+{
+    struct ui_view *v = ui_view_make(ops, sizeof(struct dialog));
+    struct dialog *d = v->data;
+
+    d->title = xstrdup(title ? title : "");
+    d->msg = xstrdup(msg ? msg : "");
+    ui_view_owns(v, &d->title);
+    ui_view_owns(v, &d->msg);
+    d->confirm = confirm;
+    d->deliberate = ops == &deliberate_ops;
+    d->done = done;
+    d->ctx = ctx;
+    ui_screen_push(s, v);
+}
 
 void ui_confirm_push(struct ui_screen *s, const char *title, const char *msg,
                      void (*done)(void *ctx, int yes), void *ctx)
 {
-    struct dialog *d = xcalloc(1, sizeof(*d));
-
-    d->title = xstrdup(title ? title : "");
-    d->msg = xstrdup(msg ? msg : "");
-    d->confirm = 1;
-    d->deliberate = 1;
-    d->done = done;
-    d->ctx = ctx;
-    ui_screen_push(s, ui_view_new(&deliberate_ops, d));
+    dialog_push(s, &deliberate_ops, title, msg, 1, done, ctx);
 }
 
 void ui_dialog_push(struct ui_screen *s, const char *title, const char *msg, int confirm,
                     void (*done)(void *ctx, int yes), void *ctx)
 {
-    struct dialog *d = xcalloc(1, sizeof(*d));
-
-    d->title = xstrdup(title ? title : "");
-    d->msg = xstrdup(msg ? msg : "");
-    d->confirm = confirm;
-    d->done = done;
-    d->ctx = ctx;
-    ui_screen_push(s, ui_view_new(&dialog_ops, d));
+    dialog_push(s, &dialog_ops, title, msg, confirm, done, ctx);
 }
