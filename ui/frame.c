@@ -27,15 +27,22 @@ struct ui_view *ui_view_make(const struct ui_view_ops *ops, size_t size)
     return ui_view_new(ops, xcalloc(1, size ? size : 1));
 }
 
-struct ui_view *ui_visit_view_make(const struct ui_view_ops *ops, size_t size,
-                                   const struct ui_app *app, const struct ui_visit_row *row)
+struct ui_view *ui_view_open(const struct ui_view_ops *ops, const struct ui_app *app,
+                             const struct ui_visit_row *row)
 {
-    struct ui_view *v = ui_view_make(ops, size);
-    struct ui_visit_view *vv = v->data;
+    struct ui_view *v = ui_view_make(ops, ops->size);
 
-    vv->app = app;
-    vv->row = *row;
-    ui_view_visit_title(v, row->id);
+    if (row) {
+        struct ui_visit_view *vv = v->data;
+
+        if (ops->size < sizeof(*vv))
+            BUG("%s: a visit's screen without its visit", ops->name);
+        vv->app = app;
+        vv->row = *row;
+        ui_view_visit_title(v, row->id);
+    }
+    if (ops->init)
+        ops->init(v, app);
     return v;
 }
 
@@ -52,7 +59,7 @@ void ui_visit_view_records(struct ui_view *v)
     const struct ui_visit_view *vv = v->data;
 
     if (vv->app->records)
-        ui_screen_push(v->scr, view_records_new(vv->app, &vv->row));
+        ui_screen_push(v->scr, ui_view_open(&view_records_ops, vv->app, &vv->row));
 }
 
 static void own(struct ui_view *v, enum owned_kind kind, void *p)

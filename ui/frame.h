@@ -3,8 +3,9 @@
  *
  * A screen is a struct ui_view_ops (ui/screen.h) and a state struct. The
  * framework owns the frame around them:
- *   - the state: ui_view_make() allocates it zeroed as v->data, and the
- *     screen frees it with the view;
+ *   - the state: ui_view_open() allocates it (ops.size, zeroed) as v->data
+ *     and calls ops.init to set it up; ui_view_make() for views that need
+ *     more than the app; the screen frees it with the view;
  *   - the title: ops.title_en/title_zh, a static label in both languages,
  *     followed by the view's subtitle when it has one (ui_view_subtitle;
  *     ui_view_visit_title for the first 8 characters of a visit id);
@@ -13,11 +14,15 @@
  *     are released when the view is destroyed, so ops.destroy is needed only
  *     for what the framework does not know (a window of rows, a model's
  *     callback);
- *   - the drawing, keys and questions list screens repeat: a table down to
- *     the bottom with an error line under it, section headings that show
- *     which table has the focus, Tab between tables, rows emitted by a model
+ *   - a visit's screens: the app and the visit's row (struct ui_visit_view),
+ *     the visit id in the title, the close and records screens they open;
+ *   - the drawing and keys list screens repeat: a table down to the bottom
+ *     with an error line under it, section headings that show which table
+ *     has the focus, Tab between tables, an input line sending its text with
+ *     Enter, a QR code drawn whole or not at all, rows emitted by a model
  *     appended to a growing array, a model's error in words.
- * Call order and ownership of views are as in ui/screen.h. */
+ * Call order and ownership of views are as in ui/screen.h; ui/ still sees
+ * the app only through the models of ui/ui.h. */
 #ifndef FC_UI_FRAME_H
 #define FC_UI_FRAME_H
 
@@ -42,11 +47,12 @@ struct ui_visit_view {
 /* A view with a zeroed state of size bytes as v->data (never NULL). */
 struct ui_view *ui_view_make(const struct ui_view_ops *ops, size_t size);
 
-/* A visit's screen: ui_view_make() with the state's first member, a
+/* The view that ops describes (ops.size, ops.init), never NULL: its state
+ * zeroed; for a visit's screen (row not NULL) the state's first member, a
  * struct ui_visit_view, set to app and a copy of row, and the visit id as
- * the title's subtitle. */
-struct ui_view *ui_visit_view_make(const struct ui_view_ops *ops, size_t size,
-                                   const struct ui_app *app, const struct ui_visit_row *row);
+ * the title's subtitle; then ops.init(v, app) when set. */
+struct ui_view *ui_view_open(const struct ui_view_ops *ops, const struct ui_app *app,
+                             const struct ui_visit_row *row);
 /* The close action of a visit's screen: the close screen over it, while the
  * visit is open and the app can close one (leaving it after the close also
  * leaves this screen). */

@@ -660,10 +660,10 @@ static void show_help(struct ui_screen *s)
     ui_screen_push(s, view_help_new(top));
 }
 
-/* Pushes the screen name made by make unless it is on top already; when
- * the app has no model for it (have 0), says so instead. */
-static void show_screen(struct ui_screen *s, const char *name, int have,
-                        struct ui_view *(*make)(const struct ui_app *app), const char *none)
+/* Pushes the screen ops describes unless it is on top already; when the
+ * app has no model for it (have 0), says so instead. */
+static void show_screen(struct ui_screen *s, int have, const struct ui_view_ops *ops,
+                        const char *none)
 {
     struct ui_view *top = ui_screen_top(s);
 
@@ -671,9 +671,9 @@ static void show_screen(struct ui_screen *s, const char *name, int have,
         ui_screen_message(s, UI_ROLE_WARN, "%s", none);
         return;
     }
-    if (top && top->ops->name && !strcmp(top->ops->name, name))
+    if (top && top->ops == ops)
         return;
-    ui_screen_push(s, make(s->app));
+    ui_screen_push(s, ui_view_open(ops, s->app, NULL));
 }
 
 static void global_action(struct ui_screen *s, int id)
@@ -696,15 +696,15 @@ static void global_action(struct ui_screen *s, int id)
         s->dirty = 1;
         break;
     case UI_ACT_USB:
-        show_screen(s, "usb", s->app && s->app->usb, view_usb_new,
+        show_screen(s, s->app && s->app->usb, &view_usb_ops,
                     ui_tr("no USB screen here", "此处没有优盘功能"));
         break;
     case UI_ACT_TEAM:
-        show_screen(s, "team", s->app && s->app->team, view_team_new,
+        show_screen(s, s->app && s->app->team, &view_team_ops,
                     ui_tr("no team view here", "此处没有全组视图"));
         break;
     case UI_ACT_DRAW:
-        show_screen(s, "draw", s->app && s->app->draw, view_draw_new,
+        show_screen(s, s->app && s->app->draw, &view_draw_ops,
                     ui_tr("no draw screen here", "此处没有抽取功能"));
         break;
     default: break;

@@ -52,6 +52,13 @@ struct ui_view_ops {
     const struct ui_action *actions; /* the view's own actions (ids >= UI_ACT_VIEW_BASE) */
     size_t nactions;
     int overlay; /* 1: the view below is drawn first (dialogs) */
+    /* The static title (ui/frame.h): title_en through the UI language, or
+     * title_zh, then the view's subtitle; both NULL: name. */
+    const char *title_en, *title_zh;
+    /* The view's state for ui_view_open() (ui/frame.h): size bytes, zeroed,
+     * as v->data; then init() sets it up from app. */
+    size_t size;
+    void (*init)(struct ui_view *v, const struct ui_app *app);
 
     /* Became the top view (pushed, or uncovered by a pop). */
     void (*enter)(struct ui_view *v);
@@ -68,11 +75,8 @@ struct ui_view_ops {
     int (*text)(struct ui_view *v, uint32_t key);
     /* A scanner burst (UTF-8, NUL-terminated, len bytes, Enter excluded). */
     void (*scan)(struct ui_view *v, const char *code, size_t len);
-    /* Title for the status line; NULL: the static title below. */
+    /* Title for the status line; NULL: the static title above. */
     const char *(*title)(struct ui_view *v);
-    /* The static title (ui/frame.h): title_en through the UI language, or
-     * title_zh, then the view's subtitle; both NULL: name. */
-    const char *title_en, *title_zh;
     /* Releases what v->data holds beyond what the framework owns (ui/frame.h);
      * the screen then releases those and frees v->data itself. */
     void (*destroy)(struct ui_view *v);

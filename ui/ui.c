@@ -4,6 +4,7 @@
 #include "ui/ui.h"
 
 #include "core/base/xalloc.h"
+#include "ui/frame.h"
 #include "ui/i18n.h"
 #include "ui/screen.h"
 #include "ui/term.h"
@@ -33,7 +34,7 @@ int ui_run(const struct ui_app *app, struct fc_error *err)
         ui_screen_note(s, _("Linux console: no Chinese here, so the screens are in English "
                             "(a terminal emulator or fbterm shows Chinese)"));
     }
-    ui_screen_push(s, view_home_new(app));
+    ui_screen_push(s, ui_view_open(&view_home_ops, app, NULL));
     if (app->start == UI_START_VISIT && app->start_visit && app->home && app->home->list_visits) {
         struct ui_visit_row row;
 

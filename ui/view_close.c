@@ -376,29 +376,36 @@ static void close_destroy(struct ui_view *v)
     unchecked_clear(v->data);
 }
 
+static void close_init(struct ui_view *v, const struct ui_app *app)
+{
+    struct close_view *cv = v->data;
+
+    if (!app->close)
+        BUG("close screen without a close model");
+    ui_view_owns(v, &cv->unchecked);
+    ui_view_owns(v, &cv->beds);
+    ui_view_owns(v, &cv->pats);
+}
+
 static const struct ui_view_ops close_ops = {
     .name = "close",
+    .title_en = N_("Close visit"),
+    .title_zh = "结束检查",
+    .size = sizeof(struct close_view),
+    .init = close_init,
     UI_VIEW_ACTIONS(close_actions),
     .enter = close_enter,
     .draw = close_draw,
     .action = close_action,
     .scan = close_scan,
-    .title_en = N_("Close visit"),
-    .title_zh = "结束检查",
     .destroy = close_destroy,
 };
 
 struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_row *row,
                                int pop_under)
 {
-    struct ui_view *v = ui_visit_view_make(&close_ops, sizeof(struct close_view), app, row);
-    struct close_view *cv = v->data;
+    struct ui_view *v = ui_view_open(&close_ops, app, row);
 
-    if (!app->close)
-        BUG("close screen without a close model");
-    cv->pop_under = pop_under;
-    ui_view_owns(v, &cv->unchecked);
-    ui_view_owns(v, &cv->beds);
-    ui_view_owns(v, &cv->pats);
+    ((struct close_view *)v->data)->pop_under = pop_under;
     return v;
 }

@@ -257,20 +257,8 @@ static void draw_draw(struct ui_view *v, WINDOW *w)
     ui_view_draw_table(v, w, &d->table, y, 1, d->error);
 }
 
-static const struct ui_view_ops draw_ops = {
-    .name = "draw",
-    UI_VIEW_ACTIONS(draw_actions),
-    .enter = draw_enter,
-    .draw = draw_draw,
-    .action = draw_action,
-    .text = draw_text,
-    .title_en = N_("On-site draw"),
-    .title_zh = "现场双随机抽取",
-};
-
-struct ui_view *view_draw_new(const struct ui_app *app)
+static void draw_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_view_make(&draw_ops, sizeof(struct draw));
     struct draw *d = v->data;
 
     if (!app->draw)
@@ -282,5 +270,17 @@ struct ui_view *view_draw_new(const struct ui_app *app)
     ui_view_table(v, &d->table, cols, UI_COUNT(cols), cell);
     ui_view_owns(v, &d->pool);
     ui_view_owns(v, &d->picks);
-    return v;
 }
+
+const struct ui_view_ops view_draw_ops = {
+    .name = "draw",
+    .title_en = N_("On-site draw"),
+    .title_zh = "现场双随机抽取",
+    .size = sizeof(struct draw),
+    .init = draw_init,
+    UI_VIEW_ACTIONS(draw_actions),
+    .enter = draw_enter,
+    .draw = draw_draw,
+    .action = draw_action,
+    .text = draw_text,
+};

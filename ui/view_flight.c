@@ -447,28 +447,28 @@ static void fl_destroy(struct ui_view *v)
     susp_window_release(&((struct flight_view *)v->data)->win);
 }
 
-static const struct ui_view_ops flight_ops = {
+static void flight_init(struct ui_view *v, const struct ui_app *app)
+{
+    struct flight_view *fv = v->data;
+
+    fv->m = app->flight;
+    susp_window_init(&fv->win, fv->m, fv->visit.row.id, 10);
+}
+
+const struct ui_view_ops view_flight_ops = {
     .name = "worksheet",
+    .title_en = N_("Flight inspection"),
+    .title_zh = "飞行检查",
+    .size = sizeof(struct flight_view),
+    .init = flight_init,
     UI_VIEW_ACTIONS(flight_actions),
     .enter = fl_enter,
     .resize = fl_resize,
     .draw = fl_draw,
     .action = fl_action,
     .scan = fl_scan,
-    .title_en = N_("Flight inspection"),
-    .title_zh = "飞行检查",
     .destroy = fl_destroy,
 };
-
-struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row)
-{
-    struct ui_view *v = ui_visit_view_make(&flight_ops, sizeof(struct flight_view), app, row);
-    struct flight_view *fv = v->data;
-
-    fv->m = app->flight;
-    susp_window_init(&fv->win, fv->m, row->id, 10);
-    return v;
-}
 
 /* --- sub-screens: common parts ---------------------------------------------- */
 
@@ -588,13 +588,13 @@ static void detail_scan(struct ui_view *v, const char *code, size_t len)
 
 static const struct ui_view_ops detail_ops = {
     .name = "flight-detail",
+    .title_en = N_("Suspicion line"),
+    .title_zh = "疑点详情",
     UI_VIEW_ACTIONS(detail_actions),
     .enter = detail_enter,
     .draw = detail_draw,
     .action = detail_action,
     .scan = detail_scan,
-    .title_en = N_("Suspicion line"),
-    .title_zh = "疑点详情",
 };
 
 static struct ui_view *detail_new(struct flight_view *fv, const char *susp_id)
@@ -1048,14 +1048,14 @@ static void list_scan(struct ui_view *v, const char *code, size_t len)
 #define LIST_OPS(var, nm, acts, nacts, en, zh) \
     static const struct ui_view_ops var = {    \
         .name = nm,                            \
+        .title_en = en,                        \
+        .title_zh = zh,                        \
         .actions = acts,                       \
         .nactions = nacts,                     \
         .enter = list_enter,                   \
         .draw = list_draw,                     \
         .action = list_action,                 \
         .scan = list_scan,                     \
-        .title_en = en,                        \
-        .title_zh = zh,                        \
     }
 
 LIST_OPS(findings_ops, "flight-findings", findings_actions, UI_COUNT(findings_actions),

@@ -75,10 +75,10 @@ static int help_action(struct ui_view *v, int id)
 
 static const struct ui_view_ops help_ops = {
     .name = "help",
-    .draw = help_draw,
-    .action = help_action,
     .title_en = N_("Help"),
     .title_zh = "帮助",
+    .draw = help_draw,
+    .action = help_action,
 };
 
 struct ui_view *view_help_new(const struct ui_view *under)

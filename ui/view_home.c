@@ -340,7 +340,7 @@ static void home_open_visit(struct ui_view *v)
     /* a closed visit takes no scan: what is left to do is its documents
      * (the on-site record with the signed checkpoint), evidence, interviews */
     if (!row.is_open && h->app->records) {
-        ui_screen_push(v->scr, view_records_new(h->app, &row));
+        ui_screen_push(v->scr, ui_view_open(&view_records_ops, h->app, &row));
         return;
     }
     fc_error_clear(&err);
@@ -365,7 +365,7 @@ static int home_action(struct ui_view *v, int id)
     case HOME_ACT_OPEN_VISIT: home_open_visit(v); return 1;
     case HOME_ACT_NEW_VISIT:
         if (h->app->home && h->app->home->new_visit)
-            ui_screen_push(v->scr, view_newvisit_new(h->app));
+            ui_screen_push(v->scr, ui_view_open(&view_newvisit_ops, h->app, NULL));
         else
             ui_screen_message(v->scr, UI_ROLE_WARN, "%s",
                               ui_tr("visits cannot be opened here", "此处不能开始检查"));
@@ -380,19 +380,8 @@ static int home_action(struct ui_view *v, int id)
     }
 }
 
-static const struct ui_view_ops home_ops = {
-    .name = "home",
-    UI_VIEW_ACTIONS(home_actions),
-    .enter = home_enter,
-    .draw = home_draw,
-    .action = home_action,
-    .title_en = N_("Home"),
-    .title_zh = "首页",
-};
-
-struct ui_view *view_home_new(const struct ui_app *app)
+static void home_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_view_make(&home_ops, sizeof(struct home));
     struct home *h = v->data;
 
     h->app = app;
@@ -402,5 +391,16 @@ struct ui_view *view_home_new(const struct ui_app *app)
     ui_view_owns(v, &h->tries);
     ui_view_owns(v, &h->missions);
     ui_view_owns(v, &h->visits);
-    return v;
 }
+
+const struct ui_view_ops view_home_ops = {
+    .name = "home",
+    .title_en = N_("Home"),
+    .title_zh = "首页",
+    .size = sizeof(struct home),
+    .init = home_init,
+    UI_VIEW_ACTIONS(home_actions),
+    .enter = home_enter,
+    .draw = home_draw,
+    .action = home_action,
+};

@@ -259,19 +259,8 @@ static void nv_draw(struct ui_view *v, WINDOW *w)
            UI_ALIGN_CENTER, UI_ROLE_DIM);
 }
 
-static const struct ui_view_ops nv_ops = {
-    .name = "new-visit",
-    UI_VIEW_ACTIONS(nv_actions),
-    .draw = nv_draw,
-    .action = nv_action,
-    .text = nv_text,
-    .title_en = N_("New visit"),
-    .title_zh = "新检查",
-};
-
-struct ui_view *view_newvisit_new(const struct ui_app *app)
+static void newvisit_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_view_make(&nv_ops, sizeof(struct newvisit));
     struct newvisit *f = v->data;
     struct fc_error err;
 
@@ -291,5 +280,16 @@ struct ui_view *view_newvisit_new(const struct ui_app *app)
         app->home->list_sites(app->user, emit_site, f, &err) < 0)
         snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the sites");
     refilter(f);
-    return v;
 }
+
+const struct ui_view_ops view_newvisit_ops = {
+    .name = "new-visit",
+    .title_en = N_("New visit"),
+    .title_zh = "新检查",
+    .size = sizeof(struct newvisit),
+    .init = newvisit_init,
+    UI_VIEW_ACTIONS(nv_actions),
+    .draw = nv_draw,
+    .action = nv_action,
+    .text = nv_text,
+};

@@ -799,21 +799,8 @@ static void night_enter(struct ui_view *v)
     nv->stale = 1;
 }
 
-static const struct ui_view_ops night_ops = {
-    .name = "beds",
-    UI_VIEW_ACTIONS(night_actions),
-    .enter = night_enter,
-    .draw = night_draw,
-    .action = night_action,
-    .text = night_text,
-    .scan = night_scan,
-    .title_en = N_("Night check"),
-    .title_zh = "夜查",
-};
-
-struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row)
+static void night_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_visit_view_make(&night_ops, sizeof(struct night_view), app, row);
     struct night_view *nv = v->data;
     struct ui_table *t;
 
@@ -837,5 +824,18 @@ struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_r
     ui_view_owns(v, &nv->beds);
     ui_view_owns(v, &nv->pats);
     ui_view_owns(v, &nv->scans);
-    return v;
 }
+
+const struct ui_view_ops view_night_ops = {
+    .name = "beds",
+    .title_en = N_("Night check"),
+    .title_zh = "夜查",
+    .size = sizeof(struct night_view),
+    .init = night_init,
+    UI_VIEW_ACTIONS(night_actions),
+    .enter = night_enter,
+    .draw = night_draw,
+    .action = night_action,
+    .text = night_text,
+    .scan = night_scan,
+};

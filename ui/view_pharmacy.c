@@ -672,13 +672,13 @@ static void boxes_enter(struct ui_view *v)
 
 static const struct ui_view_ops boxes_ops = {
     .name = "pharmacy-boxes",
+    .title_en = N_("Boxes"),
+    .title_zh = "盒码",
     UI_VIEW_ACTIONS(box_actions),
     .enter = boxes_enter,
     .draw = boxes_draw,
     .action = boxes_action,
     .scan = boxes_scan,
-    .title_en = N_("Boxes"),
-    .title_zh = "盒码",
 };
 
 static void open_boxes(struct ph_view *pv, struct ui_screen *scr, const struct ui_drug_row *d)
@@ -788,11 +788,11 @@ static void summary_scan(struct ui_view *v, const char *code, size_t len)
 
 static const struct ui_view_ops summary_ops = {
     .name = "pharmacy-summary",
+    .title_en = N_("Summary by rule"),
+    .title_zh = "规则汇总",
     .draw = summary_draw,
     .action = summary_action,
     .scan = summary_scan,
-    .title_en = N_("Summary by rule"),
-    .title_zh = "规则汇总",
 };
 
 static void open_summary(struct ph_view *pv, struct ui_screen *scr)
@@ -1089,21 +1089,8 @@ static void ph_enter(struct ui_view *v)
     ((struct ph_view *)v->data)->stale = 1;
 }
 
-static const struct ui_view_ops pharmacy_ops = {
-    .name = "stock-count",
-    UI_VIEW_ACTIONS(pharmacy_actions),
-    .enter = ph_enter,
-    .draw = ph_draw,
-    .action = ph_action,
-    .text = ph_text,
-    .scan = ph_scan,
-    .title_en = N_("Stock count"),
-    .title_zh = "进销存盘点",
-};
-
-struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row)
+static void pharmacy_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_visit_view_make(&pharmacy_ops, sizeof(struct ph_view), app, row);
     struct ph_view *pv = v->data;
 
     if (!app->pharmacy)
@@ -1115,5 +1102,18 @@ struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visi
     ui_view_table(v, &pv->table, drug_cols, UI_COUNT(drug_cols), drug_cell)->row_role = drug_role;
     ui_view_owns(v, &pv->drugs);
     ui_view_owns(v, &pv->order);
-    return v;
 }
+
+const struct ui_view_ops view_pharmacy_ops = {
+    .name = "stock-count",
+    .title_en = N_("Stock count"),
+    .title_zh = "进销存盘点",
+    .size = sizeof(struct ph_view),
+    .init = pharmacy_init,
+    UI_VIEW_ACTIONS(pharmacy_actions),
+    .enter = ph_enter,
+    .draw = ph_draw,
+    .action = ph_action,
+    .text = ph_text,
+    .scan = ph_scan,
+};

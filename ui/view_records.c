@@ -390,19 +390,8 @@ static void records_enter(struct ui_view *v)
     records_load(v->data);
 }
 
-static const struct ui_view_ops records_ops = {
-    .name = "records",
-    UI_VIEW_ACTIONS(rec_actions),
-    .enter = records_enter,
-    .draw = records_draw,
-    .action = records_action,
-    .title_en = N_("Records"),
-    .title_zh = "文书与记录",
-};
-
-struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row)
+static void records_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_visit_view_make(&records_ops, sizeof(struct records), app, row);
     struct records *r = v->data;
 
     if (!app->records)
@@ -412,5 +401,16 @@ struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit
     ui_view_table(v, &r->etable, ev_cols, UI_COUNT(ev_cols), ev_cell);
     ui_view_owns(v, &r->docs);
     ui_view_owns(v, &r->ev);
-    return v;
 }
+
+const struct ui_view_ops view_records_ops = {
+    .name = "records",
+    .title_en = N_("Records"),
+    .title_zh = "文书与记录",
+    .size = sizeof(struct records),
+    .init = records_init,
+    UI_VIEW_ACTIONS(rec_actions),
+    .enter = records_enter,
+    .draw = records_draw,
+    .action = records_action,
+};

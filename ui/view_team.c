@@ -163,18 +163,8 @@ static const char *team_title(struct ui_view *v)
                              : ui_tr("Team's records", "全组记录");
 }
 
-static const struct ui_view_ops team_ops = {
-    .name = "team",
-    UI_VIEW_ACTIONS(team_actions),
-    .enter = team_enter,
-    .draw = team_draw,
-    .action = team_action,
-    .title = team_title,
-};
-
-struct ui_view *view_team_new(const struct ui_app *app)
+static void team_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_view_make(&team_ops, sizeof(struct team));
     struct team *t = v->data;
 
     if (!app->team)
@@ -182,5 +172,15 @@ struct ui_view *view_team_new(const struct ui_app *app)
     t->m = app->team;
     ui_view_table(v, &t->table, cols, UI_COUNT(cols), cell)->row_role = row_role;
     ui_view_owns(v, &t->rows);
-    return v;
 }
+
+const struct ui_view_ops view_team_ops = {
+    .name = "team",
+    .size = sizeof(struct team),
+    .init = team_init,
+    UI_VIEW_ACTIONS(team_actions),
+    .enter = team_enter,
+    .draw = team_draw,
+    .action = team_action,
+    .title = team_title,
+};

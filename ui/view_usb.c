@@ -292,11 +292,11 @@ static int load_action(struct ui_view *v, int id)
 
 static const struct ui_view_ops load_ops = {
     .name = "usb-load",
+    .title_en = N_("Mission load"),
+    .title_zh = "载入任务",
     UI_VIEW_ACTIONS(load_actions),
     .draw = load_draw,
     .action = load_action,
-    .title_en = N_("Mission load"),
-    .title_zh = "载入任务",
 };
 
 /* Files and their counts first, then rejected rows, then warnings, each in
@@ -456,11 +456,11 @@ static int device_action(struct ui_view *v, int id)
 
 static const struct ui_view_ops device_ops = {
     .name = "device",
+    .title_en = N_("Device keys"),
+    .title_zh = "本机密钥",
     UI_VIEW_ACTIONS(device_actions),
     .draw = device_draw,
     .action = device_action,
-    .title_en = N_("Device keys"),
-    .title_zh = "本机密钥",
 };
 
 /* ---- the USB screen ------------------------------------------------------------ */
@@ -931,20 +931,8 @@ static void usb_enter(struct ui_view *v)
     usb_reload(v->data);
 }
 
-static const struct ui_view_ops usb_ops = {
-    .name = "usb",
-    UI_VIEW_ACTIONS(usb_actions),
-    .enter = usb_enter,
-    .draw = usb_draw,
-    .action = usb_action,
-    .text = usb_text,
-    .title_en = N_("USB stick"),
-    .title_zh = "优盘",
-};
-
-struct ui_view *view_usb_new(const struct ui_app *app)
+static void usb_init(struct ui_view *v, const struct ui_app *app)
 {
-    struct ui_view *v = ui_view_make(&usb_ops, sizeof(struct usb_view));
     struct usb_view *u = v->data;
 
     if (!app->usb)
@@ -956,5 +944,17 @@ struct ui_view *view_usb_new(const struct ui_app *app)
     ui_view_table(v, &u->ftable, file_cols, UI_COUNT(file_cols), file_cell)->row_role = file_role;
     ui_view_owns(v, &u->media);
     ui_view_owns(v, &u->files);
-    return v;
 }
+
+const struct ui_view_ops view_usb_ops = {
+    .name = "usb",
+    .title_en = N_("USB stick"),
+    .title_zh = "优盘",
+    .size = sizeof(struct usb_view),
+    .init = usb_init,
+    UI_VIEW_ACTIONS(usb_actions),
+    .enter = usb_enter,
+    .draw = usb_draw,
+    .action = usb_action,
+    .text = usb_text,
+};

@@ -168,25 +168,26 @@ static void visit_destroy(struct ui_view *v)
         free(vs->scans[i].code);
 }
 
-static const struct ui_view_ops visit_ops = {
+static void visit_init(struct ui_view *v, const struct ui_app *app)
+{
+    struct visit *vs = v->data;
+
+    (void)app; /* the generic screen needs no model of its own */
+    ui_view_input(v, &vs->input, VISIT_INPUT_MAX);
+    ui_view_table(v, &vs->table, scan_cols, UI_COUNT(scan_cols), scan_cell)->row_role = scan_role;
+    ui_view_owns(v, &vs->scans);
+}
+
+const struct ui_view_ops view_visit_ops = {
     .name = "visit",
+    .title_en = N_("Visit"),
+    .title_zh = "检查",
+    .size = sizeof(struct visit),
+    .init = visit_init,
     UI_VIEW_ACTIONS(visit_actions),
     .draw = visit_draw,
     .action = visit_action,
     .text = visit_text,
     .scan = visit_scan,
-    .title_en = N_("Visit"),
-    .title_zh = "检查",
     .destroy = visit_destroy,
 };
-
-struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row)
-{
-    struct ui_view *v = ui_visit_view_make(&visit_ops, sizeof(struct visit), app, row);
-    struct visit *vs = v->data;
-
-    ui_view_input(v, &vs->input, VISIT_INPUT_MAX);
-    ui_view_table(v, &vs->table, scan_cols, UI_COUNT(scan_cols), scan_cell)->row_role = scan_role;
-    ui_view_owns(v, &vs->scans);
-    return v;
-}

@@ -3,35 +3,22 @@
  * screen a visit gets; a family without its model gets the generic screen. */
 #include "ui/views.h"
 
+#include "ui/frame.h"
+
 #include <stddef.h>
 #include <string.h>
 
-struct visit_screen {
-    enum ui_visit_screen screen;
-    /* NULL: the generic visit screen */
-    struct ui_view *(*make)(const struct ui_app *app, const struct ui_visit_row *row);
-};
-
-static struct ui_view *make_night(const struct ui_app *app, const struct ui_visit_row *row)
+/* The screen of a family whose model the app has; NULL: the generic one. */
+static const struct ui_view_ops *family_screen(const struct ui_app *app,
+                                               enum ui_visit_screen screen)
 {
-    return app->night ? view_night_new(app, row) : NULL;
+    switch (screen) {
+    case UI_SCREEN_BEDS: return app->night ? &view_night_ops : NULL;
+    case UI_SCREEN_COUNT: return app->pharmacy ? &view_pharmacy_ops : NULL;
+    case UI_SCREEN_WORKSHEET: return app->flight ? &view_flight_ops : NULL;
+    default: return NULL;
+    }
 }
-
-static struct ui_view *make_flight(const struct ui_app *app, const struct ui_visit_row *row)
-{
-    return app->flight ? view_flight_new(app, row) : NULL;
-}
-
-static struct ui_view *make_pharmacy(const struct ui_app *app, const struct ui_visit_row *row)
-{
-    return app->pharmacy ? view_pharmacy_new(app, row) : NULL;
-}
-
-static const struct visit_screen visit_screens[] = {
-    {UI_SCREEN_BEDS, make_night},
-    {UI_SCREEN_COUNT, make_pharmacy},
-    {UI_SCREEN_WORKSHEET, make_flight},
-};
 
 struct find_visit {
     const char *id;
@@ -63,13 +50,7 @@ int ui_visit_find(const struct ui_app *app, const char *id, struct ui_visit_row 
 
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row)
 {
-    for (size_t i = 0; i < sizeof(visit_screens) / sizeof(visit_screens[0]); i++) {
-        struct ui_view *v;
-        if (visit_screens[i].screen != row->screen || !visit_screens[i].make)
-            continue;
-        v = visit_screens[i].make(app, row);
-        if (v)
-            return v;
-    }
-    return view_visit_new(app, row);
+    const struct ui_view_ops *ops = family_screen(app, row->screen);
+
+    return ui_view_open(ops ? ops : &view_visit_ops, app, row);
 }

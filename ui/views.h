@@ -1,5 +1,8 @@
-/* Constructors of the screens built into ui/. Each returns a new view (never
- * NULL) for ui_screen_push(); the screen owns it from then on. */
+/* The screens built into ui/. Most are a struct ui_view_ops opened with
+ * ui_view_open(&view_x_ops, app, row) (ui/frame.h): row NULL for the app's
+ * screens, the visit's row (copied) for a visit's screens. The others have a
+ * constructor. Each gives a new view (never NULL) for ui_screen_push(); the
+ * screen owns it from then on. */
 #ifndef FC_UI_VIEWS_H
 #define FC_UI_VIEWS_H
 
@@ -11,19 +14,17 @@
  * the help screen stays on the stack while help is shown. */
 struct ui_view *view_help_new(const struct ui_view *under);
 
-/* Home: missions and visits from app->home; opening a visit calls
- * home->open_visit and pushes the visit screen. */
-struct ui_view *view_home_new(const struct ui_app *app);
+/* Home (row NULL): missions and visits from app->home; opening a visit
+ * calls home->open_visit and pushes the visit screen. */
+extern const struct ui_view_ops view_home_ops;
 
-/* A generic visit screen: verdict banner, code input line and the list of
- * this session's scans, each submitted through app->scan. The kind-specific
- * screens (night check, pharmacy, flight) replace it per visit kind. row is
- * copied. */
-struct ui_view *view_visit_new(const struct ui_app *app, const struct ui_visit_row *row);
+/* A generic visit screen (a visit's row): verdict banner, code input line
+ * and the list of this session's scans, each submitted through app->scan.
+ * The screen families' screens (night check, pharmacy, flight) replace it. */
+extern const struct ui_view_ops view_visit_ops;
 
-/* The screen for a visit, by its kind, from the registry in ui/views.c:
- * night visits get the night-check screen when app->night is set; kinds
- * without their own screen yet (pharmacy, flight) get view_visit_new. */
+/* The screen for a visit, by its screen family (ui/views.c): the family's
+ * screen when the app has its model, else the generic visit screen. */
 struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_row *row);
 
 /* Finds visit id in app->home->list_visits and copies its row to *row:
@@ -31,17 +32,17 @@ struct ui_view *view_for_visit(const struct ui_app *app, const struct ui_visit_r
 int ui_visit_find(const struct ui_app *app, const char *id, struct ui_visit_row *row,
                   struct fc_error *err);
 
-/* Night bed check on visit row (copied), backed by app->night (non-NULL). */
-struct ui_view *view_night_new(const struct ui_app *app, const struct ui_visit_row *row);
+/* Night bed check (a visit's row), backed by app->night (non-NULL). */
+extern const struct ui_view_ops view_night_ops;
 
-/* Flight inspection worksheet on visit row (copied), backed by app->flight
+/* Flight inspection worksheet (a visit's row), backed by app->flight
  * (non-NULL): the suspicion list with filters, line detail, verdict form,
  * findings, evidence and totals (ui/view_flight.c). */
-struct ui_view *view_flight_new(const struct ui_app *app, const struct ui_visit_row *row);
-/* Pharmacy stock count on visit row (copied), backed by app->pharmacy
- * (non-NULL): drug table with live variance, verdict banner, boxes of a drug,
- * manual count, recount, blind mode, void and the summary by rule. */
-struct ui_view *view_pharmacy_new(const struct ui_app *app, const struct ui_visit_row *row);
+extern const struct ui_view_ops view_flight_ops;
+/* Pharmacy stock count (a visit's row), backed by app->pharmacy (non-NULL):
+ * drug table with live variance, verdict banner, boxes of a drug, manual
+ * count, recount, blind mode, void and the summary by rule. */
+extern const struct ui_view_ops view_pharmacy_ops;
 
 /* Visit close: summary counts, confirmation, then the checkpoint short code
  * (and its QR once app->close->checkpoint_qr exists). Backed by app->close
@@ -53,20 +54,20 @@ struct ui_view *view_close_new(const struct ui_app *app, const struct ui_visit_r
 /* The new-visit form over home: site (from home->list_sites), kind, two
  * inspectors, credentials shown. On success it replaces itself with the new
  * visit's screen. Needs app->home->new_visit. */
-struct ui_view *view_newvisit_new(const struct ui_app *app);
+extern const struct ui_view_ops view_newvisit_ops;
 
 /* The USB screen over any view (app->usb non-NULL): removable media, loading
  * missions, exporting bundles, receipts, HQ's key, the device's keys. */
-struct ui_view *view_usb_new(const struct ui_app *app);
+extern const struct ui_view_ops view_usb_ops;
 
 /* The team's view (app->team non-NULL): every member's records item by
  * item with their authors, conflicts between members marked (ui/view_team.c). */
-struct ui_view *view_team_new(const struct ui_app *app);
+extern const struct ui_view_ops view_team_ops;
 
 /* The on-site draw (app->draw non-NULL): the candidate pool, the seed
  * typed in, the result with the draw record's SHA-256, then after a
  * question the draw recorded as `fieldcheck draw` records it. */
-struct ui_view *view_draw_new(const struct ui_app *app);
+extern const struct ui_view_ops view_draw_ops;
 
 /* HQ's receipt (a code scanned off its QR, or a file holding one): checked,
  * then applied after a question only a key typed by hand answers. Needs
@@ -76,10 +77,10 @@ void ui_receipt_confirm(struct ui_screen *s, const char *code_or_path);
  * checked, then applied after a question no scanner burst can answer. */
 void ui_assignment_confirm(struct ui_screen *s, const char *code);
 
-/* A visit's records (app->records non-NULL): its documents written as HTML
- * and printed where a printer is configured, evidence files registered with
- * their SHA-256, interviews (询问笔录). row is copied. */
-struct ui_view *view_records_new(const struct ui_app *app, const struct ui_visit_row *row);
+/* A visit's records (a visit's row; app->records non-NULL): its documents
+ * written as HTML and printed where a printer is configured, evidence files
+ * registered with their SHA-256, interviews (询问笔录). */
+extern const struct ui_view_ops view_records_ops;
 
 /* The evidence form (a file path and a note) for visit_id over the current
  * screen; the SHA-256 and size of the registered file go to the message
