@@ -386,6 +386,29 @@ int workflow_is_record_kind(const struct workflow *wf, const char *kind)
     return kind && (in_list(common_record_kinds, kind) || (wf && in_list(wf->record_kinds, kind)));
 }
 
+/* Whether the event a row of workflow_void_record's query describes (kind,
+ * visit, times voided) may be voided in visit v. */
+struct voidable {
+    const char *target;
+    const struct visit *v;
+    const struct workflow *wf;
+    struct fc_error *err;
+};
+
+static int voidable_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct voidable *c = ctx;
+
+    if (strcmp(store_col_text(st, 1), c->v->id))
+        return fc_error_set(c->err, FC_EINPUT, "event '%s' belongs to another visit", c->target);
+    if (!workflow_is_record_kind(c->wf, store_col_text(st, 0)))
+        return fc_error_set(c->err, FC_EINPUT, "event '%s' is a '%s': it cannot be voided this way",
+                            c->target, store_col_text(st, 0));
+    if (sqlite3_column_int(st, 2))
+        return fc_error_set(c->err, FC_ESTATE, "event '%s' is already voided", c->target);
+    return FC_OK;
+}
+
 int workflow_void_record(struct store *s, const char *visit_name, const char *target,
                          const char *reason, int64_t at_ms, char event_id[37], struct fc_error *err)
 {
@@ -394,6 +417,7 @@ int workflow_void_record(struct store *s, const char *visit_name, const char *ta
     char *payload = NULL;
     const struct workflow *wf = NULL;
     struct visit v;
+    struct voidable c = {target, &v, NULL, err};
     struct event e;
     int rc;
 
@@ -419,22 +443,10 @@ int workflow_void_record(struct store *s, const char *visit_name, const char *ta
     if (rc)
         goto rollback;
     store_bind_text(st, 1, target);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    c.wf = wf;
+    rc = store_one(s, st, voidable_row, &c, "cannot read the event to void", err);
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", target);
-    } else if (rc != SQLITE_ROW) {
-        rc = store_fail(s, err, "cannot read the event to void");
-    } else if (strcmp(store_col_text(st, 1), v.id)) {
-        rc = fc_error_set(err, FC_EINPUT, "event '%s' belongs to another visit", target);
-    } else if (!workflow_is_record_kind(wf, store_col_text(st, 0))) {
-        rc = fc_error_set(err, FC_EINPUT, "event '%s' is a '%s': it cannot be voided this way",
-                          target, store_col_text(st, 0));
-    } else if (sqlite3_column_int(st, 2)) {
-        rc = fc_error_set(err, FC_ESTATE, "event '%s' is already voided", target);
-    } else {
-        rc = FC_OK;
-    }
-    sqlite3_finalize(st);
     if (rc)
         goto rollback;
     p = json_pack("{s:s, s:s}", "target", target, "reason", reason);

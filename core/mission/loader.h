@@ -285,7 +285,9 @@ int manifest_content_digest(const char *dir, const struct loader *L, char hex[HA
                             struct fc_error *err);
 
 /* ---- records.c */
-void mission_info_from_row(sqlite3_stmt *st, struct mission_info *m);
+/* Loads a row of INFO_COLS into m (a struct mission_info): a store_each or
+ * store_one row function. */
+int mission_info_row(sqlite3_stmt *st, void *m);
 int mission_prior_state(struct store *s, const struct manifest *m, struct prior *p,
                         struct fc_error *err);
 int mission_record(struct store *s, const struct manifest *m, const struct loader *L,

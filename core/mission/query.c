@@ -11,81 +11,61 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct info_each {
+    int (*cb)(const struct mission_info *m, void *ctx);
+    void *ctx;
+};
+
+static int info_each_row(sqlite3_stmt *st, void *vctx)
+{
+    const struct info_each *each = vctx;
+    struct mission_info m;
+
+    mission_info_row(st, &m);
+    return each->cb(&m, each->ctx);
+}
+
 int mission_foreach(struct store *s, int (*cb)(const struct mission_info *m, void *ctx), void *ctx,
                     struct fc_error *err)
 {
+    struct info_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
-    struct mission_info m;
-    int rc, r;
+    int rc = store_prepare(s,
+                           "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                           " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                           " ORDER BY loaded_at, mission_id",
+                           &st, err);
 
-    rc = store_prepare(s,
-                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
-                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
-                       " ORDER BY loaded_at, mission_id",
-                       &st, err);
+    return rc ? rc : store_each(s, st, info_each_row, &each, "cannot list missions", err);
+}
+
+/* The mission's row of this version, or of its latest when version <= 0. */
+static int get_version(struct store *s, const char *mission_id, int64_t version,
+                       struct mission_info *out, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1"
+                           " AND (?2 <= 0 OR version = ?2) ORDER BY version DESC LIMIT 1",
+                           &st, err);
+
     if (rc)
         return rc;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        mission_info_from_row(st, &m);
-        rc = cb(&m, ctx);
-        if (rc)
-            goto out;
-    }
-    if (r != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot list missions");
-out:
-    sqlite3_finalize(st);
+    store_bind_text(st, 1, mission_id);
+    sqlite3_bind_int64(st, 2, version);
+    rc = store_one(s, st, mission_info_row, out, "cannot read missions", err);
+    if (rc == FC_ENOTFOUND && version > 0)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' version %lld loaded", mission_id,
+                          (long long)version);
+    else if (rc == FC_ENOTFOUND)
+        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' loaded", mission_id);
     return rc;
 }
 
 int mission_get(struct store *s, const char *mission_id, struct mission_info *out,
                 struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, r;
-
-    rc = store_prepare(s,
-                       "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1"
-                       " ORDER BY version DESC LIMIT 1",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, mission_id);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        mission_info_from_row(st, out);
-    else if (r == SQLITE_DONE)
-        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' loaded", mission_id);
-    else
-        rc = store_fail(s, err, "cannot read missions");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int get_version(struct store *s, const char *mission_id, int64_t version,
-                       struct mission_info *out, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc, r;
-
-    if (version <= 0)
-        return mission_get(s, mission_id, out, err);
-    rc = store_prepare(
-        s, "SELECT " INFO_COLS " FROM mission WHERE mission_id = ?1 AND version = ?2", &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, mission_id);
-    sqlite3_bind_int64(st, 2, version);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW)
-        mission_info_from_row(st, out);
-    else if (r == SQLITE_DONE)
-        rc = fc_error_set(err, FC_ENOTFOUND, "no mission '%s' version %lld loaded", mission_id,
-                          (long long)version);
-    else
-        rc = store_fail(s, err, "cannot read missions");
-    sqlite3_finalize(st);
-    return rc;
+    return get_version(s, mission_id, 0, out, err);
 }
 
 int mission_counts(struct store *s, const char *mission_id, int64_t version, struct buf *out,
@@ -104,12 +84,8 @@ int mission_counts(struct store *s, const char *mission_id, int64_t version, str
         return rc;
     store_bind_text(st, 1, m.mission_id);
     sqlite3_bind_int64(st, 2, m.version);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        buf_adds(out, store_col_text(st, 0));
-    else
-        rc = store_fail(s, err, "cannot read missions");
-    sqlite3_finalize(st);
-    return rc;
+    rc = store_one_buf(s, st, out, "cannot read missions", err);
+    return rc == FC_ENOTFOUND ? store_fail(s, err, "cannot read missions") : rc;
 }
 
 /* "file:" URI of a path, read-only; SQLite wants %-escapes for ?, # and %. */
@@ -140,10 +116,8 @@ static int attach_ref(struct store *s, const char *path, struct fc_error *err)
     rc = store_prepare(s, "ATTACH DATABASE ?1 AS ref", &st, err);
     if (!rc) {
         store_bind_text(st, 1, uri.ptr);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            rc = store_fail(s, err, "cannot attach the mission file");
+        rc = store_run(s, st, "cannot attach the mission file", err);
     }
-    sqlite3_finalize(st);
     buf_release(&uri);
     /* The file is immutable and every scan probes it at random: map it
      * instead of reading pages through the small default cache (the tail of
@@ -166,12 +140,28 @@ static int is_attached(struct store *s, const char *schema)
     return found;
 }
 
+/* The rows of a query, loaded into a growing array. */
+struct info_list {
+    struct mission_info *ms;
+    size_t n, cap;
+};
+
+static int info_list_row(sqlite3_stmt *st, void *ctx)
+{
+    struct info_list *l = ctx;
+
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->ms = xreallocarray(l->ms, l->cap, sizeof(*l->ms));
+    }
+    return mission_info_row(st, &l->ms[l->n++]);
+}
+
 int mission_find_site(struct store *s, const char *site_code, struct mission_info *out,
                       struct buf *site_name, struct buf *site_kind, struct fc_error *err)
 {
     sqlite3_stmt *list = NULL, *q = NULL;
-    struct mission_info *ms = NULL;
-    size_t n = 0, cap = 0;
+    struct info_list l = {NULL, 0, 0};
     int rc, r, found = 0;
 
     /* Read the candidates first: DETACH fails while a statement is still
@@ -181,33 +171,23 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
                        " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
                        " ORDER BY loaded_at DESC, mission_id",
                        &list, err);
-    if (rc)
-        return rc;
-    while ((r = sqlite3_step(list)) == SQLITE_ROW) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 8;
-            ms = xreallocarray(ms, cap, sizeof(*ms));
-        }
-        mission_info_from_row(list, &ms[n++]);
-    }
-    if (r != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read missions");
-    sqlite3_finalize(list);
+    if (!rc)
+        rc = store_each(s, list, info_list_row, &l, "cannot read missions", err);
     if (rc)
         goto out;
     /* Each candidate file is probed through its own read-only connection:
      * ATTACH/DETACH on the device connection fails while any of its
      * statements is active (the TUI keeps some open). */
-    for (size_t i = 0; i < n && !found; i++) {
+    for (size_t i = 0; i < l.n && !found; i++) {
         sqlite3 *probe = NULL;
 
-        if (!fs_exists(ms[i].file))
+        if (!fs_exists(l.ms[i].file))
             continue;
-        if (sqlite3_open_v2(ms[i].file, &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
-                SQLITE_OK ||
+        if (sqlite3_open_v2(l.ms[i].file, &probe, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                            NULL) != SQLITE_OK ||
             sqlite3_prepare_v2(probe, "SELECT site_name, site_kind FROM site WHERE site_code = ?1",
                                -1, &q, NULL) != SQLITE_OK) {
-            rc = fc_error_set(err, FC_EDB, "cannot read mission file '%s': %s", ms[i].file,
+            rc = fc_error_set(err, FC_EDB, "cannot read mission file '%s': %s", l.ms[i].file,
                               probe ? sqlite3_errmsg(probe) : "out of memory");
             sqlite3_close(probe);
             goto out;
@@ -217,13 +197,13 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
         if (r == SQLITE_ROW) {
             found = 1;
             if (out)
-                *out = ms[i];
+                *out = l.ms[i];
             if (site_name)
                 buf_adds(site_name, store_col_text(q, 0));
             if (site_kind)
                 buf_adds(site_kind, store_col_text(q, 1));
         } else if (r != SQLITE_DONE) {
-            rc = fc_error_set(err, FC_EDB, "cannot read sites of '%s': %s", ms[i].file,
+            rc = fc_error_set(err, FC_EDB, "cannot read sites of '%s': %s", l.ms[i].file,
                               sqlite3_errmsg(probe));
         }
         sqlite3_finalize(q);
@@ -236,13 +216,14 @@ int mission_find_site(struct store *s, const char *site_code, struct mission_inf
         rc = fc_error_set(err, FC_ENOTFOUND, "no loaded mission lists site '%s'", site_code);
 out:
     sqlite3_finalize(q);
-    free(ms);
+    free(l.ms);
     return rc;
 }
 
 int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
+    int64_t layout = 0;
     int rc;
 
     if (is_attached(s, "ref")) {
@@ -254,15 +235,12 @@ int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
     if (rc)
         return rc;
     rc = store_prepare(s, "PRAGMA ref.user_version", &st, err);
-    if (!rc) {
-        if (sqlite3_step(st) != SQLITE_ROW)
-            rc = store_fail(s, err, "cannot read the mission file");
-        else if (sqlite3_column_int(st, 0) != REFDB_SCHEMA_VERSION)
-            rc = fc_error_set(err, FC_ESTATE,
-                              "mission file '%s' has layout %d, this program reads %d: reload it",
-                              path, sqlite3_column_int(st, 0), REFDB_SCHEMA_VERSION);
-    }
-    sqlite3_finalize(st);
+    if (!rc)
+        rc = store_one_int64(s, st, &layout, "cannot read the mission file", err);
+    if (!rc && layout != REFDB_SCHEMA_VERSION)
+        rc = fc_error_set(err, FC_ESTATE,
+                          "mission file '%s' has layout %d, this program reads %d: reload it", path,
+                          (int)layout, REFDB_SCHEMA_VERSION);
     if (rc)
         store_exec(s, "DETACH DATABASE ref", NULL);
     return rc;
@@ -299,40 +277,32 @@ int mission_attach(struct store *s, const char *mission_id, int64_t version, str
     return mission_attach_file(s, m.file, err);
 }
 
+static int verify_row(sqlite3_stmt *st, void *err)
+{
+    unsigned char h[HASH_LEN];
+    char hex[HASH_HEX_LEN + 1];
+    const char *file = store_col_text(st, 2);
+    struct fc_error e;
+
+    if (hash_file(file, h, NULL, &e))
+        return fc_error_set(err, FC_EINTEGRITY, "mission '%s' version %lld: %s",
+                            store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1), e.msg);
+    hash_to_hex(hex, h, sizeof(h));
+    if (strcmp(hex, store_col_text(st, 3)))
+        return fc_error_set(err, FC_EINTEGRITY,
+                            "mission file '%s' (mission '%s' version %lld) no longer matches "
+                            "its recorded SHA-256",
+                            file, store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
+    return FC_OK;
+}
+
 int mission_verify(struct store *s, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc, r;
+    int rc = store_prepare(s,
+                           "SELECT mission_id, version, file, sha256 FROM mission"
+                           " ORDER BY mission_id, version",
+                           &st, err);
 
-    rc = store_prepare(s,
-                       "SELECT mission_id, version, file, sha256 FROM mission"
-                       " ORDER BY mission_id, version",
-                       &st, err);
-    if (rc)
-        return rc;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        unsigned char h[HASH_LEN];
-        char hex[HASH_HEX_LEN + 1];
-        const char *file = store_col_text(st, 2);
-        struct fc_error e;
-
-        if (hash_file(file, h, NULL, &e)) {
-            rc = fc_error_set(err, FC_EINTEGRITY, "mission '%s' version %lld: %s",
-                              store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1), e.msg);
-            goto out;
-        }
-        hash_to_hex(hex, h, sizeof(h));
-        if (strcmp(hex, store_col_text(st, 3))) {
-            rc = fc_error_set(err, FC_EINTEGRITY,
-                              "mission file '%s' (mission '%s' version %lld) no longer matches "
-                              "its recorded SHA-256",
-                              file, store_col_text(st, 0), (long long)sqlite3_column_int64(st, 1));
-            goto out;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read missions");
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return rc ? rc : store_each(s, st, verify_row, err, "cannot read missions", err);
 }

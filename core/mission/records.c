@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void mission_info_from_row(sqlite3_stmt *st, struct mission_info *m)
+int mission_info_row(sqlite3_stmt *st, void *out)
 {
+    struct mission_info *m = out;
+
     memset(m, 0, sizeof(*m));
     snprintf(m->mission_id, sizeof(m->mission_id), "%s", store_col_text(st, 0));
     m->version = sqlite3_column_int64(st, 1);
@@ -21,13 +23,34 @@ void mission_info_from_row(sqlite3_stmt *st, struct mission_info *m)
     snprintf(m->file, sizeof(m->file), "%s", store_col_text(st, 6));
     snprintf(m->sha256, sizeof(m->sha256), "%s", store_col_text(st, 7));
     snprintf(m->loaded_at, sizeof(m->loaded_at), "%s", store_col_text(st, 8));
+    return FC_OK;
+}
+
+struct prior_ctx {
+    const struct manifest *m;
+    struct prior *p;
+};
+
+static int prior_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct prior_ctx *c = ctx;
+    int64_t v = sqlite3_column_int64(st, 1);
+
+    if (v > c->p->max_version)
+        c->p->max_version = v;
+    if (v != c->m->info.version)
+        return FC_OK;
+    c->p->same_version = 1;
+    snprintf(c->p->content, sizeof(c->p->content), "%s", store_col_text(st, 9));
+    return mission_info_row(st, &c->p->row);
 }
 
 int mission_prior_state(struct store *s, const struct manifest *m, struct prior *p,
                         struct fc_error *err)
 {
+    struct prior_ctx c = {m, p};
     sqlite3_stmt *st = NULL;
-    int rc, r;
+    int rc;
 
     memset(p, 0, sizeof(*p));
     rc = store_prepare(s,
@@ -37,20 +60,7 @@ int mission_prior_state(struct store *s, const struct manifest *m, struct prior 
     if (rc)
         return rc;
     store_bind_text(st, 1, m->info.mission_id);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t v = sqlite3_column_int64(st, 1);
-        if (v > p->max_version)
-            p->max_version = v;
-        if (v == m->info.version) {
-            p->same_version = 1;
-            snprintf(p->content, sizeof(p->content), "%s", store_col_text(st, 9));
-            mission_info_from_row(st, &p->row);
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read missions");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, prior_row, &c, "cannot read missions", err);
 }
 
 int mission_record(struct store *s, const struct manifest *m, const struct loader *L,
@@ -91,10 +101,8 @@ int mission_record(struct store *s, const struct manifest *m, const struct loade
     store_bind_text(st, 9, m->info.loaded_at);
     store_bind_text(st, 10, counts_text);
     store_bind_text(st, 11, source);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot record the mission");
+    rc = store_run(s, st, "cannot record the mission", err);
 out:
-    sqlite3_finalize(st);
     free(counts_text);
     json_decref(counts);
     return rc;
