@@ -97,9 +97,15 @@ static int find_repeats(struct loader *L, sqlite3_stmt *st, int nkey, enum repea
     return rc;
 }
 
+static int by_rowid(const void *a, const void *b)
+{
+    const struct repeat *x = a, *y = b;
+    return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
+}
+
 /* Runs sql_key (parameters: the parts of a key) for every key of maybe, or
  * sql_all (the whole index in key order) once when the roster outgrew the
- * fingerprints, and collects what find_repeats flags. */
+ * fingerprints, and collects what find_repeats flags, in rowid order. */
 static int check_keys(struct loader *L, const struct keylist *maybe, const char *sql_all,
                       const char *sql_key, int nkey, enum repeat_rule rule, struct repeats *out,
                       struct fc_error *err)
@@ -112,28 +118,22 @@ static int check_keys(struct loader *L, const struct keylist *maybe, const char 
         return FC_OK;
     if (sqlite3_prepare_v2(L->db, sql, -1, &st, NULL) != SQLITE_OK)
         return loader_db_fail(L, err, "cannot check the roster");
-    if (L->keys_overflow) {
+    if (L->keys_overflow)
         rc = find_repeats(L, st, nkey, rule, out, err);
-        sqlite3_finalize(st);
-        return rc;
-    }
-    for (size_t i = 0; i < maybe->n && !rc; i++) {
-        const char *part = maybe->key[i];
-        for (int p = 1; part; p++) {
-            const char *us = strchr(part, 0x1f);
-            sqlite3_bind_text(st, p, part, us ? (int)(us - part) : -1, SQLITE_STATIC);
-            part = us ? us + 1 : NULL;
+    else
+        for (size_t i = 0; i < maybe->n && !rc; i++) {
+            const char *part = maybe->key[i];
+            for (int p = 1; part; p++) {
+                const char *us = strchr(part, 0x1f);
+                sqlite3_bind_text(st, p, part, us ? (int)(us - part) : -1, SQLITE_STATIC);
+                part = us ? us + 1 : NULL;
+            }
+            rc = find_repeats(L, st, nkey, rule, out, err);
         }
-        rc = find_repeats(L, st, nkey, rule, out, err);
-    }
     sqlite3_finalize(st);
+    if (!rc && out->n)
+        qsort(out->v, out->n, sizeof(out->v[0]), by_rowid);
     return rc;
-}
-
-static int by_rowid(const void *a, const void *b)
-{
-    const struct repeat *x = a, *y = b;
-    return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
 }
 
 /* What the messages name of a flagged row (row) and of its key's first row
@@ -189,7 +189,6 @@ int loader_check_admissions(struct loader *L, struct fc_error *err)
                     " WHERE admission_no = ?1 AND site_code = ?2 ORDER BY rowid",
                     2, REPEAT_ANY, &r, err);
     if (!rc && r.n) {
-        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
         rc = repeat_rows_open(L, &q, err);
         if (!rc && sqlite3_prepare_v2(L->db, "DELETE FROM inpatient WHERE rowid = ?1", -1, &del,
                                       NULL) != SQLITE_OK)
@@ -257,62 +256,77 @@ out:
     return rc;
 }
 
-int loader_roster_warnings(struct loader *L, struct fc_error *err)
+/* One roster warning: the message of a flagged row (q->row) and of its
+ * key's first row (q->first). */
+typedef int (*roster_warn_fn)(struct loader *L, const struct repeat_rows *q, struct fc_error *err);
+
+static int warn_id_two_sites(struct loader *L, const struct repeat_rows *q, struct fc_error *err)
+{
+    struct buf mid = BUF_INIT;
+    int rc;
+
+    mask_id(&mid, store_col_text(q->row, 3));
+    rc = loader_warn(L, "id_two_sites", loader_file_name(L, F_INPATIENTS),
+                     (uint64_t)sqlite3_column_int64(q->row, 0), store_col_text(q->row, 1), err,
+                     "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
+                     store_col_text(q->row, 1), store_col_text(q->row, 2),
+                     store_col_text(q->first, 1));
+    buf_release(&mid);
+    return rc;
+}
+
+static int warn_bed_two_patients(struct loader *L, const struct repeat_rows *q,
+                                 struct fc_error *err)
+{
+    return loader_warn(L, "bed_two_patients", loader_file_name(L, F_INPATIENTS),
+                       (uint64_t)sqlite3_column_int64(q->row, 0), store_col_text(q->row, 1), err,
+                       "bed %s:%s of site %s lists admission %s and the patient on line %lld",
+                       store_col_text(q->row, 4), store_col_text(q->row, 5),
+                       store_col_text(q->row, 1), store_col_text(q->row, 2),
+                       (long long)sqlite3_column_int64(q->first, 0));
+}
+
+/* check_keys, then warn about every row it flags, in line order. */
+static int roster_warn(struct loader *L, struct repeat_rows *q, const struct keylist *maybe,
+                       const char *sql_all, const char *sql_key, int nkey, enum repeat_rule rule,
+                       roster_warn_fn warn, struct fc_error *err)
 {
     struct repeats r = {0};
+    int rc = check_keys(L, maybe, sql_all, sql_key, nkey, rule, &r, err);
+
+    for (size_t i = 0; !rc && i < r.n; i++) {
+        rc = repeat_rows_read(L, q, &r.v[i], err);
+        if (!rc)
+            rc = warn(L, q, err);
+    }
+    repeats_release(&r);
+    return rc;
+}
+
+int loader_roster_warnings(struct loader *L, struct fc_error *err)
+{
     struct repeat_rows q = {0};
-    struct buf mid = BUF_INIT;
     int rc;
 
     rc = repeat_rows_open(L, &q, err);
     /* an ID at two sites: every row at a site other than the ID's first
      * (lowest) site code */
     if (!rc)
-        rc = check_keys(L, &L->maybe_id,
-                        "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
-                        " ORDER BY id_number, site_code, rowid",
-                        "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
-                        " WHERE id_number = ?1 ORDER BY site_code, rowid",
-                        2, REPEAT_OTHER, &r, err);
-    if (r.n)
-        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
-    for (size_t i = 0; !rc && i < r.n; i++) {
-        rc = repeat_rows_read(L, &q, &r.v[i], err);
-        if (rc)
-            break;
-        buf_reset(&mid);
-        mask_id(&mid, store_col_text(q.row, 3));
-        rc = loader_warn(L, "id_two_sites", loader_file_name(L, F_INPATIENTS),
-                         (uint64_t)sqlite3_column_int64(q.row, 0), store_col_text(q.row, 1), err,
-                         "ID %s admitted at %s (admission %s) and at %s", mid.ptr,
-                         store_col_text(q.row, 1), store_col_text(q.row, 2),
-                         store_col_text(q.first, 1));
-    }
-    repeats_release(&r);
+        rc = roster_warn(L, &q, &L->maybe_id,
+                         "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
+                         " ORDER BY id_number, site_code, rowid",
+                         "SELECT id_number, site_code, rowid FROM inpatient INDEXED BY inpatient_id"
+                         " WHERE id_number = ?1 ORDER BY site_code, rowid",
+                         2, REPEAT_OTHER, warn_id_two_sites, err);
     if (!rc)
-        rc = check_keys(L, &L->maybe_bed,
-                        "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
-                        " inpatient_bed ORDER BY site_code, ward_code, bed, rowid",
-                        "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
-                        " inpatient_bed WHERE site_code = ?1 AND ward_code = ?2 AND bed = ?3"
-                        " ORDER BY rowid",
-                        3, REPEAT_ANY, &r, err);
-    if (r.n)
-        qsort(r.v, r.n, sizeof(r.v[0]), by_rowid);
-    for (size_t i = 0; !rc && i < r.n; i++) {
-        rc = repeat_rows_read(L, &q, &r.v[i], err);
-        if (rc)
-            break;
-        rc = loader_warn(L, "bed_two_patients", loader_file_name(L, F_INPATIENTS),
-                         (uint64_t)sqlite3_column_int64(q.row, 0), store_col_text(q.row, 1), err,
-                         "bed %s:%s of site %s lists admission %s and the patient on line %lld",
-                         store_col_text(q.row, 4), store_col_text(q.row, 5),
-                         store_col_text(q.row, 1), store_col_text(q.row, 2),
-                         (long long)sqlite3_column_int64(q.first, 0));
-    }
+        rc = roster_warn(L, &q, &L->maybe_bed,
+                         "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
+                         " inpatient_bed ORDER BY site_code, ward_code, bed, rowid",
+                         "SELECT site_code, ward_code, bed, rowid FROM inpatient INDEXED BY"
+                         " inpatient_bed WHERE site_code = ?1 AND ward_code = ?2 AND bed = ?3"
+                         " ORDER BY rowid",
+                         3, REPEAT_ANY, warn_bed_two_patients, err);
     repeat_rows_close(&q);
-    repeats_release(&r);
-    buf_release(&mid);
     return rc;
 }
 

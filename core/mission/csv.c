@@ -972,6 +972,23 @@ static void count_newline(struct csv_reader *r, unsigned char c)
     }
 }
 
+/* Adds the run of ordinary bytes from p (those special does not mark) to
+ * the field; returns where the run stops. */
+static const unsigned char *field_run(struct csv_reader *r, const unsigned char *p,
+                                      const unsigned char *end, const unsigned char *special)
+{
+    const unsigned char *s = p;
+
+    while (p < end && !special[*p])
+        p++;
+    if (p > s) {
+        r->rec_bytes += (size_t)(p - s);
+        r->last_cr = 0;
+        field_add(r, s, (size_t)(p - s));
+    }
+    return p;
+}
+
 /* Field separator seen outside quotes. */
 static void next_field(struct csv_reader *r)
 {
@@ -1000,13 +1017,26 @@ static void record_fill(struct csv_reader *r, struct csv_record *rec, uint64_t e
     rec->error_local = r->error ? r->errbuf_local : NULL;
 }
 
+/* The line break c before p ends the record: rec gets it, and the next one
+ * starts at p. Returns 1. */
+static int record_end(struct csv_reader *r, struct csv_record *rec, unsigned char c,
+                      const unsigned char *p)
+{
+    uint64_t end_line = r->line;
+
+    count_newline(r, c);
+    r->st = ST_REC_START;
+    r->win_pos = (size_t)(p - r->win);
+    record_fill(r, rec, end_line);
+    return 1;
+}
+
 /* Runs the state machine over the window from *pp. Returns 1 with the record
  * in rec when one ends inside the window, else 0 with the window used up. */
 static int parse_window(struct csv_reader *r, struct csv_record *rec)
 {
-    const unsigned char *p = r->win + r->win_pos, *end = r->win + r->win_len, *s;
+    const unsigned char *p = r->win + r->win_pos, *end = r->win + r->win_len;
     unsigned char c;
-    uint64_t end_line;
 
     while (p < end) {
         switch (r->st) {
@@ -1032,14 +1062,7 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
             }
             break;
         case ST_UNQUOTED:
-            s = p;
-            while (p < end && !r->special_unq[*p])
-                p++;
-            if (p > s) {
-                r->rec_bytes += (size_t)(p - s);
-                r->last_cr = 0;
-                field_add(r, s, (size_t)(p - s));
-            }
+            p = field_run(r, p, end, r->special_unq);
             if (p == end)
                 break;
             c = *p++;
@@ -1055,23 +1078,11 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
                 r->last_cr = 0;
                 record_error(r, "NUL byte in field %zu", r->nfields);
             } else {
-                end_line = r->line;
-                count_newline(r, c);
-                r->st = ST_REC_START;
-                r->win_pos = (size_t)(p - r->win);
-                record_fill(r, rec, end_line);
-                return 1;
+                return record_end(r, rec, c, p);
             }
             break;
         case ST_QUOTED:
-            s = p;
-            while (p < end && !special_quoted[*p])
-                p++;
-            if (p > s) {
-                r->rec_bytes += (size_t)(p - s);
-                r->last_cr = 0;
-                field_add(r, s, (size_t)(p - s));
-            }
+            p = field_run(r, p, end, special_quoted);
             if (p == end)
                 break;
             c = *p++;
@@ -1098,13 +1109,7 @@ static int parse_window(struct csv_reader *r, struct csv_record *rec)
                 p++;
                 next_field(r);
             } else if (c == '\r' || c == '\n') {
-                p++;
-                end_line = r->line;
-                count_newline(r, c);
-                r->st = ST_REC_START;
-                r->win_pos = (size_t)(p - r->win);
-                record_fill(r, rec, end_line);
-                return 1;
+                return record_end(r, rec, c, p + 1);
             } else {
                 /* keep the text, as Excel does, but flag the record */
                 record_error(r, "text after closing quote in field %zu", r->nfields);
