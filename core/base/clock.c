@@ -173,26 +173,32 @@ static void put_iso(char out[CLOCK_ISO_MAX], const char *fmt, ...)
     out[n] = '\0';
 }
 
-static void split_ms(int64_t ms, time_t *t, int *frac)
+/* ms since the epoch as calendar time, in UTC or local time, and its
+ * milliseconds (0..999 also before 1970). */
+static void split_ms(int64_t ms, int local, struct tm *tm, int *frac)
 {
     int64_t s = ms / 1000;
     int f = (int)(ms % 1000);
+    time_t t;
+
     if (f < 0) {
         f += 1000;
         s -= 1;
     }
-    *t = (time_t)s;
+    t = (time_t)s;
     *frac = f;
+    if (local)
+        localtime_r(&t, tm);
+    else
+        gmtime_r(&t, tm);
 }
 
 void clock_format_utc(int64_t ms, char out[CLOCK_ISO_MAX])
 {
     struct tm tm;
-    time_t t;
     int frac;
 
-    split_ms(ms, &t, &frac);
-    gmtime_r(&t, &tm);
+    split_ms(ms, 0, &tm, &frac);
     put_iso(out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
 }
@@ -200,12 +206,10 @@ void clock_format_utc(int64_t ms, char out[CLOCK_ISO_MAX])
 void clock_format_local(int64_t ms, char out[CLOCK_ISO_MAX])
 {
     struct tm tm;
-    time_t t;
     int frac;
     long off;
 
-    split_ms(ms, &t, &frac);
-    localtime_r(&t, &tm);
+    split_ms(ms, 1, &tm, &frac);
     off = tm.tm_gmtoff / 60;
     put_iso(out, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+', labs(off) / 60,
@@ -215,11 +219,9 @@ void clock_format_local(int64_t ms, char out[CLOCK_ISO_MAX])
 void clock_format_short(int64_t ms, char out[CLOCK_ISO_MAX])
 {
     struct tm tm;
-    time_t t;
     int frac;
 
-    split_ms(ms, &t, &frac);
-    localtime_r(&t, &tm);
+    split_ms(ms, 1, &tm, &frac);
     put_iso(out, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
             tm.tm_hour, tm.tm_min);
 }

@@ -19,12 +19,18 @@ static const struct err_row err_table[] = {
 #undef FC_ERR_ROW_
 };
 
+static const struct err_row ok_row = {FC_OK, 0, "FC_OK", "ok"};
+static const struct err_row unknown_row = {0, 4, "FC_EUNKNOWN", "unknown error"};
+
+/* The row of code: FC_OK's, the table's, or the one of an unknown code. */
 static const struct err_row *err_find(int code)
 {
+    if (code == FC_OK)
+        return &ok_row;
     for (size_t i = 0; i < sizeof(err_table) / sizeof(err_table[0]); i++)
         if (err_table[i].code == code)
             return &err_table[i];
-    return NULL;
+    return &unknown_row;
 }
 
 static const char *(*translator)(const char *fmt);
@@ -112,30 +118,15 @@ int fc_error_prefix(struct fc_error *e, const char *fmt, ...)
 
 const char *fc_strerror(int code)
 {
-    const struct err_row *r;
-
-    if (code == FC_OK)
-        return "ok";
-    r = err_find(code);
-    return r ? r->msg : "unknown error";
+    return err_find(code)->msg;
 }
 
 const char *fc_errname(int code)
 {
-    const struct err_row *r;
-
-    if (code == FC_OK)
-        return "FC_OK";
-    r = err_find(code);
-    return r ? r->name : "FC_EUNKNOWN";
+    return err_find(code)->name;
 }
 
 int fc_exit_code(int code)
 {
-    const struct err_row *r;
-
-    if (code == FC_OK)
-        return 0;
-    r = err_find(code);
-    return r ? r->exitc : 4;
+    return err_find(code)->exitc;
 }

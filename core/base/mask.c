@@ -71,12 +71,14 @@ void mask_name(struct buf *out, const char *name)
         mask_chars(out, name, 1, 1, 3); /* 4+: the mask hides how long the name is */
 }
 
-void mask_id(struct buf *out, const char *id)
+/* IDs and phone numbers: the first 3 and the last 4 characters stay, and
+ * 7 or fewer are hidden whole. */
+static void mask_number(struct buf *out, const char *number)
 {
-    size_t n = utf8_count(id);
+    size_t n = utf8_count(number);
 
     if (!policy_ids) {
-        buf_adds(out, id);
+        buf_adds(out, number);
         return;
     }
     if (n <= 7) {
@@ -84,21 +86,15 @@ void mask_id(struct buf *out, const char *id)
             buf_addch(out, '*');
         return;
     }
-    mask_chars(out, id, 3, 4, 0);
+    mask_chars(out, number, 3, 4, 0);
+}
+
+void mask_id(struct buf *out, const char *id)
+{
+    mask_number(out, id);
 }
 
 void mask_phone(struct buf *out, const char *phone)
 {
-    size_t n = utf8_count(phone);
-
-    if (!policy_ids) {
-        buf_adds(out, phone);
-        return;
-    }
-    if (n <= 7) {
-        for (size_t i = 0; i < n; i++)
-            buf_addch(out, '*');
-        return;
-    }
-    mask_chars(out, phone, 3, 4, 0);
+    mask_number(out, phone);
 }

@@ -82,20 +82,26 @@ static double round_half_away(double v)
     return v >= 0 ? (double)(int64_t)(v + 0.5) : -(double)(int64_t)(-v + 0.5);
 }
 
-int64_t money_from_yuan(double yuan)
+/* v * scale rounded half away from zero and clamped to +-max. */
+static int64_t scale_real(double v, double scale, int64_t max)
 {
-    double f = yuan * 100.0;
+    double f = v * scale;
 
     if (f != f) /* NaN: the loader never stores one; treat as no amount */
         return 0;
-    if (f < (double)MONEY_MAX_FEN && f > -(double)MONEY_MAX_FEN)
+    if (f < (double)max && f > -(double)max)
         f = round_half_away(f);
 
-    if (!(f < (double)MONEY_MAX_FEN))
-        return MONEY_MAX_FEN;
-    if (!(f > -(double)MONEY_MAX_FEN))
-        return -MONEY_MAX_FEN;
+    if (!(f < (double)max))
+        return max;
+    if (!(f > -(double)max))
+        return -max;
     return (int64_t)f;
+}
+
+int64_t money_from_yuan(double yuan)
+{
+    return scale_real(yuan, 100.0, MONEY_MAX_FEN);
 }
 
 int qty_parse(const char *s, int64_t *milli)
@@ -129,18 +135,7 @@ void qty_format(struct buf *out, int64_t milli)
 
 int64_t qty_from_real(double qty)
 {
-    double f = qty * 1000.0;
-
-    if (f != f)
-        return 0;
-    if (f < (double)QTY_MAX_MILLI && f > -(double)QTY_MAX_MILLI)
-        f = round_half_away(f);
-
-    if (!(f < (double)QTY_MAX_MILLI))
-        return QTY_MAX_MILLI;
-    if (!(f > -(double)QTY_MAX_MILLI))
-        return -QTY_MAX_MILLI;
-    return (int64_t)f;
+    return scale_real(qty, 1000.0, QTY_MAX_MILLI);
 }
 
 int money_mul_qty(int64_t qty_milli, int64_t unit_fen, int64_t *fen)
