@@ -653,6 +653,15 @@ int demo_generate(const char *dir, uint64_t seed, int gbk, struct demo_summary *
                   struct fc_error *err)
 {
     struct gen g;
+    /* the mission's files, in the order they are written */
+    const struct {
+        const char *name;
+        struct buf *text;
+    } files[] = {{"sites.csv", &g.sites},     {"wards.csv", &g.wards},
+                 {"inpatients.csv", &g.inp},  {"leaves.csv", &g.leaves},
+                 {"drugs.csv", &g.drugs},     {"settlements.csv", &g.setl},
+                 {"suspicions.csv", &g.susp}, {"scan_patterns.csv", &g.pat}};
+    const size_t nfiles = sizeof(files) / sizeof(files[0]);
     struct demo_summary local;
     struct ip_row *rows = NULL;
     struct buf mj = BUF_INIT;
@@ -671,14 +680,8 @@ int demo_generate(const char *dir, uint64_t seed, int gbk, struct demo_summary *
     g.d = tm.tm_mday;
     snprintf(g.day, sizeof(g.day), "%04d-%02d-%02d", g.y, g.m, g.d);
     snprintf(g.ymd, sizeof(g.ymd), "%04d%02d%02d", g.y % 10000, g.m % 100, g.d % 100);
-    buf_init(&g.sites);
-    buf_init(&g.wards);
-    buf_init(&g.inp);
-    buf_init(&g.leaves);
-    buf_init(&g.drugs);
-    buf_init(&g.setl);
-    buf_init(&g.susp);
-    buf_init(&g.pat);
+    for (size_t i = 0; i < nfiles; i++)
+        buf_init(files[i].text);
 
     snprintf(g.sum->mission_id, sizeof(g.sum->mission_id), "demo-%llu", (unsigned long long)seed);
     g.sum->version = (int64_t)g.y * 10000 + g.m * 100 + g.d;
@@ -712,31 +715,11 @@ int demo_generate(const char *dir, uint64_t seed, int gbk, struct demo_summary *
     rc = fs_mkdir_p(dir, 0700, err);
     if (!rc)
         rc = write_out(dir, "mission.json", &mj, 0, err);
-    if (!rc)
-        rc = write_out(dir, "sites.csv", &g.sites, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "wards.csv", &g.wards, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "inpatients.csv", &g.inp, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "leaves.csv", &g.leaves, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "drugs.csv", &g.drugs, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "settlements.csv", &g.setl, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "suspicions.csv", &g.susp, gbk, err);
-    if (!rc)
-        rc = write_out(dir, "scan_patterns.csv", &g.pat, gbk, err);
+    for (size_t i = 0; !rc && i < nfiles; i++)
+        rc = write_out(dir, files[i].name, files[i].text, gbk, err);
     free(rows);
     buf_release(&mj);
-    buf_release(&g.sites);
-    buf_release(&g.wards);
-    buf_release(&g.inp);
-    buf_release(&g.leaves);
-    buf_release(&g.drugs);
-    buf_release(&g.setl);
-    buf_release(&g.susp);
-    buf_release(&g.pat);
+    for (size_t i = 0; i < nfiles; i++)
+        buf_release(files[i].text);
     return rc;
 }

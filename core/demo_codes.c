@@ -30,9 +30,9 @@ static int demo_cb(const struct mission_info *m, void *ctx)
     return 1;
 }
 
-/* One text column of a one-row query with up to two text parameters ("" and
- * FC_OK when no row). */
-static int one(struct store *s, const char *sql, const char *p1, const char *p2, int col, char *out,
+/* The first column's text of a one-row query with up to two text
+ * parameters ("" and FC_OK when no row). */
+static int one(struct store *s, const char *sql, const char *p1, const char *p2, char *out,
                size_t cap, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
@@ -45,24 +45,50 @@ static int one(struct store *s, const char *sql, const char *p1, const char *p2,
         store_bind_text(st, 1, p1);
     if (p2)
         store_bind_text(st, 2, p2);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        snprintf(out, cap, "%s", store_col_text(st, col));
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the demo");
-    sqlite3_finalize(st);
-    return rc;
+    rc = store_one_text(s, st, out, cap, "cannot read the demo", err);
+    return rc == FC_ENOTFOUND ? FC_OK : rc;
+}
+
+/* The first listed patient of a site ("" everywhere when it has none). */
+struct patient {
+    char ward[64], bed[64], band[128], id[64];
+};
+
+static int patient_row(sqlite3_stmt *st, void *ctx)
+{
+    struct patient *p = ctx;
+
+    snprintf(p->ward, sizeof(p->ward), "%s", store_col_text(st, 0));
+    snprintf(p->bed, sizeof(p->bed), "%s", store_col_text(st, 1));
+    snprintf(p->band, sizeof(p->band), "%s", store_col_text(st, 2));
+    snprintf(p->id, sizeof(p->id), "%s", store_col_text(st, 3));
+    return FC_OK;
+}
+
+static int first_patient(struct store *s, const char *site, struct patient *p, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s,
+                           "SELECT ward_code, bed, coalesce(wristband_code, ''), id_number"
+                           " FROM ref.inpatient WHERE site_code = ?1"
+                           " ORDER BY ward_code, CAST(bed AS INTEGER), bed, admission_no LIMIT 1",
+                           &st, err);
+
+    memset(p, 0, sizeof(*p));
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, site);
+    rc = store_one(s, st, patient_row, p, "cannot read the demo", err);
+    return rc == FC_ENOTFOUND ? FC_OK : rc;
 }
 
 int demo_try_codes(struct store *s,
                    int (*cb)(const char *what_en, const char *what_zh, const char *code, void *ctx),
                    void *ctx, struct fc_error *err)
 {
-    static const char first_sql[] =
-        "SELECT ward_code, bed, coalesce(wristband_code, ''), id_number, admission_no"
-        " FROM ref.inpatient WHERE site_code = ?1"
-        " ORDER BY ward_code, CAST(bed AS INTEGER), bed, admission_no LIMIT 1";
     struct find_demo f;
-    char site[64], ward[64], bed[64], band[128], id[64], other[64], label[160];
+    struct patient pt;
+    char site[64], other[64], label[160];
     char trace[128], gtin[64];
     int rc;
 
@@ -76,39 +102,33 @@ int demo_try_codes(struct store *s,
                  "SELECT s.site_code FROM ref.site s WHERE EXISTS"
                  " (SELECT 1 FROM ref.inpatient i WHERE i.site_code = s.site_code)"
                  " ORDER BY coalesce(s.bed_count, 0) DESC, s.site_code LIMIT 1",
-                 NULL, NULL, 0, site, sizeof(site), err);
+                 NULL, NULL, site, sizeof(site), err);
     if (!rc)
-        rc = one(s, first_sql, site, NULL, 0, ward, sizeof(ward), err);
-    if (!rc)
-        rc = one(s, first_sql, site, NULL, 1, bed, sizeof(bed), err);
-    if (!rc)
-        rc = one(s, first_sql, site, NULL, 2, band, sizeof(band), err);
-    if (!rc)
-        rc = one(s, first_sql, site, NULL, 3, id, sizeof(id), err);
+        rc = first_patient(s, site, &pt, err);
     if (!rc)
         rc = one(s,
                  "SELECT id_number FROM ref.inpatient WHERE site_code = ?1 AND ward_code = ?2"
                  " AND CAST(bed AS INTEGER) > 1 ORDER BY CAST(bed AS INTEGER), admission_no"
                  " LIMIT 1 OFFSET 1",
-                 site, ward, 0, other, sizeof(other), err);
+                 site, pt.ward, other, sizeof(other), err);
     if (!rc)
         rc = one(s,
                  "SELECT trace_code FROM ref.settlement WHERE coalesce(trace_code, '') <> ''"
                  " ORDER BY settlement_id LIMIT 1",
-                 NULL, NULL, 0, trace, sizeof(trace), err);
+                 NULL, NULL, trace, sizeof(trace), err);
     if (!rc)
         rc = one(s,
                  "SELECT gtin FROM ref.drug WHERE gtin IS NOT NULL AND gtin <> ''"
                  " ORDER BY drug_code LIMIT 1",
-                 NULL, NULL, 0, gtin, sizeof(gtin), err);
-    if (rc || !ward[0])
+                 NULL, NULL, gtin, sizeof(gtin), err);
+    if (rc || !pt.ward[0])
         return rc;
-    snprintf(label, sizeof(label), "%s-%s", ward, bed);
+    snprintf(label, sizeof(label), "%s-%s", pt.ward, pt.bed);
     rc = cb("night check: a bed label", "夜查：床头卡", label, ctx);
-    if (!rc && band[0])
-        rc = cb("the wristband of the patient listed there", "该床在册患者的腕带", band, ctx);
-    if (!rc && id[0])
-        rc = cb("that patient's ID card: in order", "该患者的身份证：人床相符", id, ctx);
+    if (!rc && pt.band[0])
+        rc = cb("the wristband of the patient listed there", "该床在册患者的腕带", pt.band, ctx);
+    if (!rc && pt.id[0])
+        rc = cb("that patient's ID card: in order", "该患者的身份证：人床相符", pt.id, ctx);
     if (!rc && other[0])
         rc = cb("a patient listed for another bed: in another bed",
                 "登记在其他床位的患者：不在登记床位", other, ctx);

@@ -325,19 +325,29 @@ const char *loader_duplicate_reason(enum file_id f)
 
 /* ---- the small tables the row checks consult ------------------------------- */
 
+/* The lists loader_load_lookups fills and loader_forget_lookups frees. */
+enum { LOOKUP_LISTS = 7 };
+
+static void lookup_lists(struct loader *L, struct keylist *out[LOOKUP_LISTS])
+{
+    struct keylist *all[LOOKUP_LISTS] = {&L->known_sites,  &L->known_wards,   &L->known_drugs,
+                                         &L->new_sites,    &L->unnamed_sites, &L->renamed_codes,
+                                         &L->renamed_sites};
+
+    memcpy(out, all, sizeof(all));
+}
+
 void loader_forget_lookups(struct loader *L)
 {
+    struct keylist *lists[LOOKUP_LISTS];
+
     for (size_t i = 0; i < L->known_wards.n; i++)
         free(L->ward_names[i]);
     free(L->ward_names);
     L->ward_names = NULL;
-    keylist_release(&L->known_sites);
-    keylist_release(&L->known_wards);
-    keylist_release(&L->known_drugs);
-    keylist_release(&L->new_sites);
-    keylist_release(&L->unnamed_sites);
-    keylist_release(&L->renamed_codes);
-    keylist_release(&L->renamed_sites);
+    lookup_lists(L, lists);
+    for (int i = 0; i < LOOKUP_LISTS; i++)
+        keylist_release(lists[i]);
     L->site_named[0] = '\0';
 }
 
@@ -353,16 +363,13 @@ int loader_load_lookups(struct loader *L, struct fc_error *err)
         "SELECT site_code FROM site WHERE site_name = site_code",
     };
     struct keylist *into[] = {&L->known_sites, &L->known_wards, &L->known_drugs, &L->unnamed_sites};
+    struct keylist *lists[LOOKUP_LISTS];
     int rc = FC_OK;
 
     loader_forget_lookups(L);
-    keylist_init(&L->known_sites);
-    keylist_init(&L->known_wards);
-    keylist_init(&L->known_drugs);
-    keylist_init(&L->new_sites);
-    keylist_init(&L->unnamed_sites);
-    keylist_init(&L->renamed_codes);
-    keylist_init(&L->renamed_sites);
+    lookup_lists(L, lists);
+    for (int i = 0; i < LOOKUP_LISTS; i++)
+        keylist_init(lists[i]);
     for (int q = 0; q < 4 && !rc; q++) {
         sqlite3_stmt *st = NULL;
         int step;

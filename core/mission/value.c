@@ -336,26 +336,27 @@ static int parse_int(struct loader *L, int c, struct buf *v, const char **why)
     return 0;
 }
 
-static int parse_price(struct loader *L, int c, struct buf *v, const char **why)
+/* A number of at least min; below, the reason is below_min. */
+static int parse_num_min(struct loader *L, int c, struct buf *v, const char **why, double min,
+                         const char *below_min)
 {
     if (parse_num(L, c, v, why))
         return -1;
-    if (L->num[c] < 0) {
-        *why = FC_N_("negative price");
+    if (L->num[c] < min) {
+        *why = below_min;
         return -1;
     }
     return 0;
 }
 
+static int parse_price(struct loader *L, int c, struct buf *v, const char **why)
+{
+    return parse_num_min(L, c, v, why, 0, FC_N_("negative price"));
+}
+
 static int parse_factor(struct loader *L, int c, struct buf *v, const char **why)
 {
-    if (parse_num(L, c, v, why))
-        return -1;
-    if (L->num[c] < 1) {
-        *why = FC_N_("pack factor below 1");
-        return -1;
-    }
-    return 0;
+    return parse_num_min(L, c, v, why, 1, FC_N_("pack factor below 1"));
 }
 
 static int parse_date_or_time(struct buf *v, int want_time, const char **why)

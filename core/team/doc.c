@@ -127,6 +127,24 @@ static int members_differ(const struct team_item *it)
     return 0;
 }
 
+/* A row of the team's findings table: record r of item it, recorded by. */
+static void finding_line(struct doc *d, const struct team_item *it, const struct team_record *r,
+                         const char *by)
+{
+    const char *cells[7];
+    char a[32], l[32];
+
+    money_cells(it, r, a, l);
+    cells[0] = d->lang == HTML_ZH ? it->group->label_zh : it->group->label_en;
+    cells[1] = it->subject;
+    cells[2] = label_of(d, r->verdict);
+    cells[3] = a;
+    cells[4] = l;
+    cells[5] = r->detail;
+    cells[6] = by;
+    html_table_row(d->out, NULL, cells, 7);
+}
+
 static int finding_row(const struct team_item *it, void *ctx)
 {
     struct pass *p = ctx;
@@ -134,7 +152,7 @@ static int finding_row(const struct team_item *it, void *ctx)
     const struct team_record *r;
     struct buf by = BUF_INIT;
     char a[32], l[32];
-    const char *cells[7];
+    const char *cells[6];
 
     if (strcmp(it->site_code, d->a->site_code))
         return 0;
@@ -171,15 +189,7 @@ static int finding_row(const struct team_item *it, void *ctx)
             author(d, m, &by);
             buf_adds(&by, t(d, "（仅其本人清点部分，不计入合计）",
                             " (its own part of the count only; in no total)"));
-            money_cells(it, m, a, l);
-            cells[0] = d->lang == HTML_ZH ? it->group->label_zh : it->group->label_en;
-            cells[1] = it->subject;
-            cells[2] = label_of(d, m->verdict);
-            cells[3] = a;
-            cells[4] = l;
-            cells[5] = m->detail;
-            cells[6] = by.ptr;
-            html_table_row(d->out, NULL, cells, 7);
+            finding_line(d, it, m, by.ptr);
             p->rows++;
         }
         buf_release(&by);
@@ -199,15 +209,7 @@ static int finding_row(const struct team_item *it, void *ctx)
                 buf_adds(&by, t(d, "；", "; "));
                 author(d, &it->records[i], &by);
             }
-    money_cells(it, r, a, l);
-    cells[0] = d->lang == HTML_ZH ? it->group->label_zh : it->group->label_en;
-    cells[1] = it->subject;
-    cells[2] = label_of(d, r->verdict);
-    cells[3] = a;
-    cells[4] = l;
-    cells[5] = r->detail;
-    cells[6] = by.ptr;
-    html_table_row(d->out, NULL, cells, 7);
+    finding_line(d, it, r, by.ptr);
     d->anomalies += r->count;
     d->amount_fen += r->amount_fen;
     d->fund_loss_fen += r->fund_loss_fen;
