@@ -29,14 +29,12 @@ int mission_foreach(struct store *s, int (*cb)(const struct mission_info *m, voi
                     struct fc_error *err)
 {
     struct info_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT " INFO_COLS " FROM mission m WHERE version ="
-                           " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
-                           " ORDER BY loaded_at, mission_id",
-                           &st, err);
 
-    return rc ? rc : store_each(s, st, info_each_row, &each, "cannot list missions", err);
+    return store_each_sql(s,
+                          "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                          " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                          " ORDER BY loaded_at, mission_id",
+                          NULL, info_each_row, &each, "cannot list missions", err);
 }
 
 /* The mission's row of this version, or of its latest when version <= 0. */
@@ -160,19 +158,17 @@ static int info_list_row(sqlite3_stmt *st, void *ctx)
 int mission_find_site(struct store *s, const char *site_code, struct mission_info *out,
                       struct buf *site_name, struct buf *site_kind, struct fc_error *err)
 {
-    sqlite3_stmt *list = NULL, *q = NULL;
+    sqlite3_stmt *q = NULL;
     struct info_list l = {NULL, 0, 0};
     int rc, r, found = 0;
 
     /* Read the candidates first: DETACH fails while a statement is still
      * stepping, so no cursor may stay open across the probes. */
-    rc = store_prepare(s,
-                       "SELECT " INFO_COLS " FROM mission m WHERE version ="
-                       " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
-                       " ORDER BY loaded_at DESC, mission_id",
-                       &list, err);
-    if (!rc)
-        rc = store_each(s, list, info_list_row, &l, "cannot read missions", err);
+    rc = store_each_sql(s,
+                        "SELECT " INFO_COLS " FROM mission m WHERE version ="
+                        " (SELECT max(version) FROM mission WHERE mission_id = m.mission_id)"
+                        " ORDER BY loaded_at DESC, mission_id",
+                        NULL, info_list_row, &l, "cannot read missions", err);
     if (rc)
         goto out;
     /* Each candidate file is probed through its own read-only connection:
@@ -298,11 +294,8 @@ static int verify_row(sqlite3_stmt *st, void *err)
 
 int mission_verify(struct store *s, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT mission_id, version, file, sha256 FROM mission"
-                           " ORDER BY mission_id, version",
-                           &st, err);
-
-    return rc ? rc : store_each(s, st, verify_row, err, "cannot read missions", err);
+    return store_each_sql(s,
+                          "SELECT mission_id, version, file, sha256 FROM mission"
+                          " ORDER BY mission_id, version",
+                          NULL, verify_row, err, "cannot read missions", err);
 }

@@ -49,18 +49,12 @@ int mission_prior_state(struct store *s, const struct manifest *m, struct prior 
                         struct fc_error *err)
 {
     struct prior_ctx c = {m, p};
-    sqlite3_stmt *st = NULL;
-    int rc;
 
     memset(p, 0, sizeof(*p));
-    rc = store_prepare(s,
-                       "SELECT " INFO_COLS ", json_extract(counts, '$.content_sha256')"
-                       " FROM mission WHERE mission_id = ?1 ORDER BY version DESC",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, m->info.mission_id);
-    return store_each(s, st, prior_row, &c, "cannot read missions", err);
+    return store_each_sql(s,
+                          "SELECT " INFO_COLS ", json_extract(counts, '$.content_sha256')"
+                          " FROM mission WHERE mission_id = ?1 ORDER BY version DESC",
+                          m->info.mission_id, prior_row, &c, "cannot read missions", err);
 }
 
 int mission_record(struct store *s, const struct manifest *m, const struct loader *L,

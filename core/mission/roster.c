@@ -24,11 +24,10 @@ int roster_foreach_site(struct store *s, int (*cb)(const struct roster_site *sit
                         void *ctx, struct fc_error *err)
 {
     struct site_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        s, "SELECT site_code, site_name, site_kind FROM ref.site ORDER BY site_code", &st, err);
 
-    return rc ? rc : store_each(s, st, site_row, &each, "cannot read the sites", err);
+    return store_each_sql(s,
+                          "SELECT site_code, site_name, site_kind FROM ref.site ORDER BY site_code",
+                          NULL, site_row, &each, "cannot read the sites", err);
 }
 
 struct ward_each {
@@ -52,8 +51,8 @@ int roster_foreach_ward(struct store *s, const char *site_code,
                         struct fc_error *err)
 {
     struct ward_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
+
+    return store_each_sql(
         s,
         "SELECT w.ward_code, w.ward, coalesce(w.bed_count, 0),"
         " (SELECT count(*) FROM ref.inpatient i WHERE i.site_code = ?1"
@@ -64,10 +63,5 @@ int roster_foreach_ward(struct store *s, const char *site_code,
         " WHERE i.site_code = ?1 AND NOT EXISTS (SELECT 1 FROM ref.ward w"
         "   WHERE w.site_code = ?1 AND w.ward_code = i.ward_code)"
         " GROUP BY i.ward_code ORDER BY 1",
-        &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, site_code);
-    return store_each(s, st, ward_row, &each, "cannot read the wards", err);
+        site_code, ward_row, &each, "cannot read the wards", err);
 }

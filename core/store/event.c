@@ -352,12 +352,10 @@ static int digest_row(sqlite3_stmt *st, void *ctx)
 static int digest_table(const struct workflow_table *t, void *ctx)
 {
     struct digest_ctx *d = ctx;
-    sqlite3_stmt *st = NULL;
-    int rc;
 
     hash_field(&d->h, t->name);
-    rc = store_prepare(d->s, t->dump_sql, &st, d->err);
-    return rc ? rc : store_each(d->s, st, digest_row, d, "cannot read derived table", d->err);
+    return store_each_sql(d->s, t->dump_sql, NULL, digest_row, d, "cannot read derived table",
+                          d->err);
 }
 
 int event_derived_digest(struct store *s, char out[HASH_HEX_LEN + 1], struct fc_error *err)

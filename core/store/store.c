@@ -247,6 +247,20 @@ out:
     return rc;
 }
 
+int store_each_sql(struct store *s, const char *sql, const char *text1,
+                   int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                   struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
+
+    if (rc)
+        return rc;
+    if (sqlite3_bind_parameter_count(st) > 0)
+        store_bind_text(st, 1, text1);
+    return store_each(s, st, row, ctx, what, err);
+}
+
 int store_one(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
               const char *what, struct fc_error *err)
 {

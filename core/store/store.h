@@ -114,6 +114,12 @@ int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct 
 int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
                void *ctx, const char *what, struct fc_error *err);
 
+/* store_prepare and store_each in one: prepares sql, binds text1 to ?1 when
+ * sql has parameters (NULL binds SQL NULL) and steps the rows through row. */
+int store_each_sql(struct store *s, const char *sql, const char *text1,
+                   int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                   struct fc_error *err);
+
 /* Steps st (from store_prepare) once and finalizes it. On a row, returns what
  * row(st, ctx) returns (FC_OK when row is NULL). With no row, FC_ENOTFOUND
  * and err untouched: the caller says what was missing. A failed step fills

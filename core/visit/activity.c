@@ -25,13 +25,9 @@ int visit_foreach_activity(struct store *s, int (*cb)(const struct visit_activit
                            void *ctx, struct fc_error *err)
 {
     struct activity_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT visit, sum(kind = 'scan'), count(*), max(seq) FROM event"
-                           " WHERE visit IS NOT NULL GROUP BY visit ORDER BY visit",
-                           &st, err);
 
-    if (rc)
-        return rc;
-    return store_each(s, st, activity_row, &each, "cannot count the visits' events", err);
+    return store_each_sql(s,
+                          "SELECT visit, sum(kind = 'scan'), count(*), max(seq) FROM event"
+                          " WHERE visit IS NOT NULL GROUP BY visit ORDER BY visit",
+                          NULL, activity_row, &each, "cannot count the visits' events", err);
 }

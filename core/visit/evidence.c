@@ -193,15 +193,12 @@ int evidence_foreach(struct store *s, const char *visit_id,
                      struct fc_error *err)
 {
     struct evidence_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT " EVIDENCE_COLS " FROM evidence WHERE visit = ?1"
-                           " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    return store_each(s, st, evidence_each_row, &each, "cannot read the evidence register", err);
+
+    return store_each_sql(s,
+                          "SELECT " EVIDENCE_COLS " FROM evidence WHERE visit = ?1"
+                          " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
+                          visit_id, evidence_each_row, &each, "cannot read the evidence register",
+                          err);
 }
 
 struct verify_ctx {

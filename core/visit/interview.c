@@ -169,16 +169,12 @@ int interview_foreach(struct store *s, const char *visit_id,
                       struct fc_error *err)
 {
     struct interview_each each = {cb, ctx, err};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT i.event_id, e.payload FROM interview i JOIN event e"
-                           " ON e.id = i.event_id WHERE i.visit = ?1"
-                           " AND i.event_id NOT IN (SELECT target FROM voided) ORDER BY i.seq",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    return store_each(s, st, interview_row, &each, "cannot read interviews", err);
+
+    return store_each_sql(s,
+                          "SELECT i.event_id, e.payload FROM interview i JOIN event e"
+                          " ON e.id = i.event_id WHERE i.visit = ?1"
+                          " AND i.event_id NOT IN (SELECT target FROM voided) ORDER BY i.seq",
+                          visit_id, interview_row, &each, "cannot read interviews", err);
 }
 
 int interview_apply_add(struct store *s, const struct event *e, void *ctx, struct fc_error *err)

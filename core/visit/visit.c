@@ -355,14 +355,10 @@ int visit_resolve(struct store *s, const char *name, struct visit *out, struct f
     if (strlen(name) < 4)
         return fc_error_set(err, FC_EUSAGE, "visit id '%s' is too short (give 4+ characters)",
                             name);
-    rc = store_prepare(s,
-                       "SELECT " VISIT_COLS " FROM visit WHERE substr(id, 1, length(?1)) = ?1"
-                       " ORDER BY open_seq DESC LIMIT 2",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, name);
-    rc = store_each(s, st, resolve_row, &r, "cannot read visits", err);
+    rc = store_each_sql(s,
+                        "SELECT " VISIT_COLS " FROM visit WHERE substr(id, 1, length(?1)) = ?1"
+                        " ORDER BY open_seq DESC LIMIT 2",
+                        name, resolve_row, &r, "cannot read visits", err);
     if (!rc && !r.found)
         rc = fc_error_set(err, FC_ENOTFOUND, "no visit '%s'", name);
     return rc;
@@ -389,10 +385,9 @@ int visit_foreach(struct store *s, int (*cb)(const struct visit *v, void *ctx), 
                   struct fc_error *err)
 {
     struct visit_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT " VISIT_COLS " FROM visit ORDER BY open_seq DESC", &st, err);
 
-    return rc ? rc : store_each(s, st, visit_each_row, &each, "cannot read visits", err);
+    return store_each_sql(s, "SELECT " VISIT_COLS " FROM visit ORDER BY open_seq DESC", NULL,
+                          visit_each_row, &each, "cannot read visits", err);
 }
 
 void visit_short_code(const char *checkpoint_hex, char out[VISIT_SHORT_CODE_LEN + 1])

@@ -1,6 +1,6 @@
 /* Unit tests for core/store and core/event: migrations, file mode, the
  * append-only triggers, chain verification naming the first bad seq, and a
- * rebuild that reproduces the derived state exactly. */
+ * rebuild that reproduces the derived state exactly, and the query helpers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -209,6 +209,56 @@ static void test_visit_and_rebuild(void **state)
     visit_release(&v);
 }
 
+static int sum_row(sqlite3_stmt *st, void *ctx)
+{
+    *(int64_t *)ctx += sqlite3_column_int64(st, 0);
+    return sqlite3_column_int64(st, 0) == 3 ? 7 : 0; /* a callback's value stops the walk */
+}
+
+/* The query helpers: a row, no row (FC_ENOTFOUND, err untouched), a failed
+ * step (err names what was done), a callback that stops the walk. */
+static void test_query_helpers(void **state)
+{
+    struct fx_store *f = *state;
+    struct fc_error err;
+    sqlite3_stmt *st = NULL;
+    struct buf b = BUF_INIT;
+    char text[8];
+    int64_t n = -1, sum = 0;
+
+    fc_error_clear(&err);
+    assert_int_equal(store_exec(f->s,
+                                "CREATE TEMP TABLE t (k TEXT, v INTEGER);"
+                                "INSERT INTO t VALUES ('a', 1), ('b', 2), ('c', 3), ('d', 4)",
+                                &err),
+                     FC_OK);
+    assert_int_equal(store_prepare(f->s, "SELECT k FROM t WHERE v = 2", &st, &err), FC_OK);
+    assert_int_equal(store_one_text(f->s, st, text, sizeof(text), "x", &err), FC_OK);
+    assert_string_equal(text, "b");
+    assert_int_equal(store_prepare(f->s, "SELECT k FROM t WHERE v = 9", &st, &err), FC_OK);
+    assert_int_equal(store_one_buf(f->s, st, &b, "x", &err), FC_ENOTFOUND);
+    assert_int_equal(b.len, 0);
+    assert_string_equal(err.msg, "");
+    assert_int_equal(store_prepare(f->s, "SELECT count(*) FROM t", &st, &err), FC_OK);
+    assert_int_equal(store_one_int64(f->s, st, &n, "x", &err), FC_OK);
+    assert_int_equal(n, 4);
+    assert_int_equal(store_prepare(f->s, "INSERT INTO t VALUES ('e', 5)", &st, &err), FC_OK);
+    assert_int_equal(store_run(f->s, st, "cannot add", &err), FC_OK);
+    /* a step that fails: abs() of the smallest integer overflows */
+    assert_int_equal(store_prepare(f->s, "SELECT abs(-9223372036854775807 - 1)", &st, &err), FC_OK);
+    assert_int_not_equal(store_one(f->s, st, NULL, NULL, "cannot read", &err), FC_OK);
+    assert_non_null(strstr(err.msg, "cannot read: "));
+    assert_int_equal(store_each_sql(f->s, "SELECT v FROM t WHERE k >= ?1 ORDER BY v", "b", sum_row,
+                                    &sum, "x", &err),
+                     7);
+    assert_int_equal(sum, 2 + 3);
+    sum = 0;
+    assert_int_equal(
+        store_each_sql(f->s, "SELECT v FROM t WHERE v > 3", NULL, sum_row, &sum, "x", &err), FC_OK);
+    assert_int_equal(sum, 4 + 5);
+    buf_release(&b);
+}
+
 /* A test run in a fresh fixture of its own. */
 #define FX_TEST(f) cmocka_unit_test_setup_teardown(f, setup, fx_store_teardown)
 
@@ -218,6 +268,7 @@ int main(void)
         FX_TEST(test_open_twice_and_mode), FX_TEST(test_newer_schema_refused),
         FX_TEST(test_append_only),         FX_TEST(test_chain),
         FX_TEST(test_missing_seq),         FX_TEST(test_visit_and_rebuild),
+        FX_TEST(test_query_helpers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
