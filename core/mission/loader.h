@@ -288,6 +288,10 @@ int manifest_content_digest(const char *dir, const struct loader *L, char hex[HA
 /* Loads a row of INFO_COLS into m (a struct mission_info): a store_each or
  * store_one row function. */
 int mission_info_row(sqlite3_stmt *st, void *m);
+/* Binds ?1..?6 to the mission's id, version, kind, title, issued_at and
+ * expires_at (NULL when empty): the mission row both the reference file and
+ * the device database start with. */
+void mission_bind_info(sqlite3_stmt *st, const struct mission_info *info);
 int mission_prior_state(struct store *s, const struct manifest *m, struct prior *p,
                         struct fc_error *err);
 int mission_record(struct store *s, const struct manifest *m, const struct loader *L,

@@ -55,12 +55,7 @@ static int insert_manifest(struct loader *L, const struct manifest *m, struct fc
                            " expires_at, extra) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &st, NULL) != SQLITE_OK)
         return loader_db_fail(L, err, "cannot prepare the mission row");
-    store_bind_text(st, 1, m->info.mission_id);
-    sqlite3_bind_int64(st, 2, m->info.version);
-    store_bind_text(st, 3, m->info.kind);
-    store_bind_text(st, 4, m->info.title);
-    store_bind_text(st, 5, m->info.issued_at[0] ? m->info.issued_at : NULL);
-    store_bind_text(st, 6, m->info.expires_at[0] ? m->info.expires_at : NULL);
+    mission_bind_info(st, &m->info);
     store_bind_text(st, 7, m->extra);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = loader_db_fail(L, err, "cannot insert the mission row");

@@ -125,15 +125,16 @@ static int attach_ref(struct store *s, const char *path, struct fc_error *err)
     return rc;
 }
 
-static int is_attached(struct store *s, const char *schema)
+/* Whether "ref" is attached (to path, when path is not NULL). */
+static int ref_attached(struct store *s, const char *path)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
 
-    if (store_prepare(s, "SELECT 1 FROM pragma_database_list WHERE name = ?1", &st, NULL))
+    if (store_prepare(s, "SELECT file FROM pragma_database_list WHERE name = 'ref'", &st, NULL))
         return 0;
-    store_bind_text(st, 1, schema);
-    found = sqlite3_step(st) == SQLITE_ROW;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        found = !path || !strcmp(store_col_text(st, 0), path);
     sqlite3_finalize(st);
     return found;
 }
@@ -222,7 +223,7 @@ int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
     int64_t layout = 0;
     int rc;
 
-    if (is_attached(s, "ref")) {
+    if (ref_attached(s, NULL)) {
         rc = store_exec(s, "DETACH DATABASE ref", err);
         if (rc)
             return rc;
@@ -242,20 +243,6 @@ int mission_attach_file(struct store *s, const char *path, struct fc_error *err)
     return rc;
 }
 
-/* Whether "ref" is attached to path already. */
-static int attached_to(struct store *s, const char *path)
-{
-    sqlite3_stmt *st = NULL;
-    int same = 0;
-
-    if (store_prepare(s, "SELECT file FROM pragma_database_list WHERE name = 'ref'", &st, NULL))
-        return 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        same = !strcmp(store_col_text(st, 0), path);
-    sqlite3_finalize(st);
-    return same;
-}
-
 int mission_attach(struct store *s, const char *mission_id, int64_t version, struct fc_error *err)
 {
     struct mission_info m;
@@ -264,7 +251,7 @@ int mission_attach(struct store *s, const char *mission_id, int64_t version, str
     rc = get_version(s, mission_id, version, &m, err);
     if (rc)
         return rc;
-    if (attached_to(s, m.file))
+    if (ref_attached(s, m.file))
         return FC_OK;
     if (!fs_exists(m.file))
         return fc_error_set(err, FC_EINTEGRITY,

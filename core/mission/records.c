@@ -45,6 +45,16 @@ static int prior_row(sqlite3_stmt *st, void *ctx)
     return mission_info_row(st, &c->p->row);
 }
 
+void mission_bind_info(sqlite3_stmt *st, const struct mission_info *info)
+{
+    store_bind_text(st, 1, info->mission_id);
+    sqlite3_bind_int64(st, 2, info->version);
+    store_bind_text(st, 3, info->kind);
+    store_bind_text(st, 4, info->title);
+    store_bind_text(st, 5, info->issued_at[0] ? info->issued_at : NULL);
+    store_bind_text(st, 6, info->expires_at[0] ? info->expires_at : NULL);
+}
+
 int mission_prior_state(struct store *s, const struct manifest *m, struct prior *p,
                         struct fc_error *err)
 {
@@ -84,12 +94,7 @@ int mission_record(struct store *s, const struct manifest *m, const struct loade
                        &st, err);
     if (rc)
         goto out;
-    store_bind_text(st, 1, m->info.mission_id);
-    sqlite3_bind_int64(st, 2, m->info.version);
-    store_bind_text(st, 3, m->info.kind);
-    store_bind_text(st, 4, m->info.title);
-    store_bind_text(st, 5, m->info.issued_at[0] ? m->info.issued_at : NULL);
-    store_bind_text(st, 6, m->info.expires_at[0] ? m->info.expires_at : NULL);
+    mission_bind_info(st, &m->info);
     store_bind_text(st, 7, m->info.file);
     store_bind_text(st, 8, m->info.sha256);
     store_bind_text(st, 9, m->info.loaded_at);

@@ -386,13 +386,9 @@ void event_bind_row(sqlite3_stmt *st, const struct event *e)
 
 int event_kind_of(struct store *s, const char *id, struct buf *kind, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT kind FROM event WHERE id = ?1", &st, err);
+    int rc =
+        store_lookup(s, "SELECT kind FROM event WHERE id = ?1", id, kind, "cannot read event", err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, id);
-    rc = store_one_buf(s, st, kind, "cannot read event", err);
     if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no event '%s'", id);
     return rc;

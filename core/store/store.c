@@ -310,6 +310,18 @@ int store_one_buf(struct store *s, sqlite3_stmt *st, struct buf *out, const char
     return store_one(s, st, buf_row, out, what, err);
 }
 
+int store_lookup(struct store *s, const char *sql, const char *key, struct buf *out,
+                 const char *what, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, key);
+    return store_one_buf(s, st, out, what, err);
+}
+
 static int int64_row(sqlite3_stmt *st, void *ctx)
 {
     *(int64_t *)ctx = sqlite3_column_int64(st, 0);
@@ -504,13 +516,9 @@ static int user_version(struct store *s, int *v, struct fc_error *err)
 
 int store_meta_get(struct store *s, const char *key, struct buf *out, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT value FROM meta WHERE key = ?1", &st, err);
+    int rc =
+        store_lookup(s, "SELECT value FROM meta WHERE key = ?1", key, out, "cannot read meta", err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, key);
-    rc = store_one_buf(s, st, out, "cannot read meta", err);
     if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no '%s' in the database", key);
     return rc;

@@ -134,6 +134,9 @@ int store_one_buf(struct store *s, sqlite3_stmt *st, struct buf *out, const char
                   struct fc_error *err);
 /* The integer of a query that always answers one row (an aggregate, a
  * PRAGMA) into *out; no row at all fails as a failed step does. */
+/* store_one_buf over sql with key bound to ?1: a lookup of one text by key. */
+int store_lookup(struct store *s, const char *sql, const char *key, struct buf *out,
+                 const char *what, struct fc_error *err);
 int store_one_int64(struct store *s, sqlite3_stmt *st, int64_t *out, const char *what,
                     struct fc_error *err);
 

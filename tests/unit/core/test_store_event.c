@@ -239,6 +239,8 @@ static void test_query_helpers(void **state)
     assert_int_equal(store_one_buf(f->s, st, &b, "x", &err), FC_ENOTFOUND);
     assert_int_equal(b.len, 0);
     assert_string_equal(err.msg, "");
+    assert_int_equal(store_lookup(f->s, "SELECT v FROM t WHERE k = ?1", "c", &b, "x", &err), FC_OK);
+    assert_string_equal(b.ptr, "3");
     assert_int_equal(store_prepare(f->s, "SELECT count(*) FROM t", &st, &err), FC_OK);
     assert_int_equal(store_one_int64(f->s, st, &n, "x", &err), FC_OK);
     assert_int_equal(n, 4);
