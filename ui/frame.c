@@ -159,6 +159,14 @@ void ui_error_text(char *out, size_t cap, int rc, const struct fc_error *err)
                                : fc_strerror(rc));
 }
 
+void ui_screen_error(struct ui_screen *s, enum ui_role role, int rc, const struct fc_error *err)
+{
+    char msg[256];
+
+    ui_error_text(msg, sizeof(msg), rc, err);
+    ui_screen_message(s, role, "%s", msg);
+}
+
 void ui_view_draw_table(struct ui_view *v, WINDOW *w, struct ui_table *t, int y, int focused,
                         const char *error)
 {

@@ -95,6 +95,9 @@ void ui_cell_time(struct buf *out, int64_t ms);
  * code's. */
 void ui_error_text(char *out, size_t cap, int rc, const struct fc_error *err);
 
+/* A model's error (ui_error_text) on the message line in role. */
+void ui_screen_error(struct ui_screen *s, enum ui_role role, int rc, const struct fc_error *err);
+
 /* Draws t from row y of the body down to its bottom, columns 1 to cols-2,
  * leaving the last row to error when error is not "" (in the anomaly
  * role). focused: the table has the keys. */

@@ -816,9 +816,7 @@ static void open_summary(struct ph_view *pv, struct ui_screen *scr)
     fc_error_clear(&err);
     rc = pv->m->summary(pv->m->user, pv->visit.row.id, emit_rule, sv, &err);
     if (rc < 0) {
-        char msg[256];
-        ui_error_text(msg, sizeof(msg), rc, &err);
-        ui_screen_message(scr, UI_ROLE_WARN, "%s", msg);
+        ui_screen_error(scr, UI_ROLE_WARN, rc, &err);
         ui_view_free(v);
         return;
     }
@@ -835,6 +833,16 @@ struct ph_confirm {
     char drug[64];
     int blind; /* blind switch: the state asked for */
 };
+
+/* The context of a question about the count, freed by its answer. */
+static struct ph_confirm *ph_ask(struct ph_view *pv, struct ui_screen *scr)
+{
+    struct ph_confirm *c = xcalloc(1, sizeof(*c));
+
+    c->pv = pv;
+    c->scr = scr;
+    return c;
+}
 
 static void recount_done(void *ctx, int yes)
 {
@@ -867,9 +875,7 @@ static void ph_recount(struct ph_view *pv, struct ui_screen *scr)
         ui_screen_message(scr, UI_ROLE_WARN, "%s", ui_tr("no drug selected", "未选择药品"));
         return;
     }
-    c = xcalloc(1, sizeof(*c));
-    c->pv = pv;
-    c->scr = scr;
+    c = ph_ask(pv, scr);
     snprintf(c->drug, sizeof(c->drug), "%s", d->code);
     snprintf(msg, sizeof(msg), "%s %s %s", ui_tr(NC_("recount", "Count"), "重新盘点"), d->code,
              ui_tr("again from zero? Earlier boxes stay in the log.",
@@ -887,9 +893,7 @@ static void blind_done(void *ctx, int yes)
         fc_error_clear(&err);
         rc = c->pv->m->set_blind(c->pv->m->user, c->pv->visit.row.id, c->blind, &err);
         if (rc < 0) {
-            char msg[256];
-            ui_error_text(msg, sizeof(msg), rc, &err);
-            ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
+            ui_screen_error(c->scr, UI_ROLE_ANOMALY, rc, &err);
         } else {
             ui_screen_message(
                 c->scr, UI_ROLE_OK, "%s",
@@ -913,9 +917,7 @@ static void complete_done(void *ctx, int yes)
         memset(&out, 0, sizeof(out));
         rc = c->pv->m->set_complete(c->pv->m->user, c->pv->visit.row.id, &out, &err);
         if (rc < 0) {
-            char msg[256];
-            ui_error_text(msg, sizeof(msg), rc, &err);
-            ui_screen_message(c->scr, UI_ROLE_ANOMALY, "%s", msg);
+            ui_screen_error(c->scr, UI_ROLE_ANOMALY, rc, &err);
             ui_screen_alert(c->scr, UI_SEV_WARN);
         } else {
             c->pv->last = out;
@@ -951,19 +953,15 @@ static void ph_complete(struct ph_view *pv, struct ui_screen *scr)
                    "reconciled against the book. This cannot be undone.",
                    "%ld 种药品未盘点：将按 0 计数并与账面核对。此操作不可撤销。"),
              uncounted);
-    c = xcalloc(1, sizeof(*c));
-    c->pv = pv;
-    c->scr = scr;
+    c = ph_ask(pv, scr);
     ui_confirm_push(scr, ui_tr("Declare the count complete?", "宣布盘点完成？"), msg, complete_done,
                     c);
 }
 
 static void ph_blind(struct ph_view *pv, struct ui_screen *scr)
 {
-    struct ph_confirm *c = xcalloc(1, sizeof(*c));
+    struct ph_confirm *c = ph_ask(pv, scr);
 
-    c->pv = pv;
-    c->scr = scr;
     c->blind = !pv->blind;
     if (c->blind)
         ui_dialog_push(scr, ui_tr("Blind count", "盲盘"),
@@ -1006,9 +1004,7 @@ static void ph_void_last(struct ph_view *pv, struct ui_screen *scr)
     fc_error_clear(&err);
     rc = pv->m->list_boxes(pv->m->user, pv->visit.row.id, "", emit_last, &ls, &err);
     if (rc < 0) {
-        char msg[256];
-        ui_error_text(msg, sizeof(msg), rc, &err);
-        ui_screen_message(scr, UI_ROLE_ANOMALY, "%s", msg);
+        ui_screen_error(scr, UI_ROLE_ANOMALY, rc, &err);
         return;
     }
     open_void_form(pv, scr, ls.found ? &ls.row : NULL);
