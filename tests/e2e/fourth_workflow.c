@@ -121,11 +121,33 @@ static const struct workflow_table tables[] = {
     {NULL, NULL, NULL},
 };
 
+struct findings_ctx {
+    int (*cb)(const struct workflow_finding *f, void *ctx);
+    void *ctx;
+};
+
+/* One scan: a finding of the group "codes" when its verdict is a row of the
+ * catalogue. */
+static int finding_row(sqlite3_stmt *st, void *vctx)
+{
+    struct findings_ctx *c = vctx;
+    struct workflow_finding f;
+
+    memset(&f, 0, sizeof(f));
+    f.verdict = workflow_verdict_in(&outpatient, store_col_text(st, 1), VERDICT_ITEM);
+    f.group = "codes";
+    f.subject = store_col_text(st, 0);
+    f.detail = "";
+    f.count = 1;
+    return f.verdict ? c->cb(&f, c->ctx) : 0;
+}
+
 /* Every code of the visit, as findings of the group "codes". */
 static int findings(struct store *s, const struct visit *v,
                     int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                     struct fc_error *err)
 {
+    struct findings_ctx c = {cb, ctx};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "SELECT code, verdict FROM outpatient_scan WHERE visit = ?1"
@@ -136,24 +158,7 @@ static int findings(struct store *s, const struct visit *v,
     if (rc)
         return rc;
     store_bind_text(st, 1, v->id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct workflow_finding f;
-
-        memset(&f, 0, sizeof(f));
-        f.verdict = workflow_verdict_in(&outpatient, store_col_text(st, 1), VERDICT_ITEM);
-        f.group = "codes";
-        f.subject = store_col_text(st, 0);
-        f.detail = "";
-        f.count = 1;
-        rc = f.verdict ? cb(&f, ctx) : 0;
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read outpatient scans");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, finding_row, &c, "cannot read outpatient scans", err);
 }
 
 struct report_ctx_ {
