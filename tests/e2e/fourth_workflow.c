@@ -148,17 +148,12 @@ static int findings(struct store *s, const struct visit *v,
                     struct fc_error *err)
 {
     struct findings_ctx c = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT code, verdict FROM outpatient_scan WHERE visit = ?1"
-                           " AND seq NOT IN (SELECT e.seq FROM event e JOIN voided x"
-                           " ON x.target = e.id) ORDER BY seq",
-                           &st, err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->id);
-    return store_each(s, st, finding_row, &c, "cannot read outpatient scans", err);
+    return store_each_sql(s,
+                          "SELECT code, verdict FROM outpatient_scan WHERE visit = ?1"
+                          " AND seq NOT IN (SELECT e.seq FROM event e JOIN voided x"
+                          " ON x.target = e.id) ORDER BY seq",
+                          v->id, finding_row, &c, "cannot read outpatient scans", err);
 }
 
 struct report_ctx_ {
