@@ -400,8 +400,7 @@ int ui_screen_submit_scan(struct ui_screen *s, const char *visit_id, const char 
         rc = s->app->scan(s->app->user, visit_id, code, how, out, &err);
         if (rc < 0) {
             snprintf(out->verdict, sizeof(out->verdict), "ERROR");
-            snprintf(out->message, sizeof(out->message), "%s",
-                     err.msg[0] ? err.msg : fc_strerror(rc));
+            ui_error_text(out->message, sizeof(out->message), rc, &err);
             out->severity = UI_SEV_ANOMALY;
         }
     }
@@ -811,8 +810,9 @@ static void handle_event(struct ui_screen *s, struct scan_event *ev)
     } else if (ev->type == SCAN_EV_REJECT) {
         ui_logf("scan rejected: %zu bytes", ev->len);
         ui_screen_alert(s, UI_SEV_WARN);
-        ui_screen_message(s, UI_ROLE_WARN, "%s (%zu bytes)",
-                          ui_tr("scan rejected: too long", "扫码被拒绝：过长"), ev->len);
+        ui_screen_message(s, UI_ROLE_WARN, "%s (%zu %s)",
+                          ui_tr("scan rejected: too long", "扫码被拒绝：过长"), ev->len,
+                          ui_tr("bytes", "字节"));
     } else {
         s->key_lone = ev->lone;
         dispatch_key(s, ev->key);

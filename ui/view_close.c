@@ -109,7 +109,7 @@ static void close_load(struct close_view *cv)
         rc = m->unchecked(cv->visit.app->user, cv->visit.row.id, UNCHECKED_MAX, emit_unchecked, cv,
                           &cv->more, cv->heading, &err);
         if (rc < 0)
-            snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+            ui_error_text(cv->error, sizeof(cv->error), rc, &err);
     }
     if (!m->summary)
         return;
@@ -123,7 +123,7 @@ static void close_load(struct close_view *cv)
         rc =
             m->summary(cv->visit.app->user, cv->visit.row.id, cv->sec[1].group, emit_pat, cv, &err);
     if (rc < 0)
-        snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_error_text(cv->error, sizeof(cv->error), rc, &err);
 }
 
 /* --- block letters for the short code ---------------------------------- */
@@ -202,7 +202,7 @@ static void close_done(void *ctx, int yes)
     fc_error_clear(&err);
     rc = cv->visit.app->close->close(cv->visit.app->user, cv->visit.row.id, cv->code, &err);
     if (rc < 0) {
-        snprintf(cv->error, sizeof(cv->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_error_text(cv->error, sizeof(cv->error), rc, &err);
         ui_screen_alert(v->scr, UI_SEV_ANOMALY);
         return;
     }

@@ -157,14 +157,16 @@ struct flight_view {
 /* The error line of a load: the model's message (none when rc is 0). */
 static void load_error(char *out, size_t cap, int rc, const struct fc_error *err)
 {
-    snprintf(out, cap, "%s", rc ? (err->msg[0] ? err->msg : fc_strerror(rc)) : "");
+    if (rc)
+        ui_error_text(out, cap, rc, err);
+    else
+        out[0] = '\0';
 }
 
 static void fl_report(struct ui_view *v, int rc, const struct fc_error *err)
 {
     if (rc)
-        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
-                          err->msg_local[0] ? err->msg_local : fc_strerror(rc));
+        ui_screen_error(v->scr, UI_ROLE_ANOMALY, rc, err);
 }
 
 static void fl_load(struct ui_view *v)
@@ -203,7 +205,7 @@ static int fl_goto(struct flight_view *fv, struct ui_screen *scr, const char *co
         }
     }
     if (rc) {
-        ui_screen_message(scr, UI_ROLE_WARN, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_screen_error(scr, UI_ROLE_WARN, rc, &err);
         ui_screen_alert(scr, UI_SEV_WARN);
         return rc;
     }
@@ -676,7 +678,7 @@ static int form_done(struct form_ctx *c, struct ui_screen *scr, int rc, const st
                      const char *msg, char *error)
 {
     if (rc) {
-        snprintf(error, 256, "%s", err->msg[0] ? err->msg : fc_strerror(rc));
+        ui_error_text(error, 256, rc, err);
         return -1;
     }
     c->fv->stale = 1;

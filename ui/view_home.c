@@ -197,7 +197,7 @@ static void home_load(struct home *h)
     if (rc == 0 && m && m->list_try_codes)
         rc = m->list_try_codes(h->app->user, emit_try, h, &err);
     if (rc < 0)
-        snprintf(h->error, sizeof(h->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_error_text(h->error, sizeof(h->error), rc, &err);
     ui_table_set_rows(&h->mtable, h->nmissions);
     ui_table_set_rows(&h->vtable, h->nvisits);
 }
@@ -314,8 +314,7 @@ static void home_sheet(struct ui_view *v)
     }
     fc_error_clear(&err);
     if (m->write_try_sheet(h->app->user, path, &err) < 0) {
-        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
-                          err.msg_local[0] ? err.msg_local : err.msg);
+        ui_screen_error(v->scr, UI_ROLE_ANOMALY, -1, &err);
         return;
     }
     ui_screen_message(v->scr, UI_ROLE_OK, "%s %s",
@@ -347,8 +346,10 @@ static void home_open_visit(struct ui_view *v)
     if (h->app->home && h->app->home->open_visit)
         rc = h->app->home->open_visit(h->app->user, row.id, &err);
     if (rc < 0) {
-        ui_dialog_push(v->scr, ui_tr("Cannot open the visit", "无法打开检查"),
-                       err.msg[0] ? err.msg : fc_strerror(rc), 0, NULL, NULL);
+        char msg[256];
+
+        ui_error_text(msg, sizeof(msg), rc, &err);
+        ui_dialog_push(v->scr, ui_tr("Cannot open the visit", "无法打开检查"), msg, 0, NULL, NULL);
         return;
     }
     ui_screen_push(v->scr, view_for_visit(h->app, &row));

@@ -186,7 +186,7 @@ static void nv_save(struct ui_view *v)
     fc_error_clear(&err);
     rc = m->new_visit(f->app->user, &nv, id, &err);
     if (rc < 0) {
-        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_error_text(f->error, sizeof(f->error), rc, &err);
         ui_screen_alert(v->scr, UI_SEV_WARN);
         return;
     }
@@ -263,6 +263,7 @@ static void newvisit_init(struct ui_view *v, const struct ui_app *app)
 {
     struct newvisit *f = v->data;
     struct fc_error err;
+    int rc;
 
     f->app = app;
     f->cred = 1;
@@ -274,11 +275,11 @@ static void newvisit_init(struct ui_view *v, const struct ui_app *app)
     ui_view_owns(v, &f->match);
     fc_error_clear(&err);
     if (app->home && app->home->list_kinds &&
-        app->home->list_kinds(app->user, emit_kind, f, &err) < 0)
-        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the kinds");
+        (rc = app->home->list_kinds(app->user, emit_kind, f, &err)) < 0)
+        ui_error_text(f->error, sizeof(f->error), rc, &err);
     if (app->home && app->home->list_sites &&
-        app->home->list_sites(app->user, emit_site, f, &err) < 0)
-        snprintf(f->error, sizeof(f->error), "%s", err.msg[0] ? err.msg : "cannot list the sites");
+        (rc = app->home->list_sites(app->user, emit_site, f, &err)) < 0)
+        ui_error_text(f->error, sizeof(f->error), rc, &err);
     refilter(f);
 }
 

@@ -533,7 +533,7 @@ static int correct_submit(void *ctx, struct ui_screen *scr, const char *const *v
                                        c->target.event_id, values[0],
                                        values[1][0] ? values[1] : NULL, &out, &err);
     if (rc < 0) {
-        snprintf(error, 256, "%s", err.msg[0] ? err.msg : fc_strerror(rc));
+        ui_error_text(error, 256, rc, &err);
         return -1;
     }
     nv->last = out;

@@ -43,8 +43,7 @@ static void code_done(void *ctx, int yes)
         msg[0] = '\0';
         if (r->apply(r->m->user, r->code, msg, &err) < 0) {
             ui_screen_alert(r->scr, UI_SEV_WARN);
-            ui_screen_message(r->scr, UI_ROLE_ANOMALY, "%s",
-                              err.msg_local[0] ? err.msg_local : err.msg);
+            ui_screen_error(r->scr, UI_ROLE_ANOMALY, -1, &err);
         } else {
             ui_screen_alert(r->scr, UI_SEV_OK);
             ui_screen_message(r->scr, UI_ROLE_OK, "%s", msg);
@@ -335,8 +334,7 @@ static void run_load(struct ui_screen *scr, const struct ui_usb_model *m, const 
     if (rc < 0) {
         lv->res.ok = 0;
         snprintf(lv->res.status, sizeof(lv->res.status), "%s", ui_tr("failed", "失败"));
-        snprintf(lv->res.message, sizeof(lv->res.message), "%s",
-                 err.msg_local[0] ? err.msg_local : err.msg);
+        ui_error_text(lv->res.message, sizeof(lv->res.message), -1, &err);
     }
     ui_screen_alert(scr, lv->res.ok ? UI_SEV_OK : UI_SEV_ANOMALY);
     /* files and their counts first, then rejected rows, then warnings */
@@ -376,7 +374,7 @@ static void device_load(struct device_view *dv)
     memset(&dv->dev, 0, sizeof(dv->dev));
     dv->error[0] = '\0';
     if (dv->m->device && dv->m->device(dv->m->user, &dv->dev, &err) < 0)
-        snprintf(dv->error, sizeof(dv->error), "%s", err.msg_local[0] ? err.msg_local : err.msg);
+        ui_error_text(dv->error, sizeof(dv->error), -1, &err);
 }
 
 static void device_draw(struct ui_view *v, WINDOW *w)
@@ -428,7 +426,7 @@ static void create_done(void *ctx, int yes)
         return;
     fc_error_clear(&err);
     if (dv->m->create_keys(dv->m->user, &err) < 0) {
-        snprintf(dv->error, sizeof(dv->error), "%s", err.msg_local[0] ? err.msg_local : err.msg);
+        ui_error_text(dv->error, sizeof(dv->error), -1, &err);
         ui_screen_alert(v->scr, UI_SEV_WARN);
         return;
     }
@@ -755,8 +753,7 @@ static void usb_team_import(struct ui_view *v, const char *path)
                           ui_tr("a bundle exported for HQ: take it to HQ's import",
                                 "导出给中心的数据包：请交中心导入"));
     else if (rc < 0)
-        ui_screen_message(v->scr, UI_ROLE_ANOMALY, "%s",
-                          err.msg_local[0] ? err.msg_local : err.msg);
+        ui_screen_error(v->scr, UI_ROLE_ANOMALY, -1, &err);
     else
         ui_screen_message(v->scr, UI_ROLE_OK, "%s", msg);
 }

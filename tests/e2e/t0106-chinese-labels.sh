@@ -3,9 +3,9 @@
 # codes for the record: the big banner of a patient found in another bed is
 # the catalogue's label 不在登记床位 (not the letter-spaced code W R O N G _ B E D),
 # with the code small in its corner; the bed table and the close summary
-# show labels; the close screen lists the beds of visited wards nobody
-# scanned and the question before closing counts them. Captures at 100x30
-# and 80x24 are kept as snapshots.
+# show labels; a refused burst is told in Chinese; the close screen lists
+# the beds of visited wards nobody scanned and the question before closing
+# counts them. Captures at 100x30 and 80x24 are kept as snapshots.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 . "$here/night_lib.sh"
@@ -36,6 +36,10 @@ wait_for "不在登记床位"
 snapshot zh-wrong-bed-80x24
 screen_text | grep -qE " 2 <? .*他人占床" || fail "at 80x24 the finding of bed 2 is not readable"
 resize 100 30
+
+# a burst too long to be a code is refused in Chinese, its length in 字节
+send_scan "$(printf 'A%.0s' $(seq 600))"
+wait_for "扫码被拒绝：过长 (600 字节)"
 
 # close: labels in the summary, the beds left unscanned listed and counted
 send_key F12
