@@ -11,6 +11,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "core/engine_kit.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 
@@ -203,19 +204,8 @@ static int is_double_read(struct store *s, const char *visit, const char *code, 
                         "SELECT max(at_ms) FROM night_scan WHERE visit = ?1 AND code = ?2"
                         " AND voided_by IS NULL AND at_ms <= ?3",
                         &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    store_bind_text(st, 2, code);
-    sqlite3_bind_int64(st, 3, at_ms);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = sqlite3_column_type(st, 0) != SQLITE_NULL &&
-             at_ms - sqlite3_column_int64(st, 0) < NIGHT_DOUBLE_READ_MS;
-    else
-        rc = store_fail(s, err, "cannot read earlier scans");
-    store_stmt_release(st);
-    return rc;
+
+    return rc ? rc : engine_double_read(s, st, visit, code, at_ms, NIGHT_DOUBLE_READ_MS, err);
 }
 
 static void bed_join(char *out, size_t n, const char *ward, const char *bed)
@@ -614,6 +604,63 @@ int night_apply_scan(struct store *s, const struct event *e, void *ctx, struct f
     return rc;
 }
 
+/* The replay of a visit's scans (night_recompute): each scan row is applied
+ * with its latest correction, which corr looks up. */
+struct night_replay {
+    struct store *s;
+    const char *visit;
+    sqlite3_stmt *corr;
+    struct fc_error *err;
+};
+
+/* A voided scan keeps its row, with the verdict it had, and changes nothing. */
+static int replay_voided(struct night_replay *r, int64_t seq, const char *event_id, int64_t at_ms,
+                         json_t *p, int64_t voided_by)
+{
+    struct facts f;
+    struct decision d;
+
+    facts_from_json(p, &f);
+    memset(&d, 0, sizeof(d));
+    copy_str(d.verdict, sizeof(d.verdict), engine_str(p, "verdict"));
+    copy_str(d.detail, sizeof(d.detail), engine_str(p, "detail"));
+    return write_scan_row(r->s, r->visit, seq, event_id, at_ms, &f, &d, voided_by, 0, r->err);
+}
+
+static int replay_scan(sqlite3_stmt *st, void *ctx)
+{
+    struct night_replay *r = ctx;
+    int64_t seq = sqlite3_column_int64(st, 0), at_ms = 0;
+    json_t *p = json_loads(store_col_text(st, 3), 0, NULL), *cp = NULL;
+    const char *event_id = store_col_text(st, 1);
+    int amended = 0, rc;
+
+    clock_parse(store_col_text(st, 2), &at_ms);
+    if (!json_is_object(p)) {
+        json_decref(p);
+        return fc_error_set(r->err, FC_EINTEGRITY, "event %lld: bad scan payload", (long long)seq);
+    }
+    sqlite3_reset(r->corr);
+    sqlite3_bind_int64(r->corr, 1, seq);
+    if (sqlite3_step(r->corr) == SQLITE_ROW) {
+        cp = json_loads(store_col_text(r->corr, 1), 0, NULL);
+        if (!strcmp(store_col_text(r->corr, 0), "void")) {
+            rc = replay_voided(r, seq, event_id, at_ms, p, sqlite3_column_int64(r->corr, 2));
+            goto out;
+        }
+        if (json_is_object(json_object_get(cp, "facts"))) {
+            json_decref(p);
+            p = json_incref(json_object_get(cp, "facts"));
+            amended = 1;
+        }
+    }
+    rc = apply_facts(r->s, r->visit, seq, event_id, at_ms, p, amended, r->err);
+out:
+    json_decref(cp);
+    json_decref(p);
+    return rc;
+}
+
 /* Recomputes a visit's night state from its scans before seq upto, honouring
  * the corrections applied so far (night_correction). */
 static int night_recompute(struct store *s, const char *visit, int64_t upto, struct fc_error *err)
@@ -623,82 +670,29 @@ static int night_recompute(struct store *s, const char *visit, int64_t upto, str
         "DELETE FROM night_bed WHERE visit = ?1",
         "DELETE FROM night_context WHERE visit = ?1",
     };
-    sqlite3_stmt *st = NULL, *corr = NULL;
-    int rc = FC_OK, step;
+    struct night_replay r = {s, visit, NULL, err};
+    sqlite3_stmt *st = NULL;
+    int rc = engine_clear_visit(s, clear, sizeof(clear) / sizeof(clear[0]), visit,
+                                "cannot reset the night state", err);
 
-    for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
-        rc = store_stmt(s, clear[i], &st, err);
-        if (rc)
-            return rc;
-        store_bind_text(st, 1, visit);
-        rc = store_step_done(s, st, "cannot reset the night state", err);
-    }
-    if (rc)
-        return rc;
-    rc = store_prepare(s,
-                       "SELECT seq, id, at, payload FROM event WHERE visit = ?1 AND kind = 'scan'"
-                       " AND seq < ?2 ORDER BY seq",
-                       &st, err);
     if (!rc)
         rc = store_prepare(s,
                            "SELECT action, payload, seq FROM night_correction WHERE target_seq = ?1"
                            " AND action IN ('void', 'amend') ORDER BY action = 'void' DESC,"
                            " seq DESC LIMIT 1",
-                           &corr, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, visit);
-    sqlite3_bind_int64(st, 2, upto);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t seq = sqlite3_column_int64(st, 0), at_ms = 0;
-        json_t *p = json_loads(store_col_text(st, 3), 0, NULL), *use = p;
-        int amended = 0;
-        const char *event_id = store_col_text(st, 1);
-
-        clock_parse(store_col_text(st, 2), &at_ms);
-        if (!json_is_object(p)) {
-            json_decref(p);
-            rc = fc_error_set(err, FC_EINTEGRITY, "event %lld: bad scan payload", (long long)seq);
-            goto out;
-        }
-        sqlite3_reset(corr);
-        sqlite3_bind_int64(corr, 1, seq);
-        if (sqlite3_step(corr) == SQLITE_ROW) {
-            json_t *cp = json_loads(store_col_text(corr, 1), 0, NULL);
-            if (!strcmp(store_col_text(corr, 0), "void")) {
-                struct facts f;
-                struct decision d;
-
-                facts_from_json(p, &f);
-                memset(&d, 0, sizeof(d));
-                copy_str(d.verdict, sizeof(d.verdict), engine_str(p, "verdict"));
-                copy_str(d.detail, sizeof(d.detail), engine_str(p, "detail"));
-                rc = write_scan_row(s, visit, seq, event_id, at_ms, &f, &d,
-                                    sqlite3_column_int64(corr, 2), 0, err);
-                json_decref(cp);
-                json_decref(p);
-                if (rc)
-                    goto out;
-                continue;
-            }
-            if (json_is_object(json_object_get(cp, "facts"))) {
-                use = json_incref(json_object_get(cp, "facts"));
-                json_decref(p);
-                p = use;
-                amended = 1;
-            }
-            json_decref(cp);
-        }
-        rc = apply_facts(s, visit, seq, event_id, at_ms, use, amended, err);
-        json_decref(p);
-        if (rc)
-            goto out;
+                           &r.corr, err);
+    if (!rc)
+        rc = store_prepare(
+            s,
+            "SELECT seq, id, at, payload FROM event WHERE visit = ?1 AND kind = 'scan'"
+            " AND seq < ?2 ORDER BY seq",
+            &st, err);
+    if (!rc) {
+        store_bind_text(st, 1, visit);
+        sqlite3_bind_int64(st, 2, upto);
+        rc = store_each(s, st, replay_scan, &r, "cannot read the visit's scans", err);
     }
-    if (step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read the visit's scans");
-out:
-    sqlite3_finalize(corr);
-    sqlite3_finalize(st);
+    sqlite3_finalize(r.corr);
     return rc;
 }
 
@@ -1088,21 +1082,37 @@ static void result_message(struct night_result *r)
         copy_str(r->message, sizeof(r->message), v);
 }
 
-static void result_fill(struct night_result *r, const struct event *e, const struct facts *f,
-                        const struct decision *d, const char *source)
+/* Fills r from t (its message is made here) and the bed and patient. */
+static void result_fill(struct night_result *r, const struct engine_result_text *t,
+                        const char *ward_code, const char *bed, const char *admission_no)
 {
     memset(r, 0, sizeof(*r));
-    r->seq = e->seq;
-    copy_str(r->event_id, sizeof(r->event_id), e->id);
-    copy_str(r->code, sizeof(r->code), f->code);
-    copy_str(r->kind, sizeof(r->kind), f->kind);
-    copy_str(r->source, sizeof(r->source), source);
-    copy_str(r->verdict, sizeof(r->verdict), d->verdict);
-    copy_str(r->detail, sizeof(r->detail), d->detail);
-    copy_str(r->ward_code, sizeof(r->ward_code), d->ward_code);
-    copy_str(r->bed, sizeof(r->bed), d->bed);
-    copy_str(r->admission_no, sizeof(r->admission_no), d->admission_no);
+    r->seq = t->seq;
+    copy_str(r->event_id, sizeof(r->event_id), t->event_id);
+    copy_str(r->code, sizeof(r->code), t->code);
+    copy_str(r->kind, sizeof(r->kind), t->kind);
+    copy_str(r->source, sizeof(r->source), t->source);
+    copy_str(r->verdict, sizeof(r->verdict), t->verdict);
+    copy_str(r->detail, sizeof(r->detail), t->detail);
+    copy_str(r->ward_code, sizeof(r->ward_code), ward_code);
+    copy_str(r->bed, sizeof(r->bed), bed);
+    copy_str(r->admission_no, sizeof(r->admission_no), admission_no);
     result_message(r);
+}
+
+/* The result of a decided scan, e its event (zeroed for a preview). */
+static void result_decided(struct night_result *r, const struct event *e, const struct facts *f,
+                           const struct decision *d, const char *source)
+{
+    struct engine_result_text t = {.seq = e->seq,
+                                   .event_id = e->id,
+                                   .code = f->code,
+                                   .kind = f->kind,
+                                   .source = source,
+                                   .verdict = d->verdict,
+                                   .detail = d->detail};
+
+    result_fill(r, &t, d->ward_code, d->bed, d->admission_no);
 }
 
 int night_scan(struct night *n, const char *raw, size_t len, const struct scan_arrival *arrival,
@@ -1118,10 +1128,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const struct scan_a
     struct event e;
     int rc;
 
-    rc = engine_base_writable(&n->base, err);
-    if (rc)
-        goto out;
-    rc = store_begin(n->base.store, err);
+    rc = engine_begin(&n->base, err);
     if (rc)
         goto out;
     rc = scan_classify(n->base.cls, raw, len, at_ms, sc, err);
@@ -1155,7 +1162,7 @@ int night_scan(struct night *n, const char *raw, size_t len, const struct scan_a
     if (rc)
         goto out;
     facts_from_json(payload, &f);
-    result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+    result_decided(out, &e, &f, &d, scan_source_name(sc->source));
     if (sc->caps_lock)
         scan_caps_lock_note(out->message, sizeof(out->message));
     goto out;
@@ -1192,7 +1199,7 @@ int night_preview(struct night *n, const char *raw, size_t len, int64_t at_ms,
     }
     if (!rc) {
         memset(&e, 0, sizeof(e));
-        result_fill(out, &e, &f, &d, scan_source_name(sc->source));
+        result_decided(out, &e, &f, &d, scan_source_name(sc->source));
     }
     if (own_txn)
         store_rollback(n->base.store);
@@ -1213,19 +1220,17 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
         return rc;
     sqlite3_bind_int64(st, 1, seq);
     if (sqlite3_step(st) == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->seq = seq;
-        copy_str(out->event_id, sizeof(out->event_id), store_col_text(st, 0));
-        copy_str(out->code, sizeof(out->code), store_col_text(st, 1));
-        copy_str(out->kind, sizeof(out->kind), store_col_text(st, 2));
-        copy_str(out->verdict, sizeof(out->verdict),
-                 sqlite3_column_type(st, 8) != SQLITE_NULL ? "VOIDED" : store_col_text(st, 3));
-        copy_str(out->detail, sizeof(out->detail), store_col_text(st, 4));
-        copy_str(out->ward_code, sizeof(out->ward_code), store_col_text(st, 5));
-        copy_str(out->bed, sizeof(out->bed), store_col_text(st, 6));
-        copy_str(out->admission_no, sizeof(out->admission_no), store_col_text(st, 7));
-        snprintf(out->source, sizeof(out->source), "correction");
-        result_message(out);
+        const char *verdict =
+            sqlite3_column_type(st, 8) != SQLITE_NULL ? "VOIDED" : store_col_text(st, 3);
+        struct engine_result_text t = {.seq = seq,
+                                       .event_id = store_col_text(st, 0),
+                                       .code = store_col_text(st, 1),
+                                       .kind = store_col_text(st, 2),
+                                       .source = "correction",
+                                       .verdict = verdict,
+                                       .detail = store_col_text(st, 4)};
+
+        result_fill(out, &t, store_col_text(st, 5), store_col_text(st, 6), store_col_text(st, 7));
     } else {
         rc = store_fail(n->base.store, err, "cannot read the corrected scan");
     }
@@ -1243,10 +1248,7 @@ static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, seq);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW    ? 1
-         : rc == SQLITE_DONE ? 0
-                             : store_fail(n->base.store, err, "cannot read");
+    rc = (int)engine_step_int(n->base.store, st, 0, "cannot read", err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -1258,10 +1260,7 @@ static int correct(struct night *n, const char *kind, const char *target, json_t
     int64_t seq = 0;
     int rc;
 
-    rc = engine_base_writable(&n->base, err);
-    if (rc)
-        goto out;
-    rc = store_begin(n->base.store, err);
+    rc = engine_begin(&n->base, err);
     if (rc)
         goto out;
     rc = engine_find_scan(&n->base, target, &seq, NULL, err);
@@ -1345,40 +1344,60 @@ out:
 
 /* ---- results ---------------------------------------------------------------- */
 
+/* What night_foreach_bed/_patient/_scan hand each row to. */
+struct night_each {
+    struct night *n;
+    int (*bed)(const struct night_bed *b, void *ctx);
+    int (*patient)(const struct night_patient *p, void *ctx);
+    int (*scan)(const struct night_scan_row *r, void *ctx);
+    void *ctx;
+};
+
+static int bed_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct night_each *each = ctx;
+    int flags = sqlite3_column_int(st, 5);
+    struct night_bed b = {
+        .ward_code = store_col_text(st, 0),
+        .bed = store_col_text(st, 1),
+        .listed = store_col_text(st, 2),
+        .identified = store_col_text(st, 3),
+        .finding = store_col_text(st, 4),
+        .no_wristband = !!(flags & BED_NO_BAND),
+        .no_id = !!(flags & BED_NO_ID),
+        .exam = !!(flags & BED_EXAM),
+        .scans = sqlite3_column_int64(st, 6),
+    };
+
+    return each->bed(&b, each->ctx);
+}
+
+/* Runs the visit's query sql (?1 the visit id, ?2 its site) through row. */
+static int night_each_row(struct night_each *each, const char *sql,
+                          int (*row)(sqlite3_stmt *st, void *ctx), const char *what,
+                          struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(each->n->base.store, sql, &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, each->n->base.visit.id);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        store_bind_text(st, 2, each->n->base.visit.site_code);
+    return store_each(each->n->base.store, st, row, each, what, err);
+}
+
 int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void *ctx), void *ctx,
                       struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->base.store,
-                           "SELECT ward_code, bed, listed, identified, finding, flags, scans"
-                           " FROM night_bed WHERE visit = ?1"
-                           " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, n->base.visit.id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct night_bed b;
-        int flags = sqlite3_column_int(st, 5);
+    struct night_each each = {.n = n, .bed = cb, .ctx = ctx};
 
-        b.ward_code = store_col_text(st, 0);
-        b.bed = store_col_text(st, 1);
-        b.listed = store_col_text(st, 2);
-        b.identified = store_col_text(st, 3);
-        b.finding = store_col_text(st, 4);
-        b.no_wristband = !!(flags & BED_NO_BAND);
-        b.no_id = !!(flags & BED_NO_ID);
-        b.exam = !!(flags & BED_EXAM);
-        b.scans = sqlite3_column_int64(st, 6);
-        rc = cb(&b, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read beds");
-    sqlite3_finalize(st);
-    return rc;
+    return night_each_row(&each,
+                          "SELECT ward_code, bed, listed, identified, finding, flags, scans"
+                          " FROM night_bed WHERE visit = ?1"
+                          " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
+                          bed_row, "cannot read beds", err);
 }
 
 /* Per listed patient (DESIGN §5), from the finding of the own bed (NULL:
@@ -1408,12 +1427,33 @@ static const char *patient_finding(const char *own, const char *other)
     return own ? "UNVERIFIED" : "UNCHECKED";
 }
 
+static int patient_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct night_each *each = ctx;
+    const char *other = (const char *)sqlite3_column_text(st, 6);
+    struct night_patient p = {
+        .admission_no = store_col_text(st, 0),
+        .name = store_col_text(st, 1),
+        .id_number = store_col_text(st, 2),
+        .ward_code = store_col_text(st, 3),
+        .bed = store_col_text(st, 4),
+        .found_at = "",
+        .detail = "",
+        .finding = patient_finding((const char *)sqlite3_column_text(st, 5), other),
+    };
+
+    if (other && !strcmp(p.finding, "PRESENT_OTHER_BED"))
+        p.found_at = other;
+    return each->patient(&p, each->ctx);
+}
+
 int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient *p, void *ctx),
                           void *ctx, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(
-        n->base.store,
+    struct night_each each = {.n = n, .patient = cb, .ctx = ctx};
+
+    return night_each_row(
+        &each,
         "SELECT i.admission_no, i.name, i.id_number, i.ward_code, i.bed,"
         " (SELECT finding FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code"
         "   AND b.bed = i.bed),"
@@ -1423,72 +1463,39 @@ int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient 
         "   AND s.voided_by IS NULL ORDER BY s.seq DESC LIMIT 1)"
         " FROM ref.inpatient i WHERE i.site_code = ?2"
         " ORDER BY i.ward_code, CAST(i.bed AS INTEGER), i.bed, i.admission_no",
-        &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, n->base.visit.id);
-    store_bind_text(st, 2, n->base.visit.site_code);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct night_patient p;
-        const char *own = (const char *)sqlite3_column_text(st, 5);
-        const char *other = (const char *)sqlite3_column_text(st, 6);
+        patient_row, "cannot read the roster", err);
+}
 
-        p.admission_no = store_col_text(st, 0);
-        p.name = store_col_text(st, 1);
-        p.id_number = store_col_text(st, 2);
-        p.ward_code = store_col_text(st, 3);
-        p.bed = store_col_text(st, 4);
-        p.found_at = "";
-        p.detail = "";
-        p.finding = patient_finding(own, other);
-        if (other && !strcmp(p.finding, "PRESENT_OTHER_BED"))
-            p.found_at = other;
-        rc = cb(&p, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read the roster");
-    sqlite3_finalize(st);
-    return rc;
+static int scan_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct night_each *each = ctx;
+    struct night_scan_row r = {
+        .seq = sqlite3_column_int64(st, 0),
+        .event_id = store_col_text(st, 1),
+        .code = store_col_text(st, 2),
+        .kind = store_col_text(st, 3),
+        .verdict = store_col_text(st, 4),
+        .detail = store_col_text(st, 5),
+        .ward_code = store_col_text(st, 6),
+        .bed = store_col_text(st, 7),
+        .admission_no = store_col_text(st, 8),
+        .at_ms = sqlite3_column_int64(st, 9),
+        .voided = sqlite3_column_int(st, 10),
+        .amended = sqlite3_column_int(st, 11),
+    };
+
+    return each->scan(&r, each->ctx);
 }
 
 int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r, void *ctx),
                        void *ctx, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->base.store,
-                           "SELECT seq, event_id, code, kind, verdict, detail,"
-                           " coalesce(ward_code, ''), coalesce(bed, ''),"
-                           " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
-                           " FROM night_scan WHERE visit = ?1 ORDER BY seq",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, n->base.visit.id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct night_scan_row r;
+    struct night_each each = {.n = n, .scan = cb, .ctx = ctx};
 
-        r.seq = sqlite3_column_int64(st, 0);
-        r.event_id = store_col_text(st, 1);
-        r.code = store_col_text(st, 2);
-        r.kind = store_col_text(st, 3);
-        r.verdict = store_col_text(st, 4);
-        r.detail = store_col_text(st, 5);
-        r.ward_code = store_col_text(st, 6);
-        r.bed = store_col_text(st, 7);
-        r.admission_no = store_col_text(st, 8);
-        r.at_ms = sqlite3_column_int64(st, 9);
-        r.voided = sqlite3_column_int(st, 10);
-        r.amended = sqlite3_column_int(st, 11);
-        rc = cb(&r, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(n->base.store, err, "cannot read scans");
-    sqlite3_finalize(st);
-    return rc;
+    return night_each_row(&each,
+                          "SELECT seq, event_id, code, kind, verdict, detail,"
+                          " coalesce(ward_code, ''), coalesce(bed, ''),"
+                          " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
+                          " FROM night_scan WHERE visit = ?1 ORDER BY seq",
+                          scan_row, "cannot read scans", err);
 }

@@ -6,6 +6,7 @@
 #include "core/night/internal.h"
 
 #include "core/base/buf.h"
+#include "core/engine_kit.h"
 #include "core/night/night.h"
 #include "core/night/results.h"
 #include "core/night/wards.h"
@@ -56,16 +57,10 @@ static void engine_close(void *engine)
 static void result_from(const struct night_result *r, struct workflow_result *out)
 {
     char bed[2 * SCAN_REF_MAX + 2], place[2 * SCAN_REF_MAX + 2];
+    struct engine_result_text t = {r->seq,    r->event_id, r->code,   r->kind,
+                                   r->source, r->verdict,  r->detail, r->message};
 
-    memset(out, 0, sizeof(*out));
-    out->seq = r->seq;
-    snprintf(out->event_id, sizeof(out->event_id), "%s", r->event_id);
-    snprintf(out->code, sizeof(out->code), "%s", r->code);
-    snprintf(out->kind, sizeof(out->kind), "%s", r->kind);
-    snprintf(out->source, sizeof(out->source), "%s", r->source);
-    snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
-    snprintf(out->detail, sizeof(out->detail), "%s", r->detail);
-    snprintf(out->message, sizeof(out->message), "%s", r->message);
+    engine_result_set(out, &t);
     out->extra = json_object();
     if (r->bed[0]) {
         snprintf(bed, sizeof(bed), "%s:%s", r->ward_code, r->bed);

@@ -12,6 +12,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "core/engine_kit.h"
 #include "core/store/event.h"
 #include "core/store/store.h"
 
@@ -140,19 +141,7 @@ static int is_double_read(struct store *s, struct ph_stmts *c, const char *visit
     sqlite3_stmt *st = NULL;
     int rc = ph_stmt(s, c, PS_DOUBLE_READ, &st, err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    store_bind_text(st, 2, code);
-    sqlite3_bind_int64(st, 3, at_ms);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        rc = sqlite3_column_type(st, 0) != SQLITE_NULL &&
-             at_ms - sqlite3_column_int64(st, 0) < PHARMACY_DOUBLE_READ_MS;
-    else
-        rc = store_fail(s, err, "cannot read earlier scans");
-    store_stmt_release(st);
-    return rc;
+    return rc ? rc : engine_double_read(s, st, visit, code, at_ms, PHARMACY_DOUBLE_READ_MS, err);
 }
 
 /* The integer query id of set c answers for (visit, key): dflt when it has
@@ -168,13 +157,7 @@ static int64_t ph_int(struct store *s, struct ph_stmts *c, enum ph_sql_id id, co
         return rc;
     store_bind_text(st, 1, visit);
     store_bind_text(st, 2, key);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    else if (rc == SQLITE_DONE)
-        v = dflt;
-    else
-        v = store_fail(s, err, what);
+    v = engine_step_int(s, st, dflt, what, err);
     store_stmt_release(st);
     return v;
 }
@@ -433,6 +416,27 @@ out:
     return rc;
 }
 
+/* The replay of a visit's scans and rounds (pharmacy_recompute). */
+struct ph_replay {
+    struct store *s;
+    struct ph_stmts *c;
+    const char *visit;
+    struct fc_error *err;
+};
+
+static int replay_event(sqlite3_stmt *st, void *ctx)
+{
+    struct ph_replay *r = ctx;
+    int64_t at_ms = 0;
+
+    clock_parse(store_col_text(st, 2), &at_ms);
+    if (!strcmp(store_col_text(st, 3), "pharmacy_round"))
+        return apply_round_payload(r->s, r->visit, store_col_text(st, 4), r->err);
+    return apply_scan_payload(r->s, r->c, r->visit, sqlite3_column_int64(st, 0),
+                              store_col_text(st, 1), at_ms, store_col_text(st, 4),
+                              sqlite3_column_int64(st, 5), r->err);
+}
+
 /* Recomputes a visit's count state from its scans and rounds before seq
  * upto, skipping the scans voided so far (pharmacy_void). */
 static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
@@ -443,46 +447,25 @@ static int pharmacy_recompute(struct store *s, const char *visit, int64_t upto,
         "DELETE FROM counted_code WHERE visit = ?1",
         "DELETE FROM stock_count WHERE visit = ?1",
     };
-    struct ph_stmts local = {{NULL}}, *c = eng ? &eng->stmts : &local;
+    struct ph_stmts local = {{NULL}};
+    struct ph_replay r = {s, eng ? &eng->stmts : &local, visit, err};
     sqlite3_stmt *st = NULL;
-    int rc = FC_OK, step;
+    int rc = engine_clear_visit(s, clear, sizeof(clear) / sizeof(clear[0]), visit,
+                                "cannot reset the stock count", err);
 
-    for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]) && !rc; i++) {
-        rc = store_stmt(s, clear[i], &st, err);
-        if (rc)
-            goto out;
+    if (!rc)
+        rc =
+            store_prepare(s,
+                          "SELECT e.seq, e.id, e.at, e.kind, e.payload,"
+                          " (SELECT min(v.seq) FROM pharmacy_void v WHERE v.target_seq = e.seq)"
+                          " FROM event e WHERE e.visit = ?1"
+                          " AND e.kind IN ('scan', 'pharmacy_round') AND e.seq < ?2 ORDER BY e.seq",
+                          &st, err);
+    if (!rc) {
         store_bind_text(st, 1, visit);
-        rc = store_step_done(s, st, "cannot reset the stock count", err);
-        st = NULL;
+        sqlite3_bind_int64(st, 2, upto);
+        rc = store_each(s, st, replay_event, &r, "cannot read the visit's scans", err);
     }
-    if (rc)
-        goto out;
-    rc = store_prepare(s,
-                       "SELECT e.seq, e.id, e.at, e.kind, e.payload,"
-                       " (SELECT min(v.seq) FROM pharmacy_void v WHERE v.target_seq = e.seq)"
-                       " FROM event e WHERE e.visit = ?1 AND e.kind IN ('scan', 'pharmacy_round')"
-                       " AND e.seq < ?2 ORDER BY e.seq",
-                       &st, err);
-    if (rc)
-        goto out;
-    store_bind_text(st, 1, visit);
-    sqlite3_bind_int64(st, 2, upto);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t at_ms = 0;
-
-        clock_parse(store_col_text(st, 2), &at_ms);
-        if (!strcmp(store_col_text(st, 3), "pharmacy_round"))
-            rc = apply_round_payload(s, visit, store_col_text(st, 4), err);
-        else
-            rc = apply_scan_payload(s, c, visit, sqlite3_column_int64(st, 0), store_col_text(st, 1),
-                                    at_ms, store_col_text(st, 4), sqlite3_column_int64(st, 5), err);
-        if (rc)
-            goto out;
-    }
-    if (step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read the visit's scans");
-out:
-    sqlite3_finalize(st);
     ph_stmts_release(&local);
     return rc;
 }
@@ -753,20 +736,20 @@ static void result_message(struct pharmacy_result *r)
         snprintf(r->message, sizeof(r->message), "%s", v);
 }
 
-static void result_fill(struct pharmacy_result *r, int64_t seq, const char *event_id,
-                        const struct facts *f, const struct decision *d, const char *source,
-                        int64_t round)
+/* Fills r from t (its message is made here) and the drug's figures. */
+static void result_fill(struct pharmacy_result *r, const struct engine_result_text *t,
+                        const char *drug_code, double qty, int64_t round)
 {
     memset(r, 0, sizeof(*r));
-    r->seq = seq;
-    snprintf(r->event_id, sizeof(r->event_id), "%s", event_id);
-    snprintf(r->code, sizeof(r->code), "%s", f->code);
-    snprintf(r->kind, sizeof(r->kind), "%s", f->kind);
-    snprintf(r->source, sizeof(r->source), "%s", source);
-    snprintf(r->verdict, sizeof(r->verdict), "%s", d->verdict);
-    snprintf(r->detail, sizeof(r->detail), "%s", d->detail);
-    snprintf(r->drug_code, sizeof(r->drug_code), "%s", f->drug_code);
-    r->qty = d->qty;
+    r->seq = t->seq;
+    snprintf(r->event_id, sizeof(r->event_id), "%s", t->event_id);
+    snprintf(r->code, sizeof(r->code), "%s", t->code);
+    snprintf(r->kind, sizeof(r->kind), "%s", t->kind);
+    snprintf(r->source, sizeof(r->source), "%s", t->source);
+    snprintf(r->verdict, sizeof(r->verdict), "%s", t->verdict);
+    snprintf(r->detail, sizeof(r->detail), "%s", t->detail);
+    snprintf(r->drug_code, sizeof(r->drug_code), "%s", drug_code);
+    r->qty = qty;
     r->round = round;
     result_message(r);
 }
@@ -811,8 +794,17 @@ static int commit_scan(struct pharmacy *p, json_t *payload, const struct scan_ar
     if (rc)
         goto out;
     rc = store_commit(p->base.store, err);
-    if (!rc && out)
-        result_fill(out, e.seq, e.id, &f, &d, source, round);
+    if (!rc && out) {
+        struct engine_result_text t = {.seq = e.seq,
+                                       .event_id = e.id,
+                                       .code = f.code,
+                                       .kind = f.kind,
+                                       .source = source,
+                                       .verdict = d.verdict,
+                                       .detail = d.detail};
+
+        result_fill(out, &t, f.drug_code, d.qty, round);
+    }
 out:
     free(text);
     return rc;
@@ -826,10 +818,7 @@ int pharmacy_scan(struct pharmacy *p, const char *raw, size_t len,
     char source[16] = "";
     int rc;
 
-    rc = engine_base_writable(&p->base, err);
-    if (rc)
-        goto out;
-    rc = store_begin(p->base.store, err);
+    rc = engine_begin(&p->base, err);
     if (rc)
         goto out;
     rc = pharmacy_resolve(p, raw, len, at_ms, payload, source, err);
@@ -853,10 +842,7 @@ int pharmacy_count(struct pharmacy *p, const char *drug_code, long qty, int64_t 
                           IDENT_COUNT_QTY_MAX);
         goto out;
     }
-    rc = engine_base_writable(&p->base, err);
-    if (rc)
-        goto out;
-    rc = store_begin(p->base.store, err);
+    rc = engine_begin(&p->base, err);
     if (rc)
         goto out;
     json_object_set_new(payload, "code", json_sprintf("%s:%ld", drug_code, qty));
@@ -900,11 +886,8 @@ int pharmacy_recount(struct pharmacy *p, const char *drug_code, int64_t at_ms, i
                      struct fc_error *err)
 {
     json_t *body = NULL;
-    int rc = engine_base_writable(&p->base, err);
+    int rc = engine_begin(&p->base, err);
 
-    if (rc)
-        return rc;
-    rc = store_begin(p->base.store, err);
     if (rc)
         return rc;
     store_bind_text(p->ref[PR_DRUG], 1, p->base.visit.site_code);
@@ -932,10 +915,8 @@ out:
 int pharmacy_set_blind(struct pharmacy *p, int blind, int64_t at_ms, struct fc_error *err)
 {
     json_t *body = json_pack("{s:b}", "blind", blind);
-    int rc = engine_base_writable(&p->base, err);
+    int rc = engine_begin(&p->base, err);
 
-    if (!rc)
-        rc = store_begin(p->base.store, err);
     if (!rc)
         rc = commit_event(p, "pharmacy_blind", NULL, body, at_ms, err);
     json_decref(body);
@@ -969,8 +950,7 @@ int pharmacy_is_complete(struct store *s, const struct visit *v, struct fc_error
     if (rc)
         return rc;
     store_bind_text(st, 1, v->id);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read the count");
+    rc = (int)engine_step_int(s, st, 0, "cannot read the count", err);
     store_stmt_release(st);
     return rc;
 }
@@ -1000,9 +980,7 @@ int pharmacy_is_blind(struct store *s, const struct visit *v, struct fc_error *e
     if (rc)
         return rc;
     store_bind_text(st, 1, v->id);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_ROW ? sqlite3_column_int(st, 0)
-                          : (rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read visit"));
+    rc = (int)engine_step_int(s, st, 0, "cannot read visit", err);
     sqlite3_finalize(st);
     return rc;
 }
@@ -1020,19 +998,17 @@ static int scan_state(struct pharmacy *p, int64_t seq, struct pharmacy_result *o
     sqlite3_bind_int64(st, 1, seq);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->seq = seq;
-        snprintf(out->event_id, sizeof(out->event_id), "%s", store_col_text(st, 0));
-        snprintf(out->code, sizeof(out->code), "%s", store_col_text(st, 1));
-        snprintf(out->kind, sizeof(out->kind), "%s", store_col_text(st, 2));
-        snprintf(out->verdict, sizeof(out->verdict), "%s", store_col_text(st, 3));
-        snprintf(out->detail, sizeof(out->detail), "%s", store_col_text(st, 4));
-        snprintf(out->drug_code, sizeof(out->drug_code), "%s", store_col_text(st, 5));
-        out->qty = sqlite3_column_double(st, 6);
-        out->round = sqlite3_column_int64(st, 7);
-        snprintf(out->source, sizeof(out->source), "%s",
-                 sqlite3_column_type(st, 8) != SQLITE_NULL ? "voided" : "log");
-        result_message(out);
+        struct engine_result_text t = {
+            .seq = seq,
+            .event_id = store_col_text(st, 0),
+            .code = store_col_text(st, 1),
+            .kind = store_col_text(st, 2),
+            .source = sqlite3_column_type(st, 8) != SQLITE_NULL ? "voided" : "log",
+            .verdict = store_col_text(st, 3),
+            .detail = store_col_text(st, 4)};
+
+        result_fill(out, &t, store_col_text(st, 5), sqlite3_column_double(st, 6),
+                    sqlite3_column_int64(st, 7));
         rc = FC_OK;
     } else {
         rc = rc == SQLITE_DONE ? fc_error_set(err, FC_ENOTFOUND, "no scan %lld", (long long)seq)
@@ -1053,10 +1029,7 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
 
     if (!reason || !*reason)
         return fc_error_set(err, FC_EUSAGE, "a void needs a reason (--reason TEXT)");
-    rc = engine_base_writable(&p->base, err);
-    if (rc)
-        return rc;
-    rc = store_begin(p->base.store, err);
+    rc = engine_begin(&p->base, err);
     if (rc)
         return rc;
     rc = engine_find_scan(&p->base, target, &seq, &id, err);

@@ -6,6 +6,7 @@
 #include "core/pharmacy/internal.h"
 
 #include "core/base/buf.h"
+#include "core/engine_kit.h"
 #include "core/base/money.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/visit/visit.h"
@@ -64,16 +65,10 @@ static void engine_close(void *engine)
 void pharmacy_result_to(const struct pharmacy_result *r, struct workflow_result *out)
 {
     char qty[32];
+    struct engine_result_text t = {r->seq,    r->event_id, r->code,   r->kind,
+                                   r->source, r->verdict,  r->detail, r->message};
 
-    memset(out, 0, sizeof(*out));
-    out->seq = r->seq;
-    snprintf(out->event_id, sizeof(out->event_id), "%s", r->event_id);
-    snprintf(out->code, sizeof(out->code), "%s", r->code);
-    snprintf(out->kind, sizeof(out->kind), "%s", r->kind);
-    snprintf(out->source, sizeof(out->source), "%s", r->source);
-    snprintf(out->verdict, sizeof(out->verdict), "%s", r->verdict);
-    snprintf(out->detail, sizeof(out->detail), "%s", r->detail);
-    snprintf(out->message, sizeof(out->message), "%s", r->message);
+    engine_result_set(out, &t);
     out->extra = json_pack("{s:I, s:f}", "round", (json_int_t)r->round, "qty", r->qty);
     if (r->drug_code[0])
         json_object_set_new(out->extra, "drug_code", json_string(r->drug_code));

@@ -1,0 +1,74 @@
+/* The engines' shared steps (core/engine_kit.h): each is written once here
+ * so that the night check, the pharmacy count and the flight worksheet run
+ * their own SQL and rules through the same transaction, double-read and
+ * replay code. */
+#include "core/engine_kit.h"
+
+#include "core/store/store.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int engine_begin(const struct engine_base *b, struct fc_error *err)
+{
+    int rc = engine_base_writable(b, err);
+
+    return rc ? rc : store_begin(b->store, err);
+}
+
+int engine_double_read(struct store *s, sqlite3_stmt *st, const char *visit, const char *code,
+                       int64_t at_ms, int64_t window_ms, struct fc_error *err)
+{
+    int rc;
+
+    store_bind_text(st, 1, visit);
+    store_bind_text(st, 2, code);
+    sqlite3_bind_int64(st, 3, at_ms);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        rc = sqlite3_column_type(st, 0) != SQLITE_NULL &&
+             at_ms - sqlite3_column_int64(st, 0) < window_ms;
+    else
+        rc = store_fail(s, err, "cannot read earlier scans");
+    store_stmt_release(st);
+    return rc;
+}
+
+int engine_clear_visit(struct store *s, const char *const *sql, size_t n, const char *visit,
+                       const char *what, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = FC_OK;
+
+    for (size_t i = 0; i < n && !rc; i++) {
+        rc = store_stmt(s, sql[i], &st, err);
+        if (rc)
+            return rc;
+        store_bind_text(st, 1, visit);
+        rc = store_step_done(s, st, what, err);
+    }
+    return rc;
+}
+
+int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const char *what,
+                        struct fc_error *err)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW)
+        return sqlite3_column_int64(st, 0);
+    return rc == SQLITE_DONE ? none : store_fail(s, err, what);
+}
+
+void engine_result_set(struct workflow_result *out, const struct engine_result_text *t)
+{
+    memset(out, 0, sizeof(*out));
+    out->seq = t->seq;
+    snprintf(out->event_id, sizeof(out->event_id), "%s", t->event_id);
+    snprintf(out->code, sizeof(out->code), "%s", t->code);
+    snprintf(out->kind, sizeof(out->kind), "%s", t->kind);
+    snprintf(out->source, sizeof(out->source), "%s", t->source);
+    snprintf(out->verdict, sizeof(out->verdict), "%s", t->verdict);
+    snprintf(out->detail, sizeof(out->detail), "%s", t->detail);
+    snprintf(out->message, sizeof(out->message), "%s", t->message);
+}

@@ -1,0 +1,52 @@
+/* Pieces the workflows' engines share beyond their base (core/workflow.h):
+ * the steps every recorded scan or correction goes through (a writable visit,
+ * one transaction, the double-read test), resetting a visit's derived rows
+ * before a replay, one-row reads and the common part of a scan's result.
+ * Each workflow keeps its own SQL and rules; these run them.
+ *
+ * Statements passed in are the caller's: a function here steps them and
+ * leaves them to be reset (store_stmt_release) or finalized by the caller,
+ * unless its comment says otherwise. */
+#ifndef FC_CORE_ENGINE_KIT_H
+#define FC_CORE_ENGINE_KIT_H
+
+#include "core/workflow.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdint.h>
+
+/* engine_base_writable, then BEGIN IMMEDIATE: how a scan or a correction
+ * starts. On failure nothing is open. */
+int engine_begin(const struct engine_base *b, struct fc_error *err);
+
+/* Whether code is a scanner's double read: st selects max(at_ms) of the
+ * visit's earlier counted scans of a code, with ?1 the visit, ?2 the code
+ * and ?3 at_ms. 1 when that scan is less than window_ms before at_ms, 0 when
+ * not (or none), a negative error otherwise. st is released
+ * (store_stmt_release) in every case. */
+int engine_double_read(struct store *s, sqlite3_stmt *st, const char *visit, const char *code,
+                       int64_t at_ms, int64_t window_ms, struct fc_error *err);
+
+/* Runs the n statements sql[i] (each "DELETE ... WHERE visit = ?1") for
+ * visit: a visit's derived rows emptied before its events are replayed.
+ * what names the step in an error. */
+int engine_clear_visit(struct store *s, const char *const *sql, size_t n, const char *visit,
+                       const char *what, struct fc_error *err);
+
+/* Steps st (bound) once: column 0 of its row as an integer, none when there
+ * is no row, or a negative error naming what. st is left to the caller. */
+int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const char *what,
+                        struct fc_error *err);
+
+/* The parts of a scan's result every engine has, borrowed. */
+struct engine_result_text {
+    int64_t seq;
+    const char *event_id, *code, *kind, *source, *verdict, *detail, *message;
+};
+
+/* Clears out and copies t into it (truncating to out's fields); out->extra
+ * is NULL. */
+void engine_result_set(struct workflow_result *out, const struct engine_result_text *t);
+
+#endif
