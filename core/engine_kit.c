@@ -60,6 +60,21 @@ int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const c
     return rc == SQLITE_DONE ? none : store_fail(s, err, what);
 }
 
+int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
+                      int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                      struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(st, 1, v->site_code);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        store_bind_text(st, 2, v->id);
+    return store_each(s, st, row, ctx, what, err);
+}
+
 void engine_result_set(struct workflow_result *out, const struct engine_result_text *t)
 {
     memset(out, 0, sizeof(*out));

@@ -39,6 +39,13 @@ int engine_clear_visit(struct store *s, const char *const *sql, size_t n, const 
 int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const char *what,
                         struct fc_error *err);
 
+/* Prepares sql, a query over one visit with ?1 the visit's site code and
+ * (when it has it) ?2 the visit's id, and steps its rows through row with
+ * ctx (store_each; what names the reading in an error). */
+int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
+                      int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                      struct fc_error *err);
+
 /* The parts of a scan's result every engine has, borrowed. */
 struct engine_result_text {
     int64_t seq;

@@ -1346,7 +1346,6 @@ out:
 
 /* What night_foreach_bed/_patient/_scan hand each row to. */
 struct night_each {
-    struct night *n;
     int (*bed)(const struct night_bed *b, void *ctx);
     int (*patient)(const struct night_patient *p, void *ctx);
     int (*scan)(const struct night_scan_row *r, void *ctx);
@@ -1372,32 +1371,16 @@ static int bed_row(sqlite3_stmt *st, void *ctx)
     return each->bed(&b, each->ctx);
 }
 
-/* Runs the visit's query sql (?1 the visit id, ?2 its site) through row. */
-static int night_each_row(struct night_each *each, const char *sql,
-                          int (*row)(sqlite3_stmt *st, void *ctx), const char *what,
-                          struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(each->n->base.store, sql, &st, err);
-
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, each->n->base.visit.id);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        store_bind_text(st, 2, each->n->base.visit.site_code);
-    return store_each(each->n->base.store, st, row, each, what, err);
-}
-
 int night_foreach_bed(struct night *n, int (*cb)(const struct night_bed *b, void *ctx), void *ctx,
                       struct fc_error *err)
 {
-    struct night_each each = {.n = n, .bed = cb, .ctx = ctx};
+    struct night_each each = {.bed = cb, .ctx = ctx};
 
-    return night_each_row(&each,
-                          "SELECT ward_code, bed, listed, identified, finding, flags, scans"
-                          " FROM night_bed WHERE visit = ?1"
-                          " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
-                          bed_row, "cannot read beds", err);
+    return engine_visit_each(n->base.store, &n->base.visit,
+                             "SELECT ward_code, bed, listed, identified, finding, flags, scans"
+                             " FROM night_bed WHERE visit = ?2"
+                             " ORDER BY ward_code, CAST(bed AS INTEGER), bed",
+                             bed_row, &each, "cannot read beds", err);
 }
 
 /* Per listed patient (DESIGN §5), from the finding of the own bed (NULL:
@@ -1450,20 +1433,20 @@ static int patient_row(sqlite3_stmt *st, void *ctx)
 int night_foreach_patient(struct night *n, int (*cb)(const struct night_patient *p, void *ctx),
                           void *ctx, struct fc_error *err)
 {
-    struct night_each each = {.n = n, .patient = cb, .ctx = ctx};
+    struct night_each each = {.patient = cb, .ctx = ctx};
 
-    return night_each_row(
-        &each,
+    return engine_visit_each(
+        n->base.store, &n->base.visit,
         "SELECT i.admission_no, i.name, i.id_number, i.ward_code, i.bed,"
-        " (SELECT finding FROM night_bed b WHERE b.visit = ?1 AND b.ward_code = i.ward_code"
+        " (SELECT finding FROM night_bed b WHERE b.visit = ?2 AND b.ward_code = i.ward_code"
         "   AND b.bed = i.bed),"
-        " (SELECT s.ward_code || ':' || s.bed FROM night_scan s WHERE s.visit = ?1"
+        " (SELECT s.ward_code || ':' || s.bed FROM night_scan s WHERE s.visit = ?2"
         "   AND s.verdict IN ('WRONG_BED', 'MATCH') AND s.admission_no = i.admission_no"
         "   AND (s.ward_code <> i.ward_code OR s.bed <> i.bed)"
         "   AND s.voided_by IS NULL ORDER BY s.seq DESC LIMIT 1)"
-        " FROM ref.inpatient i WHERE i.site_code = ?2"
+        " FROM ref.inpatient i WHERE i.site_code = ?1"
         " ORDER BY i.ward_code, CAST(i.bed AS INTEGER), i.bed, i.admission_no",
-        patient_row, "cannot read the roster", err);
+        patient_row, &each, "cannot read the roster", err);
 }
 
 static int scan_row(sqlite3_stmt *st, void *ctx)
@@ -1490,12 +1473,12 @@ static int scan_row(sqlite3_stmt *st, void *ctx)
 int night_foreach_scan(struct night *n, int (*cb)(const struct night_scan_row *r, void *ctx),
                        void *ctx, struct fc_error *err)
 {
-    struct night_each each = {.n = n, .scan = cb, .ctx = ctx};
+    struct night_each each = {.scan = cb, .ctx = ctx};
 
-    return night_each_row(&each,
-                          "SELECT seq, event_id, code, kind, verdict, detail,"
-                          " coalesce(ward_code, ''), coalesce(bed, ''),"
-                          " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
-                          " FROM night_scan WHERE visit = ?1 ORDER BY seq",
-                          scan_row, "cannot read scans", err);
+    return engine_visit_each(n->base.store, &n->base.visit,
+                             "SELECT seq, event_id, code, kind, verdict, detail,"
+                             " coalesce(ward_code, ''), coalesce(bed, ''),"
+                             " coalesce(admission_no, ''), at_ms, voided_by IS NOT NULL, amended"
+                             " FROM night_scan WHERE visit = ?2 ORDER BY seq",
+                             scan_row, &each, "cannot read scans", err);
 }

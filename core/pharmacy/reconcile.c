@@ -14,6 +14,7 @@
 #include "core/base/buf.h"
 #include "core/base/clock.h"
 #include "core/base/xalloc.h"
+#include "core/engine_kit.h"
 #include "core/store/store.h"
 
 #include <math.h>
@@ -59,7 +60,7 @@ struct rec_drug {
 
 struct recon {
     struct rec_drug *d;
-    size_t n;
+    size_t n, cap;
 };
 
 static void recon_release(struct recon *r)
@@ -105,58 +106,48 @@ static int64_t amount_of(double qty, double price_fen)
 /* The fen of one settlement line, as the queries below compute it. */
 #define LINE_FEN "CAST(round(s.qty * round(coalesce(s.unit_price, 0) * 100)) AS INTEGER)"
 
-static int load_drugs(struct store *s, const struct visit *v, struct recon *r, struct fc_error *err)
+/* One drug of the site with its count (the rows are in code order). */
+static int drug_row(sqlite3_stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int rc, step;
+    struct recon *r = ctx;
+    struct rec_drug *d;
 
-    rc = store_prepare(s,
-                       "SELECT d.drug_code, d.pack_factor, d.opening_qty, d.purchased_qty,"
-                       " d.purchase_return_qty, d.sold_qty, d.sale_return_qty, d.adjust_qty,"
-                       " d.settled_qty, d.book_qty, d.insured_sold_qty, d.unit_price,"
-                       " d.price_cap, coalesce(c.counted, 0), c.drug_code IS NOT NULL"
-                       " FROM ref.drug d LEFT JOIN stock_count c ON c.visit = ?2"
-                       " AND c.drug_code = d.drug_code WHERE d.site_code = ?1"
-                       " ORDER BY d.drug_code",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->site_code);
-    store_bind_text(st, 2, v->id);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_drug *d;
-
-        if (r->n == cap) {
-            cap = cap ? 2 * cap : 256;
-            r->d = xreallocarray(r->d, cap, sizeof(*r->d));
-        }
-        d = &r->d[r->n++];
-        memset(d, 0, sizeof(*d));
-        d->code = xstrdup(store_col_text(st, 0));
-        d->pack_factor = sqlite3_column_double(st, 1);
-        d->opening = sqlite3_column_double(st, 2);
-        d->purchased = sqlite3_column_double(st, 3);
-        d->purchase_ret = sqlite3_column_double(st, 4);
-        d->sold = sqlite3_column_double(st, 5);
-        d->sale_ret = sqlite3_column_double(st, 6);
-        d->adjust = sqlite3_column_double(st, 7);
-        d->settled_col = sqlite3_column_double(st, 8);
-        d->has_book_qty = sqlite3_column_type(st, 9) != SQLITE_NULL;
-        d->book_qty = sqlite3_column_double(st, 9);
-        d->has_insured_sold = sqlite3_column_type(st, 10) != SQLITE_NULL;
-        d->insured_sold = sqlite3_column_double(st, 10);
-        d->has_price = sqlite3_column_type(st, 11) != SQLITE_NULL;
-        d->price_fen = to_fen(sqlite3_column_double(st, 11));
-        d->has_cap = sqlite3_column_type(st, 12) != SQLITE_NULL;
-        d->cap_fen = to_fen(sqlite3_column_double(st, 12));
-        d->counted = sqlite3_column_double(st, 13);
-        d->counted_any = sqlite3_column_int(st, 14);
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 256;
+        r->d = xreallocarray(r->d, r->cap, sizeof(*r->d));
     }
-    rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read the drugs");
-    sqlite3_finalize(st);
-    return rc;
+    d = &r->d[r->n++];
+    memset(d, 0, sizeof(*d));
+    d->code = xstrdup(store_col_text(st, 0));
+    d->pack_factor = sqlite3_column_double(st, 1);
+    d->opening = sqlite3_column_double(st, 2);
+    d->purchased = sqlite3_column_double(st, 3);
+    d->purchase_ret = sqlite3_column_double(st, 4);
+    d->sold = sqlite3_column_double(st, 5);
+    d->sale_ret = sqlite3_column_double(st, 6);
+    d->adjust = sqlite3_column_double(st, 7);
+    d->settled_col = sqlite3_column_double(st, 8);
+    d->has_book_qty = sqlite3_column_type(st, 9) != SQLITE_NULL;
+    d->book_qty = sqlite3_column_double(st, 9);
+    d->has_insured_sold = sqlite3_column_type(st, 10) != SQLITE_NULL;
+    d->insured_sold = sqlite3_column_double(st, 10);
+    d->has_price = sqlite3_column_type(st, 11) != SQLITE_NULL;
+    d->price_fen = to_fen(sqlite3_column_double(st, 11));
+    d->has_cap = sqlite3_column_type(st, 12) != SQLITE_NULL;
+    d->cap_fen = to_fen(sqlite3_column_double(st, 12));
+    d->counted = sqlite3_column_double(st, 13);
+    d->counted_any = sqlite3_column_int(st, 14);
+    return FC_OK;
 }
+
+static const char drugs_sql[] =
+    "SELECT d.drug_code, d.pack_factor, d.opening_qty, d.purchased_qty,"
+    " d.purchase_return_qty, d.sold_qty, d.sale_return_qty, d.adjust_qty,"
+    " d.settled_qty, d.book_qty, d.insured_sold_qty, d.unit_price,"
+    " d.price_cap, coalesce(c.counted, 0), c.drug_code IS NOT NULL"
+    " FROM ref.drug d LEFT JOIN stock_count c ON c.visit = ?2"
+    " AND c.drug_code = d.drug_code WHERE d.site_code = ?1"
+    " ORDER BY d.drug_code";
 
 /* The settlement queries in two forms: over the aggregates the mission
  * loader precomputes (core/refdb.h), and grouping the lines live for files
@@ -216,161 +207,126 @@ static int has_aggregates(struct store *s, struct fc_error *err)
                            &st, err);
     if (rc)
         return rc;
-    rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) == 3
-                                        : store_fail(s, err, "cannot read the reference schema");
+    rc = (int)engine_step_int(s, st, 0, "cannot read the reference schema", err);
     sqlite3_finalize(st);
+    if (rc >= 0)
+        rc = rc == 3;
     return rc;
 }
 
 /* Per drug: settled quantity and money, lines above the price cap, lines
  * whose code's product prefix is not the drug's. */
-static int load_settlement_totals(struct store *s, const struct visit *v, struct recon *r, int agg,
-                                  struct fc_error *err)
+static int totals_row(sqlite3_stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+    struct rec_drug *d = recon_find(ctx, store_col_text(st, 0));
 
-    rc = store_prepare(s, settlement_sql[agg][Q_TOTALS], &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->site_code);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_drug *d = recon_find(r, store_col_text(st, 0));
-
-        if (!d)
-            continue;
-        d->settled_sum = sqlite3_column_double(st, 1);
-        d->settled_fen = sqlite3_column_int64(st, 2);
-        d->lines = sqlite3_column_int64(st, 3);
-        d->cap_lines = sqlite3_column_int64(st, 4);
-        d->cap_excess_fen = sqlite3_column_int64(st, 5);
-        d->max_price = sqlite3_column_double(st, 6);
-        d->mism_qty = sqlite3_column_double(st, 7);
-        d->mism_fen = sqlite3_column_int64(st, 8);
-    }
-    rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot total the settlements");
-    sqlite3_finalize(st);
-    return rc;
+    if (!d)
+        return FC_OK;
+    d->settled_sum = sqlite3_column_double(st, 1);
+    d->settled_fen = sqlite3_column_int64(st, 2);
+    d->lines = sqlite3_column_int64(st, 3);
+    d->cap_lines = sqlite3_column_int64(st, 4);
+    d->cap_excess_fen = sqlite3_column_int64(st, 5);
+    d->max_price = sqlite3_column_double(st, 6);
+    d->mism_qty = sqlite3_column_double(st, 7);
+    d->mism_fen = sqlite3_column_int64(st, 8);
+    return FC_OK;
 }
 
 /* D07: traceability codes whose settled quantity exceeds one pack. Grouped
  * by code alone (a box settled as two different drugs is still one box); the
  * finding goes to the drug of the code's first line. */
-static int load_trace_duplicates(struct store *s, const struct visit *v, struct recon *r, int agg,
-                                 struct fc_error *err)
+static int duplicate_row(sqlite3_stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+    struct rec_drug *d = recon_find(ctx, store_col_text(st, 1));
+    double qty = sqlite3_column_double(st, 2), pack = sqlite3_column_double(st, 4);
+    int64_t fen = sqlite3_column_int64(st, 3);
 
-    rc = store_prepare(s, settlement_sql[agg][Q_DUPLICATES], &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->site_code);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_drug *d = recon_find(r, store_col_text(st, 1));
-        double qty = sqlite3_column_double(st, 2), pack = sqlite3_column_double(st, 4);
-        int64_t fen = sqlite3_column_int64(st, 3);
-
-        if (!d)
-            continue;
-        d->dup_qty += qty;
-        d->dup_allowed += pack;
-        d->dup_fen += amount_of(qty - pack, (double)fen / qty);
-        evidence_add(&d->ev[EV_D07], store_col_text(st, 0));
-    }
-    rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot group settlements by code");
-    sqlite3_finalize(st);
-    return rc;
+    if (!d)
+        return FC_OK;
+    d->dup_qty += qty;
+    d->dup_allowed += pack;
+    d->dup_fen += amount_of(qty - pack, (double)fen / qty);
+    evidence_add(&d->ev[EV_D07], store_col_text(st, 0));
+    return FC_OK;
 }
 
-/* Evidence for D06 and settled D08: the offending lines, only fetched when
- * the totals found some, in drug then line order. */
-static int load_line_evidence(struct store *s, const struct visit *v, struct recon *r, int agg,
-                              struct fc_error *err)
+/* Evidence for D06 and settled D08: the offending lines, in drug then line
+ * order. */
+static int evidence_row(sqlite3_stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, step, any = 0;
+    struct rec_drug *d = recon_find(ctx, store_col_text(st, 0));
 
-    for (size_t i = 0; i < r->n && !any; i++)
-        any = r->d[i].cap_lines > 0 || r->d[i].mism_qty > EPS;
-    if (!any)
+    if (!d)
         return FC_OK;
-    rc = store_prepare(s, settlement_sql[agg][Q_EVIDENCE], &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->site_code);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_drug *d = recon_find(r, store_col_text(st, 0));
-
-        if (!d)
-            continue;
-        if (sqlite3_column_int(st, 3))
-            evidence_add(&d->ev[EV_D06], store_col_text(st, 1));
-        if (sqlite3_column_int(st, 4))
-            evidence_add(&d->ev[EV_D08], store_col_text(st, 2));
-    }
-    rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read settlement lines");
-    sqlite3_finalize(st);
-    return rc;
+    if (sqlite3_column_int(st, 3))
+        evidence_add(&d->ev[EV_D06], store_col_text(st, 1));
+    if (sqlite3_column_int(st, 4))
+        evidence_add(&d->ev[EV_D08], store_col_text(st, 2));
+    return FC_OK;
 }
 
 /* D08 (scanned) and D09: the visit's counted boxes in their current round
  * whose code insurance settled or whose prefix belongs to another drug. */
-static int load_counted_boxes(struct store *s, const struct visit *v, struct recon *r,
-                              struct fc_error *err)
+static int counted_box_row(sqlite3_stmt *st, void *ctx)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+    struct rec_drug *d = recon_find(ctx, store_col_text(st, 0));
+    double units = sqlite3_column_double(st, 2);
 
-    rc = store_prepare(s,
-                       "SELECT p.drug_code, c.box_key, p.qty, p.settled, p.mismatch,"
-                       " CASE WHEN p.settled THEN (SELECT sum(" LINE_FEN ")"
-                       "  FROM ref.settlement s WHERE s.trace_code = c.box_key"
-                       "  AND s.site_code = ?2) ELSE 0 END"
-                       " FROM counted_code c JOIN pharmacy_scan p ON p.seq = c.seq"
-                       " WHERE c.visit = ?1 AND (p.settled OR p.mismatch) ORDER BY c.seq",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->id);
-    store_bind_text(st, 2, v->site_code);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct rec_drug *d = recon_find(r, store_col_text(st, 0));
-        double units = sqlite3_column_double(st, 2);
-
-        if (!d)
-            continue;
-        if (sqlite3_column_int(st, 3)) {
-            d->sold_units += units;
-            d->sold_fen += sqlite3_column_int64(st, 5);
-            evidence_add(&d->ev[EV_D09], store_col_text(st, 1));
-        }
-        if (sqlite3_column_int(st, 4)) {
-            d->scan_mism_units += units;
-            evidence_add(&d->ev[EV_D08], store_col_text(st, 1));
-        }
+    if (!d)
+        return FC_OK;
+    if (sqlite3_column_int(st, 3)) {
+        d->sold_units += units;
+        d->sold_fen += sqlite3_column_int64(st, 5);
+        evidence_add(&d->ev[EV_D09], store_col_text(st, 1));
     }
-    rc = step == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read counted boxes");
-    sqlite3_finalize(st);
-    return rc;
+    if (sqlite3_column_int(st, 4)) {
+        d->scan_mism_units += units;
+        evidence_add(&d->ev[EV_D08], store_col_text(st, 1));
+    }
+    return FC_OK;
 }
 
+static const char counted_boxes_sql[] =
+    "SELECT p.drug_code, c.box_key, p.qty, p.settled, p.mismatch,"
+    " CASE WHEN p.settled THEN (SELECT sum(" LINE_FEN ")"
+    "  FROM ref.settlement s WHERE s.trace_code = c.box_key"
+    "  AND s.site_code = ?1) ELSE 0 END"
+    " FROM counted_code c JOIN pharmacy_scan p ON p.seq = c.seq"
+    " WHERE c.visit = ?2 AND (p.settled OR p.mismatch) ORDER BY c.seq";
+
+/* 1 when some drug has lines worth fetching as evidence (load_line_evidence). */
+static int has_line_evidence(const struct recon *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (r->d[i].cap_lines > 0 || r->d[i].mism_qty > EPS)
+            return 1;
+    return 0;
+}
+
+/* Reads the drugs, then the settlement figures and the counted boxes onto
+ * them; the offending lines only when the totals found some. */
 static int recon_load(struct store *s, const struct visit *v, struct recon *r, struct fc_error *err)
 {
-    int agg = has_aggregates(s, err), rc = agg < 0 ? agg : load_drugs(s, v, r, err);
+    int agg = has_aggregates(s, err), rc = agg;
 
+    if (agg >= 0)
+        rc = engine_visit_each(s, v, drugs_sql, drug_row, r, "cannot read the drugs", err);
     if (!rc)
-        rc = load_settlement_totals(s, v, r, agg, err);
+        rc = engine_visit_each(s, v, settlement_sql[agg][Q_TOTALS], totals_row, r,
+                               "cannot total the settlements", err);
     if (!rc)
-        rc = load_trace_duplicates(s, v, r, agg, err);
+        rc = engine_visit_each(s, v, settlement_sql[agg][Q_DUPLICATES], duplicate_row, r,
+                               "cannot group settlements by code", err);
+    if (!rc && has_line_evidence(r))
+        rc = engine_visit_each(s, v, settlement_sql[agg][Q_EVIDENCE], evidence_row, r,
+                               "cannot read settlement lines", err);
     if (!rc)
-        rc = load_line_evidence(s, v, r, agg, err);
-    if (!rc)
-        rc = load_counted_boxes(s, v, r, err);
+        rc = engine_visit_each(s, v, counted_boxes_sql, counted_box_row, r,
+                               "cannot read counted boxes", err);
     return rc;
 }
 
-/* book = opening + purchased − purchase returns − sold + sale returns + adjustments. */
 static double book_of(const struct rec_drug *d)
 {
     return d->opening + d->purchased - d->purchase_ret - d->sold + d->sale_ret + d->adjust;
@@ -470,7 +426,7 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
                        int (*cb)(const struct pharmacy_finding *f, void *ctx), void *ctx,
                        struct fc_error *err)
 {
-    struct recon r = {NULL, 0};
+    struct recon r = {NULL, 0, 0};
     struct emit em = {cb, ctx};
     int rc, complete;
 
@@ -566,40 +522,39 @@ struct drug_line {
     int counted_any;
 };
 
+struct drug_line_each {
+    int (*cb)(const struct drug_line *l, void *ctx);
+    void *ctx;
+};
+
+static int drug_line_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct drug_line_each *each = ctx;
+    struct drug_line l = {
+        store_col_text(st, 0),       store_col_text(st, 1),        store_col_text(st, 2),
+        store_col_text(st, 3),       sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
+        sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),  sqlite3_column_int(st, 8),
+    };
+
+    return each->cb(&l, each->ctx);
+}
+
 static int foreach_drug_line(struct store *s, const struct visit *v,
                              int (*cb)(const struct drug_line *l, void *ctx), void *ctx,
                              struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, step;
+    struct drug_line_each each = {cb, ctx};
 
-    rc = store_prepare(s,
-                       "SELECT d.drug_code, d.name, coalesce(d.spec, ''), coalesce(d.unit, ''),"
-                       " d.opening_qty + d.purchased_qty - d.purchase_return_qty - d.sold_qty"
-                       " + d.sale_return_qty + d.adjust_qty, coalesce(c.counted, 0),"
-                       " coalesce(c.round, 1), coalesce(c.boxes, 0), c.drug_code IS NOT NULL"
-                       " FROM ref.drug d LEFT JOIN stock_count c ON c.visit = ?2"
-                       " AND c.drug_code = d.drug_code WHERE d.site_code = ?1"
-                       " ORDER BY d.drug_code",
-                       &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, v->site_code);
-    store_bind_text(st, 2, v->id);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct drug_line l = {
-            store_col_text(st, 0),       store_col_text(st, 1),        store_col_text(st, 2),
-            store_col_text(st, 3),       sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
-            sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),  sqlite3_column_int(st, 8),
-        };
-        rc = cb(&l, ctx);
-        if (rc)
-            break;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read the drugs");
-    sqlite3_finalize(st);
-    return rc;
+    return engine_visit_each(
+        s, v,
+        "SELECT d.drug_code, d.name, coalesce(d.spec, ''), coalesce(d.unit, ''),"
+        " d.opening_qty + d.purchased_qty - d.purchase_return_qty - d.sold_qty"
+        " + d.sale_return_qty + d.adjust_qty, coalesce(c.counted, 0),"
+        " coalesce(c.round, 1), coalesce(c.boxes, 0), c.drug_code IS NOT NULL"
+        " FROM ref.drug d LEFT JOIN stock_count c ON c.visit = ?2"
+        " AND c.drug_code = d.drug_code WHERE d.site_code = ?1"
+        " ORDER BY d.drug_code",
+        drug_line_row, &each, "cannot read the drugs", err);
 }
 
 /* Collects the rule names found per drug into a JSON object {drug: [rules]}. */
@@ -846,29 +801,34 @@ out:
     return rc;
 }
 
+struct box_each {
+    int (*cb)(const char *box_key, const char *drug_code, double qty, void *ctx);
+    void *ctx;
+};
+
+static int box_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct box_each *each = ctx;
+
+    return each->cb(store_col_text(st, 0), store_col_text(st, 1), sqlite3_column_double(st, 2),
+                    each->ctx);
+}
+
 int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
                            int (*cb)(const char *box_key, const char *drug_code, double qty,
                                      void *ctx),
                            void *ctx, struct fc_error *err)
 {
+    struct box_each each = {cb, ctx};
     sqlite3_stmt *st = NULL;
-    int rc, step;
+    int rc = store_prepare(s,
+                           "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
+                           " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
+                           " ORDER BY c.box_key",
+                           &st, err);
 
-    rc = store_prepare(s,
-                       "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
-                       " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
-                       " ORDER BY c.box_key",
-                       &st, err);
     if (rc)
         return rc;
     store_bind_text(st, 1, visit_id);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = cb(store_col_text(st, 0), store_col_text(st, 1), sqlite3_column_double(st, 2), ctx);
-        if (rc)
-            break;
-    }
-    if (!rc && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot list counted boxes");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, box_row, &each, "cannot list counted boxes", err);
 }
