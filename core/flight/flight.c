@@ -11,6 +11,7 @@
 #include "core/base/mask.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
+#include "core/engine_kit.h"
 #include "core/store/event.h"
 #include "core/visit/evidence.h"
 #include "core/mission/mission.h"
@@ -125,10 +126,27 @@ void flight_line_read(sqlite3_stmt *st, struct flight_line *l)
     l->verified_at = store_col_text(st, 22);
 }
 
+/* What the walks over lines and findings hand each row to. */
+struct flight_each {
+    int (*line)(const struct flight_line *l, void *ctx);
+    int (*finding)(const struct flight_finding *f, void *ctx);
+    void *ctx;
+};
+
+static int line_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct flight_each *each = ctx;
+    struct flight_line l;
+
+    flight_line_read(st, &l);
+    return each->line(&l, each->ctx);
+}
+
 int flight_susp_foreach(struct store *s, const char *visit_id, const struct flight_filter *filter,
                         int (*cb)(const struct flight_line *l, void *ctx), void *ctx,
                         struct fc_error *err)
 {
+    struct flight_each each = {.line = cb, .ctx = ctx};
     struct visit v;
     sqlite3_stmt *st = NULL;
     enum flight_state want = FLIGHT_PENDING;
@@ -156,17 +174,8 @@ int flight_susp_foreach(struct store *s, const char *visit_id, const struct flig
     store_bind_text(st, 3, filter ? filter->rule : NULL);
     store_bind_text(st, 4, filter && filter->state ? flight_state_name(want) : NULL);
     store_bind_text(st, 5, filter ? filter->inspector : NULL);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct flight_line l;
-
-        flight_line_read(st, &l);
-        rc = cb(&l, ctx);
-        if (rc)
-            goto out;
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read suspicion lines");
+    rc = store_each(s, st, line_row, &each, "cannot read suspicion lines", err);
 out:
-    sqlite3_finalize(st);
     visit_release(&v);
     return rc;
 }
@@ -717,10 +726,34 @@ out:
     return rc;
 }
 
+static int finding_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct flight_each *each = ctx;
+    struct flight_finding f = {
+        .event_id = store_col_text(st, 0),
+        .at = store_col_text(st, 1),
+        .code = store_col_text(st, 2),
+        .note = store_col_text(st, 3),
+        .has_qty = sqlite3_column_type(st, 4) != SQLITE_NULL,
+        .qty_milli = sqlite3_column_int64(st, 4),
+        .has_unit_price = sqlite3_column_type(st, 5) != SQLITE_NULL,
+        .unit_price_fen = sqlite3_column_int64(st, 5),
+        .seq = sqlite3_column_int64(st, 6),
+        .irregular_fen = sqlite3_column_int64(st, 7),
+        .fund_loss_fen = sqlite3_column_int64(st, 8),
+        .lines_json = store_col_text(st, 9),
+        .patients_json = store_col_text(st, 10),
+        .evidence_json = store_col_text(st, 11),
+    };
+
+    return each->finding(&f, each->ctx);
+}
+
 int flight_finding_foreach(struct store *s, const char *visit_id,
                            int (*cb)(const struct flight_finding *f, void *ctx), void *ctx,
                            struct fc_error *err)
 {
+    struct flight_each each = {.finding = cb, .ctx = ctx};
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s,
                            "SELECT event_id, at, code, note, qty_milli, unit_price_fen, seq,"
@@ -728,36 +761,11 @@ int flight_finding_foreach(struct store *s, const char *visit_id,
                            " FROM flight_finding WHERE visit = ?1"
                            " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
                            &st, err);
+
     if (rc)
         return rc;
     store_bind_text(st, 1, visit_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct flight_finding f;
-
-        memset(&f, 0, sizeof(f));
-        f.event_id = store_col_text(st, 0);
-        f.at = store_col_text(st, 1);
-        f.code = store_col_text(st, 2);
-        f.note = store_col_text(st, 3);
-        f.has_qty = sqlite3_column_type(st, 4) != SQLITE_NULL;
-        f.qty_milli = sqlite3_column_int64(st, 4);
-        f.has_unit_price = sqlite3_column_type(st, 5) != SQLITE_NULL;
-        f.unit_price_fen = sqlite3_column_int64(st, 5);
-        f.seq = sqlite3_column_int64(st, 6);
-        f.irregular_fen = sqlite3_column_int64(st, 7);
-        f.fund_loss_fen = sqlite3_column_int64(st, 8);
-        f.lines_json = store_col_text(st, 9);
-        f.patients_json = store_col_text(st, 10);
-        f.evidence_json = store_col_text(st, 11);
-        rc = cb(&f, ctx);
-        if (rc) {
-            sqlite3_finalize(st);
-            return rc;
-        }
-    }
-    rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read findings");
-    sqlite3_finalize(st);
-    return rc;
+    return store_each(s, st, finding_row, &each, "cannot read findings", err);
 }
 
 /* ---- totals ---- */
@@ -770,12 +778,49 @@ void flight_totals_release(struct flight_totals *t)
     memset(t, 0, sizeof(*t));
 }
 
+/* Adds one state's lines to the totals (ctx). */
+static int state_total_row(sqlite3_stmt *st, void *ctx)
+{
+    struct flight_totals *out = ctx;
+    struct flight_total *t = &out->by_state[state_from_text(store_col_text(st, 0))];
+
+    t->count += sqlite3_column_int64(st, 1);
+    t->irregular_fen += sqlite3_column_int64(st, 2);
+    t->fund_loss_fen += sqlite3_column_int64(st, 3);
+    out->lines.irregular_fen += sqlite3_column_int64(st, 2);
+    out->lines.fund_loss_fen += sqlite3_column_int64(st, 3);
+    return FC_OK;
+}
+
+/* The totals' rows by violation code, one per taxonomy entry. */
+struct code_totals {
+    struct flight_total *by_code;
+    size_t n;
+};
+
+static int code_total_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct code_totals *c = ctx;
+    const char *code = store_col_text(st, 0);
+    size_t i;
+
+    for (i = 0; i < c->n && strcmp(c->by_code[i].key, code); i++)
+        ;
+    if (i == c->n)
+        return FC_OK; /* a code no longer in the table: counted in the total only */
+    c->by_code[i].count = sqlite3_column_int64(st, 1);
+    c->by_code[i].irregular_fen = sqlite3_column_int64(st, 2);
+    c->by_code[i].fund_loss_fen = sqlite3_column_int64(st, 3);
+    return FC_OK;
+}
+
 int flight_totals(struct store *s, const char *visit_id, struct flight_totals *out,
                   struct fc_error *err)
 {
     struct visit v;
+    struct code_totals codes = {NULL, 0};
     sqlite3_stmt *st = NULL;
-    size_t ncodes = 0;
+    int64_t lines;
     int rc;
 
     memset(out, 0, sizeof(*out));
@@ -802,30 +847,21 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
         goto out;
     store_bind_text(st, 1, v.id);
     store_bind_text(st, 2, v.site_code);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct flight_total *t = &out->by_state[state_from_text(store_col_text(st, 0))];
-        t->count += sqlite3_column_int64(st, 1);
-        t->irregular_fen += sqlite3_column_int64(st, 2);
-        t->fund_loss_fen += sqlite3_column_int64(st, 3);
-        out->lines.irregular_fen += sqlite3_column_int64(st, 2);
-        out->lines.fund_loss_fen += sqlite3_column_int64(st, 3);
-    }
-    if (rc != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot total suspicion lines");
-        goto out;
-    }
-    sqlite3_finalize(st);
+    rc = store_each(s, st, state_total_row, out, "cannot total suspicion lines", err);
     st = NULL;
+    if (rc)
+        goto out;
     /* the site index alone answers this one */
     rc = store_prepare(s, "SELECT count(*) FROM ref.suspicion WHERE site_code = ?1", &st, err);
     if (rc)
         goto out;
     store_bind_text(st, 1, v.site_code);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = store_fail(s, err, "cannot total suspicion lines");
+    lines = engine_step_int(s, st, 0, "cannot total suspicion lines", err);
+    if (lines < 0) {
+        rc = (int)lines;
         goto out;
     }
-    out->lines.count = sqlite3_column_int64(st, 0);
+    out->lines.count = lines;
     out->by_state[FLIGHT_PENDING].count = out->lines.count;
     for (int i = 0; i < FLIGHT_NSTATES; i++)
         if (i != FLIGHT_PENDING)
@@ -833,8 +869,10 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
     sqlite3_finalize(st);
     st = NULL;
     for (const struct taxonomy_entry *t = taxonomy_table; t->code; t++)
-        ncodes++;
-    out->by_code = xcalloc(ncodes, sizeof(*out->by_code));
+        codes.n++;
+    out->by_code = codes.by_code = xcalloc(codes.n, sizeof(*out->by_code));
+    for (size_t i = 0; i < codes.n; i++)
+        snprintf(codes.by_code[i].key, sizeof(codes.by_code[i].key), "%s", taxonomy_table[i].code);
     rc = store_prepare(s,
                        "SELECT code, count(*), sum(irregular_fen), sum(fund_loss_fen)"
                        " FROM flight_finding WHERE visit = ?1"
@@ -843,26 +881,12 @@ int flight_totals(struct store *s, const char *visit_id, struct flight_totals *o
     if (rc)
         goto out;
     store_bind_text(st, 1, v.id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *code = store_col_text(st, 0);
-        size_t i = 0;
-        for (const struct taxonomy_entry *t = taxonomy_table; t->code; t++, i++)
-            snprintf(out->by_code[i].key, sizeof(out->by_code[i].key), "%s", t->code);
-        for (i = 0; i < ncodes && strcmp(out->by_code[i].key, code); i++)
-            ;
-        if (i == ncodes)
-            continue; /* a code no longer in the table: counted in the total only */
-        out->by_code[i].count = sqlite3_column_int64(st, 1);
-        out->by_code[i].irregular_fen = sqlite3_column_int64(st, 2);
-        out->by_code[i].fund_loss_fen = sqlite3_column_int64(st, 3);
-    }
-    if (rc != SQLITE_DONE) {
-        rc = store_fail(s, err, "cannot total findings");
+    rc = store_each(s, st, code_total_row, &codes, "cannot total findings", err);
+    st = NULL;
+    if (rc)
         goto out;
-    }
-    rc = FC_OK;
     /* keep only the codes that have findings, in taxonomy order */
-    for (size_t i = 0; i < ncodes; i++) {
+    for (size_t i = 0; i < codes.n; i++) {
         if (!out->by_code[i].count)
             continue;
         out->findings.count += out->by_code[i].count;
