@@ -60,30 +60,31 @@ int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const c
     return rc == SQLITE_DONE ? none : store_fail(s, err, what);
 }
 
-int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
-                      int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
-                      struct fc_error *err)
+int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,
+                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = store_prepare(s, sql, &st, err);
 
     if (rc)
         return rc;
-    store_bind_text(st, 1, v->site_code);
+    store_bind_text(st, 1, p1);
     if (sqlite3_bind_parameter_count(st) >= 2)
-        store_bind_text(st, 2, v->id);
+        store_bind_text(st, 2, p2);
     return store_each(s, st, row, ctx, what, err);
+}
+
+int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
+                      int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                      struct fc_error *err)
+{
+    return engine_each(s, sql, v->site_code, v->id, row, ctx, what, err);
 }
 
 void engine_result_set(struct workflow_result *out, const struct engine_result_text *t)
 {
     memset(out, 0, sizeof(*out));
-    out->seq = t->seq;
-    snprintf(out->event_id, sizeof(out->event_id), "%s", t->event_id);
-    snprintf(out->code, sizeof(out->code), "%s", t->code);
-    snprintf(out->kind, sizeof(out->kind), "%s", t->kind);
-    snprintf(out->source, sizeof(out->source), "%s", t->source);
-    snprintf(out->verdict, sizeof(out->verdict), "%s", t->verdict);
-    snprintf(out->detail, sizeof(out->detail), "%s", t->detail);
+    ENGINE_RESULT_COPY(out, t);
     snprintf(out->message, sizeof(out->message), "%s", t->message);
 }

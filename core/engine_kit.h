@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* engine_base_writable, then BEGIN IMMEDIATE: how a scan or a correction
  * starts. On failure nothing is open. */
@@ -39,9 +40,14 @@ int engine_clear_visit(struct store *s, const char *const *sql, size_t n, const 
 int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const char *what,
                         struct fc_error *err);
 
-/* Prepares sql, a query over one visit with ?1 the visit's site code and
- * (when it has it) ?2 the visit's id, and steps its rows through row with
- * ctx (store_each; what names the reading in an error). */
+/* Prepares sql, binds ?1 to p1 and, when the query has a ?2, ?2 to p2 (NULL
+ * binds SQL NULL), and steps its rows through row with ctx (store_each; what
+ * names the reading in an error). */
+int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,
+                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                struct fc_error *err);
+
+/* engine_each over one visit: ?1 the visit's site code, ?2 the visit's id. */
 int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
                       int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                       struct fc_error *err);
@@ -52,8 +58,20 @@ struct engine_result_text {
     const char *event_id, *code, *kind, *source, *verdict, *detail, *message;
 };
 
-/* Clears out and copies t into it (truncating to out's fields); out->extra
- * is NULL. */
+/* Copies t into dst, any result struct with these members (char arrays but
+ * seq): struct workflow_result or a workflow's own result. Truncates. */
+#define ENGINE_RESULT_COPY(dst, t)                                               \
+    do {                                                                         \
+        (dst)->seq = (t)->seq;                                                   \
+        snprintf((dst)->event_id, sizeof((dst)->event_id), "%s", (t)->event_id); \
+        snprintf((dst)->code, sizeof((dst)->code), "%s", (t)->code);             \
+        snprintf((dst)->kind, sizeof((dst)->kind), "%s", (t)->kind);             \
+        snprintf((dst)->source, sizeof((dst)->source), "%s", (t)->source);       \
+        snprintf((dst)->verdict, sizeof((dst)->verdict), "%s", (t)->verdict);    \
+        snprintf((dst)->detail, sizeof((dst)->detail), "%s", (t)->detail);       \
+    } while (0)
+
+/* Clears out and copies t into it, message included; out->extra is NULL. */
 void engine_result_set(struct workflow_result *out, const struct engine_result_text *t);
 
 #endif

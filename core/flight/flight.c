@@ -754,18 +754,13 @@ int flight_finding_foreach(struct store *s, const char *visit_id,
                            struct fc_error *err)
 {
     struct flight_each each = {.finding = cb, .ctx = ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT event_id, at, code, note, qty_milli, unit_price_fen, seq,"
-                           " irregular_fen, fund_loss_fen, lines, patients, evidence"
-                           " FROM flight_finding WHERE visit = ?1"
-                           " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
-                           &st, err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    return store_each(s, st, finding_row, &each, "cannot read findings", err);
+    return engine_each(s,
+                       "SELECT event_id, at, code, note, qty_milli, unit_price_fen, seq,"
+                       " irregular_fen, fund_loss_fen, lines, patients, evidence"
+                       " FROM flight_finding WHERE visit = ?1"
+                       " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
+                       visit_id, NULL, finding_row, &each, "cannot read findings", err);
 }
 
 /* ---- totals ---- */

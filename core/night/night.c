@@ -131,40 +131,54 @@ static void facts_from_json(json_t *o, struct facts *f)
     f->id_valid = json_is_true(json_object_get(o, "id_valid"));
 }
 
+/* The next item of the comma-separated list at *p (NULL or "" when done):
+ * its start, with its length in *len, and *p moved past it; NULL at the end. */
+static const char *list_next(const char **p, size_t *len)
+{
+    const char *item = *p, *comma;
+
+    if (!item || !*item)
+        return NULL;
+    comma = strchr(item, ',');
+    *len = comma ? (size_t)(comma - item) : strlen(item);
+    *p = comma ? comma + 1 : NULL;
+    return item;
+}
+
 /* 1 if item appears in the comma-separated list. */
 static int list_has(const char *list, const char *item)
 {
-    size_t n = strlen(item);
+    size_t n = strlen(item), len = 0;
+    const char *it;
 
     if (!n)
         return 0;
-    for (const char *p = list; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == n && !memcmp(p, item, n))
+    for (const char *p = list; (it = list_next(&p, &len));)
+        if (len == n && !memcmp(it, item, n))
             return 1;
-        p = comma ? comma + 1 : NULL;
-    }
     return 0;
 }
 
 static int lists_meet(const char *a, const char *b)
 {
-    for (const char *p = a; p && *p;) {
-        const char *comma = strchr(p, ',');
+    size_t len = 0;
+    const char *it;
+
+    for (const char *p = a; (it = list_next(&p, &len));) {
         char item[REF_LEN];
-        snprintf(item, sizeof(item), "%.*s", (int)(comma ? (size_t)(comma - p) : strlen(p)), p);
+        snprintf(item, sizeof(item), "%.*s", (int)len, it);
         if (list_has(b, item))
             return 1;
-        p = comma ? comma + 1 : NULL;
     }
     return 0;
 }
 
 static void first_of_list(const char *list, char out[REF_LEN])
 {
-    const char *comma = strchr(list, ',');
-    snprintf(out, REF_LEN, "%.*s", (int)(comma ? (size_t)(comma - list) : strlen(list)), list);
+    size_t len = 0;
+    const char *it = list_next(&list, &len);
+
+    snprintf(out, REF_LEN, "%.*s", (int)len, it ? it : "");
 }
 
 /* ---- derived state ---------------------------------------------------------- */
@@ -992,15 +1006,15 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
         if (sc->action == IDENT_ACTION_EMPTY_BED) {
             struct night_ctx c;
             struct buf leave = BUF_INIT;
+            const char *p = c.listed, *it; /* read once ctx_load has filled c */
+            size_t len = 0;
 
             rc = ctx_load(n->base.store, n->base.visit.id, &c, err);
-            for (const char *p = c.listed; !rc && *p;) {
-                const char *comma = strchr(p, ',');
+            while (!rc && (it = list_next(&p, &len))) {
                 char adm[REF_LEN];
                 int cov;
 
-                snprintf(adm, sizeof(adm), "%.*s", (int)(comma ? (size_t)(comma - p) : strlen(p)),
-                         p);
+                snprintf(adm, sizeof(adm), "%.*s", (int)len, it);
                 cov = leave_covers(n, adm, at_ms, err);
                 if (cov < 0)
                     rc = cov;
@@ -1009,7 +1023,6 @@ static int night_resolve(struct night *n, const struct scan_class *sc, int64_t a
                         buf_addch(&leave, ',');
                     buf_adds(&leave, adm);
                 }
-                p = comma ? comma + 1 : "";
             }
             json_object_set_new(payload, "leave", json_string(leave.ptr));
             buf_release(&leave);
@@ -1087,13 +1100,7 @@ static void result_fill(struct night_result *r, const struct engine_result_text 
                         const char *ward_code, const char *bed, const char *admission_no)
 {
     memset(r, 0, sizeof(*r));
-    r->seq = t->seq;
-    copy_str(r->event_id, sizeof(r->event_id), t->event_id);
-    copy_str(r->code, sizeof(r->code), t->code);
-    copy_str(r->kind, sizeof(r->kind), t->kind);
-    copy_str(r->source, sizeof(r->source), t->source);
-    copy_str(r->verdict, sizeof(r->verdict), t->verdict);
-    copy_str(r->detail, sizeof(r->detail), t->detail);
+    ENGINE_RESULT_COPY(r, t);
     copy_str(r->ward_code, sizeof(r->ward_code), ward_code);
     copy_str(r->bed, sizeof(r->bed), bed);
     copy_str(r->admission_no, sizeof(r->admission_no), admission_no);

@@ -2,19 +2,16 @@
  * the derived pharmacy_scan table, so a screen lists a drug's boxes without
  * re-parsing event payloads or knowing SQL (sqlite3.h stays in core). */
 #include "core/pharmacy/pharmacy.h"
+#include "core/pharmacy/internal.h"
 
+#include "core/engine_kit.h"
 #include "core/store/store.h"
 
 #include <string.h>
 
-struct scan_each {
-    int (*cb)(const struct pharmacy_scan_row *r, void *ctx);
-    void *ctx;
-};
-
 static int scan_row(sqlite3_stmt *st, void *ctx)
 {
-    const struct scan_each *each = ctx;
+    const struct pharmacy_each *each = ctx;
     struct pharmacy_scan_row r = {
         .seq = sqlite3_column_int64(st, 0),
         .event_id = store_col_text(st, 1),
@@ -30,25 +27,20 @@ static int scan_row(sqlite3_stmt *st, void *ctx)
         .voided = sqlite3_column_int(st, 11),
     };
 
-    return each->cb(&r, each->ctx);
+    return each->scan(&r, each->ctx);
 }
 
 int pharmacy_foreach_scan(struct store *s, const char *visit_id, const char *drug_code,
                           int (*cb)(const struct pharmacy_scan_row *r, void *ctx), void *ctx,
                           struct fc_error *err)
 {
-    struct scan_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT seq, event_id, at_ms, code, kind, coalesce(drug_code, ''),"
-                           " verdict, detail, qty, round, settled, voided_by IS NOT NULL"
-                           " FROM pharmacy_scan WHERE visit = ?1"
-                           " AND (?2 IS NULL OR drug_code = ?2) ORDER BY seq",
-                           &st, err);
+    struct pharmacy_each each = {.scan = cb, .ctx = ctx};
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    store_bind_text(st, 2, drug_code && *drug_code ? drug_code : NULL);
-    return store_each(s, st, scan_row, &each, "cannot read the pharmacy scans", err);
+    return engine_each(s,
+                       "SELECT seq, event_id, at_ms, code, kind, coalesce(drug_code, ''),"
+                       " verdict, detail, qty, round, settled, voided_by IS NOT NULL"
+                       " FROM pharmacy_scan WHERE visit = ?1"
+                       " AND (?2 IS NULL OR drug_code = ?2) ORDER BY seq",
+                       visit_id, drug_code && *drug_code ? drug_code : NULL, scan_row, &each,
+                       "cannot read the pharmacy scans", err);
 }

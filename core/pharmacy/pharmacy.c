@@ -741,13 +741,7 @@ static void result_fill(struct pharmacy_result *r, const struct engine_result_te
                         const char *drug_code, double qty, int64_t round)
 {
     memset(r, 0, sizeof(*r));
-    r->seq = t->seq;
-    snprintf(r->event_id, sizeof(r->event_id), "%s", t->event_id);
-    snprintf(r->code, sizeof(r->code), "%s", t->code);
-    snprintf(r->kind, sizeof(r->kind), "%s", t->kind);
-    snprintf(r->source, sizeof(r->source), "%s", t->source);
-    snprintf(r->verdict, sizeof(r->verdict), "%s", t->verdict);
-    snprintf(r->detail, sizeof(r->detail), "%s", t->detail);
+    ENGINE_RESULT_COPY(r, t);
     snprintf(r->drug_code, sizeof(r->drug_code), "%s", drug_code);
     r->qty = qty;
     r->round = round;

@@ -8,6 +8,7 @@
  * grouped live for older files. Money is integer fen throughout. */
 #include "core/pharmacy/pharmacy.h"
 #include "core/pharmacy/workflow.h"
+#include "core/pharmacy/internal.h"
 #include "core/report/cell.h"
 
 #include "core/base/money.h"
@@ -522,28 +523,23 @@ struct drug_line {
     int counted_any;
 };
 
-struct drug_line_each {
-    int (*cb)(const struct drug_line *l, void *ctx);
-    void *ctx;
-};
-
 static int drug_line_row(sqlite3_stmt *st, void *ctx)
 {
-    const struct drug_line_each *each = ctx;
+    const struct pharmacy_each *each = ctx;
     struct drug_line l = {
         store_col_text(st, 0),       store_col_text(st, 1),        store_col_text(st, 2),
         store_col_text(st, 3),       sqlite3_column_double(st, 4), sqlite3_column_double(st, 5),
         sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),  sqlite3_column_int(st, 8),
     };
 
-    return each->cb(&l, each->ctx);
+    return each->drug_line(&l, each->ctx);
 }
 
 static int foreach_drug_line(struct store *s, const struct visit *v,
                              int (*cb)(const struct drug_line *l, void *ctx), void *ctx,
                              struct fc_error *err)
 {
-    struct drug_line_each each = {cb, ctx};
+    struct pharmacy_each each = {.drug_line = cb, .ctx = ctx};
 
     return engine_visit_each(
         s, v,
@@ -801,17 +797,12 @@ out:
     return rc;
 }
 
-struct box_each {
-    int (*cb)(const char *box_key, const char *drug_code, double qty, void *ctx);
-    void *ctx;
-};
-
 static int box_row(sqlite3_stmt *st, void *ctx)
 {
-    const struct box_each *each = ctx;
+    const struct pharmacy_each *each = ctx;
 
-    return each->cb(store_col_text(st, 0), store_col_text(st, 1), sqlite3_column_double(st, 2),
-                    each->ctx);
+    return each->box(store_col_text(st, 0), store_col_text(st, 1), sqlite3_column_double(st, 2),
+                     each->ctx);
 }
 
 int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
@@ -819,16 +810,11 @@ int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
                                      void *ctx),
                            void *ctx, struct fc_error *err)
 {
-    struct box_each each = {cb, ctx};
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
-                           " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
-                           " ORDER BY c.box_key",
-                           &st, err);
+    struct pharmacy_each each = {.box = cb, .ctx = ctx};
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit_id);
-    return store_each(s, st, box_row, &each, "cannot list counted boxes", err);
+    return engine_each(s,
+                       "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
+                       " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
+                       " ORDER BY c.box_key",
+                       visit_id, NULL, box_row, &each, "cannot list counted boxes", err);
 }
