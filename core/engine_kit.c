@@ -75,6 +75,30 @@ int engine_each(struct store *s, const char *sql, const char *p1, const char *p2
     return store_each(s, st, row, ctx, what, err);
 }
 
+struct engine_one {
+    int (*row)(sqlite3_stmt *st, void *ctx);
+    void *ctx;
+    int found;
+};
+
+static int one_row(sqlite3_stmt *st, void *ctx)
+{
+    struct engine_one *one = ctx;
+
+    one->found = 1;
+    return one->row(st, one->ctx);
+}
+
+int engine_one(struct store *s, const char *sql, const char *p1, const char *p2,
+               int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+               struct fc_error *err)
+{
+    struct engine_one one = {row, ctx, 0};
+    int rc = engine_each(s, sql, p1, p2, one_row, &one, what, err);
+
+    return rc ? rc : one.found;
+}
+
 int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
                       int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                       struct fc_error *err)

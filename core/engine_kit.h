@@ -47,6 +47,13 @@ int engine_each(struct store *s, const char *sql, const char *p1, const char *p2
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                 struct fc_error *err);
 
+/* engine_each for a query of at most one row: 1 when it had a row (which
+ * row was given, and returned 0), 0 when it had none, else the error or
+ * row's non-zero return. */
+int engine_one(struct store *s, const char *sql, const char *p1, const char *p2,
+               int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+               struct fc_error *err);
+
 /* engine_each over one visit: ?1 the visit's site code, ?2 the visit's id. */
 int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
                       int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,

@@ -255,36 +255,35 @@ static int patient_known(struct store *s, const struct visit *v, const char *adm
     return rc;
 }
 
+static int amounts_row(sqlite3_stmt *st, void *ctx)
+{
+    struct line_amounts *out = ctx;
+
+    if (out) {
+        memset(out, 0, sizeof(*out));
+        if ((out->has_amount = sqlite3_column_type(st, 0) != SQLITE_NULL))
+            out->amount_fen = money_from_yuan(sqlite3_column_double(st, 0));
+        if ((out->has_susp_amount = sqlite3_column_type(st, 1) != SQLITE_NULL))
+            out->susp_amount_fen = money_from_yuan(sqlite3_column_double(st, 1));
+    }
+    return FC_OK;
+}
+
+/* The amounts of line susp_id of the visit's site (out may be NULL: only
+ * whether it exists); FC_ENOTFOUND when the site has no such line. */
 static int line_lookup(struct store *s, const struct visit *v, const char *susp_id,
                        struct line_amounts *out, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT amount, susp_amount FROM ref.suspicion"
-                           " WHERE susp_id = ?1 AND site_code = ?2",
-                           &st, err);
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, susp_id);
-    store_bind_text(st, 2, v->site_code);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (out) {
-            memset(out, 0, sizeof(*out));
-            if ((out->has_amount = sqlite3_column_type(st, 0) != SQLITE_NULL))
-                out->amount_fen = money_from_yuan(sqlite3_column_double(st, 0));
-            if ((out->has_susp_amount = sqlite3_column_type(st, 1) != SQLITE_NULL))
-                out->susp_amount_fen = money_from_yuan(sqlite3_column_double(st, 1));
-        }
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
+    int rc =
+        engine_one(s,
+                   "SELECT amount, susp_amount FROM ref.suspicion"
+                   " WHERE susp_id = ?1 AND site_code = ?2",
+                   susp_id, v->site_code, amounts_row, out, "cannot read suspicion lines", err);
+
+    if (rc == 0)
         rc = fc_error_set(err, FC_ENOTFOUND, "no suspicion line '%s' at site '%s'",
                           susp_id ? susp_id : "", v->site_code);
-    } else {
-        rc = store_fail(s, err, "cannot read suspicion lines");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return rc < 0 ? rc : FC_OK;
 }
 
 static int parse_amount(const char *text, const char *what, int64_t *fen, struct fc_error *err)
@@ -460,40 +459,40 @@ int flight_susp_assign(struct store *s, const char *visit_id, const char *susp_i
 
 /* The lead and number of the line's current assignment, when it came from
  * a team lead's code; lead "" otherwise. */
+/* The line's current assignment, as current_assignment reports it. */
+struct assignment {
+    char *lead; /* 17 bytes */
+    int64_t *number;
+};
+
+static int assignment_row(sqlite3_stmt *st, void *ctx)
+{
+    const struct assignment *a = ctx;
+    json_t *p = json_loads(store_col_text(st, 0), 0, NULL);
+    json_t *as = json_object_get(p, "assignment");
+    const char *l = json_string_value(json_object_get(as, "lead"));
+
+    if (l && json_is_integer(json_object_get(as, "number"))) {
+        snprintf(a->lead, 17, "%s", l);
+        *a->number = json_integer_value(json_object_get(as, "number"));
+    }
+    json_decref(p);
+    return FC_OK;
+}
+
 static int current_assignment(struct store *s, const char *visit, const char *susp_id,
                               char lead[17], int64_t *number, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s,
-                           "SELECT e.payload FROM suspicion_state ss JOIN event e"
-                           " ON e.id = ss.assign_event WHERE ss.visit = ?1 AND ss.susp_id = ?2",
-                           &st, err);
+    struct assignment a = {lead, number};
+    int rc;
 
     lead[0] = 0;
     *number = 0;
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, visit);
-    store_bind_text(st, 2, susp_id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        json_t *p = json_loads(store_col_text(st, 0), 0, NULL);
-        json_t *a = json_object_get(p, "assignment");
-        const char *l = json_string_value(json_object_get(a, "lead"));
-
-        if (l && json_is_integer(json_object_get(a, "number"))) {
-            snprintf(lead, 17, "%s", l);
-            *number = json_integer_value(json_object_get(a, "number"));
-        }
-        json_decref(p);
-        rc = FC_OK;
-    } else if (rc == SQLITE_DONE) {
-        rc = FC_OK;
-    } else {
-        rc = store_fail(s, err, "cannot read the line's assignment");
-    }
-    sqlite3_finalize(st);
-    return rc;
+    rc = engine_one(s,
+                    "SELECT e.payload FROM suspicion_state ss JOIN event e"
+                    " ON e.id = ss.assign_event WHERE ss.visit = ?1 AND ss.susp_id = ?2",
+                    visit, susp_id, assignment_row, &a, "cannot read the line's assignment", err);
+    return rc < 0 ? rc : FC_OK;
 }
 
 static int first_inspector(const struct visit *v, struct buf *out)
@@ -1074,30 +1073,27 @@ out:
     return rc;
 }
 
+/* The visit and line of a suspicion action (ctx: two owned strings). */
+static int action_line_row(sqlite3_stmt *st, void *ctx)
+{
+    char **visit_susp = ctx;
+
+    visit_susp[0] = xstrdup(store_col_text(st, 0));
+    visit_susp[1] = xstrdup(store_col_text(st, 1));
+    return FC_OK;
+}
+
 int flight_on_voided(struct store *s, const char *target, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    char *visit = NULL, *susp = NULL;
-    int rc =
-        store_prepare(s, "SELECT visit, susp_id FROM susp_action WHERE event_id = ?1", &st, err);
+    char *visit_susp[2] = {NULL, NULL};
+    int rc = engine_one(s, "SELECT visit, susp_id FROM susp_action WHERE event_id = ?1", target,
+                        NULL, action_line_row, visit_susp, "cannot read suspicion actions", err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, target);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        visit = xstrdup(store_col_text(st, 0));
-        susp = xstrdup(store_col_text(st, 1));
-        rc = FC_OK;
-    } else {
-        rc = rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read suspicion actions");
-    }
-    sqlite3_finalize(st);
-    if (!rc && visit)
-        rc = state_refresh(s, visit, susp, err);
-    free(visit);
-    free(susp);
-    return rc;
+    if (rc > 0)
+        rc = state_refresh(s, visit_susp[0], visit_susp[1], err);
+    free(visit_susp[0]);
+    free(visit_susp[1]);
+    return rc < 0 ? rc : FC_OK;
 }
 
 int flight_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)

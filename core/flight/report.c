@@ -11,6 +11,7 @@
 #include "core/base/mask.h"
 #include "core/base/money.h"
 #include "core/base/xalloc.h"
+#include "core/engine_kit.h"
 #include "core/visit/evidence.h"
 #include "core/store/store.h"
 #include "core/flight/taxonomy.h"
@@ -832,19 +833,26 @@ out:
     return rc;
 }
 
+static int site_name_row(sqlite3_stmt *st, void *ctx)
+{
+    char **out = ctx;
+
+    free(*out);
+    *out = xstrdup(store_col_text(st, 0));
+    return FC_OK;
+}
+
+/* The site's name, "" when the reference has no such site. */
 static int site_name(struct store *s, const char *site_code, char **out, struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, "SELECT site_name FROM ref.site WHERE site_code = ?1", &st, err);
+    int rc;
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, site_code);
-    rc = sqlite3_step(st);
-    *out = xstrdup(rc == SQLITE_ROW ? store_col_text(st, 0) : "");
-    rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? FC_OK : store_fail(s, err, "cannot read sites");
-    sqlite3_finalize(st);
-    return rc;
+    *out = NULL;
+    rc = engine_one(s, "SELECT site_name FROM ref.site WHERE site_code = ?1", site_code, NULL,
+                    site_name_row, out, "cannot read sites", err);
+    if (!*out)
+        *out = xstrdup("");
+    return rc < 0 ? rc : FC_OK;
 }
 
 int flight_report(struct store *s, const char *visit_id, const char *format, FILE *out,
