@@ -60,43 +60,38 @@ int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const c
     return rc == SQLITE_DONE ? none : store_fail(s, err, what);
 }
 
+/* Prepares sql and binds ?1 p1 and, when the query has it, ?2 p2. */
+static int prepare2(struct store *s, const char *sql, const char *p1, const char *p2,
+                    sqlite3_stmt **st, struct fc_error *err)
+{
+    int rc = store_prepare(s, sql, st, err);
+
+    if (rc)
+        return rc;
+    store_bind_text(*st, 1, p1);
+    if (sqlite3_bind_parameter_count(*st) >= 2)
+        store_bind_text(*st, 2, p2);
+    return FC_OK;
+}
+
 int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                 struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st, err);
+    int rc = prepare2(s, sql, p1, p2, &st, err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, p1);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        store_bind_text(st, 2, p2);
-    return store_each(s, st, row, ctx, what, err);
-}
-
-struct engine_one {
-    int (*row)(sqlite3_stmt *st, void *ctx);
-    void *ctx;
-    int found;
-};
-
-static int one_row(sqlite3_stmt *st, void *ctx)
-{
-    struct engine_one *one = ctx;
-
-    one->found = 1;
-    return one->row(st, one->ctx);
+    return rc ? rc : store_each(s, st, row, ctx, what, err);
 }
 
 int engine_one(struct store *s, const char *sql, const char *p1, const char *p2,
                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                struct fc_error *err)
 {
-    struct engine_one one = {row, ctx, 0};
-    int rc = engine_each(s, sql, p1, p2, one_row, &one, what, err);
+    sqlite3_stmt *st = NULL;
+    int rc = prepare2(s, sql, p1, p2, &st, err);
 
-    return rc ? rc : one.found;
+    return rc ? rc : store_one(s, st, row, ctx, what, err);
 }
 
 int engine_visit_each(struct store *s, const struct visit *v, const char *sql,

@@ -47,9 +47,8 @@ int engine_each(struct store *s, const char *sql, const char *p1, const char *p2
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                 struct fc_error *err);
 
-/* engine_each for a query of at most one row: 1 when it had a row (which
- * row was given, and returned 0), 0 when it had none, else the error or
- * row's non-zero return. */
+/* Prepares and binds sql as engine_each does, then store_one: row's return
+ * on a row, FC_ENOTFOUND (err untouched) when there is none. */
 int engine_one(struct store *s, const char *sql, const char *p1, const char *p2,
                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                struct fc_error *err);

@@ -280,10 +280,10 @@ static int line_lookup(struct store *s, const struct visit *v, const char *susp_
                    " WHERE susp_id = ?1 AND site_code = ?2",
                    susp_id, v->site_code, amounts_row, out, "cannot read suspicion lines", err);
 
-    if (rc == 0)
+    if (rc == FC_ENOTFOUND)
         rc = fc_error_set(err, FC_ENOTFOUND, "no suspicion line '%s' at site '%s'",
                           susp_id ? susp_id : "", v->site_code);
-    return rc < 0 ? rc : FC_OK;
+    return rc;
 }
 
 static int parse_amount(const char *text, const char *what, int64_t *fen, struct fc_error *err)
@@ -492,7 +492,7 @@ static int current_assignment(struct store *s, const char *visit, const char *su
                     "SELECT e.payload FROM suspicion_state ss JOIN event e"
                     " ON e.id = ss.assign_event WHERE ss.visit = ?1 AND ss.susp_id = ?2",
                     visit, susp_id, assignment_row, &a, "cannot read the line's assignment", err);
-    return rc < 0 ? rc : FC_OK;
+    return rc == FC_ENOTFOUND ? FC_OK : rc;
 }
 
 static int first_inspector(const struct visit *v, struct buf *out)
@@ -1089,11 +1089,11 @@ int flight_on_voided(struct store *s, const char *target, struct fc_error *err)
     int rc = engine_one(s, "SELECT visit, susp_id FROM susp_action WHERE event_id = ?1", target,
                         NULL, action_line_row, visit_susp, "cannot read suspicion actions", err);
 
-    if (rc > 0)
+    if (!rc)
         rc = state_refresh(s, visit_susp[0], visit_susp[1], err);
     free(visit_susp[0]);
     free(visit_susp[1]);
-    return rc < 0 ? rc : FC_OK;
+    return rc == FC_ENOTFOUND ? FC_OK : rc;
 }
 
 int flight_apply_void(struct store *s, const struct event *e, void *ctx, struct fc_error *err)

@@ -852,7 +852,7 @@ static int site_name(struct store *s, const char *site_code, char **out, struct 
                     site_name_row, out, "cannot read sites", err);
     if (!*out)
         *out = xstrdup("");
-    return rc < 0 ? rc : FC_OK;
+    return rc == FC_ENOTFOUND ? FC_OK : rc;
 }
 
 int flight_report(struct store *s, const char *visit_id, const char *format, FILE *out,
