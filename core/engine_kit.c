@@ -60,38 +60,40 @@ int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const c
     return rc == SQLITE_DONE ? none : store_fail(s, err, what);
 }
 
-/* Prepares sql and binds ?1 p1 and, when the query has it, ?2 p2. */
-static int prepare2(struct store *s, const char *sql, const char *p1, const char *p2,
-                    sqlite3_stmt **st, struct fc_error *err)
+/* How a prepared query is stepped: store_each or store_one. */
+typedef int (*engine_step_fn)(struct store *s, sqlite3_stmt *st,
+                              int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
+                              struct fc_error *err);
+
+/* Prepares sql, binds ?1 p1 and, when the query has it, ?2 p2, and hands
+ * the statement to step. */
+static int query2(struct store *s, const char *sql, const char *p1, const char *p2,
+                  engine_step_fn step, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
+                  const char *what, struct fc_error *err)
 {
-    int rc = store_prepare(s, sql, st, err);
+    sqlite3_stmt *st = NULL;
+    int rc = store_prepare(s, sql, &st, err);
 
     if (rc)
         return rc;
-    store_bind_text(*st, 1, p1);
-    if (sqlite3_bind_parameter_count(*st) >= 2)
-        store_bind_text(*st, 2, p2);
-    return FC_OK;
+    store_bind_text(st, 1, p1);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        store_bind_text(st, 2, p2);
+    return step(s, st, row, ctx, what, err);
 }
 
 int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                 struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare2(s, sql, p1, p2, &st, err);
-
-    return rc ? rc : store_each(s, st, row, ctx, what, err);
+    return query2(s, sql, p1, p2, store_each, row, ctx, what, err);
 }
 
 int engine_one(struct store *s, const char *sql, const char *p1, const char *p2,
                int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                struct fc_error *err)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = prepare2(s, sql, p1, p2, &st, err);
-
-    return rc ? rc : store_one(s, st, row, ctx, what, err);
+    return query2(s, sql, p1, p2, store_one, row, ctx, what, err);
 }
 
 int engine_visit_each(struct store *s, const struct visit *v, const char *sql,

@@ -12,6 +12,7 @@
 #include "core/base/buf.h"
 #include "core/base/xalloc.h"
 #include "core/night/night.h"
+#include "core/night/results.h"
 #include "core/night/wards.h"
 #include "core/report/report.h"
 
@@ -49,29 +50,20 @@ struct night_rows {
 
 static int count_bed(const struct night_bed *b, void *ctx)
 {
-    json_t *counts = ctx;
-    json_int_t n = json_integer_value(json_object_get(counts, b->finding));
-
-    json_object_set_new(counts, b->finding, json_integer(n + 1));
+    night_count_one(ctx, b->finding);
     return 0;
 }
 
 static int count_unscanned(const struct night_ward_bed *b, void *ctx)
 {
-    json_t *counts = ctx;
-    json_int_t n = json_integer_value(json_object_get(counts, "NOT_SCANNED"));
-
     (void)b;
-    json_object_set_new(counts, "NOT_SCANNED", json_integer(n + 1));
+    night_count_one(ctx, "NOT_SCANNED");
     return 0;
 }
 
 static int count_patient(const struct night_patient *p, void *ctx)
 {
-    json_t *counts = ctx;
-    json_int_t n = json_integer_value(json_object_get(counts, p->finding));
-
-    json_object_set_new(counts, p->finding, json_integer(n + 1));
+    night_count_one(ctx, p->finding);
     return 0;
 }
 
@@ -102,6 +94,13 @@ static void listed_names(const struct report_ctx *c, const char *listed, struct 
     free(copy);
 }
 
+/* One row of the seven columns of the bed and patient tables. */
+static void table_row(struct night_rows *r, const struct verdict *v, const char *const cells[7])
+{
+    html_table_row(r->c->out, report_row_class(v), cells, 7);
+    r->rows++;
+}
+
 static int bed_row(const struct night_bed *b, void *ctx)
 {
     struct night_rows *r = ctx;
@@ -124,9 +123,8 @@ static int bed_row(const struct night_bed *b, void *ctx)
         const char *cells[] = {
             b->ward_code, b->bed, listed.ptr, b->identified, report_label(c, v, b->finding),
             flags.ptr,    scans};
-        html_table_row(c->out, report_row_class(v), cells, 7);
+        table_row(r, v, cells);
     }
-    r->rows++;
     buf_release(&listed);
     buf_release(&flags);
     return 0;
@@ -145,9 +143,8 @@ static int unscanned_row(const struct night_ward_bed *b, void *ctx)
     {
         const char *cells[] = {
             b->ward_code, b->bed, names.ptr, "", report_label(c, v, "NOT_SCANNED"), "", "0"};
-        html_table_row(c->out, report_row_class(v), cells, 7);
+        table_row(r, v, cells);
     }
-    r->rows++;
     buf_release(&listed);
     buf_release(&names);
     return 0;
@@ -168,9 +165,8 @@ static int patient_row(const struct night_patient *p, void *ctx)
         const char *cells[] = {p->ward_code, p->bed, p->admission_no,
                                name.ptr,     id.ptr, report_label(c, v, p->finding),
                                p->found_at};
-        html_table_row(c->out, report_row_class(v), cells, 7);
+        table_row(r, v, cells);
     }
-    r->rows++;
     buf_release(&name);
     buf_release(&id);
     return 0;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void count_one(json_t *counts, const char *name)
+void night_count_one(json_t *counts, const char *name)
 {
     json_t *v = json_object_get(counts, name);
     json_object_set_new(counts, name, json_integer(v ? json_integer_value(v) + 1 : 1));
@@ -29,7 +29,7 @@ static int bed_to_json(const struct night_bed *b, void *ctx)
                   b->no_wristband, "no_id", b->no_id, "exam", b->exam, "scans",
                   (json_int_t)b->scans);
     json_array_append_new(r->beds, o);
-    count_one(r->bed_counts, b->finding);
+    night_count_one(r->bed_counts, b->finding);
     return 0;
 }
 
@@ -48,7 +48,7 @@ static int patient_to_json(const struct night_patient *p, void *ctx)
         json_object_set_new(o, "detail", json_string(p->detail));
     if (o)
         json_array_append_new(r->patients, o);
-    count_one(r->patient_counts, p->finding);
+    night_count_one(r->patient_counts, p->finding);
     buf_release(&name);
     return 0;
 }

@@ -17,4 +17,7 @@ struct night_results {
 int night_results(struct night *n, struct night_results *r, struct fc_error *err);
 void night_results_release(struct night_results *r);
 
+/* Adds one to the count of name in counts (a JSON object of integers). */
+void night_count_one(json_t *counts, const char *name);
+
 #endif
