@@ -554,14 +554,16 @@ static void md_item(struct buf *b, const char *label, const char *text)
     buf_addch(b, '\n');
 }
 
-struct md_finding_ctx {
+/* A numbered Markdown list or table being written: the report and the
+ * number of the last item. */
+struct md_numbered {
     struct report *r;
     int n;
 };
 
 static int md_finding(const struct flight_finding *f, void *vctx)
 {
-    struct md_finding_ctx *c = vctx;
+    struct md_numbered *c = vctx;
     struct buf *b = &c->r->line;
     const struct taxonomy_entry *e = taxonomy_find(f->code);
     struct buf list = BUF_INIT;
@@ -624,14 +626,9 @@ static void md_total_row(struct buf *b, const char *label, const struct flight_t
     buf_addch(b, '\n');
 }
 
-struct md_evidence_ctx {
-    struct report *r;
-    int n;
-};
-
 static int md_evidence(const struct evidence *e, void *vctx)
 {
-    struct md_evidence_ctx *c = vctx;
+    struct md_numbered *c = vctx;
     struct buf *b = &c->r->line;
     char num[16], mtime[CLOCK_ISO_MAX];
 
@@ -648,7 +645,7 @@ static int md_evidence(const struct evidence *e, void *vctx)
 
 static int md_interview(const char *event_id, const json_t *rec, void *vctx)
 {
-    struct md_evidence_ctx *c = vctx;
+    struct md_numbered *c = vctx;
     struct buf *b = &c->r->line;
     json_t *people = json_object_get(rec, "people"), *items = json_object_get(rec, "items"), *x;
     int64_t ms = 0;
@@ -744,8 +741,8 @@ static void md_header(struct report *r)
 static int report_md(struct report *r, struct fc_error *err)
 {
     struct flight_totals t;
-    struct md_finding_ctx fc = {r, 0};
-    struct md_evidence_ctx ec = {r, 0};
+    struct md_numbered fc = {r, 0};
+    struct md_numbered ec = {r, 0};
     struct buf *b = &r->line;
     int rc;
 
