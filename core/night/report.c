@@ -185,20 +185,16 @@ int night_write_report(struct store *s, const struct visit *v, const char *forma
         const char *closed = v->closed_at[0] ? clock_iso_local(v->closed_at, t2)
                                              : report_text("（进行中）", "(open)");
 
-        if (fc_lang_current() == FC_LANG_ZH)
-            buf_addf(&b,
-                     "# 夜查报告 %s\n\n- 检查编号：%s\n- 机构：%s\n- 任务：%s 第 %lld 版\n"
-                     "- 开始：%s\n- 结束：%s\n\n## 汇总\n\n| 对象 | 结论 | 数量 |\n"
-                     "|---|---|---|\n",
-                     v->site_code, v->id, v->site_code, v->mission_id,
-                     (long long)v->mission_version, opened, closed);
-        else
-            buf_addf(&b,
-                     "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
-                     "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
-                     "|---|---|---|\n",
-                     v->site_code, v->id, v->site_code, v->mission_id,
-                     (long long)v->mission_version, opened, closed);
+        buf_addf(
+            &b,
+            report_text("# 夜查报告 %s\n\n- 检查编号：%s\n- 机构：%s\n- 任务：%s 第 %lld 版\n"
+                        "- 开始：%s\n- 结束：%s\n\n## 汇总\n\n| 对象 | 结论 | 数量 |\n"
+                        "|---|---|---|\n",
+                        "# Night bed check %s\n\n- visit: %s\n- site: %s\n- mission: %s v%lld\n"
+                        "- opened: %s\n- closed: %s\n\n## Summary\n\n| of | finding | count |\n"
+                        "|---|---|---|\n"),
+            v->site_code, v->id, v->site_code, v->mission_id, (long long)v->mission_version, opened,
+            closed);
         report_counts(&b, 1, "beds", r.bed_counts, VERDICT_BED);
         report_counts(&b, 1, "patients", r.patient_counts, VERDICT_PATIENT);
         buf_addf(&b, "\n## %s%s", report_text("异常", "Anomalies"), table_head);
