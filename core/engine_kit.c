@@ -103,6 +103,15 @@ int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
     return engine_each(s, sql, v->site_code, v->id, row, ctx, what, err);
 }
 
+int engine_finding(const struct engine_findings *fc, struct workflow_finding f)
+{
+    if (!f.verdict)
+        return 0;
+    if (!f.detail)
+        f.detail = "";
+    return fc->cb(&f, fc->ctx);
+}
+
 void engine_result_set(struct workflow_result *out, const struct engine_result_text *t)
 {
     memset(out, 0, sizeof(*out));

@@ -58,6 +58,18 @@ int engine_visit_each(struct store *s, const struct visit *v, const char *sql,
                       int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                       struct fc_error *err);
 
+/* A workflow's findings or records callback with its context (struct
+ * workflow's findings and records). */
+struct engine_findings {
+    int (*cb)(const struct workflow_finding *f, void *ctx);
+    void *ctx;
+};
+
+/* Hands f to fc's callback, its detail "" when NULL. Without a call, 0 when
+ * f's verdict is NULL: a finding this program does not know (a code of a
+ * newer program in the store) is not reported as one. */
+int engine_finding(const struct engine_findings *fc, struct workflow_finding f);
+
 /* The parts of a scan's result every engine has, borrowed. */
 struct engine_result_text {
     int64_t seq;

@@ -8,6 +8,7 @@
 
 #include "core/base/money.h"
 #include "core/base/utf8.h"
+#include "core/engine_kit.h"
 #include "core/flight/flight.h"
 #include "core/visit/visit.h"
 
@@ -48,42 +49,30 @@ static const struct verdict *state_verdict(enum flight_state st)
 
 /* ---- results ---------------------------------------------------------------- */
 
-struct findings_ctx {
-    int (*cb)(const struct workflow_finding *f, void *ctx);
-    void *ctx;
-};
-
 static int line_finding(const struct flight_line *l, void *ctx)
 {
-    struct findings_ctx *fc = ctx;
-    struct workflow_finding f;
-
-    memset(&f, 0, sizeof(f));
-    f.verdict = state_verdict(l->state);
-    f.group = "lines";
-    f.subject = l->susp_id;
-    f.detail = l->rule_code;
-    f.amount_fen = l->irregular_fen;
-    f.fund_loss_fen = l->fund_loss_fen;
-    f.count = 1;
-    return f.verdict ? fc->cb(&f, fc->ctx) : 0;
+    return engine_finding(ctx, (struct workflow_finding){.verdict = state_verdict(l->state),
+                                                         .group = "lines",
+                                                         .subject = l->susp_id,
+                                                         .detail = l->rule_code,
+                                                         .amount_fen = l->irregular_fen,
+                                                         .fund_loss_fen = l->fund_loss_fen,
+                                                         .count = 1});
 }
 
+/* A recorded finding adds to the summary row of its violation code. */
 static int recorded_finding(const struct flight_finding *ff, void *ctx)
 {
-    struct findings_ctx *fc = ctx;
-    struct workflow_finding f;
-
-    memset(&f, 0, sizeof(f));
-    f.verdict = workflow_verdict_in(&flight_workflow, "FINDING", VERDICT_FINDING);
-    f.group = "findings";
-    f.subject = ff->code;
-    f.detail = ff->note;
-    f.amount_fen = ff->irregular_fen;
-    f.fund_loss_fen = ff->fund_loss_fen;
-    f.count = 1;
-    f.key = ff->code;
-    return fc->cb(&f, fc->ctx);
+    return engine_finding(
+        ctx, (struct workflow_finding){
+                 .verdict = workflow_verdict_in(&flight_workflow, "FINDING", VERDICT_FINDING),
+                 .group = "findings",
+                 .subject = ff->code,
+                 .detail = ff->note,
+                 .amount_fen = ff->irregular_fen,
+                 .fund_loss_fen = ff->fund_loss_fen,
+                 .count = 1,
+                 .key = ff->code});
 }
 
 /* Confirmed and partly confirmed lines one by one; the lines not yet
@@ -95,7 +84,7 @@ static int findings(struct store *s, const struct visit *v,
 {
     static const enum flight_state each[] = {FLIGHT_CONFIRMED, FLIGHT_PARTIAL};
     static const enum flight_state summed[] = {FLIGHT_PENDING, FLIGHT_REFUTED};
-    struct findings_ctx fc = {cb, ctx};
+    struct engine_findings fc = {cb, ctx};
     struct flight_totals t;
     int rc = FC_OK;
 
@@ -107,17 +96,12 @@ static int findings(struct store *s, const struct visit *v,
     if (!rc)
         rc = flight_totals(s, v->id, &t, err);
     for (size_t i = 0; i < 2 && !rc; i++) {
-        struct workflow_finding f;
-
-        if (!t.by_state[summed[i]].count)
-            continue;
-        memset(&f, 0, sizeof(f));
-        f.verdict = state_verdict(summed[i]);
-        f.group = "lines";
-        f.subject = "";
-        f.detail = "";
-        f.count = t.by_state[summed[i]].count;
-        rc = f.verdict ? cb(&f, ctx) : 0;
+        if (t.by_state[summed[i]].count)
+            rc = engine_finding(&fc,
+                                (struct workflow_finding){.verdict = state_verdict(summed[i]),
+                                                          .group = "lines",
+                                                          .subject = "",
+                                                          .count = t.by_state[summed[i]].count});
     }
     if (!rc)
         rc = flight_finding_foreach(s, v->id, recorded_finding, &fc, err);
@@ -132,7 +116,7 @@ static int records(struct store *s, const struct visit *v,
                    struct fc_error *err)
 {
     static const enum flight_state each[] = {FLIGHT_CONFIRMED, FLIGHT_PARTIAL, FLIGHT_REFUTED};
-    struct findings_ctx fc = {cb, ctx};
+    struct engine_findings fc = {cb, ctx};
     int rc = FC_OK;
 
     for (size_t i = 0; i < sizeof(each) / sizeof(each[0]) && !rc; i++) {

@@ -122,25 +122,15 @@ static const struct workflow_engine_ops engine = {
 
 /* ---- results ---------------------------------------------------------------- */
 
-struct findings_ctx {
-    int (*cb)(const struct workflow_finding *f, void *ctx);
-    void *ctx;
-};
-
 static int finding_of(const char *group, unsigned scope, const char *code, const char *subject,
-                      const char *detail, struct findings_ctx *fc)
+                      const char *detail, const struct engine_findings *fc)
 {
-    struct workflow_finding f;
-
-    memset(&f, 0, sizeof(f));
-    f.verdict = workflow_verdict_in(&night_workflow, code, scope);
-    if (!f.verdict)
-        return 0; /* a finding this program does not know is not reported as one */
-    f.group = group;
-    f.subject = subject;
-    f.detail = detail ? detail : "";
-    f.count = 1;
-    return fc->cb(&f, fc->ctx);
+    return engine_finding(
+        fc, (struct workflow_finding){.verdict = workflow_verdict_in(&night_workflow, code, scope),
+                                      .group = group,
+                                      .subject = subject,
+                                      .detail = detail,
+                                      .count = 1});
 }
 
 static int bed_finding(const struct night_bed *b, void *ctx)
@@ -174,7 +164,7 @@ static int findings(struct store *s, const struct visit *v,
                     int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                     struct fc_error *err)
 {
-    struct findings_ctx fc = {cb, ctx};
+    struct engine_findings fc = {cb, ctx};
     struct night *n = NULL;
     int rc = night_open(s, v->id, &n, err);
 

@@ -105,33 +105,23 @@ static const struct workflow_engine_ops engine = {
 
 /* ---- results ---------------------------------------------------------------- */
 
-struct findings_ctx {
-    int (*cb)(const struct workflow_finding *f, void *ctx);
-    void *ctx;
-};
-
 static int rule_finding(const struct pharmacy_finding *pf, void *ctx)
 {
-    struct findings_ctx *fc = ctx;
-    struct workflow_finding f;
-
-    memset(&f, 0, sizeof(f));
-    f.verdict = workflow_verdict_in(&pharmacy_workflow, pf->rule, VERDICT_RULE);
-    if (!f.verdict)
-        return 0;
-    f.group = "rules";
-    f.subject = pf->drug_code;
-    f.detail = pf->note ? pf->note : "";
-    f.amount_fen = pf->amount_fen;
-    f.count = 1;
-    return fc->cb(&f, fc->ctx);
+    return engine_finding(
+        ctx, (struct workflow_finding){
+                 .verdict = workflow_verdict_in(&pharmacy_workflow, pf->rule, VERDICT_RULE),
+                 .group = "rules",
+                 .subject = pf->drug_code,
+                 .detail = pf->note,
+                 .amount_fen = pf->amount_fen,
+                 .count = 1});
 }
 
 /* One row per drug in the drugs group: counted and matching, counted and
  * differing (the rules say how), or not counted (coverage: no finding, no
  * amount, until the count is declared complete); while the count is blind
  * nothing is compared. */
-static int drug_rows(json_t *show, int with_counts, struct findings_ctx *fc)
+static int drug_rows(json_t *show, int with_counts, const struct engine_findings *fc)
 {
     int blind = json_is_true(json_object_get(show, "blind"));
     size_t i;
@@ -144,17 +134,14 @@ static int drug_rows(json_t *show, int with_counts, struct findings_ctx *fc)
                            : blind || !json_is_number(var) ? "COUNTED"
                            : json_number_value(var) == 0.0 ? "COUNT_MATCHES"
                                                            : "COUNT_DIFFERS";
-        struct workflow_finding f;
+        struct workflow_finding f = {
+            .verdict = workflow_verdict_in(&pharmacy_workflow, code, VERDICT_ITEM),
+            .group = "drugs",
+            .subject = json_string_value(json_object_get(d, "drug_code")),
+            .count = 1};
         char qty[32];
         int rc;
 
-        memset(&f, 0, sizeof(f));
-        f.verdict = workflow_verdict_in(&pharmacy_workflow, code, VERDICT_ITEM);
-        if (!f.verdict)
-            continue;
-        f.group = "drugs";
-        f.subject = json_string_value(json_object_get(d, "drug_code"));
-        f.detail = "";
         if (with_counts && json_is_number(counted)) {
             pharmacy_format_qty(json_number_value(counted), qty);
             f.detail = qty;
@@ -163,8 +150,7 @@ static int drug_rows(json_t *show, int with_counts, struct findings_ctx *fc)
             f.has_qty = 1;
             f.qty_milli = qty_from_real(json_number_value(counted));
         }
-        f.count = 1;
-        rc = fc->cb(&f, fc->ctx);
+        rc = engine_finding(fc, f);
         if (rc)
             return rc;
     }
@@ -175,7 +161,7 @@ static int drug_results(struct store *s, const struct visit *v, int with_counts,
                         int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                         struct fc_error *err)
 {
-    struct findings_ctx fc = {cb, ctx};
+    struct engine_findings fc = {cb, ctx};
     json_t *show = pharmacy_show_json(s, v, err);
     int rc;
 
@@ -198,34 +184,24 @@ static int findings(struct store *s, const struct visit *v,
 
 /* The same rows, each counted drug with the quantity counted as its
  * detail: two teammates who counted one drug differently disagree. */
-struct box_ctx {
-    int (*cb)(const struct workflow_finding *f, void *ctx);
-    void *ctx;
-};
-
 static int box_row(const char *box_key, const char *drug_code, double qty, void *ctx)
 {
-    struct box_ctx *b = ctx;
-    struct workflow_finding f;
-
-    memset(&f, 0, sizeof(f));
-    f.verdict = workflow_verdict_in(&pharmacy_workflow, "COUNTED", VERDICT_SCAN);
-    if (!f.verdict)
-        return 0;
-    f.group = "boxes";
-    f.subject = box_key;
-    f.detail = drug_code;
-    f.has_qty = 1;
-    f.qty_milli = qty_from_real(qty);
-    f.count = 1;
-    return b->cb(&f, b->ctx);
+    return engine_finding(
+        ctx, (struct workflow_finding){
+                 .verdict = workflow_verdict_in(&pharmacy_workflow, "COUNTED", VERDICT_SCAN),
+                 .group = "boxes",
+                 .subject = box_key,
+                 .detail = drug_code,
+                 .has_qty = 1,
+                 .qty_milli = qty_from_real(qty),
+                 .count = 1});
 }
 
 static int records(struct store *s, const struct visit *v,
                    int (*cb)(const struct workflow_finding *f, void *ctx), void *ctx,
                    struct fc_error *err)
 {
-    struct box_ctx b = {cb, ctx};
+    struct engine_findings b = {cb, ctx};
     int rc = drug_results(s, v, 1, cb, ctx, err);
 
     /* while the count is blind the boxes are known anyway: what was scanned */
