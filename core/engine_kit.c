@@ -16,6 +16,25 @@ int engine_begin(const struct engine_base *b, struct fc_error *err)
     return rc ? rc : store_begin(b->store, err);
 }
 
+int engine_find_live_scan(const struct engine_base *b, const char *target, const char *voided_sql,
+                          int64_t *seq, struct buf *id, struct fc_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t voided;
+    int rc = engine_find_scan(b, target, seq, id, err);
+
+    if (!rc)
+        rc = store_prepare(b->store, voided_sql, &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, *seq);
+    voided = engine_step_int(b->store, st, 0, "cannot read", err);
+    sqlite3_finalize(st);
+    if (voided > 0)
+        return fc_error_set(err, FC_ESTATE, "scan %lld was already voided", (long long)*seq);
+    return (int)voided;
+}
+
 int engine_double_read(struct store *s, sqlite3_stmt *st, const char *visit, const char *code,
                        int64_t at_ms, int64_t window_ms, struct fc_error *err)
 {

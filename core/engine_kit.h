@@ -21,6 +21,11 @@
  * starts. On failure nothing is open. */
 int engine_begin(const struct engine_base *b, struct fc_error *err);
 
+/* The scan a void or an amendment names (engine_find_scan), FC_ESTATE when
+ * voided_sql (?1 the scan's seq) finds the void that cancelled it already. */
+int engine_find_live_scan(const struct engine_base *b, const char *target, const char *voided_sql,
+                          int64_t *seq, struct buf *id, struct fc_error *err);
+
 /* Whether code is a scanner's double read: st selects max(at_ms) of the
  * visit's earlier counted scans of a code, with ?1 the visit, ?2 the code
  * and ?3 at_ms. 1 when that scan is less than window_ms before at_ms, 0 when

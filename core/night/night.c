@@ -1245,21 +1245,6 @@ static int target_state(struct night *n, int64_t seq, struct night_result *out,
     return rc;
 }
 
-static int is_voided(struct night *n, int64_t seq, struct fc_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = store_prepare(n->base.store,
-                           "SELECT 1 FROM night_correction WHERE target_seq = ?1"
-                           " AND action = 'void'",
-                           &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, seq);
-    rc = (int)engine_step_int(n->base.store, st, 0, "cannot read", err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int correct(struct night *n, const char *kind, const char *target, json_t *body,
                    int64_t at_ms, struct night_result *out, struct fc_error *err)
 {
@@ -1270,12 +1255,10 @@ static int correct(struct night *n, const char *kind, const char *target, json_t
     rc = engine_begin(&n->base, err);
     if (rc)
         goto out;
-    rc = engine_find_scan(&n->base, target, &seq, NULL, err);
-    if (rc)
-        goto rollback;
-    rc = is_voided(n, seq, err);
-    if (rc > 0)
-        rc = fc_error_set(err, FC_ESTATE, "scan %lld was already voided", (long long)seq);
+    rc = engine_find_live_scan(&n->base, target,
+                               "SELECT 1 FROM night_correction WHERE target_seq = ?1"
+                               " AND action = 'void'",
+                               &seq, NULL, err);
     if (rc)
         goto rollback;
     json_object_set_new(body, "target_seq", json_integer(seq));

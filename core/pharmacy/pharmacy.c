@@ -1017,7 +1017,6 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
 {
     struct buf id = BUF_INIT;
     json_t *body = NULL;
-    sqlite3_stmt *st = NULL;
     int64_t seq = 0;
     int rc;
 
@@ -1026,16 +1025,8 @@ int pharmacy_void(struct pharmacy *p, const char *target, const char *reason, in
     rc = engine_begin(&p->base, err);
     if (rc)
         return rc;
-    rc = engine_find_scan(&p->base, target, &seq, &id, err);
-    if (!rc)
-        rc = store_prepare(p->base.store, "SELECT 1 FROM pharmacy_void WHERE target_seq = ?1", &st,
-                           err);
-    if (!rc) {
-        sqlite3_bind_int64(st, 1, seq);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            rc = fc_error_set(err, FC_ESTATE, "scan %lld was already voided", (long long)seq);
-        sqlite3_finalize(st);
-    }
+    rc = engine_find_live_scan(&p->base, target,
+                               "SELECT 1 FROM pharmacy_void WHERE target_seq = ?1", &seq, &id, err);
     if (rc) {
         store_rollback(p->base.store);
         goto out;
