@@ -4,7 +4,6 @@
 #include "app/commands.h"
 #include "app/pharmacy_cli.h"
 
-#include "core/base/money.h"
 #include "core/base/buf.h"
 #include "core/pharmacy/pharmacy.h"
 #include "core/pharmacy/workflow.h"
@@ -22,7 +21,7 @@ struct print_ctx {
 static int print_finding(const struct pharmacy_finding *f, void *ctx)
 {
     struct print_ctx *c = ctx;
-    char a[32], b[32], d[32], amount[32];
+    struct pharmacy_finding_text ft;
     struct buf ev = BUF_INIT;
 
     c->n++;
@@ -30,14 +29,8 @@ static int print_finding(const struct pharmacy_finding *f, void *ctx)
         app_print_json(pharmacy_finding_json(f));
         return 0;
     }
-    pharmacy_format_qty(f->a, a);
-    pharmacy_format_qty(f->b, b);
-    pharmacy_format_qty(f->diff, d);
-    money_text(f->amount_fen, amount);
-    for (size_t i = 0; i < f->nevidence; i++)
-        buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
-    if ((size_t)f->evidence_total > f->nevidence)
-        buf_addf(&ev, " (+%lld more)", (long long)(f->evidence_total - (int64_t)f->nevidence));
+    pharmacy_finding_text(f, &ft);
+    pharmacy_finding_evidence(f, " (+%lld more)", &ev);
     {
         const struct pharmacy_rule_terms *t = pharmacy_rule_terms(f->rule);
         const struct verdict *v = workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE);
@@ -45,11 +38,11 @@ static int print_finding(const struct pharmacy_finding *f, void *ctx)
         /* the label for people, the code beside it; then what was compared */
         printf("%-24s %s (%s)\n    ", f->drug_code, v ? verdict_label(v) : f->rule, f->rule);
         if (t && t->b_en)
-            printf(_("%s %s, %s %s, difference %s"), fc_text(t->a_en, t->a_zh), a,
-                   fc_text(t->b_en, t->b_zh), b, d);
+            printf(_("%s %s, %s %s, difference %s"), fc_text(t->a_en, t->a_zh), ft.a,
+                   fc_text(t->b_en, t->b_zh), ft.b, ft.diff);
         else if (t)
-            printf("%s %s", fc_text(t->a_en, t->a_zh), a);
-        printf(_("; amount %s yuan%s%s%s%s\n"), amount, ev.len ? _("; evidence: ") : "", ev.ptr,
+            printf("%s %s", fc_text(t->a_en, t->a_zh), ft.a);
+        printf(_("; amount %s yuan%s%s%s%s\n"), ft.amount, ev.len ? _("; evidence: ") : "", ev.ptr,
                f->note[0] ? _("; note: ") : "", f->note);
     }
     buf_release(&ev);

@@ -159,6 +159,19 @@ int pharmacy_reconcile(struct store *s, const struct visit *v,
 /* Formats a quantity: an integer without decimals, else up to 3 decimals. */
 void pharmacy_format_qty(double q, char out[32]);
 
+/* A finding's figures for people: a, b and diff as pharmacy_format_qty
+ * writes them, the amount in yuan (money_text). */
+struct pharmacy_finding_text {
+    char a[32], b[32], diff[32], amount[32];
+};
+void pharmacy_finding_text(const struct pharmacy_finding *f, struct pharmacy_finding_text *t);
+
+/* Appends the finding's evidence items to out, separated by spaces, then
+ * more_fmt (a printf format taking a long long) with the number of items
+ * found but not listed, when there are any. */
+void pharmacy_finding_evidence(const struct pharmacy_finding *f, const char *more_fmt,
+                               struct buf *out);
+
 /* One finding as a JSON object {drug_code, rule, a, b, diff, amount (yuan
  * text), amount_fen, evidence [...], evidence_total, note}. New reference. */
 json_t *pharmacy_finding_json(const struct pharmacy_finding *f);

@@ -493,6 +493,23 @@ static json_t *qty_json(double q)
     return json_real(q);
 }
 
+void pharmacy_finding_text(const struct pharmacy_finding *f, struct pharmacy_finding_text *t)
+{
+    pharmacy_format_qty(f->a, t->a);
+    pharmacy_format_qty(f->b, t->b);
+    pharmacy_format_qty(f->diff, t->diff);
+    money_text(f->amount_fen, t->amount);
+}
+
+void pharmacy_finding_evidence(const struct pharmacy_finding *f, const char *more_fmt,
+                               struct buf *out)
+{
+    for (size_t i = 0; i < f->nevidence; i++)
+        buf_addf(out, "%s%s", i ? " " : "", f->evidence[i]);
+    if ((size_t)f->evidence_total > f->nevidence)
+        buf_addf(out, more_fmt, (long long)(f->evidence_total - (int64_t)f->nevidence));
+}
+
 json_t *pharmacy_finding_json(const struct pharmacy_finding *f)
 {
     json_t *o = json_object(), *ev = json_array();
@@ -699,31 +716,24 @@ static int report_finding(const struct pharmacy_finding *f, void *ctx)
 {
     struct stock_report *c = ctx;
     struct buf ev = BUF_INIT;
-    char a[32], b[32], d[32], amount[32];
+    struct pharmacy_finding_text t;
     const char *label;
 
-    pharmacy_format_qty(f->a, a);
-    pharmacy_format_qty(f->b, b);
-    pharmacy_format_qty(f->diff, d);
-    money_text(f->amount_fen, amount);
-    for (size_t i = 0; i < f->nevidence; i++)
-        buf_addf(&ev, "%s%s", i ? " " : "", f->evidence[i]);
-    if ((size_t)f->evidence_total > f->nevidence)
-        buf_addf(&ev, report_text("（另有 %lld 条）", " (+%lld more)"),
-                 (long long)(f->evidence_total - (int64_t)f->nevidence));
+    pharmacy_finding_text(f, &t);
+    pharmacy_finding_evidence(f, report_text("（另有 %lld 条）", " (+%lld more)"), &ev);
     if (f->note[0])
         buf_addf(&ev, "%s%s", ev.len ? "; " : "", f->note);
     label = verdict_label(workflow_verdict_in(&pharmacy_workflow, f->rule, VERDICT_RULE));
     if (c->md) {
         struct buf r = BUF_INIT;
         buf_addf(&r, "%s (%s)", label ? label : f->rule, f->rule);
-        const char *row[] = {f->drug_code, r.ptr, a, b, d, amount, ev.ptr, NULL};
+        const char *row[] = {f->drug_code, r.ptr, t.a, t.b, t.diff, t.amount, ev.ptr, NULL};
         report_row(c, row);
         buf_release(&r);
     } else {
         const char *row[] = {
-            "finding", f->drug_code, "", "", "", "",     "",     "",
-            "",        f->rule,      a,  b,  d,  amount, ev.ptr, label ? label : f->rule,
+            "finding", f->drug_code, "",  "",  "",     "",       "",     "",
+            "",        f->rule,      t.a, t.b, t.diff, t.amount, ev.ptr, label ? label : f->rule,
             NULL};
         report_row(c, row);
     }
