@@ -47,7 +47,7 @@ int64_t engine_step_int(struct store *s, sqlite3_stmt *st, int64_t none, const c
 
 /* Prepares sql, binds ?1 to p1 and, when the query has a ?2, ?2 to p2 (NULL
  * binds SQL NULL), and steps its rows through row with ctx (store_each; what
- * names the reading in an error). */
+ * names the reading in an error). store_each_sql is the one-key form. */
 int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,
                 int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                 struct fc_error *err);

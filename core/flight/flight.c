@@ -754,12 +754,12 @@ int flight_finding_foreach(struct store *s, const char *visit_id,
 {
     struct flight_each each = {.finding = cb, .ctx = ctx};
 
-    return engine_each(s,
-                       "SELECT event_id, at, code, note, qty_milli, unit_price_fen, seq,"
-                       " irregular_fen, fund_loss_fen, lines, patients, evidence"
-                       " FROM flight_finding WHERE visit = ?1"
-                       " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
-                       visit_id, NULL, finding_row, &each, "cannot read findings", err);
+    return store_each_sql(s,
+                          "SELECT event_id, at, code, note, qty_milli, unit_price_fen, seq,"
+                          " irregular_fen, fund_loss_fen, lines, patients, evidence"
+                          " FROM flight_finding WHERE visit = ?1"
+                          " AND event_id NOT IN (SELECT target FROM voided) ORDER BY seq",
+                          visit_id, finding_row, &each, "cannot read findings", err);
 }
 
 /* ---- totals ---- */

@@ -822,9 +822,9 @@ int pharmacy_boxes_foreach(struct store *s, const char *visit_id,
 {
     struct pharmacy_each each = {.box = cb, .ctx = ctx};
 
-    return engine_each(s,
-                       "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
-                       " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
-                       " ORDER BY c.box_key",
-                       visit_id, NULL, box_row, &each, "cannot list counted boxes", err);
+    return store_each_sql(s,
+                          "SELECT c.box_key, c.drug_code, p.qty FROM counted_code c"
+                          " JOIN pharmacy_scan p ON p.seq = c.seq WHERE c.visit = ?1"
+                          " ORDER BY c.box_key",
+                          visit_id, box_row, &each, "cannot list counted boxes", err);
 }
