@@ -623,6 +623,16 @@ out:
     return rc;
 }
 
+/* Every handle the store opens: extended result codes, and a wait of up to
+ * 5 s for another process's lock from its first statement on (the identity
+ * check reads the file before any pragma runs; without the wait a second
+ * process opening the database while one holds a lock failed at once). */
+static void handle_setup(struct store *s)
+{
+    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_extended_result_codes(s->db, 1);
+}
+
 /* Which kind of file this is, before anything is written to it (no pragma
  * that writes has run yet): its application_id, or for a file without one,
  * nothing in it at all (new) or the device tables (an older version's). */
@@ -718,7 +728,7 @@ static int readonly_media_fallback(struct store *s, struct fc_error *err)
              ? FC_OK
              : store_fail(s, err, "cannot open database");
     if (!rc)
-        sqlite3_extended_result_codes(s->db, 1);
+        handle_setup(s);
 out:
     buf_release(&uri);
     buf_release(&wal);
@@ -741,8 +751,6 @@ static int apply_pragmas(struct store *s, int readonly, struct fc_error *err)
 {
     int rc;
 
-    sqlite3_busy_timeout(s->db, 5000);
-    sqlite3_extended_result_codes(s->db, 1);
     rc = store_exec(s, "PRAGMA foreign_keys = ON", err);
     if (!rc && !readonly)
         rc = store_exec(s, "PRAGMA journal_mode = WAL", err);
@@ -828,7 +836,7 @@ static int store_open_flags(struct store **out, const char *path, int readonly,
         rc = store_fail(s, err, "cannot open database");
         goto out;
     }
-    sqlite3_extended_result_codes(s->db, 1);
+    handle_setup(s);
     if (readonly)
         rc = readonly_media_fallback(s, err);
     if (!rc)
