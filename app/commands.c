@@ -839,6 +839,8 @@ int app_main(int argc, char **argv)
     no_core_dumps();
     memset(&app, 0, sizeof(app));
     app.db_path = getenv("FIELDCHECK_DB");
+    if (app.db_path && !*app.db_path)
+        app.db_path = NULL; /* set but empty is unset, as for FIELDCHECK_HOME */
     app_i18n_init();
     if (take_global_options(&app, &argc, argv))
         return 1;

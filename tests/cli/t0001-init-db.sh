@@ -1,6 +1,7 @@
 #!/bin/bash
 # init is idempotent; db check verifies an empty and a tampered chain; global
-# options work before and after the command; unknown commands are usage errors.
+# options work before and after the command; unknown commands are usage errors;
+# an empty FIELDCHECK_DB is unset.
 . "$(dirname "$0")/lib.sh"
 
 expect_exit 0 "$FC" init
@@ -28,6 +29,10 @@ expect_contains "$OUT" "usage: fieldcheck"
 expect_exit 0 "$FC" db --help
 expect_contains "$OUT" "db check"
 expect_exit 0 "$FC" --version
+
+# FIELDCHECK_DB set but empty is unset: the database in the data folder
+expect_exit 0 env FIELDCHECK_DB= FIELDCHECK_HOME="$TEST_TMP/empty-db" "$FC" init
+[ -f "$TEST_TMP/empty-db/fieldcheck.db" ] && pass || fail "FIELDCHECK_DB='' did not use the data folder"
 
 # a database that is not SQLite is an integrity failure, not a crash
 printf 'not a database at all, just some text that is long enough%.0s' {1..100} >"$TEST_TMP/bad.db"
