@@ -84,21 +84,16 @@ typedef int (*engine_step_fn)(struct store *s, sqlite3_stmt *st,
                               int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                               struct fc_error *err);
 
-/* Prepares sql, binds ?1 p1 and, when the query has it, ?2 p2, and hands
+/* Prepares sql with p1 and p2 bound (store_prepare_bound) and hands
  * the statement to step. */
 static int query2(struct store *s, const char *sql, const char *p1, const char *p2,
                   engine_step_fn step, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,
                   const char *what, struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st, err);
+    int rc = store_prepare_bound(s, sql, p1, p2, &st, err);
 
-    if (rc)
-        return rc;
-    store_bind_text(st, 1, p1);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        store_bind_text(st, 2, p2);
-    return step(s, st, row, ctx, what, err);
+    return rc ? rc : step(s, st, row, ctx, what, err);
 }
 
 int engine_each(struct store *s, const char *sql, const char *p1, const char *p2,

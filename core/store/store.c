@@ -247,18 +247,27 @@ out:
     return rc;
 }
 
+int store_prepare_bound(struct store *s, const char *sql, const char *text1, const char *text2,
+                        sqlite3_stmt **st, struct fc_error *err)
+{
+    int rc = store_prepare(s, sql, st, err);
+    int n = rc ? 0 : sqlite3_bind_parameter_count(*st);
+
+    if (n >= 1)
+        store_bind_text(*st, 1, text1);
+    if (n >= 2)
+        store_bind_text(*st, 2, text2);
+    return rc;
+}
+
 int store_each_sql(struct store *s, const char *sql, const char *text1,
                    int (*row)(sqlite3_stmt *st, void *ctx), void *ctx, const char *what,
                    struct fc_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = store_prepare(s, sql, &st, err);
+    int rc = store_prepare_bound(s, sql, text1, NULL, &st, err);
 
-    if (rc)
-        return rc;
-    if (sqlite3_bind_parameter_count(st) > 0)
-        store_bind_text(st, 1, text1);
-    return store_each(s, st, row, ctx, what, err);
+    return rc ? rc : store_each(s, st, row, ctx, what, err);
 }
 
 int store_one(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx), void *ctx,

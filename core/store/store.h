@@ -114,6 +114,10 @@ int store_step_done(struct store *s, sqlite3_stmt *st, const char *what, struct 
 int store_each(struct store *s, sqlite3_stmt *st, int (*row)(sqlite3_stmt *st, void *ctx),
                void *ctx, const char *what, struct fc_error *err);
 
+/* store_prepare, then text1 bound to ?1 and text2 to ?2 as far as sql has
+ * parameters (NULL binds SQL NULL). */
+int store_prepare_bound(struct store *s, const char *sql, const char *text1, const char *text2,
+                        sqlite3_stmt **st, struct fc_error *err);
 /* store_prepare and store_each in one: prepares sql, binds text1 to ?1 when
  * sql has parameters (NULL binds SQL NULL) and steps the rows through row. */
 int store_each_sql(struct store *s, const char *sql, const char *text1,
